@@ -11,10 +11,10 @@ import pytest
 from rich.console import Console
 from sqlmodel import select
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from db.models import Clerk, DayClose
-from station_console.i18n import set_language
+from station_console.i18n import catalog, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day import summary
@@ -59,6 +59,20 @@ async def test_reports_mode_shows_the_service_figures(app: StationApp, station: 
         assert rows[-1][-1] == "1.30"  # 50 + 2 x 40 cents
         status = str(screen.query_one("#rp-status", Static).render())
         assert "Balanced" in status and "Not closed" in status
+
+
+@pytest.mark.first_mode("reports")
+async def test_the_days_hint_is_said_through_the_catalogue(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chinese keeps the format as written, as Parcels' 起 YYYY-MM-DD does; the hint is the catalogue's,
+    so a translator who words it otherwise is read."""
+    assert catalog("zh")["YYYY-MM-DD"] == "YYYY-MM-DD"
+    monkeypatch.setitem(catalog("zh"), "YYYY-MM-DD", "年-月-日")
+    set_language("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        assert screen.query_one("#rp-day", Input).placeholder == "年-月-日"
 
 
 LONG = "[/]极长名字快递[b]国际物流"  # a Label name at its limit: brackets and CJK, data never markup

@@ -114,7 +114,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
             yield Label(_("Business day"), id="rp-day-label")
-            yield FixedInput(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
+            yield FixedInput(placeholder=_("YYYY-MM-DD"), id="rp-day", max_length=10)
             yield StatusLine("", id="rp-status")
         with VerticalScroll(id="rp-body"):
             yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)
