@@ -89,6 +89,42 @@ async def test_a_file_is_previewed_then_imported_and_listed(
     assert waybills(station) == ["73000000000001", "73000000000002"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "carriers", "unclear"),
+    [
+        (
+            "en",
+            "Carriers: 短ZTO 1",
+            "no carrier given and the number fits 短STO, 短YUNDA: name its carrier in the import form (F7).",
+        ),
+        ("zh", "快递公司：短ZTO 1", "单号可能属于 短STO、短YUNDA：请在导入表单（F7）中填写快递公司。"),
+    ],
+)
+@pytest.mark.first_mode("settings")
+async def test_the_preview_names_carriers_as_the_lists_do_and_a_row_without_one_points_to_the_form(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path, lang: str, carriers: str, unclear: str
+) -> None:
+    """The counter has no `--carrier` to add: a number that fits two carriers is given its carrier in
+    the import form; the carriers are named by their short names, as the counter's lists name them."""
+    from station_helpers import short_names
+
+    sign_in_manager(station)
+    short_names(station)
+    set_language(lang)
+    path = tmp_path / "p.csv"
+    path.write_text("运单号\n73000000000001\n431234567890123\n", encoding="utf-8")  # 43...: STO or YUNDA
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, str(path))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        said = body(dialog).splitlines()
+        assert said[1] == carriers
+        assert said[2].startswith(("Line 3: 431234567890123 ", "第 3 行：431234567890123 "))
+        assert said[2].endswith(unclear)
+        assert "--carrier" not in body(dialog)
+
+
 @pytest.mark.first_mode("settings")
 async def test_a_folder_a_missing_file_and_a_binary_are_refused_at_the_path(
     request: pytest.FixtureRequest, station: Station, tmp_path: Path
@@ -106,9 +142,9 @@ async def test_a_folder_a_missing_file_and_a_binary_are_refused_at_the_path(
             await quiet.press(pilot, "escape")
             await quiet.press(pilot, "escape")  # back to Settings for the next
     assert said == [
-        f"{tmp_path} is a folder: type the path of a file",
-        f"No such file: {tmp_path / 'gone.csv'}",
-        "photo.csv is not a CSV or JSON file",
+        f"{tmp_path} is a folder: type the path of a file.",
+        f"No such file: {tmp_path / 'gone.csv'}.",
+        "photo.csv is not a CSV or JSON file.",
     ]
     assert waybills(station) == []
 

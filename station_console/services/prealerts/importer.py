@@ -32,7 +32,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.prealerts.parse import Table, read_table
-from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.carriers import get_detector, short_names
 from station_console.services.scan.waybill import normalise
 
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
@@ -69,6 +69,7 @@ class RowIssue:
     kind: str  # bad | duplicate | on_shelf: not loaded; cut: loaded, a text cut to its column
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
+    code: str = ""  # the refusal's code: a screen may say its own way out (its form, not --carrier)
 
     def message(self, lang: str | None = None) -> str:
         return translate(self.msgid, lang or get_language(), **self.params)
@@ -97,6 +98,7 @@ class ImportReport:
     seconds: float = 0.0
     dry_run: bool = False
     carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
+    carrier_names: dict[str, str] = field(default_factory=dict)  # short name by code, as lists name them
     digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
 
     def count(self, kind: str) -> int:
@@ -177,7 +179,7 @@ def _weight_g(text: str, grams: bool) -> int:
 
 
 def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> RowIssue:
-    return RowIssue(line, waybill[:40], kind, error.msgid, dict(error.params))
+    return RowIssue(line, waybill[:40], kind, error.msgid, dict(error.params), error.code)
 
 
 def _rows(
@@ -342,6 +344,7 @@ def load_file(
     )
     with station.read() as session:
         known = session.exec(columns(Carrier)).scalars().all()  # type: ignore[call-overload]
+        report.carrier_names = short_names(session)
     names, codes = CarrierNames(known), {c.id: c.code for c in known}
     rows = _rows(station, table, names, carrier or (layout.carrier if layout else None), report)
     read_issues = list(report.issues)

@@ -9,7 +9,7 @@ is what was shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -19,7 +19,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, get_language
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import ImportReport, import_file
+from station_console.services.prealerts.importer import ImportReport, RowIssue, import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
 from station_console.tui.screens.base import open_over
@@ -27,6 +27,9 @@ from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, F
 from station_console.tui.screens.queue_list import QueueListScreen
 
 COLUMNS = (N_("Import"), N_("File"), N_("When"), N_("By"), N_("Rows"), N_("Loaded"), N_("Arrived"))
+CARRIER_IN_FORM = N_(
+    "no carrier given and the number fits {candidates}: name its carrier in the import form (F7)."
+)
 FILE_SHOWN = 22  # a file name's characters in the list: the other columns stay in 80 columns
 REFUSED_SHOWN = 200  # refused rows listed in the preview, as `station prealert import` prints them
 NOTHING_SHOWN = 3  # refused rows said on the status line when no row is left to import
@@ -57,9 +60,12 @@ def preview(station: Station, values: dict[str, Any]) -> Preview:
 
 
 def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN) -> str:
-    """The dry run as the clerk reads it: counts, carriers, then each refused row by its line."""
+    """The dry run as the clerk reads it: counts, carriers (by their short names, as the counter's lists
+    name them), then each refused row by its line."""
     lang = get_language()
-    lines = report_lines(report, lang, most=most)
+    lines = report_lines(
+        replace(report, issues=[_at_counter(i, report) for i in report.issues]), lang, most=most
+    )
     lines[0] = _n(
         "{file}: {to_load} of {rows} row to import, {outcome}",
         "{file}: {to_load} of {rows} rows to import, {outcome}",
@@ -70,9 +76,23 @@ def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN) -> str:
         outcome=outcome_text(report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang),
     )
     if report.carriers:
-        carriers = _(", ").join(f"{code} {n}" for code, n in report.carriers.items())
+        carriers = _(", ").join(f"{_short(report, code)} {n}" for code, n in report.carriers.items())
         lines.insert(1, _("Carriers: {carriers}", carriers=carriers))
     return "\n".join(lines)
+
+
+def _short(report: ImportReport, code: str) -> str:
+    return report.carrier_names.get(code) or code
+
+
+def _at_counter(issue: RowIssue, report: ImportReport) -> RowIssue:
+    """A row's reason as the counter says it: a carrier the file leaves unclear is given in the import
+    form here (the command line's `--carrier` is no key at the counter), its candidates by short name."""
+    if issue.code != "carrier_unclear":
+        return issue
+    codes = str(issue.params.get("candidates", "")).split(", ")
+    candidates = _(", ").join(_short(report, code) for code in codes)
+    return replace(issue, msgid=CARRIER_IN_FORM, params={**issue.params, "candidates": candidates})
 
 
 def to_load(report: ImportReport) -> int:
