@@ -153,7 +153,7 @@ def test_our_own_validators_are_translated_after_their_values_are_put_in() -> No
     assert validation_reason(error, "zh") == "未知时区 Mars/Olympus：请使用 Asia/Shanghai 这样的名称。"
     with pytest.raises(ValidationError) as refused:
         StationSettings(opening_hours="all day")
-    assert validation_reason(refused.value.errors()[0], "zh") == "营业时间格式如 09:00-21:00"
+    assert validation_reason(refused.value.errors()[0], "zh") == "营业时间格式如 09:00-21:00。"
 
 
 def test_a_typed_value_stays_data_cleaned_and_cut() -> None:

@@ -145,7 +145,7 @@ def test_audit_show_prints_one_event_whole_that_the_listings_cut(db_url: str) ->
     as_json = json.loads(run(db_url, *li, "audit", "show", str(problem), "--json").stdout)
     assert as_json["id"] == problem and as_json["details"]["note"] == note.strip()
     missing = run(db_url, *li, "audit", "show", "999999")
-    assert isinstance(missing.exception, NotFound) and missing.exception.message() == "No audit event 999999"
+    assert isinstance(missing.exception, NotFound) and missing.exception.message() == "No audit event 999999."
     anonymous = run(db_url, "audit", "show", str(problem))
     assert isinstance(anonymous.exception, PermissionDenied) and "138" not in anonymous.stdout
 

@@ -256,9 +256,9 @@ def test_what_went_wrong_is_read_in_the_readers_language(station: Station, clock
     with pytest.raises(Refused) as refused:
         dead_letters.retry(boss, dead_id)
     assert refused.value.message("en") == (
-        f"Carrier event {dead_id} is dropped: only dead or failed events can be retried"
+        f"Carrier event {dead_id} is dropped: only dead or failed events can be retried."
     )
-    assert refused.value.message("zh") == f"快递公司事件 {dead_id} 状态为 已放弃：只能重试死信或失败的事件"
+    assert refused.value.message("zh") == f"快递公司事件 {dead_id} 状态为 已放弃：只能重试死信或失败的事件。"
 
 
 def test_a_file_lying_where_the_event_folder_should_be_is_said_so_in_the_readers_language(

@@ -153,7 +153,7 @@ def test_a_fee_due_refuses_the_handover_until_it_is_settled(fees: Station, clock
     with pytest.raises(Refused) as method:
         _pick(clerk, 1, done.parcel_id, Settlement("bitcoin"))
     assert method.value.code == "bad_fee_method"
-    assert method.value.message("en") == "Pay by cash, qr (QR code) or account"
+    assert method.value.message("en") == "Pay by cash, qr (QR code) or account."
     assert method.value.message("zh").startswith("付款方式请使用 cash（现金）、qr（扫码） 或 account（")
     with clerk.read() as session:
         assert session.exec(select(FeeEntry)).all() == []

@@ -64,7 +64,7 @@ def test_a_write_off_reason(station: Station) -> None:
     before = snapshot(station)
     with pytest.raises(Refused) as empty:
         problems.write_off(station, wb(1), " ")
-    assert empty.value.code == "missing" and empty.value.message("en") == "Reason is empty"
+    assert empty.value.code == "missing" and empty.value.message("en") == "Reason is empty."
     assert snapshot(station) == before
     typed, stored = at_limit(200)
     problems.write_off(station, wb(1), typed)

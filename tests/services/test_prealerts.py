@@ -110,12 +110,12 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
     messages = [i.message() for i in report.issues]
     assert messages[4] == "name cut to 64 characters (it had 204)"
     assert "unknown carrier 顺风快递" in messages[1] and "also on line 2" in messages[3]
-    assert messages[2] == "phone ****3456 is not a phone number"
+    assert messages[2] == "phone ****3456 is not a phone number."
     set_language("zh")
     assert "未知的快递公司" in report.issues[1].message()
     set_language("en")
     lines = report_lines(report, "zh")
-    assert lines[1] == "第 3 行：ZTO-?? 含有快递公司不用的字符：-?"  # its waybill once, in the reason
+    assert lines[1] == "第 3 行：ZTO-?? 含有快递公司不用的字符：-?。"  # its waybill once, in the reason
     assert lines[2].startswith(f"第 4 行：{zto(3)} ") and lines[4] == f"第 6 行：{zto(1)} 与第 2 行重复"
     names = [p.recipient_name for p in stored(station)]
     assert names[2] is not None and len(names[2]) == 64 and "\x1b" not in names[2]
@@ -349,7 +349,7 @@ def test_a_typed_path_is_the_users_and_a_folder_is_refused_in_the_clerks_words(
     assert import_file(station, Path("~/p*.csv")).loaded == 1
     with pytest.raises(Refused) as folder:
         import_file(station, Path("~"))
-    assert folder.value.message() == f"{tmp_path} is a folder: type the path of a file"
+    assert folder.value.message() == f"{tmp_path} is a folder: type the path of a file."
 
 
 def test_the_files_imported_say_who_imported_them_and_how_many_arrived(

@@ -53,8 +53,8 @@ def test_a_message_inside_a_message_and_a_refusal_are_kept_by_id() -> None:
     stored = to_store(Message(printing.CANNOT_DRAW, reason=inner))
     assert stored_text(stored, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
     gone = to_store(Message(printing.CANNOT_DRAW, reason=NotFound("Parcel {parcel} not found.", parcel=7)))
-    assert stored_text(gone, "en") == "This job cannot be drawn: Parcel 7 not found"
-    assert stored_text(gone, "zh") == "无法生成此打印任务：找不到包裹 7"
+    assert stored_text(gone, "en") == "This job cannot be drawn: Parcel 7 not found."
+    assert stored_text(gone, "zh") == "无法生成此打印任务：找不到包裹 7。"
     later = to_store(Message(printing.CANNOT_DRAW, reason=LaterText(inner)))
     assert stored_text(later, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
 

@@ -144,7 +144,7 @@ def test_the_summary_names_fields_by_their_labels_in_the_consoles_language(
     lines = summary_lines(import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *moved])))
     assert lines[1] == "列对应：编号=学号、姓名=姓名、手机=手机、楼栋=楼栋、单元=单元、房间=房间"
     assert "00123：楼层、房间" in lines
-    assert "第 3 行：姓名 超过 64 个字符" in lines
+    assert "第 3 行：姓名 超过 64 个字符。" in lines
     assert not any(": " in line or "room" in line or "name" in line for line in lines)
 
 
@@ -428,7 +428,7 @@ def test_the_summary_says_every_line_of_the_file_one_way(manager: Station, tmp_p
     assert lines == [
         "Line 2: 001 张伟 -",
         "Line 3: id 001 again (first on line 2): skipped",
-        "Line 4: A recipient needs a name",
+        "Line 4: A recipient needs a name.",
     ]
     set_language("zh")
     lines = [line for line in summary_lines(result) if line.startswith("第")]

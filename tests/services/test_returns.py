@@ -50,7 +50,7 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
         returns.add(station, batch.id, "SF1234567890123")
     assert exc.value.code == "wrong_carrier"
     # Each carrier by its short name, as every counter list says it (J&T, not its code JT).
-    assert exc.value.message() == "SF1234567890123 is a SF parcel; this batch goes back to J&T"
+    assert exc.value.message() == "SF1234567890123 is a SF parcel; this batch goes back to J&T."
     with pytest.raises(NotFound) as missing:
         returns.add(station, batch.id, wb(3))
     assert missing.value.code == "not_on_shelf"
@@ -66,7 +66,7 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
         returns.open_batch(station, "NOPE")
     with pytest.raises(Refused) as exc:  # Enter in an empty carrier field: said as such
         returns.open_batch(station, "  ")
-    assert exc.value.code == "missing" and exc.value.message() == "Carrier is empty"
+    assert exc.value.code == "missing" and exc.value.message() == "Carrier is empty."
 
 
 def test_remove_and_empty_batches(station: Station) -> None:
@@ -159,5 +159,5 @@ def test_a_parcel_already_picked_up_is_refused_with_its_status_in_words(station:
     batch = returns.open_batch(station, "JT")
     with pytest.raises(NotFound) as refused:
         returns.add(station, batch.id, wb(3))
-    assert refused.value.message("zh") == f"{wb(3)} 不在货架上（状态：已取件）"
-    assert refused.value.message("en") == f"{wb(3)} is not on the shelves (status: picked up)"
+    assert refused.value.message("zh") == f"{wb(3)} 不在货架上（状态：已取件）。"
+    assert refused.value.message("en") == f"{wb(3)} is not on the shelves (status: picked up)."

@@ -44,7 +44,7 @@ def test_a_file_not_utf8_or_not_readable_is_refused_in_the_clerks_words(
     assert binary.value.code == "bad_file"
     assert (
         binary.value.message("zh")
-        == f"{tmp_path / 'bin.toml'} 不是 UTF-8 文本：请另存为 UTF-8 编码后重新输入路径"
+        == f"{tmp_path / 'bin.toml'} 不是 UTF-8 文本：请另存为 UTF-8 编码后重新输入路径。"
     )
 
     def no_permission(*args: object, **kwargs: object) -> bytes:

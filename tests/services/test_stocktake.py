@@ -190,10 +190,10 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
         refusals.append(exc.value)
     assert {e.code for e in refusals} == {"no_location"}
     assert refusals[0].message("en") == "Name a shelf (6) or a layer (6-5)."
-    assert refusals[0].message("zh") == "请写明货架（如 6）或货位（如 6-5）"
+    assert refusals[0].message("zh") == "请写明货架（如 6）或货位（如 6-5）。"
     with pytest.raises(NotFound) as exc:
         stocktake.start(station, "Q")
-    assert (exc.value.message("en"), exc.value.message("zh")) == ("There is no shelf Q", "没有Q号货架")
+    assert (exc.value.message("en"), exc.value.message("zh")) == ("There is no shelf Q.", "没有Q号货架。")
 
     def no_shelves(session) -> None:  # type: ignore[no-untyped-def]
         session.exec(delete(Layer))
@@ -202,7 +202,7 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
     station.run(no_shelves)
     with pytest.raises(NotFound) as exc:
         stocktake.start(station, "")
-    assert exc.value.code == "no_shelves" and exc.value.message("zh") == "还没有货架：请先添加"
+    assert exc.value.code == "no_shelves" and exc.value.message("zh") == "还没有货架：请先添加。"
 
 
 def test_a_parcel_marked_missing_reads_in_the_closing_clerks_language(station: Station) -> None:

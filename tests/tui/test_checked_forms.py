@@ -134,7 +134,7 @@ async def test_a_long_not_delivered_note_is_refused_in_its_form(app: StationApp,
         await back_from_the_run(station, app, pilot)
         await quiet.press(pilot, "f10")
         typed = {"note": LONG_NOTE}
-        await refused(pilot, app, station, typed, "Note is longer than 200 characters", at_fault="note")
+        await refused(pilot, app, station, typed, "Note is longer than 200 characters.", at_fault="note")
         await put_right(pilot, app, "note", LONG_NOTE[:40])
         await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
     assert door_items(station) == [("failed", None, None, "rang 139****2222 " + "x" * 23)]
@@ -155,7 +155,7 @@ async def test_a_long_consent_note_is_refused_in_its_form(app: StationApp, stati
         await a_persons_form(app, pilot, "f7")
         form(app).query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
         typed = {"note": LONG_NOTE}
-        await refused(pilot, app, station, typed, "Note is longer than 200 characters", at_fault="note")
+        await refused(pilot, app, station, typed, "Note is longer than 200 characters.", at_fault="note")
         assert form(app).query_one("#form-consent").value == "granted"  # type: ignore[attr-defined]
         await put_right(pilot, app, "note", "asked at the counter")
         await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
@@ -172,7 +172,7 @@ async def test_a_new_persons_long_room_is_refused_in_the_form(app: StationApp, s
         await open_recipients(app, pilot)
         await quiet.press(pilot, "f9")
         typed = {"name": "王五", "building": "C2", "room": "12345678901234567", "phones": "13600001234"}
-        message = "Room is longer than 16 characters"
+        message = "Room is longer than 16 characters."
         await refused(pilot, app, station, typed, message, at_fault="room")
         await put_right(pilot, app, "room", "1203")
         await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
@@ -240,7 +240,7 @@ async def test_a_door_request_for_a_parcel_with_no_address_is_refused_in_its_for
         await _delivery(app, pilot)
         await quiet.press(pilot, "f12")
         form(app).query_one("#form-phone", Tick).value = True
-        message = "JT0000000000002 has no address: match it to a recipient with a building or room first"
+        message = "JT0000000000002 has no address: match it to a recipient with a building or room first."
         typed = {"ref": "JT0000000000002"}
         await refused(pilot, app, station, typed, message, at_fault="ref")
         assert form(app).query_one("#form-phone", Tick).value is True

@@ -139,7 +139,7 @@ def test_a_wrong_current_pin_says_so_and_counts_towards_the_lock_out(station: St
     with pytest.raises(StationError) as refused:
         clerks.change_own_pin(station, "0000", "8642")
     assert refused.value.message("en") == "The current PIN is wrong."
-    assert refused.value.message("zh") == "当前 PIN 码不对"
+    assert refused.value.message("zh") == "当前 PIN 码不对。"
     assert refused.value.code == "bad_credentials"  # the form puts the cursor back in the current PIN
     with station.read() as session:
         assert session.exec(select(Clerk).where(Clerk.name == "Li")).one().failed_sign_ins == 1

@@ -117,7 +117,7 @@ async def test_a_proxy_the_recipient_has_not_allowed_is_refused_in_the_form_whic
         form = console.screen
         assert isinstance(form, FormDialog), clerk.text("#pk-message")
         assert str(form.query_one("#form-refused", Static).render()) == (
-            "A proxy may collect 73000000000001 only with the pickup code: the recipient has not allowed proxies"
+            "A proxy may collect 73000000000001 only with the pickup code: the recipient has not allowed proxies."
         )
         assert clerk.bells == 1 and console.focused is form.query_one("#form-name", Input)
         typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}

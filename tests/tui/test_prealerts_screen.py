@@ -292,5 +292,5 @@ async def test_a_name_longer_than_the_system_takes_is_refused_as_no_such_file(
         form = await open_form(app, pilot, typed)
         assert app.screen is form
         said = str(form.query_one("#form-refused", Static).render())
-    assert said == f"No such file: {typed[:200]}"
+    assert said == f"No such file: {typed[:200]}."
     assert waybills(station) == []

@@ -173,7 +173,7 @@ async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
         answer.set()
         await quiet.until(pilot, lambda: "New sender" in text_of(screen, "#so-message"), what="no answer")
         assert text_of(screen, "#so-message") == (
-            "SF12#$% has characters no carrier uses: #$%\nNew sender: take the name and check the ID."
+            "SF12#$% has characters no carrier uses: #$%.\nNew sender: take the name and check the ID."
         )
         assert screen.query_one("#so-message").has_class("-error")
         await quiet.press(pilot, "f9")  # the clerk's key: what it says takes the refusal's place

@@ -292,7 +292,7 @@ async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
         assert status == "驿站中的“时区”值无效：最多 500 个字符", status
         status = await saved_with(app, pilot, 0, "st-timezone", hostile + "z" * 300)
         assert status.startswith("驿站中的“时区”值无效：未知时区 [/][b]zzz"), status
-        assert status.endswith("：请使用 Asia/Shanghai 这样的名称") and len(status) < 120, status
+        assert status.endswith("：请使用 Asia/Shanghai 这样的名称。") and len(status) < 120, status
         app.screen.query_one("#st-timezone", Input).value = before.timezone
 
         codes = _section_of(app, "code_seq_min")

@@ -157,8 +157,8 @@ async def test_a_layout_file_that_cannot_be_read_is_said_with_what_to_do_not_the
             return str(screen.query_one("#edit-result").render())
 
         for typed, said in (
-            (tmp_path / "none.csv", f"No such file: {tmp_path / 'none.csv'}"),
-            (tmp_path, f"{tmp_path} is a folder: type the path of a file"),
+            (tmp_path / "none.csv", f"No such file: {tmp_path / 'none.csv'}."),
+            (tmp_path, f"{tmp_path} is a folder: type the path of a file."),
         ):
             screen.query_one("#edit-csv", Input).value = str(typed)
             await quiet.press(pilot, "f12")
@@ -223,7 +223,7 @@ async def test_a_capacity_typed_as_letters_or_too_large_is_refused_in_words_and_
             return str(screen.query_one("#edit-result", Static).render())
 
         await quiet.until(pilot, lambda: bool(result()), what="the save answered")
-        assert result() == "Capacity can be at most 9999 units a layer"
+        assert result() == "Capacity can be at most 9999 units a layer."
         assert app.screen is screen
     capacity_now = next(
         c.capacity_units for r in layout.shelf_map(station) for c in r.layers if r.label == "1"

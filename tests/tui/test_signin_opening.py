@@ -170,7 +170,7 @@ async def test_a_station_that_cannot_open_closes_the_console_with_the_reason() -
         await settled(app, pilot)
     assert app.return_code == 1
     assert app.open_failure == (
-        "The database was made by a newer station-console (schema 9999_future); update this one"
+        "The database was made by a newer station-console (schema 9999_future); update this one."
     )
 
 
