@@ -1,0 +1,217 @@
+"""Shelves mode's overdue list, problems and return batches: the bands and ages, a batch put together,
+signed for and closed, and what each key says before a batch is shown."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves, settle
+
+
+@pytest.mark.first_mode("shelves")
+async def test_overdue_problems_and_returns_screens(app: StationApp, station: Station, clock) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    place(station, wb(2), "1-2", at=clock.now - timedelta(hours=50))  # amber
+    place(station, wb(3), "1-3")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        table = app.screen.query_one("#od-table", DataTable)
+        assert table.row_count == 2
+        await quiet.press(pilot, "f8", "f9")  # select return candidates, put them in a batch
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        await quiet.press(pilot, "f7")  # print the manifest: this counter has no printer that could
+        await settle(pilot)
+        assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
+        app.screen.query_one("#ret-signer", Input).value = "Wang"
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        assert "closed" in str(app.screen.query_one("#ret-status").render())
+        await quiet.press(pilot, "escape", "f11")
+        await settle(pilot)
+        app.screen.query_one("#pr-parcel", Input).value = wb(3)
+        app.screen.query_one("#pr-kind", Select).value = "damaged"
+        app.screen.query_one("#pr-note", Input).value = "crushed corner"
+        await quiet.press(pilot, "f7")
+        await settle(pilot)
+        assert app.screen.query_one("#pr-table", DataTable).row_count == 1
+    from tui.shelf_data import location_of
+
+    assert location_of(station, wb(1)) is None  # returned
+    assert problems.list_problems(station)[0].waybill == wb(3)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_a_batch(
+    app: StationApp, station: Station, clock
+) -> None:
+    from sqlmodel import select
+
+    from db.models import ReturnBatch
+    from station_console.tui.screens.form_dialog import ConfirmDialog
+
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=80))  # red, not a return candidate
+
+    def batches() -> int:
+        with station.read() as session:
+            return len(session.exec(select(ReturnBatch)).all())
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, "f9")  # nothing chosen: the highlighted parcel
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        said = f"{app.screen.question}\n{app.screen.body}"
+        assert f"{wb(1)}: on the shelf 3 d 8 h, not yet a return candidate" in said
+        await quiet.press(pilot, "n")
+        await settle(pilot)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1  # still the overdue list
+        assert batches() == 0
+        await quiet.press(pilot, "f9", "y")
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert batches() == 1
+
+
+@pytest.mark.first_mode("shelves")
+async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    set_language("zh")
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        status = app.screen.query_one("#ret-status")
+        for key in ("f8", "f7", "tab", "enter"):  # keys before any batch: each says what to do
+            app.screen.query_one("#ret-status").update("")  # type: ignore[attr-defined]
+            await quiet.press(pilot, key)
+            await settle(pilot)
+            if key != "tab":
+                assert "请先打开批次" in str(status.render()), key
+        assert app.screen.query_one("#ret-carrier", Input).has_focus
+        await quiet.press(pilot, *"JT", "enter")
+        await settle(pilot)
+        shown = str(status.render())
+        assert "进行中" in shown and "open" not in shown
+
+
+@pytest.mark.first_mode("shelves")
+async def test_returns_empty_list_takes_no_focus_and_the_courier_fields_enter_names_the_carrier(
+    app: StationApp, station: Station
+) -> None:
+    """Shift+Tab from the carrier went to the empty list, where Enter and letters did nothing; Enter in
+    the courier's name, the carrier typed and not sent, asked the clerk to type the carrier."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        carrier = app.screen.query_one("#ret-carrier", Input)
+        assert carrier.has_focus
+        await quiet.press(pilot, "shift+tab")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#ret-signer", Input)
+        await quiet.press(pilot, "shift+tab", *"jt", "tab", "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#ret-status").render())
+        assert said == "Open the batch first: Enter in Carrier opens the JT batch." and carrier.has_focus
+        await quiet.press(pilot, "enter", *wb(1), "enter")  # the batch, and a parcel in its list
+        await settle(pilot)
+        table = app.screen.query_one("#ret-items", DataTable)
+        assert table.row_count == 1 and table.can_focus
+
+
+@pytest.mark.parametrize(
+    ("lang", "hours", "band", "age"),
+    [
+        ("en", 24 * 8, "return", "8 d 0 h"),
+        ("zh", 24 * 8, "待退回", "8 天 0 小时"),
+        # Whole hours reached, as the band counts: 71.6 h is not yet the 72 h red band (it read "3.0 d").
+        ("en", 71.6, "amber", "2 d 23 h"),
+        ("zh", 71.6, "黄色预警", "2 天 23 小时"),
+    ],
+)
+@pytest.mark.first_mode("shelves")
+async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
+    app: StationApp, station: Station, clock, lang: str, hours: float, band: str, age: str
+) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=hours))
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        row = app.screen.query_one("#od-table", DataTable).get_row_at(0)
+    assert (str(row[1]), str(row[2])) == (band, age)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_key_on_returns_while_its_batch_loads_says_it_is_loading(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F7 and F8 while the batch put together on Overdue is still being read: it is on its way, so
+    "Open a batch first: type the carrier" was wrong. The loading line goes once the batch shows."""
+    from station_console.services.exceptions import returns
+
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    asked, release = threading.Event(), threading.Event()
+    real = returns.get
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(returns, "get", held)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10", "f8")
+        quiet.send_key(app, "f9")  # the batch is made, and Returns opens to read it
+        await quiet.until(pilot, asked.is_set, what="the batch asked for", timeout=5)
+        status = app.screen.query_one("#ret-status")
+        for key in ("f7", "f8"):  # the manifest, the courier's signature: no batch shown yet
+            await quiet.press(pilot, key, leave_running=("run",))
+            assert "the batch is still loading" in str(status.render()), key
+            assert "Open a batch first" not in str(status.render()) and not status.has_class("-error")
+        release.set()
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1  # the batch was read
+        assert str(status.render()).startswith("Return batch ")  # its line, over the loading one
+
+
+@pytest.mark.first_mode("shelves")
+async def test_returns_from_overdue_wait_on_the_scan_field_and_a_closed_batch_asks_for_no_scan(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    """A batch put together on Overdue opens with the focus on the scan field (the next parcel going
+    back), not on the carrier; once the courier signed, the disabled field no longer asks for scans."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10", "f8", "f9")
+        await settle(pilot)
+        scan = app.screen.query_one("#ret-scan", Input)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert scan.has_focus and scan.placeholder.startswith("scan each ")
+        app.screen.query_one("#ret-signer", Input).value = "Wang"
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        assert scan.disabled and "scan each" not in scan.placeholder
+        assert scan.placeholder == "batch closed: type a carrier above for a new one"

@@ -1,0 +1,327 @@
+"""Stocktake from the shelf map: what it counts and finds, said in the clerk's words, from start to close,
+paused and resumed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Checkbox, DataTable, Input
+
+from db.models import Role
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, stocktake
+from station_console.tui.app import StationApp
+from station_console.tui.screens.stocktake import counts_head, resumed_line
+from tui import quiet
+from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves, settle
+
+
+def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> None:
+    place(station, wb(1), "3-2")
+    place(station, wb(2), "1-1")
+    whole, layer = stocktake.start(station, "3"), stocktake.start(station, "1-1")
+    assert counts_head(whole) == "Stocktake 1 of shelf 3: "  # it read "Stocktake 1 3:"
+    assert resumed_line(layer) == "Resumed stocktake 2 of layer 1-1"
+    set_language("zh")
+    try:
+        assert (counts_head(whole), counts_head(layer)) == ("盘库 1（3号货架）：", "盘库 2（1-1 层）：")
+        assert resumed_line(whole) == "已继续3号货架的盘库 1"
+    finally:
+        set_language("en")
+
+
+def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
+    """The line under the counts read a bare 'extra  SF...' (or 'wrong layer  JT... (on record at 1-2)'):
+    what the finding means and what to do, per class, and for an extra whether it is unknown here or
+    recorded as having left."""
+    from station_console.services.exceptions.stocktake_view import Item
+    from station_console.tui.screens.stocktake_words import finding_words
+
+    def item(cls: str, recorded: str | None = "1-2", **fields: Any) -> Item:
+        return Item(
+            **{
+                "waybill": "JT1",
+                "classification": cls,
+                "recorded": recorded,
+                "found": "1-1",
+                "status": "on_shelf",
+                **fields,
+            }
+        )
+
+    gone = {"status": "returned", "left_at": "2026-05-01 14:06", "left_by": "王芳"}
+    said = [
+        finding_words(i)
+        for i in (
+            item("match", "1-1"),
+            item("missing"),
+            item("wrong_layer"),
+            item("wrong_shelf", "3-2"),
+            item("extra", None, status=None, duplicate=True),
+            item("extra", None, **gone),
+        )
+    ]
+    assert said == [
+        "JT1: on record here, where it belongs.",
+        "JT1: on record at 1-2, not scanned yet.",
+        "JT1: on record on layer 1-2 of this shelf: put it there, or relocate it at the close.",
+        "JT1: on record on another shelf, at 3-2: put it there, or relocate it at the close.",
+        "JT1: not on record at this station. Set it aside; it can be checked in at the close. (scanned before)",
+        "JT1: recorded as returned to the courier on 2026-05-01 14:06 by 王芳; found on the shelf."
+        " Set it aside for the manager.",
+    ]
+    set_language("zh")
+    try:
+        assert finding_words(item("extra", None, **{**gone, "status": "picked_up"})) == (
+            "JT1：记录显示已于 2026-05-01 14:06 由 王芳 交给取件人，却在货架上找到。请放在一边，交给店长处理。"
+        )
+        assert finding_words(item("extra", None, **gone), may_put_back=True).endswith(
+            "却在货架上找到。结束盘库时请勾选放回货架。"
+        )
+        assert (
+            finding_words(item("wrong_layer"))
+            == "JT1：记录在本货架的 1-2 层。请放回该层，或在结束盘库时移位。"
+        )
+    finally:
+        set_language("en")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-1")
+    place(station, wb(3), "3-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        assert app.screen.query_one("#st-scope", Input).value == "1-1"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        scan = app.screen.query_one("#st-scan", Input)
+        assert scan.has_focus
+        for waybill in (wb(1), wb(3)):
+            scan.value = waybill
+            await quiet.press(pilot, "enter")
+            await settle(pilot)
+        counts = str(app.screen.query_one("#st-counts").render())
+        assert counts.startswith("Stocktake 1 of layer 1-1: ")  # it read "Stocktake 1 1-1:"
+        assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
+        items = app.screen.query_one("#st-items", DataTable)
+        assert items.row_count == 3
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        offered = [str(box.label) for box in app.screen.query(Checkbox)]
+        # No extra parcel: "Check in 0 extra parcels again" is not offered.
+        assert offered == ["Relocate 1 parcel to where it was found", "Mark 1 unscanned parcel missing"]
+        await quiet.press(pilot, "enter")  # relocate + mark missing ticked by default
+        await settle(pilot)
+        assert app.screen.query_one("#sh-map", DataTable)
+    (closed,) = [v for v in [stocktake.view(station, 1)]]
+    assert closed.status == "closed"
+    assert closed.result["fixes"]["marked_missing"] == [wb(2)]
+    from tui.shelf_data import location_of
+
+    assert location_of(station, wb(3)) == "1-1"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1234567890123"  # found here, not on record
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        app.screen.query_one("#fix-recheck", Checkbox).value = True
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        parcel = stocktake.view(station, 1).result["fixes"]["rechecked"][0]
+        said = [n.message for n in app._notifications]
+        expected = f"SF1234567890123 checked in as {parcel['pickup_code']}: put it on {parcel['location']}"
+        assert expected in said
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_clerk_sees_the_put_back_dimmed_and_why(app: StationApp, station: Station) -> None:
+    """A put-back undoes a pickup's record: a manager's fix. A clerk's close offers it dimmed, with the
+    house's sentence under it, so Space cannot tick it and Enter closes with the rest, nothing put back."""
+    from station_helpers import act_as_new_clerk
+
+    from db.models import ParcelStatus
+
+    place(station, wb(1), "1-1")  # not scanned: missing
+    place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP)
+    act_as_new_clerk(station, "Li", Role.CLERK)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        # A clerk hands it on; a manager is told to put it back (the next test).
+        assert str(app.screen.query_one("#st-last").render()).endswith(" Set it aside for the manager.")
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        put_back = app.screen.query_one("#fix-put-back", Checkbox)
+        assert put_back.disabled and str(app.screen.query_one("#st-put-back-refused").render()) == (
+            "Only a manager can put back a parcel recorded as having left. Ask a manager to sign in."
+        )
+        await quiet.press(pilot, "tab", "space", "enter")  # Tab finds no other box: the first unticked
+        await settle(pilot)
+    closed = stocktake.view(station, 1)
+    assert closed.status == "closed" and closed.result["fixes"]["put_back"] == []
+    assert closed.result["fixes"]["marked_missing"] == []
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_again_unticked(
+    app: StationApp, station: Station
+) -> None:
+    """A tester scanned a parcel picked up earlier: the line said a bare 'extra  SF...', the close offered
+    it for a check-in whose unticked box read ▐X▌ like a ticked one, and Tab, Tab, Space (back on the
+    first box) left it looking the same. Now the line says what it is, the offer is a put-back, and an
+    unticked box is empty."""
+    from db.models import Notification, Parcel, ParcelStatus
+
+    place(station, wb(1), "1-1")  # not scanned: missing
+    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    place(
+        station,
+        "SF1400000000011",
+        "1-1",
+        carrier="SF",
+        status=ParcelStatus.PICKED_UP,
+        picked_up_at=picked,
+        picked_up_by=station.clerk_id,
+    )
+    at = picked.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#st-last").render())
+        assert said.startswith("extra  SF1400000000011: recorded as picked up on " + at + " by ")
+        assert said.endswith("; found on the shelf. Put it back at the close.")  # said to a manager
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        boxes = {str(box.label): box for box in app.screen.query(Checkbox)}
+        assert list(boxes) == [
+            "Mark 1 unscanned parcel missing",
+            "Put back 1 parcel below: new code, no message sent",
+        ]
+        first, put_back = boxes.values()
+        assert "recorded as picked up on " + at in str(app.screen.query_one("#st-gone").render())
+        assert not put_back.disabled and not app.screen.query("#st-put-back-refused")  # a manager's fix
+        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐✓▌", "▐ ▌")  # it read ▐X▌
+        await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box
+        await settle(pilot)
+        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐ ▌", "▐ ▌")
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    closed = stocktake.view(station, 1)
+    assert closed.status == "closed" and closed.result["fixes"]["put_back"] == []
+    with station.read() as s:
+        assert [p.status for p in s.exec(select(Parcel).where(Parcel.waybill == "SF1400000000011"))] == [
+            ParcelStatus.PICKED_UP
+        ]
+        assert s.exec(select(Notification)).all() == []
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_manager(
+    app: StationApp, station: Station
+) -> None:
+    """The close said '0 checked in' beside a put-back, and the parcel went back unflagged."""
+    from db.models import ParcelStatus
+
+    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP, picked_up_at=picked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        app.screen.query_one("#fix-put-back", Checkbox).focus()
+        await quiet.press(pilot, "space", "enter")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+    assert "Stocktake 1 closed: 0 relocated, 0 marked missing, 0 checked in, 1 put back" in said
+    (put,) = stocktake.view(station, 1).result["fixes"]["put_back"]
+    assert (
+        f"SF1400000000011 put back as {put['pickup_code']}, no message sent: put it on {put['location']}"
+        in said[-1]
+    )
+    assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [
+        ("SF1400000000011", "put_back")
+    ]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert stocktake.view(station, 1).status == "paused"
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        assert stocktake.view(station, 1).status == "open"
+        assert not app.screen.query_one("#st-scan", Input).disabled
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc pauses the stocktake in a worker, and its answer closed the top screen: after F2 that was
+    Pickup's only one, and the console stopped with ScreenStackError. A second Esc paused twice."""
+    import threading
+
+    from station_console.tui.screens import stocktake as stocktake_screen
+
+    place(station, wb(1), "1-1")
+    written = threading.Event()
+    pauses: list[int] = []
+    pause = stocktake.pause
+
+    def slow_pause(station: Station, stocktake_id: int) -> Any:
+        pauses.append(stocktake_id)
+        written.wait(5)
+        return pause(station, stocktake_id)
+
+    monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        taking = app.screen
+        quiet.send_key(app, "escape")
+        quiet.send_key(app, "escape")
+        await quiet.until(pilot, lambda: pauses)
+        quiet.send_key(app, "f2")
+        await quiet.until(pilot, lambda: app.current_mode == "pickup")
+        written.set()
+        await settle(pilot)
+        assert app.is_running and app.current_mode == "pickup" and len(app.screen_stack) == 1
+        assert pauses == [1] and stocktake.view(station, 1).status == "paused"
+        await quiet.press(pilot, "f4")  # the stocktake is where the clerk left it; Esc closes it
+        assert app.screen is taking
+        await quiet.press(pilot, "escape")
+        assert app.current_mode == "shelves" and app.screen is not taking and pauses == [1]
