@@ -3,6 +3,8 @@ locking, signing back in and reading what the next clerk is told."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlmodel import select
 from textual.widgets import Input
 
@@ -66,3 +68,19 @@ async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type:
 def batches(station: Station) -> list[CourierBatch]:
     with station.read() as session:
         return list(session.exec(select(CourierBatch)).all())
+
+
+T = TypeVar("T")
+
+
+async def open_from_settings(pilot, app: StationApp, key: str, kind: type[T]) -> T:  # type: ignore[no-untyped-def]
+    """Settings (Ctrl+S), then its screen under `key`, once the console is quiet."""
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "ctrl+s")
+    await quiet.settle(pilot)
+    await quiet.press(pilot, key)
+    await quiet.until(pilot, lambda: isinstance(app.screen, kind))
+    await quiet.settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
