@@ -14,7 +14,8 @@ from station_console.services.people import clerks
 from station_console.tui.app import StationApp
 from tui import quiet
 from tui.drawn_text import reads_whole
-from tui.test_settings_screens import _section_of, saved_with
+from tui.settings_driver import saved_with
+from tui.settings_driver import section_of as _section_of
 
 pytestmark = pytest.mark.first_mode("settings")
 
