@@ -1,5 +1,6 @@
 """Checking that a screen fits a small terminal: the console in a language at a size, resized to each
-size in turn, and a widget whole on screen and clear of the others (tests/tui/test_small_terminal*.py)."""
+size in turn, a widget whole on screen and clear of the others, and a dialog's widgets walked by Tab, each
+whole inside the dialog's box (tests/tui/test_small_terminal*.py)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,36 @@ def assert_apart(named: dict[str, Region]) -> None:
     for n, (a, ra) in enumerate(items):
         for b, rb in items[n + 1 :]:
             assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
+
+
+def in_the_dialog(app: StationApp, box: Widget, fixed: list[Widget], widget: Widget) -> Region:
+    """The widget's region, asserted whole inside the screen and the dialog's `box`, and clear of the
+    dialog's `fixed` parts (its title and buttons, which do not scroll with the fields)."""
+    region = shown_whole(app, widget)
+    assert box.content_region.contains_region(region), f"{widget!r} is cut off by the dialog"
+    for part in fixed:
+        if part is not widget:
+            assert not region.overlaps(shown_whole(app, part)), f"{widget!r} at {region} is under {part!r}"
+    return region
+
+
+def dialog_box(dialog: Widget) -> Widget:
+    """The dialog's box: what the screen of a dialog holds."""
+    (box,) = dialog.children
+    return box
+
+
+async def walked_by_tab(
+    app: StationApp, pilot: Any, order: list[str], fixed: list[Widget], box: Widget | None = None
+) -> None:
+    """The open dialog's widgets `order` (ids), each reached by Tab from the first and shown whole in
+    the dialog (its `box`, if it holds more than that), clear of its `fixed` parts, when focused."""
+    dialog = app.screen
+    dialog.query_one(f"#{order[0]}").focus()
+    for n, name in enumerate(order):
+        if n:
+            quiet.send_key(app, "tab")
+        await settle(app, pilot)
+        focused = app.focused
+        assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
+        in_the_dialog(app, box or dialog_box(dialog), fixed, focused)
