@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,10 @@ def cli() -> Callable[..., Run]:
 def live(tmp_path: Path) -> Station:
     """The restore tests' station: two parcels, yesterday closed, a good backup, a third parcel."""
     return backed_up_station(tmp_path)
+
+
+@pytest.fixture
+def loose_umask() -> Iterator[None]:
+    old = os.umask(0o022)  # the usual default: files 0644, folders 0755
+    yield
+    os.umask(old)

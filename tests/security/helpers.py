@@ -9,6 +9,7 @@ one is made.
 from __future__ import annotations
 
 import io
+import stat
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -130,3 +131,10 @@ def two_closed_days(path: Path, *, after: tuple[str, ...] = ()) -> None:
     for waybill in after:
         check_in(station, waybill, phone="13812345678")
     station.engine.dispose()
+
+
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700  # what the private writer gives a file and a folder it makes
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)

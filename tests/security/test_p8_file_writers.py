@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import stat
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from hardware.printers.transports import FileTransport
+from security.helpers import PRIVATE_DIR, PRIVATE_FILE, mode
 from station_console.logs import PrivateRotatingFileHandler
 from station_console.private_files import open_private_append, open_private_append_text, write_atomic
 from station_console.services.carrier_events.channels import FileChannel, body_of
@@ -27,7 +23,6 @@ from station_console.services.notify.channels import FileChannel as MessageFile
 from station_console.services.notify.templates import Message
 
 ROOT = Path(__file__).parents[2]
-PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 
 # Modules that may write without private_files, and why. A folder ending in "/" covers its modules.
 ALLOWED = {
@@ -124,17 +119,6 @@ def test_the_guard_sees_a_writer_that_bypasses_private_files() -> None:
         [call] = [n for n in ast.walk(ast.parse(line)) if isinstance(n, ast.Call)][:1]
         assert not writes_a_file(call), line
     assert all(reason for reason in ALLOWED.values())
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    old = os.umask(0o022)  # the usual default: files 0644, folders 0755
-    yield
-    os.umask(old)
 
 
 def test_carrier_event_files_are_private(tmp_path: Path, loose_umask: None) -> None:

@@ -10,27 +10,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from security.helpers import PIN, Run
+from security.helpers import PIN, PRIVATE_DIR, PRIVATE_FILE, Run, mode
 from station_console.logs import log_path, setup_logging
-
-PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    old = os.umask(0o022)  # the usual default: files 0644, folders 0755
-    yield
-    os.umask(old)
 
 
 def test_personal_data_files_are_private(
