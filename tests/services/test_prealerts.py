@@ -368,3 +368,30 @@ def test_the_files_imported_say_who_imported_them_and_how_many_arrived(
         ("b.csv", None, 1, 0),
         ("a.csv", "ann", 3, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "Line 2: 730000000000017 does not fit ZTO's waybill format."),
+        ("zh", "第 2 行：730000000000017 不符合 ZTO 的运单号格式。"),
+    ],
+)
+def test_a_row_naming_its_carrier_is_refused_in_that_carriers_terms(
+    station: Station, tmp_path: Path, lang: str, says: str
+) -> None:
+    """A ZTO row whose number fits no ZTO format was refused for another carrier's check digit."""
+    report = import_file(
+        station, write_csv(tmp_path / "z.csv", ZH_HEADINGS, [["730000000000017", "ZTO", "", ""]])
+    )
+    assert [(i.line, i.kind, i.params.get("carrier")) for i in report.issues] == [(2, "bad", "ZTO")]
+    assert report_lines(report, lang)[1] == says
+
+
+def test_a_row_naming_a_carrier_whose_check_digit_it_fails_says_that_carriers_alone(
+    station: Station, tmp_path: Path
+) -> None:
+    rows = [["RB123456786GB", "S10", "", ""]]
+    report = import_file(station, write_csv(tmp_path / "s.csv", ZH_HEADINGS, rows))
+    assert [i.message() for i in report.issues] == ["RB123456786GB fails the check digit of S10."]
+

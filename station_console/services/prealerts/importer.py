@@ -228,9 +228,14 @@ def _row(
         raise norm.error
     waybill = norm.waybill
     detection = detector.detect(waybill)
-    if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
-        raise detection.error
     named = values.get("carrier", "")
+    if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
+        its_carrier = carriers.find(named)
+        raise (
+            detection.error
+            if its_carrier is None
+            else _not_its_format(detection.error, waybill, its_carrier[1])
+        )
     if named:
         carrier = carriers.find(named)
         if carrier is None:
@@ -263,6 +268,18 @@ def _row(
         "size": size,
         "weight_g": _weight_g(values["weight"], grams) if values.get("weight") else None,
     }
+
+
+def _not_its_format(error: StationError, waybill: str, carrier: str) -> Refused:
+    """A row that names its carrier is refused in that carrier's terms, not another's it resembles."""
+    if error.code == "check_digit" and carrier in str(error.params.get("carriers", "")).split(", "):
+        return Refused(error.msgid, code=error.code, waybill=waybill, carriers=carrier)
+    return Refused(
+        N_("{waybill} does not fit {carrier}'s waybill format."),
+        code="not_carrier_format",
+        waybill=waybill,
+        carrier=carrier,
+    )
 
 
 def _phone(text: str) -> Phone:
