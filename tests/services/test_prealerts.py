@@ -395,3 +395,17 @@ def test_a_row_naming_a_carrier_whose_check_digit_it_fails_says_that_carriers_al
     report = import_file(station, write_csv(tmp_path / "s.csv", ZH_HEADINGS, rows))
     assert [i.message() for i in report.issues] == ["RB123456786GB fails the check digit of S10."]
 
+
+def test_a_dropped_files_report_says_to_name_the_carrier_in_the_file(
+    station: Station, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / "n.csv", ["waybill"], [["SF1234567890123"], ["431234567890123"]])
+    import_folder(station, inbox, settle_s=0)
+    text = (inbox / "imported" / "n.csv.report.txt").read_text(encoding="utf-8")
+    assert "--carrier" not in text
+    assert (
+        "Line 3: 431234567890123 no carrier given and the number fits STO, YUNDA: name its carrier in the "
+        "file's carrier column." in text
+    )

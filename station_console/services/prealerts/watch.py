@@ -9,7 +9,7 @@ for the next pass). It goes to `imported/` when rows were loaded (its refused ro
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from station_console.errors import StationError
@@ -20,6 +20,9 @@ from station_console.services.prealerts.importer import ImportReport, RowIssue, 
 
 SUFFIXES = (".csv", ".json", ".txt", ".tsv")
 IMPORTED, FAILED = "imported", "failed"
+CARRIER_IN_FILE = N_(
+    "no carrier given and the number fits {candidates}: name its carrier in the file's carrier column."
+)
 
 
 @dataclass
@@ -40,8 +43,11 @@ def outcome_text(bad: int, duplicates: int, on_shelf: int, lang: str) -> str:
     )
 
 
-def report_lines(report: ImportReport, lang: str, *, most: int | None = None) -> list[str]:
-    """The summary, then one line per refused row (the first `most` of them)."""
+def report_lines(
+    report: ImportReport, lang: str, *, most: int | None = None, in_file: bool = False
+) -> list[str]:
+    """The summary, then one line per refused row (the first `most` of them). `in_file`: the report
+    beside a dropped file, whose reader has no command line (a carrier is named in the file)."""
     lines = [
         translate_n(
             "{file}: {loaded} of {rows} row loaded, {outcome}",
@@ -56,10 +62,18 @@ def report_lines(report: ImportReport, lang: str, *, most: int | None = None) ->
             ),
         )
     ]
-    lines += [_issue_line(i, lang) for i in report.issues[:most]]
+    lines += [_issue_line(_in_file(i) if in_file else i, lang) for i in report.issues[:most]]
     if most is not None and len(report.issues) > most:
         lines.append(translate(N_("... and {n} more"), lang, n=len(report.issues) - most))
     return lines
+
+
+def _in_file(issue: RowIssue) -> RowIssue:
+    """A row's reason as a dropped file's report says it: its carrier is named in the file's carrier
+    column (the command line's `--carrier` is no way out for a file left in a folder)."""
+    if issue.code != "carrier_unclear":
+        return issue
+    return replace(issue, msgid=CARRIER_IN_FILE)
 
 
 def _issue_line(issue: RowIssue, lang: str) -> str:
@@ -71,7 +85,7 @@ def _issue_line(issue: RowIssue, lang: str) -> str:
 
 
 def report_text(report: ImportReport, lang: str) -> str:
-    return "\n".join(report_lines(report, lang)) + "\n"
+    return "\n".join(report_lines(report, lang, in_file=True)) + "\n"
 
 
 def _move(path: Path, folder: str, note: str) -> Path:
