@@ -168,11 +168,13 @@ def prealert_imports(app: CliApp, as_json: bool) -> None:
     zone = app.station.zone()
     for r in rows:
         click.echo(
-            f"{r.id:>5}  {r.imported_at.astimezone(zone):%Y-%m-%d %H:%M}  {r.source or '-':<10} {r.file_name}  "
+            f"{r.id:>5}  {r.imported_at.astimezone(zone):%Y-%m-%d %H:%M}  {pad(r.clerk or '-', 12)} "
+            f"{r.source or '-':<10} {r.file_name}  "
             + _(
-                "{loaded} loaded, {outcome}",
+                "{loaded} loaded, {outcome}; {matched} arrived so far",
                 loaded=r.loaded,
                 outcome=outcome_text(r.bad, r.duplicates, r.on_shelf, get_language()),
+                matched=r.matched,
             )
         )
 

@@ -232,6 +232,15 @@ def test_an_import_report_says_one_duplicate_in_the_singular(run, boss, tmp_path
     assert "e.csv: 1 of 1 row loaded, 0 bad, 0 duplicates" in one.output, one.output
 
 
+def test_the_imports_list_says_who_imported_each_file_and_how_many_arrived(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv_text = "运单号,快递公司,手机\n" + "".join(f"{zto(n)},中通,13812345678\n" for n in (7, 8))
+    assert run("prealert", "import", str(write(tmp_path / "w.csv", csv_text))).exit_code == 0
+    assert run("checkin", zto(7), "--phone", "5678").exit_code == 0
+    listed = run("prealert", "imports").output
+    assert " boss " in listed and "2 loaded, 0 bad, 0 duplicates, 0 on the shelf; 1 arrived so far" in listed
+    assert "；已到货 1" in run("prealert", "imports", lang="zh").output
+
+
 @pytest.mark.parametrize("command", [("set", "standard", "--free-days", "2"), ("remove", "standard")])
 def test_a_fee_rule_saved_keeps_what_another_counter_saved_since_it_was_read(  # type: ignore[no-untyped-def]
     run, boss, db_url: str, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
