@@ -1,11 +1,13 @@
 """A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout, a
 pre-alert file), read off the screen's thread and refused in the clerk's words when it is a folder,
 missing, too large, not to be read or not UTF-8 text; the system's English goes to the log. A path is
-data: `~` is the user's folder, nothing else in it is expanded (no pattern, no variable)."""
+data: `~` is the user's folder, nothing else in it is expanded (no pattern, no variable). An import that
+previews a file first keeps its bytes' digest, and the import refuses the file if its bytes changed since."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from pathlib import Path
 
@@ -65,3 +67,19 @@ def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str 
             code="bad_file",
             path=str(typed_path(path))[:200],
         ) from exc
+
+
+def content_digest(data: bytes) -> str:
+    """The sha256 of a file's bytes as read: an import can insist on the very file its preview showed."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def refuse_if_changed(name: str, digest: str, previewed: str | None) -> None:
+    """Refuse the file whole when its bytes are not those of the preview the clerk saw (`previewed`, a
+    `content_digest`; None: there was no preview)."""
+    if previewed is not None and digest != previewed:
+        raise Refused(
+            N_("{file} changed after its preview: nothing was imported. Preview it again."),
+            code="file_changed",
+            file=name,
+        )

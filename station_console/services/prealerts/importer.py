@@ -31,6 +31,7 @@ from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.core.typed_files import refuse_if_changed
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector, short_names
 from station_console.services.scan.waybill import normalise
@@ -346,12 +347,7 @@ def load_file(
         )
     columns_map = {**(layout.columns if layout else {}), **(mapping or {})}
     table = read_table(path, columns_map)
-    if expect_digest is not None and table.digest != expect_digest:
-        raise Refused(
-            N_("{file} changed after its preview: nothing was imported. Preview it again."),
-            code="file_changed",
-            file=path.name,
-        )
+    refuse_if_changed(path.name, table.digest, expect_digest)
     report = ImportReport(
         file=path.name,
         source=source,

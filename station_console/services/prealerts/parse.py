@@ -9,7 +9,6 @@ a bad row is reported where the sender can find it.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -22,7 +21,7 @@ from typing import Any
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import json_error
-from station_console.services.core.typed_files import read_typed_bytes
+from station_console.services.core.typed_files import content_digest, read_typed_bytes
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
@@ -137,7 +136,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
         grams=grams,
         rows=rows,
         unknown_headings=unknown,
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=content_digest(data),
     )
 
 
