@@ -93,7 +93,9 @@ def import_command(
     if dry_run:
         _show(preview, as_json)
         return
+    previewed = None  # with --yes nobody saw the preview: the file is imported as it is now
     if not yes:
+        previewed = preview.digest
         if not sys.stdin.isatty() or as_json:
             fail(
                 Refused(N_("Nothing was written: give --yes to import without a question."), code="confirm"),
@@ -104,7 +106,15 @@ def import_command(
             click.echo(_("Nothing was written."), err=True)
             return
     result = attempt(
-        lambda: import_file(station, file, mapping=mapping, columns=mapped, sheet=sheet, full=full),
+        lambda: import_file(
+            station,
+            file,
+            mapping=mapping,
+            columns=mapped,
+            sheet=sheet,
+            full=full,
+            expect_digest=previewed,
+        ),
         as_json=as_json,
     )
     _show(result, as_json)

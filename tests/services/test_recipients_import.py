@@ -206,6 +206,26 @@ def test_a_dry_run_counts_everything_and_writes_nothing(manager: Station, tmp_pa
     assert count(manager, Recipient) == 0 and count(manager, ParcelEvent) == events_before
 
 
+@pytest.mark.parametrize("name", ["名单.csv", "名单.xlsx"])
+def test_an_import_of_a_previewed_file_refuses_it_changed_and_writes_it_unchanged(
+    manager: Station, tmp_path: Path, name: str
+) -> None:
+    write = write_xlsx if name.endswith(".xlsx") else write_csv
+    path = write(tmp_path / name, [HEADERS_ZH, *PEOPLE])
+    seen = import_file(manager, path, dry_run=True)
+    write(path, [HEADERS_ZH, *PEOPLE[:1]])  # a newer export, saved under the same name
+    with pytest.raises(Refused) as changed:
+        import_file(manager, path, full=True, expect_digest=seen.digest)
+    assert changed.value.code == "file_changed" and count(manager, Recipient) == 0
+    assert (
+        changed.value.message("en")
+        == f"{name} changed after its preview: nothing was imported. Preview it again."
+    )
+    assert changed.value.message("zh") == f"{name} 在预览后被改动过：未导入任何内容。请重新预览。"
+    write(path, [HEADERS_ZH, *PEOPLE])  # the bytes previewed, again
+    assert import_file(manager, path, expect_digest=seen.digest).added == 4
+
+
 def test_a_saved_mapping_survives_a_renamed_column(manager: Station, tmp_path: Path) -> None:
     first = [["Staff No.", "Full name", "Mobile No."], ["0042", "Ada Lovelace", "13812340000"]]
     result = import_file(

@@ -164,6 +164,39 @@ async def test_a_manager_imports_with_a_preview_first(
         ]
 
 
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        ("en", "名单.csv changed after its preview: nothing was imported. Preview it again."),
+        ("zh", "名单.csv 在预览后被改动过：未导入任何内容。请重新预览。"),
+    ],
+)
+async def test_a_file_changed_after_its_preview_writes_nothing_and_says_so(
+    app: StationApp, station: Station, tmp_path: Path, language: str, said: str
+) -> None:
+    path = tmp_path / "名单.csv"
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language(language)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-path", Input).value = str(path)
+        app.screen.query_one("#form-path", Input).focus()
+        await quiet.press(pilot, "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        # The office saves a newer directory over it while the clerk reads the preview.
+        path.write_bytes((HEADERS + "00999,王五,13600002222,B1,1,101\r\n").encode("gbk"))
+        await quiet.press(pilot, "y")
+        await until(
+            pilot, lambda: "预览" in text_of(app, "#rc-status") or "preview" in text_of(app, "#rc-status")
+        )
+        assert text_of(app, "#rc-status") == said
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []
+
+
 @pytest.mark.first_mode("reports")
 async def test_the_report_shows_door_deliveries_and_consent_coverage(
     app: StationApp, station: Station

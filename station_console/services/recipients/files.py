@@ -16,6 +16,7 @@ from pathlib import Path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import csv_error
+from station_console.services.core.typed_files import content_digest
 from station_console.services.recipients import xlsx
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -26,6 +27,7 @@ MAX_ROWS = 200_000
 class Table:
     rows: list[list[str]]  # every row as text, the header row included; trailing empty rows dropped
     encoding: str  # utf-8, utf-8-sig, utf-16, gb18030, or xlsx
+    digest: str = ""  # of the bytes read, once: an import can insist on the very file it previewed
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
@@ -35,13 +37,13 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     if path.stat().st_size > MAX_BYTES:
         raise Refused(N_("The file is larger than 64 MB."), code="file_too_large")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx(path, sheet)
     if suffix == ".xls":
         raise Refused(
             N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel."), code="xls_format"
         )
-    return _csv(path.read_bytes())
+    data = path.read_bytes()
+    table = _xlsx(path, data, sheet) if suffix in (".xlsx", ".xlsm") else _csv(data)
+    return Table(rows=table.rows, encoding=table.encoding, digest=content_digest(data))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -77,9 +79,9 @@ def _csv(data: bytes) -> Table:
     return Table(rows=_trim(rows), encoding=encoding)
 
 
-def _xlsx(path: Path, sheet: str | None) -> Table:
+def _xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
     found = []
-    for row in xlsx.rows(path, sheet):
+    for row in xlsx.rows(path, sheet, data=data):
         found.append(row)
         if len(found) > MAX_ROWS:
             break

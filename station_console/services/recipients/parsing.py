@@ -97,6 +97,7 @@ class Parsed:
     issues: list[Issue]
     duplicates: list[dict[str, Any]]  # {"line", "external_id", "first_line"}
     rows_read: int
+    digest: str = ""  # of the file's bytes as read (files.py)
 
 
 # -- columns -------------------------------------------------------------------------------------------
@@ -342,4 +343,5 @@ def parse(
         issues=issues,
         duplicates=duplicates,
         rows_read=rows_read,
+        digest=table.digest,
     )

@@ -10,6 +10,7 @@ empty cell keeps the columns straight.
 
 from __future__ import annotations
 
+import io
 import logging
 import posixpath
 import re
@@ -152,11 +153,12 @@ def _number(value: str, fmt: str) -> str:
     return value
 
 
-def rows(path: Path, sheet: str | None = None) -> Iterator[list[str]]:
-    """Every row of the sheet as text cells (a missing row is an empty list)."""
+def rows(path: Path, sheet: str | None = None, *, data: bytes | None = None) -> Iterator[list[str]]:
+    """Every row of the sheet as text cells (a missing row is an empty list); from `data`, the file's
+    bytes already read, when given."""
     # zipfile's and the XML parser's words are English: the log keeps them, the clerk is told what to do.
     try:
-        book = zipfile.ZipFile(path)
+        book = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         _log.warning("workbook %s refused: %s", path, exc)
         raise Refused(

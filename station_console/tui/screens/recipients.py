@@ -454,7 +454,10 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 return
             path, mapping, full = self.import_args
             self.call(
-                "imported", lambda: importing.import_file(self.station, path, mapping=mapping, full=full)
+                "imported",
+                lambda: importing.import_file(
+                    self.station, path, mapping=mapping, full=full, expect_digest=result.digest
+                ),
             )
 
         if not open_over(
