@@ -29,6 +29,7 @@ from hardware.messages import reason_of
 from hardware.scanners.base import STATUS_LABELS, ScanEvent, Scanner, ScannerStatus
 from hardware.scanners.factory import KIND_LABELS, make_scanner
 from station_console.i18n import shown
+from station_console.tui.widgets.status_line import clerk_acted
 
 
 class ScannerBridge:
@@ -95,7 +96,7 @@ class ScannerBridge:
         self.scanner.stop()
 
     def _from_thread_scan(self, event: ScanEvent) -> None:
-        self._call(partial(self._deliver, event))
+        self._call(partial(self.deliver, event))
 
     def _from_thread_status(self, status: ScannerStatus) -> None:
         detail = shown(self.scanner.detail) if self.scanner is not None else ""
@@ -107,7 +108,11 @@ class ScannerBridge:
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _deliver(self, event: ScanEvent) -> None:
+    def deliver(self, event: ScanEvent) -> None:
+        """One device scan to the screen on top (on the UI thread)."""
+        # A device scan is the clerk's act as a key is (it presses none): a refusal that stood on the
+        # screen's status lines until now may give way to what the scan brings.
+        clerk_acted(self.app.screen)
         self.app.screen.post_message(ScannerBridge.Scanned(event.code, event.source))
 
     def _show_status(self, status: ScannerStatus, detail: str) -> None:

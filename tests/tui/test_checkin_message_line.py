@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from textual.widgets import Digits, Static
 
+from hardware.scanners.base import ScanEvent
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_state import MESSAGE_BOX_HEIGHT
@@ -133,7 +133,7 @@ async def test_a_device_scan_after_a_refusal_says_its_answer_in_its_place(
         await scan(pilot, clock, "123")
         await settle(app, pilot)
         assert "too short" in status(screen, "#ci-message")
-        screen.post_message(ScannerBridge.Scanned("JT0000000000001", "hid:test"))
+        app.scanner_bridge.deliver(ScanEvent("JT0000000000001", "hid:test", "hid"))
         await settle(app, pilot)
         assert status(screen, "#ci-message").startswith("J&T JT0000000000001 checked in.")
         assert not message(screen).has_class("-error")

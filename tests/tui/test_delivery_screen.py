@@ -11,6 +11,7 @@ from station_helpers import configure
 from textual.widgets import Input, Static
 
 from db.models import DeliveryItem, FeeEntry, Parcel
+from hardware.scanners.base import ScanEvent
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -19,7 +20,6 @@ from station_console.services.recipients import consent
 from station_console.services.recipients.consent import Choice
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.drawn_text import drawn
@@ -215,7 +215,7 @@ async def test_a_device_scan_after_a_refusal_says_its_answer_in_its_place(
         await _delivery(app, pilot)
         await quiet.press(pilot, "f9")  # nothing came back yet
         assert "Scan the parcel that came back first." in text_of(app, "#dl-status")
-        app.screen.post_message(ScannerBridge.Scanned("JT0000000000001", "hid:test"))
+        app.scanner_bridge.deliver(ScanEvent("JT0000000000001", "hid:test", "hid"))
         await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
         assert "Scan the parcel" not in text_of(app, "#dl-status")
         assert not app.screen.query_one("#dl-status", Static).has_class("-error")

@@ -11,10 +11,10 @@ import pytest
 from textual import events
 from textual.widgets import Checkbox, Input, Select
 
+from hardware.scanners.base import ScanEvent
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns, stocktake
 from station_console.tui.app import StationApp
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
 from tui.checkin_driver import KeyClock, scan, type_slowly
@@ -315,7 +315,7 @@ async def test_a_device_scan_after_a_stocktake_refusal_says_its_finding_in_its_p
         await quiet.press(pilot, "1", "enter")
         await quiet.burst(pilot, *"7762", "enter")  # too short to be a code
         assert "too short" in status_of(app, "#st-last")
-        app.screen.post_message(ScannerBridge.Scanned(wb(1), "hid:test"))
+        app.scanner_bridge.deliver(ScanEvent(wb(1), "hid:test", "hid"))
         await quiet.settle(pilot)
         assert status_of(app, "#st-last") == f"match  {wb(1)}: on record here, where it belongs."
         assert not app.screen.query_one("#st-last").has_class("-error")

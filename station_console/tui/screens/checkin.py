@@ -264,7 +264,6 @@ class CheckinScreen(CheckinPhones):
 
     def submit(self, raw: str, *, key_time: float = 0.0) -> None:
         """One scan: the phone typed for the parcel before goes to it first, then this one checks in."""
-        self.message.clerk_acted()  # a scan is the clerk's next act, a device's too (no key)
         self._settle_scan_field()
         self._settle_phone_field()
         size_field = self.query_one("#size", Input)

@@ -226,8 +226,6 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         run_id = self._run()
         if run_id is None:
             return
-        # A scan is the clerk's act, a device's too (no key): a refusal standing before it may go now.
-        self.query_one("#dl-status", StatusLine).clerk_acted()
         self.call("out", partial(self._scan_out, run_id, raw, None))
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:

@@ -142,9 +142,6 @@ class PickupScreen(TakesScans, PickupHandover):
 
     def look_up(self, query: str) -> None:
         self._clear_state()
-        # Asking for a customer lets go of a refusal still standing (a device scan is no key): only one
-        # said while the lookup runs (a partial scan) stands over its answer.
-        self.query_one("#pk-message", StatusLine).clerk_acted()
         # Exclusive: a customer scanned while the last one's lookup runs replaces it, so the older answer,
         # landing last, never lists the wrong customer.
         self.call("lookup", partial(lookup, self.station, query), exclusive=True)

@@ -26,9 +26,6 @@ class SenderLookup:
         screen: Any = self
         phone = typed.strip()
         if phone:
-            # Asking lets go of a refusal still standing (a device scan is no key): only one said while
-            # the lookup runs stands over its answer.
-            screen.message.clerk_acted()
             screen.call("sender", lambda: senders.find_sender(screen.station, phone), exclusive=True)
 
     def done_sender(self, found: senders.SenderInfo | None) -> None:

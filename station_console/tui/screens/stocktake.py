@@ -200,8 +200,6 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.query_one("#st-scope", Input).focus()
             return
         layer = self.query_one("#st-layer", Input).value.strip() or None
-        # A scan is the clerk's act, a device's too (no key): a refusal standing before it may go now.
-        self.query_one("#st-last", StatusLine).clerk_acted()
         self.call("scan", partial(stocktake.scan, self.station, self.take.id, ref, layer=layer))
 
     def failed(self, tag: str, text: str) -> None:
