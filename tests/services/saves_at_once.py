@@ -19,16 +19,21 @@ WAITING_ON_A_LOCK = text(
 
 
 @contextmanager
-def other_save_before(station: Station, statement: str, save: Callable[[], object]) -> Iterator[list[object]]:
+def other_save_before(
+    station: Station, statement: str, save: Callable[[], object], waiting: Callable[[], bool] | None = None
+) -> Iterator[list[object]]:
     """Inside the block, this thread's first statement starting with `statement` (the write) waits
     while `save` runs on another thread: to its commit, or until it waits for a lock this transaction
     holds (it then goes on after this one's commit). The list yielded holds what `save` returned or
-    raised, once the block is left."""
+    raised, once the block is left. `waiting`: how to tell that `save` waits for the lock, where it is
+    not PostgreSQL's lock wait (SQLite: its station's `on_busy` was told)."""
     here = threading.get_ident()
     outcome: list[object] = []
     worker = threading.Thread(target=lambda: outcome.append(_outcome(save)))
 
     def blocked() -> bool:
+        if waiting is not None:
+            return waiting()
         with station.engine.connect() as conn:
             return bool(conn.execute(WAITING_ON_A_LOCK).scalar())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from shelf_helpers import events, layer_figures, parcel, place, wb
 from sqlmodel import Session, select
 from station_helpers import act_as_new_clerk
 
-from db.models import EventKind, Parcel, ParcelStatus, Role, Stocktake
+from db.models import EventKind, Parcel, ParcelStatus, Role, Stocktake, StocktakeScan
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
@@ -492,3 +493,70 @@ def closed_by(station: Station, take_id: int) -> int | None:
     with station.read() as s:
         row = s.get(Stocktake, take_id)
         return row.closed_by if row else None
+
+
+def scan_and_close_counters(station: Station) -> tuple[Station, Station, int, threading.Event]:
+    """Stocktake of 6-5 with wb(1) scanned; wb(2) on 6-5 not yet. A clerk scanning at counter-Li, and a
+    manager closing at counter-Wu; the event is set when the second of them to write finds the database
+    busy (SQLite: its write waits for the first's)."""
+    from pickup_helpers import as_clerk
+
+    place(station, wb(1), "6-5")
+    place(station, wb(2), "6-5")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))
+    busy = threading.Event()
+    scanning = replace(as_clerk(station, "Li", Role.CLERK, counter="counter-Li"), on_busy=busy.set)
+    closing = replace(as_clerk(station, "Wu", Role.MANAGER, counter="counter-Wu"), on_busy=busy.set)
+    return scanning, closing, take.id, busy
+
+
+def test_a_scan_arriving_while_the_close_is_written_is_refused_and_counts_nowhere(station: Station) -> None:
+    """PostgreSQL: a scan made while the close was being written went into the stocktake the close was
+    closing (its foreign key's lock does not wait for the close's), after the close had read its scans:
+    taken, yet in no result. It waits for the close now, reads it closed and is refused in words."""
+    from saves_at_once import other_save_before
+
+    from db.engine import is_sqlite
+
+    scanning, closing, take_id, busy = scan_and_close_counters(station)
+    waiting = busy.is_set if is_sqlite(station.engine) else None
+
+    def scan() -> object:
+        return stocktake.scan(scanning, take_id, wb(2))
+
+    with other_save_before(closing, "UPDATE stocktake", scan, waiting) as outcome:  # the result is made
+        closed = stocktake_close.close(closing, take_id)
+    (refused,) = outcome
+    assert isinstance(refused, Refused) and refused.code == "stocktake_closed", refused
+    assert str(refused).startswith(f"Stocktake {take_id} was closed by Wu at ")
+    assert str(refused).endswith("this scan was not counted.")
+    assert closed.result["matched"] == [wb(1)] and closed.result["counts"]["missing"] == 1
+    with station.read() as s:  # nothing of the scan was kept
+        scans = s.exec(select(StocktakeScan.waybill).where(StocktakeScan.stocktake_id == take_id)).all()
+    assert scans == [wb(1)]
+
+
+def test_a_close_made_while_a_scan_is_written_counts_that_scan(station: Station) -> None:
+    """PostgreSQL: a close made while a scan was on its way read the scans without it and closed, and the
+    scan then went into the closed stocktake, its parcel marked missing there. The close waits for the
+    scan now, and its result has it."""
+    from saves_at_once import other_save_before
+
+    from db.engine import is_sqlite
+
+    scanning, closing, take_id, busy = scan_and_close_counters(station)
+    waiting = busy.is_set if is_sqlite(station.engine) else None
+
+    def close() -> object:
+        return stocktake_close.close(closing, take_id, mark_missing=[wb(2)])
+
+    with other_save_before(scanning, "INSERT INTO stocktake_scan", close, waiting) as outcome:
+        item = stocktake.scan(scanning, take_id, wb(2))
+    (closed,) = outcome
+    assert item.classification == "match"
+    assert isinstance(closed, stocktake_view.View), closed
+    assert closed.result["matched"] == [wb(1), wb(2)] and closed.result["counts"]["missing"] == 0
+    assert closed.result["fixes"]["marked_missing"] == []
+    with station.read() as s:
+        assert s.exec(select(Parcel.problem_kind).where(Parcel.waybill == wb(2))).one() is None

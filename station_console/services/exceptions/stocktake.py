@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from db.models import Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
+from db.models import Clerk, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.roles import require
@@ -94,7 +94,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
 
     def work(session: Session) -> Item:
         waybill, parcel = _scanned(session, raw)
-        take = stocktake_in(session, stocktake_id)
+        take = _scanning(session, station, stocktake_id)
         if take.status == "paused":
             raise Refused(
                 N_("Stocktake {id} is paused. Resume it to scan."), code="stocktake_paused", id=stocktake_id
@@ -134,6 +134,29 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
         return item_of(session, record, parcel, labels, take, zone=station.zone())
 
     return station.run(work)
+
+
+def _scanning(session: Session, station: Station, stocktake_id: int) -> Stocktake:
+    """The stocktake's row, share-locked until the scan commits (PostgreSQL; SQLite's write transaction
+    holds the file): a close under way (`stocktake_close._locked`) makes the scan wait for it, then read
+    it closed and be refused, and a close waits for the scans under way, so its result has them. Scans
+    share the lock: they do not wait for each other."""
+    take = session.exec(
+        select(Stocktake)
+        .where(Stocktake.id == stocktake_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).first()
+    if take is None or take.status != "closed":
+        return take or stocktake_in(session, stocktake_id)  # refused: there is none
+    clerk = session.get(Clerk, take.closed_by) if take.closed_by else None
+    raise Refused(
+        N_("Stocktake {id} was closed by {clerk} at {at}: this scan was not counted."),
+        code="stocktake_closed",
+        id=stocktake_id,
+        clerk=clerk.name if clerk else "?",
+        at=take.closed_at.astimezone(station.zone()).strftime("%H:%M") if take.closed_at else "?",
+    )
 
 
 def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:

@@ -121,7 +121,8 @@ def close(
 def _locked(session: Session, stocktake_id: int, zone: tzinfo) -> Stocktake:
     """The stocktake's row, locked until the commit (PostgreSQL; SQLite's write transaction holds the
     file): a close at another counter waits, then reads it closed and is refused, changing nothing.
-    FOR NO KEY UPDATE: a scan into it, whose foreign key takes a key-share lock, is not held up."""
+    A scan into it share-locks the row (`stocktake._scanning`): the close waits for the scans under
+    way, so its result has them, and a scan arriving during the close waits for it and is refused."""
     query = (
         select(Stocktake)
         .where(Stocktake.id == stocktake_id)
