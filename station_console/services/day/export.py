@@ -139,6 +139,9 @@ def to_csv(report: dict[str, Any]) -> str:
     writer.writerow(["time_to_pickup_median_minutes", ttp["median_minutes"]])
     writer.writerow(["time_to_pickup_p90_minutes", ttp["p90_minutes"]])
     writer.writerow(["redeliveries", report["redeliveries"]["count"]])
+    for line in report["carriers"]:  # among its check-ins, not among its delivery fees
+        if line.get("put_back"):
+            writer.writerow([f"put_back:{line['carrier']}", line["put_back"]])
     for key, value in report.get("door", {}).items():
         writer.writerow([f"door_{key}", value])
     recipients = report.get("recipients")

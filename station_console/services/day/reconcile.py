@@ -26,6 +26,7 @@ from sqlmodel import Session
 from db.models import Carrier, EventKind, ParcelStatus
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import sql
+from station_console.services.day.put_backs import put_backs
 
 FIGURES = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
 EXITS = ("picked_up", "returned", "written_off")
@@ -291,7 +292,8 @@ def _touches(part: Part | None) -> bool:
     return part is not None and (part.opening or part.checked_in or part.exit is not None or part.closing)
 
 
-def reconcile_data(data: DayData) -> Reconciliation:
+def reconcile_data(data: DayData, put_back: dict[int, int] | None = None) -> Reconciliation:
+    """The day parcel by parcel, from both sides; `put_back`: see `reconcile_in`."""
     counts: dict[int, dict[str, int]] = {}
     differences: list[Difference] = []
     closing_ids: list[int] = []
@@ -346,7 +348,7 @@ def reconcile_data(data: DayData) -> Reconciliation:
             per[rec.exit] += 1
         if rec.closing:
             closing_ids.append(parcel_id)
-    result = _summarise(data.day, data.carriers, counts, differences)
+    result = _summarise(data.day, data.carriers, counts, differences, put_back or {})
     result.closing_ids, result.per_parcel = closing_ids, True
     return result
 
@@ -356,15 +358,24 @@ def _summarise(
     infos: dict[int, CarrierInfo],
     counts: dict[int, dict[str, int]],
     differences: list[Difference],
+    put_back: dict[int, int],
 ) -> Reconciliation:
+    """Per carrier and in total. A put-back is among the check-ins (the day balances to the parcel), but
+    its carrier delivered it once, so its fee is not counted again; `put_back` is said only where there
+    are some, so a day closed before it keeps its hash."""
     carriers: list[dict[str, Any]] = []
     totals: dict[str, Any] = dict.fromkeys((*FIGURES, "fees_cents"), 0)
+    if any(put_back.get(cid) for cid in counts):
+        totals["put_back"] = 0
     for cid, per in sorted(counts.items(), key=lambda kv: (infos[kv[0]].sort_order, kv[0])):
         info = infos[cid]
-        line = {"carrier": info.code, **per, "fees_cents": per["checked_in"] * info.fee_cents}
+        put = min(put_back.get(cid, 0), per["checked_in"])
+        line = {"carrier": info.code, **per, "fees_cents": (per["checked_in"] - put) * info.fee_cents}
+        if put:
+            line["put_back"] = put
         carriers.append(line)
         for key in totals:
-            totals[key] += line[key]
+            totals[key] += line.get(key, 0)
     equation = all(_equation_holds(line) for line in [*carriers, totals])
     return Reconciliation(
         day=day,
@@ -394,16 +405,18 @@ def reconcile_in(
 ) -> Reconciliation:
     """Per-carrier aggregates from the records and from the event log; parcel by parcel only if they differ.
 
-    `records`: the records' side when the caller has already scanned it (the day report)."""
+    `records`: the records' side when the caller has already scanned it (the day report). The day's
+    stocktake put-backs are counted apart too, for the carriers' fees (`put_backs.py`)."""
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     records = records or sql.record_figures(session, keys)
     per_carrier = _nonzero(records.per_carrier)
+    put_back = put_backs(session, day, start, end)
     if records.inconsistent == 0 and per_carrier == _nonzero(
         sql.event_figures(session, keys, records.events_opening)
     ):
-        return _summarise(day, load_carriers(session), per_carrier, [])
-    return reconcile_data(load_day(session, station, day))
+        return _summarise(day, load_carriers(session), per_carrier, [], put_back)
+    return reconcile_data(load_day(session, station, day), put_back)
 
 
 def _nonzero(per_carrier: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:

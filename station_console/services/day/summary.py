@@ -99,6 +99,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             problems=report["problems"]["marked"],
         ),
     ]
+    lines += put_back_lines(report, tr)
     door = report.get("door")
     if door:
         lines.append(
@@ -179,6 +180,25 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             )
         )
     return lines
+
+
+def put_back_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
+    """Each carrier's stocktake put-backs: among its check-ins, so the day balances to the parcel, but
+    never delivered again, so left out of its delivery fees."""
+    return [
+        tr.n(
+            "{carrier}: {count} parcel put back at a stocktake, counted among its {checked_in} in so the "
+            "day balances; not delivered again, so no delivery fee for it",
+            "{carrier}: {count} parcels put back at a stocktake, counted among its {checked_in} in so the "
+            "day balances; not delivered again, so no delivery fee for them",
+            line["put_back"],
+            carrier=carrier_shown(report, line["carrier"]),
+            count=line["put_back"],
+            checked_in=line["checked_in"],
+        )
+        for line in report["carriers"]
+        if line.get("put_back")
+    ]
 
 
 def stocktake_line(stocktake: dict[str, Any], tr: Translator = CURRENT) -> str:

@@ -214,7 +214,10 @@ def _recheck(
             failed.append(_failure(item.waybill, fix, exc))
             continue
         done = {"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location}
-        (put if item.left else rechecked).append(done)
+        if item.left:  # the day report finds its row, and its carrier's fee leaves it out (day/put_backs.py)
+            put.append({**done, "parcel_id": result.parcel_id, "carrier": result.carrier})
+        else:
+            rechecked.append(done)
     return rechecked, put
 
 
