@@ -180,3 +180,25 @@ async def test_what_a_question_said_of_a_stray_key_goes_at_the_next_key_it_takes
         assert NOT_TAKEN in said(dialog)
         await quiet.press(pilot, taken)
         assert app.screen is dialog and NOT_TAKEN not in said(dialog)
+
+
+async def test_the_early_close_says_its_answers_below_where_a_stray_key_is_sent(
+    app: StationApp, station: Station
+) -> None:
+    """Before closing time the close is asked again without Ctrl+Y. A stray key there said 'answer with
+    a key below' and nothing was below: how to close anyway stood above the buttons, and Esc unsaid."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        app.bell = lambda: None  # type: ignore[method-assign]
+        dialog = ConfirmClose(build_report(station, station.business_day()), early=True)
+        app.push_screen(dialog)
+        await until(pilot, lambda: app.screen is dialog)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        line = dialog.query_one(f"#{dialog.SAID_ID}", Static)
+        assert NOT_TAKEN in str(line.render())
+        keys = [each for each in dialog.query(".form-keys") if each.region.y > line.region.y]
+        assert [str(each.render()) for each in keys] == [
+            "Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel"
+        ]
+        assert "ctrl+y" not in dialog.taken_keys()  # the second yes stays the button's

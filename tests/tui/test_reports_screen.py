@@ -204,7 +204,10 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         second = app.screen
         assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
         assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
-        assert not second.query(".form-keys")  # the second yes is the button's: no Ctrl+Y offered
+        keys = [str(line.render()) for line in second.query(".form-keys")]
+        assert keys == [
+            "Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel"
+        ]  # no Ctrl+Y
         assert _closes(station) == []
         await quiet.press(pilot, "ctrl+y")  # Ctrl+Y pressed twice in a hurry is not the second yes
         await _settle(app, pilot)

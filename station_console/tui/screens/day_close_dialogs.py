@@ -84,15 +84,19 @@ class ConfirmClose(QuestionDialog[bool]):
                 ),
                 id="close-question",
             )
-            if self.early:
-                yield Static(_("To close it anyway: Tab to “Close the day”, then Enter."), id="close-how")
             with Horizontal(classes="dialog-buttons"):
                 yield AnswerButton(
                     _("Close the day"), id="close-yes", variant="error" if self.early else "primary"
                 )
                 yield AnswerButton(_("Cancel"), id="close-no")
             yield said_line()
-            if not self.early:  # the focus starts on Cancel: a hurried Enter would close nothing, unsaid
+            # Below, where a key it does not take sends the clerk ('answer with a key below'). The focus
+            # starts on Cancel: a hurried Enter closes nothing, and the line says so.
+            if self.early:
+                yield keys_line(
+                    N_("Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel")
+                )
+            else:
                 yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
