@@ -28,7 +28,7 @@ from station_console.services.people import audit_trail as auditlog
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view
+from station_console.services.printing import order, queue_view
 from station_console.settings import StationSettings
 
 if TYPE_CHECKING:
@@ -164,6 +164,23 @@ def test_a_printed_job_behind_a_failed_one_stays_while_that_one_waits(
     close_day(manager, early=True)
     assert _jobs(manager) == {}
     assert _closed_details(manager)[1]["print_jobs_deleted"] == 2
+
+
+@pytest.mark.parametrize("attempts", [0, 2])
+@pytest.mark.parametrize("status", list(JobStatus))
+def test_the_close_keeps_a_printed_job_behind_exactly_the_jobs_the_queue_takes_for_failed(
+    manager: Station, clock: FakeClock, status: JobStatus, attempts: int
+) -> None:
+    """The close's query and the print queue's `has_failed` say the same of every state a job can be in."""
+    first, second = _document(manager), _document(manager)
+    _set(manager, PrintJob, first, status=status, attempts=attempts, updated_at=clock.now)
+    _set(manager, PrintJob, second, status=JobStatus.PRINTED, printed_at=clock.now, printer="default")
+    with manager.read() as session:
+        failed = order.has_failed(session.get_one(PrintJob, first))
+    clock.advance(days=91)
+
+    close_day(manager, early=True)
+    assert (second in _jobs(manager)) is failed
 
 
 def test_the_keep_period_is_a_setting_of_at_least_a_week(manager: Station, clock: FakeClock) -> None:

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from db.models import JobStatus, Notification, NotificationStatus, Parcel, PrintJob
 from station_console.services.core.station import Station
 from station_console.services.people.privacy import LEFT, left_at
+from station_console.services.printing.order import has_failed_sql
 
 DONE_JOBS = (JobStatus.PRINTED, JobStatus.CANCELLED, JobStatus.DISCARDED)
 
@@ -48,15 +49,10 @@ def _gone_by(parcel_id: Any, cutoff: datetime) -> Any:
 
 
 def _behind_a_failed_job(session: Session) -> Any:
-    """Jobs behind a counter's oldest job that has failed and still waits (`order.has_failed`)."""
+    """Jobs behind a counter's oldest job that has failed and still waits (`order.has_failed`, its own rule)."""
     firsts = session.exec(
         select(PrintJob.counter, func.min(PrintJob.id))
-        .where(
-            or_(
-                col(PrintJob.status) == JobStatus.FAILED,
-                and_(col(PrintJob.status) == JobStatus.QUEUED, col(PrintJob.attempts) > 0),
-            )
-        )
+        .where(has_failed_sql())
         .group_by(col(PrintJob.counter))
     ).all()
     return or_(false(), *((col(PrintJob.counter) == c) & (col(PrintJob.id) > first) for c, first in firsts))

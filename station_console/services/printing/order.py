@@ -48,10 +48,20 @@ def due(job: PrintJob, now: datetime) -> bool:
     return job.updated_at + timedelta(seconds=wait) <= now
 
 
+def _failed_and_waiting(status: Any, attempts: Any) -> Any:
+    """The rule, stated once over a job's values or its columns (`|` and `&` are or and and to both)."""
+    return (status == JobStatus.FAILED) | ((status == JobStatus.QUEUED) & (attempts > 0))
+
+
 def has_failed(job: PrintJob) -> bool:
     """Failed and waiting: for its next try, or queued again by the clerk (`queue_view.retry_job` keeps
     its failures; nothing else queues a job that has failed)."""
-    return job.status == JobStatus.FAILED or (job.status == JobStatus.QUEUED and job.attempts > 0)
+    return bool(_failed_and_waiting(job.status, job.attempts))
+
+
+def has_failed_sql() -> Any:
+    """`has_failed` as a SQL condition on `PrintJob`'s rows, for a query that weighs them in the database."""
+    return _failed_and_waiting(col(PrintJob.status), col(PrintJob.attempts))
 
 
 def printed_after(session: Session, queue: list[PrintJob], same_queue: Any) -> list[int]:
