@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pytest
 
 from db.models import Role
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from tui import quiet
 
 
 @pytest.fixture
@@ -40,16 +44,35 @@ def console_on(request: pytest.FixtureRequest, station: Station) -> StationApp:
 
 
 class PersonPace:
-    """The bounce guard's clock for a test that presses keys at the machine's speed as a person's: each
-    key a second after the one before, so none repeats a dialog's answer (nor joins a scanner's burst)."""
+    """A person at a test console's keys, fast but no scanner. As the bounce guard's clock (every test
+    console's), each key a second after the one before, so none repeats a dialog's answer (nor joins a
+    scanner's burst); `type` sends a text's keys stamped 80 ms apart at the least, each key's answer (a
+    search's matches) in before the next, for what reads the keys' own times (a name field's wedge
+    decoder: at the machine's speed a name's keys and its Enter read as a scan)."""
+
+    KEY_GAP = 0.08  # seconds between a person's stamped keys: well over a scanner's key gap
 
     def __init__(self) -> None:
         self.t = 0.0
+        self._stamped = 0.0
 
     def __call__(self, event: object) -> float:
         if event is not None:
             self.t += 1.0
         return self.t
+
+    @staticmethod
+    def of(app: StationApp) -> PersonPace:
+        """The pace the test console `app` was built with (`console_on`)."""
+        pace = app.key_bounce.clock
+        assert isinstance(pace, PersonPace), "a console built without a person's pace"
+        return pace
+
+    async def type(self, pilot: Any, text: str) -> None:
+        for key in text:
+            self._stamped = max(time.monotonic(), self._stamped + self.KEY_GAP)
+            quiet.send_key(pilot.app, key, at=self._stamped)
+            await quiet.settle(pilot)
 
 
 def first_mode(request: pytest.FixtureRequest) -> str | None:

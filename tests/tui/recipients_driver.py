@@ -3,7 +3,6 @@ the directory opened from Settings, a worker's answer waited for on screen."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,15 +17,6 @@ from tui import quiet
 async def until(pilot: Any, check: Callable[[], bool]) -> None:
     """Wait for a thread worker's result to reach the screen."""
     await quiet.until(pilot, check, what="the screen never showed it")
-
-
-async def type_slowly(pilot: Any, text: str) -> None:
-    """A person typing fast but no scanner: 80 ms between keys, each key's answer (a search's matches)
-    in before the next; at the machine's speed a name's keys and Enter read as a scan."""
-    start = time.monotonic()
-    for n, key in enumerate(text):
-        quiet.send_key(pilot.app, key, at=start + 0.08 * n)
-        await quiet.settle(pilot)
 
 
 def text_of(app: StationApp, selector: str) -> str:

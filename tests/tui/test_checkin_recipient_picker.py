@@ -17,7 +17,8 @@ from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_recipient import RecipientPicker
 from tui import quiet
 from tui.checkin_driver import attention
-from tui.recipients_driver import people, text_of, type_slowly, until
+from tui.conftest import PersonPace
+from tui.recipients_driver import people, text_of, until
 
 NOT_A_NAME = "A scan is not a name: JT0000000000009 was not taken."
 
@@ -52,7 +53,7 @@ async def test_a_scan_typed_into_the_recipient_search_is_refused_and_a_typed_nam
         await quiet.burst(pilot, *"JT0000000000009", "enter")
         await until(pilot, lambda: NOT_A_NAME in text_of(app, "#pick-hint"))
         assert app.screen is dialog and dialog.query_one("#pick-search", Input).value == ""
-        await type_slowly(pilot, "Wang Laowu")
+        await PersonPace.of(app).type(pilot, "Wang Laowu")
         # The clerk's typing: the scan's line goes, the finder's keys come back.
         assert text_of(app, "#pick-hint").startswith("Enter: pick")
         await quiet.press(pilot, "enter")
@@ -78,7 +79,7 @@ async def test_a_scan_typed_into_the_couriers_name_is_refused_and_a_typed_name_i
         await quiet.burst(pilot, *"JT0000000000009", "enter")
         await until(pilot, lambda: NOT_A_NAME in text_of(app, "#question-said"))
         assert (app.screen, name.value, answers) == (dialog, "", [])
-        await type_slowly(pilot, "Zhao Liuu")
+        await PersonPace.of(app).type(pilot, "Zhao Liuu")
         assert text_of(app, "#question-said") == ""  # the clerk's typing: the scan's line goes
         await quiet.press(pilot, "backspace", "enter")
         await until(pilot, lambda: answers != [])
@@ -94,7 +95,7 @@ async def test_enter_picks_the_one_person_matched_and_sends_several_to_the_list(
         await quiet.settle(pilot)
         await check_in_one(app, pilot, "JT0000000000001")
         dialog = await open_picker(app, pilot)
-        await type_slowly(pilot, "a3")  # 张三 and 李四 live in A3
+        await PersonPace.of(app).type(pilot, "a3")  # 张三 and 李四 live in A3
         await quiet.press(pilot, "enter")
         options = dialog.query_one("#pick-matches", OptionList)
         await until(pilot, lambda: "2 people match: choose with ↑↓ then Enter." in text_of(app, "#pick-hint"))
@@ -103,7 +104,7 @@ async def test_enter_picks_the_one_person_matched_and_sends_several_to_the_list(
         await until(pilot, lambda: app.screen is not dialog)
         await check_in_one(app, pilot, "JT0000000000002")
         await open_picker(app, pilot)
-        await type_slowly(pilot, "zs")
+        await PersonPace.of(app).type(pilot, "zs")
         await quiet.press(pilot, "enter")  # one Enter: 张三, the one match
         await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))
 
@@ -126,7 +127,7 @@ async def test_a_pick_for_a_parcel_gone_from_the_shelf_names_it_and_is_kept_for_
         assert f"Who is {code} · " in text_of(app, ".dialog-title") and "…0001 for?" in text_of(
             app, ".dialog-title"
         )
-        await type_slowly(pilot, "zs")
+        await PersonPace.of(app).type(pilot, "zs")
         await quiet.press(pilot, "enter")
         await until(pilot, lambda: app.screen is not dialog)
         screen = app.screen

@@ -23,7 +23,8 @@ from station_console.services.recipients.matching import Match
 from station_console.tui.app import StationApp
 from station_console.tui.screens.recipient_dialogs import match_lines
 from tui import quiet
-from tui.recipients_driver import open_recipients, people, text_of, type_slowly, until
+from tui.conftest import PersonPace
+from tui.recipients_driver import open_recipients, people, text_of, until
 
 
 async def link_the_first_match(app: StationApp, pilot: Any) -> None:
@@ -172,7 +173,9 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
         await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
         await quiet.press(pilot, "ctrl+n")
         await quiet.settle(pilot)
-        await type_slowly(pilot, "Nobody")  # each key's matching done before the next: nobody matches
+        await PersonPace.of(app).type(
+            pilot, "Nobody"
+        )  # each key's matching done before the next: nobody matches
         await quiet.press(pilot, "enter")
         await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
         await until(pilot, lambda: "Nobody" in text_of(app, "#ci-message"))
