@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from shelf_helpers import events, layer_figures, parcel, place, wb
+from shelf_helpers import events, layer_figures, parcel, place, place_picked_up, wb
 from sqlmodel import Session, select
 from station_helpers import act_as_new_clerk
 
@@ -257,19 +257,9 @@ def test_a_parcel_recorded_as_picked_up_and_found_is_put_back_only_without_a_mes
     )
     with station.read() as s:
         clerk = s.exec(select(Clerk.name).where(Clerk.id == station.clerk_id)).one()
-    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
-    place(
-        station,
-        "SF1400000000011",
-        "1-1",
-        carrier="SF",
-        status=ParcelStatus.PICKED_UP,
-        picked_up_at=picked,
-        picked_up_by=station.clerk_id,
-    )
+    local = place_picked_up(station)
     take = stocktake.start(station, "1-1")
     item = stocktake.scan(station, take.id, "SF1400000000011")
-    local = picked.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
     assert (item.classification, item.left_at, item.left_by) == ("extra", local, clerk)
     fixes = stocktake_close.all_fixes(stocktake.view(station, take.id))
     assert (fixes["recheck_in"], fixes["put_back"]) == ([], ["SF1400000000011"])

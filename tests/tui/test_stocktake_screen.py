@@ -16,7 +16,7 @@ from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
 from station_console.tui.screens.stocktake import counts_head, resumed_line
 from tui import quiet
-from tui.shelf_data import place, wb
+from tui.shelf_data import place, place_picked_up, wb
 from tui.shelves_driver import open_shelves, settle
 
 
@@ -193,17 +193,7 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
     from db.models import Notification, Parcel, ParcelStatus
 
     place(station, wb(1), "1-1")  # not scanned: missing
-    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
-    place(
-        station,
-        "SF1400000000011",
-        "1-1",
-        carrier="SF",
-        status=ParcelStatus.PICKED_UP,
-        picked_up_at=picked,
-        picked_up_by=station.clerk_id,
-    )
-    at = picked.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    at = place_picked_up(station)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f8", "enter")
@@ -244,10 +234,8 @@ async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_man
     app: StationApp, station: Station
 ) -> None:
     """The close said '0 checked in' beside a put-back, and the parcel went back unflagged."""
-    from db.models import ParcelStatus
 
-    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
-    place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP, picked_up_at=picked)
+    place_picked_up(station)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f8", "enter")
