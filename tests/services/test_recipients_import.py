@@ -286,6 +286,61 @@ def test_files_we_cannot_read_are_refused(manager: Station, tmp_path: Path) -> N
         import_file(manager, empty)
 
 
+UNREADABLE = {
+    "folder": ("{path} is a folder: type the path of a file.", "{path} 是文件夹：请输入文件的路径。"),
+    "missing": ("No such file: {path}.", "找不到文件：{path}。"),
+    "not allowed": (
+        "{path} may not be read by this console: let it be read, or copy it elsewhere.",
+        "本机没有读取 {path} 的权限：请开放读取权限，或把文件复制到别处。",
+    ),
+    "no answer": (
+        "{path} could not be read: its disk or network share did not answer. Check that it is connected,"
+        " then type the path again.",
+        "无法读取 {path}：所在磁盘或网络共享没有响应。请检查是否已连接，然后重新输入路径。",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_a_path_it_cannot_read_is_refused_in_the_words_of_the_pre_alert_import(
+    manager: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """A folder, a missing file, one not to be read and one on a share that does not answer: the
+    recipients import said 'No such file' of a folder, and the system's English of the rest."""
+    from station_console.services.prealerts.importer import import_file as import_prealerts
+
+    path = tmp_path if case == "folder" else tmp_path / "people.csv"
+    if case in ("not allowed", "no answer"):
+        write_csv(path, [HEADERS_ZH, *PEOPLE])
+        error = PermissionError(13, "Permission denied") if case == "not allowed" else OSError(5, "I/O error")
+
+        def read_bytes(self: Path) -> bytes:
+            raise error
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for read in (import_file, import_prealerts):
+        with pytest.raises(Refused) as refused:
+            read(manager, path)
+        en, zh = (words.format(path=path) for words in UNREADABLE[case])
+        assert (refused.value.message("en"), refused.value.message("zh")) == (en, zh), read
+    assert count(manager, Recipient) == 0
+
+
+def test_a_file_too_big_for_a_recipients_file_is_refused_naming_it(
+    manager: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from station_console.services.recipients import files
+
+    path = write_csv(tmp_path / "people.csv", [HEADERS_ZH, *PEOPLE])
+    monkeypatch.setattr(files, "MAX_BYTES", 1024 * 1024)
+    path.write_bytes(path.read_bytes() + b"\n" * (1024 * 1024))
+    with pytest.raises(Refused) as refused:
+        import_file(manager, path)
+    assert refused.value.message("en") == f"{path} is too big for a recipients file (over 1 MB)."
+    assert refused.value.message("zh") == f"{path} 太大，不像收件人名录文件（超过 1 MB）。"
+    assert count(manager, Recipient) == 0
+
+
 def test_consent_and_choice_columns_are_recorded_with_the_import_channel(
     manager: Station, tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import csv_error
-from station_console.services.core.typed_files import content_digest
+from station_console.services.core.typed_files import content_digest, read_typed_bytes, typed_path
 from station_console.services.recipients import xlsx
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -31,18 +31,18 @@ class Table:
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
-    """The file's rows as text; refuses a file that is missing, too large, or in a format we cannot read."""
-    if not path.is_file():
-        raise Refused(N_("No such file: {path}."), code="no_file", path=str(path)[:200])
-    if path.stat().st_size > MAX_BYTES:
-        raise Refused(N_("The file is larger than 64 MB."), code="file_too_large")
+    """The file's rows as text; refuses a file that is a folder, missing, too large or not to be read
+    in the words every typed path is refused in (as the pre-alert import's), or in a format we cannot
+    read."""
+    data = read_typed_bytes(
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a recipients file (over {mb} MB).")
+    )
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise Refused(
             N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel."), code="xls_format"
         )
-    data = path.read_bytes()
-    table = _xlsx(path, data, sheet) if suffix in (".xlsx", ".xlsm") else _csv(data)
+    table = _xlsx(typed_path(path), data, sheet) if suffix in (".xlsx", ".xlsm") else _csv(data)
     return Table(rows=table.rows, encoding=table.encoding, digest=content_digest(data))
 
 
