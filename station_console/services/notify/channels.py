@@ -17,6 +17,7 @@ counter's `counter.toml` (keys `smtp_password`, `webhook_secret`).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import smtplib
 import ssl
@@ -34,7 +35,7 @@ from hardware.messages import Message as Text
 from station_console.counter_config import APP_NAME
 from station_console.i18n import N_
 from station_console.logs import mask_text
-from station_console.private_files import open_private_append_text
+from station_console.private_files import open_private_append_text, write_reason_message
 from station_console.secrets_file import load_secrets
 from station_console.services.notify.templates import Message
 from station_console.settings import StationSettings
@@ -51,13 +52,25 @@ class ChannelError(Exception):
     server's answer): our sentence as a `Message` (translated where shown), or other text as it is."""
 
     def __init__(self, text: str, *, permanent: bool = False) -> None:
-        self.message: str = (
-            Text(text.msgid, **{k: mask_text(str(v))[:PARAM_MAX] for k, v in text.params.items()})
-            if isinstance(text, Text)
-            else mask_text(text)[:480]
-        )
+        self.message: str = _masked(text) if isinstance(text, Text) else mask_text(text)[:480]
         super().__init__(self.message)
         self.permanent = permanent
+
+
+def _masked(text: Text) -> Text:
+    """`text` with its parameters masked; a parameter that is a message of ours stays one, to be read
+    in the reader's language (a write's reason)."""
+    return Text(
+        text.msgid,
+        **{
+            k: _masked(v) if isinstance(v, Text) else mask_text(str(v))[:PARAM_MAX]
+            for k, v in text.params.items()
+        },
+    )
+
+
+# Outbox rows that failed before the message file's error said what to do are still read in words.
+STORED_BEFORE = (N_("Cannot write the message file {path}: {error}"),)
 
 
 def _failed(msgid: str, *, permanent: bool = False, **params: object) -> ChannelError:
@@ -101,9 +114,15 @@ class FileChannel:
             # Owner-only: the file holds full phone numbers and e-mail addresses.
             with self._lock, open_private_append_text(self.path) as out:
                 out.write(block)
-        except OSError as exc:
+        except OSError as exc:  # the system's words are English: the log keeps them
+            logging.getLogger(__name__).warning("cannot write %s: %s", self.path, exc)
             raise _failed(
-                N_("Cannot write the message file {path}: {error}"), path=self.path, error=exc.strerror or exc
+                N_(
+                    "Cannot write the message file {path}: {reason}. Its messages wait and are tried again:"
+                    " make room on its disk, or let this console write there."
+                ),
+                path=self.path,
+                reason=write_reason_message(exc),
             ) from exc
 
 
