@@ -9,7 +9,8 @@ Check-in never waits for any of this.
 
 The header says what each printer's last send found (a pass that sends a printer nothing says nothing
 of it): a failure while the last send to a printer failed, else ready; not tried yet while no printer
-was sent anything since the start (or since the printers were saved): nothing says it works. A pass the database refused
+was sent anything since the start (or since the printers were saved): nothing says it works. Several
+printers read how many are in each state, those not known to work first ('1 offline, 1 ready'). A pass the database refused
 (another program holds it) sent nothing, so it says nothing of the printers either. The toast telling the failure
 goes when the state it told is over: a refusal the printer has printed past is no news (a job it set
 aside stays listed, with its reason, in the print queue).
@@ -29,17 +30,27 @@ from textual.app import App
 from textual.message import Message
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, shown
+from station_console.i18n import N_, _, _n, listed, shown
 from station_console.safe_text import visible
 from station_console.services.printing.jobs import PRINTER_STATES, process_queue
 from station_console.services.printing.printers import configured_printers, unassigned_kinds
 from station_console.tui.periodic import PeriodicWorker
+from station_console.tui.widgets.header import Summary, state_kind
 
 log = logging.getLogger(__name__)
 
 # The header's word for printers sent nothing yet, not the queue pass's "untried" ("nothing was sent to
 # it" said of one pass): here it says the printer is not known to work.
 NOT_TRIED = N_("not tried yet")
+
+
+# The kinds of state, in the order several printers' states are said and the worst colours the whole.
+SUMMARY_ORDER = ("fault", "unknown", "fine")
+
+
+def _said(state: str) -> str:
+    """A printer's state (`ready` or a `PrinterError` code) as the header's msgid."""
+    return NOT_TRIED if state == "untried" else PRINTER_STATES.get(state, N_("error"))
 
 
 def set_aside_text(n: int) -> str:
@@ -203,13 +214,24 @@ class PrintWorker(PeriodicWorker):
         if state != self.state:
             self._told(error)
         self.state = state
-        said = NOT_TRIED if state == "untried" else PRINTER_STATES.get(state, N_("error"))
+        said = _said(state)
+        if whole is None and len(self.printers or []) > 1:
+            said = self._each_printer()
         self.app.set_device_state("printer", said)  # type: ignore[attr-defined]
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
         if aside:
             self.app.notify(set_aside_text(aside), severity="warning", timeout=15)
         if interrupted:  # marked so once, by this pass: told once
             self.app.notify(interrupted_text(interrupted), severity="warning", timeout=30)
+
+    def _each_printer(self) -> Summary:
+        """Several printers in the header: how many are in each state, a failure first (a narrow header
+        cuts its end), then those not tried yet, then the ready ones ('1 offline, 1 ready')."""
+        states = [self._found.get(printer.name, ("untried", None))[0] for printer in self.printers or []]
+        kinds = {state: state_kind(_said(state)) for state in states}
+        order = sorted(dict.fromkeys(states), key=lambda state: SUMMARY_ORDER.index(kinds[state]))
+        text = listed(_("{n} {state}", n=states.count(state), state=_(_said(state))) for state in order)
+        return Summary(text, next((k for k in SUMMARY_ORDER if k in kinds.values()), "fine"))
 
     def _told(self, error: str | None) -> None:
         """The printer's state changed: the toast about the last one goes, and a failure is told."""

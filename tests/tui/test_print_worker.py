@@ -23,7 +23,7 @@ from station_console.stored_messages import stored_text
 from station_console.tui import print_worker
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import PrintWorker
-from station_console.tui.widgets.header import StationHeader
+from station_console.tui.widgets.header import StationHeader, state_kind
 from tui import quiet
 from tui.conftest import sign_in_manager
 from tui.quiet import until
@@ -396,12 +396,45 @@ async def test_the_header_reads_a_printers_failure_while_another_prints(station:
         await until(pilot, lambda: printed(seen) == 2, what="the desk's labels")
         done = len(passes(seen))
         await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
-        assert app.device_states["printer"] == "error" and passes(seen)[-1].state == "error"
+        assert app.device_states["printer"] == "1 error, 1 ready" and passes(seen)[-1].state == "error"
+        assert state_kind(app.device_states["printer"]) == "fault"
         clock.advance(seconds=6)  # the big printer's label tried again: it prints
         await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed == 1)
         await quiet.settle(pilot)
-        assert app.device_states["printer"] == "ready"
+        assert app.device_states["printer"] == "2 ready"
+        assert state_kind(app.device_states["printer"]) == "fine"
     assert len(DummyTransport.named("big").sent) == 1 and len(DummyTransport.named("desk").sent) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "none_printed", "one_printed"),
+    [("en", "2 not tried yet", "1 not tried yet, 1 ready"), ("zh", "2 台尚未试打", "1 台尚未试打、1 台就绪")],
+)
+async def test_several_printers_read_how_many_are_in_each_state(
+    station: Station, lang: str, none_printed: str, one_printed: str
+) -> None:
+    """Two printers, one of them printed: the header said 'ready', as if both were known to print. It
+    counts them by state, the ones not known to work first (a narrow header cuts its end)."""
+    set_language(lang)
+    DummyTransport.forget_all()
+    desk = make_printer({"language": "tspl", "transport": "dummy", "target": "desk"}, name="desk")
+    big = make_printer({"language": "tspl", "transport": "dummy", "target": "big"}, name="big")
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[big, desk])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: m.state == "untried")
+        assert (app.device_states["printer"], state_kind(app.device_states["printer"])) == (
+            none_printed,
+            "unknown",
+        )
+        queue_parcels(station, 1, printer="desk")
+        app.print_worker.kick()
+        await wait_for(pilot, seen, lambda m: m.printed == 1)
+        await quiet.settle(pilot)
+        assert (app.device_states["printer"], state_kind(app.device_states["printer"])) == (
+            one_printed,
+            "unknown",
+        )
 
 
 async def test_a_busy_database_leaves_the_printer_as_it_was_and_its_labels_queued(station: Station) -> None:

@@ -19,8 +19,22 @@ FINE_STATES = frozenset({"ready", "connected", "wedge"})
 UNKNOWN_STATES = frozenset({"not tried yet"})
 
 
+class Summary(str):
+    """A device state said in words of its own (several printers' states, already translated), with the
+    kind the header colours it as."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str) -> Summary:
+        summary = super().__new__(cls, text)
+        summary.kind = kind
+        return summary
+
+
 def state_kind(state: str) -> str:
     """`fine`, `unknown` or `fault`: the header's component class for `state` ends in it."""
+    if isinstance(state, Summary):
+        return state.kind
     if state in FINE_STATES:
         return "fine"
     return "unknown" if state in UNKNOWN_STATES else "fault"
@@ -69,7 +83,8 @@ class StationHeader(Horizontal):
         for device, state in app.device_states.items():
             status.append(f"{_(device.capitalize())}: ", style="")
             status.append(
-                _(state), style=self.get_component_rich_style(f"station-header--{state_kind(state)}")
+                state if isinstance(state, Summary) else _(state),
+                style=self.get_component_rich_style(f"station-header--{state_kind(state)}"),
             )
             status.append("  ")
         status.append(f"{_('Clerk')}: {visible(clerk)}  ")
