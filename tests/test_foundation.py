@@ -166,6 +166,32 @@ def test_on_shelf_codes_are_unique_but_not_forever(station: Station) -> None:
         )
 
 
+def test_on_shelf_waybills_are_unique_but_not_forever(station: Station) -> None:
+    """One index holds both: a waybill's parcels that left never clash, two on the shelves do."""
+    from sqlalchemy.exc import IntegrityError
+
+    now = station.now()
+    with station.write() as session:
+        carrier = session.exec(select(Carrier)).first()
+        assert carrier is not None and carrier.id is not None
+        day = station.business_day()
+        for n, status in enumerate(("picked_up", "returned", "cancelled", "on_shelf")):
+            session.add(
+                Parcel(
+                    waybill="W1",
+                    carrier_id=carrier.id,
+                    pickup_code=f"1-1-{n}",
+                    status=status,
+                    checked_in_at=now,
+                    business_day=day,
+                )
+            )
+    with pytest.raises(IntegrityError), station.write() as session:
+        session.add(Parcel(waybill="W1", carrier_id=carrier.id, checked_in_at=now, business_day=day))
+    with station.read() as session:
+        assert len(session.exec(select(Parcel).where(Parcel.waybill == "W1")).all()) == 4
+
+
 def test_timestamps_come_back_timezone_aware(station: Station) -> None:
     with station.write() as session:
         carrier = session.exec(select(Carrier)).first()

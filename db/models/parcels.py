@@ -9,6 +9,7 @@ from db.models.enums import ParcelStatus
 from db.types import UTCDateTime
 
 _ON_SHELF = text("status = 'on_shelf'")
+ON_SHELF_KEY = "CASE WHEN status = 'on_shelf' THEN 1 END"  # uq_parcel_waybill_on_shelf's second key
 _IN_BATCH = text("courier_batch_id IS NOT NULL")
 _PREALERTED = text("prealert_id IS NOT NULL")
 _PICKED_UP = text("picked_up_at IS NOT NULL")
@@ -45,14 +46,10 @@ class Parcel(ParcelBase, table=True):
             sqlite_where=_ON_SHELF,
             postgresql_where=_ON_SHELF,
         ),
-        Index(
-            "uq_parcel_waybill_on_shelf",
-            "waybill",
-            unique=True,
-            sqlite_where=_ON_SHELF,
-            postgresql_where=_ON_SHELF,
-        ),
-        Index("ix_parcel_waybill", "waybill"),
+        # The waybill's one index, for every parcel of a waybill and for its uniqueness on the shelves:
+        # the second key is 1 on the shelves and NULL otherwise, and NULLs never clash in a unique index.
+        # One index, not a partial unique one beside a plain one: a check-in writes one page less.
+        Index("uq_parcel_waybill_on_shelf", "waybill", text(f"({ON_SHELF_KEY})"), unique=True),
         Index("ix_parcel_phone_tail_status", "phone_tail", "status"),
         Index("ix_parcel_status_checked_in", "status", "checked_in_at"),
         Index("ix_parcel_layer_status", "layer_id", "status"),

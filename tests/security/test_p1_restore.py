@@ -174,7 +174,7 @@ def test_a_backup_from_a_newer_schema_is_refused(
 
 def test_a_corrupted_backup_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
     broken = crafted(tmp_path, "broken.sqlite3")
-    corrupt_page(broken, "ix_parcel_waybill")
+    corrupt_page(broken, "ix_parcel_day_carrier")
     refused_and_untouched(cli, live, broken, "This file cannot be restored: it is damaged (")
     # the file named is damaged, not the station's own database: nothing tells the manager to restore it
     assert "restore the last good backup" not in restore(cli, live, broken, *MANAGER).err

@@ -33,7 +33,7 @@ def station_file(tmp_path: Path) -> Path:
 
 def test_a_damaged_page_stops_backup_and_day_close(cli: Callable[..., Run], tmp_path: Path) -> None:
     db = station_file(tmp_path)
-    corrupt_page(db, "ix_parcel_waybill")
+    corrupt_page(db, "ix_parcel_day_carrier")
     url = ["--db", f"sqlite:///{db}", "--lang", "en", *MANAGER]
     target = tmp_path / "usb" / "backup.sqlite3"
     backup = cli([*url, "backup", str(target)])
@@ -54,8 +54,8 @@ def test_a_backup_reads_back_its_copy(cli: Callable[..., Run], tmp_path: Path) -
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA writable_schema=ON")
     conn.execute(
-        "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_parcel_waybill ON parcel (size)' "
-        "WHERE name = 'ix_parcel_waybill'"
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_parcel_day_carrier ON parcel (size)' "
+        "WHERE name = 'ix_parcel_day_carrier'"
     )
     conn.commit()
     conn.close()
@@ -71,7 +71,7 @@ async def test_the_console_says_so_at_start(tmp_path: Path) -> None:
     from station_console.tui.screens.damaged import DamagedScreen
 
     db = station_file(tmp_path)
-    corrupt_page(db, "ix_parcel_waybill")
+    corrupt_page(db, "ix_parcel_day_carrier")
     from station_console.services.admin.setup import open_station
     from station_console.services.people import clerks
 

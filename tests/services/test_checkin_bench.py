@@ -97,3 +97,25 @@ def test_checkin_pages_by_btree_are_its_rows_and_their_index_entries(station: St
         assert pages.get(btree, 0) >= 1, (btree, pages)
     # ... and none of the indexes that hold only parcels that left.
     assert not {"ix_parcel_picked_up", "ix_parcel_code_left", "ix_parcel_returned_at"} & set(pages)
+
+
+@pytest.mark.sqlite_only
+def test_a_check_in_writes_one_waybill_index_of_the_parcels(station: Station) -> None:
+    """The waybill's uniqueness on the shelves and its every-parcel lookups share one index."""
+    url = station.engine.url.database
+    assert url is not None
+    pages = checkin_pages_by_btree(station, url, 3)
+    with station.engine.connect() as conn:
+        of_parcel = set(
+            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE tbl_name = 'parcel'").scalars()
+        )
+    written = {name.removesuffix(" (interior)") for name in pages} & of_parcel
+    assert written == {
+        "parcel",
+        "uq_parcel_code_on_shelf",
+        "uq_parcel_waybill_on_shelf",
+        "ix_parcel_phone_tail_status",
+        "ix_parcel_status_checked_in",
+        "ix_parcel_layer_status",
+        "ix_parcel_day_carrier",
+    }, pages

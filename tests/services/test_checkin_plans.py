@@ -26,7 +26,7 @@ _WHOLE_TABLE = re.compile(r"^SCAN (\w+)$")
 BIG_TABLES = {"parcel", "parcel_event", "print_job", "notification", "code_hold", "prealert", "send"}
 # (table, index) each of the check-in's reads takes.
 SEARCHES = {
-    ("parcel", "ix_parcel_waybill"),  # the duplicate check: every parcel of the waybill
+    ("parcel", "uq_parcel_waybill_on_shelf"),  # the duplicate check: every parcel of the waybill
     ("send", "uq_send_waybill_live"),  # ... and a send of it still at the counter
     ("prealert", "ix_prealert_waybill_status"),
     ("parcel", "ix_parcel_phone_tail_status"),  # the recipient's layers, by their parcels on the shelves

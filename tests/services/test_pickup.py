@@ -217,7 +217,7 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
     assert using + "ix_parcel_phone_tail_status" in plans["tail"], plans["tail"]
     assert using + "uq_parcel_waybill_on_shelf" in plans["waybill"], plans["waybill"]
     assert using + "ix_parcel_code_left" in plans["left code"], plans["left code"]
-    assert using + "ix_parcel_waybill" in plans["left waybill"], plans["left waybill"]
+    assert using + "uq_parcel_waybill_on_shelf" in plans["left waybill"], plans["left waybill"]
     assert not any("SCAN parcel" in p or "Seq Scan on parcel" in p for p in plans.values())
 
 

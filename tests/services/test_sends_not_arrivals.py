@@ -95,5 +95,5 @@ def test_the_check_ins_waybill_statement_is_one_indexed_search_per_table(counter
         rows = session.execute(text(f"{'EXPLAIN QUERY PLAN' if sqlite else 'EXPLAIN'} {sql}")).all()
     plan = " | ".join(str(r[3] if sqlite else r[0]) for r in rows)
     using = "USING INDEX " if sqlite else " using "
-    assert using + "uq_send_waybill_live" in plan and using + "ix_parcel_waybill" in plan, plan
+    assert using + "uq_send_waybill_live" in plan and using + "uq_parcel_waybill_on_shelf" in plan, plan
     assert "SCAN" not in plan and "Seq Scan" not in plan, plan
