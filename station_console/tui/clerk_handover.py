@@ -3,8 +3,9 @@
 The same clerk signing back in finds everything as they left it (they locked to step away mid-task).
 Another clerk finds none of the last one's dialogs on any mode's screen stack: each closes as its Esc
 closes it (`Dialog.cancelled`), nothing written, and without the "discard?" some ask, as their owner
-is gone; nor what was typed on any mode's screens (`ModeScreen.clear_for_next_clerk`), nor a
-refusal said to the last clerk on their message lines (`ModeScreen.drop_refusals`), nor a
+is gone; nor what was typed on any mode's screens (`ModeScreen.clear_for_next_clerk`), nor what
+the last clerk's actions said on the message lines, a refusal or what was done
+(`ModeScreen.drop_clerks_lines`), nor a
 screen the new clerk's role may not open, nor edits typed and not saved. A
 dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
 with its answer; the last clerk's dialogs beneath it close as by Esc once it has closed and they are on
@@ -50,10 +51,13 @@ def close_left_open(app: Any) -> list[str]:
         for screen in stack:  # the mode's own screen and those opened over it (Problems, Returns...)
             if not screen.is_mounted:
                 continue
+            # Said to the last clerk, or of what they did; not worth a word in the toast. A write on
+            # its way keeps its line ("Saving…"), where its answer is said.
+            writing = isinstance(screen, ServiceCalls) and screen.writing()
             if not isinstance(screen, ModeScreen):  # a dialog kept for its answer on its way
-                status_line.drop_refusals(screen)
+                status_line.drop_said(screen, refusal_only=True)
                 continue
-            screen.drop_refusals()  # said to the last clerk; not worth a word in the toast
+            screen.drop_clerks_lines(refusal_only=writing)
             if cleared := screen.clear_for_next_clerk():
                 closed.append(cleared)
     return closed

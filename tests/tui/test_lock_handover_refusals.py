@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
@@ -294,3 +295,28 @@ async def test_a_check_in_refusal_with_an_answer_below_it_leaves_ready_for_the_n
         await quiet.settle(pilot)
         assert line(screen, "#ci-message") == ("Ready: scan a parcel.", False)
         assert box.outer_size.height == usual
+
+
+async def test_what_the_last_clerks_action_did_goes_with_them_too(station: Station) -> None:
+    """A success line is the last clerk's as a refusal is: Li, signed in after Wang deactivated a
+    clerk, does not read "Zhou can no longer sign in." as if Li had done it; Wang, back, still does."""
+    clerks.add_clerk(station, "Zhou", "2468")
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_from_settings(pilot, app, "f10", ClerkAdminScreen)
+        table = screen.query_one("#clerk-list", DataTable)
+        table.move_cursor(row=table.get_row_index("Zhou"))
+        await quiet.press(pilot, "f7")
+        await quiet.until(pilot, lambda: "Zhou" in line(screen, "#clerk-status")[0])
+        said = line(screen, "#clerk-status")
+        assert said == ("Zhou can no longer sign in.", False)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Wang", "9071")  # the same clerk finds it as left
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#clerk-status") == said
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#clerk-status") == ("", False)

@@ -222,10 +222,11 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
         self.entry_cleared()
         return _("what was typed on {screen}", screen=_(self.MODE_TITLE))
 
-    def drop_refusals(self) -> None:
-        """Another clerk signed in after a lock: a refusal still on this screen's lines was the last
-        clerk's ("Only a manager can..."), and would read as said to the new one."""
-        status_line.drop_refusals(self)
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        """Another clerk signed in after a lock: what the last clerk's actions said on this screen's
+        lines ("Only a manager can...", "Wang Li can no longer sign in.") would read as said to, or done
+        by, the new one; `refusal_only` keeps what a write on its way said (its answer replaces it)."""
+        status_line.drop_said(self, refusal_only=refusal_only)
 
     def clerks_entry(self) -> list[Widget]:
         """The fields of the clerk's unfinished entry, as they are now (`CLERKS_ENTRY`)."""

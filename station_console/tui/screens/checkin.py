@@ -414,8 +414,8 @@ class CheckinScreen(CheckinPhones):
         self._ready()
         self.query_one("#scan", Input).focus()
 
-    def drop_refusals(self) -> None:
-        super().drop_refusals()
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        super().drop_clerks_lines(refusal_only=refusal_only)
         self.fit_message_box()  # a box grown for the refusal shrinks back with it
 
     def clear_for_next_clerk(self) -> str:

@@ -227,6 +227,6 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         self.query_one("#ho-message", StatusLine).say(text, error=error, warn=warn, ok=ok)
 
-    def drop_refusals(self) -> None:
-        super().drop_refusals()
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        super().drop_clerks_lines(refusal_only=refusal_only)
         self.set_class(False, "-wrong")  # the red screen was the last clerk's refusal too

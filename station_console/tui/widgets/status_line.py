@@ -8,8 +8,8 @@ Here a refusal stands over every read until the clerk's next key or click on its
 each line, `clerk_acted`); a success line is replaced by the next read as before. The bell is the
 screen's to ring, once, as it says the refusal. A read the clerk must hear of even so (another
 counter changed the parcels in front of them) goes below the refusal (`show_read(under_refusal=True)`).
-A refusal is the clerk's who was refused: another clerk signing in finds the last read instead
-(`drop_refusal`).
+What a clerk's action said, a refusal or what it did, is that clerk's: another clerk signing in finds
+the last read instead (`drop_said`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class StatusLine(Static):
         self._refusal: Any = ""  # what the standing refusal says
         # The last read: text, warn, ok; the line's first words until one lands ("Ready: ...").
         self._read: tuple[Any, bool, bool] = (content, False, False)
+        self._said = False  # the line shows what a clerk's action said (`say`), not a read
 
     @property
     def refusal_stands(self) -> bool:
@@ -63,6 +64,7 @@ class StatusLine(Static):
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
         self.refusal_stands, self._refusal = error, text if error else ""
         self._show(text, error=error, warn=warn, ok=ok)
+        self._said = True
 
     def show_read(
         self, text: Any, *, warn: bool = False, ok: bool = False, under_refusal: bool = False
@@ -75,6 +77,7 @@ class StatusLine(Static):
                 self._show(Text.assemble(self._refusal, "\n", text), error=True, warn=False, ok=False)
             return under_refusal
         self._show(text, error=False, warn=warn, ok=ok)
+        self._said = False
         return True
 
     def clerk_acted(self) -> None:
@@ -82,12 +85,14 @@ class StatusLine(Static):
         next thing said or read may take its place."""
         self.refusal_stands = False
 
-    def drop_refusal(self) -> bool:
-        """Another clerk signed in: a refusal shown here was said to the last one, and the line shows
-        the last read in its place. Whether one was shown."""
-        if not self.has_class(self.error_class):
+    def drop_said(self, *, refusal_only: bool = False) -> bool:
+        """Another clerk signed in: what the last one's action said here (a refusal, or what it did:
+        "Wang Li can no longer sign in.") was said to them, and the line shows the last read in its
+        place; `refusal_only` keeps a line that is not a refusal (a write on its way says its answer
+        there). Whether one was shown."""
+        if not self._said or (refusal_only and not self.has_class(self.error_class)):
             return False
-        self.refusal_stands, self._refusal = False, ""
+        self.refusal_stands, self._refusal, self._said = False, "", False
         text, warn, ok = self._read
         self._show(text, error=False, warn=warn, ok=ok)
         return True
@@ -99,10 +104,11 @@ class StatusLine(Static):
         self.set_class(ok and not (error or warn), "-ok")
 
 
-def drop_refusals(screen: Screen[Any]) -> None:
-    """Another clerk signed in: every refusal on `screen`'s status lines was said to the last one."""
+def drop_said(screen: Screen[Any], *, refusal_only: bool = False) -> None:
+    """Another clerk signed in: every line on `screen` that says what the last one's action did or
+    why it was refused gives way to its last read (`StatusLine.drop_said`)."""
     for line in screen.walk_children(StatusLine):
-        line.drop_refusal()
+        line.drop_said(refusal_only=refusal_only)
 
 
 def clerk_acted(screen: Screen[Any]) -> None:
