@@ -13,6 +13,7 @@ from db.models import Clerk, EventKind, ParcelEvent, Role
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
+from station_console.services.people.event_details import details_text
 
 
 @pytest.fixture
@@ -177,6 +178,36 @@ def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: St
     assert clerks.sign_in(station, "Li", "1357").name == "Li"
     with pytest.raises(PermissionDenied):
         clerks.deactivate(station, "Wang")
+
+
+def test_a_deactivated_clerks_right_pin_is_recorded_as_such_and_locks_nobody_out(station: Station) -> None:
+    """The trail says a deactivated clerk tried with their PIN, and why they were refused; it is no
+    guess at a PIN, so five of them lock nobody out, while a wrong PIN still counts."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    clerks.deactivate(station, "Li")
+    for _try in range(station.settings().pin_fail_limit):
+        with pytest.raises(Refused) as exc:
+            clerks.authenticate(station, "Li", "1357")
+        assert exc.value.code == "clerk_inactive"
+    failed = _events(station, EventKind.SIGN_IN_FAILED)
+    assert [e.details for e in failed][-1] == {
+        "name": "Li",
+        "clerk": "Li",
+        "clerk_id": clerks.get_clerk(station, "Li").id,
+        "reason": "deactivated",
+    }
+    assert len(failed) == station.settings().pin_fail_limit
+    assert details_text(EventKind.SIGN_IN_FAILED, failed[-1].details).endswith("reason: clerk deactivated")
+    li = next(row for row in _clerk_rows(station) if row.name == "Li")
+    assert (li.failed_sign_ins, li.locked_until) == (0, None)
+    with pytest.raises(Refused) as exc:
+        clerks.authenticate(station, "Li", "9001")  # a wrong PIN is a wrong PIN, active or not
+    assert exc.value.code == "bad_credentials"
+    assert _events(station, EventKind.SIGN_IN_FAILED)[-1].details["failures"] == 1
+    clerks.set_active(station, "Li", True)
+    assert clerks.sign_in(station, "Li", "1357").name == "Li"
 
 
 def test_unlocking_a_clerk_who_is_not_locked_writes_nothing(station: Station) -> None:

@@ -265,7 +265,8 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
 def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     """Check a name and PIN. Wrong name and wrong PIN read the same; either is recorded (and counted
-    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at."""
+    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at. A
+    deactivated clerk's right PIN is recorded as such (`_deactivated`), no wrong PIN counted."""
     with station.read() as session:
         row = _find(session, name)
     now = station.now()
@@ -284,6 +285,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
         _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN."), code="bad_credentials")
     if not row.active:
+        _deactivated(station, name, row)
         raise Refused(N_("{name} is deactivated; ask a manager."), code="clerk_inactive", name=row.name)
     if row.failed_sign_ins or row.lockouts:
         _succeeded(station, row.id)
@@ -314,6 +316,20 @@ def _failed(station: Station, typed: str, row: Clerk | None) -> None:
         station.run(work)
     except StationError:
         log.warning("a failed sign-in could not be recorded", exc_info=True)
+
+
+def _deactivated(station: Station, typed: str, row: Clerk) -> None:
+    """A deactivated clerk's right PIN: the trail says who tried and why they were refused. Not a
+    guess, so not counted towards a lock-out (their next sign-in once active again starts at none)."""
+    details = {"name": clean(typed, 64), "clerk": row.name, "clerk_id": row.id, "reason": "deactivated"}
+
+    def work(session: Session) -> None:
+        audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
+
+    try:
+        station.run(work)
+    except StationError:
+        log.warning("a deactivated clerk's sign-in could not be recorded", exc_info=True)
 
 
 def _succeeded(station: Station, clerk_id: int | None) -> None:

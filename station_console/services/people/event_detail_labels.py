@@ -324,6 +324,7 @@ SIGN_OUT_LABELS = {
     "switch": N_("clerk switched"),
     "quit": N_("console quit"),
 }
+SIGN_IN_FAILED_LABELS = {"deactivated": N_("clerk deactivated")}
 LOOKUP_LABELS = {
     "code": N_("pickup code"),
     "phone": N_("phone"),
@@ -349,6 +350,7 @@ MOVE_REASON_LABELS = {"move": N_("moved by hand"), "layer_move": N_("whole layer
 REQUEST_SOURCE_LABELS = LabelSubset(CHANNEL_LABELS, REQUEST_SOURCES)
 REASON_CODES: dict[str, Mapping[str, str]] = {
     EventKind.SIGNED_OUT: SIGN_OUT_LABELS,
+    EventKind.SIGN_IN_FAILED: SIGN_IN_FAILED_LABELS,
     EventKind.DELIVERY_FAILED: FAIL_REASONS,
     EventKind.MOVED: MOVE_REASON_LABELS,
 }
