@@ -111,7 +111,7 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
     if as_json:
         emit_json({"date": info.day.isoformat(), **info.to_json()})
     else:
-        click.echo(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256))
+        click.echo(_("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256))
 
 
 @command("reopen-day")

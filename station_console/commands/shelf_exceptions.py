@@ -214,7 +214,7 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     if as_json:
         emit_json(row.to_json())
         return
-    click.echo(_("{waybill} written off", waybill=row.waybill))
+    click.echo(_("{waybill} written off.", waybill=row.waybill))
 
 
 @command("overdue")

@@ -208,9 +208,9 @@ class ClerkSessionMixin:
             return
         what = listed(closed)
         if last_clerk:
-            app.notify(_("Closed what {clerk} left open: {what}", clerk=last_clerk, what=what))
+            app.notify(_("Closed {what}, left open by {clerk}.", clerk=last_clerk, what=what))
         else:
-            app.notify(_("Closed what the last clerk left open: {what}", what=what))
+            app.notify(_("Closed {what}, left open by the last clerk.", what=what))
 
     def action_lock(self) -> None:
         """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""

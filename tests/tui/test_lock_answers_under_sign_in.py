@@ -183,4 +183,4 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
         assert answers == ["written: ok"]
         assert courier not in app.screen_stack and type(app.screen).__name__ == "CheckinScreen"
         assert batches(station) == []  # closed as Esc closes it: no batch opened
-        assert "Closed what Wang left open: a courier's batch being opened" in toasts(app)
+        assert "Closed a courier's batch being opened, left open by Wang." in toasts(app)

@@ -67,7 +67,7 @@ async def test_a_half_typed_problem_is_kept_for_its_clerk_and_cleared_for_anothe
             assert typed == ("JT00", "damaged")
         else:
             assert typed[0] == "" and screen.query_one("#pr-kind", Select).is_blank()
-            assert "Closed what Wang left open: what was typed on Problems" in toasts(app)
+            assert "Closed what was typed on Problems, left open by Wang." in toasts(app)
 
 
 async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(station: Station) -> None:
@@ -83,7 +83,7 @@ async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(stat
         assert (
             screen.query_one("#ret-signer", Input).value == screen.query_one("#ret-scan", Input).value == ""
         )
-        assert "Closed what Wang left open: what was typed on Returns" in toasts(app)
+        assert "Closed what was typed on Returns, left open by Wang." in toasts(app)
 
 
 async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its_own(
@@ -100,4 +100,4 @@ async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its
         await handed_to_li(pilot, app, screen)
         assert screen.current_batch is not None and screen.current_batch.id == batch.id
         assert carrier.value == "ZTO"
-        assert "Closed what Wang left open: what was typed on Returns" in toasts(app)
+        assert "Closed what was typed on Returns, left open by Wang." in toasts(app)

@@ -110,7 +110,7 @@ async def test_another_clerk_finds_the_dialog_closed_nothing_written_and_is_told
         assert app.clerk_name == "Li"
         assert dialog not in app.screen_stack and not isinstance(app.screen, CourierDialog)
         assert batches(station) == []  # closed as Esc closes it: no batch opened
-        assert "Closed what Wang left open: a courier's batch being opened" in toasts(app)
+        assert "Closed a courier's batch being opened, left open by Wang." in toasts(app)
         await quiet.press(pilot, "f10")  # the console goes on: a new dialog, empty
         await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
         assert app.screen.query_one("#courier-name", Input).value == ""
@@ -162,7 +162,7 @@ async def test_a_half_filled_send_out_form_is_kept_for_its_clerk_and_cleared_for
             assert not any("left open" in t for t in toasts(app))
         else:
             assert typed == ("", "") and not screen.unsaved_edits()
-            assert "Closed what Wang left open: the half-filled form on Send-out" in toasts(app)
+            assert "Closed the half-filled form on Send-out, left open by Wang." in toasts(app)
 
 
 async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: Station) -> None:
@@ -177,7 +177,7 @@ async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: 
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert not isinstance(app.screen, FeeDialog)
-        assert "Closed what Wang left open: a storage fee payment" in toasts(app)
+        assert "Closed a storage fee payment, left open by Wang." in toasts(app)
         assert not any("12.50" in t or "Zhang" in t for t in toasts(app))
 
 
@@ -212,7 +212,7 @@ async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
             str(screen.query_one("#ci-table", DataTable).get_cell(str(parcel.parcel_id), "label")) == "queued"
         )
         what = f"{parcel.pickup_code} on Check-in, still without its phone (F9 adds it)"
-        assert f"Closed what Wang left open: {what}" in toasts(app)
+        assert f"Closed {what}, left open by Wang." in toasts(app)
         screen.query_one("#phone", Input).focus()
         await type_slowly(pilot, clock, *"13812345678", "enter")
         await quiet.settle(pilot)
@@ -237,7 +237,7 @@ async def test_a_managers_screen_closes_for_a_clerk_signing_in_after_the_manager
         assert app.clerk_name == "Li"
         assert editor not in app.screen_stack and isinstance(app.screen, ShelvesScreen)
         what = "Edit shelves, a manager's screen (anything not saved there discarded)"
-        assert f"Closed what Wang left open: {what}" in toasts(app)
+        assert f"Closed {what}, left open by Wang." in toasts(app)
 
 
 async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(station: Station) -> None:
@@ -253,7 +253,7 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
         await quiet.settle(pilot)
         assert app.clerk_name == "Li" and app.screen is screen
         assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
-        assert "Closed what Wang left open: the unsaved edits on Clerks (discarded)" in toasts(app)
+        assert "Closed the unsaved edits on Clerks (discarded), left open by Wang." in toasts(app)
 
 
 @pytest.mark.parametrize(("who", "pin", "listed"), [("Wang", "9071", True), ("Li", "1357", False)])

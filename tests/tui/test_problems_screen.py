@@ -49,12 +49,12 @@ async def test_a_bounced_resolve_leaves_the_other_flagged_parcels_alone(
         await quiet.burst(pilot, "f8", "f8")  # the second while the first is written
         await quiet.press(pilot, "f8")  # and once more after it was acknowledged
         assert resolved(station) == [wb(2)]
-        assert status(app) == f"{wb(2)} resolved"  # the acknowledgment stays
+        assert status(app) == f"{wb(2)} resolved."  # the acknowledgment stays
         assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
         await quiet.press(pilot, *"x")  # something typed since: an empty field is said again
         app.screen.query_one("#pr-parcel", Input).value = ""
         await quiet.press(pilot, "f8")
-        assert status(app) == "Scan the parcel, or choose it in the list"
+        assert status(app) == "Scan the parcel, or choose it in the list."
         table = app.screen.query_one("#pr-table", DataTable)
         table.focus()  # a row chosen in the list is the parcel
         await quiet.press(pilot, "f8")
@@ -76,11 +76,11 @@ async def test_another_key_after_an_acknowledgment_says_what_it_needs(
         screen.query_one("#pr-kind", Select).value = "damaged"
         screen.query_one("#pr-note", Input).value = "wet"
         await quiet.press(pilot, "f7")
-        assert status(app) == f"{wb(1)} flagged"
+        assert status(app) == f"{wb(1)} flagged."
         await quiet.press(pilot, "f7")  # the same key again: the acknowledgment stays
-        assert status(app) == f"{wb(1)} flagged"
+        assert status(app) == f"{wb(1)} flagged."
         await quiet.press(pilot, "f8")
-        assert status(app) == "Scan the parcel, or choose it in the list"
+        assert status(app) == "Scan the parcel, or choose it in the list."
         assert resolved(station) == []
         assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
 
@@ -111,7 +111,7 @@ async def test_a_key_pressed_again_while_the_write_is_on_its_way_says_to_wait(
         await pilot.press("f8")
         assert status(app) == STILL_WRITING
         release.set()
-        await quiet.until(pilot, lambda: status(app) == f"{wb(1)} resolved", what="the resolve said")
+        await quiet.until(pilot, lambda: status(app) == f"{wb(1)} resolved.", what="the resolve said")
         await quiet.settle(pilot)
         assert len(calls) == 1 and resolved(station) == [wb(1)]
 

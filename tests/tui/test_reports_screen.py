@@ -217,6 +217,8 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         assert len(_closes(station)) == 1
         closed = str(screen.query_one("#rp-status", Static).render())
         assert "Closed by mei at 2026-11-25 10:00," in closed  # station time, as the clerk reads a clock
+        sha = _closes(station)[0].sha256[:16]
+        assert f"Closed 2026-11-25; SHA-256 {sha}." in [str(n.message) for n in app._notifications]
         # Reopening takes a reason; the status says so.
         await quiet.press(pilot, "ctrl+o")
         await quiet.settle(pilot)

@@ -163,7 +163,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def run(self, action: str, ref: str, work: Callable[[], Any], done: str) -> None:
         if not ref and not self.calling("write"):
             if self._acknowledged != action:
-                self.failed("target", _("Scan the parcel, or choose it in the list"))
+                self.failed("target", _("Scan the parcel, or choose it in the list."))
             return
         # A key pressed again while the write is on its way is not sent, and the status line says to
         # wait; the write's answer replaces that.
@@ -197,7 +197,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             "mark",
             ref,
             lambda: problems.mark(self.station, ref, kind, note),
-            _("{waybill} flagged", waybill="{waybill}"),
+            _("{waybill} flagged.", waybill="{waybill}"),
         )
 
     def action_resolve(self) -> None:
@@ -207,7 +207,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             "resolve",
             ref,
             lambda: problems.resolve(self.station, ref, note),
-            _("{waybill} resolved", waybill="{waybill}"),
+            _("{waybill} resolved.", waybill="{waybill}"),
         )
 
     @role_key("problems.write_off")
@@ -218,7 +218,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             "write_off",
             ref,
             lambda: problems.write_off(self.station, ref, reason),
-            _("{waybill} written off", waybill="{waybill}"),
+            _("{waybill} written off.", waybill="{waybill}"),
         )
 
     def action_back(self) -> None:

@@ -382,7 +382,7 @@ def close_or_ask(station: Station, day: date, early: bool, totals: dict[str, int
         if exc.code == "close_early":
             return EarlyClose(exc.message())
         raise
-    return _("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16])
+    return _("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256[:16])
 
 
 def reopen(station: Station, day: date, reason: str) -> str:
