@@ -19,7 +19,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
-from station_console.tui import error_toasts
+from station_console.tui import error_toasts, terminal_closed
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
 from station_console.tui.focus_in_view import (
@@ -326,6 +326,11 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
         ]
         self._leave([*screens, *self.screen_stack], self._quit, quitting=True)
 
+    def _terminal_closed(self) -> None:
+        """SIGHUP: nobody is left to answer a question about edits, so the clerk signs out as Ctrl+Q
+        signs them out, whatever is open (`tui/terminal_closed.py`)."""
+        self._quit()
+
     def _quit(self) -> None:
         """The clerk signed in signs out as the console goes (recorded as a lock records it)."""
         if self.station_open:
@@ -356,6 +361,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        terminal_closed.watch(self._terminal_closed)
         if self._opening is not None:
             self.start_clerk_session()  # the sign-in dialog, waiting for the station
             self.call_after_refresh(self.load_station)  # once the dialog is drawn
@@ -423,6 +429,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
         self.exit(return_code=1, message=Text(f"station: {message}"))
 
     def on_unmount(self) -> None:
+        terminal_closed.unwatch()
         self.stop_devices()  # stopped at the exit already, unless the app ended another way
         if self._station is not None and self._opening is not None:
             self._station.engine.dispose()  # the console opened it

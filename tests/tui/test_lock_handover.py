@@ -4,6 +4,8 @@ to the next; the same clerk signing back in finds everything as left; Ctrl+Q sig
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import threading
 import time
@@ -12,7 +14,7 @@ import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Digits, Input
 
-from db.models import EventKind, ParcelEvent
+from db.models import Clerk, EventKind, ParcelEvent
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.clerk_session import QUIT_SIGN_OUT_WAIT_S
@@ -317,3 +319,35 @@ async def test_ctrl_q_on_a_locked_database_quits_after_a_bounded_wait(station: S
             other.close()
     assert 0.9 < waited < QUIT_SIGN_OUT_WAIT_S + 2.0
     assert sign_outs(station) == [] and station.clerk_id is None
+
+
+async def test_ctrl_q_over_a_dialog_records_the_clerks_sign_out(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")  # the audit trail, a dialog over the console
+        await quiet.until(pilot, lambda: len(app.screen_stack) > 1, what="the dialog")
+        await quiet.press(pilot, "ctrl+q")
+        await quiet.until(pilot, lambda: not app.is_running, what="quit")
+    assert sign_outs(station) == [{"reason": "quit"}]
+
+
+async def test_the_terminal_closing_under_a_question_records_the_clerks_sign_out(station: Station) -> None:
+    """Ctrl+Q asked whether to keep a clerk's typed name, then the terminal closed (SIGHUP): nobody is
+    left to answer, so the console goes and the trail says when the clerk left."""
+    app = console(station)
+    # Without the console's own handler, the test's: the SIGHUP must not end the test run.
+    before = signal.signal(signal.SIGHUP, lambda *_: None)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await open_from_settings(pilot, app, "f10", ClerkAdminScreen)
+            await quiet.press(pilot, *"Zhou")  # the new clerk's name, not saved
+            await quiet.press(pilot, "ctrl+q")
+            await quiet.until(pilot, lambda: isinstance(app.screen, LeaveUnsaved), what="the question")
+            os.kill(os.getpid(), signal.SIGHUP)
+            await quiet.until(pilot, lambda: not app.is_running, what="quit")
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    assert sign_outs(station) == [{"reason": "quit"}]
+    with station.read() as session:
+        assert "Zhou" not in session.exec(select(Clerk.name)).all()  # nobody answered for the edit
