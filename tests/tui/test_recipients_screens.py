@@ -197,6 +197,48 @@ async def test_a_file_changed_after_its_preview_writes_nothing_and_says_so(
         assert session.exec(select(Recipient)).all() == []
 
 
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    "language, rename, switch",
+    [
+        ("en", "rename its id column's heading in the file", "tick 'The whole directory of this source'"),
+        ("zh", "请在文件中改好编号列的表头", "勾选“本来源的完整名录”"),
+    ],
+)
+async def test_the_import_form_says_its_own_way_out_never_the_command_lines_options(
+    app: StationApp, station: Station, tmp_path: Path, language: str, rename: str, switch: str
+) -> None:
+    """The counter has no --column nor --full: a file without an id column is renamed in the file, and a
+    preview says the form's switch deactivates those missing from it."""
+    import openpyxl
+
+    wrong, right = tmp_path / "wrong.xlsx", tmp_path / "名单.csv"
+    book = openpyxl.Workbook()
+    book.active.append(["foo", "姓名", "手机"])  # type: ignore[union-attr]
+    book.active.append(["1", "张三", "13812345678"])  # type: ignore[union-attr]
+    book.save(wrong)
+    right.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language(language)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-path", Input).value = str(wrong)
+        app.screen.query_one("#form-path", Input).focus()
+        await quiet.press(pilot, "enter", "enter")
+        await until(pilot, lambda: "foo" in text_of(app, "#form-refused"))
+        refused = text_of(app, "#form-refused")
+        assert rename in refused and "--column" not in refused
+        app.screen.query_one("#form-path", Input).value = str(right)
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        body = str(app.screen.query_one(".confirm-body Static", Static).render())
+        assert switch in body and "--full" not in body
+        await quiet.press(pilot, "n")
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []
+
+
 @pytest.mark.first_mode("reports")
 async def test_the_report_shows_door_deliveries_and_consent_coverage(
     app: StationApp, station: Station

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from db.bulk import insert_many
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
-from station_console.i18n import _, _n, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -364,9 +364,15 @@ def _clashes(existing: dict[str, dict[str, Any]], parsed: Parsed, gone: set[int]
     ][:100]
 
 
-def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
+KEPT_WITHOUT_FULL = N_("People missing from this file stay as they are (--full deactivates them).")
+
+
+def summary_lines(
+    result: ImportResult, *, shown: int = 20, kept_without_full: str = KEPT_WITHOUT_FULL
+) -> list[str]:
     """What an import will do (or did), in the console's language: counts, the first rows as read
-    (phones masked), repeated ids, shared names and problems by line."""
+    (phones masked), repeated ids, shared names and problems by line. `kept_without_full`: how the
+    caller's clerk asks for a full import (the command line's --full, a screen's own switch)."""
     lines = [
         _n(
             "{file} ({encoding}): {rows} row, source {source}",
@@ -383,7 +389,7 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
         else _("Written: {counts}", counts=_counts(result)),
     ]
     if not result.full and result.dry_run:
-        lines.append(_("People missing from this file stay as they are (--full deactivates them)."))
+        lines.append(_(kept_without_full))
     for row in result.preview:
         phones = ", ".join(row.get("phones", [])) or "-"
         lines.append(_on_line(row["line"], f"{row.get('external_id')} {row.get('name')} {phones}"))

@@ -55,8 +55,33 @@ PERSON_FIELDS_AT_FAULT = {
 # The import form's field each refusal of the file is about.
 IMPORT_FIELDS_AT_FAULT = {
     code: "path"
-    for code in ("no_file", "file_too_large", "xls_format", "bad_encoding", "bad_csv", "empty_file")
+    for code in (
+        "no_file",
+        "file_too_large",
+        "xls_format",
+        "bad_encoding",
+        "bad_csv",
+        "empty_file",
+        "column_missing",
+    )
 }
+# A file without an id or a name column, as the counter says it: the command line's --column is no key
+# here, so the heading is renamed in the file.
+NO_COLUMN_AT_COUNTER = {
+    "external_id": N_(
+        "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
+        "Nothing was imported: rename its id column's heading in the file, then import it again."
+    ),
+    "name": N_(
+        "The file has no name column (a heading such as 姓名 or name); its columns: {headers}. "
+        "Nothing was imported: rename its name column's heading in the file, then import it again."
+    ),
+}
+# A preview that deactivates nobody says how to ask for that here: the form's switch, not --full.
+KEPT_WITHOUT_FULL = N_(
+    "People missing from this file stay as they are (tick 'The whole directory of this source' in the "
+    "import form to deactivate them)."
+)
 
 # Narrower than this, the detail pane goes below the list: beside it, it covered the list's phone and
 # consent columns at 80 columns.
@@ -429,7 +454,14 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 values["full"],
             )
             path, mapping, full = args
-            return args, importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True)
+            try:
+                result = importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True)
+            except Refused as exc:
+                field = exc.params.get("field")
+                if exc.code != "column_missing" or field not in NO_COLUMN_AT_COUNTER:
+                    raise
+                raise Refused(NO_COLUMN_AT_COUNTER[field], code=exc.code, **exc.params) from exc
+            return args, result
 
         def given(previewed: tuple[ImportArgs, importing.ImportResult] | None) -> None:
             if previewed is not None:
@@ -446,7 +478,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         open_over(self, form, given)
 
     def _ask_to_write(self, result: importing.ImportResult) -> None:
-        body = "\n".join(importing.summary_lines(result))
+        body = "\n".join(importing.summary_lines(result, kept_without_full=KEPT_WITHOUT_FULL))
 
         def answered(yes: bool | None) -> None:
             if not yes:
