@@ -20,6 +20,7 @@ from station_console.services.recipients import consent
 from station_console.services.recipients.consent import Choice
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.drawn_text import drawn
@@ -267,3 +268,42 @@ async def test_a_stops_state_and_its_runs_show_on_the_screen_at_120_and_80_colum
         # The code and its state side by side; the run with how many of its parcels are out.
         await until(pilot, lambda: f"1-1-1001  {out}" in drawn(app, stops))
         await until(pilot, lambda: "DR000001  1/1" in drawn(app, runs_shown))
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        ("en", "A scan is not typed into Note: JT0000000000009 was not taken."),
+        ("zh", "扫描的内容不能填入备注：JT0000000000009 没有收下。"),
+    ],
+)
+async def test_a_parcel_scanned_into_a_door_outcomes_note_is_said_and_sends_nothing(
+    app: StationApp, station: Station, language: str, said: str
+) -> None:
+    """The next parcel scanned while 'not delivered' is open: its waybill was written as the note and its
+    Enter sent the outcome. Now it is taken back out of the note and said; the clerk's Enter sends."""
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    run = runs.plan(station, "小刘")
+    runs.scan_out(station, run.id, "JT0000000000001")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        set_language(language)
+        await _type(pilot, app, "JT0000000000001")
+        await until(pilot, lambda: "JT0000000000001" in text_of(app, "#dl-status"))  # back
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        note = app.screen.query_one("#form-note", Input)
+        note.focus()
+        await quiet.burst(pilot, *"JT0000000000009", "enter")
+        await until(pilot, lambda: said in text_of(app, "#form-refused"))
+        assert note.value == ""
+        with station.read() as session:
+            assert session.exec(select(DeliveryItem)).one().status != "failed"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
+    with station.read() as session:
+        item = session.exec(select(DeliveryItem)).one()
+    assert (item.status, item.fail_reason, item.fail_note) == ("failed", "not_home", None)

@@ -282,7 +282,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def action_plan(self) -> None:
         fields = [
-            FormField("runner", _("Runner"), "", max_length=64),
+            FormField("runner", _("Runner"), "", max_length=64, no_scans=True),
             FormField("building", _("Only this building (empty: all)"), "", max_length=32),
         ]
 
@@ -353,8 +353,8 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         if waybill is None or run_id is None:
             return
         fields = [
-            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64),
-            FormField("signature", _("Signature name (if signed)"), "", max_length=64),
+            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64, no_scans=True),
+            FormField("signature", _("Signature name (if signed)"), "", max_length=64, no_scans=True),
             FormField("photo", _("Photo file (if taken)"), "", max_length=200),
         ]
 
@@ -395,7 +395,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
                 "not_home",
                 options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
             ),
-            FormField("note", _("Note"), "", max_length=0),  # a long note is refused whole, to shorten
+            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
         ]
 
         def check(values: dict[str, Any]) -> tuple[str, str | None]:

@@ -35,6 +35,7 @@ from station_console.tui.screens.signin import pin_field
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
 from station_console.tui.widgets.tick import Tick
@@ -51,7 +52,14 @@ class FormField:
     placeholder: str = ""
     max_length: int = 200  # 0: no limit (a checked field takes a long paste whole, to be shortened)
     pin: bool = False  # typed unseen, digits only, as at the sign-in
+    # A name or a note, never a code: a wedge scan typed into it is taken back out and said, its Enter
+    # sending nothing (a parcel scanned while the form is open wrote its waybill as the note and sent it).
+    no_scans: bool = False
 
+
+SCAN_NOT_TYPED = N_(
+    "A scan is not typed into {field}: {code} was not taken. Type it; scan the parcel once this is closed."
+)
 
 # Keys that edit a typed field, and the field's action for each: typed on OK, they edit the field.
 EDIT_KEYS = {
@@ -230,7 +238,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             )
         if field.pin:
             return pin_field(field.placeholder, widget_id)
-        return FixedInput(
+        return (NameInput if field.no_scans else FixedInput)(
             value=clean(str(field.value or "")),  # stored text to edit: no terminal sequences
             placeholder=field.placeholder,
             max_length=field.max_length,
@@ -297,6 +305,13 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
 
     def action_send(self) -> None:
         self._ok()
+
+    def on_name_input_scan_typed(self, event: NameInput.ScanTyped) -> None:
+        """A wedge scan typed into a name or note field, taken back out by the field: said here."""
+        event.stop()
+        self.app.bell()
+        label = next((f.label for f in self.fields if f"form-{f.key}" == event.field.id), "")
+        self._say(plain(_(SCAN_NOT_TYPED, code=event.code, field=label), "red"))
 
     @on(FixedInput.Pasted)
     def _pasted(self) -> None:

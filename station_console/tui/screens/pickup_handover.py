@@ -202,7 +202,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         settings = self.station.settings()  # cached: the form's check reads no database
         id_note = _("required here") if settings.proxy_id_check == "always" else _("optional")
         fields = [
-            FormField("name", _("Proxy's name"), "", max_length=64),
+            FormField("name", _("Proxy's name"), "", max_length=64, no_scans=True),
             FormField("phone", _("Proxy's phone (last 4 digits)"), "", max_length=20),
             FormField("id_last4", _("Last 4 of their ID card ({note})", note=id_note), "", max_length=4),
         ]

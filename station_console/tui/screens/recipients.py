@@ -302,7 +302,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 "counter",
                 options=tuple((_(label), key) for key, label in CHANNEL_LABELS.items() if key != "import"),
             ),
-            FormField("note", _("Note"), "", max_length=0),  # a long note is refused whole, to shorten
+            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
         ]
 
         def check(values: dict[str, Any]) -> consent.Answer:
