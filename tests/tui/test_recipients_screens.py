@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 from textual import events
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from db.models import Recipient, Role
 from station_console.i18n import set_language
@@ -195,6 +195,38 @@ async def test_a_file_changed_after_its_preview_writes_nothing_and_says_so(
         assert text_of(app, "#rc-status") == said
     with station.read() as session:
         assert session.exec(select(Recipient)).all() == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is_said(
+    app: StationApp, station: Station
+) -> None:
+    """The list's type-to-search moved to the first choice holding the scan's first letter ('s':
+    consented) and the scan's Enter chose it. Now the highlight goes back, the Enter chooses nothing,
+    and the form says why; the clerk's own Enter still chooses."""
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        consent_list = dialog.query_one("#form-consent", Select)
+        await quiet.press(pilot, "enter")  # the list opens
+        await until(pilot, lambda: consent_list.expanded)
+        await quiet.burst(pilot, *"SF1234567890123", "enter")
+        await until(pilot, lambda: "A scan chooses nothing in" in text_of(app, "#form-refused"))
+        assert consent_list.expanded and consent_list.value == "keep"
+        await quiet.press(pilot, "down", "enter")  # the clerk's choice
+        await until(pilot, lambda: not consent_list.expanded)
+        assert consent_list.value == "granted"
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
+    with station.read() as session:
+        row = session.get(Recipient, ids["张三"])
+    assert row is not None and row.consent is None
 
 
 @pytest.mark.first_mode("settings")

@@ -60,6 +60,10 @@ class FormField:
 SCAN_NOT_TYPED = N_(
     "A scan is not typed into {field}: {code} was not taken. Type it; scan the parcel once this is closed."
 )
+SCAN_NOT_CHOSEN = N_(
+    "A scan chooses nothing in {field}: {code} was not taken. Choose with the arrow keys and Enter; scan "
+    "the parcel once this is closed."
+)
 
 # Keys that edit a typed field, and the field's action for each: typed on OK, they edit the field.
 EDIT_KEYS = {
@@ -309,9 +313,17 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def on_name_input_scan_typed(self, event: NameInput.ScanTyped) -> None:
         """A wedge scan typed into a name or note field, taken back out by the field: said here."""
         event.stop()
+        self._scan_not_typed(event.field.id, SCAN_NOT_TYPED, event.code)
+
+    def on_paged_select_scan_typed(self, event: PagedSelect.ScanTyped) -> None:
+        """A wedge scan into a drop-down's open list, its choice put back by the list: said here."""
+        event.stop()
+        self._scan_not_typed(event.select.id, SCAN_NOT_CHOSEN, event.code)
+
+    def _scan_not_typed(self, widget_id: str | None, said: str, code: str) -> None:
         self.app.bell()
-        label = next((f.label for f in self.fields if f"form-{f.key}" == event.field.id), "")
-        self._say(plain(_(SCAN_NOT_TYPED, code=event.code, field=label), "red"))
+        label = next((f.label for f in self.fields if f"form-{f.key}" == widget_id), "")
+        self._say(plain(_(said, code=code, field=label), "red"))
 
     @on(FixedInput.Pasted)
     def _pasted(self) -> None:

@@ -11,21 +11,67 @@ keys going into it. A loss of focus already made up for closes nothing, and a li
 hand-over does not take the focus. Its open list stays above the screen's last line, the footer's
 keys: Textual keeps a list inside the screen only, and one opened near the bottom (Send-out's carrier)
 covered the keys. Every drop-down of the console is one of these.
+
+A scanner's burst into an open list is no one's choice: the list's type-to-search moved its highlight
+with each character and the scan's Enter chose what it landed on (a parcel scanned while a consent's
+list was open recorded "consented"). The keys are shown to the counter's wedge decoder, as a name
+field's are (`NameInput`): a scan puts the highlight back where it was, its Enter chooses nothing, and
+the drop-down posts `ScanTyped` for its form to say so.
 """
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
+
+from hardware.scanners.wedge import Scan, WedgeDecoder
 
 T = TypeVar("T")
 
 
+# The highlight as it was before each of the last characters typed: enough to take back the longest scan.
+KEPT_HIGHLIGHTS = 128
+TERMINATORS = ("enter", "tab", "ctrl+m", "ctrl+j", "ctrl+i")
+
+
 class _LaidOutPages(SelectOverlay):
+    decoder: WedgeDecoder | None = None
+
+    def on_mount(self) -> None:
+        self._before: deque[int | None] = deque(maxlen=KEPT_HIGHLIGHTS)
+        settings = getattr(self.app, "counter_settings", None)
+        if settings is not None:
+            self.decoder = WedgeDecoder.from_settings(settings)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Before the list's own type-to-search: a scan's keys are taken back and its Enter stopped."""
+        select = self.parent
+        if self.decoder is None or not isinstance(select, PagedSelect):
+            return
+        printable = bool(event.is_printable and event.character)
+        token = event.character if printable and event.character else event.key
+        scans = [out for out in self.decoder.feed(token, event.time) if isinstance(out, Scan)]
+        if scans:
+            code = scans[-1].code
+            typed = len(code) + len(self.decoder.prefix) + len(self.decoder.suffix)
+            if 0 < typed <= len(self._before):
+                self.highlighted = self._before[-typed]
+            self._before.clear()
+            select.post_message(PagedSelect.ScanTyped(select, code))
+            if event.key in TERMINATORS:
+                event.prevent_default()  # the scan's own terminator chooses nothing
+                event.stop()
+                return
+        if printable:
+            self._before.append(self.highlighted)
+
     def allow_focus(self) -> bool:
         """Only while open: the focus asked for as it opened comes late, maybe after it was closed
         (a screen came over it right after its Enter and closed it)."""
@@ -43,6 +89,13 @@ class _LaidOutPages(SelectOverlay):
 
 
 class PagedSelect(Select[T]):
+    @dataclass
+    class ScanTyped(Message):
+        """A wedge scan arrived in this drop-down's open list: its highlight put back; `code` is what it read."""
+
+        select: PagedSelect[Any]
+        code: str
+
     # The list is kept inside the screen less its margin (Textual's `constrain`): the footer's line.
     DEFAULT_CSS = """
     PagedSelect > SelectOverlay { margin-bottom: 1; }
