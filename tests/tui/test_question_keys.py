@@ -202,3 +202,26 @@ async def test_the_early_close_says_its_answers_below_where_a_stray_key_is_sent(
             "Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel"
         ]
         assert "ctrl+y" not in dialog.taken_keys()  # the second yes stays the button's
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_terminals_ctrl_d_discards_at_the_changes_not_saved_question(app: StationApp) -> None:
+    """A terminal sends Ctrl+D as the character a GS1 separator is (0x04): the question's wedge router
+    held it as a scan's and dropped it as a person's, so Discard, the key its line names, did nothing."""
+    from textual import events
+
+    from station_console.tui.screens.unsaved import LeaveUnsaved
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f10")  # the clerks' form
+        await quiet.settle(pilot)
+        form = app.screen
+        form.query_one("#c-name", Input).value = "Zhao"
+        await quiet.press(pilot, "escape")
+        assert isinstance(app.screen, LeaveUnsaved)
+        key = events.Key("ctrl+d", "\x04")  # as Textual's parser makes it of the terminal's byte
+        key.set_sender(app)
+        app._driver.send_message(key)  # type: ignore[union-attr]
+        await until(pilot, lambda: not isinstance(app.screen, LeaveUnsaved), what="Discard never came")
+        assert type(app.screen).__name__ == "SettingsScreen"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.keys import _character_to_key
 from textual.message import Message
 from textual.widget import Widget
@@ -180,8 +181,16 @@ class KeyRouter:
 
     def _replay(self, token: str) -> None:
         if token in _CODE_CONTROLS:
-            return  # no field takes a control character
-        event = events.Key(_character_to_key(token), token) if len(token) == 1 else events.Key(token, None)
+            # A person's Ctrl+D (Discard, door delivery) comes as the character a GS1 separator is: a lone
+            # one is that key again, with no character for a field to type (it was dropped, Discard unsaid).
+            keys = ANSI_SEQUENCES_KEYS.get(token)
+            if not isinstance(keys, tuple) or not keys:
+                return
+            event = events.Key(keys[0].value, None)
+        elif len(token) == 1:
+            event = events.Key(_character_to_key(token), token)
+        else:
+            event = events.Key(token, None)
         self._replayed.add(id(event))
         event.set_sender(self.owner.app)  # bubbles all the way up, so the App checks its key bindings
         event._set_forwarded()  # ...as a delivered key, not as new input to forward again
