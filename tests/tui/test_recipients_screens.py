@@ -464,3 +464,26 @@ async def test_a_long_paste_into_a_persons_form_is_taken_whole_and_refused_on_sa
         assert form.query_one("#form-room", Input).has_focus
     with station.read() as session:
         assert session.exec(select(func.count()).select_from(Recipient)).one() == 0
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_phone_that_is_not_a_phone_puts_the_cursor_in_the_phones_field(
+    app: StationApp, station: Station
+) -> None:
+    """'Not a phone number' left the cursor in the last field typed in (the room), so the clerk's
+    correction went into the room; now it goes to the phones, nothing written until they are right."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-name", Input).value = "王五"
+        form.query_one("#form-phones", Input).value = "notaphone"
+        form.query_one("#form-room", Input).value = "502"
+        form.query_one("#form-room", Input).focus()
+        await quiet.press(pilot, "ctrl+s")
+        assert text_of(app, "#form-refused") == "Not a phone number: notaphone."
+        assert form.query_one("#form-phones", Input).has_focus
+    with station.read() as session:
+        assert session.exec(select(func.count()).select_from(Recipient)).one() == 0

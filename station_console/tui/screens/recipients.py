@@ -48,6 +48,7 @@ PERSON_FIELDS_AT_FAULT = {
     "name_empty": "name",
     "bad_email": "email",
     "phone_partial": "phones",
+    "phone_invalid": "phones",
     "bad_floor": "floor",
     "bad_language": "language",
     "external_id_taken": "external_id",
