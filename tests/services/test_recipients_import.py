@@ -267,7 +267,7 @@ def test_a_note_column_is_no_id_and_a_file_without_one_is_refused_naming_its_col
     assert caught.value.code == "column_missing"
     said = caught.value.message("en")
     assert said.startswith("The file has no id column") and "its columns: 姓名, 手机, note." in said
-    assert "文件中没有编号列" in caught.value.message("zh") and "姓名, 手机, note" in caught.value.message(
+    assert "文件中没有编号列" in caught.value.message("zh") and "姓名、手机、note" in caught.value.message(
         "zh"
     )
     assert count(manager, Recipient) == 0

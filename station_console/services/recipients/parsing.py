@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from db.models import Setting
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, get_language, shown_params, translate
+from station_console.i18n import N_, LaterList, get_language, shown_params, translate
 from station_console.services.checkin.phones import Phone
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -227,7 +227,7 @@ def _columns(
             _NO_COLUMN[missing],
             code="column_missing",
             field=missing,
-            headers=", ".join(h for h in headers if h.strip())[:200],
+            headers=LaterList(tuple(h[:40] for h in headers if h.strip()), at_most=20),
         )
     return chosen
 
