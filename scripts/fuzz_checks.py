@@ -24,6 +24,7 @@ def quiet_notes(app: Any) -> list[str]:
     from textual.screen import ModalScreen
     from textual.widgets import Select
 
+    from station_console.tui.screens.keys_list import KeysList
     from station_console.tui.screens.signin import SignInScreen
     from station_console.tui.screens.unsaved import LeaveUnsaved
 
@@ -31,11 +32,14 @@ def quiet_notes(app: Any) -> list[str]:
     for mode, stack in app._screen_stacks.items():
         if not stack:
             notes.append(f"mode {mode} has no screen")
-        # The sign-in goes over whatever is open (a lock hides every screen), and so does the question
-        # about a form's unsaved changes as the clerk leaves (a carrier's form): not a dialog too many.
-        over_any = (SignInScreen, LeaveUnsaved)
+        # The sign-in goes over whatever is open (a lock hides every screen), and so do the question
+        # about a form's unsaved changes as the clerk leaves (a carrier's form), the key list (Ins) and
+        # the clerk's own PIN change (Ctrl+P): not a dialog too many.
+        over_any = (SignInScreen, LeaveUnsaved, KeysList)
         dialogs = [
-            type(s).__name__ for s in stack if isinstance(s, ModalScreen) and not isinstance(s, over_any)
+            type(s).__name__
+            for s in stack
+            if isinstance(s, ModalScreen) and not isinstance(s, over_any) and not own_pin(s)
         ]
         if len(dialogs) > 1:
             notes.append(f"mode {mode}: {len(dialogs)} dialogs stacked: {' > '.join(dialogs)}")
@@ -58,6 +62,11 @@ def quiet_notes(app: Any) -> list[str]:
         owner, top = type(focused.screen).__name__, type(app.screen).__name__
         notes.append(f"focus on {type(focused).__name__} of {owner}, under {top}")
     return notes
+
+
+def own_pin(screen: Any) -> bool:
+    """The clerk's own PIN form (Ctrl+P, `own_pin_form`): a FormDialog known by what it records."""
+    return getattr(screen, "what", None) == "a PIN change"
 
 
 def screen_lines(app: Any) -> list[str]:

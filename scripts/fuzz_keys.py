@@ -19,8 +19,9 @@ PIN = "2468"  # the demo clerks'
 # (weight, keys): one key is drawn from each group by weight.
 ALPHABET: list[tuple[int, list[str]]] = [
     (14, [f"f{n}" for n in range(1, 13)]),
-    (5, ["ctrl+s", "ctrl+t", "ctrl+z", "ctrl+y", "ctrl+x", "ctrl+n", "ctrl+o"]),
+    (5, ["ctrl+s", "ctrl+t", "ctrl+z", "ctrl+y", "ctrl+x", "ctrl+n", "ctrl+o", "ctrl+r"]),
     (1, ["ctrl+l"]),
+    (1, ["ctrl+p", "insert"]),  # Change PIN and the key list: over any screen, a dialog too
     (12, ["escape"]),
     (14, ["enter"]),
     (6, ["tab", "shift+tab"]),
@@ -42,13 +43,15 @@ MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magen
 RULES_KEYS = ["ctrl+f"]
 PATH_WEIGHT = 2
 # A screen's own keys that open what no key of the alphabet opens (Door delivery from Shelves, Who is
-# this and Keep batch from Check-in, Pre-alerts from Settings) or that a random F key seldom presses on a
-# filled form (Send-out's refund and refusal dialogs): pressed now and then on that screen.
+# this and Keep batch from Check-in, Pre-alerts from Settings), answer what it does not (Discard in the
+# unsaved-changes question) or that a random F key seldom presses on a filled form (Send-out's refund and
+# refusal dialogs): pressed now and then on that screen.
 WAYS_IN = {
     "ShelvesScreen": ["ctrl+d"],
     "CheckinScreen": ["ctrl+w", "ctrl+b"],
     "SettingsScreen": ["ctrl+g"],
     "SendoutScreen": ["f11", "f11", "f7"],
+    "LeaveUnsaved": ["ctrl+d"],
 }
 WAY_IN_CHANCE = 0.05
 # What a person types into an empty field that asks for it (pasted back to back, then Tab to the next):
