@@ -10,7 +10,9 @@ late hand-over, then closed for the focus it had lost before, and held the focus
 keys going into it. A loss of focus already made up for closes nothing, and a list closed before the
 hand-over does not take the focus. Its open list stays above the screen's last line, the footer's
 keys: Textual keeps a list inside the screen only, and one opened near the bottom (Send-out's carrier)
-covered the keys. Every drop-down of the console is one of these.
+covered the keys. Opened while its form is scrolled away from it (an Enter right behind a page key,
+or behind the Esc that closed a screen over it), it is brought into view with its list. Every
+drop-down of the console is one of these.
 
 A scanner's burst into an open list is no one's choice: the list's type-to-search moved its highlight
 with each character and the scan's Enter chose what it landed on (a parcel scanned while a consent's
@@ -28,6 +30,7 @@ from typing import Any, Literal, TypeVar
 from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
@@ -105,3 +108,24 @@ class PagedSelect(Select[T]):
         """Select's own two parts, its list the one that pages only once laid out."""
         yield SelectCurrent(self.prompt)
         yield _LaidOutPages(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+    def watch_expanded(self, expanded: bool) -> None:
+        """Opened, it is shown: an Enter that reached it while its form was scrolled away from it (Home
+        or PageUp right before it, or Esc closing a screen over the form, which handed the focus back
+        as Textual passed the Enter on) opened its list out of sight, the clerk's keys going into it
+        unseen. Once its form has made the scrolls already asked for: a page key's comes first."""
+        if not expanded:
+            return
+        form = next(
+            (node for node in self.ancestors if isinstance(node, Widget) and node.allow_vertical_scroll), None
+        )
+        if form is None:
+            return
+
+        def show() -> None:
+            if self.expanded and self.is_attached:
+                for attribute in ("scroll_x", "scroll_y"):
+                    self.app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
+                self.screen.scroll_to_widget(self, animate=False, immediate=True)
+
+        form.call_after_refresh(show)

@@ -1,0 +1,60 @@
+"""A drop-down focused but scrolled out of its form's view (Home or PageUp at 80x24) that Enter opens
+is brought into view with its list: Enter typed right behind the page key, or right behind the Esc that
+closed a screen over the form (Textual hands that Enter to the field the closing gave the focus back
+to), opened the list out of sight, and the clerk's keys went into a list nobody could see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
+
+from station_console.tui.app import StationApp
+from station_console.tui.screens.outbox import OutboxScreen
+from tui import quiet
+from tui.test_focus_in_view import shown_whole
+
+
+async def terminator_paged_away(pilot: Any, app: StationApp) -> Select[str]:
+    """Settings' scanner section at 80x24, its terminator drop-down focused, then Home: the form at its
+    top, the drop-down focused below it, out of view."""
+    screen: Any = app.screen
+    await screen.show_section(next(n for n, s in enumerate(screen.sections) if s.key == "scanner"))
+    select: Select[str] = screen.query_one("#ct-wedge_terminator", Select)
+    select.focus()
+    await quiet.settle(pilot)
+    assert shown_whole(select)
+    return select
+
+
+def list_shown(app: StationApp, select: Select[str]) -> bool:
+    overlay = select.query_one(SelectOverlay)
+    return select.expanded and app.focused is overlay and overlay in app.screen._compositor.visible_widgets
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_right_behind_home_opens_the_drop_down_in_view(app: StationApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        select = await terminator_paged_away(pilot, app)
+        await quiet.burst(pilot, "home", "o", "enter")
+        assert shown_whole(select)
+        assert list_shown(app, select)
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_right_behind_the_esc_back_to_settings_opens_the_drop_down_in_view(
+    app: StationApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        select = await terminator_paged_away(pilot, app)
+        await quiet.press(pilot, "home")
+        assert app.focused is select and not shown_whole(select)  # by design: Home leaves it there
+        await quiet.press(pilot, "f11")
+        assert isinstance(app.screen, OutboxScreen)
+        await quiet.burst(pilot, "escape", "enter")
+        assert shown_whole(select)
+        assert list_shown(app, select)
