@@ -53,7 +53,9 @@ def quiet_notes(app: Any) -> list[str]:
         ]
     if app.signing_in and app.station.clerk_id is not None:
         notes.append("sign-in dialog over a signed-in console")
-    if app.signing_in and not isinstance(app.screen, SignInScreen):
+    # The key list (Ins, a priority key) goes over any dialog, the sign-in too: it lists the sign-in's keys.
+    keys_on_sign_in = isinstance(app.screen, KeysList) and isinstance(app.screen_stack[-2], SignInScreen)
+    if app.signing_in and not isinstance(app.screen, SignInScreen) and not keys_on_sign_in:
         notes.append(f"{type(app.screen).__name__} over the sign-in dialog")
     if app.station_open and app.station.clerk_id is None and not app.signing_in:
         notes.append(f"nobody signed in and no sign-in dialog: {type(app.screen).__name__} shown")
