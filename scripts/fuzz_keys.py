@@ -52,11 +52,13 @@ WAYS_IN = {
     "SettingsScreen": ["ctrl+g"],
     "SendoutScreen": ["f11", "f11", "f7"],
     "LeaveUnsaved": ["ctrl+d"],
+    "StocktakeScreen": ["f8"],  # its close: random keys close the dialog before any quiet moment sees it
 }
 WAY_IN_CHANCE = 0.05
 # What a person types into an empty field that asks for it (pasted back to back, then Tab to the next):
 # random letters never make a send-out form the service takes, and F11 or F10 on it only ever refused
-# the sender's phone. Values that look like Rich markup are data too.
+# the sender's phone; nor a stocktake's scope, and no run closed a stocktake. Values that look like Rich
+# markup are data too.
 FIELD_VALUES = {
     "so-phone": ["13812345678", "1381234"],
     "so-name": ["Zhang San", "[/magenta]张三"],
@@ -70,7 +72,9 @@ FIELD_VALUES = {
     "so-waybill": ["SF1234567890124", "SF1234567890130"],
     "form-carrier": ["ZTO", "YTO", "NOSUCH"],
     "form-reason": ["sparklers", "[@click=app.quit]q"],
+    "st-scope": ["1", "2", "3-1", "9"],  # a stocktake's shelf or layer (the demo's shelves are 1-5)
 }
+FIELD_ENDS = {"st-scope": "enter"}  # the key after the value where Tab is not the way on (else Tab)
 FIELD_CHANCE = 0.4
 
 
@@ -131,7 +135,7 @@ def generate(
     elif (way_in := WAYS_IN.get(type(app.screen).__name__)) and rng.random() < WAY_IN_CHANCE:
         tokens = [rng.choice(way_in)]
     elif focused in FIELD_VALUES and empty and rng.random() < FIELD_CHANCE:
-        tokens = [*rng.choice(FIELD_VALUES[focused]), "tab"]
+        tokens = [*rng.choice(FIELD_VALUES[focused]), FIELD_ENDS.get(focused, "tab")]
     elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
         typed = list(rng.choice(prealert_paths(rng, app, paths) or paths))  # pasted: back to back
         tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
