@@ -487,3 +487,26 @@ async def test_a_phone_that_is_not_a_phone_puts_the_cursor_in_the_phones_field(
         assert form.query_one("#form-phones", Input).has_focus
     with station.read() as session:
         assert session.exec(select(func.count()).select_from(Recipient)).one() == 0
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_folder_typed_as_the_import_file_puts_the_cursor_back_in_the_files_path(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    """The shared typed-path reader refuses a folder as `is_folder`: the form said so but left the cursor
+    in the source's field, where the clerk's corrected path went."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-path", Input).value = str(tmp_path)
+        form.query_one("#form-mapping", Input).value = "campus"
+        form.query_one("#form-mapping", Input).focus()
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "is a folder" in text_of(app, "#form-refused"))
+        await quiet.settle(pilot)
+        assert form.query_one("#form-path", Input).has_focus
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []

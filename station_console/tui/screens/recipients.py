@@ -57,7 +57,9 @@ PERSON_FIELDS_AT_FAULT = {
 IMPORT_FIELDS_AT_FAULT = {
     code: "path"
     for code in (
+        "is_folder",  # to file_too_large: the shared typed-path reader's (`typed_files.read_typed_bytes`)
         "no_file",
+        "bad_file",
         "file_too_large",
         "xls_format",
         "bad_encoding",
