@@ -2,16 +2,15 @@
 back. The put-back is a check-in of the parcel (the day balances to the parcel: it came back onto the
 shelves), but no carrier delivered it again, so the carrier's per-parcel fee does not count it twice.
 
-Read from the put-backs the day's closed stocktakes stored in their result, each resolved to its parcel
-row (by id; a result stored before it kept the id, by waybill and code) that is still checked in on the
-day: one undone is counted nowhere, as in the reconciliation.
+Read from the put-backs the day's closed stocktakes stored in their result, each by its parcel row's id
+(stored with it since put-backs began), counted while that row is still checked in on the day: one undone
+is counted nowhere, as in the reconciliation.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -26,8 +25,7 @@ def put_backs(session: Session, day: date, start: datetime, end: datetime) -> di
     entries = [put for result in results for put in ((result or {}).get("fixes") or {}).get("put_back", [])]
     if not entries:
         return {}
-    ids = {int(put["parcel_id"]) for put in entries if put.get("parcel_id")}
-    ids |= _ids_by_code(session, [put for put in entries if not put.get("parcel_id")])
+    ids = {int(put["parcel_id"]) for put in entries}
     rows = session.exec(
         select(Parcel.carrier_id).where(
             col(Parcel.id).in_(sorted(ids)),
@@ -37,18 +35,3 @@ def put_backs(session: Session, day: date, start: datetime, end: datetime) -> di
         )
     ).all()
     return dict(Counter(rows))
-
-
-def _ids_by_code(session: Session, entries: list[dict[str, Any]]) -> set[int]:
-    """The parcel rows of put-backs stored without their id: the newest row of the waybill with the code
-    it was put back under."""
-    found: set[int] = set()
-    for put in entries:
-        row = session.exec(
-            select(Parcel.id)
-            .where(Parcel.waybill == put.get("waybill"), Parcel.pickup_code == put.get("pickup_code"))
-            .order_by(col(Parcel.id).desc())
-        ).first()
-        if row is not None:
-            found.add(row)
-    return found
