@@ -1,6 +1,6 @@
 """Where Textual may break a line of Chinese: as Chinese is typeset, never before a closing mark
 (，。：；！？）」』、…) nor after an opening one (（「『《…), nor between a number and the Chinese
-right after it (its measure word: 2-2 层, 3 件). A no-break space (`NO_BREAK`, `unbroken()`) holds the
+right after it (its measure word: 2-2 层, 3 件, 1.2 千克). A no-break space (`NO_BREAK`, `unbroken()`) holds the
 words either side of it on one line, in either language: Rich breaks at any space, that one too.
 
 Textual wraps every text it draws (labels, message lines, dialogs, toasts) with Rich's `divide_line`,
@@ -31,6 +31,8 @@ _DIGITS = frozenset("0123456789")
 # between two other spaces; Python and Rich count it a space.
 NO_BREAK = "\u00a0"
 _CLAUSE_MARKS = frozenset("，；：、。")  # where a run of Chinese held by a no-break space ends
+# A number's measure word of two characters, kept whole after it: "1.250 千" / "克" reads as nothing.
+TWO_CHARACTER_UNITS = frozenset({"千克", "公斤", "厘米", "毫米", "公里", "小时", "分钟", "个月"})
 
 
 def unbroken(words: str) -> str:
@@ -60,15 +62,16 @@ def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
     right after it."""
     allowed = [False] * len(marks)
     visible = ""  # the last character before this one that is not a space
+    earlier = ""  # the one before `visible`
     for k in range(1, len(marks)):
         before, ch = marks[k - 1], marks[k]
         if not before.isspace():
-            visible = before
+            visible, earlier = before, visible
         if ch.isspace():
             continue  # a space stays at the end of its line, where it is trimmed
         # A number keeps the Chinese right after it, a space between or not (its measure word: 2-2 层,
-        # 3 件, 5 元): "层" alone at the start of a line reads as nothing.
-        if wide[k] and visible in _DIGITS:
+        # 3 件, 5 元, 1.2 千克): "层" alone at the start of a line reads as nothing.
+        if wide[k] and (visible in _DIGITS or (earlier in _DIGITS and visible + ch in TWO_CHARACTER_UNITS)):
             continue
         if before.isspace():  # as Rich breaks, unless a Chinese mark would start a line or end one
             allowed[k] = not (ch in CLOSING and wide[k]) and visible not in OPENING

@@ -95,6 +95,9 @@ def test_a_number_keeps_its_measure_word_on_its_line() -> None:
     assert broken("共有 12件包裹", 8) == ["共有 ", "12件包裹"]
     assert broken("JT0001234567895：2-2 层没有", 22) == ["JT0001234567895：", "2-2 层没有"]  # a space too
     assert broken("第 3 件", 4) == ["第 ", "3 件"]
+    # A two-character unit stays whole: the send-out weight in its 16-cell box was "… 千" / "克。"
+    assert broken("秤重 1.250 千克。", 14) == ["秤重 ", "1.250 千克。"]
+    assert broken("长 30厘米，宽 20厘米", 12) == ["长 30厘米，", "宽 20厘米"]
 
 
 @pytest.mark.parametrize("width", [9, 20, 33, 60])
