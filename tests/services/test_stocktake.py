@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from dataclasses import replace
 from typing import Any
 
 import pytest
+import sqlalchemy
 from shelf_helpers import events, layer_figures, parcel, place, place_picked_up, wb
 from sqlmodel import Session, select
 from station_helpers import act_as_new_clerk
@@ -21,6 +21,8 @@ from station_console.services.day.report import build_report
 from station_console.services.day.summary import summary_lines
 from station_console.services.exceptions import stocktake, stocktake_close, stocktake_view
 from station_console.stored_messages import stored_text
+
+HANG = 30.0  # seconds: bounds a hang only; a loaded machine waits longer, never fails for it
 
 
 def waybills(view: stocktake_view.View, cls: str) -> list[str]:
@@ -438,15 +440,33 @@ def test_two_counters_closing_one_stocktake_at_once_one_closes_the_other_is_refu
     place(station, wb(6), "1-1")  # not scanned: missing
     counters = [as_clerk(station, name, Role.MANAGER, counter=f"counter-{name}") for name in ("Wu", "Li")]
     clerk_name = {at.clerk_id: name for at, name in zip(counters, ("Wu", "Li"), strict=True)}.get
-    both_read = threading.Barrier(2)
+    # A close past its read goes on once the other is past its read too (nothing holds it off: both
+    # apply their fixes) or has asked for the lock this one holds (SQLite's BEGIN IMMEDIATE, the row's
+    # FOR NO KEY UPDATE on PostgreSQL), so reads only after this one commits. What each did, not a time
+    # it took: a loaded machine only makes the wait longer.
+    seen = threading.Condition()
+    read: set[int] = set()
+    asked_for_lock: set[int] = set()
+
+    def asking(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        locking = "FROM stocktake " in statement and " FOR " in statement
+        if statement.startswith("BEGIN IMMEDIATE") or locking:
+            with seen:
+                asked_for_lock.add(threading.get_ident())
+                seen.notify_all()
+
     recheck = stocktake_close._recheck
 
     def after_reading(*args: Any) -> Any:
-        # Both closes past their read, unless the first one's holds the second off: it goes on alone.
-        with contextlib.suppress(threading.BrokenBarrierError):
-            both_read.wait(timeout=1)
+        me = threading.get_ident()
+        with seen:
+            read.add(me)
+            seen.notify_all()
+            other_on_its_way = seen.wait_for(lambda: (read | asked_for_lock) - {me}, timeout=HANG)
+        assert other_on_its_way, "the other close neither read the stocktake nor asked for its lock"
         return recheck(*args)
 
+    sqlalchemy.event.listen(station.engine, "before_cursor_execute", asking)
     monkeypatch.setattr(stocktake_close, "_recheck", after_reading)
     outcomes: list[object] = []
 
@@ -460,7 +480,8 @@ def test_two_counters_closing_one_stocktake_at_once_one_closes_the_other_is_refu
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=HANG)
+    sqlalchemy.event.remove(station.engine, "before_cursor_execute", asking)
     closed = [o for o in outcomes if isinstance(o, stocktake_view.View)]
     refused = [o for o in outcomes if isinstance(o, Refused)]
     assert len(closed) == 1 and len(refused) == 1, outcomes
