@@ -16,6 +16,8 @@ from hardware.scanners.hid import HidScanner, KeyboardReportDecoder
 from hardware.scanners.hidpos import PosReportDecoder, is_pos_descriptor, parse_pos_report
 from hardware.scanners.keymaps import layout
 
+HANG = 30.0  # seconds: bounds a hang only; what is awaited ends the wait at once
+
 
 class Recorder:
     def __init__(self) -> None:
@@ -28,10 +30,10 @@ class Recorder:
     def on_status(self, status: ScannerStatus) -> None:
         self.statuses.append(status)
 
-    def next_scan(self, timeout: float = 2.0) -> ScanEvent:
+    def next_scan(self, timeout: float = HANG) -> ScanEvent:
         return self.scans.get(timeout=timeout)
 
-    def wait_status(self, status: ScannerStatus, timeout: float = 2.0) -> float:
+    def wait_status(self, status: ScannerStatus, timeout: float = HANG) -> float:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             if self.statuses and self.statuses[-1] == status:

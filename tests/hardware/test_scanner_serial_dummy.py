@@ -19,8 +19,10 @@ from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 from hardware.scanners.hid import HidScanner
 from hardware.scanners.serial import SerialScanner
 
+HANG = 30.0  # seconds: bounds a hang only; what is awaited ends the wait at once
 
-def wait_for(predicate, timeout: float = 2.0) -> None:  # type: ignore[no-untyped-def]
+
+def wait_for(predicate, timeout: float = HANG) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -48,14 +50,14 @@ def test_serial_scanner_reads_codes_split_on_any_terminator(pty_pair) -> None:  
     try:
         wait_for(lambda: scanner.status == ScannerStatus.CONNECTED)
         os.write(master, b"SF1234567890123\r\n7312345678")
-        event = got.get(timeout=2)
+        event = got.get(timeout=HANG)
         assert (event.code, event.source, event.kind) == ("SF1234567890123", f"serial:{port}", "serial")
         wait_for(lambda: unread(slave) == 0)  # the reader holds the unfinished half
         os.write(master, b"9012\r")
         # Queue order proves what came in between: no half code, and no empty code from the CR LF pair.
-        assert got.get(timeout=2).code == "73123456789012"
+        assert got.get(timeout=HANG).code == "73123456789012"
         os.write(master, b"\nYT1234567890123\n")
-        assert got.get(timeout=2).code == "YT1234567890123"
+        assert got.get(timeout=HANG).code == "YT1234567890123"
     finally:
         scanner.stop()
     assert scanner.status == ScannerStatus.STOPPED
@@ -95,7 +97,7 @@ def test_serial_port_missing_keeps_searching(monkeypatch: pytest.MonkeyPatch) ->
     scanner.start()
     try:
         for _ in range(3):  # it tried, waited and tried again, twice
-            assert attempts.acquire(timeout=2), "the scanner stopped looking for its port"
+            assert attempts.acquire(timeout=HANG), "the scanner stopped looking for its port"
     finally:
         scanner.stop()
     assert statuses == [ScannerStatus.SEARCHING, ScannerStatus.STOPPED]
@@ -105,7 +107,7 @@ def test_dummy_scanner_replays_codes_in_order() -> None:
     got: queue.Queue[ScanEvent] = queue.Queue()
     scanner = DummyScanner(["A1", "B2", "C3"], interval_s=0.01, on_scan=got.put)
     scanner.start()
-    codes = [got.get(timeout=2).code for _ in range(3)]
+    codes = [got.get(timeout=HANG).code for _ in range(3)]
     scanner.stop()
     assert codes == ["A1", "B2", "C3"]
     assert scanner.emitted == codes
@@ -134,7 +136,7 @@ def test_factory_passes_the_backend_and_callbacks_through() -> None:
     try:
         wait_for(lambda: scanner.status == ScannerStatus.CONNECTED)
         dev.queue_text("VIAFACTORY1")
-        assert got.get(timeout=2).code == "VIAFACTORY1"
+        assert got.get(timeout=HANG).code == "VIAFACTORY1"
     finally:
         scanner.stop()
 
@@ -147,6 +149,6 @@ def test_demo_hid_scanner_on_a_fake_bus_types_its_codes() -> None:
     )
     scanner.start()
     try:
-        assert [got.get(timeout=3).code for _ in range(2)] == ["DEMO000001", "DEMO000002"]
+        assert [got.get(timeout=HANG).code for _ in range(2)] == ["DEMO000001", "DEMO000002"]
     finally:
         scanner.stop()

@@ -17,6 +17,8 @@ from station_console.services.admin.live import RESYNC, ChangeFeed
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 
+HANG = 30.0  # seconds: bounds a hang only; what is awaited ends the wait at once
+
 
 def _check_in_elsewhere(url: str, waybill: str, out: Any, clerk_id: int) -> None:
     """Another counter, in its own process with its own engine: one check-in, then when it committed."""
@@ -73,7 +75,7 @@ def test_a_rolled_back_change_is_not_announced(station: Station) -> None:
         # No wait for nothing to arrive: an announcement of the rolled-back change would have been
         # sent before the committed one, so it would come first or with it, and fail the check below.
         station.run(lambda session: audit.record(session, station, EventKind.CHECKED_IN, details={}))
-        changes = feed.wait(2.0)
+        changes = feed.wait(HANG)  # returns at the first change
     finally:
         feed.close()
     assert [(c.kind, c.counter) for c in changes] == [(EventKind.CHECKED_IN, "test-counter")]
@@ -104,7 +106,7 @@ def test_an_idle_feed_reads_nothing_until_something_commits(station: Station, tm
         assert statements == []
         station.run(lambda session: audit.record(session, station, EventKind.CHECKED_IN, details={}))
         statements.clear()
-        changes = feed.wait(2.0)
+        changes = feed.wait(HANG)  # returns at the first change
     finally:
         feed.close()
     assert [(c.kind, c.counter) for c in changes] == [(EventKind.CHECKED_IN, "test-counter")]

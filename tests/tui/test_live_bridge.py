@@ -71,11 +71,11 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         screen = app.screen
         before = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
         # Listening, so this counter's own check-in is in its feed.
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         own = check_in(station, "JT0000000000007")
         result = check_in(other, "JT0000000000008")
         committed = time.monotonic()  # counter-2's commit: its own first connection is not the bridge's time
-        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed from counter-2", timeout=3)
+        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed from counter-2")
         await quiet.settle(pilot)  # the shelf map reads the change
         arrived, message = seen[0]
         assert arrived - committed < 1.0
@@ -109,9 +109,9 @@ async def test_a_failed_read_does_not_end_the_live_view(
     seen, hook = changes_seen()
 
     async with app.run_test(message_hook=hook) as pilot, another_counter(station, db_url) as other:
-        await quiet.until(pilot, lambda: not failures, what="the failed read", timeout=3)
+        await quiet.until(pilot, lambda: not failures, what="the failed read")
         result = check_in(other, "JT0000000000009")
-        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed after the failure", timeout=3)
+        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed after the failure")
         assert result.parcel_id in seen[0].parcel_ids and app.live_bridge.thread is not None
         assert app.live_bridge.thread.is_alive()
 
@@ -128,7 +128,7 @@ async def beside_another_counter(
         another_counter(station, db_url) as other,
     ):
         screen, clock = await checkin_driver.start(app, pilot)
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         yield pilot, other, seen, screen, clock
 
 
@@ -149,7 +149,6 @@ async def test_settings_changed_at_another_counter_reach_the_next_check_in(
             pilot,
             lambda: any("settings_changed" in m.kinds for m in seen),
             what="counter-2's save",
-            timeout=3,
         )
         await quiet.settle(pilot)
         # What the screen shows from the settings, read again as the change arrived.
@@ -175,7 +174,7 @@ async def test_a_carrier_changed_at_another_counter_reaches_the_next_check_in(
         assert screen.results[-1].carrier_name == "J&T"
         update_carrier(other, "JT", {"short_name": "JiTu"})
         await quiet.until(
-            pilot, lambda: any("carrier_changed" in m.kinds for m in seen), what="counter-2's edit", timeout=3
+            pilot, lambda: any("carrier_changed" in m.kinds for m in seen), what="counter-2's edit"
         )
         await checkin_driver.scan(pilot, clock, "JT0000000000013")
         await checkin_driver.settle(app, pilot)
@@ -188,7 +187,7 @@ async def test_settings_changed_with_the_station_command_reach_the_console(
     # On the same PC the command names the console's own counter: its change is no other counter's.
     assert station.settings().storage_fee_rules == []
     async with app.run_test(size=(140, 44)) as pilot:
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         args = [
             "--db",
             db_url,
@@ -208,14 +207,12 @@ async def test_settings_changed_with_the_station_command_reach_the_console(
             pilot,
             lambda: [r.name for r in app.station.settings().storage_fee_rules] == ["standard"],
             what="the command's fee rule in the console's settings",
-            timeout=3,
         )
         # The screens are told on the app's queue, a moment after the live view's thread took them.
         await quiet.until(
             pilot,
             lambda: app.station_settings is app.station.settings(),
             what="the screens told of the new settings",
-            timeout=3,
         )
 
 
@@ -236,7 +233,7 @@ async def settings_beside_another_counter(
     """Settings open here, the live view listening, a second counter on the same database; the name and
     opening-hours fields."""
     async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         name = app.screen.query_one("#st-station_name", Input)
         yield pilot, other, name, app.screen.query_one("#st-opening_hours", Input)
 
@@ -247,9 +244,7 @@ async def test_settings_open_here_show_a_change_saved_at_another_counter(
 ) -> None:
     async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
         save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
-        await quiet.until(
-            pilot, lambda: name.value == "North Gate", what="the new name in the form", timeout=3
-        )
+        await quiet.until(pilot, lambda: name.value == "North Gate", what="the new name in the form")
         assert hours.value == "08:00-20:00"
         assert "Changed elsewhere" in status_of(app) and "Station name, Opening hours" in status_of(app)
         assert "North Gate" in str(app.screen.query_one("#hdr-title", Static).render())
@@ -264,9 +259,7 @@ async def test_settings_being_edited_here_keep_what_was_typed_and_save_only_that
     async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
         await quiet.press(pilot, "tab", "end", *" South")  # the manager is typing a new name
         save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
-        await quiet.until(
-            pilot, lambda: "Changed elsewhere" in status_of(app), what="the status line", timeout=3
-        )
+        await quiet.until(pilot, lambda: "Changed elsewhere" in status_of(app), what="the status line")
         assert name.value == "Parcel Station South"  # what was typed stays
         assert hours.value == "08:00-20:00"  # a field not touched here shows the new value
         assert "kept what you typed in Station name" in status_of(app)

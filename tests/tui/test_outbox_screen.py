@@ -54,7 +54,7 @@ async def test_outbox_lists_failed_first_masked_and_resends(
             return [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
 
         # Both are sent: the resent one and the one that was waiting its turn.
-        await quiet.until(pilot, lambda: statuses() == ["sent", "sent"], what="both sent", timeout=5.0)
+        await quiet.until(pilot, lambda: statuses() == ["sent", "sent"], what="both sent")
     assert "to 13812345678" in FileChannel().path.read_text(encoding="utf-8")
 
 
@@ -77,7 +77,7 @@ async def test_a_resend_goes_out_at_once_though_check_in_was_never_drawn_under_t
         await quiet.settle(pilot)
         table: DataTable[str] = app.screen.query_one(DataTable)
         await quiet.press(pilot, "r")
-        await quiet.until(pilot, lambda: statuses(table) == ["sent", "sent"], what="both sent", timeout=5.0)
+        await quiet.until(pilot, lambda: statuses(table) == ["sent", "sent"], what="both sent")
 
 
 async def test_a_kick_asked_before_the_workers_started_runs_as_they_start(
@@ -88,9 +88,7 @@ async def test_a_kick_asked_before_the_workers_started_runs_as_they_start(
     monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # only the kick can send it in time
     app.kick_worker("notify_worker")  # the console is not running yet: no worker to kick
     async with app.run_test(size=(160, 40)) as pilot:
-        await quiet.until(
-            pilot, lambda: "to 13812345678" in read_sent(), what="the message sent", timeout=5.0
-        )
+        await quiet.until(pilot, lambda: "to 13812345678" in read_sent(), what="the message sent")
 
 
 def read_sent() -> str:
@@ -215,10 +213,10 @@ async def test_worker_drains_the_outbox_in_the_background(station: Station, cloc
     async with host.run_test(
         message_hook=lambda m: seen.append(m) if isinstance(m, NotifyWorker.Drained) else None
     ) as pilot:
-        await quiet.until(pilot, lambda: any(d.error for d in seen), what="a failed pass", timeout=5.0)
+        await quiet.until(pilot, lambda: any(d.error for d in seen), what="a failed pass")
         assert {d.error for d in seen if d.error} == {"gateway down"} and channel.sent == []
         clock.advance(minutes=2)  # past the backoff
-        await quiet.until(pilot, lambda: any(d.messages for d in seen), what="a message sent", timeout=5.0)
+        await quiet.until(pilot, lambda: any(d.messages for d in seen), what="a message sent")
     assert [m.to for m in channel.sent] == ["13812345678"]
     assert [d.messages for d in seen if d.messages][0] == 1
 

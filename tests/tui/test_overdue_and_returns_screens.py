@@ -184,7 +184,7 @@ async def test_a_key_on_returns_while_its_batch_loads_says_it_is_loading(
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f10", "f8")
         quiet.send_key(app, "f9")  # the batch is made, and Returns opens to read it
-        await quiet.until(pilot, asked.is_set, what="the batch asked for", timeout=5)
+        await quiet.until(pilot, asked.is_set, what="the batch asked for")
         status = app.screen.query_one("#ret-status")
         for key in ("f7", "f8"):  # the manifest, the courier's signature: no batch shown yet
             await quiet.press(pilot, key, leave_running=("run",))

@@ -177,7 +177,7 @@ async def test_a_bad_date_refused_while_a_search_is_on_its_way_is_not_answered_b
         monkeypatch.setattr(parcels, "search", held)
         screen.query_one("#pa-text", Input).value = wb(1)[-5:]
         quiet.send_key(app, "enter")
-        await quiet.until(pilot, asked.is_set, what="the search asked", timeout=5)
+        await quiet.until(pilot, asked.is_set, what="the search asked")
         screen.query_one("#pa-since", Input).focus()
         screen.query_one("#pa-since", Input).value = "2026-13-01"
         await quiet.press(pilot, "enter", leave_running=("run",))  # refused at once

@@ -82,7 +82,7 @@ def printed(seen: list[Message]) -> int:
 
 
 async def wait_for(
-    pilot: Any, seen: list[Message], predicate: Any, timeout: float = 5.0
+    pilot: Any, seen: list[Message], predicate: Any, timeout: float = quiet.TIMEOUT
 ) -> PrintWorker.Drained:
     def found() -> PrintWorker.Drained | None:
         return next((m for m in seen if isinstance(m, PrintWorker.Drained) and predicate(m)), None)

@@ -54,14 +54,14 @@ def other_counter(station: Station, db_url: str) -> Station:
 
 async def _reports_listening(app: StationApp, pilot: object) -> ReportsScreen:
     await quiet.settle(pilot)
-    await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+    await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
     screen = app.screen
     assert isinstance(screen, ReportsScreen) and screen.report is not None
     return screen
 
 
 def until_total(pilot: object, screen: ReportsScreen, total: str) -> Awaitable[None]:
-    return quiet.until(pilot, lambda: total_checked_in(screen) == total, what=f"total {total}", timeout=5)
+    return quiet.until(pilot, lambda: total_checked_in(screen) == total, what=f"total {total}")
 
 
 @pytest.mark.first_mode("reports")
@@ -104,7 +104,7 @@ async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_
             # Heard just after a read, so its own read waits; the manager opens the close question.
             screen._live_last = time.monotonic()
             check_in(other, "73100000000020", batch="ZTO", phone="5679")
-            await quiet.until(pilot, lambda: screen._live_timer is not None, what="heard", timeout=3)
+            await quiet.until(pilot, lambda: screen._live_timer is not None, what="heard")
             asked = len(reads)
             screen.action_close_day()  # a manager's F12: the question over the figures
             assert isinstance(app.screen, ConfirmClose)
@@ -132,7 +132,7 @@ async def test_coming_back_reads_the_figures_again_only_if_other_counters_worked
             assert len(reads) == first
             await quiet.press(pilot, "f1")
             check_in(other, "73100000000030", batch="ZTO", phone="5679")  # heard by Check-in, in front
-            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard", timeout=5)
+            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard")
             await quiet.press(pilot, "f6")
             await until_total(pilot, screen, "1")
     finally:
@@ -165,18 +165,18 @@ async def test_the_day_not_closed_stays_over_the_figures_read_again_on_coming_ba
             await quiet.press(pilot, "f12")
             assert isinstance(app.screen, ConfirmClose)
             quiet.send_key(app, "ctrl+y")  # the first yes: the close is on its way, held
-            await quiet.until(pilot, asked.is_set, what="the close asked", timeout=5)
+            await quiet.until(pilot, asked.is_set, what="the close asked")
             await quiet.press(pilot, "f1", leave_running=("run",))  # to Check-in before the second question
             release.set()
-            await quiet.until(pilot, lambda: not_closed in str(line.render()), what="not closed", timeout=5)
+            await quiet.until(pilot, lambda: not_closed in str(line.render()), what="not closed")
             check_in(other, "73100000000040", batch="ZTO", phone="5679")  # heard by Check-in, in front
-            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard", timeout=5)
+            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard")
             await quiet.press(pilot, "f6")
             await until_total(pilot, screen, "1")  # the figures read again on coming back
             await quiet.settle(pilot)
             assert not_closed in str(line.render()) and line.has_class("-error")
             await quiet.press(pilot, "ctrl+r")  # the manager's next key: the balance is said again
-            await quiet.until(pilot, lambda: "Balanced" in str(line.render()), what="balance", timeout=5)
+            await quiet.until(pilot, lambda: "Balanced" in str(line.render()), what="balance")
             assert not line.has_class("-error")
     finally:
         other.engine.dispose()

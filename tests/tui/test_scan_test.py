@@ -218,8 +218,8 @@ def scanned(seen: list[Message]) -> list[ScannerBridge.Scanned]:
     return list(unique.values())
 
 
-async def wait_until(pilot: Any, predicate: Any, timeout: float = 3.0) -> None:
-    await quiet.until(pilot, predicate, timeout=timeout)
+async def wait_until(pilot: Any, predicate: Any) -> None:
+    await quiet.until(pilot, predicate)
 
 
 async def test_scans_from_a_fake_hid_scanner_reach_the_active_screen(app: HostApp) -> None:
@@ -239,7 +239,7 @@ async def test_scans_from_a_fake_hid_scanner_reach_the_active_screen(app: HostAp
         device.unplug()
         await wait_until(pilot, lambda: app.device_states["scanner"] == "unplugged")
         device.replug()
-        await wait_until(pilot, lambda: app.device_states["scanner"] == "connected", timeout=2.0)
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "connected")
         bridge.stop()
 
 
@@ -308,6 +308,6 @@ async def test_scans_from_a_fake_hid_scanner_land_as_check_ins(station: Station)
             return sorted(p.waybill for p in session.exec(select(Parcel)).all())
 
     async with console.run_test() as pilot:
-        await wait_until(pilot, lambda: len(checked_in()) == 3, timeout=8.0)
+        await wait_until(pilot, lambda: len(checked_in()) == 3)
         assert console.device_states["scanner"] == "connected"
     assert checked_in() == sorted(waybills)

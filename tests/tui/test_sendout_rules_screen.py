@@ -370,7 +370,7 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
     stock's row staying where the manager put it; it waited for the screen to come back to the front."""
     async with another_counter(station, db_url) as other, app.run_test(size=(120, 40)) as pilot:
         screen = await open_rules(app, pilot)
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         stock = screen.query_one("#sr-stock", DataTable)
         stock.move_cursor(row=2)
         with other.read() as session:
@@ -381,7 +381,6 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
             pilot,
             lambda: "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head"),
             what="their tariff",
-            timeout=5,
         )
         assert rows(screen, "#sr-rates")[3][1] == "1 kg: 28.00"
         inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
@@ -389,11 +388,8 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
             pilot,
             lambda: rows(screen, "#sr-items") == [["cash", "现金", "Cash"]],
             what="theirs",
-            timeout=5,
         )
         waybills.import_stock(other, "SF", "SF1234567890130\n", source="theirs.csv")
-        await quiet.until(
-            pilot, lambda: ["SF SF Express", "1"] in rows(screen, "#sr-stock"), what="stock", timeout=5
-        )
+        await quiet.until(pilot, lambda: ["SF SF Express", "1"] in rows(screen, "#sr-stock"), what="stock")
         assert stock.cursor_row == 2
         assert app.screen is screen

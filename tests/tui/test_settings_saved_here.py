@@ -51,12 +51,12 @@ async def test_a_re_read_answered_after_the_save_does_not_put_the_old_values_bac
     async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, hours):
         try:
             save_at(other, default_size="L")  # heard by the live view: read again, then held back
-            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read")
             hours.value = "07:00-19:00"
             await quiet.press(pilot, "ctrl+s")  # and until its worker is done: the save's answer is in
             assert status_of(app) == "Settings were saved."
             reads.release.set()  # the re-read, older than the save, is handed on now
-            await quiet.until(pilot, lambda: reads.calls > 1, what="the re-read handed on", timeout=5)
+            await quiet.until(pilot, lambda: reads.calls > 1, what="the re-read handed on")
             await quiet.settle(pilot)
             assert app.station_settings is not None
             assert app.station_settings.opening_hours == "07:00-19:00"
@@ -82,7 +82,6 @@ async def test_settings_read_while_the_save_was_on_its_way_are_shown_once_after_
             pilot,
             lambda: app.station_settings is not None and app.station_settings.default_size == "L",
             what="counter-2's change in the console",
-            timeout=5,
         )
         shows: list[str] = []
         real = screen._show_scanner_needs
@@ -108,7 +107,7 @@ async def test_a_save_here_writes_only_the_fields_edited_here(
     async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
         try:
             save_at(other, station_name="North Gate")
-            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read")
             assert name.value == "Parcel Station"  # not shown here yet
             hours.value = "07:00-19:00"
             await quiet.press(pilot, "ctrl+s")
@@ -152,7 +151,7 @@ async def test_a_fee_table_saved_elsewhere_meanwhile_is_not_replaced_by_the_one_
             await screen.show_section(section)
             rules = screen.query_one("#st-storage_fee_rules", Input)
             save_at(other, storage_fee_rules=[FeeRule(name="theirs")])
-            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read")
             assert "theirs" not in rules.value  # not shown here yet
             rules.value = '[{"name": "mine"}]'
             hours.value = "07:00-19:00"
@@ -185,9 +184,7 @@ async def test_a_fee_table_the_live_view_showed_changed_elsewhere_is_not_replace
         rules = screen.query_one("#st-storage_fee_rules", Input)
         rules.value = '[{"name": "mine"}]'
         save_at(other, storage_fee_rules=[FeeRule(name="theirs")])
-        await quiet.until(
-            pilot, lambda: "Changed elsewhere" in status_of(app), what="the live view's line", timeout=5
-        )
+        await quiet.until(pilot, lambda: "Changed elsewhere" in status_of(app), what="the live view's line")
         assert "cannot be saved over it" in status_of(app)
         assert rules.value == '[{"name": "mine"}]'  # kept as typed
         await quiet.press(pilot, "ctrl+s")
@@ -211,9 +208,7 @@ async def test_a_refused_save_stays_said_over_a_change_read_from_another_counter
         refusal = status_of(app)
         assert refusal.startswith("Invalid value for First SEQ number in Pickup codes"), refusal
         save_at(other, opening_hours="08:00-20:00")
-        await quiet.until(
-            pilot, lambda: hours.value == "08:00-20:00", what="the change in the form", timeout=3
-        )
+        await quiet.until(pilot, lambda: hours.value == "08:00-20:00", what="the change in the form")
         await quiet.settle(pilot)
         assert status_of(app) == f"{refusal}\nChanged elsewhere, now shown: Opening hours"
         status = app.screen.query_one("#settings-status")

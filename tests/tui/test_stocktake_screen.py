@@ -291,7 +291,7 @@ async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running
 
     def slow_pause(station: Station, stocktake_id: int) -> Any:
         pauses.append(stocktake_id)
-        written.wait(5)
+        written.wait(quiet.TIMEOUT)  # set by the test once F2 is handled
         return pause(station, stocktake_id)
 
     monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)

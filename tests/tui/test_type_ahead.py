@@ -120,7 +120,5 @@ async def test_keys_released_by_the_fallback_all_arrive_though_passing_one_on_wa
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.settle(pilot)
         await quiet.burst(pilot, *"Wang", "enter", *"9071", "enter")
-        await quiet.until(
-            pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in", timeout=5
-        )
+        await quiet.until(pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in")
         assert app.clerk_name == "Wang"
