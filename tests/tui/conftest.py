@@ -32,11 +32,15 @@ def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
     return console_on(request, station)
 
 
-def console_on(request: pytest.FixtureRequest, station: Station) -> StationApp:
+def console_on(
+    request: pytest.FixtureRequest, station: Station, *, require_sign_in: bool = False
+) -> StationApp:
+    """The test console on `station`; `require_sign_in`: asking for a clerk at start, as a counter's does."""
     app = StationApp(
         station,
         CounterSettings(counter="test-counter"),
         database_label="SQLite test",
+        require_sign_in=require_sign_in,
         first_mode=first_mode(request),
     )
     app.key_bounce.clock = PersonPace()  # tests/tui/test_key_bounce.py sets its own

@@ -14,12 +14,11 @@ from textual.widgets import Input
 from db.models import EventKind, ParcelEvent
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
-from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.conftest import PersonPace
+from tui.conftest import console_on
 
 TIMEOUT = 30.0
 
@@ -30,12 +29,10 @@ def station(new_station: Station) -> Station:
     return new_station
 
 
-def console(station: Station) -> StationApp:
-    app = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", require_sign_in=True
-    )
-    app.key_bounce.clock = PersonPace()  # each key a second apart: the bounce guard holds none back
-    return app
+@pytest.fixture
+def app(request: pytest.FixtureRequest, station: Station) -> StationApp:
+    """The console asking for a clerk at start; its keys a second apart: the bounce guard holds none back."""
+    return console_on(request, station, require_sign_in=True)
 
 
 def held_sign_in(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
@@ -71,12 +68,11 @@ async def enter_twice_then_answer(
 
 
 async def test_enter_twice_at_the_sign_in_signs_in_once(
-    station: Station, monkeypatch: pytest.MonkeyPatch
+    station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.act_as(station, None)
     release, calls = held_sign_in(monkeypatch)
-    app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
         await quiet.press(pilot, *"Wang", "enter", *"9071")
@@ -90,12 +86,11 @@ async def test_enter_twice_at_the_sign_in_signs_in_once(
 
 
 async def test_enter_twice_creating_a_new_stations_manager_creates_and_signs_in_once(
-    station: Station, monkeypatch: pytest.MonkeyPatch
+    station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The second Enter would create the manager again: refused, the dialog left saying so, and every
     try after it refused the same way, the manager made by the first never signed in."""
     release, calls = held_sign_in(monkeypatch)
-    app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.first_run)
         await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", *"9071", "enter", "enter")
@@ -105,11 +100,10 @@ async def test_enter_twice_creating_a_new_stations_manager_creates_and_signs_in_
     assert calls == ["Wang"] and signed_in_events(station) == 1
 
 
-async def test_ctrl_t_twice_opens_one_audit_trail(station: Station) -> None:
+async def test_ctrl_t_twice_opens_one_audit_trail(station: Station, app: StationApp) -> None:
     """Held by Textual: the app's keys do not reach past the dialog the first one opened."""
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")
-    app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.settle(pilot)
         await quiet.burst(pilot, "ctrl+t", "ctrl+t")

@@ -16,14 +16,13 @@ from station_console.i18n import N_, _, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
 from station_console.services.core.station import Station
-from station_console.settings import CounterSettings, EventTarget, FeeRule
+from station_console.settings import EventTarget, FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.carrier_event_worker import delivery_problems
 from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
-from tui.conftest import PersonPace
 from tui.drawn_text import reads_whole
 from tui.pickup_driver import Clerk_, receive, sign_in, statuses
 
@@ -36,14 +35,14 @@ def fees(station: Station) -> list[tuple[str, int, str | None]]:
         ]
 
 
-async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Station, clock: Any) -> None:
+@pytest.mark.first_mode("pickup")
+async def test_a_fee_due_is_shown_and_settled_before_the_handover(
+    station: Station, clock: Any, console: StationApp
+) -> None:
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
     sign_in(station, Role.CLERK)
     parcel = receive(station, 1, "13812345678")
     clock.advance(days=2)  # the 3rd day: two days charged
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
@@ -74,8 +73,9 @@ def clerk_saw(console: StationApp) -> str:
     return str(console.screen.query_one("#fee-account", Label).render())
 
 
+@pytest.mark.first_mode("pickup")
 async def test_the_fee_dialog_names_whose_account_before_3_puts_it_on_one(
-    station: Station, clock: Any, tmp_path: Any
+    station: Station, clock: Any, tmp_path: Any, console: StationApp
 ) -> None:
     """The ledger keeps no account reference: the dialog says whose account it is, as recorded."""
     from station_console.services.prealerts.importer import import_file
@@ -90,9 +90,6 @@ async def test_the_fee_dialog_names_whose_account_before_3_puts_it_on_one(
     named = receive(station, 1, "")  # the pre-alert gives the phone and the name
     nobody = receive(station, 2, "")  # no phone, no name
     clock.advance(days=2)
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -109,13 +106,13 @@ async def test_the_fee_dialog_names_whose_account_before_3_puts_it_on_one(
     assert fees(station) == [("charge", 300, None), ("payment", 300, "account")] * 2
 
 
-async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: Any) -> None:
+@pytest.mark.first_mode("pickup")
+async def test_a_manager_waives_the_fee_with_a_reason(
+    station: Station, clock: Any, console: StationApp
+) -> None:
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=100)])
     sign_in(station, Role.MANAGER)
     parcel = receive(station, 1, "13812345678")
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -130,7 +127,10 @@ async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: A
     assert waived.details["reason"] == "[b]shelf flooded[/b]" and waived.clerk_id == station.clerk_id
 
 
-async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Station, tmp_path: Any) -> None:
+@pytest.mark.first_mode("settings")
+async def test_dead_letters_come_first_and_are_retried_or_dropped(
+    station: Station, tmp_path: Any, console: StationApp
+) -> None:
     class Refusing:
         name, idempotent = "webhook", True
 
@@ -142,9 +142,6 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     for n in (1, 2):
         receive(station, n, "13812345678")
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         await quiet.press(pilot, "ctrl+o")  # Settings' carrier events
         screen = console.screen
@@ -170,7 +167,10 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     assert states[0] == "dead" and states[1] in ("queued", "sent")
 
 
-async def test_the_carrier_events_screen_reads_in_chinese(station: Station, tmp_path: Any) -> None:
+@pytest.mark.first_mode("settings")
+async def test_the_carrier_events_screen_reads_in_chinese(
+    station: Station, tmp_path: Any, console: StationApp
+) -> None:
     """State, kind and why it failed in Chinese (our sentence, kept by message id); the receiver's own
     words stay as they came, as data."""
 
@@ -187,9 +187,6 @@ async def test_the_carrier_events_screen_reads_in_chinese(station: Station, tmp_
     receive(station, 1, "13812345678")
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
     set_language("zh")
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         await quiet.press(pilot, "ctrl+o")
         screen = console.screen
@@ -329,7 +326,10 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
     assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
 
 
-async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station, tmp_path: Any) -> None:
+@pytest.mark.first_mode("pickup")
+async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(
+    station: Station, tmp_path: Any, console: StationApp
+) -> None:
     from station_console.services.prealerts.importer import import_file
 
     sign_in(station, Role.CLERK)
@@ -339,10 +339,6 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station
     )
     import_file(station, csv)
     parcel = receive(station, 1, "")  # the pre-alert gives the phone and the name
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
-    console.key_bounce.clock = PersonPace()  # F10 asked again is pressed again, not doubled
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -355,7 +351,10 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station
     assert statuses(station)[parcel.waybill] == "picked_up"
 
 
-async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station, clock: Any) -> None:
+@pytest.mark.first_mode("pickup")
+async def test_customers_sharing_a_tail_each_see_their_own_fee(
+    station: Station, clock: Any, console: StationApp
+) -> None:
     # The line summed both customers' fees (¥6.00) while F10 asked the one handed to for ¥3.00.
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
     sign_in(station, Role.CLERK)
@@ -363,10 +362,6 @@ async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station,
     receive(station, 2, "13912345678")
     receive(station, 3, "13912345678")
     clock.advance(days=2)
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
-    console.key_bounce.clock = PersonPace()  # F10 asked again is pressed again, not doubled
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -381,9 +376,10 @@ async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station,
         assert "¥3.00" in str(console.screen.query_one(".dialog-title", Static).render())
 
 
+@pytest.mark.first_mode("settings")
 @pytest.mark.parametrize(("lang", "width", "height"), [("en", 120, 40), ("zh", 80, 24)])
 async def test_a_failed_events_error_reads_whole_under_the_list(
-    station: Station, tmp_path: Any, lang: str, width: int, height: int
+    station: Station, tmp_path: Any, lang: str, width: int, height: int, console: StationApp
 ) -> None:
     """The Error column cut why an event failed (at 80 columns in Chinese to '无法写入'): the highlighted
     event's error reads whole under the list, as data."""
@@ -394,9 +390,6 @@ async def test_a_failed_events_error_reads_whole_under_the_list(
     receive(station, 1, "13812345678")
     sender.run_once(station)
     set_language(lang)
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
-    )
     async with console.run_test(size=(width, height)) as pilot:
         await quiet.press(pilot, "ctrl+o", "f")  # the failed ones (dead letters first)
         await quiet.settle(pilot)
