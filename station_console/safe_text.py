@@ -49,6 +49,14 @@ def clean(text: str | None, max_len: int | None = None) -> str:
     return out[:max_len] if max_len is not None else out
 
 
+def pasted_line(text: str) -> str:
+    """What a paste puts into a one-line field: its first line (as Textual's field takes it), terminal
+    escape sequences whole and hidden characters out, a tab as a space. Nothing else changes: the
+    spaces around it are the clerk's."""
+    lines = _ESCAPES.sub("", text).splitlines()
+    return _HIDDEN.sub("", lines[0].replace("\t", " ")) if lines else ""
+
+
 def printable(text: str | None) -> str:
     """A name or a line of free text to store: `clean`, and any other character that prints nothing
     (a zero-width space) out."""

@@ -19,7 +19,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
-from station_console.tui import error_toasts, terminal_closed
+from station_console.tui import error_toasts, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
 from station_console.tui.focus_in_view import (
@@ -455,6 +455,7 @@ def console_app(context: ConsoleContext) -> StationApp:
     """The console as `station` starts it (and the start-up bench, the same way): the sign-in dialog
     first, the station opened in a thread meanwhile (opening it imports SQLAlchemy and the models)."""
     setup_logging()
+    whole_pastes.install()
     return StationApp(require_sign_in=True, opening=context)
 
 

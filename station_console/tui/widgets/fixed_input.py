@@ -22,6 +22,9 @@ A character such a field does not take is refused with a word, not only the bell
 (`takes=`, "digits", "S, M, L or XL"), said once until something is typed that it does take (a burst of
 an input method's word into a phone field says it once).
 
+A paste goes in as one line of text: an escape code or a control character in it is dropped (a paste
+too long for the field is refused whole, as the text the clerk would see).
+
 A paste that went in is posted as `FixedInput.Pasted` once the field holds it: a dialog still showing a
 refusal of what was there before says again what it thinks of the field now.
 """
@@ -39,7 +42,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from station_console.i18n import _
-from station_console.safe_text import ascii_forms
+from station_console.safe_text import ascii_forms, pasted_line
 
 
 def typed_space(character: str | None) -> bool:
@@ -84,9 +87,15 @@ class FixedInput(Input):
             self.replace(event.character or " ", *self.selection)
 
     def _on_paste(self, event: events.Paste) -> None:
-        event.prevent_default()  # Input's own handler runs here, so the field holds the paste when posted
-        before = self.value
-        super()._on_paste(event)
+        event.prevent_default()  # Input's own handler would put the paste in as it came
+        event.stop()
+        before, line = self.value, pasted_line(event.text)
+        if not line:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(line)
+        else:
+            self.replace(line, *self.selection)
         if self.value != before:
             self.post_message(self.Pasted(self))
 

@@ -1,0 +1,92 @@
+"""A paste from the terminal reaches the console as one paste, whatever it holds.
+
+A terminal brackets what is pasted (`ESC [200~` ... `ESC [201~`). Textual's parser reads an ESC inside
+the brackets as the start of a key's sequence: the characters after it went into no paste and, 32 on,
+came out as typed keys (the ESC as `^`), so a long paste with an escape code in it typed `^[2JRRR...`
+into the field and only the rest arrived as the paste (which the field refused as too long). Here an ESC
+between the brackets reaches the parser as a stand-in character it keeps in the paste, and is put back
+into the paste's text: the field then takes the paste or refuses it whole, and its own cleaning
+(`safe_text.pasted_line`) drops the escape code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import events
+from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+from textual.drivers import linux_driver
+from textual.message import Message
+
+ESC = "\x1b"
+# A private-use character no terminal sends: an ESC inside a paste, on its way through the parser.
+STAND_IN = "\ue01b"
+
+
+def _held_back(text: str, marker: str) -> int:
+    """How many characters at the end of `text` may be the start of `marker` (the rest of it in the
+    terminal's next read)."""
+    for size in range(min(len(marker) - 1, len(text)), 0, -1):
+        if marker.startswith(text[-size:]):
+            return size
+    return 0
+
+
+class WholePasteParser(XTermParser):
+    """Textual's parser, an ESC inside a bracketed paste kept as the paste's text."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._in_paste = False
+        self._seen = ""  # outside a paste: the last characters, the start of a paste's opening marker
+        self._held = ""  # inside a paste: the end of the last read, maybe the start of its closing marker
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:  # the end of the input: what was held back goes first
+            held, self._held = self._held, ""
+            if held:
+                yield from self._restored(super().feed(held))
+            yield from self._restored(super().feed(data))
+            return
+        masked = self._masked(data)
+        if masked:
+            yield from self._restored(super().feed(masked))
+
+    def _masked(self, data: str) -> str:
+        """`data` with every ESC inside a paste (but its closing marker's) as the stand-in."""
+        out: list[str] = []
+        text, self._held = self._held + data, ""
+        while text:
+            if not self._in_paste:
+                seen = self._seen + text
+                start = seen.find(BRACKETED_PASTE_START)
+                if start < 0:
+                    out.append(text)
+                    self._seen = seen[-(len(BRACKETED_PASTE_START) - 1) :]
+                    return "".join(out)
+                cut = start + len(BRACKETED_PASTE_START) - len(self._seen)
+                out.append(text[:cut])
+                text, self._seen, self._in_paste = text[cut:], "", True
+            else:
+                end = text.find(BRACKETED_PASTE_END)
+                if end < 0:
+                    keep = _held_back(text, BRACKETED_PASTE_END)
+                    body, self._held = text[: len(text) - keep], text[len(text) - keep :]
+                    out.append(body.replace(ESC, STAND_IN))
+                    return "".join(out)
+                out.append(text[:end].replace(ESC, STAND_IN) + BRACKETED_PASTE_END)
+                text, self._in_paste = text[end + len(BRACKETED_PASTE_END) :], False
+        return "".join(out)
+
+    @staticmethod
+    def _restored(messages: Iterable[Message]) -> Iterable[Message]:
+        for message in messages:
+            if isinstance(message, events.Paste) and STAND_IN in message.text:
+                message = events.Paste(message.text.replace(STAND_IN, ESC))
+            yield message
+
+
+def install() -> None:
+    """The console's terminal reads with `WholePasteParser`: Textual's Linux driver makes its parser by
+    this name as its input thread starts (a test's headless app has none)."""
+    setattr(linux_driver, "XTermParser", WholePasteParser)  # noqa: B010  (mypy: a class is not assigned to)
