@@ -78,3 +78,18 @@ def test_an_escape_inside_a_paste_split_across_reads_stays_in_the_paste() -> Non
     assert not data
     shown = [(type(m).__name__, getattr(m, "text", None) or getattr(m, "key", None)) for m in messages]
     assert shown == [("Key", "a"), ("Paste", "b\x1bc" + "R" * 40), ("Key", "d")]
+
+
+def test_the_console_reads_its_terminal_with_the_whole_paste_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`install` reaches the parser Textual's Linux driver makes as its input thread starts (by its
+    module's name, looked up then): a Textual that made it otherwise would leave the console unmended."""
+    import inspect
+
+    from textual.drivers import linux_driver
+
+    from station_console.tui import whole_pastes
+
+    monkeypatch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)  # put back after the test
+    whole_pastes.install()
+    assert linux_driver.XTermParser is WholePasteParser
+    assert "XTermParser(" in inspect.getsource(linux_driver.LinuxDriver.run_input_thread)
