@@ -130,6 +130,62 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
 
 
 @pytest.mark.first_mode("shelves")
+async def test_a_stocktake_closed_at_another_counter_shows_closed_at_its_first_refused_scan(
+    app: StationApp, station: Station
+) -> None:
+    """Wu closed the stocktake at another counter while this one scanned: the refusal came, the screen
+    went on showing it open, and each later scan was refused the same. Now the refusal stands, and
+    the screen shows the close's result, its scan field closed, a scan and F8 refused here."""
+    from dataclasses import replace
+
+    from station_helpers import act_as_new_clerk
+
+    from station_console.services.exceptions import stocktake_close
+
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-1")
+    bells: list[None] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        scan = app.screen.query_one("#st-scan", Input)
+        scan.value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        wu = replace(station, _cached=None)
+        act_as_new_clerk(wu, "Wu", Role.MANAGER)
+        stocktake_close.close(wu, 1, mark_missing=[wb(2)])
+        scan.value = wb(2)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#st-last").render())
+        assert said.startswith("Stocktake 1 was closed by Wu at ") and said.endswith(" was not counted.")
+        counts = str(app.screen.query_one("#st-counts").render()).splitlines()
+        assert counts[0].startswith("Stocktake 1 of layer 1-1: ") and "missing 1" in counts[0]
+        assert counts[1] == "Stocktake 1 closed: 0 relocated, 1 marked missing, 0 checked in, 0 put back"
+        assert scan.placeholder == "Stocktake 1 is closed: Esc goes back to the shelves" and scan.has_focus
+        app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+        scan.value = wb(2)  # typed or scanned again: refused aloud here, not sent to the service
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert bells
+        said = str(app.screen.query_one("#st-last").render())
+        assert said == "Stocktake 1 is closed: this scan was not counted."
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        assert str(app.screen.query_one("#st-last").render()) == "Stocktake 1 is already closed."
+        assert not app.screen.query(Checkbox) and "CloseDialog" not in type(app.screen).__name__
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen.query_one("#sh-map", DataTable)
+    with station.read() as s:
+        from db.models import StocktakeScan
+
+        assert [r.waybill for r in s.exec(select(StocktakeScan))] == [wb(1)]
+
+
+@pytest.mark.first_mode("shelves")
 async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place(
     app: StationApp, station: Station
 ) -> None:

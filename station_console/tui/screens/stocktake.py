@@ -88,6 +88,21 @@ def counts_head(take: View) -> str:
     return _("Stocktake {id} of shelf {shelf}: ", id=take.id, shelf=take.scope)
 
 
+def closed_words(take: View) -> str:
+    """What a close did, from its stored result: said after a close here, and shown once the screen
+    finds its stocktake closed at another counter."""
+    applied = take.result.get("fixes", {})
+    return _(
+        "Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in, "
+        "{put} put back",
+        id=take.id,
+        moved=len(applied.get("relocated", [])),
+        missing=len(applied.get("marked_missing", [])),
+        rechecked=len(applied.get("rechecked", [])),
+        put=len(applied.get("put_back", [])),
+    )
+
+
 def resumed_line(take: View) -> str:
     if "-" in take.scope:
         return _("Resumed stocktake {id} of layer {layer}", id=take.id, layer=take.scope)
@@ -199,8 +214,19 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.refuse(_("Start the stocktake first: type the shelf or layer and press Enter."))
             self.query_one("#st-scope", Input).focus()
             return
+        if self.take.status == "closed":  # closed at another counter: nothing goes into it
+            self.refuse(_("Stocktake {id} is closed: this scan was not counted.", id=self.take.id))
+            return
         layer = self.query_one("#st-layer", Input).value.strip() or None
         self.call("scan", partial(stocktake.scan, self.station, self.take.id, ref, layer=layer))
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        """A scan, a pause or a close refused as the stocktake was closed at another counter meanwhile:
+        the refusal stands, and the screen reads the stocktake again to show it closed, taking no more
+        scans, rather than refusing each scan the clerk goes on making."""
+        self.failed(tag, exc.message())
+        if exc.code == "stocktake_closed" and self.take is not None:
+            self.refresh_view()
 
     def failed(self, tag: str, text: str) -> None:
         self.refuse(text)
@@ -254,11 +280,28 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def show_counts(self) -> None:
         counts = self.take.counts if self.take else dict.fromkeys(CLASSES, 0)
+        closed = self.take is not None and self.take.status == "closed"
+        if closed and self.take is not None:  # as the close counted them
+            counts = {**counts, **self.take.result.get("counts", {})}
         text = Text(counts_head(self.take) if self.take else "")
         for cls in CLASSES:
             text.append_text(class_text(cls))
             text.append(f" {counts[cls]}   ")
+        if closed and self.take is not None:
+            text.append("\n")
+            text.append(closed_words(self.take), style="bold")
+            self.show_closed(self.take)
         self.query_one("#st-counts", Static).update(text)
+
+    def show_closed(self, take: View) -> None:
+        """A stocktake closed at another counter: it says so where the scans go, and Esc goes back. The
+        scan field keeps the focus, so a scan still made is refused aloud (`scan`), not lost in the
+        table."""
+        layer = self.query_one("#st-layer", Input)
+        layer.value, layer.disabled = "", True
+        scan = self.query_one("#st-scan", Input)
+        scan.value = ""
+        scan.placeholder = _("Stocktake {id} is closed: Esc goes back to the shelves", id=take.id)
 
     def action_pause(self) -> None:
         if self.take is not None and self.take.status == "open":
@@ -274,6 +317,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def action_close(self) -> None:
         if self.take is None:
+            return
+        if self.take.status == "closed":
+            self.refuse(_("Stocktake {id} is already closed.", id=self.take.id))
             return
         gone = [f"{i.waybill}: {left_words(i)}" for i in self.take.items["extra"] if i.left]
         offered = stocktake_close.all_fixes(self.take)
@@ -295,17 +341,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
-        self.notify(
-            _(
-                "Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in, "
-                "{put} put back",
-                id=done.id,
-                moved=len(applied.get("relocated", [])),
-                missing=len(applied.get("marked_missing", [])),
-                rechecked=len(applied.get("rechecked", [])),
-                put=len(applied.get("put_back", [])),
-            )
-        )
+        self.notify(closed_words(done))
         for done_check_in in applied.get("rechecked", []):  # a new code and slot: the parcel must go there
             self.notify(
                 _(
