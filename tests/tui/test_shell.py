@@ -14,7 +14,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing.jobs import PRINTER_STATES
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import NOT_TRIED
-from station_console.tui.widgets.header import StationHeader
+from station_console.tui.widgets.header import StationHeader, label
 from tui import quiet
 from tui.shelf_data import place, wb
 
@@ -68,7 +68,7 @@ async def test_header_names_station_counter_and_database(app: StationApp) -> Non
         assert "SQLite test" in text
 
 
-@pytest.mark.parametrize(("lang", "said"), [("en", "Printer: wrong target"), ("zh", "打印机: 目标路径有误")])
+@pytest.mark.parametrize(("lang", "said"), [("en", "Printer: wrong target"), ("zh", "打印机：目标路径有误")])
 async def test_a_printer_with_a_wrong_target_is_said_so_as_a_fault(
     app: StationApp, lang: str, said: str
 ) -> None:
@@ -79,7 +79,7 @@ async def test_a_printer_with_a_wrong_target_is_said_so_as_a_fault(
     def state_style(state: str) -> list[object]:
         app.set_device_state("printer", state)
         status = app.screen.query_one("#hdr-status", Static).render()
-        start = len(str(status).split("  ")[0]) + 2 + len(said.split(": ")[0]) + 2
+        start = len(str(status).split("  ")[0]) + 2 + len(label(_("Printer")))
         return [span.style for span in getattr(status, "spans", []) if span.start == start]
 
     async with app.run_test(size=(160, 36)) as pilot:
@@ -115,7 +115,7 @@ async def test_the_header_colours_each_printer_state_by_what_it_means(app: Stati
         app.set_device_state("printer", state)
         status = header.query_one("#hdr-status", Static).render()
         assert isinstance(status, Content)
-        start = str(status).index(f"{_('Printer')}: ") + len(f"{_('Printer')}: ")
+        start = str(status).index(label(_("Printer"))) + len(label(_("Printer")))
         (style,) = {span.style for span in status.spans if span.start == start}
         assert isinstance(style, Style)
         return style.rich_style
@@ -137,6 +137,16 @@ async def test_the_shell_speaks_chinese(app: StationApp) -> None:
         await quiet.settle(pilot)
         text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
         assert "入库" in text and "柜台" in text
+
+
+async def test_the_chinese_header_labels_its_fields_with_the_chinese_colon(app: StationApp) -> None:
+    """At 80 columns the header read '扫码枪: 键盘模式  打印机: 无', an ASCII colon and a space
+    where Chinese text everywhere else has '：'."""
+    set_language("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        status = str(app.screen.query_one("#hdr-status", Static).render())
+        assert status.startswith("扫码枪：键盘模式  打印机：无  店员：") and ":" not in status
 
 
 async def test_a_chinese_console_leaves_the_next_english_one_english(station) -> None:  # type: ignore[no-untyped-def]

@@ -40,6 +40,12 @@ def state_kind(state: str) -> str:
     return "unknown" if state in UNKNOWN_STATES else "fault"
 
 
+def label(name: str) -> str:
+    """A header field's name before its value: 'Printer: ', in Chinese with the Chinese colon ('打印机：'),
+    as Chinese text has it everywhere else."""
+    return _("{label}: ", label=name)
+
+
 class StationHeader(Horizontal):
     COMPONENT_CLASSES = {"station-header--fine", "station-header--unknown", "station-header--fault"}
     DEFAULT_CSS = """
@@ -81,13 +87,13 @@ class StationHeader(Horizontal):
         # matters to the clerk more than the database's file name.
         status = Text()
         for device, state in app.device_states.items():
-            status.append(f"{_(device.capitalize())}: ", style="")
+            status.append(label(_(device.capitalize())), style="")
             status.append(
                 state if isinstance(state, Summary) else _(state),
                 style=self.get_component_rich_style(f"station-header--{state_kind(state)}"),
             )
             status.append("  ")
-        status.append(f"{_('Clerk')}: {visible(clerk)}  ")
-        status.append(f"{_('Counter')}: {visible(station.counter)}  ")
-        status.append(f"{_('DB')}: {visible(app.database_label)}")
+        status.append(f"{label(_('Clerk'))}{visible(clerk)}  ")
+        status.append(f"{label(_('Counter'))}{visible(station.counter)}  ")
+        status.append(f"{label(_('DB'))}{visible(app.database_label)}")
         self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed
