@@ -134,7 +134,7 @@ def clerk_unlock(app: CliApp, name: str) -> None:
 
     info, ended = clerks.unlock(app.station, name)
     if ended:
-        click.echo(_("{name} can sign in again", name=info.name))
+        click.echo(_("{name} can sign in again.", name=info.name))
     else:
         click.echo(_("{name} was not locked: nothing to do.", name=info.name))
 
@@ -147,7 +147,7 @@ def clerk_activate(app: CliApp, name: str) -> None:
     from station_console.services.people import clerks
 
     clerks.set_active(app.station, name, True)
-    click.echo(_("{name} can sign in again", name=name))
+    click.echo(_("{name} can sign in again.", name=name))
 
 
 # --- audit -------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _to_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(_("Use a date like 2026-11-25"), param_hint="--date") from None
+        raise click.BadParameter(_("Use a date like 2026-11-25."), param_hint="--date") from None
 
 
 @command()

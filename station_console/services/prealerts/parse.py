@@ -115,7 +115,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     """The file's rows as fields, refused whole when it cannot be read as a pre-alert at all (a folder,
     no such file, not to be read: in the clerk's words, as every typed path is)."""
     data = read_typed_bytes(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB)")
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB).")
     )
     if path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"[", b"{"):
         headings, records = _json_records(data, path.name)

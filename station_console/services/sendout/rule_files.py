@@ -29,7 +29,7 @@ TARIFF_FORMATS = {".toml": "toml", ".csv": "csv"}
 def read_text(path: Path) -> str:
     """A rule or stock file's text; a `Refused` saying what is wrong with it (`read_typed_file`)."""
     return read_typed_file(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a rule or stock file")
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a rule or stock file.")
     )
 
 

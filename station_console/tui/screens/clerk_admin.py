@@ -181,7 +181,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self._act(
             partial(clerks.unlock, self.station, name),
             lambda done: (
-                _("{name} can sign in again", name=done.clerk.name)
+                _("{name} can sign in again.", name=done.clerk.name)
                 if done.ended
                 else _("{name} was not locked: nothing to do.", name=done.clerk.name)
             ),

@@ -143,7 +143,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         carriers = {r.parcel.carrier for r in self.rows if r.parcel.waybill in picked}
         if len(carriers) != 1:
             self.notify(
-                _("A return batch takes one carrier's parcels; select one carrier's"), severity="error"
+                _("A return batch takes one carrier's parcels; select one carrier's."), severity="error"
             )
             return
         put = partial(self.write, "batch", partial(batch_of, self.station, carriers.pop(), picked))

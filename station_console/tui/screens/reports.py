@@ -143,7 +143,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         try:
             self.day = date.fromisoformat(event.value.strip())
         except ValueError:
-            self.notify(_("Use a date like 2026-11-25"), severity="warning")
+            self.notify(_("Use a date like 2026-11-25."), severity="warning")
             return
         self.load()
 
@@ -327,7 +327,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         report = self.report
         closed = report.get("closed") if report else None
         if report is None or not closed or closed.get("reopened_at"):
-            self.notify(_("Only a closed day can be reopened"), severity="warning")
+            self.notify(_("Only a closed day can be reopened."), severity="warning")
             return
 
         def reason_given(reason: str | None) -> None:
