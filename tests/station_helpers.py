@@ -214,3 +214,13 @@ def column_starts(lines: list[str]) -> list[tuple[int, ...]]:
     from station_console.text_columns import display_width
 
     return [tuple(display_width(line[: m.start()]) for m in re.finditer(r"\S+", line)) for line in lines]
+
+
+def commands_at(patch: Any, clock: Any) -> None:
+    """Every station a command (or `open_station`) opens from now on reads `clock`, not the machine's:
+    what a command says of 'today' then cannot change under a test at midnight."""
+    from functools import partial
+
+    from station_console.services.admin import setup
+
+    patch.setattr(setup, "Station", partial(Station, clock=clock))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import isolate
-from station_helpers import copy_database_file, fold_wal, new_database_file
+from conftest import FakeClock, isolate
+from station_helpers import commands_at, copy_database_file, fold_wal, new_database_file
 
 from station_console.cli import cli
 from station_console.commands.setup import ADDED_LINES
@@ -20,19 +20,31 @@ from station_console.services.core.station import Station
 
 # The tests on the demo week, for one worker to make it once (see `demo_week`).
 ON_THE_DEMO_WEEK = pytest.mark.xdist_group("demo week")
+# The demo week's "now", for its making and every command on it: a Wednesday afternoon in Shanghai, as
+# the real clock's midnight would otherwise pass between the week made and the days the test reports on.
+DEMO_NOW = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
+DEMO_TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _demo_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    commands_at(monkeypatch, FakeClock(DEMO_NOW))
 
 
 @pytest.fixture(scope="module")
 def demo_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`station init --demo` on a new database, once for the module: the week is made from the
-    clock (today and the six days before), and every test on it gets a copy (`demo_db`)."""
+    clock (today and the six days before, the clock at `DEMO_NOW`), and every test on it gets a copy
+    (`demo_db`)."""
     folder = tmp_path_factory.mktemp("demo")
     path = folder / "demo.sqlite3"
     with pytest.MonkeyPatch.context() as patch:
         isolate(patch, folder)
         patch.setenv("STATION_DEMO_SCALE", "0.12")  # the shape of a week at an eighth of the volume
+        commands_at(patch, FakeClock(DEMO_NOW))
         url = new_database_file(path)  # as the first command leaves it: migrated, empty
-        result = CliRunner().invoke(cli, ["--db", url, "init", "--demo", "--json"], catch_exceptions=False)
+        args = ["--db", url, "init", "--demo", "--timezone", "Asia/Shanghai", "--json"]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     added = json.loads(result.output)["added"]
     assert added["demo_parcels"] > 100 and added["demo_pickups"] > 0.6 * added["demo_parcels"]
@@ -60,15 +72,7 @@ def report(url: str, day: date) -> dict:  # type: ignore[type-arg]
 
 @ON_THE_DEMO_WEEK
 def test_every_day_of_the_demo_week_balances(demo_db: str) -> None:
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from station_console.services.admin.setup import open_station
-
-    station = open_station(demo_db)
-    today = datetime.now(UTC).astimezone(ZoneInfo(station.settings().timezone)).date()
-    station.engine.dispose()
-    reports = [report(demo_db, today - timedelta(days=n)) for n in range(6, -1, -1)]
+    reports = [report(demo_db, DEMO_TODAY - timedelta(days=n)) for n in range(6, -1, -1)]
     for rep in reports:
         assert rep["balanced"] is True and rep["differences"] == [], rep["date"]
         assert set(rep["totals"]) == {
