@@ -35,9 +35,10 @@ def two_messages(station: Station, clock: Any) -> None:
 
 
 async def test_outbox_lists_failed_first_masked_and_resends(
-    app: StationApp, station: Station, clock: Any
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     two_messages(station, clock)
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # only the resend's kick sends them in the wait
     async with app.run_test(size=(160, 40)) as pilot:
         await app.push_screen(OutboxScreen())
         await quiet.settle(pilot)
