@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from station_helpers import act_as_new_clerk, copy_database_file, fold_wal, new_database_file
+from conftest import FakeClock
+from station_helpers import act_as_new_clerk, commands_at, copy_database_file, fold_wal, new_database_file
 
 from db.models import Role
 from station_console.cli import cli
@@ -31,7 +32,17 @@ AS_MANAGER = ("--clerk", "Boss", "--pin", PIN)
 
 
 @pytest.fixture(autouse=True)
-def _station_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def _commands_clock(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command reads the test's clock, as the service tests' stations do: on the machine's, a
+    test whose commands ran across midnight (check in, then the day's report or the fee owed) found
+    the parcel in yesterday's figures, or a day more on the shelf."""
+    commands_at(monkeypatch, clock)
+
+
+@pytest.fixture(autouse=True)
+def _station_database(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, _commands_clock: None
+) -> None:
     if "db_url" not in request.fixturenames:
         return
     path = Path(request.getfixturevalue("db_url").removeprefix("sqlite:///"))

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
+from conftest import FakeClock
 from station_helpers import act_as_new_clerk
 
 from db.models import Role
-from db.types import utcnow
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
@@ -21,10 +21,10 @@ WAYBILL = "73" + "1" * 12
 
 
 @pytest.fixture
-def code(db_url: str) -> str:
+def code(db_url: str, clock: FakeClock) -> str:
     station = open_station(db_url)
     act_as_new_clerk(station, "Li", Role.CLERK, "2580")
-    station.clock = lambda: utcnow() - timedelta(hours=80)  # red: past 72 hours
+    station.clock = lambda: clock.now - timedelta(hours=80)  # red: past 72 hours
     done = check_in(station, WAYBILL, batch="ZTO", phone="13812345678")
     mark(station, WAYBILL, "damaged", "box wet")
     station.engine.dispose()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import FakeClock
 from sqlmodel import Session, col, select
 from station_helpers import act_as_new_clerk
 
 from db.models import Notification, Role
-from db.types import utcnow
 from station_console.cli import cli
 from station_console.services.admin.setup import init_station, open_station
 from station_console.services.checkin.transaction import check_in
@@ -22,13 +22,13 @@ from station_console.stored_messages import to_store
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
+def db(tmp_path: Path, clock: FakeClock) -> str:
     url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
     station = open_station(url)
     init_station(station, timezone="Asia/Shanghai")
     act_as_new_clerk(station, "Li", Role.CLERK, "2580")
-    # Checked in ten minutes ago, so the grouping window has passed for the real clock of the command.
-    station.clock = lambda: utcnow() - timedelta(minutes=10)
+    # Checked in ten minutes before the commands' clock, so the grouping window has passed for them.
+    station.clock = lambda: clock.now - timedelta(minutes=10)
     check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
     check_in(station, "73" + "2" * 12, batch="ZTO", phone="13812345678")
     check_in(station, "73" + "3" * 12, batch="ZTO", phone="5678")  # a privacy waybill: nothing to send

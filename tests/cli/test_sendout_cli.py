@@ -288,7 +288,7 @@ def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # t
     assert moving.exit_code == 1 and "did not settle" in moving.stderr
 
 
-def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
     args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
     assert (
         run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li").exit_code
@@ -302,7 +302,7 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
     station = open_station(db_url)  # the courier took it 400 days ago
     with Session(station.engine) as s:
         row, sender = s.exec(select(Send, Sender).join(Sender)).one()
-        row.handed_over_at = row.created_at = datetime.now(UTC) - timedelta(days=400)
+        row.handed_over_at = row.created_at = clock.now - timedelta(days=400)
         sender.updated_at = sender.created_at = row.created_at
         s.add_all([row, sender])
         s.commit()

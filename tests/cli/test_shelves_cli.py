@@ -128,10 +128,10 @@ def test_a_note_too_long_for_its_field_is_refused_and_nothing_is_stored(run, db_
     ("lang", "band", "age"), [("en", "amber", "2 d 23 h"), ("zh", "黄色预警", "2 天 23 小时")]
 )
 def test_overdue_says_the_age_in_the_whole_hours_its_band_counts(
-    run, db_url, lang: str, band: str, age: str
+    run, db_url, clock, lang: str, band: str, age: str
 ) -> None:  # type: ignore[no-untyped-def]
     """71.6 h on the shelf is amber under the 72 h red band: it read "72h", the red band's start."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from sqlmodel import Session, create_engine, select
 
@@ -140,7 +140,7 @@ def test_overdue_says_the_age_in_the_whole_hours_its_band_counts(
     engine = create_engine(db_url)
     with Session(engine) as session:
         parcel = session.exec(select(Parcel).where(Parcel.waybill == WAYBILLS[0])).one()
-        parcel.checked_in_at = datetime.now(UTC) - timedelta(hours=71.6)
+        parcel.checked_in_at = clock.now - timedelta(hours=71.6)
         session.add(parcel)
         session.commit()
     engine.dispose()
