@@ -34,21 +34,23 @@ def test_a_held_database_is_reported_at_once_and_refused_in_seconds(tmp_path: Pa
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        started = time.monotonic()
         child = subprocess.Popen(command, stderr=subprocess.PIPE, env=env, text=True)
         assert child.stderr is not None
         first = child.stderr.readline()  # before the refusal: said while it retries
-        said = time.monotonic() - started
+        said = time.monotonic()
         rest = child.stderr.read()
         child.wait(timeout=60)
-        took = time.monotonic() - started
+        answered = time.monotonic()
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert "busy" in first and "retrying" in first, first
     assert "Nothing was saved" in rest and child.returncode == 1, rest
-    assert said < took  # the notice came before the answer, not with it
-    assert took < 15, f"a 1 s wait took {took:.1f} s"  # bounded by the setting, not 5 x 5 s
+    assert said < answered  # the notice came before the answer, not with it
+    # Timed from the notice, when the wait has begun: the new process's start-up before it (all of the
+    # code loaded) took 15 s and more on a loaded machine, and is no part of the wait.
+    waited = answered - said
+    assert waited < 15, f"a 1 s wait took {waited:.1f} s"  # bounded by the setting, not 5 x 5 s
     assert sqlite3.connect(db).execute("SELECT count(*) FROM parcel").fetchone() == (0,)
     again = subprocess.run(command, capture_output=True, env=env, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
