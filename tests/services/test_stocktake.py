@@ -571,3 +571,18 @@ def test_a_close_made_while_a_scan_is_written_counts_that_scan(station: Station)
     assert closed.result["fixes"]["marked_missing"] == []
     with station.read() as s:
         assert s.exec(select(Parcel.problem_kind).where(Parcel.waybill == wb(2))).one() is None
+
+
+def test_a_stray_checked_in_at_the_close_onto_the_layer_counted_is_not_counted_missing(
+    station: Station,
+) -> None:
+    """Checked in again onto the very layer being counted (the policy's first, all layers empty), it was
+    on record there and not scanned by its new row's id: the close's result and the closed stocktake's
+    view counted the parcel the clerk had just scanned as missing."""
+    take = stocktake.start(station, "1-1")
+    stocktake.scan(station, take.id, "SF1234567890123")
+    closed = stocktake_close.close(station, take.id, recheck_in=["SF1234567890123"])
+    (done,) = closed.result["fixes"]["rechecked"]
+    assert done["location"] == "1-1"  # where the count was: the case itself
+    assert closed.result["counts"]["missing"] == 0 and closed.counts["missing"] == 0
+    assert closed.result["missing"] == []

@@ -168,11 +168,11 @@ def item_of(
 
 
 def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
-    scanned = {
-        s.parcel_id
-        for s in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id))
-        if s.parcel_id is not None
-    }
+    scans = session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)).all()
+    scanned = {s.parcel_id for s in scans if s.parcel_id is not None}
+    # A waybill scanned was found, whatever row it has now: a stray checked in or put back at the
+    # close is a new row, on record in scope when it went onto a layer being counted.
+    found = {s.waybill for s in scans}
     # A parcel out with a delivery runner is on the books but not on the shelf: not missing.
     stmt = select(Parcel).where(
         Parcel.status == ParcelStatus.ON_SHELF,
@@ -184,7 +184,7 @@ def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
     parcels = [
         p
         for p in session.exec(stmt.order_by(col(Parcel.layer_id), col(Parcel.id))).all()
-        if p.id not in scanned
+        if p.id not in scanned and p.waybill not in found
     ]
     return rows_for(session, parcels)
 
