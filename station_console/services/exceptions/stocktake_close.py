@@ -4,8 +4,9 @@ a missing-flagged parcel that was found again is cleared. Re-checking-in an extr
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
 extra whose record says it left (picked up, returned, written off) is no new arrival: someone may have
-been handed the wrong parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
-never re-checked-in as new, and flagged a problem (kind `put_back`, saying when and by whom it left) in
+been handed the wrong parcel. It is only put back (`put_back`: the same customer's parcel, its phone and
+recipient kept (`put_back_row.py`); new code and label, no message to the customer or carrier), never
+re-checked-in as new, and flagged a problem (kind `put_back`, saying when and by whom it left) in
 the put-back's own transaction, so the manager finds it on Problems. The result is stored in
 `Stocktake.result` for the day's report. A fix that cannot be applied is kept with why, in the reader's
 language (`stored_messages`).
@@ -27,7 +28,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems
+from station_console.services.exceptions import problems, put_back_row
 from station_console.services.exceptions.stocktake import view
 from station_console.services.exceptions.stocktake_view import CLASSES, Item, View, stocktake_in, view_in
 from station_console.services.shelves import moves, slots
@@ -200,6 +201,8 @@ def _recheck(
             if item.left and item.waybill in waybills:  # as if new, with a message: never
                 failed.append(_failure(item.waybill, "recheck_in", _left_refusal(item)))
             continue
+        # The same customer's parcel: its phone, recipient, name and size go back on with it.
+        earlier = put_back_row.earlier_row(session, before.id, item.waybill)[0] if item.left else None
         try:
             with session.begin_nested():
                 result = check_in(
@@ -209,6 +212,7 @@ def _recheck(
                     put_back_at_stocktake=before.id if item.left else None,
                     put_back_note=_put_back_note(item, before.id) if item.left else "",
                     session=session,
+                    **put_back_row.kept(session, earlier),
                 )
         except StationError as exc:
             failed.append(_failure(item.waybill, fix, exc))

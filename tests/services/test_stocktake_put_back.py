@@ -1,0 +1,102 @@
+"""A stocktake's put-back: a parcel recorded as gone, found on the shelf, goes back on as the same
+customer's parcel (their phone, their directory entry), with no message to them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from station_helpers import act_as_new_clerk
+
+from db.models import Notification, Parcel, ParcelStatus, Role
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.lookup import lookup
+from station_console.services.recipients import directory
+
+WAYBILL = "SF1400000000005"
+
+
+def picked_up(station: Station, **check_in_with: object) -> int:
+    """`WAYBILL` checked in (as given) and picked up with its code; the row's id."""
+    done = check_in(station, WAYBILL, **check_in_with)  # type: ignore[arg-type]
+    confirm_pickup(station, [done.parcel_id], method="code", scanned=[WAYBILL])
+    return done.parcel_id
+
+
+def as_manager(station: Station) -> int:
+    """The manager Boss, signed in now; their id."""
+    return act_as_new_clerk(station, "Boss", Role.MANAGER)
+
+
+def put_back_on(station: Station, location: str, manager: int | None = None) -> dict[str, object]:
+    """A manager's stocktake of `location` finds `WAYBILL` there and closes, putting it back."""
+    if manager is None:
+        as_manager(station)
+    else:
+        station.clerk_id, station.clerk_role = manager, Role.MANAGER
+    take = stocktake.start(station, location)
+    assert stocktake.scan(station, take.id, WAYBILL).classification == "extra"
+    closed = stocktake_close.close(station, take.id, put_back=[WAYBILL])
+    assert closed.result["fixes"]["failed"] == []
+    (put,) = closed.result["fixes"]["put_back"]
+    return put
+
+
+def on_shelf(station: Station) -> Parcel:
+    with station.read() as s:
+        return s.exec(
+            select(Parcel).where(Parcel.waybill == WAYBILL, Parcel.status == ParcelStatus.ON_SHELF)
+        ).one()
+
+
+def test_a_put_back_keeps_its_customers_phone_and_recipient_and_tells_nobody(station: Station) -> None:
+    """The put-back's row had no phone and no recipient: the customer who came asking was not found by
+    their phone's tail, only by the waybill."""
+    manager = as_manager(station)
+    wang = directory.add(station, {"name": "王芳", "phones": "13800005555"}).id
+    act_as_new_clerk(station, "demo-clerk", Role.CLERK)
+    picked_up(station, phone="13800005555", size="L")
+    with station.read() as s:
+        told = len(s.exec(select(Notification)).all())  # the first check-in's arrival message
+    put = put_back_on(station, "4-5", manager)
+    back = on_shelf(station)
+    assert (back.phone_full, back.masked_phone, back.phone_tail) == ("13800005555", "138****5555", "5555")
+    assert (back.recipient_id, back.recipient_name, back.size) == (wang, "王芳", "L")
+    assert back.pickup_code == put["pickup_code"]
+    (row,) = lookup(station, "5555").rows  # the customer asking by their phone's tail finds it
+    assert row.waybill == WAYBILL and row.pickup_code == put["pickup_code"]
+    with station.read() as s:
+        assert len(s.exec(select(Notification)).all()) == told  # still no message for a put-back
+
+
+def test_a_put_back_keeps_what_a_purge_left_of_the_phone(station: Station) -> None:
+    """The full number purged after the pickup: the masked form and tail still find the customer."""
+    parcel_id = picked_up(station, phone="13800005555")
+
+    def purge(session: Session) -> None:  # as the privacy purge leaves the row
+        row = session.get(Parcel, parcel_id)
+        assert row is not None
+        row.phone_full = None
+        session.add(row)
+
+    station.run(purge)
+    put_back_on(station, "4-5")
+    back = on_shelf(station)
+    assert (back.phone_full, back.masked_phone, back.phone_tail) == (None, "138****5555", "5555")
+    (row,) = lookup(station, "5555").rows
+    assert row.waybill == WAYBILL
+
+
+def test_a_put_back_leaves_out_a_directory_entry_deactivated_since(station: Station) -> None:
+    """An entry deactivated after the pickup is not linked again (check-in refuses one), and the
+    put-back still goes through with the phone and name the parcel had."""
+    manager = as_manager(station)
+    wang = directory.add(station, {"name": "王芳", "phones": "13800005555"}).id
+    act_as_new_clerk(station, "demo-clerk", Role.CLERK)
+    picked_up(station, phone="13800005555")
+    station.clerk_id, station.clerk_role = manager, Role.MANAGER
+    directory.set_active(station, wang, False)
+    put_back_on(station, "4-5", manager)
+    back = on_shelf(station)
+    assert (back.recipient_id, back.recipient_name, back.phone_full) == (None, "王芳", "13800005555")
