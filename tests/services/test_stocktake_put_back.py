@@ -6,13 +6,14 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from station_helpers import act_as_new_clerk
 
-from db.models import Notification, Parcel, ParcelStatus, Role
+from db.models import Layer, Notification, Parcel, ParcelStatus, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
 from station_console.services.recipients import directory
+from station_console.services.shelves import slots
 
 WAYBILL = "SF1400000000005"
 
@@ -100,3 +101,34 @@ def test_a_put_back_leaves_out_a_directory_entry_deactivated_since(station: Stat
     put_back_on(station, "4-5", manager)
     back = on_shelf(station)
     assert (back.recipient_id, back.recipient_name, back.phone_full) == (None, "王芳", "13800005555")
+
+
+def test_a_put_back_stays_on_the_layer_the_stocktake_found_it_on(station: Station) -> None:
+    """Found on 4-5 (a shelf stocktake, the clerk on layer 5), it was given a code on another layer by
+    the assignment policy, and the clerk had to move it."""
+    picked_up(station, phone="13800005555")
+    as_manager(station)
+    take = stocktake.start(station, "4")
+    stocktake.scan(station, take.id, WAYBILL, layer="5")
+    closed = stocktake_close.close(station, take.id, put_back=[WAYBILL])
+    (put,) = closed.result["fixes"]["put_back"]
+    assert (put["location"], put["stays"]) == ("4-5", True)
+    assert str(put["pickup_code"]).startswith("4-5-") and on_shelf(station).pickup_code == put["pickup_code"]
+    assert closed.result["counts"]["missing"] == 0  # found, not missing, though it is a new row there
+
+
+def test_a_put_back_found_on_a_full_layer_goes_where_the_policy_says(station: Station) -> None:
+    picked_up(station, phone="13800005555")
+
+    def fill(session: Session) -> int:  # 4-5 full
+        (slot,) = [s for s in slots.slots(session) if (s.shelf_label, s.layer_label) == ("4", "5")]
+        layer = session.get(Layer, slot.layer_id)
+        assert layer is not None
+        layer.used_units = layer.capacity_units
+        session.add(layer)
+        return slot.layer_id
+
+    full = station.run(fill)
+    put = put_back_on(station, "4-5")
+    assert put["location"] != "4-5" and put["stays"] is False
+    assert on_shelf(station).layer_id != full

@@ -96,6 +96,7 @@ def check_in(
     courier_batch: int | None = None,
     put_back_at_stocktake: int | None = None,
     put_back_note: str = "",
+    wanted_layer: int | None = None,
     session: Tx | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill, in a transaction of its own, or in the caller's `session` (a
@@ -114,6 +115,8 @@ def check_in(
     is no new arrival, so neither the customer nor the carrier is told it arrived; and someone may have
     been handed a wrong parcel, so it is flagged a problem (`put_back`, its note `put_back_note`: when and
     by whom it left) for the manager to sort out on Problems.
+    `wanted_layer`: the layer it goes on when that takes it (room and a code free: a put-back stays
+    where the stocktake found it), else the assignment policy's (`shelves/placing.py`).
     """
     require(station, "checkin")
     if email is not None and len(email) > 120:
@@ -162,6 +165,7 @@ def check_in(
             masked_phone=phone.masked if phone else None,
             phone_tail=phone.tail if phone else None,
             recipient_id=addressee.id if addressee else None,
+            wanted_layer=wanted_layer,
         )
         day_of = station.day_of(now, session=session)
         # A plain row, not a model object: the check-in's hot path (db/fast.py).

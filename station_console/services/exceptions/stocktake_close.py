@@ -202,7 +202,9 @@ def _recheck(
                 failed.append(_failure(item.waybill, "recheck_in", _left_refusal(item)))
             continue
         # The same customer's parcel: its phone, recipient, name and size go back on with it.
-        earlier = put_back_row.earlier_row(session, before.id, item.waybill)[0] if item.left else None
+        earlier, found_on = (
+            put_back_row.earlier_row(session, before.id, item.waybill) if item.left else (None, None)
+        )
         try:
             with session.begin_nested():
                 result = check_in(
@@ -212,6 +214,7 @@ def _recheck(
                     put_back_at_stocktake=before.id if item.left else None,
                     put_back_note=_put_back_note(item, before.id) if item.left else "",
                     session=session,
+                    wanted_layer=found_on,  # it stays where it was found, when that layer has room
                     **put_back_row.kept(session, earlier),
                 )
         except StationError as exc:
@@ -219,7 +222,8 @@ def _recheck(
             continue
         done = {"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location}
         if item.left:  # the day report finds its row, and its carrier's fee leaves it out (day/put_backs.py)
-            put.append({**done, "parcel_id": result.parcel_id, "carrier": result.carrier})
+            stays = result.location == item.found  # the clerk need not move it
+            put.append({**done, "parcel_id": result.parcel_id, "carrier": result.carrier, "stays": stays})
         else:
             rechecked.append(done)
     return rechecked, put

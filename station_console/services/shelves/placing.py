@@ -6,6 +6,9 @@ instead, so a parcel another layer of its size can take is shelved; "no pickup c
 when every layer with room for it has none. The usual check-in, whose first layer has a code, runs the
 same statements as `layer_pick.assign` then `slots.allocate_code`.
 
+A layer the caller wants (`wanted_layer`: a stocktake's put-back stays on the layer it was found on)
+is taken first when it takes the size and has room and a code free; otherwise the policy's, as always.
+
 The layer given back stays locked to the end of the transaction (PostgreSQL keeps a row's lock), so the
 next ones are looked at before they are claimed, and only one with a code free is claimed (and waited
 for, when another counter is claiming it): two counters that each hold a layer out of codes never wait
@@ -33,9 +36,12 @@ def place(
     masked_phone: str | None,
     phone_tail: str | None = None,
     recipient_id: int | None = None,
+    wanted_layer: int | None = None,
 ) -> tuple[Slot, str]:
     """Claim a slot for one parcel and its pickup code, or refuse with the reason (`layer_pick.assign`)."""
     units = slots.units_for(size, settings)
+    if wanted_layer is not None and (wanted := _on_wanted(session, settings, size, units, wanted_layer, now)):
+        return wanted
     slot = layer_pick.assign(
         session,
         settings,
@@ -78,3 +84,18 @@ def place(
             return slot, code
         slots.give_back(session, slot.layer_id, units)
         out_of_codes.append(slot)
+
+
+def _on_wanted(
+    session: Tx, settings: StationSettings, size: str, units: int, layer_id: int, now: datetime
+) -> tuple[Slot, str] | None:
+    """The wanted layer claimed with a code on it, or None (nothing written) when it is retired, does
+    not take the size, or has no room or no code free."""
+    slot = slots.slot(session, layer_id)
+    if slot is None or slots.size_letter(size) not in slot.accepts or not slots.claim(session, slot, units):
+        return None
+    code = slots.free_code(session, settings, slot, now)
+    if code is None:
+        slots.give_back(session, slot.layer_id, units)
+        return None
+    return slot, code

@@ -352,15 +352,18 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                 )
             )
         for put in applied.get("put_back", []):
-            self.notify(
-                _(
+            where = (
+                N_(
+                    "{waybill} put back as {code}, no message sent: leave it on {location}, where it was found; "
+                    "it is flagged for the manager on Problems"
+                )
+                if put.get("stays")
+                else N_(
                     "{waybill} put back as {code}, no message sent: put it on {location}; it is flagged for the "
-                    "manager on Problems",
-                    waybill=put["waybill"],
-                    code=put["pickup_code"],
-                    location=put["location"],
+                    "manager on Problems"
                 )
             )
+            self.notify(_(where, waybill=put["waybill"], code=put["pickup_code"], location=put["location"]))
         for failure in applied.get("failed", []):
             why = stored_text(failure.get("message") or failure["reason"])
             self.notify(f"{failure['waybill']}: {why}", severity="warning")
