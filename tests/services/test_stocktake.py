@@ -586,3 +586,16 @@ def test_a_stray_checked_in_at_the_close_onto_the_layer_counted_is_not_counted_m
     assert done["location"] == "1-1"  # where the count was: the case itself
     assert closed.result["counts"]["missing"] == 0 and closed.counts["missing"] == 0
     assert closed.result["missing"] == []
+
+
+def test_a_scan_into_a_stocktake_closed_on_an_earlier_day_says_that_day(station: Station, clock) -> None:
+    """The refusal said only the time ('closed by Tester at 10:00'), read as today's."""
+    take = stocktake.start(station, "1-1")
+    stocktake_close.close(station, take.id)  # 2026-11-25 10:00 station time
+    with pytest.raises(Refused) as same_day:
+        stocktake.scan(station, take.id, wb(1))
+    assert f"Stocktake {take.id} was closed by Tester at 10:00:" in str(same_day.value)
+    clock.advance(days=1)
+    with pytest.raises(Refused) as next_day:
+        stocktake.scan(station, take.id, wb(1))
+    assert f"Stocktake {take.id} was closed by Tester at 11-25 10:00:" in str(next_day.value)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import Clerk, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions.stocktake_view import (
@@ -155,7 +156,7 @@ def _scanning(session: Session, station: Station, stocktake_id: int) -> Stocktak
         code="stocktake_closed",
         id=stocktake_id,
         clerk=clerk.name if clerk else "?",
-        at=take.closed_at.astimezone(station.zone()).strftime("%H:%M") if take.closed_at else "?",
+        at=short_when(take.closed_at, station.zone(), station.now()) if take.closed_at else "?",
     )
 
 

@@ -26,6 +26,7 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
+from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, put_back_row
@@ -55,7 +56,7 @@ def close(
     settings = station.settings()
 
     def work(session: Session) -> None:
-        take = _locked(session, stocktake_id, station.zone())
+        take = _locked(session, stocktake_id, station.zone(), station.now())
         before = view_in(session, take, zone=station.zone())  # what is fixed: as it reads under the lock
         failed: list[dict[str, str]] = []
         rechecked, put = _recheck(session, station, before, recheck_in, put_back, failed)
@@ -119,7 +120,7 @@ def close(
     return view(station, stocktake_id)
 
 
-def _locked(session: Session, stocktake_id: int, zone: tzinfo) -> Stocktake:
+def _locked(session: Session, stocktake_id: int, zone: tzinfo, now: datetime) -> Stocktake:
     """The stocktake's row, locked until the commit (PostgreSQL; SQLite's write transaction holds the
     file): a close at another counter waits, then reads it closed and is refused, changing nothing.
     A scan into it share-locks the row (`stocktake._scanning`): the close waits for the scans under
@@ -143,7 +144,7 @@ def _locked(session: Session, stocktake_id: int, zone: tzinfo) -> Stocktake:
             code="stocktake_closed",
             id=stocktake_id,
             clerk=clerk.name if clerk else "?",
-            at=take.closed_at.astimezone(zone).strftime("%H:%M") if take.closed_at else "?",
+            at=short_when(take.closed_at, zone, now) if take.closed_at else "?",
         )
     return take
 
