@@ -406,3 +406,22 @@ def test_a_format_or_an_example_is_quoted_in_chinese_not_set_off_by_spaces() -> 
         )
     ]
     assert spaced == []
+
+
+def test_the_hand_over_toast_reads_as_one_chinese_sentence() -> None:
+    """'demo-clerk 留下未完成的寄件页填了一半的表单已关闭。' piled the phrase between two verbs; the toast
+    now says what was closed first, then whose it was, and a dialog is named as a window or a form, not
+    as the act (a 'courier's batch being closed' read as the batch itself closed)."""
+    toast = "Closed {what}, left open by {clerk}."
+    sendout = translate("the half-filled form on Send-out", "zh")
+    assert (
+        translate(toast, "zh", what=sendout, clerk="demo-clerk")
+        == "已关闭 demo-clerk 留下的寄件页上填了一半的表单。"
+    )
+    batch = translate("a courier's batch being closed", "zh")
+    assert translate(toast, "zh", what=batch, clerk="Wang") == "已关闭 Wang 留下的结束快递员批次的确认。"
+    move = translate("a move", "zh")
+    assert (
+        translate("Closed {what}, left open by the last clerk.", "zh", what=move)
+        == "已关闭上一位店员留下的移库窗口。"
+    )
