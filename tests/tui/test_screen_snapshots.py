@@ -17,6 +17,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from tui import quiet
+from tui.door_run import a_run_of_three
 
 LANGUAGES = ["en", "zh"]
 SIZE = (150, 40)
@@ -109,6 +110,18 @@ def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str
     set_language(lang)
     received(station)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f4"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("shelves")
+def test_door_delivery(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see, at 120 columns: the summary line (nothing waiting, one open run); the scan
+    field; the runs on the left (DR000001, 1/3 out, runner 派送员小王) and the run's three stops beside
+    them in walking order (stop, code, status: out for delivery, on the sheet, not delivered; location,
+    address, floor, recipient, masked phone), the waybills past the right edge as before."""
+    set_language(lang)
+    a_run_of_three(station)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys_then_settle("f4", "ctrl+d"))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
