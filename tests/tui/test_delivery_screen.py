@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -12,7 +13,7 @@ from textual.widgets import Input, Static
 
 from db.models import DeliveryItem, FeeEntry, Parcel
 from hardware.scanners.base import ScanEvent
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
@@ -20,10 +21,13 @@ from station_console.services.recipients import consent
 from station_console.services.recipients.consent import Choice
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
+from station_console.tui.screens.delivery_stops import COLUMNS, cells, title
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
+from tui.door_run import a_run_of_three
 from tui.drawn_text import drawn
+from tui.terminal_fit import at_each_size, console_in
 from tui.test_recipients_screens import people, text_of, until
 
 
@@ -268,6 +272,51 @@ async def test_a_stops_state_and_its_runs_show_on_the_screen_at_120_and_80_colum
         # The code and its state side by side; the run with how many of its parcels are out.
         await until(pilot, lambda: f"1-1-1001  {out}" in drawn(app, stops))
         await until(pilot, lambda: "DR000001  1/1" in drawn(app, runs_shown))
+
+
+def _pieces(app: StationApp, widget: Any) -> list[list[str]]:
+    """Each row the terminal shows of a table, split where its columns part (two spaces or more)."""
+    region = widget.content_region
+    rows = app.screen._compositor.render_strips()[region.y : region.bottom]
+    drawn_rows = (row.crop(region.x, region.right).text.strip() for row in rows)
+    return [re.split(r" {2,}", row) for row in drawn_rows if row]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("shelves")
+async def test_door_delivery_fits_80_and_100_columns(app: StationApp, station: Station, lang: str) -> None:
+    """At 80 columns the runs were 20 wide beside the stops, the runner's heading cut to its first
+    character, and the stops cut a phone to '138****56'; at 100 to its heading's 'P'. Now the runs go above
+    the stops; every cell drawn is whole, and each stop shows its code, status, recipient and whole masked
+    phone."""
+    run = a_run_of_three(station)
+    stops = runs.list_runs(station, limit=1)[0].stops
+    async with console_in(app, lang, "f4", "ctrl+d") as pilot:
+        await until(pilot, lambda: "DR000001" in drawn(app, app.screen.query_one("#dl-runs")))
+
+        async def whole() -> None:
+            runs_shown, stops_shown = app.screen.query_one("#dl-runs"), app.screen.query_one("#dl-stops")
+            await until(pilot, lambda: stops[-1].pickup_code in drawn(app, stops_shown))
+            assert runs_shown.region.bottom <= stops_shown.region.y, "the runs are not above the stops"
+            runner, out = {"en": ("Runner", "out"), "zh": ("派送员", "派送中")}[lang]
+            assert _pieces(app, runs_shown)[:2] == [
+                [_("Run"), _("Out"), runner],
+                [run.number, "1/3", "派送员小王"],
+            ]
+            every = {title(key) for key, _title in COLUMNS}
+            every |= {
+                str(c) for s in stops for narrow in (True, False) for c in cells(s, narrow=narrow).values()
+            }
+            drawn_rows = _pieces(app, stops_shown)
+            cut = [piece for row in drawn_rows for piece in row if piece not in every]
+            assert not cut, f"cut: {cut} in {drawn_rows}"
+            shown = {tuple(row) for row in drawn_rows}
+            for stop, status in zip(stops, (out, _("planned"), _("not delivered")), strict=True):
+                assert any(
+                    {stop.pickup_code, status, stop.name, stop.masked_phone} <= set(row) for row in shown
+                ), f"{stop.pickup_code} {status} {stop.name} {stop.masked_phone} not in {drawn_rows}"
+
+        await at_each_size(app, pilot, whole)
 
 
 @pytest.mark.first_mode("shelves")

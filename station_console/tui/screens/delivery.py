@@ -32,27 +32,13 @@ from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.delivery_stops import COLUMNS, STOPS_BESIDE_MIN, cells, fitting, title
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
-
-# Status next to the code: the table takes no focus to scroll it sideways, so a column past its right
-# edge (at 120 columns the last one, at 80 most of them) is never seen; names and the waybill come last.
-STOP_COLUMNS = (
-    ("stop", "#"),
-    ("code", N_("Code")),
-    ("status", N_("Status")),
-    ("shelf", N_("Location")),
-    ("address", N_("Address")),
-    ("floor", N_("Floor")),
-    ("name", N_("Recipient")),
-    ("phone", N_("Phone")),
-    ("waybill", N_("Waybill")),
-)
-STATUS_STYLES = {"out": "bold cyan", "delivered": "green", "failed": "bold yellow", "cancelled": "dim"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +91,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.run_id: int | None = None
         self.back: str | None = None  # waybill of the parcel just scanned back, waiting for F9 / F10
         self.router: KeyRouter | None = None
+        self.stops: list[Any] = []  # those on screen, shown again as the width changes
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="dl-summary")
@@ -133,10 +120,18 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         runs_table.add_column(_("Runner"), key="runner")
         stops = self.query_one("#dl-stops", DataTable)
         stops.can_focus = False  # the scan field keeps the focus
-        for key, title in STOP_COLUMNS:
-            stops.add_column(_(title) if title != "#" else "#", key=key)
+        for key, _title in COLUMNS:
+            stops.add_column(title(key), key=key)
         self.query_one("#dl-scan", WedgeInput).focus()
         self.reload()
+
+    def stacked(self) -> bool:
+        """Whether the stops go below the runs, at the screen's width."""
+        return self.size.width < STOPS_BESIDE_MIN
+
+    def on_resize(self) -> None:
+        self.query_one("#dl-main").set_class(self.stacked(), "-stacked")
+        self.show_stops(self.stops)  # their columns again for the new width: no second read
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -175,21 +170,19 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.show_stops(chosen.stops if chosen else waiting)
 
     def show_stops(self, stops: list[Any]) -> None:
+        """Every column beside the runs; below them, those that fit whole in the screen's width."""
+        self.stops = stops
         table = self.query_one("#dl-stops", DataTable)
+        narrow = self.stacked()
+        rows = [cells(s, narrow=narrow) for s in stops]
+        keys = fitting(rows, self.size.width) if narrow else [key for key, _title in COLUMNS]
+        if [column.value for column in table.columns] != keys:
+            table.clear(columns=True)
+            for key in keys:
+                table.add_column(title(key), key=key)
         table.clear()
-        for s in stops:
-            table.add_row(
-                str(s.stop or "-"),
-                s.pickup_code,
-                Text(runs.status_label(s.status), style=STATUS_STYLES.get(s.status, "")),
-                s.shelf_location,
-                Text(s.address or "-"),
-                "-" if s.floor is None else str(s.floor),
-                Text(s.name),
-                s.masked_phone or "-",
-                s.waybill,
-                key=s.waybill,
-            )
+        for stop, row in zip(stops, rows, strict=True):
+            table.add_row(*(row[key] for key in keys), key=stop.waybill)
 
     @on(DataTable.RowSelected, "#dl-runs")
     @on(DataTable.RowHighlighted, "#dl-runs")
