@@ -12,6 +12,12 @@ timing: its Enter holds nothing. If the answer closed the dialog (its queues clo
 are passed on after `LONGEST_HOLD`. Released keys pass the bounce guard again (`again`) as they would
 have arrived after the answer: the same Enter bounced on a dialog that Enter closed is dropped, not
 given to the screen below (on Pickup, an Enter there hands the parcels over).
+
+Keys typed right behind a key that a dialog (or any screen over a mode) binds, not its focused field
+(Esc, Tab, a one-key answer), wait the same way for that key's action: Textual runs it only once the key
+has passed up to the app, and a digit typed right behind the Esc that closed the refusal form went to
+the closing form's field and vanished with it. Held, it reaches what has the focus after the action
+(the field the closing gave the focus back to).
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ from typing import Any
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.widgets import Input
 
 # A dialog that the Enter closed never answers the probe: the held keys go on after this long.
 LONGEST_HOLD = 0.25
-_ROUNDS = 2  # the key's own trip up to the app, then the field's Submitted message's
+# The key's own trip up to the app, then the field's Submitted message's (or, for a bound key, what its
+# action queued on its screen: a form's Esc closes it once unsaved edits are answered for).
+_ROUNDS = 2
 
 
 class TypeAhead:
@@ -41,7 +50,7 @@ class TypeAhead:
         self.pass_on = pass_on  # hands a key to Textual's own dispatch
         self.again = again  # the held keys as they go on now: those the bounce guard keeps
         self._held: list[events.Key] = []
-        self._enter: events.Key | None = None  # the Enter the current hold waits behind
+        self._enter: events.Key | None = None  # the Enter (or bound key) the current hold waits behind
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._timer: Any = None
 
@@ -58,11 +67,27 @@ class TypeAhead:
 
     async def _give(self, event: events.Key) -> None:
         field = self.app.focused
+        bound = self._bound_over_a_mode(field, event)
         await self.pass_on(event)
         if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
             self._start(field, event)
+        elif bound is not None:
+            self._start(bound, event)
 
-    def _start(self, field: Input, enter: events.Key) -> None:
+    def _bound_over_a_mode(self, field: Widget | None, event: events.Key) -> Widget | None:
+        """Where `event` starts on its way to the action it is bound to, when the screen on top is over
+        a mode's own (a dialog: its Esc may close it) and something other than the focused field binds
+        it; else None (a key typed into the field, or a key of a mode's own screen)."""
+        stack = self.app.screen_stack
+        if len(stack) < 2:
+            return None
+        screen = stack[-1]
+        binding = screen.active_bindings.get(event.key)
+        if binding is None or (field is not None and binding.node is field):
+            return None
+        return field if field is not None else screen
+
+    def _start(self, field: Widget, enter: events.Key) -> None:
         self._hold += 1
         self._enter = enter
         hold = self._hold
