@@ -123,7 +123,8 @@ class PagedAway:
         self.fields: dict[Any, Any] = {}  # a screen: its field paged away
 
     def before(self, app: Any, key: str) -> None:
-        """`key` is about to be sent: it pages a form away from its focused field, or goes to the field."""
+        """`key` is handed on to the focused widget now (held keys after the key they waited behind): it
+        pages a form away from its focused field, or goes to the field."""
         focused = app.focused
         if focused is None:
             return

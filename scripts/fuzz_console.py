@@ -195,6 +195,15 @@ async def drive(
     paths = files if rules else None
     locked_for = 0
     paged = PagedAway()
+    pass_on = app.type_ahead.pass_on
+
+    async def judged(event: Any) -> None:
+        """A page key is judged as the app hands it on, with the focus it finds then: one sent right
+        behind the Esc closing a dialog waits for the close and pages the form under it."""
+        paged.before(app, event.key)
+        await pass_on(event)
+
+    app.type_ahead.pass_on = judged
 
     def crashed() -> Crash | None:
         if app._exception is not None:
@@ -235,7 +244,6 @@ async def drive(
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
         else:
-            paged.before(app, token)
             quiet.send_key(app, token)
             outcome.keys += 1
             await asyncio.sleep(0)
