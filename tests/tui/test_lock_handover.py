@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Digits, Input
 from db.models import Clerk, EventKind, ParcelEvent
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.tui.clerk_session import QUIT_SIGN_OUT_WAIT_S
 from station_console.tui.screens import pickup
 from station_console.tui.screens.checkin_batch import CourierDialog
@@ -31,6 +32,7 @@ from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
 from tui.checkin_driver import jobs_of, parcels, scan, start, status, type_slowly
+from tui.conftest import PersonPace
 from tui.lock_driver import (
     batches,
     console,
@@ -256,6 +258,43 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
         assert app.clerk_name == "Li" and app.screen is screen
         assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
         assert "Closed the unsaved edits on Clerks (discarded), left open by Wang." in toasts(app)
+
+
+async def test_a_clerk_added_right_before_the_lock_is_added_by_the_manager_who_sent_it(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Name, Enter, PIN, Enter and Ctrl+L back to back, the add's thread held until the console is
+    locked: it still runs as Wang, who sent it (not as nobody, refused, its form then discarded as
+    unsaved edits when Li signs in), and the trail records it under Wang."""
+    held = threading.Event()
+    real = clerks.add_clerk
+
+    def slow(*args: object, **kwargs: object) -> object:
+        assert held.wait(quiet.TIMEOUT)  # a busy database: the console locks meanwhile
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clerks, "add_clerk", slow)
+    wang = station.clerk_id
+    app = console(station)
+    app.key_bounce.clock = PersonPace()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_from_settings(pilot, app, "f10", ClerkAdminScreen)
+        for key in [*"Zhou Qi", "enter", *"2468", "enter", "ctrl+l"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        held.set()
+        await quiet.settle(pilot)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li" and app.screen is screen
+        assert not any("unsaved edits" in toast for toast in toasts(app))
+        assert "Zhou Qi" in [c.name for c in clerks.list_clerks(station)]
+    with station.read() as session:
+        added = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CLERK_CHANGED)).all()
+    assert [(e.clerk_id, e.details["clerk"]) for e in added if e.details["change"] == "created"][-1] == (
+        wang,
+        "Zhou Qi",
+    )
 
 
 @pytest.mark.parametrize(("who", "pin", "listed"), [("Wang", "9071", True), ("Li", "1357", False)])

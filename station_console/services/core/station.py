@@ -6,9 +6,10 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, bindparam
@@ -27,6 +28,7 @@ from station_console.settings import StationSettings, parse_hours
 
 T = TypeVar("T")
 C = TypeVar("C")
+V = TypeVar("V")
 # Every swap of cached settings in this process, numbered in order (a copy of a Station counts on).
 _SWAPS = itertools.count(1)
 
@@ -40,6 +42,32 @@ class SettingsRead:
     order: int
 
 
+class _Acting(Generic[V]):
+    """`Station.clerk_id` and `clerk_role`: the station's own, or inside a call `Station.as_now` made,
+    the one it had as the call was sent. Set there, both change (a sign-in sent as nobody)."""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name, self._own = name, f"_{name}"
+
+    @overload
+    def __get__(self, station: None, owner: type[Any]) -> None: ...
+    @overload
+    def __get__(self, station: Station, owner: type[Any]) -> V: ...
+    def __get__(self, station: Station | None, owner: type[Any]) -> V | None:
+        if station is None:
+            return None  # the field's default: nobody
+        pinned = _PINNED.get()
+        if pinned is not None and pinned.station is station:
+            return getattr(pinned, self._name)  # type: ignore[no-any-return]
+        return station.__dict__.get(self._own)
+
+    def __set__(self, station: Station, value: V) -> None:
+        station.__dict__[self._own] = value
+        pinned = _PINNED.get()
+        if pinned is not None and pinned.station is station:
+            setattr(pinned, self._name, value)
+
+
 @dataclass
 class Station:
     """One console's (or one command's) handle on the station.
@@ -51,8 +79,9 @@ class Station:
 
     engine: Engine
     counter: str = "counter-1"
-    clerk_id: int | None = None
-    clerk_role: str | None = None
+    # Who is acting: the console's lock and sign-in change them in place (`as_now` for a call's own).
+    clerk_id: _Acting[int | None] = _Acting()
+    clerk_role: _Acting[str | None] = _Acting()
     clock: Callable[[], datetime] = utcnow
     busy_wait_s: float = 5.0  # how long a write waits for a busy database before it is refused
     on_busy: Callable[[], None] | None = field(default=None, repr=False)  # "busy, retrying", said once
@@ -69,6 +98,21 @@ class Station:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def as_now(self, fn: Callable[[], T]) -> Callable[[], T]:
+        """`fn`, to run later on another thread as whoever acts for this station now: what a clerk sent
+        before a lock and the next sign-in is refused or written (its audit event) as theirs, not as
+        nobody or as the next clerk, however long it waits for the database."""
+        pinned = _Pinned(self, self.clerk_id, self.clerk_role)
+
+        def as_sent() -> T:
+            token = _PINNED.set(replace(pinned))  # its own: a sign-in inside changes this call's alone
+            try:
+                return fn()
+            finally:
+                _PINNED.reset(token)
+
+        return as_sent
 
     def settings(self) -> StationSettings:
         return self.current_settings().settings
@@ -158,6 +202,18 @@ class Station:
             return run_in_plain_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+
+
+@dataclass
+class _Pinned:
+    """Who acts for `station` in the call running in this context (`Station.as_now`)."""
+
+    station: Station
+    clerk_id: int | None
+    clerk_role: str | None
+
+
+_PINNED: ContextVar[_Pinned | None] = ContextVar("station_pinned", default=None)
 
 
 @contextmanager

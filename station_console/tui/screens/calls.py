@@ -15,7 +15,8 @@ whenever the refusal arrives, but read again as whoever signed in, once the scre
 something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
 thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
 answer or refusal is said, and a second one asked while the first is on its way is not sent
-(`still_writing`).
+(`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
+sent before locking is refused or written as theirs, never as nobody or as the next clerk.
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ class ServiceCalls:
         if not exclusive:
             self._in_flight |= {tag}
         turn = _clerk_turns(screen.app)
+        # As the clerk who sent it, whoever the lock and sign-in leave on the app's station meanwhile.
+        as_sent = screen.app.station.as_now(fn) if getattr(screen.app, "station_open", False) else fn
 
         def run() -> None:
             try:
-                result = fn()
+                result = as_sent()
             except BaseException as exc:  # shown on the screen, never a traceback
                 read = fn if exclusive else None
                 screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn))
