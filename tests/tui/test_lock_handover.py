@@ -19,7 +19,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.clerk_session import QUIT_SIGN_OUT_WAIT_S
-from station_console.tui.screens import pickup
+from station_console.tui.screens import checkin_writer, pickup
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.pickup import PickupScreen
@@ -295,6 +295,42 @@ async def test_a_clerk_added_right_before_the_lock_is_added_by_the_manager_who_s
         wang,
         "Zhou Qi",
     )
+
+
+async def test_a_scan_queued_right_before_the_lock_is_checked_in_by_the_clerk_who_scanned(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan whose check-in waits (a busy database) while the console locks and Li signs in: it is
+    Wang's scan, checked in and recorded under Wang, not refused as nobody's."""
+    started, held = threading.Event(), threading.Event()
+    real = checkin_writer.check_in
+
+    def slow(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert held.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    wang = station.clerk_id
+    app = console(station)
+    async with app.run_test(size=(140, 44), notifications=True) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in [*"SF1234567890123", "enter"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, started.is_set, what="the scan sent to the writer")
+        quiet.send_key(app, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        held.set()
+        await quiet.settle(pilot)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == "Li"
+    assert "SF1234567890123" in parcels(station)
+    with station.read() as session:
+        checked_in = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CHECKED_IN)).all()
+    assert [e.clerk_id for e in checked_in] == [wang]
 
 
 @pytest.mark.parametrize(("who", "pin", "listed"), [("Wang", "9071", True), ("Li", "1357", False)])

@@ -154,8 +154,10 @@ class CheckinWriter:
         self._retryable: dict[int, str | None] = {}
 
     def submit(self, job: Any, *args: Any, **kwargs: Any) -> None:
-        """Queue `job(*args)` behind every job before it; its message goes to the screen."""
-        self.screen.run_worker(self._run(partial(job, *args, **kwargs)), group="checkin", exit_on_error=False)
+        """Queue `job(*args)` behind every job before it, to run as the clerk signed in now (a scan
+        queued before a lock is theirs); its message goes to the screen."""
+        as_sent = self.station.as_now(partial(job, *args, **kwargs))
+        self.screen.run_worker(self._run(as_sent), group="checkin", exit_on_error=False)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
