@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
@@ -14,6 +15,7 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.sendout import accept, inspection
 from station_console.services.sendout.accept import Parcel, Party, Recipient, SendResult
+from station_console.services.sendout.identity import resident_check_char
 from station_console.services.sendout.payments import Payment
 from station_console.services.sendout.weighing import Weight
 
@@ -21,6 +23,12 @@ RESIDENT_ID = "11010519491231002X"  # the GB 11643 example number: valid check c
 SENDER_PHONE = "13812345678"
 RECIPIENT_PHONE = "13987654321"
 FULL_NUMBERS = (SENDER_PHONE, RECIPIENT_PHONE, RESIDENT_ID, RESIDENT_ID[:17])
+
+
+def born_on(day: date) -> str:
+    """A valid resident ID number of someone born on `day`."""
+    first17 = "110105" + day.strftime("%Y%m%d") + "002"
+    return first17 + resident_check_char(first17)
 
 
 def staff(station: Station) -> Station:

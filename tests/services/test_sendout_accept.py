@@ -3,14 +3,17 @@ every refusal writes nothing; real-name rules; weights; waybill numbers from eve
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from conftest import FakeClock
 from sendout_helpers import (
     FULL_NUMBERS,
     RESIDENT_ID,
     SENDER_PHONE,
     as_manager,
+    born_on,
     dump,
     events,
     jobs,
@@ -138,6 +141,21 @@ def test_an_id_number_with_no_kind_of_id_is_refused_not_dropped(counter: Station
         send(counter, party=party(id_type=None, id_seen=False))
     assert exc.value.code == "id_type_missing"
     assert exc.value.message() == "Choose the kind of the sender's ID for the number typed."
+    assert snapshot(counter) == before
+
+
+def test_a_birth_date_is_checked_against_the_stations_own_day(counter: Station, clock: FakeClock) -> None:
+    """The station's calendar in its own zone (Asia/Shanghai), on its clock, not the machine's: at
+    01:00 on 1 March 2024 there (still 29 February in UTC, years before any machine running this),
+    someone born that day sends, and someone born the next day is refused."""
+    clock.now = datetime(2024, 2, 29, 17, 0, tzinfo=UTC)
+
+    result = send(counter, party=party(id_number=born_on(date(2024, 3, 1))))
+    assert row(counter, result.send_id).id_last4 == born_on(date(2024, 3, 1))[-4:]
+    before = snapshot(counter)
+    with pytest.raises(Refused) as exc:
+        send(counter, waybill=sf(2), party=party(id_number=born_on(date(2024, 3, 2))))
+    assert exc.value.code == "bad_id"
     assert snapshot(counter) == before
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sendout_helpers import born_on
 
 from station_console.errors import Refused
 from station_console.services.sendout.identity import check_id, resident_check_char
 
+TODAY = date(2026, 11, 25)  # the station's date, as check_party gives it (Station.local_date)
+
 
 def test_the_standard_example_number_passes_and_keeps_only_its_last_four() -> None:
-    trace = check_id("resident", "110105 19491231 002x")  # spaces and a lower-case x as typed
+    trace = check_id("resident", "110105 19491231 002x", today=TODAY)  # spaces and a lower-case x as typed
     assert (trace.id_type, trace.last4, trace.masked) == ("resident", "002X", "****002X")
 
 
@@ -28,24 +33,28 @@ def test_the_standard_example_number_passes_and_keeps_only_its_last_four() -> No
 )
 def test_bad_resident_numbers_are_refused_without_echoing_them(number: str) -> None:
     with pytest.raises(Refused) as exc:
-        check_id("resident", number)
+        check_id("resident", number, today=TODAY)
     assert exc.value.code == "bad_id"
     assert number not in exc.value.message() and number[:14] not in repr(exc.value.params)
 
 
 @given(st.text(alphabet="0123456789", min_size=14, max_size=14), st.dates())
-def test_every_check_character_mod_11_2(region_tail: str, born: object) -> None:
-    from datetime import date
-
-    assert isinstance(born, date)
-    if not 1900 <= born.year <= date.today().year or born > date.today():
+def test_every_check_character_mod_11_2(region_tail: str, born: date) -> None:
+    if born.year < 1900 or born > TODAY:
         return
     first17 = "1" + region_tail[:5] + born.strftime("%Y%m%d") + region_tail[5:8]
     good = first17 + resident_check_char(first17)
-    assert check_id("resident", good).last4 == good[-4:]
+    assert check_id("resident", good, today=TODAY).last4 == good[-4:]
     wrong = "0" if good[-1] != "0" else "1"
     with pytest.raises(Refused):
-        check_id("resident", first17 + wrong)
+        check_id("resident", first17 + wrong, today=TODAY)
+
+
+def test_a_birth_date_after_the_given_day_is_refused_and_one_on_it_taken() -> None:
+    assert check_id("resident", born_on(TODAY), today=TODAY).last4 == born_on(TODAY)[-4:]
+    with pytest.raises(Refused) as exc:
+        check_id("resident", born_on(date(2026, 11, 26)), today=TODAY)
+    assert exc.value.code == "bad_id"
 
 
 @pytest.mark.parametrize(
@@ -65,13 +74,13 @@ def test_every_check_character_mod_11_2(region_tail: str, born: object) -> None:
 )
 def test_other_documents_by_shape(kind: str, number: str, ok: bool) -> None:
     if ok:
-        assert check_id(kind, number).last4 == number[-4:]
+        assert check_id(kind, number, today=TODAY).last4 == number[-4:]
     else:
         with pytest.raises(Refused):
-            check_id(kind, number)
+            check_id(kind, number, today=TODAY)
 
 
 def test_an_unknown_document_type_is_refused() -> None:
     with pytest.raises(Refused) as exc:
-        check_id("library_card", "123456")
+        check_id("library_card", "123456", today=TODAY)
     assert exc.value.code == "bad_id_type"

@@ -118,7 +118,11 @@ def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | N
     if party.id_number and party.id_number.strip() and not party.id_type:
         # A number typed with no kind of ID was dropped in silence (or refused as not typed at all).
         raise Refused(N_("Choose the kind of the sender's ID for the number typed."), code="id_type_missing")
-    trace = check_id(party.id_type, party.id_number) if party.id_type and party.id_number else None
+    trace = (
+        check_id(party.id_type, party.id_number, today=station.local_date())
+        if party.id_type and party.id_number
+        else None
+    )
     if station.settings().send_real_name:
         if trace is None:
             raise Refused(

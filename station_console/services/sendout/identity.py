@@ -61,8 +61,12 @@ def _bad(id_type: str) -> Refused:
     return Refused(N_("That is not a valid {kind} number."), code="bad_id", kind=_(ID_TYPE_LABELS[id_type]))
 
 
-def check_id(id_type: str, number: str) -> IdTrace:
-    """The document's trace when `number` has the shape of `id_type`; `Refused` otherwise."""
+def check_id(id_type: str, number: str, *, today: date) -> IdTrace:
+    """The document's trace when `number` has the shape of `id_type`; `Refused` otherwise.
+
+    `today` is the station's own date (`Station.local_date`): a birth date is checked against the
+    counter's calendar, not the machine's, which may keep another zone or another clock.
+    """
     if id_type not in ID_TYPES:
         raise Refused(
             N_("Unknown ID type; use one of {types}."), code="bad_id_type", types=", ".join(ID_TYPES)
@@ -75,7 +79,7 @@ def check_id(id_type: str, number: str) -> IdTrace:
             born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
         except ValueError:
             raise _bad(id_type) from None
-        if born.year < 1900 or born > date.today():
+        if born.year < 1900 or born > today:
             raise _bad(id_type)
         if resident_check_char(raw[:17]) != raw[17]:
             raise _bad(id_type)
