@@ -79,6 +79,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
 @pass_app
 def clerk_list(app: CliApp, as_json: bool) -> None:
     """Every clerk, with role, state and last sign-in."""
+    from station_console.services.core.local_times import short_when
     from station_console.services.people import clerks
     from station_console.services.people.event_detail_labels import ROLE_LABELS
 
@@ -86,13 +87,14 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
-    zone = app.station.zone()
+    zone, now = app.station.zone(), app.station.now()
     table = []
     for r in rows:
         last = r.last_sign_in_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.last_sign_in_at else "-"
         state = _("active") if r.active else _("deactivated")
-        if r.locked_until is not None and r.locked_until > app.station.now():
-            state = _("locked until {time}", time=r.locked_until.astimezone(zone).strftime("%H:%M"))
+        if r.locked_until is not None and r.locked_until > now:
+            # A lock may run past midnight (up to a day): its time alone would read as today's.
+            state = _("locked until {time}", time=short_when(r.locked_until, zone, now))
         table.append([visible(r.name), label_of(ROLE_LABELS, r.role), state, last])
     for line in table_lines(table):
         click.echo(line)

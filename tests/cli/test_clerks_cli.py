@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import FakeClock
 from station_helpers import column_starts
 
 from station_console.cli import cli
@@ -179,6 +181,21 @@ def test_the_clerk_list_keeps_its_columns_in_chinese(db_url: str) -> None:
     lines = [line for line in listed.output.splitlines() if line.strip()]
     assert {line.split()[0] for line in lines} == {"Li", "Wang", "王芳", long_name}
     assert len(set(column_starts(lines))) == 1, listed.output
+
+
+def test_a_lock_out_that_ends_after_midnight_is_listed_with_its_day(db_url: str, clock: FakeClock) -> None:
+    """Locked out at 23:59:30 for a minute: a bare "00:00" read as a lock already over since midnight."""
+    assert run(db_url, "init", "--timezone", "Asia/Shanghai", "--opening-hours", "09:00-21:00").exit_code == 0
+    setup_station(db_url)
+    clock.now = datetime(2026, 11, 25, 15, 59, 30, tzinfo=UTC)  # 23:59:30 at the station (UTC+8)
+    for n in range(5):  # the fifth wrong PIN in a row locks Li out for a minute
+        guess = run(db_url, "--clerk", "Li", "--pin", f"90{n}1", "clerk", "list")
+        assert isinstance(guess.exception, Refused) and guess.exception.code == "bad_credentials"
+    for lang, state in (("en", "locked until 11-26 00:00"), ("zh", "锁定至 11-26 00:00")):
+        listed = CliRunner().invoke(cli, ["--db", db_url, "--lang", lang, *MANAGER, "clerk", "list"])
+        assert listed.exit_code == 0, listed.output
+        (li,) = [line for line in listed.output.splitlines() if line.startswith("Li ")]
+        assert state in li, listed.output
 
 
 def test_a_clerk_is_refused_before_being_asked_for_a_new_pin(db_url: str) -> None:

@@ -4,12 +4,17 @@ the other state than the list shows."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from conftest import FakeClock
 from rich.color import ColorSystem
 from sqlmodel import select
 from textual.widgets import Input, Select, Static
 
 from db.models import Clerk, Role
+from station_console.errors import Refused
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
@@ -110,6 +115,27 @@ async def test_f9_on_a_clerk_who_is_not_locked_says_there_was_nothing_to_do(
     with station.read() as session:
         kinds = session.exec(select(ParcelEvent.kind)).all()
     assert EventKind.CLERK_UNLOCKED not in kinds
+
+
+@pytest.mark.parametrize(
+    ("lang", "state"), [("en", "locked until 11-26 00:00"), ("zh", "锁定至 11-26 00:00")]
+)
+async def test_a_lock_out_that_ends_after_midnight_says_the_day_it_ends(
+    app: StationApp, station: Station, clock: FakeClock, lang: str, state: str
+) -> None:
+    """Locked out at 23:59:30 for a minute: a bare "00:00" read as a lock already over since midnight."""
+    from textual.widgets import DataTable
+
+    clock.now = datetime(2026, 11, 25, 15, 59, 30, tzinfo=UTC)  # 23:59:30 at the station (UTC+8)
+    clerks.add_clerk(station, "Li", "4826")
+    for n in range(5):  # the fifth wrong PIN in a row locks Li out for a minute
+        with pytest.raises(Refused):
+            clerks.authenticate(station, "Li", f"90{n}1")
+    set_language(lang)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        await quiet.settle(pilot)
+        assert str(app.screen.query_one("#clerk-list", DataTable).get_row("Li")[2]) == state
 
 
 @pytest.mark.parametrize(("key", "line_id"), [("f10", "#clerk-status"), ("f8", "#printer-status")])

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
 from station_console.i18n import N_, _
+from station_console.services.core.local_times import short_when
 from station_console.services.people import clerks
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -92,14 +93,15 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         table = self.query_one("#clerk-list", DataTable)
         table.clear()
         self.shown = {info.name: info for info in found}
-        zone = self.station.zone()
+        zone, now = self.station.zone(), self.station.now()
         for info in found:
             last = (
                 info.last_sign_in_at.astimezone(zone).strftime("%m-%d %H:%M") if info.last_sign_in_at else "-"
             )
             active = "✓" if info.active else "✗"
-            if info.locked_until is not None and info.locked_until > self.station.now():
-                active = _("locked until {time}", time=info.locked_until.astimezone(zone).strftime("%H:%M"))
+            if info.locked_until is not None and info.locked_until > now:
+                # A lock may run past midnight (up to a day): its time alone would read as today's.
+                active = _("locked until {time}", time=short_when(info.locked_until, zone, now))
             table.add_row(Text(info.name), _(info.role), active, last, key=info.name)
 
     def _say(self, text: str, *, error: bool = False) -> None:
