@@ -17,7 +17,10 @@ Keys typed right behind a key that a dialog (or any screen over a mode) binds, n
 (Esc, Tab, a one-key answer), wait the same way for that key's action: Textual runs it only once the key
 has passed up to the app, and a digit typed right behind the Esc that closed the refusal form went to
 the closing form's field and vanished with it. Held, it reaches what has the focus after the action
-(the field the closing gave the focus back to).
+(the field the closing gave the focus back to). A key that puts another screen on top, on any screen
+(Ctrl+L's sign-in), holds what follows it for that screen's queue too, by when the sign-in has focused its
+name: given out of a hold, the name typed right behind a Ctrl+L held behind an Enter reached the sign-in
+before it had the focus, and was lost.
 """
 
 from __future__ import annotations
@@ -68,11 +71,20 @@ class TypeAhead:
     async def _give(self, event: events.Key) -> None:
         field = self.app.focused
         bound = self._bound_over_a_mode(field, event)
+        top = self._top()
         await self.pass_on(event)
         if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
             self._start(field, event)
         elif bound is not None:
             self._start(bound, event)
+        elif (opened := self._top()) is not None and opened is not top:
+            # The key put another screen on top (Ctrl+L's sign-in): what follows it waits for that
+            # screen's queue, where it focuses its field.
+            self._start(opened, event)
+
+    def _top(self) -> Widget | None:
+        stack = self.app.screen_stack
+        return stack[-1] if stack else None
 
     def _bound_over_a_mode(self, field: Widget | None, event: events.Key) -> Widget | None:
         """Where `event` starts on its way to the action it is bound to, when the screen on top is over
