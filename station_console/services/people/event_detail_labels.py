@@ -324,6 +324,8 @@ SIGN_OUT_LABELS = {
     "switch": N_("clerk switched"),
     "quit": N_("console quit"),
 }
+# A failed sign-in's reason code, not the detail key of the same name that `event_detail_labels.LABELS`
+# and `event_detail_labels.CHANGE_LABELS` label (a clerk's "deactivated" field).
 SIGN_IN_FAILED_LABELS = {"deactivated": N_("clerk deactivated")}
 LOOKUP_LABELS = {
     "code": N_("pickup code"),
