@@ -4,8 +4,9 @@ The console runs headless (Textual's `run_test`, as the Pilot tests run it) on a
 station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder) with a
 demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
 screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/R/L, Ctrl+P Change PIN, Ins the key list; Ctrl+D on Shelves and
-in the unsaved-changes question, Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in Settings, F11 and F7 more
-often on Send-out), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
+in the unsaved-changes question, F8 more often on Shelves and on a stocktake (its close; Enter on the
+scope the map filled in), Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in Settings, F11 and F7 more often
+on Send-out), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
 what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
 (a waybill or a pickup code from the database typed back to back, then Enter), with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers

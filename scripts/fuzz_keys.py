@@ -47,14 +47,19 @@ PATH_WEIGHT = 2
 # unsaved-changes question) or that a random F key seldom presses on a filled form (Send-out's refund and
 # refusal dialogs): pressed now and then on that screen.
 WAYS_IN = {
-    "ShelvesScreen": ["ctrl+d"],
+    "ShelvesScreen": ["ctrl+d", "f8"],  # F8, the stocktake: one of twelve F keys, seldom on Shelves
     "CheckinScreen": ["ctrl+w", "ctrl+b"],
     "SettingsScreen": ["ctrl+g"],
     "SendoutScreen": ["f11", "f11", "f7"],
     "LeaveUnsaved": ["ctrl+d"],
-    "StocktakeScreen": ["f8"],  # its close: random keys close the dialog before any quiet moment sees it
+    # Its close: random keys close the dialog before any quiet moment sees it. Shift+Tab back to the scope
+    # a Tab left before the stocktake started (Enter in the layer field starts nothing).
+    "StocktakeScreen": ["f8", "f8", "shift+tab"],
 }
 WAY_IN_CHANCE = 0.05
+# A stocktake lives a few random keys (Esc pauses it, an F key leaves): its close, pressed at 5%, was
+# reached by no run.
+WAY_IN_CHANCES = {"StocktakeScreen": 0.25}
 # What a person types into an empty field that asks for it (pasted back to back, then Tab to the next):
 # random letters never make a send-out form the service takes, and F11 or F10 on it only ever refused
 # the sender's phone; nor a stocktake's scope, and no run closed a stocktake. Values that look like Rich
@@ -75,6 +80,9 @@ FIELD_VALUES = {
     "st-scope": ["1", "2", "3-1", "9"],  # a stocktake's shelf or layer (the demo's shelves are 1-5)
 }
 FIELD_ENDS = {"st-scope": "enter"}  # the key after the value where Tab is not the way on (else Tab)
+# A field the screen filled in (the stocktake's scope, the shelf selected on the map): the clerk takes it
+# as it is; digits typed after it made a shelf that does not exist, and no run started a stocktake.
+FIELD_TAKEN = {"st-scope": "enter"}
 FIELD_CHANCE = 0.4
 
 
@@ -126,16 +134,19 @@ def generate(
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
     focused = getattr(app.focused, "id", None)
     empty = not str(getattr(app.focused, "value", "x"))
+    screen = type(app.screen).__name__
     if app.signing_in and locked_for > 8 and rng.random() < 0.3:
         if database is not None:
             unlock(database, name)
         tokens = sign_in_keys(app, name)
-    elif paths and type(app.screen).__name__ == "SettingsScreen" and rng.random() < 0.1:
+    elif paths and screen == "SettingsScreen" and rng.random() < 0.1:
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
-    elif (way_in := WAYS_IN.get(type(app.screen).__name__)) and rng.random() < WAY_IN_CHANCE:
+    elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
         tokens = [rng.choice(way_in)]
     elif focused in FIELD_VALUES and empty and rng.random() < FIELD_CHANCE:
         tokens = [*rng.choice(FIELD_VALUES[focused]), FIELD_ENDS.get(focused, "tab")]
+    elif focused in FIELD_TAKEN and not empty and rng.random() < FIELD_CHANCE:
+        tokens = [FIELD_TAKEN[focused]]
     elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
         typed = list(rng.choice(prealert_paths(rng, app, paths) or paths))  # pasted: back to back
         tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
