@@ -51,10 +51,13 @@ def quiet_notes(app: Any) -> list[str]:
             for select in screen.query(Select)
             if select.expanded
         ]
-    if app.signing_in and app.station.clerk_id is not None:
-        notes.append("sign-in dialog over a signed-in console")
     # The key list (Ins, a priority key) goes over any dialog, the sign-in too: it lists the sign-in's keys.
     keys_on_sign_in = isinstance(app.screen, KeysList) and isinstance(app.screen_stack[-2], SignInScreen)
+    # A sign-in answered under the key list keeps its answer and closes with it as the list closes (a
+    # dialog's held answer, `Dialog.dismiss`): the clerk is signed in, the dialog not stuck.
+    held = keys_on_sign_in and app.screen_stack[-2].answer_kept()
+    if app.signing_in and app.station.clerk_id is not None and not held:
+        notes.append("sign-in dialog over a signed-in console")
     if app.signing_in and not isinstance(app.screen, SignInScreen) and not keys_on_sign_in:
         notes.append(f"{type(app.screen).__name__} over the sign-in dialog")
     if app.station_open and app.station.clerk_id is None and not app.signing_in:
