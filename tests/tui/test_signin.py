@@ -180,6 +180,31 @@ async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     assert kinds(station)[-2:] == [EventKind.SIGNED_OUT, EventKind.SIGNED_IN]
 
 
+async def test_a_sign_in_answered_under_the_key_list_closes_with_it_as_the_list_closes(
+    station: Station,
+) -> None:
+    """Ins right after the PIN's Enter: the key list goes over the dialog before the sign-in answers,
+    which signs the clerk in and keeps its answer; closing the list closes the dialog too."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.press(pilot, *"Li", "enter", *"1357")
+        quiet.send_key(app, "enter")
+        quiet.send_key(app, "insert")
+        await quiet.settle(pilot)
+        names = [type(s).__name__ for s in app.screen_stack]
+        assert names[-2:] == ["SignInScreen", "KeysList"] and station.clerk_id is not None
+        sign_in = app.screen_stack[-2]
+        assert isinstance(sign_in, SignInScreen) and sign_in.answer_kept()
+        await quiet.press(pilot, "escape")
+        assert not app.signing_in and app.clerk_name == "Li"
+        assert type(app.screen).__name__ == "CheckinScreen"
+
+
 async def test_idle_console_locks_after_the_setting(station: Station) -> None:
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")
