@@ -23,7 +23,7 @@ from station_console.stored_messages import stored_text
 from station_console.tui import print_worker
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import PrintWorker
-from station_console.tui.widgets.header import StationHeader, state_kind
+from station_console.tui.widgets.header import StationHeader, label, state_kind
 from tui import quiet
 from tui.conftest import sign_in_manager
 from tui.quiet import until
@@ -489,8 +489,8 @@ async def test_the_header_reads_a_printer_sent_nothing_yet_as_not_tried_then_as_
         """The header's printer words, and the kind of state its colour says."""
         header = app.screen.query_one(StationHeader)
         status = header.query_one("#hdr-status", Static).render()
-        label = f"{_('Printer')}: "
-        start = str(status).index(label) + len(label)
+        printer = label(_("Printer"))
+        start = str(status).index(printer) + len(printer)
         words = str(status)[start:].split("  ")[0]
         (style,) = {span.style for span in getattr(status, "spans", []) if span.start == start}
         kinds = {
