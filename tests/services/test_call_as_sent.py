@@ -4,6 +4,7 @@ meanwhile, but not whom the call is refused or recorded as."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from functools import partial
@@ -78,3 +79,29 @@ def test_a_sign_in_sent_as_nobody_acts_as_its_clerk_inside_the_call_and_after(st
     with station.read() as session:
         last = session.exec(select(ParcelEvent).order_by(ParcelEvent.id.desc())).first()  # type: ignore[union-attr]
     assert last is not None and (last.kind, last.clerk_id) == (EventKind.SIGNED_IN, wang)
+
+
+def test_what_a_call_hands_to_the_ui_thread_reads_whoever_acts_now_not_the_call_s_clerk(
+    station: Station,
+) -> None:
+    # Textual's `call_from_thread` is asyncio's `run_coroutine_threadsafe`: the callback runs on the
+    # UI loop in a copy of the calling thread's context, the call's own clerk in it.
+    seen: dict[str, int | None] = {}
+
+    async def on_the_ui_thread() -> None:
+        seen["ui"] = station.clerk_id
+
+    async def console() -> None:
+        loop = asyncio.get_running_loop()
+
+        def call() -> None:
+            seen["call"] = station.clerk_id
+            asyncio.run_coroutine_threadsafe(on_the_ui_thread(), loop).result(WAIT_S)
+
+        sent = station.as_now(call)
+        clerks.act_as(station, None)  # the console locks before the call runs
+        await asyncio.wait_for(loop.run_in_executor(None, sent), WAIT_S)
+
+    wang = station.clerk_id
+    asyncio.run(console())
+    assert seen == {"call": wang, "ui": None}

@@ -56,15 +56,15 @@ class _Acting(Generic[V]):
     def __get__(self, station: Station | None, owner: type[Any]) -> V | None:
         if station is None:
             return None  # the field's default: nobody
-        pinned = _PINNED.get()
-        if pinned is not None and pinned.station is station:
+        pinned = _pinned(station)
+        if pinned is not None:
             return getattr(pinned, self._name)  # type: ignore[no-any-return]
         return station.__dict__.get(self._own)
 
     def __set__(self, station: Station, value: V) -> None:
         station.__dict__[self._own] = value
-        pinned = _PINNED.get()
-        if pinned is not None and pinned.station is station:
+        pinned = _pinned(station)
+        if pinned is not None:
             setattr(pinned, self._name, value)
 
 
@@ -106,7 +106,8 @@ class Station:
         pinned = _Pinned(self, self.clerk_id, self.clerk_role)
 
         def as_sent() -> T:
-            token = _PINNED.set(replace(pinned))  # its own: a sign-in inside changes this call's alone
+            # Its own (a sign-in inside changes this call's alone), on this thread only.
+            token = _PINNED.set(replace(pinned, thread=threading.get_ident()))
             try:
                 return fn()
             finally:
@@ -211,9 +212,20 @@ class _Pinned:
     station: Station
     clerk_id: int | None
     clerk_role: str | None
+    thread: int = 0  # the call's own thread
 
 
 _PINNED: ContextVar[_Pinned | None] = ContextVar("station_pinned", default=None)
+
+
+def _pinned(station: Station) -> _Pinned | None:
+    """Who acts for `station` in the call running here, if one runs. Only on the call's own thread:
+    what it hands to the UI thread (Textual's `call_from_thread` runs it in a copy of the call's
+    context) reads, and changes, whoever acts for the console now."""
+    pinned = _PINNED.get()
+    if pinned is None or pinned.station is not station or pinned.thread != threading.get_ident():
+        return None
+    return pinned
 
 
 @contextmanager
