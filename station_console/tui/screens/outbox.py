@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services import notify
+from station_console.services.core.local_times import short_when
 from station_console.services.notify.listing import STATUS_LABELS
 from station_console.services.notify.templates import KIND_LABELS
 from station_console.tui.notify_worker import NotifyWorker
@@ -73,9 +74,10 @@ class OutboxScreen(QueueListScreen):
         rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
         self.rows = {str(r.id): r for r in rows}
         table.clear()
-        zone = self.station.zone()
+        zone, now = self.station.zone(), self.station.now()
         for r in rows:
-            next_try = r.next_attempt_at.astimezone(zone).strftime("%H:%M:%S") if r.next_attempt_at else ""
+            # A failed message waits its next try, maybe till another day: that one says its date.
+            next_try = short_when(r.next_attempt_at, zone, now) if r.next_attempt_at else ""
             table.add_row(
                 str(r.id),
                 label_of(STATUS_LABELS, r.status),

@@ -340,7 +340,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.call("recent", partial(handover.recent_pickups, self.station, limit=30))
 
     def done_recent(self, rows: list[Any]) -> None:
-        self.query_one(RecentList).show(rows, self.station.zone())
+        self.query_one(RecentList).show(rows, self.station.zone(), self.station.now())
 
     def _refuse(self, text: str) -> None:
         self.app.bell()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
+from station_console.services.core.local_times import short_when
 from station_console.services.people.event_detail_labels import PICKUP_METHOD_LABELS
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
@@ -83,11 +84,13 @@ class RecentList(_ShowOnly):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(RECENT_COLUMNS, **kwargs)
 
-    def show(self, rows: Sequence[RecentPickup], zone: tzinfo) -> None:
+    def show(self, rows: Sequence[RecentPickup], zone: tzinfo, now: datetime) -> None:
+        """The business day's pickups: it can begin the evening before (a close before midnight), so
+        one of another date says it (`11-24 21:05`)."""
         self.clear()
         for r in rows:
             self.add_row(
-                f"{r.picked_up_at.astimezone(zone):%H:%M:%S}",
+                short_when(r.picked_up_at, zone, now),
                 r.pickup_code,
                 r.waybill,
                 r.carrier_name,

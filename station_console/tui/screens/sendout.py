@@ -438,7 +438,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)
 
     def done_sends(self, rows: list[listing.SendSummary]) -> None:
-        self.query_one(SendsTable).show(rows, self.station.zone())
+        self.query_one(SendsTable).show(rows, self.station.zone(), self.station.now())
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if exc.code == "stock_empty":  # the service's "import more" said where, at this console

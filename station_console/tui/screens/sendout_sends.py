@@ -9,12 +9,13 @@ three letters), padded so the numbers line up.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
+from station_console.services.core.local_times import short_when
 from station_console.services.sendout.listing import SendSummary
 from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 from station_console.services.sendout.quote import kg, money
@@ -44,12 +45,13 @@ class SendsTable(Table):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
 
-    def show(self, rows: list[SendSummary], zone: tzinfo) -> None:
+    def show(self, rows: list[SendSummary], zone: tzinfo, now: datetime) -> None:
+        """The last sends, from any day: a send of another day says its date (`11-25 14:06`)."""
         code_width = max((display_width(r.carrier_name) for r in rows), default=0)
         self.send_rows = [
             {
                 "id": str(r.send_id),
-                "time": f"{r.created_at.astimezone(zone):%H:%M}",
+                "time": short_when(r.created_at, zone, now),
                 "waybill": f"{pad(r.carrier_name, code_width)} {r.waybill or '-'}",
                 "to": r.destination,
                 "kg": kg(r.weight_g or 0) + (TYPED_MARK if r.weight_manual else ""),
