@@ -1,16 +1,19 @@
 """A stocktake put-back in the day's per-carrier figures: among the check-ins (the day balances to the
-parcel), not among the carrier's delivery fees (the carrier delivered it once)."""
+parcel), not among the carrier's delivery fees (the carrier delivered it once), nor among a clerk's
+check-ins, the check-ins by hour or the arrivals the forecast learns from (no courier brought it)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
-from day_helpers import act_as_manager, leave, local, put
+import pytest
+from day_helpers import act_as_manager, add_clerk, carrier_id, leave, local, put
 from sqlmodel import select
 
 from db.models import DayClose
 from station_console.services.core.station import Station
+from station_console.services.day import figures, forecast
 from station_console.services.day.close import close_day
 from station_console.services.day.export import to_csv
 from station_console.services.day.report import build_report
@@ -51,3 +54,58 @@ def test_a_put_back_is_checked_in_for_the_balance_but_its_carrier_is_not_paid_fo
         stored = json.loads(session.exec(select(DayClose)).one().figures)
     assert stored["carriers"][0]["fees_cents"] == 80 and stored["carriers"][0]["put_back"] == 1
     assert build_report(station, D)["closed"]["matches"] is True
+
+
+def a_put_back_by_the_manager(station: Station, clock: object) -> None:
+    """Li checks in two JT parcels at 09:00 and hands one over at 10:00; at 11:00 Mei, the manager,
+    finds the handed-over one on the shelf at a stocktake and puts it back."""
+    station.clerk_id, station.clerk_role = add_clerk(station, "li"), "clerk"
+    gone = put(station, "JT0000000000007", "JT", local(D, 9))
+    put(station, "JT0000000000008", "JT", local(D, 9))
+    leave(station, gone, "picked_up", local(D, 10))
+    act_as_manager(station, "mei")
+    clock.now = local(D, 11)  # type: ignore[attr-defined]
+    take = stocktake.start(station, "1-1")
+    stocktake.scan(station, take.id, "JT0000000000007")
+    stocktake_close.close(station, take.id, put_back=["JT0000000000007"])
+    clock.now = local(D, 21)  # type: ignore[attr-defined]
+
+
+def test_a_put_back_is_no_clerks_check_in_nor_an_arrival_by_the_hour_or_for_the_forecast(
+    station: Station, clock: object
+) -> None:
+    """The day still counts three in (it balances), but Li checked in two, nobody checked in at 11:00,
+    and the forecast learns two arrivals, before the close and from what the close stored."""
+    a_put_back_by_the_manager(station, clock)
+    report = build_report(station, D)
+    assert report["totals"]["checked_in"] == 3 and report["balanced"]
+    assert report["per_clerk"] == [{"clerk": "li", "checked_in": 2, "picked_up": 1}]
+    assert report["by_hour"]["checked_in"][9] == 2 and sum(report["by_hour"]["checked_in"]) == 2
+    jt = carrier_id(station, "JT")
+    with station.read() as session:
+        assert forecast.daily_counts(session, D, D) == {D: {"JT": 2}}
+        assert forecast.checkins_of(session, D) == {str(jt): 2}
+    close_day(station, D)
+    clock.now = local(D + timedelta(days=1), 9)  # type: ignore[attr-defined]
+    with station.read() as session:
+        assert session.exec(select(DayClose)).one().checkins == {str(jt): 2}
+        assert forecast.daily_counts(session, D, D) == {D: {"JT": 2}}
+    assert build_report(station, D)["closed"]["matches"] is True
+
+
+def test_a_day_closed_when_put_backs_counted_as_check_ins_still_matches_its_hash(
+    station: Station, clock: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A close made before put-backs were left out of the clerks' and hours' check-ins froze them in:
+    read today without them, that day must not read as changed (a false alarm)."""
+    a_put_back_by_the_manager(station, clock)
+    with monkeypatch.context() as old:  # the earlier version: a put-back among its clerk's check-ins
+        old.setattr(figures, "without_put_backs", lambda moves, _puts: moves)
+        close_day(station, D)
+        assert {r["clerk"]: r["checked_in"] for r in build_report(station, D)["per_clerk"]} == {
+            "li": 2,
+            "mei": 1,
+        }
+    report = build_report(station, D)
+    assert report["per_clerk"] == [{"clerk": "li", "checked_in": 2, "picked_up": 1}]
+    assert report["closed"]["matches"] is True

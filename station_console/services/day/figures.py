@@ -7,6 +7,8 @@ forecast and the close status.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Sto
 from station_console.services.core.ageing import Policy
 from station_console.services.core.station import Station, day_bounds, midnight
 from station_console.services.day import sql
+from station_console.services.day.put_backs import PutBack, put_back_rows
 from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
 from station_console.services.day.sql import DayKeys
 from station_console.services.fees.day import fee_figures
@@ -25,17 +28,31 @@ from station_console.services.sendout.figures import day_sends
 OVERDUE_BANDS = ("amber", "red", "return")
 
 
-def day_figures(
-    session: Session, station: Station, day: date, *, bands_from_day_end: bool = False
-) -> dict[str, Any]:
-    """Everything the report says about `day`, from that day's facts only (the hashed part).
+@dataclass(frozen=True)
+class Counting:
+    """How a version of the console counted the figures a close hashes; today's is `Counting()`."""
 
-    `bands_from_day_end`: the overdue bands counted back from the day's end (its close, if early), as
-    closes made before the bands were counted from midnight froze them: their hash is checked so."""
+    bands_from_day_end: bool = False  # the overdue bands counted back from the day's end (its close)
+    put_backs_as_check_ins: bool = False  # a put-back among its clerk's check-ins and the hours'
+
+
+CURRENT = Counting()
+# The ways earlier versions counted, newest first: a close one of them made still matches its hash.
+EARLIER_COUNTINGS = (
+    Counting(put_backs_as_check_ins=True),
+    Counting(bands_from_day_end=True, put_backs_as_check_ins=True),
+)
+
+
+def day_figures(
+    session: Session, station: Station, day: date, *, counting: Counting = CURRENT
+) -> dict[str, Any]:
+    """Everything the report says about `day`, from that day's facts only (the hashed part), counted
+    as today's version counts, or as an earlier one did (`counting`: to check the hash it froze)."""
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     carriers = load_carriers(session)
-    as_of = end if bands_from_day_end else overdue_as_of(station, day)
+    as_of = end if counting.bands_from_day_end else overdue_as_of(station, day)
     records = sql.record_figures(session, keys, band_limits(keys, carriers, as_of))
     rec = reconcile_in(session, station, day, records)
     figures = rec.to_json()
@@ -44,6 +61,8 @@ def day_figures(
     pickups = sql.pickups(session, keys)
     figures["time_to_pickup"] = time_to_pickup(pickups.ranked)
     moves = sql.moves(session, keys, pickups.per_clerk)
+    if not counting.put_backs_as_check_ins:
+        moves = without_put_backs(moves, put_back_rows(session, day, start, end))
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day)
@@ -134,6 +153,24 @@ def time_to_pickup(ranked: sql.Ranked) -> dict[str, Any]:
         "median_minutes": round(_median(ranked), 1),
         "p90_minutes": round(_percentile(ranked, 0.9), 1),
     }
+
+
+def without_put_backs(moves: sql.Moves, puts: list[PutBack]) -> sql.Moves:
+    """The day's moves without its stocktake put-backs: a manager's fix at a close, not a parcel a
+    clerk checked in from a courier (the reconciliation keeps them among the day's check-ins)."""
+    if not puts:
+        return moves
+    clerks = Counter(moves.checked_in)
+    clerks.subtract(put.clerk_id for put in puts)
+    hours = Counter(moves.checked_in_hours)  # keyed by the naive UTC start of the hour
+    hours.subtract(
+        put.at.astimezone(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0) for put in puts
+    )
+    return replace(
+        moves,
+        checked_in={cid: n for cid, n in clerks.items() if n > 0},
+        checked_in_hours={hour: n for hour, n in hours.items() if n > 0},
+    )
 
 
 def per_clerk(session: Session, moves: sql.Moves) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, DayClose, Parcel, ParcelStatus
 from station_console.services.core.station import Station, closing_time
+from station_console.services.day.put_backs import put_back_ids
 
 WEEKS = 6  # of history read
 ALPHA = 0.3
@@ -82,12 +83,14 @@ def checkins_of(session: Session, day: date) -> dict[str, int]:
 
 
 def _counted(session: Session, days: list[date]) -> dict[date, dict[int, int]]:
-    """Check-ins per day and carrier id from the parcels: index only (business_day, carrier_id, status)."""
-    rows = session.execute(
-        sa_select(col(Parcel.business_day), col(Parcel.carrier_id), func.count())
-        .where(col(Parcel.business_day).in_(days), col(Parcel.status) != ParcelStatus.CANCELLED)
-        .group_by(col(Parcel.business_day), col(Parcel.carrier_id))
-    ).all()
+    """Check-ins per day and carrier id from the parcels: index only (business_day, carrier_id, status).
+    A stocktake's put-back is no arrival (`day/put_backs.py`): left out."""
+    query = sa_select(col(Parcel.business_day), col(Parcel.carrier_id), func.count()).where(
+        col(Parcel.business_day).in_(days), col(Parcel.status) != ParcelStatus.CANCELLED
+    )
+    if put_back := put_back_ids(session, days):
+        query = query.where(col(Parcel.id).not_in(sorted(put_back)))
+    rows = session.execute(query.group_by(col(Parcel.business_day), col(Parcel.carrier_id))).all()
     out: dict[date, dict[int, int]] = {}
     for day, cid, n in rows:
         out.setdefault(day, {})[cid] = int(n)

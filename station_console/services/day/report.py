@@ -11,7 +11,7 @@ from db.models import EventKind
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast, reconcile
-from station_console.services.day.figures import day_figures
+from station_console.services.day.figures import EARLIER_COUNTINGS, day_figures
 from station_console.services.recipients import consent, directory
 from station_console.services.scan.carriers import short_names
 from station_console.services.sendout.figures import SEND_KINDS
@@ -51,9 +51,10 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         report["carrier_names"] = short_names(session)
         if info is not None:
             matches = close.digest(figures) == info.sha256
-            if not matches:  # closed early by an earlier version, which counted its bands from the close
-                older = day_figures(session, station, day, bands_from_day_end=True)
-                matches = close.digest(older) == info.sha256
+            for counting in EARLIER_COUNTINGS if not matches else ():  # closed by an earlier version?
+                matches = close.digest(day_figures(session, station, day, counting=counting)) == info.sha256
+                if matches:
+                    break
             report["closed"] = {**info.to_json(), "matches": matches}
         if with_forecast:
             report["forecast"] = forecast.forecast(session, station, day + timedelta(days=1)).to_json()
