@@ -599,3 +599,37 @@ def test_a_scan_into_a_stocktake_closed_on_an_earlier_day_says_that_day(station:
     with pytest.raises(Refused) as next_day:
         stocktake.scan(station, take.id, wb(1))
     assert f"Stocktake {take.id} was closed by Tester at 11-25 10:00:" in str(next_day.value)
+
+
+def test_a_parcel_marked_missing_at_two_stocktakes_is_one_parcel_marked(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not found at two stocktakes in a day: one parcel with a problem, not two, as the report's line
+    says it ('parcels marked with a problem', 登记为问题件 N 件); a day closed when each marking counted
+    still matches its hash."""
+    from station_console.services.day import figures
+    from station_console.services.day.close import close_day
+
+    place(station, wb(1), "6-5")
+    place(station, wb(2), "6-5")
+    for missing in ([wb(1)], [wb(1), wb(2)]):
+        take = stocktake.start(station, "6-5")
+        stocktake_close.close(station, take.id, mark_missing=missing)
+    day = station.business_day(station.now())
+    report = build_report(station, day)
+    assert report["problems"]["marked"] == 2
+    assert [p["waybill"] for p in report["problems"]["parcels"]] == [wb(1), wb(2)]
+    assert "Re-deliveries: 0; parcels marked with a problem: 2" in summary_lines(report)
+    set_language("zh")
+    assert "再次投递：0 件；登记为问题件：2 件" in summary_lines(report)
+    set_language("en")
+    act_as_new_clerk(station, "Mei", Role.MANAGER)
+    counted_now = figures.problems
+    with monkeypatch.context() as old:  # the earlier version: each marking counted
+        old.setattr(
+            figures, "problems", lambda session, d, by_marking=False: counted_now(session, d, by_marking=True)
+        )
+        close_day(station, day, early=True, allow_unbalanced=True)  # place() leaves no check-in event
+        assert build_report(station, day)["problems"]["marked"] == 3
+    after = build_report(station, day)
+    assert after["problems"]["marked"] == 2 and after["closed"]["matches"] is True

@@ -34,13 +34,15 @@ class Counting:
 
     bands_from_day_end: bool = False  # the overdue bands counted back from the day's end (its close)
     put_backs_as_check_ins: bool = False  # a put-back among its clerk's check-ins and the hours'
+    problems_by_marking: bool = False  # each marking of a problem counted, a parcel marked twice twice
 
 
 CURRENT = Counting()
 # The ways earlier versions counted, newest first: a close one of them made still matches its hash.
 EARLIER_COUNTINGS = (
-    Counting(put_backs_as_check_ins=True),
-    Counting(bands_from_day_end=True, put_backs_as_check_ins=True),
+    Counting(problems_by_marking=True),
+    Counting(put_backs_as_check_ins=True, problems_by_marking=True),
+    Counting(bands_from_day_end=True, put_backs_as_check_ins=True, problems_by_marking=True),
 )
 
 
@@ -65,7 +67,7 @@ def day_figures(
         moves = without_put_backs(moves, put_back_rows(session, day, start, end))
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
-    figures["problems"] = problems(session, day)
+    figures["problems"] = problems(session, day, by_marking=counting.problems_by_marking)
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys, moves)
     door = sql.door_deliveries(session, keys)
@@ -202,8 +204,10 @@ def by_hour(station: Station, moves: sql.Moves) -> dict[str, list[int]]:
     return result
 
 
-def problems(session: Session, day: date) -> dict[str, Any]:
-    """Problems marked and resolved during the day, from the event log."""
+def problems(session: Session, day: date, *, by_marking: bool = False) -> dict[str, Any]:
+    """The parcels marked with a problem and the parcels resolved during the day, from the event log:
+    each parcel once (missing at two stocktakes is one parcel missing), listed with its latest kind.
+    `by_marking`: each marking and resolving counted, as earlier versions did."""
     # Five columns: past sqlmodel's typed `select` overloads, so SQLAlchemy's own.
     rows = session.execute(
         sa_select(
@@ -221,21 +225,21 @@ def problems(session: Session, day: date) -> dict[str, Any]:
         )
         .order_by(col(ParcelEvent.id))
     ).all()
-    marked = []
-    resolved = 0
-    for parcel_id, kind, details, waybill, carrier in rows:
+    marked: dict[Any, dict[str, Any]] = {}
+    resolved: set[Any] = set()
+    for n, (parcel_id, kind, details, waybill, carrier) in enumerate(rows):
+        key = ("event", n) if by_marking or parcel_id is None else parcel_id
         if kind == EventKind.PROBLEM_RESOLVED:
-            resolved += 1
+            resolved.add(key)
             continue
-        marked.append(
-            {
-                "parcel_id": parcel_id,
-                "waybill": waybill or details.get("waybill"),
-                "carrier": carrier or details.get("carrier"),
-                "kind": details.get("kind") or details.get("problem_kind"),
-            }
-        )
-    return {"marked": len(marked), "resolved": resolved, "parcels": marked}
+        # A parcel marked again: listed where it was first, with what it is marked as now.
+        marked[key] = {
+            "parcel_id": parcel_id,
+            "waybill": waybill or details.get("waybill"),
+            "carrier": carrier or details.get("carrier"),
+            "kind": details.get("kind") or details.get("problem_kind"),
+        }
+    return {"marked": len(marked), "resolved": len(resolved), "parcels": list(marked.values())}
 
 
 def stocktakes(session: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:

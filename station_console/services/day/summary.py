@@ -94,7 +94,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             count=ttp["count"],
         ),
         tr(
-            "Re-deliveries: {count}; problems marked: {problems}",
+            "Re-deliveries: {count}; parcels marked with a problem: {problems}",
             count=report["redeliveries"]["count"],
             problems=report["problems"]["marked"],
         ),
