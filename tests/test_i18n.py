@@ -187,6 +187,7 @@ WORDED_WIDGETS = {
     "Tick": 0,
     "RoutedTick": 0,
     "SpaceTick": 0,
+    "NoScanTick": 0,
     "Binding": 2,
 }
 WORDED_KEYWORDS = {"label", "description", "tooltip", "content", "renderable"}

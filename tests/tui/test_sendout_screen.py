@@ -117,7 +117,7 @@ async def test_f11_records_the_items_found_with_the_forms_destination_and_weight
             items[1].text(),
         ]
         # The house tick box, read in any colours: a Switch showed only a knob's colour, no box or tick.
-        assert [type(dialog.query_one(f"#form-found{n}")).__name__ for n in range(2)] == ["Tick", "Tick"]
+        assert all(isinstance(dialog.query_one(f"#form-found{n}"), Tick) for n in range(2))
         await quiet.press(pilot, "space")
         await quiet.settle(pilot)
         found = [dialog.query_one(f"#form-found{n}", Tick) for n in range(2)]
@@ -135,6 +135,31 @@ async def test_f11_records_the_items_found_with_the_forms_destination_and_weight
     with station.read() as session:
         (event,) = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "send_refused")).all()
     assert event.details["found"] == [items[3].id]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_parcel_scanned_into_the_refusal_ticks_nothing_and_is_said(
+    app: StationApp, station: Station
+) -> None:
+    """The scan's Enter ticked the box that had the focus (guns found), saying nothing; now the box stays
+    as it was and the dialog says why, and the clerk's own Space still ticks it."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await quiet.press(pilot, "f11")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        guns = dialog.query_one("#form-found0", Tick)
+        assert dialog.focused is guns
+        await quiet.burst(pilot, *"SF1234567890123", "enter")
+        await until(
+            pilot, lambda: "A scan ticks nothing in" in str(dialog.query_one("#form-refused").render())
+        )
+        assert guns.value is False and dialog.focused is guns
+        await quiet.press(pilot, "space")
+        await until(pilot, lambda: guns.value is True)
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: app.screen is screen)
+    assert sends(station) == []
 
 
 @pytest.mark.first_mode("sendout")

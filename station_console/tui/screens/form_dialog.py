@@ -36,6 +36,7 @@ from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialo
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.name_input import NameInput
+from station_console.tui.widgets.no_scan_tick import NoScanTick
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
 from station_console.tui.widgets.tick import Tick
@@ -63,6 +64,10 @@ SCAN_NOT_TYPED = N_(
 SCAN_NOT_CHOSEN = N_(
     "A scan chooses nothing in {field}: {code} was not taken. Choose with the arrow keys and Enter; scan "
     "the parcel once this is closed."
+)
+SCAN_NOT_TICKED = N_(
+    "A scan ticks nothing in {field}: {code} was not taken. Tick with Space; scan the parcel once this is "
+    "closed."
 )
 
 # Keys that edit a typed field, and the field's action for each: typed on OK, they edit the field.
@@ -231,7 +236,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def _widget(self, field: FormField) -> Input | Select[Any] | Tick:
         widget_id = f"form-{field.key}"
         if field.switch:
-            return Tick(value=bool(field.value), id=widget_id)
+            return NoScanTick(value=bool(field.value), id=widget_id)
         if field.options is not None:
             values = [v for _label, v in field.options]
             return PagedSelect(
@@ -319,6 +324,11 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         """A wedge scan into a drop-down's open list, its choice put back by the list: said here."""
         event.stop()
         self._scan_not_typed(event.select.id, SCAN_NOT_CHOSEN, event.code)
+
+    def on_no_scan_tick_scan_typed(self, event: NoScanTick.ScanTyped) -> None:
+        """A wedge scan on a tick box, which it left as it was: said here."""
+        event.stop()
+        self._scan_not_typed(event.tick.id, SCAN_NOT_TICKED, event.code)
 
     def _scan_not_typed(self, widget_id: str | None, said: str, code: str) -> None:
         self.app.bell()
