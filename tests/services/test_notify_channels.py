@@ -11,7 +11,9 @@ from station_console.i18n import set_language
 from station_console.services import notify
 from station_console.services.core.station import Station
 from station_console.services.notify import sender
-from station_console.services.notify.channels import SmtpChannel, WebhookChannel, make_channel
+from station_console.services.notify.channels import ChannelError, SmtpChannel, WebhookChannel, make_channel
+from station_console.services.notify.templates import Message
+from station_console.stored_messages import stored_text, to_store
 
 
 def use_smtp(station: Station, port: int, lang: str = "both") -> None:
@@ -196,6 +198,30 @@ def test_a_gateways_refusal_and_an_unreachable_gateway_read_in_chinese(
     checkin(station, 2, phone="13800000002")
     clock.advance(seconds=121)
     down = notify.run_once(station, WebhookChannel(url, secret="s3cret"))  # nothing listens now
-    assert down.error is not None and down.error.startswith(f"无法连接短信网关 {url}：")
+    # The system's English ('[Errno 111] Connection refused') said in the clerk's words.
+    assert down.error == f"无法连接短信网关 {url}：连接被拒绝"
     newest = notify.list_outbox(station)[0]
-    assert newest.status == "failed" and (newest.last_error or "").startswith("无法连接短信网关")
+    assert newest.status == "failed" and newest.last_error == f"无法连接短信网关 {url}：连接被拒绝"
+    set_language("en")
+    newest = notify.list_outbox(station)[0]
+    assert newest.last_error == f"Cannot reach the SMS gateway {url}: the connection was refused"
+
+
+def sample_message() -> Message:
+    return Message(to="13800000001", subject="s", body="b", idempotency_key="k1", codes=("1-1-1001",))
+
+
+def test_an_unreachable_mail_server_and_an_unknown_host_read_in_chinese() -> None:
+    set_language("zh")
+    with smtp_server() as (_sink, port):
+        pass  # stopped: nothing listens on the port any more
+    refused = SmtpChannel("127.0.0.1", port, security="none")
+    with pytest.raises(ChannelError) as caught:
+        refused.send(sample_message())
+    assert stored_text(to_store(caught.value.message)) == f"无法连接邮件服务器 127.0.0.1:{port}：连接被拒绝"
+    nowhere = WebhookChannel("http://no-such-host.invalid/hook")
+    with pytest.raises(ChannelError) as caught:
+        nowhere.send(sample_message())
+    assert stored_text(to_store(caught.value.message)) == (
+        "无法连接短信网关 http://no-such-host.invalid/hook：网络上找不到这个名称的服务器"
+    )

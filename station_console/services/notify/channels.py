@@ -37,6 +37,7 @@ from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.private_files import open_private_append_text, write_reason_message
 from station_console.secrets_file import load_secrets
+from station_console.services.notify.network_words import unreachable_reason
 from station_console.services.notify.templates import Message
 from station_console.settings import StationSettings
 
@@ -191,7 +192,7 @@ class SmtpChannel:
             raise _failed(
                 N_("Cannot reach the mail server {server}: {error}"),
                 server=f"{self.host}:{self.port}",
-                error=exc,
+                error=unreachable_reason(exc),
             ) from exc
 
 
@@ -242,9 +243,8 @@ class WebhookChannel:
                 reason=exc.reason,
             ) from exc
         except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
             raise _failed(
-                N_("Cannot reach the SMS gateway {url}: {error}"), url=self.url, error=reason
+                N_("Cannot reach the SMS gateway {url}: {error}"), url=self.url, error=unreachable_reason(exc)
             ) from exc
 
 
