@@ -425,3 +425,25 @@ async def test_tab_into_the_inspection_checklist_highlights_its_first_item_so_sp
         assert app.focused is checklist and checklist.highlighted == 0
         await quiet.press(pilot, "space")
         assert checklist.selected == [checklist.get_option_at_index(0).value]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_recipients_mobile_number_shows_whole_once_typed_at_120_columns(
+    app: StationApp, station: Station
+) -> None:
+    """The To row's phone held 11 digits and not the cursor behind them: typed in, the field scrolled one
+    digit and stayed so once left, showing '3912345678' for 13912345678."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        phone = screen.query_one("#so-to-phone", Input)
+        phone.focus()
+        await quiet.settle(pilot)
+        for digit in "13912345678":
+            await quiet.press(pilot, digit)
+            await pilot.pause(0.05)  # a person's pace: not a scan
+        await quiet.press(pilot, "tab")
+        await until(pilot, lambda: screen.query_one("#so-dest", Input).has_focus)
+        assert phone.value == "13912345678"
+        assert "13912345678" in drawn(app, phone)
