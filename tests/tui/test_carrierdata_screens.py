@@ -68,6 +68,37 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(
     assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
 
 
+@pytest.mark.first_mode("pickup")
+async def test_a_parcel_scanned_while_the_fee_is_asked_pays_nothing_and_is_said(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """The scan's digits were the dialog's keys: 73000000000001's 3 put the fee on the customer's account
+    and handed the parcel over, unseen. Now the scan is one scan, said as not taken; 1 still pays cash."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    clock.advance(days=2)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        dialog = console.screen
+        assert isinstance(dialog, FeeDialog)
+        await clerk.scan(parcel.waybill)
+        await quiet.until(pilot, lambda: "A scan came while this question is open" in said_in(dialog))
+        assert console.screen is dialog
+        assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
+        await clerk.key("1")  # paid in cash
+        assert statuses(station)[parcel.waybill] == "picked_up"
+    assert fees(station) == [("charge", 300, None), ("payment", 300, "cash")]
+
+
+def said_in(dialog: FeeDialog) -> str:
+    return " ".join(str(line.render()) for line in dialog.query(Static))
+
+
 def clerk_saw(console: StationApp) -> str:
     """The fee dialog's line saying whose account 3 puts the fee on."""
     return str(console.screen.query_one("#fee-account", Label).render())

@@ -20,6 +20,7 @@ from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.pickup_dialogs import pasted, taken
+from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -81,9 +82,11 @@ def account_holder(rows: Iterable[Recorded]) -> str:
     return _(", ").join(" ".join(part for part in who if part) for who in seen)
 
 
-class FeeDialog(TypedDialog[Settlement | None]):
+class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None]):
     """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason, sent by Enter
-    or Ctrl+S); Esc cancels. Ctrl+S pays nothing: a payment has its own key."""
+    or Ctrl+S); Esc cancels. Ctrl+S pays nothing: a payment has its own key. A scan while it asks is
+    one scan, said as not taken (`QuestionDialog`): its digits were the keys, a 3 in a waybill put the
+    fee on the customer's account."""
 
     what = N_("a storage fee payment")
 
@@ -125,6 +128,7 @@ class FeeDialog(TypedDialog[Settlement | None]):
                     id="fee-account",
                 )
             yield Label(_("1 cash · 2 QR · 3 account · W waive (manager) · Esc cancel"))
+            yield said_line()
 
     def action_pay(self, method: str) -> None:
         self.dismiss(Settlement(method, expected_cents=self.cents))
