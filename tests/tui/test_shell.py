@@ -10,6 +10,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from station_console.i18n import _, set_language
+from station_console.services.admin.settings import save_station_settings
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import PRINTER_STATES
 from station_console.tui.app import StationApp
@@ -66,6 +67,24 @@ async def test_header_names_station_counter_and_database(app: StationApp) -> Non
         assert "Parcel Station" in text
         assert "test-counter" in text
         assert "SQLite test" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_long_station_name_is_cut_in_the_header_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A station named at length in Settings: the header's title (the name, then the mode) ran past the
+    80th column; the name is cut short with an ellipsis and the mode stays in view."""
+    long_name = "North Gate Parcel Station of the Eastern Campus Residence Halls Block C"
+    changed = station.settings().model_copy(update={"station_name": long_name})
+    station.run(lambda session: save_station_settings(session, station, changed))
+    set_language(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        title = app.screen.query_one("#hdr-title", Static)
+        assert title.region.right <= 80
+        text = str(title.render())
+        assert _("Check-in") in text and "…" in text and long_name[:20] in text
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "Printer: wrong target"), ("zh", "打印机：目标路径有误")])

@@ -17,6 +17,9 @@ from station_console.tui.widgets.plain import Static
 # reads as a fault: a new one is never shown as working by mistake.
 FINE_STATES = frozenset({"ready", "connected", "wedge"})
 UNKNOWN_STATES = frozenset({"not tried yet"})
+# The station's name as the header's title shows it, at most this many cells: one named at length in
+# Settings pushed the mode's name past the edge of an 80-column terminal.
+NAME_CELLS = 32
 
 
 class Summary(str):
@@ -79,9 +82,9 @@ class StationHeader(Horizontal):
         app: Any = self.app
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
-        title = Text.assemble(
-            (visible(station.settings().station_name), "bold"), "  ·  ", (_(self.mode_title), "bold")
-        )
+        name = Text(visible(station.settings().station_name), "bold")
+        name.truncate(NAME_CELLS, overflow="ellipsis")
+        title = Text.assemble(name, "  ·  ", (_(self.mode_title), "bold"))
         self.query_one("#hdr-title", Static).update(title)
         # The devices first: on a narrow terminal the line is cut at its end, and a printer gone offline
         # matters to the clerk more than the database's file name.
