@@ -17,10 +17,12 @@ Keys typed right behind a key that a dialog (or any screen over a mode) binds, n
 (Esc, Tab, a one-key answer), wait the same way for that key's action: Textual runs it only once the key
 has passed up to the app, and a digit typed right behind the Esc that closed the refusal form went to
 the closing form's field and vanished with it. Held, it reaches what has the focus after the action
-(the field the closing gave the focus back to). A key that puts another screen on top, on any screen
-(Ctrl+L's sign-in), holds what follows it for that screen's queue too, by when the sign-in has focused its
-name: given out of a hold, the name typed right behind a Ctrl+L held behind an Enter reached the sign-in
-before it had the focus, and was lost.
+(the field the closing gave the focus back to). A key a mode's own screen binds (Settings' F10) waits
+for its action the same way. A key that puts another screen on top, on any screen (Ctrl+L's sign-in,
+Settings' F10 Clerks), holds what follows it for that screen's queue too, by when the screen has focused
+its first field: given out of a hold, the name typed right behind a Ctrl+L held behind an Enter reached
+the sign-in before it had the focus, and was lost; given out as F10 was still on its way, `Zhao` went to
+Settings' section list.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -54,6 +57,11 @@ class TypeAhead:
         self.again = again  # the held keys as they go on now: those the bounce guard keeps
         self._held: list[events.Key] = []
         self._enter: events.Key | None = None  # the Enter (or bound key) the current hold waits behind
+        self._screens: list[Screen[Any]] = []  # the screens on the stack as the current hold began
+        # The hold is behind a mode's own screen's key: only typed keys wait for the focus its action
+        # gives; a bound key right behind it (F2) goes on at once, queued behind it as before, so a
+        # worker that action started answers to a screen left and opens nothing over the next mode.
+        self._soft = False
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._timer: Any = None
 
@@ -63,49 +71,54 @@ class TypeAhead:
 
     async def arrived(self, event: events.Key) -> None:
         """Pass `event` on now, or hold it behind an Enter not yet answered."""
-        if self._hold:
+        if self._hold and not (
+            self._soft and not self._held and self._bound_elsewhere(self.app.focused, event)
+        ):
             self._held.append(event)
             return
         await self._give(event)
 
     async def _give(self, event: events.Key) -> None:
         field = self.app.focused
-        bound = self._bound_over_a_mode(field, event)
+        bound = self._bound_elsewhere(field, event)
         top = self._top()
+        # A dialog's key may queue its close behind a question (a form's Esc): both rounds. A mode's own
+        # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
+        over_a_mode = len(self.app.screen_stack) > 1
         await self.pass_on(event)
         if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
             self._start(field, event)
         elif bound is not None:
-            self._start(bound, event)
+            self._start(bound, event, _ROUNDS if over_a_mode else 1, soft=not over_a_mode)
         elif (opened := self._top()) is not None and opened is not top:
             # The key put another screen on top (Ctrl+L's sign-in): what follows it waits for that
             # screen's queue, where it focuses its field.
             self._start(opened, event)
 
-    def _top(self) -> Widget | None:
+    def _top(self) -> Screen[Any] | None:
         stack = self.app.screen_stack
         return stack[-1] if stack else None
 
-    def _bound_over_a_mode(self, field: Widget | None, event: events.Key) -> Widget | None:
-        """Where `event` starts on its way to the action it is bound to, when the screen on top is over
-        a mode's own (a dialog: its Esc may close it) and something other than the focused field binds
-        it; else None (a key typed into the field, or a key of a mode's own screen)."""
-        stack = self.app.screen_stack
-        if len(stack) < 2:
+    def _bound_elsewhere(self, field: Widget | None, event: events.Key) -> Widget | None:
+        """Where `event` starts on its way to the action it is bound to, when something other than the
+        focused field binds it (a dialog's Esc, a screen's F10); else None (a key typed into the field)."""
+        screen = self._top()
+        if screen is None:
             return None
-        screen = stack[-1]
         binding = screen.active_bindings.get(event.key)
         if binding is None or (field is not None and binding.node is field):
             return None
         return field if field is not None else screen
 
-    def _start(self, field: Widget, enter: events.Key) -> None:
+    def _start(self, field: Widget, enter: events.Key, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
         self._hold += 1
+        self._soft = soft
         self._enter = enter
+        self._screens = list(self.app.screen_stack)
         hold = self._hold
         path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
         path = [pump for pump in path if pump is not self.app]
-        self._follow([*([*path, self.app] * _ROUNDS)], hold)
+        self._follow([*([*path, self.app] * rounds)], hold)
         # Released on the app's queue, like the probe's release: the timer's own task would be cancelled
         # by stopping the timer in `_release`, half-way through the keys if passing one on awaits.
         self._timer = self.app.set_timer(
@@ -124,6 +137,14 @@ class TypeAhead:
     async def _release(self, hold: int) -> None:
         if hold != self._hold:
             return  # answered already, or a later Enter's hold
+        opened = self._top()
+        if opened is not None and opened not in self._screens and self._enter is not None:
+            # The action put a screen on top (Settings' F10 Clerks): the keys wait for its queue too,
+            # where it focuses its first field.
+            if self._timer is not None:
+                self._timer.stop()
+            self._start(opened, self._enter)
+            return
         self._hold = 0
         if self._timer is not None:
             self._timer.stop()
