@@ -4,7 +4,9 @@ the other state than the list shows."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from conftest import FakeClock
@@ -161,3 +163,65 @@ async def test_a_clerks_or_printers_refusal_is_read_in_a_256_colour_terminal(
             if seg.text.strip() and seg.style is not None
         }
         assert pairs and all(fg != bg for fg, bg in pairs), pairs
+
+
+def add_held(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """A busy database: the add is asked (first event) and written once the test sets the second."""
+    asked, release = threading.Event(), threading.Event()
+    real = clerks.add_clerk
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clerks, "add_clerk", held)
+    return asked, release
+
+
+async def test_a_pin_typed_while_the_add_is_written_is_not_cleared_without_a_word(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Digits typed into the PIN while the add waits on the database join the PIN sent: the form is
+    cleared for the next clerk, and the line says the PIN typed meanwhile went with it."""
+    asked, release = add_held(monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        screen = app.screen
+        pin = screen.query_one("#c-pin", Input)
+        await quiet.press(pilot, *"Wang", "enter", *"4826")
+        await pilot.press("enter")  # Textual's own press: the add is held back, never quiet
+        await quiet.until(pilot, asked.is_set, what="the add asked")
+        await pilot.press(*"97")
+        assert pin.value == "482697"
+        release.set()
+        await quiet.settle(pilot)
+        said = str(screen.query_one("#clerk-status", Static).render())
+        assert "Clerk Wang added." in said
+        assert "The PIN typed while it was being added was cleared: type it again." in said
+        assert pin.value == "" and screen.query_one("#c-name", Input).has_focus
+
+
+async def test_a_name_and_role_typed_while_the_add_is_written_stay_for_the_next_clerk(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next clerk's name and role, given while the add waits on the database, stay in the form
+    (and count as edits not saved); the line says only what was added."""
+    asked, release = add_held(monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        screen: Any = app.screen
+        name = screen.query_one("#c-name", Input)
+        await quiet.press(pilot, *"Wang", "enter", *"4826")
+        await pilot.press("enter")  # Textual's own press: the add is held back, never quiet
+        await quiet.until(pilot, asked.is_set, what="the add asked")
+        await pilot.press("shift+tab", "ctrl+u", *"Zhao")
+        screen.query_one("#c-role", Select).value = Role.MANAGER.value
+        release.set()
+        await quiet.settle(pilot)
+        said = str(screen.query_one("#clerk-status", Static).render())
+        assert "Clerk Wang added." in said and "cleared" not in said
+        assert name.value == "Zhao" and name.has_focus
+        assert screen.query_one("#c-role", Select).value == Role.MANAGER.value
+        assert screen.query_one("#c-pin", Input).value == ""
+        assert screen.unsaved_edits()

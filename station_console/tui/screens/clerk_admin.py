@@ -142,21 +142,31 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def add(self) -> None:
         """The clerk typed, by Enter in the PIN (the form's last field) or the button; the service says
         what is missing."""
-        name = self.query_one("#c-name", Input).value.strip()
-        pin_input = self.query_one("#c-pin", Input)
-        pin, role = pin_input.value, str(self.query_one("#c-role", Select).value)
+        name_input, pin_input = self.query_one("#c-name", Input), self.query_one("#c-pin", Input)
+        role_select = self.query_one("#c-role", Select)
+        typed_name, pin, role = name_input.value, pin_input.value, str(role_select.value)
 
         def added(info: clerks.ClerkInfo) -> str:
             # The whole form cleared, ready for the next clerk: a name kept would be added twice by
             # the next PIN typed, and a manager's role kept would make the next one a manager unasked.
-            name_input = self.query_one("#c-name", Input)
+            # A name or role changed while the add was written is the next clerk's, kept (not saved);
+            # digits typed into the hidden PIN meanwhile are joined to the one sent, so they go, said.
+            next_name = name_input.value if name_input.value != typed_name else ""
+            next_role = role_select.value if str(role_select.value) != role else Role.CLERK.value
+            pin_typed = pin_input.value not in ("", pin)
             name_input.value = pin_input.value = ""
-            self.query_one("#c-role", Select).value = Role.CLERK.value
-            name_input.focus()
+            role_select.value = Role.CLERK.value
             self.edits_saved()
+            name_input.value, role_select.value = next_name, next_role
+            name_input.focus()
+            if pin_typed:
+                return _(
+                    "Clerk {name} added. The PIN typed while it was being added was cleared: type it again.",
+                    name=info.name,
+                )
             return _("Clerk {name} added.", name=info.name)
 
-        self._act(partial(clerks.add_clerk, self.station, name, pin, role=role), added)
+        self._act(partial(clerks.add_clerk, self.station, typed_name.strip(), pin, role=role), added)
 
     def save_now(self) -> None:
         self.add()
