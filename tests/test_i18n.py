@@ -426,3 +426,11 @@ def test_the_hand_over_toast_reads_as_one_chinese_sentence() -> None:
         translate("Closed {what}, left open by the last clerk.", "zh", what=move)
         == "已关闭上一位店员留下的移库窗口。"
     )
+
+
+def test_a_chinese_colon_follows_a_name_or_a_placeholder_before_chinese_text() -> None:
+    """ "SF1400000000005：记录显示……" with the Chinese colon, as the rest of the Chinese console writes it;
+    "{waybill}: {left}" read "SF1400000000005: 记录显示……", an English colon and space inside a Chinese
+    sentence. A format's own colon ("厂商:产品") or a JSON example's ("total": 分) stays as written."""
+    ascii_colon = re.compile(r"(?<=[\u3400-\u9fff}A-Za-z0-9)）]):[ \t]+(?=[\u3400-\u9fff]|\{[a-z_]+\})")
+    assert [text for text in catalog("zh").values() if ascii_colon.search(text)] == []

@@ -39,7 +39,7 @@ def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
     what the finding means and what to do, per class, and for an extra whether it is unknown here or
     recorded as having left."""
     from station_console.services.exceptions.stocktake_view import Item
-    from station_console.tui.screens.stocktake_words import finding_words
+    from station_console.tui.screens.stocktake_words import finding_words, gone_line
 
     def item(cls: str, recorded: str | None = "1-2", **fields: Any) -> Item:
         return Item(
@@ -85,6 +85,10 @@ def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
         assert (
             finding_words(item("wrong_layer"))
             == "JT1：记录在本货架的 1-2 层。请放回该层，或在结束盘库时移位。"
+        )
+        # The close dialog's put-back line: the Chinese colon and a full stop, not 'JT1: 记录显示…找到'.
+        assert gone_line(item("extra", None, **{**gone, "status": "picked_up"})) == (
+            "JT1：记录显示已于 2026-05-01 14:06 由 王芳 交给取件人，却在货架上找到。"
         )
     finally:
         set_language("en")
@@ -268,7 +272,9 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
             "Put back 1 parcel below: new code, no message sent",
         ]
         first, put_back = boxes.values()
-        assert "recorded as picked up on " + at in str(app.screen.query_one("#st-gone").render())
+        gone = str(app.screen.query_one("#st-gone").render())
+        assert gone.startswith("SF1400000000011: recorded as picked up on " + at)
+        assert gone.endswith("; found on the shelf.")  # a sentence, as the line under the counts says it
         assert not put_back.disabled and not app.screen.query("#st-put-back-refused")  # a manager's fix
         assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐✓▌", "▐ ▌")  # it read ▐X▌
         await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box

@@ -30,7 +30,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
-from station_console.tui.screens.stocktake_words import finding_words, left_words
+from station_console.tui.screens.stocktake_words import finding_words, gone_line
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -321,7 +321,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.take.status == "closed":
             self.refuse(_("Stocktake {id} is already closed.", id=self.take.id))
             return
-        gone = [f"{i.waybill}: {left_words(i)}" for i in self.take.items["extra"] if i.left]
+        gone = [gone_line(i) for i in self.take.items["extra"] if i.left]
         offered = stocktake_close.all_fixes(self.take)
         open_over(self, CloseDialog(offered, gone, self._put_back_refused()), self._on_close_chosen)
 
@@ -366,7 +366,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.notify(_(where, waybill=put["waybill"], code=put["pickup_code"], location=put["location"]))
         for failure in applied.get("failed", []):
             why = stored_text(failure.get("message") or failure["reason"])
-            self.notify(f"{failure['waybill']}: {why}", severity="warning")
+            self.notify(_("{waybill}: {reason}", waybill=failure["waybill"], reason=why), severity="warning")
         self.take = None
         self.dismiss()
 

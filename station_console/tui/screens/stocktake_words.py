@@ -21,6 +21,11 @@ def left_words(item: Item) -> str:
     return _("recorded as picked up on {at} by {clerk}; found on the shelf", at=item.left_at, clerk=by)
 
 
+def gone_line(item: Item) -> str:
+    """The close dialog's line for an extra recorded as having left, under its put-back offer."""
+    return _("{waybill}: {left}.", waybill=item.waybill, left=left_words(item))
+
+
 def finding_words(item: Item, *, may_put_back: bool = False) -> str:
     """The finding of one scan as a sentence, after its class label. `may_put_back`: the clerk signed in
     puts a parcel back (a manager), so one recorded as having left is not for them to hand on."""
