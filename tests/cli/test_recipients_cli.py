@@ -60,6 +60,18 @@ def test_import_previews_asks_and_writes_only_when_told(run: Any, gbk_file: Path
     assert json.loads(run("recipients", "mappings", "--json").output)["campus"]["name"] == "姓名"
 
 
+def test_a_file_without_an_id_column_is_refused_with_the_command_lines_way_out(
+    run: Any, tmp_path: Path
+) -> None:
+    """The command line maps a heading with --column; renaming it in the file is the console's word."""
+    path = tmp_path / "no-id.csv"
+    path.write_text("姓名,手机\r\n张三,13812345678\r\n", encoding="utf-8")
+    refused = run("recipients", "import", str(path), "--dry-run")
+    assert refused.exit_code == 1
+    assert "The file has no id column" in refused.output and "--column external_id=HEADER" in refused.output
+    assert "in the file, then import it again" not in refused.output
+
+
 def test_list_and_show_mask_phones_and_need_a_clerk(run: Any, gbk_file: Path) -> None:
     run("recipients", "import", str(gbk_file), "--yes")
     listed = run("recipients", "list", "--json")

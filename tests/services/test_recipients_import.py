@@ -256,6 +256,21 @@ def test_a_file_without_an_id_column_is_refused_with_the_headers(manager: Statio
     assert count(manager, Recipient) == 0
 
 
+def test_a_file_without_a_name_column_is_refused_in_the_callers_words(
+    manager: Station, tmp_path: Path
+) -> None:
+    """The command line's --column by default; a caller with no such option gives its own words."""
+    path = write_csv(tmp_path / "a.csv", [["学号", "手机"], ["00123", "13812345678"]])
+    with pytest.raises(Refused) as cli:
+        import_file(manager, path, dry_run=True)
+    assert "--column name=HEADER" in cli.value.message("en")
+    own = {"external_id": "No id column ({headers}).", "name": "No name column ({headers})."}
+    with pytest.raises(Refused) as caught:
+        import_file(manager, path, dry_run=True, no_column=own)
+    assert caught.value.code == "column_missing" and caught.value.params["field"] == "name"
+    assert caught.value.message("en") == "No name column (学号, 手机)."
+
+
 def test_a_note_column_is_no_id_and_a_file_without_one_is_refused_naming_its_columns(
     manager: Station, tmp_path: Path
 ) -> None:

@@ -271,6 +271,31 @@ async def test_the_import_form_says_its_own_way_out_never_the_command_lines_opti
         assert session.exec(select(Recipient)).all() == []
 
 
+@pytest.mark.first_mode("settings")
+async def test_a_file_that_lost_its_id_column_after_the_preview_is_refused_in_the_counters_words(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    """The file changed between the preview and Write (its id column's heading renamed): the write's
+    refusal says to rename the heading in the file, as the preview's does, never the command line's
+    --column."""
+    path = tmp_path / "名单.csv"
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-path", Input).value = str(path)
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        path.write_bytes(("编号x,姓名,手机\r\n00123,张三,13812345678\r\n").encode("gbk"))
+        await quiet.press(pilot, "y")
+        await until(pilot, lambda: "no id column" in text_of(app, "#rc-status"))
+        said = text_of(app, "#rc-status")
+        assert "rename its id column's heading in the file" in said and "--column" not in said
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []
+
+
 @pytest.mark.first_mode("reports")
 async def test_the_report_shows_door_deliveries_and_consent_coverage(
     app: StationApp, station: Station

@@ -15,6 +15,7 @@ per distinct character, executemany writes.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from station_console.services.recipients.names import search_key
 from station_console.services.recipients.parsing import (
     CHOICE_FIELDS,
     DATA_FIELDS,
+    NO_COLUMN,
     Issue,
     Parsed,
     Person,
@@ -143,17 +145,20 @@ def import_file(
     full: bool = False,
     dry_run: bool = False,
     expect_digest: str | None = None,
+    no_column: Mapping[str, str] = NO_COLUMN,
 ) -> ImportResult:
     """Import (or, with `dry_run`, only preview) a directory file. Manager only.
 
     `mapping` names the source: its saved column mapping is used, and a real import saves the
     columns it used under that name. A full import deactivates the source's people missing from it.
     `expect_digest`: the `digest` of the dry run the clerk has seen; a file changed since is refused.
+    `no_column`: how the caller's clerk is told the file has no id or name column, by field (the
+    command line's --column by default; a screen has its clerk rename the heading in the file).
     """
     require_manager(station, "recipients")
     started = time.perf_counter()
     source = fields.clean(mapping)[:32] if mapping else DEFAULT_SOURCE
-    parsed = parse(station, path, mapping=mapping, columns=columns, sheet=sheet)
+    parsed = parse(station, path, mapping=mapping, columns=columns, sheet=sheet, no_column=no_column)
     refuse_if_changed(parsed.file, parsed.digest, expect_digest)
     result = ImportResult(
         source=source,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -181,7 +181,11 @@ def save_mapping(session: Session, source: str, columns: dict[str, str]) -> None
 
 
 def _columns(
-    headers: list[str], saved: dict[str, str] | None, given: dict[str, str], issues: list[Issue]
+    headers: list[str],
+    saved: dict[str, str] | None,
+    given: dict[str, str],
+    issues: list[Issue],
+    no_column: Mapping[str, str],
 ) -> dict[str, int]:
     by_text = {_header_key(h): i for i, h in enumerate(headers) if h.strip()}
     recognised = recognise(headers)
@@ -224,7 +228,7 @@ def _columns(
     missing = next((name for name in REQUIRED if name not in chosen), None)
     if missing is not None:
         raise Refused(
-            _NO_COLUMN[missing],
+            no_column[missing],
             code="column_missing",
             field=missing,
             headers=LaterList(tuple(h[:40] for h in headers if h.strip()), at_most=20),
@@ -232,7 +236,9 @@ def _columns(
     return chosen
 
 
-_NO_COLUMN = {
+# A file without an id or a name column, as the command line says it (its --column maps a heading); a
+# caller with no --column passes its own words (`parse`'s `no_column`).
+NO_COLUMN = {
     "external_id": N_(
         "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
         "Nothing was imported: rename the heading, or map it: --column external_id=HEADER"
@@ -306,8 +312,10 @@ def parse(
     mapping: str | None = None,
     columns: dict[str, str] | None = None,
     sheet: str | None = None,
+    no_column: Mapping[str, str] = NO_COLUMN,
 ) -> Parsed:
-    """Read and check the file; nothing is written."""
+    """Read and check the file; nothing is written. `no_column`: the refusal of a file without an id
+    or a name column, by field, in the caller's words (`NO_COLUMN`: the command line's)."""
     table: Table = read_table(path, sheet=sheet)
     if not table.rows:
         raise Refused(N_("The file is empty."), code="empty_file")
@@ -315,7 +323,7 @@ def parse(
     headers = table.rows[head]
     issues: list[Issue] = []
     saved = saved_mappings(station).get(mapping) if mapping else None
-    chosen = _columns(headers, saved, dict(columns or {}), issues)
+    chosen = _columns(headers, saved, dict(columns or {}), issues, no_column)
     readers = _readers(chosen)
     people: list[Person] = []
     first_line: dict[str, int] = {}

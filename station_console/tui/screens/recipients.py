@@ -68,8 +68,8 @@ IMPORT_FIELDS_AT_FAULT = {
         "column_missing",
     )
 }
-# A file without an id or a name column, as the counter says it: the command line's --column is no key
-# here, so the heading is renamed in the file.
+# A file without an id or a name column, as the counter says it (the service's `no_column`): the command
+# line's --column is no key here, so the heading is renamed in the file.
 NO_COLUMN_AT_COUNTER = {
     "external_id": N_(
         "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
@@ -457,13 +457,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 values["full"],
             )
             path, mapping, full = args
-            try:
-                result = importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True)
-            except Refused as exc:
-                field = exc.params.get("field")
-                if exc.code != "column_missing" or field not in NO_COLUMN_AT_COUNTER:
-                    raise
-                raise Refused(NO_COLUMN_AT_COUNTER[field], code=exc.code, **exc.params) from exc
+            result = importing.import_file(
+                self.station, path, mapping=mapping, full=full, dry_run=True, no_column=NO_COLUMN_AT_COUNTER
+            )
             return args, result
 
         def given(previewed: tuple[ImportArgs, importing.ImportResult] | None) -> None:
@@ -491,7 +487,12 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             self.call(
                 "imported",
                 lambda: importing.import_file(
-                    self.station, path, mapping=mapping, full=full, expect_digest=result.digest
+                    self.station,
+                    path,
+                    mapping=mapping,
+                    full=full,
+                    expect_digest=result.digest,
+                    no_column=NO_COLUMN_AT_COUNTER,
                 ),
             )
 
