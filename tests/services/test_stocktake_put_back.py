@@ -3,8 +3,10 @@ customer's parcel (their phone, their directory entry), with no message to them.
 
 from __future__ import annotations
 
+import pytest
+from saves_at_once import WAITING_ON_A_LOCK, other_save_before
 from sqlmodel import Session, select
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, configure
 
 from db.models import Layer, Notification, Parcel, ParcelStatus, Role
 from station_console.services.checkin.transaction import check_in
@@ -132,3 +134,44 @@ def test_a_put_back_found_on_a_full_layer_goes_where_the_policy_says(station: St
     put = put_back_on(station, "4-5")
     assert put["location"] != "4-5" and put["stays"] is False
     assert on_shelf(station).layer_id != full
+
+
+@pytest.mark.postgres_only
+def test_a_put_back_found_on_a_layer_out_of_codes_leaves_that_layer_free_for_other_counters(
+    station: Station,
+) -> None:
+    """PostgreSQL: 4-5 had room but each of its codes held back. The put-back claimed it before looking
+    for a code and gave it back, its row still locked to the close's commit: a counter checking a parcel
+    in or out of 4-5 meanwhile waited for the whole close. It is looked at first now, and never claimed."""
+    configure(station, code_seq_min=1001, code_seq_max=1002)
+    picked_up(station, phone="13800005555")
+    now = station.now()
+
+    def hold_its_codes(session: Session) -> tuple[slots.Slot, int]:
+        for seq in (1001, 1002):
+            slots.hold_code(session, f"4-5-{seq}", station.settings(), now)
+        (slot,) = [s for s in slots.slots(session) if (s.shelf_label, s.layer_label) == ("4", "5")]
+        layer = session.get(Layer, slot.layer_id)
+        assert layer is not None
+        return slot, layer.used_units
+
+    four_five, used = station.run(hold_its_codes)
+    waited: list[bool] = []
+
+    def lock_waits() -> bool:
+        with station.engine.connect() as conn:
+            waited.append(bool(conn.execute(WAITING_ON_A_LOCK).scalar()))
+        return waited[-1]
+
+    def theirs() -> bool:  # another counter takes a unit of 4-5 and commits
+        return station.run(lambda session: slots.claim(session, four_five, 1))
+
+    # The put-back's parcel row is written after its layer and code were chosen.
+    with other_save_before(station, "INSERT INTO parcel (", theirs, lock_waits) as outcome:
+        put = put_back_on(station, "4-5")
+    assert not any(waited), "the other counter waited for the close's lock on 4-5"
+    assert outcome == [True]
+    assert put["location"] != "4-5" and put["stays"] is False
+    with station.read() as s:
+        layer = s.get(Layer, four_five.layer_id)
+        assert layer is not None and layer.used_units == used + 1  # theirs only

@@ -12,7 +12,8 @@ the claim is conditional (`used_units + n <= capacity_units`), so two counters o
 can never overfill a layer, whatever they read before; a counter passes over a layer another one is
 claiming at that moment (SKIP LOCKED) rather than queue behind it. The claim also moves the layer's code
 cursor (`slots.py` allocates the code), and `look_ahead` reads the policy's next layer without claiming
-it, for `placing.py`, where a layer with no code free gives way to the policy's next.
+it (`look_at` a layer the caller names), for `placing.py`, where a layer with no code free gives way to
+the policy's next.
 """
 
 from __future__ import annotations
@@ -261,7 +262,35 @@ def look_ahead(
     width = 1 << (len(passed) - 1).bit_length() if passed else 0
     for n in range(width):
         params[f"passed{n}"] = passed[n].layer_id if n < len(passed) else 0
-    row = _look_best(*policy, width).first(session, **params)
+    return _looked(session, settings, _look_best(*policy, width).first(session, **params), now)
+
+
+# One layer as `_look_best` reads a layer, when it is active, takes the size and has room for it.
+_LOOK_AT = Hot(
+    sa_select(*_slot_columns()).where(
+        col(Layer.id) == bindparam("layer_id"),
+        col(Layer.retired_at).is_(None),  # retiring a shelf retires its layers
+        col(Layer.accepts_sizes).contains(bindparam("letter")),
+        col(Layer.capacity_units) - col(Layer.used_units) >= bindparam("units"),
+    )
+)
+
+
+def look_at(
+    session: Tx, settings: StationSettings, size: str, layer_id: int, now: datetime
+) -> tuple[Slot, bool] | None:
+    """`look_ahead`'s look at one given layer: as committed, and whether it has a code free; read,
+    neither claimed nor locked. None when it is retired, does not take the size or has no room for it."""
+    row = _LOOK_AT.first(
+        session, layer_id=layer_id, letter=size_letter(size), units=units_for(size, settings)
+    )
+    return _looked(session, settings, row, now)
+
+
+def _looked(
+    session: Tx, settings: StationSettings, row: Sequence[Any] | None, now: datetime
+) -> tuple[Slot, bool] | None:
+    """A layer read with `_slot_columns` as its slot, and whether a code is free on it from its cursor."""
     if row is None:
         return None
     slot = slot_of(row[:10])

@@ -8,6 +8,8 @@ same statements as `layer_pick.assign` then `slots.allocate_code`.
 
 A layer the caller wants (`wanted_layer`: a stocktake's put-back stays on the layer it was found on)
 is taken first when it takes the size and has room and a code free; otherwise the policy's, as always.
+It is looked at before it is claimed, as the policy's next layers are (below), and one found out of
+codes is passed over by the policy as they are.
 
 The layer given back stays locked to the end of the transaction (PostgreSQL keeps a row's lock), so the
 next ones are looked at before they are claimed, and only one with a code free is claimed (and waited
@@ -40,22 +42,25 @@ def place(
 ) -> tuple[Slot, str]:
     """Claim a slot for one parcel and its pickup code, or refuse with the reason (`layer_pick.assign`)."""
     units = slots.units_for(size, settings)
-    if wanted_layer is not None and (wanted := _on_wanted(session, settings, size, units, wanted_layer, now)):
-        return wanted
-    slot = layer_pick.assign(
-        session,
-        settings,
-        size,
-        phone_full=phone_full,
-        masked_phone=masked_phone,
-        phone_tail=phone_tail,
-        recipient_id=recipient_id,
-    )
-    code = slots.free_code(session, settings, slot, now)
-    if code is not None:
-        return slot, code
-    layer_pick.unclaim(session, slot, units)
-    out_of_codes = [slot]
+    out_of_codes: list[Slot] = []
+    wanted = None if wanted_layer is None else layer_pick.look_at(session, settings, size, wanted_layer, now)
+    if wanted is not None and (placed := _take(session, settings, units, now, *wanted, out_of_codes)):
+        return placed
+    if not out_of_codes:  # (a wanted layer found out of codes goes straight to the looks: never claimed)
+        slot = layer_pick.assign(
+            session,
+            settings,
+            size,
+            phone_full=phone_full,
+            masked_phone=masked_phone,
+            phone_tail=phone_tail,
+            recipient_id=recipient_id,
+        )
+        code = slots.free_code(session, settings, slot, now)
+        if code is not None:
+            return slot, code
+        layer_pick.unclaim(session, slot, units)
+        out_of_codes.append(slot)
     while True:
         # Each pass leaves out the layers found out of codes before it: at most one pass a layer.
         ahead = layer_pick.look_ahead(
@@ -72,30 +77,31 @@ def place(
         if ahead is None:
             # Those layers have room, but no code: freeing a layer would not help, a wider SEQ range would.
             raise slots.no_code_free(out_of_codes)
-        slot, has_code = ahead
-        if not has_code:
-            out_of_codes.append(slot)
-            continue
-        if not slots.claim(session, slot, units):
-            continue  # another counter filled it since: the policy's next, as it is now
-        # Under the claim's lock now: another counter may have taken its last code since.
-        code = slots.free_code(session, settings, slot, now)
-        if code is not None:
-            return slot, code
-        slots.give_back(session, slot.layer_id, units)
-        out_of_codes.append(slot)
+        if placed := _take(session, settings, units, now, *ahead, out_of_codes):
+            return placed
 
 
-def _on_wanted(
-    session: Tx, settings: StationSettings, size: str, units: int, layer_id: int, now: datetime
+def _take(
+    session: Tx,
+    settings: StationSettings,
+    units: int,
+    now: datetime,
+    slot: Slot,
+    has_code: bool,
+    out_of_codes: list[Slot],
 ) -> tuple[Slot, str] | None:
-    """The wanted layer claimed with a code on it, or None (nothing written) when it is retired, does
-    not take the size, or has no room or no code free."""
-    slot = slots.slot(session, layer_id)
-    if slot is None or slots.size_letter(size) not in slot.accepts or not slots.claim(session, slot, units):
+    """A layer looked at (`layer_pick.look_ahead`, `look_at`) claimed, with its code, when it had one
+    free; else None, and the layer added to `out_of_codes` when it has none (not when another counter
+    filled it since: the policy's next, as it is now, is looked at as for any layer without room)."""
+    if not has_code:
+        out_of_codes.append(slot)  # not claimed: its row stays free for the other counters
         return None
+    if not slots.claim(session, slot, units):
+        return None
+    # Under the claim's lock now: another counter may have taken its last code since.
     code = slots.free_code(session, settings, slot, now)
-    if code is None:
-        slots.give_back(session, slot.layer_id, units)
-        return None
-    return slot, code
+    if code is not None:
+        return slot, code
+    slots.give_back(session, slot.layer_id, units)
+    out_of_codes.append(slot)
+    return None

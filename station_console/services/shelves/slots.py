@@ -84,18 +84,11 @@ _SLOT_ROWS = (
     .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
 )
 _SLOTS = Hot(_SLOT_ROWS)
-_SLOT = Hot(_SLOT_ROWS.where(col(Layer.id) == bindparam("layer_id")))
 
 
 def slots(session: Session) -> list[Slot]:
     """Every active layer with its shelf, free units and fill ratio."""
     return [slot_of(row) for row in _SLOTS.rows(session)]
-
-
-def slot(session: Tx, layer_id: int) -> Slot | None:
-    """One active layer's slot; None when it is retired (or its shelf is)."""
-    row = _SLOT.first(session, layer_id=layer_id)
-    return slot_of(row) if row is not None else None
 
 
 def slot_of(row: Sequence[Any], code_cursor: int | None = None) -> Slot:
