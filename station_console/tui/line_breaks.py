@@ -125,10 +125,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             elif fold and (after_slash := _after_last_slash(marks, start, k)):
                 cut = after_slash  # a path breaks at its separators only
             elif fold:
-                # Nowhere to break: fold here, but closing marks take the character before them along.
-                cut = k
-                while marks[cut] in CLOSING and cut - 1 > start and not marks[cut - 1].isspace():
-                    cut -= 1
+                cut = _fold_at(marks, start, k)
             else:
                 break  # not folded: the line is cropped where it is drawn
             breaks.append(starts[cut])
@@ -137,6 +134,33 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             last = max((j for j in range(start + 1, k + 1) if allowed[j]), default=start)
         used += cells[k]
     return breaks
+
+
+def _fold_at(marks: Sequence[str], start: int, k: int) -> int:
+    """Where a line from `start` with nowhere to break folds, `k` being the first grapheme that does not
+    fit: there, but closing marks take the character before them along, and a run of letters and digits
+    with a digit (a waybill) goes down whole with them. A run that starts the line stays whole and leaves its marks
+    to start the next one: "SF123456789012" / "3。" reads as another parcel, "。" alone still reads."""
+    cut = k
+    while marks[cut] in CLOSING and cut - 1 > start and not marks[cut - 1].isspace():
+        cut -= 1
+    if cut == k or not (_in_a_code(marks[cut - 1]) and _in_a_code(marks[cut])):
+        return cut
+    run, end = cut, cut
+    while run > start and _in_a_code(marks[run - 1]):
+        run -= 1
+    while _in_a_code(marks[end]):
+        end += 1
+    if not any(mark.isdigit() for mark in marks[run:end]):
+        return cut  # a word, not a number read back character by character: folded as before
+    while run > start and marks[run - 1] in OPENING:
+        run -= 1
+    return run if run > start else k
+
+
+def _in_a_code(mark: str) -> bool:
+    """Part of a run of letters and digits (a waybill, a code when it has a digit)."""
+    return mark.isascii() and mark.isalnum()
 
 
 def _folded_at_a_slash_run(text: str, at: int) -> bool:

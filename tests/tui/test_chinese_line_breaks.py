@@ -70,6 +70,16 @@ def test_a_long_run_folds_with_its_closing_marks_kept_off_the_next_line() -> Non
     assert broken("ABCDEFGHIJ）。中", 10) == ["ABCDEFGHI", "J）。中"]  # nowhere to break: folded
 
 
+def test_a_waybill_too_long_for_its_line_with_its_full_stop_is_never_cut_inside() -> None:
+    """Send-out's status box at 80 columns: "SF123456789012" / "3。" read as another parcel; the waybill
+    goes down whole, and one that fills the line leaves its marks to the next one."""
+    assert broken("已扫描运单 SF1234567890123。", 16) == ["已扫描运单 ", "SF1234567890123", "。"]
+    assert broken("已扫描运单 SF1234567890123。", 17) == ["已扫描运单 ", "SF1234567890123。"]
+    assert broken("ABCDEFGH12）。中", 10) == ["ABCDEFGH12", "）。中"]
+    assert broken("一二三四（JD0012345678）。", 16) == ["一二三四", "（JD0012345678）", "。"]
+    assert broken("一（JD0012345678）。", 18) == ["一", "（JD0012345678）。"]  # down whole, its marks too
+
+
 def test_an_emoji_sequence_or_an_accented_letter_is_never_broken_nor_counted_by_its_parts() -> None:
     family, heart = "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\u2764\ufe0f"  # 2 cells each
     assert broken("中文" + family * 4 + "中文", 6) == ["中文" + family, family * 3, "中文"]

@@ -447,3 +447,25 @@ async def test_a_recipients_mobile_number_shows_whole_once_typed_at_120_columns(
         await until(pilot, lambda: screen.query_one("#so-dest", Input).has_focus)
         assert phone.value == "13912345678"
         assert "13912345678" in drawn(app, phone)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_scanned_waybill_and_its_full_stop_read_on_one_line_in_chinese_at_80_columns(
+    station: Station,
+) -> None:
+    """The status box under the form was 16 cells inside at 80 columns: '已扫描运单 SF1234567890123。'
+    showed as 'SF123456789012' / '3。', another parcel's number."""
+    set_language("zh")
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        screen.post_message(KeyRouter.Scanned("SF1234567890123"))
+        message = screen.query_one("#so-message", Static)
+        await until(pilot, lambda: "SF1234567890123" in text_of(screen, "#so-message"))
+        await quiet.settle(pilot)
+        region = message.content_region
+        rows = app.screen._compositor.render_strips()[region.y : region.bottom]
+        lines = [row.crop(region.x, region.right).text.strip() for row in rows]
+        assert "SF1234567890123。" in lines, lines
