@@ -12,6 +12,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, Select, Static
 
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout import SendoutScreen
@@ -19,8 +20,17 @@ from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
+from tui.drawn_text import drawn
 from tui.quiet import send_key
-from tui.sendout_driver import accept_send, at_sendout, keys_a_millisecond_apart, sends, text_of, until
+from tui.sendout_driver import (
+    accept_send,
+    at_sendout,
+    counter_app,
+    keys_a_millisecond_apart,
+    sends,
+    text_of,
+    until,
+)
 
 
 @pytest.mark.first_mode("sendout")
@@ -179,3 +189,25 @@ async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_it
         name.post_message(events.Paste("bc"))
         await quiet.settle(pilot)
         assert name.value == "abc"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.first_mode("sendout")
+async def test_the_courier_name_has_room_for_a_name_at_80_columns(
+    station: Station, size: tuple[int, int]
+) -> None:
+    """Beside the carrier's 30 columns and the scan field, at 80 columns the name field showed '快 …'
+    of its hint: the scan field goes on a row of its own there, and the hint shows whole."""
+    set_language("zh")
+    app = counter_app(station)
+    async with app.run_test(size=size) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12")
+        await until(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        await quiet.settle(pilot)
+        name, scan = (app.screen.query_one(f"#ho-{field}", Input) for field in ("courier", "scan"))
+        if size[0] < 120:
+            assert "快递员姓名，用于交接清单" in drawn(app, name)
+            assert scan.region.y > name.region.y
+        else:  # room enough beside them: one row, as before
+            assert scan.region.y == name.region.y and name.content_size.width >= 16

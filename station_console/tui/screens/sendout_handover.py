@@ -26,6 +26,10 @@ from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
+# Narrower than this, the scan field goes under the carrier and the courier's name: beside them at 80
+# columns the name had 6 cells ("快 …").
+ONE_ROW_MIN = 120
+
 
 class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Courier handover")
@@ -54,7 +58,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         self.router: KeyRouter | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="ho-top"):
+        with Horizontal(id="ho-top", classes=self._rows(self.app.size.width)):
             yield Label(_("Carrier"), classes="field-label")
             # Its keys pass the router too: a scan while it has the focus must not open it and pick.
             yield Choice([], id="ho-carrier", prompt=_("whose courier is here"))
@@ -70,6 +74,13 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
                 yield Digits("0", id="ho-total")
             yield StatusLine(_("Choose the carrier whose courier is collecting."), id="ho-message")
         yield Table(id="ho-table", cursor_type="row", zebra_stripes=True)
+
+    @staticmethod
+    def _rows(width: int) -> str:
+        return "-two-rows" if width < ONE_ROW_MIN else ""
+
+    def on_resize(self) -> None:
+        self.query_one("#ho-top").set_class(bool(self._rows(self.size.width)), "-two-rows")
 
     def on_mount(self) -> None:
         app: Any = self.app
