@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
-from db.models import PreAlert, Role
+from db.models import PreAlert, PreAlertStatus, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.prealerts import importer
@@ -233,7 +233,8 @@ async def test_the_screen_and_its_preview_read_in_chinese(
         assert said[:2] == ["p.csv：3 行中可导入 2 行，错误 1，重复 0，已在货架 0", "快递公司：ZTO 2"]
         assert said[2].startswith("第 4 行：")
         await quiet.press(pilot, "n")
-        assert status(app) == "未导入任何内容。"
+        await quiet.settle(pilot)
+        assert status(app) == "未导入任何内容。  ·  已导入文件 0 个"  # the list read again as it closed
         headings = [str(c.label) for c in app.screen.query_one(DataTable).columns.values()]
     assert headings == ["导入", "文件", "时间", "操作人", "行数", "已导入", "已到货"]
     assert waybills(station) == []
@@ -294,3 +295,31 @@ async def test_a_name_longer_than_the_system_takes_is_refused_as_no_such_file(
         said = str(form.query_one("#form-refused", Static).render())
     assert said == f"No such file: {typed[:200]}."
     assert waybills(station) == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_the_arrived_figures_are_read_again_when_the_clerk_comes_back(
+    request: pytest.FixtureRequest, station: Station, home: Path
+) -> None:
+    """A pre-alerted parcel checked in at F1: back on the list (Ctrl+S), Arrived says 1, not the 0 it
+    said before, without Ctrl+R."""
+    sign_in_manager(station, name="Li")
+    (home / "预到货.csv").write_text(GOOD, encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, "~/预到货.csv")
+        await quiet.press(pilot, "y")
+        screen = app.screen
+        assert isinstance(screen, PrealertsScreen)
+        table = screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[6]) == "0"
+        await quiet.press(pilot, "f1")
+        assert app.screen is not screen
+        with station.write() as session:
+            alert = session.exec(select(PreAlert).where(PreAlert.waybill == "73000000000001")).one()
+            alert.status = PreAlertStatus.RECEIVED
+            session.add(alert)
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is screen
+        await quiet.settle(pilot)
+        assert str(table.get_row_at(0)[6]) == "1"
