@@ -124,11 +124,16 @@ class PagedAway:
 
     def __init__(self) -> None:
         self.fields: dict[Any, Any] = {}  # a screen: its field paged away
+        # For a "not shown" that nothing excused: the last key taken as a page key and the last key
+        # handed on, each with the focus it found (told apart: a focus moved by a key or by an answer).
+        self.page_key = ""
+        self.last_key = ""
 
     def before(self, app: Any, key: str) -> None:
         """`key` is handed on to the focused widget now (held keys after the key they waited behind): it
         pages a form away from its focused field, or goes to the field."""
         focused = app.focused
+        self.last_key = f"{key} to {widget_name(focused)}"
         if focused is None:
             return
         # A dialog closed takes its own with it; one moved on in its form is shown again.
@@ -146,12 +151,25 @@ class PagedAway:
             and (binding.node in focused.ancestors or (binding.node is focused and not its_own))
         ):
             self.fields[screen] = focused
+            self.page_key = f"{key} on {widget_name(focused)}"
         elif screen in self.fields and (binding is None or binding.node is focused):
             del self.fields[screen]  # typed into the field: the console brings it into view
 
     def excuses(self, app: Any) -> bool:
         focused = app.focused
         return focused is not None and self.fields.get(focused.screen) is focused
+
+    def told(self) -> str:
+        """What the fuzzer last took as a page key and the last key it handed on, with their focus."""
+        return f"last page key {self.page_key or 'none'}; last key {self.last_key or 'none'}"
+
+
+def widget_name(widget: Any) -> str:
+    """`Tick#form-found0 of FormDialog`: the widget's class and id, and its screen's class."""
+    if widget is None:
+        return "nothing"
+    name = type(widget).__name__ + (f"#{widget.id}" if widget.id else "")
+    return f"{name} of {type(widget.screen).__name__}" if widget.is_attached else f"{name} (gone)"
 
 
 def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -> list[str]:
@@ -184,7 +202,8 @@ def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -
     paged_away = paged is not None and paged.excuses(app)
     if focused is not None and focused.screen is app.screen and focused not in shown and not paged_away:
         name = type(focused).__name__ + (f"#{focused.id}" if focused.id else "")
-        notes.append(f"the focus on {name} of {screen}, not shown")
+        told = f" ({paged.told()})" if paged is not None else ""
+        notes.append(f"the focus on {name} of {screen}, not shown{told}")
     flat = " ".join(" ".join(line.split()) for line in lines)
     for msgid in english:
         if msgid in flat:

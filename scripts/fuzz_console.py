@@ -27,7 +27,8 @@ a screen of its mode; and, whenever it happens, a toast on a locked console rais
 sign-in dialog (the lock cleared the toasts: they quote customers). On what the terminal shows when
 quiet it also notes Rich markup shown raw, a widget reaching past the terminal's edge (right or bottom)
 with no scroll bar, the focused widget not shown at all (but
-after its own page key scrolled a form away from it: by design), and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
+after its own page key scrolled a form away from it: by design; the note tells the last key taken as
+a page key and the last key handed on, each with the focus it found), and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
