@@ -23,6 +23,9 @@ The focus moved right behind a page key (Tab pressed as PageDown still scrolls, 
 busy moment) is looked at the same way: Textual shows the widget it focuses at once, the page's scroll
 came after and took it away, and the focus sat on a table the clerk could not see.
 
+A field brought into view at once (the screen's drawing showed it out of view) is looked at again
+the same way: a page key's scroll asked for just before was still to come, and took it away.
+
 Either look is made for the field that still has its screen's focus, with a dialog come over it: F11
 right behind (a refusal's reason) took the app's focus before the page's scroll was made, and the clerk
 came back from it to the field out of sight.
@@ -99,6 +102,11 @@ def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
     if isinstance(event, events.Key) and not _goes_to(focused, event):
         return
     screen.scroll_to_widget(focused, animate=False, immediate=True)
+    form = next((node for node in focused.ancestors if _scrolls(node)), None)
+    if form is not None:
+        # A page key right before this one may have asked for its scroll, not made yet: it would take
+        # the field away again.
+        focused.post_message(LookAgain(focused, form, event))
 
 
 def look_again(app: Any, message: LookAgain) -> None:
@@ -112,8 +120,11 @@ def look_again(app: Any, message: LookAgain) -> None:
         if not _still_focused(focused):
             return
         gliding = [a for a in ("scroll_x", "scroll_y") if app.animator.is_being_animated(form, a)]
-        if not gliding and form.scroll_offset == message.offset:
-            return  # the form stayed put: its field is shown whole as the key found it
+        if not gliding and form.scroll_offset == message.offset and _in_view(focused, form):
+            # The form stayed put: its field is shown as the key found it. (A page key right behind
+            # another ended that one's glide, which moves the form before the screen is redrawn: the
+            # key found its field on the old drawing, and the form where it was paged to.)
+            return
         for attribute in gliding:
             app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
         if isinstance(event, events.Key) and not _goes_to(focused, event):

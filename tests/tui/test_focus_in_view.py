@@ -16,12 +16,14 @@ from textual.widgets import DataTable, Input
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.sendout import inspection
 from station_console.tui import app as app_module
 from station_console.tui.app import StationApp
 from station_console.tui.focus_in_view import LookAgain
 from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
+from tui.conftest import sign_in_manager
 from tui.test_sendout_screen import counter_app
 
 
@@ -236,3 +238,34 @@ async def test_tab_behind_pagedown_then_a_dialog_shows_the_field_once_the_dialog
         focused = app.focused
         assert focused is not None and focused.id != "so-phone"
         assert shown_whole(focused)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("pagedown", "pagedown"),
+        ("pageup", "pagedown", "pageup", "pagedown"),
+        ("pagedown", "pageup", "pagedown"),
+    ],
+)
+@pytest.mark.first_mode("sendout")
+async def test_a_key_right_behind_page_keys_in_a_dialog_shows_the_tick_it_goes_to(
+    station: Station, keys: tuple[str, ...]
+) -> None:
+    """Page keys and a letter back to back in the refusal's checklist (a dialog holds each key behind the
+    page key before it): a page key ended the glide before it, moving the form before the screen was
+    redrawn, and the letter, judged by the old drawing, found its tick shown whole (its look took the
+    moved form for where the letter found it) or brought it into view before the last page's scroll
+    was made. Either way the tick stayed focused out of sight."""
+    items = [{"id": f"item{n}", "zh": f"物品{n}", "en": f"Item {n}"} for n in range(10)]
+    sign_in_manager(station)  # a manager sets the checklist
+    inspection.set_checklist(station, {"items": items})
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f11")
+        assert isinstance(app.screen, FormDialog)
+        tick = app.screen.query_one("#form-found0")
+        assert app.focused is tick and shown_whole(tick)
+        await quiet.burst(pilot, *keys, "x")
+        assert app.focused is tick
+        assert shown_whole(tick)
