@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import errno
 import logging
-import socket
 
 from hardware.messages import Message
 from hardware.printers.transports import CANNOT_WRITE, PrinterError
 from station_console.i18n import N_
 from station_console.private_files import write_reason_message
+from station_console.services.core.network_reasons import NETWORK_REASONS, os_reason
 
+# A device's own reasons, then the network's (`network_reasons.NETWORK_REASONS`, taken whole, not copied).
 _DEVICE_REASONS = {
     errno.ENOENT: N_("not plugged in or switched off"),
     errno.ENODEV: N_("not plugged in or switched off"),
@@ -30,13 +31,7 @@ _DEVICE_REASONS = {
     errno.EBUSY: N_("another program is using it"),
     errno.EISDIR: N_("it is a folder, not a printer"),
     errno.EIO: N_("the device failed while it was sent the job"),
-    errno.ECONNREFUSED: N_("the connection was refused"),
-    errno.ECONNRESET: N_("the connection was cut"),
-    errno.EPIPE: N_("the connection was cut"),
-    errno.ETIMEDOUT: N_("no answer in time"),
-    errno.EHOSTUNREACH: N_("the network cannot reach it"),
-    errno.ENETUNREACH: N_("the network cannot reach it"),
-    errno.EHOSTDOWN: N_("the network cannot reach it"),
+    **NETWORK_REASONS,
 }
 _NO_SUCH_HOST = N_("no device of that name on the network")
 
@@ -58,13 +53,6 @@ def in_clerks_words(error: PrinterError) -> PrinterError:
 def _reason(error: PrinterError, cause: OSError) -> Message | str:
     if error.message.msgid == CANNOT_WRITE:
         return write_reason_message(cause)
-    if isinstance(cause, socket.gaierror):  # its errno is the resolver's (EAI_NONAME), not the system's
-        return Message(_NO_SUCH_HOST)
-    if isinstance(cause, TimeoutError):
-        return Message(_DEVICE_REASONS[errno.ETIMEDOUT])
-    msgid = _DEVICE_REASONS.get(cause.errno or 0)
-    if msgid is not None:
-        return Message(msgid)
-    if cause.errno is not None and cause.errno in errno.errorcode:
-        return errno.errorcode[cause.errno]
-    return str(error.message.params["reason"])  # no errno (a library's own error): its words, as data
+    said = os_reason(cause, _DEVICE_REASONS, _NO_SUCH_HOST)
+    # No errno (a library's own error): its words, as data.
+    return said if said is not None else str(error.message.params["reason"])
