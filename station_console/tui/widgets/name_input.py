@@ -20,6 +20,7 @@ from textual.message import Message
 
 from hardware.scanners.wedge import Scan, WedgeDecoder
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.scan_keys import TERMINATORS, decoder_for, scans_in
 
 # The field as it was before each of its last characters typed: enough to take back the longest scan.
 KEPT_STATES = 128
@@ -39,19 +40,16 @@ class NameInput(FixedInput):
         self._before: deque[tuple[str, int]] = deque(maxlen=KEPT_STATES)
 
     def on_mount(self) -> None:
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.decoder = WedgeDecoder.from_settings(settings)
+        self.decoder = decoder_for(self.app)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.decoder is None:
             return
         printable = bool(event.is_printable and event.character)
-        token = event.character if printable and event.character else event.key
-        scans = [out for out in self.decoder.feed(token, event.time) if isinstance(out, Scan)]
+        scans = scans_in(self.decoder, event)
         if scans:
             self._take_back(scans[-1])
-            if event.key in ("enter", "tab", "ctrl+m", "ctrl+j", "ctrl+i"):
+            if event.key in TERMINATORS:
                 event.prevent_default()  # the scan's own terminator: it sends nothing, moves nothing
                 event.stop()
                 return

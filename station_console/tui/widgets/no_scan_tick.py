@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from textual import events
 from textual.message import Message
 
-from hardware.scanners.wedge import Scan, WedgeDecoder
+from hardware.scanners.wedge import WedgeDecoder
+from station_console.tui.widgets.scan_keys import TERMINATORS, decoder_for, scans_in
 from station_console.tui.widgets.tick import Tick
-
-TERMINATORS = ("enter", "tab", "ctrl+m", "ctrl+j", "ctrl+i")
 
 
 class NoScanTick(Tick):
@@ -31,15 +30,12 @@ class NoScanTick(Tick):
     decoder: WedgeDecoder | None = None
 
     def on_mount(self) -> None:
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.decoder = WedgeDecoder.from_settings(settings)
+        self.decoder = decoder_for(self.app)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.decoder is None:
             return
-        token = event.character if event.is_printable and event.character else event.key
-        scans = [out for out in self.decoder.feed(token, event.time) if isinstance(out, Scan)]
+        scans = scans_in(self.decoder, event)
         if not scans:
             return
         self.post_message(self.ScanTyped(self, scans[-1].code))

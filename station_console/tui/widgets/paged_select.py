@@ -34,14 +34,14 @@ from textual.widget import Widget
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
-from hardware.scanners.wedge import Scan, WedgeDecoder
+from hardware.scanners.wedge import WedgeDecoder
+from station_console.tui.widgets.scan_keys import TERMINATORS, decoder_for, scans_in
 
 T = TypeVar("T")
 
 
 # The highlight as it was before each of the last characters typed: enough to take back the longest scan.
 KEPT_HIGHLIGHTS = 128
-TERMINATORS = ("enter", "tab", "ctrl+m", "ctrl+j", "ctrl+i")
 
 
 class _LaidOutPages(SelectOverlay):
@@ -49,9 +49,7 @@ class _LaidOutPages(SelectOverlay):
 
     def on_mount(self) -> None:
         self._before: deque[int | None] = deque(maxlen=KEPT_HIGHLIGHTS)
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.decoder = WedgeDecoder.from_settings(settings)
+        self.decoder = decoder_for(self.app)
 
     async def _on_key(self, event: events.Key) -> None:
         """Before the list's own type-to-search: a scan's keys are taken back and its Enter stopped."""
@@ -59,8 +57,7 @@ class _LaidOutPages(SelectOverlay):
         if self.decoder is None or not isinstance(select, PagedSelect):
             return
         printable = bool(event.is_printable and event.character)
-        token = event.character if printable and event.character else event.key
-        scans = [out for out in self.decoder.feed(token, event.time) if isinstance(out, Scan)]
+        scans = scans_in(self.decoder, event)
         if scans:
             code = scans[-1].code
             typed = len(code) + len(self.decoder.prefix) + len(self.decoder.suffix)
