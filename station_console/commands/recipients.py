@@ -229,8 +229,7 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
     zone = app.station.zone()
     for h in history:
         click.echo(
-            f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
-            f"{h.clerk or '-'}: {h.said()}" + (f" ({h.note})" if h.note else "")
+            f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} " + h.told()
         )
 
 

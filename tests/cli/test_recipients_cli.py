@@ -173,6 +173,17 @@ def test_show_and_list_say_what_a_person_said_in_words_not_codes(run: Any, gbk_f
     assert "door delivery" in listed and " door " not in listed.replace("door delivery", "")
 
 
+def test_show_in_chinese_says_who_wrote_down_what_with_the_chinese_colon_and_brackets(
+    run: Any, gbk_file: Path
+) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00123", "--granted", "--channel", "phone", "--note", "周末不在家")
+    shown = run("recipients", "show", "00123", lang="zh").output
+    said = shown.splitlines()[-1]
+    assert said.endswith(" boss：同意代收=已同意（周末不在家）"), said
+    assert ": " not in said and " (" not in said
+
+
 def test_edit_is_a_managers_and_bad_values_change_nothing(run: Any, gbk_file: Path) -> None:
     run("recipients", "import", str(gbk_file), "--yes")
     edited = run("recipients", "edit", "00123", "--set", "room=608", "--set", "phones=13811112222")

@@ -83,6 +83,24 @@ async def test_a_persons_details_read_with_chinese_colons_on_a_chinese_console(
 
 
 @pytest.mark.first_mode("settings")
+async def test_what_a_person_said_reads_with_chinese_colon_and_brackets_on_a_chinese_console(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    consent.record(station, ids["张三"], Choice(consent="granted"), channel="phone", note="周末不在家")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "收件人意见记录" in text_of(app, "#rc-detail"))
+        detail = text_of(app, "#rc-detail")
+    said = detail[detail.index("收件人意见记录") :]
+    assert "Manager：同意代收=已同意（周末不在家）" in said, said
+    assert "，电话）" in detail  # when and how the consent was given, in Chinese brackets
+    assert not any(ascii in detail for ascii in (": ", " (", ", "))
+
+
+@pytest.mark.first_mode("settings")
 async def test_paging_an_empty_list_leaves_the_console_running(app: StationApp) -> None:
     """Page Down on a list of nobody moved the cursor to row -1 and Textual said that row was highlighted,
     with no key: the screen read the key's value and the console stopped (AttributeError)."""

@@ -83,6 +83,12 @@ class HistoryEntry:
         # A withdrawal stores no answer, as "not asked" does: a row that says nothing else is one.
         return said or f"{_('Consent')}={_('answer withdrawn')}"
 
+    def told(self) -> str:
+        """Who wrote it down, what was said and the note after it ("boss: Consent=consented (on the
+        phone)"), in Chinese with the Chinese colon and brackets, as the catalogue has them."""
+        line = _("{clerk}: {said}", clerk=self.clerk or "-", said=self.said())
+        return line + (_(" ({note})", note=self.note) if self.note else "")
+
 
 def check(choice: Choice) -> dict[str, Any]:
     given = choice.given()

@@ -244,13 +244,13 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         text.append_text(consent_text(view.consent))
         if view.consent_at:
             channel = _(CHANNEL_LABELS.get(view.consent_channel or "", view.consent_channel or ""))
-            text.append(f" ({view.consent_at.astimezone(zone):%Y-%m-%d %H:%M}, {channel})")
+            at = f"{view.consent_at.astimezone(zone):%Y-%m-%d %H:%M}"
+            text.append(_(" ({at}, {channel})", at=at, channel=channel))
         if history:
             text.append("\n\n" + _("What they said"), style="bold")
         for h in history:
             text.append(
-                f"\n{h.at.astimezone(zone):%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
-                f"{h.clerk or '-'}: {h.said()}" + (f" ({h.note})" if h.note else "")
+                f"\n{h.at.astimezone(zone):%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} " + h.told()
             )
         self.query_one("#rc-detail", Static).update(text)
 
