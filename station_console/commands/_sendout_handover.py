@@ -56,7 +56,7 @@ def handover(
             got = service.scan(station, batch.batch_id, code)
         except StationError as exc:
             refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
-            click.echo(f"\a{_('WRONG')}: {exc.message()}", err=True)
+            click.echo("\a" + _("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
             continue
         if not as_json:
             note = _("already scanned") if got.already else "OK"

@@ -66,7 +66,7 @@ def devices(as_json: bool) -> None:
             dev.id,
             label_of(KIND_LABELS, dev.kind),
             ", ".join(label_of(INTERFACE_LABELS, i) for i in dev.interfaces),
-            f"{_('permission')}: {label_of(PERMISSION_LABELS, dev.permission)}",
+            _("{label}: {value}", label=_("permission"), value=label_of(PERMISSION_LABELS, dev.permission)),
             " ".join(x for x in (dev.manufacturer, dev.name) if x),
         ]
         for dev in found.devices

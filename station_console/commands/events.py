@@ -61,7 +61,7 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
                 )
             )
             for carrier, error in sorted(result.errors.items()):
-                click.echo(f"  {carrier}: {error}", err=True)
+                click.echo("  " + _("{label}: {value}", label=carrier, value=error), err=True)
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 

@@ -187,7 +187,7 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     run("checkin", zto(1))
     no_secret = run("events", "send", "--once")
     assert "ZTO: No secret for ZTO: add it under [carrier_event_secrets]" in no_secret.output
-    assert "ZTO: ZTO 没有密钥" in run("events", "send", "--once", lang="zh").output
+    assert "ZTO：ZTO 没有密钥" in run("events", "send", "--once", lang="zh").output
     monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
     sent = json.loads(run("events", "send", "--once", "--json").output)
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9

@@ -48,3 +48,13 @@ def test_a_chinese_listing_lines_its_columns_up_by_terminal_columns(
     assert printer.startswith("0483:5743:3:12  打印机  打印机")
     at = [display_width(line[: line.index("权限")]) for line in (scanner, printer)]
     assert at[0] == at[1] == display_width("0483:5743:3:12  打印机  USB 键盘模式（HID）, USB HID POS  ")
+
+
+def test_a_chinese_listing_says_permission_with_the_chinese_colon(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(devices, "list_devices", lambda: Discovery([SCANNER, PRINTER]))
+    result = run("devices", lang="zh")
+    scanner, printer = result.output.splitlines()[:2]
+    assert "权限：正常" in scanner and "权限：被拒绝" in printer
+    assert "权限:" not in result.output

@@ -458,3 +458,16 @@ def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyp
     assert [
         v["version"] for v in json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
     ] == [0]
+
+
+def test_a_wrong_scan_at_a_chinese_handover_is_said_with_the_chinese_colon(run, staff) -> None:  # type: ignore[no-untyped-def]
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    assert (
+        run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li").exit_code
+        == 0
+    )
+    scans = "JT1234567890123\nSF1234567890123\n\n"
+    handed = run("--lang", "zh", "sendout", "handover", "SF", "--courier", "Chen", clerk="Li", stdin=scans)
+    assert handed.exit_code == 0, handed.output
+    wrong = next(line for line in handed.stderr.splitlines() if "错误" in line)
+    assert wrong.endswith("错误：包裹错误：JT1234567890123 不是本站的寄件。") and ":" not in wrong, wrong

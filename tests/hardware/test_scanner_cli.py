@@ -95,7 +95,7 @@ def test_devices_lists_scanners_printers_and_permission(monkeypatch: pytest.Monk
     assert "USB keyboard (HID)" in text and "hid-keyboard" not in text
     chinese = CliRunner().invoke(cli, ["--lang", "zh", "devices"]).output
     assert (
-        "0c2e:0b61:1:3  扫码枪  USB 键盘模式（HID）  权限: 正常" in chinese
+        "0c2e:0b61:1:3  扫码枪  USB 键盘模式（HID）  权限：正常" in chinese
     )  # columns as wide as their cells
 
 
