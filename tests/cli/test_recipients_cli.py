@@ -177,11 +177,22 @@ def test_show_in_chinese_says_who_wrote_down_what_with_the_chinese_colon_and_bra
     run: Any, gbk_file: Path
 ) -> None:
     run("recipients", "import", str(gbk_file), "--yes")
-    run("recipients", "consent", "00123", "--granted", "--channel", "phone", "--note", "周末不在家")
+    run(
+        "recipients",
+        "consent",
+        "00123",
+        "--granted",
+        "--choice",
+        "door",
+        "--channel",
+        "phone",
+        "--note",
+        "周末不在家",
+    )
     shown = run("recipients", "show", "00123", lang="zh").output
     said = shown.splitlines()[-1]
-    assert said.endswith(" boss：同意代收=已同意（周末不在家）"), said
-    assert ": " not in said and " (" not in said
+    assert said.endswith(" boss：同意代收=已同意、收件方式=送货上门（周末不在家）"), said
+    assert not any(ascii in said for ascii in (": ", " (", ", "))
 
 
 def test_edit_is_a_managers_and_bad_values_change_nothing(run: Any, gbk_file: Path) -> None:

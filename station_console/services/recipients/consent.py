@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.models import Clerk, EventKind, Parcel, ParcelStatus, Recipient, RecipientConsent
 from station_console.errors import Refused
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, label_of, listed
 from station_console.services.checkin.recipient import consent_missing
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE
@@ -79,7 +79,7 @@ class HistoryEntry:
                 None if self.proxy_allowed is None else _(N_("yes") if self.proxy_allowed else N_("no")),
             ),
         )
-        said = ", ".join(f"{_(name)}={value}" for name, value in told if value)
+        said = listed(f"{_(name)}={value}" for name, value in told if value)
         # A withdrawal stores no answer, as "not asked" does: a row that says nothing else is one.
         return said or f"{_('Consent')}={_('answer withdrawn')}"
 
