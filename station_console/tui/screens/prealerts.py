@@ -116,18 +116,6 @@ class PrealertsScreen(QueueListScreen):
     COLUMNS = COLUMNS
     TABLE_ID, STATUS_ID = "pa-table", "pa-status"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown_before = False
-
-    def came_to_front(self) -> None:
-        """Back from another mode or a dialog: the list read again (parcels checked in meanwhile are
-        its Arrived figures); the first time, `on_mount` has read it."""
-        super().came_to_front()
-        if self._shown_before:
-            self.action_reload()
-        self._shown_before = True
-
     def action_reload(self) -> None:
         self.call("list", partial(list_imports, self.station), exclusive=True)
 

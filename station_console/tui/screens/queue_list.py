@@ -48,8 +48,13 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         super().on_mount()
         table: DataTable[str] = self.query_one(DataTable)
         table.add_columns(*(_(c) for c in self.COLUMNS))
-        self.action_reload()
         table.focus()
+
+    def came_to_front(self) -> None:
+        """Shown, the first time or back from another mode or a dialog: the list read (what it holds may
+        have changed meanwhile: a pre-alerted parcel checked in, a message sent)."""
+        super().came_to_front()
+        self.action_reload()
 
     def action_reload(self) -> None:
         raise NotImplementedError
