@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-import pytest
 from day_helpers import act_as_manager, add_clerk, carrier_id, leave, local, put
 from sqlmodel import select
 
 from db.models import DayClose
 from station_console.services.core.station import Station
-from station_console.services.day import figures, forecast
+from station_console.services.day import forecast
 from station_console.services.day.close import close_day
 from station_console.services.day.export import to_csv
 from station_console.services.day.report import build_report
@@ -91,21 +90,3 @@ def test_a_put_back_is_no_clerks_check_in_nor_an_arrival_by_the_hour_or_for_the_
         assert session.exec(select(DayClose)).one().checkins == {str(jt): 2}
         assert forecast.daily_counts(session, D, D) == {D: {"JT": 2}}
     assert build_report(station, D)["closed"]["matches"] is True
-
-
-def test_a_day_closed_when_put_backs_counted_as_check_ins_still_matches_its_hash(
-    station: Station, clock: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A close made before put-backs were left out of the clerks' and hours' check-ins froze them in:
-    read today without them, that day must not read as changed (a false alarm)."""
-    a_put_back_by_the_manager(station, clock)
-    with monkeypatch.context() as old:  # the earlier version: a put-back among its clerk's check-ins
-        old.setattr(figures, "without_put_backs", lambda moves, _puts: moves)
-        close_day(station, D)
-        assert {r["clerk"]: r["checked_in"] for r in build_report(station, D)["per_clerk"]} == {
-            "li": 2,
-            "mei": 1,
-        }
-    report = build_report(station, D)
-    assert report["per_clerk"] == [{"clerk": "li", "checked_in": 2, "picked_up": 1}]
-    assert report["closed"]["matches"] is True

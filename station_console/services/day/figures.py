@@ -33,7 +33,6 @@ class Counting:
     """How a version of the console counted the figures a close hashes; today's is `Counting()`."""
 
     bands_from_day_end: bool = False  # the overdue bands counted back from the day's end (its close)
-    put_backs_as_check_ins: bool = False  # a put-back among its clerk's check-ins and the hours'
     problems_by_marking: bool = False  # each marking of a problem counted, a parcel marked twice twice
 
 
@@ -41,8 +40,7 @@ CURRENT = Counting()
 # The ways earlier versions counted, newest first: a close one of them made still matches its hash.
 EARLIER_COUNTINGS = (
     Counting(problems_by_marking=True),
-    Counting(put_backs_as_check_ins=True, problems_by_marking=True),
-    Counting(bands_from_day_end=True, put_backs_as_check_ins=True, problems_by_marking=True),
+    Counting(bands_from_day_end=True, problems_by_marking=True),
 )
 
 
@@ -63,8 +61,8 @@ def day_figures(
     pickups = sql.pickups(session, keys)
     figures["time_to_pickup"] = time_to_pickup(pickups.ranked)
     moves = sql.moves(session, keys, pickups.per_clerk)
-    if not counting.put_backs_as_check_ins:
-        moves = without_put_backs(moves, put_back_rows(session, day, start, end))
+    # A put-back is no clerk's check-in nor an hour's arrival (put-backs came with this counting).
+    moves = without_put_backs(moves, put_back_rows(session, day, start, end))
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day, by_marking=counting.problems_by_marking)
