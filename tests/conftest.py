@@ -118,11 +118,11 @@ def _cheap_pin_hashes() -> Iterator[None]:
     follow it. Session-wide, so the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
     CLI run of a shared template otherwise costs the full 90 ms each time); tests marked
     `real_pin_cost` keep the production cost (`_real_pin_cost`)."""
-    from station_console.services.people import clerks
+    from station_console.services.people import pins
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": CHEAP_SCRYPT_N}
+            pins.hash_pin, "__kwdefaults__", {**(pins.hash_pin.__kwdefaults__ or {}), "n": CHEAP_SCRYPT_N}
         )
         yield
 
@@ -132,10 +132,10 @@ def _real_pin_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     """Tests marked `real_pin_cost` hash PINs at the production cost."""
     if not request.node.get_closest_marker("real_pin_cost"):
         return
-    from station_console.services.people import clerks
+    from station_console.services.people import pins
 
     monkeypatch.setattr(
-        clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": clerks.SCRYPT_N}
+        pins.hash_pin, "__kwdefaults__", {**(pins.hash_pin.__kwdefaults__ or {}), "n": pins.SCRYPT_N}
     )
 
 

@@ -23,7 +23,7 @@ from db.migrate import upgrade
 from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
-from station_console.services.people.clerks import hash_pin
+from station_console.services.people.pins import hash_pin
 from station_console.services.shelves.edits import copy_shelf_onto_layers
 
 
@@ -136,7 +136,7 @@ def fold_wal(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-# scrypt's cost for the tests' PINs (production: clerks.SCRYPT_N = 2**14, some 90 ms a hash). Every
+# scrypt's cost for the tests' PINs (production: pins.SCRYPT_N = 2**14, some 90 ms a hash). Every
 # sign-in, CLI run with --pin and new clerk hashes one: at 2**10 (1.8 ms each) some 1,300 of them cost
 # 3 s of CPU a run; at 2**4, 0.04 ms. The same code path: the cost is a parameter, kept in the hash.
 CHEAP_SCRYPT_N = 2**4

@@ -38,7 +38,8 @@ from db.migrate import upgrade
 from db.models import Clerk, Role
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
-from station_console.services.people.clerks import ClerkInfo, act_as, hash_pin, record_created
+from station_console.services.people.clerks import ClerkInfo, act_as, record_created
+from station_console.services.people.pins import hash_pin
 
 ZONE = "Asia/Shanghai"
 SHELVES = 30  # x LAYERS layers: about 5,600 codes per layer at 1M parcels, under the 8,999 SEQ span

@@ -43,7 +43,7 @@ def statuses(db_url: str) -> dict[str, str]:
 def add_clerk(db_url: str, name: str, role: str) -> None:
     from datetime import UTC, datetime
 
-    from station_console.services.people.clerks import hash_pin
+    from station_console.services.people.pins import hash_pin
 
     station = open_station(db_url)
     with Session(station.engine) as s:

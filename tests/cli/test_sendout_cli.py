@@ -54,7 +54,7 @@ def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untype
 
 @pytest.fixture
 def staff(db_url: str) -> None:
-    from station_console.services.people.clerks import hash_pin
+    from station_console.services.people.pins import hash_pin
 
     station = open_station(db_url)
     with Session(station.engine) as s:

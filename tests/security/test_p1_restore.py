@@ -27,7 +27,7 @@ from security.helpers import PIN, Run, corrupt_page
 from security.restore_helpers import MANAGER, restore
 from station_console.services.core.audit import event_hash
 from station_console.services.core.station import Station
-from station_console.services.people import clerks
+from station_console.services.people import pins
 
 
 def file_hash(path: Path) -> str:
@@ -117,7 +117,7 @@ def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station,
         tmp_path,
         "mallory.sqlite3",
         "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
-        f"VALUES ('Mallory', 'manager', '{clerks.hash_pin('1397', n=2**10)}', 1, '2026-11-25 00:00:00')",
+        f"VALUES ('Mallory', 'manager', '{pins.hash_pin('1397', n=2**10)}', 1, '2026-11-25 00:00:00')",
     )
     refused_and_untouched(cli, live, mallory, "clerk Mallory (manager) is not in its audit trail")
 
@@ -326,7 +326,7 @@ def test_a_backup_of_an_older_schema_is_migrated(
     conn.execute(
         "INSERT INTO clerk (id, name, role, pin_hash, active, created_at) VALUES (1, 'Wang', 'manager', ?, 1, "
         "'2026-01-05 01:00:00.000000')",
-        (clerks.hash_pin(PIN, n=2**10),),
+        (pins.hash_pin(PIN, n=2**10),),
     )
     conn.execute(
         "INSERT INTO parcel_event (id, kind, at, business_day, counter, details, prev_hash, hash) "

@@ -12,7 +12,7 @@ from sqlmodel import select
 from db.models import Clerk, EventKind, ParcelEvent, Role
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
-from station_console.services.people import clerks
+from station_console.services.people import clerks, pins
 from station_console.services.people.event_details import details_text
 
 
@@ -34,10 +34,10 @@ def _clerk_rows(station: Station) -> list[Clerk]:
 
 @pytest.mark.real_pin_cost
 def test_pin_hash_is_salted_scrypt_with_its_parameters() -> None:
-    first, second = clerks.hash_pin("2468"), clerks.hash_pin("2468")
+    first, second = pins.hash_pin("2468"), pins.hash_pin("2468")
     assert first != second  # a fresh salt each time
     scheme, n, r, p, salt, key = first.split("$")
-    assert (scheme, int(n), int(r), int(p)) == ("scrypt", clerks.SCRYPT_N, clerks.SCRYPT_R, clerks.SCRYPT_P)
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", pins.SCRYPT_N, pins.SCRYPT_R, pins.SCRYPT_P)
     assert "2468" not in first
     import base64
 
@@ -45,19 +45,19 @@ def test_pin_hash_is_salted_scrypt_with_its_parameters() -> None:
         b"2468", salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32, maxmem=64 * 1024 * 1024
     )
     assert base64.b64decode(key) == expected
-    assert clerks.check_pin("2468", first)
-    assert not clerks.check_pin("2469", first)
+    assert pins.check_pin("2468", first)
+    assert not pins.check_pin("2469", first)
 
 
 def test_cheaper_parameters_stored_in_the_hash_still_verify() -> None:
-    stored = clerks.hash_pin("1357", n=2**10)
+    stored = pins.hash_pin("1357", n=2**10)
     assert stored.split("$")[1] == "1024"
-    assert clerks.check_pin("1357", stored)
+    assert pins.check_pin("1357", stored)
 
 
 @pytest.mark.parametrize("stored", ["", "plain1234", "scrypt$x$8$1$AA==$AA==", "bcrypt$1$2$3$4$5"])
 def test_malformed_hashes_never_match(stored: str) -> None:
-    assert not clerks.check_pin("1357", stored)
+    assert not pins.check_pin("1357", stored)
 
 
 def test_first_run_creates_the_manager_then_only_a_manager_adds_clerks(station: Station) -> None:

@@ -18,7 +18,7 @@ from db.models import Clerk, Role
 from station_console.errors import Refused
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.people import clerks
+from station_console.services.people import clerks, pins
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
@@ -66,8 +66,8 @@ async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: 
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
         pin = app.screen.query_one("#c-pin", Input)
-        assert pin.placeholder == f"PIN ({clerks.PIN_MIN} to {clerks.PIN_MAX} digits)"
-        assert pin.max_length == clerks.PIN_MAX
+        assert pin.placeholder == f"PIN ({pins.PIN_MIN} to {pins.PIN_MAX} digits)"
+        assert pin.max_length == pins.PIN_MAX
 
 
 async def test_f7_on_a_clerk_deactivated_at_another_counter_meanwhile_leaves_them_deactivated(

@@ -45,7 +45,8 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close
 from station_console.services.exceptions import problems, returns
-from station_console.services.people.clerks import hash_pin, needs_first_manager, record_created
+from station_console.services.people.clerks import needs_first_manager, record_created
+from station_console.services.people.pins import hash_pin
 from station_console.services.pickup import handover
 
 # Share of a day's parcels per carrier (a typical Chinese community station).

@@ -1,25 +1,18 @@
-"""Clerks: PINs hashed with scrypt, sign-in and sign-out, the first manager, PIN changes, deactivation.
+"""Clerks: sign-in and sign-out, the first manager, PIN changes, lock-outs, deactivation.
 
-A PIN hash is `scrypt$<n>$<r>$<p>$<salt b64>$<key b64>`: the cost parameters travel with the hash, so
-they can be raised later and old PINs still verify. Comparison is constant-time, and an unknown name
-costs the same scrypt run as a known one, so timing does not tell which names exist.
+PINs are hashed, checked and judged weak in `pins.py`; an unknown name is checked against its dummy
+hash, so it costs the same scrypt run as a known one and timing does not tell which names exist.
 
 Guessing: every wrong name or PIN is an audit event; `pin_fail_limit` wrong PINs in a row lock the
 clerk out for `pin_lock_s`, each next lock twice as long (a good sign-in starts over; a manager can
-unlock). The weakest PINs (one digit repeated, a run like 1234 or 9876, a repeated block like 1212,
-a few everyone tries) are refused when a PIN is set.
+unlock).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import func
@@ -32,14 +25,12 @@ from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+from station_console.services.people.pins import check_pin, dummy_hash, hash_pin, validate_pin
 
 log = logging.getLogger(__name__)
 
-# 16 MiB and roughly 50 ms per hash: slow for a PIN guesser with a stolen database, quick at the counter.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-_SALT_BYTES, _KEY_BYTES = 16, 32
-PIN_MIN, PIN_MAX = 4, 12
 ROLES = tuple(r.value for r in Role)
+MAX_LOCK_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -79,72 +70,6 @@ class ClerkInfo:
             "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
             "locked_until": self.locked_until.isoformat() if self.locked_until else None,
         }
-
-
-# --- PIN hashing -------------------------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
-    salt = secrets.token_bytes(_SALT_BYTES)
-    key = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=_KEY_BYTES, maxmem=_maxmem(n, r))
-    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"
-
-
-def check_pin(pin: str, stored: str) -> bool:
-    """True when `pin` matches `stored`; a malformed or empty hash never matches."""
-    try:
-        scheme, n_s, r_s, p_s, salt_s, key_s = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        n, r, p = int(n_s), int(r_s), int(p_s)
-        salt, key = base64.b64decode(salt_s), base64.b64decode(key_s)
-    except ValueError:
-        return False
-    candidate = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(key), maxmem=_maxmem(n, r))
-    return hmac.compare_digest(candidate, key)
-
-
-def _maxmem(n: int, r: int) -> int:
-    return 128 * n * r + 4 * 1024 * 1024
-
-
-@cache
-def _dummy_hash() -> str:
-    """Verified against when the name is unknown, so both paths cost one scrypt run (made on first
-    use, not at import: the console's start-up does not wait for it)."""
-    return hash_pin("0000")
-
-
-# PINs people pick first, beyond the shapes `weak_pin` refuses by rule.
-COMMON_PINS = frozenset({"2580", "0852", "1004", "2000", "1998", "1999", "2001", "6969", "5683", "7777"})
-MAX_LOCK_S = 24 * 3600
-
-
-def weak_pin(pin: str) -> bool:
-    """One digit repeated, a run up or down (1234, 8765, 7890), a block repeated (1212, 123123), or a
-    PIN everyone tries first."""
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
-    if steps <= {0} or steps == {1} or steps == {9}:
-        return True
-    if any(len(pin) % n == 0 and pin == pin[:n] * (len(pin) // n) for n in range(1, len(pin) // 2 + 1)):
-        return True
-    return pin in COMMON_PINS
-
-
-def validate_pin(pin: str) -> str:
-    pin = (pin or "").strip()
-    if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
-        raise Refused(N_("A PIN is {min} to {max} digits."), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
-    if weak_pin(pin):
-        raise Refused(
-            N_("That PIN is too easy to guess (a repeated digit, a run like 1234, or a common one)."),
-            code="weak_pin",
-        )
-    return pin
 
 
 def _validate_name(name: str) -> str:
@@ -280,7 +205,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
             name=row.name,
             minutes=max(1, int(left // 60 + (left % 60 > 0))),
         )
-    ok = check_pin(pin or "", row.pin_hash if row is not None else _dummy_hash())
+    ok = check_pin(pin or "", row.pin_hash if row is not None else dummy_hash())
     if row is None or not ok:
         _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN."), code="bad_credentials")

@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, Select
 from db.models import Role
 from station_console.i18n import N_, _
 from station_console.services.core.local_times import short_when
-from station_console.services.people import clerks
+from station_console.services.people import clerks, pins
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
@@ -60,10 +60,10 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         with Horizontal(id="clerk-form"):
             yield FixedInput(placeholder=_("full name"), id="c-name")
             yield FixedInput(
-                placeholder=_("PIN ({min} to {max} digits)", min=clerks.PIN_MIN, max=clerks.PIN_MAX),
+                placeholder=_("PIN ({min} to {max} digits)", min=pins.PIN_MIN, max=pins.PIN_MAX),
                 password=True,
                 id="c-pin",
-                max_length=clerks.PIN_MAX,
+                max_length=pins.PIN_MAX,
                 restrict=r"[0-9]*",
                 takes=_("digits"),
             )

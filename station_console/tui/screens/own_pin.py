@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_, _
-from station_console.services.people import clerks
+from station_console.services.people import clerks, pins
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
             "new",
             _("New PIN"),
             pin=True,
-            placeholder=_("{min} to {max} digits", min=clerks.PIN_MIN, max=clerks.PIN_MAX),
+            placeholder=_("{min} to {max} digits", min=pins.PIN_MIN, max=pins.PIN_MAX),
         ),
         FormField("again", _("New PIN again"), pin=True),
     ]
