@@ -1,4 +1,5 @@
-"""Settings > Recipients: the directory, a person's consent and choices, the import, "who is this?".
+"""Settings > Recipients: the directory, a person's consent and choices, "who is this?" (the import:
+`recipients_import.py`).
 
 Type to find someone (name, pinyin initials such as `zs`, room such as `3-502`, id, phone tail); the
 detail pane shows them with their consent history. Recording consent is any clerk's (named in the
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
-from station_console.services.recipients import consent, directory, importing, matching
+from station_console.services.recipients import consent, directory, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
 from station_console.services.recipients.fields import (
     CHANNEL_LABELS,
@@ -36,7 +36,8 @@ from station_console.services.recipients.fields import (
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.form_dialog import FormDialog, FormField
+from station_console.tui.screens.recipients_import import DirectoryImport
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -53,43 +54,10 @@ PERSON_FIELDS_AT_FAULT = {
     "bad_language": "language",
     "external_id_taken": "external_id",
 }
-# The import form's field each refusal of the file is about.
-IMPORT_FIELDS_AT_FAULT = {
-    code: "path"
-    for code in (
-        "is_folder",  # to file_too_large: the shared typed-path reader's (`typed_files.read_typed_bytes`)
-        "no_file",
-        "bad_file",
-        "file_too_large",
-        "xls_format",
-        "bad_encoding",
-        "bad_csv",
-        "empty_file",
-        "column_missing",
-    )
-}
-# A file without an id or a name column, as the counter says it (the service's `no_column`): the command
-# line's --column is no key here, so the heading is renamed in the file.
-NO_COLUMN_AT_COUNTER = {
-    "external_id": N_(
-        "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
-        "Nothing was imported: rename its id column's heading in the file, then import it again."
-    ),
-    "name": N_(
-        "The file has no name column (a heading such as 姓名 or name); its columns: {headers}. "
-        "Nothing was imported: rename its name column's heading in the file, then import it again."
-    ),
-}
-# A preview that deactivates nobody says how to ask for that here: the form's switch, not --full.
-KEPT_WITHOUT_FULL = N_(
-    "People missing from this file stay as they are (tick 'The whole directory of this source' in the "
-    "import form to deactivate them)."
-)
 
 # Narrower than this, the detail pane goes below the list: beside it, it covered the list's phone and
 # consent columns at 80 columns.
 PANE_BESIDE_MIN = 110
-ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
 NOTHING_TO_SAVE = "nothing to save"  # the edit form's answer when every field is as it was
 
 
@@ -98,7 +66,7 @@ def consent_text(value: str | None) -> Text:
     return Text(label, style="green" if value == "granted" else "bold yellow")
 
 
-class RecipientsScreen(ServiceCalls, ModeScreen):
+class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Recipients")
     CLERKS_ENTRY = "#rc-search"  # the list reads again as the search empties
     CSS_PATH = "recipients.tcss"
@@ -426,90 +394,6 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = _("Saved: {name}", name=view.shown_name)
         self.say(self.note)  # the answer to the clerk's change, said over a refusal of a second key
-        self.reload()
-
-    # -- import --------------------------------------------------------------------------------------
-
-    @role_key("recipients.import")
-    def action_import(self) -> None:
-        fields = [
-            FormField(
-                "path", _("File (CSV or XLSX)"), "", placeholder="/media/usb/名单.xlsx", max_length=500
-            ),
-            FormField(
-                "mapping", _("Source (its column mapping is saved)"), "", placeholder="campus", max_length=32
-            ),
-            FormField(
-                "full",
-                _("The whole directory of this source: deactivate people not in it"),
-                False,
-                switch=True,
-            ),
-        ]
-
-        def preview(values: dict[str, Any]) -> tuple[ImportArgs, importing.ImportResult] | None:
-            # On the worker: the file read and matched against the directory, nothing written.
-            if not values["path"].strip():
-                return None
-            args = (
-                Path(values["path"].strip()).expanduser(),
-                values["mapping"].strip() or None,
-                values["full"],
-            )
-            path, mapping, full = args
-            result = importing.import_file(
-                self.station, path, mapping=mapping, full=full, dry_run=True, no_column=NO_COLUMN_AT_COUNTER
-            )
-            return args, result
-
-        def given(previewed: tuple[ImportArgs, importing.ImportResult] | None) -> None:
-            if previewed is not None:
-                self.import_args, result = previewed
-                self._ask_to_write(result)
-
-        form = FormDialog(
-            _("Import the directory"),
-            fields,
-            submit=preview,
-            at_fault=IMPORT_FIELDS_AT_FAULT,
-            what=N_("a directory import"),
-        )
-        open_over(self, form, given)
-
-    def _ask_to_write(self, result: importing.ImportResult) -> None:
-        body = "\n".join(importing.summary_lines(result, kept_without_full=KEPT_WITHOUT_FULL))
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                self.say(_("Nothing was written."))
-                return
-            path, mapping, full = self.import_args
-            self.call(
-                "imported",
-                lambda: importing.import_file(
-                    self.station,
-                    path,
-                    mapping=mapping,
-                    full=full,
-                    expect_digest=result.digest,
-                    no_column=NO_COLUMN_AT_COUNTER,
-                ),
-            )
-
-        if not open_over(
-            self, ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")), answered
-        ):
-            self.say(_("Nothing was written."))  # the clerk left the directory before the preview came
-
-    def done_imported(self, result: importing.ImportResult) -> None:
-        self.note = _(
-            "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
-            seconds=result.seconds,
-            added=result.added,
-            updated=result.updated,
-            deactivated=result.deactivated,
-        )
-        self.say(self.note)
         self.reload()
 
     # -- who is this? --------------------------------------------------------------------------------

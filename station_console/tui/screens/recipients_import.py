@@ -1,0 +1,140 @@
+"""Settings > Recipients' import: a CSV or XLSX file of the directory, previewed (nothing written), then
+written on the clerk's yes, only as previewed (the file's digest). A manager's, which the service checks.
+
+A mixin of `RecipientsScreen` (its `call`, `station`, `say`, `reload`, `note`): named methods, as a
+plain mixin has no decorated-handler table of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from station_console.i18n import N_, _
+from station_console.services.recipients import importing
+from station_console.tui.role_keys import role_key
+from station_console.tui.screens.base import open_over
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+
+# The import form's field each refusal of the file is about.
+IMPORT_FIELDS_AT_FAULT = {
+    code: "path"
+    for code in (
+        "is_folder",  # to file_too_large: the shared typed-path reader's (`typed_files.read_typed_bytes`)
+        "no_file",
+        "bad_file",
+        "file_too_large",
+        "xls_format",
+        "bad_encoding",
+        "bad_csv",
+        "empty_file",
+        "column_missing",
+    )
+}
+# A file without an id or a name column, as the counter says it (the service's `no_column`): the command
+# line's --column is no key here, so the heading is renamed in the file.
+NO_COLUMN_AT_COUNTER = {
+    "external_id": N_(
+        "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
+        "Nothing was imported: rename its id column's heading in the file, then import it again."
+    ),
+    "name": N_(
+        "The file has no name column (a heading such as 姓名 or name); its columns: {headers}. "
+        "Nothing was imported: rename its name column's heading in the file, then import it again."
+    ),
+}
+# A preview that deactivates nobody says how to ask for that here: the form's switch, not --full.
+KEPT_WITHOUT_FULL = N_(
+    "People missing from this file stay as they are (tick 'The whole directory of this source' in the "
+    "import form to deactivate them)."
+)
+ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
+
+
+class DirectoryImport:
+    import_args: ImportArgs
+
+    @role_key("recipients.import")
+    def action_import(self) -> None:
+        screen: Any = self
+        fields = [
+            FormField(
+                "path", _("File (CSV or XLSX)"), "", placeholder="/media/usb/名单.xlsx", max_length=500
+            ),
+            FormField(
+                "mapping", _("Source (its column mapping is saved)"), "", placeholder="campus", max_length=32
+            ),
+            FormField(
+                "full",
+                _("The whole directory of this source: deactivate people not in it"),
+                False,
+                switch=True,
+            ),
+        ]
+
+        def preview(values: dict[str, Any]) -> tuple[ImportArgs, importing.ImportResult] | None:
+            # On the worker: the file read and matched against the directory, nothing written.
+            if not values["path"].strip():
+                return None
+            args = (
+                Path(values["path"].strip()).expanduser(),
+                values["mapping"].strip() or None,
+                values["full"],
+            )
+            path, mapping, full = args
+            result = importing.import_file(
+                screen.station, path, mapping=mapping, full=full, dry_run=True, no_column=NO_COLUMN_AT_COUNTER
+            )
+            return args, result
+
+        def given(previewed: tuple[ImportArgs, importing.ImportResult] | None) -> None:
+            if previewed is not None:
+                self.import_args, result = previewed
+                self._ask_to_write(result)
+
+        form = FormDialog(
+            _("Import the directory"),
+            fields,
+            submit=preview,
+            at_fault=IMPORT_FIELDS_AT_FAULT,
+            what=N_("a directory import"),
+        )
+        open_over(screen, form, given)
+
+    def _ask_to_write(self, result: importing.ImportResult) -> None:
+        screen: Any = self
+        body = "\n".join(importing.summary_lines(result, kept_without_full=KEPT_WITHOUT_FULL))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                screen.say(_("Nothing was written."))
+                return
+            path, mapping, full = self.import_args
+            screen.call(
+                "imported",
+                lambda: importing.import_file(
+                    screen.station,
+                    path,
+                    mapping=mapping,
+                    full=full,
+                    expect_digest=result.digest,
+                    no_column=NO_COLUMN_AT_COUNTER,
+                ),
+            )
+
+        if not open_over(
+            screen, ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")), answered
+        ):
+            screen.say(_("Nothing was written."))  # the clerk left the directory before the preview came
+
+    def done_imported(self, result: importing.ImportResult) -> None:
+        screen: Any = self
+        screen.note = _(
+            "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
+            seconds=result.seconds,
+            added=result.added,
+            updated=result.updated,
+            deactivated=result.deactivated,
+        )
+        screen.say(screen.note)
+        screen.reload()
