@@ -7,13 +7,11 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from textual.app import App, ComposeResult
 from textual.message import Message
-from textual.widgets import Static
 
-from db.models import Carrier, Parcel, PrintJob
+from db.models import PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.i18n import _, set_language
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing.order import REFUSED_AFTER
@@ -21,76 +19,9 @@ from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
 from station_console.tui import print_worker
-from station_console.tui.app import StationApp
-from station_console.tui.print_worker import PrintWorker
-from station_console.tui.widgets.header import StationHeader, label, state_kind
 from tui import quiet
-from tui.conftest import sign_in_manager
+from tui.print_worker_host import Host, host_with_a_dummy_printer, passes, printed, queue_parcels, wait_for
 from tui.quiet import until
-
-
-class Host(App[None]):
-    """Just what PrintWorker needs from the console: station, counter settings, device states."""
-
-    def __init__(self, station: Station, settings: CounterSettings, **worker: Any) -> None:
-        super().__init__()
-        self.station, self.counter_settings = station, settings
-        self.device_states: dict[str, str] = {"printer": "none"}
-        self.worker_options = worker
-
-    def compose(self) -> ComposeResult:
-        yield Static("host")
-
-    def set_device_state(self, device: str, state: str) -> None:
-        self.device_states[device] = state
-
-    def on_mount(self) -> None:
-        self.print_worker = PrintWorker(self, **self.worker_options)
-        self.print_worker.start()
-
-    def on_unmount(self) -> None:
-        self.print_worker.stop()
-
-
-def queue_parcels(station: Station, n: int, *, first: int = 0, printer: str | None = None) -> None:
-    """`n` parcels checked in, numbered from `first`, their labels queued (for `printer`, if named)."""
-
-    def work(session: Session) -> None:
-        carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
-        assert carrier.id is not None
-        for i in range(first, first + n):
-            parcel = Parcel(
-                waybill=f"SF12345678901{i:02d}",
-                carrier_id=carrier.id,
-                pickup_code=f"2-1-10{i:02d}",
-                checked_in_at=station.now(),
-                business_day=station.business_day(session=session),
-            )
-            session.add(parcel)
-            printing.queue_label(session, station, parcel, printer=printer)
-
-    station.run(work)
-
-
-def passes(seen: list[Message]) -> list[PrintWorker.Drained]:
-    """Each pass once (the hook sees a message at each node that handles it)."""
-    return list({id(m): m for m in seen if isinstance(m, PrintWorker.Drained)}.values())
-
-
-def printed(seen: list[Message]) -> int:
-    return sum(m.printed for m in passes(seen))
-
-
-async def wait_for(
-    pilot: Any, seen: list[Message], predicate: Any, timeout: float = quiet.TIMEOUT
-) -> PrintWorker.Drained:
-    def found() -> PrintWorker.Drained | None:
-        return next((m for m in seen if isinstance(m, PrintWorker.Drained) and predicate(m)), None)
-
-    await until(pilot, lambda: found() is not None, what="a pass", timeout=timeout)
-    drained = found()
-    assert drained is not None
-    return drained
 
 
 async def test_offline_printer_then_back_prints_everything_once(station: Station, clock: Any) -> None:
@@ -134,14 +65,6 @@ async def test_no_printer_configured_says_none(station: Station) -> None:
         assert app.device_states["printer"] == "none" and app.print_worker.worker is None
     with station.read() as session:
         assert session.exec(select(PrintJob.status)).all() == ["queued"]  # kept for when one is set up
-
-
-def host_with_a_dummy_printer(station: Station, target: str) -> tuple[Host, list[Message]]:
-    """A console whose one printer records what it is sent (under `target`), its passes only kicked;
-    the messages it posts are listed."""
-    DummyTransport.forget_all()
-    printer = make_printer({"language": "zpl", "transport": "dummy", "target": target}, name="default")
-    return Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer]), []
 
 
 async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: Station) -> None:
@@ -377,137 +300,3 @@ async def test_a_refusal_the_printer_then_prints_past_is_not_left_up_as_if_curre
         assert done.state == "ready" and done.error is None and app.device_states["printer"] == "ready"
         assert [n.message for n in app._notifications] == []
     assert len(paper.sent) == 2
-
-
-async def test_the_header_reads_a_printers_failure_while_another_prints(station: Station, clock: Any) -> None:
-    """Two label printers: the one a reprint was sent to refuses it; labels keep printing on the other.
-    Until the refusing printer's next try the header says it failed, not ready (a pass that sent it
-    nothing says nothing of it), and once it prints, ready."""
-    DummyTransport.forget_all()
-    desk = make_printer({"language": "tspl", "transport": "dummy", "target": "desk"}, name="desk")
-    big = make_printer({"language": "tspl", "transport": "dummy", "target": "big"}, name="big")
-    DummyTransport.named("big").fail_next(1, "error")
-    queue_parcels(station, 1, first=99, printer="big")
-    seen: list[Message] = []
-    app = Host(station, CounterSettings(counter="test-counter"), interval=0.05, printers=[desk, big])
-    async with app.run_test(message_hook=seen.append) as pilot:
-        await wait_for(pilot, seen, lambda m: m.state == "error")
-        queue_parcels(station, 2)  # the desk prints them while the big one's label waits its turn
-        await until(pilot, lambda: printed(seen) == 2, what="the desk's labels")
-        done = len(passes(seen))
-        await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
-        assert app.device_states["printer"] == "1 error, 1 ready" and passes(seen)[-1].state == "error"
-        assert state_kind(app.device_states["printer"]) == "fault"
-        clock.advance(seconds=6)  # the big printer's label tried again: it prints
-        await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed == 1)
-        await quiet.settle(pilot)
-        assert app.device_states["printer"] == "2 ready"
-        assert state_kind(app.device_states["printer"]) == "fine"
-    assert len(DummyTransport.named("big").sent) == 1 and len(DummyTransport.named("desk").sent) == 2
-
-
-@pytest.mark.parametrize(
-    ("lang", "none_printed", "one_printed"),
-    [("en", "2 not tried yet", "1 not tried yet, 1 ready"), ("zh", "2 台尚未试打", "1 台尚未试打、1 台就绪")],
-)
-async def test_several_printers_read_how_many_are_in_each_state(
-    station: Station, lang: str, none_printed: str, one_printed: str
-) -> None:
-    """Two printers, one of them printed: the header said 'ready', as if both were known to print. It
-    counts them by state, the ones not known to work first (a narrow header cuts its end)."""
-    set_language(lang)
-    DummyTransport.forget_all()
-    desk = make_printer({"language": "tspl", "transport": "dummy", "target": "desk"}, name="desk")
-    big = make_printer({"language": "tspl", "transport": "dummy", "target": "big"}, name="big")
-    seen: list[Message] = []
-    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[big, desk])
-    async with app.run_test(message_hook=seen.append) as pilot:
-        await wait_for(pilot, seen, lambda m: m.state == "untried")
-        assert (app.device_states["printer"], state_kind(app.device_states["printer"])) == (
-            none_printed,
-            "unknown",
-        )
-        queue_parcels(station, 1, printer="desk")
-        app.print_worker.kick()
-        await wait_for(pilot, seen, lambda m: m.printed == 1)
-        await quiet.settle(pilot)
-        assert (app.device_states["printer"], state_kind(app.device_states["printer"])) == (
-            one_printed,
-            "unknown",
-        )
-
-
-async def test_a_busy_database_leaves_the_printer_as_it_was_and_its_labels_queued(station: Station) -> None:
-    """Another program holds the database: the pass cannot claim its jobs. That is no printer fault:
-    the header keeps what the last send found, no printer toast, and the label prints once it is let go."""
-    import sqlite3
-
-    station.busy_wait_s = 0.2
-    app, seen = host_with_a_dummy_printer(station, "held")
-    path = station.engine.url.database
-    assert path is not None
-    async with app.run_test(message_hook=seen.append) as pilot:
-        queue_parcels(station, 1)
-        app.print_worker.kick()
-        await wait_for(pilot, seen, lambda m: m.printed == 1)
-        assert app.device_states["printer"] == "ready"
-        queue_parcels(station, 1, first=1)
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")
-        try:
-            done = len(passes(seen))
-            app.print_worker.kick()
-            await until(pilot, lambda: len(passes(seen)) > done, what="a pass at the busy database")
-            assert passes(seen)[-1].state == "ready" and app.device_states["printer"] == "ready"
-            assert [n.message for n in app._notifications] == []
-            assert holder.execute("SELECT status FROM print_job ORDER BY id").fetchall() == [
-                ("printed",),
-                ("queued",),
-            ]
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        app.print_worker.kick()
-        await until(pilot, lambda: printed(seen) == 2, what="the label held back, printed")
-    assert len(DummyTransport.named("held").sent) == 2
-
-
-@pytest.mark.parametrize(("lang", "first_job"), [("en", "ready"), ("zh", "offline")])
-async def test_the_header_reads_a_printer_sent_nothing_yet_as_not_tried_then_as_its_first_job_found_it(
-    station: Station, lang: str, first_job: str
-) -> None:
-    """A printer nothing was sent to since the start read "ready" in the header, in green, as one that
-    prints: it reads as not tried yet, neutral, until its first job, then ready or the failure."""
-    set_language(lang)
-    DummyTransport.forget_all()
-    sign_in_manager(station)
-    printer = {"language": "zpl", "transport": "dummy", "target": "desk"}
-    settings = CounterSettings(counter="test-counter", printer=printer)
-    app = StationApp(station, settings, database_label="SQLite test")
-
-    def printer_reads() -> tuple[str, str]:
-        """The header's printer words, and the kind of state its colour says."""
-        header = app.screen.query_one(StationHeader)
-        status = header.query_one("#hdr-status", Static).render()
-        printer = label(_("Printer"))
-        start = str(status).index(printer) + len(printer)
-        words = str(status)[start:].split("  ")[0]
-        (style,) = {span.style for span in getattr(status, "spans", []) if span.start == start}
-        kinds = {
-            k: header.get_component_rich_style(f"station-header--{k}") for k in ("fine", "unknown", "fault")
-        }
-        return words, next(k for k, v in kinds.items() if v == style.rich_style)
-
-    async with app.run_test(size=(200, 36)) as pilot:
-        await until(pilot, lambda: getattr(app, "print_worker", None) is not None, what="the devices started")
-        worker = app.print_worker
-        await until(pilot, lambda: worker.state != "none", what="the first pass")
-        await quiet.settle(pilot)
-        assert printer_reads() == (_("not tried yet"), "unknown")
-        if first_job == "offline":
-            DummyTransport.named("desk").fail_next(1, "offline")
-        queue_parcels(station, 1)
-        app.kick_worker("print_worker")
-        await until(pilot, lambda: worker.state == first_job, what="the first send")
-        await quiet.settle(pilot)
-        assert printer_reads() == ((_("ready"), "fine") if first_job == "ready" else (_("offline"), "fault"))
