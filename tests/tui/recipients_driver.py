@@ -13,6 +13,9 @@ from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from tui import quiet
 
+# A directory file's headings as a school's export has them (GBK when written so).
+HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
+
 
 async def until(pilot: Any, check: Callable[[], bool]) -> None:
     """Wait for a thread worker's result to reach the screen."""

@@ -1,5 +1,6 @@
-"""Pilot tests of Settings > Recipients (finding, details, consent, import, edits) and the report (door
-delivery: test_delivery_screen.py; who-is-this, check-in and proxy pickup: test_recipients_linking.py)."""
+"""Pilot tests of Settings > Recipients (finding, details, consent, edits) and the report (the directory
+import form: test_recipients_import_form.py; door delivery: test_delivery_screen.py; who-is-this, check-in
+and proxy pickup: test_recipients_linking.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,9 @@ from station_console.services.recipients import consent, directory, importing, m
 from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
-from tui.recipients_driver import open_recipients, people, text_of, until
-
-HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
+from tui.recipients_driver import HEADERS, open_recipients, people, text_of, until
 
 
 @pytest.mark.first_mode("settings")
@@ -152,166 +151,6 @@ async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station:
     assert row is not None
     assert (row.consent, row.delivery_preference, row.consent_channel) == ("granted", "door", "phone")
     assert row.consent_by == station.clerk_id and row.room == "502"
-
-
-@pytest.mark.first_mode("settings")
-async def test_a_manager_imports_with_a_preview_first(
-    app: StationApp, station: Station, tmp_path: Path
-) -> None:
-    path = tmp_path / "名单.csv"
-    path.write_bytes(
-        (HEADERS + "00123,张三,13812345678,A3,2,502\r\n00124,李四,13987654321,A3,1,1203\r\n").encode("gbk")
-    )
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        await quiet.press(pilot, "f10")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-path", Input).value = str(path)
-        app.screen.query_one("#form-path", Input).focus()
-        await quiet.press(pilot, "enter", "enter")  # on to the empty column map, then sent
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert "Would write: 2 new" in str(app.screen.query_one(".confirm-body Static", Static).render())
-        with station.read() as session:
-            assert session.exec(select(Recipient)).all() == []  # the preview wrote nothing
-        await quiet.press(pilot, "y")
-        await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
-    with station.read() as session:
-        assert sorted(r.external_id or "" for r in session.exec(select(Recipient)).all()) == [
-            "00123",
-            "00124",
-        ]
-
-
-@pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
-    "language, said",
-    [
-        ("en", "名单.csv changed after its preview: nothing was imported. Preview it again."),
-        ("zh", "名单.csv 在预览后被改动过：未导入任何内容。请重新预览。"),
-    ],
-)
-async def test_a_file_changed_after_its_preview_writes_nothing_and_says_so(
-    app: StationApp, station: Station, tmp_path: Path, language: str, said: str
-) -> None:
-    path = tmp_path / "名单.csv"
-    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        set_language(language)
-        await quiet.press(pilot, "f10")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-path", Input).value = str(path)
-        app.screen.query_one("#form-path", Input).focus()
-        await quiet.press(pilot, "enter", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        # The office saves a newer directory over it while the clerk reads the preview.
-        path.write_bytes((HEADERS + "00999,王五,13600002222,B1,1,101\r\n").encode("gbk"))
-        await quiet.press(pilot, "y")
-        await until(
-            pilot, lambda: "预览" in text_of(app, "#rc-status") or "preview" in text_of(app, "#rc-status")
-        )
-        assert text_of(app, "#rc-status") == said
-    with station.read() as session:
-        assert session.exec(select(Recipient)).all() == []
-
-
-@pytest.mark.first_mode("settings")
-async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is_said(
-    app: StationApp, station: Station
-) -> None:
-    """The list's type-to-search moved to the first choice holding the scan's first letter ('s':
-    consented) and the scan's Enter chose it. Now the highlight goes back, the Enter chooses nothing,
-    and the form says why; the clerk's own Enter still chooses."""
-    ids = people(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        app.screen.query_one("#rc-search", Input).value = "zs"
-        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FormDialog)
-        consent_list = dialog.query_one("#form-consent", Select)
-        await quiet.press(pilot, "enter")  # the list opens
-        await until(pilot, lambda: consent_list.expanded)
-        await quiet.burst(pilot, *"SF1234567890123", "enter")
-        await until(pilot, lambda: "A scan chooses nothing in" in text_of(app, "#form-refused"))
-        assert consent_list.expanded and consent_list.value == "keep"
-        await quiet.press(pilot, "down", "enter")  # the clerk's choice
-        await until(pilot, lambda: not consent_list.expanded)
-        assert consent_list.value == "granted"
-        await quiet.press(pilot, "escape")
-        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
-    with station.read() as session:
-        row = session.get(Recipient, ids["张三"])
-    assert row is not None and row.consent is None
-
-
-@pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
-    "language, rename, switch",
-    [
-        ("en", "rename its id column's heading in the file", "tick 'The whole directory of this source'"),
-        ("zh", "请在文件中改好编号列的表头", "勾选“本来源的完整名录”"),
-    ],
-)
-async def test_the_import_form_says_its_own_way_out_never_the_command_lines_options(
-    app: StationApp, station: Station, tmp_path: Path, language: str, rename: str, switch: str
-) -> None:
-    """The counter has no --column nor --full: a file without an id column is renamed in the file, and a
-    preview says the form's switch deactivates those missing from it."""
-    import openpyxl
-
-    wrong, right = tmp_path / "wrong.xlsx", tmp_path / "名单.csv"
-    book = openpyxl.Workbook()
-    book.active.append(["foo", "姓名", "手机"])  # type: ignore[union-attr]
-    book.active.append(["1", "张三", "13812345678"])  # type: ignore[union-attr]
-    book.save(wrong)
-    right.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        set_language(language)
-        await quiet.press(pilot, "f10")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-path", Input).value = str(wrong)
-        app.screen.query_one("#form-path", Input).focus()
-        await quiet.press(pilot, "enter", "enter")
-        await until(pilot, lambda: "foo" in text_of(app, "#form-refused"))
-        refused = text_of(app, "#form-refused")
-        assert rename in refused and "--column" not in refused
-        app.screen.query_one("#form-path", Input).value = str(right)
-        await quiet.press(pilot, "ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        body = str(app.screen.query_one(".confirm-body Static", Static).render())
-        assert switch in body and "--full" not in body
-        await quiet.press(pilot, "n")
-    with station.read() as session:
-        assert session.exec(select(Recipient)).all() == []
-
-
-@pytest.mark.first_mode("settings")
-async def test_a_file_that_lost_its_id_column_after_the_preview_is_refused_in_the_counters_words(
-    app: StationApp, station: Station, tmp_path: Path
-) -> None:
-    """The file changed between the preview and Write (its id column's heading renamed): the write's
-    refusal says to rename the heading in the file, as the preview's does, never the command line's
-    --column."""
-    path = tmp_path / "名单.csv"
-    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        await quiet.press(pilot, "f10")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-path", Input).value = str(path)
-        await quiet.press(pilot, "ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        path.write_bytes(("编号x,姓名,手机\r\n00123,张三,13812345678\r\n").encode("gbk"))
-        await quiet.press(pilot, "y")
-        await until(pilot, lambda: "no id column" in text_of(app, "#rc-status"))
-        said = text_of(app, "#rc-status")
-        assert "rename its id column's heading in the file" in said and "--column" not in said
-    with station.read() as session:
-        assert session.exec(select(Recipient)).all() == []
 
 
 @pytest.mark.first_mode("reports")
@@ -533,23 +372,32 @@ async def test_a_phone_that_is_not_a_phone_puts_the_cursor_in_the_phones_field(
 
 
 @pytest.mark.first_mode("settings")
-async def test_a_folder_typed_as_the_import_file_puts_the_cursor_back_in_the_files_path(
-    app: StationApp, station: Station, tmp_path: Path
+async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is_said(
+    app: StationApp, station: Station
 ) -> None:
-    """The shared typed-path reader refuses a folder as `is_folder`: the form said so but left the cursor
-    in the source's field, where the clerk's corrected path went."""
+    """The list's type-to-search moved to the first choice holding the scan's first letter ('s':
+    consented) and the scan's Enter chose it. Now the highlight goes back, the Enter chooses nothing,
+    and the form says why; the clerk's own Enter still chooses."""
+    ids = people(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
-        await quiet.press(pilot, "f10")
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f7")
         await quiet.settle(pilot)
-        form = app.screen
-        assert isinstance(form, FormDialog)
-        form.query_one("#form-path", Input).value = str(tmp_path)
-        form.query_one("#form-mapping", Input).value = "campus"
-        form.query_one("#form-mapping", Input).focus()
-        await quiet.press(pilot, "ctrl+s")
-        await until(pilot, lambda: "is a folder" in text_of(app, "#form-refused"))
-        await quiet.settle(pilot)
-        assert form.query_one("#form-path", Input).has_focus
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        consent_list = dialog.query_one("#form-consent", Select)
+        await quiet.press(pilot, "enter")  # the list opens
+        await until(pilot, lambda: consent_list.expanded)
+        await quiet.burst(pilot, *"SF1234567890123", "enter")
+        await until(pilot, lambda: "A scan chooses nothing in" in text_of(app, "#form-refused"))
+        assert consent_list.expanded and consent_list.value == "keep"
+        await quiet.press(pilot, "down", "enter")  # the clerk's choice
+        await until(pilot, lambda: not consent_list.expanded)
+        assert consent_list.value == "granted"
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
     with station.read() as session:
-        assert session.exec(select(Recipient)).all() == []
+        row = session.get(Recipient, ids["张三"])
+    assert row is not None and row.consent is None
