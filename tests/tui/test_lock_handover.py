@@ -333,6 +333,42 @@ async def test_a_scan_queued_right_before_the_lock_is_checked_in_by_the_clerk_wh
     assert [e.clerk_id for e in checked_in] == [wang]
 
 
+async def test_a_lock_whose_sign_out_waits_leaves_the_next_clerk_signed_in(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang's sign-out waits (a busy database) while Li signs in: it is recorded as Wang's, and its
+    end does not sign Li out (the worker records it on a station of its own, not the console's)."""
+    started, held = threading.Event(), threading.Event()
+    real = clerks.sign_out
+
+    def slow(*args: object, **kwargs: object) -> None:
+        started.set()
+        assert held.wait(quiet.TIMEOUT)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clerks, "sign_out", slow)
+    wang = station.clerk_id
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        quiet.send_key(app, "ctrl+l")  # not waiting for a quiet console: the sign-out's worker waits
+        await quiet.until(pilot, started.is_set, what="the sign-out sent")
+        for key in [*"Li", "enter"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, lambda: getattr(app.focused, "id", None) == "signin-pin", what="the PIN")
+        for key in [*"1357", "enter"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        li = station.clerk_id
+        held.set()
+        await quiet.until(pilot, lambda: bool(sign_outs(station)), what="the sign-out written")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li" and station.clerk_id == li != wang
+    with station.read() as session:
+        signed_out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
+    assert [(e.clerk_id, e.details) for e in signed_out] == [(wang, {"reason": "lock"})]
+
+
 @pytest.mark.parametrize(("who", "pin", "listed"), [("Wang", "9071", True), ("Li", "1357", False)])
 async def test_a_lookup_the_lock_cut_short_is_read_again_for_its_clerk_only(
     station: Station, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, listed: bool
