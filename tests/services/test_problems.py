@@ -81,6 +81,27 @@ def test_a_put_back_flag_is_resolved_as_any_other(station: Station) -> None:
     assert event.details["kind"] == "put_back"
 
 
+def test_a_hand_flag_does_not_replace_a_put_back_flag(station: Station) -> None:
+    """A put-back's flag says when and by whom the parcel left (someone may hold the wrong parcel): a
+    clerk's later flag replaced its kind and note, and the parcel read as merely damaged on Problems."""
+    pid = place(station, wb(1), "2-2")
+    note = "Found on the shelf at stocktake 1 after it was recorded as picked up on 05-01 09:30 by Li"
+    with station.write() as s:
+        p = s.get(type(parcel(station, pid)), pid)
+        assert p is not None
+        problems.mark_in_session(s, station, p, ProblemKind.PUT_BACK, note)
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "damaged", "box dented")
+    assert exc.value.code == "put_back_flagged"
+    assert "put_back (found after it left)" in exc.value.message("en")
+    assert "：请先处理" in exc.value.message("zh")
+    assert parcel(station, pid).problem_kind == "put_back"
+    assert parcel(station, pid).problem_note == note
+    assert len(events(station, EventKind.PROBLEM_MARKED)) == 1  # the put-back's own
+    problems.resolve(station, wb(1), "the customer had the other one")
+    assert problems.mark(station, wb(1), "damaged", "box dented").problem_kind == "damaged"
+
+
 def test_resolve_clears_the_flag(station: Station) -> None:
     pid = place(station, wb(1), "2-2")
     problems.mark(station, wb(1), "unreadable", "label torn")

@@ -68,6 +68,17 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
 
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
+        if parcel.problem_kind in STOCKTAKE_KINDS:
+            # A hand flag would replace the put-back's kind and note (when and by whom it left, the
+            # clue to a parcel handed to the wrong person): its check is resolved first, with a note.
+            raise Refused(
+                N_(
+                    "{waybill} is flagged {kind}: resolve that first, saying what was found, then flag it again."
+                ),
+                code="put_back_flagged",
+                waybill=parcel.waybill,
+                kind=Choices((parcel.problem_kind,), KIND_LABELS),
+            )
         mark_in_session(session, station, parcel, kind, note)
         return rows_for(session, [parcel])[0]
 

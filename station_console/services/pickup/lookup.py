@@ -304,7 +304,7 @@ def _newest_left(column: Any) -> Any:
     )
 
 
-_LEFT_BY_WAYBILL = _newest_left(col(Parcel.waybill))  # on ix_parcel_waybill
+_LEFT_BY_WAYBILL = _newest_left(col(Parcel.waybill))  # on uq_parcel_waybill_on_shelf, led by the waybill
 _LEFT_BY_CODE = _newest_left(col(Parcel.pickup_code))  # on ix_parcel_code_left
 # A code a move replaced names its parcel in its hold: that parcel no longer carries the code.
 _MOVED_FROM = columns(col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
