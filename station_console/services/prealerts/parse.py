@@ -20,7 +20,7 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.parse_errors import json_error
+from station_console.parse_errors import csv_error, json_error
 from station_console.services.core.typed_files import content_digest, read_typed_bytes
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
@@ -120,7 +120,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     if path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"[", b"{"):
         headings, records = _json_records(data, path.name)
     else:
-        headings, records = _csv_records(_decode(data, path.name))
+        headings, records = _csv_records(_decode(data, path.name), path.name)
     index, columns = column_map(headings, mapping or {})
     rows = [
         RawRow(line, {name: cells[i].strip() if i < len(cells) else "" for name, i in index.items()})
@@ -155,23 +155,35 @@ def _decode(data: bytes, name: str) -> str:
 Records = Iterator[tuple[int, list[str] | None]]
 
 
-def _csv_records(text: str) -> tuple[list[str], Records]:
+def _csv_records(text: str, name: str) -> tuple[list[str], Records]:
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
+
+    def unreadable() -> Refused:
+        # The reader's own words are English (a cell past its 128 KB limit): the file is refused whole.
+        return Refused(
+            N_("Cannot read {path}: {reason}"), code="bad_csv", path=name, reason=csv_error(reader.line_num)
+        )
+
     try:
         headings = next(reader)
     except StopIteration:
         raise Refused(N_("The file is empty."), code="empty_file") from None
+    except csv.Error as exc:
+        raise unreadable() from exc
 
     def records() -> Records:
         start = reader.line_num + 1
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
+        try:
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise unreadable() from exc
 
     return headings, records()
 

@@ -37,7 +37,7 @@ NOTHING_SHOWN = 3  # refused rows said on the status line when no row is left to
 FIELDS_AT_FAULT = {
     **dict.fromkeys(
         ("is_folder", "no_file", "bad_file", "file_too_large", "not_a_table", "bad_encoding", "bad_json")
-        + ("empty_file", "no_waybill_column"),
+        + ("bad_csv", "empty_file", "no_waybill_column"),
         "path",
     ),
     "unknown_carrier": "carrier",
