@@ -1,4 +1,4 @@
-"""A file a parser refuses (tariff TOML, checklist TOML or JSON, pre-alert JSON, recipients CSV) is
+"""A file a parser refuses (tariff TOML or CSV, checklist TOML or JSON, pre-alert JSON, recipients CSV) is
 refused in the clerk's language with the line and column to look at: Python's parsers word their
 errors in English, which a Chinese screen quoted as it was."""
 
@@ -30,6 +30,15 @@ def test_a_tariff_that_is_not_toml_says_where_in_chinese() -> None:
 def test_a_tariff_cut_short_says_to_check_its_last_lines() -> None:
     error = refused(tariff.body_from_text, 'zone = "', "toml", "SF", None)  # tomllib: "(at end of document)"
     assert error.message("zh") == "资费：不是有效的 TOML：文件在中途结束，请检查最后几行"
+
+
+def test_a_tariff_csv_the_reader_refuses_says_the_line_in_chinese() -> None:
+    """A cell past the csv reader's 128 KB limit was its English error: an unexpected error at the
+    rules screen."""
+    text = "zone,first_g,first_cents,step_g,step_cents,destinations\nA,1000,1200,1000,200,广东\n"
+    error = refused(tariff.body_from_text, text + "B,1000,1200,1000,200," + "x" * 200_000 + "\n", "csv", "SF", None)
+    assert error.code == "bad_tariff"
+    assert error.message("zh") == "资费：第 3 行无法按 CSV 读取：请检查这一行"
 
 
 def test_a_checklist_in_toml_or_json_says_where_in_chinese() -> None:

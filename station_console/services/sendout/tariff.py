@@ -20,7 +20,7 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.parse_errors import toml_error
+from station_console.parse_errors import csv_error, toml_error
 from station_console.safe_text import has_hidden, visible
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -232,7 +232,11 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
     body = dict(base or {})
     rates: dict[str, dict[str, int]] = {}
     zones: dict[str, str] = {}
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell past the reader's 128 KB limit: its words are English
+        raise _bad(N_("Tariff: {reason}"), reason=csv_error(reader.reader.line_num)) from exc
     if not rows:
         raise _bad(N_("Tariff: the CSV has no rows"))
     for n, row in enumerate(rows, start=2):
