@@ -167,3 +167,24 @@ async def test_a_folder_typed_as_the_import_file_puts_the_cursor_back_in_the_fil
         assert form.query_one("#form-path", Input).has_focus
     with station.read() as session:
         assert session.exec(select(Recipient)).all() == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_path_under_the_folder_of_no_user_here_is_no_such_file(
+    app: StationApp, station: Station
+) -> None:
+    """"~name/..." of a user this machine does not have: the form's own expansion raised, an unexpected
+    error; the file is now looked for as typed, and refused as no such file, the cursor in its path."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-path", Input).value = "~no-such-user-here/名单.csv"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "名单.csv" in text_of(app, "#form-refused"))
+        assert text_of(app, "#form-refused") == "No such file: ~no-such-user-here/名单.csv."
+        assert form.query_one("#form-path", Input).has_focus
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []

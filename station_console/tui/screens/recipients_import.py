@@ -76,11 +76,8 @@ class DirectoryImport:
             # On the worker: the file read and matched against the directory, nothing written.
             if not values["path"].strip():
                 return None
-            args = (
-                Path(values["path"].strip()).expanduser(),
-                values["mapping"].strip() or None,
-                values["full"],
-            )
+            # As typed: the service makes `~` the user's folder, and "~name" of no user here no such file.
+            args = (Path(values["path"].strip()), values["mapping"].strip() or None, values["full"])
             path, mapping, full = args
             result = importing.import_file(
                 screen.station, path, mapping=mapping, full=full, dry_run=True, no_column=NO_COLUMN_AT_COUNTER
