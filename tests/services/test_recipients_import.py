@@ -186,6 +186,27 @@ def test_a_full_import_deactivates_the_missing_never_deletes_and_parcels_keep_th
     assert (back.reactivated, back.deactivated) == (2, 0) and recipient(manager, "00125").active
 
 
+def test_a_full_import_keeps_a_person_whose_row_it_left_out_and_refuses_a_file_listing_nobody(
+    manager: Station, tmp_path: Path
+) -> None:
+    """A row left out for a bad value (a name past its column) still lists its person: a full import
+    deactivated them as missing from the file. A header row alone, imported as the whole directory,
+    deactivated everyone; it is refused, the preview as the write, and nothing changes."""
+    import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
+    long_name = [PEOPLE[1][0], "名" * 70, *PEOPLE[1][2:]]
+    kept = import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *PEOPLE[2:], long_name]), full=True)
+    assert [issue.line for issue in kept.issues] == [len(PEOPLE)]  # the long name, reported by its line
+    assert kept.deactivated == 1 and recipient(manager, PEOPLE[1][0]).active
+    assert not recipient(manager, PEOPLE[0][0]).active  # the one the file does not list
+    header_only = write_csv(tmp_path / "c.csv", [HEADERS_ZH])
+    for dry_run in (True, False):
+        with pytest.raises(Refused) as refused:
+            import_file(manager, header_only, full=True, dry_run=dry_run)
+        assert refused.value.code == "lists_nobody"
+    assert [recipient(manager, row[0]).active for row in PEOPLE] == [False, True, True, True]
+    assert import_file(manager, header_only).rows_read == 0  # not as the whole directory: nothing to do
+
+
 def test_a_full_import_touches_only_its_own_source(manager: Station, tmp_path: Path) -> None:
     import_file(manager, write_csv(tmp_path / "s.csv", [HEADERS_ZH, *PEOPLE[:2]]), mapping="students")
     import_file(manager, write_csv(tmp_path / "t.csv", [HEADERS_ZH, *PEOPLE[2:]]), mapping="staff")

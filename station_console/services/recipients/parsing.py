@@ -98,6 +98,8 @@ class Parsed:
     duplicates: list[dict[str, Any]]  # {"line", "external_id", "first_line"}
     rows_read: int
     digest: str = ""  # of the file's bytes as read (files.py)
+    # Ids of rows left out for a bad value: the file still lists them, so a full import keeps them.
+    listed: set[str] = field(default_factory=set)
 
 
 # -- columns -------------------------------------------------------------------------------------------
@@ -328,6 +330,7 @@ def parse(
     people: list[Person] = []
     first_line: dict[str, int] = {}
     duplicates = []
+    listed: set[str] = set()
     rows_read = 0
     for offset, row in enumerate(table.rows[head + 1 :], start=head + 2):
         if not any(c.strip() for c in row):
@@ -335,6 +338,9 @@ def parse(
         rows_read += 1
         person = _person(offset, row, readers, issues)
         if person is None:
+            listed_id = _id_of(row, chosen)
+            if listed_id:
+                listed.add(listed_id)
             continue
         key = person.values["external_id"]
         if key in first_line:
@@ -352,4 +358,14 @@ def parse(
         duplicates=duplicates,
         rows_read=rows_read,
         digest=table.digest,
+        listed=listed,
     )
+
+
+def _id_of(row: list[str], columns: dict[str, int]) -> str | None:
+    """The id of a row left out for another value (a name too long), when it reads well itself."""
+    index = columns["external_id"]
+    try:
+        return fields.text_field("external_id", row[index] if index < len(row) else "")
+    except StationError:
+        return None

@@ -29,6 +29,7 @@ IMPORT_FIELDS_AT_FAULT = {
         "bad_csv",
         "empty_file",
         "column_missing",
+        "lists_nobody",
     )
 }
 # A file without an id or a name column, as the counter says it (the service's `no_column`): the command
