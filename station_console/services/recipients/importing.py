@@ -165,7 +165,7 @@ def import_file(
     if full and not parsed.people and not parsed.listed:
         raise Refused(
             N_(
-                "{file} lists nobody: as the whole directory it would deactivate everyone. "
+                "Nobody is listed in {file}: as the whole directory it would deactivate everyone. "
                 "Nothing was imported."
             ),
             code="lists_nobody",
