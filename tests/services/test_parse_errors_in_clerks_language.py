@@ -36,7 +36,9 @@ def test_a_tariff_csv_the_reader_refuses_says_the_line_in_chinese() -> None:
     """A cell past the csv reader's 128 KB limit was its English error: an unexpected error at the
     rules screen."""
     text = "zone,first_g,first_cents,step_g,step_cents,destinations\nA,1000,1200,1000,200,广东\n"
-    error = refused(tariff.body_from_text, text + "B,1000,1200,1000,200," + "x" * 200_000 + "\n", "csv", "SF", None)
+    error = refused(
+        tariff.body_from_text, text + "B,1000,1200,1000,200," + "x" * 200_000 + "\n", "csv", "SF", None
+    )
     assert error.code == "bad_tariff"
     assert error.message("zh") == "资费：第 3 行无法按 CSV 读取：请检查这一行"
 

@@ -191,7 +191,10 @@ def test_a_cell_past_the_csv_readers_limit_refuses_the_file_in_the_clerks_words(
     """A 200,000-character cell (past the csv module's 128 KB field limit) was the reader's English
     error, an unexpected error at the counter; now the file is refused whole, by its line."""
     path = write_csv(tmp_path / "huge.csv", ZH_HEADINGS, zh_rows([1]) + [[zto(2), "中通", "", "x" * 200_000]])
-    for language, said in (("en", "not CSV this console can read at line 3"), ("zh", "第 3 行无法按 CSV 读取")):
+    for language, said in (
+        ("en", "not CSV this console can read at line 3"),
+        ("zh", "第 3 行无法按 CSV 读取"),
+    ):
         set_language(language)
         with pytest.raises(Refused) as refused:
             import_file(station, path, dry_run=True)

@@ -194,7 +194,9 @@ def test_a_full_import_keeps_a_person_whose_row_it_left_out_and_refuses_a_file_l
     deactivated everyone; it is refused, the preview as the write, and nothing changes."""
     import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
     long_name = [PEOPLE[1][0], "名" * 70, *PEOPLE[1][2:]]
-    kept = import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *PEOPLE[2:], long_name]), full=True)
+    kept = import_file(
+        manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *PEOPLE[2:], long_name]), full=True
+    )
     assert [issue.line for issue in kept.issues] == [len(PEOPLE)]  # the long name, reported by its line
     assert kept.deactivated == 1 and recipient(manager, PEOPLE[1][0]).active
     assert not recipient(manager, PEOPLE[0][0]).active  # the one the file does not list

@@ -173,7 +173,7 @@ async def test_a_folder_typed_as_the_import_file_puts_the_cursor_back_in_the_fil
 async def test_a_path_under_the_folder_of_no_user_here_is_no_such_file(
     app: StationApp, station: Station
 ) -> None:
-    """"~name/..." of a user this machine does not have: the form's own expansion raised, an unexpected
+    """ "~name/..." of a user this machine does not have: the form's own expansion raised, an unexpected
     error; the file is now looked for as typed, and refused as no such file, the cursor in its path."""
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
