@@ -233,14 +233,16 @@ def read_session(engine: Engine) -> Iterator[Session]:
 # Unique indexes two counters can race for (PostgreSQL): the loser retries the whole unit, whose own
 # checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
 RACE_ATTEMPTS = 5  # tries of a unit that lost a race (not a lock wait, which `wait_s` bounds)
-# So can two counters starting their audit chains at once (core/audit.py), and two managers storing
-# the next version of one rule table (a send-out tariff, the checklist).
+# So can two counters starting their audit chains at once (core/audit.py), two managers storing
+# the next version of one rule table (a send-out tariff, the checklist), and two counters scanning one
+# waybill into one stocktake (the retry finds the other's scan and answers it as a repeat).
 RETRY_ON_UNIQUE = frozenset(
     {
         "uq_parcel_code_on_shelf",
         "uq_parcel_waybill_on_shelf",
         "uq_send_waybill_live",
         "uq_send_rule_version",
+        "uq_stocktake_scan_waybill",
         "uq_audit_head_chain",
         "audit_head_pkey",
     }

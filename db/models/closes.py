@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -51,9 +51,14 @@ class Stocktake(SQLModel, table=True):
 
 class StocktakeScan(SQLModel, table=True):
     __tablename__ = "stocktake_scan"
+    # A waybill is scanned into a stocktake once: two counters scanning it at the same moment both
+    # found no earlier scan, and the second row counted it twice. The loser of that race retries
+    # (db.engine.RETRY_ON_UNIQUE) and reads the winner's scan as a repeat. The stocktake leads, so
+    # this one index also serves every read of a stocktake's scans.
+    __table_args__ = (Index("uq_stocktake_scan_waybill", "stocktake_id", "waybill", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    stocktake_id: int = Field(foreign_key="stocktake.id", index=True)
+    stocktake_id: int = Field(foreign_key="stocktake.id")
     waybill: str = Field(max_length=40)
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     classification: str = Field(max_length=16)  # match | wrong_layer | wrong_shelf | extra
