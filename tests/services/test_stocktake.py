@@ -408,3 +408,18 @@ def test_a_parcel_marked_missing_at_two_stocktakes_is_one_parcel_marked(
         assert build_report(station, day)["problems"]["marked"] == 3
     after = build_report(station, day)
     assert after["problems"]["marked"] == 2 and after["closed"]["matches"] is True
+
+
+def test_a_number_too_short_for_any_waybill_is_refused_not_counted_extra(station: Station) -> None:
+    """A layer's number typed into the scan field ("3") was recorded as a stray parcel, offered to be
+    checked in again at the close."""
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    for typed in ("3", "SF12"):
+        with pytest.raises(Refused) as refused:
+            stocktake.scan(station, take.id, typed)
+        assert refused.value.code == "too_short"
+        assert refused.value.message("en").startswith(f"{typed} is too short for a waybill")
+    assert stocktake.scan(station, take.id, wb(7)).classification == "extra"  # a stray's waybill still counts
+    view = stocktake.view(station, take.id)
+    assert waybills(view, "extra") == [wb(7)]

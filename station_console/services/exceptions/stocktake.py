@@ -27,6 +27,8 @@ from station_console.services.exceptions.stocktake_view import (
     stocktake_in,
     view_in,
 )
+from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.detect import Detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import parcel_candidates
@@ -92,9 +94,10 @@ def classify(take: Stocktake, parcel: Parcel | None, found_layer_id: int | None)
 def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = None) -> Item:
     """Record one scan and classify it. `layer`: where a shelf stocktake's clerk is scanning now."""
     require(station, "stocktake")
+    detector = get_detector(station)  # read before the write transaction, as check-in does
 
     def work(session: Session) -> Item:
-        waybill, parcel = _scanned(session, raw)
+        waybill, parcel = _scanned(session, detector, raw)
         take = _scanning(session, station, stocktake_id)
         if take.status == "paused":
             raise Refused(
@@ -160,10 +163,11 @@ def _scanning(session: Session, station: Station, stocktake_id: int) -> Stocktak
     )
 
 
-def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:
+def _scanned(session: Session, detector: Detector, raw: str) -> tuple[str, Parcel | None]:
     """The waybill a scan (or a pickup code read off a label) counts as, and its parcel: the one on
-    the shelf, else the newest. A waybill on no record is an `extra`; a code on no parcel on the
-    shelves has no waybill to count, so the clerk is asked to scan it."""
+    the shelf, else the newest. A waybill on no record is an `extra`, when it is as long as some
+    carrier's waybills are: a shelf number typed into the scan field ("3") is no stray parcel. A code
+    on no parcel on the shelves has no waybill to count, so the clerk is asked to scan it."""
     text, candidates = parcel_candidates(session, raw)
     if candidates:
         parcel = next((p for p in candidates if p.status == ParcelStatus.ON_SHELF), candidates[0])
@@ -175,6 +179,9 @@ def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:
             code="unknown_code",
             ref=text[:40],
         )
+    error = detector.detect(waybill).error
+    if error is not None and error.code in ("too_short", "too_long"):
+        raise error  # "3 is too short for a waybill (1 character, at least 8).", as check-in says it
     return waybill, None
 
 
