@@ -175,3 +175,32 @@ def test_a_put_back_found_on_a_layer_out_of_codes_leaves_that_layer_free_for_oth
     with station.read() as s:
         layer = s.get(Layer, four_five.layer_id)
         assert layer is not None and layer.used_units == used + 1  # theirs only
+
+
+def test_a_parcel_marked_then_put_back_is_one_parcel_marked_on_the_day_report(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marked damaged, written off, then found at a stocktake and put back (a second row, flagged
+    'put back'): one parcel with a problem, listed once with its latest kind; it counted two. A day
+    closed when each row counted still matches its hash."""
+    from station_console.services.day import figures
+    from station_console.services.day.close import close_day
+    from station_console.services.day.report import build_report
+    from station_console.services.exceptions import problems
+
+    manager = as_manager(station)
+    check_in(station, WAYBILL)
+    problems.mark(station, WAYBILL, "damaged", "crushed")
+    problems.write_off(station, WAYBILL, "crushed")
+    put_back_on(station, "6-5", manager)
+    day = station.business_day(station.now())
+    marked = build_report(station, day)["problems"]
+    assert marked["marked"] == 1
+    assert [(p["waybill"], p["kind"]) for p in marked["parcels"]] == [(WAYBILL, "put_back")]
+    counted_now = figures.problems
+    with monkeypatch.context() as old:  # the earlier version: each row counted
+        old.setattr(figures, "problems", lambda session, d, **how: counted_now(session, d, by_row=True))
+        close_day(station, day, early=True, allow_unbalanced=True)
+        assert build_report(station, day)["problems"]["marked"] == 2
+    after = build_report(station, day)
+    assert after["problems"]["marked"] == 1 and after["closed"]["matches"] is True

@@ -34,11 +34,13 @@ class Counting:
 
     bands_from_day_end: bool = False  # the overdue bands counted back from the day's end (its close)
     problems_by_marking: bool = False  # each marking of a problem counted, a parcel marked twice twice
+    problems_by_row: bool = False  # each row counted: a parcel put back after it left counted twice
 
 
 CURRENT = Counting()
 # The ways earlier versions counted, newest first: a close one of them made still matches its hash.
 EARLIER_COUNTINGS = (
+    Counting(problems_by_row=True),
     Counting(problems_by_marking=True),
     Counting(bands_from_day_end=True, problems_by_marking=True),
 )
@@ -65,7 +67,9 @@ def day_figures(
     moves = without_put_backs(moves, put_back_rows(session, day, start, end))
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
-    figures["problems"] = problems(session, day, by_marking=counting.problems_by_marking)
+    figures["problems"] = problems(
+        session, day, by_marking=counting.problems_by_marking, by_row=counting.problems_by_row
+    )
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys, moves)
     door = sql.door_deliveries(session, keys)
@@ -202,10 +206,14 @@ def by_hour(station: Station, moves: sql.Moves) -> dict[str, list[int]]:
     return result
 
 
-def problems(session: Session, day: date, *, by_marking: bool = False) -> dict[str, Any]:
+def problems(
+    session: Session, day: date, *, by_marking: bool = False, by_row: bool = False
+) -> dict[str, Any]:
     """The parcels marked with a problem and the parcels resolved during the day, from the event log:
-    each parcel once (missing at two stocktakes is one parcel missing), listed with its latest kind.
-    `by_marking`: each marking and resolving counted, as earlier versions did."""
+    each parcel once, by its waybill (missing at two stocktakes is one parcel missing; one marked
+    damaged, written off, then put back at a stocktake has two rows and is one parcel), listed with
+    its latest kind. `by_marking`: each marking and resolving counted; `by_row`: each row, as earlier
+    versions did."""
     # Five columns: past sqlmodel's typed `select` overloads, so SQLAlchemy's own.
     rows = session.execute(
         sa_select(
@@ -226,7 +234,10 @@ def problems(session: Session, day: date, *, by_marking: bool = False) -> dict[s
     marked: dict[Any, dict[str, Any]] = {}
     resolved: set[Any] = set()
     for n, (parcel_id, kind, details, waybill, carrier) in enumerate(rows):
-        key = ("event", n) if by_marking or parcel_id is None else parcel_id
+        if by_marking or parcel_id is None:
+            key: Any = ("event", n)
+        else:
+            key = parcel_id if by_row else waybill or parcel_id
         if kind == EventKind.PROBLEM_RESOLVED:
             resolved.add(key)
             continue
