@@ -16,8 +16,9 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import FakeClock
 from sqlalchemy import text
-from station_helpers import Rows, file_snapshot
+from station_helpers import Rows, commands_at, file_snapshot
 
 from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli
 from station_console.cli import cli as station_cli
@@ -209,6 +210,16 @@ def test_every_command_has_exactly_one_role_and_sample_arguments() -> None:
 def test_the_readme_shows_the_role_table() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_clock() -> Iterator[None]:
+    """The template and every command on its copies read one clock: on the machine's, midnight
+    passing between the template made and a test turned `{closed}` (yesterday, station time) into the
+    day its parcels came in, which `reopen-day` refused as not closed."""
+    with pytest.MonkeyPatch.context() as patch:
+        commands_at(patch, FakeClock())
+        yield
 
 
 @pytest.fixture(scope="module")
