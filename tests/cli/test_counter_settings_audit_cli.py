@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from conftest import FakeClock
 from sqlmodel import select
 
 from db.engine import create_station_engine
@@ -22,9 +23,10 @@ BEFORE = (
 )
 
 
-def change_as_the_manager(db_url: str) -> None:
+def change_as_the_manager(db_url: str, clock: FakeClock) -> None:
     Path(os.environ["STATION_CONFIG"]).write_text(BEFORE, encoding="utf-8")
-    station = Station(engine=create_station_engine(db_url), counter="front")
+    # The commands' clock, as the commands that read the event back: not the machine's.
+    station = Station(engine=create_station_engine(db_url), counter="front", clock=clock)
     try:
         with station.read() as session:
             boss = session.exec(select(Clerk).where(Clerk.name == "Boss")).one()
@@ -48,8 +50,8 @@ def the_event_line(output: str, kind: str) -> str:
     return line
 
 
-def test_the_change_reads_old_and_new_in_english(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    change_as_the_manager(db_url)
+def test_the_change_reads_old_and_new_in_english(run, db_url: str, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    change_as_the_manager(db_url, clock)
     result = run("--clerk", "Boss", "--pin", "2580", "audit", "activity", "Boss")
     assert result.exit_code == 0, result.output
     line = the_event_line(result.stdout, "counter settings changed")
@@ -61,8 +63,8 @@ def test_the_change_reads_old_and_new_in_english(run, db_url: str) -> None:  # t
     assert "token-" not in result.stdout
 
 
-def test_the_change_reads_old_and_new_in_chinese(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    change_as_the_manager(db_url)
+def test_the_change_reads_old_and_new_in_chinese(run, db_url: str, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    change_as_the_manager(db_url, clock)
     result = run("--clerk", "Boss", "--pin", "2580", "audit", "activity", "Boss", lang="zh")
     assert result.exit_code == 0, result.output
     line = the_event_line(result.stdout, "柜台设置已更改")

@@ -41,13 +41,11 @@ def statuses(db_url: str) -> dict[str, str]:
 
 
 def add_clerk(db_url: str, name: str, role: str) -> None:
-    from datetime import UTC, datetime
-
     from station_console.services.people.pins import hash_pin
 
     station = open_station(db_url)
     with Session(station.engine) as s:
-        s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN), created_at=datetime.now(UTC)))
+        s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN), created_at=station.now()))
         s.commit()
     station.engine.dispose()
 

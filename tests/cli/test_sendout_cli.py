@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def staff(db_url: str) -> None:
     station = open_station(db_url)
     with Session(station.engine) as s:
         for name, role in (("Li", "clerk"), ("Wang", "manager")):
-            s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=datetime.now(UTC)))
+            s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=station.now()))
         s.commit()
     station.engine.dispose()
 
