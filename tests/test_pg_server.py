@@ -50,7 +50,7 @@ def test_a_killed_worker_takes_its_cluster_and_folder_with_it() -> None:
         worker.kill()  # SIGKILL: the session's teardown never runs
         worker.wait()
         assert _ended(postmaster, 10), "the server outlived its worker"
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30  # bounds a hang only
         while folder.exists() and time.monotonic() < deadline:  # removed once the server is gone
             time.sleep(0.02)
         assert not folder.exists()

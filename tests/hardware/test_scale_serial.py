@@ -43,7 +43,7 @@ class Device(threading.Thread):
         """Stop and wait: the pty's descriptors are closed after the test, and the next test's pty may
         get the same numbers; a thread still running would write this test's lines into that one."""
         self.stop.set()
-        self.join(timeout=5)
+        self.join(timeout=30)  # bounds a hang only
         assert not self.is_alive()
 
     def run(self) -> None:

@@ -204,7 +204,7 @@ def test_several_scanners_at_once_are_told_apart(scanners: list[HidScanner], rec
     one = FakeHidDevice(address=3, serial="CNT1-A")
     two = FakeHidDevice(address=4)
     start(scanners, rec, FakeUsbBackend(one, two))
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + HANG
     while not (one.claimed and two.claimed) and time.monotonic() < deadline:
         time.sleep(0.01)
     one.queue_text("FIRST1234")

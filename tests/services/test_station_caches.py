@@ -22,7 +22,7 @@ from station_console.services.scan import carriers
 from station_console.services.scan.carriers import carrier_ref, update_carrier
 from station_console.services.scan.detect import Detector
 
-WAIT_S = 10.0  # a hang fails here instead of holding the suite
+WAIT_S = 30.0  # a hang fails here instead of holding the suite; a loaded machine never does
 
 
 @pytest.fixture

@@ -108,7 +108,7 @@ async def test_the_list_read_before_a_resend_went_out_never_answers_last(
     run_once = notify.run_once
 
     def pass_after_the_read(*args: Any, **kwargs: Any) -> Any:
-        assert answering.wait(10)  # the first read is done: it saw the message queued
+        assert answering.wait(TIMEOUT)  # the first read is done: it saw the message queued
         return run_once(*args, **kwargs)
 
     async with app.run_test(size=(160, 40)) as pilot:
@@ -124,7 +124,7 @@ async def test_the_list_read_before_a_resend_went_out_never_answers_last(
             if not first or threading.current_thread() is threading.main_thread():
                 return post(message)
             answering.set()
-            assert answer_on.wait(10)  # the thread is held between its read and its answer
+            assert answer_on.wait(TIMEOUT)  # the thread is held between its read and its answer
             posted = post(message)
             answered.set()
             return posted

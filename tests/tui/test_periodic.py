@@ -8,7 +8,7 @@ import threading
 from textual.app import App
 
 from station_console.tui.periodic import PeriodicWorker
-from tui.quiet import until
+from tui.quiet import TIMEOUT, until
 
 
 class Passes(PeriodicWorker):
@@ -28,7 +28,7 @@ class Passes(PeriodicWorker):
         self.passes += 1
         if self.passes == 1:
             self.reading.set()
-            assert self.go_on.wait(10)
+            assert self.go_on.wait(TIMEOUT)
 
 
 async def test_a_kick_while_a_pass_runs_gets_a_pass_of_its_own() -> None:

@@ -135,7 +135,7 @@ async def test_printers_saved_twice_print_on_the_last_saved_whatever_setup_answe
     def configured(settings: CounterSettings) -> list[Any]:
         built.append(settings)
         if len(built) == 1:
-            assert first_goes_on.wait(10)
+            assert first_goes_on.wait(quiet.TIMEOUT)
         return configured_printers(settings)
 
     monkeypatch.setattr(print_worker, "configured_printers", configured)
@@ -182,7 +182,7 @@ async def test_a_pass_over_the_printers_before_a_save_tells_nothing_of_the_saved
         result = real(*args, **kwargs)
         if not held.is_set():
             held.set()
-            assert goes_on.wait(10)  # sent to the old printer; its answer not posted yet
+            assert goes_on.wait(quiet.TIMEOUT)  # sent to the old printer; its answer not posted yet
         return result
 
     monkeypatch.setattr(print_worker, "process_queue", first_pass_held)

@@ -29,7 +29,7 @@ def slow_lookup(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threa
 
     def slow(*args: object, **kwargs: object) -> senders.SenderInfo | None:
         asked.set()
-        answer.wait(timeout=10)
+        assert answer.wait(quiet.TIMEOUT)  # else the lookup answered before the test let it
         return lookup(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(senders, "find_sender", slow)

@@ -45,7 +45,7 @@ def held_read(error: BaseException) -> tuple[threading.Event, threading.Event, o
 
     def read() -> str:
         begun.set()
-        assert let_go.wait(10)
+        assert let_go.wait(quiet.TIMEOUT)
         raise error
 
     return begun, let_go, read
@@ -105,7 +105,7 @@ async def test_a_write_asked_while_one_is_on_its_way_is_not_sent_and_the_first_i
 
         def first_write() -> str:
             begun.set()
-            assert let_go.wait(10)
+            assert let_go.wait(quiet.TIMEOUT)
             if first == "refused":
                 raise DatabaseUnavailable(refusal)
             return "the first action done"
