@@ -64,6 +64,11 @@ class StocktakeScan(SQLModel, table=True):
     classification: str = Field(max_length=16)  # match | wrong_layer | wrong_shelf | extra
     scanned_at: datetime = Field(sa_type=UTCDateTime)
     found_layer_id: int | None = Field(default=None, foreign_key="layer.id")  # where the clerk found it
+    # Who scanned it, at which counter (None on scans from before they were kept): with two counters on
+    # one stocktake, who found a parcel recorded as having left. The row is the scan's record: a
+    # stocktake is hundreds of scans, so no audit event each; the close's event records its fixes.
+    scanned_by: int | None = Field(default=None, foreign_key="clerk.id")
+    scanned_counter: str | None = Field(default=None, max_length=32)
 
 
 class ReturnBatch(SQLModel, table=True):

@@ -307,8 +307,8 @@ def test_a_put_back_parcel_is_flagged_for_the_manager_with_when_and_by_whom_it_l
         ).one()
     assert (back.problem_kind, back.problem_note) == (
         ProblemKind.PUT_BACK,
-        f"Found on the shelf at stocktake {take.id} after it was recorded as returned to the courier on "
-        f"{local} by {clerk}",
+        f"Found on the shelf at stocktake {take.id} by {clerk} at {station.counter} after it was recorded as "
+        f"returned to the courier on {local} by {clerk}",
     )
     assert back.problem_at == back.checked_in_at  # flagged as it was put back, not later
     assert [row.waybill for row in problems.list_problems(station)] == [wb(7)]

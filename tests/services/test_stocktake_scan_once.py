@@ -13,23 +13,25 @@ from pickup_helpers import as_clerk
 from saves_at_once import other_save_before
 from shelf_helpers import place, wb
 from sqlalchemy import inspect, text
-from sqlmodel import col, select
+from sqlmodel import select
 from station_helpers import act_as_new_clerk
 
 from db.engine import is_sqlite
 from db.migrate import alembic_config
-from db.models import Parcel, Role, StocktakeScan
+from db.models import Parcel, Role
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import Item
 
 
 def scans_of(station: Station, take_id: int) -> list[tuple[str, str]]:
-    with station.read() as s:
-        rows = s.exec(
-            select(StocktakeScan).where(StocktakeScan.stocktake_id == take_id).order_by(col(StocktakeScan.id))
+    # Plain SQL: read below head too, where the model's later columns (0019's) are not there yet.
+    with station.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT waybill, classification FROM stocktake_scan WHERE stocktake_id = :take ORDER BY id"),
+            {"take": take_id},
         ).all()
-    return [(r.waybill, r.classification) for r in rows]
+    return [(str(waybill), str(classification)) for waybill, classification in rows]
 
 
 def code_of(station: Station, waybill: str) -> str:

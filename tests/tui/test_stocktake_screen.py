@@ -117,6 +117,9 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
         assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
         items = app.screen.query_one("#st-items", DataTable)
         assert items.row_count == 3
+        # Who scanned each parcel, at which counter; a parcel not scanned names no one.
+        by = [str(items.get_row_at(row)[-1]) for row in range(3)]
+        assert by == [f"Manager at {station.counter}", "-", f"Manager at {station.counter}"]
         await quiet.press(pilot, "f8")
         await settle(pilot)
         offered = [str(box.label) for box in app.screen.query(Checkbox)]
@@ -190,9 +193,11 @@ async def test_a_stocktake_closed_at_another_counter_shows_closed_at_its_first_r
 
 
 @pytest.mark.first_mode("shelves")
-async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place(
+async def test_a_parcel_checked_in_again_at_a_stocktake_stays_where_it_was_found(
     app: StationApp, station: Station
 ) -> None:
+    """Found on 1-1, the layer counted, it was given a code on another layer ("put it on ..."): it stays
+    on 1-1 now, as a put-back does, and the clerk is told to leave it there."""
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f8", "enter")
@@ -205,7 +210,10 @@ async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place
         await settle(pilot)
         parcel = stocktake.view(station, 1).result["fixes"]["rechecked"][0]
         said = [n.message for n in app._notifications]
-        expected = f"SF1234567890123 checked in as {parcel['pickup_code']}: put it on {parcel['location']}"
+        assert parcel["location"] == "1-1" and parcel["stays"] is True
+        expected = (
+            f"SF1234567890123 checked in as {parcel['pickup_code']}: leave it on 1-1, where it was found"
+        )
         assert expected in said
 
 
@@ -274,7 +282,8 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
         first, put_back = boxes.values()
         gone = str(app.screen.query_one("#st-gone").render())
         assert gone.startswith("SF1400000000011: recorded as picked up on " + at)
-        assert gone.endswith("; found on the shelf.")  # a sentence, as the line under the counts says it
+        # A sentence, as the line under the counts says it, naming who found it where.
+        assert gone.endswith(f"; found on the shelf by Manager at {station.counter}.")
         assert not put_back.disabled and not app.screen.query("#st-put-back-refused")  # a manager's fix
         assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐✓▌", "▐ ▌")  # it read ▐X▌
         await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box
@@ -321,6 +330,123 @@ async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_man
     ]
 
 
+def test_who_found_a_parcel_is_said_in_the_close_and_on_a_repeat_scan() -> None:
+    """Two counters on one stocktake: the close's line for a parcel recorded as having left names who
+    found it and where (the clerk closing may not be the one), and a repeat names the first scan's."""
+    from station_console.services.exceptions.stocktake_view import Item
+    from station_console.tui.screens.stocktake_words import finding_words, gone_line
+
+    gone = Item(
+        waybill="JT1",
+        classification="extra",
+        recorded=None,
+        found="1-1",
+        status="picked_up",
+        left_at="2026-05-01 14:06",
+        left_by="王芳",
+        scanned_by="Wu",
+        scanned_counter="counter-2",
+    )
+    assert gone_line(gone) == (
+        "JT1: recorded as picked up on 2026-05-01 14:06 by 王芳; found on the shelf by Wu at counter-2."
+    )
+    repeat = Item(
+        waybill="JT2",
+        classification="match",
+        recorded="1-1",
+        found="1-1",
+        status="on_shelf",
+        duplicate=True,
+        scanned_by="Wu",
+        scanned_counter="counter-2",
+    )
+    assert (
+        finding_words(repeat) == "JT2: on record here, where it belongs. (scanned before by Wu at counter-2)"
+    )
+    set_language("zh")
+    try:
+        assert (
+            gone_line(gone)
+            == "JT1：记录显示已于 2026-05-01 14:06 由 王芳 交给取件人，却由 Wu（counter-2）在货架上找到。"
+        )
+        assert finding_words(repeat) == "JT2：与记录相符，位置正确。（Wu 已在 counter-2 扫描过）"
+    finally:
+        set_language("en")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_another_layer_typed_resumes_the_shelfs_unfinished_stocktake_and_says_so_plainly(
+    app: StationApp, station: Station
+) -> None:
+    """1-1's stocktake was paused; the clerk typed 1-2. The screen resumed 1-1's and said so in a toast
+    only, so the clerk counted 1-2's parcels into it. Its own line says now which is counted, why, and
+    how to count 1-2; the scan field names 1-1."""
+    paused = stocktake.start(station, "1-1")
+    stocktake.pause(station, paused.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1-2"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#st-last").render())
+        assert said == (
+            "Stocktake 1 of layer 1-1 is not finished, so it was resumed instead of starting one of layer 1-2: "
+            "two stocktakes of one shelf would count the same parcels. To count layer 1-2, close this one (F8) "
+            "first."
+        )
+        assert app.screen.query_one("#st-last").has_class("-warn")
+        assert "1-1" in app.screen.query_one("#st-scan", Input).placeholder
+    assert stocktake.view(station, paused.id).status == "open"
+    assert [t.id for t in stocktake.unfinished(station)] == [paused.id]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_layer_scanned_now(
+    app: StationApp, station: Station
+) -> None:
+    """Shelf 1's whole stocktake was paused; the clerk typed 1-2. Resumed with a toast and an empty
+    'Layer scanned now', 1-2's parcels were counted as found on shelf 1 on no layer. The line says
+    1-2 is counted in shelf 1's stocktake, and the layer is filled in, so its parcels match."""
+    place(station, wb(1), "1-2")
+    paused = stocktake.start(station, "1")
+    stocktake.pause(station, paused.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1-2"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#st-last").render()) == (
+            "Stocktake 1 of shelf 1 is not finished, so layer 1-2 is counted in it, not in a new stocktake: "
+            "two stocktakes of one shelf would count the same parcels. The layer scanned now is set to 1-2."
+        )
+        assert app.screen.query_one("#st-layer", Input).value == "1-2"
+        app.screen.query_one("#st-scan", Input).value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    (found,) = stocktake.view(station, paused.id).items["match"]
+    assert (found.waybill, found.found) == (wb(1), "1-2")
+    set_language("zh")
+    try:
+        from station_console.tui.screens.stocktake import resumed_other_line
+
+        begun = stocktake.begin(station, "1-3")
+        assert resumed_other_line(begun) == (
+            "1号货架的盘库 1 尚未结束，因此 1-3 层在该盘库中清点，不新开盘库：同一货架同时进行两次盘库会重复清点同一批包裹。"
+            "当前扫描的层已设为 1-3。"
+        )
+        layer_take = stocktake.start(station, "3-2")
+        assert resumed_other_line(stocktake.begin(station, "3-1")) == (
+            f"3-2 层的盘库 {layer_take.id} 尚未结束，因此已继续该盘库，没有新开3-1 层的盘库："
+            "同一货架同时进行两次盘库会重复清点同一批包裹。如需盘点3-1 层，请先结束此盘库（F8）。"
+        )
+    finally:
+        set_language("en")
+
+
 @pytest.mark.first_mode("shelves")
 async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
@@ -335,6 +461,7 @@ async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station
         await settle(pilot)
         assert stocktake.view(station, 1).status == "open"
         assert not app.screen.query_one("#st-scan", Input).disabled
+        assert str(app.screen.query_one("#st-last").render()) == "Resumed stocktake 1 of layer 1-1"
 
 
 @pytest.mark.first_mode("shelves")

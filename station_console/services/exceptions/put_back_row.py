@@ -20,8 +20,8 @@ from station_console.services.checkin.phones import parse_phone
 
 
 def earlier_row(session: Session, stocktake_id: int, waybill: str) -> tuple[Parcel | None, int | None]:
-    """The parcel row the stocktake's scan of `waybill` found (the one recorded as gone), and the
-    layer the scan found it on."""
+    """The parcel row the stocktake's scan of `waybill` found (for a put-back, the one recorded as
+    gone; None for a stray unknown here), and the layer the scan found it on."""
     scan = session.exec(
         select(StocktakeScan).where(
             StocktakeScan.stocktake_id == stocktake_id, StocktakeScan.waybill == waybill

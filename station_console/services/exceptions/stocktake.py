@@ -5,15 +5,17 @@ Each scan is classified at once: `match`; `wrong_layer` / `wrong_shelf` (on reco
 parcels on record in scope that were not scanned. On a shelf stocktake the clerk says which layer
 they are scanning (`layer=`), so a parcel on the right shelf but the wrong layer is told apart.
 
-Here: starting, scanning, pausing and the live view (read by `stocktake_view.py`); closing with its
-fixes is `stocktake_close.py`.
+Here: starting (or resuming the one unfinished on the shelf), scanning, pausing and the live view
+(read by `stocktake_view.py`); closing with its fixes is `stocktake_close.py`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 
-from db.models import Clerk, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
+from db.models import Clerk, Layer, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.local_times import short_when
@@ -40,13 +42,7 @@ def start(station: Station, location: str) -> View:
 
     def work(session: Session) -> int:
         shelf, layer = resolve(session, location)
-        if shelf.retired_at is not None:
-            raise Refused(N_("Shelf {shelf} is retired."), code="retired", shelf=shelf.label)
-        busy = session.exec(
-            select(Stocktake).where(
-                Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused"))
-            )
-        ).first()
+        busy = _unfinished_on(session, shelf)
         if busy is not None:
             raise Refused(
                 N_("Stocktake {id} on shelf {shelf} is not finished. Resume or close it first."),
@@ -54,19 +50,68 @@ def start(station: Station, location: str) -> View:
                 id=busy.id,
                 shelf=shelf.label,
             )
-        now = station.now()
-        take = Stocktake(
-            shelf_id=shelf.id or 0,
-            layer_id=layer.id if layer else None,
-            business_day=station.business_day(now, session=session),
-            started_at=now,
-            started_by=station.clerk_id,
-        )
-        session.add(take)
-        session.flush()
-        return take.id or 0
+        return _new(session, station, shelf, layer)
 
     return view(station, station.run(work))
+
+
+@dataclass(frozen=True)
+class Begun:
+    """What the clerk began: `view`, the stocktake counted now; `resumed`: the one left unfinished on
+    that shelf, not a new one; `asked`: the scope the clerk gave ("6-2"), which is not `view.scope`
+    when the unfinished one counts another layer of that shelf, or the whole shelf."""
+
+    view: View
+    resumed: bool
+    asked: str
+
+    @property
+    def other_scope(self) -> bool:
+        return self.resumed and self.asked != self.view.scope
+
+
+def begin(station: Station, location: str) -> Begun:
+    """Start a stocktake of a shelf or a layer, or resume the one unfinished on that shelf, whatever it
+    counts: two stocktakes of one shelf would overlap (a parcel moved between layers is in both, and
+    each close would fix it). The caller says which was resumed (`Begun.other_scope`). A shelf or layer
+    that does not exist is refused, even when its shelf has one unfinished: a typing slip."""
+    require(station, "stocktake")
+
+    def work(session: Session) -> tuple[int, bool, str]:
+        shelf, layer = resolve(session, location)
+        asked = f"{shelf.label}-{layer.label}" if layer else shelf.label
+        busy = _unfinished_on(session, shelf)
+        if busy is None:
+            return _new(session, station, shelf, layer), False, asked
+        if busy.status != "open":
+            busy.status = "open"
+            session.add(busy)
+        return busy.id or 0, True, asked
+
+    take_id, resumed, asked = station.run(work)
+    return Begun(view(station, take_id), resumed, asked)
+
+
+def _unfinished_on(session: Session, shelf: Shelf) -> Stocktake | None:
+    return session.exec(
+        select(Stocktake).where(Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused")))
+    ).first()
+
+
+def _new(session: Session, station: Station, shelf: Shelf, layer: Layer | None) -> int:
+    if shelf.retired_at is not None:
+        raise Refused(N_("Shelf {shelf} is retired."), code="retired", shelf=shelf.label)
+    now = station.now()
+    take = Stocktake(
+        shelf_id=shelf.id or 0,
+        layer_id=layer.id if layer else None,
+        business_day=station.business_day(now, session=session),
+        started_at=now,
+        started_by=station.clerk_id,
+    )
+    session.add(take)
+    session.flush()
+    return take.id or 0
 
 
 def unfinished(station: Station) -> list[View]:
@@ -132,6 +177,8 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
             classification=classify(take, parcel, found_layer_id),
             scanned_at=station.now(),
             found_layer_id=found_layer_id,
+            scanned_by=station.clerk_id,
+            scanned_counter=station.counter,
         )
         session.add(record)
         session.flush()

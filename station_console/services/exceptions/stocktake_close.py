@@ -202,10 +202,10 @@ def _recheck(
             if item.left and item.waybill in waybills:  # as if new, with a message: never
                 failed.append(_failure(item.waybill, "recheck_in", _left_refusal(item)))
             continue
-        # The same customer's parcel: its phone, recipient, name and size go back on with it.
-        earlier, found_on = (
-            put_back_row.earlier_row(session, before.id, item.waybill) if item.left else (None, None)
-        )
+        earlier, found_on = put_back_row.earlier_row(session, before.id, item.waybill)
+        # A put-back is the same customer's parcel: its phone, recipient, name and size go back on with
+        # it. A stray's earlier row, if it has one (a cancelled check-in), is no one's to keep.
+        kept = put_back_row.kept(session, earlier) if item.left else {}
         try:
             with session.begin_nested():
                 result = check_in(
@@ -215,24 +215,41 @@ def _recheck(
                     put_back_at_stocktake=before.id if item.left else None,
                     put_back_note=_put_back_note(item, before.id) if item.left else "",
                     session=session,
-                    wanted_layer=found_on,  # it stays where it was found, when that layer has room
-                    **put_back_row.kept(session, earlier),
+                    # It stays on the layer it was found on, when that layer takes its size and has
+                    # room: a put-back and a stray alike; else the usual assignment.
+                    wanted_layer=found_on,
+                    **kept,
                 )
         except StationError as exc:
             failed.append(_failure(item.waybill, fix, exc))
             continue
-        done = {"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location}
+        done = {
+            "waybill": item.waybill,
+            "pickup_code": result.pickup_code,
+            "location": result.location,
+            "stays": result.location == item.found,  # the clerk need not move it
+        }
         if item.left:  # the day report finds its row, and its carrier's fee leaves it out (day/put_backs.py)
-            stays = result.location == item.found  # the clerk need not move it
-            put.append({**done, "parcel_id": result.parcel_id, "carrier": result.carrier, "stays": stays})
+            put.append({**done, "parcel_id": result.parcel_id, "carrier": result.carrier})
         else:
             rechecked.append(done)
     return rechecked, put
 
 
 def _put_back_note(item: Item, stocktake_id: int) -> str:
-    """The put-back's problem note, in the language of whoever closed the stocktake (as a typed note)."""
+    """The put-back's problem note, in the language of whoever closed the stocktake (as a typed note):
+    when and by whom it left, and who found it at which counter (a scan from before these were kept
+    names no one)."""
     at, by = item.left_at or "?", item.left_by or "?"
+    if item.scanned_by is not None:
+        return _(
+            _found_by_words(item.status),
+            id=stocktake_id,
+            at=at,
+            clerk=by,
+            finder=item.scanned_by,
+            counter=item.scanned_counter or "?",
+        )
     if item.status == ParcelStatus.RETURNED:
         words = N_(
             "Found on the shelf at stocktake {id} after it was recorded as returned to the courier on {at} by {clerk}"
@@ -246,6 +263,23 @@ def _put_back_note(item: Item, stocktake_id: int) -> str:
             "Found on the shelf at stocktake {id} after it was recorded as picked up on {at} by {clerk}"
         )
     return _(words, id=stocktake_id, at=at, clerk=by)
+
+
+def _found_by_words(status: str | None) -> str:
+    if status == ParcelStatus.RETURNED:
+        return N_(
+            "Found on the shelf at stocktake {id} by {finder} at {counter} after it was recorded as "
+            "returned to the courier on {at} by {clerk}"
+        )
+    if status == ParcelStatus.WRITTEN_OFF:
+        return N_(
+            "Found on the shelf at stocktake {id} by {finder} at {counter} after it was recorded as "
+            "written off on {at} by {clerk}"
+        )
+    return N_(
+        "Found on the shelf at stocktake {id} by {finder} at {counter} after it was recorded as "
+        "picked up on {at} by {clerk}"
+    )
 
 
 def _left_refusal(item: Item) -> Refused:

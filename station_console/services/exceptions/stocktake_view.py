@@ -62,6 +62,9 @@ class Item:
     # ("2026-05-01 14:06"), and the clerk who recorded it. It is not a new arrival.
     left_at: str | None = None
     left_by: str | None = None
+    # Who scanned it and at which counter (None: not scanned, or scanned before these were kept).
+    scanned_by: str | None = None
+    scanned_counter: str | None = None
 
     @property
     def left(self) -> bool:
@@ -152,6 +155,7 @@ def item_of(
     row = rows_for(session, [parcel])[0] if parcel else None
     left_at, left_by = _left(session, parcel, zone or UTC)
     found = labels[record.found_layer_id][1] if record.found_layer_id in labels else _scope(session, take)
+    scanner = session.get(Clerk, record.scanned_by) if record.scanned_by else None
     return Item(
         waybill=record.waybill,
         classification=record.classification,
@@ -164,6 +168,8 @@ def item_of(
         duplicate=duplicate,
         left_at=left_at if record.classification == "extra" else None,
         left_by=left_by if record.classification == "extra" else None,
+        scanned_by=scanner.name if scanner else None,
+        scanned_counter=record.scanned_counter,
     )
 
 

@@ -44,7 +44,15 @@ CLASS_STYLES = {
     "wrong_shelf": "bold yellow",
     "extra": "magenta",
 }
-COLUMNS = (N_("Result"), N_("Waybill"), N_("On record"), N_("Found at"), N_("Status"), N_("Problem"))
+COLUMNS = (
+    N_("Result"),
+    N_("Waybill"),
+    N_("On record"),
+    N_("Found at"),
+    N_("Status"),
+    N_("Problem"),
+    N_("Scanned by"),
+)
 
 
 def class_text(cls: str) -> Text:
@@ -109,6 +117,42 @@ def resumed_line(take: View) -> str:
     return _("Resumed stocktake {id} of shelf {shelf}", id=take.id, shelf=take.scope)
 
 
+def scope_words(scope: str) -> str:
+    """What a stocktake counts, as a sentence names it: "layer 6-5", "shelf 6"."""
+    return _("layer {layer}", layer=scope) if "-" in scope else _("shelf {shelf}", shelf=scope)
+
+
+def resumed_other_line(begun: stocktake.Begun) -> str:
+    """The clerk typed one layer (or the whole shelf) and the shelf's unfinished stocktake of another
+    scope was resumed: which one is counted now, why, and how to count what was typed. A layer of a
+    shelf whose whole stocktake is unfinished is counted in it, as the layer scanned now."""
+    if "-" not in begun.view.scope and "-" in begun.asked:
+        return _(
+            "Stocktake {id} of shelf {shelf} is not finished, so layer {layer} is counted in it, not in a "
+            "new stocktake: two stocktakes of one shelf would count the same parcels. The layer scanned now "
+            "is set to {layer}.",
+            id=begun.view.id,
+            shelf=begun.view.scope,
+            layer=begun.asked,
+        )
+    return _(
+        "Stocktake {id} of {counted} is not finished, so it was resumed instead of starting one of "
+        "{asked}: two stocktakes of one shelf would count the same parcels. To count {asked}, close "
+        "this one (F8) first.",
+        id=begun.view.id,
+        counted=scope_words(begun.view.scope),
+        asked=scope_words(begun.asked),
+    )
+
+
+def scanned_by_text(clerk: str | None, counter: str | None) -> str:
+    """Who scanned a parcel and at which counter, for the table ("-" for a scan from before they were
+    kept, and for a parcel not scanned)."""
+    if clerk is None:
+        return "-"
+    return _("{clerk} at {counter}", clerk=clerk, counter=counter) if counter else clerk
+
+
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
@@ -162,25 +206,19 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     @on(Input.Submitted, "#st-scope")
     def _start(self, event: Input.Submitted) -> None:
-        scope = normalise_location(event.value)
-        shelf = scope.split("-")[0]
-        station = self.station
+        # The shelf's unfinished stocktake is resumed, whatever it counts (`stocktake.begin`).
+        self.call("start", partial(stocktake.begin, self.station, normalise_location(event.value)))
 
-        def begin() -> tuple[Any, Any]:
-            open_one = next(
-                (t for t in stocktake.unfinished(station) if t.scope.split("-")[0] == shelf), None
-            )
-            if open_one is not None:
-                return stocktake.resume(station, open_one.id), open_one
-            return stocktake.start(station, scope), None
-
-        self.call("start", begin)
-
-    def done_start(self, answer: tuple[Any, Any]) -> None:
-        self.take, resumed = answer
-        if resumed is not None:
-            self.notify(resumed_line(resumed))
-        assert self.take is not None
+    def done_start(self, begun: stocktake.Begun) -> None:
+        self.take = begun.view
+        # Said where the findings go, not in a toast: the clerk who typed 6-2 is counting 6-5 now.
+        line = self.query_one("#st-last", StatusLine)
+        if begun.other_scope:
+            line.say(resumed_other_line(begun), warn=True)
+            if "-" not in begun.view.scope and "-" in begun.asked:  # the layer typed, in the shelf's
+                self.query_one("#st-layer", Input).value = begun.asked
+        elif begun.resumed:
+            line.say(resumed_line(begun.view))
         self.query_one("#st-scope", Input).disabled = True
         self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
         scan = self.query_one("#st-scan", Input)
@@ -275,6 +313,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                     item.found or "-",
                     status,
                     problem_text(item.problem_kind),
+                    scanned_by_text(item.scanned_by, item.scanned_counter),
                 )
         self.show_counts()
 
@@ -342,10 +381,15 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
         self.notify(closed_words(done))
-        for done_check_in in applied.get("rechecked", []):  # a new code and slot: the parcel must go there
+        for done_check_in in applied.get("rechecked", []):  # a new code: on the layer it was found on, or not
+            where = (
+                N_("{waybill} checked in as {code}: leave it on {location}, where it was found")
+                if done_check_in.get("stays")
+                else N_("{waybill} checked in as {code}: put it on {location}")
+            )
             self.notify(
                 _(
-                    "{waybill} checked in as {code}: put it on {location}",
+                    where,
                     waybill=done_check_in["waybill"],
                     code=done_check_in["pickup_code"],
                     location=done_check_in["location"],

@@ -7,9 +7,12 @@ from station_console.i18n import _
 from station_console.services.exceptions.stocktake_view import Item
 
 
-def left_words(item: Item) -> str:
-    """An extra whose record says it left: when and by whom, and that it was found here."""
+def left_words(item: Item, *, finder: bool = False) -> str:
+    """An extra whose record says it left: when and by whom, and that it was found here; `finder`: and
+    who found it at which counter (known for the scans made since they are kept)."""
     by = item.left_by or "?"
+    if finder and item.scanned_by is not None:
+        return _found_by(item, by)
     if item.status == "returned":
         return _(
             "recorded as returned to the courier on {at} by {clerk}; found on the shelf",
@@ -21,9 +24,32 @@ def left_words(item: Item) -> str:
     return _("recorded as picked up on {at} by {clerk}; found on the shelf", at=item.left_at, clerk=by)
 
 
+def _found_by(item: Item, by: str) -> str:
+    fields = {
+        "at": item.left_at,
+        "clerk": by,
+        "finder": item.scanned_by,
+        "counter": item.scanned_counter or "?",
+    }
+    if item.status == "returned":
+        return _(
+            "recorded as returned to the courier on {at} by {clerk}; found on the shelf by {finder} at {counter}",
+            **fields,
+        )
+    if item.status == "written_off":
+        return _(
+            "recorded as written off on {at} by {clerk}; found on the shelf by {finder} at {counter}",
+            **fields,
+        )
+    return _(
+        "recorded as picked up on {at} by {clerk}; found on the shelf by {finder} at {counter}", **fields
+    )
+
+
 def gone_line(item: Item) -> str:
-    """The close dialog's line for an extra recorded as having left, under its put-back offer."""
-    return _("{waybill}: {left}.", waybill=item.waybill, left=left_words(item))
+    """The close dialog's line for an extra recorded as having left, under its put-back offer: who found
+    it and where is said here, as the clerk closing may not be the one who found it."""
+    return _("{waybill}: {left}.", waybill=item.waybill, left=left_words(item, finder=True))
 
 
 def finding_words(item: Item, *, may_put_back: bool = False) -> str:
@@ -56,5 +82,11 @@ def finding_words(item: Item, *, may_put_back: bool = False) -> str:
         words = _(
             "{waybill}: not on record at this station. Set it aside; it can be checked in at the close.",
             waybill=waybill,
+        )
+    if item.duplicate and item.scanned_by is not None:  # perhaps at another counter
+        return words + _(
+            " (scanned before by {clerk} at {counter})",
+            clerk=item.scanned_by,
+            counter=item.scanned_counter or "?",
         )
     return words + (_(" (scanned before)") if item.duplicate else "")
