@@ -43,6 +43,16 @@ def test_a_tariff_csv_the_reader_refuses_says_the_line_in_chinese() -> None:
     assert error.message("zh") == "资费：第 3 行无法按 CSV 读取：请检查这一行"
 
 
+def test_a_tariff_csv_row_past_its_last_column_is_refused_by_its_line() -> None:
+    """Destinations split by an unquoted comma: the cells past the header's were dropped unseen (广西
+    not zoned at all)."""
+    text = "zone,first_g,first_cents,step_g,step_cents,destinations\nA,1000,1200,1000,200,广东,广西\n"
+    error = refused(tariff.body_from_text, text, "csv", "SF", None)
+    assert error.code == "bad_tariff"
+    assert error.message("zh") == "资费：CSV 第 2 行在最后一列之后还有内容"
+    assert error.message("en") == "Tariff: CSV line 2 has a value past its last column"
+
+
 def test_a_checklist_in_toml_or_json_says_where_in_chinese() -> None:
     toml = refused(inspection.body_from_text, "[[items]]\nid = \n", "toml", "list.toml")
     assert toml.message("zh") == "无法读取 list.toml：不是有效的 TOML（第 2 行第 6 列）：请检查这一行"

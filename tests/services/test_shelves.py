@@ -166,6 +166,46 @@ def test_a_bad_csv_row_refuses_the_whole_file(station: Station) -> None:
         layout_csv.import_layout(station, "name,size\nx,1\n")
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "The CSV file cannot be read: not CSV this console can read at line 3: check that line"),
+        ("zh", "无法读取 CSV 文件：第 3 行无法按 CSV 读取：请检查这一行"),
+    ],
+)
+def test_a_cell_past_the_csv_readers_limit_refuses_the_layout_by_its_line(
+    station: Station, language: str, said: str
+) -> None:
+    """A 200,000-character cell (past the csv module's 128 KB field limit) was the reader's English
+    error, uncaught: an unexpected error at the counter."""
+    as_manager(station)
+    text = "shelf,zone,layers\nA,main,2\nB," + "x" * 200_000 + ",2\n"
+    with pytest.raises(Refused) as exc:
+        layout_csv.import_layout(station, text)
+    assert exc.value.code == "bad_csv" and exc.value.message(language) == said
+    assert {"A", "B"}.isdisjoint(r.label for r in shelves.shelf_map(station))
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Line 3: a value past the header row's last column (shelf,zone,layers)."),
+        ("zh", "第 3 行：标题行最后一列之后还有内容（shelf,zone,layers）。"),
+    ],
+)
+def test_a_row_longer_than_the_header_refuses_the_layout_by_its_line(
+    station: Station, language: str, said: str
+) -> None:
+    """csv.DictReader put the cells past the header's in a list, whose `.strip()` crashed the import;
+    empty cells past it (a spreadsheet's trailing commas) are no value and are let through."""
+    as_manager(station)
+    with pytest.raises(Refused) as exc:
+        layout_csv.import_layout(station, "shelf,zone,layers\nA,main,2,,\nB,main,2,40,SML\n")
+    assert exc.value.code == "bad_csv" and exc.value.message(language) == said
+    assert {"A", "B"}.isdisjoint(r.label for r in shelves.shelf_map(station))
+    assert layout_csv.import_layout(station, "shelf,zone,layers\nA,main,2,,\n")["shelves"] == 1
+
+
 @pytest.mark.postgres_only
 def test_two_saves_of_one_layer_at_once_keep_one_and_refuse_the_other(station: Station) -> None:
     """PostgreSQL: counter-2 saves layer 1-1's sizes from the same form as this counter saves its

@@ -9,7 +9,6 @@ a bad row is reported where the sender can find it.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import unicodedata
@@ -20,8 +19,10 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.parse_errors import csv_error, json_error
+from station_console.parse_errors import json_error
+from station_console.services.core import csv_rows
 from station_console.services.core.typed_files import content_digest, read_typed_bytes
+from station_console.validation_reasons import InvalidValue
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
@@ -161,31 +162,16 @@ def _csv_records(text: str, name: str) -> tuple[list[str], Records]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
 
-    def unreadable() -> Refused:
-        # The reader's own words are English (a cell past its 128 KB limit): the file is refused whole.
-        return Refused(
-            N_("Cannot read {path}: {reason}"), code="bad_csv", path=name, reason=csv_error(reader.line_num)
-        )
+    def unreadable(reason: InvalidValue) -> Refused:
+        # The file is refused whole: a line the reader cannot take is not one row to leave out.
+        return Refused(N_("Cannot read {path}: {reason}"), code="bad_csv", path=name, reason=reason)
 
-    try:
-        headings = next(reader)
-    except StopIteration:
-        raise Refused(N_("The file is empty."), code="empty_file") from None
-    except csv.Error as exc:
-        raise unreadable() from exc
-
-    def records() -> Records:
-        start = reader.line_num + 1
-        try:
-            for cells in reader:
-                yield start, cells
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise unreadable() from exc
-
-    return headings, records()
+    found = csv_rows.records(text, unreadable, dialect=dialect)
+    first = next(found, None)
+    if first is None:
+        raise Refused(N_("The file is empty."), code="empty_file")
+    return first[1], found
 
 
 _LIST_KEYS = ("items", "data", "list", "parcels", "rows", "records")

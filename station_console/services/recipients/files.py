@@ -8,16 +8,15 @@ written back with its zero-padding format (`000000`) when it has one, and a whol
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.parse_errors import csv_error
+from station_console.services.core import csv_rows
 from station_console.services.core.typed_files import content_digest, read_typed_bytes, typed_path
 from station_console.services.recipients import xlsx
+from station_console.validation_reasons import InvalidValue
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -69,13 +68,11 @@ def _csv(data: bytes) -> Table:
     text, encoding = decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise Refused(
-            N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=csv_error(reader.line_num)
-        ) from exc
+
+    def unreadable(reason: InvalidValue) -> Refused:
+        return Refused(N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=reason)
+
+    rows = [cells for _line, cells in csv_rows.records(text, unreadable, delimiter=delimiter)]
     return Table(rows=_trim(rows), encoding=encoding)
 
 

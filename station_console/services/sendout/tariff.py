@@ -8,8 +8,6 @@ CSV rows of rates on top of the current table; each edit is a new version in the
 
 from __future__ import annotations
 
-import csv
-import io
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,8 +18,9 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.parse_errors import csv_error, toml_error
+from station_console.parse_errors import toml_error
 from station_console.safe_text import has_hidden, visible
+from station_console.services.core import csv_rows
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.sendout import rules
@@ -232,14 +231,20 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
     body = dict(base or {})
     rates: dict[str, dict[str, int]] = {}
     zones: dict[str, str] = {}
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # a cell past the reader's 128 KB limit: its words are English
-        raise _bad(N_("Tariff: {reason}"), reason=csv_error(reader.reader.line_num)) from exc
+    found = csv_rows.records(
+        text.lstrip("\ufeff"), lambda reason: _bad(N_("Tariff: {reason}"), reason=reason)
+    )
+    headings = next(found, (0, []))[1]
+    rows = list(
+        csv_rows.by_heading(
+            found,
+            headings,
+            lambda line: _bad(N_("Tariff: CSV line {line} has a value past its last column"), line=line),
+        )
+    )
     if not rows:
         raise _bad(N_("Tariff: the CSV has no rows"))
-    for n, row in enumerate(rows, start=2):
+    for n, row in rows:
         zone = (row.get("zone") or "").strip()
         if not zone:
             raise _bad(N_("Tariff: CSV line {line} has no zone"), line=n)

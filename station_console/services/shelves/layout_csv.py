@@ -3,8 +3,6 @@ shelves it names added in one transaction, each as `layout.add_shelf_in` adds on
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -12,11 +10,13 @@ from sqlmodel import Session, select
 from db.models import Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core import csv_rows
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.core.typed_files import read_typed_file
 from station_console.services.shelves import layout
 from station_console.services.shelves.search import normalise_location
+from station_console.validation_reasons import InvalidValue
 
 CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
 
@@ -33,19 +33,35 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
     All rows or none: a bad row refuses the whole file, naming its line. Existing shelves are skipped.
     """
     require_manager(station, "shelves")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+
+    def unreadable(reason: InvalidValue) -> Refused:
+        return Refused(N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=reason)
+
+    def too_many(line: int) -> Refused:
+        return Refused(
+            N_("Line {line}: a value past the header row's last column ({columns})."),
+            code="bad_csv",
+            line=line,
+            columns=",".join(header),
+        )
+
+    found = csv_rows.records(text.lstrip("\ufeff"), unreadable)
+    header = [h.strip().lower() for h in next(found, (0, []))[1]]
     if "shelf" not in header:
         raise Refused(
             N_("The CSV needs a header row with at least a shelf column: {columns}."),
             code="bad_csv",
             columns=",".join(CSV_COLUMNS),
         )
-    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    # Read whole before the transaction: a line the reader refuses writes nothing.
+    rows = [
+        (line, {k: v.strip() for k, v in row.items()})
+        for line, row in csv_rows.by_heading(found, header, too_many)
+    ]
 
     def work(session: Session) -> dict[str, int]:
         added = {"shelves": 0, "layers": 0, "skipped": 0}
-        for line, row in enumerate(rows, start=2):
+        for line, row in rows:
             if not row.get("shelf"):
                 continue
             if session.exec(select(Shelf).where(Shelf.label == normalise_location(row["shelf"]))).first():
