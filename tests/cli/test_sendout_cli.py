@@ -432,19 +432,19 @@ def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyp
     run, staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tariff set, checklist set and stock import refuse a folder, a missing file, one too large for a
-    rule file and one not UTF-8 in the words of the Send-out rules screen, and store nothing; a clerk
+    rule file and one of no text (neither UTF-8 nor GBK) in the words of the Send-out rules screen, and store nothing; a clerk
     is refused stock before the file is looked at."""
     from station_console.services.sendout import rule_files
 
     monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
     (tmp_path / "big.csv").write_text("SF0000000000011\n" * 10, encoding="utf-8")
-    (tmp_path / "gbk.toml").write_bytes('[[items]]\nid = "knives"\nzh = "管制刀具"\n'.encode("gbk"))
+    (tmp_path / "bin.toml").write_bytes(bytes(range(128, 200)))
     commands = (("tariff", "set", "SF"), ("checklist", "set"), ("stock", "import", "SF"))
     for path, said in (
         (tmp_path, "is a folder: type the path of a file"),
         (tmp_path / "gone.csv", "No such file:"),
         (tmp_path / "big.csv", "is larger than 0 MB: not a rule or stock file"),
-        (tmp_path / "gbk.toml", "is not UTF-8 text: save it as UTF-8"),
+        (tmp_path / "bin.toml", "is neither UTF-8 nor GBK text: save it as UTF-8"),
     ):
         for command in commands:
             done = run("sendout", *command, str(path), clerk="Wang")

@@ -1,5 +1,6 @@
 """A rule or stock file named by a path at the console: refused when it is a folder, missing, too large
-or not UTF-8 (nothing stored); previewed by the same parsers as the CLI; a manager's alone."""
+or no text (nothing stored), read in UTF-8 or GBK as directory and pre-alert files are; previewed by the
+same parsers as the CLI; a manager's alone."""
 
 from __future__ import annotations
 
@@ -18,24 +19,24 @@ RATES = "zone,first_g,first_cents,step_g,step_cents\n" + "".join(
 )
 
 
-def test_a_folder_a_missing_file_a_huge_one_and_not_utf8_are_refused(
+def test_a_folder_a_missing_file_a_huge_one_and_no_text_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "big.csv").write_text("x" * 101)
-    (tmp_path / "gbk.csv").write_bytes("运单号".encode("gbk"))
+    (tmp_path / "bin.csv").write_bytes(bytes(range(128, 200)))
     monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
     for path, code in (
         (tmp_path, "is_folder"),
         (tmp_path / "gone.csv", "no_file"),
         (tmp_path / "big.csv", "file_too_large"),
-        (tmp_path / "gbk.csv", "bad_file"),
+        (tmp_path / "bin.csv", "bad_file"),
     ):
         with pytest.raises(Refused) as refused:
             rule_files.read_text(path)
         assert refused.value.code == code, path
 
 
-def test_a_file_not_utf8_or_not_readable_is_refused_in_the_clerks_words(
+def test_a_file_of_no_text_or_not_readable_is_refused_in_the_clerks_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "bin.toml").write_bytes(bytes(range(128, 256)))
@@ -44,7 +45,7 @@ def test_a_file_not_utf8_or_not_readable_is_refused_in_the_clerks_words(
     assert binary.value.code == "bad_file"
     assert (
         binary.value.message("zh")
-        == f"{tmp_path / 'bin.toml'} 不是 UTF-8 文本：请另存为 UTF-8 编码后重新输入路径。"
+        == f"{tmp_path / 'bin.toml'} 既不是 UTF-8 也不是 GBK 文本：请另存为 UTF-8 编码后重新输入路径。"
     )
 
     def no_permission(*args: object, **kwargs: object) -> bytes:
@@ -75,6 +76,31 @@ def test_a_tariff_preview_is_the_clis_body_and_stores_nothing(station: Station, 
     with pytest.raises(Refused) as unchanged:
         rule_files.preview_tariff(station, "SF", tmp_path / "sf.csv")
     assert unchanged.value.code == "unchanged"
+
+
+def test_a_gbk_tariff_and_gbk_stock_are_read_as_directory_files_are(station: Station, tmp_path: Path) -> None:
+    """Excel in China saves CSV in GBK: the directory and pre-alert imports read it, and so do the rule
+    files now (they were refused as not UTF-8 text)."""
+    staff(station)
+    as_manager(station)
+    (tmp_path / "sf.csv").write_bytes(
+        (
+            RATES.replace("step_cents\n", "step_cents,destinations\n", 1)
+            + "far2,1000,2100,1000,300,新疆 西藏\n"
+        )
+        .replace("far,1000,1900,1000,200\n", "far,1000,1900,1000,200,广东;广西\n")
+        .encode("gbk")
+    )
+    shown = rule_files.preview_tariff(station, "SF", tmp_path / "sf.csv")
+    assert (shown.table.rates["far2"].first_cents, shown.body["zones"]) == (
+        2100,
+        {"广东": "far", "广西": "far", "新疆": "far2", "西藏": "far2"},
+    )
+    (tmp_path / "stock.csv").write_bytes(
+        "运单号,备注\nSF0000000000011,新到\nSF0000000000022,\n".encode("gbk")
+    )
+    assert rule_files.import_stock(station, "SF", tmp_path / "stock.csv").imported == 2
+    assert waybills.stock_left(station) == {"SF": 2}
 
 
 def test_a_clerk_is_refused_every_preview_and_import(station: Station, tmp_path: Path) -> None:

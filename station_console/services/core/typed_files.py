@@ -1,6 +1,7 @@
 """A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout, a
 pre-alert file), read off the screen's thread and refused in the clerk's words when it is a folder,
-missing, too large, not to be read or not UTF-8 text; the system's English goes to the log. A path is
+missing, too large, not to be read or not text (`decode_text`: UTF-8, UTF-16 or GBK); the system's English
+goes to the log. A path is
 data: `~` is the user's folder, nothing else in it is expanded (no pattern, no variable). An import that
 previews a file first keeps its bytes' digest, and the import refuses the file if its bytes changed since."""
 
@@ -56,17 +57,36 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
         ) from exc
 
 
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a file's bytes as spreadsheets and editors save text, None when it is none of
+    these: a byte-order mark says UTF-8 or UTF-16 (Excel's "Unicode text"); else strict UTF-8; else
+    GB 18030, a superset of GBK (Excel in China saves CSV in GBK). Every typed file's text is read so."""
+    attempts: tuple[str, ...]
+    if data.startswith(b"\xef\xbb\xbf"):
+        attempts = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        attempts = ("utf-16",)
+    else:
+        attempts = ("utf-8", "gb18030")
+    for codec in attempts:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> str:
-    """The file's text (UTF-8, a byte-order mark dropped); refused as `read_typed_bytes` refuses."""
-    data = read_typed_bytes(path, max_bytes=max_bytes, too_large=too_large)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
+    """The file's text (`decode_text`, a byte-order mark dropped); refused as `read_typed_bytes` refuses,
+    or as no text it can read."""
+    decoded = decode_text(read_typed_bytes(path, max_bytes=max_bytes, too_large=too_large))
+    if decoded is None:  # Python's own words would be English on a Chinese screen
         raise Refused(
-            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again."),
+            N_("{path} is neither UTF-8 nor GBK text: save it as UTF-8 and type its path again."),
             code="bad_file",
             path=str(typed_path(path))[:200],
-        ) from exc
+        )
+    return decoded[0]
 
 
 def content_digest(data: bytes) -> str:

@@ -21,7 +21,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import json_error
 from station_console.services.core import csv_rows
-from station_console.services.core.typed_files import content_digest, read_typed_bytes
+from station_console.services.core.typed_files import content_digest, decode_text, read_typed_bytes
 from station_console.validation_reasons import InvalidValue
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
@@ -142,14 +142,12 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else GB 18030 (Excel's Chinese CSVs); binary is refused."""
+    """The text as every typed file's is read (UTF-8, UTF-16 by its mark, else GBK); binary is refused."""
     if b"\x00" in data[:4096]:
         raise Refused(N_("{file} is not a CSV or JSON file."), code="not_a_table", file=name)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    decoded = decode_text(data)
+    if decoded is not None:
+        return decoded[0]
     raise Refused(N_("{file} is not UTF-8 or GBK text."), code="bad_encoding", file=name)
 
 

@@ -14,7 +14,12 @@ from pathlib import Path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import csv_rows
-from station_console.services.core.typed_files import content_digest, read_typed_bytes, typed_path
+from station_console.services.core.typed_files import (
+    content_digest,
+    decode_text,
+    read_typed_bytes,
+    typed_path,
+)
 from station_console.services.recipients import xlsx
 from station_console.validation_reasons import InvalidValue
 
@@ -46,22 +51,13 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) of a CSV file's bytes."""
-    attempts = (
-        [("utf-8-sig", "utf-8-sig")]
-        if data.startswith(b"\xef\xbb\xbf")
-        else [("utf-16", "utf-16")]
-        if data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        else [("utf-8", "utf-8"), ("gb18030", "gb18030")]
-    )
-    for codec, name in attempts:
-        try:
-            return data.decode(codec), name
-        except UnicodeDecodeError:
-            continue
-    raise Refused(
-        N_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."), code="bad_encoding"
-    )
+    """(text, encoding name) of a CSV file's bytes, as every typed file's text is read."""
+    decoded = decode_text(data)
+    if decoded is None:
+        raise Refused(
+            N_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."), code="bad_encoding"
+        )
+    return decoded
 
 
 def _csv(data: bytes) -> Table:
