@@ -80,7 +80,7 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import a directory file (CSV in UTF-8 or GBK, or XLSX): preview, ask, then upsert on the id."""
-    from station_console.services.recipients.importing import import_file
+    from station_console.services.recipients.importing import NOTHING_TO_WRITE, import_file
 
     mapped = _pairs(columns, "--column")
     station = app.station
@@ -92,6 +92,11 @@ def import_command(
     )
     if dry_run:
         _show(preview, as_json)
+        return
+    if not yes and preview.writes_nothing:  # nobody to add, change or deactivate: nothing to ask
+        _show(preview, as_json)
+        if not as_json:
+            click.echo(_(NOTHING_TO_WRITE, file=preview.file), err=True)
         return
     previewed = None  # with --yes nobody saw the preview: the file is imported as it is now
     if not yes:

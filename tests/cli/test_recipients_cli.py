@@ -60,6 +60,19 @@ def test_import_previews_asks_and_writes_only_when_told(run: Any, gbk_file: Path
     assert json.loads(run("recipients", "mappings", "--json").output)["campus"]["name"] == "姓名"
 
 
+def test_a_file_that_writes_nobody_is_not_asked_about(run: Any, tmp_path: Path) -> None:
+    """Every row refused: the import asked "Write these changes?" (or for --yes) about nothing; now it
+    says there is nothing to write, and the CLI keeps its own words for the problems past those shown."""
+    path = tmp_path / "nameless.csv"
+    path.write_text("学号,姓名\r\n" + "".join(f"{n:05},\r\n" for n in range(1, 31)), encoding="utf-8")
+    done = run("recipients", "import", str(path), input="")
+    assert done.exit_code == 0, done.output
+    assert "Nothing to write: nobody in nameless.csv is new, changed or to deactivate." in done.output
+    assert "--yes" not in done.output and "Write these changes?" not in done.output
+    assert "more problems (--json lists them all)" in done.output
+    assert "Nobody in the directory." in run("recipients", "list").output
+
+
 def test_a_file_without_an_id_column_is_refused_with_the_command_lines_way_out(
     run: Any, tmp_path: Path
 ) -> None:

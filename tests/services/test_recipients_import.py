@@ -414,6 +414,25 @@ def test_only_a_manager_imports_and_one_event_records_it(station: Station, tmp_p
     assert "张三" not in str(events[0].details)  # names are personal data: never in the audit trail
 
 
+def test_an_import_that_writes_nobody_records_nothing(manager: Station, tmp_path: Path) -> None:
+    """Every row refused (no name), or each person as the directory has them: an import of it wrote an
+    audit event for nothing."""
+    refused = write_csv(tmp_path / "r.csv", [["学号", "姓名"], ["1", ""], ["2", ""]])
+    preview = import_file(manager, refused, dry_run=True)
+    assert preview.writes_nothing and [i.code for i in preview.issues] == ["name_empty", "name_empty"]
+    assert import_file(manager, refused, expect_digest=preview.digest).writes_nothing
+    path = write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE])
+    assert not import_file(manager, path, dry_run=True).writes_nothing
+    import_file(manager, path)
+    assert import_file(manager, path).writes_nothing  # the same file again: nobody changes
+    with manager.read() as session:
+        events = session.exec(
+            select(ParcelEvent).where(ParcelEvent.kind == EventKind.RECIPIENTS_IMPORTED)
+        ).all()
+    assert [e.details["added"] for e in events] == [4]
+    assert count(manager, Recipient) == 4
+
+
 def test_the_summary_counts_one_thing_in_the_singular() -> None:
     result = ImportResult(
         "directory", "a.csv", "utf-8", {}, full=False, dry_run=False, rows_read=1, choices=1

@@ -3,18 +3,25 @@ broken after it, the form's own words and where it puts the cursor."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
 
-from db.models import Recipient
+from db.models import EventKind, ParcelEvent, Recipient, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.services.recipients import parsing
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.lock_driver import console as lock_console
+from tui.lock_driver import sign_in, wang_and_li
 from tui.recipients_driver import HEADERS, open_recipients, text_of, until
 
 
@@ -188,3 +195,122 @@ async def test_a_path_under_the_folder_of_no_user_here_is_no_such_file(
         assert form.query_one("#form-path", Input).has_focus
     with station.read() as session:
         assert session.exec(select(Recipient)).all() == []
+
+
+def confirm_body(dialog: ConfirmDialog) -> str:
+    return "\n".join(str(s.render()) for s in dialog.query(".confirm-body Static"))
+
+
+async def preview_at_counter(
+    app: StationApp, pilot: Any, path: Path, language: str = "en", *, held: bool = False
+) -> None:
+    """Settings > F12, then F10's form, its path typed and sent: the preview asked for (`held`: its
+    worker left running)."""
+    await open_recipients(app, pilot)
+    set_language(language)
+    await quiet.press(pilot, "f10")
+    await quiet.settle(pilot)
+    app.screen.query_one("#form-path", Input).value = str(path)
+    await quiet.press(pilot, "ctrl+s", leave_running=["run"] if held else [])
+
+
+def import_events(station: Station) -> list[ParcelEvent]:
+    with station.read() as session:
+        return list(
+            session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.RECIPIENTS_IMPORTED))
+        )
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(("language", "more"), [("en", "... and 5 more problems"), ("zh", "……还有 5 个问题")])
+async def test_problems_past_those_listed_are_counted_in_the_counters_words(
+    app: StationApp, station: Station, tmp_path: Path, language: str, more: str
+) -> None:
+    """Past the 20 problems listed the preview said "--json lists them all": the counter has no --json."""
+    path = tmp_path / "名单.csv"
+    nameless = "".join(f"{n:05},,,A3,2,502\r\n" for n in range(1, 26))
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n" + nameless).encode("gbk"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await preview_at_counter(app, pilot, path, language)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog)
+        said = confirm_body(app.screen)
+        await quiet.press(pilot, "n")
+    assert said.splitlines()[-1] == more and "--json" not in said
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "Nothing to write: nobody in 名单.csv is new, changed or to deactivate.\n"
+            "Line 2: A recipient needs a name.\nLine 3: A recipient needs a name.\n"
+            "Line 4: A recipient needs a name.\n... and 1 more problem",
+        ),
+        (
+            "zh",
+            "没有可写入的内容：名单.csv 中没有新增、更改或需停用的人。\n"
+            "第 2 行：收件人必须有姓名。\n第 3 行：收件人必须有姓名。\n第 4 行：收件人必须有姓名。\n"
+            "……还有 1 个问题",
+        ),
+    ],
+)
+async def test_a_file_whose_every_row_is_refused_asks_nothing_and_records_nothing(
+    app: StationApp, station: Station, tmp_path: Path, language: str, said: str
+) -> None:
+    """Every row refused, the preview still asked "Write these changes?" and Yes recorded an import of
+    nobody: now the status line says there is nothing to write, and why."""
+    path = tmp_path / "名单.csv"
+    path.write_bytes((HEADERS + "".join(f"{n:05},,,A3,2,502\r\n" for n in range(1, 5))).encode("gbk"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await preview_at_counter(app, pilot, path, language)
+        await until(
+            pilot,
+            lambda: "UTF-8" not in text_of(app, "#rc-status") and "名单.csv" in text_of(app, "#rc-status"),
+        )
+        shown = text_of(app, "#rc-status")
+        await quiet.press(pilot, "y")  # nothing asked, nothing to say yes to
+        await quiet.settle(pilot)
+    assert shown == said
+    assert import_events(station) == []
+
+
+@pytest.mark.parametrize(("who", "pin", "asked"), [("Zhou", "3719", False), ("Wang", "9071", True)])
+async def test_a_preview_read_as_the_console_locks_asks_only_the_clerk_who_asked_for_it(
+    new_station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, asked: bool
+) -> None:
+    """The preview answered under the sign-in: another manager signing in was asked "Write these
+    changes?" about the last one's file; now only the manager who asked for it, back, finds it."""
+    station = wang_and_li(new_station)
+    clerks.add_clerk(station, "Zhou", "3719", role=Role.MANAGER)
+    path = tmp_path / "名单.csv"
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+    held, real = threading.Event(), parsing.read_table
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)  # a large file: the console locks meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parsing, "read_table", slow)
+    app = lock_console(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("settings")
+        await preview_at_counter(app, pilot, path, held=True)
+        app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]  # the manager stepped away
+        app.check_auto_lock()
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        held.set()  # the preview answers under the sign-in
+        await quiet.settle(pilot)
+        await sign_in(pilot, who, pin)
+        await quiet.until(pilot, lambda: app.clerk_name == who)
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) is asked
+        if not asked:
+            await quiet.press(pilot, "y")  # nothing of the last manager's to say yes to
+            await quiet.settle(pilot)
+    with station.read() as session:
+        assert session.exec(select(Recipient)).all() == []
+    assert import_events(station) == []

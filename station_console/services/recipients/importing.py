@@ -16,7 +16,7 @@ per distinct character, executemany writes.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,12 @@ class ImportResult:
     preview: list[dict[str, Any]] = field(default_factory=list)  # first rows as read, phones masked
     seconds: float = 0.0
     digest: str = ""  # the sha256 of the file's bytes: a preview's, for the import that follows it
+
+    @property
+    def writes_nothing(self) -> bool:
+        """Nobody to add, change or deactivate (every row refused, or each person as the directory has
+        them): the import is not asked for, and made, it writes and records nothing."""
+        return not (self.added or self.updated or self.deactivated)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -187,6 +193,8 @@ def import_file(
 
     def work(session: Session) -> None:
         _upsert(session, station, parsed, result, write=True)
+        if result.writes_nothing:  # no audit event for nothing (its mapping is saved by a write only)
+            return
         if mapping:
             save_mapping(session, source, parsed.columns)
         audit.record(
@@ -292,7 +300,7 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
     )
     result.deactivated = len(gone)
     result.clashes = _clashes(existing, parsed, set(gone))
-    if write:
+    if write and not result.writes_nothing:
         _write(session, added, changed_rows, new_phones, history, gone, now, clerk)
 
 
@@ -383,12 +391,30 @@ def _clashes(existing: dict[str, dict[str, Any]], parsed: Parsed, gone: set[int]
 KEPT_WITHOUT_FULL = N_("People missing from this file stay as they are (--full deactivates them).")
 
 
+def more_problems_cli(n: int) -> str:
+    """The problems past those listed, as the command line says them (its --json lists them all)."""
+    return _n(
+        "... and {n} more problem (--json lists them all)",
+        "... and {n} more problems (--json lists them all)",
+        n,
+        n=n,
+    )
+
+
+NOTHING_TO_WRITE = N_("Nothing to write: nobody in {file} is new, changed or to deactivate.")
+
+
 def summary_lines(
-    result: ImportResult, *, shown: int = 20, kept_without_full: str = KEPT_WITHOUT_FULL
+    result: ImportResult,
+    *,
+    shown: int = 20,
+    kept_without_full: str = KEPT_WITHOUT_FULL,
+    more_problems: Callable[[int], str] = more_problems_cli,
 ) -> list[str]:
     """What an import will do (or did), in the console's language: counts, the first rows as read
     (phones masked), repeated ids, shared names and problems by line. `kept_without_full`: how the
-    caller's clerk asks for a full import (the command line's --full, a screen's own switch)."""
+    caller's clerk asks for a full import (the command line's --full, a screen's own switch);
+    `more_problems`: how it says how many problems there are past the `shown` ones."""
     lines = [
         _n(
             "{file} ({encoding}): {rows} row, source {source}",
@@ -425,22 +451,20 @@ def summary_lines(
                 ids=", ".join(clash["external_ids"]),
             )
         )
-    for issue in result.issues[:shown]:
-        lines.append(
-            _on_line(issue.line, issue.message())
-            if issue.line
-            else _("File: {reason}", reason=issue.message())
-        )
+    return lines + problem_lines(result, shown=shown, more_problems=more_problems)
+
+
+def problem_lines(
+    result: ImportResult, *, shown: int = 20, more_problems: Callable[[int], str] = more_problems_cli
+) -> list[str]:
+    """The file's first `shown` problems by line, then how many more there are, in the caller's words."""
+    lines = [
+        _on_line(issue.line, issue.message()) if issue.line else _("File: {reason}", reason=issue.message())
+        for issue in result.issues[:shown]
+    ]
     more = len(result.issues) - shown
     if more > 0:
-        lines.append(
-            _n(
-                "... and {n} more problem (--json lists them all)",
-                "... and {n} more problems (--json lists them all)",
-                more,
-                n=more,
-            )
-        )
+        lines.append(more_problems(more))
     return lines
 
 

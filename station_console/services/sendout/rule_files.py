@@ -2,10 +2,11 @@
 inspection checklist, waybill stock.
 
 The file is read here, off the screen's thread, and refused with nothing stored when it is a folder,
-missing, larger than a rule file can be, or not UTF-8 text. What it holds goes through the same
-parsers and checks as `station sendout ...`: a tariff and a checklist are previewed first (what would
-be stored, and the version it replaces), then stored by `tariff.set_tariff` and
-`inspection.set_checklist`; stock is imported whole or not at all by `waybills.import_stock`.
+missing, larger than a rule file can be, or no text (read in UTF-8 or GBK, `typed_files.decode_text`).
+What it holds goes through the same parsers and checks as `station sendout ...`: a tariff and a
+checklist are previewed first (what would be stored, and the version it replaces), then stored by
+`tariff.set_tariff` and `inspection.set_checklist`; stock is imported whole or not at all by
+`waybills.import_stock`.
 """
 
 from __future__ import annotations

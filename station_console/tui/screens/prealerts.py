@@ -22,7 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.prealerts.importer import ImportReport, RowIssue, import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
-from station_console.tui.screens.base import open_over
+from station_console.tui.screens.base import askers_own, open_over
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.screens.queue_list import QueueListScreen
 
@@ -151,11 +151,10 @@ class PrealertsScreen(QueueListScreen):
             at_fault=FIELDS_AT_FAULT,
             what=N_("a pre-alert import"),
         )
-        open_over(self, form, partial(self._previewed, self.station.clerk_id))
+        open_over(self, form, askers_own(self.station, self._previewed))
 
-    def _previewed(self, asked_by: int | None, seen: Preview | None) -> None:
-        # A preview read as the console locked comes to whoever signs in: only its own clerk is asked.
-        if seen is None or self.station.clerk_id != asked_by:
+    def _previewed(self, seen: Preview | None) -> None:
+        if seen is None:
             return
         report = seen.report
         if not to_load(report):  # no question to ask: the first reasons, on the status line

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.recipients import importing
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import open_over
+from station_console.tui.screens.base import askers_own, open_over
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 
 # The import form's field each refusal of the file is about.
@@ -49,7 +49,15 @@ KEPT_WITHOUT_FULL = N_(
     "People missing from this file stay as they are (tick 'The whole directory of this source' in the "
     "import form to deactivate them)."
 )
-ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
+NOTHING_SHOWN = 3  # problems said on the status line when there is nothing to write
+ImportArgs = tuple[Path, str | None, bool]
+
+
+def more_problems_here(n: int) -> str:
+    """The problems past those shown, as the counter says them: it has no --json to list them."""
+    return _n(
+        "... and {n} more problem", "... and {n} more problems", n, n=n
+    )  # the file, its source's mapping, a full directory or not
 
 
 class DirectoryImport:
@@ -97,11 +105,19 @@ class DirectoryImport:
             at_fault=IMPORT_FIELDS_AT_FAULT,
             what=N_("a directory import"),
         )
-        open_over(screen, form, given)
+        open_over(screen, form, askers_own(screen.station, given))
 
     def _ask_to_write(self, result: importing.ImportResult) -> None:
         screen: Any = self
-        body = "\n".join(importing.summary_lines(result, kept_without_full=KEPT_WITHOUT_FULL))
+        if result.writes_nothing:  # no question to ask: why, by its first problems, on the status line
+            lines = importing.problem_lines(result, shown=NOTHING_SHOWN, more_problems=more_problems_here)
+            screen.failed("imported", "\n".join([_(importing.NOTHING_TO_WRITE, file=result.file), *lines]))
+            return
+        body = "\n".join(
+            importing.summary_lines(
+                result, kept_without_full=KEPT_WITHOUT_FULL, more_problems=more_problems_here
+            )
+        )
 
         def answered(yes: bool | None) -> None:
             if not yes:
