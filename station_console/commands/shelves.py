@@ -137,9 +137,11 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
 def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
     """Add a layer on top of a shelf (manager)."""
     from station_console.services.shelves.layout import add_layer
+    from station_console.services.shelves.search import split_location
 
     attempt(lambda: add_layer(app.station, shelf, capacity_units=capacity, accepts_sizes=sizes))
-    click.echo(_("Layer added to shelf {shelf}", shelf=shelf.upper()))
+    # the shelf the layer went on: `6-5` (a layer of it) adds to shelf 6
+    click.echo(_("Layer added to shelf {shelf}", shelf=split_location(shelf)[0]))
 
 
 @shelves_group.command("edit")
@@ -252,19 +254,21 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
     station = app.station
     if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
         attempt(lambda: require(station, "put_back"), as_json=True)
+    layer: str | None = None
     if resume:
-        from station_console.services.shelves.search import normalise_location
+        from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
 
-        shelf_label = normalise_location(location).split("-")[0]
-        take = next((t for t in stocktake.unfinished(station) if t.scope.split("-")[0] == shelf_label), None)
-        if take is None:
-            click.echo(_("No unfinished stocktake on shelf {shelf}", shelf=shelf_label), err=True)
-            sys.exit(1)
-        if take.status == "paused":
-            stocktake.resume(station, take.id)
+        # As the console's F8: the shelf's unfinished stocktake, found by the shelf, whatever it counts
+        begun = attempt(lambda: stocktake.begin(station, location, resume_only=True), as_json=True)
+        take = begun.view
+        if begun.other_scope:
+            click.echo(resumed_other_line(begun, headless=True), err=True)
+            if begun.layer_in_shelf:  # the layer asked is the layer scanned until a line `@N`
+                layer = begun.asked
+        else:
+            click.echo(resumed_line(take), err=True)
     else:
         take = attempt(lambda: stocktake.start(station, location), as_json=True)
-    layer: str | None = None
     errors: list[dict[str, str]] = []
     for line in sys.stdin:
         text = line.strip()

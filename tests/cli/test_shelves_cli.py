@@ -55,10 +55,54 @@ def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type:
 
 
 def test_a_paused_stocktake_resumes(run) -> None:  # type: ignore[no-untyped-def]
-    first = json.loads(run("stocktake", "1-1", input=f"{WAYBILLS[0]}\n").output)
+    first = json.loads(run("stocktake", "1-1", input=f"{WAYBILLS[0]}\n").stdout)
     assert first["status"] == "paused"
-    again = json.loads(run("stocktake", "1-1", "--resume", input=f"{WAYBILLS[1]}\n").output)
+    resumed = run("stocktake", "１－１", "--resume", input=f"{WAYBILLS[1]}\n")
+    again = json.loads(resumed.stdout)
     assert again["id"] == first["id"] and again["counts"]["match"] == 2
+    assert resumed.stderr == f"Resumed stocktake {first['id']} of layer 1-1\n"
+
+
+def test_resuming_for_another_layer_says_which_stocktake_is_counted(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`--resume` took the shelf's stocktake by the text before the first dash and said nothing: the
+    clerk who asked for 1-2 counted into 1-1's stocktake unaware. It resumes it still, as the console's
+    F8 does, and says so as the console does, in the clerk's language."""
+    first = json.loads(run("stocktake", "1-1", input="").stdout)
+    resumed = run("stocktake", "1-2", "--resume", input=f"{WAYBILLS[0]}\n")
+    assert json.loads(resumed.stdout)["id"] == first["id"]
+    assert resumed.stderr == (
+        f"Stocktake {first['id']} of layer 1-1 is not finished, so it was resumed instead of starting one of "
+        "layer 1-2: two stocktakes of one shelf would count the same parcels. To count layer 1-2, close this "
+        "one first (--close).\n"
+    )
+    zh = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "stocktake", "1", "--resume"], input="")
+    assert zh.stderr == (
+        f"1-1 层的盘库 {first['id']} 尚未结束，因此已继续该盘库，没有新开1号货架的盘库："
+        "同一货架同时进行两次盘库会重复清点同一批包裹。如需盘点1号货架，请先结束此盘库（--close）。\n"
+    )
+
+
+def test_resuming_a_shelf_counted_whole_for_one_layer_counts_the_scans_on_that_layer(run) -> None:  # type: ignore[no-untyped-def]
+    """As on the console, the layer asked is the layer scanned now: the scan is found on 1-1, not
+    somewhere on shelf 1."""
+    first = json.loads(run("stocktake", "1", input="").stdout)
+    resumed = run("stocktake", "1-1", "--resume", input=f"{WAYBILLS[0]}\n")
+    (match,) = json.loads(resumed.stdout)["match"]
+    assert (match["waybill"], match["found"]) == (WAYBILLS[0], "1-1")
+    assert resumed.stderr.startswith(f"Stocktake {first['id']} of shelf 1 is not finished, so layer 1-1 is")
+    assert resumed.stderr.endswith("The layer scanned now is set to 1-1.\n")
+
+
+def test_resuming_a_layer_that_does_not_exist_or_a_shelf_with_none_unfinished_is_refused(run) -> None:  # type: ignore[no-untyped-def]
+    """1-9 (a typing slip on a shelf of five layers) resumed shelf 1's stocktake of 1-1."""
+    first = json.loads(run("stocktake", "1-1", input="").stdout)
+    slip = run("stocktake", "1-9", "--resume", input=f"{WAYBILLS[0]}\n")
+    assert (slip.exit_code, slip.stderr) == (1, "station: Shelf 1 has no layer 9.\n")
+    assert json.loads(slip.stdout)["error"] == "no_layer"
+    none = run("stocktake", "2", "--resume", input="")
+    assert (none.exit_code, none.stderr) == (1, "station: No unfinished stocktake on shelf 2.\n")
+    again = json.loads(run("stocktake", "1-1", "--resume", input="").stdout)
+    assert (again["id"], again["counts"]["match"]) == (first["id"], 0)
 
 
 def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-def]
@@ -155,6 +199,20 @@ def test_a_layer_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
     assert same.output.strip() == "Nothing changed: nothing to save."
     changed = run(*AS_MANAGER, "shelves", "edit", "1-1", "--capacity", str(layer["capacity_units"] + 1))
     assert changed.output.strip() == "1-1 updated"
+
+
+def test_a_layer_added_by_a_location_names_the_shelf_it_went_on(run) -> None:  # type: ignore[no-untyped-def]
+    """`ov-1` (a layer of OV, as every location reads) adds a layer to OV: it said "shelf OV-1", a
+    shelf no station can have (a shelf label has no dash)."""
+    added = run(*AS_MANAGER, "shelves", "add-layer", "ov-1")
+    assert (added.exit_code, added.output) == (0, "Layer added to shelf OV\n")
+    shelf = next(r for r in json.loads(run("shelves", "--json").output) if r["label"] == "OV")
+    assert [c["label"] for c in shelf["layers"]] == ["1", "2", "3"]
+    refused = run(*AS_MANAGER, "shelves", "add", "OV-1")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "station: A shelf label is 1 to 16 letters A-Z or digits, without a dash.\n",
+    )
 
 
 def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,9 @@ from db.models import Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
+from station_console.services.exceptions.stocktake_begun_words import resumed_line
 from station_console.tui.app import StationApp
-from station_console.tui.screens.stocktake import counts_head, resumed_line
+from station_console.tui.screens.stocktake import counts_head
 from tui import quiet
 from tui.shelf_data import place, place_picked_up, wb
 from tui.shelves_driver import open_shelves, settle
@@ -431,7 +432,7 @@ async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_la
     assert (found.waybill, found.found) == (wb(1), "1-2")
     set_language("zh")
     try:
-        from station_console.tui.screens.stocktake import resumed_other_line
+        from station_console.services.exceptions.stocktake_begun_words import resumed_other_line
 
         begun = stocktake.begin(station, "1-3")
         assert resumed_other_line(begun) == (

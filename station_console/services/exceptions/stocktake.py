@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from db.models import Clerk, Layer, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
-from station_console.errors import Refused
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require
@@ -33,7 +33,7 @@ from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.detect import Detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.layout import resolve
-from station_console.services.shelves.search import parcel_candidates
+from station_console.services.shelves.search import is_layer, parcel_candidates
 
 
 def start(station: Station, location: str) -> View:
@@ -69,18 +69,28 @@ class Begun:
     def other_scope(self) -> bool:
         return self.resumed and self.asked != self.view.scope
 
+    @property
+    def layer_in_shelf(self) -> bool:
+        """A layer was asked and the shelf's whole stocktake resumed: the layer is counted in it."""
+        return self.other_scope and is_layer(self.asked) and not is_layer(self.view.scope)
 
-def begin(station: Station, location: str) -> Begun:
+
+def begin(station: Station, location: str, *, resume_only: bool = False) -> Begun:
     """Start a stocktake of a shelf or a layer, or resume the one unfinished on that shelf, whatever it
     counts: two stocktakes of one shelf would overlap (a parcel moved between layers is in both, and
     each close would fix it). The caller says which was resumed (`Begun.other_scope`). A shelf or layer
-    that does not exist is refused, even when its shelf has one unfinished: a typing slip."""
+    that does not exist is refused, even when its shelf has one unfinished: a typing slip.
+    `resume_only` (the CLI's --resume): refused, starting nothing, when the shelf has none unfinished."""
     require(station, "stocktake")
 
     def work(session: Session) -> tuple[int, bool, str]:
         shelf, layer = resolve(session, location)
         asked = f"{shelf.label}-{layer.label}" if layer else shelf.label
         busy = _unfinished_on(session, shelf)
+        if busy is None and resume_only:
+            raise NotFound(
+                N_("No unfinished stocktake on shelf {shelf}."), code="none_unfinished", shelf=shelf.label
+            )
         if busy is None:
             return _new(session, station, shelf, layer), False, asked
         if busy.status != "open":
@@ -152,8 +162,9 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
         if found_layer_id is None and layer:
             label = layer.strip()
             shelf = session.get(Shelf, take.shelf_id)
+            # "5" is a layer of the shelf counted; "6-5" names its shelf too
             _shelf, found = resolve(
-                session, label if "-" in label else f"{shelf.label if shelf else ''}-{label}"
+                session, label if is_layer(label) else f"{shelf.label if shelf else ''}-{label}"
             )
             if found is None or found.shelf_id != take.shelf_id:
                 raise Refused(

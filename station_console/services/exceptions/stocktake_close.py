@@ -33,6 +33,7 @@ from station_console.services.exceptions import problems, put_back_row
 from station_console.services.exceptions.stocktake import view
 from station_console.services.exceptions.stocktake_view import CLASSES, Item, View, stocktake_in, view_in
 from station_console.services.shelves import moves, slots
+from station_console.services.shelves.search import is_layer
 from station_console.stored_messages import to_store
 
 
@@ -301,7 +302,7 @@ def all_fixes(current: View) -> dict[str, list[str]]:
             i.waybill
             for c in ("wrong_layer", "wrong_shelf")
             for i in current.items[c]
-            if i.found and "-" in i.found
+            if i.found and is_layer(i.found)
         ],
         "mark_missing": [i.waybill for i in current.items["missing"]],
         "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send and not i.left],

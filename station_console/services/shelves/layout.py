@@ -21,7 +21,7 @@ from station_console.services.core.ageing import is_overdue, on_shelf_bands
 from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for
+from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for, split_location
 
 ZONES = tuple(z.value for z in Zone)
 # A zone is a code (settings and slot rules name it); screens show it through this catalogue.
@@ -143,12 +143,10 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
         if session.exec(select(Shelf.id)).first() is None:
             raise NotFound(N_("There are no shelves yet: add one first."), code="no_shelves")
         raise NotFound(N_("Name a shelf (6) or a layer (6-5)."), code="no_location")
-    shelf_label, _sep, layer_label = text.rpartition("-") if text.count("-") else (text, "", "")
+    shelf_label, layer_label = split_location(text)
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
-    if shelf is None and layer_label:  # a shelf label with a dash in it, e.g. "A-1"
-        shelf, layer_label = session.exec(select(Shelf).where(Shelf.label == text)).first(), ""
     if shelf is None:
-        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=shelf_label or text)
+        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=shelf_label)
     if not layer_label:
         return shelf, None
     layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
@@ -233,6 +231,8 @@ def add_shelf_in(
     label = normalise_location(label)
     # ASCII only: the label starts every pickup code on its layers, and pickup finds a code by its
     # letters A-Z and digits (a code 冷-1-1001 was refused as "not a pickup code" at the counter).
+    # No dash either: in a location the first dash ends the shelf (`split_location`), so "OV-1" is
+    # layer 1 of shelf OV wherever it is typed.
     if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash."), code="bad_label")
     check_zone(zone)

@@ -350,11 +350,25 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
 
 def layer_ids_for(session: Session, location: str) -> list[int]:
     """Layer ids of a shelf (`6`) or one layer (`6-5`); empty when nothing matches."""
-    shelf_label, _sep, layer_label = normalise_location(location).partition("-")
+    shelf_label, layer_label = split_location(location)
     stmt = select(Layer.id).join(Shelf, col(Shelf.id) == Layer.shelf_id).where(Shelf.label == shelf_label)
     if layer_label:
         stmt = stmt.where(Layer.label == layer_label)
     return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def split_location(text: str) -> tuple[str, str]:
+    """The one reading of a location or a stocktake's scope: `６－５` -> ("6", "5"), `ov` -> ("OV", "")
+    (the whole shelf). A shelf label has no dash (`layout.add_shelf_in` refuses one, as the layout
+    import and the editor add through it) and a layer's is its number, so the first dash ends the
+    shelf: `6-5-3002` (a pickup code) is shelf 6's layer "5-3002", which no shelf has."""
+    shelf_label, _sep, layer_label = normalise_location(text).partition("-")
+    return shelf_label, layer_label
+
+
+def is_layer(location: str) -> bool:
+    """A location or scope names one layer (`6-5`), not a whole shelf (`6`)."""
+    return bool(split_location(location)[1])
 
 
 def normalise_location(text: str) -> str:

@@ -17,7 +17,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import edits, layout, layout_csv, moves
-from station_console.services.shelves.search import normalise_location
+from station_console.services.shelves.search import normalise_location, split_location
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -295,7 +295,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     @role_key("edit.add_layer")
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
-        shelf = self.location_typed().split("-")[0]
+        shelf, _layer = split_location(self.location_typed())
         self.run(
             partial(
                 layout.add_layer,

@@ -22,8 +22,9 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.core.roles import require_manager
 from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
-from station_console.services.shelves.search import STATUS_LABELS, normalise_location
+from station_console.services.shelves.search import STATUS_LABELS, is_layer, normalise_location
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -91,7 +92,7 @@ def fix_words(key: str, n: int) -> str:
 
 def counts_head(take: View) -> str:
     """What the counts are of: "Stocktake 1 of shelf 3", "... of layer 3-2" (a scope with its layer)."""
-    if "-" in take.scope:
+    if is_layer(take.scope):
         return _("Stocktake {id} of layer {layer}: ", id=take.id, layer=take.scope)
     return _("Stocktake {id} of shelf {shelf}: ", id=take.id, shelf=take.scope)
 
@@ -108,40 +109,6 @@ def closed_words(take: View) -> str:
         missing=len(applied.get("marked_missing", [])),
         rechecked=len(applied.get("rechecked", [])),
         put=len(applied.get("put_back", [])),
-    )
-
-
-def resumed_line(take: View) -> str:
-    if "-" in take.scope:
-        return _("Resumed stocktake {id} of layer {layer}", id=take.id, layer=take.scope)
-    return _("Resumed stocktake {id} of shelf {shelf}", id=take.id, shelf=take.scope)
-
-
-def scope_words(scope: str) -> str:
-    """What a stocktake counts, as a sentence names it: "layer 6-5", "shelf 6"."""
-    return _("layer {layer}", layer=scope) if "-" in scope else _("shelf {shelf}", shelf=scope)
-
-
-def resumed_other_line(begun: stocktake.Begun) -> str:
-    """The clerk typed one layer (or the whole shelf) and the shelf's unfinished stocktake of another
-    scope was resumed: which one is counted now, why, and how to count what was typed. A layer of a
-    shelf whose whole stocktake is unfinished is counted in it, as the layer scanned now."""
-    if "-" not in begun.view.scope and "-" in begun.asked:
-        return _(
-            "Stocktake {id} of shelf {shelf} is not finished, so layer {layer} is counted in it, not in a "
-            "new stocktake: two stocktakes of one shelf would count the same parcels. The layer scanned now "
-            "is set to {layer}.",
-            id=begun.view.id,
-            shelf=begun.view.scope,
-            layer=begun.asked,
-        )
-    return _(
-        "Stocktake {id} of {counted} is not finished, so it was resumed instead of starting one of "
-        "{asked}: two stocktakes of one shelf would count the same parcels. To count {asked}, close "
-        "this one (F8) first.",
-        id=begun.view.id,
-        counted=scope_words(begun.view.scope),
-        asked=scope_words(begun.asked),
     )
 
 
@@ -215,12 +182,12 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         line = self.query_one("#st-last", StatusLine)
         if begun.other_scope:
             line.say(resumed_other_line(begun), warn=True)
-            if "-" not in begun.view.scope and "-" in begun.asked:  # the layer typed, in the shelf's
+            if begun.layer_in_shelf:  # the layer typed, counted in the shelf's
                 self.query_one("#st-layer", Input).value = begun.asked
         elif begun.resumed:
             line.say(resumed_line(begun.view))
         self.query_one("#st-scope", Input).disabled = True
-        self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
+        self.query_one("#st-layer", Input).disabled = is_layer(self.take.scope)
         scan = self.query_one("#st-scan", Input)
         scan.disabled = False
         scan.placeholder = _("scan each parcel (or type its code) on {scope}", scope=self.take.scope)
