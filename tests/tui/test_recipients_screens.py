@@ -22,7 +22,7 @@ from station_console.services.recipients import consent, directory, importing, m
 from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from tui import quiet
 from tui.recipients_driver import HEADERS, open_recipients, people, text_of, until
 
@@ -213,6 +213,8 @@ async def test_deactivate_pressed_again_while_it_is_on_its_way_sends_it_once_and
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
         await pilot.press("f12")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
         await until(pilot, lambda: len(calls) == 1)
         await pilot.press("f12")
         assert text_of(app, "#rc-status") == STILL_WRITING
@@ -222,6 +224,38 @@ async def test_deactivate_pressed_again_while_it_is_on_its_way_sends_it_once_and
         assert len(calls) == 1 and calls[0][2] is False
         with station.read() as session:
             assert [r.active for r in session.exec(select(Recipient))].count(False) == 1
+
+
+@pytest.mark.first_mode("settings")
+async def test_f12_pressed_twice_from_settings_asks_before_deactivating_anyone(
+    app: StationApp, station: Station
+) -> None:
+    """Settings' F12 opens the directory and the directory's F12 deactivates: a hurried double press
+    deactivated the first person listed, unseen (and a deactivated person is purged later). It asks
+    first, naming them; No changes nothing, Yes deactivates them; bringing them back asks nothing."""
+    ids = people(station)
+
+    def active() -> dict[int, bool]:
+        with station.read() as session:
+            return {r.id or 0: r.active for r in session.exec(select(Recipient))}
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12", "f12")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        asked = app.screen
+        assert isinstance(asked, ConfirmDialog) and asked.question.startswith("Deactivate ")
+        name = asked.question.removeprefix("Deactivate ").removesuffix("?")
+        assert name in ids
+        await quiet.press(pilot, "n")
+        assert type(app.screen).__name__ == "RecipientsScreen"
+        assert all(active().values())
+        await quiet.press(pilot, "f12", "y")
+        await until(pilot, lambda: text_of(app, "#rc-status") == f"Saved: {name}")
+        assert [i for i, on in active().items() if not on] == [ids[name]]
+        await quiet.press(pilot, "f12")  # the same person, now inactive: back at once
+        await until(pilot, lambda: all(active().values()))
+        assert type(app.screen).__name__ == "RecipientsScreen"
 
 
 @pytest.mark.first_mode("settings")

@@ -36,7 +36,7 @@ from station_console.services.recipients.fields import (
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.form_dialog import FormDialog, FormField
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.screens.recipients_import import DirectoryImport
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
@@ -388,8 +388,31 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     @role_key("recipients.toggle")
     def action_toggle_active(self) -> None:
         view = self._chosen()
-        if view is not None:
+        if view is None:
+            return
+        if self.calling("changed"):  # a hurried second press: said, not asked again
+            self.still_writing("changed")
+            return
+
+        def send() -> None:
             self.write("changed", lambda: directory.set_active(self.station, view.id, not view.active))
+
+        if not view.active:
+            send()  # bringing someone back loses nothing
+            return
+        # One key away from Settings' own F12 (which opened this list): pressed twice, it deactivated
+        # the first person listed, unseen, and a deactivated person's name and phones are later purged.
+        question = _("Deactivate {name}?", name=view.shown_name)
+        body = _(
+            "They no longer come up at check-in, and once the privacy period passes their name and "
+            "phones are purged. Their parcels stay theirs; F12 brings them back.\n\n"
+            "Yes deactivates them; No changes nothing."
+        )
+        open_over(
+            self,
+            ConfirmDialog(question, body, what=N_("deactivating a person")),
+            lambda yes: send() if yes else None,
+        )
 
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = _("Saved: {name}", name=view.shown_name)
