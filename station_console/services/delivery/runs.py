@@ -40,8 +40,9 @@ from db.models import (
     RunStatus,
     Shelf,
 )
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, label_of
+from station_console.i18n import N_, LaterText, label_of
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE
@@ -69,6 +70,12 @@ STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     return label_of(STATUS_LABELS, status)
+
+
+def status_text(status: str) -> LaterText:
+    """A stop's status as a refusal's parameter: its label as the run sheet shows it, in the language
+    the refusal is shown in (the stored code read "is failed", in English on a Chinese console)."""
+    return LaterText(Message(STATUS_LABELS.get(status, status)))
 
 
 @dataclass(frozen=True)
@@ -264,7 +271,7 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
                 N_("{waybill} is {status} on this run."),
                 code="not_planned",
                 waybill=parcel.waybill,
-                status=item.status,
+                status=status_text(item.status),
             )
         check_deliverable(session, parcel)
         settled = settle_in(session, station, [parcel], fee)
@@ -290,7 +297,7 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
             N_("{waybill} was not scanned out on this run ({status})."),
             code="not_out",
             waybill=parcel.waybill,
-            status=item.status,
+            status=status_text(item.status),
         )
     return parcel, item
 
