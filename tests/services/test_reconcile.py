@@ -12,10 +12,12 @@ from station_helpers import act_as_new_clerk
 
 from db.engine import create_station_engine
 from db.models import Role
+from station_console.i18n import Translator
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
 from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
+from station_console.services.day.summary import ISSUE_LABELS, summary_lines
 
 D = date(2026, 11, 25)  # a Wednesday; the fixture's zone is Asia/Shanghai (UTC+8)
 
@@ -108,6 +110,20 @@ def test_a_record_changed_without_its_event_is_listed_parcel_by_parcel(station: 
     assert diff.records == {"opening": False, "checked_in": True, "exit": "picked_up", "closing": False}
     assert diff.events == {"opening": False, "checked_in": True, "exit": None, "closing": True}
     assert ok not in {d.parcel_id for d in rec.differences}
+
+
+def test_a_difference_reads_in_words_in_the_reports_language(station: Station) -> None:
+    """The report's text and PDF say why a parcel does not balance in the reader's language, not by the
+    code the figures keep (a Chinese day report read "：records_vs_events")."""
+    bad = put(station, "JT0000000000006", "JT", local(D, 9))
+    tamper(station, bad, status="picked_up", picked_up_at=local(D, 12))
+    report = build_report(station, D)
+    en = [ln for ln in summary_lines(report, Translator("en")) if "JT0000000000006" in ln]
+    zh = [ln for ln in summary_lines(report, Translator("zh")) if "JT0000000000006" in ln]
+    assert en == [f"Difference: parcel {bad} JT0000000000006 (J&T): its record and its events disagree"]
+    assert zh == [f"差异：包裹 {bad} JT0000000000006（J&T）：记录与事件不一致"]
+    # Every issue code the figures can hold has its words in both languages.
+    assert all(Translator("zh")(label) != label for label in ISSUE_LABELS.values())
 
 
 def test_a_status_without_its_time_is_an_inconsistent_record(station: Station) -> None:

@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_console.i18n import CURRENT, Translator
+from station_console.i18n import CURRENT, N_, Translator
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
+
+# Why a parcel or a send does not balance, by the code the figures keep (reconcile.py, sendout/figures.py):
+# a person reads the words, in the report's language; a program reads the code in the JSON and CSV.
+ISSUE_LABELS = {
+    "records_vs_events": N_("its record and its events disagree"),
+    "record_inconsistent": N_("its record does not add up"),
+    "no_checkin_event": N_("no check-in event"),
+    "undo_mismatch": N_("its undone check-in does not match its events"),
+    "equation": N_("the sends do not add up"),
+}
+
+
+def issue_text(issue: str, tr: Translator = CURRENT) -> str:
+    """A difference's issue in words (a code this catalogue does not know yet: as stored)."""
+    label = ISSUE_LABELS.get(issue)
+    return tr(label) if label else issue
 
 
 def money(cents: int) -> str:
@@ -59,7 +75,7 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
                 send=diff.get("send_id") or "-",
                 waybill=diff.get("waybill") or "",
                 carrier=carrier_shown(report, diff.get("carrier") or ""),
-                issue=diff["issue"],
+                issue=issue_text(diff["issue"], tr),
             )
         )
     return lines
@@ -176,7 +192,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
                 id=diff["parcel_id"],
                 waybill=diff["waybill"],
                 carrier=carrier_shown(report, diff["carrier"]),
-                issue=diff["issue"],
+                issue=issue_text(diff["issue"], tr),
             )
         )
     return lines
