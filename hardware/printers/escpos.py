@@ -14,7 +14,6 @@ from escpos.constants import QR_ECLEVEL_M
 from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
-from hardware.printers.fonts import has_cjk
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
 from hardware.printers.textfit import clip_columns, columns, plain, wrap_columns
 
@@ -32,12 +31,21 @@ def _printer() -> Dummy:
     return p
 
 
-def _line(p: Dummy, text: str) -> None:
+def text_line(p: Dummy, text: str) -> None:
+    """One line of text as the roll prints it."""
     text = plain(text)
-    if has_cjk(text):
-        p._raw(CJK_ON + text.encode("gb18030") + CJK_OFF + b"\n")
+    if text.isascii():
+        p._raw(text.encode("ascii") + b"\n")
     else:
-        p._raw(text.encode("ascii", "replace") + b"\n")
+        # Chinese mode for any character past ASCII, "·" and "…" too: the code page would print "?" for
+        # them, and `columns` counts each as the two columns the GB font gives it.
+        p._raw(CJK_ON + text.encode("gb18030", "replace") + CJK_OFF + b"\n")
+
+
+def _wrapped(p: Dummy, text: str, chars: int) -> None:
+    """`text` in lines of `chars` columns broken between words (the printer would break it mid-word)."""
+    for line in wrap_columns(plain(text), chars):
+        text_line(p, line)
 
 
 def _feed(p: Dummy, dots: int) -> None:
@@ -82,19 +90,19 @@ def render_label(data: LabelData, media: Media) -> bytes:
     p.set(align="center")
     header = f"{data.captions.code}  {data.carrier}"
     if columns(header) <= chars:
-        _line(p, header)
+        text_line(p, header)
     else:  # a long carrier name on a line of its own, shortened to the roll rather than wrapped
-        _line(p, data.captions.code)
-        _line(p, clip_columns(data.carrier, chars))
+        text_line(p, data.captions.code)
+        text_line(p, clip_columns(data.carrier, chars))
     p.set(align="center", bold=True, custom_size=True, width=3, height=3)
-    _line(p, data.pickup_code)
+    text_line(p, data.pickup_code)
     p.set(align="center", bold=False, normal_textsize=True)
-    _line(p, data.tail_text)
+    text_line(p, data.tail_text)
     if data.phone_text:
-        _line(p, data.phone_text)
-    _line(p, data.date_text)
+        text_line(p, data.phone_text)
+    text_line(p, data.date_text)
     _symbol(p, data.waybill, media)
-    _line(p, data.waybill)
+    _wrapped(p, data.waybill, chars)
     p.cut()
     return p.output
 
@@ -116,25 +124,25 @@ def render_document(doc: Document, media: Media) -> bytes:
     chars = ROLL_CHARS[media.paper_mm]
     p = _printer()
     p.set(align="center", bold=True, double_height=True, double_width=True)
-    _line(p, doc.title)
+    _wrapped(p, doc.title, chars // 2)
     p.set(align="left", bold=False, normal_textsize=True)
     for meta in doc.meta:
-        _line(p, meta)
+        _wrapped(p, meta, chars)
     if doc.note:
-        _line(p, doc.note)
-    _line(p, "-" * chars)
+        _wrapped(p, doc.note, chars)
+    text_line(p, "-" * chars)
     for table in doc.tables():
         if table.heading:
-            _line(p, table.heading)
+            _wrapped(p, table.heading, chars)
         cols = len(table.columns or table.rows[0])
         weights = table.widths if len(table.widths) == cols else [1] * cols
         widths = [chars * w // sum(weights) for w in weights]
         for row in [table.columns, *table.rows] if table.columns else table.rows:
             for line in _row_lines(row, widths):
-                _line(p, line)
-        _line(p, "-" * chars)
+                text_line(p, line)
+        text_line(p, "-" * chars)
     for foot in doc.footer:
-        _line(p, foot)
+        _wrapped(p, foot, chars)
     if doc.barcode:
         _symbol(p, doc.barcode, media)
     p.ln(2)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from hardware.printers import code128
 from hardware.printers.document import Document
+from hardware.printers.escpos import text_line
 from hardware.printers.escpos_dummy import new_dummy
-from hardware.printers.fonts import has_cjk
 from hardware.printers.textfit import columns, plain
 from hardware.printers.textfit import wrap_columns as cut
 from hardware.sendprint.layout import QUIET_MODULES
@@ -22,7 +22,6 @@ from hardware.sendprint.layout import QUIET_MODULES
 if TYPE_CHECKING:
     from escpos.printer import Dummy
 
-CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
 WIDTHS = {58: (32, 384), 80: (48, 576)}  # font A characters per line, printable dots
 
 
@@ -50,14 +49,6 @@ def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:
                 parts.append(pad + text if i == n - 1 and n > 1 else text + pad)
             out.append(" ".join(parts).rstrip())
     return out
-
-
-def _line(p: Dummy, text: str) -> None:
-    text = plain(text)
-    if has_cjk(text):
-        p._raw(CJK_ON + text.encode("gb18030", "replace") + CJK_OFF + b"\n")
-    else:
-        p._raw(text.encode("ascii", "replace") + b"\n")
 
 
 QR_CELL = 4  # dots per QR cell
@@ -102,23 +93,23 @@ def render(doc: Document, width_mm: int = 58) -> bytes:
     p.hw("INIT")
     p.set(align="center", bold=True, double_height=True, double_width=True)
     for part in cut(doc.title, chars // 2):
-        _line(p, part)
+        text_line(p, part)
     p.set(align="left", bold=False, normal_textsize=True)
     for meta in doc.meta:
         for part in cut(meta, chars):
-            _line(p, part)
-    _line(p, "-" * chars)
+            text_line(p, part)
+    text_line(p, "-" * chars)
     if doc.columns:
         for line in table(doc.columns, doc.rows, chars):
-            _line(p, line)
-        _line(p, "-" * chars)
+            text_line(p, line)
+        text_line(p, "-" * chars)
     for foot in doc.footer:
         for part in cut(foot, chars):
-            _line(p, part)
+            text_line(p, part)
     if doc.barcode:
         _code(p, doc.barcode, dots)
         p.set(align="center")
-        _line(p, doc.barcode)
+        text_line(p, doc.barcode)
     p.ln(3)
     p.cut()
     return bytes(p.output)

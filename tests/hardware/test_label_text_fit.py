@@ -138,6 +138,45 @@ def test_a_receipt_row_wraps_a_long_name_inside_its_column() -> None:
     assert all(columns(line[: line.index(line.strip())]) == 10 for line in row[1:])  # under itself
 
 
+def printed_lines(data: bytes) -> list[str]:
+    """The text lines of an ESC/POS stream as the printer reads their bytes: ASCII through the code page
+    (a byte it has no glyph for, as "?" was sent, prints "?"), GB18030 between FS & and FS ."""
+    text = re.sub(rb"\x1b[@]|\x1b[!EaJdt-].|\x1d[!hwHfV].|\x1dk..[^\n]*|\x1d\(k(.)(.)", b"", data)
+    lines = []
+    for raw in text.split(b"\n"):
+        parts = re.split(rb"\x1c\x26(.*?)\x1c\x2e", raw, flags=re.S)
+        # re.split keeps the Chinese-mode parts at odd places
+        lines.append(
+            "".join(p.decode("gb18030") if n % 2 else p.decode("ascii") for n, p in enumerate(parts))
+        )
+    return [line for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_a_receipts_lines_keep_their_words_and_their_dots(paper: int) -> None:
+    """A 40-character station name and a courier receipt's counts ("0 · arrived 2") on a roll: each
+    line inside the roll, broken between words (the printer broke "Parc" / "el Depot"), and the "·"
+    printed as itself (the code page printed "?")."""
+    station = "Riverside Garden North Gate Parcel Depot"
+    counts = "Pre-alerted 0 · arrived 0 · missing 0 · extra 2 · damaged 0"
+    doc = Document(
+        "manifest",
+        "Courier handover receipt",
+        meta=[station, counts],
+        columns=["Waybill", "Note"],
+        rows=[["HZ1111111111", "extra: not pre-alerted"]],
+        footer=["Courier signature: ____________"],
+    )
+    media = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": paper}).media
+    lines = printed_lines(escpos.render_document(doc, media))
+    chars = escpos.ROLL_CHARS[paper]
+    assert all(columns(line) <= chars for line in lines), lines
+    assert not any("?" in line for line in lines), lines
+    words = " ".join(lines).split()
+    assert all(word in words for word in (station + " " + counts).split()), lines
+    assert "Courier handover receipt" in " ".join(lines)  # the double-width title, in whole words
+
+
 def test_shortening_never_splits_a_character_and_measures_gb_columns() -> None:
     assert columns("中国…a") == 7
     assert clip_columns(LONG_NAME, 10) == "中国邮政" + ELLIPSIS
