@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -89,14 +90,17 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 
 
 @shelves_group.command("import")
-@argument("file", type=click.File("r", encoding="utf-8"))
+# A plain path, read by the service as Edit shelves reads a typed one (UTF-8 or GBK, `typed_files`), and
+# refused in its words (a folder, no such file, no text), as the other imports' files are.
+@argument("file", type=click.Path(path_type=Path))
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
-    """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
-    from station_console.services.shelves.layout_csv import import_layout
+def shelves_import(app: CliApp, file: Path, as_json: bool) -> None:
+    """Add shelves from a CSV layout in UTF-8 or GBK: shelf,zone,layers,capacity_units,accepts_sizes
+    (manager)."""
+    from station_console.services.shelves.layout_csv import import_layout_file
 
-    added = attempt(lambda: import_layout(app.station, file.read()), as_json=as_json)
+    added = attempt(lambda: import_layout_file(app.station, file), as_json=as_json)
     if as_json:
         emit_json(added)
         return

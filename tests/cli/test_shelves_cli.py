@@ -252,3 +252,23 @@ def test_a_refused_shelf_edit_saves_none_of_its_values(run, db_url, args, said) 
     shelf = next(s for s in json.loads(run("shelves", "--json").output) if s["label"] == "3")
     layer = next(c for c in shelf["layers"] if c["label"] == "2")
     assert (layer["capacity_units"], shelf["zone"], shelf["walk_order"]) == (50, "floor", 7)
+
+
+def test_a_gbk_layout_is_read_as_the_console_reads_it(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Excel in China saves CSV in GBK: `shelves import` opened the file as UTF-8 and stopped at its
+    first Chinese byte, where Edit shelves' import read it. Now both read it the one shared way, and
+    refuse a file of no text, or a folder, in the same words."""
+    layout = tmp_path / "货架.csv"
+    layout.write_bytes("shelf,zone,layers,capacity_units,accepts_sizes,备注\nA,main,3,30,SML,靠窗\n".encode("gbk"))
+    added = run(*AS_MANAGER, "shelves", "import", str(layout), "--json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.output) == {"shelves": 1, "layers": 3, "skipped": 0}
+    shelf = next(s for s in json.loads(run("shelves", "--json").output) if s["label"] == "A")
+    assert [c["capacity_units"] for c in shelf["layers"]] == [30, 30, 30]
+    (tmp_path / "bin.csv").write_bytes(bytes(range(128, 200)))
+    for path, said in (
+        (tmp_path / "bin.csv", "is neither UTF-8 nor GBK text: save it as UTF-8"),
+        (tmp_path, "is a folder: type the path of a file"),
+    ):
+        refused = run(*AS_MANAGER, "shelves", "import", str(path))
+        assert refused.exit_code == 1 and said in refused.output, refused.output
