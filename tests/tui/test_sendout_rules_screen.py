@@ -4,6 +4,7 @@ form with nothing stored; a clerk reads and imports nothing."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from db.models import Role
+from station_console.services.people import clerks
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, rule_files, tariff, waybills
@@ -18,9 +20,12 @@ from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.sendout_rules import SendoutRulesScreen
+from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wrapped_table import WrappedTable
 from tui import quiet
+from tui.lock_driver import console as lock_console
+from tui.lock_driver import sign_in, wang_and_li
 from tui.test_live_bridge import another_counter
 
 BUILT_IN_SF = [
@@ -393,3 +398,54 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
         await quiet.until(pilot, lambda: ["SF SF Express", "1"] in rows(screen, "#sr-stock"), what="stock")
         assert stock.cursor_row == 2
         assert app.screen is screen
+
+
+@pytest.mark.parametrize(("who", "pin", "asked"), [("Zhou", "3719", False), ("Wang", "9071", True)])
+@pytest.mark.parametrize(
+    ("key", "name", "body"),
+    [("f10", "sf.csv", RATES_CSV), ("f11", "list.toml", CHECKLIST_TOML)],
+    ids=["tariff", "checklist"],
+)
+async def test_a_preview_read_as_the_console_locks_asks_only_the_manager_who_asked_for_it(
+    new_station: Station,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    name: str,
+    body: str,
+    who: str,
+    pin: str,
+    asked: bool,
+) -> None:
+    """The preview answered under the sign-in: another manager signing in was asked "Store this ...?"
+    about the last one's file; now only the manager who asked for it, back, finds the question."""
+    station = wang_and_li(new_station)
+    clerks.add_clerk(station, "Zhou", "3719", role=Role.MANAGER)
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    held, real = threading.Event(), rule_files.read_text
+
+    def slow(path: Path) -> str:
+        assert held.wait(quiet.TIMEOUT)  # a slow share: the console locks meanwhile
+        return real(path)
+
+    monkeypatch.setattr(rule_files, "read_text", slow)
+    app = lock_console(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("settings")
+        await open_rules(app, pilot)
+        await quiet.press(pilot, key)
+        app.screen.query_one("#form-path", Input).value = str(tmp_path / name)
+        await quiet.press(pilot, "ctrl+s", leave_running=["run"])
+        app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]  # the manager stepped away
+        app.check_auto_lock()
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="locked")
+        held.set()  # the preview answers under the sign-in
+        await quiet.settle(pilot)
+        await sign_in(pilot, who, pin)
+        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) is asked
+        # Zhou's Y answers nothing of Wang's; Wang, back, answers his own question No.
+        await quiet.press(pilot, "n" if asked else "y")
+    assert sf_versions(station) == [] and inspection.current(station).version == 0

@@ -4,8 +4,10 @@ checklist, the waybill numbers left in stock.
 
 F7, F8 and F9 show each; F10, F11 and F12 import a new tariff version, a new checklist, more stock
 from a file whose path the manager types. A tariff or checklist is previewed first (read and checked
-by the services, nothing written) and stored only on Yes; stock is imported whole or not at all. Anyone
-signed in reads; the imports are a manager's (refused as the key is pressed, and by the services).
+by the services, nothing written) and stored only on Yes, a question put only to the manager who asked
+for the preview (one read as the console locked asks the next clerk nothing); stock is imported whole or
+not at all. Anyone signed in reads; the imports are a manager's (refused as the key is pressed, and by
+the services).
 What another counter stores, imports or uses is read again as it happens (the live view).
 """
 
@@ -30,7 +32,7 @@ from station_console.services.scan.detect import shown_name
 from station_console.services.sendout import inspection, rule_files, rule_view, rules, tariff, waybills
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import ModeScreen, open_over
+from station_console.tui.screens.base import ModeScreen, askers_own, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.screens.sendout_rule_rows import (
@@ -276,7 +278,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             at_fault=AT_FAULT,
             what=N_("a tariff import"),
         )
-        open_over(self, form, self._confirm_tariff)
+        open_over(self, form, askers_own(self.station, self._confirm_tariff))
 
     def _confirm_tariff(self, preview: rule_files.TariffPreview | None) -> None:
         if preview is None:
@@ -339,7 +341,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             at_fault=AT_FAULT,
             what=N_("a checklist import"),
         )
-        open_over(self, form, self._confirm_checklist)
+        open_over(self, form, askers_own(self.station, self._confirm_checklist))
 
     def _confirm_checklist(self, preview: rule_files.ChecklistPreview | None) -> None:
         if preview is None:
