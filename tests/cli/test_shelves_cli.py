@@ -259,7 +259,9 @@ def test_a_gbk_layout_is_read_as_the_console_reads_it(run, tmp_path) -> None:  #
     first Chinese byte, where Edit shelves' import read it. Now both read it the one shared way, and
     refuse a file of no text, or a folder, in the same words."""
     layout = tmp_path / "货架.csv"
-    layout.write_bytes("shelf,zone,layers,capacity_units,accepts_sizes,备注\nA,main,3,30,SML,靠窗\n".encode("gbk"))
+    layout.write_bytes(
+        "shelf,zone,layers,capacity_units,accepts_sizes,备注\nA,main,3,30,SML,靠窗\n".encode("gbk")
+    )
     added = run(*AS_MANAGER, "shelves", "import", str(layout), "--json")
     assert added.exit_code == 0, added.output
     assert json.loads(added.output) == {"shelves": 1, "layers": 3, "skipped": 0}

@@ -12,9 +12,9 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from db.models import Role
-from station_console.services.people import clerks
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.services.sendout import inspection, rule_files, tariff, waybills
 from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
