@@ -16,11 +16,13 @@ something is `write(tag, fn)` (or a plain `call` its screen guards with `calling
 thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
 answer or refusal is said, and a second one asked while the first is on its way is not sent
 (`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
-sent before locking is refused or written as theirs, never as nobody or as the next clerk.
+sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
+that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,13 @@ from station_console.tui.screens.base import log_unexpected, report_unexpected
 STILL_WRITING = N_("One moment: the last action is still on its way.")
 
 
+class _NotAnAnswer(enum.Enum):
+    NOT_AN_ANSWER = enum.auto()
+
+
+NOT_AN_ANSWER = _NotAnAnswer.NOT_AN_ANSWER
+
+
 class ServiceCalls:
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
@@ -44,11 +53,15 @@ class ServiceCalls:
     # when the screen comes back from under the sign-in dialog.
     _read_again: dict[str, Callable[[], Any]] | None = None
 
+    # While a `done_` handler runs: the clerk who sent its call (`asked_by_clerk_now`).
+    _answer_for: int | None | _NotAnAnswer = NOT_AN_ANSWER
+
     @dataclass
     class Done(Message):
         tag: str
         result: Any = field(repr=False)
         worker: Worker[None] | None = field(default=None, repr=False)
+        asked_by: int | None = None  # the clerk signed in as the call was sent
 
     @dataclass
     class Failed(Message):
@@ -71,7 +84,7 @@ class ServiceCalls:
         screen: Any = self
         if not exclusive:
             self._in_flight |= {tag}
-        turn = _clerk_turns(screen.app)
+        turn, asked_by = _clerk_turns(screen.app), _clerk_now(screen.app)
         # As the clerk who sent it, whoever the lock and sign-in leave on the app's station meanwhile.
         as_sent = screen.app.station.as_now(fn) if getattr(screen.app, "station_open", False) else fn
 
@@ -82,7 +95,7 @@ class ServiceCalls:
                 read = fn if exclusive else None
                 screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn))
             else:
-                screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
+                screen.post_message(ServiceCalls.Done(tag, result, get_current_worker(), asked_by))
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
@@ -120,7 +133,19 @@ class ServiceCalls:
         if message.worker is not None and message.worker.is_cancelled:
             return
         self._in_flight -= {message.tag}
-        getattr(self, f"done_{message.tag}")(message.result)
+        self._answer_for = message.asked_by
+        try:
+            getattr(self, f"done_{message.tag}")(message.result)
+        finally:
+            self._answer_for = NOT_AN_ANSWER
+
+    def asked_by_clerk_now(self) -> bool:
+        """Whether the clerk signed in now sent the call a `done_` handler is answering (outside one:
+        the clerk now pressed the key). An answer that puts a question (a carrier to pick, "Undo the
+        last pickup?", a fee to settle) asks only that clerk: one that lands after a lock and another
+        clerk's sign-in would have the next clerk answer the last one's key."""
+        screen: Any = self
+        return self._answer_for is NOT_AN_ANSWER or self._answer_for == _clerk_now(screen.app)
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
@@ -179,3 +204,8 @@ class ServiceCalls:
 def _clerk_turns(app: Any) -> int:
     """How many times the clerk changed (`ClerkSessionMixin.clerk_turns`; 0 for an app without one)."""
     return int(getattr(app, "clerk_turns", 0))
+
+
+def _clerk_now(app: Any) -> int | None:
+    """The id of the clerk signed in (None: nobody, or an app with no open station)."""
+    return app.station.clerk_id if getattr(app, "station_open", False) else None

@@ -388,6 +388,9 @@ class CheckinScreen(CheckinPhones):
         self.call("batch_choices", lambda: carrier_choices(get_detector(station)))
 
     def done_batch_choices(self, choices: list[tuple[str, str]]) -> None:
+        if not self.asked_by_clerk_now():  # read across a lock: the next clerk asked for no carrier
+            return
+
         def chosen(code: str | None) -> None:
             if code is not None:
                 self.batch_carrier = None if code == NO_BATCH else code

@@ -214,6 +214,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         self.call("courier_choices", lambda: carrier_choices(get_detector(station)))
 
     def done_courier_choices(self, choices: list[tuple[str, str]]) -> None:
+        if not self.asked_by_clerk_now():  # read across a lock: the next clerk asked for no batch
+            return
+
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 carrier, courier = choice

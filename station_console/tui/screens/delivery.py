@@ -245,6 +245,8 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             )
             return
         if isinstance(stop, FeeDue):
+            if not self.asked_by_clerk_now():  # nothing scanned out; the next clerk settles no fee unasked
+                return
             due = stop
 
             def settled(fee: Settlement | None) -> None:

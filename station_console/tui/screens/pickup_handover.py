@@ -157,6 +157,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
             self.call("undo_recent", partial(handover.recent_pickups, self.station, limit=1))
 
     def done_undo_recent(self, recent: list[Any]) -> None:
+        if not self.asked_by_clerk_now():  # read across a lock: the next clerk undoes nothing unasked
+            return
         ids = list(self.last_handover) or [r.parcel_id for r in recent]
         if not ids:
             self._say(_("No pickup to undo."), warn=True)

@@ -307,7 +307,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def done_close(self, answer: str | EarlyClose) -> None:
         if isinstance(answer, EarlyClose):
-            if self.report is None:
+            # Nothing closed; asked across a lock, the next clerk is not asked to close the day early.
+            if self.report is None or not self.asked_by_clerk_now():
                 return
             day, totals = date.fromisoformat(self.report["date"]), shown_totals(self.report)
 
