@@ -88,7 +88,8 @@ def test_pause_resume_and_one_unfinished_stocktake_per_shelf(station: Station) -
         stocktake.scan(station, take.id, wb(1))
     assert exc.value.code == "stocktake_paused"
     assert [v.id for v in stocktake.unfinished(station)] == [take.id]
-    assert stocktake.resume(station, take.id).status == "open"
+    resumed = stocktake.begin(station, "6-5")
+    assert (resumed.view.id, resumed.resumed, resumed.view.status) == (take.id, True, "open")
     assert stocktake.scan(station, take.id, wb(1)).classification == "match"
 
 

@@ -1,16 +1,24 @@
 """Beginning a stocktake from the shelf map: a new one, or the one unfinished on that shelf resumed
 whatever it counts (two of one shelf would overlap), saying which; a scope that does not exist is
-refused and changes nothing."""
+refused and changes nothing. A resume or a pause meeting a close at another counter leaves it closed."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
 import pytest
+from pickup_helpers import as_clerk
+from saves_at_once import other_save_before
 from sqlmodel import func, select
 
-from db.models import Stocktake
+from db.engine import is_sqlite
+from db.models import Role, Stocktake
 from station_console.errors import NotFound
 from station_console.services.core.station import Station
-from station_console.services.exceptions import stocktake
+from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.exceptions.stocktake_view import View
 
 
 def stocktakes(station: Station) -> int:
@@ -61,3 +69,61 @@ def test_a_layer_that_does_not_exist_is_refused_and_resumes_nothing(station: Sta
         stocktake.begin(station, "6-9")
     assert refused.value.message("en") == "Shelf 6 has no layer 9."
     assert stocktake.view(station, take.id).status == "paused" and stocktakes(station) == 1
+
+
+def paused_at_two_counters(station: Station) -> tuple[int, Station, Station, Callable[[], bool] | None]:
+    """A paused stocktake of 6-5; Li (a clerk) and Boss (a manager) at their counters; how to tell one's
+    write waits for the other's (SQLite: its station was told the file is busy; PostgreSQL: a lock wait)."""
+    take = stocktake.start(station, "6-5")
+    stocktake.pause(station, take.id)
+    busy = threading.Event()
+    li = replace(as_clerk(station, "Li", counter="counter-Li"), on_busy=busy.set)
+    boss = replace(as_clerk(station, "Boss", Role.MANAGER, counter="counter-Boss"), on_busy=busy.set)
+    return take.id, li, boss, busy.is_set if is_sqlite(station.engine) else None
+
+
+def test_a_close_at_another_counter_while_a_resume_is_made_closes_it_after(station: Station) -> None:
+    """PostgreSQL: beginning read the shelf's paused stocktake unlocked, another counter closed it
+    before the resume's write, and that write set it open again over the close: a stocktake whose fixes
+    were made was counted into again, and could be closed (its fixes made) a second time. The resume now
+    holds the stocktake as a close does: the close waits for it, then closes it."""
+    take_id, li, boss, waiting = paused_at_two_counters(station)
+    with other_save_before(
+        li, "UPDATE stocktake", lambda: stocktake_close.close(boss, take_id), waiting
+    ) as out:
+        begun = stocktake.begin(li, "6-5")
+    (closed,) = out
+    assert isinstance(closed, View) and closed.status == "closed", closed
+    assert (begun.view.id, begun.resumed) == (take_id, True)
+    assert stocktake.view(station, take_id).status == "closed"  # the close stands
+    assert stocktake.unfinished(station) == []
+
+
+def test_a_resume_while_a_close_is_made_at_another_counter_starts_a_new_one(station: Station) -> None:
+    """PostgreSQL: the resume read the stocktake as paused while a close was under way, waited for the
+    close's lock to write, then set the closed stocktake open again. It now waits for the close to read
+    it, finds it closed, and starts a new stocktake of what was asked."""
+    take_id, li, boss, waiting = paused_at_two_counters(station)
+    with other_save_before(boss, "UPDATE stocktake", lambda: stocktake.begin(li, "6-5"), waiting) as out:
+        closed = stocktake_close.close(boss, take_id)
+    (begun,) = out
+    assert isinstance(begun, stocktake.Begun), begun
+    assert closed.status == "closed" and stocktake.view(station, take_id).status == "closed"
+    assert (begun.resumed, begun.view.scope, begun.view.status) == (False, "6-5", "open")
+    assert begun.view.id != take_id and stocktakes(station) == 2
+
+
+def test_a_pause_and_a_close_at_two_counters_leave_it_closed(station: Station) -> None:
+    """PostgreSQL: Esc's pause read the stocktake unlocked, a close at another counter closed it, and the
+    pause's write set it paused over the close: unfinished again, its fixes made. The pause now holds
+    the stocktake as a close does; the close waits for it, then closes it."""
+    take_id, li, boss, waiting = paused_at_two_counters(station)
+    stocktake.begin(li, "6-5")  # open again, as Li counts
+    with other_save_before(
+        li, "UPDATE stocktake", lambda: stocktake_close.close(boss, take_id), waiting
+    ) as out:
+        stocktake.pause(li, take_id)
+    (closed,) = out
+    assert isinstance(closed, View) and closed.status == "closed", closed
+    assert stocktake.view(station, take_id).status == "closed"
+    assert stocktake.unfinished(station) == []

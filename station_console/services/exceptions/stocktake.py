@@ -103,8 +103,15 @@ def begin(station: Station, location: str, *, resume_only: bool = False) -> Begu
 
 
 def _unfinished_on(session: Session, shelf: Shelf) -> Stocktake | None:
+    """The shelf's open or paused stocktake, locked as a close locks it (`stocktake_close._locked`;
+    SQLite's write transaction holds the file): a close under way at another counter is waited for, and
+    its stocktake, closed, is no longer found. Read unlocked, a paused one closed meanwhile was set open
+    again over its close (PostgreSQL)."""
     return session.exec(
-        select(Stocktake).where(Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused")))
+        select(Stocktake)
+        .where(Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused")))
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     ).first()
 
 
@@ -249,21 +256,21 @@ def view(station: Station, stocktake_id: int) -> View:
         return view_in(session, stocktake_in(session, stocktake_id, writable=False), zone=station.zone())
 
 
-def _set_status(station: Station, stocktake_id: int, status: str) -> View:
+def pause(station: Station, stocktake_id: int) -> View:
+    require(station, "stocktake")
+
     def work(session: Session) -> None:
-        take = stocktake_in(session, stocktake_id)
-        take.status = status
+        # Locked as a close locks it: read unlocked, a stocktake closed meanwhile at another counter
+        # was set paused over its close (PostgreSQL), unfinished again with its fixes made.
+        session.exec(
+            select(Stocktake)
+            .where(Stocktake.id == stocktake_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        ).first()
+        take = stocktake_in(session, stocktake_id)  # refused: none, or closed
+        take.status = "paused"
         session.add(take)
 
     station.run(work)
     return view(station, stocktake_id)
-
-
-def pause(station: Station, stocktake_id: int) -> View:
-    require(station, "stocktake")
-    return _set_status(station, stocktake_id, "paused")
-
-
-def resume(station: Station, stocktake_id: int) -> View:
-    require(station, "stocktake")
-    return _set_status(station, stocktake_id, "open")
