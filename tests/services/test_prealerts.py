@@ -68,6 +68,19 @@ def test_chinese_headings_in_gbk_load_without_a_mapping(station: Station, tmp_pa
     assert imported.details["loaded"] == 2 and "5678" not in json.dumps(imported.details)
 
 
+def test_excels_unicode_text_loads_as_the_directory_and_typed_files_do(
+    station: Station, tmp_path: Path
+) -> None:
+    """Excel's "Unicode text" (UTF-16 with its mark, tab-separated): the shared decoding reads it, but
+    every other byte of it is a NUL, so it was refused as "not a CSV or JSON file" before being read."""
+    rows = "\r\n".join("\t".join(row) for row in [ZH_HEADINGS, *zh_rows([1, 2])]) + "\r\n"
+    path = tmp_path / "zto.txt"
+    path.write_bytes(rows.encode("utf-16"))  # little-endian with its mark, as Windows writes it
+    report = import_file(station, path)
+    assert (report.rows_read, report.loaded, report.issues) == (2, 2, [])
+    assert [p.waybill for p in stored(station)] == [zto(1), zto(2)]
+
+
 def test_english_json_with_an_items_list(station: Station, tmp_path: Path) -> None:
     doc = {
         "items": [

@@ -143,7 +143,8 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
 
 def _decode(data: bytes, name: str) -> str:
     """The text as every typed file's is read (UTF-8, UTF-16 by its mark, else GBK); binary is refused."""
-    if b"\x00" in data[:4096]:
+    # A NUL says binary, except in UTF-16 (Excel's "Unicode text"), where every other byte of ASCII is one
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Refused(N_("{file} is not a CSV or JSON file."), code="not_a_table", file=name)
     decoded = decode_text(data)
     if decoded is not None:
