@@ -50,14 +50,12 @@ KEPT_WITHOUT_FULL = N_(
     "import form to deactivate them)."
 )
 NOTHING_SHOWN = 3  # problems said on the status line when there is nothing to write
-ImportArgs = tuple[Path, str | None, bool]
+ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
 
 
 def more_problems_here(n: int) -> str:
     """The problems past those shown, as the counter says them: it has no --json to list them."""
-    return _n(
-        "... and {n} more problem", "... and {n} more problems", n, n=n
-    )  # the file, its source's mapping, a full directory or not
+    return _n("... and {n} more problem", "... and {n} more problems", n, n=n)
 
 
 class DirectoryImport:
