@@ -67,6 +67,16 @@ def test_matching_ranks_whole_tokens_first_and_treats_wildcards_as_text(campus: 
     assert matching.match(campus, "x" * 5000) == []
 
 
+def test_initials_come_from_the_letters_of_a_name_not_its_brackets(campus: Station) -> None:
+    """A name typed with tags or brackets still answers its initials: `zs` for Zhang [b]San[/b]."""
+    directory.add(campus, {"name": "Zhang [b]San[/b]", "external_id": "m1"})
+    directory.add(campus, {"name": "[Tom] Jones", "external_id": "m2"})
+    assert "Zhang [b]San[/b]" in names(matching.match(campus, "zs"))
+    assert "Zhang [b]San[/b]" in names(matching.match(campus, "zhangsan"))
+    assert names(matching.match(campus, "tj")) == ["[Tom] Jones"]
+    assert matching.match(campus, "z[b") == []  # no token of brackets
+
+
 def test_the_likeliest_reading_comes_first_even_among_many(campus: Station) -> None:
     """丁 also reads zheng: 70 people named 丁文 also answer `zw`, but 周伟 and 张文 read that way first."""
     for n in range(70):

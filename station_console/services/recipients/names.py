@@ -25,6 +25,9 @@ MAX_VARIANTS = 8
 MAX_LENGTH = 600  # recipient.search_name
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPLIT = re.compile(r"[\s·•.,，、()（）/_-]+")
+# A bracketed tag inside a word (`[b]`, `[/b]`, `[/]`): not the name's letters, so not its initials.
+_TAG = re.compile(r"\[[^\[\]\s]*\]")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def has_han(text: str) -> bool:
@@ -117,16 +120,30 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     if not text:
         return ()
     tokens = [text.replace(" ", "")]
-    words = [w for w in _SPLIT.split(text) if w]
     if has_han(text):
         for full, initials in pinyin_variants(text):
             tokens += [full, initials]
     else:
-        # Tom Smith: `tom`, `smith`, `tomsmith`, `ts`
+        # Tom Smith: `tom`, `smith`, `tomsmith`, `ts`; Zhang [b]San[/b]: `zhang`, `san`, `zhangsan`, `zs`
+        words = [
+            w for w in (_letters(w) for chunk in text.split() for w in _SPLIT.split(_untagged(chunk))) if w
+        ]
         tokens += words
         if len(words) > 1:
-            tokens.append("".join(w[0] for w in words))
+            tokens += ["".join(words), "".join(w[0] for w in words)]
     return tuple(tokens)
+
+
+def _untagged(chunk: str) -> str:
+    """A space-free piece of a name without its tags (`[b]san[/b]` -> `san`), unless it is nothing but
+    one (`[tom]` stays: it is the name)."""
+    untagged = _TAG.sub("", chunk)
+    return untagged if any(ch.isalnum() for ch in untagged) else chunk
+
+
+def _letters(word: str) -> str:
+    """A word as its letters start and end it (`[tom]` -> `tom`); inner marks stay (`o'brien`)."""
+    return _EDGES.sub("", word)
 
 
 @lru_cache(maxsize=65536)
