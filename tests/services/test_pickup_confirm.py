@@ -260,6 +260,21 @@ def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
     }
 
 
+def test_a_proxy_named_with_brackets_is_masked_from_their_first_letter(station: Station) -> None:
+    """A name that starts with a bracket or a mark keeps its first letter, never the bracket (`[***`)."""
+    from station_console.services.pickup.proxy import Proxy
+
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    for found, name, tail in ((a, "[Tom] Jones", "2222"), (b, "【老王】", "3333")):
+        pickup.confirm_pickup(
+            station, [found.parcel_id], method="code", scanned=[found.waybill], proxy=Proxy(name, tail)
+        )
+    assert {r.waybill: r.proxy for r in pickup.recent_pickups(station)} == {
+        a.waybill: "T*** ****2222",
+        b.waybill: "老* ****3333",
+    }
+
+
 def test_pickups_refusals_end_in_a_full_stop_in_english_and_chinese(station: Station) -> None:
     """Said on Pickup's status line among its own sentences, each of which ends in its full stop."""
     a, b = (receive(station, n, phone=ANN) for n in (1, 2))

@@ -140,6 +140,8 @@ def test_a_proxy_name_pasted_in_colour_is_recorded_without_its_colour_codes(cler
         Proxy("老王", ""),
         Proxy("老王", "12"),
         Proxy("x" * 65, "2222"),
+        Proxy("[/]", "2222"),  # marks, no name: the list would mask it as `[**`
+        Proxy("\u3010\u3011", "2222"),
     ],
 )
 def test_a_proxy_without_name_or_tail_is_refused_and_nothing_changes(clerk: Station, proxy: Proxy) -> None:
