@@ -147,3 +147,23 @@ async def test_a_pick_for_a_parcel_gone_from_the_shelf_names_it_and_is_kept_for_
     with station.read() as session:
         rows = {p.waybill: p.recipient_id for p in session.exec(select(Parcel)).all()}
     assert rows == {"JT0000000000001": None, "JT0000000000002": ids["张三"]}
+
+
+async def test_typing_on_the_recipient_matches_starts_a_new_search(app: StationApp, station: Station) -> None:
+    """Letters typed while the matches have the focus (after an Enter that found several) went nowhere,
+    unsaid: they start a new search in the field, and its one match is picked with Enter."""
+    people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await check_in_one(app, pilot, "JT0000000000001")
+        dialog = await open_picker(app, pilot)
+        await PersonPace.of(app).type(pilot, "a3")
+        await quiet.press(pilot, "enter")
+        options = dialog.query_one("#pick-matches", OptionList)
+        await until(pilot, lambda: app.focused is options)
+        await PersonPace.of(app).type(pilot, "ls")
+        search = dialog.query_one("#pick-search", Input)
+        assert app.focused is search and search.value == "ls"
+        await until(pilot, lambda: options.option_count == 1)
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "is for 李四" in text_of(app, "#ci-message"))

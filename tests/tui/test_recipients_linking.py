@@ -17,7 +17,7 @@ from db.models import Notification, Parcel, ProxyPickup
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.recipients import consent
+from station_console.services.recipients import consent, matching
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
 from station_console.tui.app import StationApp
@@ -284,3 +284,41 @@ async def test_a_scan_on_check_ins_recipient_matches_picks_no_one_and_is_said(
         assert app.screen is dialog and isinstance(app.focused, OptionList)
         await quiet.press(pilot, "enter")  # a person's Enter picks 张三
         await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))
+
+
+async def test_who_is_this_takes_typing_on_its_table_into_the_search_and_a_reload_keeps_the_focus(
+    app: StationApp, station: Station
+) -> None:
+    """Check-in's Ctrl+W: a name typed while the parcels have the focus went nowhere, unsaid; and a
+    reload (after a link) put the focus back on the table and the first parcel's name over what the
+    clerk had typed for the one they had highlighted."""
+    ids = people(station)
+    first = check_in(station, "JT0000000000001", recipient_name="Nobody").parcel_id
+    second = check_in(station, "JT0000000000002", recipient_name="Somebody").parcel_id
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+w")
+        await until(pilot, lambda: app.screen.query_one("#who-parcels", DataTable).row_count == 2)
+        dialog: Any = app.screen
+        table: DataTable[Any] = dialog.query_one("#who-parcels", DataTable)
+        search: Input = dialog.query_one("#who-search", Input)
+        matches = dialog.query_one("#who-matches", OptionList)
+        assert table.has_focus and search.value == "Nobody"
+        await quiet.press(pilot, "down")
+        await until(pilot, lambda: search.value == "Somebody")
+        await PersonPace.of(app).type(pilot, "zs")
+        assert app.focused is search and search.value == "zs"  # a new search, not added to the name
+        await until(pilot, lambda: matches.option_count == 1)
+        assert "张三" in str(matches.get_option_at_index(0).prompt)
+        check_in(station, "JT0000000000003", recipient_name="Anybody")
+        dialog.reload()  # as a link reloads it
+        await until(pilot, lambda: table.row_count == 3)
+        await quiet.settle(pilot)
+        assert app.focused is search and search.value == "zs" and dialog.parcel_id == second
+        assert matches.option_count == 1
+        matching.link(station, first, ids["李四"])  # linked at another counter: it leaves the list
+        dialog.reload()
+        await until(pilot, lambda: table.row_count == 2)
+        await quiet.settle(pilot)
+        assert app.focused is search and search.value == "zs" and dialog.parcel_id == second
+        assert table.cursor_row == 0

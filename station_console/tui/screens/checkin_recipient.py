@@ -1,5 +1,6 @@
 """Check-in's recipient finder: type a name, pinyin initials (`zs` for 张三), a unit or room (`3-502`), an
-id or a phone tail; pick the person and they go with the next scan (their phone fills the phone field).
+id or a phone tail; pick the person and they go to the parcel just scanned, the one the finder names (one
+with no full phone number takes theirs from the directory, shown masked in its row).
 
 Enter picks the one person matched; with several, it goes to the list (↑↓ then Enter). Enter on a text
 that matches no one keeps it as the parcel's name: the parcel then waits in the "who is this?" list. It
@@ -32,7 +33,7 @@ from station_console.tui.widgets.plain import Static
 
 @dataclass(frozen=True)
 class Picked:
-    """Who the next parcel is for: a directory entry, or only a typed name (matched to no one)."""
+    """Who the parcel just scanned is for: a directory entry, or only a typed name (matched to no one)."""
 
     recipient_id: int | None
     name: str
@@ -53,6 +54,7 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
     what = N_("the recipient search")
     SAID_ID = "pick-hint"
     SAYS_KEYS = False
+    TYPES_INTO = "pick-search"
     SCAN_NOT_TAKEN = SEARCH_SCAN_NOT_TAKEN
     DEFAULT_CSS = DIALOG_CSS.replace("FormDialog, ConfirmDialog", "RecipientPicker") + (
         "#pick-matches { height: auto; max-height: 12; }\n#pick-hint { color: $text-muted; }\n"

@@ -66,6 +66,9 @@ class SaysStrayInput(Dialog[Result]):
     SCAN_NOT_TAKEN: ClassVar[str] = SCAN_NOT_TAKEN
     # False: only a scan is said. A search's keys are the clerk's typing and its list's and table's moves.
     SAYS_KEYS: ClassVar[bool] = True
+    # A search's field (its id): a letter typed while its list or table has the focus starts a new search
+    # there, instead of going nowhere unsaid.
+    TYPES_INTO: ClassVar[str] = ""
     router: KeyRouter | None = None
     _said: str | None = None  # what the line says of a key or scan not taken, while it says it
     _kept: VisualType = ""
@@ -115,10 +118,27 @@ class SaysStrayInput(Dialog[Result]):
         elif isinstance(self.focused, Input):
             # Its cursor keys and Backspace reach the dialog before the field's bindings take them.
             self.clear_said()
+        elif self.TYPES_INTO and event.is_printable and event.character:
+            self._type_into_search(event)
         elif self.SAYS_KEYS and event.key not in self.taken_keys():
             self.say_not_taken(self.NOT_TAKEN)
         else:
             self.clear_said()
+
+    def _type_into_search(self, event: events.Key) -> None:
+        """The key goes to the search field, over what it held (as a search box takes typing): the field
+        times it with the keys that follow, so a scanner's burst there is still told from a name."""
+        event.prevent_default()
+        event.stop()
+        field = self.query_one(f"#{self.TYPES_INTO}", Input)
+        self.set_focus(field)
+        field.select_all()
+        again = events.Key(event.key, event.character)
+        again.time = event.time
+        again.set_sender(self.app)  # bubbles up as a delivered key...
+        again._set_forwarded()  # ...not as new input for the app to route again
+        field.post_message(again)
+        self.clear_said()
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         """Typing into its field (the field takes those keys before they reach the dialog). A scan typed

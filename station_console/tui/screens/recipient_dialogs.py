@@ -47,6 +47,7 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
 
     SAID_ID = "who-status"
     SAYS_KEYS = False
+    TYPES_INTO = "who-search"
     SCAN_NOT_TAKEN = SEARCH_SCAN_NOT_TAKEN
 
     what = N_("the 'who is this?' list")
@@ -90,7 +91,11 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         self.call("parcels", lambda: matching.unmatched(self.station), exclusive=True)
 
     def done_parcels(self, rows: list[matching.Unmatched]) -> None:
+        """The list again, the focus left where the clerk has it (the table has it first, as the dialog
+        opens) and the highlighted parcel kept: what the clerk typed in the search stays theirs. A
+        parcel just linked has left the list: the one after it is highlighted."""
         table = self.query_one("#who-parcels", DataTable)
+        was = table.cursor_row
         table.clear()
         self.names = {}
         for r in rows:
@@ -121,14 +126,21 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
                     n=len(rows),
                 )
             )
-        table.focus()
+        keys = [str(r.parcel_id) for r in rows]
+        kept = str(self.parcel_id)
+        table.move_cursor(row=keys.index(kept) if kept in keys else min(was, len(rows) - 1), scroll=False)
 
     @on(DataTable.RowHighlighted, "#who-parcels")
     def _parcel(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
-        if key is None:
-            return
+        if key is None or event.cursor_row != event.data_table.cursor_row:
+            return  # passed over as the list reloaded: the cursor went on to the parcel kept
+        if self.parcel_id == int(key):
+            return  # the same parcel again (the list reloaded): the search is the clerk's
         self.parcel_id = int(key)
+        # The people found for the last parcel are not this one's: nobody is linked to it by their Enter
+        # until its own matches come.
+        self.query_one("#who-matches", OptionList).clear_options()
         search = self.query_one("#who-search", Input)
         search.value = clean(self.names.get(key, ""))  # typed text, never a terminal sequence; it searches
 
