@@ -44,3 +44,50 @@ async def test_carriers_read_across_a_lock_ask_only_the_clerk_who_pressed_f10(
         if asked:
             await quiet.press(pilot, "escape")  # Wang, back, finds his question and goes on without it
     assert batches(station) == []
+
+
+@pytest.mark.parametrize(("who", "pin", "taken"), [("Li", "1357", False), ("Wang", "9071", True)])
+async def test_a_proxy_checked_across_a_lock_is_given_only_to_the_clerk_who_typed_it(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, taken: bool
+) -> None:
+    """Wang's proxy form (F9) was checked slowly; Li, signed in meanwhile, found Wang's proxy set on her
+    Pickup screen, and her next handover would have recorded them."""
+    from textual.widgets import Input
+
+    from station_console.services.checkin.transaction import check_in
+    from station_console.tui.screens import pickup_handover
+    from station_console.tui.screens.form_dialog import FormDialog
+
+    station = wang_and_li(new_station)
+    code = check_in(station, "JT0000000000001", phone="13812345678").pickup_code
+    held, real = threading.Event(), pickup_handover.check_for
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)  # the directory read slowly: the console locks meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pickup_handover, "check_for", slow)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("pickup")
+        await quiet.settle(pilot)
+        screen: Any = app.screen
+        query = screen.query_one("#pk-query", Input)
+        query.value = code
+        query.focus()
+        await quiet.press(pilot, "enter")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.until(pilot, lambda: isinstance(app.screen, FormDialog), what="the proxy's form")
+        app.screen.query_one("#form-name", Input).value = "邻居老王"
+        app.screen.query_one("#form-phone", Input).value = "13911112222"
+        await quiet.press(pilot, "enter", "enter", leave_running=["run"])  # on to the ID, then sent
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="locked")
+        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        held.set()  # the proxy's check comes after the sign-in
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: not isinstance(app.screen, FormDialog), what="the form closed")
+        assert (screen.proxy is not None) is taken

@@ -24,7 +24,7 @@ from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
+from station_console.tui.screens.base import ModeScreen, askers_own, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
@@ -244,7 +244,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
             at_fault=PROXY_FIELDS_AT_FAULT,
             what=N_("a proxy's details"),
         )
-        open_over(self, form, given)
+        # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
+        open_over(self, form, askers_own(self.station, given))
 
     @work(thread=True, exit_on_error=False, group="pickup-write")
     def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
