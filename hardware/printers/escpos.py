@@ -15,6 +15,7 @@ from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
+from hardware.printers.roll_table import roll_table
 from hardware.printers.textfit import clip_columns, columns, plain, wrap_columns
 
 if TYPE_CHECKING:
@@ -107,19 +108,6 @@ def render_label(data: LabelData, media: Media) -> bytes:
     return p.output
 
 
-def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
-    """One row in lines: each cell wrapped inside its column less a space (an address or a long name
-    goes on under itself), so every column starts in place and no line runs past the roll."""
-    parts = [wrap_columns(plain(cell), max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
-    lines = []
-    for k in range(max((len(p) for p in parts), default=0)):
-        texts = [p[k] if k < len(p) else "" for p in parts]
-        lines.append(
-            "".join(t + " " * (w - columns(t)) for t, w in zip(texts, widths, strict=False)).rstrip()
-        )
-    return lines
-
-
 def render_document(doc: Document, media: Media) -> bytes:
     chars = ROLL_CHARS[media.paper_mm]
     p = _printer()
@@ -134,12 +122,9 @@ def render_document(doc: Document, media: Media) -> bytes:
     for table in doc.tables():
         if table.heading:
             _wrapped(p, table.heading, chars)
-        cols = len(table.columns or table.rows[0])
-        weights = table.widths if len(table.widths) == cols else [1] * cols
-        widths = [chars * w // sum(weights) for w in weights]
-        for row in [table.columns, *table.rows] if table.columns else table.rows:
-            for line in _row_lines(row, widths):
-                text_line(p, line)
+        # Widths from what the cells say, not the page's relative widths: a code is never broken.
+        for line in roll_table(table.columns, table.rows, table.aligns, chars):
+            text_line(p, line)
         text_line(p, "-" * chars)
     for foot in doc.footer:
         _wrapped(p, foot, chars)

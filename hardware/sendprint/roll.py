@@ -15,7 +15,8 @@ from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.escpos import text_line
 from hardware.printers.escpos_dummy import new_dummy
-from hardware.printers.textfit import columns, plain
+from hardware.printers.roll_table import roll_table
+from hardware.printers.textfit import columns
 from hardware.printers.textfit import wrap_columns as cut
 from hardware.sendprint.layout import QUIET_MODULES
 
@@ -29,26 +30,13 @@ def width_of(text: str) -> int:
     return columns(text)
 
 
-def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:
-    """Rows laid out in `width` columns; the widest column wraps when they do not fit."""
-    every = [[plain(c) for c in row] for row in (columns, *rows)]
+def table(
+    columns: list[str], rows: list[list[str]], width: int, aligns: list[str] | None = None
+) -> list[str]:
+    """Rows laid out in `width` columns (`roll_table`); by default the last column (amounts, weights)
+    right-aligned."""
     n = len(columns)
-    natural = [max(width_of(r[i]) if i < len(r) else 0 for r in every) for i in range(n)]
-    gaps = n - 1
-    if sum(natural) + gaps > width:
-        wide = max(range(n), key=lambda i: natural[i])
-        natural[wide] = max(4, width - gaps - (sum(natural) - natural[wide]))
-    out = []
-    for row in every:
-        cells = [cut(row[i] if i < len(row) else "", natural[i]) for i in range(n)]
-        for k in range(max(len(c) for c in cells)):
-            parts = []
-            for i in range(n):
-                text = cells[i][k] if k < len(cells[i]) else ""
-                pad = " " * (natural[i] - width_of(text))
-                parts.append(pad + text if i == n - 1 and n > 1 else text + pad)
-            out.append(" ".join(parts).rstrip())
-    return out
+    return roll_table(columns, rows, aligns or ["L"] * (n - 1) + ["R"], width)
 
 
 QR_CELL = 4  # dots per QR cell
@@ -100,7 +88,7 @@ def render(doc: Document, width_mm: int = 58) -> bytes:
             text_line(p, part)
     text_line(p, "-" * chars)
     if doc.columns:
-        for line in table(doc.columns, doc.rows, chars):
+        for line in table(doc.columns, doc.rows, chars, doc.aligns or None):
             text_line(p, line)
         text_line(p, "-" * chars)
     for foot in doc.footer:

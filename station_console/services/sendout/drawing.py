@@ -209,6 +209,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         ],
         columns=["#", t(N_("Waybill")), "kg", t(N_("Pieces")), t(N_("Destination"))],
         rows=rows,
+        aligns=["R", "L", "R", "R", "L"],
         footer=footer,
         barcode=name,
     )
@@ -231,7 +232,8 @@ def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) ->
     else:
         raise ValueError(f"unknown send-out print job kind {job.kind!r}")
     if language == "escpos":
-        return roll.render(doc, printer.size.width_mm)
+        # The roll's width is its `paper_mm`, as for every roll; `size` is a sticker's.
+        return roll.render(doc, printer.media.paper_mm)
     return bytes(printer.render_document(doc))
 
 
