@@ -77,9 +77,13 @@ def _hard_cut(text: str, width: int) -> list[str]:
     return [*lines, line] if line or not lines else lines
 
 
+# A count, sum or figure, with its punctuation.
+_FIGURE = re.compile(r"[(（]?\d[\d.,:%‰/-]*[)）.,;:。，；]?")
+
+
 def wrap_columns(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` columns (a Chinese character takes two), broken between
-    words where it can be; a word longer than a line is cut."""
+    words where it can be, a figure kept with the word before it; a word longer than a line is cut."""
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
@@ -87,6 +91,13 @@ def wrap_columns(text: str, width: int) -> list[str]:
         if columns(candidate) <= width:
             line = candidate
             continue
+        if _FIGURE.fullmatch(word) and " " in line:
+            # A figure never starts a line alone: it goes down with the word it counts ("damaged" / "0").
+            head, last = line.rsplit(" ", 1)
+            if columns(f"{last} {word}") <= width:
+                lines.append(head)
+                line = f"{last} {word}"
+                continue
         if line:
             lines.append(line)
         parts = _hard_cut(word, width)

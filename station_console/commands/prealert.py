@@ -226,17 +226,27 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
         emit_json(view.to_json())
         return
     counts = view.counts()
-    click.echo(
-        _(
+    words = dict(
+        label=view.label,
+        carrier=view.carrier,
+        courier=view.courier_name or "-",
+        status=_("open") if view.status == "open" else _("handed over"),
+    )
+    if not counts["expected"]:  # nothing to be missing or extra against: what came, and what was damaged
+        line = _(
+            "{label}  {carrier}  {courier}  {status}: received {received}, nothing pre-alerted, damaged {damaged}",
+            **words,
+            received=counts["received"] + counts["extra"],
+            damaged=counts["damaged"],
+        )
+    else:
+        line = _(
             "{label}  {carrier}  {courier}  {status}: expected {expected}, received {received}, "
             "missing {missing}, extra {extra}, damaged {damaged}",
-            label=view.label,
-            carrier=view.carrier,
-            courier=view.courier_name or "-",
-            status=_("open") if view.status == "open" else _("handed over"),
+            **words,
             **counts,
         )
-    )
+    click.echo(line)
     if not full:
         return
     for title, waybills in ((_("missing"), view.missing), (_("extra"), view.extra)):

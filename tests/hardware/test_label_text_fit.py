@@ -307,3 +307,16 @@ def test_a_run_sheets_building_spans_the_roll() -> None:
     lines = printed_lines(escpos.render_document(doc, media))
     assert "[Riverside Blk 12 floor 8]" in lines, lines
     assert any("8-1-1037" in line.split() for line in lines), lines
+
+
+def test_a_count_stays_with_its_label_on_a_58_mm_roll() -> None:
+    """The courier receipt's counts on 58 mm: "damaged" ended one line and its "0" stood alone on the
+    next; a figure goes down with the word it counts."""
+    counts = "Pre-alerted 0 · arrived 0 · missing 0 · extra 2 · damaged 0"
+    doc = Document(
+        "manifest", "Courier handover receipt", meta=[counts, "NOT collected, still at the counter: 1"]
+    )
+    media = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": 58}).media
+    lines = printed_lines(escpos.render_document(doc, media))
+    assert not any(line.strip().isdigit() or line.split()[0].isdigit() for line in lines), lines
+    assert any("damaged 0" in line for line in lines) and "counter: 1" in lines, lines

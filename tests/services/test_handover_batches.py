@@ -197,3 +197,28 @@ def test_a_counter_whose_clock_is_behind_still_receives_the_pre_alert(expected: 
     view = batches.get(expected, batch.id)
     assert (view.received, view.missing) == ([zto(1)], [zto(3), zto(4)])
     assert {r.waybill: r.state for r in list_prealerts(expected)}[zto(2)] == "received"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_batch_with_nothing_pre_alerted_counts_what_came(station: Station, lang: str) -> None:
+    """Nothing pre-alerted, two parcels brought: the receipt, the panel and the command line say two
+    received and nothing pre-alerted ("arrived 0 · missing 0 · extra 2" read as if nothing came)."""
+    from station_console.i18n import set_language
+    from station_console.services.printing.courier_receipt import handover_document, handover_payload
+    from station_console.tui.screens.checkin_batch import panel_text
+
+    clerk = as_clerk(station, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    for n in (1, 2):
+        check_in(clerk, zto(n), courier_batch=batch.id)
+    set_language(lang)
+    panel = panel_text(batches.get(clerk, batch.id), []).plain
+    batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
+    doc = handover_document(clerk, handover_payload(batches.receipt_of(clerk, batch.id)), lang)
+    said = {
+        "en": ("Received: 2 parcels", "Nothing pre-alerted · damaged 0", "received 2 · nothing pre-alerted"),
+        "zh": ("实收：2 件", "无预到货 · 破损 0", "已到 2 · 无预到货"),
+    }[lang]
+    assert said[0] in doc.meta and said[1] in doc.meta, doc.meta
+    assert said[2] in panel, panel
+    assert not any("extra 2" in line or "多出 2" in line for line in [*doc.meta, panel])

@@ -27,6 +27,23 @@ def is_handover(payload: dict[str, Any]) -> bool:
     return payload.get("document") == DOCUMENT
 
 
+def counts_line(tr: Translator, counts: dict[str, int]) -> str:
+    """The batch's counts; with nothing pre-alerted, no pre-alert counts ("arrived 0 ... extra 2" read
+    as if nothing came)."""
+    if not counts.get("expected", 0):
+        return tr(N_("Nothing pre-alerted · damaged {damaged}"), damaged=counts.get("damaged", 0))
+    return tr(
+        N_(
+            "Pre-alerted {expected} · arrived {received} · missing {missing} · extra {extra} · damaged {damaged}"
+        ),
+        expected=counts.get("expected", 0),
+        received=counts.get("received", 0),
+        missing=counts.get("missing", 0),
+        extra=counts.get("extra", 0),
+        damaged=counts.get("damaged", 0),
+    )
+
+
 def handover_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
     tr = Translator(lang)
 
@@ -54,17 +71,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
             tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
             tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),
             tr.n("Received: {count} parcel", "Received: {count} parcels", received, count=received),
-            tr(
-                N_(
-                    "Pre-alerted {expected} · arrived {received} · missing {missing} · extra {extra} · "
-                    "damaged {damaged}"
-                ),
-                expected=counts.get("expected", 0),
-                received=counts.get("received", 0),
-                missing=counts.get("missing", 0),
-                extra=counts.get("extra", 0),
-                damaged=counts.get("damaged", 0),
-            ),
+            counts_line(tr, counts),
         ],
         columns=[tr(N_("Waybill")), tr(N_("Note"))] if rows else [],
         rows=rows,

@@ -122,16 +122,27 @@ def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
     """The live counts, as plain text: a courier's name is data, never markup."""
     lines = []
     if current is not None:
-        lines.append(
-            _(
-                "{label} {carrier} {courier}: expected {expected} · received {received} · missing {missing} · "
-                "extra {extra} · damaged {damaged}   [F11 close]",
-                label=current.label,
-                carrier=current.carrier_name,
-                courier=current.courier_name or "-",
-                **current.counts(),
+        counts = current.counts()
+        who = dict(label=current.label, carrier=current.carrier_name, courier=current.courier_name or "-")
+        if not counts["expected"]:  # nothing pre-alerted: no missing or extra, only what came
+            lines.append(
+                _(
+                    "{label} {carrier} {courier}: received {received} · nothing pre-alerted · damaged {damaged}"
+                    "   [F11 close]",
+                    **who,
+                    received=counts["received"] + counts["extra"],
+                    damaged=counts["damaged"],
+                )
             )
-        )
+        else:
+            lines.append(
+                _(
+                    "{label} {carrier} {courier}: expected {expected} · received {received} · missing {missing} · "
+                    "extra {extra} · damaged {damaged}   [F11 close]",
+                    **who,
+                    **counts,
+                )
+            )
     else:
         lines.append(_("No courier batch: F10 opens one for the courier's bag"))
     if others:
@@ -270,11 +281,19 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             self.station, batch_id, courier, counter_settings=counter, print_receipt=printable
         )
         counts = view.counts()
-        text = _(
-            "{label} closed: received {received}, missing {missing}, extra {extra}, damaged {damaged}.",
-            label=view.label,
-            **counts,
-        )
+        if counts["expected"]:
+            text = _(
+                "{label} closed: received {received}, missing {missing}, extra {extra}, damaged {damaged}.",
+                label=view.label,
+                **counts,
+            )
+        else:
+            text = _(
+                "{label} closed: received {received}, nothing pre-alerted, damaged {damaged}.",
+                label=view.label,
+                received=counts["received"] + counts["extra"],
+                damaged=counts["damaged"],
+            )
         if printable:
             return sentences(text, _("The receipt is printing.")), None
         saved = _("No printer here takes receipts; saved as {path}", path=str(self._save_pdf(view)))
