@@ -234,8 +234,9 @@ def read_session(engine: Engine) -> Iterator[Session]:
 # checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
 RACE_ATTEMPTS = 5  # tries of a unit that lost a race (not a lock wait, which `wait_s` bounds)
 # So can two counters starting their audit chains at once (core/audit.py), two managers storing
-# the next version of one rule table (a send-out tariff, the checklist), and two counters scanning one
-# waybill into one stocktake (the retry finds the other's scan and answers it as a repeat).
+# the next version of one rule table (a send-out tariff, the checklist), two counters scanning one
+# waybill into one stocktake (the retry finds the other's scan and answers it as a repeat), and two
+# beginning a stocktake of one shelf (the retry finds the other's and resumes it, or `start` refuses).
 RETRY_ON_UNIQUE = frozenset(
     {
         "uq_parcel_code_on_shelf",
@@ -243,6 +244,7 @@ RETRY_ON_UNIQUE = frozenset(
         "uq_send_waybill_live",
         "uq_send_rule_version",
         "uq_stocktake_scan_waybill",
+        "uq_stocktake_unfinished_shelf",
         "uq_audit_head_chain",
         "audit_head_pkey",
     }

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, text
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -36,7 +36,23 @@ class DayClose(SQLModel, table=True):
     checkins: dict[str, int] | None = Field(default=None, sa_type=JSON)
 
 
+_UNFINISHED = text("status IN ('open', 'paused')")
+
+
 class Stocktake(SQLModel, table=True):
+    # One unfinished (open or paused) stocktake per shelf, whatever layer it counts: two would count the
+    # same parcels and each close would fix them. Two counters beginning one at the same moment both
+    # found none; the loser of that race retries (db.engine.RETRY_ON_UNIQUE) and resumes the winner's.
+    __table_args__ = (
+        Index(
+            "uq_stocktake_unfinished_shelf",
+            "shelf_id",
+            unique=True,
+            sqlite_where=_UNFINISHED,
+            postgresql_where=_UNFINISHED,
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     shelf_id: int = Field(foreign_key="shelf.id")
     layer_id: int | None = Field(default=None, foreign_key="layer.id")

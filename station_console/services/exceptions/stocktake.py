@@ -78,8 +78,10 @@ class Begun:
 def begin(station: Station, location: str, *, resume_only: bool = False) -> Begun:
     """Start a stocktake of a shelf or a layer, or resume the one unfinished on that shelf, whatever it
     counts: two stocktakes of one shelf would overlap (a parcel moved between layers is in both, and
-    each close would fix it). The caller says which was resumed (`Begun.other_scope`). A shelf or layer
-    that does not exist is refused, even when its shelf has one unfinished: a typing slip.
+    each close would fix it; the database holds one unfinished per shelf, so of two counters beginning
+    at once the second's unit is tried again and resumes the first's). The caller says which was
+    resumed (`Begun.other_scope`). A shelf or layer that does not exist is refused, even when its
+    shelf has one unfinished: a typing slip.
     `resume_only` (the CLI's --resume): refused, starting nothing, when the shelf has none unfinished."""
     require(station, "stocktake")
 
