@@ -7,13 +7,21 @@ import threading
 from typing import Any
 
 import pytest
+from sqlmodel import select
+from station_helpers import configure
+from textual.widgets import Input
 
+from db.models import Parcel
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.delivery import requests, runs
+from station_console.settings import FeeRule
 from station_console.tui.screens import checkin_batch
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.lock_driver import batches, console, wang_and_li
+from tui.recipients_driver import people, text_of
 
 
 @pytest.mark.parametrize(("who", "pin", "asked"), [("Li", "1357", False), ("Wang", "9071", True)])
@@ -91,3 +99,54 @@ async def test_a_proxy_checked_across_a_lock_is_given_only_to_the_clerk_who_type
         await quiet.settle(pilot)
         await quiet.until(pilot, lambda: not isinstance(app.screen, FormDialog), what="the form closed")
         assert (screen.proxy is not None) is taken
+
+
+@pytest.mark.parametrize("meanwhile", [None, "Li"], ids=["nobody-signed-in", "another-clerk"])
+async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_back(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch, meanwhile: str | None
+) -> None:
+    """Wang scanned a parcel out to the runner; its storage fee was found after a lock, with nobody or
+    Li signed in, so nobody was asked and nothing was scanned out, without a word: Wang, back, took it
+    as given to the runner. He is now told it was not scanned out, to scan it again; Li is told nothing."""
+    station = wang_and_li(new_station)
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    check_in(station, "JT0000000000001", recipient_id=people(station)["张三"])
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    held, real = threading.Event(), runs.scan_out
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)  # the database busy at another counter
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "scan_out", slow)
+    app = console(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.press(pilot, "ctrl+d")
+        await quiet.until(pilot, lambda: "Waiting for a run" in text_of(app, "#dl-summary"))
+        delivery = app.screen
+        field = delivery.query_one("#dl-scan", Input)
+        field.value = "JT0000000000001"
+        await quiet.press(pilot, "enter", leave_running=["run"])
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        assert isinstance(app.screen, SignInScreen)
+        if meanwhile:
+            await quiet.press(pilot, *meanwhile, "enter", *"1357", "enter", leave_running=["run"])
+            await quiet.until(pilot, lambda: app.clerk_name == meanwhile, what="signed in")
+        held.set()  # the fee comes after the lock
+        await quiet.settle(pilot)
+        if meanwhile:
+            assert app.screen is delivery and "Scan it again" not in text_of(app, "#dl-status")
+            await quiet.press(pilot, "ctrl+l")
+        assert isinstance(app.screen, SignInScreen)
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
+        assert app.screen is delivery
+        assert text_of(app, "#dl-status") == (
+            "Not scanned out: JT0000000000001 owes a storage fee, and the console was locked before it "
+            "was asked. Scan it again."
+        )
+    with station.read() as session:
+        assert session.exec(select(Parcel)).one().delivery_run_id is None  # still waiting, not out

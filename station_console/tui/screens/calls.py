@@ -147,6 +147,14 @@ class ServiceCalls:
         screen: Any = self
         return self._answer_for is NOT_AN_ANSWER or self._answer_for == _clerk_now(screen.app)
 
+    def asked_by(self) -> int | None:
+        """The clerk who sent the call a `done_` handler is answering (outside one: the clerk signed in
+        now), for an answer kept to say to that clerk when they are back."""
+        if self._answer_for is NOT_AN_ANSWER:
+            screen: Any = self
+            return _clerk_now(screen.app)
+        return self._answer_for
+
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
         exc = message.error

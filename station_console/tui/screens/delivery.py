@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.private_files import write_atomic
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
@@ -92,6 +92,9 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.back: str | None = None  # waybill of the parcel just scanned back, waiting for F9 / F10
         self.router: KeyRouter | None = None
         self.stops: list[Any] = []  # those on screen, shown again as the width changes
+        # What each clerk scanned that found a storage fee due, answered after a lock while they were
+        # away: nothing was scanned out and nobody was asked. Said to them once back (`came_to_front`).
+        self.not_taken: dict[int, list[str]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="dl-summary")
@@ -192,6 +195,22 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             self.back = None
             self.reload()
 
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        scans = self.not_taken.pop(self.station.clerk_id, None) if self.station.clerk_id else None
+        if scans:
+            self.say(
+                _n(
+                    "Not scanned out: {scans} owes a storage fee, and the console was locked before it "
+                    "was asked. Scan it again.",
+                    "Not scanned out: {scans} owe storage fees, and the console was locked before they "
+                    "were asked. Scan them again.",
+                    len(scans),
+                    scans=listed(scans),
+                ),
+                error=True,
+            )
+
     # -- scans ---------------------------------------------------------------------------------------
 
     def take_scan(self, code: str) -> None:
@@ -246,6 +265,9 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             return
         if isinstance(stop, FeeDue):
             if not self.asked_by_clerk_now():  # nothing scanned out; the next clerk settles no fee unasked
+                asker = self.asked_by()
+                if asker is not None:
+                    self.not_taken.setdefault(asker, []).append(stop.raw[:40])
                 return
             due = stop
 
