@@ -145,7 +145,7 @@ class ServiceCalls:
         last pickup?", a fee to settle) asks only that clerk: one that lands after a lock and another
         clerk's sign-in would have the next clerk answer the last one's key."""
         screen: Any = self
-        return self._answer_for is NOT_AN_ANSWER or self._answer_for == _clerk_now(screen.app)
+        return self.asked_by() == _clerk_now(screen.app)
 
     def asked_by(self) -> int | None:
         """The clerk who sent the call a `done_` handler is answering (outside one: the clerk signed in
