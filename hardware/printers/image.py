@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hardware.line_breaks import line_spans
 from hardware.printers import code128, qr
 from hardware.printers.fonts import FontFile, cjk_font, has_cjk, label_font, printable
 from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol, caption_for
@@ -109,16 +110,11 @@ def wrapped(text: str, width: int, height: int, lines: int) -> list[str]:
         left, _, right, _ = _ink(face, part, 0)
         return right - left <= width
 
-    out: list[str] = []
-    rest = text.strip()
-    while rest and len(out) < lines:
-        n = 1
-        while n < len(rest) and fits(rest[: n + 1]):
-            n += 1
-        out.append(rest[:n].rstrip())
-        rest = rest[n:].lstrip()
-    if rest and out:
-        out[-1] = ellipsized(out[-1] + rest, fits)
+    # Broken where a line may break: "boxe" / "s" and "150" / "2 室" read as other words.
+    spans = line_spans(text, fits)
+    out = [text[start:end].rstrip() for start, end in spans[:lines]]
+    if len(spans) > lines:
+        out[-1] = ellipsized(text[spans[lines - 1][0] :].rstrip(), fits)
     return out
 
 

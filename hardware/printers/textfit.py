@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from hardware.line_breaks import break_lines
+
 READABLE_MM = 2.4  # smaller text is hard to read on a thermal sticker (label.MIN_SCALE): shorten it instead
 ELLIPSIS = "…"  # in the CJK font, in GB fonts, and in PDF text
 ASCII_ELLIPSIS = "..."  # for printer fonts that have only ASCII (TSPL fonts 1-5, ZPL font 0)
@@ -65,42 +67,15 @@ def ellipsized(text: str, fits: Callable[[str], bool], *, mark: str = ELLIPSIS) 
     return text[: cuts[lo]].rstrip() + mark
 
 
-def _hard_cut(text: str, width: int) -> list[str]:
-    lines, line, used = [], "", 0
-    for ch in text:
-        w = columns(ch)
-        if used + w > width:
-            lines.append(line)
-            line, used = "", 0
-        line += ch
-        used += w
-    return [*lines, line] if line or not lines else lines
-
-
 # A count, sum or figure, with its punctuation.
-_FIGURE = re.compile(r"[(（]?\d[\d.,:%‰/-]*[)）.,;:。，；]?")
+_FIGURE = re.compile(r"[(（]?\d[\d.,:%‰/-]*[)）.,;:。，；]?(?=\s|$)")
 
 
 def wrap_columns(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns (a Chinese character takes two), broken between
-    words where it can be, a figure kept with the word before it; a word longer than a line is cut."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if columns(candidate) <= width:
-            line = candidate
-            continue
-        if _FIGURE.fullmatch(word) and " " in line:
-            # A figure never starts a line alone: it goes down with the word it counts ("damaged" / "0").
-            head, last = line.rsplit(" ", 1)
-            if columns(f"{last} {word}") <= width:
-                lines.append(head)
-                line = f"{last} {word}"
-                continue
-        if line:
-            lines.append(line)
-        parts = _hard_cut(word, width)
-        lines += parts[:-1]
-        line = parts[-1]
-    return [*lines, line] if line or not lines else lines
+    """`text` in lines of at most `width` columns (a Chinese character takes two), broken where a line
+    may break (`hardware.line_breaks`: between words, between Chinese characters but never before
+    "。" or "·", a number kept with its unit), a figure kept with the word before it where the line
+    has room; a word longer than a line is cut."""
+    # A figure never starts a line alone: it goes down with the word it counts ("damaged" / "0").
+    figures = {m.start() for m in _FIGURE.finditer(text) if m.start() and text[m.start() - 1] == " "}
+    return break_lines(text, lambda line: columns(line) <= width, avoid=figures) or [""]

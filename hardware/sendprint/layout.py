@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hardware.line_breaks import line_spans
 from hardware.messages import N_, ConfigError
 from hardware.printers import code128, image
 from hardware.printers.label import COLUMN_EM, Box, LabelSize, mm_to_dots
-from hardware.printers.textfit import READABLE_MM, columns
+from hardware.printers.textfit import READABLE_MM, clip_columns, columns
 
 SIZES = ("76x130", "100x150")
 MIN_MODULE = 2
@@ -111,19 +112,13 @@ def qr_modules(data: str) -> int:
 
 
 def wrap(text: str, units: int, lines: int) -> list[str]:
-    """`text` in at most `lines` lines of `units` half-ems; the last line ends in "…" if cut."""
-    out: list[str] = []
-    rest = text
-    while rest and len(out) < lines:
-        n, used = 0, 0
-        while n < len(rest) and used + columns(rest[n]) <= units:
-            used += columns(rest[n])
-            n += 1
-        n = max(n, 1)
-        out.append(rest[:n])
-        rest = rest[n:]
-    if rest and out:
-        out[-1] = out[-1][:-1] + "…"
+    """`text` in at most `lines` lines of `units` half-ems, broken where a line may break (between words,
+    between Chinese characters, never inside a number nor between it and its unit: "150" / "2 室" read
+    as another room); the last line ends in "…" if cut."""
+    spans = line_spans(text, lambda line: columns(line) <= units)
+    out = [text[start:end].rstrip() for start, end in spans[:lines]]
+    if len(spans) > lines:
+        out[-1] = clip_columns(text[spans[lines - 1][0] :].rstrip(), units)
     return out
 
 

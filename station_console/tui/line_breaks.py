@@ -1,7 +1,8 @@
 """Where Textual may break a line of Chinese: as Chinese is typeset, never before a closing mark
-(，。：；！？）」』、…) nor after an opening one (（「『《…), nor between a number and the Chinese
+(，。：；！？）」』、…, "·") nor after an opening one (（「『《…), nor between a number and the Chinese
 right after it (its measure word: 2-2 层, 3 件, 1.2 千克). A no-break space (`NO_BREAK`, `unbroken()`) holds the
-words either side of it on one line, in either language: Rich breaks at any space, that one too.
+words either side of it on one line, in either language: Rich breaks at any space, that one too. The
+rule is the printouts' (`hardware/line_breaks.py`); this module fits it to Rich's graphemes and cells.
 
 Textual wraps every text it draws (labels, message lines, dialogs, toasts) with Rich's `divide_line`,
 which breaks at spaces only and folds a longer run of Chinese wherever the line is full: a line could
@@ -22,17 +23,7 @@ import textual.content
 from rich._wrap import divide_line as rich_divide_line
 from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
-# Never at the start of a line: the character before it goes down with it.
-CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!?)]}%")
-# Never at the end of a line: it goes down with the character after it.
-OPENING = frozenset("（「『《〈【〔〖“‘([{")
-_DIGITS = frozenset("0123456789")
-# Joins words no line may part (a figure and its words: "closing 219", "期末 219"), the run of them
-# between two other spaces; Python and Rich count it a space.
-NO_BREAK = "\u00a0"
-_CLAUSE_MARKS = frozenset("，；：、。")  # where a run of Chinese held by a no-break space ends
-# A number's measure word of two characters, kept whole after it: "1.250 千" / "克" reads as nothing.
-TWO_CHARACTER_UNITS = frozenset({"千克", "公斤", "厘米", "毫米", "公里", "小时", "分钟", "个月"})
+from hardware.line_breaks import CLOSING, NO_BREAK, OPENING, break_points
 
 
 def unbroken(words: str) -> str:
@@ -55,45 +46,6 @@ def clauses_unbroken(line: str) -> str:
     )
 
 
-def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
-    """For each grapheme (given by its first character and whether it takes two cells): may a line
-    start at it? After a space, or where Chinese meets Chinese or other text, unless that would start
-    a line with a closing mark or end one with an opening mark, or part a number from the Chinese
-    right after it."""
-    allowed = [False] * len(marks)
-    visible = ""  # the last character before this one that is not a space
-    earlier = ""  # the one before `visible`
-    for k in range(1, len(marks)):
-        before, ch = marks[k - 1], marks[k]
-        if not before.isspace():
-            visible, earlier = before, visible
-        if ch.isspace():
-            continue  # a space stays at the end of its line, where it is trimmed
-        # A number keeps the Chinese right after it, a space between or not (its measure word: 2-2 层,
-        # 3 件, 5 元, 1.2 千克): "层" alone at the start of a line reads as nothing.
-        if wide[k] and (visible in _DIGITS or (earlier in _DIGITS and visible + ch in TWO_CHARACTER_UNITS)):
-            continue
-        if before.isspace():  # as Rich breaks, unless a Chinese mark would start a line or end one
-            allowed[k] = not (ch in CLOSING and wide[k]) and visible not in OPENING
-        elif ch not in CLOSING and before not in OPENING:
-            allowed[k] = wide[k - 1] or wide[k]
-    return [may and not held for may, held in zip(allowed, _held(marks), strict=True)]
-
-
-def _held(marks: Sequence[str]) -> list[bool]:
-    """For each grapheme: is it inside words joined by a no-break space, which no line may part? The
-    whole run between two other spaces or Chinese clause marks ("期末\u00a0219" as much as
-    "closing\u00a0219"; "，名录外\u00a0233；", Chinese having no spaces around its clauses)."""
-    held = [False] * len(marks)
-    start = 0  # the run's first grapheme
-    for k in range(len(marks) + 1):
-        if k == len(marks) or (marks[k].isspace() and marks[k] != NO_BREAK) or marks[k] in _CLAUSE_MARKS:
-            if NO_BREAK in marks[start:k]:
-                held[start + 1 : k] = [True] * (k - start - 1)
-            start = k + 1
-    return held
-
-
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """The offsets to break `text` at so each line fits `width` cells (Rich's signature). A run with
     no place to break folds where the line is full, keeping a closing mark with the character before.
@@ -110,7 +62,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         starts = [at for at, _end, _size in graphemes]
         marks = [text[at] for at in starts]
         cells = [size for _at, _end, size in graphemes]
-    allowed = _break_points(marks, [size == 2 for size in cells])
+    allowed = break_points(marks, [size == 2 for size in cells])
     breaks: list[int] = []
     start = 0  # the grapheme the current line starts at
     used = 0  # its cells, up to the grapheme before `k`

@@ -155,3 +155,11 @@ def test_a_path_too_long_for_its_line_breaks_only_after_a_separator(lang: str, w
     assert lines[-1].endswith("HB000002.pdf"), lines  # the file's name whole
     for line in lines[first:-1]:  # each line of the path ends at one of its separators
         assert line.endswith("/"), lines
+
+
+@pytest.mark.parametrize("width", range(8, 30))
+def test_the_dot_between_a_lines_parts_never_starts_a_line(width: int) -> None:
+    """The check-in batch's counts: "·" alone at the start of a line reads as a stray mark (the rule is
+    the printouts' too, `hardware/line_breaks.py`)."""
+    lines = broken("应到 3 · 已到 3 · 缺少 0 · 多出 2 · 破损 0", width)
+    assert not any(line.startswith("·") for line in lines), lines

@@ -1,0 +1,97 @@
+"""Printouts break their lines as the console does (`hardware/line_breaks.py`): Chinese between
+characters but never a line starting with "。" or "·" nor ending with "（", English between words, a
+number kept whole with its unit. A roll's lines and a waybill label's address and details lines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_label_text_fit import printed_lines
+
+from hardware.printers import Document, escpos, make_printer
+from hardware.printers.textfit import columns, wrap_columns
+from hardware.sendprint.layout import Text, WaybillData, layout_for
+from station_console.i18n import catalog
+
+CLOSING = set("。，、；：？！）」』】·")
+OPENING = set("（「『【")
+ADDRESS = "乌鲁木齐市天山区人民路 88 号幸福花园小区 12 栋 3 单元 1502 室（请放门口，勿按门铃）"
+DETAILS = "2 pcs · books and winter clothes, two boxes · insured 500.00"
+
+
+def badly_broken(lines: list[str]) -> list[str]:
+    """The lines (with the one before) that start with a closing mark or "·", or end with an opening one."""
+    return [
+        f"{lines[n - 1] if n else ''!r} / {line!r}"
+        for n, line in enumerate(lines)
+        if (n and line.lstrip()[:1] in CLOSING) or (n < len(lines) - 1 and line.rstrip()[-1:] in OPENING)
+    ]
+
+
+def test_the_80_mm_run_sheets_footer_leaves_no_full_stop_alone() -> None:
+    """The run sheet's footer on 80 mm printed its "。" alone on the next line."""
+    footer = "回站后逐件扫描：已送达（签收人）或未送达（原因）。"
+    doc = Document("receipt", "送货上门派送单", footer=[footer, "派送员签字：____________"])
+    media = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": 80}).media
+    lines = printed_lines(escpos.render_document(doc, media))
+    assert "。" not in lines, lines
+    assert badly_broken(lines) == [], lines
+    assert footer in "".join(lines), lines
+
+
+def test_every_chinese_message_wraps_on_a_roll_as_chinese_is_typeset() -> None:
+    # Each placeholder filled as a count would fill it: "{received}" alone is wider than a mark's room.
+    texts = [re.sub(r"\{\w*\}", "3", text) for text in catalog("zh").values()]
+    chinese = [text for text in texts if columns(text) > len(text)]
+    bad = {}
+    for text in chinese:
+        for width in range(12, 49, 4):
+            lines = wrap_columns(text, width)
+            assert all(columns(line) <= width for line in lines), (text, width, lines)
+            assert "".join("".join(lines).split()) == "".join(text.split()), (text, width, lines)
+            if found := badly_broken(lines):
+                bad[(text, width)] = found
+    assert bad == {}
+
+
+@pytest.mark.parametrize("width", [20, 24, 28, 32])
+def test_a_dot_between_a_lines_parts_never_starts_a_line(width: int) -> None:
+    lines = wrap_columns("2 件 · 书和冬衣，两箱 · 保价 500.00 · 易碎", width)
+    assert not any(line.startswith("·") for line in lines), lines
+
+
+def _label(size: str, lang: str) -> list[Text]:
+    data = WaybillData(
+        carrier="SF",
+        waybill="SF1234567890123",
+        sort_code="新疆 XJ",
+        recipient_name="M***",
+        recipient_phone="139****4321",
+        address=ADDRESS,
+        sender_name="欧***",
+        sender_phone="138****5678",
+        weight="3.45 kg",
+        details=DETAILS if lang == "en" else "2 件 · books and winter clothes, two boxes · 保价 500.00",
+        date="2026-12-05",
+        station="Riverside Garden North Gate Parcel Depot",
+    )
+    return [item for item in layout_for(size, 203, data).items if isinstance(item, Text)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", ["76x130", "100x150"])
+def test_the_waybills_address_keeps_its_numbers_and_details_their_words(size: str, lang: str) -> None:
+    """The address wrapped inside a number ("…单元 150" / "2 室") and the details inside a word
+    ("boxe" / "s"): the wrap cut by character."""
+    texts = _label(size, lang)
+    address = [t.text for t in texts if t.text and t.text in ADDRESS and t.text != "SF"]
+    assert "".join(address).replace(" ", "") == ADDRESS.replace(" ", ""), address
+    for number in ("88 号", "12 栋", "3 单元", "1502 室"):
+        assert any(number in line for line in address), (number, address)
+    assert badly_broken(address) == [], address
+    details = [t.text for t in texts if t.size_by]
+    assert len(details) == 2, details
+    whole = next(t.size_by for t in texts if t.size_by)
+    assert all(word in " ".join(details).split() for word in whole.split()), details
+    assert not details[1].startswith("·"), details
