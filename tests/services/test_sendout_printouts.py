@@ -257,3 +257,21 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     station.run(lambda s: printouts.queue_manifest(s, station, batch.batch_id))
     (escpos,) = printed(station, {"language": "escpos", "size": "80x80", "jobs": ["manifest"]}, "roll")
     assert b"SB000001" in escpos and sf(2).encode() in escpos
+
+
+def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tuple[Station, int]) -> None:
+    """A Chinese waybill label read "3.45 kg" next to "（计费 4 千克）", and a Chinese receipt "合计：44.00
+    CNY" (the tariff's code); English keeps "kg" and "CNY"."""
+    station, send_id = accepted
+    label = drawing.waybill_data(station, send_id, "zh").weight
+    assert "千克" in label and "kg" not in label, label
+    assert "kg" in drawing.waybill_data(station, send_id, "en").weight
+    assert "合计：¥44.00" in drawing.receipt_document(station, send_id, "zh").footer
+    assert "Total: 44.00 CNY" in drawing.receipt_document(station, send_id, "en").footer
+    send(station, waybill=sf(2))
+    batch = handover.open_batch(station, "SF")
+    handover.scan(station, batch.batch_id, "SF1234567890123")
+    handover.close_batch(station, batch.batch_id, courier_name="Chen")
+    manifest = drawing.manifest_document(station, batch.batch_id, "zh")
+    said = " ".join([*manifest.columns, *manifest.footer])
+    assert "千克" in said and "kg" not in said, said

@@ -26,3 +26,10 @@ def amount(cents: int, currency: str) -> str:
     if symbol is None:
         return f"{text} {currency}"
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def printed_amount(cents: int, currency: str, lang: str) -> str:
+    """A sum as a printout in `lang` says it: `85.50 CNY` in English, the code as the tariff names it;
+    in Chinese as the console shows money (`¥85.50`, `12.05 CHF` for a currency without a symbol here),
+    where "CNY" read as a foreign word."""
+    return amount(cents, currency) if lang == "zh" else f"{decimal_text(cents)} {currency}"

@@ -21,6 +21,7 @@ from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator
+from station_console.services.core.money import printed_amount
 from station_console.services.core.name_masking import mask_name
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
@@ -59,7 +60,8 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
         send, carrier, sender = _load(session, send_id)
     code = carrier.code if carrier else ""
     rules = privacy_rules().get(code) or privacy_rules()["default"]
-    weight = f"{kg(send.weight_g or 0)} kg"
+    # In the document's language, as the chargeable weight beside it is ("3.45 kg" next to "计费 4 千克").
+    weight = t(N_("{weight} kg"), weight=kg(send.weight_g or 0))
     if send.chargeable_g and send.chargeable_g != send.weight_g:
         weight += " " + t(N_("(chargeable {weight} kg)"), weight=kg(send.chargeable_g))
     details = [t(N_("{n} pcs"), n=send.item_count), send.contents]
@@ -139,7 +141,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         for line in send.quote.get("lines", [])
     ]
     footer = [
-        t(N_("Total: {total} {currency}"), total=money(send.price_cents), currency=send.currency),
+        t(N_("Total: {total}"), total=printed_amount(send.price_cents, send.currency, lang)),
         t(
             N_("Paid by {method}"),
             method=t(METHOD_LABELS.get(send.payment_method or "", send.payment_method or "-")),
@@ -192,7 +194,10 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
     ]
     if missing:
         footer.append(t(N_("NOT collected, still at the counter: {count}"), count=len(missing)))
-        footer += [f"  ! {s.waybill}  {kg(s.weight_g or 0)} kg  {s.destination}" for s in missing]
+        footer += [
+            f"  ! {s.waybill}  {t(N_('{weight} kg'), weight=kg(s.weight_g or 0))}  {s.destination}"
+            for s in missing
+        ]
     footer += [
         t(N_("Courier: {name}"), name=view.courier_name or "____________"),
         t(N_("Courier signature: ____________")),
@@ -207,7 +212,8 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
             t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else view.carrier),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
         ],
-        columns=["#", t(N_("Waybill")), "kg", t(N_("Pieces")), t(N_("Destination"))],
+        # Its unit in the manifest's language, as its footer's weights are.
+        columns=["#", t(N_("Waybill")), t(N_("kg")), t(N_("Pieces")), t(N_("Destination"))],
         rows=rows,
         aligns=["R", "L", "R", "R", "L"],
         footer=footer,
