@@ -60,10 +60,15 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
         send, carrier, sender = _load(session, send_id)
     code = carrier.code if carrier else ""
     rules = privacy_rules().get(code) or privacy_rules()["default"]
-    # In the document's language, as the chargeable weight beside it is ("3.45 kg" next to "计费 4 千克").
+    # Its unit in the document's language: "3.45 kg" beside "（计费 4 千克）" read as two languages.
     weight = t(N_("{weight} kg"), weight=kg(send.weight_g or 0))
     if send.chargeable_g and send.chargeable_g != send.weight_g:
-        weight += " " + t(N_("(chargeable {weight} kg)"), weight=kg(send.chargeable_g))
+        # One message: Chinese sets no space before its own bracket.
+        weight = t(
+            N_("{weight} kg (chargeable {chargeable} kg)"),
+            weight=kg(send.weight_g or 0),
+            chargeable=kg(send.chargeable_g),
+        )
     details = [t(N_("{n} pcs"), n=send.item_count), send.contents]
     if send.insured:
         details.append(t(N_("insured {value}"), value=money(send.declared_value_cents)))
