@@ -1,2 +1,3 @@
-"""Send-out printouts: the waybill label (76x130, 100x150 mm) and the sender's receipt and handover
-manifest on 58 or 80 mm rolls, drawn with the shared printer primitives (hardware/printers)."""
+"""Send-out printouts: the waybill label (76x130, 100x150 mm). The sender's receipt and the handover
+manifest are `Document`s, printed on 58 or 80 mm rolls or as PDF by the renderer every document prints
+by (hardware/printers/escpos.py, pdf.py)."""

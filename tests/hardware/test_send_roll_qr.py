@@ -5,9 +5,8 @@ from __future__ import annotations
 import label_sim
 import zxingcpp
 
-from hardware.printers import Document
+from hardware.printers import Document, escpos
 from hardware.printers.label import Media
-from hardware.sendprint import roll
 
 
 def test_a_send_out_roll_with_a_qr_code_keeps_white_round_it_and_decodes() -> None:
@@ -15,5 +14,7 @@ def test_a_send_out_roll_with_a_qr_code_keeps_white_round_it_and_decodes() -> No
     doc = Document(
         "manifest", "Handover", columns=["Waybill"], rows=[[batch]], footer=["Signature"], barcode=batch
     )
-    img = label_sim.escpos(roll.render(doc, 58), Media(paper_mm=58).roll_dots).image()
+    img = label_sim.escpos(
+        escpos.render_document(doc, Media(paper_mm=58)), Media(paper_mm=58).roll_dots
+    ).image()
     assert [r.text for r in zxingcpp.read_barcodes(img)] == [batch]

@@ -14,9 +14,11 @@ from pypdf import PdfReader
 from sendout_helpers import FULL_NUMBERS, jobs, send, sf, staff
 
 from hardware.printers import make_printer, pdf
-from hardware.printers.label import LabelSize
+from hardware.printers.label import LabelSize, mm_to_dots
+from hardware.printers.roll_table import roll_table
+from hardware.printers.textfit import columns
 from hardware.sendprint import layout as wl
-from hardware.sendprint import roll, waybill
+from hardware.sendprint import waybill
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.sendout import drawing, handover, printouts
@@ -179,13 +181,27 @@ def test_the_receipt_fits_its_roll(accepted: tuple[Station, int], paper: int, ch
 
 
 def test_roll_tables_wrap_the_widest_column() -> None:
-    lines = roll.table(["Charge", "Amount"], [["Additional 0.2 kg in 1 step of 1 kg at 18.00", "18.00"]], 32)
-    assert all(roll.width_of(line) <= 32 for line in lines) and lines[1].endswith("18.00")
-    manifest = roll.table(
-        ["#", "Waybill", "kg", "Pieces", "Destination"], [["1", "SF1234567890123", "3.45", "2", "新疆"]], 32
+    charge = [["Additional 0.2 kg in 1 step of 1 kg at 18.00", "18.00"]]
+    lines = roll_table(["Charge", "Amount"], charge, ["L", "R"], 32)
+    assert all(columns(line) <= 32 for line in lines) and lines[1].endswith("18.00")
+    manifest = roll_table(
+        ["#", "Waybill", "kg", "Pieces", "Destination"],
+        [["1", "SF1234567890123", "3.45", "2", "新疆"]],
+        ["R", "L", "R", "R", "L"],
+        32,
     )
     assert any("SF1234567890123" in line.split() for line in manifest), manifest  # was "SF1234/567890/123"
-    assert roll.barcode_module("SF1234567890123", 384) >= 2 and roll.barcode_module("X" * 60, 384) == 0
+
+
+def test_a_send_out_rolls_barcode_has_white_fed_above_it(accepted: tuple[Station, int]) -> None:
+    """The send-out rolls had a renderer of their own, which printed the waybill's bars right under the
+    line above them; every roll's code has at least 1 mm of white above it."""
+    station, _ = accepted
+    (blob,) = printed(station, {"language": "escpos", "paper_mm": 58, "jobs": ["receipt"]}, "roll58")
+    bars = blob.index(b"\x1dk")  # GS k: the printer's own Code 128
+    before = blob[blob.rindex(b"\n", 0, bars) + 1 : bars]  # the commands after the line above it
+    fed = sum(m[0] for m in re.findall(rb"\x1bJ(.)", before, flags=re.S))  # ESC J n: n dots of paper
+    assert fed >= mm_to_dots(1, 203), before
 
 
 def test_the_receipt_as_pdf(accepted: tuple[Station, int]) -> None:
@@ -266,7 +282,7 @@ def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tupl
     label = drawing.waybill_data(station, send_id, "zh").weight
     assert "千克" in label and "kg" not in label, label
     assert "kg" in drawing.waybill_data(station, send_id, "en").weight
-    assert "合计：¥44.00" in drawing.receipt_document(station, send_id, "zh").footer
+    assert "合计：44.00 元" in drawing.receipt_document(station, send_id, "zh").footer
     assert "Total: 44.00 CNY" in drawing.receipt_document(station, send_id, "en").footer
     send(station, waybill=sf(2))
     batch = handover.open_batch(station, "SF")

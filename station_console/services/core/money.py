@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from station_console.i18n import N_
+from station_console.i18n import N_, translate
 
 # How a customer paid (a storage fee or a send: db.models.FeeMethod, sendout.payments.METHODS), as
 # every screen, receipt and report names it; translated where shown.
@@ -29,7 +29,10 @@ def amount(cents: int, currency: str) -> str:
 
 
 def printed_amount(cents: int, currency: str, lang: str) -> str:
-    """A sum as a printout in `lang` says it: `85.50 CNY` in English, the code as the tariff names it;
-    in Chinese as the console shows money (`¥85.50`, `12.05 CHF` for a currency without a symbol here),
-    where "CNY" read as a foreign word."""
-    return amount(cents, currency) if lang == "zh" else f"{decimal_text(cents)} {currency}"
+    """A sum as a printout in `lang` says it: `85.50 CNY` in English (the tariff's code), `85.50 元` in
+    Chinese, where "CNY" read as a foreign word. Not "¥": U+00A5 is four bytes in GB18030, which a GB2312
+    receipt printer cannot print. A currency without a Chinese name keeps its code."""
+    text = decimal_text(cents)
+    if currency.upper() == "CNY":
+        return translate(N_("{amount} CNY"), lang, amount=text)
+    return f"{text} {currency}"

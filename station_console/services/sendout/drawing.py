@@ -228,7 +228,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
 
 def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes of a send-out job in `printer`'s language (called by the print queue)."""
-    from hardware.sendprint import roll, waybill
+    from hardware.sendprint import waybill
 
     if needs_cjk_fallback(lang, printer):
         lang = "en"  # this machine cannot draw Chinese into a bitmap or PDF
@@ -242,9 +242,7 @@ def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) ->
         doc = manifest_document(station, int(job.payload["batch_id"]), lang)
     else:
         raise ValueError(f"unknown send-out print job kind {job.kind!r}")
-    if language == "escpos":
-        # The roll's width is its `paper_mm`, as for every roll; `size` is a sticker's.
-        return roll.render(doc, printer.media.paper_mm)
+    # A roll (58 or 80 mm by its `paper_mm`) or PDF, by the renderer every receipt and manifest prints by.
     return bytes(printer.render_document(doc))
 
 
