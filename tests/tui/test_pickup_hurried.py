@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 from station_helpers import snapshot
+from textual import events
 from textual.widgets import Input, Static
 
 from db.models import ParcelEvent, ProxyPickup, Role
@@ -30,7 +31,7 @@ from tui.pickup_driver import (
     sign_in,
     statuses,
 )
-from tui.quiet import TIMEOUT, burst, press, until
+from tui.quiet import TIMEOUT, burst, press, settle, until
 
 
 @pytest.mark.first_mode("pickup")
@@ -95,6 +96,47 @@ async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what
     with station.read() as session:
         recorded = session.exec(select(ProxyPickup)).all()
     assert [(p.name, p.phone_tail, p.id_last4) for p in recorded] == [("Li", "1567", "123X")]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxys_name_pasted_too_long_is_refused_in_the_form_by_its_field(
+    station: Station, console: StationApp
+) -> None:
+    """5,000 characters with colour codes pasted as the proxy's name: the field takes none of it and the
+    form says so by the field's name (only a toast naming no field said it, over an empty field); typed
+    past the limit it says the limit; a short coloured paste goes in without its codes."""
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.key("f9")
+        form = console.screen
+        assert isinstance(form, FormDialog), clerk.text("#pk-message")
+        name = form.query_one("#form-name", Input)
+        before, toasts = snapshot(station), len(console._notifications)
+        junk = ("\x1b[31m" + "张三" * 5 + "\x1b[0m" + "李") * 300
+        name.post_message(events.Paste(junk))
+        await settle(pilot)
+        said = str(form.query_one("#form-refused", Static).render())
+        assert said == (
+            "Proxy's name takes at most 64 characters: the paste (3300 characters) was not put in. "
+            "Shorten it and paste again, or type it."
+        )
+        assert name.value == "" and console.focused is name and clerk.bells == 1
+        assert len(console._notifications) == toasts  # the form said it: no toast naming no field
+        name.value, name.cursor_position = "王" * 64, 64
+        await clerk.key("x")
+        assert name.value == "王" * 64
+        assert str(form.query_one("#form-refused", Static).render()) == (
+            "Proxy's name takes at most 64 characters."
+        )
+        name.value = ""
+        name.post_message(events.Paste("\x1b[31m王五\x1b[0m"))
+        await settle(pilot)
+        assert name.value == "王五" and console.screen is form
+    assert snapshot(station) == before
 
 
 @pytest.mark.first_mode("pickup")

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, get_language, shown_params
+from station_console.i18n import N_, _, _n, get_language, shown_params
 from station_console.safe_text import clean
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
@@ -69,7 +69,6 @@ SCAN_NOT_TICKED = N_(
     "A scan ticks nothing in {field}: {code} was not taken. Tick with Space; scan the parcel once this is "
     "closed."
 )
-
 # Keys that edit a typed field, and the field's action for each: typed on OK, they edit the field.
 EDIT_KEYS = {
     "backspace": "delete_left",
@@ -251,6 +250,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             value=clean(str(field.value or "")),  # stored text to edit: no terminal sequences
             placeholder=field.placeholder,
             max_length=field.max_length,
+            says_limit=False,  # said on the form's line, naming the field (`_too_long`)
             id=widget_id,
         )
 
@@ -332,8 +332,31 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
 
     def _scan_not_typed(self, widget_id: str | None, said: str, code: str) -> None:
         self.app.bell()
-        label = next((f.label for f in self.fields if f"form-{f.key}" == widget_id), "")
-        self._say(plain(_(said, code=code, field=label), "red"))
+        self._say(plain(_(said, code=code, field=self._label_of(widget_id)), "red"))
+
+    def _label_of(self, widget_id: str | None) -> str:
+        return next((f.label for f in self.fields if f"form-{f.key}" == widget_id), "")
+
+    @on(FixedInput.TooLong)
+    def _too_long(self, event: FixedInput.TooLong) -> None:
+        """Typed or pasted past a field's limit: the field took none of it (and rang); said here, by the
+        field's name, as the form says its refusals."""
+        event.stop()
+        field, limit = self._label_of(event.field.id), event.field.max_length
+        if event.pasted:
+            said = _n(
+                "{field} takes at most {limit} characters: the paste ({count} character) was not put in. "
+                "Shorten it and paste again, or type it.",
+                "{field} takes at most {limit} characters: the paste ({count} characters) was not put in. "
+                "Shorten it and paste again, or type it.",
+                event.pasted,
+                field=field,
+                limit=limit,
+                count=event.pasted,
+            )
+        else:
+            said = _("{field} takes at most {limit} characters.", field=field, limit=limit)
+        self._say(plain(said, "red"))
 
     @on(FixedInput.Pasted)
     def _pasted(self) -> None:

@@ -10,7 +10,9 @@ A placeholder wider than its field ends in an ellipsis: Textual cut it at its la
 F8 to"), which read as if that were all it says.
 
 A field with a `max_length` refuses what would pass it (a key, a paste) and says so, with the limit:
-Textual only rings the bell, so a name typed past the limit was cut without a word.
+Textual only rings the bell, so a name typed past the limit was cut without a word. A form's field
+(`says_limit=False`) posts `TooLong` instead, for the form to say on its own line which field refused
+it: a toast naming no field was all a refused paste left, over an empty field.
 
 An input method in full-width mode types `１３８` and `ＳＦ`: a field that takes only some characters
 (`restrict`, or an integer or number field: a phone, a count, a PIN) reads them as the ASCII they mean,
@@ -32,6 +34,7 @@ refusal of what was there before says again what it thinks of the field now.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
@@ -63,14 +66,28 @@ class FixedInput(Input):
             """The field: what `@on(FixedInput.Pasted, "#id")` matches."""
             return self.field
 
+    @dataclass
+    class TooLong(Message):
+        """What was typed or pasted into `field` would pass its `max_length`: not taken. `pasted` is the
+        paste's length, 0 for keys."""
+
+        field: FixedInput
+        pasted: int
+
+        @property
+        def control(self) -> FixedInput:
+            return self.field
+
     _value_changing = False
+    _pasting = 0  # the length of the paste going in, while it does
     _too_long = False  # what the last edit would have made is longer than max_length
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
     _refusal_said = False  # "takes only ...": said once until the field takes a character again
 
-    def __init__(self, *args: Any, takes: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, takes: str | None = None, says_limit: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.takes = takes  # what a field that takes only some characters takes, for its refusal
+        self.says_limit = says_limit  # False: its form says the limit (`TooLong`), naming the field
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.restrict or self.type != "text":
@@ -92,18 +109,25 @@ class FixedInput(Input):
         before, line = self.value, pasted_line(event.text)
         if not line:
             return
-        if self.selection.is_empty:
-            self.insert_text_at_cursor(line)
-        else:
-            self.replace(line, *self.selection)
+        self._pasting = len(line)  # a paste refused is said, whatever was said of keys before
+        try:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+        finally:
+            self._pasting = 0
         if self.value != before:
             self.post_message(self.Pasted(self))
 
     def restricted(self) -> None:
         super().restricted()
         if self._too_long:
-            if not self._limit_said:
-                self._limit_said = True
+            if not self._limit_said or self._pasting:
+                self._limit_said = self._limit_said or not self._pasting  # a burst of keys: said once
+                if not self.says_limit:
+                    self.post_message(self.TooLong(self, self._pasting))
+                    return
                 self.notify(
                     _("This field takes at most {limit} characters.", limit=self.max_length),
                     severity="warning",
