@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from station_console.tui.app import StationApp
 from station_console.tui.whole_pastes import WholePasteParser
@@ -42,12 +42,15 @@ async def runner_field(app: StationApp, pilot: Any) -> Input:
 @pytest.mark.first_mode("shelves")
 async def test_a_long_paste_with_an_escape_code_is_refused_whole(app: StationApp) -> None:
     """`[/]Wang`, ESC `[2J`, then 5,000 R: nothing of it in the runner's field (Textual's parser typed
-    `^[2J` and 29 R into it as keys), and the field says its limit."""
+    `^[2J` and 29 R into it as keys), and the form says the field's limit by its name."""
     async with app.run_test(size=(120, 40)) as pilot:
         field = await runner_field(app, pilot)
         await from_terminal(pilot, WholePasteParser(), pasted("[/]Wang\x1b[2J" + "R" * 5000))
         assert field.value == ""
-        assert any("at most 64 characters" in str(n.message) for n in app._notifications)
+        said = str(app.screen.query_one("#form-refused", Static).render())
+        assert said.startswith(
+            "Runner takes at most 64 characters: the paste (5007 characters) was not put in."
+        )
         await quiet.press(pilot, "W", "u")  # the field still types
         assert field.value == "Wu"
 
