@@ -115,9 +115,9 @@ class FeeEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: int = Field(foreign_key="parcel.id")
-    kind: str = Field(max_length=16)  # charge | payment | waiver
+    kind: str = Field(max_length=16)  # db.models.FeeKind: charge | payment | waiver, or their reversals
     amount_cents: int
-    method: str | None = Field(default=None, max_length=16)  # cash | qr | account (payments)
+    method: str | None = Field(default=None, max_length=16)  # cash | qr | account (payments, refunds)
     reason: str | None = Field(default=None, max_length=200)  # waivers
     rule: str | None = Field(default=None, max_length=64)  # charges: the rule that priced it
     days: int | None = None  # charges: chargeable days

@@ -107,6 +107,7 @@ class EventKind(StrEnum):
     COURIER_BATCH_CLOSED = "courier_batch_closed"
     FEE_PAID = "fee_paid"
     FEE_WAIVED = "fee_waived"
+    FEE_REVERSED = "fee_reversed"  # an undone pickup's fee: charge reversed, payment given back
     FEE_RULES_CHANGED = "fee_rules_changed"
     CARRIER_EVENT_RETRIED = "carrier_event_retried"
     CARRIER_EVENT_DROPPED = "carrier_event_dropped"
@@ -167,6 +168,10 @@ class FeeKind(StrEnum):
     CHARGE = "charge"
     PAYMENT = "payment"
     WAIVER = "waiver"
+    # An undone pickup's fee, reversed entry by entry (the entries stay: the ledger is never edited).
+    CHARGE_REVERSAL = "charge_reversal"
+    REFUND = "refund"  # its payment given back, by the payment's method
+    WAIVER_REVERSAL = "waiver_reversal"
 
 
 class FeeMethod(StrEnum):

@@ -154,15 +154,25 @@ def _echo_fees(station: Any, fees: dict[int, Any]) -> None:
 @pass_app
 def undo_pickup_command(app: CliApp, waybill: str, as_json: bool) -> None:
     """Put a parcel handed out by mistake back on the shelf (manager, within minutes of the pickup)."""
+    from station_console.services.fees.ledger import give_back_lines
     from station_console.services.pickup import handover
 
     try:
         parcel_id = handover.picked_up_parcel(app.station, waybill)
-        handover.undo_pickup(app.station, parcel_id)
+        given = handover.undo_pickup(app.station, parcel_id)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
     if as_json:
-        emit_json({"undone": waybill.strip().upper(), "parcel_id": parcel_id})
+        emit_json(
+            {
+                "undone": waybill.strip().upper(),
+                "parcel_id": parcel_id,
+                "fee_refunded_cents": given.refunded_cents,
+                "fee_unwaived_cents": given.unwaived_cents,
+            }
+        )
     else:
         click.echo(_("Back on the shelf: {waybill}", waybill=waybill.strip().upper()))
+        for line in give_back_lines(given, app.station.settings()):
+            click.echo(line)

@@ -181,6 +181,12 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         assert methods == {a.waybill: "code", b.waybill: "override"}
         await clerk.key("ctrl+z")  # asked first: N (or Esc) changes nothing
         assert isinstance(console.screen, ConfirmDialog)
+        # The question names each parcel: its code, carrier and waybill, who handed it over and when.
+        assert console.screen.table is not None
+        when = station.now().astimezone(station.zone()).strftime("%H:%M")
+        assert sorted(list(row) for row in console.screen.table[1]) == sorted(
+            [p.pickup_code, f"ZTO {p.waybill}", "manager-1", when] for p in (a, b)
+        )
         await clerk.key("n")
         assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
         await clerk.key("ctrl+z")

@@ -35,6 +35,7 @@ FIGURE_KINDS = {
     EventKind.DELIVERY_FAILED,
     EventKind.FEE_PAID,
     EventKind.FEE_WAIVED,
+    EventKind.FEE_REVERSED,
     SendEvent.SEND_ACCEPTED,
     SendEvent.SEND_REFUSED,
     SendEvent.SEND_REFUNDED,

@@ -17,12 +17,22 @@ from station_console.errors import Refused
 from station_console.i18n import N_, Later, get_language, translate
 from station_console.phone_masking import mask_phones
 from station_console.safe_text import printable
+from station_console.services.core.name_masking import has_letter
+
+
+def says_something(text: str) -> bool:
+    """The text has a letter, a digit or a CJK character: marks alone (`[/]`, `--`) say nothing, and a
+    required reason or name of marks alone is empty (the one rule every such field reads by)."""
+    return has_letter(text)
 
 
 def text_field(text: str | None, label: str | Later, *, limit: int, required: bool = True) -> str:
     """Free text as data (`clean`, and any other character that prints nothing out); empty (when
-    required) or longer than `limit` is refused with the field's name, never cut silently."""
+    required: marks alone are empty, `says_something`) or longer than `limit` is refused with the
+    field's name, never cut silently."""
     value = printable(text)
+    if required and not says_something(value):
+        value = ""
     if required and not value:
         raise Refused(N_("{field} is empty."), code="missing", field=label)
     if len(value) > limit:

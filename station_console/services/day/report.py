@@ -26,6 +26,7 @@ TODAYS_FIGURE_KINDS = frozenset(
         EventKind.PROBLEM_RESOLVED,
         EventKind.FEE_PAID,
         EventKind.FEE_WAIVED,
+        EventKind.FEE_REVERSED,
         EventKind.OUT_FOR_DELIVERY,
         EventKind.DELIVERY_FAILED,
         EventKind.STOCKTAKE_CLOSED,

@@ -238,14 +238,22 @@ def stocktake_line(stocktake: dict[str, Any], tr: Translator = CURRENT) -> str:
 
 
 def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The day's storage fees as CSV figures (cents), when the day has any."""
+    """The day's storage fees as CSV figures (cents), when the day has any; undone pickups' reversals
+    beside what they reverse, on a day that has some."""
     fees = report.get("storage_fees")
     if not fees:
         return []
+    back = fees.get("reversed")
     rows: list[tuple[str, Any]] = [("storage_fees_charged_cents", fees["charged_cents"])]
+    if back:
+        rows.append(("storage_fees_reversed_cents", back["charged_cents"]))
     rows += [(f"storage_fees_paid_{method}_cents", cents) for method, cents in fees["paid_cents"].items()]
+    if back:
+        rows += [(f"storage_fees_refunded_{m}_cents", cents) for m, cents in back["refunded_cents"].items()]
+    rows.append(("storage_fees_waived_cents", fees["waived_cents"]))
+    if back:
+        rows.append(("storage_fees_unwaived_cents", back["waived_cents"]))
     rows += [
-        ("storage_fees_waived_cents", fees["waived_cents"]),
         ("storage_fees_outstanding_cents", fees["outstanding_cents"]),
         ("storage_fees_balanced", fees["balanced"]),
     ]
@@ -253,7 +261,8 @@ def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
-    """The day's storage fees: charged, paid by method, waived (each waiver with its reason)."""
+    """The day's storage fees: charged, paid by method, waived (each waiver with its reason), and what
+    undone pickups reversed of them."""
     fees = report.get("storage_fees")
     if not fees:
         return []
@@ -275,6 +284,20 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             else tr("{amount} not settled", amount=money(fees["outstanding_cents"])),
         )
     ]
+    back = fees.get("reversed")
+    if back:
+        given = ", ".join(
+            f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {money(cents)}"
+            for method, cents in back["refunded_cents"].items()
+        )
+        lines.append(
+            tr(
+                "Undone pickups: charges reversed {charged}; given back {given}; waivers withdrawn {waived}",
+                charged=money(back["charged_cents"]),
+                given=given or money(0),
+                waived=money(back["waived_cents"]),
+            )
+        )
     for waiver in fees["waivers"][:20]:
         lines.append(
             tr(

@@ -45,7 +45,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText, label_of
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.free_text import NOTE
+from station_console.services.core.free_text import NOTE, says_something
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.requests import check_deliverable, waiting_in
@@ -148,7 +148,7 @@ def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> 
 def _name(text: str | None, missing: str | None) -> str | None:
     """A typed name, checked; `missing` is the refusal when it is required and empty."""
     value = clean(text)
-    if not value:
+    if not says_something(value):  # `[/]` names nobody
         if missing is not None:
             raise Refused(missing, code="name_required")
         return None

@@ -1,4 +1,5 @@
-"""A business day's storage fees: charged, paid by method, waived, and whether they balance.
+"""A business day's storage fees: charged, paid by method, waived, what undone pickups reversed of
+them (the cash given back by method), and whether they balance.
 
 Only days with fee entries have these figures, so a day closed before fees existed keeps its hash.
 """
@@ -16,7 +17,8 @@ from db.models import Carrier, Clerk, FeeEntry, FeeKind, Parcel
 
 
 def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
-    """The day's fee entries summed; `balanced` when every charge is settled by payments and waivers."""
+    """The day's fee entries summed; `balanced` when every charge, less its reversals, is settled by
+    payments and waivers, less theirs. `charged_cents`, `paid_cents`, `waived_cents` stay gross."""
     rows = session.execute(
         columns(
             col(FeeEntry.parcel_id),
@@ -36,22 +38,32 @@ def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
     ).all()
     if not rows:
         return None
-    charged = waived = 0
+    charged = waived = reversed_ = unwaived = 0
     paid: dict[str, int] = defaultdict(int)
-    per_parcel: dict[int, list[Any]] = {}  # parcel -> [waybill, carrier, charged, settled]
+    refunded: dict[str, int] = defaultdict(int)
+    per_parcel: dict[int, list[Any]] = {}  # parcel -> [waybill, carrier, charged, settled] (net)
     waivers = []
     for pid, kind, amount, method, reason, waybill, carrier, clerk in rows:
         entry = per_parcel.setdefault(pid, [waybill, carrier, 0, 0])
         if kind == FeeKind.CHARGE:
             charged += amount
             entry[2] += amount
-            continue
-        entry[3] += amount
-        if kind == FeeKind.WAIVER:
+        elif kind == FeeKind.CHARGE_REVERSAL:
+            reversed_ += amount
+            entry[2] -= amount
+        elif kind == FeeKind.WAIVER:
             waived += amount
+            entry[3] += amount
             waivers.append({"waybill": waybill, "amount_cents": amount, "reason": reason, "by": clerk})
+        elif kind == FeeKind.WAIVER_REVERSAL:
+            unwaived += amount
+            entry[3] -= amount
+        elif kind == FeeKind.REFUND:
+            refunded[str(method)] += amount
+            entry[3] -= amount
         else:
             paid[str(method)] += amount
+            entry[3] += amount
     unsettled = [
         {
             "parcel_id": pid,
@@ -64,14 +76,26 @@ def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
         if owed != settled
     ]
     paid_total = sum(paid.values())
-    return {
+    refunded_total = sum(refunded.values())
+    outstanding = (charged - reversed_) - (paid_total - refunded_total) - (waived - unwaived)
+    figures: dict[str, Any] = {
         "charged_cents": charged,
         "paid_cents": dict(sorted(paid.items())),
         "paid_total_cents": paid_total,
         "waived_cents": waived,
         "waivers": waivers,
         "parcels": len(per_parcel),
-        "outstanding_cents": charged - paid_total - waived,
-        "balanced": charged == paid_total + waived and not unsettled,
+        "outstanding_cents": outstanding,
+        "balanced": outstanding == 0 and not unsettled,
         "unsettled": unsettled,
     }
+    if reversed_ or refunded or unwaived:
+        # Undone pickups' fees, beside what was charged and paid (a day without any keeps its old
+        # figures, and so the hash a close stored of them).
+        figures["reversed"] = {
+            "charged_cents": reversed_,
+            "refunded_cents": dict(sorted(refunded.items())),
+            "refunded_total_cents": refunded_total,
+            "waived_cents": unwaived,
+        }
+    return figures

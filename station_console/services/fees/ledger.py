@@ -3,7 +3,10 @@
 A parcel's fee is settled at the handover, in the pickup's own transaction (`settle_in`, called by
 `pickup/handover.py`): the clerk records a payment (cash, QR or account) or a manager waives it with a
 reason. It can also be settled before (`settle`); the fee of the days after that is owed again. Every
-entry is an audit event; undoing a pickup keeps the money recorded, so nobody pays twice.
+entry is an audit event. Undoing a pickup reverses the fee settled at its handover, in the undo's own
+transaction (`reverse_handover_in`): a reversal entry for each of its entries (the cash given back, the
+account credited, the waiver withdrawn), so the next handover charges what is due then, once, and a
+parcel that goes back to its sender was never paid for. A fee settled before the handover stays paid.
 """
 
 from __future__ import annotations
@@ -13,21 +16,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, ParcelStatus
+from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, ParcelEvent, ParcelStatus
 from station_console.errors import NotFound, Refused
 from station_console.field_labels import Choices
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
+from station_console.settings import StationSettings
 
 PAY_METHODS = tuple(m.value for m in FeeMethod)
 WAIVE = "waive"
@@ -51,10 +55,60 @@ def _carrier_codes(session: Session) -> dict[int, str]:
     return {int(cid): str(code) for cid, code in rows}
 
 
+@dataclass(frozen=True)
+class FeeGivenBack:
+    """What undoing pickups gives back of their storage fees: by payment method (cash out of the
+    drawer, a QR payment refunded, the customer's account credited), and waivers withdrawn."""
+
+    refunded_cents: dict[str, int]
+    unwaived_cents: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.refunded_cents) or bool(self.unwaived_cents)
+
+    def __add__(self, other: FeeGivenBack) -> FeeGivenBack:
+        refunded = dict(self.refunded_cents)
+        for method, cents in other.refunded_cents.items():
+            refunded[method] = refunded.get(method, 0) + cents
+        return FeeGivenBack(refunded, self.unwaived_cents + other.unwaived_cents)
+
+
+NOTHING_GIVEN_BACK = FeeGivenBack({})
+
+# What the counter does for each way the fee was paid, once the pickup is undone.
+GIVE_BACK: dict[str, str] = {
+    FeeMethod.CASH: N_("Give back {amount} cash from the drawer."),
+    FeeMethod.QR: N_("Refund {amount} to the QR code payment."),
+    FeeMethod.ACCOUNT: N_("{amount} is credited back to the customer's account."),
+}
+
+
+def give_back_lines(given: FeeGivenBack, settings: StationSettings) -> list[str]:
+    """What the clerk tells and gives the customer for an undone pickup's fee, in the console's language."""
+    lines = [
+        _(
+            GIVE_BACK.get(method, N_("Give back {amount} ({method}).")),
+            amount=money(cents, settings),
+            method=method,
+        )
+        for method, cents in sorted(given.refunded_cents.items())
+    ]
+    if given.unwaived_cents:
+        lines.append(_("The waiver of {amount} is withdrawn.", amount=money(given.unwaived_cents, settings)))
+    return lines
+
+
 def _billed(session: Session, parcel_ids: list[int]) -> dict[int, int]:
+    signed = case(
+        (col(FeeEntry.kind) == FeeKind.CHARGE_REVERSAL, -col(FeeEntry.amount_cents)),
+        else_=col(FeeEntry.amount_cents),
+    )
     rows = session.execute(
-        columns(col(FeeEntry.parcel_id), func.sum(col(FeeEntry.amount_cents)))
-        .where(col(FeeEntry.parcel_id).in_(parcel_ids), col(FeeEntry.kind) == FeeKind.CHARGE)
+        columns(col(FeeEntry.parcel_id), func.sum(signed))
+        .where(
+            col(FeeEntry.parcel_id).in_(parcel_ids),
+            col(FeeEntry.kind).in_((FeeKind.CHARGE, FeeKind.CHARGE_REVERSAL)),
+        )
         .group_by(col(FeeEntry.parcel_id))
     ).all()
     return {int(pid): int(total or 0) for pid, total in rows}
@@ -101,16 +155,23 @@ def owed_total(found: dict[int, FeeQuote]) -> int:
 
 
 def settle_in(
-    session: Session, station: Station, parcels: Sequence[Parcel], settlement: Settlement | None
+    session: Session,
+    station: Station,
+    parcels: Sequence[Parcel],
+    settlement: Settlement | None,
+    *,
+    at: datetime | None = None,
 ) -> int:
-    """Settle what `parcels` owe now, in the caller's transaction; returns the amount settled.
+    """Settle what `parcels` owe now, in the caller's transaction; returns the amount settled. `at`: the
+    handover's own time, which its entries carry (default now).
 
     Refused (and nothing written) when something is owed and no settlement is given, when the total is
     not the one the clerk saw, for an unknown method, and for a waiver without a manager or a reason.
     """
     if settlement is not None and settlement.method == WAIVE:
         require_manager(station, "waive_fee")  # whether or not anything turns out to be owed
-    owed = {pid: q for pid, q in quotes_in(session, station, parcels).items() if q.owed_cents > 0}
+    now = at or station.now()
+    owed = {pid: q for pid, q in quotes_in(session, station, parcels, now).items() if q.owed_cents > 0}
     total = owed_total(owed)
     if not owed:
         return 0
@@ -137,7 +198,6 @@ def settle_in(
             code="bad_fee_method",
             methods=Choices(PAY_METHODS, PAYMENT_METHOD_LABELS),
         )
-    now = station.now()
     day = station.business_day(now)
     by_id = {p.id: p for p in parcels}
     waived = settlement.method == WAIVE
@@ -187,3 +247,79 @@ def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
         return settled
 
     return station.run(work)
+
+
+def _handover_fee_events(session: Session, parcel: Parcel) -> list[ParcelEvent]:
+    """The fee the parcel's handover settled, as its audit events: those after its last `picked_up`
+    event (the handover writes that first, then its fee, in one transaction). A fee settled before the
+    handover is older, and a picked-up parcel gets no other (a fee is settled only on the shelf)."""
+    if parcel.id is None:
+        return []
+    events = session.exec(
+        select(ParcelEvent)
+        .where(
+            col(ParcelEvent.parcel_id) == parcel.id,
+            col(ParcelEvent.kind).in_((EventKind.PICKED_UP, EventKind.FEE_PAID, EventKind.FEE_WAIVED)),
+        )
+        .order_by(col(ParcelEvent.id))
+    ).all()
+    handed = [i for i, e in enumerate(events) if e.kind == EventKind.PICKED_UP]
+    return list(events[handed[-1] + 1 :]) if handed else []
+
+
+def _given_back(events: Sequence[ParcelEvent]) -> FeeGivenBack:
+    refunded: dict[str, int] = {}
+    unwaived = 0
+    for event in events:
+        cents = int(event.details.get("amount_cents", 0))
+        if event.kind == EventKind.FEE_PAID:
+            method = str(event.details.get("method", ""))
+            refunded[method] = refunded.get(method, 0) + cents
+        else:
+            unwaived += cents
+    return FeeGivenBack(refunded, unwaived)
+
+
+def handover_fee_in(session: Session, parcel: Parcel) -> FeeGivenBack:
+    """What undoing this parcel's pickup would give back of the fee settled at its handover."""
+    return _given_back(_handover_fee_events(session, parcel))
+
+
+def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now: datetime) -> FeeGivenBack:
+    """Reverse the fee settled at the parcel's handover, in the undo's transaction (before its own
+    `pickup_undone` event): its charge and its payment or waiver, each by a reversal entry dated now
+    (the ledger keeps both), and a `fee_reversed` event."""
+    events = _handover_fee_events(session, parcel)
+    if not events or parcel.id is None:
+        return NOTHING_GIVEN_BACK
+    day = station.business_day(now)
+    for event in events:
+        details = event.details
+        entry = {
+            "parcel_id": parcel.id,
+            "amount_cents": int(details["amount_cents"]),
+            "at": now,
+            "business_day": day,
+        }
+        _insert(
+            session,
+            station,
+            FeeKind.CHARGE_REVERSAL,
+            entry,
+            rule=str(details.get("rule", ""))[:64] or None,
+            days=details.get("days"),
+        )
+        if event.kind == EventKind.FEE_PAID:
+            _insert(session, station, FeeKind.REFUND, entry, method=details.get("method"))
+        else:
+            _insert(session, station, FeeKind.WAIVER_REVERSAL, entry)
+    given = _given_back(events)
+    charged = sum(int(e.details["amount_cents"]) for e in events)
+    record: dict[str, Any] = {"waybill": parcel.waybill, "amount_cents": charged}
+    if given.refunded_cents:  # one handover, one settlement: one method
+        record["refund_cents"] = sum(given.refunded_cents.values())
+        record["method"] = ", ".join(sorted(given.refunded_cents))
+    if given.unwaived_cents:
+        record["unwaived_cents"] = given.unwaived_cents
+    audit.record(session, station, EventKind.FEE_REVERSED, parcel_id=parcel.id, at=now, details=record)
+    return given

@@ -104,6 +104,7 @@ KIND_LABELS: dict[str, str] = {
     EventKind.COURIER_BATCH_CLOSED: N_("courier batch closed"),
     EventKind.FEE_PAID: N_("storage fee paid"),
     EventKind.FEE_WAIVED: N_("storage fee waived"),
+    EventKind.FEE_REVERSED: N_("storage fee reversed"),
     EventKind.FEE_RULES_CHANGED: N_("fee rules changed"),
     EventKind.CARRIER_EVENT_RETRIED: N_("carrier message retried"),
     EventKind.CARRIER_EVENT_DROPPED: N_("carrier message dropped"),

@@ -75,6 +75,7 @@ LABELS: dict[str, str] = {
     "amount_cents": N_("amount"),
     "rule": N_("fee rule"),
     "days": N_("days"),
+    "unwaived_cents": N_("waiver withdrawn"),
     # clerks, sign-in, lookups
     "clerk": N_("clerk"),
     "name": N_("name typed"),
@@ -270,7 +271,9 @@ ZERO_QUIET = frozenset(
     }
 )
 
-MONEY = frozenset({"fee_cents", "storage_fee_cents", "amount_cents", "price_cents", "refund_cents"})
+MONEY = frozenset(
+    {"fee_cents", "storage_fee_cents", "amount_cents", "price_cents", "refund_cents", "unwaived_cents"}
+)
 GRAMS = frozenset({"weight_g", "chargeable_g"})
 SECONDS = frozenset({"lock_s", "locked_s", "window_s"})
 MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff", "send_cutoff"})

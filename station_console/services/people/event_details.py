@@ -113,7 +113,7 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
     if key == "method":
         return (
             PAYMENT_LABELS
-            if event_kind in (EventKind.FEE_PAID, SendEvent.SEND_REFUNDED)
+            if event_kind in (EventKind.FEE_PAID, EventKind.FEE_REVERSED, SendEvent.SEND_REFUNDED)
             else PICKUP_METHOD_LABELS
         )
     if key == "reason":  # a code for these; typed text for the rest

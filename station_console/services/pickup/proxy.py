@@ -22,7 +22,8 @@ from db.models import Parcel, PickupMethod, ProxyPickup, Recipient
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import printable
-from station_console.services.core.name_masking import has_letter, mask_name
+from station_console.services.core.free_text import says_something
+from station_console.services.core.name_masking import mask_name
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
@@ -40,7 +41,7 @@ class Proxy:
 def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     """The proxy as it will be recorded; refuses a missing or malformed part."""
     name = printable(proxy.name)
-    if not has_letter(name):  # `[/]` names nobody, and lists would mask it as itself
+    if not says_something(name):  # `[/]` names nobody, and lists would mask it as itself
         raise Refused(N_("Type the proxy's name."), code="proxy_name_required")
     if len(name) > 64:
         raise Refused(N_("A name has at most 64 characters."), code="too_long")

@@ -18,7 +18,7 @@ from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
-from station_console.services.fees.ledger import Settlement, quotes
+from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
@@ -56,6 +56,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
     @dataclass
     class Undone(Message):
         parcel_ids: list[int]
+        given: FeeGivenBack  # what to give back of their storage fee
 
     @dataclass
     class WriteFailed(Message):
@@ -151,29 +152,45 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     @role_key("pickup.undo")
     def action_undo(self) -> None:
-        if self.last_handover:
-            self.done_undo_recent([])
-        else:
-            self.call("undo_recent", partial(handover.recent_pickups, self.station, limit=1))
+        # Read first, whichever pickup it is: the question names the parcels and the fee to give back.
+        ids = list(self.last_handover) or None
+        self.call("undo_recent", partial(handover.undo_preview, self.station, ids))
 
-    def done_undo_recent(self, recent: list[Any]) -> None:
+    def done_undo_recent(self, preview: handover.UndoPreview) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk undoes nothing unasked
             return
-        ids = list(self.last_handover) or [r.parcel_id for r in recent]
+        ids = [item.parcel_id for item in preview.items]
         if not ids:
             self._say(_("No pickup to undo."), warn=True)
             return
+        settings = self.station.settings()
 
-        def undo_all() -> list[int]:
-            for pid in ids:
-                handover.undo_pickup(self.station, pid)
-            return ids
+        def undo_all() -> FeeGivenBack:
+            return handover.undo_pickups(self.station, ids)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(undo_all, PickupHandover.Undone)
+                self._write(undo_all, partial(PickupHandover.Undone, ids))
 
-        # One key would put parcels the customer carried away back on the books: asked first.
+        zone = self.station.zone()
+        rows = [
+            [
+                item.pickup_code,
+                f"{item.carrier_name} {item.waybill}",
+                item.handed_over_by or "-",
+                item.picked_up_at.astimezone(zone).strftime("%H:%M"),
+            ]
+            for item in preview.items
+        ]
+        body = [
+            _(
+                "Only for parcels still at the counter: they go back on their shelves under their old "
+                "codes, and the customer's pickup is taken back."
+            ),
+            *give_back_lines(preview.fee, settings),
+        ]
+        # One key would put parcels the customer carried away back on the books: asked first, naming
+        # them (after a change of clerk, the last pickup may be another clerk's).
         asked = open_over(
             self,
             ConfirmDialog(
@@ -183,11 +200,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     len(ids),
                     n=len(ids),
                 ),
-                _(
-                    "Only for parcels still at the counter: they go back on their shelves under their old "
-                    "codes, and the customer's pickup is taken back."
-                ),
+                "\n".join(body),
                 what=N_("a pickup being undone"),
+                table=([_("Code"), _("Waybill"), _("Handed over by"), _("Time")], rows),
             ),
             answered,
         )
@@ -248,7 +263,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         open_over(self, form, askers_own(self.station, given))
 
     @work(thread=True, exit_on_error=False, group="pickup-write")
-    def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
+    def _write(self, call: Callable[[], Any], done: Callable[[Any], Message]) -> None:
         try:
             self.post_message(done(call()))
         except BaseException as exc:  # shown on the screen, never a traceback
@@ -275,15 +290,14 @@ class PickupHandover(ServiceCalls, ModeScreen):
     @on(Undone)
     def _undone(self, message: Undone) -> None:
         self.last_handover = []
-        self._say(
-            _n(
-                "Back on the shelf: {n} parcel.",
-                "Back on the shelf: {n} parcels.",
-                len(message.parcel_ids),
-                n=len(message.parcel_ids),
-            ),
-            warn=True,
+        back = _n(
+            "Back on the shelf: {n} parcel.",
+            "Back on the shelf: {n} parcels.",
+            len(message.parcel_ids),
+            n=len(message.parcel_ids),
         )
+        # The money goes back too: the drawer's cash, a QR refund, the account credited.
+        self._say(" ".join([back, *give_back_lines(message.given, self.station.settings())]), warn=True)
         self._refresh_recent()
 
     @on(WriteFailed)
