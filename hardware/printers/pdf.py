@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from hardware.line_breaks import break_lines
 from hardware.printers import code128, qr
 from hardware.printers.document import Document
 from hardware.printers.fonts import FontFile, cjk_font, has_cjk, printable
@@ -27,6 +28,7 @@ DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the
 CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 _SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its page
+_WRAP_SLACK_MM = 0.05  # a line measured to fit is not wrapped again by fpdf2's own rounding
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
@@ -101,6 +103,17 @@ def _fit_text(
         width = pdf.get_string_width(text)
     left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
     pdf.text(left, y + h - below * size / PT_PER_MM, text)
+
+
+def broken(pdf: FPDF, text: str, width_mm: float) -> str:
+    """`text` in lines of at most `width_mm` in the PDF's current font, broken by the house rule
+    (hardware/line_breaks.py): fpdf2's own wrapping breaks Chinese anywhere, a line starting with
+    "。" or "）", and a number apart from its unit. Its line breaks stay; fpdf2 draws the lines as given."""
+    room = width_mm - _WRAP_SLACK_MM
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += break_lines(paragraph, lambda part: pdf.get_string_width(part) <= room) or [""]
+    return "\n".join(lines)
 
 
 def _mm(box: Box, dpi: int) -> tuple[float, float, float, float]:
@@ -188,9 +201,9 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
 
     def line(text: str, size: float, *, align: str = "L") -> None:
         pdf.set_font_size(size)
-        pdf.multi_cell(
-            usable, size * 0.5, printable(text, cjk=cjk), align=align, new_x="LMARGIN", new_y="NEXT"
-        )
+        # multi_cell sets its text a cell margin in from each side.
+        text = broken(pdf, printable(text, cjk=cjk), usable - 2 * pdf.c_margin)
+        pdf.multi_cell(usable, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
     line(doc.title, 14 if roll else 18, align="C")
     pdf.ln(2)
@@ -218,6 +231,9 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
             pdf.set_font_size(size)
         # Sized by what the cells say (the relative `widths` are for roll paper's fixed columns).
         widths = column_widths(pdf.get_string_width, heads, rows, aligns, table_width)
+        rooms = [w - 2 * CELL_PADDING_MM for w in widths]
+        heads = [broken(pdf, c, room) for c, room in zip(heads, rooms, strict=False)]
+        rows = [[broken(pdf, c, room) for c, room in zip(row, rooms, strict=False)] for row in rows]
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
             width=table_width,
