@@ -41,6 +41,13 @@ def money(cents: int) -> str:
     return fmt(cents)
 
 
+def amount_text(cents: int, currency: str) -> str:
+    """A sum in a sentence, in the console's language with its currency (`12.00 元`)."""
+    from station_console.services.core.money import amount
+
+    return amount(cents, currency)
+
+
 def _dims(text: str | None) -> tuple[int, int, int] | None:
     from station_console.services.sendout.inputs import dims_mm
 
@@ -51,7 +58,9 @@ def show_quote(data: dict[str, Any]) -> None:
     for line in data["lines"]:
         amount = money(line["amount"]) if line["amount"] else ""
         click.echo(f"  {pad(line['text'], 70)} {amount:>10}")
-    click.echo(f"  {pad(_('Total'), 70)} {money(data['total']):>10} {data['currency']}")
+    # The total with its currency after it, its figure under the figures above (`44.00 元`, `44.00 CNY`).
+    total = amount_text(data["total"], data["currency"])
+    click.echo(f"  {pad(_('Total'), 70)} {money(data['total']):>10}{total[len(money(data['total'])) :]}")
 
 
 @sendout.command()
@@ -289,12 +298,11 @@ def new(app: CliApp, **opts: Any) -> None:
         return
     click.echo(
         _(
-            "Send {send}: {carrier} {waybill}, {total} {currency} paid by {method}",
+            "Send {send}: {carrier} {waybill}, {total} paid by {method}",
             send=result.send_id,
             carrier=result.carrier,
             waybill=result.waybill,
-            total=money(result.price_cents),
-            currency=result.currency,
+            total=amount_text(result.price_cents, result.currency),
             method=label_of(PAYMENT_METHOD_LABELS, result.payment_method or "-"),
         )
     )
@@ -397,9 +405,8 @@ def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
     else:
         click.echo(
             _(
-                "Refunded {total} {currency} for send {send}",
-                total=money(done.refund_cents),
-                currency=done.currency,
+                "Refunded {total} for send {send}",
+                total=amount_text(done.refund_cents, done.currency),
                 send=done.send_id,
             )
         )

@@ -103,8 +103,8 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert bad.exit_code == 1 and "two decimals" in bad.output
     too_much = run("fees", "set", "x", "--per-day", "20000", clerk=boss)
     assert too_much.exit_code == 1
-    assert "Invalid value for --per-day: Must be at most ¥10000.00" in too_much.output, too_much.output
-    assert "standard: every parcel; free days: 0, then ¥1.50 a day" in run("fees", "list").output
+    assert "Invalid value for --per-day: Must be at most 10000.00 CNY" in too_much.output, too_much.output
+    assert "standard: every parcel; free days: 0, then 1.50 CNY a day" in run("fees", "list").output
     assert run("fees", "set", "big", "--size", "L", "--carrier", "zto", clerk=boss).exit_code == 0
     assert "big: Size: L, Carrier: ZTO; free days: 3" in run("fees", "list").output
     assert "big：尺寸：L、快递公司：ZTO；免费天数：3" in run("fees", "list", lang="zh").output
@@ -115,12 +115,12 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
 
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     due = run("fees", "due", code)
-    assert "Owed now: ¥1.50 (1 day charged of 1 on the shelf" in due.output, due.output
+    assert "Owed now: 1.50 CNY (1 day charged of 1 on the shelf" in due.output, due.output
     assert "计费 1 天" in run("fees", "due", code, lang="zh").output
     listed = run("pickup", code)
-    assert "Storage fee due: ¥1.50" in listed.output
+    assert "Storage fee due: 1.50 CNY" in listed.output
     blocked = run("pickup", code, "--confirm", zto(1))
-    assert blocked.exit_code == 1 and "storage fee of ¥1.50 is due" in blocked.output
+    assert blocked.exit_code == 1 and "storage fee of 1.50 CNY is due" in blocked.output
     paid = run("pickup", code, "--confirm", zto(1), "--pay", "qr")
     assert paid.exit_code == 0 and "Picked up" in paid.output
     report = json.loads(run("report", "--format", "json").output)
@@ -209,7 +209,7 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    ("lang", "says"), [("en", "Paid: ¥1.50 by QR code."), ("zh", "已收费：¥1.50，付款方式：扫码。")]
+    ("lang", "says"), [("en", "Paid: 1.50 CNY by QR code."), ("zh", "已收费：1.50 元，付款方式：扫码。")]
 )
 def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: str) -> None:  # type: ignore[no-untyped-def]
     assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0

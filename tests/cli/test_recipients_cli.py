@@ -265,7 +265,7 @@ def test_a_storage_fee_due_is_settled_when_the_runner_takes_the_parcel(run: Any,
     run("delivery", "request", "JT0000000000001")
     run_id = str(json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)["id"])
     refused = run("delivery", "out", run_id, "JT0000000000001")
-    assert refused.exit_code == 1 and "¥1.50" in refused.output
+    assert refused.exit_code == 1 and "1.50 CNY" in refused.output
     paid = run("delivery", "out", run_id, "JT0000000000001", "--pay", "cash", "--json")
     assert paid.exit_code == 0, paid.output
     assert json.loads(paid.output)[0]["status"] == "out"

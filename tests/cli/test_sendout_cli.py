@@ -325,7 +325,7 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
     ("lang", "paid", "id_type", "closed"),
     [
         ("en", "44.00 CNY paid by QR code", "ID Resident ID card ****002X", "Batch 1 closed:"),
-        ("zh", "44.00 CNY，扫码支付", "证件 居民身份证 ****002X", "批次 1 已结束："),
+        ("zh", "44.00 元，扫码支付", "证件 居民身份证 ****002X", "批次 1 已结束："),
     ],
 )
 def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore[no-untyped-def]

@@ -368,7 +368,7 @@ def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_report
     act_as(st, Role.CLERK, "ann")
     with pytest.raises(Refused) as due:
         runs.scan_out(st, run.id, wb(1))
-    assert due.value.code == "fee_due" and "¥2.00" in due.value.message()
+    assert due.value.code == "fee_due" and "2.00 CNY" in due.value.message()
     assert parcel(st, owing).delivery_run_id is None  # nothing written: still on the shelf
     owed = runs.fee_due(st, run.id, wb(1))
     assert (owed.cents, owed.recipient_name, owed.masked_phone) == (200, "李四", "138****0002")

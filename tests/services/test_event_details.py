@@ -189,7 +189,7 @@ def test_lists_read_as_lists_and_settings_by_their_titles() -> None:
 def test_amounts_weights_counts_and_numbered_things() -> None:
     fee = {"waybill": "X", "amount_cents": 1250, "rule": "3 free days", "days": 2, "method": "qr"}
     assert shown(EventKind.FEE_PAID, fee, waybill="X") == {
-        "amount": "¥12.50",
+        "amount": "12.50 CNY",
         "fee rule": "3 free days",
         "days": "2",
         "how": "QR code",
@@ -206,7 +206,7 @@ def test_amounts_weights_counts_and_numbered_things() -> None:
         "状态": "在柜台",
         "重量": "1200 克",
         "证件": "护照",
-        "价格": "¥18.00",
+        "价格": "18.00 元",
     }
 
 

@@ -104,7 +104,7 @@ def test_money_in_cents() -> None:
     for bad in ("1.234", "abc", "", "-1", "1,5"):
         with pytest.raises(Refused):
             parse_cents(bad)
-    assert money(1205, settings) == "¥12.05"
+    assert money(1205, settings) == "12.05 CNY"
 
 
 # -- at the handover --------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_a_fee_due_refuses_the_handover_until_it_is_settled(fees: Station, clock
     assert quotes(clerk, [done.parcel_id])[done.parcel_id].owed_cents == 200
     with pytest.raises(Refused) as refused:
         _pick(clerk, 1, done.parcel_id)
-    assert refused.value.code == "fee_due" and "¥2.00" in refused.value.message()
+    assert refused.value.code == "fee_due" and "2.00 CNY" in refused.value.message()
     assert parcel(clerk, done.parcel_id).status == ParcelStatus.ON_SHELF
     with pytest.raises(Refused) as changed:
         _pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=100))
@@ -233,10 +233,10 @@ def test_the_days_money_balances_and_shows_in_the_report(fees: Station, clock: F
     assert "storage_fees" not in build_report(fees, quiet_day, with_forecast=False)
     lines = summary.summary_lines(report)
     assert (
-        "Storage fees: 6.00 charged on 3 parcels; paid account 2.00, cash 2.00; waived 2.00; balanced"
+        "Storage fees: 6.00 CNY charged on 3 parcels; paid account 2.00 CNY, cash 2.00 CNY; waived 2.00 CNY; balanced"
         in lines
     )
-    assert "Fee waived: 73000000000003 2.00 by boss: damaged on our shelf" in lines
+    assert "Fee waived: 73000000000003 2.00 CNY by boss: damaged on our shelf" in lines
     assert "storage_fees_paid_cash_cents,200" in export.to_csv(report)
 
 
@@ -279,13 +279,14 @@ def test_reminders_say_when_the_fee_starts_and_what_is_due(fees: Station, clock:
     notify.run_once(fees, channel)
     assert channel.sent[-1].kind == "reminder"
     assert (
-        f"{done.pickup_code}: storage is free until 2026-11-27; from 2026-11-28 it costs ¥1.00 a day."
+        f"{done.pickup_code}: storage is free until 2026-11-27; from 2026-11-28 it costs 1.00 CNY a day."
         in channel.sent[-1].body
     )
     clock.advance(days=2)  # Sunday: two days charged
     notify.run_once(fees, channel)
-    assert f"{done.pickup_code}: a storage fee of ¥2.00 is due so far (¥1.00 a day since 2026-11-28)." in (
-        channel.sent[-1].body
+    assert (
+        f"{done.pickup_code}: a storage fee of 2.00 CNY is due so far (1.00 CNY a day since 2026-11-28)."
+        in (channel.sent[-1].body)
     )
 
 

@@ -47,7 +47,7 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
         await clerk.type(parcel.pickup_code)
-        assert "Storage fee due: ¥3.00 (charged since 2026-11-26)" in clerk.text("#pk-fee")
+        assert "Storage fee due: 3.00 CNY (charged since 2026-11-26)" in clerk.text("#pk-fee")
         await clerk.scan(parcel.waybill)
         await clerk.key("f10")
         assert isinstance(console.screen, FeeDialog)
@@ -386,7 +386,7 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(
 async def test_customers_sharing_a_tail_each_see_their_own_fee(
     station: Station, clock: Any, console: StationApp
 ) -> None:
-    # The line summed both customers' fees (¥6.00) while F10 asked the one handed to for ¥3.00.
+    # The line summed both customers' fees (6.00 CNY) while F10 asked the one handed to for 3.00 CNY.
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
     sign_in(station, Role.CLERK)
     first = receive(station, 1, "13812345678")
@@ -398,13 +398,15 @@ async def test_customers_sharing_a_tail_each_see_their_own_fee(
         await clerk.open()
         await clerk.type("5678")
         line = clerk.text("#pk-fee")
-        assert "by customer: A ¥3.00  B ¥6.00" in line or "by customer: A ¥6.00  B ¥3.00" in line, line
+        assert (
+            "by customer: A 3.00 CNY  B 6.00 CNY" in line or "by customer: A 6.00 CNY  B 3.00 CNY" in line
+        ), line
         await clerk.scan(first.waybill)
         await clerk.key("f10")  # by phone tail: the customer's number is checked first
         assert "F10 again" in clerk.text("#pk-message")
         await clerk.key("f10")
         assert isinstance(console.screen, FeeDialog)
-        assert "¥3.00" in str(console.screen.query_one(".dialog-title", Static).render())
+        assert "3.00 CNY" in str(console.screen.query_one(".dialog-title", Static).render())
 
 
 @pytest.mark.first_mode("settings")

@@ -153,7 +153,7 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
         await _delivery(app, pilot)
         await _type(pilot, app, "JT0000000000001")
         await until(pilot, lambda: isinstance(app.screen, FeeDialog))
-        assert "¥1.50" in str(app.screen.query_one(".dialog-title", Static).render())
+        assert "1.50 CNY" in str(app.screen.query_one(".dialog-title", Static).render())
         # The run's stop names the address's person; whose account 3 puts it on is read with the fee.
         account = str(app.screen.query_one("#fee-account", Static).render())
         assert account == "3 puts it on the account of: 张三 138****5678"

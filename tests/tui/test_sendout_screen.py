@@ -38,6 +38,25 @@ from tui.sendout_driver import (
 
 
 @pytest.mark.first_mode("sendout")
+async def test_a_chinese_quote_and_acceptance_say_the_money_in_yuan(
+    app: StationApp, station: Station
+) -> None:
+    """The Chinese console said "合计 44.00 CNY" under its quote and after the send, as the receipt now
+    says "合计：44.00 元"."""
+    set_language("zh")
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen)
+        screen.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: screen.form.carrier == "SF")
+        await quiet.press(pilot, "f8")
+        await until(pilot, lambda: "合计：44.00 元" in text_of(screen, "#so-quote"))
+        assert "CNY" not in text_of(screen, "#so-quote")
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "已收寄" in text_of(screen, "#so-message"))
+        assert "44.00 元" in text_of(screen, "#so-message") and "CNY" not in text_of(screen, "#so-message")
+
+
+@pytest.mark.first_mode("sendout")
 async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Station) -> None:
     async with at_sendout(station) as (app, pilot, screen):
         await fill(pilot, screen)
@@ -47,7 +66,7 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
         await quiet.press(pilot, "f8")
         await until(pilot, lambda: screen.scale_weight is not None)
         assert screen.query_one("#so-weight", Input).value == "1.200"
-        await until(pilot, lambda: "Total 44.00 CNY" in text_of(screen, "#so-quote"))
+        await until(pilot, lambda: "Total: 44.00 CNY" in text_of(screen, "#so-quote"))
         assert "remote region" in text_of(screen, "#so-quote")
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
@@ -77,7 +96,7 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
         screen.query_one("#so-dest", Input).value = "Atlantis"
         await until(pilot, lambda: "Unknown destination" in text_of(screen, "#so-quote"))
         screen.query_one("#so-dest", Input).value = "北京"
-        await until(pilot, lambda: "Total 36.00 CNY" in text_of(screen, "#so-quote"))
+        await until(pilot, lambda: "Total: 36.00 CNY" in text_of(screen, "#so-quote"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
         assert sends(station)[0].weight_manual is True

@@ -50,6 +50,8 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         # Read now, not frozen with the figures: a closed day stays keyed by code, a renamed carrier
         # reads as it is called today.
         report["carrier_names"] = short_names(session)
+        # The currency its sums are said in (not frozen: the figures are cents, as they were).
+        report["currency"] = station.settings().currency
         if info is not None:
             matches = close.digest(figures) == info.sha256
             for counting in EARLIER_COUNTINGS if not matches else ():  # closed by an earlier version?

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from station_console.i18n import CURRENT, N_, Translator
-from station_console.services.core.money import PAYMENT_METHOD_LABELS
+from station_console.services.core.money import PAYMENT_METHOD_LABELS, amount, decimal_text
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 
 # Why a parcel or a send does not balance, by the code the figures keep (reconcile.py, sendout/figures.py):
@@ -27,7 +27,13 @@ def issue_text(issue: str, tr: Translator = CURRENT) -> str:
 
 
 def money(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
+    """A figure in a column of sums (the table's fees): its currency is the report's."""
+    return decimal_text(cents)
+
+
+def sum_text(report: dict[str, Any], cents: int, tr: Translator = CURRENT) -> str:
+    """A sum in a sentence of the report, in its language with its currency (`12.00 元`)."""
+    return amount(cents, report.get("currency") or "CNY", tr.lang)
 
 
 def carrier_shown(report: dict[str, Any], code: str) -> str:
@@ -41,6 +47,11 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     if not sends.get("rows") and not sends.get("refused", {}).get("count"):
         return [tr("Sends: none")]
     totals = sends["totals"]
+    currency = sends.get("currency") or report.get("currency") or "CNY"  # the one the sends were sold in
+
+    def said(cents: int) -> str:
+        return amount(cents, currency, tr.lang)
+
     lines = [
         tr(
             "Sends: {opening} from before + {accepted} accepted = {handed_over} handed over + "
@@ -53,12 +64,10 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             state=tr("balanced") if sends["balanced"] else tr("NOT balanced"),
         ),
         tr(
-            "Send revenue {revenue} {currency}, refunds {refunds}, net {net}; {manual}; "
-            "{refused} refused at inspection",
-            revenue=money(totals["revenue_cents"]),
-            currency=sends.get("currency", ""),
-            refunds=money(totals["refunds_cents"]),
-            net=money(totals["net_cents"]),
+            "Send revenue {revenue}, refunds {refunds}, net {net}; {manual}; {refused} refused at inspection",
+            revenue=said(totals["revenue_cents"]),
+            refunds=said(totals["refunds_cents"]),
+            net=said(totals["net_cents"]),
             manual=tr.n(
                 "{n} weight typed in",
                 "{n} weights typed in",
@@ -125,7 +134,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
                 delivered=door["delivered"],
                 failed=door["failed"],
                 out=door["out_at_close"],
-                fees=money(door["fees_cents"]),
+                fees=sum_text(report, door["fees_cents"], tr),
             )
         )
     recipients = report.get("recipients")
@@ -267,7 +276,7 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     if not fees:
         return []
     paid = ", ".join(
-        f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {money(cents)}"
+        f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {sum_text(report, cents, tr)}"
         for method, cents in fees["paid_cents"].items()
     )
     lines = [
@@ -275,13 +284,13 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             "Storage fees: {charged} charged on {parcels} parcel; paid {paid}; waived {waived}; {state}",
             "Storage fees: {charged} charged on {parcels} parcels; paid {paid}; waived {waived}; {state}",
             fees["parcels"],
-            charged=money(fees["charged_cents"]),
+            charged=sum_text(report, fees["charged_cents"], tr),
             parcels=fees["parcels"],
-            paid=paid or money(0),
-            waived=money(fees["waived_cents"]),
+            paid=paid or sum_text(report, 0, tr),
+            waived=sum_text(report, fees["waived_cents"], tr),
             state=tr("balanced")
             if fees["balanced"]
-            else tr("{amount} not settled", amount=money(fees["outstanding_cents"])),
+            else tr("{amount} not settled", amount=sum_text(report, fees["outstanding_cents"], tr)),
         )
     ]
     back = fees.get("reversed")
@@ -303,7 +312,7 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             tr(
                 "Fee waived: {waybill} {amount} by {by}: {reason}",
                 waybill=waiver["waybill"],
-                amount=money(waiver["amount_cents"]),
+                amount=sum_text(report, waiver["amount_cents"], tr),
                 by=waiver["by"] or "-",
                 reason=waiver["reason"] or "",
             )

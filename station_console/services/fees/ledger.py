@@ -27,7 +27,7 @@ from station_console.field_labels import Choices
 from station_console.i18n import N_, _
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON
-from station_console.services.core.money import PAYMENT_METHOD_LABELS
+from station_console.services.core.money import PAYMENT_METHOD_LABELS, LaterAmount
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
@@ -180,15 +180,15 @@ def settle_in(
         raise Refused(
             N_("A storage fee of {amount} is due: record the payment, or a manager waives it."),
             code="fee_due",
-            amount=money(total, settings),
+            amount=LaterAmount(total, settings.currency),
             cents=total,
         )
     if settlement.expected_cents is not None and settlement.expected_cents != total:
         raise Refused(
             N_("The storage fee is now {amount}, not {shown}: show the customer the new amount."),
             code="fee_changed",
-            amount=money(total, settings),
-            shown=money(settlement.expected_cents, settings),
+            amount=LaterAmount(total, settings.currency),
+            shown=LaterAmount(settlement.expected_cents, settings.currency),
             cents=total,
         )
     reason = REASON.read(settlement.reason) if settlement.method == WAIVE else ""

@@ -95,9 +95,9 @@ def quote(
     )
 
 
-def money(cents: int, settings: StationSettings) -> str:
-    """`¥12.50`: integer cents in the station's currency."""
-    return amount(cents, settings.currency)
+def money(cents: int, settings: StationSettings, lang: str | None = None) -> str:
+    """Integer cents in the station's currency, as `lang` says it (`12.50 CNY`, `12.50 元`)."""
+    return amount(cents, settings.currency, lang)
 
 
 # -- editing the table (the caller saves the settings: a manager's action, audited) ------------------

@@ -168,17 +168,17 @@ def render_text(
 
 
 def fee_line(item: Item, settings: StationSettings, lang: str) -> str:
-    """The storage fee of one parcel: when it starts, or what is due (money with the station's symbol)."""
+    """The storage fee of one parcel: when it starts, or what is due (money in the station's currency, as `lang` says it)."""
     assert item.fee is not None
     fee = item.fee
 
     params = {
         "code": item.pickup_code,
-        "per_day": money(fee.per_day_cents, settings),
+        "per_day": money(fee.per_day_cents, settings, lang),
         "start": fee.starts.isoformat(),
     }
     if fee.owed_cents:
-        return translate(FEE_DUE, lang, owed=money(fee.owed_cents, settings), **params)
+        return translate(FEE_DUE, lang, owed=money(fee.owed_cents, settings, lang), **params)
     return translate(FEE_FROM, lang, last_free=(fee.starts - timedelta(days=1)).isoformat(), **params)
 
 

@@ -20,6 +20,7 @@ from station_console.i18n import N_, _
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
+from station_console.services.core.money import LaterAmount
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
@@ -229,7 +230,7 @@ def accept(
             raise Refused(
                 N_("The price is now {total} (the tariff changed): quote again."),
                 code="price_changed",
-                total=f"{quote.total_cents / 100:.2f}",
+                total=LaterAmount(quote.total_cents, quote.currency),
             )
         record = inspection.verify(inspection.current_in(session), checked)
         stock_row = None

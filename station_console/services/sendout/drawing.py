@@ -21,7 +21,7 @@ from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator
-from station_console.services.core.money import printed_amount
+from station_console.services.core.money import amount
 from station_console.services.core.name_masking import mask_name
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
@@ -71,7 +71,7 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
         )
     details = [t(N_("{n} pcs"), n=send.item_count), send.contents]
     if send.insured:
-        details.append(t(N_("insured {value}"), value=money(send.declared_value_cents)))
+        details.append(t(N_("insured {value}"), value=amount(send.declared_value_cents, send.currency, lang)))
     return WaybillData(
         carrier=carrier.short_name if carrier else "",
         waybill=send.waybill or "",
@@ -146,7 +146,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         for line in send.quote.get("lines", [])
     ]
     footer = [
-        t(N_("Total: {total}"), total=printed_amount(send.price_cents, send.currency, lang)),
+        t(N_("Total: {total}"), total=amount(send.price_cents, send.currency, lang)),
         t(
             N_("Paid by {method}"),
             method=t(METHOD_LABELS.get(send.payment_method or "", send.payment_method or "-")),

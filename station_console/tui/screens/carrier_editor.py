@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, TextArea
 from db.models import Carrier
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
+from station_console.services.core.money import decimal_text
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import (
     NUMBER_FIELDS,
@@ -292,7 +293,7 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
                 row.code,
                 name,
                 row.short_name,
-                f"{row.fee_cents / 100:.2f}",
+                decimal_text(row.fee_cents),
                 "  ".join(p.get("regex", "") for p in row.patterns),
                 _("yes") if row.active else _("no"),
                 key=row.code,

@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.carrier_choice import phone_not_waybill
+from station_console.services.core.money import amount
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
@@ -238,7 +239,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             f"{line.text()}  {money(line.amount_cents) if line.amount_cents else ''}".rstrip()
             for line in got.lines
         ]
-        total = _("Total {total} {currency}", total=money(got.total_cents), currency=got.currency)
+        total = _("Total: {total}", total=amount(got.total_cents, got.currency))
         # The total first: under the form (80 columns) the box is a fifth of the width, and a long quote's
         # lines (a remote zone, volumetric weight, insurance, packaging) wrap past its foot.
         panel.update(Content("\n".join([total, "", *lines])))
@@ -319,12 +320,11 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.clear_form()
         self.say(
             _(
-                "Send {send} accepted: {carrier} {waybill}, {total} {currency} by {method}. Receipt printing.",
+                "Send {send} accepted: {carrier} {waybill}, {total} by {method}. Receipt printing.",
                 send=result.send_id,
                 carrier=result.carrier,
                 waybill=result.waybill,
-                total=money(result.price_cents),
-                currency=result.currency,
+                total=amount(result.price_cents, result.currency),
                 method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
             ),
             ok=True,
@@ -368,9 +368,8 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             return
         self.say(
             _(
-                "Refunded {total} {currency} for send {send}.",
-                total=money(done.refund_cents),
-                currency=done.currency,
+                "Refunded {total} for send {send}.",
+                total=amount(done.refund_cents, done.currency),
                 send=done.send_id,
             ),
             warn=True,
