@@ -6,6 +6,8 @@ A line breaks after a space, or where Chinese meets Chinese or other text; never
 (，。：；！？）」』】…, nor before "·", the dot between a line's parts), nor after an opening one (（「『【),
 nor between a number and its unit (2-2 层, 3 件, 1.2 千克, 3.45 kg, 2 pcs). A no-break space
 (`NO_BREAK`) holds the words either side of it on one line. Latin words are never broken inside.
+A printout's line (`line_spans`) leaves no Chinese character of a run alone at its end or at the next
+one's start ("广" / "东"; "送" / "达。") where an earlier break lets the run go down whole.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def line_spans(
     """Where each line of `break_lines` starts and ends in `text` (so the text after a line is
     `text[end:]`, whatever spaces it broke at)."""
     allowed = break_points(text, [is_wide(ch) for ch in text])
+    avoid = {*avoid, *lonely_breaks(text)}
     spans: list[tuple[int, int]] = []
     start = _skip_spaces(text, 0)
     while start < len(text):
@@ -111,6 +114,25 @@ def line_spans(
         spans.append((start, cut))
         start = _skip_spaces(text, cut)
     return spans
+
+
+def lonely_breaks(text: str) -> set[int]:
+    """Offsets where a break would leave one character of a run of Chinese characters alone: after
+    the run's first or before its last ("广东" as "广" / "东"). Chinese has no spaces between its words,
+    so a run between spaces, figures or marks is the nearest to a word the rule can see."""
+    lonely: set[int] = set()
+    start = 0
+    for k in range(len(text) + 1):
+        if k < len(text) and _hanzi(text[k]):
+            continue
+        if k - start >= 2:
+            lonely |= {start + 1, k - 1}
+        start = k + 1
+    return lonely
+
+
+def _hanzi(ch: str) -> bool:
+    return is_wide(ch) and not ch.isspace() and ch not in CLOSING and ch not in OPENING
 
 
 def _skip_spaces(text: str, at: int) -> int:

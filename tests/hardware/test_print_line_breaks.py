@@ -95,3 +95,19 @@ def test_the_waybills_address_keeps_its_numbers_and_details_their_words(size: st
     whole = next(t.size_by for t in texts if t.size_by)
     assert all(word in " ".join(details).split() for word in whole.split()), details
     assert not details[1].startswith("·"), details
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("目的地 广东", 9, ["目的地", "广东"]),  # was "目的地 广" / "东"
+        ("送至广东", 6, ["送至", "广东"]),  # was "送至广" / "东"
+        ("请在柜台取件", 10, ["请在柜台", "取件"]),  # was "请在柜台取" / "件"
+        ("广东", 2, ["广", "东"]),  # a line with no other place still breaks
+        ("to the station", 8, ["to the", "station"]),  # English as before
+    ],
+)
+def test_a_chinese_character_is_not_left_alone_where_its_run_fits_below(
+    text: str, width: int, lines: list[str]
+) -> None:
+    assert wrap_columns(text, width) == lines

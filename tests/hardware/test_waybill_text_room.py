@@ -57,9 +57,10 @@ def test_the_details_wrap_at_the_labels_width_and_print_at_one_size(size: str, d
     first, second = (_ink(img, t.box) for t in lines)
     # One size: the same glyph height on both lines (no descenders in this text).
     assert abs((first[3] - first[1]) - (second[3] - second[1])) <= 1
-    # The first line runs to the label's right margin, less than two characters short of it.
+    # The first line runs to the label's right margin, less than three characters short of it: a
+    # word's one character (书 of 书籍) does not stay alone at its end, and "、" has no ink on its right.
     glyph = first[3] - first[1]
-    assert lines[0].box.w - first[2] < 2 * glyph
+    assert lines[0].box.w - first[2] < 3 * glyph
 
 
 @pytest.mark.parametrize(("size", "dpi"), [("100x150", 203), ("76x130", 300)])
