@@ -353,8 +353,8 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f6")
         summary = str(app.screen.query_one("#rp-summary", Static).render()).replace("\u00a0", " ")
-    assert "Storage fees: 2.50 charged on 1 parcel; paid 0.00; waived 2.50; balanced" in summary
-    assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
+    assert "Storage fees: 2.50 CNY charged on 1 parcel; paid 0.00 CNY; waived 2.50 CNY; balanced" in summary
+    assert "Fee waived: 73000000000001 2.50 CNY by Manager: [/]oops [b]regular" in summary
 
 
 @pytest.mark.first_mode("pickup")

@@ -66,7 +66,7 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
         await quiet.press(pilot, "f8")
         await until(pilot, lambda: screen.scale_weight is not None)
         assert screen.query_one("#so-weight", Input).value == "1.200"
-        await until(pilot, lambda: "Total: 44.00 CNY" in text_of(screen, "#so-quote"))
+        await until(pilot, lambda: "Total 44.00 CNY" in text_of(screen, "#so-quote"))
         assert "remote region" in text_of(screen, "#so-quote")
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
@@ -96,7 +96,7 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
         screen.query_one("#so-dest", Input).value = "Atlantis"
         await until(pilot, lambda: "Unknown destination" in text_of(screen, "#so-quote"))
         screen.query_one("#so-dest", Input).value = "北京"
-        await until(pilot, lambda: "Total: 36.00 CNY" in text_of(screen, "#so-quote"))
+        await until(pilot, lambda: "Total 36.00 CNY" in text_of(screen, "#so-quote"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
         assert sends(station)[0].weight_manual is True

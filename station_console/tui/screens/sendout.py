@@ -239,7 +239,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             f"{line.text()}  {money(line.amount_cents) if line.amount_cents else ''}".rstrip()
             for line in got.lines
         ]
-        total = _("Total: {total}", total=amount(got.total_cents, got.currency))
+        total = _("Total {total}", total=amount(got.total_cents, got.currency))
         # The total first: under the form (80 columns) the box is a fifth of the width, and a long quote's
         # lines (a remote zone, volumetric weight, insurance, packaging) wrap past its foot.
         panel.update(Content("\n".join([total, "", *lines])))
