@@ -51,7 +51,7 @@ def test_an_undone_cash_pickup_gives_the_cash_back_and_the_next_pickup_charges_o
     undone_at = clock.advance(minutes=1)
     given = undo_pickup(boss, done.parcel_id)
     assert given == FeeGivenBack({"cash": 200})
-    assert give_back_lines(given, fees.settings()) == ["Give back ¥2.00 cash from the drawer."]
+    assert give_back_lines(given, fees.settings()) == ["Give back 2.00 CNY cash from the drawer."]
     assert _ledger(fees) == [
         ("charge", 200, None),
         ("payment", 200, "cash"),
@@ -94,11 +94,11 @@ def test_the_day_report_shows_the_charge_its_reversal_and_still_balances(
     given = undo_pickups(boss, [b.parcel_id, c.parcel_id])
     assert given == preview.fee
     assert give_back_lines(given, fees.settings()) == [
-        "¥2.00 is credited back to the customer's account.",
-        "The waiver of ¥2.00 is withdrawn.",
+        "2.00 CNY is credited back to the customer's account.",
+        "The waiver of 2.00 CNY is withdrawn.",
     ]
     set_language("zh")
-    assert give_back_lines(FeeGivenBack({"cash": 200}), fees.settings()) == ["请从钱箱退还现金 ¥2.00。"]
+    assert give_back_lines(FeeGivenBack({"cash": 200}), fees.settings()) == ["请从钱箱退还现金 2.00 元。"]
     set_language("en")
 
     report = build_report(fees, with_forecast=False)
