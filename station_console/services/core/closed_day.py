@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.fast import Tx
-from db.models import DayClose, EventKind, Parcel, SendEvent
+from db.models import DayClose, EventKind, Parcel, ParcelEvent, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
 
@@ -79,10 +79,22 @@ def guard_event(
         assert isinstance(session, Session), "an undo in a plain transaction"
         parcel = session.get(Parcel, parcel_id)
         if parcel is not None:
-            when = parcel.picked_up_at if kind == EventKind.PICKUP_UNDONE else parcel.checked_in_at
+            when = (
+                _picked_up_at(session, parcel_id) if kind == EventKind.PICKUP_UNDONE else parcel.checked_in_at
+            )
             if when is not None and station.day_of(when, session=session)[1]:
                 _refuse(station.business_day(when, session=session))
     return day
+
+
+def _picked_up_at(session: Session, parcel_id: int) -> datetime | None:
+    """When the handover being undone happened, from its `picked_up` event: the undo has cleared the
+    parcel's own stamp by the time it records `pickup_undone`."""
+    return session.exec(
+        select(ParcelEvent.at)
+        .where(ParcelEvent.parcel_id == parcel_id, ParcelEvent.kind == EventKind.PICKED_UP)
+        .order_by(col(ParcelEvent.id).desc())
+    ).first()
 
 
 def _refuse(day: date) -> None:
