@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from db.models import FeeEntry
 from station_console.errors import Refused
-from station_console.i18n import set_language
+from station_console.i18n import Translator, set_language
 from station_console.services.core.station import Station
 from station_console.services.day import export, summary
 from station_console.services.day.report import build_report
@@ -113,7 +113,14 @@ def test_the_day_report_shows_the_charge_its_reversal_and_still_balances(
     }
     assert money["outstanding_cents"] == 0 and money["balanced"] and report["balanced"]
     lines = summary.summary_lines(report)
-    assert "Undone pickups: charges reversed 4.00; given back account 2.00; waivers withdrawn 2.00" in lines
+    # Said as the storage fee line above it says its sums, with their currency, in either language.
+    assert (
+        "Undone pickups: charges reversed 4.00 CNY; given back account 2.00 CNY; waivers withdrawn 2.00 CNY"
+        in lines
+    )
+    assert "撤销的取件：冲回保管费 4.00 元；退还 月结 2.00 元；撤回免除 2.00 元" in summary.summary_lines(
+        report, Translator("zh")
+    )
     csv = export.to_csv(report)
     assert "storage_fees_reversed_cents,400" in csv and "storage_fees_refunded_account_cents,200" in csv
     assert "storage_fees_unwaived_cents,200" in csv

@@ -296,15 +296,15 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     back = fees.get("reversed")
     if back:
         given = ", ".join(
-            f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {money(cents)}"
+            f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {sum_text(report, cents, tr)}"
             for method, cents in back["refunded_cents"].items()
         )
         lines.append(
             tr(
                 "Undone pickups: charges reversed {charged}; given back {given}; waivers withdrawn {waived}",
-                charged=money(back["charged_cents"]),
-                given=given or money(0),
-                waived=money(back["waived_cents"]),
+                charged=sum_text(report, back["charged_cents"], tr),
+                given=given or sum_text(report, 0, tr),
+                waived=sum_text(report, back["waived_cents"], tr),
             )
         )
     for waiver in fees["waivers"][:20]:
