@@ -13,6 +13,7 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language, translate, translate_n
+from station_console.services.core.money import decimal_text
 from station_console.services.core.station import Station
 from station_console.services.sendout.regions import ZONE_LABELS, find_province, folded, province_zone
 from station_console.services.sendout.tariff import Tariff
@@ -40,9 +41,8 @@ ROUNDING_LABELS = {
 
 
 def money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    """A figure in a column of sums (`12.05`, `-0.50`): core.money's one form of it."""
+    return decimal_text(cents)
 
 
 def kg(grams: int) -> str:
