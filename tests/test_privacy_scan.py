@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from click.testing import CliRunner
 from conftest import FakeClock
 from console_tour import first_of, tour
 from sqlmodel import select
-from station_helpers import copy_database_file, fold_wal, new_database_file
+from station_helpers import commands_at, copy_database_file, fold_wal, new_database_file
 
 from db.models import ParcelEvent, PrintJob
 from station_console.services.checkin.transaction import check_in
@@ -140,9 +141,9 @@ def test_the_day_report_in_every_format(day: Station) -> None:
 
 
 @pytest.fixture(scope="module")
-def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def day_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, datetime]:
     """`run_day` in a station file (migrated and opened as a command leaves it), made once for the
-    module: each command runs on a copy of its own."""
+    module: each command runs on a copy of its own. With it, the time the day's clock stopped at."""
     from station_console.services.admin.setup import open_station
 
     path = tmp_path_factory.mktemp("day") / "cli.sqlite3"
@@ -151,7 +152,15 @@ def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_day(station, station.clock)
     station.engine.dispose()
     fold_wal(path)
-    return path
+    return path, station.clock.now
+
+
+# What a command's output must show besides (an empty day or an empty list would pass the leak check),
+# and how long after the day's end it runs: the parcels left on the shelves are overdue 3 days later.
+COMMAND_SHOWS: dict[str, tuple[timedelta, list[str]]] = {
+    "report": (timedelta(0), ["2026-11-25,TOTAL,,0,4,2,0,0,2,170", "clerk:Wang,4/2"]),
+    "overdue": (timedelta(days=3), ["3 d 2 h", "170****5678-8462", "****6789"]),
+}
 
 
 @pytest.mark.parametrize(
@@ -182,12 +191,20 @@ def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["delivery", "waiting", "--json"],
     ],
 )
-def test_command_output(day_file: Path, tmp_path: Path, args: list[str]) -> None:
+def test_command_output(
+    day_file: tuple[Path, datetime], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
     from station_console.cli import cli
 
-    url = copy_database_file(day_file, tmp_path / "cli.sqlite3")
+    path, ended = day_file
+    later, shows = COMMAND_SHOWS.get(args[0], (timedelta(0), []))
+    # On the day's own clock: on the machine's, the report read a day without parcels and the ages
+    # grew with the date the tests ran on.
+    commands_at(monkeypatch, FakeClock(ended + later))
+    url = copy_database_file(path, tmp_path / "cli.sqlite3")
     result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9071", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert all(text in result.output for text in shows), result.output
     assert leaks(result.output) == [], args
 
 
