@@ -72,7 +72,7 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "override_pickup": lambda st, ids: confirm_pickup(
         st, [ids["on_shelf"]], method="code", override_reason="label torn off"
     ),
-    "undo_pickup": _call("pickup.handover", "undo_pickup", ("picked",)),
+    "undo_pickup": _call("pickup.undo", "undo_pickup", ("picked",)),
     "write_off": _call("exceptions.problems", "write_off", "{on_shelf_waybill}", "lost"),
     "export_person": _call("people.privacy", "export_person", PHONE),
     "delete_person": _call("people.privacy", "delete_person", PHONE),

@@ -155,11 +155,11 @@ def _echo_fees(station: Any, fees: dict[int, Any]) -> None:
 def undo_pickup_command(app: CliApp, waybill: str, as_json: bool) -> None:
     """Put a parcel handed out by mistake back on the shelf (manager, within minutes of the pickup)."""
     from station_console.services.fees.ledger import give_back_lines
-    from station_console.services.pickup import handover
+    from station_console.services.pickup import undo
 
     try:
-        parcel_id = handover.picked_up_parcel(app.station, waybill)
-        given = handover.undo_pickup(app.station, parcel_id)
+        parcel_id = undo.picked_up_parcel(app.station, waybill)
+        given = undo.undo_pickup(app.station, parcel_id)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return

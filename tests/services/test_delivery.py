@@ -22,8 +22,9 @@ from station_console.services.day.report import build_report
 from station_console.services.delivery import requests, runs
 from station_console.services.exceptions import returns, stocktake
 from station_console.services.fees.ledger import Settlement, quotes
-from station_console.services.pickup.handover import confirm_pickup, undo_pickup
+from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves.search import timeline

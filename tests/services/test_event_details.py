@@ -31,7 +31,7 @@ from station_console.services.people.audit_trail import KIND_LABELS, kind_label
 from station_console.services.people.event_detail_labels import HIDDEN, LABELS
 from station_console.services.people.event_details import LINE_CUT, VALUE_CUT, details_text, event_details
 from station_console.services.pickup import handover
-from station_console.services.pickup.handover import undo_pickup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.services.printing import jobs as printing
 from station_console.services.scan.carriers import update_carrier
 from station_console.services.shelves.moves import move_parcel

@@ -16,7 +16,8 @@ from station_console.services.core.station import Station
 from station_console.services.day import export, summary
 from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
-from station_console.services.pickup.handover import confirm_pickup, undo_pickup, undo_pickups, undo_preview
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.undo import undo_pickup, undo_pickups, undo_preview
 from station_console.settings import FeeRule
 
 STANDARD = FeeRule(name="standard", free_days=3, per_day_cents=100)

@@ -18,8 +18,9 @@ from station_console.services.day.close import close_day
 from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import Settlement, quotes, settle
 from station_console.services.fees.rules import money, parse_cents, quote, rule_for
-from station_console.services.pickup.handover import confirm_pickup, undo_pickup
+from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.settings import FeeRule, StationSettings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

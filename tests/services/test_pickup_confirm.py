@@ -14,6 +14,7 @@ from db.models import CodeHold, EventKind, ParcelStatus, Role
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover as pickup
+from station_console.services.pickup import undo
 
 ANN = "13812345678"
 
@@ -197,10 +198,10 @@ def test_undo_puts_the_parcel_back_under_its_code(station: Station, clock: FakeC
     before = layer_of(station, a.parcel_id)
     pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
     with pytest.raises(PermissionDenied):
-        pickup.undo_pickup(as_clerk(station, "li"), a.parcel_id)
+        undo.undo_pickup(as_clerk(station, "li"), a.parcel_id)
     boss = as_clerk(station, "wang", role=Role.MANAGER)
     clock.advance(minutes=4)
-    pickup.undo_pickup(boss, a.parcel_id)
+    undo.undo_pickup(boss, a.parcel_id)
     row = parcel(station, a.parcel_id)
     assert row.status == "on_shelf" and row.picked_up_at is None and row.pickup_code == a.pickup_code
     after = layer_of(station, a.parcel_id)
@@ -216,7 +217,7 @@ def test_undo_is_refused_after_the_window(station: Station, clock: FakeClock) ->
     pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
     clock.advance(minutes=6)
     with pytest.raises(Refused) as info:
-        pickup.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), a.parcel_id)
+        undo.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), a.parcel_id)
     assert info.value.code == "undo_too_late"
     assert parcel(station, a.parcel_id).status == "picked_up"
 
@@ -234,7 +235,7 @@ def test_recent_pickups_are_this_counters_shift(station: Station, clock: FakeClo
         (a.waybill, "code", False),
     ]
     assert [r.waybill for r in pickup.recent_pickups(other)] == [c.waybill]
-    assert pickup.picked_up_parcel(station, a.waybill) == a.parcel_id
+    assert undo.picked_up_parcel(station, a.waybill) == a.parcel_id
 
 
 def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
@@ -249,7 +250,7 @@ def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
     pickup.confirm_pickup(
         station, [b.parcel_id], method="code", scanned=[b.waybill], proxy=Proxy("老王", "3333")
     )
-    pickup.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), b.parcel_id)
+    undo.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), b.parcel_id)
     clock.advance(minutes=1)
     pickup.confirm_pickup(
         station, [b.parcel_id], method="code", scanned=[b.waybill]

@@ -19,7 +19,8 @@ from station_console.i18n import N_, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import write_off
-from station_console.services.pickup.handover import confirm_pickup, undo_pickup
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view, render
 from station_console.services.shelves.search import find_parcel_id

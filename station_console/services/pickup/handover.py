@@ -1,7 +1,8 @@
-"""Pickup (出库): check each fetched parcel by scan, hand them over, undo a mistake.
+"""Pickup (出库): check each fetched parcel by scan, hand them over, list this counter's pickups.
 
-Finding the customer's parcels is `lookup.lookup` (re-exported here). `confirm_pickup` is one
-write transaction with optimistic locking on `parcel.version`, so two counters never hand out one parcel.
+Finding the customer's parcels is `lookup.lookup` (re-exported here); undoing a mistaken handover is
+`undo.py`. `confirm_pickup` is one write transaction with optimistic locking on `parcel.version`, so two
+counters never hand out one parcel.
 """
 
 from __future__ import annotations
@@ -11,26 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
+from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.carrier_events import outbox as carrier_outbox
-from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, NoteRule, says_something
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
-from station_console.services.fees.ledger import (
-    NOTHING_GIVEN_BACK,
-    FeeGivenBack,
-    Settlement,
-    handover_fee_in,
-    reverse_handover_in,
-    settle_in,
-)
+from station_console.services.fees.ledger import Settlement, settle_in
 from station_console.services.pickup import proxy as proxy_rules
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
@@ -44,12 +37,9 @@ from station_console.services.pickup.lookup import (  # noqa: F401
     second_check_for,
 )
 from station_console.services.pickup.proxy import Proxy
-from station_console.services.printing import jobs
 from station_console.services.scan.waybill import normalise as normalise_waybill
-from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import status_text
-from station_console.settings import StationSettings
 
 # Only a handover of an unscanned parcel needs one (refused as `not_scanned` without it).
 OVERRIDE_REASON = NoteRule(REASON.label, REASON.limit, required=False)
@@ -70,7 +60,7 @@ class RecentPickup:
     proxy: str | None = None  # who collected for the recipient, masked (`张** ****5678`)
 
 
-def _clean_waybill(text: str) -> str:
+def clean_waybill(text: str) -> str:
     result = normalise_waybill(text)
     if result.waybill is None:
         assert result.error is not None
@@ -115,7 +105,7 @@ def whereabouts(session: Session, waybill: str) -> Refused:
 
 def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
     """The row of `found` the scanned parcel is; a parcel not in the list is refused with its place."""
-    waybill = _clean_waybill(scanned_text)
+    waybill = clean_waybill(scanned_text)
     row = found.row_for_waybill(waybill)
     if row is not None:
         return row
@@ -124,7 +114,7 @@ def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
 
 
 # Built once: a handover is a clerk's every confirm, and building the statement cost as much as running it.
-_CHOSEN = select(Parcel).where(col(Parcel.id).in_(bindparam("ids", expanding=True)))
+CHOSEN_PARCELS = select(Parcel).where(col(Parcel.id).in_(bindparam("ids", expanding=True)))
 
 
 def confirm_pickup(
@@ -152,7 +142,7 @@ def confirm_pickup(
         raise Refused(N_("Nothing to hand over: no parcel chosen."), code="nothing_chosen")
     if method not in set(PickupMethod):
         raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=method)
-    seen = {_clean_waybill(s) for s in scanned if s.strip()}
+    seen = {clean_waybill(s) for s in scanned if s.strip()}
     reason = OVERRIDE_REASON.read(override_reason)
     settings = station.settings()
     if proxy is not None:
@@ -161,7 +151,7 @@ def confirm_pickup(
 
     def work(session: Session) -> list[int]:
         now = station.now()
-        parcels = {p.id: p for p in session.exec(_CHOSEN, params={"ids": ids}).all()}
+        parcels = {p.id: p for p in session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()}
         unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
         if unscanned and not says_something(reason):  # a reason of marks alone (`[/]`) gives none
             raise Refused(
@@ -235,7 +225,7 @@ def _after_handover(
     settle_in(session, station, parcels, fee, at=now)
     if not station.settings().carrier_event_targets:
         return
-    codes = _carrier_codes(session, {p.carrier_id for p in parcels})
+    codes = carrier_codes(session, {p.carrier_id for p in parcels})
     for parcel in parcels:
         carrier_outbox.queue(
             session,
@@ -247,162 +237,9 @@ def _after_handover(
         )
 
 
-def _carrier_codes(session: Session, ids: set[int]) -> dict[int, str]:
+def carrier_codes(session: Session, ids: set[int]) -> dict[int, str]:
     rows = session.exec(select(Carrier.id, Carrier.code).where(col(Carrier.id).in_(ids))).all()
     return {int(cid): code for cid, code in rows if cid is not None}
-
-
-@dataclass(frozen=True)
-class UndoItem:
-    """A parcel an undo would put back, as the question names it: which, and whose handover."""
-
-    parcel_id: int
-    pickup_code: str
-    waybill: str
-    carrier_name: str
-    handed_over_by: str  # the clerk's name ("" when not recorded)
-    picked_up_at: datetime
-
-
-@dataclass(frozen=True)
-class UndoPreview:
-    """The pickups an undo would take back, and what it gives back of their storage fee."""
-
-    items: list[UndoItem]
-    fee: FeeGivenBack
-
-
-def undo_preview(station: Station, parcel_ids: Sequence[int] | None = None) -> UndoPreview:
-    """The parcels `parcel_ids` (default: this counter's last pickup today) as an undo would take them
-    back: code, waybill, who handed each over and when, and the fee it would give back."""
-    require(station, "view")
-    if parcel_ids is None:
-        parcel_ids = [r.parcel_id for r in recent_pickups(station, limit=1)]
-    ids = list(dict.fromkeys(parcel_ids))
-    with station.read() as session:
-        parcels = {p.id: p for p in session.exec(_CHOSEN, params={"ids": ids}).all()} if ids else {}
-        picked = [parcels[i] for i in ids if i in parcels and parcels[i].status == ParcelStatus.PICKED_UP]
-        names = _names(session, {p.carrier_id for p in picked}, {p.picked_up_by for p in picked})
-        items = [
-            UndoItem(
-                parcel_id=p.id or 0,
-                pickup_code=p.pickup_code or "",
-                waybill=p.waybill,
-                carrier_name=names[0].get(p.carrier_id, "?"),
-                handed_over_by=names[1].get(p.picked_up_by or 0, ""),
-                picked_up_at=p.picked_up_at or station.now(),
-            )
-            for p in picked
-        ]
-        fee = sum((handover_fee_in(session, p) for p in picked), NOTHING_GIVEN_BACK)
-    return UndoPreview(items, fee)
-
-
-def _names(
-    session: Session, carrier_ids: set[int], clerk_ids: set[int | None]
-) -> tuple[dict[int, str], dict[int, str]]:
-    carriers = session.exec(select(Carrier.id, Carrier.short_name).where(col(Carrier.id).in_(carrier_ids)))
-    clerks = session.exec(select(Clerk.id, Clerk.name).where(col(Clerk.id).in_(clerk_ids - {None})))
-    return (
-        {int(cid): name for cid, name in carriers if cid is not None},
-        {int(cid): name for cid, name in clerks if cid is not None},
-    )
-
-
-def undo_pickup(station: Station, parcel_id: int) -> FeeGivenBack:
-    """Put a parcel handed out by mistake back on its layer under its old code (manager, within N
-    minutes), its handover's storage fee reversed; returns what to give back (`FeeGivenBack`)."""
-    return undo_pickups(station, [parcel_id])
-
-
-def undo_pickups(station: Station, parcel_ids: Sequence[int]) -> FeeGivenBack:
-    """`undo_pickup` for each of `parcel_ids`, all in one transaction (a handover was one), or none."""
-    require_manager(station, "undo_pickup")
-    settings = station.settings()
-
-    def work(session: Session) -> FeeGivenBack:
-        now = station.now()
-        given = NOTHING_GIVEN_BACK
-        for pid in dict.fromkeys(parcel_ids):
-            given += _undo_in(session, station, pid, now, settings)
-        return given
-
-    return station.run(work)
-
-
-def _undo_in(
-    session: Session, station: Station, parcel_id: int, now: datetime, settings: StationSettings
-) -> FeeGivenBack:
-    parcel = session.get(Parcel, parcel_id)
-    if parcel is None or parcel.status != ParcelStatus.PICKED_UP or parcel.picked_up_at is None:
-        raise NotFound(N_("That parcel has not been picked up."), code="not_picked_up")
-    if now - parcel.picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
-        raise Refused(
-            N_("A pickup can only be undone within {count} minutes."),
-            one="A pickup can only be undone within {count} minute.",
-            code="undo_too_late",
-            count=settings.pickup_undo_minutes,
-        )
-    clash = session.exec(
-        select(Parcel.id).where(
-            col(Parcel.status) == ON_SHELF,
-            (col(Parcel.waybill) == parcel.waybill) | (col(Parcel.pickup_code) == parcel.pickup_code),
-        )
-    ).first()
-    units = slots.units_for(parcel.size, settings)
-    claimed = session.execute(
-        update(Layer)
-        .where(col(Layer.id) == parcel.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units))
-        .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
-    )
-    if clash is not None or not claimed.rowcount:  # type: ignore[attr-defined]
-        raise Refused(N_("Its place is taken now: check it in again instead."), code="undo_blocked")
-    hold = session.get(CodeHold, parcel.pickup_code) if parcel.pickup_code else None
-    if hold is not None:
-        session.delete(hold)
-    details: dict[str, Any] = {
-        "waybill": parcel.waybill,
-        "code": parcel.pickup_code,
-        "picked_up_at": parcel.picked_up_at.isoformat(),
-        "picked_up_by": parcel.picked_up_by,
-    }
-    # Its fee is found as the fee events after its `picked_up` one: reversed before this undo's own.
-    given = reverse_handover_in(session, station, parcel, now)
-    # A door delivery leaves like a pickup; its carrier was told `door_delivered`, not `picked_up`.
-    kind = (
-        carrier_outbox.DOOR_DELIVERED
-        if parcel.pickup_method == PickupMethod.DOOR
-        else carrier_outbox.PICKED_UP
-    )
-    parcel.status = ParcelStatus.ON_SHELF
-    parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
-    session.add(parcel)
-    carrier_outbox.withdraw_or_correct(
-        session,
-        station,
-        parcel,
-        kind,
-        carrier=_carrier_codes(session, {parcel.carrier_id}).get(parcel.carrier_id, "?"),
-    )
-    label = jobs.restore_withdrawn_label(session, station, parcel)
-    if label is not None:
-        details["job_id"] = label.id  # its label queued again
-    audit.record(session, station, EventKind.PICKUP_UNDONE, parcel_id=parcel.id, at=now, details=details)
-    return given
-
-
-def picked_up_parcel(station: Station, waybill: str) -> int:
-    """Id of the newest picked-up parcel with this waybill (for `station undo-pickup WAYBILL`)."""
-    number = _clean_waybill(waybill)
-    with station.read() as session:
-        pid = session.exec(
-            select(Parcel.id)
-            .where(Parcel.waybill == number, Parcel.status == ParcelStatus.PICKED_UP)
-            .order_by(col(Parcel.picked_up_at).desc())
-        ).first()
-    if pid is None:
-        raise NotFound(N_("{waybill} has not been picked up."), code="not_picked_up", waybill=number)
-    return pid
 
 
 _RECENT_COLUMNS: list[Any] = [

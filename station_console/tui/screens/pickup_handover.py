@@ -20,7 +20,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
 from station_console.services.fees.rules import FeeQuote
-from station_console.services.pickup import handover
+from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
@@ -154,9 +154,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
     def action_undo(self) -> None:
         # Read first, whichever pickup it is: the question names the parcels and the fee to give back.
         ids = list(self.last_handover) or None
-        self.call("undo_recent", partial(handover.undo_preview, self.station, ids))
+        self.call("undo_recent", partial(undo.undo_preview, self.station, ids))
 
-    def done_undo_recent(self, preview: handover.UndoPreview) -> None:
+    def done_undo_recent(self, preview: undo.UndoPreview) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk undoes nothing unasked
             return
         ids = [item.parcel_id for item in preview.items]
@@ -166,7 +166,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         settings = self.station.settings()
 
         def undo_all() -> FeeGivenBack:
-            return handover.undo_pickups(self.station, ids)
+            return undo.undo_pickups(self.station, ids)
 
         def answered(yes: bool | None) -> None:
             if yes:
