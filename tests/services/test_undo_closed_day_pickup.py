@@ -17,7 +17,8 @@ from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
 from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import Settlement
-from station_console.services.pickup.handover import confirm_pickup, undo_pickup
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.settings import FeeRule
 
 D = date(2026, 11, 25)
