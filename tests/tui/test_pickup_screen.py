@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from station_helpers import configure
 from textual.widgets import DataTable
 
 from db.models import Parcel, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
 from tui.pickup_driver import (
     ANN,
     OTHER,
@@ -30,7 +33,7 @@ from tui.pickup_driver import (
     statuses,
     statuses_ids,
 )
-from tui.quiet import press
+from tui.quiet import press, until
 
 
 @pytest.mark.first_mode("pickup")
@@ -193,6 +196,30 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         await clerk.key("y")
         assert statuses(station) == {a.waybill: "on_shelf", b.waybill: "on_shelf"}
         assert "Back on the shelf" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_an_undone_pickup_says_the_cash_to_give_back_as_chinese_writes_sentences(
+    station: Station, console: StationApp
+) -> None:
+    """Chinese sentences follow each other with no space after their full stop."""
+    set_language("zh")
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    sign_in(station, Role.MANAGER)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.serve(a)
+        await clerk.key("f10")
+        await until(pilot, lambda: isinstance(console.screen, FeeDialog))
+        await press(pilot, "1")
+        await until(pilot, lambda: statuses(station)[a.waybill] == "picked_up")
+        await clerk.key("ctrl+z")
+        assert isinstance(console.screen, ConfirmDialog)
+        await clerk.key("y")
+        assert statuses(station) == {a.waybill: "on_shelf"}
+        assert clerk.text("#pk-message") == "已放回货架 1 件。请从钱箱退还现金 1.50 元。"
 
 
 @pytest.mark.first_mode("pickup")

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Digits
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, sentences
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover, undo
@@ -297,7 +297,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             n=len(message.parcel_ids),
         )
         # The money goes back too: the drawer's cash, a QR refund, the account credited.
-        self._say(" ".join([back, *give_back_lines(message.given, self.station.settings())]), warn=True)
+        self._say(sentences(back, *give_back_lines(message.given, self.station.settings())), warn=True)
         self._refresh_recent()
 
     @on(WriteFailed)
