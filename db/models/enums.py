@@ -141,6 +141,7 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"  # back undelivered; the parcel is in its slot again
     CANCELLED = "cancelled"
+    UNDONE = "undone"  # recorded delivered, then undone at the counter: in its slot again, never delivered
 
 
 class RunStatus(StrEnum):

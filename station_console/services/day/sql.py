@@ -453,7 +453,7 @@ SELECT
   SUM(CASE WHEN status = 'failed' AND done_at >= :start AND done_at < :end THEN 1 ELSE 0 END),
   SUM(CASE WHEN status = 'delivered' AND done_at >= :start AND done_at < :end THEN fee_cents ELSE 0 END),
   SUM(CASE WHEN out_at < :end AND (done_at IS NULL OR done_at >= :end)
-           AND status IN ('out', 'delivered', 'failed') THEN 1 ELSE 0 END)
+           AND status IN ('out', 'delivered', 'failed', 'undone') THEN 1 ELSE 0 END)
 FROM delivery_item
 WHERE done_at >= :start OR done_at IS NULL
 """
@@ -461,7 +461,8 @@ WHERE done_at >= :start OR done_at IS NULL
 
 def door_deliveries(session: Session, keys: DayKeys) -> dict[str, int]:
     """The day's door deliveries: delivered (already among the pickups), failed, their fees, and how
-    many were out with a runner at the end of the day (already among the closing parcels)."""
+    many were out with a runner at the end of the day (already among the closing parcels). A delivery
+    undone at the counter is neither delivered nor failed, but it was out over a close it was out at."""
     row = session.execute(text(DOOR_SQL), {"start": keys.start, "end": keys.end}).one()
     delivered, failed, fees, out = (int(n or 0) for n in row)
     return {"delivered": delivered, "failed": failed, "fees_cents": fees, "out_at_close": out}

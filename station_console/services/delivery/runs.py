@@ -65,6 +65,7 @@ STATUS_LABELS = {
     "delivered": N_("delivered"),
     "failed": N_("not delivered"),
     "cancelled": N_("cancelled"),
+    "undone": N_("delivery undone"),
 }
 
 

@@ -18,7 +18,13 @@ from station_console.services.printing.jobs import queue_run_sheet
 from station_console.services.printing.printers import check_printable
 from station_console.services.printing.render import run_sheet_document
 
-ON_SHEET = (DeliveryStatus.PLANNED, DeliveryStatus.OUT, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+ON_SHEET = (
+    DeliveryStatus.PLANNED,
+    DeliveryStatus.OUT,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.UNDONE,  # it went out with the runner on this sheet
+)
 
 
 def payload(run: RunView) -> dict[str, Any]:

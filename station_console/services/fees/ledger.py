@@ -7,6 +7,7 @@ entry is an audit event. Undoing a pickup reverses the fee settled at its handov
 transaction (`reverse_handover_in`): a reversal entry for each of its entries (the cash given back, the
 account credited, the waiver withdrawn), so the next handover charges what is due then, once, and a
 parcel that goes back to its sender was never paid for. A fee settled before the handover stays paid.
+A door delivery's handover, for its fee, is its scan-out to the runner, where its fee was settled.
 """
 
 from __future__ import annotations
@@ -21,7 +22,17 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, ParcelEvent, ParcelStatus
+from db.models import (
+    Carrier,
+    EventKind,
+    FeeEntry,
+    FeeKind,
+    FeeMethod,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    PickupMethod,
+)
 from station_console.errors import NotFound, Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_, _
@@ -252,19 +263,39 @@ def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
 def _handover_fee_events(session: Session, parcel: Parcel) -> list[ParcelEvent]:
     """The fee the parcel's handover settled, as its audit events: those after its last `picked_up`
     event (the handover writes that first, then its fee, in one transaction). A fee settled before the
-    handover is older, and a picked-up parcel gets no other (a fee is settled only on the shelf)."""
+    handover is older, and a picked-up parcel gets no other (a fee is settled only on the shelf).
+
+    A door delivery settled its fee when it left the shelf, at the scan-out to the runner of the run it
+    was delivered on: that scan-out wrote its one fee event just before its `out_for_delivery` event
+    (which says `storage_fee_cents`). An earlier run's scan-out, back undelivered, settled the days
+    before it, which stay paid."""
     if parcel.id is None:
         return []
     events = session.exec(
         select(ParcelEvent)
         .where(
             col(ParcelEvent.parcel_id) == parcel.id,
-            col(ParcelEvent.kind).in_((EventKind.PICKED_UP, EventKind.FEE_PAID, EventKind.FEE_WAIVED)),
+            col(ParcelEvent.kind).in_(
+                (EventKind.PICKED_UP, EventKind.OUT_FOR_DELIVERY, EventKind.FEE_PAID, EventKind.FEE_WAIVED)
+            ),
         )
         .order_by(col(ParcelEvent.id))
     ).all()
     handed = [i for i, e in enumerate(events) if e.kind == EventKind.PICKED_UP]
-    return list(events[handed[-1] + 1 :]) if handed else []
+    if not handed:
+        return []
+    handover = events[handed[-1]]
+    first = handed[-1] + 1
+    if handover.details.get("method") == PickupMethod.DOOR:
+        run = handover.details.get("run")
+        out = [
+            i
+            for i, e in enumerate(events[: handed[-1]])
+            if e.kind == EventKind.OUT_FOR_DELIVERY and e.details.get("run") == run
+        ]
+        if out:
+            first = out[-1] - 1 if events[out[-1]].details.get("storage_fee_cents") else out[-1] + 1
+    return [e for e in events[max(first, 0) :] if e.kind in (EventKind.FEE_PAID, EventKind.FEE_WAIVED)]
 
 
 def _given_back(events: Sequence[ParcelEvent]) -> FeeGivenBack:

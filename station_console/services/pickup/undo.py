@@ -29,6 +29,7 @@ from station_console.services.fees.ledger import (
     handover_fee_in,
     reverse_handover_in,
 )
+from station_console.services.pickup import door_undone
 from station_console.services.pickup.handover import (
     CHOSEN_PARCELS,
     carrier_codes,
@@ -158,11 +159,10 @@ def _undo_in(
     # Its fee is found as the fee events after its `picked_up` one: reversed before this undo's own.
     given = reverse_handover_in(session, station, parcel, now)
     # A door delivery leaves like a pickup; its carrier was told `door_delivered`, not `picked_up`.
-    kind = (
-        carrier_outbox.DOOR_DELIVERED
-        if parcel.pickup_method == PickupMethod.DOOR
-        else carrier_outbox.PICKED_UP
-    )
+    door = parcel.pickup_method == PickupMethod.DOOR
+    kind = carrier_outbox.DOOR_DELIVERED if door else carrier_outbox.PICKED_UP
+    if door and parcel.id is not None:
+        details["run"] = door_undone.mark_undone_in(session, parcel.id)
     parcel.status = ParcelStatus.ON_SHELF
     parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
     session.add(parcel)

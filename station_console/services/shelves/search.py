@@ -410,11 +410,16 @@ def _people(session: Session, parcel_id: int) -> dict[int, dict[str, Any]]:
     proxies = {
         p.id: p for p in session.exec(select(ProxyPickup).where(ProxyPickup.parcel_id == parcel_id)).all()
     }
-    received = session.exec(
-        select(DeliveryItem).where(
-            DeliveryItem.parcel_id == parcel_id, DeliveryItem.status == DeliveryStatus.DELIVERED
-        )
-    ).first()
+    # By run: a delivery undone at the counter keeps who was recorded as receiving it, for its event.
+    received_on = {
+        item.run_id: item
+        for item in session.exec(
+            select(DeliveryItem).where(
+                DeliveryItem.parcel_id == parcel_id,
+                col(DeliveryItem.status).in_((DeliveryStatus.DELIVERED, DeliveryStatus.UNDONE)),
+            )
+        ).all()
+    }
     for event in session.exec(
         select(ParcelEvent).where(ParcelEvent.parcel_id == parcel_id, ParcelEvent.kind == EventKind.PICKED_UP)
     ).all():
@@ -425,7 +430,9 @@ def _people(session: Session, parcel_id: int) -> dict[int, dict[str, Any]]:
                 "proxy_phone": f"****{proxy.phone_tail}",
                 **({"proxy_id_last4": proxy.id_last4} if proxy.id_last4 else {}),
             }
-        elif event.details.get("method") == "door" and received is not None:
+        elif event.details.get("method") == "door" and (
+            received := received_on.get(event.details.get("run"))
+        ):
             found[event.id or 0] = {
                 "received_by": received.received_by or "",
                 **({"signature": received.signature_name} if received.signature_name else {}),

@@ -32,7 +32,13 @@ COLUMNS = (
 )
 # Below the runs, the columns taken while they fit whole, in this order, and shown in the table's.
 NARROW_FIRST = ("code", "status", "name", "phone", "stop", "shelf", "address", "floor", "waybill")
-STATUS_STYLES = {"out": "bold cyan", "delivered": "green", "failed": "bold yellow", "cancelled": "dim"}
+STATUS_STYLES = {
+    "out": "bold cyan",
+    "delivered": "green",
+    "failed": "bold yellow",
+    "cancelled": "dim",
+    "undone": "dim",
+}
 # A status's short word where the table is narrow: "out for delivery" alone took 16 of 80 columns. The
 # wide table and the records say each in full (`runs.STATUS_LABELS`).
 SHORT_STATUS = {"planned": N_("planned"), "out": N_("out")}
