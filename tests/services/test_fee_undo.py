@@ -4,8 +4,11 @@ next handover charges what is due then, once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import FakeClock
+from day_helpers import local
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlmodel import col, select
 
@@ -111,16 +114,18 @@ def test_the_day_report_shows_the_charge_its_reversal_and_still_balances(
         "refunded_cents": {"account": 200},
         "refunded_total_cents": 200,
         "waived_cents": 200,
+        "parcels": 2,
     }
     assert money["outstanding_cents"] == 0 and money["balanced"] and report["balanced"]
     lines = summary.summary_lines(report)
     # Said as the storage fee line above it says its sums, with their currency, in either language.
     assert (
-        "Undone pickups: charges reversed 4.00 CNY; given back account 2.00 CNY; waivers withdrawn 2.00 CNY"
-        in lines
+        "Undone pickups: charges reversed 4.00 CNY on 2 parcels; given back account 2.00 CNY; "
+        "waivers withdrawn 2.00 CNY" in lines
     )
-    assert "撤销的取件：冲回保管费 4.00 元；退还 月结 2.00 元；撤回免除 2.00 元" in summary.summary_lines(
-        report, Translator("zh")
+    assert (
+        "撤销的取件：冲回 2 件的保管费 4.00 元；退还 月结 2.00 元；撤回免除 2.00 元"
+        in summary.summary_lines(report, Translator("zh"))
     )
     csv = export.to_csv(report)
     assert "storage_fees_reversed_cents,400" in csv and "storage_fees_refunded_account_cents,200" in csv
@@ -161,3 +166,81 @@ def test_the_undo_question_names_each_parcel_and_who_handed_it_over(fees: Statio
         "ann",
     )
     assert item.picked_up_at == clock.now and preview.fee == FeeGivenBack({"cash": 200})
+
+
+def test_a_day_whose_only_fee_entries_are_reversals_charged_no_parcel_and_says_the_drawers_cash(
+    fees: Station, clock: FakeClock
+) -> None:
+    """Handed over two minutes before midnight, undone one minute after: the next day holds only the
+    reversal. It charged nothing (it read "0.00 CNY charged on 1 parcel"); the reversal is said on its
+    own line, and the drawer's storage fee cash, paid less given back, beside it."""
+    clerk = as_clerk(fees, "ann")
+    boss = as_clerk(fees, "boss", role="manager")
+    done = receive(clerk, 1)
+    clock.now = local(date(2026, 11, 29), 23, 58)
+    _pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=200))
+    clock.now = local(date(2026, 11, 30), 0, 1)
+    undo_pickup(boss, done.parcel_id)
+
+    before = build_report(fees, date(2026, 11, 29), with_forecast=False)["storage_fees"]
+    assert before["parcels"] == 1 and "reversed" not in before
+    report = build_report(fees, date(2026, 11, 30), with_forecast=False)
+    money = report["storage_fees"]
+    assert money["parcels"] == 0 and money["charged_cents"] == 0
+    assert money["reversed"]["parcels"] == 1 and money["reversed"]["charged_cents"] == 200
+    assert money["balanced"]
+    lines = summary.summary_lines(report)
+    assert "Storage fees: none charged this day; balanced" in lines
+    assert (
+        "Undone pickups: charges reversed 2.00 CNY on 1 parcel; given back cash 2.00 CNY; "
+        "waivers withdrawn 0.00 CNY" in lines
+    )
+    assert "Storage fee cash in the drawer: -2.00 CNY (0.00 CNY paid, 2.00 CNY given back)" in lines
+    zh = summary.summary_lines(report, Translator("zh"))
+    assert "超期保管费：本日未收取；已平账" in zh
+    assert "撤销的取件：冲回 1 件的保管费 2.00 元；退还 现金 2.00 元；撤回免除 0.00 元" in zh
+    assert "钱箱中的保管费现金：-2.00 元（已收 0.00 元，已退 2.00 元）" in zh
+    assert "storage_fees_cash_net_cents,-200" in export.to_csv(report)
+
+
+def test_the_drawers_cash_is_paid_less_given_back_on_a_day_with_both(fees: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(fees, "ann")
+    boss = as_clerk(fees, "boss", role="manager")
+    a, b = receive(clerk, 1), receive(clerk, 2)
+    clock.advance(days=5)  # three days charged
+    _pick(clerk, 1, a.parcel_id, Settlement("cash", expected_cents=300))
+    _pick(clerk, 2, b.parcel_id, Settlement("cash", expected_cents=300))
+    undo_pickup(boss, b.parcel_id)
+    report = build_report(fees, with_forecast=False)
+    assert report["storage_fees"]["parcels"] == 2  # both were charged this day
+    lines = summary.summary_lines(report)
+    assert "Storage fee cash in the drawer: 3.00 CNY (6.00 CNY paid, 3.00 CNY given back)" in lines
+    assert "钱箱中的保管费现金：3.00 元（已收 6.00 元，已退 3.00 元）" in summary.summary_lines(
+        report, Translator("zh")
+    )
+    assert "storage_fees_cash_net_cents,300" in export.to_csv(report)
+
+
+def test_a_day_with_reversals_closed_when_every_parcel_with_an_entry_counted_still_matches(
+    fees: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from station_console.services.day import figures
+    from station_console.services.day.close import close_day
+
+    clerk = as_clerk(fees, "ann")
+    boss = as_clerk(fees, "boss", role="manager")
+    done = receive(clerk, 1)
+    clock.now = local(date(2026, 11, 29), 23, 58)
+    _pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=200))
+    clock.now = local(date(2026, 11, 30), 0, 1)
+    undo_pickup(boss, done.parcel_id)
+    day = date(2026, 11, 30)
+    counted_now = figures.fee_figures
+    with monkeypatch.context() as old:  # the earlier version: the reversal's parcel counted as charged
+        old.setattr(
+            figures, "fee_figures", lambda session, d, **how: counted_now(session, d, parcels_by_entry=True)
+        )
+        close_day(boss, day, early=True, allow_unbalanced=True)
+        assert build_report(fees, day, with_forecast=False)["storage_fees"]["parcels"] == 1
+    after = build_report(fees, day, with_forecast=False)
+    assert after["storage_fees"]["parcels"] == 0 and after["closed"]["matches"] is True

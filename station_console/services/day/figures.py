@@ -35,14 +35,17 @@ class Counting:
     bands_from_day_end: bool = False  # the overdue bands counted back from the day's end (its close)
     problems_by_marking: bool = False  # each marking of a problem counted, a parcel marked twice twice
     problems_by_row: bool = False  # each row counted: a parcel put back after it left counted twice
+    # Storage fees' parcels: every one with an entry that day, an undone pickup's reversal too.
+    fee_parcels_by_entry: bool = False
 
 
 CURRENT = Counting()
 # The ways earlier versions counted, newest first: a close one of them made still matches its hash.
 EARLIER_COUNTINGS = (
-    Counting(problems_by_row=True),
-    Counting(problems_by_marking=True),
-    Counting(bands_from_day_end=True, problems_by_marking=True),
+    Counting(fee_parcels_by_entry=True),
+    Counting(problems_by_row=True, fee_parcels_by_entry=True),
+    Counting(problems_by_marking=True, fee_parcels_by_entry=True),
+    Counting(bands_from_day_end=True, problems_by_marking=True, fee_parcels_by_entry=True),
 )
 
 
@@ -79,13 +82,15 @@ def day_figures(
     if sends is not None:  # absent on a day without sends, so days closed before send-out keep their hash
         figures["sends"] = sends
         figures["balanced"] = figures["balanced"] and sends["balanced"]
-    add_storage_fees(figures, session, day)
+    add_storage_fees(figures, session, day, parcels_by_entry=counting.fee_parcels_by_entry)
     return figures
 
 
-def add_storage_fees(figures: dict[str, Any], session: Session, day: date) -> None:
+def add_storage_fees(
+    figures: dict[str, Any], session: Session, day: date, *, parcels_by_entry: bool = False
+) -> None:
     """The day's storage fees (only on a day that has some); unsettled fees unbalance the day."""
-    fees = fee_figures(session, day)
+    fees = fee_figures(session, day, parcels_by_entry=parcels_by_entry)
     if fees is None:
         return
     figures["storage_fees"] = fees

@@ -2,6 +2,8 @@
 them (the cash given back by method), and whether they balance.
 
 Only days with fee entries have these figures, so a day closed before fees existed keeps its hash.
+`parcels` counts the parcels charged that day; those whose fee was reversed are counted with the
+reversals (a day whose only entries are reversals charged no parcel).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from sqlmodel import Session, col
 from db.models import Carrier, Clerk, FeeEntry, FeeKind, Parcel
 
 
-def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
+def fee_figures(session: Session, day: date, *, parcels_by_entry: bool = False) -> dict[str, Any] | None:
     """The day's fee entries summed; `balanced` when every charge, less its reversals, is settled by
-    payments and waivers, less theirs. `charged_cents`, `paid_cents`, `waived_cents` stay gross."""
+    payments and waivers, less theirs. `charged_cents`, `paid_cents`, `waived_cents` stay gross.
+    `parcels_by_entry`: count parcels as the console did before (every parcel with an entry, a
+    reversal's too, and none with the reversals), to check the hash of a day it closed."""
     rows = session.execute(
         columns(
             col(FeeEntry.parcel_id),
@@ -43,14 +47,18 @@ def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
     refunded: dict[str, int] = defaultdict(int)
     per_parcel: dict[int, list[Any]] = {}  # parcel -> [waybill, carrier, charged, settled] (net)
     waivers = []
+    charged_parcels: set[int] = set()
+    reversed_parcels: set[int] = set()
     for pid, kind, amount, method, reason, waybill, carrier, clerk in rows:
         entry = per_parcel.setdefault(pid, [waybill, carrier, 0, 0])
         if kind == FeeKind.CHARGE:
             charged += amount
             entry[2] += amount
+            charged_parcels.add(pid)
         elif kind == FeeKind.CHARGE_REVERSAL:
             reversed_ += amount
             entry[2] -= amount
+            reversed_parcels.add(pid)
         elif kind == FeeKind.WAIVER:
             waived += amount
             entry[3] += amount
@@ -84,7 +92,7 @@ def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
         "paid_total_cents": paid_total,
         "waived_cents": waived,
         "waivers": waivers,
-        "parcels": len(per_parcel),
+        "parcels": len(per_parcel) if parcels_by_entry else len(charged_parcels),
         "outstanding_cents": outstanding,
         "balanced": outstanding == 0 and not unsettled,
         "unsettled": unsettled,
@@ -98,4 +106,6 @@ def fee_figures(session: Session, day: date) -> dict[str, Any] | None:
             "refunded_total_cents": refunded_total,
             "waived_cents": unwaived,
         }
+        if not parcels_by_entry:
+            figures["reversed"]["parcels"] = len(reversed_parcels)
     return figures
