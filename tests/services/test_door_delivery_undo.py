@@ -20,12 +20,8 @@ from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
 from station_console.services.delivery import requests, runs
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, quotes
-from station_console.services.pickup.handover import (
-    confirm_pickup,
-    recent_pickups,
-    undo_pickup,
-    undo_preview,
-)
+from station_console.services.pickup.handover import confirm_pickup, recent_pickups
+from station_console.services.pickup.undo import undo_pickup, undo_preview
 from station_console.services.recipients import directory
 from station_console.services.shelves.search import timeline
 from station_console.settings import FeeRule
