@@ -18,9 +18,10 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.checkin_recipient import RecipientPicker
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.keys_list import KeysList, keys_of
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog

@@ -14,7 +14,7 @@ from station_console.services.pickup import handover
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet

@@ -17,7 +17,7 @@ from station_console.services.core.station import Station
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.key_bounce import RUN_GAP, WINDOW, BounceGuard
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, one_parcel_served, receive, sign_in, statuses
 from tui.quiet import press, until

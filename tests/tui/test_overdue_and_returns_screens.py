@@ -61,7 +61,7 @@ async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_
     from sqlmodel import select
 
     from db.models import ReturnBatch
-    from station_console.tui.screens.form_dialog import ConfirmDialog
+    from station_console.tui.screens.confirm_dialog import ConfirmDialog
 
     place(station, wb(1), "1-1", at=clock.now - timedelta(hours=80))  # red, not a return candidate
 

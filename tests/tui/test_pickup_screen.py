@@ -19,7 +19,7 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui.pickup_driver import (

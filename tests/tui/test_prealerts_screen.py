@@ -17,7 +17,8 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.prealerts import importer
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.prealerts import PrealertsScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet

@@ -18,8 +18,8 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
-from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.question_keys import QuestionDialog
 from station_console.tui.screens.stocktake import CloseDialog
 from station_console.tui.widgets.plain import Static

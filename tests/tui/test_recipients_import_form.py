@@ -17,7 +17,8 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.recipients import parsing
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.lock_driver import console as lock_console

@@ -22,7 +22,8 @@ from station_console.services.recipients import consent, directory, importing, m
 from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
 from tui.recipients_driver import HEADERS, open_recipients, people, text_of, until
 

@@ -20,7 +20,7 @@ from station_console.services.sendout import inspection, tariff
 from station_console.services.sendout.quote import money
 from station_console.services.sendout.regions import ZONE_LABELS
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS, terms_line
 from tui import quiet
 from tui.terminal_fit import SIZES_TO_80, at_each_size, shown_whole

@@ -18,7 +18,8 @@ from station_console.services.people import clerks
 from station_console.services.sendout import inspection, rule_files, tariff, waybills
 from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.sendout_rules import SendoutRulesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.plain import Static

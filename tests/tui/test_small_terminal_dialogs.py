@@ -20,9 +20,9 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker, MissingPhones
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
-from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import DISCARD_KEYS, SAVE_KEYS, LeaveUnsaved
 from station_console.tui.widgets.footer import StationFooter

@@ -32,7 +32,7 @@ from station_console.services.scan.checksums import RULES
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput

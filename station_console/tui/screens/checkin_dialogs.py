@@ -22,7 +22,7 @@ from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput

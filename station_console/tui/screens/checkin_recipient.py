@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from station_console.i18n import N_, _, _n
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
 from station_console.tui.screens.recipient_dialogs import match_lines
 from station_console.tui.widgets.name_input import NameInput

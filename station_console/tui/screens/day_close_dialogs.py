@@ -19,7 +19,7 @@ from station_console.services.core.free_text import REASON
 from station_console.services.day import export, summary
 from station_console.tui.line_breaks import unbroken
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line

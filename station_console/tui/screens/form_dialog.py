@@ -9,12 +9,13 @@ database can refuse (an id another person has, a parcel that cannot go to a door
 `submit`: the service call itself, on a thread worker (the UI thread never waits on the database); its
 refusal is shown the same way, and its answer is what the form closes with.
 
-And a yes/no question over a text (an import's preview). Every text shown here is data, never markup.
+Every text shown here is data, never markup. The yes/no question over a text is `confirm_dialog`; the
+look both share is `dialog_css`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -29,8 +30,8 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, shown_params
 from station_console.safe_text import clean
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import show_refusal
-from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.signin import pin_field
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
@@ -40,7 +41,6 @@ from station_console.tui.widgets.no_scan_tick import NoScanTick
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
 from station_console.tui.widgets.tick import Tick
-from station_console.tui.widgets.wrapped_table import WrappedTable
 
 
 @dataclass(frozen=True)
@@ -81,32 +81,6 @@ EDIT_KEYS = {
 
 Checked = TypeVar("Checked")
 Typed = TypeVar("Typed")
-
-
-# A reusable pop-up: its look travels with it (it opens from screens with their own style sheets). Other
-# dialogs take the same layout into their own DEFAULT_CSS: a box no bigger than the screen, its head
-# (`form-head`) and foot (`form-foot`: the buttons, or the field the dialog is for) docked, what lies
-# between them scrolling.
-DIALOG_CSS = """
-FormDialog, ConfirmDialog { align: center middle; }
-.form-dialog { width: 80; max-width: 100%; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
-.form-dialog.wide { width: 110; }
-.form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
-.form-head { dock: top; height: auto; }
-.form-body { height: auto; max-height: 100%; }
-.form-end { dock: bottom; height: auto; }
-.form-note { color: $text-muted; margin-bottom: 1; }
-.form-refused { display: none; margin-bottom: 1; }
-.form-refused.-shown { display: block; }
-.form-field { height: auto; }
-.form-label { width: 30; padding: 1 1 0 0; }
-.form-field Input, .form-field Select { width: 1fr; }
-.confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
-ConfirmDialog.-short .confirm-body { max-height: 100%; }
-#confirm-table { height: auto; }
-#confirm-table > Grid { grid-columns: auto 1fr 1fr; }
-.form-foot { dock: bottom; height: auto; margin-top: 1; }
-"""
 
 
 def type_into(field: Input, character: str) -> None:
@@ -442,63 +416,3 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def action_close(self) -> None:
         if not self.calling("submit"):
             self.dismiss(None)
-
-
-class ConfirmDialog(QuestionDialog[bool]):
-    """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
-
-    what = N_("a question")
-
-    DEFAULT_CSS = DIALOG_CSS
-    # Under 40 lines the text takes what room is left between the question and the buttons.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing")),
-        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
-    ]
-
-    # No has the focus as the dialog opens (not the scrolling text, where Enter says nothing), before an
-    # Enter typed right behind the key that asked; a caller whose safe answer is Yes sets its own.
-    AUTO_FOCUS = "#confirm-no"
-
-    def __init__(
-        self,
-        question: str,
-        body: str,
-        *,
-        what: str = "",
-        table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
-    ) -> None:
-        """`what`: how a clerk's hand-over names it (a message id; the question may carry a count).
-        `table`: headings and rows shown over the text, long cells wrapped in their row (a checklist's
-        items: as aligned lines of text, a line longer than the dialog wrapped into the next column)."""
-        super().__init__()
-        self.question, self.body, self.table = question, body, table
-        self.what = what or self.what
-
-    def compose(self) -> ComposeResult:
-        # The question and its buttons stay in view (docked), the text between them scrolls.
-        with Vertical(classes="form-dialog wide"):
-            yield Static(Text(self.question), classes="dialog-title form-head")
-            with VerticalScroll(classes="confirm-body"):
-                if self.table is not None:
-                    yield WrappedTable(self.table[0], id="confirm-table")
-                yield Static(Text(self.body))
-            with Horizontal(classes="form-foot"):
-                yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
-                yield AnswerButton(_("No"), id="confirm-no")
-            yield said_line()
-
-    def on_mount(self) -> None:
-        if self.table is not None:
-            self.query_one("#confirm-table", WrappedTable).show(self.table[1])
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    def cancelled(self) -> bool:
-        return False

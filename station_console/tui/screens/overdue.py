@@ -17,7 +17,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table

@@ -26,7 +26,7 @@ from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, askers_own, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static

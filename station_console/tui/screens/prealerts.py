@@ -23,7 +23,8 @@ from station_console.services.prealerts.importer import ImportReport, RowIssue, 
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
 from station_console.tui.screens.base import askers_own, open_over
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.queue_list import QueueListScreen
 
 COLUMNS = (N_("Import"), N_("File"), N_("When"), N_("By"), N_("Rows"), N_("Loaded"), N_("Arrived"))

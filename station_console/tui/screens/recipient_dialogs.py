@@ -22,7 +22,7 @@ from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
 from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static, Table, plain

@@ -14,7 +14,8 @@ from station_console.i18n import N_, _, _n
 from station_console.services.recipients import importing
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import askers_own, open_over
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 
 # The import form's field each refusal of the file is about.
 IMPORT_FIELDS_AT_FAULT = {

@@ -34,7 +34,8 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, askers_own, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.sendout_rule_rows import (
     ITEM_COLUMNS,
     RATE_COLUMNS,

@@ -21,7 +21,7 @@ from station_console.services.shelves.search import normalise_location, split_lo
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput

@@ -1,0 +1,80 @@
+"""A yes/no question over a text to read (an import's preview, a checklist), with a table over it if
+asked. Every text shown here is data, never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button
+
+from station_console.i18n import N_, _
+from station_console.tui.screens.dialog_css import DIALOG_CSS
+from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
+from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.wrapped_table import WrappedTable
+
+
+class ConfirmDialog(QuestionDialog[bool]):
+    """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
+
+    what = N_("a question")
+
+    DEFAULT_CSS = DIALOG_CSS
+    # Under 40 lines the text takes what room is left between the question and the buttons.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing")),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
+    ]
+
+    # No has the focus as the dialog opens (not the scrolling text, where Enter says nothing), before an
+    # Enter typed right behind the key that asked; a caller whose safe answer is Yes sets its own.
+    AUTO_FOCUS = "#confirm-no"
+
+    def __init__(
+        self,
+        question: str,
+        body: str,
+        *,
+        what: str = "",
+        table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
+    ) -> None:
+        """`what`: how a clerk's hand-over names it (a message id; the question may carry a count).
+        `table`: headings and rows shown over the text, long cells wrapped in their row (a checklist's
+        items: as aligned lines of text, a line longer than the dialog wrapped into the next column)."""
+        super().__init__()
+        self.question, self.body, self.table = question, body, table
+        self.what = what or self.what
+
+    def compose(self) -> ComposeResult:
+        # The question and its buttons stay in view (docked), the text between them scrolls.
+        with Vertical(classes="form-dialog wide"):
+            yield Static(Text(self.question), classes="dialog-title form-head")
+            with VerticalScroll(classes="confirm-body"):
+                if self.table is not None:
+                    yield WrappedTable(self.table[0], id="confirm-table")
+                yield Static(Text(self.body))
+            with Horizontal(classes="form-foot"):
+                yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
+                yield AnswerButton(_("No"), id="confirm-no")
+            yield said_line()
+
+    def on_mount(self) -> None:
+        if self.table is not None:
+            self.query_one("#confirm-table", WrappedTable).show(self.table[1])
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def cancelled(self) -> bool:
+        return False
