@@ -3,8 +3,9 @@
 The scan field works on the selected run: a parcel on its sheet is scanned out to the runner; a parcel
 out with the runner is "back", and F9 (delivered: who received it) or F10 (not delivered: why) settles
 it. A parcel not on the run is a loud refusal; one that owes a storage fee asks how it is paid (the
-Pickup counter's dialog) before it goes out. Every service call runs on a thread worker; names,
-addresses and scanned text are shown as text, never markup.
+Pickup counter's dialog) before it goes out. The forms behind F7, F9, F10 and F12 are `delivery_forms`.
+Every service call runs on a thread worker; names, addresses and scanned text are shown as text, never
+markup.
 """
 
 from __future__ import annotations
@@ -29,11 +30,10 @@ from station_console.private_files import write_atomic
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
-from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.delivery_forms import DeliveryForms
 from station_console.tui.screens.delivery_stops import COLUMNS, STOPS_BESIDE_MIN, cells, fitting, title
-from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -57,7 +57,7 @@ class Back:
     waybill: str
 
 
-class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
+class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
     CLERKS_ENTRY = "#dl-scan"
     CSS_PATH = "recipients.tcss"
@@ -297,46 +297,6 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
 
     # -- actions -------------------------------------------------------------------------------------
 
-    def action_plan(self) -> None:
-        fields = [
-            FormField("runner", _("Runner"), "", max_length=64, no_scans=True),
-            FormField("building", _("Only this building (empty: all)"), "", max_length=32),
-        ]
-
-        def check(values: dict[str, Any]) -> tuple[str, str | None]:
-            return runs.runner_of(values["runner"]), values["building"].strip() or None
-
-        def plan(planned: tuple[str, str | None]) -> runs.RunView:
-            runner, building = planned
-            return runs.plan(self.station, runner, building=building)
-
-        form = FormDialog(
-            _("Plan a door delivery run"),
-            fields,
-            check=check,
-            submit=plan,
-            at_fault={"name_required": "runner", "nothing_waiting": "building"},
-            what=N_("a delivery run being planned"),
-        )
-        open_over(self, form, self._planned)
-
-    def _planned(self, run: runs.RunView | None) -> None:
-        """The plan form's answer: the run as written (None: Esc)."""
-        if run is None:
-            return
-        self.run_id = run.id
-        self.say(
-            _n(
-                "Run {number}: {count} parcel. F8 prints the sheet; scan it out.",
-                "Run {number}: {count} parcels. F8 prints the sheet; scan each one out.",
-                len(run.stops),
-                number=run.number,
-                count=len(run.stops),
-            ),
-            ok=True,
-        )
-        self.reload()
-
     def action_sheet(self) -> None:
         run_id = self._run()
         if run_id is None:
@@ -360,90 +320,6 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     def done_sheet(self, text: str) -> None:
         self.answer(text, ok=True)
 
-    def _back_waybill(self) -> str | None:
-        if self.back is None:
-            self.say(_("Scan the parcel that came back first."), error=True)
-        return self.back
-
-    def action_delivered(self) -> None:
-        waybill, run_id = self._back_waybill(), self.run_id
-        if waybill is None or run_id is None:
-            return
-        fields = [
-            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64, no_scans=True),
-            FormField("signature", _("Signature name (if signed)"), "", max_length=64, no_scans=True),
-            FormField("photo", _("Photo file (if taken)"), "", max_length=200),
-        ]
-
-        def check(values: dict[str, Any]) -> runs.Receipt:
-            return runs.receipt_of(
-                values["received_by"], values["signature"] or None, values["photo"] or None
-            )
-
-        def deliver(receipt: runs.Receipt) -> Any:
-            return runs.deliver(
-                self.station,
-                run_id,
-                waybill,
-                received_by=receipt.received_by,
-                signature_name=receipt.signature_name,
-                photo_ref=receipt.photo_ref,
-            )
-
-        title = _("{waybill} delivered", waybill=waybill)
-        form = FormDialog(
-            title,
-            fields,
-            check=check,
-            submit=deliver,
-            at_fault={"name_required": "received_by"},
-            what=N_("a delivery's outcome"),
-        )
-        open_over(self, form, self._settled)
-
-    def action_failed(self) -> None:
-        waybill, run_id = self._back_waybill(), self.run_id
-        if waybill is None or run_id is None:
-            return
-        fields = [
-            FormField(
-                "reason",
-                _("Why"),
-                "not_home",
-                options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
-            ),
-            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
-        ]
-
-        def check(values: dict[str, Any]) -> tuple[str, str | None]:
-            return runs.failure_of(values["reason"], values["note"] or None)
-
-        def fail(failure: tuple[str, str | None]) -> Any:
-            reason, note = failure
-            return runs.fail(self.station, run_id, waybill, reason=reason, note=note)
-
-        title = _("{waybill} not delivered", waybill=waybill)
-        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
-        open_over(self, form, self._settled)
-
-    def _settled(self, stop: Any) -> None:
-        """The delivered or not-delivered form's answer: the stop as written (None: Esc)."""
-        if stop is None:
-            return
-        self.back = None
-        if stop.status == "failed":
-            self.say(
-                _(
-                    "{code} is back on {location}; the recipient is told.",
-                    code=stop.pickup_code,
-                    location=stop.shelf_location,
-                ),
-                warn=True,
-            )
-        else:
-            self.say(_("{code} delivered.", code=stop.pickup_code), ok=True)
-        self.reload()
-
     def action_close_run(self) -> None:
         run_id = self._run()
         if run_id is not None:
@@ -460,34 +336,6 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             ok=True,
         )
         self.run_id = None
-        self.reload()
-
-    def action_request(self) -> None:
-        fields = [
-            FormField("ref", _("Waybill or pickup code"), "", max_length=40),
-            FormField("phone", _("Asked by phone"), False, switch=True),
-        ]
-
-        def request(values: dict[str, Any]) -> Any:
-            if not values["ref"].strip():
-                return None
-            source = "phone" if values["phone"] else "counter"
-            return requests.request(self.station, values["ref"], source=source)
-
-        # Its one text field keeps the cursor: every refusal is about the parcel it names.
-        form = FormDialog(
-            _("Door delivery for a parcel"), fields, submit=request, what=N_("a door delivery request")
-        )
-        open_over(self, form, self._requested)
-
-    def _requested(self, stop: Any) -> None:
-        """The request form's answer: the parcel's stop as written (None: Esc, or no parcel typed)."""
-        if stop is None:
-            return
-        self.say(
-            _("{code} waits for the next run ({address}).", code=stop.pickup_code, address=stop.address),
-            ok=True,
-        )
         self.reload()
 
     # -- display -------------------------------------------------------------------------------------

@@ -1,0 +1,182 @@
+"""Door delivery's forms: plan a run (F7), a parcel back from the run delivered (F9: who received it)
+or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
+`submit`); what it wrote is said on the screen's status line.
+
+A mixin of `DeliveryScreen` (its `station`, `say`, `reload`, the run on screen and the parcel just
+scanned back): named methods, as a plain mixin has no decorated-handler table of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from station_console.i18n import N_, _, _n
+from station_console.services.delivery import requests, runs
+from station_console.services.notify.templates import FAIL_REASONS
+from station_console.tui.screens.base import open_over
+from station_console.tui.screens.form_dialog import FormDialog, FormField
+
+
+class DeliveryForms:
+    run_id: int | None  # the run on screen
+    back: str | None  # waybill of the parcel just scanned back, waiting for F9 / F10
+
+    def action_plan(self) -> None:
+        screen: Any = self
+        fields = [
+            FormField("runner", _("Runner"), "", max_length=64, no_scans=True),
+            FormField("building", _("Only this building (empty: all)"), "", max_length=32),
+        ]
+
+        def check(values: dict[str, Any]) -> tuple[str, str | None]:
+            return runs.runner_of(values["runner"]), values["building"].strip() or None
+
+        def plan(planned: tuple[str, str | None]) -> runs.RunView:
+            runner, building = planned
+            return runs.plan(screen.station, runner, building=building)
+
+        form = FormDialog(
+            _("Plan a door delivery run"),
+            fields,
+            check=check,
+            submit=plan,
+            at_fault={"name_required": "runner", "nothing_waiting": "building"},
+            what=N_("a delivery run being planned"),
+        )
+        open_over(screen, form, self._planned)
+
+    def _planned(self, run: runs.RunView | None) -> None:
+        """The plan form's answer: the run as written (None: Esc)."""
+        screen: Any = self
+        if run is None:
+            return
+        self.run_id = run.id
+        screen.say(
+            _n(
+                "Run {number}: {count} parcel. F8 prints the sheet; scan it out.",
+                "Run {number}: {count} parcels. F8 prints the sheet; scan each one out.",
+                len(run.stops),
+                number=run.number,
+                count=len(run.stops),
+            ),
+            ok=True,
+        )
+        screen.reload()
+
+    def _back_waybill(self) -> str | None:
+        screen: Any = self
+        if self.back is None:
+            screen.say(_("Scan the parcel that came back first."), error=True)
+        return self.back
+
+    def action_delivered(self) -> None:
+        screen: Any = self
+        waybill, run_id = self._back_waybill(), self.run_id
+        if waybill is None or run_id is None:
+            return
+        fields = [
+            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64, no_scans=True),
+            FormField("signature", _("Signature name (if signed)"), "", max_length=64, no_scans=True),
+            FormField("photo", _("Photo file (if taken)"), "", max_length=200),
+        ]
+
+        def check(values: dict[str, Any]) -> runs.Receipt:
+            return runs.receipt_of(
+                values["received_by"], values["signature"] or None, values["photo"] or None
+            )
+
+        def deliver(receipt: runs.Receipt) -> Any:
+            return runs.deliver(
+                screen.station,
+                run_id,
+                waybill,
+                received_by=receipt.received_by,
+                signature_name=receipt.signature_name,
+                photo_ref=receipt.photo_ref,
+            )
+
+        title = _("{waybill} delivered", waybill=waybill)
+        form = FormDialog(
+            title,
+            fields,
+            check=check,
+            submit=deliver,
+            at_fault={"name_required": "received_by"},
+            what=N_("a delivery's outcome"),
+        )
+        open_over(screen, form, self._settled)
+
+    def action_failed(self) -> None:
+        screen: Any = self
+        waybill, run_id = self._back_waybill(), self.run_id
+        if waybill is None or run_id is None:
+            return
+        fields = [
+            FormField(
+                "reason",
+                _("Why"),
+                "not_home",
+                options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
+            ),
+            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
+        ]
+
+        def check(values: dict[str, Any]) -> tuple[str, str | None]:
+            return runs.failure_of(values["reason"], values["note"] or None)
+
+        def fail(failure: tuple[str, str | None]) -> Any:
+            reason, note = failure
+            return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
+
+        title = _("{waybill} not delivered", waybill=waybill)
+        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
+        open_over(screen, form, self._settled)
+
+    def _settled(self, stop: Any) -> None:
+        """The delivered or not-delivered form's answer: the stop as written (None: Esc)."""
+        screen: Any = self
+        if stop is None:
+            return
+        self.back = None
+        if stop.status == "failed":
+            screen.say(
+                _(
+                    "{code} is back on {location}; the recipient is told.",
+                    code=stop.pickup_code,
+                    location=stop.shelf_location,
+                ),
+                warn=True,
+            )
+        else:
+            screen.say(_("{code} delivered.", code=stop.pickup_code), ok=True)
+        screen.reload()
+
+    def action_request(self) -> None:
+        screen: Any = self
+        fields = [
+            FormField("ref", _("Waybill or pickup code"), "", max_length=40),
+            FormField("phone", _("Asked by phone"), False, switch=True),
+        ]
+
+        def request(values: dict[str, Any]) -> Any:
+            if not values["ref"].strip():
+                return None
+            source = "phone" if values["phone"] else "counter"
+            return requests.request(screen.station, values["ref"], source=source)
+
+        # Its one text field keeps the cursor: every refusal is about the parcel it names.
+        form = FormDialog(
+            _("Door delivery for a parcel"), fields, submit=request, what=N_("a door delivery request")
+        )
+        open_over(screen, form, self._requested)
+
+    def _requested(self, stop: Any) -> None:
+        """The request form's answer: the parcel's stop as written (None: Esc, or no parcel typed)."""
+        screen: Any = self
+        if stop is None:
+            return
+        screen.say(
+            _("{code} waits for the next run ({address}).", code=stop.pickup_code, address=stop.address),
+            ok=True,
+        )
+        screen.reload()
