@@ -1,13 +1,13 @@
 """Where a line may break, as Chinese is typeset and as English is: the one rule for printouts (rolls,
-labels) and the console (`station_console.tui.line_breaks`, which imports it; hardware may import
-nothing of the console, so the rule lives here).
+labels), the console (`station_console.tui.line_breaks`, which imports it) and the command line's help
+(`station_console.help_layout`); hardware may import nothing of the console, so the rule lives here.
 
 A line breaks after a space, or where Chinese meets Chinese or other text; never before a closing mark
 (，。：；！？）」』】…, nor before "·", the dot between a line's parts), nor after an opening one (（「『【),
 nor between a number and its unit (2-2 层, 3 件, 1.2 千克, 3.45 kg, 2 pcs). A no-break space
 (`NO_BREAK`) holds the words either side of it on one line. Latin words are never broken inside.
-A printout's line (`line_spans`) leaves no Chinese character of a run alone at its end or at the next
-one's start ("广" / "东"; "送" / "达。") where an earlier break lets the run go down whole.
+A line of `line_spans` (a printout's, the command line's help) leaves no Chinese character of a run
+alone at its end or at the next one's start ("广" / "东"; "送" / "达。") where an earlier break lets the run go down whole.
 """
 
 from __future__ import annotations
@@ -85,16 +85,20 @@ def held_runs(marks: Sequence[str]) -> list[bool]:
     return held
 
 
-def break_lines(text: str, fits: Callable[[str], bool], *, avoid: Collection[int] = ()) -> list[str]:
+def break_lines(
+    text: str, fits: Callable[[str], bool], *, avoid: Collection[int] = (), fold: bool = True
+) -> list[str]:
     """`text` in lines that each `fits` (a line is measured without its trailing spaces), each broken
     at the last place `break_points` allows; a place in `avoid` (offsets in `text`) only when the line
     has no other. A run with nowhere to break is cut where it is full, its closing marks kept with the
-    character before them and an opening mark taken down. A line holds at least one character."""
-    return [text[start:end].rstrip() for start, end in line_spans(text, fits, avoid=avoid)]
+    character before them and an opening mark taken down; with `fold` False it runs on past the line's
+    end to its next place to break instead (a command line's help: an option or a path to copy whole).
+    A line holds at least one character."""
+    return [text[start:end].rstrip() for start, end in line_spans(text, fits, avoid=avoid, fold=fold)]
 
 
 def line_spans(
-    text: str, fits: Callable[[str], bool], *, avoid: Collection[int] = ()
+    text: str, fits: Callable[[str], bool], *, avoid: Collection[int] = (), fold: bool = True
 ) -> list[tuple[int, int]]:
     """Where each line of `break_lines` starts and ends in `text` (so the text after a line is
     `text[end:]`, whatever spaces it broke at)."""
@@ -110,7 +114,12 @@ def line_spans(
             spans.append((start, end))
             break
         places = [k for k in range(start + 1, end + 1) if allowed[k]]
-        cut = max([k for k in places if k not in avoid] or places, default=0) or _fold_at(text, start, end)
+        if places:
+            cut = max([k for k in places if k not in avoid] or places)
+        elif fold:
+            cut = _fold_at(text, start, end)
+        else:
+            cut = next((k for k in range(end + 1, len(text)) if allowed[k]), len(text))
         spans.append((start, cut))
         start = _skip_spaces(text, cut)
     return spans

@@ -2,9 +2,8 @@
 
 click wraps and aligns help by `len()`: a line of Chinese comes out twice as wide as the terminal
 allows, and a Chinese metavar pushes the option column out of line. This formatter measures with
-`display_width`, and breaks a line at a space, after a Chinese punctuation mark, or between two
-Chinese characters (never before a closing mark). Text with no wide character is laid out by click
-itself, exactly as before.
+`display_width`, and breaks a line where the console's and the printouts' one rule lets it
+(`hardware.line_breaks`). Text with no wide character is laid out by click itself, exactly as before.
 """
 
 from __future__ import annotations
@@ -14,61 +13,39 @@ from collections.abc import Iterable, Sequence
 
 import click
 
+from hardware.line_breaks import CLOSING, break_lines, is_wide
 from station_console.click_words import click_gettext
 from station_console.text_columns import display_width, pad
 
-# Never at the start of a line: the piece before it moves down with it.
-_CLOSING = set("，。、；：！？）」』》〉】,.;:!?)]")
-
-
-def _pieces(word: str) -> list[str]:
-    """Where a word may break: after a Chinese punctuation mark; in Chinese text (a word mostly of wide
-    characters), between two wide characters too. Elsewhere a word mostly narrow stays whole
-    (`external_id=工号);`, `(移库).`)."""
-    wide = [display_width(ch) == 2 for ch in word]
-    chinese = 2 * sum(wide) > len(word)
-    pieces = [word[:1]]
-    for i in range(1, len(word)):
-        after_mark = wide[i - 1] and word[i - 1] in _CLOSING and word[i] not in _CLOSING
-        if after_mark or (chinese and wide[i - 1] and wide[i]):
-            pieces.append(word[i])
-        else:
-            pieces[-1] += word[i]
-    return pieces
-
-
-def _tokens(text: str) -> list[str]:
-    """Spaces as they are (click puts two before `[required]`), and the pieces of each word."""
-    tokens: list[str] = []
-    for part in re.split(r"( +)", text.replace("\n", " ")):
-        if part.startswith(" "):
-            tokens.append(part)
-        elif part:
-            tokens += _pieces(part)
-    return tokens
-
 
 def wrap(text: str, width: int) -> list[str]:
-    """`text` (one paragraph) in lines of at most `width` columns. A closing mark never starts a line:
-    the piece before it moves down with it. A word longer than a line overflows rather than being cut."""
-    lines: list[list[str]] = [[]]
-    for token in _tokens(text.strip()):
-        line = lines[-1]
-        if token.isspace():
-            if line:
-                line.append(token)
-            continue
-        if not line or display_width("".join(line) + token) <= width:
-            line.append(token)
-            continue
-        carried = [token]
-        while carried[0][0] in _CLOSING and line and not line[-1].isspace():
-            carried.insert(0, line.pop())
-        if "".join(line).strip():
-            lines.append(carried)
-        else:
-            line += carried  # nothing left to break before: it overflows
-    return [text for line in lines if (text := "".join(line).rstrip())]
+    """`text` (one paragraph) in lines of at most `width` columns, broken where the console's and the
+    printouts' one rule lets a line break (`hardware.line_breaks`): between Chinese characters, never
+    before a closing mark or "·", never between a number and its unit (3 件, 2-16 个). Spaces within a
+    line stay as they are (click puts two before `[required]`). A word longer than a line overflows
+    rather than being cut: an option or a path is copied whole from help."""
+    text = text.replace("\n", " ").strip()
+
+    def fits(line: str) -> bool:
+        return display_width(line) <= width
+
+    return break_lines(text, fits, avoid=_inside_tokens(text), fold=False)
+
+
+def _inside_tokens(text: str) -> set[int]:
+    """Where a line of help breaks only if it has nowhere else: inside a word mostly of narrow
+    characters (a token to type: `external_id=工号`, `account（月结账户）`), and where a word's Latin
+    text meets its Chinese (`手机/phone`); after a Chinese punctuation mark a line may break."""
+    avoid: set[int] = set()
+    for found in re.finditer(r"\S+", text):
+        word = found.group()
+        wide = [is_wide(ch) for ch in word]
+        narrow = 2 * sum(wide) <= len(word)
+        for i in range(1, len(word)):
+            after_mark = wide[i - 1] and word[i - 1] in CLOSING
+            if not after_mark and (narrow or wide[i - 1] != wide[i]):
+                avoid.add(found.start() + i)
+    return avoid
 
 
 def shorten(text: str, limit: int) -> str:
