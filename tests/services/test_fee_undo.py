@@ -127,6 +127,10 @@ def test_the_day_report_shows_the_charge_its_reversal_and_still_balances(
         "撤销的取件：冲回 2 件的保管费 4.00 元；退还 月结 2.00 元；撤回免除 2.00 元"
         in summary.summary_lines(report, Translator("zh"))
     )
+    # Paid by two methods: listed as Chinese lists, with 、 (not an English comma).
+    assert any(
+        "月结 2.00 元、现金 2.00 元" in line for line in summary.summary_lines(report, Translator("zh"))
+    )
     csv = export.to_csv(report)
     assert "storage_fees_reversed_cents,400" in csv and "storage_fees_refunded_account_cents,200" in csv
     assert "storage_fees_unwaived_cents,200" in csv

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.models import FeeMethod
-from station_console.i18n import CURRENT, N_, Translator
+from station_console.i18n import CURRENT, N_, Translator, listed
 from station_console.services.core.money import PAYMENT_METHOD_LABELS, amount, decimal_text
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 
@@ -284,16 +284,25 @@ def drawer_cash(fees: dict[str, Any]) -> tuple[int, int, int] | None:
     return (paid, given, paid - given) if paid or given else None
 
 
+def by_method(report: dict[str, Any], cents_by_method: dict[str, int], tr: Translator = CURRENT) -> str:
+    """Sums by how they were paid, listed as the report's language lists (`cash 2.00 CNY, account 1.00
+    CNY`; `现金 2.00 元、月结 1.00 元`)."""
+    return listed(
+        (
+            f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {sum_text(report, cents, tr)}"
+            for method, cents in cents_by_method.items()
+        ),
+        tr.lang,
+    )
+
+
 def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     """The day's storage fees: charged, paid by method, waived (each waiver with its reason), what
     undone pickups reversed of them, and the cash the drawer holds of them once some was given back."""
     fees = report.get("storage_fees")
     if not fees:
         return []
-    paid = ", ".join(
-        f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {sum_text(report, cents, tr)}"
-        for method, cents in fees["paid_cents"].items()
-    )
+    paid = by_method(report, fees["paid_cents"], tr)
     state = (
         tr("balanced")
         if fees["balanced"]
@@ -317,10 +326,7 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             )
         ]
     if back:
-        given = ", ".join(
-            f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {sum_text(report, cents, tr)}"
-            for method, cents in back["refunded_cents"].items()
-        )
+        given = by_method(report, back["refunded_cents"], tr)
         lines.append(
             tr.n(
                 "Undone pickups: charges reversed {charged} on {parcels} parcel; given back {given}; "
