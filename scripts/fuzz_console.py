@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import random
@@ -75,7 +76,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_locked_toasts,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
-from fuzz_keys import PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_keys import PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
 SIZE = (160, 45)
@@ -143,6 +144,27 @@ def demo_template() -> Path:
     return path
 
 
+def charge_storage_fees(path: Path) -> None:
+    """The run's station charges for storage after a day: the demo charges nothing, so no pickup had a fee
+    and Pickup's undo never gave one back. Written into the run's copy, as a manager's save would store
+    it; the template stays the demo's."""
+    rule = {"name": "Storage", "free_days": 1, "per_day_cents": 50, "cap_cents": 500}
+    with sqlite3.connect(path) as db:
+        (value,) = db.execute("SELECT value FROM setting WHERE key = 'station'").fetchone()
+        stored = json.loads(value)
+        stored["storage_fee_rules"] = [rule]
+        db.execute("UPDATE setting SET value = ? WHERE key = 'station'", (json.dumps(stored),))
+
+
+def paste(app: Any, text: str) -> None:
+    """A paste into the app's input queue, as the terminal driver delivers a bracketed paste."""
+    from textual import events
+
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
 def signature(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if "station_console" in f.filename] or frames
@@ -174,6 +196,7 @@ async def drive(
 
     run = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     shutil.copy(template, run / "station.sqlite3")
+    charge_storage_fees(run / "station.sqlite3")
     # Its own counter.toml: what one run's Settings saved (a wedge timing, a printer) is not the next run's.
     os.environ["STATION_CONFIG"] = str(run / "counter.toml")
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
@@ -245,6 +268,10 @@ async def drive(
                         return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
+        elif token.startswith(PASTE) and len(token) > len(PASTE):
+            paste(app, token[len(PASTE) :].replace(PASTE_SPACE, " "))
+            outcome.keys += 1
+            await asyncio.sleep(0)
         else:
             quiet.send_key(app, token)
             outcome.keys += 1

@@ -49,17 +49,27 @@ PATH_WEIGHT = 2
 WAYS_IN = {
     "ShelvesScreen": ["ctrl+d", "f8"],  # F8, the stocktake: one of twelve F keys, seldom on Shelves
     "CheckinScreen": ["ctrl+w", "ctrl+b"],
-    "SettingsScreen": ["ctrl+g"],
     "SendoutScreen": ["f11", "f11", "f7"],
     "LeaveUnsaved": ["ctrl+d"],
     # Its close: random keys close the dialog before any quiet moment sees it. Shift+Tab back to the scope
     # a Tab left before the stocktake started (Enter in the layer field starts nothing).
     "StocktakeScreen": ["f8", "f8", "shift+tab"],
+    # Undo of the last pickup (its question names the parcels and the fee given back) and the proxy form:
+    # Ctrl+Z is one of eight Ctrl keys, and F9 needs a customer looked up, which random keys seldom keep.
+    "PickupScreen": ["ctrl+z", "ctrl+z", "f9"],
+    "FeeDialog": ["1", "2", "3"],  # how the fee is paid: a pickup with a fee, for Ctrl+Z to give back
+    # Settings' F12 opens the recipient directory, whose own F12 asks before deactivating someone, and F11
+    # its "who is this?" list.
+    "SettingsScreen": ["ctrl+g", "f12"],
+    "RecipientsScreen": ["f12", "f12", "f11"],
 }
 WAY_IN_CHANCE = 0.05
 # A stocktake lives a few random keys (Esc pauses it, an F key leaves): its close, pressed at 5%, was
-# reached by no run.
-WAY_IN_CHANCES = {"StocktakeScreen": 0.25}
+# reached by no run. The fee's dialog closes at the first Esc or Enter.
+WAY_IN_CHANCES = {"StocktakeScreen": 0.25, "FeeDialog": 0.5, "SettingsScreen": 0.1, "RecipientsScreen": 0.15}
+# A customer looked up on Pickup: each listed parcel's waybill scanned, then F10, as the clerk hands them
+# over; random scans checked a parcel now and then and no run handed over one with a fee to undo.
+HANDOVER_CHANCE = 0.4
 # What a person types into an empty field that asks for it (pasted back to back, then Tab to the next):
 # random letters never make a send-out form the service takes, and F11 or F10 on it only ever refused
 # the sender's phone; nor a stocktake's scope, and no run closed a stocktake. Values that look like Rich
@@ -77,9 +87,23 @@ FIELD_VALUES = {
     "so-waybill": ["SF1234567890124", "SF1234567890130"],
     "form-carrier": ["ZTO", "YTO", "NOSUCH"],
     "form-reason": ["sparklers", "[@click=app.quit]q"],
-    "st-scope": ["1", "2", "3-1", "9"],  # a stocktake's shelf or layer (the demo's shelves are 1-5)
+    # A stocktake's shelf or layer (the demo's shelves are 1-5): a layer of a shelf whose stocktake is
+    # open (paused by Esc) resumes that one, and a shelf over its layer's open one.
+    "st-scope": ["1", "2", "3-1", "9", "1-1", "1-2", "2-1", "3"],
+    "st-layer": ["1-1", "2-2", "3-1", "4"],  # the layer scanned now, inside the stocktake's shelf or not
 }
-FIELD_ENDS = {"st-scope": "enter"}  # the key after the value where Tab is not the way on (else Tab)
+FIELD_ENDS = {"st-scope": "enter", "st-layer": "enter"}  # the key after the value where not Tab
+# Pasted whole (a Paste event, as a terminal delivers one) into an empty field: the proxy's form says a
+# paste past a field's limit on its line; typed keys never went past the limit in one go.
+FIELD_PASTES = {
+    "form-name": ["李四", "Li Si", "王" * 70, "[b]Zhao[/b] Liu " * 5],
+    "form-phone": ["5678", "13812345678", "138 1234 5678 ext 9999 0"],
+    "form-id_last4": ["002X", "12345", "1 2"],
+}
+PASTE = "paste:"  # a token: the text after it pasted at once, as one Paste event
+PASTE_SPACE = "\u2423"  # ␣: a space inside a pasted text, so a printed sequence splits on spaces only
+# Typed into a dialog's table: the "who is this?" list takes letters typed on its table into its search.
+FOCUS_TYPED = {"who-parcels": ["zs", "wang", "3-502", "张"]}
 # A field the screen filled in (the stocktake's scope, the shelf selected on the map): the clerk takes it
 # as it is; digits typed after it made a shelf that does not exist, and no run started a stocktake.
 FIELD_TAKEN = {"st-scope": "enter"}
@@ -121,6 +145,16 @@ def prealert_paths(rng: random.Random, app: Any, paths: list[str]) -> list[str]:
     return [path for path in paths if Path(path).name in PREALERTS]
 
 
+def handover_keys(app: Any) -> list[str]:
+    """On Pickup with a customer looked up: the next listed parcel's waybill scanned, or F10 once each
+    is; nothing elsewhere."""
+    screen = app.screen
+    if type(screen).__name__ != "PickupScreen" or getattr(screen, "lookup", None) is None:
+        return []
+    waiting = [row.waybill for row in screen.active_rows() if row.parcel_id not in screen.scanned]
+    return [*waiting[0], "enter"] if waiting else ["f10"]
+
+
 def generate(
     rng: random.Random,
     app: Any,
@@ -141,8 +175,14 @@ def generate(
         tokens = sign_in_keys(app, name)
     elif paths and screen == "SettingsScreen" and rng.random() < 0.1:
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
+    elif (handing := handover_keys(app)) and rng.random() < HANDOVER_CHANCE:
+        tokens = handing
     elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
         tokens = [rng.choice(way_in)]
+    elif focused in FIELD_PASTES and empty and rng.random() < FIELD_CHANCE:
+        tokens = [PASTE + rng.choice(FIELD_PASTES[focused]).replace(" ", PASTE_SPACE), "tab"]
+    elif focused in FOCUS_TYPED and rng.random() < FIELD_CHANCE:
+        tokens = list(rng.choice(FOCUS_TYPED[focused]))
     elif focused in FIELD_VALUES and empty and rng.random() < FIELD_CHANCE:
         tokens = [*rng.choice(FIELD_VALUES[focused]), FIELD_ENDS.get(focused, "tab")]
     elif focused in FIELD_TAKEN and not empty and rng.random() < FIELD_CHANCE:
