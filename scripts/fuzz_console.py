@@ -1,12 +1,14 @@
 """Random keys at the console until it stops: a fuzz driver for crashes the Pilot tests did not think of.
 
 The console runs headless (Textual's `run_test`, as the Pilot tests run it) on a copy of a small demo
-station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder) with a
-demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
+station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder; each run's
+copy charges storage fees after a day) with a demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
 screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/R/L, Ctrl+P Change PIN, Ins the key list; Ctrl+D on Shelves and
 in the unsaved-changes question, F8 more often on Shelves and on a stocktake (its close; Enter on the
 scope the map filled in), Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in Settings, F11 and F7 more often
-on Send-out), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
+on Send-out; on Pickup a customer's parcels scanned and handed over, the fee paid, then Ctrl+Z and
+F9; Settings' F12 and the directory's F12 and F11), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
+pastes into the proxy form (a Paste event, some past a field's limit), letters on the "who is this?" table,
 what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
 (a waybill or a pickup code from the database typed back to back, then Enter), with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
