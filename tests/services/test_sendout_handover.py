@@ -45,6 +45,19 @@ def test_the_courier_scans_and_signs(counter: Station, clock) -> None:
     assert nxt.batch_id != batch.batch_id and [r.send_id for r in nxt.rows] == [c]
 
 
+def test_a_counter_without_a_printer_closes_without_queueing_a_manifest(counter: Station) -> None:
+    """No printer here takes the manifest: the close queues none (it would wait for ever), and its
+    event says so; the sends are handed over all the same."""
+    a = send(counter, waybill=sf(1)).send_id
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch.batch_id, sf(1))
+    closed = handover.close_batch(counter, batch.batch_id, print_manifest=False)
+    assert closed.status == "closed" and row(counter, a).status == "handed_over"
+    assert [j for j in jobs(counter) if j.kind == "manifest"] == []
+    (closing,) = events(counter, "handover_closed")
+    assert closing.details["job_id"] is None and closing.details["handed_over"] == 1
+
+
 @pytest.mark.parametrize(
     ("scan", "says"),
     [

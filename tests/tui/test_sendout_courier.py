@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from textual import events
 from textual.widgets import Input, Select, Static
 
+from db.models import PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -211,3 +214,54 @@ async def test_the_courier_name_has_room_for_a_name_at_80_columns(
             assert scan.region.y > name.region.y
         else:  # room enough beside them: one row, as before
             assert scan.region.y == name.region.y and name.content_size.width >= 16
+
+
+def manifest_jobs(station: Station) -> list[PrintJob]:
+    with station.read() as session:
+        return list(session.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all())
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
+    app: StationApp, station: Station
+) -> None:
+    """The courier is at the counter to sign: with no printer here the manifest is not said to be
+    printing (nor queued for a printer that never comes), it is written as a PDF and its path said."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+    assert "printing" not in said and "No printer here takes manifests; saved as" in said
+    path = Path(said.split("saved as", 1)[1].split()[0])
+    assert path.name == "SB000001.pdf" and path.read_bytes().startswith(b"%PDF")
+    assert manifest_jobs(station) == [] and [s.status for s in sends(station)] == ["handed_over"]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_counter_with_a_receipt_printer_prints_the_manifest(station: Station) -> None:
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890123")
+    app = counter_app(station, printer={"language": "escpos", "transport": "dummy", "target": "desk"})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        courier = await sf_courier_here(app, pilot)
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
+        assert "The manifest is printing." in text_of(courier, "#ho-message")
+    assert len(manifest_jobs(station)) == 1
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_send_accepted_without_a_printer_says_its_receipt_waits(
+    app: StationApp, station: Station
+) -> None:
+    async with at_sendout(station) as (app, pilot, screen):
+        await accept_send(pilot, screen, "SF1234567890123")
+        said = text_of(screen, "#so-message")
+    assert "accepted" in said and "Receipt printing" not in said
+    assert "No printer here takes receipts" in said

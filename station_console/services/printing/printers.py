@@ -8,7 +8,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from hardware.messages import reason_of
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, LaterText, get_language, translate
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import list_carriers
@@ -176,6 +176,15 @@ def check_printable(
             code="cannot_print",
             reasons="; ".join(r for r in reasons if r),
         )
+
+
+def takes(counter_settings: Any, kind: str) -> bool:
+    """Some printer of this counter would take a job of `kind` (`check_printable` without its why)."""
+    try:
+        check_printable(counter_settings, kind)
+    except StationError:
+        return False
+    return True
 
 
 # -- which codes the station's scanner must read ---------------------------------------------------

@@ -166,6 +166,13 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     )
 
 
+def manifest_label(batch_id: int) -> str:
+    """A handover batch's code on its manifest (and the name of its PDF)."""
+    # SB, not HB: a check-in courier batch (prealerts/batches.py) has its own HB numbers from 1, and
+    # two papers a courier signs must never carry the same batch code.
+    return f"SB{batch_id:06d}"
+
+
 def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
     t = Translator(lang)
 
@@ -178,9 +185,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         ).all()
     assert batch is not None
     at = (batch.closed_at or batch.opened_at).astimezone(station.zone())
-    # SB, not HB: a check-in courier batch (prealerts/batches.py) has its own HB numbers from 1, and
-    # two papers a courier signs must never carry the same batch code.
-    name = f"SB{batch_id:06d}"
+    name = manifest_label(batch_id)
     rows = [
         [str(n), r.waybill, kg(r.weight_g), str(r.item_count), r.destination]
         for n, r in enumerate(view.scanned, start=1)

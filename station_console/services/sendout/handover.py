@@ -248,8 +248,15 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
     return station.run(work)
 
 
-def close_batch(station: Station, batch_id: int, *, courier_name: str | None = None) -> BatchView:
-    """Hand over every scanned send; the rest stay at the counter and are listed as missing."""
+def close_batch(
+    station: Station, batch_id: int, *, courier_name: str | None = None, print_manifest: bool = True
+) -> BatchView:
+    """Hand over every scanned send; the rest stay at the counter and are listed as missing.
+
+    The manifest is queued for this counter's printers; with `print_manifest=False` (no printer here
+    takes it) nothing is queued, as a job no printer takes would wait for ever: the caller draws it
+    (`drawing.manifest_document`) for the courier to sign.
+    """
     require(station, "send_handover")
     courier = text_field(courier_name, _("Courier"), limit=64, required=False) or None
 
@@ -296,7 +303,7 @@ def close_batch(station: Station, batch_id: int, *, courier_name: str | None = N
         batch.courier_name, batch.summary = courier, summary
         session.add(batch)
         session.flush()
-        job = queue_manifest(session, station, batch_id)
+        job = queue_manifest(session, station, batch_id) if print_manifest else None
         audit.record(
             session,
             station,

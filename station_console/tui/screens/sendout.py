@@ -22,10 +22,11 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.money import amount
 from station_console.services.core.phone_shapes import phone_shaped
+from station_console.services.printing.printers import takes
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote
@@ -312,23 +313,36 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             return
         self.busy = True
         self.say(_("Recording the send..."))
-        self.call("accept", lambda: accept.accept(self.station, **kwargs))
+        counter = app.counter_settings
 
-    def done_accept(self, result: accept.SendResult) -> None:
+        def accepted() -> tuple[accept.SendResult, bool]:
+            result = accept.accept(self.station, **kwargs)
+            try:  # whether its receipt prints here (the printers load off the UI thread)
+                return result, takes(counter, "receipt")
+            except Exception:  # the send is recorded: a printer's fault must not read as a failed send
+                return result, True
+
+        self.call("accept", accepted)
+
+    def done_accept(self, answer: tuple[accept.SendResult, bool]) -> None:
+        result, printing = answer
         self.busy = False
         self.last_send = result.send_id
         self.clear_form()
-        self.say(
-            _(
-                "Send {send} accepted: {carrier} {waybill}, {total} by {method}. Receipt printing.",
-                send=result.send_id,
-                carrier=result.carrier,
-                waybill=result.waybill,
-                total=amount(result.price_cents, result.currency),
-                method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
-            ),
-            ok=True,
+        accepted = _(
+            "Send {send} accepted: {carrier} {waybill}, {total} by {method}.",
+            send=result.send_id,
+            carrier=result.carrier,
+            waybill=result.waybill,
+            total=amount(result.price_cents, result.currency),
+            method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
         )
+        receipt = (
+            _("Receipt printing.")
+            if printing
+            else _("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")
+        )
+        self.say(sentences(accepted, receipt), ok=printing, warn=not printing)
         self.refresh_sends()
 
     def action_refuse(self) -> None:

@@ -6,6 +6,7 @@ names what it is and rings the bell; the list shows what is scanned and what is 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,7 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
-from station_console.i18n import N_, _, _n, sentences
+from station_console.i18n import N_, _, _n, get_language, sentences
+from station_console.private_files import write_atomic
+from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.screens.base import ModeScreen
@@ -187,19 +190,43 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             return
         batch_id = self.view.batch_id
         courier = self.query_one("#ho-courier", Input).value
-        self.write("closed", lambda: handover.close_batch(self.station, batch_id, courier_name=courier))
+        self.write("closed", lambda: self._close(batch_id, courier))
 
-    def done_closed(self, view: handover.BatchView) -> None:
+    def _close(self, batch_id: int, courier: str) -> tuple[handover.BatchView, Path | None]:
+        """Close and print; with no printer here for the manifest, close and keep it as a PDF file:
+        the courier is at the counter to sign it, and a queued job no printer takes would never come."""
+        app: Any = self.app
+        printable = takes(app.counter_settings, "manifest")
+        view = handover.close_batch(self.station, batch_id, courier_name=courier, print_manifest=printable)
+        if printable:
+            return view, None
+        # On demand: the drawing and the PDF renderer load only where no printer takes the manifest.
+        from hardware.printers.pdf import render_document
+        from station_console.services.notify.channels import data_dir
+        from station_console.services.sendout.drawing import manifest_document, manifest_label
+
+        path = data_dir() / "manifests" / f"{manifest_label(batch_id)}.pdf"
+        write_atomic(path, render_document(manifest_document(self.station, batch_id, get_language())))
+        return view, path
+
+    def done_closed(self, result: tuple[handover.BatchView, Path | None]) -> None:
+        view, saved = result
         missing = view.summary.get("missing", [])
         handed = int(view.summary.get("handed_over", 0))
         text = _n(
-            "Handed over {n} parcel, {weight} kg, to {carrier}. The manifest is printing.",
-            "Handed over {n} parcels, {weight} kg, to {carrier}. The manifest is printing.",
+            "Handed over {n} parcel, {weight} kg, to {carrier}.",
+            "Handed over {n} parcels, {weight} kg, to {carrier}.",
             handed,
             n=handed,
             weight=kg(view.summary.get("weight_g", 0)),
             carrier=view.carrier_name,
         )
+        printed = (
+            _("The manifest is printing.")
+            if saved is None
+            else _("No printer here takes manifests; saved as {path}", path=str(saved))
+        )
+        text = sentences(text, printed)
         if missing:
             text = sentences(
                 text, _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
