@@ -266,6 +266,11 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
         assert "138****0001" in str(screen.query_one("#ci-table").get_row_at(2))  # the pre-alert's phone
 
         await type_slowly(pilot, keys, "f12")
+        damage = app.screen
+        assert isinstance(damage, ReasonDialog)
+        # The field is named as its refusal names it: a note past its 500 characters is "Note is
+        # longer...", under a field called Note (it was called Reason).
+        assert str(damage.query_one(Label).render()) == "Note"
         await quiet.press(pilot, *"box crushed", "enter")
         assert "damaged 1" in panel()
         await type_slowly(pilot, keys, "f11")

@@ -82,7 +82,8 @@ class ReasonDialog(TypedDialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.prompt or _("Reason"))
+            # Named as the rule names it in a refusal ("Note is longer than 500 characters.").
+            yield Label(self.prompt or _(self.rule.label if self.rule else N_("Reason")))
             yield FixedInput(self.value, id="pk-reason", max_length=0 if self.rule else 200)
             yield Static(id="pk-reason-refused")
             yield keys_line(ONE_FIELD_KEYS)
