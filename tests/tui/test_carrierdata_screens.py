@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from station_helpers import configure
 from textual.widgets import DataTable, Input, Label, Static
 
-from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
+from db.models import CarrierEvent, FeeEntry, Parcel, ParcelEvent, Role
 from station_console.i18n import N_, _, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
@@ -286,6 +286,42 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     closed = batches.list_batches(station, status="closed")[0]
     assert closed.courier_name == "张师傅" and closed.missing == ["73000000000003", "73000000000004"]
     assert batches.get(station, other.id).status == "open"
+
+
+async def test_damage_is_flagged_on_the_last_parcel_still_checked_in_not_an_undone_one(
+    app: StationApp, station: Station
+) -> None:
+    """Ctrl+Z undid the last scan: F12 asks about the parcel before it (the undone one is no longer
+    here: its note was typed for nothing, then refused as no parcel), and flags that one."""
+    from station_console.tui.screens.checkin import CheckinScreen
+    from station_console.tui.screens.checkin_batch import CourierDialog
+
+    from .checkin_driver import scan, settle, start, type_slowly
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+        await settle(app, pilot)
+        await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CourierDialog)
+        await quiet.press(pilot, "down", "enter", *"Wu", "enter")
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        for n in (1, 2):
+            await scan(pilot, keys, f"73{n:012d}")
+            await settle(app, pilot)
+        await type_slowly(pilot, keys, "ctrl+z")
+        await settle(app, pilot)
+        assert len(screen.undone) == 1
+        await type_slowly(pilot, keys, "f12")
+        damage = app.screen
+        assert isinstance(damage, ReasonDialog)
+        assert "73000000000001" in str(damage.query_one(".dialog-title", Static).render())
+        await quiet.press(pilot, *"box crushed", "enter")
+        await settle(app, pilot)
+        assert "73000000000001 flagged as damaged." in str(screen.query_one("#ci-message", Static).render())
+    with station.read() as session:
+        kinds = {p.waybill: p.problem_kind for p in session.exec(select(Parcel)).all()}
+    assert kinds == {"73000000000001": "damaged", "73000000000002": None}
 
 
 async def test_a_batch_left_open_at_this_counter_is_taken_back_when_the_console_starts(

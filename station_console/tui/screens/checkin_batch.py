@@ -164,6 +164,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
     resume_open_batch = True
     batch_courier: str = ""  # the courier's name as given at the open, offered again at the close
     results: list[Any]
+    undone: set[int]  # parcel ids whose check-in was undone (Ctrl+Z)
 
     @dataclass
     class BatchesRead(Message):
@@ -310,7 +311,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         return path
 
     def action_mark_damaged(self) -> None:
-        results = self.results
+        # The last parcel still checked in: one whose check-in was undone is no longer here to flag.
+        results = [r for r in self.results if r.parcel_id not in self.undone]
         if not results:
             self.say_batch(_("Nothing checked in yet to flag."), error=True)
             return
