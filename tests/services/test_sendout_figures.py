@@ -163,3 +163,14 @@ def test_every_export_carries_the_sends(station: Station, day_one: dict[str, int
     assert "3 weights typed in; 1 refused at inspection" in text
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report_export.to_pdf(report))).pages)
     assert "At counter" in pdf and "Accepted" in pdf and "4 accepted = 1 handed over" in pdf
+
+
+def test_the_day_report_weighs_the_sends_as_their_manifest_does(station: Station) -> None:
+    """2.35 kg and 1.2 kg: the report's table says 2.35, 1.2 and 3.55 kg, as the screen, the receipt and
+    the manifest write a weight (it said 2.4 and 3.5, rounded to 100 g, half to even)."""
+    staff(station)
+    send(station, waybill=sf(1), weight=Weight.typed(2350))
+    send(station, waybill=sf(2), weight=Weight.typed(1200), payment=Payment("qr", "WX1"))
+    rows = report_export.send_rows(build_report(station, station.business_day(), with_forecast=False))
+    column = [str(label) for label in rows[0]].index("kg")
+    assert [row[column] for row in rows[1:]] == ["2.35", "1.2", "3.55"]

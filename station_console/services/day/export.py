@@ -21,6 +21,7 @@ from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.day.summary import carrier_shown, fee_rows, money, summary_lines
+from station_console.services.sendout.quote import kg
 from station_console.text_columns import display_width, pad
 
 REPORTS_FOLDER = "reports"
@@ -99,7 +100,7 @@ def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str
         if key.endswith("_cents"):
             return money(int(value))
         if key == "chargeable_g":
-            return f"{int(value) / 1000:.1f}"
+            return kg(int(value))  # to the gram, as the screen, the receipt and the manifest weigh a send
         if key == "payment":
             return tr(PAYMENT_METHOD_LABELS[value]) if value in PAYMENT_METHOD_LABELS else str(value)
         return str(value)
