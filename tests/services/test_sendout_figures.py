@@ -167,7 +167,7 @@ def test_every_export_carries_the_sends(station: Station, day_one: dict[str, int
 
 def test_the_day_report_weighs_the_sends_as_their_manifest_does(station: Station) -> None:
     """2.35 kg and 1.2 kg: the report's table says 2.35, 1.2 and 3.55 kg, as the screen, the receipt and
-    the manifest write a weight (it said 2.4 and 3.5, rounded to 100 g, half to even)."""
+    the manifest write a weight (it said 2.4 and 3.5, rounded to 100 g)."""
     staff(station)
     send(station, waybill=sf(1), weight=Weight.typed(2350))
     send(station, waybill=sf(2), weight=Weight.typed(1200), payment=Payment("qr", "WX1"))
