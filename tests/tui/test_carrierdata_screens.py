@@ -324,6 +324,44 @@ async def test_damage_is_flagged_on_the_last_parcel_still_checked_in_not_an_undo
     assert kinds == {"73000000000001": "damaged", "73000000000002": None}
 
 
+async def test_a_courier_name_too_long_for_the_close_is_said_in_its_dialog_and_kept(
+    app: StationApp, station: Station
+) -> None:
+    """The close's dialog took 200 characters and the service 64: a longer name closed the dialog,
+    was refused on the screen's line and was lost. Now the dialog says it, with the name as typed."""
+    from station_console.services.prealerts import batches
+    from station_console.tui.screens.checkin import CheckinScreen
+    from station_console.tui.screens.checkin_batch import CourierDialog
+
+    from .checkin_driver import scan, settle, start, type_slowly
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+        await settle(app, pilot)
+        await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CourierDialog)
+        await quiet.press(pilot, "down", "enter", *"Wu", "enter")
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        await type_slowly(pilot, keys, "f11")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        name = "Wu " + "x" * 70
+        dialog.query_one(Input).value = name
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        assert app.screen is dialog and dialog.query_one(Input).value == name
+        assert "Courier is longer than 64 characters." in str(dialog.query_one("#pk-reason-refused").render())
+        dialog.query_one(Input).value = "Wu"
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+    (closed,) = batches.list_batches(station, status="closed")
+    assert closed.courier_name == "Wu"
+
+
 async def test_a_batch_left_open_at_this_counter_is_taken_back_when_the_console_starts(
     app: StationApp, station: Station, tmp_path: Any
 ) -> None:

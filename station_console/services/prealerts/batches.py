@@ -29,9 +29,9 @@ from db.models import (
     ProblemKind,
 )
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.free_text import text_field
+from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
@@ -39,6 +39,8 @@ from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
 COURIER_MAX = 64  # the courier_name column's length
+# The courier's name as the close's dialog checks it before it closes, and this module refuses it.
+COURIER_NAME = NoteRule(N_("Courier"), COURIER_MAX, required=False)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def _batch(session: Session, batch_id: int) -> CourierBatch:
 
 def _courier(name: str | None) -> str | None:
     # A pasted coloured name loses its colour codes whole, not just their ESC; a longer one is refused.
-    return text_field(name, _("Courier"), limit=COURIER_MAX, required=False) or None
+    return text_field(name, COURIER_NAME, limit=COURIER_MAX, required=False) or None
 
 
 def open_batch(station: Station, carrier: str, courier_name: str | None = None) -> BatchView:
