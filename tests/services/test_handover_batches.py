@@ -222,3 +222,30 @@ def test_a_batch_with_nothing_pre_alerted_counts_what_came(station: Station, lan
     assert said[0] in doc.meta and said[1] in doc.meta, doc.meta
     assert said[2] in panel, panel
     assert not any("extra 2" in line or "多出 2" in line for line in [*doc.meta, panel])
+
+
+def test_a_batch_left_open_at_this_counter_can_be_taken_up_again(expected: Station) -> None:
+    """A second courier's batch opened before the first was closed: the first stays open, listed among
+    this counter's open batches and taken up again; another counter's batch is neither listed nor taken,
+    and a closed one is refused."""
+    clerk = as_clerk(expected, "ann")
+    first = batches.open_batch(clerk, "ZTO", "Wu")
+    second = batches.open_batch(clerk, "SF", "Li")
+    elsewhere = batches.open_batch(as_clerk(expected, "bo", counter="counter-2"), "ZTO", "Zhao")
+    assert [b.id for b in batches.open_here(clerk)] == [second.id, first.id]  # newest first
+    check_in(clerk, zto(1), courier_batch=first.id)
+    again = batches.resume_batch(clerk, first.id)
+    assert (again.carrier, again.courier_name, again.received) == ("ZTO", "Wu", [zto(1)])
+    with pytest.raises(Refused) as there:
+        batches.resume_batch(clerk, elsewhere.id)
+    assert there.value.code == "courier_batch_elsewhere"
+    batches.close_batch(clerk, second.id, counter_settings=PDF_COUNTER)
+    with pytest.raises(Refused) as closed:
+        batches.resume_batch(clerk, second.id)
+    assert closed.value.code == "courier_batch_closed"
+    assert [b.id for b in batches.open_here(clerk)] == [first.id]
+    with pytest.raises(NotFound):
+        batches.resume_batch(clerk, 999)
+    act_as(clerk, None)
+    with pytest.raises(PermissionDenied):
+        batches.resume_batch(clerk, first.id)

@@ -182,6 +182,39 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
     return station.run(work)
 
 
+def open_here(station: Station) -> list[BatchView]:
+    """This counter's open batches, newest first: a courier's bag left open when another was opened
+    stays reachable (Check-in's F10 offers to go on with it)."""
+    require(station, "courier_batch")
+    with station.read() as session:
+        query = (
+            select(CourierBatch)
+            .where(CourierBatch.status == "open", CourierBatch.counter == station.counter)
+            .order_by(col(CourierBatch.id).desc())
+        )
+        return [_view(session, b) for b in session.exec(query).all()]
+
+
+def resume_batch(station: Station, batch_id: int) -> BatchView:
+    """Go on receiving into a batch still open at this counter (its scans count to it again). One
+    closed meanwhile, or open at another counter (that counter's courier), is refused."""
+    require(station, "courier_batch")
+    with station.read() as session:
+        batch = _batch(session, batch_id)
+        if batch.status != "open":
+            raise Refused(
+                N_("Courier batch {batch} is already closed."), code="courier_batch_closed", batch=batch_id
+            )
+        if batch.counter != station.counter:
+            raise Refused(
+                N_("Courier batch {batch} is open at {counter}: continue it there."),
+                code="courier_batch_elsewhere",
+                batch=batch_id,
+                counter=batch.counter,
+            )
+        return _view(session, batch)
+
+
 def get(station: Station, batch_id: int) -> BatchView:
     require(station, "view")
     with station.read() as session:

@@ -8,6 +8,7 @@ id that each check-in carries. Reads and writes run in thread workers that post 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -63,10 +64,16 @@ BINDINGS: list[BindingType] = [
 ]
 
 
-class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[str, str] | None]):
+# The dialog's answer: a new batch's (carrier, courier's name), or the id of a batch open here to go on with.
+CourierChoice = tuple[str, str] | int | None
+CONTINUE = "continue:"  # the option id of a batch open here; a carrier's code has no colon
+
+
+class CourierDialog(QuestionDialog[CourierChoice], TypedDialog[CourierChoice]):
     """Choose the carrier, then type the courier's name (Enter, or Ctrl+S; empty is allowed until the
-    close). A key the carrier list does not take, or a scan, is said in it (`QuestionDialog`): a scan's
-    Enter chose the highlighted carrier."""
+    close). The batches still open at this counter come first, to go on with one (Enter): a bag left
+    open when another courier's was opened is reachable again. A key the carrier list does not take, or
+    a scan, is said in it (`QuestionDialog`): a scan's Enter chose the highlighted carrier."""
 
     what = N_("a courier's batch being opened")
 
@@ -74,19 +81,27 @@ class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[st
         Binding("escape", "dismiss(None)", N_("Cancel"), id="courier.cancel", tooltip=N_("No batch")),
     ]
 
-    def __init__(self, carriers: list[tuple[str, str]], current: str | None) -> None:
+    def __init__(
+        self, carriers: list[tuple[str, str]], current: str | None, open_here: Sequence[BatchView] = ()
+    ) -> None:
         super().__init__()
         self.carriers, self.current = carriers, current
+        self.open_here = list(open_here)
         self.carrier: str | None = None
 
     def compose(self) -> ComposeResult:
+        title = (
+            _(
+                "Whose bag is it? Go on with a batch open here, or a new batch: carrier, then the courier's name"
+            )
+            if self.open_here
+            else _("Whose bag is it? Carrier, then the courier's name")
+        )
         with Vertical(classes="dialog"):
             with Vertical(id="courier-head"):
-                yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
+                yield Static(title, classes="dialog-title")
                 yield Static(id="courier-why")
-            yield RoutedOptions(
-                *(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers)
-            )
+            yield RoutedOptions(*self._options())
             with Vertical(id="courier-end"):
                 yield NameInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
                 yield said_line()
@@ -95,15 +110,28 @@ class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[st
     def taken_keys(self) -> set[str]:
         return super().taken_keys() | {"ctrl+s", "home", "end", "pageup", "pagedown"}  # its save, the list's
 
+    def _options(self) -> list[Option | None]:
+        options: list[Option | None] = [
+            Option(plain(continue_line(batch)), id=f"{CONTINUE}{batch.id}") for batch in self.open_here
+        ]
+        if options:  # a heading for the new batch, which the cursor passes over
+            options += [None, Option(plain(_("A new batch:")), disabled=True)]
+        return options + [Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers]
+
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         codes = [code for code, _name in self.carriers]
-        options.highlighted = codes.index(self.current) if self.current in codes else 0
+        # The carrier being received stays highlighted (a new batch of it); else the newest open here.
+        options.highlighted = options.get_option_index(self.current) if self.current in codes else 0
         options.focus()
 
     @on(OptionList.OptionSelected)
     def _carrier(self, event: OptionList.OptionSelected) -> None:
-        self.carrier = event.option.id
+        chosen = event.option.id or ""
+        if chosen.startswith(CONTINUE):
+            self.dismiss(int(chosen.removeprefix(CONTINUE)))
+            return
+        self.carrier = chosen
         self.query_one("#courier-name", Input).focus()
 
     @on(Input.Submitted, "#courier-name")
@@ -116,6 +144,18 @@ class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[st
             self.query_one(OptionList).focus()
             return
         self.dismiss((self.carrier, self.query_one("#courier-name", Input).value.strip()))
+
+
+def continue_line(batch: BatchView) -> str:
+    """A batch open here, as the courier dialog offers to go on with it."""
+    return _(
+        "Continue {label} {carrier} {courier} {received}/{expected}",
+        label=batch.label,
+        carrier=batch.carrier_name,
+        courier=batch.courier_name or "-",
+        received=len(batch.received) + len(batch.extra),
+        expected=batch.expected,
+    )
 
 
 def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
@@ -180,6 +220,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         error: bool
         batch: int | None
         closed: bool = False  # the courier's batch closed: its carrier is no longer being received
+        carrier: str | None = None  # the carrier of a batch taken up again: it is received now
 
     def compose_batch_panel(self) -> ComposeResult:
         yield Static(id="ci-courier")
@@ -223,19 +264,40 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
     def action_open_courier_batch(self) -> None:
         station = self.station  # the carrier table is cached, but read again after an edit: a worker
-        self.call("courier_choices", lambda: carrier_choices(get_detector(station)))
+        current = self.courier_batch
+        self.call(
+            "courier_choices",
+            lambda: (
+                carrier_choices(get_detector(station)),
+                [b for b in batches.open_here(station) if b.id != current],
+            ),
+        )
 
-    def done_courier_choices(self, choices: list[tuple[str, str]]) -> None:
+    def done_courier_choices(self, read: tuple[list[tuple[str, str]], list[BatchView]]) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk asked for no batch
             return
+        choices, open_here = read
+        carriers = {b.id: b.carrier for b in open_here}
 
-        def chosen(choice: tuple[str, str] | None) -> None:
-            if choice is not None:
+        def chosen(choice: CourierChoice) -> None:
+            if isinstance(choice, int):
+                self._write_batch(lambda: self._resume(choice), carrier=carriers[choice])
+            elif choice is not None:
                 carrier, courier = choice
                 self.batch_carrier = carrier  # the courier's carrier settles ambiguous numbers too
                 self._write_batch(lambda: self._open(carrier, courier))
 
-        open_over(self, CourierDialog(choices, self.batch_carrier), chosen)
+        open_over(self, CourierDialog(choices, self.batch_carrier, open_here), chosen)
+
+    def _resume(self, batch_id: int) -> tuple[str, int | None]:
+        view = batches.resume_batch(self.station, batch_id)
+        text = _(
+            "{label} {carrier} {courier} continued: its scans count to it again.",
+            label=view.label,
+            carrier=view.carrier_name,
+            courier=view.courier_name or "-",
+        )
+        return text, view.id
 
     def _open(self, carrier: str, courier: str) -> tuple[str, int | None]:
         view = batches.open_batch(self.station, carrier, courier)
@@ -331,7 +393,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         return _("{waybill} flagged as damaged.", waybill=waybill), self.courier_batch
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="courier-batch-write")
-    def _write_batch(self, call: Any, closing: bool = False) -> None:
+    def _write_batch(self, call: Any, closing: bool = False, carrier: str | None = None) -> None:
         try:
             text, batch = call()
         except StationError as exc:
@@ -342,13 +404,15 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 CourierBatchScreen.BatchDone(report_unexpected(self, exc), True, self.courier_batch)
             )
             return
-        self.post_message(CourierBatchScreen.BatchDone(text, False, batch, closed=closing))
+        self.post_message(CourierBatchScreen.BatchDone(text, False, batch, closed=closing, carrier=carrier))
 
     @on(BatchDone)
     def _batch_done(self, message: BatchDone) -> None:
         self.courier_batch = message.batch
         if message.closed:
             self.batch_carrier = None
+        elif message.carrier is not None:
+            self.batch_carrier = message.carrier
         self.say_batch(message.text, error=message.error)
         self.refresh_batches()
         self.batch_changed()
