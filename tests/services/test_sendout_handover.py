@@ -177,3 +177,29 @@ def test_nobody_signed_in_hands_nothing_over(counter: Station) -> None:
         assert exc.value.code == "not_signed_in"
     as_clerk(counter)
     assert handover.batch_view(counter, batch.batch_id).scanned == []
+
+
+def test_the_newest_refundable_send_is_this_counters_newest_still_here(counter: Station) -> None:
+    """What the refund dialog offers: not a send refused, handed over or refunded, nor another
+    counter's; none when no send here can be refunded."""
+    from dataclasses import replace
+
+    from sendout_helpers import parcel, party, recipient
+
+    from station_console.services.sendout import accept
+
+    assert payments.newest_refundable(counter) is None
+    waiting = send(counter, waybill=sf(1)).send_id
+    gone = send(counter, waybill=sf(2)).send_id
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch.batch_id, sf(2))
+    handover.close_batch(counter, batch.batch_id)
+    accept.refuse(counter, party=party(), recipient=recipient(), parcel=parcel(), reason="lithium battery")
+    send(replace(counter, counter="counter-2", _cached=None), waybill=sf(3))
+    assert gone > waiting and payments.newest_refundable(counter) == waiting
+    as_manager(counter)
+    payments.refund(counter, waiting, "customer left")
+    assert payments.newest_refundable(counter) is None
+    clerks.act_as(counter, None)
+    with pytest.raises(PermissionDenied):
+        payments.newest_refundable(counter)

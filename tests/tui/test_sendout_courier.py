@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static
 from db.models import PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.sendout import payments
 from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_dialogs import RefundDialog
@@ -265,3 +266,35 @@ async def test_a_send_accepted_without_a_printer_says_its_receipt_waits(
         said = text_of(screen, "#so-message")
     assert "accepted" in said and "Receipt printing" not in said
     assert "No printer here takes receipts" in said
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_refund_dialog_offers_the_newest_send_still_here_or_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """The newest send (at the top of the list) refunded already: F7 offers the one before it, still
+    at the counter; with none left to refund, the send field is empty and has the cursor."""
+
+    async def refund_dialog(pilot: Any) -> RefundDialog:
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RefundDialog)
+        return dialog
+
+    async with at_sendout(station) as (app, pilot, screen):
+        for waybill in ("SF1234567890123", "SF1234567890124"):
+            await accept_send(pilot, screen, waybill)
+        older, newest = (s.id for s in sends(station))
+        assert newest is not None
+        payments.refund(station, newest, "customer left")
+        screen.refresh_sends()
+        await quiet.settle(pilot)
+        dialog = await refund_dialog(pilot)
+        assert dialog.values()["send"] == str(older)
+        await quiet.press(pilot, *"customer left", "enter")
+        await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
+        dialog = await refund_dialog(pilot)
+        assert dialog.values()["send"] == ""
+        assert dialog.focused is dialog.query_one("#form-send")
+    assert [s.status for s in sends(station)] == ["cancelled", "cancelled"]

@@ -82,6 +82,19 @@ def find_send_id(station: Station, ref: str) -> int:
     raise NotFound(N_("No send with number or waybill {ref}."), code="send_not_found", ref=ref[:40])
 
 
+def newest_refundable(station: Station) -> int | None:
+    """The newest send still at this counter (a refused, cancelled or handed-over one cannot be
+    refunded): what the refund dialog offers, or None."""
+    require(station, "view")
+    with station.read() as session:
+        return session.exec(
+            select(Send.id)
+            .where(Send.status == SendStatus.ACCEPTED, Send.counter == station.counter)
+            .order_by(col(Send.id).desc())
+            .limit(1)
+        ).first()
+
+
 def refund(station: Station, send: int | str, reason: str) -> Refund:
     """Cancel a send still at the counter and refund what was paid (manager).
 

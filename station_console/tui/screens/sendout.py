@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, sentences
@@ -92,7 +92,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.scale_weight: Weight | None = None  # the last stable scale reading shown in the field
         self.source = "entered"
         self.shown_total: int | None = None  # the price the customer was shown
-        self.last_send: int | None = None
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
@@ -327,7 +326,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def done_accept(self, answer: tuple[accept.SendResult, bool]) -> None:
         result, printing = answer
         self.busy = False
-        self.last_send = result.send_id
         self.clear_form()
         accepted = _(
             "Send {send} accepted: {carrier} {waybill}, {total} by {method}.",
@@ -371,11 +369,13 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
     @role_key("sendout.refund")
     def action_refund(self) -> None:
-        table = self.query_one("#so-sends", DataTable)
-        ref = str(self.last_send or "")
-        if table.row_count and table.cursor_row is not None:
-            ref = str(table.get_row_at(table.cursor_row)[0])
-        open_over(self, RefundDialog(self.station, ref), self.done_refund)
+        self.call("refund_offer", lambda: payments.newest_refundable(self.station))
+
+    def done_refund_offer(self, newest: int | None) -> None:
+        """The send a clerk chose on the list if it can be refunded, else this counter's newest that can."""
+        if self.asked_by_clerk_now():  # a lock came between: the next clerk pressed no F7
+            ref = self.query_one(SendsTable).chosen_refundable() or str(newest or "")
+            open_over(self, RefundDialog(self.station, ref), self.done_refund)
 
     def done_refund(self, done: payments.Refund | None) -> None:
         if done is None:

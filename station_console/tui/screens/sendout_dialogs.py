@@ -21,7 +21,7 @@ class RefundDialog(FormDialog[payments.Refund]):
     """Which send (its number or waybill) and why; the refund is the form's answer. The service finds
     the send itself, after its role check: a clerk is told who may refund, not whether it exists."""
 
-    START_FIELD = "reason"  # the send is filled in: the highlighted one, or the last
+    START_FIELD = "reason"  # the send is filled in: the one chosen on the list, or the newest here
 
     def __init__(self, station: Station, send_ref: str) -> None:
         fields = [
@@ -35,6 +35,8 @@ class RefundDialog(FormDialog[payments.Refund]):
             at_fault=REFUND_AT_FAULT,
             what=N_("a refund"),
         )
+        if not send_ref:  # no send here can be refunded: the clerk types which
+            self.START_FIELD = "send"
 
 
 def refuse_form(

@@ -44,10 +44,12 @@ class SendsTable(Table):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
+        self.refundable: set[str] = set()  # the ids of those still at the counter
 
     def show(self, rows: list[SendSummary], zone: tzinfo, now: datetime) -> None:
         """The last sends, from any day: a send of another day says its date (`11-25 14:06`)."""
         code_width = max((display_width(r.carrier_name) for r in rows), default=0)
+        self.refundable = {str(r.send_id) for r in rows if r.status == "accepted"}
         self.send_rows = [
             {
                 "id": str(r.send_id),
@@ -65,6 +67,13 @@ class SendsTable(Table):
             for values, r in zip(self.send_rows, rows, strict=True):
                 values["kg"] += "" if r.weight_manual else " "
         self.lay_out()
+
+    def chosen_refundable(self) -> str:
+        """The send a clerk moved to on the list (it has the focus), if it can be refunded; else ""."""
+        if not self.has_focus or not self.send_rows:
+            return ""
+        chosen = self.send_rows[min(self.cursor_row, len(self.send_rows) - 1)]["id"]
+        return chosen if chosen in self.refundable else ""
 
     def lay_out(self) -> None:
         """The sends in the columns that fit the table's width (again after a resize)."""
