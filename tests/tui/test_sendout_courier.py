@@ -298,3 +298,25 @@ async def test_the_refund_dialog_offers_the_newest_send_still_here_or_nothing(
         assert dialog.values()["send"] == ""
         assert dialog.focused is dialog.query_one("#form-send")
     assert [s.status for s in sends(station)] == ["cancelled", "cancelled"]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_couriers_name_is_asked_after_the_carrier_and_the_scans_after_it(
+    app: StationApp, station: Station
+) -> None:
+    """Carrier, courier's name, then scans, as the fields read: the name typed right after the carrier
+    went into the scan field (and was looked up as a waybill). A scan is taken while the name has the
+    focus, and a name given moves the cursor on to the scans."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        name, scan_field = (courier.query_one(f"#ho-{field}", WedgeInput) for field in ("courier", "scan"))
+        assert app.focused is name
+        assert "type the courier's name" in text_of(courier, "#ho-message")
+        router = name.router
+        assert router is not None
+        clock = iter(300.0 + 0.3 * n for n in range(1000))  # a person's keys
+        router.clock = lambda _event: next(clock)
+        await quiet.press(pilot, *"Chen", "enter")
+        await quiet.settle(pilot)
+        assert (name.value, scan_field.value, app.focused) == ("Chen", "", scan_field)
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))

@@ -226,7 +226,7 @@ WALKS: dict[str, Walk] = {
     ),  # the first checklist item ticked as found, then sent
     "send-out: refund": Walk(("f3", "f7"), "RefundDialog", typed("damaged")),
     "send-out: courier handover": Walk(
-        ("f3", "f12"), "HandoverScreen", ("enter", "down", "enter", *typed(SEND), "f10")
+        ("f3", "f12"), "HandoverScreen", ("enter", "down", "enter", *typed("Chen"), *typed(SEND), "f10")
     ),
     "shelves: move": Walk(("f4", "f7"), "MoveDialog", (*typed(ON_SHELF), *typed("1-3"))),
     "shelves: stocktake, a scan": Walk(("f4", "f8"), "StocktakeScreen", (*typed("1"), *typed(ON_SHELF))),

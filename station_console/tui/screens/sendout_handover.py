@@ -131,14 +131,31 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def done_opened(self, view: handover.BatchView) -> None:
         self.show(view)
+        name = self.query_one("#ho-courier", Input)
+        if name.value.strip():
+            self.say(
+                _(
+                    "Batch {batch} for {carrier}: scan each parcel the courier takes.",
+                    batch=view.batch_id,
+                    carrier=view.carrier_name,
+                )
+            )
+            self.query_one("#ho-scan", Input).focus()
+            return
+        # The courier's name next, as the fields read: a name typed right after the carrier went into
+        # the scan field. A scan is taken wherever the focus is, so the courier may scan at once.
         self.say(
             _(
-                "Batch {batch} for {carrier}: scan each parcel the courier takes.",
+                "Batch {batch} for {carrier}: type the courier's name, then scan each parcel the courier takes.",
                 batch=view.batch_id,
                 carrier=view.carrier_name,
             )
         )
-        self.query_one("#ho-scan", Input).focus()
+        name.focus()
+
+    @on(Input.Submitted, "#ho-courier")
+    def _named(self) -> None:
+        self.query_one("#ho-scan", Input).focus()  # the name given: the scans next
 
     def take_scan(self, code: str) -> None:
         self.scan(code)
