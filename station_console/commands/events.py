@@ -97,7 +97,7 @@ def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> N
             _(dead_letters.KIND_LABELS.get(r.kind, r.kind)),
             r.waybill,
             _(dead_letters.STATUS_LABELS.get(r.status, r.status)),
-            str(r.attempts),
+            str(r.tries),
             r.last_error or "",
         ]
         for r in rows

@@ -208,6 +208,31 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"
 
 
+def test_events_list_counts_the_try_that_went_through(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A sent event's Tries is the send that went through (it read 0: the failures)."""
+    from sqlmodel import Session
+
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+
+    station = open_station(db_url)
+
+    def target(session: Session) -> None:
+        row = session.get(Setting, STATION_KEY)
+        assert row is not None
+        settings = load_station_settings(session).model_dump(mode="json")
+        settings["carrier_event_targets"] = {"*": {"channel": "file", "folder": str(tmp_path)}}
+        row.value = settings
+        session.add(row)
+
+    station.run(target)
+    station.engine.dispose()
+    run("checkin", zto(1))
+    assert json.loads(run("events", "send", "--once", "--json").output)["sent"]
+    header, row = run("events", "list").output.splitlines()
+    assert "Tries" in header and " sent " in row and row.split()[-1] == "1", row
+
+
 @pytest.mark.parametrize(
     ("lang", "says"), [("en", "Paid: 1.50 CNY by QR code."), ("zh", "已收费：1.50 元，付款方式：扫码。")]
 )

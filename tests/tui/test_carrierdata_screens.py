@@ -199,6 +199,40 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(
 
 
 @pytest.mark.first_mode("settings")
+async def test_an_event_sent_counts_the_try_that_went_through(station: Station, console: StationApp) -> None:
+    """Tries counts every send, the one that went through too: a sent event read "Tries 0" (the column
+    showed the failures)."""
+
+    class Receiving:
+        name, idempotent = "webhook", True
+        fail = False
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            if self.fail:
+                raise EventChannelError("HTTP 503 Busy")  # worth a later try
+
+    channel = Receiving()
+    configure(station, carrier_event_targets={"*": EventTarget(channel="webhook", url="https://x.example")})
+    sign_in(station, Role.CLERK)
+    receive(station, 1, "13812345678")
+    sender.run_once(station, channels={"ZTO": channel})  # type: ignore[dict-item]
+    channel.fail = True
+    receive(station, 2, "13812345678")
+    sender.run_once(station, channels={"ZTO": channel})  # type: ignore[dict-item]
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+o")
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        for _ in range(3):  # dead letters first; then failed, queued, all
+            await quiet.press(pilot, "f")
+            await quiet.settle(pilot)
+        assert screen.filter is None
+        table = screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
+    assert [(row[1], row[5]) for row in rows] == [("failed", "1"), ("sent", "1")]
+
+
+@pytest.mark.first_mode("settings")
 async def test_the_carrier_events_screen_reads_in_chinese(
     station: Station, tmp_path: Any, console: StationApp
 ) -> None:

@@ -62,6 +62,12 @@ class EventRow:
     channel: str | None
     sent_at: datetime | None
 
+    @property
+    def tries(self) -> int:
+        """The times it was sent, the one that went through too: `attempts` counts the failures (since
+        the last retry), so a sent event read "Tries 0"."""
+        return self.attempts + (1 if self.status == CarrierEventStatus.SENT else 0)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -82,7 +82,7 @@ class CarrierEventsScreen(QueueListScreen):
                 r.carrier,
                 label_of(KIND_LABELS, r.kind),
                 Text(r.waybill),
-                str(r.attempts),
+                str(r.tries),
                 r.at.astimezone(zone).strftime("%m-%d %H:%M"),
                 Text(r.last_error or ""),  # a receiver's answer is data, never markup
                 key=str(r.id),
