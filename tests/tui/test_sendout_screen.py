@@ -488,3 +488,16 @@ async def test_a_scanned_waybill_and_its_full_stop_read_on_one_line_in_chinese_a
         rows = app.screen._compositor.render_strips()[region.y : region.bottom]
         lines = [row.crop(region.x, region.right).text.strip() for row in rows]
         assert "SF1234567890123。" in lines, lines
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_typed_weight_of_0_is_told_the_range_not_the_format(
+    app: StationApp, station: Station
+) -> None:
+    """ "0" is a number, only not a weight a send can have: the quote says the range ("Weight in kg,
+    e.g. 1.25: 0." read as if the clerk had typed it wrong)."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "0", "so-waybill": "SF1234567890124"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "Weight must be more than 0" in text_of(screen, "#so-quote"))
+        assert "e.g. 1.25" not in text_of(screen, "#so-quote")

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.sendout.quote import check_weight
 from station_console.services.sendout.regions import folded
 
 _NUMBER = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
@@ -26,11 +27,14 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def grams_from_kg(text: str) -> int:
-    """`1.2` (kg) -> 1200 g; more than gram precision is refused, not rounded silently."""
+    """`1.2` (kg) -> 1200 g; more than gram precision is refused, not rounded silently. A number out of
+    range (`0`, `500`) gets the range's message: it is a weight, only not one a send can have."""
     value = _decimal(text)
-    if value is None or value <= 0 or value * 1000 != int(value * 1000):
+    if value is None or value * 1000 != int(value * 1000):
         raise Refused(N_("Weight in kg, e.g. 1.25: {text}."), code="bad_weight", text=folded(text)[:20])
-    return int(value * 1000)
+    grams = int(value * 1000)
+    check_weight(grams, None)
+    return grams
 
 
 def dims_mm(text: str) -> tuple[int, int, int]:

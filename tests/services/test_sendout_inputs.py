@@ -1,0 +1,34 @@
+"""A typed weight read strictly: a number out of range is told the range, text that is no weight the
+format ("0" was told "Weight in kg, e.g. 1.25: 0.", as if it were no number)."""
+
+from __future__ import annotations
+
+import pytest
+
+from station_console.errors import Refused
+from station_console.services.sendout.inputs import grams_from_kg
+
+RANGE = "Weight must be more than 0 and at most 100 kg."
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("0", RANGE),
+        ("0.000", RANGE),
+        ("０，０", RANGE),  # full-width digits and a decimal comma
+        ("100.001", RANGE),
+        ("500", RANGE),
+        ("abc", "Weight in kg, e.g. 1.25: abc."),
+        ("1.2345", "Weight in kg, e.g. 1.25: 1.2345."),
+        ("-1", "Weight in kg, e.g. 1.25: -1."),
+    ],
+)
+def test_a_weight_out_of_range_says_the_range_and_one_not_a_weight_the_format(typed: str, said: str) -> None:
+    with pytest.raises(Refused) as refused:
+        grams_from_kg(typed)
+    assert (refused.value.code, refused.value.message()) == ("bad_weight", said)
+
+
+def test_a_weight_in_range_is_read_to_the_gram() -> None:
+    assert [grams_from_kg(t) for t in ("0.001", "1,25", "100", "２.5kg")] == [1, 1250, 100_000, 2500]
