@@ -16,7 +16,6 @@ from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
-from station_console.private_files import write_atomic
 
 
 def register(sendout: click.Group) -> None:
@@ -28,15 +27,23 @@ def register(sendout: click.Group) -> None:
 @option("--courier", help="The courier's name, for the manifest.")
 @option("--keep-open", is_flag=True, help="Record the scans but do not close the batch yet.")
 @option(
-    "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the manifest here."
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the manifest here (with no printer for it: instead of the data folder).",
 )
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover(
     app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool
 ) -> None:
-    """Hand a carrier's sends to its courier: each line on stdin is one scan; then the batch closes."""
+    """Hand a carrier's sends to its courier: each line on stdin is one scan; then the batch closes.
+
+    The manifest prints on this counter's printer; with none for it, it is saved as a PDF (in the
+    user data folder, or at --pdf) and its path said.
+    """
     from station_console.services.core.batch_states import BATCH_STATE_LABELS
+    from station_console.services.printing.printers import takes
     from station_console.services.sendout import handover as service
 
     station = app.station
@@ -61,20 +68,30 @@ def handover(
         if not as_json:
             note = _("already scanned") if got.already else "OK"
             click.echo(f"{got.row.waybill}  {note}  {got.done}/{got.total}", err=True)
+    # No printer here for the manifest: nothing is queued (a job no printer takes would wait for ever),
+    # the PDF is saved for the courier to sign, as the console does.
+    printable = takes(app.counter_settings, "manifest")
     try:
         view = (
             service.batch_view(station, batch.batch_id)
             if keep_open
-            else service.close_batch(station, batch.batch_id, courier_name=courier)
+            else service.close_batch(station, batch.batch_id, courier_name=courier, print_manifest=printable)
         )
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
-    if pdf_path is not None and not keep_open:
-        _write_manifest(station, view.batch_id, pdf_path)
+    saved = None if keep_open else _write_manifest(station, view.batch_id, pdf_path, printable)
     missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
     if as_json:
-        emit_json({**view.to_json(), "missing": missing, "refused": refused})
+        emit_json(
+            {
+                **view.to_json(),
+                "missing": missing,
+                "refused": refused,
+                "manifest_printing": printable and not keep_open,
+                "manifest_pdf": str(saved) if saved else None,
+            }
+        )
         return
     click.echo(
         _n(
@@ -87,15 +104,20 @@ def handover(
             carrier=view.carrier,
         )
     )
+    if not keep_open and not printable:
+        click.echo(_("No printer here takes manifests; saved as {path}", path=str(saved)))
     for m in missing:
         click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
     if refused:
         click.echo(_n("{n} scan refused", "{n} scans refused", len(refused), n=len(refused)))
 
 
-def _write_manifest(station: Any, batch_id: int, path: Path) -> None:
-    from hardware.printers import pdf
+def _write_manifest(station: Any, batch_id: int, pdf_path: Path | None, printable: bool) -> Path | None:
+    """The manifest's PDF where one is asked for (`--pdf`) or no printer here takes it (then in the
+    user data folder unless `--pdf` says where); its path, or None."""
+    if printable and pdf_path is None:
+        return None
     from station_console.i18n import get_language
-    from station_console.services.sendout.drawing import manifest_document
+    from station_console.services.sendout.drawing import save_manifest_pdf
 
-    write_atomic(path, pdf.render_document(manifest_document(station, batch_id, get_language())))
+    return save_manifest_pdf(station, batch_id, get_language(), pdf_path)

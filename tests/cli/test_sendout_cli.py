@@ -471,3 +471,45 @@ def test_a_wrong_scan_at_a_chinese_handover_is_said_with_the_chinese_colon(run, 
     assert handed.exit_code == 0, handed.output
     wrong = next(line for line in handed.stderr.splitlines() if "错误" in line)
     assert wrong.endswith("错误：包裹错误：JT1234567890123 不是本站的寄件。") and ":" not in wrong, wrong
+
+
+def manifest_jobs(db_url: str) -> int:
+    from db.models import PrintJob
+
+    station = open_station(db_url)
+    with station.read() as s:
+        count = len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all())
+    station.engine.dispose()
+    return count
+
+
+def test_handover_with_no_printer_for_the_manifest_saves_it_as_a_pdf(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, tmp_path: Path
+) -> None:
+    """As the console does: with no printer here for the manifest nothing is queued (a job no printer
+    takes waited for ever), the PDF is saved in the user data folder, or at --pdf, and its path said; a
+    counter with a printer for it still queues it."""
+    import os
+
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    for n in (3, 4, 5):
+        new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
+        assert new.exit_code == 0, new.output
+    handed = run("sendout", "handover", "SF", "--courier", "Chen", clerk="Li", stdin="SF1234567890123\n")
+    assert handed.exit_code == 0, handed.output
+    saved = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "manifests" / "SB000001.pdf"
+    assert f"No printer here takes manifests; saved as {saved}" in handed.output
+    assert saved.read_bytes().startswith(b"%PDF") and manifest_jobs(db_url) == 0
+    asked = tmp_path / "for-chen.pdf"
+    scan = "SF1234567890124\n"
+    handed = run("sendout", "handover", "SF", "--pdf", str(asked), "--json", clerk="Li", stdin=scan)
+    assert handed.exit_code == 0, handed.output
+    said = json.loads(handed.stdout)
+    assert (said["manifest_pdf"], said["manifest_printing"]) == (str(asked), False)
+    assert asked.read_bytes().startswith(b"%PDF") and manifest_jobs(db_url) == 0
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.office]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "office"\n', encoding="utf-8"
+    )
+    handed = run("sendout", "handover", "SF", clerk="Li", stdin="SF1234567890125\n")
+    assert handed.exit_code == 0, handed.output
+    assert "saved as" not in handed.output and manifest_jobs(db_url) == 1

@@ -17,7 +17,6 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console.i18n import N_, _, _n, get_language, sentences
-from station_console.private_files import write_atomic
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
@@ -217,14 +216,10 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         view = handover.close_batch(self.station, batch_id, courier_name=courier, print_manifest=printable)
         if printable:
             return view, None
-        # On demand: the drawing and the PDF renderer load only where no printer takes the manifest.
-        from hardware.printers.pdf import render_document
-        from station_console.services.notify.channels import data_dir
-        from station_console.services.sendout.drawing import manifest_document, manifest_label
+        # On demand: the drawing loads only where no printer takes the manifest.
+        from station_console.services.sendout.drawing import save_manifest_pdf
 
-        path = data_dir() / "manifests" / f"{manifest_label(batch_id)}.pdf"
-        write_atomic(path, render_document(manifest_document(self.station, batch_id, get_language())))
-        return view, path
+        return view, save_manifest_pdf(self.station, batch_id, get_language())
 
     def done_closed(self, result: tuple[handover.BatchView, Path | None]) -> None:
         view, saved = result
