@@ -13,7 +13,6 @@ from station_console.commands._support import CliApp, emit_json, pass_app, repea
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, label_of
 from station_console.logs import setup_logging
-from station_console.private_files import write_atomic
 from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -301,24 +300,49 @@ def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
 @argument("batch", type=int)
 @option("--courier", help="The courier's name (required unless given at the opening).")
 @option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
-@option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write the receipt as PDF.")
+@option(
+    "--pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the receipt as PDF here (with no printer for it: instead of the data folder).",
+)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_close(
     app: CliApp, batch: int, courier: str | None, no_print: bool, pdf: Path | None, as_json: bool
 ) -> None:
-    """Close the batch: missing parcels become "not received" problems; the receipt is queued to print."""
-    from station_console.services.prealerts import batches
+    """Close the batch: missing parcels become "not received" problems; the receipt is queued to print.
 
+    With no printer here for the receipt, it is saved as a PDF (in the user data folder, or at --pdf)
+    and its path said, as the console does; --no-print neither queues nor saves it (unless --pdf).
+    """
+    from station_console.i18n import get_language
+    from station_console.services.prealerts import batches
+    from station_console.services.printing.courier_receipt import JOB_KIND
+    from station_console.services.printing.printers import takes
+
+    # No printer here for the receipt: nothing is queued (close_batch would refuse it), the PDF is saved
+    # for the courier to sign instead.
+    printable = not no_print and takes(app.counter_settings, JOB_KIND)
     view = attempt(
         lambda: batches.close_batch(
-            app.station, batch, courier, counter_settings=app.counter_settings, print_receipt=not no_print
+            app.station, batch, courier, counter_settings=app.counter_settings, print_receipt=printable
         ),
         as_json=as_json,
     )
-    if pdf is not None:
-        _write_pdf(app, batch, pdf)
+    saved = None
+    if pdf is not None or not (printable or no_print):
+        saved = attempt(
+            lambda: batches.save_receipt_pdf(app.station, batch, get_language(), pdf), as_json=as_json
+        )
+    if as_json:
+        receipt = {"receipt_printing": printable, "receipt_pdf": str(saved) if saved else None}
+        emit_json({**view.to_json(), **receipt})
+        return
     _echo_batch(view, as_json)
+    if saved is not None and (printable or no_print):
+        click.echo(_("Receipt written to {path}", path=str(saved)))
+    elif saved is not None:
+        click.echo(_("No printer here takes receipts; saved as {path}", path=str(saved)))
 
 
 @handover.command("receipt")
@@ -327,21 +351,12 @@ def handover_close(
 @pass_app
 def handover_receipt(app: CliApp, batch: int, pdf: Path | None) -> None:
     """Print a closed batch's receipt again (or write it as PDF with --pdf)."""
+    from station_console.i18n import get_language
     from station_console.services.prealerts import batches
 
     if pdf is not None:
-        _write_pdf(app, batch, pdf)
+        saved = attempt(lambda: batches.save_receipt_pdf(app.station, batch, get_language(), pdf))
+        click.echo(_("Receipt written to {path}", path=str(saved)))
         return
     job = attempt(lambda: batches.reprint_receipt(app.station, batch, app.counter_settings))
     click.echo(_("Receipt queued (job {job}).", job=job))
-
-
-def _write_pdf(app: CliApp, batch: int, out: Path) -> None:
-    from hardware.printers.pdf import render_document
-    from station_console.i18n import get_language
-    from station_console.services.prealerts import batches
-    from station_console.services.printing.courier_receipt import handover_document, handover_payload
-
-    payload = handover_payload(attempt(lambda: batches.receipt_of(app.station, batch)))
-    write_atomic(out, render_document(handover_document(app.station, payload, get_language())))
-    click.echo(_("Receipt written to {path}", path=str(out)))

@@ -95,6 +95,62 @@ def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None
     assert again.exit_code == 1 and "closed" in again.output
 
 
+def receipt_jobs(db_url: str) -> int:
+    from sqlmodel import select
+
+    from db.models import PrintJob
+
+    station = open_station(db_url)
+    with station.read() as s:
+        count = len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all())
+    station.engine.dispose()
+    return count
+
+
+def test_closing_a_batch_with_no_printer_for_the_receipt_saves_it_as_a_pdf(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, tmp_path: Path
+) -> None:
+    """As the console does: with no printer here for the receipt the close is not refused, nothing is
+    queued, the PDF is saved in the user data folder (or at --pdf) and its path said; --no-print saves
+    nothing; a counter with a printer for it still queues it."""
+    import os
+
+    def batch() -> tuple[str, str]:
+        """A batch open with one parcel in it: its id and its label."""
+        opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json").output)
+        assert run("checkin", zto(int(opened["id"])), "--handover", str(opened["id"])).exit_code == 0
+        return str(opened["id"]), opened["label"]
+
+    first, label = batch()
+    closed = run("handover", "close", first)
+    assert closed.exit_code == 0, closed.output
+    saved = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "receipts" / f"{label}.pdf"
+    assert f"No printer here takes receipts; saved as {saved}" in closed.output
+    assert "Courier: 赵师傅" in PdfReader(saved).pages[0].extract_text() and receipt_jobs(db_url) == 0
+    zh = run("handover", "close", batch()[0], lang="zh")
+    assert "本柜台没有可打印交接单的打印机；已保存为 " in zh.output, zh.output
+
+    asked = tmp_path / "for-zhao.pdf"
+    closed = run("handover", "close", batch()[0], "--pdf", str(asked), "--json")
+    assert closed.exit_code == 0, closed.output
+    said = json.loads(closed.output)
+    assert (said["receipt_pdf"], said["receipt_printing"], said["status"]) == (str(asked), False, "closed")
+    assert asked.read_bytes().startswith(b"%PDF") and receipt_jobs(db_url) == 0
+
+    quiet, quiet_label = batch()
+    closed = run("handover", "close", quiet, "--no-print")
+    assert closed.exit_code == 0 and "saved as" not in closed.output, closed.output
+    assert not (saved.parent / f"{quiet_label}.pdf").exists() and receipt_jobs(db_url) == 0
+
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.office]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "office"\n', encoding="utf-8"
+    )
+    printed, printed_label = batch()
+    closed = run("handover", "close", printed)
+    assert closed.exit_code == 0 and "saved as" not in closed.output, closed.output
+    assert not (saved.parent / f"{printed_label}.pdf").exists() and receipt_jobs(db_url) == 1
+
+
 def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -> None:  # type: ignore[no-untyped-def]
     refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=None)
     assert refused.exit_code == 1 and "manager" in refused.output

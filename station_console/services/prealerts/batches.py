@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_, update
@@ -356,3 +357,18 @@ def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
     require(station, "view")
     with station.read() as session:
         return _stored_receipt(session, batch_id)
+
+
+def save_receipt_pdf(station: Station, batch_id: int, lang: str, path: Path | None = None) -> Path:
+    """A closed batch's receipt as a PDF file for the courier to sign where no printer here takes it: at
+    `path`, or under `receipts/` in the user data folder. The console and `station handover close` both."""
+    # On demand: the PDF renderer loads only where a receipt is saved, not printed.
+    from hardware.printers.pdf import render_document
+    from station_console.private_files import write_atomic
+    from station_console.services.notify.channels import data_dir
+    from station_console.services.printing.courier_receipt import handover_document
+
+    receipt = receipt_of(station, batch_id)
+    path = path or data_dir() / "receipts" / f"{receipt['label']}.pdf"
+    write_atomic(path, render_document(handover_document(station, handover_payload(receipt), lang)))
+    return path

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,7 +23,6 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, sentences
-from station_console.private_files import write_atomic
 from station_console.services.exceptions.problems import PROBLEM_NOTE, mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
@@ -360,18 +358,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             )
         if printable:
             return sentences(text, _("The receipt is printing.")), None
-        saved = _("No printer here takes receipts; saved as {path}", path=str(self._save_pdf(view)))
+        path = batches.save_receipt_pdf(self.station, view.id, get_language())
+        saved = _("No printer here takes receipts; saved as {path}", path=str(path))
         return sentences(text, saved), None
-
-    def _save_pdf(self, view: BatchView) -> Path:
-        from hardware.printers.pdf import render_document
-        from station_console.services.notify.channels import data_dir
-        from station_console.services.printing.courier_receipt import handover_document, handover_payload
-
-        payload = handover_payload(batches.receipt_of(self.station, view.id))
-        path = data_dir() / "receipts" / f"{view.label}.pdf"
-        write_atomic(path, render_document(handover_document(self.station, payload, get_language())))
-        return path
 
     def action_mark_damaged(self) -> None:
         # The last parcel still checked in: one whose check-in was undone is no longer here to flag.
