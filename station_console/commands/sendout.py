@@ -350,14 +350,19 @@ def refuse(app: CliApp, **opts: Any) -> None:
     help="Only sends with this status.",
 )
 @option("--carrier", help="Only this carrier's (its code).")
+@option("--counter", metavar="NAME", help="Only the sends taken at this counter (default: every counter's).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None, as_json: bool) -> None:
+def list_command(
+    app: CliApp, day: Any, status: str | None, carrier: str | None, counter: str | None, as_json: bool
+) -> None:
     """The sends, newest first (masked phones only)."""
     from station_console.services.sendout.listing import list_sends
     from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 
-    rows = list_sends(app.station, day=day.date() if day else None, status=status, carrier=carrier)
+    rows = list_sends(
+        app.station, day=day.date() if day else None, status=status, carrier=carrier, counter=counter
+    )
     if as_json:
         emit_json({"sends": [r.to_json() for r in rows]})
         return

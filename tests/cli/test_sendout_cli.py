@@ -513,3 +513,22 @@ def test_handover_with_no_printer_for_the_manifest_saves_it_as_a_pdf(  # type: i
     handed = run("sendout", "handover", "SF", clerk="Li", stdin="SF1234567890125\n")
     assert handed.exit_code == 0, handed.output
     assert "saved as" not in handed.output and manifest_jobs(db_url) == 1
+
+
+def test_the_sends_list_is_every_counters_unless_one_is_asked(  # type: ignore[no-untyped-def]
+    run, staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sendout list` lists every counter's sends as before; `--counter NAME` those taken at that one,
+    as the console's list shows its own counter's."""
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    for counter, n in (("front", 3), ("back", 4)):
+        monkeypatch.setenv("STATION_COUNTER", counter)
+        new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
+        assert new.exit_code == 0, new.output
+    every = json.loads(run("sendout", "list", "--json", clerk="Li").stdout)["sends"]
+    assert [s["waybill"] for s in every] == ["SF1234567890124", "SF1234567890123"]
+    front = run("sendout", "list", "--counter", "front", clerk="Li")
+    assert front.exit_code == 0, front.output
+    assert "SF1234567890123" in front.output and "SF1234567890124" not in front.output
+    nowhere = run("sendout", "list", "--counter", "side", clerk="Li")
+    assert nowhere.exit_code == 0 and nowhere.output.strip() == "No sends.", nowhere.output

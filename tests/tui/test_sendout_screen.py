@@ -20,6 +20,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_sends import SendsTable
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -281,6 +282,22 @@ def sent_weighing(
 def table_lines(table: DataTable) -> list[str]:
     """The table's lines as drawn (its heading first), trailing spaces dropped."""
     return [table.render_line(y).text.rstrip() for y in range(table.row_count + 1)]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_sends_at_this_counter_are_this_counters_only(app: StationApp, station: Station) -> None:
+    """The list headed "Sends at this counter" showed every counter's sends, newest first: a send taken
+    at another counter stood on top, and F7 offered it as the one chosen on the list."""
+    from dataclasses import replace
+
+    sent_weighing(station, "SF1234567890123", 1250)
+    sent_weighing(replace(station, counter="counter-2", _cached=None), "SF1234567890124", 2000)
+    async with at_sendout(station) as (app, pilot, screen):
+        table = screen.query_one(SendsTable)
+        await until(pilot, lambda: table.row_count > 0)
+        await quiet.settle(pilot)
+        assert [row["waybill"] for row in table.send_rows] == ["SF SF1234567890123"]
+        assert "Sends at this counter" in str(screen.query_one("#so-sends-title", Static).render())
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,4 +1,5 @@
-"""What the send-out screen and `station sendout list` show: the counter's sends, newest first."""
+"""What the send-out screen and `station sendout list` show: the sends, newest first (the screen: this
+counter's only)."""
 
 from __future__ import annotations
 
@@ -57,8 +58,10 @@ def list_sends(
     day: date | None = None,
     status: str | None = None,
     carrier: str | None = None,
+    counter: str | None = None,
     limit: int = 200,
 ) -> list[SendSummary]:
+    """The sends, newest first; `counter`: only those taken at that counter (the screen's own)."""
     require(station, "view")
     query = (
         select(Send, Carrier.code, Carrier.short_name, Sender.masked_phone)
@@ -73,6 +76,8 @@ def list_sends(
         query = query.where(Send.status == status)
     if carrier:
         query = query.where(Carrier.code == carrier.strip().upper())
+    if counter is not None:
+        query = query.where(Send.counter == counter)
     with station.read() as session:
         rows = session.exec(query).all()
     return [

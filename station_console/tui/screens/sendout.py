@@ -448,7 +448,10 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.form.show_carriers([(name, code) for code, name in setup.carriers], [])
 
     def refresh_sends(self) -> None:
-        self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)
+        # This counter's sends, as the list's heading says: the customer at this counter asks after one
+        # taken here, and F7 offers the one chosen on this list (else this counter's newest).
+        here = self.station.counter
+        self.call("sends", lambda: listing.list_sends(self.station, counter=here, limit=50), exclusive=True)
 
     def done_sends(self, rows: list[listing.SendSummary]) -> None:
         self.query_one(SendsTable).show(rows, self.station.zone(), self.station.now())
