@@ -118,10 +118,12 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     data = read_typed_bytes(
         path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB).")
     )
-    if path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"[", b"{"):
-        headings, records = _json_records(data, path.name)
+    # Decoded once, as every typed file is: a JSON file saved as UTF-16 or GBK is read as its CSV would be.
+    text = _decode(data, path.name)
+    if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
+        headings, records = _json_records(text, path.name)
     else:
-        headings, records = _csv_records(_decode(data, path.name), path.name)
+        headings, records = _csv_records(text, path.name)
     index, columns = column_map(headings, mapping or {})
     rows = [
         RawRow(line, {name: cells[i].strip() if i < len(cells) else "" for name, i in index.items()})
@@ -176,10 +178,10 @@ def _csv_records(text: str, name: str) -> tuple[list[str], Records]:
 _LIST_KEYS = ("items", "data", "list", "parcels", "rows", "records")
 
 
-def _json_records(data: bytes, name: str) -> tuple[list[str], Records]:
+def _json_records(text: str, name: str) -> tuple[list[str], Records]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise Refused(
             N_("Cannot read {path}: {reason}"), code="bad_json", path=name, reason=json_error(exc)
         ) from exc
