@@ -362,13 +362,10 @@ def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
 def save_receipt_pdf(station: Station, batch_id: int, lang: str, path: Path | None = None) -> Path:
     """A closed batch's receipt as a PDF file for the courier to sign where no printer here takes it: at
     `path`, or under `receipts/` in the user data folder. The console and `station handover close` both."""
-    # On demand: the PDF renderer loads only where a receipt is saved, not printed.
-    from hardware.printers.pdf import render_document
-    from station_console.private_files import write_atomic
-    from station_console.services.notify.channels import data_dir
     from station_console.services.printing.courier_receipt import handover_document
+    from station_console.services.printing.saved_pdfs import save_pdf
 
     receipt = receipt_of(station, batch_id)
-    path = path or data_dir() / "receipts" / f"{receipt['label']}.pdf"
-    write_atomic(path, render_document(handover_document(station, handover_payload(receipt), lang)))
-    return path
+    return save_pdf(
+        handover_document(station, handover_payload(receipt), lang), "receipts", receipt["label"], path
+    )

@@ -235,14 +235,9 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
 def save_manifest_pdf(station: Station, batch_id: int, lang: str, path: Path | None = None) -> Path:
     """The manifest as a PDF file for the courier to sign where no printer here takes it: at `path`, or
     under `manifests/` in the user data folder. The console and `station sendout handover` both."""
-    # On demand: the PDF renderer loads only where no printer takes the manifest.
-    from hardware.printers.pdf import render_document
-    from station_console.private_files import write_atomic
-    from station_console.services.notify.channels import data_dir
+    from station_console.services.printing.saved_pdfs import save_pdf
 
-    path = path or data_dir() / "manifests" / f"{manifest_label(batch_id)}.pdf"
-    write_atomic(path, render_document(manifest_document(station, batch_id, lang)))
-    return path
+    return save_pdf(manifest_document(station, batch_id, lang), "manifests", manifest_label(batch_id), path)
 
 
 def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
