@@ -63,7 +63,7 @@ INNER = {
     "carrier_form.save": ("settings", ("f7", "a"), "ctrl+s"),
     "close.yes": ("reports", ("f12",), "ctrl+y"),
 }
-# Pressed in its dialog by test_carrierdata_screens (a fee due is needed to open it).
+# Pressed in its dialog by test_pickup_fees_and_names (a fee due is needed to open it).
 ELSEWHERE = {"pickup.fee.waive"}
 
 

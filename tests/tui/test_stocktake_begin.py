@@ -1,0 +1,165 @@
+"""Stocktake begun from the shelf map, paused and resumed: what it says it counts, a paused stocktake of
+the shelf resumed when another layer is typed, Esc pausing and F8 resuming, and a mode key pressed before
+the pause is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.exceptions import stocktake
+from station_console.services.exceptions.stocktake_begun_words import resumed_line
+from station_console.tui.app import StationApp
+from station_console.tui.screens.stocktake import counts_head
+from tui import quiet
+from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves, settle
+
+
+def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> None:
+    place(station, wb(1), "3-2")
+    place(station, wb(2), "1-1")
+    whole, layer = stocktake.start(station, "3"), stocktake.start(station, "1-1")
+    assert counts_head(whole) == "Stocktake 1 of shelf 3: "  # it read "Stocktake 1 3:"
+    assert resumed_line(layer) == "Resumed stocktake 2 of layer 1-1"
+    set_language("zh")
+    try:
+        assert (counts_head(whole), counts_head(layer)) == ("盘库 1（3号货架）：", "盘库 2（1-1 层）：")
+        assert resumed_line(whole) == "已继续3号货架的盘库 1"
+    finally:
+        set_language("en")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_another_layer_typed_resumes_the_shelfs_unfinished_stocktake_and_says_so_plainly(
+    app: StationApp, station: Station
+) -> None:
+    """1-1's stocktake was paused; the clerk typed 1-2. The screen resumed 1-1's and said so in a toast
+    only, so the clerk counted 1-2's parcels into it. Its own line says now which is counted, why, and
+    how to count 1-2; the scan field names 1-1."""
+    paused = stocktake.start(station, "1-1")
+    stocktake.pause(station, paused.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1-2"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#st-last").render())
+        assert said == (
+            "Stocktake 1 of layer 1-1 is not finished, so it was resumed instead of starting one of layer 1-2: "
+            "two stocktakes of one shelf would count the same parcels. To count layer 1-2, close this one (F8) "
+            "first."
+        )
+        assert app.screen.query_one("#st-last").has_class("-warn")
+        assert "1-1" in app.screen.query_one("#st-scan", Input).placeholder
+    assert stocktake.view(station, paused.id).status == "open"
+    assert [t.id for t in stocktake.unfinished(station)] == [paused.id]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_layer_scanned_now(
+    app: StationApp, station: Station
+) -> None:
+    """Shelf 1's whole stocktake was paused; the clerk typed 1-2. Resumed with a toast and an empty
+    'Layer scanned now', 1-2's parcels were counted as found on shelf 1 on no layer. The line says
+    1-2 is counted in shelf 1's stocktake, and the layer is filled in, so its parcels match."""
+    place(station, wb(1), "1-2")
+    paused = stocktake.start(station, "1")
+    stocktake.pause(station, paused.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1-2"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#st-last").render()) == (
+            "Stocktake 1 of shelf 1 is not finished, so layer 1-2 is counted in it, not in a new stocktake: "
+            "two stocktakes of one shelf would count the same parcels. The layer scanned now is set to 1-2."
+        )
+        assert app.screen.query_one("#st-layer", Input).value == "1-2"
+        app.screen.query_one("#st-scan", Input).value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    (found,) = stocktake.view(station, paused.id).items["match"]
+    assert (found.waybill, found.found) == (wb(1), "1-2")
+    set_language("zh")
+    try:
+        from station_console.services.exceptions.stocktake_begun_words import resumed_other_line
+
+        begun = stocktake.begin(station, "1-3")
+        assert resumed_other_line(begun) == (
+            "1号货架的盘库 1 尚未结束，因此 1-3 层在该盘库中清点，不新开盘库：同一货架同时进行两次盘库会重复清点同一批包裹。"
+            "当前扫描的层已设为 1-3。"
+        )
+        layer_take = stocktake.start(station, "3-2")
+        assert resumed_other_line(stocktake.begin(station, "3-1")) == (
+            f"3-2 层的盘库 {layer_take.id} 尚未结束，因此已继续该盘库，没有新开3-1 层的盘库："
+            "同一货架同时进行两次盘库会重复清点同一批包裹。如需盘点3-1 层，请先结束此盘库（F8）。"
+        )
+    finally:
+        set_language("en")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert stocktake.view(station, 1).status == "paused"
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        assert stocktake.view(station, 1).status == "open"
+        assert not app.screen.query_one("#st-scan", Input).disabled
+        assert str(app.screen.query_one("#st-last").render()) == "Resumed stocktake 1 of layer 1-1"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc pauses the stocktake in a worker, and its answer closed the top screen: after F2 that was
+    Pickup's only one, and the console stopped with ScreenStackError. A second Esc paused twice."""
+    import threading
+
+    from station_console.tui.screens import stocktake as stocktake_screen
+
+    place(station, wb(1), "1-1")
+    written = threading.Event()
+    pauses: list[int] = []
+    pause = stocktake.pause
+
+    def slow_pause(station: Station, stocktake_id: int) -> Any:
+        pauses.append(stocktake_id)
+        written.wait(quiet.TIMEOUT)  # set by the test once F2 is handled
+        return pause(station, stocktake_id)
+
+    monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        taking = app.screen
+        quiet.send_key(app, "escape")
+        quiet.send_key(app, "escape")
+        await quiet.until(pilot, lambda: pauses)
+        quiet.send_key(app, "f2")
+        await quiet.until(pilot, lambda: app.current_mode == "pickup")
+        written.set()
+        await settle(pilot)
+        assert app.is_running and app.current_mode == "pickup" and len(app.screen_stack) == 1
+        assert pauses == [1] and stocktake.view(station, 1).status == "paused"
+        await quiet.press(pilot, "f4")  # the stocktake is where the clerk left it; Esc closes it
+        assert app.screen is taking
+        await quiet.press(pilot, "escape")
+        assert app.current_mode == "shelves" and app.screen is not taking and pauses == [1]
