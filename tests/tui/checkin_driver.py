@@ -14,6 +14,7 @@ from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
+from station_console.tui.screens.checkin_batch import CourierDialog
 from tui import quiet
 
 SCANNER, PERSON = 0.004, 0.25
@@ -62,6 +63,20 @@ async def start(app: StationApp, pilot: Any) -> tuple[CheckinScreen, KeyClock]:
     assert screen.router is not None
     screen.router.clock = clock
     return screen, clock
+
+
+async def start_with_courier_batch(
+    app: StationApp, pilot: Any, courier: str
+) -> tuple[CheckinScreen, KeyClock]:
+    """Check-in started and a batch opened by F10 for `courier` of ZTO (the carrier table's second)."""
+    screen, keys = await start(app, pilot)
+    await settle(app, pilot)
+    await type_slowly(pilot, keys, "f10")
+    await settle(app, pilot)
+    assert isinstance(app.screen, CourierDialog)
+    await quiet.press(pilot, "down", "enter", *courier, "enter")
+    assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+    return screen, keys
 
 
 async def scan(pilot: Any, clock: KeyClock, code: str, *, gap: float = 0.6, end: str = "enter") -> None:

@@ -84,19 +84,10 @@ async def test_damage_is_flagged_on_the_last_parcel_still_checked_in_not_an_undo
 ) -> None:
     """Ctrl+Z undid the last scan: F12 asks about the parcel before it (the undone one is no longer
     here: its note was typed for nothing, then refused as no parcel), and flags that one."""
-    from station_console.tui.screens.checkin import CheckinScreen
-    from station_console.tui.screens.checkin_batch import CourierDialog
-
-    from .checkin_driver import scan, settle, start, type_slowly
+    from .checkin_driver import scan, settle, start_with_courier_batch, type_slowly
 
     async with app.run_test(size=(160, 50)) as pilot:
-        screen, keys = await start(app, pilot)
-        await settle(app, pilot)
-        await type_slowly(pilot, keys, "f10")
-        await settle(app, pilot)
-        assert isinstance(app.screen, CourierDialog)
-        await quiet.press(pilot, "down", "enter", *"Wu", "enter")
-        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
         for n in (1, 2):
             await scan(pilot, keys, f"73{n:012d}")
             await settle(app, pilot)
@@ -122,18 +113,11 @@ async def test_a_courier_name_too_long_for_the_close_is_said_in_its_dialog_and_k
     was refused on the screen's line and was lost. Now the dialog says it, with the name as typed."""
     from station_console.services.prealerts import batches
     from station_console.tui.screens.checkin import CheckinScreen
-    from station_console.tui.screens.checkin_batch import CourierDialog
 
-    from .checkin_driver import scan, settle, start, type_slowly
+    from .checkin_driver import scan, settle, start_with_courier_batch, type_slowly
 
     async with app.run_test(size=(160, 50)) as pilot:
-        screen, keys = await start(app, pilot)
-        await settle(app, pilot)
-        await type_slowly(pilot, keys, "f10")
-        await settle(app, pilot)
-        assert isinstance(app.screen, CourierDialog)
-        await quiet.press(pilot, "down", "enter", *"Wu", "enter")
-        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
         await scan(pilot, keys, "73000000000001")
         await settle(app, pilot)
         await type_slowly(pilot, keys, "f11")

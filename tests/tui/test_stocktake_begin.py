@@ -17,7 +17,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.stocktake import counts_head
 from tui import quiet
 from tui.shelf_data import place, wb
-from tui.shelves_driver import open_shelves, settle
+from tui.shelves_driver import begin_stocktake_typed, open_shelves, settle
 
 
 def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> None:
@@ -44,12 +44,7 @@ async def test_another_layer_typed_resumes_the_shelfs_unfinished_stocktake_and_s
     paused = stocktake.start(station, "1-1")
     stocktake.pause(station, paused.id)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8")
-        await settle(pilot)
-        app.screen.query_one("#st-scope", Input).value = "1-2"
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await begin_stocktake_typed(app, pilot, "1-2")
         said = str(app.screen.query_one("#st-last").render())
         assert said == (
             "Stocktake 1 of layer 1-1 is not finished, so it was resumed instead of starting one of layer 1-2: "
@@ -73,12 +68,7 @@ async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_la
     paused = stocktake.start(station, "1")
     stocktake.pause(station, paused.id)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8")
-        await settle(pilot)
-        app.screen.query_one("#st-scope", Input).value = "1-2"
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await begin_stocktake_typed(app, pilot, "1-2")
         assert str(app.screen.query_one("#st-last").render()) == (
             "Stocktake 1 of shelf 1 is not finished, so layer 1-2 is counted in it, not in a new stocktake: "
             "two stocktakes of one shelf would count the same parcels. The layer scanned now is set to 1-2."
