@@ -1,4 +1,4 @@
-"""Shelves mode: the shelf map, a layer's parcels, a move from the map (stocktakes: test_stocktake_begin.py,
+"""Shelves mode: the shelf map, a layer's parcels, a move from the map (stocktakes: test_stocktake_begin_screen.py,
 test_stocktake_scans_and_close.py; overdue, problems and returns: test_overdue_and_returns_screens.py)."""
 
 from __future__ import annotations
