@@ -1,4 +1,6 @@
-"""`station sendout ...` and `station scale read` through click, on a real SQLite file."""
+"""`station sendout ...` and `station scale read` through click, on a real SQLite file: quote, accept
+(new), refuse, list and hand sends over, refund one, print a receipt, the labels in both languages, the
+privacy commands over sends, the scale (tariff, checklist and stock files: test_sendout_rules_cli.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,12 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from db.models import Clerk, ParcelEvent, Send, Sender
+from cli.sendout_cli_helpers import ID, PIN, add_staff, command_runner
+from db.models import ParcelEvent, Send, Sender
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
-PIN = "482913"
 pytestmark = pytest.mark.new_station  # its own clerks: Li and Wang, and nobody signed in by default
-ID = "11010519491231002X"
 SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"]
 TO = [
     "--to-name",
@@ -40,28 +41,12 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("STATION_SENDER_ID", ID)  # the ID number never on the command line
-    runner = CliRunner()
-
-    def invoke(*args: str, clerk: str | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        who = ["--clerk", clerk, "--pin", PIN] if clerk else []
-        return runner.invoke(
-            cli, ["--db", db_url, "--lang", "en", *who, *args], input=stdin, catch_exceptions=False
-        )
-
-    return invoke
+    return command_runner(db_url, monkeypatch)
 
 
 @pytest.fixture
 def staff(db_url: str) -> None:
-    from station_console.services.people.pins import hash_pin
-
-    station = open_station(db_url)
-    with Session(station.engine) as s:
-        for name, role in (("Li", "clerk"), ("Wang", "manager")):
-            s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=station.now()))
-        s.commit()
-    station.engine.dispose()
+    add_staff(db_url)
 
 
 def sends(db_url: str) -> list[Send]:
@@ -192,54 +177,6 @@ def test_a_refusal_is_recorded(run, staff, db_url: str) -> None:  # type: ignore
     assert (row.status, row.refused_reason) == ("refused", "fireworks")
 
 
-def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    numbers = tmp_path / "sf.csv"
-    numbers.write_text("waybill\nSF0000000000011\nSF0000000000012\n", encoding="utf-8")
-    assert run("sendout", "stock", "import", "SF", str(numbers), clerk="Li").exit_code == 1
-    imported = run("sendout", "stock", "import", "SF", str(numbers), "--json", clerk="Wang")
-    assert json.loads(imported.stdout)["imported"] == 2
-    assert json.loads(run("sendout", "stock", "list").stdout) == {"stock": {"SF": 2}}
-    rates = tmp_path / "sf.csv"
-    rates.write_text(
-        "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
-        "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
-        encoding="utf-8",
-    )
-    stored = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
-    assert stored.exit_code == 0 and "version 1" in stored.output
-    assert (
-        json.loads(
-            run("sendout", "quote", "--carrier", "SF", "--to", "新疆", "--weight", "1", "--json").stdout
-        )["total"]
-        == 1900
-    )
-    history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    assert [v["version"] for v in history] == [1, 0]  # the built-in table stays listed
-    builtin = json.loads(run("sendout", "tariff", "show", "SF", "--version", "0").stdout)
-    assert (builtin["version"], builtin["sha256"]) == (0, history[1]["sha256"])
-
-
-def test_tariff_set_takes_a_toml_or_csv_file_as_the_screen_does(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A tariff in a file ending neither .toml nor .csv is refused in the Send-out rules screen's
-    words and nothing is stored; the same table as .toml is stored."""
-    table = 'currency = "CNY"\nzoning = "province"\n' + "".join(
-        f"[rates.{zone}]\nfirst_g = 1000\nfirst_cents = {cents}\nstep_g = 1000\nstep_cents = 100\n"
-        for zone, cents in (("same", 900), ("near", 1000), ("far", 1100), ("remote", 1900))
-    )
-    for name in ("sf.txt", "sf"):
-        (tmp_path / name).write_text(table, encoding="utf-8")
-        refused = run("sendout", "tariff", "set", "SF", str(tmp_path / name), clerk="Wang")
-        assert refused.exit_code == 1 and "Tariff: the file must be .toml or .csv" in refused.output, (
-            refused.output
-        )
-    assert [
-        v["version"] for v in json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    ] == [0]
-    (tmp_path / "sf.toml").write_text(table, encoding="utf-8")
-    stored = run("sendout", "tariff", "set", "SF", str(tmp_path / "sf.toml"), clerk="Wang")
-    assert stored.exit_code == 0 and "version 1" in stored.output, stored.output
-
-
 def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The send-out flow registers its renderer with the print queue: `station print-queue --process` in
     a process that loaded nothing of send-out still draws the receipt a send queued."""
@@ -348,116 +285,6 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
     )
     assert id_type in run("sendout", "sender", "13812345678")
     assert closed in run("sendout", "handover", "SF", "--courier", "Chen", stdin="SF1234567890123\n")
-
-
-def test_a_tariff_set_over_a_version_stored_meanwhile_is_refused(  # type: ignore[no-untyped-def]
-    run, staff, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Another manager stores a version between this command's read of the table and its write: the CSV's
-    rates would go over the table it read, that version replaced unseen. Refused, theirs kept; again: saved."""
-    from station_console.services.sendout import tariff as tariffs
-
-    rates = tmp_path / "sf.csv"
-    rates.write_text(
-        "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
-        "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
-        encoding="utf-8",
-    )
-    real = tariffs.body_from_text
-
-    def another_manager_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
-        other = open_station(db_url, clerk_name="Wang", pin=PIN)
-        try:
-            with other.read() as session:
-                theirs = tariffs.current_version(session, "SF")
-            assert theirs is not None  # the built-in table
-            tariffs.set_tariff(other, "SF", {**theirs.body, "minimum_cents": 1200})
-        finally:
-            other.engine.dispose()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tariffs, "body_from_text", another_manager_meanwhile)
-    late = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
-    assert late.exit_code == 1, late.output
-    assert (
-        "SF tariff: another counter or command saved a change while this one was being made, so nothing "
-        "was saved. Make the change again: it starts from what is saved now." in late.output
-    ), late.output
-    monkeypatch.setattr(tariffs, "body_from_text", real)
-    history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    assert [v["version"] for v in history] == [1, 0]  # theirs alone, over the built-in one
-    again = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
-    assert again.exit_code == 0 and "version 2" in again.output, again.output
-    shown = json.loads(run("sendout", "tariff", "show", "SF").stdout)
-    assert shown["table"]["minimum_cents"] == 1200  # their change under this one's rates
-    assert shown["table"]["rates"]["remote"]["first_cents"] == 1900
-
-
-def test_a_checklist_set_over_a_version_stored_meanwhile_is_refused(  # type: ignore[no-untyped-def]
-    run, staff, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Another manager stores a checklist between this command's read of the current one and its
-    write: this file would replace theirs unseen. Refused, theirs kept; run again: stored over it."""
-    from station_console.services.sendout import inspection
-
-    mine = tmp_path / "checklist.toml"
-    mine.write_text('[[items]]\nid = "knives"\nzh = "管制刀具"\nen = "Controlled knives"\n', encoding="utf-8")
-    real = inspection.body_from_text
-
-    def another_manager_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
-        other = open_station(db_url, clerk_name="Wang", pin=PIN)
-        try:
-            inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
-        finally:
-            other.engine.dispose()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(inspection, "body_from_text", another_manager_meanwhile)
-    late = run("sendout", "checklist", "set", str(mine), clerk="Wang")
-    assert late.exit_code == 1, late.output
-    assert "The inspection checklist: another counter or command saved a new version" in late.output, (
-        late.output
-    )
-    monkeypatch.setattr(inspection, "body_from_text", real)
-    shown = json.loads(run("sendout", "checklist", "show").stdout)
-    assert (shown["version"], [i["id"] for i in shown["items"]]) == (1, ["cash"])  # theirs kept
-    again = run("sendout", "checklist", "set", str(mine), clerk="Wang")
-    assert again.exit_code == 0 and "Checklist version 2 stored" in again.output, again.output
-    history = json.loads(run("sendout", "checklist", "history").stdout)["versions"]
-    assert [v["version"] for v in history] == [2, 1, 0]  # the built-in list stays listed under them
-    assert history[2]["sha256"] == inspection.builtin_version().sha256
-
-
-def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyped-def]
-    run, staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """tariff set, checklist set and stock import refuse a folder, a missing file, one too large for a
-    rule file and one of no text (neither UTF-8 nor GBK) in the words of the Send-out rules screen, and store nothing; a clerk
-    is refused stock before the file is looked at."""
-    from station_console.services.sendout import rule_files
-
-    monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
-    (tmp_path / "big.csv").write_text("SF0000000000011\n" * 10, encoding="utf-8")
-    (tmp_path / "bin.toml").write_bytes(bytes(range(128, 200)))
-    commands = (("tariff", "set", "SF"), ("checklist", "set"), ("stock", "import", "SF"))
-    for path, said in (
-        (tmp_path, "is a folder: type the path of a file"),
-        (tmp_path / "gone.csv", "No such file:"),
-        (tmp_path / "big.csv", "is larger than 0 MB: not a rule or stock file"),
-        (tmp_path / "bin.toml", "is neither UTF-8 nor GBK text: save it as UTF-8"),
-    ):
-        for command in commands:
-            done = run("sendout", *command, str(path), clerk="Wang")
-            assert done.exit_code == 1 and said in done.output, (command, done.output)
-    assert (
-        "Only a manager"
-        in run("sendout", "stock", "import", "SF", str(tmp_path / "gone.csv"), clerk="Li").output
-    )
-    assert json.loads(run("sendout", "stock", "list").stdout) == {"stock": {}}
-    assert json.loads(run("sendout", "checklist", "show").stdout)["version"] == 0
-    assert [
-        v["version"] for v in json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    ] == [0]
 
 
 def test_a_wrong_scan_at_a_chinese_handover_is_said_with_the_chinese_colon(run, staff) -> None:  # type: ignore[no-untyped-def]

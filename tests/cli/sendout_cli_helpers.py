@@ -1,0 +1,44 @@
+"""What the send-out CLI tests (test_sendout_cli.py, test_sendout_rules_cli.py) share: the station's own
+clerks Li and Wang and their PIN, and one `station` command run as one of them, the sender's ID number
+from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import Session
+
+from db.models import Clerk
+from station_console.cli import cli
+from station_console.services.admin.setup import open_station
+
+PIN = "482913"
+ID = "11010519491231002X"
+
+
+def command_runner(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`run(*args, clerk=None, stdin=None)`: one `station` command on `db_url`, as `clerk` if named."""
+    monkeypatch.setenv("STATION_SENDER_ID", ID)  # the ID number never on the command line
+    runner = CliRunner()
+
+    def invoke(*args: str, clerk: str | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        who = ["--clerk", clerk, "--pin", PIN] if clerk else []
+        return runner.invoke(
+            cli, ["--db", db_url, "--lang", "en", *who, *args], input=stdin, catch_exceptions=False
+        )
+
+    return invoke
+
+
+def add_staff(db_url: str) -> None:
+    """Clerk Li and manager Wang, both with PIN, on the station at `db_url`; nobody signed in."""
+    from station_console.services.people.pins import hash_pin
+
+    station = open_station(db_url)
+    with Session(station.engine) as s:
+        for name, role in (("Li", "clerk"), ("Wang", "manager")):
+            s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=station.now()))
+        s.commit()
+    station.engine.dispose()
