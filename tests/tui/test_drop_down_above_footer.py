@@ -9,7 +9,7 @@ from textual.widgets._select import SelectOverlay
 
 from station_console.services.core.station import Station
 from tui import quiet
-from tui.test_sendout_screen import counter_app
+from tui.sendout_driver import counter_app
 
 
 @pytest.mark.first_mode("sendout")

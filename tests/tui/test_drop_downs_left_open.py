@@ -14,8 +14,8 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.sendout_driver import counter_app
 from tui.test_drop_down_hidden_focus import given_back
-from tui.test_sendout_screen import counter_app
 
 
 async def opened(pilot: Any, drop_down: Select[Any]) -> None:

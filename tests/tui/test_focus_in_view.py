@@ -24,7 +24,7 @@ from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
 from tui.conftest import sign_in_manager
-from tui.test_sendout_screen import counter_app
+from tui.sendout_driver import counter_app
 
 
 def shown_whole(widget: Widget) -> bool:

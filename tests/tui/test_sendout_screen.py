@@ -1,15 +1,12 @@
 """The send-out counter on F3, as a clerk uses it: fill the form, weigh, scan the waybill, see the
-quote, accept; refuse one; the questions before a filled form is dropped (refunds and the courier
-handover: test_sendout_courier.py)."""
+quote, accept; refuse one; type into its fields; take a waybill from stock (the questions before a
+filled form is dropped: test_sendout_unsaved_form.py; the counter's sends: test_sendout_sends_list.py;
+refunds and the courier handover: test_sendout_courier.py)."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 from sqlmodel import select
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from db.models import ParcelEvent
@@ -20,14 +17,11 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.sendout import SendoutScreen
-from station_console.tui.screens.sendout_sends import SendsTable
-from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 from tui.drawn_text import drawn
 from tui.sendout_driver import (
-    accept_send,
     at_sendout,
     counter_app,
     fill,
@@ -212,10 +206,6 @@ async def test_an_address_from_an_input_method_goes_into_the_send_form(
         assert router.refused == 0
 
 
-def form_values(screen: SendoutScreen) -> dict[str, str]:
-    return {str(field.id): field.value for field in screen.query(WedgeInput)}
-
-
 @pytest.mark.first_mode("sendout")
 async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
     app: StationApp, station: Station
@@ -228,146 +218,6 @@ async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
         phone.insert_text_at_cursor("５６７８")  # a paste
         await quiet.settle(pilot)
         assert phone.value == "138 12345678"
-
-
-@pytest.mark.first_mode("sendout")
-async def test_next_sender_asks_before_it_drops_a_filled_form(app: StationApp, station: Station) -> None:
-    """Esc on a filled form asks (discard or stay, nothing to save: the send is the record); an empty
-    form, or one just sent, clears at once."""
-    async with at_sendout(station) as (app, pilot, screen):
-        await fill(pilot, screen, **{"so-weight": "1.25"})
-        typed = form_values(screen)
-        await quiet.press(pilot, "escape")
-        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
-        assert not app.screen.query("#unsaved-save")  # no Save: Discard or Stay
-        await quiet.press(pilot, "enter")  # Stay has the focus
-        await until(pilot, lambda: app.screen is screen)
-        assert form_values(screen) == typed
-        assert screen.query_one("#so-check", SelectionList).selected
-        await quiet.press(pilot, "escape")
-        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
-        await quiet.press(pilot, "ctrl+d")
-        await until(pilot, lambda: app.screen is screen)
-        assert (
-            screen.query_one("#so-phone", Input).value == ""
-            and screen.query_one("#so-weight", Input).value == ""
-        )
-        assert not screen.query_one("#so-check", SelectionList).selected
-        await accept_send(pilot, screen, "SF1234567890123")  # sent: the form is empty again
-        await quiet.press(pilot, "escape")
-        await quiet.settle(pilot)
-        assert app.screen is screen and "Ready" in text_of(screen, "#so-message")
-
-
-def sent_weighing(
-    station: Station, waybill: str, grams: int, *, typed: bool = True, carrier: str = "SF"
-) -> None:
-    """A cash send to 新疆 of `grams` (typed in, or read from the scale), accepted at the counter."""
-    from station_console.services.sendout import accept, inspection, payments
-    from station_console.services.sendout.weighing import Weight
-
-    accept.accept(
-        station,
-        carrier=carrier,
-        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
-        recipient=accept.Recipient("Wang Wu", "13987654321", "新疆"),
-        parcel=accept.Parcel("books"),
-        checked=inspection.current(station).ids,
-        weight=Weight.typed(grams) if typed else Weight(grams, manual=False, device="dummy"),
-        payment=payments.Payment("qr", "TX1"),
-        waybill=waybill,
-    )
-
-
-def table_lines(table: DataTable) -> list[str]:
-    """The table's lines as drawn (its heading first), trailing spaces dropped."""
-    return [table.render_line(y).text.rstrip() for y in range(table.row_count + 1)]
-
-
-@pytest.mark.first_mode("sendout")
-async def test_the_sends_at_this_counter_are_this_counters_only(app: StationApp, station: Station) -> None:
-    """The list headed "Sends at this counter" showed every counter's sends, newest first: a send taken
-    at another counter stood on top, and F7 offered it as the one chosen on the list."""
-    from dataclasses import replace
-
-    sent_weighing(station, "SF1234567890123", 1250)
-    sent_weighing(replace(station, counter="counter-2", _cached=None), "SF1234567890124", 2000)
-    async with at_sendout(station) as (app, pilot, screen):
-        table = screen.query_one(SendsTable)
-        await until(pilot, lambda: table.row_count > 0)
-        await quiet.settle(pilot)
-        assert [row["waybill"] for row in table.send_rows] == ["SF SF1234567890123"]
-        assert "Sends at this counter" in str(screen.query_one("#so-sends-title", Static).render())
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.first_mode("sendout")
-async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station, lang: str) -> None:
-    """At 120x40 the counter's sends show carrier and waybill, status, weight (with `*` when typed in)
-    and price inside the panel, none cut at its edge ("at the counter" pushed the status out in English;
-    the typed mark was gone); at 80x24 the waybill and its status still, whole."""
-    set_language(lang)
-    sent_weighing(station, "SF1234567890123", 1250, typed=False)
-    sent_weighing(station, "73123456789012", 23456, carrier="ZTO")
-    app = counter_app(station)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
-        table = screen.query_one("#so-sends", DataTable)
-        await until(pilot, lambda: table.row_count == 2)
-        await quiet.settle(pilot)
-        shown = [str(c.key.value) for c in table.ordered_columns]
-        assert {"waybill", "status", "kg", "total"} <= set(shown)
-        assert table.virtual_size.width <= table.scrollable_content_region.width
-        cells = [[str(table.get_cell_at(Coordinate(row, shown.index(k)))) for k in shown] for row in (0, 1)]
-        assert [row[shown.index("waybill")].rstrip() for row in cells] == [
-            "ZTO 73123456789012",
-            "SF  SF1234567890123",
-        ]
-        assert [row[shown.index("kg")].strip() for row in cells] == ["23.456*", "1.25"]  # typed; weighed
-        heading, *rows = table_lines(table)
-        here = "在柜台" if lang == "zh" else "at counter"
-        assert all(row.endswith(here) for row in rows)
-        assert heading.split()[-1] == ("状态" if lang == "zh" else "Status")
-        # Right-aligned, the digits of a typed weight over a weighed one's, the prices' ends in line.
-        assert rows[0].index("23.456*") + len("23.456") == rows[1].index("1.25 ") + len("1.25")
-        assert rows[0].index("365.00") + len("365.00") == rows[1].index("44.00") + len("44.00")
-        assert ("* 手工录入的重量" if lang == "zh" else "* weight typed in") in str(
-            screen.query_one("#so-sends-title", Static).render()
-        )
-        await quiet.resize(pilot, 80, 24, routers=False)
-        await until(pilot, lambda: table.size.width < 50)
-        await quiet.settle(pilot)
-        shown = [str(c.key.value) for c in table.ordered_columns]
-        assert {"waybill", "status"} <= set(shown)
-        assert table.virtual_size.width <= table.scrollable_content_region.width
-        assert all(line.endswith(here) for line in table_lines(table)[1:])
-
-
-async def test_quitting_asks_before_it_drops_a_filled_form_and_a_mode_key_keeps_it(
-    app: StationApp, station: Station
-) -> None:
-    """The form stays as typed behind another mode (nothing asked); quitting would drop it: asked."""
-    async with at_sendout(station) as (app, pilot, screen):
-        await fill(pilot, screen, **{"so-weight": "1.25"})
-        typed = form_values(screen)
-        await quiet.press(pilot, "f2")
-        await until(pilot, lambda: app.current_mode != "sendout")
-        assert not isinstance(app.screen, LeaveUnsaved)
-        await quiet.press(pilot, "f3")
-        await until(pilot, lambda: app.screen is screen)
-        assert form_values(screen) == typed
-        await quiet.press(pilot, "ctrl+q")
-        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
-        assert not app.screen.query("#unsaved-save")  # the send is the record: discard or stay
-        await quiet.press(pilot, "escape")  # stay
-        await until(pilot, lambda: app.screen is screen)
-        assert app.is_running and form_values(screen) == typed
-        await quiet.press(pilot, "ctrl+q")
-        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
-        await quiet.press(pilot, "ctrl+d")
-        await until(pilot, lambda: not app.is_running)
 
 
 @pytest.mark.first_mode("sendout")
@@ -406,46 +256,6 @@ async def test_a_number_typed_after_f9_is_the_one_sent(app: StationApp, station:
     (sent,) = sends(station)
     assert sent.waybill == "SF1234567890123"
     assert waybills.stock_left(station) == {"SF": 1}
-
-
-def dialog_text(dialog: Any) -> str:
-    """Every line of text `dialog` shows."""
-    return "\n".join(str(line.render()) for line in dialog.query(Static))
-
-
-async def test_keys_and_a_scan_the_discard_question_does_not_take_are_said_in_it(station: Station) -> None:
-    """F4 and letters typed over 'changes not saved' were dropped without a sound, and a scan's Enter
-    answered 'stay', the scan lost unseen: each is said in the question (with the bell), a scan (whole,
-    split or from a device scanner) is said as not taken and answers nothing, and Enter still stays."""
-    async with at_sendout(station) as (app, pilot, screen):
-        rung: list[int] = []
-        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
-        await fill(pilot, screen, **{"so-weight": "1.25"})
-        typed = form_values(screen)
-        await quiet.press(pilot, "escape")
-        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
-        question = app.screen
-        assert "does nothing" not in dialog_text(question)
-        await quiet.press(pilot, "f4")
-        await quiet.press(pilot, "x")
-        assert "That key does nothing here: answer with a key below." in dialog_text(question)
-        assert len(rung) == 2
-        scan_said = "A scan came while this question is open: it was not taken. Answer, then scan again."
-        await quiet.burst(pilot, *"SF1234567890123", "enter")  # right behind the x: refused as split
-        assert (app.screen, scan_said in dialog_text(question), len(rung)) == (question, True, 3)
-        assert isinstance(question, LeaveUnsaved) and question.router is not None
-        start = time.monotonic() + 10  # a whole scan, well after the last keys
-        clock = iter(start + 0.001 * n for n in range(100))
-        question.router.clock = lambda _event: next(clock)
-        await quiet.burst(pilot, *"SF1234567890124", "enter")
-        assert (app.screen, question.router.scans, len(rung)) == (question, 1, 4)
-        question.post_message(ScannerBridge.Scanned("SF1234567890125", "hid"))
-        await quiet.settle(pilot)
-        assert (app.screen, len(rung)) == (question, 5)
-        question.router.clock = lambda _event: time.monotonic() + 20  # a person's Enter, seconds later
-        await quiet.press(pilot, "enter")  # Stay has the focus
-        await until(pilot, lambda: app.screen is screen)
-        assert form_values(screen) == typed
 
 
 @pytest.mark.first_mode("sendout")

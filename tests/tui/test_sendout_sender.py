@@ -16,9 +16,8 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
-
-from .test_sendout_screen import accept_send as accept_at_counter
-from .test_sendout_screen import at_sendout, text_of, until
+from tui.sendout_driver import accept_send as accept_at_counter
+from tui.sendout_driver import at_sendout, text_of, until
 
 
 def slow_lookup(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
