@@ -163,3 +163,38 @@ def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]
     ):
         with pytest.raises(PermissionDenied):
             MANAGER_ONLY[action](station, ids)
+
+
+# Reading parcels (waybills, codes, places, masked phones) needs a sign-in, whichever list asks: the
+# check-in screen's counts and label states, the phone list, the print queue's codes.
+SIGNED_IN_READS: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
+    "missing_phone": _call("shelves.lists", "missing_phone"),
+    "missing_phone_count": _call("shelves.lists", "missing_phone_count"),
+    "parcels_by_id": lambda st, ids: _lists().parcels_by_id(st, [ids["on_shelf"], ids["no_phone"]]),
+    "masked_phones": lambda st, ids: _lists().masked_phones(st, [ids["on_shelf"]]),
+    "label_status": lambda st, ids: _lists().label_status(st, [ids["on_shelf"]]),
+    "pickup_codes": lambda st, ids: _queue_view().pickup_codes(st, [ids["on_shelf"]]),
+}
+
+
+def _lists() -> Any:
+    from station_console.services.shelves import lists
+
+    return lists
+
+
+def _queue_view() -> Any:
+    from station_console.services.printing import queue_view
+
+    return queue_view
+
+
+@pytest.mark.parametrize("read", sorted(SIGNED_IN_READS))
+def test_nobody_signed_in_reads_no_parcel(as_clerk: tuple[Station, dict[str, Any]], read: str) -> None:
+    station, ids = as_clerk
+    ids["no_phone"] = check_in(station, "YT1234567890123").parcel_id  # quick mode: its phone comes later
+    assert SIGNED_IN_READS[read](station, ids)  # the clerk reads it
+    clerks.act_as(station, None)
+    with pytest.raises(PermissionDenied) as exc:
+        SIGNED_IN_READS[read](station, ids)
+    assert exc.value.code == "not_signed_in"
