@@ -116,6 +116,19 @@ def test_override_needs_a_manager_and_a_reason(station: Station) -> None:
     assert "override_reason" not in details[a.parcel_id]
 
 
+@pytest.mark.parametrize("method", ["override", "door"])
+def test_a_handover_is_asked_by_how_the_customer_was_found(station: Station, method: str) -> None:
+    """A scanned handover at the counter is by code, phone or waybill: recorded as a manager's override
+    (or a runner's door delivery) it would tell the trail and the day report what nobody did."""
+    a = receive(station, 1, phone=ANN)
+    clerk = as_clerk(station, "li")
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(clerk, [a.parcel_id], method=method, scanned=[a.waybill])
+    assert info.value.code == "bad_method"
+    assert parcel(station, a.parcel_id).status == "on_shelf"
+    assert events(station, EventKind.PICKED_UP) == []
+
+
 def test_a_picked_up_code_cools_down(station: Station, clock: FakeClock) -> None:
     a = receive(station, 1, phone=ANN)
     pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
