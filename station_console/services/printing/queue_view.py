@@ -58,6 +58,7 @@ def list_jobs(
 
 def pickup_codes(station: Station, parcel_ids: list[int | None]) -> dict[int, str]:
     """The pickup codes of the parcels jobs print for, by parcel id: how a clerk tells labels apart."""
+    require(station, "view")
     wanted = [p for p in parcel_ids if p]
     if not wanted:
         return {}

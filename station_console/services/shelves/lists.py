@@ -1,4 +1,5 @@
-"""Lists of parcels (the one read model, `search.ParcelRow`) and their label status. No writes here.
+"""Lists of parcels (the one read model, `search.ParcelRow`) and their label status. No writes here;
+each read needs a sign-in, as every read of parcels does (roles.py, "view").
 
 Each function is one query (plus at most one for label statuses), so a screen can refresh a list
 every few seconds without touching the write path. Phones are masked only: the full number never
@@ -50,12 +51,14 @@ def list_parcels(station: Station, *, status: str | None = None, limit: int = 10
 
 def missing_phone(station: Station, *, limit: int = 200) -> list[ParcelRow]:
     """Parcels on the shelves with no phone yet (quick-mode check-ins), oldest first."""
+    require(station, "view")
     query = _rows_query().where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.phone_tail).is_(None))
     with station.read() as session:
         return _to_rows(session.exec(query.order_by(col(Parcel.id)).limit(limit)).all())
 
 
 def missing_phone_count(station: Station) -> int:
+    require(station, "view")
     query = (
         select(func.count())
         .select_from(Parcel)
@@ -66,6 +69,7 @@ def missing_phone_count(station: Station) -> int:
 
 
 def parcels_by_id(station: Station, parcel_ids: Sequence[int]) -> list[ParcelRow]:
+    require(station, "view")
     if not parcel_ids:
         return []
     query = _rows_query().where(col(Parcel.id).in_(list(parcel_ids)))
@@ -75,6 +79,7 @@ def parcels_by_id(station: Station, parcel_ids: Sequence[int]) -> list[ParcelRow
 
 def masked_phones(station: Station, parcel_ids: Sequence[int]) -> dict[int, str | None]:
     """The masked phone of each of these parcels (None: none yet), as a list shown earlier reads it now."""
+    require(station, "view")
     if not parcel_ids:
         return {}
     with station.read() as session:
@@ -90,6 +95,7 @@ def label_status(station: Station, parcel_ids: Sequence[int]) -> dict[int, str]:
     A label held for its phone past its wait (`jobs.hold_over`) reads "queued": it no longer waits for
     the phone, the printer takes it on its next pass (with no printer it would read "waiting for phone"
     for ever)."""
+    require(station, "view")
     if not parcel_ids:
         return {}
     waited = hold_over(station)
