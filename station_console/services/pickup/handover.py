@@ -140,8 +140,10 @@ def confirm_pickup(
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
         raise Refused(N_("Nothing to hand over: no parcel chosen."), code="nothing_chosen")
-    if method not in set(PickupMethod):
-        raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=method)
+    # How the customer was found: an override is the manager's unscanned parcel and a door delivery a
+    # run's, each recorded by its own path, never asked for by the caller.
+    if method not in set(METHOD_OF_SHAPE.values()):
+        raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=str(method)[:20])
     seen = {clean_waybill(s) for s in scanned if s.strip()}
     reason = OVERRIDE_REASON.read(override_reason)
     settings = station.settings()
