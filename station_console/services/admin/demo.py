@@ -228,7 +228,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
             if task.kind != "checkin" and unsettled:
                 # A counter's label prints, and its message goes, long before the customer comes: a
                 # parcel leaving takes what is still unsent with it.
-                settle_backlog(station)
+                _settle_backlog(station)
                 unsettled = False
             try:
                 if task.kind == "checkin":
@@ -255,7 +255,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
             except StationError:
                 added["demo_skipped"] += 1  # a full shelf or a taken waybill: a real clerk would move on
         now[0] = end
-        settle_backlog(station)  # before the exceptions take parcels off the shelves
+        _settle_backlog(station)  # before the exceptions take parcels off the shelves
         with contextlib.suppress(StationError):  # the week stands without its exceptions
             _exceptions(station, act, added, problems, returns)
         act("demo-manager")
@@ -271,7 +271,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
     finally:
         station.clock = real_clock
         station.clerk_id, station.clerk_role = real_clerk
-        settle_backlog(station)
+        _settle_backlog(station)
     return added
 
 
@@ -302,8 +302,11 @@ def refuse_live_data(station: Station) -> None:
 DEMO_NOTE = N_("Demo data: never sent to a device")
 
 
-def settle_backlog(station: Station) -> None:
-    """Mark the demo week's labels printed and its messages sent, without a printer or a customer."""
+def _settle_backlog(station: Station) -> None:
+    """Mark the demo week's labels printed and its messages sent, without a printer or a customer.
+
+    Private: it marks every waiting label and message of the database done, which only the demo's own
+    (empty) database may have done, behind `make_demo_week`'s role and live-data checks."""
 
     def work(session: Session) -> None:
         session.execute(
