@@ -108,3 +108,30 @@ def test_undo_pickup_needs_a_manager(run, db_url: str) -> None:  # type: ignore[
     result = run("--clerk", "wang", "--pin", PIN, "undo-pickup", a["waybill"])
     assert result.exit_code == 0, result.output
     assert statuses(db_url)[a["waybill"]] == "on_shelf"
+
+
+def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # type: ignore[no-untyped-def]
+    run, db_url: str
+) -> None:
+    home, work = "13812341111", "13998762222"
+    added = run(
+        "--clerk",
+        "Boss",
+        "--pin",
+        "2580",
+        "recipients",
+        "add",
+        "--set",
+        "name=张三",
+        "--set",
+        f"phones={home} / {work}",
+    )
+    assert added.exit_code == 0, added.output
+    a = checkin(run, 1, home)  # linked to the person by its phone
+    listed = run("pickup", "2222", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [p["waybill"] for p in json.loads(listed.output)["parcels"]] == [a["waybill"]]
+    assert home not in listed.output and work not in listed.output
+    result = run("pickup", "2222", "--confirm", a["waybill"])
+    assert result.exit_code == 0, result.output
+    assert statuses(db_url) == {a["waybill"]: "picked_up"}

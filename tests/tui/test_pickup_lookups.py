@@ -246,3 +246,41 @@ async def test_esc_while_the_lookup_runs_lists_nobody_when_it_answers(
         await clerk.settle()
         assert screen.lookup is None and screen.active_rows() == []
         assert "Ready" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_tail_of_a_directory_persons_other_phone_lists_their_parcels_as_one_customer(
+    station: Station, console: StationApp
+) -> None:
+    from textual.widgets import DataTable
+
+    from station_console.services.recipients import directory
+
+    home, work = "13812341111", "13998762222"
+    sign_in(station, Role.MANAGER)
+    directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
+    sign_in(station, Role.CLERK)
+    by_home = receive(station, 1, home)  # linked to the person by its phone
+    by_work = receive(station, 2, work)
+    stranger = receive(station, 3, "13700002222")  # someone else whose phone ends the same
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type("2222")
+        assert screen.lookup is not None and len(screen.lookup.groups) == 2
+        assert "2 customers share this number" in clerk.text("#pk-message")
+        # Each customer's masked phones on the check line; never a whole number anywhere on the list.
+        assert "138****1111 / 139****2222 · 张三" in clerk.text("#pk-check")
+        table = screen.query_one("#pk-table", DataTable)
+        cells = " ".join(str(c) for key in table.rows for c in table.get_row(key))
+        assert "138****1111" in cells and home not in cells and work not in cells
+        for parcel in (by_home, by_work):
+            await clerk.scan(parcel.waybill)
+        assert clerk.progress() == ("2", "2")  # the person's parcels, not the stranger's
+        await clerk.key("f10")
+        await clerk.key("f10")
+    assert statuses(station) == {
+        by_home.waybill: "picked_up",
+        by_work.waybill: "picked_up",
+        stranger.waybill: "on_shelf",
+    }

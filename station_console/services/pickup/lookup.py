@@ -1,7 +1,9 @@
 """Pickup lookups: a customer's parcels on the shelves, in walking order, fast at 1M parcels.
 
 One indexed query per query shape (plus one for the guessing lock-out count), on Core statements built
-once; a lookup that finds nothing is counted against guessing (`guard`). A code a move replaced still
+once; a lookup that finds nothing is counted against guessing (`guard`). A phone tail also finds the
+parcels of an active directory person with a phone ending in it (a parcel may have come with another
+of their phones), and a person's parcels are one customer. A code a move replaced still
 finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. A waybill
 or a single code that finds nothing on the shelves says when and how the last parcel with it left, however
 long ago (still counted as a failure). The pickup itself, with its scan checks and transaction, is in `handover.py`.
@@ -14,11 +16,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column
+from sqlalchemy import Connection, bindparam, literal_column, union
 from sqlalchemy import select as columns
 from sqlmodel import col
 
-from db.models import Carrier, CodeHold, Layer, Parcel, ParcelStatus, PickupMethod, ProxyPickup, Shelf
+from db.models import (
+    Carrier,
+    CodeHold,
+    Layer,
+    Parcel,
+    ParcelStatus,
+    PickupMethod,
+    ProxyPickup,
+    Recipient,
+    RecipientPhone,
+    Shelf,
+)
 from db.models.parcels import LEFT_STATUSES
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Later, get_language, translate
@@ -99,7 +112,8 @@ class Lookup:
     shape: str  # "code" | "codes" | "tail" | "phone" | "waybill"
     method: str  # PickupMethod
     rows: tuple[PickupRow, ...]  # walking order
-    groups: tuple[tuple[PickupRow, ...], ...]  # one per customer, so two sharing a tail are shown apart
+    # One per customer (a phone, or a directory person), so two sharing a tail are shown apart.
+    groups: tuple[tuple[PickupRow, ...], ...]
     needs_second_check: bool
     second_check: str | None = None  # key of CHECK_LABELS
     missing: tuple[str, ...] = ()  # codes of a multi-code query that found nothing
@@ -211,6 +225,20 @@ _BY_CODES = _rows_select().where(col(Parcel.pickup_code).in_(bindparam("values",
 _BY_WAYBILL = _rows_select().where(col(Parcel.waybill) == bindparam("value"))
 _BY_TAIL = _rows_select().where(col(Parcel.phone_tail) == bindparam("value"))
 _BY_TAILS = _rows_select().where(col(Parcel.phone_tail).in_(bindparam("values", expanding=True)))
+# A directory person's parcels by the tail of any of their phones: a parcel arrives with one of
+# them, the customer may give the other. `IS NOT NULL` written out: SQLite uses the partial index
+# ix_parcel_recipient_status only when the query's WHERE visibly implies the index's.
+_PEOPLE_BY_TAIL = (
+    columns(col(RecipientPhone.recipient_id))
+    .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
+    .where(col(RecipientPhone.phone_tail) == bindparam("value"), col(Recipient.active))
+)
+_BY_PERSON_TAIL = _rows_select().where(
+    col(Parcel.recipient_id).is_not(None), col(Parcel.recipient_id).in_(_PEOPLE_BY_TAIL)
+)
+# A customer's tail: parcels with that tail and those of the people with a phone ending in it, in
+# one round trip; UNION lists a parcel found both ways once.
+_BY_TAIL_OR_PERSON = union(_BY_TAIL, _BY_PERSON_TAIL)
 
 
 def _run(conn: Connection, stmt: Any, now: datetime, values: Sequence[str]) -> list[PickupRow]:
@@ -251,7 +279,7 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
         rows = _run(conn, _BY_WAYBILL if parsed.shape == "waybill" else _BY_CODE, now, parsed.values)
         return _same_recipients(conn, rows, now) if rows else rows
     number = parsed.values[0]
-    rows = _run(conn, _BY_TAIL, now, [number[-4:]])
+    rows = _run(conn, _BY_TAIL if parsed.shape == "phone" else _BY_TAIL_OR_PERSON, now, [number[-4:]])
     if parsed.shape == "phone":
         rows = [r for r in rows if r.recipient_key in (number, f"masked:{mask(number)}")]
     return rows
@@ -347,9 +375,21 @@ def _left_refusal(conn: Connection, station: Station, found: Any, query: str) ->
 
 
 def _group(rows: list[PickupRow]) -> tuple[tuple[PickupRow, ...], ...]:
+    """One group per customer: parcels sharing a phone, or a directory person (whose parcels may
+    have come with different phones of theirs), are one customer's."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for row in rows:
+        if row.recipient_id is not None:
+            parent[root(f"person:{row.recipient_id}")] = root(row.recipient_key)
     groups: dict[str, list[PickupRow]] = {}
     for row in rows:  # already in walking order, so groups are ordered by their first parcel
-        groups.setdefault(row.recipient_key, []).append(row)
+        groups.setdefault(root(row.recipient_key), []).append(row)
     return tuple(tuple(g) for g in groups.values())
 
 

@@ -356,9 +356,11 @@ class PickupScreen(TakesScans, PickupHandover):
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:
+            # A directory person's parcels may have come with different phones of theirs: each shown.
             who = "; ".join(
                 f"{marks[g[0].parcel_id] + ' ' if marks[g[0].parcel_id] else ''}"
-                f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
+                f"{' / '.join(dict.fromkeys(r.masked_phone or '-' for r in g))}"
+                f"{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
             # Plain text: a name from a pre-alert file is data, never markup.
