@@ -4,6 +4,8 @@ problem waits for the clerk who signs in, unless it is over by then."""
 from __future__ import annotations
 
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.tui.screens.sendout import SendoutScreen
@@ -70,3 +72,25 @@ async def test_a_printer_problem_over_before_the_sign_in_is_not_told(station: St
         await quiet.settle(pilot)
         assert app.clerk_name == "Wang"
         assert not any("Printer problem" in t for t in toasts(app))
+
+
+async def test_the_sign_in_fields_refusals_are_said_over_the_sign_in_not_held_for_after_it(
+    station: Station,
+) -> None:
+    """A letter typed into the PIN, a paste past its limit: the field's word about it was held for the
+    clerk who signs in, so the sign-in said nothing and check-in then showed 'This field takes digits
+    only.' about none of its own fields. It names no customer: it is said at once."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"Wang", "enter", "x")
+        app.screen.query_one("#signin-pin", Input).post_message(events.Paste("1" * 5000))
+        await quiet.settle(pilot)
+        assert toasts(app) == ["This field takes digits only.", "This field takes at most 12 characters."]
+        await quiet.press(pilot, *"9071", "enter")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Wang"
+        assert toasts(app) == ["This field takes digits only.", "This field takes at most 12 characters."]
