@@ -223,3 +223,21 @@ def test_unlocking_a_clerk_who_is_not_locked_writes_nothing(station: Station) ->
     assert clerks.unlock(station, "Li").ended is True
     assert len(_events(station, EventKind.CLERK_UNLOCKED)) == 1
     assert clerks.unlock(station, "Li").ended is False  # the count cleared: nothing more to end
+
+
+def test_a_manager_cannot_deactivate_themselves(station: Station) -> None:
+    """F7 on one's own row (the list's cursor starts on a row, not on the clerk meant): the manager
+    worked on, signed in as someone who can no longer sign in, and was shut out at the next lock.
+    Another manager does it; nothing is written."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Zhao", "5813", role=Role.MANAGER)
+    changes = len(_events(station, EventKind.CLERK_CHANGED))
+    with pytest.raises(Refused) as exc:
+        clerks.deactivate(station, "Wang")
+    assert exc.value.code == "own_account"
+    assert exc.value.message() == "You cannot deactivate yourself: ask another manager."
+    assert clerks.get_clerk(station, "Wang").active
+    assert len(_events(station, EventKind.CLERK_CHANGED)) == changes
+    clerks.sign_in(station, "Zhao", "5813")
+    assert clerks.deactivate(station, "Wang").active is False

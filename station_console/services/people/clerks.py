@@ -386,7 +386,8 @@ def change_own_pin(station: Station, old_pin: str, new_pin: str) -> None:
 
 
 def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
-    """A manager deactivates (or brings back) a clerk. The last active manager cannot be deactivated."""
+    """A manager deactivates (or brings back) a clerk. The last active manager cannot be deactivated,
+    nor the manager doing it: another manager does that."""
     require_manager(station, "clerks")
 
     def work(session: Session) -> ClerkInfo:
@@ -405,6 +406,9 @@ def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
                 code="last_manager",
                 name=row.name,
             )
+        if not active and row.id == station.clerk_id:
+            # F7 on one's own row by mistake shut its manager out at the next lock, unsaid till then.
+            raise Refused(N_("You cannot deactivate yourself: ask another manager."), code="own_account")
         row.active = active
         session.add(row)
         audit.record(
