@@ -291,3 +291,40 @@ def test_a_refusal_names_its_field_in_the_language_it_is_shown_in() -> None:
     assert reasons.message("zh") == (
         "语言 [language]：请使用 en（英文） 或 zh（中文）；最短条码长度 [wedge_min_length]：不能小于 1"
     )
+
+
+def test_a_currency_is_three_letters_a_lower_case_one_read_as_its_code() -> None:
+    """`[b]`, `123` and `C Y` were saved as the station's currency (only the length was checked) and
+    then stood after every fee and price; `cny` did not read as CNY (no 元, and a CNY tariff refused)."""
+    assert StationSettings(currency=" cny ").currency == "CNY"
+    for typed in ("[b]", "123", "C Y", "元元元"):
+        with pytest.raises(ValidationError) as refused:
+            StationSettings(currency=typed)
+        assert (
+            validation_reason(refused.value.errors()[0], "en") == "A currency is a 3-letter code such as CNY."
+        )
+        assert validation_reason(refused.value.errors()[0], "zh") == "币种是 CNY 这样的 3 个字母的代码。"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "{shelf}-{layer}",
+        "{foo}-{seq}",
+        "{shelf}-{seq}-{seq}",
+        "{seq:04d}",
+        "{seq}}",
+        "{shelf.__class__}{seq}",
+    ],
+)
+def test_a_pickup_code_layout_without_its_seq_or_with_other_braces_is_refused(typed: str) -> None:
+    """`{foo}-{seq}` was saved and every check-in then failed on it as a bug; `` gave every parcel the
+    same empty code and `{shelf}-{layer}` one code a layer: the SEQ is what tells a layer's codes apart,
+    and a placeholder the lookup cannot read back is not a code a customer can give."""
+    with pytest.raises(ValidationError) as refused:
+        StationSettings(code_template=typed)
+    assert validation_reason(refused.value.errors()[0], "en") == (
+        "A pickup code layout has {seq} once, and {shelf} and {layer} at most once each: no other braces."
+    )
+    assert StationSettings(code_template="A{shelf}/{layer}/{seq}").code_template == "A{shelf}/{layer}/{seq}"
