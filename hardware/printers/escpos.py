@@ -16,7 +16,7 @@ from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
 from hardware.printers.roll_table import roll_table
-from hardware.printers.textfit import clip_columns, columns, plain, wrap_columns
+from hardware.printers.textfit import clip_columns, columns, gbk_printable, plain, wrap_columns
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -34,12 +34,13 @@ def _printer() -> Dummy:
 
 def text_line(p: Dummy, text: str) -> None:
     """One line of text as the roll prints it."""
-    text = plain(text)
+    text = gbk_printable(plain(text))
     if text.isascii():
         p._raw(text.encode("ascii") + b"\n")
     else:
         # Chinese mode for any character past ASCII, "·" and "…" too: the code page would print "?" for
-        # them, and `columns` counts each as the two columns the GB font gives it.
+        # them, and `columns` counts each as the two columns the GB font gives it. Only GBK's two-byte
+        # characters are left (`gbk_printable`): the common printers' font has no four-byte ones.
         p._raw(CJK_ON + text.encode("gb18030", "replace") + CJK_OFF + b"\n")
 
 

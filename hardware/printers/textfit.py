@@ -44,6 +44,31 @@ def columns(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 if ord(ch) < 0x80 else 2 for ch in text)
 
 
+# What a receipt printer's Chinese font cannot draw prints as this, in the two columns `columns` gives it.
+NOT_IN_GBK = "？"
+
+
+def gbk_printable(text: str) -> str:
+    """`text` as a GBK-only printer font draws it: a character GB18030 would send in four bytes (an
+    emoji, a rare character, "¥") printed as garbage there, and the rest of its line out of its column.
+    It becomes `NOT_IN_GBK`, which takes the two columns `columns` counted for it; an accent outside GBK
+    is dropped, as it took none."""
+    if text.isascii():
+        return text
+    return "".join(ch if ch.isascii() or _in_gbk(ch) else _replacement(ch) for ch in text)
+
+
+def _in_gbk(ch: str) -> bool:
+    try:
+        return len(ch.encode("gb18030")) == 2
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+
+
+def _replacement(ch: str) -> str:
+    return "" if unicodedata.combining(ch) else NOT_IN_GBK
+
+
 def clip_columns(text: str, width: int, *, mark: str = ELLIPSIS) -> str:
     """`text` in at most `width` columns, shortened with `mark` when it does not fit."""
     return ellipsized(text, lambda t: columns(t) <= width, mark=mark)
