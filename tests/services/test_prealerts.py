@@ -81,6 +81,25 @@ def test_excels_unicode_text_loads_as_the_directory_and_typed_files_do(
     assert [p.waybill for p in stored(station)] == [zto(1), zto(2)]
 
 
+@pytest.mark.parametrize(
+    ("name", "codec", "lead"),
+    [("platform.txt", "utf-16", ""), ("platform.dat", "utf-16-be", "\r\n  "), ("platform", "gbk", " \n")],
+)
+def test_json_is_told_from_csv_by_its_text_not_its_first_byte(
+    station: Station, tmp_path: Path, name: str, codec: str, lead: str
+) -> None:
+    """A JSON file without .json was told by its first byte: UTF-16's mark (or a NUL) is no "[", and the
+    file was read as a CSV of one heading. Its decoded text's first character that is not blank says."""
+    doc = [{"运单号": zto(n), "快递公司": "中通", "手机": f"1701234567{n}"} for n in (1, 2)]
+    data = (lead + json.dumps(doc, ensure_ascii=False)).encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data  # big-endian with its mark
+    (tmp_path / name).write_bytes(data)
+    report = import_file(station, tmp_path / name)
+    assert (report.rows_read, report.loaded, report.issues) == (2, 2, [])
+    assert [p.waybill for p in stored(station)] == [zto(1), zto(2)]
+
+
 def test_english_json_with_an_items_list(station: Station, tmp_path: Path) -> None:
     doc = {
         "items": [

@@ -118,7 +118,8 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     data = read_typed_bytes(
         path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB).")
     )
-    # Decoded once, as every typed file is: a JSON file saved as UTF-16 or GBK is read as its CSV would be.
+    # Decoded once, as every typed file is (a JSON file saved as UTF-16 or GBK is read as its CSV would
+    # be), then told from CSV by its text's first character that is not blank: a byte-order mark is none.
     text = _decode(data, path.name)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         headings, records = _json_records(text, path.name)
