@@ -11,13 +11,10 @@ from pathlib import Path
 import click
 
 from station_console.cli_help import argument, group, option
+from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
-
-# A rule file is named by a plain path: `rule_files.read_text` says what is wrong with it (a folder,
-# missing, too large, not UTF-8) as the console's Send-out rules screen does, not click.
-RULE_FILE = click.Path(path_type=Path)
 
 
 def register(cli: click.Group) -> None:
@@ -58,7 +55,7 @@ def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
 
 @tariff.command("set")
 @argument("carrier")
-@argument("path", type=RULE_FILE)
+@argument("path", type=FILE)
 @pass_app
 def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
     """Store a new version of a carrier's table from a .toml file or .csv rates (manager)."""
@@ -118,7 +115,7 @@ def checklist_history(app: CliApp) -> None:
 
 
 @checklist.command("set")
-@argument("path", type=RULE_FILE)
+@argument("path", type=FILE)
 @pass_app
 def checklist_set(app: CliApp, path: Path) -> None:
     """Store a new checklist from a TOML ([[items]] id, zh, en) or JSON file (manager)."""
@@ -144,7 +141,7 @@ def stock() -> None:
 
 @stock.command("import")
 @argument("carrier")
-@argument("path", type=RULE_FILE)
+@argument("path", type=FILE)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, command, option
+from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
@@ -29,7 +30,7 @@ def register(sendout: click.Group) -> None:
 @option(
     "--pdf",
     "pdf_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=WRITTEN_FILE,
     help="Also write the manifest here (with no printer for it: instead of the data folder).",
 )
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

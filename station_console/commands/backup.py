@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from station_console.cli_help import argument, command, option
+from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
@@ -21,7 +22,7 @@ def register(cli: click.Group) -> None:
 
 
 @command("backup")
-@argument("file", type=click.Path(path_type=Path))
+@argument("file", type=FILE)
 @option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -55,7 +56,7 @@ def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> N
 
 
 @command("restore")
-@argument("file", type=click.Path(path_type=Path))
+@argument("file", type=FILE)
 @option("--yes", is_flag=True, help="Do not ask; the current data is replaced (and kept aside).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from station_console.cli_help import argument, group, option
+from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
@@ -315,7 +316,7 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
 @option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=WRITTEN_FILE,
     help="Write the JSON to this file (default: standard output).",
 )
 @pass_app

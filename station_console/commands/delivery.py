@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, group, option
+from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, _n, label_of
@@ -182,7 +183,7 @@ def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
 
 @delivery_group.command("sheet")
 @argument("run_id", type=int)
-@option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write an A4 PDF here.")
+@option("--pdf", "pdf", type=WRITTEN_FILE, help="Write an A4 PDF here.")
 @option("--printer", help="This counter's printer to use (default: one that takes manifests).")
 @pass_app
 def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | None) -> None:

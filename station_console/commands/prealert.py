@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, group, option
+from station_console.commands._file_paths import FILE, WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, label_of
@@ -52,7 +53,7 @@ def _echo_report(report: Any) -> None:
 
 
 @prealert.command("import")
-@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@argument("file", type=FILE)
 @option("--source", default="", help="A source's layout from the settings (prealert_sources).")
 @option("--carrier", help="Carrier code of rows that name none (e.g. ZTO).")
 @option("--map", "pairs", multiple=True, metavar="FIELD=HEADING", help="Read FIELD from this column.")
@@ -302,7 +303,7 @@ def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
 @option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
 @option(
     "--pdf",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=WRITTEN_FILE,
     help="Also write the receipt as PDF here (with no printer for it: instead of the data folder).",
 )
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -347,7 +348,7 @@ def handover_close(
 
 @handover.command("receipt")
 @argument("batch", type=int)
-@option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write the receipt as PDF here.")
+@option("--pdf", type=WRITTEN_FILE, help="Write the receipt as PDF here.")
 @pass_app
 def handover_receipt(app: CliApp, batch: int, pdf: Path | None) -> None:
     """Print a closed batch's receipt again (or write it as PDF with --pdf)."""

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, group, option
+from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt
 from station_console.errors import Refused
@@ -53,7 +54,7 @@ def _echo_import(result: Any) -> None:
 
 
 @recipients_group.command("import")
-@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@argument("file", type=FILE)
 @option("--mapping", metavar="NAME", help="The source's saved column mapping (saved by this import).")
 @option(
     "--column",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from station_console.cli_help import command, option
+from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
@@ -47,7 +48,7 @@ def _to_date(value: str) -> date:
 @option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=WRITTEN_FILE,
     help="Write to this file (a PDF without it: the reports folder in the station's data folder).",
 )
 @pass_app

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from station_console.cli_help import argument, command, group, option
+from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
@@ -92,7 +93,7 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 @shelves_group.command("import")
 # A plain path, read by the service as Edit shelves reads a typed one (UTF-8 or GBK, `typed_files`), and
 # refused in its words (a folder, no such file, no text), as the other imports' files are.
-@argument("file", type=click.Path(path_type=Path))
+@argument("file", type=FILE)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def shelves_import(app: CliApp, file: Path, as_json: bool) -> None:

@@ -24,6 +24,13 @@ def typed_path(path: Path) -> Path:
     return path
 
 
+def folder_refused(path: Path) -> Refused:
+    """The refusal of a folder given where a file is wanted (read or written), wherever it is given."""
+    return Refused(
+        N_("{path} is a folder: type the path of a file."), code="is_folder", path=str(typed_path(path))[:200]
+    )
+
+
 def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> bytes:
     """The file's bytes; a `Refused` saying what is wrong with it. Past `max_bytes` it is refused with
     `too_large` (a msgid taking `path` and `mb`)."""
@@ -34,7 +41,7 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
     except OSError:  # a name longer than the system takes (255 bytes): no such file can be there
         is_dir = is_file = False
     if is_dir:
-        raise Refused(N_("{path} is a folder: type the path of a file."), code="is_folder", path=shown)
+        raise folder_refused(path)
     if not is_file:
         raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
     try:
