@@ -105,6 +105,29 @@ def test_a_shelf_label_is_ascii_so_its_pickup_codes_can_be_looked_up(station: St
     assert "A" in [r.label for r in shelves.shelf_map(station)]
 
 
+def test_a_layer_label_given_is_checked_as_a_shelf_label_is(station: Station) -> None:
+    """`add_layer(label=...)` stored any label: a Chinese one, a dash (the layer "2-3" of shelf 9 is read
+    as shelf 9's layer "2-3" or a pickup code's parts), or a full-width "Ｂ" no typed location finds. A
+    label goes through the shelves' check; a full-width one is read as ASCII, as everywhere."""
+    as_manager(station)
+    shelves.add_shelf(station, "9", layers=1)
+    before = len(events(station, EventKind.SHELF_CHANGED))
+    for label in ("冷", "2-3", "", "B 2", "X" * 17):
+        with pytest.raises(Refused) as exc:
+            shelves.add_layer(station, "9", label=label)
+        assert exc.value.code == "bad_label" and "A-Z" in exc.value.message(), label
+    assert [c.label for c in cell_row(station, "9").layers] == ["1"]
+    assert len(events(station, EventKind.SHELF_CHANGED)) == before
+    shelves.add_layer(station, "9", label="ｂ")
+    assert [c.label for c in cell_row(station, "9").layers] == ["1", "B"]
+    assert edits.edit_layer(station, "9-b", capacity_units=12) is True  # found as typed
+    assert cell(station, "9-B").capacity_units == 12
+
+
+def cell_row(station: Station, shelf: str) -> shelves.ShelfRow:
+    return next(r for r in shelves.shelf_map(station) if r.label == shelf)
+
+
 def test_capacity_cannot_drop_below_what_the_layer_holds(station: Station) -> None:
     as_manager(station)
     for n in range(3):

@@ -157,6 +157,22 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     return shelf, layer
 
 
+LABEL_LIMIT = 16
+
+
+def checked_label(label: str, refusal: str) -> str:
+    """A shelf's or a layer's label as every typed location reads it (`normalise_location`: "ｂ" is
+    "B"), refused with `refusal` unless it is 1 to 16 letters A-Z or digits. ASCII only: the labels make
+    every pickup code on the layer, and pickup finds a code by its letters A-Z and digits (a code
+    冷-1-1001 was refused as "not a pickup code" at the counter). No dash either: in a location the
+    first dash ends the shelf (`split_location`), so "OV-1" is layer 1 of shelf OV wherever it is typed,
+    and a layer "2-3" would make codes of four parts."""
+    label = normalise_location(label)
+    if not label or not label.isalnum() or not label.isascii() or len(label) > LABEL_LIMIT:
+        raise Refused(refusal, code="bad_label")
+    return label
+
+
 def check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
     """Every capacity and sizes a shelf, a layer, an edit or a layout import takes pass here."""
     if capacity_units is not None and capacity_units < 1:
@@ -228,13 +244,7 @@ def add_shelf_in(
     note: str | None,
 ) -> int:
     """`add_shelf` inside the caller's transaction (a layout import adds many in one)."""
-    label = normalise_location(label)
-    # ASCII only: the label starts every pickup code on its layers, and pickup finds a code by its
-    # letters A-Z and digits (a code 冷-1-1001 was refused as "not a pickup code" at the counter).
-    # No dash either: in a location the first dash ends the shelf (`split_location`), so "OV-1" is
-    # layer 1 of shelf OV wherever it is typed.
-    if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
-        raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash."), code="bad_label")
+    label = checked_label(label, N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash."))
     check_zone(zone)
     if not 1 <= layers <= LAYERS_LIMIT:  # before the layers are made: a billion was a billion inserts
         raise Refused(N_("A shelf has 1 to {limit} layers."), code="bad_layers", limit=LAYERS_LIMIT)
@@ -301,7 +311,12 @@ def add_layer(
             raise Refused(N_("Shelf {shelf} is retired."), code="retired", shelf=shelf.label)
         letters = check_layer_fields(capacity_units, accepts_sizes)
         existing = session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all()
-        new_label = label or str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
+        if label is not None:
+            new_label = checked_label(
+                label, N_("A layer label is 1 to 16 letters A-Z or digits, without a dash.")
+            )
+        else:
+            new_label = str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
         if any(x.label == new_label for x in existing):
             raise Refused(
                 N_("Layer {shelf}-{layer} already exists."),
