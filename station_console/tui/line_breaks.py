@@ -6,7 +6,8 @@ rule is the printouts' (`hardware/line_breaks.py`); this module fits it to Rich'
 
 Textual wraps every text it draws (labels, message lines, dialogs, toasts) with Rich's `divide_line`,
 which breaks at spaces only and folds a longer run of Chinese wherever the line is full: a line could
-start with "：" or "。". Catalogue text cannot avoid that (a sentence without spaces is one long run),
+start with "：" or "。", or leave one character of a word alone ("新" / "疆": `lonely_breaks`, the
+printouts' rule too). Catalogue text cannot avoid that (a sentence without spaces is one long run),
 and neither library has a hook, so `install()` puts `divide_line` here in the one place Textual's
 `Content` calls it. A line with no wide character (nor a no-break space) is left to Rich's own, so
 English is laid out exactly as before, unless Rich folded a path: a run too long for its line folds
@@ -23,7 +24,7 @@ import textual.content
 from rich._wrap import divide_line as rich_divide_line
 from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
-from hardware.line_breaks import CLOSING, NO_BREAK, OPENING, break_points
+from hardware.line_breaks import CLOSING, NO_BREAK, OPENING, break_points, lonely_breaks
 
 
 def unbroken(words: str) -> str:
@@ -63,16 +64,24 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         marks = [text[at] for at in starts]
         cells = [size for _at, _end, size in graphemes]
     allowed = break_points(marks, [size == 2 for size in cells])
+    # As a printout's line: no character of a run of Chinese left alone ("新" / "疆") where an earlier
+    # break lets the run go down whole.
+    lonely = lonely_breaks("".join(marks))
     breaks: list[int] = []
     start = 0  # the grapheme the current line starts at
     used = 0  # its cells, up to the grapheme before `k`
     last = 0  # the last grapheme after `start` a line may start at
+    whole = 0  # the last of those that leaves no character alone
     for k, mark in enumerate(marks):
         if k > start and allowed[k]:
             last = k
+            if k not in lonely:
+                whole = k
         # A space may hang past the end: it is trimmed where the line is drawn.
         while used + cells[k] > width and k > start and (mark == NO_BREAK or not mark.isspace()):
-            if last > start:
+            if whole > start:
+                cut = whole
+            elif last > start:
                 cut = last
             elif fold and (after_slash := _after_last_slash(marks, start, k)):
                 cut = after_slash  # a path breaks at its separators only
@@ -84,6 +93,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             start = cut
             used = sum(cells[start:k])
             last = max((j for j in range(start + 1, k + 1) if allowed[j]), default=start)
+            whole = max((j for j in range(start + 1, k + 1) if allowed[j] and j not in lonely), default=start)
         used += cells[k]
     return breaks
 

@@ -65,7 +65,8 @@ def test_every_chinese_message_breaks_as_chinese_is_typeset_at_any_width() -> No
 
 
 def test_a_long_run_folds_with_its_closing_marks_kept_off_the_next_line() -> None:
-    assert broken("已入库。本柜台无打印机：在", 22) == ["已入库。本柜台无打印", "机：在"]  # Rich: "：在"
+    # Rich: "：在"; "机" is not left alone before its mark either, as on a printout
+    assert broken("已入库。本柜台无打印机：在", 22) == ["已入库。本柜台无打", "印机：在"]
     assert broken("前缀（例如", 6) == ["前缀", "（例如"]
     assert broken("ABCDEFGHIJ）。中", 10) == ["ABCDEFGHI", "J）。中"]  # nowhere to break: folded
 
@@ -163,3 +164,52 @@ def test_the_dot_between_a_lines_parts_never_starts_a_line(width: int) -> None:
     the printouts' too, `hardware/line_breaks.py`)."""
     lines = broken("应到 3 · 已到 3 · 缺少 0 · 多出 2 · 破损 0", width)
     assert not any(line.startswith("·") for line in lines), lines
+
+
+def parted_words(text: str, lines: list[str]) -> list[str]:
+    """The line breaks inside a run of Chinese of `text` that leave one character of it alone on its
+    line ("新" / "疆")."""
+
+    def hanzi(ch: str) -> bool:
+        return cell_len(ch) == 2 and ch not in CLOSING and ch not in OPENING
+
+    def run(chars: str) -> int:
+        return next((n for n, ch in enumerate(chars) if not hanzi(ch)), len(chars))
+
+    return [
+        f"{before!r} / {after!r}"
+        for before, after in zip(lines, lines[1:], strict=False)
+        if before
+        and after
+        and before[-1] + after[0] in text
+        and hanzi(before[-1])
+        and hanzi(after[0])
+        and 1 in (run(before[::-1]), run(after))
+    ]
+
+
+def test_no_chinese_character_is_left_alone_on_a_line() -> None:
+    """The printouts' rule, on the console: a run of Chinese is not parted leaving one character."""
+    assert broken("寄往新疆", 6) == ["寄往", "新疆"]
+    assert broken("区域：广东 至 新疆，二区", 14) == ["区域：广东 至 ", "新疆，二区"]
+    assert broken("新疆维吾尔自治区", 4) == ["新疆", "维吾", "尔自", "治区"]  # no better place: as before
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_send_out_quote_at_80_columns_leaves_no_character_alone(station) -> None:  # type: ignore[no-untyped-def]
+    """The quote box under the form is narrow at 80 columns: '区域：广东 至 新' / '疆，…' read as
+    two places."""
+    from tui.sendout_driver import counter_app, fill, text_of
+
+    set_language("zh")
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        await fill(pilot, screen, **{"so-weight": "1", "so-waybill": "SF1234567890123"})
+        screen.query_one("#so-carrier").value = "SF"
+        await quiet.until(pilot, lambda: "合计" in text_of(screen, "#so-quote"), what="no quote")
+        await quiet.settle(pilot)
+        lines = shown_lines(app, screen.query_one("#so-quote"))
+        assert any("新疆" in line for line in lines), lines
+        assert parted_words(text_of(screen, "#so-quote"), lines) == [], lines
