@@ -13,6 +13,7 @@ from rich.cells import cell_len, split_graphemes
 from textual.widget import Widget
 
 from station_console.i18n import catalog, set_language
+from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.line_breaks import divide_line
 from station_console.tui.screens.scan_test import ScanTestScreen
@@ -196,9 +197,12 @@ def test_no_chinese_character_is_left_alone_on_a_line() -> None:
 
 
 @pytest.mark.first_mode("sendout")
-async def test_the_send_out_quote_at_80_columns_leaves_no_character_alone(station) -> None:  # type: ignore[no-untyped-def]
+async def test_the_send_out_quote_at_80_columns_leaves_no_character_alone(station: Station) -> None:
     """The quote box under the form is narrow at 80 columns: '区域：广东 至 新' / '疆，…' read as
     two places."""
+    from textual.widgets import Select
+
+    from station_console.tui.screens.sendout import SendoutScreen
     from tui.sendout_driver import counter_app, fill, text_of
 
     set_language("zh")
@@ -206,8 +210,9 @@ async def test_the_send_out_quote_at_80_columns_leaves_no_character_alone(statio
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)
         screen = app.screen
+        assert isinstance(screen, SendoutScreen)
         await fill(pilot, screen, **{"so-weight": "1", "so-waybill": "SF1234567890123"})
-        screen.query_one("#so-carrier").value = "SF"
+        screen.query_one("#so-carrier", Select).value = "SF"
         await quiet.until(pilot, lambda: "合计" in text_of(screen, "#so-quote"), what="no quote")
         await quiet.settle(pilot)
         lines = shown_lines(app, screen.query_one("#so-quote"))
