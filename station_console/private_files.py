@@ -101,9 +101,9 @@ def write_reason_message(exc: OSError) -> Message | str:
 def staged(path: Path) -> Iterator[Path]:
     """A new private temporary file beside `path`; renamed over `path` when the block ends cleanly,
     removed when it raises. The caller writes the file (any way it likes) inside the block."""
-    private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
+        private_dir(path.parent)  # a folder it cannot make (a file in its place) is refused in words too
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         yield tmp
         _fsync(tmp)
@@ -159,5 +159,6 @@ def _fsync_dir(path: Path) -> None:
 def _remove(path: Path) -> None:
     """The file and what SQLite may have left beside it, if it wrote one there."""
     for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(FileNotFoundError):
+        # NotADirectoryError: a file where its folder should be, so nothing was ever written there
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             leftover.unlink()

@@ -67,3 +67,17 @@ def test_a_folder_where_the_file_goes_is_said_so(tmp_path: Path) -> None:
     with pytest.raises(Refused) as refused:
         write_atomic(target, b"rows")
     assert refused.value.message("zh") == f"无法写入 {target}：这是文件夹，不是文件"
+
+
+@pytest.mark.parametrize("under", [(), ("sub",)], ids=["in_the_file", "below_the_file"])
+def test_a_file_where_the_folder_goes_is_said_so(tmp_path: Path, under: tuple[str, ...]) -> None:
+    """`--out notes.txt/report.csv`: a real file where a folder of the path should be is refused in
+    words, whether it is the file's own folder or one above it; it was 'An unexpected error'."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("kept")
+    target = blocker.joinpath(*under, "report.csv")
+    with pytest.raises(Refused) as refused:
+        write_atomic(target, b"rows")
+    assert refused.value.code == "write_failed"
+    assert refused.value.message("en") == f"Cannot write {target}: a file is where its folder should be"
+    assert blocker.read_text() == "kept"
