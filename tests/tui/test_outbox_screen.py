@@ -9,6 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
+from db.models import Notification
 from station_console.errors import DatabaseUnavailable
 from station_console.i18n import translate
 from station_console.services import notify
@@ -61,6 +62,47 @@ async def test_outbox_lists_failed_first_masked_and_resends(
 
 def statuses(table: DataTable[str]) -> list[str]:
     return [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
+
+
+def old_failed_under_newer_sent(station: Station, newer: int) -> None:
+    """One message that failed for good, then `newer` messages sent after it."""
+
+    def work(session: Any) -> None:
+        rows = [("failed", "old"), *(("sent", f"new-{n}") for n in range(newer))]
+        for status, key in rows:
+            session.add(
+                Notification(
+                    kind="arrival",
+                    status=status,
+                    attempts=1,
+                    last_error="HTTP 400 number barred" if status == "failed" else None,
+                    idempotency_key=key,
+                    payload={},
+                    created_at=station.now(),
+                )
+            )
+
+    station.run(work)
+
+
+async def test_a_failed_message_older_than_the_list_is_listed_and_counted(
+    app: StationApp, station: Station
+) -> None:
+    """The list reads 500 messages: a failed one older than the newest 500 was left out of "all", and
+    the line said "500 messages (all), 0 failed" with no sign that 1 more was cut off."""
+    old_failed_under_newer_sent(station, 500)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        screen = app.screen
+        table: DataTable[str] = screen.query_one(DataTable)
+        said = str(screen.query_one("#outbox-status", Static).render())
+        assert table.row_count == 500 and statuses(table)[0] == "failed"
+        assert said == "500 of 501 messages (all), 1 failed"
+        await quiet.press(pilot, "f")  # failed only: the whole list, nothing cut
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the failed ones listed")
+        said = str(screen.query_one("#outbox-status", Static).render())
+        assert said == "1 message (failed), 1 failed"
 
 
 async def test_a_resend_goes_out_at_once_though_check_in_was_never_drawn_under_the_outbox(

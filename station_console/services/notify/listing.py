@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from db.models import Notification, NotificationStatus, Parcel
@@ -54,15 +55,17 @@ def masked_recipient(parcel: Parcel | None) -> str:
 
 
 def list_outbox(station: Station, *, status: str | None = None, limit: int = 500) -> list[OutboxRow]:
-    """Newest first."""
+    """Failed first, then newest first: a list cut at `limit` never leaves out a failed message, the
+    one a clerk comes to resend."""
     require(station, "view")
+    failed_first = case((col(Notification.status) == NotificationStatus.FAILED, 0), else_=1)
     with station.read() as session:
         query = select(Notification, Parcel).join(
             Parcel, col(Notification.parcel_id) == col(Parcel.id), isouter=True
         )
         if status:
             query = query.where(Notification.status == status)
-        rows = session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all()
+        rows = session.exec(query.order_by(failed_first, col(Notification.id).desc()).limit(limit)).all()
         return [
             OutboxRow(
                 id=n.id or 0,
@@ -80,3 +83,13 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
             )
             for n, p in rows
         ]
+
+
+def outbox_counts(station: Station) -> dict[str, int]:
+    """How many messages the outbox holds in each state, however many a list shows."""
+    require(station, "view")
+    with station.read() as session:
+        rows = session.exec(
+            select(col(Notification.status), func.count()).group_by(col(Notification.status))
+        ).all()
+    return {str(status): int(n) for status, n in rows}

@@ -15,7 +15,8 @@ from textual.widgets import DataTable
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services import notify
 from station_console.services.core.local_times import short_when
-from station_console.services.notify.listing import STATUS_LABELS
+from station_console.services.core.station import Station
+from station_console.services.notify.listing import STATUS_LABELS, OutboxRow, outbox_counts
 from station_console.services.notify.templates import KIND_LABELS
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.queue_list import QueueListScreen
@@ -67,9 +68,10 @@ class OutboxScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "outbox-table", "outbox-status"
 
     def action_reload(self) -> None:
-        self.call("list", partial(notify.list_outbox, self.station, status=self.filter), exclusive=True)
+        self.call("list", partial(read_outbox, self.station, self.filter), exclusive=True)
 
-    def done_list(self, rows: list[Any]) -> None:
+    def done_list(self, found: tuple[list[OutboxRow], dict[str, int]]) -> None:
+        rows, counts = found
         table: DataTable[str | Text] = self.query_one(DataTable)
         rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
         self.rows = {str(r.id): r for r in rows}
@@ -89,13 +91,18 @@ class OutboxScreen(QueueListScreen):
                 Text(r.last_error or ""),  # a server's answer is data, never markup
                 key=str(r.id),
             )
-        failed = sum(1 for r in rows if r.status == "failed")
+        # The counts are the whole outbox's: the list stops at its limit, the line says how many it left.
+        total = sum(counts.values()) if self.filter is None else counts.get(self.filter, 0)
+        if len(rows) < total:
+            shown = _n("{n} of {total} message", "{n} of {total} messages", total, n=len(rows), total=total)
+        else:
+            shown = _n("{n} message", "{n} messages", len(rows), n=len(rows))
         self.say_listed(
             _(
                 "{shown} ({which}), {failed} failed",
-                shown=_n("{n} message", "{n} messages", len(rows), n=len(rows)),
+                shown=shown,
                 which=_(FILTER_LABELS[self.filter]),
-                failed=failed,
+                failed=counts.get("failed", 0),
             )
         )
 
@@ -113,3 +120,7 @@ class OutboxScreen(QueueListScreen):
     def on_notify_worker_drained(self, message: NotifyWorker.Drained) -> None:
         if message.messages or message.failed:
             self.action_reload()
+
+
+def read_outbox(station: Station, status: str | None) -> tuple[list[OutboxRow], dict[str, int]]:
+    return notify.list_outbox(station, status=status), outbox_counts(station)
