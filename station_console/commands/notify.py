@@ -66,7 +66,12 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
 
 @group(invoke_without_command=True)
 @option("--status", type=click.Choice(STATUSES), help="Only messages in this state.")
-@option("--limit", default=100, show_default=True, help="How many messages to show: failed ones first, then newest first.")
+@option(
+    "--limit",
+    default=100,
+    show_default=True,
+    help="How many messages to show: failed ones first, then newest first.",
+)
 @option("--json", "as_json", is_flag=True, help="The messages as JSON.")
 @click.pass_context
 def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
