@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,6 +17,7 @@ from station_console.errors import NotFound
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
 from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
 from station_console.services.people import audit_trail as auditlog
 from station_console.services.people import clerks
 
@@ -271,3 +272,28 @@ def test_an_events_hash_is_the_sha256_of_its_canonical_json() -> None:
         )
         == hashlib.sha256(text.encode()).hexdigest()
     )
+
+
+def test_a_clerks_day_after_an_early_close_is_the_next_business_day(busy: Station, clock: FakeClock) -> None:
+    """Work after a close belongs to the next business day, and so does a clerk's activity 'today'
+    (Ctrl+T): it read the calendar day, so after an evening close it showed none of the evening's work
+    and the closed day kept it."""
+    closed = busy.business_day()
+    clock.advance(minutes=1)
+    close_day(busy, closed, early=True)
+    clock.advance(minutes=1)
+    check_in(busy, "YT1234567890999", phone="5678")
+    today = busy.business_day()
+    assert today == closed + timedelta(days=1)
+
+    def kinds(day: date) -> dict[str, int]:
+        with busy.read() as session:
+            rows = session.exec(
+                select(ParcelEvent.kind).where(
+                    ParcelEvent.business_day == day, col(ParcelEvent.clerk_id).is_not(None)
+                )
+            ).all()
+        return {kind: rows.count(kind) for kind in sorted(set(rows))}
+
+    assert auditlog.clerk_activity(busy, "Wang", day=today).counts == kinds(today) == {"checked_in": 1}
+    assert auditlog.clerk_activity(busy, "Wang", day=closed).counts == kinds(closed)

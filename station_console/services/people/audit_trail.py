@@ -12,7 +12,7 @@ on the counter that sealed them, their HMAC) and the closes anchored outside the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -26,7 +26,7 @@ from station_console.secrets_file import secrets_path
 from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
 from station_console.services.core.roles import require
-from station_console.services.core.station import Station
+from station_console.services.core.station import Station, day_bounds
 from station_console.services.people.clerks import get_clerk
 from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
@@ -441,16 +441,14 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
     clerk = get_clerk(station, name)
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
-        # The (clerk_id, at) index serves this range; business_day follows from `at`.
-        zone = station.zone()
-        start = datetime.combine(day, time.min, zone)
-        query = query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < start + timedelta(days=1))
+        # The (clerk_id, at) index serves this range. The business day's, not the calendar day's: a
+        # day closed early ends at its close, and the next one starts there.
+        start, end = day_bounds(station, day)
+        query = query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
     entries = _entries(station, query.order_by(col(ParcelEvent.id).desc()).limit(limit))
     count_query = select(ParcelEvent.kind, func.count()).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
-        count_query = count_query.where(
-            col(ParcelEvent.at) >= start, col(ParcelEvent.at) < start + timedelta(days=1)
-        )
+        count_query = count_query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
     with station.read() as session:
         counts = {kind: int(n) for kind, n in session.exec(count_query.group_by(ParcelEvent.kind)).all()}
     return Activity(clerk=clerk.name, day=day, counts=dict(sorted(counts.items())), entries=entries)
