@@ -243,3 +243,11 @@ def test_time_to_pickup_of_an_odd_count_is_its_middle_pickup_and_nearest_rank_p9
         leave(station, pid, "picked_up", local(D, 8) + timedelta(minutes=m, microseconds=i))
     ttp = build_report(station, D)["time_to_pickup"]
     assert ttp == {"count": 7, "median_minutes": 9.0, "p90_minutes": 61.0}
+
+
+def test_a_day_without_pickups_says_so_for_its_time_to_pickup(station: Station) -> None:
+    """No pickup, no median: the line said "median - h, 90th percentile - h (0 pickups)"."""
+    put(station, "SF3000000000099", "SF", local(D, 8))
+    report = build_report(station, D)
+    assert "Time to pickup: no pickups" in summary_lines(report, Translator("en"))
+    assert "取件用时：无取件" in summary_lines(report, Translator("zh"))

@@ -118,7 +118,9 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             median=_hours(ttp["median_minutes"]),
             p90=_hours(ttp["p90_minutes"]),
             count=ttp["count"],
-        ),
+        )
+        if ttp["count"]
+        else tr("Time to pickup: no pickups"),  # no median to give hours of
         tr(
             "Re-deliveries: {count}; parcels marked with a problem: {problems}",
             count=report["redeliveries"]["count"],
