@@ -135,3 +135,41 @@ def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # ty
     result = run("pickup", "2222", "--confirm", a["waybill"])
     assert result.exit_code == 0, result.output
     assert statuses(db_url) == {a["waybill"]: "picked_up"}
+
+
+def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(  # type: ignore[no-untyped-def]
+    run, db_url: str
+) -> None:
+    home, work = "13812341111", "13998762222"
+    added = run(
+        "--clerk",
+        "Boss",
+        "--pin",
+        "2580",
+        "recipients",
+        "add",
+        "--set",
+        "name=张三",
+        "--set",
+        f"phones={home} / {work}",
+    )
+    assert added.exit_code == 0, added.output
+    a, b = checkin(run, 1, home), checkin(run, 2, work)  # both linked to the person by their phones
+    stranger = checkin(run, 3, "13700002222")  # shares the work phone's tail, not the person
+    listed = run("pickup", work, "--json")  # the number the first parcel did not come with
+    assert listed.exit_code == 0, listed.output
+    assert sorted(p["waybill"] for p in json.loads(listed.output)["parcels"]) == sorted(
+        [a["waybill"], b["waybill"]]
+    )
+    assert home not in listed.output and work not in listed.output
+    listed = run("pickup", a["pickup_code"])  # a code brings the parcel of their other phone: one customer
+    assert listed.exit_code == 0, listed.output
+    assert "Customer 138****1111: 2 parcels" in listed.output
+    assert b["waybill"] in listed.output and stranger["waybill"] not in listed.output
+    result = run("pickup", a["pickup_code"], "--confirm", a["waybill"], "--confirm", b["waybill"])
+    assert result.exit_code == 0, result.output
+    assert statuses(db_url) == {
+        a["waybill"]: "picked_up",
+        b["waybill"]: "picked_up",
+        stranger["waybill"]: "on_shelf",
+    }

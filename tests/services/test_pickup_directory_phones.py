@@ -71,3 +71,56 @@ def test_a_parcel_found_by_the_other_phone_is_handed_over_on_its_scan(manager: S
     assert list(done) == [parcel.parcel_id]
     with pytest.raises(NotFound):
         pickup.lookup(manager, "2222")
+
+
+def test_a_persons_other_full_phone_finds_their_parcels_once_as_one_customer(manager: Station) -> None:
+    person(manager, HOME, WORK)
+    by_home = receive(manager, 1, phone=HOME)  # came with the home phone, the customer gives the work one
+    by_work = receive(manager, 2, phone=WORK)  # its own number and its person's both match
+    receive(manager, 3, phone=STRANGER)  # shares the work phone's tail, not the number
+    found = pickup.lookup(manager, "139 9876 2222")
+    assert found.shape == "phone" and found.method == "phone"
+    assert sorted(r.waybill for r in found.rows) == sorted([by_home.waybill, by_work.waybill])
+    assert [sorted(r.waybill for r in g) for g in found.groups] == [
+        sorted([by_home.waybill, by_work.waybill])
+    ]
+    # Each row shows its own phone, masked; no whole number in what the list gives out.
+    assert {r.waybill: r.masked_phone for r in found.rows} == {
+        by_home.waybill: "138****1111",
+        by_work.waybill: "139****2222",
+    }
+    assert not any(p in str(r.to_json()) for r in found.rows for p in (HOME, WORK))
+
+
+def test_only_an_active_persons_other_full_phone_finds_their_parcel(manager: Station) -> None:
+    zhang = person(manager, HOME, WORK)
+    linked = receive(manager, 1, phone=HOME)
+    directory.set_active(manager, zhang, False)
+    with pytest.raises(NotFound) as info:
+        pickup.lookup(manager, WORK)  # deactivated: their other phone no longer speaks for them
+    assert info.value.code == "not_found"
+    directory.set_active(manager, zhang, True)
+    assert [r.waybill for r in pickup.lookup(manager, WORK).rows] == [linked.waybill]
+
+
+@pytest.mark.parametrize("given", ["code", "waybill"])
+def test_a_code_or_waybill_brings_the_persons_parcels_that_came_with_their_other_phone(
+    manager: Station, given: str
+) -> None:
+    zhang = person(manager, HOME, WORK)
+    by_home = receive(manager, 1, phone=HOME)
+    by_work = receive(manager, 2, phone=WORK)
+    stranger = receive(manager, 3, phone=STRANGER)
+    query = by_home.pickup_code if given == "code" else by_home.waybill
+    directory.set_active(manager, zhang, False)
+    # Deactivated: the parcel's own phone still brings its own, the person no longer does.
+    assert [r.waybill for r in pickup.lookup(manager, query).rows] == [by_home.waybill]
+    directory.set_active(manager, zhang, True)
+    found = pickup.lookup(manager, query)
+    assert sorted(r.waybill for r in found.rows) == sorted([by_home.waybill, by_work.waybill])
+    assert len(found.groups) == 1  # one customer, whichever phone each parcel came with
+    assert found.row_for_waybill(by_work.waybill) is not None
+    assert found.row_for_waybill(stranger.waybill) is None  # a shared tail is no link
+    row = pickup.check_scan(found, by_work.waybill, manager)
+    done = pickup.confirm_pickup(manager, [row.parcel_id], method=found.method, scanned=[by_work.waybill])
+    assert list(done) == [by_work.parcel_id]

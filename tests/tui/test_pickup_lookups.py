@@ -284,3 +284,46 @@ async def test_the_tail_of_a_directory_persons_other_phone_lists_their_parcels_a
         by_work.waybill: "picked_up",
         stranger.waybill: "on_shelf",
     }
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(
+    station: Station, console: StationApp
+) -> None:
+    from textual.widgets import DataTable
+
+    from station_console.services.recipients import directory
+
+    home, work = "13812341111", "13998762222"
+    sign_in(station, Role.MANAGER)
+    directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
+    sign_in(station, Role.CLERK)
+    by_home = receive(station, 1, home)  # linked to the person by its phone
+    by_work = receive(station, 2, work)
+    stranger = receive(station, 3, "13700002222")  # someone else whose phone ends the same
+    both = sorted([by_home.waybill, by_work.waybill])
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(work)  # the number the home phone's parcel did not come with
+        assert sorted(r.waybill for r in screen.active_rows()) == both
+        assert screen.lookup is not None and len(screen.lookup.groups) == 1
+        assert "138****1111 / 139****2222 · 张三" in clerk.text("#pk-check")
+        table = screen.query_one("#pk-table", DataTable)
+        cells = " ".join(str(c) for key in table.rows for c in table.get_row(key))
+        assert "138****1111" in cells and "139****2222" in cells and home not in cells and work not in cells
+        await clerk.type(by_home.pickup_code)  # a code brings the parcel of their other phone too
+        assert sorted(r.waybill for r in screen.active_rows()) == both
+        assert screen.lookup is not None and len(screen.lookup.groups) == 1
+        await clerk.scan(stranger.waybill)
+        assert screen.has_class("-wrong")  # a shared tail is no link: not this customer's
+        for parcel in (by_home, by_work):
+            await clerk.scan(parcel.waybill)
+        assert clerk.progress() == ("2", "2")
+        await clerk.key("f10")
+        await clerk.key("f10")
+    assert statuses(station) == {
+        by_home.waybill: "picked_up",
+        by_work.waybill: "picked_up",
+        stranger.waybill: "on_shelf",
+    }
