@@ -1,9 +1,10 @@
 """Pickup lookups: a customer's parcels on the shelves, in walking order, fast at 1M parcels.
 
 One indexed query per query shape (plus one for the guessing lock-out count), on Core statements built
-once; a lookup that finds nothing is counted against guessing (`guard`). A phone tail also finds the
-parcels of an active directory person with a phone ending in it (a parcel may have come with another
-of their phones), and a person's parcels are one customer. A code a move replaced still
+once; a lookup that finds nothing is counted against guessing (`guard`). A phone tail or a full phone
+also finds the parcels of an active directory person with a phone ending in it or equal to it (a
+parcel may have come with another of their phones), a code or a waybill brings its person's other
+parcels as well as its phone's, and a person's parcels are one customer. A code a move replaced still
 finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. A waybill
 or a single code that finds nothing on the shelves says when and how the last parcel with it left, however
 long ago (still counted as a failure). The pickup itself, with its scan checks and transaction, is in `handover.py`.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column, union
+from sqlalchemy import Connection, and_, bindparam, literal_column, or_, union
 from sqlalchemy import select as columns
 from sqlmodel import col
 
@@ -225,20 +226,47 @@ _BY_CODES = _rows_select().where(col(Parcel.pickup_code).in_(bindparam("values",
 _BY_WAYBILL = _rows_select().where(col(Parcel.waybill) == bindparam("value"))
 _BY_TAIL = _rows_select().where(col(Parcel.phone_tail) == bindparam("value"))
 _BY_TAILS = _rows_select().where(col(Parcel.phone_tail).in_(bindparam("values", expanding=True)))
+
+
+def _of_people(people: Any) -> Any:
+    """The parcels linked to `people` (ids, or a subquery of them). `IS NOT NULL` written out: SQLite
+    uses the partial index ix_parcel_recipient_status only when the query's WHERE visibly implies it."""
+    return _rows_select().where(col(Parcel.recipient_id).is_not(None), col(Parcel.recipient_id).in_(people))
+
+
 # A directory person's parcels by the tail of any of their phones: a parcel arrives with one of
-# them, the customer may give the other. `IS NOT NULL` written out: SQLite uses the partial index
-# ix_parcel_recipient_status only when the query's WHERE visibly implies the index's.
+# them, the customer may give the other.
 _PEOPLE_BY_TAIL = (
     columns(col(RecipientPhone.recipient_id))
     .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
     .where(col(RecipientPhone.phone_tail) == bindparam("value"), col(Recipient.active))
 )
-_BY_PERSON_TAIL = _rows_select().where(
-    col(Parcel.recipient_id).is_not(None), col(Parcel.recipient_id).in_(_PEOPLE_BY_TAIL)
-)
+_BY_PERSON_TAIL = _of_people(_PEOPLE_BY_TAIL)
 # A customer's tail: parcels with that tail and those of the people with a phone ending in it, in
 # one round trip; UNION lists a parcel found both ways once.
 _BY_TAIL_OR_PERSON = union(_BY_TAIL, _BY_PERSON_TAIL)
+# A full phone: the parcels that came with it (or, their full number purged or never given, with its
+# masked form), on the tail's index, and those of the active people who have it (ix_recipient_phone_full).
+_BY_PHONE = _rows_select().where(
+    col(Parcel.phone_tail) == bindparam("value"),
+    or_(
+        col(Parcel.phone_full) == bindparam("full"),
+        and_(col(Parcel.phone_full).is_(None), col(Parcel.masked_phone) == bindparam("masked")),
+    ),
+)
+_PEOPLE_BY_PHONE = (
+    columns(col(RecipientPhone.recipient_id))
+    .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
+    .where(col(RecipientPhone.phone_full) == bindparam("full"), col(Recipient.active))
+)
+_BY_PHONE_OR_PERSON = union(_BY_PHONE, _of_people(_PEOPLE_BY_PHONE))
+# The other parcels of the active people a code's or a waybill's parcels are linked to. A join, not
+# `IN (SELECT id FROM recipient WHERE ...)`: SQLite would read every active person for that.
+_BY_ACTIVE_PEOPLE = (
+    _of_people(bindparam("people", expanding=True))
+    .join(Recipient, col(Recipient.id) == Parcel.recipient_id)
+    .where(col(Recipient.active))
+)
 
 
 def _run(conn: Connection, stmt: Any, now: datetime, values: Sequence[str]) -> list[PickupRow]:
@@ -262,15 +290,18 @@ def _moved_codes(conn: Connection, codes: Sequence[str]) -> list[tuple[str, str]
 
 
 def _same_recipients(conn: Connection, found: list[PickupRow], now: datetime) -> list[PickupRow]:
-    """The other parcels on the shelves of the recipients in `found`: same full phone, else same masked."""
+    """The other parcels on the shelves of the recipients in `found`: same full phone, else same masked,
+    and those linked to the same active directory person, whichever of their phones they came with."""
     tails = sorted({r.phone_tail for r in found if r.phone_tail})
-    if not tails:
-        return found
+    people = sorted({r.recipient_id for r in found if r.recipient_id is not None})
     keys = {r.recipient_key for r in found}
     by_id = {r.parcel_id: r for r in found}
-    for row in _run(conn, _BY_TAIL, now, tails):
+    for row in _run(conn, _BY_TAIL, now, tails) if tails else ():
         if row.recipient_key in keys:
             by_id.setdefault(row.parcel_id, row)
+    # A second round trip only for parcels linked to someone: most are not.
+    for row in _to_rows(conn.execute(_BY_ACTIVE_PEOPLE, {"people": people}), now) if people else ():
+        by_id.setdefault(row.parcel_id, row)
     return list(by_id.values())
 
 
@@ -279,10 +310,10 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
         rows = _run(conn, _BY_WAYBILL if parsed.shape == "waybill" else _BY_CODE, now, parsed.values)
         return _same_recipients(conn, rows, now) if rows else rows
     number = parsed.values[0]
-    rows = _run(conn, _BY_TAIL if parsed.shape == "phone" else _BY_TAIL_OR_PERSON, now, [number[-4:]])
-    if parsed.shape == "phone":
-        rows = [r for r in rows if r.recipient_key in (number, f"masked:{mask(number)}")]
-    return rows
+    if parsed.shape == "tail":
+        return _run(conn, _BY_TAIL_OR_PERSON, now, [number])
+    params = {"value": number[-4:], "full": number, "masked": mask(number)}
+    return _to_rows(conn.execute(_BY_PHONE_OR_PERSON, params), now)
 
 
 # How a parcel left, as the clerk reads it (never who: nothing personal). Not the pickup methods'
