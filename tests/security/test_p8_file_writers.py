@@ -14,8 +14,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from hardware.printers.transports import FileTransport
 from security.helpers import PRIVATE_DIR, PRIVATE_FILE, mode
+from station_console.errors import Refused
 from station_console.logs import PrivateRotatingFileHandler
 from station_console.private_files import open_private_append, open_private_append_text, write_atomic
 from station_console.services.carrier_events.channels import FileChannel, body_of
@@ -168,3 +171,17 @@ def test_each_kind_of_file_is_private(tmp_path: Path, loose_umask: None) -> None
     assert {f.name: oct(mode(f)) for f in files} == {f.name: oct(PRIVATE_FILE) for f in files}
     folders = [tmp_path / n for n in ("outbox", "exports", "anchors", "events")]
     assert {d.name: oct(mode(d)) for d in folders} == {d.name: oct(PRIVATE_DIR) for d in folders}
+
+
+def test_a_file_where_the_folder_should_be_is_refused_in_words(tmp_path: Path) -> None:
+    """An export asked into a folder that is a file (`--pdf notes.txt/receipt.pdf`): the write is
+    refused as any write is, with the reason in words. Clearing away its temporary file raised the
+    system's NotADirectoryError instead, which the command line called an unexpected error."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("kept", encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        write_atomic(blocker / "receipt.pdf", b"%PDF")
+    assert refused.value.code == "write_failed"
+    said = refused.value.message("en")
+    assert said == f"Cannot write {blocker / 'receipt.pdf'}: a file is where its folder should be"
+    assert blocker.read_text(encoding="utf-8") == "kept"
