@@ -151,6 +151,49 @@ def test_closing_a_batch_with_no_printer_for_the_receipt_saves_it_as_a_pdf(  # t
     assert not (saved.parent / f"{printed_label}.pdf").exists() and receipt_jobs(db_url) == 1
 
 
+def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_way_to_save_it(  # type: ignore[no-untyped-def]
+    run, boss, tmp_path: Path
+) -> None:
+    """The close commits before its receipt's PDF is written. A PDF that cannot be written (its folder
+    is a file) read as the close refused ('station: Cannot write ...', exit 1), with the batch closed
+    all the same: now the batch is said closed, then why the PDF was not saved and the command that
+    saves it, and the exit status is 3 (done, a later step failed), not 1 (refused, nothing done)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    target = blocker / "receipt.pdf"
+    for as_json in ((), ("--json",)):
+        opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json").output)
+        batch, label = str(opened["id"]), opened["label"]
+        assert run("checkin", zto(int(batch)), "--handover", batch).exit_code == 0
+        closed = run("handover", "close", batch, "--pdf", str(target), *as_json)
+        assert closed.exit_code == 3, closed.output
+        said = closed.stderr.splitlines()
+        assert said == [
+            f"station: {label} is closed, but its receipt PDF was not saved.",
+            f"station: Cannot write {target}: a file is where its folder should be",
+            f"station: To save it again: station handover receipt {batch} --pdf {target}",
+        ], closed.stderr
+        if as_json:
+            data = json.loads(closed.stdout)
+            assert (data["status"], data["receipt_pdf"]) == ("closed", None)
+            assert data["failed"] == {
+                "error": "write_failed",
+                "message": f"Cannot write {target}: a file is where its folder should be",
+                "again": f"station handover receipt {batch} --pdf {target}",
+            }
+        else:
+            assert closed.stdout.startswith(f"{label}  ZTO  赵师傅  handed over: received 1"), closed.stdout
+        assert "closed" in run("handover", "close", batch).output  # closed indeed: not again
+        saved = tmp_path / f"{label}.pdf"
+        again = run("handover", "receipt", batch, "--pdf", str(saved))
+        assert again.exit_code == 0 and saved.read_bytes().startswith(b"%PDF"), again.output
+    zh_batch = json.loads(run("handover", "open", "zto", "--json").output)
+    assert run("checkin", zto(9), "--handover", str(zh_batch["id"])).exit_code == 0
+    zh = run("handover", "close", str(zh_batch["id"]), "--courier", "钱", "--pdf", str(target), lang="zh")
+    assert zh.exit_code == 3 and f"{zh_batch['label']} 已关闭，但交接单 PDF 未能保存。" in zh.stderr, zh.output
+    assert "再次保存：station handover receipt" in zh.stderr, zh.stderr
+
+
 def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -> None:  # type: ignore[no-untyped-def]
     refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=None)
     assert refused.exit_code == 1 and "manager" in refused.output

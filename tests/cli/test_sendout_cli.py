@@ -342,6 +342,48 @@ def test_handover_with_no_printer_for_the_manifest_saves_it_as_a_pdf(  # type: i
     assert "saved as" not in handed.output and manifest_jobs(db_url) == 1
 
 
+def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_to_save_it(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, tmp_path: Path
+) -> None:
+    """The batch closes (the sends handed over) before its manifest's PDF is written. A PDF that cannot
+    be written (its folder is a file) escaped as an error with the batch closed, and no command could
+    save that manifest again: now the handover is said done, then why the PDF was not saved and the
+    command that saves it (`station sendout manifest`), exit 3 (done, a later step failed), as
+    `station handover close` does."""
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    for n in (3, 4):
+        new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
+        assert new.exit_code == 0, new.output
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    target = blocker / "manifest.pdf"
+    for batch, scan, as_json in ((1, "SF1234567890123\n", ()), (2, "SF1234567890124\n", ("--json",))):
+        handed = run("sendout", "handover", "SF", "--pdf", str(target), *as_json, clerk="Li", stdin=scan)
+        assert handed.exit_code == 3, handed.output
+        assert handed.stderr.splitlines()[-3:] == [
+            f"station: SB00000{batch} is closed, but its manifest PDF was not saved.",
+            f"station: Cannot write {target}: a file is where its folder should be",
+            f"station: To save it again: station sendout manifest {batch} --pdf {target}",
+        ], handed.stderr
+        if as_json:
+            data = json.loads(handed.stdout)
+            assert (data["status"], data["manifest_pdf"], data["failed"]["error"]) == ("closed", None, "write_failed")
+        else:
+            assert f"Batch {batch} closed: 1 parcel handed over to SF" in handed.stdout, handed.stdout
+        assert sends(db_url)[batch - 1].status == "handed_over"  # the sends left with the courier
+        saved = tmp_path / f"SB00000{batch}.pdf"
+        again = run("sendout", "manifest", str(batch), "--pdf", str(saved), clerk="Li")
+        assert again.exit_code == 0 and saved.read_bytes().startswith(b"%PDF"), again.output
+        assert f"Wrote {saved}" in again.output
+    nobody = run("sendout", "manifest", "1", "--pdf", str(tmp_path / "nobody.pdf"))
+    assert nobody.exit_code == 1 and "Nobody is signed in" in nobody.stderr, nobody.output
+    assert not (tmp_path / "nobody.pdf").exists()
+    opened = run("sendout", "handover", "SF", "--keep-open", clerk="Li", stdin="")
+    assert opened.exit_code == 0, opened.output
+    still_open = run("sendout", "manifest", "3", "--pdf", str(tmp_path / "open.pdf"), clerk="Li")
+    assert still_open.exit_code == 1 and "still open" in still_open.stderr, still_open.output
+
+
 def test_the_sends_list_is_every_counters_unless_one_is_asked(  # type: ignore[no-untyped-def]
     run, staff, monkeypatch: pytest.MonkeyPatch
 ) -> None:
