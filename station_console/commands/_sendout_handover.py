@@ -6,6 +6,7 @@ The leading underscore keeps `station` from registering this module at the top l
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,14 @@ import click
 
 from station_console.cli_help import argument, command, option
 from station_console.commands._file_paths import WRITTEN_FILE
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, done_but, emit_json, fail, failed_step, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
 
 
 def register(sendout: click.Group) -> None:
     sendout.add_command(handover)
+    sendout.add_command(manifest)
 
 
 @command()
@@ -43,9 +45,9 @@ def handover(
     The manifest prints on this counter's printer; with none for it, it is saved as a PDF (in the
     user data folder, or at --pdf) and its path said.
     """
-    from station_console.services.core.batch_states import BATCH_STATE_LABELS
     from station_console.services.printing.printers import takes
     from station_console.services.sendout import handover as service
+    from station_console.services.sendout.drawing import manifest_label
 
     station = app.station
     try:
@@ -81,7 +83,15 @@ def handover(
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
-    saved = None if keep_open else _write_manifest(station, view.batch_id, pdf_path, printable)
+    target = _manifest_path(view.batch_id, pdf_path)
+    again = f"station sendout manifest {view.batch_id} --pdf {shlex.quote(str(target))}"
+    saved, failed = None, None
+    if not keep_open and (pdf_path is not None or not printable):
+        # The sends are handed over whatever happens to the file: a PDF not written is said as such.
+        try:
+            saved = _save_manifest(station, view.batch_id, target)
+        except StationError as exc:
+            failed = exc
     missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
     if as_json:
         emit_json(
@@ -91,9 +101,21 @@ def handover(
                 "refused": refused,
                 "manifest_printing": printable and not keep_open,
                 "manifest_pdf": str(saved) if saved else None,
+                **({"failed": failed_step(failed, again)} if failed is not None else {}),
             }
         )
-        return
+    else:
+        _say_handed(view, printable, saved, missing, refused)
+    if failed is not None:
+        label = manifest_label(view.batch_id)
+        done_but(_("{label} is closed, but its manifest PDF was not saved.", label=label), failed, again)
+
+
+def _say_handed(
+    view: Any, printable: bool, saved: Path | None, missing: list[Any], refused: list[Any]
+) -> None:
+    from station_console.services.core.batch_states import BATCH_STATE_LABELS
+
     click.echo(
         _n(
             "Batch {batch} {status}: {count} parcel handed over to {carrier}",
@@ -105,7 +127,7 @@ def handover(
             carrier=view.carrier,
         )
     )
-    if not keep_open and not printable:
+    if saved is not None and not printable:
         click.echo(_("No printer here takes manifests; saved as {path}", path=str(saved)))
     for m in missing:
         click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
@@ -113,12 +135,35 @@ def handover(
         click.echo(_n("{n} scan refused", "{n} scans refused", len(refused), n=len(refused)))
 
 
-def _write_manifest(station: Any, batch_id: int, pdf_path: Path | None, printable: bool) -> Path | None:
-    """The manifest's PDF where one is asked for (`--pdf`) or no printer here takes it (then in the
-    user data folder unless `--pdf` says where); its path, or None."""
-    if printable and pdf_path is None:
-        return None
+def _manifest_path(batch_id: int, pdf_path: Path | None) -> Path:
+    """Where the manifest's PDF goes: `--pdf`, or its batch code's file in the user data folder."""
+    from station_console.services.printing.saved_pdfs import pdf_path as saved_path
+    from station_console.services.sendout.drawing import manifest_label
+
+    return saved_path("manifests", manifest_label(batch_id), pdf_path)
+
+
+def _save_manifest(station: Any, batch_id: int, path: Path) -> Path:
     from station_console.i18n import get_language
     from station_console.services.sendout.drawing import save_manifest_pdf
 
-    return save_manifest_pdf(station, batch_id, get_language(), pdf_path)
+    return save_manifest_pdf(station, batch_id, get_language(), path)
+
+
+@command("manifest")
+@argument("batch", type=int)
+@option(
+    "--pdf",
+    "pdf_path",
+    type=WRITTEN_FILE,
+    help="Write it here (default: the manifests folder in the user data folder).",
+)
+@pass_app
+def manifest(app: CliApp, batch: int, pdf_path: Path | None) -> None:
+    """Save a closed handover batch's manifest as a PDF again, for the courier to sign."""
+    try:
+        saved = _save_manifest(app.station, batch, _manifest_path(batch, pdf_path))
+    except StationError as exc:
+        fail(exc)
+        return
+    click.echo(_("Wrote {path}", path=str(saved)))

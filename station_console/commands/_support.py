@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -128,6 +128,25 @@ def device_text(source: str, kinds: Mapping[str, str]) -> str:
 def emit_json(obj: Any) -> None:
     """One JSON document on stdout (dates as ISO strings, Chinese unescaped)."""
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+# Exit statuses: 1 a refusal (nothing was done); 3 the command's change is made but a later step of
+# it failed (its PDF not written), so a script does not take a closed batch for one still to close.
+PARTLY_DONE = 3
+
+
+def failed_step(exc: StationError, again: str) -> dict[str, str]:
+    """A later step that failed, for a command's JSON beside what it did: why, and the command that
+    does that step again."""
+    return {"error": exc.code, "message": exc.message(), "again": again}
+
+
+def done_but(done: str, exc: StationError, again: str) -> NoReturn:
+    """The command's change is made (committed) and a later step failed: what was done, why the step
+    failed and the command that does it again, on stderr; exit PARTLY_DONE, not a refusal's 1."""
+    for line in (done, exc.message(), _("To save it again: {command}", command=again)):
+        click.echo(f"station: {line}", err=True)
+    sys.exit(PARTLY_DONE)
 
 
 def fail(exc: StationError, *, as_json: bool = False) -> None:

@@ -190,7 +190,9 @@ def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_wa
     zh_batch = json.loads(run("handover", "open", "zto", "--json").output)
     assert run("checkin", zto(9), "--handover", str(zh_batch["id"])).exit_code == 0
     zh = run("handover", "close", str(zh_batch["id"]), "--courier", "钱", "--pdf", str(target), lang="zh")
-    assert zh.exit_code == 3 and f"{zh_batch['label']} 已关闭，但交接单 PDF 未能保存。" in zh.stderr, zh.output
+    assert zh.exit_code == 3 and f"{zh_batch['label']} 已关闭，但交接单 PDF 未能保存。" in zh.stderr, (
+        zh.output
+    )
     assert "再次保存：station handover receipt" in zh.stderr, zh.stderr
 
 

@@ -367,7 +367,11 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
         ], handed.stderr
         if as_json:
             data = json.loads(handed.stdout)
-            assert (data["status"], data["manifest_pdf"], data["failed"]["error"]) == ("closed", None, "write_failed")
+            assert (data["status"], data["manifest_pdf"], data["failed"]["error"]) == (
+                "closed",
+                None,
+                "write_failed",
+            )
         else:
             assert f"Batch {batch} closed: 1 parcel handed over to SF" in handed.stdout, handed.stdout
         assert sends(db_url)[batch - 1].status == "handed_over"  # the sends left with the courier

@@ -121,6 +121,7 @@ ARGS: dict[str, list[str]] = {
     "sendout refuse": [*SENDER, "--contents", "fireworks", "--reason", "fireworks", "--found", "explosives"],
     "sendout reprint": ["1"],
     "sendout handover": ["SF", "--courier", "Chen"],
+    "sendout manifest": ["1", "--pdf", "{tmp}/manifest.pdf"],
     "sendout refund": ["1", "--reason", "changed their mind"],
     "sendout tariff set": ["SF", "{tmp}/rates.csv"],
     "sendout checklist set": ["{tmp}/checklist.json"],
@@ -274,9 +275,11 @@ def carrier_data(station: Station, folder: Path) -> None:
 
 
 def door_delivery_and_sends(station: Station) -> None:
-    """Directory people, door-delivery runs (one planned, one out) and a send at the counter."""
+    """Directory people, door-delivery runs (one planned, one out), a send at the counter and one
+    handed over."""
     from station_console.services.delivery import requests, runs
     from station_console.services.recipients import directory
+    from station_console.services.sendout import handover
 
     clerks.sign_in(station, "Wang", PIN)
     directory.add(station, {"name": "张三", "external_id": "00123", "phones": DOOR_PHONE, "room": "502"})
@@ -295,6 +298,11 @@ def door_delivery_and_sends(station: Station) -> None:
     runs.deliver(station, done, DOOR_DONE, received_by="self")
     requests.request(station, DOOR_WAITING)
     accept_send(station, "SF1234567890129")
+    # Another send, handed over in the closed batch 1: for `sendout manifest`.
+    accept_send(station, "SF1234567890131")
+    batch = handover.open_batch(station, "SF")
+    handover.scan(station, batch.batch_id, "SF1234567890131")
+    handover.close_batch(station, batch.batch_id, courier_name="Chen", print_manifest=False)
 
 
 @pytest.fixture(scope="module")

@@ -217,7 +217,7 @@ ACTIONS: dict[str, Action] = {
     "send_handover": Action(
         Need.SIGNED_IN,
         N_("hand sends to a courier"),
-        commands=("sendout handover",),
+        commands=("sendout handover", "sendout manifest"),
         keys=("sendout.handover", "handover.close"),
     ),
     "consent": Action(

@@ -17,6 +17,11 @@ def save_pdf(document: Document, folder: str, name: str, path: Path | None = Non
     from hardware.printers.pdf import render_document
     from station_console.private_files import write_atomic
 
-    path = path or Path(user_data_dir(APP_NAME, appauthor=False)) / folder / f"{name}.pdf"
+    path = pdf_path(folder, name, path)
     write_atomic(path, render_document(document))
     return path
+
+
+def pdf_path(folder: str, name: str, path: Path | None = None) -> Path:
+    """Where `save_pdf` writes: `path`, or `name`.pdf under `folder` in the user data folder."""
+    return path or Path(user_data_dir(APP_NAME, appauthor=False)) / folder / f"{name}.pdf"

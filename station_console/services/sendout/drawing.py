@@ -20,13 +20,14 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
-from station_console.errors import NotFound
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Translator
 from station_console.services.core.money import amount
 from station_console.services.core.name_masking import mask_name
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
-from station_console.services.sendout.handover import batch_view
+from station_console.services.sendout.handover import OPEN, batch_view
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.services.sendout.printouts import FLOW
@@ -234,9 +235,18 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
 
 def save_manifest_pdf(station: Station, batch_id: int, lang: str, path: Path | None = None) -> Path:
     """The manifest as a PDF file for the courier to sign where no printer here takes it: at `path`, or
-    under `manifests/` in the user data folder. The console and `station sendout handover` both."""
+    under `manifests/` in the user data folder. The console and `station sendout handover` both, and
+    `station sendout manifest` again for a closed batch. An open batch has no manifest yet: the courier
+    signs the one made at its close."""
     from station_console.services.printing.saved_pdfs import save_pdf
 
+    require(station, "send_handover")
+    if batch_view(station, batch_id).status == OPEN:
+        raise Refused(
+            N_("Handover batch {batch} is still open: its manifest is made when it closes."),
+            code="batch_open",
+            batch=batch_id,
+        )
     return save_pdf(manifest_document(station, batch_id, lang), "manifests", manifest_label(batch_id), path)
 
 
