@@ -450,3 +450,23 @@ async def test_a_preview_read_as_the_console_locks_asks_only_the_manager_who_ask
         # Zhou's Y answers nothing of Wang's; Wang, back, answers his own question No.
         await quiet.press(pilot, "n" if asked else "y")
     assert sf_versions(station) == [] and inspection.current(station).version == 0
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_carrier_named_in_markup_is_offered_as_its_name(app: StationApp, station: Station) -> None:
+    """The import forms offer the carriers by their stored names in a drop-down, which read a `str` as
+    markup: a name with `[/]` in it stopped the console as F10 opened the form (MarkupError), and
+    `[bold red]` styled it. The name is offered as the text it is."""
+    from station_console.services.scan.carriers import update_carrier
+
+    update_carrier(station, "SF", {"name_en": "[/][bold red]Shun[/] [link=https://x.example]Feng"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        for key in ("f10", "f12"):
+            await quiet.press(pilot, key)
+            form = app.screen
+            assert isinstance(form, FormDialog) and app.is_running
+            shown = str(form.query_one(Select).query_one("SelectCurrent #label").render())
+            assert shown == "SF [/][bold red]Shun[/] [link=https://x.example]Feng", shown
+            await quiet.press(pilot, "escape")
+            await quiet.until(pilot, lambda: app.screen is screen, what="the form closed")
