@@ -18,12 +18,13 @@ A scanner's burst into an open list is no one's choice: the list's type-to-searc
 with each character and the scan's Enter chose what it landed on (a parcel scanned while a consent's
 list was open recorded "consented"). The keys are shown to the counter's wedge decoder, as a name
 field's are (`NameInput`): a scan puts the highlight back where it was, its Enter chooses nothing, and
-the drop-down posts `ScanTyped` for its form to say so.
+the drop-down posts `ScanTyped` for its form to say so. Its options' names are text, never markup.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -35,9 +36,16 @@ from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
 from hardware.scanners.wedge import WedgeDecoder
+from station_console.tui.widgets.plain import plain
 from station_console.tui.widgets.scan_keys import TERMINATORS, decoder_for, scans_in
 
 T = TypeVar("T")
+
+
+def _as_text(options: Iterable[tuple[Any, T]]) -> list[tuple[Any, T]]:
+    """Options whose `str` prompts are literal text: Textual's list and the chosen line read a `str` as
+    markup, and a stored name (a carrier's) with `[/]` in it stopped the console as its form opened."""
+    return [(plain(prompt) if isinstance(prompt, str) else prompt, value) for prompt, value in options]
 
 
 # The highlight as it was before each of the last characters typed: enough to take back the longest scan.
@@ -100,6 +108,12 @@ class PagedSelect(Select[T]):
     DEFAULT_CSS = """
     PagedSelect > SelectOverlay { margin-bottom: 1; }
     """
+
+    def __init__(self, options: Iterable[tuple[Any, T]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(_as_text(options), *args, **kwargs)
+
+    def set_options(self, options: Iterable[tuple[Any, T]]) -> None:
+        super().set_options(_as_text(options))
 
     def compose(self) -> ComposeResult:
         """Select's own two parts, its list the one that pages only once laid out."""
