@@ -151,16 +151,19 @@ class ClerkSessionMixin:
         """Nobody signed in is at the counter: the sign-in dialog is up, or on its way."""
         return self.signing_in or self._sign_in_asked
 
-    def show_sign_in(self, name: str = "", *, locked: bool = False, had_clerk: bool = False) -> None:
+    def show_sign_in(
+        self, name: str = "", *, locked: bool = False, had_clerk: bool = False, said: str = ""
+    ) -> None:
         """The dialog, once a worker has read whether this is a new station (no manager yet); `locked`:
         over a screen a clerk was using, which it hides. `had_clerk`: a clerk was signed in, so the
         station has its clerks: the dialog at once (keys typed meanwhile reached the screen, with
-        nobody signed in, and a slow database kept the screen in view for seconds)."""
+        nobody signed in, and a slow database kept the screen in view for seconds). `said`: why, on
+        the dialog."""
         app: Any = self
         if self.signing_in or self._sign_in_asked:
             return
         if had_clerk:
-            self._push_sign_in(False, name, locked)
+            self._push_sign_in(False, name, locked, said)
             return
         self._sign_in_asked = True
         station = self.station
@@ -177,12 +180,13 @@ class ClerkSessionMixin:
 
         app.run_worker(ask, thread=True, exit_on_error=False, group="sign-in")
 
-    def _push_sign_in(self, first_run: bool, name: str, locked: bool) -> None:
+    def _push_sign_in(self, first_run: bool, name: str, locked: bool, said: str = "") -> None:
         app: Any = self
         self._sign_in_asked = False
         if not self.signing_in:
             # The app's own dialog, over whatever is on top (not `open_over`): a lock hides every screen.
-            app.push_screen(SignInScreen(first_run=first_run, name=name, locked=locked), self._signed_in)
+            dialog = SignInScreen(first_run=first_run, name=name, locked=locked, said=said)
+            app.push_screen(dialog, self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_turns += 1
@@ -221,13 +225,22 @@ class ClerkSessionMixin:
             self._sign_out("lock")
         self._lock(had_clerk)
 
-    def _lock(self, had_clerk: bool) -> None:
+    def _lock(self, had_clerk: bool, said: str = "") -> None:
         """Nothing of the last customers stays readable on an unattended counter: the dialog hides the
         screen behind it, and the toasts (they quote names and waybills) go now."""
         app: Any = self
         self.clerk_name = None
         app.clear_notifications()
-        self.show_sign_in(locked=True, had_clerk=had_clerk)
+        self.show_sign_in(locked=True, had_clerk=had_clerk, said=said)
+
+    def clerk_deactivated(self, text: str, turn: int) -> None:
+        """A service refused the clerk signed in since `turn` as deactivated by a manager (at another
+        counter): the console locks as Ctrl+L does, the sign-in saying `text`. Their other calls
+        refused the same way come after the lock (a turn later) and lock nothing again."""
+        if turn != self.clerk_turns or self.station.clerk_id is None or self.signing_in:
+            return
+        self._sign_out("deactivated")
+        self._lock(True, said=text)
 
     def check_auto_lock(self) -> None:
         """Lock after `auto_lock_minutes` without a key or click (0: never)."""

@@ -43,8 +43,11 @@ def test_guessing_the_managers_pin_locks_the_manager_out(cli: Callable[..., Run]
     right = cli(["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", PIN, "clerk", "list"])
     assert right.code == 1 and "locked out" in right.err  # even the right PIN waits out the lock
     failures = sign_in_failures(db)
-    assert len(failures) == 5 and all('"clerk": "Wang"' in f for f in failures)
-    assert '"locked_s": 60' in failures[-1]
+    assert len(failures) == 11 and all('"clerk": "Wang"' in f for f in failures)
+    assert '"locked_s": 60' in failures[4]
+    # Each try during the lock-out is in the trail too, the right PIN's among them, none counted.
+    assert all('"reason": "locked_out"' in f for f in failures[5:])
+    assert not any('"reason"' in f for f in failures[:5])
     other = cli(["--db", url, "--lang", "en", "--clerk", "Li", "--pin", PIN, "clerk", "list"])
     assert other.code == 0  # one clerk's lock-out is not the station's
 

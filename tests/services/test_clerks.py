@@ -241,3 +241,29 @@ def test_a_manager_cannot_deactivate_themselves(station: Station) -> None:
     assert len(_events(station, EventKind.CLERK_CHANGED)) == changes
     clerks.sign_in(station, "Zhao", "5813")
     assert clerks.deactivate(station, "Wang").active is False
+
+
+def test_a_sign_in_while_locked_out_is_recorded_with_the_counter(station: Station) -> None:
+    """An attempt during a lock-out is refused before the PIN is looked at, and recorded as the other
+    failed sign-ins are (the trail showed the guesses that locked the clerk out, not those after)."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    for _try in range(station.settings().pin_fail_limit):
+        with pytest.raises(Refused):
+            clerks.authenticate(station, "Li", "9001")
+    before = len(_events(station, EventKind.SIGN_IN_FAILED))
+    there = replace(station, counter="counter-2", _cached=None)
+    with pytest.raises(Refused) as exc:
+        clerks.authenticate(there, "li", "1357")
+    assert exc.value.code == "clerk_locked"
+    failed = _events(station, EventKind.SIGN_IN_FAILED)
+    assert len(failed) == before + 1
+    li = clerks.get_clerk(station, "Li")
+    assert (failed[-1].counter, failed[-1].details) == (
+        "counter-2",
+        {"name": "li", "clerk": "Li", "clerk_id": li.id, "reason": "locked_out"},
+    )
+    assert details_text(EventKind.SIGN_IN_FAILED, failed[-1].details).endswith("reason: clerk locked out")
+    row = next(row for row in _clerk_rows(station) if row.name == "Li")
+    assert (row.locked_until, row.failed_sign_ins) == (li.locked_until, 0)  # counted as no guess

@@ -17,6 +17,7 @@ from enum import StrEnum
 from db.models import Role
 from station_console.errors import PermissionDenied
 from station_console.i18n import N_, _
+from station_console.services.core.standing import check_still_active
 from station_console.services.core.station import Station
 
 
@@ -361,7 +362,8 @@ def is_manager(station: Station) -> bool:
 
 
 def require(station: Station, action: str) -> None:
-    """Refuse unless whoever `station` acts as may do `action` (an unknown action needs a manager)."""
+    """Refuse unless whoever `station` acts as may do `action` (an unknown action needs a manager), and
+    a signed-in clerk whose account a manager deactivated since (core/standing.py)."""
     spec = ACTIONS.get(action) or Action(Need.MANAGER, action)
     if spec.need is Need.NOBODY:
         return
@@ -369,6 +371,8 @@ def require(station: Station, action: str) -> None:
         raise PermissionDenied(
             N_("Nobody is signed in: sign in to {action}."), code="not_signed_in", action=_(spec.label)
         )
+    # A clerk deactivated at another counter since signing in here is refused, whatever the role.
+    check_still_active(station)
     if spec.need is Need.MANAGER and not is_manager(station):
         raise PermissionDenied(
             N_("Only a manager can {action}. Ask a manager to sign in."),

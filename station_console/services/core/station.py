@@ -95,6 +95,9 @@ class Station:
     _detector_swap: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
     )
+    # Clerk id -> when (`clock`) their row last said they are active (core/standing.py): read again
+    # once it is a few seconds old, so a deactivation at another counter ends their work here too.
+    active_seen: dict[int, datetime] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

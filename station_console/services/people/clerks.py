@@ -190,12 +190,13 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
 def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     """Check a name and PIN. Wrong name and wrong PIN read the same; either is recorded (and counted
-    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at. A
-    deactivated clerk's right PIN is recorded as such (`_deactivated`), no wrong PIN counted."""
+    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at, and a
+    deactivated clerk's right PIN; both are recorded with the reason (`_refused`), no wrong PIN counted."""
     with station.read() as session:
         row = _find(session, name)
     now = station.now()
     if row is not None and row.locked_until is not None and row.locked_until > now:
+        _refused(station, name, row, "locked_out")
         left = (row.locked_until - now).total_seconds()
         raise Refused(
             N_(
@@ -210,7 +211,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
         _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN."), code="bad_credentials")
     if not row.active:
-        _deactivated(station, name, row)
+        _refused(station, name, row, "deactivated")
         raise Refused(N_("{name} is deactivated; ask a manager."), code="clerk_inactive", name=row.name)
     if row.failed_sign_ins or row.lockouts:
         _succeeded(station, row.id)
@@ -243,10 +244,12 @@ def _failed(station: Station, typed: str, row: Clerk | None) -> None:
         log.warning("a failed sign-in could not be recorded", exc_info=True)
 
 
-def _deactivated(station: Station, typed: str, row: Clerk) -> None:
-    """A deactivated clerk's right PIN: the trail says who tried and why they were refused. Not a
-    guess, so not counted towards a lock-out (their next sign-in once active again starts at none)."""
-    details = {"name": clean(typed, 64), "clerk": row.name, "clerk_id": row.id, "reason": "deactivated"}
+def _refused(station: Station, typed: str, row: Clerk, reason: str) -> None:
+    """A clerk refused before their PIN counts: a deactivated clerk's right PIN, or any PIN while they
+    are locked out (`reason`). The trail says who tried and why they were refused; not counted towards
+    a lock-out (a deactivated clerk's next sign-in once active again starts at none, and a lock-out's
+    length was set by the guesses that caused it)."""
+    details = {"name": clean(typed, 64), "clerk": row.name, "clerk_id": row.id, "reason": reason}
 
     def work(session: Session) -> None:
         audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
@@ -254,7 +257,7 @@ def _deactivated(station: Station, typed: str, row: Clerk) -> None:
     try:
         station.run(work)
     except StationError:
-        log.warning("a deactivated clerk's sign-in could not be recorded", exc_info=True)
+        log.warning("a refused sign-in (%s) could not be recorded", reason, exc_info=True)
 
 
 def _succeeded(station: Station, clerk_id: int | None) -> None:
@@ -326,7 +329,7 @@ def sign_in(station: Station, name: str, pin: str) -> ClerkInfo:
 
 
 def sign_out(station: Station, *, reason: str = "sign_out") -> None:
-    """Stop acting as the signed-in clerk (`reason`: sign_out, lock, idle, switch or quit)."""
+    """Stop acting as the signed-in clerk (`reason`: sign_out, lock, idle, switch, quit, or deactivated: by a manager meanwhile)."""
     if station.clerk_id is None:
         return
     station.run(

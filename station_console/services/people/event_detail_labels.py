@@ -326,10 +326,11 @@ SIGN_OUT_LABELS = {
     "idle": N_("locked when idle"),
     "switch": N_("clerk switched"),
     "quit": N_("console quit"),
+    "deactivated": N_("deactivated by a manager meanwhile"),
 }
 # A failed sign-in's reason code, not the detail key of the same name that `event_detail_labels.LABELS`
 # and `event_detail_labels.CHANGE_LABELS` label (a clerk's "deactivated" field).
-SIGN_IN_FAILED_LABELS = {"deactivated": N_("clerk deactivated")}
+SIGN_IN_FAILED_LABELS = {"deactivated": N_("clerk deactivated"), "locked_out": N_("clerk locked out")}
 LOOKUP_LABELS = {
     "code": N_("pickup code"),
     "phone": N_("phone"),

@@ -14,7 +14,8 @@ refused: "Nobody is signed in", "Only a manager") is not said, over the sign-in 
 whenever the refusal arrives, but read again as whoever signed in, once the screen is in front. A call that changes
 something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
 thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
-answer or refusal is said, and a second one asked while the first is on its way is not sent
+answer or refusal is said (but a refusal of the clerk as deactivated by a manager meanwhile: the
+console locks, its sign-in saying so), and a second one asked while the first is on its way is not sent
 (`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
 that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile.
@@ -33,6 +34,7 @@ from textual.worker import Worker, get_current_worker
 
 from station_console.errors import PermissionDenied, StationError
 from station_console.i18n import N_, _
+from station_console.services.core.standing import DEACTIVATED
 from station_console.tui.screens.base import log_unexpected, report_unexpected
 
 STILL_WRITING = N_("One moment: the last action is still on its way.")
@@ -165,6 +167,12 @@ class ServiceCalls:
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
+        if isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED:
+            # The console locks as at Ctrl+L, its sign-in saying why; a read goes on as a lock's below.
+            app: Any = self._screen().app
+            app.clerk_deactivated(exc.message(), message.turn)
+            if message.read is None:
+                return
         if message.read is not None and self._locked_meanwhile(exc, message.turn):
             self._read_later(message.tag, message.read)
         elif isinstance(exc, StationError):

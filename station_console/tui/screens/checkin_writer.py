@@ -33,6 +33,7 @@ from station_console.services.checkin.transaction import (
     undo_last,
 )
 from station_console.services.core.db_errors import PASSING_CODES
+from station_console.services.core.standing import DEACTIVATED
 from station_console.services.core.station import Station
 from station_console.services.printing.queue_view import reprint
 from station_console.services.scan.carriers import get_detector
@@ -157,14 +158,21 @@ class CheckinWriter:
         """Queue `job(*args)` behind every job before it, to run as the clerk signed in now (a scan
         queued before a lock is theirs); its message goes to the screen."""
         as_sent = self.station.as_now(partial(job, *args, **kwargs))
-        self.screen.run_worker(self._run(as_sent), group="checkin", exit_on_error=False)
+        turn = int(getattr(self.screen.app, "clerk_turns", 0))
+        self.screen.run_worker(self._run(as_sent, turn), group="checkin", exit_on_error=False)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
-    async def _run(self, job: Any) -> None:
+    async def _run(self, job: Any, turn: int) -> None:
         message = await asyncio.get_running_loop().run_in_executor(self._pool, self._guarded, job)
-        if message is not None:
+        refusal = getattr(message, "refusal", None)
+        if isinstance(refusal, Refusal) and refusal.code == DEACTIVATED:
+            # The console locks and its sign-in says why (ClerkSessionMixin.clerk_deactivated): the
+            # scan is not the clerk's to put right, and the next clerk's list is not the place.
+            app: Any = self.screen.app
+            app.clerk_deactivated(refusal.text, turn)
+        elif message is not None:
             self.screen.post_message(message)
 
     def _guarded(self, job: Any) -> Message | None:

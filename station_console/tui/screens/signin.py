@@ -37,7 +37,13 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     CLERKS_OWN = False
 
     def __init__(
-        self, *, first_run: bool = False, name: str = "", opening: bool = False, locked: bool = False
+        self,
+        *,
+        first_run: bool = False,
+        name: str = "",
+        opening: bool = False,
+        locked: bool = False,
+        said: str = "",
     ) -> None:
         # Locked: over a screen a clerk was using, with customers' names and codes on it: opaque.
         super().__init__(id="signin", classes="-locked" if locked else None)
@@ -45,6 +51,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
         self._asked_while_opening = False
+        self.said = said  # why the console locked, when it was not the clerk's choice
 
     @property
     def station(self) -> Any:
@@ -64,7 +71,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
                 if self.first_run:
                     yield from self._new_station_fields()
             with Vertical(classes="form-foot"):
-                yield Static("", id="signin-error")
+                yield Static(self.said, id="signin-error")
                 yield Static(_("Opening the database...") if self.opening else "", id="signin-status")
                 yield Static(
                     _("Enter: next field, then sign in · Ctrl+Q: quit"), id="signin-keys", classes="hint"

@@ -1,0 +1,47 @@
+"""Whether the clerk a station acts as still stands: their row still active.
+
+Roles come from the sign-in, so a clerk a manager deactivates at another counter (another process)
+would keep every power here until they signed out. `require` asks `check_still_active` before any
+action that needs a sign-in; the row is read at most once every `RECHECK_S` per station and clerk,
+so a check-in at scanner speed pays a dictionary look-up, and a deactivation ends the clerk's work
+everywhere within those seconds.
+
+A PIN a manager resets does not end the clerk's sign-ins: a reset is for a forgotten PIN, and the
+clerk signed in is the one who knew the old one. Shutting someone out is deactivation's work.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from db.models import Clerk
+from station_console.errors import PermissionDenied
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+
+RECHECK_S = 3.0
+# The refusal's code: the console locks on it (tui/screens/calls.py), as at a sign-out.
+DEACTIVATED = "signed_in_deactivated"
+
+
+def check_still_active(station: Station) -> None:
+    """Refuse the signed-in clerk whose row is gone or no longer active (read again when the last
+    read is `RECHECK_S` old, or the clock went back past it)."""
+    clerk_id = station.clerk_id
+    if clerk_id is None:
+        return
+    now = station.now()
+    seen = station.active_seen.get(clerk_id)
+    if seen is not None and seen <= now < seen + timedelta(seconds=RECHECK_S):
+        return
+    with station.connect() as conn:
+        active = conn.execute(select(col(Clerk.active)).where(col(Clerk.id) == clerk_id)).scalar_one_or_none()
+    if not active:
+        station.active_seen.pop(clerk_id, None)
+        raise PermissionDenied(
+            N_("Your account was deactivated by a manager: ask a manager."), code=DEACTIVATED
+        )
+    station.active_seen[clerk_id] = now

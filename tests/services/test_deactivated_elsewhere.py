@@ -1,0 +1,74 @@
+"""A clerk deactivated at another counter stops acting at theirs within a few seconds (core/standing.py):
+each counter its own engine and Station, as two consoles in two processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import FakeClock
+
+from db.engine import create_station_engine
+from db.models import Role
+from station_console.errors import PermissionDenied
+from station_console.services.core.standing import DEACTIVATED, RECHECK_S
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+
+
+@pytest.fixture
+def other(station: Station, db_url: str, clock: FakeClock) -> Iterator[Station]:
+    """The second counter: its own engine on the same database, the same test clock."""
+    engine = create_station_engine(db_url)
+    yield Station(engine=engine, counter="counter-2", clock=clock)
+    engine.dispose()
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.sign_in(new_station, "Wang", "9071")
+    clerks.add_clerk(new_station, "Li", "1357")
+    clerks.add_clerk(new_station, "Zhao", "5813", role=Role.MANAGER)
+    return new_station
+
+
+def test_a_clerk_deactivated_elsewhere_is_refused_here_once_the_check_is_due(
+    station: Station, other: Station, clock: FakeClock
+) -> None:
+    clerks.sign_in(other, "Li", "1357")
+    assert [c.name for c in clerks.list_clerks(other)] == ["Li", "Wang", "Zhao"]
+    clerks.deactivate(station, "Li")
+    clock.advance(seconds=RECHECK_S / 3)
+    clerks.list_clerks(other)  # read a moment ago: not read again at scanner speed
+    clock.advance(seconds=RECHECK_S)
+    with pytest.raises(PermissionDenied) as exc:
+        clerks.list_clerks(other)
+    assert exc.value.code == DEACTIVATED
+    assert exc.value.message() == "Your account was deactivated by a manager: ask a manager."
+    clerks.set_active(station, "Li", True)
+    assert [c.name for c in clerks.list_clerks(other)] == ["Li", "Wang", "Zhao"]  # a refusal is not cached
+
+
+def test_a_deactivated_manager_cannot_activate_themselves_again(
+    station: Station, other: Station, clock: FakeClock
+) -> None:
+    clerks.sign_in(other, "Zhao", "5813")
+    clerks.list_clerks(other)
+    clerks.deactivate(station, "Zhao")
+    clock.advance(seconds=RECHECK_S)
+    with pytest.raises(PermissionDenied) as exc:
+        clerks.set_active(other, "Zhao", True)
+    assert exc.value.code == DEACTIVATED
+    assert clerks.get_clerk(station, "Zhao").active is False
+    with pytest.raises(PermissionDenied):
+        clerks.unlock(other, "Li")
+
+
+def test_a_clock_set_back_reads_the_row_again(station: Station, other: Station, clock: FakeClock) -> None:
+    clerks.sign_in(other, "Li", "1357")
+    clerks.list_clerks(other)
+    clerks.deactivate(station, "Li")
+    clock.advance(seconds=-60)
+    with pytest.raises(PermissionDenied):
+        clerks.list_clerks(other)

@@ -1,0 +1,54 @@
+"""A clerk a manager deactivates at another counter: their next call, once the standing check is due,
+locks this console as Ctrl+L does, the sign-in saying why; the read it refused is read again for the
+clerk who signs in next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from station_helpers import act_as_new_clerk
+from textual.widgets import DataTable
+
+from db.engine import create_station_engine
+from db.models import EventKind, ParcelEvent, Role
+from station_console.services.core.standing import RECHECK_S
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.tui.app import StationApp
+from station_console.tui.screens.overdue import OverdueScreen
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.plain import Static
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_clerk_deactivated_elsewhere_is_locked_out_with_the_reason(
+    app: StationApp, station: Station, clock: Any, bells: list[int]
+) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    other = Station(engine=create_station_engine(str(station.engine.url)), counter="counter-2", clock=clock)
+    act_as_new_clerk(other, "Boss", Role.MANAGER)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        manager = station.clerk_id
+        clerks.deactivate(other, "Manager")
+        clock.advance(seconds=RECHECK_S)
+        await quiet.press(pilot, "f10")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.settle(pilot)
+        said = app.screen.query_one("#signin-error", Static)
+        assert str(said.render()) == "Your account was deactivated by a manager: ask a manager."
+        assert station.clerk_id is None
+        assert [n.message for n in app._notifications] == []
+        with station.read() as session:
+            out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
+        assert [(e.clerk_id, e.details) for e in out] == [(manager, {"reason": "deactivated"})]
+        await quiet.press(pilot, *"Tester", "enter", *"0000", "enter")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, OverdueScreen)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
+    other.engine.dispose()
