@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from station_console import settings_checks
 from station_console.counter_settings import CounterSettings as CounterSettings
 from station_console.counter_settings import load_counter_settings as load_counter_settings
 from station_console.field_labels import FieldLabel, choices, field_label
@@ -59,6 +60,7 @@ class StationSettings(BaseModel):
         title=N_("Station name"),
         description=N_("Shown in the header, on labels and reports."),
     )
+    _named = field_validator("station_name")(settings_checks.station_name)
     timezone: str = Field(
         "UTC",
         title=N_("Time zone"),
@@ -153,6 +155,7 @@ class StationSettings(BaseModel):
         title=N_("Room per size"),
         description=N_("Capacity a parcel takes on a layer, by size class."),
     )
+    _units = field_validator("size_units")(settings_checks.size_units)
     shelf_policy: Literal["least_filled", "fill_in_order"] = Field(
         "least_filled",
         title=N_("Shelf placement"),
@@ -172,6 +175,7 @@ class StationSettings(BaseModel):
     overflow_zone: str = Field(
         "overflow", title=N_("Overflow zone"), description=N_("Zone used only when no other layer has room.")
     )
+    _zones = field_validator("xl_zone", "overflow_zone")(settings_checks.zone)
     label_hold_s: int = Field(
         20,
         ge=0,
@@ -358,6 +362,9 @@ class StationSettings(BaseModel):
     webhook_url: str = Field(
         "", title=N_("SMS gateway URL"), description=N_("SMS gateway URL that takes a JSON POST per message.")
     )
+    _servers = field_validator("smtp_host")(settings_checks.mail_host)
+    _sender = field_validator("smtp_from")(settings_checks.mail_address)
+    _webhook = field_validator("webhook_url")(settings_checks.web_url)
     webhook_secret_header: str = Field(
         "X-Station-Secret",
         title=N_("Webhook secret header"),

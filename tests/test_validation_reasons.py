@@ -8,9 +8,13 @@ from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, Json, TypeAdapter, ValidationError
+from sqlmodel import Session, SQLModel
 
+from db.engine import create_station_engine
+from db.models import Setting
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.settings import CounterSettings, FeeRule, StationSettings
 from station_console.validation_reasons import (
     InvalidValue,
@@ -328,3 +332,107 @@ def test_a_pickup_code_layout_without_its_seq_or_with_other_braces_is_refused(ty
         "A pickup code layout has {seq} once, and {shelf} and {layer} at most once each: no other braces."
     )
     assert StationSettings(code_template="A{shelf}/{layer}/{seq}").code_template == "A{shelf}/{layer}/{seq}"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "reason"),
+    [
+        ("station_name", "   ", "A station needs a name."),
+        (
+            "size_units",
+            {"S": -1, "M": 2, "L": 4, "XL": 8},
+            "Room per size gives S, M, L and XL each a whole number from 1 to 100.",
+        ),
+        ("size_units", {}, "Room per size gives S, M, L and XL each a whole number from 1 to 100."),
+        (
+            "size_units",
+            {"S": 1, "M": 2, "L": 4},
+            "Room per size gives S, M, L and XL each a whole number from 1 to 100.",
+        ),
+        (
+            "size_units",
+            {"S": 1, "M": 2, "L": 4, "XL": 8, "XXL": 9},
+            "Room per size gives S, M, L and XL each a whole number from 1 to 100.",
+        ),
+        ("xl_zone", "basement", "A zone is main, floor or overflow: the zones a shelf can be in."),
+        ("overflow_zone", "", "A zone is main, floor or overflow: the zones a shelf can be in."),
+        (
+            "webhook_url",
+            "ftp://sms.example.com/send",
+            "A URL starts with http:// or https:// and names a server.",
+        ),
+        ("webhook_url", "sms.example.com/send", "A URL starts with http:// or https:// and names a server."),
+        ("webhook_url", "https://", "A URL starts with http:// or https:// and names a server."),
+        (
+            "smtp_host",
+            "smtp example com",
+            "An SMTP server is a host name or an IP address, such as smtp.example.com.",
+        ),
+        (
+            "smtp_host",
+            "smtp://mail.example.com",
+            "An SMTP server is a host name or an IP address, such as smtp.example.com.",
+        ),
+        ("smtp_from", "station", "A sender address looks like station@example.com."),
+        ("smtp_from", "a@b@c", "A sender address looks like station@example.com."),
+        ("smtp_from", "st ation@example.com", "A sender address looks like station@example.com."),
+    ],
+)
+def test_settings_that_break_the_station_or_mean_nothing_are_refused_by_field(
+    field: str, typed: Any, reason: str
+) -> None:
+    """An empty name headed every label, a negative or missing size's room broke the layer pick, a zone
+    no shelf can be in left XL parcels with no layer, and a webhook, SMTP server or sender that is not
+    one failed every message later instead of at the save."""
+    with pytest.raises(ValidationError) as refused:
+        StationSettings(**{field: typed})
+    error = refused.value.errors()[0]
+    assert error["loc"] == (field,)
+    assert validation_reason(error, "en") == reason
+    assert validation_reason(error, "zh") != reason  # the Chinese catalogue has it
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("station_name", " 幸福里驿站 "),
+        ("size_units", {"S": 1, "M": 3, "L": 5, "XL": 10}),
+        ("xl_zone", "overflow"),
+        ("webhook_url", "https://sms.example.com:8443/send?k=1"),
+        ("webhook_url", ""),
+        ("smtp_host", "smtp.exmail.qq.com"),
+        ("smtp_host", "192.168.1.20"),
+        ("smtp_host", ""),
+        ("smtp_from", "Parcel Station <station@example.com>"),
+        ("smtp_from", ""),
+    ],
+)
+def test_settings_that_mean_something_are_kept(field: str, typed: Any) -> None:
+    kept = getattr(StationSettings(**{field: typed}), field)
+    assert kept == (typed.strip() if isinstance(typed, str) else typed)
+
+
+def test_a_bad_value_already_stored_falls_back_to_its_default(tmp_path: Any) -> None:
+    """Stored around the console or by an older version: each bad value loads as its default, the
+    others as stored, so one of them never stops the station."""
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'settings.sqlite3'}")
+    SQLModel.metadata.create_all(engine, tables=[SQLModel.metadata.tables["setting"]])
+    stored = {
+        "station_name": "",
+        "size_units": {"S": -1},
+        "xl_zone": "basement",
+        "overflow_zone": "attic",
+        "webhook_url": "ftp://x",
+        "smtp_host": "a b",
+        "smtp_from": "nobody",
+        "currency": "HKD",
+    }
+    with Session(engine) as session:
+        session.add(Setting(key=STATION_KEY, value=stored))
+        session.commit()
+        loaded = load_station_settings(session)
+    engine.dispose()
+    defaults = StationSettings()
+    assert loaded.currency == "HKD"
+    for field in stored.keys() - {"currency"}:
+        assert getattr(loaded, field) == getattr(defaults, field), field

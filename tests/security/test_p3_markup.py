@@ -114,7 +114,9 @@ def plant(station: Station) -> None:
             conn.execute(text(sql), {"h": HOSTILE, "long": LONG, **params})
         row = conn.exec_driver_sql("SELECT value FROM setting WHERE key = 'station'").scalar_one()
         value = json.loads(row) if isinstance(row, str) else row
-        value.update(station_name=HOSTILE, smtp_host=HOSTILE, webhook_url=HOSTILE)  # hours are checked
+        # Free text: the hours, SMTP server and webhook URL are checked as they load (a hostile one
+        # loads as its default), the name, SMTP login and secret header are any text.
+        value.update(station_name=HOSTILE, smtp_user=HOSTILE, webhook_secret_header=HOSTILE)
         conn.execute(text("UPDATE setting SET value = :v WHERE key = 'station'"), {"v": json.dumps(value)})
     station.forget_settings()
     clerks.sign_in(station, "Wang", "4071")
