@@ -71,6 +71,9 @@ class EventKind(StrEnum):
     PICKED_UP = "picked_up"
     PICKUP_UNDONE = "pickup_undone"
     RETURNED = "returned"
+    RETURN_BATCH_OPENED = "return_batch_opened"
+    RETURN_BATCH_ADDED = "return_batch_added"  # marked to go back: pickup and door delivery see the mark
+    RETURN_BATCH_REMOVED = "return_batch_removed"  # the mark taken off; the parcel stays on the shelf
     WRITTEN_OFF = "written_off"
     MOVED = "moved"
     PROBLEM_MARKED = "problem_marked"
@@ -81,6 +84,9 @@ class EventKind(StrEnum):
     NOTIFIED = "notified"
     LOOKUP_LOCKED = "lookup_locked"
     REFUSAL_DISMISSED = "refusal_dismissed"  # a refused scan the clerk let go at the check-in screen
+    STOCKTAKE_STARTED = "stocktake_started"
+    STOCKTAKE_PAUSED = "stocktake_paused"
+    STOCKTAKE_RESUMED = "stocktake_resumed"  # a paused one open again (resuming an open one changes nothing)
     STOCKTAKE_CLOSED = "stocktake_closed"
     DAY_CLOSED = "day_closed"
     DAY_REOPENED = "day_reopened"  # by a manager, with a reason

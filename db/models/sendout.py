@@ -34,6 +34,7 @@ class SendEvent(StrEnum):
     SEND_REFUNDED = "send_refunded"
     SEND_SCANNED = "send_scanned"  # the courier scanned it into a handover batch
     SEND_HANDED_OVER = "send_handed_over"
+    HANDOVER_OPENED = "handover_opened"
     HANDOVER_CLOSED = "handover_closed"
     TARIFF_CHANGED = "tariff_changed"
     CHECKLIST_CHANGED = "checklist_changed"

@@ -350,3 +350,32 @@ def test_a_stocktake_put_back_is_counted_once_as_put_back_and_the_day_balances(
     close_day(station, D)
     with station.read() as session:
         assert json.loads(session.exec(select(DayClose)).one().figures)["balanced"] is True
+
+
+def test_return_batch_events_after_a_close_leave_the_closed_day_as_it_was(
+    station: Station, busy_day: list[int], clock: object
+) -> None:
+    """A return batch's open, add and remove are audited; after the close they belong to the next
+    business day, and the closed day's figures and hash do not move."""
+    from station_console.services.exceptions import returns
+
+    act_as_manager(station)
+    close_day(station, D)
+    clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, "JT0000000000001")
+    returns.add(station, batch.id, "JT0000000000002")
+    returns.remove(station, batch.id, "JT0000000000002")
+    with station.read() as session:
+        rows = session.exec(select(ParcelEvent).where(col(ParcelEvent.kind).startswith("return_"))).all()
+    assert sorted((e.kind, e.business_day) for e in rows) == sorted(
+        [
+            ("return_batch_opened", D + timedelta(days=1)),
+            ("return_batch_added", D + timedelta(days=1)),
+            ("return_batch_added", D + timedelta(days=1)),
+            ("return_batch_removed", D + timedelta(days=1)),
+        ]
+    )
+    closed = build_report(station, D)
+    assert closed["closed"]["matches"] is True
+    assert closed["totals"]["closing"] == 2

@@ -161,3 +161,32 @@ def test_a_parcel_already_picked_up_is_refused_with_its_status_in_words(station:
         returns.add(station, batch.id, wb(3))
     assert refused.value.message("zh") == f"{wb(3)} 不在货架上（状态：已取件）。"
     assert refused.value.message("en") == f"{wb(3)} is not on the shelves (status: picked up)."
+
+
+def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(station: Station) -> None:
+    """Every state change is an audit event: the mark changes what pickup and door delivery do with
+    the parcel, so who marked it, when and at which counter must be on the trail before the close."""
+    a = place(station, wb(1), "5-1")
+    b = place(station, wb(2), "5-2")
+    batch = returns.open_batch(station, "jt")
+    (opened,) = events(station, EventKind.RETURN_BATCH_OPENED)
+    assert opened.details == {"batch": batch.id, "carrier": "JT"}
+    assert (opened.clerk_id, opened.counter, opened.parcel_id) == (station.clerk_id, station.counter, None)
+    returns.add(station, batch.id, wb(1))
+    returns.add_many(station, batch.id, [wb(2), wb(2), wb(1)])  # wb(1) is in already: no change, no event
+    added = events(station, EventKind.RETURN_BATCH_ADDED)
+    assert [(e.parcel_id, e.details["batch"], e.details["waybill"]) for e in added] == [
+        (a, batch.id, wb(1)),
+        (b, batch.id, wb(2)),
+    ]
+    assert added[0].details["code"] == parcel(station, a).pickup_code
+    returns.remove(station, batch.id, wb(2))
+    (removed,) = events(station, EventKind.RETURN_BATCH_REMOVED)
+    assert (removed.parcel_id, removed.details["batch"], removed.clerk_id) == (b, batch.id, station.clerk_id)
+    # A refused change records nothing.
+    with pytest.raises(Refused):
+        returns.remove(station, batch.id, wb(2))
+    with pytest.raises(Refused):
+        returns.add(station, batch.id, wb(1))
+    assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 2
+    assert len(events(station, EventKind.RETURN_BATCH_REMOVED)) == 1

@@ -203,3 +203,14 @@ def test_the_newest_refundable_send_is_this_counters_newest_still_here(counter: 
     clerks.act_as(counter, None)
     with pytest.raises(PermissionDenied):
         payments.newest_refundable(counter)
+
+
+def test_opening_a_handover_batch_is_an_audit_event_once(counter: Station) -> None:
+    """A new batch is a state change (who opened it at which counter); asking again for the carrier's
+    open batch changes nothing and records nothing."""
+    send(counter, waybill=sf(1))
+    batch = handover.open_batch(counter, "sf")
+    handover.open_batch(counter, "SF")
+    (opened,) = events(counter, "handover_opened")
+    assert opened.details == {"batch": batch.batch_id, "carrier": "SF"}
+    assert (opened.clerk_id, opened.counter) == (counter.clerk_id, counter.counter)

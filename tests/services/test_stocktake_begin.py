@@ -127,3 +127,25 @@ def test_a_pause_and_a_close_at_two_counters_leave_it_closed(station: Station) -
     assert isinstance(closed, View) and closed.status == "closed", closed
     assert stocktake.view(station, take_id).status == "closed"
     assert stocktake.unfinished(station) == []
+
+
+def test_starting_pausing_and_resuming_a_stocktake_are_audit_events(station: Station) -> None:
+    """Each changes what the shelf's stocktake is (one unfinished per shelf), so each is on the trail
+    with its scope; resuming one already open changes nothing and records nothing."""
+    from station_helpers import events
+
+    begun = stocktake.begin(station, "6-5")
+    take = begun.view.id
+    (started,) = events(station, "stocktake_started")
+    assert started.details == {"stocktake": take, "scope": "6-5"}
+    assert started.clerk_id == station.clerk_id
+    stocktake.begin(station, "6")  # already open: resumed, nothing changed
+    assert events(station, "stocktake_resumed") == []
+    stocktake.pause(station, take)
+    (paused,) = events(station, "stocktake_paused")
+    assert paused.details == {"stocktake": take, "scope": "6-5"}
+    stocktake.begin(station, "6-5")
+    (resumed,) = events(station, "stocktake_resumed")
+    assert resumed.details == {"stocktake": take, "scope": "6-5"}
+    started_too = stocktake.start(station, "7")
+    assert [e.details["stocktake"] for e in events(station, "stocktake_started")] == [take, started_too.id]

@@ -1,7 +1,8 @@
 """Returns to the courier (退回): a batch per carrier, scanned in, a manifest, closed on signature.
 
 A parcel in an open batch is still `on_shelf` (it is physically there until the courier takes it);
-`return_batch_id` marks it. Closing the batch (courier's name typed) makes each parcel `returned`,
+`return_batch_id` marks it (pickup takes it out, door delivery refuses it), so opening a batch and each
+parcel put in or taken out is an audit event of its own. Closing the batch (courier's name typed) makes each parcel `returned`,
 releases its slot and code, withdraws pending messages, and records a `returned` event per parcel.
 """
 
@@ -18,6 +19,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
+from station_console.services.core import audit
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require
@@ -91,9 +93,17 @@ def open_batch(station: Station, carrier: str) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == code)).first()
         if row is None or row.id is None:
             raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier)
-        batch = ReturnBatch(carrier_id=row.id, created_at=station.now(), created_by=station.clerk_id)
+        now = station.now()
+        batch = ReturnBatch(carrier_id=row.id, created_at=now, created_by=station.clerk_id)
         session.add(batch)
         session.flush()
+        audit.record(
+            session,
+            station,
+            EventKind.RETURN_BATCH_OPENED,
+            at=now,
+            details={"batch": batch.id, "carrier": code},
+        )
         return _view(session, batch)
 
     return station.run(work)
@@ -107,8 +117,7 @@ def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
         batch = _open_batch(session, batch_id)
         parcel = find_parcel(session, ref, on_shelf=True)
         _check_add(session, batch, parcel)
-        parcel.return_batch_id = batch.id
-        session.add(parcel)
+        _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
@@ -127,10 +136,22 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
             _check_add(session, batch, parcel)
-        parcel.return_batch_id = batch.id
-        session.add(parcel)
+            _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
         added.append(parcel)
     return rows_for(session, added)
+
+
+def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:
+    """Put the parcel in the batch or take it out, with its event in the same transaction."""
+    parcel.return_batch_id = batch.id if kind == EventKind.RETURN_BATCH_ADDED else None
+    session.add(parcel)
+    audit.record(
+        session,
+        station,
+        kind,
+        parcel_id=parcel.id,
+        details={"batch": batch.id, "code": parcel.pickup_code, "waybill": parcel.waybill},
+    )
 
 
 def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
@@ -168,8 +189,7 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.return_batch_id != batch.id:
             raise Refused(N_("{waybill} is not in this batch."), code="not_in_batch", waybill=parcel.waybill)
-        parcel.return_batch_id = None
-        session.add(parcel)
+        _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_REMOVED)
         return rows_for(session, [parcel])[0]
 
     return station.run(work)

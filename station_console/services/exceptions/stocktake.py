@@ -12,12 +12,14 @@ Here: starting (or resuming the one unfinished on the shelf), scanning, pausing 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from db.models import Clerk, Layer, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
+from db.models import Clerk, EventKind, Layer, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core import audit
 from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -26,6 +28,7 @@ from station_console.services.exceptions.stocktake_view import (
     View,
     item_of,
     layer_labels,
+    scope_of,
     stocktake_in,
     view_in,
 )
@@ -98,6 +101,7 @@ def begin(station: Station, location: str, *, resume_only: bool = False) -> Begu
         if busy.status != "open":
             busy.status = "open"
             session.add(busy)
+            _record(session, station, busy, EventKind.STOCKTAKE_RESUMED)
         return busy.id or 0, True, asked
 
     take_id, resumed, asked = station.run(work)
@@ -130,7 +134,18 @@ def _new(session: Session, station: Station, shelf: Shelf, layer: Layer | None) 
     )
     session.add(take)
     session.flush()
+    _record(session, station, take, EventKind.STOCKTAKE_STARTED, at=now)
     return take.id or 0
+
+
+def _record(
+    session: Session, station: Station, take: Stocktake, kind: EventKind, at: datetime | None = None
+) -> None:
+    """A stocktake started, paused or resumed: the shelf has one unfinished at a time, so who changed
+    it when is on the trail as its close is."""
+    audit.record(
+        session, station, kind, details={"stocktake": take.id, "scope": scope_of(session, take)}, at=at
+    )
 
 
 def unfinished(station: Station) -> list[View]:
@@ -271,8 +286,10 @@ def pause(station: Station, stocktake_id: int) -> View:
             .execution_options(populate_existing=True)
         ).first()
         take = stocktake_in(session, stocktake_id)  # refused: none, or closed
-        take.status = "paused"
-        session.add(take)
+        if take.status != "paused":
+            take.status = "paused"
+            session.add(take)
+            _record(session, station, take, EventKind.STOCKTAKE_PAUSED)
 
     station.run(work)
     return view(station, stocktake_id)

@@ -102,7 +102,7 @@ def layer_labels(session: Session) -> dict[int, tuple[int, str]]:
     return {layer.id or 0: (shelf.id or 0, f"{shelf.label}-{layer.label}") for layer, shelf in rows}
 
 
-def _scope(session: Session, take: Stocktake) -> str:
+def scope_of(session: Session, take: Stocktake) -> str:
     shelf = session.get(Shelf, take.shelf_id)
     layer = session.get(Layer, take.layer_id) if take.layer_id else None
     label = shelf.label if shelf else "?"
@@ -154,7 +154,7 @@ def item_of(
     station's, for when an extra's record says it left)."""
     row = rows_for(session, [parcel])[0] if parcel else None
     left_at, left_by = _left(session, parcel, zone or UTC)
-    found = labels[record.found_layer_id][1] if record.found_layer_id in labels else _scope(session, take)
+    found = labels[record.found_layer_id][1] if record.found_layer_id in labels else scope_of(session, take)
     scanner = session.get(Clerk, record.scanned_by) if record.scanned_by else None
     return Item(
         waybill=record.waybill,
@@ -229,7 +229,7 @@ def view_in(session: Session, take: Stocktake, *, zone: tzinfo | None = None) ->
         )
     return View(
         id=take.id or 0,
-        scope=_scope(session, take),
+        scope=scope_of(session, take),
         status=take.status,
         started_at=take.started_at,
         items=items,

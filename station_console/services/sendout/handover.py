@@ -164,6 +164,13 @@ def open_batch(station: Station, carrier: str) -> BatchView:
             )
             session.add(batch)
             session.flush()
+            audit.record(
+                session,
+                station,
+                SendEvent.HANDOVER_OPENED,
+                at=batch.opened_at,
+                details={"batch": batch.id, "carrier": code},
+            )
         return _view(session, batch)
 
     return station.run(work)
