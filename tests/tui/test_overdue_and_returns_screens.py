@@ -89,6 +89,44 @@ async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_
 
 
 @pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize(
+    ("lang", "keys", "not_started"),
+    [
+        ("en", "Y: yes · N, Esc or Enter: no", "Not started: no return batch."),
+        ("zh", "Y：是 · N、Esc 或回车：否", "未开始：没有建立退回批次。"),
+    ],
+)
+async def test_a_hurried_enter_on_the_early_return_question_says_no_batch_was_started(
+    app: StationApp, station: Station, clock, lang: str, keys: str, not_started: str
+) -> None:
+    """The question shows its keys; Enter (No has the focus) answers no, and the overdue list says
+    that no batch was started instead of changing nothing unseen."""
+    from sqlmodel import select
+
+    from db.models import ReturnBatch
+    from station_console.tui.screens.confirm_dialog import ConfirmDialog
+
+    set_language(lang)
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=80))  # red, not a return candidate
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        shown = [str(w.render()) for w in app.screen.query(".form-keys")]
+        assert shown == [keys]
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
+        assert [str(n.message) for n in app._notifications] == [not_started]
+    with station.read() as session:
+        assert session.exec(select(ReturnBatch)).all() == []
+
+
+@pytest.mark.first_mode("shelves")
 async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
     app: StationApp, station: Station
 ) -> None:

@@ -1,27 +1,35 @@
 """A yes/no question over a text to read (an import's preview, a checklist), with a table over it if
-asked. Every text shown here is data, never markup."""
+asked, and `ask`: the one way a screen puts a yes/no question, saying on that screen what a No left
+undone. Every text shown here is data, never markup."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Button
 
 from station_console.i18n import N_, _
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
+from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wrapped_table import WrappedTable
 
+# Said under every yes/no question: No has the focus, so a hurried Enter says no, and the clerk reads so.
+YES_NO_KEYS = N_("Y: yes · N, Esc or Enter: no")
 
-class ConfirmDialog(QuestionDialog[bool]):
-    """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
+
+class ConfirmDialog(QuestionDialog[bool | None]):
+    """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no.
+    Closed for another clerk signing in (`cancelled`), it answers None: nobody said no."""
 
     what = N_("a question")
 
@@ -64,6 +72,7 @@ class ConfirmDialog(QuestionDialog[bool]):
                 yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
                 yield AnswerButton(_("No"), id="confirm-no")
             yield said_line()
+            yield keys_line(YES_NO_KEYS)
 
     def on_mount(self) -> None:
         if self.table is not None:
@@ -76,5 +85,36 @@ class ConfirmDialog(QuestionDialog[bool]):
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
-    def cancelled(self) -> bool:
-        return False
+    def cancelled(self) -> bool | None:
+        return None
+
+
+def ask(
+    screen: Screen[Any],
+    dialog: QuestionDialog[Any],
+    yes: Callable[[], object],
+    *,
+    no: str,
+    say: Callable[[str], None] | None = None,
+) -> bool:
+    """Put the yes/no `dialog` over `screen`: Yes runs `yes`; No (or the question not opening: the
+    clerk left the screen before it came) says `no` (an English message id, what was left undone:
+    "Not started: no return batch.") with `say`, the screen's line, else a toast. A question closed
+    for another clerk (answered None) says nothing. Whether it opened."""
+
+    def said(text: str) -> None:
+        if say is not None:
+            say(text)
+        else:
+            screen.notify(text, severity="warning", markup=False)
+
+    def answered(answer: object) -> None:
+        if answer:
+            yes()
+        elif answer is not None:
+            said(_(no))
+
+    opened = open_over(screen, dialog, answered)
+    if not opened:
+        said(_(no))
+    return opened

@@ -40,7 +40,7 @@ def balance_line(totals: dict[str, Any]) -> str:
     return "".join(part if _SIGNS.fullmatch(part) else unbroken(part) for part in _SIGNS.split(line))
 
 
-class ConfirmClose(QuestionDialog[bool]):
+class ConfirmClose(QuestionDialog[bool | None]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
@@ -54,8 +54,8 @@ class ConfirmClose(QuestionDialog[bool]):
     # typed right after the key that opened it (a focus() in on_mount came a moment too late).
     AUTO_FOCUS = "#close-no"
 
-    def cancelled(self) -> bool:
-        return False
+    def cancelled(self) -> bool | None:
+        return None  # closed for another clerk: nobody said no (`confirm_dialog.ask`)
 
     def __init__(self, report: dict[str, Any], *, question: str = "", early: bool = False) -> None:
         super().__init__()

@@ -15,9 +15,9 @@ from station_console.i18n import N_, _, _n
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
-from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
@@ -173,8 +173,11 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             len(early),
         )
         body = "\n".join([*lines, "", answer])
-        open_over(
-            self, ConfirmDialog(question, body, what=N_("a return batch")), lambda yes: put() if yes else None
+        ask(
+            self,
+            ConfirmDialog(question, body, what=N_("a return batch")),
+            put,
+            no=N_("Not started: no return batch."),
         )
 
     def done_batch(self, batch_id: int) -> None:

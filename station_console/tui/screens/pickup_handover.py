@@ -26,7 +26,7 @@ from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, askers_own, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static
@@ -168,9 +168,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
         def undo_all() -> FeeGivenBack:
             return undo.undo_pickups(self.station, ids)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._write(undo_all, partial(PickupHandover.Undone, ids))
+        def undo_them() -> None:
+            self._write(undo_all, partial(PickupHandover.Undone, ids))
 
         zone = self.station.zone()
         rows = [
@@ -191,7 +190,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         ]
         # One key would put parcels the customer carried away back on the books: asked first, naming
         # them (after a change of clerk, the last pickup may be another clerk's).
-        asked = open_over(
+        ask(
             self,
             ConfirmDialog(
                 _n(
@@ -204,10 +203,10 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 what=N_("a pickup being undone"),
                 table=([_("Code"), _("Waybill"), _("Handed over by"), _("Time")], rows),
             ),
-            answered,
+            undo_them,
+            no=N_("Nothing undone: Ctrl+Z asks again."),
+            say=partial(self._say, warn=True),
         )
-        if not asked:  # Pickup was no longer on top when the last pickup was read
-            self._say(_("Nothing undone: Ctrl+Z asks again."), warn=True)
 
     def action_proxy(self) -> None:
         if self.lookup is None:

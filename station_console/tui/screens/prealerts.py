@@ -23,7 +23,7 @@ from station_console.services.prealerts.importer import ImportReport, RowIssue, 
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
 from station_console.tui.screens.base import askers_own, open_over
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.queue_list import QueueListScreen
 
@@ -162,12 +162,12 @@ class PrealertsScreen(QueueListScreen):
             self.failed("import", preview_text(report, most=NOTHING_SHOWN))
             return
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                # Said before what the list holds: the list is read again as the dialog closes.
-                self.done_text = _("Nothing was imported.")
-                self.say(self.done_text)
-                return
+        def not_imported(text: str) -> None:
+            # Said before what the list holds: the list is read again as the dialog closes.
+            self.done_text = text
+            self.say(text)
+
+        def load_it() -> None:
             load = partial(
                 import_file, self.station, seen.path, carrier=seen.carrier, expect_digest=report.digest
             )
@@ -181,8 +181,8 @@ class PrealertsScreen(QueueListScreen):
             file=report.file,
         )
         dialog = ConfirmDialog(question, preview_text(report), what=N_("a pre-alert import"))
-        if not open_over(self, dialog, answered):
-            self.say(_("Nothing was imported."))  # the clerk left the screen before the preview came
+        # Not opened: the clerk left the screen before the preview came.
+        ask(self, dialog, load_it, no=N_("Nothing was imported."), say=not_imported)
 
     def done_act(self, result: object) -> None:
         report = cast(ImportReport, result)

@@ -36,7 +36,7 @@ from station_console.services.recipients.fields import (
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.recipients_import import DirectoryImport
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -409,10 +409,12 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             "phones are purged. Their parcels stay theirs; F12 brings them back.\n\n"
             "Yes deactivates them; No changes nothing."
         )
-        open_over(
+        ask(
             self,
             ConfirmDialog(question, body, what=N_("deactivating a person")),
-            lambda yes: send() if yes else None,
+            send,
+            no=N_("Not deactivated: nothing changed."),
+            say=self.say,
         )
 
     def done_changed(self, view: directory.RecipientView) -> None:

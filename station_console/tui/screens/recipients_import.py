@@ -14,7 +14,7 @@ from station_console.i18n import N_, _, _n
 from station_console.services.recipients import importing
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import askers_own, open_over
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 
 # The import form's field each refusal of the file is about.
@@ -118,10 +118,7 @@ class DirectoryImport:
             )
         )
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                screen.say(_("Nothing was written."))
-                return
+        def write() -> None:
             path, mapping, full = self.import_args
             screen.call(
                 "imported",
@@ -135,10 +132,14 @@ class DirectoryImport:
                 ),
             )
 
-        if not open_over(
-            screen, ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")), answered
-        ):
-            screen.say(_("Nothing was written."))  # the clerk left the directory before the preview came
+        # Not opened: the clerk left the directory before the preview came.
+        ask(
+            screen,
+            ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")),
+            write,
+            no=N_("Nothing was written."),
+            say=screen.say,
+        )
 
     def done_imported(self, result: importing.ImportResult) -> None:
         screen: Any = self

@@ -37,12 +37,14 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
 
 LIVE_GAP_S = 1.0  # another counter's work reads the figures again at most this often
+NOT_CLOSED = N_("The day is not closed: F12 asks again.")
 STATUS_SHA_CHARS = 16  # of a closed day's SHA-256 on the status line, as the close's own answer shows it
 
 
@@ -296,11 +298,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self.notify(_("Business day {day} is already closed.", day=report["date"]), severity="warning")
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._close(date.fromisoformat(report["date"]), early=False, totals=shown_totals(report))
+        def confirmed() -> None:
+            self._close(date.fromisoformat(report["date"]), early=False, totals=shown_totals(report))
 
-        open_over(self, ConfirmClose(report), confirmed)
+        ask(self, ConfirmClose(report), confirmed, no=NOT_CLOSED, say=self._refuse)
 
     def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
         self.write("close", partial(close_or_ask, self.station, day, early, totals))
@@ -312,13 +313,12 @@ class ReportsScreen(ServiceCalls, ModeScreen):
                 return
             day, totals = date.fromisoformat(self.report["date"]), shown_totals(self.report)
 
-            def again(yes: bool | None) -> None:
-                if yes:
-                    self._close(day, early=True, totals=totals)
+            def again() -> None:
+                self._close(day, early=True, totals=totals)
 
+            # Not opened: the clerk left Reports meanwhile.
             question = ConfirmClose(self.report, question=answer.question, early=True)
-            if not open_over(self, question, again):  # the clerk left Reports meanwhile
-                self._refuse(_("The day is not closed: F12 asks again."))
+            ask(self, question, again, no=NOT_CLOSED, say=self._refuse)
             return
         self.notify(answer)
         self.load()

@@ -34,7 +34,7 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, askers_own, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.sendout_rule_rows import (
     ITEM_COLUMNS,
@@ -302,10 +302,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             ]
         )
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                self.say(_(NOTHING_STORED))
-                return
+        def store() -> None:
             self.write(
                 "tariff",
                 lambda: tariff.set_tariff(
@@ -314,8 +311,13 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             )
 
         question = _("Store this as the new {carrier} tariff?", carrier=table.carrier)
-        if not open_over(self, ConfirmDialog(question, body, what=N_("a tariff import")), answered):
-            self.say(_(NOTHING_STORED))
+        ask(
+            self,
+            ConfirmDialog(question, body, what=N_("a tariff import")),
+            store,
+            no=NOTHING_STORED,
+            say=self.say,
+        )
 
     def done_tariff(self, stored: rules.RuleVersion) -> None:
         self.carrier = stored.scope
@@ -350,10 +352,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         items = ([_(c) for c in ITEM_COLUMNS], item_rows(preview.items))
         body = _("It replaces version {version}.", version=preview.replaces)
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                self.say(_(NOTHING_STORED))
-                return
+        def store() -> None:
             self.write(
                 "checklist",
                 lambda: inspection.set_checklist(self.station, preview.body, based_on=preview.replaces),
@@ -366,8 +365,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             n=len(preview.items),
         )
         confirm = ConfirmDialog(question, body, what=N_("a checklist import"), table=items)
-        if not open_over(self, confirm, answered):
-            self.say(_(NOTHING_STORED))
+        ask(self, confirm, store, no=NOTHING_STORED, say=self.say)
 
     def done_checklist(self, stored: rules.RuleVersion) -> None:
         self.say(_("Checklist version {version} stored", version=stored.version))
