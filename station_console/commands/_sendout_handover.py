@@ -6,7 +6,6 @@ The leading underscore keeps `station` from registering this module at the top l
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,15 +82,13 @@ def handover(
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
-    target = _manifest_path(view.batch_id, pdf_path)
-    again = f"station sendout manifest {view.batch_id} --pdf {shlex.quote(str(target))}"
     saved, failed = None, None
     if not keep_open and (pdf_path is not None or not printable):
         # The sends are handed over whatever happens to the file: a PDF not written is said as such.
-        try:
-            saved = _save_manifest(station, view.batch_id, target)
-        except StationError as exc:
-            failed = exc
+        from station_console.i18n import get_language
+        from station_console.services.sendout.drawing import manifest_pdf_after_close
+
+        saved, failed = manifest_pdf_after_close(station, view.batch_id, get_language(), pdf_path)
     missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
     if as_json:
         emit_json(
@@ -101,14 +98,14 @@ def handover(
                 "refused": refused,
                 "manifest_printing": printable and not keep_open,
                 "manifest_pdf": str(saved) if saved else None,
-                **({"failed": failed_step(failed, again)} if failed is not None else {}),
+                **({"failed": failed_step(failed)} if failed is not None else {}),
             }
         )
     else:
         _say_handed(view, printable, saved, missing, refused)
     if failed is not None:
         label = manifest_label(view.batch_id)
-        done_but(_("{label} is closed, but its manifest PDF was not saved.", label=label), failed, again)
+        done_but(_("{label} is closed, but its manifest PDF was not saved.", label=label), failed)
 
 
 def _say_handed(

@@ -16,6 +16,7 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, label_of, language_from_locale, set_language
 
 if TYPE_CHECKING:
+    from station_console.services.core.later_steps import StepFailed
     from station_console.services.core.station import Station
     from station_console.settings import CounterSettings
 
@@ -135,16 +136,16 @@ def emit_json(obj: Any) -> None:
 PARTLY_DONE = 3
 
 
-def failed_step(exc: StationError, again: str) -> dict[str, str]:
+def failed_step(failed: StepFailed) -> dict[str, str]:
     """A later step that failed, for a command's JSON beside what it did: why, and the command that
     does that step again."""
-    return {"error": exc.code, "message": exc.message(), "again": again}
+    return failed.to_json()
 
 
-def done_but(done: str, exc: StationError, again: str) -> NoReturn:
+def done_but(done: str, failed: StepFailed) -> NoReturn:
     """The command's change is made (committed) and a later step failed: what was done, why the step
     failed and the command that does it again, on stderr; exit PARTLY_DONE, not a refusal's 1."""
-    for line in (done, exc.message(), _("To save it again: {command}", command=again)):
+    for line in (done, failed.error.message(), _(failed.again_text, command=failed.again)):
         click.echo(f"station: {line}", err=True)
     sys.exit(PARTLY_DONE)
 

@@ -3,7 +3,6 @@ batches: open, show, list, close, receipt). Phones are shown masked."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import FILE, WRITTEN_FILE
 from station_console.commands._support import CliApp, done_but, emit_json, failed_step, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.errors import StationError
 from station_console.i18n import _, label_of
 from station_console.logs import setup_logging
 from station_console.text_columns import pad
@@ -322,7 +320,6 @@ def handover_close(
     from station_console.services.prealerts import batches
     from station_console.services.printing.courier_receipt import JOB_KIND
     from station_console.services.printing.printers import takes
-    from station_console.services.printing.saved_pdfs import pdf_path
 
     # No printer here for the receipt: nothing is queued (close_batch would refuse it), the PDF is saved
     # for the courier to sign instead.
@@ -334,21 +331,16 @@ def handover_close(
         as_json=as_json,
     )
     saved, failed = None, None
-    target = pdf_path("receipts", view.label, pdf)
-    again = f"station handover receipt {batch} --pdf {shlex.quote(str(target))}"
     if pdf is not None or not (printable or no_print):
         # The batch is closed whatever happens to the file: a PDF not written is said as such, below.
-        try:
-            saved = batches.save_receipt_pdf(app.station, batch, get_language(), target)
-        except StationError as exc:
-            failed = exc
+        saved, failed = batches.receipt_pdf_after_close(app.station, batch, get_language(), pdf)
     if as_json:
         receipt: dict[str, Any] = {
             "receipt_printing": printable,
             "receipt_pdf": str(saved) if saved else None,
         }
         if failed is not None:
-            receipt["failed"] = failed_step(failed, again)
+            receipt["failed"] = failed_step(failed)
         emit_json({**view.to_json(), **receipt})
     else:
         _echo_batch(view, as_json)
@@ -357,7 +349,7 @@ def handover_close(
         elif saved is not None:
             click.echo(_("No printer here takes receipts; saved as {path}", path=str(saved)))
     if failed is not None:
-        done_but(_("{label} is closed, but its receipt PDF was not saved.", label=view.label), failed, again)
+        done_but(_("{label} is closed, but its receipt PDF was not saved.", label=view.label), failed)
 
 
 @handover.command("receipt")

@@ -195,3 +195,33 @@ async def test_the_courier_name_entered_with_no_carrier_chosen_says_to_choose_it
         await quiet.press(pilot, "tab", *"Zhao", "enter")
         assert app.screen is dialog and screen.courier_batch is None
         assert why.display and "Choose the carrier first." in str(why.render())
+
+
+async def test_a_batch_closed_whose_receipt_pdf_cannot_be_written_says_it_is_closed(
+    app: StationApp, station: Station
+) -> None:
+    """No printer here takes receipts and a file stands where the receipts folder should be: the close
+    committed, then the PDF failed. The line said only "Cannot write ..." (and F11 then said no batch was
+    open); now it says the batch is closed, why the PDF was not saved and the command that saves it."""
+    from station_console.services.prealerts import batches
+    from station_console.services.printing.saved_pdfs import pdf_path
+
+    from .checkin_driver import settle, start_with_courier_batch, type_slowly
+
+    folder = pdf_path("receipts", "x").parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        batch = screen.courier_batch
+        assert batch is not None
+        await type_slowly(pilot, keys, "f11")
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        said = str(screen.query_one("#ci-message", Static).render())
+        assert screen.courier_batch is None
+    label = batches.get(station, batch).label
+    assert f"{label} closed: received 0" in said
+    assert "Its receipt PDF was not saved" in said and "a file is where its folder should be" in said
+    assert f"station handover receipt {batch} --pdf" in said
+    assert batches.get(station, batch).status == "closed"

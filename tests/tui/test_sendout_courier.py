@@ -241,6 +241,30 @@ async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
 
 
 @pytest.mark.first_mode("sendout")
+async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is_closed(
+    app: StationApp, station: Station
+) -> None:
+    """A file stands where the manifests folder should be: the sends were handed over (committed), then
+    the PDF failed. The line said only "Cannot write ..."; now it says they were handed over, why the
+    PDF was not saved and the command that saves it again."""
+    from station_console.services.printing.saved_pdfs import pdf_path
+
+    folder = pdf_path("manifests", "x").parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "All 1 scanned" not in text_of(courier, "#ho-message"))
+        await quiet.settle(pilot)
+        said = text_of(courier, "#ho-message")
+    assert "Handed over 1 parcel," in said and "Its manifest PDF was not saved" in said
+    assert "a file is where its folder should be" in said and "station sendout manifest 1 --pdf" in said
+    assert [s.status for s in sends(station)] == ["handed_over"]
+
+
+@pytest.mark.first_mode("sendout")
 async def test_a_counter_with_a_receipt_printer_prints_the_manifest(station: Station) -> None:
     from security.helpers import accept_send as accepted
 

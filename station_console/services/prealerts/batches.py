@@ -33,6 +33,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.free_text import NoteRule, text_field
+from station_console.services.core.later_steps import StepFailed, after_commit, command
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
@@ -64,7 +65,7 @@ class BatchView:
 
     @property
     def label(self) -> str:
-        return f"HB{self.id:06d}"
+        return batch_label(self.id)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -369,3 +370,23 @@ def save_receipt_pdf(station: Station, batch_id: int, lang: str, path: Path | No
     return save_pdf(
         handover_document(station, handover_payload(receipt), lang), "receipts", receipt["label"], path
     )
+
+
+def batch_label(batch_id: int) -> str:
+    """A courier batch's code on its receipt (and the name of its PDF)."""
+    return f"HB{batch_id:06d}"
+
+
+RECEIPT_NOT_SAVED = N_("Its receipt PDF was not saved: {reason}")
+
+
+def receipt_pdf_after_close(
+    station: Station, batch_id: int, lang: str, path: Path | None = None
+) -> tuple[Path | None, StepFailed | None]:
+    """`save_receipt_pdf` right after the close: the batch is closed whatever becomes of the file, so a
+    file not written is what failed after the close, with the command that saves it again."""
+    from station_console.services.printing.saved_pdfs import pdf_path
+
+    target = pdf_path("receipts", batch_label(batch_id), path)
+    again = command("station", "handover", "receipt", str(batch_id), "--pdf", target)
+    return after_commit(lambda: save_receipt_pdf(station, batch_id, lang, target), RECEIPT_NOT_SAVED, again)

@@ -22,6 +22,7 @@ from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Translator
+from station_console.services.core.later_steps import StepFailed, after_commit, command
 from station_console.services.core.money import amount
 from station_console.services.core.name_masking import mask_name
 from station_console.services.core.roles import require
@@ -271,3 +272,18 @@ def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) ->
 
 
 register_renderer(FLOW, render_send_job)
+
+
+MANIFEST_NOT_SAVED = N_("Its manifest PDF was not saved: {reason}")
+
+
+def manifest_pdf_after_close(
+    station: Station, batch_id: int, lang: str, path: Path | None = None
+) -> tuple[Path | None, StepFailed | None]:
+    """`save_manifest_pdf` right after the close: the sends are handed over whatever becomes of the
+    file, so a file not written is what failed after the close, with the command that saves it again."""
+    from station_console.services.printing.saved_pdfs import pdf_path
+
+    target = pdf_path("manifests", manifest_label(batch_id), path)
+    again = command("station", "sendout", "manifest", str(batch_id), "--pdf", target)
+    return after_commit(lambda: save_manifest_pdf(station, batch_id, lang, target), MANIFEST_NOT_SAVED, again)

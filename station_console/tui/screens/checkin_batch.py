@@ -37,6 +37,15 @@ from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialo
 from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static, plain
 
+
+class ClosedBut(Exception):
+    """The batch closed, then a later step failed: `text` says both (a refusal would keep it open here)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 BINDINGS: list[BindingType] = [
     Binding(
         "f10",
@@ -358,7 +367,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             )
         if printable:
             return sentences(text, _("The receipt is printing.")), None
-        path = batches.save_receipt_pdf(self.station, view.id, get_language())
+        path, failed = batches.receipt_pdf_after_close(self.station, view.id, get_language())
+        if failed is not None:  # closed all the same: said as closed, then what was not saved
+            raise ClosedBut(sentences(text, *failed.lines()))
         saved = _("No printer here takes receipts; saved as {path}", path=str(path))
         return sentences(text, saved), None
 
@@ -385,6 +396,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
     def _write_batch(self, call: Any, closing: bool = False, carrier: str | None = None) -> None:
         try:
             text, batch = call()
+        except ClosedBut as closed:  # the batch is closed: the screen lets it go, the line says the rest
+            self.post_message(CourierBatchScreen.BatchDone(closed.text, True, None, closed=True))
+            return
         except StationError as exc:
             self.post_message(CourierBatchScreen.BatchDone(exc.message(), True, self.courier_batch))
             return

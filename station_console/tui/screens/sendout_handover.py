@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console.i18n import N_, _, _n, get_language, sentences
+from station_console.services.core.later_steps import StepFailed
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
@@ -208,21 +209,24 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         courier = self.query_one("#ho-courier", Input).value
         self.write("closed", lambda: self._close(batch_id, courier))
 
-    def _close(self, batch_id: int, courier: str) -> tuple[handover.BatchView, Path | None]:
+    def _close(
+        self, batch_id: int, courier: str
+    ) -> tuple[handover.BatchView, Path | None, StepFailed | None]:
         """Close and print; with no printer here for the manifest, close and keep it as a PDF file:
-        the courier is at the counter to sign it, and a queued job no printer takes would never come."""
+        the courier is at the counter to sign it, and a queued job no printer takes would never come.
+        A PDF not written is said after the close, which stands."""
         app: Any = self.app
         printable = takes(app.counter_settings, "manifest")
         view = handover.close_batch(self.station, batch_id, courier_name=courier, print_manifest=printable)
         if printable:
-            return view, None
+            return view, None, None
         # On demand: the drawing loads only where no printer takes the manifest.
-        from station_console.services.sendout.drawing import save_manifest_pdf
+        from station_console.services.sendout.drawing import manifest_pdf_after_close
 
-        return view, save_manifest_pdf(self.station, batch_id, get_language())
+        return view, *manifest_pdf_after_close(self.station, batch_id, get_language())
 
-    def done_closed(self, result: tuple[handover.BatchView, Path | None]) -> None:
-        view, saved = result
+    def done_closed(self, result: tuple[handover.BatchView, Path | None, StepFailed | None]) -> None:
+        view, saved, failed = result
         missing = view.summary.get("missing", [])
         handed = int(view.summary.get("handed_over", 0))
         text = _n(
@@ -233,19 +237,19 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             weight=kg(view.summary.get("weight_g", 0)),
             carrier=view.carrier_name,
         )
-        printed = (
-            _("The manifest is printing.")
-            if saved is None
-            else _("No printer here takes manifests; saved as {path}", path=str(saved))
-        )
-        text = sentences(text, printed)
+        if failed is not None:
+            text = sentences(text, *failed.lines())
+        elif saved is None:
+            text = sentences(text, _("The manifest is printing."))
+        else:
+            text = sentences(text, _("No printer here takes manifests; saved as {path}", path=str(saved)))
         if missing:
             text = sentences(
                 text, _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
             )
         self.show(view)
         self.view = None
-        self.say(text, warn=bool(missing), ok=not missing)
+        self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
         self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     def action_back(self) -> None:
