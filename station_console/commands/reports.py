@@ -9,7 +9,7 @@ import click
 
 from station_console.cli_help import command, option
 from station_console.commands._file_paths import WRITTEN_FILE
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, done_but, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.private_files import write_atomic
@@ -109,10 +109,16 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
+    closed = _("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256)
     if as_json:
         emit_json({"date": info.day.isoformat(), **info.to_json()})
     else:
-        click.echo(_("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256))
+        click.echo(closed)
+    if info.anchor_failed is not None:
+        done_but(
+            _("{day} is closed, but its audit anchor was not written.", day=info.day.isoformat()),
+            info.anchor_failed,
+        )
 
 
 @command("reopen-day")

@@ -368,3 +368,25 @@ async def test_a_closed_days_status_line_shows_whether_its_figures_still_match(
         region = line.content_region
         assert line.get_content_height(region.size, app.size, region.width) <= region.height
         assert info.sha256 in str(screen.query_one("#rp-summary", Static).render())
+
+
+def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_what_to_do(
+    station: Station,
+) -> None:
+    """The Reports screen's close said "Closed ..." whatever became of the anchor (only the log said
+    it was missing): now it says the day closed, why the anchor was not written and what to do."""
+    from datetime import date
+
+    from station_helpers import act_as_new_clerk
+
+    from station_console.services.core import anchors
+    from station_console.tui.screens.reports import ClosedBut, close_or_ask
+
+    act_as_new_clerk(station, "mei", "manager")
+    anchors.anchors_path().unlink(missing_ok=True)  # the line saying the station was made
+    anchors.anchors_path().mkdir(parents=True, exist_ok=True)
+    answer = close_or_ask(station, date(2000, 1, 1), False, {})
+    assert isinstance(answer, ClosedBut)
+    assert answer.text.startswith("Closed 2000-01-01; SHA-256")
+    assert "Its audit anchor was not written" in answer.text and "it is a folder, not a file" in answer.text
+    assert "station reopen-day --date 2000-01-01" in answer.text

@@ -22,7 +22,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,10 +32,12 @@ from sqlmodel import Session, col, select
 from db.models import Clerk, DayClose, EventKind, ParcelEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, _n
+from station_console.private_files import write_failed
 from station_console.services.core import anchors, audit
 from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
+from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, closing_time, day_closes, midnight
 from station_console.services.day.figures import day_figures
@@ -53,6 +55,7 @@ class CloseInfo:
     at: datetime
     sha256: str
     reopened_at: datetime | None = None
+    anchor_failed: StepFailed | None = None  # the close stands; its copy outside the database did not
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class CloseInfo:
             "at": self.at.isoformat(),
             "sha256": self.sha256,
             "reopened_at": self.reopened_at.isoformat() if self.reopened_at else None,
+            **({"failed": self.anchor_failed.to_json()} if self.anchor_failed else {}),
         }
 
 
@@ -210,7 +214,21 @@ def close_day(
         anchors.append_anchor(station.engine, day, info.sha256, sealed[0], sealed[1], sealed[2])
     except OSError as exc:  # the close stands, sealed in the database; only the outside copy is missing
         log.warning("day %s closed, but its anchor could not be written: %s", day, exc)
+        again = command("station", "reopen-day", "--date", day.isoformat(), "--reason", ANCHOR_REASON)
+        failed = StepFailed(
+            ANCHOR_NOT_WRITTEN, write_failed(anchors.anchors_path(), exc), again, ANCHOR_AGAIN
+        )
+        return replace(info, anchor_failed=failed)
     return info
+
+
+ANCHOR_NOT_WRITTEN = N_("Its audit anchor was not written: {reason}")
+# Each close anchors itself: a close made again once the file can be written writes the missing line.
+ANCHOR_AGAIN = N_(
+    "The close is sealed in the database. To write its anchor, let this user write that file, then reopen "
+    "the day and close it again: {command}"
+)
+ANCHOR_REASON = "audit anchor not written"
 
 
 def _freeze(row: DayClose, figures: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, sentences
 from station_console.private_files import write_atomic
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.station import Station
@@ -306,7 +306,11 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
         self.write("close", partial(close_or_ask, self.station, day, early, totals))
 
-    def done_close(self, answer: str | EarlyClose) -> None:
+    def done_close(self, answer: str | EarlyClose | ClosedBut) -> None:
+        if isinstance(answer, ClosedBut):
+            self.notify(answer.text, severity="warning")
+            self.load()
+            return
         if isinstance(answer, EarlyClose):
             # Nothing closed; asked across a lock, the next clerk is not asked to close the day early.
             if self.report is None or not self.asked_by_clerk_now():
@@ -349,6 +353,13 @@ class EarlyClose:
     question: str
 
 
+@dataclass(frozen=True)
+class ClosedBut:
+    """The day closed, then a later step failed (its audit anchor): `text` says both."""
+
+    text: str
+
+
 def read_report(station: Station, day: date) -> tuple[dict[str, Any], dict[date, dict[str, int]]]:
     # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
     from station_console.services.day.forecast import daily_counts
@@ -374,7 +385,9 @@ def shown_totals(report: dict[str, Any]) -> dict[str, int]:
     return {k: report["totals"][k] for k in export.FIGURE_KEYS}
 
 
-def close_or_ask(station: Station, day: date, early: bool, totals: dict[str, int]) -> str | EarlyClose:
+def close_or_ask(
+    station: Station, day: date, early: bool, totals: dict[str, int]
+) -> str | EarlyClose | ClosedBut:
     from station_console.services.day.close import close_day  # (see read_report)
 
     try:
@@ -383,7 +396,10 @@ def close_or_ask(station: Station, day: date, early: bool, totals: dict[str, int
         if exc.code == "close_early":
             return EarlyClose(exc.message())
         raise
-    return _("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256[:16])
+    closed = _("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256[:16])
+    if info.anchor_failed is not None:  # closed all the same: said as closed, then what was not written
+        return ClosedBut(sentences(closed, *info.anchor_failed.lines()))
+    return closed
 
 
 def reopen(station: Station, day: date, reason: str) -> str:
