@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date, datetime
@@ -15,7 +14,6 @@ from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
-from station_console.private_files import write_atomic
 from station_console.safe_text import visible
 from station_console.text_columns import pad, table_lines
 
@@ -322,13 +320,12 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
 @pass_app
 def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     """Everything the station holds about the person with full number PHONE, as JSON (manager)."""
-    from station_console.services.people.privacy import export_person
+    from station_console.services.people.privacy import export_person, export_person_to
 
-    data = export_person(app.station, phone)
     if output is None:
-        emit_json(data)
+        emit_json(export_person(app.station, phone))
         return
-    write_atomic(output, json.dumps(data, ensure_ascii=False, indent=2))  # 0600, whole or not at all
+    data = export_person_to(app.station, phone, output)  # 0600, whole or not at all, and audited so
     click.echo(
         _n(
             "Wrote {n} parcel to {path}",

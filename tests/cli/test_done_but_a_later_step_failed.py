@@ -4,6 +4,7 @@ step failed and what does it again, exit 3 (not a refusal's 1, which says nothin
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from security.helpers import PIN, run_cli
@@ -38,3 +39,25 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_says_it_closed_and_wh
     assert as_json.code == 3
     failed = json.loads(as_json.out)["failed"]
     assert failed["error"] == "write_failed" and "reopen-day --date 2000-01-02" in failed["again"]
+
+
+def _exports(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        (n,) = conn.execute("SELECT count(*) FROM parcel_event WHERE kind = 'data_exported'").fetchone()
+    return int(n)
+
+
+def test_a_person_s_export_that_cannot_be_written_is_not_recorded_as_exported(tmp_path: Path) -> None:
+    """The export was audited, then its file written: a file standing where the folder should be
+    refused the write (exit 1, nothing done) with the export already in the trail. Now the file is
+    written aside first, the export audited, then the file put in place: a refusal records nothing."""
+    me = _manager(tmp_path)
+    db = tmp_path / "station.sqlite3"
+    assert run_cli([*me, "checkin", "SF1234567890123", "--phone", "13812345678"]).code == 0
+    (tmp_path / "exports").write_text("not a folder")
+    run = run_cli([*me, "privacy", "export", "13812345678", "-o", str(tmp_path / "exports" / "p.json")])
+    assert run.code == 1 and "a file is where its folder should be" in run.err
+    assert _exports(db) == 0
+    done = run_cli([*me, "privacy", "export", "13812345678", "-o", str(tmp_path / "p.json")])
+    assert done.code == 0 and _exports(db) == 1
+    assert json.loads((tmp_path / "p.json").read_text())["phone"] == "13812345678"

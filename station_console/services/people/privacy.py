@@ -24,8 +24,11 @@ period, so it says how many sends it had to keep.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists, func, or_, update
@@ -210,10 +213,13 @@ def _matching(session: Session, full: str) -> list[Parcel]:
     return list(session.exec(select(Parcel).where(Parcel.phone_full == full).order_by(col(Parcel.id))).all())
 
 
-def export_person(station: Station, phone: str) -> dict[str, Any]:
+def export_person(
+    station: Station, phone: str, *, keep: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
     """Everything the station holds about the person with this phone (manager only), as JSON-ready data.
 
     The export itself is an audit event (with the masked phone and the count, never the number).
+    `keep` writes the data where it goes, before that event commits: a write that fails records nothing.
     """
     require_manager(station, "export")
     full = _full_number(phone)
@@ -252,7 +258,7 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
                 **({"sends": len(sends)} if sends else {}),
             },
         )
-        return {
+        data = {
             "exported_at": now.isoformat(),
             "station": station.settings().station_name,
             "phone": full,
@@ -289,8 +295,24 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
             ],
             "handovers": _handovers_json(session, ids),
         }
+        if keep is not None:
+            keep(data)
+        return data
 
     return station.run(work)
+
+
+def export_person_to(station: Station, phone: str, path: Path) -> dict[str, Any]:
+    """`export_person` into the file `path` (0600, whole): written aside first, then the export is
+    audited, then the file is put in place; a file that cannot be written leaves no exported event."""
+    from station_console.private_files import staged
+
+    with staged(path) as aside:
+
+        def write(data: dict[str, Any]) -> None:
+            aside.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+        return export_person(station, phone, keep=write)
 
 
 def _handovers_json(session: Session, ids: list[Any]) -> list[dict[str, Any]]:
