@@ -305,12 +305,12 @@ def export_person(
 def export_person_to(station: Station, phone: str, path: Path) -> dict[str, Any]:
     """`export_person` into the file `path` (0600, whole): written aside first, then the export is
     audited, then the file is put in place; a file that cannot be written leaves no exported event."""
-    from station_console.private_files import staged
+    from station_console.private_files import staged, write_atomic
 
     with staged(path) as aside:
 
         def write(data: dict[str, Any]) -> None:
-            aside.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_atomic(aside, json.dumps(data, ensure_ascii=False, indent=2))
 
         return export_person(station, phone, keep=write)
 
