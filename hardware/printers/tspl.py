@@ -12,7 +12,15 @@ from __future__ import annotations
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelData, LabelLayout, Media
-from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, columns, ellipsized, plain
+from hardware.printers.textfit import (
+    ASCII_ELLIPSIS,
+    ELLIPSIS,
+    READABLE_MM,
+    columns,
+    ellipsized,
+    gbk_printable,
+    plain,
+)
 
 # Built-in bitmap fonts: name, char width, height in dots. Ties go to the first (the plainest).
 LATIN_FONTS = (("2", 12, 20), ("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
@@ -39,8 +47,9 @@ def text_command(text: str, box: Box, *, align: str = "left", stretch: float = 1
 
     Text too long for the box even in the smallest font (these fonts do not shrink below their
     size) is shortened with an ellipsis, by that font's own widths, rather than drawn past it.
+    The resident Chinese font is GBK: what it cannot draw is "？" (`gbk_printable`), in its columns.
     """
-    text = plain(text)
+    text = gbk_printable(plain(text))
     fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
     best: tuple[tuple[str, int, int], int, int] | None = None
     for font in fonts:
@@ -113,7 +122,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
     def text(value: str, box: Box, align: str = "left", min_h: int = 0, stretch: float = 1.0) -> bytes:
         if media.cjk == "bitmap" and has_cjk(value):
             return bitmap_command(value, box, align=align, min_h=min_h, stretch=stretch)
-        # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
+        # GB18030 is what the printers' Chinese font expects (its GBK part: `text_command`); ASCII is ASCII.
         return text_command(value, box, align=align, stretch=stretch).encode("gb18030")
 
     lines = [
