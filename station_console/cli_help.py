@@ -45,6 +45,14 @@ CLICK_METAVARS = (
 # click's help of `--help` (its own message id).
 HELP_OPTION_HELP = "Show this message and exit."
 
+_AFTER_PARSING = "station.after_parsing"
+
+
+def after_parsing(ctx: click.Context, check: Callable[[click.Context], None]) -> None:
+    """Run `check` once the command has read all its options, before it runs: a parameter's check that
+    needs another's value (`--json`, given before or after it: click reads them in the order typed)."""
+    ctx.meta.setdefault(_AFTER_PARSING, []).append(check)
+
 
 def metavar_text(word: str | None) -> str | None:
     lang = get_language()
@@ -93,6 +101,12 @@ class Command(click.Command):
     short_help = TranslatedText()
     epilog = TranslatedText()
     options_metavar = TranslatedText(metavar_text)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        for check in ctx.meta.pop(_AFTER_PARSING, []):  # ctx.meta is shared: this command's own
+            check(ctx)
+        return rest
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         # click makes the help option once per command, its help translated then: say it again in the

@@ -6,7 +6,8 @@ clerk's language, exit 1, as the console does of a typed path. So `FILE`, a file
 backup writes), is left to the service that reads it (`typed_files`, the backup's own check): the
 same words, JSON under --json. `WRITTEN_FILE`, a file a command writes after it has acted (a batch
 closed, then its receipt saved), refuses a folder before the command runs, in those same words: a
-refusal after the act would leave it done and its paper unwritten.
+refusal after the act would leave it done and its paper unwritten. Under --json (or a report's
+--format json) that refusal is the JSON object every other refusal is, wherever the option is typed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import after_parsing
 from station_console.commands._support import fail
 from station_console.services.core.typed_files import folder_refused, typed_path
 
@@ -39,8 +41,17 @@ class FilePath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
         if self.refuse_folder and isinstance(path, Path) and _is_folder(path):
-            fail(folder_refused(path))
+            refusal = folder_refused(path)
+            if ctx is None:
+                fail(refusal)
+            else:  # once every option is read: `--json` may be typed after the path
+                after_parsing(ctx, lambda ctx: fail(refusal, as_json=_answers_in_json(ctx)))
         return path
+
+
+def _answers_in_json(ctx: click.Context) -> bool:
+    """Whether the command was asked to answer in JSON: its --json, or `--format json` (a report)."""
+    return ctx.params.get("as_json") is True or ctx.params.get("fmt") == "json"
 
 
 def _is_folder(path: Path) -> bool:

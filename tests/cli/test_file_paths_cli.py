@@ -76,3 +76,31 @@ def test_under_json_a_read_file_is_refused_as_json_too(run, tmp_path: Path) -> N
     done = run(*AS_MANAGER, "prealert", "import", str(tmp_path), "--json")
     assert done.exit_code == 1
     assert json.loads(done.stdout) == {"error": "is_folder", "message": SAID["en"].format(path=tmp_path)}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("handover", "close", "1", "--pdf", "{folder}", "--json"),
+        ("handover", "close", "1", "--json", "--pdf", "{folder}"),
+        ("sendout", "handover", "SF", "--pdf", "{folder}", "--json"),
+        ("report", "--out", "{folder}", "--format", "json"),
+        ("report", "--format", "json", "--out", "{folder}"),
+    ],
+    ids=" ".join,
+)
+def test_under_json_a_written_file_is_refused_as_json_too(run, tmp_path: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Refused before the command runs, whether the JSON option comes before the path or after it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = run(*AS_MANAGER, *(a.format(folder=folder) for a in args))
+    assert done.exit_code == 1, done.output
+    assert json.loads(done.stdout) == {"error": "is_folder", "message": SAID["en"].format(path=folder)}
+    assert list(folder.iterdir()) == []
+
+
+def test_without_json_a_written_file_is_refused_in_words_only(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    done = run(*AS_MANAGER, "report", "--out", str(tmp_path), "--format", "csv")
+    assert done.exit_code == 1
+    assert done.stdout == ""
+    assert SAID["en"].format(path=tmp_path) in done.stderr
