@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from station_helpers import configure
 from textual.widgets import DataTable, Label, Static
 
-from db.models import CarrierEvent, Role
+from db.models import Carrier, CarrierEvent, Role
 from station_console.i18n import N_, _, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
@@ -170,3 +170,46 @@ def test_the_sending_warning_names_each_carrier_as_its_language_writes_it(lang: 
     }
     assert delivery_problems(errors) == said
     assert delivery_problems({}) is None
+
+
+def dead_letters(station: Station, count: int) -> None:
+    """`count` events that gave up, on ZTO."""
+
+    def work(session: Any) -> None:
+        carrier = session.exec(select(Carrier).where(Carrier.code == "ZTO")).one()
+        for n in range(count):
+            session.add(
+                CarrierEvent(
+                    carrier_id=carrier.id,
+                    kind="checked_in",
+                    waybill=f"7300000000{n:04d}",
+                    at=station.now(),
+                    idempotency_key=f"dead-{n}",
+                    status="dead",
+                    attempts=8,
+                    last_error="HTTP 400",
+                    created_at=station.now(),
+                )
+            )
+
+    station.run(work)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_list_cut_at_its_limit_says_how_many_it_left_out(
+    station: Station, console: StationApp
+) -> None:
+    """The list reads the newest 200 events: with more, the line said "200 events", as if that were all."""
+    dead_letters(station, 201)
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+o")
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        table = screen.query_one(DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 200, what="the dead letters listed")
+        said = str(screen.query_one("#ev-status", Static).render())
+        assert said == "200 of 201 events (dead letters); 201 dead letters, 0 waiting"
+        await quiet.press(pilot, "f")  # the failed ones: none, nothing cut
+        await quiet.until(pilot, lambda: table.row_count == 0, what="the failed ones listed")
+        said = str(screen.query_one("#ev-status", Static).render())
+        assert said == "0 events (failed); 201 dead letters, 0 waiting"

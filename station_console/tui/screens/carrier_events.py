@@ -90,7 +90,14 @@ class CarrierEventsScreen(QueueListScreen):
         self.say_listed(
             _(
                 "{shown} ({which}); {dead}, {waiting} waiting",
-                shown=_n("{n} event", "{n} events", len(rows), n=len(rows)),
+                shown=self.shown_count(
+                    len(rows),
+                    counts,
+                    lambda n: _n("{n} event", "{n} events", n, n=n),
+                    lambda n, total: _n(
+                        "{n} of {total} event", "{n} of {total} events", total, n=n, total=total
+                    ),
+                ),
                 which=_(FILTER_LABELS[self.filter]),
                 dead=_n(
                     "{n} dead letter", "{n} dead letters", counts.get("dead", 0), n=counts.get("dead", 0)

@@ -91,16 +91,17 @@ class OutboxScreen(QueueListScreen):
                 Text(r.last_error or ""),  # a server's answer is data, never markup
                 key=str(r.id),
             )
-        # The counts are the whole outbox's: the list stops at its limit, the line says how many it left.
-        total = sum(counts.values()) if self.filter is None else counts.get(self.filter, 0)
-        if len(rows) < total:
-            shown = _n("{n} of {total} message", "{n} of {total} messages", total, n=len(rows), total=total)
-        else:
-            shown = _n("{n} message", "{n} messages", len(rows), n=len(rows))
         self.say_listed(
             _(
                 "{shown} ({which}), {failed} failed",
-                shown=shown,
+                shown=self.shown_count(
+                    len(rows),
+                    counts,
+                    lambda n: _n("{n} message", "{n} messages", n, n=n),
+                    lambda n, total: _n(
+                        "{n} of {total} message", "{n} of {total} messages", total, n=n, total=total
+                    ),
+                ),
                 which=_(FILTER_LABELS[self.filter]),
                 failed=counts.get("failed", 0),
             )

@@ -6,7 +6,7 @@ again (the passes' rounds, another counter's work) until the clerk's next key.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -116,6 +116,19 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def still_writing(self, tag: str) -> None:
         self.app.bell()
         self.say(_(STILL_WRITING))
+
+    def shown_count(
+        self,
+        shown: int,
+        counts: Mapping[str, int],
+        items: Callable[[int], str],
+        items_of: Callable[[int, int], str],
+    ) -> str:
+        """How many items the list shows (`items(n)`: "3 events"); when the read stopped at its limit,
+        of how many the filter holds (`items_of(n, total)`: "200 of 1,311 events"). `counts` are the
+        whole queue's by state: the list alone cannot say what it left out."""
+        total = sum(counts.values()) if self.filter is None else counts.get(self.filter, 0)
+        return items_of(shown, total) if shown < total else items(shown)
 
     def say_listed(self, counts: str) -> None:
         """After a read: what the list holds, after what the clerk's last action did."""
