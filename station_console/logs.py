@@ -74,6 +74,12 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return open_private_append_text(Path(self.baseFilename), encoding=self.encoding, errors=self.errors)
 
 
+# The station's own loggers: its packages, and the names it gives ("station.scanner"). Each other library
+# logs its warnings and errors only, so its chatter stays out: fontTools said a line for each table it
+# pruned (some 50) each time a PDF was written.
+OWN_LOGGERS = ("station", "station_console", "hardware", "db")
+
+
 def setup_logging(level: int = logging.INFO) -> Path:
     path = log_path()
     private_dir(path.parent, tighten=True)
@@ -84,5 +90,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
         root.removeHandler(old)
         old.close()  # its file, else left open for each command and the console that set up again
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(max(level, logging.WARNING))
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level)
     return path

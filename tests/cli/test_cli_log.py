@@ -59,3 +59,19 @@ def test_setting_up_the_log_again_closes_the_file_it_replaces() -> None:
             if handler not in kept:
                 handler.close()
         root.handlers = kept
+
+
+def test_a_pdf_written_leaves_no_librarys_info_lines_in_the_log(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """fontTools said a line for each table it pruned, each time a PDF was written (a report, a receipt):
+    the log filled with them. A library's warnings stay; the station's own INFO lines too."""
+    from cli.conftest import AS_MANAGER
+
+    pdf = tmp_path / "day.pdf"
+    result = run(*AS_MANAGER, "report", "--format", "pdf", "--out", str(pdf))
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    logging.getLogger("station_console.test").info("ours, kept")
+    logging.getLogger("fontTools.test").warning("theirs, kept")
+    logged = log_path().read_text(encoding="utf-8")
+    assert "ours, kept" in logged and "theirs, kept" in logged
+    assert [line for line in logged.splitlines() if " INFO fontTools" in line] == []
