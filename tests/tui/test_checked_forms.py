@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 from station_helpers import snapshot
+from textual import events
 from textual.widgets import Input, Static
 
 from db.models import DeliveryItem, DeliveryRun, Recipient, RecipientConsent
@@ -361,3 +362,41 @@ async def test_a_bug_in_the_forms_service_call_is_one_calm_line_in_the_form(
             shown.startswith("An unexpected error happened; details were written to ") and "\n" not in shown
         )
         assert dialog.query_one("#form-ref", Input).value == "JT0000000000001" and app.is_running
+
+
+async def a_long_note_pasted(pilot: Any, app: StationApp) -> None:
+    """A note pasted too long into the open form: the field takes none of it (it took it whole, refused
+    only at Enter) and the form says so by the field's name."""
+    note = form(app).query_one("#form-note", Input)
+    note.focus()
+    note.post_message(events.Paste(LONG_NOTE))
+    await quiet.settle(pilot)
+    assert note.value == ""
+    assert str(form(app).query_one("#form-refused", Static).render()) == (
+        f"Note takes at most 200 characters: the paste ({len(LONG_NOTE)} characters) was not put in. "
+        "Shorten it and paste again, or type it."
+    )
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_not_delivered_note_pasted_too_long_is_refused_by_its_field(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await back_from_the_run(station, app, pilot)
+        await quiet.press(pilot, "f10")
+        before = snapshot(station)
+        await a_long_note_pasted(pilot, app)
+    assert snapshot(station) == before
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_consent_note_pasted_too_long_is_refused_by_its_field(
+    app: StationApp, station: Station
+) -> None:
+    people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await a_persons_form(app, pilot, "f7")
+        before = snapshot(station)
+        await a_long_note_pasted(pilot, app)
+    assert snapshot(station) == before

@@ -1,6 +1,7 @@
 """A reason pasted whole (5,000 characters, with markup and a colour code in it) is refused with the
-field's name where it was typed, nothing written, and the text left in place to be shortened (its markup
-as text, its colour code not: a field takes no escape code)."""
+field's name where it was typed, nothing written: on the Problems screen the text is left in place to be
+shortened (its markup as text, its colour code not: a field takes no escape code); a reason dialog's field
+stops at the reason's limit and takes none of the paste, saying so on the dialog's line."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ from tui.shelf_data import place, wb
 PASTED = "[b]wet[/b] \x1b[31mred\x1b[0m " + "x" * 5000
 IN_FIELD = "[b]wet[/b] red " + "x" * 5000
 REFUSED = "Reason is longer than 200 characters."
+PASTE_REFUSED = (
+    f"Reason takes at most 200 characters: the paste ({len(IN_FIELD)} characters) was not put in. "
+    "Shorten it and paste again, or type it."
+)
 
 
 async def paste(pilot: Any, field: Input, text: str) -> None:
@@ -82,12 +87,12 @@ async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> N
         dialog = console.screen
         assert isinstance(dialog, ReasonDialog)
         reason = dialog.query_one("#pk-reason", Input)
-        await paste(pilot, reason, PASTED)
         before = snapshot(station)
-        await quiet.press(pilot, "enter")
-        assert console.screen is dialog and reason.value == IN_FIELD
-        assert str(dialog.query_one("#pk-reason-refused", Static).render()) == REFUSED
-        assert snapshot(station) == before
+        await paste(pilot, reason, PASTED)
+        assert console.screen is dialog and reason.value == ""
+        assert str(dialog.query_one("#pk-reason-refused", Static).render()) == PASTE_REFUSED
+        await quiet.press(pilot, "enter")  # nothing typed: refused, nothing written
+        assert console.screen is dialog and snapshot(station) == before
         reason.value = "receiver gone"
         await quiet.press(pilot, "enter")
         assert isinstance(console.screen, CarrierEventsScreen)
@@ -96,8 +101,8 @@ async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> N
 
 
 async def test_a_paste_over_a_refusal_is_checked_at_once(station: Station) -> None:
-    """ "Reason is empty." said, then a 5,000-character paste: the dialog says what is wrong with the text
-    now there, before Enter, not the refusal of the empty field it replaced."""
+    """ "Reason is empty." said, then a 5,000-character paste: the dialog says the field took none of it,
+    before Enter, not the refusal of the empty field it replaced; a paste it takes clears the line."""
     console = dead_event_console(station)
     async with console.run_test(size=(160, 45)) as pilot:
         await quiet.press(pilot, "ctrl+o")
@@ -109,5 +114,7 @@ async def test_a_paste_over_a_refusal_is_checked_at_once(station: Station) -> No
         assert str(refused.render()) == "Reason is empty."
         reason = dialog.query_one("#pk-reason", Input)
         await paste(pilot, reason, PASTED)
-        assert str(refused.render()) == REFUSED
-        assert console.screen is dialog and reason.value == IN_FIELD
+        assert str(refused.render()) == PASTE_REFUSED
+        assert console.screen is dialog and reason.value == ""
+        await paste(pilot, reason, "receiver gone")
+        assert str(refused.render()) == "" and reason.value == "receiver gone"

@@ -20,7 +20,7 @@ from station_console.services.day import export, summary
 from station_console.tui.line_breaks import unbroken
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.dialog_css import DIALOG_CSS
-from station_console.tui.screens.pickup_dialogs import taken
+from station_console.tui.screens.pickup_dialogs import rule_input, say_too_long, taken
 from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -143,12 +143,18 @@ class ReopenDay(TypedDialog[str | None]):
                     ),
                     classes="form-note",
                 )
-                yield FixedInput(placeholder=_("reason"), id="reopen-reason")
+                yield rule_input(REASON, "reopen-reason", placeholder=_("reason"))
             with Vertical(classes="form-end"):
                 yield keys_line(ONE_FIELD_KEYS)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    @on(FixedInput.TooLong, "#reopen-reason")
+    def _too_long(self, event: FixedInput.TooLong) -> None:
+        refused = self.query_one("#reopen-refused", Static)
+        say_too_long(refused, event, _(REASON.label))
+        refused.add_class("-shown")
 
     @on(Input.Submitted, "#reopen-reason")
     def action_send(self) -> None:

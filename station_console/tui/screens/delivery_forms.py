@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from station_console.i18n import N_, _, _n
+from station_console.services.core.free_text import NOTE
 from station_console.services.delivery import requests, runs
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.screens.base import open_over
@@ -118,7 +119,7 @@ class DeliveryForms:
                 "not_home",
                 options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
             ),
-            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
+            FormField("note", _("Note"), "", max_length=NOTE.limit, no_scans=True),
         ]
 
         def check(values: dict[str, Any]) -> tuple[str, str | None]:

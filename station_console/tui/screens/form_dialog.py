@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, get_language, shown_params
+from station_console.i18n import N_, _, get_language, shown_params
 from station_console.safe_text import clean
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.dialog_css import DIALOG_CSS
@@ -316,21 +316,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         """Typed or pasted past a field's limit: the field took none of it (and rang); said here, by the
         field's name, as the form says its refusals."""
         event.stop()
-        field, limit = self._label_of(event.field.id), event.field.max_length
-        if event.pasted:
-            said = _n(
-                "{field} takes at most {limit} characters: the paste ({count} character) was not put in. "
-                "Shorten it and paste again, or type it.",
-                "{field} takes at most {limit} characters: the paste ({count} characters) was not put in. "
-                "Shorten it and paste again, or type it.",
-                event.pasted,
-                field=field,
-                limit=limit,
-                count=event.pasted,
-            )
-        else:
-            said = _("{field} takes at most {limit} characters.", field=field, limit=limit)
-        self._say(plain(said, "red"))
+        self._say(plain(event.said(self._label_of(event.field.id)), "red"))
 
     @on(FixedInput.Pasted)
     def _pasted(self) -> None:

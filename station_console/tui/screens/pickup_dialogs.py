@@ -2,10 +2,11 @@
 screens' reasons use it.
 
 A reason asked with its field's `NoteRule` is checked by that rule when Enter is pressed, as the service
-will read it: a refusal (empty, too long) is shown in the dialog, which stays open with the text so the
-clerk can shorten it. Such a field has no `max_length`: a long paste goes in whole, to be shortened,
-rather than being refused by the field and lost. A paste into it while a refusal is shown is checked at
-once: the refusal said is the one of the text now there, not of what was there before."""
+will read it: a refusal (empty) is shown in the dialog, which stays open with the text. Its field stops at
+the rule's limit (`rule_input`), as a form's fields stop at theirs: a key or a paste past it is refused
+by the field and said on the dialog's line by the field's name (`say_too_long`), where a long paste went
+in whole and was refused only at Enter. A paste into it while a refusal is shown is checked at once: the
+refusal said is the one of the text now there, not of what was there before."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services.core.free_text import NoteRule
+from station_console.services.core.free_text import REASON, NoteRule
 from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
@@ -44,6 +45,19 @@ def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
         return False
     show_refusal(refusal, None)
     return True
+
+
+def rule_input(rule: NoteRule, widget_id: str, value: str = "", *, placeholder: str = "") -> FixedInput:
+    """The field a reason or a note `rule` reads is typed into: it takes at most the rule's limit, and
+    its dialog says a key or a paste past it (`say_too_long`)."""
+    return FixedInput(value, placeholder=placeholder, id=widget_id, max_length=rule.limit, says_limit=False)
+
+
+def say_too_long(refusal: Static, event: FixedInput.TooLong, name: str) -> None:
+    """Typed or pasted past the field's limit (the field took none of it, and rang): said in `refusal`,
+    by the field's `name`, as a form says it on its line."""
+    event.stop()
+    refusal.update(plain(event.said(name), "red"))
 
 
 def pasted(rule: NoteRule, text: str, refusal: Static) -> None:
@@ -83,13 +97,21 @@ class ReasonDialog(TypedDialog[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             # Named as the rule names it in a refusal ("Note is longer than 500 characters.").
-            yield Label(self.prompt or _(self.rule.label if self.rule else N_("Reason")))
-            yield FixedInput(self.value, id="pk-reason", max_length=0 if self.rule else 200)
+            yield Label(self.prompt or self.field_name())
+            # Without a rule of its own (any text is given back): as long as a reason may be.
+            yield rule_input(self.rule or REASON, "pk-reason", self.value)
             yield Static(id="pk-reason-refused")
             yield keys_line(ONE_FIELD_KEYS)
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()
+
+    def field_name(self) -> str:
+        return _((self.rule or REASON).label)
+
+    @on(FixedInput.TooLong, "#pk-reason")
+    def _too_long(self, event: FixedInput.TooLong) -> None:
+        say_too_long(self.query_one("#pk-reason-refused", Static), event, self.field_name())
 
     @on(FixedInput.Pasted, "#pk-reason")
     def _pasted(self) -> None:

@@ -19,7 +19,7 @@ from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.pickup_dialogs import pasted, taken
+from station_console.tui.screens.pickup_dialogs import pasted, rule_input, say_too_long, taken
 from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -137,11 +137,15 @@ class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None
     async def action_waive(self) -> None:
         # Mounted only now: while no field is there, the number keys choose the payment.
         if not self.query("#fee-reason"):
-            reason = FixedInput(id="fee-reason", placeholder=_("why the fee is waived"))
+            reason = rule_input(REASON, "fee-reason", placeholder=_("why the fee is waived"))
             await self.query_one(".dialog", Vertical).mount(
                 reason, Static(id="fee-reason-refused"), keys_line(N_("Enter or Ctrl+S: waive · Esc: cancel"))
             )
         self.query_one("#fee-reason", Input).focus()
+
+    @on(FixedInput.TooLong, "#fee-reason")
+    def _too_long(self, event: FixedInput.TooLong) -> None:
+        say_too_long(self.query_one("#fee-reason-refused", Static), event, _(REASON.label))
 
     @on(FixedInput.Pasted, "#fee-reason")
     def _pasted(self) -> None:

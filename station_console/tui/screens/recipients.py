@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
+from station_console.services.core.free_text import NOTE
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
@@ -274,7 +275,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
                 "counter",
                 options=tuple((_(label), key) for key, label in CHANNEL_LABELS.items() if key != "import"),
             ),
-            FormField("note", _("Note"), "", max_length=0, no_scans=True),  # a long note: refused whole
+            FormField("note", _("Note"), "", max_length=NOTE.limit, no_scans=True),
         ]
 
         def check(values: dict[str, Any]) -> consent.Answer:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from station_console.i18n import N_, _
+from station_console.services.core.free_text import REASON
 from station_console.services.core.station import Station
 from station_console.services.sendout import accept, payments
 from station_console.services.sendout.inspection import Checklist
@@ -26,7 +27,7 @@ class RefundDialog(FormDialog[payments.Refund]):
     def __init__(self, station: Station, send_ref: str) -> None:
         fields = [
             FormField("send", _("Send number or waybill"), send_ref, max_length=40),
-            FormField("reason", _("Reason"), max_length=0),  # a long reason is refused whole, to shorten
+            FormField("reason", _("Reason"), max_length=REASON.limit),
         ]
         super().__init__(
             _("Refund a send still at the counter (manager)"),
@@ -46,7 +47,7 @@ def refuse_form(
     under the dialog (the sender, recipient, parcel, carrier and weight) as the dialog is sent."""
     items = checklist.items if checklist is not None else ()
     fields = [FormField(f"found{n}", item.text(), False, switch=True) for n, item in enumerate(items)]
-    fields.append(FormField("reason", _("Reason"), max_length=0))
+    fields.append(FormField("reason", _("Reason"), max_length=REASON.limit))
 
     def check(values: dict[str, Any]) -> dict[str, Any]:
         found = [item.id for n, item in enumerate(items) if values[f"found{n}"]]

@@ -44,7 +44,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Input
 
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.safe_text import ascii_forms, pasted_line
 from station_console.tui.held_toasts import HeldToastsApp
 
@@ -78,6 +78,22 @@ class FixedInput(Input):
         @property
         def control(self) -> FixedInput:
             return self.field
+
+        def said(self, name: str) -> str:
+            """The refusal as a form or a dialog says it on its own line, by the field's `name`."""
+            limit = self.field.max_length
+            if not self.pasted:
+                return _("{field} takes at most {limit} characters.", field=name, limit=limit)
+            return _n(
+                "{field} takes at most {limit} characters: the paste ({count} character) was not put in. "
+                "Shorten it and paste again, or type it.",
+                "{field} takes at most {limit} characters: the paste ({count} characters) was not put in. "
+                "Shorten it and paste again, or type it.",
+                self.pasted,
+                field=name,
+                limit=limit,
+                count=self.pasted,
+            )
 
     _value_changing = False
     _pasting = 0  # the length of the paste going in, while it does
