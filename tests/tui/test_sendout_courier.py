@@ -333,7 +333,8 @@ async def test_the_couriers_name_is_asked_after_the_carrier_and_the_scans_after_
     focus, and a name given moves the cursor on to the scans."""
     async with at_sf_handover(station) as (app, pilot, courier):
         name, scan_field = (courier.query_one(f"#ho-{field}", WedgeInput) for field in ("courier", "scan"))
-        assert app.focused is name
+        # The batch shown, the focus moves on the next turn of the message loop (Widget.focus).
+        await quiet.until(pilot, lambda: app.focused is name, what="the courier name never had the focus")
         assert "type the courier's name" in text_of(courier, "#ho-message")
         router = name.router
         assert router is not None
