@@ -32,7 +32,7 @@ from station_console.tui.focus_in_view import (
 from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.quitting import run_to_the_end
-from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.type_ahead import TypeAhead
 from station_console.tui.widgets.status_line import clerk_acted
 
@@ -348,6 +348,21 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
     async def action_switch_mode(self, mode: str) -> None:
         if mode != self.current_mode:
             self._leave(self.screen_stack, lambda: self.switch_mode(mode))
+        elif mode == "settings":
+            self._save_key_in_settings()
+
+    def _save_key_in_settings(self) -> None:
+        """Settings teaches Ctrl+S as its save: on a screen opened from it with no Ctrl+S of its own the
+        key saves that screen's form (Clerks), or says there is nothing to save, rather than nothing."""
+        screen = self.screen
+        if not isinstance(screen, ModeScreen):
+            return  # a dialog: its own keys answer it
+        if getattr(screen, "SAVES", False) and hasattr(screen, "save_now"):
+            if not screen.save_waits():  # type: ignore[attr-defined]
+                screen.save_now()  # type: ignore[attr-defined]
+            return
+        self.bell()
+        self.notify(_("Nothing to save on this screen."), markup=False)
 
     def _leave(self, screens: list[Screen], then: Callable[[], object], *, quitting: bool = False) -> None:
         unsaved = sys.modules.get("station_console.tui.screens.unsaved")  # none imported: no form to ask for

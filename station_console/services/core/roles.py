@@ -284,7 +284,7 @@ ACTIONS: dict[str, Action] = {
         Need.MANAGER,
         N_("change settings"),
         commands=("fees set", "fees remove", "scan-test --save"),
-        keys=("settings.save", "printers.default", "printers.delete", "scan_test.save"),
+        keys=("settings.save", "printers.save", "printers.default", "printers.delete", "scan_test.save"),
     ),
     "shelves": Action(
         Need.MANAGER,

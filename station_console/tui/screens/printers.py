@@ -78,6 +78,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Back"), id="printers.back"),
+        # Settings teaches Ctrl+S as its save: here it saves the printer in the form, as its button does
+        # (the app's Ctrl+S, Settings itself, went nowhere on a screen already in Settings).
+        Binding("ctrl+s", "save", N_("Save"), id="printers.save", tooltip=N_("Save printer")),
         Binding("f7", "test_print", N_("Test print"), id="printers.test"),
         Binding("f8", "make_default", N_("Make default"), id="printers.default"),
         Binding("f9", "delete", N_("Delete"), id="printers.delete"),
@@ -264,6 +267,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self._store(new, _("Printer {name} saved.", name=name), then_tell=name)
 
     def save_now(self) -> None:
+        self.save_printer()
+
+    @role_key("printers.save")
+    def action_save(self) -> None:
         self.save_printer()
 
     def _tell_scanner_needs(self, name: str) -> None:
