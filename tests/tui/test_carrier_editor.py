@@ -7,6 +7,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from db.models import Carrier, EventKind, ParcelEvent
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
@@ -269,3 +270,32 @@ async def test_a_carrier_changed_at_another_counter_while_its_form_is_open_is_no
         assert form.query_one("#cf-name_en", Input).value == "SF Express (Shunfeng)"
     row = carrier(station, "SF")
     assert row is not None and (row.fee_cents, row.name_en) == (99, "SF Express")
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_refused_field_is_named_as_the_form_labels_it_never_by_its_key(
+    app: StationApp, station: Station
+) -> None:
+    """A field the form refuses is named by its label, in Chinese too ("name_zh must be 1 to 64
+    characters" named a key the clerk never sees); the line still goes once that field changes."""
+    set_language("zh")
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        line = form.query_one("#carrier-form-error", Static)
+        form.query_one("#cf-code", Input).value = "KD"
+        form.query_one("#cf-name_en", Input).value = "Kuaidi"
+        form.query_one("#cf-return_after_days", Input).value = "+"
+        await quiet.press(pilot, "ctrl+s")  # no Chinese name
+        assert str(line.render()).strip() == "中文名称 须为1到64个字符。"
+        form.query_one("#cf-name_zh", Input).value = "快递"
+        await quiet.settle(pilot)
+        assert not line.has_class("-shown")  # the field it named changed
+        await quiet.press(pilot, "ctrl+s")
+        assert str(line.render()).strip() == "退回期限（天） 必须是整数。"
+        form.query_one("#cf-return_after_days", Input).value = "7"
+        await quiet.settle(pilot)
+        assert not line.has_class("-shown")
+        assert app.screen is form and carrier(station, "KD") is None

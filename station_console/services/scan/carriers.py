@@ -15,8 +15,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from db.models import Carrier, EventKind
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -51,6 +52,12 @@ NUMBER_FIELDS = (
     ("return_after_days", N_("Return after (days)")),
 )
 FIELD_LABELS = dict(TEXT_FIELDS + NUMBER_FIELDS) | {"patterns": N_("Patterns"), "active": N_("Active")}
+
+
+def _named(key: str) -> dict[str, Any]:
+    """A refusal's field as the form labels it, in the language it is shown in (`return_after_days`
+    read as a key the clerk never sees), and its `key` for the form to mark the field."""
+    return {"field": LaterText(Message(FIELD_LABELS[key])), "key": key}
 
 
 def get_detector(station: Station) -> Detector:
@@ -173,20 +180,25 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 raise Refused(
                     N_("{field} must be 1 to {max} characters."),
                     code="bad_field",
-                    field=key,
                     max=_TEXT_FIELDS[key],
+                    **_named(key),
                 )
             out[key] = text
         elif key in _INT_FIELDS:
             if isinstance(value, bool) or not isinstance(value, int | str):
-                raise Refused(N_("{field} must be a whole number."), code="bad_field", field=key)
+                raise Refused(N_("{field} must be a whole number."), code="bad_field", **_named(key))
             try:
                 number = int(value)
             except ValueError:
-                raise Refused(N_("{field} must be a whole number."), code="bad_field", field=key) from None
+                raise Refused(
+                    N_("{field} must be a whole number."), code="bad_field", **_named(key)
+                ) from None
             if number < _INT_FIELDS[key]:
                 raise Refused(
-                    N_("{field} must be at least {min}."), code="bad_field", field=key, min=_INT_FIELDS[key]
+                    N_("{field} must be at least {min}."),
+                    code="bad_field",
+                    min=_INT_FIELDS[key],
+                    **_named(key),
                 )
             out[key] = number
         elif key == "active":
@@ -202,7 +214,7 @@ def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
     values = _clean(data)
     for required in ("code", "name_en", "name_zh"):
         if required not in values:
-            raise Refused(N_("A new carrier needs {field}."), code="missing_field", field=required)
+            raise Refused(N_("A new carrier needs {field}."), code="missing_field", **_named(required))
     values.setdefault("short_name", values["code"][:16])
 
     def work(session: Session) -> Carrier:

@@ -209,7 +209,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         super().call_refused(tag, exc)
-        self._refused_field = REFUSED_FIELD.get(exc.code) or str(exc.params.get("field") or "") or None
+        self._refused_field = REFUSED_FIELD.get(exc.code) or str(exc.params.get("key") or "") or None
 
     def failed(self, tag: str, text: str) -> None:
         # Shown in the form, which stays open so nothing typed is lost.
