@@ -7,7 +7,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from hardware.messages import reason_of
+from hardware.messages import ConfigError, reason_of
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, LaterText, get_language, translate
 from station_console.services.core.station import Station
@@ -240,10 +240,19 @@ def qr_carriers(station: Station, printer: Any) -> list[str]:
     for carrier in list_carriers(station, active_only=True):
         for spec in carrier.patterns or []:
             example = longest_example(str(spec.get("regex", "")))
-            if example and printer.symbol(example).is_qr:
+            if example and _is_qr(printer, example):
                 found.append(carrier.code)
                 break
     return found
+
+
+def _is_qr(printer: Any, waybill: str) -> bool:
+    """`waybill`'s label carries a QR code. One too long for any code on this sticker (a pattern of
+    unbounded runs) counts too: its shorter waybills, those that print, are QR codes before it."""
+    try:
+        return bool(printer.symbol(waybill).is_qr)
+    except ConfigError:  # hardware.printers.label.LabelSizeError
+        return True
 
 
 def scanner_needs(station: Station, counter_settings: Any) -> str:
