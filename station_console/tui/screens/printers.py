@@ -161,6 +161,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def refresh_list(self) -> None:
         table = self.query_one("#printer-list", DataTable)
+        # The cursor stays on the printer it was on: back on the first row after F8, the next F7 test
+        # printed on another printer than the one just made the default.
+        selected = self._selected()
         table.clear()
         default = self.counter.printer.get("name") if self.counter.printer else None
         for name, cfg in self.counter.printers.items():
@@ -176,6 +179,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 "✓" if name == default else "",
                 key=name,
             )
+        if selected in self.counter.printers:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         # Names and targets are data, never markup.
@@ -220,10 +225,17 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def say_saving(self, text: str = SAVING) -> None:
         self._say(_(text))
 
-    def done_test(self, job_id: int) -> None:
+    def done_test(self, answer: tuple[int | None, str]) -> None:
+        job_id, printer = answer
         app: Any = self.app
         app.kick_worker("print_worker")
-        self._say(_("Test print queued (job {id}); the header shows the printer state.", id=job_id))
+        self._say(
+            _(
+                "Test print queued for {printer} (job {id}); the header shows the printer state.",
+                printer=printer,
+                id=job_id,
+            )
+        )
 
     def failed(self, tag: str, text: str) -> None:
         self._say(text, error=True)
@@ -329,4 +341,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def action_test_print(self) -> None:
         name, station, counter = self._selected(), self.station, self.counter
-        self.write("test", lambda: queue_test_print(station, counter, printer=name).id)
+        shown = name or str(counter.printer.get("name") or "")  # none listed: the default, if any
+
+        def test() -> tuple[int | None, str]:
+            return queue_test_print(station, counter, printer=name).id, shown
+
+        self.write("test", test)

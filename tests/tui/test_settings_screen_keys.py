@@ -1,15 +1,15 @@
-"""Settings teaches Ctrl+S as its save, and the screens opened from it take the key too: Printers saves
-the printer in its form, as its button does; Clerks adds the clerk typed; a screen with nothing to save
-says so. The key went to the app's Ctrl+S (Settings itself, already open) and did nothing, saying
-nothing."""
+"""Keys on the screens Settings opens. Settings teaches Ctrl+S as its save, and the screens opened from
+it take the key too: Printers saves the printer in its form, as its button does; Clerks adds the clerk
+typed; a screen with nothing to save says so (the key went to the app's Ctrl+S, Settings itself,
+already open, and did nothing, saying nothing). On Printers, F8 then F7 tests the new default."""
 
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Select
 
-from db.models import Clerk
+from db.models import Clerk, PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
@@ -54,3 +54,30 @@ async def test_ctrl_s_on_a_settings_screen_with_nothing_to_save_says_so_in_chine
         await quiet.press(pilot, "ctrl+s")
         assert app.screen is screen
         assert [n.message for n in app._notifications] == ["此屏幕没有可保存的内容。"]
+
+
+async def test_f8_leaves_the_cursor_on_the_new_default_and_f7_tests_that_printer(app: StationApp) -> None:
+    """Make default, then Test print: the test goes to the printer just made the default, and says
+    which. The list was drawn again with the cursor back on its first row, and the test went there."""
+    two = {
+        "printers": {
+            "Back office": {"language": "tspl", "transport": "dummy", "target": "back"},
+            "Front desk": {"language": "tspl", "transport": "dummy", "target": "front"},
+        },
+        "printer": {"name": "Back office", "language": "tspl", "transport": "dummy", "target": "back"},
+    }
+    app.counter_settings = app.counter_settings.model_copy(update=two)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f8")
+        screen = app.screen
+        table = screen.query_one("#printer-list", DataTable)
+        table.focus()
+        await quiet.press(pilot, "down", "f8")
+        assert load_counter_settings().printer["name"] == "Front desk"
+        assert table.cursor_row == table.get_row_index("Front desk")
+        await quiet.press(pilot, "f7")
+        said = str(screen.query_one("#printer-status").render())
+        assert "Test print queued for Front desk" in said
+    with app.station.read() as session:
+        job = session.exec(select(PrintJob).order_by(col(PrintJob.id).desc())).first()
+    assert job is not None and job.kind == "test" and job.printer == "Front desk"
