@@ -37,6 +37,7 @@ KEYS: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "settings.save": ("settings", (), "ctrl+s", None),
     "carriers.add": ("settings", ("f7",), "a", "CarrierForm"),
     "carriers.edit": ("settings", ("f7",), "e", "CarrierForm"),
+    "printers.save": ("settings", ("f8",), "ctrl+s", None),
     "printers.default": ("settings", ("f8",), "f8", None),
     "printers.delete": ("settings", ("f8",), "f9", None),
     "scan_test.save": ("settings", ("f9",), "ctrl+s", None),
