@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from db.models import Carrier, EventKind, ParcelEvent
@@ -299,3 +300,21 @@ async def test_a_refused_field_is_named_as_the_form_labels_it_never_by_its_key(
         await quiet.settle(pilot)
         assert not line.has_class("-shown")
         assert app.screen is form and carrier(station, "KD") is None
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_name_pasted_past_its_limit_is_refused_as_pasted(app: StationApp, station: Station) -> None:
+    """5,000 characters pasted into a name: refused whole at once with the limit, the field as it was
+    (it took them all, and only the save, with everything else typed, refused them)."""
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        name = form.query_one("#cf-name_zh", Input)
+        name.value = "快递"
+        name.focus()
+        name.post_message(events.Paste("长" * 5000))
+        await quiet.settle(pilot)
+        assert name.value == "快递"
+        assert [n.message for n in app._notifications] == ["This field takes at most 64 characters."]

@@ -36,6 +36,7 @@ _INT_FIELDS = {
     "sort_order": -(10**6),
 }
 EDITABLE = frozenset({*_TEXT_FIELDS, *_INT_FIELDS, "patterns", "active"})
+TEXT_LIMITS = {"code": 16, **_TEXT_FIELDS}  # the most characters each text field takes (`_CODE` too)
 
 # A carrier's fields as people read them: the carrier editor's form and the audit trail's "changed".
 TEXT_FIELDS = (

@@ -23,6 +23,7 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import (
     NUMBER_FIELDS,
     TEXT_FIELDS,
+    TEXT_LIMITS,
     add_carrier,
     changes_nothing,
     list_carriers,
@@ -124,6 +125,8 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                             value=str(getattr(row, name, "") or ""),
                             id=f"cf-{name}",
                             disabled=name == "code" and row is not None,
+                            # A paste past it is refused as pasted, not at the save with all else typed.
+                            max_length=TEXT_LIMITS[name],
                         )
                     for name, label in NUMBER_FIELDS:
                         yield Label(_(label))
