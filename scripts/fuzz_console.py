@@ -7,7 +7,8 @@ screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/R/L, Ctrl+P Change PIN, Ins the key list
 in the unsaved-changes question, F8 more often on Shelves and on a stocktake (its close; Enter on the
 scope the map filled in), Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in Settings, F11 and F7 more often
 on Send-out; on Pickup a customer's parcels scanned and handed over, the fee paid, then Ctrl+Z and
-F9; Settings' F12 and the directory's F12 and F11), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
+F9; Settings' F12 and the directory's F12 and F11; Printers' F10, its queue; on Reports F7 back to
+the demo's closed days, then Ctrl+O to reopen one), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
 pastes into the proxy form (a Paste event, some past a field's limit), letters on the "who is this?" table,
 what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
 (a waybill or a pickup code from the database typed back to back, then Enter), with

@@ -62,11 +62,23 @@ WAYS_IN = {
     # its "who is this?" list.
     "SettingsScreen": ["ctrl+g", "f12"],
     "RecipientsScreen": ["f12", "f12", "f11"],
+    # Printers' F10 is the print queue, which no run opened: Printers lives a few random keys.
+    "PrintersScreen": ["f10"],
+    # Reopen day asks its reason only on a closed day, and the demo's closed days are five and six days
+    # back: F7 (the day before) pressed that often in a row, then Ctrl+O; no run opened the question.
+    "ReportsScreen": ["f7", "f7", "f7", "ctrl+o"],
 }
 WAY_IN_CHANCE = 0.05
 # A stocktake lives a few random keys (Esc pauses it, an F key leaves): its close, pressed at 5%, was
 # reached by no run. The fee's dialog closes at the first Esc or Enter.
-WAY_IN_CHANCES = {"StocktakeScreen": 0.25, "FeeDialog": 0.5, "SettingsScreen": 0.1, "RecipientsScreen": 0.15}
+WAY_IN_CHANCES = {
+    "StocktakeScreen": 0.25,
+    "FeeDialog": 0.5,
+    "SettingsScreen": 0.1,
+    "RecipientsScreen": 0.15,
+    "PrintersScreen": 0.15,
+    "ReportsScreen": 0.3,
+}
 # A customer looked up on Pickup: each listed parcel's waybill scanned, then F10, as the clerk hands them
 # over; random scans checked a parcel now and then and no run handed over one with a fee to undo.
 HANDOVER_CHANCE = 0.4
