@@ -7,6 +7,7 @@ The reader thread reopens the port by itself when it disappears (USB-CDC unplugg
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from hardware.config_keys import config_key
@@ -21,6 +22,12 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 log = logging.getLogger("station.scanner.serial")
 
 TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "tab": b"\t", "any": b""}
+# A code's bytes come in one burst (tens of ms even at 9600 baud): bytes left this long with no
+# terminator after them are noise or a broken line, and the next code must not be glued onto them (it
+# was refused with them, "too long", or held back forever). A code split across two writes ~100 ms
+# apart still joins.
+IDLE_S = 0.5
+MAX_CODE = 1024  # bytes: far past any code a parcel carries; a stream without terminators is dropped
 
 
 def serial_available() -> bool:
@@ -107,17 +114,29 @@ class SerialScanner(ThreadedScanner):
             connected_once = True
             self._set_status(ScannerStatus.CONNECTED)
             buffer = bytearray()
+            heard = time.monotonic()
             try:
                 with port:
                     while not self._stop.is_set():
                         chunk = port.read(port.in_waiting or 1)
+                        now = time.monotonic()
                         if not chunk:
+                            if buffer and now - heard >= IDLE_S:
+                                self._drop(buffer, "no terminator came")
                             continue
+                        heard = now
                         buffer += chunk
                         for line in self.split(buffer):
                             code = line.decode(self.encoding, errors="replace").strip("\r\n\t")
                             self._emit(code)
+                        if len(buffer) > MAX_CODE:
+                            self._drop(buffer, "too long for a code")
             except (pyserial.SerialException, OSError) as exc:
                 log.info("serial scanner %s lost: %s", self.port, exc)
                 self._set_status(ScannerStatus.UNPLUGGED)  # a half-received code is dropped with the buffer
                 self._stop.wait(self.retry_s)
+
+    def _drop(self, buffer: bytearray, why: str) -> None:
+        """Bytes that are no code: logged by their length only (they may hold a customer's number)."""
+        log.info("serial scanner %s: dropped %d bytes, %s", self.port, len(buffer), why)
+        buffer.clear()

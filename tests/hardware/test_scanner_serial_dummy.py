@@ -152,3 +152,24 @@ def test_demo_hid_scanner_on_a_fake_bus_types_its_codes() -> None:
         assert [got.get(timeout=HANG).code for _ in range(2)] == ["DEMO000001", "DEMO000002"]
     finally:
         scanner.stop()
+
+
+def test_serial_bytes_with_no_terminator_are_not_glued_onto_the_next_scan(pty_pair) -> None:  # type: ignore[no-untyped-def]
+    """5,000 bytes of noise with no line end, then a pause, then a real scan: the scan comes whole. The
+    noise was kept without limit and the scan glued onto it, refused as too long for a waybill."""
+    master, port, slave = pty_pair
+    got: queue.Queue[ScanEvent] = queue.Queue()
+    scanner = SerialScanner(port=port, on_scan=got.put)
+    scanner.start()
+    try:
+        wait_for(lambda: scanner.status == ScannerStatus.CONNECTED)
+        os.write(master, b"X" * 5000)
+        wait_for(lambda: unread(slave) == 0)
+        time.sleep(0.8)  # longer than any pause inside one code's burst
+        os.write(master, b"SF12345")
+        time.sleep(0.1)  # a code split across two writes still joins
+        os.write(master, b"67890123\r")
+        assert got.get(timeout=HANG).code == "SF1234567890123"
+    finally:
+        scanner.stop()
+    assert got.empty()
