@@ -39,6 +39,7 @@ from station_console.tui.widgets.status_line import clerk_acted
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead, Station
     from station_console.settings import CounterSettings, StationSettings
+    from station_console.tui.scanner_bridge import ScannerBridge
     from station_console.tui.widgets.wedge import KeyRouter
 
 
@@ -54,6 +55,12 @@ def _pickup() -> Screen:
     from station_console.tui.screens.pickup import PickupScreen  # start-up time: on first use
 
     return PickupScreen()
+
+
+# The scan is the code as the scanner read it: `notify` shows it as text, never markup.
+DEVICE_SCAN_NOT_TAKEN = N_(
+    "Nothing here takes a scan: {code} was not taken. Scan it again on the screen that needs it."
+)
 
 
 def _sendout() -> Screen:
@@ -457,6 +464,14 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
             return
         self.bell()
         self.notify(event.shown(), severity="error")
+
+    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
+        """A device scan that the screen on top did not take (a form, a list, a screen that takes no
+        scans): the scanner beeped as it read, so without a word the clerk thinks it was taken. Over
+        the sign-in only the bell: the toast would wait there and quote the code to the next clerk."""
+        self.bell()
+        if not self.signing_in:
+            self.notify(_(DEVICE_SCAN_NOT_TAKEN, code=event.code[:40]), severity="error")
 
 
 def describe_database(station: Station) -> str:
