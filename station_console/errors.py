@@ -75,6 +75,11 @@ class PermissionDenied(StationError):
     code = "permission_denied"
 
 
+# The refusal of a signed-in clerk a manager deactivated since (services/core/standing.py); the
+# console locks on it, as at a sign-out. Here, not there: the sign-in screen must not load the services.
+DEACTIVATED = "signed_in_deactivated"
+
+
 class DatabaseUnavailable(StationError):
     """The database is locked, read-only, full or unreachable: retry later, nothing was written."""
 

@@ -10,8 +10,8 @@ from conftest import FakeClock
 
 from db.engine import create_station_engine
 from db.models import Role
-from station_console.errors import PermissionDenied
-from station_console.services.core.standing import DEACTIVATED, RECHECK_S
+from station_console.errors import DEACTIVATED, PermissionDenied
+from station_console.services.core.standing import RECHECK_S
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 

@@ -18,13 +18,11 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from db.models import Clerk
-from station_console.errors import PermissionDenied
+from station_console.errors import DEACTIVATED, PermissionDenied
 from station_console.i18n import N_
 from station_console.services.core.station import Station
 
 RECHECK_S = 3.0
-# The refusal's code: the console locks on it (tui/screens/calls.py), as at a sign-out.
-DEACTIVATED = "signed_in_deactivated"
 
 
 def check_still_active(station: Station) -> None:

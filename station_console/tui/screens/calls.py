@@ -32,9 +32,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from station_console.errors import PermissionDenied, StationError
+from station_console.errors import DEACTIVATED, PermissionDenied, StationError
 from station_console.i18n import N_, _
-from station_console.services.core.standing import DEACTIVATED
 from station_console.tui.screens.base import log_unexpected, report_unexpected
 
 STILL_WRITING = N_("One moment: the last action is still on its way.")

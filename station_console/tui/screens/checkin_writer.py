@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.widget import Widget
 
-from station_console.errors import NotFound, StationError
+from station_console.errors import DEACTIVATED, NotFound, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.phones import parse_phone
@@ -33,7 +33,6 @@ from station_console.services.checkin.transaction import (
     undo_last,
 )
 from station_console.services.core.db_errors import PASSING_CODES
-from station_console.services.core.standing import DEACTIVATED
 from station_console.services.core.station import Station
 from station_console.services.printing.queue_view import reprint
 from station_console.services.scan.carriers import get_detector
