@@ -142,11 +142,17 @@ def failed_step(failed: StepFailed) -> dict[str, str]:
     return failed.to_json()
 
 
-def done_but(done: str, failed: StepFailed) -> NoReturn:
-    """The command's change is made (committed) and a later step failed: what was done, why the step
-    failed and the command that does it again, on stderr; exit PARTLY_DONE, not a refusal's 1."""
+def say_done_but(done: str, failed: StepFailed) -> None:
+    """What was done (committed), why a later step failed and the command that does it again, on
+    stderr: `done_but`'s lines, for a command that goes on (the folder watch's next file and pass)."""
     for line in (done, failed.error.message(), _(failed.again_text, command=failed.again)):
         click.echo(f"station: {line}", err=True)
+
+
+def done_but(done: str, failed: StepFailed) -> NoReturn:
+    """The command's change is made (committed) and a later step failed: `say_done_but`, then exit
+    PARTLY_DONE, not a refusal's 1."""
+    say_done_but(done, failed)
     sys.exit(PARTLY_DONE)
 
 

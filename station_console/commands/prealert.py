@@ -3,6 +3,7 @@ batches: open, show, list, close, receipt). Phones are shown masked."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,16 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import FILE, WRITTEN_FILE
-from station_console.commands._support import CliApp, done_but, emit_json, failed_step, pass_app, repeat
+from station_console.commands._support import (
+    PARTLY_DONE,
+    CliApp,
+    done_but,
+    emit_json,
+    failed_step,
+    pass_app,
+    repeat,
+    say_done_but,
+)
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, label_of
 from station_console.logs import setup_logging
@@ -202,6 +212,8 @@ def prealert_watch(
                 {
                     "imported": [r.to_json() for r in result.imported],
                     "failed": [{"file": f, "reason": why} for f, why in result.failed],
+                    "loaded_before": [{"file": f, "import_id": i} for f, i in result.loaded_before],
+                    "steps_failed": [{"file": s.file, **failed_step(s.step)} for s in result.steps_failed],
                 }
             )
         else:
@@ -209,6 +221,11 @@ def prealert_watch(
                 _echo_report(report)
             for name, why in result.failed:
                 click.echo(_("{file}: not imported: {reason}", file=name, reason=why), err=True)
+        # Said as `done_but` says it, in JSON too (on stderr); a running watch goes on to its next pass.
+        for failed in result.steps_failed:
+            say_done_but(failed.done_line(), failed.step)
+        if once and result.steps_failed:
+            sys.exit(PARTLY_DONE)
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 

@@ -101,6 +101,7 @@ class ImportReport:
     carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
     carrier_names: dict[str, str] = field(default_factory=dict)  # short name by code, as lists name them
     digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
+    loaded_before: int | None = None  # `skip_loaded`: the import of this very file made before
 
     def count(self, kind: str) -> int:
         return sum(1 for issue in self.issues if issue.kind == kind)
@@ -315,6 +316,19 @@ def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[in
     return open_alerts, on_shelf
 
 
+def _loaded_before(session: Session, name: str, digest: str) -> int | None:
+    """The earliest import of the file named `name` whose bytes had `digest` (kept with its report)."""
+    return session.execute(
+        columns(col(PreAlertImport.id))
+        .where(
+            col(PreAlertImport.file_name) == name,
+            col(PreAlertImport.report)["digest"].as_string() == digest,
+        )
+        .order_by(col(PreAlertImport.id))
+        .limit(1)
+    ).scalar()
+
+
 def import_file(station: Station, path: Path, **options: Any) -> ImportReport:
     """Read `path` and load its good rows as expected parcels (see the module docstring); `options` are
     `load_file`'s. A clerk's action: somebody signed in (the watched folder, an unattended duty, calls
@@ -333,11 +347,14 @@ def load_file(
     strict: bool = False,
     dry_run: bool = False,
     expect_digest: str | None = None,
+    skip_loaded: bool = False,
 ) -> ImportReport:
     """Read `path` and load its good rows (see the module docstring), whoever is signed in.
 
     `expect_digest`: the `digest` of a dry run the clerk has seen; a file changed since is refused
-    whole, so what is loaded is what the preview showed."""
+    whole, so what is loaded is what the preview showed. `skip_loaded`: a file loaded before (its name
+    and bytes) loads nothing and names that import (`loaded_before`): the watched folder's file left
+    behind by a move that failed, whose waybills alone would load again once their batch closed."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None
@@ -364,6 +381,10 @@ def load_file(
 
     def work(session: Session) -> None:
         report.issues[:] = read_issues  # a retried transaction starts over
+        if skip_loaded:
+            report.loaded_before = _loaded_before(session, path.name[:200], table.digest)
+            if report.loaded_before is not None:
+                return
         open_alerts, on_shelf = _existing(session, [r["waybill"] for r in rows])
         good = []
         for row in rows:
@@ -408,7 +429,11 @@ def load_file(
             bad=report.count("bad"),
             duplicates=report.count("duplicate"),
             on_shelf=report.count("on_shelf"),
-            report={"issues": [issue.to_json() for issue in report.issues[:REPORT_ROWS]]},
+            # The file's digest with it: the watched folder knows a file it loaded before (`skip_loaded`).
+            report={
+                "issues": [issue.to_json() for issue in report.issues[:REPORT_ROWS]],
+                "digest": table.digest,
+            },
         )
         session.add(record)
         session.flush()

@@ -4,6 +4,10 @@ stick) are imported one by one and moved out of the way with a report beside the
 A file is taken once it has not changed for `settle_s` seconds (so a file still being written is left
 for the next pass). It goes to `imported/` when rows were loaded (its refused rows listed in
 `<file>.report.txt`), else to `failed/` with the reason.
+
+A move or a report that fails (a file where `imported/` should be, a full disk) ends no pass: the rows
+stay loaded, and the file is named with the step that failed and why (`FileStepFailed`). A file left
+behind is known on the next pass by its name and bytes: it is moved then, and never loaded twice.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from station_console.errors import StationError
-from station_console.i18n import N_, get_language, translate, translate_n
-from station_console.private_files import private_dir, tighten_file, write_atomic
+from station_console.i18n import N_, _, get_language, translate, translate_n
+from station_console.private_files import private_dir, tighten_file, write_atomic, write_failed
+from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.station import Station
 from station_console.services.prealerts.importer import ImportReport, RowIssue, load_file
 
@@ -25,10 +30,40 @@ CARRIER_IN_FILE = N_(
 )
 
 
+NOT_MOVED = N_("It was not moved out of the folder: {reason}")
+NO_REPORT = N_("Its report was not written: {reason}")
+MOVED_NEXT_PASS = N_("The next pass moves it, once the folder takes it (it is not loaded twice): {command}")
+WHAT_LOADED = N_("What it loaded: {command}")
+LOADED_BEFORE = N_("{file} was loaded before (import {import_id}): nothing was loaded again.")
+# What became of a file whose move or report failed, as the command says it (`NotMoved.done`).
+DONE_LOADED = N_("{file}: loaded, but not moved out of the folder.")
+DONE_BEFORE = N_(
+    "{file}: loaded before (import {import_id}), not loaded again, but not moved out of the folder."
+)
+DONE_REFUSED = N_("{file}: not imported, and not moved out of the folder.")
+DONE_NO_REPORT = N_("{file}: loaded and moved, but its report was not written.")
+DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved, but its report was not written.")
+
+
+@dataclass(frozen=True)
+class FileStepFailed:
+    """A file whose move or report failed: what became of it (`done`, a msgid) and the step that failed."""
+
+    file: str
+    done: str
+    step: StepFailed
+    import_id: int | None = None
+
+    def done_line(self) -> str:
+        return _(self.done, file=self.file, import_id=self.import_id)
+
+
 @dataclass
 class FolderResult:
     imported: list[ImportReport] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    loaded_before: list[tuple[str, int]] = field(default_factory=list)  # (file, its import): not loaded again
+    steps_failed: list[FileStepFailed] = field(default_factory=list)
 
 
 def outcome_text(bad: int, duplicates: int, on_shelf: int, lang: str) -> str:
@@ -88,16 +123,30 @@ def report_text(report: ImportReport, lang: str) -> str:
     return "\n".join(report_lines(report, lang, in_file=True)) + "\n"
 
 
-def _move(path: Path, folder: str, note: str) -> Path:
+def _move(path: Path, folder: str, note: str, again: str) -> StepFailed | None:
+    """Move `path` into `folder` beside it with `note` as its report; what failed and why, if a step did
+    (`NOT_MOVED`, or `NO_REPORT` for a file moved)."""
     target_dir = path.parent / folder
-    private_dir(target_dir)  # the carriers' files, with phone numbers: this user's only
     target = target_dir / path.name
-    if target.exists():
-        target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
-    path.replace(target)
-    tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
-    write_atomic(target.with_name(target.name + ".report.txt"), note)
-    return target
+    try:
+        private_dir(target_dir)  # the carriers' files, with phone numbers: this user's only
+        if target.exists():
+            target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
+        path.replace(target)
+    except OSError as exc:
+        return StepFailed(NOT_MOVED, write_failed(target, exc), again, MOVED_NEXT_PASS)
+    try:
+        tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
+        write_atomic(target.with_name(target.name + ".report.txt"), note)
+    except OSError as exc:
+        return StepFailed(NO_REPORT, write_failed(target, exc), _imports(), WHAT_LOADED)
+    except StationError as exc:
+        return StepFailed(NO_REPORT, exc, _imports(), WHAT_LOADED)
+    return None
+
+
+def _imports() -> str:
+    return command("station", "prealert", "imports")
 
 
 def import_folder(
@@ -112,21 +161,41 @@ def import_folder(
     result = FolderResult()
     lang = get_language()
     now = time.time()
+    again = command(
+        "station",
+        "prealert",
+        "watch",
+        folder,
+        "--once",
+        *(("--source", source) if source else ()),
+        *(("--carrier", carrier) if carrier else ()),
+    )
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     for path in files:
         if now - path.stat().st_mtime < settle_s:
             continue  # still being written
+        import_id = None
         try:
-            report = load_file(station, path, source=source, carrier=carrier)
+            report = load_file(station, path, source=source, carrier=carrier, skip_loaded=True)
         except StationError as exc:
             result.failed.append((path.name, exc.message()))
-            _move(path, FAILED, exc.message(lang) + "\n")
-            continue
-        if report.loaded:
-            result.imported.append(report)
-            _move(path, IMPORTED, report_text(report, lang))
+            to, note, done = FAILED, exc.message(lang) + "\n", DONE_REFUSED
         else:
-            reason = translate(N_("no row could be loaded"), lang)
-            result.failed.append((path.name, reason))
-            _move(path, FAILED, report_text(report, lang))
+            if report.loaded_before is not None:
+                import_id = report.loaded_before
+                result.loaded_before.append((path.name, import_id))
+                note = translate(LOADED_BEFORE, lang, file=path.name, import_id=import_id) + "\n"
+                to, done = IMPORTED, DONE_BEFORE
+            elif report.loaded:
+                result.imported.append(report)
+                to, note, done = IMPORTED, report_text(report, lang), DONE_LOADED
+            else:
+                reason = translate(N_("no row could be loaded"), lang)
+                result.failed.append((path.name, reason))
+                to, note, done = FAILED, report_text(report, lang), DONE_REFUSED
+        step = _move(path, to, note, again)
+        if step is not None:
+            if step.what == NO_REPORT:
+                done = DONE_REFUSED_NO_REPORT if done == DONE_REFUSED else DONE_NO_REPORT
+            result.steps_failed.append(FileStepFailed(path.name, done, step, import_id))
     return result

@@ -1,0 +1,65 @@
+"""`station prealert watch` when a loaded file cannot be moved out of the folder: it says what it loaded
+and why the file stayed, and ends `--once` as a change made with a later step failed (exit 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from station_console.cli import cli
+
+ROWS = "运单号,快递公司,手机\n73000000000001,中通,17012345678-0001\n73000000000002,中通,17012345678-0002\n"
+
+
+def watch(db_url: str, folder: Path, *extra: str, lang: str = "en"):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    return runner.invoke(
+        cli,
+        ["--db", db_url, "--lang", lang, "prealert", "watch", str(folder), "--once", *extra],
+        catch_exceptions=False,
+    )
+
+
+def blocked_inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "zto.csv").write_text(ROWS, encoding="utf-8")
+    (inbox / "imported").write_text("not a folder", encoding="utf-8")
+    return inbox
+
+
+def test_a_loaded_file_that_stays_is_said_with_what_it_loaded(db_url: str, tmp_path: Path) -> None:
+    inbox = blocked_inbox(tmp_path)
+    out = watch(db_url, inbox)
+    assert out.exit_code == 3, out.output
+    assert "zto.csv: 2 of 2 rows loaded" in out.stdout
+    assert "zto.csv: loaded, but not moved out of the folder." in out.stderr
+    assert "a file is where its folder should be" in out.stderr
+    assert "Cannot write" in out.stderr and "Traceback" not in out.output
+    again = watch(db_url, inbox)  # still blocked: said again, nothing loaded twice
+    assert again.exit_code == 3 and "rows loaded" not in again.stdout
+    assert "zto.csv: loaded before (import 1), not loaded again, but not moved" in again.stderr
+
+
+def test_the_json_pass_names_the_file_not_moved(db_url: str, tmp_path: Path) -> None:
+    inbox = blocked_inbox(tmp_path)
+    out = watch(db_url, inbox, "--json")
+    assert out.exit_code == 3
+    doc = json.loads(out.stdout)
+    assert [r["loaded"] for r in doc["imported"]] == [2]
+    [step] = doc["steps_failed"]
+    assert step["file"] == "zto.csv" and step["error"] == "write_failed" and "--once" in step["again"]
+
+
+def test_a_folder_fixed_moves_the_file_without_loading_it_again(db_url: str, tmp_path: Path) -> None:
+    inbox = blocked_inbox(tmp_path)
+    watch(db_url, inbox)
+    (inbox / "imported").unlink()
+    out = watch(db_url, inbox, "--json")
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["imported"] == [] and doc["steps_failed"] == []
+    assert doc["loaded_before"] == [{"file": "zto.csv", "import_id": 1}]
+    assert (inbox / "imported" / "zto.csv").exists()

@@ -1,0 +1,129 @@
+"""The watched folder when a file's move or its report fails after its rows were loaded: the pass goes on,
+says what it loaded and what it could not do, and the file left behind is never loaded twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, zh_rows
+from sqlmodel import col, select
+
+from db.models import PreAlert, PreAlertImport, PreAlertStatus
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.prealerts.watch import import_folder
+
+
+@pytest.fixture(autouse=True)
+def _clerk(station: Station) -> None:
+    sign_in(station)
+
+
+def counts(station: Station) -> tuple[int, int]:
+    """(pre-alerts, import records) in the database."""
+    with station.read() as session:
+        alerts = len(session.exec(select(PreAlert.id)).all())
+        imports = len(session.exec(select(PreAlertImport.id)).all())
+    return alerts, imports
+
+
+def inbox_with(tmp_path: Path, name: str = "zto.csv") -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / name, ZH_HEADINGS, zh_rows([1, 2]))
+    return inbox
+
+
+def test_a_file_where_the_imported_folder_should_be_ends_no_pass(station: Station, tmp_path: Path) -> None:
+    inbox = inbox_with(tmp_path)
+    write_csv(inbox / "later.csv", ZH_HEADINGS, zh_rows([3]))
+    (inbox / "imported").write_text("not a folder", encoding="utf-8")
+    result = import_folder(station, inbox, settle_s=0)
+    # Both files loaded, the second too: the first one's move did not end the pass.
+    assert [(r.file, r.loaded) for r in result.imported] == [("later.csv", 1), ("zto.csv", 2)]
+    assert [f.file for f in result.steps_failed] == ["later.csv", "zto.csv"]
+    step = result.steps_failed[1].step
+    assert "a file is where its folder should be" in step.error.message()
+    assert "imported" in step.error.message() and "zto.csv" in step.error.message()
+    assert "--once" in step.again and str(inbox) in step.again
+    assert (inbox / "zto.csv").exists() and counts(station) == (3, 2)
+
+
+def test_a_file_left_behind_is_not_loaded_again_on_the_next_pass(station: Station, tmp_path: Path) -> None:
+    inbox = inbox_with(tmp_path)
+    (inbox / "imported").write_text("not a folder", encoding="utf-8")
+    import_folder(station, inbox, settle_s=0)
+    assert counts(station) == (2, 1)
+    again = import_folder(station, inbox, settle_s=0)  # the folder still blocked: still not moved
+    assert again.imported == [] and again.failed == [] and [f.file for f in again.steps_failed] == ["zto.csv"]
+    assert [name for name, _import_id in again.loaded_before] == ["zto.csv"]
+    (inbox / "imported").unlink()  # the folder fixed
+    moved = import_folder(station, inbox, settle_s=0)
+    assert (
+        moved.steps_failed == []
+        and moved.failed == []
+        and [n for n, _i in moved.loaded_before] == ["zto.csv"]
+    )
+    assert counts(station) == (2, 1)
+    assert not (inbox / "zto.csv").exists() and (inbox / "imported" / "zto.csv").exists()
+    note = (inbox / "imported" / "zto.csv.report.txt").read_text(encoding="utf-8")
+    assert "loaded before" in note and "nothing was loaded again" in note
+
+
+def test_a_file_left_behind_is_not_loaded_again_once_its_parcels_came(
+    station: Station, tmp_path: Path
+) -> None:
+    """Its pre-alerts no longer open (their batch closed), the waybills alone would let it load again."""
+    inbox = inbox_with(tmp_path)
+    (inbox / "imported").write_text("not a folder", encoding="utf-8")
+    import_folder(station, inbox, settle_s=0)
+    with station.write() as session:  # as a courier batch's close leaves them
+        for alert in session.exec(select(PreAlert)).all():
+            alert.status = PreAlertStatus.RECEIVED
+            session.add(alert)
+    (inbox / "imported").unlink()
+    import_folder(station, inbox, settle_s=0)
+    assert counts(station) == (2, 1)
+    with station.read() as session:
+        statuses = session.exec(select(PreAlert.status).order_by(col(PreAlert.id))).all()
+    assert statuses == [PreAlertStatus.RECEIVED, PreAlertStatus.RECEIVED]
+
+
+def test_a_report_that_cannot_be_written_leaves_the_file_moved_and_says_so(
+    station: Station, tmp_path: Path
+) -> None:
+    inbox = inbox_with(tmp_path)
+    (inbox / "imported" / "zto.csv.report.txt").mkdir(parents=True)  # a folder where the report goes
+    result = import_folder(station, inbox, settle_s=0)
+    assert [r.loaded for r in result.imported] == [2]
+    [failed] = result.steps_failed
+    step = failed.step
+    assert failed.file == "zto.csv" and "it is a folder, not a file" in step.error.message()
+    assert "prealert imports" in step.again
+    assert (inbox / "imported" / "zto.csv").is_file() and not (inbox / "zto.csv").exists()
+    assert import_folder(station, inbox, settle_s=0).imported == [] and counts(station) == (2, 1)
+
+
+def test_a_refused_file_that_cannot_be_moved_ends_no_pass(station: Station, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "junk.json").write_text("{", encoding="utf-8")
+    write_csv(inbox / "zto.csv", ZH_HEADINGS, zh_rows([1]))
+    (inbox / "failed").write_text("not a folder", encoding="utf-8")
+    result = import_folder(station, inbox, settle_s=0)
+    assert [name for name, _why in result.failed] == ["junk.json"]
+    assert [f.file for f in result.steps_failed] == ["junk.json"]
+    assert [r.file for r in result.imported] == ["zto.csv"] and (inbox / "imported" / "zto.csv").exists()
+
+
+def test_the_move_failure_is_said_in_chinese(station: Station, tmp_path: Path) -> None:
+    inbox = inbox_with(tmp_path)
+    (inbox / "imported").write_text("not a folder", encoding="utf-8")
+    set_language("zh")
+    try:
+        [failed] = import_folder(station, inbox, settle_s=0).steps_failed
+        lines = [failed.done_line(), *failed.step.lines()]
+    finally:
+        set_language("en")
+    assert all(line.isascii() is False for line in lines) and "：" in lines[0]
