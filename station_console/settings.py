@@ -21,7 +21,7 @@ from station_console import settings_checks
 from station_console.counter_settings import CounterSettings as CounterSettings
 from station_console.counter_settings import load_counter_settings as load_counter_settings
 from station_console.field_labels import FieldLabel, choices, field_label
-from station_console.i18n import N_
+from station_console.i18n import LANGUAGES, N_, get_language, translate
 from station_console.safe_text import clean
 from station_console.settings_rows import EventTarget as EventTarget
 from station_console.settings_rows import FeeRule as FeeRule
@@ -44,6 +44,19 @@ def parse_hours(text: str) -> tuple[time, time] | None:
     return time(h1, m1), (time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2))
 
 
+# The name of a station nobody has named: stored as it is (a set-up in any language stored its
+# translation before), read in the reader's language wherever the name is shown.
+DEFAULT_STATION_NAME = N_("Parcel Station")
+
+
+def shown_station_name(name: str, lang: str | None = None) -> str:
+    """The station's name as the reader reads it: the default, in any language's words, is nobody's
+    name and reads in `lang` (the console's language when None); a name a manager typed, as typed."""
+    if name in {translate(DEFAULT_STATION_NAME, each) for each in LANGUAGES}:
+        return translate(DEFAULT_STATION_NAME, lang or get_language())
+    return name
+
+
 class StationSettings(BaseModel):
     """Station-wide rules. Changed by a manager in Settings; every change is an audit event."""
 
@@ -56,11 +69,17 @@ class StationSettings(BaseModel):
         return not_too_long(clean(value)) if isinstance(value, str) else value
 
     station_name: str = Field(
-        "Parcel Station",
+        DEFAULT_STATION_NAME,
         title=N_("Station name"),
         description=N_("Shown in the header, on labels and reports."),
     )
     _named = field_validator("station_name")(settings_checks.station_name)
+
+    def name_shown(self, lang: str | None = None) -> str:
+        """`station_name` as a header, a label or a report shows it (`shown_station_name`); the stored
+        value (the day's hashed figures) stays as stored."""
+        return shown_station_name(self.station_name, lang)
+
     timezone: str = Field(
         "UTC",
         title=N_("Time zone"),

@@ -441,7 +441,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
             return False
         self._settings_order = read.order
         held, settings = self.station_settings, read.settings
-        self.title = visible(settings.station_name)
+        self.title = visible(settings.name_shown())
         self.station_settings = settings
         return settings != held
 

@@ -31,7 +31,7 @@ from db.models import (
     Shelf,
 )
 from station_console.errors import Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.admin.open_errors import cannot_open, not_a_database, not_brought_up_to_date
 from station_console.services.core import anchors, audit
@@ -212,10 +212,9 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             made[:] = [anchors.new_identity()["id"]]
             session.add(Setting(key=anchors.IDENTITY_KEY, value={"id": made[0]}))
         if session.get(Setting, STATION_KEY) is None:
-            # Named in the language the station is set up in: the name is on every label and receipt.
-            settings = StationSettings(
-                timezone=timezone or machine_timezone(), station_name=_("Parcel Station")
-            )
+            # Not named: the default name reads in each reader's language (`shown_station_name`) until a
+            # manager names the station.
+            settings = StationSettings(timezone=timezone or machine_timezone())
             session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
         return added
 

@@ -22,6 +22,7 @@ from station_console.i18n import CURRENT, N_, Translator, _, get_language, trans
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.day.summary import carrier_shown, fee_rows, money, summary_lines
 from station_console.services.sendout.quote import kg
+from station_console.settings import shown_station_name
 from station_console.text_columns import display_width, pad
 
 REPORTS_FOLDER = "reports"
@@ -190,7 +191,8 @@ def _named(report: dict[str, Any], lines: list[dict[str, Any]]) -> list[dict[str
 def to_text(report: dict[str, Any]) -> str:
     rows = table_rows(report)
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    title = _("{station}: day report {date}", station=report.get("station", ""), date=report["date"])
+    station = shown_station_name(report.get("station", ""))
+    title = _("{station}: day report {date}", station=station, date=report["date"])
     lines = [title, ""]
     for n, row in enumerate(rows):
         lines.append(
@@ -244,7 +246,8 @@ def to_pdf(report: dict[str, Any]) -> bytes:
                 small=True,
             )
         )
-    title = tr("{station}: day report {date}", station=report.get("station", ""), date=report["date"])
+    station = shown_station_name(report.get("station", ""), tr.lang)
+    title = tr("{station}: day report {date}", station=station, date=report["date"])
     document = Document(
         kind="report",
         title=title,

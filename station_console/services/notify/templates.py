@@ -138,7 +138,7 @@ def render_text(
     since = min(item.checked_in_at for item in items).astimezone(zone).date().isoformat()
     reason = next((item.note for item in items if item.note), "other")
     params = {
-        "station": settings.station_name,
+        "station": settings.name_shown(lang),
         "count": len(items),
         "since": since,
         "reason": translate(FAIL_REASONS.get(reason, FAIL_REASONS["other"]), lang),
@@ -162,7 +162,7 @@ def render_text(
         lines.append(
             translate(CHOICE, lang, choice=translate(label, lang)) if label else translate(NO_CHOICE, lang)
         )
-        contact = settings.recipients_contact or translate(CONTACT, lang, station=settings.station_name)
+        contact = settings.recipients_contact or translate(CONTACT, lang, station=settings.name_shown(lang))
         lines.append(translate(CHANGE, lang, contact=contact))
     return subject, "\n".join(lines)
 

@@ -260,7 +260,7 @@ def export_person(
         )
         data = {
             "exported_at": now.isoformat(),
-            "station": station.settings().station_name,
+            "station": station.settings().name_shown(),
             "phone": full,
             "parcels": [_parcel_json(p, carriers) for p in parcels],
             "directory": [directory.entry_json(session, e) for e in entries],

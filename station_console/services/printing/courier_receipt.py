@@ -64,7 +64,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
         kind="manifest",
         title=tr(N_("Courier handover receipt")),
         meta=[
-            station.settings().station_name,
+            station.settings().name_shown(lang),
             tr(N_("Batch: {batch}"), batch=payload.get("label", "")),
             tr(N_("Carrier: {carrier}"), carrier=payload.get("carrier_name") or payload.get("carrier", "")),
             tr(N_("Courier: {name}"), name=payload.get("courier") or ""),

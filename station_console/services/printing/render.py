@@ -98,7 +98,7 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
         kind="receipt",
         title=t(N_("Pickup receipt")),
         meta=[
-            station.settings().station_name,
+            station.settings().name_shown(lang),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
             t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
         ],
@@ -118,7 +118,7 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
         kind="manifest",
         title=t(N_("Return manifest")),
         meta=[
-            station.settings().station_name,
+            station.settings().name_shown(lang),
             t(N_("Batch: {batch}"), batch=batch),
             t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
@@ -172,7 +172,7 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
         kind="manifest",
         title=t(N_("Door delivery run")),
         meta=[
-            station.settings().station_name,
+            station.settings().name_shown(lang),
             t(N_("Run: {run}"), run=number),
             t(N_("Runner: {runner}"), runner=payload.get("runner", "")),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),

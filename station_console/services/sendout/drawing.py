@@ -87,7 +87,7 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
         weight=weight,
         details=" · ".join(d for d in details if d),
         date=send.business_day.isoformat(),
-        station=station.settings().station_name,
+        station=station.settings().name_shown(lang),
         captions={
             "to": t(N_("To")),
             "from": t(N_("From")),
@@ -116,7 +116,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     if send.weight_manual:
         weight += " " + t(N_("(typed in)"))
     meta = [
-        station.settings().station_name,
+        station.settings().name_shown(lang),
         t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
         t(N_("Counter: {counter}"), counter=send.counter),
         t(N_("Send number: {send}"), send=send_id),
@@ -220,7 +220,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         kind="manifest",
         title=t(N_("Handover manifest")),
         meta=[
-            station.settings().station_name,
+            station.settings().name_shown(lang),
             t(N_("Batch: {batch}"), batch=name),
             t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else view.carrier),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),

@@ -82,7 +82,7 @@ class StationHeader(Horizontal):
         app: Any = self.app
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
-        name = Text(visible(station.settings().station_name), "bold")
+        name = Text(visible(station.settings().name_shown()), "bold")
         name.truncate(NAME_CELLS, overflow="ellipsis")
         title = Text.assemble(name, "  ·  ", (_(self.mode_title), "bold"))
         self.query_one("#hdr-title", Static).update(title)
