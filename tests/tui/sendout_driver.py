@@ -20,9 +20,12 @@ from tui import quiet
 
 
 def counter_app(station: Station, **settings: Any) -> StationApp:
-    """The console with a dummy scale, opening at send-out: a console opening at check-in built, laid
-    out and drew the check-in screen for tests that never look at it."""
-    config = CounterSettings(counter="test-counter", scale={"kind": "dummy", "grams": 1200}, **settings)
+    """The console with a dummy scale (1.2 kg, unless `scale` says another), opening at send-out: a
+    console opening at check-in built, laid out and drew the check-in screen for tests that never look
+    at it."""
+    config = CounterSettings(
+        **{"counter": "test-counter", "scale": {"kind": "dummy", "grams": 1200}} | settings
+    )
     return StationApp(station, config, database_label="SQLite test", first_mode="sendout")
 
 

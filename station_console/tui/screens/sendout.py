@@ -32,7 +32,6 @@ from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.services.sendout.quote import money
-from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -42,6 +41,7 @@ from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_for
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
+from station_console.tui.screens.sendout_weighing import Weighing
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
@@ -60,7 +60,7 @@ SOURCE_TEXT = {
 }
 
 
-class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
+class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
@@ -89,7 +89,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup: listing.CounterSetup | None = None
-        self.scale_weight: Weight | None = None  # the last stable scale reading shown in the field
         self.source = "entered"
         self.shown_total: int | None = None  # the price the customer was shown
         self.busy = False
@@ -144,10 +143,8 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        weighed = self.scale_weight
-        if event.input.id == "so-weight" and weighed is not None and event.value != _kg(weighed.grams):
-            self.scale_weight = None  # the clerk overwrote the scale's reading: a manual weight
-            self.query_one("#so-weight-source", Label).update(_("typed"))
+        if event.input.id == "so-weight":
+            self.weight_typed(event.value)
         if event.input.id == "so-waybill" and event.value.strip() and self.source != "entered":
             self.waybill_entered()  # a number typed over F9's choice is the parcel's: stock stays unused
         if event.input.id in QUOTE_FIELDS:
@@ -246,20 +243,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
     # -- actions --------------------------------------------------------------------------------
 
-    def action_weigh(self) -> None:
-        app: Any = self.app
-        self.say(_("Weighing: keep the parcel still..."))
-        self.call("weigh", lambda: read_scale(app.counter_settings.scale), exclusive=True)
-
-    def done_weigh(self, weight: Weight) -> None:
-        self.scale_weight = weight
-        self.form.set_value("so-weight", _kg(weight.grams))
-        self.query_one("#so-weight-source", Label).update(_("scale"))
-        # A read's answer: a refusal said while the scale settled stays first, this below it.
-        self.message.show_read(
-            _("Weighed {kg} kg on the scale.", kg=_kg(weight.grams)), ok=True, under_refusal=True
-        )
-
     def action_number(self) -> None:
         app: Any = self.app
         offered = [s for s in SOURCES if s != "provider" or app.counter_settings.ewaybill]
@@ -270,13 +253,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             self.form.set_value("so-waybill", "")
         self.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT[self.source])
         self.say(_("Waybill: {source}.", source=_(SOURCE_TEXT[self.source])))
-
-    def _weight(self) -> Weight:
-        from station_console.services.sendout import inputs
-
-        if self.scale_weight is not None:
-            return self.scale_weight
-        return Weight.typed(inputs.grams_from_kg(self.form.value("so-weight")))
 
     def action_accept(self) -> None:
         if self.busy:
@@ -293,7 +269,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
                 "recipient": form.recipient(),
                 "parcel": form.parcel(),
                 "checked": form.checked(),
-                "weight": self._weight(),
+                "weight": self.form_weight(),
                 "payment": form.payment(),
                 "expected_total_cents": self.shown_total,
                 "label_printer": app.counter_settings.waybill_printer or None,
@@ -357,7 +333,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             "recipient": form.recipient(),
             "parcel": form.parcel(),
             "carrier": form.carrier,
-            "weight": self._weight() if weighed else None,
+            "weight": self.form_weight() if weighed else None,
         }
 
     def done_refuse(self, result: accept.SendResult | None) -> None:
@@ -432,7 +408,8 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def clear_form(self) -> None:
         self.form.clear()
         self._cleared = self.form.held()
-        self.scale_weight, self.source, self.shown_total = None, "entered", None
+        self.forget_weighing()
+        self.source, self.shown_total = "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
         self.query_one("#so-phone", Input).focus()
@@ -492,7 +469,3 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         self.message.say(text, error=error, warn=warn, ok=ok)  # a str: names and scans are data, never markup
-
-
-def _kg(grams: int) -> str:
-    return f"{grams / 1000:.3f}"
