@@ -183,9 +183,22 @@ def make_protocol(config: dict[str, Any]) -> Protocol:
 class SerialScale(Scale):
     kind = "serial"
 
-    def __init__(self, *, port: str, protocol: Protocol, baudrate: int = 9600, poll_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        *,
+        port: str,
+        protocol: Protocol,
+        baudrate: int = 9600,
+        poll_s: float = 0.2,
+        answer_s: float = 2.0,
+    ) -> None:
         super().__init__(f"serial:{port}")
-        self.port, self.protocol, self.baudrate, self.poll_s = port, protocol, baudrate, poll_s
+        self.port, self.protocol, self.baudrate = port, protocol, baudrate
+        # A scale that must be asked is asked at most every `poll_s`, and again only once it answered
+        # (any line): a slow balance (MT-SICS `S` waits for stability) would otherwise be sent a queue
+        # of requests it works through long after the weighing. A request unanswered for `answer_s`
+        # was lost on the line: asked again.
+        self.poll_s, self.answer_s = poll_s, answer_s
 
     def readings(self, deadline: float) -> Iterator[Reading]:
         if pyserial is None:
@@ -200,19 +213,22 @@ class SerialScale(Scale):
             ) from exc
         self.protocol.reset()
         buffer = bytearray()
-        asked = 0.0
+        asked = float("-inf")
+        waiting = False  # a request sent and not answered yet
         try:
             with port:
                 port.reset_input_buffer()
                 while time.monotonic() < deadline:
                     now = time.monotonic()
-                    if self.protocol.command and now - asked >= self.poll_s:
+                    if self.protocol.command and now - asked >= (self.answer_s if waiting else self.poll_s):
                         port.write(self.protocol.command)
-                        asked = now
+                        asked, waiting = now, True
                     buffer += port.read(port.in_waiting or 1)
                     if len(buffer) > MAX_LINE and b"\n" not in buffer and b"\r" not in buffer:
                         del buffer[:-MAX_LINE]
-                    for line in _lines(buffer):
+                    lines = _lines(buffer)
+                    waiting = waiting and not lines
+                    for line in lines:
                         parsed = self.protocol.parse(line.decode("ascii", "replace"))
                         if parsed is not None:
                             yield Reading(

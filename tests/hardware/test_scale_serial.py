@@ -135,6 +135,63 @@ def test_mt_sics_over_a_pty(pty_pair: tuple[int, str]) -> None:
     assert device.heard and all(chunk.startswith(b"S\r\n") for chunk in device.heard)
 
 
+def sent_commands(master: int, device: Device) -> bytes:
+    """Everything the host wrote to the scale: what the device heard, and what it had not read yet."""
+    import select
+
+    device.close()
+    rest = b""
+    while select.select([master], [], [], 0.05)[0]:
+        rest += os.read(master, 1024)
+    return b"".join(device.heard) + rest
+
+
+def test_a_slow_balance_is_asked_again_only_once_it_answered(pty_pair: tuple[int, str]) -> None:
+    """A balance that takes 0.3 s to answer each S: the host asked every poll (0.05 s here) regardless,
+    a queue of requests building up in the balance; now one request is outstanding at a time."""
+    master, port = pty_pair
+    answers = iter(["S D     987.00 g", "S D     989.00 g", "S S     990.50 g"])
+
+    def slowly(data: bytes) -> list[str]:
+        lines = []
+        for _ in range(data.count(b"S\r\n")):  # one at a time, as a balance works through its queue
+            time.sleep(0.3)
+            lines.append(next(answers, "S S     990.50 g"))
+        return lines
+
+    device = serve(master, slowly)
+    scale = SerialScale(port=port, protocol=MtSics(), poll_s=0.05)
+    try:
+        reading = scale.read_stable(5.0)
+    finally:
+        sent = sent_commands(master, device)
+    assert reading.grams == 990
+    assert sent == b"S\r\n" * 3
+
+
+def test_a_request_the_balance_never_answered_is_asked_again(pty_pair: tuple[int, str]) -> None:
+    """A request lost on the line (noise, the balance busy taring) does not stall the read: asked again
+    after `answer_s`."""
+    master, port = pty_pair
+    heard = 0
+
+    def deaf_once(data: bytes) -> list[str]:
+        nonlocal heard
+        heard += data.count(b"S\r\n")
+        return [] if heard == 1 else ["S S     500.00 g"]
+
+    device = serve(master, deaf_once)
+    scale = SerialScale(port=port, protocol=MtSics(), poll_s=0.05, answer_s=1.0)
+    try:
+        started = time.monotonic()
+        reading = scale.read_stable(5.0)
+        took = time.monotonic() - started
+    finally:
+        sent = sent_commands(master, device)
+    assert reading.grams == 500 and sent == b"S\r\n" * 2
+    assert took >= 1.0
+
+
 def test_mt_sics_overload_is_refused(pty_pair: tuple[int, str]) -> None:
     master, port = pty_pair
     device = serve(master, lambda data: ["S +"])
