@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from hardware.messages import N_, Message
+from hardware.messages import N_, Message, typed
 
 
 class ScaleError(Exception):
@@ -61,12 +61,20 @@ WAIT_REASONS = {
 }
 
 
+class UnknownUnit(ScaleError):
+    """A weight in a unit the console cannot convert: `unit` is the scale's word for it."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = typed(unit, 8)
+        super().__init__(
+            Message(N_("The scale sent an unknown unit {unit}"), unit=self.unit), code="scale_unit"
+        )
+
+
 def to_grams(value: Decimal, unit: str) -> int:
     factor = GRAMS_PER.get(unit.lower())
     if factor is None:
-        raise ScaleError(
-            Message(N_("The scale sent an unknown unit {unit}"), unit=unit[:8]), code="scale_unit"
-        )
+        raise UnknownUnit(unit)
     return int((value * factor).to_integral_value())
 
 

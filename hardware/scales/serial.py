@@ -20,7 +20,7 @@ from typing import Any
 from hardware.config_keys import config_key
 from hardware.config_values import whole
 from hardware.messages import N_, ConfigError, Message, typed
-from hardware.scales.base import GRAMS_PER, Reading, Scale, ScaleError, ScaleStatus, to_grams
+from hardware.scales.base import GRAMS_PER, Reading, Scale, ScaleError, ScaleStatus, UnknownUnit, to_grams
 
 try:  # optional: `pip install station-console[serial]`
     import serial as pyserial
@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 PROTOCOLS = ("mtsics", "cas", "regex")
 NEEDS_WEIGHT_GROUP = N_("{key}: a regex scale needs a pattern with a (?P<weight>...) group")
 MAX_LINE = 256  # a stream with no line ends is not a scale talking
+UNIT_TO_SET = N_("The scale is set to the unit {unit}, which the console cannot read: set it to g or kg.")
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -215,6 +216,7 @@ class SerialScale(Scale):
         buffer = bytearray()
         asked = float("-inf")
         waiting = False  # a request sent and not answered yet
+        odd_units: set[str] = set()
         try:
             with port:
                 port.reset_input_buffer()
@@ -229,11 +231,20 @@ class SerialScale(Scale):
                     lines = _lines(buffer)
                     waiting = waiting and not lines
                     for line in lines:
-                        parsed = self.protocol.parse(line.decode("ascii", "replace"))
+                        text = line.decode("ascii", "replace")
+                        try:
+                            parsed = self.protocol.parse(text)
+                        except UnknownUnit as exc:
+                            # Once is a unit word garbled on the line, skipped as any garbled line; the
+                            # same unit again is the scale's setting, and no reading will ever come.
+                            if exc.unit in odd_units:
+                                raise ScaleError(
+                                    Message(UNIT_TO_SET, unit=exc.unit), code="scale_unit"
+                                ) from exc
+                            odd_units.add(exc.unit)
+                            continue
                         if parsed is not None:
-                            yield Reading(
-                                parsed[1], parsed[0], self.source, line.decode("ascii", "replace").strip()
-                            )
+                            yield Reading(parsed[1], parsed[0], self.source, text.strip())
         except (pyserial.SerialException, OSError) as exc:
             raise ScaleError(
                 Message(N_("The scale was unplugged: plug it in and weigh again")), code="scale_unplugged"

@@ -192,6 +192,40 @@ def test_a_request_the_balance_never_answered_is_asked_again(pty_pair: tuple[int
     assert took >= 1.0
 
 
+def test_one_line_in_an_unknown_unit_is_skipped_as_noise(pty_pair: tuple[int, str]) -> None:
+    """A unit word garbled on the line once is noise, skipped as a garbled line is: it refused the whole
+    weighing at once."""
+    master, port = pty_pair
+    answers = iter(["S S     990.50 xyz"])
+    device = serve(master, lambda data: [next(answers, "S S     990.50 g")] if data.startswith(b"S") else [])
+    try:
+        reading = SerialScale(port=port, protocol=MtSics(), poll_s=0.05).read_stable(3.0)
+    finally:
+        device.close()
+    assert (reading.grams, reading.status) == (990, ScaleStatus.STABLE)
+
+
+def test_a_scale_set_to_an_unknown_unit_is_refused_at_its_second_line(pty_pair: tuple[int, str]) -> None:
+    """A balance set to a unit the console cannot read (tael, newton, a custom unit) sends every line in
+    it: refused as soon as a second line says so, naming the unit and what to set, not after the read's
+    5 s as a silent scale would be."""
+    master, port = pty_pair
+    device = serve(master, lambda data: ["S S     100.00 xyz"] if data.startswith(b"S") else [])
+    try:
+        started = time.monotonic()
+        with pytest.raises(ScaleError) as exc:
+            SerialScale(port=port, protocol=MtSics(), poll_s=0.05).read_stable(5.0)
+        took = time.monotonic() - started
+    finally:
+        device.close()
+    assert exc.value.code == "scale_unit"
+    assert (
+        str(exc.value)
+        == "The scale is set to the unit xyz, which the console cannot read: set it to g or kg."
+    )
+    assert took < 4.0
+
+
 def test_mt_sics_overload_is_refused(pty_pair: tuple[int, str]) -> None:
     master, port = pty_pair
     device = serve(master, lambda data: ["S +"])
