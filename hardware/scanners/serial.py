@@ -44,7 +44,6 @@ class SerialScanner(ThreadedScanner):
         baudrate: int = 9600,
         terminator: str = "any",
         retry_s: float = 0.5,
-        encoding: str = "utf-8",
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("source", f"serial:{port}")
@@ -60,7 +59,6 @@ class SerialScanner(ThreadedScanner):
         self.baudrate = baudrate
         self.terminator = terminator
         self.retry_s = retry_s
-        self.encoding = encoding
 
     def start(self) -> None:
         if pyserial is None:
@@ -127,7 +125,9 @@ class SerialScanner(ThreadedScanner):
                         heard = now
                         buffer += chunk
                         for line in self.split(buffer):
-                            code = line.decode(self.encoding, errors="replace").strip("\r\n\t")
+                            # Codes a parcel carries are ASCII: UTF-8 is its superset, and a byte past it
+                            # reads as U+FFFD, which the scan's own check refuses.
+                            code = line.decode("utf-8", errors="replace").strip("\r\n\t")
                             self._emit(code)
                         if len(buffer) > MAX_CODE:
                             self._drop(buffer, "too long for a code")
