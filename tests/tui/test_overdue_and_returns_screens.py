@@ -253,3 +253,34 @@ async def test_returns_from_overdue_wait_on_the_scan_field_and_a_closed_batch_as
         await settle(pilot)
         assert scan.disabled and "scan each" not in scan.placeholder
         assert scan.placeholder == "batch closed: type a carrier above for a new one"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_return_batch_refused_for_a_parcel_gone_meanwhile_leaves_no_empty_batch(
+    app: StationApp, station: Station, clock
+) -> None:
+    """F9 on return candidates, one of which another counter handed over since the list was read: the
+    batch is refused whole, and no empty batch (nor its 'opened' event) is left open behind the refusal."""
+    from sqlalchemy import update
+    from sqlmodel import select
+
+    from db.models import EventKind, Parcel, ParcelEvent, ReturnBatch
+
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    place(station, wb(2), "1-2", at=clock.now - timedelta(days=8))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 2
+        await quiet.press(pilot, "f8")  # both return candidates chosen
+        await settle(pilot)
+        with station.write() as session:  # picked up at another counter meanwhile
+            session.execute(update(Parcel).where(Parcel.waybill == wb(2)).values(status="picked_up"))
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        assert app.screen.query("#od-table")  # still the overdue list: nothing was started
+    with station.read() as session:
+        assert session.exec(select(ReturnBatch)).all() == []
+        opened = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.RETURN_BATCH_OPENED))
+        assert opened.all() == []
