@@ -356,7 +356,6 @@ def _exceptions(
     added["demo_write_offs"] += 1
     oldest_carrier = rows[0][1]
     lot = [w for w, c, _at in rows[:-3] if c == oldest_carrier][:3]
-    batch = returns.open_batch(station, oldest_carrier)
-    returns.add_many(station, batch.id, lot)
+    batch = returns.open_batch_with(station, oldest_carrier, lot)
     returns.close(station, batch.id, _("Courier Wang"))
     added["demo_returns"] += len(lot)

@@ -84,29 +84,44 @@ def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
 def open_batch(station: Station, carrier: str) -> BatchView:
     """A new, empty return batch for one carrier."""
     require(station, "returns")
+    code = _carrier_code(carrier)
+    return station.run(lambda session: _view(session, _new_batch(session, station, code, carrier)))
 
-    code = text_field(
-        carrier, _("Carrier"), limit=32
-    ).upper()  # empty: "Carrier is empty", not "Unknown carrier"
+
+def open_batch_with(station: Station, carrier: str, refs: list[str]) -> BatchView:
+    """A new return batch for one carrier holding `refs`, in one transaction: a parcel refused (picked
+    up at another counter since the list was read) opens no batch, so none is left open and empty."""
+    require(station, "returns")
+    code = _carrier_code(carrier)
 
     def work(session: Session) -> BatchView:
-        row = session.exec(select(Carrier).where(Carrier.code == code)).first()
-        if row is None or row.id is None:
-            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier)
-        now = station.now()
-        batch = ReturnBatch(carrier_id=row.id, created_at=now, created_by=station.clerk_id)
-        session.add(batch)
-        session.flush()
-        audit.record(
-            session,
-            station,
-            EventKind.RETURN_BATCH_OPENED,
-            at=now,
-            details={"batch": batch.id, "carrier": code},
-        )
+        batch = _new_batch(session, station, code, carrier)
+        _add_many(session, station, batch.id or 0, refs)
         return _view(session, batch)
 
     return station.run(work)
+
+
+def _carrier_code(carrier: str) -> str:
+    return text_field(carrier, _("Carrier"), limit=32).upper()  # empty: "Carrier is empty", not "Unknown"
+
+
+def _new_batch(session: Session, station: Station, code: str, typed: str) -> ReturnBatch:
+    row = session.exec(select(Carrier).where(Carrier.code == code)).first()
+    if row is None or row.id is None:
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=typed)
+    now = station.now()
+    batch = ReturnBatch(carrier_id=row.id, created_at=now, created_by=station.clerk_id)
+    session.add(batch)
+    session.flush()
+    audit.record(
+        session,
+        station,
+        EventKind.RETURN_BATCH_OPENED,
+        at=now,
+        details={"batch": batch.id, "carrier": code},
+    )
+    return batch
 
 
 def add(station: Station, batch_id: int, ref: str) -> ParcelRow:

@@ -191,9 +191,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
 
 def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:
     """A new return batch of `carrier` holding `waybills`; its id."""
-    batch = returns.open_batch(station, carrier)
-    returns.add_many(station, batch.id, waybills)
-    return batch.id
+    return returns.open_batch_with(station, carrier, waybills).id
 
 
 def age_text(row: overdue.OverdueRow) -> str:
