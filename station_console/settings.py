@@ -30,7 +30,6 @@ from station_console.settings_rows import clean_keys
 from station_console.validation_reasons import InvalidValue, not_too_long
 
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
-_PLACEHOLDER = re.compile(r"\{(shelf|layer|seq)\}")  # a pickup code layout's
 
 
 def parse_hours(text: str) -> tuple[time, time] | None:
@@ -120,23 +119,7 @@ class StationSettings(BaseModel):
         ),
     )
 
-    @field_validator("code_template")
-    @classmethod
-    def _code_layout(cls, value: str) -> str:
-        # `{foo}` failed every check-in as a bug, and a layout without `{seq}` gave a layer one code;
-        # a format spec or another brace is nothing the pickup lookup can read back.
-        names = _PLACEHOLDER.findall(value)
-        rest = _PLACEHOLDER.sub("", value)
-        if names.count("seq") != 1 or len(set(names)) != len(names) or "{" in rest or "}" in rest:
-            raise InvalidValue(
-                N_(
-                    "A pickup code layout has {seq} once, and {shelf} and {layer} at most once each: "
-                    "no other braces."
-                ),
-                **{name: f"{{{name}}}" for name in ("seq", "shelf", "layer")},
-            )
-        return value
-
+    _layout = field_validator("code_template")(settings_checks.code_layout)
     code_seq_min: int = Field(
         1001, ge=0, le=999_999, title=N_("First SEQ number"), description=N_("Smallest SEQ number issued.")
     )
@@ -436,14 +419,7 @@ class StationSettings(BaseModel):
         description=N_("Currency of prices and payments (ISO 4217)."),
     )
 
-    @field_validator("currency")
-    @classmethod
-    def _currency_code(cls, value: str) -> str:
-        code = value.strip().upper()  # `cny` is CNY: the amounts and the tariffs compare the code
-        if not re.fullmatch("[A-Z]{3}", code):
-            raise InvalidValue(N_("A currency is a 3-letter code such as CNY."))
-        return code
-
+    _currency = field_validator("currency")(settings_checks.currency)
     send_origin: str = Field(
         "广东",
         title=N_("Sending province"),

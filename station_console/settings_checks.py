@@ -1,5 +1,5 @@
-"""Checks of station settings that would break the station or mean nothing: a name, a size's room,
-a zone, the message servers' addresses. Each refuses with a reason the form shows by the field's title
+"""Checks of station settings that would break the station or mean nothing: a name, the pickup code
+layout, a size's room, a zone, the message servers' addresses, the currency. Each refuses with a reason the form shows by the field's title
 (`validation_reasons.InvalidValue`); a bad value already stored loads as its default
 (`services/core/settings.py`)."""
 
@@ -23,12 +23,29 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*\.?$")
 _ADDRESS = re.compile(rf"^[^\s@<>()\[\],;:\"]+@{_LABEL}(?:\.{_LABEL})+$")
 _NAMED_ADDRESS = re.compile(r"^[^<>]*<([^<>]+)>$")  # "Parcel Station <station@example.com>"
+_PLACEHOLDER = re.compile(r"\{(shelf|layer|seq)\}")  # a pickup code layout's
 
 
 def station_name(value: str) -> str:
     if not value.strip():
         raise InvalidValue(N_("A station needs a name."))
     return value.strip()
+
+
+def code_layout(value: str) -> str:
+    # `{foo}` failed every check-in as a bug, and a layout without `{seq}` gave a layer one code;
+    # a format spec or another brace is nothing the pickup lookup can read back.
+    names = _PLACEHOLDER.findall(value)
+    rest = _PLACEHOLDER.sub("", value)
+    if names.count("seq") != 1 or len(set(names)) != len(names) or "{" in rest or "}" in rest:
+        raise InvalidValue(
+            N_(
+                "A pickup code layout has {seq} once, and {shelf} and {layer} at most once each: "
+                "no other braces."
+            ),
+            **{name: f"{{{name}}}" for name in ("seq", "shelf", "layer")},
+        )
+    return value
 
 
 def size_units(value: dict[str, Any]) -> dict[str, Any]:
@@ -85,3 +102,10 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def currency(value: str) -> str:
+    code = value.strip().upper()  # `cny` is CNY: the amounts and the tariffs compare the code
+    if not re.fullmatch("[A-Z]{3}", code):
+        raise InvalidValue(N_("A currency is a 3-letter code such as CNY."))
+    return code
