@@ -49,6 +49,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.private_files import staged, write_atomic
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -305,8 +306,6 @@ def export_person(
 def export_person_to(station: Station, phone: str, path: Path) -> dict[str, Any]:
     """`export_person` into the file `path` (0600, whole): written aside first, then the export is
     audited, then the file is put in place; a file that cannot be written leaves no exported event."""
-    from station_console.private_files import staged, write_atomic
-
     with staged(path) as aside:
 
         def write(data: dict[str, Any]) -> None:
