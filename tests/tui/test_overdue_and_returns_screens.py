@@ -262,7 +262,7 @@ async def test_a_return_batch_refused_for_a_parcel_gone_meanwhile_leaves_no_empt
     """F9 on return candidates, one of which another counter handed over since the list was read: the
     batch is refused whole, and no empty batch (nor its 'opened' event) is left open behind the refusal."""
     from sqlalchemy import update
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from db.models import EventKind, Parcel, ParcelEvent, ReturnBatch
 
@@ -276,7 +276,7 @@ async def test_a_return_batch_refused_for_a_parcel_gone_meanwhile_leaves_no_empt
         await quiet.press(pilot, "f8")  # both return candidates chosen
         await settle(pilot)
         with station.write() as session:  # picked up at another counter meanwhile
-            session.execute(update(Parcel).where(Parcel.waybill == wb(2)).values(status="picked_up"))
+            session.execute(update(Parcel).where(col(Parcel.waybill) == wb(2)).values(status="picked_up"))
         await quiet.press(pilot, "f9")
         await settle(pilot)
         assert app.screen.query("#od-table")  # still the overdue list: nothing was started
