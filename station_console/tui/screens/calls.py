@@ -19,6 +19,14 @@ console locks, its sign-in saying so), and a second one asked while the first is
 (`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
 that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile.
+
+A read whose answer fills a form or a customer's view (a sender looked up by phone, a scale reading, a
+scanned parcel checked against the listed customer) is `call(tag, fn, for_form=True)`: stamped with the
+screen's form turn as sent, it lands only while the form is the one that asked. The screen calls
+`new_form()` as it clears or replaces the form (Esc for the next customer, a send accepted, another
+clerk): an answer or a refusal stamped before is dropped where it lands, as a replaced read's is, and
+so is a read kept to ask again after a sign-in. Without it a slow database put the last sender's name
+into the next sender's empty form.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from textual.message import Message
 from textual.screen import Screen
@@ -52,10 +60,13 @@ class ServiceCalls:
     _in_flight: frozenset[str] = frozenset()
     # Reads refused because nobody was signed in (the console locked while they ran), by tag: read again
     # when the screen comes back from under the sign-in dialog.
-    _read_again: dict[str, Callable[[], Any]] | None = None
+    # A read for a form keeps the form turn it was sent for.
+    _read_again: dict[str, tuple[Callable[[], Any], int | None]] | None = None
 
     # While a `done_` handler runs: the clerk who sent its call (`asked_by_clerk_now`).
     _answer_for: int | None | _NotAnAnswer = NOT_AN_ANSWER
+    # How many times the screen's form (or customer's view) was cleared or replaced (`new_form`).
+    _form_turn: int = 0
 
     @dataclass
     class Done(Message):
@@ -63,6 +74,7 @@ class ServiceCalls:
         result: Any = field(repr=False)
         worker: Worker[None] | None = field(default=None, repr=False)
         asked_by: int | None = None  # the clerk signed in as the call was sent
+        form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
 
     @dataclass
     class Failed(Message):
@@ -71,6 +83,7 @@ class ServiceCalls:
         worker: Worker[None] | None = field(default=None, repr=False)
         read: Callable[[], Any] | None = field(default=None, repr=False)  # an exclusive call's, to ask again
         turn: int = 0  # the app's `clerk_turns` as the call was sent
+        form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -81,7 +94,13 @@ class ServiceCalls:
         """Any call that may change something is on its way (every one but an exclusive read)."""
         return bool(self._in_flight)
 
-    def call(self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False) -> None:
+    def call(
+        self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False, for_form: bool = False
+    ) -> None:
+        """Run `fn` on a worker; `for_form`: its answer is for the form as it is now (`new_form`)."""
+        self._send(tag, fn, exclusive, self._form_turn if for_form else None)
+
+    def _send(self, tag: str, fn: Callable[[], Any], exclusive: bool, form_turn: int | None) -> None:
         screen: Any = self
         if not exclusive:
             self._in_flight |= {tag}
@@ -94,9 +113,11 @@ class ServiceCalls:
                 result = as_sent()
             except BaseException as exc:  # shown on the screen, never a traceback
                 read = fn if exclusive else None
-                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn))
+                failed = ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn, form_turn)
+                screen.post_message(failed)
             else:
-                screen.post_message(ServiceCalls.Done(tag, result, get_current_worker(), asked_by))
+                done = ServiceCalls.Done(tag, result, get_current_worker(), asked_by, form_turn)
+                screen.post_message(done)
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
@@ -107,7 +128,21 @@ class ServiceCalls:
         screen: Any = self
         screen.workers.cancel_group(screen, f"call-{tag}")
         if self._read_again and tag in self._read_again:
-            self._read_again = {t: read for t, read in self._read_again.items() if t != tag}
+            self._read_again = {t: again for t, again in self._read_again.items() if t != tag}
+
+    def new_form(self) -> None:
+        """The form (or the customer's view) was cleared or replaced: what was read for it on its way,
+        or kept to read again after a sign-in, is dropped as it lands (`call(..., for_form=True)`)."""
+        self._form_turn += 1
+
+    def for_another_form(self, form_turn: int | None) -> bool:
+        """A call stamped `form_turn` was sent for a form since cleared or replaced."""
+        return form_turn is not None and form_turn != self._form_turn
+
+    @property
+    def form_turn(self) -> int:
+        """The form's turn now, for an answer that does not come through `call` to be stamped with."""
+        return self._form_turn
 
     def write(self, tag: str, fn: Callable[[], Any]) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a
@@ -134,6 +169,8 @@ class ServiceCalls:
         if message.worker is not None and message.worker.is_cancelled:
             return
         self._in_flight -= {message.tag}
+        if self.for_another_form(message.form_turn):
+            return  # read for a form cleared since: the next customer's form is not its
         self._answer_for = message.asked_by
         try:
             getattr(self, f"done_{message.tag}")(message.result)
@@ -166,14 +203,19 @@ class ServiceCalls:
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
-        if isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED:
+        if self.for_another_form(message.form_turn) and not _deactivated(exc):
+            # Read for a form cleared since: its refusal is no longer the clerk's to read. A bug is logged.
+            if not isinstance(exc, StationError):
+                log_unexpected(exc)
+            return
+        if _deactivated(exc):
             # The console locks as at Ctrl+L, its sign-in saying why; a read goes on as a lock's below.
             app: Any = self._screen().app
             app.clerk_deactivated(exc.message(), message.turn)
             if message.read is None:
                 return
         if message.read is not None and self._locked_meanwhile(exc, message.turn):
-            self._read_later(message.tag, message.read)
+            self._read_later(message.tag, message.read, message.form_turn)
         elif isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:
@@ -187,20 +229,22 @@ class ServiceCalls:
             return False
         return bool(getattr(app, "signing_in", False)) or _clerk_turns(app) != turn
 
-    def _read_later(self, tag: str, read: Callable[[], Any]) -> None:
+    def _read_later(self, tag: str, read: Callable[[], Any], form_turn: int | None) -> None:
         """Read again as whoever is signed in: now if the screen is in front and someone signed in
-        (the refusal came after the sign-in), else once it is back in front."""
+        (the refusal came after the sign-in), else once it is back in front; a read for a form, only
+        for that form (`new_form`)."""
         screen = self._screen()
         if screen.is_active and not getattr(screen.app, "signing_in", False):
-            self.call(tag, read, exclusive=True)
+            self._send(tag, read, True, form_turn)
         else:
-            self._read_again = {**(self._read_again or {}), tag: read}
+            self._read_again = {**(self._read_again or {}), tag: (read, form_turn)}
 
     def on_screen_resume(self) -> None:
         # A mixin's handler: Textual runs it as well as the screen's own.
         again, self._read_again = self._read_again or {}, None
-        for tag, read in again.items():
-            self.call(tag, read, exclusive=True)
+        for tag, (read, form_turn) in again.items():
+            if not self.for_another_form(form_turn):
+                self._send(tag, read, True, form_turn)
 
     def _screen(self) -> Screen[Any]:
         screen: Any = self
@@ -214,6 +258,11 @@ class ServiceCalls:
         screen: Any = self
         screen.app.bell()
         screen.notify(text, severity="error", markup=False)
+
+
+def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
+    """The clerk was deactivated by a manager meanwhile: the console locks, whatever the call was for."""
+    return isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED
 
 
 def _clerk_turns(app: Any) -> int:

@@ -179,7 +179,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self.form.set_value("so-waybill", result.waybill)
         self.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
         if self.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
-            self.call("detected", lambda: get_detector(self.station).detect(result.waybill or ""))
+            waybill = result.waybill
+            self.call("detected", lambda: get_detector(self.station).detect(waybill), for_form=True)
 
     def scanned_phone(self, code: str) -> None:
         """A phone typed at a scanner's speed, or a scanned phone barcode: into the phone field that has
@@ -406,6 +407,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self.clear_form()
 
     def clear_form(self) -> None:
+        self.new_form()  # what was asked for the last sender (their lookup, a carrier, the scale) goes nowhere
         self.form.clear()
         self._cleared = self.form.held()
         self.forget_weighing()

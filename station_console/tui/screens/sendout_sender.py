@@ -3,7 +3,7 @@ up; a sender found fills the name and the document type, unless the clerk typed 
 (theirs stays, and the line names the one on file). A refusal said while the lookup runs (a scan) stays
 first over its answer, said on the line below (`StatusLine.show_read`). The focus moves on only from the
 phone field: on a slow database the clerk may have gone on to another field, and their typing must stay
-there.
+there. A lookup that answers after the form was cleared for the next sender goes nowhere.
 
 A mixin of `SendoutScreen` (its `call`, `form`, `message`): named methods, as a plain mixin has no
 decorated-handler table of its own.
@@ -26,7 +26,10 @@ class SenderLookup:
         screen: Any = self
         phone = typed.strip()
         if phone:
-            screen.call("sender", lambda: senders.find_sender(screen.station, phone), exclusive=True)
+            # For this sender's form: Esc for the next sender before it answers drops it (`new_form`).
+            screen.call(
+                "sender", lambda: senders.find_sender(screen.station, phone), exclusive=True, for_form=True
+            )
 
     def done_sender(self, found: senders.SenderInfo | None) -> None:
         screen: Any = self

@@ -6,7 +6,7 @@ clerk signing in) drops the read on its way, and a weight typed into the field w
 stays, the line saying the reading was not taken. A refusal said while the scale settled stays first
 over the reading's line (`StatusLine.show_read`).
 
-A mixin of `SendoutScreen` (its `call`, `drop`, `form`, `message`, `say`): named methods, as a plain
+A mixin of `SendoutScreen` (its `call`, `form`, `message`, `say`): named methods, as a plain
 mixin has no decorated-handler table of its own.
 """
 
@@ -28,7 +28,7 @@ class Weighing:
         self._asked_over = screen.form.value("so-weight")
         screen.say(_("Weighing: keep the parcel still..."))
         scale = screen.app.counter_settings.scale
-        screen.call("weigh", lambda: read_scale(scale), exclusive=True)
+        screen.call("weigh", lambda: read_scale(scale), exclusive=True, for_form=True)
 
     def done_weigh(self, weight: Weight) -> None:
         screen: Any = self
@@ -66,9 +66,8 @@ class Weighing:
         return Weight.typed(inputs.grams_from_kg(screen.form.value("so-weight")))
 
     def forget_weighing(self) -> None:
-        """The form is cleared for the next sender: a read on its way was the last parcel's."""
-        screen: Any = self
-        screen.drop("weigh")
+        """The form is cleared for the next sender: a read on its way was the last parcel's, and goes
+        nowhere (sent `for_form`)."""
         self.scale_weight, self._asked_over = None, None
 
 
