@@ -197,7 +197,9 @@ class PickupScreen(TakesScans, PickupHandover):
         assert self.lookup is not None
         row = self._listed(text)
         if row is None:  # not this customer's: a worker reads where it belongs, for the refusal
-            self.call("scan", partial(handover.check_scan, self.lookup, text, self.station))
+            # For this customer's list: the next customer's (Esc, a new lookup) is never refused by it.
+            check = partial(handover.check_scan, self.lookup, text, self.station)
+            self.call("scan", check, for_form=True)
         else:
             self.done_scan(row)
 

@@ -52,6 +52,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         """The service marked these parcels picked up."""
 
         parcel_ids: list[int]
+        form_turn: int | None = None  # the customer's view it was asked from (`ServiceCalls.new_form`)
 
     @dataclass
     class Undone(Message):
@@ -61,6 +62,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
     @dataclass
     class WriteFailed(Message):
         error: BaseException = field(repr=False)
+        form_turn: int | None = None  # the customer's view it was asked from
 
     @dataclass
     class FeesQuoted(Message):
@@ -118,6 +120,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._handing_over = True
 
         def write(fee: Settlement | None) -> None:
+            turn = self.form_turn  # Esc and the next customer may come before the answer
             self._write(
                 lambda: handover.confirm_pickup(
                     self.station,
@@ -128,7 +131,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     proxy=self.proxy,
                     fee=fee,
                 ),
-                PickupHandover.HandedOver,
+                partial(PickupHandover.HandedOver, form_turn=turn),
+                turn,
             )
 
         cents, since = owed(self.fees, ids)
@@ -169,7 +173,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             return undo.undo_pickups(self.station, ids)
 
         def undo_them() -> None:
-            self._write(undo_all, partial(PickupHandover.Undone, ids))
+            self._write(undo_all, partial(PickupHandover.Undone, ids), self.form_turn)
 
         zone = self.station.zone()
         rows = [
@@ -262,18 +266,22 @@ class PickupHandover(ServiceCalls, ModeScreen):
         open_over(self, form, askers_own(self.station, given))
 
     @work(thread=True, exit_on_error=False, group="pickup-write")
-    def _write(self, call: Callable[[], Any], done: Callable[[Any], Message]) -> None:
+    def _write(self, call: Callable[[], Any], done: Callable[[Any], Message], form_turn: int) -> None:
         try:
             self.post_message(done(call()))
         except BaseException as exc:  # shown on the screen, never a traceback
-            self.post_message(PickupHandover.WriteFailed(exc))
+            self.post_message(PickupHandover.WriteFailed(exc, form_turn))
 
     @on(HandedOver)
     def _handed_over(self, message: HandedOver) -> None:
         self._handing_over = False
         count = len(message.parcel_ids)
         self.last_handover = list(message.parcel_ids)
-        self._clear_state()
+        # Written, so said; but the clerk went on to the next customer meanwhile (Esc, their code):
+        # their list stays up, not cleared as the last customer's.
+        gone_on = self.for_another_form(message.form_turn)
+        if not gone_on:
+            self._clear_state()
         self._say(
             _n(
                 "Handed over: {n} parcel. Ready for the next customer.",
@@ -283,7 +291,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             ),
             ok=True,
         )
-        self._acknowledged = True
+        self._acknowledged = not gone_on
         self._refresh_recent()
 
     @on(Undone)
@@ -305,6 +313,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
         exc = message.error
         shown = exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc)
         self._refuse(shown)
+        if self.for_another_form(message.form_turn):
+            return  # the last customer's, said; the next customer's list is not read again for it
         if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
             self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
         if isinstance(exc, StationError) and exc.code in LEFT_MEANWHILE:
@@ -343,6 +353,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.query_one("#pk-fee", Static).update(line)
 
     def _clear_state(self) -> None:
+        self.new_form()  # the customer's view goes: what was read for it on its way goes nowhere
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
         self.proxy = None
         self.fees = {}

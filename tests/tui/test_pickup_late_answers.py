@@ -1,0 +1,100 @@
+"""Pickup's reads for the customer served, answering after the clerk went on to the next customer (a
+slow database): a stranger's parcel scanned against the last customer's list is not refused over the
+next customer's. The service is held at the function the worker calls."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from db.models import Role
+from station_console.services.core.station import Station
+from station_console.services.pickup import handover
+from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from tui import quiet
+from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, receive, sign_in
+
+HELD = ["run"]  # the held call's worker, left running while the clerk goes on
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_wrong_parcel_refused_after_the_next_customer_came_is_not_said_over_them(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann's list up, a stranger's parcel scanned (where it belongs is read), then Esc and the next
+    customer's code before the refusal comes: the next customer's list stays calm, unrefused, and
+    their own parcel ticks."""
+    sign_in(station, Role.CLERK)
+    ann, solo, stranger = receive(station, 1, ANN), receive(station, 2, SOLO), receive(station, 3, OTHER)
+    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
+    check_scan = handover.check_scan
+
+    def slow(*args: Any) -> Any:
+        asked.set()
+        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
+        try:
+            return check_scan(*args)
+        finally:
+            answered.set()
+
+    monkeypatch.setattr(handover, "check_scan", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann.pickup_code)
+        screen.post_message(ScannerBridge.Scanned(stranger.waybill, "dummy"))
+        await quiet.until(pilot, asked.is_set, what="no check of the scan")
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
+        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        answer.set()
+        await quiet.until(pilot, answered.is_set, what="the check never answered")
+        await clerk.settle()
+        assert not screen.has_class("-wrong")
+        assert stranger.location not in clerk.text("#pk-message")
+        assert clerk.bells == 0
+        assert clerk.progress() == ("0", "1")
+        await clerk.scan(solo.waybill)
+        assert clerk.progress() == ("1", "1")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_handover_answering_after_the_next_customer_came_keeps_their_list(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann's parcel handed over (F10) on a slow database, Esc and the next customer's code meanwhile: the
+    handover, written, is said, and the next customer's list stays up for their parcel to be scanned."""
+    sign_in(station, Role.CLERK)
+    ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
+    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
+    confirm_pickup = handover.confirm_pickup
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
+        try:
+            return confirm_pickup(*args, **kwargs)
+        finally:
+            answered.set()
+
+    monkeypatch.setattr(handover, "confirm_pickup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(ann)
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
+        await quiet.press(pilot, "f10", leave_running=["_write"])
+        await quiet.until(pilot, asked.is_set, what="no handover")
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=["_write"])
+        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        answer.set()
+        await quiet.until(pilot, answered.is_set, what="the handover never answered")
+        await clerk.settle()
+        assert "Handed over: 1 parcel." in clerk.text("#pk-message")
+        assert screen.lookup is not None and screen.lookup.query == solo.pickup_code
+        assert clerk.progress() == ("0", "1")
+        await clerk.scan(solo.waybill)
+        assert clerk.progress() == ("1", "1")
