@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from station_helpers import configure
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from db.models import FeeEntry, ParcelEvent, Role
 from station_console.services.core.station import Station
@@ -94,7 +94,7 @@ def said_in(dialog: FeeDialog) -> str:
 
 def clerk_saw(console: StationApp) -> str:
     """The fee dialog's line saying whose account 3 puts the fee on."""
-    return str(console.screen.query_one("#fee-account", Label).render())
+    return str(console.screen.query_one("#fee-account", Static).render())
 
 
 @pytest.mark.first_mode("pickup")
@@ -215,3 +215,45 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
         summary = str(app.screen.query_one("#rp-summary", Static).render()).replace("\u00a0", " ")
     assert "Storage fees: 2.50 CNY charged on 1 parcel; paid 0.00 CNY; waived 2.50 CNY; balanced" in summary
     assert "Fee waived: 73000000000001 2.50 CNY by Manager: [/]oops [b]regular" in summary
+
+
+def shown_lines(widget: Static) -> str:
+    """What the widget draws in the room it was given (a line cut off by its height is not there)."""
+    from textual.geometry import Region
+
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return " ".join(line.text.strip() for line in lines)
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_directory_persons_account_is_named_once_with_each_phone_and_read_whole(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """Parcels that came with the person's two phones are one customer: the dialog named 张三 once per
+    phone, on one line cut at the dialog's edge, so the last phone (and a third person) went unseen."""
+    from station_console.services.recipients import directory
+
+    home, work, other = "13812341111", "13998762222", "13600003333"
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.MANAGER)
+    directory.add(station, {"name": "张三", "phones": f"{home} / {work} / {other}"})
+    sign_in(station, Role.CLERK)
+    parcels = [receive(station, n, phone) for n, phone in enumerate((home, work, other), 1)]
+    clock.advance(days=2)
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("2222")  # the work phone's tail finds all three
+        for parcel in parcels:
+            await clerk.scan(parcel.waybill)
+        await clerk.key("f10", "f10")  # the second check, then the fee
+        assert isinstance(console.screen, FeeDialog)
+        said = "3 puts it on the account of: 张三 138****1111 / 139****2222 / 136****3333"
+        account = console.screen.query_one("#fee-account", Static)
+        assert str(account.render()) == said
+        room = account.parent.content_region if account.parent else console.screen.region
+        assert room.contains_region(account.region), (account.region, room)
+        assert shown_lines(account).replace(" ", "") == said.replace(" ", ""), shown_lines(account)
+        assert not {home, work, other} & set(shown_lines(account).split())
+        await clerk.key("3")
+    assert {statuses(station)[p.waybill] for p in parcels} == {"picked_up"}

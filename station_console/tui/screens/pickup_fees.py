@@ -73,13 +73,18 @@ class Recorded(Protocol):
 def account_holder(rows: Iterable[Recorded]) -> str:
     """Whose account "3 account" puts the fee on: each customer handed to, by the name and masked phone
     their parcels were recorded with ("" when none has either). The fee ledger keeps no account
-    reference, so the clerk sees whose it is before pressing 3."""
-    seen: dict[tuple[str, str], None] = {}
+    reference, so the clerk sees whose it is before pressing 3. A directory person's parcels (a
+    pickup row's `recipient_id`) are one account however many of their phones they came with: the
+    name once, then each phone (`张三 138****1111 / 139****2222`), as the check line shows them."""
+    seen: dict[object, tuple[dict[str, None], dict[str, None]]] = {}  # customer -> (names, phones)
     for row in rows:
-        who = (row.recipient_name or "", row.masked_phone or "")
-        if any(who):
-            seen[who] = None
-    return _(", ").join(" ".join(part for part in who if part) for who in seen)
+        person = getattr(row, "recipient_id", None)  # a door delivery's fee due has none
+        key = ("person", person) if person is not None else (row.recipient_name, row.masked_phone)
+        names, phones = seen.setdefault(key, ({}, {}))
+        names.update({row.recipient_name: None} if row.recipient_name else {})
+        phones.update({row.masked_phone: None} if row.masked_phone else {})
+    shown = (" ".join(filter(None, (" / ".join(n), " / ".join(p)))) for n, p in seen.values())
+    return _(", ").join(who for who in shown if who)
 
 
 class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None]):
@@ -121,7 +126,9 @@ class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None
                 classes="dialog-title",
             )
             if self.account is not None:
-                yield Label(
+                # Wrapped in the dialog's width: a label sized to its text was cut at the edge, and
+                # a person with several phones or customers sharing a tail lost the last ones.
+                yield Static(
                     _("3 puts it on the account of: {who}", who=self.account)
                     if self.account
                     else _("3 puts it on an account with no name or phone on record."),
