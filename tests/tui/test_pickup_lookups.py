@@ -327,3 +327,34 @@ async def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_pa
         by_work.waybill: "picked_up",
         stranger.waybill: "on_shelf",
     }
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_directory_person_is_named_once_when_checked_and_customers_apart_in_chinese(
+    station: Station, console: StationApp
+) -> None:
+    """The question before the handover named 张三 once per phone their parcels came with, and both it and
+    the check line put customers apart with an ASCII '; ' in Chinese text."""
+    from station_console.i18n import set_language
+    from station_console.services.recipients import directory
+
+    home, work = "13812341111", "13998762222"
+    sign_in(station, Role.MANAGER)
+    directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
+    sign_in(station, Role.CLERK)
+    parcels = [receive(station, 1, home), receive(station, 2, work)]
+    receive(station, 3, "13700002222")  # a stranger sharing the tail
+    set_language("zh")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("2222")
+        check = clerk.text("#pk-check")
+        assert "138****1111 / 139****2222 · 张三；B 137****2222" in check, check
+        assert "; " not in check
+        for parcel in parcels:
+            await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        asked = clerk.text("#pk-message")
+        assert "（138****1111 / 139****2222 · 张三）" in asked, asked
+        assert home not in asked and work not in asked

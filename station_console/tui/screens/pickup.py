@@ -11,6 +11,7 @@ proxy) and the state every part shares are `pickup_handover.py`, which it inheri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -38,6 +39,15 @@ from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+
+def customer_text(rows: Sequence[PickupRow]) -> str:
+    """One customer as the clerk checks them: each masked phone their parcels came with (a directory
+    person's may have come with different phones of theirs), then the name (`138****1111 / 139****2222 ·
+    张三`). Never a whole number: rows carry only the masked one."""
+    phones = " / ".join(dict.fromkeys(r.masked_phone or "-" for r in rows))
+    name = next((r.recipient_name for r in rows if r.recipient_name), None)
+    return f"{phones} · {name}" if name else phones
 
 
 class PickupScreen(TakesScans, PickupHandover):
@@ -358,11 +368,8 @@ class PickupScreen(TakesScans, PickupHandover):
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:
-            # A directory person's parcels may have come with different phones of theirs: each shown.
-            who = "; ".join(
-                f"{marks[g[0].parcel_id] + ' ' if marks[g[0].parcel_id] else ''}"
-                f"{' / '.join(dict.fromkeys(r.masked_phone or '-' for r in g))}"
-                f"{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
+            who = _("; ").join(
+                f"{marks[g[0].parcel_id] + ' ' if marks[g[0].parcel_id] else ''}{customer_text(g)}"
                 for g in lk.groups
             )
             # Plain text: a name from a pre-alert file is data, never markup.
@@ -375,8 +382,12 @@ class PickupScreen(TakesScans, PickupHandover):
         return _(CHECK_LABELS[check]) if check else ""
 
     def _who(self, rows: list[PickupRow]) -> str:
-        people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
-        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))  # shown as text
+        """The customers of `rows`, each as the check line shows them (shown as text)."""
+        ids = {r.parcel_id for r in rows}
+        groups = self.lookup.groups if self.lookup else (tuple(rows),)
+        return _("; ").join(
+            customer_text(mine) for g in groups if (mine := [r for r in g if r.parcel_id in ids])
+        )
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: the list is read again, ticks kept."""
