@@ -103,7 +103,8 @@ def pickup_command(
                 "Customer {phone}: {n} parcel",
                 "Customer {phone}: {n} parcels",
                 len(group),
-                phone=group[0].masked_phone or "-",
+                # A directory person's parcels may have come with different phones of theirs: each named.
+                phone=" / ".join(dict.fromkeys(r.masked_phone or "-" for r in group)),
                 n=len(group),
             )
         )

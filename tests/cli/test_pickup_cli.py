@@ -164,7 +164,7 @@ def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(
     assert home not in listed.output and work not in listed.output
     listed = run("pickup", a["pickup_code"])  # a code brings the parcel of their other phone: one customer
     assert listed.exit_code == 0, listed.output
-    assert "Customer 138****1111: 2 parcels" in listed.output
+    assert "Customer 138****1111 / 139****2222: 2 parcels" in listed.output
     assert b["waybill"] in listed.output and stranger["waybill"] not in listed.output
     result = run("pickup", a["pickup_code"], "--confirm", a["waybill"], "--confirm", b["waybill"])
     assert result.exit_code == 0, result.output
@@ -173,3 +173,30 @@ def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(
         b["waybill"]: "picked_up",
         stranger["waybill"]: "on_shelf",
     }
+
+
+def test_a_directory_persons_listing_names_each_phone_their_parcels_came_with(  # type: ignore[no-untyped-def]
+    run, db_url: str
+) -> None:
+    """The customer's line named the first parcel's phone alone: asked for by their work phone's tail,
+    the person read as someone with their home phone, the number they gave nowhere in the listing."""
+    home, work = "13812341111", "13998762222"
+    added = run(
+        "--clerk",
+        "Boss",
+        "--pin",
+        "2580",
+        "recipients",
+        "add",
+        "--set",
+        "name=张三",
+        "--set",
+        f"phones={home} / {work}",
+    )
+    assert added.exit_code == 0, added.output
+    checkin(run, 1, home)
+    checkin(run, 2, work)
+    listed = run("pickup", "2222")
+    assert listed.exit_code == 0, listed.output
+    assert "Customer 138****1111 / 139****2222: 2 parcels" in listed.output, listed.output
+    assert home not in listed.output and work not in listed.output
