@@ -17,6 +17,7 @@ from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
+from tui.drawn_text import drawn
 from tui.pickup_driver import Clerk_, receive, sign_in, statuses
 
 
@@ -217,14 +218,6 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
     assert "Fee waived: 73000000000001 2.50 CNY by Manager: [/]oops [b]regular" in summary
 
 
-def shown_lines(widget: Static) -> str:
-    """What the widget draws in the room it was given (a line cut off by its height is not there)."""
-    from textual.geometry import Region
-
-    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-    return " ".join(line.text.strip() for line in lines)
-
-
 @pytest.mark.first_mode("pickup")
 async def test_a_directory_persons_account_is_named_once_with_each_phone_and_read_whole(
     station: Station, clock: Any, console: StationApp
@@ -251,9 +244,8 @@ async def test_a_directory_persons_account_is_named_once_with_each_phone_and_rea
         said = "3 puts it on the account of: 张三 138****1111 / 139****2222 / 136****3333"
         account = console.screen.query_one("#fee-account", Static)
         assert str(account.render()) == said
-        room = account.parent.content_region if account.parent else console.screen.region
-        assert room.contains_region(account.region), (account.region, room)
-        assert shown_lines(account).replace(" ", "") == said.replace(" ", ""), shown_lines(account)
-        assert not {home, work, other} & set(shown_lines(account).split())
+        shown = drawn(console, console.screen.query_one(".dialog"))  # as the terminal shows it
+        assert "".join(said.split()) in "".join(shown.split()), shown
+        assert not any(phone in shown for phone in (home, work, other))
         await clerk.key("3")
     assert {statuses(station)[p.waybill] for p in parcels} == {"picked_up"}
