@@ -49,6 +49,12 @@ def clean(text: str | None, max_len: int | None = None) -> str:
     return out[:max_len] if max_len is not None else out
 
 
+def cut(text: str, limit: int) -> str:
+    """`text` at most `limit` characters long, ending in "…" when cut: a start of a scan or a query
+    shown without the sign reads as all of it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def pasted_line(text: str) -> str:
     """What a paste puts into a one-line field: its first line (as Textual's field takes it), terminal
     escape sequences whole and hidden characters out, a tab as a space. Nothing else changes: the

@@ -217,3 +217,16 @@ def bring_back_a_layer(session: Session) -> None:
     assert layer is not None
     layer.retired_at = None
     session.add(layer)
+
+
+async def test_a_scan_too_long_to_show_whole_is_shown_cut_with_a_sign(app: StationApp) -> None:
+    """The row names a long scan by its start: cut, it ends in "…", or it reads as if it were the
+    whole scan (40 characters of a 200-character one, no sign of the rest)."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "A" * 200)
+        await scan(pilot, clock, "B" * 60 + "[/]")
+        await settle(app, pilot)
+        odd, long = attention(screen)  # the newest first
+        assert long.text == "A" * 39 + "…: That is too long to be one waybill."
+        assert odd.text == "B" * 39 + "… has characters no carrier uses: /[]."

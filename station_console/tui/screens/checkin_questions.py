@@ -14,6 +14,7 @@ from textual import on
 from textual.widgets import Input
 
 from station_console.i18n import _
+from station_console.safe_text import cut
 from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
@@ -47,7 +48,7 @@ class CheckinQuestions(CheckinState):
             self.courier_batch = None  # closed at another counter: scans go on without it
             self.refresh_batches()
         kind = KIND_OF.get(refusal.code, "refused")
-        waybill = str(refusal.params.get("waybill") or request.raw)[:40]
+        waybill = cut(str(refusal.params.get("waybill") or request.raw), 40)
         # A question's hint says what to do: the service's advice would say it a second time, and push
         # the hint out of the message box.
         text = refusal.reason or refusal.text if kind != "refused" else refusal.text
