@@ -2,7 +2,9 @@
 
 The console runs headless (Textual's `run_test`, as the Pilot tests run it) on a copy of a small demo
 station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder; each run's
-copy charges storage fees after a day) with a demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
+copy charges storage fees after a day, and has three people in its directory) with a demo clerk signed
+in; or, with --empty, on a new station (`station init` with no demo) opened as `station` opens one: the
+sign-in dialog over its start screen, asking for the first manager. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
 screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/R/L, Ctrl+P Change PIN, Ins the key list; Ctrl+D on Shelves and
 in the unsaved-changes question, F8 more often on Shelves and on a stocktake (its close; Enter on the
 scope the map filled in), Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in Settings, F11 and F7 more often
@@ -11,11 +13,12 @@ F9; Settings' F12 and the directory's F12 and F11; Printers' F10, its queue; on 
 the demo's closed days, then Ctrl+O to reopen one), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
 pastes into the proxy form (a Paste event, some past a field's limit), letters on the "who is this?" table,
 what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
-(a waybill or a pickup code from the database typed back to back, then Enter), with
+(a waybill or a pickup code from the database, or a fresh valid waybill that checks a parcel in,
+typed back to back, then Enter; on Check-in now and then Ctrl+N after it, the recipient finder), with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
 answer at random moments. Locked (Ctrl+L), it signs the clerk in again by keys now and then (unlocked
 first, as a manager at another counter would: the random digits and Enters typed into the PIN field
-lock the clerk out).
+lock the clerk out); on a new station it makes the first manager so, named for --role.
 
 It stops at the first crash: the app exiting with an exception, an error logged on `station.tui`
 (`report_unexpected`'s "unexpected error"), a worker ending in an exception its code let out (run
@@ -41,7 +44,7 @@ files, a folder, a missing file) into the import forms, now and then anywhere. E
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules] [--empty]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -52,12 +55,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -80,6 +81,12 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_keys import PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_station import (  # noqa: E402  (beside this script, on its path)
+    Opening,
+    add_directory,
+    charge_storage_fees,
+)
+from fuzz_station import template as station_template  # noqa: E402
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
 SIZE = (160, 45)
@@ -99,7 +106,7 @@ class Outcome:
     sent: list[str]
     crash: Crash | None
     notes: dict[str, int] = field(default_factory=dict)
-    screens: set[str] = field(default_factory=set)  # the screens seen on top when quiet
+    screens: set[str] = field(default_factory=set)  # on top when quiet, or under the sign-in
     keys: int = 0
 
 
@@ -119,44 +126,6 @@ def isolate(folder: Path) -> None:
     os.environ["STATION_CONFIG"] = str(folder / "counter.toml")
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         os.environ.pop(var, None)
-
-
-def demo_template() -> Path:
-    """The demo station, made once per schema (a week at a twentieth of the volume: a dozen parcels on
-    shelves); one made before a migration lacks its columns, and every screen reading them refuses."""
-    from db.migrate import head_revision
-
-    path = WORK / f"demo-{head_revision()}.sqlite3"
-    if path.exists():
-        return path
-    from click.testing import CliRunner
-
-    from station_console.cli import cli
-
-    os.environ["STATION_DEMO_SCALE"] = "0.05"
-    made = WORK / f"making-{os.getpid()}.sqlite3"  # two fuzzers starting at once each make their own
-    args = ["--db", f"sqlite:///{made}", "init", "--demo", "--timezone", "Asia/Shanghai"]
-    result = CliRunner().invoke(cli, [*args, "--opening-hours", "09:00-21:00"], catch_exceptions=False)
-    if result.exit_code != 0:
-        raise SystemExit(f"station init --demo failed:\n{result.output}")
-    with sqlite3.connect(made) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    made.rename(path)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{made}{suffix}").unlink(missing_ok=True)
-    return path
-
-
-def charge_storage_fees(path: Path) -> None:
-    """The run's station charges for storage after a day: the demo charges nothing, so no pickup had a fee
-    and Pickup's undo never gave one back. Written into the run's copy, as a manager's save would store
-    it; the template stays the demo's."""
-    rule = {"name": "Storage", "free_days": 1, "per_day_cents": 50, "cap_cents": 500}
-    with sqlite3.connect(path) as db:
-        (value,) = db.execute("SELECT value FROM setting WHERE key = 'station'").fetchone()
-        stored = json.loads(value)
-        stored["storage_fee_rules"] = [rule]
-        db.execute("UPDATE setting SET value = ? WHERE key = 'station'", (json.dumps(stored),))
 
 
 def paste(app: Any, text: str) -> None:
@@ -186,8 +155,11 @@ async def drive(
     markup: bool = False,
     stop_on: str | None = None,
     rules: bool = False,
+    empty: bool = False,
 ) -> Outcome:
-    """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`."""
+    """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
+    `empty`: the template is a new station, opened as `station` opens one (its start screen under the
+    sign-in dialog, which asks for the first manager), nobody signed in."""
     from tui import quiet  # tests/tui/quiet.py: the Pilot tests' keys and waits
 
     from db.engine import create_station_engine
@@ -199,19 +171,24 @@ async def drive(
 
     run = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     shutil.copy(template, run / "station.sqlite3")
-    charge_storage_fees(run / "station.sqlite3")
+    if not empty:
+        charge_storage_fees(run / "station.sqlite3")
     # Its own counter.toml: what one run's Settings saved (a wedge timing, a printer) is not the next run's.
     os.environ["STATION_CONFIG"] = str(run / "counter.toml")
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
     station = Station(engine, counter="fuzz")
-    clerks.sign_in(station, CLERKS[role], PIN)
-    app = StationApp(station, CounterSettings(counter="fuzz"), database_label="fuzz")
+    if empty:
+        app = StationApp(require_sign_in=True, opening=Opening(station, CounterSettings(counter="fuzz")))
+    else:
+        add_directory(station, CLERKS["manager"], PIN)
+        clerks.sign_in(station, CLERKS[role], PIN)
+        app = StationApp(station, CounterSettings(counter="fuzz"), database_label="fuzz")
     errors = ErrorLog()
     logger = logging.getLogger("station.tui")
     logger.addHandler(errors)
     logger.propagate = False
     rng = random.Random(seed)
-    codes = scans(template)
+    codes = scans(template, seed)
     outcome = Outcome(sent=[], crash=None)
     watch_locked_toasts(app, outcome.notes)
     acknowledged: dict[int, str] = {}
@@ -265,6 +242,8 @@ async def drive(
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
             if app.is_running:
                 outcome.screens.add(type(app.screen).__name__)
+                if app.signing_in and len(app.screen_stack) > 1:  # what the sign-in stands over: a lock's
+                    outcome.screens.add(type(app.screen_stack[-2]).__name__)  # screen, a new station's start
                 for note in quiet_notes(app) + screen_notes(app, english, paged):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
                     if stop_on is not None and stop_on in note:
@@ -330,10 +309,11 @@ def replays(
     size: tuple[int, int],
     tries: int = 2,
     stop_on: str | None = None,
+    empty: bool = False,
 ) -> bool:
     """The sequence still crashes the same way (a worker's timing varies: `tries` attempts)."""
     for _ in range(tries):
-        crash = asyncio.run(drive(template, role, tokens, size=size, stop_on=stop_on)).crash
+        crash = asyncio.run(drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty)).crash
         if crash is not None and crash.signature == want:
             return True
     return False
@@ -347,13 +327,14 @@ def shrink(
     budget_s: float,
     size: tuple[int, int],
     stop_on: str | None = None,
+    empty: bool = False,
 ) -> list[str]:
     """The shortest prefix that still crashes, then chunks dropped (halves, quarters, ... single keys)."""
     deadline = time.monotonic() + budget_s
     low, high = 1, len(tokens)  # the shortest prefix: a binary search (a longer prefix crashes too)
     while low < high and time.monotonic() < deadline:
         middle = (low + high) // 2
-        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on):
+        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on, empty=empty):
             high = middle
         else:
             low = middle + 1
@@ -363,7 +344,7 @@ def shrink(
         start = 0
         while start < len(tokens) and time.monotonic() < deadline:
             candidate = tokens[:start] + tokens[start + chunk :]
-            if candidate and replays(template, role, candidate, want, size, stop_on=stop_on):
+            if candidate and replays(template, role, candidate, want, size, stop_on=stop_on, empty=empty):
                 tokens = candidate
             else:
                 start += chunk
@@ -397,6 +378,11 @@ def main() -> None:
     parser.add_argument(
         "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"
     )
+    parser.add_argument(
+        "--empty",
+        action="store_true",
+        help="a new station instead of the demo: the first manager is made by keys (named for --role)",
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -407,7 +393,7 @@ def main() -> None:
     from station_console.i18n import set_language
 
     set_language(args.lang)
-    template = demo_template()
+    template = station_template(WORK, empty=args.empty)
     total_keys = 0
     notes: dict[str, int] = {}
     screens: set[str] = set()
@@ -425,6 +411,7 @@ def main() -> None:
                 markup=args.markup,
                 stop_on=args.stop_on,
                 rules=args.rules,
+                empty=args.empty,
             )
         )
         total_keys += outcome.keys
@@ -433,7 +420,7 @@ def main() -> None:
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
         width, height = args.size
-        setup = f"role {args.role} {width}x{height} {args.lang}"
+        setup = f"role {args.role} {width}x{height} {args.lang}" + (" empty" if args.empty else "")
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         for note, count in sorted(outcome.notes.items()):
             print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
@@ -452,6 +439,7 @@ def main() -> None:
                 args.shrink_budget,
                 args.size,
                 stop_on=args.stop_on,
+                empty=args.empty,
             )
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break

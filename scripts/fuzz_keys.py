@@ -1,6 +1,7 @@
 """What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn from
 a weighted alphabet of mode and screen keys (and a screen's own way in to what they do not open), Esc,
-Enter, arrows, digits and letters, or a waybill or pickup code from the database; with --markup Rich
+Enter, arrows, digits and letters, or a waybill or pickup code from the database or a fresh valid
+waybill (Check-in's recipient finder after it now and then); with --markup Rich
 markup typed, with --rules Ctrl+F and the paths of rule and pre-alert files; Send-out's fields filled
 with what a sender gives, so F11 and F10 have a form to work on; a pause or a wait until quiet after some; and,
 locked, the clerk signing in again by keys."""
@@ -48,7 +49,8 @@ PATH_WEIGHT = 2
 # refusal dialogs): pressed now and then on that screen.
 WAYS_IN = {
     "ShelvesScreen": ["ctrl+d", "f8"],  # F8, the stocktake: one of twelve F keys, seldom on Shelves
-    "CheckinScreen": ["ctrl+w", "ctrl+b"],
+    # Ctrl+N, the recipient finder, opens only over a parcel just checked in (a fresh waybill scanned).
+    "CheckinScreen": ["ctrl+w", "ctrl+b", "ctrl+n", "ctrl+n"],
     "SendoutScreen": ["f11", "f11", "f7"],
     "LeaveUnsaved": ["ctrl+d"],
     # Its close: random keys close the dialog before any quiet moment sees it. Shift+Tab back to the scope
@@ -73,6 +75,7 @@ WAY_IN_CHANCE = 0.05
 # reached by no run. The fee's dialog closes at the first Esc or Enter.
 WAY_IN_CHANCES = {
     "StocktakeScreen": 0.25,
+    "CheckinScreen": 0.1,
     "FeeDialog": 0.5,
     "SettingsScreen": 0.1,
     "RecipientsScreen": 0.15,
@@ -115,19 +118,35 @@ FIELD_PASTES = {
 PASTE = "paste:"  # a token: the text after it pasted at once, as one Paste event
 PASTE_SPACE = "\u2423"  # ␣: a space inside a pasted text, so a printed sequence splits on spaces only
 # Typed into a dialog's table: the "who is this?" list takes letters typed on its table into its search.
-FOCUS_TYPED = {"who-parcels": ["zs", "wang", "3-502", "张"]}
+FOCUS_TYPED = {
+    "who-parcels": ["zs", "wang", "3-502", "张"],
+    "pick-search": ["zs", "wang", "3-502", "张", "5678"],
+}
+# A way in after which a person reads what opened: a quiet moment is the fuzzer's only look at it, and the
+# stocktake's close question was always answered by the next random Enter or Esc before one came.
+READ_AFTER = {("StocktakeScreen", "f8"), ("CheckinScreen", "ctrl+n")}
+# A scan on Check-in followed by Ctrl+N (the recipient finder) once it is answered: a random Ctrl+N
+# seldom came right after a fresh waybill checked in, and no run opened the finder.
+PICK_AFTER_SCAN = 0.3
 # A field the screen filled in (the stocktake's scope, the shelf selected on the map): the clerk takes it
 # as it is; digits typed after it made a shelf that does not exist, and no run started a stocktake.
 FIELD_TAKEN = {"st-scope": "enter"}
 FIELD_CHANCE = 0.4
 
 
-def scans(path: Path) -> list[str]:
-    """What a scanner reads at this station: waybills (on the shelves and gone) and pickup codes."""
+FRESH_WAYBILLS = 60
+
+
+def scans(path: Path, seed: int = 0) -> list[str]:
+    """What a scanner reads at this station: waybills (on the shelves and gone), pickup codes, and
+    valid waybills it has never seen (a third of the scans): only those check a parcel in, and only a
+    parcel just checked in opens the recipient finder."""
+    from station_console.bench.checkin import waybills  # the bench's: valid check digits, five carriers
+
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT waybill, pickup_code, status FROM parcel").fetchall()
     codes = [code for _, code, status in rows if status == "on_shelf" and code]
-    return [waybill for waybill, _, _ in rows] + codes * 3
+    return [waybill for waybill, _, _ in rows] + codes * 3 + waybills(FRESH_WAYBILLS, seed=seed)
 
 
 def unlock(path: Path, name: str) -> None:
@@ -137,15 +156,25 @@ def unlock(path: Path, name: str) -> None:
         db.execute("UPDATE clerk SET failed_sign_ins = 0, locked_until = NULL WHERE name = ?", (name,))
 
 
+SIGN_IN_FIELDS = ["signin-name", "signin-pin", "signin-pin2", "signin-zone", "signin-hours"]  # in order
+
+
 def sign_in_keys(app: Any, name: str) -> list[str]:
     """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter. A
     person's pause ("|") after the keys that move or clear: those are bindings, answered as they come
     back up from the field, after characters sent right behind them (Ctrl+U took back the 'de' of
-    'demo-manager', and no sign-in by keys ever succeeded)."""
+    'demo-manager', and no sign-in by keys ever succeeded). On a new station the first manager: the PIN
+    again, the time zone and the opening hours (random keys typed into them) typed afresh."""
     focused = app.focused
-    keys = ["shift+tab", "|"] if focused is not None and focused.id == "signin-pin" else []
+    first_run = getattr(app.screen, "first_run", False)
+    at = SIGN_IN_FIELDS.index(focused.id) if focused is not None and focused.id in SIGN_IN_FIELDS else 0
+    keys = ["shift+tab", "|"] * at  # back to the name
     clear = ["ctrl+u", "ctrl+k", "|"]
-    return [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
+    typed = [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
+    if first_run:
+        typed += ["|", *clear, *PIN, "enter", "|", *clear, *"Asia/Shanghai", "enter", "|"]
+        typed += [*clear, *"09:00-21:00", "enter"]
+    return typed
 
 
 def prealert_paths(rng: random.Random, app: Any, paths: list[str]) -> list[str]:
@@ -191,6 +220,8 @@ def generate(
         tokens = handing
     elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
         tokens = [rng.choice(way_in)]
+        if (screen, tokens[0]) in READ_AFTER:
+            return [*tokens, "|"]
     elif focused in FIELD_PASTES and empty and rng.random() < FIELD_CHANCE:
         tokens = [PASTE + rng.choice(FIELD_PASTES[focused]).replace(" ", PASTE_SPACE), "tab"]
     elif focused in FOCUS_TYPED and rng.random() < FIELD_CHANCE:
@@ -219,6 +250,8 @@ def generate(
             pick -= weight
         if not tokens:
             tokens = [*rng.choice(codes), "enter"]
+            if screen == "CheckinScreen" and rng.random() < PICK_AFTER_SCAN:
+                return [*tokens, "|", "ctrl+n", "|"]  # the parcel's recipient, looked for once it is in
     roll = rng.random()
     if roll < 0.35:
         tokens.append(f"~{rng.randint(0, 150)}")

@@ -1,0 +1,86 @@
+"""The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
+schema and copied for each run (storage fees charged, a few people in the directory), or with --empty a
+new station (`station init` with no demo: carriers and shelves, nobody to sign in), which the console
+opens as `station` does, behind the sign-in dialog over its start screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+# Who Check-in's recipient finder (Ctrl+N) can match: the demo's directory is empty, and every pick
+# was only ever a name kept for "who is this?". Typed by the fuzzer as `zs`, `wang`, `3-502`, `张`.
+DIRECTORY = [
+    {"name": "张三", "phones": "13812345678", "building": "3", "room": "3-502"},
+    {"name": "张珊", "phones": "13812340000", "building": "3", "room": "3-501"},
+    {"name": "Wang Wu", "phones": "13987654321", "room": "1-101"},
+]
+
+
+def template(folder: Path, *, empty: bool = False) -> Path:
+    """The demo station (a week at a twentieth of the volume: a dozen parcels on shelves), or a new one,
+    made once per schema: one made before a migration lacks its columns, and every screen reading them
+    refuses."""
+    from db.migrate import head_revision
+
+    path = folder / f"{'empty' if empty else 'demo'}-{head_revision()}.sqlite3"
+    if path.exists():
+        return path
+    from click.testing import CliRunner
+
+    from station_console.cli import cli
+
+    os.environ["STATION_DEMO_SCALE"] = "0.05"
+    made = folder / f"making-{os.getpid()}.sqlite3"  # two fuzzers starting at once each make their own
+    demo = [] if empty else ["--demo"]
+    args = ["--db", f"sqlite:///{made}", "init", *demo, "--timezone", "Asia/Shanghai", "--opening-hours"]
+    result = CliRunner().invoke(cli, [*args, "09:00-21:00"], catch_exceptions=False)
+    if result.exit_code != 0:
+        raise SystemExit(f"station init failed:\n{result.output}")
+    with sqlite3.connect(made) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    made.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{made}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def charge_storage_fees(path: Path) -> None:
+    """The run's station charges for storage after a day: the demo charges nothing, so no pickup had a fee
+    and Pickup's undo never gave one back. Written into the run's copy, as a manager's save would store
+    it; the template stays the demo's."""
+    rule = {"name": "Storage", "free_days": 1, "per_day_cents": 50, "cap_cents": 500}
+    with sqlite3.connect(path) as db:
+        (value,) = db.execute("SELECT value FROM setting WHERE key = 'station'").fetchone()
+        stored = json.loads(value)
+        stored["storage_fee_rules"] = [rule]
+        db.execute("UPDATE setting SET value = ? WHERE key = 'station'", (json.dumps(stored),))
+
+
+def add_directory(station: Any, manager: str, pin: str) -> None:
+    """`DIRECTORY` added to the run's copy by its manager, as Settings > Recipients would."""
+    from station_console.services.people import clerks
+    from station_console.services.recipients import directory
+
+    clerks.sign_in(station, manager, pin)
+    for person in DIRECTORY:
+        directory.add(station, person)
+
+
+class Opening:
+    """What `station` gives the console (its CliApp): the station and this counter's settings, read in
+    the console's opening worker while the sign-in dialog takes keys."""
+
+    def __init__(self, station: Any, counter_settings: Any) -> None:
+        self._station, self._counter_settings = station, counter_settings
+
+    @property
+    def station(self) -> Any:
+        return self._station
+
+    @property
+    def counter_settings(self) -> Any:
+        return self._counter_settings
