@@ -25,7 +25,7 @@ from station_console.tui.screens.delivery_stops import COLUMNS, cells, title
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
-from tui.door_run import a_run_of_three
+from tui.door_run import SECOND, a_run_of_three, choose_run, open_delivery, two_runs
 from tui.drawn_text import drawn
 from tui.terminal_fit import at_each_size, console_in
 from tui.test_recipients_screens import people, text_of, until
@@ -356,3 +356,21 @@ async def test_a_parcel_scanned_into_a_door_outcomes_note_is_said_and_sends_noth
     with station.read() as session:
         item = session.exec(select(DeliveryItem)).one()
     assert (item.status, item.fail_reason, item.fail_note) == ("failed", "not_home", None)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_an_older_run_chosen_stays_shown_once_its_stops_are_read(
+    app: StationApp, station: Station
+) -> None:
+    """The runs' table, filled again with the chosen run's read, put its cursor back on the newest run,
+    whose highlight chose it: an older run could not be shown long enough to scan a parcel on it."""
+    first, _second = two_runs(station, first_out=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        await choose_run(app, pilot, first)
+        await quiet.settle(pilot)
+        screen: Any = app.screen
+        assert screen.run_id == first.id
+        assert {stop.waybill for stop in screen.stops} == {stop.waybill for stop in first.stops}
+        await _type(pilot, app, SECOND)
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))

@@ -163,6 +163,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         if self.run_id is None and open_runs:
             self.run_id = open_runs[0].id
         chosen = next((r for r in found_runs if r.id == self.run_id), None)
+        if chosen is not None:
+            # clear() put the cursor on the newest run, whose highlight would choose it over the clerk's.
+            table.move_cursor(row=table.get_row_index(str(chosen.id)), animate=False)
         self.query_one("#dl-summary", Static).update(
             _(
                 "Waiting for a run: {waiting}  ·  open runs: {open}  ·  F7 plans a run",
@@ -190,6 +193,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
     @on(DataTable.RowSelected, "#dl-runs")
     @on(DataTable.RowHighlighted, "#dl-runs")
     def _run_chosen(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # the refilled table's first row, highlighted before the cursor went back to the run
         if event.row_key.value is not None and int(event.row_key.value) != self.run_id:
             self.run_id = int(event.row_key.value)
             self.back = None
