@@ -79,6 +79,11 @@ def status_text(status: str) -> LaterText:
     return LaterText(Message(STATUS_LABELS.get(status, status)))
 
 
+def run_number(run_id: int) -> str:
+    """A run as the run sheet and the screen name it: DR000012."""
+    return f"DR{run_id:06d}"
+
+
 @dataclass(frozen=True)
 class RunView:
     id: int
@@ -92,7 +97,7 @@ class RunView:
     @property
     def number(self) -> str:
         """What the run sheet prints and its barcode carries: DR000012."""
-        return f"DR{self.id:06d}"
+        return run_number(self.id)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.stops if s.status == status)

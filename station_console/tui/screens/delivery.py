@@ -11,7 +11,6 @@ markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -55,6 +54,16 @@ class Back:
     """A scan of a parcel already out with the runner: it came back, F9 or F10 settles it."""
 
     waybill: str
+
+
+@dataclass(frozen=True)
+class ScanAnswer:
+    """A scan-out's outcome (a stop out, `Back` or `FeeDue`), stamped with the run it was scanned on
+    and the screen's form turn as it was sent: the clerk may choose another run before it lands."""
+
+    run_id: int
+    form_turn: int
+    outcome: Any
 
 
 class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
@@ -196,8 +205,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         if event.cursor_row != event.data_table.cursor_row:
             return  # the refilled table's first row, highlighted before the cursor went back to the run
         if event.row_key.value is not None and int(event.row_key.value) != self.run_id:
-            self.run_id = int(event.row_key.value)
-            self.back = None
+            self.show_run(int(event.row_key.value))
             self.reload()
 
     def came_to_front(self) -> None:
@@ -243,7 +251,12 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         run_id = self._run()
         if run_id is None:
             return
-        self.call("out", partial(self._scan_out, run_id, raw, None))
+        self._send_out(run_id, raw, None)
+
+    def _send_out(self, run_id: int, raw: str, fee: Settlement | None) -> None:
+        """A write, never dropped: its answer says what it did on run `run_id`, whichever run is shown."""
+        turn = self.form_turn
+        self.call("out", lambda: ScanAnswer(run_id, turn, self._scan_out(run_id, raw, fee)))
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
         """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
@@ -257,7 +270,11 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                 raise
             return FeeDue(run_id, raw, runs.fee_due(self.station, run_id, raw))
 
-    def done_out(self, stop: Any) -> None:
+    def done_out(self, answer: ScanAnswer) -> None:
+        stop, number = answer.outcome, runs.run_number(answer.run_id)
+        if self.for_another_form(answer.form_turn):
+            self._out_on_run_left(stop, number)
+            return
         if isinstance(stop, Back):
             self.back = stop.waybill
             self.answer(
@@ -280,7 +297,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                 if fee is None:
                     self.say(_("Not scanned out: the storage fee is not settled."), warn=True)
                 else:
-                    self.call("out", partial(self._scan_out, due.run_id, due.raw, fee))
+                    self._send_out(due.run_id, due.raw, fee)
 
             owed = due.owed
             dialog = FeeDialog(
@@ -299,6 +316,41 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             ok=True,
         )
         self.reload()
+
+    def _out_on_run_left(self, stop: Any, number: str) -> None:
+        """A scan-out's answer for the run the clerk left before it landed: said for that run, and
+        nothing of it armed on the run shown now (F9 / F10 settle the parcel on its own run)."""
+        if isinstance(stop, Back):
+            self.answer(
+                _(
+                    "{waybill} came back from run {run}: choose that run and scan it again to settle it.",
+                    waybill=stop.waybill,
+                    run=number,
+                ),
+                warn=True,
+            )
+        elif isinstance(stop, FeeDue):  # nothing scanned out; asked on its own run, scanned again
+            self.answer(
+                _(
+                    "Not scanned out: {scan} owes a storage fee, and another run was chosen before it was "
+                    "asked. Choose run {run} and scan it again.",
+                    scan=stop.raw[:40],
+                    run=number,
+                ),
+                warn=True,
+            )
+        else:
+            self.answer(
+                _(
+                    "{code} {address} {name}: out with the runner of run {run}.",
+                    code=stop.pickup_code,
+                    address=stop.address,
+                    name=stop.name,
+                    run=number,
+                ),
+                ok=True,
+            )
+            self.reload()
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -340,7 +392,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             ),
             ok=True,
         )
-        self.run_id = None
+        self.show_run(None)
         self.reload()
 
     # -- display -------------------------------------------------------------------------------------

@@ -22,6 +22,13 @@ class DeliveryForms:
     run_id: int | None  # the run on screen
     back: str | None  # waybill of the parcel just scanned back, waiting for F9 / F10
 
+    def show_run(self, run_id: int | None) -> None:
+        """Another run on screen: the parcel scanned back on the last one is not this run's to settle,
+        and a scan-out answering for the last run lands as that run's (`ServiceCalls.new_form`)."""
+        screen: Any = self
+        self.run_id, self.back = run_id, None
+        screen.new_form()
+
     def action_plan(self) -> None:
         screen: Any = self
         fields = [
@@ -51,7 +58,7 @@ class DeliveryForms:
         screen: Any = self
         if run is None:
             return
-        self.run_id = run.id
+        self.show_run(run.id)
         screen.say(
             _n(
                 "Run {number}: {count} parcel. F8 prints the sheet; scan it out.",

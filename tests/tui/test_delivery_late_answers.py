@@ -1,0 +1,101 @@
+"""Door delivery's scan answers landing after the clerk chose another run (a slow database): a parcel of
+run DR000001 found already out does not arm F9 / F10 on run DR000002, and a parcel scanned out on the
+run that was shown is said as out on that run. The service is held at the function the worker calls."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input
+
+from db.models import DeliveryItem
+from station_console.services.core.station import Station
+from station_console.services.delivery import runs
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from tui import quiet
+from tui.door_run import FIRST, HELD, SECOND, choose_run, open_delivery, two_runs
+from tui.recipients_driver import text_of
+
+
+@contextmanager
+def held_scan_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """`runs.scan_out` waits for the test: (asked, answer)."""
+    asked, answer = threading.Event(), threading.Event()
+    scan_out = runs.scan_out
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
+        return scan_out(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "scan_out", slow)
+    try:
+        yield asked, answer
+    finally:
+        answer.set()
+
+
+async def scan(app: StationApp, pilot: Any, text: str) -> None:
+    field = app.screen.query_one("#dl-scan", Input)
+    field.value = text
+    field.focus()
+    await quiet.press(pilot, "enter", leave_running=HELD)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_back_from_the_last_run_shown_does_not_arm_f9_on_the_run_chosen_since(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """张三's parcel, out on run 1, scanned back while run 1 is shown; the clerk chooses run 2 before the
+    answer comes. Run 2 shows no 'is back' line, and F9 does not offer '… delivered' on run 2: it says to
+    scan the parcel that came back first. The parcel stays out on run 1."""
+    first, second = two_runs(station, first_out=True)
+    with held_scan_out(monkeypatch) as (asked, answer):
+        async with app.run_test(size=(160, 50)) as pilot:
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            await scan(app, pilot, FIRST)
+            await quiet.until(pilot, asked.is_set, what="no scan-out")
+            await choose_run(app, pilot, second)
+            answer.set()
+            await quiet.settle(pilot)
+            said = text_of(app, "#dl-status")
+            assert "F9 delivered" not in said, said
+            assert first.number in said and FIRST in said, said  # said for the run it came back from
+            assert app.screen.back is None  # type: ignore[attr-defined]
+            await quiet.press(pilot, "f9")
+            assert not isinstance(app.screen, FormDialog)
+            assert "Scan the parcel that came back first." in text_of(app, "#dl-status")
+    with station.read() as session:
+        items = {(i.run_id, i.status) for i in session.exec(select(DeliveryItem)).all()}
+    assert (first.id, "out") in items
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_scanned_out_before_another_run_was_chosen_is_said_out_on_its_run(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """李四's parcel scanned out on run 1, the clerk choosing run 2 while it is written: it is written
+    (a write is never dropped) and said as out with run 1's runner, with run 2's stops shown."""
+    first, second = two_runs(station, first_out=False)
+    with held_scan_out(monkeypatch) as (asked, answer):
+        async with app.run_test(size=(160, 50)) as pilot:
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            await scan(app, pilot, SECOND)
+            await quiet.until(pilot, asked.is_set, what="no scan-out")
+            await choose_run(app, pilot, second)
+            answer.set()
+            await quiet.settle(pilot)
+            said = text_of(app, "#dl-status")
+            assert "out with the runner" in said and first.number in said, said
+            assert app.screen.run_id == second.id  # type: ignore[attr-defined]
+    with station.read() as session:
+        items = {(i.run_id, i.status) for i in session.exec(select(DeliveryItem)).all()}
+    assert (first.id, "out") in items
