@@ -12,7 +12,17 @@ from recipient_helpers import act_as
 from sqlmodel import col, select
 from station_helpers import configure, events, layer_figures, parcel, wb
 
-from db.models import CarrierEvent, EventKind, FeeEntry, Notification, ParcelStatus, PrintJob, Role
+from db.models import (
+    CarrierEvent,
+    DeliveryItem,
+    EventKind,
+    FeeEntry,
+    Notification,
+    Parcel,
+    ParcelStatus,
+    PrintJob,
+    Role,
+)
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -217,6 +227,48 @@ def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
     )
     assert f"批次 {run.id} 还有 1 件在外" in still_out.value.message("zh")
     assert parcel(st, mine).delivery_run_id == run.id  # every refusal above changed nothing
+
+
+def _door_state(st: Station) -> list[tuple[object, ...]]:
+    """Every delivery item, every parcel's status and run, and the door's events: what a refusal leaves."""
+    with st.read() as session:
+        items = session.exec(select(DeliveryItem).order_by(col(DeliveryItem.id))).all()
+        parcels = session.exec(select(Parcel).order_by(col(Parcel.id))).all()
+        return [
+            *((i.run_id, i.parcel_id, i.status, i.received_by, i.fail_reason) for i in items),
+            *((p.id, p.status, p.delivery_run_id) for p in parcels),
+            tuple(len(events(st, kind)) for kind in (EventKind.PICKED_UP, EventKind.DELIVERY_FAILED)),
+        ]
+
+
+def test_an_outcome_sent_with_another_run_is_refused_and_changes_nothing(campus: Campus) -> None:
+    """F9 or F10 for a parcel out on one run, sent with another run on screen (the outcome written on
+    the wrong run, or on a run where the parcel came back before): refused, nothing written."""
+    st = campus.station
+    checked_in(campus, 1, "王五")  # 王五 has chosen the door: on the first run
+    first = runs.plan(st, "小刘")
+    runs.scan_out(st, first.id, wb(1))
+    checked_in(campus, 2, "李四")
+    requests.request(st, wb(2))
+    second = runs.plan(st, "小王")
+    before = _door_state(st)
+    with pytest.raises(Refused) as delivered:
+        runs.deliver(st, second.id, wb(1), received_by="门卫")
+    assert delivered.value.code == "not_on_run"
+    with pytest.raises(Refused) as failed:
+        runs.fail(st, second.id, wb(1), reason="not_home")
+    assert failed.value.code == "not_on_run"
+    assert _door_state(st) == before
+    # Back on the first run, then out again on a third: the first run no longer settles it.
+    runs.fail(st, first.id, wb(1), reason="not_home")
+    requests.request(st, wb(1))
+    third = runs.plan(st, "小张")
+    runs.scan_out(st, third.id, wb(1))
+    before = _door_state(st)
+    with pytest.raises(Refused) as stale:
+        runs.deliver(st, first.id, wb(1), received_by="门卫")
+    assert stale.value.code == "not_out"
+    assert _door_state(st) == before
 
 
 def test_a_scan_refused_for_its_stop_names_the_stop_as_the_sheet_does_in_either_language(
