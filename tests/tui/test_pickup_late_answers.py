@@ -66,7 +66,8 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ann's parcel handed over (F10) on a slow database, Esc and the next customer's code meanwhile: the
-    handover, written, is said, and the next customer's list stays up for their parcel to be scanned."""
+    handover, written, is said as the previous customer's (not 'Ready for the next customer', whose list
+    is up), and the next customer's list stays up for their parcel to be scanned."""
     sign_in(station, Role.CLERK)
     ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
     asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
@@ -93,7 +94,9 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the handover never answered")
         await clerk.settle()
-        assert "Handed over: 1 parcel." in clerk.text("#pk-message")
+        said = clerk.text("#pk-message")
+        assert "Handed over to the previous customer: 1 parcel." in said, said
+        assert "next customer" not in said, said  # the next customer is served already
         assert screen.lookup is not None and screen.lookup.query == solo.pickup_code
         assert clerk.progress() == ("0", "1")
         await clerk.scan(solo.waybill)

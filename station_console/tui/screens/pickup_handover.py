@@ -282,15 +282,22 @@ class PickupHandover(ServiceCalls, ModeScreen):
         gone_on = self.for_another_form(message.form_turn)
         if not gone_on:
             self._clear_state()
-        self._say(
+        said = (
             _n(
+                "Handed over to the previous customer: {n} parcel.",
+                "Handed over to the previous customer: {n} parcels.",
+                count,
+                n=count,
+            )
+            if gone_on  # the next customer's list is up: they are being served already
+            else _n(
                 "Handed over: {n} parcel. Ready for the next customer.",
                 "Handed over: {n} parcels. Ready for the next customer.",
                 count,
                 n=count,
-            ),
-            ok=True,
+            )
         )
+        self._say(said, ok=True)
         self._acknowledged = not gone_on
         self._refresh_recent()
 
