@@ -94,6 +94,8 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         super().__init__()
         self.people: dict[str, Any] = {}  # row key -> RecipientView or Match
         self.current: directory.RecipientView | None = None
+        # The highlighted person whose details are on their way: the keys for the person shown wait.
+        self.reading: int | None = None
         self.note: str | None = None  # what the last change said, kept over the list's reload
 
     def compose_body(self) -> ComposeResult:
@@ -170,7 +172,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         if rows:
             self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
         else:
-            self.current = None
+            self.current, self.reading = None, None
             self.query_one("#rc-detail", Static).update(_("Nobody matches."))
 
     @on(DataTable.RowHighlighted, "#rc-table")
@@ -179,6 +181,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             self.show(int(event.row_key.value))
 
     def show(self, recipient_id: int) -> None:
+        self.reading = recipient_id
         self.call(
             "detail",
             lambda: (directory.get(self.station, recipient_id), consent.history(self.station, recipient_id)),
@@ -187,7 +190,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
 
     def done_detail(self, found: tuple[directory.RecipientView, list[consent.HistoryEntry]]) -> None:
         view, history = found
-        self.current = view
+        self.current, self.reading = view, None
         zone = self.station.zone()
         text = Text(view.shown_name, style="bold")
         if not view.active:
@@ -227,7 +230,13 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     # -- changes -------------------------------------------------------------------------------------
 
     def _chosen(self) -> directory.RecipientView | None:
-        """The person shown on the right; with nobody shown, the key says so rather than nothing."""
+        """The person shown on the right; with nobody shown, the key says so rather than nothing. While
+        the highlighted person's details are read, nobody: the pane still shows the person before."""
+        if self.reading is not None:
+            row = self.people.get(str(self.reading))
+            name = getattr(row, "shown_name", None) or getattr(row, "name", None) or f"#{self.reading}"
+            self.say(_("Reading {name}…", name=name))
+            return None
         if self.current is None:
             self.say(_("Nobody is chosen: find the person in the list first."), error=True)
         return self.current
@@ -434,6 +443,8 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     # -- display -------------------------------------------------------------------------------------
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "detail":  # the pane's person is not the highlighted one: no key acts on them
+            self.current, self.reading = None, None
         self.say(text, error=True)
 
     def still_writing(self, tag: str) -> None:
