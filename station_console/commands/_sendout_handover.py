@@ -105,7 +105,7 @@ def handover(
         _say_handed(view, printable, saved, missing, refused)
     if failed is not None:
         label = manifest_label(view.batch_id)
-        done_but(_("{label} is closed, but its manifest PDF was not saved.", label=label), failed)
+        done_but(_("{label} is closed.", label=label), failed)
 
 
 def _say_handed(

@@ -143,9 +143,10 @@ def failed_step(failed: StepFailed) -> dict[str, str]:
 
 
 def say_done_but(done: str, failed: StepFailed) -> None:
-    """What was done (committed), why a later step failed and the command that does it again, on
-    stderr: `done_but`'s lines, for a command that goes on (the folder watch's next file and pass)."""
-    for line in (done, failed.error.message(), _(failed.again_text, command=failed.again)):
+    """What was done (committed), then what was not done and why and the command that does it again
+    (`StepFailed.lines`, as the console says them), on stderr: `done_but`'s lines, for a command that
+    goes on (the folder watch's next file and pass)."""
+    for line in (done, *failed.lines()):
         click.echo(f"station: {line}", err=True)
 
 

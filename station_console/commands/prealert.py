@@ -366,7 +366,7 @@ def handover_close(
         elif saved is not None:
             click.echo(_("No printer here takes receipts; saved as {path}", path=str(saved)))
     if failed is not None:
-        done_but(_("{label} is closed, but its receipt PDF was not saved.", label=view.label), failed)
+        done_but(_("{label} is closed.", label=view.label), failed)
 
 
 @handover.command("receipt")

@@ -115,10 +115,7 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
     else:
         click.echo(closed)
     if info.anchor_failed is not None:
-        done_but(
-            _("{day} is closed, but its audit anchor was not written.", day=info.day.isoformat()),
-            info.anchor_failed,
-        )
+        done_but(_("{day} is closed.", day=info.day.isoformat()), info.anchor_failed)
 
 
 @command("reopen-day")

@@ -169,8 +169,8 @@ def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_wa
         assert closed.exit_code == 3, closed.output
         said = closed.stderr.splitlines()
         assert said == [
-            f"station: {label} is closed, but its receipt PDF was not saved.",
-            f"station: Cannot write {target}: a file is where its folder should be",
+            f"station: {label} is closed.",
+            f"station: Its receipt PDF was not saved: Cannot write {target}: a file is where its folder should be",
             f"station: To save it again: station handover receipt {batch} --pdf {target}",
         ], closed.stderr
         if as_json:
@@ -190,9 +190,10 @@ def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_wa
     zh_batch = json.loads(run("handover", "open", "zto", "--json").output)
     assert run("checkin", zto(9), "--handover", str(zh_batch["id"])).exit_code == 0
     zh = run("handover", "close", str(zh_batch["id"]), "--courier", "钱", "--pdf", str(target), lang="zh")
-    assert zh.exit_code == 3 and f"{zh_batch['label']} 已关闭，但交接单 PDF 未能保存。" in zh.stderr, (
-        zh.output
-    )
+    assert (
+        zh.exit_code == 3
+        and f"{zh_batch['label']} 已关闭。\nstation: 交接单 PDF 未能保存：无法写入" in zh.stderr
+    ), zh.output
     assert "再次保存：station handover receipt" in zh.stderr, zh.stderr
 
 

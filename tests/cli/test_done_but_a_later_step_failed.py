@@ -32,8 +32,10 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_says_it_closed_and_wh
     run = run_cli([*me, "close-day", "--date", "2000-01-01"])
     assert run.code == 3
     assert "Closed 2000-01-01; SHA-256" in run.out
-    assert "2000-01-01 is closed, but its audit anchor was not written." in run.err
-    assert "it is a folder, not a file" in run.err
+    said = run.err.splitlines()
+    assert said[0] == "station: 2000-01-01 is closed."
+    assert said[1].startswith("station: Its audit anchor was not written: Cannot write ")
+    assert said[1].endswith("it is a folder, not a file")
     assert "station reopen-day --date 2000-01-01" in run.err
     as_json = run_cli([*me, "close-day", "--date", "2000-01-02", "--json"])
     assert as_json.code == 3

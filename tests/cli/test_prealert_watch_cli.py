@@ -35,12 +35,13 @@ def test_a_loaded_file_that_stays_is_said_with_what_it_loaded(db_url: str, tmp_p
     out = watch(db_url, inbox)
     assert out.exit_code == 3, out.output
     assert "zto.csv: 2 of 2 rows loaded" in out.stdout
-    assert "zto.csv: loaded, but not moved out of the folder." in out.stderr
-    assert "a file is where its folder should be" in out.stderr
-    assert "Cannot write" in out.stderr and "Traceback" not in out.output
+    assert (
+        "station: zto.csv: loaded.\nstation: It was not moved out of the folder: Cannot write" in out.stderr
+    )
+    assert "a file is where its folder should be" in out.stderr and "Traceback" not in out.output
     again = watch(db_url, inbox)  # still blocked: said again, nothing loaded twice
     assert again.exit_code == 3 and "rows loaded" not in again.stdout
-    assert "zto.csv: loaded before (import 1), not loaded again, but not moved" in again.stderr
+    assert "zto.csv: loaded before (import 1), not loaded again.\nstation: It was not moved" in again.stderr
 
 
 def test_the_json_pass_names_the_file_not_moved(db_url: str, tmp_path: Path) -> None:

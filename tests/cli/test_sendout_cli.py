@@ -361,8 +361,8 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
         handed = run("sendout", "handover", "SF", "--pdf", str(target), *as_json, clerk="Li", stdin=scan)
         assert handed.exit_code == 3, handed.output
         assert handed.stderr.splitlines()[-3:] == [
-            f"station: SB00000{batch} is closed, but its manifest PDF was not saved.",
-            f"station: Cannot write {target}: a file is where its folder should be",
+            f"station: SB00000{batch} is closed.",
+            f"station: Its manifest PDF was not saved: Cannot write {target}: a file is where its folder should be",
             f"station: To save it again: station sendout manifest {batch} --pdf {target}",
         ], handed.stderr
         if as_json:

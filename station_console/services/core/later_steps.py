@@ -30,7 +30,8 @@ class StepFailed:
     again_text: str = SAVE_AGAIN
 
     def lines(self) -> list[str]:
-        """What was not done and why, then how to do it again, in the current language."""
+        """What was not done and why, then how to do it again, in the current language: the one
+        wording of both fronts (the console's line, the CLI's stderr after what was done)."""
         return [
             _(self.what, reason=self.error.message()),
             _(self.again_text, command=self.again),

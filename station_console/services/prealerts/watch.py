@@ -35,14 +35,13 @@ NO_REPORT = N_("Its report was not written: {reason}")
 MOVED_NEXT_PASS = N_("The next pass moves it, once the folder takes it (it is not loaded twice): {command}")
 WHAT_LOADED = N_("What it loaded: {command}")
 LOADED_BEFORE = N_("{file} was loaded before (import {import_id}): nothing was loaded again.")
-# What became of a file whose move or report failed, as the command says it (`NotMoved.done`).
-DONE_LOADED = N_("{file}: loaded, but not moved out of the folder.")
-DONE_BEFORE = N_(
-    "{file}: loaded before (import {import_id}), not loaded again, but not moved out of the folder."
-)
-DONE_REFUSED = N_("{file}: not imported, and not moved out of the folder.")
-DONE_NO_REPORT = N_("{file}: loaded and moved, but its report was not written.")
-DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved, but its report was not written.")
+# What became of a file whose move or report failed, as the command says it (`FileStepFailed.done`):
+# the step's own line says next what was not done and why.
+DONE_LOADED = N_("{file}: loaded.")
+DONE_BEFORE = N_("{file}: loaded before (import {import_id}), not loaded again.")
+DONE_REFUSED = N_("{file}: not imported.")
+DONE_NO_REPORT = N_("{file}: loaded and moved.")
+DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved.")
 
 
 @dataclass(frozen=True)
