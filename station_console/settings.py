@@ -157,6 +157,7 @@ class StationSettings(BaseModel):
         title=N_("Room per size"),
         description=N_("Capacity a parcel takes on a layer, by size class."),
     )
+    _units_typed = field_validator("size_units", mode="before")(settings_checks.size_units_typed)
     _units = field_validator("size_units")(settings_checks.size_units)
     shelf_policy: Literal["least_filled", "fill_in_order"] = Field(
         "least_filled",

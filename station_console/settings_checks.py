@@ -48,16 +48,27 @@ def code_layout(value: str) -> str:
     return value
 
 
+ROOM_PER_SIZE = N_("Room per size gives S, M, L and XL each a whole number from 1 to {most}.")
+
+
 def size_units(value: dict[str, Any]) -> dict[str, Any]:
     """Every size class its room, a whole number from 1: a missing one or a negative broke the pick."""
-    ok = set(value) == set(SIZES) and all(
-        isinstance(units, int) and 1 <= units <= MAX_UNITS for units in value.values()
-    )
+    ok = set(value) == set(SIZES) and all(_room(units) for units in value.values())
     if not ok:
-        raise InvalidValue(
-            N_("Room per size gives S, M, L and XL each a whole number from 1 to {most}."), most=MAX_UNITS
-        )
+        raise InvalidValue(ROOM_PER_SIZE, most=MAX_UNITS)
     return {size: value[size] for size in SIZES}
+
+
+def size_units_typed(value: Any) -> Any:
+    """Before pydantic reads the rooms as numbers: it takes `true` as 1, and a tick is no room."""
+    if isinstance(value, dict) and any(isinstance(units, bool) for units in value.values()):
+        raise InvalidValue(ROOM_PER_SIZE, most=MAX_UNITS)
+    return value
+
+
+def _room(units: Any) -> bool:
+    # bool is an int in Python: True would pass as 1
+    return isinstance(units, int) and not isinstance(units, bool) and 1 <= units <= MAX_UNITS
 
 
 def zone(value: str) -> str:

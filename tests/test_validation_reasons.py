@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from db.engine import create_station_engine
 from db.models import Setting
+from station_console import settings_checks
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.settings import STATION_KEY, load_station_settings
@@ -344,6 +345,11 @@ def test_a_pickup_code_layout_without_its_seq_or_with_other_braces_is_refused(ty
             "Room per size gives S, M, L and XL each a whole number from 1 to 100.",
         ),
         ("size_units", {}, "Room per size gives S, M, L and XL each a whole number from 1 to 100."),
+        (  # a tick is no room, though Python counts True as 1
+            "size_units",
+            {"S": True, "M": 2, "L": 4, "XL": 8},
+            "Room per size gives S, M, L and XL each a whole number from 1 to 100.",
+        ),
         (
             "size_units",
             {"S": 1, "M": 2, "L": 4},
@@ -390,6 +396,13 @@ def test_settings_that_break_the_station_or_mean_nothing_are_refused_by_field(
     assert error["loc"] == (field,)
     assert validation_reason(error, "en") == reason
     assert validation_reason(error, "zh") != reason  # the Chinese catalogue has it
+
+
+def test_a_size_s_room_given_as_true_is_refused_by_the_check_itself() -> None:
+    """`settings_checks.size_units` is the rule, called as it is (not only after pydantic's int)."""
+    with pytest.raises(InvalidValue):
+        settings_checks.size_units({"S": True, "M": 2, "L": 4, "XL": 8})
+    assert settings_checks.size_units({"XL": 8, "L": 4, "M": 2, "S": 1}) == {"S": 1, "M": 2, "L": 4, "XL": 8}
 
 
 @pytest.mark.parametrize(
