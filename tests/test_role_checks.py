@@ -73,6 +73,8 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
         st, [ids["on_shelf"]], method="code", override_reason="label torn off"
     ),
     "undo_pickup": _call("pickup.undo", "undo_pickup", ("picked",)),
+    # A read for the undo alone: which picked-up parcel a waybill names (a clerk learned it all the same)
+    "picked_up_parcel": _call("pickup.undo", "picked_up_parcel", "{picked_waybill}"),
     "write_off": _call("exceptions.problems", "write_off", "{on_shelf_waybill}", "lost"),
     "export_person": _call("people.privacy", "export_person", PHONE),
     "delete_person": _call("people.privacy", "delete_person", PHONE),
@@ -125,6 +127,7 @@ def as_clerk(station: Station) -> tuple[Station, dict[str, Any]]:
         "on_shelf": on_shelf.parcel_id,
         "on_shelf_waybill": on_shelf.waybill,
         "picked": picked.parcel_id,
+        "picked_waybill": picked.waybill,
         "send": sent.send_id,
     }
 
@@ -150,6 +153,12 @@ def test_the_manager_is_allowed(as_clerk: tuple[Station, dict[str, Any]], action
     assert snapshot(station)["parcel_event"] != before["parcel_event"]  # done, and audited
 
 
+def test_the_manager_reads_what_a_clerk_may_not(as_clerk: tuple[Station, dict[str, Any]]) -> None:
+    station, ids = as_clerk
+    clerks.sign_in(station, "Wang", "9071")
+    assert MANAGER_ONLY["picked_up_parcel"](station, ids) == ids["picked"]
+
+
 def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]]) -> None:
     station, ids = as_clerk
     clerks.act_as(station, None)
@@ -158,6 +167,7 @@ def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]
         "save_station_settings",
         "add_shelf",
         "undo_pickup",
+        "picked_up_parcel",
         "write_off",
         "refund_send",
     ):

@@ -182,6 +182,8 @@ def _undo_in(
 
 def picked_up_parcel(station: Station, waybill: str) -> int:
     """Id of the newest picked-up parcel with this waybill (for `station undo-pickup WAYBILL`)."""
+    # The undo's own read: whoever may not undo learns nothing of who picked up what.
+    require_manager(station, "undo_pickup")
     number = clean_waybill(waybill)
     with station.read() as session:
         pid = session.exec(
