@@ -52,7 +52,7 @@ def _exports(db: Path) -> int:
 def test_a_person_s_export_that_cannot_be_written_is_not_recorded_as_exported(tmp_path: Path) -> None:
     """The export was audited, then its file written: a file standing where the folder should be
     refused the write (exit 1, nothing done) with the export already in the trail. Now the file is
-    written aside first, the export audited, then the file put in place: a refusal records nothing."""
+    written and put in place before the export's audit event commits: a refusal records nothing."""
     me = _manager(tmp_path)
     db = tmp_path / "station.sqlite3"
     assert run_cli([*me, "checkin", "SF1234567890123", "--phone", "13812345678"]).code == 0

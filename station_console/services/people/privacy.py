@@ -24,6 +24,7 @@ period, so it says how many sends it had to keep.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.private_files import staged, write_atomic
+from station_console.private_files import write_atomic
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -220,7 +221,8 @@ def export_person(
     """Everything the station holds about the person with this phone (manager only), as JSON-ready data.
 
     The export itself is an audit event (with the masked phone and the count, never the number).
-    `keep` writes the data where it goes, before that event commits: a write that fails records nothing.
+    `keep` writes the data where it goes, as the last step before that event commits: a write that
+    fails records nothing.
     """
     require_manager(station, "export")
     full = _full_number(phone)
@@ -304,14 +306,23 @@ def export_person(
 
 
 def export_person_to(station: Station, phone: str, path: Path) -> dict[str, Any]:
-    """`export_person` into the file `path` (0600, whole): written aside first, then the export is
-    audited, then the file is put in place; a file that cannot be written leaves no exported event."""
-    with staged(path) as aside:
+    """`export_person` into the file `path` (0600, whole): written aside and put in place inside the
+    export's transaction, just before its audit event commits. A file that cannot be written or put
+    in place rolls the event back; a commit that fails after takes the file away again."""
+    placed = False
 
-        def write(data: dict[str, Any]) -> None:
-            write_atomic(aside, json.dumps(data, ensure_ascii=False, indent=2))
+    def write(data: dict[str, Any]) -> None:
+        nonlocal placed
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2))
+        placed = True
 
+    try:
         return export_person(station, phone, keep=write)
+    except BaseException:
+        if placed:  # the export is not recorded: no file of it may stay behind
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
 
 
 def _handovers_json(session: Session, ids: list[Any]) -> list[dict[str, Any]]:
