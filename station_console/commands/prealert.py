@@ -212,13 +212,19 @@ def prealert_watch(
                 {
                     "imported": [r.to_json() for r in result.imported],
                     "failed": [{"file": f, "reason": why} for f, why in result.failed],
-                    "loaded_before": [{"file": f, "import_id": i} for f, i in result.loaded_before],
+                    "loaded_before": [
+                        {"file": b.file, "import_id": b.earlier.import_id} for b in result.loaded_before
+                    ],
                     "steps_failed": [{"file": s.file, **failed_step(s.step)} for s in result.steps_failed],
                 }
             )
         else:
             for report in result.imported:
                 _echo_report(report)
+            stayed = {failed.file for failed in result.steps_failed}  # said below, with why it stayed
+            for before in result.loaded_before:
+                if before.file not in stayed:
+                    click.echo(before.line())
             for name, why in result.failed:
                 click.echo(_("{file}: not imported: {reason}", file=name, reason=why), err=True)
         # Said as `done_but` says it, in JSON too (on stderr); a running watch goes on to its next pass.

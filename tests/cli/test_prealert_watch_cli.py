@@ -41,7 +41,8 @@ def test_a_loaded_file_that_stays_is_said_with_what_it_loaded(db_url: str, tmp_p
     assert "a file is where its folder should be" in out.stderr and "Traceback" not in out.output
     again = watch(db_url, inbox)  # still blocked: said again, nothing loaded twice
     assert again.exit_code == 3 and "rows loaded" not in again.stdout
-    assert "zto.csv: loaded before (import 1), not loaded again.\nstation: It was not moved" in again.stderr
+    assert "zto.csv: already loaded on 2026-11-25 02:00 by Tester (import 1): nothing new." in again.stderr
+    assert "nothing new.\nstation: It was not moved" in again.stderr and again.stdout == ""
 
 
 def test_the_json_pass_names_the_file_not_moved(db_url: str, tmp_path: Path) -> None:
@@ -64,3 +65,25 @@ def test_a_folder_fixed_moves_the_file_without_loading_it_again(db_url: str, tmp
     assert doc["imported"] == [] and doc["steps_failed"] == []
     assert doc["loaded_before"] == [{"file": "zto.csv", "import_id": 1}]
     assert (inbox / "imported" / "zto.csv").exists()
+
+
+def test_a_file_a_clerk_loaded_dropped_again_is_said_loaded_before_and_by_whom(  # type: ignore[no-untyped-def]
+    run, db_url: str, tmp_path: Path, clock
+) -> None:
+    """The watch knows a file by its name and bytes, whoever loaded it: a clerk's own import counts.
+    Dropping the same file again loads nothing, rightly (its rows are there), but the pass said nothing
+    of it: the file just went to imported/. Now its line says when and by whom it was loaded."""
+    (tmp_path / "zto.csv").write_text(ROWS, encoding="utf-8")
+    assert run("prealert", "import", str(tmp_path / "zto.csv")).exit_code == 0  # Tester, at 02:00 station time
+    clock.advance(days=1)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "zto.csv").write_text(ROWS, encoding="utf-8")
+    line = "zto.csv: already loaded on 2026-11-25 02:00 by Tester (import 1): nothing new."
+    out = watch(db_url, inbox)
+    assert out.exit_code == 0, out.output
+    assert out.stdout.splitlines() == [line], out.output
+    assert (inbox / "imported" / "zto.csv.report.txt").read_text(encoding="utf-8") == line + "\n"
+    (inbox / "zto.csv").write_text(ROWS, encoding="utf-8")  # and in Chinese
+    zh = watch(db_url, inbox, lang="zh")
+    assert zh.stdout.splitlines() == ["zto.csv：已于 2026-11-25 02:00 由 Tester 导入（导入 1）：无新内容。"]

@@ -57,18 +57,18 @@ def test_a_file_left_behind_is_not_loaded_again_on_the_next_pass(station: Statio
     assert counts(station) == (2, 1)
     again = import_folder(station, inbox, settle_s=0)  # the folder still blocked: still not moved
     assert again.imported == [] and again.failed == [] and [f.file for f in again.steps_failed] == ["zto.csv"]
-    assert [name for name, _import_id in again.loaded_before] == ["zto.csv"]
+    assert [b.file for b in again.loaded_before] == ["zto.csv"]
     (inbox / "imported").unlink()  # the folder fixed
     moved = import_folder(station, inbox, settle_s=0)
     assert (
         moved.steps_failed == []
         and moved.failed == []
-        and [n for n, _i in moved.loaded_before] == ["zto.csv"]
+        and [b.file for b in moved.loaded_before] == ["zto.csv"]
     )
     assert counts(station) == (2, 1)
     assert not (inbox / "zto.csv").exists() and (inbox / "imported" / "zto.csv").exists()
     note = (inbox / "imported" / "zto.csv.report.txt").read_text(encoding="utf-8")
-    assert "loaded before" in note and "nothing was loaded again" in note
+    assert note.startswith("zto.csv: already loaded on ") and note.endswith("(import 1): nothing new.\n")
 
 
 def test_a_file_left_behind_is_not_loaded_again_once_its_parcels_came(
@@ -127,3 +127,19 @@ def test_the_move_failure_is_said_in_chinese(station: Station, tmp_path: Path) -
     finally:
         set_language("en")
     assert all(line.isascii() is False for line in lines) and "：" in lines[0]
+
+
+def test_a_file_the_unattended_watch_loaded_dropped_again_names_the_watch(
+    station: Station, tmp_path: Path
+) -> None:
+    """Nobody signed in (the watch as a background duty): the earlier import has no clerk to name."""
+    station.clerk_id = station.clerk_role = None
+    inbox = inbox_with(tmp_path)
+    import_folder(station, inbox, settle_s=0)
+    write_csv(inbox / "zto.csv", ZH_HEADINGS, zh_rows([1, 2]))  # the same file, dropped again
+    [before] = import_folder(station, inbox, settle_s=0).loaded_before
+    assert (
+        before.line()
+        == "zto.csv: already loaded on 2026-11-25 10:00 by the folder watch (import 1): nothing new."
+    )
+    assert counts(station) == (2, 1)

@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,16 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
 from db.bulk import insert_many
-from db.models import Carrier, EventKind, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from db.models import (
+    Carrier,
+    Clerk,
+    EventKind,
+    Parcel,
+    ParcelStatus,
+    PreAlert,
+    PreAlertImport,
+    PreAlertStatus,
+)
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
 from station_console.services.checkin.phones import Phone, parse_phone
@@ -86,6 +96,16 @@ class RowIssue:
         }
 
 
+@dataclass(frozen=True)
+class EarlierImport:
+    """An import of a file's very name and bytes made before: which, when and by whom (the clerk's
+    name; None when nobody was signed in, as for the folder watch)."""
+
+    import_id: int
+    at: datetime
+    by: str | None
+
+
 @dataclass
 class ImportReport:
     file: str
@@ -101,7 +121,7 @@ class ImportReport:
     carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
     carrier_names: dict[str, str] = field(default_factory=dict)  # short name by code, as lists name them
     digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
-    loaded_before: int | None = None  # `skip_loaded`: the import of this very file made before
+    loaded_before: EarlierImport | None = None  # `skip_loaded`: the import of this very file made before
 
     def count(self, kind: str) -> int:
         return sum(1 for issue in self.issues if issue.kind == kind)
@@ -316,17 +336,19 @@ def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[in
     return open_alerts, on_shelf
 
 
-def _loaded_before(session: Session, name: str, digest: str) -> int | None:
+def _loaded_before(session: Session, name: str, digest: str) -> EarlierImport | None:
     """The earliest import of the file named `name` whose bytes had `digest` (kept with its report)."""
-    return session.execute(
-        columns(col(PreAlertImport.id))
+    row = session.execute(
+        columns(col(PreAlertImport.id), col(PreAlertImport.imported_at), col(Clerk.name))
+        .outerjoin(Clerk, col(Clerk.id) == col(PreAlertImport.imported_by))
         .where(
             col(PreAlertImport.file_name) == name,
             col(PreAlertImport.report)["digest"].as_string() == digest,
         )
         .order_by(col(PreAlertImport.id))
         .limit(1)
-    ).scalar()
+    ).first()
+    return None if row is None else EarlierImport(*row)
 
 
 def import_file(station: Station, path: Path, **options: Any) -> ImportReport:

@@ -8,6 +8,8 @@ for the next pass). It goes to `imported/` when rows were loaded (its refused ro
 A move or a report that fails (a file where `imported/` should be, a full disk) ends no pass: the rows
 stay loaded, and the file is named with the step that failed and why (`FileStepFailed`). A file left
 behind is known on the next pass by its name and bytes: it is moved then, and never loaded twice.
+So is a file dropped again that the watch or a clerk loaded before: its rows are there, so it loads
+nothing, and its line says when and by whom it was loaded (`FileLoadedBefore`).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language, translate, translate_n
 from station_console.private_files import private_dir, tighten_file, write_atomic, write_failed
 from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import ImportReport, RowIssue, load_file
+from station_console.services.prealerts.importer import EarlierImport, ImportReport, RowIssue, load_file
 
 SUFFIXES = (".csv", ".json", ".txt", ".tsv")
 IMPORTED, FAILED = "imported", "failed"
@@ -34,11 +37,13 @@ NOT_MOVED = N_("It was not moved out of the folder: {reason}")
 NO_REPORT = N_("Its report was not written: {reason}")
 MOVED_NEXT_PASS = N_("The next pass moves it, once the folder takes it (it is not loaded twice): {command}")
 WHAT_LOADED = N_("What it loaded: {command}")
-LOADED_BEFORE = N_("{file} was loaded before (import {import_id}): nothing was loaded again.")
+# A file loaded before, by the watch or by a clerk's own import: its rows are there, so it loads
+# nothing, and says when and by whom it was loaded (a deliberate drop again is not left unexplained).
+LOADED_BEFORE = N_("{file}: already loaded on {date} by {who} (import {import_id}): nothing new.")
+BY_THE_WATCH = N_("the folder watch")
 # What became of a file whose move or report failed, as the command says it (`FileStepFailed.done`):
 # the step's own line says next what was not done and why.
 DONE_LOADED = N_("{file}: loaded.")
-DONE_BEFORE = N_("{file}: loaded before (import {import_id}), not loaded again.")
 DONE_REFUSED = N_("{file}: not imported.")
 DONE_NO_REPORT = N_("{file}: loaded and moved.")
 DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved.")
@@ -46,22 +51,35 @@ DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved.")
 
 @dataclass(frozen=True)
 class FileStepFailed:
-    """A file whose move or report failed: what became of it (`done`, a msgid) and the step that failed."""
+    """A file whose move or report failed: what became of it (`done`, a msgid, with `params` beside
+    its file) and the step that failed."""
 
     file: str
     done: str
     step: StepFailed
-    import_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
     def done_line(self) -> str:
-        return _(self.done, file=self.file, import_id=self.import_id)
+        return _(self.done, file=self.file, **self.params)
+
+
+@dataclass(frozen=True)
+class FileLoadedBefore:
+    """A file not loaded again: its import made before, and its line (`LOADED_BEFORE`'s values)."""
+
+    file: str
+    earlier: EarlierImport
+    params: dict[str, Any]
+
+    def line(self) -> str:
+        return _(LOADED_BEFORE, file=self.file, **self.params)
 
 
 @dataclass
 class FolderResult:
     imported: list[ImportReport] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    loaded_before: list[tuple[str, int]] = field(default_factory=list)  # (file, its import): not loaded again
+    loaded_before: list[FileLoadedBefore] = field(default_factory=list)  # not loaded again
     steps_failed: list[FileStepFailed] = field(default_factory=list)
 
 
@@ -173,7 +191,7 @@ def import_folder(
     for path in files:
         if now - path.stat().st_mtime < settle_s:
             continue  # still being written
-        import_id = None
+        params: dict[str, Any] = {}
         try:
             report = load_file(station, path, source=source, carrier=carrier, skip_loaded=True)
         except StationError as exc:
@@ -181,10 +199,10 @@ def import_folder(
             to, note, done = FAILED, exc.message(lang) + "\n", DONE_REFUSED
         else:
             if report.loaded_before is not None:
-                import_id = report.loaded_before
-                result.loaded_before.append((path.name, import_id))
-                note = translate(LOADED_BEFORE, lang, file=path.name, import_id=import_id) + "\n"
-                to, done = IMPORTED, DONE_BEFORE
+                params = _earlier_params(station, report.loaded_before, lang)
+                result.loaded_before.append(FileLoadedBefore(path.name, report.loaded_before, params))
+                note = translate(LOADED_BEFORE, lang, file=path.name, **params) + "\n"
+                to, done = IMPORTED, LOADED_BEFORE
             elif report.loaded:
                 result.imported.append(report)
                 to, note, done = IMPORTED, report_text(report, lang), DONE_LOADED
@@ -194,7 +212,16 @@ def import_folder(
                 to, note, done = FAILED, report_text(report, lang), DONE_REFUSED
         step = _move(path, to, note, again)
         if step is not None:
-            if step.what == NO_REPORT:
-                done = DONE_REFUSED_NO_REPORT if done == DONE_REFUSED else DONE_NO_REPORT
-            result.steps_failed.append(FileStepFailed(path.name, done, step, import_id))
+            if step.what == NO_REPORT:  # moved: a file loaded before stays said as it is
+                done = {DONE_REFUSED: DONE_REFUSED_NO_REPORT, DONE_LOADED: DONE_NO_REPORT}.get(done, done)
+            result.steps_failed.append(FileStepFailed(path.name, done, step, params))
     return result
+
+
+def _earlier_params(station: Station, earlier: EarlierImport, lang: str) -> dict[str, Any]:
+    """`LOADED_BEFORE`'s values: the earlier import's local time, and its clerk or the watch itself."""
+    return {
+        "date": f"{earlier.at.astimezone(station.zone()):%Y-%m-%d %H:%M}",
+        "who": earlier.by or translate(BY_THE_WATCH, lang),
+        "import_id": earlier.import_id,
+    }
