@@ -74,7 +74,9 @@ def test_a_file_a_clerk_loaded_dropped_again_is_said_loaded_before_and_by_whom( 
     Dropping the same file again loads nothing, rightly (its rows are there), but the pass said nothing
     of it: the file just went to imported/. Now its line says when and by whom it was loaded."""
     (tmp_path / "zto.csv").write_text(ROWS, encoding="utf-8")
-    assert run("prealert", "import", str(tmp_path / "zto.csv")).exit_code == 0  # Tester, at 02:00 station time
+    assert (
+        run("prealert", "import", str(tmp_path / "zto.csv")).exit_code == 0
+    )  # Tester, at 02:00 station time
     clock.advance(days=1)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
