@@ -82,7 +82,11 @@ class CarrierEventWorker(PeriodicWorker):
         self.app.screen.post_message(CarrierEventWorker.Drained(sent, failed, error))
         if changed and error:
             self.app.notify(
-                _("Events to carriers are not going out: {error}. They wait in the outbox.", error=error),
+                # A cause that is a sentence (a database fault) brings its own full stop.
+                _(
+                    "Events to carriers are not going out: {error}. They wait in the outbox.",
+                    error=error.rstrip(".。"),
+                ),
                 severity="warning",
                 timeout=10,
             )
