@@ -12,6 +12,11 @@ this PC names the same counter), and the settings read are handed to the app (`s
 screens watch them; so a screen told of the change already finds the new values. The app keeps them
 only if no newer ones came first (a save here, answered while this read was on its way).
 
+A clerk's change heard (any counter's, this one's too) reads the signed-in clerk's row again in this
+thread (`catch_up.standing_refusal`): a clerk deactivated elsewhere is locked out of an idle console
+within the feed's poll, through the app's `clerk_deactivated` as a refused service call locks it, not
+left signed in over customers' data until their next key or the auto-lock.
+
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
 
@@ -84,6 +89,7 @@ class LiveBridge:
             log.warning("live view unavailable: %s", exc)
             return
         stale: frozenset[str] = frozenset()  # kinds heard whose caches were not read again yet
+        recheck = False  # a clerk's change heard, the signed-in clerk's standing not read again yet
         try:
             while not self._stop.is_set():
                 try:
@@ -102,10 +108,27 @@ class LiveBridge:
                     except Exception as exc:  # noqa: BLE001  as above: kept, and read again next time round
                         log.warning("live view: could not read the settings again (%s); trying again", exc)
                         self._stop.wait(RETRY_S)
+                recheck = recheck or catch_up.standing_stale(c.kind for c in found)
+                deactivated = None
+                if recheck:
+                    # The turn first: a lock or a sign-in after it makes the answer another clerk's,
+                    # which `clerk_deactivated` then leaves alone.
+                    turn = self.app.clerk_turns  # type: ignore[attr-defined]
+                    try:
+                        refusal = catch_up.standing_refusal(station)
+                        recheck = False
+                    except Exception as exc:  # noqa: BLE001  the database busy: read again next time round
+                        log.warning("live view: could not read the clerk's standing (%s); trying again", exc)
+                        self._stop.wait(RETRY_S)
+                    else:
+                        deactivated = None if refusal is None else (refusal.message(), turn)
                 message = _changed([c for c in found if c.counter != station.counter])
                 own = _changed([c for c in found if c.counter == station.counter])
-                if any(x is not None for x in (message, settings, own)) and not self._stop.is_set():
-                    deliver = partial(self._deliver, message, settings, own)
+                if (
+                    any(x is not None for x in (message, settings, own, deactivated))
+                    and not self._stop.is_set()
+                ):
+                    deliver = partial(self._deliver, message, settings, own, deactivated)
                     self.app.post_message(events.Callback(callback=deliver))
         finally:
             self._feed.close()
@@ -117,8 +140,11 @@ class LiveBridge:
         message: LiveBridge.Changed | None,
         settings: SettingsRead | None,
         own: LiveBridge.Changed | None = None,
+        deactivated: tuple[str, int] | None = None,
     ) -> None:
-        if settings is not None:  # first: a screen told of the change reads the new settings
+        if deactivated is not None:  # first: no screen reloads for a clerk no longer standing
+            self.app.clerk_deactivated(*deactivated)  # type: ignore[attr-defined]
+        if settings is not None:  # a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:
             self.delivered += 1

@@ -3,6 +3,7 @@ each counter its own engine and Station, as two consoles in two processes."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,8 @@ from conftest import FakeClock
 from db.engine import create_station_engine
 from db.models import Role
 from station_console.errors import DEACTIVATED, PermissionDenied
+from station_console.services.admin import catch_up
+from station_console.services.admin.live import ChangeFeed
 from station_console.services.core.standing import RECHECK_S
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
@@ -72,3 +75,36 @@ def test_a_clock_set_back_reads_the_row_again(station: Station, other: Station, 
     clock.advance(seconds=-60)
     with pytest.raises(PermissionDenied):
         clerks.list_clerks(other)
+
+
+def test_the_live_view_hears_a_deactivation_and_reads_the_standing_again_at_once(
+    station: Station, other: Station, clock: FakeClock
+) -> None:
+    """An idle console learns of it from its live view (SQLite's poll, PostgreSQL's NOTIFY alike), its
+    standing read a moment ago read again without waiting for `RECHECK_S`."""
+    clerks.sign_in(other, "Li", "1357")
+    clerks.list_clerks(other)  # the standing read now: not due again for RECHECK_S
+    feed = ChangeFeed(other.engine, poll_interval=0.05)
+    try:
+        clerks.add_clerk(station, "Sun", "2468")
+        heard = _heard(feed)
+        assert catch_up.standing_stale(heard)
+        assert catch_up.standing_refusal(other) is None  # another clerk's change: Li still stands
+        clerks.deactivate(station, "Li")
+        heard = _heard(feed)
+    finally:
+        feed.close()
+    assert catch_up.standing_stale(heard)
+    refusal = catch_up.standing_refusal(other)
+    assert refusal is not None and refusal.code == DEACTIVATED
+    assert refusal.message() == "Your account was deactivated by a manager: ask a manager."
+
+
+def _heard(feed: ChangeFeed) -> list[str]:
+    """The kinds of the changes the feed hears next (the first within 10 s)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        changes = feed.wait(0.2)
+        if changes:
+            return [c.kind for c in changes]
+    raise AssertionError("the live view heard nothing")

@@ -52,3 +52,36 @@ async def test_a_clerk_deactivated_elsewhere_is_locked_out_with_the_reason(
         assert isinstance(app.screen, OverdueScreen)
         assert app.screen.query_one("#od-table", DataTable).row_count == 1
     other.engine.dispose()
+
+
+@pytest.mark.first_mode("shelves")
+async def test_an_idle_console_locks_when_its_clerk_is_deactivated_elsewhere(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    """Nobody at the keys: the live view hears the deactivation and the console locks on its own,
+    within the feed's poll, the clock not moved (no standing check falls due by time)."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    other = Station(engine=create_station_engine(str(station.engine.url)), counter="counter-2", clock=clock)
+    act_as_new_clerk(other, "Boss", Role.MANAGER)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        manager = station.clerk_id
+        # Another clerk's change is heard and leaves this clerk signed in.
+        clerks.add_clerk(other, "Li", "1357")
+        await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="counter-2's change")
+        await quiet.settle(pilot)
+        assert station.clerk_id == manager
+        assert not app.signing_in
+        clerks.deactivate(other, "Manager")
+        await quiet.until(
+            pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog", timeout=RECHECK_S
+        )
+        await quiet.settle(pilot)
+        said = app.screen.query_one("#signin-error", Static)
+        assert str(said.render()) == "Your account was deactivated by a manager: ask a manager."
+        assert station.clerk_id is None
+        with station.read() as session:
+            out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
+        assert [(e.clerk_id, e.details) for e in out] == [(manager, {"reason": "deactivated"})]
+    other.engine.dispose()

@@ -4,7 +4,8 @@ Roles come from the sign-in, so a clerk a manager deactivates at another counter
 would keep every power here until they signed out. `require` asks `check_still_active` before any
 action that needs a sign-in; the row is read at most once every `RECHECK_S` per station and clerk,
 so a check-in at scanner speed pays a dictionary look-up, and a deactivation ends the clerk's work
-everywhere within those seconds.
+everywhere within those seconds. An idle console hears of the change through its live view, which
+reads the row again at once (`read_again`: admin/catch_up.py) and locks.
 
 A PIN a manager resets does not end the clerk's sign-ins: a reset is for a forgotten PIN, and the
 clerk signed in is the one who knew the old one. Shutting someone out is deactivation's work.
@@ -25,15 +26,15 @@ from station_console.services.core.station import Station
 RECHECK_S = 3.0
 
 
-def check_still_active(station: Station) -> None:
+def check_still_active(station: Station, *, read_again: bool = False) -> None:
     """Refuse the signed-in clerk whose row is gone or no longer active (read again when the last
-    read is `RECHECK_S` old, or the clock went back past it)."""
+    read is `RECHECK_S` old, or the clock went back past it; `read_again`: now, a clerk's change heard)."""
     clerk_id = station.clerk_id
     if clerk_id is None:
         return
     now = station.now()
     seen = station.active_seen.get(clerk_id)
-    if seen is not None and seen <= now < seen + timedelta(seconds=RECHECK_S):
+    if not read_again and seen is not None and seen <= now < seen + timedelta(seconds=RECHECK_S):
         return
     with station.connect() as conn:
         active = conn.execute(select(col(Clerk.active)).where(col(Clerk.id) == clerk_id)).scalar_one_or_none()
