@@ -18,7 +18,7 @@ from textual.screen import Screen
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
-from station_console.safe_text import visible
+from station_console.safe_text import cut, visible
 from station_console.tui import error_toasts, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
@@ -471,7 +471,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
         the sign-in only the bell: the toast would wait there and quote the code to the next clerk."""
         self.bell()
         if not self.signing_in:
-            self.notify(_(DEVICE_SCAN_NOT_TAKEN, code=event.code[:40]), severity="error")
+            self.notify(_(DEVICE_SCAN_NOT_TAKEN, code=cut(event.code, 40)), severity="error")
 
 
 def describe_database(station: Station) -> str:

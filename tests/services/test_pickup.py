@@ -326,3 +326,20 @@ def test_a_code_as_stored_beyond_a_to_z_is_not_read_as_the_a_to_z_code_inside_it
     found = pickup.lookup(station, f"冷{ann.pickup_code}")
     assert [r.waybill for r in found.rows] == [ben.waybill]
     assert [r.waybill for r in pickup.lookup(station, f"您的取件码{ann.pickup_code}").rows] == [ann.waybill]
+
+
+def test_a_query_too_long_to_show_whole_is_named_cut_with_a_sign(station: Station) -> None:
+    """A refusal quotes a long query by its start: cut, it ends in "…", or its first 40 characters read
+    as all that was typed; a phone the cut falls inside stays masked."""
+    spaced = " ".join("JT00000000000000000000007")  # 49 characters: a waybill typed with spaces
+    with pytest.raises(NotFound) as info:
+        pickup.lookup(station, spaced)
+    assert info.value.message("en") == f"No parcel on the shelves for {spaced[:39]}…."
+    with pytest.raises(Refused) as bad:
+        pickup.lookup(station, "1-1-" + "9" * 40)
+    assert bad.value.code == "bad_query"
+    assert bad.value.message("en") == "Not a pickup code, phone number or waybill: 1-1-" + "9" * 25 + "…."
+    with pytest.raises(NotFound) as phone:
+        pickup.lookup(station, "0 " * 16 + ANN)  # the phone across the 40th character
+    text = phone.value.message("en")
+    assert text.endswith("138****….") and ANN[3:7] not in text and ANN[-4:] not in text

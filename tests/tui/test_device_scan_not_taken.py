@@ -56,3 +56,31 @@ async def test_a_serial_scan_over_a_form_that_takes_none_rings_and_is_said_not_t
             "needs it."
         ]
         assert [field.value for field in form.query(Input)] == ["", "", ""]
+
+
+async def test_a_long_scan_not_taken_is_quoted_cut_with_a_sign(
+    station: Station, scanner_pty: tuple[int, str]
+) -> None:
+    """The toast quotes a long scan by its start and says it is cut ("…"): 40 characters with no sign
+    read as the whole code."""
+    master, port = scanner_pty
+    sign_in_manager(station)
+    counter = CounterSettings(counter="test-counter", scanner={"kind": "serial", "port": port})
+    app = StationApp(station, counter, database_label="SQLite test")
+    seen: list[Message] = []
+    code = "SF" + "1234567890" * 6  # 62 characters
+    async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
+        await quiet.until(pilot, lambda: app.device_states.get("scanner") == "connected", what="connected")
+        app.bell = lambda: None  # type: ignore[method-assign]
+        await pilot.press("ctrl+p")
+        await quiet.until(pilot, lambda: isinstance(app.screen, FormDialog), what="the PIN form")
+        os.write(master, code.encode() + b"\r")
+        await quiet.until(
+            pilot, lambda: any(isinstance(m, ScannerBridge.Scanned) for m in seen), what="the scan"
+        )
+        await quiet.settle(pilot, leave_running=("scanner",))
+        said = [str(n.message) for n in app._notifications]
+        assert said == [
+            f"Nothing here takes a scan: {code[:39]}… was not taken. Scan it again on the screen that "
+            "needs it."
+        ]

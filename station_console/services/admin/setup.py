@@ -32,7 +32,7 @@ from db.models import (
 )
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.safe_text import clean
+from station_console.safe_text import clean, cut
 from station_console.services.admin.open_errors import cannot_open, not_a_database, not_brought_up_to_date
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import damaged
@@ -121,7 +121,7 @@ def _engine(url: str) -> Engine:
                 "{url} is not a database URL this station can use (sqlite:///FILE or postgresql+psycopg://...)"
             ),
             code="bad_url",
-            url=url[:80],
+            url=cut(url, 80),
         ) from exc
 
 
@@ -150,7 +150,7 @@ def station_basics(timezone: str, opening_hours: str) -> StationSettings:
             raise Refused(
                 N_("Unknown time zone {zone}: use a name like Asia/Shanghai."),
                 code="bad_timezone",
-                zone=timezone[:40],
+                zone=cut(timezone, 40),
             ) from None
         raise Refused(N_("Opening hours look like 09:00-21:00."), code="bad_hours") from None
 

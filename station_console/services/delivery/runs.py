@@ -43,6 +43,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText, label_of
+from station_console.safe_text import cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE, says_something
@@ -230,7 +231,7 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
         raise Refused(
             N_("{waybill} is not on delivery run {run}: keep it off the trolley."),
             code="not_on_run",
-            waybill=candidates[0].waybill if candidates else text[:40],
+            waybill=candidates[0].waybill if candidates else cut(text, 40),
             run=run.id,
         )
     return rows[0]

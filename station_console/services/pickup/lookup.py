@@ -38,6 +38,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Later, get_language, translate
 from station_console.logs import mask_text
 from station_console.phone_masking import mask
+from station_console.safe_text import cut
 from station_console.services.core.ageing import Policy, band_of_age
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -399,7 +400,7 @@ def _left_refusal(conn: Connection, station: Station, found: Any, query: str) ->
     return NotFound(
         N_("{query} is no longer on the shelves: {how}, {when}."),
         code="left",
-        query=query[:40],
+        query=cut(query, 40),
         how=_Words(HOW_IT_LEFT.get(how, N_("left the shelves"))),
         when=at.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M") if at else "?",
     )
@@ -466,14 +467,16 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
                 ),
                 one="Nothing found for {query}. Too many failed lookups: lookups are locked for {count} second.",
                 code="lookup_locked",
-                query=mask_text(query.strip()[:40]),
+                query=cut(mask_text(query.strip()), 40),
                 count=locked,
             )
     if gone is not None:
         raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
     if not rows:
         raise NotFound(
-            N_("No parcel on the shelves for {query}."), code="not_found", query=mask_text(query.strip()[:40])
+            N_("No parcel on the shelves for {query}."),
+            code="not_found",
+            query=cut(mask_text(query.strip()), 40),
         )
     return Lookup(
         query=query,

@@ -17,6 +17,7 @@ from functools import lru_cache
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
+from station_console.safe_text import cut
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.scan.waybill import normalise as normalise_waybill
 
@@ -146,5 +147,5 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     raise Refused(
         N_("Not a pickup code, phone number or waybill: {text}."),
         code="bad_query",
-        text=mask_text(clean[:30]),
+        text=cut(mask_text(clean), 30),
     )

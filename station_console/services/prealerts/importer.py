@@ -37,6 +37,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
+from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -201,7 +202,7 @@ def _weight_g(text: str, grams: bool) -> int:
 
 
 def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> RowIssue:
-    return RowIssue(line, waybill[:40], kind, error.msgid, dict(error.params), error.code)
+    return RowIssue(line, cut(waybill, 40), kind, error.msgid, dict(error.params), error.code)
 
 
 def _rows(

@@ -20,6 +20,7 @@ from typing import Any
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import json_error
+from station_console.safe_text import cut
 from station_console.services.core import csv_rows
 from station_console.services.core.typed_files import content_digest, decode_text, read_typed_bytes
 from station_console.validation_reasons import InvalidValue
@@ -95,7 +96,7 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
             raise Refused(
                 N_("The file has no column {heading} (mapped to {field})."),
                 code="bad_mapping",
-                heading=heading[:40],
+                heading=cut(heading, 40),
                 field=name,
             )
         index[name] = keys.index(heading_key(heading))

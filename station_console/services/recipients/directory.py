@@ -21,6 +21,7 @@ from db import fast
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
@@ -133,7 +134,7 @@ def find_row(session: Session, ref: str | int) -> Recipient:
         if row is None and text.startswith("#") and text[1:].isdigit():
             row = session.get(Recipient, int(text[1:]))
     if row is None:
-        raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=str(ref)[:40])
+        raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=cut(str(ref), 40))
     return row
 
 

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from db.models import Setting
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterList, get_language, shown_params, translate
+from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -204,7 +205,7 @@ def _columns(
         if index is not None:
             chosen[name] = index
         elif name in given:
-            raise Refused(N_("The file has no column {header}."), code="no_column", header=header[:40])
+            raise Refused(N_("The file has no column {header}."), code="no_column", header=cut(header, 40))
         elif name in recognised:
             issues.append(
                 Issue(
@@ -233,7 +234,7 @@ def _columns(
             no_column[missing],
             code="column_missing",
             field=missing,
-            headers=LaterList(tuple(h[:40] for h in headers if h.strip()), at_most=20),
+            headers=LaterList(tuple(cut(h, 40) for h in headers if h.strip()), at_most=20),
         )
     return chosen
 

@@ -23,6 +23,7 @@ import regex as slow_engine
 from db.models import Carrier
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, get_language
+from station_console.safe_text import cut
 from station_console.services.scan.checksums import RULES, Rule
 from station_console.services.scan.pattern_safety import PatternProblem, is_linear
 from station_console.services.scan.waybill import clean_waybill
@@ -318,7 +319,7 @@ class Detector:
                 Refused(
                     N_("{waybill} is too long for a waybill ({n} characters, at most {max})."),
                     code="too_long",
-                    waybill=waybill[:40],
+                    waybill=cut(waybill, 40),
                     n=size,
                     max=self.max_len,
                 ),

@@ -13,6 +13,7 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language, translate, translate_n
+from station_console.safe_text import cut
 from station_console.services.core.money import decimal_text
 from station_console.services.core.station import Station
 from station_console.services.sendout.regions import ZONE_LABELS, find_province, folded, province_zone
@@ -161,7 +162,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
             raise Refused(
                 N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang."),
                 code="unknown_destination",
-                text=folded(destination)[:40],
+                text=cut(folded(destination), 40),
             )
         return origin.name, dest.name, province_zone(origin, dest, tariff.remote)
     keys = [folded(destination).upper()]
@@ -174,7 +175,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
         N_("{carrier} has no zone for {text}; known: {known}."),
         code="unknown_destination",
         carrier=tariff.carrier,
-        text=folded(destination)[:40],
+        text=cut(folded(destination), 40),
         known=", ".join(sorted(tariff.zones))[:200],
     )
 
@@ -233,7 +234,7 @@ def price(
                 N_("{carrier} sells no packaging called {name}."),
                 code="unknown_packaging",
                 carrier=tariff.carrier,
-                name=packaging[:40],
+                name=cut(packaging, 40),
             )
         lines.append(QuoteLine("packaging", tariff.packaging[packaging], {"name": packaging}))
     return Quote(

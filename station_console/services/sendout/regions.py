@@ -15,6 +15,7 @@ from importlib import resources
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 
 SAME, NEAR, FAR, REMOTE = "same", "near", "far", "remote"
 ZONE_LABELS = {
@@ -75,7 +76,7 @@ def require_province(text: str) -> Province:
         raise Refused(
             N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang."),
             code="unknown_destination",
-            text=folded(text)[:40],
+            text=cut(folded(text), 40),
         )
     return found
 

@@ -31,6 +31,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
+from station_console.safe_text import cut
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -201,7 +202,7 @@ def parcel_candidates(session: Session, ref: str) -> tuple[str, list[Parcel]]:
         raise Refused(
             N_("{ref} is neither a waybill nor a pickup code: scan the waybill or type the code."),
             code="not_a_parcel_ref",
-            ref=text[:40],
+            ref=cut(text, 40),
         )
     candidates = waybill_rows(session, result.waybill) if result.waybill else []
     if not candidates and code_shaped:
@@ -230,10 +231,10 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
         raise NotFound(
             N_("{ref} is not on the shelves (status: {status})."),
             code="not_on_shelf",
-            ref=text[:40],
+            ref=cut(text, 40),
             status=status_text(candidates[0].status),
         )
-    raise NotFound(N_("No parcel matches {ref}."), code="no_parcel", ref=text[:40])
+    raise NotFound(N_("No parcel matches {ref}."), code="no_parcel", ref=cut(text, 40))
 
 
 def find_parcel_id(station: Station, ref: str) -> int:

@@ -32,6 +32,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input
 
 from station_console.i18n import N_, _, sentences
+from station_console.safe_text import cut
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.printers import any_printer
 from station_console.services.printing.queue_view import LABEL_LABELS
@@ -295,7 +296,7 @@ class CheckinScreen(CheckinPhones):
                 Attention(
                     "typed",
                     "typing_cleared",
-                    _("Scan field held {text}: cleared for the scan.", text=text[:24]),
+                    _("Scan field held {text}: cleared for the scan.", text=cut(text, 24)),
                     _("Type it again if it was a waybill · Ctrl+X dismiss"),
                 )
             )

@@ -26,6 +26,7 @@ from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.private_files import write_atomic
+from station_console.safe_text import cut
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
@@ -289,7 +290,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             if not self.asked_by_clerk_now():  # nothing scanned out; the next clerk settles no fee unasked
                 asker = self.asked_by()
                 if asker is not None:
-                    self.not_taken.setdefault(asker, []).append(stop.raw[:40])
+                    self.not_taken.setdefault(asker, []).append(cut(stop.raw, 40))
                 return
             due = stop
 
