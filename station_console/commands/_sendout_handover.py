@@ -44,9 +44,9 @@ def handover(
     The manifest prints on this counter's printer; with none for it, it is saved as a PDF (in the
     user data folder, or at --pdf) and its path said.
     """
+    from station_console.services.core.paper_numbers import handover_batch_number
     from station_console.services.printing.printers import takes
     from station_console.services.sendout import handover as service
-    from station_console.services.sendout.drawing import manifest_label
 
     station = app.station
     try:
@@ -104,7 +104,7 @@ def handover(
     else:
         _say_handed(view, printable, saved, missing, refused)
     if failed is not None:
-        label = manifest_label(view.batch_id)
+        label = handover_batch_number(view.batch_id)
         done_but(_("{label} is closed.", label=label), failed)
 
 
@@ -112,13 +112,14 @@ def _say_handed(
     view: Any, printable: bool, saved: Path | None, missing: list[Any], refused: list[Any]
 ) -> None:
     from station_console.services.core.batch_states import BATCH_STATE_LABELS
+    from station_console.services.core.paper_numbers import handover_batch_number
 
     click.echo(
         _n(
             "Batch {batch} {status}: {count} parcel handed over to {carrier}",
             "Batch {batch} {status}: {count} parcels handed over to {carrier}",
             len(view.scanned),
-            batch=view.batch_id,
+            batch=handover_batch_number(view.batch_id),
             status=label_of(BATCH_STATE_LABELS, view.status),
             count=len(view.scanned),
             carrier=view.carrier,
@@ -134,10 +135,10 @@ def _say_handed(
 
 def _manifest_path(batch_id: int, pdf_path: Path | None) -> Path:
     """Where the manifest's PDF goes: `--pdf`, or its batch code's file in the user data folder."""
+    from station_console.services.core.paper_numbers import handover_batch_number
     from station_console.services.printing.saved_pdfs import pdf_path as saved_path
-    from station_console.services.sendout.drawing import manifest_label
 
-    return saved_path("manifests", manifest_label(batch_id), pdf_path)
+    return saved_path("manifests", handover_batch_number(batch_id), pdf_path)
 
 
 def _save_manifest(station: Any, batch_id: int, path: Path) -> Path:

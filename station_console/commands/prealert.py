@@ -144,6 +144,7 @@ def _echo_prealerts(rows: list[Any]) -> None:
 @pass_app
 def prealert_missing(app: CliApp, as_json: bool) -> None:
     """Problem parcels "not received": missing when their courier's batch closed, not arrived since."""
+    from station_console.services.core.paper_numbers import courier_batch_number
     from station_console.services.prealerts.listing import not_received
 
     rows = not_received(app.station)
@@ -153,7 +154,7 @@ def prealert_missing(app: CliApp, as_json: bool) -> None:
     for r in rows:
         click.echo(
             f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} "
-            f"{_('batch {batch}', batch=r.batch_id)} {r.courier or ''}"
+            f"{_('batch {batch}', batch=courier_batch_number(r.batch_id) if r.batch_id else '-')} {r.courier or ''}"
         )
     if not rows:
         click.echo(_("Every pre-alerted parcel of a closed batch has arrived."))

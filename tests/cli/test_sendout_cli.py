@@ -261,8 +261,8 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
 @pytest.mark.parametrize(
     ("lang", "paid", "id_type", "closed"),
     [
-        ("en", "44.00 CNY paid by QR code", "ID Resident ID card ****002X", "Batch 1 closed:"),
-        ("zh", "44.00 元，扫码支付", "证件 居民身份证 ****002X", "批次 1 已结束："),
+        ("en", "44.00 CNY paid by QR code", "ID Resident ID card ****002X", "Batch SB000001 closed:"),
+        ("zh", "44.00 元，扫码支付", "证件 居民身份证 ****002X", "批次 SB000001 已结束："),
     ],
 )
 def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore[no-untyped-def]
@@ -373,7 +373,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
                 "write_failed",
             )
         else:
-            assert f"Batch {batch} closed: 1 parcel handed over to SF" in handed.stdout, handed.stdout
+            assert f"Batch SB00000{batch} closed: 1 parcel handed over to SF" in handed.stdout, handed.stdout
         assert sends(db_url)[batch - 1].status == "handed_over"  # the sends left with the courier
         saved = tmp_path / f"SB00000{batch}.pdf"
         again = run("sendout", "manifest", str(batch), "--pdf", str(saved), clerk="Li")

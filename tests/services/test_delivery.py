@@ -223,9 +223,9 @@ def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
         runs.close(st, run.id)
     assert still_out.value.code == "still_out"
     assert still_out.value.message("en") == (
-        f"1 parcel of run {run.id} is still out: scan it back as delivered or failed."
+        f"1 parcel of run {run.number} is still out: scan it back as delivered or failed."
     )
-    assert f"批次 {run.id} 还有 1 件在外" in still_out.value.message("zh")
+    assert f"批次 {run.number} 还有 1 件在外" in still_out.value.message("zh")
     assert parcel(st, mine).delivery_run_id == run.id  # every refusal above changed nothing
 
 

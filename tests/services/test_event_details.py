@@ -374,7 +374,12 @@ def test_every_key_of_a_demo_week_reads_in_chinese(tmp_path: Path, monkeypatch: 
 @pytest.mark.parametrize(
     ("kind", "details", "zh"),
     [
-        (EventKind.DELIVERY_FAILED, {"run": 2, "reason": "not_home"}, "派送批次：#2  原因：家中无人"),
+        (EventKind.DELIVERY_FAILED, {"run": 2, "reason": "not_home"}, "派送批次：DR000002  原因：家中无人"),
+        (EventKind.RETURN_BATCH_OPENED, {"batch": 3, "carrier": "ZTO"}, "快递公司：ZTO  批次：RB000003"),
+        (EventKind.PICKED_UP, {"left_return_batch": 3}, "移出退回批次：RB000003"),
+        (EventKind.CHECKED_IN, {"courier_batch": 1}, "快递员批次：HB000001"),
+        (SendEvent.SEND_HANDED_OVER, {"batch_id": 4}, "交接批次：SB000004"),
+        (EventKind.STOCKTAKE_CLOSED, {"stocktake": 4}, "盘库：#4"),
         (
             EventKind.MOVED,
             {"from": "1-1", "to": "2-4", "reason": "layer_move"},

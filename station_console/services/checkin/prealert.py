@@ -19,6 +19,7 @@ from db.models import CourierBatch, PreAlert, PreAlertStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone
+from station_console.services.core.paper_numbers import courier_batch_number
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,14 @@ def require_open_batch(session: Tx, batch_id: int) -> None:
     """A check-in joins a courier's batch only while it is open (one primary-key read)."""
     status = _BATCH_STATUS.scalar(session, id=batch_id)
     if status is None:
-        raise NotFound(N_("There is no courier batch {batch}."), code="no_courier_batch", batch=batch_id)
+        raise NotFound(
+            N_("There is no courier batch {batch}."),
+            code="no_courier_batch",
+            batch=courier_batch_number(batch_id),
+        )
     if status != "open":
         raise Refused(
             N_("Courier batch {batch} is closed: open a new one."),
             code="courier_batch_closed",
-            batch=batch_id,
+            batch=courier_batch_number(batch_id),
         )

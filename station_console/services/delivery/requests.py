@@ -14,6 +14,7 @@ from db.models import DeliveryItem, DeliveryStatus, EventKind, Parcel, ParcelSta
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.stops import Stop, stops_for
@@ -37,7 +38,7 @@ def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
             N_("{waybill} is in return batch {batch}: it goes back to the courier."),
             code="in_return_batch",
             waybill=parcel.waybill,
-            batch=parcel.return_batch_id,
+            batch=return_batch_number(parcel.return_batch_id),
         )
     entry = session.get(Recipient, parcel.recipient_id) if parcel.recipient_id else None
     if entry is None or not (entry.building or entry.room):

@@ -47,6 +47,7 @@ from station_console.safe_text import cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE, says_something
+from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.requests import check_deliverable, waiting_in
@@ -80,11 +81,6 @@ def status_text(status: str) -> LaterText:
     return LaterText(Message(STATUS_LABELS.get(status, status)))
 
 
-def run_number(run_id: int) -> str:
-    """A run as the run sheet and the screen name it: DR000012."""
-    return f"DR{run_id:06d}"
-
-
 @dataclass(frozen=True)
 class RunView:
     id: int
@@ -113,9 +109,9 @@ class RunView:
 def _run(session: Session, run_id: int, *, writable: bool = True) -> DeliveryRun:
     run = session.get(DeliveryRun, run_id)
     if run is None:
-        raise NotFound(N_("There is no delivery run {run}."), code="no_run", run=run_id)
+        raise NotFound(N_("There is no delivery run {run}."), code="no_run", run=run_number(run_id))
     if writable and run.status == RunStatus.CLOSED:
-        raise Refused(N_("Delivery run {run} is closed."), code="run_closed", run=run_id)
+        raise Refused(N_("Delivery run {run} is closed."), code="run_closed", run=run_number(run_id))
     return run
 
 
@@ -232,7 +228,7 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
             N_("{waybill} is not on delivery run {run}: keep it off the trolley."),
             code="not_on_run",
             waybill=candidates[0].waybill if candidates else cut(text, 40),
-            run=run.id,
+            run=run_number(run.id or 0),
         )
     return rows[0]
 
@@ -448,7 +444,7 @@ def close(station: Station, run_id: int) -> RunView:
                 one="{count} parcel of run {run} is still out: scan it back as delivered or failed.",
                 code="still_out",
                 count=len(out),
-                run=run.id,
+                run=run_number(run.id or 0),
             )
         now = station.now()
         for item in items:

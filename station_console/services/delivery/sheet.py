@@ -11,6 +11,7 @@ from typing import Any
 from db.models import DeliveryStatus
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language
+from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.runs import RunView, view
@@ -31,7 +32,9 @@ def payload(run: RunView) -> dict[str, Any]:
     """What the sheet shows, without names (read from the directory when it is printed)."""
     stops = [s for s in run.stops if s.status in ON_SHEET]
     if not stops:
-        raise Refused(N_("Delivery run {run} has no parcels to print."), code="run_empty", run=run.id)
+        raise Refused(
+            N_("Delivery run {run} has no parcels to print."), code="run_empty", run=run_number(run.id or 0)
+        )
     return {
         "run_id": run.id,
         "runner": run.runner,

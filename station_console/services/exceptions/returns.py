@@ -22,6 +22,7 @@ from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.free_text import text_field
+from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import queue_manifest
@@ -49,9 +50,15 @@ class BatchView:
     def count(self) -> int:
         return len(self.parcels)
 
+    @property
+    def number(self) -> str:
+        """What its manifest prints and its barcode carries: RB000003."""
+        return return_batch_number(self.id)
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["count"] = self.count
+        data["number"] = self.number
         return data
 
 
@@ -75,9 +82,15 @@ def _view(session: Session, batch: ReturnBatch) -> BatchView:
 def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
+        raise NotFound(
+            N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
+        )
     if batch.status != "open":
-        raise Refused(N_("Return batch {batch} is already closed."), code="batch_closed", batch=batch_id)
+        raise Refused(
+            N_("Return batch {batch} is already closed."),
+            code="batch_closed",
+            batch=return_batch_number(batch_id),
+        )
     return batch
 
 
@@ -191,7 +204,7 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
             N_("{waybill} is already in return batch {batch}."),
             code="in_other_batch",
             waybill=parcel.waybill,
-            batch=parcel.return_batch_id,
+            batch=return_batch_number(parcel.return_batch_id),
         )
 
 
@@ -221,9 +234,13 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
+            raise NotFound(
+                N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
+            )
         if not session.exec(select(Parcel.id).where(Parcel.return_batch_id == batch_id)).first():
-            raise Refused(N_("Return batch {batch} is empty."), code="batch_empty", batch=batch_id)
+            raise Refused(
+                N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)
+            )
         return queue_manifest(session, station, batch_id).id or 0
 
     return station.run(work)
@@ -245,7 +262,9 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
             select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
         ).all()
         if not parcels:
-            raise Refused(N_("Return batch {batch} is empty."), code="batch_empty", batch=batch_id)
+            raise Refused(
+                N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)
+            )
         now = station.now()
         carrier = session.get(Carrier, batch.carrier_id)
         for parcel in parcels:
@@ -291,7 +310,9 @@ def get(station: Station, batch_id: int) -> BatchView:
     with station.read() as session:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
+            raise NotFound(
+                N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
+            )
         return _view(session, batch)
 
 

@@ -7,10 +7,17 @@ for keys without one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from db.models import EventKind
+from db.models.sendout import SendEvent
 from station_console.i18n import N_, LabelSubset
+from station_console.services.core.paper_numbers import (
+    courier_batch_number,
+    handover_batch_number,
+    return_batch_number,
+    run_number,
+)
 from station_console.services.delivery.requests import SOURCES as REQUEST_SOURCES
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.recipients.fields import CHANNEL_LABELS
@@ -216,15 +223,30 @@ HIDDEN_IN: dict[str, frozenset[str]] = {EventKind.REFUSAL_DISMISSED: frozenset({
 # did: an undone pickup's `job_id` is the label it queued again (the parcel came back without one).
 SHOWN_IN: dict[str, dict[str, str]] = {EventKind.PICKUP_UNDONE: {"job_id": N_("label queued again")}}
 
-# Numbers of things a clerk can look up on a screen (a return batch, a delivery run): shown as `#3`.
+# A delivery run or a batch, named as its printout names it (DR000002), never by its bare id: the number
+# a clerk reads in the trail is the one on the paper the runner or the courier holds.
+PAPER_NUMBERS: dict[str, Callable[[int], str]] = {
+    "run": run_number,
+    "courier_batch": courier_batch_number,
+    "left_return_batch": return_batch_number,
+    "batch_id": handover_batch_number,  # written by send-out's handover only
+}
+# `batch` is whichever batch its event is about.
+BATCH_NUMBERS: dict[str, Callable[[int], str]] = {
+    EventKind.RETURN_BATCH_OPENED: return_batch_number,
+    EventKind.RETURN_BATCH_ADDED: return_batch_number,
+    EventKind.RETURN_BATCH_REMOVED: return_batch_number,
+    EventKind.RETURNED: return_batch_number,
+    EventKind.COURIER_BATCH_OPENED: courier_batch_number,
+    EventKind.COURIER_BATCH_CLOSED: courier_batch_number,
+    SendEvent.HANDOVER_OPENED: handover_batch_number,
+}
+
+# Numbers of other things a clerk can look up on a screen (a stocktake, a print job): shown as `#3`.
 NUMBERED = frozenset(
     {
-        "batch",
-        "batch_id",
-        "courier_batch",
-        "run",
+        "batch",  # of an event `BATCH_NUMBERS` does not know
         "stocktake",
-        "left_return_batch",
         "job",  # listed by its number in the print queue
         "job_id",  # where it is shown (`SHOWN_IN`): the same number
         "version",

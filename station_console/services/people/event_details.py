@@ -32,6 +32,7 @@ from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.people.audit_trail import KIND_LABELS as EVENT_LABELS
 from station_console.services.people.counter_change_text import change_lines, setting_name
 from station_console.services.people.event_detail_labels import (
+    BATCH_NUMBERS,
     CHANGE_LABELS,
     FIRST,
     FIX_LABELS,
@@ -47,6 +48,7 @@ from station_console.services.people.event_detail_labels import (
     NO_ONLY,
     NOTIFY_CHANNEL_LABELS,
     NUMBERED,
+    PAPER_NUMBERS,
     PICKUP_METHOD_LABELS,
     REASON_CODES,
     REQUEST_SOURCE_LABELS,
@@ -203,6 +205,9 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
     catalogue = _catalogue(event_kind, key)
     if catalogue is not None and not isinstance(value, list | dict) and value in catalogue:
         return _(catalogue[value])
+    paper = BATCH_NUMBERS.get(event_kind) if key == "batch" else PAPER_NUMBERS.get(key)
+    if paper is not None and isinstance(value, int):
+        return paper(value)
     if key in NUMBERED and isinstance(value, int):
         return f"#{value}"
     if key in MONEY and isinstance(value, int):

@@ -21,6 +21,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.free_text import REASON, NoteRule, says_something
+from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
@@ -181,7 +182,7 @@ def confirm_pickup(
                     N_("{waybill} is out for delivery on run {run}. Nothing was handed over."),
                     code="out_for_delivery",
                     waybill=parcel.waybill,
-                    run=parcel.delivery_run_id,
+                    run=run_number(parcel.delivery_run_id),
                 )
             was_scanned = parcel.waybill in seen
             details: dict[str, Any] = {

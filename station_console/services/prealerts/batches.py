@@ -34,6 +34,7 @@ from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.later_steps import StepFailed, after_commit, command
+from station_console.services.core.paper_numbers import courier_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
@@ -65,7 +66,7 @@ class BatchView:
 
     @property
     def label(self) -> str:
-        return batch_label(self.id)
+        return courier_batch_number(self.id)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -144,7 +145,11 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
 def _batch(session: Session, batch_id: int) -> CourierBatch:
     batch = session.get(CourierBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("There is no courier batch {batch}."), code="no_courier_batch", batch=batch_id)
+        raise NotFound(
+            N_("There is no courier batch {batch}."),
+            code="no_courier_batch",
+            batch=courier_batch_number(batch_id),
+        )
     return batch
 
 
@@ -205,13 +210,15 @@ def resume_batch(station: Station, batch_id: int) -> BatchView:
         batch = _batch(session, batch_id)
         if batch.status != "open":
             raise Refused(
-                N_("Courier batch {batch} is already closed."), code="courier_batch_closed", batch=batch_id
+                N_("Courier batch {batch} is already closed."),
+                code="courier_batch_closed",
+                batch=courier_batch_number(batch_id),
             )
         if batch.counter != station.counter:
             raise Refused(
                 N_("Courier batch {batch} is open at {counter}: continue it there."),
                 code="courier_batch_elsewhere",
-                batch=batch_id,
+                batch=courier_batch_number(batch_id),
                 counter=batch.counter,
             )
         return _view(session, batch)
@@ -254,7 +261,9 @@ def close_batch(
         batch = _batch(session, batch_id)
         if batch.status != "open":
             raise Refused(
-                N_("Courier batch {batch} is already closed."), code="courier_batch_closed", batch=batch_id
+                N_("Courier batch {batch} is already closed."),
+                code="courier_batch_closed",
+                batch=courier_batch_number(batch_id),
             )
         courier = _courier(courier_name) or batch.courier_name
         if not courier:
@@ -336,7 +345,7 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
         raise Refused(
             N_("Courier batch {batch} is still open: close it first."),
             code="courier_batch_open",
-            batch=batch_id,
+            batch=courier_batch_number(batch_id),
         )
     return dict(batch.result)
 
@@ -372,11 +381,6 @@ def save_receipt_pdf(station: Station, batch_id: int, lang: str, path: Path | No
     )
 
 
-def batch_label(batch_id: int) -> str:
-    """A courier batch's code on its receipt (and the name of its PDF)."""
-    return f"HB{batch_id:06d}"
-
-
 RECEIPT_NOT_SAVED = N_("Its receipt PDF was not saved: {reason}")
 
 
@@ -387,6 +391,6 @@ def receipt_pdf_after_close(
     file not written is what failed after the close, with the command that saves it again."""
     from station_console.services.printing.saved_pdfs import pdf_path
 
-    target = pdf_path("receipts", batch_label(batch_id), path)
+    target = pdf_path("receipts", courier_batch_number(batch_id), path)
     again = command("station", "handover", "receipt", str(batch_id), "--pdf", target)
     return after_commit(lambda: save_receipt_pdf(station, batch_id, lang, target), RECEIPT_NOT_SAVED, again)

@@ -36,6 +36,7 @@ from hardware.messages import Message
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
+from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.failed_sends import in_clerks_words
@@ -181,7 +182,7 @@ def queue_manifest(
     """
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("Return batch {batch} not found."), batch=batch_id)
+        raise NotFound(N_("Return batch {batch} not found."), batch=return_batch_number(batch_id))
     carrier = session.get(Carrier, batch.carrier_id)
     parcels = session.exec(
         select(Parcel)

@@ -22,6 +22,7 @@ from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator, translate
+from station_console.services.core.paper_numbers import return_batch_number, run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import handover_document, is_handover
@@ -113,7 +114,7 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
 
     at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
     parcels = payload.get("parcels", [])
-    batch = f"RB{int(payload['batch_id']):06d}"
+    batch = return_batch_number(int(payload["batch_id"]))
     return Document(
         kind="manifest",
         title=t(N_("Return manifest")),
@@ -150,7 +151,7 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
             r.id: r.preferred_name or r.name
             for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
         }
-    number = f"DR{int(payload['run_id']):06d}"
+    number = run_number(int(payload["run_id"]))
     rows: list[list[str]] = []
     group = None
     for stop in stops:

@@ -25,6 +25,7 @@ from station_console.i18n import N_, Translator
 from station_console.services.core.later_steps import StepFailed, after_commit, command
 from station_console.services.core.money import amount
 from station_console.services.core.name_masking import mask_name
+from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
@@ -169,13 +170,6 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     )
 
 
-def manifest_label(batch_id: int) -> str:
-    """A handover batch's code on its manifest (and the name of its PDF)."""
-    # SB, not HB: a check-in courier batch (prealerts/batches.py) has its own HB numbers from 1, and
-    # two papers a courier signs must never carry the same batch code.
-    return f"SB{batch_id:06d}"
-
-
 def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
     t = Translator(lang)
 
@@ -188,7 +182,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         ).all()
     assert batch is not None
     at = (batch.closed_at or batch.opened_at).astimezone(station.zone())
-    name = manifest_label(batch_id)
+    name = handover_batch_number(batch_id)
     rows = [
         [str(n), r.waybill, kg(r.weight_g), str(r.item_count), r.destination]
         for n, r in enumerate(view.scanned, start=1)
@@ -246,9 +240,11 @@ def save_manifest_pdf(station: Station, batch_id: int, lang: str, path: Path | N
         raise Refused(
             N_("Handover batch {batch} is still open: its manifest is made when it closes."),
             code="batch_open",
-            batch=batch_id,
+            batch=handover_batch_number(batch_id),
         )
-    return save_pdf(manifest_document(station, batch_id, lang), "manifests", manifest_label(batch_id), path)
+    return save_pdf(
+        manifest_document(station, batch_id, lang), "manifests", handover_batch_number(batch_id), path
+    )
 
 
 def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
@@ -284,6 +280,6 @@ def manifest_pdf_after_close(
     file, so a file not written is what failed after the close, with the command that saves it again."""
     from station_console.services.printing.saved_pdfs import pdf_path
 
-    target = pdf_path("manifests", manifest_label(batch_id), path)
+    target = pdf_path("manifests", handover_batch_number(batch_id), path)
     again = command("station", "sendout", "manifest", str(batch_id), "--pdf", target)
     return after_commit(lambda: save_manifest_pdf(station, batch_id, lang, target), MANIFEST_NOT_SAVED, again)

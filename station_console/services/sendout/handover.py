@@ -20,6 +20,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
 from station_console.services.core.free_text import text_field
+from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
@@ -180,7 +181,11 @@ def batch_view(station: Station, batch_id: int) -> BatchView:
     with station.read() as session:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("Handover batch {batch} not found."), code="no_batch", batch=batch_id)
+            raise NotFound(
+                N_("Handover batch {batch} not found."),
+                code="no_batch",
+                batch=handover_batch_number(batch_id),
+            )
         return _view(session, batch)
 
 
@@ -220,7 +225,11 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
     def work(session: Session) -> ScanResult:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None or batch.status != OPEN:
-            raise Refused(N_("Handover batch {batch} is closed."), code="batch_closed", batch=batch_id)
+            raise Refused(
+                N_("Handover batch {batch} is closed."),
+                code="batch_closed",
+                batch=handover_batch_number(batch_id),
+            )
         carrier = session.get(Carrier, batch.carrier_id)
         code = carrier.code if carrier else "?"
         send = session.exec(
@@ -270,7 +279,11 @@ def close_batch(
     def work(session: Session) -> BatchView:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None or batch.status != OPEN:
-            raise Refused(N_("Handover batch {batch} is closed."), code="batch_closed", batch=batch_id)
+            raise Refused(
+                N_("Handover batch {batch} is closed."),
+                code="batch_closed",
+                batch=handover_batch_number(batch_id),
+            )
         before = _view(session, batch)
         if not before.scanned:
             raise Refused(N_("Nothing scanned: scan each parcel the courier takes."), code="nothing_scanned")

@@ -32,6 +32,7 @@ from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.safe_text import cut
+from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -181,7 +182,7 @@ def require_on_shelf(parcel: Parcel) -> None:
             N_("{waybill} is out for delivery on run {run}."),
             code="out_for_delivery",
             waybill=parcel.waybill,
-            run=parcel.delivery_run_id,
+            run=run_number(parcel.delivery_run_id),
         )
 
 

@@ -28,6 +28,7 @@ from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.private_files import write_atomic
 from station_console.safe_text import cut
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
+from station_console.services.core.paper_numbers import run_number
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -272,7 +273,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             return FeeDue(run_id, raw, runs.fee_due(self.station, run_id, raw))
 
     def done_out(self, answer: ScanAnswer) -> None:
-        stop, number = answer.outcome, runs.run_number(answer.run_id)
+        stop, number = answer.outcome, run_number(answer.run_id)
         if self.for_another_form(answer.form_turn):
             self._out_on_run_left(stop, number)
             return
@@ -368,7 +369,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                 if exc.code not in ("no_printer", "cannot_print"):
                     raise
                 # No printer here takes it: a PDF in the data folder, to print from elsewhere.
-                path = Path(user_data_dir(APP_NAME, appauthor=False)) / f"run-DR{run_id:06d}.pdf"
+                path = Path(user_data_dir(APP_NAME, appauthor=False)) / f"run-{run_number(run_id)}.pdf"
                 write_atomic(path, sheet.sheet_pdf(self.station, run_id))  # 0600: names and rooms
                 return _("No printer here takes run sheets: written to {path}", path=str(path))
             return _("Run sheet queued (job {job}).", job=job)

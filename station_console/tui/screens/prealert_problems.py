@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from station_console.i18n import _
+from station_console.services.core.paper_numbers import courier_batch_number
 from station_console.services.core.station import Station
 from station_console.services.prealerts.listing import not_received
 
@@ -20,7 +21,7 @@ def not_received_text(station: Station) -> Text:
     lines = [_("Not received ({n}): pre-alerted, missing when the courier's batch closed", n=len(rows))]
     lines += [
         f"  {r.waybill}  {r.carrier_name}  {r.masked_phone or '-'}  "
-        + _("batch {batch}", batch=f"HB{r.batch_id:06d}" if r.batch_id else "-")
+        + _("batch {batch}", batch=courier_batch_number(r.batch_id) if r.batch_id else "-")
         + (f"  {r.courier}" if r.courier else "")
         for r in rows[:SHOWN]
     ]

@@ -148,7 +148,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
                 "Return batch {id}  {carrier}  {status}  {count} parcel",
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
                 batch.count,
-                id=batch.id,
+                id=batch.number,
                 carrier=batch.carrier_name,
                 status=label_of(returns.STATE_LABELS, batch.status),
                 count=batch.count,

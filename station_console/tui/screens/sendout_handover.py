@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console.i18n import N_, _, _n, get_language, sentences
 from station_console.services.core.later_steps import StepFailed
+from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
@@ -136,7 +137,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             self.say(
                 _(
                     "Batch {batch} for {carrier}: scan each parcel the courier takes.",
-                    batch=view.batch_id,
+                    batch=handover_batch_number(view.batch_id),
                     carrier=view.carrier_name,
                 )
             )
@@ -147,7 +148,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         self.say(
             _(
                 "Batch {batch} for {carrier}: type the courier's name, then scan each parcel the courier takes.",
-                batch=view.batch_id,
+                batch=handover_batch_number(view.batch_id),
                 carrier=view.carrier_name,
             )
         )
