@@ -275,21 +275,22 @@ def test_a_scan_refused_for_its_stop_names_the_stop_as_the_sheet_does_in_either_
     campus: Campus,
 ) -> None:
     """A parcel scanned out again after it came back, or scanned back before it went out: the refusal
-    said the stored code ("is failed on this run", "(planned)"), in English on a Chinese console too."""
+    said the stored code ("is failed on this run", "(planned)"), in English on a Chinese console too; and
+    it names the run by its sheet's number ("this run" was ambiguous with another run on screen)."""
     st = campus.station
     checked_in(campus, 1, "王五")
     run = runs.plan(st, "小刘")
     with pytest.raises(Refused) as early:
         runs.deliver(st, run.id, wb(1), received_by="x")
-    assert early.value.message("en") == f"{wb(1)} was not scanned out on this run (on the sheet)."
-    assert early.value.message("zh") == f"{wb(1)} 未在本批次扫描出库（已排单）。"
+    assert early.value.message("en") == f"{wb(1)} was not scanned out on run {run.number} (on the sheet)."
+    assert early.value.message("zh") == f"{wb(1)} 未在派送批次 {run.number} 扫描出库（已排单）。"
     runs.scan_out(st, run.id, wb(1))
     runs.fail(st, run.id, wb(1), reason="not_home")
     with pytest.raises(Refused) as again:
         runs.scan_out(st, run.id, wb(1))
     assert again.value.code == "not_planned"
-    assert again.value.message("en") == f"{wb(1)} is not delivered on this run."
-    assert again.value.message("zh") == f"{wb(1)} 在本批次中的状态是未送达。"
+    assert again.value.message("en") == f"{wb(1)} is not delivered on run {run.number}."
+    assert again.value.message("zh") == f"{wb(1)} 在派送批次 {run.number} 中的状态是未送达。"
 
 
 def test_a_run_takes_the_pickup_code_off_the_label_as_the_request_does(campus: Campus) -> None:

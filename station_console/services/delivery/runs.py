@@ -271,10 +271,11 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
             )
         if item.status != DeliveryStatus.PLANNED:
             raise Refused(
-                N_("{waybill} is {status} on this run."),
+                N_("{waybill} is {status} on run {run}."),
                 code="not_planned",
                 waybill=parcel.waybill,
                 status=status_text(item.status),
+                run=run_number(run.id or 0),
             )
         check_deliverable(session, parcel)
         settled = settle_in(session, station, [parcel], fee)
@@ -297,10 +298,11 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
     parcel, item = _item_on_run(session, run, raw)
     if item.status != DeliveryStatus.OUT or parcel.delivery_run_id != run.id:
         raise Refused(
-            N_("{waybill} was not scanned out on this run ({status})."),
+            N_("{waybill} was not scanned out on run {run} ({status})."),
             code="not_out",
             waybill=parcel.waybill,
             status=status_text(item.status),
+            run=run_number(run.id or 0),
         )
     return parcel, item
 
