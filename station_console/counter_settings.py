@@ -15,6 +15,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from station_console import settings_checks
 from station_console.counter_config import config_path
 from station_console.errors import Refused
 from station_console.field_labels import choices
@@ -34,6 +35,8 @@ class CounterSettings(BaseModel):
     def _not_too_long(cls, value: Any) -> Any:
         """Not cleaned like the station's text: a scanner's prefix may be a space."""
         return not_too_long(value)
+
+    _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
 
     counter: str = Field(
         "counter-1", title=N_("Counter name"), description=N_("This counter's name, recorded on every event.")

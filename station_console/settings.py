@@ -67,6 +67,8 @@ class StationSettings(BaseModel):
         """Text settings are one line of text: no control, escape or direction characters."""
         return not_too_long(clean(value)) if isinstance(value, str) else value
 
+    _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
+
     station_name: str = Field(
         DEFAULT_STATION_NAME,
         title=N_("Station name"),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
 from station_console.i18n import N_
@@ -64,6 +65,24 @@ def size_units_typed(value: Any) -> Any:
     if isinstance(value, dict) and any(isinstance(units, bool) for units in value.values()):
         raise InvalidValue(ROOM_PER_SIZE, most=MAX_UNITS)
     return value
+
+
+def number_typed(cls: Any, value: Any, info: Any) -> Any:
+    """Before pydantic reads a number setting, any model's (`field_validator("*", mode="before")`): it
+    takes `true` as 1 and `false` as 0 (bool is an int in Python), and a tick is no number."""
+    if isinstance(value, bool):
+        kinds = _number_kinds(cls.model_fields[info.field_name].annotation)
+        if int in kinds:
+            raise InvalidValue(N_("Must be a whole number"))
+        if float in kinds:
+            raise InvalidValue(N_("Must be a number"))
+    return value
+
+
+def _number_kinds(annotation: Any) -> set[Any]:
+    """`int`, and `int | None`'s int; not a mapping's values (`size_units` checks its own)."""
+    union = get_origin(annotation) in (Union, UnionType)
+    return {annotation, *(get_args(annotation) if union else ())}
 
 
 def _room(units: Any) -> bool:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from station_console import settings_checks
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.validation_reasons import InvalidValue, not_too_long
@@ -40,6 +41,7 @@ class FeeRule(BaseModel):
     first in the table. Days are the station's local days, the check-in day being day 1."""
 
     model_config = ConfigDict(extra="forbid")
+    _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
 
     name: str = Field(
         min_length=1,
@@ -91,6 +93,7 @@ class EventTarget(BaseModel):
     """Where one carrier's (or every carrier's, under "*") parcel events go."""
 
     model_config = ConfigDict(extra="forbid")
+    _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
 
     channel: Literal["webhook", "file", "none"] = Field(
         "file",
@@ -117,6 +120,7 @@ class PreAlertSource(BaseModel):
     """How one sender's pre-alert files read: which column holds which field, and a default carrier."""
 
     model_config = ConfigDict(extra="forbid")
+    _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
 
     columns: dict[str, str] = Field(
         default_factory=dict,

@@ -4,7 +4,8 @@ put in; what a person typed stays data."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, Json, TypeAdapter, ValidationError
@@ -14,9 +15,9 @@ from db.engine import create_station_engine
 from db.models import Setting
 from station_console import settings_checks
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, translate
 from station_console.services.core.settings import STATION_KEY, load_station_settings
-from station_console.settings import CounterSettings, FeeRule, StationSettings
+from station_console.settings import CounterSettings, EventTarget, FeeRule, PreAlertSource, StationSettings
 from station_console.validation_reasons import (
     InvalidValue,
     Reason,
@@ -449,3 +450,46 @@ def test_a_bad_value_already_stored_falls_back_to_its_default(tmp_path: Any) -> 
     assert loaded.currency == "HKD"
     for field in stored.keys() - {"currency"}:
         assert getattr(loaded, field) == getattr(defaults, field), field
+
+
+def _number_fields(model: type[BaseModel]) -> list[tuple[str, type]]:
+    """Every field of `model` that holds a number (an empty one allowed too), by what it holds."""
+    found: list[tuple[str, type]] = []
+    for name, field in model.model_fields.items():
+        union = get_origin(field.annotation) in (Union, UnionType)  # `int | None`, not `dict[str, int]`
+        kinds = {field.annotation, *(get_args(field.annotation) if union else ())}
+        found += [(name, kind) for kind in (int, float) if kind in kinds]
+    return found
+
+
+NUMBER_FIELDS = [
+    (model, name, kind)
+    for model in (StationSettings, CounterSettings, FeeRule, EventTarget, PreAlertSource)
+    for name, kind in _number_fields(model)
+]
+
+
+@pytest.mark.parametrize(("model", "field", "kind"), NUMBER_FIELDS, ids=lambda v: getattr(v, "__name__", v))
+def test_a_number_setting_given_as_true_or_false_is_refused_not_taken_as_1_or_0(
+    model: type[BaseModel], field: str, kind: type
+) -> None:
+    """bool is an int in Python, and pydantic took `code_seq_min = true` as 1 (a float setting as 1.0):
+    a tick is no number, in a file, a form or JSON alike."""
+    base = {"name": "a"} if model is FeeRule else {}
+    for tick in (True, False):
+        with pytest.raises(ValidationError) as refused:
+            model.model_validate({**base, field: tick})
+        (error,) = refused.value.errors()
+        assert error["loc"] == (field,)
+        english = "Must be a whole number" if kind is int else "Must be a number"
+        assert (validation_reason(error, "en"), validation_reason(error, "zh")) == (
+            english,
+            translate(english, "zh"),
+        )
+        assert translate(english, "zh") != english
+
+
+def test_the_number_settings_are_all_found() -> None:
+    """The test above reads the fields off the models: it must see the ones it is about."""
+    names = {name for _model, name, _kind in NUMBER_FIELDS}
+    assert {"code_seq_min", "cap_cents", "wedge_min_length", "busy_wait_s", "timeout_s"} <= names
