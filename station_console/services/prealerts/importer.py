@@ -16,8 +16,6 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,6 @@ from sqlmodel import Session, col
 from db.bulk import insert_many
 from db.models import (
     Carrier,
-    Clerk,
     EventKind,
     Parcel,
     ParcelStatus,
@@ -36,13 +33,15 @@ from db.models import (
     PreAlertStatus,
 )
 from station_console.errors import NotFound, Refused, StationError
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.core.typed_files import refuse_if_changed
+from station_console.services.prealerts.import_report import CUT, ImportReport, RowIssue
+from station_console.services.prealerts.loaded_before import loaded_before
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector, short_names
 from station_console.services.scan.waybill import normalise
@@ -50,7 +49,6 @@ from station_console.services.scan.waybill import normalise
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
 CHUNK = 900  # waybills per IN (...) lookup: under SQLite's parameter limit
 REPORT_ROWS = 500  # refused rows kept with the import record
-CUT = "cut"
 # The texts a row carries, their column's width, and what the report says when one is cut.
 TEXT_FIELDS = (
     ("name", "recipient_name", 64, N_("name cut to {limit} characters (it had {n})")),
@@ -70,86 +68,6 @@ SIZES = {
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?)\s*(kg|公斤|千克|g|克)?$", re.IGNORECASE)
 _ZH_SUFFIX = re.compile(r"(快递|速运|速递|物流|快运)$")
 _EN_SUFFIX = re.compile(r"\s+(express|logistics)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """A row that was not loaded: where it is, its waybill as written, and why (English id + params)."""
-
-    line: int
-    waybill: str
-    kind: str  # bad | duplicate | on_shelf: not loaded; cut: loaded, a text cut to its column
-    msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
-    code: str = ""  # the refusal's code: a screen may say its own way out (its form, not --carrier)
-
-    def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language(), **self.params)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "waybill": self.waybill,
-            "kind": self.kind,
-            "msgid": self.msgid,
-            "params": self.params,
-            "message": self.message(),
-        }
-
-
-@dataclass(frozen=True)
-class EarlierImport:
-    """An import of a file's very name and bytes made before: which, when and by whom (the clerk's
-    name; None when nobody was signed in, as for the folder watch)."""
-
-    import_id: int
-    at: datetime
-    by: str | None
-
-
-@dataclass
-class ImportReport:
-    file: str
-    source: str
-    columns: dict[str, str]
-    unknown_headings: list[str]
-    rows_read: int = 0
-    loaded: int = 0
-    issues: list[RowIssue] = field(default_factory=list)
-    import_id: int | None = None
-    seconds: float = 0.0
-    dry_run: bool = False
-    carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
-    carrier_names: dict[str, str] = field(default_factory=dict)  # short name by code, as lists name them
-    digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
-    loaded_before: EarlierImport | None = None  # `skip_loaded`: the import of this very file made before
-
-    def count(self, kind: str) -> int:
-        return sum(1 for issue in self.issues if issue.kind == kind)
-
-    @property
-    def refused(self) -> list[RowIssue]:
-        """The rows that were not loaded (a cut text's row was)."""
-        return [issue for issue in self.issues if issue.kind != CUT]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "import_id": self.import_id,
-            "file": self.file,
-            "source": self.source,
-            "columns": self.columns,
-            "unknown_headings": self.unknown_headings,
-            "rows_read": self.rows_read,
-            "loaded": self.loaded,
-            "bad": self.count("bad"),
-            "duplicates": self.count("duplicate"),
-            "on_shelf": self.count("on_shelf"),
-            "cut": self.count(CUT),
-            "issues": [issue.to_json() for issue in self.issues],
-            "seconds": round(self.seconds, 3),
-            "dry_run": self.dry_run,
-            "carriers": self.carriers,
-        }
 
 
 class CarrierNames:
@@ -337,21 +255,6 @@ def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[in
     return open_alerts, on_shelf
 
 
-def _loaded_before(session: Session, name: str, digest: str) -> EarlierImport | None:
-    """The earliest import of the file named `name` whose bytes had `digest` (kept with its report)."""
-    row = session.execute(
-        columns(col(PreAlertImport.id), col(PreAlertImport.imported_at), col(Clerk.name))
-        .outerjoin(Clerk, col(Clerk.id) == col(PreAlertImport.imported_by))
-        .where(
-            col(PreAlertImport.file_name) == name,
-            col(PreAlertImport.report)["digest"].as_string() == digest,
-        )
-        .order_by(col(PreAlertImport.id))
-        .limit(1)
-    ).first()
-    return None if row is None else EarlierImport(*row)
-
-
 def import_file(station: Station, path: Path, **options: Any) -> ImportReport:
     """Read `path` and load its good rows as expected parcels (see the module docstring); `options` are
     `load_file`'s. A clerk's action: somebody signed in (the watched folder, an unattended duty, calls
@@ -405,7 +308,7 @@ def load_file(
     def work(session: Session) -> None:
         report.issues[:] = read_issues  # a retried transaction starts over
         if skip_loaded:
-            report.loaded_before = _loaded_before(session, path.name[:200], table.digest)
+            report.loaded_before = loaded_before(session, path.name[:200], table.digest)
             if report.loaded_before is not None:
                 return
         open_alerts, on_shelf = _existing(session, [r["waybill"] for r in rows])

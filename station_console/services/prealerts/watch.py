@@ -24,7 +24,9 @@ from station_console.i18n import N_, _, get_language, translate, translate_n
 from station_console.private_files import private_dir, tighten_file, write_atomic, write_failed
 from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import EarlierImport, ImportReport, RowIssue, load_file
+from station_console.services.prealerts.import_report import ImportReport, RowIssue
+from station_console.services.prealerts.importer import load_file
+from station_console.services.prealerts.loaded_before import EarlierImport
 
 SUFFIXES = (".csv", ".json", ".txt", ".tsv")
 IMPORTED, FAILED = "imported", "failed"

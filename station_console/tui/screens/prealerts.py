@@ -19,7 +19,8 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, get_language
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import ImportReport, RowIssue, import_file
+from station_console.services.prealerts.import_report import ImportReport, RowIssue
+from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
 from station_console.tui.screens.base import askers_own, open_over
