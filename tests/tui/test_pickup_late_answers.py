@@ -101,3 +101,44 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
         assert clerk.progress() == ("0", "1")
         await clerk.scan(solo.waybill)
         assert clerk.progress() == ("1", "1")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_handover_refused_after_the_next_customer_came_is_said_as_the_previous_customers(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann's parcel handed over (F10) on a slow database, Esc and the next customer's code meanwhile, and
+    another counter hands Ann's parcel out first: the refusal lands over the next customer's list, so it
+    says whose handover it was ('Nothing was handed over' alone reads as theirs), and their list stays."""
+    sign_in(station, Role.CLERK)
+    ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
+    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
+    confirm_pickup = handover.confirm_pickup
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
+        try:
+            return confirm_pickup(*args, **kwargs)
+        finally:
+            answered.set()
+
+    monkeypatch.setattr(handover, "confirm_pickup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(ann)
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
+        await quiet.press(pilot, "f10", leave_running=["_write"])
+        await quiet.until(pilot, asked.is_set, what="no handover")
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=["_write"])
+        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        confirm_pickup(station, [ann.parcel_id], method="code", scanned=[ann.waybill])  # another counter
+        answer.set()
+        await quiet.until(pilot, answered.is_set, what="the handover never answered")
+        await clerk.settle()
+        said = clerk.text("#pk-message")
+        assert "previous customer" in said, said
+        assert ann.waybill in said, said  # the refusal itself, whole
+        assert screen.lookup is not None and screen.lookup.query == solo.pickup_code
+        assert clerk.progress() == ("0", "1")
