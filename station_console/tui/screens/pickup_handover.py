@@ -319,9 +319,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._handing_over = False
         exc = message.error
         shown = exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc)
-        self._refuse(shown)
         if self.for_another_form(message.form_turn):
-            return  # the last customer's, said; the next customer's list is not read again for it
+            # The next customer's list is up: the refusal says whose handover it was, and their list
+            # is not read again for it.
+            self._refuse(_("The previous customer's handover was refused: {reason}", reason=shown))
+            return
+        self._refuse(shown)
         if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
             self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
         if isinstance(exc, StationError) and exc.code in LEFT_MEANWHILE:
