@@ -17,6 +17,7 @@ from db.models import DeliveryItem
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
 from station_console.tui.app import StationApp
+from station_console.tui.screens.delivery import FeeDue, ScanAnswer
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
 from tui.door_run import FIRST, HELD, SECOND, choose_run, open_delivery, two_runs
@@ -99,3 +100,25 @@ async def test_a_parcel_scanned_out_before_another_run_was_chosen_is_said_out_on
     with station.read() as session:
         items = {(i.run_id, i.status) for i in session.exec(select(DeliveryItem)).all()}
     assert (first.id, "out") in items
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_long_scan_owing_a_fee_after_another_run_was_chosen_is_quoted_as_cut(
+    app: StationApp, station: Station
+) -> None:
+    """A scan-out's fee question landing after run 2 was chosen names the scan on run 2's line; a scan
+    longer than the line quotes shows its start and '…', not 40 characters read as all of it."""
+    first, second = two_runs(station, first_out=False)
+    scanned = "JT" + "7" * 58
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        await choose_run(app, pilot, first)
+        screen: Any = app.screen
+        asked_on_first = screen.form_turn
+        await choose_run(app, pilot, second)
+        owed = runs.FeeOwed(300, None)
+        screen.done_out(ScanAnswer(first.id, asked_on_first, FeeDue(first.id, scanned, owed)))
+        await quiet.settle(pilot)
+        said = text_of(app, "#dl-status")
+        assert scanned[:39] + "…" in said, said
+        assert first.number in said, said
