@@ -336,7 +336,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                 _(
                     "Not scanned out: {scan} owes a storage fee, and another run was chosen before it was "
                     "asked. Choose run {run} and scan it again.",
-                    scan=stop.raw[:40],
+                    scan=cut(stop.raw, 40),
                     run=number,
                 ),
                 warn=True,
