@@ -5,12 +5,15 @@ console (`"English text" = "中文"`), merged at first use. `{name}` placeholder
 translation, so a translation may reorder them. `N_()` marks a string for the catalog check without
 translating it yet (for tables of messages translated later, at display time). `_n()` picks between a
 singular and a plural ("1 parcel", "2 parcels"); Chinese has one form, catalogued under the plural.
+A parameter that ends in "…" (text cut for showing, `safe_text.cut`) ends the sentence it closes:
+the sentence's full stop after it is left out, in either language ("…", never "…." or "…。").
 """
 
 from __future__ import annotations
 
 import locale
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,9 +44,22 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+# A placeholder right before a sentence's one full stop (not an English "..." of its own).
+_BEFORE_STOP = re.compile(r"\{(\w+)\}[.。](?![.。])")
+
+
+def _stop_after_cut(match: re.Match[str], params: dict[str, Any]) -> str:
+    value = params.get(match.group(1))
+    return "{" + match.group(1) + "}" if isinstance(value, str) and value.endswith("…") else match.group()
+
+
 def translate(msgid: str, lang: str, /, **params: Any) -> str:
     text = catalog(lang).get(msgid, msgid) if lang != "en" else msgid
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if any(isinstance(v, str) and v.endswith("…") for v in params.values()):
+        text = _BEFORE_STOP.sub(lambda m: _stop_after_cut(m, params), text)
+    return text.format(**params)
 
 
 def _(msgid: str, /, **params: Any) -> str:

@@ -51,7 +51,8 @@ def clean(text: str | None, max_len: int | None = None) -> str:
 
 def cut(text: str, limit: int) -> str:
     """`text` at most `limit` characters long, ending in "…" when cut: a start of a scan or a query
-    shown without the sign reads as all of it."""
+    shown without the sign reads as all of it. A sentence's full stop right after the quote is left
+    out where the message is filled in (`i18n.translate`): "…", not "…." or "…。"."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -12,6 +12,7 @@ import pytest
 from station_console.cli_help import CLICK_METAVARS, help_paragraphs, metavar_msgid
 from station_console.errors import StationError
 from station_console.i18n import CURRENT, N_, Translator, _, _n, catalog, set_language, translate, translate_n
+from station_console.safe_text import cut
 
 PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
@@ -434,3 +435,27 @@ def test_a_chinese_colon_follows_a_name_or_a_placeholder_before_chinese_text() -
     sentence. A format's own colon ("厂商:产品") or a JSON example's ("total": 分) stays as written."""
     ascii_colon = re.compile(r"(?<=[\u3400-\u9fff}A-Za-z0-9)）]):[ \t]+(?=[\u3400-\u9fff]|\{[a-z_]+\})")
     assert [text for text in catalog("zh").values() if ascii_colon.search(text)] == []
+
+
+def test_a_cut_quote_ends_its_sentence_without_a_second_stop() -> None:
+    """A quote cut for showing ends in "…": the sentence's full stop after it would read "…." ("…。"), so
+    it is left out in both languages; a quote shown whole keeps it, and so does an English "..." after
+    a placeholder."""
+    long = cut("SF" + "1" * 60, 20)
+    assert (
+        translate(N_("Not an amount of money: {text}."), "en", text=long) == f"Not an amount of money: {long}"
+    )
+    assert translate(N_("Not an amount of money: {text}."), "zh", text=long) == f"不是金额：{long}"
+    assert (
+        translate(N_("No parcel on the shelves for {query}."), "zh", query=long)
+        == f"货架上没有 {long} 的包裹。"
+    )
+    assert (
+        translate(N_("Not an amount of money: {text}."), "en", text="12,5") == "Not an amount of money: 12,5."
+    )
+    assert translate(N_("Not an amount of money: {text}."), "zh", text="12,5") == "不是金额：12,5。"
+    assert translate(N_("Finishing before quitting: {items}..."), "en", items=long) == (
+        f"Finishing before quitting: {long}..."
+    )
+    refusal = StationError(N_("Not an amount of money: {text}."), text=long)
+    assert refusal.message("en").endswith("1…") and refusal.message("zh").endswith("1…")
