@@ -165,3 +165,12 @@ def test_two_saves_of_one_carrier_at_once_keep_one_and_refuse_the_other(station:
     assert stored.fee_cents == 77
     changes = [e.details["changed"] for e in events(station) if e.details["carrier"] == "SF"]
     assert changes == [{"fee_cents": [read.fee_cents, 77]}]
+
+
+def test_a_long_pattern_refused_is_quoted_cut_with_a_sign(station: Station) -> None:
+    """A pattern too long to quote whole is quoted by its start and "…": 60 characters with no sign read
+    as the whole pattern."""
+    regex = "^KD(" + "[0-9]" * 20 + "$"
+    with pytest.raises(Refused) as refused:
+        add_carrier(station, {**NEW, "patterns": [{"regex": regex}]})
+    assert refused.value.message("en").startswith(f"Pattern {regex[:59]}… cannot be used: ")

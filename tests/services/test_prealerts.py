@@ -458,3 +458,20 @@ def test_a_dropped_files_report_says_to_name_the_carrier_in_the_file(
         "Line 3: 431234567890123 no carrier given and the number fits STO, YUNDA: name its carrier in the "
         "file's carrier column." in text
     )
+
+
+def test_a_cell_or_heading_too_long_to_quote_whole_is_quoted_cut_with_a_sign(
+    station: Station, tmp_path: Path
+) -> None:
+    """A refusal quotes a long cell by its start and "…" (a phone in it masked first), and a long list of
+    headings by the first twelve, each cut, and how many more: 30 characters or 12 headings with no sign
+    read as all the file holds."""
+    note = "call 13812345678 before you deliver, weekdays only"  # a note in the carrier column
+    report = import_file(station, write_csv(tmp_path / "c.csv", ZH_HEADINGS, [[zto(1), note, "", ""]]))
+    assert report.issues[0].message() == "unknown carrier call 138****5678 before you d…"
+    headings = ["a heading far too long to be shown whole", *(f"h{n}" for n in range(14))]
+    with pytest.raises(Refused) as no_column:
+        import_file(station, write_csv(tmp_path / "h.csv", headings, [["x"] * 15]))
+    said = no_column.value.message()
+    assert said.startswith("No waybill column found (headings: a heading far too l…, h0, h1,")
+    assert "h10 and 3 more)." in said and "h11" not in said

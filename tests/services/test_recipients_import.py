@@ -459,3 +459,18 @@ def test_the_summary_says_every_line_of_the_file_one_way(manager: Station, tmp_p
     lines = [line for line in summary_lines(result) if line.startswith("第")]
     assert lines[:2] == ["第 2 行：001 张伟 -", "第 3 行：编号 001 重复（首次出现在第 2 行）：已跳过"]
     assert lines[2].startswith("第 4 行：") and len(lines) == 3
+
+
+def test_a_long_cell_refused_is_quoted_cut_with_a_sign_and_its_phone_masked(
+    manager: Station, tmp_path: Path
+) -> None:
+    """A cell that is no delivery choice is quoted by its start and "…", a phone in it masked first:
+    20 characters with no sign read as the whole cell, and the cut fell inside the phone."""
+    rows = [
+        ["学号", "姓名", "手机", "配送方式"],
+        ["5", "王五", "13800000005", "call 13812345678 before noon"],
+    ]
+    result = import_file(manager, write_csv(tmp_path / "c.csv", rows))
+    assert [i.code for i in result.issues] == ["bad_preference"]
+    said = result.issues[0].message()
+    assert said.startswith("Unknown delivery choice call 138****5678 be…: ") and "1234" not in said

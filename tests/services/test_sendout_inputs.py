@@ -3,10 +3,13 @@ format ("0" was told "Weight in kg, e.g. 1.25: 0.", as if it were no number)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from station_console.errors import Refused
-from station_console.services.sendout.inputs import grams_from_kg
+from station_console.services.fees.rules import parse_cents
+from station_console.services.sendout.inputs import cents, count, dims_mm, grams_from_kg
 
 RANGE = "Weight must be more than 0 and at most 100 kg."
 
@@ -32,3 +35,14 @@ def test_a_weight_out_of_range_says_the_range_and_one_not_a_weight_the_format(ty
 
 def test_a_weight_in_range_is_read_to_the_gram() -> None:
     assert [grams_from_kg(t) for t in ("0.001", "1,25", "100", "２.5kg")] == [1, 1250, 100_000, 2500]
+
+
+@pytest.mark.parametrize("read", [grams_from_kg, dims_mm, cents, count, parse_cents])
+def test_a_long_entry_that_is_no_figure_is_quoted_cut_with_a_sign(read: Callable[[str], object]) -> None:
+    """The refusal quotes what was typed by its first 19 characters and "…", the sentence's stop left
+    out: 20 characters with no sign read as all that was typed."""
+    typed = "twelve and a half kilos"
+    with pytest.raises(Refused) as refused:
+        read(typed)
+    assert refused.value.message("en").endswith(": twelve and a half k…")
+    assert refused.value.message("zh").endswith("twelve and a half k…")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.logs import mask_text
 from station_console.phone_masking import mask
+from station_console.safe_text import cut
 from station_console.services.core.phone_shapes import MASKED, MOBILE, SEPARATORS, VIRTUAL
 
 SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
@@ -49,7 +51,7 @@ def parse_phone(text: str) -> Phone:
     international = compact.startswith(("+", "00"))
     compact = compact[1:] if compact.startswith("+") else compact[2:] if international else compact
     if not compact.isdigit():
-        raise Refused(N_("Not a phone number: {text}."), code="phone_invalid", text=raw[:20])
+        raise Refused(N_("Not a phone number: {text}."), code="phone_invalid", text=cut(mask_text(raw), 20))
     if international and compact.startswith("86"):
         compact, international = compact[2:], False
     if international:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 
 
 def typed_path(path: Path) -> Path:
@@ -27,7 +28,9 @@ def typed_path(path: Path) -> Path:
 def folder_refused(path: Path) -> Refused:
     """The refusal of a folder given where a file is wanted (read or written), wherever it is given."""
     return Refused(
-        N_("{path} is a folder: type the path of a file."), code="is_folder", path=str(typed_path(path))[:200]
+        N_("{path} is a folder: type the path of a file."),
+        code="is_folder",
+        path=cut(str(typed_path(path)), 200),
     )
 
 
@@ -35,7 +38,7 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
     """The file's bytes; a `Refused` saying what is wrong with it. Past `max_bytes` it is refused with
     `too_large` (a msgid taking `path` and `mb`)."""
     path = typed_path(path)
-    shown = str(path)[:200]
+    shown = cut(str(path), 200)
     try:
         is_dir, is_file = path.is_dir(), path.is_file()
     except OSError:  # a name longer than the system takes (255 bytes): no such file can be there
@@ -91,7 +94,7 @@ def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str 
         raise Refused(
             N_("{path} is neither UTF-8 nor GBK text: save it as UTF-8 and type its path again."),
             code="bad_file",
-            path=str(typed_path(path))[:200],
+            path=cut(str(typed_path(path)), 200),
         )
     return decoded[0]
 

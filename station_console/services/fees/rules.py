@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.core.money import amount
 from station_console.settings import FeeRule, StationSettings
 
@@ -126,7 +127,9 @@ def parse_cents(text: str) -> int:
     raw = text.strip().lstrip("¥$€£").strip()
     whole, _dot, part = raw.partition(".")
     if not whole.isdigit() and not (whole == "" and part.isdigit()) or (part and not part.isdigit()):
-        raise Refused(N_("Not an amount of money: {text}."), code="bad_amount", text=text[:20])
+        raise Refused(N_("Not an amount of money: {text}."), code="bad_amount", text=cut(text, 20))
     if len(part) > 2:
-        raise Refused(N_("An amount has at most two decimals: {text}."), code="bad_amount", text=text[:20])
+        raise Refused(
+            N_("An amount has at most two decimals: {text}."), code="bad_amount", text=cut(text, 20)
+        )
     return int(whole or "0") * 100 + int((part or "0").ljust(2, "0"))

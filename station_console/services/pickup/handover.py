@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.free_text import REASON, NoteRule, says_something
 from station_console.services.core.paper_numbers import run_number
@@ -144,7 +145,7 @@ def confirm_pickup(
     # How the customer was found: an override is the manager's unscanned parcel and a door delivery a
     # run's, each recorded by its own path, never asked for by the caller.
     if method not in set(METHOD_OF_SHAPE.values()):
-        raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=str(method)[:20])
+        raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=cut(str(method), 20))
     seen = {clean_waybill(s) for s in scanned if s.strip()}
     reason = OVERRIDE_REASON.read(override_reason)
     settings = station.settings()

@@ -31,6 +31,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.later_steps import StepFailed, after_commit, command
@@ -166,7 +167,7 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
     def work(session: Session) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == code, col(Carrier.active))).first()
         if row is None or row.id is None:
-            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=code[:16])
+            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(code, 16))
         now = station.now()
         batch = CourierBatch(
             carrier_id=row.id,

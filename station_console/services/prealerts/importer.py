@@ -34,6 +34,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
+from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
@@ -113,7 +114,9 @@ def _cut_texts(line: int, waybill: str, row: dict[str, Any]) -> list[RowIssue]:
 def _weight_g(text: str, grams: bool) -> int:
     match = _WEIGHT.match(unicodedata.normalize("NFKC", text).strip())
     if match is None:
-        raise Refused(N_("weight {text} is not a number of kg or g."), code="bad_weight", text=text[:20])
+        raise Refused(
+            N_("weight {text} is not a number of kg or g."), code="bad_weight", text=cut(mask_text(text), 20)
+        )
     value, unit = float(match.group(1)), (match.group(2) or "").lower()
     in_grams = unit in ("g", "克") or (not unit and grams)
     return round(value if in_grams else value * 1000)
@@ -151,8 +154,8 @@ def _rows(
             )
             continue
         seen[waybill] = raw.line
-        cut = _cut_texts(raw.line, waybill, out_row)
-        out.append({**out_row, "line": raw.line, CUT: cut})
+        cut_texts = _cut_texts(raw.line, waybill, out_row)
+        out.append({**out_row, "line": raw.line, CUT: cut_texts})
     return out
 
 
@@ -180,7 +183,9 @@ def _row(
     if named:
         carrier = carriers.find(named)
         if carrier is None:
-            raise Refused(N_("unknown carrier {carrier}."), code="unknown_carrier", carrier=named[:30])
+            raise Refused(
+                N_("unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(mask_text(named), 30)
+            )
     elif default is not None:
         carrier = default
     else:
@@ -198,7 +203,9 @@ def _row(
     size_text = unicodedata.normalize("NFKC", values.get("size", "")).strip().upper()
     size = SIZES.get(size_text) if size_text else None
     if size_text and size is None:
-        raise Refused(N_("size {size} is not S, M, L or XL."), code="bad_size", size=size_text[:10])
+        raise Refused(
+            N_("size {size} is not S, M, L or XL."), code="bad_size", size=cut(mask_text(size_text), 10)
+        )
     return {
         "waybill": waybill,
         "carrier_id": carrier[0],

@@ -189,7 +189,7 @@ def parse_changes(changes: dict[str, Any]) -> dict[str, Any]:
             raise Refused(
                 N_("{field} cannot be changed here; editable: {fields}."),
                 code="bad_field",
-                field=str(name)[:30],
+                field=cut(str(name), 30),
                 fields=", ".join(EDITABLE),
             )
     return out

@@ -15,8 +15,9 @@ from db.models import Consent, DeliveryPreference
 from hardware.messages import Message
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterText
+from station_console.logs import mask_text
 from station_console.safe_text import clean as safe_clean
-from station_console.safe_text import printable
+from station_console.safe_text import cut, printable
 from station_console.services.checkin.phones import Phone, parse_phone
 
 # Longest text per field (the column sizes of db.models.Recipient).
@@ -165,7 +166,7 @@ def preference(text: Any) -> str | None:
     raise Refused(
         N_("Unknown delivery choice {value}: use station, door, locker or proxy."),
         code="bad_preference",
-        value=value[:20],
+        value=cut(mask_text(value), 20),
     )
 
 
@@ -177,7 +178,7 @@ def yes_no(text: Any) -> bool | None:
         return True
     if value in _NO:
         return False
-    raise Refused(N_("Not a yes or no: {value}."), code="bad_yes_no", value=value[:20])
+    raise Refused(N_("Not a yes or no: {value}."), code="bad_yes_no", value=cut(mask_text(value), 20))
 
 
 def consent(text: Any) -> str | None:
@@ -192,7 +193,9 @@ def language(text: Any) -> str | None:
     for key, words in _LANGUAGES.items():
         if value in words:
             return key
-    raise Refused(N_("Unknown language {value}: use zh or en."), code="bad_language", value=value[:20])
+    raise Refused(
+        N_("Unknown language {value}: use zh or en."), code="bad_language", value=cut(mask_text(value), 20)
+    )
 
 
 def floor(text: Any) -> int | None:
@@ -201,7 +204,9 @@ def floor(text: Any) -> int | None:
         return None
     if re.fullmatch(r"-?\d{1,3}", value):
         return int(value)
-    raise Refused(N_("A floor is a whole number: {value}."), code="bad_floor", value=value[:20])
+    raise Refused(
+        N_("A floor is a whole number: {value}."), code="bad_floor", value=cut(mask_text(value), 20)
+    )
 
 
 def floor_of_room(room: str | None) -> int | None:
@@ -222,7 +227,7 @@ def channel(text: str) -> str:
         raise Refused(
             N_("Unknown channel {value}: use {channels}."),
             code="bad_channel",
-            value=value[:20],
+            value=cut(mask_text(value), 20),
             channels=", ".join(CHANNELS),
         )
     return value

@@ -198,7 +198,7 @@ def _columns(
             raise Refused(
                 N_("Unknown field {field}; fields are {fields}."),
                 code="bad_field",
-                field=name[:30],
+                field=cut(name, 30),
                 fields=", ".join(FIELDS),
             )
         index = by_text.get(_header_key(header))

@@ -18,7 +18,7 @@ from db.models import Carrier, EventKind
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
-from station_console.safe_text import clean
+from station_console.safe_text import clean, cut
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -152,7 +152,7 @@ def validate_patterns(patterns: Any) -> list[dict[str, Any]]:
             raise Refused(
                 N_("Pattern {regex} cannot be used: {reason}"),
                 code="bad_pattern",
-                regex=str(spec.get("regex"))[:60],
+                regex=cut(str(spec.get("regex")), 60),
                 reason=exc,
             ) from exc
         clean.append(spec)

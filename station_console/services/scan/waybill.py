@@ -96,7 +96,7 @@ def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
                 N_("{waybill} has characters no carrier uses: {chars}."),
                 code="bad_characters",
                 waybill=cut(text, 40),
-                chars=bad[:10],
+                chars=cut(bad, 10),
             )
     text = _unwrap(text.upper())
     if len(text) > MAX_WAYBILL:

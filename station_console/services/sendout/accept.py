@@ -17,6 +17,7 @@ from db import fast
 from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
+from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
@@ -415,7 +416,7 @@ def refuse(
         unknown = [f for f in found or [] if f not in checklist.ids]
         if unknown:
             raise Refused(
-                N_("Not on the checklist: {items}."), code="bad_checklist", items=", ".join(unknown)[:100]
+                N_("Not on the checklist: {items}."), code="bad_checklist", items=cut(", ".join(unknown), 100)
             )
         sender_row = save_sender(session, station, phone, name, trace)
         send = _send_row(station, carrier_id, sender_row.id, form, parcel, None, weight, None)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.sendout.quote import check_weight
 from station_console.services.sendout.regions import folded
 
@@ -31,7 +32,7 @@ def grams_from_kg(text: str) -> int:
     range (`0`, `500`) gets the range's message: it is a weight, only not one a send can have."""
     value = _decimal(text)
     if value is None or value * 1000 != int(value * 1000):
-        raise Refused(N_("Weight in kg, e.g. 1.25: {text}."), code="bad_weight", text=folded(text)[:20])
+        raise Refused(N_("Weight in kg, e.g. 1.25: {text}."), code="bad_weight", text=cut(folded(text), 20))
     grams = int(value * 1000)
     check_weight(grams, None)
     return grams
@@ -43,12 +44,12 @@ def dims_mm(text: str) -> tuple[int, int, int]:
     match = _DIMS.match(raw)
     if not match:
         raise Refused(
-            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}."), code="bad_dims", text=folded(text)[:20]
+            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}."), code="bad_dims", text=cut(folded(text), 20)
         )
     sides = tuple(int(Decimal(side) * 10) for side in match.groups())
     if not all(sides):
         raise Refused(
-            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}."), code="bad_dims", text=folded(text)[:20]
+            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}."), code="bad_dims", text=cut(folded(text), 20)
         )
     return sides[0], sides[1], sides[2]
 
@@ -59,12 +60,12 @@ def cents(text: str) -> int:
         return 0
     value = _decimal(text)
     if value is None or value * 100 != int(value * 100):
-        raise Refused(N_("An amount such as 12.50: {text}."), code="bad_amount", text=folded(text)[:20])
+        raise Refused(N_("An amount such as 12.50: {text}."), code="bad_amount", text=cut(folded(text), 20))
     return int(value * 100)
 
 
 def count(text: str) -> int:
     raw = folded(text)
     if not raw.isdigit() or not 1 <= int(raw) <= 999:
-        raise Refused(N_("A count from 1 to 999: {text}."), code="bad_count", text=raw[:20])
+        raise Refused(N_("A count from 1 to 999: {text}."), code="bad_count", text=cut(raw, 20))
     return int(raw)

@@ -19,6 +19,7 @@ from db.models import SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language
 from station_console.parse_errors import json_error, toml_error
+from station_console.safe_text import cut
 from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -112,7 +113,7 @@ def verify(checklist: Checklist, checked: Iterable[str]) -> dict[str, Any]:
         raise Refused(
             N_("Inspection not finished: check {items}."),
             code="inspection_incomplete",
-            items="; ".join(item.text() for item in missing)[:300],
+            items=cut("; ".join(item.text() for item in missing), 300),
         )
     return {
         "checklist_version": checklist.version,

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from station_console.errors import StationError
 from station_console.i18n import N_
 from station_console.private_files import private_dir, write_atomic
+from station_console.safe_text import cut
 
 
 class ProviderFailed(StationError):
@@ -135,7 +136,7 @@ class FileProvider:
                     time.sleep(self.poll_s)  # still being written by a client that does not rename
                     continue
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
-                    reason = str(data.get("error") if isinstance(data, dict) else "bad answer")[:120]
+                    reason = cut(str(data.get("error") if isinstance(data, dict) else "bad answer"), 120)
                     raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=reason)
                 sort_code = data.get("sort_code")
                 return EWaybill(
@@ -172,4 +173,4 @@ def make_provider(config: dict[str, Any]) -> Provider | None:
         if not folder:
             raise ProviderFailed(N_("The file e-waybill provider needs a dir."))
         return FileProvider(Path(str(folder)).expanduser(), timeout_s=float(config.get("timeout_s", 15)))
-    raise ProviderFailed(N_("Unknown e-waybill provider {kind}: use file or fake."), kind=kind[:20])
+    raise ProviderFailed(N_("Unknown e-waybill provider {kind}: use file or fake."), kind=cut(kind, 20))

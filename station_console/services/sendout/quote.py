@@ -156,7 +156,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
             raise Refused(
                 N_("The station's province {origin} is unknown: fix send_origin in Settings."),
                 code="bad_origin",
-                origin=origin_text[:20],
+                origin=cut(origin_text, 20),
             )
         if dest is None:
             raise Refused(
@@ -176,7 +176,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
         code="unknown_destination",
         carrier=tariff.carrier,
         text=cut(folded(destination), 40),
-        known=", ".join(sorted(tariff.zones))[:200],
+        known=cut(", ".join(sorted(tariff.zones)), 200),
     )
 
 

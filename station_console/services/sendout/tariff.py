@@ -19,7 +19,7 @@ from db.models import SendEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.parse_errors import toml_error
-from station_console.safe_text import has_hidden, visible
+from station_console.safe_text import cut, has_hidden, visible
 from station_console.services.core import csv_rows
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -127,7 +127,7 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
         for name in names:
             province = find_province(str(name))
             if province is None:
-                raise _bad(N_("Tariff: unknown province {name} in remote"), name=str(name)[:20])
+                raise _bad(N_("Tariff: unknown province {name} in remote"), name=cut(str(name), 20))
             found.append(province.name)
         remote = frozenset(found)
     else:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Send, SendEvent, SendStatus, WaybillStock
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _n
+from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -31,7 +32,7 @@ def check_number(station: Station, raw: str, carrier: str) -> str:
     """The normalised waybill when it is a valid `carrier` number; `Refused` saying why otherwise."""
     detector = get_detector(station)
     if carrier not in detector.carriers:
-        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier[:16])
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(carrier, 16))
     detection = detector.detect(raw, batch=carrier)
     if detection.waybill is None:
         assert detection.error is not None

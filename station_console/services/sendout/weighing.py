@@ -9,6 +9,7 @@ from typing import Any
 from hardware.messages import Message, reason_of
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterText
+from station_console.safe_text import cut
 
 
 class ScaleUnavailable(StationError):
@@ -47,7 +48,7 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
         reason = reason_of(exc)
         raise ScaleUnavailable(
             N_("The scale is misconfigured: {reason}"),
-            reason=LaterText(reason if isinstance(reason, Message) else reason[:120]),
+            reason=LaterText(reason if isinstance(reason, Message) else cut(reason, 120)),
         ) from exc
     try:
         reading = scale.read_stable(timeout_s)
