@@ -18,10 +18,12 @@ from station_console.services.core.standing import RECHECK_S
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.plain import Static
 from tui import quiet
+from tui.pickup_driver import ANN, Clerk_, receive, statuses
 from tui.shelf_data import place, wb
 
 
@@ -84,4 +86,37 @@ async def test_an_idle_console_locks_when_its_clerk_is_deactivated_elsewhere(
         with station.read() as session:
             out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
         assert [(e.clerk_id, e.details) for e in out] == [(manager, {"reason": "deactivated"})]
+    other.engine.dispose()
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_handover_refused_for_a_clerk_deactivated_elsewhere_locks_the_console(
+    console: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk Tester serves a customer; a manager deactivates Tester at counter-2; F10: the handover is
+    refused and the console locks with the reason, as any other call's refusal locks it, not a refusal
+    said on Pickup's line with Tester still signed in. Nothing was handed over."""
+    # The live view would lock the idle console on its own: without it, only the handover can.
+    monkeypatch.setattr(LiveBridge, "start", lambda self: None)
+    parcel = receive(station, 1, ANN)
+    other = Station(engine=create_station_engine(str(station.engine.url)), counter="counter-2", clock=clock)
+    act_as_new_clerk(other, "Boss", Role.MANAGER)
+    async with console.run_test(size=(160, 45), notifications=True) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.serve(parcel)
+        tester = station.clerk_id
+        clerks.deactivate(other, "Tester")
+        clock.advance(seconds=RECHECK_S)
+        await clerk.key("f10")
+        await quiet.until(pilot, lambda: isinstance(console.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.settle(pilot)
+        said = console.screen.query_one("#signin-error", Static)
+        assert str(said.render()) == "Your account was deactivated by a manager: ask a manager."
+        assert station.clerk_id is None
+        assert [n.message for n in console._notifications] == []
+        with station.read() as session:
+            out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
+        assert [(e.clerk_id, e.details) for e in out] == [(tester, {"reason": "deactivated"})]
+    assert statuses(station) == {parcel.waybill: "on_shelf"}
     other.engine.dispose()

@@ -87,9 +87,9 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
         screen = await clerk.open()
         await clerk.serve(ann)
         clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
-        await quiet.press(pilot, "f10", leave_running=["_write"])
+        await quiet.press(pilot, "f10", leave_running=HELD)
         await quiet.until(pilot, asked.is_set, what="no handover")
-        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=["_write"])
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
         await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the handover never answered")
@@ -129,9 +129,9 @@ async def test_a_handover_refused_after_the_next_customer_came_is_said_as_the_pr
         screen = await clerk.open()
         await clerk.serve(ann)
         clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
-        await quiet.press(pilot, "f10", leave_running=["_write"])
+        await quiet.press(pilot, "f10", leave_running=HELD)
         await quiet.until(pilot, asked.is_set, what="no handover")
-        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=["_write"])
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
         await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
         confirm_pickup(station, [ann.parcel_id], method="code", scanned=[ann.waybill])  # another counter
         answer.set()

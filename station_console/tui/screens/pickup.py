@@ -406,6 +406,8 @@ class PickupScreen(TakesScans, PickupHandover):
         elif tag == "lookup":
             self.app.bell()
             self._say_answer(text, error=True)
+        elif tag == "handover":
+            self.handover_failed(text)
         else:
             self._refuse(text)
 

@@ -2,13 +2,13 @@
 same transaction), override with a reason, undo, a proxy who collects; and what every part of the
 screen shares (the listed parcels, the progress digits, the message line).
 
-Writes run on a thread worker that only posts a message back; the UI thread never waits on them.
+Writes are `ServiceCalls` writes like every screen's (a refusal of the clerk as deactivated meanwhile
+locks the console); the UI thread never waits on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import ModeScreen, askers_own, open_over, report_unexpected
+from station_console.tui.screens.base import ModeScreen, askers_own, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
@@ -48,23 +48,6 @@ PROXY_FIELDS_AT_FAULT = {
 
 class PickupHandover(ServiceCalls, ModeScreen):
     @dataclass
-    class HandedOver(Message):
-        """The service marked these parcels picked up."""
-
-        parcel_ids: list[int]
-        form_turn: int | None = None  # the customer's view it was asked from (`ServiceCalls.new_form`)
-
-    @dataclass
-    class Undone(Message):
-        parcel_ids: list[int]
-        given: FeeGivenBack  # what to give back of their storage fee
-
-    @dataclass
-    class WriteFailed(Message):
-        error: BaseException = field(repr=False)
-        form_turn: int | None = None  # the customer's view it was asked from
-
-    @dataclass
     class FeesQuoted(Message):
         """The storage fee of the listed parcels, read in a thread after the lookup."""
 
@@ -81,9 +64,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
         self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
         self.fees: dict[int, FeeQuote] = {}
-        # A handover asked for and not answered yet (its fee dialog open, or its write running): a
-        # second F10 or Enter from a hurried clerk must not ask again nor write again.
-        self._handing_over = False
+        # A handover's fee dialog is open: a second F10 or Enter from a hurried clerk must not ask again
+        # (nor, its write on its way, write again: `calling("handover")`).
+        self._asking_fee = False
+        # The customer's view the handover on its way was asked from (one at a time): Esc and the next
+        # customer may come before its answer, which is then said as the previous customer's.
+        self._handover_turn = 0
         # The message line shows a handover just done: F10 again is the same key bounced, not a
         # request to look someone up, and must not replace the acknowledgment with a refusal.
         self._acknowledged = False
@@ -115,34 +101,35 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
     ) -> None:
         """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
-        if self._handing_over:
+        if self._asking_fee or self.calling("handover"):
             return
-        self._handing_over = True
 
         def write(fee: Settlement | None) -> None:
-            turn = self.form_turn  # Esc and the next customer may come before the answer
-            self._write(
+            self._asking_fee = False
+            self._handover_turn = self.form_turn
+            proxy = self.proxy  # as sent: the next customer's (Esc) is not this handover's
+            self.write(
+                "handover",
                 lambda: handover.confirm_pickup(
                     self.station,
                     ids,
                     method=method,
                     scanned=scanned,
                     override_reason=override_reason,
-                    proxy=self.proxy,
+                    proxy=proxy,
                     fee=fee,
                 ),
-                partial(PickupHandover.HandedOver, form_turn=turn),
-                turn,
             )
 
         cents, since = owed(self.fees, ids)
         if not cents:
             write(None)
             return
+        self._asking_fee = True
 
         def settled(fee: Settlement | None) -> None:
             if fee is None:
-                self._handing_over = False
+                self._asking_fee = False
             else:
                 write(fee)
 
@@ -151,7 +138,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         if not open_over(self, dialog, settled):
             # Pickup was no longer on top (the clerk left): nothing handed over, and F10 asks again
             # on coming back, not refused as a handover under way.
-            self._handing_over = False
+            self._asking_fee = False
             self._say(_("Not handed over yet: F10 asks for the storage fee."), warn=True)
 
     @role_key("pickup.undo")
@@ -169,11 +156,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
             return
         settings = self.station.settings()
 
-        def undo_all() -> FeeGivenBack:
-            return undo.undo_pickups(self.station, ids)
+        def undo_all() -> tuple[list[int], FeeGivenBack]:
+            return ids, undo.undo_pickups(self.station, ids)
 
         def undo_them() -> None:
-            self._write(undo_all, partial(PickupHandover.Undone, ids), self.form_turn)
+            self.write("undo", undo_all)
 
         zone = self.station.zone()
         rows = [
@@ -265,21 +252,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
         open_over(self, form, askers_own(self.station, given))
 
-    @work(thread=True, exit_on_error=False, group="pickup-write")
-    def _write(self, call: Callable[[], Any], done: Callable[[Any], Message], form_turn: int) -> None:
-        try:
-            self.post_message(done(call()))
-        except BaseException as exc:  # shown on the screen, never a traceback
-            self.post_message(PickupHandover.WriteFailed(exc, form_turn))
-
-    @on(HandedOver)
-    def _handed_over(self, message: HandedOver) -> None:
-        self._handing_over = False
-        count = len(message.parcel_ids)
-        self.last_handover = list(message.parcel_ids)
+    def done_handover(self, parcel_ids: list[int]) -> None:
+        count = len(parcel_ids)
+        self.last_handover = list(parcel_ids)
         # Written, so said; but the clerk went on to the next customer meanwhile (Esc, their code):
         # their list stays up, not cleared as the last customer's.
-        gone_on = self.for_another_form(message.form_turn)
+        gone_on = self.for_another_form(self._handover_turn)
         if not gone_on:
             self._clear_state()
         said = (
@@ -301,35 +279,36 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._acknowledged = not gone_on
         self._refresh_recent()
 
-    @on(Undone)
-    def _undone(self, message: Undone) -> None:
+    def done_undo(self, undone: tuple[list[int], FeeGivenBack]) -> None:
+        parcel_ids, given = undone
         self.last_handover = []
         back = _n(
             "Back on the shelf: {n} parcel.",
             "Back on the shelf: {n} parcels.",
-            len(message.parcel_ids),
-            n=len(message.parcel_ids),
+            len(parcel_ids),
+            n=len(parcel_ids),
         )
         # The money goes back too: the drawer's cash, a QR refund, the account credited.
-        self._say(sentences(back, *give_back_lines(message.given, self.station.settings())), warn=True)
+        self._say(sentences(back, *give_back_lines(given, self.station.settings())), warn=True)
         self._refresh_recent()
 
-    @on(WriteFailed)
-    def _write_failed(self, message: WriteFailed) -> None:
-        self._handing_over = False
-        exc = message.error
-        shown = exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc)
-        if self.for_another_form(message.form_turn):
-            # The next customer's list is up: the refusal says whose handover it was, and their list
-            # is not read again for it.
-            self._refuse(_("The previous customer's handover was refused: {reason}", reason=shown))
-            return
-        self._refuse(shown)
-        if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        super().call_refused(tag, exc)  # said (`handover_failed` for a handover)
+        if tag != "handover" or self.for_another_form(self._handover_turn):
+            return  # the next customer's list is up: not read again for the last one's refusal
+        if exc.code in ("fee_due", "fee_changed"):
             self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
-        if isinstance(exc, StationError) and exc.code in LEFT_MEANWHILE:
+        if exc.code in LEFT_MEANWHILE:
             # Another counter (or a door run) took a listed parcel since the lookup.
-            self.read_again(shown, error=True)
+            self.read_again(exc.message(), error=True)
+
+    def handover_failed(self, text: str) -> None:
+        """The handover was refused, or failed (`text`: the refusal, or the calm line for a bug)."""
+        if self.for_another_form(self._handover_turn):
+            # The next customer's list is up: the refusal says whose handover it was.
+            self._refuse(_("The previous customer's handover was refused: {reason}", reason=text))
+        else:
+            self._refuse(text)
 
     def read_again(self, why: str, *, error: bool) -> None:
         """List this customer's parcels as they are now, keeping the clerk's ticks on those still here,
