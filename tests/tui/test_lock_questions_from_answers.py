@@ -150,3 +150,36 @@ async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_b
         )
     with station.read() as session:
         assert session.exec(select(Parcel)).one().delivery_run_id is None  # still waiting, not out
+
+
+@pytest.mark.parametrize(("who", "pin", "theirs"), [("Li", "1357", False), ("Wang", "9071", True)])
+async def test_a_dialogs_answer_and_a_workers_answer_agree_on_who_asked_across_a_lock(
+    new_station: Station, who: str, pin: str, theirs: bool
+) -> None:
+    """Wang's key opened a dialog (`askers_own`) and sent a call; the console locked and `who` signed in
+    before either answered: the call's answer (`asked_by`, `asked_by_clerk_now`) and the dialog's
+    callback say the same of who asked, Wang, and of whether that is the clerk signed in now."""
+    station = wang_and_li(new_station)
+    wang = station.clerk_id
+    held = threading.Event()
+    seen: dict[str, object] = {}
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        screen: Any = app.screen
+        given = screen.askers_own(lambda answer: seen.update(dialog=answer))  # as Wang's dialog opens
+
+        def done_probe(_result: object) -> None:
+            seen["worker"] = (screen.asked_by(), screen.asked_by_clerk_now())
+
+        screen.done_probe = done_probe
+        screen.call("probe", lambda: held.wait(quiet.TIMEOUT))
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="locked")
+        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        held.set()  # the call answers after the sign-in
+        await quiet.until(pilot, lambda: "worker" in seen, what="the call's answer")
+        given("the dialog's answer")  # and so does the dialog
+        assert seen["worker"] == (wang, theirs)
+        assert ("dialog" in seen) is theirs

@@ -250,19 +250,6 @@ def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) ->
     return True
 
 
-def askers_own(station: Station, answered: Callable[[Result], None]) -> Callable[[Result], None]:
-    """`answered`, as a dialog's callback, for the clerk signed in now only: a preview read as the console
-    locked comes to whoever signs in, and only the clerk who asked for it is asked what to do with it
-    (the next clerk is not asked to write the last one's file); that clerk, back, finds the question."""
-    asked_by = station.clerk_id
-
-    def given(result: Result) -> None:
-        if station.clerk_id == asked_by:
-            answered(result)
-
-    return given
-
-
 def translate_bindings(node: Any) -> None:
     """Binding descriptions are English message ids; show them in the console's language.
 

@@ -18,7 +18,9 @@ answer or refusal is said (but a refusal of the clerk as deactivated by a manage
 console locks, its sign-in saying so), and a second one asked while the first is on its way is not sent
 (`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
-that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile.
+that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile;
+a dialog's answer (a form checked on its own worker) is taken only for the clerk who opened it
+(`askers_own`), by the same `asked_by`.
 
 A read whose answer fills a form or a customer's view (a sender looked up by phone, a scale reading, a
 scanned parcel checked against the listed customer) is `call(tag, fn, for_form=True)`: stamped with the
@@ -34,7 +36,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 
 from textual.message import Message
 from textual.screen import Screen
@@ -45,6 +47,8 @@ from station_console.i18n import N_, _
 from station_console.tui.screens.base import log_unexpected, report_unexpected
 
 STILL_WRITING = N_("One moment: the last action is still on its way.")
+
+Result = TypeVar("Result")
 
 
 class _NotAnAnswer(enum.Enum):
@@ -182,8 +186,7 @@ class ServiceCalls:
         the clerk now pressed the key). An answer that puts a question (a carrier to pick, "Undo the
         last pickup?", a fee to settle) asks only that clerk: one that lands after a lock and another
         clerk's sign-in would have the next clerk answer the last one's key."""
-        screen: Any = self
-        return self.asked_by() == _clerk_now(screen.app)
+        return self._signed_in_now(self.asked_by())
 
     def asked_by(self) -> int | None:
         """The clerk who sent the call a `done_` handler is answering (outside one: the clerk signed in
@@ -192,6 +195,24 @@ class ServiceCalls:
             screen: Any = self
             return _clerk_now(screen.app)
         return self._answer_for
+
+    def askers_own(self, answered: Callable[[Result], None]) -> Callable[[Result], None]:
+        """`answered`, as a dialog's callback, for the clerk who asked (`asked_by`, as the dialog opens)
+        only: a preview read as the console locked comes to whoever signs in, and only the clerk who
+        asked for it is asked what to do with it (the next clerk is not asked to write the last one's
+        file); that clerk, back, finds the question. The same clerk a worker's answer is for."""
+        asker = self.asked_by()
+
+        def given(result: Result) -> None:
+            if self._signed_in_now(asker):
+                answered(result)
+
+        return given
+
+    def _signed_in_now(self, clerk_id: int | None) -> bool:
+        """Whether `clerk_id` (who asked) is the clerk signed in now."""
+        screen: Any = self
+        return clerk_id == _clerk_now(screen.app)
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()

@@ -24,7 +24,7 @@ from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import ModeScreen, askers_own, open_over
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
@@ -250,7 +250,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             what=N_("a proxy's details"),
         )
         # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
-        open_over(self, form, askers_own(self.station, given))
+        open_over(self, form, self.askers_own(given))
 
     def done_handover(self, parcel_ids: list[int]) -> None:
         count = len(parcel_ids)

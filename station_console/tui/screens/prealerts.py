@@ -23,7 +23,7 @@ from station_console.services.prealerts.import_report import ImportReport, RowIs
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
 from station_console.services.prealerts.watch import outcome_text, report_lines
-from station_console.tui.screens.base import askers_own, open_over
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.queue_list import QueueListScreen
@@ -153,7 +153,7 @@ class PrealertsScreen(QueueListScreen):
             at_fault=FIELDS_AT_FAULT,
             what=N_("a pre-alert import"),
         )
-        open_over(self, form, askers_own(self.station, self._previewed))
+        open_over(self, form, self.askers_own(self._previewed))
 
     def _previewed(self, seen: Preview | None) -> None:
         if seen is None:

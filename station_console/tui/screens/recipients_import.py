@@ -13,7 +13,7 @@ from typing import Any
 from station_console.i18n import N_, _, _n
 from station_console.services.recipients import importing
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import askers_own, open_over
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 
@@ -104,7 +104,7 @@ class DirectoryImport:
             at_fault=IMPORT_FIELDS_AT_FAULT,
             what=N_("a directory import"),
         )
-        open_over(screen, form, askers_own(screen.station, given))
+        open_over(screen, form, screen.askers_own(given))
 
     def _ask_to_write(self, result: importing.ImportResult) -> None:
         screen: Any = self

@@ -32,7 +32,7 @@ from station_console.services.scan.detect import shown_name
 from station_console.services.sendout import inspection, rule_files, rule_view, rules, tariff, waybills
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import ModeScreen, askers_own, open_over
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
@@ -279,7 +279,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             at_fault=AT_FAULT,
             what=N_("a tariff import"),
         )
-        open_over(self, form, askers_own(self.station, self._confirm_tariff))
+        open_over(self, form, self.askers_own(self._confirm_tariff))
 
     def _confirm_tariff(self, preview: rule_files.TariffPreview | None) -> None:
         if preview is None:
@@ -344,7 +344,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             at_fault=AT_FAULT,
             what=N_("a checklist import"),
         )
-        open_over(self, form, askers_own(self.station, self._confirm_checklist))
+        open_over(self, form, self.askers_own(self._confirm_checklist))
 
     def _confirm_checklist(self, preview: rule_files.ChecklistPreview | None) -> None:
         if preview is None:
