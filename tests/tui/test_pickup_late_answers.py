@@ -15,7 +15,7 @@ from station_console.services.pickup import handover
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from tui import quiet
-from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, receive, sign_in
+from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, receive, sign_in, statuses
 
 HELD = ["run"]  # the held call's worker, left running while the clerk goes on
 
@@ -142,3 +142,49 @@ async def test_a_handover_refused_after_the_next_customer_came_is_said_as_the_pr
         assert ann.waybill in said, said  # the refusal itself, whole
         assert screen.lookup is not None and screen.lookup.query == solo.pickup_code
         assert clerk.progress() == ("0", "1")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_next_customers_f10_while_the_last_handover_is_on_its_way_is_said_not_lost(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann's parcel handed over (F10) on a slow database; Esc, the next customer's code, their parcel
+    typed, F10: that F10 sends nothing (one handover at a time) and says so, where it went unsaid and the
+    clerk read the next customer's silence as done. Once Ann's is answered, F10 hands theirs over."""
+    sign_in(station, Role.CLERK)
+    ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
+    asked, answer = threading.Event(), threading.Event()
+    confirm_pickup = handover.confirm_pickup
+    calls: list[list[int]] = []
+
+    def slow(station: Station, ids: list[int], **kwargs: Any) -> Any:
+        calls.append(list(ids))
+        asked.set()
+        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
+        return confirm_pickup(station, ids, **kwargs)
+
+    monkeypatch.setattr(handover, "confirm_pickup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(ann)
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
+        await quiet.press(pilot, "f10", leave_running=HELD)
+        await quiet.until(pilot, asked.is_set, what="no handover")
+        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
+        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        await quiet.press(pilot, *solo.waybill, "enter", leave_running=HELD)
+        assert clerk.progress() == ("1", "1")
+        bells = clerk.bells
+        await quiet.press(pilot, "f10", leave_running=HELD)
+        said = clerk.text("#pk-message")
+        assert "still on its way" in said, said
+        assert clerk.bells == bells + 1 and calls == [[ann.parcel_id]]
+        answer.set()
+        await clerk.settle()
+        assert "Handed over to the previous customer: 1 parcel." in clerk.text("#pk-message")
+        assert statuses(station) == {ann.waybill: "picked_up", solo.waybill: "on_shelf"}
+        await clerk.key("f10")
+        await clerk.settle()
+    assert calls == [[ann.parcel_id], [solo.parcel_id]]
+    assert statuses(station) == {ann.waybill: "picked_up", solo.waybill: "picked_up"}
