@@ -25,7 +25,7 @@ from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
@@ -101,7 +101,13 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
     ) -> None:
         """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
-        if self._asking_fee or self.calling("handover"):
+        if self._asking_fee:
+            return
+        if self.calling("handover"):
+            # One handover at a time. The same customer's F10 again is a bounce, left unsaid; the next
+            # customer's is said, else the clerk reads its silence as their parcels handed over.
+            if self.for_another_form(self._handover_turn):
+                self.still_writing("handover")
             return
 
         def write(fee: Settlement | None) -> None:
@@ -309,6 +315,10 @@ class PickupHandover(ServiceCalls, ModeScreen):
             self._refuse(_("The previous customer's handover was refused: {reason}", reason=text))
         else:
             self._refuse(text)
+
+    def still_writing(self, tag: str) -> None:
+        """Said on the message line, where the clerk looks, not in a toast."""
+        self._refuse(_(STILL_WRITING))
 
     def read_again(self, why: str, *, error: bool) -> None:
         """List this customer's parcels as they are now, keeping the clerk's ticks on those still here,
