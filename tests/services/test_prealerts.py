@@ -475,3 +475,17 @@ def test_a_cell_or_heading_too_long_to_quote_whole_is_quoted_cut_with_a_sign(
     said = no_column.value.message()
     assert said.startswith("No waybill column found (headings: a heading far too l…, h0, h1,")
     assert "h10 and 3 more)." in said and "h11" not in said
+
+
+def test_a_file_without_a_heading_row_is_refused_without_showing_a_phone_in_its_first_row(
+    station: Station, tmp_path: Path
+) -> None:
+    """A file saved without its heading row: the refusal lists the first row's cells as its headings,
+    each cut, and a phone among them masked, as every other cell of a file holding people is."""
+    path = write_csv(tmp_path / "h.csv", [zto(1), "13812345678", "张三"], [[zto(2), "13812345679", "李四"]])
+    with pytest.raises(Refused) as refused:
+        import_file(station, path)
+    assert refused.value.code == "no_waybill_column"
+    for lang in ("en", "zh"):
+        said = refused.value.message(lang)
+        assert "138****5678" in said and "13812345678" not in said, said

@@ -474,3 +474,17 @@ def test_a_long_cell_refused_is_quoted_cut_with_a_sign_and_its_phone_masked(
     assert [i.code for i in result.issues] == ["bad_preference"]
     said = result.issues[0].message()
     assert said.startswith("Unknown delivery choice call 138****5678 be…: ") and "1234" not in said
+
+
+def test_a_file_without_a_header_row_is_refused_without_showing_a_phone_in_its_first_row(
+    manager: Station, tmp_path: Path
+) -> None:
+    """A directory saved without its header row: the refusal names the first row's cells as its columns,
+    a phone among them masked, as every other cell of a file holding people is."""
+    rows = [["00123", "张三", "13812345678"], ["00124", "李四", "13812345679"]]
+    with pytest.raises(Refused) as caught:
+        import_file(manager, write_csv(tmp_path / "a.csv", rows), dry_run=True)
+    assert caught.value.code == "column_missing"
+    for lang in ("en", "zh"):
+        said = caught.value.message(lang)
+        assert "138****5678" in said and "13812345678" not in said, said
