@@ -19,6 +19,7 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterList
+from station_console.logs import mask_text
 from station_console.parse_errors import json_error
 from station_console.safe_text import cut
 from station_console.services.core import csv_rows
@@ -108,7 +109,8 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
         raise Refused(
             N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it."),
             code="no_waybill_column",
-            headings=LaterList(tuple(cut(h, 20) for h in headings), at_most=12),
+            # A file saved without its heading row lists its first row: a phone there is masked.
+            headings=LaterList(tuple(cut(mask_text(h), 20) for h in headings), at_most=12),
         )
     return index, {name: headings[i] for name, i in index.items()}
 

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from db.models import Setting
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterList, get_language, shown_params, translate
+from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
 from station_console.services.core.roles import require
@@ -234,7 +235,8 @@ def _columns(
             no_column[missing],
             code="column_missing",
             field=missing,
-            headers=LaterList(tuple(cut(h, 40) for h in headers if h.strip()), at_most=20),
+            # A file saved without its header row lists its first person: a phone there is masked.
+            headers=LaterList(tuple(cut(mask_text(h), 40) for h in headers if h.strip()), at_most=20),
         )
     return chosen
 
