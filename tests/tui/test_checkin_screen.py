@@ -452,3 +452,17 @@ async def test_a_counter_with_a_printer_says_nothing_of_printers(station: Statio
         await settle(app, pilot)
         assert "JT0000000000001 checked in." in status(screen, "#ci-message")
         assert "Printers" not in status(screen, "#ci-message")
+
+
+async def test_a_phone_cleared_from_the_phone_field_is_named_masked(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """A whole mobile number typed before any scan, then a scan: the warning that it was cleared names it
+    masked, as every phone on the screens is, not the whole number quoted by its first 24 characters."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await type_slowly(pilot, clock, "tab", *"13812345678", "enter")
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        [said] = attention(screen)
+        assert said.code == "no_parcel" and "138****5678" in said.text and "13812345678" not in said.text
