@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import _, sentences
+from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.shelves.lists import masked_phones
@@ -43,13 +44,14 @@ class CheckinPhones(CheckinQuestions):
         try:
             parse_phone(text)
         except StationError:
-            why = _("Phone field held {text}: not a phone, cleared.", text=cut(text, 24))
+            why = _("Phone field held {text}: not a phone, cleared.", text=cut(mask_text(text), 24))
             self._attention(
                 Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
             )
             return
         if self.current is None:
-            why = _("Phone {text} had no parcel: cleared.", text=cut(text, 24))
+            # Named masked, as every phone on the screens is.
+            why = _("Phone {text} had no parcel: cleared.", text=cut(mask_text(text), 24))
             self._attention(
                 Attention("phone", "no_parcel", why, _("Type it after its scan · Ctrl+X dismiss"))
             )
