@@ -14,7 +14,11 @@ the demo's closed days, then Ctrl+O to reopen one), Esc, Enter, Tab, arrows, spa
 pastes into the proxy form (a Paste event, some past a field's limit), letters on the "who is this?" table,
 what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
 (a waybill or a pickup code from the database, or a fresh valid waybill that checks a parcel in,
-typed back to back, then Enter; on Check-in now and then Ctrl+N after it, the recipient finder), with
+typed back to back, then Enter; on Check-in now and then Ctrl+N after it, the recipient finder), a device
+scanner's scan (over any screen: one taking none rings and says so), late answers (Esc and the next sender's
+phone behind a sender's lookup or F8's scale read; Esc and the next customer's code behind a parcel's check or
+F10's handover; another door run chosen behind a scan-out, on two runs the copy plans; F8 on Recipients behind
+the arrow that highlights someone), reasons and notes pasted at their 200-character limit and past it, with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
 answer at random moments. Locked (Ctrl+L), it signs the clerk in again by keys now and then (unlocked
 first, as a manager at another counter would: the random digits and Enters typed into the PIN field
@@ -80,7 +84,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_locked_toasts,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
-from fuzz_keys import PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_keys import DEVICE, PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
     add_directory,
@@ -135,6 +139,16 @@ def paste(app: Any, text: str) -> None:
     event = events.Paste(text)
     event.set_sender(app)
     app._driver.send_message(event)
+
+
+def device_scan(app: Any, code: str) -> None:
+    """A device scanner's code, as its thread hands it to the app (the scanner bridge's seam); before
+    the station is open (a new station's first sign-in) there is no scanner to read it."""
+    from hardware.scanners.base import ScanEvent
+
+    bridge = getattr(app, "scanner_bridge", None)
+    if bridge is not None:
+        bridge._from_thread_scan(ScanEvent(code, "fuzz", "serial"))
 
 
 def signature(exc: BaseException) -> str:
@@ -250,6 +264,10 @@ async def drive(
                         return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
+        elif token.startswith(DEVICE):
+            device_scan(app, token[len(DEVICE) :])
+            outcome.keys += 1
+            await asyncio.sleep(0)
         elif token.startswith(PASTE) and len(token) > len(PASTE):
             paste(app, token[len(PASTE) :].replace(PASTE_SPACE, " "))
             outcome.keys += 1

@@ -1,7 +1,8 @@
 """What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn from
 a weighted alphabet of mode and screen keys (and a screen's own way in to what they do not open), Esc,
 Enter, arrows, digits and letters, or a waybill or pickup code from the database or a fresh valid
-waybill (Check-in's recipient finder after it now and then); with --markup Rich
+waybill (Check-in's recipient finder after it now and then), or a device scanner's scan; a key that
+asks and the key that moves on back to back (a late answer); reasons and notes pasted at their limits; with --markup Rich
 markup typed, with --rules Ctrl+F and the paths of rule and pre-alert files; Send-out's fields filled
 with what a sender gives, so F11 and F10 have a form to work on; a pause or a wait until quiet after some; and,
 locked, the clerk signing in again by keys."""
@@ -63,7 +64,8 @@ WAYS_IN = {
     # Settings' F12 opens the recipient directory, whose own F12 asks before deactivating someone, and F11
     # its "who is this?" list.
     "SettingsScreen": ["ctrl+g", "f12"],
-    "RecipientsScreen": ["f12", "f12", "f11"],
+    # F8 (Edit) right behind the arrow that highlights another person, before their details are read.
+    "RecipientsScreen": ["f12", "f12", "f11", "down f8", "up f8"],
     # Printers' F10 is the print queue, which no run opened: Printers lives a few random keys.
     "PrintersScreen": ["f10"],
     # Reopen day asks its reason only on a closed day, and the demo's closed days are five and six days
@@ -108,13 +110,20 @@ FIELD_VALUES = {
     "st-layer": ["1-1", "2-2", "3-1", "4"],  # the layer scanned now, inside the stocktake's shelf or not
 }
 FIELD_ENDS = {"st-scope": "enter", "st-layer": "enter"}  # the key after the value where not Tab
+AT_LIMIT = ["x" * 200, "x" * 201, "x" * 199 + "王", "[b]wet[/b]" + "x" * 190]
 # Pasted whole (a Paste event, as a terminal delivers one) into an empty field: the proxy's form says a
 # paste past a field's limit on its line; typed keys never went past the limit in one go.
 FIELD_PASTES = {
     "form-name": ["李四", "Li Si", "王" * 70, "[b]Zhao[/b] Liu " * 5],
     "form-phone": ["5678", "13812345678", "138 1234 5678 ext 9999 0"],
     "form-id_last4": ["002X", "12345", "1 2"],
+    # A reason or a note (their rules keep 200 characters): at the limit, one past it, a wide character
+    # last at the limit; the dialog says a paste past it on its own line, and Enter sends what it kept.
+    **{field: AT_LIMIT for field in ("reopen-reason", "pk-reason", "fee-reason", "form-note")},
+    "form-reason": [*AT_LIMIT, "sparklers", "[@click=app.quit]q"],  # wins over its FIELD_VALUES
 }
+# The key after a pasted value where not Tab: a reason field's dialog sends at Enter.
+PASTE_ENDS = {field: "enter" for field in ("reopen-reason", "pk-reason", "fee-reason", "form-reason")}
 PASTE = "paste:"  # a token: the text after it pasted at once, as one Paste event
 PASTE_SPACE = "\u2423"  # ␣: a space inside a pasted text, so a printed sequence splits on spaces only
 # Typed into a dialog's table: the "who is this?" list takes letters typed on its table into its search.
@@ -196,6 +205,48 @@ def handover_keys(app: Any) -> list[str]:
     return [*waiting[0], "enter"] if waiting else ["f10"]
 
 
+# A late answer: the key that asks, then at once the key that moves on, before the answer comes. Send-out:
+# Esc (next sender) while the sender's phone is looked up or the scale reads, the next sender's phone
+# typed behind it; Pickup: Esc and the next customer's code while a parcel's check or the handover is
+# written; Door delivery: another run chosen while a scan-out is answered. Random keys only ever waited
+# (a settle, a pause) between the two, or typed into a form no longer asking.
+LATE_CHANCE = 0.15
+# A device scanner's scan (the scanner bridge's message, as its thread posts it): over a screen or a
+# form that takes none it rings and says the code was not taken; typed scans reach only the wedge.
+DEVICE = "device:"
+DEVICE_CHANCE = 0.02
+
+
+def pickup_codes(database: Path | None) -> list[str]:
+    """The codes of the parcels on the shelves now (the run's copy: the next customer's)."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT pickup_code FROM parcel WHERE status = 'on_shelf' AND pickup_code IS NOT NULL"
+        )
+        return [code for (code,) in rows]
+
+
+def late_keys(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    """The key that asks and the key that moves on, back to back (`LATE_CHANCE`); nothing elsewhere."""
+    screen = app.screen
+    name = type(screen).__name__
+    focused = getattr(app.focused, "id", None)
+    if name == "SendoutScreen" and focused == "so-phone" and not str(getattr(app.focused, "value", "x")):
+        phone, after = rng.choice(FIELD_VALUES["so-phone"]), rng.choice(FIELD_VALUES["so-phone"])
+        asks = [*phone, "tab"] if rng.random() < 0.6 else ["f8"]  # the sender's lookup, or the scale
+        return [*asks, "escape", *after, "tab"]
+    if name == "PickupScreen" and getattr(screen, "lookup", None) is not None:
+        codes = pickup_codes(database)
+        waiting = [row.waybill for row in screen.active_rows() if row.parcel_id not in screen.scanned]
+        asks = [*waiting[0], "enter"] if waiting and rng.random() < 0.5 else ["f10"]
+        return [*asks, "escape", *rng.choice(codes), "enter"] if codes else []
+    if name == "DeliveryScreen" and focused == "dl-scan" and getattr(screen, "stops", None):
+        return [*rng.choice(screen.stops).waybill, "enter", "tab", rng.choice(["up", "down"])]
+    return []
+
+
 def generate(
     rng: random.Random,
     app: Any,
@@ -218,12 +269,17 @@ def generate(
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
     elif (handing := handover_keys(app)) and rng.random() < HANDOVER_CHANCE:
         tokens = handing
+    elif rng.random() < LATE_CHANCE and (late := late_keys(rng, app, database)):
+        tokens = late
+    elif rng.random() < DEVICE_CHANCE:
+        tokens = [DEVICE + rng.choice(codes)]
     elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
-        tokens = [rng.choice(way_in)]
+        tokens = rng.choice(way_in).split()  # one key, or keys pressed back to back
         if (screen, tokens[0]) in READ_AFTER:
             return [*tokens, "|"]
     elif focused in FIELD_PASTES and empty and rng.random() < FIELD_CHANCE:
-        tokens = [PASTE + rng.choice(FIELD_PASTES[focused]).replace(" ", PASTE_SPACE), "tab"]
+        pasted = PASTE + rng.choice(FIELD_PASTES[focused]).replace(" ", PASTE_SPACE)
+        tokens = [pasted, PASTE_ENDS.get(focused, "tab")]
     elif focused in FOCUS_TYPED and rng.random() < FIELD_CHANCE:
         tokens = list(rng.choice(FOCUS_TYPED[focused]))
     elif focused in FIELD_VALUES and empty and rng.random() < FIELD_CHANCE:

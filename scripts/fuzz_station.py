@@ -1,5 +1,5 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
-schema and copied for each run (storage fees charged, a few people in the directory), or with --empty a
+schema and copied for each run (storage fees charged, a few people in the directory, two door runs), or with --empty a
 new station (`station init` with no demo: carriers and shelves, nobody to sign in), which the console
 opens as `station` does, behind the sign-in dialog over its start screen."""
 
@@ -61,13 +61,32 @@ def charge_storage_fees(path: Path) -> None:
 
 
 def add_directory(station: Any, manager: str, pin: str) -> None:
-    """`DIRECTORY` added to the run's copy by its manager, as Settings > Recipients would."""
+    """`DIRECTORY` added to the run's copy by its manager, as Settings > Recipients would, and two door
+    delivery runs planned for them (`add_door_runs`)."""
     from station_console.services.people import clerks
     from station_console.services.recipients import directory
 
     clerks.sign_in(station, manager, pin)
-    for person in DIRECTORY:
-        directory.add(station, person)
+    people = [directory.add(station, person).id for person in DIRECTORY]
+    add_door_runs(station, people)
+
+
+def add_door_runs(station: Any, people: list[int]) -> None:
+    """Two runs of two parcels each for the directory's people, one parcel of the first out with its
+    runner: the demo plans none, and no run chose between runs while a scan-out was answered."""
+    from station_console.bench.checkin import waybills
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.delivery import requests, runs
+
+    parcels = waybills(4, seed=-1)  # not the fuzzer's fresh ones: those are scanned in as new
+    for number, waybill in enumerate(parcels):
+        check_in(station, waybill, recipient_id=people[number % len(people)])
+    for pair, runner in ((parcels[:2], "小刘"), (parcels[2:], "小王")):
+        for waybill in pair:
+            requests.request(station, waybill)
+        run = runs.plan(station, runner)
+        if runner == "小刘":
+            runs.scan_out(station, run.id, pair[0])
 
 
 class Opening:
