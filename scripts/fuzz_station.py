@@ -1,7 +1,7 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
-schema and copied for each run (storage fees charged, a few people in the directory, two door runs), or with --empty a
-new station (`station init` with no demo: carriers and shelves, nobody to sign in), which the console
-opens as `station` does, behind the sign-in dialog over its start screen."""
+schema and copied for each run (storage fees charged, a few people in the directory, two door runs for
+them), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
+in), which the console opens as `station` does, behind the sign-in dialog over its start screen."""
 
 from __future__ import annotations
 
