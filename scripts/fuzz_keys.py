@@ -111,7 +111,7 @@ FIELD_VALUES = {
 }
 FIELD_ENDS = {"st-scope": "enter", "st-layer": "enter"}  # the key after the value where not Tab
 # Markup in it is a tag the console never uses (fuzz_checks' RAW_MARKUP would take a shown [b] for its own).
-AT_LIMIT = ["x" * 200, "x" * 201, "x" * 199 + "王", "[magenta]wet[/magenta]" + "x" * 177]
+AT_LIMIT = ["x" * 200, "x" * 201, "x" * 199 + "王", "[magenta]wet[/magenta]" + "x" * 178]
 # Pasted whole (a Paste event, as a terminal delivers one) into an empty field: the proxy's form says a
 # paste past a field's limit on its line; typed keys never went past the limit in one go.
 FIELD_PASTES = {
