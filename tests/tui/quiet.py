@@ -17,6 +17,7 @@ on a quiet machine.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -216,3 +217,20 @@ def workers_started(monkeypatch: Any, of: type = object) -> Counter[str]:
 
     monkeypatch.setattr(DOMNode, "run_worker", counted)
     return started
+
+
+def held(fn: Any) -> tuple[Any, threading.Event, threading.Event, threading.Event]:
+    """`fn` held like a slow database, for a test to act while a worker waits on it: `asked` is set
+    as it starts, and it answers (its real answer) once the test sets `answer`; `answered` is set
+    once it has."""
+    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert answer.wait(TIMEOUT)  # else it answered before the test let it
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            answered.set()
+
+    return slow, asked, answer, answered

@@ -29,17 +29,7 @@ async def test_a_wrong_parcel_refused_after_the_next_customer_came_is_not_said_o
     their own parcel ticks."""
     sign_in(station, Role.CLERK)
     ann, solo, stranger = receive(station, 1, ANN), receive(station, 2, SOLO), receive(station, 3, OTHER)
-    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
-    check_scan = handover.check_scan
-
-    def slow(*args: Any) -> Any:
-        asked.set()
-        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
-        try:
-            return check_scan(*args)
-        finally:
-            answered.set()
-
+    slow, asked, answer, answered = quiet.held(handover.check_scan)
     monkeypatch.setattr(handover, "check_scan", slow)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
@@ -70,17 +60,7 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
     is up), and the next customer's list stays up for their parcel to be scanned."""
     sign_in(station, Role.CLERK)
     ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
-    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
-    confirm_pickup = handover.confirm_pickup
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        asked.set()
-        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
-        try:
-            return confirm_pickup(*args, **kwargs)
-        finally:
-            answered.set()
-
+    slow, asked, answer, answered = quiet.held(handover.confirm_pickup)
     monkeypatch.setattr(handover, "confirm_pickup", slow)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
@@ -112,17 +92,8 @@ async def test_a_handover_refused_after_the_next_customer_came_is_said_as_the_pr
     says whose handover it was ('Nothing was handed over' alone reads as theirs), and their list stays."""
     sign_in(station, Role.CLERK)
     ann, solo = receive(station, 1, ANN), receive(station, 2, SOLO)
-    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
     confirm_pickup = handover.confirm_pickup
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        asked.set()
-        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
-        try:
-            return confirm_pickup(*args, **kwargs)
-        finally:
-            answered.set()
-
+    slow, asked, answer, answered = quiet.held(confirm_pickup)
     monkeypatch.setattr(handover, "confirm_pickup", slow)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)

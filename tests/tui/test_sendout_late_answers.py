@@ -4,7 +4,6 @@ into the next sender's empty form. The service is held at the function the worke
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -24,22 +23,6 @@ from tui.sendout_driver import at_sendout, text_of, until
 HELD = ["run"]  # the held call's worker, left running while the clerk clears the form
 
 
-def held(fn: Any) -> tuple[Any, threading.Event, threading.Event, threading.Event]:
-    """`fn` held like a slow database: `asked` is set as it starts, and it answers (its real answer)
-    once the test sets `answer`; `answered` is set once it has."""
-    asked, answer, answered = threading.Event(), threading.Event(), threading.Event()
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        asked.set()
-        assert answer.wait(quiet.TIMEOUT)  # else it answered before the test let it
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            answered.set()
-
-    return slow, asked, answer, answered
-
-
 async def next_sender(app: StationApp, pilot: Any, screen: SendoutScreen) -> None:
     """Esc, and Discard for the form typed: the next sender's empty form."""
     await quiet.press(pilot, "escape", leave_running=HELD)
@@ -56,7 +39,7 @@ async def test_a_sender_found_after_the_form_was_cleared_fills_nothing(
     Zhang San's name and document type stay out of the next sender's form, and the line still asks
     for the next phone."""
     accept_send(station, "SF1234567890123")  # Zhang San, 13712345678, a resident ID
-    slow, asked, answer, answered = held(senders.find_sender)
+    slow, asked, answer, answered = quiet.held(senders.find_sender)
     monkeypatch.setattr(senders, "find_sender", slow)
     async with at_sendout(station) as (app, pilot, screen):
         phone = screen.query_one("#so-phone", Input)
@@ -82,7 +65,7 @@ async def test_a_carrier_detected_after_the_form_was_cleared_is_not_chosen(
     the next sender's carrier stays unchosen; their own scan chooses it as usual."""
     async with at_sendout(station) as (app, pilot, screen):
         detector = sendout.get_detector(station)
-        slow, asked, answer, answered = held(detector.detect)
+        slow, asked, answer, answered = quiet.held(detector.detect)
         monkeypatch.setattr(detector, "detect", slow)
         monkeypatch.setattr(sendout, "get_detector", lambda _station: detector)
         screen.post_message(ScannerBridge.Scanned("SF1234567890124", "dummy"))
