@@ -45,11 +45,11 @@ class FilePath(click.Path):
             if ctx is None:
                 fail(refusal)
             else:  # once every option is read: `--json` may be typed after the path
-                after_parsing(ctx, lambda ctx: fail(refusal, as_json=_answers_in_json(ctx)))
+                after_parsing(ctx, lambda ctx: fail(refusal, as_json=answers_in_json(ctx)))
         return path
 
 
-def _answers_in_json(ctx: click.Context) -> bool:
+def answers_in_json(ctx: click.Context) -> bool:
     """Whether the command was asked to answer in JSON: its --json, or `--format json` (a report)."""
     return ctx.params.get("as_json") is True or ctx.params.get("fmt") == "json"
 

@@ -14,6 +14,7 @@ import click
 
 from station_console.cli_help import argument, command, option
 from station_console.commands._file_paths import WRITTEN_FILE
+from station_console.commands._paper_ids import HANDOVER_BATCH_ID
 from station_console.commands._support import CliApp, done_but, emit_json, fail, failed_step, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
@@ -149,7 +150,7 @@ def _save_manifest(station: Any, batch_id: int, path: Path) -> Path:
 
 
 @command("manifest")
-@argument("batch", type=int)
+@argument("batch", type=HANDOVER_BATCH_ID)
 @option(
     "--pdf",
     "pdf_path",

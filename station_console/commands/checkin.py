@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, command, option
+from station_console.commands._paper_ids import COURIER_BATCH_ID
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, label_of
@@ -31,7 +32,7 @@ def register(cli: click.Group) -> None:
 @option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
 @option("--size", type=SIZE_CHOICES, help="Size class (default: the pre-alert's, else the setting).")
 @option("--recipient", metavar="REF", help="The directory entry (external id or #id): its phone and name.")
-@option("--handover", type=int, metavar="ID", help="The open courier batch it arrives in.")
+@option("--handover", type=COURIER_BATCH_ID, metavar="ID", help="The open courier batch it arrives in.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def checkin(

@@ -10,6 +10,7 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import WRITTEN_FILE
+from station_console.commands._paper_ids import RUN_ID
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, _n, label_of
@@ -171,7 +172,7 @@ def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
 
 
 @delivery_group.command("show")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
@@ -182,7 +183,7 @@ def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
 
 
 @delivery_group.command("sheet")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @option("--pdf", "pdf", type=WRITTEN_FILE, help="Write an A4 PDF here.")
 @option("--printer", help="This counter's printer to use (default: one that takes manifests).")
 @pass_app
@@ -199,7 +200,7 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
 
 
 @delivery_group.command("out")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @argument("refs", nargs=-1, required=True)
 @option("--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way.")
 @option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
@@ -226,7 +227,7 @@ def out_command(
 
 
 @delivery_group.command("delivered")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @argument("ref", metavar="CODE_OR_WAYBILL")
 @option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
 @option("--signature", help="The name signed, if any.")
@@ -255,7 +256,7 @@ def delivered_command(
 
 
 @delivery_group.command("failed")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @argument("ref", metavar="CODE_OR_WAYBILL")
 @option("--reason", type=REASONS, required=True, help="Why it was not delivered.")
 @option("--note", help="A short note (at most 200 characters).")
@@ -270,7 +271,7 @@ def failed_command(app: CliApp, run_id: int, ref: str, reason: str, note: str | 
 
 
 @delivery_group.command("close")
-@argument("run_id", type=int)
+@argument("run_id", type=RUN_ID)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def close_command(app: CliApp, run_id: int, as_json: bool) -> None:

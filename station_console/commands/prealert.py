@@ -11,6 +11,7 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import FILE, WRITTEN_FILE
+from station_console.commands._paper_ids import COURIER_BATCH_ID
 from station_console.commands._support import (
     PARTLY_DONE,
     CliApp,
@@ -293,7 +294,7 @@ def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool)
 
 
 @handover.command("show")
-@argument("batch", type=int)
+@argument("batch", type=COURIER_BATCH_ID)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
@@ -322,7 +323,7 @@ def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
 
 
 @handover.command("close")
-@argument("batch", type=int)
+@argument("batch", type=COURIER_BATCH_ID)
 @option("--courier", help="The courier's name (required unless given at the opening).")
 @option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
 @option(
@@ -377,7 +378,7 @@ def handover_close(
 
 
 @handover.command("receipt")
-@argument("batch", type=int)
+@argument("batch", type=COURIER_BATCH_ID)
 @option("--pdf", type=WRITTEN_FILE, help="Write the receipt as PDF here.")
 @pass_app
 def handover_receipt(app: CliApp, batch: int, pdf: Path | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from station_console.cli_help import argument, command, group, option
+from station_console.commands._paper_ids import RETURN_BATCH_ID
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
@@ -65,7 +66,7 @@ def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
 
 
 @returns_group.command("add")
-@argument("batch", type=int)
+@argument("batch", type=RETURN_BATCH_ID)
 @argument("refs", nargs=-1, required=True)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -78,7 +79,7 @@ def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -
 
 
 @returns_group.command("remove")
-@argument("batch", type=int)
+@argument("batch", type=RETURN_BATCH_ID)
 @argument("ref")
 @pass_app
 def returns_remove(app: CliApp, batch: int, ref: str) -> None:
@@ -90,7 +91,7 @@ def returns_remove(app: CliApp, batch: int, ref: str) -> None:
 
 
 @returns_group.command("manifest")
-@argument("batch", type=int)
+@argument("batch", type=RETURN_BATCH_ID)
 @pass_app
 def returns_manifest(app: CliApp, batch: int) -> None:
     """Queue the batch's manifest on this counter's printer."""
@@ -101,7 +102,7 @@ def returns_manifest(app: CliApp, batch: int) -> None:
 
 
 @returns_group.command("close")
-@argument("batch", type=int)
+@argument("batch", type=RETURN_BATCH_ID)
 @option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -141,7 +142,7 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
 
 
 @returns_group.command("show")
-@argument("batch", type=int)
+@argument("batch", type=RETURN_BATCH_ID)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_show(app: CliApp, batch: int, as_json: bool) -> None:

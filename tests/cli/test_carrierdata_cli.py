@@ -171,7 +171,7 @@ def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_wa
         assert said == [
             f"station: {label} is closed.",
             f"station: Its receipt PDF was not saved: Cannot write {target}: a file is where its folder should be",
-            f"station: To save it again: station handover receipt {batch} --pdf {target}",
+            f"station: To save it again: station handover receipt {label} --pdf {target}",
         ], closed.stderr
         if as_json:
             data = json.loads(closed.stdout)
@@ -179,13 +179,13 @@ def test_a_closed_batch_whose_receipt_cannot_be_saved_is_said_closed_with_the_wa
             assert data["failed"] == {
                 "error": "write_failed",
                 "message": f"Cannot write {target}: a file is where its folder should be",
-                "again": f"station handover receipt {batch} --pdf {target}",
+                "again": f"station handover receipt {label} --pdf {target}",
             }
         else:
             assert closed.stdout.startswith(f"{label}  ZTO  赵师傅  handed over: received 1"), closed.stdout
         assert "closed" in run("handover", "close", batch).output  # closed indeed: not again
         saved = tmp_path / f"{label}.pdf"
-        again = run("handover", "receipt", batch, "--pdf", str(saved))
+        again = run("handover", "receipt", label, "--pdf", str(saved))  # as the hint gives it
         assert again.exit_code == 0 and saved.read_bytes().startswith(b"%PDF"), again.output
     zh_batch = json.loads(run("handover", "open", "zto", "--json").output)
     assert run("checkin", zto(9), "--handover", str(zh_batch["id"])).exit_code == 0

@@ -363,7 +363,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
         assert handed.stderr.splitlines()[-3:] == [
             f"station: SB00000{batch} is closed.",
             f"station: Its manifest PDF was not saved: Cannot write {target}: a file is where its folder should be",
-            f"station: To save it again: station sendout manifest {batch} --pdf {target}",
+            f"station: To save it again: station sendout manifest SB00000{batch} --pdf {target}",
         ], handed.stderr
         if as_json:
             data = json.loads(handed.stdout)
@@ -376,7 +376,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
             assert f"Batch SB00000{batch} closed: 1 parcel handed over to SF" in handed.stdout, handed.stdout
         assert sends(db_url)[batch - 1].status == "handed_over"  # the sends left with the courier
         saved = tmp_path / f"SB00000{batch}.pdf"
-        again = run("sendout", "manifest", str(batch), "--pdf", str(saved), clerk="Li")
+        again = run("sendout", "manifest", f"SB00000{batch}", "--pdf", str(saved), clerk="Li")  # as the hint
         assert again.exit_code == 0 and saved.read_bytes().startswith(b"%PDF"), again.output
         assert f"Wrote {saved}" in again.output
     nobody = run("sendout", "manifest", "1", "--pdf", str(tmp_path / "nobody.pdf"))

@@ -223,5 +223,5 @@ async def test_a_batch_closed_whose_receipt_pdf_cannot_be_written_says_it_is_clo
     label = batches.get(station, batch).label
     assert f"{label} closed: received 0" in said
     assert "Its receipt PDF was not saved" in said and "a file is where its folder should be" in said
-    assert f"station handover receipt {batch} --pdf" in said
+    assert f"station handover receipt {label} --pdf" in said
     assert batches.get(station, batch).status == "closed"

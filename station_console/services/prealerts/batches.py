@@ -393,5 +393,5 @@ def receipt_pdf_after_close(
     from station_console.services.printing.saved_pdfs import pdf_path
 
     target = pdf_path("receipts", courier_batch_number(batch_id), path)
-    again = command("station", "handover", "receipt", str(batch_id), "--pdf", target)
+    again = command("station", "handover", "receipt", courier_batch_number(batch_id), "--pdf", target)
     return after_commit(lambda: save_receipt_pdf(station, batch_id, lang, target), RECEIPT_NOT_SAVED, again)

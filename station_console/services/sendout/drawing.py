@@ -281,5 +281,5 @@ def manifest_pdf_after_close(
     from station_console.services.printing.saved_pdfs import pdf_path
 
     target = pdf_path("manifests", handover_batch_number(batch_id), path)
-    again = command("station", "sendout", "manifest", str(batch_id), "--pdf", target)
+    again = command("station", "sendout", "manifest", handover_batch_number(batch_id), "--pdf", target)
     return after_commit(lambda: save_manifest_pdf(station, batch_id, lang, target), MANIFEST_NOT_SAVED, again)
