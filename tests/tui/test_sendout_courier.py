@@ -260,7 +260,9 @@ async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is
         await quiet.settle(pilot)
         said = text_of(courier, "#ho-message")
     assert "Handed over 1 parcel," in said and "Its manifest PDF was not saved" in said
-    assert "a file is where its folder should be" in said and "station sendout manifest SB000001 --pdf" in said
+    assert (
+        "a file is where its folder should be" in said and "station sendout manifest SB000001 --pdf" in said
+    )
     assert [s.status for s in sends(station)] == ["handed_over"]
 
 
