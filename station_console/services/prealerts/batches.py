@@ -154,6 +154,18 @@ def _batch(session: Session, batch_id: int) -> CourierBatch:
     return batch
 
 
+def _open_batch(session: Session, batch_id: int) -> CourierBatch:
+    """The batch, refused when it is closed already (taken up again, or closed a second time)."""
+    batch = _batch(session, batch_id)
+    if batch.status != "open":
+        raise Refused(
+            N_("Courier batch {batch} is already closed."),
+            code="courier_batch_closed",
+            batch=courier_batch_number(batch_id),
+        )
+    return batch
+
+
 def _courier(name: str | None) -> str | None:
     # A pasted coloured name loses its colour codes whole, not just their ESC; a longer one is refused.
     return text_field(name, COURIER_NAME, limit=COURIER_MAX, required=False) or None
@@ -208,13 +220,7 @@ def resume_batch(station: Station, batch_id: int) -> BatchView:
     closed meanwhile, or open at another counter (that counter's courier), is refused."""
     require(station, "courier_batch")
     with station.read() as session:
-        batch = _batch(session, batch_id)
-        if batch.status != "open":
-            raise Refused(
-                N_("Courier batch {batch} is already closed."),
-                code="courier_batch_closed",
-                batch=courier_batch_number(batch_id),
-            )
+        batch = _open_batch(session, batch_id)
         if batch.counter != station.counter:
             raise Refused(
                 N_("Courier batch {batch} is open at {counter}: continue it there."),
@@ -259,13 +265,7 @@ def close_batch(
         check_printable(counter_settings, JOB_KIND, document="courier_receipt")
 
     def work(session: Session) -> BatchView:
-        batch = _batch(session, batch_id)
-        if batch.status != "open":
-            raise Refused(
-                N_("Courier batch {batch} is already closed."),
-                code="courier_batch_closed",
-                batch=courier_batch_number(batch_id),
-            )
+        batch = _open_batch(session, batch_id)
         courier = _courier(courier_name) or batch.courier_name
         if not courier:
             raise Refused(
