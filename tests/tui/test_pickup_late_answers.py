@@ -20,6 +20,16 @@ from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, receive, sign_in, status
 HELD = ["run"]  # the held call's worker, left running while the clerk goes on
 
 
+async def f10_then_the_next_customer(clerk: Clerk_, pilot: Any, screen: Any, asked: Any, code: str) -> None:
+    """F10 for the customer served, the handover held on its way (`asked` set), then Esc and the next
+    customer's `code` typed at a person's pace, their list up."""
+    clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
+    await quiet.press(pilot, "f10", leave_running=HELD)
+    await quiet.until(pilot, asked.is_set, what="no handover")
+    await quiet.press(pilot, "escape", *code, "enter", leave_running=HELD)
+    await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+
+
 @pytest.mark.first_mode("pickup")
 async def test_a_wrong_parcel_refused_after_the_next_customer_came_is_not_said_over_them(
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
@@ -66,11 +76,7 @@ async def test_a_handover_answering_after_the_next_customer_came_keeps_their_lis
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
         await clerk.serve(ann)
-        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
-        await quiet.press(pilot, "f10", leave_running=HELD)
-        await quiet.until(pilot, asked.is_set, what="no handover")
-        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
-        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        await f10_then_the_next_customer(clerk, pilot, screen, asked, solo.pickup_code)
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the handover never answered")
         await clerk.settle()
@@ -99,11 +105,7 @@ async def test_a_handover_refused_after_the_next_customer_came_is_said_as_the_pr
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
         await clerk.serve(ann)
-        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
-        await quiet.press(pilot, "f10", leave_running=HELD)
-        await quiet.until(pilot, asked.is_set, what="no handover")
-        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
-        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        await f10_then_the_next_customer(clerk, pilot, screen, asked, solo.pickup_code)
         confirm_pickup(station, [ann.parcel_id], method="code", scanned=[ann.waybill])  # another counter
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the handover never answered")
@@ -139,11 +141,7 @@ async def test_the_next_customers_f10_while_the_last_handover_is_on_its_way_is_s
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
         await clerk.serve(ann)
-        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # a person's keys
-        await quiet.press(pilot, "f10", leave_running=HELD)
-        await quiet.until(pilot, asked.is_set, what="no handover")
-        await quiet.press(pilot, "escape", *solo.pickup_code, "enter", leave_running=HELD)
-        await quiet.until(pilot, lambda: screen.lookup is not None, what="the next customer not listed")
+        await f10_then_the_next_customer(clerk, pilot, screen, asked, solo.pickup_code)
         await quiet.press(pilot, *solo.waybill, "enter", leave_running=HELD)
         assert clerk.progress() == ("1", "1")
         bells = clerk.bells
