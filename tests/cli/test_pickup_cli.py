@@ -110,9 +110,8 @@ def test_undo_pickup_needs_a_manager(run, db_url: str) -> None:  # type: ignore[
     assert statuses(db_url)[a["waybill"]] == "on_shelf"
 
 
-def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # type: ignore[no-untyped-def]
-    run, db_url: str
-) -> None:
+def add_zhang_san(run):  # type: ignore[no-untyped-def]
+    """张三 in the directory with a home and a work phone (the manager adds him): (home, work)."""
     home, work = "13812341111", "13998762222"
     added = run(
         "--clerk",
@@ -127,6 +126,13 @@ def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # ty
         f"phones={home} / {work}",
     )
     assert added.exit_code == 0, added.output
+    return home, work
+
+
+def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # type: ignore[no-untyped-def]
+    run, db_url: str
+) -> None:
+    home, work = add_zhang_san(run)
     a = checkin(run, 1, home)  # linked to the person by its phone
     listed = run("pickup", "2222", "--json")
     assert listed.exit_code == 0, listed.output
@@ -140,20 +146,7 @@ def test_the_tail_of_a_directory_persons_other_phone_finds_and_hands_over(  # ty
 def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(  # type: ignore[no-untyped-def]
     run, db_url: str
 ) -> None:
-    home, work = "13812341111", "13998762222"
-    added = run(
-        "--clerk",
-        "Boss",
-        "--pin",
-        "2580",
-        "recipients",
-        "add",
-        "--set",
-        "name=张三",
-        "--set",
-        f"phones={home} / {work}",
-    )
-    assert added.exit_code == 0, added.output
+    home, work = add_zhang_san(run)
     a, b = checkin(run, 1, home), checkin(run, 2, work)  # both linked to the person by their phones
     stranger = checkin(run, 3, "13700002222")  # shares the work phone's tail, not the person
     listed = run("pickup", work, "--json")  # the number the first parcel did not come with
@@ -180,20 +173,7 @@ def test_a_directory_persons_listing_names_each_phone_their_parcels_came_with(  
 ) -> None:
     """The customer's line named the first parcel's phone alone: asked for by their work phone's tail,
     the person read as someone with their home phone, the number they gave nowhere in the listing."""
-    home, work = "13812341111", "13998762222"
-    added = run(
-        "--clerk",
-        "Boss",
-        "--pin",
-        "2580",
-        "recipients",
-        "add",
-        "--set",
-        "name=张三",
-        "--set",
-        f"phones={home} / {work}",
-    )
-    assert added.exit_code == 0, added.output
+    home, work = add_zhang_san(run)
     checkin(run, 1, home)
     checkin(run, 2, work)
     listed = run("pickup", "2222")
