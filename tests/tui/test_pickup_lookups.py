@@ -12,9 +12,12 @@ import threading
 
 import pytest
 from sqlmodel import select
+from textual.widgets import DataTable
 
 from db.models import Role
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import pickup
@@ -248,18 +251,21 @@ async def test_esc_while_the_lookup_runs_lists_nobody_when_it_answers(
         assert "Ready" in clerk.text("#pk-message")
 
 
-@pytest.mark.first_mode("pickup")
-async def test_the_tail_of_a_directory_persons_other_phone_lists_their_parcels_as_one_customer(
-    station: Station, console: StationApp
-) -> None:
-    from textual.widgets import DataTable
-
-    from station_console.services.recipients import directory
-
+def add_zhang_san(station: Station) -> tuple[str, str]:
+    """张三 in the directory with a home and a work phone (a manager adds him), a clerk signed in after:
+    (home, work)."""
     home, work = "13812341111", "13998762222"
     sign_in(station, Role.MANAGER)
     directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
     sign_in(station, Role.CLERK)
+    return home, work
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_tail_of_a_directory_persons_other_phone_lists_their_parcels_as_one_customer(
+    station: Station, console: StationApp
+) -> None:
+    home, work = add_zhang_san(station)
     by_home = receive(station, 1, home)  # linked to the person by its phone
     by_work = receive(station, 2, work)
     stranger = receive(station, 3, "13700002222")  # someone else whose phone ends the same
@@ -290,14 +296,7 @@ async def test_the_tail_of_a_directory_persons_other_phone_lists_their_parcels_a
 async def test_a_directory_persons_other_full_phone_or_a_code_lists_all_their_parcels(
     station: Station, console: StationApp
 ) -> None:
-    from textual.widgets import DataTable
-
-    from station_console.services.recipients import directory
-
-    home, work = "13812341111", "13998762222"
-    sign_in(station, Role.MANAGER)
-    directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
-    sign_in(station, Role.CLERK)
+    home, work = add_zhang_san(station)
     by_home = receive(station, 1, home)  # linked to the person by its phone
     by_work = receive(station, 2, work)
     stranger = receive(station, 3, "13700002222")  # someone else whose phone ends the same
@@ -335,13 +334,7 @@ async def test_a_directory_person_is_named_once_when_checked_and_customers_apart
 ) -> None:
     """The question before the handover named 张三 once per phone their parcels came with, and both it and
     the check line put customers apart with an ASCII '; ' in Chinese text."""
-    from station_console.i18n import set_language
-    from station_console.services.recipients import directory
-
-    home, work = "13812341111", "13998762222"
-    sign_in(station, Role.MANAGER)
-    directory.add(station, {"name": "张三", "phones": f"{home} / {work}"})
-    sign_in(station, Role.CLERK)
+    home, work = add_zhang_san(station)
     parcels = [receive(station, 1, home), receive(station, 2, work)]
     receive(station, 3, "13700002222")  # a stranger sharing the tail
     set_language("zh")
