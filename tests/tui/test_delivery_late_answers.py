@@ -17,6 +17,7 @@ from db.models import DeliveryItem
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
 from station_console.tui.app import StationApp
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.delivery import FeeDue, ScanAnswer
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
@@ -117,7 +118,9 @@ async def test_a_long_scan_owing_a_fee_after_another_run_was_chosen_is_quoted_as
         asked_on_first = screen.form_turn
         await choose_run(app, pilot, second)
         owed = runs.FeeOwed(300, None)
-        screen.done_out(ScanAnswer(first.id, asked_on_first, FeeDue(first.id, scanned, owed)))
+        # The scan-out's answer as its worker posts it: stamped with the form turn it was sent on.
+        answer = ScanAnswer(first.id, FeeDue(first.id, scanned, owed))
+        screen.post_message(ServiceCalls.Done("out", answer, form_turn=asked_on_first, stamped=True))
         await quiet.settle(pilot)
         said = text_of(app, "#dl-status")
         assert scanned[:39] + "…" in said, said

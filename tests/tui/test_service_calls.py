@@ -123,3 +123,61 @@ async def test_a_write_asked_while_one_is_on_its_way_is_not_sent_and_the_first_i
         assert screen.act(lambda: "asked again once answered")
         await quiet.settle(pilot)
         assert screen.shown[-1] == "asked again once answered"
+
+
+class Handing(Acting):
+    """A screen whose write is for the customer's view as sent (a handover), said as the previous
+    customer's when the view moved on before its answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.for_previous: list[bool] = []  # per answer or failure said: sent for a view since replaced
+
+    def act(self, fn: object) -> bool:
+        return self.write("list", fn, stamped=True)  # type: ignore[arg-type]
+
+    def done_list(self, result: str) -> None:
+        self.for_previous.append(self.sent_for_another_form("list"))
+        super().done_list(result)
+
+    def failed(self, tag: str, text: str) -> None:
+        self.for_previous.append(self.sent_for_another_form(tag))
+        super().failed(tag, text)
+
+
+@pytest.mark.parametrize("outcome", ["done", "refused", "bug"])
+async def test_a_stamped_write_answered_after_new_form_is_said_as_the_old_forms(outcome: str) -> None:
+    # A write changed the database: its answer or failure is never dropped as a read's for a cleared
+    # form is, but the screen learns it was for the form before (to say "the previous customer's").
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        app.notify = lambda *_a, **_kw: None  # type: ignore[method-assign,assignment]
+        screen = Handing()
+        await app.push_screen(screen)
+        begun, let_go = threading.Event(), threading.Event()
+
+        def write() -> str:
+            begun.set()
+            assert let_go.wait(quiet.TIMEOUT)
+            if outcome == "refused":
+                raise DatabaseUnavailable("The database is busy.")
+            if outcome == "bug":
+                raise RuntimeError("a bug in the write")
+            return "written"
+
+        assert screen.act(write)
+        await quiet.until(pilot, begun.is_set, what="the write begun")
+        assert not screen.sent_for_another_form("list")
+        screen.new_form()
+        assert screen.sent_for_another_form("list")  # asked while on its way: a key pressed meanwhile
+        let_go.set()
+        await quiet.until(pilot, lambda: screen.for_previous != [], what="the write's outcome said")
+        assert screen.for_previous == [True]
+        if outcome == "done":
+            assert screen.shown == ["written"] and screen.failures == []
+        else:
+            assert screen.shown == [] and len(screen.failures) == 1
+        # The next write, sent for the form now, is said as this form's.
+        assert screen.act(lambda: "written again")
+        await quiet.until(pilot, lambda: len(screen.for_previous) == 2, what="the next write said")
+        assert screen.for_previous == [True, False]

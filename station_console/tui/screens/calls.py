@@ -29,6 +29,13 @@ screen's form turn as sent, it lands only while the form is the one that asked. 
 clerk): an answer or a refusal stamped before is dropped where it lands, as a replaced read's is, and
 so is a read kept to ask again after a sign-in. Without it a slow database put the last sender's name
 into the next sender's empty form.
+
+A write whose outcome reads differently once the form moved on (a handover answered after Esc and the
+next customer's code, a scan-out after another run was chosen) is `write(tag, fn, stamped=True)` (or
+`call(..., stamped=True)`): stamped with the form turn as sent like a read for a form, but never dropped,
+since it changed the database and the clerk must hear of it. Its `done_` handler, `call_refused` and
+`failed` ask `sent_for_another_form(tag)` to say it as the previous customer's or run's; so may a key
+pressed while it is on its way.
 """
 
 from __future__ import annotations
@@ -71,6 +78,10 @@ class ServiceCalls:
     _answer_for: int | None | _NotAnAnswer = NOT_AN_ANSWER
     # How many times the screen's form (or customer's view) was cleared or replaced (`new_form`).
     _form_turn: int = 0
+    # The form turn each stamped write was last sent for, by tag (`sent_for_another_form`).
+    _stamps: dict[str, int] | None = None
+    # While a stamped write's answer or refusal is said: its tag and the form turn it was sent for.
+    _answering: tuple[str, int] | None = None
 
     @dataclass
     class Done(Message):
@@ -79,6 +90,7 @@ class ServiceCalls:
         worker: Worker[None] | None = field(default=None, repr=False)
         asked_by: int | None = None  # the clerk signed in as the call was sent
         form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
+        stamped: bool = False  # a stamped write's: never dropped for another form
 
     @dataclass
     class Failed(Message):
@@ -88,6 +100,7 @@ class ServiceCalls:
         read: Callable[[], Any] | None = field(default=None, repr=False)  # an exclusive call's, to ask again
         turn: int = 0  # the app's `clerk_turns` as the call was sent
         form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
+        stamped: bool = False  # a stamped write's: never dropped for another form
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -99,12 +112,30 @@ class ServiceCalls:
         return bool(self._in_flight)
 
     def call(
-        self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False, for_form: bool = False
+        self,
+        tag: str,
+        fn: Callable[[], Any],
+        *,
+        exclusive: bool = False,
+        for_form: bool = False,
+        stamped: bool = False,
     ) -> None:
-        """Run `fn` on a worker; `for_form`: its answer is for the form as it is now (`new_form`)."""
-        self._send(tag, fn, exclusive, self._form_turn if for_form else None)
+        """Run `fn` on a worker; `for_form`: its answer is for the form as it is now (`new_form`);
+        `stamped`: a write's, said whatever the form is by then (`sent_for_another_form`)."""
+        if stamped:
+            # A write is never replaced (its thread writes all the same), nor dropped.
+            assert not exclusive and not for_form, "a stamped call is a write"
+            self._stamps = {**(self._stamps or {}), tag: self._form_turn}
+        self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
-    def _send(self, tag: str, fn: Callable[[], Any], exclusive: bool, form_turn: int | None) -> None:
+    def _send(
+        self,
+        tag: str,
+        fn: Callable[[], Any],
+        exclusive: bool,
+        form_turn: int | None,
+        stamped: bool = False,
+    ) -> None:
         screen: Any = self
         if not exclusive:
             self._in_flight |= {tag}
@@ -117,10 +148,11 @@ class ServiceCalls:
                 result = as_sent()
             except BaseException as exc:  # shown on the screen, never a traceback
                 read = fn if exclusive else None
-                failed = ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn, form_turn)
+                worker = get_current_worker()
+                failed = ServiceCalls.Failed(tag, exc, worker, read, turn, form_turn, stamped)
                 screen.post_message(failed)
             else:
-                done = ServiceCalls.Done(tag, result, get_current_worker(), asked_by, form_turn)
+                done = ServiceCalls.Done(tag, result, get_current_worker(), asked_by, form_turn, stamped)
                 screen.post_message(done)
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
@@ -148,14 +180,21 @@ class ServiceCalls:
         """The form's turn now, for an answer that does not come through `call` to be stamped with."""
         return self._form_turn
 
-    def write(self, tag: str, fn: Callable[[], Any]) -> bool:
+    def sent_for_another_form(self, tag: str) -> bool:
+        """The stamped write `tag` was sent for a form since cleared or replaced: the one whose answer or
+        refusal is being said, else the last one sent (on its way, `calling(tag)`)."""
+        if self._answering is not None and self._answering[0] == tag:
+            return self.for_another_form(self._answering[1])
+        return self.for_another_form((self._stamps or {}).get(tag))
+
+    def write(self, tag: str, fn: Callable[[], Any], *, stamped: bool = False) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a
         hurried second press), which is said instead (`still_writing`) and sends nothing. Whether it
-        was sent."""
+        was sent. `stamped`: see `call`."""
         if self.calling(tag):
             self.still_writing(tag)
             return False
-        self.call(tag, fn)
+        self.call(tag, fn, stamped=stamped)
         return True
 
     def still_writing(self, tag: str) -> None:
@@ -173,13 +212,14 @@ class ServiceCalls:
         if message.worker is not None and message.worker.is_cancelled:
             return
         self._in_flight -= {message.tag}
-        if self.for_another_form(message.form_turn):
+        if self.for_another_form(message.form_turn) and not message.stamped:
             return  # read for a form cleared since: the next customer's form is not its
         self._answer_for = message.asked_by
+        self._answering = _stamp_of(message)
         try:
             getattr(self, f"done_{message.tag}")(message.result)
         finally:
-            self._answer_for = NOT_AN_ANSWER
+            self._answer_for, self._answering = NOT_AN_ANSWER, None
 
     def asked_by_clerk_now(self) -> bool:
         """Whether the clerk signed in now sent the call a `done_` handler is answering (outside one:
@@ -224,7 +264,16 @@ class ServiceCalls:
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
-        if self.for_another_form(message.form_turn) and not _deactivated(exc):
+        self._answering = _stamp_of(message)
+        try:
+            self._say_failed(message)
+        finally:
+            self._answering = None
+
+    def _say_failed(self, message: Failed) -> None:
+        """Say a call's failure, or drop it (a read for a form since cleared), or lock (deactivated)."""
+        exc = message.error
+        if self.for_another_form(message.form_turn) and not _deactivated(exc) and not message.stamped:
             # Read for a form cleared since: its refusal is no longer the clerk's to read. A bug is logged.
             if not isinstance(exc, StationError):
                 log_unexpected(exc)
@@ -279,6 +328,13 @@ class ServiceCalls:
         screen: Any = self
         screen.app.bell()
         screen.notify(text, severity="error", markup=False)
+
+
+def _stamp_of(message: ServiceCalls.Done | ServiceCalls.Failed) -> tuple[str, int] | None:
+    """A stamped write's tag and form turn, for `sent_for_another_form` while its outcome is said."""
+    if message.stamped and message.form_turn is not None:
+        return message.tag, message.form_turn
+    return None
 
 
 def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:

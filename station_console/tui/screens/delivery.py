@@ -60,11 +60,10 @@ class Back:
 
 @dataclass(frozen=True)
 class ScanAnswer:
-    """A scan-out's outcome (a stop out, `Back` or `FeeDue`), stamped with the run it was scanned on
-    and the screen's form turn as it was sent: the clerk may choose another run before it lands."""
+    """A scan-out's outcome (a stop out, `Back` or `FeeDue`), stamped with the run it was scanned on:
+    the clerk may choose another run before it lands (its call is stamped with the form turn)."""
 
     run_id: int
-    form_turn: int
     outcome: Any
 
 
@@ -256,9 +255,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         self._send_out(run_id, raw, None)
 
     def _send_out(self, run_id: int, raw: str, fee: Settlement | None) -> None:
-        """A write, never dropped: its answer says what it did on run `run_id`, whichever run is shown."""
-        turn = self.form_turn
-        self.call("out", lambda: ScanAnswer(run_id, turn, self._scan_out(run_id, raw, fee)))
+        """A write, never dropped: its answer says what it did on run `run_id`, whichever run is shown.
+        Not `write`: a second scan while the first is on its way is sent, each answer stamped its own."""
+        self.call("out", lambda: ScanAnswer(run_id, self._scan_out(run_id, raw, fee)), stamped=True)
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
         """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
@@ -274,7 +273,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
 
     def done_out(self, answer: ScanAnswer) -> None:
         stop, number = answer.outcome, run_number(answer.run_id)
-        if self.for_another_form(answer.form_turn):
+        if self.sent_for_another_form("out"):
             self._out_on_run_left(stop, number)
             return
         if isinstance(stop, Back):

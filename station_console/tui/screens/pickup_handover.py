@@ -67,9 +67,6 @@ class PickupHandover(ServiceCalls, ModeScreen):
         # A handover's fee dialog is open: a second F10 or Enter from a hurried clerk must not ask again
         # (nor, its write on its way, write again: `calling("handover")`).
         self._asking_fee = False
-        # The customer's view the handover on its way was asked from (one at a time): Esc and the next
-        # customer may come before its answer, which is then said as the previous customer's.
-        self._handover_turn = 0
         # The message line shows a handover just done: F10 again is the same key bounced, not a
         # request to look someone up, and must not replace the acknowledgment with a refusal.
         self._acknowledged = False
@@ -106,13 +103,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         if self.calling("handover"):
             # One handover at a time. The same customer's F10 again is a bounce, left unsaid; the next
             # customer's is said, else the clerk reads its silence as their parcels handed over.
-            if self.for_another_form(self._handover_turn):
+            if self.sent_for_another_form("handover"):
                 self.still_writing("handover")
             return
 
         def write(fee: Settlement | None) -> None:
             self._asking_fee = False
-            self._handover_turn = self.form_turn
             proxy = self.proxy  # as sent: the next customer's (Esc) is not this handover's
             self.write(
                 "handover",
@@ -125,6 +121,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     proxy=proxy,
                     fee=fee,
                 ),
+                # Esc and the next customer may come before its answer, then said as the previous
+                # customer's (`sent_for_another_form`).
+                stamped=True,
             )
 
         cents, since = owed(self.fees, ids)
@@ -263,7 +262,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.last_handover = list(parcel_ids)
         # Written, so said; but the clerk went on to the next customer meanwhile (Esc, their code):
         # their list stays up, not cleared as the last customer's.
-        gone_on = self.for_another_form(self._handover_turn)
+        gone_on = self.sent_for_another_form("handover")
         if not gone_on:
             self._clear_state()
         said = (
@@ -300,7 +299,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         super().call_refused(tag, exc)  # said (`handover_failed` for a handover)
-        if tag != "handover" or self.for_another_form(self._handover_turn):
+        if tag != "handover" or self.sent_for_another_form("handover"):
             return  # the next customer's list is up: not read again for the last one's refusal
         if exc.code in ("fee_due", "fee_changed"):
             self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
@@ -310,7 +309,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     def handover_failed(self, text: str) -> None:
         """The handover was refused, or failed (`text`: the refusal, or the calm line for a bug)."""
-        if self.for_another_form(self._handover_turn):
+        if self.sent_for_another_form("handover"):
             # The next customer's list is up: the refusal says whose handover it was.
             self._refuse(_("The previous customer's handover was refused: {reason}", reason=text))
         else:
