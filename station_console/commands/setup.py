@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -47,15 +48,21 @@ def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: 
 
     A new station is asked for its time zone (default: this machine's) and opening hours, which
     define its business day and closing time; --timezone and --opening-hours answer without asking."""
-    from station_console.services.admin.setup import init_station, set_station_basics
+    from station_console.services.admin.setup import init_station, set_station_basics, station_basics
     from station_console.services.people.clerks import needs_first_manager
 
     station = app.station
     added = init_station(station)
+    for key, count in station.seeded.items():  # a new database: opening it seeded these
+        added[key] = added.get(key, 0) + count
     current = station.settings()
-    if needs_first_manager(station) and sys.stdin.isatty() and not as_json:
-        zone = zone or click.prompt(_("Station time zone"), default=current.timezone)
-        hours = hours or click.prompt(_("Opening hours"), default=current.opening_hours)
+    first_start = needs_first_manager(station)
+    if first_start and _on_a_terminal() and not as_json:
+        zone = zone or _ask(
+            _("Station time zone"), current.timezone, lambda z: station_basics(z, current.opening_hours)
+        )
+        chosen = zone
+        hours = hours or _ask(_("Opening hours"), current.opening_hours, lambda h: station_basics(chosen, h))
     try:
         if zone or hours:
             set_station_basics(station, zone or current.timezone, hours or current.opening_hours)
@@ -73,6 +80,32 @@ def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: 
     for key, count in added.items():
         if count:
             click.echo(_(ADDED_LINES[key], count=count))
+    if first_start and not demo:
+        # The next step of a new station, which nothing else names: without a clerk no command signs in.
+        click.echo(
+            _(
+                "No clerk yet: `station` (the console) asks for the first manager's name and PIN, or run "
+                "`station clerk add NAME --role manager`."
+            )
+        )
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(question: str, default: str, check: Callable[[str], object]) -> str:
+    """One first-start question, asked again with the reason until its answer can be used (a zone typed
+    wrong was refused only after the next question, and the whole command with it)."""
+
+    def checked(answer: str) -> str:
+        try:
+            check(answer)
+        except StationError as exc:
+            raise click.UsageError(exc.message()) from None
+        return answer.strip()
+
+    return str(click.prompt(question, default=default, value_proc=checked))
 
 
 @group("db")

@@ -82,7 +82,7 @@ def open_station(
             raise damaged(str(exc.orig)) from exc
         raise not_a_database(exc, engine) from exc
     if empty:
-        init_station(station)
+        station.seeded = init_station(station)
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
