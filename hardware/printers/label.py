@@ -81,6 +81,16 @@ class LabelData:
         return f"{self.captions.phone} {self.masked_phone}" if self.masked_phone else ""
 
     @property
+    def phone_texts(self) -> list[str]:
+        """`phone_text`, then shorter forms for a box a font that does not shrink cannot fit it in: the
+        mask's leading digits go first (`138****5678` -> `****5678`), never the last four the clerk matches."""
+        if not self.masked_phone:
+            return []
+        head, mask, tail = self.masked_phone.rpartition("****")
+        short = f"{self.captions.phone} {mask}{tail}"
+        return [self.phone_text, short] if head else [self.phone_text]
+
+    @property
     def date_text(self) -> str:
         return self.checked_in.isoformat()
 

@@ -114,6 +114,16 @@ def symbol_command(waybill: str, layout: LabelLayout) -> str:
     )
 
 
+def _phone_that_fits(texts: list[str], box: Box) -> str:
+    """The first of the phone's forms the smallest font draws whole in `box` (else the shortest, which
+    `text_command` shortens): these fonts do not shrink, and an ellipsis would take the digits that count."""
+    for text in texts:
+        shown = gbk_printable(plain(text))
+        if _width(shown, CJK_FONT if has_cjk(shown) else LATIN_FONTS[0]) <= box.w:
+            return text
+    return texts[-1]
+
+
 def render_label(data: LabelData, media: Media) -> bytes:
     caption = media.caption(data.captions)
     layout = media.layout(data.waybill, caption)
@@ -137,7 +147,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
         text(data.tail_text, layout.tail),
     ]
     if data.phone_text:
-        lines.append(text(data.phone_text, layout.phone))
+        lines.append(text(_phone_that_fits(data.phone_texts, layout.phone), layout.phone))
     lines.append(text(data.date_text, layout.date, layout.date_align))
     if layout.hri is not None:
         lines.append(text(data.waybill, layout.hri, "center"))

@@ -320,3 +320,19 @@ def test_a_count_stays_with_its_label_on_a_58_mm_roll() -> None:
     lines = printed_lines(escpos.render_document(doc, media))
     assert not any(line.strip().isdigit() or line.split()[0].isdigit() for line in lines), lines
     assert any("damaged 0" in line for line in lines) and "counter: 1" in lines, lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "waybill"),
+    [("en", "SF1234567890123"), ("zh", "SF" + "1234567890" * 3 + "ABCDEFGH")],  # the longest waybill: a wider QR
+)
+def test_a_mobiles_last_four_digits_stay_on_a_tspl_sticker(lang: str, waybill: str) -> None:
+    """A mainland mobile masks as 138****5678, too long beside the QR code on a 40x30 sticker in the
+    printer's font (which does not shrink): the label drops the first three digits, not the last four,
+    which are what the clerk matches, and keeps its caption."""
+    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    data = LabelData("6-5-3002", "SF", waybill, "138****5678", date(2026, 11, 25), lang, caps)
+    sent = make_printer({"language": "tspl", "transport": "dummy"}, name="t").render_label(data)
+    phone = [line for line in sent.decode("gb18030").split("\r\n") if "****" in line]
+    assert len(phone) == 1
+    assert phone[0].endswith(f'"{caps.phone} ****5678"')
