@@ -255,5 +255,9 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
         pdf.ln(3)
         module = 0.25 if roll else 0.33
         bar_w = code128.module_count(doc.barcode) * module
+        # Bars are no cell: the page does not break for them by itself, and below its margin they ran
+        # off the paper, or where an office printer prints nothing.
+        if pdf.get_y() + 10 > pdf.h - pdf.b_margin:
+            pdf.add_page()
         _bars(pdf, doc.barcode, margin + (usable - bar_w) / 2, pdf.get_y(), 10, module)
     return bytes(pdf.output())

@@ -91,3 +91,28 @@ def test_a_long_name_wraps_in_its_wide_column_and_a_waybill_stays_on_one_line() 
     lines = {text for text, *_ in _texts(data)}
     assert waybill in lines  # whole, on one line
     assert row[0][3] > heading[0][3]  # the name did wrap, in its own column
+
+
+def _bar_rects(page: pypdf.PageObject) -> list[tuple[float, float, float, float]]:
+    stream = page.get_contents()
+    assert stream is not None
+    found = re.findall(r"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re f", stream.get_data().decode("latin-1"))
+    return [(float(x), float(y), float(w), float(h)) for x, y, w, h in found]
+
+
+def test_a_sheets_barcode_never_runs_into_the_pages_bottom_margin() -> None:
+    """However far down the footer ends, the run's or batch's number is drawn whole above the margin
+    the text keeps (an office printer prints nothing in the last few millimetres), on a page of its own
+    when it does not fit."""
+    for count in range(40, 75):  # the footer's end walks down the page, and onto the next
+        doc = Document(
+            "manifest", "Courier handover receipt", columns=["Waybill", "Note"],
+            rows=[[f"JT{n:013d}", "missing"] for n in range(count)],
+            footer=["Courier signature: ____", "Clerk signature: ____"], barcode="HB000003",
+        )  # fmt: skip
+        pages = pypdf.PdfReader(io.BytesIO(pdf.render_document(doc))).pages
+        bars = [(n, rect) for n, page in enumerate(pages) for rect in _bar_rects(page)]
+        assert bars, count
+        assert {n for n, _ in bars} == {len(pages) - 1}, count  # one page has it all: the last
+        lowest = min(y + min(h, 0) for _, (x, y, w, h) in bars)  # fpdf draws a rect down: h < 0
+        assert lowest >= 12 * PT_PER_MM - 0.01, (count, lowest / PT_PER_MM)
