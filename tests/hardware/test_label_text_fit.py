@@ -324,7 +324,8 @@ def test_a_count_stays_with_its_label_on_a_58_mm_roll() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "waybill"),
-    [("en", "SF1234567890123"), ("zh", "SF" + "1234567890" * 3 + "ABCDEFGH")],  # the longest waybill: a wider QR
+    # The longest waybill makes a wider QR code, and the phone's box narrower.
+    [("en", "SF1234567890123"), ("zh", "SF" + "1234567890" * 3 + "ABCDEFGH")],
 )
 def test_a_mobiles_last_four_digits_stay_on_a_tspl_sticker(lang: str, waybill: str) -> None:
     """A mainland mobile masks as 138****5678, too long beside the QR code on a 40x30 sticker in the
