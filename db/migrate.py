@@ -14,10 +14,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
+
+from db.engine import BUSY_TIMEOUT_MS, is_lock_conflict
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
+
+# Counters started on a new release at once all find the old revision; the upgraders queue on one
+# lock, taken in the migration's transaction before Alembic reads the revision, so the next in line
+# finds the database at head and runs nothing. PostgreSQL: this transaction-level advisory lock
+# (the key is "stnupgrd" in ASCII; pg_locks shows it as classid 1937010293, objid 1886811748).
+# SQLite: the write lock, taken by the transaction's BEGIN IMMEDIATE.
+UPGRADE_LOCK_KEY = 0x73746E7570677264
+# How long an upgrader waits for the one before it: a large station's table rebuilds take seconds,
+# far longer than a statement's busy timeout; past this, the other is taken for stuck and refused.
+UPGRADE_WAIT_S = 30.0
+
+
+class UpgradeBusy(Exception):
+    """Another process held the upgrade lock for longer than `UPGRADE_WAIT_S`; nothing was migrated."""
 
 
 def alembic_config(engine: Engine | None = None) -> Any:
@@ -62,6 +79,46 @@ def upgrade_from(engine: Engine, revision: str | None) -> bool:
 
     command.upgrade(alembic_config(engine), "head")
     return True
+
+
+def begin_upgrade(connection: Connection) -> None:
+    """Begin the migration's one transaction holding the upgrade lock (see `UPGRADE_LOCK_KEY`),
+    waiting up to `UPGRADE_WAIT_S` for another upgrader's to end; `UpgradeBusy` past that."""
+    try:
+        if connection.dialect.name == "sqlite":
+            _begin_sqlite_writer(connection)
+        else:
+            connection.begin()
+            if connection.dialect.name == "postgresql":
+                _take_advisory_lock(connection)
+    except OperationalError as exc:
+        if is_lock_conflict(exc):
+            raise UpgradeBusy(str(exc.orig)) from exc
+        raise
+
+
+def _begin_sqlite_writer(connection: Connection) -> None:
+    # The engine issues BEGIN itself, in the mode the connection's options name (db/engine.py); the
+    # PRAGMA goes to the driver, outside the transaction, and the engine's own wait is put back after.
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA busy_timeout={int(UPGRADE_WAIT_S * 1000)}")
+    try:
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        connection.begin()
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _take_advisory_lock(connection: Connection) -> None:
+    # lock_timeout bounds the wait; set back once the lock is held, so the migrations' own DDL waits
+    # for the counters' row locks as the server is set to.
+    was = connection.execute(text("SELECT current_setting('lock_timeout')")).scalar()
+    connection.execute(
+        text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(UPGRADE_WAIT_S * 1000)}ms"}
+    )
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+    connection.execute(text("SELECT set_config('lock_timeout', :was, true)"), {"was": was})
 
 
 @cache

@@ -1,5 +1,6 @@
 """Alembic environment: the station's SQLModel metadata, batch mode for SQLite's ALTER limits, every pending
-migration in one transaction (SQLite's foreign keys off meanwhile, checked before the commit)."""
+migration in one transaction (SQLite's foreign keys off meanwhile, checked before the commit), which
+holds the upgrade lock from its start, so upgraders started at once take turns (db/migrate.py)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from db.migrate import begin_upgrade
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -34,6 +36,9 @@ def run_online() -> None:
         # All pending migrations in one transaction, SQLite's too (Alembic takes SQLite's DDL for
         # non-transactional and commits each migration alone; our engine issues BEGIN itself, so its
         # DDL rolls back): a failed upgrade leaves the database as it was, openable by the old release.
+        # Begun here with the upgrade lock held, before Alembic reads the revision (in run_migrations),
+        # so the next upgrader in line reads the head; Alembic then leaves the transaction to us.
+        begin_upgrade(connection)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from db.migrate import head_revision
+from db.migrate import UpgradeBusy, head_revision
 from station_console.errors import DatabaseUnavailable, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import log_path
@@ -131,8 +131,15 @@ def not_brought_up_to_date(exc: Exception, engine: Engine, revision: str | None)
     """The refusal for a migration that failed on a database that opened; the whole error logged.
 
     The migrations run in one transaction (db/migrations/env.py), so a failure leaves the file as it
-    was: the release before this one still opens it. A lock or a server gone meanwhile is said as such.
+    was: the release before this one still opens it. A lock or a server gone meanwhile is said as such,
+    and so is another counter's upgrade that kept this one waiting too long (upgraders take turns).
     """
+    if isinstance(exc, UpgradeBusy):
+        log.warning("another process held the upgrade lock too long: %s", first_line(str(exc), _LOGGED))
+        return DatabaseUnavailable(
+            N_("Cannot open the database: another counter is upgrading it. Try again in a minute."),
+            code="database_upgrading",
+        )
     if isinstance(exc, OperationalError):
         told = cannot_open(exc, engine)
         if told.code != "database_unavailable":

@@ -1,0 +1,192 @@
+"""Two counters starting a new release at once both come up: upgraders queue on one lock, the second
+finds the database at head and runs nothing; one held too long is refused in words, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pg_server import TEMPLATE
+from sqlalchemy import text
+
+from db import migrate
+from db.engine import create_station_engine
+from db.migrate import UPGRADE_LOCK_KEY, alembic_config, current_revision, head_revision, known_revisions
+from station_console.errors import DatabaseUnavailable
+from station_console.services.admin.setup import open_station
+
+REPO = Path(__file__).resolve().parent.parent
+ROUNDS = 3  # the two upgraders overlap nearly every time; a few rounds make a miss unlikely
+
+# One upgrader, its own process: everything loaded, then waiting for the start file, so that both
+# processes reach the migration within a millisecond or so of each other.
+UPGRADER = """
+import sys, time
+from pathlib import Path
+import alembic.command  # loaded before the start: both reach the migration together
+from db.engine import create_station_engine
+from db.migrate import upgrade
+engine = create_station_engine(sys.argv[1])
+start = Path(sys.argv[2])
+while not start.exists():
+    time.sleep(0.001)
+upgrade(engine)
+"""
+
+
+def upgrade_twice_at_once(url: str, start: Path) -> None:
+    """Two processes upgrade the database at `url` at the same moment; both must succeed."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADER, url, str(start)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    time.sleep(1.5)  # both loaded (Alembic, the models) and polling the start file
+    start.touch()
+    for run in runs:
+        _out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err[-3000:]
+
+
+def test_two_upgraders_of_one_sqlite_file_both_come_up(tmp_path: Path) -> None:
+    fresh = migrate.schema_at(head_revision() or "")
+    for round_ in range(ROUNDS):
+        path = tmp_path / f"station{round_}.sqlite3"
+        upgrade_twice_at_once(f"sqlite:///{path}", tmp_path / f"start{round_}")
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
+            assert migrate.schema_objects(conn) == fresh
+        finally:
+            conn.close()
+
+
+_DATABASES = count()
+
+
+def empty_pg_database(pg_server: Any, request: pytest.FixtureRequest) -> str:
+    """A new PostgreSQL database with nothing in it (the test server's usual ones are migrated)."""
+    name = f"upgrade_{os.getpid()}_{next(_DATABASES)}"
+    pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    request.addfinalizer(lambda: pg_server.release(name))
+    return str(pg_server.url(name))
+
+
+def pg_schema(url: str) -> set[tuple[Any, ...]]:
+    """The public schema's columns, indexes and constraints (names and definitions)."""
+    engine = create_station_engine(url)
+    try:
+        with engine.connect() as conn:
+            columns = conn.exec_driver_sql(
+                "SELECT table_name, column_name, data_type, is_nullable, column_default "
+                "FROM information_schema.columns WHERE table_schema = 'public'"
+            ).all()
+            indexes = conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            ).all()
+            constraints = conn.exec_driver_sql(
+                "SELECT conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public'"
+            ).all()
+    finally:
+        engine.dispose()
+    return (
+        {("column", *row) for row in columns}
+        | {("index", *row) for row in indexes}
+        | {("constraint", *row) for row in constraints}
+    )
+
+
+@pytest.mark.postgres
+def test_two_upgraders_of_one_postgresql_database_both_come_up(
+    pg_server: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    fresh = pg_schema(pg_server.url(TEMPLATE))  # migrated by one upgrader alone
+    for round_ in range(ROUNDS):
+        url = empty_pg_database(pg_server, request)
+        upgrade_twice_at_once(url, tmp_path / f"start{round_}")
+        engine = create_station_engine(url)
+        try:
+            with engine.connect() as conn:
+                versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        finally:
+            engine.dispose()
+        assert [tuple(row) for row in versions] == [(head_revision(),)]
+        assert pg_schema(url) == fresh
+
+
+def at_the_release_before(url: str) -> None:
+    """The database at the revision before head, as the release before this one left it."""
+    from alembic import command
+
+    engine = create_station_engine(url)
+    try:
+        command.upgrade(alembic_config(engine), known_revisions()[-2])
+    finally:
+        engine.dispose()
+
+
+def refused_while_held(url: str, monkeypatch: pytest.MonkeyPatch) -> DatabaseUnavailable:
+    """Opening the station at `url` while the upgrade lock stays held elsewhere: its refusal."""
+    monkeypatch.setattr(migrate, "UPGRADE_WAIT_S", 0.3)
+    with pytest.raises(DatabaseUnavailable) as refused:
+        open_station(url)
+    return refused.value
+
+
+def assert_refused_as_upgrading(refusal: DatabaseUnavailable, url: str) -> None:
+    assert refusal.code == "database_upgrading"
+    assert refusal.message("en") == (
+        "Cannot open the database: another counter is upgrading it. Try again in a minute."
+    )
+    assert "另一个柜台正在升级" in refusal.message("zh")
+    engine = create_station_engine(url)
+    try:
+        assert current_revision(engine) == known_revisions()[-2]  # nothing migrated meanwhile
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_upgrade_held_too_long_elsewhere_is_refused_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "station.sqlite3"
+    url = f"sqlite:///{path}"
+    at_the_release_before(url)
+    other = sqlite3.connect(path, isolation_level=None)  # another counter's upgrade, stuck
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        refusal = refused_while_held(url, monkeypatch)
+    finally:
+        other.rollback()
+        other.close()
+    assert_refused_as_upgrading(refusal, url)
+
+
+@pytest.mark.postgres
+def test_a_postgresql_upgrade_held_too_long_elsewhere_is_refused_in_words(
+    pg_server: Any, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    url = empty_pg_database(pg_server, request)
+    at_the_release_before(url)
+    engine = create_station_engine(url)
+    try:
+        with engine.connect() as other:  # another counter's upgrade, stuck
+            other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            refusal = refused_while_held(url, monkeypatch)
+            other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+    finally:
+        engine.dispose()
+    assert_refused_as_upgrading(refusal, url)
