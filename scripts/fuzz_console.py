@@ -48,7 +48,7 @@ files, a folder, a missing file) into the import forms, now and then anywhere. E
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules] [--empty]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules] [--empty] [--focus pickup]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -84,6 +84,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_locked_toasts,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
+from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
 from fuzz_keys import DEVICE, PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
@@ -170,10 +171,11 @@ async def drive(
     stop_on: str | None = None,
     rules: bool = False,
     empty: bool = False,
+    focus: str | None = None,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
     `empty`: the template is a new station, opened as `station` opens one (its start screen under the
-    sign-in dialog, which asks for the first manager), nobody signed in."""
+    sign-in dialog, which asks for the first manager), nobody signed in. `focus`: fuzz_focus.py's moves."""
     from tui import quiet  # tests/tui/quiet.py: the Pilot tests' keys and waits
 
     from db.engine import create_station_engine
@@ -191,12 +193,13 @@ async def drive(
     os.environ["STATION_CONFIG"] = str(run / "counter.toml")
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
     station = Station(engine, counter="fuzz")
+    counter = CounterSettings(counter="fuzz", **focus_settings(focus))  # a focus's scale, say
     if empty:
-        app = StationApp(require_sign_in=True, opening=Opening(station, CounterSettings(counter="fuzz")))
+        app = StationApp(require_sign_in=True, opening=Opening(station, counter))
     else:
         add_directory(station, CLERKS["manager"], PIN)
         clerks.sign_in(station, CLERKS[role], PIN)
-        app = StationApp(station, CounterSettings(counter="fuzz"), database_label="fuzz")
+        app = StationApp(station, counter, database_label="fuzz")
     errors = ErrorLog()
     logger = logging.getLogger("station.tui")
     logger.addHandler(errors)
@@ -287,7 +290,7 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
-                    batch = generate(
+                    batch = focus_keys(rng, app, focus, run / "station.sqlite3") or generate(
                         rng, app, codes, CLERKS[role], locked_for, markup, run / "station.sqlite3", paths
                     )
                 else:
@@ -328,10 +331,12 @@ def replays(
     tries: int = 2,
     stop_on: str | None = None,
     empty: bool = False,
+    focus: str | None = None,
 ) -> bool:
     """The sequence still crashes the same way (a worker's timing varies: `tries` attempts)."""
     for _ in range(tries):
-        crash = asyncio.run(drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty)).crash
+        run = drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty, focus=focus)
+        crash = asyncio.run(run).crash
         if crash is not None and crash.signature == want:
             return True
     return False
@@ -346,13 +351,14 @@ def shrink(
     size: tuple[int, int],
     stop_on: str | None = None,
     empty: bool = False,
+    focus: str | None = None,
 ) -> list[str]:
     """The shortest prefix that still crashes, then chunks dropped (halves, quarters, ... single keys)."""
     deadline = time.monotonic() + budget_s
     low, high = 1, len(tokens)  # the shortest prefix: a binary search (a longer prefix crashes too)
     while low < high and time.monotonic() < deadline:
         middle = (low + high) // 2
-        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on, empty=empty):
+        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on, empty=empty, focus=focus):
             high = middle
         else:
             low = middle + 1
@@ -362,7 +368,9 @@ def shrink(
         start = 0
         while start < len(tokens) and time.monotonic() < deadline:
             candidate = tokens[:start] + tokens[start + chunk :]
-            if candidate and replays(template, role, candidate, want, size, stop_on=stop_on, empty=empty):
+            if candidate and replays(
+                template, role, candidate, want, size, stop_on=stop_on, empty=empty, focus=focus
+            ):
                 tokens = candidate
             else:
                 start += chunk
@@ -401,6 +409,9 @@ def main() -> None:
         action="store_true",
         help="a new station instead of the demo: the first manager is made by keys (named for --role)",
     )
+    parser.add_argument(
+        "--focus", choices=sorted(FOCUSES), help="weight one screen's own flows (fuzz_focus.py); a replay too"
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -430,6 +441,7 @@ def main() -> None:
                 stop_on=args.stop_on,
                 rules=args.rules,
                 empty=args.empty,
+                focus=args.focus,
             )
         )
         total_keys += outcome.keys
@@ -438,7 +450,11 @@ def main() -> None:
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
         width, height = args.size
-        setup = f"role {args.role} {width}x{height} {args.lang}" + (" empty" if args.empty else "")
+        setup = (
+            f"role {args.role} {width}x{height} {args.lang}"
+            + (" empty" if args.empty else "")
+            + (f" focus {args.focus}" if args.focus else "")
+        )
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         for note, count in sorted(outcome.notes.items()):
             print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
@@ -458,6 +474,7 @@ def main() -> None:
                 args.size,
                 stop_on=args.stop_on,
                 empty=args.empty,
+                focus=args.focus,
             )
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break

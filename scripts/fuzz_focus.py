@@ -1,0 +1,170 @@
+"""`--focus SCREEN` for the console fuzzer (scripts/fuzz_console.py): one screen's own flows, weighted.
+
+Random keys reach a few paths only now and then: Pickup's late answers (a lookup or a handover whose
+answer lands after Esc, a new code or F10 for the next customer), the Recipients screen's arrows followed
+by F8, Door delivery's scans while another run is chosen, planned or closed, and Send-out with a scale.
+With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
+its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
+that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
+lands before, during or after what follows. The rest of the draws are the default alphabet's, so dialogs
+and other screens still come and go. Without a focus nothing here is drawn: the default is unchanged.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
+HOME_CHANCE = 0.2  # elsewhere: the way back to it
+PHONES = ["13812345678", "13987654321", "1381234"]
+# Send-out's scale: a dummy one (hardware/scales/dummy.py, its real seam) that is still moving for a
+# while before it settles, so a read is on its way long enough for Esc, F10 or a typed weight to come.
+SCALE = {"kind": "dummy", "readings": [["moving", 1180]] * 6 + [["stable", 1250]]}
+
+
+def gap(rng: random.Random) -> list[str]:
+    """Between the key that asks and the next: back to back, a short pause, or until quiet."""
+    roll = rng.random()
+    return [] if roll < 0.4 else [f"~{rng.randint(1, 120)}"] if roll < 0.85 else ["|"]
+
+
+def on_shelf(database: Path | None) -> list[tuple[str, str | None]]:
+    """(waybill, pickup code) of the parcels on the shelves now, in the run's copy."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        return list(db.execute("SELECT waybill, pickup_code FROM parcel WHERE status = 'on_shelf'"))
+
+
+def next_code(rng: random.Random, database: Path | None) -> list[str]:
+    codes = [code for _, code in on_shelf(database) if code]
+    return [*rng.choice(codes), "enter"] if codes else ["escape"]
+
+
+def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    screen = app.screen
+    name = type(screen).__name__
+    if name == "FeeDialog":  # paid, or not, and the next customer behind it
+        return [
+            rng.choice(["1", "2", "3", "escape"]),
+            *gap(rng),
+            *rng.choice([next_code(rng, database), ["f10"]]),
+        ]
+    if name != "PickupScreen":
+        return []
+    moving_on = [["escape"], next_code(rng, database), ["f10"], ["escape", *next_code(rng, database)]]
+    if getattr(screen, "lookup", None) is None:  # a lookup, and what the clerk does before it answers
+        return [*next_code(rng, database), *gap(rng), *rng.choice([*moving_on, ["|"]])]
+    waiting = [row.waybill for row in screen.active_rows() if row.parcel_id not in screen.scanned]
+    roll = rng.random()
+    if waiting and roll < 0.45:  # a parcel's check
+        return [*waiting[0], "enter", *gap(rng), *rng.choice([*moving_on, ["|"], ["|", "f10"]])]
+    if roll < 0.85:  # the handover (its fee dialog, when one is due)
+        return ["f10", *gap(rng), *rng.choice(moving_on)]
+    return ["ctrl+z", *gap(rng), rng.choice(["enter", "escape", "y", "n"])]  # undo, answered at once
+
+
+def recipients_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    name = type(app.screen).__name__
+    if name == "SettingsScreen":
+        return ["f12", "|"]
+    if name != "RecipientsScreen":
+        if "RecipientsScreen" in {type(s).__name__ for s in app.screen_stack} and rng.random() < 0.5:
+            # The edit form or a question over it: a change typed, sent or dropped at once.
+            return [
+                *rng.choice([[], ["ctrl+u", *rng.choice(PHONES)], ["tab"]]),
+                rng.choice(["enter", "escape"]),
+            ]
+        return []
+    arrows = [
+        rng.choice(["up", "down", "home", "end", "pageup", "pagedown"]) for _ in range(rng.randint(1, 3))
+    ]
+    arrows = [t for key in arrows for t in (key, *gap(rng))]
+    after = rng.choice(
+        [["f8"], ["f8", "f8"], ["f7"], ["f12"], ["f8", *gap(rng), "escape"], ["f8", *gap(rng), "down"]]
+    )
+    return [*arrows, *after]
+
+
+def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    screen = app.screen
+    if type(screen).__name__ != "DeliveryScreen":
+        return []
+    focused = getattr(app.focused, "id", None)
+    if focused != "dl-scan":
+        return [rng.choice(["up", "down"]), *gap(rng), "shift+tab"]  # another run, then back to the scan
+    stops = [stop.waybill for stop in getattr(screen, "stops", [])]
+    shelf = [waybill for waybill, _ in on_shelf(database)]
+    pool = stops * 2 + shelf
+    if not pool:
+        return ["f7", "|"]
+    scan = [*rng.choice(pool), "enter"]
+    while_answered = [
+        ["tab", rng.choice(["up", "down"])],  # another run chosen
+        ["f7"],  # a run planned
+        ["f11"],  # the run closed
+        ["ctrl+r"],  # the runs read again
+        ["f9"],
+        ["f10"],
+        ["escape"],
+        [*rng.choice(pool), "enter"],  # the next scan
+    ]
+    return [*scan, *gap(rng), *rng.choice(while_answered)]
+
+
+def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    name = type(app.screen).__name__
+    if name != "SendoutScreen":
+        return []
+    focused = getattr(app.focused, "id", None)
+    filled = [] if focused != "so-phone" or rng.random() < 0.5 else [*rng.choice(PHONES), "tab", *gap(rng)]
+    behind = rng.choice(
+        [
+            ["escape"],
+            ["escape", *rng.choice(PHONES), "tab"],
+            ["f8"],
+            ["f10"],
+            ["f11"],
+            ["f12"],
+            ["ctrl+l"],
+            ["tab", *"2.5"],  # a weight typed where the focus went
+            ["|", "f10"],
+        ]
+    )
+    return [*filled, "f8", *gap(rng), *behind]
+
+
+@dataclass
+class Focus:
+    screen: str  # the screen whose moves these are
+    way: list[str]  # the keys to it from any mode
+    moves: Callable[[random.Random, Any, Path | None], list[str]]
+    settings: dict[str, Any] = field(default_factory=dict)  # the counter's, for this focus
+
+
+FOCUSES = {
+    "pickup": Focus("PickupScreen", ["f2", "|"], pickup_moves),
+    "recipients": Focus("RecipientsScreen", ["ctrl+s", "|", "f12", "|"], recipients_moves),
+    "delivery": Focus("DeliveryScreen", ["f4", "|", "ctrl+d", "|"], delivery_moves),
+    "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}),
+}
+
+
+def focus_settings(focus: str | None) -> dict[str, Any]:
+    return dict(FOCUSES[focus].settings) if focus else {}
+
+
+def focus_keys(rng: random.Random, app: Any, focus: str | None, database: Path | None) -> list[str]:
+    """A move of the focused screen, the way back to it, or nothing (the alphabet draws)."""
+    if focus is None or app.signing_in:
+        return []
+    chosen = FOCUSES[focus]
+    here = chosen.screen in {type(s).__name__ for s in app.screen_stack}
+    if here or type(app.screen).__name__ == "SettingsScreen" and focus == "recipients":
+        return chosen.moves(rng, app, database) if rng.random() < MOVE_CHANCE else []
+    return list(chosen.way) if rng.random() < HOME_CHANCE else []
