@@ -17,7 +17,7 @@ from hardware.line_breaks import break_lines
 from hardware.printers import code128, qr
 from hardware.printers.document import Document
 from hardware.printers.fonts import FontFile, cjk_font, has_cjk, printable
-from hardware.printers.label import Box, LabelData, Media
+from hardware.printers.label import QUIET_1D, Box, LabelData, Media
 from hardware.printers.pdf_columns import CELL_PADDING_MM, column_widths, least_width
 from hardware.printers.pdf_fonts import SharedFontPDF
 from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, ellipsized
@@ -28,7 +28,10 @@ DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the
 CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 _SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its page
-_WRAP_SLACK_MM = 0.05  # a line measured to fit is not wrapped again by fpdf2's own rounding
+_WRAP_SLACK_MM = 0.05
+_ROLL_MAX_MM = 5000.0  # a roll PDF's page when measured: about as long as a PDF page may be
+_ROLL_END_MM = 12.0  # white below a roll's last line, as its bottom margin
+_QR_CELL_MM = 0.5  # a document's QR module: 4 dots at 203 dpi  # a line measured to fit is not wrapped again by fpdf2's own rounding
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
@@ -136,6 +139,15 @@ def _bars(pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm
             i += 1
 
 
+def _qr_mm(pdf: FPDF, data: str, x_mm: float, y_mm: float, cell_mm: float) -> None:
+    """A QR code's dark modules at (x, y), `cell_mm` each (a document's, which has no dots)."""
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(qr.matrix(data)):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x_mm + c * cell_mm, y_mm + r * cell_mm, cell_mm, cell_mm, style="F")
+
+
 def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
     """Dark modules as rectangles, a row's run at a time; centred in `box` like the PNG."""
     cells = qr.matrix(data)
@@ -187,11 +199,20 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
     """A receipt on an 80 mm roll page, or a manifest or report on A4 (more pages as the rows need).
 
     `media` is not used: a PDF page has its own size."""
+    if doc.kind != "receipt":
+        return bytes(_drawn(doc, 210.0, 297.0).output())
+    # A roll's page is as long as what it prints: drawn once on a page longer than any receipt to
+    # measure it, then on its own length (a guess from the count of lines lost wrapped lines to
+    # further pages: a receipt cut in pieces).
+    measured = _drawn(doc, 80.0, _ROLL_MAX_MM)
+    if measured.page > 1:  # longer than a PDF page may be: it goes on in pages of that length
+        return bytes(measured.output())
+    return bytes(_drawn(doc, 80.0, measured.get_y() + _ROLL_END_MM).output())
+
+
+def _drawn(doc: Document, width: float, height: float) -> FPDF:
     roll = doc.kind == "receipt"
     tables = doc.tables()
-    width = 80.0 if roll else 210.0
-    lines = len(doc.meta) + len(doc.footer) + sum(len(t.rows) + 2 for t in tables)
-    height = (60.0 + 6 * lines) if roll else 297.0
     pdf, cjk = _new_pdf(width, height)
     pdf.set_auto_page_break(True, margin=12)
     margin = 5.0 if roll else 15.0
@@ -255,9 +276,17 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
         pdf.ln(3)
         module = 0.25 if roll else 0.33
         bar_w = code128.module_count(doc.barcode) * module
+        # Bars too wide for the page with their quiet zones (a 40-character waybill on a roll ran past
+        # both edges) give way to a QR code, as on a label.
+        as_qr = bar_w + 2 * QUIET_1D * module > width
+        high = len(qr.matrix(doc.barcode)) * _QR_CELL_MM if as_qr else 10.0
         # Bars are no cell: the page does not break for them by itself, and below its margin they ran
         # off the paper, or where an office printer prints nothing.
-        if pdf.get_y() + 10 > pdf.h - pdf.b_margin:
+        if pdf.get_y() + high > pdf.h - pdf.b_margin:
             pdf.add_page()
-        _bars(pdf, doc.barcode, margin + (usable - bar_w) / 2, pdf.get_y(), 10, module)
-    return bytes(pdf.output())
+        if as_qr:
+            _qr_mm(pdf, doc.barcode, (width - high) / 2, pdf.get_y(), _QR_CELL_MM)
+        else:
+            _bars(pdf, doc.barcode, margin + (usable - bar_w) / 2, pdf.get_y(), 10, module)
+        pdf.set_y(pdf.get_y() + high)
+    return pdf

@@ -1,0 +1,46 @@
+"""A roll receipt as a PDF: one page as long as what it prints, and its code inside the paper."""
+
+from __future__ import annotations
+
+import io
+
+import label_sim
+import pypdf
+import zxingcpp
+
+from hardware.printers import pdf
+
+WAYBILL_40 = "GM10ZYXWVUTSRQPONMLK9876543210JIHGFEDCBA"  # the longest waybill the detector allows
+
+
+def _receipt(meta: list[str], barcode: str = "SF1234567890123") -> bytes:
+    return pdf.render_document(
+        pdf.Document(
+            "receipt",
+            "Send receipt",
+            meta=meta,
+            columns=["Charge", "Amount"],
+            rows=[["First 1 kg", "26.00"]],
+            footer=["Total: 44.00 CNY"],
+            barcode=barcode,
+        )
+    )
+
+
+def test_a_receipt_with_long_wrapped_lines_stays_on_one_page_with_its_code() -> None:
+    # Few lines that wrap many times: the page's length once guessed from the count of lines cut the
+    # receipt over many pages.
+    address = "To: " + "乌鲁木齐市天山区解放北路100号 " * 150
+    reader = pypdf.PdfReader(io.BytesIO(_receipt(["Parcel Station", address, "Weight: 1.2 kg"])))
+    assert len(reader.pages) == 1
+    img = label_sim.pdf(_receipt(["Parcel Station", address, "Weight: 1.2 kg"]), 203)
+    assert [r.text for r in zxingcpp.read_barcodes(img)] == ["SF1234567890123"]
+
+
+def test_a_40_character_waybill_on_a_roll_pdf_is_a_code_inside_the_paper_that_decodes() -> None:
+    img = label_sim.pdf(_receipt(["Parcel Station"], barcode=WAYBILL_40), 203)
+    found = zxingcpp.read_barcodes(img)
+    assert [r.text for r in found] == [WAYBILL_40]
+    # Ink stays 4 mm (32 dots) clear of both edges: quiet zone and paper.
+    bbox = img.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert bbox is not None and bbox[0] >= 32 and bbox[2] <= img.width - 32
