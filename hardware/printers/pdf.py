@@ -28,10 +28,10 @@ DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the
 CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 _SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its page
-_WRAP_SLACK_MM = 0.05
+_WRAP_SLACK_MM = 0.05  # a line measured to fit is not wrapped again by fpdf2's own rounding
 _ROLL_MAX_MM = 5000.0  # a roll PDF's page when measured: about as long as a PDF page may be
 _ROLL_END_MM = 12.0  # white below a roll's last line, as its bottom margin
-_QR_CELL_MM = 0.5  # a document's QR module: 4 dots at 203 dpi  # a line measured to fit is not wrapped again by fpdf2's own rounding
+_QR_CELL_MM = 0.5  # a document's QR module: 4 dots at 203 dpi
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:

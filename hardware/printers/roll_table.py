@@ -1,13 +1,12 @@
 """A table on a receipt roll (32 or 48 columns of font A): columns as wide as what their cells say.
 
-The column widths come from `pdf_columns` measured in roll columns (`textfit.columns`): a waybill,
-pickup code, date or sum is never broken over lines (a waybill split in three was unreadable to the
-courier), unless it is longer than the roll's line (a 40-character waybill on 32 columns): then the
-widest column gives way and the code is broken as text; a receipt's barcode carries it whole, a
-manifest row's parcel its own label. When even the headings and codes cannot share one line, the columns that do not fit go
-on a line of their own under the row, indented past its first column (on a 58 mm roll a return
-manifest's check-in date goes under its waybill). A row with one cell filled (a run sheet's
-building) is printed across the roll.
+The column widths come from `pdf_columns` measured in roll columns (`textfit.columns`): a waybill, pickup
+code, date or sum is never broken over lines (a waybill split in three was unreadable to the courier), unless
+it is longer than the roll's line (a 40-character waybill on 32 columns): then the widest column gives way and
+the code is broken as text; a receipt's barcode carries it whole, a manifest row's parcel its own label. When
+even the headings and codes cannot share one line, the columns that do not fit go on a line of their own under
+the row, indented past its first column (on a 58 mm roll a return manifest's check-in date goes under its
+waybill). A row with one cell filled (a run sheet's building) is printed across the roll.
 """
 
 from __future__ import annotations
