@@ -63,14 +63,26 @@ class TypeAhead:
         # worker that action started answers to a screen left and opens nothing over the next mode.
         self._soft = False
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
+        self._waiting = False  # the hold waits for its screen's `let_go`, not for its queues
         self._timer: Any = None
 
     @property
     def holding(self) -> bool:
-        return bool(self._hold)
+        """Keys wait for an answer on its way through the queues (not for a screen's `let_go`, which
+        waits for something outside them, the station opening)."""
+        return bool(self._hold) and not self._waiting
+
+    def let_go(self) -> None:
+        """The screen whose answer kept the keys waiting (`holds_type_ahead`) has answered: they go on."""
+        if self._hold and self._waiting:
+            self._waiting = False
+            self.app.call_later(self._release, self._hold)
 
     async def arrived(self, event: events.Key) -> None:
         """Pass `event` on now, or hold it behind an Enter not yet answered."""
+        if self._waiting and self._app_binds(event):
+            await self.pass_on(event)  # Ctrl+Q quits a console still opening, the keys held or not
+            return
         if self._hold and not (
             self._soft and not self._held and self._bound_elsewhere(self.app.focused, event)
         ):
@@ -98,6 +110,10 @@ class TypeAhead:
     def _top(self) -> Screen[Any] | None:
         stack = self.app.screen_stack
         return stack[-1] if stack else None
+
+    def _app_binds(self, event: events.Key) -> bool:
+        binding = self.app.active_bindings.get(event.key) if self.app.screen_stack else None
+        return binding is not None and binding.node is self.app
 
     def _bound_elsewhere(self, field: Widget | None, event: events.Key) -> Widget | None:
         """Where `event` starts on its way to the action it is bound to, when something other than the
@@ -137,6 +153,15 @@ class TypeAhead:
     async def _release(self, hold: int) -> None:
         if hold != self._hold:
             return  # answered already, or a later Enter's hold
+        if getattr(self._top(), "holds_type_ahead", False):
+            # The answer waits for more than the queues: the sign-in's PIN Enter for the station to open
+            # (a new one's second PIN field comes then). The keys wait with it until the screen lets them
+            # go (`let_go`): typed on, the second PIN ran on into the first.
+            self._waiting = True
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            return
         opened = self._top()
         if opened is not None and opened not in self._screens and self._enter is not None:
             # The action put a screen on top (Settings' F10 Clerks): the keys wait for its queue too,

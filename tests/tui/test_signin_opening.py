@@ -143,6 +143,29 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
         assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")
 
 
+async def test_a_new_stations_second_pin_typed_while_it_opens_goes_to_its_own_field(station: Station) -> None:
+    """Name, PIN, PIN again, Enter after each, typed in one go while the database opens: the second PIN
+    waits for its field, which comes once the station is known to be new; it ran on into the first."""
+    opening, release = held(station)
+    app = console(opening)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot, leave_running=OPENING)
+        keys = [*"Wang", "enter", *"9071", "enter", *"9071", "enter"]
+        await quiet.press(pilot, *keys, leave_running=OPENING)
+        release.set()
+        await settled(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        pins = [dialog.query_one(f"#signin-{name}", Input).value for name in ("name", "pin", "pin2")]
+        assert pins == ["Wang", "9071", "9071"]
+        assert app.focused is dialog.query_one("#signin-zone", Input)  # the second PIN's Enter taken
+        assert not str(dialog.query_one("#signin-error", Static).render()).strip()
+        await quiet.press(pilot, "enter", "enter")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, SignInScreen)
+        assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")
+
+
 async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(station: Station) -> None:
     clerks.create_first_manager(station, "Wang", "9071")
 

@@ -181,6 +181,36 @@ async def test_a_new_stations_sign_in_fits_a_small_terminal(new_station: Station
 
 
 @SMALL
+async def test_a_new_stations_sign_in_shows_every_field_at_once_at_80x24(
+    new_station: Station, lang: str
+) -> None:
+    """All five fields, each with its name, and both lines above them in view together, nothing scrolled
+    away: the time zone and the hours started below the bottom of 80x24, to be found by scrolling."""
+    app = StationApp(
+        new_station,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        require_sign_in=True,
+        first_mode="reports",
+    )
+    async with console_in(app, lang, size=SIZES[0]) as pilot:
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+
+        async def all_in_view() -> None:
+            assert dialog.query_one("#signin-fields").max_scroll_y == 0, "the fields scroll"
+            parts = [*dialog.query("#signin-fields .hint"), *dialog.query(".field-row > *")]
+            assert len(parts) == 2 + 2 * 5
+            box = dialog_box(dialog)
+            assert_apart({f"{w!r}": in_the_dialog(app, box, sign_in_fixed(dialog), w) for w in parts})
+            for name in dialog.query(".field-row > Label"):
+                assert str(name.render()).strip(), f"{name!r} names no field"
+
+        await at_each_size(app, pilot, all_in_view, SIZES_TO_80[::-1])
+
+
+@SMALL
 async def test_the_sign_in_after_a_lock_fits_a_small_terminal(app: StationApp, lang: str) -> None:
     async with console_in(app, lang, "ctrl+l") as pilot:
         dialog = app.screen

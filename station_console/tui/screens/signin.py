@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -29,6 +29,8 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from station_console.services.people.clerks import ClerkInfo
 
 
@@ -46,7 +48,8 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         said: str = "",
     ) -> None:
         # Locked: over a screen a clerk was using, with customers' names and codes on it: opaque.
-        super().__init__(id="signin", classes="-locked" if locked else None)
+        classes = {"-locked": locked, "-new-station": first_run}
+        super().__init__(id="signin", classes=" ".join(c for c, on in classes.items() if on) or None)
         self.first_run = first_run
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
@@ -60,14 +63,23 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
 
     def compose(self) -> ComposeResult:
         # The title, and why it refused with the keys under the fields, stay in view (docked); the fields
-        # between them scroll: a new station's run past the bottom of an 80x24 terminal.
+        # between them scroll, with a scroll bar, only on a terminal smaller than 80x24: a new station's
+        # five fields stand one under the other with their names beside them, without gaps, to fit it.
         with Vertical(id="signin-box"):
             yield Label(self._title(), id="signin-title", classes="form-head")
             with VerticalScroll(id="signin-fields", can_focus=False):
                 if self.first_run:
-                    yield self._manager_hint()
-                yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
-                yield pin_field(_("PIN"), "signin-pin")
+                    yield from self._manager_hints()
+                yield field_row(
+                    _("Name"),
+                    FixedInput(
+                        self.preset_name,
+                        placeholder=self._placeholder(_("Name")),
+                        id="signin-name",
+                        max_length=64,
+                    ),
+                )
+                yield field_row(_("PIN"), pin_field(self._placeholder(_("PIN")), "signin-pin"))
                 if self.first_run:
                     yield from self._new_station_fields()
             with Vertical(classes="form-foot"):
@@ -80,20 +92,33 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     def _title(self) -> str:
         return _("New station: create the manager") if self.first_run else _("Sign in")
 
-    def _manager_hint(self) -> Widget:
-        return Static(_("The manager closes days, edits settings and adds clerks."), classes="hint")
+    def _placeholder(self, text: str) -> str:
+        """A field's name in it while empty; a new station's fields have theirs beside them."""
+        return "" if self.first_run else text
+
+    def _manager_hints(self) -> list[Widget]:
+        return [
+            Static(_("The manager closes days, edits settings and adds clerks."), classes="hint"),
+            Static(_("The time zone and opening hours define the business day."), classes="hint"),
+        ]
 
     def _new_station_fields(self) -> list[Widget]:
         """A new station's: the PIN again, its time zone and opening hours."""
         settings = self.station.settings()
         return [
-            pin_field(_("PIN again"), "signin-pin2"),
-            Label(_("Station time zone (defines the business day)"), classes="hint"),
+            field_row(_("PIN again"), pin_field("", "signin-pin2")),
             # A new station's zone is the machine's unless `station init --timezone` said otherwise.
-            FixedInput(settings.timezone, id="signin-zone", max_length=64),
-            Label(_("Opening hours"), classes="hint"),
-            FixedInput(settings.opening_hours, id="signin-hours", max_length=32),
+            field_row(_("Time zone"), FixedInput(settings.timezone, id="signin-zone", max_length=64)),
+            field_row(
+                _("Opening hours"), FixedInput(settings.opening_hours, id="signin-hours", max_length=32)
+            ),
         ]
+
+    @property
+    def holds_type_ahead(self) -> bool:
+        """Keys typed after the PIN's Enter wait for the station to open (`TypeAhead`): on a new station
+        they are the second PIN, for the field that comes then."""
+        return self._asked_while_opening
 
     def station_opened(self, first_run: bool) -> None:
         """The station is open: a new one gets its fields (what was typed stays); a sign-in asked for
@@ -102,15 +127,31 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.query_one("#signin-status", Static).update("")
         if first_run and not self.first_run:
             self.first_run = True
+            self.add_class("-new-station")
+            for field in self.query(Input):
+                field.placeholder = ""
             self.query_one("#signin-title", Label).update(self._title())
             fields = self.query_one("#signin-fields", VerticalScroll)
-            fields.mount(self._manager_hint(), before="#signin-name")
-            fields.mount_all(self._new_station_fields(), after="#signin-pin")
+            fields.mount_all(self._manager_hints(), before="#signin-name-row")
+            mounted = fields.mount_all(self._new_station_fields(), after="#signin-pin-row")
             if self._asked_while_opening:
-                self.call_after_refresh(self.query_one("#signin-pin2", Input).focus)
+                # Once its row is mounted: a field inside a row not yet mounted does not take the focus.
+                self.call_later(self._focus_once_mounted, mounted, "#signin-pin2")
+            else:
+                self._let_keys_go()
         elif self._asked_while_opening:
             self.attempt()
+            self._let_keys_go()
         self._asked_while_opening = False
+
+    async def _focus_once_mounted(self, mounted: AwaitMount, selector: str) -> None:
+        await mounted
+        self.query_one(selector, Input).focus()
+        self._let_keys_go()
+
+    def _let_keys_go(self) -> None:
+        app: Any = self.app
+        app.type_ahead.let_go()
 
     def on_mount(self) -> None:
         target = "#signin-pin" if self.preset_name else "#signin-name"
@@ -200,6 +241,11 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             if field.password:
                 field.value = ""
         self.query_one("#signin-pin", Input).focus()
+
+
+def field_row(label: str, field: Input) -> Horizontal:
+    """A field with its name beside it (shown on a new station's, where the placeholder goes once typed in)."""
+    return Horizontal(Label(label, classes="field-name"), field, id=f"{field.id}-row", classes="field-row")
 
 
 def pin_field(placeholder: str, widget_id: str) -> FixedInput:
