@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from station_console.cli import cli
+from station_console.errors import StationError
 
 pytestmark = pytest.mark.new_station  # no clerk yet: the first day of a real station
 
@@ -63,3 +64,21 @@ def test_a_time_zone_typed_wrong_at_init_is_asked_again(db_url: str, monkeypatch
         (value,) = db.execute("SELECT value FROM setting WHERE key = 'station'").fetchone()
     settings = json.loads(value)
     assert (settings["timezone"], settings["opening_hours"]) == ("Asia/Shanghai", "08:30-20:00")
+
+
+def refusal(db_url: str, *args: str, lang: str = "en") -> str:
+    """Why a command was refused, as `station` prints it (exit 1), in `lang`."""
+    refused = run(db_url, *args, lang=lang)
+    assert refused.exit_code == 1 and isinstance(refused.exception, StationError), refused.output
+    return refused.exception.message()
+
+
+def test_a_command_on_a_station_with_no_clerk_names_how_the_first_is_made(db_url: str) -> None:
+    """`station clerk list` after `init` said only "Nobody is signed in", with nobody to sign in as."""
+    assert run(db_url, "init", "--timezone", "Asia/Shanghai", "--opening-hours", "09:00-21:00").exit_code == 0
+    for lang, words in (("en", "no clerk yet"), ("zh", "还没有店员")):
+        said = refusal(db_url, "clerk", "list", lang=lang)
+        assert "station clerk add NAME --role manager" in said and words in said
+    assert run(db_url, "clerk", "add", "Wang", "--pin", "9071").exit_code == 0
+    said = refusal(db_url, "clerk", "list")  # a clerk exists: signing in is the way
+    assert said.startswith("Nobody is signed in: sign in") and "clerk add" not in said

@@ -17,7 +17,7 @@ from enum import StrEnum
 from db.models import Role
 from station_console.errors import PermissionDenied
 from station_console.i18n import N_, _
-from station_console.services.core.standing import check_still_active
+from station_console.services.core.standing import check_still_active, has_no_clerk
 from station_console.services.core.station import Station
 
 
@@ -368,6 +368,14 @@ def require(station: Station, action: str) -> None:
     if spec.need is Need.NOBODY:
         return
     if spec.need is Need.SIGNED_IN and station.clerk_id is None:
+        if has_no_clerk(station):  # nobody to sign in as: say how the first one is made
+            raise PermissionDenied(
+                N_(
+                    "Nobody is signed in, and this station has no clerk yet: make its manager with"
+                    " `station clerk add NAME --role manager`, or start the console (`station`)."
+                ),
+                code="not_signed_in",
+            )
         raise PermissionDenied(
             N_("Nobody is signed in: sign in to {action}."), code="not_signed_in", action=_(spec.label)
         )

@@ -26,6 +26,12 @@ from station_console.services.core.station import Station
 RECHECK_S = 3.0
 
 
+def has_no_clerk(station: Station) -> bool:
+    """A new station: nobody can sign in yet, as no clerk exists."""
+    with station.connect() as conn:
+        return conn.execute(select(col(Clerk.id)).limit(1)).first() is None
+
+
 def check_still_active(station: Station, *, read_again: bool = False) -> None:
     """Refuse the signed-in clerk whose row is gone or no longer active (read again when the last
     read is `RECHECK_S` old, or the clock went back past it; `read_again`: now, a clerk's change heard)."""
