@@ -12,6 +12,7 @@ import pytest
 from conftest import FakeClock
 from rich.color import ColorSystem
 from sqlmodel import select
+from textual import events
 from textual.widgets import Input, Select, Static
 
 from db.models import Clerk, Role
@@ -37,6 +38,22 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
     with station.read() as session:
         clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
+
+
+async def test_a_name_pasted_longer_than_a_clerk_name_is_refused_at_once(app: StationApp) -> None:
+    """As the first start's dialog refuses it: the Clerks screen took it and refused it only on save."""
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        name = app.screen.query_one("#c-name", Input)
+        name.focus()
+        name.post_message(events.Paste("Wang" + "\x1b[31m" + "x" * 5000))
+        await quiet.settle(pilot)
+        assert name.value == ""  # refused whole, nothing cut off silently
+        said = [str(n.message) for n in app._notifications]
+        assert any("at most 64 characters" in text for text in said), said
+        name.post_message(events.Paste("Wang \x1b[31mLi"))  # the correction: the escape code dropped
+        await quiet.settle(pilot)
+        assert name.value == "Wang Li"
 
 
 async def test_enter_in_the_new_clerks_pin_adds_the_clerk_or_says_what_is_missing(

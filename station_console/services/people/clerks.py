@@ -76,7 +76,7 @@ def _validate_name(name: str) -> str:
     name = clean(name)
     if not name:
         raise Refused(N_("A clerk needs a name."), code="bad_name")
-    if len(name) > 64:
+    if len(name) > NAME_MAX:
         raise Refused(N_("A clerk name is at most 64 characters."), code="bad_name")
     return name
 
@@ -88,6 +88,9 @@ def _find(session: Session, name: str) -> Clerk | None:
 
 
 # --- queries -----------------------------------------------------------------------------------------
+
+
+NAME_MAX = 64  # a clerk's name; the console's name fields take no more
 
 
 def needs_first_manager(station: Station) -> bool:

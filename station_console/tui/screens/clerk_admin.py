@@ -58,7 +58,8 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
-            yield FixedInput(placeholder=_("full name"), id="c-name")
+            # Refused as typed or pasted, as the first start's dialog does, not only on save.
+            yield FixedInput(placeholder=_("full name"), id="c-name", max_length=clerks.NAME_MAX)
             yield FixedInput(
                 placeholder=_("PIN ({min} to {max} digits)", min=pins.PIN_MIN, max=pins.PIN_MAX),
                 password=True,
