@@ -91,8 +91,9 @@ def carriers_list(app: CliApp, as_json: bool) -> None:
         patterns = "  ".join(
             p.get("regex", "") + (f" [{p['checksum']}]" if p.get("checksum") else "") for p in row.patterns
         )
-        state = "" if row.active else " " + _("(inactive)")
-        table.append([row.code, _name(row), str(row.fee_cents), patterns + state])
+        # One message with its bracket: Chinese takes no space before "（".
+        shown = patterns if row.active else _("{patterns} (inactive)", patterns=patterns)
+        table.append([row.code, _name(row), str(row.fee_cents), shown])
     for line in table_lines(table, right={2}):
         click.echo(line)
 

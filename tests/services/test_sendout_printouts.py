@@ -22,6 +22,7 @@ from hardware.sendprint import waybill
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.sendout import drawing, handover, printouts
+from station_console.services.sendout.payments import Payment
 
 PT_PER_MM = 72 / 25.4
 pytestmark = pytest.mark.sqlite_only  # rendering, not storage: once is enough
@@ -291,3 +292,16 @@ def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tupl
     manifest = drawing.manifest_document(station, batch.batch_id, "zh")
     said = " ".join([*manifest.columns, *manifest.footer])
     assert "千克" in said and "kg" not in said, said
+
+
+def test_a_typed_in_weight_is_one_message_each_language_spaces_its_own_way(station: Station) -> None:
+    """A Chinese receipt read "重量：1.2 千克 （手工录入）", a half-width space glued before a
+    full-width bracket; English keeps its space before "(typed in)". The payment reference, too."""
+    staff(station)
+    send_id = send(station, payment=Payment("account", reference="ACME")).send_id
+    zh = drawing.receipt_document(station, send_id, "zh")
+    assert "重量：1.2 千克（手工录入）" in zh.meta, zh.meta
+    assert "付款方式：月结（ACME）" in zh.footer, zh.footer
+    en = drawing.receipt_document(station, send_id, "en")
+    assert "Weight: 1.2 kg (typed in)" in en.meta, en.meta
+    assert any(line.endswith(" (ACME)") for line in en.footer), en.footer

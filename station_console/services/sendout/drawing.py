@@ -113,9 +113,11 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     with station.read() as session:
         send, carrier, sender = _load(session, send_id)
     at = send.created_at.astimezone(station.zone())
-    weight = t(N_("Weight: {weight} kg"), weight=kg(send.weight_g or 0))
-    if send.weight_manual:
-        weight += " " + t(N_("(typed in)"))
+    # One message with its bracket, not a bracket glued on: Chinese takes no space before "（".
+    weight = t(
+        N_("Weight: {weight} kg (typed in)") if send.weight_manual else N_("Weight: {weight} kg"),
+        weight=kg(send.weight_g or 0),
+    )
     meta = [
         station.settings().name_shown(lang),
         t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
@@ -152,10 +154,10 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     footer = [
         t(N_("Total: {total}"), total=amount(send.price_cents, send.currency, lang)),
         t(
-            N_("Paid by {method}"),
+            N_("Paid by {method} ({ref})") if send.payment_ref else N_("Paid by {method}"),
             method=t(METHOD_LABELS.get(send.payment_method or "", send.payment_method or "-")),
-        )
-        + (f" ({send.payment_ref})" if send.payment_ref else ""),
+            ref=send.payment_ref or "",
+        ),
         t(N_("Keep this receipt until the parcel arrives.")),
     ]
     return Document(
