@@ -112,9 +112,11 @@ def test_carriers_list_add_edit(db_url: str) -> None:
     assert run(db_url, "detect", "KDX12345678").exit_code == 1
     plain = run(db_url, "carriers", "list").stdout
     assert "KDN" in plain and "(inactive)" in plain
-    chinese = CliRunner().invoke(
-        cli, ["--db", db_url, "--lang", "zh", "--clerk", "Boss", "--pin", "2580", "carriers", "list"]
-    ).stdout
+    chinese = (
+        CliRunner()
+        .invoke(cli, ["--db", db_url, "--lang", "zh", "--clerk", "Boss", "--pin", "2580", "carriers", "list"])
+        .stdout
+    )
     # Each language spaces its own bracket: no half-width space before a full-width one.
     assert "$（已停用）" in chinese and " （" not in chinese, chinese
 
