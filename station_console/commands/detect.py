@@ -10,7 +10,7 @@ import click
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import NotFound, StationError
-from station_console.i18n import N_, _, get_language
+from station_console.i18n import N_, _, clauses, get_language, listed
 from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -54,12 +54,20 @@ def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, .
             click.echo(_("{waybill}: rejected: {reason}", waybill=shown, reason=found.error.message()))
             continue
         best = found.candidates[0]
-        line = _("{waybill}: {carrier} ({name})", waybill=shown, carrier=best.carrier, name=best.name())
+        # Whole messages joined as the language joins clauses: a half-width space glued before a Chinese
+        # one read "…（顺丰） 校验位正确".
         if best.checksum:
-            line += " " + _("check digit OK")
+            line = _(
+                "{waybill}: {carrier} ({name}), check digit OK",
+                waybill=shown,
+                carrier=best.carrier,
+                name=best.name(),
+            )
+        else:
+            line = _("{waybill}: {carrier} ({name})", waybill=shown, carrier=best.carrier, name=best.name())
         others = [c.carrier for c in found.candidates[1:]]
         if others:
-            line += "; " + _("also fits {carriers}", carriers=", ".join(others))
+            line = clauses([line, _("also fits {carriers}", carriers=listed(others))])
         if found.conflict:
             line += "; " + _("not {batch}: confirm the carrier", batch=batch)
         click.echo(line)

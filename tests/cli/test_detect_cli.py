@@ -66,6 +66,16 @@ def test_plain_output_and_stdin(db_url: str) -> None:
     assert second.startswith("1Z5R89390357567128: rejected:") and "check digit of UPS" in second
 
 
+def test_plain_output_in_chinese_joins_its_parts_as_chinese_does(db_url: str) -> None:
+    """A check digit and the other carriers are whole messages joined in the language's way: a
+    half-width space glued before a Chinese part read "（顺丰） 校验位正确"."""
+    given = "431234567890120\n1Z5R89390357567127\n"
+    result = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "detect"], input=given)
+    sto, checked = result.stdout.splitlines()
+    assert sto == "431234567890120：STO（申通快递）；也符合 YUNDA"
+    assert checked == "1Z5R89390357567127：UPS（UPS），校验位正确"
+
+
 def test_detect_speaks_chinese(db_url: str) -> None:
     result = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "detect", "--json", "JT0001234567890"])
     assert lines(result)[0]["candidates"][0]["name"] == "极兔速递"

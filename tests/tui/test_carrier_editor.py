@@ -96,6 +96,26 @@ async def test_a_carrier_saved_without_a_waybill_pattern_is_said_to_be_refused_a
 
 
 @pytest.mark.first_mode("settings")
+async def test_the_saved_carriers_missing_pattern_is_one_chinese_line_without_a_space_after_its_stop(
+    app: StationApp,
+) -> None:
+    """Two sentences joined as Chinese joins them: "已保存快递公司 XHKD。 它还没有…" had a half-width space
+    glued after the full stop."""
+    set_language("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        form.query_one("#cf-code", Input).value = "XHKD"
+        form.query_one("#cf-name_en", Input).value = "Xiaohong"
+        form.query_one("#cf-name_zh", Input).value = "小红快递"
+        await quiet.press(pilot, "ctrl+s")
+        said = str(screen.query_one("#carrier-status", Static).render())
+        assert "XHKD" in said and "。它" in said and "。 " not in said
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
     app: StationApp, station: Station
 ) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, TextArea
 
 from db.models import Carrier
 from station_console.errors import StationError
-from station_console.i18n import N_, _, get_language
+from station_console.i18n import N_, _, get_language, sentences
 from station_console.services.core.money import decimal_text
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import (
@@ -317,8 +317,9 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
             said = _("Carrier {code} saved.", code=row.code)
             if row.active and not row.patterns:
                 # Check-in knows a carrier's parcels only by its waybill patterns, even in its batch.
-                said += " " + _(
-                    "It has no waybill pattern yet: check-in refuses its parcels until one is added (e)."
+                said = sentences(
+                    said,
+                    _("It has no waybill pattern yet: check-in refuses its parcels until one is added (e)."),
                 )
             self.query_one("#carrier-status", Static).update(said)
 
