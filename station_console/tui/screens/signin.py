@@ -226,16 +226,18 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.dismiss(info)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
-        self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
+        # A zone or hours refused keep the PINs, and the focus goes to the field to correct.
+        at_fault = {"bad_timezone": "#signin-zone", "bad_hours": "#signin-hours"}.get(exc.code)
+        self._show_error(exc.message(), at_fault=at_fault)
 
     def failed(self, tag: str, text: str) -> None:
         """A bug (logged by now): one calm line in the dialog."""
         self._show_error(text)
 
-    def _show_error(self, text: str, *, keep_pins: bool = False) -> None:
+    def _show_error(self, text: str, *, at_fault: str | None = None) -> None:
         self.query_one("#signin-error", Static).update(text)
-        if keep_pins:
-            self.query_one("#signin-zone", Input).focus()
+        if at_fault:
+            self.query_one(at_fault, Input).focus()
             return
         for field in self.query(Input):
             if field.password:
