@@ -98,6 +98,8 @@ class StationSettings(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        if not value.strip():  # "Unknown time zone : ..." would name no zone at all
+            raise InvalidValue(N_("Type the station's time zone, a name like Asia/Shanghai."))
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):

@@ -349,3 +349,44 @@ async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: St
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert app.screen.query(StationHeader)
+
+
+async def test_first_run_hours_typed_wrong_put_the_clerk_back_in_the_hours_field(station: Station) -> None:
+    """Hours refused: the focus goes to the hours (the zone was right), so what is typed next corrects
+    them; it went to the zone field, and the corrected hours were typed over the zone."""
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        for text in ("Wang", "9071", "9071", ""):
+            await type_into(pilot, text)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        hours = dialog.query_one("#signin-hours", Input)
+        hours.value = "25:00-07:30"
+        await type_into(pilot, "")
+        assert "09:00-21:00" in str(dialog.query_one("#signin-error", Static).render())
+        assert app.focused is hours and clerks.needs_first_manager(station)
+        hours.value = ""
+        await type_into(pilot, "08:00-20:00")
+        assert not isinstance(app.screen, SignInScreen)
+    station.forget_settings()
+    assert station.settings().opening_hours == "08:00-20:00"
+
+
+async def test_first_run_empty_time_zone_asks_for_one(station: Station) -> None:
+    """An emptied zone field reads as a zone to type, not "Unknown time zone : ...", with the field to
+    type it in focused."""
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        for text in ("Wang", "9071", "9071"):
+            await type_into(pilot, text)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        zone = dialog.query_one("#signin-zone", Input)
+        zone.value = "  "
+        await type_into(pilot, "")
+        await type_into(pilot, "")
+        said = str(dialog.query_one("#signin-error", Static).render())
+        assert said == "Type the station's time zone, a name like Asia/Shanghai."
+        assert app.focused is zone and clerks.needs_first_manager(station)

@@ -140,8 +140,14 @@ def _refuse_unknown_revision(revision: str | None) -> None:
     )
 
 
+# An emptied field: "Unknown time zone : ..." named no zone at all.
+NO_ZONE = N_("Type the station's time zone, a name like Asia/Shanghai.")
+
+
 def station_basics(timezone: str, opening_hours: str) -> StationSettings:
     """Check a time zone and opening hours as typed at first start; refused with the reason."""
+    if not timezone.strip():
+        raise Refused(NO_ZONE, code="bad_timezone")
     try:
         return StationSettings(timezone=timezone.strip(), opening_hours=opening_hours)
     except ValidationError as exc:
