@@ -33,7 +33,7 @@ from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import ModeScreen, translate_bindings
-from station_console.tui.type_ahead import TypeAhead
+from station_console.tui.type_ahead import TypeAhead, newline_as_enter
 from station_console.tui.widgets.status_line import clerk_acted
 
 if TYPE_CHECKING:
@@ -271,6 +271,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
         """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again), then wait
         behind an Enter a field has not answered yet (`TypeAhead`)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
+            event = newline_as_enter(event, self.screen_stack[-1] if self.screen_stack else None)
             for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):
                 await self.type_ahead.arrived(key)
             return

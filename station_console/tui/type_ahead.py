@@ -181,3 +181,13 @@ class TypeAhead:
         while self._held and not self._hold:
             # Another Enter among them starts a hold of its own: the rest wait for it.
             await self._give(self._held.pop(0))
+
+
+def newline_as_enter(key: events.Key, top: Screen[Any] | None) -> events.Key:
+    """On a screen that asks for it (the sign-in), a newline is an Enter: keys typed while the console
+    starts reach the terminal before it is raw, and its line discipline turns each Enter into a newline."""
+    if key.key != "ctrl+j" or not getattr(top, "NEWLINE_IS_ENTER", False):
+        return key
+    enter = events.Key("enter", "\r")
+    enter.time = key.time  # the wedge decoder and the bounce guard time keys by their arrival
+    return enter

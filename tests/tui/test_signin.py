@@ -390,3 +390,21 @@ async def test_first_run_empty_time_zone_asks_for_one(station: Station) -> None:
         said = str(dialog.query_one("#signin-error", Static).render())
         assert said == "Type the station's time zone, a name like Asia/Shanghai."
         assert app.focused is zone and clerks.needs_first_manager(station)
+
+
+async def test_first_run_enters_typed_before_the_console_took_the_terminal_move_on(station: Station) -> None:
+    """Keys typed as the console starts reach the terminal's line discipline before the console takes it
+    raw: each Enter is turned into a newline (ctrl+j), which the fields ignored, so name, PIN and PIN
+    again all landed in the name field. On the sign-in a newline is an Enter."""
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"Wang", "ctrl+j", *"9071", "ctrl+j", *"9071", "ctrl+j")
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        assert dialog.query_one("#signin-name", Input).value == "Wang"
+        assert dialog.query_one("#signin-pin2", Input).value == "9071"
+        assert app.focused is dialog.query_one("#signin-zone", Input)
+        await quiet.press(pilot, "ctrl+j", "ctrl+j")
+        assert not isinstance(app.screen, SignInScreen)
+        assert app.clerk_name == "Wang" and station.clerk_role == "manager"

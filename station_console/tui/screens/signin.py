@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     CSS_PATH = "signin.tcss"
     CLERKS_OWN = False
+    # Typed as the console starts, before it takes the terminal: each Enter arrives as a newline.
+    NEWLINE_IS_ENTER = True
 
     def __init__(
         self,
