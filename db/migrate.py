@@ -26,7 +26,8 @@ VERSION_TABLE = "alembic_version"
 # lock, taken in the migration's transaction before Alembic reads the revision, so the next in line
 # finds the database at head and runs nothing. PostgreSQL: this transaction-level advisory lock
 # (the key is "stnupgrd" in ASCII; pg_locks shows it as classid 1937010293, objid 1886811748).
-# SQLite: the write lock, taken by the transaction's BEGIN IMMEDIATE.
+# SQLite: the write lock, taken by the transaction's BEGIN IMMEDIATE. Seeding a new database after
+# the upgrade holds the same lock (`hold_upgrade_lock`).
 UPGRADE_LOCK_KEY = 0x73746E7570677264
 # How long an upgrader waits for the one before it: a large station's table rebuilds take seconds,
 # far longer than a statement's busy timeout; past this, the other is taken for stuck and refused.
@@ -95,6 +96,14 @@ def begin_upgrade(connection: Connection) -> None:
         if is_lock_conflict(exc):
             raise UpgradeBusy(str(exc.orig)) from exc
         raise
+
+
+def hold_upgrade_lock(connection: Connection) -> None:
+    """Hold the upgrade lock for the rest of `connection`'s transaction, already begun: seeding a new
+    database under it, two counters opening it at once seed it once, the second finding it done.
+    PostgreSQL only; on SQLite a writer's BEGIN IMMEDIATE is that lock already."""
+    if connection.dialect.name == "postgresql":
+        _take_advisory_lock(connection)
 
 
 def _begin_sqlite_writer(connection: Connection) -> None:

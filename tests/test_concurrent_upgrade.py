@@ -1,5 +1,6 @@
 """Two counters starting a new release at once both come up: upgraders queue on one lock, the second
-finds the database at head and runs nothing; one held too long is refused in words, not a traceback."""
+finds the database at head and runs nothing; one held too long is refused in words, not a traceback.
+Two opening a new station at once seed it once: the second finds it seeded."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from db import migrate
 from db.engine import create_station_engine
 from db.migrate import UPGRADE_LOCK_KEY, alembic_config, current_revision, head_revision, known_revisions
 from station_console.errors import DatabaseUnavailable
-from station_console.services.admin.setup import open_station
+from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, open_station
+from station_console.services.core.anchors import IDENTITY_KEY
+from station_console.services.core.settings import STATION_KEY
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 3  # the two upgraders overlap nearly every time; a few rounds make a miss unlikely
@@ -190,3 +193,80 @@ def test_a_postgresql_upgrade_held_too_long_elsewhere_is_refused_in_words(
     finally:
         engine.dispose()
     assert_refused_as_upgrading(refusal, url)
+
+
+# One counter opening the station, its own process, as `upgrade_twice_at_once` runs its upgraders.
+OPENER = """
+import sys, time
+from pathlib import Path
+import alembic.command  # loaded before the start: both reach the database together
+from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, open_station
+from station_console.services.core.anchors import IDENTITY_KEY
+from station_console.services.core.settings import STATION_KEY
+start = Path(sys.argv[2])
+while not start.exists():
+    time.sleep(0.001)
+open_station(sys.argv[1], counter=sys.argv[3]).engine.dispose()
+"""
+
+
+def open_twice_at_once(url: str, start: Path) -> None:
+    """Two counters open the station at `url` at the same moment; both must come up."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, url, str(start), f"counter-{n}"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in (1, 2)
+    ]
+    time.sleep(1.5)  # both loaded and polling the start file
+    start.touch()
+    for run in runs:
+        _out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err[-3000:]
+
+
+def assert_seeded_once(url: str) -> None:
+    """The carriers, the shelf layout and the settings rows of one seeding, none twice."""
+    engine = create_station_engine(url)
+    try:
+        with engine.connect() as conn:
+            counts = {
+                table: conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+                for table in ("carrier", "shelf", "layer", "audit_head")
+            }
+            settings = sorted(row[0] for row in conn.exec_driver_sql("SELECT key FROM setting").all())
+    finally:
+        engine.dispose()
+    assert counts == {
+        "carrier": len(carrier_seed()),
+        "shelf": len(DEFAULT_LAYOUT),
+        "layer": sum(spec["layers"] for spec in DEFAULT_LAYOUT),
+        "audit_head": 1,
+    }
+    assert settings == sorted({IDENTITY_KEY, STATION_KEY})
+
+
+def test_two_counters_opening_a_new_sqlite_station_seed_it_once(tmp_path: Path) -> None:
+    for round_ in range(ROUNDS):
+        url = f"sqlite:///{tmp_path / f'station{round_}.sqlite3'}"
+        open_twice_at_once(url, tmp_path / f"start{round_}")
+        assert_seeded_once(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("template", ["template0", TEMPLATE], ids=["empty", "migrated"])
+def test_two_counters_opening_a_new_postgresql_station_seed_it_once(
+    pg_server: Any, tmp_path: Path, template: str
+) -> None:
+    for round_ in range(ROUNDS):
+        name = pg_server.new_database(template)
+        try:
+            url = str(pg_server.url(name))
+            open_twice_at_once(url, tmp_path / f"start{round_}")
+            assert_seeded_once(url)
+        finally:
+            pg_server.release(name)

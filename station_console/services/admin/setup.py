@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
-from db.migrate import current_revision, head_revision, known_revisions, upgrade_from
+from db.migrate import current_revision, head_revision, hold_upgrade_lock, known_revisions, upgrade_from
 from db.models import (
     AuditHead,
     Carrier,
@@ -196,6 +196,9 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
     """Seed what is missing (carriers by code, a shelf layout if there is none, settings). Idempotent."""
 
     def work(session: Session) -> dict[str, int]:
+        # Two counters opening a new database at once both find it empty: the second waits here and
+        # then finds everything seeded (PostgreSQL reads what was committed before each statement).
+        hold_upgrade_lock(session.connection())
         added = {"carriers": 0, "shelves": 0, "layers": 0}
         known = set(session.exec(select(Carrier.code)).all())
         for row in carrier_seed():
