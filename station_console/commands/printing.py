@@ -117,9 +117,10 @@ def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) 
     from station_console.services.shelves.search import find_parcel_id
 
     try:
+        parcel_id = find_parcel_id(app.station, ref)  # a wrong parcel is said before any printer
         if printer_name:
             printer_for(app.counter_settings, printer_name)  # refuse an unknown name now
-        job = reprint(app.station, find_parcel_id(app.station, ref), printer=printer_name)
+        job = reprint(app.station, parcel_id, printer=printer_name)
     except StationError as exc:
         fail(exc, as_json=as_json)
     if as_json:

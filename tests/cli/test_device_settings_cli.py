@@ -78,3 +78,11 @@ def test_scale_read_refuses_a_bad_scale_setting_in_chinese() -> None:
     assert (
         "秤配置有误：类型 [kind] = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一" in typed.output
     )
+
+
+def test_print_says_a_wrong_parcel_before_a_misconfigured_printer(run) -> None:  # type: ignore[no-untyped-def]
+    counter_toml('[printers.counter]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 250\n')
+    wrong = run("print", "9-9-9999", "--printer", "counter", "--json")
+    assert wrong.exit_code == 1
+    assert json.loads(wrong.stdout)["error"] != "bad_printer", wrong.stdout
+    assert "9-9-9999" in json.loads(wrong.stdout)["message"]

@@ -23,7 +23,7 @@ from db.models import (
     PrintJob,
     Role,
 )
-from station_console.errors import PermissionDenied, Refused
+from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
@@ -463,3 +463,11 @@ def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_report
             )
         ).all()
     assert withdrawn == ["cancelled"]
+
+
+def test_a_wrong_run_is_said_before_any_printer(campus: Campus) -> None:
+    from station_console.services.delivery import sheet
+
+    with pytest.raises(NotFound) as missing:
+        sheet.print_sheet(campus.station, 999, CounterSettings())  # no printer on this counter either
+    assert missing.value.code == "no_run" and "DR000999" in missing.value.message("en")

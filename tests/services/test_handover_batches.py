@@ -249,3 +249,14 @@ def test_a_batch_left_open_at_this_counter_can_be_taken_up_again(expected: Stati
     act_as(clerk, None)
     with pytest.raises(PermissionDenied):
         batches.resume_batch(clerk, first.id)
+
+
+def test_a_receipt_of_a_wrong_or_open_batch_is_said_before_any_printer(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    with pytest.raises(NotFound) as missing:
+        batches.reprint_receipt(clerk, 999, CounterSettings())  # no printer on this counter either
+    assert "HB000999" in missing.value.message("en")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    with pytest.raises(Refused) as still_open:
+        batches.reprint_receipt(clerk, batch.id, CounterSettings())
+    assert still_open.value.code == "courier_batch_open"

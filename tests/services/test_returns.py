@@ -143,6 +143,18 @@ def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station
     assert returns.print_manifest(station, batch.id, labels_only) > 0
 
 
+def test_a_wrong_or_empty_batch_is_said_before_any_printer(station: Station) -> None:
+    """On a counter with no printer, a manifest of no batch or of an empty one is refused as such: the
+    clerk fixes the number first, not the printer."""
+    with pytest.raises(NotFound) as missing:
+        returns.print_manifest(station, 999, CounterSettings())
+    assert missing.value.code == "no_batch" and "RB000999" in missing.value.message("en")
+    batch = returns.open_batch(station, "jt")
+    with pytest.raises(Refused) as empty:
+        returns.print_manifest(station, batch.id, CounterSettings())
+    assert empty.value.code == "batch_empty"
+
+
 def test_a_courier_name_too_long_is_refused_not_cut(station: Station) -> None:
     place(station, wb(1), "5-1")
     batch = returns.open_batch(station, "JT")

@@ -57,8 +57,8 @@ def payload(run: RunView) -> dict[str, Any]:
 def print_sheet(station: Station, run_id: int, counter_settings: Any, *, printer: str | None = None) -> int:
     """Queue the run sheet on this counter's receipt or PDF printer; returns the job id."""
     require(station, "door_delivery")
+    data = payload(view(station, run_id))  # a wrong run is said before any printer
     check_printable(counter_settings, "manifest", printer=printer, document="run_sheet")
-    data = payload(view(station, run_id))
     return station.run(lambda session: queue_run_sheet(session, station, data, printer=printer).id or 0)
 
 

@@ -226,24 +226,32 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
 def print_manifest(station: Station, batch_id: int, counter_settings: CounterSettings) -> int:
     """Queue the batch's manifest (the printing module renders it for PDF and receipt printers).
 
-    Refused first when no printer of this counter can print one: it would wait in the queue for ever.
+    A wrong or empty batch is refused first, then one no printer of this counter can print: it would
+    wait in the queue for ever.
     """
     require(station, "returns")
+    with station.read() as session:
+        _batch_with_parcels(session, batch_id)
     check_printable(counter_settings, "manifest", document="return_manifest")
 
     def work(session: Session) -> int:
-        batch = session.get(ReturnBatch, batch_id)
-        if batch is None:
-            raise NotFound(
-                N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
-            )
-        if not session.exec(select(Parcel.id).where(Parcel.return_batch_id == batch_id)).first():
-            raise Refused(
-                N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)
-            )
+        _batch_with_parcels(session, batch_id)  # again: a parcel may have left it meanwhile
         return queue_manifest(session, station, batch_id).id or 0
 
     return station.run(work)
+
+
+def _batch_with_parcels(session: Session, batch_id: int) -> ReturnBatch:
+    batch = session.get(ReturnBatch, batch_id)
+    if batch is None:
+        raise NotFound(
+            N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
+        )
+    if not session.exec(select(Parcel.id).where(Parcel.return_batch_id == batch_id)).first():
+        raise Refused(
+            N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)
+        )
+    return batch
 
 
 def close(station: Station, batch_id: int, signed_by: str) -> BatchView:

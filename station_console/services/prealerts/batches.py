@@ -354,13 +354,11 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
 def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
     """Queue the closed batch's receipt again (the same content as at the close)."""
     require(station, "courier_batch")
-    check_printable(counter_settings, JOB_KIND, document="courier_receipt")
-
-    def work(session: Session) -> int:
+    with station.read() as session:  # a wrong or open batch is said before any printer; a closed one's stays
         receipt = _stored_receipt(session, batch_id)
-        return queue_document(session, station, JOB_KIND, handover_payload(receipt)).id or 0
-
-    return station.run(work)
+    check_printable(counter_settings, JOB_KIND, document="courier_receipt")
+    payload = handover_payload(receipt)
+    return station.run(lambda session: queue_document(session, station, JOB_KIND, payload).id or 0)
 
 
 def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
