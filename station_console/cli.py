@@ -126,7 +126,12 @@ def _shows_help(command: click.Command, name: str, words: list[str], parent: cli
     envvar="STATION_LANG",
     help="Language of the console and messages (default: setting, then locale).",
 )
-@option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
+@option(
+    "--counter",
+    envvar="STATION_COUNTER",
+    metavar="NAME",
+    help="The counter this command acts as: its settings, recorded on what it does (default: setting).",
+)
 @option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (asks for the PIN).")
 @option(
     "--pin", envvar="STATION_PIN", metavar="PIN", help="The clerk's PIN (else $STATION_PIN, else asked for)."

@@ -350,18 +350,44 @@ def refuse(app: CliApp, **opts: Any) -> None:
     help="Only sends with this status.",
 )
 @option("--carrier", help="Only this carrier's (its code).")
-@option("--counter", metavar="NAME", help="Only the sends taken at this counter (default: every counter's).")
+@option(
+    "--taken-at",
+    metavar="NAME",
+    help="Only the sends taken at this counter (default: every counter's, whichever --counter runs this).",
+)
+# `station --counter NAME` names the counter this process acts as; this list once took --counter for
+# its filter too. Refused with the way to each, never read as either.
+@option("--counter", "misplaced_counter", metavar="NAME", hidden=True)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def list_command(
-    app: CliApp, day: Any, status: str | None, carrier: str | None, counter: str | None, as_json: bool
+    app: CliApp,
+    day: Any,
+    status: str | None,
+    carrier: str | None,
+    taken_at: str | None,
+    misplaced_counter: str | None,
+    as_json: bool,
 ) -> None:
     """The sends, newest first (masked phones only)."""
     from station_console.services.sendout.listing import list_sends
     from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 
+    if misplaced_counter is not None:
+        fail(
+            Refused(
+                N_(
+                    "The sends taken at counter {name}: sendout list --taken-at {name}. "
+                    "--counter names the counter this command acts as and goes before it: "
+                    "station --counter {name} sendout list."
+                ),
+                code="counter_or_taken_at",
+                name=misplaced_counter,
+            ),
+            as_json=as_json,
+        )
     rows = list_sends(
-        app.station, day=day.date() if day else None, status=status, carrier=carrier, counter=counter
+        app.station, day=day.date() if day else None, status=status, carrier=carrier, counter=taken_at
     )
     if as_json:
         emit_json({"sends": [r.to_json() for r in rows]})

@@ -391,8 +391,8 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
 def test_the_sends_list_is_every_counters_unless_one_is_asked(  # type: ignore[no-untyped-def]
     run, staff, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`sendout list` lists every counter's sends as before; `--counter NAME` those taken at that one,
-    as the console's list shows its own counter's."""
+    """`sendout list` lists every counter's sends as before, whichever counter runs it; `--taken-at
+    NAME` those taken at that one, as the console's list shows its own counter's."""
     args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
     for counter, n in (("front", 3), ("back", 4)):
         monkeypatch.setenv("STATION_COUNTER", counter)
@@ -400,8 +400,28 @@ def test_the_sends_list_is_every_counters_unless_one_is_asked(  # type: ignore[n
         assert new.exit_code == 0, new.output
     every = json.loads(run("sendout", "list", "--json", clerk="Li").stdout)["sends"]
     assert [s["waybill"] for s in every] == ["SF1234567890124", "SF1234567890123"]
-    front = run("sendout", "list", "--counter", "front", clerk="Li")
+    front = run("sendout", "list", "--taken-at", "front", clerk="Li")
     assert front.exit_code == 0, front.output
     assert "SF1234567890123" in front.output and "SF1234567890124" not in front.output
-    nowhere = run("sendout", "list", "--counter", "side", clerk="Li")
+    nowhere = run("sendout", "list", "--taken-at", "side", clerk="Li")
     assert nowhere.exit_code == 0 and nowhere.output.strip() == "No sends.", nowhere.output
+    monkeypatch.setenv("STATION_COUNTER", "front")  # the counter running the list: no filter
+    assert json.loads(run("sendout", "list", "--json", clerk="Li").stdout)["sends"] == every
+
+
+def test_the_sends_lists_counter_option_is_refused_with_both_ways(run, staff) -> None:  # type: ignore[no-untyped-def]
+    """`--counter` after `sendout list` once filtered, before it names the counter acting: neither is
+    guessed, the refusal names both."""
+    refused = run("sendout", "list", "--counter", "front", clerk="Li")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        "station: The sends taken at counter front: sendout list --taken-at front. --counter names "
+        "the counter this command acts as and goes before it: station --counter front sendout list.\n"
+    )
+    zh = run("--lang", "zh", "sendout", "list", "--counter", "front", "--json", clerk="Li")
+    assert zh.exit_code == 1
+    assert json.loads(zh.stdout) == {
+        "error": "counter_or_taken_at",
+        "message": "在柜台 front 收寄的寄件：sendout list --taken-at front。--counter 指定本命令以哪个柜台运行，"
+        "写在命令之前：station --counter front sendout list。",
+    }
