@@ -1,5 +1,6 @@
 """The one type of a run or a batch named on the command line: its number as the paper shows it
-(RB000003, rb3) or its bare id (3), whichever the clerk has in hand.
+(RB000003, rb3) or its bare id (3), whichever the clerk has in hand. A print job likewise, as the
+audit trail shows it (#1525) or bare.
 
 A number of another kind (HB000003, a courier batch's, where a return batch is wanted) would name
 another table's row by the same id, so it is refused, as is what is no number at all: in the clerk's
@@ -29,19 +30,22 @@ from station_console.services.core.paper_numbers import (
     paper_number,
 )
 
+PRINT_JOB = "#"  # the audit trail's "print job: #1525"; its other lists show the bare id
+
 # The kinds of paper, each by the number it reads ("a return batch's number").
 KINDS = {
     RUN: N_("a door delivery run's number"),
     COURIER_BATCH: N_("a courier batch's number"),
     HANDOVER_BATCH: N_("a send-out handover batch's number"),
     RETURN_BATCH: N_("a return batch's number"),
+    PRINT_JOB: N_("a print job's number"),
 }
 
 OTHER_KIND = N_("{given} is {kind}, not {wanted} ({example}).")
 NOT_A_NUMBER = N_("{given} is not {wanted}: type it as its paper shows it ({example}) or as {id}.")
 
-# Two letters or none, then the digits (18 at most: SQLite's integers end at 19).
-_PAPER = re.compile(r"([A-Za-z]{2})?(\d{1,18})")
+# Two letters, a `#` or none, then the digits (18 at most: SQLite's integers end at 19).
+_PAPER = re.compile(r"([A-Za-z]{2}|#)?(\d{1,18})")
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,16 @@ def paper_id(prefix: str, given: str) -> int:
     letters = found.group(1).upper() if found and found.group(1) else prefix
     if found and letters == prefix:
         return int(found.group(2))
-    wanted, example = _Kind(KINDS[prefix]), paper_number(prefix, 3)
+    wanted, example = _Kind(KINDS[prefix]), _example(prefix)
     shown = cut(given.strip(), 40)
     if found and letters in KINDS:
         kind = _Kind(KINDS[letters])
         raise Refused(OTHER_KIND, code="other_kind", given=shown, kind=kind, wanted=wanted, example=example)
     raise Refused(NOT_A_NUMBER, code="not_a_number", given=shown, wanted=wanted, example=example, id=3)
+
+
+def _example(prefix: str) -> str:
+    return f"{PRINT_JOB}3" if prefix == PRINT_JOB else paper_number(prefix, 3)
 
 
 class PaperId(click.ParamType):
@@ -94,3 +102,4 @@ RUN_ID = PaperId(RUN)
 COURIER_BATCH_ID = PaperId(COURIER_BATCH)
 HANDOVER_BATCH_ID = PaperId(HANDOVER_BATCH)
 RETURN_BATCH_ID = PaperId(RETURN_BATCH)
+PRINT_JOB_ID = PaperId(PRINT_JOB)

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import argument, command, option
+from station_console.commands._paper_ids import PRINT_JOB_ID
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterText, _, get_language, label_of, shown
@@ -147,8 +148,16 @@ HEADERS = (
 @option("--printer", "printer_name", metavar="NAME", help="With --process: only this printer of the counter.")
 @option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
 @option("--limit", default=50, show_default=True, help="How many jobs to show.")
-@option("--retry", "retry", type=int, metavar="JOB", help="Send this failed or set-aside job again now.")
-@option("--cancel", "cancel", type=int, metavar="JOB", help="Take this job, not printed yet, off the queue.")
+@option(
+    "--retry", "retry", type=PRINT_JOB_ID, metavar="JOB", help="Send this failed or set-aside job again now."
+)
+@option(
+    "--cancel",
+    "cancel",
+    type=PRINT_JOB_ID,
+    metavar="JOB",
+    help="Take this job, not printed yet, off the queue.",
+)
 @pass_app
 def print_queue(
     app: CliApp,

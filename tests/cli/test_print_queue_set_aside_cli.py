@@ -104,3 +104,22 @@ def test_a_retry_and_a_cancel_from_the_command_line_are_in_the_audit_list(run, m
     listed = run("print-queue", "--all", lang="zh").output
     assert any(line.startswith("2 ") and "已取消" in line for line in listed.splitlines()), listed
     assert run("audit", "verify").exit_code == 0
+
+
+def test_a_job_is_named_as_the_audit_trail_shows_it_or_bare(run) -> None:  # type: ignore[no-untyped-def]
+    """The trail shows a print job as #1: typed so (quoted, for the shell), it names job 1 as 1 does; a
+    paper's number or no number is refused in the clerk's words, exit 1, nothing done."""
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    assert run("checkin", "SF1234567890124", "--phone", "13812345679").exit_code == 0
+    assert run("print-queue", "--cancel", "#1").exit_code == 0
+    assert "print job: #1" in run("audit", "activity", "Tester").output
+    other = run("print-queue", "--retry", "RB000002", "--json")
+    assert other.exit_code == 1
+    assert json.loads(other.stdout) == {
+        "error": "other_kind",
+        "message": "RB000002 is a return batch's number, not a print job's number (#3).",
+    }
+    zh = run("print-queue", "--cancel", "x2", lang="zh")
+    assert zh.exit_code == 1 and "打印任务的编号" in zh.stderr, zh.stderr
+    jobs = {j["id"]: j["status"] for j in json.loads(run("print-queue", "--all", "--json").stdout)["jobs"]}
+    assert jobs == {1: "discarded", 2: "queued"}
