@@ -44,3 +44,25 @@ def test_a_40_character_waybill_on_a_roll_pdf_is_a_code_inside_the_paper_that_de
     # Ink stays 4 mm (32 dots) clear of both edges: quiet zone and paper.
     bbox = img.point(lambda v: 255 if v < 128 else 0).getbbox()
     assert bbox is not None and bbox[0] >= 32 and bbox[2] <= img.width - 32
+
+
+def test_a_receipt_of_any_length_is_one_page_its_last_line_and_code_on_it() -> None:
+    # Drawn again on the length measured, the last line or the code ended a rounding error past the
+    # page's bottom margin and went to a second page of its own: the receipt cut before its code.
+    cut = []
+    for lines in range(40):
+        for barcode in ("", "SF1234567890123", WAYBILL_40):
+            meta = ["Parcel Station", *(f"Line {i} " + "x" * (i * 7 % 90) for i in range(lines))]
+            document = pdf.Document(
+                "receipt",
+                "Send receipt",
+                meta=meta,
+                columns=["Charge", "Amount"],
+                rows=[["First 1 kg", "26.00"]],
+                footer=["Total: 44.00 CNY"],
+                barcode=barcode,
+            )
+            pages = len(pypdf.PdfReader(io.BytesIO(pdf.render_document(document))).pages)
+            if pages != 1:
+                cut.append((lines, barcode, pages))
+    assert cut == []
