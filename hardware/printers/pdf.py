@@ -31,6 +31,9 @@ _SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its pag
 _WRAP_SLACK_MM = 0.05  # a line measured to fit is not wrapped again by fpdf2's own rounding
 _ROLL_MAX_MM = 5000.0  # a roll PDF's page when measured: about as long as a PDF page may be
 _ROLL_END_MM = 12.0  # white below a roll's last line, as its bottom margin
+# The measured length again: the last line or code ends there, a rounding error past the bottom
+# margin, and a page exactly that long put it on a second page of its own.
+_ROLL_FIT_SLACK_MM = 0.1
 _QR_CELL_MM = 0.5  # a document's QR module: 4 dots at 203 dpi
 
 
@@ -207,7 +210,7 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
     measured = _drawn(doc, 80.0, _ROLL_MAX_MM)
     if measured.page > 1:  # longer than a PDF page may be: it goes on in pages of that length
         return bytes(measured.output())
-    return bytes(_drawn(doc, 80.0, measured.get_y() + _ROLL_END_MM).output())
+    return bytes(_drawn(doc, 80.0, measured.get_y() + _ROLL_END_MM + _ROLL_FIT_SLACK_MM).output())
 
 
 def _drawn(doc: Document, width: float, height: float) -> FPDF:
