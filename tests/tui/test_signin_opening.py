@@ -180,6 +180,33 @@ async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(stati
         assert (app.clerk_name, app.current_mode) == ("Wang", "checkin")
 
 
+async def test_keys_typed_at_the_dialog_a_command_line_sign_in_closes_are_not_held_for_ever(
+    station: Station,
+) -> None:
+    """A name and PIN typed at the dialog while `station --clerk` signs in as it opens: the dialog is
+    closed for the command line's clerk, and what is typed on check-in reaches it. The keys waited for
+    the closed dialog to let them go, which it never did: every key after was held."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    release = threading.Event()
+
+    def opening() -> Station:
+        assert release.wait(30)
+        clerks.sign_in(station, "Wang", "9071")
+        return station
+
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot, leave_running=OPENING)
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=OPENING)
+        release.set()
+        await settled(app, pilot)
+        assert not isinstance(app.screen, SignInScreen) and app.current_mode == "checkin"
+        field = app.focused
+        assert isinstance(field, Input)
+        await quiet.press(pilot, *"Li")
+        assert field.value.endswith("Li")
+
+
 async def test_a_station_that_cannot_open_closes_the_console_with_the_reason() -> None:
     def opening() -> Station:
         raise Refused(
