@@ -147,9 +147,11 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self._asked_while_opening = False
 
     async def _focus_once_mounted(self, mounted: AwaitMount, selector: str) -> None:
-        await mounted
-        self.query_one(selector, Input).focus()
-        self._let_keys_go()
+        try:
+            await mounted
+            self.query_one(selector, Input).focus()
+        finally:
+            self._let_keys_go()  # whatever happened: the keys are never held for ever
 
     def _let_keys_go(self) -> None:
         app: Any = self.app
@@ -158,6 +160,11 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     def on_mount(self) -> None:
         target = "#signin-pin" if self.preset_name else "#signin-name"
         self.query_one(target, Input).focus()
+
+    def on_unmount(self) -> None:
+        # Closed with keys held behind its PIN's Enter (`station --clerk` signed in as it opened): they
+        # go on to what is on top now, not held for a dialog that will never let them go.
+        self._let_keys_go()
 
     @on(Input.Submitted, "#signin-name")
     def _name_done(self) -> None:
