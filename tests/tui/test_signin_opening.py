@@ -20,6 +20,7 @@ from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import OPENING_WORKER, StationApp
 from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.type_ahead import TypeAhead
 from tui import quiet
 
 
@@ -164,6 +165,33 @@ async def test_a_new_stations_second_pin_typed_while_it_opens_goes_to_its_own_fi
         await settled(app, pilot)
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")
+
+
+async def test_a_new_station_opened_right_behind_the_pins_enter_keeps_the_second_pin_for_its_field(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The station known to be new after the PIN's Enter was answered, before the keys behind it go
+    on: they wait for the second PIN's field all the same. They went on into the first PIN's."""
+    release = TypeAhead._release
+
+    async def opened_first(type_ahead: TypeAhead, hold: int) -> None:
+        app: StationApp = type_ahead.app
+        if not app.station_open and getattr(app.screen, "_asked_while_opening", False):
+            app._station_opened(station, CounterSettings(counter="test-counter"), True)
+        await release(type_ahead, hold)
+
+    monkeypatch.setattr(StationApp, "load_station", lambda app: None)  # opened as the keys go on
+    monkeypatch.setattr(TypeAhead, "_release", opened_first)
+    app = console(lambda: station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"Wang", "enter")
+        await quiet.burst(pilot, *"9071", "enter", *"9071", "enter")  # typed on, in one go
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        pins = [dialog.query_one(f"#signin-{name}", Input).value for name in ("pin", "pin2")]
+        assert pins == ["9071", "9071"]
+        assert app.focused is dialog.query_one("#signin-zone", Input)  # the second PIN's Enter taken
 
 
 async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(station: Station) -> None:
