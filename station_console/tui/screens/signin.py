@@ -56,6 +56,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
         self._asked_while_opening = False
+        # Keys typed behind the PIN's Enter while the station opens wait (`TypeAhead`) until the fields
+        # that come with it are ready (`_let_keys_go`), not only until it is open.
+        self._keys_wait = False
         self.said = said  # why the console locked, when it was not the clerk's choice
 
     @property
@@ -120,7 +123,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     def holds_type_ahead(self) -> bool:
         """Keys typed after the PIN's Enter wait for the station to open (`TypeAhead`): on a new station
         they are the second PIN, for the field that comes then."""
-        return self._asked_while_opening
+        return self._keys_wait
 
     def station_opened(self, first_run: bool) -> None:
         """The station is open: a new one gets its fields (what was typed stays); a sign-in asked for
@@ -154,6 +157,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             self._let_keys_go()  # whatever happened: the keys are never held for ever
 
     def _let_keys_go(self) -> None:
+        self._keys_wait = False
         app: Any = self.app
         app.type_ahead.let_go()
 
@@ -173,7 +177,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     @on(Input.Submitted, "#signin-pin")
     def _pin_done(self) -> None:
         if self.opening:
-            self._asked_while_opening = True
+            self._asked_while_opening = self._keys_wait = True
             self.query_one("#signin-status", Static).update(_("Signing in once the database is open..."))
         elif self.first_run:
             self.query_one("#signin-pin2", Input).focus()
