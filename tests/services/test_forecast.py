@@ -199,3 +199,44 @@ def test_days_closed_at_their_closing_time_stay_whole_after_the_hours_change(
         fc = forecast(session, station, today + timedelta(days=1))
     assert fc.total == 3 and fc.mape_percent == 0.0
     assert len(fc.backtest) == 12 and {b["actual"] for b in fc.backtest} == {3}
+
+
+def test_a_new_station_shows_no_estimate_until_it_has_days_to_check_one_against(
+    station: Station, clock: FakeClock
+) -> None:
+    """Day one read "about 0 parcels" before the first close and "about 4" after it (that one day's
+    count), both unchecked: no number until a day could be checked, and how many days it needs."""
+    from station_console.i18n import Translator
+    from station_console.services.day.export import to_csv
+    from station_console.services.day.report import build_report
+    from station_console.services.day.summary import summary_lines
+
+    def estimate_lines(day: date, lang: str = "en") -> list[str]:
+        lines = summary_lines(build_report(station, day), Translator(lang))
+        return [line for line in lines if "Estimate" in line or "预估" in line]
+
+    act_as_manager(station)
+    first = date(2026, 11, 20)
+    clock.now = local(first, 9)
+    for i in range(4):
+        put(station, f"73{i:012d}", "ZTO", local(first, 10, i))
+    before = estimate_lines(first)
+    clock.now = local(first + timedelta(days=1), 8)
+    close_day(station, first)
+    after = estimate_lines(first)
+    said = f"Estimate for {first + timedelta(days=1)}: none yet; it needs 4 days of check-ins to learn from"
+    assert before == [f"{said} and check against (0 so far)"]
+    assert after == [f"{said} and check against (1 so far)"]
+    zh = estimate_lines(first, "zh")
+    assert zh == [f"{first + timedelta(days=1)} 预估：暂无；需有 4 天的入库记录来推算和核对（目前 1 天）"]
+    assert "forecast_total_estimate" not in to_csv(build_report(station, first))
+    # Four more days on record: the estimate is checked against a day, and shown with its number.
+    for n in range(1, 5):
+        day = first + timedelta(days=n)
+        for i in range(4):
+            put(station, f"74{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+    clock.now = local(first + timedelta(days=5), 8)
+    shown = estimate_lines(first + timedelta(days=5))
+    assert shown == [
+        f"Estimate for {first + timedelta(days=6)}: about 4 parcels (0.0% off on average lately)"
+    ]

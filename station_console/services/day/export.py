@@ -159,7 +159,7 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow([f"{kind}_by_hour", " ".join(str(n) for n in report["by_hour"][kind])])
     for key, value in fee_rows(report):
         writer.writerow([key, value])
-    if report.get("forecast"):
+    if report.get("forecast") and report["forecast"].get("ready", True):
         writer.writerow(["forecast_total_estimate", report["forecast"]["total"]])
     closed = report.get("closed")
     writer.writerow(["closed_sha256", closed["sha256"] if closed and not closed.get("reopened_at") else ""])

@@ -25,6 +25,8 @@ WEEKS = 6  # of history read
 ALPHA = 0.3
 MIN_HISTORY_DAYS = 3  # a backtest day needs this many whole days (none closed early) before it
 BACKTEST_DAYS = 14
+# Days on record before a first estimate is shown: enough to learn from and to check one day against.
+NEEDED_DAYS = MIN_HISTORY_DAYS + 1
 
 
 @dataclass
@@ -38,10 +40,19 @@ class Forecast:
     method: str = "weekday pattern, exponential smoothing"
     backtest: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def ready(self) -> bool:
+        """A number worth showing: checked against at least one day it could have been made for. On a new
+        station's first days it is a guess from a day or two (0 before the first close, that day's count
+        after it), so no number is shown, only how many days it still needs."""
+        return bool(self.backtest)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "estimate": self.estimate,
+            "ready": self.ready,
+            "needed_days": NEEDED_DAYS,
             "method": self.method,
             "carriers": self.carriers,
             "total": self.total,

@@ -179,7 +179,20 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
     lines += [stocktake_line(st, tr) for st in report["stocktakes"]]
     lines += fee_lines(report, tr)
     fc = report.get("forecast")
-    if fc:
+    if fc and not fc.get("ready", True):
+        lines.append(
+            tr.n(
+                "Estimate for {date}: none yet; it needs {needed} day of check-ins to learn from and check "
+                "against ({days} so far)",
+                "Estimate for {date}: none yet; it needs {needed} days of check-ins to learn from and check "
+                "against ({days} so far)",
+                fc["needed_days"],
+                date=fc["date"],
+                needed=fc["needed_days"],
+                days=fc["history_days"],
+            )
+        )
+    elif fc:
         err = (
             tr("{mape}% off on average lately", mape=fc["mape_percent"])
             if fc["mape_percent"] is not None
