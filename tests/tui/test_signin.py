@@ -408,3 +408,35 @@ async def test_first_run_enters_typed_before_the_console_took_the_terminal_move_
         await quiet.press(pilot, "ctrl+j", "ctrl+j")
         assert not isinstance(app.screen, SignInScreen)
         assert app.clerk_name == "Wang" and station.clerk_role == "manager"
+
+
+async def test_first_run_refusal_goes_when_the_field_it_is_about_is_typed_in(station: Station) -> None:
+    """ "The two PINs differ." stayed up while the PINs were typed again (and "Unknown time zone" while the
+    zone was put right): a refusal goes once a field it is about changes, not when another does, and not
+    as the dialog empties the PINs itself."""
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        for text in ("Wang", "9071", "9091"):
+            await type_into(pilot, text)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        line = dialog.query_one("#signin-error", Static)
+        assert str(line.render()) == "The two PINs differ."  # the PINs emptied by the dialog: still said
+        assert app.focused is dialog.query_one("#signin-pin", Input)
+        await quiet.press(pilot, "9")
+        assert str(line.render()) == ""
+        await quiet.press(pilot, *"071", "enter")
+        await type_into(pilot, "9071")
+        zone = dialog.query_one("#signin-zone", Input)
+        zone.value = "Mars/Olympus"
+        await type_into(pilot, "")
+        await type_into(pilot, "")
+        assert "Unknown time zone" in str(line.render()) and app.focused is zone
+        dialog.query_one("#signin-hours", Input).value = "08:00-20:00"  # another field: the line stays
+        await quiet.settle(pilot)
+        assert "Unknown time zone" in str(line.render())
+        zone.value = ""
+        await quiet.press(pilot, *"Asia/Shanghai")
+        assert str(line.render()) == ""
+        assert clerks.needs_first_manager(station)  # nothing written on the way

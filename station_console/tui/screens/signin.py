@@ -60,6 +60,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         # that come with it are ready (`_let_keys_go`), not only until it is open.
         self._keys_wait = False
         self.said = said  # why the console locked, when it was not the clerk's choice
+        # The fields the refusal on show is about: a change in one of them takes it away (it would go on
+        # saying the PINs differ as the clerk types them again).
+        self._refused_fields: frozenset[str] = frozenset()
 
     @property
     def station(self) -> Any:
@@ -187,9 +190,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     @on(Input.Submitted, "#signin-pin2")
     def _pin2_done(self) -> None:
         if self.query_one("#signin-pin", Input).value != self.query_one("#signin-pin2", Input).value:
-            self._show_error(_("The two PINs differ."))
+            self._show_error(_("The two PINs differ."), about=PINS)
             return
-        self.query_one("#signin-error", Static).update("")
+        self._clear_error()
         self.query_one("#signin-zone", Input).focus()
 
     @on(Input.Submitted, "#signin-zone")
@@ -217,7 +220,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             self.call("sign_in", partial(clerks.sign_in, station, name, pin))
             return
         if pin != self.query_one("#signin-pin2", Input).value:
-            self._show_error(_("The two PINs differ."))
+            self._show_error(_("The two PINs differ."), about=PINS)
             return
         zone = self.query_one("#signin-zone", Input).value
         hours = self.query_one("#signin-hours", Input).value
@@ -241,21 +244,50 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     def call_refused(self, tag: str, exc: StationError) -> None:
         # A zone or hours refused keep the PINs, and the focus goes to the field to correct.
         at_fault = {"bad_timezone": "#signin-zone", "bad_hours": "#signin-hours"}.get(exc.code)
-        self._show_error(exc.message(), at_fault=at_fault)
+        self._show_error(exc.message(), at_fault=at_fault, about=REFUSAL_FIELDS.get(exc.code, frozenset()))
 
     def failed(self, tag: str, text: str) -> None:
         """A bug (logged by now): one calm line in the dialog."""
         self._show_error(text)
 
-    def _show_error(self, text: str, *, at_fault: str | None = None) -> None:
+    def _show_error(
+        self, text: str, *, at_fault: str | None = None, about: frozenset[str] = frozenset()
+    ) -> None:
         self.query_one("#signin-error", Static).update(text)
+        self._refused_fields = about
         if at_fault:
             self.query_one(at_fault, Input).focus()
             return
         for field in self.query(Input):
-            if field.password:
-                field.value = ""
+            if field.password and field.value:
+                # Emptied by the dialog, not corrected by the clerk: the refusal stays.
+                with self.prevent(Input.Changed):
+                    field.value = ""
         self.query_one("#signin-pin", Input).focus()
+
+    def _clear_error(self) -> None:
+        self._refused_fields = frozenset()
+        self.query_one("#signin-error", Static).update("")
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        """A field the refusal is about, changed: its line goes. One about none (the database busy)
+        stays until the next try."""
+        if event.input.id in self._refused_fields:
+            self._clear_error()
+
+
+# The fields each refusal is about, by its code: the line goes once one of them is typed in.
+PINS = frozenset({"signin-pin", "signin-pin2"})
+REFUSAL_FIELDS = {
+    "bad_name": frozenset({"signin-name"}),
+    "bad_pin_format": PINS,
+    "bad_credentials": frozenset({"signin-name", "signin-pin"}),
+    "clerk_locked": frozenset({"signin-name"}),
+    "clerk_inactive": frozenset({"signin-name"}),
+    "bad_timezone": frozenset({"signin-zone"}),
+    "bad_hours": frozenset({"signin-hours"}),
+}
 
 
 def field_row(label: str, field: Input) -> Horizontal:
