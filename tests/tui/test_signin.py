@@ -439,4 +439,11 @@ async def test_first_run_refusal_goes_when_the_field_it_is_about_is_typed_in(sta
         zone.value = ""
         await quiet.press(pilot, *"Asia/Shanghai")
         assert str(line.render()) == ""
+        for field in ("#signin-pin", "#signin-pin2"):
+            dialog.query_one(field, Input).value = "1234"
+        dialog.query_one("#signin-hours", Input).focus()
+        await type_into(pilot, "")
+        assert "too easy" in str(line.render()) and app.focused is dialog.query_one("#signin-pin", Input)
+        await quiet.press(pilot, "9")
+        assert str(line.render()) == ""
         assert clerks.needs_first_manager(station)  # nothing written on the way

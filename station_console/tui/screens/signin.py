@@ -282,6 +282,7 @@ PINS = frozenset({"signin-pin", "signin-pin2"})
 REFUSAL_FIELDS = {
     "bad_name": frozenset({"signin-name"}),
     "bad_pin_format": PINS,
+    "weak_pin": PINS,
     "bad_credentials": frozenset({"signin-name", "signin-pin"}),
     "clerk_locked": frozenset({"signin-name"}),
     "clerk_inactive": frozenset({"signin-name"}),
