@@ -38,7 +38,10 @@ def test_guessing_the_managers_pin_locks_the_manager_out(cli: Callable[..., Run]
         cli(["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", g, "clerk", "list"]) for g in guesses
     ]
     assert all(r.code == 1 for r in results)
-    assert [("Wrong name or PIN." in r.err) for r in results[:5]] == [True] * 5
+    assert [("Wrong name or PIN." in r.err) for r in results[:4]] == [True] * 4
+    # The fifth wrong PIN, the one that locks, says so: not a sixth try to learn it.
+    assert "Wang is now locked out after 5 wrong PINs in a row: try again in 1 min" in results[4].err
+    assert "Wrong name or PIN." not in results[4].err
     assert all("locked out after too many wrong PINs" in r.err for r in results[5:])
     right = cli(["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", PIN, "clerk", "list"])
     assert right.code == 1 and "locked out" in right.err  # even the right PIN waits out the lock
@@ -59,10 +62,12 @@ def test_each_lock_out_lasts_longer_and_a_manager_unlocks(new_station: Station, 
     clerks.add_clerk(station, "Li", "5803")
 
     def guess_five() -> None:
+        codes = []
         for n in range(5):
             with pytest.raises(Refused) as refused:
                 clerks.authenticate(station, "Li", f"90{n}1")
-            assert refused.value.code == "bad_credentials"
+            codes.append(refused.value.code)
+        assert codes == ["bad_credentials"] * 4 + ["clerk_locked"]  # the locking try says so
 
     locks = []
     for _round in range(3):

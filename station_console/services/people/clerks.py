@@ -200,18 +200,30 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     now = station.now()
     if row is not None and row.locked_until is not None and row.locked_until > now:
         _refused(station, name, row, "locked_out")
-        left = (row.locked_until - now).total_seconds()
         raise Refused(
             N_(
                 "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager."
             ),
             code="clerk_locked",
             name=row.name,
-            minutes=max(1, int(left // 60 + (left % 60 > 0))),
+            minutes=_minutes((row.locked_until - now).total_seconds()),
         )
     ok = check_pin(pin or "", row.pin_hash if row is not None else dummy_hash())
     if row is None or not ok:
-        _failed(station, name, row)
+        locked_s = _failed(station, name, row)
+        if row is not None and locked_s:
+            # The try that locks says so: the next one would name the lock-out anyway, and the clerk
+            # should not type a sixth PIN to learn that the counter will take none for a while.
+            raise Refused(
+                N_(
+                    "{name} is now locked out after {count} wrong PINs in a row: try again in {minutes} min,"
+                    " or ask a manager."
+                ),
+                code="clerk_locked",
+                name=row.name,
+                count=station.settings().pin_fail_limit,
+                minutes=_minutes(locked_s),
+            )
         raise Refused(N_("Wrong name or PIN."), code="bad_credentials")
     if not row.active:
         _refused(station, name, row, "deactivated")
@@ -221,12 +233,19 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     return ClerkInfo.of(row)
 
 
-def _failed(station: Station, typed: str, row: Clerk | None) -> None:
+def _minutes(seconds: float) -> int:
+    """A lock-out's time left in whole minutes, rounded up: at least one."""
+    return max(1, int(seconds // 60 + (seconds % 60 > 0)))
+
+
+def _failed(station: Station, typed: str, row: Clerk | None) -> int | None:
     """Record a wrong name or PIN; the `pin_fail_limit`th in a row locks the clerk out, each lock
-    twice as long as the one before. A database that cannot take the write does not hide the refusal."""
+    twice as long as the one before: the lock's seconds, once written. A database that cannot take
+    the write does not hide the refusal."""
     settings = station.settings()
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> int | None:
+        locked_s: int | None = None
         details: dict[str, object] = {"name": clean(typed, 64)}
         clerk = session.get(Clerk, row.id) if row is not None else None
         if clerk is not None:
@@ -237,14 +256,16 @@ def _failed(station: Station, typed: str, row: Clerk | None) -> None:
                 clerk.locked_until = station.now() + timedelta(seconds=seconds)
                 clerk.lockouts += 1
                 clerk.failed_sign_ins = 0
-                details["locked_s"] = seconds
+                details["locked_s"] = locked_s = seconds
             session.add(clerk)
         audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
+        return locked_s
 
     try:
-        station.run(work)
+        return station.run(work)
     except StationError:
         log.warning("a failed sign-in could not be recorded", exc_info=True)
+        return None
 
 
 def _refused(station: Station, typed: str, row: Clerk, reason: str) -> None:
