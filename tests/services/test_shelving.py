@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from checkin_helpers import configure, counts, keep_layers, layer_used, pick_up, set_walk, wb
 
+from sqlmodel import Session, select
+
+from db.models import Carrier
 from station_console.errors import Refused
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
+from station_console.services.scan.carriers import forget_detector
 from station_console.services.shelves import edits, layout
 
 
@@ -56,6 +60,25 @@ def test_a_station_with_no_layer_for_the_size_says_to_add_one_not_that_it_is_ful
     )  # not "no_room": nothing to free; Ctrl+Y tries again once one is added
     assert "No shelf layer takes a size M parcel" in exc.value.message()
     assert "Shelves (F4, then F12)" in exc.value.message()
+    assert counts(station) == before
+
+
+def test_a_station_with_every_carrier_deactivated_says_to_turn_one_on(station: Station) -> None:
+    def all_off(session: Session) -> None:  # as Settings > Carriers leaves them, every one off
+        for carrier in session.exec(select(Carrier)).all():
+            carrier.active = False
+            session.add(carrier)
+
+    station.run(all_off)
+    forget_detector(station)
+    before = counts(station)
+    for typed, carrier in (("SF1234567890123", None), ("XX99", None), ("SF1234567890123", "SF")):
+        with pytest.raises(Refused) as exc:
+            check_in(station, typed, carrier=carrier)
+        # It read "too long for a waybill (15 characters, at most 0)", or "Unknown carrier SF."
+        assert exc.value.code == "no_carriers"
+        assert "No carrier is active" in exc.value.message()
+        assert "Settings (Ctrl+S, then F7)" in exc.value.message()
     assert counts(station) == before
 
 

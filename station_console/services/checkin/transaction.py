@@ -122,7 +122,16 @@ def check_in(
     if email is not None and len(email) > 120:
         raise Refused(N_("An e-mail address is at most 120 characters."), code="bad_email")
     settings = station.settings()
-    detection = get_detector(station).detect(raw, batch=batch)
+    detector = get_detector(station)
+    if not detector.carriers:
+        # Every carrier deactivated: the detector knows no waybill length, and every scan read as
+        # "too long for a waybill (at most 0)".
+        raise Refused(
+            N_("No carrier is active, so no parcel can be checked in."),
+            code="no_carriers",
+            advice=N_("A manager turns one on in Settings (Ctrl+S, then F7), then scan again."),
+        )
+    detection = detector.detect(raw, batch=batch)
     if detection.waybill is None:
         assert detection.error is not None
         raise detection.error

@@ -103,7 +103,8 @@ class CheckinQuestions(CheckinState):
         # The number was fine; the database was not: nothing to check or type.
         if refusal.code in PASSING_CODES:
             return _("Ctrl+Y try again · Ctrl+X dismiss")
-        if refusal.code in LASTING_CODES:
+        # Every carrier off: the number may be fine, and the refusal says what a manager does.
+        if refusal.code in LASTING_CODES or refusal.code == "no_carriers":
             return _("Scan it again once that is fixed · Ctrl+X dismiss")
         return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
 
