@@ -267,3 +267,17 @@ def test_a_sign_in_while_locked_out_is_recorded_with_the_counter(station: Statio
     assert details_text(EventKind.SIGN_IN_FAILED, failed[-1].details).endswith("reason: clerk locked out")
     row = next(row for row in _clerk_rows(station) if row.name == "Li")
     assert (row.locked_until, row.failed_sign_ins) == (li.locked_until, 0)  # counted as no guess
+
+
+def test_a_pin_typed_into_the_name_field_is_not_kept_in_the_trail(station: Station) -> None:
+    """After a lock the focus is on the name field: a PIN typed at once is sent as the name. It
+    names nobody; the trail keeps its length, not its digits. A name that is a clerk's stays."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "2046", "1357")  # digits may be a clerk's name
+    for typed in ("9071", "2046"):
+        with pytest.raises(Refused):
+            clerks.authenticate(station, typed, "")
+    names = [e.details["name"] for e in _events(station, EventKind.SIGN_IN_FAILED)]
+    assert names == ["####", "2046"]
+    assert "9071" not in str([e.details for e in _events(station, EventKind.SIGN_IN_FAILED)])
