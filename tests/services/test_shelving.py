@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from checkin_helpers import configure, counts, keep_layers, layer_used, pick_up, set_walk, wb
-
 from sqlmodel import Session, select
 
 from db.models import Carrier
