@@ -22,6 +22,7 @@ from station_console.safe_text import cut, visible
 from station_console.tui import error_toasts, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
+from station_console.tui.early_actions import ActionsOnceLaidOutApp
 from station_console.tui.focus_in_view import (
     LookAgain,
     TypedRun,
@@ -112,7 +113,7 @@ class ConsoleContext(Protocol):
     def counter_settings(self) -> CounterSettings: ...
 
 
-class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
+class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnceLaidOutApp):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})

@@ -100,10 +100,10 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
         if not self.is_active:
             # Under another screen: kept for when it is back on top. The first answer stands (it may be
             # a write's); a dialog already closed keeps nothing (a second key queued before it went).
-            if self._held is None and self._on_a_stack():
+            if self._held is None and on_a_stack(self):
                 self._held = (result,)
             return AwaitComplete.nothing()
-        if not self.is_mounted and self._on_a_stack():
+        if not self.is_mounted and on_a_stack(self):
             # Not laid out yet (a key held behind an Enter, let go as a worker's answer opened it): closed
             # once mounted, after its on_mount, which finds its widgets; closed now, they were never made.
             def close() -> None:  # not awaited: Textual refuses a dismiss awaited in the screen's handler
@@ -115,10 +115,6 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
         if guard is not None:
             guard.closed(self)
         return super().dismiss(result)
-
-    def _on_a_stack(self) -> bool:
-        stacks: dict[str, list[Screen[Any]]] = getattr(self.app, "_screen_stacks", {})
-        return any(self in stack for stack in stacks.values())
 
     @on(events.ScreenResume)
     def _close_with_held_answer(self) -> None:
@@ -234,6 +230,12 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
 
     def entry_cleared(self) -> None:
         """The clerk's entry was cleared for the next clerk: a screen showing what it selected reads again."""
+
+
+def on_a_stack(screen: Screen[Any]) -> bool:
+    """Pushed and not yet popped, on any mode's stack (mounted or not yet)."""
+    stacks: dict[str, list[Screen[Any]]] = getattr(screen.app, "_screen_stacks", {})
+    return any(screen in stack for stack in stacks.values())
 
 
 def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> bool:

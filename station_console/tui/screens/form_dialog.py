@@ -336,11 +336,6 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def _ok(self) -> None:
         if self.calling("submit") or self._answer is not None:
             return  # the first Enter's answer is on its way: a second would write twice
-        if not self.is_mounted:
-            # Not laid out yet (a Ctrl+S let go as a worker's answer opened it): its fields are made
-            # as it mounts, and it is sent from them then.
-            self.call_later(self._ok)
-            return
         try:
             checked = self.check(self.values())
         except StationError as exc:
