@@ -94,3 +94,30 @@ async def test_the_sign_in_fields_refusals_are_said_over_the_sign_in_not_held_fo
         await quiet.settle(pilot)
         assert app.clerk_name == "Wang"
         assert toasts(app) == ["This field takes digits only.", "This field takes at most 12 characters."]
+
+
+async def test_a_refusal_of_a_key_taken_by_a_form_under_the_lock_is_not_said_over_the_sign_in(
+    station: Station,
+) -> None:
+    """A space typed into the Change PIN form's PIN, Ctrl+L right behind it: the field took the space
+    once the sign-in was up, and 'This field takes digits only.' spoke over the sign-in, to whoever came
+    by, of a field they could not see."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+p")
+        await quiet.settle(pilot)
+        pin = app.focused
+        assert isinstance(pin, Input) and pin.id == "form-old"
+        pin.post_message(events.Key("space", " "))  # in the field's queue as the lock comes
+        await app.run_action("lock")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert toasts(app) == []
+        await quiet.press(pilot, "5")  # the sign-in's own refusals are still said
+        await quiet.settle(pilot)
+        assert toasts(app) == []
+        await quiet.press(pilot, "tab", "x")
+        await quiet.settle(pilot)
+        assert toasts(app) == ["This field takes digits only."]

@@ -158,7 +158,12 @@ class FixedInput(Input):
 
     def _warn(self, text: str) -> None:
         """Said at once, over the sign-in too: it names no customer, and held for the clerk who signs in
-        it left the sign-in silent and then spoke over check-in of none of its fields."""
+        it left the sign-in silent and then spoke over check-in of none of its fields. Not said from a
+        screen under another (a key typed right before Ctrl+L, taken once the sign-in was up): it spoke to
+        whoever came by of a field they could not see; the field's next refusal is said."""
+        if not self.screen.is_active:
+            self._refusal_said = self._limit_said = False
+            return
         app = self.app
         if isinstance(app, HeldToastsApp):
             app.notify(text, severity="warning", names_nobody=True)
