@@ -96,7 +96,8 @@ NAME_MAX = 64  # a clerk's name; the console's name fields take no more
 def needs_first_manager(station: Station) -> bool:
     """True on a new station: no clerk exists yet, so the console asks for the manager."""
     with station.read() as session:
-        return session.exec(select(Clerk.id).limit(1)).first() is None
+        station.clerks_exist = session.exec(select(Clerk.id).limit(1)).first() is not None
+    return not station.clerks_exist
 
 
 def list_clerks(station: Station, *, include_inactive: bool = True) -> list[ClerkInfo]:
@@ -337,6 +338,8 @@ def unlock(station: Station, name: str) -> Unlocked:
 
 def act_as(station: Station, clerk: ClerkInfo | None) -> None:
     """Make `station` act as `clerk` (None: nobody)."""
+    if clerk is not None or station.clerk_id is not None:  # one signed in, or signing out: clerks exist
+        station.clerks_exist = True
     station.clerk_id = clerk.id if clerk else None
     station.clerk_role = clerk.role if clerk else None
 
