@@ -148,6 +148,31 @@ async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) ->
         assert "Clerk: Li" in header_text(app)
 
 
+async def test_a_pin_typed_into_the_name_field_goes_once_refused_and_a_name_stays(station: Station) -> None:
+    """After a lock the focus is on the name field: a PIN typed there and refused would stay in view.
+    A refused name of digits only goes, and the focus goes back to the name; a name typed stays."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.act_as(station, None)
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        await type_into(pilot, "9071")  # the PIN, in the name field
+        await type_into(pilot, "")
+        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error", Static).render())
+        name = dialog.query_one("#signin-name", Input)
+        assert name.value == "" and app.focused is name
+        assert "9071" not in drawn(app)
+        await type_into(pilot, "Wang")
+        await type_into(pilot, "1111")
+        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error", Static).render())
+        assert name.value == "Wang" and app.focused is dialog.query_one("#signin-pin", Input)
+        await type_into(pilot, "9071")
+        assert app.clerk_name == "Wang"
+
+
 async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")

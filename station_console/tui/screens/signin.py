@@ -258,12 +258,16 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         if at_fault:
             self.query_one(at_fault, Input).focus()
             return
+        name = self.query_one("#signin-name", Input)
+        # Digits refused as a name are a PIN typed into the name field (its focus after a lock): they go
+        # as the PIN does, and the name is typed again. A name of letters stays, for the PIN to retry.
+        pin_as_name = "signin-name" in about and name.value.strip().isdigit()
         for field in self.query(Input):
-            if field.password and field.value:
+            if field.value and (field.password or (field is name and pin_as_name)):
                 # Emptied by the dialog, not corrected by the clerk: the refusal stays.
                 with self.prevent(Input.Changed):
                     field.value = ""
-        self.query_one("#signin-pin", Input).focus()
+        (name if pin_as_name else self.query_one("#signin-pin", Input)).focus()
 
     def _clear_error(self) -> None:
         self._refused_fields = frozenset()
