@@ -197,6 +197,35 @@ async def test_the_courier_name_entered_with_no_carrier_chosen_says_to_choose_it
         assert why.display and "Choose the carrier first." in str(why.render())
 
 
+async def test_f10_with_every_carrier_deactivated_says_none_is_active_and_opens_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """The dialog opened with an empty carrier list, and its name's Enter said only "Choose the carrier
+    first": there was none to choose. The screen says why, and where a manager turns one on."""
+    from db.models import Carrier, CourierBatch
+    from station_console.services.scan.carriers import forget_detector
+    from station_console.tui.screens.checkin import CheckinScreen
+
+    from .checkin_driver import settle, start, type_slowly
+
+    def all_off(session: Any) -> None:
+        for carrier in session.exec(select(Carrier)).all():
+            carrier.active = False
+            session.add(carrier)
+
+    station.run(all_off)
+    forget_detector(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, keys = await start(app, pilot)
+        await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+        message = str(screen.query_one("#ci-message", Static).render())
+        assert "No carrier is active" in message and "Settings (Ctrl+S, then F7)" in message
+    with station.read() as session:
+        assert session.exec(select(CourierBatch)).all() == []
+
+
 async def test_a_batch_closed_whose_receipt_pdf_cannot_be_written_says_it_is_closed(
     app: StationApp, station: Station
 ) -> None:

@@ -46,7 +46,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
-from station_console.services.scan.carriers import carrier_ref, get_detector
+from station_console.services.scan.carriers import active_detector, carrier_ref
 from station_console.services.shelves import placing
 from station_console.services.shelves.leaving import leave_shelf
 
@@ -122,15 +122,9 @@ def check_in(
     if email is not None and len(email) > 120:
         raise Refused(N_("An e-mail address is at most 120 characters."), code="bad_email")
     settings = station.settings()
-    detector = get_detector(station)
-    if not detector.carriers:
-        # Every carrier deactivated: the detector knows no waybill length, and every scan read as
-        # "too long for a waybill (at most 0)".
-        raise Refused(
-            N_("No carrier is active, so no parcel can be checked in."),
-            code="no_carriers",
-            advice=N_("A manager turns one on in Settings (Ctrl+S, then F7), then scan again."),
-        )
+    # Every carrier deactivated: the detector knows no waybill length, and every scan read as "too
+    # long for a waybill (at most 0)".
+    detector = active_detector(station)
     detection = detector.detect(raw, batch=batch)
     if detection.waybill is None:
         assert detection.error is not None

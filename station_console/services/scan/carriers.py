@@ -67,6 +67,19 @@ def get_detector(station: Station) -> Detector:
     return detector if detector is not None else reload_detector(station)
 
 
+def active_detector(station: Station) -> Detector:
+    """`get_detector`, refused when every carrier is deactivated: nothing can be checked in then, and
+    check-in and the courier's batch say so, and where a manager turns one on."""
+    detector = get_detector(station)
+    if not detector.carriers:
+        raise Refused(
+            N_("No carrier is active, so no parcel can be checked in."),
+            code="no_carriers",
+            advice=N_("A manager turns one on in Settings (Ctrl+S, then F7), then scan again."),
+        )
+    return detector
+
+
 def reload_detector(station: Station) -> Detector:
     """Build the detector from the table as it is now and swap it in: a scan meanwhile uses the old one
     (never none, so it never waits for the rebuild). One rebuild at a time, its read inside: the one

@@ -27,7 +27,7 @@ from station_console.services.exceptions.problems import PROBLEM_NOTE, mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
-from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.carriers import active_detector, get_detector
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
@@ -272,13 +272,21 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
     def action_open_courier_batch(self) -> None:
         station = self.station  # the carrier table is cached, but read again after an edit: a worker
         current = self.courier_batch
-        self.call(
-            "courier_choices",
-            lambda: (
-                carrier_choices(get_detector(station)),
-                [b for b in batches.open_here(station) if b.id != current],
-            ),
-        )
+
+        def read() -> tuple[list[tuple[str, str]], list[BatchView]]:
+            open_here = [b for b in batches.open_here(station) if b.id != current]
+            # Every carrier deactivated: refused here, not a dialog with nothing to choose (its Enter
+            # said "Choose the carrier first"); a batch open here can still be gone on with.
+            detector = get_detector(station) if open_here else active_detector(station)
+            return carrier_choices(detector), open_here
+
+        self.call("courier_choices", read)
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if tag == "courier_choices":  # on the screen's line, where the check-in's refusal says the same
+            self.say_batch(exc.message(), error=True)
+        else:
+            super().call_refused(tag, exc)
 
     def done_courier_choices(self, read: tuple[list[tuple[str, str]], list[BatchView]]) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk asked for no batch
