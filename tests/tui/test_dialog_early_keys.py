@@ -120,3 +120,24 @@ async def test_a_key_before_a_screen_put_on_top_is_laid_out_acts_once_it_is(app:
         await quiet.settle(pilot)
         assert app._exception is None
         assert app.screen is screen
+
+
+async def test_a_key_held_behind_one_that_closed_the_screen_does_nothing_once_it_is_laid_out(
+    app: StationApp,
+) -> None:
+    """Esc, then Ctrl+S, both before the form is laid out: the Esc closes it as it is laid out, and the
+    Ctrl+S, pressed a breath later, would find the form gone; it must not send the closed form."""
+    answers: list[object] = []
+    sent: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        checkin = app.screen
+        fields = [FormField("send", "Send", "12")]
+        dialog: FormDialog[object] = FormDialog("Refund", fields, submit=sent.append)
+        app.push_screen(dialog, answers.append)
+        assert not dialog.is_mounted
+        await app.run_action("cancel", dialog)  # its Esc, before a breath
+        await app.run_action("send", dialog)  # then its Ctrl+S
+        await quiet.settle(pilot)
+        assert app._exception is None
+        assert sent == [] and answers == [None] and app.screen is checkin
