@@ -25,7 +25,14 @@ from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.people.pins import check_pin, dummy_hash, hash_pin, validate_pin
+from station_console.services.people.pins import (
+    PIN_MAX,
+    PIN_MIN,
+    check_pin,
+    dummy_hash,
+    hash_pin,
+    validate_pin,
+)
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +245,7 @@ def _typed_name(typed: str, row: Clerk | None) -> str:
     """The name as typed, for the trail; digits that name nobody are a PIN typed into the name field
     (at once after a lock the focus is there), kept out of the trail as a PIN would be."""
     name = clean(typed, 64)
-    if row is None and name.isdigit() and 4 <= len(name) <= 12:
+    if row is None and name.isdigit() and PIN_MIN <= len(name) <= PIN_MAX:
         return "#" * len(name)
     return name
 
