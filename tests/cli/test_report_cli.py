@@ -45,3 +45,18 @@ def test_a_pdf_report_without_a_chinese_font_says_so_where_it_says_it_wrote_it( 
         f"已写入 {chosen}",
         "无法打印中文：这台电脑没有中文字体，所以本报表为英文。店长可在“设置”的“标签字体”中选择字体。",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "text"])
+def test_a_report_of_a_day_not_begun_is_refused_and_writes_nothing(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, fmt: str
+) -> None:
+    """Tomorrow's figures would read as a balanced day with nothing in it: the business day is 2026-11-25."""
+    chosen = tmp_path / "day.out"
+    out = run("report", "--format", fmt, "--date", "2026-11-26", "--out", str(chosen))
+    assert out.exit_code == 1
+    assert "2026-11-26 has not begun: today is 2026-11-25." in out.stderr
+    assert not chosen.exists()
+    zh = run("report", "--date", "2026-12-07", lang="zh")
+    assert zh.exit_code == 1 and "2026-12-07 尚未开始：今天是 2026-11-25。" in zh.stderr
+    assert run("report", "--date", "2026-11-25").exit_code == 0  # today has its report

@@ -390,3 +390,35 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_wh
     assert answer.text.startswith("Closed 2000-01-01; SHA-256")
     assert "Its audit anchor was not written" in answer.text and "it is a folder, not a file" in answer.text
     assert "station reopen-day --date 2000-01-01" in answer.text
+
+
+@pytest.mark.first_mode("reports")
+async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(app: StationApp, station: Station) -> None:
+    """F8 past today and F7 before the first day showed "Balanced · Not closed" for days nothing could
+    happen on (and F9 wrote their PDF): a day not begun has no report, and before the first day there
+    is nothing to show."""
+    _seed(station)  # the station's first day is today, 2026-11-25
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        await _settle(app, pilot)
+        status = screen.query_one("#rp-status", Static)
+        field = screen.query_one("#rp-day", Input)
+        await quiet.press(pilot, "f8")
+        await _settle(app, pilot)
+        assert "No later day: 2026-11-25 is today" in str(status.render())
+        assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
+        await quiet.press(pilot, "f7")
+        await _settle(app, pilot)
+        assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
+        assert screen.day.isoformat() == field.value == "2026-11-25"
+        field.focus()
+        field.value = ""
+        await quiet.press(pilot, *"2026-11-30", "enter")
+        await _settle(app, pilot)
+        assert "2026-11-30 has not begun: today is 2026-11-25." in str(status.render())
+        assert screen.report is not None and screen.report["date"] == "2026-11-25"
+        field.value = ""  # typed, a day before the first reads as what it is
+        await quiet.press(pilot, *"2026-11-20", "enter")
+        await _settle(app, pilot)
+        shown = str(status.render())
+        assert "No activity: the station's first day is 2026-11-25." in shown and "Balanced" not in shown

@@ -7,7 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from db.models import EventKind
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from db.models import EventKind, ParcelEvent
+from station_console.errors import Refused
+from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast, reconcile
@@ -37,11 +42,25 @@ TODAYS_FIGURE_KINDS = frozenset(
 ANY_DAY_KINDS = frozenset({EventKind.DAY_CLOSED, EventKind.DAY_REOPENED})
 
 
+def first_day(session: Session) -> date | None:
+    """The first business day anything was recorded on (None: nothing yet): the days before it have
+    no activity to report."""
+    return session.exec(select(func.min(ParcelEvent.business_day))).one()
+
+
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
     """The full report of `day` (default today, station time), in one read transaction."""
     require(station, "view")
     with station.read() as session:
-        day = day or station.business_day(session=session)
+        today = station.business_day(session=session)
+        day = day or today
+        if day > today:  # its figures would read as a balanced day that nothing happened in
+            raise Refused(
+                N_("{day} has not begun: today is {today}. A day has a report once it begins."),
+                code="report_future_day",
+                day=day.isoformat(),
+                today=today.isoformat(),
+            )
         figures = day_figures(session, station, day)
         info = close.close_info(session, station, day)
         report = dict(figures)

@@ -106,6 +106,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.day: date | None = None
         self.report: dict[str, Any] | None = None
+        self.days: ReportDays | None = None  # read with each report: today moves on at midnight
         self.export_dir = export.reports_folder()  # never the folder the console was started in
         # Another counter's change, heard and not read yet: whether it moved only today's figures.
         self._live_heard: bool | None = None
@@ -143,17 +144,41 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     @on(Input.Submitted, "#rp-day")
     def _pick_day(self, event: Input.Submitted) -> None:
         try:
-            self.day = date.fromisoformat(event.value.strip())
+            day = date.fromisoformat(event.value.strip())
         except ValueError:
             self.notify(_("Use a date like 2026-11-25."), severity="warning")
             return
+        if self.days is not None and day > self.days.today:  # the service refuses it too
+            self._refuse(
+                _(
+                    "{day} has not begun: today is {today}. A day has a report once it begins.",
+                    day=day.isoformat(),
+                    today=self.days.today.isoformat(),
+                )
+            )
+            return
+        self.day = day
         self.load()
 
     def action_shift_day(self, days: int) -> None:
         if self.day is None:  # today is still being read; it loads its report when known
             self._still_reading()
             return
-        self.day += timedelta(days=days)
+        day = self.day + timedelta(days=days)
+        known = self.days
+        if known is not None and day > known.today:  # a day not begun has no figures to show
+            self._refuse(
+                _(
+                    "No later day: {today} is today, and a day has a report once it begins.",
+                    today=known.today.isoformat(),
+                )
+            )
+            return
+        first = known.first if known is not None else None
+        if first is not None and day < first:
+            self._refuse(_("No earlier day: the station's first day is {first}.", first=first.isoformat()))
+            return
+        self.day = day
         self.query_one("#rp-day", Input).value = self.day.isoformat()
         self.load()
 
@@ -221,13 +246,14 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self._live_last, self._live_seen = time.monotonic(), self._delivered()
         self.call("live", partial(read_report_if_moved, self.station, day, only_today=heard), exclusive=True)
 
-    def done_live(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]] | None) -> None:
+    def done_live(self, found: ReportRead | None) -> None:
         if found is not None and self.day is not None and found[0]["date"] == self.day.isoformat():
             self.done_report(found)
 
-    def done_report(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]]) -> None:
+    def done_report(self, found: ReportRead) -> None:
         same_day = self.report is not None and self.report["date"] == found[0]["date"]
         self.report = report = found[0]
+        self.days = days = found[2]
         table = self.query_one("#rp-table", DataTable)
         body = self.query_one("#rp-body", VerticalScroll)
         row, scroll_y = table.cursor_row, body.scroll_y
@@ -241,6 +267,15 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         lines = [clauses_unbroken(line) for line in summary.summary_lines(report)]
         self.query_one("#rp-summary", Static).update(Text("\n".join(lines)))
         self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
+        # A read: a refusal said since the clerk's last key stays over it (see `StatusLine`).
+        widget = self._status()
+        if days.first is not None and date.fromisoformat(report["date"]) < days.first:
+            # Not "balanced, not closed": nothing could happen on a day before the station's first.
+            if widget.show_read(
+                _("No activity: the station's first day is {first}.", first=days.first.isoformat())
+            ):
+                widget.set_class(False, "-unbalanced")
+            return
         status = (
             _("Balanced")
             if report["balanced"]
@@ -251,8 +286,6 @@ class ReportsScreen(ServiceCalls, ModeScreen):
                 count=len(report["differences"]),
             )
         )
-        # A read: a refusal said since the clerk's last key stays over it (see `StatusLine`).
-        widget = self._status()
         # The hash's start (the whole one is in the summary below): its two lines keep the figures' state.
         if widget.show_read(f"{status} · {summary.close_line(report, sha_chars=STATUS_SHA_CHARS)}"):
             widget.set_class(not report["balanced"], "-unbalanced")
@@ -354,25 +387,36 @@ class EarlyClose:
 
 
 @dataclass(frozen=True)
+class ReportDays:
+    """The days a report can be read of, as the report's read found them: from the station's first
+    day with activity (None: nothing recorded yet) up to today's business day."""
+
+    first: date | None
+    today: date
+
+
+ReportRead = tuple[dict[str, Any], dict[date, dict[str, int]], ReportDays]
+
+
+@dataclass(frozen=True)
 class ClosedBut:
     """The day closed, then a later step failed (its audit anchor): `text` says both."""
 
     text: str
 
 
-def read_report(station: Station, day: date) -> tuple[dict[str, Any], dict[date, dict[str, int]]]:
+def read_report(station: Station, day: date) -> ReportRead:
     # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
     from station_console.services.day.forecast import daily_counts
-    from station_console.services.day.report import build_report
+    from station_console.services.day.report import build_report, first_day
 
     report = build_report(station, day)
     with station.read() as session:
-        return report, daily_counts(session, day - timedelta(days=6), day)
+        days = ReportDays(first_day(session), station.business_day(session=session))
+        return report, daily_counts(session, day - timedelta(days=6), day), days
 
 
-def read_report_if_moved(
-    station: Station, day: date, *, only_today: bool
-) -> tuple[dict[str, Any], dict[date, dict[str, int]]] | None:
+def read_report_if_moved(station: Station, day: date, *, only_today: bool) -> ReportRead | None:
     """The report of `day` read again, unless what was heard moves only today's figures and `day` is
     another day (None: nothing to show anew)."""
     if only_today and station.business_day() != day:
