@@ -472,3 +472,25 @@ async def test_first_run_refusal_goes_when_the_field_it_is_about_is_typed_in(sta
         await quiet.press(pilot, "9")
         assert str(line.render()) == ""
         assert clerks.needs_first_manager(station)  # nothing written on the way
+
+
+async def test_the_locked_sign_ins_keys_line_starts_where_its_refusal_does(station: Station) -> None:
+    """Once Shelves had been opened, its sheet's `.hint` padding moved the sign-in's keys line one
+    column right of the refusal above it."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")  # Shelves' style sheet loaded
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        await type_into(pilot, "Wang")
+        await type_into(pilot, "1111")
+        error = dialog.query_one("#signin-error", Static)
+        keys = dialog.query_one("#signin-keys", Static)
+        assert "Wrong name or PIN." in str(error.render())
+        assert keys.content_region.x == error.content_region.x
