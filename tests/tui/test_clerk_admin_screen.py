@@ -242,3 +242,17 @@ async def test_a_name_and_role_typed_while_the_add_is_written_stay_for_the_next_
         assert screen.query_one("#c-role", Select).value == Role.MANAGER.value
         assert screen.query_one("#c-pin", Input).value == ""
         assert screen.unsaved_edits()
+
+
+
+async def test_the_pin_fields_placeholder_fits_at_80_columns_in_chinese(app: StationApp) -> None:
+    """"PIN（4 到 12 位数字）" was cut at 80 columns: the field's hint says the PIN's length whole."""
+    from station_console.text_columns import display_width
+
+    set_language("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        field = app.screen.query_one("#c-pin", Input)
+        assert str(pins.PIN_MAX) in field.placeholder
+        assert display_width(field.placeholder) <= field.content_region.width
