@@ -244,9 +244,8 @@ async def test_a_name_and_role_typed_while_the_add_is_written_stay_for_the_next_
         assert screen.unsaved_edits()
 
 
-
 async def test_the_pin_fields_placeholder_fits_at_80_columns_in_chinese(app: StationApp) -> None:
-    """"PIN（4 到 12 位数字）" was cut at 80 columns: the field's hint says the PIN's length whole."""
+    """ "PIN（4 到 12 位数字）" was cut at 80 columns: the field's hint says the PIN's length whole."""
     from station_console.text_columns import display_width
 
     set_language("zh")

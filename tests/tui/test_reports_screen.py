@@ -393,7 +393,9 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_wh
 
 
 @pytest.mark.first_mode("reports")
-async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(app: StationApp, station: Station) -> None:
+async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
+    app: StationApp, station: Station
+) -> None:
     """F8 past today and F7 before the first day showed "Balanced · Not closed" for days nothing could
     happen on (and F9 wrote their PDF): a day not begun has no report, and before the first day there
     is nothing to show."""
