@@ -140,7 +140,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
         (8, "cut", zto(7)),  # loaded, its name cut: said on its line, never silently
     ]
     messages = [i.message() for i in report.issues]
-    assert messages[4] == "name cut to 64 characters (it had 204)"
+    assert messages[4] == "name cut to 64 characters (it had 200)"  # its colour code gone whole
     assert "unknown carrier 顺风快递" in messages[1] and "also on line 2" in messages[3]
     assert messages[2] == "phone ****3456 is not a phone number."
     set_language("zh")
@@ -152,6 +152,18 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
     names = [p.recipient_name for p in stored(station)]
     assert names[2] is not None and len(names[2]) == 64 and "\x1b" not in names[2]
     assert list_imports(station)[0].bad == 3
+
+
+def test_a_coloured_name_loads_without_its_colour_codes(station: Station, tmp_path: Path) -> None:
+    """A name copied from a coloured terminal loses its escape sequences whole, as a typed one does:
+    dropping only the ESC left `[31m` and `[0m` in the name shown at check-in and pickup."""
+    rows = [
+        [zto(1), "中通", "13812345678", "\x1b[31m张三\x1b[0m"],
+        [zto(2), "中通", "13812345679", "李\x1b]0;title\x07四 [/]"],
+    ]
+    report = import_file(station, write_csv(tmp_path / "coloured.csv", ZH_HEADINGS, rows))
+    assert report.loaded == 2
+    assert [p.recipient_name for p in stored(station)] == ["张三", "李四 [/]"]  # markup is data: kept
 
 
 def test_duplicates_across_pre_alerts_and_a_waybill_already_on_the_shelf(

@@ -35,7 +35,7 @@ from db.models import (
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import mask_text
-from station_console.safe_text import cut
+from station_console.safe_text import clean, cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -95,8 +95,9 @@ class CarrierNames:
 
 
 def _clean_text(text: str) -> str:
-    """Names are data: control and format characters go, whitespace collapses."""
-    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] != "C")
+    """Names are data: terminal escape sequences go whole (a copied coloured name kept its `[31m`
+    when only the ESC went), then control and format characters; whitespace collapses."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", clean(text)) if unicodedata.category(c)[0] != "C")
     return " ".join(text.split())
 
 
