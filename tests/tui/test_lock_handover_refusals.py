@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.delivery import DeliveryScreen
@@ -25,6 +26,7 @@ from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.stocktake import StocktakeScreen
 from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
+from tui.carrier_events_data import one_dead_letter
 from tui.lock_driver import (
     T,
     console,
@@ -320,3 +322,32 @@ async def test_what_the_last_clerks_action_did_goes_with_them_too(station: Stati
         await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
         await quiet.settle(pilot)
         assert line(screen, "#clerk-status") == ("", False)
+
+
+async def test_a_carrier_event_the_last_clerk_retried_is_not_said_to_the_next(
+    station: Station, tmp_path: Any
+) -> None:
+    """The outbox lists say what the clerk's action did before what the list holds ("Event 1 queued
+    again.  ·  0 dead letters ..."), read again after every round: Li, signed in after Wang retried an event,
+    read it as Li's own, on every read until Li acted; Wang, back, still finds it."""
+    event_id = one_dead_letter(station, tmp_path)
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_from_settings(pilot, app, "ctrl+o", CarrierEventsScreen)
+        await quiet.press(pilot, "r")
+        said = f"Event {event_id} queued again."
+        await quiet.until(pilot, lambda: line(screen, "#ev-status")[0].startswith(said))
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Wang", "9071")  # the same clerk finds it as left
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#ev-status")[0].startswith(said)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        shown = line(screen, "#ev-status")[0]
+        assert "queued again" not in shown and "0 dead letters" in shown  # the list's own read stays
+        await quiet.press(pilot, "ctrl+r")  # nor on the next read
+        await quiet.settle(pilot)
+        assert "queued again" not in line(screen, "#ev-status")[0]

@@ -135,6 +135,14 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.status_line().show_read(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
         self.show_why()  # the list was read again: the row under the cursor may be another one now
 
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        """Another clerk signed in: what the last one's action did is theirs, and every read says it
+        first (`say_listed`); a write on its way (`refusal_only`) still says its own when it lands."""
+        super().drop_clerks_lines(refusal_only=refusal_only)
+        if self.done_text and not refusal_only:
+            self.done_text = ""
+            self.action_reload()
+
     def failed(self, tag: str, text: str) -> None:
         self.app.bell()
         self.done_text = ""  # a refused action did nothing to say afterwards
