@@ -76,7 +76,6 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
         yield Table(id="clerk-list", cursor_type="row")
-        # StatusLine's own refusal class: Shelves' stylesheet colours any `.error` red, red on this red.
         yield StatusLine(id="clerk-status")
 
     def on_mount(self) -> None:

@@ -132,7 +132,6 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
-        # StatusLine's own refusal class: Shelves' stylesheet colours any `.error` red, red on this red.
         yield StatusLine(id="printer-status")
 
     def action_print_queue(self) -> None:
