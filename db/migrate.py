@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,25 +87,34 @@ def upgrade_from(engine: Engine, revision: str | None) -> bool:
 def begin_upgrade(connection: Connection) -> None:
     """Begin the migration's one transaction holding the upgrade lock (see `UPGRADE_LOCK_KEY`),
     waiting up to `UPGRADE_WAIT_S` for another upgrader's to end; `UpgradeBusy` past that."""
-    try:
+    with _busy_past_the_wait():
         if connection.dialect.name == "sqlite":
             _begin_sqlite_writer(connection)
         else:
             connection.begin()
             if connection.dialect.name == "postgresql":
                 _take_advisory_lock(connection)
-    except OperationalError as exc:
-        if is_lock_conflict(exc):
-            raise UpgradeBusy(str(exc.orig)) from exc
-        raise
 
 
 def hold_upgrade_lock(connection: Connection) -> None:
     """Hold the upgrade lock for the rest of `connection`'s transaction, already begun: seeding a new
     database under it, two counters opening it at once seed it once, the second finding it done.
-    PostgreSQL only; on SQLite a writer's BEGIN IMMEDIATE is that lock already."""
+    PostgreSQL only; on SQLite a writer's BEGIN IMMEDIATE is that lock already. `UpgradeBusy` when
+    another counter held it past `UPGRADE_WAIT_S`, as `begin_upgrade`."""
     if connection.dialect.name == "postgresql":
-        _take_advisory_lock(connection)
+        with _busy_past_the_wait():
+            _take_advisory_lock(connection)
+
+
+@contextmanager
+def _busy_past_the_wait() -> Iterator[None]:
+    """The one way a wait for the upgrade lock ends in `UpgradeBusy`: migrating and seeding alike."""
+    try:
+        yield
+    except OperationalError as exc:
+        if is_lock_conflict(exc):
+            raise UpgradeBusy(str(exc.orig)) from exc
+        raise
 
 
 def _begin_sqlite_writer(connection: Connection) -> None:

@@ -270,3 +270,32 @@ def test_two_counters_opening_a_new_postgresql_station_seed_it_once(
             assert_seeded_once(url)
         finally:
             pg_server.release(name)
+
+
+@pytest.mark.postgres
+def test_a_new_postgresql_station_seeded_elsewhere_too_long_is_refused_in_words(
+    pg_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another counter stuck seeding the new station holds the upgrade lock: this one is refused as
+    for an upgrade held too long, not with the database's own lock-timeout error."""
+    name = pg_server.new_database(TEMPLATE)  # migrated, nothing seeded yet
+    try:
+        url = str(pg_server.url(name))
+        engine = create_station_engine(url)
+        try:
+            with engine.connect() as other:  # another counter's seeding, stuck
+                other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                refusal = refused_while_held(url, monkeypatch)
+                other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            with engine.connect() as conn:
+                carriers = conn.exec_driver_sql("SELECT count(*) FROM carrier").scalar()
+        finally:
+            engine.dispose()
+    finally:
+        pg_server.release(name)
+    assert refusal.code == "database_upgrading"
+    assert refusal.message("en") == (
+        "Cannot open the database: another counter is upgrading it. Try again in a minute."
+    )
+    assert "另一个柜台正在升级" in refusal.message("zh")
+    assert carriers == 0  # nothing seeded meanwhile

@@ -127,6 +127,16 @@ def not_a_database(exc: DBAPIError, engine: Engine) -> Refused:
     )
 
 
+def upgrading(exc: Exception) -> DatabaseUnavailable:
+    """The refusal for another counter holding the upgrade lock past the wait (`db.migrate.UpgradeBusy`),
+    as this one migrated the database or seeded a new station."""
+    log.warning("another process held the upgrade lock too long: %s", first_line(str(exc), _LOGGED))
+    return DatabaseUnavailable(
+        N_("Cannot open the database: another counter is upgrading it. Try again in a minute."),
+        code="database_upgrading",
+    )
+
+
 def not_brought_up_to_date(exc: Exception, engine: Engine, revision: str | None) -> StationError:
     """The refusal for a migration that failed on a database that opened; the whole error logged.
 
@@ -135,11 +145,7 @@ def not_brought_up_to_date(exc: Exception, engine: Engine, revision: str | None)
     and so is another counter's upgrade that kept this one waiting too long (upgraders take turns).
     """
     if isinstance(exc, UpgradeBusy):
-        log.warning("another process held the upgrade lock too long: %s", first_line(str(exc), _LOGGED))
-        return DatabaseUnavailable(
-            N_("Cannot open the database: another counter is upgrading it. Try again in a minute."),
-            code="database_upgrading",
-        )
+        return upgrading(exc)
     if isinstance(exc, OperationalError):
         told = cannot_open(exc, engine)
         if told.code != "database_unavailable":

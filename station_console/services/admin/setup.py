@@ -17,7 +17,14 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
-from db.migrate import current_revision, head_revision, hold_upgrade_lock, known_revisions, upgrade_from
+from db.migrate import (
+    UpgradeBusy,
+    current_revision,
+    head_revision,
+    hold_upgrade_lock,
+    known_revisions,
+    upgrade_from,
+)
 from db.models import (
     AuditHead,
     Carrier,
@@ -33,7 +40,12 @@ from db.models import (
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean, cut
-from station_console.services.admin.open_errors import cannot_open, not_a_database, not_brought_up_to_date
+from station_console.services.admin.open_errors import (
+    cannot_open,
+    not_a_database,
+    not_brought_up_to_date,
+    upgrading,
+)
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import damaged
 from station_console.services.core.roles import require_manager
@@ -82,7 +94,10 @@ def open_station(
             raise damaged(str(exc.orig)) from exc
         raise not_a_database(exc, engine) from exc
     if empty:
-        station.seeded = init_station(station)
+        try:
+            station.seeded = init_station(station)
+        except UpgradeBusy as exc:  # another counter seeding it, stuck: refused as its upgrade is
+            raise upgrading(exc) from exc
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
