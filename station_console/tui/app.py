@@ -271,6 +271,8 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again), then wait
         behind an Enter a field has not answered yet (`TypeAhead`)."""
+        if isinstance(event, events.Key) and not self.screen_stack:
+            return  # still queued as the console shuts down: its screens are gone, nothing takes it
         if isinstance(event, events.Key) and not event.is_forwarded:
             event = newline_as_enter(event, self.screen_stack[-1] if self.screen_stack else None)
             for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):

@@ -91,6 +91,8 @@ class TypeAhead:
         await self._give(event)
 
     async def _give(self, event: events.Key) -> None:
+        if not self.app.screen_stack:
+            return  # held until the console shut down: its screens are gone, nothing takes the key
         field = self.app.focused
         bound = self._bound_elsewhere(field, event)
         top = self._top()
