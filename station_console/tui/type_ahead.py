@@ -23,6 +23,10 @@ Settings' F10 Clerks), holds what follows it for that screen's queue too, by whe
 its first field: given out of a hold, the name typed right behind a Ctrl+L held behind an Enter reached
 the sign-in before it had the focus, and was lost; given out as F10 was still on its way, `Zhao` went to
 Settings' section list.
+
+Keys typed right behind the key that opens a drop-down (Enter, Space, an arrow) wait for its list to take
+the focus: a PageDown or End that reached the drop-down first went up to its form, which scrolled away
+from the list opening over it, and the list then had the focus out of sight.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from textual import events
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 # A dialog that the Enter closed never answers the probe: the held keys go on after this long.
 LONGEST_HOLD = 0.25
@@ -65,6 +69,10 @@ class TypeAhead:
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._waiting = False  # the hold waits for its screen's `let_go`, not for its queues
         self._timer: Any = None
+        # The hold is behind the key that opens this drop-down: it ends once its list has the focus (a
+        # scanner router holds a lone Enter for its gap, past the queues followed), or at LONGEST_HOLD.
+        self._opening: Select[Any] | None = None
+        self._opening_late = False  # its queues followed, the hold waits for `list_focused` alone
 
     @property
     def holding(self) -> bool:
@@ -99,9 +107,15 @@ class TypeAhead:
         # A dialog's key may queue its close behind a question (a form's Esc): both rounds. A mode's own
         # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
         over_a_mode = len(self.app.screen_stack) > 1
+        opens = self._opens_list(field, event)
         await self.pass_on(event)
         if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
             self._start(field, event)
+        elif opens and isinstance(field, Select):
+            # The list takes the focus only once the key's action has run: a page key right behind
+            # reached the drop-down first, and its form scrolled away from the list opening over it.
+            self._start(field, event)
+            self._opening = field
         elif bound is not None:
             self._start(bound, event, _ROUNDS if over_a_mode else 1, soft=not over_a_mode)
         elif (opened := self._top()) is not None and opened is not top:
@@ -117,6 +131,14 @@ class TypeAhead:
         binding = self.app.active_bindings.get(event.key) if self.app.screen_stack else None
         return binding is not None and binding.node is self.app
 
+    def _opens_list(self, field: Widget | None, event: events.Key) -> bool:
+        """`event` opens the closed drop-down `field` (Enter, Space, an arrow)."""
+        screen = self._top()
+        if not isinstance(field, Select) or field.expanded or screen is None:
+            return False
+        binding = screen.active_bindings.get(event.key)
+        return binding is not None and binding.node is field and binding.binding.action == "show_overlay"
+
     def _bound_elsewhere(self, field: Widget | None, event: events.Key) -> Widget | None:
         """Where `event` starts on its way to the action it is bound to, when something other than the
         focused field binds it (a dialog's Esc, a screen's F10); else None (a key typed into the field)."""
@@ -128,8 +150,16 @@ class TypeAhead:
             return None
         return field if field is not None else screen
 
+    def list_focused(self, select: Select[Any]) -> None:
+        """`select`'s list has taken the focus: keys held behind the key that opened it go to it now."""
+        if self._hold and self._opening is select:
+            self._opening = None
+            if self._opening_late:  # else the queues' own release, still to come, lets them go
+                self.app.call_later(self._release, self._hold)
+
     def _start(self, field: Widget, enter: events.Key, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
         self._hold += 1
+        self._opening, self._opening_late = None, False
         self._soft = soft
         self._enter = enter
         self._screens = list(self.app.screen_stack)
@@ -140,8 +170,13 @@ class TypeAhead:
         # Released on the app's queue, like the probe's release: the timer's own task would be cancelled
         # by stopping the timer in `_release`, half-way through the keys if passing one on awaits.
         self._timer = self.app.set_timer(
-            LONGEST_HOLD, lambda: self.app.call_later(self._release, hold), name="type-ahead"
+            LONGEST_HOLD, lambda: self.app.call_later(self._timed_out, hold), name="type-ahead"
         )
+
+    async def _timed_out(self, hold: int) -> None:
+        if hold == self._hold:
+            self._opening = None  # a drop-down that never opened (its Enter ended a scan) holds no longer
+        await self._release(hold)
 
     def _follow(self, pumps: list[MessagePump], hold: int) -> None:
         """A callback queued behind what each pump holds, one pump after another; the release after
@@ -155,6 +190,11 @@ class TypeAhead:
     async def _release(self, hold: int) -> None:
         if hold != self._hold:
             return  # answered already, or a later Enter's hold
+        opening = self._opening
+        if opening is not None and opening.is_attached and opening.screen.focused is opening:
+            self._opening_late = True
+            return  # its opening key still on its way: `list_focused` or the timer lets the keys go
+        self._opening, self._opening_late = None, False
         if getattr(self._top(), "holds_type_ahead", False):
             # The answer waits for more than the queues: the sign-in's PIN Enter for the station to open
             # (a new one's second PIN field comes then). The keys wait with it until the screen lets them

@@ -58,3 +58,41 @@ async def test_enter_right_behind_the_esc_back_to_settings_opens_the_drop_down_i
         await quiet.burst(pilot, "escape", "enter")
         assert shown_whole(select)
         assert list_shown(app, select)
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize("key", ["end", "pagedown"])
+async def test_a_page_key_right_behind_the_enter_that_opens_the_drop_down_pages_its_list(
+    app: StationApp, key: str
+) -> None:
+    """The key reached the drop-down before its list had the focus, and its form took it: the form
+    scrolled to its end, away from the list that took the focus a moment later, open out of sight."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        select = await terminator_paged_away(pilot, app)
+        await quiet.burst(pilot, "enter", key)
+        overlay = select.query_one(SelectOverlay)
+        assert list_shown(app, select)
+        assert shown_whole(select)
+        if key == "end":  # the list's own key (a PageDown this early, before its layout, pages nothing)
+            assert overlay.highlighted == overlay.option_count - 1
+
+
+@pytest.mark.first_mode("sendout")
+async def test_end_right_behind_the_enter_that_opens_send_outs_document_list_stays_in_it(
+    app: StationApp,
+) -> None:
+    """Send-out's drop-downs pass their keys through the screen's scanner router, which holds a lone
+    Enter for a scanner's gap: End typed behind it went to the form long before the list opened."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        select: Select[str] = app.screen.query_one("#so-idtype", Select)
+        assert getattr(select, "router", None) is not None
+        select.focus()
+        await quiet.settle(pilot)
+        assert shown_whole(select)
+        await quiet.burst(pilot, "enter", "end")
+        overlay = select.query_one(SelectOverlay)
+        assert list_shown(app, select)
+        assert shown_whole(select)
+        assert overlay.highlighted == overlay.option_count - 1

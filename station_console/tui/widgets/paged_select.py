@@ -86,6 +86,12 @@ class _LaidOutPages(SelectOverlay):
         select = self.parent
         return super().allow_focus() and isinstance(select, Select) and select.expanded
 
+    def _on_focus(self, event: events.Focus) -> None:
+        """Keys typed right behind the key that opened the list waited for it (`TypeAhead`): now theirs."""
+        select, type_ahead = self.parent, getattr(self.app, "type_ahead", None)
+        if isinstance(select, Select) and type_ahead is not None:
+            type_ahead.list_focused(select)
+
     def _on_blur(self, event: events.Blur) -> None:
         if self.screen.focused is self:  # focused again since: it stays open, as it is shown
             event.prevent_default()  # Textual's own handler, which closes the list, is not called
