@@ -274,8 +274,8 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
         if isinstance(event, events.Key) and not self.screen_stack:
             return  # still queued as the console shuts down: its screens are gone, nothing takes it
         if isinstance(event, events.Key) and not event.is_forwarded:
-            event = newline_as_enter(event, self.screen_stack[-1] if self.screen_stack else None)
-            for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):
+            top = self.screen_stack[-1]
+            for key in self.key_bounce.arrived(newline_as_enter(event, top), top):
                 await self.type_ahead.arrived(key)
             return
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
