@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from station_console.cli_help import argument, group, option
-from station_console.commands._support import CliApp, emit_json, pass_app, repeat
+from station_console.commands._support import PARTLY_DONE, CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
@@ -46,9 +48,11 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
     from station_console.services.carrier_events import sender
 
     setup_logging()
+    unusable: list[str] = []
 
     def one_pass() -> None:
         result = sender.run_once(app.station)
+        unusable[:] = result.unusable
         if as_json:
             emit_json(result.as_json())
         elif result.sent or result.failed or result.dead or result.errors or once:
@@ -64,6 +68,10 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
                 click.echo("  " + _("{label}: {value}", label=carrier, value=error), err=True)
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
+    if once and unusable:
+        # The pass is done, but a carrier could send nothing (its reason said above): a cron job or
+        # script must notice, as a retry never helps until its target or secret is fixed.
+        sys.exit(PARTLY_DONE)
 
 
 @events.command("list")

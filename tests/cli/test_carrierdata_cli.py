@@ -289,10 +289,16 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     run("checkin", zto(1))
     no_secret = run("events", "send", "--once")
     assert "ZTO: No secret for ZTO: add it under [carrier_event_secrets]" in no_secret.output
+    assert no_secret.exit_code == 3  # done, but ZTO could send nothing: a cron job must notice
+    as_json = run("events", "send", "--once", "--json")
+    assert as_json.exit_code == 3 and json.loads(as_json.output)["unusable"] == ["ZTO"]
     assert "ZTO：ZTO 没有密钥" in run("events", "send", "--once", lang="zh").output
     monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
-    sent = json.loads(run("events", "send", "--once", "--json").output)
+    down = run("events", "send", "--once", "--json")
+    assert down.exit_code == 0  # a receiver that is down is retried: not a fault of the station
+    sent = json.loads(down.output)
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
+    assert sent["unusable"] == []
     event_id = str(sent["failed"][0])
     listed = run("events", "list", "--status", "failed").output
     assert "arrived" in listed and "Cannot reach the receiver http://127.0.0.1:9/x: " in listed

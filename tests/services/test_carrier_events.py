@@ -182,7 +182,7 @@ def test_a_webhook_without_a_secret_keeps_its_events_and_says_why(station: Stati
     )
     receive(station, 1)
     result = sender.run_once(station)
-    assert result.sent == [] and "secret" in result.errors["ZTO"]
+    assert result.sent == [] and "secret" in result.errors["ZTO"] and result.unusable == ["ZTO"]
     assert outbox(station)[0].status == "queued" and outbox(station)[0].attempts == 0
 
 

@@ -17,7 +17,7 @@ A pass (`run_once`):
    console quitting) sends the rest back the same way, the event in hand sent and marked.
 
 A carrier whose target cannot be used (a webhook without URL or secret) keeps its events queued and the
-pass reports why.
+pass reports why (`errors`) and that it could not send at all (`unusable`).
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ class PassResult:
     recovered: list[int] = field(default_factory=list)
     # carrier -> why its events did not go, in the language of whoever reads the pass
     errors: dict[str, str] = field(default_factory=dict)
+    # carriers whose target cannot be used at all (no target, URL or secret): unlike a receiver
+    # that is down, no retry helps until someone fixes the settings, so a headless run says so
+    unusable: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class PassResult:
             "dead": self.dead,
             "recovered": self.recovered,
             "errors": self.errors,
+            "unusable": self.unusable,
         }
 
 
@@ -184,6 +188,7 @@ def claim(station: Station, channels: Channels, result: PassResult, *, limit: in
                 channel = channels.get(carrier)
             except EventChannelError as exc:
                 result.errors[carrier] = shown(exc.message)
+                result.unusable.append(carrier)
                 continue
             for event in events:
                 due = event.next_attempt_at is None or event.next_attempt_at <= now
