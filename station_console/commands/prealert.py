@@ -53,10 +53,13 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _echo_report(report: Any) -> None:
+def _echo_report(station: Any, report: Any) -> None:
     from station_console.i18n import get_language
-    from station_console.services.prealerts.watch import report_lines
+    from station_console.services.prealerts.watch import loaded_before_line, report_lines
 
+    before = loaded_before_line(station, report, get_language())
+    if before:  # said once, above the rows' own lines (each row a duplicate, most likely)
+        click.echo(before)
     lines = report_lines(report, get_language(), most=200)
     click.echo(lines[0] + (_(" (import {id})", id=report.import_id) if report.import_id else ""))
     for line in lines[1:]:
@@ -96,7 +99,7 @@ def prealert_import(
     if as_json:
         emit_json(report.to_json())
     else:
-        _echo_report(report)
+        _echo_report(app.station, report)
         click.echo(f"{report.seconds:.2f} s")
     if strict and report.refused:
         raise SystemExit(1)
@@ -222,7 +225,7 @@ def prealert_watch(
             )
         else:
             for report in result.imported:
-                _echo_report(report)
+                _echo_report(app.station, report)
             stayed = {failed.file for failed in result.steps_failed}  # said below, with why it stayed
             for before in result.loaded_before:
                 if before.file not in stayed:

@@ -365,6 +365,35 @@ def test_an_import_report_says_one_duplicate_in_the_singular(run, boss, tmp_path
     assert "e.csv: 1 of 1 row loaded, 0 bad, 0 duplicates" in one.output, one.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "before", "summary"),
+    [
+        (
+            "en",
+            "d.csv: already loaded on 2026-11-25 02:00 by boss (import 1).",
+            "d.csv: 0 of 2 rows loaded, 0 bad, 2 duplicates, 0 on the shelf",
+        ),
+        ("zh", "d.csv：已于 2026-11-25 02:00 由 boss 导入（导入 1）。", "d.csv：2 行中已导入 0 行"),
+    ],
+)
+def test_a_file_imported_again_by_hand_says_once_when_and_by_whom_it_was_loaded(  # type: ignore[no-untyped-def]
+    run, boss, tmp_path: Path, lang: str, before: str, summary: str
+) -> None:
+    """The folder watch says of a file loaded before when and by whom; the same file imported by hand
+    said only a duplicate per row. Now it says that too, once at the top, and its rows as before."""
+    path = write(
+        tmp_path / "d.csv", "运单号,快递公司,手机\n" + f"{zto(5)},中通,13812345678\n{zto(6)},中通,\n"
+    )
+    first = run("prealert", "import", str(path))
+    assert first.exit_code == 0 and "already loaded" not in first.output, first.output
+    again = run("prealert", "import", str(path), lang=lang)
+    lines = again.output.splitlines()
+    assert again.exit_code == 0 and lines[0] == before, again.output
+    assert lines[1].startswith(summary) and len(lines) == 5, again.output  # the two rows' lines, the time
+    assert sum(before in line for line in lines) == 1
+    assert json.loads(run("prealert", "import", str(path), "--json").output)["loaded_before"] == 1
+
+
 def test_the_imports_list_says_who_imported_each_file_and_how_many_arrived(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     csv_text = "运单号,快递公司,手机\n" + "".join(f"{zto(n)},中通,13812345678\n" for n in (7, 8))
     assert run("prealert", "import", str(write(tmp_path / "w.csv", csv_text))).exit_code == 0

@@ -324,3 +324,34 @@ async def test_the_arrived_figures_are_read_again_when_the_clerk_comes_back(
         assert app.screen is screen
         await quiet.settle(pilot)
         assert str(table.get_row_at(0)[6]) == "1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "before", "first_row"),
+    [
+        ("en", "p.csv: already loaded on {at} by Li (import 1).", "p.csv: 0 of 3 rows to import"),
+        ("zh", "p.csv：已于 {at} 由 Li 导入（导入 1）。", "p.csv：3 行中可导入 0 行"),
+    ],
+)
+@pytest.mark.first_mode("settings")
+async def test_a_file_loaded_before_is_said_so_once_above_its_rows(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path, lang: str, before: str, first_row: str
+) -> None:
+    """The folder watch says of a file loaded before when and by whom; the clerk's own import of it
+    said only a duplicate per row. Now the preview says it too, once at the top, its rows as before."""
+    sign_in_manager(station, name="Li")
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    first = importer.import_file(station, path)
+    at = f"{station.now().astimezone(station.zone()):%Y-%m-%d %H:%M}"
+    assert first.loaded == 2 and first.loaded_before is None
+    set_language(lang)
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, str(path))
+        assert isinstance(app.screen, PrealertsScreen)  # nothing to import: said on the status line
+        said = status(app).splitlines()
+        assert said[0] == before.format(at=at), said
+        assert said[1].startswith(first_row), said
+        assert sum(before.format(at=at) == line for line in said) == 1
+    assert waybills(station) == ["73000000000001", "73000000000002"]

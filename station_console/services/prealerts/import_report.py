@@ -54,7 +54,7 @@ class ImportReport:
     carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
     carrier_names: dict[str, str] = field(default_factory=dict)  # short name by code, as lists name them
     digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
-    loaded_before: EarlierImport | None = None  # `skip_loaded`: the import of this very file made before
+    loaded_before: EarlierImport | None = None  # the import of this very file made before, if any
 
     def count(self, kind: str) -> int:
         return sum(1 for issue in self.issues if issue.kind == kind)
@@ -81,4 +81,5 @@ class ImportReport:
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
             "carriers": self.carriers,
+            "loaded_before": None if self.loaded_before is None else self.loaded_before.import_id,
         }

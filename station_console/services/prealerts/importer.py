@@ -286,9 +286,10 @@ def load_file(
     """Read `path` and load its good rows (see the module docstring), whoever is signed in.
 
     `expect_digest`: the `digest` of a dry run the clerk has seen; a file changed since is refused
-    whole, so what is loaded is what the preview showed. `skip_loaded`: a file loaded before (its name
-    and bytes) loads nothing and names that import (`loaded_before`): the watched folder's file left
-    behind by a move that failed, whose waybills alone would load again once their batch closed."""
+    whole, so what is loaded is what the preview showed. A file loaded before (its name and bytes)
+    names that import (`loaded_before`); with `skip_loaded` it loads nothing: the watched folder's file
+    left behind by a move that failed, whose waybills alone would load again once their batch closed.
+    A clerk's own import goes on, its rows reported as any file's."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None
@@ -315,10 +316,9 @@ def load_file(
 
     def work(session: Session) -> None:
         report.issues[:] = read_issues  # a retried transaction starts over
-        if skip_loaded:
-            report.loaded_before = loaded_before(session, path.name[:200], table.digest)
-            if report.loaded_before is not None:
-                return
+        report.loaded_before = loaded_before(session, path.name[:200], table.digest)
+        if skip_loaded and report.loaded_before is not None:
+            return
         open_alerts, on_shelf = _existing(session, [r["waybill"] for r in rows])
         good = []
         for row in rows:

@@ -43,6 +43,9 @@ WHAT_LOADED = N_("What it loaded: {command}")
 # nothing, and says when and by whom it was loaded (a deliberate drop again is not left unexplained).
 LOADED_BEFORE = N_("{file}: already loaded on {date} by {who} (import {import_id}): nothing new.")
 BY_THE_WATCH = N_("the folder watch")
+# The same said at the top of a clerk's own import of such a file: it goes on (a row whose batch closed
+# since loads again), its rows reported as any file's.
+HAND_LOADED_BEFORE = N_("{file}: already loaded on {date} by {who} (import {import_id}).")
 # What became of a file whose move or report failed, as the command says it (`FileStepFailed.done`):
 # the step's own line says next what was not done and why.
 DONE_LOADED = N_("{file}: loaded.")
@@ -218,6 +221,14 @@ def import_folder(
                 done = {DONE_REFUSED: DONE_REFUSED_NO_REPORT, DONE_LOADED: DONE_NO_REPORT}.get(done, done)
             result.steps_failed.append(FileStepFailed(path.name, done, step, params))
     return result
+
+
+def loaded_before_line(station: Station, report: ImportReport, lang: str) -> str | None:
+    """A clerk's import of a file loaded before: when and by whom, as the folder watch says it."""
+    if report.loaded_before is None:
+        return None
+    params = _earlier_params(station, report.loaded_before, lang)
+    return translate(HAND_LOADED_BEFORE, lang, file=report.file, **params)
 
 
 def _earlier_params(station: Station, earlier: EarlierImport, lang: str) -> dict[str, Any]:

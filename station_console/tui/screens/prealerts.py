@@ -22,7 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.prealerts.import_report import ImportReport, RowIssue
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
-from station_console.services.prealerts.watch import outcome_text, report_lines
+from station_console.services.prealerts.watch import loaded_before_line, outcome_text, report_lines
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
@@ -53,17 +53,21 @@ class Preview:
     path: Path
     carrier: str | None
     report: ImportReport
+    loaded_before: str | None = None  # when and by whom this very file was loaded before
 
 
 def preview(station: Station, values: dict[str, Any]) -> Preview:
-    """On the worker: the file read and checked against the station, nothing written."""
+    """On the worker: the file read and checked against the station, nothing written (the station's
+    time zone read here too, for when the file was loaded before)."""
     path, carrier = Path(values["path"].strip()), values["carrier"].strip() or None
-    return Preview(path, carrier, import_file(station, path, carrier=carrier, dry_run=True))
+    report = import_file(station, path, carrier=carrier, dry_run=True)
+    return Preview(path, carrier, report, loaded_before_line(station, report, get_language()))
 
 
-def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN) -> str:
-    """The dry run as the clerk reads it: counts, carriers (by their short names, as the counter's lists
-    name them), then each refused row by its line."""
+def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN, before: str | None = None) -> str:
+    """The dry run as the clerk reads it: when the file was loaded before (`before`, as the folder
+    watch says it), counts, carriers (by their short names, as the counter's lists name them), then
+    each refused row by its line."""
     lang = get_language()
     lines = report_lines(
         replace(report, issues=[_at_counter(i, report) for i in report.issues]), lang, most=most
@@ -80,7 +84,7 @@ def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN) -> str:
     if report.carriers:
         carriers = _(", ").join(f"{_short(report, code)} {n}" for code, n in report.carriers.items())
         lines.insert(1, _("Carriers: {carriers}", carriers=carriers))
-    return "\n".join(lines)
+    return "\n".join([before, *lines] if before else lines)
 
 
 def _short(report: ImportReport, code: str) -> str:
@@ -160,7 +164,7 @@ class PrealertsScreen(QueueListScreen):
             return
         report = seen.report
         if not to_load(report):  # no question to ask: the first reasons, on the status line
-            self.failed("import", preview_text(report, most=NOTHING_SHOWN))
+            self.failed("import", preview_text(report, most=NOTHING_SHOWN, before=seen.loaded_before))
             return
 
         def not_imported(text: str) -> None:
@@ -181,7 +185,9 @@ class PrealertsScreen(QueueListScreen):
             n=to_load(report),
             file=report.file,
         )
-        dialog = ConfirmDialog(question, preview_text(report), what=N_("a pre-alert import"))
+        dialog = ConfirmDialog(
+            question, preview_text(report, before=seen.loaded_before), what=N_("a pre-alert import")
+        )
         # Not opened: the clerk left the screen before the preview came.
         ask(self, dialog, load_it, no=N_("Nothing was imported."), say=not_imported)
 
