@@ -35,6 +35,9 @@ def clean_keys(value: Any, *, values: bool = False) -> Any:
     return out
 
 
+PER_DAY_MOST_CENTS = 1_000_000  # a fee rule's most per day (10,000.00): `station fees set` checks it too
+
+
 class FeeRule(BaseModel):
     """One row of the storage-fee table (超期保管费). The most specific rule that matches a parcel (by
     size, carrier and recipient type; an empty criterion matches anything) prices it; ties go to the
@@ -67,7 +70,7 @@ class FeeRule(BaseModel):
     per_day_cents: int = Field(
         100,
         ge=0,
-        le=1_000_000,
+        le=PER_DAY_MOST_CENTS,
         title=N_("Fee per day (cents)"),
         description=N_("Fee per day after the free days."),
     )

@@ -109,7 +109,12 @@ def fees_set(
     from station_console.errors import Refused
     from station_console.services.fees.rules import money, parse_cents, with_rule
     from station_console.settings import FeeRule
+    from station_console.settings_rows import PER_DAY_MOST_CENTS
     from station_console.validation_reasons import Reason, Where
+
+    # Amounts are refused as the service's money parser says it (a full sentence, the reader's
+    # language), before the rule's own checks, whose wording is a settings field's.
+    currency = app.station.settings().currency
 
     def build() -> Any:
         try:
@@ -119,8 +124,8 @@ def fees_set(
                 carrier=carrier.strip().upper() if carrier else None,
                 recipient_type=recipient_type.strip() if recipient_type else None,
                 free_days=free_days,
-                per_day_cents=parse_cents(per_day),
-                cap_cents=parse_cents(cap) if cap else None,
+                per_day_cents=parse_cents(per_day, most=PER_DAY_MOST_CENTS, currency=currency),
+                cap_cents=parse_cents(cap, currency=currency) if cap else None,
                 return_after_days=return_after,
             )
         except ValidationError as exc:
@@ -214,7 +219,8 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     from station_console.services.shelves.search import find_parcel_id
 
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
-    expected = attempt(lambda: parse_cents(expect)) if expect else None
+    currency = app.station.settings().currency
+    expected = attempt(lambda: parse_cents(expect, currency=currency)) if expect else None
     paid = attempt(lambda: settle(app.station, parcel_id, Settlement(method, expected_cents=expected)))
     click.echo(
         _(

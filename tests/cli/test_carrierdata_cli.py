@@ -203,9 +203,19 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
     bad = run("fees", "set", "x", "--per-day", "1.234", clerk=boss)
     assert bad.exit_code == 1 and "two decimals" in bad.output
-    too_much = run("fees", "set", "x", "--per-day", "20000", clerk=boss)
-    assert too_much.exit_code == 1
-    assert "Invalid value for --per-day: Must be at most 10000.00 CNY" in too_much.output, too_much.output
+    # Amounts too large are refused as the money parser refuses any amount: a full sentence, in the
+    # reader's language (it read "Invalid value for --per-day: Must be at most 10000.00 CNY").
+    for option, typed, most in (
+        ("--per-day", "99999999999", "10000.00"),
+        ("--cap", "99999999999", "100000000.00"),
+    ):
+        too_much = run("fees", "set", "x", option, typed, clerk=boss)
+        assert too_much.exit_code == 1
+        assert too_much.output == f"station: An amount must be at most {most} CNY: {typed}.\n", (
+            too_much.output
+        )
+    zh = run("fees", "set", "x", "--per-day", "20000", clerk=boss, lang="zh")
+    assert zh.exit_code == 1 and zh.output == "station: 金额不能大于 10000.00 元：20000。\n", zh.output
     assert "standard: every parcel; free days: 0, then 1.50 CNY a day" in run("fees", "list").output
     assert run("fees", "set", "big", "--size", "L", "--carrier", "zto", clerk=boss).exit_code == 0
     assert "big: Size: L, Carrier: ZTO; free days: 3" in run("fees", "list").output

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
-from station_console.services.core.money import amount
+from station_console.services.core.money import LaterAmount, amount
 from station_console.settings import FeeRule, StationSettings
 
 
@@ -122,8 +122,14 @@ def without_rule(settings: StationSettings, name: str) -> StationSettings:
     return settings.model_copy(update={"storage_fee_rules": rules})
 
 
-def parse_cents(text: str) -> int:
-    """Money typed by a person (`1.5`, `¥2`, `0.50`) as integer cents; refused if not an amount."""
+# The most any amount typed may be (a fee cap, an amount expected): far above any parcel's fee, and
+# a figure that stays a figure (a 5,000-digit one is not read as a number at all).
+MOST_CENTS = 10_000_000_000
+
+
+def parse_cents(text: str, *, most: int = MOST_CENTS, currency: str = "CNY") -> int:
+    """Money typed by a person (`1.5`, `¥2`, `0.50`) as integer cents; refused if not an amount, or
+    past `most` cents (said in `currency`, as the refusal's reader says money)."""
     raw = text.strip().lstrip("¥$€£").strip()
     whole, _dot, part = raw.partition(".")
     if not whole.isdigit() and not (whole == "" and part.isdigit()) or (part and not part.isdigit()):
@@ -132,4 +138,13 @@ def parse_cents(text: str) -> int:
         raise Refused(
             N_("An amount has at most two decimals: {text}."), code="bad_amount", text=cut(text, 20)
         )
-    return int(whole or "0") * 100 + int((part or "0").ljust(2, "0"))
+    whole = whole.lstrip("0")
+    cents = int(whole or "0") * 100 + int((part or "0").ljust(2, "0")) if len(whole) <= 15 else None
+    if cents is None or cents > most:
+        raise Refused(
+            N_("An amount must be at most {most}: {text}."),
+            code="bad_amount",
+            most=LaterAmount(most, currency),
+            text=cut(text, 20),
+        )
+    return cents
