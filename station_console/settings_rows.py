@@ -36,6 +36,7 @@ def clean_keys(value: Any, *, values: bool = False) -> Any:
 
 
 PER_DAY_MOST_CENTS = 1_000_000  # a fee rule's most per day (10,000.00): `station fees set` checks it too
+CAP_MOST_CENTS = 10_000_000_000  # its most cap (100,000,000.00), the most any typed amount may be
 
 
 class FeeRule(BaseModel):
@@ -75,7 +76,11 @@ class FeeRule(BaseModel):
         description=N_("Fee per day after the free days."),
     )
     cap_cents: int | None = Field(
-        None, ge=0, title=N_("Fee cap (cents)"), description=N_("Most one parcel is charged; empty: no cap.")
+        None,
+        ge=0,
+        le=CAP_MOST_CENTS,
+        title=N_("Fee cap (cents)"),
+        description=N_("Most one parcel is charged; empty: no cap."),
     )
     return_after_days: int | None = Field(
         None,

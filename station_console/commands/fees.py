@@ -107,9 +107,10 @@ def fees_set(
     from pydantic import ValidationError
 
     from station_console.errors import Refused
-    from station_console.services.fees.rules import money, parse_cents, with_rule
+    from station_console.services.core.money import parse_cents
+    from station_console.services.fees.rules import money, with_rule
     from station_console.settings import FeeRule
-    from station_console.settings_rows import PER_DAY_MOST_CENTS
+    from station_console.settings_rows import CAP_MOST_CENTS, PER_DAY_MOST_CENTS
     from station_console.validation_reasons import Reason, Where
 
     # Amounts are refused as the service's money parser says it (a full sentence, the reader's
@@ -125,7 +126,7 @@ def fees_set(
                 recipient_type=recipient_type.strip() if recipient_type else None,
                 free_days=free_days,
                 per_day_cents=parse_cents(per_day, most=PER_DAY_MOST_CENTS, currency=currency),
-                cap_cents=parse_cents(cap, currency=currency) if cap else None,
+                cap_cents=parse_cents(cap, most=CAP_MOST_CENTS, currency=currency) if cap else None,
                 return_after_days=return_after,
             )
         except ValidationError as exc:
@@ -215,7 +216,8 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     """Record the payment of a parcel's fee before its handover."""
     from station_console.services.core.money import PAYMENT_METHOD_LABELS
     from station_console.services.fees.ledger import Settlement, settle
-    from station_console.services.fees.rules import money, parse_cents
+    from station_console.services.core.money import parse_cents
+    from station_console.services.fees.rules import money
     from station_console.services.shelves.search import find_parcel_id
 
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))

@@ -54,6 +54,22 @@ def _dims(text: str | None) -> tuple[int, int, int] | None:
     return dims_mm(text) if text else None
 
 
+def _declared(app: CliApp, text: str | None) -> int:
+    """`--value` in cents, as the send-out form reads it; not given: 0."""
+    from station_console.services.core.money import parse_cents
+    from station_console.services.sendout.accept import MAX_DECLARED_CENTS
+
+    currency = app.station.settings().currency
+    return parse_cents(text or "", most=MAX_DECLARED_CENTS, currency=currency, blank=0)
+
+
+def _expected(app: CliApp, text: str | None) -> int | None:
+    """`--expect` in cents; not given: None (the price is not checked)."""
+    from station_console.services.core.money import parse_cents
+
+    return parse_cents(text, currency=app.station.settings().currency) if text else None
+
+
 def show_quote(data: dict[str, Any]) -> None:
     for line in data["lines"]:
         amount = money(line["amount"]) if line["amount"] else ""
@@ -95,7 +111,7 @@ def quote(
             destination=destination,
             weight_g=inputs.grams_from_kg(weight),
             dims_mm=_dims(dims),
-            declared_value_cents=inputs.cents(declared or ""),
+            declared_value_cents=_declared(app, declared),
             insured=insure,
             packaging=packaging,
         )
@@ -210,14 +226,13 @@ def sender_options(func: Any) -> Any:
     return func
 
 
-def _parcel(opts: dict[str, Any]) -> Any:
-    from station_console.services.sendout import inputs
+def _parcel(app: CliApp, opts: dict[str, Any]) -> Any:
     from station_console.services.sendout.accept import Parcel
 
     return Parcel(
         contents=opts["contents"],
         item_count=opts["item_count"],
-        declared_value_cents=inputs.cents(opts["declared"]),
+        declared_value_cents=_declared(app, opts["declared"]),
         insured=opts["insure"],
         packaging=opts["packaging"],
         dims_mm=_dims(opts["dims"]),
@@ -280,14 +295,14 @@ def new(app: CliApp, **opts: Any) -> None:
             carrier=opts["carrier"],
             party=_party(opts),
             recipient=_recipient(opts),
-            parcel=_parcel(opts),
+            parcel=_parcel(app, opts),
             checked=checked,
             weight=_weight(app, opts),
             payment=Payment(opts["method"], opts["reference"]),
             waybill=opts["waybill"],
             from_stock=opts["from_stock"],
             provider=provider,
-            expected_total_cents=inputs.cents(opts["expect"]) if opts["expect"] else None,
+            expected_total_cents=_expected(app, opts["expect"]),
             label_printer=app.counter_settings.waybill_printer or None,
         )
     except StationError as exc:
@@ -323,7 +338,7 @@ def refuse(app: CliApp, **opts: Any) -> None:
             app.station,
             party=_party(opts),
             recipient=_recipient(opts),
-            parcel=_parcel(opts),
+            parcel=_parcel(app, opts),
             reason=opts["reason"],
             found=list(opts["found"]),
             carrier=opts["carrier"],

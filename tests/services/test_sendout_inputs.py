@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from station_console.errors import Refused
-from station_console.services.fees.rules import parse_cents
-from station_console.services.sendout.inputs import cents, count, dims_mm, grams_from_kg
+from station_console.services.core.money import parse_cents
+from station_console.services.sendout.inputs import count, dims_mm, grams_from_kg
 
 RANGE = "Weight must be more than 0 and at most 100 kg."
 
@@ -37,7 +37,7 @@ def test_a_weight_in_range_is_read_to_the_gram() -> None:
     assert [grams_from_kg(t) for t in ("0.001", "1,25", "100", "２.5kg")] == [1, 1250, 100_000, 2500]
 
 
-@pytest.mark.parametrize("read", [grams_from_kg, dims_mm, cents, count, parse_cents])
+@pytest.mark.parametrize("read", [grams_from_kg, dims_mm, count, parse_cents])
 def test_a_long_entry_that_is_no_figure_is_quoted_cut_with_a_sign(read: Callable[[str], object]) -> None:
     """The refusal quotes what was typed by its first 19 characters and "…", the sentence's stop left
     out: 20 characters with no sign read as all that was typed."""

@@ -13,10 +13,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound
 from station_console.i18n import N_
-from station_console.safe_text import cut
-from station_console.services.core.money import LaterAmount, amount
+from station_console.services.core.money import amount
 from station_console.settings import FeeRule, StationSettings
 
 
@@ -120,31 +119,3 @@ def without_rule(settings: StationSettings, name: str) -> StationSettings:
     if len(rules) == len(settings.storage_fee_rules):
         raise NotFound(N_("There is no fee rule named {name}."), code="no_fee_rule", name=name)
     return settings.model_copy(update={"storage_fee_rules": rules})
-
-
-# The most any amount typed may be (a fee cap, an amount expected): far above any parcel's fee, and
-# a figure that stays a figure (a 5,000-digit one is not read as a number at all).
-MOST_CENTS = 10_000_000_000
-
-
-def parse_cents(text: str, *, most: int = MOST_CENTS, currency: str = "CNY") -> int:
-    """Money typed by a person (`1.5`, `¥2`, `0.50`) as integer cents; refused if not an amount, or
-    past `most` cents (said in `currency`, as the refusal's reader says money)."""
-    raw = text.strip().lstrip("¥$€£").strip()
-    whole, _dot, part = raw.partition(".")
-    if not whole.isdigit() and not (whole == "" and part.isdigit()) or (part and not part.isdigit()):
-        raise Refused(N_("Not an amount of money: {text}."), code="bad_amount", text=cut(text, 20))
-    if len(part) > 2:
-        raise Refused(
-            N_("An amount has at most two decimals: {text}."), code="bad_amount", text=cut(text, 20)
-        )
-    whole = whole.lstrip("0")
-    cents = int(whole or "0") * 100 + int((part or "0").ljust(2, "0")) if len(whole) <= 15 else None
-    if cents is None or cents > most:
-        raise Refused(
-            N_("An amount must be at most {most}: {text}."),
-            code="bad_amount",
-            most=LaterAmount(most, currency),
-            text=cut(text, 20),
-        )
-    return cents

@@ -21,7 +21,7 @@ from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
-from station_console.services.core.money import LaterAmount
+from station_console.services.core.money import LaterAmount, decimal_text
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
@@ -32,7 +32,7 @@ from station_console.services.sendout.quote import Quote, price
 from station_console.services.sendout.senders import save_sender, sender_phone
 from station_console.services.sendout.weighing import Weight
 
-MAX_DECLARED_CENTS = 100_000_000
+MAX_DECLARED_CENTS = 100_000_000  # the most a send's declared value may be (1,000,000.00), typed or not
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,15 @@ def _check(station: Station, party: Party, recipient: Recipient, parcel: Parcel)
     contents = text_field(parcel.contents, _("Contents"), limit=120)
     if not 1 <= parcel.item_count <= 999:
         raise Refused(N_("A count from 1 to 999: {text}."), code="bad_count", text=str(parcel.item_count))
-    if not 0 <= parcel.declared_value_cents <= MAX_DECLARED_CENTS:
+    if parcel.declared_value_cents < 0:
         raise Refused(N_("The declared value cannot be negative."), code="bad_value")
+    if parcel.declared_value_cents > MAX_DECLARED_CENTS:  # said as a typed one is (it read "negative")
+        raise Refused(
+            N_("An amount must be at most {most}: {text}."),
+            code="bad_value",
+            most=LaterAmount(MAX_DECLARED_CENTS, station.settings().currency),
+            text=decimal_text(parcel.declared_value_cents),
+        )
     if parcel.insured and parcel.declared_value_cents <= 0:
         raise Refused(N_("Insurance needs a declared value."), code="bad_value")
     return _Checked(name, phone, trace, party.id_seen, recipient_name, recipient_phone, address, contents)

@@ -1,5 +1,5 @@
-"""What a clerk types for a send, read strictly: weights in kg, sides in cm, money in yuan (or any
-currency with cents), counts. Full-width digits and a comma for the decimal point are accepted."""
+"""What a clerk types for a send, read strictly: weights in kg, sides in cm, counts. Full-width digits
+and a comma for the decimal point are accepted. Money is read by `core.money.parse_cents`."""
 
 from __future__ import annotations
 
@@ -52,16 +52,6 @@ def dims_mm(text: str) -> tuple[int, int, int]:
             N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}."), code="bad_dims", text=cut(folded(text), 20)
         )
     return sides[0], sides[1], sides[2]
-
-
-def cents(text: str) -> int:
-    """`12.5` -> 1250; empty -> 0."""
-    if not folded(text):
-        return 0
-    value = _decimal(text)
-    if value is None or value * 100 != int(value * 100):
-        raise Refused(N_("An amount such as 12.50: {text}."), code="bad_amount", text=cut(folded(text), 20))
-    return int(value * 100)
 
 
 def count(text: str) -> int:

@@ -109,6 +109,7 @@ class CounterSetup:
     checklist: Any  # inspection.Checklist
     carriers: list[tuple[str, str]]  # (code, short name: the label's, as every counter list names it)
     packaging: dict[str, list[str]]
+    currency: str = "CNY"  # the station's: a refused amount is said in it
 
 
 def counter_setup(station: Station) -> CounterSetup:
@@ -127,4 +128,4 @@ def counter_setup(station: Station) -> CounterSetup:
                 continue
             carriers.append((carrier.code, carrier.short_name))
             packaging[carrier.code] = sorted(table.packaging)
-    return CounterSetup(checklist, carriers, packaging)
+    return CounterSetup(checklist, carriers, packaging, station.settings().currency)

@@ -423,6 +423,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
 
     def done_setup(self, setup: listing.CounterSetup) -> None:
         self.setup = setup
+        self.form.currency = setup.currency
         self.form.show_checklist(setup.checklist)
         self.form.show_carriers([(name, code) for code, name in setup.carriers], [])
 

@@ -17,8 +17,9 @@ from textual.widgets import Checkbox, Select, SelectionList
 
 from station_console.i18n import _
 from station_console.safe_text import clean
+from station_console.services.core.money import parse_cents
 from station_console.services.sendout import inputs
-from station_console.services.sendout.accept import Parcel, Party, Recipient
+from station_console.services.sendout.accept import MAX_DECLARED_CENTS, Parcel, Party, Recipient
 from station_console.services.sendout.identity import ID_TYPE_SHORT
 from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
@@ -85,6 +86,8 @@ def phone_field(placeholder: str, widget_id: str) -> FormInput:
 
 class SendForm(FormScroll):
     """The fields of one send; `party()`, `recipient()`, `parcel()` read them (refusing bad input)."""
+
+    currency = "CNY"  # the station's, once the counter's setup is read: a refused amount says it
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="so-row"):
@@ -243,11 +246,15 @@ class SendForm(FormScroll):
         text = self.value("so-dims").strip()
         return inputs.dims_mm(text) if text else None
 
+    def declared_value(self) -> int:
+        """The declared value typed, in cents; none typed: 0."""
+        return parse_cents(self.value("so-value"), most=MAX_DECLARED_CENTS, currency=self.currency, blank=0)
+
     def parcel(self) -> Parcel:
         return Parcel(
             contents=self.value("so-contents"),
             item_count=inputs.count(self.value("so-count") or "1"),
-            declared_value_cents=inputs.cents(self.value("so-value")),
+            declared_value_cents=self.declared_value(),
             insured=self.query_one("#so-insure", Checkbox).value,
             packaging=self.packaging,
             dims_mm=self.dims(),
@@ -269,7 +276,7 @@ class SendForm(FormScroll):
             "destination": self.value("so-dest"),
             "weight_g": inputs.grams_from_kg(self.value("so-weight")),
             "dims_mm": self.dims(),
-            "declared_value_cents": inputs.cents(self.value("so-value")),
+            "declared_value_cents": self.declared_value(),
             "insured": self.query_one("#so-insure", Checkbox).value,
             "packaging": self.packaging,
         }
