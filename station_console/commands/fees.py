@@ -214,9 +214,8 @@ def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
 @pass_app
 def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     """Record the payment of a parcel's fee before its handover."""
-    from station_console.services.core.money import PAYMENT_METHOD_LABELS
+    from station_console.services.core.money import PAYMENT_METHOD_LABELS, parse_cents
     from station_console.services.fees.ledger import Settlement, settle
-    from station_console.services.core.money import parse_cents
     from station_console.services.fees.rules import money
     from station_console.services.shelves.search import find_parcel_id
 

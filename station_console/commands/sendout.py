@@ -273,7 +273,7 @@ def _weight(app: CliApp, opts: dict[str, Any]) -> Any:
 def new(app: CliApp, **opts: Any) -> None:
     """Accept one send: checked, weighed, priced, numbered and paid, in one transaction."""
     from station_console.services.core.money import PAYMENT_METHOD_LABELS
-    from station_console.services.sendout import accept, inputs, inspection
+    from station_console.services.sendout import accept, inspection
     from station_console.services.sendout.payments import Payment
     from station_console.services.sendout.providers import make_provider
 

@@ -60,12 +60,17 @@ def test_fee_amounts_are_read_as_any_amount_up_to_their_limits(run) -> None:  # 
     for option, most in (("--per-day", "10000.00"), ("--cap", "100000000.00")):
         refused = run(*fees, option, HUGE)
         assert refused.exit_code == 1
-        assert refused.output == f"station: An amount must be at most {most} CNY: {'9' * 19}…\n", refused.output
+        assert refused.output == f"station: An amount must be at most {most} CNY: {'9' * 19}…\n", (
+            refused.output
+        )
         for typed, said in NO_AMOUNT:
             refused = run(*fees, option, typed)
             assert (refused.exit_code, refused.output) == (1, f"station: {said}\n")
     assert run(*fees, "--free-days", "0", "--per-day", "１２.５", "--cap", "１００").exit_code == 0
-    assert "x: every parcel; free days: 0, then 12.50 CNY a day; at most 100.00 CNY\n" == run("fees", "list").output
+    assert (
+        run("fees", "list").output
+        == "x: every parcel; free days: 0, then 12.50 CNY a day; at most 100.00 CNY\n"
+    )
     code = json.loads(run("checkin", "73000000000001", "--phone", "5678", "--json").output)["pickup_code"]
     for typed, said in [(HUGE, f"An amount must be at most 100000000.00 CNY: {'9' * 19}…"), *NO_AMOUNT]:
         refused = run("fees", "pay", code, "--method", "cash", "--expect", typed)

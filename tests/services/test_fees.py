@@ -12,12 +12,12 @@ from sqlmodel import col, select
 
 from db.models import FeeEntry, ParcelStatus
 from station_console.errors import PermissionDenied, Refused
+from station_console.services.core.money import parse_cents
 from station_console.services.core.station import Station
 from station_console.services.day import export, summary
 from station_console.services.day.close import close_day
 from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import Settlement, quotes, settle
-from station_console.services.core.money import parse_cents
 from station_console.services.fees.rules import money, quote, rule_for
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
@@ -311,3 +311,12 @@ def test_a_rules_typed_text_is_stored_as_one_clean_line() -> None:
     assert (rule.name, rule.carrier, rule.recipient_type) == ("[b]x Q", "SF", "staff")
     with pytest.raises(ValueError):
         FeeRule(name="\x1b\u202e")  # nothing left of the name: refused, as an empty one
+
+
+def test_a_fee_cap_set_in_the_settings_form_has_the_command_lines_limit() -> None:
+    """The console's fee table (cents, as JSON) refuses a cap `fees set --cap` refuses: it took any."""
+    from pydantic import ValidationError
+
+    assert FeeRule(name="c", cap_cents=10_000_000_000).cap_cents == 10_000_000_000
+    with pytest.raises(ValidationError):
+        FeeRule(name="c", cap_cents=10_000_000_001)
