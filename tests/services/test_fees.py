@@ -103,7 +103,7 @@ def test_the_most_specific_rule_prices_a_parcel() -> None:
 def test_money_in_cents() -> None:
     settings = StationSettings()
     assert [parse_cents(t) for t in ("1.5", "¥2", "0.05", "12", ".5")] == [150, 200, 5, 1200, 50]
-    for bad in ("1.234", "abc", "", "-1", "99999999999", "9" * 5000):
+    for bad in ("1.234", "abc", "", "-1", "1,5", "99999999999", "9" * 5000):
         with pytest.raises(Refused):
             parse_cents(bad)
     assert parse_cents("00012.5", most=1250) == 1250

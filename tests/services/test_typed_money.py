@@ -21,7 +21,6 @@ from station_console.services.core.money import MOST_CENTS, parse_cents
         ("00012.5", 1250),
         ("１２.５", 1250),  # full-width digits
         ("１２．５０", 1250),  # and a full-width point
-        ("12,5", 1250),  # a decimal comma, as send-out took it
         ("12.500", 1250),  # zeros past the cents, as send-out took them
         (" 1 000 ", 100_000),
         ("0", 0),
@@ -42,6 +41,10 @@ def test_every_form_either_parser_took_is_taken(typed: str, cents: int) -> None:
         ("", "Not an amount of money: ."),
         ("1.2.3", "Not an amount of money: 1.2.3."),
         ("12kg", "Not an amount of money: 12kg."),  # send-out's read a weight's unit on money too
+        # A comma is a thousands separator to one reader and a decimal point to another: 1,500 read 1.50.
+        ("1,500", "An amount is written without commas, e.g. 1500 or 12.50: 1,500."),
+        ("10，000", "An amount is written without commas, e.g. 1500 or 12.50: 10，000."),
+        ("12,5", "An amount is written without commas, e.g. 1500 or 12.50: 12,5."),
         ("²", None),  # a superscript: the fee parser's int() crashed on it
     ],
 )

@@ -56,15 +56,23 @@ _SIGNS = "¥$€£"  # a leading currency sign, as a price is written (full-widt
 
 
 def parse_cents(text: str, *, most: int = MOST_CENTS, currency: str = "CNY", blank: int | None = None) -> int:
-    """Money typed by a person as integer cents: `12.5`, `¥2`, `.5`, full-width `１２.５`, a decimal
-    comma (`12,5`) and spaces between digits (`1 000`); at most two decimals (`12.500` is 12.50).
+    """Money typed by a person as integer cents: `12.5`, `¥2`, `.5`, full-width `１２.５` and spaces
+    between digits (`1 000`); at most two decimals (`12.500` is 12.50); no comma, as thousands or as a
+    decimal point (`1,500` is refused, never guessed).
     Refused, in a sentence that quotes what was typed, when it is no amount, negative, or past `most`
     cents (said in `currency`, as the refusal's reader says money). Blank text reads as `blank`
     when it is given (an optional amount), else it is refused."""
     shown = text.strip()
-    raw = unicodedata.normalize("NFKC", shown).replace(" ", "").replace(",", ".")
+    raw = unicodedata.normalize("NFKC", shown).replace(" ", "")
     if not raw and blank is not None:
         return blank
+    if "," in raw:
+        # `1,500` is one thousand five hundred to one reader and 1.50 to another: neither is guessed.
+        raise Refused(
+            N_("An amount is written without commas, e.g. 1500 or 12.50: {text}."),
+            code="bad_amount",
+            text=cut(shown, 20),
+        )
     raw = raw[1:] if raw[:1] in _SIGNS else raw
     whole, _dot, part = raw.partition(".")
     # isdecimal, not isdigit: int() reads every decimal digit but no superscript (it crashed on one)
