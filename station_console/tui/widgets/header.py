@@ -1,12 +1,19 @@
-"""The header every mode shows: station, mode, clerk, counter, database, devices."""
+"""The header every mode shows: station, mode, clerk, counter, database, devices.
+
+One line, fitted to its width: the mode, the devices, the clerk and the counter always; the database,
+then the station's name, give way first (cut short, then left out), as what a clerk least needs: both
+are the same at every counter of the station. Anything still too long is cut at the line's end.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.events import Resize
 
 from station_console.i18n import _
 from station_console.safe_text import visible
@@ -20,6 +27,10 @@ UNKNOWN_STATES = frozenset({"not tried yet"})
 # The station's name as the header's title shows it, at most this many cells: one named at length in
 # Settings pushed the mode's name past the edge of an 80-column terminal.
 NAME_CELLS = 32
+# Less than this of the station's name or the database's label reads as nothing: the part goes instead.
+NAME_MIN_CELLS = 8
+DB_MIN_CELLS = 8
+TITLE_GAP = "  ·  "  # between the station's name and the mode
 
 
 class Summary(str):
@@ -78,16 +89,16 @@ class StationHeader(Horizontal):
     def _changed(self, _value: object) -> None:
         self.refresh_status()
 
+    def on_resize(self, event: Resize) -> None:
+        self.refresh_status()  # what fits is worked out again for the new width
+
     def refresh_status(self) -> None:
         app: Any = self.app
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
-        name = Text(visible(station.settings().name_shown()), "bold")
-        name.truncate(NAME_CELLS, overflow="ellipsis")
-        title = Text.assemble(name, "  ·  ", (_(self.mode_title), "bold"))
-        self.query_one("#hdr-title", Static).update(title)
-        # The devices first: on a narrow terminal the line is cut at its end, and a printer gone offline
-        # matters to the clerk more than the database's file name.
+        mode = Text(_(self.mode_title), style="bold")
+        # The devices first: on a terminal too narrow even for what stays, the line is cut at its end,
+        # and a printer gone offline matters to the clerk more than the counter's name.
         status = Text()
         for device, state in app.device_states.items():
             status.append(label(_(device.capitalize())), style="")
@@ -97,6 +108,23 @@ class StationHeader(Horizontal):
             )
             status.append("  ")
         status.append(f"{label(_('Clerk'))}{visible(clerk)}  ")
-        status.append(f"{label(_('Counter'))}{visible(station.counter)}  ")
-        status.append(f"{label(_('DB'))}{visible(app.database_label)}")
+        status.append(f"{label(_('Counter'))}{visible(station.counter)}")
+        # The room left for the station's name (with its gap) and the database: the line's width less
+        # the two parts' padding (a cell each side), the mode and what always stays.
+        width = self.size.width or self.app.size.width
+        room = width - 4 - mode.cell_len - status.cell_len
+        name = Text(visible(station.settings().name_shown()), "bold")
+        name.truncate(NAME_CELLS, overflow="ellipsis")
+        name_room = room - cell_len(TITLE_GAP)
+        if name_room < min(name.cell_len, NAME_MIN_CELLS):
+            title = mode
+        else:
+            name.truncate(name_room, overflow="ellipsis")
+            title = Text.assemble(name, TITLE_GAP, mode)
+            room -= cell_len(TITLE_GAP) + name.cell_len
+        database = Text(f"  {label(_('DB'))}{visible(app.database_label)}")
+        if room >= min(database.cell_len, cell_len(f"  {label(_('DB'))}") + DB_MIN_CELLS):
+            database.truncate(room, overflow="ellipsis")
+            status.append_text(database)
+        self.query_one("#hdr-title", Static).update(title)
         self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed
