@@ -3,6 +3,8 @@ until the clerk resolves or dismisses it, or the waybill it was about checks in 
 too), so nothing a busy clerk missed in the message box vanishes.
 
 Compact on purpose: a one-line head with the count and the keys, and a short table (newest first).
+Its rows fit the width whole, the hint (what the clerk acts on) above all: on a narrow terminal the time
+goes first, then the hint goes under the text, the rows two lines and more.
 The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, Ctrl+X); this widget only keeps and shows them.
 """
 
@@ -15,10 +17,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.widgets import DataTable
 
+from hardware.line_breaks import break_lines
 from station_console.i18n import _, label_of
 from station_console.services.checkin.dismissals import KIND_LABELS
+from station_console.text_columns import display_width
 from station_console.tui.screens.checkin_writer import ScanRequest
 from station_console.tui.widgets.plain import Static, Table
 
@@ -51,6 +56,19 @@ class Attention:
 MIN_PIECE = 6
 
 
+# The columns a row is shown in, the widest first: time, kind, text and hint side by side; without the
+# time; the kind beside a body of the text with the hint under it.
+WIDE = ("at", "kind", "text", "hint")
+NO_TIME = ("kind", "text", "hint")
+STACKED = ("kind", "body")
+MIN_BODY = 20  # cells: a body narrower still is cut at the edge rather than wrapped a word a line
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken where Chinese and English may break."""
+    return break_lines(text, lambda line: display_width(line) <= width) if text else []
+
+
 def _plain(text: str) -> str:
     return "".join(text.split()).upper()
 
@@ -72,6 +90,8 @@ class AttentionList(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.items: list[Attention] = []  # newest first
+        self._layout: tuple[tuple[str, ...], int] = ((), 0)  # the columns shown, the body's width
+        self._laid_out_at = 0  # the width the rows were fitted to
 
     def compose(self) -> ComposeResult:
         yield Static(id="att-head")
@@ -80,9 +100,12 @@ class AttentionList(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False  # the fields keep the focus; the screen's keys act on the highlighted row
-        for key in ("at", "kind", "text", "hint"):
-            table.add_column(key, key=key)
         self._redraw()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.content_region.width != self._laid_out_at:
+            chosen = self.selected()
+            self._redraw(select=chosen.id if chosen is not None else None)
 
     def add(self, item: Attention) -> Attention:
         """Add `item`, or refresh the open one for the same waybill and kind (a scan repeated)."""
@@ -135,16 +158,47 @@ class AttentionList(Vertical):
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
 
     def _redraw(self, select: int | None = None) -> None:
-        """The table from the items, newest first (few rows: redrawn whole)."""
+        """The table from the items, newest first (few rows: redrawn whole), in the columns that fit."""
         table = self.query_one(DataTable)
-        table.clear()
+        columns, body = self._fit()
+        if (columns, body) != self._layout:
+            table.clear(columns=True)
+            for key in columns:
+                table.add_column(key, key=key, width=body if key == "body" else None)
+            self._layout = (columns, body)
+        else:
+            table.clear()
         for item in self.items:
             kind = Text(label_of(KIND_LABELS, item.kind), style="bold")
-            table.add_row(item.at, kind, Text(item.text), Text(item.hint, style="italic"), key=str(item.id))
+            if columns == STACKED:
+                text, below = _lines(item.text, body), _lines(item.hint, body)
+                cell = Text("\n".join(text)).append("\n" if text and below else "")
+                cell.append("\n".join(below), style="italic")
+                table.add_row(kind, cell, key=str(item.id), height=max(1, len(text) + len(below)))
+            else:
+                hint = Text(item.hint, style="italic")
+                cells = {"at": item.at, "kind": kind, "text": Text(item.text), "hint": hint}
+                table.add_row(*(cells[key] for key in columns), key=str(item.id))
         ids = [i.id for i in self.items]
         if select in ids:
             table.move_cursor(row=ids.index(select))
         self._show_head()
+
+    def _fit(self) -> tuple[tuple[str, ...], int]:
+        """The widest columns whose rows fit the width whole, and the stacked body's width."""
+        table = self.query_one(DataTable)
+        self._laid_out_at = self.content_region.width
+        room = self._laid_out_at - table.styles.scrollbar_size_vertical  # room for the bar, rows or not
+        gap = 2 * table.cell_padding
+        cells = [
+            dict(zip(WIDE, (i.at, label_of(KIND_LABELS, i.kind), i.text, i.hint), strict=True))
+            for i in self.items
+        ]
+        widths = {key: max((display_width(c[key]) for c in cells), default=0) for key in WIDE}
+        for columns in (WIDE, NO_TIME):
+            if room <= 0 or sum(widths[key] + gap for key in columns) <= room:
+                return columns, 0
+        return STACKED, max(MIN_BODY, room - widths["kind"] - 2 * gap)
 
     def _show_head(self) -> None:
         n = len(self.items)
