@@ -5,12 +5,14 @@ to), opened the list out of sight, and the clerk's keys went into a list nobody 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 
+from station_console.tui import type_ahead
 from station_console.tui.app import StationApp
 from station_console.tui.screens.outbox import OutboxScreen
 from tui import quiet
@@ -96,3 +98,25 @@ async def test_end_right_behind_the_enter_that_opens_send_outs_document_list_sta
         assert list_shown(app, select)
         assert shown_whole(select)
         assert overlay.highlighted == overlay.option_count - 1
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_scan_into_a_closed_drop_down_holds_no_key_behind_it(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan's Enter reaches the focused drop-down as the key that would open it, but the router takes
+    it as the scan's end and nothing opens: the keys behind it (the clerk's Tab, the next scan) waited
+    for a list that never came, until the longest hold."""
+    monkeypatch.setattr(type_ahead, "LONGEST_HOLD", 30.0)  # a hold that ran to its end shows plainly
+    async with app.run_test(size=(100, 30)) as pilot:
+        await quiet.settle(pilot)
+        select: Select[str] = app.screen.query_one("#so-idtype", Select)
+        select.focus()
+        await quiet.settle(pilot)
+        at = time.monotonic()
+        for key in [*"SF1234567890", "enter", "tab"]:
+            quiet.send_key(app, key, at=at)
+        await quiet.settle(pilot, timeout=5)  # held to the longest hold, it is not quiet by then
+        assert app.screen.query_one("#so-waybill", Input).value == "SF1234567890"
+        assert not select.expanded
+        assert app.focused is not select  # the Tab went on, to the next field
