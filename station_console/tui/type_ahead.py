@@ -26,7 +26,8 @@ Settings' section list.
 
 Keys typed right behind the key that opens a drop-down (Enter, Space, an arrow) wait for its list to take
 the focus: a PageDown or End that reached the drop-down first went up to its form, which scrolled away
-from the list opening over it, and the list then had the focus out of sight.
+from the list opening over it, and the list then had the focus out of sight. A scan's Enter, which the
+screen's scanner router takes as the scan's end, opens nothing and holds nothing behind it.
 """
 
 from __future__ import annotations
@@ -192,8 +193,12 @@ class TypeAhead:
             return  # answered already, or a later Enter's hold
         opening = self._opening
         if opening is not None and opening.is_attached and opening.screen.focused is opening:
-            self._opening_late = True
-            return  # its opening key still on its way: `list_focused` or the timer lets the keys go
+            router = getattr(opening, "router", None)
+            if opening.expanded or (router is not None and router.deciding):
+                self._opening_late = True
+                return  # its opening key still on its way: `list_focused` or the timer lets the keys go
+            # Nothing opens: the router took the key as a scan's end. The keys behind it (the next scan,
+            # the clerk's Tab) waited to the longest hold for a list that never came.
         self._opening, self._opening_late = None, False
         if getattr(self._top(), "holds_type_ahead", False):
             # The answer waits for more than the queues: the sign-in's PIN Enter for the station to open

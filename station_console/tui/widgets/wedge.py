@@ -106,6 +106,12 @@ class KeyRouter:
             self.decoder = WedgeDecoder.from_settings(settings).following(self.decoder)
             self._settings = settings
 
+    @property
+    def deciding(self) -> bool:
+        """Keys held undecided (a lone Enter waits out a scanner's gap), or given back to a widget and
+        not arrived there yet: what they do is still to come."""
+        return self.decoder.pending or bool(self._replayed)
+
     def route(self, event: events.Key) -> bool:
         """Take `event` if the decoder must see it; False lets the widget handle it now."""
         if id(event) in self._replayed:
