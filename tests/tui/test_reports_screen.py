@@ -424,3 +424,22 @@ async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
         await _settle(app, pilot)
         shown = str(status.render())
         assert "No activity: the station's first day is 2026-11-25." in shown and "Balanced" not in shown
+
+
+@pytest.mark.first_mode("reports")
+async def test_f8_reaches_the_day_begun_at_midnight_while_the_screen_was_open(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    """The bound F8 stops at is today as the last read found it: past the station's midnight, with
+    nothing heard since, F8 said 'No later day: 2026-11-25 is today' on the 26th, and the typed 26th
+    was refused as not begun."""
+    _seed(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        await _settle(app, pilot)
+        assert screen.days is not None and screen.days.today.isoformat() == "2026-11-25"
+        clock.advance(hours=22)  # 10:00 station time (UTC+8) on the 25th: 08:00 on the 26th
+        await quiet.press(pilot, "f8")
+        await _settle(app, pilot)
+        assert screen.report is not None and screen.report["date"] == "2026-11-26"
+        assert screen.query_one("#rp-day", Input).value == "2026-11-26"
