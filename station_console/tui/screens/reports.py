@@ -148,29 +148,38 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         except ValueError:
             self.notify(_("Use a date like 2026-11-25."), severity="warning")
             return
-        if self.days is not None and day > self.days.today:  # the service refuses it too
+        today = self._today_known()
+        if today is not None and day > today:  # the service refuses it too
             self._refuse(
                 _(
                     "{day} has not begun: today is {today}. A day has a report once it begins.",
                     day=day.isoformat(),
-                    today=self.days.today.isoformat(),
+                    today=today.isoformat(),
                 )
             )
             return
         self.day = day
         self.load()
 
+    def _today_known(self) -> date | None:
+        """Today's business day as the last read found it, or the station's date once its midnight has
+        passed since (a business day is never behind it): with nothing heard overnight, the bound stayed
+        on the day before. The zone is the cached settings', no read."""
+        if self.days is None:
+            return None
+        return max(self.days.today, self.station.local_date())
+
     def action_shift_day(self, days: int) -> None:
         if self.day is None:  # today is still being read; it loads its report when known
             self._still_reading()
             return
         day = self.day + timedelta(days=days)
-        known = self.days
-        if known is not None and day > known.today:  # a day not begun has no figures to show
+        known, today = self.days, self._today_known()
+        if today is not None and day > today:  # a day not begun has no figures to show
             self._refuse(
                 _(
                     "No later day: {today} is today, and a day has a report once it begins.",
-                    today=known.today.isoformat(),
+                    today=today.isoformat(),
                 )
             )
             return
