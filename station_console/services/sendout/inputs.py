@@ -1,5 +1,6 @@
 """What a clerk types for a send, read strictly: weights in kg, sides in cm, counts. Full-width digits
-and a comma for the decimal point are accepted. Money is read by `core.money.parse_cents`."""
+and, in a weight or a side, a comma for the decimal point are accepted. Money is read by
+`core.money.parse_cents`, which refuses a comma (1,500 is a thousands separator to some)."""
 
 from __future__ import annotations
 

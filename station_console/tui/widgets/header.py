@@ -113,7 +113,9 @@ class StationHeader(Horizontal):
         # the two parts' padding (a cell each side), the mode and what always stays.
         width = self.size.width or self.app.size.width
         room = width - 4 - mode.cell_len - status.cell_len
-        name = Text(visible(station.settings().name_shown()), "bold")
+        # The settings the app holds (read in a worker), so a resize never reads the database here.
+        settings = app.station_settings or station.settings()
+        name = Text(visible(settings.name_shown()), "bold")
         name.truncate(NAME_CELLS, overflow="ellipsis")
         name_room = room - cell_len(TITLE_GAP)
         if name_room < min(name.cell_len, NAME_MIN_CELLS):
