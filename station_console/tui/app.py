@@ -18,7 +18,7 @@ from textual.screen import Screen
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
-from station_console.safe_text import cut, visible
+from station_console.safe_text import visible
 from station_console.tui import error_toasts, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
@@ -33,6 +33,7 @@ from station_console.tui.focus_in_view import (
 from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.quitting import run_to_the_end
+from station_console.tui.scans_not_taken import ScansNotTakenApp
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.type_ahead import TypeAhead, newline_as_enter
 from station_console.tui.widgets.status_line import clerk_acted
@@ -40,8 +41,6 @@ from station_console.tui.widgets.status_line import clerk_acted
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead, Station
     from station_console.settings import CounterSettings, StationSettings
-    from station_console.tui.scanner_bridge import ScannerBridge
-    from station_console.tui.widgets.wedge import KeyRouter
 
 
 # Every mode's screen is imported when the clerk first opens it (check-in: once signed in), and the
@@ -56,12 +55,6 @@ def _pickup() -> Screen:
     from station_console.tui.screens.pickup import PickupScreen  # start-up time: on first use
 
     return PickupScreen()
-
-
-# The scan is the code as the scanner read it: `notify` shows it as text, never markup.
-DEVICE_SCAN_NOT_TAKEN = N_(
-    "Nothing here takes a scan: {code} was not taken. Scan it again on the screen that needs it."
-)
 
 
 def _sendout() -> Screen:
@@ -113,7 +106,7 @@ class ConsoleContext(Protocol):
     def counter_settings(self) -> CounterSettings: ...
 
 
-class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnceLaidOutApp):
+class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnceLaidOutApp, ScansNotTakenApp):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
@@ -459,23 +452,6 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
         self.stop_devices()  # stopped at the exit already, unless the app ended another way
         if self._station is not None and self._opening is not None:
             self._station.engine.dispose()  # the console opened it
-
-    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """A partial scan no screen showed in its own panel: a scanner's burst is never dropped
-        without a word, wherever the focus was. Not on a locked console: keys typed as the clerk
-        locked it are decided under the sign-in, and the toast would quote them (a customer's code)."""
-        if self.signing_in:
-            return
-        self.bell()
-        self.notify(event.shown(), severity="error")
-
-    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
-        """A device scan that the screen on top did not take (a form, a list, a screen that takes no
-        scans): the scanner beeped as it read, so without a word the clerk thinks it was taken. Over
-        the sign-in only the bell: the toast would wait there and quote the code to the next clerk."""
-        self.bell()
-        if not self.signing_in:
-            self.notify(_(DEVICE_SCAN_NOT_TAKEN, code=cut(event.code, 40)), severity="error")
 
 
 def describe_database(station: Station) -> str:
