@@ -24,6 +24,17 @@ async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: i
     return app.screen
 
 
+async def add_xiaohong_by_name_only(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """A new station's local courier added through the form with its names and no waybill pattern."""
+    await quiet.press(pilot, "a")
+    form = app.screen
+    assert isinstance(form, CarrierForm)
+    form.query_one("#cf-code", Input).value = "XHKD"
+    form.query_one("#cf-name_en", Input).value = "Xiaohong"
+    form.query_one("#cf-name_zh", Input).value = "小红快递"
+    await quiet.press(pilot, "ctrl+s")
+
+
 def carrier(station: Station, code: str) -> Carrier | None:
     with station.read() as session:
         return session.exec(select(Carrier).where(Carrier.code == code)).first()
@@ -72,13 +83,7 @@ async def test_a_carrier_saved_without_a_waybill_pattern_is_said_to_be_refused_a
     whole at 80 columns."""
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_editor(app, pilot)
-        await quiet.press(pilot, "a")
-        form = app.screen
-        assert isinstance(form, CarrierForm)
-        form.query_one("#cf-code", Input).value = "XHKD"
-        form.query_one("#cf-name_en", Input).value = "Xiaohong"
-        form.query_one("#cf-name_zh", Input).value = "小红快递"
-        await quiet.press(pilot, "ctrl+s")
+        await add_xiaohong_by_name_only(app, pilot)
         assert app.screen is screen
         status = screen.query_one("#carrier-status", Static)
         said = str(status.render())
@@ -104,13 +109,7 @@ async def test_the_saved_carriers_missing_pattern_is_one_chinese_line_without_a_
     set_language("zh")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(app, pilot)
-        await quiet.press(pilot, "a")
-        form = app.screen
-        assert isinstance(form, CarrierForm)
-        form.query_one("#cf-code", Input).value = "XHKD"
-        form.query_one("#cf-name_en", Input).value = "Xiaohong"
-        form.query_one("#cf-name_zh", Input).value = "小红快递"
-        await quiet.press(pilot, "ctrl+s")
+        await add_xiaohong_by_name_only(app, pilot)
         said = str(screen.query_one("#carrier-status", Static).render())
         assert "XHKD" in said and "。它" in said and "。 " not in said
 
