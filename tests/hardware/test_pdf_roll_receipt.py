@@ -27,12 +27,15 @@ def _receipt(meta: list[str], barcode: str = "SF1234567890123") -> bytes:
     )
 
 
+def _pages(document: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(document)).pages)
+
+
 def test_a_receipt_with_long_wrapped_lines_stays_on_one_page_with_its_code() -> None:
     # Few lines that wrap many times: the page's length once guessed from the count of lines cut the
     # receipt over many pages.
     address = "To: " + "乌鲁木齐市天山区解放北路100号 " * 150
-    reader = pypdf.PdfReader(io.BytesIO(_receipt(["Parcel Station", address, "Weight: 1.2 kg"])))
-    assert len(reader.pages) == 1
+    assert _pages(_receipt(["Parcel Station", address, "Weight: 1.2 kg"])) == 1
     img = label_sim.pdf(_receipt(["Parcel Station", address, "Weight: 1.2 kg"]), 203)
     assert [r.text for r in zxingcpp.read_barcodes(img)] == ["SF1234567890123"]
 
@@ -53,16 +56,7 @@ def test_a_receipt_of_any_length_is_one_page_its_last_line_and_code_on_it() -> N
     for lines in range(40):
         for barcode in ("", "SF1234567890123", WAYBILL_40):
             meta = ["Parcel Station", *(f"Line {i} " + "x" * (i * 7 % 90) for i in range(lines))]
-            document = pdf.Document(
-                "receipt",
-                "Send receipt",
-                meta=meta,
-                columns=["Charge", "Amount"],
-                rows=[["First 1 kg", "26.00"]],
-                footer=["Total: 44.00 CNY"],
-                barcode=barcode,
-            )
-            pages = len(pypdf.PdfReader(io.BytesIO(pdf.render_document(document))).pages)
+            pages = _pages(_receipt(meta, barcode=barcode))
             if pages != 1:
                 cut.append((lines, barcode, pages))
     assert cut == []
