@@ -178,20 +178,29 @@ def test_a_sqlite_upgrade_held_too_long_elsewhere_is_refused_in_words(
     assert_refused_as_upgrading(refusal, url)
 
 
+def refused_while_another_counter_holds_the_lock(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> DatabaseUnavailable:
+    """What opening the station at `url` says while another connection (a counter's upgrade or seeding,
+    stuck) holds the PostgreSQL upgrade lock."""
+    engine = create_station_engine(url)
+    try:
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            refusal = refused_while_held(url, monkeypatch)
+            other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+    finally:
+        engine.dispose()
+    return refusal
+
+
 @pytest.mark.postgres
 def test_a_postgresql_upgrade_held_too_long_elsewhere_is_refused_in_words(
     pg_server: Any, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     url = empty_pg_database(pg_server, request)
     at_the_release_before(url)
-    engine = create_station_engine(url)
-    try:
-        with engine.connect() as other:  # another counter's upgrade, stuck
-            other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
-            refusal = refused_while_held(url, monkeypatch)
-            other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
-    finally:
-        engine.dispose()
+    refusal = refused_while_another_counter_holds_the_lock(url, monkeypatch)
     assert_refused_as_upgrading(refusal, url)
 
 
@@ -281,12 +290,9 @@ def test_a_new_postgresql_station_seeded_elsewhere_too_long_is_refused_in_words(
     name = pg_server.new_database(TEMPLATE)  # migrated, nothing seeded yet
     try:
         url = str(pg_server.url(name))
+        refusal = refused_while_another_counter_holds_the_lock(url, monkeypatch)
         engine = create_station_engine(url)
         try:
-            with engine.connect() as other:  # another counter's seeding, stuck
-                other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
-                refusal = refused_while_held(url, monkeypatch)
-                other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
             with engine.connect() as conn:
                 carriers = conn.exec_driver_sql("SELECT count(*) FROM carrier").scalar()
         finally:
