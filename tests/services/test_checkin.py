@@ -141,18 +141,23 @@ def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
     assert undo_last(station).parcel_id == mine.parcel_id
 
 
-@pytest.mark.parametrize("batch", [None, "ZTO"])
-def test_a_mobile_number_scanned_as_a_waybill_is_asked_about_before_it_is_a_parcel(
+@pytest.mark.parametrize("batch", [None, "ZTO", "DHL"])
+def test_a_mobile_number_a_carrier_would_take_is_refused_as_any_mobile_naming_that_carrier(
     station: Station, batch: str | None
 ) -> None:
     """13987654321 passes DHL's 11-digit check digit (one mobile number in seven does): scanned into the
-    scan field it was a DHL parcel, with the customer's number stored whole as its waybill."""
+    scan field it was a DHL parcel, with the customer's number stored whole as its waybill; then a
+    "carrier conflict" question whose other answer (keep the batch) checked it in as ZTO. It is the
+    refusal every mobile gets, whatever the batch; it names DHL, whose real waybills take that shape."""
     before = counts(station)
     with pytest.raises(Refused) as exc:
         check_in(station, "13987654321", batch=batch)
-    assert exc.value.code == "phone_shaped"
+    assert exc.value.code == "phone_not_waybill"
     assert exc.value.params["detected"] == "DHL"
     assert exc.value.params["waybill"] == "139****4321"  # the number as screens show phones
+    with pytest.raises(Refused) as plain:
+        check_in(station, "13512345678", batch=batch)  # fails DHL's check digit
+    assert exc.value.message("en") == plain.value.message("en").replace("135****5678", "139****4321")
     assert counts(station) == before
     confirmed = check_in(station, "13987654321", batch=batch, carrier="DHL")  # the clerk says it is one
     assert confirmed.carrier == "DHL" and confirmed.waybill == "13987654321"
@@ -164,6 +169,7 @@ def test_a_mobile_number_no_carrier_takes_is_refused_with_the_number_masked(stat
     with pytest.raises(Refused) as exc:
         check_in(station, "13512345678")
     assert exc.value.code == "phone_not_waybill" and exc.value.params["waybill"] == "135****5678"
+    assert "detected" not in exc.value.params  # no carrier to offer
     assert "13512345678" not in exc.value.message("en") + exc.value.message("zh")
     assert counts(station) == before
 

@@ -57,20 +57,35 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
         assert "Refused this session: 2" in status(screen, "#ci-refused")
 
 
-async def test_a_scanned_mobile_number_is_a_question_not_a_dhl_parcel(
+async def test_a_scanned_mobile_number_is_refused_as_any_mobile_not_a_carrier_conflict(
     app: StationApp, station: Station, bells: list[int]
 ) -> None:
+    """13987654321 passes DHL's check digit: it was a "carrier conflict" whose Ctrl+B (keep the batch)
+    checked the customer's number in as a ZTO parcel. It is "not checked in" with the words every
+    mobile gets; Ctrl+B does nothing, Ctrl+Y checks in a real DHL waybill of that shape."""
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "13987654321")  # passes DHL's check digit
+        await quiet.press(pilot, "f7")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
+            await quiet.press(pilot, "down")
+        await quiet.press(pilot, "enter")
+        assert screen.batch_carrier == "ZTO"
+        await scan(pilot, clock, "13512345678")  # fails DHL's check digit
+        await scan(pilot, clock, "13987654321")  # passes it
         await settle(app, pilot)
-        (item,) = attention(screen)
-        assert item.kind == "conflict" and item.waybill == "139****4321" and bells == [1]
-        assert "looks like a mobile number" in item.text and "13987654321" not in item.text
+        item, plain = attention(screen)
+        assert (item.kind, plain.kind) == ("refused", "refused") and item.waybill == "139****4321"
+        assert item.text == plain.text.replace("135****5678", "139****4321") and bells == [1, 1]
+        assert "13987654321" not in item.text
         assert item.hint == "Ctrl+Y: it is a DHL waybill · Ctrl+X dismiss"
-        assert list(parcels(station)) == []
+        await quiet.press(pilot, "ctrl+b")  # not a question about the batch: it stays a refusal
+        await settle(app, pilot)
+        assert len(attention(screen)) == 2 and list(parcels(station)) == []
         await quiet.press(pilot, "ctrl+y")  # the clerk says it is a DHL waybill
-        assert attention(screen) == [] and list(parcels(station)) == ["13987654321"]
+        await settle(app, pilot)
+        assert attention(screen) == [plain] and list(parcels(station)) == ["13987654321"]
         assert screen.results[0].carrier == "DHL"
 
 

@@ -31,7 +31,7 @@ async def test_at_80_columns_each_row_of_needs_attention_is_shown_whole(app: Sta
     async with app.run_test(size=(80, 24)) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "ABC12")  # too short: a partial scan
-        await scan(pilot, clock, "13987654321")  # a mobile number: a carrier question
+        await scan(pilot, clock, "13987654321")  # a mobile number DHL would take: a refusal naming it
         await settle(app, pilot)
         table = screen.query_one("#att-table", DataTable)
         items = attention(screen)

@@ -18,26 +18,23 @@ PHONE_NOT_WAYBILL = N_(
 )
 
 
-def phone_not_waybill(phone: str) -> Refused:
-    """A phone scanned (or typed) where a waybill goes, refused: said masked, as screens show a phone."""
-    return Refused(PHONE_NOT_WAYBILL, code="phone_not_waybill", waybill=mask(phone.strip()))
+def phone_not_waybill(phone: str, detected: str | None = None) -> Refused:
+    """A phone scanned (or typed) where a waybill goes, refused: said masked, as screens show a phone.
+    `detected`: a carrier the station uses whose valid waybills take this shape (DHL Express: 11
+    digits, a mod-7 check digit), so the clerk holding one of its parcels can confirm it."""
+    params = {"detected": detected} if detected else {}
+    return Refused(PHONE_NOT_WAYBILL, code="phone_not_waybill", waybill=mask(phone.strip()), **params)
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
     """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
     if MOBILE.fullmatch(waybill):
-        # A phone scanned or typed into the scan field: one in seven passes DHL's check digit, and it
-        # became a parcel with the customer's number as its waybill.
-        if detection.error is not None or detection.best is None:
-            raise phone_not_waybill(waybill)
-        raise Refused(
-            N_(
-                "{waybill} looks like a mobile number, not a waybill. If it is a {detected} waybill, confirm it."
-            ),
-            code="phone_shaped",
-            waybill=mask(waybill),
-            detected=detection.best.carrier,
-        )
+        # At the counter an 11-digit number starting with 1 is a customer's mobile, whatever the batch:
+        # one in seven passes DHL's check digit, and it became a parcel with the customer's number as
+        # its waybill. Every one is the same refusal; one a carrier would take names that carrier, the
+        # clerk's confirmation (`carrier=`) checks a real waybill of that shape in.
+        valid = detection.best if detection.error is None else None
+        raise phone_not_waybill(waybill, valid.carrier if valid is not None else None)
     if detection.error is not None:
         raise detection.error
     best = detection.best

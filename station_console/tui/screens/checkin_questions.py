@@ -24,7 +24,6 @@ from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, S
 # Refusal code -> needs-attention kind (anything else is "refused").
 KIND_OF = {
     "carrier_conflict": "conflict",
-    "phone_shaped": "conflict",  # Ctrl+Y checks it in as the carrier it would be
     "duplicate": "duplicate",
     "outgoing_send": "send",
     "no_room": "no_room",
@@ -64,7 +63,8 @@ class CheckinQuestions(CheckinState):
             waybill=waybill,
             request=request,
         )
-        if kind == "conflict":
+        if kind == "conflict" or refusal.code == "phone_not_waybill":
+            # A mobile number a carrier would take: Ctrl+Y checks it in as that carrier's waybill.
             item.detected = str(refusal.params.get("detected") or "")
         elif kind == "duplicate":
             item.parcel_id = refusal.params.get("parcel_id")
@@ -74,7 +74,7 @@ class CheckinQuestions(CheckinState):
         self._refresh_status()
 
     def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
-        if refusal.code == "phone_shaped":
+        if refusal.code == "phone_not_waybill" and refusal.params.get("detected"):
             return _(
                 "Ctrl+Y: it is a {detected} waybill · Ctrl+X dismiss",
                 detected=refusal.params.get("detected", "?"),
@@ -126,6 +126,8 @@ class CheckinQuestions(CheckinState):
             return
         if item.kind == "conflict" and item.request is not None:
             self._retry(item, carrier=item.detected or None)
+        elif item.code == "phone_not_waybill" and item.detected and item.request is not None:
+            self._retry(item, carrier=item.detected)
         elif item.kind in ("no_room", "no_code", "no_layer") and item.request is not None:
             self._retry(item, carrier=item.request.carrier)
         elif item.kind == "refused" and item.code in PASSING_CODES and item.request is not None:
