@@ -100,3 +100,35 @@ async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station
         assert {"waybill", "status"} <= set(shown)
         assert table.virtual_size.width <= table.scrollable_content_region.width
         assert all(line.endswith(here) for line in table_lines(table)[1:])
+
+
+async def shown_columns(station: Station, rows: int) -> dict[int, list[str]]:
+    """The sends' columns as headed at 120x40, then at 80x24, once the list has its `rows`."""
+    app = counter_app(station)
+    shown: dict[int, list[str]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#so-sends", DataTable)
+        await until(pilot, lambda: table.row_count == rows and bool(table.columns))
+        await quiet.settle(pilot)
+        shown[120] = [str(c.key.value) for c in table.ordered_columns]
+        await quiet.resize(pilot, 80, 24, routers=False)
+        await until(pilot, lambda: table.size.width < 50)
+        await quiet.settle(pilot)
+        shown[80] = [str(c.key.value) for c in table.ordered_columns]
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("sendout")
+async def test_the_sends_are_headed_by_the_same_columns_empty_or_not(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Empty, the list's headings alone fitted: eight columns at 120x40, and the first send took three of
+    them away. The same columns head it before and after, narrowed at 80x24 by the same rule."""
+    set_language(lang)
+    empty = await shown_columns(station, 0)
+    sent_weighing(station, "SF1234567890123", 1250)
+    with_one = await shown_columns(station, 1)
+    assert empty == with_one
+    assert {"waybill", "status", "kg", "total"} <= set(with_one[120]) and len(with_one[80]) < len(with_one[120])

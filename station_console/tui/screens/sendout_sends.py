@@ -38,6 +38,17 @@ TYPED_MARK = "*"  # after a weight typed in, not read from the scale (the title 
 _UNTRANSLATED = frozenset({"#", "kg"})
 # A send still here, in a table's few cells ("at the counter" took the room of two columns at 120x40).
 AT_COUNTER = N_("at counter")
+# A typical send as the table shows it (a send of another day, a typed weight). The columns are chosen
+# as if it were one of the rows: an empty list's headings alone fitted all eight, and the first send
+# took three away; now the same columns head the list empty or not, and a wider row narrows it alike.
+TYPICAL_SEND = {
+    "id": "1234",
+    "time": "11-25 14:06",
+    "waybill": "ZTO 73123456789012",
+    "to": "内蒙古",
+    "kg": "23.456*",
+    "total": "365.00",
+}
 
 
 class SendsTable(Table):
@@ -78,8 +89,12 @@ class SendsTable(Table):
     def lay_out(self) -> None:
         """The sends in the columns that fit the table's width (again after a resize)."""
         headings = [title if title in _UNTRANSLATED else _(title) for _key, title, _right in SEND_COLUMNS]
+        typical = TYPICAL_SEND | {
+            "pay": max((_(label) for label in METHOD_LABELS.values()), key=display_width),
+            "status": _(AT_COUNTER),
+        }
         widths = [
-            max([display_width(heading), *(display_width(row[key]) for row in self.send_rows)])
+            max([display_width(heading), *(display_width(row[key]) for row in [typical, *self.send_rows])])
             for heading, (key, _title, _right) in zip(headings, SEND_COLUMNS, strict=True)
         ]
         keys = [key for key, _title, _right in SEND_COLUMNS]
