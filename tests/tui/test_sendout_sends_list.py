@@ -131,4 +131,6 @@ async def test_the_sends_are_headed_by_the_same_columns_empty_or_not(
     sent_weighing(station, "SF1234567890123", 1250)
     with_one = await shown_columns(station, 1)
     assert empty == with_one
-    assert {"waybill", "status", "kg", "total"} <= set(with_one[120]) and len(with_one[80]) < len(with_one[120])
+    assert {"waybill", "status", "kg", "total"} <= set(with_one[120]) and len(with_one[80]) < len(
+        with_one[120]
+    )
