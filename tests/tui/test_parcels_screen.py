@@ -187,3 +187,28 @@ async def test_a_bad_date_refused_while_a_search_is_on_its_way_is_not_answered_b
         await quiet.settle(pilot)
         assert str(screen.query_one("#pa-status").render()) == refusal
         assert table.row_count == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("parcels")
+async def test_the_filter_fields_have_the_house_padding_and_show_their_placeholders_whole(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """The filter fields had one cell of padding where every other screen's fields have Input's two. On
+    two rows (80 columns) they have the house's two; on one row (120 columns) one, as the search box's
+    placeholder is cut with two; each placeholder is shown whole either way."""
+    from textual.geometry import Spacing
+
+    set_language(lang)
+    house = Spacing(0, 2, 0, 2)  # Input's own padding: the check-in, pickup and send-out fields'
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        for width, height, padding in ((80, 24, house), (120, 40, Spacing(0, 1, 0, 1))):
+            await quiet.resize(pilot, width, height, routers=False)
+            await quiet.settle(pilot)
+            for name in ("#pa-text", "#pa-carrier", "#pa-since", "#pa-until"):
+                field = app.screen.query_one(name, Input)
+                assert field.styles.padding == padding, (width, name)
+                assert field.content_region.width >= cell_len(field.placeholder), (width, name)
+                assert field.region.right <= width, (width, name)
