@@ -114,7 +114,7 @@ class StationHeader(Horizontal):
         width = self.size.width or self.app.size.width
         room = width - 4 - mode.cell_len - status.cell_len
         # The settings the app holds (read in a worker), so a resize never reads the database here.
-        settings = app.station_settings or station.settings()
+        settings = getattr(app, "station_settings", None) or station.settings()
         name = Text(visible(settings.name_shown()), "bold")
         name.truncate(NAME_CELLS, overflow="ellipsis")
         name_room = room - cell_len(TITLE_GAP)
