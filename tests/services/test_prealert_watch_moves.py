@@ -1,8 +1,12 @@
-"""The watched folder when a file's move or its report fails after its rows were loaded: the pass goes on,
-says what it loaded and what it could not do, and the file left behind is never loaded twice."""
+"""The watched folder: settled files taken, moved aside this user's only; and when a file's move or its
+report fails after its rows were loaded, the pass goes on, says what it loaded and what it could not do,
+and the file left behind is never loaded twice."""
 
 from __future__ import annotations
 
+import os
+import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +147,41 @@ def test_a_file_the_unattended_watch_loaded_dropped_again_names_the_watch(
         == "zto.csv: already loaded on 2026-11-25 10:00 by the folder watch (import 1): nothing new."
     )
     assert counts(station) == (2, 1)
+
+
+def test_the_watched_folder_takes_settled_files(station: Station, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / "good.csv", ZH_HEADINGS, zh_rows([1, 2]) + [["bad!", "中通", "", ""]])
+    write_csv(inbox / "all-bad.csv", ZH_HEADINGS, [["bad!", "中通", "", ""]])
+    (inbox / "junk.json").write_text("{", encoding="utf-8")
+    (inbox / "notes.docx").write_bytes(b"PK")
+    fresh = write_csv(inbox / "fresh.csv", ZH_HEADINGS, zh_rows([5]))
+    old = time.time() - 60
+    for path in inbox.iterdir():
+        if path != fresh:
+            os.utime(path, (old, old))
+    result = import_folder(station, inbox, settle_s=30)
+    assert [r.file for r in result.imported] == ["good.csv"]
+    assert sorted(name for name, _ in result.failed) == ["all-bad.csv", "junk.json"]
+    assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["good.csv", "good.csv.report.txt"]
+    assert "Line 4: bad!" in (inbox / "imported" / "good.csv.report.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv", "notes.docx"]
+
+
+def test_the_watched_folders_files_are_this_users_only(station: Station, tmp_path: Path) -> None:
+    """A carrier's file (phones, names) dropped as a sync tool leaves it, 0644, into a folder that was
+    already there: moved out of the way 0600 beside a 0600 report, whatever the folders' modes."""
+    inbox = tmp_path / "inbox"
+    (inbox / "failed").mkdir(parents=True)
+    os.chmod(inbox / "failed", 0o755)
+    write_csv(inbox / "good.csv", ZH_HEADINGS, zh_rows([1]))
+    write_csv(inbox / "all-bad.csv", ZH_HEADINGS, [["bad!", "中通", "", ""]])
+    for path in inbox.glob("*.csv"):
+        os.chmod(path, 0o644)
+    import_folder(station, inbox, settle_s=0)
+    moved = [inbox / "imported" / "good.csv", inbox / "failed" / "all-bad.csv"]
+    written = [p.with_name(p.name + ".report.txt") for p in moved]
+    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in moved + written}
+    assert modes == {p.name: oct(0o600) for p in moved + written}
+    assert oct(stat.S_IMODE((inbox / "imported").stat().st_mode)) == oct(0o700)

@@ -4,7 +4,6 @@ duplicates, waybills already on the shelf, unknown carriers; the check-in they f
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -304,49 +303,6 @@ def test_pre_alert_phones_go_by_the_privacy_rules(station: Station, clock: FakeC
     delete_person(boss, "13688889999")  # and deleted
     last = stored(station)[-1]
     assert (last.phone_full, last.masked_phone, last.recipient_name) == (None, None, None)
-
-
-def test_the_watched_folder_takes_settled_files(station: Station, tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    write_csv(inbox / "good.csv", ZH_HEADINGS, zh_rows([1, 2]) + [["bad!", "中通", "", ""]])
-    write_csv(inbox / "all-bad.csv", ZH_HEADINGS, [["bad!", "中通", "", ""]])
-    (inbox / "junk.json").write_text("{", encoding="utf-8")
-    (inbox / "notes.docx").write_bytes(b"PK")
-    fresh = write_csv(inbox / "fresh.csv", ZH_HEADINGS, zh_rows([5]))
-    old = time.time() - 60
-    for path in inbox.iterdir():
-        if path != fresh:
-            import os
-
-            os.utime(path, (old, old))
-    result = import_folder(station, inbox, settle_s=30)
-    assert [r.file for r in result.imported] == ["good.csv"]
-    assert sorted(name for name, _ in result.failed) == ["all-bad.csv", "junk.json"]
-    assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["good.csv", "good.csv.report.txt"]
-    assert "Line 4: bad!" in (inbox / "imported" / "good.csv.report.txt").read_text(encoding="utf-8")
-    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv", "notes.docx"]
-
-
-def test_the_watched_folders_files_are_this_users_only(station: Station, tmp_path: Path) -> None:
-    """A carrier's file (phones, names) dropped as a sync tool leaves it, 0644, into a folder that was
-    already there: moved out of the way 0600 beside a 0600 report, whatever the folders' modes."""
-    import os
-    import stat
-
-    inbox = tmp_path / "inbox"
-    (inbox / "failed").mkdir(parents=True)
-    os.chmod(inbox / "failed", 0o755)
-    write_csv(inbox / "good.csv", ZH_HEADINGS, zh_rows([1]))
-    write_csv(inbox / "all-bad.csv", ZH_HEADINGS, [["bad!", "中通", "", ""]])
-    for path in inbox.glob("*.csv"):
-        os.chmod(path, 0o644)
-    import_folder(station, inbox, settle_s=0)
-    moved = [inbox / "imported" / "good.csv", inbox / "failed" / "all-bad.csv"]
-    written = [p.with_name(p.name + ".report.txt") for p in moved]
-    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in moved + written}
-    assert modes == {p.name: oct(0o600) for p in moved + written}
-    assert oct(stat.S_IMODE((inbox / "imported").stat().st_mode)) == oct(0o700)
 
 
 @pytest.mark.sqlite_only
