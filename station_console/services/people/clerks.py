@@ -79,6 +79,9 @@ class ClerkInfo:
         }
 
 
+NAME_MAX = 64  # a clerk's name; the console's name fields take no more
+
+
 def _validate_name(name: str) -> str:
     name = clean(name)
     if not name:
@@ -95,9 +98,6 @@ def _find(session: Session, name: str) -> Clerk | None:
 
 
 # --- queries -----------------------------------------------------------------------------------------
-
-
-NAME_MAX = 64  # a clerk's name; the console's name fields take no more
 
 
 def needs_first_manager(station: Station) -> bool:
@@ -244,7 +244,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
 def _typed_name(typed: str, row: Clerk | None) -> str:
     """The name as typed, for the trail; digits that name nobody are a PIN typed into the name field
     (at once after a lock the focus is there), kept out of the trail as a PIN would be."""
-    name = clean(typed, 64)
+    name = clean(typed, NAME_MAX)
     if row is None and name.isdigit() and PIN_MIN <= len(name) <= PIN_MAX:
         return "#" * len(name)
     return name
