@@ -38,6 +38,9 @@ APP_NAME = "station-console"
 # SQLite's own wait for a lock, per statement. Short: the retry loop (`run_in_transaction`) holds the
 # whole wait, so it can say "busy, retrying" at once and give up at its deadline.
 BUSY_TIMEOUT_MS = 500
+# How long a connection's first PRAGMA waits for a file another process holds (see `_on_connect`): as long
+# as an upgrader waits for another's migrations (db/migrate.py UPGRADE_WAIT_S).
+FIRST_OPEN_WAIT_MS = 30_000
 
 
 def default_database_path() -> Path:
@@ -119,6 +122,9 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         if not memory:
+            # A new file's first connections race to make it WAL, which needs the file to itself: another
+            # process's first transaction (its migrations) holds it far longer than a statement waits.
+            cur.execute(f"PRAGMA busy_timeout={FIRST_OPEN_WAIT_MS}")
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from itertools import count
 from pathlib import Path
@@ -18,7 +19,7 @@ from pg_server import TEMPLATE
 from sqlalchemy import text
 
 from db import migrate
-from db.engine import create_station_engine
+from db.engine import BUSY_TIMEOUT_MS, create_station_engine
 from db.migrate import UPGRADE_LOCK_KEY, alembic_config, current_revision, head_revision, known_revisions
 from station_console.errors import DatabaseUnavailable
 from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, open_station
@@ -74,6 +75,27 @@ def test_two_upgraders_of_one_sqlite_file_both_come_up(tmp_path: Path) -> None:
             assert migrate.schema_objects(conn) == fresh
         finally:
             conn.close()
+
+
+def test_a_new_files_first_connection_waits_for_another_process_holding_it(tmp_path: Path) -> None:
+    """Two counters opening a brand-new SQLite file at once: the one that made it first holds it (its
+    first transaction), and the other's `journal_mode=WAL` failed 'database is locked' after a statement's
+    0.5 s wait; the first connection to a file waits for it as an upgrader waits."""
+    path = tmp_path / "new.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE made_first (id INTEGER)")
+    release = threading.Timer(1.5, holder.execute, ("COMMIT",))
+    release.start()
+    engine = create_station_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+    finally:
+        release.join()
+        engine.dispose()
+        holder.close()
 
 
 _DATABASES = count()
