@@ -43,6 +43,24 @@ BUSY_TIMEOUT_MS = 500
 FIRST_OPEN_WAIT_MS = 30_000
 
 
+def _make_wal(cur: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (a no-op read once it is). A new file's first connections race to make
+    it WAL, which needs the file to itself: another process's first transaction (its migrations) holds it
+    far longer than a statement waits, so this waits as an upgrader does; and two connections asking at
+    the same moment deadlock, one refused at once without waiting (SQLite's busy handler is not run
+    then), so it asks again until the wait is over."""
+    cur.execute(f"PRAGMA busy_timeout={FIRST_OPEN_WAIT_MS}")
+    deadline = time.monotonic() + FIRST_OPEN_WAIT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def default_database_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "station.sqlite3"
 
@@ -122,10 +140,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         if not memory:
-            # A new file's first connections race to make it WAL, which needs the file to itself: another
-            # process's first transaction (its migrations) holds it far longer than a statement waits.
-            cur.execute(f"PRAGMA busy_timeout={FIRST_OPEN_WAIT_MS}")
-            cur.execute("PRAGMA journal_mode=WAL")
+            _make_wal(cur)
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
