@@ -17,8 +17,6 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from station_console.errors import StationError
-
 Method = TypeVar("Method", bound=Callable[..., Any])
 
 
@@ -30,13 +28,10 @@ def refused(app: Any, key: str | None) -> str | None:
     action = _action_of().get(key)
     if action is None:
         return None
-    from station_console.services.core.roles import require  # loaded by _action_of already
+    from station_console.services.core.roles import refusal  # loaded by _action_of already
 
-    try:
-        require(app.station, action)
-    except StationError as exc:
-        return exc.message()
-    return None
+    refused = refusal(app.station, action)  # the role alone: no database on the UI thread
+    return refused.message() if refused is not None else None
 
 
 @functools.cache

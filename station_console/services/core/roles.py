@@ -361,13 +361,32 @@ def is_manager(station: Station) -> bool:
     return station.clerk_id is not None and station.clerk_role == Role.MANAGER
 
 
-def require(station: Station, action: str) -> None:
-    """Refuse unless whoever `station` acts as may do `action` (an unknown action needs a manager), and
-    a signed-in clerk whose account a manager deactivated since (core/standing.py)."""
+def refusal(station: Station, action: str) -> PermissionDenied | None:
+    """Why whoever `station` acts as may not do `action` by their role (an unknown action needs a
+    manager), or None; reads nothing, so the console asks it on the UI thread, for its keys and lines.
+    The service's `require` refuses the same and reads whether the clerk still stands."""
     spec = ACTIONS.get(action) or Action(Need.MANAGER, action)
-    if spec.need is Need.NOBODY:
-        return
     if spec.need is Need.SIGNED_IN and station.clerk_id is None:
+        return PermissionDenied(
+            N_("Nobody is signed in: sign in to {action}."), code="not_signed_in", action=_(spec.label)
+        )
+    if spec.need is Need.MANAGER and not is_manager(station):
+        return PermissionDenied(
+            N_("Only a manager can {action}. Ask a manager to sign in."),
+            code="manager_only",
+            action=_(spec.label),
+        )
+    return None
+
+
+def require(station: Station, action: str) -> None:
+    """Refuse unless whoever `station` acts as may do `action` (`refusal`), and a signed-in clerk whose
+    account a manager deactivated since (core/standing.py)."""
+    spec = ACTIONS.get(action)
+    if spec is not None and spec.need is Need.NOBODY:
+        return
+    refused = refusal(station, action)
+    if refused is not None and refused.code == "not_signed_in":
         if has_no_clerk(station):  # nobody to sign in as: say how the first one is made
             raise PermissionDenied(
                 N_(
@@ -376,17 +395,11 @@ def require(station: Station, action: str) -> None:
                 ),
                 code="not_signed_in",
             )
-        raise PermissionDenied(
-            N_("Nobody is signed in: sign in to {action}."), code="not_signed_in", action=_(spec.label)
-        )
+        raise refused
     # A clerk deactivated at another counter since signing in here is refused, whatever the role.
     check_still_active(station)
-    if spec.need is Need.MANAGER and not is_manager(station):
-        raise PermissionDenied(
-            N_("Only a manager can {action}. Ask a manager to sign in."),
-            code="manager_only",
-            action=_(spec.label),
-        )
+    if refused is not None:
+        raise refused
 
 
 def require_manager(station: Station, action: str) -> None:

@@ -27,11 +27,9 @@ RECHECK_S = 3.0
 
 
 def has_no_clerk(station: Station) -> bool:
-    """A new station: nobody can sign in yet, as no clerk exists (read until one is seen)."""
-    if not station.clerks_exist:
-        with station.connect() as conn:
-            station.clerks_exist = conn.execute(select(col(Clerk.id)).limit(1)).first() is not None
-    return not station.clerks_exist
+    """A new station: nobody can sign in yet, as no clerk exists."""
+    with station.connect() as conn:
+        return conn.execute(select(col(Clerk.id)).limit(1)).first() is None
 
 
 def check_still_active(station: Station, *, read_again: bool = False) -> None:

@@ -101,9 +101,6 @@ class Station:
     # What opening a new database seeded into it (`open_station`), for `station init` to report: its own
     # seeding runs after and finds everything there.
     seeded: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
-    # A clerk exists (clerks are deactivated, never deleted: once true, it stays so): a refusal for want
-    # of a sign-in reads the clerk table only until then, never again on a console's UI thread.
-    clerks_exist: bool = field(default=False, init=False, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

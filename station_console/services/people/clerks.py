@@ -24,6 +24,7 @@ from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
+from station_console.services.core.standing import has_no_clerk
 from station_console.services.core.station import Station
 from station_console.services.people.pins import (
     PIN_MAX,
@@ -102,9 +103,7 @@ def _find(session: Session, name: str) -> Clerk | None:
 
 def needs_first_manager(station: Station) -> bool:
     """True on a new station: no clerk exists yet, so the console asks for the manager."""
-    with station.read() as session:
-        station.clerks_exist = session.exec(select(Clerk.id).limit(1)).first() is not None
-    return not station.clerks_exist
+    return has_no_clerk(station)
 
 
 def list_clerks(station: Station, *, include_inactive: bool = True) -> list[ClerkInfo]:
@@ -345,8 +344,6 @@ def unlock(station: Station, name: str) -> Unlocked:
 
 def act_as(station: Station, clerk: ClerkInfo | None) -> None:
     """Make `station` act as `clerk` (None: nobody)."""
-    if clerk is not None or station.clerk_id is not None:  # one signed in, or signing out: clerks exist
-        station.clerks_exist = True
     station.clerk_id = clerk.id if clerk else None
     station.clerk_role = clerk.role if clerk else None
 

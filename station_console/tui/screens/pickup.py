@@ -22,10 +22,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Digits
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, sentences
 from station_console.services.core.free_text import REASON
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import refusal
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
 from station_console.services.scan.waybill import normalise as normalise_waybill
@@ -303,10 +302,9 @@ class PickupScreen(TakesScans, PickupHandover):
         if not missing:
             self._say(_("Nothing to override: every parcel is scanned."), warn=True)
             return
-        try:
-            require_manager(self.station, "override")
-        except StationError as exc:
-            self._refuse(exc.message())
+        refused = refusal(self.station, "override")  # the role alone; the override's write checks it all
+        if refused is not None:
+            self._refuse(refused.message())
             return
         method = self.lookup.method if self.lookup else "code"
 

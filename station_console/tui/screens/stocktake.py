@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import refusal
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
@@ -333,12 +333,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def _put_back_refused(self) -> str | None:
         """Why this clerk may not put a parcel back (a manager's fix), said in the dialog before the
-        close refuses it; the role only, no database (`require_manager`)."""
-        try:
-            require_manager(self.station, "put_back")
-        except StationError as exc:
-            return exc.message()
-        return None
+        close refuses it; the role only, no database (`roles.refusal`)."""
+        refused = refusal(self.station, "put_back")
+        return refused.message() if refused is not None else None
 
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
