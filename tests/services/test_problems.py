@@ -69,12 +69,22 @@ def test_a_hand_flag_cannot_claim_a_stocktake_put_back_and_changes_nothing(stati
     assert "put_back" not in exc.value.message("en")  # the kinds offered are a clerk's
 
 
-def test_a_put_back_flag_is_resolved_as_any_other(station: Station) -> None:
+def test_a_put_back_flag_is_a_managers_to_resolve_and_a_clerk_changes_nothing(station: Station) -> None:
+    """The parcel was recorded as having left: someone may hold the wrong parcel. A clerk clearing the
+    flag hid that from the manager the stocktake flagged it for."""
     pid = place(station, wb(1), "2-2")
     with station.write() as s:
         p = s.get(type(parcel(station, pid)), pid)
         assert p is not None
         problems.mark_in_session(s, station, p, ProblemKind.PUT_BACK, "Found at stocktake 1")
+    with pytest.raises(PermissionDenied) as exc:
+        problems.resolve(station, wb(1), "looks fine")
+    assert exc.value.code == "manager_only"
+    assert "found after it left" in exc.value.message("en")
+    assert parcel(station, pid).problem_kind == "put_back"
+    assert parcel(station, pid).problem_note == "Found at stocktake 1"
+    assert events(station, EventKind.PROBLEM_RESOLVED) == []
+    as_manager(station)
     row = problems.resolve(station, wb(1), "the customer had the other one")
     assert row.problem_kind is None and not row.flagged
     (event,) = events(station, EventKind.PROBLEM_RESOLVED)
@@ -98,6 +108,7 @@ def test_a_hand_flag_does_not_replace_a_put_back_flag(station: Station) -> None:
     assert parcel(station, pid).problem_kind == "put_back"
     assert parcel(station, pid).problem_note == note
     assert len(events(station, EventKind.PROBLEM_MARKED)) == 1  # the put-back's own
+    as_manager(station)
     problems.resolve(station, wb(1), "the customer had the other one")
     assert problems.mark(station, wb(1), "damaged", "box dented").problem_kind == "damaged"
 

@@ -305,6 +305,9 @@ ACTIONS: dict[str, Action] = {
     "put_back": Action(
         Need.MANAGER, N_("put back a parcel recorded as having left"), commands=("stocktake --fix put-back",)
     ),
+    # A 'found after it left' flag: the parcel may have been handed to the wrong person, so clearing it
+    # is the manager's check, as putting it back was; the service refuses a clerk.
+    "resolve_put_back": Action(Need.MANAGER, N_("resolve a 'found after it left' flag")),
     "export": Action(Need.MANAGER, N_("export full data"), commands=("privacy export",)),
     "delete_person": Action(Need.MANAGER, N_("delete a person's data"), commands=("privacy delete",)),
     "clerks": Action(

@@ -104,7 +104,8 @@ def resolve_in_session(
 
 
 def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
-    """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual."""
+    """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual. A stocktake's
+    put-back flag is a manager's to clear (`resolve_put_back`)."""
     require(station, "problems")
 
     def work(session: Session) -> ParcelRow:
@@ -113,6 +114,8 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             raise Refused(
                 N_("{waybill} is not flagged as a problem."), code="no_problem", waybill=parcel.waybill
             )
+        if parcel.problem_kind in STOCKTAKE_KINDS:
+            require_manager(station, "resolve_put_back")
         resolve_in_session(session, station, parcel, note=RESOLVE_NOTE.read(note))
         return rows_for(session, [parcel])[0]
 
