@@ -330,3 +330,27 @@ async def test_a_phone_tail_pickup_reads_in_chinese_punctuation_and_words(
         assert statuses(station)[solo.waybill] == "picked_up"
         row = screen.query_one("#pk-recent", DataTable).get_row(f"r{statuses_ids(station)[solo.waybill]}")
         assert str(row[4]) == "凭手机号"
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_flagged_parcel_is_said_on_lookup_and_marked_in_the_list(
+    station: Station, console: StationApp
+) -> None:
+    """A parcel flagged refused (or wrong address, or found after it left) was listed as any other, and
+    handed over with no word of its flag."""
+    from station_console.services.exceptions import problems
+
+    sign_in(station, Role.CLERK)
+    ann = [receive(station, n, ANN) for n in (1, 2)]
+    problems.mark(station, ann[1].waybill, "refused", "[b]customer said no[/b]")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann[0].pickup_code)
+        said = clerk.text("#pk-message")
+        assert f"{ann[1].waybill} is flagged refused: check it with the customer" in said
+        assert ann[0].waybill not in said
+        table = screen.query_one("#pk-table", DataTable)
+        cells = {str(table.get_row(str(row.parcel_id))[5]) for row in screen.active_rows()}
+        assert cells == {ann[0].waybill, f"{ann[1].waybill} ! refused"}
+    assert statuses(station)[ann[1].waybill] == "on_shelf"

@@ -22,9 +22,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Digits
 
-from station_console.i18n import N_, _, _n, sentences
+from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import refusal
+from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
 from station_console.services.scan.waybill import normalise as normalise_waybill
@@ -361,8 +362,20 @@ class PickupScreen(TakesScans, PickupHandover):
             notes.append(_("{old} moved to {new}.", old=old, new=new))
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
+        # A flagged parcel (refused, wrong address, found after it left...) is said before it is
+        # fetched: the handover does not stop it, the clerk checks it with the customer.
+        flagged = [row for row in lk.rows if row.problem_kind]
+        for row in flagged:
+            notes.append(
+                _(
+                    "{waybill} is flagged {kind}: check it with the customer before handing it over.",
+                    waybill=row.waybill,
+                    kind=label_of(KIND_LABELS, row.problem_kind or ""),
+                )
+            )
         if say:
-            self._say_answer(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
+            warn = bool(lk.missing or lk.moved or flagged) or len(lk.groups) > 1
+            self._say_answer(sentences(*notes), warn=warn)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:

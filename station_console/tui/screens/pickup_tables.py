@@ -10,9 +10,11 @@ from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
 from station_console.services.core.local_times import short_when
+from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.people.event_detail_labels import PICKUP_METHOD_LABELS
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
+from station_console.tui.screens.shelf_common import PROBLEM_STYLE
 from station_console.tui.widgets.plain import Table
 
 BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
@@ -35,6 +37,13 @@ RECENT_COLUMNS = (
     ("carrier", N_("Carrier")),
     ("method", N_("Method")),
 )
+
+
+def problem_waybill(row: PickupRow) -> Text | str:
+    """The waybill, with its problem flag in red when it has one (the one every list shows)."""
+    if not row.problem_kind:
+        return row.waybill
+    return Text.assemble(row.waybill, " ", (f"! {label_of(KIND_LABELS, row.problem_kind)}", PROBLEM_STYLE))
 
 
 def group_marks(lookup: Lookup) -> dict[int, str]:
@@ -69,7 +78,7 @@ class ParcelList(_ShowOnly):
                 row.pickup_code,
                 Text(_("out for delivery"), style="bold cyan") if row.out_for_delivery else row.location,
                 row.carrier_name,
-                row.waybill,
+                problem_waybill(row),
                 row.masked_phone or "-",
                 f"{row.checked_in_at.astimezone(zone):%m-%d %H:%M}",
                 Text(str(row.days_on_shelf), style=BAND_STYLES.get(row.band, "")),
