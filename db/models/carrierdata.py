@@ -100,7 +100,9 @@ class CarrierEvent(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # nothing personal
     status: str = Field(default="queued", max_length=16)  # db.models.CarrierEventStatus
     channel: str | None = Field(default=None, max_length=16)
-    attempts: int = 0
+    attempts: int = 0  # failures in all, never reset: what the screen and the trail report
+    # failures since the last retry from the dead-letter list: the backoff and the give-up limit
+    attempts_since_retry: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime)

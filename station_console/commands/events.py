@@ -104,7 +104,7 @@ def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> N
             r.carrier,
             _(dead_letters.KIND_LABELS.get(r.kind, r.kind)),
             r.waybill,
-            _(dead_letters.STATUS_LABELS.get(r.status, r.status)),
+            r.status_text(),  # a held-back event names the one it waits behind
             str(r.tries),
             r.last_error or "",
         ]

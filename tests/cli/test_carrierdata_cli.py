@@ -472,3 +472,54 @@ def test_a_name_longer_than_its_column_is_loaded_cut_and_said_on_its_line(  # ty
     assert data["cut"] == 1 and [i["kind"] for i in data["issues"]] == ["cut", "duplicate"]
     listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
     assert len(listed) == 2
+
+
+def test_events_list_names_the_event_a_held_back_one_waits_behind(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A parcel's pickup behind its dead-lettered arrival is not sent, and the listing says behind
+    which event it waits (it read "queued", and the next pass sent it)."""
+    from sqlmodel import Session, select
+
+    from db.models import CarrierEvent, Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+
+    station = open_station(db_url)
+
+    def target(session: Session) -> None:
+        row = session.get(Setting, STATION_KEY)
+        assert row is not None
+        settings = load_station_settings(session).model_dump(mode="json")
+        settings["carrier_event_targets"] = {"*": {"channel": "file", "folder": str(tmp_path)}}
+        row.value = settings
+        session.add(row)
+
+    station.run(target)
+    run("checkin", zto(1))
+
+    def arrival_refused_then_picked_up(session: Session) -> int:
+        arrival = session.exec(select(CarrierEvent)).one()
+        arrival.status, arrival.attempts, arrival.next_attempt_at = "dead", 1, None
+        session.add(arrival)
+        pickup = CarrierEvent(
+            carrier_id=arrival.carrier_id,
+            parcel_id=arrival.parcel_id,
+            kind="picked_up",
+            waybill=arrival.waybill,
+            at=arrival.at,
+            idempotency_key="pickup-1",
+            payload=arrival.payload,
+            status="queued",
+            next_attempt_at=arrival.at,
+            created_at=arrival.at,
+        )
+        session.add(pickup)
+        assert arrival.id is not None
+        return arrival.id
+
+    arrival_id = station.run(arrival_refused_then_picked_up)
+    station.engine.dispose()
+    assert json.loads(run("events", "send", "--once", "--json").output)["sent"] == []
+    pickup_row, arrival_row = run("events", "list").output.splitlines()[1:]
+    assert f"waiting behind event {arrival_id}" in pickup_row and "dead letter" in arrival_row
+    assert f"排在事件 {arrival_id} 之后等待" in run("events", "list", lang="zh").output.splitlines()[1]
+    listed = json.loads(run("events", "list", "--json").output)["events"]
+    assert [e["waiting_behind"] for e in listed] == [arrival_id, None]

@@ -15,6 +15,7 @@ from station_console.i18n import N_, _, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
 from station_console.services.core.station import Station
+from station_console.services.pickup.handover import confirm_pickup
 from station_console.settings import EventTarget
 from station_console.tui.app import StationApp
 from station_console.tui.carrier_event_worker import delivery_problems
@@ -213,3 +214,37 @@ async def test_a_list_cut_at_its_limit_says_how_many_it_left_out(
         await quiet.until(pilot, lambda: table.row_count == 0, what="the failed ones listed")
         said = str(screen.query_one("#ev-status", Static).render())
         assert said == "0 events (failed); 201 dead letters, 0 waiting"
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "waiting behind event {id}"), ("zh", "排在事件 {id} 之后等待")]
+)
+async def test_a_pickup_held_back_by_its_dead_arrival_says_which_event_it_waits_behind(
+    station: Station, tmp_path: Any, console: StationApp, lang: str, says: str
+) -> None:
+    """The pickup of a parcel whose arrival the receiver refused waits (it read "queued", as if it would
+    go at the next pass, and it did go, before the carrier had heard of the parcel)."""
+
+    class Refusing:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            raise EventChannelError("HTTP 400 Bad Request", permanent=True)
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    (arrival_id,) = sender.run_once(station, channels={"ZTO": Refusing()}).dead  # type: ignore[dict-item]
+    confirm_pickup(station, [parcel.parcel_id], method="code", scanned=["73000000000001"])
+    assert sender.run_once(station).sent == []
+    set_language(lang)
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+o")
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        await quiet.press(pilot, "f", "f", "f")  # all
+        await quiet.settle(pilot)
+        table = screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
+    assert [row[1] for row in rows] == [says.format(id=arrival_id), "死信" if lang == "zh" else "dead letter"]

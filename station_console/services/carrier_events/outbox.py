@@ -4,6 +4,12 @@ An event is queued only for a carrier that has a target in `carrier_event_target
 a station that sends nothing writes nothing. Queuing is one INSERT (it runs inside every check-in);
 delivery is `sender.py`. The payload holds nothing personal: waybill, carrier, time, station, counter,
 and for an arrival the pickup code the platform's message to the customer needs.
+
+A parcel's events reach its carrier in the order they happened: an event waits while an earlier event
+of the same parcel for the same carrier has not gone out (`waiting_clause`, `first_blocker`): queued or
+being sent, waiting for its retry, or on the dead-letter list. A carrier told "picked up" of a parcel it
+never heard "arrived" of shows a pickup without an arrival, or refuses it. A retry of the dead letter
+sends it first; dropping it (or its withdrawal) lets the rest go.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, exists, func, update
+from sqlalchemy import select as columns
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -32,6 +40,34 @@ CORRECTIONS = {
     DOOR_DELIVERED: "door_delivery_undone",
 }
 UNSENT = (CarrierEventStatus.QUEUED, CarrierEventStatus.FAILED, CarrierEventStatus.DEAD)
+# An earlier event of the parcel in one of these holds the later ones back (sent, withdrawn or dropped:
+# it no longer does).
+HOLDS_BACK = (*UNSENT, CarrierEventStatus.SENDING)
+
+
+def _earlier_holding_back() -> tuple[Any, list[ColumnElement[bool]]]:
+    """An alias of the outbox, and the conditions that make its row an earlier event of the outer
+    row's parcel, for the same carrier, that has not gone out (correlated to `CarrierEvent`)."""
+    earlier = aliased(CarrierEvent)
+    return earlier, [
+        col(earlier.parcel_id) == col(CarrierEvent.parcel_id),
+        col(earlier.carrier_id) == col(CarrierEvent.carrier_id),
+        col(earlier.id) < col(CarrierEvent.id),
+        col(earlier.status).in_(HOLDS_BACK),
+    ]
+
+
+def waiting_clause() -> ColumnElement[bool]:
+    """True for an event that must wait for an earlier one of its parcel: a condition of the sender's
+    one claiming query (served by the index on `parcel_id`), not a lookup per event."""
+    earlier, conditions = _earlier_holding_back()
+    return exists().where(*conditions).correlate(CarrierEvent)
+
+
+def first_blocker() -> Any:
+    """The id of the earliest event the outer row waits behind, or NULL: a listing's column."""
+    earlier, conditions = _earlier_holding_back()
+    return columns(func.min(col(earlier.id))).where(*conditions).correlate(CarrierEvent).scalar_subquery()
 
 
 def target_for(settings: StationSettings, carrier: str) -> EventTarget | None:

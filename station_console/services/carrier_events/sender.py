@@ -6,12 +6,17 @@ A pass (`run_once`):
    again under the same idempotency key (the receiver keeps one); through the file channel they are
    marked sent if their line is in the file, else written again. So no event is delivered twice.
 2. Claim (one committed transaction, before any send): each carrier's oldest unsent events, in order, as
-   long as they are due; a carrier whose oldest event waits for its retry sends nothing newer meanwhile,
-   so a receiver sees a parcel's arrival before its departure. Claimed events become `sending` with
+   long as they are due; a carrier whose oldest event waits for its retry sends nothing newer meanwhile
+   (a receiver that is down is asked again once per backoff, not once per event). An event whose
+   parcel has an earlier event not gone out (dead-lettered, waiting for its retry, being sent) is not
+   selected at all (`outbox.waiting_clause`, in the one query), so a receiver never sees a parcel's
+   departure before its arrival, a dead letter's parcel included. Claimed events become `sending` with
    `next_attempt_at` = the lease's end.
 3. Send each, outside any transaction, through the carrier's channel (`channels.py`).
 4. Mark each in its own transaction: `sent`; or `failed` with attempts+1 and the next try after a
-   doubling backoff; or `dead` after `carrier_event_max_attempts` or a permanent refusal (a 4xx). A
+   doubling backoff; or `dead` after `carrier_event_max_attempts` or a permanent refusal (a 4xx). The
+   backoff and the limit count the failures since the event's last retry (`attempts_since_retry`),
+   `attempts` all of them, so a retried dead letter starts afresh and its total stays told. A
    transient failure stops that carrier for this pass (its other claimed events go back unclaimed, no
    attempt counted); the other carriers go on. A stop asked between events (`should_continue`: the
    console quitting) sends the rest back the same way, the event in hand sent and marked.
@@ -41,7 +46,7 @@ from station_console.services.carrier_events.channels import (
     body_of,
     channel_for,
 )
-from station_console.services.carrier_events.outbox import target_for
+from station_console.services.carrier_events.outbox import target_for, waiting_clause
 from station_console.services.core.station import Station
 from station_console.stored_messages import to_store
 
@@ -171,7 +176,7 @@ def claim(station: Station, channels: Channels, result: PassResult, *, limit: in
         now = station.now()
         rows = session.exec(
             select(CarrierEvent)
-            .where(col(CarrierEvent.status).in_(UNSENT))
+            .where(col(CarrierEvent.status).in_(UNSENT), ~waiting_clause())
             .order_by(col(CarrierEvent.id))
             .limit(limit * 5)
             .with_for_update(skip_locked=True)  # PostgreSQL: two senders never share an event
@@ -230,12 +235,13 @@ def finish(station: Station, item: Claimed, error: EventChannelError | None) -> 
             event.last_error = None
         else:
             event.attempts += 1
+            event.attempts_since_retry += 1
             event.last_error = to_store(error.message)  # read back in the reader's language
-            if error.permanent or event.attempts >= max_attempts:
+            if error.permanent or event.attempts_since_retry >= max_attempts:
                 event.status, event.next_attempt_at = CarrierEventStatus.DEAD, None
             else:
                 event.status = CarrierEventStatus.FAILED
-                event.next_attempt_at = now + backoff(station, event.attempts)
+                event.next_attempt_at = now + backoff(station, event.attempts_since_retry)
         session.add(event)
         return event.status
 
@@ -250,7 +256,8 @@ def release(station: Station, ids: list[int]) -> None:
     def work(session: Session) -> None:
         for event in session.exec(select(CarrierEvent).where(col(CarrierEvent.id).in_(ids))).all():
             if event.status == CarrierEventStatus.SENDING:
-                event.status = CarrierEventStatus.FAILED if event.attempts else CarrierEventStatus.QUEUED
+                failed_since_retry = event.attempts_since_retry > 0
+                event.status = CarrierEventStatus.FAILED if failed_since_retry else CarrierEventStatus.QUEUED
                 event.next_attempt_at = station.now()
                 session.add(event)
 

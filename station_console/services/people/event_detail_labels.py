@@ -90,6 +90,7 @@ LABELS: dict[str, str] = {
     "change": N_("change"),
     "demo": N_("demo data"),
     "failures": N_("wrong PINs"),
+    "attempts": N_("failed tries so far"),  # a retried carrier event's, in all
     "locked_s": N_("locked for"),
     "locked_until": N_("locked until"),
     "lock_s": N_("locked for"),

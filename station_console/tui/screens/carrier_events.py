@@ -78,7 +78,7 @@ class CarrierEventsScreen(QueueListScreen):
         for r in rows:
             table.add_row(
                 str(r.id),
-                label_of(STATUS_LABELS, r.status),
+                r.status_text(),  # a held-back event names the one it waits behind
                 r.carrier,
                 label_of(KIND_LABELS, r.kind),
                 Text(r.waybill),
