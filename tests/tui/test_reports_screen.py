@@ -427,6 +427,22 @@ async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
 
 
 @pytest.mark.first_mode("reports")
+async def test_f7_on_a_station_with_nothing_recorded_stops_at_today(app: StationApp) -> None:
+    """With nothing recorded there is no first day, and F7 walked back for ever through days nothing
+    could happen on: today is then the first day a report can show, said as at the first day."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        await _settle(app, pilot)
+        status = screen.query_one("#rp-status", Static)
+        field = screen.query_one("#rp-day", Input)
+        await quiet.press(pilot, "f7")
+        await _settle(app, pilot)
+        assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
+        assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
+        assert screen.report is not None and screen.report["date"] == "2026-11-25"
+
+
+@pytest.mark.first_mode("reports")
 async def test_f8_reaches_the_day_begun_at_midnight_while_the_screen_was_open(
     app: StationApp, station: Station, clock: Any
 ) -> None:

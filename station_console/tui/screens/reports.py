@@ -183,7 +183,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
                 )
             )
             return
-        first = known.first if known is not None else None
+        # Nothing recorded yet: today is the first day a report can show (F7 walked back for ever).
+        first = (known.first or today) if known is not None else None
         if first is not None and day < first:
             self._refuse(_("No earlier day: the station's first day is {first}.", first=first.isoformat()))
             return
