@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
 from db.models import EventKind, ParcelEvent
+from station_console import clerk_name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, set_language
 from station_console.services.checkin.transaction import check_in
@@ -494,3 +495,22 @@ async def test_the_locked_sign_ins_keys_line_starts_where_its_refusal_does(stati
         keys = dialog.query_one("#signin-keys", Static)
         assert "Wrong name or PIN." in str(error.render())
         assert keys.content_region.x == error.content_region.x
+
+
+async def test_the_name_field_takes_the_clerk_services_limit(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name field held a limit of its own (64) beside the service's: changing one would leave the
+    dialog refusing names the service takes, or taking names it refuses. Both read `clerk_name_limit`."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    monkeypatch.setattr(clerk_name_limit, "NAME_MAX", 40)
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        assert dialog.query_one("#signin-name", Input).max_length == 40
+    clerks.sign_in(station, "Wang", "9071")
+    with pytest.raises(StationError) as refused:
+        clerks.add_clerk(station, "x" * 41, "1357")
+    assert "at most 40 characters" in refused.value.message()

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
+from station_console import clerk_name_limit
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.safe_text import clean
@@ -80,15 +81,16 @@ class ClerkInfo:
         }
 
 
-NAME_MAX = 64  # a clerk's name; the console's name fields take no more
-
-
 def _validate_name(name: str) -> str:
     name = clean(name)
     if not name:
         raise Refused(N_("A clerk needs a name."), code="bad_name")
-    if len(name) > NAME_MAX:
-        raise Refused(N_("A clerk name is at most 64 characters."), code="bad_name")
+    if len(name) > clerk_name_limit.NAME_MAX:
+        raise Refused(
+            N_("A clerk name is at most {limit} characters."),
+            code="bad_name",
+            limit=clerk_name_limit.NAME_MAX,
+        )
     return name
 
 
@@ -243,7 +245,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
 def _typed_name(typed: str, row: Clerk | None) -> str:
     """The name as typed, for the trail; digits that name nobody are a PIN typed into the name field
     (at once after a lock the focus is there), kept out of the trail as a PIN would be."""
-    name = clean(typed, NAME_MAX)
+    name = clean(typed, clerk_name_limit.NAME_MAX)
     if row is None and name.isdigit() and PIN_MIN <= len(name) <= PIN_MAX:
         return "#" * len(name)
     return name
