@@ -132,8 +132,11 @@ def emit_json(obj: Any) -> None:
 
 
 # Exit statuses: 1 a refusal (nothing was done); 3 the command's change is made but a later step of
-# it failed (its PDF not written), so a script does not take a closed batch for one still to close.
+# it failed (its PDF not written), so a script does not take a closed batch for one still to close;
+# 4 the command did its work but not all of it went through: some waits for a retry (a receiver down)
+# or was given up on, so a cron job tells "all sent" from "down for hours".
 PARTLY_DONE = 3
+NOT_ALL_SENT = 4
 
 
 def failed_step(failed: StepFailed) -> dict[str, str]:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from station_console.cli_help import argument, group, option
-from station_console.commands._support import PARTLY_DONE, CliApp, emit_json, pass_app, repeat
+from station_console.commands._support import NOT_ALL_SENT, PARTLY_DONE, CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
@@ -39,28 +39,44 @@ def events() -> None:
 
 
 @events.command("send")
-@option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@option(
+    "--once",
+    is_flag=True,
+    help=(
+        "One pass over the outbox, then exit: 0 all sent; 4 some wait for a retry or were put on the "
+        "dead-letter list in this pass; 3 a carrier could send nothing (its target or secret unusable)."
+    ),
+)
 @option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
 @option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
 @pass_app
 def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
-    """Deliver the queued events to each carrier's webhook or file (as the console does in the background)."""
+    """Deliver the queued events to each carrier's webhook or file (as the console does in the background).
+
+    With --once it exits 0 when nothing is left to send, 4 when events wait for a retry (a receiver
+    down: tried now, or not due again yet) or went to the dead-letter list in this pass, and 3 when a
+    carrier could send nothing because its target cannot be used (a retry never helps until it is fixed).
+    """
     from station_console.services.carrier_events import sender
 
     setup_logging()
     unusable: list[str] = []
+    not_all_sent = False
 
     def one_pass() -> None:
+        nonlocal not_all_sent
         result = sender.run_once(app.station)
+        waiting = sender.waiting(app.station)
         unusable[:] = result.unusable
+        not_all_sent = bool(waiting or result.dead)
         if as_json:
-            emit_json(result.as_json())
+            emit_json({**result.as_json(), "waiting": waiting})
         elif result.sent or result.failed or result.dead or result.errors or once:
             click.echo(
                 _(
-                    "Sent {sent}; {failed} to retry, {dead} on the dead-letter list",
+                    "Sent {sent}; {waiting} waiting for a retry, {dead} dead-lettered",
                     sent=_n("{n} event", "{n} events", len(result.sent), n=len(result.sent)),
-                    failed=len(result.failed),
+                    waiting=waiting,
                     dead=len(result.dead),
                 )
             )
@@ -72,6 +88,9 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
         # The pass is done, but a carrier could send nothing (its reason said above): a cron job or
         # script must notice, as a retry never helps until its target or secret is fixed.
         sys.exit(PARTLY_DONE)
+    if once and not_all_sent:
+        # Waiting for a retry is by design, but a cron job must tell it from "all sent".
+        sys.exit(NOT_ALL_SENT)
 
 
 @events.command("list")

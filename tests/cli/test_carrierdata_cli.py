@@ -305,7 +305,7 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert "ZTO：ZTO 没有密钥" in run("events", "send", "--once", lang="zh").output
     monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
     down = run("events", "send", "--once", "--json")
-    assert down.exit_code == 0  # a receiver that is down is retried: not a fault of the station
+    assert down.exit_code == 4  # a receiver that is down is retried, and a cron job can tell
     sent = json.loads(down.output)
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
     assert sent["unusable"] == []
@@ -324,6 +324,65 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert run("events", "drop", event_id, "--reason", "test station", clerk=None).exit_code == 1
     assert run("events", "drop", event_id, "--reason", "test station", clerk=boss).exit_code == 0
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"
+
+
+def _webhook_for_zto(db_url: str, url: str) -> None:
+    from sqlmodel import Session
+
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+
+    station = open_station(db_url)
+
+    def target(session: Session) -> None:
+        row = session.get(Setting, STATION_KEY)
+        assert row is not None
+        settings = load_station_settings(session).model_dump(mode="json")
+        settings["carrier_event_targets"] = {"ZTO": {"channel": "webhook", "url": url, "timeout_s": 2}}
+        row.value = settings
+        session.add(row)
+
+    station.run(target)
+    station.engine.dispose()
+
+
+def test_events_send_once_exits_4_while_events_wait_for_a_retry(run, db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A receiver down exited 0: a cron job could not tell "all sent" from "down for the third hour".
+    Events left waiting (tried and failed, held behind one that failed, or not due again yet) exit 4."""
+    from cli.event_receiver_here import receiver
+
+    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
+    with receiver("k", ["fail"]) as rx:
+        _webhook_for_zto(db_url, rx.url)
+        run("checkin", zto(1))
+        run("checkin", zto(2))
+        down = run("events", "send", "--once")
+        assert down.exit_code == 4, down.output
+        assert "Sent 0 events; 2 waiting for a retry, 0 dead-lettered" in down.output
+        # The next pass, before the retry is due, tries nothing: the events still wait.
+        later = run("events", "send", "--once", "--json")
+        assert later.exit_code == 4 and json.loads(later.output)["waiting"] == 2
+        assert "2 条等待重试" in run("events", "send", "--once", lang="zh").output
+        assert rx.keys() == []
+
+
+def test_events_send_once_exits_4_when_an_event_is_dead_lettered_and_0_when_all_went(  # type: ignore[no-untyped-def]
+    run, db_url: str, monkeypatch
+) -> None:
+    from cli.event_receiver_here import receiver
+
+    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
+    with receiver("k", ["refuse"]) as rx:  # 400: no retry helps
+        _webhook_for_zto(db_url, rx.url)
+        run("checkin", zto(1))
+        refused = run("events", "send", "--once")
+        assert refused.exit_code == 4, refused.output
+        assert "Sent 0 events; 0 waiting for a retry, 1 dead-lettered" in refused.output
+        run("checkin", zto(2))
+        sent = run("events", "send", "--once")
+        assert sent.exit_code == 0, sent.output  # the dead letter of the pass before is not this pass's
+        assert "Sent 1 event; 0 waiting for a retry, 0 dead-lettered" in sent.output
+        assert len(rx.keys()) == 1
 
 
 def test_events_list_counts_the_try_that_went_through(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

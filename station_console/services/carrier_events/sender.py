@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -262,6 +263,17 @@ def release(station: Station, ids: list[int]) -> None:
                 session.add(event)
 
     station.run(work)
+
+
+def waiting(station: Station) -> int:
+    """How many events wait in the outbox to be sent (queued, or failed with a retry to come): after a
+    pass, those it did not deliver, whether tried now or not due again yet."""
+    with station.read() as session:
+        return int(
+            session.exec(
+                select(func.count()).select_from(CarrierEvent).where(col(CarrierEvent.status).in_(UNSENT))
+            ).one()
+        )
 
 
 def run_once(
