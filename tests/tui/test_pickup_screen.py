@@ -354,3 +354,33 @@ async def test_a_flagged_parcel_is_said_on_lookup_and_marked_in_the_list(
         cells = {str(table.get_row(str(row.parcel_id))[5]) for row in screen.active_rows()}
         assert cells == {ann[0].waybill, f"{ann[1].waybill} ! refused"}
     assert statuses(station)[ann[1].waybill] == "on_shelf"
+
+
+@pytest.mark.first_mode("pickup")
+async def test_after_a_flagged_parcel_the_next_customers_list_fits_80_columns_again(
+    station: Station, console: StationApp
+) -> None:
+    """The flag beside a waybill widens its column; the list kept that width for every later customer,
+    so on an 80-column terminal their check-in time and days on the shelf went off the screen."""
+    from station_console.services.exceptions import problems
+
+    set_language("zh")
+    sign_in(station, Role.CLERK)
+    flagged = receive(station, 1, SOLO)
+    ann = receive(station, 2, ANN)
+    problems.mark(station, flagged.waybill, "refused", "customer said no")
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        table = screen.query_one("#pk-table", DataTable)
+        await clerk.type(ann.pickup_code)
+        fits = table.virtual_size.width
+        await clerk.key("escape")
+        await clerk.type(flagged.pickup_code)
+        assert "已标记为" in clerk.text("#pk-message")
+        assert table.virtual_size.width > fits  # the flag's words take room on its own customer's list
+        await clerk.key("escape")
+        await clerk.type(ann.pickup_code)
+        assert [str(c) for c in table.get_row(str(screen.active_rows()[0].parcel_id))][5] == ann.waybill
+        assert table.virtual_size.width == fits
+        assert fits <= table.scrollable_content_region.width  # every column on the screen

@@ -63,13 +63,22 @@ class _ShowOnly(Table):
         for key, title in self._columns:
             self.add_column(_(title) if title else "", key=key)
 
+    def clear_rows(self) -> None:
+        """Empty the table, its columns as narrow as their titles again: a column only ever widens
+        (`DataTable.clear` keeps the widest cell's width), so one wide cell, a flag beside a waybill,
+        pushed the last columns off an 80-column screen for every customer after."""
+        self.clear()
+        for column in self.columns.values():
+            if column.auto_width:
+                column.content_width = column.label.cell_len
+
 
 class ParcelList(_ShowOnly):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(PARCEL_COLUMNS, zebra_stripes=True, **kwargs)
 
     def show(self, lookup: Lookup, zone: tzinfo) -> None:
-        self.clear()
+        self.clear_rows()
         marks = group_marks(lookup)
         for row in lookup.rows:
             self.add_row(
