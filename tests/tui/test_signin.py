@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
 from db.models import EventKind, ParcelEvent
-from station_console import clerk_name_limit
+from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, set_language
 from station_console.services.checkin.transaction import check_in
@@ -501,9 +501,9 @@ async def test_the_name_field_takes_the_clerk_services_limit(
     station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The name field held a limit of its own (64) beside the service's: changing one would leave the
-    dialog refusing names the service takes, or taking names it refuses. Both read `clerk_name_limit`."""
+    dialog refusing names the service takes, or taking names it refuses. Both read `name_limit`."""
     clerks.create_first_manager(station, "Wang", "9071")
-    monkeypatch.setattr(clerk_name_limit, "NAME_MAX", 40)
+    monkeypatch.setattr(name_limit, "NAME_MAX", 40)
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)

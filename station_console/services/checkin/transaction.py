@@ -33,6 +33,7 @@ from db.models import (
     Shelf,
     Size,
 )
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
@@ -186,7 +187,7 @@ def check_in(
             "phone_full": phone.full if phone else None,
             "email": email or (addressee.email if addressee else None),
             # The station's directory spells the name better than a carrier's (often masked) pre-alert.
-            "recipient_name": clean(recipient_name, 64)
+            "recipient_name": clean(recipient_name, name_limit.NAME_MAX)
             or (addressee.name if addressee else None)
             or (expected.recipient_name if expected else None),
             "recipient_id": addressee.id if addressee else None,

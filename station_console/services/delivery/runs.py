@@ -41,6 +41,7 @@ from db.models import (
     Shelf,
 )
 from hardware.messages import Message
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText, label_of
 from station_console.safe_text import cut
@@ -155,9 +156,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
         if missing is not None:
             raise Refused(missing, code="name_required")
         return None
-    if len(value) > 64:
-        raise Refused(N_("A name has at most 64 characters."), code="too_long")
-    return value
+    return name_limit.within_limit(value)
 
 
 def runner_of(runner: str) -> str:

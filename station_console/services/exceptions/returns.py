@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
@@ -32,7 +33,6 @@ from station_console.services.shelves.search import ParcelRow, find_parcel, requ
 from station_console.settings import CounterSettings
 
 STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
-SIGNER_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -260,8 +260,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     signed_by = clean(signed_by)
     if not signed_by:
         raise Refused(N_("Type the name of the courier who signed."), code="signature_required")
-    if len(signed_by) > SIGNER_MAX:  # refused, not cut: the manifest names who signed
-        raise Refused(N_("A name has at most 64 characters."), code="too_long")
+    name_limit.within_limit(signed_by)  # refused, not cut: the manifest names who signed
     settings = station.settings()
 
     def work(session: Session) -> BatchView:
@@ -287,7 +286,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
                 details={
                     "waybill": parcel.waybill,
                     "batch": batch.id,
-                    "signed_by": signed_by[:64],
+                    "signed_by": signed_by,
                     "code": parcel.pickup_code,
                 },
                 return_batch_id=batch.id,  # the batch it went back in
@@ -304,7 +303,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
             "closed",
             now,
             station.clerk_id,
-            signed_by[:64],
+            signed_by,
         )
         session.add(batch)
         session.flush()

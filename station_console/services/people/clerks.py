@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
-from station_console import clerk_name_limit
+from station_console import name_limit
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.safe_text import clean
@@ -85,13 +85,7 @@ def _validate_name(name: str) -> str:
     name = clean(name)
     if not name:
         raise Refused(N_("A clerk needs a name."), code="bad_name")
-    if len(name) > clerk_name_limit.NAME_MAX:
-        raise Refused(
-            N_("A clerk name is at most {limit} characters."),
-            code="bad_name",
-            limit=clerk_name_limit.NAME_MAX,
-        )
-    return name
+    return name_limit.within_limit(name, code="bad_name")
 
 
 def _find(session: Session, name: str) -> Clerk | None:
@@ -245,7 +239,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
 def _typed_name(typed: str, row: Clerk | None) -> str:
     """The name as typed, for the trail; digits that name nobody are a PIN typed into the name field
     (at once after a lock the focus is there), kept out of the trail as a PIN would be."""
-    name = clean(typed, clerk_name_limit.NAME_MAX)
+    name = clean(typed, name_limit.NAME_MAX)
     if row is None and name.isdigit() and PIN_MIN <= len(name) <= PIN_MAX:
         return "#" * len(name)
     return name
@@ -291,7 +285,12 @@ def _refused(station: Station, typed: str, row: Clerk, reason: str) -> None:
     are locked out (`reason`). The trail says who tried and why they were refused; not counted towards
     a lock-out (a deactivated clerk's next sign-in once active again starts at none, and a lock-out's
     length was set by the guesses that caused it)."""
-    details = {"name": clean(typed, 64), "clerk": row.name, "clerk_id": row.id, "reason": reason}
+    details = {
+        "name": clean(typed, name_limit.NAME_MAX),
+        "clerk": row.name,
+        "clerk_id": row.id,
+        "reason": reason,
+    }
 
     def work(session: Session) -> None:
         audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
@@ -327,7 +326,9 @@ def unlock(station: Station, name: str) -> Unlocked:
     def work(session: Session) -> Unlocked:
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=clean(name, 64))
+            raise NotFound(
+                N_("No clerk named {name}."), code="no_clerk", name=clean(name, name_limit.NAME_MAX)
+            )
         if not (row.failed_sign_ins or row.lockouts or row.locked_until):
             return Unlocked(ClerkInfo.of(row), ended=False)
         was = row.locked_until

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import Parcel, PickupMethod, ProxyPickup, Recipient
+from station_console import name_limit
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import printable
@@ -43,8 +44,7 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     name = printable(proxy.name)
     if not says_something(name):  # `[/]` names nobody, and lists would mask it as itself
         raise Refused(N_("Type the proxy's name."), code="proxy_name_required")
-    if len(name) > 64:
-        raise Refused(N_("A name has at most 64 characters."), code="too_long")
+    name_limit.within_limit(name)
     digits = re.sub(r"\D", "", proxy.phone_tail or "")
     if len(digits) < 4:
         raise Refused(N_("Type the last 4 digits of the proxy's phone."), code="proxy_tail_required")

@@ -29,6 +29,7 @@ from db.models import (
     PreAlertStatus,
     ProblemKind,
 )
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
@@ -42,7 +43,7 @@ from station_console.services.printing.courier_receipt import JOB_KIND, handover
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
-COURIER_MAX = 64  # the courier_name column's length
+COURIER_MAX = name_limit.NAME_MAX  # a person's name (the courier_name column is as long)
 # The courier's name as the close's dialog checks it before it closes, and this module refuses it.
 COURIER_NAME = NoteRule(N_("Courier"), COURIER_MAX, required=False)
 

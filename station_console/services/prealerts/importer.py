@@ -32,6 +32,7 @@ from db.models import (
     PreAlertImport,
     PreAlertStatus,
 )
+from station_console import name_limit
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import mask_text
@@ -52,7 +53,7 @@ CHUNK = 900  # waybills per IN (...) lookup: under SQLite's parameter limit
 REPORT_ROWS = 500  # refused rows kept with the import record
 # The texts a row carries, their column's width, and what the report says when one is cut.
 TEXT_FIELDS = (
-    ("name", "recipient_name", 64, N_("name cut to {limit} characters (it had {n})")),
+    ("name", "recipient_name", name_limit.NAME_MAX, N_("name cut to {limit} characters (it had {n})")),
     ("recipient_type", "recipient_type", 16, N_("recipient type cut to {limit} characters (it had {n})")),
 )
 SIZES = {

@@ -13,6 +13,7 @@ from typing import Any
 
 from db.models import Consent, DeliveryPreference
 from hardware.messages import Message
+from station_console import name_limit
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterText
 from station_console.logs import mask_text
@@ -23,8 +24,8 @@ from station_console.services.checkin.phones import Phone, parse_phone
 # Longest text per field (the column sizes of db.models.Recipient).
 LENGTHS = {
     "external_id": 64,
-    "name": 64,
-    "preferred_name": 64,
+    "name": name_limit.NAME_MAX,
+    "preferred_name": name_limit.NAME_MAX,
     "email": 120,
     "building": 32,
     "unit": 16,

@@ -19,6 +19,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient, RecipientPhone, Shelf
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.recipient import consent_missing
@@ -259,7 +260,7 @@ def name(station: Station, parcel_id: int, text: str) -> str:
     """The clerk typed who a parcel on the shelf is for and nobody in the directory matched: the name
     is kept (shown, not markup) and the parcel waits in the "who is this?" list."""
     require(station, "link_recipient")
-    given = " ".join(text.split())[:64]
+    given = " ".join(text.split())[: name_limit.NAME_MAX]
     if not given:
         raise Refused(N_("Type the recipient's name."), code="name_needed")
 

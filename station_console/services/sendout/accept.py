@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from db import fast
 from db.models import Carrier, Send, SendEvent, SendStatus
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import cut
@@ -115,7 +116,7 @@ class _Checked:
 
 def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | None]:
     """The sender's name, phone and document trace; real-name stations need the document, seen."""
-    name = text_field(party.name, _("Sender's name"), limit=64)
+    name = text_field(party.name, _("Sender's name"), limit=name_limit.NAME_MAX)
     phone = sender_phone(party.phone)
     if party.id_number and party.id_number.strip() and not party.id_type:
         # A number typed with no kind of ID was dropped in silence (or refused as not typed at all).
@@ -137,7 +138,7 @@ def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | N
 
 def _check(station: Station, party: Party, recipient: Recipient, parcel: Parcel) -> _Checked:
     name, phone, trace = check_party(station, party)
-    recipient_name = text_field(recipient.name, _("Recipient's name"), limit=64)
+    recipient_name = text_field(recipient.name, _("Recipient's name"), limit=name_limit.NAME_MAX)
     recipient_phone = parse_phone(recipient.phone)
     if recipient_phone.full is None:
         raise Refused(N_("The recipient's full phone number is needed."), code="phone_incomplete")
@@ -174,9 +175,9 @@ def order_for(
     to = parse_phone(recipient.phone)
     return EWaybillOrder(
         carrier=carrier,
-        sender_name=party.name.strip()[:64],
+        sender_name=party.name.strip()[: name_limit.NAME_MAX],
         sender_phone=sender.full or "",
-        recipient_name=recipient.name.strip()[:64],
+        recipient_name=recipient.name.strip()[: name_limit.NAME_MAX],
         recipient_phone=to.full or "",
         destination=recipient.destination.strip()[:32],
         address=recipient.address.strip()[:200],
@@ -409,7 +410,7 @@ def refuse(
         phone,
         trace,
         party.id_seen,
-        text_field(recipient.name, _("Recipient's name"), limit=64, required=False),
+        text_field(recipient.name, _("Recipient's name"), limit=name_limit.NAME_MAX, required=False),
         recipient_phone,
         text_field(recipient.address, _("Address"), limit=200, required=False),
         text_field(parcel.contents, _("Contents"), limit=120, required=False),

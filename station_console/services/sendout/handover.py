@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
+from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
@@ -274,7 +275,7 @@ def close_batch(
     (`drawing.manifest_document`) for the courier to sign.
     """
     require(station, "send_handover")
-    courier = text_field(courier_name, _("Courier"), limit=64, required=False) or None
+    courier = text_field(courier_name, _("Courier"), limit=name_limit.NAME_MAX, required=False) or None
 
     def work(session: Session) -> BatchView:
         batch = session.get(HandoverBatch, batch_id)

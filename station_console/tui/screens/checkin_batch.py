@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, sentences
 from station_console.services.exceptions.problems import PROBLEM_NOTE, mark
@@ -110,7 +111,9 @@ class CourierDialog(QuestionDialog[CourierChoice], TypedDialog[CourierChoice]):
                 yield Static(id="courier-why")
             yield RoutedOptions(*self._options())
             with Vertical(id="courier-end"):
-                yield NameInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
+                yield NameInput(
+                    id="courier-name", max_length=name_limit.NAME_MAX, placeholder=_("courier's name")
+                )
                 yield said_line()
                 yield keys_line(NEXT_FIELD_KEYS)
 

@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from station_console import name_limit
 from station_console.i18n import N_, _, _n
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
@@ -145,7 +146,7 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
             )
             self.query_one("#pick-hint", Static).update(Text(said))
         elif text.strip():
-            self.dismiss(Picked(recipient_id=None, name=text.strip()[:64]))
+            self.dismiss(Picked(recipient_id=None, name=text.strip()[: name_limit.NAME_MAX]))
 
     @on(OptionList.OptionSelected, "#pick-matches")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
-from station_console import clerk_name_limit
+from station_console import name_limit
 from station_console.i18n import N_, _
 from station_console.services.core.local_times import short_when
 from station_console.services.people import clerks, pins
@@ -60,7 +60,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
             # Refused as typed or pasted, as the first start's dialog does, not only on save.
-            yield FixedInput(placeholder=_("full name"), id="c-name", max_length=clerk_name_limit.NAME_MAX)
+            yield FixedInput(placeholder=_("full name"), id="c-name", max_length=name_limit.NAME_MAX)
             yield FixedInput(
                 placeholder=_("PIN ({min} to {max} digits)", min=pins.PIN_MIN, max=pins.PIN_MAX),
                 password=True,

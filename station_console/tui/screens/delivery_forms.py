@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from station_console import name_limit
 from station_console.i18n import N_, _, _n
 from station_console.services.core.free_text import NOTE
 from station_console.services.delivery import requests, runs
@@ -32,7 +33,7 @@ class DeliveryForms:
     def action_plan(self) -> None:
         screen: Any = self
         fields = [
-            FormField("runner", _("Runner"), "", max_length=64, no_scans=True),
+            FormField("runner", _("Runner"), "", max_length=name_limit.NAME_MAX, no_scans=True),
             FormField("building", _("Only this building (empty: all)"), "", max_length=32),
         ]
 
@@ -83,8 +84,20 @@ class DeliveryForms:
         if waybill is None or run_id is None:
             return
         fields = [
-            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64, no_scans=True),
-            FormField("signature", _("Signature name (if signed)"), "", max_length=64, no_scans=True),
+            FormField(
+                "received_by",
+                _("Received by (a name, or 'self')"),
+                "",
+                max_length=name_limit.NAME_MAX,
+                no_scans=True,
+            ),
+            FormField(
+                "signature",
+                _("Signature name (if signed)"),
+                "",
+                max_length=name_limit.NAME_MAX,
+                no_scans=True,
+            ),
             FormField("photo", _("Photo file (if taken)"), "", max_length=200),
         ]
 

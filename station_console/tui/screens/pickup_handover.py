@@ -16,6 +16,7 @@ from textual import on, work
 from textual.message import Message
 from textual.widgets import Digits
 
+from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, sentences
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
@@ -214,7 +215,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         settings = self.station.settings()  # cached: the form's check reads no database
         id_note = _("required here") if settings.proxy_id_check == "always" else _("optional")
         fields = [
-            FormField("name", _("Proxy's name"), "", max_length=64, no_scans=True),
+            FormField("name", _("Proxy's name"), "", max_length=name_limit.NAME_MAX, no_scans=True),
             FormField("phone", _("Proxy's phone (last 4 digits)"), "", max_length=20),
             FormField("id_last4", _("Last 4 of their ID card ({note})", note=id_note), "", max_length=4),
         ]

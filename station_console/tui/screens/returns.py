@@ -17,6 +17,7 @@ from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
+from station_console import name_limit
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -63,7 +64,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             yield Label(_("Carrier"), classes="field-label")
             yield WedgeInput(placeholder="ZTO", id="ret-carrier")
             yield Label(_("Courier's name"), classes="field-label")
-            yield WedgeInput(id="ret-signer", max_length=returns.SIGNER_MAX)
+            yield WedgeInput(id="ret-signer", max_length=name_limit.NAME_MAX)
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)

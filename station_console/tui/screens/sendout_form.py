@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Select, SelectionList
 
+from station_console import name_limit
 from station_console.i18n import _
 from station_console.safe_text import clean
 from station_console.services.core.money import parse_cents
@@ -93,7 +94,7 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("Sender"))
             yield phone_field(_("phone + Enter"), "so-phone")
-            yield FormInput(placeholder=_("full name"), id="so-name", max_length=64)
+            yield FormInput(placeholder=_("full name"), id="so-name", max_length=name_limit.NAME_MAX)
         with Horizontal(classes="so-row"):
             yield _row(_("ID"))
             yield Choice(
@@ -111,7 +112,7 @@ class SendForm(FormScroll):
             yield RoutedTick(_("document seen"), id="so-seen")
         with Horizontal(classes="so-row"):
             yield _row(_("To"))
-            yield FormInput(placeholder=_("full name"), id="so-to-name", max_length=64)
+            yield FormInput(placeholder=_("full name"), id="so-to-name", max_length=name_limit.NAME_MAX)
             yield phone_field(_("phone"), "so-to-phone")
             yield FormInput(placeholder=_("province"), id="so-dest", max_length=32)
         with Horizontal(classes="so-row"):

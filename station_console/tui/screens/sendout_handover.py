@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
+from station_console import name_limit
 from station_console.i18n import N_, _, _n, get_language, sentences
 from station_console.services.core.later_steps import StepFailed
 from station_console.services.core.paper_numbers import handover_batch_number
@@ -68,7 +69,9 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             yield Choice([], id="ho-carrier", prompt=_("whose courier is here"))
             yield Label(_("Courier"), classes="field-label")
             yield WedgeInput(
-                placeholder=_("courier's name, for the manifest"), id="ho-courier", max_length=64
+                placeholder=_("courier's name, for the manifest"),
+                id="ho-courier",
+                max_length=name_limit.NAME_MAX,
             )
             yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="ho-scan", max_length=60)
         with Horizontal(id="ho-middle"):

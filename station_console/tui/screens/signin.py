@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input
 
-from station_console import clerk_name_limit
+from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.tui.screens.base import Dialog
@@ -85,7 +85,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
                         self.preset_name,
                         placeholder=self._placeholder(_("Name")),
                         id="signin-name",
-                        max_length=clerk_name_limit.NAME_MAX,
+                        max_length=name_limit.NAME_MAX,
                     ),
                 )
                 yield field_row(_("PIN"), pin_field(self._placeholder(_("PIN")), "signin-pin"))
