@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from station_console.cli_help import argument, command, group, option
-from station_console.commands._support import CliApp, emit_json, fail, pass_app, repeat
+from station_console.commands._support import NOT_ALL_SENT, CliApp, emit_json, fail, pass_app, repeat
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.logs import setup_logging
@@ -33,27 +35,45 @@ def register(cli: click.Group) -> None:
 
 
 @command("notify")
-@option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@option(
+    "--once",
+    is_flag=True,
+    help=(
+        "One pass over the outbox, then exit: 0 nothing waits for a retry; 4 some messages wait for a "
+        "retry or were given up on in this pass."
+    ),
+)
 @option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
 @option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
 @pass_app
 def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
-    """Send what waits in the outbox (and queue today's reminders) through the chosen channel."""
+    """Send what waits in the outbox (and queue today's reminders) through the chosen channel.
+
+    With --once it exits 0 when no message waits for a retry, and 4 when some do (the channel down:
+    tried now, or not due again yet) or were given up on in this pass, as `events send --once` does.
+    """
     from station_console.services import notify
 
     setup_logging()
+    not_all_sent = False
 
     def one_pass() -> None:
+        nonlocal not_all_sent
         result = notify.run_once(app.station)
+        waiting = notify.waiting(app.station)
+        not_all_sent = bool(waiting or result.gave_up)
         if as_json:
-            emit_json({"channel": app.station.settings().notify_channel, **result.as_json()})
+            emit_json(
+                {"channel": app.station.settings().notify_channel, **result.as_json(), "waiting": waiting}
+            )
         elif result.sent or result.failed or result.gave_up or result.reminders or once:
             click.echo(
                 _(
-                    "Sent {messages} for {parcels}; {failed} to retry, {gave_up} failed; {reminders} queued",
+                    "Sent {messages} for {parcels}; {waiting} waiting for a retry, {gave_up} failed for good;"
+                    " {reminders} queued",
                     messages=_n("{n} message", "{n} messages", result.messages, n=result.messages),
                     parcels=_n("{n} parcel", "{n} parcels", len(result.sent), n=len(result.sent)),
-                    failed=len(result.failed),
+                    waiting=waiting,
                     gave_up=len(result.gave_up),
                     reminders=_n("{n} reminder", "{n} reminders", result.reminders, n=result.reminders),
                 )
@@ -62,6 +82,9 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
                 click.echo(f"  {result.error}", err=True)
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
+    if once and not_all_sent:
+        # Waiting for a retry is by design, but a cron job must tell it from "all sent".
+        sys.exit(NOT_ALL_SENT)
 
 
 @group(invoke_without_command=True)

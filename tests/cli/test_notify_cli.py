@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import FakeClock
 from sqlmodel import Session, col, select
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, configure
 
 from db.models import Notification, Role
 from station_console.cli import cli
@@ -87,3 +87,45 @@ def test_outbox_in_chinese_says_why_a_message_failed_in_chinese(db: str) -> None
     assert listing.exit_code == 0, listing.output
     assert "包裹已不在货架上" in listing.output and "失败" in listing.output and "到件通知" in listing.output
     assert "no longer on the shelf" not in listing.output and "failed" not in listing.output
+
+
+def test_notify_once_exits_4_while_messages_wait_for_a_retry_and_0_once_all_went(db: str) -> None:
+    """A cron job tells 'all sent' from 'the channel down for hours' by the exit status, as
+    `events send --once` does: a directory where the message file goes fails each write (a retry)."""
+    FileChannel().path.parent.mkdir(parents=True, exist_ok=True)
+    FileChannel().path.mkdir()
+    failed = run(db, "notify", "--once")
+    assert failed.exit_code == 4, failed.output
+    assert "Sent 0 messages for 0 parcels; 2 waiting for a retry, 0 failed for good" in failed.output
+    # A pass before that retry is due tries the next message (failing too): both wait.
+    again = run(db, "notify", "--once", "--json")
+    assert again.exit_code == 4, again.output
+    assert len(json.loads(again.output)["failed"]) == 1 and json.loads(again.output)["waiting"] == 3
+    FileChannel().path.rmdir()
+    station = open_station(db)
+
+    def due_now(session: Session) -> None:
+        for note in session.exec(select(Notification)).all():
+            note.next_attempt_at = note.created_at
+            session.add(note)
+
+    station.run(due_now)
+    station.engine.dispose()
+    sent = run(db, "notify", "--once", "--json")
+    assert sent.exit_code == 0, sent.output
+    assert json.loads(sent.output)["waiting"] == 0 and len(json.loads(sent.output)["sent"]) == 4
+
+
+def test_notify_once_exits_4_when_it_gave_up_on_a_message_in_its_pass(db: str) -> None:
+    station = open_station(db)
+    configure(station, notify_max_attempts=1)  # the first failure is the last
+    station.engine.dispose()
+    FileChannel().path.parent.mkdir(parents=True, exist_ok=True)
+    FileChannel().path.mkdir()
+    gave_up = run(db, "notify", "--once", "--json")
+    assert gave_up.exit_code == 4, gave_up.output
+    outcome = json.loads(gave_up.output)
+    assert outcome["waiting"] == 0 and len(outcome["gave_up"]) == 2  # one message, two parcels
+    # The next pass sends the rest and gives up on nothing: what failed for good is the outbox's to show.
+    FileChannel().path.rmdir()
+    assert run(db, "notify", "--once").exit_code == 0

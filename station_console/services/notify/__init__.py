@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
     from station_console.services.notify.listing import OutboxRow, list_outbox
     from station_console.services.notify.reminders import queue_reminders
-    from station_console.services.notify.sender import PassResult, resend, run_once
+    from station_console.services.notify.sender import PassResult, resend, run_once, waiting
     from station_console.services.notify.templates import Item, Message, render
 
 _EXPORTS = {
@@ -38,6 +38,7 @@ _EXPORTS = {
     "queue_reminders": "reminders",
     "PassResult": "sender",
     "resend": "sender",
+    "waiting": "sender",
     "run_once": "sender",
     "Item": "templates",
     "Message": "templates",
@@ -61,6 +62,7 @@ __all__ = [
     "render",
     "resend",
     "run_once",
+    "waiting",
 ]
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db.models import (
     EventKind,
@@ -250,6 +250,22 @@ def claim(
         result.cancelled.extend(cancelled)
         result.gave_up.extend(gave_up)
     return groups
+
+
+def waiting(station: Station) -> int:
+    """How many outbox rows wait for a retry (failed, with a next try to come): after a pass, those it
+    tried and failed now, and those not due again yet. Queued rows not tried yet are not counted."""
+    with station.read() as session:
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(Notification)
+                .where(
+                    col(Notification.status) == NotificationStatus.FAILED,
+                    col(Notification.next_attempt_at).is_not(None),
+                )
+            ).one()
+        )
 
 
 def backoff(settings: Any, attempts: int) -> timedelta:
