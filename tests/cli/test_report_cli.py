@@ -6,9 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from station_helpers import act_as_new_clerk
 
+from db.models import Role
 from hardware.printers import fonts
 from hardware.printers.fonts import BUNDLED_CJK
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
 
 
 def test_a_pdf_report_goes_to_the_data_folder_or_where_out_says(  # type: ignore[no-untyped-def]
@@ -60,3 +64,25 @@ def test_a_report_of_a_day_not_begun_is_refused_and_writes_nothing(  # type: ign
     zh = run("report", "--date", "2026-12-07", lang="zh")
     assert zh.exit_code == 1 and "2026-12-07 尚未开始：今天是 2026-11-25。" in zh.stderr
     assert run("report", "--date", "2026-11-25").exit_code == 0  # today has its report
+
+
+def test_a_day_nothing_could_happen_on_says_no_activity_not_balanced(  # type: ignore[no-untyped-def]
+    run, db_url: str, clock
+) -> None:
+    """Its figures are the honest zeros, but "Balanced" read as a day checked and found right."""
+    empty = run("report", "--date", "2026-11-25")
+    assert empty.exit_code == 0, empty.output
+    assert "No activity: nothing is recorded on this station yet." in empty.output
+    assert "Balanced" not in empty.output
+    station = open_station(db_url, counter="test-counter")
+    act_as_new_clerk(station, "Li", Role.CLERK)
+    station.clock = clock
+    check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
+    station.engine.dispose()
+    before = run("report", "--date", "2026-11-20")
+    assert before.exit_code == 0, before.output
+    assert "No activity: the station's first day is 2026-11-25." in before.output
+    assert "Balanced" not in before.output
+    zh = run("report", "--date", "2026-11-20", lang="zh")
+    assert "无业务：本站第一天是 2026-11-25。" in zh.output
+    assert "Balanced" in run("report", "--date", "2026-11-25").output  # the first day is a day as any

@@ -424,6 +424,10 @@ async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
         await _settle(app, pilot)
         shown = str(status.render())
         assert "No activity: the station's first day is 2026-11-25." in shown and "Balanced" not in shown
+        summary = str(screen.query_one("#rp-summary", Static).render()).replace(
+            "\xa0", " "
+        )  # clauses kept whole
+        assert "No activity: the station's first day is 2026-11-25." in summary and "Balanced" not in summary
 
 
 @pytest.mark.first_mode("reports")
@@ -440,6 +444,23 @@ async def test_f7_on_a_station_with_nothing_recorded_stops_at_today(app: Station
         assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
         assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
         assert screen.report is not None and screen.report["date"] == "2026-11-25"
+
+
+@pytest.mark.first_mode("reports")
+async def test_a_day_on_a_station_with_nothing_recorded_says_no_activity_not_balanced(
+    app: StationApp,
+) -> None:
+    """Its zeros read "Balanced" on the status line and in the summary, as a day checked and found right."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        await _settle(app, pilot)
+        status = str(screen.query_one("#rp-status", Static).render())
+        summary = str(screen.query_one("#rp-summary", Static).render()).replace(
+            "\xa0", " "
+        )  # clauses kept whole
+        assert "No activity: nothing is recorded on this station yet." in status and "Balanced" not in status
+        assert "No activity: nothing is recorded on this station yet." in summary
+        assert "Balanced" not in summary
 
 
 @pytest.mark.first_mode("reports")

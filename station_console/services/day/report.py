@@ -64,6 +64,11 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         figures = day_figures(session, station, day)
         info = close.close_info(session, station, day)
         report = dict(figures)
+        # A day before the station's first (or any day while nothing is recorded) is all zeros and
+        # balanced, as nothing could happen on it: said as no activity, not as a balanced day.
+        first = first_day(session)
+        report["first_day"] = first.isoformat() if first is not None else None
+        report["no_activity"] = first is None or day < first
         report.setdefault("sends", no_sends())  # the screen and exports always find the section
         report["closed"] = None
         # Read now, not frozen with the figures: a closed day stays keyed by code, a renamed carrier

@@ -91,12 +91,22 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     return lines
 
 
+def no_activity_line(report: dict[str, Any], tr: Translator = CURRENT) -> str | None:
+    """What is said instead of "Balanced" for a day nothing could happen on (before the station's first
+    day, or any day while nothing is recorded); None for any other day."""
+    if not report.get("no_activity"):
+        return None
+    if report.get("first_day"):
+        return tr("No activity: the station's first day is {first}.", first=report["first_day"])
+    return tr("No activity: nothing is recorded on this station yet.")
+
+
 def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     """The figures after the table, one line each, in the console's language."""
     ttp = report["time_to_pickup"]
     overdue = report["overdue"]["totals"]
     lines = [
-        tr("Balanced")
+        (no_activity_line(report, tr) or tr("Balanced"))
         if report["balanced"]
         else tr.n(
             "NOT balanced: {count} difference",

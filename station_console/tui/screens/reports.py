@@ -263,7 +263,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def done_report(self, found: ReportRead) -> None:
         same_day = self.report is not None and self.report["date"] == found[0]["date"]
         self.report = report = found[0]
-        self.days = days = found[2]
+        self.days = found[2]
         table = self.query_one("#rp-table", DataTable)
         body = self.query_one("#rp-body", VerticalScroll)
         row, scroll_y = table.cursor_row, body.scroll_y
@@ -279,11 +279,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
         # A read: a refusal said since the clerk's last key stays over it (see `StatusLine`).
         widget = self._status()
-        if days.first is not None and date.fromisoformat(report["date"]) < days.first:
+        idle = summary.no_activity_line(report)
+        if idle is not None:
             # Not "balanced, not closed": nothing could happen on a day before the station's first.
-            if widget.show_read(
-                _("No activity: the station's first day is {first}.", first=days.first.isoformat())
-            ):
+            if widget.show_read(idle):
                 widget.set_class(False, "-unbalanced")
             return
         status = (
