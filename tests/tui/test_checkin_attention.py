@@ -111,11 +111,12 @@ async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bel
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "JT0000000000001")
-        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000002")
+        await scan(pilot, clock, "JT0000000000001")  # on the shelf, not the parcel in hand
         await settle(app, pilot)
         (item,) = attention(screen)
         assert item.kind == "duplicate" and "already on the shelf" in item.text and bells == [1]
-        assert db_counts(station) == (1, 1, 0)
+        assert db_counts(station) == (2, 2, 0)
         await quiet.press(pilot, "ctrl+y")
         assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one sticker
         assert "queued again" in status(screen, "#ci-message") and attention(screen) == []
@@ -147,7 +148,8 @@ async def test_ctrl_y_twice_on_a_duplicate_reprints_once(app: StationApp, statio
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "JT0000000000001")
-        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000002")
+        await scan(pilot, clock, "JT0000000000001")  # on the shelf, not the parcel in hand
         await settle(app, pilot)
         (item,) = attention(screen)
         assert item.kind == "duplicate"

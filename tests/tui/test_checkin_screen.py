@@ -212,15 +212,18 @@ async def test_a_bad_phone_is_refused_in_place_and_nothing_is_saved(
 async def test_a_phone_after_a_refused_scan_says_to_scan_that_parcel_again(
     app: StationApp, station: Station, lang: str, said: str
 ) -> None:
-    """It said "Scan the parcel first", as if nothing had been scanned: the clerk had just scanned it."""
+    """It said "Scan the parcel first", as if nothing had been scanned: the clerk had just scanned it.
+    (The parcel in hand scanned again stays in hand: test_checkin_scanned_twice.py.)"""
     set_language(lang)
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await type_slowly(pilot, clock, *"5678", "enter")
-        await scan(pilot, clock, "JT0000000000001")  # on the shelf already: refused
+        for waybill in ("JT0000000000001", "JT0000000000003"):
+            await scan(pilot, clock, waybill)
+            await type_slowly(pilot, clock, *"5678", "enter")
+        await scan(pilot, clock, "JT0000000000001")  # on the shelf already, not the parcel in hand: refused
         await settle(app, pilot)
         assert [i.kind for i in attention(screen)] == ["duplicate"]
+        assert screen.current is None
         for refused in ("duplicate", "partial"):
             phone_field(screen).focus()  # the clerk goes on to the phone
             await type_slowly(pilot, clock, *"1234", "enter")

@@ -181,11 +181,14 @@ class Shift:
         await self.maybe_phone(waybill)
 
     async def twice(self) -> None:
-        """The clerk scans a parcel already on the shelf: listed, then dismissed."""
+        """The clerk scans a parcel already on the shelf: listed, then dismissed. (Not the parcel in hand:
+        that one scanned again is only said, test_checkin_scanned_twice.py.)"""
+        current = self.screen.current
+        in_hand = current.result.waybill if current is not None and current.result is not None else None
         recent = [
             w
             for w in self.expect.checked_in[-6:]
-            if self.carrier_of[w] == self.batch and w not in self.expect.picked
+            if self.carrier_of[w] == self.batch and w not in self.expect.picked and w != in_hand
         ]
         if not recent:
             return

@@ -266,6 +266,8 @@ class CheckinScreen(CheckinPhones):
     def submit(self, raw: str, *, key_time: float = 0.0) -> None:
         """One scan: the phone typed for the parcel before goes to it first, then this one checks in."""
         self._settle_scan_field()
+        if self._scanned_again(raw, key_time):
+            return  # the parcel in hand read again: the phone typed for it stays (checkin_twice.py)
         self._settle_phone_field()
         size_field = self.query_one("#size", Input)
         size = size_field.value.strip().upper() or None
@@ -322,14 +324,16 @@ class CheckinScreen(CheckinPhones):
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
         self.query_one(AttentionList).remove_waybill(result.waybill)
-        is_current = self.current is not None and self.current.seq == request.seq
+        # A scan of the parcel in hand read again checks in only if that parcel left the shelf meanwhile:
+        # the new one is then the parcel in hand.
+        is_current = self.current is not None and self.current.seq in (request.seq, request.again_of)
         if request.item is not None and request.seq == self._last_seq:
             is_current = True  # a question answered for the parcel still in hand
             self.current = Current(request.seq, request.raw)
             if not self.quick:
                 self.query_one("#phone", Input).focus()
-        if is_current and self.current is not None:
-            self.current.result = result
+        if is_current:
+            self.current = Current(request.seq, request.raw, result)
         self._show_big(result)
         notes = [_("{carrier} {waybill} checked in.", carrier=result.carrier_name, waybill=result.waybill)]
         if result.redelivery:
@@ -456,10 +460,6 @@ class CheckinScreen(CheckinPhones):
                 code=result.pickup_code,
             )
         return _("{code} on Check-in, still without its phone (F9 adds it)", code=result.pickup_code)
-
-    def _without_phone(self, parcel_id: int) -> bool:
-        table = self.query_one("#ci-table", DataTable)
-        return str(parcel_id) in table.rows and str(table.get_cell(str(parcel_id), "phone")) == "-"
 
     @on(CheckinWriter.LabelLetGo)
     def _label_let_go(self, message: CheckinWriter.LabelLetGo) -> None:

@@ -19,6 +19,7 @@ from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_state import CheckinState
+from station_console.tui.screens.checkin_twice import is_double_read, same_parcel, twice_line
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
 
 # Refusal code -> needs-attention kind (anything else is "refused").
@@ -33,9 +34,34 @@ KIND_OF = {
 
 
 class CheckinQuestions(CheckinState):
+    def _scanned_again(self, raw: str, key_time: float) -> bool:
+        """The parcel in hand scanned again (checkin_twice.py): sent for the writer to answer, and
+        nothing else changes, not the Phone field, its focus, nor the size typed for the next parcel."""
+        current = self.current
+        if current is None or not same_parcel(raw, current):
+            return False
+        request = ScanRequest(
+            raw=raw,
+            seq=next(self._seq),
+            batch=self.batch_carrier,
+            key_time=key_time,
+            courier_batch=self.courier_batch,
+            again_of=current.seq,
+        )
+        self.writer.submit(self.writer.check_in, request, hold_label=not self.quick)
+        return True
+
     @on(CheckinWriter.ScanRefused)
     def _scan_refused(self, message: CheckinWriter.ScanRefused) -> None:
         request, refusal = message.request, message.refusal
+        if is_double_read(request, refusal, self.current):
+            if request.item is not None:  # Ctrl+Y's retry of it, once the database let it through
+                self.query_one(AttentionList).remove_item(request.item)
+            result = self.current.result if self.current is not None else None
+            if result is not None:  # (is_double_read says it is)
+                waits = not self.quick and self._without_phone(result.parcel_id)
+                self._answer(twice_line(result, waits_for_phone=waits))
+            return
         if self.current is not None and self.current.seq == request.seq:
             self.current = None
             self.last_scan_refused = True

@@ -140,6 +140,11 @@ class CheckinState(CourierBatchScreen):
             label.update(_("Phone for {waybill}", waybill=shown_parcel(current)), layout=False)
         label.set_class(current is not None, "-current")
 
+    def _without_phone(self, parcel_id: int) -> bool:
+        """The parcel's row shows no phone."""
+        table = self.query_one("#ci-table", DataTable)
+        return str(parcel_id) in table.rows and str(table.get_cell(str(parcel_id), "phone")) == "-"
+
     def on_live_bridge_changed(self, message: object) -> None:
         self._refresh_status()  # another counter's work changes the counts shown here
         self.refresh_batches()

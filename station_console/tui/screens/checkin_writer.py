@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 class ScanRequest:
     """One scan to check in. `carrier`: the clerk's answer to a carrier question; `item`: the
     needs-attention entry this request resolves (a retry keeps the rest as scanned, `seq` too, so a
-    phone typed for the scan goes with it)."""
+    phone typed for the scan goes with it); `again_of`: see `checkin_twice.py`."""
 
     raw: str
     seq: int
@@ -56,6 +56,8 @@ class ScanRequest:
     key_time: float = 0.0
     item: int | None = None
     courier_batch: int | None = None  # the courier's batch open on the screen
+    # The scan of the parcel in hand read again (a double read): the seq of that parcel's own scan.
+    again_of: int | None = None
 
 
 @dataclass(frozen=True)

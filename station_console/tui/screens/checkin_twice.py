@@ -1,0 +1,56 @@
+"""The parcel in hand scanned again (a scanner's double read, a hurried clerk scanning twice, two clerks at
+one counter): not a new parcel, and not a mistake to put right.
+
+The scan still goes to the writer, in its turn: the check-in's duplicate check refuses it and writes
+nothing (or checks it in, if the parcel left the shelf meanwhile). Until the answer, nothing of the screen
+moves: the parcel stays the current one, and the Phone field keeps what is typed in it (half a phone
+too: a double read lands while the clerk types) and the focus. When the refusal names that very parcel,
+the line says calmly that it was scanned twice, and what it still waits for. A scan of any other parcel
+already on the shelf is refused loudly as before: the clerk holds a parcel the station already has.
+"""
+
+from __future__ import annotations
+
+from station_console.i18n import _, sentences
+from station_console.services.checkin.transaction import CheckinResult
+from station_console.services.scan.waybill import clean_waybill
+from station_console.tui.screens.checkin_state import Current
+from station_console.tui.screens.checkin_writer import Refusal, ScanRequest
+
+
+def same_parcel(raw: str, current: Current | None) -> bool:
+    """`raw` reads as the scan of the parcel in hand, cleaned as the check-in cleans a scan (a wedge's
+    suffix, spaces, full-width forms). The writer's answer still decides by parcel id."""
+    if current is None:
+        return False
+    again = _clean(raw)
+    if not again:
+        return False
+    shown = current.result.waybill if current.result is not None else None
+    return again in (_clean(current.raw), (shown or "").upper())
+
+
+def _clean(raw: str) -> str:
+    waybill, _error = clean_waybill(raw.strip())
+    return (waybill or "").upper()
+
+
+def is_double_read(request: ScanRequest, refusal: Refusal, current: Current | None) -> bool:
+    """The scan was refused as a duplicate of the current parcel itself, as it was sent for."""
+    return (
+        request.again_of is not None
+        and refusal.code == "duplicate"
+        and current is not None
+        and current.seq == request.again_of
+        and current.result is not None
+        and refusal.params.get("parcel_id") == current.result.parcel_id
+    )
+
+
+def twice_line(result: CheckinResult, *, waits_for_phone: bool) -> str:
+    said = _(
+        "Scanned twice: {waybill} is already checked in ({code}).",
+        waybill=result.waybill,
+        code=result.pickup_code,
+    )
+    return sentences(said, _("Type its phone.") if waits_for_phone else "")
