@@ -284,3 +284,24 @@ async def test_a_return_batch_refused_for_a_parcel_gone_meanwhile_leaves_no_empt
         assert session.exec(select(ReturnBatch)).all() == []
         opened = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.RETURN_BATCH_OPENED))
         assert opened.all() == []
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize(("lang", "signed"), [("en", "signed by"), ("zh", "签收人")])
+async def test_a_closed_batch_says_who_signed_for_it_as_typed(
+    app: StationApp, station: Station, clock: Any, lang: str, signed: str
+) -> None:
+    """The courier who signed is on the batch's line once it is closed (and when it is opened again from
+    Overdue): the screen said only 'closed', and who took the parcels was in no word of the console.
+    The name is the courier's typing, shown as typed (brackets are not markup)."""
+    set_language(lang)
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10", "f8", "f9")
+        await settle(pilot)
+        app.screen.query_one("#ret-signer", Input).value = "Li [/] [b]Q"
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#ret-status").render())
+        assert f"{signed} Li [/] [b]Q" in shown, shown

@@ -144,6 +144,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         table.can_focus = bool(batch.parcels)
         # A read: a refusal said since the clerk's last key stays over it (the batch read as the screen
         # opens, an answer to a scan typed before a refused key).
+        # A closed batch names the courier who signed for it, as `station returns show` does: the
+        # screen said only 'closed', and who took the parcels was in no word of the console.
+        signed = _("  signed by {name}", name=batch.signed_by_name) if batch.signed_by_name else ""
         self.query_one("#ret-status", StatusLine).show_read(
             _n(
                 "Return batch {id}  {carrier}  {status}  {count} parcel",
@@ -154,6 +157,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
                 status=label_of(returns.STATE_LABELS, batch.status),
                 count=batch.count,
             )
+            + signed
         )
         if focus_scan and not scan.disabled:
             scan.focus()
