@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from shelf_helpers import events, layer_figures, parcel, place, wb
 from sqlmodel import select
 
 from db.models import EventKind, PrintJob
+from hardware.printers.document import Document
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
@@ -202,3 +205,40 @@ def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(s
         returns.add(station, batch.id, wb(1))
     assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 2
     assert len(events(station, EventKind.RETURN_BATCH_REMOVED)) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "refused", "waited", "signed"),
+    [
+        ("en", "refused", "uncollected for 9 days", "Signed by: Li [/] Wei"),
+        ("zh", "拒收", "滞留9天", "签收人：Li [/] Wei"),
+    ],
+)
+def test_the_manifest_says_why_each_parcel_goes_back_and_who_signed(
+    station: Station, clock, lang: str, refused: str, waited: str, signed: str
+) -> None:
+    """A courier taking parcels back is told why for each: its problem (refused, wrong address,
+    damaged...) or the days it waited uncollected; printed again after the close, it names who signed.
+    The manifest listed waybills, codes and check-in days only."""
+    from station_console.services.exceptions import problems
+    from station_console.services.printing import render
+
+    place(station, wb(1), "5-1", at=clock.now - timedelta(days=9, hours=2))
+    place(station, wb(2), "5-1")
+    problems.mark(station, wb(2), "refused", "not mine")
+    batch = returns.open_batch_with(station, "JT", [wb(1), wb(2)])
+    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
+
+    def document(job_id: int) -> Document:
+        with station.read() as s:
+            job = s.get(PrintJob, job_id)
+        assert job is not None
+        return render.manifest_document(station, job.payload, lang)
+
+    before = document(returns.print_manifest(station, batch.id, office))
+    reasons = {row[1]: row[-1] for row in before.rows}
+    assert reasons == {wb(1): waited, wb(2): refused}
+    assert not [m for m in before.meta if "Li" in m]  # nobody has signed yet
+    returns.close(station, batch.id, "Li [/] Wei")
+    after = document(returns.print_manifest(station, batch.id, office))
+    assert signed in after.meta

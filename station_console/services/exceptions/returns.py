@@ -26,6 +26,7 @@ from station_console.services.core.free_text import text_field
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
@@ -236,7 +237,7 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
 
     def work(session: Session) -> int:
         _batch_with_parcels(session, batch_id)  # again: a parcel may have left it meanwhile
-        return queue_manifest(session, station, batch_id).id or 0
+        return queue_manifest(session, station, batch_id, problem_labels=KIND_LABELS).id or 0
 
     return station.run(work)
 

@@ -21,7 +21,7 @@ could print it twice), shown to the clerk, who reprints (`queue_view.reprint` or
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +36,7 @@ from hardware.messages import Message
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
+from station_console.services.core.ageing import age_reached
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -174,10 +175,17 @@ def queue_receipt(
 
 
 def queue_manifest(
-    session: Session, station: Station, batch_id: int, *, printer: str | None = None
+    session: Session,
+    station: Station,
+    batch_id: int,
+    *,
+    printer: str | None = None,
+    problem_labels: Mapping[str, str] | None = None,
 ) -> PrintJob:
     """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload).
 
+    Each parcel says why it goes back: its problem (`problem_labels`: each kind's message id, translated
+    as the paper is drawn) or else how many days it waited uncollected; a closed batch names who signed.
     The caller first refuses what no printer would take (`check_printable`), outside its transaction.
     """
     batch = session.get(ReturnBatch, batch_id)
@@ -189,14 +197,22 @@ def queue_manifest(
         .where(Parcel.return_batch_id == batch_id)
         .order_by(col(Parcel.checked_in_at), col(Parcel.id))
     ).all()
+    now, labels = station.now(), problem_labels or {}
     payload = {
         "batch_id": batch_id,
-        "at": station.now().isoformat(),
+        "at": now.isoformat(),
         "counter": station.counter,
         "carrier": carrier.short_name if carrier else "",
         "carrier_code": carrier.code if carrier else "",
+        "signed_by": batch.signed_by_name,
         "parcels": [
-            {"waybill": p.waybill, "code": p.pickup_code or "", "checked_in": p.business_day.isoformat()}
+            {
+                "waybill": p.waybill,
+                "code": p.pickup_code or "",
+                "checked_in": p.business_day.isoformat(),
+                "problem": labels.get(p.problem_kind, p.problem_kind) if p.problem_kind else None,
+                "days": age_reached(((p.returned_at or now) - p.checked_in_at).total_seconds() / 3600)[0],
+            }
             for p in parcels
         ],
     }

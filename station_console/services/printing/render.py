@@ -109,6 +109,17 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
     )
 
 
+def _return_reason(parcel: dict[str, Any], tr: Translator) -> str:
+    """Why a parcel goes back, for the courier: its problem (refused, wrong address, damaged...) or the
+    days it waited uncollected; "" for a job queued before manifests said it."""
+    if parcel.get("problem"):
+        return tr(parcel["problem"])
+    if "days" not in parcel:
+        return ""
+    days = int(parcel["days"])
+    return tr.n("uncollected for {days} day", "uncollected for {days} days", days, days=days)
+
+
 def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
     t = Translator(lang)
 
@@ -123,9 +134,14 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
             t(N_("Batch: {batch}"), batch=batch),
             t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+            *([t(N_("Signed by: {name}"), name=payload["signed_by"])] if payload.get("signed_by") else []),
         ],
-        columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Checked in"))],
-        rows=[[str(n), p["waybill"], p["code"], p["checked_in"]] for n, p in enumerate(parcels, 1)],
+        columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Checked in")), t(N_("Why it goes back"))],
+        rows=[
+            [str(n), p["waybill"], p["code"], p["checked_in"], _return_reason(p, t)]
+            for n, p in enumerate(parcels, 1)
+        ],
+        widths=[3, 12, 9, 9, 12],
         footer=[
             t(N_("Parcels: {count}"), count=len(parcels)),
             t(N_("Courier signature: ____________")),
