@@ -67,3 +67,45 @@ async def test_each_figure_stays_with_its_words_at_120_and_80_columns(
                     await quiet.settle(pilot)
     finally:
         set_language("en")
+
+
+FEES = {
+    "balanced": True,
+    "charged_cents": 2400,
+    "outstanding_cents": 0,
+    "paid_cents": {"cash": 1000, "qr": 1000},
+    "paid_total_cents": 2000,
+    "parcels": 3,
+    "unsettled": [],
+    "waived_cents": 400,
+    "waivers": [{"amount_cents": 400, "by": "demo-manager", "reason": "old customer", "waybill": "JT0000000000001"}],
+}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Storage fees: 24.00"), ("zh", "超期保管费：")])
+async def test_the_close_shows_the_days_storage_fees_it_freezes_at_80_columns(
+    app: StationApp, station: Station, lang: str, words: str
+) -> None:
+    """The manager closing the day sees the storage fee money the close freezes (charged, paid by
+    method, waived), as the report says it: the dialog gave the parcel balance and the overdue count
+    only, and a drawer short of the day's cash fees was closed on without a word of them. A waiver's
+    own line (its reason) stays in the report, and the rest fits an 80x24 terminal, early or not."""
+    set_language(lang)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for early in (False, True):
+                day = {**report(station, DAYS[0]), "storage_fees": FEES}
+                question = "It is before closing time (21:00): closing it now ends it early." if early else ""
+                await app.push_screen(ConfirmClose(day, question=question, early=early))
+                await quiet.settle(pilot)
+                lines = shown_lines(app, app.screen.query_one("#close-figures"))
+                assert any(words in line for line in lines), lines
+                assert not any("old customer" in line for line in lines)
+                # Each amount on the line of its words ("免除" / "0.00 元" read as nothing).
+                assert not any(line.endswith(("免除", "waived", "已收", "paid")) for line in lines), lines
+                button = app.screen.query_one("#close-yes")
+                assert button.region.bottom <= 24 and button.region.height > 0
+                app.screen.dismiss(False)
+                await quiet.settle(pilot)
+    finally:
+        set_language("en")

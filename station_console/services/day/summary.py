@@ -321,9 +321,10 @@ def by_method(report: dict[str, Any], cents_by_method: dict[str, int], tr: Trans
     )
 
 
-def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
-    """The day's storage fees: charged, paid by method, waived (each waiver with its reason), what
-    undone pickups reversed of them, and the cash the drawer holds of them once some was given back."""
+def fee_lines(report: dict[str, Any], tr: Translator = CURRENT, *, waivers: bool = True) -> list[str]:
+    """The day's storage fees: charged, paid by method, waived (each waiver with its reason, unless
+    `waivers` is False: the day close's figures), what undone pickups reversed of them, and the cash
+    the drawer holds of them once some was given back."""
     fees = report.get("storage_fees")
     if not fees:
         return []
@@ -375,7 +376,7 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
                 given=sum_text(report, cash[1], tr),
             )
         )
-    for waiver in fees["waivers"][:20]:
+    for waiver in fees["waivers"][:20] if waivers else []:
         lines.append(
             tr(
                 "Fee waived: {waybill} {amount} by {by}: {reason}",

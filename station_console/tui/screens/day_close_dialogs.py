@@ -17,7 +17,7 @@ from textual.widgets import Button, Input
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.day import export, summary
-from station_console.tui.line_breaks import unbroken
+from station_console.tui.line_breaks import clauses_unbroken, unbroken
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import rule_input, say_too_long, taken
@@ -73,6 +73,8 @@ class ConfirmClose(QuestionDialog[bool | None]):
                     [
                         balance_line(totals),
                         *summary.summary_lines(report)[:2],
+                        # The money the close freezes, for the drawer to be counted against.
+                        *map(clauses_unbroken, summary.fee_lines(report, waivers=False)),
                     ]
                 ),
                 id="close-figures",
