@@ -78,7 +78,9 @@ FEES = {
     "parcels": 3,
     "unsettled": [],
     "waived_cents": 400,
-    "waivers": [{"amount_cents": 400, "by": "demo-manager", "reason": "old customer", "waybill": "JT0000000000001"}],
+    "waivers": [
+        {"amount_cents": 400, "by": "demo-manager", "reason": "old customer", "waybill": "JT0000000000001"}
+    ],
 }
 
 
