@@ -44,7 +44,8 @@ def events() -> None:
     is_flag=True,
     help=(
         "One pass over the outbox, then exit: 0 all sent; 4 some wait for a retry or were put on the "
-        "dead-letter list in this pass; 3 a carrier could send nothing (its target or secret unusable)."
+        "dead-letter list in this pass; 3 a carrier could send nothing (its target or secret unusable, or "
+        "removed while events were left for it)."
     ),
 )
 @option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
@@ -55,7 +56,8 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
 
     With --once it exits 0 when nothing is left to send, 4 when events wait for a retry (a receiver
     down: tried now, or not due again yet) or went to the dead-letter list in this pass, and 3 when a
-    carrier could send nothing because its target cannot be used (a retry never helps until it is fixed).
+    carrier could send nothing because its target cannot be used (a retry never helps until it is fixed),
+    events left for a carrier whose target was removed counted there, not as waiting.
     """
     from station_console.services.carrier_events import sender
 
@@ -66,11 +68,14 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
     def one_pass() -> None:
         nonlocal not_all_sent
         result = sender.run_once(app.station)
-        waiting = sender.waiting(app.station)
-        unusable[:] = result.unusable
+        # Events of a carrier with no usable target (its target removed since they were queued) wait
+        # for nothing a retry does: counted apart, and as that carrier's fault, not as waiting.
+        stranded = sender.stranded(app.station)
+        waiting = max(0, sender.waiting(app.station) - sum(stranded.values()))
+        unusable[:] = sorted({*result.unusable, *stranded})
         not_all_sent = bool(waiting or result.dead)
         if as_json:
-            emit_json({**result.as_json(), "waiting": waiting})
+            emit_json({**result.as_json(), "unusable": unusable, "waiting": waiting, "stranded": stranded})
         elif result.sent or result.failed or result.dead or result.errors or once:
             click.echo(
                 _(
@@ -82,11 +87,23 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
             )
             for carrier, error in sorted(result.errors.items()):
                 click.echo("  " + _("{label}: {value}", label=carrier, value=error), err=True)
+            for carrier, count in sorted(stranded.items()):
+                click.echo(
+                    "  "
+                    + _(
+                        "{carrier}: {events} cannot be sent, as the carrier has no usable event target: "
+                        "drop them (station events drop ID --reason ...) or set its target again.",
+                        carrier=carrier,
+                        events=_n("{n} event", "{n} events", count, n=count),
+                    ),
+                    err=True,
+                )
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
     if once and unusable:
-        # The pass is done, but a carrier could send nothing (its reason said above): a cron job or
-        # script must notice, as a retry never helps until its target or secret is fixed.
+        # The pass is done, but a carrier could send nothing (its reason said above), or has events
+        # left that nothing will ever send: a cron job or script must notice, as a retry never helps
+        # until its target or secret is fixed (or the events dropped).
         sys.exit(PARTLY_DONE)
     if once and not_all_sent:
         # Waiting for a retry is by design, but a cron job must tell it from "all sent".

@@ -327,6 +327,10 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
 
 
 def _webhook_for_zto(db_url: str, url: str) -> None:
+    _event_targets(db_url, {"ZTO": {"channel": "webhook", "url": url, "timeout_s": 2}})
+
+
+def _event_targets(db_url: str, targets: dict[str, object]) -> None:
     from sqlmodel import Session
 
     from db.models import Setting
@@ -338,7 +342,7 @@ def _webhook_for_zto(db_url: str, url: str) -> None:
         row = session.get(Setting, STATION_KEY)
         assert row is not None
         settings = load_station_settings(session).model_dump(mode="json")
-        settings["carrier_event_targets"] = {"ZTO": {"channel": "webhook", "url": url, "timeout_s": 2}}
+        settings["carrier_event_targets"] = targets
         row.value = settings
         session.add(row)
 
@@ -364,6 +368,34 @@ def test_events_send_once_exits_4_while_events_wait_for_a_retry(run, db_url: str
         assert later.exit_code == 4 and json.loads(later.output)["waiting"] == 2
         assert "2 条等待重试" in run("events", "send", "--once", lang="zh").output
         assert rx.keys() == []
+
+
+def test_events_send_once_exits_3_for_events_whose_carriers_target_was_removed(  # type: ignore[no-untyped-def]
+    run, db_url: str, monkeypatch
+) -> None:
+    """Events queued while ZTO had a target, the targets removed since: nothing will ever send them,
+    yet the pass said they waited for a retry and exited 4."""
+    from cli.event_receiver_here import receiver
+
+    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
+    with receiver("k", ["fail"]) as rx:
+        _webhook_for_zto(db_url, rx.url)
+        run("checkin", zto(1))
+        run("checkin", zto(2))
+    _event_targets(db_url, {})
+    stuck = run("events", "send", "--once")
+    assert stuck.exit_code == 3, stuck.output
+    assert "Sent 0 events; 0 waiting for a retry, 0 dead-lettered" in stuck.output
+    assert "ZTO: 2 events cannot be sent, as the carrier has no usable event target: drop them" in stuck.output
+    said = run("events", "send", "--once", "--json")
+    assert said.exit_code == 3
+    outcome = json.loads(said.output)
+    assert outcome["waiting"] == 0 and outcome["stranded"] == {"ZTO": 2} and outcome["unusable"] == ["ZTO"]
+    assert "ZTO：2 条事件无法发送" in run("events", "send", "--once", lang="zh").output
+    # Another carrier's target is set, ZTO's still not: ZTO's events are still no retry's to send.
+    _event_targets(db_url, {"SF": {"channel": "file"}})
+    other = run("events", "send", "--once")
+    assert other.exit_code == 3 and "0 waiting for a retry" in other.output, other.output
 
 
 def test_events_send_once_exits_4_when_an_event_is_dead_lettered_and_0_when_all_went(  # type: ignore[no-untyped-def]

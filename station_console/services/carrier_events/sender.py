@@ -276,6 +276,28 @@ def waiting(station: Station) -> int:
         )
 
 
+def stranded(station: Station) -> dict[str, int]:
+    """Events still to send, by carrier, whose carrier has no usable target (removed from the settings,
+    a webhook without URL or secret): no retry sends them, only dropping them or setting the target
+    again does. A pass with no target at all claims nothing, so they are counted here, not by a pass."""
+    with station.read() as session:
+        counts = session.execute(
+            columns(col(CarrierEvent.carrier_id), func.count())
+            .where(col(CarrierEvent.status).in_(UNSENT))
+            .group_by(col(CarrierEvent.carrier_id))
+        ).all()
+        codes = _codes(session) if counts else {}
+    channels = Channels(station)
+    found: dict[str, int] = {}
+    for carrier_id, count in counts:
+        carrier = codes.get(carrier_id, "?")
+        try:
+            channels.get(carrier)
+        except EventChannelError:
+            found[carrier] = int(count)
+    return found
+
+
 def run_once(
     station: Station,
     *,
