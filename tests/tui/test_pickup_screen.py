@@ -352,23 +352,30 @@ async def test_a_flagged_parcel_is_said_on_lookup_and_marked_in_the_list(
         assert ann[0].waybill not in said
         table = screen.query_one("#pk-table", DataTable)
         cells = {str(table.get_row(str(row.parcel_id))[5]) for row in screen.active_rows()}
-        assert cells == {ann[0].waybill, f"{ann[1].waybill} ! refused"}
+        assert cells == {ann[0].waybill, f"{ann[1].waybill}!"}  # the kind is the warning line's
     assert statuses(station)[ann[1].waybill] == "on_shelf"
 
 
 @pytest.mark.first_mode("pickup")
-async def test_after_a_flagged_parcel_the_next_customers_list_fits_80_columns_again(
+async def test_a_flagged_parcels_list_and_the_next_customers_fit_80_columns(
     station: Station, console: StationApp
 ) -> None:
-    """The flag beside a waybill widens its column; the list kept that width for every later customer,
-    so on an 80-column terminal their check-in time and days on the shelf went off the screen."""
+    """The flag's words beside a waybill ("! 已出库却在架上") widened its column past 80 columns on its
+    own customer's list, and the list kept that width for every later customer: their check-in time
+    and days on the shelf went off the screen."""
     from station_console.services.exceptions import problems
+    from station_console.services.shelves.search import find_parcel
 
     set_language("zh")
     sign_in(station, Role.CLERK)
     flagged = receive(station, 1, SOLO)
     ann = receive(station, 2, ANN)
-    problems.mark(station, flagged.waybill, "refused", "customer said no")
+    # Found after it left: only a stocktake's put-back flags it, in its own transaction.
+    station.run(
+        lambda s: problems.mark_in_session(
+            s, station, find_parcel(s, flagged.waybill), "put_back", "left 11-20, found at the stocktake"
+        )
+    )
     async with console.run_test(size=(80, 24)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
@@ -377,8 +384,9 @@ async def test_after_a_flagged_parcel_the_next_customers_list_fits_80_columns_ag
         fits = table.virtual_size.width
         await clerk.key("escape")
         await clerk.type(flagged.pickup_code)
-        assert "已标记为" in clerk.text("#pk-message")
-        assert table.virtual_size.width > fits  # the flag's words take room on its own customer's list
+        assert "已标记为已出库却在架上" in clerk.text("#pk-message")  # the warning line names the kind
+        assert str(table.get_row(str(screen.active_rows()[0].parcel_id))[5]) == f"{flagged.waybill}!"
+        assert table.virtual_size.width <= table.scrollable_content_region.width, fits
         await clerk.key("escape")
         await clerk.type(ann.pickup_code)
         assert [str(c) for c in table.get_row(str(screen.active_rows()[0].parcel_id))][5] == ann.waybill
