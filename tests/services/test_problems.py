@@ -104,13 +104,34 @@ def test_a_hand_flag_does_not_replace_a_put_back_flag(station: Station) -> None:
         problems.mark(station, wb(1), "damaged", "box dented")
     assert exc.value.code == "put_back_flagged"
     assert "put_back (found after it left)" in exc.value.message("en")
-    assert "：请先处理" in exc.value.message("zh")
     assert parcel(station, pid).problem_kind == "put_back"
     assert parcel(station, pid).problem_note == note
     assert len(events(station, EventKind.PROBLEM_MARKED)) == 1  # the put-back's own
     as_manager(station)
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "damaged", "box dented")
+    assert "resolve that first, saying what was found" in exc.value.message("en")
+    assert "：请先处理" in exc.value.message("zh")
     problems.resolve(station, wb(1), "the customer had the other one")
     assert problems.mark(station, wb(1), "damaged", "box dented").problem_kind == "damaged"
+
+
+def test_a_clerks_hand_flag_on_a_put_back_says_a_manager_resolves_it(station: Station) -> None:
+    """A clerk was told to resolve the put-back first, and the resolve then refused: only a manager
+    may. The refusal says so at once."""
+    pid = place(station, wb(1), "2-2")
+    with station.write() as s:
+        p = s.get(type(parcel(station, pid)), pid)
+        assert p is not None
+        problems.mark_in_session(s, station, p, ProblemKind.PUT_BACK, "Found at stocktake 1")
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "damaged", "box dented")
+    assert exc.value.code == "put_back_flagged"
+    said = exc.value.message("en")
+    assert "a manager must resolve that first. Ask a manager to sign in" in said
+    assert "saying what was found" not in said
+    assert "须由经理先处理该问题。请经理登录" in exc.value.message("zh")
+    assert parcel(station, pid).problem_kind == "put_back"
 
 
 def test_resolve_clears_the_flag(station: Station) -> None:

@@ -19,7 +19,7 @@ from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, NoteRule
-from station_console.services.core.roles import require, require_manager
+from station_console.services.core.roles import refusal, require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS, KINDS, STOCKTAKE_KINDS
 from station_console.services.shelves.leaving import leave_shelf
@@ -70,7 +70,18 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.problem_kind in STOCKTAKE_KINDS:
             # A hand flag would replace the put-back's kind and note (when and by whom it left, the
-            # clue to a parcel handed to the wrong person): its check is resolved first, with a note.
+            # clue to a parcel handed to the wrong person): its check is resolved first, with a note,
+            # and only a manager resolves it, so a clerk is told to ask one (not to try and be refused).
+            if refusal(station, "resolve_put_back") is not None:
+                raise Refused(
+                    N_(
+                        "{waybill} is flagged {kind}: a manager must resolve that first. "
+                        "Ask a manager to sign in, then flag it again."
+                    ),
+                    code="put_back_flagged",
+                    waybill=parcel.waybill,
+                    kind=Choices((parcel.problem_kind,), KIND_LABELS),
+                )
             raise Refused(
                 N_(
                     "{waybill} is flagged {kind}: resolve that first, saying what was found, then flag it again."
