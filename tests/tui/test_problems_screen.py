@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from db.models import EventKind, ParcelEvent
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
@@ -159,6 +160,32 @@ async def test_a_long_note_leaves_the_parcels_columns_on_a_120_column_screen(
         assert sum(widths[: keys.index("Problem") + 1]) <= table.scrollable_content_region.width
         note = table.get_row_at(0)[keys.index("Note")]
         assert str(note).startswith("Wet box, Wet box,") and str(note).endswith("…")
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_kind_and_where_the_parcel_is_are_on_an_80_column_screen(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 80 columns the list showed the waybill, carrier, code, location, size and phone: the kind and
+    the note, what the screen is for, were off to the right."""
+    set_language(lang)
+    place(station, wb(1), "1-1")
+    problems.mark(station, wb(1), "wrong_address", "Wet box, " * 55)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pr-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the flagged parcel listed")
+        await quiet.settle(pilot)
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        shown = table.scrollable_content_region.width
+        for whole in ("Waybill", "Problem", "Code", "Location"):
+            assert sum(widths[: keys.index(whole) + 1]) <= shown, whole
+        assert sum(widths[: keys.index("Note")]) < shown  # the note begins on the screen
+        kind = table.get_row_at(0)[keys.index("Problem")]
+        assert str(kind) == ("! wrong address" if lang == "en" else "! 地址错误")
 
 
 @pytest.mark.first_mode("shelves")

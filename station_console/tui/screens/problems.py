@@ -25,7 +25,7 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
 from station_console.tui.widgets.status_line import StatusLine
@@ -34,6 +34,21 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # The note's column, last, at most (a note may hold 500 characters): it never pushes the parcel's own
 # columns off the screen.
 NOTE_CELLS = 40
+# The kind right after the waybill, then where to find the parcel and the note: in the shelf lists'
+# order the kind and the note came last, off an 80-column screen (the table scrolls sideways only
+# with the focus in it). Every parcel listed is on the shelf, so its status goes last.
+COLUMNS = (
+    N_("Waybill"),
+    N_("Problem"),
+    N_("Code"),
+    N_("Location"),
+    N_("Note"),
+    N_("Carrier"),
+    N_("Size"),
+    N_("Phone"),
+    N_("Checked in"),
+    N_("Status"),
+)
 
 
 class KindChoice(RoutedChoice):
@@ -104,8 +119,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             field.router = router
         self.query_one(KindChoice).router = router
         table = self.query_one("#pr-table", DataTable)
-        setup_parcel_table(table)
-        table.add_column(_("Note"), key="Note")
+        setup_parcel_table(table, columns=COLUMNS)
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
 
@@ -121,7 +135,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         table.clear()
         zone = self.station.zone()
         for row in rows:
-            table.add_row(*parcel_cells(row, zone), note_cell(row.problem_note), key=row.waybill)
+            table.add_row(*cells_in(COLUMNS, row, zone, Note=note_cell(row.problem_note)), key=row.waybill)
         self.query_one("#pr-not-received", Static).update(not_received)
 
     @on(Input.Submitted, "#pr-parcel")

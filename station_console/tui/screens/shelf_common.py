@@ -73,20 +73,32 @@ def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
     )
 
 
+def cells_in(columns: tuple[str, ...], row: ParcelRow, zone: tzinfo, **more: Any) -> tuple[Any, ...]:
+    """`parcel_cells` in `columns`' order, with a list's own cells by their column's name (`more`)."""
+    cells = dict(zip(PARCEL_COLUMNS, parcel_cells(row, zone), strict=True)) | more
+    return tuple(cells[name] for name in columns)
+
+
 # Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
 # empties while the live view reloads keeps its columns where they are. The carrier's is its names'.
 FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 0, 9, 8, 4, 12, 11, 10, 12), strict=True))
 
 
 def setup_parcel_table(
-    table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False, carriers: Iterable[str] = ()
+    table: DataTable[Any],
+    extra: tuple[str, ...] = (),
+    *,
+    fixed: bool = False,
+    carriers: Iterable[str] = (),
+    columns: tuple[str, ...] = PARCEL_COLUMNS,
 ) -> None:
-    """The parcel columns (after `extra`); `fixed`: each its own width, never sized by the rows shown;
-    the Carrier column then holds the widest of `carriers` (every short name the station has), as a
-    table sized by its rows would, and its heading."""
+    """The parcel columns (after `extra`), in `columns`' order (a list's own, `cells_in` fills its
+    rows); `fixed`: each its own width, never sized by the rows shown; the Carrier column then holds
+    the widest of `carriers` (every short name the station has), as a table sized by its rows would,
+    and its heading."""
     table.clear(columns=True)
     table.cursor_type = "row"
     widths = dict(FIXED_WIDTHS)
     widths[N_("Carrier")] = max(cell_len(text) for text in (_(N_("Carrier")), *carriers))
-    for name in (*extra, *PARCEL_COLUMNS):
+    for name in (*extra, *columns):
         table.add_column(_(name), key=name, width=widths.get(name) if fixed else None)
