@@ -386,7 +386,9 @@ def test_events_send_once_exits_3_for_events_whose_carriers_target_was_removed( 
     stuck = run("events", "send", "--once")
     assert stuck.exit_code == 3, stuck.output
     assert "Sent 0 events; 0 waiting for a retry, 0 dead-lettered" in stuck.output
-    assert "ZTO: 2 events cannot be sent, as the carrier has no usable event target: drop them" in stuck.output
+    assert (
+        "ZTO: 2 events cannot be sent, as the carrier has no usable event target: drop them" in stuck.output
+    )
     said = run("events", "send", "--once", "--json")
     assert said.exit_code == 3
     outcome = json.loads(said.output)
