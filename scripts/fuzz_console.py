@@ -44,11 +44,13 @@ check-in the screen showed done whose parcel row is not in the database at the e
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
 (Settings > Send-out rules; more often in Settings) and types the paths of rule and pre-alert files
 (fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
-files, a folder, a missing file) into the import forms, now and then anywhere. Each run's notes are
+files, a folder, a missing file) into the import forms, now and then anywhere. `--double-read` reads
+scans twice: a third of them again right behind themselves (a scanner's double read), and now and then
+the previous scan again a few keys later (the parcel in hand scanned again while its phone is typed). Each run's notes are
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules] [--empty] [--focus pickup]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules] [--empty] [--focus pickup] [--double-read]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -172,6 +174,7 @@ async def drive(
     rules: bool = False,
     empty: bool = False,
     focus: str | None = None,
+    double_read: bool = False,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
     `empty`: the template is a new station, opened as `station` opens one (its start screen under the
@@ -215,6 +218,7 @@ async def drive(
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
+    scanned: list[list[str]] | None = [] if double_read else None  # the previous scan (--double-read)
     locked_for = 0
     paged = PagedAway()
     pass_on = app.type_ahead.pass_on
@@ -291,7 +295,15 @@ async def drive(
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
                     batch = focus_keys(rng, app, focus, run / "station.sqlite3") or generate(
-                        rng, app, codes, CLERKS[role], locked_for, markup, run / "station.sqlite3", paths
+                        rng,
+                        app,
+                        codes,
+                        CLERKS[role],
+                        locked_for,
+                        markup,
+                        run / "station.sqlite3",
+                        paths,
+                        scanned,
                     )
                 else:
                     batch = []
@@ -412,6 +424,11 @@ def main() -> None:
     parser.add_argument(
         "--focus", choices=sorted(FOCUSES), help="weight one screen's own flows (fuzz_focus.py); a replay too"
     )
+    parser.add_argument(
+        "--double-read",
+        action="store_true",
+        help="scans read twice: again right behind themselves, or the previous scan a few keys later",
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -442,6 +459,7 @@ def main() -> None:
                 rules=args.rules,
                 empty=args.empty,
                 focus=args.focus,
+                double_read=args.double_read,
             )
         )
         total_keys += outcome.keys
@@ -454,6 +472,7 @@ def main() -> None:
             f"role {args.role} {width}x{height} {args.lang}"
             + (" empty" if args.empty else "")
             + (f" focus {args.focus}" if args.focus else "")
+            + (" double-read" if args.double_read else "")
         )
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         for note, count in sorted(outcome.notes.items()):

@@ -3,9 +3,9 @@ a weighted alphabet of mode and screen keys (and a screen's own way in to what t
 Enter, arrows, digits and letters, or a waybill or pickup code from the database or a fresh valid
 waybill (Check-in's recipient finder after it now and then), or a device scanner's scan; a key that
 asks and the key that moves on back to back (a late answer); reasons and notes pasted at their limits; with --markup Rich
-markup typed, with --rules Ctrl+F and the paths of rule and pre-alert files; Send-out's fields filled
-with what a sender gives, so F11 and F10 have a form to work on; a pause or a wait until quiet after some; and,
-locked, the clerk signing in again by keys."""
+markup typed, with --rules Ctrl+F and the paths of rule and pre-alert files, with --double-read scans
+read twice; Send-out's fields filled with what a sender gives, so F11 and F10 have a form to work on; a
+pause or a wait until quiet after some; and, locked, the clerk signing in again by keys."""
 
 from __future__ import annotations
 
@@ -216,6 +216,11 @@ LATE_CHANCE = 0.15
 # form that takes none it rings and says the code was not taken; typed scans reach only the wedge.
 DEVICE = "device:"
 DEVICE_CHANCE = 0.02
+# With --double-read: a scan read twice, the same code again right behind it or after a short pause (a
+# scanner's double read), and now and then the previous scan again a few keys later (a hurried clerk
+# scanning the parcel in hand again while its phone is typed). Random scans repeat one only by chance.
+TWICE_CHANCE = 0.3
+AGAIN_CHANCE = 0.03
 
 
 def pickup_codes(database: Path | None) -> list[str]:
@@ -248,6 +253,17 @@ def late_keys(rng: random.Random, app: Any, database: Path | None) -> list[str]:
     return []
 
 
+def read_twice(rng: random.Random, scan: list[str], scanned: list[list[str]] | None) -> list[str]:
+    """With --double-read (`scanned` not None): the scan remembered, and now and then read twice."""
+    if scanned is None:
+        return scan
+    scanned[:] = [scan]
+    if rng.random() >= TWICE_CHANCE:
+        return scan
+    pause = [] if rng.random() < 0.5 else [f"~{rng.randint(1, 80)}"]
+    return [*scan, *pause, *scan]
+
+
 def generate(
     rng: random.Random,
     app: Any,
@@ -257,8 +273,10 @@ def generate(
     markup: bool = False,
     database: Path | None = None,
     paths: list[str] | None = None,
+    scanned: list[list[str]] | None = None,
 ) -> list[str]:
-    """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
+    """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait.
+    `scanned` (--double-read): holds the previous scan's tokens; scans are then read twice now and then."""
     focused = getattr(app.focused, "id", None)
     empty = not str(getattr(app.focused, "value", "x"))
     screen = type(app.screen).__name__
@@ -266,6 +284,8 @@ def generate(
         if database is not None:
             unlock(database, name)
         tokens = sign_in_keys(app, name)
+    elif scanned and rng.random() < AGAIN_CHANCE:
+        tokens = list(scanned[-1])
     elif paths and screen == "SettingsScreen" and rng.random() < 0.1:
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
     elif (handing := handover_keys(app)) and rng.random() < HANDOVER_CHANCE:
@@ -273,7 +293,7 @@ def generate(
     elif rng.random() < LATE_CHANCE and (late := late_keys(rng, app, database)):
         tokens = late
     elif rng.random() < DEVICE_CHANCE:
-        tokens = [DEVICE + rng.choice(codes)]
+        tokens = read_twice(rng, [DEVICE + rng.choice(codes)], scanned)
     elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
         tokens = rng.choice(way_in).split()  # one key, or keys pressed back to back
         if (screen, tokens[0]) in READ_AFTER:
@@ -306,7 +326,7 @@ def generate(
                 break
             pick -= weight
         if not tokens:
-            tokens = [*rng.choice(codes), "enter"]
+            tokens = read_twice(rng, [*rng.choice(codes), "enter"], scanned)
             if screen == "CheckinScreen" and rng.random() < PICK_AFTER_SCAN:
                 return [*tokens, "|", "ctrl+n", "|"]  # the parcel's recipient, looked for once it is in
     roll = rng.random()
