@@ -8,6 +8,7 @@ each an audit event that names the fields changed, never their values.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -122,6 +123,10 @@ def views(session: Session, rows: Iterable[Recipient]) -> list[RecipientView]:
     ]
 
 
+# `#12`: at most 18 digits, as a database's 64-bit id holds (a longer one overflowed the driver).
+_ROW_NUMBER = re.compile(r"#([0-9]{1,18})")
+
+
 def find_row(session: Session, ref: str | int) -> Recipient:
     """The entry `ref` names: its id (`#12` or 12 as a number), else its external id (text, `00123`)."""
     if isinstance(ref, int):
@@ -131,8 +136,9 @@ def find_row(session: Session, ref: str | int) -> Recipient:
         if not text:  # said as such: "No recipient  in the directory" would name a blank one
             raise NotFound(N_("Name a recipient: their id (00123) or #number."), code="no_ref")
         row = session.exec(select(Recipient).where(Recipient.external_id == text)).first()
-        if row is None and text.startswith("#") and text[1:].isdigit():
-            row = session.get(Recipient, int(text[1:]))
+        number = _ROW_NUMBER.fullmatch(text)
+        if row is None and number:
+            row = session.get(Recipient, int(number.group(1)))
     if row is None:
         raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=cut(str(ref), 40))
     return row

@@ -28,12 +28,14 @@ from station_console.services.scan.pattern_safety import PatternProblem, vet
 
 _CODE = re.compile(r"[A-Z0-9_]{2,16}")
 _TEXT_FIELDS = {"name_en": 64, "name_zh": 64, "short_name": 16}
+# Each number's least and greatest: past the greatest a number is no setting anyone means, and past
+# 64 bits the database's driver overflowed (an unexpected error, not a refusal).
 _INT_FIELDS = {
-    "fee_cents": 0,
-    "amber_hours": 1,
-    "red_hours": 1,
-    "return_after_days": 1,
-    "sort_order": -(10**6),
+    "fee_cents": (0, 100_000),
+    "amber_hours": (1, 24 * 365),
+    "red_hours": (1, 24 * 365),
+    "return_after_days": (1, 365),
+    "sort_order": (-(10**6), 10**6),
 }
 EDITABLE = frozenset({*_TEXT_FIELDS, *_INT_FIELDS, "patterns", "active"})
 TEXT_LIMITS = {"code": 16, **_TEXT_FIELDS}  # the most characters each text field takes (`_CODE` too)
@@ -207,13 +209,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 raise Refused(
                     N_("{field} must be a whole number."), code="bad_field", **_named(key)
                 ) from None
-            if number < _INT_FIELDS[key]:
+            least, most = _INT_FIELDS[key]
+            if number < least:
                 raise Refused(
-                    N_("{field} must be at least {min}."),
-                    code="bad_field",
-                    min=_INT_FIELDS[key],
-                    **_named(key),
+                    N_("{field} must be at least {min}."), code="bad_field", min=least, **_named(key)
                 )
+            if number > most:
+                raise Refused(N_("{field} must be at most {max}."), code="bad_field", max=most, **_named(key))
             out[key] = number
         elif key == "active":
             out[key] = bool(value)
