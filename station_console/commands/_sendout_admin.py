@@ -13,6 +13,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._typed_values import MAX_ROW_ID
 from station_console.errors import StationError
 from station_console.i18n import _
 
@@ -30,7 +31,7 @@ def tariff() -> None:
 
 @tariff.command("show")
 @argument("carrier")
-@option("--version", type=int, help="An older version.")
+@option("--version", type=click.IntRange(0, MAX_ROW_ID), help="An older version.")
 @pass_app
 def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
     """Print a carrier's table as JSON (the current version unless --version)."""

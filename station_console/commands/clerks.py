@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -12,6 +12,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands._typed_values import DAY, ROW_ID
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
@@ -195,7 +196,7 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
 
 
 @audit_group.command("show")
-@argument("event_id", type=int, metavar="ID")
+@argument("event_id", type=ROW_ID, metavar="ID")
 @option("--json", "as_json", is_flag=True, help="The event as JSON, its details as stored.")
 @pass_app
 def audit_show(app: CliApp, event_id: int, as_json: bool) -> None:
@@ -245,19 +246,20 @@ def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
 @argument("name")
 @option(
     "--day",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="One business day (default: recent events).",
 )
-@option("--limit", type=int, default=200, show_default=True, help="Newest events shown.")
+@option(
+    "--limit", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Newest events shown."
+)
 @option("--json", "as_json", is_flag=True, help="Counts and events as JSON.")
 @pass_app
-def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: bool) -> None:
+def audit_activity(app: CliApp, name: str, day: date | None, limit: int, as_json: bool) -> None:
     """What clerk NAME did: counts by kind, then the newest events."""
     from station_console.services.people.audit_trail import clerk_activity, kind_label
 
-    the_day: date | None = day.date() if isinstance(day, datetime) else None
-    activity = clerk_activity(app.station, name, day=the_day, limit=limit)
+    activity = clerk_activity(app.station, name, day=day, limit=limit)
     if as_json:
         emit_json(activity.to_json())
         return

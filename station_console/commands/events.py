@@ -8,6 +8,7 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import NOT_ALL_SENT, PARTLY_DONE, CliApp, emit_json, pass_app, repeat
+from station_console.commands._typed_values import ROW_ID
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
@@ -151,7 +152,7 @@ def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> N
 
 
 @events.command("retry")
-@argument("event_id", type=int, metavar="ID")
+@argument("event_id", type=ROW_ID, metavar="ID")
 @pass_app
 def events_retry(app: CliApp, event_id: int) -> None:
     """Send a dead (or failed) event again at the next pass."""
@@ -162,7 +163,7 @@ def events_retry(app: CliApp, event_id: int) -> None:
 
 
 @events.command("drop")
-@argument("event_id", type=int, metavar="ID")
+@argument("event_id", type=ROW_ID, metavar="ID")
 @option("--reason", required=True, help="Why it will never be sent (kept in the audit trail).")
 @pass_app
 def events_drop(app: CliApp, event_id: int, reason: str) -> None:

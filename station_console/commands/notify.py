@@ -8,6 +8,7 @@ import click
 
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import NOT_ALL_SENT, CliApp, emit_json, fail, pass_app, repeat
+from station_console.commands._typed_values import ROW_ID
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.logs import setup_logging
@@ -137,7 +138,7 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
 
 
 @outbox.command("resend")
-@argument("message_id", type=int, metavar="ID")
+@argument("message_id", type=ROW_ID, metavar="ID")
 @option("--json", "as_json", is_flag=True, help="The queued message as JSON.")
 @pass_app
 def resend(app: CliApp, message_id: int, as_json: bool) -> None:

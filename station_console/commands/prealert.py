@@ -22,6 +22,7 @@ from station_console.commands._support import (
     repeat,
     say_done_but,
 )
+from station_console.commands._typed_values import ROW_ID
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, label_of
 from station_console.logs import setup_logging
@@ -108,7 +109,7 @@ def prealert_import(
 @prealert.command("list")
 @option("--state", type=STATES, help="Only pre-alerts in this state.")
 @option("--carrier", help="Only this carrier's.")
-@option("--import", "import_id", type=int, help="Only this import's.")
+@option("--import", "import_id", type=ROW_ID, help="Only this import's.")
 @option(
     "--limit",
     type=click.IntRange(1, 1_000_000),

@@ -10,6 +10,7 @@ import click
 from station_console.cli_help import command, option
 from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._support import CliApp, done_but, emit_json, fail, pass_app
+from station_console.commands._typed_values import DAY
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.private_files import write_atomic
@@ -24,19 +25,8 @@ def register(cli: click.Group) -> None:
     cli.add_command(reopen_day_command)
 
 
-def _parse_day(value: str | None) -> date | None:
-    return None if value is None else _to_date(value)
-
-
-def _to_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(_("Use a date like 2026-11-25."), param_hint="--date") from None
-
-
 @command()
-@option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@option("--date", "day", type=DAY, metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
 @option(
     "--format",
     "fmt",
@@ -52,12 +42,11 @@ def _to_date(value: str) -> date:
     help="Write to this file (a PDF without it: the reports folder in the station's data folder).",
 )
 @pass_app
-def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> None:
+def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
     """The day's reconciliation per carrier and the other end-of-day figures."""
     from station_console.services.day import export
     from station_console.services.day.report import build_report
 
-    day = _parse_day(day_text)
     try:
         data = build_report(app.station, day)
     except StationError as exc:
@@ -91,18 +80,17 @@ def _write(path: Path, data: bytes | str) -> None:
 
 
 @command("close-day")
-@option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@option("--date", "day", type=DAY, metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
 @option("--force", is_flag=True, help="Close even when the day does not balance.")
 @option("--early", is_flag=True, help="Close today before its closing hour (ends the day now).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def close_day_command(app: CliApp, day_text: str | None, force: bool, early: bool, as_json: bool) -> None:
+def close_day_command(app: CliApp, day: date | None, force: bool, early: bool, as_json: bool) -> None:
     """Close a business day (manager): its figures are stored with their SHA-256 and frozen.
 
     Work after the close belongs to the next business day."""
     from station_console.services.day.close import close_day
 
-    day = _parse_day(day_text)
     station = app.station  # nobody signed in is refused by the service, like a clerk
     try:
         info = close_day(station, day, allow_unbalanced=force, early=early)
@@ -119,15 +107,14 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
 
 
 @command("reopen-day")
-@option("--date", "day_text", metavar="YYYY-MM-DD", required=True, help="The closed business day.")
+@option("--date", "day", type=DAY, metavar="YYYY-MM-DD", required=True, help="The closed business day.")
 @option("--reason", required=True, help="Why (kept in the audit trail).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def reopen_day_command(app: CliApp, day_text: str, reason: str, as_json: bool) -> None:
+def reopen_day_command(app: CliApp, day: date, reason: str, as_json: bool) -> None:
     """Reopen a closed business day (manager, with a reason); the next close stores a new hash."""
     from station_console.services.day.close import reopen_day
 
-    day = _to_date(day_text)
     station = app.station  # nobody signed in is refused by the service, like a clerk
     try:
         done = reopen_day(station, day, reason)

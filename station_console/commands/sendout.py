@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from typing import Any
 
 import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._typed_values import DAY
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.text_columns import pad, table_lines
@@ -355,7 +357,7 @@ def refuse(app: CliApp, **opts: Any) -> None:
 @sendout.command("list")
 @option(
     "--day",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="Business day (default: all, newest first).",
 )
@@ -377,7 +379,7 @@ def refuse(app: CliApp, **opts: Any) -> None:
 @pass_app
 def list_command(
     app: CliApp,
-    day: Any,
+    day: date | None,
     status: str | None,
     carrier: str | None,
     taken_at: str | None,
@@ -401,9 +403,7 @@ def list_command(
             ),
             as_json=as_json,
         )
-    rows = list_sends(
-        app.station, day=day.date() if day else None, status=status, carrier=carrier, counter=taken_at
-    )
+    rows = list_sends(app.station, day=day, status=status, carrier=carrier, counter=taken_at)
     if as_json:
         emit_json({"sends": [r.to_json() for r in rows]})
         return

@@ -9,13 +9,14 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._file_paths import FILE
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._typed_values import DAY, ROW_ID
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
 from station_console.text_columns import table_lines
@@ -355,13 +356,13 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
 )
 @option(
     "--since",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="Checked in on or after this day.",
 )
 @option(
     "--until",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="Checked in on or before this day.",
 )
@@ -374,7 +375,7 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     type=click.IntRange(1, 1000),
     help="How many parcels to show, newest first.",
 )
-@option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
+@option("--before", "before_id", type=ROW_ID, help="Next page: the id printed after the last page.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def search_cmd(
@@ -382,8 +383,8 @@ def search_cmd(
     text: str | None,
     carrier: str | None,
     status: str | None,
-    since: Any,
-    until: Any,
+    since: date | None,
+    until: date | None,
     shelf: str | None,
     problems: bool,
     limit: int,
@@ -393,15 +394,12 @@ def search_cmd(
     """Search every parcel ever: TEXT is a waybill, pickup code, phone tail or phone number."""
     from station_console.services.shelves.search import Query, search
 
-    def day(value: Any) -> date | None:
-        return value.date() if value else None
-
     query = Query(
         text=text,
         carrier=carrier,
         status=status,
-        since=day(since),
-        until=day(until),
+        since=since,
+        until=until,
         problems_only=problems,
         shelf=shelf,
     )
