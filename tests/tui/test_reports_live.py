@@ -106,8 +106,9 @@ async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_
             check_in(other, "73100000000020", batch="ZTO", phone="5679")
             await quiet.until(pilot, lambda: screen._live_timer is not None, what="heard")
             asked = len(reads)
-            screen.action_close_day()  # a manager's F12: the question over the figures
-            assert isinstance(app.screen, ConfirmClose)
+            screen.action_close_day()  # a manager's F12: the question over the figures, once the
+            # service said the day may be closed (the figures are not read again meanwhile)
+            await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmClose), what="the question")
             await pilot.pause(1.5)
             assert len(reads) == asked and total_checked_in(screen) == "6"
             await quiet.press(pilot, "enter")  # on Cancel: the day stays open

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FakeClock
 from rich.console import Console
 from sqlmodel import select
 from textual.screen import Screen
@@ -265,6 +266,29 @@ async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
         await _settle(app, pilot)
         (closed,) = _closes(station)
         assert '"checked_in":4' in closed.figures
+
+
+@pytest.mark.first_mode("reports")
+async def test_f12_on_the_day_after_an_early_close_says_it_has_not_come_and_asks_nothing(
+    app: StationApp, station: Station, clock: FakeClock
+) -> None:
+    """Today closed early: the business day is tomorrow, which the close refuses. F12 says so at once
+    rather than putting its figures to the manager and refusing the yes."""
+    from station_console.services.day.close import close_day
+
+    _seed(station)
+    station.clerk_role = "manager"
+    today = close_day(station, early=True).day
+    clock.advance(minutes=1)  # work now belongs to tomorrow
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _open_reports(app, pilot)
+        assert screen.day is not None and screen.day > today  # the business day after the close
+        await quiet.press(pilot, "f12")
+        await _settle(app, pilot)
+        assert app.screen is screen  # no figures to say yes to
+        status = str(screen.query_one("#rp-status", Static).render())
+        assert f"Cannot close {screen.day.isoformat()}: it has not happened yet." in status
+        assert len(_closes(station)) == 1
 
 
 def test_week_chart_bars_scale_with_volume() -> None:

@@ -104,6 +104,20 @@ def _clerk_name(session: Session, clerk_id: int | None) -> str | None:
     return clerk.name if clerk else str(clerk_id)
 
 
+def may_close(station: Station, day: date) -> None:
+    """Refuse, as `close_day` would, a close of `day` by this clerk or of a day that has not come: asked
+    before the figures are put to a manager, who is then not asked a question the close refuses."""
+    require_manager(station, "close_day")
+    refuse_future(day, station.local_date())
+
+
+def refuse_future(day: date, today: date) -> None:
+    if day > today:  # after an early close the business day is tomorrow: it cannot be closed yet
+        raise Refused(
+            N_("Cannot close {day}: it has not happened yet."), code="future_day", day=day.isoformat()
+        )
+
+
 def close_day(
     station: Station,
     day: date | None = None,
@@ -128,10 +142,7 @@ def close_day(
                 N_("Business day {day} is already closed."), code="already_closed", day=today.isoformat()
             )
         day = today
-    if day > today:
-        raise Refused(
-            N_("Cannot close {day}: it has not happened yet."), code="future_day", day=day.isoformat()
-        )
+    refuse_future(day, today)
     closes_at = closing_time(station, day)
     if day == today and now < closes_at and not early:
         raise Refused(

@@ -249,8 +249,11 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self._live_timer = None
         heard, day = self._live_heard, self.day
         # Never under the close question (a close is refused on figures that changed, then read again)
-        # nor while a close is on its way: what is heard waits until the report is on top again.
+        # nor while a close is on its way or asked about: what is heard waits until the report is on
+        # top again, or until the close was refused before any question (`_hear_after_asking`).
         if heard is None or day is None or not self.is_active or self.calling("close"):
+            return
+        if self.calling("may_close"):
             return
         self._live_heard = None
         self._live_last, self._live_seen = time.monotonic(), self._delivered()
@@ -310,9 +313,11 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def failed(self, tag: str, text: str) -> None:
         if tag == "live":
             return  # a read no one asked for: the figures shown stay, Ctrl+R reads them again
-        if tag in ("today", "report"):
+        if tag in ("today", "report", "may_close"):
             self._refuse(text)
         self.notify(text, severity="error")
+        if tag == "may_close":
+            self._hear_after_asking()
         if tag == "close":
             self.load()  # a close refused for figures that changed shows the day's figures as they are now
 
@@ -328,7 +333,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     @role_key("reports.close")
     def action_close_day(self) -> None:
-        if self.calling("close"):  # its answer (closed, or asked again) comes first
+        if self.calling("close") or self.calling("may_close"):  # its answer comes first
             self.still_writing("close")
             return
         report = self.report
@@ -339,11 +344,28 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if closed and not closed.get("reopened_at"):
             self.notify(_("Business day {day} is already closed.", day=report["date"]), severity="warning")
             return
+        # The service's own refusals (a day that has not come: the business day after an early close)
+        # come before the figures, not after the yes; asked on a worker, as every read.
+        self.call("may_close", partial(may_close, self.station, date.fromisoformat(report["date"])))
+
+    def done_may_close(self, _answer: None) -> None:
+        report = self.report
+        if report is None or self.day is None or report["date"] != self.day.isoformat():
+            self._hear_after_asking()
+            return  # another day shown meanwhile: its F12 asks again
+        if not self.asked_by_clerk_now():
+            self._hear_after_asking()
+            return  # asked across a lock: the next clerk is not put the question
 
         def confirmed() -> None:
             self._close(date.fromisoformat(report["date"]), early=False, totals=shown_totals(report))
 
         ask(self, ConfirmClose(report), confirmed, no=NOT_CLOSED, say=self._refuse)
+
+    def _hear_after_asking(self) -> None:
+        """No question came of F12: what another counter did meanwhile is read now."""
+        if self._live_heard is not None:
+            self._live_soon()
 
     def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
         self.write("close", partial(close_or_ask, self.station, day, early, totals))
@@ -453,6 +475,12 @@ def close_or_ask(
     if info.anchor_failed is not None:  # closed all the same: said as closed, then what was not written
         return ClosedBut(sentences(closed, *info.anchor_failed.lines()))
     return closed
+
+
+def may_close(station: Station, day: date) -> None:
+    from station_console.services.day.close import may_close  # (see read_report)
+
+    may_close(station, day)
 
 
 def reopen(station: Station, day: date, reason: str) -> str:
