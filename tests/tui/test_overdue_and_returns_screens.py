@@ -305,3 +305,28 @@ async def test_a_closed_batch_says_who_signed_for_it_as_typed(
         await settle(pilot)
         shown = str(app.screen.query_one("#ret-status").render())
         assert f"{signed} Li [/] [b]Q" in shown, shown
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_why_each_parcel_goes_back_is_on_an_80_column_screen(
+    app: StationApp, station: Station, clock: Any, lang: str
+) -> None:
+    """A return batch at 80 columns in Chinese showed the waybill, carrier, code, location, size and
+    phone: the problem it goes back for, and how long it waited, were off to the right."""
+    set_language(lang)
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    problems.mark(station, wb(1), "refused", "not mine")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, "f8", "f9")  # the return candidates, in a batch
+        await settle(pilot)
+        table = app.screen.query_one("#ret-items", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the batch listed")
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        shown = table.scrollable_content_region.width
+        for whole in ("Waybill", "Problem", "Checked in"):
+            assert sum(widths[: keys.index(whole) + 1]) <= shown, whole

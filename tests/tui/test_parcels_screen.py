@@ -114,7 +114,8 @@ async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
         await quiet.press(pilot, "f5")
         await quiet.settle(pilot)
         table = app.screen.query_one("#pa-table", DataTable)
-        assert str(table.get_row_at(0)[6]) == "11-25 02:30"
+        checked_in = [str(column.key.value) for column in table.ordered_columns].index("Checked in")
+        assert str(table.get_row_at(0)[checked_in]) == "11-25 02:30"
         events = str(app.screen.query_one("#pa-events").render())
         assert "2026-11-25 02:30" in events and "18:30" not in events
 
@@ -212,3 +213,28 @@ async def test_the_filter_fields_have_the_house_padding_and_show_their_placehold
                 assert field.styles.padding == padding, (width, name)
                 assert field.content_region.width >= cell_len(field.placeholder), (width, name)
                 assert field.region.right <= width, (width, name)
+
+
+@pytest.mark.first_mode("parcels")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_status_and_problem_are_on_an_80_column_screen(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 80 columns in Chinese the list showed the waybill, carrier, code, location, size and phone:
+    the status and the problem, what a search is for, were off to the right with nothing saying so."""
+    set_language(lang)
+    place(station, wb(1), "2-2")
+    problems.mark(station, wb(1), "wrong_address", "building C")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the parcel listed")
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        shown = table.scrollable_content_region.width
+        for whole in ("Waybill", "Status", "Problem"):
+            assert sum(widths[: keys.index(whole) + 1]) <= shown, whole
+        assert str(table.get_row_at(0)[keys.index("Problem")]).endswith(
+            "wrong address" if lang == "en" else "地址错误"
+        )

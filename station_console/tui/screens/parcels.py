@@ -25,7 +25,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,
-    parcel_cells,
+    cells_in,
     problem_text,
     setup_parcel_table,
 )
@@ -41,6 +41,21 @@ SIDE_BY_SIDE_MIN = 160
 # Narrower than this, the dates and the problems box go on a second row: on one, the search field
 # was squeezed to a few cells (2 at 80 columns) and the box pushed off the edge.
 FILTERS_ONE_ROW_MIN = 120
+
+
+# Where each parcel stands (its status, a problem) right after its waybill, then where to find it: an
+# 80-column screen shows what a search is for, the rest to the right.
+COLUMNS = (
+    N_("Waybill"),
+    N_("Status"),
+    N_("Problem"),
+    N_("Code"),
+    N_("Location"),
+    N_("Checked in"),
+    N_("Carrier"),
+    N_("Phone"),
+    N_("Size"),
+)
 
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
@@ -87,7 +102,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        setup_parcel_table(self.query_one("#pa-table", DataTable))
+        setup_parcel_table(self.query_one("#pa-table", DataTable), columns=COLUMNS)
         self.run_search()
         self.query_one("#pa-text", Input).focus()
 
@@ -142,7 +157,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         table.clear()
         zone = self.station.zone()
         for row in page.rows:
-            table.add_row(*parcel_cells(row, zone), key=str(row.id))
+            table.add_row(*cells_in(COLUMNS, row, zone), key=str(row.id))
         self.next_before = page.next_before_id
         status.update(
             _n(

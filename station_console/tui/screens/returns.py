@@ -23,10 +23,24 @@ from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+# Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
+# else how long it has waited (checked in); the carrier is the batch's own, said above the list.
+COLUMNS = (
+    N_("Waybill"),
+    N_("Problem"),
+    N_("Checked in"),
+    N_("Code"),
+    N_("Location"),
+    N_("Status"),
+    N_("Phone"),
+    N_("Size"),
+    N_("Carrier"),
+)
 
 
 class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
@@ -78,7 +92,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         for field in self.query(WedgeInput):
             field.router = router
         table = self.query_one("#ret-items", DataTable)
-        setup_parcel_table(table)
+        setup_parcel_table(table, columns=COLUMNS)
         table.can_focus = False  # until it lists a parcel: an empty list takes no key (see `show`)
         if self.batch_id is not None:
             self.call("show", partial(returns.get, self.station, self.batch_id))
@@ -138,7 +152,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         table.clear()
         zone = self.station.zone()
         for row in batch.parcels:
-            table.add_row(*parcel_cells(row, zone), key=row.waybill)
+            table.add_row(*cells_in(COLUMNS, row, zone), key=row.waybill)
         # Focused, the list takes F9 on its cursor's parcel; empty, Enter and letters there did nothing
         # (Shift+Tab from the carrier went to it), so Tab passes it by.
         table.can_focus = bool(batch.parcels)
