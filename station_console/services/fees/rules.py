@@ -4,6 +4,9 @@ Day 1 is the station-local day of check-in. With `free_days` = 3 a parcel checke
 hour) is free through Wednesday; the fee starts on Thursday (`fee_starts`) and grows by `per_day_cents`
 each local day, up to `cap_cents`. From `return_after_days` after check-in the parcel is due back to the
 sender: the fee stops growing on the day before. Money is integer cents throughout.
+
+Calendar days, never business days: an early close moves the day work is filed under, not how long a
+parcel waited, and a customer collecting after it would otherwise pay for tomorrow already.
 """
 
 from __future__ import annotations
