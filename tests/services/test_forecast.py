@@ -230,13 +230,50 @@ def test_a_new_station_shows_no_estimate_until_it_has_days_to_check_one_against(
     zh = estimate_lines(first, "zh")
     assert zh == [f"{first + timedelta(days=1)} 预估：暂无；需有 4 天的入库记录来推算和核对（目前 1 天）"]
     assert "forecast_total_estimate" not in to_csv(build_report(station, first))
-    # Four more days on record: the estimate is checked against a day, and shown with its number.
-    for n in range(1, 5):
+    # Five more days on record: the estimate is checked against three days, and shown with its error.
+    for n in range(1, 6):
         day = first + timedelta(days=n)
         for i in range(4):
             put(station, f"74{n:02d}{i:010d}", "ZTO", local(day, 10, i))
-    clock.now = local(first + timedelta(days=5), 8)
-    shown = estimate_lines(first + timedelta(days=5))
+    clock.now = local(first + timedelta(days=6), 8)
+    shown = estimate_lines(first + timedelta(days=6))
     assert shown == [
-        f"Estimate for {first + timedelta(days=6)}: about 4 parcels (0.0% off on average lately)"
+        f"Estimate for {first + timedelta(days=7)}: about 4 parcels (0.0% off on average lately)"
     ]
+
+
+def test_the_error_figure_waits_for_three_days_checked(station: Station, clock: FakeClock) -> None:
+    """Three days of 4 check-ins and a quiet fourth of 2: the one day checked (4 expected, 2 came) read
+    "100.0% off on average lately". Its average is said once three days were checked, before that how
+    many were."""
+    from station_console.i18n import Translator
+    from station_console.services.day.report import build_report
+    from station_console.services.day.summary import summary_lines
+
+    first = date(2026, 11, 16)
+    for n, count in enumerate((4, 4, 4, 2, 4, 4)):
+        for i in range(count):
+            put(station, f"75{n:02d}{i:010d}", "ZTO", local(first + timedelta(days=n), 10, i))
+
+    def estimate(day: date, lang: str = "en") -> str:
+        clock.now = local(day, 8)
+        (line,) = [
+            line
+            for line in summary_lines(build_report(station, day), Translator(lang))
+            if "Estimate" in line or "预估" in line
+        ]
+        return line
+
+    quiet = first + timedelta(days=4)
+    assert estimate(quiet) == (
+        f"Estimate for {quiet + timedelta(days=1)}: about 3 parcels "
+        "(how far off it runs is said once 3 days are checked, 1 so far)"
+    )
+    assert "核对满 3 天后显示误差，已核对 1 天" in estimate(quiet, "zh")
+    later = first + timedelta(days=6)
+    clock.now = local(later, 8)
+    with station.read() as session:
+        fc = forecast(session, station, later + timedelta(days=1))
+    assert [b["actual"] for b in fc.backtest] == [2, 4, 4] and fc.measured_days == 3
+    assert fc.mape_percent is not None and 0 < fc.mape_percent < 100
+    assert f"({fc.mape_percent}% off on average lately)" in estimate(later)

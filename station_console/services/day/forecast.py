@@ -1,7 +1,7 @@
 """Tomorrow's expected check-ins per carrier: an estimate, never a promise.
 
 Method: a weekday pattern with exponential smoothing (see `predict`). How far off it tends to be: the same method, run for each of the last 14 days using only the history before that
-day, against what actually came in (MAPE, days with no volume left out). A day closed before its
+day, against what actually came in (MAPE, days with no volume left out; said once 3 days were measured). A day closed before its
 closing time (an early close) holds only part of a day's arrivals: it is neither learned from nor
 measured against, as if not known.
 """
@@ -27,6 +27,9 @@ MIN_HISTORY_DAYS = 3  # a backtest day needs this many whole days (none closed e
 BACKTEST_DAYS = 14
 # Days on record before a first estimate is shown: enough to learn from and to check one day against.
 NEEDED_DAYS = MIN_HISTORY_DAYS + 1
+# Days with both an estimate and a count before their average error is said: one quiet day (4 in, 2
+# expected... or the other way) read as "100% off on average lately" of a method that was near elsewhere.
+MEASURED_DAYS = 3
 
 
 @dataclass
@@ -34,7 +37,8 @@ class Forecast:
     day: date
     carriers: dict[str, int]
     total: int
-    mape_percent: float | None  # mean absolute percentage error of the backtest; None without history
+    # Mean absolute percentage error of the backtest; None until MEASURED_DAYS days had a count.
+    mape_percent: float | None
     history_days: int
     estimate: bool = True
     method: str = "weekday pattern, exponential smoothing"
@@ -46,6 +50,10 @@ class Forecast:
         station's first days it is a guess from a day or two (0 before the first close, that day's count
         after it), so no number is shown, only how many days it still needs."""
         return bool(self.backtest)
+
+    @property
+    def measured_days(self) -> int:
+        return measured_days(self.backtest)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +68,11 @@ class Forecast:
             "history_days": self.history_days,
             "backtest": self.backtest,
         }
+
+
+def measured_days(backtest: list[dict[str, Any]]) -> int:
+    """The backtest's days with a count to measure the estimate against (a day with none has no error)."""
+    return sum(1 for day in backtest if day["actual"])
 
 
 def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[str, int]]:
@@ -190,7 +203,7 @@ def forecast(session: Session, station: Station, target: date) -> Forecast:
         backtest.append({"date": day.isoformat(), "expected": guess, "actual": actual})
         if actual:
             errors.append(abs(guess - actual) / actual)
-    mape = round(100 * sum(errors) / len(errors), 1) if errors else None
+    mape = round(100 * sum(errors) / len(errors), 1) if len(errors) >= MEASURED_DAYS else None
     return Forecast(
         day=target,
         carriers=dict(sorted(expected.items())),

@@ -203,11 +203,19 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             )
         )
     elif fc:
-        err = (
-            tr("{mape}% off on average lately", mape=fc["mape_percent"])
-            if fc["mape_percent"] is not None
-            else tr("no history to check it against yet")
-        )
+        if fc["mape_percent"] is not None:
+            err = tr("{mape}% off on average lately", mape=fc["mape_percent"])
+        elif checked := _measured_days(fc):
+            # Too few days checked for an average error to mean much: how many, not a percentage.
+            err = tr.n(
+                "how far off it runs is said once {needed} day is checked, {days} so far",
+                "how far off it runs is said once {needed} days are checked, {days} so far",
+                _needed_days(),
+                needed=_needed_days(),
+                days=checked,
+            )
+        else:
+            err = tr("no history to check it against yet")
         lines.append(
             tr.n(
                 "Estimate for {date}: about {total} parcel ({error})",
@@ -421,3 +429,16 @@ def close_line(report: dict[str, Any], tr: Translator = CURRENT, *, sha_chars: i
 def _hours(minutes: float | None) -> str:
     """A clerk reads hours, not thousands of minutes; the JSON keeps minutes."""
     return "-" if minutes is None else f"{minutes / 60:.1f}"
+
+
+def _measured_days(fc: dict[str, Any]) -> int:
+    # Imported here: the forecast loads with the first report, never with the screens that show it.
+    from station_console.services.day.forecast import measured_days
+
+    return measured_days(fc["backtest"])
+
+
+def _needed_days() -> int:
+    from station_console.services.day.forecast import MEASURED_DAYS  # (see _measured_days)
+
+    return MEASURED_DAYS
