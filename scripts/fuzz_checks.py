@@ -172,11 +172,13 @@ def widget_name(widget: Any) -> str:
     return f"{name} of {type(widget.screen).__name__}" if widget.is_attached else f"{name} (gone)"
 
 
-def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -> list[str]:
+def screen_notes(
+    app: Any, english: list[str], paged: PagedAway | None = None, typed_tags: frozenset[str] = frozenset()
+) -> list[str]:
     """What looks wrong in what the terminal shows: markup shown raw, a widget reaching past the
     terminal's edge (with no scroll bar to reach it), the focused field not shown (unless `paged` says
     the fuzzer's own page key scrolled it away), and in a zh console an English phrase of the catalogue
-    shown untranslated."""
+    shown untranslated. `typed_tags`: tags the fuzzer typed itself (`[/]`), shown as data."""
     notes = []
     lines = screen_lines(app)
     screen = type(app.screen).__name__
@@ -184,6 +186,7 @@ def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -
     notes += [
         f"raw markup on {screen}: {text[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
         for m in RAW_MARKUP.finditer(text)
+        if m.group() not in typed_tags
     ]
     width, height = app.size
     shown = app.screen._compositor.visible_widgets

@@ -40,7 +40,9 @@ with no scroll bar, the focused widget not shown at all (but
 after its own page key scrolled a form away from it: by design; the note tells the last key taken as
 a page key and the last key handed on, each with the focus it found), and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
-("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
+("lost"), and so is a parcel the run added that the screen never showed checked in, and a whole mobile
+typed into Check-in's Phone field saved on another parcel than the one its label named as it was typed
+(fuzz_checkin.py; `--focus checkin` types them, with the scans and keys of that screen). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
 (Settings > Send-out rules; more often in Settings) and types the paths of rule and pre-alert files
 (fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
@@ -50,7 +52,7 @@ the previous scan again a few keys later (the parcel in hand scanned again while
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules] [--empty] [--focus pickup] [--double-read]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -75,6 +77,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from fuzz_checkin import (  # noqa: E402  (beside this script, on its path)
+    TYPED_TAGS,
+    decoded,
+    misdirected_phones,
+    newest_parcel,
+    unshown_checkins,
+    watch_typed_phones,
+)
 from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     PagedAway,
     english_msgids,
@@ -87,7 +97,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
-from fuzz_keys import DEVICE, PASTE, PASTE_SPACE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
     add_directory,
@@ -213,6 +223,9 @@ async def drive(
     watch_locked_toasts(app, outcome.notes)
     acknowledged: dict[int, str] = {}
     unwatch = watch_checkins(acknowledged)
+    typed_phones: dict[str, str] = {}  # a whole mobile typed on Check-in: the label beside it then
+    unwatch_phones = watch_typed_phones(typed_phones)
+    before = newest_parcel(run / "station.sqlite3")
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
     english = english_msgids(template) if get_language() == "zh" else []
@@ -265,18 +278,19 @@ async def drive(
                 outcome.screens.add(type(app.screen).__name__)
                 if app.signing_in and len(app.screen_stack) > 1:  # what the sign-in stands over: a lock's
                     outcome.screens.add(type(app.screen_stack[-2]).__name__)  # screen, a new station's start
-                for note in quiet_notes(app) + screen_notes(app, english, paged):
+                tags = TYPED_TAGS if focus == "checkin" else frozenset()
+                for note in quiet_notes(app) + screen_notes(app, english, paged, tags):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
                     if stop_on is not None and stop_on in note:
                         return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
         elif token.startswith(DEVICE):
-            device_scan(app, token[len(DEVICE) :])
+            device_scan(app, decoded(token[len(DEVICE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
         elif token.startswith(PASTE) and len(token) > len(PASTE):
-            paste(app, token[len(PASTE) :].replace(PASTE_SPACE, " "))
+            paste(app, decoded(token[len(PASTE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
         else:
@@ -294,7 +308,7 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
-                    batch = focus_keys(rng, app, focus, run / "station.sqlite3") or generate(
+                    batch = focus_keys(rng, app, focus, run / "station.sqlite3", scanned) or generate(
                         rng,
                         app,
                         codes,
@@ -323,6 +337,7 @@ async def drive(
             )
     finally:
         unwatch()
+        unwatch_phones()
         unwatch_workers()
         logger.removeHandler(errors)
         engine.dispose()
@@ -330,6 +345,16 @@ async def drive(
         if lost and outcome.crash is None:
             text = "checked in on screen, not in the database: " + ", ".join(lost)
             outcome.crash = Crash("lost", text, "acknowledged check-in lost", len(outcome.sent))
+        unshown = unshown_checkins(run / "station.sqlite3", before, acknowledged)
+        if unshown and outcome.crash is None:
+            text = "in the database, never shown checked in: " + ", ".join(unshown)
+            outcome.crash = Crash("lost", text, "check-in not shown", len(outcome.sent))
+        misdirected = misdirected_phones(run / "station.sqlite3", typed_phones)
+        if misdirected and outcome.crash is None:
+            text = "a phone saved on another parcel than the one shown as it was typed: " + "; ".join(
+                misdirected
+            )
+            outcome.crash = Crash("lost", text, "phone misdirected", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 
@@ -422,7 +447,10 @@ def main() -> None:
         help="a new station instead of the demo: the first manager is made by keys (named for --role)",
     )
     parser.add_argument(
-        "--focus", choices=sorted(FOCUSES), help="weight one screen's own flows (fuzz_focus.py); a replay too"
+        "--focus",
+        choices=sorted(FOCUSES),
+        help="weight one screen's own flows (fuzz_focus.py; checkin: scans, phones typed after them, sizes,"
+        " F7/F8/F9, Ctrl+N/Z, split and markup scans, fuzz_checkin.py); a replay too",
     )
     parser.add_argument(
         "--double-read",

@@ -2,7 +2,8 @@
 
 Random keys reach a few paths only now and then: Pickup's late answers (a lookup or a handover whose
 answer lands after Esc, a new code or F10 for the next customer), the Recipients screen's arrows followed
-by F8, Door delivery's scans while another run is chosen, planned or closed, and Send-out with a scale.
+by F8, Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
+Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py).
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
 that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from fuzz_checkin import checkin_moves
 
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
@@ -143,8 +146,9 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
 class Focus:
     screen: str  # the screen whose moves these are
     way: list[str]  # the keys to it from any mode
-    moves: Callable[[random.Random, Any, Path | None], list[str]]
+    moves: Callable[..., list[str]]  # (rng, app, database[, scanned])
     settings: dict[str, Any] = field(default_factory=dict)  # the counter's, for this focus
+    rereads: bool = False  # its moves take --double-read's last scan, to read it again
 
 
 FOCUSES = {
@@ -152,6 +156,7 @@ FOCUSES = {
     "recipients": Focus("RecipientsScreen", ["ctrl+s", "|", "f12", "|"], recipients_moves),
     "delivery": Focus("DeliveryScreen", ["f4", "|", "ctrl+d", "|"], delivery_moves),
     "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}),
+    "checkin": Focus("CheckinScreen", ["f1", "|"], checkin_moves, rereads=True),
 }
 
 
@@ -159,12 +164,23 @@ def focus_settings(focus: str | None) -> dict[str, Any]:
     return dict(FOCUSES[focus].settings) if focus else {}
 
 
-def focus_keys(rng: random.Random, app: Any, focus: str | None, database: Path | None) -> list[str]:
-    """A move of the focused screen, the way back to it, or nothing (the alphabet draws)."""
+def focus_keys(
+    rng: random.Random,
+    app: Any,
+    focus: str | None,
+    database: Path | None,
+    scanned: list[list[str]] | None = None,
+) -> list[str]:
+    """A move of the focused screen, the way back to it, or nothing (the alphabet draws). `scanned`:
+    --double-read's last scan, for the moves that read it again."""
     if focus is None or app.signing_in:
         return []
     chosen = FOCUSES[focus]
     here = chosen.screen in {type(s).__name__ for s in app.screen_stack}
     if here or type(app.screen).__name__ == "SettingsScreen" and focus == "recipients":
-        return chosen.moves(rng, app, database) if rng.random() < MOVE_CHANCE else []
+        if rng.random() >= MOVE_CHANCE:
+            return []
+        return (
+            chosen.moves(rng, app, database, scanned) if chosen.rereads else chosen.moves(rng, app, database)
+        )
     return list(chosen.way) if rng.random() < HOME_CHANCE else []
