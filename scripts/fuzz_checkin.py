@@ -119,6 +119,8 @@ def checkin_moves(
     if name != "CheckinScreen":
         return []
     focused = getattr(app.focused, "id", None)
+    if getattr(app.screen, "quick", False) and rng.random() < 0.3:
+        return ["f8", *gap(rng)]  # quick mode off again: in it the Phone field takes nothing
     roll = rng.random()
     if roll < 0.45:  # a parcel scanned, then (mostly) its phone
         read = [*read_twice(rng, scan(fresh_waybill(rng)), scanned), *looks(rng)]
@@ -141,7 +143,7 @@ def checkin_moves(
         tabs = (ids.index("size") - ids.index(focused)) % len(ids)
         size = rng.choice(["S", "m", "L", "XL", "x", "Q"])
         return [*["tab", "|"] * tabs, *person(rng, size), *reaches(rng), *scan(fresh_waybill(rng))]
-    if roll < 0.62:
+    if roll < 0.58:
         return ["f8", *gap(rng)]  # quick mode on or off
     if roll < 0.68:
         return ["f9", "|"]
