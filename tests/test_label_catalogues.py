@@ -67,7 +67,7 @@ def _comment_above(module: ModuleType, name: str) -> str:
 def test_the_walk_finds_the_catalogues() -> None:
     from station_console.services.checkin.dismissals import KIND_LABELS
     from station_console.services.notify.templates import SUBJECT
-    from station_console.services.printing.jobs import PRINTER_STATES
+    from station_console.services.printing.sending import PRINTER_STATES
     from station_console.services.shelves.search import STATUS_LABELS
 
     found = catalogues()

@@ -170,7 +170,6 @@ def print_queue(
     cancel: int | None,
 ) -> None:
     """Show this counter's print jobs and their states."""
-    from station_console.services.printing.jobs import PRINTER_STATES
     from station_console.services.printing.printers import KIND_LABELS
     from station_console.services.printing.queue_view import (
         LABEL_LABELS,
@@ -181,6 +180,7 @@ def print_queue(
         retry_job,
         set_aside_jobs,
     )
+    from station_console.services.printing.sending import PRINTER_STATES
 
     try:
         if retry is not None:
@@ -262,8 +262,8 @@ def _process(
     each printer's."""
     # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
     import station_console.services.sendout.drawing  # noqa: F401
-    from station_console.services.printing.jobs import QueueResult, process_queue
     from station_console.services.printing.printers import configured_printers, printer_for, unassigned_kinds
+    from station_console.services.printing.sending import QueueResult, process_queue
 
     merged = QueueResult()
     passes: dict[str, dict[str, Any]] = {}

@@ -2,7 +2,7 @@
 
 `PrintWorker(app)` builds the counter's printers from `app.counter_settings` and, every `interval`
 seconds (and whenever `kick()` is called, e.g. right after a check-in), runs one
-`services.printing.jobs.process_queue` pass per printer in a thread worker. The thread never touches
+`services.printing.sending.process_queue` pass per printer in a thread worker. The thread never touches
 Textual objects: it hands its outcome to the app's message queue, where the header state is set
 (`app.set_device_state("printer", state)`) and a `PrintWorker.Drained` message goes to the active screen.
 Check-in never waits for any of this.
@@ -32,8 +32,8 @@ from textual.message import Message
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, listed, shown
 from station_console.safe_text import visible
-from station_console.services.printing.jobs import PRINTER_STATES, process_queue
 from station_console.services.printing.printers import configured_printers, unassigned_kinds
+from station_console.services.printing.sending import PRINTER_STATES, process_queue
 from station_console.tui.periodic import PeriodicWorker
 from station_console.tui.widgets.header import Summary, state_kind
 

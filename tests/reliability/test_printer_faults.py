@@ -9,8 +9,7 @@ from hardware.printers.factory import make_printer
 from hardware.printers.transports import DummyTransport, PrinterError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view
+from station_console.services.printing import queue_view, sending
 
 
 class FaultyTransport(DummyTransport):
@@ -47,19 +46,19 @@ def test_fail_hang_and_half_way_then_recovery_prints_each_label_once(station: St
     station.counter = "test-counter"
     printer, transport = _printer()
     done = [check_in(station, f"JT{n:013d}", size="S") for n in range(2)]
-    printing.process_queue(station, printer)  # healthy: these two print
+    sending.process_queue(station, printer)  # healthy: these two print
     for mode in ("down", "hang", "half"):
         transport.mode = mode
         done.append(
             check_in(station, f"JT{len(done):013d}", size="S")
         )  # check-in never waits for the printer
-        result = printing.process_queue(station, printer)
+        result = sending.process_queue(station, printer)
         assert result.printed == [] and result.failed
         clock.advance(seconds=61)
     transport.mode = "ok"
     for _ in range(4):
         clock.advance(seconds=61)
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
     jobs = queue_view.list_jobs(station)
     codes = [r.pickup_code for r in done]
     assert _codes_printed(transport, codes) == dict.fromkeys(codes, 1)

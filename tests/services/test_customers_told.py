@@ -16,7 +16,7 @@ from station_console.services.checkin.transaction import check_in, set_phone, un
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import DummyChannel
 from station_console.services.pickup.lookup import lookup
-from station_console.services.printing import jobs, render
+from station_console.services.printing import render, sending
 from station_console.services.shelves import slots
 from station_console.services.shelves.lists import label_status
 from station_console.services.shelves.moves import move_parcel
@@ -110,9 +110,9 @@ def test_a_held_label_prints_after_its_wait_without_the_phone(
     monkeypatch.setattr(render, "render_job", lambda *args: b"label")
     result = check_in(station, wb(1), hold_label=True)
     printer = Recorder()
-    assert jobs.process_queue(station, printer).printed == []
+    assert sending.process_queue(station, printer).printed == []
     clock.advance(seconds=station.settings().label_hold_s + 1)  # nobody typed a phone (or the console died)
-    assert len(jobs.process_queue(station, printer).printed) == 1
+    assert len(sending.process_queue(station, printer).printed) == 1
     assert label_jobs(station, result.parcel_id) == [JobStatus.PRINTED]
 
 

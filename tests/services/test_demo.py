@@ -161,7 +161,7 @@ def test_a_demo_database_prints_and_sends_nothing(demo_db: str) -> None:
     from station_console.services import notify
     from station_console.services.admin.setup import open_station
     from station_console.services.notify.channels import DummyChannel
-    from station_console.services.printing import jobs
+    from station_console.services.printing import sending
     from station_console.stored_messages import stored_text
 
     station = open_station(demo_db)
@@ -188,7 +188,7 @@ def test_a_demo_database_prints_and_sends_nothing(demo_db: str) -> None:
         def send(self, data: bytes) -> None:
             raise AssertionError("a demo label reached a printer")
 
-    assert jobs.process_queue(station, Printer()).printed == []
+    assert sending.process_queue(station, Printer()).printed == []
     station.engine.dispose()
     again = CliRunner().invoke(cli, ["--db", demo_db, "init", "--demo"])
     assert again.exit_code == 1  # a second week on top is refused too

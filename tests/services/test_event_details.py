@@ -32,7 +32,7 @@ from station_console.services.people.event_detail_labels import HIDDEN, LABELS
 from station_console.services.people.event_details import LINE_CUT, VALUE_CUT, details_text, event_details
 from station_console.services.pickup import handover
 from station_console.services.pickup.undo import undo_pickup
-from station_console.services.printing import jobs as printing
+from station_console.services.printing import sending
 from station_console.services.scan.carriers import update_carrier
 from station_console.services.shelves.moves import move_parcel
 
@@ -112,7 +112,7 @@ def test_an_undone_pickup_that_queued_its_label_again_says_so(station: Station) 
     label again, and the trail line says so with the job's number, as the print queue lists it. One
     whose label had printed says nothing of a label."""
     labelled, unlabelled = receive(station, 1), receive(station, 2)
-    printing.process_queue(station, dummy_printer(), limit=1)  # the second one's label waits
+    sending.process_queue(station, dummy_printer(), limit=1)  # the second one's label waits
     assert [j.status for j in jobs(station)] == ["printed", "queued"]
     for done in (labelled, unlabelled):
         handover.confirm_pickup(station, [done.parcel_id], method="code", scanned=[done.waybill])

@@ -23,7 +23,7 @@ from station_console.services.people.clerks import act_as
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import list_prealerts, not_received
-from station_console.services.printing import jobs
+from station_console.services.printing import sending
 from station_console.settings import CounterSettings
 
 PDF_COUNTER = CounterSettings(
@@ -142,7 +142,7 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
     pdf = make_printer(
         {"language": "pdf", "transport": "dummy", "target": "office", "jobs": ["manifest"]}, name="office"
     )
-    assert jobs.process_queue(clerk, pdf, lang="en").printed == [job.id]
+    assert sending.process_queue(clerk, pdf, lang="en").printed == [job.id]
     text = pypdf.PdfReader(io.BytesIO(pdf.transport.sent[0])).pages[0].extract_text()
     for expected_text in (
         "Courier handover receipt",
@@ -162,7 +162,7 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
         {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
     )
     batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
-    assert jobs.process_queue(clerk, receipt, lang="zh").printed
+    assert sending.process_queue(clerk, receipt, lang="zh").printed
     out = receipt.transport.sent[0]
     for needle in ("快递员交接单", "王师傅", "快递员签字"):
         assert needle.encode("gb18030") in out, needle

@@ -28,7 +28,7 @@ from station_console.services.people import audit_trail as auditlog
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.printing import jobs as printing
-from station_console.services.printing import order, queue_view
+from station_console.services.printing import order, queue_view, sending
 from station_console.settings import StationSettings
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _arrive(station: Station, clock: FakeClock, waybill: str) -> int:
     """A parcel checked in with a phone, its label printed and its message sent."""
     parcel_id = check_in(station, waybill, phone=PHONE).parcel_id
     clock.advance(minutes=5)  # past the label's hold and the message's grouping window
-    assert printing.process_queue(station, _printer()).printed
+    assert sending.process_queue(station, _printer()).printed
     assert notify.run_once(station, DummyChannel(), reminders=False).sent
     return parcel_id
 

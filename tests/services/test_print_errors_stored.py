@@ -28,7 +28,7 @@ from station_console.services import notify
 from station_console.services.core.station import Station
 from station_console.services.notify import sender
 from station_console.services.notify.channels import ChannelError, DummyChannel
-from station_console.services.printing import jobs as printing
+from station_console.services.printing import sending
 from station_console.settings import StationSettings
 from station_console.stored_messages import MAX_LEN, stored_text, to_store
 
@@ -50,12 +50,12 @@ def test_a_message_is_stored_by_id_and_shown_in_either_language() -> None:
 
 def test_a_message_inside_a_message_and_a_refusal_are_kept_by_id() -> None:
     inner = Message("{language} printers print labels only", language="zpl")
-    stored = to_store(Message(printing.CANNOT_DRAW, reason=inner))
+    stored = to_store(Message(sending.CANNOT_DRAW, reason=inner))
     assert stored_text(stored, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
-    gone = to_store(Message(printing.CANNOT_DRAW, reason=NotFound("Parcel {parcel} not found.", parcel=7)))
+    gone = to_store(Message(sending.CANNOT_DRAW, reason=NotFound("Parcel {parcel} not found.", parcel=7)))
     assert stored_text(gone, "en") == "This job cannot be drawn: Parcel 7 not found."
     assert stored_text(gone, "zh") == "无法生成此打印任务：找不到包裹 7。"
-    later = to_store(Message(printing.CANNOT_DRAW, reason=LaterText(inner)))
+    later = to_store(Message(sending.CANNOT_DRAW, reason=LaterText(inner)))
     assert stored_text(later, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
 
 
@@ -66,7 +66,7 @@ def test_a_refusal_naming_a_setting_by_its_title_is_stored_with_the_title_not_py
         "Invalid value for {field}: {reason}", field=FieldLabel(StationSettings, "timezone"), reason="x"
     )
     set_language("zh")
-    stored = to_store(Message(printing.CANNOT_DRAW, reason=refusal))
+    stored = to_store(Message(sending.CANNOT_DRAW, reason=refusal))
     set_language("en")
     assert "FieldLabel" not in stored and "<class" not in stored, stored
     assert stored_text(stored, "zh") == "无法生成此打印任务：“时区”的值无效：x"
@@ -75,7 +75,7 @@ def test_a_refusal_naming_a_setting_by_its_title_is_stored_with_the_title_not_py
 
 def test_old_rows_bare_ids_and_remote_answers_are_shown_as_they_are() -> None:
     assert stored_text("offline: dummy printer p1 is offline", "zh") == "offline: dummy printer p1 is offline"
-    assert stored_text(printing.INTERRUPTED_NOTE, "zh") == "发送时中断：请检查是否已打印，如未打印请重打"
+    assert stored_text(sending.INTERRUPTED_NOTE, "zh") == "发送时中断：请检查是否已打印，如未打印请重打"
     assert stored_text(None) == "" and stored_text("") == ""
     # A server answering with JSON that looks like ours, but with an id we never wrote: its text, as data.
     spoof = '{"msgid": "{x.__class__}", "params": {"x": "y"}}'
@@ -89,7 +89,7 @@ def test_a_refusal_stored_before_it_ended_in_its_stop_still_reads_in_the_readers
     old = {"msgid": "Parcel {parcel} not found", "params": {"parcel": 7}}
     assert stored_text(json.dumps(old), "zh") == "找不到包裹 7。"
     assert stored_text(json.dumps(old), "en") == "Parcel 7 not found."
-    inside = {"msgid": printing.CANNOT_DRAW, "params": {"reason": old}}
+    inside = {"msgid": sending.CANNOT_DRAW, "params": {"reason": old}}
     assert stored_text(json.dumps(inside, ensure_ascii=False), "zh") == "无法生成此打印任务：找不到包裹 7。"
     assert stored_text("No phone number given", "zh") == translate("No phone number given.", "zh")
     assert stored_text("No phone number given", "zh").endswith("。")
@@ -107,7 +107,7 @@ def test_a_job_that_failed_in_english_is_read_later_in_chinese(station: Station)
     DummyTransport.forget_all()
     printer = make_printer({"language": "tspl", "transport": "dummy", "target": "p1"}, name="default")
     printer.transport.fail_next(1, "offline")
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     assert result.error_code == "offline" and isinstance(result.error, Message)
     assert result.error == "Dummy printer p1 is offline: check the printer's power and cable"
     (job,) = stored_jobs(station)
@@ -124,7 +124,7 @@ def test_a_file_printer_whose_folder_is_gone_keeps_the_job_and_says_why(
     folder = f"{tmp_path}/labels/"
     printer = make_printer({"language": "tspl", "transport": "file", "target": folder}, name="default")
     assert isinstance(printer.transport, FileTransport)
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert result.printer_state == "offline" and not Path(folder).exists()
     (job,) = stored_jobs(station)
     assert job.status == "failed" and job.attempts == 1
@@ -140,7 +140,7 @@ def test_a_file_printer_that_cannot_write_says_why_in_the_clerks_words(
     (tmp_path / "labels").write_text("")  # a file where the spool's folder should be
     spool = f"{tmp_path}/labels/spool.tspl"
     printer = make_printer({"language": "tspl", "transport": "file", "target": spool}, name="default")
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "misconfigured"
     assert shown(result.error, "en") == f"Cannot write {spool}: a file is where its folder should be"
     assert shown(result.error, "zh") == f"无法写入 {spool}：所在文件夹的位置上是一个同名文件，而不是文件夹"
@@ -164,11 +164,11 @@ def test_a_file_printer_under_a_file_is_said_misconfigured_not_offline(
     (tmp_path / "file.txt").write_text("notes")
     target = f"{tmp_path}/file.txt/{under}"
     printer = make_printer({"language": "tspl", "transport": "file", "target": target}, name="default")
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "misconfigured"
     assert shown(result.error, "en") == f"Cannot write {target}: a file is where its folder should be"
     assert shown(result.error, "zh") == f"无法写入 {target}：所在文件夹的位置上是一个同名文件，而不是文件夹"
-    state = printing.PRINTER_STATES[result.printer_state]
+    state = sending.PRINTER_STATES[result.printer_state]
     assert (translate(state, "en"), translate(state, "zh")) == ("wrong target", "目标路径有误")
     assert (tmp_path / "file.txt").read_text() == "notes"
     (job,) = stored_jobs(station)
@@ -252,7 +252,7 @@ def test_a_waybill_printer_that_cannot_draw_the_waybill_says_so_later_in_chinese
     send(counter, label_printer="waybill")
     DummyTransport.forget_all()
     waybill = make_printer({**printer, "transport": "dummy", "target": "wb"}, name="waybill")
-    result = printing.process_queue(counter, waybill, lang="en")
+    result = sending.process_queue(counter, waybill, lang="en")
     assert len(result.failed) == 1 and result.error_code is None  # the printer itself is fine
     # Ready if it took the send receipt; a printer sent nothing (the waybill cannot be drawn) is untried.
     assert result.printer_state == ("ready" if result.printed else "untried")

@@ -15,8 +15,7 @@ from hardware.printers.transports import PrinterError
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view
+from station_console.services.printing import queue_view, sending
 from station_console.services.printing.order import REFUSALS_IN_A_ROW, REFUSED_AFTER
 from station_console.services.printing.printers import unassigned_kinds
 
@@ -53,7 +52,7 @@ def test_after_an_outage_the_queue_prints_oldest_first(station: Station, clock: 
                 add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
         if second == 40:
             transport.fail_next(0)
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
         clock.advance(seconds=1)
     assert order_sent(transport) == CODES[:4]
     assert [j.status for j in jobs(station)] == ["printed"] * 4
@@ -63,11 +62,11 @@ def test_the_oldest_jobs_wait_holds_the_jobs_queued_behind_it(station: Station, 
     add_parcel(station, "SF1234567890100", CODES[0].decode())
     printer = dummy_printer()
     printer.transport.fail_next(1, "timeout")
-    assert printing.process_queue(station, printer).printer_state == "timeout"
+    assert sending.process_queue(station, printer).printer_state == "timeout"
     add_parcel(station, "SF1234567890101", CODES[1].decode())  # checked in while the printer rests
-    assert printing.claim(station, printer) == []  # the oldest waits 5 s: so does the new one
+    assert sending.claim(station, printer) == []  # the oldest waits 5 s: so does the new one
     clock.advance(seconds=5)
-    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+    assert sending.process_queue(station, printer).printed == [j.id for j in jobs(station)]
     assert order_sent(printer.transport) == CODES[:2]
 
 
@@ -78,19 +77,19 @@ def test_a_job_the_printer_refuses_steps_aside_and_the_rest_print(station: Stati
     printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
     refused_job = jobs(station)[0]
     for _ in range(REFUSED_AFTER - 1):  # refused: the queue waits, as for a printer that is away
-        assert printing.process_queue(station, printer).failed == [refused_job.id]
+        assert sending.process_queue(station, printer).failed == [refused_job.id]
         clock.advance(seconds=61)
     assert transport.sent == []
     # Refused once more: the next job is tried, prints, and the rest follow.
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert result.failed == [refused_job.id] and order_sent(transport) == CODES[1:3]
     # Set aside: a label queued now does not wait for the refused job's backoff.
     add_parcel(station, "SF1234567890103", CODES[3].decode())
-    assert printing.process_queue(station, printer).printed == [jobs(station)[3].id]
+    assert sending.process_queue(station, printer).printed == [jobs(station)[3].id]
     # When its wait is over it is tried again, and still does not stop the others.
     add_parcel(station, "SF1234567890104", CODES[4].decode())
     clock.advance(seconds=61)
-    again = printing.process_queue(station, printer)
+    again = sending.process_queue(station, printer)
     assert again.failed == [refused_job.id] and again.printed == [jobs(station)[4].id]
     assert order_sent(transport) == [CODES[1], CODES[2], CODES[3], CODES[4]]
     assert jobs(station)[0].status == "failed" and jobs(station)[0].attempts == REFUSED_AFTER + 1
@@ -121,7 +120,7 @@ def test_two_refused_labels_in_a_row_step_aside_together_and_the_rest_print(
     printer.transport = transport = RefusesSome("refuses", refused=(CODES[0], CODES[1]))
     first, second, *rest = (j.id for j in jobs(station))
     for _ in range(3 * REFUSED_AFTER):
-        result = printing.process_queue(station, printer)
+        result = sending.process_queue(station, printer)
         if result.printed:
             break
         clock.advance(seconds=61)
@@ -132,7 +131,7 @@ def test_two_refused_labels_in_a_row_step_aside_together_and_the_rest_print(
     # A label checked in now prints at once, though both refused jobs are due again with it.
     add_parcel(station, "SF1234567890104", CODES[4].decode())
     clock.advance(seconds=61)
-    again = printing.process_queue(station, printer)
+    again = sending.process_queue(station, printer)
     assert again.failed == [first, second] and again.printed == [jobs(station)[4].id]
 
 
@@ -147,7 +146,7 @@ def test_a_printer_that_refuses_every_job_stops_each_pass_after_a_run_of_refusal
     printer = dummy_printer()
     printer.transport = RefusesSome("refuses", refused=tuple(CODES[:count]))
     for _ in range(6 * REFUSED_AFTER):
-        result = printing.process_queue(station, printer)
+        result = sending.process_queue(station, printer)
         assert len(result.failed) <= REFUSALS_IN_A_ROW and result.printed == []
         assert result.printer_state == "error" and result.set_aside == []
         clock.advance(seconds=61)
@@ -155,7 +154,7 @@ def test_a_printer_that_refuses_every_job_stops_each_pass_after_a_run_of_refusal
     assert queue_view.set_aside_jobs(station) == set()
     printer.transport = RefusesSome("fixed")  # the printer fixed: everything prints, oldest first
     clock.advance(seconds=61)
-    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+    assert sending.process_queue(station, printer).printed == [j.id for j in jobs(station)]
 
 
 def test_set_aside_labels_refused_again_do_not_stop_the_pass(station: Station, clock: Any) -> None:
@@ -168,7 +167,7 @@ def test_set_aside_labels_refused_again_do_not_stop_the_pass(station: Station, c
     printer.transport = RefusesSome("refuses", refused=tuple(CODES[: 2 * REFUSALS_IN_A_ROW : 2]))
     bad = [j.id for j in jobs(station)[::2]]
     for _ in range(10 * REFUSED_AFTER):
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
         if queue_view.set_aside_jobs(station) == set(bad):
             break
         clock.advance(seconds=61)
@@ -176,7 +175,7 @@ def test_set_aside_labels_refused_again_do_not_stop_the_pass(station: Station, c
     new = 2 * REFUSALS_IN_A_ROW
     add_parcel(station, f"SF12345678901{new:02d}", CODES[new].decode())
     clock.advance(seconds=61)  # every set-aside label due again, with the new one behind them
-    again = printing.process_queue(station, printer)
+    again = sending.process_queue(station, printer)
     assert again.failed == bad and again.printed == [jobs(station)[new].id]
     assert again.printer_state == "ready"
 
@@ -188,7 +187,7 @@ def first_of_two_set_aside(station: Station, clock: Any) -> tuple[Any, RefusesOn
     printer = dummy_printer()
     printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
     for _ in range(REFUSED_AFTER):
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
         clock.advance(seconds=61)
     return printer, transport
 
@@ -199,13 +198,13 @@ def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station:
     add_parcel(station, "SF1234567890102", CODES[2].decode())
     add_parcel(station, "SF1234567890103", CODES[3].decode())
     transport.fail_next(1, "offline")  # the printer goes away
-    gone = printing.process_queue(station, printer)
+    gone = sending.process_queue(station, printer)
     # The refused job, then the next one finds the printer gone: the pass stops, the last one waits.
     ids = [j.id for j in jobs(station)]
     assert gone.printer_state == "offline" and gone.failed == [ids[0], ids[2]] and gone.printed == []
     assert jobs(station)[3].status == "queued"
     clock.advance(seconds=61)
-    printing.process_queue(station, printer)
+    sending.process_queue(station, printer)
     assert order_sent(transport) == [CODES[1], CODES[2], CODES[3]]
 
 
@@ -219,17 +218,17 @@ def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_se
     refused_job, next_job = (j.id for j in jobs(station))
     assert refused_job is not None and next_job is not None
     for _ in range(REFUSED_AFTER - 1):
-        assert printing.process_queue(station, printer).printer_state == "error"  # not known yet
+        assert sending.process_queue(station, printer).printer_state == "error"  # not known yet
         assert queue_view.set_aside_jobs(station) == set()
         clock.advance(seconds=61)
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert result.printed == [next_job] and result.failed == [refused_job]
     assert result.printer_state == "ready" and result.error is None  # it just printed
     assert result.set_aside == [refused_job]
     assert queue_view.set_aside_jobs(station) == {refused_job}
     # Retried alone on its own wait and refused again: nothing new about the printer, nothing new aside.
     clock.advance(seconds=61)
-    again = printing.process_queue(station, printer)
+    again = sending.process_queue(station, printer)
     assert again.failed == [refused_job] and again.printer_state == "untried" and again.set_aside == []
     assert queue_view.set_aside_jobs(station) == {refused_job}
     # Cancelled by the clerk: off the queue, no longer needing anyone.
@@ -254,7 +253,7 @@ def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(
     assert queue_view.set_aside_jobs(station) == {refused_job}
     transport.refused = b"nothing refused now"  # the clerk put the right stickers in
     queue_view.retry_job(station, refused_job)
-    assert printing.process_queue(station, printer).printed == [refused_job]  # now, not after its wait
+    assert sending.process_queue(station, printer).printed == [refused_job]  # now, not after its wait
     assert queue_view.set_aside_jobs(station) == set()
     assert order_sent(transport) == [CODES[1], CODES[0]]
 
@@ -274,14 +273,14 @@ def test_jobs_for_no_printer_in_particular_go_to_the_first_printer_of_their_kind
     assert takes["receipts"] == {"receipt"} and takes["desk"] >= {"label", "test"} and takes["big"] == set()
     for n in range(2):
         add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
-    assert printing.process_queue(station, big, unassigned=takes["big"]).printed == []
-    assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == [
+    assert sending.process_queue(station, big, unassigned=takes["big"]).printed == []
+    assert sending.process_queue(station, desk, unassigned=takes["desk"]).printed == [
         j.id for j in jobs(station)
     ]
     assert order_sent(desk.transport) == CODES[:2] and [j.printer for j in jobs(station)] == ["desk", "desk"]
     named = queue_view.reprint(station, jobs(station)[0].parcel_id or 0, printer="big")
-    assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == []
-    assert printing.process_queue(station, big, unassigned=takes["big"]).printed == [named.id]
+    assert sending.process_queue(station, desk, unassigned=takes["desk"]).printed == []
+    assert sending.process_queue(station, big, unassigned=takes["big"]).printed == [named.id]
 
 
 def test_the_printer_reads_ready_when_it_printed_past_a_refused_job_and_one_that_cannot_be_drawn(
@@ -302,9 +301,9 @@ def test_the_printer_reads_ready_when_it_printed_past_a_refused_job_and_one_that
     printer = dummy_printer()
     printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
     for _ in range(REFUSED_AFTER - 1):
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
         clock.advance(seconds=61)
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert result.failed == [refused_job, undrawable] and result.printed == [last]
     assert result.printer_state == "ready" and result.error is None
     assert result.set_aside == [refused_job] and order_sent(transport) == [CODES[2]]
@@ -320,12 +319,12 @@ def test_a_set_aside_job_the_clerk_retries_and_the_printer_refuses_again_says_no
     refused_job = jobs(station)[0].id
     assert refused_job is not None
     queue_view.retry_job(station, refused_job)
-    again = printing.process_queue(station, printer)
+    again = sending.process_queue(station, printer)
     assert again.failed == [refused_job] and again.printer_state == "untried" and again.error is None
     assert queue_view.set_aside_jobs(station) == {refused_job}
     add_parcel(station, "SF1234567890102", CODES[2].decode())
     queue_view.retry_job(station, refused_job)
-    both = printing.process_queue(station, printer)
+    both = sending.process_queue(station, printer)
     assert both.failed == [refused_job] and both.printed == [jobs(station)[2].id]
     assert both.printer_state == "ready" and both.set_aside == []
     assert order_sent(transport) == [CODES[1], CODES[2]]
@@ -339,8 +338,8 @@ def test_a_refusal_that_passes_keeps_the_labels_in_order(station: Station, clock
         add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
     printer = dummy_printer()
     printer.transport.fail_next(1, "error")
-    first = printing.process_queue(station, printer)
+    first = sending.process_queue(station, printer)
     assert first.failed == [jobs(station)[0].id] and first.printed == [] and first.printer_state == "error"
     clock.advance(seconds=5)
-    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+    assert sending.process_queue(station, printer).printed == [j.id for j in jobs(station)]
     assert order_sent(printer.transport) == CODES[:2]

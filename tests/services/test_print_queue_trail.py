@@ -22,7 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.people import audit_trail
 from station_console.services.people.event_details import details_text
 from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view
+from station_console.services.printing import queue_view, sending
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.shelves.lists import label_status
 
@@ -59,8 +59,8 @@ def test_a_retried_and_a_cancelled_job_are_in_the_trail_with_how_they_stood(
     # The worker prints the retried job and never the cancelled one.
     transport.refused = b"nothing refused now"
     clock.advance(seconds=61)
-    assert printing.process_queue(station, printer).printed == [refused.id]
-    assert printing.claim(station, printer) == [] and order_sent_codes(transport) == [CODES[1], CODES[0]]
+    assert sending.process_queue(station, printer).printed == [refused.id]
+    assert sending.claim(station, printer) == [] and order_sent_codes(transport) == [CODES[1], CODES[0]]
     assert [j.status for j in jobs(station)] == ["printed", "printed", "discarded"]
     assert audit_trail.verify(station).ok
 
@@ -159,14 +159,14 @@ def test_the_print_worker_claiming_a_job_as_a_clerk_steps_in_never_loses_either(
     printer = dummy_printer()
     if step == "retry":  # a failed job, due again
         printer.transport.fail_next(1, "timeout")
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
         clock.advance(seconds=61)
     main = threading.get_ident()
     claimed: list[list[int]] = []
 
     def claim_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if threading.get_ident() == main and statement.startswith(("INSERT", "UPDATE")) and not claimed:
-            worker = threading.Thread(target=lambda: claimed.append(printing.claim(station, printer)))
+            worker = threading.Thread(target=lambda: claimed.append(sending.claim(station, printer)))
             worker.start()
             worker.join(timeout=60)
 

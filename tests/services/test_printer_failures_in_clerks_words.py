@@ -19,7 +19,7 @@ from hardware.printers.transports import DeviceTransport, TcpTransport, _os_erro
 from hardware.printers.usb import UsbTransport
 from station_console.i18n import shown
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
+from station_console.services.printing import sending
 from station_console.services.printing.failed_sends import in_clerks_words
 from station_console.stored_messages import stored_text
 
@@ -108,7 +108,7 @@ def test_a_device_printers_failure_is_stored_in_the_clerks_words(station: Statio
     checkin(station, 1)
     node = str(tmp_path / "lp9")
     printer = make_printer({"language": "tspl", "transport": "device", "target": node}, name="default")
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "offline"
     assert shown(result.error, "zh") == f"找不到 {node}（未连接或未开机）：检查打印机电源和连接线"
     with station.read() as session:

@@ -22,7 +22,7 @@ from station_console.services.exceptions.problems import write_off
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.undo import undo_pickup
 from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view, render
+from station_console.services.printing import queue_view, render, sending
 from station_console.services.shelves.search import find_parcel_id
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
@@ -107,7 +107,7 @@ def test_queue_label_joins_the_callers_transaction(station: Station) -> None:
 def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001")
     printer = dummy_printer()
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     [job] = jobs(station)
     assert result.printed == [job.id] and job.status == "printed" and job.printed_at == station.now()
     sent = printer.transport.sent
@@ -117,7 +117,7 @@ def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
     )
     assert b"****5678" in sent[0] and b"13800135678" not in sent[0] and b"138****" not in sent[0]
     # A second pass finds nothing to do.
-    assert printing.process_queue(station, printer).printed == []
+    assert sending.process_queue(station, printer).printed == []
     assert len(sent) == 1
     assert render.label_data_for(station, pid, "zh").captions.code == "取件码"
 
@@ -128,7 +128,7 @@ def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: 
     transport = printer.transport
     transport.fail_next(5, "offline")
 
-    first = printing.process_queue(station, printer)
+    first = sending.process_queue(station, printer)
     assert first.printed == [] and first.printer_state == "offline" and "offline" in (first.error or "")
     states = {j.parcel_id: (j.status, j.attempts) for j in jobs(station)}
     # One attempt is spent on the first job; the others go back to waiting, untried.
@@ -136,37 +136,37 @@ def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: 
     assert "offline" in (jobs(station)[0].last_error or "")
 
     # Still offline: the queue waits for its oldest job's backoff; nothing behind it is tried.
-    second = printing.process_queue(station, printer)
+    second = sending.process_queue(station, printer)
     assert second.failed == [] and transport.failures == 4
     for _ in range(4):
         clock.advance(seconds=61)
-        printing.process_queue(station, printer)
+        sending.process_queue(station, printer)
     assert transport.failures == 0 and transport.sent == []
     assert [(j.status, j.attempts) for j in jobs(station)] == [("failed", 5), ("queued", 0), ("queued", 0)]
 
     clock.advance(seconds=61)  # the printer is back
-    done = printing.process_queue(station, printer)
+    done = sending.process_queue(station, printer)
     assert sorted(done.printed) == [j.id for j in jobs(station)]
     assert all(j.status == "printed" for j in jobs(station))
     codes = sorted(next(c for c in (b"1-1-1000", b"1-1-1001", b"1-1-1002") if c in s) for s in transport.sent)
     assert codes == [b"1-1-1000", b"1-1-1001", b"1-1-1002"]  # each exactly once
     clock.advance(seconds=600)
-    assert printing.process_queue(station, printer).printed == [] and len(transport.sent) == 3
+    assert sending.process_queue(station, printer).printed == [] and len(transport.sent) == 3
 
 
 def test_a_crash_mid_send_is_never_reprinted_automatically(station: Station, clock: Any) -> None:
     add_parcel(station, "SF1234567890123", "1-1-1001")
     printer = dummy_printer()
-    [claimed] = printing.claim(station, printer)  # the process dies here, after the claim
+    [claimed] = sending.claim(station, printer)  # the process dies here, after the claim
     assert jobs(station)[0].status == "sending"
-    assert printing.process_queue(station, printer).printed == []  # not stale yet: left alone
+    assert sending.process_queue(station, printer).printed == []  # not stale yet: left alone
     clock.advance(minutes=3)
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     [job] = jobs(station)
     assert result.interrupted == [claimed] and result.printed == [] and printer.transport.sent == []
     assert job.status == JobStatus.INTERRUPTED and "reprint" in (job.last_error or "")
     queue_view.retry_job(station, claimed)  # the clerk saw no sticker
-    assert printing.process_queue(station, printer).printed == [claimed]
+    assert sending.process_queue(station, printer).printed == [claimed]
 
 
 def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None:
@@ -180,7 +180,7 @@ def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None
         event.parcel_id == pid and event.details["job_id"] == job.id and event.details["cancelled_jobs"] == 1
     )
     printer = dummy_printer()
-    assert printing.process_queue(station, printer).printed == [job.id]
+    assert sending.process_queue(station, printer).printed == [job.id]
     assert len(printer.transport.sent) == 1
     with pytest.raises(NotFound):
         queue_view.reprint(station, 9999)
@@ -200,7 +200,7 @@ def test_reprint_refuses_a_parcel_that_left(station: Station) -> None:
 
 def test_cancel_jobs_for_parcel_leaves_printed_ones(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001")
-    printing.process_queue(station, dummy_printer())
+    sending.process_queue(station, dummy_printer())
     station.run(lambda s: printing.queue_label(s, station, parcel_at(s, pid)))
     assert station.run(lambda s: printing.cancel_jobs_for_parcel(s, pid)) == 1
     assert [j.status for j in jobs(station)] == ["printed", "cancelled"]
@@ -215,7 +215,7 @@ def test_a_label_still_waiting_when_its_parcel_leaves_is_withdrawn(station: Stat
     confirm_pickup(station, [picked.parcel_id], method="code", scanned=[picked.waybill])
     write_off(as_manager(station), gone.waybill, "lost in the back room")
     assert [j.status for j in jobs(station)] == ["cancelled", "cancelled", "queued"]
-    assert printing.process_queue(station, dummy_printer()).printed == [kept.label_job]
+    assert sending.process_queue(station, dummy_printer()).printed == [kept.label_job]
 
 
 def test_an_undone_pickup_queues_the_label_its_parcel_left_without(station: Station) -> None:
@@ -223,7 +223,7 @@ def test_an_undone_pickup_queues_the_label_its_parcel_left_without(station: Stat
     queued again. One whose label printed gets none (it still wears it)."""
     unlabelled = check_in(station, "SF1234567890100", hold_label=True)  # its label waits for a phone
     labelled = check_in(station, "SF1234567890101", phone="13800135678")
-    assert printing.process_queue(station, dummy_printer()).printed == [labelled.label_job]
+    assert sending.process_queue(station, dummy_printer()).printed == [labelled.label_job]
     for parcel in (unlabelled, labelled):
         confirm_pickup(station, [parcel.parcel_id], method="code", scanned=[parcel.waybill])
     for parcel in (unlabelled, labelled):
@@ -241,7 +241,7 @@ def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) ->
     add_parcel(other, "SF1234567890124", "1-1-1002")
     pid = add_parcel(station, "SF1234567890125", "1-1-1003", queue=False)
     station.run(lambda s: printing.queue_label(s, station, parcel_at(s, pid), printer="zebra"))
-    result = printing.process_queue(station, dummy_printer())
+    result = sending.process_queue(station, dummy_printer())
     assert len(result.printed) == 1
     assert [j.status for j in jobs(station)] == ["printed", "queued", "queued"]
 
@@ -251,9 +251,9 @@ def test_receipts_wait_for_a_printer_that_can_print_them(station: Station) -> No
     b = add_parcel(station, "JT1234567890123", "1-1-1002", carrier="JT", queue=False)
     job = station.run(lambda s: printing.queue_receipt(s, station, [a, b]))
     assert [p["code"] for p in job.payload["parcels"]] == ["1-1-1001", "1-1-1002"]
-    assert printing.process_queue(station, dummy_printer("labels", "tspl")).printed == []
+    assert sending.process_queue(station, dummy_printer("labels", "tspl")).printed == []
     receipt = dummy_printer("receipts", "escpos")
-    assert printing.process_queue(station, receipt, lang="zh").printed == [job.id]
+    assert sending.process_queue(station, receipt, lang="zh").printed == [job.id]
     out = receipt.transport.sent[0]
     assert "取件凭条".encode("gb18030") in out and b"1-1-1002" in out and b"J&T" in out
 
@@ -278,7 +278,7 @@ def test_manifest_lists_the_batch_and_prints_as_pdf(station: Station) -> None:
     batch_id = station.run(make_batch)
     station.run(lambda s: printing.queue_manifest(s, station, batch_id))
     printer = dummy_printer("office", "pdf")
-    assert len(printing.process_queue(station, printer, lang="en").printed) == 1
+    assert len(sending.process_queue(station, printer, lang="en").printed) == 1
     text = pypdf.PdfReader(io.BytesIO(printer.transport.sent[0])).pages[0].extract_text()
     assert "Return manifest" in text and "SF1234567890123" in text and f"RB{batch_id:06d}" in text
     with pytest.raises(NotFound):
@@ -293,7 +293,7 @@ def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) ->
     )
     add_parcel(station, "SF1234567890123", "1-1-1001")
     printer = dummy_printer("r", "escpos")
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert len(result.failed) == 1 and len(result.printed) == 1 and result.printer_state == "ready"
     stored = jobs(station)[0].last_error
     assert stored_text(stored, "en").startswith("This job cannot be drawn: ")
@@ -306,7 +306,7 @@ def test_the_queue_prints_while_nobody_is_signed_in(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001")
     nobody = replace(station, clerk_id=None, clerk_role=None)
     printer = dummy_printer()
-    result = printing.process_queue(nobody, printer, lang="en")
+    result = sending.process_queue(nobody, printer, lang="en")
     assert len(result.printed) == 1 and [j.status for j in jobs(station)] == ["printed"]
     assert b'"1-1-1001"' in printer.transport.sent[0]
     with pytest.raises(PermissionDenied):
@@ -331,10 +331,10 @@ def test_a_pass_that_stops_on_a_bug_leaves_no_job_sending(
 
     monkeypatch.setattr(render, "render_job", render_then_break)
     with pytest.raises(RuntimeError):
-        printing.process_queue(station, printer, lang="en")
+        sending.process_queue(station, printer, lang="en")
     assert [j.status for j in jobs(station)] == ["printed", "queued", "queued"]
     monkeypatch.setattr(render, "render_job", real)
-    assert len(printing.process_queue(station, printer, lang="en").printed) == 2
+    assert len(sending.process_queue(station, printer, lang="en").printed) == 2
     assert len(printer.transport.sent) == 3  # each label once
 
 
@@ -347,19 +347,19 @@ def test_a_printed_label_whose_record_failed_is_not_printed_again(
     for n in range(2):
         add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}")
     printer = dummy_printer()
-    real = printing._finish
+    real = sending._finish
 
     def refuse_the_record(station: Station, job_id: int, *, error: Any, printer: str = "") -> None:
         raise DatabaseUnavailable(N_("The database is locked by another program."))
 
-    monkeypatch.setattr(printing, "_finish", refuse_the_record)
+    monkeypatch.setattr(sending, "_finish", refuse_the_record)
     with pytest.raises(DatabaseUnavailable):
-        printing.process_queue(station, printer, lang="en")
-    monkeypatch.setattr(printing, "_finish", real)
+        sending.process_queue(station, printer, lang="en")
+    monkeypatch.setattr(sending, "_finish", real)
     assert [j.status for j in jobs(station)] == ["sending", "queued"]
-    assert len(printing.process_queue(station, printer, lang="en").printed) == 1
+    assert len(sending.process_queue(station, printer, lang="en").printed) == 1
     clock.advance(minutes=3)
-    assert printing.process_queue(station, printer, lang="en").interrupted == [jobs(station)[0].id]
+    assert sending.process_queue(station, printer, lang="en").interrupted == [jobs(station)[0].id]
     assert len(printer.transport.sent) == 2  # each label once
 
 
@@ -383,7 +383,7 @@ def test_printer_for_reads_the_counter_settings() -> None:
 def test_printer_error_carries_a_code() -> None:
     exc = PrinterError("timeout", "out of paper")
     assert exc.code == "timeout" and str(exc) == "timeout: out of paper"
-    assert timedelta(minutes=2) == printing.STALE_SENDING
+    assert timedelta(minutes=2) == sending.STALE_SENDING
 
 
 @pytest.mark.parametrize(
@@ -420,7 +420,7 @@ def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) 
     assert jobs(station) == []
     job = queue_view.queue_test_print(station, counter, printer="default")
     printer = dummy_printer("t", "zpl")
-    assert printing.process_queue(station, printer, lang="en").printed == [job.id]
+    assert sending.process_queue(station, printer, lang="en").printed == [job.id]
     sent = printer.transport.sent[0]
     assert b"^FD8-8-8888^FS" in sent and b"^FDTEST^FS" in sent
 
@@ -467,9 +467,9 @@ def test_a_pass_stopped_while_printing_prints_that_label_and_leaves_the_rest_que
 
     monkeypatch.setattr(printer.transport, "send", slow)
     result = stopped_mid_send(
-        held, lambda going: printing.process_queue(station, printer, lang="en", should_continue=going)
+        held, lambda going: sending.process_queue(station, printer, lang="en", should_continue=going)
     )
     assert len(result.printed) == 1 and len(printer.transport.sent) == 1
     assert [(j.status, j.attempts) for j in jobs(station)] == [("printed", 0)] + [("queued", 0)] * 3
-    assert len(printing.process_queue(station, printer, lang="en").printed) == 3
+    assert len(sending.process_queue(station, printer, lang="en").printed) == 3
     assert len(printer.transport.sent) == 4

@@ -20,7 +20,7 @@ from hardware.printers.textfit import columns
 from hardware.sendprint import layout as wl
 from hardware.sendprint import waybill
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
+from station_console.services.printing import sending
 from station_console.services.sendout import drawing, handover, printouts
 from station_console.services.sendout.payments import Payment
 
@@ -39,7 +39,7 @@ def accepted(station: Station) -> tuple[Station, int]:
 
 def printed(station: Station, config: dict[str, object], name: str) -> list[bytes]:
     printer = make_printer({**config, "transport": "dummy", "target": name}, name=name)
-    result = printing.process_queue(station, printer, lang="en")
+    result = sending.process_queue(station, printer, lang="en")
     assert result.failed == [], [j.last_error for j in jobs(station)]
     return list(printer.transport.sent)  # type: ignore[attr-defined]
 
@@ -158,7 +158,7 @@ def test_a_sticker_printer_cannot_take_a_waybill(accepted: tuple[Station, int]) 
     printer = make_printer(
         {"language": "tspl", "size": "40x30", "transport": "dummy", "jobs": ["waybill"]}, name="waybill"
     )
-    result = printing.process_queue(station, printer)
+    result = sending.process_queue(station, printer)
     assert len(result.failed) == 1 and printer.transport.sent == []  # type: ignore[attr-defined]
     assert "76x130" in (jobs(station)[1].last_error or "")
 

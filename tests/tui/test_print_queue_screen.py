@@ -16,8 +16,7 @@ from hardware.printers import DummyTransport, make_printer
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
-from station_console.services.printing import queue_view
+from station_console.services.printing import queue_view, sending
 from station_console.services.printing.order import REFUSED_AFTER
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import PrintWorker
@@ -36,7 +35,7 @@ def set_aside_first_label(station: Station, clock: Any) -> list[int]:
     printer = make_printer({"language": "tspl", "transport": "dummy", "target": "picky"}, name="desk")
     for _ in range(REFUSED_AFTER):
         DummyTransport.named("picky").fail_next(1, "error")
-        printing.process_queue(station, printer, lang="en")
+        sending.process_queue(station, printer, lang="en")
         clock.advance(seconds=61)
     with station.read() as session:
         return [j.id or 0 for j in session.exec(select(PrintJob).order_by(col(PrintJob.id))).all()]

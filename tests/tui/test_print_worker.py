@@ -13,7 +13,7 @@ from db.models import PrintJob
 from hardware.printers import DummyTransport, make_printer
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.printing import jobs as printing
+from station_console.services.printing import sending
 from station_console.services.printing.order import REFUSED_AFTER
 from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings
@@ -105,7 +105,7 @@ async def test_a_label_a_crash_left_mid_send_is_told_to_the_clerk_once(station: 
         session.add(job)
 
     station.run(mid_send)
-    clock.advance(seconds=printing.STALE_SENDING.total_seconds() + 1)
+    clock.advance(seconds=sending.STALE_SENDING.total_seconds() + 1)
     app, seen = host_with_a_dummy_printer(station, "after-crash")
     async with app.run_test(message_hook=seen.append) as pilot:
         await wait_for(pilot, seen, lambda m: m.printed == 1)

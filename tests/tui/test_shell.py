@@ -12,7 +12,7 @@ from textual.widgets import Static
 from station_console.i18n import _, set_language
 from station_console.services.admin.settings import save_station_settings
 from station_console.services.core.station import Station
-from station_console.services.printing.jobs import PRINTER_STATES
+from station_console.services.printing.sending import PRINTER_STATES
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import NOT_TRIED
 from station_console.tui.widgets.header import StationHeader, label

@@ -4,7 +4,7 @@ screen and listing names it; translated where shown.
 The carrier events' states are the whole set (`db.models.CarrierEventStatus`); a message to a customer
 has some of them (`NotificationStatus`: no dead letters, so its `failed` may be for good) and reads
 their labels from here (`notify/listing.py`). "Going out" is said of these only: a print job that is
-"sending" is printing (`printing/jobs.py`).
+"sending" is printing (`printing/sending.py`).
 """
 
 from __future__ import annotations

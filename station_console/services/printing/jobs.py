@@ -1,68 +1,44 @@
-"""The print queue: every label, receipt and manifest is a stored job; a worker sends it.
+"""The print queue's jobs: every label, receipt and manifest is a stored job; a worker sends it (`sending.py`).
 
 Check-in only adds a `PrintJob` row in its own transaction (`queue_label`) and never waits for a
-printer. `process_queue` sends jobs later: it claims them (status "sending", committed) before touching
-the printer, marks each "printed" after the printer took it, or "failed" (attempts+1, the error kept,
-retried with backoff) when it did not. A failed send stops the pass and puts the rest back to "queued":
-one unplugged printer costs one attempt, not fifty; a stop asked between jobs (the console quitting)
-puts the rest back the same way, the job in hand sent and marked. A printer's queue drains oldest
-first, its oldest job's backoff holding the rest, and a job the printer keeps refusing steps aside
-(`order.py`).
+printer. A job the parcel no longer needs (it left the shelves, its check-in was undone, a reprint
+replaces it) is withdrawn here before it is sent.
 
 A check-in made at the console holds its label ("held") until the phone typed after the scan is in,
-the next scan comes, or `label_hold_s` passes (checked here, so a crashed console's held labels still
-print): the sticker carries the masked phone without the clerk waiting for it.
-
-Crash rule: a job still "sending" after `STALE_SENDING` was cut off between the send and the mark; we
-cannot know whether the sticker came out. It becomes "interrupted": never retried automatically (that
-could print it twice), shown to the clerk, who reprints (`queue_view.reprint` or `queue_view.retry_job`) if the label is missing.
+the next scan comes, or `label_hold_s` passes (`hold_over`, checked as the worker claims, so a crashed
+console's held labels still print): the sticker carries the masked phone without the clerk waiting for it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, literal_column, update
+from sqlalchemy import bindparam, literal_column, update
 from sqlmodel import Session, col, select
 
 from db import fast
 from db.fast import Hot, Tx
 from db.models import Carrier, JobStatus, Parcel, PrintJob, ReturnBatch
-from hardware.messages import Message
-from hardware.printers.transports import PrinterError
-from station_console.errors import NotFound, StationError
-from station_console.i18n import N_, get_language
+from station_console.errors import NotFound
+from station_console.i18n import N_
 from station_console.services.core.ageing import age_reached
 from station_console.services.core.paper_numbers import return_batch_number
-from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.printing.failed_sends import in_clerks_words
-from station_console.services.printing.order import (
-    REFUSALS_IN_A_ROW,
-    goes_on_after,
-    in_order,
-    printed_after,
-    set_aside,
-)
 from station_console.services.printing.printers import (
     check_printable,
     configured_printers,
     printer_for,
 )
-from station_console.stored_messages import to_store
 
 log = logging.getLogger(__name__)
 __all__ = [
     "check_printable",
     "configured_printers",
     "printer_for",
-    "QueueResult",
     "cancel_jobs_for_parcel",
-    "process_queue",
     "queue_label",
     "queue_label_row",
     "queue_document",
@@ -72,47 +48,8 @@ __all__ = [
     "queue_run_sheet",
 ]
 
-STALE_SENDING = timedelta(minutes=2)
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
-INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
-CANNOT_DRAW = N_("This job cannot be drawn: {reason}")
-# A printer's state (a `PrinterError` code, "ready", "untried" or "none"), as a person reads it: translate
-# when shown.
-PRINTER_STATES = {
-    "ready": N_("ready"),
-    "untried": N_("unknown: nothing was sent to it"),
-    "offline": N_("offline"),
-    "timeout": N_("not responding"),
-    "permission": N_("no permission"),
-    "misconfigured": N_("wrong target"),
-    "unsupported": N_("error"),
-    "error": N_("error"),
-    "none": N_("none"),
-}
-
-
-@dataclass
-class QueueResult:
-    """One pass: job ids by outcome, and what the printer looked like (for the header)."""
-
-    printed: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    interrupted: list[int] = field(default_factory=list)
-    sent: list[int] = field(default_factory=list)  # the printer took them (printed, or not yet recorded)
-    set_aside: list[int] = field(default_factory=list)  # refused, then the printer printed the next job
-    error: str | None = None  # the printer's error (a `Message`, translated where shown), when a send failed
-    error_code: str | None = None  # offline | timeout | permission | unsupported | error
-
-    @property
-    def printer_state(self) -> str:
-        """What the pass's last send found: the printer's failure, or "ready" when it took the job (after
-        refusing others before it too); "untried" when it was sent nothing (nothing was due, or no job
-        could be drawn) or only set-aside jobs it refused again: such a pass says nothing of it."""
-        return self.error_code or ("ready" if self.printed else "untried")
-
-
-# -- queueing (in the caller's transaction) -------------------------------------------------------
 
 
 def queue_label(
@@ -146,6 +83,11 @@ def release_held(session: Tx, station: Station, *, parcel_id: int | None = None)
 _HELD = update(PrintJob).where(col(PrintJob.status) == JobStatus.HELD).values(status=JobStatus.QUEUED)
 _RELEASE_PARCEL = Hot(_HELD.where(col(PrintJob.parcel_id) == bindparam("parcel_id")))
 _RELEASE_COUNTER = Hot(_HELD.where(col(PrintJob.counter) == bindparam("counter")))
+
+
+def hold_over(station: Station, now: datetime | None = None) -> datetime:
+    """A label held for its phone since this time or before waits no longer: it prints without it."""
+    return (now or station.now()) - timedelta(seconds=station.settings().label_hold_s)
 
 
 def queue_receipt(
@@ -310,204 +252,3 @@ def _job_row(
         "payload": payload or {},
         "created_at": at or station.now(),
     }
-
-
-# -- the worker's pass -----------------------------------------------------------------------------
-
-
-def recover_stale(station: Station) -> list[int]:
-    """Mark this counter's jobs stuck in "sending" (a crash mid-send) as interrupted."""
-
-    def work(session: Session) -> list[int]:
-        cutoff = station.now() - STALE_SENDING
-        stale = session.exec(
-            select(PrintJob).where(
-                PrintJob.counter == station.counter,
-                PrintJob.status == JobStatus.SENDING,
-                col(PrintJob.updated_at) < cutoff,
-            )
-        ).all()
-        for job in stale:
-            job.status, job.updated_at = JobStatus.INTERRUPTED, station.now()
-            job.last_error = INTERRUPTED_NOTE
-            session.add(job)
-        return [job.id for job in stale if job.id is not None]
-
-    return station.run(work)
-
-
-def hold_over(station: Station, now: datetime | None = None) -> datetime:
-    """A label held for its phone since this time or before waits no longer: it prints without it."""
-    return (now or station.now()) - timedelta(seconds=station.settings().label_hold_s)
-
-
-def claim(
-    station: Station,
-    printer: Any,
-    *,
-    limit: int = 50,
-    aside: set[int] | None = None,
-    unassigned: frozenset[str] | None = None,
-) -> list[int]:
-    """Mark up to `limit` due jobs this printer can take as "sending", committed before any send; their
-    ids in the order they print (`order.in_order`). `aside` gets those of them already set aside.
-
-    The jobs named for this printer, and those named for none of the kinds in `unassigned`
-    (`printers.unassigned_kinds`: each kind goes to one printer of the counter); None: of every kind."""
-
-    def work(session: Session) -> list[int]:
-        now = station.now()
-        session.execute(  # labels held past their wait print without the phone
-            update(PrintJob)
-            .where(
-                col(PrintJob.counter) == station.counter,
-                col(PrintJob.status) == JobStatus.HELD,
-                col(PrintJob.created_at) <= hold_over(station, now),
-            )
-            .values(status=JobStatus.QUEUED)
-            .execution_options(synchronize_session=False)
-        )
-        anyones: ColumnElement[bool] = col(PrintJob.printer).is_(None)
-        if unassigned is not None:
-            anyones = anyones & col(PrintJob.kind).in_(sorted(unassigned))
-        this_printer = anyones | (PrintJob.printer == printer.name)
-        query = (
-            select(PrintJob)
-            .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
-            .where(this_printer)
-            .order_by(col(PrintJob.id))
-            .with_for_update(skip_locked=True)
-        )  # PostgreSQL: two workers never claim one job
-        queue = [job for job in session.exec(query).all() if printer.can_print(job.kind)]
-        printed = printed_after(session, queue, (PrintJob.counter == station.counter) & this_printer)
-        stepped_aside = set_aside(queue, printed)
-        claimed = in_order(queue, stepped_aside, now)[:limit]
-        for job in claimed:
-            job.status, job.updated_at = JobStatus.SENDING, now
-            session.add(job)
-        if aside is not None:
-            aside.update(job.id for job in claimed if job.id in stepped_aside)
-        return [job.id for job in claimed if job.id is not None]
-
-    return station.run(work)
-
-
-def _finish(station: Station, job_id: int, *, error: Message | None, printer: str = "") -> None:
-    """Mark a sent job printed by `printer` (named on it: whose queue it went through, `order.py`), or
-    failed with `error` kept for later (`stored_messages`: shown in the language of whoever reads the
-    queue then)."""
-
-    def work(session: Session) -> None:
-        job = session.get(PrintJob, job_id)
-        if job is None or job.status != JobStatus.SENDING:
-            return
-        job.updated_at = station.now()
-        if error is None:
-            job.status, job.printed_at, job.last_error = JobStatus.PRINTED, station.now(), None
-            job.printer = job.printer or printer or None
-        else:
-            job.status, job.attempts, job.last_error = JobStatus.FAILED, job.attempts + 1, to_store(error)
-        session.add(job)
-
-    station.run(work)
-
-
-def _release(station: Station, job_ids: list[int]) -> None:
-    """Claimed but not tried (the printer failed first): back to waiting, no attempt counted."""
-
-    def work(session: Session) -> None:
-        for job_id in job_ids:
-            job = session.get(PrintJob, job_id)
-            if job is not None and job.status == JobStatus.SENDING:
-                job.status = JobStatus.FAILED if job.attempts else JobStatus.QUEUED
-                session.add(job)
-
-    station.run(work)
-
-
-def _print_one(
-    station: Station, printer: Any, job_id: int, lang: str, render: Any, result: QueueResult
-) -> tuple[str, PrinterError | None]:
-    """Draw and send one claimed job: "printed", "undrawable", "refused" (the printer refused this job
-    and the next is to be tried, `order.goes_on_after`) or "stop" (the printer failed: the rest waits),
-    with the printer's error when it failed."""
-    with station.read() as session:
-        job = session.get(PrintJob, job_id)
-    assert job is not None  # claimed rows are never deleted
-    try:
-        data = render(station, job, printer, lang)
-    except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
-        # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
-        reason: Any = exc if isinstance(exc, StationError) else getattr(exc, "message", None)
-        if not isinstance(reason, Message | StationError):
-            reason = str(exc)  # a bug or a library's own refusal: its English, as data
-        _finish(station, job_id, error=Message(CANNOT_DRAW, reason=reason))
-        result.failed.append(job_id)
-        return "undrawable", None
-    try:
-        printer.send(data)
-    except PrinterError as refused:
-        said = in_clerks_words(refused)
-        _finish(station, job_id, error=said.message)
-        result.failed.append(job_id)
-        return ("refused" if goes_on_after(said.code, job.attempts + 1) else "stop"), said
-    result.sent.append(job_id)
-    _finish(station, job_id, error=None, printer=printer.name)
-    result.printed.append(job_id)
-    return "printed", None
-
-
-def process_queue(
-    station: Station,
-    printer: Any,
-    *,
-    limit: int = 50,
-    lang: str | None = None,
-    unassigned: frozenset[str] | None = None,
-    should_continue: Callable[[], bool] = lambda: True,
-) -> QueueResult:
-    """One pass over this counter's queue with `printer` (a hardware.printers.Printer); `unassigned`:
-    the kinds of the jobs named for no printer it takes (`claim`). `should_continue` is asked before
-    each job: once it says no (the console quits), the job in hand has been sent and marked, and the
-    rest go back to waiting, no attempt counted."""
-    # Imported here: the drawing (fonts, label layouts, PDF) is the print thread's, and queueing a job
-    # (every check-in) does not need it (start-up time of the console and the CLI).
-    from station_console.services.printing.render import render_job as render
-
-    require(station, "background")
-    lang = lang or get_language()
-    result = QueueResult(interrupted=recover_stale(station))
-    aside: set[int] = set()
-    ids = claim(station, printer, limit=limit, aside=aside, unassigned=unassigned)
-    n = 0
-    try:
-        refused: list[int] = []  # the jobs refused one after another just before this one
-        for n, job_id in enumerate(ids):
-            if not should_continue():
-                _release(station, ids[n:])
-                break
-            outcome, failure = _print_one(station, printer, job_id, lang, render, result)
-            if outcome == "printed":
-                # The printer took the latest job: it works, whatever it refused earlier in this pass,
-                # and the jobs it refused just before this one are set aside.
-                result.error = result.error_code = None
-                result.set_aside.extend(refused)
-                refused = []
-                continue
-            if failure is None or (outcome == "refused" and job_id in aside):
-                # Never sent (it could not be drawn), or set aside already and refused again (the printer
-                # printed since): nothing of the printer, no part of a run and no end of one (set-aside
-                # jobs come due together).
-                continue
-            result.error, result.error_code = failure.message, failure.code
-            refused.append(job_id)
-            # A refusal lets the next job try; a run of them says the printer, not the jobs: the rest waits.
-            if outcome == "stop" or len(refused) >= REFUSALS_IN_A_ROW:
-                _release(station, ids[n + 1 :])
-                break
-    except BaseException:
-        # Claimed and not finished: back to waiting, not stuck as sending. A job the printer took whose
-        # record failed stays sending (interrupted once stale): waiting again would print it twice.
-        _release(station, [job_id for job_id in ids[n:] if job_id not in result.sent])
-        raise
-    return result
