@@ -27,7 +27,7 @@ lock the clerk out); on a new station it makes the first manager so, named for -
 It stops at the first crash: the app exiting with an exception, an error logged on `station.tui`
 (`report_unexpected`'s "unexpected error"), a worker ending in an exception its code let out (run
 with exit_on_error=False, Textual keeps it silent: the screen waits for an answer that never comes),
-or a console that is not quiet again after 30 s (keys held, a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (the
+or a console that is not quiet again after 30 s (keys held, a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (fuzz_shrink.py: the
 shortest crashing prefix, then chunks dropped) and prints the short one. Along the way it notes what
 is not a crash but looks wrong when the console is quiet: two dialogs on one stack (the sign-in over
 one is a lock, the unsaved-changes question over a form is asked as the clerk leaves: not counted), a
@@ -98,6 +98,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
     add_directory,
@@ -359,60 +360,23 @@ async def drive(
     return outcome
 
 
-def replays(
+def replayer(
     template: Path,
     role: str,
-    tokens: list[str],
-    want: str,
-    size: tuple[int, int],
-    tries: int = 2,
-    stop_on: str | None = None,
-    empty: bool = False,
-    focus: str | None = None,
-) -> bool:
-    """The sequence still crashes the same way (a worker's timing varies: `tries` attempts)."""
-    for _ in range(tries):
-        run = drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty, focus=focus)
-        crash = asyncio.run(run).crash
-        if crash is not None and crash.signature == want:
-            return True
-    return False
-
-
-def shrink(
-    template: Path,
-    role: str,
-    tokens: list[str],
-    want: str,
-    budget_s: float,
     size: tuple[int, int],
     stop_on: str | None = None,
     empty: bool = False,
     focus: str | None = None,
-) -> list[str]:
-    """The shortest prefix that still crashes, then chunks dropped (halves, quarters, ... single keys)."""
-    deadline = time.monotonic() + budget_s
-    low, high = 1, len(tokens)  # the shortest prefix: a binary search (a longer prefix crashes too)
-    while low < high and time.monotonic() < deadline:
-        middle = (low + high) // 2
-        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on, empty=empty, focus=focus):
-            high = middle
-        else:
-            low = middle + 1
-    tokens = tokens[:high]
-    chunk = max(1, len(tokens) // 2)
-    while chunk >= 1 and time.monotonic() < deadline:
-        start = 0
-        while start < len(tokens) and time.monotonic() < deadline:
-            candidate = tokens[:start] + tokens[start + chunk :]
-            if candidate and replays(
-                template, role, candidate, want, size, stop_on=stop_on, empty=empty, focus=focus
-            ):
-                tokens = candidate
-            else:
-                start += chunk
-        chunk //= 2
-    return tokens
+) -> Replay:
+    """A sequence replayed as this run ran (fuzz_shrink.py): the signature of its crash, or None."""
+
+    def run(tokens: list[str]) -> str | None:
+        crash = asyncio.run(
+            drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty, focus=focus)
+        ).crash
+        return crash.signature if crash is not None else None
+
+    return run
 
 
 def terminal_size(text: str) -> tuple[int, int]:
@@ -512,17 +476,10 @@ def main() -> None:
         print("sequence:", " ".join(outcome.sent))
         print(crash.text, flush=True)
         if not args.no_shrink:
-            short = shrink(
-                template,
-                args.role,
-                outcome.sent,
-                crash.signature,
-                args.shrink_budget,
-                args.size,
-                stop_on=args.stop_on,
-                empty=args.empty,
-                focus=args.focus,
+            run = replayer(
+                template, args.role, args.size, stop_on=args.stop_on, empty=args.empty, focus=args.focus
             )
+            short = shrink(run, outcome.sent, crash.signature, args.shrink_budget)
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break
     print(f"keys sent in all: {total_keys}")
