@@ -1,0 +1,142 @@
+"""`station fees` through click: storage fee rules set by a manager, kept against another counter's
+save, and a fee paid (`fees pay`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli import carrierdata_cli_helpers as shared
+from cli.carrierdata_cli_helpers import zto
+from station_console.services.admin.setup import open_station
+
+pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
+run, boss = shared.run, shared.boss  # the shared fixtures, as the tests name them
+
+
+def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=None)
+    assert refused.exit_code == 1 and "manager" in refused.output
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
+    bad = run("fees", "set", "x", "--per-day", "1.234", clerk=boss)
+    assert bad.exit_code == 1 and "two decimals" in bad.output
+    # Amounts too large are refused as the money parser refuses any amount: a full sentence, in the
+    # reader's language (it read "Invalid value for --per-day: Must be at most 10000.00 CNY").
+    for option, typed, most in (
+        ("--per-day", "99999999999", "10000.00"),
+        ("--cap", "99999999999", "100000000.00"),
+    ):
+        too_much = run("fees", "set", "x", option, typed, clerk=boss)
+        assert too_much.exit_code == 1
+        assert too_much.output == f"station: An amount must be at most {most} CNY: {typed}.\n", (
+            too_much.output
+        )
+    zh = run("fees", "set", "x", "--per-day", "20000", clerk=boss, lang="zh")
+    assert zh.exit_code == 1 and zh.output == "station: 金额不能大于 10000.00 元：20000。\n", zh.output
+    assert "standard: every parcel; free days: 0, then 1.50 CNY a day" in run("fees", "list").output
+    assert run("fees", "set", "big", "--size", "L", "--carrier", "zto", clerk=boss).exit_code == 0
+    assert "big: Size: L, Carrier: ZTO; free days: 3" in run("fees", "list").output
+    assert "big：尺寸：L、快递公司：ZTO；免费天数：3" in run("fees", "list", lang="zh").output
+    assert run("fees", "remove", "big", clerk=boss).exit_code == 0
+    unknown = run("fees", "set", "odd", "--carrier", "XXX", clerk=boss)
+    assert unknown.exit_code == 1 and "Unknown carrier XXX" in unknown.output
+    assert "odd" not in run("fees", "list").output
+
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    due = run("fees", "due", code)
+    assert "Owed now: 1.50 CNY (1 day charged of 1 on the shelf" in due.output, due.output
+    assert "计费 1 天" in run("fees", "due", code, lang="zh").output
+    listed = run("pickup", code)
+    assert "Storage fee due: 1.50 CNY" in listed.output
+    blocked = run("pickup", code, "--confirm", zto(1))
+    assert blocked.exit_code == 1 and "storage fee of 1.50 CNY is due" in blocked.output
+    paid = run("pickup", code, "--confirm", zto(1), "--pay", "qr")
+    assert paid.exit_code == 0 and "Picked up" in paid.output
+    report = json.loads(run("report", "--format", "json").output)
+    assert report["storage_fees"]["paid_cents"] == {"qr": 150}
+    assert run("fees", "remove", "standard", clerk=boss).exit_code == 0
+    assert "storage is free" in run("fees", "list").output
+
+
+def test_a_fee_rule_saved_over_a_table_changed_meanwhile_is_refused(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another manager saves a rule between this command's read of the table and its save: this save
+    is refused and the other rule stays (the table read before it was saved over it, losing it)."""
+    from station_console.services.admin.settings import save_station_settings
+    from station_console.services.fees import rules
+    from station_console.settings import FeeRule
+
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    real = rules.with_rule
+
+    def another_manager_meanwhile(settings, rule):  # type: ignore[no-untyped-def]
+        other = open_station(db_url, clerk_name=boss[0], pin=boss[1])
+        try:
+            theirs = real(other.settings(), FeeRule(name="bulky", size="XL", free_days=1, per_day_cents=300))
+            other.run(
+                lambda session: save_station_settings(session, other, theirs, only={"storage_fee_rules"})
+            )
+        finally:
+            other.engine.dispose()
+        return real(settings, rule)
+
+    monkeypatch.setattr(rules, "with_rule", another_manager_meanwhile)
+    late = run("fees", "set", "cold", "--free-days", "1", "--per-day", "2")
+    assert late.exit_code == 1, late.output
+    assert (
+        "Storage fee rules: another counter or command saved a change while this one was being made, so "
+        "nothing was saved. Make the change again: it starts from what is saved now." in late.output
+    ), late.output
+    monkeypatch.setattr(rules, "with_rule", real)
+    listed = run("fees", "list").output
+    assert "standard:" in listed and "bulky:" in listed and "cold:" not in listed, listed
+    assert run("fees", "set", "cold", "--free-days", "1", "--per-day", "2").exit_code == 0  # again: saved
+    assert "bulky:" in run("fees", "list").output
+
+
+@pytest.mark.parametrize("command", [("set", "standard", "--free-days", "2"), ("remove", "standard")])
+def test_a_fee_rule_saved_keeps_what_another_counter_saved_since_it_was_read(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """The command saved the whole settings it read a moment before: a station name another counter
+    saved in that moment went back to the old one."""
+    from station_console.services.admin.settings import save_station_settings
+    from station_console.services.fees import rules
+
+    assert run("fees", "set", "standard").exit_code == 0
+    other = open_station(db_url, counter="counter-2", clerk_name=boss[0], pin=boss[1])
+
+    def meanwhile(change):  # type: ignore[no-untyped-def]
+        def changed(settings, *args):  # type: ignore[no-untyped-def]
+            renamed = other.settings().model_copy(update={"station_name": "East Gate"})
+            other.run(lambda s: save_station_settings(s, other, renamed, only={"station_name"}))
+            return change(settings, *args)  # from the settings read before the rename
+
+        return changed
+
+    monkeypatch.setattr(rules, "with_rule", meanwhile(rules.with_rule))
+    monkeypatch.setattr(rules, "without_rule", meanwhile(rules.without_rule))
+    result = run("fees", *command)
+    assert result.exit_code == 0, result.output
+    other.engine.dispose()
+    station = open_station(db_url)
+    try:
+        settings = station.settings()
+        assert settings.station_name == "East Gate"
+        assert [(r.name, r.free_days) for r in settings.storage_fee_rules] == (
+            [("standard", 2)] if command[0] == "set" else []
+        )
+    finally:
+        station.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "Paid: 1.50 CNY by QR code."), ("zh", "已收费：1.50 元，付款方式：扫码。")]
+)
+def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    paid = run("fees", "pay", code, "--method", "qr", lang=lang)
+    assert paid.exit_code == 0 and paid.output == says + "\n", paid.output
