@@ -1,0 +1,143 @@
+"""The Activity screen (the audit trail) as the clerks who signed in left it: details in Chinese, a long
+value whole, carriers by their short names, the clerk and a parcel's timeline."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from db.models import EventKind
+from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.tui.widgets.header import StationHeader
+from tui import quiet
+from tui.signin_helpers import console, type_into
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests sign in the clerks they make, from the first manager on."""
+    return new_station
+
+
+async def test_activity_screen_shows_details_in_chinese_without_repeating_its_columns(
+    station: Station,
+) -> None:
+    """The Details column holds labels and values, not stored keys; the clerk and waybill that have
+    columns of their own are not repeated; setting names read as a list, not a Python list."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    done = check_in(station, "SF1234567890123", phone="13812345678")
+    station.run(
+        lambda session: audit.record(
+            session, station, EventKind.SETTINGS_CHANGED, details={"changed": ["timezone", "opening_hours"]}
+        )
+    )
+    set_language("zh")
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = {
+            str(table.get_row_at(i)[1]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)
+        }
+        assert set(rows) == {"已登录", "已入库", "设置已更改"}
+        checked_in = rows["已入库"]
+        assert checked_in[4] == "SF1234567890123" and checked_in[5].startswith(
+            f"取件码：{done.pickup_code}  位置："
+        )
+        assert "SF1234567890123" not in checked_in[5] and "code=" not in checked_in[5]
+        assert rows["设置已更改"][5] == "更改项：时区、营业时间"
+        assert rows["已登录"][5] == ""  # the clerk is in its own column
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert "、" in summary and ", " not in summary
+        # The highlighted event's details whole under the table, where the column cut them.
+        await type_into(pilot, "SF1234567890123")
+        table.move_cursor(row=0)
+        await quiet.settle(pilot)
+        detail = str(app.screen.query_one("#activity-detail", Static).render())
+        assert detail.startswith("已入库  SF1234567890123\n  取件码：") and "快递公司：SF" in detail
+        assert "尺寸：" in detail and "SF1234567890123" not in detail.split("\n", 1)[1]
+
+
+async def test_the_audit_trail_shows_the_highlighted_events_long_value_whole_and_as_text(
+    station: Station,
+) -> None:
+    """The Details column cuts a long note; the pane under the table shows it whole, wrapped, its
+    brackets as typed (never markup), as `station audit show` prints it."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    note = "label torn [b]not bold[/b] " + " ".join(f"word{n}" for n in range(30))  # 200-odd characters
+    station.run(
+        lambda session: audit.record(session, station, EventKind.PROBLEM_MARKED, details={"note": note})
+    )
+    app = console(station)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one(DataTable)
+        row = next(i for i in range(table.row_count) if "word0" in str(table.get_row_at(i)[-1]))
+        table.move_cursor(row=row)
+        await quiet.settle(pilot)
+        pane = app.screen.query_one("#activity-detail", Static)
+        detail = str(pane.render())
+        assert note in detail and "…" not in detail
+        assert pane.content_size.height >= 4  # the title line and the note over three lines, none cut off
+
+
+async def test_the_audit_trail_and_the_parcels_timeline_name_a_carrier_by_its_short_name(
+    station: Station,
+) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    done = check_in(station, "308696896812488", carrier="YUNDA", phone="13812345678")
+    app = console(station)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        await type_into(pilot, done.waybill)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=0)
+        await quiet.settle(pilot)
+        assert "carrier: YD" in str(table.get_row_at(0)[5])
+        detail = str(app.screen.query_one("#activity-detail", Static).render())
+        assert "carrier: YD" in detail and "YUNDA" not in detail
+        await quiet.press(pilot, "escape", "f5", *done.waybill[-6:], "enter")
+        await quiet.settle(pilot)
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "carrier: YD" in events and "YUNDA" not in events
+
+
+async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    check_in(station, "SF1234567890123", phone="13812345678")
+    app = console(station)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one(DataTable)
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert table.row_count == 2, summary  # signed in, checked in (the first manager is created by nobody)
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert summary.startswith("Wang today")
+        await type_into(pilot, "sf1234567890123")
+        assert table.row_count == 1
+        assert "1 event of SF1234567890123" in str(app.screen.query_one("#activity-summary", Static).render())
+        assert "138****5678" in str(table.get_row_at(0))
+        await type_into(pilot, "SF0000000000000")
+        assert table.row_count == 0
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert app.screen.query(StationHeader)
