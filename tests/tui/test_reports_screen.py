@@ -1,4 +1,5 @@
-"""The Reports mode shows the same figures as the report service, exports, and closes a day for a manager."""
+"""The Reports mode shows the same figures as the report service, exports, and walks the days; closing a
+day is test_reports_day_close.py."""
 
 from __future__ import annotations
 
@@ -8,15 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeClock
 from rich.console import Console
-from sqlmodel import select
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from db.models import Clerk, DayClose
 from station_console.i18n import catalog, set_language
-from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day import summary
 from station_console.services.day.report import build_report
@@ -24,35 +20,18 @@ from station_console.services.recipients import directory
 from station_console.services.scan.carriers import update_carrier
 from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
-from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
+from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
-
-
-def _seed(station: Station) -> None:
-    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
-    check_in(station, "73100000000001", batch="ZTO", phone="5678")
-    check_in(station, "73100000000002", batch="ZTO", phone="5679")
-
-
-def figures_of(dialog: Screen[Any]) -> str:
-    """The day close's figures as read (the no-break spaces that hold each figure to its words, as spaces)."""
-    return str(dialog.query_one("#close-figures", Static).render()).replace("\u00a0", " ")
-
-
-async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
-    await quiet.press(pilot, "f6")  # which day it is, then its report: each from a worker
-    screen = app.screen
-    assert isinstance(screen, ReportsScreen)
-    return screen
+from tui.reports_helpers import open_reports, seed, settle
 
 
 @pytest.mark.first_mode("reports")
 async def test_reports_mode_shows_the_service_figures(app: StationApp, station: Station) -> None:
-    _seed(station)
+    seed(station)
     expected = build_report(station)
     async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
+        screen = await open_reports(app, pilot)
         table = screen.query_one("#rp-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert rows[0][:3] == ["SF", "0", "1"] and rows[1][:3] == ["ZTO", "0", "2"]
@@ -72,7 +51,7 @@ async def test_the_days_hint_is_said_through_the_catalogue(
     monkeypatch.setitem(catalog("zh"), "YYYY-MM-DD", "年-月-日")
     set_language("zh")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
+        screen = await open_reports(app, pilot)
         assert screen.query_one("#rp-day", Input).placeholder == "年-月-日"
 
 
@@ -85,11 +64,11 @@ async def test_a_summary_lines_figures_stay_with_their_words_at_120_and_80_colum
     app: StationApp, station: Station, lang: str
 ) -> None:
     """'... not in the directory 3; 0' then 'held without consent' on the next line read as nothing."""
-    _seed(station)
+    seed(station)
     directory.add(station, {"name": "张三", "building": "A3", "room": "502", "phones": "13812345678"})
     set_language(lang)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
+        screen = await open_reports(app, pilot)
         widget = screen.query_one("#rp-summary", Static)
         await quiet.until(pilot, lambda: screen.report is not None and "\n" in str(widget.render()))
         assert screen.report is not None
@@ -112,12 +91,12 @@ async def test_a_summary_lines_figures_stay_with_their_words_at_120_and_80_colum
 async def test_reports_mode_names_each_carrier_as_the_lists_do(
     app: StationApp, station: Station, lang: str, total: str, size: tuple[int, int]
 ) -> None:
-    _seed(station)
+    seed(station)
     update_carrier(station, "SF", {"short_name": "顺丰"})
     update_carrier(station, "ZTO", {"short_name": LONG})
     set_language(lang)
     async with app.run_test(size=size) as pilot:
-        screen = await _open_reports(app, pilot)
+        screen = await open_reports(app, pilot)
         table = screen.query_one("#rp-table", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["顺丰", LONG, total]
         assert table.columns[table.ordered_columns[0].key].get_render_width(table) >= display_width(LONG)
@@ -132,14 +111,14 @@ async def test_export_keys_write_the_files_into_the_stations_data_folder(
     app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not into the folder the console was started in; the folder is made, and the toast names it whole."""
-    _seed(station)
+    seed(station)
     started_in = tmp_path / "started-here"
     started_in.mkdir()
     monkeypatch.chdir(started_in)
     folder = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports"
     assert not folder.exists()
     async with app.run_test(size=(140, 45)) as pilot:
-        await _open_reports(app, pilot)
+        await open_reports(app, pilot)
         for key in ("f9", "f10", "f11"):
             await quiet.press(pilot, key)
         await quiet.settle(pilot)
@@ -150,145 +129,6 @@ async def test_export_keys_write_the_files_into_the_stations_data_folder(
     assert '"balanced": true' in (folder / f"report-{day}.json").read_text()
     assert list(started_in.iterdir()) == []
     assert f"Wrote {folder / f'report-{day}.pdf'}" in said
-
-
-async def _settle(app: StationApp, pilot: object) -> None:
-    await quiet.settle(pilot)
-
-
-def _closes(station: Station) -> list[DayClose]:
-    with station.read() as session:
-        return list(session.exec(select(DayClose)).all())
-
-
-@pytest.mark.first_mode("reports")
-async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_and_is_for_a_manager(
-    app: StationApp, station: Station
-) -> None:
-    """10:00 station time, closing hour 21:00: a deliberate close takes the figures, a yes, and a second
-    yes; Enter alone and a clerk close nothing."""
-    _seed(station)
-
-    def add(name: str, role: str) -> int:
-        def work(session: object) -> int:
-            clerk = Clerk(name=name, role=role, created_at=station.now())
-            session.add(clerk)  # type: ignore[attr-defined]
-            session.flush()  # type: ignore[attr-defined]
-            return clerk.id or 0
-
-        return station.run(work)  # type: ignore[arg-type]
-
-    station.clerk_id, station.clerk_role = add("ann", "clerk"), "clerk"
-    async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await quiet.press(pilot, "f12", "ctrl+y")  # a clerk: told at once, no figures to say yes to
-        await _settle(app, pilot)
-        assert app.screen is screen and _closes(station) == []
-        said = [n.message for n in app._notifications]
-        assert "Only a manager can close the day. Ask a manager to sign in." in said
-        station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
-        await quiet.press(pilot, "f12")
-        await quiet.settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmClose)
-        figures = figures_of(dialog)
-        assert "checked in 3" in figures and "closing 3" in figures
-        keys = [str(line.render()) for line in dialog.query(".form-keys")]
-        assert keys == ["Ctrl+Y: close the day · Enter or Esc: cancel"]  # Enter is no yes: it says so
-        body = dialog.query_one("#close-figures", Static).styles.color
-        assert dialog.query_one(".form-keys", Static).styles.color != body  # muted, as every key line
-        await quiet.press(pilot, "enter")  # the focus is on Cancel: Enter alone never closes a day
-        await quiet.settle(pilot)
-        assert app.screen is screen and _closes(station) == []
-        await quiet.press(pilot, "f12", "ctrl+y")
-        await _settle(app, pilot)
-        second = app.screen
-        assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
-        assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
-        keys = [str(line.render()) for line in second.query(".form-keys")]
-        assert keys == [
-            "Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel"
-        ]  # no Ctrl+Y
-        assert _closes(station) == []
-        await quiet.press(pilot, "ctrl+y")  # Ctrl+Y pressed twice in a hurry is not the second yes
-        await _settle(app, pilot)
-        assert app.screen is second and _closes(station) == []
-        await quiet.press(pilot, "tab", "enter")  # the red button, on purpose
-        await _settle(app, pilot)
-        assert len(_closes(station)) == 1
-        closed = str(screen.query_one("#rp-status", Static).render())
-        assert "Closed by mei at 2026-11-25 10:00," in closed  # station time, as the clerk reads a clock
-        sha = _closes(station)[0].sha256[:16]
-        assert f"Closed 2026-11-25; SHA-256 {sha}." in [str(n.message) for n in app._notifications]
-        # Reopening takes a reason; the status says so.
-        await quiet.press(pilot, "ctrl+o")
-        await quiet.settle(pilot)
-        assert isinstance(app.screen, ReopenDay)
-        await quiet.press(pilot, "enter")  # no reason: nothing happens
-        await quiet.settle(pilot)
-        assert isinstance(app.screen, ReopenDay)
-        await quiet.press(pilot, *"wrong day", "enter")
-        await _settle(app, pilot)
-        assert app.screen is screen
-        assert _closes(station)[0].reopened_at is not None
-        assert "Reopened" in str(screen.query_one("#rp-status", Static).render())
-
-
-@pytest.mark.first_mode("reports")
-async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
-    app: StationApp, station: Station
-) -> None:
-    """Another counter checks a parcel in while the figures are on screen: the yes closes nothing and the
-    figures are read again (the day was frozen with figures nobody had seen)."""
-    _seed(station)
-    station.clerk_role = "manager"
-    async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await quiet.press(pilot, "f12")
-        await _settle(app, pilot)
-        assert "checked in 3" in figures_of(app.screen)
-        check_in(station, "73100000000003", batch="ZTO", phone="5680")  # the other counter, meanwhile
-        await quiet.press(pilot, "ctrl+y")
-        await _settle(app, pilot)
-        await quiet.press(pilot, "tab", "enter")  # before closing time: the second yes
-        await _settle(app, pilot)
-        assert _closes(station) == []
-        said = [n.message for n in app._notifications]
-        assert (
-            "Another counter changed the day's figures while you were confirming them; nothing was closed. "
-            "Ask the other counters to pause, check the figures again, then close." in said
-        )
-        table = screen.query_one("#rp-table", DataTable)
-        assert str(table.get_row_at(table.row_count - 1)[2]) == "4"  # read again: the figures as they are now
-        await quiet.press(pilot, "f12", "ctrl+y")
-        await _settle(app, pilot)
-        await quiet.press(pilot, "tab", "enter")
-        await _settle(app, pilot)
-        (closed,) = _closes(station)
-        assert '"checked_in":4' in closed.figures
-
-
-@pytest.mark.first_mode("reports")
-async def test_f12_on_the_day_after_an_early_close_says_it_has_not_come_and_asks_nothing(
-    app: StationApp, station: Station, clock: FakeClock
-) -> None:
-    """Today closed early: the business day is tomorrow, which the close refuses. F12 says so at once
-    rather than putting its figures to the manager and refusing the yes."""
-    from station_console.services.day.close import close_day
-
-    _seed(station)
-    station.clerk_role = "manager"
-    today = close_day(station, early=True).day
-    clock.advance(minutes=1)  # work now belongs to tomorrow
-    async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
-        assert screen.day is not None and screen.day > today  # the business day after the close
-        await quiet.press(pilot, "f12")
-        await _settle(app, pilot)
-        assert app.screen is screen  # no figures to say yes to
-        status = str(screen.query_one("#rp-status", Static).render())
-        assert f"Cannot close {screen.day.isoformat()}: it has not happened yet." in status
-        assert len(_closes(station)) == 1
 
 
 def test_week_chart_bars_scale_with_volume() -> None:
@@ -319,7 +159,7 @@ async def test_refresh_reads_the_report_once_the_database_is_back(
     from station_console.errors import DatabaseUnavailable
     from tui.quiet import until
 
-    _seed(station)
+    seed(station)
     gone = [True]
     business_day = station.business_day
 
@@ -330,7 +170,7 @@ async def test_refresh_reads_the_report_once_the_database_is_back(
 
     monkeypatch.setattr(station, "business_day", flaky)
     async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
+        screen = await open_reports(app, pilot)
         status = screen.query_one("#rp-status", Static)
         await until(pilot, lambda: "cannot be reached" in str(status.render()), what="the fault shown")
         assert screen.day is None and screen.query_one("#rp-table", DataTable).row_count == 0
@@ -350,7 +190,7 @@ async def test_keys_that_need_the_figures_pressed_while_they_load_say_so(
     from station_console.tui.screens import reports
     from tui.test_saving_screens import held_back
 
-    _seed(station)
+    seed(station)
     station.clerk_role = "manager"
     release, calls = held_back(monkeypatch, reports, "read_report")
     async with app.run_test(size=(140, 45)) as pilot:
@@ -363,57 +203,10 @@ async def test_keys_that_need_the_figures_pressed_while_they_load_say_so(
             assert isinstance(app.screen, ReportsScreen)  # no question over figures not shown
         finally:
             release.set()
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await quiet.press(pilot, "f12")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmClose)
-
-
-@pytest.mark.first_mode("reports")
-@pytest.mark.parametrize(("lang", "size"), [("en", (120, 40)), ("zh", (80, 24))])
-async def test_a_closed_days_status_line_shows_whether_its_figures_still_match(
-    app: StationApp, station: Station, lang: str, size: tuple[int, int]
-) -> None:
-    """The whole SHA-256 pushed the end of the line, whether the figures still match the close, out of
-    the status line's two lines; its start is enough there (the summary below has it whole)."""
-    from station_console.services.day.close import close_day
-
-    _seed(station)
-    station.clerk_role = "manager"
-    info = close_day(station, early=True)
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        screen = await _open_reports(app, pilot)
-        await _settle(app, pilot)
-        line = screen.query_one("#rp-status", Static)
-        shown = str(line.render())
-        assert info.sha256[:16] in shown and info.sha256 not in shown
-        assert ("figures still match" if lang == "en" else "数据仍然一致") in shown
-        region = line.content_region
-        assert line.get_content_height(region.size, app.size, region.width) <= region.height
-        assert info.sha256 in str(screen.query_one("#rp-summary", Static).render())
-
-
-def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_what_to_do(
-    station: Station,
-) -> None:
-    """The Reports screen's close said "Closed ..." whatever became of the anchor (only the log said
-    it was missing): now it says the day closed, why the anchor was not written and what to do."""
-    from datetime import date
-
-    from station_helpers import act_as_new_clerk
-
-    from station_console.services.core import anchors
-    from station_console.tui.screens.reports import ClosedBut, close_or_ask
-
-    act_as_new_clerk(station, "mei", "manager")
-    anchors.anchors_path().unlink(missing_ok=True)  # the line saying the station was made
-    anchors.anchors_path().mkdir(parents=True, exist_ok=True)
-    answer = close_or_ask(station, date(2000, 1, 1), False, {})
-    assert isinstance(answer, ClosedBut)
-    assert answer.text.startswith("Closed 2000-01-01; SHA-256")
-    assert "Its audit anchor was not written" in answer.text and "it is a folder, not a file" in answer.text
-    assert "station reopen-day --date 2000-01-01" in answer.text
 
 
 @pytest.mark.first_mode("reports")
@@ -423,29 +216,29 @@ async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
     """F8 past today and F7 before the first day showed "Balanced · Not closed" for days nothing could
     happen on (and F9 wrote their PDF): a day not begun has no report, and before the first day there
     is nothing to show."""
-    _seed(station)  # the station's first day is today, 2026-11-25
+    seed(station)  # the station's first day is today, 2026-11-25
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await _settle(app, pilot)
+        screen = await open_reports(app, pilot)
+        await settle(app, pilot)
         status = screen.query_one("#rp-status", Static)
         field = screen.query_one("#rp-day", Input)
         await quiet.press(pilot, "f8")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "No later day: 2026-11-25 is today" in str(status.render())
         assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
         await quiet.press(pilot, "f7")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
         assert screen.day.isoformat() == field.value == "2026-11-25"
         field.focus()
         field.value = ""
         await quiet.press(pilot, *"2026-11-30", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "2026-11-30 has not begun: today is 2026-11-25." in str(status.render())
         assert screen.report is not None and screen.report["date"] == "2026-11-25"
         field.value = ""  # typed, a day before the first reads as what it is
         await quiet.press(pilot, *"2026-11-20", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         shown = str(status.render())
         assert "No activity: the station's first day is 2026-11-25." in shown and "Balanced" not in shown
         summary = str(screen.query_one("#rp-summary", Static).render()).replace(
@@ -459,12 +252,12 @@ async def test_f7_on_a_station_with_nothing_recorded_stops_at_today(app: Station
     """With nothing recorded there is no first day, and F7 walked back for ever through days nothing
     could happen on: today is then the first day a report can show, said as at the first day."""
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await _settle(app, pilot)
+        screen = await open_reports(app, pilot)
+        await settle(app, pilot)
         status = screen.query_one("#rp-status", Static)
         field = screen.query_one("#rp-day", Input)
         await quiet.press(pilot, "f7")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
         assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
         assert screen.report is not None and screen.report["date"] == "2026-11-25"
@@ -476,8 +269,8 @@ async def test_a_day_on_a_station_with_nothing_recorded_says_no_activity_not_bal
 ) -> None:
     """Its zeros read "Balanced" on the status line and in the summary, as a day checked and found right."""
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await _settle(app, pilot)
+        screen = await open_reports(app, pilot)
+        await settle(app, pilot)
         status = str(screen.query_one("#rp-status", Static).render())
         summary = str(screen.query_one("#rp-summary", Static).render()).replace(
             "\xa0", " "
@@ -494,13 +287,13 @@ async def test_f8_reaches_the_day_begun_at_midnight_while_the_screen_was_open(
     """The bound F8 stops at is today as the last read found it: past the station's midnight, with
     nothing heard since, F8 said 'No later day: 2026-11-25 is today' on the 26th, and the typed 26th
     was refused as not begun."""
-    _seed(station)
+    seed(station)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_reports(app, pilot)
-        await _settle(app, pilot)
+        screen = await open_reports(app, pilot)
+        await settle(app, pilot)
         assert screen.days is not None and screen.days.today.isoformat() == "2026-11-25"
         clock.advance(hours=22)  # 10:00 station time (UTC+8) on the 25th: 08:00 on the 26th
         await quiet.press(pilot, "f8")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert screen.report is not None and screen.report["date"] == "2026-11-26"
         assert screen.query_one("#rp-day", Input).value == "2026-11-26"
