@@ -1,9 +1,9 @@
 """The types of a day and of a row id typed on the command line, checked before any command runs.
 
-A day's bounds are computed a day either side of it (and hours before its close): at the calendar's
-ends (0001-01-01, 9999-12-31) that arithmetic overflowed, an unexpected error. A number past SQLite's
-64-bit integers overflowed the driver the same way. Both are refused as typed, exit 2 like any usage
-error, in the clerk's language.
+A day outside the station's calendar is refused by the services (core/calendar_span.py: its bounds'
+arithmetic overflowed at Python's calendar ends), and here as typed with the same words. A number past
+SQLite's 64-bit integers overflowed the driver the same way. Both are refused as typed, exit 2 like any
+usage error, in the clerk's language.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from typing import Any
 
 import click
 
+from station_console.errors import StationError
 from station_console.i18n import _
-
-# A station's calendar: far wider than any parcel's, far enough inside Python's for its arithmetic.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2999, 12, 31)
+from station_console.services.core.calendar_span import in_calendar
 
 # The largest row id a database stores (a signed 64-bit integer).
 MAX_ROW_ID = 2**63 - 1
@@ -28,7 +26,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: `\d` took full
 
 class Day(click.ParamType):
     """A business day typed YYYY-MM-DD (only so: Python's `fromisoformat` took `20261125` and
-    week dates too), between `FIRST_DAY` and `LAST_DAY`."""
+    week dates too), in the station's calendar."""
 
     name = "date"
 
@@ -42,17 +40,10 @@ class Day(click.ParamType):
             day = None
         if day is None:
             self.fail(_("Use a date like 2026-11-25."), param, ctx)
-        if not FIRST_DAY <= day <= LAST_DAY:
-            self.fail(
-                _(
-                    "Use a date from {first} to {last}.",
-                    first=FIRST_DAY.isoformat(),
-                    last=LAST_DAY.isoformat(),
-                ),
-                param,
-                ctx,
-            )
-        return day
+        try:
+            return in_calendar(day)
+        except StationError as exc:
+            self.fail(exc.message(), param, ctx)
 
 
 DAY = Day()

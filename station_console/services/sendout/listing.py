@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from db.models import Carrier, Send, Sender
 from station_console.errors import StationError
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
@@ -71,7 +72,7 @@ def list_sends(
         .limit(limit)
     )
     if day is not None:
-        query = query.where(Send.business_day == day)
+        query = query.where(Send.business_day == in_calendar(day))
     if status:
         query = query.where(Send.status == status)
     if carrier:

@@ -32,6 +32,7 @@ from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.safe_text import cut
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
@@ -316,6 +317,9 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
     for typed in (query.text, query.waybill, query.code, query.phone_tail, query.carrier, query.shelf):
         if typed is not None and len(typed) > MAX_SEARCH:
             raise Refused(N_("A search is at most {max} characters."), code="query_too_long", max=MAX_SEARCH)
+    for day in (query.since, query.until):  # one far off is mistyped: refused as every day is
+        if day is not None:
+            in_calendar(day)
     stmt = select(Parcel)
     if query.status != ParcelStatus.CANCELLED:
         stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)

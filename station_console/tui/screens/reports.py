@@ -30,6 +30,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, sentences
 from station_console.private_files import write_atomic
 from station_console.services.admin.live import RESYNC
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.station import Station
 from station_console.services.day import export, summary
 from station_console.tui.line_breaks import clauses_unbroken
@@ -147,6 +148,11 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             day = date.fromisoformat(event.value.strip())
         except ValueError:
             self.notify(_("Use a date like 2026-11-25."), severity="warning")
+            return
+        try:  # the service refuses it too, but the screen must not move to it: F7 from 0001-01-01 overflowed
+            in_calendar(day)
+        except StationError as exc:
+            self._refuse(exc.message())
             return
         today = self._today_known()
         if today is not None and day > today:  # the service refuses it too
