@@ -128,6 +128,15 @@ class VisibleWriter(io.TextIOBase):
         return self.stream.buffer  # type: ignore[attr-defined]
 
 
+def ring_bell(stream: TextIO | VisibleWriter) -> None:
+    """The terminal's bell, for a wrong scan: past `VisibleWriter`, which writes a BEL out as the text
+    `\\x07`, and only on a terminal (a pipe or a log file would keep that character as noise)."""
+    raw = stream.stream if isinstance(stream, VisibleWriter) else stream
+    if raw.isatty():
+        raw.write("\a")
+        raw.flush()
+
+
 def protect_output() -> None:
     """Put VisibleWriter in front of this process's stdout and stderr (the `station` commands)."""
     if not isinstance(sys.stdout, VisibleWriter):

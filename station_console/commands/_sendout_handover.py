@@ -18,6 +18,7 @@ from station_console.commands._paper_ids import HANDOVER_BATCH_ID
 from station_console.commands._support import CliApp, done_but, emit_json, fail, failed_step, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
+from station_console.safe_text import ring_bell
 
 
 def register(sendout: click.Group) -> None:
@@ -66,7 +67,8 @@ def handover(
             got = service.scan(station, batch.batch_id, code)
         except StationError as exc:
             refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
-            click.echo("\a" + _("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
+            ring_bell(sys.stderr)
+            click.echo(_("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
             continue
         if not as_json:
             note = _("already scanned") if got.already else "OK"
