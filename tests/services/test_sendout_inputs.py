@@ -46,3 +46,12 @@ def test_a_long_entry_that_is_no_figure_is_quoted_cut_with_a_sign(read: Callable
         read(typed)
     assert refused.value.message("en").endswith(": twelve and a half k…")
     assert refused.value.message("zh").endswith("twelve and a half k…")
+
+
+def test_a_side_takes_a_decimal_comma_as_a_weight_does() -> None:
+    """`1,5x2x2` was refused as no sides at all while a weight of `1,5` was read as 1.5 kg; a comma
+    between sides is still no decimal."""
+    assert dims_mm("1,5x20x３０,５") == (15, 200, 305)
+    with pytest.raises(Refused) as refused:
+        dims_mm("30,20,10")
+    assert refused.value.code == "bad_dims"

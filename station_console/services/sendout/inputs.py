@@ -40,8 +40,9 @@ def grams_from_kg(text: str) -> int:
 
 
 def dims_mm(text: str) -> tuple[int, int, int]:
-    """`30x20x10` (cm, also `30*20*10`, `30×20×10`, one decimal allowed) -> millimetres."""
-    raw = folded(text).replace(" ", "").removesuffix("cm")
+    """`30x20x10` (cm, also `30*20*10`, `30×20×10`, one decimal allowed, after a point or a comma)
+    -> millimetres."""
+    raw = folded(text).replace(",", ".").replace(" ", "").removesuffix("cm")  # `1,5` as a weight's
     match = _DIMS.match(raw)
     if not match:
         raise Refused(
