@@ -19,6 +19,7 @@ from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
+from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import text_field
 from station_console.services.core.paper_numbers import handover_batch_number
@@ -106,7 +107,8 @@ class ScanResult:
 def _carrier(session: Session, code: str) -> Carrier:
     row = session.exec(select(Carrier).where(Carrier.code == code)).first()
     if row is None or row.id is None:
-        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=code)
+        # Quoted cut, as the send-out's own lookup quotes it: 5,000 characters came back whole.
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(code, 16))
     return row
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf, Zone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.ageing import is_overdue, on_shelf_bands
 from station_console.services.core.free_text import NOTE
@@ -146,13 +147,17 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     shelf_label, layer_label = split_location(text)
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
     if shelf is None:
-        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=shelf_label)
+        # Quoted cut: a label is at most LABEL_LIMIT characters, and 5,000 typed came back whole.
+        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=cut(shelf_label, 20))
     if not layer_label:
         return shelf, None
     layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
     if layer is None:
         raise NotFound(
-            N_("Shelf {shelf} has no layer {layer}."), code="no_layer", shelf=shelf.label, layer=layer_label
+            N_("Shelf {shelf} has no layer {layer}."),
+            code="no_layer",
+            shelf=shelf.label,
+            layer=cut(layer_label, 20),
         )
     return shelf, layer
 

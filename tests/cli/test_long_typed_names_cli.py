@@ -1,0 +1,31 @@
+"""5,000 characters typed where a shelf, a layer or a carrier is named: refused with the name quoted cut
+(a label is at most 16 characters), as the other lookups quote it; the refusal repeated all of it, and
+nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from station_helpers import file_snapshot
+
+LONG = "名" * 5000
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("stocktake", LONG), "There is no shelf 名名名"),
+        (("stocktake", f"1-{LONG}"), "Shelf 1 has no layer 名名名"),
+        (("sendout", "handover", LONG), "Unknown carrier 名名名"),
+    ],
+    ids=["shelf", "layer", "carrier"],
+)
+def test_a_long_name_is_quoted_cut(run, db_url: str, args: tuple[str, ...], said: str) -> None:  # type: ignore[no-untyped-def]
+    database = Path(db_url.removeprefix("sqlite:///"))
+    before = file_snapshot(database)
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    line = next(line for line in result.output.splitlines() if said in line)
+    assert "…" in line and len(line) < 80, line[:120]
+    assert file_snapshot(database) == before
