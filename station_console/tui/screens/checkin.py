@@ -321,6 +321,7 @@ class CheckinScreen(CheckinPhones):
             gone = self.results[-TABLE_ROWS - 1].parcel_id
             table.remove_row(str(gone))
             self.label_shown.pop(gone, None)
+        self._rescans.pop(request.seq, None)
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
         self.query_one(AttentionList).remove_waybill(result.waybill)
@@ -373,7 +374,7 @@ class CheckinScreen(CheckinPhones):
             table.update_cell(str(result.parcel_id), "label", Text(_("undone"), style="bold"))
         shown = self.current.result if self.current is not None else None
         if shown is not None and shown.parcel_id == result.parcel_id:
-            self.current = None
+            self._in_hand_after_undo()
             self.last_scan_refused = False
             self._show_current()
         self.query_one("#ci-code", Digits).update("")

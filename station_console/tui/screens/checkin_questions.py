@@ -15,11 +15,17 @@ from textual.widgets import Input
 
 from station_console.i18n import _
 from station_console.safe_text import cut
+from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_state import CheckinState
-from station_console.tui.screens.checkin_twice import is_double_read, same_parcel, twice_line
+from station_console.tui.screens.checkin_twice import (
+    is_double_read,
+    rescan_in_hand,
+    same_parcel,
+    twice_line,
+)
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
 
 # Refusal code -> needs-attention kind (anything else is "refused").
@@ -48,19 +54,29 @@ class CheckinQuestions(CheckinState):
             courier_batch=self.courier_batch,
             again_of=current.seq,
         )
+        self._rescans[request.seq] = request
         self.writer.submit(self.writer.check_in, request, hold_label=not self.quick)
         return True
+
+    def _in_hand_after_undo(self) -> None:
+        """The parcel in hand undone: nothing is in hand, or its scan again if one is on its way (the
+        clerk scanned it before the undo answered: it checks in anew, and a phone typed now is its)."""
+        self.current = rescan_in_hand(self.current, self._rescans)
+        if self.current is not None:
+            self._last_seq = self.current.seq
 
     @on(CheckinWriter.ScanRefused)
     def _scan_refused(self, message: CheckinWriter.ScanRefused) -> None:
         request, refusal = message.request, message.refusal
-        if is_double_read(request, refusal, self.current):
+        self._rescans.pop(request.seq, None)
+        twice = self._checked_in_result(message.again_parcel)
+        if twice is not None and is_double_read(request, refusal, message.again_parcel):
             if request.item is not None:  # Ctrl+Y's retry of it, once the database let it through
                 self.query_one(AttentionList).remove_item(request.item)
-            result = self.current.result if self.current is not None else None
-            if result is not None:  # (is_double_read says it is)
-                waits = not self.quick and self._without_phone(result.parcel_id)
-                self._answer(twice_line(result, waits_for_phone=waits))
+            # Calm whether the parcel is still in hand or the next one was scanned right behind it.
+            in_hand = self.current is not None and self.current.result is twice
+            waits = in_hand and not self.quick and self._without_phone(twice.parcel_id)
+            self._answer(twice_line(twice, waits_for_phone=waits))
             return
         if self.current is not None and self.current.seq == request.seq:
             self.current = None
@@ -98,6 +114,10 @@ class CheckinQuestions(CheckinState):
             self.query_one(AttentionList).remove_item(request.item)
         self._attention(item)
         self._refresh_status()
+
+    def _checked_in_result(self, parcel_id: int | None) -> CheckinResult | None:
+        """This session's check-in of the parcel, if it has one."""
+        return next((r for r in reversed(self.results) if r.parcel_id == parcel_id), None)
 
     def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
         if refusal.code == "phone_not_waybill" and refusal.params.get("detected"):

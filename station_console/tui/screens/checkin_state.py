@@ -28,7 +28,7 @@ from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.shelves.lists import label_status, missing_phone_count
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
-from station_console.tui.screens.checkin_writer import CheckinWriter
+from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter
@@ -80,6 +80,8 @@ class CheckinState(CourierBatchScreen):
         self.label_shown: dict[int, str] = {}
         self._seq = itertools.count(1)
         self._last_seq = 0
+        # The parcel in hand scanned again, its answer still on its way: scan seq -> its request.
+        self._rescans: dict[int, ScanRequest] = {}
         self.router: KeyRouter | None = None
         self._writer: CheckinWriter | None = None
 

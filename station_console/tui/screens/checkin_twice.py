@@ -35,16 +35,24 @@ def _clean(raw: str) -> str:
     return (waybill or "").upper()
 
 
-def is_double_read(request: ScanRequest, refusal: Refusal, current: Current | None) -> bool:
-    """The scan was refused as a duplicate of the current parcel itself, as it was sent for."""
+def is_double_read(request: ScanRequest, refusal: Refusal, again_parcel: int | None) -> bool:
+    """The scan was refused as a duplicate of the very parcel the scan it was sent again for checked in
+    (`again_parcel`), whether that parcel is still in hand or the next one was scanned right behind."""
     return (
         request.again_of is not None
         and refusal.code == "duplicate"
-        and current is not None
-        and current.seq == request.again_of
-        and current.result is not None
-        and refusal.params.get("parcel_id") == current.result.parcel_id
+        and again_parcel is not None
+        and refusal.params.get("parcel_id") == again_parcel
     )
+
+
+def rescan_in_hand(current: Current | None, rescans: dict[int, ScanRequest]) -> Current | None:
+    """What is in hand once the parcel in hand is undone: its scan again, if one is on its way (it is
+    checked in anew, and the phone typed now is its), else nothing."""
+    if current is None:
+        return None
+    again = [request for request in rescans.values() if request.again_of == current.seq]
+    return Current(again[-1].seq, again[-1].raw) if again else None
 
 
 def twice_line(result: CheckinResult, *, waits_for_phone: bool) -> str:

@@ -82,6 +82,8 @@ class CheckinWriter:
     class ScanRefused(Message):
         request: ScanRequest
         refusal: Refusal
+        # A scan of the parcel in hand read again: the parcel its first scan checked in, if it did.
+        again_parcel: int | None = None
 
     @dataclass
     class PhoneSaved(Message):
@@ -205,7 +207,8 @@ class CheckinWriter:
         except StationError as exc:
             if exc.code in PASSING_CODES:
                 self._retryable[request.seq] = phone
-            return CheckinWriter.ScanRefused(request, Refusal.of(exc))
+            again = self._parcels.get(request.again_of) if request.again_of is not None else None
+            return CheckinWriter.ScanRefused(request, Refusal.of(exc), again)
         self._parcels[request.seq] = result.parcel_id
         return CheckinWriter.CheckedIn(request, result)
 

@@ -1,0 +1,107 @@
+"""Check-in: the parcel in hand scanned again while an earlier answer of the writer is still on its way.
+
+An undo asked for just before the scan: the scan is the parcel checked in anew, the parcel in hand (it went
+nowhere, its phone refused). The next parcel scanned right behind a double read: the double read is said
+calmly, not listed as a duplicate to dismiss."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin_writer
+from tui import quiet
+from tui.checkin_driver import (
+    KeyClock,
+    attention,
+    parcels,
+    scan,
+    send_keys,
+    settle,
+    start,
+    status,
+    type_slowly,
+)
+
+WAYBILL = "JT0000000000001"
+NEXT = "JT0000000000002"
+WRITER = ("_run",)  # the check-in writer's jobs, left running while one is held
+
+
+class Held:
+    """The writer's next call of `name` waits until the test lets it go (a busy database)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        self.release = threading.Event()
+        real = getattr(checkin_writer, name)
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            assert self.release.wait(quiet.TIMEOUT)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(checkin_writer, name, held)
+
+
+@pytest.fixture
+def holds() -> Iterator[list[Held]]:
+    made: list[Held] = []
+    yield made
+    for held in made:
+        held.release.set()  # a failed test leaves no writer thread waiting
+
+
+async def scan_on(pilot: Any, clock: KeyClock, code: str) -> None:
+    """A scan while the writer is held: its keys handled, the writer's job left waiting."""
+    clock.t += 0.6
+    clock.scanner()
+    await send_keys(pilot, *code, "enter", settle=False)
+    await quiet.settle(pilot, routers=False, leave_running=WRITER)
+
+
+async def test_scanned_again_while_its_undo_is_on_its_way_is_the_parcel_in_hand(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, holds: list[Held]
+) -> None:
+    """It was taken for a double read: checked in anew, but not the parcel in hand once the undo
+    answered, and the phone typed for it refused."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, WAYBILL)
+        await settle(app, pilot)
+        holds.append(Held(monkeypatch, "undo_last"))
+        await send_keys(pilot, "ctrl+z", settle=False)
+        await quiet.settle(pilot, routers=False, leave_running=WRITER)
+        await scan_on(pilot, clock, WAYBILL)  # the clerk scans it again at once
+        holds[0].release.set()
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: None}  # checked in anew
+        assert screen.current is not None and screen.current.result is not None
+        assert screen.current.result.parcel_id == screen.results[-1].parcel_id
+        assert screen.results[-1].pickup_code in status(screen, "#ci-phone-for")
+        await type_slowly(pilot, clock, *"13812345678", "enter")
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: "13812345678"}
+        assert attention(screen) == []
+
+
+async def test_the_next_parcel_scanned_right_behind_a_double_read_leaves_nothing_to_dismiss(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, holds: list[Held]
+) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, WAYBILL)
+        await settle(app, pilot)
+        holds.append(Held(monkeypatch, "check_in"))
+        await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice ...
+        await scan_on(pilot, clock, NEXT)  # ... and the next parcel is scanned before the answer
+        holds[0].release.set()
+        await settle(app, pilot)
+        assert attention(screen) == [] and bells == []
+        assert "Refused this session: 0" in status(screen, "#ci-refused")
+        assert parcels(station) == {WAYBILL: None, NEXT: None}
+        assert screen.current is not None and screen.current.result is not None
+        assert screen.current.result.waybill == NEXT  # the phone typed now is the next parcel's
