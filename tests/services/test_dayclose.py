@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from db.models import DayClose, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import figures
@@ -167,6 +168,30 @@ def test_closing_today_before_closing_time_needs_a_second_yes(station: Station, 
     with pytest.raises(Refused) as future:  # work now goes to tomorrow, which has not begun
         close_day(station, D + timedelta(days=1), early=True)
     assert future.value.code == "future_day"
+
+
+def test_the_business_day_after_an_early_close_is_refused_as_the_day_in_progress(
+    station: Station, clock: object
+) -> None:
+    """The report calls it today (work now counts on it): 'it has not happened yet' contradicted that."""
+    put(station, "JT0000000000001", "JT", local(D, 9))
+    clock.now = local(D, 15)  # type: ignore[attr-defined]
+    act_as_manager(station)
+    close_day(station, early=True)
+    clock.now = local(D, 15, 1)  # type: ignore[attr-defined]  # a minute on: work now goes to tomorrow
+    tomorrow = D + timedelta(days=1)
+    assert station.business_day() == tomorrow
+    with pytest.raises(Refused) as refused:
+        close_day(station, tomorrow, early=True)
+    assert refused.value.code == "future_day"
+    assert refused.value.message() == (
+        f"Cannot close {tomorrow} yet: it began with {D}'s early close, and can be closed from midnight on."
+    )
+    set_language("zh")
+    assert refused.value.message() == f"暂不能日结 {tomorrow}：它始于 {D} 的提前日结，零点之后才能日结。"
+    with pytest.raises(Refused) as later:  # a day after it has not happened, as before
+        close_day(station, tomorrow + timedelta(days=1))
+    assert later.value.message() == f"无法日结 {tomorrow + timedelta(days=1)}：该日尚未到来。"
 
 
 def test_closing_again_after_an_early_close_says_the_day_is_closed(station: Station, clock: object) -> None:

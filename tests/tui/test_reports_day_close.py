@@ -140,7 +140,7 @@ async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
 
 
 @pytest.mark.first_mode("reports")
-async def test_f12_on_the_day_after_an_early_close_says_it_has_not_come_and_asks_nothing(
+async def test_f12_on_the_day_after_an_early_close_says_when_it_can_be_closed_and_asks_nothing(
     app: StationApp, station: Station, clock: FakeClock
 ) -> None:
     """Today closed early: the business day is tomorrow, which the close refuses. F12 says so at once
@@ -158,7 +158,9 @@ async def test_f12_on_the_day_after_an_early_close_says_it_has_not_come_and_asks
         await settle(app, pilot)
         assert app.screen is screen  # no figures to say yes to
         status = str(screen.query_one("#rp-status", Static).render())
-        assert f"Cannot close {screen.day.isoformat()}: it has not happened yet." in status
+        # The day in progress, not one 'that has not happened yet' (F8 calls it today)
+        said = f"Cannot close {screen.day.isoformat()} yet: it began with {today.isoformat()}'s early close"
+        assert said in status
         assert len(_closes(station)) == 1
 
 

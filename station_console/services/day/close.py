@@ -108,14 +108,25 @@ def may_close(station: Station, day: date) -> None:
     """Refuse, as `close_day` would, a close of `day` by this clerk or of a day that has not come: asked
     before the figures are put to a manager, who is then not asked a question the close refuses."""
     require_manager(station, "close_day")
-    refuse_future(day, station.local_date())
+    now = station.now()
+    refuse_future(day, station.local_date(now), business=station.business_day(now))
 
 
-def refuse_future(day: date, today: date) -> None:
-    if day > today:  # after an early close the business day is tomorrow: it cannot be closed yet
+def refuse_future(day: date, today: date, *, business: date | None = None) -> None:
+    if day <= today:
+        return
+    if day == business:
+        # After an early close the business day is tomorrow: the screens show it as the day in
+        # progress (work now counts on it), so 'it has not happened yet' read as a contradiction.
         raise Refused(
-            N_("Cannot close {day}: it has not happened yet."), code="future_day", day=day.isoformat()
+            N_(
+                "Cannot close {day} yet: it began with {today}'s early close, and can be closed from midnight on."
+            ),
+            code="future_day",
+            day=day.isoformat(),
+            today=today.isoformat(),
         )
+    raise Refused(N_("Cannot close {day}: it has not happened yet."), code="future_day", day=day.isoformat())
 
 
 def close_day(
@@ -142,7 +153,7 @@ def close_day(
                 N_("Business day {day} is already closed."), code="already_closed", day=today.isoformat()
             )
         day = today
-    refuse_future(day, today)
+    refuse_future(day, today, business=station.business_day(now))
     closes_at = closing_time(station, day)
     if day == today and now < closes_at and not early:
         raise Refused(
