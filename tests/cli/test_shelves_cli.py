@@ -274,3 +274,17 @@ def test_a_gbk_layout_is_read_as_the_console_reads_it(run, tmp_path) -> None:  #
     ):
         refused = run(*AS_MANAGER, "shelves", "import", str(path))
         assert refused.exit_code == 1 and said in refused.output, refused.output
+
+
+def test_a_location_typed_with_a_minus_sign_is_refused_not_read_as_another_place(run) -> None:  # type: ignore[no-untyped-def]
+    """`station stocktake -- -1` started a stocktake of shelf 1, and a line `@-1` counted the scans after
+    it on layer 1: a dash with nothing before it was dropped."""
+    minus = run("stocktake", "--", "-1", input=f"{WAYBILLS[0]}\n")
+    assert minus.exit_code == 1
+    assert minus.stderr.startswith("station: -1 is not a shelf or layer: ")
+    assert json.loads(minus.stdout)["error"] == "bad_location"
+    counted = json.loads(run("stocktake", "1", input=f"@-1\n{WAYBILLS[0]}\n").stdout)
+    assert counted["counts"]["match"] == 0
+    assert [e["error"] for e in counted["errors"]] == ["bad_location"]
+    moved = run("move", WAYBILLS[0], "--to", "6--5")
+    assert moved.exit_code == 1 and "6--5 is not a shelf or layer" in moved.output

@@ -80,3 +80,38 @@ def test_resume_only_refuses_a_shelf_with_none_unfinished_and_starts_nothing(sta
         "6-2",
         True,
     )
+
+
+@pytest.mark.parametrize("typed", ["-1", "1-", "6--2", "６－－２", "6 - - 2", "ov-"])
+def test_a_location_with_an_empty_part_is_refused_not_read_as_another_place(
+    station: Station, typed: str
+) -> None:
+    """A dash with nothing on one side was dropped as a space is: "-1" (a minus sign) started a
+    stocktake of shelf 1, "6--2" was layer 2 of shelf 6. Another place than the one typed is refused."""
+    with station.read() as session:
+        with pytest.raises(Refused) as exc:
+            layout.resolve(session, typed)
+        assert exc.value.code == "bad_location"
+        assert exc.value.message("en").startswith(f"{typed.strip()} is not a shelf or layer: ")
+        assert exc.value.message("zh").startswith(f"{typed.strip()} 不是货架或货位：")
+        with pytest.raises(Refused):
+            layer_ids_for(session, typed)
+    with pytest.raises(Refused):
+        stocktake.start(station, typed)
+    assert stocktakes(station) == 0
+
+
+@pytest.mark.parametrize("typed", ["-2", "2-", "6--2"])
+def test_a_shelf_stocktakes_layer_with_an_empty_part_counts_nothing(station: Station, typed: str) -> None:
+    """`@-2` on a shelf stocktake counted the scans on layer 2."""
+    place(station, wb(1), "6-2")
+    take = stocktake.start(station, "6")
+    with pytest.raises(Refused) as exc:
+        stocktake.scan(station, take.id, wb(1), layer=typed)
+    assert exc.value.code == "bad_location"
+    counts = stocktake.view(station, take.id).counts
+    assert (counts["match"], counts["wrong_layer"], counts["missing"]) == (0, 0, 1)
+
+
+def test_spaces_around_a_dash_still_read_as_one_dash() -> None:
+    assert [split_location(t) for t in ("6 - 5", " ６ － ５ ", "ov_1")] == [("6", "5"), ("6", "5"), ("OV", "1")]

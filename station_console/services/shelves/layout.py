@@ -144,7 +144,7 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
         if session.exec(select(Shelf.id)).first() is None:
             raise NotFound(N_("There are no shelves yet: add one first."), code="no_shelves")
         raise NotFound(N_("Name a shelf (6) or a layer (6-5)."), code="no_location")
-    shelf_label, layer_label = split_location(text)
+    shelf_label, layer_label = split_location(location)  # refused as typed when a part is empty
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
     if shelf is None:
         # Quoted cut: a label is at most LABEL_LIMIT characters, and 5,000 typed came back whole.

@@ -41,6 +41,8 @@ from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
+# The dashes a location is typed with (NFKC has made a full-width one "-"); spaces join parts too.
+_LOCATION_DASH = re.compile(r"[\u2010-\u2015\u2212\uff0d_-]")
 _CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
 MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
@@ -368,7 +370,15 @@ def split_location(text: str) -> tuple[str, str]:
     (the whole shelf). A shelf label has no dash (`layout.add_shelf_in` refuses one, as the layout
     import and the editor add through it) and a layer's is its number, so the first dash ends the
     shelf: `6-5-3002` (a pickup code) is shelf 6's layer "5-3002", which no shelf has."""
-    shelf_label, _sep, layer_label = normalise_location(text).partition("-")
+    read = normalise_location(text)
+    if "" in read.split("-") and read:
+        # A dash with nothing on one side: dropped as a space is, "-1" (a minus sign) was shelf 1.
+        raise Refused(
+            N_("{typed} is not a shelf or layer: a dash goes between a shelf and its layer (6-5)."),
+            code="bad_location",
+            typed=cut(text.strip(), 20),
+        )
+    shelf_label, _sep, layer_label = read.partition("-")
     return shelf_label, layer_label
 
 
@@ -378,9 +388,12 @@ def is_layer(location: str) -> bool:
 
 
 def normalise_location(text: str) -> str:
-    """`６－５` or `6 5` -> `6-5`; shelf labels are matched upper-case (`ov-1` -> `OV-1`)."""
+    """`６－５`, `6 - 5` or `6 5` -> `6-5`; shelf labels are matched upper-case (`ov-1` -> `OV-1`).
+    A dash with nothing on one side stays (`-1`, `6--5`): `split_location` refuses it."""
     text = unicodedata.normalize("NFKC", text or "").strip().upper()
-    return "-".join(p for p in _DASHES.split(text.replace("-", " ")) if p)
+    if not _LOCATION_DASH.sub("", text).strip():  # dashes alone name no place: "Name a shelf"
+        return ""
+    return "-".join("-".join(part.split()) for part in _LOCATION_DASH.split(text))
 
 
 def timeline(station: Station, ref: str) -> Timeline:

@@ -17,7 +17,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import edits, layout, layout_csv, moves
-from station_console.services.shelves.search import normalise_location, split_location
+from station_console.services.shelves.search import normalise_location
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -295,12 +295,15 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     @role_key("edit.add_layer")
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
-        shelf, _layer = split_location(self.location_typed())
+        # The service reads the location (`6-5` adds to shelf 6) and refuses one it cannot: read here,
+        # a refusal would be raised on the UI thread.
+        location = self.location_typed()
+        shelf = location.partition("-")[0]
         self.run(
             partial(
                 layout.add_layer,
                 self.station,
-                shelf,
+                location,
                 capacity_units=int(cap or 40),
                 accepts_sizes=self.value("edit-sizes") or "SML",
             ),
