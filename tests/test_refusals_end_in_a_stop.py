@@ -58,14 +58,60 @@ def _screen_refusal_parts(node: ast.Call) -> list[ast.AST]:
     return parts
 
 
+def _named_messages(tree: ast.Module) -> dict[tuple[str | None, str], list[ast.AST]]:
+    """What a name given to a refusal holds, by (function, name): a module's `SHAPES = N_("...")` under
+    (None, "SHAPES"), and a function's parameter under (its name, the parameter's) with the value each
+    call in the module gives it (`_name(runner, N_("Type the runner's name"))`). Only literals were
+    looked at, and a refusal's words kept in a name went unread."""
+    named: dict[tuple[str | None, str], list[ast.AST]] = {}
+    params: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            params[node.name] = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    named.setdefault((None, target.id), []).append(node.value)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (callee := _callee(node)) in params:
+            given = [*zip(params[callee], node.args), *((k.arg, k.value) for k in node.keywords if k.arg)]
+            for name, value in given:
+                named.setdefault((callee, name), []).append(value)
+    return named
+
+
+def _messages_of(
+    part: ast.AST, function: str | None, named: dict[tuple[str | None, str], list[ast.AST]]
+) -> list[ast.AST]:
+    """The message a refusal is given: a literal, or what the name it is given holds."""
+    if not isinstance(part, ast.Name):
+        return [part]
+    return named.get((function, part.id)) or named.get((None, part.id), [])
+
+
+def _calls_by_function(tree: ast.Module) -> list[tuple[ast.Call, str | None]]:
+    """Each call of a module with the function it is made in (None: at the module's level)."""
+    calls: list[tuple[ast.Call, str | None]] = []
+
+    def visit(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call):
+                calls.append((child, function))
+            visit(child, child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function)
+
+    visit(tree, None)
+    return calls
+
+
 def refusals() -> dict[str, str]:
     """Each refusal's message id (and its singular, its advice) -> where it is raised or said."""
     found: dict[str, str] = {}
     root = Path(station_console.__file__).parent
     for path in sorted(root.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        named = _named_messages(tree)
+        for node, function in _calls_by_function(tree):
             parts = _screen_refusal_parts(node)
             said = any(
                 k.arg == "error" and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -73,7 +119,7 @@ def refusals() -> dict[str, str]:
             )
             if node.args and (_callee(node) in REFUSALS or said):
                 parts += [node.args[0], *(k.value for k in node.keywords if k.arg in ("one", "advice"))]
-            for part in parts:
+            for part in (m for p in parts for m in _messages_of(p, function, named)):
                 if (msgid := _literal(part)) is not None:
                     found.setdefault(msgid, f"{path.relative_to(root)}:{node.lineno}")
     return found
@@ -83,6 +129,11 @@ def test_the_scan_finds_the_refusals() -> None:
     found = refusals()
     assert len(found) > 300
     assert "{field} is empty." in found and "Unknown carrier {carrier}." in found
+    # Given by a name: a module's constant (`Refused(SHAPES)`), a function's parameter (`Refused(missing)`).
+    assert {
+        "A phone is its last 4 digits, an 11-digit mobile number, or + country code and number.",
+        "Type the runner's name.",
+    } <= set(found)
     # What screens say without raising: a warning toast, a screen's failed(), a file too big to read.
     assert {
         "Only a closed day can be reopened.",

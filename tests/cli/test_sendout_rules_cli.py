@@ -67,7 +67,7 @@ def test_tariff_set_takes_a_toml_or_csv_file_as_the_screen_does(run, staff, tmp_
     for name in ("sf.txt", "sf"):
         (tmp_path / name).write_text(table, encoding="utf-8")
         refused = run("sendout", "tariff", "set", "SF", str(tmp_path / name), clerk="Wang")
-        assert refused.exit_code == 1 and "Tariff: the file must be .toml or .csv" in refused.output, (
+        assert refused.exit_code == 1 and "Tariff: the file must be .toml or .csv." in refused.output, (
             refused.output
         )
     assert [

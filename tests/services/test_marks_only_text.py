@@ -65,5 +65,5 @@ def test_a_runner_named_by_marks_alone_is_nobody() -> None:
         with pytest.raises(Refused) as refused:
             runs.runner_of(text)
         assert refused.value.code == "name_required"
-        assert refused.value.message("en") == "Type the runner's name"
+        assert refused.value.message("en") == "Type the runner's name."
     assert runs.runner_of("王[五][/]") == "王[五][/]"

@@ -49,8 +49,8 @@ def test_a_tariff_csv_row_past_its_last_column_is_refused_by_its_line() -> None:
     text = "zone,first_g,first_cents,step_g,step_cents,destinations\nA,1000,1200,1000,200,广东,广西\n"
     error = refused(tariff.body_from_text, text, "csv", "SF", None)
     assert error.code == "bad_tariff"
-    assert error.message("zh") == "资费：CSV 第 2 行在最后一列之后还有内容"
-    assert error.message("en") == "Tariff: CSV line 2 has a value past its last column"
+    assert error.message("zh") == "资费：CSV 第 2 行在最后一列之后还有内容。"
+    assert error.message("en") == "Tariff: CSV line 2 has a value past its last column."
 
 
 def test_a_checklist_in_toml_or_json_says_where_in_chinese() -> None:

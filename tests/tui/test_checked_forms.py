@@ -84,7 +84,7 @@ async def test_a_run_without_a_runner_is_refused_in_its_form(app: StationApp, st
         await _delivery(app, pilot)
         await quiet.press(pilot, "f7")
         typed = {"runner": "  ", "building": "A3"}
-        await refused(pilot, app, station, typed, "Type the runner's name", at_fault="runner")
+        await refused(pilot, app, station, typed, "Type the runner's name.", at_fault="runner")
         await quiet.press(pilot, *"小刘", "enter")
         await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
     with station.read() as session:
@@ -121,7 +121,7 @@ async def test_delivered_without_who_received_it_is_refused_in_its_form(
             app,
             station,
             typed,
-            "Type who received it (a name, or 'self')",
+            "Type who received it (a name, or 'self').",
             at_fault="received_by",
         )
         await quiet.press(pilot, *"门卫", "enter")

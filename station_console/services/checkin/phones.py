@@ -19,7 +19,7 @@ from station_console.phone_masking import mask
 from station_console.safe_text import cut
 from station_console.services.core.phone_shapes import MASKED, MOBILE, SEPARATORS, VIRTUAL
 
-SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
+SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number.")
 
 
 @dataclass(frozen=True)

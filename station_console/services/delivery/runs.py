@@ -161,7 +161,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
 
 def runner_of(runner: str) -> str:
     """The runner's name as the run records it (the screen's form checks with it too)."""
-    return _name(runner, N_("Type the runner's name")) or ""
+    return _name(runner, N_("Type the runner's name.")) or ""
 
 
 def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
@@ -318,7 +318,7 @@ class Receipt:
 def receipt_of(received_by: str, signature_name: str | None = None, photo_ref: str | None = None) -> Receipt:
     """The receipt as typed, checked (the screen's form checks with it too); refuses a missing or too long
     part."""
-    received = _name(received_by, N_("Type who received it (a name, or 'self')")) or ""
+    received = _name(received_by, N_("Type who received it (a name, or 'self').")) or ""
     signature = _name(signature_name, None)
     photo = clean(photo_ref) or None
     if photo is not None and len(photo) > 200:

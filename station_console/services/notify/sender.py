@@ -67,6 +67,7 @@ INTERRUPTED_NOTE = N_(
     "Interrupted while sending: it may have gone out. Resend it if the customer got nothing."
 )
 NO_ADDRESS_NOTE = N_("No address for the {channel} channel")
+# Stored as the message's last error (its words kept as they are: rows hold them); a resend refuses in a sentence.
 LEFT_NOTE = N_("The parcel is no longer on the shelf")
 RESENT_NOTE = N_("Interrupted while sending: sent again with the same key, so it goes out once")
 
@@ -396,7 +397,7 @@ def resend(station: Station, notification_id: int) -> Notification:
             )
         parcel = session.get(Parcel, note.parcel_id) if note.parcel_id else None
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
-            raise Refused(LEFT_NOTE, code="parcel_left")
+            raise Refused(N_("The parcel is no longer on the shelf."), code="parcel_left")
         note.status, note.attempts, note.last_error = NotificationStatus.QUEUED, 0, None
         note.next_attempt_at = station.now()  # created long ago: no grouping wait
         note.idempotency_key = uuid.uuid4().hex

@@ -72,7 +72,7 @@ def _name(text: Any) -> str:
     if len(name) > MAX_NAME or has_hidden(name) or not name.isprintable():
         shown = visible(name if len(name) <= 24 else f"{name[:20]}…")
         raise _bad(
-            N_("Tariff: a zone or destination is a name of at most {max} characters, printable ({name})"),
+            N_("Tariff: a zone or destination is a name of at most {max} characters, printable ({name})."),
             max=MAX_NAME,
             name=shown,
         )
@@ -83,7 +83,7 @@ def _int(body: dict[str, Any], key: str, *, low: int = 0, high: int = MAX_CENTS,
     value = body.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise _bad(
-            N_("Tariff: {key} must be a whole number from {low} to {high}"), key=key, low=low, high=high
+            N_("Tariff: {key} must be a whole number from {low} to {high}."), key=key, low=low, high=high
         )
     return value
 
@@ -91,23 +91,23 @@ def _int(body: dict[str, Any], key: str, *, low: int = 0, high: int = MAX_CENTS,
 def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str = "") -> Tariff:
     """A checked `Tariff` from a table's data; a `Refused` naming the first bad key otherwise."""
     if not isinstance(body, dict):
-        raise _bad(N_("Tariff: expected a table of keys"))
+        raise _bad(N_("Tariff: expected a table of keys."))
     zoning = body.get("zoning", "province")
     if zoning not in ZONINGS:
-        raise _bad(N_("Tariff: zoning must be province or table"))
+        raise _bad(N_("Tariff: zoning must be province or table."))
     rounding = body.get("rounding", "up")
     if rounding not in ROUNDINGS:
-        raise _bad(N_("Tariff: rounding must be up, nearest or down"))
+        raise _bad(N_("Tariff: rounding must be up, nearest or down."))
     currency = body.get("currency")
     if not isinstance(currency, str) or len(currency) != 3:
-        raise _bad(N_("Tariff: currency must be a 3-letter code such as CNY"))
+        raise _bad(N_("Tariff: currency must be a 3-letter code such as CNY."))
     raw_rates = body.get("rates")
     if not isinstance(raw_rates, dict) or not raw_rates:
-        raise _bad(N_("Tariff: rates must give at least one zone"))
+        raise _bad(N_("Tariff: rates must give at least one zone."))
     rates = {}
     for zone, rate in raw_rates.items():
         if not isinstance(rate, dict):
-            raise _bad(N_("Tariff: rates.{zone} must be a table"), zone=zone)
+            raise _bad(N_("Tariff: rates.{zone} must be a table."), zone=zone)
         rates[_name(zone)] = Rate(
             first_g=_int(rate, "first_g", low=1, high=MAX_GRAMS),
             first_cents=_int(rate, "first_cents"),
@@ -119,36 +119,36 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
     if zoning == "province":
         missing = [z for z in PROVINCE_ZONES if z not in rates]
         if missing:
-            raise _bad(N_("Tariff: a province tariff needs rates for {zones}"), zones=", ".join(missing))
+            raise _bad(N_("Tariff: a province tariff needs rates for {zones}."), zones=", ".join(missing))
         names = body.get("remote", [])
         if not isinstance(names, list):
-            raise _bad(N_("Tariff: remote must be a list of provinces"))
+            raise _bad(N_("Tariff: remote must be a list of provinces."))
         found = []
         for name in names:
             province = find_province(str(name))
             if province is None:
-                raise _bad(N_("Tariff: unknown province {name} in remote"), name=cut(str(name), 20))
+                raise _bad(N_("Tariff: unknown province {name} in remote."), name=cut(str(name), 20))
             found.append(province.name)
         remote = frozenset(found)
     else:
         table = body.get("zones")
         if not isinstance(table, dict) or not table:
-            raise _bad(N_("Tariff: a table tariff needs a zones table (destination = zone)"))
+            raise _bad(N_("Tariff: a table tariff needs a zones table (destination = zone)."))
         for dest, zone in table.items():
             if zone not in rates:
-                raise _bad(N_("Tariff: zone {zone} of {dest} has no rates"), zone=str(zone), dest=str(dest))
+                raise _bad(N_("Tariff: zone {zone} of {dest} has no rates."), zone=str(zone), dest=str(dest))
             zones[folded(_name(dest)).upper()] = str(zone)
     packaging = body.get("packaging", {})
     if not isinstance(packaging, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_CENTS for v in packaging.values()
     ):
-        raise _bad(N_("Tariff: packaging prices must be whole cents"))
+        raise _bad(N_("Tariff: packaging prices must be whole cents."))
     try:
         permille = Decimal(str(body.get("insurance_permille", 0)))
     except InvalidOperation:
         permille = Decimal(-1)
     if not Decimal(0) <= permille <= Decimal(1000):
-        raise _bad(N_("Tariff: insurance_permille must be from 0 to 1000"))
+        raise _bad(N_("Tariff: insurance_permille must be from 0 to 1000."))
     return Tariff(
         carrier=carrier,
         version=version,
@@ -227,7 +227,7 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
         section = data.get(carrier)
         return dict(section) if isinstance(section, dict) else data
     if fmt != "csv":
-        raise _bad(N_("Tariff: the file must be .toml or .csv"))
+        raise _bad(N_("Tariff: the file must be .toml or .csv."))
     body = dict(base or {})
     rates: dict[str, dict[str, int]] = {}
     zones: dict[str, str] = {}
@@ -239,21 +239,21 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
         csv_rows.by_heading(
             found,
             headings,
-            lambda line: _bad(N_("Tariff: CSV line {line} has a value past its last column"), line=line),
+            lambda line: _bad(N_("Tariff: CSV line {line} has a value past its last column."), line=line),
         )
     )
     if not rows:
-        raise _bad(N_("Tariff: the CSV has no rows"))
+        raise _bad(N_("Tariff: the CSV has no rows."))
     for n, row in rows:
         zone = (row.get("zone") or "").strip()
         if not zone:
-            raise _bad(N_("Tariff: CSV line {line} has no zone"), line=n)
+            raise _bad(N_("Tariff: CSV line {line} has no zone."), line=n)
         try:
             rates[zone] = {
                 k: int((row.get(k) or "").strip()) for k in ("first_g", "first_cents", "step_g", "step_cents")
             }
         except ValueError as exc:
-            raise _bad(N_("Tariff: CSV line {line} needs whole numbers"), line=n) from exc
+            raise _bad(N_("Tariff: CSV line {line} needs whole numbers."), line=n) from exc
         for dest in (row.get("destinations") or "").replace(";", " ").split():
             zones[dest] = zone
     body["rates"] = rates
@@ -271,7 +271,7 @@ def checked(station: Station, carrier: str, body: dict[str, Any]) -> Tariff:
     tariff = parse(carrier, body)
     if tariff.currency != station.settings().currency:
         raise _bad(
-            N_("Tariff: its currency {currency} is not the station's {station_currency}"),
+            N_("Tariff: its currency {currency} is not the station's {station_currency}."),
             currency=tariff.currency,
             station_currency=station.settings().currency,
         )
