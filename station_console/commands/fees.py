@@ -107,6 +107,7 @@ def fees_set(
     from pydantic import ValidationError
 
     from station_console.errors import Refused
+    from station_console.name_limit import within_limit
     from station_console.services.core.money import parse_cents
     from station_console.services.fees.rules import money, with_rule
     from station_console.settings import FeeRule
@@ -118,6 +119,9 @@ def fees_set(
     currency = app.station.settings().currency
 
     def build() -> Any:
+        # A rule's name is a typed name: refused in the one words every name too long gets (it read
+        # "Invalid value for Rule name: Must have at most 64 characters", the settings field's).
+        within_limit(name.strip())
         try:
             return FeeRule(
                 name=name.strip(),

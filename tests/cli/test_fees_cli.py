@@ -140,3 +140,13 @@ def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: st
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     paid = run("fees", "pay", code, "--method", "qr", lang=lang)
     assert paid.exit_code == 0 and paid.output == says + "\n", paid.output
+
+
+def test_a_rule_name_too_long_is_refused_as_every_name_is(run, boss) -> None:  # type: ignore[no-untyped-def]
+    """A name of 65 characters read "Invalid value for Rule name: Must have at most 64 characters", the
+    settings field's wording, not the one refusal every typed name gets."""
+    name = "n" * 65
+    for lang, says in (("en", "station: A name is at most 64 characters.\n"), ("zh", "station: 姓名最多 64 个字符。\n")):
+        refused = run("fees", "set", name, clerk=boss, lang=lang)
+        assert (refused.exit_code, refused.output) == (1, says)
+    assert name not in run("fees", "list").output
