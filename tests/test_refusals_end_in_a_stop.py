@@ -67,7 +67,9 @@ def _named_messages(tree: ast.Module) -> dict[tuple[str | None, str], list[ast.A
     params: dict[str, list[str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
-            params[node.name] = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+            params[node.name] = [
+                a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+            ]
     for node in tree.body:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
@@ -75,7 +77,10 @@ def _named_messages(tree: ast.Module) -> dict[tuple[str | None, str], list[ast.A
                     named.setdefault((None, target.id), []).append(node.value)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and (callee := _callee(node)) in params:
-            given = [*zip(params[callee], node.args), *((k.arg, k.value) for k in node.keywords if k.arg)]
+            given = [
+                *zip(params[callee], node.args, strict=False),
+                *((k.arg, k.value) for k in node.keywords if k.arg),
+            ]
             for name, value in given:
                 named.setdefault((callee, name), []).append(value)
     return named
@@ -98,7 +103,9 @@ def _calls_by_function(tree: ast.Module) -> list[tuple[ast.Call, str | None]]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Call):
                 calls.append((child, function))
-            visit(child, child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function)
+            visit(
+                child, child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
+            )
 
     visit(tree, None)
     return calls

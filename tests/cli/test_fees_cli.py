@@ -146,7 +146,10 @@ def test_a_rule_name_too_long_is_refused_as_every_name_is(run, boss) -> None:  #
     """A name of 65 characters read "Invalid value for Rule name: Must have at most 64 characters", the
     settings field's wording, not the one refusal every typed name gets."""
     name = "n" * 65
-    for lang, says in (("en", "station: A name is at most 64 characters.\n"), ("zh", "station: 姓名最多 64 个字符。\n")):
+    for lang, says in (
+        ("en", "station: A name is at most 64 characters.\n"),
+        ("zh", "station: 姓名最多 64 个字符。\n"),
+    ):
         refused = run("fees", "set", name, clerk=boss, lang=lang)
         assert (refused.exit_code, refused.output) == (1, says)
     assert name not in run("fees", "list").output

@@ -114,4 +114,8 @@ def test_a_shelf_stocktakes_layer_with_an_empty_part_counts_nothing(station: Sta
 
 
 def test_spaces_around_a_dash_still_read_as_one_dash() -> None:
-    assert [split_location(t) for t in ("6 - 5", " ６ － ５ ", "ov_1")] == [("6", "5"), ("6", "5"), ("OV", "1")]
+    assert [split_location(t) for t in ("6 - 5", " ６ － ５ ", "ov_1")] == [
+        ("6", "5"),
+        ("6", "5"),
+        ("OV", "1"),
+    ]
