@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from station_console.cli_help import argument, command, group, option
@@ -11,6 +13,9 @@ from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
 from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS
 from station_console.text_columns import table_lines
+
+if TYPE_CHECKING:
+    from station_console.services.exceptions.returns import BatchView
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -24,25 +29,29 @@ def register(cli: click.Group) -> None:
     cli.add_command(overdue_cmd)
 
 
+def _batch_line(view: BatchView) -> str:
+    """A batch's one line, in `list` as in `show`: a closed one names the courier who signed, as typed."""
+    from station_console.services.exceptions.returns import STATE_LABELS
+
+    return _n(
+        "Return batch {id}  {carrier}  {status}  {count} parcel",
+        "Return batch {id}  {carrier}  {status}  {count} parcels",
+        view.count,
+        id=view.number,
+        carrier=view.carrier,
+        status=label_of(STATE_LABELS, view.status),
+        count=view.count,
+    ) + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else "")
+
+
 def _echo_batch(view: object, as_json: bool) -> None:
-    from station_console.services.exceptions.returns import STATE_LABELS, BatchView
+    from station_console.services.exceptions.returns import BatchView
 
     assert isinstance(view, BatchView)
     if as_json:
         emit_json(view.to_json())
         return
-    click.echo(
-        _n(
-            "Return batch {id}  {carrier}  {status}  {count} parcel",
-            "Return batch {id}  {carrier}  {status}  {count} parcels",
-            view.count,
-            id=view.number,
-            carrier=view.carrier,
-            status=label_of(STATE_LABELS, view.status),
-            count=view.count,
-        )
-        + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else "")
-    )
+    click.echo(_batch_line(view))
     for p in view.parcels:
         click.echo(
             f"  {p.waybill:<22} {p.pickup_code or '-':<12} {p.location or '-':<6}" + flag(p.problem_kind)
@@ -128,17 +137,7 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
     if not views:
         click.echo(_("No return batches."))
     for v in views:
-        click.echo(
-            _n(
-                "Return batch {id}  {carrier}  {status}  {count} parcel",
-                "Return batch {id}  {carrier}  {status}  {count} parcels",
-                v.count,
-                id=v.number,
-                carrier=v.carrier,
-                status=label_of(returns.STATE_LABELS, v.status),
-                count=v.count,
-            )
-        )
+        click.echo(_batch_line(v))
 
 
 @returns_group.command("show")

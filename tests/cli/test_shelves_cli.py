@@ -120,6 +120,25 @@ def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-
     assert {r["waybill"] for r in listed["rows"]} == set(WAYBILLS[:2])
 
 
+def test_returns_list_names_who_signed_as_show_does(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A closed batch's line in `returns list` names the courier who signed (as typed, an escape code
+    dropped), as `show` does; an open one names nobody."""
+    closed = json.loads(run("returns", "open", "JT", "--json").output)
+    run("returns", "add", str(closed["id"]), WAYBILLS[0])
+    signer = "Li [/] \x1b[31mWei"
+    assert run("returns", "close", str(closed["id"]), "--signed-by", signer).exit_code == 0
+    still_open = json.loads(run("returns", "open", "SF", "--json").output)
+    number = f"RB{closed['id']:06d}"
+    shown = run("returns", "show", str(closed["id"])).output.splitlines()[0]
+    assert shown == f"Return batch {number}  JT  closed  1 parcel  signed by Li [/] Wei"
+    listed = run("returns", "list").output.splitlines()
+    assert listed == [f"Return batch RB{still_open['id']:06d}  SF  open  0 parcels", shown]
+    as_json = json.loads(run("returns", "list", "--json").output)
+    assert [b["signed_by_name"] for b in as_json] == [None, "Li [/] Wei"]
+    zh = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "returns", "list"], catch_exceptions=False)
+    assert zh.output.splitlines()[1] == f"退回批次 {number}  JT  已结束  1 件  签收人 Li [/] Wei"
+
+
 def test_a_clerks_problem_kinds_leave_out_the_stocktakes_put_back(run) -> None:  # type: ignore[no-untyped-def]
     """'Found after it left' is flagged only by a stocktake's put-back; by hand it is not a choice."""
     assert "[damaged|refused|wrong_address|unreadable|missing]" in run("problem", "--help").output
