@@ -3,6 +3,8 @@ checked in, the mode opened on its report, the console let settle."""
 
 from __future__ import annotations
 
+from textual.widget import Widget
+
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -25,3 +27,8 @@ async def open_reports(app: StationApp, pilot: object) -> ReportsScreen:
 
 async def settle(app: StationApp, pilot: object) -> None:
     await quiet.settle(pilot)
+
+
+def said(widget: Widget) -> str:
+    """What a line says, read as text: the no-break spaces that hold its clauses whole as spaces."""
+    return str(widget.render()).replace("\u00a0", " ")

@@ -19,7 +19,8 @@ from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from tui import quiet
-from tui.reports_helpers import open_reports, seed, settle
+from tui.reports_helpers import open_reports, said, seed, settle
+from tui.test_chinese_line_breaks import shown_lines
 
 
 def figures_of(dialog: Screen[Any]) -> str:
@@ -157,10 +158,35 @@ async def test_f12_on_the_day_after_an_early_close_says_when_it_can_be_closed_an
         await quiet.press(pilot, "f12")
         await settle(app, pilot)
         assert app.screen is screen  # no figures to say yes to
-        status = str(screen.query_one("#rp-status", Static).render())
+        status = said(screen.query_one("#rp-status", Static))
         # The day in progress, not one 'that has not happened yet' (F8 calls it today)
-        said = f"Cannot close {screen.day.isoformat()} yet: it began with {today.isoformat()}'s early close"
-        assert said in status
+        refused = (
+            f"Cannot close {screen.day.isoformat()} yet: it began with {today.isoformat()}'s early close"
+        )
+        assert refused in status
+        assert len(_closes(station)) == 1
+
+
+@pytest.mark.first_mode("reports")
+async def test_the_refusal_after_an_early_close_keeps_its_clauses_whole_at_80_columns_in_chinese(
+    app: StationApp, station: Station, clock: FakeClock
+) -> None:
+    """At 80 columns the status line broke "提前日结" (early close) in two, "提前" / "日结": each short
+    clause of the refusal goes down whole, as a report's line does."""
+    from station_console.services.day.close import close_day
+
+    seed(station)
+    station.clerk_role = "manager"
+    today = close_day(station, early=True).day
+    clock.advance(minutes=1)
+    set_language("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(app, pilot)
+        await quiet.press(pilot, "f12")
+        await settle(app, pilot)
+        lines = [line.replace("\u00a0", " ") for line in shown_lines(app, screen.query_one("#rp-status"))]
+        assert len(lines) == 2, lines
+        assert any(f"它始于 {today.isoformat()} 的提前日结" in line for line in lines), lines
         assert len(_closes(station)) == 1
 
 

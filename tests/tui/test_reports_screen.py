@@ -23,7 +23,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
-from tui.reports_helpers import open_reports, seed, settle
+from tui.reports_helpers import open_reports, said, seed, settle
 
 
 @pytest.mark.first_mode("reports")
@@ -172,11 +172,11 @@ async def test_refresh_reads_the_report_once_the_database_is_back(
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_reports(app, pilot)
         status = screen.query_one("#rp-status", Static)
-        await until(pilot, lambda: "cannot be reached" in str(status.render()), what="the fault shown")
+        await until(pilot, lambda: "cannot be reached" in said(status), what="the fault shown")
         assert screen.day is None and screen.query_one("#rp-table", DataTable).row_count == 0
         gone[0] = False
         await quiet.press(pilot, "ctrl+r")
-        await until(pilot, lambda: "Balanced" in str(status.render()), what="the report read again")
+        await until(pilot, lambda: "Balanced" in said(status), what="the report read again")
         assert screen.day is not None
         assert screen.query_one("#rp-table", DataTable).row_count > 0
 
@@ -224,22 +224,22 @@ async def test_the_days_keys_stop_at_today_and_at_the_stations_first_day(
         field = screen.query_one("#rp-day", Input)
         await quiet.press(pilot, "f8")
         await settle(app, pilot)
-        assert "No later day: 2026-11-25 is today" in str(status.render())
+        assert "No later day: 2026-11-25 is today" in said(status)
         assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
         await quiet.press(pilot, "f7")
         await settle(app, pilot)
-        assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
+        assert "No earlier day: the station's first day is 2026-11-25." in said(status)
         assert screen.day.isoformat() == field.value == "2026-11-25"
         field.focus()
         field.value = ""
         await quiet.press(pilot, *"2026-11-30", "enter")
         await settle(app, pilot)
-        assert "2026-11-30 has not begun: today is 2026-11-25." in str(status.render())
+        assert "2026-11-30 has not begun: today is 2026-11-25." in said(status)
         assert screen.report is not None and screen.report["date"] == "2026-11-25"
         field.value = ""  # typed, a day before the first reads as what it is
         await quiet.press(pilot, *"2026-11-20", "enter")
         await settle(app, pilot)
-        shown = str(status.render())
+        shown = said(status)
         assert "No activity: the station's first day is 2026-11-25." in shown and "Balanced" not in shown
         summary = str(screen.query_one("#rp-summary", Static).render()).replace(
             "\xa0", " "
@@ -258,7 +258,7 @@ async def test_f7_on_a_station_with_nothing_recorded_stops_at_today(app: Station
         field = screen.query_one("#rp-day", Input)
         await quiet.press(pilot, "f7")
         await settle(app, pilot)
-        assert "No earlier day: the station's first day is 2026-11-25." in str(status.render())
+        assert "No earlier day: the station's first day is 2026-11-25." in said(status)
         assert screen.day is not None and screen.day.isoformat() == field.value == "2026-11-25"
         assert screen.report is not None and screen.report["date"] == "2026-11-25"
 

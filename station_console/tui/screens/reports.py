@@ -314,7 +314,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def _refuse(self, text: str) -> None:
         line = self._status()
         line.set_class(False, "-unbalanced")
-        line.say(text, error=True)
+        # Each short clause whole, as the summary's lines: "提前日结" broke in two at 80 columns.
+        line.say(clauses_unbroken(text), error=True)
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "live":
