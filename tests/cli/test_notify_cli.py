@@ -129,3 +129,17 @@ def test_notify_once_exits_4_when_it_gave_up_on_a_message_in_its_pass(db: str) -
     # The next pass sends the rest and gives up on nothing: what failed for good is the outbox's to show.
     FileChannel().path.rmdir()
     assert run(db, "notify", "--once").exit_code == 0
+
+
+def test_notify_once_with_a_folder_where_its_file_goes_exits_4_and_says_so_in_chinese(db: str) -> None:
+    """A real failure: the message file cannot be written (a folder in its place). The pass exits 4 and
+    its line reads as the events line does ('已发送 0 条事件；2 条等待重试'): each figure spaced from its
+    words, where it said '已发送0条消息，涉及0 件；2条等待重试'."""
+    FileChannel().path.mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["--db", db, "--lang", "zh", "notify", "--once"], catch_exceptions=False)
+    assert result.exit_code == 4, result.output
+    line, why = result.output.splitlines()
+    assert line == "已发送 0 条消息，涉及 0 件；2 条等待重试，0 条已放弃；已排队 0 条提醒"
+    assert why.startswith(f"  无法写入消息文件 {FileChannel().path}：这是文件夹，不是文件。")
+    failed = json.loads(run(db, "outbox", "--status", "failed", "--json").output)["messages"]
+    assert len(failed) == 2 and FileChannel().path.is_dir()  # kept to try again, nothing written
