@@ -374,6 +374,9 @@ def refusal(result: Run) -> str | None:
 
 
 ALL = sorted({c for spec in ACTIONS.values() for c in spec.commands})
+# Commands that ran and say with their exit status that not everything went out: the template leaves a
+# customer message waiting for its retry (4) and an SF event whose carrier has no target left (3).
+RAN_WITH = {"notify": 4, "events send": 3}
 
 
 @pytest.mark.parametrize("path", ALL)
@@ -382,7 +385,7 @@ def test_nobody_signed_in_is_nobody(path: str, station_file: Path, template_rows
     result = attempt(path, station_file)
     if need is Need.NOBODY:
         assert refusal(result) is None, result.output
-        assert result.code == 0, result.output
+        assert result.code == RAN_WITH.get(path, 0), result.output
     else:
         assert result.code == 1 and refusal(result), f"`station {path}` ran with nobody signed in"
         assert file_snapshot(station_file) == template_rows, f"`station {path}` wrote while refusing"
@@ -401,7 +404,7 @@ def test_a_clerk_does_a_clerks_work_and_no_managers(
         assert file_snapshot(station_file) == template_rows, f"`station {path}` wrote while refusing"
     else:
         assert refusal(result) is None, result.output
-        assert result.code == 0, result.output
+        assert result.code == RAN_WITH.get(path, 0), result.output
 
 
 @pytest.mark.parametrize(
