@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -126,9 +127,18 @@ def device_text(source: str, kinds: Mapping[str, str]) -> str:
     return f"{label_of(kinds, kind)} {where}".rstrip() if kind in kinds else source
 
 
+def json_value(value: Any) -> Any:
+    """What JSON has no type for, as `emit_json` writes it: a time in ISO 8601 with its "T" and its
+    offset kept ("2026-12-06T02:55:16.123456+00:00"), a day as YYYY-MM-DD, anything else as its text.
+    `str` gave a time a space in place of the "T", which a script's ISO parser may refuse."""
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    return str(value)
+
+
 def emit_json(obj: Any) -> None:
-    """One JSON document on stdout (dates as ISO strings, Chinese unescaped)."""
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    """One JSON document on stdout (times and dates in ISO 8601, Chinese unescaped)."""
+    click.echo(json.dumps(obj, ensure_ascii=False, default=json_value))
 
 
 # Exit statuses: 1 a refusal (nothing was done); 3 the command's change is made but a later step of

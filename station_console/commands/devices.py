@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import sys
 import time
+from datetime import datetime
 from typing import Any
 
 import click
@@ -159,7 +160,9 @@ class ScanLines:
         from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
 
         if self.as_json:
-            emit_json({"code": code, "source": source, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+            emit_json(
+                {"code": code, "source": source, "at": datetime.now().astimezone().replace(microsecond=0)}
+            )
             return
         name = device_text(source, SCANNER_KINDS)
         self.width = max(self.width, display_width(name))
