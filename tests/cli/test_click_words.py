@@ -94,6 +94,17 @@ def test_a_prompts_confirmation_is_chinese() -> None:
         (["report", "--day", "x"], "错误：没有选项 '--day'。您是不是要输入 '--date'？"),
         (["clerk", "add"], "错误：缺少参数 '名称'。"),
         (["clerk", "pinn"], "错误：没有命令 'pinn'。您是不是要输入 'pin'？"),
+        (
+            ["delivery", "plan", "--runner", "Li", "--limit", "501"],
+            "错误：'--limit' 的值无效：501 不在范围 1<=x<=500 内。",
+        ),
+        (
+            ["clerk", "add", "Li", "--role", "boss"],
+            "错误：'--role' 的值无效：'boss' 不是 'clerk', 'manager' 之一。",
+        ),
+        (["prealert", "import"], "错误：缺少参数 '文件'。"),
+        (["fees", "list", "--bogus"], "错误：没有选项 '--bogus'。"),
+        (["devices", "x"], "错误：多出了参数（x）。"),  # ends in its stop, as every other refusal
     ],
 )
 def test_clicks_sentences_read_as_chinese(db_url: str, args: list[str], says: str) -> None:
