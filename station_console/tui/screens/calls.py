@@ -30,6 +30,12 @@ clerk): an answer or a refusal stamped before is dropped where it lands, as a re
 so is a read kept to ask again after a sign-in. Without it a slow database put the last sender's name
 into the next sender's empty form.
 
+A call whose answer may open a question (F12's close, checked by the service first) is
+`call(tag, fn, holds_keys=True)`: keys typed right behind its key wait (`holds_type_ahead`, see
+type_ahead.py) until its answer's handler has run, then go to what is on top, the question it opened,
+whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`.
+Given at once, an Enter right behind F12 reached the screen below before the question was up.
+
 A write whose outcome reads differently once the form moved on (a handover answered after Esc and the
 next customer's code, a scan-out after another run was chosen) is `write(tag, fn, stamped=True)` (or
 `call(..., stamped=True)`): stamped with the form turn as sent like a read for a form, but never dropped,
@@ -43,16 +49,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeGuard, TypeVar
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from station_console.errors import DEACTIVATED, PermissionDenied, StationError
 from station_console.i18n import N_, _
 from station_console.tui.screens.base import log_unexpected, report_unexpected
 
+# Keys typed behind a call that holds them wait no longer than this for its answer.
+HOLD_KEYS_AT_MOST = 2.0
 STILL_WRITING = N_("One moment: the last action is still on its way.")
 
 Result = TypeVar("Result")
@@ -82,6 +92,10 @@ class ServiceCalls:
     _stamps: dict[str, int] | None = None
     # While a stamped write's answer or refusal is said: its tag and the form turn it was sent for.
     _answering: tuple[str, int] | None = None
+    # Calls on their way that keys typed behind their key wait for (`holds_keys`), each with its
+    # hold's number (a fail-safe timer left over from an earlier one lets nothing go) and that timer.
+    _holding_keys: dict[str, tuple[int, Timer]] | None = None
+    _holds_sent: int = 0
 
     @dataclass
     class Done(Message):
@@ -107,6 +121,11 @@ class ServiceCalls:
         it again."""
         return tag in self._in_flight
 
+    @property
+    def holds_type_ahead(self) -> bool:
+        """Keys typed behind the key that sent a call `holds_keys` wait for its answer (`TypeAhead`)."""
+        return bool(self._holding_keys)
+
     def writing(self) -> bool:
         """Any call that may change something is on its way (every one but an exclusive read)."""
         return bool(self._in_flight)
@@ -119,13 +138,19 @@ class ServiceCalls:
         exclusive: bool = False,
         for_form: bool = False,
         stamped: bool = False,
+        holds_keys: bool = False,
     ) -> None:
         """Run `fn` on a worker; `for_form`: its answer is for the form as it is now (`new_form`);
-        `stamped`: a write's, said whatever the form is by then (`sent_for_another_form`)."""
+        `stamped`: a write's, said whatever the form is by then (`sent_for_another_form`);
+        `holds_keys`: keys typed behind the key that sent it wait for its answer (its question)."""
         if stamped:
             # A write is never replaced (its thread writes all the same), nor dropped.
             assert not exclusive and not for_form, "a stamped call is a write"
             self._stamps = {**(self._stamps or {}), tag: self._form_turn}
+        if holds_keys:
+            # A replaced call's answer never comes to let them go.
+            assert not exclusive, "an exclusive call holds no keys"
+            self._hold_keys(tag)
         self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
     def _send(
@@ -157,6 +182,31 @@ class ServiceCalls:
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
+    def _hold_keys(self, tag: str) -> None:
+        app: Any = self._screen().app
+        self._holds_sent += 1
+        hold = self._holds_sent
+        # On the app: a screen closed meanwhile (its timers with it) never hears the answer.
+        timer = app.set_timer(HOLD_KEYS_AT_MOST, partial(self._keys_go, tag, hold), name="held-keys")
+        self._holding_keys = {**(self._holding_keys or {}), tag: (hold, timer)}
+
+    def _keys_go(self, tag: str, hold: int | None = None) -> None:
+        """The call `tag` that holds keys has answered (or `hold`, its fail-safe, ran out): the keys go
+        on to what is on top now, the question its answer opened."""
+        holding = self._holding_keys or {}
+        if tag not in holding or (hold is not None and holding[tag][0] != hold):
+            return
+        if hold is None:  # answered: its fail-safe is not needed (stopped from within, it cancels itself)
+            holding[tag][1].stop()
+        self._holding_keys = {t: held for t, held in holding.items() if t != tag}
+        app: Any = self._screen().app
+        top = app.screen_stack[-1] if app.screen_stack else None
+        if getattr(top, "holds_type_ahead", False):
+            return  # still held: by another call of ours, or by the sign-in over us for its PIN's Enter
+        type_ahead = getattr(app, "type_ahead", None)
+        if type_ahead is not None:
+            type_ahead.let_go()
+
     def drop(self, tag: str) -> None:
         """The exclusive read `tag` on its way is no longer wanted (what it was asked for was replaced by
         input refused at once, or cleared): its answer and failure are dropped, as a replaced read's are,
@@ -187,14 +237,16 @@ class ServiceCalls:
             return self.for_another_form(self._answering[1])
         return self.for_another_form((self._stamps or {}).get(tag))
 
-    def write(self, tag: str, fn: Callable[[], Any], *, stamped: bool = False) -> bool:
+    def write(
+        self, tag: str, fn: Callable[[], Any], *, stamped: bool = False, holds_keys: bool = False
+    ) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a
         hurried second press), which is said instead (`still_writing`) and sends nothing. Whether it
         was sent. `stamped`: see `call`."""
         if self.calling(tag):
             self.still_writing(tag)
             return False
-        self.call(tag, fn, stamped=stamped)
+        self.call(tag, fn, stamped=stamped, holds_keys=holds_keys)
         return True
 
     def still_writing(self, tag: str) -> None:
@@ -212,14 +264,17 @@ class ServiceCalls:
         if message.worker is not None and message.worker.is_cancelled:
             return
         self._in_flight -= {message.tag}
-        if self.for_another_form(message.form_turn) and not message.stamped:
-            return  # read for a form cleared since: the next customer's form is not its
-        self._answer_for = message.asked_by
-        self._answering = _stamp_of(message)
         try:
-            getattr(self, f"done_{message.tag}")(message.result)
+            if self.for_another_form(message.form_turn) and not message.stamped:
+                return  # read for a form cleared since: the next customer's form is not its
+            self._answer_for = message.asked_by
+            self._answering = _stamp_of(message)
+            try:
+                getattr(self, f"done_{message.tag}")(message.result)
+            finally:
+                self._answer_for, self._answering = NOT_AN_ANSWER, None
         finally:
-            self._answer_for, self._answering = NOT_AN_ANSWER, None
+            self._keys_go(message.tag)  # after the handler: the question it opened is on top
 
     def asked_by_clerk_now(self) -> bool:
         """Whether the clerk signed in now sent the call a `done_` handler is answering (outside one:
@@ -269,6 +324,7 @@ class ServiceCalls:
             self._say_failed(message)
         finally:
             self._answering = None
+            self._keys_go(message.tag)
 
     def _say_failed(self, message: Failed) -> None:
         """Say a call's failure, or drop it (a read for a form since cleared), or lock (deactivated)."""
