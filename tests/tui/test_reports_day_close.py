@@ -225,7 +225,7 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_wh
     from station_helpers import act_as_new_clerk
 
     from station_console.services.core import anchors
-    from station_console.tui.screens.reports import ClosedBut, close_or_ask
+    from station_console.tui.screens.reports_calls import ClosedBut, close_or_ask
 
     act_as_new_clerk(station, "mei", "manager")
     anchors.anchors_path().unlink(missing_ok=True)  # the line saying the station was made

@@ -16,10 +16,11 @@ from db.engine import create_station_engine
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.screens import reports
+from station_console.tui.screens import reports, reports_calls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
+from tui.reports_helpers import said
 
 LIVE_WAIT_S = reports.LIVE_GAP_S + 0.2  # longer than a paced read waits
 
@@ -27,13 +28,13 @@ LIVE_WAIT_S = reports.LIVE_GAP_S + 0.2  # longer than a paced read waits
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The days the screen reads the report of, as they are read."""
     reads: list[str] = []
-    read = reports.read_report
+    read = reports_calls.read_report
 
     def counting(station: Station, day):  # type: ignore[no-untyped-def]
         reads.append(day.isoformat())
         return read(station, day)
 
-    monkeypatch.setattr(reports, "read_report", counting)
+    monkeypatch.setattr(reports_calls, "read_report", counting)
     return reads
 
 
@@ -149,14 +150,14 @@ async def test_the_day_not_closed_stays_over_the_figures_read_again_on_coming_ba
     the balance over it before it was read. Their next key lets a read say the balance again."""
     station.clerk_role = "manager"
     asked, release = threading.Event(), threading.Event()
-    close = reports.close_or_ask
+    close = reports_calls.close_or_ask
 
     def held(*args: Any) -> Any:
         asked.set()
         assert release.wait(quiet.TIMEOUT)
         return close(*args)
 
-    monkeypatch.setattr(reports, "close_or_ask", held)
+    monkeypatch.setattr(reports_calls, "close_or_ask", held)
     other = other_counter(station, db_url)
     not_closed = "The day is not closed: F12 asks again."
     try:
@@ -169,15 +170,15 @@ async def test_the_day_not_closed_stays_over_the_figures_read_again_on_coming_ba
             await quiet.until(pilot, asked.is_set, what="the close asked")
             await quiet.press(pilot, "f1", leave_running=("run",))  # to Check-in before the second question
             release.set()
-            await quiet.until(pilot, lambda: not_closed in str(line.render()), what="not closed")
+            await quiet.until(pilot, lambda: not_closed in said(line), what="not closed")
             check_in(other, "73100000000040", batch="ZTO", phone="5679")  # heard by Check-in, in front
             await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard")
             await quiet.press(pilot, "f6")
             await until_total(pilot, screen, "1")  # the figures read again on coming back
             await quiet.settle(pilot)
-            assert not_closed in str(line.render()) and line.has_class("-error")
+            assert not_closed in said(line) and line.has_class("-error")
             await quiet.press(pilot, "ctrl+r")  # the manager's next key: the balance is said again
-            await quiet.until(pilot, lambda: "Balanced" in str(line.render()), what="balance")
+            await quiet.until(pilot, lambda: "Balanced" in said(line), what="balance")
             assert not line.has_class("-error")
     finally:
         other.engine.dispose()
@@ -197,4 +198,4 @@ async def test_this_counters_own_check_in_in_another_mode_is_in_the_figures_on_c
         check_in(station, "73100000000050", batch="ZTO", phone="5679")  # this counter's own
         await quiet.press(pilot, "f6")
         await until_total(pilot, screen, "1")
-        assert reports.shown_totals(screen.report or {})["checked_in"] == 1
+        assert reports_calls.shown_totals(screen.report or {})["checked_in"] == 1

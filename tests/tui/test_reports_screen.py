@@ -187,12 +187,12 @@ async def test_keys_that_need_the_figures_pressed_while_they_load_say_so(
 ) -> None:
     """F6 and at once F12 (or an export key): the day's figures are still being read; the key says so
     and opens nothing, and once they show F12 asks about them."""
-    from station_console.tui.screens import reports
+    from station_console.tui.screens import reports_calls
     from tui.test_saving_screens import held_back
 
     seed(station)
     station.clerk_role = "manager"
-    release, calls = held_back(monkeypatch, reports, "read_report")
+    release, calls = held_back(monkeypatch, reports_calls, "read_report")
     async with app.run_test(size=(140, 45)) as pilot:
         try:
             await quiet.press(pilot, "f6", "f12", "f9", leave_running=["run"])

@@ -11,7 +11,6 @@ reopen run in thread workers that only post messages.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -27,19 +26,19 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, sentences
-from station_console.private_files import write_atomic
+from station_console.i18n import N_, _, _n
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.calendar_span import in_calendar
-from station_console.services.core.station import Station
 from station_console.services.day import export, summary
 from station_console.tui.line_breaks import clauses_unbroken
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
+from station_console.tui.screens import reports_calls
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
+from station_console.tui.screens.reports_calls import ClosedBut, EarlyClose, ReportDays, ReportRead
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
@@ -215,7 +214,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             return
         self._status().show_read(_("Reading…"))
         self._live_seen = self._delivered()
-        self.call("report", partial(read_report, self.station, self.day), exclusive=True)
+        self.call("report", partial(reports_calls.read_report, self.station, self.day), exclusive=True)
 
     def _delivered(self) -> int:
         """Changes heard so far, this counter's own among them: the work of the other modes here moves
@@ -226,7 +225,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Any counter's work, this one's too: the figures are read again if it may have moved the day
         shown."""
-        # Imported here: the report's modules load with the first report (see read_report).
+        # Imported here: the report's modules load with the first report (see reports_calls).
         from station_console.services.day.report import ANY_DAY_KINDS, TODAYS_FIGURE_KINDS
 
         kinds = message.kinds
@@ -263,7 +262,11 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             return
         self._live_heard = None
         self._live_last, self._live_seen = time.monotonic(), self._delivered()
-        self.call("live", partial(read_report_if_moved, self.station, day, only_today=heard), exclusive=True)
+        self.call(
+            "live",
+            partial(reports_calls.read_report_if_moved, self.station, day, only_today=heard),
+            exclusive=True,
+        )
 
     def done_live(self, found: ReportRead | None) -> None:
         if found is not None and self.day is not None and found[0]["date"] == self.day.isoformat():
@@ -333,7 +336,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self._still_reading()
             return
         path = self.export_dir / export.report_file(self.report, fmt).name
-        self.call("export", partial(write_export, self.report, path, fmt))  # a PDF takes a moment
+        self.call(
+            "export", partial(reports_calls.write_export, self.report, path, fmt)
+        )  # a PDF takes a moment
 
     def done_export(self, path: Path) -> None:
         self.notify(_("Wrote {path}", path=str(path)))
@@ -352,8 +357,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self.notify(_("Business day {day} is already closed.", day=report["date"]), severity="warning")
             return
         # The service's own refusals (a day that has not come: the business day after an early close)
-        # come before the figures, not after the yes; asked on a worker, as every read.
-        self.call("may_close", partial(may_close, self.station, date.fromisoformat(report["date"])))
+        # come before the figures, not after the yes; asked on a worker, as every read. Keys typed right
+        # behind F12 wait for the question (an Enter answers its Cancel), not for the screen below it.
+        day = date.fromisoformat(report["date"])
+        self.call("may_close", partial(reports_calls.may_close, self.station, day), holds_keys=True)
 
     def done_may_close(self, _answer: None) -> None:
         report = self.report
@@ -365,7 +372,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             return  # asked across a lock: the next clerk is not put the question
 
         def confirmed() -> None:
-            self._close(date.fromisoformat(report["date"]), early=False, totals=shown_totals(report))
+            self._close(
+                date.fromisoformat(report["date"]), early=False, totals=reports_calls.shown_totals(report)
+            )
 
         ask(self, ConfirmClose(report), confirmed, no=NOT_CLOSED, say=self._refuse)
 
@@ -375,7 +384,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self._live_soon()
 
     def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
-        self.write("close", partial(close_or_ask, self.station, day, early, totals))
+        self.write("close", partial(reports_calls.close_or_ask, self.station, day, early, totals))
 
     def done_close(self, answer: str | EarlyClose | ClosedBut) -> None:
         if isinstance(answer, ClosedBut):
@@ -386,7 +395,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             # Nothing closed; asked across a lock, the next clerk is not asked to close the day early.
             if self.report is None or not self.asked_by_clerk_now():
                 return
-            day, totals = date.fromisoformat(self.report["date"]), shown_totals(self.report)
+            day, totals = date.fromisoformat(self.report["date"]), reports_calls.shown_totals(self.report)
 
             def again() -> None:
                 self._close(day, early=True, totals=totals)
@@ -408,99 +417,13 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
         def reason_given(reason: str | None) -> None:
             if reason:
-                self.call("reopen", partial(reopen, self.station, date.fromisoformat(report["date"]), reason))
+                self.call(
+                    "reopen",
+                    partial(reports_calls.reopen, self.station, date.fromisoformat(report["date"]), reason),
+                )
 
         open_over(self, ReopenDay(report["date"]), reason_given)
 
     def done_reopen(self, text: str) -> None:
         self.notify(text)
         self.load()
-
-
-@dataclass
-class EarlyClose:
-    """The service wants a second yes: the day is closed before its closing hour."""
-
-    question: str
-
-
-@dataclass(frozen=True)
-class ReportDays:
-    """The days a report can be read of, as the report's read found them: from the station's first
-    day with activity (None: nothing recorded yet) up to today's business day."""
-
-    first: date | None
-    today: date
-
-
-ReportRead = tuple[dict[str, Any], dict[date, dict[str, int]], ReportDays]
-
-
-@dataclass(frozen=True)
-class ClosedBut:
-    """The day closed, then a later step failed (its audit anchor): `text` says both."""
-
-    text: str
-
-
-def read_report(station: Station, day: date) -> ReportRead:
-    # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
-    from station_console.services.day.forecast import daily_counts
-    from station_console.services.day.report import build_report, first_day
-
-    report = build_report(station, day)
-    with station.read() as session:
-        days = ReportDays(first_day(session), station.business_day(session=session))
-        return report, daily_counts(session, day - timedelta(days=6), day), days
-
-
-def read_report_if_moved(station: Station, day: date, *, only_today: bool) -> ReportRead | None:
-    """The report of `day` read again, unless what was heard moves only today's figures and `day` is
-    another day (None: nothing to show anew)."""
-    if only_today and station.business_day() != day:
-        return None
-    return read_report(station, day)
-
-
-def shown_totals(report: dict[str, Any]) -> dict[str, int]:
-    """The totals a manager confirms a close on: the close freezes these or none."""
-    return {k: report["totals"][k] for k in export.FIGURE_KEYS}
-
-
-def close_or_ask(
-    station: Station, day: date, early: bool, totals: dict[str, int]
-) -> str | EarlyClose | ClosedBut:
-    from station_console.services.day.close import close_day  # (see read_report)
-
-    try:
-        info = close_day(station, day, early=early, confirmed=totals)
-    except StationError as exc:
-        if exc.code == "close_early":
-            return EarlyClose(exc.message())
-        raise
-    closed = _("Closed {day}; SHA-256 {sha}.", day=info.day.isoformat(), sha=info.sha256[:16])
-    if info.anchor_failed is not None:  # closed all the same: said as closed, then what was not written
-        return ClosedBut(sentences(closed, *info.anchor_failed.lines()))
-    return closed
-
-
-def may_close(station: Station, day: date) -> None:
-    from station_console.services.day.close import may_close  # (see read_report)
-
-    may_close(station, day)
-
-
-def reopen(station: Station, day: date, reason: str) -> str:
-    from station_console.services.day.close import reopen_day  # (see read_report)
-
-    return reopen_day(station, day, reason).describe()
-
-
-def write_export(report: dict[str, Any], path: Path, fmt: str) -> Path:
-    """The report as a file, written whole or not at all (a full disk leaves nothing behind)."""
-    if fmt == "pdf":
-        write_atomic(path, export.to_pdf(report))
-    else:
-        writer = export.to_csv if fmt == "csv" else export.to_json
-        write_atomic(path, writer(report))
-    return path
