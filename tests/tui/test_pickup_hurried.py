@@ -4,6 +4,7 @@ manager's action, a proxy's form answered badly. Each once, never twice, and not
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from textual.widgets import Input, Static
 from db.models import ParcelEvent, ProxyPickup, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.pickup import handover
+from station_console.services.pickup import handover, undo
 from station_console.services.pickup.proxy import Proxy
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
@@ -63,6 +64,34 @@ async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
         assert console.screen is screen
         assert "Only a manager can undo a pickup" in clerk.text("#pk-message")
     assert statuses(station) == {a.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_enter_right_behind_ctrl_z_answers_the_undo_question_no(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undo is read first, then asked: an Enter typed right behind Ctrl+Z reached Pickup before the
+    question was up, and the question stayed open for a yes. It waits for the question, whose No it
+    answers: the parcel stays handed over."""
+    sign_in(station, Role.MANAGER)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(a)
+        await clerk.key("f10")
+        assert statuses(station) == {a.waybill: "picked_up"}
+        read = undo.undo_preview
+
+        def slow_read(*args: Any, **kwargs: Any) -> undo.UndoPreview:
+            time.sleep(0.3)  # a busy database: the Enter is in before the question
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(undo, "undo_preview", slow_read)
+        await burst(pilot, "ctrl+z", "enter")
+        assert console.screen is screen
+        assert "Nothing undone" in clerk.text("#pk-message")
+        assert statuses(station) == {a.waybill: "picked_up"}
 
 
 @pytest.mark.first_mode("pickup")
