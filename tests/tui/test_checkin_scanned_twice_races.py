@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from station_console.errors import DatabaseUnavailable
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_writer
@@ -105,3 +106,37 @@ async def test_the_next_parcel_scanned_right_behind_a_double_read_leaves_nothing
         assert parcels(station) == {WAYBILL: None, NEXT: None}
         assert screen.current is not None and screen.current.result is not None
         assert screen.current.result.waybill == NEXT  # the phone typed now is the next parcel's
+
+
+async def test_scanned_again_while_its_first_scan_is_refused_busy_is_the_parcel_in_hand(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first scan refused (the database busy for a moment), its double read checked in behind it: that
+    check-in is the parcel in hand, its phone typed now is its, not a parcel checked in that nothing holds."""
+    release = threading.Event()
+    real = checkin_writer.check_in
+    calls: list[str] = []
+
+    def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 1:
+            assert release.wait(quiet.TIMEOUT)
+            raise DatabaseUnavailable("The database is busy.", code="database_locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    try:
+        async with app.run_test(size=(140, 44)) as pilot:
+            screen, clock = await start(app, pilot)
+            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
+            release.set()
+            await settle(app, pilot)
+            assert len(calls) == 2 and parcels(station) == {WAYBILL: None}  # the double read checked in
+            assert screen.current is not None and screen.current.result is not None
+            assert screen.current.result.waybill == WAYBILL
+            await type_slowly(pilot, clock, *"13812345678", "enter")
+            await settle(app, pilot)
+            assert parcels(station) == {WAYBILL: "13812345678"}
+    finally:
+        release.set()

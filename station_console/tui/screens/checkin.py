@@ -374,7 +374,7 @@ class CheckinScreen(CheckinPhones):
             table.update_cell(str(result.parcel_id), "label", Text(_("undone"), style="bold"))
         shown = self.current.result if self.current is not None else None
         if shown is not None and shown.parcel_id == result.parcel_id:
-            self._in_hand_after_undo()
+            self._in_hand_after_answer()
             self.last_scan_refused = False
             self._show_current()
         self.query_one("#ci-code", Digits).update("")

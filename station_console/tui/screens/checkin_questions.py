@@ -58,9 +58,10 @@ class CheckinQuestions(CheckinState):
         self.writer.submit(self.writer.check_in, request, hold_label=not self.quick)
         return True
 
-    def _in_hand_after_undo(self) -> None:
-        """The parcel in hand undone: nothing is in hand, or its scan again if one is on its way (the
-        clerk scanned it before the undo answered: it checks in anew, and a phone typed now is its)."""
+    def _in_hand_after_answer(self) -> None:
+        """The parcel in hand undone (or its check-in refused): nothing is in hand, or its scan again if
+        one is on its way (scanned before the answer came: it checks in anew, and a phone typed now is
+        its)."""
         self.current = rescan_in_hand(self.current, self._rescans)
         if self.current is not None:
             self._last_seq = self.current.seq
@@ -79,10 +80,13 @@ class CheckinQuestions(CheckinState):
             self._answer(twice_line(twice, waits_for_phone=waits))
             return
         if self.current is not None and self.current.seq == request.seq:
-            self.current = None
-            self.last_scan_refused = True
+            # Its scan again on its way (a double read) may still check it in (the database busy a
+            # moment): that scan is the parcel in hand then, as after an undo.
+            self._in_hand_after_answer()
+            self.last_scan_refused = self.current is None
             self._show_current()
-            self.query_one("#scan", Input).focus()
+            if self.current is None:
+                self.query_one("#scan", Input).focus()
         if request.item is None:
             self.refused += 1
         if refusal.code in ("courier_batch_closed", "no_courier_batch"):
