@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from day_helpers import act_as_manager
 
+from db.models import Parcel, ParcelStatus
 from station_console.errors import Refused
+from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station, closing_time, day_bounds, midnight
 from station_console.services.day.close import close_day
 from station_console.services.day.report import build_report
@@ -33,13 +35,16 @@ CALLS: dict[str, Callable[[Station, date], Any]] = {
 }
 
 
-# A report or a close of a day after today is refused as not begun (their own tests), and the midnight
-# right after the last day is where that day ends (below).
+# A report or a close of a day after today is refused as not begun (their own tests). A day's bounds, its
+# midnight and its closing time are the clock's and the stored rows' too: they refuse only a day at
+# Python's calendar ends, where their arithmetic overflowed (below, a clock before 2000 is taken).
+AT_THE_ENDS = ("day_bounds", "midnight", "closing_time")
 CASES = [
     (call, day)
     for call in CALLS
     for day in FAR
-    if not (call in ("report", "close") and day.year > 2000) and (call, day) != ("midnight", date(3000, 1, 1))
+    if not (call in ("report", "close") and day.year > 2000)
+    and not (call in AT_THE_ENDS and 2 <= day.year <= 9998)
 ]
 
 
@@ -59,6 +64,20 @@ def test_the_calendars_own_ends_have_bounds(station: Station) -> None:
     last_start, last_end = day_bounds(station, date(2999, 12, 31))
     assert first_start < first_end < last_start < last_end
     assert midnight(station, date(3000, 1, 1)) == last_end  # where the last day ends
+
+
+def test_a_station_clock_before_2000_checks_in_and_undoes_as_before(station: Station, clock: Any) -> None:
+    """A device whose clock was reset (1970 until its time is set), a test clock: not a day typed, and
+    every write reads its business day. It was refused mid-flow in words about typing a date."""
+    clock.now = datetime(1970, 1, 1, 2, tzinfo=UTC)
+    first = check_in(station, "SF1234567890123", phone="13812345678")
+    second = check_in(station, "SF1234567890124")
+    assert station.business_day() == date(1970, 1, 1)
+    undo_last(station)
+    with station.read() as session:
+        statuses = [session.get(Parcel, r.parcel_id).status for r in (first, second)]  # type: ignore[union-attr]
+    assert statuses == [ParcelStatus.ON_SHELF, ParcelStatus.CANCELLED]
+    assert day_bounds(station, date(1970, 1, 1))[0] == datetime(1969, 12, 31, 16, tzinfo=UTC)
 
 
 def test_a_clock_outside_the_calendar_is_refused_not_overflowed(station: Station) -> None:

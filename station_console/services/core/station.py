@@ -22,7 +22,7 @@ from db.engine import read_session, run_in_plain_transaction, run_in_transaction
 from db.fast import Hot, Plain, Tx
 from db.models import DayClose
 from db.types import utcnow
-from station_console.services.core.calendar_span import LAST_DAY, in_calendar
+from station_console.services.core.calendar_span import computable
 from station_console.services.core.db_errors import lost_race, unavailable
 from station_console.services.core.settings import load_station_settings
 from station_console.settings import StationSettings, parse_hours
@@ -170,7 +170,7 @@ class Station:
     def day_of(self, at: datetime | None = None, *, session: Tx | None = None) -> tuple[date, bool]:
         """(the business day of `at`, whether that day is closed now: a write there is refused)."""
         at = at or self.now()
-        local = in_calendar(self.local_date(at))  # the day after it is read too
+        local = computable(self.local_date(at))  # the day after it is read too; a clock is not typed
         closes = day_closes(self, [local, local + timedelta(days=1)], session)
         ends_at, closed = closes.get(local, (None, False))
         if ends_at is not None and at >= ends_at:
@@ -285,16 +285,14 @@ def _as_date(value: date | str) -> date:
 
 
 def midnight(station: Station, day: date) -> datetime:
-    """The UTC instant where the station-local calendar `day` starts (DST-safe): a day of the station's
-    calendar, or the one right after its last (where that day ends)."""
-    if day != LAST_DAY + timedelta(days=1):
-        in_calendar(day)
+    """The UTC instant where the station-local calendar `day` starts (DST-safe)."""
+    computable(day)
     return datetime.combine(day, time(0), tzinfo=station.zone()).astimezone(UTC)
 
 
 def closing_time(station: Station, day: date) -> datetime:
     """When `day` closes by the opening hours (local midnight when they cannot be read)."""
-    in_calendar(day)
+    computable(day)
     hours = parse_hours(station.settings().opening_hours)
     if hours is None:
         return midnight(station, day + timedelta(days=1))
@@ -304,7 +302,7 @@ def closing_time(station: Station, day: date) -> datetime:
 def day_bounds(station: Station, day: date, session: Session | None = None) -> tuple[datetime, datetime]:
     """The UTC instants where business `day` starts and the next one starts: local midnights, except
     that a day closed before its midnight ends at its close (and the next day starts there)."""
-    in_calendar(day)
+    computable(day)
     start, end = midnight(station, day), midnight(station, day + timedelta(days=1))
     ends = day_closes(station, [day - timedelta(days=1), day], session)
     return ends.get(day - timedelta(days=1), (None, False))[0] or start, ends.get(day, (None, False))[

@@ -34,6 +34,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, _n
 from station_console.private_files import write_failed
 from station_console.services.core import anchors, audit
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
@@ -141,6 +142,8 @@ def close_day(
     (again after a reopen), balanced unless allowed, and today before closing time only when `early`.
     `confirmed`: the totals the manager said yes to; figures that differ by now are refused."""
     require_manager(station, "close_day")
+    if day is not None:  # a day asked for; the current one is the clock's, taken as it reads
+        in_calendar(day)
     now = station.now()
     today = station.local_date(now)
     named = day is not None

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from db.models import EventKind, ParcelEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast, reconcile
@@ -51,6 +52,8 @@ def first_day(session: Session) -> date | None:
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
     """The full report of `day` (default today, station time), in one read transaction."""
     require(station, "view")
+    if day is not None:  # a day asked for; today is the clock's, taken as it reads
+        in_calendar(day)
     with station.read() as session:
         today = station.business_day(session=session)
         day = day or today

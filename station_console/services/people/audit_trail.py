@@ -25,6 +25,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.secrets_file import secrets_path
 from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
+from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.people.clerks import get_clerk
@@ -448,6 +449,7 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
     clerk = get_clerk(station, name)
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
+        in_calendar(day)  # a day asked for
         # The (clerk_id, at) index serves this range. The business day's, not the calendar day's: a
         # day closed early ends at its close, and the next one starts there.
         start, end = day_bounds(station, day)
