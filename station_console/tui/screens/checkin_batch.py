@@ -283,7 +283,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             detector = get_detector(station) if open_here else active_detector(station)
             return carrier_choices(detector), open_here
 
-        self.call("courier_choices", read)
+        # Keys typed right behind (Enter on the highlighted carrier) wait for the dialog, not the scan field.
+        self.call("courier_choices", read, holds_keys=True)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag == "courier_choices":  # on the screen's line, where the check-in's refusal says the same

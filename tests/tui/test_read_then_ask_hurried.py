@@ -1,0 +1,60 @@
+"""A key whose screen reads the service before it opens a question or picker holds the keys typed right
+behind it until the answer has opened it: given at once, they went to the screen below, and the picker
+stayed open. Each service read here is slowed 0.3 s, a busy database, so the race shows every time."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin
+from station_console.services.prealerts import batches
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.checkin_dialogs import BatchPicker
+from tui.quiet import burst, settle
+
+
+def slowed(fn: Any) -> Any:
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # a busy database: the keys behind are in before the answer
+        return fn(*args, **kwargs)
+
+    return slow
+
+
+async def test_down_and_enter_right_behind_check_in_f7_choose_in_the_batch_picker(
+    station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F7 reads the carriers, then opens the picker: Down and Enter typed right behind it reached the
+    scan field instead, and the picker stayed open. They wait for it and choose its second line."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, checkin.CheckinScreen)
+        first = checkin.carrier_choices(checkin.get_detector(station))[0][0]
+        monkeypatch.setattr(checkin, "carrier_choices", slowed(checkin.carrier_choices))
+        await burst(pilot, "f7", "down", "enter")
+        assert not isinstance(app.screen, BatchPicker)
+        assert app.screen is screen
+        assert screen.batch_carrier == first
+
+
+async def test_enter_right_behind_check_in_f10_chooses_the_couriers_carrier(
+    station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F10 reads the batches open here and the carriers, then opens the courier dialog: an Enter typed
+    right behind it reached the scan field, and the dialog opened with nothing chosen. It waits for the
+    dialog and chooses its highlighted carrier, the courier's name next."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = checkin.carrier_choices(checkin.get_detector(station))[0][0]
+        monkeypatch.setattr(batches, "open_here", slowed(batches.open_here))
+        await burst(pilot, "f10", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, CourierDialog)
+        assert dialog.carrier == first
+        assert app.focused is dialog.query_one("#courier-name")
