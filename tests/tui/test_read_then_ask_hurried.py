@@ -8,13 +8,17 @@ import time
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin
 from station_console.services.prealerts import batches
+from station_console.services.sendout import payments
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_dialogs import RefundDialog
 from tui.quiet import burst, settle
 
 
@@ -58,3 +62,24 @@ async def test_enter_right_behind_check_in_f10_chooses_the_couriers_carrier(
         assert isinstance(dialog, CourierDialog)
         assert dialog.carrier == first
         assert app.focused is dialog.query_one("#courier-name")
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_digit_right_behind_send_out_f7_goes_to_the_refund_form(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F7 reads the newest send that can be refunded, then opens the refund form: a digit typed right
+    behind it went into the send form below. It waits for the refund form's send number field."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        below = app.focused
+        assert isinstance(below, Input)
+        typed_below = below.value
+        monkeypatch.setattr(payments, "newest_refundable", slowed(payments.newest_refundable))
+        await burst(pilot, "f7", "7")
+        dialog = app.screen
+        assert isinstance(dialog, RefundDialog)
+        assert below.value == typed_below
+        assert isinstance(app.focused, Input) and app.focused.value == "7"

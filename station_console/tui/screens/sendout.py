@@ -346,7 +346,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
 
     @role_key("sendout.refund")
     def action_refund(self) -> None:
-        self.call("refund_offer", lambda: payments.newest_refundable(self.station))
+        # Keys typed right behind wait for the refund form, not for the send form below it.
+        self.call("refund_offer", lambda: payments.newest_refundable(self.station), holds_keys=True)
 
     def done_refund_offer(self, newest: int | None) -> None:
         """The send a clerk chose on the list if it can be refunded, else this counter's newest that can."""
