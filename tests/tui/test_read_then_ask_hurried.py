@@ -11,10 +11,10 @@ import pytest
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
-from station_console.tui.app import StationApp
-from station_console.tui.screens import checkin
 from station_console.services.prealerts import batches
 from station_console.services.sendout import payments
+from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.sendout import SendoutScreen
