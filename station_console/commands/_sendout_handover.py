@@ -64,23 +64,28 @@ def handover(
         if not code:
             continue
         try:
-            got = service.scan(station, batch.batch_id, code)
+            got = service.scan(station, batch, code)
         except StationError as exc:
             refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
             ring_bell(sys.stderr)
             click.echo(_("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
             continue
+        batch = got.batch  # saved now: the first accepted scan saved it
         if not as_json:
             note = _("already scanned") if got.already else "OK"
             click.echo(f"{got.row.waybill}  {note}  {got.done}/{got.total}", err=True)
     # No printer here for the manifest: nothing is queued (a job no printer takes would wait for ever),
     # the PDF is saved for the courier to sign, as the console does.
     printable = takes(app.counter_settings, "manifest")
+    if batch.batch_id is None:  # no scan accepted: no batch was saved, kept open or not
+        fail(service.nothing_scanned(), as_json=as_json)
+        return
+    batch_id = batch.batch_id
     try:
         view = (
-            service.batch_view(station, batch.batch_id)
+            service.batch_view(station, batch_id)
             if keep_open
-            else service.close_batch(station, batch.batch_id, courier_name=courier, print_manifest=printable)
+            else service.close_batch(station, batch_id, courier_name=courier, print_manifest=printable)
         )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -91,7 +96,7 @@ def handover(
         from station_console.i18n import get_language
         from station_console.services.sendout.drawing import manifest_pdf_after_close
 
-        saved, failed = manifest_pdf_after_close(station, view.batch_id, get_language(), pdf_path)
+        saved, failed = manifest_pdf_after_close(station, batch_id, get_language(), pdf_path)
     missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
     if as_json:
         emit_json(
@@ -107,7 +112,7 @@ def handover(
     else:
         _say_handed(view, printable, saved, missing, refused)
     if failed is not None:
-        label = handover_batch_number(view.batch_id)
+        label = handover_batch_number(batch_id)
         done_but(_("{label} is closed.", label=label), failed)
 
 

@@ -25,7 +25,7 @@ def test_a_wrong_scan_is_said_without_a_bell_written_as_text(
     add_staff(db_url)
     run = command_runner(db_url, monkeypatch)
     result = run("sendout", "handover", "SF", "--keep-open", clerk="Li", stdin="[/]\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # its only scan refused: nothing scanned, no batch kept
     assert "WRONG: [/] has characters no carrier uses" in result.stderr
     assert "\\x07" not in result.output and "\a" not in result.output  # not a terminal: no bell
 

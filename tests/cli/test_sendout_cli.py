@@ -351,7 +351,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
     command that saves it (`station sendout manifest`), exit 3 (done, a later step failed), as
     `station handover close` does."""
     args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
-    for n in (3, 4):
+    for n in (3, 4, 5):
         new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
         assert new.exit_code == 0, new.output
     blocker = tmp_path / "blocker"
@@ -382,7 +382,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
     nobody = run("sendout", "manifest", "1", "--pdf", str(tmp_path / "nobody.pdf"))
     assert nobody.exit_code == 1 and "Nobody is signed in" in nobody.stderr, nobody.output
     assert not (tmp_path / "nobody.pdf").exists()
-    opened = run("sendout", "handover", "SF", "--keep-open", clerk="Li", stdin="")
+    opened = run("sendout", "handover", "SF", "--keep-open", clerk="Li", stdin="SF1234567890125\n")
     assert opened.exit_code == 0, opened.output
     still_open = run("sendout", "manifest", "3", "--pdf", str(tmp_path / "open.pdf"), clerk="Li")
     assert still_open.exit_code == 1 and "still open" in still_open.stderr, still_open.output

@@ -301,8 +301,8 @@ def door_delivery_and_sends(station: Station) -> None:
     # Another send, handed over in the closed batch 1: for `sendout manifest`.
     accept_send(station, "SF1234567890131")
     batch = handover.open_batch(station, "SF")
-    handover.scan(station, batch.batch_id, "SF1234567890131")
-    handover.close_batch(station, batch.batch_id, courier_name="Chen", print_manifest=False)
+    batch_id = handover.scan(station, batch, "SF1234567890131").batch_id
+    handover.close_batch(station, batch_id, courier_name="Chen", print_manifest=False)
 
 
 @pytest.fixture(scope="module")

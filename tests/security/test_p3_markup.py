@@ -142,7 +142,9 @@ def door_and_sends(station: Station) -> None:
         station, [door[2].parcel_id], method="code", scanned=[door[2].waybill], proxy=Proxy("Zhao", "1111")
     )
     accept_send(station, "SF1234567890129")
-    handover.open_batch(station, "SF")
+    handover.scan(
+        station, handover.open_batch(station, "SF"), "SF1234567890129"
+    )  # a batch opens with its first scan
     waybills.import_stock(station, "SF", "SF0000000000011\n", source="stock.csv")
 
 

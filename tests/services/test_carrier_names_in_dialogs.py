@@ -30,13 +30,14 @@ def test_every_dialog_and_pane_names_the_carrier_by_its_short_name(station: Stat
     staff(station)
     as_manager(station)
     assert returns.open_batch(station, "ZTO").carrier_name == "短ZTO"
-    send(station)
+    waybill = send(station).waybill or ""
     assert [(w.carrier, w.carrier_name, w.count) for w in send_handover.at_counter(station)] == [
         ("SF", "短SF", 1)
     ]
     opened = send_handover.open_batch(station, "SF")
     assert (opened.carrier, opened.carrier_name) == ("SF", "短SF")
-    assert send_handover.batch_view(station, opened.batch_id).carrier_name == "短SF"
+    scanned = send_handover.scan(station, opened, waybill)
+    assert send_handover.batch_view(station, scanned.batch_id).carrier_name == "短SF"
     sign_in(station)
     assert batches.open_batch(station, "ZTO").carrier_name == "短ZTO"
     assert [(r.carrier, r.carrier_name) for r in list_prealerts(station)] == [("ZTO", "短ZTO")]

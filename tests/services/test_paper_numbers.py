@@ -64,11 +64,10 @@ def test_a_closed_batch_refuses_by_its_printed_number_and_the_trail_names_it_so(
     in_other = _refusal(lambda: returns.add(station, other.id, "73000000000001"))
     assert back.number == f"RB{back.id:06d}" and back.number in in_other.message("en")
     send(station)
-    handed = send_handover.open_batch(station, "SF")
+    handed = send_handover.scan(station, send_handover.open_batch(station, "SF"), "SF1234567890123").batch
     sb = f"SB{handed.batch_id:06d}"
-    send_handover.scan(station, handed.batch_id, "SF1234567890123")
     send_handover.close_batch(station, handed.batch_id, courier_name="小李", print_manifest=False)
-    late = _refusal(lambda: send_handover.scan(station, handed.batch_id, "SF1"))
+    late = _refusal(lambda: send_handover.scan(station, handed, "SF1"))
     assert sb in late.message("en")
 
     def trail(kind: str) -> str:

@@ -42,7 +42,7 @@ def counter(station: Station) -> Station:
 def hand_over(station: Station, *waybills: str) -> None:
     batch = handover.open_batch(station, "SF")
     for waybill in waybills:
-        handover.scan(station, batch.batch_id, waybill)
+        batch = handover.scan(station, batch, waybill).batch
     handover.close_batch(station, batch.batch_id, courier_name="Courier Chen")
 
 

@@ -47,8 +47,7 @@ def day_one(station: Station, clock) -> dict[str, int]:
     )
     clock.advance(hours=3)
     batch = handover.open_batch(station, "SF")
-    handover.scan(station, batch.batch_id, sf(1))
-    handover.close_batch(station, batch.batch_id)
+    handover.close_batch(station, handover.scan(station, batch, sf(1)).batch_id)
     as_manager(station)
     payments.refund(station, ids["qr"], "wrong carrier")
     as_clerk(station)
@@ -83,8 +82,7 @@ def test_the_day_balances_per_carrier_and_payment(station: Station, day_one: dic
 def test_the_next_day_opens_with_what_stayed(station: Station, day_one: dict[str, int], clock) -> None:
     clock.advance(days=1)
     batch = handover.open_batch(station, "SF")
-    handover.scan(station, batch.batch_id, sf(2))
-    handover.close_batch(station, batch.batch_id)
+    handover.close_batch(station, handover.scan(station, batch, sf(2)).batch_id)
     report = build_report(station, station.business_day(), with_forecast=False)
     rows = rows_of(report)
     assert [rows[("SF", "cash")][k] for k in ("opening", "accepted", "handed_over", "closing")] == [

@@ -248,8 +248,7 @@ def test_a_collection_manifest_and_a_courier_receipt_never_share_a_batch_code(
 
     station, _ = accepted
     received = courier_batches.open_batch(station, "ZTO", courier_name="Wang")
-    collected = handover.open_batch(station, "SF")
-    handover.scan(station, collected.batch_id, "SF1234567890123")
+    collected = handover.scan(station, handover.open_batch(station, "SF"), "SF1234567890123").batch
     handover.close_batch(station, collected.batch_id, courier_name="Chen")
     assert received.id == collected.batch_id == 1
     manifest = drawing.manifest_document(station, collected.batch_id, "en")
@@ -260,9 +259,8 @@ def test_a_collection_manifest_and_a_courier_receipt_never_share_a_batch_code(
 def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[Station, int]) -> None:
     station, _ = accepted
     send(station, waybill=sf(2))
-    batch = handover.open_batch(station, "SF")
-    handover.scan(station, batch.batch_id, "SF1234567890123")
-    handover.close_batch(station, batch.batch_id, courier_name="Chen")
+    batch_id = handover.scan(station, handover.open_batch(station, "SF"), "SF1234567890123").batch_id
+    handover.close_batch(station, batch_id, courier_name="Chen")
     config: dict[str, object] = {"language": "pdf", "jobs": ["manifest"]}
     (blob,) = printed(station, config, "a4")
     reader = PdfReader(io.BytesIO(blob))
@@ -271,7 +269,7 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     assert "Handover manifest" in text and "SF1234567890123" in text and "Courier: Chen" in text
     assert "NOT collected, still at the counter: 1" in text and sf(2) in text
     assert "Courier signature" in text and "Total weight: 1.2 kg" in text
-    station.run(lambda s: printouts.queue_manifest(s, station, batch.batch_id))
+    station.run(lambda s: printouts.queue_manifest(s, station, batch_id))
     (escpos,) = printed(station, {"language": "escpos", "size": "80x80", "jobs": ["manifest"]}, "roll")
     assert b"SB000001" in escpos and sf(2).encode() in escpos
 
@@ -286,10 +284,9 @@ def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tupl
     assert "合计：44.00 元" in drawing.receipt_document(station, send_id, "zh").footer
     assert "Total: 44.00 CNY" in drawing.receipt_document(station, send_id, "en").footer
     send(station, waybill=sf(2))
-    batch = handover.open_batch(station, "SF")
-    handover.scan(station, batch.batch_id, "SF1234567890123")
-    handover.close_batch(station, batch.batch_id, courier_name="Chen")
-    manifest = drawing.manifest_document(station, batch.batch_id, "zh")
+    batch_id = handover.scan(station, handover.open_batch(station, "SF"), "SF1234567890123").batch_id
+    handover.close_batch(station, batch_id, courier_name="Chen")
+    manifest = drawing.manifest_document(station, batch_id, "zh")
     said = " ".join([*manifest.columns, *manifest.footer])
     assert "千克" in said and "kg" not in said, said
 

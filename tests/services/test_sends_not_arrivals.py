@@ -36,7 +36,7 @@ def test_a_send_at_the_counter_is_refused_at_check_in_and_nothing_written(counte
 def test_a_send_scanned_into_an_open_handover_is_refused_with_that_state(counter: Station) -> None:
     send(counter, sf(1))
     batch = handover.open_batch(counter, "SF")
-    handover.scan(counter, batch.batch_id, sf(1))
+    handover.scan(counter, batch, sf(1))
     with pytest.raises(Refused) as exc:
         check_in(counter, sf(1))
     assert exc.value.code == "outgoing_send" and "handover" in exc.value.message("en")
@@ -45,8 +45,7 @@ def test_a_send_scanned_into_an_open_handover_is_refused_with_that_state(counter
 def test_a_send_handed_over_or_refunded_checks_in_as_an_arrival(counter: Station) -> None:
     send(counter, sf(1))
     batch = handover.open_batch(counter, "SF")
-    handover.scan(counter, batch.batch_id, sf(1))
-    handover.close_batch(counter, batch.batch_id)
+    handover.close_batch(counter, handover.scan(counter, batch, sf(1)).batch_id)
     assert check_in(counter, sf(1)).waybill == sf(1)  # returned to its sender by the carrier
     refunded = send(counter, sf(2))
     as_manager(counter)

@@ -14,7 +14,7 @@ from sqlmodel import select
 from textual import events
 from textual.widgets import Input, Select, Static
 
-from db.models import PrintJob
+from db.models import HandoverBatch, ParcelEvent, PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import payments
@@ -347,3 +347,34 @@ async def test_the_couriers_name_is_asked_after_the_carrier_and_the_scans_after_
         assert (name.value, scan_field.value, app.focused) == ("Chen", "", scan_field)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+
+
+def handover_rows(station: Station) -> tuple[int, int]:
+    """The handover batches saved, and their "handover opened" events."""
+    with station.read() as session:
+        batches = session.exec(select(HandoverBatch)).all()
+        opened = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "handover_opened")).all()
+    return len(batches), len(opened)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_carrier_chosen_then_esc_writes_nothing_and_the_first_good_scan_numbers_the_batch(
+    app: StationApp, station: Station
+) -> None:
+    """Choosing the carrier opened a batch (its row and audit event) that Esc left open, empty, for
+    ever. Now nothing is written before a parcel is accepted, the refused scan included, and the batch's
+    number is said with its first accepted scan."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("JT1234567890123"))
+        await until(pilot, lambda: courier.has_class("-wrong"))
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SendoutScreen)
+        assert handover_rows(station) == (0, 0)
+        courier = await sf_courier_here(app, pilot)
+        await until(pilot, lambda: "New batch for SF" in text_of(courier, "#ho-message"))
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        assert "Batch number SB000001." in text_of(courier, "#ho-message")
+        assert courier.view is not None and courier.view.batch_id == 1
+    assert handover_rows(station) == (1, 1)

@@ -62,7 +62,8 @@ class SendRow:
 
 @dataclass(frozen=True)
 class BatchView:
-    batch_id: int
+    # None until the first accepted scan saves the batch: choosing a carrier writes nothing.
+    batch_id: int | None
     carrier: str
     status: str
     opened_at: datetime
@@ -70,6 +71,10 @@ class BatchView:
     courier_name: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     carrier_name: str = ""  # its short name (the label's), as every counter list names a carrier
+
+    @property
+    def saved(self) -> bool:
+        return self.batch_id is not None
 
     @property
     def scanned(self) -> list[SendRow]:
@@ -102,10 +107,18 @@ class ScanResult:
     already: bool
     done: int
     total: int
+    batch: BatchView  # after the scan: saved, with its number
+
+    @property
+    def batch_id(self) -> int:
+        assert self.batch.batch_id is not None
+        return self.batch.batch_id
 
 
-def _carrier(session: Session, code: str) -> Carrier:
-    row = session.exec(select(Carrier).where(Carrier.code == code)).first()
+def _carrier(session: Session, code: str, *, lock: bool = False) -> Carrier:
+    query = select(Carrier).where(Carrier.code == code)
+    # FOR NO KEY UPDATE: it serialises the carrier's first scans, not the sends that refer to it.
+    row = session.exec(query.with_for_update(key_share=True) if lock else query).first()
     if row is None or row.id is None:
         # Quoted cut, as the send-out's own lookup quotes it: 5,000 characters came back whole.
         raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(code, 16))
@@ -113,7 +126,7 @@ def _carrier(session: Session, code: str) -> Carrier:
 
 
 def _view(session: Session, batch: HandoverBatch) -> BatchView:
-    assert batch.id is not None
+    """The batch as the counter sees it; a batch not yet saved (`id` None) has none of them scanned."""
     carrier = session.get(Carrier, batch.carrier_id)
     code = carrier.code if carrier else "?"
     where = (
@@ -135,7 +148,7 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
             destination=s.destination,
             recipient=s.recipient_masked_phone,
             created_at=s.created_at,
-            scanned=s.handover_batch_id == batch.id,
+            scanned=batch.id is not None and s.handover_batch_id == batch.id,
         )
         for s in sends
     )
@@ -145,39 +158,53 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
     )
 
 
+def _open_for(session: Session, carrier_id: int) -> HandoverBatch | None:
+    return session.exec(
+        select(HandoverBatch)
+        .where(HandoverBatch.carrier_id == carrier_id, HandoverBatch.status == OPEN)
+        .order_by(col(HandoverBatch.id))
+    ).first()
+
+
 def open_batch(station: Station, carrier: str) -> BatchView:
-    """The carrier's open batch, or a new one: the courier's scans go there."""
+    """The carrier's open batch (this counter's or another's), or one not yet saved (`batch_id` None):
+    it writes nothing; the first accepted scan saves the batch."""
     require(station, "send_handover")
     code = carrier.strip().upper()
-
-    def work(session: Session) -> BatchView:
+    with station.read() as session:
         carrier_row = _carrier(session, code)
-        batch = session.exec(
-            select(HandoverBatch)
-            .where(HandoverBatch.carrier_id == carrier_row.id, HandoverBatch.status == OPEN)
-            .order_by(col(HandoverBatch.id))
-        ).first()
+        assert carrier_row.id is not None
+        batch = _open_for(session, carrier_row.id)
         if batch is None:
-            assert carrier_row.id is not None
-            batch = HandoverBatch(
-                carrier_id=carrier_row.id,
-                status=OPEN,
-                counter=station.counter,
-                opened_at=station.now(),
-                opened_by=station.clerk_id,
-            )
-            session.add(batch)
-            session.flush()
-            audit.record(
-                session,
-                station,
-                SendEvent.HANDOVER_OPENED,
-                at=batch.opened_at,
-                details={"batch": batch.id, "carrier": code},
-            )
+            batch = HandoverBatch(carrier_id=carrier_row.id, status=OPEN, opened_at=station.now())
         return _view(session, batch)
 
-    return station.run(work)
+
+def _saved_batch(session: Session, station: Station, carrier_id: int, code: str) -> HandoverBatch:
+    """The carrier's open batch for a first accepted scan: the one another counter opened meanwhile,
+    or a new one with its audit event. The caller locked the carrier's row (PostgreSQL; SQLite's
+    writes are one at a time already): two counters scanning their first parcel at once for one
+    carrier end in one batch, the second waiting for the first's and joining it."""
+    batch = _open_for(session, carrier_id)
+    if batch is not None:
+        return batch
+    batch = HandoverBatch(
+        carrier_id=carrier_id,
+        status=OPEN,
+        counter=station.counter,
+        opened_at=station.now(),
+        opened_by=station.clerk_id,
+    )
+    session.add(batch)
+    session.flush()
+    audit.record(
+        session,
+        station,
+        SendEvent.HANDOVER_OPENED,
+        at=batch.opened_at,
+        details={"batch": batch.id, "carrier": code},
+    )
+    return batch
 
 
 def batch_view(station: Station, batch_id: int) -> BatchView:
@@ -216,8 +243,12 @@ def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refuse
     )
 
 
-def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
-    """The courier scanned one parcel into the batch; a stranger is refused and nothing changes."""
+def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
+    """The courier scanned one parcel into the batch; a stranger is refused and nothing changes.
+
+    A batch not yet saved is saved with its first accepted scan, in the scan's transaction (or the
+    scan joins the carrier's batch another counter opened meanwhile): the result names it.
+    """
     require(station, "send_handover")
     cleaned = normalise(raw)
     if cleaned.waybill is None:
@@ -226,24 +257,33 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
     waybill = cleaned.waybill
 
     def work(session: Session) -> ScanResult:
-        batch = session.get(HandoverBatch, batch_id)
-        if batch is None or batch.status != OPEN:
-            raise Refused(
-                N_("Handover batch {batch} is closed."),
-                code="batch_closed",
-                batch=handover_batch_number(batch_id),
-            )
-        carrier = session.get(Carrier, batch.carrier_id)
-        code = carrier.code if carrier else "?"
+        if batch.batch_id is None:
+            row: HandoverBatch | None = None
+            carrier_id = _carrier(session, batch.carrier, lock=True).id
+            assert carrier_id is not None
+        else:
+            row = session.get(HandoverBatch, batch.batch_id)
+            if row is None or row.status != OPEN:
+                raise Refused(
+                    N_("Handover batch {batch} is closed."),
+                    code="batch_closed",
+                    batch=handover_batch_number(batch.batch_id),
+                )
+            carrier_id = row.carrier_id
+        code = batch.carrier
         send = session.exec(
             select(Send).where(
                 Send.waybill == waybill,
                 Send.status == SendStatus.ACCEPTED,
-                Send.carrier_id == batch.carrier_id,
+                Send.carrier_id == carrier_id,
             )
         ).first()
         if send is None or send.id is None:
-            raise _wrong(session, waybill, batch.carrier_id, code)
+            raise _wrong(session, waybill, carrier_id, code)
+        if row is None:
+            row = _saved_batch(session, station, carrier_id, code)
+        assert row.id is not None
+        batch_id = row.id
         already = send.handover_batch_id == batch_id
         if not already:
             now = station.now()
@@ -259,16 +299,20 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
                 at=now,
                 details={"send_id": send.id, "waybill": waybill, "batch_id": batch_id, "carrier": code},
             )
-        view = _view(session, batch)
-        row = view.row_for(waybill)
-        assert row is not None
-        return ScanResult(row, already, len(view.scanned), len(view.rows))
+        view = _view(session, row)
+        scanned = view.row_for(waybill)
+        assert scanned is not None
+        return ScanResult(scanned, already, len(view.scanned), len(view.rows), view)
 
     return station.run(work)
 
 
+def nothing_scanned() -> Refused:
+    return Refused(N_("Nothing scanned: scan each parcel the courier takes."), code="nothing_scanned")
+
+
 def close_batch(
-    station: Station, batch_id: int, *, courier_name: str | None = None, print_manifest: bool = True
+    station: Station, batch_id: int | None, *, courier_name: str | None = None, print_manifest: bool = True
 ) -> BatchView:
     """Hand over every scanned send; the rest stay at the counter and are listed as missing.
 
@@ -278,6 +322,8 @@ def close_batch(
     """
     require(station, "send_handover")
     courier = text_field(courier_name, _("Courier"), limit=name_limit.NAME_MAX, required=False) or None
+    if batch_id is None:  # never saved: no scan was accepted, and there is nothing to write
+        raise nothing_scanned()
 
     def work(session: Session) -> BatchView:
         batch = session.get(HandoverBatch, batch_id)
@@ -289,7 +335,7 @@ def close_batch(
             )
         before = _view(session, batch)
         if not before.scanned:
-            raise Refused(N_("Nothing scanned: scan each parcel the courier takes."), code="nothing_scanned")
+            raise nothing_scanned()
         now = station.now()
         for row in before.scanned:
             session.connection().execute(

@@ -128,34 +128,44 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
     def _carrier(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             code = event.value
-            # Exclusive though it may open a batch: only the batch of the carrier chosen last may be
-            # shown, or the courier's scans go into another carrier's. An earlier choice's batch,
-            # found or opened empty, stays open for its own courier.
+            # Exclusive: only the batch of the carrier chosen last may be shown, or the courier's scans
+            # go into another carrier's. Choosing writes nothing: the first accepted scan saves it.
             self.call("opened", lambda: handover.open_batch(self.station, code), exclusive=True)
 
     def done_opened(self, view: handover.BatchView) -> None:
         self.show(view)
         name = self.query_one("#ho-courier", Input)
         if name.value.strip():
-            self.say(
-                _(
-                    "Batch {batch} for {carrier}: scan each parcel the courier takes.",
-                    batch=handover_batch_number(view.batch_id),
-                    carrier=view.carrier_name,
-                )
-            )
+            self.say(self._batch_line(view, named=True))
             self.query_one("#ho-scan", Input).focus()
             return
         # The courier's name next, as the fields read: a name typed right after the carrier went into
         # the scan field. A scan is taken wherever the focus is, so the courier may scan at once.
-        self.say(
-            _(
-                "Batch {batch} for {carrier}: type the courier's name, then scan each parcel the courier takes.",
-                batch=handover_batch_number(view.batch_id),
-                carrier=view.carrier_name,
-            )
-        )
+        self.say(self._batch_line(view, named=False))
         name.focus()
+
+    @staticmethod
+    def _batch_line(view: handover.BatchView, *, named: bool) -> str:
+        """What the screen says of the carrier chosen: its open batch by number, or a new one, not
+        saved (nor numbered) until its first parcel is scanned."""
+        if view.batch_id is None:
+            if named:
+                text = N_(
+                    "New batch for {carrier}, numbered at its first parcel: scan each parcel the courier takes."
+                )
+            else:
+                text = N_(
+                    "New batch for {carrier}, numbered at its first parcel: type the courier's name, "
+                    "then scan each parcel the courier takes."
+                )
+            return _(text, carrier=view.carrier_name)
+        if named:
+            text = N_("Batch {batch} for {carrier}: scan each parcel the courier takes.")
+        else:
+            text = N_(
+                "Batch {batch} for {carrier}: type the courier's name, then scan each parcel the courier takes."
+            )
+        return _(text, batch=handover_batch_number(view.batch_id), carrier=view.carrier_name)
 
     @on(Input.Submitted, "#ho-courier")
     def _named(self) -> None:
@@ -175,35 +185,25 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.view is None:
             self.wrong(_("Choose the carrier first."))
             return
-        batch_id = self.view.batch_id
-        self.call(
-            "scanned",
-            lambda: (
-                handover.scan(self.station, batch_id, code),
-                handover.batch_view(self.station, batch_id),
-            ),
-        )
+        batch = self.view
+        self.call("scanned", lambda: handover.scan(self.station, batch, code))
 
-    def done_scanned(self, result: tuple[handover.ScanResult, handover.BatchView]) -> None:
-        got, view = result
+    def done_scanned(self, got: handover.ScanResult) -> None:
+        numbered = self.view is not None and self.view.batch_id is None  # this scan saved the batch
         self.set_class(False, "-wrong")
-        self.show(view)
+        self.show(got.batch)
         if got.already:
             self.say(_("{waybill} was already scanned.", waybill=got.row.waybill), warn=True)
-        elif got.done == got.total:
-            self.say(
-                _("All {n} scanned. F10 closes the batch and prints the manifest.", n=got.total), ok=True
-            )
+            return
+        if got.done == got.total:
+            text = _("All {n} scanned. F10 closes the batch and prints the manifest.", n=got.total)
         else:
-            self.say(
-                _(
-                    "{waybill} OK ({done} of {total}).",
-                    waybill=got.row.waybill,
-                    done=got.done,
-                    total=got.total,
-                ),
-                ok=True,
+            text = _(
+                "{waybill} OK ({done} of {total}).", waybill=got.row.waybill, done=got.done, total=got.total
             )
+        if numbered:
+            text = sentences(text, _("Batch number {batch}.", batch=handover_batch_number(got.batch_id)))
+        self.say(text, ok=True)
 
     def action_close_batch(self) -> None:
         if self.view is None:
@@ -214,7 +214,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         self.write("closed", lambda: self._close(batch_id, courier))
 
     def _close(
-        self, batch_id: int, courier: str
+        self, batch_id: int | None, courier: str
     ) -> tuple[handover.BatchView, Path | None, StepFailed | None]:
         """Close and print; with no printer here for the manifest, close and keep it as a PDF file:
         the courier is at the counter to sign it, and a queued job no printer takes would never come.
@@ -227,7 +227,8 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         # On demand: the drawing loads only where no printer takes the manifest.
         from station_console.services.sendout.drawing import manifest_pdf_after_close
 
-        return view, *manifest_pdf_after_close(self.station, batch_id, get_language())
+        assert view.batch_id is not None  # closed: it was saved
+        return view, *manifest_pdf_after_close(self.station, view.batch_id, get_language())
 
     def done_closed(self, result: tuple[handover.BatchView, Path | None, StepFailed | None]) -> None:
         view, saved, failed = result
