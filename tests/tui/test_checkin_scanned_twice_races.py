@@ -140,3 +140,41 @@ async def test_scanned_again_while_its_first_scan_is_refused_busy_is_the_parcel_
             assert parcels(station) == {WAYBILL: "13812345678"}
     finally:
         release.set()
+
+
+async def test_a_phone_typed_while_a_refused_scan_and_its_double_read_are_answered_goes_to_the_parcel(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database busy: the first scan waits, its double read behind it, and the clerk types the phone
+    and Enter meanwhile. The first scan is refused, the double read checks the parcel in: the phone is
+    that parcel's, not kept for a retry nobody is asked for (the refusal's row went with the check-in)."""
+    release = threading.Event()
+    real = checkin_writer.check_in
+    calls: list[str] = []
+
+    def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 1:
+            assert release.wait(quiet.TIMEOUT)
+            raise DatabaseUnavailable("The database is busy.", code="database_locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    try:
+        async with app.run_test(size=(140, 44)) as pilot:
+            screen, clock = await start(app, pilot)
+            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
+            clock.person()
+            for key in (*"13812345678", "enter"):  # typed while both wait
+                await send_keys(pilot, key, settle=False)
+                await quiet.settle(pilot, routers=False, leave_running=WRITER)
+            await quiet.settle(pilot, leave_running=WRITER)  # the router lets the Enter go
+            release.set()
+            await settle(app, pilot)
+            assert len(calls) == 2
+            assert parcels(station) == {WAYBILL: "13812345678"}
+            assert attention(screen) == []
+            assert "kept" not in status(screen, "#ci-message")
+    finally:
+        release.set()

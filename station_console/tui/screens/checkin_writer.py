@@ -156,6 +156,10 @@ class CheckinWriter:
         # Scans a moment's wait may let in (the database busy or away): scan seq -> the phone typed
         # for it since, or None; a retry checks it in with that phone (writer thread only).
         self._retryable: dict[int, str | None] = {}
+        # A double read's scan seq -> the seq of the scan it read again: one parcel in hand, whichever of
+        # its scans checks it in (the first refused busy, its double read let through), so a phone typed
+        # for one goes to the parcel, or waits with whichever of them is tried again (writer thread only).
+        self._again: dict[int, int] = {}
 
     def submit(self, job: Any, *args: Any, **kwargs: Any) -> None:
         """Queue `job(*args)` behind every job before it, to run as the clerk signed in now (a scan
@@ -191,8 +195,25 @@ class CheckinWriter:
         """Build the carrier detector now, not during the first scan burst."""
         get_detector(self.station)
 
+    def _one_parcel(self, seq: int) -> list[int]:
+        """`seq` and the other scans of the same parcel in hand: the scan it read again, its double reads."""
+
+        def first(s: int) -> int:
+            while s in self._again:
+                s = self._again[s]
+            return s
+
+        root = first(seq)
+        return [seq, *(s for s in (root, *self._again) if s != seq and first(s) == root)]
+
     def check_in(self, request: ScanRequest, *, hold_label: bool) -> Message:
+        if request.again_of is not None:
+            self._again[request.seq] = request.again_of
+        scans = self._one_parcel(request.seq)
+        # A phone kept for a scan of this parcel refused busy goes with whichever scan of it comes first.
         phone = self._retryable.pop(request.seq, None)
+        if phone is None:
+            phone = next((self._retryable[s] for s in scans if self._retryable.get(s)), None)
         try:
             result = check_in(
                 self.station,
@@ -210,13 +231,18 @@ class CheckinWriter:
             again = self._parcels.get(request.again_of) if request.again_of is not None else None
             return CheckinWriter.ScanRefused(request, Refusal.of(exc), again)
         self._parcels[request.seq] = result.parcel_id
+        for seq in scans:  # its other scans are this parcel now: nothing of theirs is left to try again
+            self._parcels.setdefault(seq, result.parcel_id)
+            self._retryable.pop(seq, None)
         return CheckinWriter.CheckedIn(request, result)
 
     def set_phone(self, seq: int, phone: str) -> Message:
-        parcel_id = self._parcels.get(seq)
+        scans = self._one_parcel(seq)
+        parcel_id = next((self._parcels[s] for s in scans if s in self._parcels), None)
+        kept = next((s for s in scans if s in self._retryable), None)
         try:
-            if parcel_id is None and seq in self._retryable:
-                self._retryable[seq] = phone
+            if parcel_id is None and kept is not None:
+                self._retryable[kept] = phone
                 return CheckinWriter.PhoneKept(seq, parse_phone(phone).masked)
             if parcel_id is None:
                 raise NotFound(
