@@ -8,18 +8,22 @@ import time
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from textual.widgets import Input
 
+from db.models import DayClose
 from station_console.services.core.station import Station
 from station_console.services.prealerts import batches
 from station_console.services.sendout import payments
 from station_console.tui.app import StationApp
-from station_console.tui.screens import checkin
+from station_console.tui.screens import checkin, reports_calls
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_dialogs import RefundDialog
-from tui.quiet import burst, settle
+from tui.quiet import burst, press, settle
+from tui.reports_helpers import open_reports, said, seed
 
 
 def slowed(fn: Any) -> Any:
@@ -83,3 +87,24 @@ async def test_a_digit_right_behind_send_out_f7_goes_to_the_refund_form(
         assert isinstance(dialog, RefundDialog)
         assert below.value == typed_below
         assert isinstance(app.focused, Input) and app.focused.value == "7"
+
+
+@pytest.mark.first_mode("reports")
+async def test_enter_right_behind_the_close_yes_answers_the_early_close_question(
+    station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before closing time the close's answer asks again, an early close: an Enter typed right behind
+    Ctrl+Y reached the report below, and the second question stayed open. It waits for that question
+    and answers its Cancel: no day closed."""
+    seed(station)
+    station.clerk_role = "manager"
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_reports(app, pilot)
+        await press(pilot, "f12")
+        assert isinstance(app.screen, ConfirmClose) and not app.screen.early
+        monkeypatch.setattr(reports_calls, "close_or_ask", slowed(reports_calls.close_or_ask))
+        await burst(pilot, "ctrl+y", "enter")
+        assert app.screen is screen
+        assert "The day is not closed: F12 asks again." in said(screen.query_one("#rp-status"))
+        with station.read() as session:
+            assert list(session.exec(select(DayClose)).all()) == []

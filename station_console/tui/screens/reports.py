@@ -384,7 +384,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self._live_soon()
 
     def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
-        self.write("close", partial(reports_calls.close_or_ask, self.station, day, early, totals))
+        # Its answer may ask again (an early close): keys typed right behind the yes wait for that
+        # question (an Enter answers its Cancel), not for the report below it.
+        close = partial(reports_calls.close_or_ask, self.station, day, early, totals)
+        self.write("close", close, holds_keys=True)
 
     def done_close(self, answer: str | EarlyClose | ClosedBut) -> None:
         if isinstance(answer, ClosedBut):
