@@ -101,7 +101,9 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
     runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
-    the app's quit does (`saving`): the unsaved-edits question never comes over a form saving."""
+    the app's quit does (`saving`): the unsaved-edits question never comes over a form saving.
+    `holds_keys`: its answer opens a question (a file's preview): keys typed right behind the key that
+    sent it wait for that question (`ServiceCalls.call`)."""
 
     what = N_("a form")
     START_FIELD = ""  # the field with the cursor as the form opens; "": the first
@@ -121,6 +123,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
+        holds_keys: bool = False,
     ) -> None: ...
 
     @overload
@@ -132,6 +135,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
+        holds_keys: bool = False,
         check: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -145,6 +149,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
+        holds_keys: bool = False,
         check: Callable[[dict[str, Any]], Typed],
         submit: Callable[[Typed], Checked],
         at_fault: Mapping[str, str] | None = None,
@@ -159,6 +164,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
+        holds_keys: bool = False,
         submit: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -171,6 +177,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
+        holds_keys: bool = False,
         check: Callable[[dict[str, Any]], Any] | None = None,
         submit: Callable[[Any], Any] | None = None,
         at_fault: Mapping[str, str] | None = None,
@@ -181,6 +188,9 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self.keeps_edits = keeps_edits
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.submit = submit
+        # Its answer opens a question (a file's preview, then "Import it?"): keys typed right behind
+        # the Enter that sends `submit` wait for that question, not for the form still reading.
+        self.holds_keys = holds_keys
         self.at_fault = dict(at_fault or {})
         # The submit's answer: written, so a second Enter queued before the form closed (or while it
         # waits under another screen to close with it) sends nothing.
@@ -346,7 +356,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             return
         submit = self.submit
         self._working(True)
-        self.call("submit", lambda: submit(checked))
+        self.call("submit", lambda: submit(checked), holds_keys=self.holds_keys)
 
     def _working(self, working: bool) -> None:
         self._say(plain(_("One moment..."), "italic") if working else None)

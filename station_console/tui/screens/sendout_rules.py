@@ -278,6 +278,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             submit=preview,
             at_fault=AT_FAULT,
             what=N_("a tariff import"),
+            holds_keys=True,  # its answer asks whether to store it
         )
         open_over(self, form, self.askers_own(self._confirm_tariff))
 
@@ -343,6 +344,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             submit=lambda path: rule_files.preview_checklist(station, path),
             at_fault=AT_FAULT,
             what=N_("a checklist import"),
+            holds_keys=True,  # its answer asks whether to store it
         )
         open_over(self, form, self.askers_own(self._confirm_checklist))
 
