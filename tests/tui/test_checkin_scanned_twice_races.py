@@ -56,6 +56,24 @@ def holds() -> Iterator[list[Held]]:
         held.release.set()  # a failed test leaves no writer thread waiting
 
 
+def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
+    """The check-in's first call waits for the event, then is refused (the database busy for a moment);
+    the later ones check in. The event, and the waybills each call was given."""
+    release = threading.Event()
+    real = checkin_writer.check_in
+    calls: list[str] = []
+
+    def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 1:
+            assert release.wait(quiet.TIMEOUT)
+            raise DatabaseUnavailable("The database is busy.", code="database_locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    return release, calls
+
+
 async def scan_on(pilot: Any, clock: KeyClock, code: str) -> None:
     """A scan while the writer is held: its keys handled, the writer's job left waiting."""
     clock.t += 0.6
@@ -113,18 +131,7 @@ async def test_scanned_again_while_its_first_scan_is_refused_busy_is_the_parcel_
 ) -> None:
     """The first scan refused (the database busy for a moment), its double read checked in behind it: that
     check-in is the parcel in hand, its phone typed now is its, not a parcel checked in that nothing holds."""
-    release = threading.Event()
-    real = checkin_writer.check_in
-    calls: list[str] = []
-
-    def busy_once(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1])
-        if len(calls) == 1:
-            assert release.wait(quiet.TIMEOUT)
-            raise DatabaseUnavailable("The database is busy.", code="database_locked")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    release, calls = first_scan_busy(monkeypatch)
     try:
         async with app.run_test(size=(140, 44)) as pilot:
             screen, clock = await start(app, pilot)
@@ -148,18 +155,7 @@ async def test_a_phone_typed_while_a_refused_scan_and_its_double_read_are_answer
     """The database busy: the first scan waits, its double read behind it, and the clerk types the phone
     and Enter meanwhile. The first scan is refused, the double read checks the parcel in: the phone is
     that parcel's, not kept for a retry nobody is asked for (the refusal's row went with the check-in)."""
-    release = threading.Event()
-    real = checkin_writer.check_in
-    calls: list[str] = []
-
-    def busy_once(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1])
-        if len(calls) == 1:
-            assert release.wait(quiet.TIMEOUT)
-            raise DatabaseUnavailable("The database is busy.", code="database_locked")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    release, calls = first_scan_busy(monkeypatch)
     try:
         async with app.run_test(size=(140, 44)) as pilot:
             screen, clock = await start(app, pilot)
