@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from station_console.errors import DatabaseUnavailable
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_writer
@@ -172,5 +173,55 @@ async def test_a_phone_typed_while_a_refused_scan_and_its_double_read_are_answer
             assert parcels(station) == {WAYBILL: "13812345678"}
             assert attention(screen) == []
             assert "kept" not in status(screen, "#ci-message")
+    finally:
+        release.set()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_busy_refusal_goes_from_the_message_line_once_its_double_read_checks_the_parcel_in(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The first scan refused busy, its double read checked it in: the refusal's row went, and so does
+    its line telling the clerk to press Ctrl+Y for it; the check-in's line is what the line says."""
+    set_language(lang)
+    release, calls = first_scan_busy(monkeypatch)
+    try:
+        async with app.run_test(size=(140, 44)) as pilot:
+            screen, clock = await start(app, pilot)
+            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
+            release.set()
+            await settle(app, pilot)
+            assert len(calls) == 2 and parcels(station) == {WAYBILL: None}
+            assert bells, "the refusal was said"
+            assert attention(screen) == []
+            said = status(screen, "#ci-message")
+            assert "Ctrl+Y" not in said and WAYBILL in said, said
+            assert not screen.message.has_class("-error")
+    finally:
+        release.set()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_newer_refusal_about_another_scan_stays_when_the_busy_one_is_put_right(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Refused busy, then another scan refused, then the first parcel scanned again and checked in: its
+    row goes, the newer refusal stays on the line, the check-in below it."""
+    set_language(lang)
+    release, calls = first_scan_busy(monkeypatch)
+    try:
+        async with app.run_test(size=(140, 44)) as pilot:
+            screen, clock = await start(app, pilot)
+            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+            await scan_on(pilot, clock, "13987654321")  # a mobile number: refused, a question
+            await scan_on(pilot, clock, WAYBILL)  # the first parcel again, a scan of its own
+            release.set()
+            await settle(app, pilot)
+            assert len(calls) == 3 and parcels(station) == {WAYBILL: None}
+            (newer,) = attention(screen)
+            said = status(screen, "#ci-message")
+            assert said.startswith(f"{newer.text}\n{newer.hint}") and WAYBILL in said, said
+            assert screen.message.has_class("-error")
     finally:
         release.set()

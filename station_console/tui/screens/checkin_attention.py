@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
+from textual.message import Message
 from textual.widgets import DataTable
 
 from hardware.line_breaks import break_lines
@@ -79,6 +80,12 @@ def _is_piece(text: str, whole: str) -> bool:
 
 
 class AttentionList(Vertical):
+    @dataclass
+    class Settled(Message):
+        """`item` left the list: put right, dismissed, or replaced by a newer one for its waybill."""
+
+        item: Attention
+
     DEFAULT_CSS: ClassVar[str] = """
     AttentionList { height: auto; padding: 0 1; }
     AttentionList #att-head { height: 1; color: $text-muted; }
@@ -125,6 +132,7 @@ class AttentionList(Vertical):
         chosen = self.selected()
         self.items.remove(item)
         self._redraw(select=chosen.id if chosen is not None and chosen is not item else None)
+        self.post_message(self.Settled(item))
         return item
 
     def remove_waybill(self, waybill: str) -> None:

@@ -162,7 +162,18 @@ class CheckinQuestions(CheckinState):
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
         self.query_one(AttentionList).add(item)
         self.app.bell()
-        self._say(f"{item.text}\n{item.hint}", error=True)
+        self._say(said(item), error=True)
+        self.said_item = item.id
+
+    @on(AttentionList.Settled)
+    def _settled(self, message: AttentionList.Settled) -> None:
+        """The item the standing refusal names is put right by something other than the clerk's key (its
+        double read checked it in, a retry of it, a later scan of its waybill): the refusal would tell
+        the clerk to do what is done, so it goes. A newer refusal, about something else, stays."""
+        if message.item.id == self.said_item:
+            self.said_item = None
+            if self.message.withdraw(said(message.item)):
+                self.fit_message_box()
 
     def action_move_item(self, delta: int) -> None:
         self.query_one(AttentionList).move(delta)
@@ -231,3 +242,8 @@ class CheckinQuestions(CheckinState):
         for item in self.query_one(AttentionList).items:
             item.trying = False  # whichever retry this was, it will not answer: Ctrl+Y may send it again
         self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))
+
+
+def said(item: Attention) -> str:
+    """What the message line says of a needs-attention item: what happened, and the key that resolves it."""
+    return f"{item.text}\n{item.hint}"

@@ -83,6 +83,8 @@ class CheckinState(CourierBatchScreen):
         # The parcel in hand scanned again, its answer still on its way: scan seq -> its request.
         self._rescans: dict[int, ScanRequest] = {}
         self.router: KeyRouter | None = None
+        # The needs-attention item the message line's refusal names, while that is what it says.
+        self.said_item: int | None = None
         self._writer: CheckinWriter | None = None
 
     @property
@@ -105,6 +107,7 @@ class CheckinState(CourierBatchScreen):
 
     def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
         """What the clerk's act did; a refusal (`error`) stands over the answers after it."""
+        self.said_item = None
         self.message.say(text, error=error, warn=warn)
         self.fit_message_box()
 

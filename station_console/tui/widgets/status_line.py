@@ -9,7 +9,8 @@ each line, `clerk_acted`); a success line is replaced by the next read as before
 screen's to ring, once, as it says the refusal. A read the clerk must hear of even so (another
 counter changed the parcels in front of them) goes below the refusal (`show_read(under_refusal=True)`).
 What a clerk's action said, a refusal or what it did, is that clerk's: another clerk signing in finds
-the last read instead (`drop_said`).
+the last read instead (`drop_said`). A refusal whose matter was put right by something other than the
+clerk's key is taken back by the screen that knows it (`withdraw`): it would ask for what is done.
 """
 
 from __future__ import annotations
@@ -78,6 +79,17 @@ class StatusLine(Static):
             return under_refusal
         self._show(text, error=False, warn=warn, ok=ok)
         self._said = False
+        return True
+
+    def withdraw(self, refusal: Any) -> bool:
+        """The standing refusal, if it still says `refusal`, is taken back: what it was about was put
+        right by something other than the clerk's key (it would tell them to do what is done). The
+        line shows the last read in its place; a newer refusal stays. Whether it was taken back."""
+        if not self.refusal_stands or self._refusal != refusal:
+            return False
+        self.refusal_stands, self._refusal, self._said = False, "", False
+        text, warn, ok = self._read
+        self._show(text, error=False, warn=warn, ok=ok)
         return True
 
     def clerk_acted(self) -> None:
