@@ -1,6 +1,8 @@
 """Door delivery's forms: plan a run (F7), a parcel back from the run delivered (F9: who received it)
 or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
-`submit`); what it wrote is said on the screen's status line.
+`submit`); what it wrote is said on the screen's status line. Keys typed right behind the Enter that
+sends one (the next scan) wait for its answer (`holds_keys`): given at once, they went to the form about
+to close and were lost.
 
 A mixin of `DeliveryScreen` (its `station`, `say`, `reload`, the run on screen and the parcel just
 scanned back): named methods, as a plain mixin has no decorated-handler table of its own.
@@ -51,6 +53,7 @@ class DeliveryForms:
             submit=plan,
             at_fault={"name_required": "runner", "nothing_waiting": "building"},
             what=N_("a delivery run being planned"),
+            holds_keys=True,
         )
         open_over(screen, form, self._planned)
 
@@ -124,6 +127,7 @@ class DeliveryForms:
             submit=deliver,
             at_fault={"name_required": "received_by"},
             what=N_("a delivery's outcome"),
+            holds_keys=True,
         )
         open_over(screen, form, self._settled)
 
@@ -150,7 +154,9 @@ class DeliveryForms:
             return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
+        form = FormDialog(
+            title, fields, check=check, submit=fail, what=N_("a delivery's outcome"), holds_keys=True
+        )
         open_over(screen, form, self._settled)
 
     def _settled(self, stop: Any) -> None:
@@ -187,7 +193,11 @@ class DeliveryForms:
 
         # Its one text field keeps the cursor: every refusal is about the parcel it names.
         form = FormDialog(
-            _("Door delivery for a parcel"), fields, submit=request, what=N_("a door delivery request")
+            _("Door delivery for a parcel"),
+            fields,
+            submit=request,
+            what=N_("a door delivery request"),
+            holds_keys=True,
         )
         open_over(screen, form, self._requested)
 

@@ -102,8 +102,9 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
     runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving.
-    `holds_keys`: its answer opens a question (a file's preview): keys typed right behind the key that
-    sent it wait for that question (`ServiceCalls.call`)."""
+    `holds_keys`: its answer opens a question (a file's preview), or closes the form over a screen the
+    clerk goes on typing in (a door delivery's outcome, then the next scan): keys typed right behind the
+    key that sent it wait for that answer (`ServiceCalls.call`), not the form still writing."""
 
     what = N_("a form")
     START_FIELD = ""  # the field with the cursor as the form opens; "": the first
@@ -188,8 +189,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self.keeps_edits = keeps_edits
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.submit = submit
-        # Its answer opens a question (a file's preview, then "Import it?"): keys typed right behind
-        # the Enter that sends `submit` wait for that question, not for the form still reading.
+        # Its answer opens a question (a file's preview, then "Import it?") or closes the form: keys
+        # typed right behind the Enter that sends `submit` wait for it, not for the form still working.
         self.holds_keys = holds_keys
         self.at_fault = dict(at_fault or {})
         # The submit's answer: written, so a second Enter queued before the form closed (or while it
