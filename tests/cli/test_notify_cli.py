@@ -140,6 +140,9 @@ def test_notify_once_with_a_folder_where_its_file_goes_exits_4_and_says_so_in_ch
     assert result.exit_code == 4, result.output
     line, why = result.output.splitlines()
     assert line == "已发送 0 条消息，涉及 0 件；2 条等待重试，0 条已放弃；已排队 0 条提醒"
-    assert why.startswith(f"  无法写入消息文件 {FileChannel().path}：这是文件夹，不是文件。")
+    assert (
+        why
+        == f"  无法写入消息文件 {FileChannel().path}：该位置上是一个文件夹。请将该文件夹移走。消息会保留并稍后重试。"
+    )
     failed = json.loads(run(db, "outbox", "--status", "failed", "--json").output)["messages"]
     assert len(failed) == 2 and FileChannel().path.is_dir()  # kept to try again, nothing written

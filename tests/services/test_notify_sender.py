@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from checkin_helpers import configure
@@ -15,7 +14,6 @@ from sqlmodel import col, select
 from db.models import EventKind, Notification, NotificationStatus, ParcelEvent
 from hardware.messages import Message as Text
 from station_console.errors import NotFound, Refused
-from station_console.i18n import translate
 from station_console.services import notify
 from station_console.services.checkin.transaction import undo_last
 from station_console.services.core.station import Station
@@ -189,40 +187,6 @@ def test_file_channel_writes_each_message_to_the_named_file(
     assert path.name == FILE_NAME and tmp_path in path.parents and path.stat().st_mode & 0o777 == 0o600
     text = path.read_text(encoding="utf-8")
     assert text.count("=== ") == 2 and "to 13812345678" in text and "to 13987654321" in text
-
-
-@pytest.mark.parametrize(
-    ("error", "en", "zh"),
-    [
-        (IsADirectoryError(21, "Is a directory"), "it is a folder, not a file", "这是文件夹，不是文件"),
-        (PermissionError(13, "Permission denied"), "this user may not write there (permission denied)", ""),
-        (OSError(5, "Input/output error"), "EIO", "EIO"),  # no words of ours: its name, for the log's line
-    ],
-)
-def test_a_message_file_not_written_is_said_in_the_readers_words_with_what_to_do(
-    station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, error: OSError, en: str, zh: str
-) -> None:
-    """It said the system's English ('Is a directory') on a Chinese screen too, and nothing to do."""
-    from station_console.services.notify import channels
-
-    def not_written(path: Path) -> Any:
-        raise error
-
-    monkeypatch.setattr(channels, "open_private_append_text", not_written)
-    checkin(station, 1)
-    clock.advance(seconds=121)
-    assert len(notify.run_once(station).failed) == 1
-    [row] = rows(station)
-    path = FileChannel().path
-    assert row.status == NotificationStatus.FAILED and row.next_attempt_at is not None  # tried again
-    assert stored_text(row.last_error, "en") == (
-        f"Cannot write the message file {path}: {en}. Its messages wait and are tried again: make room on"
-        " its disk, or let this console write there."
-    )
-    zh = zh or translate(en, "zh")
-    assert stored_text(row.last_error, "zh") == (
-        f"无法写入消息文件 {path}：{zh}。消息会保留并稍后重试，请腾出磁盘空间或允许本机写入该位置。"
-    )
 
 
 def test_a_message_file_error_stored_before_reads_in_words(station: Station) -> None:

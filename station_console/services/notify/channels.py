@@ -16,6 +16,7 @@ counter's `counter.toml` (keys `smtp_password`, `webhook_secret`).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -52,10 +53,20 @@ class ChannelError(Exception):
     """The message did not go out. `message` is what the outbox stores and shows, masked (an address in a
     server's answer): our sentence as a `Message` (translated where shown), or other text as it is."""
 
-    def __init__(self, text: str, *, permanent: bool = False) -> None:
-        self.message: str = _masked(text) if isinstance(text, Text) else mask_text(text)[:480]
+    def __init__(self, text: str, *, permanent: bool = False, if_retried: str | None = None) -> None:
+        self.message = _kept(text)
         super().__init__(self.message)
         self.permanent = permanent
+        # What to say of a message that waits to be tried again, when that differs from `message`.
+        self.retried_message = self.message if if_retried is None else _kept(if_retried)
+
+    def said(self, *, retried: bool) -> str:
+        """What the outbox stores and a pass shows: `retried_message` for a message tried again."""
+        return self.retried_message if retried else self.message
+
+
+def _kept(text: str) -> str:
+    return _masked(text) if isinstance(text, Text) else mask_text(text)[:480]
 
 
 def _masked(text: Text) -> Text:
@@ -71,7 +82,13 @@ def _masked(text: Text) -> Text:
 
 
 # Outbox rows that failed before the message file's error said what to do are still read in words.
-STORED_BEFORE = (N_("Cannot write the message file {path}: {error}"),)
+STORED_BEFORE = (
+    N_("Cannot write the message file {path}: {error}"),
+    N_(
+        "Cannot write the message file {path}: {reason}. Its messages wait and are tried again:"
+        " make room on its disk, or let this console write there."
+    ),
+)
 
 
 def _failed(msgid: str, *, permanent: bool = False, **params: object) -> ChannelError:
@@ -117,14 +134,30 @@ class FileChannel:
                 out.write(block)
         except OSError as exc:  # the system's words are English: the log keeps them
             logging.getLogger(__name__).warning("cannot write %s: %s", self.path, exc)
-            raise _failed(
-                N_(
-                    "Cannot write the message file {path}: {reason}. Its messages wait and are tried again:"
-                    " make room on its disk, or let this console write there."
-                ),
+            problem = Text(
+                _FILE_PROBLEMS.get(exc.errno or 0, _FILE_PROBLEM),
                 path=self.path,
                 reason=write_reason_message(exc),
-            ) from exc
+            )
+            raise ChannelError(problem, if_retried=Text(_RETRIED, problem=problem)) from exc
+
+
+# What went wrong with the message file, by the system error's kind, and what puts it right.
+_NO_ROOM = N_("Cannot write the message file {path}: {reason}. Make room on its disk.")
+_NO_PERMISSION = N_("Cannot write the message file {path}: {reason}. Let this console write there.")
+_FILE_PROBLEMS = {
+    **dict.fromkeys((errno.ENOSPC, errno.EDQUOT, errno.EFBIG), _NO_ROOM),
+    **dict.fromkeys((errno.EACCES, errno.EPERM, errno.EROFS), _NO_PERMISSION),
+    errno.EISDIR: N_(
+        "Cannot write the message file {path}: a folder is in its place. Move that folder away."
+    ),
+    errno.ENOTDIR: N_(
+        "Cannot write the message file {path}: a file is where its folder should be. Move that file away."
+    ),
+}
+_FILE_PROBLEM = N_("Cannot write the message file {path}: {reason}.")
+# Said only of a message that will be tried again, not of one given up on.
+_RETRIED = N_("{problem} The messages wait and are tried again.")
 
 
 class SmtpChannel:

@@ -299,7 +299,10 @@ def finish(station: Station, group: Group, error: ChannelError | None) -> bool:
                     _give_up(note, error.message)
                     retry = False
                 else:
-                    note.status, note.last_error = NotificationStatus.FAILED, to_store(error.message)
+                    note.status, note.last_error = (
+                        NotificationStatus.FAILED,
+                        to_store(error.said(retried=True)),
+                    )
                     note.next_attempt_at = now + backoff(settings, note.attempts)
             session.add(note)
         return retry
@@ -368,7 +371,7 @@ def run_once(
                 (result.failed if retry else result.gave_up).extend(group.ids)
                 if not exc.permanent:
                     release(station, groups[n + 1 :])
-                    result.error = shown(exc.message)  # in the language of whoever reads the pass
+                    result.error = shown(exc.said(retried=retry))  # in the language of whoever reads the pass
                     return result
                 continue
             finish(station, group, None)
