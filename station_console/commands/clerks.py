@@ -11,9 +11,9 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._file_paths import WRITTEN_FILE
-from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands._typed_values import DAY, ROW_ID
-from station_console.errors import Refused
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.text_columns import pad, table_lines
@@ -288,7 +288,12 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
     names, addresses and ID digits of sends older than send_record_keep_days."""
     from station_console.services.people.privacy import purge_phones
 
-    result = purge_phones(app.station)
+    station = app.station
+    try:
+        result = purge_phones(station)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
     if as_json:
         emit_json(result.to_json())
         return
@@ -324,10 +329,16 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     """Everything the station holds about the person with full number PHONE, as JSON (manager)."""
     from station_console.services.people.privacy import export_person, export_person_to
 
+    station = app.station
     if output is None:
-        emit_json(export_person(app.station, phone))
+        try:  # the output is JSON: so is a refusal, as under other commands' --json
+            data = export_person(station, phone)
+        except StationError as exc:
+            fail(exc, as_json=True)
+            return
+        emit_json(data)
         return
-    data = export_person_to(app.station, phone, output)  # 0600, whole or not at all, and audited so
+    data = export_person_to(station, phone, output)  # 0600, whole or not at all, and audited so
     click.echo(
         _n(
             "Wrote {n} parcel to {path}",
@@ -353,7 +364,11 @@ def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
     station = app.station
     if not yes and sys.stdin.isatty():
         click.confirm(_("Delete this person's phone, email and name from all their parcels?"), abort=True)
-    result = delete_person(station, phone)
+    try:
+        result = delete_person(station, phone)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
     if as_json:
         emit_json(result.to_json())
         return

@@ -156,7 +156,7 @@ def test_privacy_commands(db_url: str) -> None:
     setup_station(db_url)
     assert run(db_url, *MANAGER, "checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
     as_clerk = run(db_url, "--clerk", "Li", "--pin", "1357", "privacy", "export", "13812345678")
-    assert isinstance(as_clerk.exception, PermissionDenied)
+    assert as_clerk.exit_code == 1 and json.loads(as_clerk.stdout)["error"] == "manager_only"
     export = run(db_url, *MANAGER, "privacy", "export", "13812345678")
     assert export.exit_code == 0, export.output
     assert json.loads(export.stdout)["parcels"][0]["waybill"] == "SF1234567890123"
@@ -210,3 +210,31 @@ def test_a_clerk_is_refused_before_being_asked_for_a_new_pin(db_url: str) -> Non
     assert isinstance(asked.exception, Refused) and asked.exception.code == "pin_required"
     own = run(db_url, *clerk, "clerk", "pin", "Li")  # their own: allowed, so the PIN is asked for
     assert isinstance(own.exception, Refused) and own.exception.code == "pin_required"
+
+
+def test_privacy_refusals_under_json_are_json(db_url: str) -> None:
+    """`privacy delete --json` of an unknown phone said only a plain 'station: ...' line, where other
+    commands under --json give {"error": ...}; so did `privacy export`, whose output is JSON."""
+    setup_station(db_url)
+    assert run(db_url, *MANAGER, "checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    as_clerk = ["--clerk", "Li", "--pin", "1357"]
+    for who, args, code, message in [
+        (
+            MANAGER,
+            ["delete", "13900000000", "--yes", "--json"],
+            "no_person",
+            "No parcel holds that phone number.",
+        ),
+        (MANAGER, ["delete", "5678", "--yes", "--json"], "phone_partial", None),
+        (as_clerk, ["delete", "13812345678", "--yes", "--json"], "manager_only", None),
+        (MANAGER, ["export", "13900000000"], "no_person", "No parcel holds that phone number."),
+        (as_clerk, ["export", "13812345678"], "manager_only", None),
+    ]:
+        refused = run(db_url, *who, "privacy", *args)
+        assert refused.exit_code == 1, (args, refused.output)
+        answer = json.loads(refused.stdout)
+        assert answer["error"] == code, (args, answer)
+        assert refused.stderr == f"station: {answer['message']}\n"
+        assert message is None or answer["message"] == message
+    kept = json.loads(run(db_url, *MANAGER, "privacy", "export", "13812345678").stdout)
+    assert kept["parcels"][0]["waybill"] == "SF1234567890123"  # nothing was deleted
