@@ -45,11 +45,12 @@ class ClosedBut:
 def read_report(station: Station, day: date) -> ReportRead:
     # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
     from station_console.services.day.forecast import daily_counts
-    from station_console.services.day.report import build_report, first_day
+    from station_console.services.day.report import build_report
 
     report = build_report(station, day)
+    first = report["first_day"]  # the report read it: not asked again
     with station.read() as session:
-        days = ReportDays(first_day(session), station.business_day(session=session))
+        days = ReportDays(date.fromisoformat(first) if first else None, station.business_day(session=session))
         return report, daily_counts(session, day - timedelta(days=6), day), days
 
 
