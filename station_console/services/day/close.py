@@ -110,13 +110,15 @@ def may_close(station: Station, day: date) -> None:
     before the figures are put to a manager, who is then not asked a question the close refuses."""
     require_manager(station, "close_day")
     now = station.now()
-    refuse_future(day, station.local_date(now), business=station.business_day(now))
+    refuse_future(station, day, now)
 
 
-def refuse_future(day: date, today: date, *, business: date | None = None) -> None:
+def refuse_future(station: Station, day: date, now: datetime) -> None:
+    """Refuse a close of `day` that has not come by `now`; the business day (a read) is asked only then."""
+    today = station.local_date(now)
     if day <= today:
         return
-    if day == business:
+    if day == station.business_day(now):
         # After an early close the business day is tomorrow: the screens show it as the day in
         # progress (work now counts on it), so 'it has not happened yet' read as a contradiction.
         raise Refused(
@@ -156,7 +158,7 @@ def close_day(
                 N_("Business day {day} is already closed."), code="already_closed", day=today.isoformat()
             )
         day = today
-    refuse_future(day, today, business=station.business_day(now))
+    refuse_future(station, day, now)
     closes_at = closing_time(station, day)
     if day == today and now < closes_at and not early:
         raise Refused(
