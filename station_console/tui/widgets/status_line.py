@@ -87,9 +87,7 @@ class StatusLine(Static):
         line shows the last read in its place; a newer refusal stays. Whether it was taken back."""
         if not self.refusal_stands or self._refusal != refusal:
             return False
-        self.refusal_stands, self._refusal, self._said = False, "", False
-        text, warn, ok = self._read
-        self._show(text, error=False, warn=warn, ok=ok)
+        self._back_to_read()
         return True
 
     def clerk_acted(self) -> None:
@@ -104,10 +102,14 @@ class StatusLine(Static):
         there). Whether one was shown."""
         if not self._said or (refusal_only and not self.has_class(self.error_class)):
             return False
+        self._back_to_read()
+        return True
+
+    def _back_to_read(self) -> None:
+        """What was said gives way: the line shows the last read, as a read it is."""
         self.refusal_stands, self._refusal, self._said = False, "", False
         text, warn, ok = self._read
         self._show(text, error=False, warn=warn, ok=ok)
-        return True
 
     def _show(self, text: Any, *, error: bool, warn: bool, ok: bool) -> None:
         self.update(text, layout=self.lays_out)
