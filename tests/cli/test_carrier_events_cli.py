@@ -17,7 +17,11 @@ pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first r
 run, boss = shared.run, shared.boss  # the shared fixtures, as the tests name them
 
 
-def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _webhook_for_zto(db_url: str, url: str) -> None:
+    _event_targets(db_url, {"ZTO": {"channel": "webhook", "url": url, "timeout_s": 2}})
+
+
+def _event_targets(db_url: str, targets: dict[str, object]) -> None:
     from sqlmodel import Session
 
     from db.models import Setting
@@ -29,12 +33,16 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
         row = session.get(Setting, STATION_KEY)
         assert row is not None
         settings = load_station_settings(session).model_dump(mode="json")
-        settings["carrier_event_targets"] = {"ZTO": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}}
+        settings["carrier_event_targets"] = targets
         row.value = settings
         session.add(row)
 
     station.run(target)
     station.engine.dispose()
+
+
+def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _event_targets(db_url, {"ZTO": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}})
     run("checkin", zto(1))
     no_secret = run("events", "send", "--once")
     assert "ZTO: No secret for ZTO: add it under [carrier_event_secrets]" in no_secret.output
@@ -63,30 +71,6 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert run("events", "drop", event_id, "--reason", "test station", clerk=None).exit_code == 1
     assert run("events", "drop", event_id, "--reason", "test station", clerk=boss).exit_code == 0
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"
-
-
-def _webhook_for_zto(db_url: str, url: str) -> None:
-    _event_targets(db_url, {"ZTO": {"channel": "webhook", "url": url, "timeout_s": 2}})
-
-
-def _event_targets(db_url: str, targets: dict[str, object]) -> None:
-    from sqlmodel import Session
-
-    from db.models import Setting
-    from station_console.services.core.settings import STATION_KEY, load_station_settings
-
-    station = open_station(db_url)
-
-    def target(session: Session) -> None:
-        row = session.get(Setting, STATION_KEY)
-        assert row is not None
-        settings = load_station_settings(session).model_dump(mode="json")
-        settings["carrier_event_targets"] = targets
-        row.value = settings
-        session.add(row)
-
-    station.run(target)
-    station.engine.dispose()
 
 
 def test_events_send_once_exits_4_while_events_wait_for_a_retry(run, db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -160,23 +144,7 @@ def test_events_send_once_exits_4_when_an_event_is_dead_lettered_and_0_when_all_
 
 def test_events_list_counts_the_try_that_went_through(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A sent event's Tries is the send that went through (it read 0: the failures)."""
-    from sqlmodel import Session
-
-    from db.models import Setting
-    from station_console.services.core.settings import STATION_KEY, load_station_settings
-
-    station = open_station(db_url)
-
-    def target(session: Session) -> None:
-        row = session.get(Setting, STATION_KEY)
-        assert row is not None
-        settings = load_station_settings(session).model_dump(mode="json")
-        settings["carrier_event_targets"] = {"*": {"channel": "file", "folder": str(tmp_path)}}
-        row.value = settings
-        session.add(row)
-
-    station.run(target)
-    station.engine.dispose()
+    _event_targets(db_url, {"*": {"channel": "file", "folder": str(tmp_path)}})
     run("checkin", zto(1))
     assert json.loads(run("events", "send", "--once", "--json").output)["sent"]
     header, row = run("events", "list").output.splitlines()
@@ -188,21 +156,11 @@ def test_events_list_names_the_event_a_held_back_one_waits_behind(run, db_url: s
     which event it waits (it read "queued", and the next pass sent it)."""
     from sqlmodel import Session, select
 
-    from db.models import CarrierEvent, Setting
-    from station_console.services.core.settings import STATION_KEY, load_station_settings
+    from db.models import CarrierEvent
 
-    station = open_station(db_url)
-
-    def target(session: Session) -> None:
-        row = session.get(Setting, STATION_KEY)
-        assert row is not None
-        settings = load_station_settings(session).model_dump(mode="json")
-        settings["carrier_event_targets"] = {"*": {"channel": "file", "folder": str(tmp_path)}}
-        row.value = settings
-        session.add(row)
-
-    station.run(target)
+    _event_targets(db_url, {"*": {"channel": "file", "folder": str(tmp_path)}})
     run("checkin", zto(1))
+    station = open_station(db_url)
 
     def arrival_refused_then_picked_up(session: Session) -> int:
         arrival = session.exec(select(CarrierEvent)).one()
