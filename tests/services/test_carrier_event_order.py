@@ -10,38 +10,22 @@ from datetime import timedelta
 import pytest
 from alembic import command
 from conftest import FakeClock
-from event_receiver import receiver
-from pickup_helpers import as_clerk, configure, events, receive, zto
+from event_webhook import outbox, zto_webhook
+from pickup_helpers import as_clerk, events, receive, zto
 from sqlalchemy import text
-from sqlmodel import col, select
 
 from db.migrate import alembic_config
-from db.models import CarrierEvent, EventKind
+from db.models import EventKind
 from station_console.i18n import set_language
 from station_console.services.carrier_events import dead_letters, sender
 from station_console.services.core.station import Station
 from station_console.services.people.event_details import details_text
 from station_console.services.pickup.handover import confirm_pickup
-from station_console.settings import EventTarget
-
-SECRET = "s3cret-for-zto"
-
-
-def outbox(station: Station) -> list[CarrierEvent]:
-    with station.read() as session:
-        return list(session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id))).all())
 
 
 @pytest.fixture
 def webhook(station: Station, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", SECRET)
-    with receiver(SECRET) as rx:
-        configure(
-            station,
-            carrier_event_targets={"ZTO": EventTarget(channel="webhook", url=rx.url, timeout_s=0.5)},
-            carrier_event_backoff_s=1,
-            carrier_event_max_attempts=2,
-        )
+    with zto_webhook(station, monkeypatch, max_attempts=2) as rx:
         yield rx
 
 

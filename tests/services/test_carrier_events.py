@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from conftest import FakeClock
-from event_receiver import receiver
+from event_webhook import outbox, zto_webhook
 from held_sends import HeldSend, stopped_mid_send
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlalchemy import event
-from sqlmodel import col, select
 
-from db.models import CarrierEvent, EventKind
+from db.models import EventKind
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.carrier_events import dead_letters, sender
@@ -27,24 +26,10 @@ from station_console.services.people.event_details import details_text
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.settings import EventTarget
 
-SECRET = "s3cret-for-zto"
-
-
-def outbox(station: Station) -> list[CarrierEvent]:
-    with station.read() as session:
-        return list(session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id))).all())
-
 
 @pytest.fixture
 def webhook(station: Station, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", SECRET)
-    with receiver(SECRET) as rx:
-        configure(
-            station,
-            carrier_event_targets={"ZTO": EventTarget(channel="webhook", url=rx.url, timeout_s=0.5)},
-            carrier_event_backoff_s=1,
-            carrier_event_max_attempts=5,
-        )
+    with zto_webhook(station, monkeypatch, max_attempts=5) as rx:
         yield rx
 
 
