@@ -1,6 +1,6 @@
-"""What the send-out CLI tests (test_sendout_cli.py, test_sendout_rules_cli.py) share: the station's own
-clerks Li and Wang and their PIN, and one `station` command run as one of them, the sender's ID number
-from the environment."""
+"""What the send-out CLI tests (test_sendout_cli.py, test_sendout_rules_cli.py and others) share: the
+station's own clerks Li and Wang and their PIN, one `station` command run as one of them, the sender's ID
+number from the environment, and the sender, recipient and parcel of a send as typed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ from station_console.services.admin.setup import open_station
 
 PIN = "482913"
 ID = "11010519491231002X"
+SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"]
+TO = [
+    "--to-name",
+    "Wang Wu",
+    "--to-phone",
+    "13987654321",
+    "--to",
+    "新疆",
+    "--address",
+    "乌鲁木齐市人民路 88 号",
+]
+# One send of clothes by SF, all of it checked: `sendout new`'s options but its waybill and payment.
+SF_SEND = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
 
 
 def command_runner(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:

@@ -10,26 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from cli.sendout_cli_helpers import add_staff, command_runner
+from cli.sendout_cli_helpers import SF_SEND, add_staff, command_runner
 from db.models import HandoverBatch, ParcelEvent
 from station_console.services.admin.setup import open_station
 
 pytestmark = pytest.mark.new_station
-
-SEND = [
-    *("--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"),
-    *(
-        "--to-name",
-        "Wang Wu",
-        "--to-phone",
-        "13987654321",
-        "--to",
-        "新疆",
-        "--address",
-        "乌鲁木齐市人民路 88 号",
-    ),
-    *("--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"),
-]
 
 
 @pytest.fixture
@@ -56,7 +41,7 @@ def test_every_scan_refused_writes_no_batch_and_no_event(
 ) -> None:
     add_staff(db_url)
     run = command_runner(db_url, monkeypatch)
-    sent = run("sendout", "new", *SEND, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
+    sent = run("sendout", "new", *SF_SEND, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
     assert sent.exit_code == 0, sent.output
     flags = ["--keep-open"] if keep_open else []
     scans = "JT1234567890123\nSF9999999999999\n"

@@ -15,23 +15,12 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from cli.sendout_cli_helpers import ID, PIN, add_staff, command_runner
+from cli.sendout_cli_helpers import ID, PIN, SENDER, SF_SEND, TO, add_staff, command_runner
 from db.models import ParcelEvent, Send, Sender
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
 pytestmark = pytest.mark.new_station  # its own clerks: Li and Wang, and nobody signed in by default
-SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"]
-TO = [
-    "--to-name",
-    "Wang Wu",
-    "--to-phone",
-    "13987654321",
-    "--to",
-    "新疆",
-    "--address",
-    "乌鲁木齐市人民路 88 号",
-]
 
 
 @pytest.fixture
@@ -95,7 +84,7 @@ def test_quote_refuses_bad_input_in_one_line(run, args: list[str], says: str) ->
 
 
 def test_new_records_a_send_and_the_courier_collects_it(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", "--json", clerk="Li")
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
@@ -185,7 +174,7 @@ def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: s
     Path(os.environ["STATION_CONFIG"]).write_text(
         f'[printer]\nlanguage = "escpos"\ntransport = "device"\ntarget = "{device}"\n', encoding="utf-8"
     )
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
     assert done.exit_code == 0, done.output
     station = Path(sys.executable).with_name("station")
@@ -226,7 +215,7 @@ def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # t
 
 
 def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     assert (
         run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li").exit_code
         == 0
@@ -279,7 +268,7 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
         assert done.exit_code == 0, done.output
         return done.output
 
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     assert paid in run(
         "sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "qr", "--ref", "WX88"
     )
@@ -288,7 +277,7 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
 
 
 def test_a_wrong_scan_at_a_chinese_handover_is_said_with_the_chinese_colon(run, staff) -> None:  # type: ignore[no-untyped-def]
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     assert (
         run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li").exit_code
         == 0
@@ -318,7 +307,7 @@ def test_handover_with_no_printer_for_the_manifest_saves_it_as_a_pdf(  # type: i
     counter with a printer for it still queues it."""
     import os
 
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     for n in (3, 4, 5):
         new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
         assert new.exit_code == 0, new.output
@@ -350,7 +339,7 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
     save that manifest again: now the handover is said done, then why the PDF was not saved and the
     command that saves it (`station sendout manifest`), exit 3 (done, a later step failed), as
     `station handover close` does."""
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     for n in (3, 4, 5):
         new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
         assert new.exit_code == 0, new.output
@@ -393,7 +382,7 @@ def test_the_sends_list_is_every_counters_unless_one_is_asked(  # type: ignore[n
 ) -> None:
     """`sendout list` lists every counter's sends as before, whichever counter runs it; `--taken-at
     NAME` those taken at that one, as the console's list shows its own counter's."""
-    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    args = SF_SEND
     for counter, n in (("front", 3), ("back", 4)):
         monkeypatch.setenv("STATION_COUNTER", counter)
         new = run("sendout", "new", *args, "--waybill", f"SF123456789012{n}", "--pay", "cash", clerk="Li")
