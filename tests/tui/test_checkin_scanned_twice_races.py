@@ -57,9 +57,11 @@ def holds() -> Iterator[list[Held]]:
         held.release.set()  # a failed test leaves no writer thread waiting
 
 
-def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
+@pytest.fixture
+def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, list[str]]]:
     """The check-in's first call waits for the event, then is refused (the database busy for a moment);
-    the later ones check in. The event, and the waybills each call was given."""
+    the later ones check in. The event, and the waybills each call was given; a failed test leaves no
+    writer thread waiting."""
     release = threading.Event()
     real = checkin_writer.check_in
     calls: list[str] = []
@@ -72,7 +74,8 @@ def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, l
         return real(*args, **kwargs)
 
     monkeypatch.setattr(checkin_writer, "check_in", busy_once)
-    return release, calls
+    yield release, calls
+    release.set()
 
 
 async def scan_on(pilot: Any, clock: KeyClock, code: str) -> None:
@@ -128,100 +131,96 @@ async def test_the_next_parcel_scanned_right_behind_a_double_read_leaves_nothing
 
 
 async def test_scanned_again_while_its_first_scan_is_refused_busy_is_the_parcel_in_hand(
-    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch
+    app: StationApp, station: Station, bells: list[int], first_scan_busy: tuple[threading.Event, list[str]]
 ) -> None:
     """The first scan refused (the database busy for a moment), its double read checked in behind it: that
     check-in is the parcel in hand, its phone typed now is its, not a parcel checked in that nothing holds."""
-    release, calls = first_scan_busy(monkeypatch)
-    try:
-        async with app.run_test(size=(140, 44)) as pilot:
-            screen, clock = await start(app, pilot)
-            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
-            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
-            release.set()
-            await settle(app, pilot)
-            assert len(calls) == 2 and parcels(station) == {WAYBILL: None}  # the double read checked in
-            assert screen.current is not None and screen.current.result is not None
-            assert screen.current.result.waybill == WAYBILL
-            await type_slowly(pilot, clock, *"13812345678", "enter")
-            await settle(app, pilot)
-            assert parcels(station) == {WAYBILL: "13812345678"}
-    finally:
+    release, calls = first_scan_busy
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
         release.set()
+        await settle(app, pilot)
+        assert len(calls) == 2 and parcels(station) == {WAYBILL: None}  # the double read checked in
+        assert screen.current is not None and screen.current.result is not None
+        assert screen.current.result.waybill == WAYBILL
+        await type_slowly(pilot, clock, *"13812345678", "enter")
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: "13812345678"}
 
 
 async def test_a_phone_typed_while_a_refused_scan_and_its_double_read_are_answered_goes_to_the_parcel(
-    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch
+    app: StationApp, station: Station, bells: list[int], first_scan_busy: tuple[threading.Event, list[str]]
 ) -> None:
     """The database busy: the first scan waits, its double read behind it, and the clerk types the phone
     and Enter meanwhile. The first scan is refused, the double read checks the parcel in: the phone is
     that parcel's, not kept for a retry nobody is asked for (the refusal's row went with the check-in)."""
-    release, calls = first_scan_busy(monkeypatch)
-    try:
-        async with app.run_test(size=(140, 44)) as pilot:
-            screen, clock = await start(app, pilot)
-            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
-            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
-            clock.person()
-            for key in (*"13812345678", "enter"):  # typed while both wait
-                await send_keys(pilot, key, settle=False)
-                await quiet.settle(pilot, routers=False, leave_running=WRITER)
-            await quiet.settle(pilot, leave_running=WRITER)  # the router lets the Enter go
-            release.set()
-            await settle(app, pilot)
-            assert len(calls) == 2
-            assert parcels(station) == {WAYBILL: "13812345678"}
-            assert attention(screen) == []
-            assert "kept" not in status(screen, "#ci-message")
-    finally:
+    release, calls = first_scan_busy
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
+        clock.person()
+        for key in (*"13812345678", "enter"):  # typed while both wait
+            await send_keys(pilot, key, settle=False)
+            await quiet.settle(pilot, routers=False, leave_running=WRITER)
+        await quiet.settle(pilot, leave_running=WRITER)  # the router lets the Enter go
         release.set()
+        await settle(app, pilot)
+        assert len(calls) == 2
+        assert parcels(station) == {WAYBILL: "13812345678"}
+        assert attention(screen) == []
+        assert "kept" not in status(screen, "#ci-message")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_the_busy_refusal_goes_from_the_message_line_once_its_double_read_checks_the_parcel_in(
-    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, lang: str
+    app: StationApp,
+    station: Station,
+    bells: list[int],
+    first_scan_busy: tuple[threading.Event, list[str]],
+    lang: str,
 ) -> None:
     """The first scan refused busy, its double read checked it in: the refusal's row went, and so does
     its line telling the clerk to press Ctrl+Y for it; the check-in's line is what the line says."""
     set_language(lang)
-    release, calls = first_scan_busy(monkeypatch)
-    try:
-        async with app.run_test(size=(140, 44)) as pilot:
-            screen, clock = await start(app, pilot)
-            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
-            await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
-            release.set()
-            await settle(app, pilot)
-            assert len(calls) == 2 and parcels(station) == {WAYBILL: None}
-            assert bells, "the refusal was said"
-            assert attention(screen) == []
-            said = status(screen, "#ci-message")
-            assert "Ctrl+Y" not in said and WAYBILL in said, said
-            assert not screen.message.has_class("-error")
-    finally:
+    release, calls = first_scan_busy
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
         release.set()
+        await settle(app, pilot)
+        assert len(calls) == 2 and parcels(station) == {WAYBILL: None}
+        assert bells, "the refusal was said"
+        assert attention(screen) == []
+        said = status(screen, "#ci-message")
+        assert "Ctrl+Y" not in said and WAYBILL in said, said
+        assert not screen.message.has_class("-error")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_a_newer_refusal_about_another_scan_stays_when_the_busy_one_is_put_right(
-    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, lang: str
+    app: StationApp,
+    station: Station,
+    bells: list[int],
+    first_scan_busy: tuple[threading.Event, list[str]],
+    lang: str,
 ) -> None:
     """Refused busy, then another scan refused, then the first parcel scanned again and checked in: its
     row goes, the newer refusal stays on the line, the check-in below it."""
     set_language(lang)
-    release, calls = first_scan_busy(monkeypatch)
-    try:
-        async with app.run_test(size=(140, 44)) as pilot:
-            screen, clock = await start(app, pilot)
-            await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
-            await scan_on(pilot, clock, "13987654321")  # a mobile number: refused, a question
-            await scan_on(pilot, clock, WAYBILL)  # the first parcel again, a scan of its own
-            release.set()
-            await settle(app, pilot)
-            assert len(calls) == 3 and parcels(station) == {WAYBILL: None}
-            (newer,) = attention(screen)
-            said = status(screen, "#ci-message")
-            assert said.startswith(f"{newer.text}\n{newer.hint}") and WAYBILL in said, said
-            assert screen.message.has_class("-error")
-    finally:
+    release, calls = first_scan_busy
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await scan_on(pilot, clock, "13987654321")  # a mobile number: refused, a question
+        await scan_on(pilot, clock, WAYBILL)  # the first parcel again, a scan of its own
         release.set()
+        await settle(app, pilot)
+        assert len(calls) == 3 and parcels(station) == {WAYBILL: None}
+        (newer,) = attention(screen)
+        said = status(screen, "#ci-message")
+        assert said.startswith(f"{newer.text}\n{newer.hint}") and WAYBILL in said, said
+        assert screen.message.has_class("-error")
