@@ -208,6 +208,10 @@ class TypeAhead:
             if self._timer is not None:
                 self._timer.stop()
                 self._timer = None
+            # Keys the app binds pass while the keys wait (Ctrl+Q, a mode's F-key): those held while the
+            # queues were followed go on now, in order, up to the first key typed for the screen.
+            while self._held and self._app_binds(self._held[0]):
+                await self.pass_on(self._held.pop(0))
             return
         opened = self._top()
         if opened is not None and opened not in self._screens and self._enter is not None:
