@@ -277,3 +277,31 @@ def test_the_error_figure_waits_for_three_days_checked(station: Station, clock: 
     assert [b["actual"] for b in fc.backtest] == [2, 4, 4] and fc.measured_days == 3
     assert fc.mape_percent is not None and 0 < fc.mape_percent < 100
     assert f"({fc.mape_percent}% off on average lately)" in estimate(later)
+
+
+def test_days_gone_quiet_after_the_last_check_in_count_as_none(station: Station, clock: FakeClock) -> None:
+    today = date(2026, 11, 25)
+    quiet = 6  # the days before today with no check-in, after three weeks of five a day
+    for n in range(quiet + 21, quiet, -1):
+        day = today - timedelta(days=n)
+        for i in range(5):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+    with station.read() as session:
+        fc = forecast(session, station, today + timedelta(days=1))
+    # Smoothed towards the six zeros (5 x 0.7^6 is under 1), not five as on the last busy day.
+    assert fc.total == 0 and fc.carriers == {}
+    # The quiet days are measured too: each expected fewer than the one before.
+    quiet_days = [b for b in fc.backtest if b["date"] > (today - timedelta(days=quiet + 1)).isoformat()]
+    assert [b["actual"] for b in quiet_days] == [0] * quiet
+    expected = [b["expected"] for b in quiet_days]
+    assert expected[0] == 5 and expected[-1] <= 1 and expected == sorted(expected, reverse=True)
+
+
+def test_predict_counts_the_days_known_after_the_last_one_in_its_history() -> None:
+    history = weeks_of({w: 100 for w in range(7)}, 4)
+    later = MONDAY + timedelta(days=3)
+    # Three days over with nothing in: the level falls towards 0 (smoothed, so not all the way).
+    quiet = predict(history, later, known_until=MONDAY + timedelta(days=2))["ZTO"]
+    assert 20 < quiet < 50
+    # Without them known (days not over yet) the level stays where the last day left it.
+    assert round(predict(history, later)["ZTO"]) == 100

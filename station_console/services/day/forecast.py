@@ -144,8 +144,14 @@ def predict(
     *,
     alpha: float = ALPHA,
     partial: Collection[date] = (),
+    known_until: date | None = None,
 ) -> dict[str, float]:
     """Expected count per carrier on `target`, from the days of `history` strictly before it.
+
+    Every day from the first one in `history` through `known_until` (the last day over, when the
+    caller knows it; else the last day in `history`) counts, a day without check-ins as 0: a station
+    gone quiet after its last activity is expected to stay quieter, not to go on at its old level.
+    Days before the first one in `history` are no part of it (the station was not in use yet).
 
     A weekday factor (how a weekday ran against its week's mean, averaged over the whole weeks seen;
     1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level. A `partial`
@@ -154,7 +160,8 @@ def predict(
     days = sorted(d for d in history if d < target)
     if not days:
         return {}
-    span = [days[0] + timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]  # gaps count as 0
+    end = max(days[-1], min(known_until, target - timedelta(days=1))) if known_until else days[-1]
+    span = [days[0] + timedelta(days=n) for n in range((end - days[0]).days + 1)]  # gaps count as 0
     # Whole weeks counted back from the newest day: a weekday's factor is its count over its week's mean.
     weeks = [span[i - 7 : i] for i in range(len(span), 6, -7)]
     out: dict[str, float] = {}
@@ -186,7 +193,11 @@ def forecast(session: Session, station: Station, target: date) -> Forecast:
     last = min(target, today) - timedelta(days=1)  # today is not over: not history yet
     history = daily_counts(session, first, last)
     partial = partial_days(session, station, first, last)
-    expected = {c: round(v) for c, v in predict(history, target, partial=partial).items() if round(v) > 0}
+    expected = {
+        c: round(v)
+        for c, v in predict(history, target, partial=partial, known_until=last).items()
+        if round(v) > 0
+    }
     errors: list[float] = []
     backtest: list[dict[str, Any]] = []
     for n in range(BACKTEST_DAYS, 0, -1):
@@ -198,7 +209,9 @@ def forecast(session: Session, station: Station, target: date) -> Forecast:
         before = {d: v for d, v in history.items() if d < day}
         if sum(1 for d in before if d not in partial) < MIN_HISTORY_DAYS:
             continue
-        guess = round(sum(predict(before, day, partial=partial).values()))
+        guess = round(
+            sum(predict(before, day, partial=partial, known_until=day - timedelta(days=1)).values())
+        )
         actual = sum(history.get(day, {}).values())
         backtest.append({"date": day.isoformat(), "expected": guess, "actual": actual})
         if actual:
