@@ -190,3 +190,15 @@ def test_events_list_names_the_event_a_held_back_one_waits_behind(run, db_url: s
     assert f"排在事件 {arrival_id} 之后等待" in run("events", "list", lang="zh").output.splitlines()[1]
     listed = json.loads(run("events", "list", "--json").output)["events"]
     assert [e["waiting_behind"] for e in listed] == [arrival_id, None]
+
+
+def test_events_send_once_exits_3_when_the_event_folder_is_a_file(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file where the folder should be is no receiver that is down: no retry writes there until someone
+    moves it, so a cron job is told as for a target that cannot be used (3), not a wait (4)."""
+    folder = tmp_path / "upload"
+    folder.write_text("not a folder")
+    _event_targets(db_url, {"*": {"channel": "file", "folder": str(folder)}})
+    run("checkin", zto(1))
+    blocked = run("events", "send", "--once", "--json")
+    assert blocked.exit_code == 3, blocked.output
+    assert json.loads(blocked.output)["unusable"] == ["ZTO"]

@@ -256,9 +256,11 @@ def test_a_file_lying_where_the_event_folder_should_be_is_said_so_in_the_readers
     receive(station, 1)
     path = folder / f"ZTO-{station.business_day().isoformat()}.jsonl"
     set_language("zh")  # the pass's own words (the console's toast) read the reason in Chinese too
-    assert sender.run_once(station).errors == {
+    result = sender.run_once(station)
+    assert result.errors == {
         "ZTO": f"无法写入事件文件 {path}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     }
+    assert result.unusable == ["ZTO"]  # no retry helps until the file is moved: not a receiver down
     (row,) = dead_letters.list_events(station)
     assert row.last_error == f"无法写入事件文件 {path}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     set_language("en")

@@ -18,6 +18,7 @@ said is a parameter of it, data.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -47,15 +48,21 @@ PARAM_MAX = 200  # a receiver's or the system's words, kept in the message
 class EventChannelError(Exception):
     """An event did not go out: `failed(N_("..."), **params)` for our sentence; plain text is kept as it is."""
 
-    def __init__(self, text: str, *, permanent: bool = False) -> None:
+    def __init__(self, text: str, *, permanent: bool = False, unusable: bool = False) -> None:
         self.message: str = text if isinstance(text, Message) else text[:480]
         super().__init__(self.message)
         self.permanent = permanent
+        # The target itself cannot be used (a file where the folder should be): the event waits for
+        # its retry as after any failure, but the pass says the carrier could send nothing.
+        self.unusable = unusable
 
     @classmethod
-    def failed(cls, msgid: str, /, *, permanent: bool = False, **params: object) -> EventChannelError:
+    def failed(
+        cls, msgid: str, /, *, permanent: bool = False, unusable: bool = False, **params: object
+    ) -> EventChannelError:
         kept = {k: v if isinstance(v, Message) else str(v)[:PARAM_MAX] for k, v in params.items()}
-        return cls(Message(msgid, **kept), permanent=permanent)  # a reason of ours stays translatable
+        # a reason of ours stays translatable
+        return cls(Message(msgid, **kept), permanent=permanent, unusable=unusable)
 
 
 class EventChannel(Protocol):
@@ -150,8 +157,16 @@ class FileChannel:
                 out.write(body.decode() + "\n")
         except OSError as exc:
             raise EventChannelError.failed(
-                N_("Cannot write the event file {path}: {error}"), path=path, error=write_reason_message(exc)
+                N_("Cannot write the event file {path}: {error}"),
+                unusable=(exc.errno or 0) in UNUSABLE_FOLDER,
+                path=path,
+                error=write_reason_message(exc),
             ) from exc
+
+
+# The system errors that say the folder cannot be written at all until someone changes it (as the
+# notify file channel tells them apart): a full disk may clear by itself, these never do.
+UNUSABLE_FOLDER = frozenset({errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:

@@ -22,7 +22,9 @@ A pass (`run_once`):
    console quitting) sends the rest back the same way, the event in hand sent and marked.
 
 A carrier whose target cannot be used (a webhook without URL or secret) keeps its events queued and the
-pass reports why (`errors`) and that it could not send at all (`unusable`).
+pass reports why (`errors`) and that it could not send at all (`unusable`); so does a file target whose
+folder cannot be written at all (a file in its place, no permission: `EventChannelError.unusable`), its
+event counted as tried and waiting for its retry.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class PassResult:
     recovered: list[int] = field(default_factory=list)
     # carrier -> why its events did not go, in the language of whoever reads the pass
     errors: dict[str, str] = field(default_factory=dict)
-    # carriers whose target cannot be used at all (no target, URL or secret): unlike a receiver
+    # carriers whose target cannot be used at all (no target, URL or secret; a folder not writable): unlike a receiver
     # that is down, no retry helps until someone fixes the settings, so a headless run says so
     unusable: list[str] = field(default_factory=list)
 
@@ -330,6 +332,8 @@ def run_once(
                 (result.dead if status == CarrierEventStatus.DEAD else result.failed).append(item.id)
                 if not exc.permanent:
                     result.errors[item.carrier] = shown(exc.message)
+                if exc.unusable and item.carrier not in result.unusable:
+                    result.unusable.append(item.carrier)
                 continue
             finish(station, item, None)
             result.sent.append(item.id)
