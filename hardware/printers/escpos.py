@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
 ROLL_CHARS = {58: 32, 80: 48}  # font A characters per line
+SMALL_CHARS = {58: 42, 80: 64}  # font B's (9 dots a character, against A's 12)
+FONT_A, FONT_B = b"\x1bM\x00", b"\x1bM\x01"  # ESC M n
 BAR_MM = 10.0
 
 
@@ -48,6 +50,23 @@ def _wrapped(p: Dummy, text: str, chars: int) -> None:
     """`text` in lines of `chars` columns broken between words (the printer would break it mid-word)."""
     for line in wrap_columns(plain(text), chars):
         text_line(p, line)
+
+
+def _number(p: Dummy, number: str, paper_mm: int) -> None:
+    """A waybill number under its code, whole: one that font A would break mid-number (a 40-character
+    one on a 58 mm roll) is printed in the smaller font B; one too long even for that is cut into equal
+    pieces, so no piece is a stray few characters."""
+    number = plain(number)
+    if columns(number) <= ROLL_CHARS[paper_mm] or not number.isascii():
+        _wrapped(p, number, ROLL_CHARS[paper_mm])
+        return
+    small = SMALL_CHARS[paper_mm]
+    pieces = -(-len(number) // small)
+    size = -(-len(number) // pieces)
+    p._raw(FONT_B)
+    for start in range(0, len(number), size):
+        text_line(p, number[start : start + size])
+    p._raw(FONT_A)
 
 
 def _feed(p: Dummy, dots: int) -> None:
@@ -104,7 +123,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
         text_line(p, data.phone_text)
     text_line(p, data.date_text)
     _symbol(p, data.waybill, media)
-    _wrapped(p, data.waybill, chars)
+    _number(p, data.waybill, media.paper_mm)
     p.cut()
     return p.output
 

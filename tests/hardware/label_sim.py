@@ -260,11 +260,12 @@ def zpl(data: bytes) -> Sheet:
 
 
 def escpos(data: bytes, width: int) -> Sheet:
-    """A roll `width` dots wide: text lines as ink boxes (font A 12x24), barcodes and QR codes."""
+    """A roll `width` dots wide: text lines as ink boxes (font A 12x24, B 9x17), barcodes and QR codes."""
     ops: list[Callable[[Sheet], None]] = []  # each draws its line or code once the roll's length is known
     y = 0
     align = 0
     mag_w = mag_h = 1
+    font = (12, 24)  # font A's cell; ESC M 1 selects font B, 9 x 17
     cjk = False
     bar_h, bar_w = 162, 3
     qr_cell, qr_ecc, qr_data = 3, "L", ""
@@ -277,8 +278,8 @@ def escpos(data: bytes, width: int) -> Sheet:
     def flush_line() -> None:
         nonlocal y, line
         chars = len(line) if not cjk else len(line)  # GB18030 double bytes: 2 bytes, 24 dots wide
-        w = chars * 12 * mag_w
-        h = 24 * mag_h
+        w = chars * font[0] * mag_w
+        h = font[1] * mag_h
         if w:
             ops.append(partial(Sheet.ink, x=x_for(w), y=y, w=w, h=h))
         y += max(ESCPOS_LINE, h + 6)
@@ -292,12 +293,15 @@ def escpos(data: bytes, width: int) -> Sheet:
         elif b == 0x1B:
             op = data[i + 1]
             if op == 0x40:  # ESC @
-                align, mag_w, mag_h = 0, 1, 1
+                align, mag_w, mag_h, font = 0, 1, 1, (12, 24)
                 i += 2
+            elif op == 0x4D:  # ESC M n: font A (0) or B (1)
+                font = (9, 17) if data[i + 2] % 48 == 1 else (12, 24)
+                i += 3
             elif op == 0x61:  # ESC a n
                 align = data[i + 2] % 48
                 i += 3
-            elif op in (0x21, 0x45, 0x2D, 0x47, 0x4D, 0x74):  # ESC ! / E / - / G / M / t: one byte
+            elif op in (0x21, 0x45, 0x2D, 0x47, 0x74):  # ESC ! / E / - / G / t: one byte
                 if op == 0x21:
                     mag_w = mag_h = 1
                 i += 3

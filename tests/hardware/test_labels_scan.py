@@ -213,3 +213,19 @@ def test_every_carrier_scans_from_a_receipt_printer(paper: int, dpi: int) -> Non
         if found:
             problems[f"{carrier} {waybill}"] = found
     assert problems == {}
+
+
+@pytest.mark.parametrize("dpi", DPIS)
+def test_a_long_waybill_prints_whole_on_one_line_of_a_58_mm_roll(dpi: int) -> None:
+    """40 characters (the longest the table allows) are more than font A's 32 on a 58 mm roll: the
+    number goes in the smaller font B (42 a line) rather than broken after its 32nd character."""
+    waybill = "GM" + ("9E44608A27984866BA2D" * 2)[:38]
+    printer = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": 58, "dpi": dpi})
+    sheet = label_sim.escpos(printer.render_label(label(waybill)), printer.media.roll_dots)
+    (code,) = sheet.codes
+    below = [rect for rect in sheet.rects if rect[1] >= code.y + code.h]
+    assert len(below) == 1, below  # one line of text under the code: the number, whole
+    x, _y, w, h = below[0]
+    assert (w, h) == (len(waybill) * 9, 17) and x >= 0 and x + w <= sheet.width
+    assert [r.text for r in read(sheet.image())] == [waybill]
+    assert scan_problems(sheet.image(), waybill, dpi) == []
