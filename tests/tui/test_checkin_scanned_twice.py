@@ -100,7 +100,39 @@ async def test_scanned_again_once_its_phone_is_saved_says_so_calmly_and_asks_for
         code = screen.results[-1].pickup_code
         await scan(pilot, clock, WAYBILL)  # a second clerk at the counter scans it too
         await settle(app, pilot)
-        assert status(screen, "#ci-message") == f"Scanned twice: {WAYBILL} is already checked in ({code})."
+        assert status(screen, "#ci-message") == (
+            f"Scanned twice: {WAYBILL} is already checked in ({code}). Ctrl+Y reprints its label."
+        )
         assert attention(screen) == [] and bells == []
         assert code in status(screen, "#ci-phone-for") and app.focused is screen.query_one("#scan")
         assert db_counts(station) == (1, 1, 0)  # a phone's last 4 digits text nobody
+
+
+@pytest.mark.parametrize(
+    ("lang", "offered", "queued"),
+    [
+        ("en", "Ctrl+Y reprints its label.", "Label queued again"),
+        ("zh", "按 Ctrl+Y 补打它的标签。", "标签已重新加入打印队列"),
+    ],
+)
+async def test_ctrl_y_after_a_parcel_scanned_twice_reprints_its_label_once(
+    app: StationApp, station: Station, bells: list[int], lang: str, offered: str, queued: str
+) -> None:
+    """Scanned again because its label was lost: the refusal the calm line replaced offered Ctrl+Y's
+    reprint, and the calm line offers it too. Ctrl+Y pressed twice queues one label."""
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, WAYBILL)
+        await type_slowly(pilot, clock, *"5678", "enter")
+        await settle(app, pilot)
+        parcel_id = screen.results[-1].parcel_id
+        assert jobs_of(station, parcel_id) == ["queued"]
+        await scan(pilot, clock, WAYBILL)  # the label lost: the clerk scans the parcel again
+        await settle(app, pilot)
+        assert status(screen, "#ci-message").endswith(offered)
+        await type_slowly(pilot, clock, "ctrl+y", "ctrl+y")
+        await settle(app, pilot)
+        assert queued in status(screen, "#ci-message")
+        assert sorted(jobs_of(station, parcel_id)) == ["cancelled", "queued"]  # one sticker
+        assert attention(screen) == [] and bells == []

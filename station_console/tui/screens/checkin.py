@@ -268,6 +268,7 @@ class CheckinScreen(CheckinPhones):
         self._settle_scan_field()
         if self._scanned_again(raw, key_time):
             return  # the parcel in hand read again: the phone typed for it stays (checkin_twice.py)
+        self.twice_parcel = None  # another parcel: Ctrl+Y reprints the last one's label no more
         self._settle_phone_field()
         size_field = self.query_one("#size", Input)
         size = size_field.value.strip().upper() or None
@@ -426,6 +427,8 @@ class CheckinScreen(CheckinPhones):
 
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
+        if not refusal_only:
+            self.twice_parcel = None  # its line went: the next clerk is offered no reprint unsaid
         self.fit_message_box()  # a box grown for the refusal shrinks back with it
 
     def clear_for_next_clerk(self) -> str:

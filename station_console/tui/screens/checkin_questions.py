@@ -28,6 +28,8 @@ from station_console.tui.screens.checkin_twice import (
 )
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
 
+# The reprint of a parcel scanned twice answers for no needs-attention item (their ids start at 1).
+NO_ITEM = 0
 # Refusal code -> needs-attention kind (anything else is "refused").
 KIND_OF = {
     "carrier_conflict": "conflict",
@@ -78,6 +80,7 @@ class CheckinQuestions(CheckinState):
             in_hand = self.current is not None and self.current.result is twice
             waits = in_hand and not self.quick and self._without_phone(twice.parcel_id)
             self._answer(twice_line(twice, waits_for_phone=waits))
+            self.twice_parcel = None if waits else twice.parcel_id
             return
         if self.current is not None and self.current.seq == request.seq:
             # Its scan again on its way (a double read) may still check it in (the database busy a
@@ -179,6 +182,12 @@ class CheckinQuestions(CheckinState):
         self.query_one(AttentionList).move(delta)
 
     def action_resolve(self) -> None:
+        if self.twice_parcel is not None and self.said_item is None:
+            # The calm line of a parcel scanned twice offers its reprint; a refusal standing over it (an
+            # item named first) is what Ctrl+Y answers instead. Once: Ctrl+Y twice prints one label.
+            parcel, self.twice_parcel = self.twice_parcel, None
+            self.writer.submit(self.writer.reprint, NO_ITEM, parcel)
+            return
         item = self.query_one(AttentionList).selected()
         if item is None:
             return

@@ -85,6 +85,9 @@ class CheckinState(CourierBatchScreen):
         self.router: KeyRouter | None = None
         # The needs-attention item the message line's refusal names, while that is what it says.
         self.said_item: int | None = None
+        # The parcel a calm "scanned twice" line offers to reprint with Ctrl+Y, while that line is the last
+        # thing said (checkin_twice.py): the needs-attention refusal it replaces offered the reprint.
+        self.twice_parcel: int | None = None
         self._writer: CheckinWriter | None = None
 
     @property
@@ -108,6 +111,7 @@ class CheckinState(CourierBatchScreen):
     def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
         """What the clerk's act did; a refusal (`error`) stands over the answers after it."""
         self.said_item = None
+        self.twice_parcel = None
         self.message.say(text, error=error, warn=warn)
         self.fit_message_box()
 

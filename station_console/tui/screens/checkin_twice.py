@@ -5,7 +5,8 @@ The scan still goes to the writer, in its turn: the check-in's duplicate check r
 nothing (or checks it in, if the parcel left the shelf meanwhile). Until the answer, nothing of the screen
 moves: the parcel stays the current one, and the Phone field keeps what is typed in it (half a phone
 too: a double read lands while the clerk types) and the focus. When the refusal names that very parcel,
-the line says calmly that it was scanned twice, and what it still waits for. A scan of any other parcel
+the line says calmly that it was scanned twice, and what it still waits for, or that Ctrl+Y reprints its
+label (the refusal it replaces offered that: a clerk who lost the label scans the parcel again). A scan of any other parcel
 already on the shelf is refused loudly as before: the clerk holds a parcel the station already has.
 """
 
@@ -56,9 +57,12 @@ def rescan_in_hand(current: Current | None, rescans: dict[int, ScanRequest]) -> 
 
 
 def twice_line(result: CheckinResult, *, waits_for_phone: bool) -> str:
+    """The calm line; it offers the reprint (Ctrl+Y, `CheckinQuestions.twice_parcel`) once the label has
+    printed: a clerk scanning a parcel again may be holding it because its label was lost. A label still
+    held for the phone prints with it."""
     said = _(
         "Scanned twice: {waybill} is already checked in ({code}).",
         waybill=result.waybill,
         code=result.pickup_code,
     )
-    return sentences(said, _("Type its phone.") if waits_for_phone else "")
+    return sentences(said, _("Type its phone.") if waits_for_phone else _("Ctrl+Y reprints its label."))
