@@ -74,6 +74,7 @@ def pickup_command(
                 method=found.method,
                 scanned=[r.waybill for r in rows],
                 proxy=proxy,
+                codes=found.codes,
                 fee=settlement,
             )
     except StationError as exc:

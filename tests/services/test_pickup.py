@@ -233,7 +233,12 @@ def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(
     pickup.confirm_pickup(station, [by_code.parcel_id], method="code", scanned=[by_code.waybill])
     proxy = Proxy(name="邻居老王", phone_tail="2222")
     pickup.confirm_pickup(
-        station, [by_proxy.parcel_id], method="code", scanned=[by_proxy.waybill], proxy=proxy
+        station,
+        [by_proxy.parcel_id],
+        method="code",
+        scanned=[by_proxy.waybill],
+        proxy=proxy,
+        codes=[by_proxy.pickup_code],
     )
     station.clerk_role = "manager"
     problems.write_off(station, gone.waybill, "destroyed")

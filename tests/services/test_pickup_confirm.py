@@ -258,10 +258,20 @@ def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
 
     a, b = (receive(station, n, phone=ANN) for n in (1, 2))
     pickup.confirm_pickup(
-        station, [a.parcel_id], method="code", scanned=[a.waybill], proxy=Proxy("王小明", "2222")
+        station,
+        [a.parcel_id],
+        method="code",
+        scanned=[a.waybill],
+        proxy=Proxy("王小明", "2222"),
+        codes=[a.pickup_code],
     )
     pickup.confirm_pickup(
-        station, [b.parcel_id], method="code", scanned=[b.waybill], proxy=Proxy("老王", "3333")
+        station,
+        [b.parcel_id],
+        method="code",
+        scanned=[b.waybill],
+        proxy=Proxy("老王", "3333"),
+        codes=[b.pickup_code],
     )
     undo.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), b.parcel_id)
     clock.advance(minutes=1)
@@ -281,7 +291,12 @@ def test_a_proxy_named_with_brackets_is_masked_from_their_first_letter(station: 
     a, b = (receive(station, n, phone=ANN) for n in (1, 2))
     for found, name, tail in ((a, "[Tom] Jones", "2222"), (b, "【老王】", "3333")):
         pickup.confirm_pickup(
-            station, [found.parcel_id], method="code", scanned=[found.waybill], proxy=Proxy(name, tail)
+            station,
+            [found.parcel_id],
+            method="code",
+            scanned=[found.waybill],
+            proxy=Proxy(name, tail),
+            codes=[found.pickup_code],
         )
     assert {r.waybill: r.proxy for r in pickup.recent_pickups(station)} == {
         a.waybill: "T*** ****2222",

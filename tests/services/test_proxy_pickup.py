@@ -13,7 +13,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
-from station_console.services.pickup.proxy import Proxy, check_for
+from station_console.services.pickup.proxy import Allowed, Proxy, check_for
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves.search import timeline
@@ -37,7 +37,9 @@ def hand_over_by_tail(station: Station, waybill: str, tail: str, proxy: Proxy | 
 def test_with_the_code_anyone_may_collect_and_the_timeline_names_them(clerk: Station) -> None:
     result = check_in(clerk, wb(1), phone="13812345678")
     found = lookup(clerk, result.pickup_code)
-    confirm_pickup(clerk, [result.parcel_id], method=found.method, scanned=[wb(1)], proxy=NEIGHBOUR)
+    confirm_pickup(
+        clerk, [result.parcel_id], method=found.method, scanned=[wb(1)], proxy=NEIGHBOUR, codes=found.codes
+    )
     assert parcel(clerk, result.parcel_id).status == ParcelStatus.PICKED_UP
     event = events(clerk, EventKind.PICKED_UP)[-1]
     assert event.details["proxy_by_code"] is True and "老王" not in str(event.details)
@@ -56,30 +58,73 @@ def test_without_the_code_the_recipient_must_allow_proxies(clerk: Station) -> No
     assert count(clerk, ProxyPickup) == 1
 
 
+def test_one_code_releases_its_own_parcel_to_a_proxy_not_the_recipients_others(clerk: Station) -> None:
+    """The code is the secret the recipient passed on for that parcel: a proxy who gives it collects
+    that parcel. The person's other parcels, listed beside it, need their own codes, or the person's
+    leave for proxies; refused, nothing is handed over or recorded."""
+    zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
+    given = check_in(clerk, wb(1), recipient_id=zhang)
+    other = check_in(clerk, wb(2), recipient_id=zhang)
+    found = lookup(clerk, given.pickup_code)
+    assert {r.waybill for r in found.rows} == {wb(1), wb(2)} and found.codes == (given.pickup_code,)
+    both = [given.parcel_id, other.parcel_id]
+    assert check_for(clerk, NEIGHBOUR, [both], codes=found.codes).parcel_ids == (given.parcel_id,)
+    before = snapshot(clerk)
+    with pytest.raises(Refused) as refused:
+        confirm_pickup(
+            clerk, both, method=found.method, scanned=[wb(1), wb(2)], proxy=NEIGHBOUR, codes=found.codes
+        )
+    assert refused.value.code == "proxy_not_allowed" and refused.value.params["waybills"] == wb(2)
+    assert snapshot(clerk) == before and count(clerk, ProxyPickup) == 0
+    # The recipient themself, with one code, still takes all of theirs: unchanged.
+    assert confirm_pickup(clerk, both, method=found.method, scanned=[wb(1), wb(2)], codes=found.codes) == both
+
+
+def test_a_proxy_collects_the_recipients_other_parcels_when_the_recipient_allows_it(clerk: Station) -> None:
+    zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
+    consent.record(clerk, zhang, Choice(proxy_allowed=True), channel="counter")
+    given = check_in(clerk, wb(1), recipient_id=zhang)
+    other = check_in(clerk, wb(2), recipient_id=zhang)
+    found = lookup(clerk, given.pickup_code)
+    both = [given.parcel_id, other.parcel_id]
+    assert check_for(clerk, NEIGHBOUR, [both], codes=found.codes).parcel_ids == tuple(both)
+    confirm_pickup(
+        clerk, both, method=found.method, scanned=[wb(1), wb(2)], proxy=NEIGHBOUR, codes=found.codes
+    )
+    with clerk.read() as session:
+        records = {r.parcel_id: r.by_code for r in session.exec(select(ProxyPickup)).all()}
+    assert records == {given.parcel_id: True, other.parcel_id: False}
+
+
 def test_the_proxys_form_is_refused_as_the_handover_would_be_before_anything_is_scanned(
     clerk: Station,
 ) -> None:
     """Checked while the proxy is at the counter: refused when none of the customers listed allows
-    proxies; one who does is enough (which one the proxy collects for shows as the parcels are scanned,
-    and the handover checks those); with the code anyone may collect."""
+    proxies; one who does is enough (the answer names the parcels they may collect, and the handover
+    checks those); with the code anyone may collect its parcel."""
     zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
     li = directory.add(clerk, {"name": "李四", "phones": "13987655678"}).id
     zhangs = check_in(clerk, wb(1), recipient_id=zhang).parcel_id
     lis = check_in(clerk, wb(2), recipient_id=li).parcel_id
     before = snapshot(clerk)
     with pytest.raises(Refused) as refused:
-        check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], method="phone")
+        check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], codes=())
     assert (
         refused.value.code == "proxy_not_allowed" and refused.value.params["waybills"] == f"{wb(1)}, {wb(2)}"
     )
     assert snapshot(clerk) == before
-    assert check_for(clerk, NEIGHBOUR, [[zhangs]], method="code") == Proxy("邻居老王", "2222")
+    zhangs_code = parcel(clerk, zhangs).pickup_code or ""
+    assert check_for(clerk, NEIGHBOUR, [[zhangs]], codes=[zhangs_code]) == Allowed(
+        Proxy("邻居老王", "2222"), (zhangs,)
+    )
     consent.record(clerk, li, Choice(proxy_allowed=True), channel="counter")
-    assert check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], method="phone") == Proxy("邻居老王", "2222")
+    assert check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], codes=()) == Allowed(
+        Proxy("邻居老王", "2222"), (lis,)
+    )
     with pytest.raises(Refused):
-        check_for(clerk, NEIGHBOUR, [[zhangs]], method="phone")
+        check_for(clerk, NEIGHBOUR, [[zhangs]], codes=())
     with pytest.raises(Refused) as no_tail:
-        check_for(clerk, Proxy("老王", "12"), [[lis]], method="phone")
+        check_for(clerk, Proxy("老王", "12"), [[lis]], codes=())
     assert no_tail.value.code == "proxy_tail_required"
 
 
@@ -105,7 +150,14 @@ def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> 
     configure(clerk, proxy_id_check="always")
     result = check_in(clerk, wb(1), phone="13812345678")
     with pytest.raises(Refused) as no_id:
-        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=NEIGHBOUR)
+        confirm_pickup(
+            clerk,
+            [result.parcel_id],
+            method="code",
+            scanned=[wb(1)],
+            proxy=NEIGHBOUR,
+            codes=[result.pickup_code],
+        )
     assert no_id.value.code == "proxy_id_required"
     with pytest.raises(Refused):
         confirm_pickup(
@@ -114,6 +166,7 @@ def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> 
             method="code",
             scanned=[wb(1)],
             proxy=Proxy("老王", "2222", id_last4="12AB"),
+            codes=[result.pickup_code],
         )
     confirm_pickup(
         clerk,
@@ -121,6 +174,7 @@ def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> 
         method="code",
         scanned=[wb(1)],
         proxy=Proxy("老王", "2222", id_last4="123x"),
+        codes=[result.pickup_code],
     )
     assert timeline(clerk, wb(1)).events[-1].details["proxy_id_last4"] == "123X"
 
@@ -128,7 +182,9 @@ def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> 
 def test_a_proxy_name_pasted_in_colour_is_recorded_without_its_colour_codes(clerk: Station) -> None:
     result = check_in(clerk, wb(1), phone="13812345678")
     proxy = Proxy("\x1b[1;31m老王\x1b[0m", "2222")
-    confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy)
+    confirm_pickup(
+        clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy, codes=[result.pickup_code]
+    )
     assert timeline(clerk, wb(1)).events[-1].details["proxy_name"] == "老王"
 
 
@@ -147,7 +203,9 @@ def test_a_proxy_name_pasted_in_colour_is_recorded_without_its_colour_codes(cler
 def test_a_proxy_without_name_or_tail_is_refused_and_nothing_changes(clerk: Station, proxy: Proxy) -> None:
     result = check_in(clerk, wb(1), phone="13812345678")
     with pytest.raises(Refused):
-        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy)
+        confirm_pickup(
+            clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy, codes=[result.pickup_code]
+        )
     assert parcel(clerk, result.parcel_id).status == ParcelStatus.ON_SHELF
 
 
@@ -155,4 +213,11 @@ def test_a_proxy_pickup_needs_a_clerk_signed_in(clerk: Station) -> None:
     result = check_in(clerk, wb(1), phone="13812345678")
     clerk.clerk_id = clerk.clerk_role = None
     with pytest.raises(PermissionDenied):
-        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=NEIGHBOUR)
+        confirm_pickup(
+            clerk,
+            [result.parcel_id],
+            method="code",
+            scanned=[wb(1)],
+            proxy=NEIGHBOUR,
+            codes=[result.pickup_code],
+        )

@@ -256,3 +256,32 @@ async def test_esc_for_the_next_customer_empties_a_half_typed_query(
         screen = await clerk.open()
         await clerk.key("5", "5", "escape")
         assert screen.query_one("#pk-query", WedgeInput).value == ""
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxy_with_one_code_sees_and_collects_only_that_parcel(
+    station: Station, console: StationApp
+) -> None:
+    """The code lists the person's other parcel too; a proxy named for them narrows the list to the
+    parcel whose code they gave (the other is not named, and its phone not shown), and F10 hands over
+    that one. It listed both, and the proxy took both."""
+    sign_in(station, Role.CLERK)
+    a, b = (receive(station, n, ANN) for n in (1, 2))
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        assert clerk.progress() == ("0", "2")
+        await clerk.key("f9")
+        await clerk.key(*"Li", "tab", *"1567", "enter", "enter")
+        assert console.screen is screen and screen.proxy == Proxy("Li", "1567")
+        assert clerk.progress() == ("0", "1") and [r.waybill for r in screen.active_rows()] == [a.waybill]
+        said = clerk.text("#pk-message")
+        assert "1 other parcel of the recipient is not listed" in said and b.waybill not in said
+        await clerk.scan(a.waybill)
+        await clerk.key("f10")
+        await until(pilot, lambda: "Handed over" in clerk.text("#pk-message"))
+    assert statuses(station) == {a.waybill: "picked_up", b.waybill: "on_shelf"}
+    with station.read() as session:
+        recorded = session.exec(select(ProxyPickup)).all()
+    assert [(p.parcel_id, p.by_code) for p in recorded] == [(a.parcel_id, True)]

@@ -127,6 +127,7 @@ def confirm_pickup(
     scanned: Sequence[str] = (),
     override_reason: str | None = None,
     proxy: Proxy | None = None,
+    codes: Sequence[str] = (),
     fee: Settlement | None = None,
 ) -> list[int]:
     """Hand the parcels over: all of them in one transaction, or none.
@@ -135,7 +136,8 @@ def confirm_pickup(
     and `override_reason`. Optimistic locking (`leave_shelf`): the update only lands on the version this
     transaction read, so a parcel changed at another counter meanwhile restarts the whole pickup, which
     then refuses one handed out there (`not_on_shelf`). `proxy`: someone collects for the recipient
-    (proxy.py says when that is allowed). A storage fee due is settled by `fee` in the same transaction
+    (proxy.py says when that is allowed), by `codes`, the pickup codes they presented (`Lookup.codes`):
+    each releases its own parcel, not the recipient's others. A storage fee due is settled by `fee` in the same transaction
     (refused as `fee_due` without it); each parcel's departure is queued for its carrier.
     """
     require(station, "pickup")
@@ -151,7 +153,7 @@ def confirm_pickup(
     settings = station.settings()
     if proxy is not None:
         proxy = proxy_rules.checked(proxy, settings)
-    by_code = method == PickupMethod.CODE
+    presented = frozenset(codes)
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -166,7 +168,7 @@ def confirm_pickup(
         if unscanned:
             require_manager(station, "override")
         if proxy is not None:
-            proxy_rules.check_allowed(session, [parcels[i] for i in ids if i in parcels], by_code=by_code)
+            proxy_rules.check_allowed(session, [parcels[i] for i in ids if i in parcels], codes=presented)
         for pid in ids:
             parcel = parcels.get(pid)
             if parcel is None:
@@ -198,6 +200,7 @@ def confirm_pickup(
                 # The customer came before the courier took it back: it leaves the open return batch.
                 details["left_return_batch"] = parcel.return_batch_id
             if proxy is not None:
+                by_code = parcel.pickup_code in presented
                 details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
                 details["proxy_by_code"] = by_code
             leave_shelf(

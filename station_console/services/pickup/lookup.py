@@ -120,6 +120,9 @@ class Lookup:
     second_check: str | None = None  # key of CHECK_LABELS
     missing: tuple[str, ...] = ()  # codes of a multi-code query that found nothing
     moved: tuple[tuple[str, str], ...] = ()  # (old code, its parcel's code now) for codes a move replaced
+    # The codes the customer gave that name a listed parcel (a moved one's by its code now): a proxy
+    # collects these parcels by their codes, the recipient's others only if the recipient allows it.
+    codes: tuple[str, ...] = ()
 
     def row_for_waybill(self, waybill: str) -> PickupRow | None:
         return next((r for r in self.rows if r.waybill == waybill), None)
@@ -457,6 +460,9 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     rows.sort(key=lambda r: r.walk)
     answered = {r.pickup_code for r in rows} | {old for old, _new in moved}
     missing = tuple(c for c in parsed.values if c not in answered) if parsed.shape == "codes" else ()
+    listed = {r.pickup_code for r in rows}
+    given = [*parsed.values, *(new for _old, new in moved)] if parsed.shape in ("code", "codes") else []
+    codes = tuple(dict.fromkeys(c for c in given if c in listed))
     if (not rows or missing) and counted:
         locked = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
         if locked:
@@ -488,4 +494,5 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
         second_check=check,
         missing=missing,
         moved=tuple(moved),
+        codes=codes,
     )

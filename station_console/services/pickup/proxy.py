@@ -1,8 +1,10 @@
 """Proxy pickup (代取): someone collects a parcel for its recipient.
 
-Allowed when the pickup code was presented (whoever has the code may collect, as at any station), or,
-without the code, only when every parcel's recipient allows proxies in the directory (their choice
-`proxy`, or proxies allowed). The clerk records the proxy's name and phone tail, and the last four of
+Allowed, parcel by parcel, when that parcel's pickup code was presented (whoever has the code may
+collect it, as at any station), or, without its code, only when its recipient allows proxies in the
+directory (their choice `proxy`, or proxies allowed). One code releases its own parcel, not the
+person's others: a code is the secret the recipient passed on for that parcel, and their other
+parcels (and the other phones they came with) are theirs to share. The clerk records the proxy's name and phone tail, and the last four of
 their ID card where the station's policy says (`proxy_id_check`). The record is its own row (the
 purge blanks the name after the keep period), referenced from the `picked_up` event, and shown in the
 parcel's timeline.
@@ -11,14 +13,14 @@ parcel's timeline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Parcel, PickupMethod, ProxyPickup, Recipient
+from db.models import Parcel, ProxyPickup, Recipient
 from station_console import name_limit
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -61,18 +63,29 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     return Proxy(name=name, phone_tail=digits[-4:], id_last4=id_last4)
 
 
-def check_allowed(session: Session, parcels: Iterable[Parcel], *, by_code: bool) -> None:
-    """Refuse a proxy without the code for a parcel whose recipient does not allow proxies."""
-    if by_code:
-        return
+def collectable(session: Session, parcels: Iterable[Parcel], codes: Collection[str]) -> list[Parcel]:
+    """The `parcels` a proxy may collect: those whose pickup code was presented (`codes`), and those
+    whose recipient allows proxies."""
     parcels = list(parcels)
-    ids = {p.recipient_id for p in parcels if p.recipient_id is not None}
-    allowing = {
-        r.id
-        for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
-        if r.proxy_allowed or r.delivery_preference == "proxy"
-    }
-    refused = [p.waybill for p in parcels if p.recipient_id not in allowing]
+    ids = {p.recipient_id for p in parcels if p.recipient_id is not None and p.pickup_code not in codes}
+    allowing = (
+        {
+            r.id
+            for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
+            if r.proxy_allowed or r.delivery_preference == "proxy"
+        }
+        if ids
+        else set()
+    )
+    return [p for p in parcels if p.pickup_code in codes or p.recipient_id in allowing]
+
+
+def check_allowed(session: Session, parcels: Iterable[Parcel], *, codes: Collection[str]) -> None:
+    """Refuse a proxy for a parcel whose code was not presented and whose recipient does not allow
+    proxies."""
+    parcels = list(parcels)
+    may = {p.id for p in collectable(session, parcels, codes)}
+    refused = [p.waybill for p in parcels if p.id not in may]
     if refused:
         raise Refused(
             N_(
@@ -84,27 +97,30 @@ def check_allowed(session: Session, parcels: Iterable[Parcel], *, by_code: bool)
         )
 
 
-def check_for(station: Station, proxy: Proxy, customers: Sequence[Sequence[int]], *, method: str) -> Proxy:
-    """The proxy as the handover will record it, checked while they are at the counter: refused as the
-    handover by `method` refuses it, unless one of the `customers` (each a recipient's parcel ids) allows
-    proxies.
-    Which of them the proxy collects for shows only as the parcels are scanned; the handover checks
-    those again, in its own transaction."""
+@dataclass(frozen=True)
+class Allowed:
+    """A proxy checked at the counter, and which of the listed parcels they may collect."""
+
+    proxy: Proxy
+    parcel_ids: tuple[int, ...]
+
+
+def check_for(
+    station: Station, proxy: Proxy, customers: Sequence[Sequence[int]], *, codes: Collection[str]
+) -> Allowed:
+    """The proxy as the handover will record it, checked while they are at the counter, with the
+    parcels of the `customers` (each a recipient's parcel ids) they may collect: those whose code was
+    presented (`codes`) and those whose recipient allows proxies. Refused as the handover would refuse
+    it when there are none. The handover checks the parcels again, in its own transaction."""
     require(station, "pickup")
     proxy = checked(proxy, station.settings())
-    if method == PickupMethod.CODE:
-        return proxy
     wanted = [i for ids in customers for i in ids]
     with station.read() as session:
-        found = {p.id: p for p in session.exec(select(Parcel).where(col(Parcel.id).in_(wanted))).all()}
-        for ids in customers:
-            try:
-                check_allowed(session, [found[i] for i in ids if i in found], by_code=False)
-            except Refused:
-                continue
-            return proxy
-        check_allowed(session, [found[i] for i in wanted if i in found], by_code=False)  # none allows
-    return proxy
+        found = session.exec(select(Parcel).where(col(Parcel.id).in_(wanted))).all()
+        may = {p.id for p in collectable(session, found, codes)}
+        if not may:
+            check_allowed(session, found, codes=codes)  # none may: refused, naming them
+    return Allowed(proxy, tuple(i for i in wanted if i in may))
 
 
 def record_in(session: Session, station: Station, parcel_id: int, proxy: Proxy, *, by_code: bool) -> int:

@@ -175,7 +175,8 @@ class PickupScreen(TakesScans, PickupHandover):
         query, why, error = self._read_again_for
         if self.lookup is None or self.lookup.query != query:
             return  # the clerk has moved on to another customer
-        self.lookup, self._subset_armed = found, False
+        self.lookup, self._subset_armed = self.for_proxy(found), False
+        found = self.lookup
         here = {row.parcel_id for row in found.rows if not row.out_for_delivery}
         self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in here}
         self._show_lookup(say=False)  # why the list changed is said instead, below

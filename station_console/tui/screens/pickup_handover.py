@@ -8,7 +8,7 @@ locks the console); the UI thread never waits on them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -23,7 +23,7 @@ from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
-from station_console.services.pickup.proxy import Proxy, check_for, checked
+from station_console.services.pickup.proxy import Allowed, Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -64,6 +64,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._subset_armed = False
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
         self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
+        # The parcels that proxy may collect: those whose codes they gave, and those of recipients who
+        # allow proxies. The list shows only these while they are at the counter.
+        self.proxy_parcels: frozenset[int] | None = None
         self.fees: dict[int, FeeQuote] = {}
         # A handover's fee dialog is open: a second F10 or Enter from a hurried clerk must not ask again
         # (nor, its write on its way, write again: `calling("handover")`).
@@ -111,6 +114,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         def write(fee: Settlement | None) -> None:
             self._asking_fee = False
             proxy = self.proxy  # as sent: the next customer's (Esc) is not this handover's
+            codes = self.lookup.codes if self.lookup else ()
             self.write(
                 "handover",
                 lambda: handover.confirm_pickup(
@@ -120,6 +124,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     scanned=scanned,
                     override_reason=override_reason,
                     proxy=proxy,
+                    codes=codes,
                     fee=fee,
                 ),
                 # Esc and the next customer may come before its answer, then said as the previous
@@ -231,22 +236,35 @@ class PickupHandover(ServiceCalls, ModeScreen):
             [r.parcel_id for r in g] for g in lookup_now.groups if any(r.parcel_id in active for r in g)
         ]
 
-        def allowed(proxy: Proxy) -> Proxy:
+        def allowed(proxy: Proxy) -> Allowed:
             # On the worker: whether the recipients allow proxies is in the directory.
-            return check_for(self.station, proxy, customers, method=lookup_now.method)
+            return check_for(self.station, proxy, customers, codes=lookup_now.codes)
 
-        def given(proxy: Proxy | None) -> None:
-            if proxy is None:
+        def given(answer: Allowed | None) -> None:
+            if answer is None or self.lookup is not lookup_now:
                 return
-            self.proxy = proxy
-            self._say(
-                _(
-                    "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
-                    name=proxy.name,
-                    tail=proxy.phone_tail,
-                ),
-                warn=True,
+            proxy = answer.proxy
+            self.proxy, self.proxy_parcels = proxy, frozenset(answer.parcel_ids)
+            listed = len(self.lookup.rows)
+            self.show_for_proxy()
+            said = _(
+                "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
+                name=proxy.name,
+                tail=proxy.phone_tail,
             )
+            left = listed - len(self.lookup.rows)
+            if left:
+                # Not named: the proxy is at the counter, and the recipient's other parcels are theirs.
+                said = sentences(
+                    said,
+                    _n(
+                        "{n} other parcel of the recipient is not listed: a proxy needs its own pickup code.",
+                        "{n} other parcels of the recipient are not listed: a proxy needs their own pickup codes.",
+                        left,
+                        n=left,
+                    ),
+                )
+            self._say(said, warn=True)
 
         form = FormDialog(
             _("Someone collects for the recipient"),
@@ -259,6 +277,32 @@ class PickupHandover(ServiceCalls, ModeScreen):
         )
         # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
         open_over(self, form, self.askers_own(given))
+
+    def for_proxy(self, found: Lookup) -> Lookup:
+        """`found` as the proxy may see it: only the parcels they may collect."""
+        may = self.proxy_parcels
+        if may is None:
+            return found
+        groups = tuple(kept for g in found.groups if (kept := tuple(r for r in g if r.parcel_id in may)))
+        return replace(found, rows=tuple(r for r in found.rows if r.parcel_id in may), groups=groups)
+
+    def _show_lookup(self, *, say: bool = True) -> None:
+        raise NotImplementedError  # the screen's (pickup.py): the list, its notes and its check line
+
+    def show_for_proxy(self) -> None:
+        """The list narrowed to the proxy's parcels, the ticks kept on those still listed."""
+        if self.lookup is None:
+            return
+        self.lookup = self.for_proxy(self.lookup)
+        listed = {r.parcel_id for r in self.lookup.rows}
+        self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in listed}
+        self._subset_armed = False
+        self._show_lookup(say=False)
+        table = self.query_one(ParcelList)
+        for row in self.lookup.rows:
+            if row.parcel_id in self.scanned:
+                table.tick(row)
+        self._progress()
 
     def done_handover(self, parcel_ids: list[int]) -> None:
         count = len(parcel_ids)
@@ -356,7 +400,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
     def _clear_state(self) -> None:
         self.new_form()  # the customer's view goes: what was read for it on its way goes nowhere
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
-        self.proxy = None
+        self.proxy, self.proxy_parcels = None, None
         self.fees = {}
         self.query_one("#pk-fee", Static).update("")
         self.set_class(False, "-wrong")
