@@ -322,9 +322,9 @@ def activate_command(app: CliApp, ref: str) -> None:
 
 @recipients_group.command("consent")
 @argument("ref")
-@option("--granted", "answer", flag_value="granted", help="Consents to holding parcels at the station.")
-@option("--refused", "answer", flag_value="refused", help="Does not consent.")
-@option("--withdrawn", "answer", flag_value="withdrawn", help="Takes back an earlier answer.")
+@option("--granted", is_flag=True, help="Consents to holding parcels at the station.")
+@option("--refused", is_flag=True, help="Does not consent.")
+@option("--withdrawn", is_flag=True, help="Takes back an earlier answer.")
 @option("--choice", type=CHOICES, help="Delivery choice.")
 @option("--reminders", type=click.Choice(["on", "off"]), help="Reminder messages.")
 @option("--proxy", type=click.Choice(["allow", "deny"]), help="Someone else may collect without the code.")
@@ -335,7 +335,9 @@ def activate_command(app: CliApp, ref: str) -> None:
 def consent_command(
     app: CliApp,
     ref: str,
-    answer: str | None,
+    granted: bool,
+    refused: bool,
+    withdrawn: bool,
     choice: str | None,
     reminders: str | None,
     proxy: str | None,
@@ -347,6 +349,16 @@ def consent_command(
     from station_console.services.recipients import consent
     from station_console.services.recipients.consent import UNCHANGED, Choice
 
+    # Flags of their own, not one shared value: two answers contradict each other, and the last typed
+    # was recorded as if the other had not been.
+    answers = [
+        name
+        for name, given in (("granted", granted), ("refused", refused), ("withdrawn", withdrawn))
+        if given
+    ]
+    if len(answers) > 1:
+        raise click.UsageError(_("Give one answer: --granted, --refused or --withdrawn."))
+    answer = answers[0] if answers else None
     said = Choice(
         consent=UNCHANGED if answer is None else None if answer == "withdrawn" else answer,
         delivery_preference=UNCHANGED if choice is None else choice,

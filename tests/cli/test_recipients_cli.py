@@ -161,6 +161,19 @@ def test_consent_match_checkin_and_who_is_this(run: Any, gbk_file: Path) -> None
     assert bad.exit_code == 1 and "Nothing to record" in bad.output
 
 
+def test_two_contradicting_consent_answers_are_refused_and_nothing_is_recorded(
+    run: Any, gbk_file: Path
+) -> None:
+    """`--granted --refused` recorded the last one typed, as if the other had not been: a usage error now."""
+    run("recipients", "import", str(gbk_file), "--yes")
+    before = run("recipients", "show", "00123", "--json").output
+    for answers in (("--granted", "--refused"), ("--withdrawn", "--granted")):
+        both = run("recipients", "consent", "00123", *answers, "--channel", "counter")
+        assert both.exit_code == 2 and "Give one answer" in both.output, both.output
+    assert run("recipients", "show", "00123", "--json").output == before
+    assert run("recipients", "consent", "00123", "--withdrawn", "--channel", "counter").exit_code == 0
+
+
 def test_show_and_list_say_what_a_person_said_in_words_not_codes(run: Any, gbk_file: Path) -> None:
     run("recipients", "import", str(gbk_file), "--yes")
     run(
