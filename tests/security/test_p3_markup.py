@@ -139,7 +139,12 @@ def door_and_sends(station: Station) -> None:
     runs.fail(station, run.id, door[0].waybill, reason="not_home", note="nobody in")
     requests.request(station, door[1].waybill)
     confirm_pickup(
-        station, [door[2].parcel_id], method="code", scanned=[door[2].waybill], proxy=Proxy("Zhao", "1111")
+        station,
+        [door[2].parcel_id],
+        method="code",
+        scanned=[door[2].waybill],
+        proxy=Proxy("Zhao", "1111"),
+        codes=[door[2].pickup_code],
     )
     accept_send(station, "SF1234567890129")
     handover.scan(

@@ -69,7 +69,12 @@ def test_proxy_names_and_door_receivers_go_with_the_phones(manager: Station, clo
     consent.record(manager, li, Choice(delivery_preference="door"), channel="app")
     first = check_in(manager, wb(1), phone=PHONE)
     confirm_pickup(
-        manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
+        manager,
+        [first.parcel_id],
+        method="code",
+        scanned=[wb(1)],
+        proxy=Proxy("老王", "2222", "1234"),
+        codes=[first.pickup_code],
     )
     check_in(manager, wb(2), recipient_id=li)
     run = runs.plan(manager, "小刘")
@@ -104,7 +109,12 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
 ) -> None:
     first = check_in(manager, wb(1), phone=PHONE)
     confirm_pickup(
-        manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
+        manager,
+        [first.parcel_id],
+        method="code",
+        scanned=[wb(1)],
+        proxy=Proxy("老王", "2222", "1234"),
+        codes=[first.pickup_code],
     )
     zhang = directory.add(manager, {"name": "张三", "phones": PHONE, "building": "B2", "room": "502"}).id
     check_in(manager, wb(2), recipient_id=zhang)
@@ -115,12 +125,14 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
     handovers = privacy.export_person(manager, PHONE)["handovers"]
     assert {h.get("proxy_name") or h.get("received_by") for h in handovers} == {"老王", "门卫张师傅"}
     check_in(manager, wb(3), phone=SECOND)
+    fourth = check_in(manager, wb(4), phone=SECOND)
     confirm_pickup(
         manager,
-        [check_in(manager, wb(4), phone=SECOND).parcel_id],
+        [fourth.parcel_id],
         method="code",
         scanned=[wb(4)],
         proxy=Proxy("小李", "3333"),
+        codes=[fourth.pickup_code],
     )
     privacy.delete_person(manager, PHONE)
     with manager.read() as session:
