@@ -77,6 +77,22 @@ def test_a_shelf_stocktake_uses_the_layer_the_clerk_is_on(station: Station) -> N
         stocktake.scan(station, take.id, wb(9), layer="5-1")  # another shelf
 
 
+def test_a_layer_stocktake_refuses_a_scan_said_to_be_on_another_layer(station: Station) -> None:
+    # The CLI's `@3` on a stocktake of 6-5: the parcel is on 6-3, so counting it as found on 6-5 would
+    # have the close relocate it to where it is not.
+    place(station, wb(1), "6-5")
+    place(station, wb(2), "6-3")
+    take = stocktake.start(station, "6-5")
+    for elsewhere in ("3", "6-3", "5-5"):
+        with pytest.raises(Refused) as refused:
+            stocktake.scan(station, take.id, wb(2), layer=elsewhere)
+        assert refused.value.code == "layer_out_of_scope"
+    assert stocktake.scan(station, take.id, wb(1), layer="5").classification == "match"  # its own layer
+    assert stocktake.scan(station, take.id, wb(2), layer="6-5").classification == "wrong_layer"
+    view = stocktake.view(station, take.id)
+    assert view.counts["wrong_layer"] == 1 and view.items["wrong_layer"][0].found == "6-5"
+
+
 def test_pause_resume_and_one_unfinished_stocktake_per_shelf(station: Station) -> None:
     place(station, wb(1), "6-5")
     take = stocktake.start(station, "6-5")

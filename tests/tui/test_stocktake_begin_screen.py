@@ -153,3 +153,29 @@ async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running
         assert app.screen is taking
         await quiet.press(pilot, "escape")
         assert app.current_mode == "shelves" and app.screen is not taking and pauses == [1]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_layer_typed_before_a_layer_stocktake_began_is_cleared_not_held_in_a_dimmed_field(
+    app: StationApp, station: Station
+) -> None:
+    """'Layer scanned now' takes a layer before the stocktake begins; 2 typed there, then 1-1 begun:
+    the field was dimmed still showing 2, and every scan was sent as found on layer 2, a layer this
+    stocktake does not count, with no way left to clear it. It is emptied, so the scans count on 1-1."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-layer", Input).value = "2"
+        app.screen.query_one("#st-scope", Input).value = "1-1"
+        app.screen.query_one("#st-scope", Input).focus()
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        field = app.screen.query_one("#st-layer", Input)
+        assert field.disabled and field.value == ""
+        app.screen.query_one("#st-scan", Input).value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    (found,) = stocktake.view(station, 1).items["match"]
+    assert (found.waybill, found.found) == (wb(1), "1-1")

@@ -184,7 +184,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
                 N_("Stocktake {id} is paused. Resume it to scan."), code="stocktake_paused", id=stocktake_id
             )
         found_layer_id = take.layer_id
-        if found_layer_id is None and layer:
+        if layer:
             label = layer.strip()
             shelf = session.get(Shelf, take.shelf_id)
             # "5" is a layer of the shelf counted; "6-5" names its shelf too
@@ -196,6 +196,17 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
                     N_("Layer {layer} is not on the shelf being counted."),
                     code="layer_out_of_scope",
                     layer=label,
+                )
+            if take.layer_id is not None and found.id != take.layer_id:
+                # Counted as found on the layer counted, the close would relocate it to where it is not
+                raise Refused(
+                    N_(
+                        "Only layer {scope} is counted in stocktake {id}: this scan on layer {layer} was not counted."
+                    ),
+                    code="layer_out_of_scope",
+                    id=take.id,
+                    scope=scope_of(session, take),
+                    layer=f"{shelf.label if shelf else '?'}-{found.label}",
                 )
             found_layer_id = found.id
         previous = session.exec(

@@ -187,7 +187,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         elif begun.resumed:
             line.say(resumed_line(begun.view))
         self.query_one("#st-scope", Input).disabled = True
-        self.query_one("#st-layer", Input).disabled = is_layer(self.take.scope)
+        layer = self.query_one("#st-layer", Input)
+        layer.disabled = is_layer(self.take.scope)
+        if layer.disabled:  # a layer typed before it began would go, dimmed, with every scan
+            layer.value = ""
         scan = self.query_one("#st-scan", Input)
         scan.disabled = False
         scan.placeholder = _("scan each parcel (or type its code) on {scope}", scope=self.take.scope)
