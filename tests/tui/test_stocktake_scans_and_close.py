@@ -223,6 +223,43 @@ async def test_a_stocktake_closed_at_another_counter_shows_closed_at_its_first_r
 
 
 @pytest.mark.first_mode("shelves")
+async def test_a_stocktake_paused_at_another_counter_is_resumed_here_at_the_first_refused_scan(
+    app: StationApp, station: Station
+) -> None:
+    """Two counters counted one shelf; the other one's Esc (or its CLI run's end) paused the stocktake,
+    and each scan here was then refused "paused. Resume it to scan.", with no resume key on this screen.
+    The first refusal resumes it here and asks for that parcel again, so the next scan counts."""
+    from dataclasses import replace
+
+    from station_helpers import act_as_new_clerk
+
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        wu = replace(station, _cached=None)
+        act_as_new_clerk(wu, "Wu", Role.CLERK)
+        stocktake.pause(wu, 1)
+        scan = app.screen.query_one("#st-scan", Input)
+        scan.value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#st-last").render()) == (
+            "Stocktake 1 was paused at another counter and is resumed here: scan that parcel again."
+        )
+        assert stocktake.view(station, 1).status == "open"
+        scan.value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        scan.value = wb(2)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    assert stocktake.view(station, 1).counts["match"] == 2
+
+
+@pytest.mark.first_mode("shelves")
 async def test_a_parcel_checked_in_again_at_a_stocktake_stays_where_it_was_found(
     app: StationApp, station: Station
 ) -> None:

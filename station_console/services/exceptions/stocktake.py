@@ -285,6 +285,28 @@ def view(station: Station, stocktake_id: int) -> View:
         return view_in(session, stocktake_in(session, stocktake_id, writable=False), zone=station.zone())
 
 
+def resume(station: Station, stocktake_id: int) -> View:
+    """Open again a stocktake paused at another counter while this one still counts it (its Esc, the
+    end of a CLI run's input); refused when it is closed."""
+    require(station, "stocktake")
+
+    def work(session: Session) -> None:
+        session.exec(  # locked as `pause` locks it, for the same reason
+            select(Stocktake)
+            .where(Stocktake.id == stocktake_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        ).first()
+        take = stocktake_in(session, stocktake_id)  # refused: none, or closed
+        if take.status == "paused":
+            take.status = "open"
+            session.add(take)
+            _record(session, station, take, EventKind.STOCKTAKE_RESUMED)
+
+    station.run(work)
+    return view(station, stocktake_id)
+
+
 def pause(station: Station, stocktake_id: int) -> View:
     require(station, "stocktake")
 

@@ -235,6 +235,20 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         self.failed(tag, exc.message())
         if exc.code == "stocktake_closed" and self.take is not None:
             self.refresh_view()
+        if exc.code == "stocktake_paused" and tag == "scan" and self.take is not None:
+            # Paused at another counter while this one counts: this screen has no resume key (Esc
+            # pauses), so each scan was refused until the clerk left and began again.
+            self.call("resume", partial(stocktake.resume, self.station, self.take.id))
+
+    def done_resume(self, take: View) -> None:
+        self.take = take
+        self.refuse(
+            _(
+                "Stocktake {id} was paused at another counter and is resumed here: scan that parcel again.",
+                id=take.id,
+            )
+        )
+        self.refresh_view()
 
     def failed(self, tag: str, text: str) -> None:
         self.refuse(text)
