@@ -249,7 +249,9 @@ def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
     require(station, "fees")
 
     def work(session: Session) -> int:
-        parcel = session.get(Parcel, parcel_id)
+        # The parcel's row held to the commit (PostgreSQL): another counter's handover or settlement of
+        # it waits, then finds this charge, so the days are charged once and never after it left.
+        parcel = session.get(Parcel, parcel_id, with_for_update=True)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf."), code="not_on_shelf")
         settled = settle_in(session, station, [parcel], settlement)
