@@ -107,8 +107,12 @@ class RunView:
         return data
 
 
-def _run(session: Session, run_id: int, *, writable: bool = True) -> DeliveryRun:
-    run = session.get(DeliveryRun, run_id)
+def _run(session: Session, run_id: int, *, writable: bool = True, closing: bool = False) -> DeliveryRun:
+    # A write holds the run's row to its commit (PostgreSQL): a scan-out, delivery or failure shares it,
+    # a close takes it alone, so a close waits for a scan-out at another counter and then finds the
+    # parcel out (or the scan-out waits and finds the run closed), never a parcel out on a closed run.
+    lock: bool | dict[str, bool] = (True if closing else {"read": True}) if writable else False
+    run = session.get(DeliveryRun, run_id, with_for_update=lock)
     if run is None:
         raise NotFound(N_("There is no delivery run {run}."), code="no_run", run=run_number(run_id))
     if writable and run.status == RunStatus.CLOSED:
@@ -436,7 +440,7 @@ def close(station: Station, run_id: int) -> RunView:
     require(station, "door_delivery")
 
     def work(session: Session) -> RunView:
-        run = _run(session, run_id)
+        run = _run(session, run_id, closing=True)
         items = session.exec(select(DeliveryItem).where(DeliveryItem.run_id == run.id)).all()
         out = [i for i in items if i.status == DeliveryStatus.OUT]
         if out:
