@@ -80,8 +80,11 @@ def _view(session: Session, batch: ReturnBatch) -> BatchView:
     )
 
 
-def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
-    batch = session.get(ReturnBatch, batch_id)
+def _open_batch(session: Session, batch_id: int, *, closing: bool = False) -> ReturnBatch:
+    # The batch's row held to the commit (PostgreSQL): a parcel put in or taken out shares it, the close
+    # takes it alone, so a close waits for a scan at another counter and returns that parcel too (or the
+    # scan waits and finds the batch closed), never closing a batch over a parcel left on its shelf.
+    batch = session.get(ReturnBatch, batch_id, with_for_update=True if closing else {"read": True})
     if batch is None:
         raise NotFound(
             N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
@@ -265,7 +268,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     settings = station.settings()
 
     def work(session: Session) -> BatchView:
-        batch = _open_batch(session, batch_id)
+        batch = _open_batch(session, batch_id, closing=True)
         parcels = session.exec(
             select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
         ).all()
