@@ -84,7 +84,14 @@ def merged_phone(typed: Phone | None, pre: Expected | None) -> Phone | None:
     return typed
 
 
-_BATCH_STATUS = Hot(columns(col(CourierBatch.status)).where(col(CourierBatch.id) == bindparam("id")))
+# The batch's row held to the commit in the weakest mode (PostgreSQL), the one the parcel's foreign key
+# takes anyway: check-ins into one batch never wait for each other, but the close, which takes the row
+# alone, waits for them and counts them, or they wait for it and find the batch closed.
+_BATCH_STATUS = Hot(
+    columns(col(CourierBatch.status))
+    .where(col(CourierBatch.id) == bindparam("id"))
+    .with_for_update(key_share=True)
+)
 
 
 def require_open_batch(session: Tx, batch_id: int) -> None:

@@ -144,8 +144,8 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
     )
 
 
-def _batch(session: Session, batch_id: int) -> CourierBatch:
-    batch = session.get(CourierBatch, batch_id)
+def _batch(session: Session, batch_id: int, *, lock: bool = False) -> CourierBatch:
+    batch = session.get(CourierBatch, batch_id, with_for_update=lock)
     if batch is None:
         raise NotFound(
             N_("There is no courier batch {batch}."),
@@ -155,9 +155,11 @@ def _batch(session: Session, batch_id: int) -> CourierBatch:
     return batch
 
 
-def _open_batch(session: Session, batch_id: int) -> CourierBatch:
-    """The batch, refused when it is closed already (taken up again, or closed a second time)."""
-    batch = _batch(session, batch_id)
+def _open_batch(session: Session, batch_id: int, *, closing: bool = False) -> CourierBatch:
+    """The batch, refused when it is closed already (taken up again, or closed a second time).
+    `closing`: its row held alone to the commit, so a check-in into it at another counter is counted
+    (it waits for the check-in) or refused (the check-in waits for the close)."""
+    batch = _batch(session, batch_id, lock=closing)
     if batch.status != "open":
         raise Refused(
             N_("Courier batch {batch} is already closed."),
@@ -266,7 +268,7 @@ def close_batch(
         check_printable(counter_settings, JOB_KIND, document="courier_receipt")
 
     def work(session: Session) -> BatchView:
-        batch = _open_batch(session, batch_id)
+        batch = _open_batch(session, batch_id, closing=True)
         courier = _courier(courier_name) or batch.courier_name
         if not courier:
             raise Refused(
