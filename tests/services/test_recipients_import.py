@@ -133,6 +133,47 @@ def test_bad_rows_are_reported_by_line_and_the_rest_imported(manager: Station, t
     assert recipient(manager, "4").delivery_preference is None
 
 
+def test_a_bad_phone_on_a_known_persons_line_keeps_their_phones_and_the_rest_of_the_line(
+    manager: Station, tmp_path: Path
+) -> None:
+    """The row is kept without the bad value, "left as it is in the directory": the phones too,
+    which a bad cell used to replace with none."""
+    import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
+    again = [row[:] for row in PEOPLE]
+    again[0][2] = "12345"  # 张三's phone mistyped
+    again[0][5] = "608"  # and a real change on the same line
+    again[1][2] = ""  # 李四's phone left empty: the file says they have none
+    result = import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *again]))
+    assert [(i.line, i.code) for i in result.issues] == [(2, "phone_invalid")]
+    assert phones_of(manager, "00123") == ["13812345678"] and recipient(manager, "00123").room == "608"
+    assert phones_of(manager, "00124") == []
+    assert {c["external_id"]: c["fields"] for c in result.changes} == {
+        "00123": ["floor", "room"],
+        "00124": ["phones"],
+    }
+
+
+def test_the_summary_says_what_became_of_a_line_with_a_bad_value(manager: Station, tmp_path: Path) -> None:
+    """A bad phone's line is imported without it, a bad name's skipped: the reason alone left the
+    manager to guess whether the person is in the directory."""
+    rows = [["学号", "姓名", "手机"], ["7", "吴十", "12345"], ["8", "名" * 65, "13800000008"]]
+    result = import_file(manager, write_csv(tmp_path / "a.csv", rows), dry_run=True)
+    problems = [line for line in summary_lines(result) if line.startswith(("Line 2: A", "Line 3: N"))]
+    assert problems == [
+        "Line 2: A phone is its last 4 digits, an 11-digit mobile number, or + country code and number. "
+        "The line is imported without its phones; a person already in the directory keeps theirs.",
+        "Line 3: Name is longer than 64 characters. The line is skipped.",
+    ]
+    assert result.to_json()["issues"][0]["message"] == problems[0].removeprefix("Line 2: ")
+    set_language("zh")
+    said = [line for line in summary_lines(result) if line.startswith(("第 2 行：手", "第 3 行：姓"))]
+    assert said == [
+        "第 2 行：手机号应为 4 位尾号、11 位手机号码，或 + 国家代码加号码。"
+        "此行导入时不含手机号；名录中已有的人保留原有的手机号。",
+        "第 3 行：姓名 超过 64 个字符。此行已跳过。",
+    ]
+
+
 def test_the_summary_names_fields_by_their_labels_in_the_consoles_language(
     manager: Station, tmp_path: Path
 ) -> None:
@@ -144,7 +185,7 @@ def test_the_summary_names_fields_by_their_labels_in_the_consoles_language(
     lines = summary_lines(import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *moved])))
     assert lines[1] == "列对应：编号=学号、姓名=姓名、手机=手机、楼栋=楼栋、单元=单元、房间=房间"
     assert "00123：楼层、房间" in lines
-    assert "第 3 行：姓名 超过 64 个字符。" in lines
+    assert "第 3 行：姓名 超过 64 个字符。此行已跳过。" in lines
     assert not any(": " in line or "room" in line or "name" in line for line in lines)
 
 
@@ -453,7 +494,7 @@ def test_the_summary_says_every_line_of_the_file_one_way(manager: Station, tmp_p
     assert lines == [
         "Line 2: 001 张伟 -",
         "Line 3: id 001 again (first on line 2): skipped",
-        "Line 4: A recipient needs a name.",
+        "Line 4: A recipient needs a name. The line is skipped.",
     ]
     set_language("zh")
     lines = [line for line in summary_lines(result) if line.startswith("第")]

@@ -247,13 +247,15 @@ async def test_problems_past_those_listed_are_counted_in_the_counters_words(
         (
             "en",
             "Nothing to write: nobody in 名单.csv is new, changed or to deactivate.\n"
-            "Line 2: A recipient needs a name.\nLine 3: A recipient needs a name.\n"
-            "Line 4: A recipient needs a name.\n... and 1 more problem",
+            "Line 2: A recipient needs a name. The line is skipped.\n"
+            "Line 3: A recipient needs a name. The line is skipped.\n"
+            "Line 4: A recipient needs a name. The line is skipped.\n... and 1 more problem",
         ),
         (
             "zh",
             "没有可写入的内容：名单.csv 中没有新增、更改或需停用的人。\n"
-            "第 2 行：收件人必须有姓名。\n第 3 行：收件人必须有姓名。\n第 4 行：收件人必须有姓名。\n"
+            "第 2 行：收件人必须有姓名。此行已跳过。\n第 3 行：收件人必须有姓名。此行已跳过。\n"
+            "第 4 行：收件人必须有姓名。此行已跳过。\n"
             "……还有 1 个问题",
         ),
     ],

@@ -241,7 +241,7 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
     """Work out (and with `write`, make) every change; counts go into `result`."""
     existing, phones = _existing(session)
     now, clerk = station.now(), station.clerk_id
-    source, with_phones = result.source, ("phone" in parsed.columns or "phone2" in parsed.columns)
+    source = result.source
     added: list[tuple[dict[str, Any], list[Phone], dict[str, Any]]] = []
     changed_rows: list[tuple[int, dict[str, Any]]] = []
     new_phones: dict[int, list[Phone]] = {}
@@ -275,7 +275,8 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
             history.append(history_row(before["id"], told, "import", now, clerk))
             result.choices += 1
         phones_now = [p.full for p in values.get("phones", [])]
-        if with_phones and phones.get(before["id"], []) != phones_now:
+        # No "phones" at all: the file has no phone column, or the row's phone was bad (kept as it is).
+        if "phones" in values and phones.get(before["id"], []) != phones_now:
             new_phones[before["id"]] = values.get("phones", [])
         if change or before["id"] in new_phones:
             result.updated += 1

@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from db.models import Setting
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, LaterList, get_language, shown_params, translate
+from station_console.i18n import N_, LaterList, get_language, sentences, shown_params, translate
 from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
@@ -74,10 +74,27 @@ class Issue:
     code: str
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
+    # What became of the line's bad value, said after the reason: the line skipped, or imported
+    # without that field (its summary label), so a manager knows whether the person is in.
+    skipped: bool = False
+    left_out: str = ""
 
     def message(self, lang: str | None = None) -> str:
         lang = lang or get_language()
-        return translate(self.msgid, lang, **shown_params(self.params, lang))
+        reason = translate(self.msgid, lang, **shown_params(self.params, lang))
+        if self.skipped:
+            return sentences(reason, translate(N_("The line is skipped."), lang), lang=lang)
+        if self.left_out:
+            label = translate(fields.SUMMARY_LABELS.get(self.left_out, self.left_out), lang)
+            outcome = translate(
+                N_(
+                    "The line is imported without its {field}; a person already in the directory keeps theirs."
+                ),
+                lang,
+                field=label.lower() if lang != "zh" else label,
+            )
+            return sentences(reason, outcome, lang=lang)
+        return reason
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "code": self.code, "message": self.message("en")}
@@ -286,6 +303,7 @@ def _person(
     values: dict[str, Any] = {}
     phones: list[Phone] = []
     with_phones = False
+    bad_phone = False
     width = len(row)
     for name, index, read in readers:
         cell = row[index] if index < width else ""
@@ -296,14 +314,21 @@ def _person(
             else:
                 values[name] = read(cell)
         except StationError as exc:
-            issues.append(Issue(line, exc.code, exc.msgid, {**exc.params}))
-            if name in REQUIRED:
+            required = name in REQUIRED
+            left_out = "" if required else ("phones" if read is fields.phones else name)
+            issues.append(
+                Issue(line, exc.code, exc.msgid, {**exc.params}, skipped=required, left_out=left_out)
+            )
+            if required:
                 return None
+            bad_phone = bad_phone or read is fields.phones
             values.pop(name, None)  # left as it is in the directory
     if not values.get("external_id"):
         issues.append(Issue(line, "no_external_id", N_("No id on this line: skipped"), {}))
         return None
-    if with_phones:
+    # A bad phone cell leaves the person's phones as they are: the good cells alone would replace
+    # (and so drop) the numbers the directory already has.
+    if with_phones and not bad_phone:
         values["phones"] = list({p.full: p for p in phones}.values()) if len(phones) > 1 else phones
     if "room" in values and "floor" not in values and not any(r[0] == "floor" for r in readers):
         values["floor"] = fields.floor_of_room(values["room"])
