@@ -264,13 +264,13 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
     if resume:
         from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
 
-        # As the console's F8: the shelf's unfinished stocktake, found by the shelf, whatever it counts
+        # As the console's F8: the shelf's unfinished stocktake, found by the shelf; one of another
+        # layer is refused (its scans would be recorded as found there), resumed by its own scope
         begun = attempt(lambda: stocktake.begin(station, location, resume_only=True), as_json=True)
         take = begun.view
-        if begun.other_scope:
-            click.echo(resumed_other_line(begun, headless=True), err=True)
-            if begun.layer_in_shelf:  # the layer asked is the layer scanned until a line `@N`
-                layer = begun.asked
+        if begun.layer_in_shelf:  # the layer asked is the layer scanned until a line `@N`
+            click.echo(resumed_other_line(begun), err=True)
+            layer = begun.asked
         else:
             click.echo(resumed_line(take), err=True)
     else:

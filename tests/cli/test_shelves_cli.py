@@ -63,23 +63,24 @@ def test_a_paused_stocktake_resumes(run) -> None:  # type: ignore[no-untyped-def
     assert resumed.stderr == f"Resumed stocktake {first['id']} of layer 1-1\n"
 
 
-def test_resuming_for_another_layer_says_which_stocktake_is_counted(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    """`--resume` took the shelf's stocktake by the text before the first dash and said nothing: the
-    clerk who asked for 1-2 counted into 1-1's stocktake unaware. It resumes it still, as the console's
-    F8 does, and says so as the console does, in the clerk's language."""
+def test_resuming_for_another_layer_is_refused_and_counts_nothing(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`--resume` for 1-2 resumed 1-1's unfinished stocktake, said so on stderr and went on reading the
+    scans: 1-2's parcels were recorded as found on 1-1, and a close's relocation would have moved them
+    there. It is refused now, counting nothing and leaving it paused; given as 1-1 it resumes."""
     first = json.loads(run("stocktake", "1-1", input="").stdout)
-    resumed = run("stocktake", "1-2", "--resume", input=f"{WAYBILLS[0]}\n")
-    assert json.loads(resumed.stdout)["id"] == first["id"]
-    assert resumed.stderr == (
-        f"Stocktake {first['id']} of layer 1-1 is not finished, so it was resumed instead of starting one of "
-        "layer 1-2: two stocktakes of one shelf would count the same parcels. To count layer 1-2, close this "
-        "one first (--close).\n"
+    refused = run("stocktake", "1-2", "--resume", input=f"{WAYBILLS[0]}\n")
+    assert refused.exit_code == 1 and json.loads(refused.stdout)["error"] == "stocktake_other_scope"
+    assert refused.stderr == (
+        f"station: Stocktake {first['id']} of layer 1-1 is not finished, so it was not resumed for layer 1-2: "
+        "its scans would be recorded as found on 1-1. Resume it as 1-1, or count layer 1-2 once it is closed.\n"
     )
     zh = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "stocktake", "1", "--resume"], input="")
-    assert zh.stderr == (
-        f"1-1 层的盘库 {first['id']} 尚未结束，因此已继续该盘库，没有新开1号货架的盘库："
-        "同一货架同时进行两次盘库会重复清点同一批包裹。如需盘点1号货架，请先结束此盘库（--close）。\n"
+    assert zh.exit_code == 1 and zh.stderr == (
+        f"station: 1-1 层的盘库 {first['id']} 尚未结束，因此没有为1号货架继续该盘库：否则扫描会被记为在 1-1 层找到。"
+        "请以 1-1 继续该盘库，或在其结束后再盘点1号货架。\n"
     )
+    again = json.loads(run("stocktake", "1-1", "--resume", input="").stdout)
+    assert (again["id"], again["status"], again["counts"]["match"]) == (first["id"], "paused", 0)
 
 
 def test_resuming_a_shelf_counted_whole_for_one_layer_counts_the_scans_on_that_layer(run) -> None:  # type: ignore[no-untyped-def]

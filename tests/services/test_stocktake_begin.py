@@ -1,6 +1,7 @@
 """Beginning a stocktake from the shelf map: a new one, or the one unfinished on that shelf resumed
-whatever it counts (two of one shelf would overlap), saying which; a scope that does not exist is
-refused and changes nothing. A resume or a pause meeting a close at another counter leaves it closed."""
+(two of one shelf would overlap) when it counts what was asked or the whole shelf, saying which; one
+counting another layer is not resumed unasked, and a scope that does not exist is refused; both change
+nothing. A resume or a pause meeting a close at another counter leaves it closed."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlmodel import func, select
 
 from db.engine import is_sqlite
 from db.models import Role, Stocktake
-from station_console.errors import NotFound
+from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import View
@@ -36,23 +37,42 @@ def test_a_new_scope_starts_a_stocktake(station: Station) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("unfinished", "typed", "asked"),
-    [("6-5", "6-2", "6-2"), ("6", "６－２", "6-2"), ("6-5", "6", "6")],
-    ids=["another-layer", "a-layer-of-the-shelf-counted", "the-whole-shelf"],
-)
-def test_a_scope_on_a_shelf_with_one_unfinished_resumes_that_one_and_says_what_was_asked(
-    station: Station, unfinished: str, typed: str, asked: str
-) -> None:
-    """The screen resumed the shelf's paused stocktake of 6-5 when 6-2 was typed and said so in a toast
-    only: the clerk went on counting 6-2's parcels into 6-5's stocktake. It is resumed still (two of one
-    shelf would count the same parcels), and what was asked is said beside what is counted."""
-    take = stocktake.start(station, unfinished)
+def test_a_layer_on_a_shelf_counted_whole_resumes_that_one_and_says_what_was_asked(station: Station) -> None:
+    """The shelf's paused stocktake of shelf 6 is resumed for 6-2 typed (two of one shelf would count
+    the same parcels): 6-2 is counted in it as the layer scanned now, and what was asked is said."""
+    take = stocktake.start(station, "6")
     stocktake.pause(station, take.id)
-    begun = stocktake.begin(station, typed)
-    assert (begun.view.id, begun.view.scope, begun.view.status) == (take.id, unfinished, "open")
-    assert (begun.resumed, begun.asked, begun.other_scope) == (True, asked, True)
+    begun = stocktake.begin(station, "６－２")
+    assert (begun.view.id, begun.view.scope, begun.view.status) == (take.id, "6", "open")
+    assert (begun.resumed, begun.asked, begun.other_scope, begun.layer_in_shelf) == (True, "6-2", True, True)
     assert stocktakes(station) == 1
+
+
+@pytest.mark.parametrize(("typed", "asked"), [("6-2", "layer 6-2"), ("6", "shelf 6")])
+def test_another_scope_than_the_unfinished_layers_is_refused_and_resumes_nothing(
+    station: Station, typed: str, asked: str
+) -> None:
+    """6-2 typed while 6-5's stocktake was paused resumed 6-5's, saying so on a line the first scan
+    overwrote: a hurried clerk counted 6-2's parcels as found on 6-5, and the close's relocation would
+    have moved their records to where they are not. Nothing is resumed for another scope now: it is
+    refused, naming the stocktake, and the clerk resumes it by its own scope (or by id, once asked)."""
+    from station_helpers import events
+
+    take = stocktake.start(station, "6-5")
+    stocktake.pause(station, take.id)
+    with pytest.raises(Refused) as refused:
+        stocktake.begin(station, typed)
+    assert refused.value.code == "stocktake_other_scope"
+    assert (refused.value.params["id"], refused.value.params["scope"]) == (take.id, "6-5")
+    assert refused.value.message("en") == (
+        f"Stocktake {take.id} of layer 6-5 is not finished, so it was not resumed for {asked}: its scans "
+        f"would be recorded as found on 6-5. Resume it as 6-5, or count {asked} once it is closed."
+    )
+    assert stocktake.view(station, take.id).status == "paused" and stocktakes(station) == 1
+    assert events(station, "stocktake_resumed") == []
+    with pytest.raises(Refused):  # the CLI's --resume too
+        stocktake.begin(station, typed, resume_only=True)
+    assert stocktake.begin(station, "6-5").view.id == take.id
 
 
 def test_the_same_scope_resumes_as_itself(station: Station) -> None:
@@ -139,7 +159,7 @@ def test_starting_pausing_and_resuming_a_stocktake_are_audit_events(station: Sta
     (started,) = events(station, "stocktake_started")
     assert started.details == {"stocktake": take, "scope": "6-5"}
     assert started.clerk_id == station.clerk_id
-    stocktake.begin(station, "6")  # already open: resumed, nothing changed
+    stocktake.begin(station, "6-5")  # already open: resumed, nothing changed
     assert events(station, "stocktake_resumed") == []
     stocktake.pause(station, take)
     (paused,) = events(station, "stocktake_paused")

@@ -27,7 +27,7 @@ from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.shelf_dialogs import MoveDialog
-from station_console.tui.screens.stocktake import CloseDialog
+from station_console.tui.screens.stocktake_close_dialog import CloseDialog
 from tui import quiet
 from tui.checkin_driver import settle
 from tui.terminal_fit import SIZES_TO_80, SMALL, at_each_size, console_in, shown_whole

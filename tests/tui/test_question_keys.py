@@ -21,7 +21,7 @@ from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.question_keys import QuestionDialog
-from station_console.tui.screens.stocktake import CloseDialog
+from station_console.tui.screens.stocktake_close_dialog import CloseDialog
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet

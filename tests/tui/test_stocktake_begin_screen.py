@@ -1,5 +1,5 @@
 """Stocktake begun from the shelf map, paused and resumed: what it says it counts, a paused stocktake of
-the shelf resumed when another layer is typed, Esc pausing and F8 resuming, and a mode key pressed before
+another layer of the shelf resumed only when the clerk says so, Esc pausing and F8 resuming, and a mode key pressed before
 the pause is written."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake
 from station_console.services.exceptions.stocktake_begun_words import resumed_line
 from station_console.tui.app import StationApp
-from station_console.tui.screens.stocktake import counts_head
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.stocktake import StocktakeScreen, counts_head
 from tui import quiet
 from tui.shelf_data import place, wb
 from tui.shelves_driver import begin_stocktake_typed, open_shelves, settle
@@ -35,25 +36,43 @@ def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> No
 
 
 @pytest.mark.first_mode("shelves")
-async def test_another_layer_typed_resumes_the_shelfs_unfinished_stocktake_and_says_so_plainly(
+async def test_another_layer_typed_asks_before_the_shelfs_unfinished_stocktake_is_resumed(
     app: StationApp, station: Station
 ) -> None:
-    """1-1's stocktake was paused; the clerk typed 1-2. The screen resumed 1-1's and said so in a toast
-    only, so the clerk counted 1-2's parcels into it. Its own line says now which is counted, why, and
-    how to count 1-2; the scan field names 1-1."""
+    """1-1's stocktake was paused; the clerk typed 1-2. The screen resumed 1-1's and said so on its line,
+    which the first scan's finding overwrote: a hurried clerk counted 1-2's parcels as 'wrong layer,
+    found on 1-1'. Now nothing is resumed until asked: a hurried Enter (or Esc) goes back, resuming
+    nothing; Y resumes 1-1's, whose scope the scan field and the counts then name."""
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
     paused = stocktake.start(station, "1-1")
     stocktake.pause(station, paused.id)
     async with app.run_test(size=(160, 45)) as pilot:
         await begin_stocktake_typed(app, pilot, "1-2")
-        said = str(app.screen.query_one("#st-last").render())
-        assert said == (
-            "Stocktake 1 of layer 1-1 is not finished, so it was resumed instead of starting one of layer 1-2: "
-            "two stocktakes of one shelf would count the same parcels. To count layer 1-2, close this one (F8) "
-            "first."
+        assert isinstance(app.screen, ConfirmDialog)
+        asked = app.screen.query_one(".dialog-title").render()
+        assert str(asked) == "Stocktake 1 of layer 1-1 is not finished. Count layer 1-1 now, not layer 1-2?"
+        await quiet.press(pilot, "enter")  # hurried: No has the focus
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StocktakeScreen) and screen.take is None
+        assert screen.query_one("#st-scan", Input).disabled
+        assert str(screen.query_one("#st-last").render()) == (
+            "Stocktake 1 of layer 1-1 was not resumed, and nothing is counted. Type 1-1 to go on with it, "
+            "or close it first to count layer 1-2."
         )
-        assert app.screen.query_one("#st-last").has_class("-warn")
-        assert "1-1" in app.screen.query_one("#st-scan", Input).placeholder
-    assert stocktake.view(station, paused.id).status == "open"
+        assert stocktake.view(station, paused.id).status == "paused"
+        screen.query_one("#st-scope", Input).focus()
+        await quiet.press(pilot, "enter", "y")
+        await settle(pilot)
+        assert app.screen is screen and screen.take is not None and screen.take.id == paused.id
+        assert str(screen.query_one("#st-last").render()) == "Resumed stocktake 1 of layer 1-1"
+        assert "1-1" in screen.query_one("#st-scan", Input).placeholder
+        screen.query_one("#st-scan", Input).value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    taken = stocktake.view(station, paused.id)
+    assert taken.status == "open" and [i.waybill for i in taken.items["match"]] == [wb(1)]
     assert [t.id for t in stocktake.unfinished(station)] == [paused.id]
 
 
@@ -87,11 +106,6 @@ async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_la
         assert resumed_other_line(begun) == (
             "1号货架的盘库 1 尚未结束，因此 1-3 层在该盘库中清点，不新开盘库：同一货架同时进行两次盘库会重复清点同一批包裹。"
             "当前扫描的层已设为 1-3。"
-        )
-        layer_take = stocktake.start(station, "3-2")
-        assert resumed_other_line(stocktake.begin(station, "3-1")) == (
-            f"3-2 层的盘库 {layer_take.id} 尚未结束，因此已继续该盘库，没有新开3-1 层的盘库："
-            "同一货架同时进行两次盘库会重复清点同一批包裹。如需盘点3-1 层，请先结束此盘库（F8）。"
         )
     finally:
         set_language("en")

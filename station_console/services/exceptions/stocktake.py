@@ -63,7 +63,7 @@ def start(station: Station, location: str) -> View:
 class Begun:
     """What the clerk began: `view`, the stocktake counted now; `resumed`: the one left unfinished on
     that shelf, not a new one; `asked`: the scope the clerk gave ("6-2"), which is not `view.scope`
-    when the unfinished one counts another layer of that shelf, or the whole shelf."""
+    when the unfinished one counts the whole shelf (one counting another layer is not resumed)."""
 
     view: View
     resumed: bool
@@ -80,12 +80,15 @@ class Begun:
 
 
 def begin(station: Station, location: str, *, resume_only: bool = False) -> Begun:
-    """Start a stocktake of a shelf or a layer, or resume the one unfinished on that shelf, whatever it
-    counts: two stocktakes of one shelf would overlap (a parcel moved between layers is in both, and
-    each close would fix it; the database holds one unfinished per shelf, so of two counters beginning
-    at once the second's unit is tried again and resumes the first's). The caller says which was
-    resumed (`Begun.other_scope`). A shelf or layer that does not exist is refused, even when its
-    shelf has one unfinished: a typing slip.
+    """Start a stocktake of a shelf or a layer, or resume the one unfinished on that shelf: two
+    stocktakes of one shelf would overlap (a parcel moved between layers is in both, and each close
+    would fix it; the database holds one unfinished per shelf, so of two counters beginning at once
+    the second's unit is tried again and finds the first's). One counting the whole shelf is resumed
+    for a layer of it, the caller saying so (`Begun.layer_in_shelf`: that layer is scanned now). One
+    counting a layer is resumed only for that layer: for another, or the whole shelf, it is refused
+    (`stocktake_other_scope`, naming it), as every scan would be recorded as found on its layer; the
+    clerk resumes it by its scope, or by its id once asked (`resume`). A shelf or layer that does not
+    exist is refused, even when its shelf has one unfinished: a typing slip.
     `resume_only` (the CLI's --resume): refused, starting nothing, when the shelf has none unfinished."""
     require(station, "stocktake")
 
@@ -99,6 +102,8 @@ def begin(station: Station, location: str, *, resume_only: bool = False) -> Begu
             )
         if busy is None:
             return _new(session, station, shelf, layer), False, asked
+        if busy.layer_id is not None and (layer is None or layer.id != busy.layer_id):
+            _refuse_other_scope(session, busy, asked)
         if busy.status != "open":
             busy.status = "open"
             session.add(busy)
@@ -107,6 +112,27 @@ def begin(station: Station, location: str, *, resume_only: bool = False) -> Begu
 
     take_id, resumed, asked = station.run(work)
     return Begun(view(station, take_id), resumed, asked)
+
+
+def _refuse_other_scope(session: Session, busy: Stocktake, asked: str) -> None:
+    """The shelf's unfinished stocktake counts another layer than `asked`: resumed unasked, a hurried
+    clerk's scans of `asked` were recorded as found on its layer (the line saying so overwritten by
+    the first finding), and the close's relocation would have moved them where they are not."""
+    scope = scope_of(session, busy)
+    msgid = (
+        N_(
+            "Stocktake {id} of layer {scope} is not finished, so it was not resumed for layer {asked}: its "
+            "scans would be recorded as found on {scope}. Resume it as {scope}, or count layer {asked} once "
+            "it is closed."
+        )
+        if is_layer(asked)
+        else N_(
+            "Stocktake {id} of layer {scope} is not finished, so it was not resumed for shelf {asked}: its "
+            "scans would be recorded as found on {scope}. Resume it as {scope}, or count shelf {asked} once "
+            "it is closed."
+        )
+    )
+    raise Refused(msgid, code="stocktake_other_scope", id=busy.id, scope=scope, asked=asked)
 
 
 def _unfinished_on(session: Session, shelf: Shelf) -> Stocktake | None:

@@ -1,6 +1,7 @@
 """Stocktake (盘库): pick a shelf or layer, scan everything on it, see each class live, close with fixes.
 
-Escape pauses the stocktake (resume it later by starting on the same shelf); F8 closes it, asking which
+Escape pauses the stocktake (resume it later by starting on the same shelf: one of another layer only
+once the clerk says so); F8 closes it, asking which
 of the offered fixes to apply. Scans are told from typing by key timing (`KeyRouter`): a scan is counted
 wherever the focus is, so it never becomes the shelf or the layer scanned now.
 """
@@ -14,28 +15,31 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.core.roles import refusal
 from station_console.services.exceptions import stocktake, stocktake_close
-from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
+from station_console.services.exceptions.stocktake_begun_words import (
+    resumed_line,
+    resumed_other_line,
+    scope_words,
+)
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, is_layer, normalise_location
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.question_keys import QuestionDialog, said_line
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
+from station_console.tui.screens.stocktake_close_dialog import CloseDialog
 from station_console.tui.screens.stocktake_words import finding_words, gone_line
-from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
-from station_console.tui.widgets.tick import SpaceTick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 CLASS_STYLES = {
@@ -58,36 +62,6 @@ COLUMNS = (
 
 def class_text(cls: str) -> Text:
     return Text(_(CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
-
-
-# The fixes a close offers: its tick box, its key in the offer, ticked at first.
-CLOSE_FIXES = (
-    ("fix-relocate", "relocate", True),
-    ("fix-missing", "mark_missing", True),
-    ("fix-recheck", "recheck_in", False),
-    ("fix-put-back", "put_back", False),
-)
-
-
-def fix_words(key: str, n: int) -> str:
-    """What a fix offers to do, for its `n` parcels."""
-    if key == "relocate":
-        return _n(
-            "Relocate {n} parcel to where it was found",
-            "Relocate {n} parcels to where they were found",
-            n,
-            n=n,
-        )
-    if key == "mark_missing":
-        return _n("Mark {n} unscanned parcel missing", "Mark {n} unscanned parcels missing", n, n=n)
-    if key == "put_back":
-        return _n(
-            "Put back {n} parcel below: new code, no message sent",
-            "Put back {n} parcels below: new codes, no message sent",
-            n,
-            n=n,
-        )
-    return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
 
 
 def counts_head(take: View) -> str:
@@ -178,12 +152,11 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def done_start(self, begun: stocktake.Begun) -> None:
         self.take = begun.view
-        # Said where the findings go, not in a toast: the clerk who typed 6-2 is counting 6-5 now.
+        # Said where the findings go, not in a toast: the clerk who typed 6-2 counts it in shelf 6's.
         line = self.query_one("#st-last", StatusLine)
-        if begun.other_scope:
+        if begun.layer_in_shelf:  # the layer typed, counted in the shelf's
             line.say(resumed_other_line(begun), warn=True)
-            if begun.layer_in_shelf:  # the layer typed, counted in the shelf's
-                self.query_one("#st-layer", Input).value = begun.asked
+            self.query_one("#st-layer", Input).value = begun.asked
         elif begun.resumed:
             line.say(resumed_line(begun.view))
         self.query_one("#st-scope", Input).disabled = True
@@ -196,6 +169,48 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         scan.placeholder = _("scan each parcel (or type its code) on {scope}", scope=self.take.scope)
         scan.focus()
         self.refresh_view()
+
+    def ask_to_resume(self, refused: StationError) -> None:
+        """The shelf's unfinished stocktake counts another layer than the one typed: resumed with a
+        warning the first scan's finding overwrote, a hurried clerk counted the typed layer's parcels
+        as found on its layer. It is resumed only on Y; No has the focus, so a hurried Enter resumes
+        nothing, and a scan under the question is said as not taken."""
+        take_id, scope, asked = refused.params["id"], refused.params["scope"], refused.params["asked"]
+        question = _(
+            "Stocktake {id} of layer {scope} is not finished. Count layer {scope} now, not {asked}?",
+            id=take_id,
+            scope=scope,
+            asked=scope_words(asked),
+        )
+        body = _(
+            "A shelf has one stocktake at a time, so {asked} is counted once stocktake {id} is closed.\n"
+            "Counting layer {scope}, every parcel scanned is recorded as found on {scope}: scan only the "
+            "parcels on layer {scope}.",
+            id=take_id,
+            scope=scope,
+            asked=scope_words(asked),
+        )
+        dialog = ConfirmDialog(question, body, what=N_("a stocktake's resume"))
+        if not open_over(self, dialog, partial(self._resume_chosen, take_id, scope, asked)):
+            self._resume_chosen(take_id, scope, asked, False)
+
+    def _resume_chosen(self, take_id: int, scope: str, asked: str, yes: bool | None) -> None:
+        if yes:
+            self.write("resume_other", partial(stocktake.resume, self.station, take_id))
+        elif yes is not None:  # None: closed for another clerk, who asked nothing
+            words = _(
+                "Stocktake {id} of layer {scope} was not resumed, and nothing is counted. Type {scope} to go "
+                "on with it, or close it first to count {asked}.",
+                id=take_id,
+                scope=scope,
+                asked=scope_words(asked),
+            )
+            self.query_one("#st-last", StatusLine).say(words, warn=True)
+            self.query_one("#st-scope", Input).focus()
+
+    def done_resume_other(self, take: View) -> None:
+        """Y: the clerk chose to count the unfinished stocktake's layer."""
+        self.done_start(stocktake.Begun(take, resumed=True, asked=take.scope))
 
     @on(Input.Submitted, "#st-layer")
     def _layer_given(self) -> None:
@@ -232,6 +247,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         """A scan, a pause or a close refused as the stocktake was closed at another counter meanwhile:
         the refusal stands, and the screen reads the stocktake again to show it closed, taking no more
         scans, rather than refusing each scan the clerk goes on making."""
+        if exc.code == "stocktake_other_scope" and tag == "start":
+            self.ask_to_resume(exc)
+            return
         self.failed(tag, exc.message())
         if exc.code == "stocktake_closed" and self.take is not None:
             self.refresh_view()
@@ -394,76 +412,3 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.notify(_("{waybill}: {reason}", waybill=failure["waybill"], reason=why), severity="warning")
         self.take = None
         self.dismiss()
-
-
-class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
-    """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning. A key it
-    does not take, or a scan, is said in it (`QuestionDialog`)."""
-
-    what = N_("the stocktake's close")
-
-    CSS_PATH = "shelves.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Back"), id="stclose.cancel", tooltip=N_("Keep scanning")),
-        Binding(
-            "f8,enter",
-            "confirm",
-            N_("Close stocktake"),
-            id="stclose.confirm",
-            tooltip=N_("Apply the ticked fixes and close"),
-        ),
-    ]
-
-    def __init__(
-        self,
-        offered: dict[str, list[str]],
-        gone: list[str] | None = None,
-        put_back_refused: str | None = None,
-    ) -> None:
-        """`gone`: a line for each extra recorded as having left, said under its put-back offer;
-        `put_back_refused`: why the clerk may not tick that offer (dimmed), said under it."""
-        super().__init__()
-        self.offered = offered
-        self.gone = gone or []
-        self.put_back_refused = put_back_refused
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="st-close", classes="dialog"):
-            yield Static(_("Close the stocktake"), classes="dialog-title")
-            # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
-            for widget_id, key, ticked in CLOSE_FIXES:
-                refused = key == "put_back" and self.put_back_refused is not None
-                if self.offered.get(key):
-                    words = fix_words(key, len(self.offered[key]))
-                    yield SpaceTick(words, value=ticked and not refused, id=widget_id, disabled=refused)
-                if key == "put_back" and self.offered.get(key):
-                    yield Static("\n".join(self.gone), id="st-gone")
-                    if refused:
-                        yield Static(self.put_back_refused or "", id="st-put-back-refused")
-            if not any(self.offered.get(key) for _id, key, _ticked in CLOSE_FIXES):
-                yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
-            yield said_line()
-            yield keys_line(N_("Space: tick · Enter: close with the ticked · Esc: keep scanning"))
-
-    def on_mount(self) -> None:
-        translate_bindings(self)
-
-    def taken_keys(self) -> set[str]:
-        return super().taken_keys() | {"space"}  # a tick box's
-
-    def action_confirm(self) -> None:
-        def ticked(widget_id: str, key: str) -> list[str]:
-            boxes = self.query(f"#{widget_id}").results(SpaceTick)
-            return self.offered.get(key, []) if any(box.value and not box.disabled for box in boxes) else []
-
-        self.dismiss(
-            {
-                "relocate": ticked("fix-relocate", "relocate"),
-                "mark_missing": ticked("fix-missing", "mark_missing"),
-                "recheck_in": ticked("fix-recheck", "recheck_in"),
-                "put_back": ticked("fix-put-back", "put_back"),
-            }
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
