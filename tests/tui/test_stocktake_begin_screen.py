@@ -68,6 +68,7 @@ async def test_another_layer_typed_asks_before_the_shelfs_unfinished_stocktake_i
         assert app.screen is screen and screen.take is not None and screen.take.id == paused.id
         assert str(screen.query_one("#st-last").render()) == "Resumed stocktake 1 of layer 1-1"
         assert "1-1" in screen.query_one("#st-scan", Input).placeholder
+        assert screen.query_one("#st-scope", Input).value == "1-1"  # it kept 1-2, dimmed, over 1-1's count
         screen.query_one("#st-scan", Input).value = wb(1)
         await quiet.press(pilot, "enter")
         await settle(pilot)
@@ -93,6 +94,7 @@ async def test_a_layer_typed_on_a_shelf_counted_whole_is_counted_in_it_as_the_la
             "two stocktakes of one shelf would count the same parcels. The layer scanned now is set to 1-2."
         )
         assert app.screen.query_one("#st-layer", Input).value == "1-2"
+        assert app.screen.query_one("#st-scope", Input).value == "1"  # the stocktake's; 1-2 the layer's
         app.screen.query_one("#st-scan", Input).value = wb(1)
         await quiet.press(pilot, "enter")
         await settle(pilot)

@@ -159,7 +159,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.query_one("#st-layer", Input).value = begun.asked
         elif begun.resumed:
             line.say(resumed_line(begun.view))
-        self.query_one("#st-scope", Input).disabled = True
+        scope = self.query_one("#st-scope", Input)
+        # What the stocktake counts, not what was typed: 2-5 typed over a resumed 2-2 read as counting 2-5
+        scope.value, scope.disabled = self.take.scope, True
         layer = self.query_one("#st-layer", Input)
         layer.disabled = is_layer(self.take.scope)
         if layer.disabled:  # a layer typed before it began would go, dimmed, with every scan
