@@ -195,3 +195,44 @@ async def test_a_layer_typed_before_a_layer_stocktake_began_is_cleared_not_held_
         await settle(pilot)
     (found,) = stocktake.view(station, 1).items["match"]
     assert (found.waybill, found.found) == (wb(1), "1-1")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_escape_while_the_close_is_on_its_way_pauses_nothing(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc pressed behind the close's Enter sent a pause while the close was written: the trail read
+    'paused' just before 'closed', and a pause written first left the screen before the close's answer
+    (where to put a put-back parcel) came. The close on its way is said, and nothing is paused."""
+    import threading
+
+    from station_console.services.exceptions import stocktake_close
+    from station_console.tui.screens import stocktake as stocktake_screen
+    from station_helpers import events
+
+    place(station, wb(1), "1-1")
+    written = threading.Event()
+    close = stocktake_close.close
+
+    def slow_close(*args: Any, **kwargs: Any) -> Any:
+        written.wait(quiet.TIMEOUT)  # set by the test once Esc is handled
+        return close(*args, **kwargs)
+
+    monkeypatch.setattr(stocktake_screen.stocktake_close, "close", slow_close)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        taking = app.screen
+        await quiet.press(pilot, "f8")
+        quiet.send_key(app, "enter")
+        await quiet.until(pilot, lambda: app.screen is taking)
+        quiet.send_key(app, "escape")
+        said = taking.query_one("#st-last")
+        await quiet.until(pilot, lambda: "still on its way" in str(said.render()))
+        assert app.screen is taking
+        written.set()
+        await settle(pilot)
+        assert app.screen is not taking
+    assert stocktake.view(station, 1).status == "closed"
+    assert events(station, "stocktake_paused") == []

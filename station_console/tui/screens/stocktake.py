@@ -347,6 +347,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         scan.placeholder = _("Stocktake {id} is closed: Esc goes back to the shelves", id=take.id)
 
     def action_pause(self) -> None:
+        if self.calling("close"):  # Esc behind the close's Enter: a pause would be written before it
+            self.still_writing("close")
+            return
         if self.take is not None and self.take.status == "open":
             if not self.calling("pause"):  # a second Esc before the pause is written: one pause, one close
                 self.call("pause", partial(stocktake.pause, self.station, self.take.id))
