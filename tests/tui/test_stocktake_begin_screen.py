@@ -206,9 +206,10 @@ async def test_escape_while_the_close_is_on_its_way_pauses_nothing(
     (where to put a put-back parcel) came. The close on its way is said, and nothing is paused."""
     import threading
 
+    from station_helpers import events
+
     from station_console.services.exceptions import stocktake_close
     from station_console.tui.screens import stocktake as stocktake_screen
-    from station_helpers import events
 
     place(station, wb(1), "1-1")
     written = threading.Event()
