@@ -6,24 +6,25 @@ import threading
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_dialogs
-from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.checkin_dialogs import LISTING, MissingPhones
+from station_console.tui.screens.checkin_dialogs import LISTING, NO_PHONE, MissingPhones
 from tui import quiet
 from tui.quiet import TIMEOUT
 
 
-async def test_enter_again_while_a_phone_is_saved_sends_it_once_and_says_to_wait(
+async def test_enter_again_while_a_phone_is_saved_sends_it_once(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Enter twice (a hurried clerk, a bounced key) while the phone's save is on its way: one save,
-    so one message to the customer; the dialog says to wait, then that the phone was saved."""
-    check_in(station, "JT0000000000001", batch="JT")
+    so one message to the customer; the second Enter waits for the save and finds the emptied field,
+    which it says, saving nothing for the next parcel."""
+    first = check_in(station, "JT0000000000001", batch="JT").parcel_id
+    check_in(station, "JT0000000000002", batch="JT")
     release, calls = threading.Event(), []
     set_phone = checkin_dialogs.set_phone
 
@@ -37,7 +38,8 @@ async def test_enter_again_while_a_phone_is_saved_sends_it_once_and_says_to_wait
         dialog = MissingPhones(station)
         await app.push_screen(dialog)
         await quiet.settle(pilot)
-        assert dialog.query_one("#missing-table", DataTable).row_count == 1
+        table = dialog.query_one("#missing-table", DataTable)
+        assert table.row_count == 2
 
         def message() -> str:
             return str(dialog.query_one("#missing-message").render())
@@ -46,11 +48,11 @@ async def test_enter_again_while_a_phone_is_saved_sends_it_once_and_says_to_wait
         await pilot.press("enter")
         await quiet.until(pilot, lambda: len(calls) == 1, what="the phone's save sent")
         await pilot.press("enter")
-        assert message() == STILL_WRITING
         release.set()
-        await quiet.until(pilot, lambda: message() == "Phone 138****5678 saved", what="the save said")
+        await quiet.until(pilot, lambda: message() == NO_PHONE, what="the second Enter said")
         await quiet.settle(pilot)
-        assert len(calls) == 1 and dialog.done == 1
+        assert [(c[1], c[2]) for c in calls] == [(first, "13812345678")] and dialog.done == 1
+        assert table.row_count == 1 and app.screen is dialog
 
 
 async def test_enter_before_the_list_is_read_says_to_wait_and_keeps_the_dialog(
@@ -79,3 +81,40 @@ async def test_enter_before_the_list_is_read_says_to_wait_and_keeps_the_dialog(
         await quiet.until(pilot, lambda: table.row_count == 1, what="the list read")
         await quiet.press(pilot, "enter")
         await quiet.until(pilot, lambda: dialog.done == 1, what="the phone saved")
+
+
+async def test_the_next_phone_typed_while_a_save_runs_lands_in_the_next_rows_field(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk types the next phone while the last one's save is on its way: it is not wiped as the
+    save lands, and its Enter gives it to the next parcel, never to the one just saved."""
+    first = check_in(station, "JT0000000000001", batch="JT").parcel_id
+    second = check_in(station, "JT0000000000002", batch="JT").parcel_id
+    release, calls = threading.Event(), []
+    set_phone = checkin_dialogs.set_phone
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:
+            assert release.wait(TIMEOUT)
+        return set_phone(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_dialogs, "set_phone", held)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = MissingPhones(station)
+        await app.push_screen(dialog)
+        await quiet.settle(pilot)
+        table = dialog.query_one("#missing-table", DataTable)
+        assert table.row_count == 2
+        await quiet.press(pilot, *"13812345678")
+        await pilot.press("enter")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the first phone's save sent")
+        for key in "13900001111":
+            await pilot.press(key)
+        release.set()
+        await quiet.until(pilot, lambda: dialog.done == 1, what="the first phone saved")
+        await quiet.settle(pilot)
+        assert dialog.query_one("#missing-phone", Input).value == "13900001111"
+        await quiet.press(pilot, "enter")
+        await quiet.until(pilot, lambda: dialog.done == 2, what="the second phone saved")
+    assert [(c[1], c[2]) for c in calls] == [(first, "13812345678"), (second, "13900001111")]

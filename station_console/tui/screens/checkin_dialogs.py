@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, OptionList
+from textual.widgets.data_table import RowKey
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
@@ -21,7 +23,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
-from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
@@ -72,15 +74,17 @@ class BatchPicker(QuestionDialog[str | None]):
         self.dismiss(event.option.id)
 
 
+NO_PHONE = N_("No phone number given.")
 LISTING = N_("One moment: the parcels without a phone are still being read.")
 
 
-class MissingPhones(TypedDialog[int]):
+class MissingPhones(ServiceCalls, TypedDialog[int]):
     """Quick-mode follow-up: pick a parcel, type its phone, Enter (or Ctrl+S). Returns how many phones
     were set.
 
     The list and each phone go through thread workers (the UI never waits on the database); a phone set
-    here tells the customer like any other (`set_phone`)."""
+    here tells the customer like any other (`set_phone`). Keys typed behind a phone's Enter wait for its
+    save (`holds_keys`): the next phone, typed on at once, lands in the emptied field, for the next row."""
 
     what = N_("the parcels without a phone")
 
@@ -98,15 +102,14 @@ class MissingPhones(TypedDialog[int]):
         masked: str
 
     @dataclass
-    class Failed(Message):
+    class NotListed(Message):
         text: str
-        saving: bool = False  # a phone's save refused, not the list's read
 
     def __init__(self, station: Station) -> None:
         super().__init__()
         self.station = station
         self.done = 0
-        self._saving_phone = False  # a phone's save is on its way: Enter again sends nothing
+        self._sent: tuple[int, str] = (0, "")  # the parcel and phone (as typed) of the last save sent
         self._listed = False  # the list has been read: before, an empty table is not "nothing left"
 
     def compose(self) -> ComposeResult:
@@ -139,14 +142,16 @@ class MissingPhones(TypedDialog[int]):
         try:
             self.post_message(self.Loaded(missing_phone(self.station)))
         except StationError as exc:
-            self.post_message(self.Failed(exc.message()))
+            self.post_message(self.NotListed(exc.message()))
         except Exception as exc:
-            self.post_message(self.Failed(report_unexpected(self, exc)))  # type: ignore[arg-type]
+            self.post_message(self.NotListed(report_unexpected(self, exc)))  # type: ignore[arg-type]
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._listed = True
         table = self.query_one(DataTable)
+        # The clerk's row stays under the cursor when the list is read again (after each save).
+        picked = self._picked(table)
         table.clear()
         zone = self.station.zone()
         for row in message.rows:
@@ -158,6 +163,14 @@ class MissingPhones(TypedDialog[int]):
                 row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),
                 key=str(row.parcel_id),
             )
+        if picked is not None and picked in table.rows:
+            table.move_cursor(row=table.get_row_index(picked))
+
+    @staticmethod
+    def _picked(table: DataTable[Any]) -> RowKey | None:
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key
 
     @on(Input.Submitted, "#missing-phone")
     def action_send(self) -> None:
@@ -166,43 +179,44 @@ class MissingPhones(TypedDialog[int]):
             self.app.bell()
             self.query_one("#missing-message", Static).update(_(LISTING))
             return
-        if table.row_count == 0:
+        if table.row_count == 0 and not self.calling("phone"):
             self.dismiss(self.done)
             return
-        if self._saving_phone:
-            self.app.bell()
-            self.query_one("#missing-message", Static).update(_(STILL_WRITING))
+        picked = self._picked(table)
+        if picked is None:  # every row saved, the last save still on its way
+            self.still_writing("phone")
             return
-        row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
-        self._saving_phone = True
-        self._save(int(str(row_key.value)), self.query_one("#missing-phone", Input).value)
+        parcel_id, phone = int(str(picked.value)), self.query_one("#missing-phone", Input).value
+        if not phone.strip():  # an Enter held behind the last save (pressed twice) lands here too
+            self.failed("phone", _(NO_PHONE))
+            return
+        if self.write("phone", partial(set_phone, self.station, parcel_id, phone), holds_keys=True):
+            self._sent = (parcel_id, phone)
 
-    @work(thread=True, exit_on_error=False, group="missing-phones-save")
-    def _save(self, parcel_id: int, phone: str) -> None:
-        try:
-            masked = set_phone(self.station, parcel_id, phone)
-        except StationError as exc:
-            self.post_message(self.Failed(exc.message(), saving=True))
-            return
-        except Exception as exc:
-            self.post_message(self.Failed(report_unexpected(self, exc), saving=True))  # type: ignore[arg-type]
-            return
-        self.post_message(self.Saved(masked))
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self._saving_phone = False
+    def done_phone(self, masked: str) -> None:
         self.done += 1
-        self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=message.masked))
-        self.query_one("#missing-phone", Input).value = ""
+        self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=masked))
+        # Only the phone sent goes: what was typed after it (past the hold) is the next row's.
+        field = self.query_one("#missing-phone", Input)
+        parcel_id, phone = self._sent
+        field.value = field.value.removeprefix(phone)
+        # The saved row goes at once: the cursor is on the next one before the list is read again,
+        # so the next phone is never given to the parcel just saved.
+        table = self.query_one(DataTable)
+        if str(parcel_id) in table.rows:
+            table.remove_row(str(parcel_id))
         self.reload()
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        if message.saving:
-            self._saving_phone = False
+    @on(NotListed)
+    def _not_listed(self, message: NotListed) -> None:
+        self.failed("list", message.text)
+
+    def failed(self, tag: str, text: str) -> None:
         self.app.bell()
-        self.query_one("#missing-message", Static).update(message.text)
+        self.query_one("#missing-message", Static).update(text)
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     def action_close(self) -> None:
         self.dismiss(self.cancelled())
