@@ -30,6 +30,7 @@ class PickupMethod(StrEnum):
     WAYBILL = "waybill"
     OVERRIDE = "override"
     DOOR = "door"  # delivered to the recipient's door by a runner: an exit like a pickup
+    PROXY = "proxy"  # a proxy collected it without its code, on the recipient's leave for proxies
 
 
 class ProblemKind(StrEnum):

@@ -11,7 +11,7 @@ from db.models import EventKind, ParcelStatus, ProxyPickup, Role
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.handover import check_scan, confirm_pickup
 from station_console.services.pickup.lookup import lookup
 from station_console.services.pickup.proxy import Allowed, Proxy, check_for
 from station_console.services.recipients import consent, directory
@@ -94,6 +94,10 @@ def test_a_proxy_collects_the_recipients_other_parcels_when_the_recipient_allows
     with clerk.read() as session:
         records = {r.parcel_id: r.by_code for r in session.exec(select(ProxyPickup)).all()}
     assert records == {given.parcel_id: True, other.parcel_id: False}
+    # Released on the recipient's leave, not by its code: recorded so, on the parcel and in its event.
+    methods = {p: parcel(clerk, p).pickup_method for p in both}
+    assert methods == {given.parcel_id: "code", other.parcel_id: "proxy"}
+    assert [e.details["method"] for e in events(clerk, EventKind.PICKED_UP)] == ["code", "proxy"]
 
 
 def test_the_proxys_form_is_refused_as_the_handover_would_be_before_anything_is_scanned(
@@ -221,3 +225,28 @@ def test_a_proxy_pickup_needs_a_clerk_signed_in(clerk: Station) -> None:
             proxy=NEIGHBOUR,
             codes=[result.pickup_code],
         )
+
+
+def test_the_recipients_parcel_a_proxy_may_not_collect_is_said_so_when_scanned_without_its_code(
+    clerk: Station,
+) -> None:
+    """The proxy's list holds the parcel whose code they gave; the recipient's other parcel, scanned, is
+    not "not this customer's" (it is), but one a proxy needs its own code for, and its code and place
+    are not said to the proxy."""
+    zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
+    given = check_in(clerk, wb(1), recipient_id=zhang)
+    other = check_in(clerk, wb(2), recipient_id=zhang)
+    stranger = check_in(clerk, wb(3), phone="13900001111")
+    found = lookup(clerk, given.pickup_code)
+    allowed = check_for(clerk, NEIGHBOUR, [[r.parcel_id for r in found.rows]], codes=found.codes)
+    narrowed = found.for_proxy(allowed.parcel_ids)
+    assert [r.waybill for r in narrowed.rows] == [wb(1)]
+    with pytest.raises(Refused) as refused:
+        check_scan(narrowed, wb(2), clerk)
+    said = refused.value.message()
+    assert refused.value.code == "proxy_needs_code" and wb(2) in said
+    assert other.pickup_code not in said and other.pickup_code not in str(refused.value.params)
+    # A stranger's parcel is still a wrong parcel, said with its place as before.
+    with pytest.raises(Refused) as wrong:
+        check_scan(narrowed, wb(3), clerk)
+    assert wrong.value.code == "wrong_parcel" and stranger.pickup_code in wrong.value.message()

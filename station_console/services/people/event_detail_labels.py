@@ -324,6 +324,7 @@ PICKUP_METHOD_LABELS = {
     "waybill": N_("by waybill"),
     "override": N_("without a scan"),
     "door": N_("door delivery"),
+    "proxy": N_("by proxy, on the recipient's leave"),
 }
 CHANGE_LABELS = {
     "created": N_("added"),

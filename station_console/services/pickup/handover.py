@@ -111,6 +111,13 @@ def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
     row = found.row_for_waybill(waybill)
     if row is not None:
         return row
+    if any(r.waybill == waybill for r in found.withheld):
+        # The recipient's, not the proxy's: its code is the recipient's secret, and so is its place.
+        raise Refused(
+            N_("{waybill} is the recipient's, but a proxy needs its own pickup code to collect it."),
+            code="proxy_needs_code",
+            waybill=waybill,
+        )
     with station.read() as session:
         raise whereabouts(session, waybill)
 
@@ -157,6 +164,7 @@ def confirm_pickup(
 
     def work(session: Session) -> list[int]:
         now = station.now()
+        methods: list[str] = []  # how each parcel was released, as its event records it, in `ids` order
         parcels = {p.id: p for p in session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()}
         unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
         if unscanned and not says_something(reason):  # a reason of marks alone (`[/]`) gives none
@@ -203,6 +211,9 @@ def confirm_pickup(
                 by_code = parcel.pickup_code in presented
                 details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
                 details["proxy_by_code"] = by_code
+                if not by_code:  # released on the recipient's leave for proxies, not by how it was found
+                    details["method"] = PickupMethod.PROXY
+            methods.append(details["method"])
             leave_shelf(
                 session,
                 station,
@@ -212,9 +223,9 @@ def confirm_pickup(
                 now=now,
                 settings=settings,
                 details=details,
-                pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
+                pickup_method=details["method"] if was_scanned else PickupMethod.OVERRIDE,
             )
-        _after_handover(session, station, [parcels[i] for i in ids], fee, method, now)
+        _after_handover(session, station, [parcels[i] for i in ids], fee, methods, now)
         return ids
 
     return station.run(work)
@@ -225,7 +236,7 @@ def _after_handover(
     station: Station,
     parcels: list[Parcel],
     fee: Settlement | None,
-    method: str,
+    methods: list[str],
     now: datetime,
 ) -> None:
     """The storage fee settled, and each parcel's departure queued for its carrier (same transaction)."""
@@ -233,14 +244,14 @@ def _after_handover(
     if not station.settings().carrier_event_targets:
         return
     codes = carrier_codes(session, {p.carrier_id for p in parcels})
-    for parcel in parcels:
+    for parcel, how in zip(parcels, methods, strict=True):
         carrier_outbox.queue(
             session,
             station,
             parcel,
             carrier_outbox.PICKED_UP,
             carrier=codes.get(parcel.carrier_id, "?"),
-            details={"method": method},
+            details={"method": how},
         )
 
 

@@ -12,8 +12,8 @@ long ago (still counted as a failure). The pickup itself, with its scan checks a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -123,9 +123,23 @@ class Lookup:
     # The codes the customer gave that name a listed parcel (a moved one's by its code now): a proxy
     # collects these parcels by their codes, the recipient's others only if the recipient allows it.
     codes: tuple[str, ...] = ()
+    # The customer's parcels left out of the list for a proxy (`for_proxy`): theirs, but not the proxy's
+    # to collect without their own codes. A scan of one is said so, never with its code or place.
+    withheld: tuple[PickupRow, ...] = ()
 
     def row_for_waybill(self, waybill: str) -> PickupRow | None:
         return next((r for r in self.rows if r.waybill == waybill), None)
+
+    def for_proxy(self, parcel_ids: Collection[int]) -> Lookup:
+        """The list as a proxy may see it: only `parcel_ids`, the parcels they may collect."""
+        may = set(parcel_ids)
+        groups = tuple(kept for g in self.groups if (kept := tuple(r for r in g if r.parcel_id in may)))
+        return replace(
+            self,
+            rows=tuple(r for r in self.rows if r.parcel_id in may),
+            groups=groups,
+            withheld=self.withheld + tuple(r for r in self.rows if r.parcel_id not in may),
+        )
 
 
 def second_check_for(policy: str, shape: str) -> str | None:

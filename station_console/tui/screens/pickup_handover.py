@@ -8,7 +8,7 @@ locks the console); the UI thread never waits on them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -281,10 +281,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
     def for_proxy(self, found: Lookup) -> Lookup:
         """`found` as the proxy may see it: only the parcels they may collect."""
         may = self.proxy_parcels
-        if may is None:
-            return found
-        groups = tuple(kept for g in found.groups if (kept := tuple(r for r in g if r.parcel_id in may)))
-        return replace(found, rows=tuple(r for r in found.rows if r.parcel_id in may), groups=groups)
+        return found if may is None else found.for_proxy(may)
 
     def _show_lookup(self, *, say: bool = True) -> None:
         raise NotImplementedError  # the screen's (pickup.py): the list, its notes and its check line
