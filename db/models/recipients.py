@@ -74,7 +74,8 @@ class RecipientConsent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="recipient.id", index=True)
-    consent: str | None = Field(default=None, max_length=16)  # db.models.Consent
+    # db.models.Consent, or "withdrawn" (an earlier answer taken back); None: this answer left it alone
+    consent: str | None = Field(default=None, max_length=16)
     delivery_preference: str | None = Field(default=None, max_length=16)
     reminders_opt_out: bool | None = None
     proxy_allowed: bool | None = None

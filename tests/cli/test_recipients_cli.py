@@ -286,3 +286,20 @@ def test_a_storage_fee_due_is_settled_when_the_runner_takes_the_parcel(run: Any,
     report = json.loads(run("report", "--format", "json").output)
     assert report["storage_fees"]["paid_cents"] == {"cash": 150} and report["storage_fees"]["balanced"]
     assert report["balanced"] and report["door"]["delivered"] == 1
+
+
+def test_a_withdrawn_consent_in_the_history_is_told_apart_from_an_answer_that_left_consent_alone(
+    run: Any, gbk_file: Path
+) -> None:
+    """A withdrawal said with a proxy change, and a proxy change alone: the record and `show` say the
+    consent was taken back in the first, and nothing of consent in the second."""
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00123", "--granted", "--channel", "phone")
+    run("recipients", "consent", "00123", "--withdrawn", "--proxy", "allow", "--channel", "sms")
+    run("recipients", "consent", "00123", "--proxy", "deny", "--channel", "counter")
+    history = json.loads(run("recipients", "show", "00123", "--json").output)["history"]
+    assert [h["consent"] for h in history[-3:]] == ["granted", "withdrawn", None]
+    assert json.loads(run("recipients", "show", "00123", "--json").output)["consent"] is None
+    shown = run("recipients", "show", "00123").output
+    assert "by text message boss: Consent=answer withdrawn, Proxies allowed=yes" in shown
+    assert "at the counter boss: Proxies allowed=no" in shown

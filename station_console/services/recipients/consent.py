@@ -29,6 +29,9 @@ from station_console.services.recipients import fields as entry_fields
 from station_console.services.recipients.directory import RecipientView, find_row, touch, views
 
 UNCHANGED: Any = object()
+# A history row's consent when the answer took an earlier one back: the entry's consent is None then, as
+# "not asked" is, and a row's None means the answer did not touch consent (a proxy change alone).
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,13 @@ class HistoryEntry:
     def said(self) -> str:
         """What the person said, each code as its catalogue labels it ("Consent=consented,
         Choice=door delivery"): as the detail pane and `station recipients show` list it."""
+        consent = (
+            _("answer withdrawn")
+            if self.consent == WITHDRAWN
+            else self.consent and _(entry_fields.CONSENT_LABELS.get(self.consent, self.consent))
+        )
         told = (
-            (N_("Consent"), self.consent and _(entry_fields.CONSENT_LABELS.get(self.consent, self.consent))),
+            (N_("Consent"), consent),
             (
                 N_("Choice"),
                 self.delivery_preference and label_of(PREFERENCE_LABELS, self.delivery_preference),
@@ -80,7 +88,7 @@ class HistoryEntry:
             ),
         )
         said = listed(f"{_(name)}={value}" for name, value in told if value)
-        # A withdrawal stores no answer, as "not asked" does: a row that says nothing else is one.
+        # A row written before withdrawals were recorded as WITHDRAWN says nothing else: it is one.
         return said or f"{_('Consent')}={_('answer withdrawn')}"
 
     def told(self) -> str:
@@ -133,14 +141,17 @@ def history_row(
     clerk: int | None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """One `recipient_consent` row: what was said this time (None: not part of it)."""
+    """One `recipient_consent` row: what was said this time (None: not part of it; a consent taken
+    back: WITHDRAWN)."""
+    withdrawn = "consent" in told and told["consent"] is None
     return {
         "recipient_id": recipient_id,
         "at": now,
         "channel": channel,
         "clerk_id": clerk,
         "note": note,
-        **{k: told.get(k) for k in ("consent", "delivery_preference", "reminders_opt_out", "proxy_allowed")},
+        **{k: told.get(k) for k in ("delivery_preference", "reminders_opt_out", "proxy_allowed")},
+        "consent": WITHDRAWN if withdrawn else told.get("consent"),
     }
 
 
