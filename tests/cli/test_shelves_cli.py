@@ -308,3 +308,16 @@ def test_a_location_typed_with_a_minus_sign_is_refused_not_read_as_another_place
     assert [e["error"] for e in counted["errors"]] == ["bad_location"]
     moved = run("move", WAYBILLS[0], "--to", "6--5")
     assert moved.exit_code == 1 and "6--5 is not a shelf or layer" in moved.output
+
+
+def test_a_location_holding_a_terminal_code_is_refused_saying_so_not_as_a_blank_shelf(run) -> None:  # type: ignore[no-untyped-def]
+    """`--to $'\\e[2J'` said "There is no shelf ." (the code stripped whole, nothing left to name): the
+    refusal says the location holds control characters, shows them written out, and moves nothing."""
+    before = json.loads(run("parcel", WAYBILLS[0], "--json").output)
+    moved = run("move", WAYBILLS[0], "--to", "\x1b[2J")
+    assert moved.exit_code == 1
+    assert "station: \\x1b[2J is not a shelf or layer: it holds control characters" in moved.stderr
+    assert "\x1b" not in moved.output and "no shelf" not in moved.output
+    as_json = json.loads(run("move", WAYBILLS[0], "--to", "6\x07-5", "--json").stdout)
+    assert as_json["error"] == "bad_location" and "6\\x07-5" in as_json["message"]
+    assert json.loads(run("parcel", WAYBILLS[0], "--json").output) == before

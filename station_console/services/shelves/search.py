@@ -31,7 +31,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
-from station_console.safe_text import cut
+from station_console.safe_text import cut, has_hidden, visible
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.phone_shapes import virtual_number
@@ -370,6 +370,17 @@ def split_location(text: str) -> tuple[str, str]:
     (the whole shelf). A shelf label has no dash (`layout.add_shelf_in` refuses one, as the layout
     import and the editor add through it) and a layer's is its number, so the first dash ends the
     shelf: `6-5-3002` (a pickup code) is shelf 6's layer "5-3002", which no shelf has."""
+    if has_hidden(text.strip()):
+        # A terminal code or a stray control key: shown with it stripped, it named a blank shelf
+        # ("There is no shelf ."). Written out, the clerk sees what went wrong.
+        raise Refused(
+            N_(
+                "{typed} is not a shelf or layer: it holds control characters. Type the shelf (6) or the "
+                "layer (6-5) again."
+            ),
+            code="bad_location",
+            typed=cut(visible(text.strip()), 20),
+        )
     read = normalise_location(text)
     if "" in read.split("-") and read:
         # A dash with nothing on one side: dropped as a space is, "-1" (a minus sign) was shelf 1.
