@@ -276,6 +276,8 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
     else:
         take = attempt(lambda: stocktake.start(station, location), as_json=True)
     errors: list[dict[str, str]] = []
+    # A parcel scanned again counts once; each repeat is listed, so every line read is accounted for.
+    repeats: list[dict[str, str]] = []
     for line in sys.stdin:
         text = line.strip()
         if not text:
@@ -284,9 +286,12 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
             layer = text[1:].strip() or None
             continue
         try:
-            stocktake.scan(station, take.id, text, layer=layer)
+            item = stocktake.scan(station, take.id, text, layer=layer)
         except StationError as exc:
             errors.append({"scan": text[:64], "error": exc.code, "message": exc.message()})
+            continue
+        if item.duplicate:
+            repeats.append({"scan": text[:64], "waybill": item.waybill})
     if close_it:
         offered = stocktake_close.all_fixes(stocktake.view(station, take.id))
         view = stocktake_close.close(
@@ -299,7 +304,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
         )
     else:
         view = stocktake.pause(station, take.id)
-    emit_json({**view.to_json(), "errors": errors})
+    emit_json({**view.to_json(), "repeats": repeats, "errors": errors})
 
 
 @command("parcel")

@@ -54,6 +54,19 @@ def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type:
     assert WAYBILLS[1] in problems and "missing" in problems
 
 
+def test_a_repeat_scan_is_counted_in_the_stocktakes_json_not_left_out(run) -> None:  # type: ignore[no-untyped-def]
+    """A parcel scanned twice counts once, and the second scan is listed as a repeat: it went nowhere
+    in the output before, and a count of lines in and of parcels out did not add up."""
+    scans = f"{WAYBILLS[0]}\n{WAYBILLS[1]}\n {WAYBILLS[0]} \n{WAYBILLS[0]}\n"
+    result = json.loads(run("stocktake", "1-1", input=scans).stdout)
+    assert result["counts"]["match"] == 2 and len(result["match"]) == 2
+    assert result["repeats"] == [
+        {"scan": WAYBILLS[0], "waybill": WAYBILLS[0]},
+        {"scan": WAYBILLS[0], "waybill": WAYBILLS[0]},
+    ]
+    assert result["errors"] == []
+
+
 def test_a_paused_stocktake_resumes(run) -> None:  # type: ignore[no-untyped-def]
     first = json.loads(run("stocktake", "1-1", input=f"{WAYBILLS[0]}\n").stdout)
     assert first["status"] == "paused"
