@@ -30,6 +30,13 @@ def open_item(session: Session, parcel_id: int) -> DeliveryItem | None:
     ).first()
 
 
+def held(session: Session, parcel: Parcel) -> Parcel:
+    """The parcel, its row held to the commit and read again (PostgreSQL): a request or a cancellation
+    and a run's plan (`waiting_held`) take their turns at its open delivery item, never both on one read."""
+    session.refresh(parcel, with_for_update={"key_share": True})
+    return parcel
+
+
 def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
     """The parcel's directory entry, with an address; refuses what cannot go to a door."""
     require_on_shelf(parcel)
@@ -57,7 +64,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
         raise Refused(N_("A request comes from the counter or by phone."), code="bad_source")
 
     def work(session: Session) -> Stop:
-        parcel = find_parcel(session, ref, on_shelf=True)
+        parcel = held(session, find_parcel(session, ref, on_shelf=True))
         check_deliverable(session, parcel)
         existing = open_item(session, parcel.id or 0)
         if existing is not None:
@@ -93,7 +100,8 @@ def cancel(station: Station, ref: str) -> Stop:
     require(station, "door_delivery")
 
     def work(session: Session) -> Stop:
-        parcel = find_parcel(session, ref, on_shelf=True)
+        parcel = held(session, find_parcel(session, ref, on_shelf=True))
+        require_on_shelf(parcel)
         item = open_item(session, parcel.id or 0)
         if item is None or item.status == DeliveryStatus.OUT:
             raise Refused(
@@ -146,6 +154,27 @@ def waiting_in(session: Session, *, building: str | None = None) -> list[tuple[P
         }
         found = [(p, i) for p, i in found if p.recipient_id in in_building]
     return found
+
+
+def waiting_held(
+    session: Session, *, building: str | None = None
+) -> list[tuple[Parcel, DeliveryItem | None]]:
+    """`waiting_in`, each parcel's row held to the commit and read again once held (PostgreSQL): a plan
+    at another counter that took them first has committed, so they are found on its run, not on both."""
+    held: set[int] = set()
+    while True:
+        found = waiting_in(session, building=building)
+        new = sorted({p.id or 0 for p, _i in found} - held)
+        if not new:
+            return found
+        # In id order, so two plans over overlapping parcels wait for each other and never deadlock.
+        session.exec(
+            select(Parcel.id)
+            .where(col(Parcel.id).in_(new))
+            .order_by(col(Parcel.id))
+            .with_for_update(key_share=True)
+        ).all()
+        held.update(new)
 
 
 def waiting(station: Station, *, building: str | None = None) -> list[Stop]:

@@ -51,7 +51,7 @@ from station_console.services.core.free_text import NOTE, says_something
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.delivery.requests import check_deliverable, waiting_in
+from station_console.services.delivery.requests import check_deliverable, waiting_held
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
 from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
 from station_console.services.notify import outbox
@@ -174,7 +174,7 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
     runner_name = runner_of(runner)
 
     def work(session: Session) -> RunView:
-        found = waiting_in(session, building=building)
+        found = waiting_held(session, building=building)
         if not found:
             raise Refused(N_("No parcel is waiting for a door delivery."), code="nothing_waiting")
         now = station.now()
