@@ -254,12 +254,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
             )
             left = listed - len(self.lookup.rows)
             if left:
-                # Not named: the proxy is at the counter, and the recipient's other parcels are theirs.
+                # Not named, nor whose: the proxy is at the counter, and a tail may list another customer's.
                 said = sentences(
                     said,
                     _n(
-                        "{n} other parcel of the recipient is not listed: a proxy needs its own pickup code.",
-                        "{n} other parcels of the recipient are not listed: a proxy needs their own pickup codes.",
+                        "{n} other parcel is not listed: a proxy needs its own pickup code.",
+                        "{n} other parcels are not listed: a proxy needs their own pickup codes.",
                         left,
                         n=left,
                     ),
