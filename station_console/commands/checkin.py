@@ -48,6 +48,7 @@ def checkin(
 ) -> None:
     """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction.
     A pre-alerted waybill takes its phone (and name, size) from the pre-alert when none is given."""
+    from station_console.services.checkin.recipient import consent_note
     from station_console.services.checkin.transaction import check_in
 
     try:
@@ -88,8 +89,8 @@ def checkin(
         click.echo(_("Re-delivery: this waybill was here before."))
     if result.overflow:
         click.echo(_("The shelves are full: this parcel went to the overflow zone."))
-    if result.consent_missing:
-        click.echo(_("No consent on record to hold parcels at the station: ask the recipient."), err=True)
+    if note := consent_note(result.consent, wants_door=result.wants_door):
+        click.echo(note, err=True)
     if result.wants_door:
         click.echo(_("The recipient chose door delivery: it goes on the next run."))
 

@@ -245,6 +245,7 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 @pass_app
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
+    from station_console.services.checkin.recipient import consent_tag
     from station_console.services.recipients import matching
 
     found = attempt(lambda: matching.match(app.station, text), as_json=as_json)
@@ -257,7 +258,7 @@ def match_command(app: CliApp, text: str, as_json: bool) -> None:
             m.name,
             m.location or "-",
             m.phone or "-",
-            _("no consent") if m.consent_missing else "",
+            consent_tag(m.consent_state),
         ]
         for m in found
     ]
@@ -415,6 +416,7 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
 @pass_app
 def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     """Say who a parcel on the shelf (waybill or code) is for: REF is an external id or #id."""
+    from station_console.services.checkin.recipient import consent_note
     from station_console.services.recipients import matching
     from station_console.services.shelves.search import find_parcel_id
 
@@ -426,8 +428,8 @@ def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     click.echo(_("{code} is now matched.", code=linked.pickup_code))
     if linked.phone_added:
         click.echo(_("Phone {masked} from the directory.", masked=linked.masked_phone))
-    if linked.consent_missing:
-        click.echo(_("No consent on record to hold parcels at the station: ask the recipient."), err=True)
+    if note := consent_note(linked.consent, wants_door=linked.wants_door):
+        click.echo(note, err=True)
 
 
 @recipients_group.command("report")

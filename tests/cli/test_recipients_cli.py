@@ -161,6 +161,29 @@ def test_consent_match_checkin_and_who_is_this(run: Any, gbk_file: Path) -> None
     assert bad.exit_code == 1 and "Nothing to record" in bad.output
 
 
+def test_a_refusal_at_check_in_reads_as_a_refusal_not_as_never_asked(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00125", "--refused", "--channel", "phone")
+    refused = run("checkin", "JT0000000000001", "--recipient", "00125")
+    assert refused.exit_code == 0 and "refused to have parcels held" in refused.output
+    assert "No consent on record" not in refused.output
+    in_chinese = run("checkin", "JT0000000000002", "--recipient", "00125", lang="zh")
+    assert "收件人拒绝驿站代收" in in_chinese.output
+    as_json = json.loads(run("checkin", "JT0000000000003", "--recipient", "00125", "--json").output)
+    assert (as_json["consent"], as_json["consent_missing"]) == ("refused", True)
+    run("recipients", "consent", "00123", "--granted", "--channel", "counter")
+    run("recipients", "consent", "00123", "--withdrawn", "--channel", "phone")
+    matched = json.loads(run("recipients", "match", "zs", "--json").output)
+    assert [(m["external_id"], m["consent_state"]) for m in matched] == [
+        ("00123", "withdrawn"),
+        ("00125", "refused"),
+    ]
+    listed = run("recipients", "match", "zs").output
+    assert "consent withdrawn" in listed and "refused consent" in listed
+    withdrawn = run("checkin", "JT0000000000004", "--recipient", "00123")
+    assert "withdrew consent" in withdrawn.output
+
+
 def test_two_contradicting_consent_answers_are_refused_and_nothing_is_recorded(
     run: Any, gbk_file: Path
 ) -> None:

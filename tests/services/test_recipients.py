@@ -151,6 +151,37 @@ def test_consent_warning_follows_what_the_recipient_said(campus: Station) -> Non
     assert not check_in(campus, wb(4)).consent_missing  # no directory entry: nothing to warn about
 
 
+def test_check_in_tells_a_refusal_and_a_withdrawal_from_a_consent_never_asked(campus: Station) -> None:
+    """A recipient who said no is not one nobody asked: the clerk is told which, and what to do."""
+    from station_console.services.checkin.recipient import consent_note
+    from station_console.services.checkin.transaction import set_phone_for
+
+    zhang, shan = recipient(campus, "00123"), recipient(campus, "00125")
+    never = check_in(campus, wb(1), recipient_id=zhang.id)
+    consent.record(campus, "00123", Choice(consent="refused"), channel="phone")
+    said_no = check_in(campus, wb(2), recipient_id=zhang.id)
+    consent.record(campus, "00123", Choice(consent="granted"), channel="counter")
+    consent.record(campus, "00123", Choice(consent=None), channel="phone")
+    took_back = check_in(campus, wb(3), recipient_id=zhang.id)
+    assert [(r.consent, r.consent_missing) for r in (never, said_no, took_back)] == [
+        ("not_asked", True),
+        ("refused", True),
+        ("withdrawn", True),
+    ]
+    assert check_in(campus, wb(4)).consent is None  # nobody in the directory
+    assert "ask the recipient" in consent_note(never.consent)
+    assert "refused" in consent_note(said_no.consent) and "ask" not in consent_note(said_no.consent)
+    assert "withdrew" in consent_note(took_back.consent)
+    # The same person found by their full phone after the scan, and linked from "who is this?"
+    consent.record(campus, "00125", Choice(consent="refused"), channel="counter")
+    late = check_in(campus, wb(5))
+    assert set_phone_for(campus, late.parcel_id, "13700001111").consent == "refused"
+    typed = check_in(campus, wb(6), recipient_name="单老师")
+    assert matching.link(campus, typed.parcel_id, shan.id or 0).consent == "refused"
+    found = [*matching.match(campus, "zs"), *matching.match(campus, "dtf"), *matching.match(campus, "lis")]
+    assert [m.consent_state for m in found] == ["withdrawn", "refused", "not_asked"]
+
+
 def test_parcels_of_one_recipient_share_a_layer_whatever_phone_they_came_with(campus: Station) -> None:
     zhang = recipient(campus, "00123")
     first = check_in(campus, wb(1), recipient_id=zhang.id)

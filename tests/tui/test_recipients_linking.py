@@ -215,6 +215,30 @@ def test_the_match_list_keeps_its_columns_aligned() -> None:
     assert "no consent" in lines[0] and "no consent" not in lines[1]
 
 
+def test_the_match_list_tells_a_refusal_from_consent_never_asked() -> None:
+    """Who said no, who took a yes back and who was never asked each read as such on the list."""
+    found = [
+        Match(1, "张三", "1", "A3", None, None, None, 0),
+        Match(2, "李四", "2", "A3", None, "refused", None, 0, consent_recorded=True),
+        Match(3, "王五", "3", "A3", None, None, None, 0, consent_recorded=True),
+    ]
+    lines = [line.plain for line in match_lines(found)]
+    assert lines[0].endswith("no consent")
+    assert lines[1].endswith("refused consent") and lines[2].endswith("consent withdrawn")
+
+
+def test_the_check_in_line_says_a_refusal_and_what_to_do() -> None:
+    from station_console.i18n import set_language
+    from station_console.tui.screens.checkin_phones import recipient_notes
+    from station_console.tui.screens.checkin_writer import CheckinWriter
+
+    set_language("zh")  # the autouse fixture sets English back
+    refused = recipient_notes(CheckinWriter.PhoneSaved(1, 1, "138****5678", True, False, "refused"))
+    assert refused == ["收件人拒绝驿站代收：请申请送货上门或退回。"]
+    with_door = recipient_notes(CheckinWriter.PhoneSaved(1, 1, "138****5678", True, True, "refused"))
+    assert with_door == ["收件人拒绝驿站代收。", "收件人选择送货上门：将随下一批派送。"]
+
+
 SEARCH_SCAN = "A scan came while this search is open: it was not taken."
 
 

@@ -16,7 +16,7 @@ from sqlmodel import col
 from db.fast import Hot, Tx
 from db.models import Recipient, RecipientPhone
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.checkin.phones import Phone
 
 
@@ -27,11 +27,16 @@ class Addressee:
     phones: tuple[Phone, ...]  # the directory's phones that still have their full number, first first
     email: str | None
     consent: str | None
+    consent_recorded: bool  # an answer was recorded at some time (with no consent now: withdrawn)
     preference: str | None
 
     @property
     def consent_missing(self) -> bool:
         return consent_missing(self.consent)
+
+    @property
+    def consent_state(self) -> str:
+        return consent_state(self.consent, recorded=self.consent_recorded)
 
     def phone_for(self, typed: Phone | None) -> Phone | None:
         """The phone a parcel for this person gets: what was typed, unless it is only a tail (or a
@@ -49,6 +54,55 @@ def consent_missing(consent: str | None) -> bool:
     return consent != "granted"
 
 
+# A person's consent as the clerk is told it: consented, said no, took a yes back, or never asked. A
+# withdrawal stores no answer, as "not asked" does; its time (consent_at) tells them apart.
+CONSENT_STATES = ("granted", "refused", "withdrawn", "not_asked")
+
+# What the clerk is told of a person who has not consented: the tag a list of people shows beside
+# them, what check-in says, and what it says when their choice is door delivery (the parcel goes on
+# the next run: only the fact). Refused and withdrawn say what to do with the parcel, not to ask again.
+_TOLD: dict[str, tuple[str, str, str]] = {
+    "not_asked": (
+        N_("no consent"),
+        N_("No consent on record to hold parcels at the station: ask the recipient."),
+        N_("No consent on record to hold parcels at the station: ask the recipient."),
+    ),
+    "refused": (
+        N_("refused consent"),
+        N_("The recipient refused to have parcels held at the station: request door delivery or return it."),
+        N_("The recipient refused to have parcels held at the station."),
+    ),
+    "withdrawn": (
+        N_("consent withdrawn"),
+        N_(
+            "The recipient withdrew consent to hold parcels at the station: request door delivery or return it."
+        ),
+        N_("The recipient withdrew consent to hold parcels at the station."),
+    ),
+}
+
+
+def consent_tag(state: str) -> str:
+    """The list's tag for a consent state, translated ("" for a person who consented)."""
+    return _(_TOLD[state][0]) if state in _TOLD else ""
+
+
+def consent_state(consent: str | None, *, recorded: bool) -> str:
+    """One of CONSENT_STATES, from the entry's consent and whether an answer was ever recorded."""
+    if consent in ("granted", "refused"):
+        return consent
+    return "withdrawn" if recorded else "not_asked"
+
+
+def consent_note(state: str | None, *, wants_door: bool = False) -> str:
+    """What the clerk checking a parcel in is told of its person's consent ("" when nothing to say:
+    consented, or nobody in the directory)."""
+    told = _TOLD.get(state or "granted")
+    if told is None:
+        return ""
+    return _(told[2] if wants_door else told[1])
+
+
 # On the driver's cursor (db/fast.py): a full phone typed at check-in looks its person up.
 _ENTRY = Hot(
     columns(
@@ -56,6 +110,7 @@ _ENTRY = Hot(
         col(Recipient.name),
         col(Recipient.email),
         col(Recipient.consent),
+        col(Recipient.consent_at),
         col(Recipient.delivery_preference),
         col(Recipient.active),
     ).where(col(Recipient.id) == bindparam("id"))
@@ -77,7 +132,7 @@ def by_id(session: Tx, recipient_id: int) -> Addressee:
     row = _ENTRY.first(session, id=recipient_id)
     if row is None:
         raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=str(recipient_id))
-    rid, name, email, consent, preference, active = row
+    rid, name, email, consent, consent_at, preference, active = row
     assert rid is not None  # the primary key
     if not active:
         raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
@@ -88,6 +143,7 @@ def by_id(session: Tx, recipient_id: int) -> Addressee:
         phones=tuple(Phone(tail=tail, masked=masked, full=full) for tail, masked, full in phones),
         email=email,
         consent=consent,
+        consent_recorded=consent_at is not None,
         preference=preference,
     )
 

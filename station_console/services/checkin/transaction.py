@@ -71,6 +71,8 @@ class CheckinResult:
     label_job: int | None
     recipient_id: int | None = None  # the directory entry, when the clerk chose one or the phone is theirs
     consent_missing: bool = False  # that person has not consented to holding parcels at the station
+    # and what they said: granted, refused, withdrawn or not_asked (recipient.CONSENT_STATES)
+    consent: str | None = None
     wants_door: bool = False  # that person's delivery choice is door delivery
     prealerted: bool = False  # a pre-alert filled what the clerk did not type
 
@@ -297,6 +299,7 @@ def check_in(
             label_job=job_id,
             recipient_id=addressee.id if addressee else None,
             consent_missing=addressee.consent_missing if addressee else False,
+            consent=addressee.consent_state if addressee else None,
             wants_door=addressee is not None and addressee.preference == "door",
             prealerted=expected is not None,
         )
@@ -398,6 +401,7 @@ class PhoneSet:
     masked: str
     consent_missing: bool = False  # that person has not consented to holding parcels at the station
     wants_door: bool = False  # that person's delivery choice is door delivery
+    consent: str | None = None  # what they said (recipient.CONSENT_STATES); None: nobody in the directory
 
 
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
@@ -449,7 +453,9 @@ def set_phone_for(station: Station, parcel_id: int, phone: str) -> PhoneSet:
         )
         if addressee is None:
             return PhoneSet(given.masked)
-        return PhoneSet(given.masked, addressee.consent_missing, addressee.preference == "door")
+        return PhoneSet(
+            given.masked, addressee.consent_missing, addressee.preference == "door", addressee.consent_state
+        )
 
     return station.run(work)
 

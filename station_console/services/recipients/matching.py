@@ -22,7 +22,7 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.services.checkin.recipient import consent_missing
+from station_console.services.checkin.recipient import consent_missing, consent_state
 from station_console.services.checkin.transaction import tell_after_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -43,13 +43,19 @@ class Match:
     consent: str | None
     delivery_preference: str | None
     rank: int  # 0 a whole token matched, 1 a token's start, 2 anywhere
+    consent_recorded: bool = False  # an answer was recorded once (no consent now: withdrawn)
 
     @property
     def consent_missing(self) -> bool:
         return consent_missing(self.consent)
 
+    @property
+    def consent_state(self) -> str:
+        return consent_state(self.consent, recorded=self.consent_recorded)
+
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "consent_missing": self.consent_missing}
+        shown = {k: v for k, v in asdict(self).items() if k != "consent_recorded"}
+        return {**shown, "consent_missing": self.consent_missing, "consent_state": self.consent_state}
 
 
 class _position(FunctionElement[int]):
@@ -119,6 +125,7 @@ def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
             consent=r.consent,
             delivery_preference=r.delivery_preference,
             rank=_rank(r.search_name, query),
+            consent_recorded=r.consent_at is not None,
         )
         for r in rows
     ]
@@ -187,6 +194,8 @@ class Linked:
     masked_phone: str | None
     phone_added: bool  # the parcel had no full number; now the directory's (with its tail, if it had one)
     consent_missing: bool
+    consent: str = "not_asked"  # what the person said (checkin.recipient.CONSENT_STATES)
+    wants_door: bool = False  # the person's delivery choice is door delivery
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -240,6 +249,8 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
         masked_phone=parcel.masked_phone,
         phone_added=phone_added,
         consent_missing=consent_missing(row.consent),
+        consent=consent_state(row.consent, recorded=row.consent_at is not None),
+        wants_door=row.delivery_preference == "door",
     )
 
 

@@ -17,6 +17,7 @@ from station_console.i18n import _, sentences
 from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import parse_phone
+from station_console.services.checkin.recipient import consent_note
 from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
@@ -184,7 +185,7 @@ class CheckinPhones(CheckinQuestions):
 
 class RecipientFacts(Protocol):
     @property
-    def consent_missing(self) -> bool: ...
+    def consent(self) -> str | None: ...
 
     @property
     def wants_door(self) -> bool: ...
@@ -192,10 +193,10 @@ class RecipientFacts(Protocol):
 
 def recipient_notes(facts: RecipientFacts) -> list[str]:
     """What the clerk is told of a directory person a parcel turned out to be for (by the phone typed,
-    a pre-alert's or the person chosen): no consent on record, door delivery chosen."""
+    a pre-alert's or the person chosen): consent not asked, refused or withdrawn, door delivery chosen."""
     notes = []
-    if facts.consent_missing:
-        notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
+    if said := consent_note(facts.consent, wants_door=facts.wants_door):
+        notes.append(said)
     if facts.wants_door:
         notes.append(_("The recipient chose door delivery: it goes on the next run."))
     return notes

@@ -92,6 +92,7 @@ class CheckinWriter:
         masked: str
         consent_missing: bool = False  # the phone is a directory person's who has not consented
         wants_door: bool = False
+        consent: str | None = None  # what that person said (checkin.recipient.CONSENT_STATES)
 
     @dataclass
     class PhoneRefused(Message):
@@ -121,6 +122,7 @@ class CheckinWriter:
         masked: str | None  # the parcel's phone now
         consent_missing: bool
         wants_door: bool
+        consent: str | None = None  # what that person said; None: no directory entry
 
     @dataclass
     class Undone(Message):
@@ -251,7 +253,9 @@ class CheckinWriter:
             saved = set_phone_for(self.station, parcel_id, phone)
         except StationError as exc:
             return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
-        return CheckinWriter.PhoneSaved(seq, parcel_id, saved.masked, saved.consent_missing, saved.wants_door)
+        return CheckinWriter.PhoneSaved(
+            seq, parcel_id, saved.masked, saved.consent_missing, saved.wants_door, saved.consent
+        )
 
     def recipient(self, seq: int, picked: Picked) -> Message:
         # On demand: the directory's matching loads when a recipient is first looked for.
@@ -270,7 +274,13 @@ class CheckinWriter:
         except StationError as exc:
             return CheckinWriter.RecipientRefused(seq, picked, Refusal.of(exc))
         return CheckinWriter.RecipientSaved(
-            seq, parcel_id, picked.describe(), linked.masked_phone, linked.consent_missing, picked.wants_door
+            seq,
+            parcel_id,
+            picked.describe(),
+            linked.masked_phone,
+            linked.consent_missing,
+            picked.wants_door,
+            linked.consent,
         )
 
     def undo(self) -> Message:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
+from station_console.services.checkin.recipient import consent_note, consent_tag
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.dialog_css import DIALOG_CSS
@@ -35,8 +36,8 @@ def match_lines(found: list[matching.Match]) -> list[Text]:
     lines = []
     for m, row in zip(found, rows, strict=True):
         text = plain("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(row, widths, strict=True)))
-        if m.consent_missing:
-            text.append("  " + _("no consent"), style="bold yellow")
+        if tag := consent_tag(m.consent_state):
+            text.append("  " + tag, style="bold yellow")
         lines.append(text)
     return lines
 
@@ -174,9 +175,7 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         note = sentences(
             _("{code} is now matched.", code=linked.pickup_code),
             _("Phone {masked} from the directory.", masked=linked.masked_phone) if linked.phone_added else "",
-            _("No consent on record to hold parcels at the station: ask the recipient.")
-            if linked.consent_missing
-            else "",
+            consent_note(linked.consent, wants_door=linked.wants_door),
         )
         self.note = (note, linked.consent_missing)
         self.reload()
