@@ -155,11 +155,11 @@ def mappings_command(app: CliApp, as_json: bool) -> None:
 
 def _cells(view: Any) -> list[str]:
     from station_console.services.notify.templates import PREFERENCE_LABELS
-    from station_console.services.recipients.fields import CONSENT_LABELS
+    from station_console.services.recipients.fields import consent_label
 
     state = "" if view.active else "  " + _("deactivated")
     choice = label_of(PREFERENCE_LABELS, view.delivery_preference) if view.delivery_preference else "-"
-    consent = _(CONSENT_LABELS.get(view.consent, view.consent or ""))
+    consent = consent_label(view.consent, recorded=view.consent_recorded)
     return [
         view.external_id or f"#{view.id}",
         view.shown_name,

@@ -184,6 +184,18 @@ def test_a_refusal_at_check_in_reads_as_a_refusal_not_as_never_asked(run: Any, g
     assert "withdrew consent" in withdrawn.output
 
 
+def test_a_withdrawn_consent_reads_as_withdrawn_not_as_never_asked_in_the_directory(
+    run: Any, gbk_file: Path
+) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00123", "--granted", "--channel", "counter")
+    recorded = run("recipients", "consent", "00123", "--withdrawn", "--channel", "phone")
+    assert "withdrawn" in recorded.output and "not asked" not in recorded.output
+    listed = {line.split()[0]: line for line in run("recipients", "list").output.splitlines()}
+    assert listed["00123"].endswith("withdrawn") and listed["00125"].endswith("not asked")
+    assert run("recipients", "show", "00123", lang="zh").output.splitlines()[0].endswith("已撤回")
+
+
 def test_two_contradicting_consent_answers_are_refused_and_nothing_is_recorded(
     run: Any, gbk_file: Path
 ) -> None:

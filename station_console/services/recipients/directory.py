@@ -68,6 +68,11 @@ class RecipientView:
         return "-".join(parts) if parts else (self.department or "")
 
     @property
+    def consent_recorded(self) -> bool:
+        """An answer was recorded once: with no consent now, it was withdrawn."""
+        return self.consent_at is not None
+
+    @property
     def shown_name(self) -> str:
         if self.preferred_name and self.preferred_name != self.name:
             return f"{self.name} ({self.preferred_name})"

@@ -15,7 +15,7 @@ from db.models import Consent, DeliveryPreference
 from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import Refused
-from station_console.i18n import N_, LaterText
+from station_console.i18n import N_, LaterText, _
 from station_console.logs import mask_text
 from station_console.safe_text import clean as safe_clean
 from station_console.safe_text import cut, printable
@@ -67,6 +67,17 @@ SUMMARY_LABELS = {
 }
 PREFERENCES = tuple(p.value for p in DeliveryPreference)
 CONSENT_LABELS = {"granted": N_("consented"), "refused": N_("did not consent"), None: N_("not asked")}
+
+
+def consent_label(consent: str | None, *, recorded: bool) -> str:
+    """The entry's consent in words. A withdrawal stores no answer, as "not asked" does: that an
+    answer was recorded at all (its time) tells it apart, so a person who took a yes back does not
+    read as one never asked."""
+    if consent is None and recorded:
+        return _("withdrawn")
+    return _(CONSENT_LABELS.get(consent, consent or ""))
+
+
 CHANNELS = ("counter", "phone", "sms", "app", "paper", "import")
 CHANNEL_LABELS = {
     "counter": N_("at the counter"),

@@ -33,6 +33,7 @@ from station_console.services.recipients.fields import (
     FIELD_LABELS,
     LANGUAGE_LABELS,
     SOURCE_LABELS,
+    consent_label,
 )
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -63,9 +64,10 @@ PANE_BESIDE_MIN = 110
 NOTHING_TO_SAVE = "nothing to save"  # the edit form's answer when every field is as it was
 
 
-def consent_text(value: str | None) -> Text:
-    label = _(CONSENT_LABELS.get(value, value or ""))
-    return Text(label, style="green" if value == "granted" else "bold yellow")
+def consent_text(value: str | None, *, recorded: bool) -> Text:
+    return Text(
+        consent_label(value, recorded=recorded), style="green" if value == "granted" else "bold yellow"
+    )
 
 
 class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
@@ -161,7 +163,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
                 Text(row.location or "-"),
                 Text(phone),
                 Text(_(PREFERENCE_LABELS[row.delivery_preference]) if row.delivery_preference else "-"),
-                consent_text(row.consent),
+                consent_text(row.consent, recorded=row.consent_recorded),
                 key=key,
             )
         note, self.note = self.note, None
@@ -214,7 +216,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         for label, value in lines:
             text.append("\n" + _("{label}: {value}", label=label, value=value))
         text.append("\n" + _("{label}: {value}", label=_("Consent"), value=""))
-        text.append_text(consent_text(view.consent))
+        text.append_text(consent_text(view.consent, recorded=view.consent_recorded))
         if view.consent_at:
             channel = _(CHANNEL_LABELS.get(view.consent_channel or "", view.consent_channel or ""))
             at = f"{view.consent_at.astimezone(zone):%Y-%m-%d %H:%M}"
