@@ -16,7 +16,7 @@ from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import figures
-from station_console.services.day.close import canonical, close_day, reopen_day
+from station_console.services.day.close import canonical, close_day, may_close, reopen_day
 from station_console.services.day.report import build_report
 from station_console.services.day.summary import close_line
 
@@ -90,6 +90,19 @@ def test_a_day_closes_once_and_never_in_the_future(station: Station, busy_day: l
     with pytest.raises(Refused) as future:
         close_day(station, D + timedelta(days=1))
     assert future.value.code == "future_day"
+
+
+def test_may_close_says_who_closed_the_day_before_anything_else(station: Station, busy_day: list[int]) -> None:
+    """A day closed at another counter is refused by `may_close` (the question F12 asks first), naming
+    who closed it and when, not put to the manager again."""
+    act_as_manager(station, "mei")
+    close_day(station, D)
+    act_as_manager(station, "li")
+    with pytest.raises(Refused) as refused:
+        may_close(station, D)
+    assert refused.value.code == "already_closed"
+    assert refused.value.message("en") == f"Business day {D.isoformat()} was already closed by mei at 21:00."
+    assert refused.value.message("zh") == f"营业日 {D.isoformat()} 已由 mei 于 21:00 日结。"
 
 
 def test_an_unbalanced_day_is_refused_unless_forced(station: Station, busy_day: list[int]) -> None:

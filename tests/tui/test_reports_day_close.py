@@ -168,6 +168,45 @@ async def test_f12_on_the_day_after_an_early_close_says_when_it_can_be_closed_an
 
 
 @pytest.mark.first_mode("reports")
+async def test_f12_on_a_day_closed_at_another_counter_says_who_closed_it_and_asks_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """Reports left open here while another counter's manager closed the day: F12 put the old figures
+    and the early-close question first, and only after both yeses said the day was closed. It says at
+    once who closed it and when, asks nothing, and reads the report again."""
+    from station_console.services.day.close import close_day
+
+    seed(station)
+
+    def add(name: str) -> int:
+        def work(session: Any) -> int:
+            clerk = Clerk(name=name, role="manager", created_at=station.now())
+            session.add(clerk)
+            session.flush()
+            return clerk.id or 0
+
+        return station.run(work)
+
+    mei, li = add("mei"), add("li")
+    station.clerk_id, station.clerk_role = mei, "manager"
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_reports(app, pilot)
+        assert not (screen.report or {}).get("closed")
+        station.clerk_id = li  # the other counter's manager, on the shared database
+        info = close_day(station, early=True)
+        station.clerk_id = mei
+        await quiet.press(pilot, "f12")
+        await settle(app, pilot)
+        assert app.screen is screen  # no figures, no early-close question
+        closed_at = info.at.astimezone(station.zone()).strftime("%H:%M")
+        refused = f"Business day {info.day.isoformat()} was already closed by li at {closed_at}."
+        assert refused in [n.message for n in app._notifications]
+        assert "already closed by li" in said(screen.query_one("#rp-status", Static)).replace("\u00a0", " ")
+        assert screen.report is not None and screen.report["closed"]["by"] == "li"  # read again
+        assert len(_closes(station)) == 1
+
+
+@pytest.mark.first_mode("reports")
 async def test_the_refusal_after_an_early_close_keeps_its_clauses_whole_at_80_columns_in_chinese(
     app: StationApp, station: Station, clock: FakeClock
 ) -> None:

@@ -38,6 +38,7 @@ from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
+from station_console.services.core.local_times import short_when
 from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, closing_time, day_closes, midnight
@@ -106,10 +107,22 @@ def _clerk_name(session: Session, clerk_id: int | None) -> str | None:
 
 
 def may_close(station: Station, day: date) -> None:
-    """Refuse, as `close_day` would, a close of `day` by this clerk or of a day that has not come: asked
-    before the figures are put to a manager, who is then not asked a question the close refuses."""
+    """Refuse, as `close_day` would, a close of `day` by this clerk, of a day that has not come, or of a
+    day already closed (at another counter while this one showed its figures): asked before the figures
+    are put to a manager, who is then not asked a question the close refuses."""
     require_manager(station, "close_day")
     now = station.now()
+    with station.read() as session:
+        row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
+        if row is not None and row.reopened_at is None:
+            # Said first: the early-close question and the figures mean nothing for a day closed.
+            raise Refused(
+                N_("Business day {day} was already closed by {clerk} at {time}."),
+                code="already_closed",
+                day=day.isoformat(),
+                clerk=_clerk_name(session, row.closed_by) or "?",
+                time=short_when(row.closed_at, station.zone(), now),
+            )
     refuse_future(station, day, now)
 
 

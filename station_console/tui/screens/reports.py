@@ -320,6 +320,16 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         # Each short clause whole, as the summary's lines: "提前日结" broke in two at 80 columns.
         line.say(clauses_unbroken(text), error=True)
 
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if tag == "may_close" and exc.code == "already_closed":
+            # Closed at another counter while this one showed the day open: said at once, no question,
+            # and the report read again, so it shows the close.
+            self._refuse(exc.message())
+            self.notify(exc.message(), severity="warning", markup=False)
+            self.load()
+            return
+        super().call_refused(tag, exc)
+
     def failed(self, tag: str, text: str) -> None:
         if tag == "live":
             return  # a read no one asked for: the figures shown stay, Ctrl+R reads them again
