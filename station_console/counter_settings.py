@@ -6,9 +6,11 @@ PC, not in the database, and are read, checked and refused on their own.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,10 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from station_console import settings_checks
 from station_console.counter_config import config_path
 from station_console.errors import Refused
-from station_console.field_labels import choices
-from station_console.i18n import N_, Later
+from station_console.field_labels import choices, choices_text
+from station_console.i18n import N_, Later, get_language, translate
 from station_console.parse_errors import toml_at
 from station_console.private_files import private_dir
+from station_console.safe_text import clean
 from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
 
 
@@ -151,16 +154,46 @@ class CounterSettings(BaseModel):
     )
 
 
+@dataclass(frozen=True)
+class UnknownKeys(Later):
+    """Keys a counter.toml holds that no counter setting has, each with the keys it may have meant."""
+
+    keys: tuple[str, ...]
+
+    def message(self, lang: str | None = None) -> str:
+        lang = lang or get_language()
+        known = list(CounterSettings.model_fields)
+        return translate(N_("; "), lang).join(self._one(key, known, lang) for key in self.keys)
+
+    @staticmethod
+    def _one(key: str, known: list[str], lang: str) -> str:
+        shown = clean(key, 40)  # typed into the file: data
+        meant = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+        if not meant:
+            return translate(N_("[{key}]: no counter setting has this key"), lang, key=shown)
+        return translate(
+            N_("[{key}]: no counter setting has this key; did you mean {keys}?"),
+            lang,
+            key=shown,
+            keys=choices_text(meant, None, lang),
+        )
+
+
 def load_counter_settings(path: Path | None = None) -> CounterSettings:
-    """This counter's settings (the defaults when it has no file). A file that is not TOML or holds a
-    value the counter cannot use is refused with where and what, so whoever edited it can mend it."""
+    """This counter's settings (the defaults when it has no file). A file that is not TOML, holds a
+    value the counter cannot use or a key no setting has (a misspelt one would leave its setting at the
+    default unseen) is refused with where and what, so whoever edited it can mend it."""
     path = path or config_path()
     data: dict[str, Any] = {}
     problem: Later
     try:
         if path.exists():
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return CounterSettings.model_validate(data)
+        unknown = [key for key in data if key not in CounterSettings.model_fields]
+        if not unknown:
+            return CounterSettings.model_validate(data)
+        # A misspelt key was ignored, its default used: `counter_name` ran a console as counter-1.
+        problem = UnknownKeys(tuple(unknown[:5]))
     except tomllib.TOMLDecodeError as exc:
         at = toml_at(exc)
         problem = (

@@ -42,6 +42,12 @@ from station_console.settings import load_counter_settings
             "最短条码长度 [wedge_min_length]：不能小于 1",
         ),
         (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
+        (  # a misspelt key: its setting would stay at the default (counter-1) unseen
+            b'counter_name = "counter-2"\n',
+            "([counter_name]: no counter setting has this key; did you mean counter?)",
+            "（[counter_name]：柜台设置中没有这个键；是否想写 counter？）",
+        ),
+        (b'counter = "front"\n[zz]\nq = 1\n', "([zz]: no counter setting has this key)", "[zz]：柜台设置中没有这个键"),
     ],
 )
 def test_a_broken_file_is_refused_with_where_and_what(
