@@ -7,7 +7,15 @@ import sys
 import click
 
 from station_console.cli_help import argument, command, group, option
-from station_console.commands._support import NOT_ALL_SENT, CliApp, emit_json, fail, pass_app, repeat
+from station_console.commands._support import (
+    NOT_ALL_SENT,
+    PARTLY_DONE,
+    CliApp,
+    emit_json,
+    fail,
+    pass_app,
+    repeat,
+)
 from station_console.commands._typed_values import ROW_ID
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
@@ -41,7 +49,8 @@ def register(cli: click.Group) -> None:
     is_flag=True,
     help=(
         "One pass over the outbox, then exit: 0 nothing waits for a retry; 4 some messages wait for a "
-        "retry or were given up on in this pass."
+        "retry or were given up on in this pass; 3 customer messages are off (notification channel "
+        "none) while some are held in the outbox."
     ),
 )
 @option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
@@ -51,22 +60,40 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
     """Send what waits in the outbox (and queue today's reminders) through the chosen channel.
 
     With --once it exits 0 when no message waits for a retry, and 4 when some do (the channel down:
-    tried now, or not due again yet) or were given up on in this pass, as `events send --once` does.
+    tried now, or not due again yet) or were given up on in this pass, as `events send --once` does;
+    3 when customer messages are off (notification channel none) and some are held in the outbox: none
+    goes out until a channel is chosen, then those whose parcel is still on the shelf do.
     """
     from station_console.services import notify
 
     setup_logging()
-    not_all_sent = False
+    not_all_sent = held = False
+    said_held = 0  # between passes, said again only when it changed
 
     def one_pass() -> None:
-        nonlocal not_all_sent
+        nonlocal not_all_sent, held, said_held
         result = notify.run_once(app.station)
-        waiting = notify.waiting(app.station)
-        not_all_sent = bool(waiting or result.gave_up)
+        # Messages off: nothing is retried, so what waits is counted as held, not as waiting.
+        waiting = 0 if result.off else notify.waiting(app.station)
+        not_all_sent, held = bool(waiting or result.gave_up), bool(result.held)
         if as_json:
             emit_json(
                 {"channel": app.station.settings().notify_channel, **result.as_json(), "waiting": waiting}
             )
+        elif result.off:
+            if once or result.held != said_held:
+                said_held = result.held
+                click.echo(
+                    _n(
+                        "Customer messages are off (notification channel: none): {n} message held in the "
+                        "outbox, not sent. Choose a channel in Settings to send it.",
+                        "Customer messages are off (notification channel: none): {n} messages held in the "
+                        "outbox, not sent. Choose a channel in Settings to send them.",
+                        result.held,
+                        n=result.held,
+                    ),
+                    err=bool(result.held),
+                )
         elif result.sent or result.failed or result.gave_up or result.reminders or once:
             click.echo(
                 _(
@@ -83,6 +110,10 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
                 click.echo(f"  {result.error}", err=True)
 
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
+    if once and held:
+        # Customers are not being told, and no retry changes that until a channel is chosen: a cron job
+        # must notice, as `events send --once` exits for a target that cannot be used.
+        sys.exit(PARTLY_DONE)
     if once and not_all_sent:
         # Waiting for a retry is by design, but a cron job must tell it from "all sent".
         sys.exit(NOT_ALL_SENT)
@@ -103,7 +134,6 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
     if ctx.invoked_subcommand is not None:
         return
     from station_console.services import notify
-    from station_console.services.notify.listing import STATUS_LABELS
     from station_console.services.notify.templates import KIND_LABELS
 
     app = ctx.find_object(CliApp)
@@ -123,7 +153,7 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
         [
             str(r.id),
             label_of(KIND_LABELS, r.kind),
-            label_of(STATUS_LABELS, r.status),
+            r.shown_status(),
             str(r.attempts),
             r.pickup_code or "",
             r.recipient,

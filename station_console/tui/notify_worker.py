@@ -61,6 +61,8 @@ class NotifyWorker(PeriodicWorker):
             self._timeout = getattr(channel, "timeout", None)  # SMTP and the webhook have one
             result = notify.run_once(station, channel, should_continue=self.should_continue)
             messages, failed, error = result.messages, len(result.failed) + len(result.gave_up), result.error
+            if result.held:  # messages off while some are queued: said once, as a channel's error is
+                error = _('the notification channel is "Not told" in Settings')
         except StationError as exc:  # the database is busy or gone: try again next tick
             error = exc.message()
         except Exception as exc:  # a bug must not kill the console; the outbox keeps its rows

@@ -47,7 +47,11 @@ from station_console.settings import load_counter_settings
             "([counter_name]: no counter setting has this key; did you mean counter?)",
             "（[counter_name]：柜台设置中没有这个键；是否想写 counter？）",
         ),
-        (b'counter = "front"\n[zz]\nq = 1\n', "([zz]: no counter setting has this key)", "[zz]：柜台设置中没有这个键"),
+        (
+            b'counter = "front"\n[zz]\nq = 1\n',
+            "([zz]: no counter setting has this key)",
+            "[zz]：柜台设置中没有这个键",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_with_where_and_what(

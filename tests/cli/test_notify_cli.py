@@ -12,7 +12,7 @@ from conftest import FakeClock
 from sqlmodel import Session, col, select
 from station_helpers import act_as_new_clerk, configure
 
-from db.models import Notification, Role
+from db.models import Notification, Parcel, ParcelStatus, Role
 from station_console.cli import cli
 from station_console.services.admin.setup import init_station, open_station
 from station_console.services.checkin.transaction import check_in
@@ -146,3 +146,48 @@ def test_notify_once_with_a_folder_where_its_file_goes_exits_4_and_says_so_in_ch
     )
     failed = json.loads(run(db, "outbox", "--status", "failed", "--json").output)["messages"]
     assert len(failed) == 2 and FileChannel().path.is_dir()  # kept to try again, nothing written
+
+
+def test_with_messages_off_notify_says_they_are_held_exits_3_and_sends_them_once_a_channel_is_chosen(
+    db: str,
+) -> None:
+    """`notify_channel = "none"` (the demo's): check-ins queue messages nothing sends. `notify --once`
+    said "Sent 0 messages ...; 0 waiting" and exited 0, the outbox called them waiting. It says how many
+    are held and exits 3 for a cron job; the outbox says held. A channel chosen later sends those whose
+    parcel is still on the shelf and withdraws the rest."""
+    station = open_station(db)
+    configure(station, notify_channel="none")
+    with station.read() as session:
+        queued = session.exec(select(Notification).order_by(col(Notification.id))).all()
+    assert len(queued) == 4 and {n.status for n in queued} == {"queued"}
+    station.engine.dispose()
+
+    outcome = run(db, "notify", "--once", "--json")
+    assert outcome.exit_code == 3, outcome.output
+    assert json.loads(outcome.output)["held"] == 4 and json.loads(outcome.output)["off"] is True
+    said = run(db, "notify", "--once")
+    assert said.exit_code == 3
+    assert (
+        "Customer messages are off (notification channel: none): 4 messages held in the outbox" in said.output
+    )
+    assert "Sent 0" not in said.output
+    listing = run(db, "outbox")
+    assert listing.output.count("held: messages off") == 4 and "waiting" not in listing.output
+    assert [m["held"] for m in json.loads(run(db, "outbox", "--json").output)["messages"]] == [True] * 4
+    assert not FileChannel().path.exists()
+
+    def first_left(session: Session) -> None:  # its parcel picked up while messages were off
+        parcel = session.get(Parcel, queued[0].parcel_id)
+        assert parcel is not None
+        parcel.status = ParcelStatus.PICKED_UP
+        session.add(parcel)
+
+    station.run(first_left)
+    configure(station, notify_channel="file")
+    station.engine.dispose()
+    sent = run(db, "notify", "--once", "--json")
+    assert sent.exit_code == 0, sent.output
+    outcome = json.loads(sent.output)
+    assert outcome["held"] == 0 and outcome["cancelled"] == [queued[0].id] and len(outcome["sent"]) == 3
+    assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 3
+    assert "held" not in run(db, "outbox").output

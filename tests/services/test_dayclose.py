@@ -92,7 +92,9 @@ def test_a_day_closes_once_and_never_in_the_future(station: Station, busy_day: l
     assert future.value.code == "future_day"
 
 
-def test_may_close_says_who_closed_the_day_before_anything_else(station: Station, busy_day: list[int]) -> None:
+def test_may_close_says_who_closed_the_day_before_anything_else(
+    station: Station, busy_day: list[int]
+) -> None:
     """A day closed at another counter is refused by `may_close` (the question F12 asks first), naming
     who closed it and when, not put to the manager again."""
     act_as_manager(station, "mei")

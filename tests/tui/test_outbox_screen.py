@@ -344,3 +344,28 @@ async def test_a_refusal_on_a_queue_screen_reads_as_one(
         await quiet.press(pilot, action)
         assert "nothing to act on" in str(line.render())
         assert line.styles.color != counts_color and line.styles.text_style.bold
+
+
+async def test_with_messages_off_the_outbox_says_held_and_the_console_says_they_are_not_going_out(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`notify_channel = "none"`: the outbox listed its messages as "waiting" forever and the console
+    said nothing. They are listed and counted as held, and the worker's pass says once why nothing goes."""
+    from station_helpers import configure
+
+    configure(station, notify_channel="none")
+    check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
+    check_in(station, "73" + "2" * 12, batch="ZTO", phone="13987654321")
+    clock.advance(seconds=121)
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 0.2)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        table: DataTable[str] = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["held: messages off"] * 2
+        status = str(app.screen.query_one("#outbox-status", Static).render()).replace("\u00a0", " ")
+        assert "2 messages held: customer messages are off" in status, status
+        off = 'Customer messages are not going out: the notification channel is "Not told" in Settings.'
+        await quiet.until(
+            pilot, lambda: any(off in n.message for n in app._notifications), what="the console says so"
+        )

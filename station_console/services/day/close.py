@@ -38,8 +38,8 @@ from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
-from station_console.services.core.local_times import short_when
 from station_console.services.core.later_steps import StepFailed, command
+from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, closing_time, day_closes, midnight
 from station_console.services.day.figures import day_figures

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
     from station_console.services.notify.listing import OutboxRow, list_outbox
     from station_console.services.notify.reminders import queue_reminders
-    from station_console.services.notify.sender import PassResult, resend, run_once, waiting
+    from station_console.services.notify.sender import PassResult, held, resend, run_once, waiting
     from station_console.services.notify.templates import Item, Message, render
 
 _EXPORTS = {
@@ -37,6 +37,7 @@ _EXPORTS = {
     "list_outbox": "listing",
     "queue_reminders": "reminders",
     "PassResult": "sender",
+    "held": "sender",
     "resend": "sender",
     "waiting": "sender",
     "run_once": "sender",
@@ -56,6 +57,7 @@ __all__ = [
     "PassResult",
     "SmtpChannel",
     "WebhookChannel",
+    "held",
     "list_outbox",
     "make_channel",
     "queue_reminders",

@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 
 from db.models import Notification, NotificationStatus, Parcel
-from station_console.i18n import LabelSubset
+from station_console.i18n import N_, LabelSubset, _, label_of
 from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -20,6 +20,18 @@ from station_console.stored_messages import stored_text
 
 # A message's states are some of a carrier event's, in the same words; translated where shown.
 STATUS_LABELS = LabelSubset(OUTBOX_STATE_LABELS, (s.value for s in NotificationStatus))
+# A message still on its way out: queued, or failed with a retry to come.
+PENDING = or_(
+    col(Notification.status) == NotificationStatus.QUEUED,
+    and_(
+        col(Notification.status) == NotificationStatus.FAILED,
+        col(Notification.next_attempt_at).is_not(None),
+    ),
+)
+
+
+# Not "waiting": with messages off nothing will send it until a manager chooses a channel.
+HELD = N_("held: messages off")
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,12 @@ class OutboxRow:
     next_attempt_at: datetime | None
     sent_at: datetime | None
     last_error: str | None  # shown text, in the current language
+    held: bool = False  # on its way out, but messages are off (notify_channel = none): it waits for a channel
+
+    def shown_status(self) -> str:
+        """Its state as the listings name it, in the current language: held, not waiting, while
+        messages are off."""
+        return _(HELD) if self.held else label_of(STATUS_LABELS, self.status)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,6 +77,7 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
     one a clerk comes to resend."""
     require(station, "view")
     failed_first = case((col(Notification.status) == NotificationStatus.FAILED, 0), else_=1)
+    off = station.settings().notify_channel == "none"
     with station.read() as session:
         query = select(Notification, Parcel).join(
             Parcel, col(Notification.parcel_id) == col(Parcel.id), isouter=True
@@ -80,16 +99,27 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
                 next_attempt_at=n.next_attempt_at,
                 sent_at=n.sent_at,
                 last_error=stored_text(n.last_error) or None,
+                held=off
+                and (
+                    n.status == NotificationStatus.QUEUED
+                    or (n.status == NotificationStatus.FAILED and n.next_attempt_at is not None)
+                ),
             )
             for n, p in rows
         ]
 
 
 def outbox_counts(station: Station) -> dict[str, int]:
-    """How many messages the outbox holds in each state, however many a list shows."""
+    """How many messages the outbox holds in each state, however many a list shows; with messages off,
+    `held` too: how many of them wait for a channel."""
     require(station, "view")
     with station.read() as session:
         rows = session.exec(
             select(col(Notification.status), func.count()).group_by(col(Notification.status))
         ).all()
-    return {str(status): int(n) for status, n in rows}
+        counts = {str(status): int(n) for status, n in rows}
+        if station.settings().notify_channel == "none":  # what no pass will send until a channel is chosen
+            counts["held"] = int(
+                session.exec(select(func.count()).select_from(Notification).where(PENDING)).one()
+            )
+    return counts

@@ -54,6 +54,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
+from station_console.services.notify.listing import PENDING
 from station_console.services.notify.reminders import queue_reminders
 from station_console.services.notify.templates import Choice, FeeNote, Item, Message, render
 from station_console.stored_messages import to_store
@@ -95,9 +96,15 @@ class PassResult:
     recovered: list[int] = field(default_factory=list)
     reminders: int = 0
     error: str | None = None  # the channel's error when a transient failure ended the pass
+    off: bool = False  # notify_channel = none: nothing was tried
+    held: int = (
+        0  # with messages off, the rows that would be due to go out: none ever will until a channel is chosen
+    )
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "off": self.off,
+            "held": self.held,
             "sent": self.sent,
             "messages": self.messages,
             "failed": self.failed,
@@ -269,6 +276,13 @@ def waiting(station: Station) -> int:
         )
 
 
+def held(station: Station) -> int:
+    """How many outbox rows would go out (queued, or failed with a next try to come): with messages
+    off, the ones held back."""
+    with station.read() as session:
+        return int(session.exec(select(func.count()).select_from(Notification).where(PENDING)).one())
+
+
 def backoff(settings: Any, attempts: int) -> timedelta:
     return min(BACKOFF_CAP, timedelta(seconds=settings.notify_backoff_s * 2 ** max(0, attempts - 1)))
 
@@ -350,7 +364,10 @@ def run_once(
     in hand has been sent and marked, and the rest of the batch goes back to waiting, no attempt counted."""
     result = PassResult()
     channel = channel or make_channel(station.settings())
-    if channel is None:  # notify_channel = none: messages stay queued
+    if channel is None:
+        # notify_channel = none: messages stay queued and go out once a channel is chosen (those whose
+        # parcel left meanwhile are withdrawn then); counted, so whoever reads the pass is told.
+        result.off, result.held = True, held(station)
         return result
     if reminders:
         result.reminders = queue_reminders(station)

@@ -82,12 +82,12 @@ class OutboxScreen(QueueListScreen):
             next_try = short_when(r.next_attempt_at, zone, now) if r.next_attempt_at else ""
             table.add_row(
                 str(r.id),
-                label_of(STATUS_LABELS, r.status),
+                r.shown_status(),
                 label_of(KIND_LABELS, r.kind),
                 r.pickup_code or "",
                 Text(r.recipient),  # data, never markup
                 str(r.attempts),
-                next_try if r.status == "failed" else "",
+                next_try if r.status == "failed" and not r.held else "",  # held: no try to come
                 Text(r.last_error or ""),  # a server's answer is data, never markup
                 key=str(r.id),
             )
@@ -105,6 +105,7 @@ class OutboxScreen(QueueListScreen):
                 which=_(FILTER_LABELS[self.filter]),
                 failed=counts.get("failed", 0),
             )
+            + held_note(counts.get("held", 0))
         )
 
     def action_resend(self) -> None:
@@ -125,3 +126,16 @@ class OutboxScreen(QueueListScreen):
 
 def read_outbox(station: Station, status: str | None) -> tuple[list[OutboxRow], dict[str, int]]:
     return notify.list_outbox(station, status=status), outbox_counts(station)
+
+
+def held_note(held: int) -> str:
+    """Said after the counts while messages are off and some wait: nothing sends them until a channel is
+    chosen, so the clerk is told, not shown them "waiting"."""
+    if not held:
+        return ""
+    return _("; ") + _n(
+        "{n} message held: customer messages are off (Settings: Notification channel)",
+        "{n} messages held: customer messages are off (Settings: Notification channel)",
+        held,
+        n=held,
+    )
