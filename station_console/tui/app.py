@@ -263,7 +263,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
 
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again), then wait
-        behind an Enter a field has not answered yet (`TypeAhead`)."""
+        behind an Enter a field has not answered yet (`TypeAhead`), a paste in line with them."""
         if isinstance(event, events.Key) and not self.screen_stack:
             return  # still queued as the console shuts down: its screens are gone, nothing takes it
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -277,11 +277,14 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
             self.key_bounce.other_input()
             self._clerk_acted()
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            bring_focus_into_view(self, event)  # a paste goes to the focused field as typing does
+            # In line with the keys: one typed behind an Enter waits for the field the Enter leads to.
+            await self.type_ahead.arrived(event)
+            return
         await super().on_event(event)
 
-    async def _to_focus(self, event: events.Key) -> None:
-        """A key passed on to Textual's own dispatch: its field shown first (`tui/focus_in_view.py`)."""
+    async def _to_focus(self, event: events.Key | events.Paste) -> None:
+        """A key or a paste passed on to Textual's own dispatch: its field shown first
+        (`tui/focus_in_view.py`; a paste goes to the focused field as typing does)."""
         bring_focus_into_view(self, event)
         self._clerk_acted()
         await super().on_event(event)

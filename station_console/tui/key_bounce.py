@@ -74,14 +74,22 @@ class BounceGuard:
         self._answer = None  # a different key, or the same after the window: the clerk's own
         return [*self._burst_head(now), event]
 
-    def held_behind(self, keys: list[events.Key], enter: events.Key) -> list[events.Key]:
+    def held_behind(
+        self, keys: list[events.Key | events.Paste], enter: events.Key
+    ) -> list[events.Key | events.Paste]:
         """`keys`, held behind `enter` (`tui/type_ahead.py`) while it was answered, as they go on now. If
         that answer closed a dialog, `enter` again within the window, ahead of any other key, is the
-        same press and is dropped; the first other key is the clerk's own, and so is all after it."""
+        same press and is dropped; the first other key (or a paste) is the clerk's own, and so is all
+        after it."""
         if self._answer is None:
             return keys  # no dialog closed on a key meanwhile (one closed before would have held `enter`)
         kept = list(keys)
-        while kept and kept[0].key == enter.key and self.clock(kept[0]) < self._until:
+        while (
+            kept
+            and isinstance(kept[0], events.Key)
+            and kept[0].key == enter.key
+            and self.clock(kept[0]) < self._until
+        ):
             kept.pop(0)
             self.dropped += 1
         # The answer was `enter` (the keys held came after it, though they reached the guard first).

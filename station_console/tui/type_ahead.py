@@ -28,6 +28,10 @@ Keys typed right behind the key that opens a drop-down (Enter, Space, an arrow) 
 the focus: a PageDown or End that reached the drop-down first went up to its form, which scrolled away
 from the list opening over it, and the list then had the focus out of sight. A scan's Enter, which the
 screen's scanner router takes as the scan's end, opens nothing and holds nothing behind it.
+
+A paste (one bracketed paste from the terminal) waits in line with the keys wherever they wait: the name
+pasted right behind the id's Enter in the directory's Add form went into the id field, and the save was
+refused for want of a name. It answers nothing itself, so nothing waits behind it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Select
+
+# What the terminal sends that may wait behind an Enter: a key, or a paste (bracketed, one event).
+Typed = events.Key | events.Paste
 
 # A dialog that the Enter closed never answers the probe: the held keys go on after this long.
 LONGEST_HOLD = 0.25
@@ -54,13 +61,13 @@ class TypeAhead:
     def __init__(
         self,
         app: Any,
-        pass_on: Callable[[events.Key], Awaitable[None]],
-        again: Callable[[list[events.Key], events.Key], list[events.Key]] = lambda held, _enter: held,
+        pass_on: Callable[[Typed], Awaitable[None]],
+        again: Callable[[list[Typed], events.Key], list[Typed]] = lambda held, _enter: held,
     ) -> None:
         self.app = app
         self.pass_on = pass_on  # hands a key to Textual's own dispatch
         self.again = again  # the held keys as they go on now: those the bounce guard keeps
-        self._held: list[events.Key] = []
+        self._held: list[Typed] = []
         self._enter: events.Key | None = None  # the Enter (or bound key) the current hold waits behind
         self._screens: list[Screen[Any]] = []  # the screens on the stack as the current hold began
         # The hold is behind a mode's own screen's key: only typed keys wait for the focus its action
@@ -87,8 +94,9 @@ class TypeAhead:
             self._waiting = False
             self.app.call_later(self._release, self._hold)
 
-    async def arrived(self, event: events.Key) -> None:
-        """Pass `event` on now, or hold it behind an Enter not yet answered."""
+    async def arrived(self, event: Typed) -> None:
+        """Pass `event` on now, or hold it behind an Enter not yet answered. A paste waits in line with
+        the keys around it: given at once, the name pasted right behind the id's Enter went into the id."""
         if self._waiting and self._app_binds(event):
             await self.pass_on(event)  # Ctrl+Q quits a console still opening, the keys held or not
             return
@@ -99,9 +107,12 @@ class TypeAhead:
             return
         await self._give(event)
 
-    async def _give(self, event: events.Key) -> None:
+    async def _give(self, event: Typed) -> None:
         if not self.app.screen_stack:
             return  # held until the console shut down: its screens are gone, nothing takes the key
+        if isinstance(event, events.Paste):
+            await self.pass_on(event)  # text for the focused field: it answers nothing, holds nothing
+            return
         field = self.app.focused
         bound = self._bound_elsewhere(field, event)
         top = self._top()
@@ -128,7 +139,9 @@ class TypeAhead:
         stack = self.app.screen_stack
         return stack[-1] if stack else None
 
-    def _app_binds(self, event: events.Key) -> bool:
+    def _app_binds(self, event: Typed) -> bool:
+        if isinstance(event, events.Paste):
+            return False
         binding = self.app.active_bindings.get(event.key) if self.app.screen_stack else None
         return binding is not None and binding.node is self.app
 
@@ -140,11 +153,12 @@ class TypeAhead:
         binding = screen.active_bindings.get(event.key)
         return binding is not None and binding.node is field and binding.binding.action == "show_overlay"
 
-    def _bound_elsewhere(self, field: Widget | None, event: events.Key) -> Widget | None:
+    def _bound_elsewhere(self, field: Widget | None, event: Typed) -> Widget | None:
         """Where `event` starts on its way to the action it is bound to, when something other than the
-        focused field binds it (a dialog's Esc, a screen's F10); else None (a key typed into the field)."""
+        focused field binds it (a dialog's Esc, a screen's F10); else None (a key typed into the field,
+        a paste)."""
         screen = self._top()
-        if screen is None:
+        if screen is None or isinstance(event, events.Paste):
             return None
         binding = screen.active_bindings.get(event.key)
         if binding is None or (field is not None and binding.node is field):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlmodel import select
@@ -10,18 +11,20 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from db.models import EventKind, ParcelEvent
+from db.models import EventKind, ParcelEvent, Recipient
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui import type_ahead
 from station_console.tui.app import StationApp
 from station_console.tui.screens.base import Dialog
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.wedge import arrival_time
 from tui import quiet
 from tui.pickup_driver import one_parcel_served, statuses
 from tui.quiet import until
+from tui.recipients_driver import open_recipients
 
 
 def console(station: Station) -> StationApp:
@@ -120,7 +123,7 @@ async def test_keys_released_by_the_fallback_all_arrive_though_passing_one_on_wa
     monkeypatch.setattr(type_ahead.TypeAhead, "_follow", lambda self, pumps, hold: None)  # only the timer
     real = app.type_ahead.pass_on
 
-    async def slow(event: events.Key) -> None:
+    async def slow(event: events.Key | events.Paste) -> None:
         await asyncio.sleep(0.001)  # a key whose handling awaits something
         await real(event)
 
@@ -130,3 +133,40 @@ async def test_keys_released_by_the_fallback_all_arrive_though_passing_one_on_wa
         await quiet.burst(pilot, *"Wang", "enter", *"9071", "enter")
         await quiet.until(pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in")
         assert app.clerk_name == "Wang"
+
+
+def send_paste(app: StationApp, text: str, *, at: float) -> None:
+    """A bracketed paste from the terminal, as the driver delivers it, arriving at `at` (monotonic)."""
+    paste = events.Paste(text)
+    paste.time = at
+    paste.set_sender(app)
+    assert app._driver is not None
+    app._driver.send_message(paste)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_paste_right_behind_an_enter_goes_to_the_field_the_enter_leads_to(
+    app: StationApp, station: Station
+) -> None:
+    """Id, Enter and the name pasted at once in the directory's Add form: the paste went into the id
+    field (`00999[red]赵[/]六`) and the save was refused for want of a name. It waits with the keys."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        form = app.screen
+        assert isinstance(form, FormDialog) and app.focused is form.query_one("#form-external_id", Input)
+        at = time.monotonic()
+        for key in "00999":
+            quiet.send_key(app, key, at=at)
+        quiet.send_key(app, "enter", at=at)
+        send_paste(app, "[red]赵[/]六", at=at)
+        quiet.send_key(app, "x", at=at)  # typed on after the paste: behind it, in the same field
+        await quiet.settle(pilot)
+        assert form.query_one("#form-external_id", Input).value == "00999"
+        assert form.query_one("#form-name", Input).value == "[red]赵[/]六x"
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.until(pilot, lambda: app.screen is not form, what="the form saved and closed")
+    with station.read() as session:
+        assert [(r.external_id, r.name) for r in session.exec(select(Recipient))] == [
+            ("00999", "[red]赵[/]六x")
+        ]

@@ -86,6 +86,7 @@ class KeyRouter:
         self.scans = 0
         self.refused = 0
         self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
+        self._telling = 0  # scans (or refusals) decided and on their way to the owner through the field
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -132,10 +133,11 @@ class KeyRouter:
 
     def before_paste(self) -> bool:
         """A paste is a person's: keys held undecided are settled first (a person's few replayed into
-        the field, a scanner's refused). True when some were held: the paste must then follow the
-        replayed keys through the field's queue, or it lands ahead of what was typed before it."""
+        the field, a scanner's refused). True when some were held, or a scan decided is still on its
+        way to the owner: the paste must then follow them through the field's queue, or it lands
+        ahead of what came before it (and the scan clears it as typing)."""
         if not self.decoder.pending:
-            return False
+            return self._telling > 0
         now = self.clock(None)
         self._handle(self.decoder.interrupt(), now)
         self._arm_flush(now)
@@ -183,7 +185,13 @@ class KeyRouter:
         """Tell the owner after the focused field has handled the keys typed before (a phone, its
         Enter): those were replayed into the field's queue, so the scan goes through it too."""
         target = self.owner.app.focused or self.owner
-        target.call_later(self.owner.post_message, message)
+        self._telling += 1
+
+        def tell() -> None:
+            self._telling -= 1
+            self.owner.post_message(message)
+
+        target.call_later(tell)
 
     def _replay(self, token: str) -> None:
         if token in _CODE_CONTROLS:
@@ -256,6 +264,21 @@ class WedgeInput(FixedInput):
         elif self.router is not None and self.router.before_paste():
             event.prevent_default()
             event.stop()
-            again = events.Paste(event.text)
-            self._pastes_in_turn |= {id(again)}
-            self.post_message(again)
+            self._send_after_held(self.router, events.Paste(event.text))
+
+    def _send_after_held(self, router: KeyRouter, paste: events.Paste) -> None:
+        """`paste` again once what the held keys came to is done: the keys replayed into this field, a
+        scan told to the screen (which moves the focus on) and the focus moved. Re-sent to this field
+        at once, a phone pasted right behind a scan went in ahead of that scan, which then cleared it
+        as a waybill typed and not sent; now it goes to the field the scan gave the focus to."""
+        app = self.app
+
+        def to_focus() -> None:
+            target = app.focused or self
+            if isinstance(target, WedgeInput):
+                target._pastes_in_turn |= {id(paste)}  # its held keys are settled: it goes in as it is
+            target.post_message(paste)
+
+        # The field's queue (the replayed keys, the scan's message on its way), the screen's (the
+        # scan's answer), the app's (the focus it gave).
+        self.call_later(router.owner.call_later, app.call_later, to_focus)

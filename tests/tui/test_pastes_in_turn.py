@@ -1,0 +1,56 @@
+"""A paste goes where the keys around it go, in their order: behind a scan still being decided it
+follows that scan (the phone pasted for the parcel just scanned), and behind the sign-in's Enter it
+waits for the field that Enter leads to (a form's: test_type_ahead.py)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.tui.app import StationApp
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+from tui.checkin_driver import attention, db_counts, parcels, settle, start, type_slowly
+from tui.test_type_ahead import console, send_paste
+
+
+async def test_a_phone_pasted_right_behind_a_scan_goes_to_the_parcel_scanned(
+    app: StationApp, station: Station
+) -> None:
+    """The paste reached the scan field ahead of the scan the router was still deciding; the scan then
+    cleared it from there as a waybill typed and not sent. It follows the scan to the Phone field."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in "SF1234567890123":
+            quiet.send_key(app, key)
+        quiet.send_key(app, "enter")
+        send_paste(app, "13812345678", at=clock.t)
+        await settle(app, pilot)
+        assert db_counts(station)[0] == 1 and attention(screen) == []
+        phone = screen.query_one("#phone", Input)
+        assert app.focused is phone and phone.value == "13812345678"
+        assert screen.query_one("#scan", Input).value == ""
+        await type_slowly(pilot, clock, "enter")
+        assert parcels(station) == {"SF1234567890123": "13812345678"}
+
+
+async def test_a_pin_pasted_right_behind_the_names_enter_signs_in(new_station: Station) -> None:
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.act_as(new_station, None)
+    app = console(new_station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        at = events.Key("a", "a").time
+        for key in "Wang":
+            quiet.send_key(app, key, at=at)
+        quiet.send_key(app, "enter", at=at)
+        send_paste(app, "9071", at=at)
+        quiet.send_key(app, "enter", at=at)
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in")
+        assert app.clerk_name == "Wang"
