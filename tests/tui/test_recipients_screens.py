@@ -436,3 +436,32 @@ async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is
     with station.read() as session:
         row = session.get(Recipient, ids["张三"])
     assert row is not None and row.consent is None
+
+
+@pytest.mark.first_mode("settings")
+async def test_the_deactivate_question_says_how_many_of_their_parcels_are_on_the_shelves(
+    app: StationApp, station: Station
+) -> None:
+    """The question said nothing of the person's parcels waiting on the shelves: it counts them (they
+    stay linked and on their shelves), and says when there are none."""
+    ids = people(station)
+    check_in(station, "SF1234567890123", recipient_id=ids["张三"])
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    check_in(station, "73123456789012", recipient_id=ids["李四"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        for initials, said in (
+            ("zs", "2 parcels of theirs are on the shelves: they stay linked to them and on their shelves."),
+            ("ls", "1 parcel of theirs is on the shelves: it stays linked to them and on its shelf."),
+            ("b1-101", "No parcel of theirs is on the shelves."),
+        ):
+            app.screen.query_one("#rc-search", Input).value = initials
+            await until(pilot, lambda: app.screen.query_one("#rc-table", DataTable).row_count == 1)
+            await quiet.settle(pilot)
+            await quiet.press(pilot, "f12")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            asked = app.screen
+            assert isinstance(asked, ConfirmDialog) and asked.body.startswith(said + "\n\n")
+            await quiet.press(pilot, "n")
+    with station.read() as session:
+        assert all(r.active for r in session.exec(select(Recipient)))

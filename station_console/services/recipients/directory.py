@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
+from db.models import EventKind, Parcel, ParcelStatus, Recipient, RecipientConsent, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
@@ -153,6 +153,14 @@ def get(station: Station, ref: str | int) -> RecipientView:
     require(station, "view")
     with station.read() as session:
         return views(session, [find_row(session, ref)])[0]
+
+
+def parcels_on_shelf(station: Station, recipient_id: int) -> int:
+    """How many of the person's parcels wait on the shelves: what deactivating them leaves linked."""
+    require(station, "view")
+    with station.read() as session:
+        on_shelf = (col(Parcel.recipient_id) == recipient_id) & (col(Parcel.status) == ParcelStatus.ON_SHELF)
+        return int(session.exec(select(func.count()).select_from(Parcel).where(on_shelf)).one())
 
 
 def list_recipients(

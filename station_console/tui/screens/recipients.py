@@ -407,15 +407,35 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             self.still_writing("changed")
             return
 
-        def send() -> None:
-            self.write("changed", lambda: directory.set_active(self.station, view.id, not view.active))
-
         if not view.active:
-            send()  # bringing someone back loses nothing
+            self._set_active(view)  # bringing someone back loses nothing
             return
+        # The question says how many of their parcels wait on the shelves: read first, the keys typed
+        # behind F12 (its Y) waiting for the question.
+        self.call("on_shelf", partial(self._ask_deactivate, view), holds_keys=True)
+
+    def _set_active(self, view: directory.RecipientView) -> None:
+        self.write("changed", lambda: directory.set_active(self.station, view.id, not view.active))
+
+    def _ask_deactivate(self, view: directory.RecipientView) -> tuple[directory.RecipientView, int]:
+        """On the worker: the person and how many of their parcels are on the shelves."""
+        return view, directory.parcels_on_shelf(self.station, view.id)
+
+    def done_on_shelf(self, answer: tuple[directory.RecipientView, int]) -> None:
+        view, on_shelf = answer
         # One key away from Settings' own F12 (which opened this list): pressed twice, it deactivated
         # the first person listed, unseen, and a deactivated person's name and phones are later purged.
         question = _("Deactivate {name}?", name=view.shown_name)
+        shelf = (
+            _n(
+                "{count} parcel of theirs is on the shelves: it stays linked to them and on its shelf.",
+                "{count} parcels of theirs are on the shelves: they stay linked to them and on their shelves.",
+                on_shelf,
+                count=on_shelf,
+            )
+            if on_shelf
+            else _("No parcel of theirs is on the shelves.")
+        )
         body = _(
             "They no longer come up at check-in, and once the privacy period passes their name and "
             "phones are purged. Their parcels stay theirs; F12 brings them back.\n\n"
@@ -423,8 +443,8 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         )
         ask(
             self,
-            ConfirmDialog(question, body, what=N_("deactivating a person")),
-            send,
+            ConfirmDialog(question, f"{shelf}\n\n{body}", what=N_("deactivating a person")),
+            partial(self._set_active, view),
             no=N_("Not deactivated: nothing changed."),
             say=self.say,
         )
