@@ -116,14 +116,19 @@ def may_close(station: Station, day: date) -> None:
         row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
         if row is not None and row.reopened_at is None:
             # Said first: the early-close question and the figures mean nothing for a day closed.
-            raise Refused(
-                N_("Business day {day} was already closed by {clerk} at {time}."),
-                code="already_closed",
-                day=day.isoformat(),
-                clerk=_clerk_name(session, row.closed_by) or "?",
-                time=short_when(row.closed_at, station.zone(), now),
-            )
+            raise already_closed(session, station, row, now)
     refuse_future(station, day, now)
+
+
+def already_closed(session: Session, station: Station, row: DayClose, now: datetime) -> Refused:
+    """The refusal of a close of a day `row` closed: by whom and when, so the manager knows it was done."""
+    return Refused(
+        N_("Business day {day} was already closed by {clerk} at {time}."),
+        code="already_closed",
+        day=row.business_day.isoformat(),
+        clerk=_clerk_name(session, row.closed_by) or "?",
+        time=short_when(row.closed_at, station.zone(), now),
+    )
 
 
 def refuse_future(station: Station, day: date, now: datetime) -> None:
@@ -167,9 +172,9 @@ def close_day(
         # Today ended early at a close, so the business day is already tomorrow's, which cannot be
         # closed yet: today is the day meant, closed (say so) or reopened for corrections (close it).
         if closes[today][1]:
-            raise Refused(
-                N_("Business day {day} is already closed."), code="already_closed", day=today.isoformat()
-            )
+            with station.read() as session:
+                row = session.exec(select(DayClose).where(DayClose.business_day == today)).one()
+                raise already_closed(session, station, row, now)
         day = today
     refuse_future(station, day, now)
     closes_at = closing_time(station, day)
@@ -186,9 +191,7 @@ def close_day(
     def work(session: Session) -> CloseInfo:
         row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
         if row is not None and row.reopened_at is None:
-            raise Refused(
-                N_("Business day {day} is already closed."), code="already_closed", day=day.isoformat()
-            )
+            raise already_closed(session, station, row, now)
         row = row or DayClose(business_day=day, closed_at=now, figures="", sha256="")
         if row.ends_at is None and now < midnight(station, day + timedelta(days=1)):
             # The day ends right after its close (what was recorded at that very instant is its own);

@@ -362,12 +362,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if report is None or self.day is None or report["date"] != self.day.isoformat():
             self._still_reading()  # the figures shown must be the day's before anyone confirms them
             return
-        closed = report.get("closed")
-        if closed and not closed.get("reopened_at"):
-            self.notify(_("Business day {day} is already closed.", day=report["date"]), severity="warning")
-            return
-        # The service's own refusals (a day that has not come: the business day after an early close)
-        # come before the figures, not after the yes; asked on a worker, as every read. Keys typed right
+        # The service's own refusals (a day closed, here or at another counter, by whom and when; a day
+        # that has not come: the business day after an early close) come before the figures, not after the yes; asked on a worker, as every read. Keys typed right
         # behind F12 wait for the question (an Enter answers its Cancel), not for the screen below it.
         day = date.fromisoformat(report["date"])
         self.call("may_close", partial(reports_calls.may_close, self.station, day), holds_keys=True)
