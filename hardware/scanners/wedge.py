@@ -261,7 +261,9 @@ class WedgeDecoder:
         return []
 
     def interrupt(self) -> list[WedgeOutput]:
-        """A person acted (a paste): held scanner keys are not a whole code; a person's few go first."""
+        """A person acted (a paste): held scanner keys are not a whole code; a person's few go first.
+        The scanner's extra CR/LF cannot come after it: an Enter right behind a paste is the person's."""
+        self._scan_end = None
         return self._settle_for_person()
 
     def _named(self, key: str, t: float) -> list[WedgeOutput]:

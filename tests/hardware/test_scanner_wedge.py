@@ -95,6 +95,18 @@ def test_a_cr_lf_pair_after_a_scan_is_dropped() -> None:
     assert run(WedgeDecoder(), keys) == [Scan("DPK123456789012")]
 
 
+def test_an_enter_right_behind_a_paste_after_a_scan_is_the_persons() -> None:
+    """A paste came between the scan and this Enter: not the scanner's extra CR/LF, the clerk's Enter
+    (it was dropped, and the phone pasted for the parcel just scanned sat unsaved)."""
+    dec = WedgeDecoder()
+    out = run(dec, burst("SF1234567890123", 0.0), tail_s=0.0)
+    assert dec.interrupt() == []
+    assert out + run(dec, [("enter", 16 * 0.004 + 0.004)]) == [
+        Scan("SF1234567890123"),
+        Typed(("enter",)),
+    ]
+
+
 def test_prefix_and_suffix_are_required_and_stripped() -> None:
     dec = WedgeDecoder(prefix="]C1", suffix="#")
     assert run(dec, burst("]C1ABC123456#", 0.0)) == [Scan("ABC123456")]

@@ -38,6 +38,34 @@ async def test_a_phone_pasted_right_behind_a_scan_goes_to_the_parcel_scanned(
         assert parcels(station) == {"SF1234567890123": "13812345678"}
 
 
+async def test_the_enter_right_behind_a_phone_pasted_behind_a_scan_saves_the_phone(
+    app: StationApp, station: Station
+) -> None:
+    """Scan, paste and Enter in one burst: the Enter came within a scanner's gap of the scan's end and
+    was dropped as the scanner's extra CR/LF, so the phone sat in its field unsaved. A paste between them
+    is the clerk's act: the Enter behind it is the clerk's too and saves the phone."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in "SF1234567890123":
+            quiet.send_key(app, key)
+        quiet.send_key(app, "enter")
+        send_paste(app, "13812345678", at=clock.t)
+        quiet.send_key(app, "enter")
+        await settle(app, pilot)
+        clock.idle = 1.0  # then silence: the router's timer decides on what it holds
+        await quiet.settle(pilot)
+        await quiet.until(
+            pilot,
+            lambda: parcels(station) == {"SF1234567890123": "13812345678"},
+            what="the pasted phone saved",
+            timeout=10,
+        )
+        assert screen.query_one("#phone", Input).value == ""
+        assert attention(screen) == []
+
+
 async def test_a_pin_pasted_right_behind_the_names_enter_signs_in(new_station: Station) -> None:
     clerks.create_first_manager(new_station, "Wang", "9071")
     clerks.act_as(new_station, None)

@@ -137,6 +137,7 @@ class KeyRouter:
         way to the owner: the paste must then follow them through the field's queue, or it lands
         ahead of what came before it (and the scan clears it as typing)."""
         if not self.decoder.pending:
+            self.decoder.interrupt()  # nothing held, but an Enter behind the paste is the clerk's own
             return self._telling > 0
         now = self.clock(None)
         self._handle(self.decoder.interrupt(), now)
