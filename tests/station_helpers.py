@@ -224,3 +224,12 @@ def commands_at(patch: Any, clock: Any) -> None:
     from station_console.services.admin import setup
 
     patch.setattr(setup, "Station", partial(Station, clock=clock))
+
+
+def recall(station: Station, *refs: str) -> None:
+    """Flag parcels `recalled` (their sender asked for them back), as a clerk does: a return batch takes
+    a parcel only with a reason to go back, and a fresh one has none until it is recalled."""
+    from station_console.services.exceptions import problems
+
+    for ref in refs:
+        problems.mark(station, ref, "recalled", "Sender asked for it back")

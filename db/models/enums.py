@@ -40,6 +40,7 @@ class ProblemKind(StrEnum):
     UNREADABLE = "unreadable"
     MISSING = "missing"  # on record, not found at a stocktake
     PUT_BACK = "put_back"  # found on the shelf at a stocktake after it was recorded as having left
+    RECALLED = "recalled"  # its carrier or sender asked for it back before it was due (拦截件)
 
 
 class Role(StrEnum):

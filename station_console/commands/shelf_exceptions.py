@@ -77,13 +77,26 @@ def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
 @returns_group.command("add")
 @argument("batch", type=RETURN_BATCH_ID)
 @argument("refs", nargs=-1, required=True)
+@option(
+    "--recalled",
+    is_flag=True,
+    help="Their carrier or sender asked for them back: recorded as their problem, so ones not yet due go too.",
+)
+@option("--note", default="", help="With --recalled: who asked for them back (optional).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -> None:
+def returns_add(
+    app: CliApp, batch: int, refs: tuple[str, ...], recalled: bool, note: str, as_json: bool
+) -> None:
     """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
     from station_console.services.exceptions import returns
 
-    attempt(lambda: returns.add_many(app.station, batch, list(refs)), as_json=as_json)
+    if note and not recalled:
+        raise click.UsageError(_("--note goes with --recalled."))
+    attempt(
+        lambda: returns.add_many(app.station, batch, list(refs), recalled=recalled, note=note),
+        as_json=as_json,
+    )
     _echo_batch(returns.get(app.station, batch), as_json)
 
 

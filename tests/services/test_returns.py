@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from shelf_helpers import events, layer_figures, parcel, place, wb
 from sqlmodel import select
+from station_helpers import recall
 
 from db.models import EventKind, PrintJob
 from hardware.printers.document import Document
@@ -19,6 +20,7 @@ from station_console.settings import CounterSettings
 def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
     a = place(station, wb(1), "5-1")
     b = place(station, wb(2), "5-2", size="L")
+    recall(station, wb(1), wb(2))  # fresh parcels: recalled, so they may go back
     batch = returns.open_batch(station, "jt")
     assert (batch.carrier, batch.status, batch.count) == ("JT", "open", 0)
     returns.add(station, batch.id, wb(1))
@@ -46,6 +48,7 @@ def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
 
 def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) -> None:
     place(station, wb(1), "5-1")
+    recall(station, wb(1))
     place(station, "SF1234567890123", "5-1", carrier="SF")
     place(station, wb(3), "5-1", status="picked_up")
     batch = returns.open_batch(station, "JT")
@@ -74,6 +77,7 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
 
 def test_remove_and_empty_batches(station: Station) -> None:
     pid = place(station, wb(1), "5-1")
+    recall(station, wb(1))
     batch = returns.open_batch(station, "JT")
     returns.add(station, batch.id, wb(1))
     returns.remove(station, batch.id, wb(1))
@@ -91,6 +95,7 @@ def test_remove_and_empty_batches(station: Station) -> None:
 
 def test_add_many_is_all_or_nothing(station: Station) -> None:
     place(station, wb(1), "5-1")
+    recall(station, wb(1))
     place(station, "SF1234567890123", "5-1", carrier="SF")
     batch = returns.open_batch(station, "JT")
     with pytest.raises(Refused):
@@ -107,6 +112,7 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
     from station_console.services.pickup.lookup import lookup
 
     done = check_in(station, "73123456789012", phone="13812345678")
+    recall(station, "73123456789012")
     batch_id = returns.open_batch(station, "ZTO").id
     returns.add(station, batch_id, "73123456789012")
     found = lookup(station, done.pickup_code)
@@ -118,6 +124,7 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
 
 def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station: Station) -> None:
     place(station, wb(1), "5-1")
+    recall(station, wb(1))
     batch = returns.open_batch(station, "jt")
     returns.add(station, batch.id, wb(1))
     labels_only = CounterSettings(
@@ -160,6 +167,7 @@ def test_a_wrong_or_empty_batch_is_said_before_any_printer(station: Station) -> 
 
 def test_a_courier_name_too_long_is_refused_not_cut(station: Station) -> None:
     place(station, wb(1), "5-1")
+    recall(station, wb(1))
     batch = returns.open_batch(station, "JT")
     returns.add(station, batch.id, wb(1))
     with pytest.raises(Refused) as exc:
@@ -183,6 +191,7 @@ def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(s
     the parcel, so who marked it, when and at which counter must be on the trail before the close."""
     a = place(station, wb(1), "5-1")
     b = place(station, wb(2), "5-2")
+    recall(station, wb(1), wb(2))
     batch = returns.open_batch(station, "jt")
     (opened,) = events(station, EventKind.RETURN_BATCH_OPENED)
     assert opened.details == {"batch": batch.id, "carrier": "JT"}

@@ -3,7 +3,8 @@
 Seven days ending now, run through the real services with a moving clock (`station.clock`), so
 parcels, events, labels and messages agree exactly as they would in a real week: couriers arrive in
 batches, clerks check in, customers come back mostly within two days (evening peak), a few parcels
-stay overdue, one or two are damaged, one is written off, an overdue lot goes back to its courier,
+stay overdue, one or two are damaged, one is written off, the oldest lot goes back to its courier
+(recalled by its sender: in a week none is yet past its carrier's seven days),
 and the first two days are closed. Deterministic for a given seed.
 
 Demo data stays demo: it goes only into a database with no parcels and no clerks of its own (a live
@@ -336,7 +337,8 @@ def _settle_backlog(station: Station) -> None:
 def _exceptions(
     station: Station, act: Callable[[str], None], added: dict[str, int], problems: Any, returns: Any
 ) -> None:
-    """A damaged parcel or two, one written off, and the oldest overdue lot returned to its courier; the
+    """A damaged parcel or two, one written off, and the oldest lot returned to its courier as recalled
+    (a return batch takes only parcels due back, and none of a week is past seven days); the
     notes in the language the demo is made in, as a clerk there would write them."""
     with station.read() as session:
         rows = session.exec(
@@ -356,6 +358,8 @@ def _exceptions(
     added["demo_write_offs"] += 1
     oldest_carrier = rows[0][1]
     lot = [w for w, c, _at in rows[:-3] if c == oldest_carrier][:3]
-    batch = returns.open_batch_with(station, oldest_carrier, lot)
+    batch = returns.open_batch_with(
+        station, oldest_carrier, lot, recalled=True, note=_("The sender asked for them back")
+    )
     returns.close(station, batch.id, _("Courier Wang"))
     added["demo_returns"] += len(lot)

@@ -195,7 +195,7 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN,
         N_("return parcels to a courier"),
         commands=("returns open", "returns add", "returns remove", "returns manifest", "returns close"),
-        keys=("overdue.batch", "returns.manifest", "returns.close", "returns.remove"),
+        keys=("overdue.batch", "returns.manifest", "returns.close", "returns.remove", "returns.recall"),
     ),
     "problems": Action(
         Need.SIGNED_IN,

@@ -13,6 +13,7 @@ KIND_LABELS = {
     "unreadable": N_("label unreadable"),
     "missing": N_("missing"),
     "put_back": N_("found after it left"),
+    "recalled": N_("recalled"),  # its carrier or sender asked for it back before it was due
 }
 KINDS = tuple(KIND_LABELS)
 # Set only by a stocktake's close, which puts the parcel back and says in the note when and by whom it

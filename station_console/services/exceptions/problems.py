@@ -29,12 +29,14 @@ PROBLEM_NOTE = NoteRule(N_("Note"), 500)  # what is wrong: the problem_note colu
 RESOLVE_NOTE = NoteRule(N_("Note"), 500, required=False)
 
 
-def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:
-    """Flag a parcel on the shelves inside the caller's transaction."""
+def mark_in_session(
+    session: Session, station: Station, parcel: Parcel, kind: str, note: str, *, rule: NoteRule = PROBLEM_NOTE
+) -> None:
+    """Flag a parcel on the shelves inside the caller's transaction (`rule`: how its note is read)."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
     require_on_shelf(parcel)
-    note = PROBLEM_NOTE.read(note)
+    note = rule.read(note)
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note, now

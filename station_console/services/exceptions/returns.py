@@ -2,7 +2,10 @@
 
 A parcel in an open batch is still `on_shelf` (it is physically there until the courier takes it);
 `return_batch_id` marks it (pickup takes it out, door delivery refuses it), so opening a batch and each
-parcel put in or taken out is an audit event of its own. Closing the batch (courier's name typed) makes each parcel `returned`,
+parcel put in or taken out is an audit event of its own. A parcel goes in only with a reason to go back:
+past its carrier's return threshold, a problem recorded, or recalled by its carrier or sender (`recalled`,
+recorded as its problem in the same transaction): a fresh parcel scanned from the wrong pile is refused,
+so no customer's parcel leaves the counter by mistake. Closing the batch (courier's name typed) makes each parcel `returned`,
 releases its slot and code, withdraws pending messages, and records a `returned` event per parcel.
 """
 
@@ -21,11 +24,13 @@ from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
+from station_console.services.core.ageing import Policy, band_for
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
-from station_console.services.core.free_text import text_field
+from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
 from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
@@ -34,6 +39,9 @@ from station_console.services.shelves.search import ParcelRow, find_parcel, requ
 from station_console.settings import CounterSettings
 
 STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
+RECALLED = "recalled"  # the problem kind a recalled parcel is given as it goes in
+# Who asked for it back, if the clerk says: the kind itself is the reason, so it may be left empty.
+RECALL_NOTE = NoteRule(N_("Note"), 500, required=False)
 
 
 @dataclass(frozen=True)
@@ -105,15 +113,19 @@ def open_batch(station: Station, carrier: str) -> BatchView:
     return station.run(lambda session: _view(session, _new_batch(session, station, code, carrier)))
 
 
-def open_batch_with(station: Station, carrier: str, refs: list[str]) -> BatchView:
+def open_batch_with(
+    station: Station, carrier: str, refs: list[str], *, recalled: bool = False, note: str = ""
+) -> BatchView:
     """A new return batch for one carrier holding `refs`, in one transaction: a parcel refused (picked
-    up at another counter since the list was read) opens no batch, so none is left open and empty."""
+    up at another counter since the list was read) opens no batch, so none is left open and empty.
+    `recalled`, `note`: as `add`."""
     require(station, "returns")
     code = _carrier_code(carrier)
+    note = RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> BatchView:
         batch = _new_batch(session, station, code, carrier)
-        _add_many(session, station, batch.id or 0, refs)
+        _add_many(session, station, batch.id or 0, refs, recalled=recalled, note=note)
         return _view(session, batch)
 
     return station.run(work)
@@ -141,36 +153,62 @@ def _new_batch(session: Session, station: Station, code: str, typed: str) -> Ret
     return batch
 
 
-def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
-    """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch."""
+def add(station: Station, batch_id: int, ref: str, *, recalled: bool = False, note: str = "") -> ParcelRow:
+    """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch, and
+    have a reason to go back. `recalled`: its carrier or sender asked for it back, recorded as its
+    problem (with `note`) as it goes in, so a fresh parcel may go back deliberately."""
     require(station, "returns")
+    note = RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
         parcel = find_parcel(session, ref, on_shelf=True)
-        _check_add(session, batch, parcel)
-        _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
+        _check_add(session, station, batch, parcel, recalled=recalled)
+        _put_in(session, station, parcel, batch, recalled=recalled, note=note)
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
 
 
-def add_many(station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
-    """Add several parcels (e.g. the overdue return candidates) in one transaction."""
+def add_many(
+    station: Station, batch_id: int, refs: list[str], *, recalled: bool = False, note: str = ""
+) -> list[ParcelRow]:
+    """Add several parcels (e.g. the overdue return candidates) in one transaction: all, or none."""
     require(station, "returns")
-    return station.run(lambda session: _add_many(session, station, batch_id, refs))
+    note = RECALL_NOTE.read(note) if recalled else ""
+    return station.run(
+        lambda session: _add_many(session, station, batch_id, refs, recalled=recalled, note=note)
+    )
 
 
-def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
+def _add_many(
+    session: Session,
+    station: Station,
+    batch_id: int,
+    refs: list[str],
+    *,
+    recalled: bool = False,
+    note: str = "",
+) -> list[ParcelRow]:
     batch = _open_batch(session, batch_id)
     added: list[Parcel] = []
     for ref in refs:
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
-            _check_add(session, batch, parcel)
-            _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
+            _check_add(session, station, batch, parcel, recalled=recalled)
+            _put_in(session, station, parcel, batch, recalled=recalled, note=note)
         added.append(parcel)
     return rows_for(session, added)
+
+
+def _put_in(
+    session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, *, recalled: bool, note: str
+) -> None:
+    """Into the batch; a recalled one is flagged `recalled` first, unless a problem is recorded already:
+    that one stays, as it is the reason the manifest gives (a stocktake's put-back is not replaced)."""
+    if recalled and parcel.problem_kind is None:
+        problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
+    _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
 
 
 def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:
@@ -186,8 +224,11 @@ def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch
     )
 
 
-def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
-    """Refuse a parcel of another carrier, one already in a batch, or one out for delivery."""
+def _check_add(
+    session: Session, station: Station, batch: ReturnBatch, parcel: Parcel, *, recalled: bool = False
+) -> None:
+    """Refuse a parcel of another carrier, one already in a batch, one out for delivery, or one with no
+    reason to go back (unless `recalled`)."""
     require_on_shelf(parcel)
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
@@ -210,6 +251,35 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
             waybill=parcel.waybill,
             batch=return_batch_number(parcel.return_batch_id),
         )
+    if not recalled:
+        _check_due(session, station, parcel)
+
+
+def _check_due(session: Session, station: Station, parcel: Parcel) -> None:
+    """A parcel still waiting for its customer with nothing wrong recorded is most likely one picked
+    from the wrong pile: refused, so it is not sent back unseen."""
+    if parcel.problem_kind is not None:
+        return
+    policy = Policy.of(session.get(Carrier, parcel.carrier_id))
+    if band_for(parcel.checked_in_at, station.now(), policy) == "return":
+        return
+    raise Refused(
+        N_(
+            "{waybill} is not due for return (its carrier's parcels go back after {count} days on the "
+            "shelf) and has no problem recorded."
+        ),
+        one=N_(
+            "{waybill} is not due for return (its carrier's parcels go back after {count} day on the "
+            "shelf) and has no problem recorded."
+        ),
+        code="not_due_for_return",
+        advice=N_(
+            "If its carrier or sender asked for it back, return it as recalled; if something is wrong "
+            "with it, record its problem first; otherwise leave it on its shelf."
+        ),
+        waybill=parcel.waybill,
+        count=policy.return_after_days,
+    )
 
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:

@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from station_console import name_limit
-from station_console.i18n import N_, _, _n, label_of
+from station_console.errors import StationError
+from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -66,12 +67,23 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             tooltip=N_("Close the batch with the courier's typed name"),
         ),
         Binding("f9", "remove", N_("Remove"), id="returns.remove", tooltip=N_("Take the scanned parcel out")),
+        # Not Ctrl+R, every other list's Refresh: pressed from habit, it would send a fresh parcel back.
+        Binding(
+            "f10",
+            "recall",
+            N_("Return it as recalled"),
+            id="returns.recall",
+            tooltip=N_("The parcel just refused goes back as recalled by its carrier or sender"),
+        ),
     ]
 
     def __init__(self, batch_id: int | None = None) -> None:
         super().__init__()
         self.current_batch: returns.BatchView | None = None
         self.batch_id = batch_id
+        # The waybill just refused as not due for return: the one F10 sends back as recalled. Any
+        # other scan, answer or clerk forgets it, so the key never returns a parcel not named on screen.
+        self.recall_waybill: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -112,7 +124,28 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.current_batch is not None:  # the batch shown names its carrier again
             self.query_one("#ret-carrier", Input).value = self.current_batch.carrier
 
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        self.recall_waybill = None
+        super().drop_clerks_lines(refusal_only=refusal_only)
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if tag == "added" and exc.code == "not_due_for_return":
+            self.recall_waybill = str(exc.params["waybill"])
+            self.status(
+                sentences(
+                    exc.reason(),
+                    _(
+                        "If its carrier or sender asked for it back, F10 returns it as recalled; "
+                        "otherwise leave it on its shelf."
+                    ),
+                ),
+                error=True,
+            )
+            return
+        super().call_refused(tag, exc)
+
     def failed(self, tag: str, text: str) -> None:
+        self.recall_waybill = None
         self.status(text, error=True)
         if tag == "close":
             self.query_one("#ret-signer", Input).focus()
@@ -134,6 +167,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         return run
 
     def done_added(self, batch: returns.BatchView) -> None:
+        self.recall_waybill = None
         # The clerk's field kept: a scan typed in the scan field is still there, and one a scanner sent
         # while they typed the courier's name must not take them out of it.
         self.show(batch, focus_scan=False)
@@ -237,7 +271,20 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         """A parcel into the open batch, whichever field has the focus."""
         if self._needs_batch() or self.current_batch is None:
             return
+        self.recall_waybill = None
         self.call("added", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
+
+    def action_recall(self) -> None:
+        """The parcel just refused as not due goes in as recalled: its problem and its place in the
+        batch in one service call."""
+        if self._needs_batch() or self.current_batch is None:
+            return
+        waybill, self.recall_waybill = self.recall_waybill, None
+        if waybill is None:
+            self.status(_("F10 returns a parcel just refused as not due: scan it first."), error=True)
+            return
+        work = partial(returns.add, self.station, self.current_batch.id, waybill, recalled=True)
+        self.call("added", self._then_show(work))
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)

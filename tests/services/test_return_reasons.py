@@ -1,0 +1,99 @@
+"""A return batch takes only parcels with a reason to go back: due for return, a problem recorded, or
+recalled by its carrier or sender (recorded as its problem as it goes in)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from shelf_helpers import events, parcel, place, wb
+from sqlmodel import select
+
+from db.models import EventKind, PrintJob
+from station_console.errors import Refused
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.settings import CounterSettings
+
+
+def test_a_fresh_parcel_with_no_problem_is_refused_and_nothing_changes(station: Station, clock) -> None:
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=6, hours=23))
+    batch = returns.open_batch(station, "JT")
+    for add in (
+        lambda: returns.add(station, batch.id, wb(1)),
+        lambda: returns.add_many(station, batch.id, [wb(1)]),
+        lambda: returns.open_batch_with(station, "JT", [wb(1)]),
+    ):
+        with pytest.raises(Refused) as exc:
+            add()
+        assert exc.value.code == "not_due_for_return"
+    assert exc.value.reason() == (
+        f"{wb(1)} is not due for return (its carrier's parcels go back after 7 days on the shelf) "
+        "and has no problem recorded."
+    )
+    assert "return it as recalled" in exc.value.message()
+    assert exc.value.reason("zh") == f"{wb(1)} 未到退回期限（该快递公司的包裹在架 7 天后才退回），也未登记问题。"
+    p = parcel(station, pid)
+    assert (p.return_batch_id, p.problem_kind, p.status) == (None, None, "on_shelf")
+    assert returns.get(station, batch.id).count == 0
+    assert events(station, EventKind.RETURN_BATCH_ADDED) == []
+    assert len(returns.list_batches(station)) == 1  # open_batch_with left no batch behind
+
+
+def test_a_parcel_due_for_return_and_a_problem_parcel_go_in(station: Station, clock) -> None:
+    overdue = place(station, wb(1), "5-1", at=clock.now - timedelta(days=7, hours=1))
+    damaged = place(station, wb(2), "5-1")
+    problems.mark(station, wb(2), "damaged", "box crushed")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1))
+    returns.add(station, batch.id, wb(2))
+    assert parcel(station, overdue).return_batch_id == batch.id
+    assert parcel(station, overdue).problem_kind is None  # its age is its reason
+    assert parcel(station, damaged).problem_kind == "damaged"
+    assert returns.get(station, batch.id).count == 2
+
+
+def test_a_recalled_parcel_goes_in_with_its_problem_recorded_in_one_step(station: Station) -> None:
+    pid = place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "JT")
+    row = returns.add(station, batch.id, wb(1), recalled=True, note="SF called at 10:20")
+    p = parcel(station, pid)
+    assert (p.return_batch_id, p.problem_kind, p.problem_note) == (batch.id, "recalled", "SF called at 10:20")
+    assert row.problem_kind == "recalled"
+    (marked,) = events(station, EventKind.PROBLEM_MARKED)
+    assert (marked.parcel_id, marked.details["kind"], marked.clerk_id) == (pid, "recalled", station.clerk_id)
+    assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 1
+
+
+def test_a_recall_refused_for_another_reason_records_no_problem(station: Station) -> None:
+    place(station, wb(1), "5-1")
+    place(station, "SF1234567890123", "5-1", carrier="SF")
+    batch = returns.open_batch(station, "JT")
+    with pytest.raises(Refused) as exc:
+        returns.add_many(station, batch.id, [wb(1), "SF1234567890123"], recalled=True)
+    assert exc.value.code == "wrong_carrier"
+    assert events(station, EventKind.PROBLEM_MARKED) == []
+    assert problems.list_problems(station) == []
+
+
+def test_a_recall_keeps_a_problem_already_recorded(station: Station) -> None:
+    pid = place(station, wb(1), "5-1")
+    problems.mark(station, wb(1), "refused", "not mine")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True)
+    assert (parcel(station, pid).problem_kind, parcel(station, pid).problem_note) == ("refused", "not mine")
+
+
+@pytest.mark.parametrize(("lang", "reason"), [("en", "recalled"), ("zh", "拦截召回")])
+def test_the_manifest_says_a_recalled_parcel_was_recalled(station: Station, lang: str, reason: str) -> None:
+    from station_console.services.printing import render
+
+    place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True)
+    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
+    job_id = returns.print_manifest(station, batch.id, office)
+    with station.read() as s:
+        job = s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
+    document = render.manifest_document(station, job.payload, lang)
+    assert {row[1]: row[-1] for row in document.rows} == {wb(1): reason}
