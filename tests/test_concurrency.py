@@ -217,7 +217,7 @@ def _race_setup(station: Station, kind: str) -> tuple[Station, Station, list[tup
         batch = None
         if kind == "return":  # one batch per parcel, so each close races one pickup
             batch = returns.open_batch(other, "JT").id
-            returns.add(other, batch, result.waybill)
+            returns.add(other, batch, result.waybill, recalled=True)
         parcels.append((result.parcel_id, result.waybill, batch))
     return picker, other, parcels
 

@@ -104,7 +104,7 @@ SCENARIOS: dict[str, list[str]] = {
         "handover show 1",
         "handover close 1 --no-print",
         "returns open {carrier}",
-        "returns add 2 {shelf}",
+        "returns add 2 {shelf} --recalled",
         "returns show 2",
         "returns close 2 --signed-by Wang",
     ],

@@ -121,7 +121,7 @@ def test_resuming_a_layer_that_does_not_exist_or_a_shelf_with_none_unfinished_is
 
 def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-def]
     batch = json.loads(run("returns", "open", "JT", "--json").output)
-    added = json.loads(run("returns", "add", str(batch["id"]), *WAYBILLS[:2], "--json").output)
+    added = json.loads(run("returns", "add", str(batch["id"]), *WAYBILLS[:2], "--recalled", "--json").output)
     assert added["count"] == 2
     wrong = run("returns", "add", str(batch["id"]), WAYBILLS[2])
     assert wrong.exit_code == 1 and "SF parcel" in wrong.output
@@ -138,7 +138,7 @@ def test_returns_list_names_who_signed_as_show_does(run, db_url: str) -> None:  
     """A closed batch's line in `returns list` names the courier who signed (as typed, an escape code
     dropped), as `show` does; an open one names nobody."""
     closed = json.loads(run("returns", "open", "JT", "--json").output)
-    run("returns", "add", str(closed["id"]), WAYBILLS[0])
+    run("returns", "add", str(closed["id"]), WAYBILLS[0], "--recalled")
     signer = "Li [/] \x1b[31mWei"
     assert run("returns", "close", str(closed["id"]), "--signed-by", signer).exit_code == 0
     still_open = json.loads(run("returns", "open", "SF", "--json").output)
@@ -155,7 +155,7 @@ def test_returns_list_names_who_signed_as_show_does(run, db_url: str) -> None:  
 
 def test_a_clerks_problem_kinds_leave_out_the_stocktakes_put_back(run) -> None:  # type: ignore[no-untyped-def]
     """'Found after it left' is flagged only by a stocktake's put-back; by hand it is not a choice."""
-    assert "[damaged|refused|wrong_address|unreadable|missing]" in run("problem", "--help").output
+    assert "[damaged|refused|wrong_address|unreadable|missing|recalled]" in run("problem", "--help").output
     refused = run("problem", WAYBILLS[2], "--kind", "put_back", "--note", "on the floor")
     assert refused.exit_code == 2 and "'put_back' is not one of" in refused.output
     assert WAYBILLS[2] not in run("problems").output

@@ -81,7 +81,7 @@ ARGS: dict[str, list[str]] = {
     "stocktake": ["3"],
     "stocktake --fix put-back": ["3", "--close", "--fix", "put-back"],
     "returns open": ["JT"],
-    "returns add": ["1", SPARE],
+    "returns add": ["1", SPARE, "--recalled"],
     "returns remove": ["1", IN_BATCH],
     "returns manifest": ["1"],
     "returns close": ["1", "--signed-by", "Zhang"],
@@ -235,7 +235,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     picked = check_in(station, PICKED, phone=PHONE)
     confirm_pickup(station, [picked.parcel_id], method="code", scanned=[PICKED])
     batch = returns.open_batch(station, "SF")
-    returns.add(station, batch.id, IN_BATCH)
+    returns.add(station, batch.id, IN_BATCH, recalled=True)  # fresh: recalled to go back
     with station.engine.begin() as conn:  # a message that failed, for `outbox resend`
         conn.execute(text("UPDATE notification SET status = 'failed' WHERE id = 1"))
     door_delivery_and_sends(station)

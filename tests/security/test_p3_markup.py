@@ -57,7 +57,7 @@ def plant(station: Station) -> None:
     problems.mark(station, done[0].waybill, "damaged", "box crushed")
     confirm_pickup(station, [done[1].parcel_id], method="code", scanned=[done[1].waybill])
     batch = returns.open_batch(station, "SF")
-    returns.add(station, batch.id, done[2].waybill)
+    returns.add(station, batch.id, done[2].waybill, recalled=True)
     returns.close(station, batch.id, "Zhang")
     reprint(station, done[3].parcel_id)
     door_and_sends(station)

@@ -403,8 +403,8 @@ def test_return_batch_events_after_a_close_leave_the_closed_day_as_it_was(
     close_day(station, D)
     clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, "JT0000000000001")
-    returns.add(station, batch.id, "JT0000000000002")
+    returns.add(station, batch.id, "JT0000000000001", recalled=True)  # fresh: recalled to go back
+    returns.add(station, batch.id, "JT0000000000002", recalled=True)
     returns.remove(station, batch.id, "JT0000000000002")
     with station.read() as session:
         rows = session.exec(select(ParcelEvent).where(col(ParcelEvent.kind).startswith("return_"))).all()

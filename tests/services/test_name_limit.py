@@ -31,7 +31,7 @@ def _runner(_station: Station, name: str) -> object:
 def _signer(station: Station, name: str) -> object:
     if not returns.list_batches(station, status="open"):
         place(station, wb(1), "5-1")
-        returns.add(station, returns.open_batch(station, "JT").id, wb(1))
+        returns.add(station, returns.open_batch(station, "JT").id, wb(1), recalled=True)
     return returns.close(station, returns.list_batches(station, status="open")[0].id, name)
 
 

@@ -59,7 +59,7 @@ def test_a_closed_batch_refuses_by_its_printed_number_and_the_trail_names_it_so(
     staff(station)
     as_manager(station)
     back = returns.open_batch(station, "ZTO")
-    returns.add(station, back.id, "73000000000001")
+    returns.add(station, back.id, "73000000000001", recalled=True)
     other = returns.open_batch(station, "ZTO")
     in_other = _refusal(lambda: returns.add(station, other.id, "73000000000001"))
     assert back.number == f"RB{back.id:06d}" and back.number in in_other.message("en")

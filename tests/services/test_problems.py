@@ -57,7 +57,7 @@ def test_a_hand_flag_cannot_claim_a_stocktake_put_back_and_changes_nothing(stati
         assert exc.value.code == "stocktake_kind"
     assert exc.value.message("en") == (
         "Only a stocktake flags put_back (found after it left), as it puts the parcel back; by hand, use "
-        "damaged, refused, wrong_address (wrong address), unreadable (label unreadable) or missing."
+        "damaged, refused, wrong_address (wrong address), unreadable (label unreadable), missing or recalled."
     )
     assert exc.value.message("zh").startswith(
         "put_back（已出库却在架上）只由盘点在放回包裹时标记；手动标记请使用"

@@ -16,6 +16,9 @@ from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
 
+# Fresh parcels go back only recalled: flagged as placed, so the race is the scan's and the close's alone.
+RECALLED = "recalled"
+
 
 def counters(station: Station) -> tuple[Station, Station, threading.Event]:
     busy = threading.Event()
@@ -28,7 +31,10 @@ def counters(station: Station) -> tuple[Station, Station, threading.Event]:
 def test_a_parcel_scanned_into_a_batch_being_closed_waits_and_is_refused(station: Station) -> None:
     """PostgreSQL: the close read the batch's one parcel, the other counter then put a second in, and
     the close returned the first and closed the batch over the second, still on its shelf."""
-    first, second = place(station, wb(1), "5-1"), place(station, wb(2), "5-2")
+    first, second = (
+        place(station, wb(1), "5-1", problem_kind=RECALLED),
+        place(station, wb(2), "5-2", problem_kind=RECALLED),
+    )
     one, two, busy = counters(station)
     batch = returns.open_batch(one, "jt")
     returns.add(one, batch.id, wb(1))
@@ -49,7 +55,10 @@ def test_a_parcel_scanned_into_a_batch_being_closed_waits_and_is_refused(station
 def test_a_close_while_a_parcel_is_scanned_into_the_batch_waits_and_returns_it(station: Station) -> None:
     """PostgreSQL: the scan read the batch open, the close then returned the batch's first parcel and
     closed it, and the scan put the second into the closed batch."""
-    first, second = place(station, wb(1), "5-1"), place(station, wb(2), "5-2")
+    first, second = (
+        place(station, wb(1), "5-1", problem_kind=RECALLED),
+        place(station, wb(2), "5-2", problem_kind=RECALLED),
+    )
     one, two, busy = counters(station)
     batch = returns.open_batch(one, "jt")
     returns.add(one, batch.id, wb(1))

@@ -32,7 +32,9 @@ def test_a_fresh_parcel_with_no_problem_is_refused_and_nothing_changes(station: 
         "and has no problem recorded."
     )
     assert "return it as recalled" in exc.value.message()
-    assert exc.value.reason("zh") == f"{wb(1)} 未到退回期限（该快递公司的包裹在架 7 天后才退回），也未登记问题。"
+    assert (
+        exc.value.reason("zh") == f"{wb(1)} 未到退回期限（该快递公司的包裹在架 7 天后才退回），也未登记问题。"
+    )
     p = parcel(station, pid)
     assert (p.return_batch_id, p.problem_kind, p.status) == (None, None, "on_shelf")
     assert returns.get(station, batch.id).count == 0

@@ -268,7 +268,7 @@ def _check_due(session: Session, station: Station, parcel: Parcel) -> None:
             "{waybill} is not due for return (its carrier's parcels go back after {count} days on the "
             "shelf) and has no problem recorded."
         ),
-        one=N_(
+        one=(
             "{waybill} is not due for return (its carrier's parcels go back after {count} day on the "
             "shelf) and has no problem recorded."
         ),
