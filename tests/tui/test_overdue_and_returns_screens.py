@@ -86,6 +86,8 @@ async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_
         await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
         assert batches() == 1
+        # The Yes is the clerk's word that it was recalled: its reason, on the manifest.
+        assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [(wb(1), "recalled")]
 
 
 @pytest.mark.first_mode("shelves")
@@ -156,7 +158,7 @@ async def test_returns_empty_list_takes_no_focus_and_the_courier_fields_enter_na
 ) -> None:
     """Shift+Tab from the carrier went to the empty list, where Enter and letters did nothing; Enter in
     the courier's name, the carrier typed and not sent, asked the clerk to type the carrier."""
-    place(station, wb(1), "1-1")
+    place(station, wb(1), "1-1", problem_kind="refused")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f9")

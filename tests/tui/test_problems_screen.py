@@ -196,4 +196,11 @@ async def test_the_kinds_a_clerk_picks_leave_out_the_stocktakes_put_back(app: St
         await quiet.press(pilot, "f11")
         offered = app.screen.query_one("#pr-kind", Select).query_one(SelectOverlay)
         prompts = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
-        assert prompts[1:] == ["damaged", "refused", "wrong address", "label unreadable", "missing"]
+        assert prompts[1:] == [
+            "damaged",
+            "refused",
+            "wrong address",
+            "label unreadable",
+            "missing",
+            "recalled",
+        ]

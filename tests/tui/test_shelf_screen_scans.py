@@ -34,8 +34,8 @@ def status_of(app: StationApp, widget_id: str) -> str:
 async def test_a_scan_while_the_couriers_name_has_the_focus_goes_into_the_return_batch(
     app: StationApp, station: Station
 ) -> None:
-    place(station, wb(1), "1-1")
-    place(station, wb(2), "1-2")
+    place(station, wb(1), "1-1", problem_kind="recalled")  # fresh: recalled, so they may go back
+    place(station, wb(2), "1-2", problem_kind="recalled")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f9", *"JT", "enter")
@@ -58,8 +58,8 @@ async def test_a_scan_while_the_couriers_name_is_typed_leaves_the_clerk_in_the_n
 ) -> None:
     """The scan went into the batch and the focus jumped to the scan field: the rest of the name,
     typed on, went nowhere it was meant to. A scan typed in the scan field keeps it there."""
-    place(station, wb(1), "1-1")
-    place(station, wb(2), "1-2")
+    place(station, wb(1), "1-1", problem_kind="recalled")  # fresh: recalled, so they may go back
+    place(station, wb(2), "1-2", problem_kind="recalled")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f9", *"JT", "enter")

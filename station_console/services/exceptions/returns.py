@@ -204,9 +204,10 @@ def _add_many(
 def _put_in(
     session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, *, recalled: bool, note: str
 ) -> None:
-    """Into the batch; a recalled one is flagged `recalled` first, unless a problem is recorded already:
-    that one stays, as it is the reason the manifest gives (a stocktake's put-back is not replaced)."""
-    if recalled and parcel.problem_kind is None:
+    """Into the batch; a recalled one not otherwise due is flagged `recalled` first: a problem recorded
+    already stays (a stocktake's put-back is not replaced), and one past its threshold goes back for
+    that, as the manifest says (days uncollected)."""
+    if recalled and _not_due(session, station, parcel) is not None:
         problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
     _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
 
@@ -255,13 +256,20 @@ def _check_add(
         _check_due(session, station, parcel)
 
 
+def _not_due(session: Session, station: Station, parcel: Parcel) -> Policy | None:
+    """Its carrier's policy when the parcel has no reason to go back (no problem, not past the return
+    threshold); None when it has one."""
+    if parcel.problem_kind is not None:
+        return None
+    policy = Policy.of(session.get(Carrier, parcel.carrier_id))
+    return None if band_for(parcel.checked_in_at, station.now(), policy) == "return" else policy
+
+
 def _check_due(session: Session, station: Station, parcel: Parcel) -> None:
     """A parcel still waiting for its customer with nothing wrong recorded is most likely one picked
     from the wrong pile: refused, so it is not sent back unseen."""
-    if parcel.problem_kind is not None:
-        return
-    policy = Policy.of(session.get(Carrier, parcel.carrier_id))
-    if band_for(parcel.checked_in_at, station.now(), policy) == "return":
+    policy = _not_due(session, station, parcel)
+    if policy is None:
         return
     raise Refused(
         N_(

@@ -146,13 +146,14 @@ class OverdueScreen(ServiceCalls, ModeScreen):
                 _("A return batch takes one carrier's parcels; select one carrier's."), severity="error"
             )
             return
-        put = partial(self.write, "batch", partial(batch_of, self.station, carriers.pop(), picked))
+        carrier = carriers.pop()
+        put = partial(self.write, "batch", partial(batch_of, self.station, carrier, picked))
         early = [r for r in self.rows if r.parcel.waybill in picked and r.band != "return"]
         if not early:
             put()
             return
-        # The service takes any parcel on the shelf (a courier may recall one early), so one key on
-        # the highlighted row must not send back a parcel the recipient can still collect: asked first.
+        # One key on the highlighted row must not send back a parcel the recipient can still collect:
+        # asked first, and a Yes returns the early ones as recalled (their reason, on the manifest).
         lines = [
             _(
                 "{waybill}: on the shelf {age}, not yet a return candidate",
@@ -168,15 +169,15 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             n=len(early),
         )
         answer = _n(
-            "Yes puts it in a new return batch; No changes nothing.",
-            "Yes puts them in a new return batch; No changes nothing.",
+            "Yes puts it in a new return batch as recalled by its carrier or sender; No changes nothing.",
+            "Yes puts them in a new return batch as recalled by their carrier or sender; No changes nothing.",
             len(early),
         )
         body = "\n".join([*lines, "", answer])
         ask(
             self,
             ConfirmDialog(question, body, what=N_("a return batch")),
-            put,
+            partial(self.write, "batch", partial(batch_of, self.station, carrier, picked, recalled=True)),
             no=N_("Not started: no return batch."),
         )
 
@@ -189,9 +190,10 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         self.dismiss()
 
 
-def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:
-    """A new return batch of `carrier` holding `waybills`; its id."""
-    return returns.open_batch_with(station, carrier, waybills).id
+def batch_of(station: Station, carrier: str, waybills: list[str], *, recalled: bool = False) -> int:
+    """A new return batch of `carrier` holding `waybills`; its id. `recalled`: the clerk said Yes to
+    returning ones not yet due, recorded as recalled."""
+    return returns.open_batch_with(station, carrier, waybills, recalled=recalled).id
 
 
 def age_text(row: overdue.OverdueRow) -> str:

@@ -1,0 +1,43 @@
+"""The Returns screen refuses a fresh parcel scanned into a batch, and F10 on that refusal returns it as
+recalled (its carrier or sender asked for it back): the problem recorded and the parcel added at once."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves, settle
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
+    app: StationApp, station: Station
+) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f10")  # nothing refused yet: F10 sends nothing back
+        await settle(pilot)
+        assert "scan it first" in str(app.screen.query_one("#ret-status").render())
+        await quiet.press(pilot, *wb(1), "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#ret-status").render())
+        assert f"{wb(1)} is not due for return" in said and "F10 returns it as recalled" in said
+        (batch,) = returns.list_batches(station, status="open")
+        assert batch.count == 0 and problems.list_problems(station) == []
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert [p.waybill for p in returns.get(station, batch.id).parcels] == [wb(1)]
+        assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [(wb(1), "recalled")]
+        await quiet.press(pilot, "f10")  # once: a second press adds nothing more
+        await settle(pilot)
+        assert returns.get(station, batch.id).count == 1 and wb(2) not in str(problems.list_problems(station))
