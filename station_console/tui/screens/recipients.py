@@ -99,6 +99,9 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         # The highlighted person whose details are on their way: the keys for the person shown wait.
         self.reading: int | None = None
         self.note: str | None = None  # what the last change said, kept over the list's reload
+        # The person a change was saved for: the list read again after it highlights them, not its
+        # first row (the next F7, F8 or F12 acted on whoever that was).
+        self.keep: int | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rc-top"):
@@ -167,11 +170,14 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
                 key=key,
             )
         note, self.note = self.note, None
+        keep, self.keep = self.keep, None
         # A read: a refusal said before it lands stays (a search typed just before a refused key).
         self.query_one("#rc-status", StatusLine).show_read(
             note or _n("{n} person", "{n} people", len(rows), n=len(rows))
         )
         if rows:
+            if str(keep) in self.people:
+                table.move_cursor(row=list(self.people).index(str(keep)))
             self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
         else:
             self.current, self.reading = None, None
@@ -452,6 +458,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = _("Saved: {name}", name=view.shown_name)
         self.say(self.note)  # the answer to the clerk's change, said over a refusal of a second key
+        self.keep = view.id
         self.reload()
 
     # -- who is this? --------------------------------------------------------------------------------

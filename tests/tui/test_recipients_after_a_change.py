@@ -1,0 +1,61 @@
+"""Settings > Recipients after a manager's change: the list read again keeps the person just saved under
+the cursor (the keys for the person shown act on them), and a deactivated person is found by a search
+as in the whole list, to be edited or brought back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from db.models import Recipient
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from tui import quiet
+from tui.recipients_driver import open_recipients, people, text_of, until
+
+
+def highlighted(app: StationApp) -> int:
+    table = app.screen.query_one("#rc-table", DataTable)
+    return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_person_saved_stays_highlighted_and_the_next_edit_is_theirs(
+    app: StationApp, station: Station
+) -> None:
+    """The second person listed edited: the list read again put the cursor and the pane on the first
+    person, under "Saved: <the second>", and the next F8 opened the first person's form."""
+    ids = people(station)
+    names = {person_id: name for name, person_id in ids.items()}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        table = app.screen.query_one("#rc-table", DataTable)
+        table.focus()
+        await quiet.press(pilot, "down")
+        second = highlighted(app)
+        assert table.cursor_row == 1
+        await until(pilot, lambda: names[second] in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f8")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-room", Input).value = "777"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+        screen: Any = app.screen
+        await until(pilot, lambda: text_of(app, "#rc-status") == f"Saved: {names[second]}")
+        await until(pilot, lambda: screen.current is not None and screen.reading is None)
+        await quiet.settle(pilot)
+        assert highlighted(app) == second
+        assert screen.current.id == second and "777" in text_of(app, "#rc-detail")
+        await quiet.press(pilot, "f8")
+        again = app.screen
+        assert isinstance(again, FormDialog)
+        assert again.title_text == f"Edit {names[second]}"
+    rooms_before = {"张三": "502", "李四": "1203", "[b]Bold[/b]": "101"}
+    with station.read() as session:
+        rooms = {names[r.id or 0]: r.room for r in session.exec(select(Recipient))}
+    assert rooms == {**rooms_before, names[second]: "777"}
