@@ -93,6 +93,13 @@ def test_deactivated_people_are_not_offered(campus: Station) -> None:
     assert "张三" not in names(matching.match(campus, "zs"))
 
 
+def test_the_directorys_own_search_finds_deactivated_people_marked_so(campus: Station) -> None:
+    directory.set_active(campus, "00123", False)
+    found = {m.name: m.active for m in matching.match(campus, "zs", include_inactive=True)}
+    assert found["张三"] is False
+    assert "active" not in matching.match(campus, "ls", include_inactive=True)[0].to_json()
+
+
 def test_matching_needs_someone_signed_in(campus: Station) -> None:
     campus.clerk_id = campus.clerk_role = None
     with pytest.raises(PermissionDenied):

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input
 
 from db.models import Recipient
 from station_console.services.core.station import Station
+from station_console.services.recipients import directory, matching
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
@@ -59,3 +60,25 @@ async def test_a_person_saved_stays_highlighted_and_the_next_edit_is_theirs(
     with station.read() as session:
         rooms = {names[r.id or 0]: r.room for r in session.exec(select(Recipient))}
     assert rooms == {**rooms_before, names[second]: "777"}
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_deactivated_person_is_found_by_the_directorys_search_and_brought_back(
+    app: StationApp, station: Station
+) -> None:
+    """李四 deactivated: the whole list shows him, struck through, but his name typed in the search
+    found nobody ("Nobody matches."), so a manager could not find him to bring him back or edit him.
+    Check-in's matching still leaves him out."""
+    ids = people(station)
+    directory.set_active(station, ids["李四"], False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        screen: Any = app.screen
+        screen.query_one("#rc-search", Input).value = "ls"
+        await until(pilot, lambda: text_of(app, "#rc-status") != "3 people")
+        await until(pilot, lambda: screen.reading is None)
+        assert "李四" in text_of(app, "#rc-detail") and "deactivated" in text_of(app, "#rc-detail")
+        await quiet.press(pilot, "f12")  # bringing him back asks nothing
+        await until(pilot, lambda: text_of(app, "#rc-status") == "Saved: 李四")
+    assert directory.get(station, ids["李四"]).active
+    assert [m.name for m in matching.match(station, "ls")] == ["李四"]

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, case, func, or_
+from sqlalchemy import Integer, and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -44,6 +44,7 @@ class Match:
     delivery_preference: str | None
     rank: int  # 0 a whole token matched, 1 a token's start, 2 anywhere
     consent_recorded: bool = False  # an answer was recorded once (no consent now: withdrawn)
+    active: bool = True  # False only where deactivated people are asked for (the directory's search)
 
     @property
     def consent_missing(self) -> bool:
@@ -54,7 +55,7 @@ class Match:
         return consent_state(self.consent, recorded=self.consent_recorded)
 
     def to_json(self) -> dict[str, Any]:
-        shown = {k: v for k, v in asdict(self).items() if k != "consent_recorded"}
+        shown = {k: v for k, v in asdict(self).items() if k not in ("consent_recorded", "active")}
         return {**shown, "consent_missing": self.consent_missing, "consent_state": self.consent_state}
 
 
@@ -88,8 +89,10 @@ def _rank(key: str, query: str) -> int:
     return 1 if f" {query}" in padded else 2
 
 
-def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
-    """Active people whose name, pinyin, initials, address, id or phone tail fits `text`, best first."""
+def match(station: Station, text: str, *, limit: int = 8, include_inactive: bool = False) -> list[Match]:
+    """Active people whose name, pinyin, initials, address, id or phone tail fits `text`, best first;
+    `include_inactive`: deactivated people too (the directory's own search, where a manager finds
+    someone who came back to bring them back or edit them, as its whole list shows them)."""
     require(station, "view")
     query = normalise(text)[:40]
     if not query:
@@ -105,7 +108,7 @@ def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
     with station.read() as session:
         rows = session.exec(
             select(Recipient)
-            .where(col(Recipient.active), cond)
+            .where(cond if include_inactive else and_(col(Recipient.active), cond))
             .order_by(
                 case((where == 0, MAX_LENGTH + 1), else_=where),  # 0: found by a phone tail alone
                 func.length(Recipient.name),
@@ -126,6 +129,7 @@ def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
             delivery_preference=r.delivery_preference,
             rank=_rank(r.search_name, query),
             consent_recorded=r.consent_at is not None,
+            active=r.active,
         )
         for r in rows
     ]

@@ -1,7 +1,8 @@
 """Settings > Recipients: the directory, a person's consent and choices, "who is this?" (the import:
 `recipients_import.py`).
 
-Type to find someone (name, pinyin initials such as `zs`, room such as `3-502`, id, phone tail); the
+Type to find someone (name, pinyin initials such as `zs`, room such as `3-502`, id, phone tail; the
+search finds deactivated people too, as the whole list shows them); the
 detail pane shows them with their consent history. Recording consent is any clerk's (named in the
 record); editing, adding, deactivating and importing are a manager's, which the services check.
 Every service call runs on a thread worker (ServiceCalls); names and addresses are shown as text,
@@ -132,7 +133,11 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
     def reload(self) -> None:
         text = self.query_one("#rc-search", Input).value.strip()
         if text:
-            self.call("found", lambda: matching.match(self.station, text, limit=50), exclusive=True)
+            self.call(
+                "found",
+                lambda: matching.match(self.station, text, limit=50, include_inactive=True),
+                exclusive=True,
+            )
         else:
             self.call(
                 "found",
