@@ -176,10 +176,11 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             )
         note, self.note = self.note, None
         keep, self.keep = self.keep, None
-        # A read: a refusal said before it lands stays (a search typed just before a refused key).
-        self.query_one("#rc-status", StatusLine).show_read(
-            note or _n("{n} person", "{n} people", len(rows), n=len(rows))
-        )
+        # A read: a refusal said before it lands stays (a search typed just before a refused key). What
+        # the last change did is said over it, not read: the next clerk signing in is not told it.
+        status = self.query_one("#rc-status", StatusLine)
+        if status.show_read(_n("{n} person", "{n} people", len(rows), n=len(rows))) and note:
+            status.say(note)
         if rows:
             if str(keep) in self.people:
                 table.move_cursor(row=list(self.people).index(str(keep)))
