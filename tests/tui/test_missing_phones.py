@@ -10,11 +10,14 @@ from textual.widgets import DataTable, Input
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.recipients import consent
+from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_dialogs
 from station_console.tui.screens.checkin_dialogs import LISTING, NO_PHONE, MissingPhones
 from tui import quiet
 from tui.quiet import TIMEOUT
+from tui.recipients_driver import people
 
 
 async def test_enter_again_while_a_phone_is_saved_sends_it_once(
@@ -26,14 +29,14 @@ async def test_enter_again_while_a_phone_is_saved_sends_it_once(
     first = check_in(station, "JT0000000000001", batch="JT").parcel_id
     check_in(station, "JT0000000000002", batch="JT")
     release, calls = threading.Event(), []
-    set_phone = checkin_dialogs.set_phone
+    set_phone_for = checkin_dialogs.set_phone_for
 
     def held(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         assert release.wait(TIMEOUT)
-        return set_phone(*args, **kwargs)
+        return set_phone_for(*args, **kwargs)
 
-    monkeypatch.setattr(checkin_dialogs, "set_phone", held)
+    monkeypatch.setattr(checkin_dialogs, "set_phone_for", held)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = MissingPhones(station)
         await app.push_screen(dialog)
@@ -91,15 +94,15 @@ async def test_the_next_phone_typed_while_a_save_runs_lands_in_the_next_rows_fie
     first = check_in(station, "JT0000000000001", batch="JT").parcel_id
     second = check_in(station, "JT0000000000002", batch="JT").parcel_id
     release, calls = threading.Event(), []
-    set_phone = checkin_dialogs.set_phone
+    set_phone_for = checkin_dialogs.set_phone_for
 
     def held(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         if len(calls) == 1:
             assert release.wait(TIMEOUT)
-        return set_phone(*args, **kwargs)
+        return set_phone_for(*args, **kwargs)
 
-    monkeypatch.setattr(checkin_dialogs, "set_phone", held)
+    monkeypatch.setattr(checkin_dialogs, "set_phone_for", held)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = MissingPhones(station)
         await app.push_screen(dialog)
@@ -118,3 +121,23 @@ async def test_the_next_phone_typed_while_a_save_runs_lands_in_the_next_rows_fie
         await quiet.press(pilot, "enter")
         await quiet.until(pilot, lambda: dialog.done == 2, what="the second phone saved")
     assert [(c[1], c[2]) for c in calls] == [(first, "13812345678"), (second, "13900001111")]
+
+
+async def test_a_phone_that_finds_a_person_who_refused_says_so(app: StationApp, station: Station) -> None:
+    """A phone saved here that links its parcel to a directory person who refused to have parcels held
+    says so, as the phone field after a scan does: saying only "saved" hides a parcel the station may
+    not keep."""
+    ids = people(station)
+    consent.record(station, ids["李四"], Choice(consent="refused"), channel="phone")
+    code = check_in(station, "JT0000000000001", batch="JT").pickup_code
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = MissingPhones(station)
+        await app.push_screen(dialog)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"13987654321", "enter")
+        await quiet.until(pilot, lambda: dialog.done == 1, what="the phone saved")
+        said = str(dialog.query_one("#missing-message").render())
+    assert said == (
+        f"Phone 139****4321 saved for {code}. The recipient refused to have parcels held at the station:"
+        " request door delivery or return it."
+    )

@@ -229,7 +229,7 @@ def test_the_match_list_tells_a_refusal_from_consent_never_asked() -> None:
 
 def test_the_check_in_line_says_a_refusal_and_what_to_do() -> None:
     from station_console.i18n import set_language
-    from station_console.tui.screens.checkin_phones import recipient_notes
+    from station_console.services.checkin.recipient import recipient_notes
     from station_console.tui.screens.checkin_writer import CheckinWriter
 
     set_language("zh")  # the autouse fixture sets English back

@@ -8,6 +8,7 @@ directory phone is the full number typed. Core statements: this is on the check-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as columns
@@ -101,6 +102,25 @@ def consent_note(state: str | None, *, wants_door: bool = False) -> str:
     if told is None:
         return ""
     return _(told[2] if wants_door else told[1])
+
+
+class RecipientFacts(Protocol):
+    @property
+    def consent(self) -> str | None: ...
+
+    @property
+    def wants_door(self) -> bool: ...
+
+
+def recipient_notes(facts: RecipientFacts) -> list[str]:
+    """What the clerk is told of a directory person a parcel turned out to be for (by the phone typed,
+    a pre-alert's or the person chosen): consent not asked, refused or withdrawn, door delivery chosen."""
+    notes = []
+    if said := consent_note(facts.consent, wants_door=facts.wants_door):
+        notes.append(said)
+    if facts.wants_door:
+        notes.append(_("The recipient chose door delivery: it goes on the next run."))
+    return notes
 
 
 # On the driver's cursor (db/fast.py): a full phone typed at check-in looks its person up.

@@ -33,6 +33,7 @@ from textual.widgets import DataTable, Digits, Input
 
 from station_console.i18n import N_, _, sentences
 from station_console.safe_text import cut
+from station_console.services.checkin.recipient import recipient_notes
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.printers import any_printer
 from station_console.services.printing.queue_view import LABEL_LABELS
@@ -42,7 +43,7 @@ from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
-from station_console.tui.screens.checkin_phones import CheckinPhones, recipient_notes
+from station_console.tui.screens.checkin_phones import CheckinPhones
 from station_console.tui.screens.checkin_state import READY, TABLE_ROWS, Current
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table

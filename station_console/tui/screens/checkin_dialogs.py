@@ -17,8 +17,9 @@ from textual.widgets.data_table import RowKey
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
-from station_console.services.checkin.transaction import set_phone
+from station_console.i18n import N_, _, sentences
+from station_console.services.checkin.recipient import recipient_notes
+from station_console.services.checkin.transaction import PhoneSet, set_phone_for
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
@@ -83,8 +84,10 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
     were set.
 
     The list and each phone go through thread workers (the UI never waits on the database); a phone set
-    here tells the customer like any other (`set_phone`). Keys typed behind a phone's Enter wait for its
-    save (`holds_keys`): the next phone, typed on at once, lands in the emptied field, for the next row."""
+    here tells the customer like any other (`set_phone_for`), and says what the phone field after a
+    scan says of the directory person it finds (consent, door delivery). Keys typed behind a phone's
+    Enter wait for its save (`holds_keys`): the next phone, typed on at once, lands in the emptied
+    field, for the next row."""
 
     what = N_("the parcels without a phone")
 
@@ -109,7 +112,8 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
         super().__init__()
         self.station = station
         self.done = 0
-        self._sent: tuple[int, str] = (0, "")  # the parcel and phone (as typed) of the last save sent
+        # The parcel, phone (as typed) and pickup code of the last save sent.
+        self._sent: tuple[int, str, str] = (0, "", "")
         self._listed = False  # the list has been read: before, an empty table is not "nothing left"
 
     def compose(self) -> ComposeResult:
@@ -190,15 +194,20 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
         if not phone.strip():  # an Enter held behind the last save (pressed twice) lands here too
             self.failed("phone", _(NO_PHONE))
             return
-        if self.write("phone", partial(set_phone, self.station, parcel_id, phone), holds_keys=True):
-            self._sent = (parcel_id, phone)
+        code = str(table.get_row(picked)[0])
+        if self.write("phone", partial(set_phone_for, self.station, parcel_id, phone), holds_keys=True):
+            self._sent = (parcel_id, phone, code)
 
-    def done_phone(self, masked: str) -> None:
+    def done_phone(self, saved: PhoneSet) -> None:
         self.done += 1
-        self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=masked))
+        parcel_id, phone, code = self._sent
+        # As the phone field after a scan says it: the directory person the phone found, and their consent.
+        said = _("Phone {masked} saved for {code}.", masked=saved.masked, code=code)
+        if saved.consent_missing:
+            self.app.bell()
+        self.query_one("#missing-message", Static).update(sentences(said, *recipient_notes(saved)))
         # Only the phone sent goes: what was typed after it (past the hold) is the next row's.
         field = self.query_one("#missing-phone", Input)
-        parcel_id, phone = self._sent
         field.value = field.value.removeprefix(phone)
         # The saved row goes at once: the cursor is on the next one before the list is read again,
         # so the next phone is never given to the parcel just saved.

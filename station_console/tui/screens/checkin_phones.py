@@ -5,7 +5,7 @@ named parcels nobody matched."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,7 @@ from station_console.i18n import _, sentences
 from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import parse_phone
-from station_console.services.checkin.recipient import consent_note
+from station_console.services.checkin.recipient import recipient_notes
 from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
@@ -181,22 +181,3 @@ class CheckinPhones(CheckinQuestions):
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
         self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
-
-
-class RecipientFacts(Protocol):
-    @property
-    def consent(self) -> str | None: ...
-
-    @property
-    def wants_door(self) -> bool: ...
-
-
-def recipient_notes(facts: RecipientFacts) -> list[str]:
-    """What the clerk is told of a directory person a parcel turned out to be for (by the phone typed,
-    a pre-alert's or the person chosen): consent not asked, refused or withdrawn, door delivery chosen."""
-    notes = []
-    if said := consent_note(facts.consent, wants_door=facts.wants_door):
-        notes.append(said)
-    if facts.wants_door:
-        notes.append(_("The recipient chose door delivery: it goes on the next run."))
-    return notes
