@@ -237,3 +237,41 @@ async def test_escape_while_the_close_is_on_its_way_pauses_nothing(
         assert app.screen is not taking
     assert stocktake.view(station, 1).status == "closed"
     assert events(station, "stocktake_paused") == []
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_findings_fit_an_80_column_screen_whole(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 80x24 the last column, who scanned each parcel at which counter, was cut ("demo-manager（co").
+    Every column fits now: a scan at this counter names its clerk alone; one from another counter,
+    too long for the room left, is cut with an ellipsis that shows it is."""
+    from dataclasses import replace
+
+    from textual.widgets import DataTable
+
+    from station_console.i18n import _
+    from station_console.tui.screens.stocktake_table import COLUMNS
+
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    take = stocktake.start(station, "1")
+    stocktake.scan(station, take.id, wb(1), layer="1")
+    stocktake.scan(
+        replace(station, counter="the-counter-by-the-back-door", _cached=None), take.id, wb(2), layer="2"
+    )
+    stocktake.pause(station, take.id)
+    set_language(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin_stocktake_typed(app, pilot, "1")
+        table = app.screen.query_one("#st-items", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the findings listed")
+        await settle(pilot)
+        assert [str(column.label) for column in table.columns.values()] == [_(name) for name in COLUMNS]
+        drawn = sum(column.get_render_width(table) for column in table.columns.values())
+        assert drawn <= table.size.width - 2  # the scrollbar's room kept
+        by = {str(table.get_row_at(row)[1]): str(table.get_row_at(row)[-1]) for row in range(2)}
+        clerk = by[wb(1)]
+        assert clerk and " " not in clerk and "（" not in clerk  # the clerk alone, whole
+        assert by[wb(2)].startswith(clerk) and by[wb(2)].endswith("…")

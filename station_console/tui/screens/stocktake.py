@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
@@ -28,7 +28,7 @@ from station_console.services.exceptions.stocktake_begun_words import (
     resumed_other_line,
     scope_words,
 )
-from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
+from station_console.services.exceptions.stocktake_view import CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, is_layer, normalise_location
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
@@ -37,31 +37,11 @@ from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.screens.stocktake_close_dialog import CloseDialog
+from station_console.tui.screens.stocktake_table import StocktakeTable, class_text, scanned_by_text
 from station_console.tui.screens.stocktake_words import finding_words, gone_line
-from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
-
-CLASS_STYLES = {
-    "match": "green",
-    "missing": "bold red",
-    "wrong_layer": "yellow",
-    "wrong_shelf": "bold yellow",
-    "extra": "magenta",
-}
-COLUMNS = (
-    N_("Result"),
-    N_("Waybill"),
-    N_("On record"),
-    N_("Found at"),
-    N_("Status"),
-    N_("Problem"),
-    N_("Scanned by"),
-)
-
-
-def class_text(cls: str) -> Text:
-    return Text(_(CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
 
 
 def counts_head(take: View) -> str:
@@ -84,14 +64,6 @@ def closed_words(take: View) -> str:
         rechecked=len(applied.get("rechecked", [])),
         put=len(applied.get("put_back", [])),
     )
-
-
-def scanned_by_text(clerk: str | None, counter: str | None) -> str:
-    """Who scanned a parcel and at which counter, for the table ("-" for a scan from before they were
-    kept, and for a parcel not scanned)."""
-    if clerk is None:
-        return "-"
-    return _("{clerk} at {counter}", clerk=clerk, counter=counter) if counter else clerk
 
 
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
@@ -131,7 +103,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             yield WedgeInput(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
         yield Static(id="st-counts")
         yield StatusLine(id="st-last")
-        yield Table(id="st-items", cursor_type="row")
+        yield StocktakeTable(id="st-items")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -139,11 +111,12 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        table = self.query_one("#st-items", DataTable)
-        for name in COLUMNS:
-            table.add_column(_(name), key=name)
+        self.query_one(StocktakeTable).lay_out()
         self.query_one("#st-scope", Input).focus()
         self.show_counts()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(StocktakeTable).lay_out)  # once it has its new width
 
     @on(Input.Submitted, "#st-scope")
     def _start(self, event: Input.Submitted) -> None:
@@ -303,14 +276,14 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def done_view(self, take: Any) -> None:
         self.take = take
-        table = self.query_one("#st-items", DataTable)
-        table.clear()
+        here = self.station.counter
+        findings = []
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
             for item in self.take.items[cls]:
                 status = label_of(STATUS_LABELS, item.status) if item.status else _("not on record")
                 if item.outgoing_send:  # put it with the outgoing parcels; check-in refuses it
                     status = _("outgoing send, waiting for its courier")
-                table.add_row(
+                cells = (
                     class_text(cls),
                     item.waybill,
                     item.recorded or "-",
@@ -319,6 +292,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                     problem_text(item.problem_kind),
                     scanned_by_text(item.scanned_by, item.scanned_counter),
                 )
+                findings.append((cells, scanned_by_text(item.scanned_by, item.scanned_counter, here=here)))
+        self.query_one(StocktakeTable).show(findings)
         self.show_counts()
 
     def show_counts(self) -> None:

@@ -1,0 +1,120 @@
+"""The stocktake's table: each parcel's finding, in the columns that fit the screen whole.
+
+At 80 columns the last column, who scanned the parcel at which counter, was cut ("demo-manager（co").
+Narrower than the whole row, a scan made at this counter names its clerk alone (the clerk reading
+knows where they stand; one from another counter still names it), and a column that still does not
+fit is left out, the finding's own columns kept first, rather than cut at the edge; the Scanned by
+column, when the room left holds its heading, takes that room, a long name cut with an ellipsis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from station_console.i18n import N_, _
+from station_console.services.exceptions.stocktake_view import CLASS_LABELS
+from station_console.text_columns import columns_that_fit
+from station_console.tui.widgets.plain import Table, plain
+
+CLASS_STYLES = {
+    "match": "green",
+    "missing": "bold red",
+    "wrong_layer": "yellow",
+    "wrong_shelf": "bold yellow",
+    "extra": "magenta",
+}
+COLUMNS = (
+    N_("Result"),
+    N_("Waybill"),
+    N_("On record"),
+    N_("Found at"),
+    N_("Status"),
+    N_("Problem"),
+    N_("Scanned by"),
+)
+# Which columns a narrow table keeps, most wanted first: what was found where, the parcel's status and
+# problem flag, who scanned it; a Problem column with no flag in it goes last.
+WANTED = (0, 1, 2, 3, 4, 5, 6)
+PROBLEM = COLUMNS.index(N_("Problem"))
+SCANNED_BY = COLUMNS.index(N_("Scanned by"))
+SCROLLBAR = 2  # the table's vertical scrollbar, kept free whether or not it shows
+
+
+def class_text(cls: str) -> Text:
+    return Text(_(CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
+
+
+def scanned_by_text(clerk: str | None, counter: str | None, *, here: str | None = None) -> str:
+    """Who scanned a parcel and at which counter, for the table ("-" for a scan from before they were
+    kept, and for a parcel not scanned); `here`: the clerk alone for a scan made at this counter."""
+    if clerk is None:
+        return "-"
+    if not counter or counter == here:
+        return clerk
+    return _("{clerk} at {counter}", clerk=clerk, counter=counter)
+
+
+def _cut(cell: Any, width: int) -> Text:
+    text = cell.copy() if isinstance(cell, Text) else plain(cell)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _width(cell: Any) -> int:
+    return cell.cell_len if isinstance(cell, Text) else plain(cell).cell_len
+
+
+class StocktakeTable(Table):
+    """The findings (`show`), laid out again for the table's width (`lay_out`, on a resize)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        # Each row's cells in COLUMNS' order, and its Scanned by cell without this counter's name.
+        self.findings: list[tuple[tuple[Any, ...], str]] = []
+
+    def show(self, findings: list[tuple[tuple[Any, ...], str]]) -> None:
+        self.findings = findings
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        headings = [_(name) for name in COLUMNS]
+        gap = 2 * self.cell_padding
+        room = self.size.width - SCROLLBAR
+        rows = [cells for cells, _short in self.findings]
+
+        def widths(rows: list[tuple[Any, ...]]) -> list[int]:
+            return [
+                max([_width(heading), *(_width(cells[i]) for cells in rows)])
+                for i, heading in enumerate(headings)
+            ]
+
+        wide = widths(rows)
+        if room > 0 and sum(wide) + gap * len(wide) > room:
+            rows = [(*cells[:SCANNED_BY], short, *cells[SCANNED_BY + 1 :]) for cells, short in self.findings]
+            wide = widths(rows)
+        wanted: tuple[int, ...] = WANTED
+        if not any(_width(cells[PROBLEM]) for cells in rows):
+            wanted = (*(i for i in WANTED if i != PROBLEM), PROBLEM)
+        shown = (
+            columns_that_fit(wide, room, wanted=wanted, gap=gap) if room > 0 else list(range(len(COLUMNS)))
+        )
+        left = room - sum(wide[i] + gap for i in shown) - gap
+        if SCANNED_BY not in shown and left >= _width(headings[SCANNED_BY]):
+            # Another counter's scan too long for the room left: the column still names the clerks, a
+            # long name cut with an ellipsis that shows it is cut.
+            shown.append(SCANNED_BY)
+            wide[SCANNED_BY] = left
+            rows = [
+                (*cells[:SCANNED_BY], _cut(cells[SCANNED_BY], left), *cells[SCANNED_BY + 1 :])
+                for cells in rows
+            ]
+        row = self.cursor_row
+        self.clear(columns=True)
+        for i in shown:
+            self.add_column(headings[i], key=COLUMNS[i], width=wide[i])
+        for cells in rows:
+            self.add_row(*(cells[i] for i in shown))
+        if rows:
+            self.move_cursor(row=min(row, len(rows) - 1))
