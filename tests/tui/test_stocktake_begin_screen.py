@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
@@ -275,3 +275,30 @@ async def test_the_findings_fit_an_80_column_screen_whole(
         clerk = by[wb(1)]
         assert clerk and " " not in clerk and "（" not in clerk  # the clerk alone, whole
         assert by[wb(2)].startswith(clerk) and by[wb(2)].endswith("…")
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize(
+    ("typed", "asked", "later", "kept"),
+    [
+        ("1-2", "而不是 1-2 层？", "因此 1-2 层要等", "如需盘点 1-2 层，"),
+        ("1", "而不是1号货架？", "因此1号货架要等", "如需盘点1号货架，"),
+    ],
+)
+async def test_the_chinese_resume_question_spaces_a_layer_and_a_shelf_as_the_catalogue_does(
+    app: StationApp, station: Station, typed: str, asked: str, later: str, kept: str
+) -> None:
+    """Chinese writes "盘点 1-1 层" with a space before the layer and "3号货架" with none: the question
+    read "而不是1-2 层" beside "盘点 1-1 层" in the same sentence. Each reads as the catalogue writes it."""
+    place(station, wb(1), "1-1")
+    stocktake.pause(station, stocktake.start(station, "1-1").id)
+    set_language("zh")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await begin_stocktake_typed(app, pilot, typed)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        said = " ".join(str(part.render()) for part in dialog.query(Static))
+        assert "现在盘点 1-1 层，" + asked in said and later in said
+        await quiet.press(pilot, "enter")  # No
+        await settle(pilot)
+        assert kept in str(app.screen.query_one("#st-last").render())

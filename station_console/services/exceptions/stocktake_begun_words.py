@@ -10,11 +10,6 @@ from station_console.services.exceptions.stocktake_view import View
 from station_console.services.shelves.search import is_layer
 
 
-def scope_words(scope: str) -> str:
-    """What a stocktake counts, as a sentence names it: "layer 6-5", "shelf 6"."""
-    return _("layer {layer}", layer=scope) if is_layer(scope) else _("shelf {shelf}", shelf=scope)
-
-
 def resumed_line(take: View) -> str:
     if is_layer(take.scope):
         return _("Resumed stocktake {id} of layer {layer}", id=take.id, layer=take.scope)

@@ -26,7 +26,6 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_begun_words import (
     resumed_line,
     resumed_other_line,
-    scope_words,
 )
 from station_console.services.exceptions.stocktake_view import CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, is_layer, normalise_location
@@ -151,19 +150,37 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         as found on its layer. It is resumed only on Y; No has the focus, so a hurried Enter resumes
         nothing, and a scan under the question is said as not taken."""
         take_id, scope, asked = refused.params["id"], refused.params["scope"], refused.params["asked"]
+        # A layer or a shelf asked for, each its own sentence: Chinese writes "1-2 层" with a space
+        # before it and "3号货架" with none, which one sentence with "{asked}" in it cannot do.
+        layer = is_layer(asked)
         question = _(
-            "Stocktake {id} of layer {scope} is not finished. Count layer {scope} now, not {asked}?",
+            N_("Stocktake {id} of layer {scope} is not finished. Count layer {scope} now, not layer {asked}?")
+            if layer
+            else N_(
+                "Stocktake {id} of layer {scope} is not finished. Count layer {scope} now, not shelf {asked}?"
+            ),
             id=take_id,
             scope=scope,
-            asked=scope_words(asked),
+            asked=asked,
         )
-        body = _(
-            "A shelf has one stocktake at a time, so {asked} is counted once stocktake {id} is closed.\n"
-            "Counting layer {scope}, every parcel scanned is recorded as found on {scope}: scan only the "
-            "parcels on layer {scope}.",
-            id=take_id,
-            scope=scope,
-            asked=scope_words(asked),
+        counted_later = (
+            N_(
+                "A shelf has one stocktake at a time, so layer {asked} is counted once stocktake {id} is closed."
+            )
+            if layer
+            else N_(
+                "A shelf has one stocktake at a time, so shelf {asked} is counted once stocktake {id} is closed."
+            )
+        )
+        body = "\n".join(
+            (
+                _(counted_later, id=take_id, asked=asked),
+                _(
+                    "Counting layer {scope}, every parcel scanned is recorded as found on {scope}: scan only "
+                    "the parcels on layer {scope}.",
+                    scope=scope,
+                ),
+            )
         )
         dialog = ConfirmDialog(question, body, what=N_("a stocktake's resume"))
         if not open_over(self, dialog, partial(self._resume_chosen, take_id, scope, asked)):
@@ -174,11 +191,18 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             self.write("resume_other", partial(stocktake.resume, self.station, take_id))
         elif yes is not None:  # None: closed for another clerk, who asked nothing
             words = _(
-                "Stocktake {id} of layer {scope} was not resumed, and nothing is counted. Type {scope} to go "
-                "on with it, or close it first to count {asked}.",
+                N_(
+                    "Stocktake {id} of layer {scope} was not resumed, and nothing is counted. Type {scope} to "
+                    "go on with it, or close it first to count layer {asked}."
+                )
+                if is_layer(asked)
+                else N_(
+                    "Stocktake {id} of layer {scope} was not resumed, and nothing is counted. Type {scope} to "
+                    "go on with it, or close it first to count shelf {asked}."
+                ),
                 id=take_id,
                 scope=scope,
-                asked=scope_words(asked),
+                asked=asked,
             )
             self.query_one("#st-last", StatusLine).say(words, warn=True)
             self.query_one("#st-scope", Input).focus()
