@@ -171,11 +171,13 @@ class UnknownKeys(Later):
         meant = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         if not meant:
             return translate(N_("[{key}]: no counter setting has this key"), lang, key=shown)
+        # Every setting is a key at the top of the file: the key meant is shown as it is written there
+        # ("counter = ..."), so a clerk can mend the line at once; a bare "counter" read as a section.
         return translate(
-            N_("[{key}]: no counter setting has this key; did you mean {keys}?"),
+            N_("[{key}]: no counter setting has this key; did you mean {keys} at the top of the file?"),
             lang,
             key=shown,
-            keys=choices_text(meant, None, lang),
+            keys=choices_text([f"{name} = ..." for name in meant], None, lang),
         )
 
 

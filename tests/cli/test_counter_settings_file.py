@@ -44,8 +44,8 @@ from station_console.settings import load_counter_settings
         (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
         (  # a misspelt key: its setting would stay at the default (counter-1) unseen
             b'counter_name = "counter-2"\n',
-            "([counter_name]: no counter setting has this key; did you mean counter?)",
-            "（[counter_name]：柜台设置中没有这个键；是否想写 counter？）",
+            "([counter_name]: no counter setting has this key; did you mean counter = ... at the top of the file?)",
+            "（[counter_name]：柜台设置中没有这个键；是否想在文件顶层写 counter = ...？）",
         ),
         (
             b'counter = "front"\n[zz]\nq = 1\n',
