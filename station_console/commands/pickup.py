@@ -34,6 +34,12 @@ def register(cli: click.Group) -> None:
 @option("--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks.")
 @option("--pay", type=click.Choice(["cash", "qr", "account"]), help="The storage fee due was paid this way.")
 @option("--waive", metavar="REASON", help="A manager waives the storage fee due, for this reason.")
+@option(
+    "--override-recall",
+    "recall_reason",
+    metavar="REASON",
+    help="A manager hands over a recalled parcel anyway, for this reason.",
+)
 @option("--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON.")
 @pass_app
 def pickup_command(
@@ -45,16 +51,20 @@ def pickup_command(
     proxy_id: str | None,
     pay: str | None,
     waive: str | None,
+    recall_reason: str | None,
     as_json: bool,
 ) -> None:
     """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill) and any
     storage fee due; with --confirm, mark those parcels picked up (--proxy-name and --proxy-phone: by
-    a proxy; a fee due needs --pay or --waive)."""
+    a proxy; a fee due needs --pay or --waive). A recalled parcel goes back, not to the customer: only
+    a manager's --override-recall hands it over."""
     from station_console.services.core.ageing import BAND_LABELS
+    from station_console.services.exceptions.problem_kinds import KIND_LABELS
     from station_console.services.fees.ledger import WAIVE, Settlement
     from station_console.services.pickup import handover
     from station_console.services.pickup.lookup import CHECK_LABELS, lookup
     from station_console.services.pickup.proxy import Proxy
+    from station_console.services.pickup.recalled import NOTICE, day_of, is_recalled
 
     station = app.station
     proxy = (
@@ -76,6 +86,7 @@ def pickup_command(
                 proxy=proxy,
                 codes=found.codes,
                 fee=settlement,
+                recall_reason=recall_reason,
             )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -111,10 +122,14 @@ def pickup_command(
         )
         for r in group:
             out = "  " + _("out for delivery") if r.out_for_delivery else ""
+            flag = "  ! " + label_of(KIND_LABELS, r.problem_kind) if r.problem_kind else ""
             click.echo(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
-                f"{r.checked_in_at:%Y-%m-%d}  {label_of(BAND_LABELS, r.band)}{out}"
+                f"{r.checked_in_at:%Y-%m-%d}  {label_of(BAND_LABELS, r.band)}{out}{flag}"
             )
+    for r in found.rows:
+        if is_recalled(r.problem_kind):
+            click.echo(_(NOTICE, waybill=r.waybill, date=day_of(station, r.problem_at)), err=True)
     for old, new in found.moved:
         click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)
     _echo_fees(station, fees)

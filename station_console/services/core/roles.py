@@ -294,6 +294,9 @@ ACTIONS: dict[str, Action] = {
         + ("edit.import",),
     ),
     "override": Action(Need.MANAGER, N_("override a missing scan"), keys=("pickup.override",)),
+    # A parcel its carrier or sender asked back leaves to the customer only on a manager's word and
+    # reason (Pickup's Ctrl+O, which a clerk has not); resolving the recall instead is anyone's.
+    "hand_over_recalled": Action(Need.MANAGER, N_("hand over a recalled parcel")),
     "write_off": Action(
         Need.MANAGER, N_("write off a parcel"), commands=("write-off",), keys=("problems.write_off",)
     ),

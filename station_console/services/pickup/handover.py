@@ -27,6 +27,7 @@ from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
 from station_console.services.pickup import proxy as proxy_rules
+from station_console.services.pickup import recalled as recall_rules
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
 from station_console.services.pickup.lookup import (  # noqa: F401
@@ -136,6 +137,7 @@ def confirm_pickup(
     proxy: Proxy | None = None,
     codes: Sequence[str] = (),
     fee: Settlement | None = None,
+    recall_reason: str | None = None,
 ) -> list[int]:
     """Hand the parcels over: all of them in one transaction, or none.
 
@@ -145,7 +147,9 @@ def confirm_pickup(
     then refuses one handed out there (`not_on_shelf`). `proxy`: someone collects for the recipient
     (proxy.py says when that is allowed), by `codes`, the pickup codes they presented (`Lookup.codes`):
     each releases its own parcel, not the recipient's others. A storage fee due is settled by `fee` in the same transaction
-    (refused as `fee_due` without it); each parcel's departure is queued for its carrier.
+    (refused as `fee_due` without it); each parcel's departure is queued for its carrier. A recalled
+    parcel (its carrier or sender asked for it back) is refused as `recalled` unless a manager gives
+    `recall_reason` (recalled.py).
     """
     require(station, "pickup")
     ids = list(dict.fromkeys(parcel_ids))
@@ -157,6 +161,9 @@ def confirm_pickup(
         raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=cut(str(method), 20))
     seen = {clean_waybill(s) for s in scanned if s.strip()}
     reason = OVERRIDE_REASON.read(override_reason)
+    recall_reason = OVERRIDE_REASON.read(recall_reason)
+    if not says_something(recall_reason):
+        recall_reason = ""
     settings = station.settings()
     if proxy is not None:
         proxy = proxy_rules.checked(proxy, settings)
@@ -195,6 +202,8 @@ def confirm_pickup(
                     waybill=parcel.waybill,
                     run=run_number(parcel.delivery_run_id),
                 )
+            if recall_rules.is_recalled(parcel.problem_kind):
+                recall_rules.check(station, parcel.waybill, parcel.problem_at, recall_reason)
             was_scanned = parcel.waybill in seen
             details: dict[str, Any] = {
                 "waybill": parcel.waybill,
@@ -204,6 +213,8 @@ def confirm_pickup(
             }
             if not was_scanned:
                 details["override_reason"] = reason
+            if recall_rules.is_recalled(parcel.problem_kind):
+                details["recall_overridden"] = recall_reason
             if parcel.return_batch_id is not None:
                 # The customer came before the courier took it back: it leaves the open return batch.
                 details["left_return_batch"] = parcel.return_batch_id

@@ -80,6 +80,7 @@ class PickupRow:
     band: str  # "ok" | "amber" | "red" | "return"
     problem_kind: str | None
     recipient_name: str | None = None
+    problem_at: datetime | None = field(default=None, compare=False)  # when it was flagged (a recall's date)
     walk: tuple[int, int, str] = field(default=(0, 0, ""), compare=False, repr=False)
     recipient_key: str = field(
         default="", compare=False, repr=False
@@ -178,6 +179,7 @@ def _rows_select() -> Any:
         Carrier.return_after_days,
         Parcel.delivery_run_id,
         Parcel.recipient_id,
+        Parcel.problem_at,
     ]
     return (
         columns(*cols)
@@ -211,6 +213,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
         ret,
         run,
         recipient,
+        problem_at,
     ) in result:
         hours = (now - at).total_seconds() / 3600
         rows.append(
@@ -233,6 +236,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 phone_tail=tail,
                 out_for_delivery=run is not None,
                 recipient_id=recipient,
+                problem_at=problem_at,
             )
         )
     return rows

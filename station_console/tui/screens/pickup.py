@@ -28,6 +28,7 @@ from station_console.services.core.roles import refusal
 from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
+from station_console.services.pickup.recalled import NOTICE, day_of, is_recalled
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
@@ -179,6 +180,7 @@ class PickupScreen(TakesScans, PickupHandover):
         found = self.lookup
         here = {row.parcel_id for row in found.rows if not row.out_for_delivery}
         self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in here}
+        self.recall_scanned = {pid: wb for pid, wb in self.recall_scanned.items() if pid in here}
         self._show_lookup(say=False)  # why the list changed is said instead, below
         table = self.query_one(ParcelList)
         for row in found.rows:
@@ -211,8 +213,25 @@ class PickupScreen(TakesScans, PickupHandover):
             # For this customer's list: the next customer's (Esc, a new lookup) is never refused by it.
             check = partial(handover.check_scan, self.lookup, text, self.station)
             self.call("scan", check, for_form=True)
+        elif is_recalled(row.problem_kind):
+            self._recalled_scan(row)
         else:
             self.done_scan(row)
+
+    def _recalled_scan(self, row: PickupRow) -> None:
+        """The customer's parcel, but its carrier or sender asked for it back: said as loudly as a
+        stranger, and not ticked. Kept as scanned for a manager's override (Ctrl+O)."""
+        self.recall_scanned[row.parcel_id] = row.waybill
+        self.add_class("-wrong")
+        self._refuse(
+            sentences(
+                self._recall_notice(row),
+                _("Put it with the returns; a manager may hand it over anyway (Ctrl+O, with a reason)."),
+            )
+        )
+
+    def _recall_notice(self, row: PickupRow) -> str:
+        return _(NOTICE, waybill=row.waybill, date=day_of(self.station, row.problem_at))
 
     def done_scan(self, row: PickupRow) -> None:
         self.set_class(False, "-wrong")
@@ -299,30 +318,49 @@ class PickupScreen(TakesScans, PickupHandover):
 
     @role_key("pickup.override")
     def action_override(self) -> None:
-        active = self.active_rows()
-        missing = [r for r in active if r.parcel_id not in self.scanned]
-        if not missing:
+        """A manager hands over what a scan cannot: a parcel whose label will not scan, and a recalled
+        one (scanned or not), with one reason that the handover records for each."""
+        active, held = self.active_rows(), self.recalled_rows()
+        seen = {**self.scanned, **self.recall_scanned}
+        missing = [r for r in active + held if r.parcel_id not in seen]
+        if not missing and not held:
             self._say(_("Nothing to override: every parcel is scanned."), warn=True)
             return
-        refused = refusal(self.station, "override")  # the role alone; the override's write checks it all
+        # The role alone; the override's write checks it all.
+        refused = refusal(self.station, "hand_over_recalled" if held else "override")
         if refused is not None:
             self._refuse(refused.message())
             return
         method = self.lookup.method if self.lookup else "code"
+        rows = active + held
 
         def given(reason: str | None) -> None:
             if reason:
-                scanned = [r.waybill for r in active if r.parcel_id in self.scanned]
-                self._hand_over([r.parcel_id for r in active], method, scanned, override_reason=reason)
+                scanned = [r.waybill for r in rows if r.parcel_id in seen]
+                self._hand_over(
+                    [r.parcel_id for r in rows],
+                    method,
+                    scanned,
+                    override_reason=reason if missing else None,
+                    recall_reason=reason if held else None,
+                )
 
-        waybills = ", ".join(r.waybill for r in missing)
+        titles = []
+        if missing:
+            waybills = ", ".join(r.waybill for r in missing)
+            titles.append(_("Hand over without a scan: {waybills}", waybills=waybills))
+        if held:
+            waybills = ", ".join(r.waybill for r in held)
+            titles.append(_("Hand over though recalled: {waybills}", waybills=waybills))
         open_over(
             self,
             ReasonDialog(
-                _("Hand over without a scan: {waybills}", waybills=waybills),
-                _("Reason (e.g. label torn, barcode unreadable)"),
+                sentences(*titles),
+                _("Reason (e.g. label torn, barcode unreadable)")
+                if not held
+                else _("Reason (e.g. the sender called the recall off)"),
                 rule=REASON,
-                what=N_("a handover without a scan"),
+                what=N_("a handover without a scan") if not held else N_("a handover of a recalled parcel"),
             ),
             given,
         )
@@ -365,8 +403,12 @@ class PickupScreen(TakesScans, PickupHandover):
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
         # A flagged parcel (refused, wrong address, found after it left...) is said before it is
         # fetched: the handover does not stop it, the clerk checks it with the customer.
+        # A recalled one is not handed over at all (the service refuses it): said as such.
         flagged = [row for row in lk.rows if row.problem_kind]
         for row in flagged:
+            if is_recalled(row.problem_kind):
+                notes.append(self._recall_notice(row))
+                continue
             notes.append(
                 _(
                     "{waybill} is flagged {kind}: check it with the customer before handing it over.",
@@ -376,7 +418,8 @@ class PickupScreen(TakesScans, PickupHandover):
             )
         if say:
             warn = bool(lk.missing or lk.moved or flagged) or len(lk.groups) > 1
-            self._say_answer(sentences(*notes), warn=warn)
+            recalled = any(is_recalled(row.problem_kind) for row in flagged)
+            self._say_answer(sentences(*notes), error=recalled, warn=warn)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:

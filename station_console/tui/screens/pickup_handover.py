@@ -24,6 +24,7 @@ from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Allowed, Proxy, check_for, checked
+from station_console.services.pickup.recalled import is_recalled
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -59,6 +60,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
         super().__init__(*args, **kwargs)
         self.lookup: Lookup | None = None
         self.scanned: dict[int, str] = {}  # parcel id -> waybill, in scan order
+        # Recalled parcels scanned: never ticked, kept so a manager's Ctrl+O hands them over as scanned.
+        self.recall_scanned: dict[int, str] = {}
         self.last_handover: list[int] = []
         self.router: KeyRouter | None = None
         self._subset_armed = False
@@ -80,16 +83,25 @@ class PickupHandover(ServiceCalls, ModeScreen):
             False,
         )  # the lookup's query, why it is read again, and whether that is an error
 
-    def active_rows(self) -> list[PickupRow]:
-        """The parcels being handed over: every listed one, or, when customers share a phone tail, the
+    def chosen_rows(self) -> list[PickupRow]:
+        """The customer's parcels: every listed one, or, when customers share a phone tail, the
         customers whose parcels have been scanned."""
         lk = self.lookup
         if lk is None:
             return []
         if lk.shape in ("code", "codes") or len(lk.groups) == 1:
             return list(lk.rows)
-        chosen = [g for g in lk.groups if any(r.parcel_id in self.scanned for r in g)]
+        seen = self.scanned.keys() | self.recall_scanned.keys()
+        chosen = [g for g in lk.groups if any(r.parcel_id in seen for r in g)]
         return [r for g in chosen for r in g] if chosen else list(lk.rows)
+
+    def active_rows(self) -> list[PickupRow]:
+        """The parcels being handed over: the customer's, but a recalled one, which goes back
+        (`recalled_rows`: only a manager's override hands it over)."""
+        return [r for r in self.chosen_rows() if not is_recalled(r.problem_kind)]
+
+    def recalled_rows(self) -> list[PickupRow]:
+        return [r for r in self.chosen_rows() if is_recalled(r.problem_kind)]
 
     def _progress(self) -> tuple[int, int]:
         active = self.active_rows()
@@ -99,7 +111,13 @@ class PickupHandover(ServiceCalls, ModeScreen):
         return done, len(active)
 
     def _hand_over(
-        self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
+        self,
+        ids: list[int],
+        method: str,
+        scanned: list[str],
+        *,
+        override_reason: str | None = None,
+        recall_reason: str | None = None,
     ) -> None:
         """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
         if self._asking_fee:
@@ -123,6 +141,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     method=method,
                     scanned=scanned,
                     override_reason=override_reason,
+                    recall_reason=recall_reason,
                     proxy=proxy,
                     codes=codes,
                     fee=fee,
@@ -293,6 +312,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.lookup = self.for_proxy(self.lookup)
         listed = {r.parcel_id for r in self.lookup.rows}
         self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in listed}
+        self.recall_scanned = {pid: wb for pid, wb in self.recall_scanned.items() if pid in listed}
         self._subset_armed = False
         self._show_lookup(say=False)
         table = self.query_one(ParcelList)
@@ -397,6 +417,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
     def _clear_state(self) -> None:
         self.new_form()  # the customer's view goes: what was read for it on its way goes nowhere
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
+        self.recall_scanned = {}
         self.proxy, self.proxy_parcels = None, None
         self.fees = {}
         self.query_one("#pk-fee", Static).update("")

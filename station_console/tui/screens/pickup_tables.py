@@ -13,6 +13,7 @@ from station_console.services.core.local_times import short_when
 from station_console.services.people.event_detail_labels import PICKUP_METHOD_LABELS
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
+from station_console.services.pickup.recalled import is_recalled
 from station_console.tui.screens.shelf_common import PROBLEM_STYLE
 from station_console.tui.widgets.plain import Table
 
@@ -39,6 +40,8 @@ RECENT_COLUMNS = (
 
 
 FLAG_MARK = "!"
+# In the tick column of a recalled parcel: it goes back, no scan ticks it (one cell, as the tick).
+HELD_MARK = "✗"
 
 
 def problem_waybill(row: PickupRow) -> Text | str:
@@ -85,7 +88,7 @@ class ParcelList(_ShowOnly):
         marks = group_marks(lookup)
         for row in lookup.rows:
             self.add_row(
-                "",
+                Text(HELD_MARK, style=PROBLEM_STYLE) if is_recalled(row.problem_kind) else "",
                 marks[row.parcel_id],
                 row.pickup_code,
                 Text(_("out for delivery"), style="bold cyan") if row.out_for_delivery else row.location,

@@ -1,0 +1,57 @@
+"""A recalled parcel on the Pickup screen: the list marks it and says it goes back, a scan of it is
+refused loudly and ticks nothing, the customer's others go; a manager's Ctrl+O hands it over with a
+reason."""
+
+from __future__ import annotations
+
+import pytest
+from station_helpers import recall
+
+from db.models import Role
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
+from tui.quiet import press
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_recalled_parcel_is_marked_refused_at_its_scan_and_left_behind(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    kept, recalled = receive(station, 1, ANN), receive(station, 2, ANN)
+    recall(station, recalled.waybill)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(kept.pickup_code)
+        said = clerk.text("#pk-message")
+        assert f"{recalled.waybill} was recalled by its carrier or sender" in said
+        assert "Do not hand it over" in said
+        assert "✗" in clerk.ticks() and clerk.progress() == ("0", "1")
+        await clerk.scan(recalled.waybill)
+        assert screen.has_class("-wrong") and clerk.bells >= 1
+        assert "it goes back, not to the customer" in clerk.text("#pk-message")
+        assert clerk.progress() == ("0", "1")
+        await clerk.scan(kept.waybill)
+        await clerk.key("enter")  # the customer's set, less the recalled one, is complete
+    assert statuses(station) == {kept.waybill: "picked_up", recalled.waybill: "on_shelf"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_manager_hands_a_recalled_parcel_over_with_a_reason(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.MANAGER)
+    recalled = receive(station, 1, ANN)
+    recall(station, recalled.waybill)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(recalled.pickup_code)
+        await clerk.scan(recalled.waybill)
+        await clerk.key("ctrl+o")
+        assert isinstance(console.screen, ReasonDialog)
+        await press(pilot, *"sender called it off", "enter")
+    assert statuses(station) == {recalled.waybill: "picked_up"}
