@@ -317,3 +317,30 @@ async def test_a_preview_read_as_the_console_locks_asks_only_the_clerk_who_asked
     with station.read() as session:
         assert session.exec(select(Recipient)).all() == []
     assert import_events(station) == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_the_line_after_an_import_says_what_its_preview_said(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    from station_console.services.recipients import directory, importing
+
+    path = tmp_path / "名单.csv"
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+    importing.import_file(station, path)
+    directory.set_active(station, "00123", False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12")
+        await until(pilot, lambda: "1 person" in text_of(app, "#rc-status"))
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-path", Input).value = str(path)
+        app.screen.query_one("#form-path", Input).focus()
+        await quiet.press(pilot, "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        preview = str(app.screen.query_one(".confirm-body Static", Static).render())
+        assert "0 new, 1 changed (1 back)" in preview
+        await quiet.press(pilot, "y")
+        await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
+        assert "0 new, 1 changed (1 back)" in text_of(app, "#rc-status")

@@ -4,11 +4,15 @@ recalled (its carrier or sender asked for it back): the problem recorded and the
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 from textual.widgets import DataTable
+
+from db.models import Parcel
 
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
 from station_console.tui.app import StationApp
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
@@ -33,11 +37,25 @@ async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
         assert f"{wb(1)} is not due for return" in said and "F10 returns it as recalled" in said
         (batch,) = returns.list_batches(station, status="open")
         assert batch.count == 0 and problems.list_problems(station) == []
+        await quiet.press(pilot, "f10")  # asks who asked for it back first; Esc records nothing
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert "stays on its shelf" in str(app.screen.query_one("#ret-status").render())
+        assert returns.get(station, batch.id).count == 0 and problems.list_problems(station) == []
+        await quiet.press(pilot, *wb(1), "enter")
+        await settle(pilot)
         await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, *"sender by phone", "enter")
         await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
         assert [p.waybill for p in returns.get(station, batch.id).parcels] == [wb(1)]
         assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [(wb(1), "recalled")]
+        with station.read() as session:
+            note = session.exec(select(Parcel.problem_note).where(Parcel.waybill == wb(1))).one()
+        assert note == "sender by phone"
         await quiet.press(pilot, "f10")  # once: a second press adds nothing more
         await settle(pilot)
         assert returns.get(station, batch.id).count == 1 and wb(2) not in str(problems.list_problems(station))

@@ -427,9 +427,9 @@ def summary_lines(
             source=label_of(fields.SOURCE_LABELS, result.source),
         ),
         _("Columns: {columns}", columns=_(", ").join(f"{_label(f)}={h}" for f, h in result.columns.items())),
-        _("Would write: {counts}", counts=_counts(result))
+        _("Would write: {counts}", counts=counts_line(result))
         if result.dry_run
-        else _("Written: {counts}", counts=_counts(result)),
+        else _("Written: {counts}", counts=counts_line(result)),
     ]
     if not result.full and result.dry_run:
         lines.append(_(kept_without_full))
@@ -478,7 +478,9 @@ def _label(field: str) -> str:
     return _(fields.SUMMARY_LABELS[field]) if field in fields.SUMMARY_LABELS else field
 
 
-def _counts(result: ImportResult) -> str:
+def counts_line(result: ImportResult) -> str:
+    """What an import would write or wrote, in one set of words: the preview's and the line after the
+    import say the same (a person brought back is said as such in both)."""
     return _(
         "{added} new, {updated} changed ({reactivated} back), {unchanged} unchanged, "
         "{deactivated} deactivated, {choices}",

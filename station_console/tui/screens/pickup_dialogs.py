@@ -129,7 +129,8 @@ class ReasonDialog(TypedDialog[str | None]):
             self.rule, value, self.query_one("#pk-reason-refused", Static)
         ):
             return
-        if value.strip():
+        # A rule that may be left empty (an optional note) takes an empty Enter as "none".
+        if value.strip() or (self.rule is not None and not self.rule.required):
             self.dismiss(value.strip())
 
     def action_cancel(self) -> None:

@@ -144,12 +144,9 @@ class DirectoryImport:
 
     def done_imported(self, result: importing.ImportResult) -> None:
         screen: Any = self
+        # The preview's counts in its own words, so "1 changed (1 back)" is not "1 changed" after.
         screen.note = _(
-            "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
-            seconds=result.seconds,
-            added=result.added,
-            updated=result.updated,
-            deactivated=result.deactivated,
+            "Imported in {seconds} s: {counts}", seconds=result.seconds, counts=importing.counts_line(result)
         )
         screen.say(screen.note)
         screen.reload()

@@ -21,8 +21,9 @@ from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.exceptions import returns
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Table
@@ -276,15 +277,33 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def action_recall(self) -> None:
         """The parcel just refused as not due goes in as recalled: its problem and its place in the
-        batch in one service call."""
+        batch in one service call, after the note saying who asked for it back (offered, may be left
+        empty: the Problems list shows it, and an empty one told nobody why it was recalled)."""
         if self._needs_batch() or self.current_batch is None:
             return
         waybill, self.recall_waybill = self.recall_waybill, None
         if waybill is None:
             self.status(_("F10 returns a parcel just refused as not due: scan it first."), error=True)
             return
-        work = partial(returns.add, self.station, self.current_batch.id, waybill, recalled=True)
-        self.call("added", self._then_show(work))
+        batch_id = self.current_batch.id
+
+        def noted(note: str | None) -> None:
+            if note is None:  # Esc: nothing recorded, the parcel stays on its shelf
+                self.status(_("Not returned: {waybill} stays on its shelf.", waybill=waybill))
+                return
+            work = partial(returns.add, self.station, batch_id, waybill, recalled=True, note=note)
+            self.call("added", self._then_show(work))
+
+        open_over(
+            self,
+            ReasonDialog(
+                _("Return {waybill} as recalled", waybill=waybill),
+                _("Who asked for it back? (optional: e.g. the sender, by phone)"),
+                rule=returns.RECALL_NOTE,
+                what=N_("a recall's note"),
+            ),
+            noted,
+        )
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
