@@ -8,7 +8,6 @@ from sqlmodel import select
 from textual.widgets import DataTable
 
 from db.models import Parcel
-
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
 from station_console.tui.app import StationApp
