@@ -529,3 +529,19 @@ def test_a_file_without_a_header_row_is_refused_without_showing_a_phone_in_its_f
     for lang in ("en", "zh"):
         said = caught.value.message(lang)
         assert "138****5678" in said and "13812345678" not in said, said
+
+
+def test_an_imported_id_is_not_cleared_so_the_next_import_makes_no_duplicate(
+    manager: Station, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "名单.csv", [HEADERS_ZH, *PEOPLE[:1]])
+    import_file(manager, path)
+    with pytest.raises(Refused) as info:
+        directory.edit(manager, "00123", {"external_id": ""})
+    assert info.value.code == "imported_id_required" and "00123" in info.value.message()
+    assert info.value.message("zh").startswith("编号 00123 来自名录导入：")
+    assert recipient(manager, "00123").external_id == "00123"
+    assert import_file(manager, path).added == 0 and count(manager, Recipient) == 1
+    # A person typed in by hand has no import to match them: their id may be cleared.
+    typed = directory.add(manager, {"external_id": "9001", "name": "王五", "phones": "13500001111"})
+    assert directory.edit(manager, typed.id, {"external_id": ""}).external_id in (None, "")

@@ -345,6 +345,7 @@ def edit(
         if based_on is not None:
             _refuse_if_saved_meanwhile(row, based_on)
         if "external_id" in parsed:
+            _refuse_clearing_an_imported_id(row, parsed["external_id"])
             _unique_external_id(session, parsed["external_id"], row.id)
         changed = apply_changes(row, parsed)
         if "phones" in parsed:
@@ -364,6 +365,22 @@ def edit(
         return views(session, [row])[0]
 
     return station.run(work)
+
+
+def _refuse_clearing_an_imported_id(row: Recipient, new_id: str | None) -> None:
+    """An imported person's id is what the next import finds them by: cleared, that import would add
+    them again as a second person of the same name. Refused (changed to a new id, or deactivated, is
+    fine); a warning would leave the duplicate to be found later, and matching imports by phone would
+    merge two people who share one (a family's, a dorm's)."""
+    if row.source and row.external_id and not new_id:
+        raise Refused(
+            N_(
+                "The id {external_id} came from a directory import: the next import finds this person by "
+                "it, so clearing it would add them again. Change it to their new id, or deactivate them."
+            ),
+            code="imported_id_required",
+            external_id=row.external_id,
+        )
 
 
 def _refuse_if_saved_meanwhile(stored: Recipient, read: RecipientView) -> None:
