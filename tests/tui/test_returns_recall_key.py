@@ -41,7 +41,7 @@ async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
         assert isinstance(app.screen, ReasonDialog)
         await quiet.press(pilot, "escape")
         await settle(pilot)
-        assert "stays on its shelf" in str(app.screen.query_one("#ret-status").render())
+        assert "left on its shelf" in str(app.screen.query_one("#ret-status").render())
         assert returns.get(station, batch.id).count == 0 and problems.list_problems(station) == []
         await quiet.press(pilot, *wb(1), "enter")
         await settle(pilot)

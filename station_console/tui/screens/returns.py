@@ -289,7 +289,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
 
         def noted(note: str | None) -> None:
             if note is None:  # Esc: nothing recorded, the parcel stays on its shelf
-                self.status(_("Not returned: {waybill} stays on its shelf.", waybill=waybill))
+                self.status(_("Not returned, left on its shelf: {waybill}.", waybill=waybill))
                 return
             work = partial(returns.add, self.station, batch_id, waybill, recalled=True, note=note)
             self.call("added", self._then_show(work))
@@ -297,7 +297,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         open_over(
             self,
             ReasonDialog(
-                _("Return {waybill} as recalled", waybill=waybill),
+                _("Return as recalled: {waybill}", waybill=waybill),
                 _("Who asked for it back? (optional: e.g. the sender, by phone)"),
                 rule=returns.RECALL_NOTE,
                 what=N_("a recall's note"),
