@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ESC = "\u241b"  # ␛: an escape character inside a pasted or scanned text, so a printed sequence stays plain
+NEWLINE = "\u21b5"  # ↵: a line break inside a pasted text (a multi-line paste), likewise
 MOBILE = re.compile(r"1[3-9]\d{9}")
 # Besides `[/]`, tags the console never uses (fuzz_checks' RAW_MARKUP would take a shown [bold] for its
 # own); `[/]` is one of the console's too: its notes leave it out in this focus (`TYPED_TAGS`).
@@ -91,13 +92,13 @@ def encoded(text: str) -> str:
     """A pasted text as one token (fuzz_console.py's `decoded` reads it back)."""
     from fuzz_keys import PASTE_SPACE
 
-    return text.replace(" ", PASTE_SPACE).replace("\x1b", ESC)
+    return text.replace(" ", PASTE_SPACE).replace("\x1b", ESC).replace("\n", NEWLINE)
 
 
 def decoded(text: str) -> str:
     from fuzz_keys import PASTE_SPACE
 
-    return text.replace(PASTE_SPACE, " ").replace(ESC, "\x1b")
+    return text.replace(PASTE_SPACE, " ").replace(ESC, "\x1b").replace(NEWLINE, "\n")
 
 
 def checkin_moves(

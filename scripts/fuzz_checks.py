@@ -287,3 +287,46 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
         toast(message, *args)
 
     app._toast = noted
+
+
+def watch_pastes(app: Any, landed: list[tuple[Any, str, bool]]) -> Any:
+    """Every paste a field of `app` takes in: (the field, the pasted text, its screen on top then).
+    Returns the undo."""
+    from textual.widgets import Input
+
+    from station_console.tui.widgets.fixed_input import FixedInput
+
+    restore = []
+    for cls in (FixedInput, Input):
+        own = cls.__dict__["_on_paste"]
+
+        def taken(self: Any, event: Any, own: Any = own) -> None:
+            if self.app is app:
+                landed.append((self, event.text, self.screen is app.screen))
+            own(self, event)
+
+        cls._on_paste = taken  # type: ignore[method-assign]
+        restore.append((cls, own))
+
+    def undo() -> None:
+        for cls, own in restore:
+            cls._on_paste = own  # type: ignore[method-assign]
+
+    return undo
+
+
+def misplaced_pastes(app: Any, landed: list[tuple[Any, str, bool]], last: int | None) -> list[str]:
+    """What is wrong with where the pastes in `landed` went: a field under the top screen took one, or
+    one from `last` on (the last paste's, the console quiet right behind it; None: not) went to a field
+    that has not the focus now. A paste goes to the field focused as it comes, or to the one the key before it (an
+    Enter, a scan, Esc) leads to once answered: either way that field still has the focus when the
+    console is quiet, unless a key or an answer came in between."""
+    wrong = []
+    for at, (field, text, on_top) in enumerate(landed):
+        if not on_top:
+            wrong.append(f"{text!r} pasted into {widget_name(field)} under {type(app.screen).__name__}")
+        elif last is not None and at >= last and field is not app.focused:
+            wrong.append(
+                f"{text!r} pasted into {widget_name(field)}, the focus now on {widget_name(app.focused)}"
+            )
+    return wrong

@@ -48,11 +48,17 @@ of its own (Settings saves it), so a replay starts as its run did. `--rules` als
 (fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
 files, a folder, a missing file) into the import forms, now and then anywhere. `--double-read` reads
 scans twice: a third of them again right behind themselves (a scanner's double read), and now and then
-the previous scan again a few keys later (the parcel in hand scanned again while its phone is typed). Each run's notes are
+the previous scan again a few keys later (the parcel in hand scanned again while its phone is typed). `--pastes`
+pastes now and then at any screen (a waybill or code of the station's, a phone, markup, several lines, an
+escape code), alone or right behind an Enter, a scan, an F key or Esc (fuzz_keys.py's `any_paste`); a
+field on a screen under the top one taking a paste, or the field that took one not holding the focus
+when the console is quiet right behind it (it went where the keys before it were leaving), is a crash
+("paste misplaced"). Off by default: the runs without it draw the same keys as before. Each run's notes are
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes]
+        (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -89,11 +95,13 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     PagedAway,
     english_msgids,
     lost_checkins,
+    misplaced_pastes,
     quiet_notes,
     screen_notes,
     watch_checkins,
     watch_failed_workers,
     watch_locked_toasts,
+    watch_pastes,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
@@ -113,7 +121,7 @@ CLERKS = {"manager": "demo-manager", "clerk": "demo-clerk"}
 
 @dataclass
 class Crash:
-    kind: str  # "exception", "logged", "worker", "hang", "lost", "note" (--stop-on)
+    kind: str  # "exception", "logged", "worker", "hang", "lost", "paste", "note" (--stop-on)
     text: str  # the traceback, or what was busy
     signature: str  # what tells one crash from another: the error and where it was raised
     at: int  # how many tokens were sent when it was seen
@@ -186,6 +194,7 @@ async def drive(
     empty: bool = False,
     focus: str | None = None,
     double_read: bool = False,
+    pastes: bool = False,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
     `empty`: the template is a new station, opened as `station` opens one (its start screen under the
@@ -229,6 +238,9 @@ async def drive(
     before = newest_parcel(run / "station.sqlite3")
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
+    landed: list[tuple[Any, str, bool]] = []  # pastes taken in by a field since the last look
+    last_paste = 0  # where in `landed` the last paste's landing goes
+    unwatch_pastes = watch_pastes(app, landed)
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -240,7 +252,8 @@ async def drive(
     async def judged(event: Any) -> None:
         """A page key is judged as the app hands it on, with the focus it finds then: one sent right
         behind the Esc closing a dialog waits for the close and pages the form under it."""
-        paged.before(app, event.key)
+        # A paste is typing into the focused field (it brings the field into view): no key binds it.
+        paged.before(app, getattr(event, "key", "paste"))
         await pass_on(event)
 
     app.type_ahead.pass_on = judged
@@ -270,11 +283,18 @@ async def drive(
         return None
 
     async def send(token: str) -> Crash | None:
+        nonlocal last_paste
         if token == "|":
             try:
                 await quiet.settle(pilot)
             except TimeoutError as exc:
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
+            # The paste went where the clerk pasted it: judged when the console is quiet right behind it.
+            waited = len(outcome.sent) > 1 and outcome.sent[-2].startswith(PASTE)
+            wrong = misplaced_pastes(app, landed, last_paste if waited else None) if app.is_running else []
+            landed.clear()
+            if wrong:
+                return Crash("paste", "; ".join(wrong), "paste misplaced", len(outcome.sent))
             if app.is_running:
                 outcome.screens.add(type(app.screen).__name__)
                 if app.signing_in and len(app.screen_stack) > 1:  # what the sign-in stands over: a lock's
@@ -291,6 +311,7 @@ async def drive(
             outcome.keys += 1
             await asyncio.sleep(0)
         elif token.startswith(PASTE) and len(token) > len(PASTE):
+            last_paste = len(landed)  # what fields take in from here on is this paste's
             paste(app, decoded(token[len(PASTE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
@@ -319,6 +340,7 @@ async def drive(
                         run / "station.sqlite3",
                         paths,
                         scanned,
+                        pastes,
                     )
                 else:
                     batch = []
@@ -340,6 +362,7 @@ async def drive(
         unwatch()
         unwatch_phones()
         unwatch_workers()
+        unwatch_pastes()
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
@@ -421,6 +444,12 @@ def main() -> None:
         action="store_true",
         help="scans read twice: again right behind themselves, or the previous scan a few keys later",
     )
+    parser.add_argument(
+        "--pastes",
+        action="store_true",
+        help="also pastes at any screen (a waybill, a code, a phone, markup, lines), right behind an Enter,"
+        " a scan, an F key or Esc or not; checked to land in the focused field or the one the key led to",
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -452,6 +481,7 @@ def main() -> None:
                 empty=args.empty,
                 focus=args.focus,
                 double_read=args.double_read,
+                pastes=args.pastes,
             )
         )
         total_keys += outcome.keys
@@ -465,6 +495,7 @@ def main() -> None:
             + (" empty" if args.empty else "")
             + (f" focus {args.focus}" if args.focus else "")
             + (" double-read" if args.double_read else "")
+            + (" pastes" if args.pastes else "")
         )
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         for note, count in sorted(outcome.notes.items()):

@@ -221,6 +221,35 @@ DEVICE_CHANCE = 0.02
 # scanning the parcel in hand again while its phone is typed). Random scans repeat one only by chance.
 TWICE_CHANCE = 0.3
 AGAIN_CHANCE = 0.03
+# With --pastes: a paste at any screen, into whatever has the focus (pastes above go only into a few
+# empty fields): what a clerk copies from a chat or a sheet, right behind the key that moves on or not.
+# Then mostly a wait until quiet, where fuzz_console.py checks the text went to the field that had the
+# focus, or the one the key before it led to.
+ANY_PASTE_CHANCE = 0.03
+ANY_PASTES = [
+    "13812345678",
+    "5678",
+    " 138 1234 5678 ",
+    "[magenta]Zhao[/magenta]",  # tags the console never uses: shown as data, no note
+    "[@click=app.quit]q[/magenta]",
+    "张三",
+    "SF1234567890124\n13812345678",  # a multi-line paste: a field takes its first line
+    "李四\n王五\n",
+    "\x1b[31m13812345678\x1b[0m",
+]
+
+
+def any_paste(rng: random.Random, codes: list[str]) -> list[str]:
+    """A paste (a waybill or pickup code of the station's, a phone, markup, lines) behind nothing, an
+    Enter, a scan, an F key or Esc; then mostly a wait until quiet."""
+    from fuzz_checkin import encoded
+
+    text = rng.choice(codes) if rng.random() < 0.4 else rng.choice(ANY_PASTES)
+    before = rng.choice(
+        [[], [], ["enter"], ["enter"], [*rng.choice(codes), "enter"], [f"f{rng.randint(1, 12)}"], ["escape"]]
+    )
+    after = rng.choice([["|"], ["|"], ["|"], ["enter", "|"], ["tab"], []])
+    return [*before, PASTE + encoded(text), *after]
 
 
 def pickup_codes(database: Path | None) -> list[str]:
@@ -274,9 +303,11 @@ def generate(
     database: Path | None = None,
     paths: list[str] | None = None,
     scanned: list[list[str]] | None = None,
+    pastes: bool = False,
 ) -> list[str]:
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait.
-    `scanned` (--double-read): holds the previous scan's tokens; scans are then read twice now and then."""
+    `scanned` (--double-read): holds the previous scan's tokens; scans are then read twice now and then.
+    `pastes` (--pastes): now and then a paste at any screen (`any_paste`)."""
     focused = getattr(app.focused, "id", None)
     empty = not str(getattr(app.focused, "value", "x"))
     screen = type(app.screen).__name__
@@ -294,6 +325,8 @@ def generate(
         tokens = late
     elif rng.random() < DEVICE_CHANCE:
         tokens = read_twice(rng, [DEVICE + rng.choice(codes)], scanned)
+    elif pastes and rng.random() < ANY_PASTE_CHANCE:
+        return any_paste(rng, codes)
     elif (way_in := WAYS_IN.get(screen)) and rng.random() < WAY_IN_CHANCES.get(screen, WAY_IN_CHANCE):
         tokens = rng.choice(way_in).split()  # one key, or keys pressed back to back
         if (screen, tokens[0]) in READ_AFTER:
