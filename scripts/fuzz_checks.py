@@ -315,18 +315,27 @@ def watch_pastes(app: Any, landed: list[tuple[Any, str, bool]]) -> Any:
     return undo
 
 
-def misplaced_pastes(app: Any, landed: list[tuple[Any, str, bool]], last: int | None) -> list[str]:
+def misplaced_pastes(app: Any, landed: list[tuple[Any, str, bool]], last: str | None) -> list[str]:
     """What is wrong with where the pastes in `landed` went: a field under the top screen took one, or
-    one from `last` on (the last paste's, the console quiet right behind it; None: not) went to a field
-    that has not the focus now. A paste goes to the field focused as it comes, or to the one the key before it (an
+    the last paste (its text `last`, the console quiet right behind it; None: not) went to a field that
+    has not the focus now (pastes held behind a key land after pastes sent later: told by their text). A paste goes to the field focused as it comes, or to the one the key before it (an
     Enter, a scan, Esc) leads to once answered: either way that field still has the focus when the
     console is quiet, unless a key or an answer came in between."""
     wrong = []
-    for at, (field, text, on_top) in enumerate(landed):
+    for field, text, on_top in landed:
         if not on_top:
             wrong.append(f"{text!r} pasted into {widget_name(field)} under {type(app.screen).__name__}")
-        elif last is not None and at >= last and field is not app.focused:
+        elif text == last and field is not app.focused and not followed(app, text):
             wrong.append(
                 f"{text!r} pasted into {widget_name(field)}, the focus now on {widget_name(app.focused)}"
             )
     return wrong
+
+
+def followed(app: Any, text: str) -> bool:
+    """The focused field holds what a paste of `text` put in: taken on to the field its key led to
+    (a stocktake begun moves what came in behind the scope's Enter to its scan field)."""
+    from station_console.safe_text import pasted_line
+
+    line = pasted_line(text)
+    return bool(line) and line in str(getattr(app.focused, "value", ""))

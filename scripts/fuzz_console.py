@@ -239,7 +239,6 @@ async def drive(
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
     landed: list[tuple[Any, str, bool]] = []  # pastes taken in by a field since the last look
-    last_paste = 0  # where in `landed` the last paste's landing goes
     unwatch_pastes = watch_pastes(app, landed)
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
@@ -283,7 +282,6 @@ async def drive(
         return None
 
     async def send(token: str) -> Crash | None:
-        nonlocal last_paste
         if token == "|":
             try:
                 await quiet.settle(pilot)
@@ -291,7 +289,8 @@ async def drive(
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
             # The paste went where the clerk pasted it: judged when the console is quiet right behind it.
             waited = len(outcome.sent) > 1 and outcome.sent[-2].startswith(PASTE)
-            wrong = misplaced_pastes(app, landed, last_paste if waited else None) if app.is_running else []
+            last = decoded(outcome.sent[-2][len(PASTE) :]) if waited else None
+            wrong = misplaced_pastes(app, landed, last) if app.is_running else []
             landed.clear()
             if wrong:
                 return Crash("paste", "; ".join(wrong), "paste misplaced", len(outcome.sent))
@@ -311,7 +310,6 @@ async def drive(
             outcome.keys += 1
             await asyncio.sleep(0)
         elif token.startswith(PASTE) and len(token) > len(PASTE):
-            last_paste = len(landed)  # what fields take in from here on is this paste's
             paste(app, decoded(token[len(PASTE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
