@@ -4,6 +4,7 @@ the pause is written."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from station_console.tui.screens.stocktake import StocktakeScreen, counts_head
 from tui import quiet
 from tui.shelf_data import place, wb
 from tui.shelves_driver import begin_stocktake_typed, open_shelves, settle
+from tui.test_type_ahead import send_paste
 
 
 def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> None:
@@ -302,3 +304,30 @@ async def test_the_chinese_resume_question_spaces_a_layer_and_a_shelf_as_the_cat
         await quiet.press(pilot, "enter")  # No
         await settle(pilot)
         assert kept in str(app.screen.query_one("#st-last").render())
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_waybill_pasted_right_behind_the_scopes_enter_goes_to_the_scan_field(
+    app: StationApp, station: Station
+) -> None:
+    """The first parcel's waybill pasted at once behind the shelf's Enter went into the shelf field, all
+    of it selected, and the stocktake begun wrote its scope over it: the paste was lost unsaid. It goes to
+    the scan field that Enter leads to, for the clerk's Enter to count."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1"
+        at = time.monotonic()
+        quiet.send_key(app, "enter", at=at)
+        send_paste(app, wb(1), at=at)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StocktakeScreen) and screen.take is not None
+        scan = screen.query_one("#st-scan", Input)
+        assert app.focused is scan and scan.value == wb(1)
+        assert screen.query_one("#st-scope", Input).value == "1"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    assert [i.waybill for i in stocktake.view(station, screen.take.id).items["match"]] == [wb(1)]
