@@ -17,6 +17,7 @@ from station_console.services.core import audit
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.delivery import recalled
 from station_console.services.delivery.stops import Stop, stops_for
 from station_console.services.shelves.search import find_parcel, require_on_shelf
 
@@ -66,6 +67,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
     def work(session: Session) -> Stop:
         parcel = held(session, find_parcel(session, ref, on_shelf=True))
         check_deliverable(session, parcel)
+        recalled.check_request(station, parcel)
         existing = open_item(session, parcel.id or 0)
         if existing is not None:
             raise Refused(

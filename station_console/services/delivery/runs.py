@@ -49,8 +49,10 @@ from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE, says_something
 from station_console.services.core.paper_numbers import run_number
+from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.delivery import recalled
 from station_console.services.delivery.requests import check_deliverable, waiting_held
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
 from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
@@ -174,7 +176,11 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
     runner_name = runner_of(runner)
 
     def work(session: Session) -> RunView:
-        found = waiting_held(session, building=building)
+        waiting = waiting_held(session, building=building)
+        # A recalled parcel goes back, not to a door: it keeps waiting, marked, until the recall is resolved.
+        found = [(p, i) for p, i in waiting if not is_recalled(p.problem_kind)]
+        if not found and waiting:
+            raise recalled.everything_recalled(len(waiting))
         if not found:
             raise Refused(N_("No parcel is waiting for a door delivery."), code="nothing_waiting")
         now = station.now()
@@ -281,6 +287,7 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
                 run=run_number(run.id or 0),
             )
         check_deliverable(session, parcel)
+        recalled.check_scan_out(station, parcel, run.id or 0)
         settled = settle_in(session, station, [parcel], fee)
         now = station.now()
         item.status, item.out_at = DeliveryStatus.OUT, now
@@ -355,6 +362,7 @@ def deliver(
     def work(session: Session) -> Stop:
         run = _run(session, run_id)
         parcel, item = _out_item(session, run, raw)
+        recalled.check_delivery(station, parcel)
         now = station.now()
         item.status, item.done_at, item.done_by = DeliveryStatus.DELIVERED, now, station.clerk_id
         item.received_by, item.signature_name, item.photo_ref = received, signature, photo
@@ -396,7 +404,8 @@ def deliver(
 
 
 def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
-    """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told."""
+    """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told,
+    unless it was recalled (recalled.py)."""
     require(station, "door_delivery")
     reason, text = failure_of(reason, note)
 
@@ -410,25 +419,25 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
         session.add_all([item, parcel])
         layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
         shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
-        outbox.queue(
-            session,
-            station,
-            parcel,
-            "delivery_failed",
-            outbox.parcel_payload(
+        details = {"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id, "reason": reason}
+        if is_recalled(parcel.problem_kind):
+            # Brought back as it was recalled: the recipient is not sent to the counter for it.
+            details["recalled"] = True
+        else:
+            outbox.queue(
+                session,
+                station,
                 parcel,
-                shelf=shelf.label if shelf else None,
-                layer=layer.label if layer else None,
-                reason=reason,
-            ),
-        )
+                "delivery_failed",
+                outbox.parcel_payload(
+                    parcel,
+                    shelf=shelf.label if shelf else None,
+                    layer=layer.label if layer else None,
+                    reason=reason,
+                ),
+            )
         audit.record(
-            session,
-            station,
-            EventKind.DELIVERY_FAILED,
-            parcel_id=parcel.id,
-            at=now,
-            details={"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id, "reason": reason},
+            session, station, EventKind.DELIVERY_FAILED, parcel_id=parcel.id, at=now, details=details
         )
         return stops_for(session, [parcel], {parcel.id or 0: item})[0]
 

@@ -26,6 +26,7 @@ ON_SHEET = (
     DeliveryStatus.FAILED,
     DeliveryStatus.UNDONE,  # it went out with the runner on this sheet
 )
+GOING = (DeliveryStatus.PLANNED, DeliveryStatus.OUT)
 
 
 def payload(run: RunView) -> dict[str, Any]:
@@ -48,6 +49,8 @@ def payload(run: RunView) -> dict[str, Any]:
                 "address": s.address,
                 "recipient_id": s.recipient_id,
                 "phone": s.masked_phone,
+                # Recalled after the plan: the sheet says so, as the scan-out or delivery would refuse it.
+                **({"recalled": True} if s.recalled and s.status in GOING else {}),
             }
             for s in stops
         ],

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, DeliveryItem, Layer, Parcel, Recipient, RecipientPhone, Shelf
+from station_console.services.core.recalls import is_recalled
 
 _NUMBER = re.compile(r"(\d+)")
 
@@ -37,6 +38,7 @@ class Stop:
     masked_phone: str | None
     source: str
     fail_reason: str | None = None
+    recalled: bool = False  # its carrier or sender asked for it back: it goes back, not to the door
 
     @property
     def address(self) -> str:
@@ -116,6 +118,7 @@ def stops_for(
                 masked_phone=(phones.get(r.id or 0) if r else None) or p.masked_phone,
                 source=item.source if item else "preference",
                 fail_reason=item.fail_reason if item else None,
+                recalled=is_recalled(p.problem_kind),
             )
         )
     return sorted(out, key=lambda s: (s.stop or 0, *walking_key(s)))

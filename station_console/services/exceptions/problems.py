@@ -35,7 +35,9 @@ def mark_in_session(
     """Flag a parcel on the shelves inside the caller's transaction (`rule`: how its note is read)."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
-    require_on_shelf(parcel)
+    if kind != "recalled" or parcel.status != ParcelStatus.ON_SHELF:
+        # A recall may come while a runner has it: flagged, the runner brings it back (delivery/recalled.py).
+        require_on_shelf(parcel)
     note = rule.read(note)
     now = station.now()
     previous = parcel.problem_kind

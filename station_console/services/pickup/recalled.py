@@ -13,24 +13,15 @@ from datetime import datetime
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.recalls import RECALLED, day_of, is_recalled  # noqa: F401
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 
-RECALLED = "recalled"  # the problem kind returns.py records (exceptions' kind: not importable from here)
 # What the lookup's list says of one, before it is fetched (`_(NOTICE, waybill=..., date=day_of(...))`).
 NOTICE = N_(
     "{waybill} was recalled by its carrier or sender on {date}: it goes back, not to the customer. "
     "Do not hand it over."
 )
-
-
-def is_recalled(problem_kind: str | None) -> bool:
-    return problem_kind == RECALLED
-
-
-def day_of(station: Station, at: datetime | None) -> str:
-    """The station's local date of the recall, as the clerk reads it ("?" for a flag with no time)."""
-    return at.astimezone(station.zone()).strftime("%Y-%m-%d") if at is not None else "?"
 
 
 def refused(station: Station, waybill: str, at: datetime | None) -> Refused:

@@ -185,6 +185,8 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
                 stop.get("phone") or "",
             ]
         )
+        if stop.get("recalled"):
+            rows.append(["", t(N_("Recalled: it goes back, do not deliver it.")), "", "", ""])
     return Document(
         kind="manifest",
         title=t(N_("Door delivery run")),

@@ -42,6 +42,8 @@ STATUS_STYLES = {
 # A status's short word where the table is narrow: "out for delivery" alone took 16 of 80 columns. The
 # wide table and the records say each in full (`runs.STATUS_LABELS`).
 SHORT_STATUS = {"planned": N_("planned"), "out": N_("out")}
+# A recall still changes what becomes of a stop in these states (recalled.py in delivery).
+STILL_GOING = ("wanted", "requested", "planned", "out")
 CELL_PADDING = 1  # each side of a cell (DataTable's own)
 SCROLLBAR = 2  # the table's vertical scrollbar, kept free whether or not it shows
 
@@ -55,10 +57,14 @@ def cells(stop: Any, *, narrow: bool) -> dict[str, Any]:
     """A stop's cells by column key; below the runs its status in the short word, if it has one."""
     short = narrow and stop.status in SHORT_STATUS
     status = label_of(SHORT_STATUS, stop.status) if short else runs.status_label(stop.status)
+    style = STATUS_STYLES.get(stop.status, "")
+    if stop.recalled and stop.status in STILL_GOING:
+        # Its carrier or sender asked for it back: it stays off the trolley, or the runner brings it back.
+        status, style = _("{status}, recalled", status=status), "bold red"
     return {
         "stop": str(stop.stop or "-"),
         "code": stop.pickup_code,
-        "status": Text(status, style=STATUS_STYLES.get(stop.status, "")),
+        "status": Text(status, style=style),
         "shelf": stop.shelf_location,
         "address": Text(stop.address or "-"),
         "floor": "-" if stop.floor is None else str(stop.floor),
