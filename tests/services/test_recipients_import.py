@@ -531,7 +531,7 @@ def test_a_file_without_a_header_row_is_refused_without_showing_a_phone_in_its_f
         assert "138****5678" in said and "13812345678" not in said, said
 
 
-def test_an_imported_id_is_not_cleared_so_the_next_import_makes_no_duplicate(
+def test_an_imported_id_is_not_cleared_or_changed_so_the_next_import_makes_no_duplicate(
     manager: Station, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "名单.csv", [HEADERS_ZH, *PEOPLE[:1]])
@@ -541,6 +541,14 @@ def test_an_imported_id_is_not_cleared_so_the_next_import_makes_no_duplicate(
     assert info.value.code == "imported_id_required" and "00123" in info.value.message()
     assert info.value.message("zh").startswith("编号 00123 来自名录导入：")
     assert recipient(manager, "00123").external_id == "00123"
+    assert import_file(manager, path).added == 0 and count(manager, Recipient) == 1
+    # Nor changed to another id: the file still lists 00123, and would add a second 张三.
+    with pytest.raises(Refused) as changed:
+        directory.edit(manager, "00123", {"external_id": "00999"})
+    assert (
+        changed.value.code == "imported_id_required" and "changing or clearing it" in changed.value.message()
+    )
+    assert directory.edit(manager, "00123", {"external_id": "00123"}).external_id == "00123"
     assert import_file(manager, path).added == 0 and count(manager, Recipient) == 1
     # A person typed in by hand has no import to match them: their id may be cleared.
     typed = directory.add(manager, {"external_id": "9001", "name": "王五", "phones": "13500001111"})

@@ -345,8 +345,8 @@ def edit(
         if based_on is not None:
             _refuse_if_saved_meanwhile(row, based_on)
         if "external_id" in parsed:
-            _refuse_clearing_an_imported_id(row, parsed["external_id"])
             _unique_external_id(session, parsed["external_id"], row.id)
+            _refuse_changing_an_imported_id(row, parsed["external_id"])
         changed = apply_changes(row, parsed)
         if "phones" in parsed:
             before = full_phones(session, row.id)
@@ -367,16 +367,19 @@ def edit(
     return station.run(work)
 
 
-def _refuse_clearing_an_imported_id(row: Recipient, new_id: str | None) -> None:
-    """An imported person's id is what the next import finds them by: cleared, that import would add
-    them again as a second person of the same name. Refused (changed to a new id, or deactivated, is
-    fine); a warning would leave the duplicate to be found later, and matching imports by phone would
-    merge two people who share one (a family's, a dorm's)."""
-    if row.source and row.external_id and not new_id:
+def _refuse_changing_an_imported_id(row: Recipient, new_id: str | None) -> None:
+    """An imported person's id is what the next import finds them by: cleared or changed here, an import
+    of a file that still lists the old id adds them again as a second person of the same name. Refused,
+    either way: a warning would leave the duplicate to be found later, matching imports by phone would
+    merge two people who share one (a family's, a dorm's), and keeping the old id as an alias would leave
+    the directory and the source's file disagreeing about who a person is. An id that changed at its
+    source comes in by the import (`--full` deactivates the old entry); a typed-in person's id may change."""
+    if row.source and row.external_id and (new_id or None) != row.external_id:
         raise Refused(
             N_(
                 "The id {external_id} came from a directory import: the next import finds this person by "
-                "it, so clearing it would add them again. Change it to their new id, or deactivate them."
+                "it, so changing or clearing it would add them again. Change it in the source's file and "
+                "import that, or deactivate them."
             ),
             code="imported_id_required",
             external_id=row.external_id,
