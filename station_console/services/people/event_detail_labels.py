@@ -45,6 +45,7 @@ LABELS: dict[str, str] = {
     "scanned": N_("scanned"),
     "override_reason": N_("why without a scan"),
     "recall_overridden": N_("why handed over though recalled"),
+    "recalled": N_("brought back: recalled"),
     "left_return_batch": N_("taken out of return batch"),
     "proxy_by_code": N_("proxy gave the pickup code"),
     "proxy_name": N_("collected by"),
