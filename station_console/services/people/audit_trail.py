@@ -454,7 +454,12 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
         # day closed early ends at its close, and the next one starts there.
         start, end = day_bounds(station, day)
         query = query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
-    entries = _entries(station, query.order_by(col(ParcelEvent.id).desc()).limit(limit))
+    # Newest by time, then id: the (clerk_id, at) index (its rowid last) hands them over in that order.
+    # By id alone SQLite sorted every event of the clerk (0.7 s for a busy clerk's 500,000) or, with
+    # ANALYZE's figures, walked the whole trail for a clerk with few.
+    entries = _entries(
+        station, query.order_by(col(ParcelEvent.at).desc(), col(ParcelEvent.id).desc()).limit(limit)
+    )
     count_query = select(ParcelEvent.kind, func.count()).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
         count_query = count_query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
