@@ -428,8 +428,6 @@ class CheckinScreen(CheckinPhones):
 
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
-        if not refusal_only:
-            self.twice_parcel = None  # its line went: the next clerk is offered no reprint unsaid
         self.fit_message_box()  # a box grown for the refusal shrinks back with it
 
     def clear_for_next_clerk(self) -> str:

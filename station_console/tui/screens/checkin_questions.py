@@ -181,6 +181,11 @@ class CheckinQuestions(CheckinState):
     def action_move_item(self, delta: int) -> None:
         self.query_one(AttentionList).move(delta)
 
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        super().drop_clerks_lines(refusal_only=refusal_only)
+        if not refusal_only:
+            self.twice_parcel = None  # its line went: the next clerk is offered no reprint unsaid
+
     def action_resolve(self) -> None:
         if self.twice_parcel is not None and self.said_item is None:
             # The calm line of a parcel scanned twice offers its reprint; a refusal standing over it (an
