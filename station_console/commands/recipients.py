@@ -448,8 +448,8 @@ def report_command(app: CliApp, as_json: bool) -> None:
         return
     click.echo(
         _n(
-            "{active} person; consented {granted}, refused {refused}, not asked {unknown} ({percent}% covered)",
-            "{active} people; consented {granted}, refused {refused}, not asked {unknown} ({percent}% covered)",
+            "{active} person; consented {granted}, refused {refused}, withdrawn {withdrawn}, not asked {unknown} ({percent}% covered)",
+            "{active} people; consented {granted}, refused {refused}, withdrawn {withdrawn}, not asked {unknown} ({percent}% covered)",
             cover["active"],
             active=cover["active"],
             percent=cover["coverage_percent"] if cover["coverage_percent"] is not None else "-",

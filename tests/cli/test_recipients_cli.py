@@ -196,6 +196,20 @@ def test_a_withdrawn_consent_reads_as_withdrawn_not_as_never_asked_in_the_direct
     assert run("recipients", "show", "00123", lang="zh").output.splitlines()[0].endswith("已撤回")
 
 
+def test_the_consent_report_counts_a_withdrawal_apart_from_never_asked(run: Any, gbk_file: Path) -> None:
+    """`recipients report` (and the day report's line) counted a person who took a yes back among those
+    never asked, though the list, show and check-in say withdrawn."""
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00123", "--granted", "--channel", "counter")
+    run("recipients", "consent", "00123", "--withdrawn", "--channel", "phone")
+    run("recipients", "consent", "00125", "--refused", "--channel", "phone")
+    cover = json.loads(run("recipients", "report", "--json").output)
+    assert cover["consent"] == {"granted": 0, "refused": 1, "withdrawn": 1, "unknown": cover["active"] - 2}
+    said = run("recipients", "report").output.splitlines()[0]
+    assert f"withdrawn 1, not asked {cover['active'] - 2} " in said, said
+    assert "撤回 1，未征询" in run("recipients", "report", lang="zh").output
+
+
 def test_two_contradicting_consent_answers_are_refused_and_nothing_is_recorded(
     run: Any, gbk_file: Path
 ) -> None:

@@ -13,6 +13,8 @@ from db.models import EventKind, Role
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.day.report import build_report
+from station_console.services.day.summary import summary_lines
 from station_console.services.recipients import consent, directory, matching
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.importing import import_file
@@ -242,7 +244,12 @@ def test_coverage_and_parcels_by_preference(campus: Station) -> None:
     check_in(campus, wb(3), recipient_id=recipient(campus, "00125").id)
     check_in(campus, wb(4))
     cover = consent.coverage(campus)
-    assert cover["active"] == 4 and cover["consent"] == {"granted": 1, "refused": 1, "unknown": 2}
+    assert cover["active"] == 4 and cover["consent"] == {
+        "granted": 1,
+        "refused": 1,
+        "withdrawn": 0,
+        "unknown": 2,
+    }
     assert cover["coverage_percent"] == 25.0 and cover["by_preference"]["door"] == 1
     assert consent.parcels_by_preference(campus) == {
         "station": 1,
@@ -253,6 +260,14 @@ def test_coverage_and_parcels_by_preference(campus: Station) -> None:
         "none": 1,
         "without_consent": 2,
     }
+
+
+def test_the_day_report_counts_a_withdrawal_apart_from_never_asked(campus: Station) -> None:
+    """The day report's line called a person who took a yes back one never asked."""
+    consent.record(campus, "00123", Choice(consent="granted"), channel="counter")
+    consent.record(campus, "00123", Choice(consent=None), channel="phone")
+    line = next(x for x in summary_lines(build_report(campus)) if x.startswith("Recipients:"))
+    assert "(3 not asked, 0 refused, 1 withdrawn)" in line, line
 
 
 def test_who_is_this_list_and_linking(campus: Station) -> None:

@@ -156,11 +156,12 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
         lines.append(
             tr(
                 "Recipients: {active} in the directory, {percent}% consented to station pickup "
-                "({unknown} not asked, {refused} refused)",
+                "({unknown} not asked, {refused} refused, {withdrawn} withdrawn)",
                 active=recipients["active"],
                 percent=recipients["coverage_percent"] if recipients["coverage_percent"] is not None else "-",
                 unknown=recipients["consent"]["unknown"],
                 refused=recipients["consent"]["refused"],
+                withdrawn=recipients["consent"]["withdrawn"],
             )
         )
         lines.append(

@@ -19,7 +19,7 @@ from db import fast
 from db.models import Clerk, EventKind, Parcel, ParcelStatus, Recipient, RecipientConsent
 from station_console.errors import Refused
 from station_console.i18n import N_, _, label_of, listed
-from station_console.services.checkin.recipient import consent_missing
+from station_console.services.checkin.recipient import consent_missing, consent_state
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require
@@ -238,12 +238,17 @@ def coverage(station: Station) -> dict[str, Any]:
 
 
 def coverage_in(session: Session) -> dict[str, Any]:
-    by_consent = {
-        str(k or "unknown"): int(n)
-        for k, n in session.exec(
-            select(Recipient.consent, func.count()).where(col(Recipient.active)).group_by(Recipient.consent)
-        ).all()
-    }
+    # A withdrawal stores no answer, as never asked does: its time tells them apart, as the list says.
+    recorded = col(Recipient.consent_at).is_not(None)
+    by_consent: dict[str, int] = {}
+    for answer, was_recorded, n in session.exec(
+        select(Recipient.consent, recorded, func.count())
+        .where(col(Recipient.active))
+        .group_by(col(Recipient.consent), recorded)
+    ).all():
+        state = consent_state(answer, recorded=bool(was_recorded))
+        key = "unknown" if state == "not_asked" else state
+        by_consent[key] = by_consent.get(key, 0) + int(n)
     by_pref = {
         str(k or "unknown"): int(n)
         for k, n in session.exec(
@@ -261,7 +266,7 @@ def coverage_in(session: Session) -> dict[str, Any]:
     granted = by_consent.get("granted", 0)
     return {
         "active": active,
-        "consent": {k: by_consent.get(k, 0) for k in ("granted", "refused", "unknown")},
+        "consent": {k: by_consent.get(k, 0) for k in ("granted", "refused", "withdrawn", "unknown")},
         "coverage_percent": round(100 * granted / active, 1) if active else None,
         "by_preference": {k: by_pref.get(k, 0) for k in (*entry_fields.PREFERENCES, "unknown")},
         "reminders_opt_out": int(opted_out),
