@@ -191,3 +191,26 @@ def test_with_messages_off_notify_says_they_are_held_exits_3_and_sends_them_once
     assert outcome["held"] == 0 and outcome["cancelled"] == [queued[0].id] and len(outcome["sent"]) == 3
     assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 3
     assert "held" not in run(db, "outbox").output
+
+
+def test_with_messages_off_a_message_whose_parcel_left_is_not_counted_as_held(db: str) -> None:
+    """A message failed and waiting for its retry stays so when its parcel leaves (only queued ones are
+    withdrawn then). With messages off it was counted held, "choose a channel to send it", and kept
+    `notify --once` at exit 3, though a channel chosen would withdraw it, never send it."""
+    station = open_station(db)
+    configure(station, notify_channel="none")
+
+    def retry_then_left(session: Session) -> None:
+        for note in session.exec(select(Notification)).all():
+            note.status, note.next_attempt_at = "failed", note.created_at  # a retry to come
+            parcel = session.get(Parcel, note.parcel_id)
+            assert parcel is not None
+            parcel.status = ParcelStatus.PICKED_UP
+            session.add_all([note, parcel])
+
+    station.run(retry_then_left)
+    station.engine.dispose()
+    outcome = run(db, "notify", "--once", "--json")
+    assert json.loads(outcome.output)["held"] == 0 and outcome.exit_code == 0, outcome.output
+    assert "held" not in run(db, "outbox").output
+    assert [m["held"] for m in json.loads(run(db, "outbox", "--json").output)["messages"]] == [False] * 4

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from db.models import Notification, NotificationStatus, Parcel
+from db.models import Notification, NotificationStatus, Parcel, ParcelStatus
 from station_console.i18n import N_, LabelSubset, _, label_of
 from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require
@@ -32,6 +32,19 @@ PENDING = or_(
 
 # Not "waiting": with messages off nothing will send it until a manager chooses a channel.
 HELD = N_("held: messages off")
+
+
+def held_count(session: Session) -> int:
+    """How many messages a channel chosen now would send: on their way out, their parcel still on the
+    shelf (one whose parcel left is withdrawn by the next pass, never sent, so it is not held)."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Notification)
+            .join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
+            .where(PENDING, col(Parcel.status) == ParcelStatus.ON_SHELF)
+        ).one()
+    )
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,8 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
                 sent_at=n.sent_at,
                 last_error=stored_text(n.last_error) or None,
                 held=off
+                and p is not None
+                and p.status == ParcelStatus.ON_SHELF
                 and (
                     n.status == NotificationStatus.QUEUED
                     or (n.status == NotificationStatus.FAILED and n.next_attempt_at is not None)
@@ -119,7 +134,5 @@ def outbox_counts(station: Station) -> dict[str, int]:
         ).all()
         counts = {str(status): int(n) for status, n in rows}
         if station.settings().notify_channel == "none":  # what no pass will send until a channel is chosen
-            counts["held"] = int(
-                session.exec(select(func.count()).select_from(Notification).where(PENDING)).one()
-            )
+            counts["held"] = held_count(session)
     return counts

@@ -54,7 +54,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
-from station_console.services.notify.listing import PENDING
+from station_console.services.notify.listing import held_count
 from station_console.services.notify.reminders import queue_reminders
 from station_console.services.notify.templates import Choice, FeeNote, Item, Message, render
 from station_console.stored_messages import to_store
@@ -277,10 +277,10 @@ def waiting(station: Station) -> int:
 
 
 def held(station: Station) -> int:
-    """How many outbox rows would go out (queued, or failed with a next try to come): with messages
-    off, the ones held back."""
+    """How many outbox rows would go out (queued, or failed with a next try to come, their parcel on
+    the shelf): with messages off, the ones held back."""
     with station.read() as session:
-        return int(session.exec(select(func.count()).select_from(Notification).where(PENDING)).one())
+        return held_count(session)
 
 
 def backoff(settings: Any, attempts: int) -> timedelta:
