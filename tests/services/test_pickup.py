@@ -262,6 +262,28 @@ def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(
     assert phone.value.message("zh") == f"货架上没有 138****{ANN[-4:]} 的包裹。"
 
 
+def test_a_parcel_collected_by_its_recipient_after_a_proxy_pickup_was_undone_is_not_said_a_proxys(
+    station: Station, clock: FakeClock
+) -> None:
+    """The undone proxy pickup's record stays (the timeline keeps it), but it was not this pickup's."""
+    from station_console.services.pickup import undo
+    from station_console.services.pickup.proxy import Proxy
+
+    p = receive(station, 1, phone=ANN)
+    proxy = Proxy(name="邻居老王", phone_tail="2222")
+    pickup.confirm_pickup(
+        station, [p.parcel_id], method="code", scanned=[p.waybill], proxy=proxy, codes=[p.pickup_code]
+    )
+    station.clerk_role = "manager"
+    clock.advance(minutes=1)
+    undo.undo_pickup(station, p.parcel_id)
+    clock.advance(minutes=1)
+    pickup.confirm_pickup(station, [p.parcel_id], method="code", scanned=[p.waybill])
+    with pytest.raises(NotFound) as info:
+        pickup.lookup(station, p.waybill)
+    assert "picked up with its pickup code" in info.value.message("en"), info.value.message("en")
+
+
 def test_an_old_code_says_when_its_last_parcel_left_long_after_its_hold(
     station: Station, clock: FakeClock
 ) -> None:

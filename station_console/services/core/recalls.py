@@ -1,15 +1,16 @@
 """A recalled parcel (拦截件): its carrier or sender asked for it back, so it goes back, not to the
 recipient. The flag is the problem kind `recalled` (exceptions' kind, recorded by returns.py or by hand);
 every way a parcel leaves towards its recipient (pickup, door delivery) reads it here, as those flows
-may not import each other."""
+may not import each other (nor returns.py, which records it, duplicate the kind's name)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from db.models import ProblemKind
 from station_console.services.core.station import Station
 
-RECALLED = "recalled"  # the problem kind (exceptions' problem_kinds.py: not importable from here)
+RECALLED = ProblemKind.RECALLED  # the flag every flow reads and returns.py records
 
 
 def is_recalled(problem_kind: str | None) -> bool:

@@ -19,6 +19,7 @@ from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, NoteRule
+from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import refusal, require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS, KINDS, STOCKTAKE_KINDS
@@ -35,7 +36,7 @@ def mark_in_session(
     """Flag a parcel on the shelves inside the caller's transaction (`rule`: how its note is read)."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
-    if kind != "recalled" or parcel.status != ParcelStatus.ON_SHELF:
+    if not is_recalled(kind) or parcel.status != ParcelStatus.ON_SHELF:
         # A recall may come while a runner has it: flagged, the runner brings it back (delivery/recalled.py).
         require_on_shelf(parcel)
     note = rule.read(note)

@@ -28,6 +28,7 @@ from station_console.services.core.ageing import Policy, band_for
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.paper_numbers import return_batch_number
+from station_console.services.core.recalls import RECALLED
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
@@ -39,7 +40,6 @@ from station_console.services.shelves.search import ParcelRow, find_parcel, requ
 from station_console.settings import CounterSettings
 
 STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
-RECALLED = "recalled"  # the problem kind a recalled parcel is given as it goes in
 # Who asked for it back, if the clerk says: the kind itself is the reason, so it may be left empty.
 RECALL_NOTE = NoteRule(N_("Note"), 500, required=False)
 

@@ -347,7 +347,7 @@ HOW_IT_LEFT = {
     PickupMethod.WAYBILL: N_("picked up by its waybill number"),
     PickupMethod.OVERRIDE: N_("handed out by a clerk's override"),
     PickupMethod.DOOR: N_("delivered to the recipient's door"),
-    "proxy": N_("picked up by a proxy"),
+    PickupMethod.PROXY: N_("picked up by a proxy"),
     ParcelStatus.RETURNED: N_("returned to the carrier"),
     ParcelStatus.WRITTEN_OFF: N_("written off"),
 }
@@ -390,7 +390,12 @@ _LEFT_BY_CODE = _newest_left(col(Parcel.pickup_code))  # on ix_parcel_code_left
 # A code a move replaced names its parcel in its hold: that parcel no longer carries the code.
 _MOVED_FROM = columns(col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
 _LEFT_BY_ID = columns(*_LEFT_COLUMNS).where(col(Parcel.id) == bindparam("parcel_id"), _LEFT)
-_BY_PROXY = columns(col(ProxyPickup.id)).where(col(ProxyPickup.parcel_id) == bindparam("parcel_id")).limit(1)
+# The proxy record of its last pickup: one older than it is of a pickup undone since (proxy.collectors).
+_BY_PROXY = (
+    columns(col(ProxyPickup.id))
+    .where(col(ProxyPickup.parcel_id) == bindparam("parcel_id"), col(ProxyPickup.at) >= bindparam("at"))
+    .limit(1)
+)
 
 
 def _left(conn: Connection, parsed: ParsedQuery) -> Any:
@@ -414,7 +419,10 @@ def _left(conn: Connection, parsed: ParsedQuery) -> Any:
 def _left_refusal(conn: Connection, station: Station, found: Any, query: str) -> NotFound:
     parcel_id, status, method, picked_up_at, returned_at, written_off_at = found
     if status == ParcelStatus.PICKED_UP:
-        proxy = method != PickupMethod.DOOR and conn.execute(_BY_PROXY, {"parcel_id": parcel_id}).first()
+        proxy = (
+            method != PickupMethod.DOOR
+            and conn.execute(_BY_PROXY, {"parcel_id": parcel_id, "at": picked_up_at}).first()
+        )
         how, at = ("proxy" if proxy else method), picked_up_at
     else:
         how, at = status, returned_at if status == ParcelStatus.RETURNED else written_off_at
