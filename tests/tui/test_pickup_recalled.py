@@ -5,14 +5,17 @@ reason."""
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 from station_helpers import recall
+from textual.widgets import Input
 
-from db.models import Role
+from db.models import ProxyPickup, Role
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
-from tui.quiet import press
+from tui.quiet import press, until
 
 
 @pytest.mark.first_mode("pickup")
@@ -55,3 +58,35 @@ async def test_a_manager_hands_a_recalled_parcel_over_with_a_reason(
         assert isinstance(console.screen, ReasonDialog)
         await press(pilot, *"sender called it off", "enter")
     assert statuses(station) == {recalled.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxy_with_a_recalled_parcels_code_still_sees_it_for_a_managers_override(
+    station: Station, console: StationApp
+) -> None:
+    """The code presented releases its own parcel to the proxy, recalled or not: the list keeps it
+    (marked), so a manager's Ctrl+O can still hand it over, the proxy recorded."""
+    sign_in(station, Role.MANAGER)
+    recalled = receive(station, 1, ANN)
+    recall(station, recalled.waybill)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(recalled.pickup_code)
+        await clerk.key("f9")
+        form = console.screen
+        assert isinstance(form, FormDialog)
+        for key, value in {"name": "Li", "phone": "1567", "id_last4": "123X"}.items():
+            form.query_one(f"#form-{key}", Input).value = value
+        await press(pilot, "enter")
+        await until(pilot, lambda: console.screen is screen and screen.proxy is not None)
+        assert screen.lookup is not None
+        assert [r.waybill for r in screen.lookup.rows] == [recalled.waybill]
+        assert "not listed" not in clerk.text("#pk-message")
+        await clerk.scan(recalled.waybill)
+        await clerk.key("ctrl+o")
+        assert isinstance(console.screen, ReasonDialog)
+        await press(pilot, *"sender called it off", "enter")
+    assert statuses(station) == {recalled.waybill: "picked_up"}
+    with station.read() as session:
+        assert [p.name for p in session.exec(select(ProxyPickup)).all()] == ["Li"]

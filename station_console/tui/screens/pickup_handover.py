@@ -250,9 +250,10 @@ class PickupHandover(ServiceCalls, ModeScreen):
             return checked(Proxy(values["name"], values["phone"], values["id_last4"] or None), settings)
 
         lookup_now = self.lookup
-        active = {r.parcel_id for r in self.active_rows()}
+        # A recalled parcel counts: its code still releases it to the proxy, for a manager's override.
+        chosen = {r.parcel_id for r in self.chosen_rows()}
         customers = [
-            [r.parcel_id for r in g] for g in lookup_now.groups if any(r.parcel_id in active for r in g)
+            [r.parcel_id for r in g] for g in lookup_now.groups if any(r.parcel_id in chosen for r in g)
         ]
 
         def allowed(proxy: Proxy) -> Allowed:
