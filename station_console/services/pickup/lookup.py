@@ -341,7 +341,7 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
 # How a parcel left, as the clerk reads it (never who: nothing personal). Not the pickup methods'
 # labels (event_detail_labels.PICKUP_METHOD_LABELS): these codes are ways off the shelves, returns and
 # write-offs among them, each said as what happened to the parcel, a clause of the refusal's sentence.
-HOW_IT_LEFT = {
+HOW_IT_LEFT: dict[str, str] = {
     PickupMethod.CODE: N_("picked up with its pickup code"),
     PickupMethod.PHONE: N_("picked up with the recipient's phone"),
     PickupMethod.WAYBILL: N_("picked up by its waybill number"),
