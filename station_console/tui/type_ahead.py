@@ -9,7 +9,8 @@ Enter's answer through every queue it passes (the field, its containers up to th
 once more for the field's Submitted message), and only then passes the held keys on, in order, to
 whatever has the focus by then. A field whose keys a scanner router decides (`WedgeInput`) keeps its own
 timing: its Enter holds nothing. If the answer closed the dialog (its queues closed with it), the keys
-are passed on after `LONGEST_HOLD`. Released keys pass the bounce guard again (`again`) as they would
+are passed on after `LONGEST_HOLD`; an answer only slow (a loaded machine, its queue still open) is
+waited for, up to `LONGEST_WAIT`. Released keys pass the bounce guard again (`again`) as they would
 have arrived after the answer: the same Enter bounced on a dialog that Enter closed is dropped, not
 given to the screen below (on Pickup, an Enter there hands the parcels over).
 
@@ -37,6 +38,7 @@ refused for want of a name. It answers nothing itself, so nothing waits behind i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from time import monotonic
 from typing import Any
 
 from textual import events
@@ -50,6 +52,10 @@ Typed = events.Key | events.Paste
 
 # A dialog that the Enter closed never answers the probe: the held keys go on after this long.
 LONGEST_HOLD = 0.25
+# An answer still on its way (the queue it waits in open) is waited for past LONGEST_HOLD, up to this
+# long: on a loaded machine the fallback let a name pasted behind a form's Enter go before the Enter
+# had moved the focus on, into the id field. A queue stuck longer than this gives the keys up.
+LONGEST_WAIT = 3.0
 # The key's own trip up to the app, then the field's Submitted message's (or, for a bound key, what its
 # action queued on its screen: a form's Esc closes it once unsaved edits are answered for).
 _ROUNDS = 2
@@ -77,6 +83,8 @@ class TypeAhead:
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._waiting = False  # the hold waits for its screen's `let_go`, not for its queues
         self._timer: Any = None
+        self._pending: MessagePump | None = None  # the queue the current hold's probe waits in now
+        self._began = 0.0  # when the current hold began (the app's clock)
         # The hold is behind the key that opens this drop-down: it ends once its list has the focus (a
         # scanner router holds a lone Enter for its gap, past the queues followed), or at LONGEST_HOLD.
         self._opening: Select[Any] | None = None
@@ -178,6 +186,7 @@ class TypeAhead:
         self._soft = soft
         self._enter = enter
         self._screens = list(self.app.screen_stack)
+        self._pending, self._began = None, monotonic()
         hold = self._hold
         path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
         path = [pump for pump in path if pump is not self.app]
@@ -190,6 +199,15 @@ class TypeAhead:
 
     async def _timed_out(self, hold: int) -> None:
         if hold == self._hold:
+            pending = self._pending
+            slow = pending is not None and not (pending._closing or pending._closed)
+            if slow and monotonic() - self._began < LONGEST_WAIT:
+                # The answer is still on its way, only slow: the probe will come. A dialog the Enter
+                # closed took the probe with it, and the keys go on now.
+                self._timer = self.app.set_timer(
+                    LONGEST_HOLD, lambda: self.app.call_later(self._timed_out, hold), name="type-ahead"
+                )
+                return
             self._opening = None  # a drop-down that never opened (its Enter ended a scan) holds no longer
         await self._release(hold)
 
@@ -199,7 +217,11 @@ class TypeAhead:
         while pumps:
             pump = pumps.pop(0)
             if pump.call_later(self._follow, pumps, hold):
+                if hold == self._hold:
+                    self._pending = pump
                 return
+        if hold == self._hold:
+            self._pending = None  # followed: the release is queued, or waits for a list or a screen
         self.app.call_later(self._release, hold)
 
     async def _release(self, hold: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -24,7 +25,7 @@ from station_console.tui.widgets.wedge import arrival_time
 from tui import quiet
 from tui.pickup_driver import one_parcel_served, statuses
 from tui.quiet import until
-from tui.recipients_driver import open_recipients
+from tui.recipients_driver import open_recipients, people
 
 
 def console(station: Station) -> StationApp:
@@ -170,3 +171,38 @@ async def test_a_paste_right_behind_an_enter_goes_to_the_field_the_enter_leads_t
         assert [(r.external_id, r.name) for r in session.exec(select(Recipient))] == [
             ("00999", "[red]赵[/]六x")
         ]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_paste_behind_an_enter_waits_for_it_on_a_console_slower_than_the_longest_hold(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F8, Enter and a name pasted at once on the directory: the form opened, the Enter in its id field
+    led on to Preferred name, but the machine stalled as the Enter passed the form (a console busy,
+    the computer shared) and the hold's fallback let the paste go first: it went into the id. The
+    fallback is for an answer that can no longer come (a dialog closed), not for one still on its way."""
+    people(station)
+    stalled: list[str] = []
+
+    def stalls(form: FormDialog[Any], event: events.Key) -> None:
+        if event.key == "enter" and not stalled:
+            stalled.append(event.key)
+            time.sleep(type_ahead.LONGEST_HOLD + 0.1)  # the whole console waits, as on a loaded machine
+        on_key(form, event)
+
+    on_key = FormDialog.on_key
+    monkeypatch.setattr(FormDialog, "on_key", stalls)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_recipients(app, pilot)
+        directory_screen = app.screen
+        await quiet.until(pilot, lambda: getattr(directory_screen, "current", None) is not None, what="shown")
+        at = time.monotonic()
+        quiet.send_key(app, "f8", at=at)
+        quiet.send_key(app, "enter", at=at)
+        send_paste(app, "王五", at=at)
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog) and stalled == ["enter"]
+        assert form.query_one("#form-external_id", Input).value == ""
+        preferred = form.query_one("#form-preferred_name", Input)
+        assert app.focused is preferred and preferred.value == "王五"
