@@ -150,8 +150,14 @@ class TypeAhead:
     def _app_binds(self, event: Typed) -> bool:
         if isinstance(event, events.Paste):
             return False
-        binding = self.app.active_bindings.get(event.key) if self.app.screen_stack else None
-        return binding is not None and binding.node is self.app
+        if not self.app.screen_stack:
+            return False
+        binding = self.app.active_bindings.get(event.key)
+        if binding is not None and binding.node is self.app:
+            return True
+        # The app's priority keys (Ins, Ctrl+Q) act over a dialog too, as Textual checks them from the app
+        # down, though a modal dialog's active bindings leave them out.
+        return any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ()))
 
     def _opens_list(self, field: Widget | None, event: events.Key) -> bool:
         """`event` opens the closed drop-down `field` (Enter, Space, an arrow)."""

@@ -82,3 +82,25 @@ async def test_a_pin_pasted_right_behind_the_names_enter_signs_in(new_station: S
         await quiet.settle(pilot)
         await quiet.until(pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in")
         assert app.clerk_name == "Wang"
+
+
+async def test_a_waybill_pasted_right_behind_the_pins_enter_reaches_the_screen_signed_in_to(
+    new_station: Station,
+) -> None:
+    """PIN, Enter and a waybill pasted at once: the paste went into the PIN field as the sign-in was
+    still checked, and closed with the dialog, unsaid. It waits for the sign-in's answer."""
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.act_as(new_station, None)
+    app = console(new_station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        at = events.Key("a", "a").time
+        for key in [*"Wang", "enter", *"9071", "enter"]:
+            quiet.send_key(app, key, at=at)
+        send_paste(app, "SF1234567890123", at=at)
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in")
+        await quiet.settle(pilot)
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.value == "SF1234567890123"

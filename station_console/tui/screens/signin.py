@@ -126,8 +126,10 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     @property
     def holds_type_ahead(self) -> bool:
         """Keys typed after the PIN's Enter wait for the station to open (`TypeAhead`): on a new station
-        they are the second PIN, for the field that comes then."""
-        return self._keys_wait
+        they are the second PIN, for the field that comes then. Then they wait for the sign-in's answer
+        (`holds_keys`): given at once, a waybill pasted right behind the PIN's Enter went into the PIN
+        field and closed with the dialog, unsaid; now it reaches the screen signed in to."""
+        return self._keys_wait or super().holds_type_ahead
 
     def station_opened(self, first_run: bool) -> None:
         """The station is open: a new one gets its fields (what was typed stays); a sign-in asked for
@@ -218,7 +220,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         from station_console.services.people import clerks
 
         if not self.first_run:
-            self.call("sign_in", partial(clerks.sign_in, station, name, pin))
+            self.call("sign_in", partial(clerks.sign_in, station, name, pin), holds_keys=True)
             return
         if pin != self.query_one("#signin-pin2", Input).value:
             self._show_error(_("The two PINs differ."), about=PINS)
@@ -237,7 +239,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             station.settings()  # read again here, not by the screens that follow
             return info
 
-        self.call("sign_in", first_manager)
+        self.call("sign_in", first_manager, holds_keys=True)
 
     def done_sign_in(self, info: ClerkInfo) -> None:
         self.dismiss(info)
