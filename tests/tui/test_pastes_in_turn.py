@@ -4,6 +4,8 @@ waits for the field that Enter leads to (a form's: test_type_ahead.py)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.widgets import Input
 
@@ -34,6 +36,32 @@ async def test_a_phone_pasted_right_behind_a_scan_goes_to_the_parcel_scanned(
         phone = screen.query_one("#phone", Input)
         assert app.focused is phone and phone.value == "13812345678"
         assert screen.query_one("#scan", Input).value == ""
+        await type_slowly(pilot, clock, "enter")
+        assert parcels(station) == {"SF1234567890123": "13812345678"}
+
+
+async def test_a_phone_pasted_right_behind_a_scan_into_the_size_field_goes_to_the_phone_field(
+    app: StationApp, station: Station
+) -> None:
+    """A scan read while Size had the focus, a phone pasted right behind it: the scan was told to the
+    screen, but its answer (the focus on to Phone) was still to come when the paste reached Size, which
+    took it; Size refused a phone and the phone was gone. It waits for the answer and goes to Phone."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        size = screen.query_one("#size", Input)
+        size.focus()
+        await settle(app, pilot)
+        assert app.focused is size
+        clock.t += 0.6
+        clock.scanner()
+        for key in [*"SF1234567890123", "enter"]:
+            quiet.send_key(app, key)
+            await asyncio.sleep(0)  # the console takes each key as it comes, as at the counter
+        send_paste(app, "13812345678", at=clock.t)
+        await settle(app, pilot)
+        assert db_counts(station)[0] == 1
+        phone = screen.query_one("#phone", Input)
+        assert app.focused is phone and phone.value == "13812345678" and size.value == ""
         await type_slowly(pilot, clock, "enter")
         assert parcels(station) == {"SF1234567890123": "13812345678"}
 

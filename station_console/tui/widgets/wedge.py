@@ -86,7 +86,7 @@ class KeyRouter:
         self.scans = 0
         self.refused = 0
         self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
-        self._telling = 0  # scans (or refusals) decided and on their way to the owner through the field
+        self._telling = 0  # scans (or refusals) decided and not yet answered by the owner
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -186,11 +186,19 @@ class KeyRouter:
         """Tell the owner after the focused field has handled the keys typed before (a phone, its
         Enter): those were replayed into the field's queue, so the scan goes through it too."""
         target = self.owner.app.focused or self.owner
+        app = self.owner.app
         self._telling += 1
 
-        def tell() -> None:
+        def told() -> None:
             self._telling -= 1
+
+        def tell() -> None:
             self.owner.post_message(message)
+            # Told once the owner has answered it (a scan's focus on to the phone, given on the app's
+            # queue): a paste that reached the field before that goes on behind the answer. Counted
+            # only to the field, a paste right behind a scan typed into Size went into Size.
+            if not self.owner.call_later(app.call_later, told):
+                told()
 
         target.call_later(tell)
 
