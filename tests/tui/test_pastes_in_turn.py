@@ -66,6 +66,28 @@ async def test_a_phone_pasted_right_behind_a_scan_into_the_size_field_goes_to_th
         assert parcels(station) == {"SF1234567890123": "13812345678"}
 
 
+async def test_a_waybill_pasted_right_behind_esc_in_the_size_field_goes_to_the_scan_field(
+    app: StationApp, station: Station
+) -> None:
+    """Enter and Esc in Size, a waybill pasted right behind: the router gave the two keys back to Size,
+    and the paste reached Size while Esc was still on its way to its binding (the focus back to the
+    scan field); Size refused a waybill and it was gone. It waits for Esc's answer, in the scan field."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        size = screen.query_one("#size", Input)
+        size.focus()
+        await settle(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in ("enter", "escape"):
+            quiet.send_key(app, key)
+            await asyncio.sleep(0)
+        send_paste(app, "SF1234567890123", at=clock.t)
+        await settle(app, pilot)
+        scan = screen.query_one("#scan", Input)
+        assert app.focused is scan and scan.value == "SF1234567890123" and size.value == ""
+
+
 async def test_the_enter_right_behind_a_phone_pasted_behind_a_scan_saves_the_phone(
     app: StationApp, station: Station
 ) -> None:

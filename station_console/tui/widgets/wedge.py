@@ -87,6 +87,7 @@ class KeyRouter:
         self.refused = 0
         self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
         self._telling = 0  # scans (or refusals) decided and not yet answered by the owner
+        self._answering = 0  # keys given back and not yet through the app's queue (twice, as an Enter's)
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -135,10 +136,12 @@ class KeyRouter:
         """A paste is a person's: keys held undecided are settled first (a person's few replayed into
         the field, a scanner's refused). True when some were held, or a scan decided is still on its
         way to the owner: the paste must then follow them through the field's queue, or it lands
-        ahead of what came before it (and the scan clears it as typing)."""
+        ahead of what came before it (and the scan clears it as typing). True too while keys given
+        back are still being answered: an Esc replayed into Size and on its way to its binding (the
+        focus back to the scan field) left the paste behind it in Size."""
         if not self.decoder.pending:
             self.decoder.interrupt()  # nothing held, but an Enter behind the paste is the clerk's own
-            return self._telling > 0
+            return self._telling > 0 or self._answering > 0
         now = self.clock(None)
         self._handle(self.decoder.interrupt(), now)
         self._arm_flush(now)
@@ -223,6 +226,13 @@ class KeyRouter:
         else:
             self._typed_into.clear()
         target.post_message(event)
+        self._answering += 1
+        app = self.owner.app
+        path = [pump for pump in target.ancestors_with_self if pump is not app]
+        follow_then(app, [*path, app, *path, app], self._answered)
+
+    def _answered(self) -> None:
+        self._answering -= 1
 
     def _take_back(self, count: int) -> None:
         """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
@@ -288,6 +298,20 @@ class WedgeInput(FixedInput):
                 target._pastes_in_turn |= {id(paste)}  # its held keys are settled: it goes in as it is
             target.post_message(paste)
 
-        # The field's queue (the replayed keys, the scan's message on its way), the screen's (the
-        # scan's answer), the app's (the focus it gave).
-        self.call_later(router.owner.call_later, app.call_later, to_focus)
+        # Behind the replayed keys all the way, as they go: through the field's queue, its containers',
+        # the screen's and the app's (where a key's binding acts: Esc's focus back to the scan field),
+        # twice (an Enter's Submitted comes back through them; a scan's message and its answer, the
+        # focus it gave, are on the screen's and the app's queues by then). Sent up the field and the
+        # screen alone, it could overtake an Esc still in the containers.
+        path = [pump for pump in self.ancestors_with_self if pump is not app]
+        follow_then(app, [*path, app, *path, app], to_focus)
+
+
+def follow_then(app: Any, pumps: list[Any], then: Callable[[], None]) -> None:
+    """`then` on the app's queue once a callback has passed through each of `pumps` in turn, behind
+    what each holds; a pump closed meanwhile (a dialog a key closed) is passed by."""
+    while pumps:
+        pump = pumps.pop(0)
+        if pump.call_later(follow_then, app, pumps, then):
+            return
+    app.call_later(then)
