@@ -217,7 +217,10 @@ def _race_setup(station: Station, kind: str) -> tuple[Station, Station, list[tup
         batch = None
         if kind == "return":  # one batch per parcel, so each close races one pickup
             batch = returns.open_batch(other, "JT").id
-            returns.add(other, batch, result.waybill, recalled=True)
+            # Refused at the door: it may go back, and its customer may still come for it first (a
+            # recalled one would be refused at pickup, and the race would have nothing to race).
+            problems.mark(other, result.waybill, "refused", "refused at the door")
+            returns.add(other, batch, result.waybill)
         parcels.append((result.parcel_id, result.waybill, batch))
     return picker, other, parcels
 

@@ -53,7 +53,7 @@ def test_bands_problems_and_states_by_their_labels(
         "parcel": run("parcel", code).splitlines()[0],
         "search": run("search", WAYBILL),
     }
-    assert outputs["pickup"].splitlines()[1].endswith(f"  {band}")
+    assert outputs["pickup"].splitlines()[1].endswith(f"  {band}  ! {kind}")  # its flag after its band
     assert outputs["overdue"].startswith(band) and WAYBILL in outputs["overdue"]
     assert f" {kind} " in outputs["problems"] and outputs["problems"].rstrip().endswith("box wet")
     for name in ("parcel", "search"):
