@@ -4,16 +4,20 @@ reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import select
-from station_helpers import recall
-from textual.widgets import Input
+from station_helpers import configure, recall
+from textual.widgets import Input, Static
 
 from db.models import ProxyPickup, Role
 from station_console.services.core.station import Station
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
 from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
 from tui.quiet import press, until
 
@@ -90,3 +94,26 @@ async def test_a_proxy_with_a_recalled_parcels_code_still_sees_it_for_a_managers
     assert statuses(station) == {recalled.waybill: "picked_up"}
     with station.read() as session:
         assert [p.name for p in session.exec(select(ProxyPickup)).all()] == ["Li"]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_fee_line_counts_only_what_the_handover_charges(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """A recalled parcel goes back, so its storage fee is not due at pickup: the line said the sum of
+    both parcels' fees (6.00 CNY) while F10 asked for the kept one's 3.00 CNY."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    kept, recalled = receive(station, 1, ANN), receive(station, 2, ANN)
+    recall(station, recalled.waybill)
+    clock.advance(days=2)  # the 3rd day: two days charged on each
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(kept.pickup_code)
+        await until(pilot, lambda: "Storage fee" in clerk.text("#pk-fee"))
+        assert "Storage fee due: 3.00 CNY" in clerk.text("#pk-fee"), clerk.text("#pk-fee")
+        await clerk.scan(kept.waybill)
+        await clerk.key("f10")
+        assert isinstance(console.screen, FeeDialog)
+        assert "3.00 CNY" in str(console.screen.query_one(".dialog-title", Static).render())

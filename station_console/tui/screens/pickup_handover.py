@@ -411,7 +411,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.fees = message.fees
         groups = self.lookup.groups if self.lookup else ()
         marks = group_marks(self.lookup) if self.lookup else {}
-        customers = [(marks[g[0].parcel_id], [r.parcel_id for r in g]) for g in groups]
+        # A recalled parcel goes back: F10 charges only the others, so the line counts only them.
+        customers = [
+            (marks[g[0].parcel_id], [r.parcel_id for r in g if not is_recalled(r.problem_kind)])
+            for g in groups
+        ]
         line = fee_line(self.fees, customers, self.station.settings())
         self.query_one("#pk-fee", Static).update(line)
 
