@@ -20,14 +20,16 @@ from station_console.stored_messages import stored_text
 
 # A message's states are some of a carrier event's, in the same words; translated where shown.
 STATUS_LABELS = LabelSubset(OUTBOX_STATE_LABELS, (s.value for s in NotificationStatus))
-# A message still on its way out: queued, or failed with a retry to come.
-PENDING = or_(
-    col(Notification.status) == NotificationStatus.QUEUED,
-    and_(
-        col(Notification.status) == NotificationStatus.FAILED,
-        col(Notification.next_attempt_at).is_not(None),
-    ),
+# A message that failed and waits for its retry (one given up for good has no next attempt).
+RETRYING = and_(
+    col(Notification.status) == NotificationStatus.FAILED,
+    col(Notification.next_attempt_at).is_not(None),
 )
+# A message still on its way out: queued, or failed with a retry to come.
+PENDING = or_(col(Notification.status) == NotificationStatus.QUEUED, RETRYING)
+# What a channel chosen now would send: on its way out, its parcel still on the shelf (one whose parcel
+# left is withdrawn by the next pass, never sent). Over Notification joined to its Parcel.
+WOULD_SEND = and_(PENDING, col(Parcel.status) == ParcelStatus.ON_SHELF)
 
 
 # Not "waiting": with messages off nothing will send it until a manager chooses a channel.
@@ -42,7 +44,7 @@ def held_count(session: Session) -> int:
             select(func.count())
             .select_from(Notification)
             .join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
-            .where(PENDING, col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .where(WOULD_SEND)
         ).one()
     )
 
@@ -92,7 +94,8 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
     failed_first = case((col(Notification.status) == NotificationStatus.FAILED, 0), else_=1)
     off = station.settings().notify_channel == "none"
     with station.read() as session:
-        query = select(Notification, Parcel).join(
+        # Held is worked out by the query, in the words `held_count` counts it by.
+        query = select(Notification, Parcel, WOULD_SEND.label("would_send")).join(
             Parcel, col(Notification.parcel_id) == col(Parcel.id), isouter=True
         )
         if status:
@@ -112,15 +115,9 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
                 next_attempt_at=n.next_attempt_at,
                 sent_at=n.sent_at,
                 last_error=stored_text(n.last_error) or None,
-                held=off
-                and p is not None
-                and p.status == ParcelStatus.ON_SHELF
-                and (
-                    n.status == NotificationStatus.QUEUED
-                    or (n.status == NotificationStatus.FAILED and n.next_attempt_at is not None)
-                ),
+                held=off and bool(would_send),  # NULL (no parcel) is not held
             )
-            for n, p in rows
+            for n, p, would_send in rows
         ]
 
 

@@ -54,7 +54,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
-from station_console.services.notify.listing import held_count
+from station_console.services.notify.listing import RETRYING, held_count
 from station_console.services.notify.reminders import queue_reminders
 from station_console.services.notify.templates import Choice, FeeNote, Item, Message, render
 from station_console.stored_messages import to_store
@@ -264,16 +264,7 @@ def waiting(station: Station) -> int:
     """How many outbox rows wait for a retry (failed, with a next try to come): after a pass, those it
     tried and failed now, and those not due again yet. Queued rows not tried yet are not counted."""
     with station.read() as session:
-        return int(
-            session.exec(
-                select(func.count())
-                .select_from(Notification)
-                .where(
-                    col(Notification.status) == NotificationStatus.FAILED,
-                    col(Notification.next_attempt_at).is_not(None),
-                )
-            ).one()
-        )
+        return int(session.exec(select(func.count()).select_from(Notification).where(RETRYING)).one())
 
 
 def held(station: Station) -> int:
