@@ -245,8 +245,8 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 @pass_app
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
-    from station_console.services.checkin.recipient import consent_tag
     from station_console.services.recipients import matching
+    from station_console.services.recipients.consent import consent_tag
 
     found = attempt(lambda: matching.match(app.station, text), as_json=as_json)
     if as_json:

@@ -59,33 +59,25 @@ def consent_missing(consent: str | None) -> bool:
 # withdrawal stores no answer, as "not asked" does; its time (consent_at) tells them apart.
 CONSENT_STATES = ("granted", "refused", "withdrawn", "not_asked")
 
-# What the clerk is told of a person who has not consented: the tag a list of people shows beside
-# them, what check-in says, and what it says when their choice is door delivery (the parcel goes on
-# the next run: only the fact). Refused and withdrawn say what to do with the parcel, not to ask again.
-_TOLD: dict[str, tuple[str, str, str]] = {
+# What the clerk checking a parcel in is told of a person who has not consented, and what when their
+# choice is door delivery (the parcel goes on the next run: only the fact). Refused and withdrawn say
+# what to do with the parcel, not to ask again. (The directory's tag for each: recipients/consent.py.)
+_TOLD: dict[str, tuple[str, str]] = {
     "not_asked": (
-        N_("no consent"),
         N_("No consent on record to hold parcels at the station: ask the recipient."),
         N_("No consent on record to hold parcels at the station: ask the recipient."),
     ),
     "refused": (
-        N_("refused consent"),
         N_("The recipient refused to have parcels held at the station: request door delivery or return it."),
         N_("The recipient refused to have parcels held at the station."),
     ),
     "withdrawn": (
-        N_("consent withdrawn"),
         N_(
             "The recipient withdrew consent to hold parcels at the station: request door delivery or return it."
         ),
         N_("The recipient withdrew consent to hold parcels at the station."),
     ),
 }
-
-
-def consent_tag(state: str) -> str:
-    """The list's tag for a consent state, translated ("" for a person who consented)."""
-    return _(_TOLD[state][0]) if state in _TOLD else ""
 
 
 def consent_state(consent: str | None, *, recorded: bool) -> str:
@@ -101,7 +93,7 @@ def consent_note(state: str | None, *, wants_door: bool = False) -> str:
     told = _TOLD.get(state or "granted")
     if told is None:
         return ""
-    return _(told[2] if wants_door else told[1])
+    return _(told[1] if wants_door else told[0])
 
 
 class RecipientFacts(Protocol):

@@ -33,6 +33,19 @@ UNCHANGED: Any = object()
 # "not asked" is, and a row's None means the answer did not touch consent (a proxy change alone).
 WITHDRAWN = "withdrawn"
 
+# The tag a list of people shows beside one who has not consented (check-in's fuller sentences:
+# checkin/recipient.py, which sits below the directory).
+CONSENT_TAGS = {
+    "not_asked": N_("no consent"),
+    "refused": N_("refused consent"),
+    "withdrawn": N_("consent withdrawn"),
+}
+
+
+def consent_tag(state: str) -> str:
+    """The list's tag for a consent state (CONSENT_STATES), translated ("" for a person who consented)."""
+    return _(CONSENT_TAGS[state]) if state in CONSENT_TAGS else ""
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -20,8 +20,9 @@ from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
-from station_console.services.checkin.recipient import consent_note, consent_tag
+from station_console.services.checkin.recipient import consent_note
 from station_console.services.recipients import matching
+from station_console.services.recipients.consent import consent_tag
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
