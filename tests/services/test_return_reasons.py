@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from shelf_helpers import events, parcel, place, wb
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from db.models import EventKind, PrintJob
+from db.models import EventKind, Parcel, PrintJob
 from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
@@ -67,6 +67,51 @@ def test_a_recalled_parcel_goes_in_with_its_problem_recorded_in_one_step(station
     assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 1
 
 
+def test_a_recall_replaces_another_problem_and_keeps_it_in_its_note_and_trail(station: Station) -> None:
+    """One problem kind per parcel: a wrong-address parcel added as recalled kept its wrong address, so
+    pickup read only that note and handed it over. The recall replaces it, nothing of it lost."""
+    from station_console.services.pickup.handover import confirm_pickup
+
+    pid = place(station, wb(1), "5-1")
+    problems.mark(station, wb(1), "wrong_address", "Building 3, not 5")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True, note="Sender called")
+    p = parcel(station, pid)
+    assert (p.problem_kind, p.problem_note) == (
+        "recalled",
+        "Sender called Was flagged wrong address: Building 3, not 5",
+    )
+    _first, recalled = events(station, EventKind.PROBLEM_MARKED)
+    assert (recalled.details["previous"], recalled.details["previous_note"]) == (
+        "wrong_address",
+        "Building 3, not 5",
+    )
+    with pytest.raises(Refused) as exc:
+        confirm_pickup(station, [pid], method="code", scanned=[wb(1)])
+    assert exc.value.code == "recalled"
+    assert parcel(station, pid).status == "on_shelf"
+
+
+def test_a_stocktake_put_back_stays_when_recalled(station: Station) -> None:
+    """Only a manager resolves a put-back (its note is the clue to a parcel handed to the wrong person):
+    a recall does not write over it."""
+    pid = place(station, wb(1), "5-1")
+
+    def put_back(session: Session) -> None:  # as a stocktake flags it
+        p = session.get(Parcel, pid)
+        assert p is not None
+        p.problem_kind, p.problem_note = "put_back", "left 10:00 by Li"
+        session.add(p)
+
+    station.run(put_back)
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True)
+    assert (parcel(station, pid).problem_kind, parcel(station, pid).problem_note) == (
+        "put_back",
+        "left 10:00 by Li",
+    )
+
+
 def test_a_recall_refused_for_another_reason_records_no_problem(station: Station) -> None:
     place(station, wb(1), "5-1")
     place(station, "SF1234567890123", "5-1", carrier="SF")
@@ -76,14 +121,6 @@ def test_a_recall_refused_for_another_reason_records_no_problem(station: Station
     assert exc.value.code == "wrong_carrier"
     assert events(station, EventKind.PROBLEM_MARKED) == []
     assert problems.list_problems(station) == []
-
-
-def test_a_recall_keeps_a_problem_already_recorded(station: Station) -> None:
-    pid = place(station, wb(1), "5-1")
-    problems.mark(station, wb(1), "refused", "not mine")
-    batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True)
-    assert (parcel(station, pid).problem_kind, parcel(station, pid).problem_note) == ("refused", "not mine")
 
 
 @pytest.mark.parametrize(("lang", "reason"), [("en", "recalled"), ("zh", "拦截召回")])

@@ -41,7 +41,7 @@ def mark_in_session(
         require_on_shelf(parcel)
     note = rule.read(note)
     now = station.now()
-    previous = parcel.problem_kind
+    previous, previous_note = parcel.problem_kind, parcel.problem_note  # kept in the trail, not lost
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note, now
     session.add(parcel)
     session.flush()  # the version check before the audit chain is locked
@@ -51,7 +51,13 @@ def mark_in_session(
         EventKind.PROBLEM_MARKED,
         parcel_id=parcel.id,
         at=now,
-        details={"waybill": parcel.waybill, "kind": kind, "note": note, "previous": previous},
+        details={
+            "waybill": parcel.waybill,
+            "kind": kind,
+            "note": note,
+            "previous": previous,
+            "previous_note": previous_note,
+        },
     )
 
 

@@ -20,19 +20,19 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
-from station_console.safe_text import clean
+from station_console.i18n import N_, _, label_of
+from station_console.safe_text import clean, cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.ageing import Policy, band_for
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.paper_numbers import return_batch_number
-from station_console.services.core.recalls import RECALLED
+from station_console.services.core.recalls import RECALLED, is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
-from station_console.services.exceptions.problem_kinds import KIND_LABELS
+from station_console.services.exceptions.problem_kinds import KIND_LABELS, STOCKTAKE_KINDS
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
@@ -204,12 +204,29 @@ def _add_many(
 def _put_in(
     session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, *, recalled: bool, note: str
 ) -> None:
-    """Into the batch; a recalled one not otherwise due is flagged `recalled` first: a problem recorded
-    already stays (a stocktake's put-back is not replaced), and one past its threshold goes back for
-    that, as the manifest says (days uncollected)."""
-    if recalled and _not_due(session, station, parcel) is not None:
-        problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
+    """Into the batch; a recalled one is flagged `recalled` first, so pickup and door delivery refuse
+    it: a hand-flagged problem (wrong address...) is replaced, its kind and note carried into the
+    recall's note (and the audit's), since a parcel has one problem kind and the clerk must read
+    "recalled", not the other note. A stocktake's put-back stays (only a manager resolves it), and one
+    past its threshold with nothing recorded goes back for that, as the manifest says (days uncollected)."""
+    if recalled and not is_recalled(parcel.problem_kind) and parcel.problem_kind not in STOCKTAKE_KINDS:
+        if parcel.problem_kind is not None:
+            note = _with_replaced(parcel, note)
+        if parcel.problem_kind is not None or _not_due(session, station, parcel) is not None:
+            problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
     _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
+
+
+def _with_replaced(parcel: Parcel, note: str) -> str:
+    """The recall's note with the problem it replaces said after it (written in the language of the
+    clerk who recalls it, as the note itself is), cut to the note's length."""
+    kind = label_of(KIND_LABELS, parcel.problem_kind or "")
+    was = (
+        _("Was flagged {kind}: {note}", kind=kind, note=parcel.problem_note)
+        if parcel.problem_note
+        else _("Was flagged {kind}.", kind=kind)
+    )
+    return cut(f"{note} {was}" if note else was, RECALL_NOTE.limit)
 
 
 def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:

@@ -61,6 +61,7 @@ LABELS: dict[str, str] = {
     "reason": N_("reason"),
     "problem": N_("problem"),
     "previous": N_("earlier problem"),
+    "previous_note": N_("earlier problem's note"),
     "note": N_("note"),
     "kind": N_("kind"),
     "length": N_("characters"),
