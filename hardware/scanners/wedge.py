@@ -149,6 +149,12 @@ class WedgeDecoder:
         """True while keys are held back, undecided."""
         return bool(self._burst or self._head)
 
+    def decides_lone_terminator(self, key: str) -> bool:
+        """Held is one terminator alone, and `key` is no terminator: it decides that one as a person's
+        (a storm takes more terminators), as `interrupt` would."""
+        lone = len(self._burst) == 1 and not self._head and self._is_terminator(self._burst[0][0])
+        return lone and not self._is_terminator(key)
+
     def deadline(self) -> float | None:
         """When `flush` can next decide something (same clock as the key times); None: nothing held."""
         times = []

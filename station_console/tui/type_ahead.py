@@ -7,9 +7,12 @@ the form's handler moves the focus after that. A clerk who types `name`, Enter, 
 sign-in refuse. `TypeAhead` holds the keys that come after an Enter given to a field, follows that
 Enter's answer through every queue it passes (the field, its containers up to the screen, the app, and
 once more for the field's Submitted message), and only then passes the held keys on, in order, to
-whatever has the focus by then. A field whose keys a scanner router decides (`WedgeInput`) keeps its own
-timing: its Enter holds nothing. If the answer closed the dialog (its queues closed with it), the keys
-are passed on after `LONGEST_HOLD`; an answer only slow (a loaded machine, its queue still open) is
+whatever has the focus by then. In a field whose keys a scanner router decides (`WedgeInput`) an Enter
+holds nothing as it comes (it may end a scan): it holds once the router has decided it is the clerk's
+(`person_enter`), and what was given on before that and reaches the field only then waits too, ahead
+of the rest (`take_back`): a waybill pasted behind a shelf's Enter went into the shelf field, before the
+stocktake begun had moved the focus on. If the answer closed the dialog (its queues closed with it),
+the keys are passed on after `LONGEST_HOLD`; an answer only slow (a loaded machine, its queue still open) is
 waited for, up to `LONGEST_WAIT`. Released keys pass the bounce guard again (`again`) as they would
 have arrived after the answer: the same Enter bounced on a dialog that Enter closed is dropped, not
 given to the screen below (on Pickup, an Enter there hands the parcels over).
@@ -89,6 +92,8 @@ class TypeAhead:
         # scanner router holds a lone Enter for its gap, past the queues followed), or at LONGEST_HOLD.
         self._opening: Select[Any] | None = None
         self._opening_late = False  # its queues followed, the hold waits for `list_focused` alone
+        self._taken_back = 0  # events taken back by a scan field's router, ahead of those held
+        self._let_through: set[int] = set()  # ids of keys passed on while held ones wait (Ctrl+Q, F1)
 
     @property
     def holding(self) -> bool:
@@ -106,6 +111,7 @@ class TypeAhead:
         """Pass `event` on now, or hold it behind an Enter not yet answered. A paste waits in line with
         the keys around it: given at once, the name pasted right behind the id's Enter went into the id."""
         if self._waiting and self._app_binds(event):
+            self._let_through.add(id(event))
             await self.pass_on(event)  # Ctrl+Q quits a console still opening, the keys held or not
             return
         if self._hold and not (
@@ -178,6 +184,30 @@ class TypeAhead:
         if binding is None or (field is not None and binding.node is field):
             return None
         return field if field is not None else screen
+
+    def person_enter(self, field: Input, enter: events.Key) -> None:
+        """A scan field's router decided `enter` was the clerk's (not a scan's end) and gave it to
+        `field`: what follows waits for its answer, as behind a form field's Enter."""
+        if not self._hold:
+            self._start(field, enter)
+            self._taken_back = 0
+
+    def take_back(self, enter: events.Key, event: Typed) -> bool:
+        """`event` reached the scan field after the hold behind its router's `enter` began, given on
+        before it (a key or paste that came while the router was deciding the Enter): it waits with the
+        keys held, ahead of those that came after it. False when no hold waits behind `enter`, or the
+        hold let `event` through (a key the app binds)."""
+        if self._hold != 0 and self._enter is enter and id(event) not in self._let_through:
+            again: Typed
+            if isinstance(event, events.Paste):
+                again = events.Paste(event.text)
+            else:
+                again = events.Key(event.key, event.character)
+            again.time = event.time  # the wedge decoder times keys by their arrival
+            self._held.insert(min(self._taken_back, len(self._held)), again)
+            self._taken_back += 1
+            return True
+        return False
 
     def list_focused(self, select: Select[Any]) -> None:
         """`select`'s list has taken the focus: keys held behind the key that opened it go to it now."""
@@ -253,6 +283,8 @@ class TypeAhead:
             # Keys the app binds pass while the keys wait (Ctrl+Q, a mode's F-key): those held while the
             # queues were followed go on now, in order, up to the first key typed for the screen.
             while self._held and self._app_binds(self._held[0]):
+                self._taken_back = max(0, self._taken_back - 1)
+                self._let_through.add(id(self._held[0]))
                 await self.pass_on(self._held.pop(0))
             return
         opened = self._top()
@@ -264,6 +296,7 @@ class TypeAhead:
             self._start(opened, self._enter)
             return
         self._hold = 0
+        self._taken_back, self._let_through = 0, set()
         if self._timer is not None:
             self._timer.stop()
             self._timer = None

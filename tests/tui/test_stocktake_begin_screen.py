@@ -331,3 +331,36 @@ async def test_a_waybill_pasted_right_behind_the_scopes_enter_goes_to_the_scan_f
         await quiet.press(pilot, "enter")
         await settle(pilot)
     assert [i.waybill for i in stocktake.view(station, screen.take.id).items["match"]] == [wb(1)]
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("typed", [False, True], ids=["pasted", "typed"])
+async def test_a_waybill_behind_the_scopes_enter_that_starts_with_the_scope_goes_whole_to_the_scan_field(
+    app: StationApp, station: Station, typed: bool
+) -> None:
+    """Shelf 1, Enter, and a UPS number pasted (or typed) at once: it starts with the shelf's own `1`.
+    What came in behind the Enter was told by taking the shelf off the front of the shelf field, so the
+    scan field got `Z999AA10123456784`. It waits behind the clerk's Enter for the stocktake to begin."""
+    ups = "1Z999AA10123456784"
+    place(station, ups, "1-1", carrier="UPS")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        app.screen.query_one("#st-scope", Input).value = "1"
+        at = time.monotonic()
+        quiet.send_key(app, "enter", at=at)
+        if typed:  # at a person's pace, the first key deciding the Enter as the clerk's
+            for i, char in enumerate(ups, start=1):
+                quiet.send_key(app, char, at=at + 0.15 * i)
+        else:
+            send_paste(app, ups, at=at)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StocktakeScreen) and screen.take is not None
+        scan = screen.query_one("#st-scan", Input)
+        assert app.focused is scan and scan.value == ups
+        assert screen.query_one("#st-scope", Input).value == "1"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    assert [i.waybill for i in stocktake.view(station, screen.take.id).items["match"]] == [ups]

@@ -90,7 +90,6 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         super().__init__()
         self.scope = scope
         self.take: View | None = None
-        self._scope_sent = ""  # the shelf or layer as its Enter sent it, to tell what came in behind
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
@@ -120,9 +119,11 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     @on(Input.Submitted, "#st-scope")
     def _start(self, event: Input.Submitted) -> None:
-        # The shelf's unfinished stocktake is resumed, whatever it counts (`stocktake.begin`).
-        self._scope_sent = event.value
-        self.call("start", partial(stocktake.begin, self.station, normalise_location(event.value)))
+        # The shelf's unfinished stocktake is resumed, whatever it counts (`stocktake.begin`). What is
+        # typed or pasted right behind the Enter (the first parcel) waits for the scan field it leads to:
+        # in the shelf field, all selected, the stocktake begun wrote its scope over it.
+        begin = partial(stocktake.begin, self.station, normalise_location(event.value))
+        self.call("start", begin, holds_keys=True)
 
     def done_start(self, begun: stocktake.Begun) -> None:
         self.take = begun.view
@@ -134,12 +135,6 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         elif begun.resumed:
             line.say(resumed_line(begun.view))
         scope = self.query_one("#st-scope", Input)
-        # Pasted or typed behind the scope's Enter while the stocktake began (over the scope's text, all
-        # selected, or after it): the first parcel, for the scan field that Enter leads to. Overwritten
-        # by the scope below, it was lost unsaid.
-        sent, now = self._scope_sent, scope.value
-        behind = "" if sent.startswith(now) else now.removeprefix(sent)
-        self._scope_sent = ""
         # What the stocktake counts, not what was typed: 2-5 typed over a resumed 2-2 read as counting 2-5
         scope.value, scope.disabled = self.take.scope, True
         layer = self.query_one("#st-layer", Input)
@@ -149,9 +144,6 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         scan = self.query_one("#st-scan", Input)
         scan.disabled = False
         scan.placeholder = _("scan each parcel (or type its code) on {scope}", scope=self.take.scope)
-        if behind.strip():
-            scan.value = scan.value + behind
-            scan.cursor_position = len(scan.value)
         scan.focus()
         self.refresh_view()
 

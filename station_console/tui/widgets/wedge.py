@@ -88,6 +88,9 @@ class KeyRouter:
         self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
         self._telling = 0  # scans (or refusals) decided and not yet answered by the owner
         self._answering = 0  # keys given back and not yet through the app's queue (twice, as an Enter's)
+        # The last Enter decided as a person's and replayed into a field: what follows it waits for its
+        # answer with the console's type-ahead, as behind a form field's Enter (`behind_enter`).
+        self._enter: events.Key | None = None
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -122,12 +125,20 @@ class KeyRouter:
                 self._withdrawn.discard(id(event))
                 return True  # a scan's head, taken back while the key was on its way: dropped
             return False
+        if self.behind_enter(event):
+            return True  # given on before the clerk's Enter was decided, it reaches the field only now
         self._follow()
         token = _token(event)
         if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
             self._typed_into.clear()  # a person's own key (arrow, backspace...): nothing to take back
             return False  # F-keys, arrows, ctrl+...: instant, unless a burst is being decided
         now = self.clock(event)
+        if self.decoder.decides_lone_terminator(token):
+            # A key right behind a lone Enter makes it the clerk's: replayed, it holds what follows it
+            # (this key first) until the field's form has answered it.
+            self._handle(self.decoder.interrupt(), now)
+            if self.behind_enter(event):
+                return True
         self._handle(self.decoder.feed(token, now), now)
         self._arm_flush(now)
         return True
@@ -146,6 +157,13 @@ class KeyRouter:
         self._handle(self.decoder.interrupt(), now)
         self._arm_flush(now)
         return True
+
+    def behind_enter(self, event: events.Key | events.Paste) -> bool:
+        """True when `event` waits behind the clerk's Enter this router decided, with the keys typed
+        after it (`TypeAhead.take_back`): given on before the Enter was decided, it would go into the
+        field the Enter left (a waybill pasted behind a shelf's Enter, into the shelf)."""
+        type_ahead = getattr(self.owner.app, "type_ahead", None)
+        return self._enter is not None and type_ahead is not None and type_ahead.take_back(self._enter, event)
 
     def flush(self) -> None:
         """Decide on held keys once their time is up."""
@@ -230,6 +248,12 @@ class KeyRouter:
         app = self.owner.app
         path = [pump for pump in target.ancestors_with_self if pump is not app]
         follow_then(app, [*path, app, *path, app], self._answered)
+        type_ahead = getattr(self.owner.app, "type_ahead", None)
+        if token == "enter" and isinstance(target, Input) and type_ahead is not None:
+            # A person's Enter, not a scan's end: what comes behind it waits for its answer, as behind a
+            # form field's Enter (queued behind this one, the hold follows it through the field).
+            self._enter = event
+            type_ahead.person_enter(target, event)
 
     def _answered(self) -> None:
         self._answering -= 1
@@ -280,10 +304,16 @@ class WedgeInput(FixedInput):
     def _on_paste(self, event: events.Paste) -> None:
         if id(event) in self._pastes_in_turn:
             self._pastes_in_turn -= {id(event)}
-        elif self.router is not None and self.router.before_paste():
-            event.prevent_default()
-            event.stop()
-            self._send_after_held(self.router, events.Paste(event.text))
+        elif self.router is not None:
+            held = self.router.before_paste()
+            if self.router.behind_enter(event):
+                # Behind the clerk's Enter (the paste may have decided it): it waits for its answer.
+                event.prevent_default()
+                event.stop()
+            elif held:
+                event.prevent_default()
+                event.stop()
+                self._send_after_held(self.router, events.Paste(event.text))
 
     def _send_after_held(self, router: KeyRouter, paste: events.Paste) -> None:
         """`paste` again once what the held keys came to is done: the keys replayed into this field, a
