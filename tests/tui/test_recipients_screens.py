@@ -228,6 +228,45 @@ async def test_deactivate_pressed_again_while_it_is_on_its_way_sends_it_once_and
 
 
 @pytest.mark.first_mode("settings")
+async def test_f12_again_while_the_parcels_on_the_shelf_are_read_asks_once(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F12 reads the person's parcels on the shelves before it asks; on a slow database a second F12,
+    past the keys' hold, read them again and a second question opened over the first. It asks once."""
+    from station_console.tui.screens import calls as service_calls
+
+    people(station)
+    monkeypatch.setattr(service_calls, "HOLD_KEYS_AT_MOST", 0.05)  # the second F12 is not held behind
+    asked, release, reads = threading.Event(), threading.Event(), []
+    real = directory.parcels_on_shelf
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(directory, "parcels_on_shelf", held)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        screen = app.screen
+        quiet.send_key(app, "f12")
+        await until(pilot, asked.is_set)
+        await pilot.pause(0.2)  # the keys' hold has run out: the read is still on its way
+        quiet.send_key(app, "f12")
+        await pilot.pause(0.2)
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await quiet.settle(pilot)
+        assert len(reads) == 1
+        assert [type(s) for s in app.screen_stack].count(ConfirmDialog) == 1
+        await quiet.press(pilot, "n")
+        assert app.screen is screen
+    with station.read() as session:
+        assert all(r.active for r in session.exec(select(Recipient)))
+
+
+@pytest.mark.first_mode("settings")
 async def test_f12_pressed_twice_from_settings_asks_before_deactivating_anyone(
     app: StationApp, station: Station
 ) -> None:

@@ -418,6 +418,8 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
         if self.calling("changed"):  # a hurried second press: said, not asked again
             self.still_writing("changed")
             return
+        if self.calling("on_shelf"):
+            return  # its question is on its way (a slow read, past the keys' hold): asked once
 
         if not view.active:
             self._set_active(view)  # bringing someone back loses nothing
