@@ -12,6 +12,7 @@ from station_console.errors import NotFound, Refused
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover as pickup
+from station_console.services.pickup import left_shelves
 from station_console.services.pickup import lookup as pickup_lookup
 
 ANN, BEN = "13812345678", "13998765678"  # two customers sharing the tail 5678
@@ -203,8 +204,8 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
         "tail": pickup_lookup._rows_select().where(col(Parcel.phone_tail) == "5678"),
         "waybill": pickup_lookup._rows_select().where(col(Parcel.waybill) == zto(1)),
         # Nothing on the shelves answered: the newest parcel that left with the code or waybill.
-        "left code": pickup_lookup._LEFT_BY_CODE.params(value="1-1-1001"),
-        "left waybill": pickup_lookup._LEFT_BY_WAYBILL.params(value=zto(1)),
+        "left code": left_shelves._LEFT_BY_CODE.params(value="1-1-1001"),
+        "left waybill": left_shelves._LEFT_BY_WAYBILL.params(value=zto(1)),
     }
     plans = {}
     with station.read() as session:

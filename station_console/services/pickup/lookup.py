@@ -7,7 +7,8 @@ parcel may have come with another of their phones), a code or a waybill brings i
 parcels as well as its phone's, and a person's parcels are one customer. A code a move replaced still
 finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. A waybill
 or a single code that finds nothing on the shelves says when and how the last parcel with it left, however
-long ago (still counted as a failure). The pickup itself, with its scan checks and transaction, is in `handover.py`.
+long ago (still counted as a failure; the words are in `left_shelves.py`). The pickup itself, with its scan
+checks and transaction, is in `handover.py`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,13 @@ from db.models import (
     CodeHold,
     Layer,
     Parcel,
-    ParcelStatus,
     PickupMethod,
-    ProxyPickup,
     Recipient,
     RecipientPhone,
     Shelf,
 )
-from db.models.parcels import LEFT_STATUSES
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, Later, get_language, translate
+from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.phone_masking import mask
 from station_console.safe_text import cut
@@ -44,6 +42,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.rules import days_stored
 from station_console.services.pickup import guard
+from station_console.services.pickup.left_shelves import left_refusal
 from station_console.services.pickup.query import ParsedQuery, parse_query
 
 # A literal, not a bound parameter: SQLite uses the partial index uq_parcel_code_on_shelf only when
@@ -338,103 +337,6 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
     return _to_rows(conn.execute(_BY_PHONE_OR_PERSON, params), now)
 
 
-# How a parcel left, as the clerk reads it (never who: nothing personal). Not the pickup methods'
-# labels (event_detail_labels.PICKUP_METHOD_LABELS): these codes are ways off the shelves, returns and
-# write-offs among them, each said as what happened to the parcel, a clause of the refusal's sentence.
-HOW_IT_LEFT: dict[str, str] = {
-    PickupMethod.CODE: N_("picked up with its pickup code"),
-    PickupMethod.PHONE: N_("picked up with the recipient's phone"),
-    PickupMethod.WAYBILL: N_("picked up by its waybill number"),
-    PickupMethod.OVERRIDE: N_("handed out by a clerk's override"),
-    PickupMethod.DOOR: N_("delivered to the recipient's door"),
-    PickupMethod.PROXY: N_("picked up by a proxy"),
-    ParcelStatus.RETURNED: N_("returned to the carrier"),
-    ParcelStatus.WRITTEN_OFF: N_("written off"),
-}
-
-
-@dataclass(frozen=True)
-class _Words(Later):
-    """A catalogue entry as a refusal's parameter, in the language the refusal is shown in."""
-
-    msgid: str
-
-    def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language())
-
-
-_LEFT_COLUMNS = (
-    col(Parcel.id),
-    col(Parcel.status),
-    col(Parcel.pickup_method),
-    col(Parcel.picked_up_at),
-    col(Parcel.returned_at),
-    col(Parcel.written_off_at),
-)
-# Written as the partial index ix_parcel_code_left writes it: SQLite uses that index only then.
-_LEFT = col(Parcel.status).in_([literal_column(f"'{s.value}'") for s in LEFT_STATUSES])
-
-
-def _newest_left(column: Any) -> Any:
-    """The newest parcel that left with `column` equal to :value (a waybill or a code can recur)."""
-    return (
-        columns(*_LEFT_COLUMNS)
-        .where(column == bindparam("value"), _LEFT)
-        .order_by(col(Parcel.id).desc())
-        .limit(1)
-    )
-
-
-_LEFT_BY_WAYBILL = _newest_left(col(Parcel.waybill))  # on uq_parcel_waybill_on_shelf, led by the waybill
-_LEFT_BY_CODE = _newest_left(col(Parcel.pickup_code))  # on ix_parcel_code_left
-# A code a move replaced names its parcel in its hold: that parcel no longer carries the code.
-_MOVED_FROM = columns(col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
-_LEFT_BY_ID = columns(*_LEFT_COLUMNS).where(col(Parcel.id) == bindparam("parcel_id"), _LEFT)
-# The proxy record of its last pickup: one older than it is of a pickup undone since (proxy.collectors).
-_BY_PROXY = (
-    columns(col(ProxyPickup.id))
-    .where(col(ProxyPickup.parcel_id) == bindparam("parcel_id"), col(ProxyPickup.at) >= bindparam("at"))
-    .limit(1)
-)
-
-
-def _left(conn: Connection, parsed: ParsedQuery) -> Any:
-    """The parcel a waybill or a single code last named, when it has left the shelves; None otherwise.
-
-    Asked only when no parcel on the shelves answers the query: a code given to a new parcel finds
-    that one, never the last customer's.
-    """
-    if parsed.shape == "waybill":
-        return conn.execute(_LEFT_BY_WAYBILL, {"value": parsed.values[0]}).first()
-    if parsed.shape != "code":
-        return None
-    code = parsed.values[0]
-    # A later release of the code (an exit, a move, an undone check-in) rewrites its hold, so a hold
-    # that still names a moved parcel names the last one that had the code.
-    moved_from = conn.execute(_MOVED_FROM, {"code": code}).scalar()
-    found = conn.execute(_LEFT_BY_ID, {"parcel_id": moved_from}).first() if moved_from is not None else None
-    return found if found is not None else conn.execute(_LEFT_BY_CODE, {"value": code}).first()
-
-
-def _left_refusal(conn: Connection, station: Station, found: Any, query: str) -> NotFound:
-    parcel_id, status, method, picked_up_at, returned_at, written_off_at = found
-    if status == ParcelStatus.PICKED_UP:
-        proxy = (
-            method != PickupMethod.DOOR
-            and conn.execute(_BY_PROXY, {"parcel_id": parcel_id, "at": picked_up_at}).first()
-        )
-        how, at = ("proxy" if proxy else method), picked_up_at
-    else:
-        how, at = status, returned_at if status == ParcelStatus.RETURNED else written_off_at
-    return NotFound(
-        N_("{query} is no longer on the shelves: {how}, {when}."),
-        code="left",
-        query=cut(query, 40),
-        how=_Words(HOW_IT_LEFT.get(how, N_("left the shelves"))),
-        when=at.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M") if at else "?",
-    )
-
-
 def _group(rows: list[PickupRow]) -> tuple[tuple[PickupRow, ...], ...]:
     """One group per customer: parcels sharing a phone, or a directory person (whose parcels may
     have come with different phones of theirs), are one customer's."""
@@ -481,8 +383,7 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
             if moved:
                 more = _same_recipients(conn, _run(conn, _BY_CODE, now, [new for _old, new in moved]), now)
                 rows += [r for r in more if r.parcel_id not in {x.parcel_id for x in rows}]
-        left = _left(conn, parsed) if not rows else None
-        gone = _left_refusal(conn, station, left, parsed.values[0]) if left is not None else None
+        gone = left_refusal(conn, station, parsed) if not rows else None
     rows.sort(key=lambda r: r.walk)
     answered = {r.pickup_code for r in rows} | {old for old, _new in moved}
     missing = tuple(c for c in parsed.values if c not in answered) if parsed.shape == "codes" else ()
