@@ -6,7 +6,7 @@ The full phone number exists only for notifications. `purge_phones` clears it N 
 masked form stays: it is what screens and labels show and identifies no one by itself.
 
 The same keep period rules the rest of what names a person: a recipient directory entry deactivated N
-days ago loses its full phones, e-mail, name and consent notes (recipients/directory.py), and a
+days ago loses its full phones, e-mail, name and consent notes (recipients/directory_privacy.py), and a
 proxy's name and ID digits, and who received a door delivery (with the signature name and photo
 reference), go N days after the pickup or delivery. A person's export and deletion cover their directory entries too.
 
@@ -55,7 +55,7 @@ from station_console.services.checkin.phones import parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
-from station_console.services.recipients import directory
+from station_console.services.recipients import directory, directory_privacy
 from station_console.services.sendout import retention
 
 LEFT = (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF, ParcelStatus.CANCELLED)
@@ -113,7 +113,7 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
         .execution_options(synchronize_session=False)
     )
     purged = int(result.rowcount)  # type: ignore[attr-defined]
-    recipients = directory.purge_in(session, station, now)
+    recipients = directory_privacy.purge_in(session, station, now)
     proxies = _blank_proxies(session, now, col(ProxyPickup.at) <= cutoff)
     receipts = _blank_receipts(session, now, col(DeliveryItem.done_at) <= cutoff)
     prealerts = _purge_prealerts(session, now, cutoff)
@@ -229,7 +229,7 @@ def export_person(
 
     def work(session: Session) -> dict[str, Any]:
         parcels = _matching(session, full)
-        entries = directory.with_phone(session, full)
+        entries = directory_privacy.with_phone(session, full)
         prealerts = session.exec(
             select(PreAlert).where(PreAlert.phone_full == full).order_by(col(PreAlert.id))
         ).all()
@@ -266,7 +266,7 @@ def export_person(
             "station": station.settings().name_shown(),
             "phone": full,
             "parcels": [_parcel_json(p, carriers) for p in parcels],
-            "directory": [directory.entry_json(session, e) for e in entries],
+            "directory": [directory_privacy.entry_json(session, e) for e in entries],
             "prealerts": [
                 {
                     "waybill": a.waybill,
@@ -416,7 +416,7 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
 
     def work(session: Session) -> DeleteResult:
         parcels = _matching(session, full)
-        entries = [e.id for e in directory.with_phone(session, full) if e.id is not None]
+        entries = [e.id for e in directory_privacy.with_phone(session, full) if e.id is not None]
         now = station.now()
         prealerts = _blank_prealerts(session, full, now)  # a pre-alerted person may have no parcel yet
         sent = retention.forget_in(session, full, now, station.settings().send_record_keep_days)
@@ -430,7 +430,7 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
                 .values(active=False, deactivated_at=now, version=directory.NEXT_VERSION)
                 .execution_options(synchronize_session=False)
             )
-            directory.blank(session, entries, now)
+            directory_privacy.blank(session, entries, now)
         session.execute(
             update(Parcel)
             .where(col(Parcel.id).in_(ids))

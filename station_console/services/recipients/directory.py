@@ -2,7 +2,7 @@
 
 People are never deleted: one who left is deactivated and keeps their parcels; after the station's
 keep period (`phone_purge_days`) their full phones, e-mail, name and the notes on their consent
-history are purged (`purge_in`, run by people/privacy.py with the parcels' purge). Reading needs a clerk signed in; changes are a manager's,
+history are purged (`directory_privacy.py`, run by people/privacy.py with the parcels' purge). Reading needs a clerk signed in; changes are a manager's,
 each an audit event that names the fields changed, never their values.
 """
 
@@ -12,14 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import EventKind, Parcel, ParcelStatus, Recipient, RecipientConsent, RecipientPhone
+from db.models import EventKind, Parcel, ParcelStatus, Recipient, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
@@ -422,78 +422,6 @@ def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
         return views(session, [row])[0]
 
     return station.run(work)
-
-
-# -- privacy -------------------------------------------------------------------------------------------
-
-
-def purge_in(session: Session, station: Station, now: datetime) -> int:
-    """Purge people deactivated `phone_purge_days` ago or more: full phones, e-mail, names and matching
-    keys go; the masked phones and the address stay. The caller owns the transaction (and its event)."""
-    cutoff = now - timedelta(days=station.settings().phone_purge_days)
-    due = select(Recipient.id).where(
-        col(Recipient.active).is_(False),
-        col(Recipient.purged_at).is_(None),
-        col(Recipient.deactivated_at) <= cutoff,
-    )
-    ids = [i for i in session.exec(due).all() if i is not None]
-    if ids:
-        blank(session, ids, now)
-    return len(ids)
-
-
-def blank(session: Session, ids: Sequence[int], now: datetime) -> None:
-    """Remove the personal data of these entries (purge, or a person's deletion on request). A consent
-    note is free text a clerk typed about the person, so it goes too; what they chose and when stays."""
-    session.execute(
-        update(Recipient)
-        .where(col(Recipient.id).in_(list(ids)))
-        .values(name="", preferred_name=None, email=None, search_name="", purged_at=now, version=NEXT_VERSION)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(RecipientPhone)
-        .where(col(RecipientPhone.recipient_id).in_(list(ids)))
-        .values(phone_full=None)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(RecipientConsent)
-        .where(col(RecipientConsent.recipient_id).in_(list(ids)), col(RecipientConsent.note).is_not(None))
-        .values(note=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def with_phone(session: Session, full: str) -> list[Recipient]:
-    """Every entry (active or not) holding this full number, for a person's export or deletion."""
-    ids = select(RecipientPhone.recipient_id).where(RecipientPhone.phone_full == full)
-    return list(session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all())
-
-
-def entry_json(session: Session, row: Recipient) -> dict[str, Any]:
-    """Everything held about one entry, full numbers included: for the person's own export only."""
-    data = views(session, [row])[0].to_json()
-    data["phones"] = full_phones(session, row.id or 0)
-    data["email"] = row.email
-    data["consent_at"] = row.consent_at.isoformat() if row.consent_at else None
-    data["consent_history"] = [
-        {
-            "at": c.at.isoformat(),
-            "channel": c.channel,
-            "consent": c.consent,
-            "delivery_preference": c.delivery_preference,
-            "reminders_opt_out": c.reminders_opt_out,
-            "proxy_allowed": c.proxy_allowed,
-            "note": c.note,
-        }
-        for c in session.exec(
-            select(RecipientConsent)
-            .where(RecipientConsent.recipient_id == row.id)
-            .order_by(col(RecipientConsent.id))
-        ).all()
-    ]
-    return data
 
 
 def active_count(session: Session) -> int:
