@@ -3,7 +3,7 @@
 The column widths come from `pdf_columns` measured in roll columns (`textfit.columns`): a waybill, pickup
 code, date or sum is never broken over lines (a waybill split in three was unreadable to the courier), unless
 it is longer than the roll's line (a 40-character waybill on 32 columns): then the widest column gives way and
-the code is broken as text; a receipt's barcode carries it whole, a manifest row's parcel its own label. When
+the code is cut into equal pieces; a receipt's barcode carries it whole, a manifest row's parcel its own label. When
 even the headings and codes cannot share one line, the columns that do not fit go on a line of their own under
 the row, indented past its first column (on a 58 mm roll a return manifest's check-in date goes under its
 waybill). A row with one cell filled (a run sheet's building) is printed across the roll.
@@ -106,11 +106,21 @@ def roll_table(
     return out
 
 
+def _wrapped(cell: str, room: int) -> list[str]:
+    """A cell's lines; a code wider than its room (no spaces to wrap at) is cut into equal pieces, as a
+    label's number is, so the courier does not read a full line and a stray few characters."""
+    if " " in cell or not cell.isascii() or len(cell) <= room:
+        return wrap_columns(cell, room)
+    pieces = -(-len(cell) // room)
+    size = -(-len(cell) // pieces)
+    return [cell[start : start + size] for start in range(0, len(cell), size)]
+
+
 def _line_group(
     row: list[str], idx: list[int], widths: dict[int, int], aligns: list[str], lead: str
 ) -> list[str]:
     last = idx[-1]
-    parts = {i: wrap_columns(row[i], max(1, widths[i] - (0 if i == last else 1))) for i in idx}
+    parts = {i: _wrapped(row[i], max(1, widths[i] - (0 if i == last else 1))) for i in idx}
     lines = []
     for k in range(max(len(p) for p in parts.values())):
         text = lead
