@@ -314,26 +314,15 @@ def view(station: Station, stocktake_id: int) -> View:
 def resume(station: Station, stocktake_id: int) -> View:
     """Open again a stocktake paused at another counter while this one still counts it (its Esc, the
     end of a CLI run's input); refused when it is closed."""
-    require(station, "stocktake")
-
-    def work(session: Session) -> None:
-        session.exec(  # locked as `pause` locks it, for the same reason
-            select(Stocktake)
-            .where(Stocktake.id == stocktake_id)
-            .with_for_update(key_share=True)
-            .execution_options(populate_existing=True)
-        ).first()
-        take = stocktake_in(session, stocktake_id)  # refused: none, or closed
-        if take.status == "paused":
-            take.status = "open"
-            session.add(take)
-            _record(session, station, take, EventKind.STOCKTAKE_RESUMED)
-
-    station.run(work)
-    return view(station, stocktake_id)
+    return _set_status(station, stocktake_id, "open", EventKind.STOCKTAKE_RESUMED)
 
 
 def pause(station: Station, stocktake_id: int) -> View:
+    return _set_status(station, stocktake_id, "paused", EventKind.STOCKTAKE_PAUSED)
+
+
+def _set_status(station: Station, stocktake_id: int, status: str, kind: EventKind) -> View:
+    """Pause or resume, audited when it changes anything; refused when the stocktake is closed."""
     require(station, "stocktake")
 
     def work(session: Session) -> None:
@@ -346,10 +335,10 @@ def pause(station: Station, stocktake_id: int) -> View:
             .execution_options(populate_existing=True)
         ).first()
         take = stocktake_in(session, stocktake_id)  # refused: none, or closed
-        if take.status != "paused":
-            take.status = "paused"
+        if take.status != status:
+            take.status = status
             session.add(take)
-            _record(session, station, take, EventKind.STOCKTAKE_PAUSED)
+            _record(session, station, take, kind)
 
     station.run(work)
     return view(station, stocktake_id)
