@@ -136,3 +136,88 @@ def test_the_manifest_says_a_recalled_parcel_was_recalled(station: Station, lang
         job = s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
     document = render.manifest_document(station, job.payload, lang)
     assert {row[1]: row[-1] for row in document.rows} == {wb(1): reason}
+
+
+def _manifest(station: Station, batch_id: int) -> PrintJob:
+    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
+    job_id = returns.print_manifest(station, batch_id, office)
+    with station.read() as s:
+        return s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
+
+
+def _flag(station: Station, pid: int, kind: str, note: str) -> None:
+    """As a stocktake flags it, or as an older row holds a note (stored before notes were cleaned)."""
+
+    def work(session: Session) -> None:
+        p = session.get(Parcel, pid)
+        assert p is not None
+        p.problem_kind, p.problem_note = kind, note
+        session.add(p)
+
+    station.run(work)
+
+
+@pytest.mark.parametrize(
+    ("lang", "recalled", "refused"),
+    [
+        ("en", "recalled: the sender, by phone", "refused: not ordered"),
+        ("zh", "拦截召回：the sender, by phone", "拒收：not ordered"),
+    ],
+)
+def test_the_manifest_says_who_recalled_a_parcel_and_why_one_was_refused(
+    station: Station, clock, lang: str, recalled: str, refused: str
+) -> None:
+    """The courier taking the batch needs a recall's note (who asked for it back) and a refusal's; a
+    put-back's note names the clerks it left with and a missing one's the counter's search: not theirs."""
+    from station_console.services.printing import render
+
+    for n in range(1, 6):
+        place(station, wb(n), "5-1", at=clock.now - timedelta(days=8) if n == 5 else None)
+    problems.mark(station, wb(2), "refused", "not ordered")
+    _flag(station, 3, "put_back", "left 10:00 by Li")
+    _flag(station, 4, "missing", "Not found at stocktake 3")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True, note="the sender, by phone")
+    for n in range(2, 6):
+        returns.add(station, batch.id, wb(n))
+    job = _manifest(station, batch.id)
+    assert {p["waybill"]: p["note"] for p in job.payload["parcels"]} == {
+        wb(1): "the sender, by phone",
+        wb(2): "not ordered",
+        wb(3): None,
+        wb(4): None,
+        wb(5): None,
+    }
+    document = render.manifest_document(station, job.payload, lang)
+    reasons = {row[1]: row[-1] for row in document.rows}
+    assert (reasons[wb(1)], reasons[wb(2)]) == (recalled, refused)
+    assert "Li" not in reasons[wb(3)] and "stocktake" not in reasons[wb(4)]
+    assert reasons[wb(5)] == ("uncollected for 8 days" if lang == "en" else "滞留8天")
+
+
+def test_a_hostile_recall_note_prints_as_plain_text_that_fits_its_column(station: Station) -> None:
+    """Markup stays text, a terminal escape is dropped, and a long note (a run of letters too) is cut:
+    on a 58 mm roll every line keeps to the roll, and the job keeps at most 200 characters of it."""
+    from hardware.printers.escpos import ROLL_CHARS
+    from hardware.printers.roll_table import roll_table
+    from hardware.printers.textfit import columns
+    from station_console.services.printing import render
+
+    pid = place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True, note="the sender")
+    note = "[bold red]Boss[/] \x1b[31mred\x1b[0m " + "x" * 300
+    _flag(station, pid, "recalled", note)
+    job = _manifest(station, batch.id)
+    (row,) = job.payload["parcels"]
+    assert row["note"].startswith("[bold red]Boss[/] red xxx") and len(row["note"]) == 200
+    assert "\x1b" not in row["note"]
+    document = render.manifest_document(station, job.payload, "en")
+    cell = document.rows[0][-1]
+    assert cell.startswith("recalled: [bold red]Boss[/] red xxxxxxxxxxxxxxxx xxx") and cell.endswith("…")
+    assert columns(cell) <= len("recalled: ") + 80
+    assert max(len(word) for word in cell.split()) <= 16
+    for chars in ROLL_CHARS.values():
+        lines = roll_table(document.columns, document.rows, document.aligns, chars)
+        assert all(columns(line) <= chars for line in lines)
+        assert len(lines) <= 10  # the heading and a row, not a page of x's

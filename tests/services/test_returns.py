@@ -221,15 +221,15 @@ def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(s
 @pytest.mark.parametrize(
     ("lang", "refused", "waited", "signed"),
     [
-        ("en", "refused", "uncollected for 9 days", "Signed by: Li [/] Wei"),
-        ("zh", "拒收", "滞留9天", "签收人：Li [/] Wei"),
+        ("en", "refused: not mine", "uncollected for 9 days", "Signed by: Li [/] Wei"),
+        ("zh", "拒收：not mine", "滞留9天", "签收人：Li [/] Wei"),
     ],
 )
 def test_the_manifest_says_why_each_parcel_goes_back_and_who_signed(
     station: Station, clock, lang: str, refused: str, waited: str, signed: str
 ) -> None:
     """A courier taking parcels back is told why for each: its problem (refused, wrong address,
-    damaged...) or the days it waited uncollected; printed again after the close, it names who signed.
+    damaged...) with its note, or the days it waited uncollected; printed again after the close, it names who signed.
     The manifest listed waybills, codes and check-in days only."""
     from station_console.services.exceptions import problems
     from station_console.services.printing import render

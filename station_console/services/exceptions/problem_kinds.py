@@ -20,3 +20,7 @@ KINDS = tuple(KIND_LABELS)
 # left: a hand flag of it would claim a stocktake that never found the parcel.
 STOCKTAKE_KINDS = frozenset({"put_back"})
 HAND_KINDS = tuple(kind for kind in KINDS if kind not in STOCKTAKE_KINDS)  # a clerk flagging picks from these
+# Whose note a return manifest prints after the kind, for the courier taking the parcel back: who asked
+# for it back, why it was refused, what is wrong with it. Not a put-back's (it names the clerks it left
+# with) nor a missing one's (the counter's own search: "not found at stocktake 3").
+COURIER_NOTE_KINDS = frozenset({"recalled", "refused", "damaged", "wrong_address", "unreadable"})

@@ -32,7 +32,7 @@ from station_console.services.core.recalls import RECALLED, is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
-from station_console.services.exceptions.problem_kinds import KIND_LABELS, STOCKTAKE_KINDS
+from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
@@ -335,7 +335,10 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
 
     def work(session: Session) -> int:
         _batch_with_parcels(session, batch_id)  # again: a parcel may have left it meanwhile
-        return queue_manifest(session, station, batch_id, problem_labels=KIND_LABELS).id or 0
+        job = queue_manifest(
+            session, station, batch_id, problem_labels=KIND_LABELS, note_kinds=COURIER_NOTE_KINDS
+        )
+        return job.id or 0
 
     return station.run(work)
 

@@ -12,7 +12,7 @@ console's held labels still print): the sticker carries the masked phone without
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ from db.fast import Hot, Tx
 from db.models import Carrier, JobStatus, Parcel, PrintJob, ReturnBatch
 from station_console.errors import NotFound
 from station_console.i18n import N_
+from station_console.safe_text import clean, cut
 from station_console.services.core.ageing import age_reached
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.station import Station
@@ -50,6 +51,7 @@ __all__ = [
 
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
+MANIFEST_NOTE_LIMIT = 200  # a problem's note in a manifest's job; the paper shows as much as its column holds
 
 
 def queue_label(
@@ -123,11 +125,14 @@ def queue_manifest(
     *,
     printer: str | None = None,
     problem_labels: Mapping[str, str] | None = None,
+    note_kinds: Collection[str] = (),
 ) -> PrintJob:
     """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload).
 
     Each parcel says why it goes back: its problem (`problem_labels`: each kind's message id, translated
     as the paper is drawn) or else how many days it waited uncollected; a closed batch names who signed.
+    The problem's note goes with it for the kinds in `note_kinds` (a recall's note says who asked for it
+    back), as one line of text, at most `MANIFEST_NOTE_LIMIT` characters (a note may hold 500).
     The caller first refuses what no printer would take (`check_printable`), outside its transaction.
     """
     batch = session.get(ReturnBatch, batch_id)
@@ -153,12 +158,18 @@ def queue_manifest(
                 "code": p.pickup_code or "",
                 "checked_in": p.business_day.isoformat(),
                 "problem": labels.get(p.problem_kind, p.problem_kind) if p.problem_kind else None,
+                "note": _manifest_note(p.problem_note) if p.problem_kind in note_kinds else None,
                 "days": age_reached(((p.returned_at or now) - p.checked_in_at).total_seconds() / 3600)[0],
             }
             for p in parcels
         ],
     }
     return _add_job(session, station, "manifest", printer=printer, payload=payload)
+
+
+def _manifest_note(note: str | None) -> str | None:
+    # Cleaned again: a row written before notes were cleaned, or by another program, is printed too.
+    return cut(clean(note), MANIFEST_NOTE_LIMIT) or None
 
 
 def queue_run_sheet(

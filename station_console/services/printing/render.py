@@ -9,6 +9,7 @@ print sit above the print queue, which cannot import them.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -20,6 +21,7 @@ from db.models import Carrier, Parcel, PrintJob, Recipient
 from hardware.printers import fonts
 from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
+from hardware.printers.textfit import clip_columns, plain
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator, translate
 from station_console.services.core.paper_numbers import return_batch_number, run_number
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 # (station, job, printer, lang) -> the bytes for the printer
 Renderer = Callable[[Station, PrintJob, Any, str], bytes]
 _renderers: dict[str, Renderer] = {}
+_NOTE_COLUMNS = 80  # a manifest's problem note: 80 letters or 40 Chinese characters, who asked and why
+# A run of letters, digits and signs (no space) longer than a common waybill: split after each 16.
+_LONG_RUN = re.compile(r"[!-~]{16}(?=[!-~])")
 
 
 def register_renderer(flow: str, renderer: Renderer) -> None:
@@ -110,14 +115,25 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
 
 
 def _return_reason(parcel: dict[str, Any], tr: Translator) -> str:
-    """Why a parcel goes back, for the courier: its problem (refused, wrong address, damaged...) or the
-    days it waited uncollected; "" for a job queued before manifests said it."""
+    """Why a parcel goes back, for the courier: its problem (refused, wrong address, damaged...) with
+    its note where the job carries one ("recalled: the sender, by phone"), or the days it waited
+    uncollected; "" for a job queued before manifests said it."""
     if parcel.get("problem"):
-        return tr(parcel["problem"])
+        note = _manifest_note(parcel.get("note") or "")
+        label = tr(parcel["problem"])
+        return tr(N_("{reason}: {note}"), reason=label, note=note) if note else label
     if "days" not in parcel:
         return ""
     days = int(parcel["days"])
     return tr.n("uncollected for {days} day", "uncollected for {days} days", days, days=days)
+
+
+def _manifest_note(note: str) -> str:
+    """A problem's note as its manifest cell holds it: one line of plain text (the job's data is text,
+    however it was stored), shortened to `_NOTE_COLUMNS` so a long note does not take a page of
+    lines in the narrow column of a 58 mm roll, and no run of letters longer than a waybill's, so it
+    neither widens its column nor shrinks the PDF's type to fit it as it would a code."""
+    return clip_columns(_LONG_RUN.sub(r"\g<0> ", " ".join(plain(note).split())), _NOTE_COLUMNS)
 
 
 def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
