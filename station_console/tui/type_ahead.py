@@ -185,7 +185,7 @@ class TypeAhead:
             return None
         return field if field is not None else screen
 
-    def person_enter(self, field: Input, enter: events.Key) -> None:
+    def person_enter(self, field: Widget, enter: events.Key) -> None:
         """A scan field's router decided `enter` was the clerk's (not a scan's end) and gave it to
         `field`: what follows waits for its answer, as behind a form field's Enter."""
         if not self._hold:

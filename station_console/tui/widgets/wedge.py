@@ -21,7 +21,7 @@ from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.keys import _character_to_key
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
 from station_console.i18n import N_, _
@@ -249,9 +249,10 @@ class KeyRouter:
         path = [pump for pump in target.ancestors_with_self if pump is not app]
         follow_then(app, [*path, app, *path, app], self._answered)
         type_ahead = getattr(self.owner.app, "type_ahead", None)
-        if token == "enter" and isinstance(target, Input) and type_ahead is not None:
+        if token == "enter" and isinstance(target, (Input, Button)) and type_ahead is not None:
             # A person's Enter, not a scan's end: what comes behind it waits for its answer, as behind a
-            # form field's Enter (queued behind this one, the hold follows it through the field).
+            # form field's Enter (queued behind this one, the hold follows it through the field). On a
+            # question's button (Stay) too: keys typed on go to the field it closes back to.
             self._enter = event
             type_ahead.person_enter(target, event)
 
