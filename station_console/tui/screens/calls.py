@@ -34,7 +34,9 @@ A call whose answer may open a question (F12's close, checked by the service fir
 `call(tag, fn, holds_keys=True)`: keys typed right behind its key wait (`holds_type_ahead`, see
 type_ahead.py) until its answer's handler has run, then go to what is on top, the question it opened,
 whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`.
-Given at once, an Enter right behind F12 reached the screen below before the question was up.
+Given at once, an Enter right behind F12 reached the screen below before the question was up. An
+exclusive read may hold keys too (the sender looked up by the phone's Enter, whose answer focuses the
+name): a newer read holds on under its tag, and `drop` lets them go.
 
 A write whose outcome reads differently once the form moved on (a handover answered after Esc and the
 next customer's code, a scan-out after another run was chosen) is `write(tag, fn, stamped=True)` (or
@@ -148,8 +150,7 @@ class ServiceCalls:
             assert not exclusive and not for_form, "a stamped call is a write"
             self._stamps = {**(self._stamps or {}), tag: self._form_turn}
         if holds_keys:
-            # A replaced call's answer never comes to let them go.
-            assert not exclusive, "an exclusive call holds no keys"
+            # An exclusive read replaced holds on under the same tag: the newer one's answer lets go.
             self._hold_keys(tag)
         self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
@@ -213,6 +214,7 @@ class ServiceCalls:
         and a read kept to ask again after a sign-in is forgotten."""
         screen: Any = self
         screen.workers.cancel_group(screen, f"call-{tag}")
+        self._keys_go(tag)  # its answer, dropped, never comes to let keys held behind it go
         if self._read_again and tag in self._read_again:
             self._read_again = {t: again for t, again in self._read_again.items() if t != tag}
 

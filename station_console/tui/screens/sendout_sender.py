@@ -1,8 +1,9 @@
 """Send-out's returning sender: Enter on the sender's phone (or a phone scanned into it) looks the phone
 up; a sender found fills the name and the document type, unless the clerk typed another name meanwhile
 (theirs stays, and the line names the one on file). A refusal said while the lookup runs (a scan) stays
-first over its answer, said on the line below (`StatusLine.show_read`). The focus moves on only from the
-phone field: on a slow database the clerk may have gone on to another field, and their typing must stay
+first over its answer, said on the line below (`StatusLine.show_read`). Keys typed right behind the
+phone's Enter wait for the answer (up to the calls' fail-safe). The focus moves on only from the
+phone field: on a slower database the clerk may have gone on to another field, and their typing must stay
 there. A lookup that answers after the form was cleared for the next sender goes nowhere.
 
 A mixin of `SendoutScreen` (its `call`, `form`, `message`): named methods, as a plain mixin has no
@@ -27,8 +28,14 @@ class SenderLookup:
         phone = typed.strip()
         if phone:
             # For this sender's form: Esc for the next sender before it answers drops it (`new_form`).
+            # Keys and pastes right behind the phone's Enter wait for its answer, the focus on to the
+            # name: given out when the Enter alone was answered, a name went into the phone field.
             screen.call(
-                "sender", lambda: senders.find_sender(screen.station, phone), exclusive=True, for_form=True
+                "sender",
+                lambda: senders.find_sender(screen.station, phone),
+                exclusive=True,
+                for_form=True,
+                holds_keys=True,
             )
 
     def done_sender(self, found: senders.SenderInfo | None) -> None:
