@@ -185,10 +185,16 @@ class TypeAhead:
             return None
         return field if field is not None else screen
 
-    def person_enter(self, field: Widget, enter: events.Key) -> None:
+    def person_enter(self, field: Widget, enter: events.Key, decided_by: Typed | None = None) -> None:
         """A scan field's router decided `enter` was the clerk's (not a scan's end) and gave it to
-        `field`: what follows waits for its answer, as behind a form field's Enter."""
-        if not self._hold:
+        `field`: what follows waits for its answer, as behind a form field's Enter. The key that decided
+        it (`decided_by`) may have begun a hold of its own as it went by, bound by the screen (F9 right
+        behind Pickup's Enter): the hold is the Enter's, that key first among those waiting; else F9
+        acted before the customer was looked up."""
+        if not self._hold or (decided_by is not None and self._enter is decided_by):
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
             self._start(field, enter)
             self._taken_back = 0
 

@@ -154,8 +154,9 @@ class PickupScreen(TakesScans, PickupHandover):
     def look_up(self, query: str) -> None:
         self._clear_state()
         # Exclusive: a customer scanned while the last one's lookup runs replaces it, so the older answer,
-        # landing last, never lists the wrong customer.
-        self.call("lookup", partial(lookup, self.station, query), exclusive=True)
+        # landing last, never lists the wrong customer. Keys right behind the clerk's Enter wait for the
+        # answer: F9 there said 'Look up a customer first.' to a customer being looked up.
+        self.call("lookup", partial(lookup, self.station, query), exclusive=True, holds_keys=True)
 
     def done_lookup(self, found: Lookup) -> None:
         self.lookup = found

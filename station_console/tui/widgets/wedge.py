@@ -91,6 +91,7 @@ class KeyRouter:
         # The last Enter decided as a person's and replayed into a field: what follows it waits for its
         # answer with the console's type-ahead, as behind a form field's Enter (`behind_enter`).
         self._enter: events.Key | None = None
+        self._deciding: events.Key | None = None  # the key being routed that decides a lone Enter
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -136,7 +137,11 @@ class KeyRouter:
         if self.decoder.decides_lone_terminator(token):
             # A key right behind a lone Enter makes it the clerk's: replayed, it holds what follows it
             # (this key first) until the field's form has answered it.
-            self._handle(self.decoder.interrupt(), now)
+            self._deciding = event
+            try:
+                self._handle(self.decoder.interrupt(), now)
+            finally:
+                self._deciding = None
             if self.behind_enter(event):
                 return True
         self._handle(self.decoder.feed(token, now), now)
@@ -254,7 +259,7 @@ class KeyRouter:
             # form field's Enter (queued behind this one, the hold follows it through the field). On a
             # question's button (Stay) too: keys typed on go to the field it closes back to.
             self._enter = event
-            type_ahead.person_enter(target, event)
+            type_ahead.person_enter(target, event, self._deciding)
 
     def _answered(self) -> None:
         self._answering -= 1
