@@ -46,7 +46,9 @@ async def test_f9_right_behind_the_customers_enter_opens_the_proxy_form_for_that
         await quiet.until(pilot, asked.is_set, what="no lookup")
         await quiet.until(pilot, lambda: time.monotonic() > at + 0.4)  # the Enter's own answer went through
         answer.set()
-        await quiet.until(pilot, lambda: isinstance(console.screen, FormDialog), what="no proxy form", timeout=5)
+        await quiet.until(
+            pilot, lambda: isinstance(console.screen, FormDialog), what="no proxy form", timeout=5
+        )
         await quiet.settle(pilot)
         assert screen.lookup is not None and [row.waybill for row in screen.lookup.rows] == [parcel.waybill]
         assert "Look up a customer first." not in str(screen.query_one("#pk-message", Static).render())
