@@ -227,7 +227,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             )
             return existing or returns.open_batch(station, carrier)
 
-        self.call("show", open_or_existing)
+        # Keys and pastes right behind the Enter wait for the batch, and reach the scan field it
+        # enables: given out before, a waybill pasted went into the carrier, which the batch then reset.
+        self.call("show", open_or_existing, holds_keys=True)
 
     @on(Input.Submitted, "#ret-signer")
     def _signer_entered(self) -> None:
