@@ -158,7 +158,9 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
 
     @on(Input.Submitted, "#pr-note")
     def _submit_note(self) -> None:
-        self.action_mark()
+        # Keys and pastes right behind the Enter wait for the flag written: the next parcel pasted went
+        # into the note, which the write then emptied. (F7 pressed again still hears it is on its way.)
+        self.action_mark(holds_keys=True)
 
     @on(Input.Changed, "#pr-parcel")
     def _typing(self, event: Input.Changed) -> None:
@@ -174,14 +176,16 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             return typed
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
-    def run(self, action: str, ref: str, work: Callable[[], Any], done: str) -> None:
+    def run(
+        self, action: str, ref: str, work: Callable[[], Any], done: str, *, holds_keys: bool = False
+    ) -> None:
         if not ref and not self.calling("write"):
             if self._acknowledged != action:
                 self.failed("target", _("Scan the parcel, or choose it in the list."))
             return
         # A key pressed again while the write is on its way is not sent, and the status line says to
         # wait; the write's answer replaces that.
-        if self.write("write", work):
+        if self.write("write", work, holds_keys=holds_keys):
             self._acknowledged, self._done_text, self._action = "", done, action
 
     def failed(self, tag: str, text: str) -> None:
@@ -200,7 +204,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.query_one("#pr-parcel", Input).focus()  # ready for the next parcel, out of the list
         self.reload()
 
-    def action_mark(self) -> None:
+    def action_mark(self, holds_keys: bool = False) -> None:
         kind = self.query_one("#pr-kind", Select).value
         if not isinstance(kind, str):
             self.query_one("#pr-status", StatusLine).say(_("Choose the kind of problem."), error=True)
@@ -212,6 +216,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             ref,
             lambda: problems.mark(self.station, ref, kind, note),
             _("{waybill} flagged.", waybill="{waybill}"),
+            holds_keys=holds_keys,
         )
 
     def action_resolve(self) -> None:
