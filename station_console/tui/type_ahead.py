@@ -190,8 +190,10 @@ class TypeAhead:
         `field`: what follows waits for its answer, as behind a form field's Enter. The key that decided
         it (`decided_by`) may have begun a hold of its own as it went by, bound by the screen (F9 right
         behind Pickup's Enter): the hold is the Enter's, that key first among those waiting; else F9
-        acted before the customer was looked up."""
-        if not self._hold or (decided_by is not None and self._enter is decided_by):
+        acted before the customer was looked up. A key the app binds (a mode's F1) keeps its own hold and
+        goes on: the clerk leaving Pickup right behind a handover's Enter leaves, the fee not asked there."""
+        taken_over = decided_by is not None and self._enter is decided_by and not self._app_binds(decided_by)
+        if not self._hold or taken_over:
             if self._timer is not None:
                 self._timer.stop()
                 self._timer = None
