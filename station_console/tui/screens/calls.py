@@ -185,6 +185,8 @@ class ServiceCalls:
 
     def _hold_keys(self, tag: str) -> None:
         app: Any = self._screen().app
+        if (replaced := (self._holding_keys or {}).get(tag)) is not None:
+            replaced[1].stop()  # an exclusive read replaced: its fail-safe would let nothing go
         self._holds_sent += 1
         hold = self._holds_sent
         # On the app: a screen closed meanwhile (its timers with it) never hears the answer.
