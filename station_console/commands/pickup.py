@@ -59,12 +59,13 @@ def pickup_command(
     a proxy; a fee due needs --pay or --waive). A recalled parcel goes back, not to the customer: only
     a manager's --override-recall hands it over."""
     from station_console.services.core.ageing import BAND_LABELS
+    from station_console.services.core.recalls import day_of, is_recalled
     from station_console.services.exceptions.problem_kinds import KIND_LABELS
     from station_console.services.fees.ledger import WAIVE, Settlement
     from station_console.services.pickup import handover
     from station_console.services.pickup.lookup import CHECK_LABELS, lookup
     from station_console.services.pickup.proxy import Proxy
-    from station_console.services.pickup.recalled import NOTICE, day_of, is_recalled
+    from station_console.services.pickup.recalled import NOTICE
 
     station = app.station
     proxy = (

@@ -23,6 +23,7 @@ from station_console.safe_text import cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.free_text import REASON, NoteRule, says_something
 from station_console.services.core.paper_numbers import run_number
+from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
@@ -202,7 +203,7 @@ def confirm_pickup(
                     waybill=parcel.waybill,
                     run=run_number(parcel.delivery_run_id),
                 )
-            if recall_rules.is_recalled(parcel.problem_kind):
+            if is_recalled(parcel.problem_kind):
                 recall_rules.check(station, parcel.waybill, parcel.problem_at, recall_reason)
             was_scanned = parcel.waybill in seen
             details: dict[str, Any] = {
@@ -213,7 +214,7 @@ def confirm_pickup(
             }
             if not was_scanned:
                 details["override_reason"] = reason
-            if recall_rules.is_recalled(parcel.problem_kind):
+            if is_recalled(parcel.problem_kind):
                 details["recall_overridden"] = recall_reason
             if parcel.return_batch_id is not None:
                 # The customer came before the courier took it back: it leaves the open return batch.

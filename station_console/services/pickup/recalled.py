@@ -13,7 +13,7 @@ from datetime import datetime
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core.recalls import RECALLED, day_of, is_recalled  # noqa: F401
+from station_console.services.core.recalls import day_of
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 

@@ -24,11 +24,12 @@ from textual.widgets import Digits
 
 from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.core.free_text import REASON
+from station_console.services.core.recalls import day_of, is_recalled
 from station_console.services.core.roles import refusal
 from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
-from station_console.services.pickup.recalled import NOTICE, day_of, is_recalled
+from station_console.services.pickup.recalled import NOTICE
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key

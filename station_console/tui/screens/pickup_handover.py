@@ -19,12 +19,12 @@ from textual.widgets import Digits
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, sentences
+from station_console.services.core.recalls import is_recalled
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Allowed, Proxy, check_for, checked
-from station_console.services.pickup.recalled import is_recalled
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls

@@ -10,10 +10,10 @@ from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
 from station_console.services.core.local_times import short_when
+from station_console.services.core.recalls import is_recalled
 from station_console.services.people.event_detail_labels import PICKUP_METHOD_LABELS
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
-from station_console.services.pickup.recalled import is_recalled
 from station_console.tui.screens.shelf_common import PROBLEM_STYLE
 from station_console.tui.widgets.plain import Table
 
