@@ -50,6 +50,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
+from station_console.tui.queue_trail import trail
+
 # What the terminal sends that may wait behind an Enter: a key, or a paste (bracketed, one event).
 Typed = events.Key | events.Paste
 
@@ -232,9 +234,7 @@ class TypeAhead:
         self._screens = list(self.app.screen_stack)
         self._pending, self._began = None, monotonic()
         hold = self._hold
-        path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
-        path = [pump for pump in path if pump is not self.app]
-        self._follow([*([*path, self.app] * rounds)], hold)
+        self._follow(trail(field, self.app, rounds), hold)
         # Released on the app's queue, like the probe's release: the timer's own task would be cancelled
         # by stopping the timer in `_release`, half-way through the keys if passing one on awaits.
         self._timer = self.app.set_timer(

@@ -26,6 +26,7 @@ from textual.widgets import Button, Input
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
 from station_console.i18n import N_, _
 from station_console.tui.one_shot import call_after
+from station_console.tui.queue_trail import follow_then, trail
 from station_console.tui.widgets.fixed_input import FixedInput, typed_space
 
 Clock = Callable[[events.Key | None], float]
@@ -250,9 +251,7 @@ class KeyRouter:
             self._typed_into.clear()
         target.post_message(event)
         self._answering += 1
-        app = self.owner.app
-        path = [pump for pump in target.ancestors_with_self if pump is not app]
-        follow_then(app, [*path, app, *path, app], self._answered)
+        follow_then(self.owner.app, trail(target, self.owner.app), self._answered)
         type_ahead = getattr(self.owner.app, "type_ahead", None)
         if token == "enter" and isinstance(target, (Input, Button)) and type_ahead is not None:
             # A person's Enter, not a scan's end: what comes behind it waits for its answer, as behind a
@@ -339,15 +338,4 @@ class WedgeInput(FixedInput):
         # twice (an Enter's Submitted comes back through them; a scan's message and its answer, the
         # focus it gave, are on the screen's and the app's queues by then). Sent up the field and the
         # screen alone, it could overtake an Esc still in the containers.
-        path = [pump for pump in self.ancestors_with_self if pump is not app]
-        follow_then(app, [*path, app, *path, app], to_focus)
-
-
-def follow_then(app: Any, pumps: list[Any], then: Callable[[], None]) -> None:
-    """`then` on the app's queue once a callback has passed through each of `pumps` in turn, behind
-    what each holds; a pump closed meanwhile (a dialog a key closed) is passed by."""
-    while pumps:
-        pump = pumps.pop(0)
-        if pump.call_later(follow_then, app, pumps, then):
-            return
-    app.call_later(then)
+        follow_then(app, trail(self, app), to_focus)
