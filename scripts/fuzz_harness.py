@@ -1,0 +1,57 @@
+"""How the console fuzzer (scripts/fuzz_console.py) reaches into a headless console and its run: a paste
+and a device scanner's scan handed to the app at the seams the terminal driver and the scanner bridge use,
+the errors logged on `station.tui` collected, a crash's signature, and the developer's own settings kept
+out of the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from pathlib import Path
+from typing import Any
+
+
+class ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def isolate(folder: Path) -> None:
+    """The developer's own config, database, log and language kept out (as tests/conftest.py does)."""
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        os.environ[name] = str(folder / sub)
+    os.environ["STATION_CONFIG"] = str(folder / "counter.toml")
+    for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
+        os.environ.pop(var, None)
+
+
+def paste(app: Any, text: str) -> None:
+    """A paste into the app's input queue, as the terminal driver delivers a bracketed paste."""
+    from textual import events
+
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+def device_scan(app: Any, code: str) -> None:
+    """A device scanner's code, as its thread hands it to the app (the scanner bridge's seam); before
+    the station is open (a new station's first sign-in) there is no scanner to read it."""
+    from hardware.scanners.base import ScanEvent
+
+    bridge = getattr(app, "scanner_bridge", None)
+    if bridge is not None:
+        bridge._from_thread_scan(ScanEvent(code, "fuzz", "serial"))
+
+
+def signature(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "station_console" in f.filename] or frames
+    where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
+    return f"{type(exc).__name__} at {where}"
