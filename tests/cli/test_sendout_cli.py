@@ -214,6 +214,17 @@ def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # t
     assert moving.exit_code == 1 and "did not settle" in moving.stderr
 
 
+def test_scale_read_refuses_a_weight_no_send_can_have(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The 20-digit number of a garbled line is not printed as a stable reading: refused, in both languages."""
+    config = json.dumps({"kind": "dummy", "grams": 99999999999999999999000})
+    result = run("scale", "read", "--config", config, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"] == "scale_too_heavy"
+    assert "more than a send may weigh (100 kg)" in result.stderr
+    zh = run("--lang", "zh", "scale", "read", "--config", config)
+    assert zh.exit_code == 1 and "超过寄件重量上限（100 千克）" in zh.stderr
+
+
 def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
     args = SF_SEND
     assert (

@@ -111,3 +111,19 @@ async def test_a_late_reading_never_fills_the_next_senders_form(
         await quiet.press(pilot, "f8")
         await until(pilot, lambda: screen.scale_weight is not None)
         assert screen.query_one("#so-weight", Input).value == "0.800"
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_reading_no_send_can_weigh_is_refused_at_f8_not_put_in_the_field(
+    station: Station, plate: Path
+) -> None:
+    """A stable 5,000 kg (a garbled line, or freight on a floor scale): F8 says what the scale read and
+    the limit, and the weight field stays empty, never "Weighed 5000.000 kg on the scale"."""
+    plate.write_text("5000000")
+    async with weighing_at(station, plate) as (app, pilot, screen):
+        await quiet.press(pilot, "f8")
+        await until(pilot, lambda: "5000" in text_of(screen, "#so-message"))
+        assert "more than a send may weigh (100 kg)" in text_of(screen, "#so-message")
+        assert "Weighed" not in text_of(screen, "#so-message")
+        assert screen.query_one("#so-weight", Input).value == ""
+        assert screen.scale_weight is None

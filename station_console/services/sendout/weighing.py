@@ -10,6 +10,7 @@ from hardware.messages import Message, reason_of
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterText
 from station_console.safe_text import cut
+from station_console.services.sendout.quote import MAX_WEIGHT_G, kg
 
 
 class ScaleUnavailable(StationError):
@@ -56,4 +57,15 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
         raise ScaleUnavailable(exc.message.msgid, code=exc.code, **exc.message.params) from exc
     finally:
         scale.close()
+    if reading.grams > MAX_WEIGHT_G:
+        # Refused at the read, not later at the quote: a weight no send can have never reaches the form
+        # as "weighed" (a heavy parcel, or a number garbled on the scale's line).
+        raise ScaleUnavailable(
+            N_(
+                "The scale reads {weight} kg, more than a send may weigh ({max} kg): check the parcel and the scale."
+            ),
+            code="scale_too_heavy",
+            weight=cut(kg(reading.grams), 12),
+            max=kg(MAX_WEIGHT_G),
+        )
     return Weight(reading.grams, manual=False, device=reading.source, stable=reading.stable)
