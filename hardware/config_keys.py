@@ -3,7 +3,7 @@ scanner's and the scale's in counter.toml) as a person reads them.
 
 The Printers screen heads its columns and fields with these labels, and a refusal of a setting names
 its key by the same label (`config_key`), so "目标" on the screen is "目标" in the refusal; the key
-follows in brackets where it differs, for whoever edits counter.toml. One table for every device: a key
+follows in parentheses where it differs, for whoever edits counter.toml. One table for every device: a key
 two devices share (`port`, `baud`, `vendor`) reads the same on each, and the numbers and USB ids every
 device reads (config_values.py) are named without knowing whose they are.
 """

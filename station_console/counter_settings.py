@@ -170,11 +170,11 @@ class UnknownKeys(Later):
         shown = clean(key, 40)  # typed into the file: data
         meant = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         if not meant:
-            return translate(N_("[{key}]: no counter setting has this key"), lang, key=shown)
+            return translate(N_("{key}: no counter setting has this key"), lang, key=shown)
         # Every setting is a key at the top of the file: the key meant is shown as it is written there
         # ("counter = ..."), so a clerk can mend the line at once; a bare "counter" read as a section.
         return translate(
-            N_("[{key}]: no counter setting has this key; did you mean {keys} at the top of the file?"),
+            N_("{key}: no counter setting has this key; did you mean {keys} at the top of the file?"),
             lang,
             key=shown,
             keys=choices_text([f"{name} = ..." for name in meant], None, lang),

@@ -55,7 +55,8 @@ def where_label(
     loc: Sequence[str | int], model: Any = None, lang: str | None = None, *, keyed: bool = False
 ) -> str:
     """The place `loc` (a Pydantic error's) as a person reads it, in `lang`; with `keyed`, the Python
-    path follows in brackets, for whoever edits a file or a command by its keys. "?" for no place."""
+    dotted path follows in parentheses ("Printer · Device (printer.device)", as the key is found in
+    the file; brackets would read as a TOML section header), for whoever edits a file or a command by its keys. "?" for no place."""
     lang = lang or get_language()
     path = clean(".".join(str(part) for part in loc), FIELD_MAX)
     if model is None:  # no titles to read: the path as it is
@@ -79,7 +80,7 @@ def where_label(
     if not label:
         return "?"
     if keyed and label != path:
-        return translate(N_("{label} [{key}]"), lang, label=label, key=path)
+        return translate(N_("{label} ({key})"), lang, label=label, key=path)
     return label
 
 

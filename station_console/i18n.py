@@ -146,7 +146,8 @@ class Later:
 def shown(text: str, lang: str | None = None) -> str:
     """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated
     (a message among its parameters too), other text kept. A device setting's key in it reads as the
-    screens label it, the key itself in brackets where it says something else (`目标 [target]`): the
+    screens label it, the key itself in parentheses where it says something else (`目标（target）`; not
+    `[target]`, which reads as a TOML section header): the
     same refusal reaches the Printers screen and whoever edits counter.toml."""
     if isinstance(text, Message):
         lang = lang or _current
@@ -166,7 +167,7 @@ def _key_text(key: ConfigKey, lang: str) -> str:
     label = translate(key.label, lang) if key.label else str(key)
     if label.casefold() == str(key).casefold():
         return str(key)
-    return translate(N_("{label} [{key}]"), lang, label=label, key=str(key))
+    return translate(N_("{label} ({key})"), lang, label=label, key=str(key))
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,7 @@ def test_a_refused_setting_is_named_by_its_title_in_the_readers_language() -> No
         "驿站名称",
     )
     assert error_field(error) == "station_name"  # no model, no titles: the key as it is
-    assert error_field(error, StationSettings, "zh", keyed=True) == "驿站名称 [station_name]"
+    assert error_field(error, StationSettings, "zh", keyed=True) == "驿站名称（station_name）"
 
     with pytest.raises(ValidationError) as refused:
         StationSettings.model_validate({"storage_fee_rules": [{"name": "a"}, {"name": "b", "free_days": -1}]})
@@ -273,7 +273,7 @@ def test_a_refused_setting_is_named_by_its_title_in_the_readers_language() -> No
     assert error_field(error, StationSettings, "en") == "Storage fee rules 2 · Free days"
     assert error_field(error, StationSettings, "zh") == "超期保管费规则 2 · 免费天数"
     assert error_field(error, StationSettings, "en", keyed=True) == (
-        "Storage fee rules 2 · Free days [storage_fee_rules.1.free_days]"
+        "Storage fee rules 2 · Free days (storage_fee_rules.1.free_days)"
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -295,7 +295,7 @@ def test_a_refusal_names_its_field_in_the_language_it_is_shown_in() -> None:
         CounterSettings.model_validate({"wedge_min_length": 0, "language": "fr"})
     reasons = Reasons.of(refused.value.errors(), CounterSettings, keyed=True)
     assert reasons.message("zh") == (
-        "语言 [language]：请使用 en（英文） 或 zh（中文）；最短条码长度 [wedge_min_length]：不能小于 1"
+        "语言（language）：请使用 en（英文） 或 zh（中文）；最短条码长度（wedge_min_length）：不能小于 1"
     )
 
 

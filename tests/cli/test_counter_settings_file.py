@@ -23,34 +23,34 @@ from station_console.settings import load_counter_settings
         ),
         (  # a value of the wrong type: the field by its title, and its key in the file
             b"counter = 5\n",
-            "(Counter name [counter]: Must be text)",
-            "（柜台名称 [counter]：必须是文本）",
+            "(Counter name (counter): Must be text)",
+            "（柜台名称（counter）：必须是文本）",
         ),
         (
             b'wedge_rejoin_ms = "soon"\n',
-            "Split scan wait (ms) [wedge_rejoin_ms]: Must be a whole number",
-            "断码续接等待（毫秒） [wedge_rejoin_ms]：必须是整数",
+            "Split scan wait (ms) (wedge_rejoin_ms): Must be a whole number",
+            "断码续接等待（毫秒）（wedge_rejoin_ms）：必须是整数",
         ),
         (
             b'language = "fr"\n',
-            "Language [language]: Use en (English) or zh (Chinese)",
-            "语言 [language]：请使用 en（英文） 或 zh（中文）",
+            "Language (language): Use en (English) or zh (Chinese)",
+            "语言（language）：请使用 en（英文） 或 zh（中文）",
         ),
         (
             b"wedge_min_length = 0\n",
-            "Shortest code [wedge_min_length]: Must be at least 1",
-            "最短条码长度 [wedge_min_length]：不能小于 1",
+            "Shortest code (wedge_min_length): Must be at least 1",
+            "最短条码长度（wedge_min_length）：不能小于 1",
         ),
         (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
         (  # a misspelt key: its setting would stay at the default (counter-1) unseen
             b'counter_name = "counter-2"\n',
-            "([counter_name]: no counter setting has this key; did you mean counter = ... at the top of the file?)",
-            "（[counter_name]：柜台设置中没有这个键；是否想在文件顶层写 counter = ...？）",
+            "(counter_name: no counter setting has this key; did you mean counter = ... at the top of the file?)",
+            "（counter_name：柜台设置中没有这个键；是否想在文件顶层写 counter = ...？）",
         ),
         (
             b'counter = "front"\n[zz]\nq = 1\n',
-            "([zz]: no counter setting has this key)",
-            "[zz]：柜台设置中没有这个键",
+            "(zz: no counter setting has this key)",
+            "zz：柜台设置中没有这个键",
         ),
     ],
 )
@@ -77,5 +77,5 @@ def test_station_prints_the_problem_not_an_unexpected_error(
         cli.main()
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert err.startswith("station: ") and "counter.toml cannot be used (Counter name [counter]:" in err
+    assert err.startswith("station: ") and "counter.toml cannot be used (Counter name (counter):" in err
     assert "unexpected" not in err
