@@ -364,3 +364,37 @@ async def test_a_waybill_behind_the_scopes_enter_that_starts_with_the_scope_goes
         await quiet.press(pilot, "enter")
         await settle(pilot)
     assert [i.waybill for i in stocktake.view(station, screen.take.id).items["match"]] == [ups]
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_parcel_not_on_record_leaves_every_heading_and_the_clerks_name_whole_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A parcel not on record (its status said "not on record") widened the table at 80x24 in English until
+    the Scanned by column was cut with an ellipsis: every column fits whole now, the clerk named whole."""
+    from textual.widgets import DataTable
+
+    from station_console.i18n import _
+    from station_console.tui.screens.stocktake_table import COLUMNS
+
+    place(station, wb(1), "1-1")
+    take = stocktake.start(station, "1")
+    stocktake.scan(station, take.id, wb(1), layer="1")
+    stocktake.scan(station, take.id, wb(7), layer="1")  # never checked in here
+    clerk = stocktake.view(station, take.id).items["match"][0].scanned_by
+    assert stocktake.view(station, take.id).items["extra"][0].status is None  # not on record
+    stocktake.pause(station, take.id)
+    set_language(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin_stocktake_typed(app, pilot, "1")
+        table = app.screen.query_one("#st-items", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the findings listed")
+        await settle(pilot)
+        assert [str(column.label) for column in table.columns.values()] == [_(name) for name in COLUMNS]
+        assert all(column.content_width >= column.label.cell_len for column in table.columns.values())
+        drawn = sum(column.get_render_width(table) for column in table.columns.values())
+        assert drawn <= table.size.width - 2  # the scrollbar's room kept
+        rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(2)]
+        assert clerk and {row[-1] for row in rows} == {clerk}, rows  # whole, no ellipsis
+        assert not any(cell.endswith("…") for row in rows for cell in row), rows

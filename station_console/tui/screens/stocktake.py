@@ -307,7 +307,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         findings = []
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
             for item in self.take.items[cls]:
-                status = label_of(STATUS_LABELS, item.status) if item.status else _("not on record")
+                status = label_of(STATUS_LABELS, item.status) if item.status else _("no record")
                 if item.outgoing_send:  # put it with the outgoing parcels; check-in refuses it
                     status = _("outgoing send, waiting for its courier")
                 cells = (
