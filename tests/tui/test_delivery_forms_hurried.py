@@ -9,14 +9,17 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from station_helpers import configure
 from textual.widgets import Input
 
-from db.models import DeliveryItem, Parcel
+from db.models import DeliveryItem, FeeEntry, Parcel
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.door_run import FIRST, SECOND, THIRD, open_delivery
 from tui.recipients_driver import people, text_of, until
@@ -118,3 +121,31 @@ async def test_a_scan_right_behind_the_request_forms_enter_scans_out_on_the_run(
     with station.read() as session:
         second = session.exec(select(Parcel).where(Parcel.waybill == SECOND)).one()
         assert session.exec(select(DeliveryItem).where(DeliveryItem.parcel_id == second.id)).one()
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_key_right_behind_the_scan_that_finds_a_storage_fee_answers_the_fee_dialog(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan-out that finds a storage fee due opens the fee dialog: a key typed right behind its Enter
+    (cash, 1) stayed in the scan field under the dialog, which waited. It waits for the dialog now and
+    answers it: paid in cash, out with the runner, the scan field left empty."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    check_in(station, FIRST, recipient_id=people(station)["张三"])
+    requests.request(station, FIRST)
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        monkeypatch.setattr(runs, "fee_due", slowed(runs.fee_due))
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        screen = app.screen
+        await quiet.burst(pilot, "enter", "1")
+        await quiet.until(
+            pilot, lambda: app.screen is screen and "out with the runner" in text_of(app, "#dl-status"), timeout=3
+        )
+        assert field.value == "" and not isinstance(app.screen, FeeDialog)
+    with station.read() as session:
+        paid = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
+    assert _out(station, FIRST) and paid == [("charge", 150, None), ("payment", 150, "cash")]

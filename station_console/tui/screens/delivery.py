@@ -256,8 +256,12 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
 
     def _send_out(self, run_id: int, raw: str, fee: Settlement | None) -> None:
         """A write, never dropped: its answer says what it did on run `run_id`, whichever run is shown.
-        Not `write`: a second scan while the first is on its way is sent, each answer stamped its own."""
-        self.call("out", lambda: ScanAnswer(run_id, self._scan_out(run_id, raw, fee)), stamped=True)
+        Not `write`: a second scan while the first is on its way is sent, each answer stamped its own.
+        Keys typed behind its Enter wait for the answer (`holds_keys`): one that finds a fee due opens
+        the fee dialog, which they answer, rather than staying in the scan field under it."""
+        self.call(
+            "out", lambda: ScanAnswer(run_id, self._scan_out(run_id, raw, fee)), stamped=True, holds_keys=True
+        )
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
         """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
