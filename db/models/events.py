@@ -21,7 +21,8 @@ class ParcelEvent(SQLModel, table=True):
         # A parcel's history; with kind and day, the report's opening parcels are read from the index alone.
         Index("ix_event_parcel", "parcel_id", "kind", "business_day"),
         Index("ix_event_day_kind_parcel", "business_day", "kind", "parcel_id"),  # the day report, index only
-        Index("ix_event_clerk_at", "clerk_id", "at"),
+        # A clerk's newest events in time order; with kind, their counts by kind from the index alone.
+        Index("ix_event_clerk_at", "clerk_id", "at", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -143,7 +143,9 @@ async def test_a_key_right_behind_the_scan_that_finds_a_storage_fee_answers_the_
         screen = app.screen
         await quiet.burst(pilot, "enter", "1")
         await quiet.until(
-            pilot, lambda: app.screen is screen and "out with the runner" in text_of(app, "#dl-status"), timeout=3
+            pilot,
+            lambda: app.screen is screen and "out with the runner" in text_of(app, "#dl-status"),
+            timeout=3,
         )
         assert field.value == "" and not isinstance(app.screen, FeeDialog)
     with station.read() as session:

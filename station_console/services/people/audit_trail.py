@@ -450,7 +450,7 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
         in_calendar(day)  # a day asked for
-        # The (clerk_id, at) index serves this range. The business day's, not the calendar day's: a
+        # The (clerk_id, at, kind) index serves this range. The business day's, not the calendar day's: a
         # day closed early ends at its close, and the next one starts there.
         start, end = day_bounds(station, day)
         query = query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
@@ -460,6 +460,7 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
     entries = _entries(
         station, query.order_by(col(ParcelEvent.at).desc(), col(ParcelEvent.id).desc()).limit(limit)
     )
+    # Counted from the index alone: it carries the kind, so no event is read from the table.
     count_query = select(ParcelEvent.kind, func.count()).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:
         count_query = count_query.where(col(ParcelEvent.at) >= start, col(ParcelEvent.at) < end)
