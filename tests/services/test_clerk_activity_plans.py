@@ -33,7 +33,7 @@ def busy(new_station: Station, clock: FakeClock) -> Station:
     return new_station
 
 
-def _event_reads(station: Station, *, counts: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+def _event_reads(station: Station, *, counts: bool = False, day: Any = None) -> list[tuple[str, Any]]:
     """The statements `clerk_activity` runs that read the audit trail (with `counts`: its counts by
     kind)."""
     seen: list[tuple[str, Any]] = []
@@ -43,7 +43,7 @@ def _event_reads(station: Station, *, counts: bool = False, **kwargs: Any) -> li
 
     event.listen(station.engine, "before_cursor_execute", listen)
     try:
-        audit_trail.clerk_activity(station, "Wang", **kwargs)
+        audit_trail.clerk_activity(station, "Wang", day=day)
     finally:
         event.remove(station.engine, "before_cursor_execute", listen)
     shape = "GROUP BY" if counts else "ORDER BY"
@@ -80,7 +80,7 @@ def test_a_clerks_newest_events_are_read_in_the_index_order(
     assert path is not None
     if figures == "bench":
         _with_the_bench_figures(path)
-    reads = _event_reads(busy, **({} if lately else {"day": busy.business_day()}))
+    reads = _event_reads(busy, day=None if lately else busy.business_day())
     assert reads, "the newest events were not read"
     for sql, parameters in reads:
         plan = _plan(path, sql, parameters)
@@ -109,7 +109,7 @@ def test_a_clerks_counts_by_kind_are_read_from_the_index_alone(
     assert path is not None
     if figures == "bench":
         _with_the_bench_figures(path)
-    reads = _event_reads(busy, counts=True, **({} if lately else {"day": busy.business_day()}))
+    reads = _event_reads(busy, counts=True, day=None if lately else busy.business_day())
     assert reads, "the counts were not read"
     for sql, parameters in reads:
         plan = _plan(path, sql, parameters)
