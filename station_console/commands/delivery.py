@@ -232,6 +232,12 @@ def out_command(
 @option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
 @option("--signature", help="The name signed, if any.")
 @option("--photo", help="The photo's file reference, if one was taken.")
+@option(
+    "--override-recall",
+    "recall_reason",
+    metavar="REASON",
+    help="A manager records a recalled parcel delivered (handed over before the recall was heard of).",
+)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def delivered_command(
@@ -241,14 +247,22 @@ def delivered_command(
     received_by: str,
     signature: str | None,
     photo: str | None,
+    recall_reason: str | None,
     as_json: bool,
 ) -> None:
-    """Scan a parcel back as delivered: it leaves the books like a pickup (method door)."""
+    """Scan a parcel back as delivered: it leaves the books like a pickup (method door). A recalled
+    parcel is refused: only a manager's --override-recall records it delivered."""
     from station_console.services.delivery import runs
 
     stop = attempt(
         lambda: runs.deliver(
-            app.station, run_id, ref, received_by=received_by, signature_name=signature, photo_ref=photo
+            app.station,
+            run_id,
+            ref,
+            received_by=received_by,
+            signature_name=signature,
+            photo_ref=photo,
+            recall_reason=recall_reason,
         ),
         as_json=as_json,
     )

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from station_helpers import events, parcel, recall, wb
 
 from db.models import DeliveryItem, DeliveryRun, EventKind, Notification, ParcelStatus, Role
-from station_console.errors import Refused
+from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs, sheet
@@ -142,3 +142,33 @@ def parcel_id_of(st: Station, waybill: str) -> int:
 def notifications(st: Station) -> list[str]:
     with st.read() as session:
         return [n.kind for n in session.exec(select(Notification)).all()]
+
+
+def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Station) -> None:
+    """The runner handed it over before hearing of the recall: it is gone, so a manager records it
+    delivered with a reason its pickup event keeps; a clerk is refused, and so is a manager with none."""
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(2))
+    recall(st, wb(2))
+    pid = parcel_id_of(st, wb(2))
+    with pytest.raises(Refused) as info:
+        runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="[/]")  # marks say nothing
+    assert info.value.code == "recalled" and "only a manager may record it delivered" in info.value.message()
+    act_as(st, Role.CLERK, "clerk")
+    with pytest.raises(PermissionDenied):
+        runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
+    assert parcel(st, pid).status == ParcelStatus.ON_SHELF and events(st, EventKind.PICKED_UP) == []
+    act_as(st, Role.MANAGER, "boss2")
+    stop = runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
+    assert stop.status == "delivered" and parcel(st, pid).status == ParcelStatus.PICKED_UP
+    (picked,) = events(st, EventKind.PICKED_UP)
+    assert (picked.details["method"], picked.details["recall_overridden"]) == ("door", "handed over at 10:05")
+    assert picked.clerk_id == st.clerk_id
+
+
+def test_a_reason_is_not_kept_for_a_parcel_not_recalled(st: Station) -> None:
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(2))
+    runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="no need")
+    (picked,) = events(st, EventKind.PICKED_UP)
+    assert "recall_overridden" not in picked.details

@@ -92,6 +92,75 @@ def test_a_recall_replaces_another_problem_and_keeps_it_in_its_note_and_trail(st
     assert parcel(station, pid).status == "on_shelf"
 
 
+@pytest.mark.parametrize("how", ["add", "add_many", "open_batch_with"])
+def test_a_recall_flags_a_parcel_past_its_threshold_and_its_note_keeps_the_age(
+    station: Station, clock, how: str
+) -> None:
+    """Said recalled, it is recalled whatever other reason it has: one past its threshold kept its age
+    as its only reason, so a customer who came first still took it. Its age goes in the note, which
+    the manifest prints after "recalled"."""
+    from station_console.services.pickup.handover import confirm_pickup
+
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=9, hours=2))
+    batch = returns.open_batch(station, "JT")
+    if how == "add":
+        returns.add(station, batch.id, wb(1), recalled=True, note="Sender called")
+    elif how == "add_many":
+        returns.add_many(station, batch.id, [wb(1)], recalled=True, note="Sender called")
+    else:
+        batch = returns.open_batch_with(station, "JT", [wb(1)], recalled=True, note="Sender called")
+    p = parcel(station, pid)
+    assert (p.return_batch_id, p.problem_kind, p.problem_note) == (
+        batch.id,
+        "recalled",
+        "Sender called Due for return: on the shelf 9 days.",
+    )
+    with pytest.raises(Refused) as exc:
+        confirm_pickup(station, [pid], method="code", scanned=[wb(1)])
+    assert exc.value.code == "recalled"
+
+
+def test_a_parcel_in_the_batch_for_its_age_is_flagged_recalled_where_it_is(station: Station, clock) -> None:
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1))
+    assert parcel(station, pid).problem_kind is None
+    returns.add(station, batch.id, wb(1), recalled=True)
+    p = parcel(station, pid)
+    assert (p.return_batch_id, p.problem_kind, p.problem_note) == (
+        batch.id,
+        "recalled",
+        "Due for return: on the shelf 8 days.",
+    )
+    assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 1  # flagged, not added twice
+    with pytest.raises(Refused) as exc:  # recalled already: nothing more to do
+        returns.add(station, batch.id, wb(1), recalled=True)
+    assert exc.value.code == "already_in_batch"
+
+
+def test_the_age_note_is_in_the_clerks_language(station: Station, clock) -> None:
+    from station_console.i18n import set_language
+
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
+    batch = returns.open_batch(station, "JT")
+    set_language("zh")
+    try:
+        returns.add(station, batch.id, wb(1), recalled=True)
+    finally:
+        set_language("en")
+    assert parcel(station, pid).problem_note == "已到退回期限：在架8天。"
+
+
+def test_overdue_early_ones_go_back_recalled_and_the_due_ones_for_their_age(station: Station, clock) -> None:
+    """Overdue's Yes names only the parcels not yet due as recalled; the due ones picked with them go
+    back for their age, nobody having said they were recalled."""
+    due = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
+    early = place(station, wb(2), "5-1", at=clock.now - timedelta(days=2))
+    returns.open_batch_with(station, "JT", [wb(1), wb(2)], recalled=True, recalled_refs=[wb(2)])
+    assert (parcel(station, due).problem_kind, parcel(station, early).problem_kind) == (None, "recalled")
+    assert parcel(station, due).return_batch_id == parcel(station, early).return_batch_id is not None
+
+
 def test_a_stocktake_put_back_stays_when_recalled(station: Station) -> None:
     """Only a manager resolves a put-back (its note is the clue to a parcel handed to the wrong person):
     a recall does not write over it."""

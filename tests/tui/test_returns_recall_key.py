@@ -3,6 +3,8 @@ recalled (its carrier or sender asked for it back): the problem recorded and the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 from textual.widgets import DataTable
@@ -11,6 +13,7 @@ from db.models import Parcel
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
 from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -27,9 +30,11 @@ async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f9", *"JT", "enter")
         await settle(pilot)
-        await quiet.press(pilot, "f10")  # nothing refused yet: F10 sends nothing back
+        await quiet.press(pilot, "f10")  # nothing refused yet: F10 asks which parcel; Esc sends nothing back
         await settle(pilot)
-        assert "scan it first" in str(app.screen.query_one("#ret-status").render())
+        assert isinstance(app.screen, FormDialog)
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
         await quiet.press(pilot, *wb(1), "enter")
         await settle(pilot)
         said = str(app.screen.query_one("#ret-status").render())
@@ -58,3 +63,49 @@ async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
         await quiet.press(pilot, "f10")  # once: a second press adds nothing more
         await settle(pilot)
         assert returns.get(station, batch.id).count == 1 and wb(2) not in str(problems.list_problems(station))
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f10_recalls_any_parcel_the_highlighted_line_or_one_it_asks_for(
+    app: StationApp, station: Station, clock
+) -> None:
+    """A parcel due (in the batch for its age) or damaged was recallable only from the CLI: F10 on the
+    list's highlighted line flags the one in the batch, and F10 elsewhere asks which parcel."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    place(station, wb(2), "1-2")
+    problems.mark(station, wb(2), "damaged", "box crushed")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, *wb(1), "enter")  # due: in it for its age
+        await settle(pilot)
+        (batch,) = returns.list_batches(station, status="open")
+        assert returns.get(station, batch.id).count == 1
+        assert [r.waybill for r in problems.list_problems(station)] == [wb(2)]
+        app.screen.query_one("#ret-items", DataTable).focus()
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await quiet.press(pilot, *"carrier", "enter")
+        await settle(pilot)
+        kinds = {r.waybill: r.problem_kind for r in problems.list_problems(station)}
+        assert kinds == {wb(1): "recalled", wb(2): "damaged"}
+        app.screen.query_one("#ret-scan").focus()
+        await quiet.press(pilot, "f10")  # nothing refused nor highlighted: the form asks which one
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await quiet.press(pilot, *wb(2), "enter")
+        await settle(pilot)
+        for key in [*"sender", "enter"]:  # typed by a person, not a scan
+            await quiet.press(pilot, key)
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert not isinstance(app.screen, FormDialog), [str(w.render()) for w in app.screen.query("Static")]
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 2
+        kinds = {r.waybill: r.problem_kind for r in problems.list_problems(station)}
+        assert kinds == {wb(1): "recalled", wb(2): "recalled"}
+        with station.read() as session:
+            notes = dict(session.exec(select(Parcel.waybill, Parcel.problem_note)).all())
+        assert notes[wb(1)] == "carrier Due for return: on the shelf 8 days."
+        assert notes[wb(2)] == "sender Was flagged damaged: box crushed"

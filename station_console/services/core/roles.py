@@ -295,8 +295,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "override": Action(Need.MANAGER, N_("override a missing scan"), keys=("pickup.override",)),
     # A parcel its carrier or sender asked back leaves to the customer only on a manager's word and
-    # reason (Pickup's Ctrl+O, which a clerk has not); resolving the recall instead is anyone's.
-    "hand_over_recalled": Action(Need.MANAGER, N_("hand over a recalled parcel")),
+    # reason (Pickup's Ctrl+O, which a clerk has not); resolving the recall instead is anyone's. Door
+    # delivery's Ctrl+O records one the runner had handed over before the recall was heard of.
+    "hand_over_recalled": Action(
+        Need.MANAGER, N_("hand over a recalled parcel"), keys=("delivery.override_recall",)
+    ),
     "write_off": Action(
         Need.MANAGER, N_("write off a parcel"), commands=("write-off",), keys=("problems.write_off",)
     ),

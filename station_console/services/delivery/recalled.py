@@ -6,7 +6,9 @@ Refused at the first step that would send it: a request (`request`), and a run's
 plan is caught at the scan-out: its item stays on the run as planned, marked recalled on the screen and
 the sheet, and the close cancels it. One recalled while out with the runner is brought back: its
 delivery is refused, and it is scanned back as not delivered, without the recipient's "we could not
-deliver" message (it would send them to the counter for a parcel that is not theirs to take).
+deliver" message (it would send them to the counter for a parcel that is not theirs to take). When
+the runner had in fact handed it over before hearing of the recall, a manager records it delivered with
+a reason (`runs.deliver(..., recall_reason=...)`): the pickup event keeps it, as a pickup's override does.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from __future__ import annotations
 from db.models import Parcel
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.free_text import REASON, NoteRule, says_something
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.recalls import day_of, is_recalled
+from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 
+# Why a manager records a recalled parcel delivered: as a pickup's override reason reads.
+RECALL_REASON = NoteRule(REASON.label, REASON.limit, required=False)
 RESOLVE = N_("If the recall was called off, resolve it on the Problems screen first.")
 
 
@@ -72,9 +78,19 @@ def check_scan_out(station: Station, parcel: Parcel, run_id: int) -> None:
         )
 
 
-def check_delivery(station: Station, parcel: Parcel) -> None:
-    """A parcel recalled while out with the runner comes back: it is not marked delivered."""
-    if is_recalled(parcel.problem_kind):
+def read_reason(reason: str | None) -> str:
+    """A manager's reason to record a recalled parcel delivered, cleaned; "" for none (marks alone)."""
+    text = RECALL_REASON.read(reason)
+    return text if says_something(text) else ""
+
+
+def check_delivery(station: Station, parcel: Parcel, reason: str) -> None:
+    """A parcel recalled while out with the runner comes back: it is not marked delivered, unless a
+    manager records that the runner had handed it over before hearing of the recall, with `reason`
+    (read already; the delivery's event keeps it), as pickup's override does (pickup/recalled.py)."""
+    if not is_recalled(parcel.problem_kind):
+        return
+    if not reason:
         raise Refused(
             N_(
                 "{waybill} was recalled by its carrier or sender on {date} while out with the runner: it "
@@ -82,8 +98,11 @@ def check_delivery(station: Station, parcel: Parcel) -> None:
             ),
             code="recalled",
             advice=N_(
-                "The runner brings it back: scan it back as not delivered and put it with the returns."
+                "The runner brings it back: scan it back as not delivered and put it with the returns. "
+                "If the runner had already handed it over, only a manager may record it delivered, with "
+                "a reason."
             ),
             waybill=parcel.waybill,
             date=day_of(station, parcel.problem_at),
         )
+    require_manager(station, "hand_over_recalled")

@@ -352,17 +352,18 @@ def deliver(
     received_by: str,
     signature_name: str | None = None,
     photo_ref: str | None = None,
+    recall_reason: str | None = None,
 ) -> Stop:
-    """Back from the run, delivered: the parcel leaves the books like a pickup (method `door`)."""
+    """Back, delivered: it leaves like a pickup (method `door`); a recalled one: recalled.py."""
     require(station, "door_delivery")
     receipt = receipt_of(received_by, signature_name, photo_ref)
     received, signature, photo = receipt.received_by, receipt.signature_name, receipt.photo_ref
-    settings = station.settings()
+    settings, recall_reason = station.settings(), recalled.read_reason(recall_reason)
 
     def work(session: Session) -> Stop:
         run = _run(session, run_id)
         parcel, item = _out_item(session, run, raw)
-        recalled.check_delivery(station, parcel)
+        recalled.check_delivery(station, parcel, recall_reason)
         now = station.now()
         item.status, item.done_at, item.done_by = DeliveryStatus.DELIVERED, now, station.clerk_id
         item.received_by, item.signature_name, item.photo_ref = received, signature, photo
@@ -385,6 +386,7 @@ def deliver(
                 "fee_cents": item.fee_cents,
                 "signed": signature is not None,
                 "photo": photo is not None,
+                **({"recall_overridden": recall_reason} if is_recalled(parcel.problem_kind) else {}),
             },
             pickup_method=PickupMethod.DOOR,
         )

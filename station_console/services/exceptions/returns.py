@@ -11,6 +11,7 @@ releases its slot and code, withdraws pending messages, and records a `returned`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,11 +21,11 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import clean, cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.ageing import Policy, band_for
+from station_console.services.core.ageing import Policy, age_reached, band_for
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.core.paper_numbers import return_batch_number
@@ -114,18 +115,27 @@ def open_batch(station: Station, carrier: str) -> BatchView:
 
 
 def open_batch_with(
-    station: Station, carrier: str, refs: list[str], *, recalled: bool = False, note: str = ""
+    station: Station,
+    carrier: str,
+    refs: list[str],
+    *,
+    recalled: bool = False,
+    note: str = "",
+    recalled_refs: Collection[str] | None = None,
 ) -> BatchView:
     """A new return batch for one carrier holding `refs`, in one transaction: a parcel refused (picked
     up at another counter since the list was read) opens no batch, so none is left open and empty.
-    `recalled`, `note`: as `add`."""
+    `recalled`, `note`: as `add`, for every one of `refs`, or only those in `recalled_refs` (Overdue's
+    Yes to the ones not yet due: those due go back for their age, nobody said they were recalled)."""
     require(station, "returns")
     code = _carrier_code(carrier)
     note = RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> BatchView:
         batch = _new_batch(session, station, code, carrier)
-        _add_many(session, station, batch.id or 0, refs, recalled=recalled, note=note)
+        _add_many(
+            session, station, batch.id or 0, refs, recalled=recalled, note=note, recalled_refs=recalled_refs
+        )
         return _view(session, batch)
 
     return station.run(work)
@@ -156,7 +166,8 @@ def _new_batch(session: Session, station: Station, code: str, typed: str) -> Ret
 def add(station: Station, batch_id: int, ref: str, *, recalled: bool = False, note: str = "") -> ParcelRow:
     """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch, and
     have a reason to go back. `recalled`: its carrier or sender asked for it back, recorded as its
-    problem (with `note`) as it goes in, so a fresh parcel may go back deliberately."""
+    problem (with `note`) as it goes in, so a fresh parcel may go back deliberately; one already in
+    this batch for its age or another problem is flagged recalled where it is."""
     require(station, "returns")
     note = RECALL_NOTE.read(note) if recalled else ""
 
@@ -189,14 +200,18 @@ def _add_many(
     *,
     recalled: bool = False,
     note: str = "",
+    recalled_refs: Collection[str] | None = None,
 ) -> list[ParcelRow]:
     batch = _open_batch(session, batch_id)
     added: list[Parcel] = []
     for ref in refs:
         parcel = find_parcel(session, ref, on_shelf=True)
+        this_recalled = recalled and (recalled_refs is None or ref in recalled_refs)
         if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
-            _check_add(session, station, batch, parcel, recalled=recalled)
-            _put_in(session, station, parcel, batch, recalled=recalled, note=note)
+            _check_add(session, station, batch, parcel, recalled=this_recalled)
+            _put_in(session, station, parcel, batch, recalled=this_recalled, note=note)
+        elif this_recalled:  # in it already (for its age): flagged recalled now
+            _put_in(session, station, parcel, batch, recalled=True, note=note)
         added.append(parcel)
     return rows_for(session, added)
 
@@ -205,16 +220,25 @@ def _put_in(
     session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, *, recalled: bool, note: str
 ) -> None:
     """Into the batch; a recalled one is flagged `recalled` first, so pickup and door delivery refuse
-    it: a hand-flagged problem (wrong address...) is replaced, its kind and note carried into the
-    recall's note (and the audit's), since a parcel has one problem kind and the clerk must read
-    "recalled", not the other note. A stocktake's put-back stays (only a manager resolves it), and one
-    past its threshold with nothing recorded goes back for that, as the manifest says (days uncollected)."""
-    if recalled and not is_recalled(parcel.problem_kind) and parcel.problem_kind not in STOCKTAKE_KINDS:
+    it, whatever other reason it had to go back: a hand-flagged problem (wrong address...) is replaced,
+    its kind and note carried into the recall's note (and the audit's), since a parcel has one problem
+    kind and the clerk must read "recalled", not the other note; one past its return threshold says
+    its days on the shelf in the note, so the manifest and the Problems list still show how long it
+    waited (the manifest prints a problem's reason instead of its age). A stocktake's put-back stays
+    (only a manager resolves it)."""
+    if recalled and _recall_flags(parcel):
         if parcel.problem_kind is not None:
             note = _with_replaced(parcel, note)
-        if parcel.problem_kind is not None or _not_due(session, station, parcel) is not None:
-            problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
-    _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
+        elif _not_due(session, station, parcel) is None:
+            note = _with_age(station, parcel, note)
+        problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
+    if parcel.return_batch_id != batch.id:  # one already in it (due, then recalled) is only flagged
+        _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
+
+
+def _recall_flags(parcel: Parcel) -> bool:
+    """A recall would flag it: not recalled yet, and no stocktake put-back (only a manager resolves it)."""
+    return not is_recalled(parcel.problem_kind) and parcel.problem_kind not in STOCKTAKE_KINDS
 
 
 def _with_replaced(parcel: Parcel, note: str) -> str:
@@ -227,6 +251,18 @@ def _with_replaced(parcel: Parcel, note: str) -> str:
         else _("Was flagged {kind}.", kind=kind)
     )
     return cut(f"{note} {was}" if note else was, RECALL_NOTE.limit)
+
+
+def _with_age(station: Station, parcel: Parcel, note: str) -> str:
+    """The recall's note with the days the parcel waited past its return threshold said after it."""
+    days = age_reached((station.now() - parcel.checked_in_at).total_seconds() / 3600)[0]
+    age = _n(
+        "Due for return: on the shelf {days} day.",
+        "Due for return: on the shelf {days} days.",
+        days,
+        days=days,
+    )
+    return cut(f"{note} {age}" if note else age, RECALL_NOTE.limit)
 
 
 def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:
@@ -245,8 +281,8 @@ def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch
 def _check_add(
     session: Session, station: Station, batch: ReturnBatch, parcel: Parcel, *, recalled: bool = False
 ) -> None:
-    """Refuse a parcel of another carrier, one already in a batch, one out for delivery, or one with no
-    reason to go back (unless `recalled`)."""
+    """Refuse a parcel of another carrier, one already in a batch (in this one, unless `recalled` flags
+    it now), one out for delivery, or one with no reason to go back (unless `recalled`)."""
     require_on_shelf(parcel)
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
@@ -258,11 +294,11 @@ def _check_add(
             carrier=carrier.short_name if carrier else "?",  # as every counter list names a carrier
             batch_carrier=mine.short_name if mine else "?",
         )
-    if parcel.return_batch_id == batch.id:
+    if parcel.return_batch_id == batch.id and not (recalled and _recall_flags(parcel)):
         raise Refused(
             N_("{waybill} is already in this batch."), code="already_in_batch", waybill=parcel.waybill
         )
-    if parcel.return_batch_id is not None:
+    if parcel.return_batch_id not in (None, batch.id):
         raise Refused(
             N_("{waybill} is already in return batch {batch}."),
             code="in_other_batch",

@@ -1,5 +1,5 @@
-"""Door delivery's forms: plan a run (F7), a parcel back from the run delivered (F9: who received it)
-or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
+"""Door delivery's forms: plan a run (F7), a parcel back from the run delivered (F9: who received it;
+Ctrl+O: a manager's, for a recalled one the runner had handed over, with why) or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
 `submit`); what it wrote is said on the screen's status line. Keys typed right behind the Enter that
 sends one (the next scan) wait for its answer (`holds_keys`): given at once, they went to the form about
 to close and were lost.
@@ -14,11 +14,16 @@ from typing import Any
 
 from station_console import name_limit
 from station_console.i18n import N_, _, _n
-from station_console.services.core.free_text import NOTE
+from station_console.services.core.free_text import NOTE, REASON, NoteRule
 from station_console.services.delivery import requests, runs
 from station_console.services.notify.templates import FAIL_REASONS
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.form_dialog import FormDialog, FormField
+
+# A manager's reason to record a recalled parcel delivered (Ctrl+O): required, as the service's
+# refusal without one says; named as the form's field is.
+RECALL_WHY = NoteRule(N_("Why delivered though recalled"), REASON.limit)
 
 
 class DeliveryForms:
@@ -82,11 +87,23 @@ class DeliveryForms:
         return self.back
 
     def action_delivered(self) -> None:
+        self._delivered_form(recalled=False)
+
+    @role_key("delivery.override_recall")
+    def action_delivered_recalled(self) -> None:
+        """A manager records a recalled parcel delivered: the runner had handed it over before hearing
+        of the recall. The delivered form, with the reason its event keeps (the service checks the role
+        again)."""
+        self._delivered_form(recalled=True)
+
+    def _delivered_form(self, *, recalled: bool) -> None:
         screen: Any = self
         waybill, run_id = self._back_waybill(), self.run_id
         if waybill is None or run_id is None:
             return
-        fields = [
+        # Asked first: it is what this form is opened for, and the one field a refusal is about.
+        why = FormField("why", _(RECALL_WHY.label), "", max_length=RECALL_WHY.limit, no_scans=True)
+        fields = ([why] if recalled else []) + [
             FormField(
                 "received_by",
                 _("Received by (a name, or 'self')"),
@@ -104,12 +121,15 @@ class DeliveryForms:
             FormField("photo", _("Photo file (if taken)"), "", max_length=200),
         ]
 
-        def check(values: dict[str, Any]) -> runs.Receipt:
-            return runs.receipt_of(
+        def check(values: dict[str, Any]) -> tuple[runs.Receipt, str | None]:
+            reason = RECALL_WHY.read(values["why"]) if recalled else None
+            receipt = runs.receipt_of(
                 values["received_by"], values["signature"] or None, values["photo"] or None
             )
+            return receipt, reason
 
-        def deliver(receipt: runs.Receipt) -> Any:
+        def deliver(checked: tuple[runs.Receipt, str | None]) -> Any:
+            receipt, reason = checked
             return runs.deliver(
                 screen.station,
                 run_id,
@@ -117,15 +137,22 @@ class DeliveryForms:
                 received_by=receipt.received_by,
                 signature_name=receipt.signature_name,
                 photo_ref=receipt.photo_ref,
+                recall_reason=reason,
             )
 
-        title = _("{waybill} delivered", waybill=waybill)
+        title = (
+            _("{waybill} delivered though recalled", waybill=waybill)
+            if recalled
+            else _("{waybill} delivered", waybill=waybill)
+        )
         form = FormDialog(
             title,
             fields,
             check=check,
             submit=deliver,
-            at_fault={"name_required": "received_by"},
+            at_fault={"name_required": "received_by", "missing": "why", "too_long": "why"}
+            if recalled
+            else {"name_required": "received_by"},
             what=N_("a delivery's outcome"),
             holds_keys=True,
         )

@@ -177,7 +177,11 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         ask(
             self,
             ConfirmDialog(question, body, what=N_("a return batch")),
-            partial(self.write, "batch", partial(batch_of, self.station, carrier, picked, recalled=True)),
+            partial(
+                self.write,
+                "batch",
+                partial(batch_of, self.station, carrier, picked, recalled=[r.parcel.waybill for r in early]),
+            ),
             no=N_("Not started: no return batch."),
         )
 
@@ -190,10 +194,14 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         self.dismiss()
 
 
-def batch_of(station: Station, carrier: str, waybills: list[str], *, recalled: bool = False) -> int:
-    """A new return batch of `carrier` holding `waybills`; its id. `recalled`: the clerk said Yes to
-    returning ones not yet due, recorded as recalled."""
-    return returns.open_batch_with(station, carrier, waybills, recalled=recalled).id
+def batch_of(
+    station: Station, carrier: str, waybills: list[str], *, recalled: list[str] | None = None
+) -> int:
+    """A new return batch of `carrier` holding `waybills`; its id. `recalled`: those not yet due the
+    clerk said Yes to returning, recorded as recalled (the due ones go back for their age)."""
+    return returns.open_batch_with(
+        station, carrier, waybills, recalled=bool(recalled), recalled_refs=recalled
+    ).id
 
 
 def age_text(row: overdue.OverdueRow) -> str:

@@ -23,6 +23,7 @@ from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
@@ -74,7 +75,10 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             "recall",
             N_("Return it as recalled"),
             id="returns.recall",
-            tooltip=N_("The parcel just refused goes back as recalled by its carrier or sender"),
+            tooltip=N_(
+                "A parcel goes back as recalled by its carrier or sender: the one just refused, the "
+                "list's highlighted one, or one you scan or type"
+            ),
         ),
     ]
 
@@ -83,7 +87,8 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.current_batch: returns.BatchView | None = None
         self.batch_id = batch_id
         # The waybill just refused as not due for return: the one F10 sends back as recalled. Any
-        # other scan, answer or clerk forgets it, so the key never returns a parcel not named on screen.
+        # other scan, answer or clerk forgets it, so the key never returns a parcel not named on screen
+        # (without it, F10 takes the list's highlighted parcel, or asks which one).
         self.recall_waybill: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -278,20 +283,28 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.call("added", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
 
     def action_recall(self) -> None:
-        """The parcel just refused as not due goes in as recalled: its problem and its place in the
-        batch in one service call, after the note saying who asked for it back (offered, may be left
-        empty: the Problems list shows it, and an empty one told nobody why it was recalled)."""
+        """Any parcel goes back as recalled, whatever else it has (due, damaged, in the batch for its
+        age already): the one just refused as not due, else the list's highlighted one when the list
+        has the focus, else the one the form asks for (scanned or typed). Its problem and its place in
+        the batch in one service call, after the note saying who asked for it back (offered, may be
+        left empty: the Problems list shows it, and an empty one told nobody why it was recalled)."""
         if self._needs_batch() or self.current_batch is None:
             return
         waybill, self.recall_waybill = self.recall_waybill, None
+        # Esc on its note leaves it where it was: on its shelf, or in the batch as it was.
+        left = N_("Not returned, left on its shelf: {waybill}.")
+        table = self.query_one("#ret-items", DataTable)
+        if waybill is None and table.has_focus and table.row_count:
+            waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+            left = N_("Not recalled, it stays in the batch as it was: {waybill}.")
         if waybill is None:
-            self.status(_("F10 returns a parcel just refused as not due: scan it first."), error=True)
+            self._ask_recalled(self.current_batch.id)
             return
         batch_id = self.current_batch.id
 
         def noted(note: str | None) -> None:
-            if note is None:  # Esc: nothing recorded, the parcel stays on its shelf
-                self.status(_("Not returned, left on its shelf: {waybill}.", waybill=waybill))
+            if note is None:  # Esc: nothing recorded
+                self.status(_(left, waybill=waybill))
                 return
             work = partial(returns.add, self.station, batch_id, waybill, recalled=True, note=note)
             self.call("added", self._then_show(work))
@@ -306,6 +319,40 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             ),
             noted,
         )
+
+    def _ask_recalled(self, batch_id: int) -> None:
+        """No parcel named on screen: the form asks which one (a scan into its field, or typed) and who
+        asked for it back; the service's refusal (another carrier's, not on the shelves) stays in it."""
+        fields = [
+            FormField("ref", _("Waybill or pickup code"), "", max_length=40),
+            FormField(
+                "note",
+                _("Who asked for it back? (optional: e.g. the sender, by phone)"),
+                "",
+                max_length=returns.RECALL_NOTE.limit,
+                no_scans=True,
+            ),
+        ]
+        station = self.station
+
+        def recall(values: dict[str, Any]) -> returns.BatchView | None:
+            if not values["ref"].strip():
+                return None
+            returns.add(station, batch_id, values["ref"], recalled=True, note=values["note"])
+            return returns.get(station, batch_id)
+
+        form = FormDialog(
+            _("Return a parcel as recalled"),
+            fields,
+            submit=recall,
+            what=N_("a recall's note"),
+            holds_keys=True,
+        )
+        open_over(self, form, self._recalled)
+
+    def _recalled(self, batch: returns.BatchView | None) -> None:
+        if batch is not None:
+            self.show(batch, focus_scan=False)
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
