@@ -1,0 +1,56 @@
+"""Door delivery's Ctrl+O: a recalled parcel the runner had handed over before hearing of the recall,
+recorded delivered by a manager with a reason (F9 is refused for it)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from station_helpers import events, recall
+from textual.widgets import Input
+
+from db.models import EventKind, Parcel
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from tui import quiet
+from tui.door_run import FIRST, a_run_of_three, open_delivery
+from tui.recipients_driver import text_of, until
+
+
+@pytest.mark.first_mode("shelves")
+async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
+    app: StationApp, station: Station
+) -> None:
+    a_run_of_three(station)  # FIRST is out with the runner
+    recall(station, FIRST)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "f9")  # delivered, as usual: refused in the form
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-received_by", Input).value = "self"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "only a manager may record it delivered" in _said(app))
+        assert isinstance(app.screen, FormDialog)
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+o")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#form-why", Input).value = "handed over before the call"
+        app.screen.query_one("#form-received_by", Input).value = "self"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+    with station.read() as session:
+        status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
+    assert status == "picked_up"
+    (picked,) = events(station, EventKind.PICKED_UP)
+    assert picked.details["recall_overridden"] == "handed over before the call"
+
+
+def _said(app: StationApp) -> str:
+    return " ".join(str(w.render()) for w in app.screen.query("Static"))
