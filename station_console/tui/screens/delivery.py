@@ -85,13 +85,6 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             "f9", "delivered", N_("Delivered"), id="delivery.delivered", tooltip=N_("Back: who received it")
         ),
         Binding("f10", "failed", N_("Not delivered"), id="delivery.failed", tooltip=N_("Back: why not")),
-        Binding(
-            "ctrl+o",
-            "delivered_recalled",
-            N_("Override"),
-            id="delivery.override_recall",
-            tooltip=N_("Manager: a recalled parcel the runner had handed over, delivered with a reason"),
-        ),
         Binding("f11", "close_run", N_("Close run"), id="delivery.close", tooltip=N_("Every parcel is back")),
         Binding(
             "f12",
@@ -99,6 +92,14 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             N_("Request"),
             id="delivery.request",
             tooltip=N_("A recipient asks for the door"),
+        ),
+        # After the F-keys: a rare manager's key must not push the counter's own off the footer.
+        Binding(
+            "ctrl+o",
+            "delivered_recalled",
+            N_("Override"),
+            id="delivery.override_recall",
+            tooltip=N_("Manager: a recalled parcel the runner had handed over, delivered with a reason"),
         ),
         Binding("ctrl+r", "reload", N_("Refresh"), id="delivery.reload", tooltip=N_("Read the runs again")),
     ]
