@@ -114,6 +114,27 @@ def test_handed_over_and_refunded_parcels_must_not_leave_again(counter: Station)
     assert handover_batches(counter) == 1
 
 
+def test_a_refund_asked_writes_nothing_and_is_done_only_for_the_send_as_read(counter: Station) -> None:
+    """The manager confirms what `ask_refund` read (the send, its customer masked, the money): the
+    refund is of that send as read; changed meanwhile (refunded at another counter), it is refused."""
+    kept = send(counter, waybill=sf(1))
+    as_manager(counter)
+    asked = payments.ask_refund(counter, sf(1), "  wrong address ")
+    assert (asked.send_id, asked.refund_cents, asked.reason) == (
+        kept.send_id,
+        kept.price_cents,
+        "wrong address",
+    )
+    assert asked.sender_masked.endswith("*") and len(asked.sender_masked) <= 4
+    assert row(counter, kept.send_id).status == "accepted" and events(counter, "send_refunded") == []
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch, sf(1))  # the courier scanned it meanwhile: the send as read is gone
+    with pytest.raises(Refused) as exc:
+        payments.refund(counter, kept.send_id, asked.reason, version=asked.version)
+    assert exc.value.code == "changed" and row(counter, kept.send_id).status == "accepted"
+    assert events(counter, "send_refunded") == []
+
+
 def test_refunds_are_a_managers_and_only_before_handover(counter: Station) -> None:
     kept = send(counter, waybill=sf(1))
     gone = send(counter, waybill=sf(2)).send_id

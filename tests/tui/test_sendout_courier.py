@@ -19,11 +19,13 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import payments
 from station_console.tui.app import StationApp
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
+from tui.conftest import PersonPace
 from tui.drawn_text import drawn
 from tui.quiet import send_key
 from tui.sendout_driver import (
@@ -45,6 +47,8 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
         await quiet.settle(pilot)
         await quiet.press(pilot, *"customer left", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await quiet.press(pilot, "y")
         await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
         assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
         courier = await sf_courier_here(app, pilot)
@@ -128,6 +132,42 @@ async def test_a_refund_refused_by_the_service_says_why_in_its_dialog_with_what_
         assert app.screen is dialog and dialog.values()["reason"] == "customer left"
         assert "is empty" not in text_of(screen, "#so-message")
     assert sends(station) == []
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_refund_asks_first_naming_the_send_its_customer_and_the_money(
+    app: StationApp, station: Station
+) -> None:
+    """A hurried manager typed 3 as the reason (meant as the send's number) and Enter: money went out
+    for the send offered. Now the form's Enter asks, naming the send, the customer masked and the
+    amount; Enter on that question (No) refunds nothing and leaves the form as typed."""
+    async with at_sendout(station) as (app, pilot, screen):
+        app.key_bounce.clock = PersonPace()
+        for waybill in ("SF1234567890123", "SF1234567890124"):
+            await accept_send(pilot, screen, waybill)
+        newest = sends(station)[-1]
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, RefundDialog) and form.values()["send"] == str(newest.id)
+        await quiet.press(pilot, "3", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        said = f"{question.question}\n{question.body}"
+        assert f"send {newest.id} (Z***)" in said and "Zhang" not in said
+        assert f"Refund {newest.price_cents / 100:.2f} CNY for send" in said
+        assert "Reason: 3" in said
+        await quiet.press(pilot, "enter")  # No has the focus
+        await until(pilot, lambda: app.screen is form)
+        assert "Not refunded" in str(form.query_one("#form-refused", Static).render())
+        assert form.values() == {"send": str(newest.id), "reason": "3"}
+        assert [s.status for s in sends(station)] == ["accepted", "accepted"]
+        await quiet.press(pilot, "enter")  # a second later: the clerk's, not the No's Enter bounced
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await quiet.press(pilot, "y")
+        await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
+    assert [s.status for s in sends(station)] == ["accepted", "cancelled"]
 
 
 @pytest.mark.first_mode("sendout")
@@ -319,6 +359,8 @@ async def test_the_refund_dialog_offers_the_newest_send_still_here_or_nothing(
         dialog = await refund_dialog(pilot)
         assert dialog.values()["send"] == str(older)
         await quiet.press(pilot, *"customer left", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await quiet.press(pilot, "y")
         await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
         dialog = await refund_dialog(pilot)
         assert dialog.values()["send"] == ""

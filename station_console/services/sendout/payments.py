@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Send, SendEvent, SendStatus
+from db.models import Carrier, Send, Sender, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
+from station_console.services.core.name_masking import mask_name
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 
@@ -65,6 +66,21 @@ class Refund:
         }
 
 
+@dataclass(frozen=True)
+class RefundAsked:
+    """The send a refund would cancel, as the manager confirms it: its number, the customer's masked
+    name, what goes back and how; `version` is the send as read, so the refund confirmed is of it."""
+
+    send_id: int
+    version: int
+    waybill: str | None
+    sender_masked: str
+    refund_cents: int
+    currency: str
+    payment_method: str | None
+    reason: str
+
+
 def find_send_id(station: Station, ref: str) -> int:
     """A send by its id (`#12` or `12`) or its waybill number (the live one first)."""
     require(station, "view")
@@ -96,28 +112,56 @@ def newest_refundable(station: Station) -> int | None:
         ).first()
 
 
-def refund(station: Station, send: int | str, reason: str) -> Refund:
+def _refundable(send: Send | None, send_id: int) -> Send:
+    if send is None:
+        raise NotFound(N_("No send with number or waybill {ref}."), code="send_not_found", ref=str(send_id))
+    if send.status != SendStatus.ACCEPTED:
+        raise Refused(
+            N_("Send {send} is {status}: only a send still at the counter can be refunded."),
+            code="not_refundable",
+            send=send_id,
+            status=label_of(STATUS_LABELS, send.status),
+        )
+    return send
+
+
+def ask_refund(station: Station, send: int | str, reason: str) -> RefundAsked:
+    """What `refund` would do, checked as it checks it and writing nothing: the manager confirms it
+    (money goes out) before `refund(..., version=asked.version)` does it."""
+    require_manager(station, "refund")
+    why = REASON.read(reason)
+    send_id = send if isinstance(send, int) else find_send_id(station, send)
+    with station.read() as session:
+        found = _refundable(session.get(Send, send_id), send_id)
+        sender = session.get(Sender, found.sender_id)
+        return RefundAsked(
+            send_id,
+            found.version,
+            found.waybill,
+            mask_name(sender.name if sender else ""),
+            found.price_cents,
+            found.currency,
+            found.payment_method,
+            why,
+        )
+
+
+def refund(station: Station, send: int | str, reason: str, *, version: int | None = None) -> Refund:
     """Cancel a send still at the counter and refund what was paid (manager).
 
     `send` is its id, or what the clerk typed (`#12`, a waybill): looked up only after the role check,
-    so a clerk is told who may refund before whether the send exists.
+    so a clerk is told who may refund before whether the send exists. `version`: the send as the
+    manager confirmed it (`ask_refund`); changed since, it is refused, not refunded.
     """
     require_manager(station, "refund")
     why = REASON.read(reason)
     send_id = send if isinstance(send, int) else find_send_id(station, send)
 
     def work(session: Session) -> Refund:
-        send = session.get(Send, send_id)
-        if send is None:
-            raise NotFound(
-                N_("No send with number or waybill {ref}."), code="send_not_found", ref=str(send_id)
-            )
-        if send.status != SendStatus.ACCEPTED:
+        send = _refundable(session.get(Send, send_id), send_id)
+        if version is not None and send.version != version:
             raise Refused(
-                N_("Send {send} is {status}: only a send still at the counter can be refunded."),
-                code="not_refundable",
-                send=send_id,
-                status=label_of(STATUS_LABELS, send.status),
+                N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
             )
         now = station.now()
         changed = session.connection().execute(
