@@ -52,12 +52,12 @@ GRAMS_PER = {
 }
 
 WAIT_REASONS = {
-    None: N_("No reading from the scale"),
-    ScaleStatus.ZERO: N_("Nothing on the scale"),
-    ScaleStatus.MOVING: N_("The scale did not settle: keep the parcel still"),
-    ScaleStatus.UNDER_ZERO: N_("The scale reads below zero: clear it and re-zero"),
-    ScaleStatus.OVER: N_("The parcel is over the scale's capacity"),
-    ScaleStatus.FAULT: N_("The scale reports a fault or needs calibration"),
+    None: N_("No reading from the scale."),
+    ScaleStatus.ZERO: N_("Nothing on the scale."),
+    ScaleStatus.MOVING: N_("The scale did not settle: keep the parcel still."),
+    ScaleStatus.UNDER_ZERO: N_("The scale reads below zero: clear it and re-zero."),
+    ScaleStatus.OVER: N_("The parcel is over the scale's capacity."),
+    ScaleStatus.FAULT: N_("The scale reports a fault or needs calibration."),
 }
 
 
@@ -67,7 +67,7 @@ class UnknownUnit(ScaleError):
     def __init__(self, unit: str) -> None:
         self.unit = typed(unit, 8)
         super().__init__(
-            Message(N_("The scale sent an unknown unit {unit}"), unit=self.unit), code="scale_unit"
+            Message(N_("The scale sent an unknown unit {unit}."), unit=self.unit), code="scale_unit"
         )
 
 

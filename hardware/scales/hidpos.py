@@ -103,7 +103,7 @@ class HidPosScale(Scale):
             return list(usb.core.find(find_all=True, backend=self.backend, custom_match=self._candidate))
         except usb.core.NoBackendError as exc:
             raise ScaleError(
-                Message(N_("libusb is not installed: no USB scale can be read")), code="no_libusb"
+                Message(N_("libusb is not installed: no USB scale can be read.")), code="no_libusb"
             ) from exc
 
     def open(self) -> None:
@@ -117,7 +117,7 @@ class HidPosScale(Scale):
                 if exc.errno == errno.EACCES:
                     raise ScaleError(
                         Message(
-                            N_("No permission to open the USB scale: {detail}"),
+                            N_("No permission to open the USB scale: {detail}."),
                             detail=no_permission_message(dev.idVendor, dev.idProduct),
                         ),
                         code="no_permission",
@@ -129,7 +129,7 @@ class HidPosScale(Scale):
                 self.name = KNOWN.get((dev.idVendor, dev.idProduct), "")
                 self.source = f"hidpos:{ident}:{dev.bus}:{dev.address}"
                 return
-        raise ScaleError(Message(N_("No USB scale found (HID usage page 0x8D)")), code="no_scale")
+        raise ScaleError(Message(N_("No USB scale found (HID usage page 0x8D).")), code="no_scale")
 
     def _open(self, dev: Any) -> bool:
         try:
@@ -194,10 +194,10 @@ class HidPosScale(Scale):
                 self.close()
                 if exc.errno in _GONE or exc.backend_error_code == -4:
                     raise ScaleError(
-                        Message(N_("The scale was unplugged: plug it in and weigh again")),
+                        Message(N_("The scale was unplugged: plug it in and weigh again.")),
                         code="scale_unplugged",
                     ) from exc
-                raise ScaleError(Message(N_("USB scale error: {error}"), error=str(exc)[:120])) from exc
+                raise ScaleError(Message(N_("USB scale error: {error}."), error=str(exc)[:120])) from exc
             reading = parse_report(bytes(data), self.source)
             if reading is not None:
                 yield reading

@@ -204,13 +204,13 @@ class SerialScale(Scale):
     def readings(self, deadline: float) -> Iterator[Reading]:
         if pyserial is None:
             raise ScaleError(
-                Message(N_("pyserial is not installed: install the serial extra")), code="no_pyserial"
+                Message(N_("pyserial is not installed: install the serial extra.")), code="no_pyserial"
             )
         try:
             port = pyserial.Serial(self.port, self.baudrate, timeout=0.05)
         except (pyserial.SerialException, OSError) as exc:
             raise ScaleError(
-                Message(N_("Cannot open the scale's port {port}"), port=self.port), code="no_scale"
+                Message(N_("Cannot open the scale's port {port}."), port=self.port), code="no_scale"
             ) from exc
         self.protocol.reset()
         buffer = bytearray()
@@ -247,7 +247,7 @@ class SerialScale(Scale):
                             yield Reading(parsed[1], parsed[0], self.source, text.strip())
         except (pyserial.SerialException, OSError) as exc:
             raise ScaleError(
-                Message(N_("The scale was unplugged: plug it in and weigh again")), code="scale_unplugged"
+                Message(N_("The scale was unplugged: plug it in and weigh again.")), code="scale_unplugged"
             ) from exc
 
 

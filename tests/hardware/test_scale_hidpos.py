@@ -10,6 +10,7 @@ from hardware.scales.base import ScaleError, ScaleStatus
 from hardware.scales.fakeusb import FakeHidScale, FakeUsbBackend, weight_report
 from hardware.scales.hidpos import HidPosScale, parse_report
 from hardware.scanners.fakeusb import FakeHidDevice
+from station_console.i18n import translate
 
 
 def scale_on(*devices: object) -> HidPosScale:
@@ -75,6 +76,8 @@ def test_never_stable_is_refused_with_the_scales_reason(status: str, value: int,
     with pytest.raises(ScaleError) as exc:
         scale.read_stable(0.3)
     assert reason in str(exc.value)
+    # Sentences, as the console's other messages are: en and zh both end with their full stop.
+    assert str(exc.value).endswith(".") and translate(exc.value.message.msgid, "zh").endswith("。")
     scale.close()
 
 

@@ -17,6 +17,7 @@ from hardware.scales.dummy import DummyScale
 from hardware.scales.factory import make_scale
 from hardware.scales.hidpos import HidPosScale
 from hardware.scales.serial import Cas, MtSics, RegexProtocol, SerialScale, make_protocol
+from station_console.i18n import translate
 
 
 @pytest.fixture
@@ -293,6 +294,9 @@ def test_the_port_vanishing_mid_read_is_a_clean_refusal(pty_pair: tuple[int, str
     reader.join(5)
     assert len(got) == 1 and isinstance(got[0], ScaleError), got
     assert got[0].code == "scale_unplugged"
+    # A sentence as the console's others are, in both languages (it said "...weigh again", no stop).
+    said = got[0].message
+    assert str(said).endswith("weigh again.") and translate(said.msgid, "zh").endswith("称重。")
 
 
 def test_a_missing_port_says_so() -> None:
