@@ -79,7 +79,7 @@ def test_a_recall_replaces_another_problem_and_keeps_it_in_its_note_and_trail(st
     p = parcel(station, pid)
     assert (p.problem_kind, p.problem_note) == (
         "recalled",
-        "Sender called Was flagged wrong address: Building 3, not 5",
+        "Sender called. Was flagged wrong address: Building 3, not 5",
     )
     _first, recalled = events(station, EventKind.PROBLEM_MARKED)
     assert (recalled.details["previous"], recalled.details["previous_note"]) == (
@@ -113,7 +113,7 @@ def test_a_recall_flags_a_parcel_past_its_threshold_and_its_note_keeps_the_age(
     assert (p.return_batch_id, p.problem_kind, p.problem_note) == (
         batch.id,
         "recalled",
-        "Sender called Due for return: on the shelf 9 days.",
+        "Sender called. Due for return: on the shelf 9 days.",
     )
     with pytest.raises(Refused) as exc:
         confirm_pickup(station, [pid], method="code", scanned=[wb(1)])
@@ -149,6 +149,43 @@ def test_the_age_note_is_in_the_clerks_language(station: Station, clock) -> None
     finally:
         set_language("en")
     assert parcel(station, pid).problem_note == "已到退回期限：在架8天。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "reads"),
+    [
+        ("en", "sender, by phone", "sender, by phone. Due for return: on the shelf 8 days."),
+        ("en", "The sender called!", "The sender called! Due for return: on the shelf 8 days."),
+        ("zh", "寄件人来电", "寄件人来电。已到退回期限：在架8天。"),
+    ],
+)
+def test_the_recall_note_and_the_age_read_as_two_sentences(
+    station: Station, clock, lang: str, note: str, reads: str
+) -> None:
+    """The manifest prints the note after "recalled": the clerk's note and the age run together
+    ("sender, by phone Due for return...") read as one garbled sentence."""
+    from station_console.i18n import set_language
+
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
+    batch = returns.open_batch(station, "JT")
+    set_language(lang)
+    try:
+        returns.add(station, batch.id, wb(1), recalled=True, note=note)
+    finally:
+        set_language("en")
+    assert parcel(station, pid).problem_note == reads
+
+
+def test_a_note_at_its_limit_still_leaves_the_age_whole(station: Station, clock) -> None:
+    """The note is shortened, not the age after it: cut at the end, a full-length note left no trace of
+    how long the parcel waited."""
+    pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
+    batch = returns.open_batch(station, "JT")
+    note = "x" * returns.RECALL_NOTE.limit
+    returns.add(station, batch.id, wb(1), recalled=True, note=note)
+    kept = parcel(station, pid).problem_note or ""
+    assert returns.RECALL_NOTE.limit - 1 <= len(kept) <= returns.RECALL_NOTE.limit
+    assert kept.endswith("x… Due for return: on the shelf 8 days.")
 
 
 def test_overdue_early_ones_go_back_recalled_and_the_due_ones_for_their_age(station: Station, clock) -> None:

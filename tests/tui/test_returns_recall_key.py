@@ -107,5 +107,5 @@ async def test_f10_recalls_any_parcel_the_highlighted_line_or_one_it_asks_for(
         assert kinds == {wb(1): "recalled", wb(2): "recalled"}
         with station.read() as session:
             notes = dict(session.exec(select(Parcel.waybill, Parcel.problem_note)).all())
-        assert notes[wb(1)] == "carrier Due for return: on the shelf 8 days."
-        assert notes[wb(2)] == "sender Was flagged damaged: box crushed"
+        assert notes[wb(1)] == "carrier. Due for return: on the shelf 8 days."
+        assert notes[wb(2)] == "sender. Was flagged damaged: box crushed"

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, _n, get_language, label_of, sentences
 from station_console.safe_text import clean, cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
@@ -241,6 +241,9 @@ def _recall_flags(parcel: Parcel) -> bool:
     return not is_recalled(parcel.problem_kind) and parcel.problem_kind not in STOCKTAKE_KINDS
 
 
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…")
+
+
 def _with_replaced(parcel: Parcel, note: str) -> str:
     """The recall's note with the problem it replaces said after it (written in the language of the
     clerk who recalls it, as the note itself is), cut to the note's length."""
@@ -250,7 +253,7 @@ def _with_replaced(parcel: Parcel, note: str) -> str:
         if parcel.problem_note
         else _("Was flagged {kind}.", kind=kind)
     )
-    return cut(f"{note} {was}" if note else was, RECALL_NOTE.limit)
+    return _note_then(note, was)
 
 
 def _with_age(station: Station, parcel: Parcel, note: str) -> str:
@@ -262,7 +265,19 @@ def _with_age(station: Station, parcel: Parcel, note: str) -> str:
         days,
         days=days,
     )
-    return cut(f"{note} {age}" if note else age, RECALL_NOTE.limit)
+    return _note_then(note, age)
+
+
+def _note_then(note: str, said: str) -> str:
+    """The clerk's note as a sentence of its own, then what the recall adds: run together, "sender, by
+    phone Due for return..." read on the manifest as one garbled line. The note is shortened, not what
+    follows it, so a long note still leaves the age or the replaced problem whole."""
+    if not note:
+        return cut(said, RECALL_NOTE.limit)
+    zh = get_language() == "zh"
+    kept = cut(note, max(RECALL_NOTE.limit - len(said) - (1 if zh else 2), 1))  # its stop, a space
+    stop = "" if kept.endswith(SENTENCE_ENDS) else ("。" if zh else ".")
+    return cut(sentences(kept + stop, said), RECALL_NOTE.limit)
 
 
 def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:
