@@ -109,3 +109,30 @@ async def test_f10_recalls_any_parcel_the_highlighted_line_or_one_it_asks_for(
             notes = dict(session.exec(select(Parcel.waybill, Parcel.problem_note)).all())
         assert notes[wb(1)] == "carrier. Due for return: on the shelf 8 days."
         assert notes[wb(2)] == "sender. Was flagged damaged: box crushed"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_hurried_enter_twice_on_the_recall_form_says_the_waybill_is_empty(
+    app: StationApp, station: Station
+) -> None:
+    """Enter twice on F10's form closed it with nothing recorded and nothing said: the form stays open,
+    says the waybill is empty, and its cursor is back in that field."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await quiet.press(pilot, "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        said = str(app.screen.query_one("#form-refused").render())
+        assert "Waybill or pickup code is empty." in said
+        assert app.screen.focused is app.screen.query_one("#form-ref")
+        await quiet.press(pilot, *wb(1), "enter")  # scanned into its field, then the note left empty
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormDialog)
+        assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [(wb(1), "recalled")]

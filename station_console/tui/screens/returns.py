@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
+from station_console.services.core.free_text import text_field
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -323,8 +324,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
     def _ask_recalled(self, batch_id: int) -> None:
         """No parcel named on screen: the form asks which one (a scan into its field, or typed) and who
         asked for it back; the service's refusal (another carrier's, not on the shelves) stays in it."""
+        ref_label = _("Waybill or pickup code")
         fields = [
-            FormField("ref", _("Waybill or pickup code"), "", max_length=40),
+            FormField("ref", ref_label, "", max_length=40),
             FormField(
                 "note",
                 _("Who asked for it back? (optional: e.g. the sender, by phone)"),
@@ -335,16 +337,22 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         ]
         station = self.station
 
-        def recall(values: dict[str, Any]) -> returns.BatchView | None:
-            if not values["ref"].strip():
-                return None
+        def check(values: dict[str, Any]) -> dict[str, Any]:
+            # An empty one is said in the form, which stays open: a hurried Enter twice closed it
+            # with nothing recorded and nothing said.
+            text_field(values["ref"], ref_label, limit=40)
+            return values
+
+        def recall(values: dict[str, Any]) -> returns.BatchView:
             returns.add(station, batch_id, values["ref"], recalled=True, note=values["note"])
             return returns.get(station, batch_id)
 
         form = FormDialog(
             _("Return a parcel as recalled"),
             fields,
+            check=check,
             submit=recall,
+            at_fault={"missing": "ref"},
             what=N_("a recall's note"),
             holds_keys=True,
         )
