@@ -12,6 +12,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.returns import ReturnsScreen
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -36,6 +37,7 @@ async def test_f9_on_a_mixed_selection_recalls_only_the_parcels_not_yet_due(
         table.move_cursor(row=early_row)
         await quiet.press(pilot, "space")  # and the early one
         await settle(pilot)
+        assert isinstance(app.screen, OverdueScreen)
         assert app.screen.chosen == {wb(1), wb(2)}
         await quiet.press(pilot, "f9")
         await settle(pilot)
