@@ -83,6 +83,24 @@ def test_a_refusal_and_silence_are_clean_failures(tmp_path: Path) -> None:
     assert "No answer from the e-waybill client" in exc.value.message()
 
 
+def test_a_request_given_up_on_is_withdrawn(tmp_path: Path) -> None:
+    """The client down: its request (full phones) does not wait there for it to come up and issue a number
+    for a send never recorded; a cancel with no number follows it for a client that had taken it."""
+    with pytest.raises(ProviderFailed, match="No answer"):
+        FileProvider(tmp_path, timeout_s=0.2, poll_s=0.02).request(ORDER)
+    assert list((tmp_path / "requests").iterdir()) == []
+    assert json.loads((tmp_path / "cancels" / "ref-1.json").read_text()) == {"carrier": "SF", "waybill": None}
+
+
+def test_an_unreadable_answer_is_said_as_one(tmp_path: Path) -> None:
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "responses" / "ref-1.json").write_text("<html>502 Bad Gateway", encoding="utf-8")
+    with pytest.raises(ProviderFailed) as exc:
+        FileProvider(tmp_path, timeout_s=0.2, poll_s=0.02).request(ORDER)
+    assert "answer could not be read" in exc.value.message()
+    assert list((tmp_path / "requests").iterdir()) == []
+
+
 def test_the_fake_issues_numbers_in_each_carriers_shape(station) -> None:  # type: ignore[no-untyped-def]
     from station_console.services.scan.carriers import get_detector
 

@@ -3,7 +3,8 @@
 One small interface, chosen by `make_provider(CounterSettings.ewaybill)`:
 - `file`: a folder shared with the carrier's own desktop client. A request is written as
   `requests/<reference>.json`; the client answers `responses/<reference>.json` with
-  `{"waybill": "...", "sort_code": "..."}` or `{"error": "..."}`; a cancel is `cancels/<reference>.json`.
+  `{"waybill": "...", "sort_code": "..."}` or `{"error": "..."}`; a cancel is `cancels/<reference>.json`
+  (`"waybill": null` for a request given up on, unanswered in time, whose request file is removed).
   The request holds the sender's and recipient's full phone numbers (the carrier needs them): that
   folder is personal data.
 - `fake`: numbers from a counter, in each carrier's shape; records what it was asked (tests, demos).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -128,11 +130,13 @@ class FileProvider:
             ) from exc
         answer = self.folder / "responses" / f"{order.reference}.json"
         deadline = time.monotonic() + self.timeout_s
+        unreadable = False
         while time.monotonic() < deadline:
             if answer.exists():
                 try:
                     data = json.loads(answer.read_text(encoding="utf-8"))
                 except (OSError, ValueError):
+                    unreadable = True
                     time.sleep(self.poll_s)  # still being written by a client that does not rename
                     continue
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
@@ -146,11 +150,29 @@ class FileProvider:
                     str(sort_code) if sort_code else None,
                 )
             time.sleep(self.poll_s)
+        self._withdraw(order)
+        if unreadable:
+            raise ProviderFailed(
+                N_("The e-waybill client's answer could not be read (folder {folder}): no number was taken."),
+                folder=str(self.folder),
+            )
         raise ProviderFailed(
             N_("No answer from the e-waybill client within {seconds} s (folder {folder})."),
             seconds=int(self.timeout_s),
             folder=str(self.folder),
         )
+
+    def _withdraw(self, order: EWaybillOrder) -> None:
+        """A request given up on: its file goes (a client that comes up later issues nothing for a send
+        never recorded, and the phones in it do not lie there), and a cancel with no number follows it
+        for a client that had already taken it."""
+        try:
+            (self.folder / "requests" / f"{order.reference}.json").unlink(missing_ok=True)
+            self._write("cancels", order.reference, {"carrier": order.carrier, "waybill": None})
+        except OSError:
+            logging.getLogger("station.sendout").warning(
+                "could not withdraw e-waybill request %s", order.reference
+            )
 
     def cancel(self, bill: EWaybill) -> None:
         try:
