@@ -3,6 +3,7 @@ every refusal writes nothing; real-name rules; weights; waybill numbers from eve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ from station_console.services.people import clerks
 from station_console.services.sendout import accept, inspection, rule_view, waybills
 from station_console.services.sendout import senders as sender_service
 from station_console.services.sendout.payments import Payment
-from station_console.services.sendout.providers import FakeProvider, ProviderFailed
+from station_console.services.sendout.providers import EWaybill, EWaybillOrder, FakeProvider, ProviderFailed
 from station_console.services.sendout.weighing import Weight
 
 
@@ -259,6 +260,21 @@ def test_an_issued_number_is_cancelled_when_the_send_is_not_recorded(counter: St
     with pytest.raises(Refused):
         send(counter, waybill=None, provider=provider, checked=[])  # inspection fails inside the transaction
     assert provider.cancelled == ["SF0000000000001"]
+
+
+def test_a_garbled_e_waybill_answer_is_said_as_the_services_and_cancelled(counter: Station) -> None:
+    class Garbled(FakeProvider):
+        def request(self, order: EWaybillOrder) -> EWaybill:
+            bill = super().request(order)
+            return replace(bill, waybill="[bold]" + bill.waybill[:4])
+
+    provider = Garbled()
+    before = snapshot(counter)
+    with pytest.raises(ProviderFailed) as exc:
+        send(counter, waybill=None, provider=provider)
+    assert "e-waybill service answered [bold]SF00" in exc.value.message()  # not as if the clerk typed it
+    assert provider.cancelled == ["[bold]SF00"]  # the carrier's order is not left live
+    assert snapshot(counter) == before
 
 
 def test_a_changed_tariff_is_never_charged_silently(counter: Station) -> None:

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from db import fast
 from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console import name_limit
-from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.errors import NotFound, Refused, StationError
+from station_console.i18n import N_, Later, _
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
@@ -28,7 +28,7 @@ from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
 from station_console.services.sendout.identity import IdTrace, check_id
 from station_console.services.sendout.payments import Payment
-from station_console.services.sendout.providers import EWaybill, EWaybillOrder, Provider
+from station_console.services.sendout.providers import EWaybill, EWaybillOrder, Provider, ProviderFailed
 from station_console.services.sendout.quote import Quote, price
 from station_console.services.sendout.senders import save_sender, sender_phone
 from station_console.services.sendout.weighing import Weight
@@ -219,7 +219,18 @@ def accept(
     if entered is None and not from_stock and provider is not None:
         # Asked before the transaction: a slow carrier service never holds the database.
         issued = provider.request(order_for(party, recipient, parcel, carrier, weight))
-        entered = waybills.check_number(station, issued.waybill, carrier)
+        try:
+            entered = waybills.check_number(station, issued.waybill, carrier)
+        except StationError as exc:
+            # The carrier's client answered nonsense: said as its answer (the clerk typed no number),
+            # and its order cancelled like any number not used.
+            _cancel_quietly(provider, issued)
+            raise ProviderFailed(
+                N_("The e-waybill service answered {waybill}, not a usable {carrier} number: {reason}"),
+                waybill=cut(issued.waybill, 40),
+                carrier=carrier,
+                reason=_Said(exc),
+            ) from exc
 
     def work(session: Session) -> SendResult:
         carrier_row = _carrier(session, carrier)
@@ -375,6 +386,16 @@ def _result(send: Send, carrier: str, quote: Quote | None, form: _Checked, jobs:
         recipient_masked_phone=form.recipient.masked,
         print_jobs=jobs,
     )
+
+
+@dataclass(frozen=True)
+class _Said(Later):
+    """A refusal inside another message, in the language that one is shown in."""
+
+    error: StationError
+
+    def message(self, lang: str | None = None) -> str:
+        return self.error.message(lang)
 
 
 def _cancel_quietly(provider: Provider, bill: EWaybill) -> None:
