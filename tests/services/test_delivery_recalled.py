@@ -14,7 +14,7 @@ from db.models import DeliveryItem, DeliveryRun, EventKind, Notification, Parcel
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs, sheet
+from station_console.services.delivery import recalled, requests, runs, sheet
 from station_console.services.exceptions import problems
 from station_console.services.printing.render import run_sheet_document
 from station_console.tui.screens.delivery_stops import cells
@@ -151,6 +151,7 @@ def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Stat
     runs.scan_out(st, run.id, wb(2))
     recall(st, wb(2))
     pid = parcel_id_of(st, wb(2))
+    assert recalled.recalled_out(st, run.id, wb(2)) is True
     with pytest.raises(Refused) as info:
         runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="[/]")  # marks say nothing
     assert info.value.code == "recalled" and "only a manager may record it delivered" in info.value.message()
@@ -166,9 +167,18 @@ def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Stat
     assert picked.clerk_id == st.clerk_id
 
 
-def test_a_reason_is_not_kept_for_a_parcel_not_recalled(st: Station) -> None:
+def test_an_override_for_a_parcel_not_recalled_is_refused(st: Station) -> None:
+    """Delivered as usual, its reason was thrown away while the manager believed it kept: refused, and
+    nothing changes; the check read before the manager is asked why says the same."""
     run = runs.plan(st, "小刘")
     runs.scan_out(st, run.id, wb(2))
-    runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="no need")
+    pid = parcel_id_of(st, wb(2))
+    for reason in ("no need", "[/]"):
+        with pytest.raises(Refused) as info:
+            runs.deliver(st, run.id, wb(2), received_by="self", recall_reason=reason)
+        assert info.value.code == "not_recalled" and "is not recalled" in info.value.message()
+    assert recalled.recalled_out(st, run.id, wb(2)) is False
+    assert parcel(st, pid).status == ParcelStatus.ON_SHELF and events(st, EventKind.PICKED_UP) == []
+    runs.deliver(st, run.id, wb(2), received_by="self")
     (picked,) = events(st, EventKind.PICKED_UP)
     assert "recall_overridden" not in picked.details

@@ -54,3 +54,29 @@ async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
 
 def _said(app: StationApp) -> str:
     return " ".join(str(w.render()) for w in app.screen.query("Static"))
+
+
+@pytest.mark.first_mode("shelves")
+async def test_ctrl_o_on_a_parcel_not_recalled_is_refused_before_any_reason(
+    app: StationApp, station: Station
+) -> None:
+    """Asked why it was delivered though recalled, the manager's reason was then thrown away as the
+    parcel was delivered as usual: refused up front, naming F9, and nothing written."""
+    a_run_of_three(station)  # FIRST is out with the runner, not recalled
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "ctrl+o")
+        await until(pilot, lambda: "is not recalled" in text_of(app, "#dl-status"))
+        assert not isinstance(app.screen, FormDialog)
+        assert "F9 records it delivered" in text_of(app, "#dl-status")
+        await quiet.press(pilot, "f9")  # F9 still settles it
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+    with station.read() as session:
+        status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
+    assert status == "on_shelf" and events(station, EventKind.PICKED_UP) == []

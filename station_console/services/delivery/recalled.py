@@ -9,9 +9,13 @@ delivery is refused, and it is scanned back as not delivered, without the recipi
 deliver" message (it would send them to the counter for a parcel that is not theirs to take). When
 the runner had in fact handed it over before hearing of the recall, a manager records it delivered with
 a reason (`runs.deliver(..., recall_reason=...)`): the pickup event keeps it, as a pickup's override does.
+An override asked for a parcel that is not recalled is refused (`not_recalled`): delivered as usual, its
+reason was thrown away, and the manager believed it kept.
 """
 
 from __future__ import annotations
+
+from sqlmodel import select
 
 from db.models import Parcel
 from station_console.errors import Refused
@@ -78,17 +82,45 @@ def check_scan_out(station: Station, parcel: Parcel, run_id: int) -> None:
         )
 
 
-def read_reason(reason: str | None) -> str:
-    """A manager's reason to record a recalled parcel delivered, cleaned; "" for none (marks alone)."""
+def read_reason(reason: str | None) -> str | None:
+    """A manager's reason to record a recalled parcel delivered, cleaned; "" for one that says nothing
+    (marks alone), None for no override asked."""
+    if reason is None:
+        return None
     text = RECALL_REASON.read(reason)
     return text if says_something(text) else ""
 
 
-def check_delivery(station: Station, parcel: Parcel, reason: str) -> None:
+def recalled_out(station: Station, run_id: int, waybill: str) -> bool:
+    """Whether the parcel `waybill` out on run `run_id` is recalled, read before a manager is asked why
+    it was delivered all the same; one no longer out there is for the delivery to refuse (True)."""
+    with station.read() as session:
+        query = select(Parcel.problem_kind).where(Parcel.waybill == waybill, Parcel.delivery_run_id == run_id)
+        kinds = session.exec(query).all()
+    return not kinds or any(is_recalled(kind) for kind in kinds)
+
+
+def not_recalled(waybill: str) -> Refused:
+    """An override of a recall asked for a parcel that has none."""
+    return Refused(
+        N_(
+            "{waybill} is not recalled: a recall override is only for a recalled parcel. It was not "
+            "marked delivered."
+        ),
+        code="not_recalled",
+        advice=N_("Record it delivered as usual, without an override."),
+        waybill=waybill,
+    )
+
+
+def check_delivery(station: Station, parcel: Parcel, reason: str | None) -> None:
     """A parcel recalled while out with the runner comes back: it is not marked delivered, unless a
     manager records that the runner had handed it over before hearing of the recall, with `reason`
-    (read already; the delivery's event keeps it), as pickup's override does (pickup/recalled.py)."""
+    (read already; the delivery's event keeps it), as pickup's override does (pickup/recalled.py).
+    An override (any `reason`, None: none) for a parcel not recalled is refused, not dropped."""
     if not is_recalled(parcel.problem_kind):
+        if reason is not None:
+            raise not_recalled(parcel.waybill)
         return
     if not reason:
         raise Refused(

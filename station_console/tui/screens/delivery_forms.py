@@ -15,6 +15,7 @@ from typing import Any
 from station_console import name_limit
 from station_console.i18n import N_, _, _n
 from station_console.services.core.free_text import NOTE, REASON, NoteRule
+from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import requests, runs
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.role_keys import role_key
@@ -93,7 +94,35 @@ class DeliveryForms:
     def action_delivered_recalled(self) -> None:
         """A manager records a recalled parcel delivered: the runner had handed it over before hearing
         of the recall. The delivered form, with the reason its event keeps (the service checks the role
-        again)."""
+        again), once a read says the parcel is recalled: asked why for one that is not, the manager's
+        reason had been thrown away (the service refuses it now, `not_recalled`). Keys typed behind
+        Ctrl+O wait for the form."""
+        screen: Any = self
+        waybill, run_id = self._back_waybill(), self.run_id
+        if waybill is None or run_id is None:
+            return
+        screen.call(
+            "override_asked",
+            lambda: (waybill, recall_rules.recalled_out(screen.station, run_id, waybill)),
+            for_form=True,
+            holds_keys=True,
+        )
+
+    def done_override_asked(self, answer: tuple[str, bool]) -> None:
+        screen: Any = self
+        waybill, is_recalled = answer
+        if waybill != self.back:
+            return  # another parcel scanned back meanwhile: Ctrl+O again asks about that one
+        if not is_recalled:
+            screen.say(
+                _(
+                    "{waybill} is not recalled: Ctrl+O is only for a recalled parcel. F9 records it "
+                    "delivered.",
+                    waybill=waybill,
+                ),
+                error=True,
+            )
+            return
         self._delivered_form(recalled=True)
 
     def _delivered_form(self, *, recalled: bool) -> None:
@@ -150,7 +179,12 @@ class DeliveryForms:
             fields,
             check=check,
             submit=deliver,
-            at_fault={"name_required": "received_by", "missing": "why", "too_long": "why"}
+            at_fault={
+                "name_required": "received_by",
+                "missing": "why",
+                "too_long": "why",
+                "not_recalled": "why",
+            }
             if recalled
             else {"name_required": "received_by"},
             what=N_("a delivery's outcome"),
