@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual import events
+from textual.widgets import DataTable, Input
 
 from db.models import Parcel
 from station_console.services.core.station import Station
@@ -136,3 +137,44 @@ async def test_a_hurried_enter_twice_on_the_recall_form_says_the_waybill_is_empt
         await settle(pilot)
         assert not isinstance(app.screen, FormDialog)
         assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [(wb(1), "recalled")]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_esc_on_the_recall_form_says_nothing_was_recalled(app: StationApp, station: Station) -> None:
+    """Esc on the note of a parcel named on screen said it was left on its shelf; Esc on the form that
+    asks which parcel closed it without a word."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert "Not returned: no parcel was recalled." in str(app.screen.query_one("#ret-status").render())
+        assert problems.list_problems(station) == []
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_too_long_paste_into_who_asked_is_refused_by_that_name(
+    app: StationApp, station: Station
+) -> None:
+    """Refused as "Note takes at most 500 characters", a field the dialog never shows by that name."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, *wb(1), "enter")  # refused as not due: F10 asks who asked for it back
+        await settle(pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        app.screen.query_one("#pk-reason", Input).post_message(events.Paste("[/]\x1b[31m" + "x" * 600))
+        await settle(pilot)
+        said = str(app.screen.query_one("#pk-reason-refused").render())
+        assert said.startswith("Who asked for it back takes at most 500 characters: the paste"), said
+        assert app.screen.query_one("#pk-reason", Input).value == ""
+    assert problems.list_problems(station) == []

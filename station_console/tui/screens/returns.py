@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
-from station_console.services.core.free_text import text_field
+from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -34,6 +34,10 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
 # else how long it has waited (checked in); the carrier is the batch's own, said above the list.
+# The note a recall keeps, named in a refusal as its dialog asks for it (the service's rule says "Note",
+# as `returns add --note` is named on the command line).
+RECALL_WHO = NoteRule(N_("Who asked for it back"), returns.RECALL_NOTE.limit, required=False)
+
 COLUMNS = (
     N_("Waybill"),
     N_("Problem"),
@@ -315,7 +319,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             ReasonDialog(
                 _("Return as recalled: {waybill}", waybill=waybill),
                 _("Who asked for it back? (optional: e.g. the sender, by phone)"),
-                rule=returns.RECALL_NOTE,
+                rule=RECALL_WHO,
                 what=N_("a recall's note"),
             ),
             noted,
@@ -359,8 +363,10 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         open_over(self, form, self._recalled)
 
     def _recalled(self, batch: returns.BatchView | None) -> None:
-        if batch is not None:
-            self.show(batch, focus_scan=False)
+        if batch is None:  # Esc: said, as Esc on the note of a parcel named on screen is
+            self.status(_("Not returned: no parcel was recalled."))
+            return
+        self.show(batch, focus_scan=False)
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
