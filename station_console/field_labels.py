@@ -3,7 +3,7 @@
 Each field of the settings models carries its title where it is defined, `Field(title=N_("Station
 name"))`, a message id translated when shown; `field_label` gives it, and the name itself for a field
 without one (or no field of that name). `where_label` names a place inside a value, as a Pydantic
-error's `loc` gives it: `storage_fee_rules.0.free_days` reads "Storage fee rules 1 · Free days" (each
+error's `loc` gives it: `storage_fee_rules.0.free_days` reads "Storage fee rule 1 · Free days" (each
 field by its title, a list's item by its number from 1, a mapping's key as typed). The Python names
 stay the keys of counter.toml, the database and the CLI; the Settings screen shows them beneath.
 
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station_console.i18n import N_, Later, get_language, translate
+from station_console.i18n import N_, Later, get_language, keyed_label, translate
 from station_console.safe_text import clean
 
 FIELD_MAX = 80  # a place can hold typed mapping keys: cut like other typed text
@@ -54,19 +54,23 @@ def _contents(annotation: Any) -> tuple[str | None, Any]:
 def where_label(
     loc: Sequence[str | int], model: Any = None, lang: str | None = None, *, keyed: bool = False
 ) -> str:
-    """The place `loc` (a Pydantic error's) as a person reads it, in `lang`; with `keyed`, the Python
-    dotted path follows in parentheses ("Printer · Device (printer.device)", as the key is found in
-    the file; brackets would read as a TOML section header), for whoever edits a file or a command by its keys. "?" for no place."""
+    """The place `loc` (a Pydantic error's) as a person reads it, in `lang`; with `keyed`, its keys
+    follow ("Printer · Device (printer.device)", `keyed_label`), for whoever edits a file or a command
+    by its keys. A list's item is named by its number from 1, as a manager counts rules ("Storage fee
+    rule 2"), never by Python's index from 0: the keys leave the index out (`storage_fee_rules.free_days`,
+    as a `[[storage_fee_rules]]` table writes them), the label says which item. "?" for no place."""
     lang = lang or get_language()
-    path = clean(".".join(str(part) for part in loc), FIELD_MAX)
-    if model is None:  # no titles to read: the path as it is
-        return path or "?"
+    path = clean(".".join(str(part) for part in loc if not isinstance(part, int)), FIELD_MAX)
     parts: list[str] = []
     current, container = model, None  # `current`: the model the next part is a field of
+    item: str | None = None  # the item label ("Storage fee rule {n}") of the list just named
     for part in loc:
-        if container is not None and parts:  # an item of the list or mapping just named
-            shown = part + 1 if container == "list" and isinstance(part, int) else clean(str(part), KEY_MAX)
-            parts[-1] = f"{parts[-1]} {shown}"
+        if isinstance(part, int) and parts and container != "dict":  # a list's item: counted from 1
+            parts[-1] = translate(item, lang, n=part + 1) if item else f"{parts[-1]} {part + 1}"
+            container, item = None, None
+            continue
+        if container is not None and parts:  # a mapping's key, as typed
+            parts[-1] = f"{parts[-1]} {clean(str(part), KEY_MAX)}"
             container = None
             continue
         field = _field(current, part)
@@ -75,12 +79,14 @@ def where_label(
             current, container = None, None
             continue
         parts.append(field_label(current, str(part), lang))
+        extra = getattr(field, "json_schema_extra", None)
+        item = extra.get("item") if isinstance(extra, Mapping) else None
         container, current = _contents(field.annotation)
     label = clean(SEPARATOR.join(parts), FIELD_MAX)
     if not label:
         return "?"
-    if keyed and label != path:
-        return translate(N_("{label} ({key})"), lang, label=label, key=path)
+    if keyed and model is not None and label != path:
+        return keyed_label(label, path, lang)
     return label
 
 

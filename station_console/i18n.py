@@ -146,7 +146,7 @@ class Later:
 def shown(text: str, lang: str | None = None) -> str:
     """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated
     (a message among its parameters too), other text kept. A device setting's key in it reads as the
-    screens label it, the key itself in parentheses where it says something else (`目标（target）`; not
+    screens label it, the key itself in parentheses where it says something else (`目标（target）`, `keyed_label`; not
     `[target]`, which reads as a TOML section header): the
     same refusal reaches the Printers screen and whoever edits counter.toml."""
     if isinstance(text, Message):
@@ -167,7 +167,27 @@ def _key_text(key: ConfigKey, lang: str) -> str:
     label = translate(key.label, lang) if key.label else str(key)
     if label.casefold() == str(key).casefold():
         return str(key)
-    return translate(N_("{label} ({key})"), lang, label=label, key=str(key))
+    return keyed_label(label, str(key), lang)
+
+
+def _names(label: str, key: str) -> bool:
+    """`label` names `key` already: in its parentheses ("Resolution (dpi)"), or as the label itself
+    with its unit left out ("Timeout (s)" for timeout)."""
+    folded, key = label.casefold(), key.casefold()
+    bare = re.sub(r"\s*[(（][^()（）]*[)）]", "", folded).strip()
+    return (bare != folded and bare == key) or f"({key})" in folded or f"（{key}）" in folded
+
+
+def keyed_label(label: str, key: str, lang: str) -> str:
+    """A setting's `label` with its `key` for whoever edits counter.toml: "Counter name (counter)". A
+    label that names the key already stays as it is ("Resolution (dpi)", not "... (dpi) (dpi)"); one
+    with parentheses of its own says the key after a comma ("Gap (mm), key gap_mm"), not in a second
+    pair of parentheses that reads as part of the label."""
+    if _names(label, key):
+        return label
+    if "(" in label or "（" in label:
+        return translate(N_("{label}, key {key}"), lang, label=label, key=key)
+    return translate(N_("{label} ({key})"), lang, label=label, key=key)
 
 
 @dataclass(frozen=True)

@@ -440,6 +440,8 @@ class StationSettings(BaseModel):
     storage_fee_rules: list[FeeRule] = Field(
         default_factory=list,
         title=N_("Storage fee rules"),
+        # One rule as a refusal names it (field_labels.where_label), counted from 1 as the manager does.
+        json_schema_extra={"item": N_("Storage fee rule {n}")},
         description=N_(
             "Storage fee table: free days, fee per day, cap, return-to-sender day, by size, carrier or "
             "recipient type (station fees set/remove). Empty: no fees."

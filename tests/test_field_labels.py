@@ -123,13 +123,17 @@ def test_a_place_reads_as_a_path_of_titles() -> None:
     def where(*loc: str | int, lang: str = "zh") -> str:
         return where_label(loc, StationSettings, lang)
 
-    assert where("storage_fee_rules", 0, "cap_cents") == "超期保管费规则 1 · 费用上限（分）"  # int | None
-    assert where("storage_fee_rules", 0, "cap_cents", lang="en") == "Storage fee rules 1 · Fee cap (cents)"
+    assert (
+        where("storage_fee_rules", 0, "cap_cents") == "第 1 条超期保管费规则 · 费用上限（分）"
+    )  # int | None
+    assert where("storage_fee_rules", 0, "cap_cents", lang="en") == "Storage fee rule 1 · Fee cap (cents)"
     assert where("size_units", "XL") == "各尺寸占用容量 XL"  # a mapping of plain values
     assert where("prealert_sources", "pdd", "carrier") == "预到货来源 pdd · 默认快递公司"
-    assert where("storage_fee_rules", 0, "nonsense") == "超期保管费规则 1 · nonsense"  # not ours: as given
+    assert (
+        where("storage_fee_rules", 0, "nonsense") == "第 1 条超期保管费规则 · nonsense"
+    )  # not ours: as given
     assert where() == "?" and where_label((), None) == "?"
-    assert where_label(("rules", 0, "x"), None) == "rules.0.x"  # no model: the path as it is
+    assert where_label(("rules", 0, "x"), None) == "rules 1 · x"  # no model: names as given, counted from 1
 
 
 def test_a_typed_key_in_a_place_is_cleaned_and_cut() -> None:
@@ -137,3 +141,47 @@ def test_a_typed_key_in_a_place_is_cleaned_and_cut() -> None:
     label = where_label(("carrier_event_targets", hostile, "url"), StationSettings, "en")
     assert "\x1b" not in label and label.startswith("Carrier event targets [b]kkk")
     assert label.endswith(" · Webhook URL") and len(label) < 80
+
+
+def test_a_list_item_is_counted_from_1_in_its_keys_too() -> None:
+    """`storage_fee_rules.1.free_days` named rule 2 by Python's index from 0: the keys leave the index
+    out, as a `[[storage_fee_rules]]` table writes them, and the label counts the rule as a manager does."""
+
+    def keyed(lang: str) -> str:
+        return where_label(("storage_fee_rules", 1, "free_days"), StationSettings, lang, keyed=True)
+
+    assert keyed("en") == "Storage fee rule 2 · Free days (storage_fee_rules.free_days)"
+    assert keyed("zh") == "第 2 条超期保管费规则 · 免费天数（storage_fee_rules.free_days）"
+    assert where_label(("rules", 1), None, "en") == "rules 2"  # no model: an index still counts from 1
+
+
+@pytest.mark.parametrize(
+    ("name", "en", "zh"),
+    [
+        ("wedge_min_length", "Shortest code (wedge_min_length)", "最短条码长度（wedge_min_length）"),
+        (  # parentheses of its own: the key after a comma, never "(ms) (wedge_rejoin_ms)"
+            "wedge_rejoin_ms",
+            "Split scan wait (ms), key wedge_rejoin_ms",
+            "断码续接等待（毫秒），键 wedge_rejoin_ms",
+        ),
+    ],
+)
+def test_a_keyed_label_holds_one_pair_of_parentheses(name: str, en: str, zh: str) -> None:
+    assert where_label((name,), CounterSettings, "en", keyed=True) == en
+    assert where_label((name,), CounterSettings, "zh", keyed=True) == zh
+
+
+def test_a_device_key_its_label_names_already_is_not_said_twice() -> None:
+    from hardware.config_keys import config_key
+    from hardware.messages import Message
+    from station_console.i18n import shown
+
+    def said(key: str, lang: str) -> str:
+        return shown(Message("{key} = 1", key=config_key(key)), lang)
+
+    assert said("dpi", "en") == "Resolution (dpi) = 1"  # not "Resolution (dpi) (dpi)"
+    assert said("dpi", "zh") == "分辨率（dpi） = 1"
+    assert said("timeout", "en") == "Timeout (s) = 1"
+    assert said("timeout", "zh") == "超时（秒），键 timeout = 1"
+    assert said("port", "zh") == "端口（port） = 1"
+    assert said("layout", "en") == "Keyboard layout (layout) = 1"

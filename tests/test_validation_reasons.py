@@ -133,7 +133,7 @@ def test_a_refused_choice_says_what_each_value_means() -> None:
 
 def test_a_nested_field_is_named_by_its_path() -> None:
     error = first_error(rules=[{"name": "a", "free_days": -1}])
-    assert error_field(error) == "rules.0.free_days"
+    assert error_field(error) == "rules 1 · free_days"  # no model: names as given, counted from 1
     assert validation_reason(error, "zh") == "不能小于 0"
 
 
@@ -184,7 +184,7 @@ def test_a_text_setting_too_long_is_refused_not_cut() -> None:
 def test_a_typed_mapping_key_in_the_path_is_cleaned_and_cut() -> None:
     error = first_error(units={"\x1b[2J" + "k" * 5000: "many"})
     where = error_field(error)
-    assert where.startswith("units.kkk") and "\x1b" not in where and len(where) == 80
+    assert where.startswith("units · kkk") and "\x1b" not in where and len(where) == len("units · ") + 40
 
 
 def test_an_unknown_kind_gets_a_general_sentence_never_pydantics_english() -> None:
@@ -270,10 +270,10 @@ def test_a_refused_setting_is_named_by_its_title_in_the_readers_language() -> No
     with pytest.raises(ValidationError) as refused:
         StationSettings.model_validate({"storage_fee_rules": [{"name": "a"}, {"name": "b", "free_days": -1}]})
     (error,) = refused.value.errors()
-    assert error_field(error, StationSettings, "en") == "Storage fee rules 2 · Free days"
-    assert error_field(error, StationSettings, "zh") == "超期保管费规则 2 · 免费天数"
+    assert error_field(error, StationSettings, "en") == "Storage fee rule 2 · Free days"
+    assert error_field(error, StationSettings, "zh") == "第 2 条超期保管费规则 · 免费天数"
     assert error_field(error, StationSettings, "en", keyed=True) == (
-        "Storage fee rules 2 · Free days (storage_fee_rules.1.free_days)"
+        "Storage fee rule 2 · Free days (storage_fee_rules.free_days)"
     )
 
     with pytest.raises(ValidationError) as refused:

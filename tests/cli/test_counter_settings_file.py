@@ -28,8 +28,8 @@ from station_console.settings import load_counter_settings
         ),
         (
             b'wedge_rejoin_ms = "soon"\n',
-            "Split scan wait (ms) (wedge_rejoin_ms): Must be a whole number",
-            "断码续接等待（毫秒）（wedge_rejoin_ms）：必须是整数",
+            "Split scan wait (ms), key wedge_rejoin_ms: Must be a whole number",
+            "断码续接等待（毫秒），键 wedge_rejoin_ms：必须是整数",
         ),
         (
             b'language = "fr"\n',

@@ -28,13 +28,13 @@ def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> No
     counter_toml('[printers.counter]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 250\n')
     english = run("print", code, "--printer", "counter")
     assert english.exit_code == 1
-    assert "Printer counter is misconfigured: Resolution (dpi) (dpi) = 250: use 203 or 300" in english.output
+    assert "Printer counter is misconfigured: Resolution (dpi) = 250: use 203 or 300" in english.output
     chinese = run("print", code, "--printer", "counter", "--json", lang="zh")
     assert chinese.exit_code == 1
     doc = json.loads(chinese.stdout)
     assert doc == {
         "error": "bad_printer",
-        "message": "打印机 counter 配置有误：分辨率（dpi）（dpi） = 250：请使用 203 或 300",
+        "message": "打印机 counter 配置有误：分辨率（dpi） = 250：请使用 203 或 300",
     }
 
 
@@ -43,7 +43,7 @@ def test_print_queue_refuses_the_default_printers_bad_gap_in_chinese(run) -> Non
     result = run("print-queue", "--process", lang="zh")
     assert result.exit_code == 1
     assert (
-        "打印机 default 配置有误：间隙（毫米）（gap_mm） = wide：标签间隙，单位毫米，0（连续纸）到 20"
+        "打印机 default 配置有误：间隙（毫米），键 gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
         in result.output
     )
     assert "the gap between stickers" not in result.output

@@ -48,7 +48,7 @@ async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chine
         screen.save_printer()  # type: ignore[attr-defined]
         said = await _refusal(pilot, status, "配置有误")
         assert (
-            "打印机 前台 配置有误：间隙（毫米）（gap_mm） = wide：标签间隙，单位毫米，0（连续纸）到 20"
+            "打印机 前台 配置有误：间隙（毫米），键 gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
             in said
         )
         assert status.has_class("-error")

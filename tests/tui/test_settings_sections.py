@@ -158,7 +158,7 @@ async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
         status = await saved_with(
             app, pilot, fees, "st-storage_fee_rules", json.dumps([{"name": hostile, "free_days": -1}])
         )
-        assert status.endswith("中的“超期保管费规则 1 · 免费天数”值无效：不能小于 0"), status
+        assert status.endswith("中的“第 1 条超期保管费规则 · 免费天数”值无效：不能小于 0"), status
         assert isinstance(app.screen, SettingsScreen)  # still here: no markup error closed it
     station.forget_settings()
     assert station.settings() == before
