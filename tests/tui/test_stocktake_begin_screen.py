@@ -398,3 +398,39 @@ async def test_a_parcel_not_on_record_leaves_every_heading_and_the_clerks_name_w
         rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(2)]
         assert clerk and {row[-1] for row in rows} == {clerk}, rows  # whole, no ellipsis
         assert not any(cell.endswith("…") for row in rows for cell in row), rows
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_an_outgoing_send_found_leaves_every_heading_and_the_clerks_name_whole_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """An outgoing send found on the shelf said "outgoing send, waiting for its courier" (38 characters),
+    which pushed the Scanned by column out of the table at 80x24: its status is short now, and says it."""
+    from sendout_helpers import send, sf
+    from textual.widgets import DataTable
+
+    from station_console.i18n import _
+    from station_console.tui.screens.stocktake_table import COLUMNS
+
+    place(station, wb(1), "1-1")
+    send(station, sf(1))
+    take = stocktake.start(station, "1")
+    stocktake.scan(station, take.id, wb(1), layer="1")
+    stocktake.scan(station, take.id, sf(1), layer="1")
+    clerk = stocktake.view(station, take.id).items["match"][0].scanned_by
+    assert [i.outgoing_send for i in stocktake.view(station, take.id).items["extra"]] == [True]
+    stocktake.pause(station, take.id)
+    set_language(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin_stocktake_typed(app, pilot, "1")
+        table = app.screen.query_one("#st-items", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the findings listed")
+        await settle(pilot)
+        assert [str(column.label) for column in table.columns.values()] == [_(name) for name in COLUMNS]
+        drawn = sum(column.get_render_width(table) for column in table.columns.values())
+        assert drawn <= table.size.width - 2  # the scrollbar's room kept
+        rows = {str(table.get_row_at(row)[1]): [str(c) for c in table.get_row_at(row)] for row in range(2)}
+        assert rows[sf(1)][4] == {"en": "for courier", "zh": "寄件待揽收"}[lang]
+        assert clerk and {row[-1] for row in rows.values()} == {clerk}, rows  # whole, no ellipsis
+        assert not any(cell.endswith("…") for row in rows.values() for cell in row), rows

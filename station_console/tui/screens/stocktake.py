@@ -309,7 +309,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             for item in self.take.items[cls]:
                 status = label_of(STATUS_LABELS, item.status) if item.status else _("no record")
                 if item.outgoing_send:  # put it with the outgoing parcels; check-in refuses it
-                    status = _("outgoing send, waiting for its courier")
+                    # Short, as "no record" is: the whole sentence crowded the Scanned by column out at 80.
+                    status = _("for courier")
                 cells = (
                     class_text(cls),
                     item.waybill,

@@ -5,8 +5,9 @@ Narrower than the whole row, a scan made at this counter names its clerk alone (
 knows where they stand; one from another counter still names it), and a column that still does not
 fit is left out, the finding's own columns kept first, rather than cut at the edge; the Scanned by
 column, when the room left holds its heading, takes that room, a long name cut with an ellipsis.
-The headings and a parcel's "no record" are kept short so that a table with a parcel not on record
-still holds a 12-character clerk's name whole at 80 columns in English.
+The headings and a parcel's "no record" and "for courier" (an outgoing send found on the shelf)
+are kept short so that a table with such a parcel still holds a 12-character clerk's name whole at 80
+columns in English.
 """
 
 from __future__ import annotations
