@@ -34,6 +34,18 @@ LINE_TEXT = {
     "insurance": N_("Insurance {permille}‰ of the declared {value}, at least {minimum}"),
     "packaging": N_("Packaging: {name}"),
 }
+# The same lines in a few words, for a narrow box (the quote under the form at 80 columns): the
+# working's sums are the receipt's and the wide screen's.
+LINE_SHORT = {
+    "zone": N_("{zone}"),  # the destination is in the form above
+    "weight": N_("Charged {chargeable} kg"),
+    "weight_volumetric": N_("Charged {chargeable} kg"),
+    "first": N_("First {first} kg"),
+    "additional": N_("Extra {extra} kg"),
+    "minimum": N_("Minimum freight"),
+    "insurance": N_("Insurance"),
+    "packaging": N_("Packaging: {name}"),
+}
 ROUNDING_LABELS = {
     "up": N_("part steps rounded up"),
     "nearest": N_("rounded to the nearest step"),
@@ -57,7 +69,7 @@ class QuoteLine:
     amount_cents: int
     params: dict[str, Any]
 
-    def text(self, lang: str | None = None) -> str:
+    def text(self, lang: str | None = None, *, short: bool = False) -> str:
         lang = lang or get_language()
         params = dict(self.params)
         if "zone" in params:
@@ -66,7 +78,7 @@ class QuoteLine:
             params["rounding"] = translate(ROUNDING_LABELS[params["rounding"]], lang)
         if "steps" in params:  # stored as the count: a saved quote reads in whoever's language shows it
             params["steps"] = translate_n("{n} step", "{n} steps", params["steps"], lang, n=params["steps"])
-        return translate(LINE_TEXT[self.code], lang, **params)
+        return translate((LINE_SHORT if short else LINE_TEXT)[self.code], lang, **params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -67,6 +68,9 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
     SAVES = False
     KEPT_ACROSS_MODES = True
     CSS_PATH = "sendout.tcss"
+    # The list is this counter's sends, and `station sendout` on this PC (or a console named the same)
+    # makes them under this counter's name: changes made here are heard too, not only other counters'.
+    HEARS_OWN_COUNTER = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -94,6 +98,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
+        self._quote_shown: quote.Quote | None = None
+        self._live_seen = 0  # the live view's changes heard when the sends were last asked for
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -112,6 +118,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
     def on_resize(self) -> None:
         self.query_one("#so-body").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
         self.call_after_refresh(self.query_one(SendsTable).lay_out)  # once the table has its new width
+        if self._quote_shown is not None:  # its words for the box's new width, once it has it
+            self.call_after_refresh(self.show_quote, self._quote_shown, None)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -224,6 +232,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
 
     def show_quote(self, got: quote.Quote | None, note: str | None) -> None:
         panel = self.query_one("#so-quote", Static)
+        self._quote_shown = got  # shown again in the other form after a resize
         self.shown_total = got.total_cents if got else None
         if got is None:
             panel.update(Content(note or ""))
@@ -233,14 +242,24 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
             )
             return
         panel.set_class(False, "-warn")
-        lines = [
-            f"{line.text()}  {money(line.amount_cents) if line.amount_cents else ''}".rstrip()
-            for line in got.lines
-        ]
+        # Under the form (80 columns) the box is a fifth of the width: each line in a few words, its sum
+        # beside it if that fits, else under it, where the whole working wrapped a line over three and
+        # the sums went past the box's foot.
+        short = self.size.width < SIDE_BY_SIDE_MIN
+        room = panel.content_region.width or 16
+        lines = []
+        for line in got.lines:
+            sum_ = money(line.amount_cents) if line.amount_cents else ""
+            if not short:
+                lines.append(f"{line.text()}  {sum_}".rstrip())
+                continue
+            words = line.text(short=True)
+            beside = f"{words} {sum_}".rstrip()
+            lines += [beside] if cell_len(beside) <= room else [words, sum_.rjust(room)]
         total = _("Total {total}", total=amount(got.total_cents, got.currency))
-        # The total first: under the form (80 columns) the box is a fifth of the width, and a long quote's
-        # lines (a remote zone, volumetric weight, insurance, packaging) wrap past its foot.
-        panel.update(Content("\n".join([total, "", *lines])))
+        # The total first: a long quote's lines (a remote zone, volumetric weight, insurance, packaging)
+        # may still go past the box's foot.
+        panel.update(Content("\n".join([total, *([] if short else [""]), *lines])))
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -428,9 +447,19 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self.form.show_checklist(setup.checklist)
         self.form.show_carriers([(name, code) for code, name in setup.carriers], [])
 
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        if self._heard() != self._live_seen:  # changes heard while another mode or a dialog was in front
+            self.refresh_sends()
+
+    def _heard(self) -> int:
+        bridge = getattr(self.app, "live_bridge", None)
+        return bridge.delivered + bridge.own_heard if bridge is not None else 0
+
     def refresh_sends(self) -> None:
         # This counter's sends, as the list's heading says: the customer at this counter asks after one
         # taken here, and F7 offers the one chosen on this list (else this counter's newest).
+        self._live_seen = self._heard()
         here = self.station.counter
         self.call("sends", lambda: listing.list_sends(self.station, counter=here, limit=50), exclusive=True)
 

@@ -60,6 +60,9 @@ class SendsTable(Table):
     def show(self, rows: list[SendSummary], zone: tzinfo, now: datetime) -> None:
         """The last sends, from any day: a send of another day says its date (`11-25 14:06`)."""
         code_width = max((display_width(r.carrier_name) for r in rows), default=0)
+        # The cursor stays on the send it was on: a send made meanwhile comes in on top, and F7 offers
+        # the one chosen here.
+        chosen = self.send_rows[min(self.cursor_row, len(self.send_rows) - 1)]["id"] if self.send_rows else ""
         self.refundable = {str(r.send_id) for r in rows if r.status == "accepted"}
         self.send_rows = [
             {
@@ -77,7 +80,8 @@ class SendsTable(Table):
         if any(r.weight_manual for r in rows):  # a space where a weighed one has no mark: digits aligned
             for values, r in zip(self.send_rows, rows, strict=True):
                 values["kg"] += "" if r.weight_manual else " "
-        self.lay_out()
+        ids = [values["id"] for values in self.send_rows]
+        self.lay_out(row=ids.index(chosen) if chosen in ids else None)
 
     def chosen_refundable(self) -> str:
         """The send a clerk moved to on the list (it has the focus), if it can be refunded; else ""."""
@@ -86,8 +90,9 @@ class SendsTable(Table):
         chosen = self.send_rows[min(self.cursor_row, len(self.send_rows) - 1)]["id"]
         return chosen if chosen in self.refundable else ""
 
-    def lay_out(self) -> None:
-        """The sends in the columns that fit the table's width (again after a resize)."""
+    def lay_out(self, row: int | None = None) -> None:
+        """The sends in the columns that fit the table's width (again after a resize), the cursor on `row`
+        (by default the row it was on)."""
         headings = [title if title in _UNTRANSLATED else _(title) for _key, title, _right in SEND_COLUMNS]
         typical = TYPICAL_SEND | {
             "pay": max((_(label) for label in METHOD_LABELS.values()), key=display_width),
@@ -102,7 +107,7 @@ class SendsTable(Table):
         shown = columns_that_fit(
             widths, room, wanted=[keys.index(key) for key in SENDS_WANTED], gap=2 * self.cell_padding
         )
-        row = self.cursor_row
+        row = self.cursor_row if row is None else row
         self.clear(columns=True)
         for index in shown:
             key = SEND_COLUMNS[index][0]
