@@ -107,7 +107,11 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.run_id: int | None = None
-        self.back: str | None = None  # waybill of the parcel just scanned back, waiting for F9 / F10
+        self.backs = {}  # by clerk: the parcel each scanned back, waiting for F9 / F10 (`back`)
+        # Clerks whose scan-back was answered while they were away (after a lock): said once back.
+        self.backs_untold: set[int | None] = set()
+        # Clerks whose parcel scanned back was set aside for another clerk (named once in the toast).
+        self.backs_aside: set[int | None] = set()
         self.router: KeyRouter | None = None
         self.stops: list[Any] = []  # those on screen, shown again as the width changes
         # What each clerk scanned that found a storage fee due, answered after a lock while they were
@@ -219,6 +223,10 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
 
     def came_to_front(self) -> None:
         super().came_to_front()
+        if self.station.clerk_id in self.backs_untold:
+            self.backs_untold.discard(self.station.clerk_id)
+            if self.back is not None:
+                self._say_back(self.back)
         scans = self.not_taken.pop(self.station.clerk_id, None) if self.station.clerk_id else None
         if scans:
             self.say(
@@ -289,14 +297,12 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             self._out_on_run_left(stop, number)
             return
         if isinstance(stop, Back):
-            self.back = stop.waybill
-            self.answer(
-                _(
-                    "{waybill} is back: F9 delivered (who received it), F10 not delivered (why).",
-                    waybill=stop.waybill,
-                ),
-                warn=True,
-            )
+            asker = self.asked_by()
+            self.backs[asker] = (answer.run_id, stop.waybill)  # the clerk's who scanned it, not the next one's
+            if self.asked_by_clerk_now():
+                self._say_back(stop.waybill)
+            else:
+                self.backs_untold.add(asker)
             return
         if isinstance(stop, FeeDue):
             if not self.asked_by_clerk_now():  # nothing scanned out; the next clerk settles no fee unasked
@@ -329,6 +335,31 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             ok=True,
         )
         self.reload()
+
+    def _say_back(self, waybill: str) -> None:
+        self.answer(
+            _("{waybill} is back: F9 delivered (who received it), F10 not delivered (why).", waybill=waybill),
+            warn=True,
+        )
+
+    def clear_for_next_clerk(self) -> str:
+        """What was typed goes (`ModeScreen`); a parcel another clerk scanned back is not offered to this
+        one (F9 / F10 would record it as theirs), nor its "is back" line: it stays out with the runner,
+        kept for its clerk, and whoever settles it scans it back again. The clerk's own, scanned back
+        before another signed in between, is waiting again, said again."""
+        names = [typed] if (typed := super().clear_for_next_clerk()) else []
+        now = self.station.clerk_id
+        self.backs_aside.discard(now)
+        left = {c for c, (run, _w) in self.backs.items() if c != now and run == self.run_id} - self.backs_aside
+        self.backs_aside |= left  # named once, to the clerk who came next
+        if self.back is not None:
+            self.backs_untold.discard(now)
+            self._say_back(self.back)
+        elif left:
+            self.query_one("#dl-status", StatusLine).show_read(Text(""))
+        if left:
+            names.append(_("the parcel scanned back on Door delivery (scan it again to settle it)"))
+        return listed(names)
 
     def _out_on_run_left(self, stop: Any, number: str) -> None:
         """A scan-out's answer for the run the clerk left before it landed: said for that run, and

@@ -29,7 +29,25 @@ RECALL_WHY = NoteRule(N_("Why delivered though recalled"), REASON.limit)
 
 class DeliveryForms:
     run_id: int | None  # the run on screen
-    back: str | None  # waybill of the parcel just scanned back, waiting for F9 / F10
+    # By the clerk who scanned it: the run and waybill of the parcel just scanned back, waiting for F9 /
+    # F10. Another clerk signing in after a lock is not offered it (they would record the last clerk's
+    # delivery as their own); its clerk, back, finds it waiting as they left it.
+    backs: dict[int | None, tuple[int, str]]
+
+    @property
+    def back(self) -> str | None:
+        """The waybill the clerk signed in now scanned back on the run shown, waiting for F9 / F10."""
+        screen: Any = self
+        kept = self.backs.get(screen.station.clerk_id)
+        return kept[1] if kept is not None and kept[0] == self.run_id else None
+
+    @back.setter
+    def back(self, waybill: str | None) -> None:
+        screen: Any = self
+        if waybill is None:
+            self.backs.pop(screen.station.clerk_id, None)
+        elif self.run_id is not None:
+            self.backs[screen.station.clerk_id] = (self.run_id, waybill)
 
     def show_run(self, run_id: int | None) -> None:
         """Another run on screen: the parcel scanned back on the last one is not this run's to settle,
@@ -111,8 +129,8 @@ class DeliveryForms:
     def done_override_asked(self, answer: tuple[str, bool]) -> None:
         screen: Any = self
         waybill, is_recalled = answer
-        if waybill != self.back:
-            return  # another parcel scanned back meanwhile: Ctrl+O again asks about that one
+        if not screen.asked_by_clerk_now() or waybill != self.back:
+            return  # another parcel scanned back meanwhile, or another clerk: Ctrl+O again asks
         if not is_recalled:
             screen.say(
                 _(
@@ -225,7 +243,8 @@ class DeliveryForms:
         screen: Any = self
         if stop is None:
             return
-        self.back = None
+        # Settled: nobody's to settle again (another clerk may have scanned the same parcel back).
+        self.backs = {clerk: kept for clerk, kept in self.backs.items() if kept[1] != stop.waybill}
         if stop.status == "failed":
             screen.say(
                 _(
