@@ -4,16 +4,21 @@ return batch) stays; the same clerk finds it all as left."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from textual.widgets import Input, Select
 
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
+from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.problems import ProblemsScreen
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
 from tui.lock_driver import console, idle_lock, sign_in, toasts, wang_and_li
+from tui.shelf_data import place, wb
 
 
 @pytest.fixture
@@ -101,3 +106,31 @@ async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its
         assert screen.current_batch is not None and screen.current_batch.id == batch.id
         assert carrier.value == "ZTO"
         assert "Closed what was typed on Returns, left open by Wang." in toasts(app)
+
+
+@pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_parcels_selected_on_overdue_are_kept_for_their_clerk_and_dropped_for_another(
+    station: Station, clock: Any, who: str, pin: str, kept: bool
+) -> None:
+    """Selected by Wang, the next clerk's F7 (remind) or F9 (to a return batch) would act on parcels
+    they never chose; Wang, back, finds them selected."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    place(station, wb(2), "1-1", at=clock.now - timedelta(days=9))
+    app = console(station)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        screen = await open_over_shelves(pilot, app, "f10", OverdueScreen)
+        assert isinstance(screen, OverdueScreen)
+        await quiet.until(pilot, lambda: len(screen.rows) == 2)
+        await quiet.press(pilot, "space")
+        await quiet.until(pilot, lambda: "Selected: 1" in str(screen.query_one("#od-summary").render()))
+        chosen = set(screen.chosen)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        summary = str(screen.query_one("#od-summary").render())
+        if kept:
+            assert screen.chosen == chosen and "Selected: 1" in summary
+        else:
+            assert screen.chosen == set() and "Selected: 0" in summary
+            assert "Closed the parcels selected on Overdue, left open by Wang." in toasts(app)

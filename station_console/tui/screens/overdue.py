@@ -120,6 +120,15 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         self.chosen |= {r.parcel.waybill for r in self.rows if r.band == "return"}
         self.reload()
 
+    def clear_for_next_clerk(self) -> str:
+        """The parcels the last clerk selected are theirs: the next clerk's F7 or F9 would remind, or
+        send back, parcels they never chose. The same clerk, back, finds them selected as left."""
+        if not self.chosen:
+            return super().clear_for_next_clerk()
+        self.chosen = set()
+        self.reload()  # the marks and the "Selected" count go with it
+        return _("the parcels selected on Overdue")
+
     def selection(self) -> list[str]:
         current = self.current()
         return sorted(self.chosen) or ([current] if current else [])
