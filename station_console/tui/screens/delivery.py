@@ -298,7 +298,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             return
         if isinstance(stop, Back):
             asker = self.asked_by()
-            self.backs[asker] = (answer.run_id, stop.waybill)  # the clerk's who scanned it, not the next one's
+            # The clerk's who scanned it, not the next one's.
+            self.backs[asker] = (answer.run_id, stop.waybill)
             if self.asked_by_clerk_now():
                 self._say_back(stop.waybill)
             else:
@@ -350,7 +351,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         names = [typed] if (typed := super().clear_for_next_clerk()) else []
         now = self.station.clerk_id
         self.backs_aside.discard(now)
-        left = {c for c, (run, _w) in self.backs.items() if c != now and run == self.run_id} - self.backs_aside
+        theirs = {c for c, (run, _w) in self.backs.items() if c != now and run == self.run_id}
+        left = theirs - self.backs_aside
         self.backs_aside |= left  # named once, to the clerk who came next
         if self.back is not None:
             self.backs_untold.discard(now)
