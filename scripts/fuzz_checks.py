@@ -289,47 +289,114 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
     app._toast = noted
 
 
-def watch_pastes(app: Any, landed: list[tuple[Any, str, bool]]) -> Any:
-    """Every paste a field of `app` takes in: (the field, the pasted text, its screen on top then).
-    Returns the undo."""
-    from textual.widgets import Input
+class PasteWatch:
+    """Every paste a field of the app takes in, as (the field, the pasted text, its screen on top then),
+    since the last look; and the pastes whose field an answer took the focus from after they landed,
+    by design (`excused`, by the field's id: what took it), which a look reports as notes, not as a
+    paste misplaced:
+    - keys held behind a call (`holds_keys`) let go by its fail-safe (`HOLD_KEYS_AT_MOST`), the answer
+      slower than that (a loaded machine: the sign-in's scrypt), reached the field focused then; the
+      answer, coming after them, moved the focus (a refused sign-in back to the name);
+    - Check-in's Phone field has the focus as a scan is sent, for the phone typed while the check-in is
+      written (not held for; in quick mode the field the scan was read in keeps it); a refusal of the
+      scan then gives the focus back to the scan field, and the Phone field's text is cleared, said,
+      by the next scan (`_settle_phone_field`)."""
 
-    from station_console.tui.widgets.fixed_input import FixedInput
+    def __init__(self) -> None:
+        self.landed: list[tuple[Any, str, bool]] = []
+        self.excused: dict[int, str] = {}
+        self._let_go_early: str | None = None  # a hold's fail-safe ran out since the last look
 
-    restore = []
-    for cls in (FixedInput, Input):
-        own = cls.__dict__["_on_paste"]
+    def clear(self) -> None:
+        self.landed.clear()
+        self.excused.clear()
+        self._let_go_early = None
 
-        def taken(self: Any, event: Any, own: Any = own) -> None:
-            if self.app is app:
-                landed.append((self, event.text, self.screen is app.screen))
-            own(self, event)
+    def watch(self, app: Any) -> Any:
+        """Into `app`'s fields, its focus and its calls' holds. Returns the undo."""
+        from textual.widget import Widget
+        from textual.widgets import Input
 
-        cls._on_paste = taken  # type: ignore[method-assign]
-        restore.append((cls, own))
+        from station_console.tui.screens.calls import ServiceCalls
+        from station_console.tui.screens.checkin_writer import CheckinWriter
+        from station_console.tui.widgets.fixed_input import FixedInput
 
-    def undo() -> None:
-        for cls, own in restore:
-            cls._on_paste = own  # type: ignore[method-assign]
+        restore: list[tuple[type, str, Any]] = []
 
-    return undo
+        def wrap(cls: type, name: str, make: Any) -> None:
+            own = cls.__dict__[name]
+            setattr(cls, name, make(own))
+            restore.append((cls, name, own))
+
+        def paste_taken(own: Any) -> Any:
+            def taken(field: Any, event: Any) -> None:
+                if field.app is app:
+                    self.landed.append((field, event.text, field.screen is app.screen))
+                    if self._let_go_early is not None:
+                        self.excused[id(field)] = self._let_go_early
+                own(field, event)
+
+            return taken
+
+        def focus_asked(own: Any) -> Any:
+            # Asked for in the handler (the focus moves later, in a callback): the answer is seen here.
+            def focus(widget: Any, *args: Any, **kwargs: Any) -> Any:
+                last = self.landed[-1][0] if self.landed else None
+                moved = last is not None and widget is not last and app.focused is last
+                if moved and isinstance(handled_message(), CheckinWriter.ScanRefused):
+                    self.excused[id(last)] = "Check-in's refusal of the scan it was pasted behind"
+                return own(widget, *args, **kwargs)
+
+            return focus
+
+        def keys_go(own: Any) -> Any:
+            def let_go(calls: Any, tag: str, hold: int | None = None) -> None:
+                holding = calls._holding_keys or {}
+                if hold is not None and tag in holding and holding[tag][0] == hold:
+                    self._let_go_early = f"keys held behind {tag!r} let go by its fail-safe, the answer later"
+                own(calls, tag, hold)
+
+            return let_go
+
+        for cls in (FixedInput, Input):
+            wrap(cls, "_on_paste", paste_taken)
+        wrap(Widget, "focus", focus_asked)
+        wrap(ServiceCalls, "_keys_go", keys_go)
+
+        def undo() -> None:
+            for cls, name, own in restore:
+                setattr(cls, name, own)
+
+        return undo
+
+    def misplaced(self, app: Any, last: str | None) -> tuple[list[str], list[str]]:
+        """What is wrong with where the pastes went: a field under the top screen took one, or the last
+        paste (its text `last`, the console quiet right behind it; None: not) went to a field that has
+        not the focus now (pastes held behind a key land after pastes sent later: told by their text).
+        A paste goes to the field focused as it comes, or to the one the key before it (an Enter, a
+        scan, Esc) leads to once answered: either way that field still has the focus when the console
+        is quiet, unless a key or an answer came in between (`excused`: returned second, as notes)."""
+        wrong, excused = [], []
+        for field, text, on_top in self.landed:
+            if not on_top:
+                wrong.append(f"{text!r} pasted into {widget_name(field)} under {type(app.screen).__name__}")
+            elif text == last and field is not app.focused and not followed(app, text):
+                where = f"into {widget_name(field)}, the focus now on {widget_name(app.focused)}"
+                if id(field) in self.excused:
+                    excused.append(f"a paste {where}: {self.excused[id(field)]}")
+                else:
+                    wrong.append(f"{text!r} pasted {where}")
+        return wrong, excused
 
 
-def misplaced_pastes(app: Any, landed: list[tuple[Any, str, bool]], last: str | None) -> list[str]:
-    """What is wrong with where the pastes in `landed` went: a field under the top screen took one, or
-    the last paste (its text `last`, the console quiet right behind it; None: not) went to a field that
-    has not the focus now (pastes held behind a key land after pastes sent later: told by their text). A paste goes to the field focused as it comes, or to the one the key before it (an
-    Enter, a scan, Esc) leads to once answered: either way that field still has the focus when the
-    console is quiet, unless a key or an answer came in between."""
-    wrong = []
-    for field, text, on_top in landed:
-        if not on_top:
-            wrong.append(f"{text!r} pasted into {widget_name(field)} under {type(app.screen).__name__}")
-        elif text == last and field is not app.focused and not followed(app, text):
-            wrong.append(
-                f"{text!r} pasted into {widget_name(field)}, the focus now on {widget_name(app.focused)}"
-            )
-    return wrong
+def handled_message() -> Any:
+    """The message whose handler is running now (the nearest `_on_message` up the stack), or None."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_on_message" and "message" in frame.f_locals:
+            return frame.f_locals["message"]
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 def followed(app: Any, text: str) -> bool:

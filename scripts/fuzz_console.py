@@ -53,7 +53,8 @@ pastes now and then at any screen (a waybill or code of the station's, a phone, 
 escape code), alone or right behind an Enter, a scan, an F key or Esc (fuzz_keys.py's `any_paste`); a
 field on a screen under the top one taking a paste, or the field that took one not holding the focus
 when the console is quiet right behind it (it went where the keys before it were leaving), is a crash
-("paste misplaced"). Off by default: the runs without it draw the same keys as before. Each run's notes are
+("paste misplaced"); a note when an answer moved the focus on by design after it landed (keys let go by
+a slow call's fail-safe, Check-in's scan refused: `PasteWatch`). Off by default: the runs without it draw the same keys as before. Each run's notes are
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
@@ -93,15 +94,14 @@ from fuzz_checkin import (  # noqa: E402  (beside this script, on its path)
 )
 from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     PagedAway,
+    PasteWatch,
     english_msgids,
     lost_checkins,
-    misplaced_pastes,
     quiet_notes,
     screen_notes,
     watch_checkins,
     watch_failed_workers,
     watch_locked_toasts,
-    watch_pastes,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
@@ -195,8 +195,8 @@ async def drive(
     before = newest_parcel(run / "station.sqlite3")
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
-    landed: list[tuple[Any, str, bool]] = []  # pastes taken in by a field since the last look
-    unwatch_pastes = watch_pastes(app, landed)
+    pastes_taken = PasteWatch()  # pastes taken in by a field since the last look
+    unwatch_pastes = pastes_taken.watch(app)
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -247,8 +247,10 @@ async def drive(
             # The paste went where the clerk pasted it: judged when the console is quiet right behind it.
             waited = len(outcome.sent) > 1 and outcome.sent[-2].startswith(PASTE)
             last = decoded(outcome.sent[-2][len(PASTE) :]) if waited else None
-            wrong = misplaced_pastes(app, landed, last) if app.is_running else []
-            landed.clear()
+            wrong, excused = pastes_taken.misplaced(app, last) if app.is_running else ([], [])
+            pastes_taken.clear()
+            for note in excused:
+                outcome.notes[note] = outcome.notes.get(note, 0) + 1
             if wrong:
                 return Crash("paste", "; ".join(wrong), "paste misplaced", len(outcome.sent))
             if app.is_running:
