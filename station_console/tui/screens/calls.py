@@ -15,7 +15,9 @@ whenever the refusal arrives, but read again as whoever signed in, once the scre
 something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
 thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
 answer or refusal is said (but a refusal of the clerk as deactivated by a manager meanwhile: the
-console locks, its sign-in saying so), and a second one asked while the first is on its way is not sent
+console locks, its sign-in saying so; and a refusal of what the last clerk sent, landing after another
+clerk signed in, is handled but not said to them, as the hand-over took back that clerk's lines: nothing
+was written, and a refusal arms keys, F10 on Returns), and a second one asked while the first is on its way is not sent
 (`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
 that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile;
@@ -49,7 +51,8 @@ pressed while it is on its way.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeGuard, TypeVar
@@ -61,7 +64,8 @@ from textual.worker import Worker, get_current_worker
 
 from station_console.errors import DEACTIVATED, PermissionDenied, StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import log_unexpected, report_unexpected
+from station_console.tui.screens.base import ModeScreen, log_unexpected, report_unexpected
+from station_console.tui.widgets import status_line
 
 # Keys typed behind a call that holds them wait no longer than this for its answer.
 HOLD_KEYS_AT_MOST = 2.0
@@ -98,6 +102,8 @@ class ServiceCalls:
     # hold's number (a fail-safe timer left over from an earlier one lets nothing go) and that timer.
     _holding_keys: dict[str, tuple[int, Timer]] | None = None
     _holds_sent: int = 0
+    # While a refusal of a call the last clerk sent is handled: nothing of it is said (`_refused_unsaid`).
+    _unsaid: bool = False
 
     @dataclass
     class Done(Message):
@@ -117,6 +123,7 @@ class ServiceCalls:
         turn: int = 0  # the app's `clerk_turns` as the call was sent
         form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
         stamped: bool = False  # a stamped write's: never dropped for another form
+        asked_by: int | None = None  # the clerk signed in as the call was sent
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -175,7 +182,7 @@ class ServiceCalls:
             except BaseException as exc:  # shown on the screen, never a traceback
                 read = fn if exclusive else None
                 worker = get_current_worker()
-                failed = ServiceCalls.Failed(tag, exc, worker, read, turn, form_turn, stamped)
+                failed = ServiceCalls.Failed(tag, exc, worker, read, turn, form_turn, stamped, asked_by)
                 screen.post_message(failed)
             else:
                 done = ServiceCalls.Done(tag, result, get_current_worker(), asked_by, form_turn, stamped)
@@ -346,6 +353,8 @@ class ServiceCalls:
                 return
         if message.read is not None and self._locked_meanwhile(exc, message.turn):
             self._read_later(message.tag, message.read, message.form_turn)
+        elif isinstance(exc, StationError) and self._for_last_clerk(message.asked_by):
+            self._refused_unsaid(message.tag, exc)
         elif isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:
@@ -358,6 +367,37 @@ class ServiceCalls:
         if not isinstance(exc, PermissionDenied):
             return False
         return bool(getattr(app, "signing_in", False)) or _clerk_turns(app) != turn
+
+    def _for_last_clerk(self, asked_by: int | None) -> bool:
+        """Sent by a clerk who has locked since, and another clerk is signed in now. On a locked
+        console (nobody signed in) it lands as it would have: the sign-in hands it on as the rest."""
+        now = _clerk_now(self._screen().app)
+        return now is not None and now != asked_by
+
+    def _refused_unsaid(self, tag: str, exc: StationError) -> None:
+        """A refusal of what the last clerk sent, landing after another clerk signed in: nothing was
+        written, and the new clerk pressed no key for it. The screen's own handling still runs (a flag
+        of a write on its way, a form's Saving, put back), but what it says is taken back as the
+        hand-over takes back the last clerk's lines (`drop_refusal_said`), and no toast nor bell (a
+        line "F10 returns it as recalled" would have the new clerk recall the last one's parcel)."""
+        app: Any = self._screen().app
+        self._unsaid = True
+        try:
+            with _bell_muted(app):
+                self.call_refused(tag, exc)
+        finally:
+            self._unsaid = False
+        self.drop_refusal_said()
+
+    def drop_refusal_said(self) -> None:
+        """What a refusal for the last clerk said on this screen's lines gives way to the last read, as
+        at the hand-over (`ModeScreen.drop_clerks_lines`, which also disarms a key the refusal armed);
+        a line a write still on its way said stays, its answer coming there."""
+        screen: Any = self
+        if isinstance(screen, ModeScreen):
+            screen.drop_clerks_lines(refusal_only=self.writing())
+        else:
+            status_line.drop_said(screen, refusal_only=True)
 
     def _read_later(self, tag: str, read: Callable[[], Any], form_turn: int | None) -> None:
         """Read again as whoever is signed in: now if the screen is in front and someone signed in
@@ -385,6 +425,8 @@ class ServiceCalls:
         self.failed(tag, exc.message())
 
     def failed(self, tag: str, text: str) -> None:
+        if self._unsaid:
+            return  # the last clerk's refusal: not a toast for the next clerk (`_refused_unsaid`)
         screen: Any = self
         screen.app.bell()
         screen.notify(text, severity="error", markup=False)
@@ -400,6 +442,21 @@ def _stamp_of(message: ServiceCalls.Done | ServiceCalls.Failed) -> tuple[str, in
 def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
     """The clerk was deactivated by a manager meanwhile: the console locks, whatever the call was for."""
     return isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED
+
+
+@contextmanager
+def _bell_muted(app: Any) -> Iterator[None]:
+    """The app's bell silent for the span: a screen's refusal rings it as it says its line."""
+    ring = app.bell
+    app.bell = _silent
+    try:
+        yield
+    finally:
+        app.bell = ring
+
+
+def _silent() -> None:
+    pass
 
 
 def _clerk_turns(app: Any) -> int:

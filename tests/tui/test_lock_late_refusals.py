@@ -1,0 +1,81 @@
+"""A refusal landing after a lock and another clerk's sign-in: the call was the last clerk's (a scan on
+Returns still on its way as they locked), so its refusal is not said to the next clerk, nor does it arm
+a key for them (F10, which would recall the refused parcel as the next clerk's); the same clerk, back,
+is told it as ever."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.returns import ReturnsScreen
+from station_console.tui.screens.shelves import ShelvesScreen
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+from tui.lock_driver import console, toasts, wang_and_li
+from tui.shelf_data import place, wb
+
+NOT_DUE = "is not due for return"
+
+
+@pytest.mark.parametrize(("who", "pin", "told"), [("Li", "1357", False), ("Wang", "9071", True)])
+async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, told: bool
+) -> None:
+    station = wang_and_li(new_station)
+    place(station, wb(1), "1-1")  # fresh: refused as not due for return
+    held = threading.Event()
+    real = returns.add
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    app = console(station)
+    rung: list[int] = []
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+        await quiet.press(pilot, "f9")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ReturnsScreen))
+        screen = app.screen
+        assert isinstance(screen, ReturnsScreen)
+        await quiet.press(pilot, *"JT", "enter")
+        await quiet.until(pilot, lambda: screen.current_batch is not None)
+        await quiet.settle(pilot)
+        monkeypatch.setattr(returns, "add", slow)
+        monkeypatch.setattr(app, "bell", lambda: rung.append(1))
+        field = screen.query_one("#ret-scan", Input)
+        field.value = wb(1)
+        field.focus()
+        await quiet.press(pilot, "enter", leave_running=["run"])  # Wang's scan, on its way
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        held.set()  # refused now, as Wang (who sent it), after the sign-in
+        await quiet.until(pilot, lambda: not screen.calling("added"), what="the refusal")
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        said = str(screen.query_one("#ret-status").render())
+        assert (NOT_DUE in said) is told, said
+        assert (screen.recall_waybill == wb(1)) is told
+        assert bool(rung) is told
+        assert not any(NOT_DUE in toast for toast in toasts(app))
+        if not told:
+            # Nothing refused for Li: F10 asks which parcel, the form empty, and recalls nothing.
+            await quiet.press(pilot, "f10")
+            await quiet.until(pilot, lambda: isinstance(app.screen, FormDialog), what="F10's form")
+            assert app.screen.query_one("#form-ref", Input).value == ""
+            await quiet.press(pilot, "escape")
+            await quiet.settle(pilot)
+            assert problems.list_problems(station) == []
+        (batch,) = returns.list_batches(station, status="open")
+        assert batch.count == 0
