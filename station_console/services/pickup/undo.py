@@ -52,6 +52,7 @@ class UndoItem:
     carrier_name: str
     handed_over_by: str  # the clerk's name ("" when not recorded)
     picked_up_at: datetime
+    handed_over_by_id: int | None = None  # that clerk's id: the question says when it is not the asker
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def undo_preview(station: Station, parcel_ids: Sequence[int] | None = None) -> U
                 carrier_name=names[0].get(p.carrier_id, "?"),
                 handed_over_by=names[1].get(p.picked_up_by or 0, ""),
                 picked_up_at=p.picked_up_at or station.now(),
+                handed_over_by_id=p.picked_up_by,
             )
             for p in picked
         ]

@@ -18,7 +18,7 @@ from textual.widgets import Digits
 
 from station_console import name_limit
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, sentences
+from station_console.i18n import N_, _, _n, listed, sentences
 from station_console.services.core.recalls import is_recalled
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
 from station_console.services.fees.rules import FeeQuote
@@ -204,6 +204,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             for item in preview.items
         ]
         body = [
+            *self._others_handover(preview.items),
             _(
                 "Only for parcels still at the counter: they go back on their shelves under their old "
                 "codes, and the customer's pickup is taken back."
@@ -229,6 +230,18 @@ class PickupHandover(ServiceCalls, ModeScreen):
             no=N_("Nothing undone: Ctrl+Z asks again."),
             say=partial(self._say, warn=True),
         )
+
+    def _others_handover(self, items: list[undo.UndoItem]) -> list[str]:
+        """The last pickup is the counter's, whoever handed it over: a manager undoes a clerk's mistake
+        after that clerk locked. Said first when it is not the asker's own, so that Enter is not taken
+        for undoing one's own handover."""
+        me = self.station.clerk_id
+        others = dict.fromkeys(
+            item.handed_over_by or _("another clerk") for item in items if item.handed_over_by_id != me
+        )
+        if not others:
+            return []
+        return [_("Not your handover: handed over by {clerks}.", clerks=listed(others))]
 
     def action_proxy(self) -> None:
         if self.lookup is None:
