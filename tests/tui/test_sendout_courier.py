@@ -420,3 +420,48 @@ async def test_a_carrier_chosen_then_esc_writes_nothing_and_the_first_good_scan_
         assert "Batch number SB000001." in text_of(courier, "#ho-message")
         assert courier.view is not None and courier.view.batch_id == 1
     assert handover_rows(station) == (1, 1)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(app: StationApp, station: Station) -> None:
+    """A batch closed, the carrier's name of the last courier does not carry over: choosing the next
+    carrier asks for its courier's name, and that name, not the last one, goes on its batch."""
+    from security.helpers import accept_send as accepted
+    from station_console.services.sendout import accept, inspection
+    from station_console.services.sendout.weighing import Weight
+
+    accepted(station, "SF1234567890123")
+    accept.accept(
+        station,
+        carrier="YTO",
+        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(800),
+        payment=payments.Payment("cash"),
+        waybill="YT1234567890123",
+    )
+    async with at_sendout(station) as (app, pilot, _screen):
+        courier = await sf_courier_here(app, pilot)
+        courier.query_one("#ho-courier", Input).value = "Chen"
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 2)  # YTO left
+        courier.query_one("#ho-carrier", Select).value = "YTO"
+        await until(pilot, lambda: courier.view is not None)
+        await quiet.settle(pilot)
+        name = courier.query_one("#ho-courier", Input)
+        assert name.value == ""
+        assert courier.focused is name
+        assert "type the courier's name" in text_of(courier, "#ho-message")
+        await quiet.press(pilot, *"Li", "enter")
+        courier.post_message(KeyRouter.Scanned("YT1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "to YTO" in text_of(courier, "#ho-message"))
+    with station.read() as session:
+        batches = session.exec(select(HandoverBatch).order_by(HandoverBatch.id)).all()
+        assert [b.courier_name for b in batches] == ["Chen", "Li"]

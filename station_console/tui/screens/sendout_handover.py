@@ -254,6 +254,9 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             )
         self.show(view)
         self.view = None
+        # The name signed this batch's manifest: the next batch is another courier's collection, whose
+        # name would otherwise go on its manifest unasked (choosing a carrier skips a name already there).
+        self.query_one("#ho-courier", Input).value = ""
         self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
         self.call("left_waiting", lambda: handover.at_counter(self.station))
 
