@@ -17,7 +17,8 @@ from textual.widgets import Input, Select, Static
 from db.models import HandoverBatch, ParcelEvent, PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.sendout import payments
+from station_console.services.sendout import accept, inspection, payments
+from station_console.services.sendout.weighing import Weight
 from station_console.tui.app import StationApp
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.sendout import SendoutScreen
@@ -423,12 +424,12 @@ async def test_a_carrier_chosen_then_esc_writes_nothing_and_the_first_good_scan_
 
 
 @pytest.mark.first_mode("sendout")
-async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(app: StationApp, station: Station) -> None:
-    """A batch closed, the carrier's name of the last courier does not carry over: choosing the next
+async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
+    app: StationApp, station: Station
+) -> None:
+    """A batch closed, its courier's name does not carry over: choosing the next
     carrier asks for its courier's name, and that name, not the last one, goes on its batch."""
     from security.helpers import accept_send as accepted
-    from station_console.services.sendout import accept, inspection
-    from station_console.services.sendout.weighing import Weight
 
     accepted(station, "SF1234567890123")
     accept.accept(
@@ -463,5 +464,5 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(app: Sta
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "to YTO" in text_of(courier, "#ho-message"))
     with station.read() as session:
-        batches = session.exec(select(HandoverBatch).order_by(HandoverBatch.id)).all()
+        batches = sorted(session.exec(select(HandoverBatch)).all(), key=lambda b: b.id or 0)
         assert [b.courier_name for b in batches] == ["Chen", "Li"]
