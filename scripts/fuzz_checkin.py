@@ -11,12 +11,15 @@ scanned into the scan field, a split scan (a burst, a 100 ms pause, the rest), o
 an ANSI escape, typed, scanned or pasted. With --double-read the parcel in hand is scanned again while
 its phone is typed, as well as right behind its scan.
 
-What the fuzzer checks of it: every whole mobile typed into the Phone field (each one is drawn once, so
-the database tells where it went) is on no parcel, or on the parcel the label beside the field named
-when its last digit landed there (what the clerk saw as they typed it: "Phone for 6-5-3002 · SF…0123",
-or the scan's end before its answer). Tails and masked forms are left out: a tail matches the directory
-and many parcels, and a masked form is saved without the whole number. And every parcel the run added
-to the database was shown checked in (`unshown_checkins`), as every one shown is in it (`lost_checkins`).
+What the fuzzer checks of it: every whole mobile typed into the Phone field (each one this focus draws
+is drawn once, so the database tells where it went) is on no parcel, or on a parcel the label beside the
+field named when its last digit landed there (what the clerk saw as they typed it: "Phone for 6-5-3002 ·
+SF…0123", or the scan's end before its answer). The fixed pastes (13812345678) are typed many times, for
+several parcels: each time's label counts. Only a parcel the run gave that phone is judged: the station's
+own parcels for the directory's people hold their phones from the start (`parcel_phones`). Tails and
+masked forms are left out: a tail matches the directory and many parcels, and a masked form is saved
+without the whole number. And every parcel the run added to the database was shown checked in
+(`unshown_checkins`), as every one shown is in it (`lost_checkins`).
 """
 
 from __future__ import annotations
@@ -171,9 +174,9 @@ def checkin_moves(
     return person(rng, text)
 
 
-def watch_typed_phones(typed: dict[str, str]) -> Any:
+def watch_typed_phones(typed: dict[str, set[str]]) -> Any:
     """Each whole mobile the Check-in screen's Phone field comes to hold, with what the label beside it
-    named as it did (typed[mobile] = the label's text). Returns the undo."""
+    named each time it did (typed[mobile] = the labels' texts). Returns the undo."""
     from textual.widgets import Input
 
     watch = Input._watch_value
@@ -182,7 +185,8 @@ def watch_typed_phones(typed: dict[str, str]) -> Any:
         if self.id == "phone" and MOBILE.fullmatch(value.strip()):
             # A field no longer on its screen: nobody typed into it.
             with contextlib.suppress(Exception):
-                typed[value.strip()] = str(self.screen.query_one("#ci-phone-for").render())
+                label = str(self.screen.query_one("#ci-phone-for").render())
+                typed.setdefault(value.strip(), set()).add(label)
         watch(self, value)
 
     Input._watch_value = watched  # type: ignore[method-assign]
@@ -193,24 +197,38 @@ def watch_typed_phones(typed: dict[str, str]) -> Any:
     return restore
 
 
-def misdirected_phones(path: Path, typed: dict[str, str]) -> list[str]:
-    """The whole mobiles typed on Check-in that a parcel holds and the label did not name as they were
-    typed: the parcel's code and waybill end, or the end of its scan before the answer."""
+def parcel_phones(path: Path) -> dict[int, str | None]:
+    """Each parcel's whole phone: taken as the run starts, what the run did not write."""
+    with sqlite3.connect(path) as db:
+        return dict(db.execute("SELECT id, phone_full FROM parcel").fetchall())
+
+
+def misdirected_phones(path: Path, typed: dict[str, set[str]], before: dict[int, str | None]) -> list[str]:
+    """The whole mobiles typed on Check-in that a parcel came to hold during the run (`before`: the
+    parcels' phones as it started) and no label named as they were typed: the parcel's code and waybill
+    end, or the end of its scan before the answer."""
     if not typed:
         return []
     marks = ",".join("?" * len(typed))
     with sqlite3.connect(path) as db:
         rows = db.execute(
-            f"SELECT phone_full, waybill, pickup_code FROM parcel WHERE phone_full IN ({marks})",  # noqa: S608
+            f"SELECT id, phone_full, waybill, pickup_code FROM parcel WHERE phone_full IN ({marks})",  # noqa: S608
             list(typed),
         ).fetchall()
     wrong = []
-    for phone, waybill, code in rows:
-        label = typed[phone]
-        named = (code or "?") in label and waybill[-4:] in label or waybill[-6:] in label
-        if not named:
-            wrong.append(f"{phone[:3]}…{phone[-4:]} went to {code} {waybill}, typed under {label!r}")
+    for pid, phone, waybill, code in rows:
+        if pid in before and before[pid] == phone:
+            continue  # the parcel held it before the run: a directory person's, typed for another parcel
+        labels = typed[phone]
+        if not any(named(label, waybill, code) for label in labels):
+            shown = " or ".join(repr(label) for label in sorted(labels))
+            wrong.append(f"{phone[:3]}…{phone[-4:]} went to {code} {waybill}, typed under {shown}")
     return wrong
+
+
+def named(label: str, waybill: str, code: str | None) -> bool:
+    """The label names the parcel: its code and waybill end, or the end of its scan."""
+    return (code or "?") in label and waybill[-4:] in label or waybill[-6:] in label
 
 
 def newest_parcel(path: Path) -> int:

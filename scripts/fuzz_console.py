@@ -89,6 +89,7 @@ from fuzz_checkin import (  # noqa: E402  (beside this script, on its path)
     decoded,
     misdirected_phones,
     newest_parcel,
+    parcel_phones,
     unshown_checkins,
     watch_typed_phones,
 )
@@ -190,9 +191,10 @@ async def drive(
     watch_locked_toasts(app, outcome.notes)
     acknowledged: dict[int, str] = {}
     unwatch = watch_checkins(acknowledged)
-    typed_phones: dict[str, str] = {}  # a whole mobile typed on Check-in: the label beside it then
+    typed_phones: dict[str, set[str]] = {}  # a whole mobile typed on Check-in: the labels beside it then
     unwatch_phones = watch_typed_phones(typed_phones)
     before = newest_parcel(run / "station.sqlite3")
+    phones_before = parcel_phones(run / "station.sqlite3")
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
     pastes_taken = PasteWatch()  # pastes taken in by a field since the last look
@@ -330,7 +332,7 @@ async def drive(
         if unshown and outcome.crash is None:
             text = "in the database, never shown checked in: " + ", ".join(unshown)
             outcome.crash = Crash("lost", text, "check-in not shown", len(outcome.sent))
-        misdirected = misdirected_phones(run / "station.sqlite3", typed_phones)
+        misdirected = misdirected_phones(run / "station.sqlite3", typed_phones, phones_before)
         if misdirected and outcome.crash is None:
             text = "a phone saved on another parcel than the one shown as it was typed: " + "; ".join(
                 misdirected
