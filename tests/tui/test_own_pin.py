@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from sqlmodel import col, select
 from textual.widgets import Input, Static
@@ -15,6 +18,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.test_type_ahead import send_paste
 
 
 @pytest.fixture
@@ -143,4 +147,33 @@ def test_a_wrong_current_pin_says_so_and_counts_towards_the_lock_out(station: St
     assert refused.value.code == "bad_credentials"  # the form puts the cursor back in the current PIN
     with station.read() as session:
         assert session.exec(select(Clerk).where(Clerk.name == "Li")).one().failed_sign_ins == 1
+    assert pin_changes(station) == []
+
+
+async def test_a_pin_pasted_right_behind_the_enter_goes_where_the_refusal_puts_the_cursor(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PIN too short sent, a PIN pasted right behind its Enter while the service still weighs it: the
+    paste went into New PIN again, the field focused then, and the refusal moved the cursor to New PIN,
+    so the clerk's paste sat in a field they were no longer in. It waits for the answer, as keys do."""
+    slow, asked, answer, answered = quiet.held(clerks.change_own_pin)
+    monkeypatch.setattr(clerks, "change_own_pin", slow)
+    app = StationApp(station, CounterSettings(counter="test-counter"), require_sign_in=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+p", *"1357", "enter", *"86", "enter", *"86")
+        form = app.screen
+        assert isinstance(form, FormDialog) and app.focused is form.query_one("#form-again", Input)
+        at = time.monotonic()
+        quiet.send_key(app, "enter", at=at)
+        send_paste(app, "8642", at=at)
+        await quiet.until(pilot, asked.is_set, what="the PIN change sent")
+        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the paste still waits
+        answer.set()
+        await quiet.until(pilot, lambda: "4 to 12 digits" in refusal(form), what="the short PIN refused")
+        await quiet.settle(pilot)
+        new = form.query_one("#form-new", Input)
+        assert answered.is_set() and app.screen is form and app.focused is new
+        assert new.value == "8642"  # over the refused PIN, which the focus selected
+        assert form.query_one("#form-again", Input).value == "86"
     assert pin_changes(station) == []
