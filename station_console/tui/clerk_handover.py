@@ -10,7 +10,8 @@ screen the new clerk's role may not open, nor edits typed and not saved. A
 dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
 with its answer; the last clerk's dialogs beneath it close as by Esc once it has closed and they are on
 top (`Dialog.when_on_top`), not before: its answer goes to the screen that opened it, which may be the
-dialog beneath. The caller's toast names what was closed.
+dialog beneath. Refused instead, nothing was written, and it closes as by Esc in its turn
+(`ClerkSessionMixin.close_last_clerks_dialog`). The caller's toast names what was closed.
 """
 
 from __future__ import annotations

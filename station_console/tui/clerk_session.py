@@ -67,8 +67,10 @@ class ClerkSessionMixin:
     _sign_in_asked: bool
     _left_by: tuple[int, str | None] | None
     # Toasts raised while the console is locked, for the clerk who signs in: (message, title, severity,
-    # timeout) as `notify` shows them.
-    held_toasts: list[tuple[str, str, SeverityLevel, float | None]]
+    # timeout) as `notify` shows them, and the clerk whose call each answers (None: the station's).
+    held_toasts: list[tuple[str, str, SeverityLevel, float | None, int | None]]
+    # The name of each clerk a lock signed out, by id: a toast names them as the last clerk.
+    _names_left: dict[int, str | None]
     # Bumped as each clerk signs out and as the next signs in: a call started under another count
     # ran across a lock (`ServiceCalls`: a read the lock refused is read again, not said).
     clerk_turns: int
@@ -85,6 +87,7 @@ class ClerkSessionMixin:
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
         self._left_by = None  # the clerk (id, name) a lock signed out, until the next one signs in
         self.held_toasts = []
+        self._names_left = {}
         self.clerk_turns = 0
 
     def start_clerk_session(self) -> None:
@@ -199,17 +202,28 @@ class ClerkSessionMixin:
         if left_by is not None and left_by[0] != info.id:
             self._hand_over(left_by[1])
         app: Any = self
-        app.show_held_toasts()  # what happened while locked, now to a clerk
+        app.show_held_toasts(info.id)  # what happened while locked, now to a clerk
 
     def _hand_over(self, last_clerk: str | None) -> None:
         """Another clerk than the one who locked: the last one's dialogs and customer entries go
         (`tui/clerk_handover.py`), and the toast says what went; the same clerk finds them as left."""
         from station_console.tui.clerk_handover import close_left_open  # start-up time: on first use
 
-        app: Any = self
-        closed = close_left_open(app)
+        self._say_closed(close_left_open(self), last_clerk)
+
+    def close_last_clerks_dialog(self, dialog: Any, clerk_id: int | None) -> None:
+        """A dialog the hand-over left open for the write the last clerk (`clerk_id`) sent, refused now
+        that another clerk is signed in: nothing was written, and what the last clerk typed there is
+        theirs, so it closes as its Esc closes it, as the hand-over closed the rest, and the toast says
+        what closed. Under another screen it closes once it is on top again (`Dialog.dismiss`)."""
+        dialog.dismiss(dialog.cancelled())
+        if title := dialog.handover_title():
+            self._say_closed([title], self._names_left.get(clerk_id) if clerk_id is not None else None)
+
+    def _say_closed(self, closed: list[str], last_clerk: str | None) -> None:
         if not closed:
             return
+        app: Any = self
         what = listed(closed)
         if last_clerk:
             app.notify(_("Closed {what}, left open by {clerk}.", clerk=last_clerk, what=what))
@@ -263,6 +277,7 @@ class ClerkSessionMixin:
         self.clerk_turns += 1
         if self.station.clerk_id is not None:
             self._left_by = (self.station.clerk_id, self.clerk_name)
+            self._names_left[self.station.clerk_id] = self.clerk_name
         station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`
         clerks.act_as(self.station, None)
         app.run_worker(

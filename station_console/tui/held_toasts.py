@@ -3,12 +3,17 @@
 Messages quote waybills, names and notes, so a toast never reads Rich markup. Over the sign-in a toast
 quoted a customer's waybill or code to whoever came to the counter: a locked console keeps it for the
 clerk who signs in (`ClerkSessionMixin` shows them then), unless it can name nobody (the database is
-busy). An error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
+busy). A held toast that answers a call a clerk sent (`toasts_of`: a refusal, what was done) is that
+clerk's, shown only if they sign back in (another clerk gets none of their customers); the station's
+own (a printer gone, a device unplugged, a live-view change) go to whoever signs in. An error toast
+stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual.app import App
 from textual.notifications import SeverityLevel
@@ -21,8 +26,11 @@ from station_console.tui import error_toasts
 class HeldToastsApp(App[None]):
     """`notify` for the console app; expects `locked` and `held_toasts` from `ClerkSessionMixin`."""
 
-    # (message, title, severity, timeout) as `notify` shows them; set by `init_clerk_session`.
-    held_toasts: list[tuple[str, str, SeverityLevel, float | None]]
+    # (message, title, severity, timeout) as `notify` shows them, and the clerk whose call it answers
+    # (None: the station's); set by `init_clerk_session`.
+    held_toasts: list[tuple[str, str, SeverityLevel, float | None, int | None]]
+    # While a call's answer or refusal is said: the clerk who sent it (`toasts_of`).
+    _toasts_of: int | None = None
 
     @property
     def locked(self) -> bool:
@@ -45,10 +53,21 @@ class HeldToastsApp(App[None]):
         error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`)."""
         toast = (visible(message), visible(title), severity, timeout)
         if self.locked and not names_nobody:
-            if toast not in self.held_toasts:
-                self.held_toasts.append(toast)
+            held = (*toast, self._toasts_of)
+            if held not in self.held_toasts:
+                self.held_toasts.append(held)
             return
         self._toast(*toast)
+
+    @contextmanager
+    def toasts_of(self, clerk_id: int | None) -> Iterator[None]:
+        """Toasts raised in the span answer a call `clerk_id` sent: held under a lock, they are that
+        clerk's alone (None: sent by nobody, the station's)."""
+        was, self._toasts_of = self._toasts_of, clerk_id
+        try:
+            yield
+        finally:
+            self._toasts_of = was
 
     def _toast(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
         super().notify(
@@ -59,11 +78,14 @@ class HeldToastsApp(App[None]):
             markup=False,
         )
 
-    def show_held_toasts(self) -> None:
-        """The toasts raised while the console was locked, once a clerk has signed in."""
+    def show_held_toasts(self, clerk_id: int) -> None:
+        """The toasts raised while the console was locked, once `clerk_id` has signed in: the station's,
+        and those answering their own calls; another clerk's are dropped (their names and waybills
+        are not the next clerk's to read, and that clerk's lines went at the hand-over too)."""
         held, self.held_toasts = self.held_toasts, []
-        for toast in held:
-            self._toast(*toast)
+        for message, title, severity, timeout, owner in held:
+            if owner is None or owner == clerk_id:
+                self._toast(message, title, severity, timeout)
 
     def withdraw_held_toast(self, message: str) -> None:
         """A toast taken back before its time (the printer is ready again) is not shown at the sign-in."""

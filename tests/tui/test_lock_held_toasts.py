@@ -1,18 +1,26 @@
 """Toasts that come while the console is locked: nothing of a customer's over the sign-in; a printer
-problem waits for the clerk who signs in, unless it is over by then."""
+problem waits for the clerk who signs in, unless it is over by then; the answer to a call the last
+clerk sent waits for that clerk alone."""
 
 from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from textual import events
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
+from station_console.services.exceptions import overdue
+from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
 from tui.lock_driver import console, idle_lock, sign_in, toasts, wang_and_li
+from tui.shelf_data import place, wb
 
 
 @pytest.fixture
@@ -121,3 +129,44 @@ async def test_a_refusal_of_a_key_taken_by_a_form_under_the_lock_is_not_said_ove
         await quiet.press(pilot, "tab", "x")
         await quiet.settle(pilot)
         assert toasts(app) == ["This field takes digits only."]
+
+
+@pytest.mark.parametrize(("who", "pin", "theirs"), [("Li", "1357", False), ("Wang", "9071", True)])
+async def test_an_answer_under_the_lock_waits_for_its_clerk_a_printer_problem_for_anyone(
+    station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, theirs: bool
+) -> None:
+    """Wang's F7 (remind) answers under the lock: its toast is Wang's, about parcels Wang chose, so Li
+    signing in is not told it (Wang's lines went at the hand-over too), Wang back is. The printer
+    going away meanwhile is the station's: whoever signs in must hear of it."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    release = threading.Event()
+    real = overdue.resend
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert release.wait(quiet.TIMEOUT)  # answers once the console is locked
+        return real(*args, **kwargs)
+
+    app = console(station)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4", "f10")
+        await quiet.until(pilot, lambda: isinstance(app.screen, OverdueScreen), what="Overdue")
+        screen = app.screen
+        assert isinstance(screen, OverdueScreen)
+        await quiet.until(pilot, lambda: len(screen.rows) == 1, what="the overdue parcel")
+        monkeypatch.setattr(overdue, "resend", held)
+        await quiet.press(pilot, "f7", leave_running=["run"])
+        assert screen.calling("remind")
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        release.set()
+        await quiet.until(pilot, lambda: not screen.calling("remind"), what="the answer")
+        app.print_worker._told("usb:first printer: offline")
+        await quiet.settle(pilot)
+        assert toasts(app) == []  # nothing over the sign-in
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.clerk_name == who
+        said = toasts(app)
+        assert any("Printer problem: usb:first printer: offline" in t for t in said), said
+        assert any(t.startswith("Reminders queued: 1") for t in said) is theirs, said

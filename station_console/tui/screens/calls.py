@@ -17,8 +17,11 @@ thread cannot be stopped, so a replaced write would still have written, its answ
 answer or refusal is said (but a refusal of the clerk as deactivated by a manager meanwhile: the
 console locks, its sign-in saying so; and a refusal of what the last clerk sent, landing after another
 clerk signed in, is handled but not said to them, as the hand-over took back that clerk's lines: nothing
-was written, and a refusal arms keys, F10 on Returns), and a second one asked while the first is on its way is not sent
-(`still_writing`). A call runs as the clerk signed in when it was sent (`Station.as_now`): what they
+was written, and a refusal arms keys, F10 on Returns; a dialog kept open for that write closes as by
+Esc), and a second one asked while the first is on its way is not sent
+(`still_writing`). A toast an answer or refusal raises on a locked console is held for the clerk who
+sent the call alone (`HeldToastsApp.toasts_of`). A call runs as the clerk signed in when it was sent
+(`Station.as_now`): what they
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
 that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile;
 a dialog's answer (a form checked on its own worker) is taken only for the clerk who opened it
@@ -64,7 +67,13 @@ from textual.worker import Worker, get_current_worker
 
 from station_console.errors import DEACTIVATED, PermissionDenied, StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import ModeScreen, log_unexpected, report_unexpected
+from station_console.tui.screens.base import (
+    Dialog,
+    ModeScreen,
+    log_unexpected,
+    on_a_stack,
+    report_unexpected,
+)
 from station_console.tui.widgets import status_line
 
 # Keys typed behind a call that holds them wait no longer than this for its answer.
@@ -281,7 +290,8 @@ class ServiceCalls:
             self._answer_for = message.asked_by
             self._answering = _stamp_of(message)
             try:
-                getattr(self, f"done_{message.tag}")(message.result)
+                with _toasts_of(self._screen().app, message.asked_by):
+                    getattr(self, f"done_{message.tag}")(message.result)
             finally:
                 self._answer_for, self._answering = NOT_AN_ANSWER, None
         finally:
@@ -332,7 +342,8 @@ class ServiceCalls:
         self._in_flight -= {message.tag}
         self._answering = _stamp_of(message)
         try:
-            self._say_failed(message)
+            with _toasts_of(self._screen().app, message.asked_by):
+                self._say_failed(message)
         finally:
             self._answering = None
             self._keys_go(message.tag)
@@ -354,7 +365,7 @@ class ServiceCalls:
         if message.read is not None and self._locked_meanwhile(exc, message.turn):
             self._read_later(message.tag, message.read, message.form_turn)
         elif isinstance(exc, StationError) and self._for_last_clerk(message.asked_by):
-            self._refused_unsaid(message.tag, exc)
+            self._refused_unsaid(message.tag, exc, message.asked_by)
         elif isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:
@@ -374,13 +385,15 @@ class ServiceCalls:
         now = _clerk_now(self._screen().app)
         return now is not None and now != asked_by
 
-    def _refused_unsaid(self, tag: str, exc: StationError) -> None:
-        """A refusal of what the last clerk sent, landing after another clerk signed in: nothing was
-        written, and the new clerk pressed no key for it. The screen's own handling still runs (a flag
-        of a write on its way, a form's Saving, put back), but what it says is taken back as the
-        hand-over takes back the last clerk's lines (`drop_refusal_said`), and no toast nor bell (a
-        line "F10 returns it as recalled" would have the new clerk recall the last one's parcel)."""
-        app: Any = self._screen().app
+    def _refused_unsaid(self, tag: str, exc: StationError, sent_by: int | None) -> None:
+        """A refusal of what the last clerk (`sent_by`) sent, landing after another clerk signed in:
+        nothing was written, and the new clerk pressed no key for it. The screen's own handling still
+        runs (a flag of a write on its way, a form's Saving, put back), but what it says is taken back
+        as the hand-over takes back the last clerk's lines (`drop_refusal_said`), and no toast nor bell
+        (a line "F10 returns it as recalled" would have the new clerk recall the last one's parcel). A
+        dialog the hand-over kept for this write closes as the hand-over closes the rest."""
+        screen = self._screen()
+        app: Any = screen.app
         self._unsaid = True
         try:
             with _bell_muted(app):
@@ -388,6 +401,10 @@ class ServiceCalls:
         finally:
             self._unsaid = False
         self.drop_refusal_said()
+        if isinstance(screen, Dialog) and screen.CLERKS_OWN and not self.writing() and on_a_stack(screen):
+            close = getattr(app, "close_last_clerks_dialog", None)  # the console's; a test's host has none
+            if close is not None:
+                close(screen, sent_by)
 
     def drop_refusal_said(self) -> None:
         """What a refusal for the last clerk said on this screen's lines gives way to the last read, as
@@ -437,6 +454,18 @@ def _stamp_of(message: ServiceCalls.Done | ServiceCalls.Failed) -> tuple[str, in
     if message.stamped and message.form_turn is not None:
         return message.tag, message.form_turn
     return None
+
+
+@contextmanager
+def _toasts_of(app: Any, clerk_id: int | None) -> Iterator[None]:
+    """Toasts raised in the span are `clerk_id`'s: held under a lock, only they see them
+    (`HeldToastsApp.toasts_of`; an app without held toasts shows them as ever)."""
+    toasts_of = getattr(app, "toasts_of", None)
+    if toasts_of is None:
+        yield
+        return
+    with toasts_of(clerk_id):
+        yield
 
 
 def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
