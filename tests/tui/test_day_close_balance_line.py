@@ -111,3 +111,66 @@ async def test_the_close_shows_the_days_storage_fees_it_freezes_at_80_columns(
                 await quiet.settle(pilot)
     finally:
         set_language("en")
+
+
+SEND_TOTALS = {
+    "opening": 0,
+    "accepted": 2,
+    "handed_over": 1,
+    "cancelled": 1,
+    "closing": 0,
+    "weight_g": 2000,
+    "chargeable_g": 2000,
+    "manual_weights": 2,
+    "revenue_cents": 5600,
+    "refunds_cents": 1200,
+    "net_cents": 4400,
+}
+SENDS = {
+    "currency": "CNY",
+    "rows": [{"carrier": "SF", "payment": "cash", **SEND_TOTALS}],
+    "totals": SEND_TOTALS,
+    "refused": {"count": 1, "carriers": {"SF": 1}},
+    "balanced": True,
+    "differences": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "money"),
+    [
+        (
+            "en",
+            "Sends: 2 accepted, 1 handed over, 0 at the counter",
+            "Send revenue 56.00 CNY, refunds 12.00 CNY, net 44.00 CNY",
+        ),
+        ("zh", "寄件：收寄 2 件，已交接 1 件，在柜台 0 件", "寄件收入 56.00 元，退款 12.00 元，净额 44.00 元"),
+    ],
+)
+async def test_the_close_shows_the_days_sends_and_their_money_at_80_columns(
+    app: StationApp, station: Station, lang: str, counts: str, money: str
+) -> None:
+    """A manager closing a day with sends sees what was accepted, handed over and is still at the
+    counter, and the send money (revenue, refunds, net) the close freezes: the dialog gave the parcel
+    counts only. With the storage fees too it fits 80x24, early or not; a day without sends says none."""
+    set_language(lang)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for early in (False, True):
+                day = {**report(station, DAYS[0]), "storage_fees": FEES, "sends": SENDS}
+                question = "It is before closing time (21:00): closing it now ends it early." if early else ""
+                await app.push_screen(ConfirmClose(day, question=question, early=early))
+                await quiet.settle(pilot)
+                text = " ".join(shown_lines(app, app.screen.query_one("#close-figures"))).replace("  ", " ")
+                said = re.sub(r"\s+", " ", text)
+                assert counts in said and money in said, said
+                button = app.screen.query_one("#close-yes")
+                assert button.region.bottom <= 24 and button.region.height > 0
+                app.screen.dismiss(False)
+                await quiet.settle(pilot)
+            await app.push_screen(ConfirmClose({**report(station, DAYS[0]), "sends": None}))
+            await quiet.settle(pilot)
+            lines = shown_lines(app, app.screen.query_one("#close-figures"))
+            assert not any(("Send" in line or "寄件" in line) for line in lines), lines
+    finally:
+        set_language("en")

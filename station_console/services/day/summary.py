@@ -91,6 +91,34 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     return lines
 
 
+def close_send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
+    """The sends the day close freezes, in two short lines (what came and went, and the money), for the
+    manager to count the drawer against; none on a day without sends."""
+    sends = report.get("sends") or {}
+    if not sends.get("rows"):
+        return []
+    totals = sends["totals"]
+    currency = sends.get("currency") or report.get("currency") or "CNY"  # the one the sends were sold in
+
+    def said(cents: int) -> str:
+        return amount(cents, currency, tr.lang)
+
+    return [
+        tr(
+            "Sends: {accepted} accepted, {handed_over} handed over, {closing} at the counter",
+            accepted=totals["accepted"],
+            handed_over=totals["handed_over"],
+            closing=totals["closing"],
+        ),
+        tr(
+            "Send revenue {revenue}, refunds {refunds}, net {net}",
+            revenue=said(totals["revenue_cents"]),
+            refunds=said(totals["refunds_cents"]),
+            net=said(totals["net_cents"]),
+        ),
+    ]
+
+
 def no_activity_line(report: dict[str, Any], tr: Translator = CURRENT) -> str | None:
     """What is said instead of "Balanced" for a day nothing could happen on (before the station's first
     day, or any day while nothing is recorded); None for any other day."""

@@ -75,6 +75,7 @@ class ConfirmClose(QuestionDialog[bool | None]):
                         *summary.summary_lines(report)[:2],
                         # The money the close freezes, for the drawer to be counted against.
                         *map(clauses_unbroken, summary.fee_lines(report, waivers=False)),
+                        *map(clauses_unbroken, summary.close_send_lines(report)),
                     ]
                 ),
                 id="close-figures",
