@@ -466,3 +466,28 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
     with station.read() as session:
         batches = sorted(session.exec(select(HandoverBatch)).all(), key=lambda b: b.id or 0)
         assert [b.courier_name for b in batches] == ["Chen", "Li"]
+
+
+def header_line(app: StationApp) -> str:
+    """The screen's first row, as the terminal shows it."""
+    return app.screen._compositor.render_strips()[0].text
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_handover_header_names_the_station_as_send_out_does_at_120_columns(
+    app: StationApp, station: Station
+) -> None:
+    """At 120 columns the header names the station whole on the handover screen too, as on Send-out
+    beside it: its title, 'Courier handover', took 8 cells more than any counter screen's, and with a
+    printer not tried yet and a clerk of 12 letters the station's name was cut to 'Parcel Stat…'."""
+    async with at_sendout(station) as (app, pilot, _screen):
+        await quiet.resize(pilot, 120, 40, routers=False)
+        app.clerk_name = "demo-manager"
+        app.device_states = {"scanner": "wedge", "printer": "not tried yet"}
+        await quiet.settle(pilot)
+        assert "Parcel Station  ·  Send-out" in header_line(app)
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        header = header_line(app)
+        assert "Parcel Station  ·  " in header and "Counter: test-counter" in header, header

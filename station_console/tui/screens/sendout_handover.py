@@ -37,7 +37,8 @@ ONE_ROW_MIN = 120
 
 
 class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
-    MODE_TITLE = N_("Courier handover")
+    # As short as Send-out's: "Courier handover" cut the station's name in the header at 120 columns.
+    MODE_TITLE = N_("Handover")
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
