@@ -144,7 +144,11 @@ SENDS = {
             "Sends: 2 accepted, 1 handed over, 0 at the counter",
             "Send revenue 56.00 CNY, refunds 12.00 CNY, net 44.00 CNY",
         ),
-        ("zh", "寄件：收寄 2 件，已交接 1 件，在柜台 0 件", "寄件收入 56.00 元，退款 12.00 元，净额 44.00 元"),
+        (
+            "zh",
+            "寄件：收寄 2 件，已交接 1 件，在柜台 0 件",
+            "寄件收入 56.00 元，退款 12.00 元，净额 44.00 元",
+        ),
     ],
 )
 async def test_the_close_shows_the_days_sends_and_their_money_at_80_columns(
@@ -161,8 +165,7 @@ async def test_the_close_shows_the_days_sends_and_their_money_at_80_columns(
                 question = "It is before closing time (21:00): closing it now ends it early." if early else ""
                 await app.push_screen(ConfirmClose(day, question=question, early=early))
                 await quiet.settle(pilot)
-                text = " ".join(shown_lines(app, app.screen.query_one("#close-figures"))).replace("  ", " ")
-                said = re.sub(r"\s+", " ", text)
+                said = re.sub(r"\s+", " ", " ".join(shown_lines(app, app.screen.query_one("#close-figures"))))
                 assert counts in said and money in said, said
                 button = app.screen.query_one("#close-yes")
                 assert button.region.bottom <= 24 and button.region.height > 0
