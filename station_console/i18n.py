@@ -164,10 +164,30 @@ def _param_text(value: Any, lang: str) -> Any:
 
 
 def _key_text(key: ConfigKey, lang: str) -> str:
+    """A key as its label and itself ("Baud rate (baud)"); the key alone where the label only says it
+    again ("language"). A key in its section (`in_section`) follows its label even then: "Port
+    (scanner.port)" names the device."""
     label = translate(key.label, lang) if key.label else str(key)
     if label.casefold() == str(key).casefold():
         return str(key)
     return keyed_label(label, str(key), lang)
+
+
+def in_section(reason: str, section: str) -> str:
+    """A device setting's refusal (`reason_of`) with every key it names put in its `section` of
+    counter.toml ("Port (scanner.port)", "Resolution (printers.counter.dpi)"): the factory that refused
+    it knows only its own keys, the caller which device it was building, and a manager with a printer,
+    a scanner and a scale has to know whose `port` is wrong. Other text is kept as it is."""
+    if not isinstance(reason, Message):
+        return reason
+    params = {k: _sectioned(v, section) for k, v in reason.params.items()}
+    return Message(reason.msgid, **params)
+
+
+def _sectioned(value: Any, section: str) -> Any:
+    if isinstance(value, ConfigKey):
+        return ConfigKey(f"{section}.{value}", value.label)
+    return in_section(value, section) if isinstance(value, Message) else value
 
 
 def _names(label: str, key: str) -> bool:
@@ -182,9 +202,16 @@ def keyed_label(label: str, key: str, lang: str) -> str:
     """A setting's `label` with its `key` for whoever edits counter.toml: "Counter name (counter)". A
     label that names the key already stays as it is ("Resolution (dpi)", not "... (dpi) (dpi)"); one
     with parentheses of its own says the key after a comma ("Gap (mm), key gap_mm"), not in a second
-    pair of parentheses that reads as part of the label."""
-    if _names(label, key):
-        return label
+    pair of parentheses that reads as part of the label. A key in its section (`printer.dpi`) takes
+    the place of the bare key a label names ("Resolution (printer.dpi)")."""
+    leaf = key.rpartition(".")[2]
+    if _names(label, leaf):
+        if leaf == key:
+            return label
+        for opening, closing in (("(", ")"), ("（", "）")):
+            at = label.casefold().find(f"{opening}{leaf}{closing}".casefold())
+            if at >= 0:
+                return f"{label[:at]}{opening}{key}{closing}{label[at + len(leaf) + 2 :]}"
     if "(" in label or "（" in label:
         return translate(N_("{label}, key {key}"), lang, label=label, key=key)
     return translate(N_("{label} ({key})"), lang, label=label, key=key)

@@ -13,7 +13,7 @@ import click
 from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, _n, label_of, shown
+from station_console.i18n import N_, _, _n, in_section, label_of, shown
 from station_console.text_columns import display_width, pad, table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -293,7 +293,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
     try:
         scanner = make_scanner(config, on_scan=events.put, on_status=events.put)
     except ValueError as exc:  # the scanner setting's own reason, in the console's language
-        click.echo(f"station: {shown(reason_of(exc))}", err=True)
+        click.echo(f"station: {shown(in_section(reason_of(exc), 'scanner'))}", err=True)
         sys.exit(1)
     scanner.start()
     click.echo(

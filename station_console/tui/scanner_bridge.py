@@ -28,7 +28,7 @@ from textual.worker import Worker, get_current_worker
 from hardware.messages import reason_of
 from hardware.scanners.base import STATUS_LABELS, ScanEvent, Scanner, ScannerStatus
 from hardware.scanners.factory import KIND_LABELS, make_scanner
-from station_console.i18n import shown
+from station_console.i18n import in_section, shown
 from station_console.tui.widgets.status_line import clerk_acted
 
 
@@ -88,7 +88,8 @@ class ScannerBridge:
                 backend=self.backend,
             )
         except (ValueError, ImportError) as exc:
-            self._call(partial(self._show_status, ScannerStatus.ERROR, shown(reason_of(exc))))
+            reason = in_section(reason_of(exc), "scanner")  # "Port (scanner.port)", not the scale's
+            self._call(partial(self._show_status, ScannerStatus.ERROR, shown(reason)))
             return
         self.scanner.start()
         while not self._stop.wait(0.2) and not worker.is_cancelled:

@@ -28,13 +28,16 @@ def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> No
     counter_toml('[printers.counter]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 250\n')
     english = run("print", code, "--printer", "counter")
     assert english.exit_code == 1
-    assert "Printer counter is misconfigured: Resolution (dpi) = 250: use 203 or 300" in english.output
+    assert (
+        "Printer counter is misconfigured: Resolution (printers.counter.dpi) = 250: use 203 or 300"
+        in english.output
+    )
     chinese = run("print", code, "--printer", "counter", "--json", lang="zh")
     assert chinese.exit_code == 1
     doc = json.loads(chinese.stdout)
     assert doc == {
         "error": "bad_printer",
-        "message": "打印机 counter 配置有误：分辨率（dpi） = 250：请使用 203 或 300",
+        "message": "打印机 counter 配置有误：分辨率（printers.counter.dpi） = 250：请使用 203 或 300",
     }
 
 
@@ -43,7 +46,7 @@ def test_print_queue_refuses_the_default_printers_bad_gap_in_chinese(run) -> Non
     result = run("print-queue", "--process", lang="zh")
     assert result.exit_code == 1
     assert (
-        "打印机 default 配置有误：间隙（毫米），键 gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
+        "打印机 default 配置有误：间隙（毫米），键 printer.gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
         in result.output
     )
     assert "the gap between stickers" not in result.output
@@ -60,10 +63,13 @@ def test_scan_test_refuses_a_bad_scanner_setting_in_chinese() -> None:
     counter_toml('[scanner]\nkind = "hid"\nlayout = "dvorak"\n')
     result = CliRunner().invoke(cli, ["--lang", "zh", "scan-test"])
     assert result.exit_code == 1
-    assert "station: 键盘布局（layout） = dvorak：未知的键盘布局；请使用 us, de, fr 之一" in result.output
+    assert (
+        "station: 键盘布局（scanner.layout） = dvorak：未知的键盘布局；请使用 us, de, fr 之一"
+        in result.output
+    )
     english = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
     assert (
-        "station: Keyboard layout (layout) = dvorak: unknown keyboard layout; use one of us, de, fr"
+        "station: Keyboard layout (scanner.layout) = dvorak: unknown keyboard layout; use one of us, de, fr"
         in english.output
     )
 
@@ -72,12 +78,25 @@ def test_scale_read_refuses_a_bad_scale_setting_in_chinese() -> None:
     counter_toml('[scale]\nkind = "serial"\nport = "/dev/ttyUSB0"\nprotocol = "regex"\npattern = "ww("\n')
     result = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read"])
     assert result.exit_code == 1
-    assert "秤配置有误：正则表达式（pattern）：不是有效的正则表达式（第 3 个字符处）" in result.output
+    assert "秤配置有误：正则表达式（scale.pattern）：不是有效的正则表达式（第 3 个字符处）" in result.output
     typed = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read", "--config", '{"kind": "balance"}'])
     assert typed.exit_code == 1
     assert (
-        "秤配置有误：类型（kind） = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一" in typed.output
+        "秤配置有误：类型（scale.kind） = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一"
+        in typed.output
     )
+
+
+def test_scan_test_and_scale_read_name_whose_port_is_missing() -> None:
+    counter_toml('[scanner]\nkind = "serial"\n\n[scale]\nkind = "serial"\n')
+    scanner = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
+    assert scanner.exit_code == 1
+    assert (
+        "station: Port (scanner.port): a serial scanner needs its port, e.g. /dev/ttyACM0" in scanner.output
+    )
+    scale = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read"])
+    assert scale.exit_code == 1
+    assert "秤配置有误：端口（scale.port）：串口秤需要设置端口，例如 /dev/ttyUSB0" in scale.output
 
 
 def test_print_says_a_wrong_parcel_before_a_misconfigured_printer(run) -> None:  # type: ignore[no-untyped-def]

@@ -23,98 +23,98 @@ SIZES = "40x30, 50x30, 60x40, 70x50, 100x100, 100x150"
 PRINTERS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"language": "pcl"},
-        "language = pcl: unknown printer language; use one of tspl, zpl, escpos, png, pdf",
-        "语言（language） = pcl：未知的打印机语言；请使用 tspl, zpl, escpos, png, pdf 之一",
+        "Language (printers.lp.language) = pcl: unknown printer language; use one of tspl, zpl, escpos, png, pdf",
+        "语言（printers.lp.language） = pcl：未知的打印机语言；请使用 tspl, zpl, escpos, png, pdf 之一",
     ),
     (
         {"jobs": ["label", "fax"]},
-        "jobs = fax: unknown kinds of job; use label, receipt, manifest, test, waybill",
-        "打印任务（jobs） = fax：未知的任务类型；可用 label, receipt, manifest, test, waybill",
+        "Jobs (printers.lp.jobs) = fax: unknown kinds of job; use label, receipt, manifest, test, waybill",
+        "打印任务（printers.lp.jobs） = fax：未知的任务类型；可用 label, receipt, manifest, test, waybill",
     ),
     (
         {"dpi": 250},
-        "Resolution (dpi) = 250: use 203 or 300",
-        "分辨率（dpi） = 250：请使用 203 或 300",
+        "Resolution (printers.lp.dpi) = 250: use 203 or 300",
+        "分辨率（printers.lp.dpi） = 250：请使用 203 或 300",
     ),
     (
         {"dpi": "fine"},
-        "Resolution (dpi) = fine: use 203 or 300",
-        "分辨率（dpi） = fine：请使用 203 或 300",
+        "Resolution (printers.lp.dpi) = fine: use 203 or 300",
+        "分辨率（printers.lp.dpi） = fine：请使用 203 或 300",
     ),
     (
         {"size": "big"},
-        "size = big: the sticker's width x height in mm, e.g. 40x30",
-        "尺寸（size） = big：应为标签的宽x高（毫米），例如 40x30",
+        "Size (printers.lp.size) = big: the sticker's width x height in mm, e.g. 40x30",
+        "尺寸（printers.lp.size） = big：应为标签的宽x高（毫米），例如 40x30",
     ),
     (
         {"size": "300x300"},
-        f"size = 300x300: larger than 120x200 mm is not a sticker; use one of {SIZES}",
-        f"尺寸（size） = 300x300：大于 120x200 毫米就不是标签了；请使用 {SIZES} 之一",
+        f"Size (printers.lp.size) = 300x300: larger than 120x200 mm is not a sticker; use one of {SIZES}",
+        f"尺寸（printers.lp.size） = 300x300：大于 120x200 毫米就不是标签了；请使用 {SIZES} 之一",
     ),
     (
         {"size": "30x20"},
-        f"size = 30x20: too small for readable text; the smallest is about 32x24 mm (sizes: {SIZES})",
-        f"尺寸（size） = 30x20：太小，文字无法看清；最小约 32x24 毫米（常用尺寸：{SIZES}）",
+        f"Size (printers.lp.size) = 30x20: too small for readable text; the smallest is about 32x24 mm (sizes: {SIZES})",
+        f"尺寸（printers.lp.size） = 30x20：太小，文字无法看清；最小约 32x24 毫米（常用尺寸：{SIZES}）",
     ),
     (
         {"gap_mm": "wide"},
-        "Gap (mm), key gap_mm = wide: the gap between stickers, in mm from 0 (continuous paper) to 20",
-        "间隙（毫米），键 gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20",
+        "Gap (mm), key printers.lp.gap_mm = wide: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "间隙（毫米），键 printers.lp.gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20",
     ),
     (
         {"gap_mm": 25},
-        "Gap (mm), key gap_mm = 25: the gap between stickers, in mm from 0 (continuous paper) to 20",
-        "间隙（毫米），键 gap_mm = 25：标签间隙，单位毫米，0（连续纸）到 20",
+        "Gap (mm), key printers.lp.gap_mm = 25: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "间隙（毫米），键 printers.lp.gap_mm = 25：标签间隙，单位毫米，0（连续纸）到 20",
     ),
     (
         {"language": "escpos", "paper_mm": 76},
-        "Roll width (mm), key paper_mm = 76: the roll width, 58 or 80",
-        "纸卷宽度（毫米），键 paper_mm = 76：纸卷宽度，58 或 80",
+        "Roll width (mm), key printers.lp.paper_mm = 76: the roll width, 58 or 80",
+        "纸卷宽度（毫米），键 printers.lp.paper_mm = 76：纸卷宽度，58 或 80",
     ),
     (
         {"cjk": "guess"},
-        "Chinese text (cjk) = guess: use one of resident, bitmap",
-        "中文文字（cjk） = guess：请使用 resident, bitmap 之一",
+        "Chinese text (printers.lp.cjk) = guess: use one of resident, bitmap",
+        "中文文字（printers.lp.cjk） = guess：请使用 resident, bitmap 之一",
     ),
     (
         {"transport": "pigeon"},
-        "transport = pigeon: use usb, tcp, device, cups, file or dummy",
-        "连接方式（transport） = pigeon：请使用 usb、tcp、device、cups、file 或 dummy",
+        "Transport (printers.lp.transport) = pigeon: use usb, tcp, device, cups, file or dummy",
+        "连接方式（printers.lp.transport） = pigeon：请使用 usb、tcp、device、cups、file 或 dummy",
     ),
     (
         {"transport": "usb", "target": "zebra"},
-        "target = zebra: a USB printer's vendor:product in hex, e.g. 0416:5011",
-        "目标（target） = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011",
+        "Target (printers.lp.target) = zebra: a USB printer's vendor:product in hex, e.g. 0416:5011",
+        "目标（printers.lp.target） = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:ninety"},
-        "target = printer.lan:ninety: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "目标（target） = printer.lan:ninety：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
+        "Target (printers.lp.target) = printer.lan:ninety: a network printer's host or host:port, e.g. 192.168.1.50:9100",
+        "目标（printers.lp.target） = printer.lan:ninety：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:70000"},
-        "target = printer.lan:70000: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "目标（target） = printer.lan:70000：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
+        "Target (printers.lp.target) = printer.lan:70000: a network printer's host or host:port, e.g. 192.168.1.50:9100",
+        "目标（printers.lp.target） = printer.lan:70000：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": " "},
-        "target: a network printer needs its address, e.g. 192.168.1.50:9100",
-        "目标（target）：网络打印机需要填写地址，例如 192.168.1.50:9100",
+        "Target (printers.lp.target): a network printer needs its address, e.g. 192.168.1.50:9100",
+        "目标（printers.lp.target）：网络打印机需要填写地址，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "cups"},
-        "target: a CUPS printer needs the name of its queue (see lpstat -p)",
-        "目标（target）：CUPS 打印机需要填写队列名称（见 lpstat -p）",
+        "Target (printers.lp.target): a CUPS printer needs the name of its queue (see lpstat -p)",
+        "目标（printers.lp.target）：CUPS 打印机需要填写队列名称（见 lpstat -p）",
     ),
     (
         {"transport": "file"},
-        "target: a file printer needs a folder or a file to write to",
-        "目标（target）：文件打印机需要填写要写入的文件夹或文件",
+        "Target (printers.lp.target): a file printer needs a folder or a file to write to",
+        "目标（printers.lp.target）：文件打印机需要填写要写入的文件夹或文件",
     ),
     (
         {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
-        "Timeout (s) = soon: a number from 0.1 to 120",
-        "超时（秒），键 timeout = soon：应为 0.1 到 120 之间的数",
+        "Timeout (s), key printers.lp.timeout = soon: a number from 0.1 to 120",
+        "超时（秒），键 printers.lp.timeout = soon：应为 0.1 到 120 之间的数",
     ),
 ]
 
@@ -139,38 +139,38 @@ def test_a_printer_setting_is_refused_with_its_reason_in_either_language(
 SCALES: list[tuple[dict[str, Any], str, str]] = [
     (
         {"kind": "weird"},
-        "kind = weird: unknown kind of scale; use one of hidpos, serial, dummy",
-        "类型（kind） = weird：未知的秤类型；请使用 hidpos, serial, dummy 之一",
+        "Kind (scale.kind) = weird: unknown kind of scale; use one of hidpos, serial, dummy",
+        "类型（scale.kind） = weird：未知的秤类型；请使用 hidpos, serial, dummy 之一",
     ),
     (
         {"kind": "serial"},
-        "port: a serial scale needs its port, e.g. /dev/ttyUSB0",
-        "端口（port）：串口秤需要设置端口，例如 /dev/ttyUSB0",
+        "Port (scale.port): a serial scale needs its port, e.g. /dev/ttyUSB0",
+        "端口（scale.port）：串口秤需要设置端口，例如 /dev/ttyUSB0",
     ),
     (
         {"kind": "serial", "port": "/dev/ttyUSB0", "baud": "fast"},
-        "Baud rate (baud) = fast: a whole number from 50 to 4000000",
-        "波特率（baud） = fast：应为 50 到 4000000 之间的整数",
+        "Baud rate (scale.baud) = fast: a whole number from 50 to 4000000",
+        "波特率（scale.baud） = fast：应为 50 到 4000000 之间的整数",
     ),
     (
         {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "toledo"},
-        "protocol = toledo: unknown scale protocol; use one of mtsics, cas, regex",
-        "协议（protocol） = toledo：未知的秤协议；请使用 mtsics, cas, regex 之一",
+        "Protocol (scale.protocol) = toledo: unknown scale protocol; use one of mtsics, cas, regex",
+        "协议（scale.protocol） = toledo：未知的秤协议；请使用 mtsics, cas, regex 之一",
     ),
     (
         {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex"},
-        "pattern: a regex scale needs a pattern with a (?P<weight>...) group",
-        "正则表达式（pattern）：regex 秤需要一个含 (?P<weight>...) 分组的表达式",
+        "Pattern (scale.pattern): a regex scale needs a pattern with a (?P<weight>...) group",
+        "正则表达式（scale.pattern）：regex 秤需要一个含 (?P<weight>...) 分组的表达式",
     ),
     (
         {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex", "pattern": "[0-9.]+"},
-        "pattern: a regex scale needs a pattern with a (?P<weight>...) group",
-        "正则表达式（pattern）：regex 秤需要一个含 (?P<weight>...) 分组的表达式",
+        "Pattern (scale.pattern): a regex scale needs a pattern with a (?P<weight>...) group",
+        "正则表达式（scale.pattern）：regex 秤需要一个含 (?P<weight>...) 分组的表达式",
     ),
     (
         {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex", "pattern": "ww(?P<weight>[0-9.]+"},
-        "pattern: not a valid regular expression (at character 3)",
-        "正则表达式（pattern）：不是有效的正则表达式（第 3 个字符处）",
+        "Pattern (scale.pattern): not a valid regular expression (at character 3)",
+        "正则表达式（scale.pattern）：不是有效的正则表达式（第 3 个字符处）",
     ),
     (
         {
@@ -180,18 +180,18 @@ SCALES: list[tuple[dict[str, Any], str, str]] = [
             "pattern": "(?P<weight>[0-9.]+)",
             "unit": "stone",
         },
-        "Weight unit (unit) = stone: use one of mg, g, kg, ct, gr, dwt, ozt, oz, lb",
-        "重量单位（unit） = stone：请使用 mg, g, kg, ct, gr, dwt, ozt, oz, lb 之一",
+        "Weight unit (scale.unit) = stone: use one of mg, g, kg, ct, gr, dwt, ozt, oz, lb",
+        "重量单位（scale.unit） = stone：请使用 mg, g, kg, ct, gr, dwt, ozt, oz, lb 之一",
     ),
     (
         {"kind": "serial", "port": "p", "protocol": "regex", "pattern": "(?P<weight>[0-9.]+)", "settle": 0},
-        "Readings to settle (settle) = 0: a whole number from 1 to 100",
-        "稳定所需读数（settle） = 0：应为 1 到 100 之间的整数",
+        "Readings to settle (scale.settle) = 0: a whole number from 1 to 100",
+        "稳定所需读数（scale.settle） = 0：应为 1 到 100 之间的整数",
     ),
     (
         {"kind": "hidpos", "vendor": "zz"},
-        "Vendor id (vendor) = zz: a USB id is 4 hex digits, e.g. 0c2e",
-        "厂商编号（vendor） = zz：USB 编号应为 4 位十六进制数，例如 0c2e",
+        "Vendor id (scale.vendor) = zz: a USB id is 4 hex digits, e.g. 0c2e",
+        "厂商编号（scale.vendor） = zz：USB 编号应为 4 位十六进制数，例如 0c2e",
     ),
 ]
 
@@ -283,7 +283,30 @@ def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
         )
     reason = err.value.message("zh")
     assert "\x1b" not in reason and "\u202e" not in reason
-    assert "尺寸（size） = {dpi} " + "9" * 34 + "：" in reason  # cut at 40 characters; braces are not filled
+    assert "尺寸（printers.lp.size） = {dpi} " + "9" * 34 + "：" in reason  # cut at 40; braces not filled
+
+
+def test_each_device_s_refusal_names_its_key_in_its_section_of_counter_toml() -> None:
+    """A scanner and a scale both have a `port`, two printers a `dpi`: the refusal says whose."""
+    with pytest.raises(StationError) as scale:
+        read_scale({"kind": "serial"}, timeout_s=0.1)
+    assert scale.value.message("en").startswith("The scale is misconfigured: Port (scale.port): ")
+    assert scale.value.message("zh").startswith("秤配置有误：端口（scale.port）：")
+    two = CounterSettings(
+        printer={"name": "back", "language": "tspl", "transport": "dummy"},
+        printers={"前台": {"language": "tspl", "transport": "dummy", "dpi": 250}},
+    )
+    with pytest.raises(Refused) as named:
+        printing.printer_for(two, "前台")
+    # A name TOML takes only in quotes is quoted, as the file has to write it.
+    assert (
+        named.value.message("en")
+        == 'Printer 前台 is misconfigured: Resolution (printers."前台".dpi) = 250: use 203 or 300'
+    )
+    bad_default = CounterSettings(printer={"language": "tspl", "transport": "dummy", "gap_mm": 25})
+    with pytest.raises(Refused) as default:
+        printing.printer_for(bad_default)
+    assert "间隙（毫米），键 printer.gap_mm = 25：" in default.value.message("zh")
 
 
 def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:

@@ -48,7 +48,7 @@ async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chine
         screen.save_printer()  # type: ignore[attr-defined]
         said = await _refusal(pilot, status, "配置有误")
         assert (
-            "打印机 前台 配置有误：间隙（毫米），键 gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
+            "打印机 前台 配置有误：间隙（毫米），键 printer.gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20"
             in said
         )
         assert status.has_class("-error")
@@ -56,18 +56,21 @@ async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chine
         screen.query_one("#p-gap", Input).value = "2"
         screen.query_one("#p-size", Input).value = "30x20"
         screen.save_printer()  # type: ignore[attr-defined]
-        said = await _refusal(pilot, status, "尺寸（size） = 30x20")
-        assert "尺寸（size） = 30x20：太小，文字无法看清；最小约 32x24 毫米" in said
+        said = await _refusal(pilot, status, "尺寸（printer.size） = 30x20")
+        assert "尺寸（printer.size） = 30x20：太小，文字无法看清；最小约 32x24 毫米" in said
 
         screen.query_one("#p-size", Input).value = "40x30"
         screen.query_one("#p-transport", Select).value = "usb"
         screen.query_one("#p-target", Input).value = "zebra"
         screen.save_printer()  # type: ignore[attr-defined]
-        said = await _refusal(pilot, status, "（target） = zebra")
+        said = await _refusal(pilot, status, "（printer.target） = zebra")
         # The field named as the screen heads its column, the key after it for counter.toml.
         headers = [str(c.label) for c in screen.query_one("#printer-list", DataTable).columns.values()]
         assert "目标" in headers and "尺寸" in headers
-        assert "目标（target） = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011" in said
+        assert (
+            "目标（printer.target） = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011"
+            in said
+        )
         assert "misconfigured" not in said and "vendor:product" not in said
     assert "前台" not in load_counter_settings().printers  # nothing refused was saved
 
@@ -88,6 +91,6 @@ async def test_a_bad_scanner_setting_is_said_in_chinese_when_the_console_starts(
             return [m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "error"]
 
         await quiet.until(pilot, refusals, what="the scanner's refusal")
-        assert refusals()[0].detail == "波特率（baud） = fast：应为 50 到 4000000 之间的整数"
+        assert refusals()[0].detail == "波特率（scanner.baud） = fast：应为 50 到 4000000 之间的整数"
         shown = [n.message for n in app._notifications]
-        assert "波特率（baud） = fast：应为 50 到 4000000 之间的整数" in shown
+        assert "波特率（scanner.baud） = fast：应为 50 到 4000000 之间的整数" in shown

@@ -9,7 +9,7 @@ from typing import Any
 
 from hardware.messages import ConfigError, reason_of
 from station_console.errors import NotFound, Refused, StationError
-from station_console.i18n import N_, LaterText, get_language, translate
+from station_console.i18n import N_, LaterText, get_language, in_section, translate
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import list_carriers
 
@@ -24,14 +24,17 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     if name:
         if name not in printers:
             raise NotFound(N_("No printer named {name} on this counter."), code="no_printer", name=name)
-        return _make(make_printer, printers[name], name)
+        return _make(make_printer, printers[name], name, _section(name))
     if counter_settings.printer:
         return _make(
-            make_printer, counter_settings.printer, str(counter_settings.printer.get("name", "default"))
+            make_printer,
+            counter_settings.printer,
+            str(counter_settings.printer.get("name", "default")),
+            "printer",
         )
     if len(printers) == 1:
         only = next(iter(printers))
-        return _make(make_printer, printers[only], only)
+        return _make(make_printer, printers[only], only, _section(only))
     raise Refused(N_("No printer is configured on this counter."), code="no_printer")
 
 
@@ -52,11 +55,14 @@ def configured_printers(counter_settings: Any) -> list[Any]:
     if counter_settings.printer:
         out.append(
             _make(
-                make_printer, counter_settings.printer, str(counter_settings.printer.get("name", "default"))
+                make_printer,
+                counter_settings.printer,
+                str(counter_settings.printer.get("name", "default")),
+                "printer",
             )
         )
     out += [
-        _make(make_printer, cfg, name)
+        _make(make_printer, cfg, name, _section(name))
         for name, cfg in counter_settings.printers.items()
         if name not in {p.name for p in out}
     ]
@@ -77,7 +83,17 @@ def unassigned_kinds(printers: list[Any]) -> dict[str, frozenset[str]]:
     return {name: frozenset(found) for name, found in taken.items()}
 
 
-def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _section(name: str) -> str:
+    """The counter.toml section of the printer called `name`: `printers.counter`, or
+    `printers."前台"` for a name TOML takes only in quotes (the Printers screen allows letters of
+    any script, spaces and dots; it allows no quotes)."""
+    return f"printers.{name}" if _BARE_KEY.fullmatch(name) else f'printers."{name}"'
+
+
+def _make(factory: Any, config: dict[str, Any], name: str, section: str) -> Any:
     try:
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
@@ -85,7 +101,8 @@ def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
             N_("Printer {name} is misconfigured: {reason}"),
             code="bad_printer",
             name=name,
-            reason=LaterText(reason_of(exc)),
+            # Its keys named in `section`: which of two printers' `dpi` is wrong.
+            reason=LaterText(in_section(reason_of(exc), section)),
         ) from exc
 
 

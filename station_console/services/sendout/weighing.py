@@ -8,7 +8,7 @@ from typing import Any
 
 from hardware.messages import Message, reason_of
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, LaterText
+from station_console.i18n import N_, LaterText, in_section
 from station_console.safe_text import cut
 from station_console.services.sendout.quote import MAX_WEIGHT_G, kg
 
@@ -46,7 +46,7 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
     try:
         scale = make_scale(config, backend=backend)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
-        reason = reason_of(exc)
+        reason = in_section(reason_of(exc), "scale")  # "Port (scale.port)", not the scanner's port
         raise ScaleUnavailable(
             N_("The scale is misconfigured: {reason}"),
             reason=LaterText(reason if isinstance(reason, Message) else cut(reason, 120)),
