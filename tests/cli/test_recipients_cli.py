@@ -352,3 +352,29 @@ def test_a_withdrawn_consent_in_the_history_is_told_apart_from_an_answer_that_le
     shown = run("recipients", "show", "00123").output
     assert "by text message boss: Consent=answer withdrawn, Proxies allowed=yes" in shown
     assert "at the counter boss: Proxies allowed=no" in shown
+
+
+def test_a_recall_of_a_parcel_out_for_delivery_says_nothing_was_recorded_and_how_to_flag_it(
+    run: Any, gbk_file: Path
+) -> None:
+    """`returns add --recalled` refuses a parcel the runner has out, as before, but the refusal said
+    only that it is out: the clerk could not tell the recall went unrecorded, nor how to record it."""
+    waybill = "JT0000000000001"
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("checkin", waybill, "--recipient", "00123")
+    run("delivery", "request", waybill)
+    run_id = str(json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)["id"])
+    assert run("delivery", "out", run_id, waybill).exit_code == 0
+    batch = str(json.loads(run("returns", "open", "JT", "--json").output)["id"])
+    refused = run("returns", "add", batch, waybill, "--recalled", "--note", "sender")
+    assert refused.exit_code == 1
+    assert f"{waybill} is out for delivery on run DR000001. Nothing was recorded" in refused.stderr
+    assert "station problem with --kind recalled and a note" in refused.stderr
+    zh = run("returns", "add", batch, waybill, "--recalled", lang="zh")
+    assert zh.exit_code == 1 and "未做任何记录" in zh.stderr and "--kind recalled" in zh.stderr
+    assert json.loads(run("problems", "--json").output) == []
+    assert json.loads(run("returns", "show", batch, "--json").output)["count"] == 0
+    flagged = run("problem", waybill, "--kind", "recalled", "--note", "sender")
+    assert flagged.exit_code == 0, flagged.output
+    again = run("returns", "add", batch, waybill, "--recalled")
+    assert again.exit_code == 1 and "It is flagged recalled already" in again.stderr

@@ -18,6 +18,7 @@ from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
 from tui.shelf_data import place, wb
+from tui.door_run import FIRST, a_run_of_three
 from tui.shelves_driver import open_shelves, settle
 
 
@@ -178,3 +179,30 @@ async def test_a_too_long_paste_into_who_asked_is_refused_by_that_name(
         assert said.startswith("Who asked for it back takes at most 500 characters: the paste"), said
         assert app.screen.query_one("#pk-reason", Input).value == ""
     assert problems.list_problems(station) == []
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f10_on_a_parcel_out_for_delivery_says_nothing_was_recorded_and_how_to_flag_it(
+    app: StationApp, station: Station
+) -> None:
+    """Refused as only "out for delivery on run DR000001", the clerk could believe the recall noted: the
+    form says nothing was recorded, and how to flag it recalled while the runner has it."""
+    a_run_of_three(station)  # FIRST is out with the runner
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#form-ref", Input).value = FIRST
+        app.screen.query_one("#form-note", Input).value = "sender"
+        await quiet.press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        said = " ".join(str(app.screen.query_one("#form-refused").render()).split())
+        assert f"{FIRST} is out for delivery on run DR000001. Nothing was recorded" in said, said
+        assert "record its problem as recalled (Problems: F4, then F11;" in said, said
+    assert problems.list_problems(station) == []
+    (batch,) = returns.list_batches(station, status="open")
+    assert batch.count == 0

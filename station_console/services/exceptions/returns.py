@@ -34,6 +34,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
+from station_console.services.exceptions.recall_while_out import refuse_recall_while_out
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
@@ -298,6 +299,8 @@ def _check_add(
 ) -> None:
     """Refuse a parcel of another carrier, one already in a batch (in this one, unless `recalled` flags
     it now), one out for delivery, or one with no reason to go back (unless `recalled`)."""
+    if recalled:  # said with how to flag it while it is out
+        refuse_recall_while_out(parcel)
     require_on_shelf(parcel)
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
