@@ -17,8 +17,8 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
-from tui.shelf_data import place, wb
 from tui.door_run import FIRST, a_run_of_three
+from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
 
 
