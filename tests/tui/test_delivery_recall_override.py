@@ -9,6 +9,7 @@ from station_helpers import events, recall
 from textual.widgets import Input
 
 from db.models import EventKind, Parcel
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
@@ -80,3 +81,40 @@ async def test_ctrl_o_on_a_parcel_not_recalled_is_refused_before_any_reason(
     with station.read() as session:
         status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
     assert status == "on_shelf" and events(station, EventKind.PICKED_UP) == []
+
+
+BACK_RECALLED = {
+    "en": (
+        "is back",
+        "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 is refused "
+        "for it; if the runner had handed it over, a manager records it with Ctrl+O.",
+    ),
+    "zh": (
+        "已带回",
+        "{waybill} 已带回，且已被拦截召回：按 F10 放回货架，等待加入退回批次。不能按 F9 记为已送达；"
+        "如派送员已交付，由店长按 Ctrl+O 登记。",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(BACK_RECALLED))
+@pytest.mark.first_mode("shelves")
+async def test_a_recalled_parcel_scanned_back_is_said_recalled_with_f10_and_not_f9(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Its line offered F9 delivered as for any parcel back, only the stop's row saying "recalled": the
+    clerk pressed F9 to be refused. The line says it is recalled, where it goes, and who may record it
+    delivered."""
+    a_run_of_three(station)  # FIRST is out with the runner
+    recall(station, FIRST)
+    landed, line = BACK_RECALLED[lang]
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)  # it waits for its English words
+        set_language(lang)
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: landed in text_of(app, "#dl-status"))
+        said = "".join(text_of(app, "#dl-status").split())  # as wrapped: compared without its breaks
+        assert said == "".join(line.format(waybill=FIRST).split()), said

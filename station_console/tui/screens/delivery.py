@@ -29,6 +29,7 @@ from station_console.private_files import write_atomic
 from station_console.safe_text import cut
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.paper_numbers import run_number
+from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -53,9 +54,11 @@ class FeeDue:
 
 @dataclass(frozen=True)
 class Back:
-    """A scan of a parcel already out with the runner: it came back, F9 or F10 settles it."""
+    """A scan of a parcel already out with the runner: it came back, F9 or F10 settles it (F10 alone,
+    or a manager's Ctrl+O, when it is `recalled`)."""
 
     waybill: str
+    recalled: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         self.backs_untold: set[int | None] = set()
         # Clerks whose parcel scanned back was set aside for another clerk (named once in the toast).
         self.backs_aside: set[int | None] = set()
+        # Parcels scanned back that were recalled when read: their line says so, and that F9 is refused.
+        self.recalled_backs: set[str] = set()
         self.router: KeyRouter | None = None
         self.stops: list[Any] = []  # those on screen, shown again as the width changes
         # What each clerk scanned that found a storage fee due, answered after a lock while they were
@@ -285,8 +290,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         try:
             return runs.scan_out(self.station, run_id, raw, fee=fee)
         except StationError as exc:
-            if exc.code == "already_out":
-                return Back(str(exc.params["waybill"]))
+            if exc.code == "already_out":  # read whether it is recalled, for the line that says it is back
+                waybill = str(exc.params["waybill"])
+                return Back(waybill, recall_rules.recalled_out(self.station, run_id, waybill))
             if exc.code != "fee_due" or fee is not None:
                 raise
             return FeeDue(run_id, raw, runs.fee_due(self.station, run_id, raw))
@@ -300,6 +306,10 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             asker = self.asked_by()
             # The clerk's who scanned it, not the next one's.
             self.backs[asker] = (answer.run_id, stop.waybill)
+            if stop.recalled:
+                self.recalled_backs.add(stop.waybill)
+            else:  # its recall resolved since it was last scanned back
+                self.recalled_backs.discard(stop.waybill)
             if self.asked_by_clerk_now():
                 self._say_back(stop.waybill)
             else:
@@ -338,6 +348,16 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         self.reload()
 
     def _say_back(self, waybill: str) -> None:
+        if waybill in self.recalled_backs:  # F9 would be refused: said before the clerk tries it
+            self.answer(
+                _(
+                    "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 "
+                    "is refused for it; if the runner had handed it over, a manager records it with Ctrl+O.",
+                    waybill=waybill,
+                ),
+                warn=True,
+            )
+            return
         self.answer(
             _("{waybill} is back: F9 delivered (who received it), F10 not delivered (why).", waybill=waybill),
             warn=True,
