@@ -77,7 +77,6 @@ class DeliveryForms:
             submit=plan,
             at_fault={"name_required": "runner", "nothing_waiting": "building"},
             what=N_("a delivery run being planned"),
-            holds_keys=True,
         )
         open_over(screen, form, self._planned)
 
@@ -206,7 +205,6 @@ class DeliveryForms:
             if recalled
             else {"name_required": "received_by"},
             what=N_("a delivery's outcome"),
-            holds_keys=True,
         )
         open_over(screen, form, self._settled)
 
@@ -233,9 +231,7 @@ class DeliveryForms:
             return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        form = FormDialog(
-            title, fields, check=check, submit=fail, what=N_("a delivery's outcome"), holds_keys=True
-        )
+        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
         open_over(screen, form, self._settled)
 
     def _settled(self, stop: Any) -> None:
@@ -277,7 +273,6 @@ class DeliveryForms:
             fields,
             submit=request,
             what=N_("a door delivery request"),
-            holds_keys=True,
         )
         open_over(screen, form, self._requested)
 

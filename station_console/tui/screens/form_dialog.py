@@ -102,9 +102,13 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
     runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving.
-    `holds_keys`: its answer opens a question (a file's preview), or closes the form over a screen the
-    clerk goes on typing in (a door delivery's outcome, then the next scan): keys typed right behind the
-    key that sent it wait for that answer (`ServiceCalls.call`), not the form still writing."""
+    Keys typed (or pasted) right behind the key that sends `submit` wait for its answer
+    (`ServiceCalls.call`, `holds_keys`), then go where the cursor is by then: every answer moves it (a
+    refusal to the field at fault, a question opened over the form, the form closed over a screen the
+    clerk goes on typing in), and given at once they went into the field the Enter was pressed in. An
+    Enter that only goes on to the next field, or a form with no `submit`, sends nothing and holds
+    nothing past the type-ahead's own wait. `holds_keys=False` is for a form whose answer moves nothing
+    (none so far)."""
 
     what = N_("a form")
     START_FIELD = ""  # the field with the cursor as the form opens; "": the first
@@ -124,7 +128,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
-        holds_keys: bool = False,
+        holds_keys: bool = True,
     ) -> None: ...
 
     @overload
@@ -136,7 +140,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
-        holds_keys: bool = False,
+        holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -150,7 +154,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
-        holds_keys: bool = False,
+        holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Typed],
         submit: Callable[[Typed], Checked],
         at_fault: Mapping[str, str] | None = None,
@@ -165,7 +169,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
-        holds_keys: bool = False,
+        holds_keys: bool = True,
         submit: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -178,7 +182,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         *,
         keeps_edits: bool = False,
         what: str = "",
-        holds_keys: bool = False,
+        holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Any] | None = None,
         submit: Callable[[Any], Any] | None = None,
         at_fault: Mapping[str, str] | None = None,
@@ -189,7 +193,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self.keeps_edits = keeps_edits
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.submit = submit
-        # Its answer opens a question (a file's preview, then "Import it?") or closes the form: keys
+        # Its answer opens a question, closes the form or puts the cursor in the field at fault: keys
         # typed right behind the Enter that sends `submit` wait for it, not for the form still working.
         self.holds_keys = holds_keys
         self.at_fault = dict(at_fault or {})

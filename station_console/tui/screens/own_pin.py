@@ -52,7 +52,4 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
         submit=change,
         at_fault=AT_FAULT,
         what=N_("a PIN change"),
-        # Its refusal puts the cursor in the PIN at fault: keys and a paste typed right behind the Enter
-        # go there, not into the field the Enter was pressed in.
-        holds_keys=True,
     )

@@ -306,7 +306,6 @@ class PickupHandover(ServiceCalls, ModeScreen):
             submit=allowed,
             at_fault=PROXY_FIELDS_AT_FAULT,
             what=N_("a proxy's details"),
-            holds_keys=True,  # the parcels scanned right behind its Enter reach the scan field
         )
         # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
         open_over(self, form, self.askers_own(given))

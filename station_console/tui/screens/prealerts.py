@@ -156,7 +156,6 @@ class PrealertsScreen(QueueListScreen):
             submit=partial(preview, self.station),
             at_fault=FIELDS_AT_FAULT,
             what=N_("a pre-alert import"),
-            holds_keys=True,  # its answer asks whether to import the file
         )
         open_over(self, form, self.askers_own(self._previewed))
 

@@ -103,7 +103,6 @@ class DirectoryImport:
             submit=preview,
             at_fault=IMPORT_FIELDS_AT_FAULT,
             what=N_("a directory import"),
-            holds_keys=True,  # its answer asks whether to write the changes
         )
         open_over(screen, form, screen.askers_own(given))
 

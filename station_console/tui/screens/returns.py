@@ -358,7 +358,6 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             submit=recall,
             at_fault={"missing": "ref"},
             what=N_("a recall's note"),
-            holds_keys=True,
         )
         open_over(self, form, self._recalled)
 

@@ -120,5 +120,4 @@ def refuse_form(
         submit=lambda kwargs: accept.refuse(station, **kwargs),
         at_fault={"nothing_found": fields[0].key, "bad_checklist": fields[0].key},
         what=N_("a refusal at inspection"),
-        holds_keys=True,  # the next sender's phone typed right behind its Enter reaches the cleared form
     )

@@ -278,7 +278,6 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             submit=preview,
             at_fault=AT_FAULT,
             what=N_("a tariff import"),
-            holds_keys=True,  # its answer asks whether to store it
         )
         open_over(self, form, self.askers_own(self._confirm_tariff))
 
@@ -344,7 +343,6 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             submit=lambda path: rule_files.preview_checklist(station, path),
             at_fault=AT_FAULT,
             what=N_("a checklist import"),
-            holds_keys=True,  # its answer asks whether to store it
         )
         open_over(self, form, self.askers_own(self._confirm_checklist))
 
