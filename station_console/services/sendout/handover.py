@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
@@ -287,11 +288,19 @@ def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
         already = send.handover_batch_id == batch_id
         if not already:
             now = station.now()
-            session.connection().execute(
+            # Only on the send as read: one refunded at another counter since (PostgreSQL) starts the
+            # scan again, which then refuses it as cancelled instead of putting it in the batch.
+            changed = session.connection().execute(
                 update(Send)
-                .where(col(Send.id) == send.id)
+                .where(
+                    col(Send.id) == send.id,
+                    col(Send.version) == send.version,
+                    col(Send.status) == SendStatus.ACCEPTED,
+                )
                 .values(handover_batch_id=batch_id, scanned_at=now, version=send.version + 1)
             )
+            if changed.rowcount != 1:
+                raise StaleDataError(f"send {send.id} changed since version {send.version} was read")
             audit.record(
                 session,
                 station,
