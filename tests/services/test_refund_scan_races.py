@@ -96,3 +96,34 @@ def test_a_scan_between_a_refunds_read_and_its_write_refuses_the_refund(
         assert isinstance(refunded, payments.Refund), refunded
         assert isinstance(scanned, Refused) and "cancelled" in scanned.message(), scanned
         assert in_batches(station) == [("cancelled", None)]
+
+
+def test_a_refund_between_a_closes_read_and_its_write_is_not_handed_over(station: Station) -> None:
+    """PostgreSQL: the close read the batch's two scanned sends, the refund then cancelled one and took
+    it out of the batch, and the close recorded it handed over all the same (its event, the summary's
+    count), though its row stayed cancelled."""
+    scanning, refunding, busy = counters(station)
+    send(scanning, waybill=sf(2))
+    batch = handover.open_batch(scanning, "SF")
+    batch_id = handover.scan(scanning, batch, sf(1)).batch_id
+    handover.scan(scanning, handover.batch_view(scanning, batch_id), sf(2))
+    refunded_id = payments.find_send_id(refunding, sf(2))
+
+    def refund() -> object:
+        try:
+            return payments.refund(refunding, refunded_id, "customer changed their mind")
+        except Refused as exc:
+            return exc
+
+    waiting = busy.is_set if is_sqlite(station.engine) else None
+    with other_save_before(scanning, "UPDATE send", refund, waiting) as out:
+        closed = handover.close_batch(scanning, batch_id, courier_name="Courier Wu", print_manifest=False)
+    (refunded,) = out
+    handed = sorted(e.details["waybill"] for e in events(station, "send_handed_over"))
+    if isinstance(refunded, payments.Refund):  # the refund went first: only the other leaves
+        assert handed == [sf(1)] and closed.summary is not None and closed.summary["handed_over"] == 1
+        assert sorted(in_batches(station)) == [("cancelled", None), ("handed_over", batch_id)]
+    else:  # SQLite: the refund waited for the close, then found the send gone with the courier
+        assert isinstance(refunded, Refused) and refunded.code == "not_refundable", refunded
+        assert handed == [sf(1), sf(2)]
+        assert in_batches(station) == [("handed_over", batch_id), ("handed_over", batch_id)]

@@ -347,7 +347,7 @@ def close_batch(
             raise nothing_scanned()
         now = station.now()
         for row in before.scanned:
-            session.connection().execute(
+            handed = session.connection().execute(
                 update(Send)
                 .where(col(Send.id) == row.send_id, col(Send.status) == SendStatus.ACCEPTED)
                 .values(
@@ -358,6 +358,10 @@ def close_batch(
                     version=Send.version + 1,
                 )
             )
+            if handed.rowcount != 1:
+                # Refunded at another counter since the batch was read (PostgreSQL): the close starts
+                # again without it, rather than recording it handed over and counting it.
+                raise StaleDataError(f"send {row.send_id} left the counter since its batch was read")
             audit.record(
                 session,
                 station,
