@@ -12,8 +12,11 @@ import pytest
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
 from station_console.services.exceptions import problems, returns
+from station_console.tui.screens import reports_calls
 from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.reports import ReportsScreen
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
@@ -79,3 +82,42 @@ async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
             assert problems.list_problems(station) == []
         (batch,) = returns.list_batches(station, status="open")
         assert batch.count == 0
+
+
+async def test_a_screen_that_says_a_refusal_by_its_own_toast_says_nothing_to_the_next_clerk(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports says a day closed meanwhile in a toast of its own, not through the calls' `failed`: Wang's
+    F12 refused after Li signed in is not told to Li either, by toast, bell or line."""
+    station = wang_and_li(new_station)
+    held = threading.Event()
+    real = reports_calls.may_close
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    app = console(station)
+    rung: list[int] = []
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f6")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await quiet.until(pilot, lambda: screen.report is not None, what="the report")
+        await quiet.settle(pilot)
+        monkeypatch.setattr(reports_calls, "may_close", slow)
+        monkeypatch.setattr(app, "bell", lambda: rung.append(1))
+        await quiet.press(pilot, "f12", leave_running=["run"])  # Wang's F12, on its way
+        close_day(station, early=True)  # closed meanwhile (at another counter): F12 is refused
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.press(pilot, *"Li", "enter", *"1357", "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="signed in")
+        held.set()
+        await quiet.until(pilot, lambda: not screen.calling("may_close"), what="the refusal")
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        assert not any("already closed" in toast.lower() for toast in toasts(app)), toasts(app)
+        assert not rung

@@ -111,8 +111,6 @@ class ServiceCalls:
     # hold's number (a fail-safe timer left over from an earlier one lets nothing go) and that timer.
     _holding_keys: dict[str, tuple[int, Timer]] | None = None
     _holds_sent: int = 0
-    # While a refusal of a call the last clerk sent is handled: nothing of it is said (`_refused_unsaid`).
-    _unsaid: bool = False
 
     @dataclass
     class Done(Message):
@@ -394,12 +392,8 @@ class ServiceCalls:
         dialog the hand-over kept for this write closes as the hand-over closes the rest."""
         screen = self._screen()
         app: Any = screen.app
-        self._unsaid = True
-        try:
-            with _bell_muted(app):
-                self.call_refused(tag, exc)
-        finally:
-            self._unsaid = False
+        with _nothing_said(app):
+            self.call_refused(tag, exc)
         self.drop_refusal_said()
         if isinstance(screen, Dialog) and screen.CLERKS_OWN and not self.writing() and on_a_stack(screen):
             close = getattr(app, "close_last_clerks_dialog", None)  # the console's; a test's host has none
@@ -442,8 +436,6 @@ class ServiceCalls:
         self.failed(tag, exc.message())
 
     def failed(self, tag: str, text: str) -> None:
-        if self._unsaid:
-            return  # the last clerk's refusal: not a toast for the next clerk (`_refused_unsaid`)
         screen: Any = self
         screen.app.bell()
         screen.notify(text, severity="error", markup=False)
@@ -474,17 +466,23 @@ def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
 
 
 @contextmanager
-def _bell_muted(app: Any) -> Iterator[None]:
-    """The app's bell silent for the span: a screen's refusal rings it as it says its line."""
-    ring = app.bell
+def _nothing_said(app: Any) -> Iterator[None]:
+    """No bell and no toast for the span, whoever raises them: `failed`, or a screen's own refusal
+    that rings as it says its line or toasts by itself (Reports' day closed meanwhile)."""
+    own = {name: vars(app)[name] for name in ("bell", "notify") if name in vars(app)}
     app.bell = _silent
+    app.notify = _silent
     try:
         yield
     finally:
-        app.bell = ring
+        for name in ("bell", "notify"):
+            if name in own:
+                setattr(app, name, own[name])
+            else:
+                delattr(app, name)
 
 
-def _silent() -> None:
+def _silent(*_args: Any, **_kwargs: Any) -> None:
     pass
 
 
