@@ -41,19 +41,12 @@ class DeliveryForms:
         kept = self.backs.get(screen.station.clerk_id)
         return kept[1] if kept is not None and kept[0] == self.run_id else None
 
-    @back.setter
-    def back(self, waybill: str | None) -> None:
-        screen: Any = self
-        if waybill is None:
-            self.backs.pop(screen.station.clerk_id, None)
-        elif self.run_id is not None:
-            self.backs[screen.station.clerk_id] = (self.run_id, waybill)
-
     def show_run(self, run_id: int | None) -> None:
         """Another run on screen: the parcel scanned back on the last one is not this run's to settle,
         and a scan-out answering for the last run lands as that run's (`ServiceCalls.new_form`)."""
         screen: Any = self
-        self.run_id, self.back = run_id, None
+        self.run_id = run_id
+        self.backs.pop(screen.station.clerk_id, None)
         screen.new_form()
 
     def action_plan(self) -> None:
