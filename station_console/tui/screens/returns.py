@@ -32,12 +32,12 @@ from station_console.tui.widgets.plain import Label, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
-# Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
-# else how long it has waited (checked in); the carrier is the batch's own, said above the list.
 # The note a recall keeps, named in a refusal as its dialog asks for it (the service's rule says "Note",
 # as `returns add --note` is named on the command line).
 RECALL_WHO = NoteRule(N_("Who asked for it back"), returns.RECALL_NOTE.limit, required=False)
 
+# Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
+# else how long it has waited (checked in); the carrier is the batch's own, said above the list.
 COLUMNS = (
     N_("Waybill"),
     N_("Problem"),
