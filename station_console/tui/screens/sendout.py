@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,7 +31,6 @@ from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote
 from station_console.services.sendout.payments import METHOD_LABELS
-from station_console.services.sendout.quote import money
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -40,6 +38,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_form
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.screens.sendout_quote import quote_text
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
 from station_console.tui.screens.sendout_weighing import Weighing
@@ -242,24 +241,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
             )
             return
         panel.set_class(False, "-warn")
-        # Under the form (80 columns) the box is a fifth of the width: each line in a few words, its sum
-        # beside it if that fits, else under it, where the whole working wrapped a line over three and
-        # the sums went past the box's foot.
-        short = self.size.width < SIDE_BY_SIDE_MIN
         room = panel.content_region.width or 16
-        lines = []
-        for line in got.lines:
-            sum_ = money(line.amount_cents) if line.amount_cents else ""
-            if not short:
-                lines.append(f"{line.text()}  {sum_}".rstrip())
-                continue
-            words = line.text(short=True)
-            beside = f"{words} {sum_}".rstrip()
-            lines += [beside] if cell_len(beside) <= room else [words, sum_.rjust(room)]
-        total = _("Total {total}", total=amount(got.total_cents, got.currency))
-        # The total first: a long quote's lines (a remote zone, volumetric weight, insurance, packaging)
-        # may still go past the box's foot.
-        panel.update(Content("\n".join([total, *([] if short else [""]), *lines])))
+        panel.update(Content(quote_text(got, short=self.size.width < SIDE_BY_SIDE_MIN, room=room)))
 
     # -- actions --------------------------------------------------------------------------------
 
