@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
 from station_console.i18n import N_, _, listed
 from station_console.tui.screens.signin import SignInScreen
@@ -25,6 +24,7 @@ from station_console.tui.screens.signin import SignInScreen
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
     from station_console.services.people.clerks import ClerkInfo
+    from station_console.tui.held_toasts import HeldToast
 
 # How often the idle check runs; locking is at most this late.
 IDLE_CHECK_SECONDS = 5.0
@@ -66,9 +66,8 @@ class ClerkSessionMixin:
     _last_activity: float
     _sign_in_asked: bool
     _left_by: tuple[int, str | None] | None
-    # Toasts raised while the console is locked, for the clerk who signs in: (message, title, severity,
-    # timeout) as `notify` shows them, and the clerk whose call each answers (None: the station's).
-    held_toasts: list[tuple[str, str, SeverityLevel, float | None, int | None]]
+    # Toasts raised while the console is locked, for the clerk who signs in (`HeldToast`).
+    held_toasts: list[HeldToast]
     # The name of each clerk a lock signed out, by id: a toast names them as the last clerk.
     _names_left: dict[int, str | None]
     # Bumped as each clerk signs out and as the next signs in: a call started under another count

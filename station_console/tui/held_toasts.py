@@ -22,13 +22,15 @@ from station_console.i18n import _
 from station_console.safe_text import visible
 from station_console.tui import error_toasts
 
+# A toast held under a lock: (message, title, severity, timeout) as `notify` shows them, and the clerk
+# whose call it answers (None: the station's).
+HeldToast = tuple[str, str, SeverityLevel, float | None, int | None]
+
 
 class HeldToastsApp(App[None]):
     """`notify` for the console app; expects `locked` and `held_toasts` from `ClerkSessionMixin`."""
 
-    # (message, title, severity, timeout) as `notify` shows them, and the clerk whose call it answers
-    # (None: the station's); set by `init_clerk_session`.
-    held_toasts: list[tuple[str, str, SeverityLevel, float | None, int | None]]
+    held_toasts: list[HeldToast]  # set by `init_clerk_session`
     # While a call's answer or refusal is said: the clerk who sent it (`toasts_of`).
     _toasts_of: int | None = None
 
