@@ -24,17 +24,12 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     if name:
         if name not in printers:
             raise NotFound(N_("No printer named {name} on this counter."), code="no_printer", name=name)
-        return _make(make_printer, printers[name], name, _section(name))
+        return _make(make_printer, printers[name], name)
     if counter_settings.printer:
-        return _make(
-            make_printer,
-            counter_settings.printer,
-            str(counter_settings.printer.get("name", "default")),
-            "printer",
-        )
+        return _the_printer(make_printer, counter_settings)
     if len(printers) == 1:
         only = next(iter(printers))
-        return _make(make_printer, printers[only], only, _section(only))
+        return _make(make_printer, printers[only], only)
     raise Refused(N_("No printer is configured on this counter."), code="no_printer")
 
 
@@ -53,16 +48,9 @@ def configured_printers(counter_settings: Any) -> list[Any]:
 
     out = []
     if counter_settings.printer:
-        out.append(
-            _make(
-                make_printer,
-                counter_settings.printer,
-                str(counter_settings.printer.get("name", "default")),
-                "printer",
-            )
-        )
+        out.append(_the_printer(make_printer, counter_settings))
     out += [
-        _make(make_printer, cfg, name, _section(name))
+        _make(make_printer, cfg, name)
         for name, cfg in counter_settings.printers.items()
         if name not in {p.name for p in out}
     ]
@@ -93,7 +81,15 @@ def _section(name: str) -> str:
     return f"printers.{name}" if _BARE_KEY.fullmatch(name) else f'printers."{name}"'
 
 
-def _make(factory: Any, config: dict[str, Any], name: str, section: str) -> Any:
+def _the_printer(factory: Any, counter_settings: Any) -> Any:
+    """The printer of the counter's `[printer]` section, named "default" where it gives no name."""
+    config = counter_settings.printer
+    return _make(factory, config, str(config.get("name", "default")), "printer")
+
+
+def _make(factory: Any, config: dict[str, Any], name: str, section: str | None = None) -> Any:
+    """The printer `name` built from `config`, its section in counter.toml `section` (by default
+    `[printers.<name>]`)."""
     try:
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
@@ -102,7 +98,7 @@ def _make(factory: Any, config: dict[str, Any], name: str, section: str) -> Any:
             code="bad_printer",
             name=name,
             # Its keys named in `section`: which of two printers' `dpi` is wrong.
-            reason=LaterText(in_section(reason_of(exc), section)),
+            reason=LaterText(in_section(reason_of(exc), section or _section(name))),
         ) from exc
 
 
