@@ -22,6 +22,10 @@ from station_console.tui.widgets.plain import plain
 REFUND_AT_FAULT = {"send_not_found": "send", "not_refundable": "send", "changed": "send"}
 
 
+def ask_refund(station: Station, values: dict[str, Any]) -> Any:
+    return payments.ask_refund(station, values["send"], values["reason"])
+
+
 class RefundDialog(FormDialog[payments.Refund]):
     """Which send (its number or waybill) and why; the refund is the form's answer. The service finds
     the send itself, after its role check: a clerk is told who may refund, not whether it exists.
@@ -41,7 +45,7 @@ class RefundDialog(FormDialog[payments.Refund]):
             _("Refund a send still at the counter (manager)"),
             fields,
             # Its answer is the send read for the question (`done_submit`), not yet the refund.
-            submit=lambda values: payments.ask_refund(station, values["send"], values["reason"]),
+            submit=lambda values: ask_refund(station, values),
             at_fault=REFUND_AT_FAULT,
             what=N_("a refund"),
         )
