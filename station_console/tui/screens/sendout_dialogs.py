@@ -23,6 +23,8 @@ REFUND_AT_FAULT = {"send_not_found": "send", "not_refundable": "send", "changed"
 
 
 def ask_refund(station: Station, values: dict[str, Any]) -> Any:
+    """The form's first answer, the send read for the question (`RefundDialog.done_submit`): typed
+    `Any` because the form's own answer, once confirmed, is the `Refund`."""
     return payments.ask_refund(station, values["send"], values["reason"])
 
 
