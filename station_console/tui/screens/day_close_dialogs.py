@@ -65,42 +65,48 @@ class ConfirmClose(QuestionDialog[bool | None]):
 
     def compose(self) -> ComposeResult:
         report = self.report
+        # The question, its buttons and its keys stay in view (docked, app.tcss), the figures between
+        # them scroll: at 80x24 the second question's keys fell below the box, cut off.
         with Vertical(classes="dialog" + (" -early" if self.early else "")):
-            yield Static(_("Close business day {day}?", day=report["date"]), classes="dialog-title")
+            yield Static(
+                _("Close business day {day}?", day=report["date"]), classes="dialog-title close-head"
+            )
             totals = report["totals"]
-            yield Static(
-                "\n".join(
-                    [
-                        balance_line(totals),
-                        *summary.summary_lines(report)[:2],
-                        # The money the close freezes, for the drawer to be counted against.
-                        *map(clauses_unbroken, summary.fee_lines(report, waivers=False)),
-                        *map(clauses_unbroken, summary.close_send_lines(report)),
-                    ]
-                ),
-                id="close-figures",
-            )
-            yield Static(
-                self.question
-                or _(
-                    "Its figures are frozen with their SHA-256; work after the close belongs to the next day."
-                ),
-                id="close-question",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield AnswerButton(
-                    _("Close the day"), id="close-yes", variant="error" if self.early else "primary"
+            with VerticalScroll(id="close-body", can_focus=False):
+                yield Static(
+                    "\n".join(
+                        [
+                            balance_line(totals),
+                            *summary.summary_lines(report)[:2],
+                            # The money the close freezes, for the drawer to be counted against.
+                            *map(clauses_unbroken, summary.fee_lines(report, waivers=False)),
+                            *map(clauses_unbroken, summary.close_send_lines(report)),
+                        ]
+                    ),
+                    id="close-figures",
                 )
-                yield AnswerButton(_("Cancel"), id="close-no")
-            yield said_line()
-            # Below, where a key it does not take sends the clerk ('answer with a key below'). The focus
-            # starts on Cancel: a hurried Enter closes nothing, and the line says so.
-            if self.early:
-                yield keys_line(
-                    N_("Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel")
+            with Vertical(id="close-foot"):
+                yield Static(
+                    self.question
+                    or _(
+                        "Its figures are frozen with their SHA-256; work after the close belongs to the next day."
+                    ),
+                    id="close-question",
                 )
-            else:
-                yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
+                with Horizontal(classes="dialog-buttons"):
+                    yield AnswerButton(
+                        _("Close the day"), id="close-yes", variant="error" if self.early else "primary"
+                    )
+                    yield AnswerButton(_("Cancel"), id="close-no")
+                yield said_line()
+                # Below, where a key it does not take sends the clerk ('answer with a key below'). The focus
+                # starts on Cancel: a hurried Enter closes nothing, and the line says so.
+                if self.early:
+                    yield keys_line(
+                        N_("Tab to “Close the day”, then Enter: close it anyway · Enter or Esc: cancel")
+                    )
+                else:
+                    yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The second yes, before closing time, is given on its button: a Ctrl+Y pressed twice in a
