@@ -328,14 +328,14 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
 
     def _refused_send(self) -> dict[str, Any]:
         """What the form says of the parcel refused, as the refusal is sent (a bad field is said in
-        the dialog). The weight is kept if one was weighed or typed."""
+        the dialog). The weight is kept if one was weighed or typed, the carrier if chosen for this send."""
         form = self.form
         weighed = self.scale_weight is not None or form.value("so-weight").strip()
         return {
             "party": form.party(),
             "recipient": form.recipient(),
             "parcel": form.parcel(),
-            "carrier": form.carrier,
+            "carrier": form.chosen_carrier,
             "weight": self.form_weight() if weighed else None,
         }
 

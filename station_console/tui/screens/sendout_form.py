@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Select, SelectionList
+from textual.widgets._select import SelectOverlay
 
 from station_console import name_limit
 from station_console.i18n import _
@@ -71,6 +72,17 @@ class Choice(RoutedChoice):
     pass
 
 
+class CarrierChoice(Choice):
+    """The carrier's drop-down; `picked`: the clerk chose from its list since the form was cleared (the
+    carrier kept from the last send chosen again, too: no value changes, so no `Changed` says it)."""
+
+    picked = False
+
+    @on(SelectOverlay.UpdateSelection)
+    def _picked(self) -> None:
+        self.picked = True
+
+
 def _row(label: str) -> Label:
     return Label(label, classes="field-label")
 
@@ -89,6 +101,7 @@ class SendForm(FormScroll):
     """The fields of one send; `party()`, `recipient()`, `parcel()` read them (refusing bad input)."""
 
     currency = "CNY"  # the station's, once the counter's setup is read: a refused amount says it
+    kept_carrier: str | None = None  # the carrier the last send left chosen as the form was cleared
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="so-row"):
@@ -138,7 +151,7 @@ class SendForm(FormScroll):
         yield CheckList(id="so-check")
         with Horizontal(classes="so-row"):
             yield _row(_("Carrier"))
-            yield Choice([], id="so-carrier", prompt=_("carrier"))
+            yield CarrierChoice([], id="so-carrier", prompt=_("carrier"))
             yield Choice([], id="so-pack", prompt=_("no packaging"))
         with Horizontal(classes="so-row"):
             yield _row(_("Weight"))
@@ -202,6 +215,8 @@ class SendForm(FormScroll):
         self.query_one("#so-pack", Select).clear()
         self.query_one("#so-pay", Select).value = "cash"
         self.query_one("#so-weight-source", Label).update("")
+        self.kept_carrier = self.carrier
+        self.query_one(CarrierChoice).picked = False
 
     def held(self) -> tuple[object, ...]:
         """Everything `clear` empties (not the carrier, which stays): a form that holds what it held
@@ -219,6 +234,15 @@ class SendForm(FormScroll):
     def carrier(self) -> str | None:
         value = self.query_one("#so-carrier", Select).value
         return value if isinstance(value, str) else None
+
+    @property
+    def chosen_carrier(self) -> str | None:
+        """The carrier chosen for this send: not the one kept from the last send, unless the clerk chose
+        it again (a parcel refused at inspection is recorded under no carrier rather than the last one)."""
+        carrier = self.carrier
+        if carrier == self.kept_carrier and not self.query_one(CarrierChoice).picked:
+            return None
+        return carrier
 
     @property
     def packaging(self) -> str | None:

@@ -59,7 +59,9 @@ class SendsTable(Table):
 
     def show(self, rows: list[SendSummary], zone: tzinfo, now: datetime) -> None:
         """The last sends, from any day: a send of another day says its date (`11-25 14:06`)."""
-        code_width = max((display_width(r.carrier_name) for r in rows), default=0)
+        # A send refused under no carrier shows none ("SF" was the last send's, kept by the form).
+        names = ["" if r.carrier == "-" else r.carrier_name for r in rows]
+        code_width = max((display_width(name) for name in names), default=0)
         # The cursor stays on the send it was on: a send made meanwhile comes in on top, and F7 offers
         # the one chosen here.
         chosen = self.send_rows[min(self.cursor_row, len(self.send_rows) - 1)]["id"] if self.send_rows else ""
@@ -68,14 +70,15 @@ class SendsTable(Table):
             {
                 "id": str(r.send_id),
                 "time": short_when(r.created_at, zone, now),
-                "waybill": f"{pad(r.carrier_name, code_width)} {r.waybill or '-'}",
+                "waybill": (f"{pad(name, code_width)} " if code_width else "") + (r.waybill or "-"),
                 "to": r.destination,
-                "kg": kg(r.weight_g or 0) + (TYPED_MARK if r.weight_manual else ""),
+                # Nothing weighed (a refusal at inspection may have no weight): "-", not "0".
+                "kg": "-" if r.weight_g is None else kg(r.weight_g) + (TYPED_MARK if r.weight_manual else ""),
                 "total": money(r.price_cents),
                 "pay": _(METHOD_LABELS.get(r.payment_method or "", "-")),
                 "status": _(AT_COUNTER) if r.status == "accepted" else label_of(STATUS_LABELS, r.status),
             }
-            for r in rows
+            for r, name in zip(rows, names, strict=True)
         ]
         if any(r.weight_manual for r in rows):  # a space where a weighed one has no mark: digits aligned
             for values, r in zip(self.send_rows, rows, strict=True):
