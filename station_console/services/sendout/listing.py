@@ -108,12 +108,15 @@ class CounterSetup:
     """What the send-out form offers: the checklist, the carriers that have a tariff, their packaging."""
 
     checklist: Any  # inspection.Checklist
-    carriers: list[tuple[str, str]]  # (code, short name: the label's, as every counter list names it)
+    # (code, name in the clerk's language): the picker names a carrier as Check-in's does, never by
+    # its code or short name ("SF", "YD", "J&T" on the Chinese console)
+    carriers: list[tuple[str, str]]
     packaging: dict[str, list[str]]
     currency: str = "CNY"  # the station's: a refused amount is said in it
 
 
 def counter_setup(station: Station) -> CounterSetup:
+    from station_console.services.scan.detect import shown_name
     from station_console.services.sendout import inspection, tariff
 
     with station.read() as session:
@@ -127,6 +130,6 @@ def counter_setup(station: Station) -> CounterSetup:
                 table = tariff.current(session, carrier.code)
             except StationError:  # no tariff, or one that no longer parses: not offered
                 continue
-            carriers.append((carrier.code, carrier.short_name))
+            carriers.append((carrier.code, shown_name(carrier.name_en, carrier.name_zh)))
             packaging[carrier.code] = sorted(table.packaging)
     return CounterSetup(checklist, carriers, packaging, station.settings().currency)
