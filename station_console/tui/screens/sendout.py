@@ -52,6 +52,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
 READY = N_("Ready: ask for the sender's phone.")
+SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
 PHONE_FIELDS = ("so-phone", "so-to-phone")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
@@ -150,6 +151,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
+        if event.input.id in SENDER_FIELDS:
+            self.sender_filled()
         if event.input.id == "so-weight":
             self.weight_typed(event.value)
         if event.input.id == "so-waybill" and event.value.strip() and self.source != "entered":
@@ -168,6 +171,12 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
             self.form.show_packaging(self.setup.packaging.get(str(event.value), []))
         if event.select.id in QUOTE_FIELDS:
             self.requote()
+        if event.select.id == "so-idtype":
+            self.sender_filled()
+
+    @on(Checkbox.Changed, "#so-seen")
+    def _seen(self) -> None:
+        self.sender_filled()
 
     @on(Checkbox.Changed, "#so-insure")
     def _insure(self) -> None:
@@ -414,6 +423,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self.form.clear()
         self._cleared = self.form.held()
         self.forget_weighing()
+        self._asks_for_sender = False
         self.source, self.shown_total = "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))

@@ -16,12 +16,29 @@ from typing import Any
 
 from textual.widgets import Input, Select
 
-from station_console.i18n import _, _n
+from station_console.i18n import N_, _, _n
 from station_console.services.sendout import senders
+
+# Said once the sender's name is in and their document checked: the lookup's line asked for those, and
+# stayed while the clerk went on to the recipient and the parcel.
+SENDER_DONE = N_("Sender {name} checked: now the recipient and the parcel.")
 
 
 class SenderLookup:
     _filled_name = ""  # the name the last lookup put in the field (not typed by the clerk)
+    _asks_for_sender = False  # the line shows the lookup's answer, which asks for the name and the ID
+
+    def sender_filled(self) -> None:
+        """A sender field changed: once the name is in and the document checked (its type, its number,
+        ticked as seen), the lookup's line, which asked for them, gives way to what is left to do."""
+        screen: Any = self
+        form = screen.form
+        if not self._asks_for_sender:
+            return
+        party = form.party()
+        if party.name.strip() and party.id_type and (party.id_number or "").strip() and party.id_seen:
+            self._asks_for_sender = False
+            screen.message.show_read(_(SENDER_DONE, name=party.name.strip()), ok=True)
 
     def find_sender(self, typed: str) -> None:
         screen: Any = self
@@ -40,9 +57,11 @@ class SenderLookup:
 
     def done_sender(self, found: senders.SenderInfo | None) -> None:
         screen: Any = self
+        self._asks_for_sender = True
         if found is None:
             screen.message.show_read(_("New sender: take the name and check the ID."), under_refusal=True)
             self._focus_after_lookup("#so-name")
+            self.sender_filled()  # all given while it was looked up: nothing left to ask
             return
         typed = screen.form.value("so-name").strip()
         if typed and typed != found.name and typed != self._filled_name:
@@ -80,6 +99,7 @@ class SenderLookup:
             under_refusal=True,
         )
         self._focus_after_lookup("#so-idnum")
+        self.sender_filled()
 
     def _focus_after_lookup(self, selector: str) -> None:
         """The lookup's next field, unless the clerk went on to another field while it ran (a slow
