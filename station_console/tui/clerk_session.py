@@ -223,7 +223,8 @@ class ClerkSessionMixin:
         if not closed:
             return
         app: Any = self
-        what = listed(closed)
+        # Once each: a form and the question its Enter opened (a refund, an import) are one piece of work.
+        what = listed(dict.fromkeys(closed))
         if last_clerk:
             app.notify(_("Closed {what}, left open by {clerk}.", clerk=last_clerk, what=what))
         else:
