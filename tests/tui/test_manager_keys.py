@@ -33,6 +33,7 @@ KEYS: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "reports.reopen": ("reports", (), "ctrl+o", None),
     "pickup.override": ("pickup", (), "ctrl+o", None),
     "pickup.undo": ("pickup", (), "ctrl+z", None),
+    "delivery.override_recall": ("shelves", ("f4", "ctrl+d"), "ctrl+o", None),
     "sendout.refund": ("sendout", (), "f7", None),
     "settings.save": ("settings", (), "ctrl+s", None),
     "carriers.add": ("settings", ("f7",), "a", "CarrierForm"),
