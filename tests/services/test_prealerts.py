@@ -457,3 +457,16 @@ def test_a_file_without_a_heading_row_is_refused_without_showing_a_phone_in_its_
     for lang in ("en", "zh"):
         said = refused.value.message(lang)
         assert "138****5678" in said and "13812345678" not in said, said
+
+
+def test_a_row_naming_a_carrier_whose_formats_its_number_does_not_fit_is_refused(
+    station: Station, tmp_path: Path
+) -> None:
+    """An SF number on a row that says YTO fits SF's format alone: loaded as YTO's, it was expected in a
+    YTO courier's batch and missing there, and never matched the SF parcel it was."""
+    rows = [["SF1234567890123", "YTO", "13812345678", ""], ["YT9100000000001", "圆通", "", ""]]
+    report = import_file(station, write_csv(tmp_path / "x.csv", ZH_HEADINGS, rows))
+    assert [(i.line, i.kind, i.code, i.params.get("carrier")) for i in report.issues] == [
+        (2, "bad", "not_carrier_format", "YTO")
+    ]
+    assert [p.waybill for p in list_prealerts(station)] == ["YT9100000000001"]

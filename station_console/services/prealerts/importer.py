@@ -201,6 +201,10 @@ def _row(
         carrier = carriers.find(codes[0])
         if carrier is None:
             raise Refused(N_("unknown carrier {carrier}."), code="unknown_carrier", carrier=codes[0])
+    # A number that fits other carriers' formats only is not this carrier's parcel: loaded as its, a
+    # courier's batch expected it and missed it, and the parcel it was never met its pre-alert.
+    if carrier[1] not in {c.carrier for c in detection.candidates}:
+        raise _not_its_format(None, waybill, carrier[1])
     phone = _phone(values["phone"]) if values.get("phone") else None
     size_text = unicodedata.normalize("NFKC", values.get("size", "")).strip().upper()
     size = SIZES.get(size_text) if size_text else None
@@ -220,9 +224,9 @@ def _row(
     }
 
 
-def _not_its_format(error: StationError, waybill: str, carrier: str) -> Refused:
+def _not_its_format(error: StationError | None, waybill: str, carrier: str) -> Refused:
     """A row that names its carrier is refused in that carrier's terms, not another's it resembles."""
-    if error.code == "check_digit" and carrier in str(error.params.get("carriers", "")).split(", "):
+    if error is not None and error.code == "check_digit" and carrier in str(error.params.get("carriers", "")).split(", "):
         return Refused(error.msgid, code=error.code, waybill=waybill, carriers=carrier)
     return Refused(
         N_("{waybill} does not fit {carrier}'s waybill format."),
