@@ -1,8 +1,8 @@
 """`import_file`: load a pre-alert file's good rows in one transaction and report the others by line.
 
-A row is refused (reported, not loaded) when its waybill fits no carrier's format, its carrier is unknown
-or unclear, its phone, size or weight cannot be read, or it repeats: a waybill twice in the file, one
-already pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
+A row is refused (reported, not loaded) when its waybill fits no carrier's format or not its own carrier's,
+its carrier is unknown or unclear, its phone, size or weight cannot be read, or it repeats: a waybill twice
+in the file, one already pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
 `dry_run` only reports. Phones are personal data: the report and the audit event never carry them.
 
 A name or recipient type longer than its column is loaded cut to it, and the line is reported as cut
@@ -226,7 +226,11 @@ def _row(
 
 def _not_its_format(error: StationError | None, waybill: str, carrier: str) -> Refused:
     """A row that names its carrier is refused in that carrier's terms, not another's it resembles."""
-    if error is not None and error.code == "check_digit" and carrier in str(error.params.get("carriers", "")).split(", "):
+    if (
+        error is not None
+        and error.code == "check_digit"
+        and carrier in str(error.params.get("carriers", "")).split(", ")
+    ):
         return Refused(error.msgid, code=error.code, waybill=waybill, carriers=carrier)
     return Refused(
         N_("{waybill} does not fit {carrier}'s waybill format."),
