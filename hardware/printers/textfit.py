@@ -92,6 +92,29 @@ def ellipsized(text: str, fits: Callable[[str], bool], *, mark: str = ELLIPSIS) 
     return text[: cuts[lo]].rstrip() + mark
 
 
+# Where one sentence ends and the next begins: after . ! ? and a space, after 。！？ or a cut's "…"
+# (Chinese sentences follow one another with no space).
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？…])\s*(?=\S)")
+
+
+def clip_keeping_end(text: str, width: int, measure: Callable[[str], int] = columns) -> str:
+    """`text` in at most `width` (by `measure`), shortened inside, before what its later sentences
+    say, not at its end: a note that says more after the writer's words (a recall's "Due for return:
+    on the shelf 8 days.", "Was flagged wrong address: ...") keeps that. Its last sentence whole where
+    it fits in two thirds of the width, the words before it shortened; else the first sentence
+    shortened to a third, then the rest shortened at its end. One sentence: shortened at its end."""
+    if measure(text) <= width:
+        return text
+    gaps = list(_SENTENCE_GAP.finditer(text))
+    if not gaps:
+        return ellipsized(text, lambda t: measure(t) <= width)
+    gap = gaps[-1] if measure(text[gaps[-1].end() :]) <= width * 2 // 3 else gaps[0]
+    head, sep, tail = text[: gap.start()], gap.group(), text[gap.end() :]
+    head_room = max(width // 3, width - measure(sep) - measure(tail))
+    head = ellipsized(head, lambda t: measure(t) <= head_room)
+    return head + sep + ellipsized(tail, lambda t: measure(head + sep + t) <= width)
+
+
 # A count, sum or figure, with its punctuation.
 _FIGURE = re.compile(r"[(（]?\d[\d.,:%‰/-]*[)）.,;:。，；]?(?=\s|$)")
 

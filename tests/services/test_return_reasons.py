@@ -10,6 +10,7 @@ from shelf_helpers import events, parcel, place, wb
 from sqlmodel import Session, select
 
 from db.models import EventKind, Parcel, PrintJob
+from hardware.printers.textfit import columns
 from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
@@ -186,6 +187,58 @@ def test_a_note_at_its_limit_still_leaves_the_age_whole(station: Station, clock)
     kept = parcel(station, pid).problem_note or ""
     assert returns.RECALL_NOTE.limit - 1 <= len(kept) <= returns.RECALL_NOTE.limit
     assert kept.endswith("x… Due for return: on the shelf 8 days.")
+
+
+def _manifest_reasons(station: Station, batch_id: int, lang: str) -> dict[str, str]:
+    from station_console.services.printing import render
+
+    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
+    job_id = returns.print_manifest(station, batch_id, office)
+    with station.read() as s:
+        job = s.get(PrintJob, job_id)
+    assert job is not None
+    return {row[1]: row[-1] for row in render.manifest_document(station, job.payload, lang).rows}
+
+
+LONG_NOTE = (
+    "[bold]寄件人张三来电 sender Zhang called, asked for it back; 请退回给寄件人，地址已变更 " + "x" * 140
+)
+
+
+def test_the_manifest_keeps_what_a_recall_adds_after_a_long_note(station: Station, clock) -> None:
+    """The manifest's cell holds a note's first 80 columns: a long note kept only the clerk's words,
+    and the age or the replaced problem said after them, which the recall keeps whole in the note, never
+    reached the courier's paper. The note is shortened before its last sentence instead."""
+    place(station, wb(1), "5-1", at=clock.now - timedelta(days=8, hours=1))
+    place(station, wb(2), "5-1")
+    problems.mark(station, wb(2), "wrong_address", "Building 5 does not exist. " + "y" * 150)
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True, note=LONG_NOTE)
+    returns.add(station, batch.id, wb(2), recalled=True, note=LONG_NOTE)
+    reasons = _manifest_reasons(station, batch.id, "en")
+    assert reasons[wb(1)].startswith("recalled: [bold]寄件人张三来电 sender")
+    assert reasons[wb(1)].endswith("… Due for return: on the shelf 8 days.")
+    assert reasons[wb(2)].startswith("recalled: [bold]寄件人张三来电 sen")
+    assert "… Was flagged wrong address: Building 5" in reasons[wb(2)]
+    for reason in reasons.values():
+        assert columns(reason) <= columns("recalled: ") + 80
+
+
+def test_the_manifest_keeps_a_chinese_recalls_age_after_a_long_note(station: Station, clock) -> None:
+    """A Chinese clerk's note, shortened to leave the age whole, runs into it with no space
+    ("…已到退回期限"): the manifest still shortens the note, not the age."""
+    from station_console.i18n import set_language
+
+    place(station, wb(1), "5-1", at=clock.now - timedelta(days=8, hours=1))
+    batch = returns.open_batch(station, "JT")
+    set_language("zh")
+    try:
+        returns.add(station, batch.id, wb(1), recalled=True, note="寄件人来电要求退回" * 55)
+    finally:
+        set_language("en")
+    reason = _manifest_reasons(station, batch.id, "zh")[wb(1)]
+    assert reason.startswith("拦截召回：寄件人来电要求退回")
+    assert reason.endswith("…已到退回期限：在架8天。")
 
 
 def test_overdue_early_ones_go_back_recalled_and_the_due_ones_for_their_age(station: Station, clock) -> None:

@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.fast import Hot, Tx
 from db.models import Carrier, JobStatus, Parcel, PrintJob, ReturnBatch
+from hardware.printers.textfit import clip_keeping_end
 from station_console.errors import NotFound
 from station_console.i18n import N_
-from station_console.safe_text import clean, cut
+from station_console.safe_text import clean
 from station_console.services.core.ageing import age_reached
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.station import Station
@@ -169,7 +170,8 @@ def queue_manifest(
 
 def _manifest_note(note: str | None) -> str | None:
     # Cleaned again: a row written before notes were cleaned, or by another program, is printed too.
-    return cut(clean(note), MANIFEST_NOTE_LIMIT) or None
+    # Shortened inside, so what a recall says after the clerk's words (its age...) reaches the paper.
+    return clip_keeping_end(clean(note), MANIFEST_NOTE_LIMIT, len) or None
 
 
 def queue_run_sheet(

@@ -21,7 +21,7 @@ from db.models import Carrier, Parcel, PrintJob, Recipient
 from hardware.printers import fonts
 from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
-from hardware.printers.textfit import clip_columns, plain
+from hardware.printers.textfit import clip_keeping_end, plain
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator, translate
 from station_console.services.core.paper_numbers import return_batch_number, run_number
@@ -132,8 +132,9 @@ def _manifest_note(note: str) -> str:
     """A problem's note as its manifest cell holds it: one line of plain text (the job's data is text,
     however it was stored), shortened to `_NOTE_COLUMNS` so a long note does not take a page of
     lines in the narrow column of a 58 mm roll, and no run of letters longer than a waybill's, so it
-    neither widens its column nor shrinks the PDF's type to fit it as it would a code."""
-    return clip_columns(_LONG_RUN.sub(r"\g<0> ", " ".join(plain(note).split())), _NOTE_COLUMNS)
+    neither widens its column nor shrinks the PDF's type to fit it as it would a code. Shortened
+    inside, so what a recall says after the clerk's words (the age, the problem it replaced) stays."""
+    return clip_keeping_end(_LONG_RUN.sub(r"\g<0> ", " ".join(plain(note).split())), _NOTE_COLUMNS)
 
 
 def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
