@@ -37,7 +37,7 @@ async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
         await quiet.press(pilot, "ctrl+s")
         await until(pilot, lambda: "only a manager may record it delivered" in _said(app))
         assert isinstance(app.screen, FormDialog)
-        await quiet.press(pilot, "escape")
+        await quiet.press(pilot, "escape", "ctrl+d")  # the receiver typed: asked, and discarded
         await quiet.settle(pilot)
         await quiet.press(pilot, "ctrl+o")
         await quiet.settle(pilot)

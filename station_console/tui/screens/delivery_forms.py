@@ -68,6 +68,8 @@ class DeliveryForms:
             fields,
             check=check,
             submit=plan,
+            # What was typed is asked about before Esc drops it, as in the directory's person form.
+            keeps_edits=True,
             at_fault={"name_required": "runner", "nothing_waiting": "building"},
             what=N_("a delivery run being planned"),
         )
@@ -189,6 +191,7 @@ class DeliveryForms:
             fields,
             check=check,
             submit=deliver,
+            keeps_edits=True,
             at_fault={
                 "name_required": "received_by",
                 "missing": "why",
@@ -224,7 +227,9 @@ class DeliveryForms:
             return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
+        form = FormDialog(
+            title, fields, keeps_edits=True, check=check, submit=fail, what=N_("a delivery's outcome")
+        )
         open_over(screen, form, self._settled)
 
     def _settled(self, stop: Any) -> None:
