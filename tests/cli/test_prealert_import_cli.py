@@ -117,3 +117,27 @@ def test_a_name_longer_than_its_column_is_loaded_cut_and_said_on_its_line(  # ty
     assert data["cut"] == 1 and [i["kind"] for i in data["issues"]] == ["cut", "duplicate"]
     listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
     assert len(listed) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "summary"),
+    [("en", "d.csv: 2 of 3 rows to import, 1 bad"), ("zh", "d.csv：3 行中可导入 2 行，错误 1")],
+)
+def test_a_dry_run_says_what_it_would_import_and_imports_nothing(  # type: ignore[no-untyped-def]
+    run, boss, tmp_path: Path, lang: str, summary: str
+) -> None:
+    csv_text = "运单号,快递公司,手机,姓名\n" + "".join(f"{zto(n)},中通,1381234567{n},王{n}\n" for n in (1, 2))
+    result = run(
+        "prealert",
+        "import",
+        str(write(tmp_path / "d.csv", csv_text + "NOT A WAYBILL,中通,,\n")),
+        "--dry-run",
+        lang=lang,
+    )
+    assert result.exit_code == 0, result.output
+    assert summary in result.output, result.output
+    assert (
+        "Line 4" in result.output or "第 4 行" in result.output
+    )  # the refused row, as a real import says it
+    assert "(import" not in result.output and "（导入" not in result.output
+    assert json.loads(run("prealert", "list", "--json").output)["prealerts"] == []

@@ -105,8 +105,22 @@ def report_lines(
 ) -> list[str]:
     """The summary, then one line per refused row (the first `most` of them). `in_file`: the report
     beside a dropped file, whose reader has no command line (a carrier is named in the file)."""
-    lines = [
-        translate_n(
+    outcome = outcome_text(report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang)
+    # A dry run loads nothing: it says what the import would load (its good rows, counted by carrier),
+    # as the counter's preview says it.
+    if report.dry_run:
+        summary = translate_n(
+            "{file}: {to_load} of {rows} row to import, {outcome}",
+            "{file}: {to_load} of {rows} rows to import, {outcome}",
+            report.rows_read,
+            lang,
+            file=report.file,
+            to_load=sum(report.carriers.values()),
+            rows=report.rows_read,
+            outcome=outcome,
+        )
+    else:
+        summary = translate_n(
             "{file}: {loaded} of {rows} row loaded, {outcome}",
             "{file}: {loaded} of {rows} rows loaded, {outcome}",
             report.rows_read,
@@ -114,11 +128,9 @@ def report_lines(
             file=report.file,
             loaded=report.loaded,
             rows=report.rows_read,
-            outcome=outcome_text(
-                report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang
-            ),
+            outcome=outcome,
         )
-    ]
+    lines = [summary]
     lines += [_issue_line(_in_file(i) if in_file else i, lang) for i in report.issues[:most]]
     if most is not None and len(report.issues) > most:
         lines.append(translate(N_("... and {n} more"), lang, n=len(report.issues) - most))

@@ -22,7 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.prealerts.import_report import ImportReport, RowIssue
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import ImportRow, list_imports
-from station_console.services.prealerts.watch import loaded_before_line, outcome_text, report_lines
+from station_console.services.prealerts.watch import loaded_before_line, report_lines
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
@@ -71,15 +71,6 @@ def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN, before: str
     lang = get_language()
     lines = report_lines(
         replace(report, issues=[_at_counter(i, report) for i in report.issues]), lang, most=most
-    )
-    lines[0] = _n(
-        "{file}: {to_load} of {rows} row to import, {outcome}",
-        "{file}: {to_load} of {rows} rows to import, {outcome}",
-        report.rows_read,
-        file=report.file,
-        to_load=to_load(report),
-        rows=report.rows_read,
-        outcome=outcome_text(report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang),
     )
     if report.carriers:
         carriers = _(", ").join(f"{_short(report, code)} {n}" for code, n in report.carriers.items())
