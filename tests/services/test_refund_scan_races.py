@@ -10,11 +10,14 @@ from dataclasses import replace
 import pytest
 from saves_at_once import other_save_before
 from sendout_helpers import events, send, sf, staff
+from sqlalchemy import update
+from sqlalchemy.orm import object_session
 from sqlmodel import select
 
 from db.engine import is_sqlite
 from db.models import Send
 from station_console.errors import Refused
+from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.sendout import handover, payments
@@ -127,3 +130,47 @@ def test_a_refund_between_a_closes_read_and_its_write_is_not_handed_over(station
         assert isinstance(refunded, Refused) and refunded.code == "not_refundable", refunded
         assert handed == [sf(1), sf(2)]
         assert in_batches(station) == [("handed_over", batch_id), ("handed_over", batch_id)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "Send {send} was scanned into handover batch {batch} at another counter meanwhile; look again.",
+        ),
+        ("zh", "寄件 {send} 刚在其他柜台被扫入交接批次 {batch}；请重新查看。"),
+    ],
+)
+def test_a_refund_refused_for_a_scan_meanwhile_names_the_batch(
+    station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """`station sendout refund` (no version asked): the courier's scan written between the refund's read
+    and its write (PostgreSQL's read committed, made here in the refund's own transaction) is named,
+    not only "changed at another counter"."""
+    scanning, refunding, _busy = counters(station)
+    send_id = payments.find_send_id(refunding, sf(1))
+    batch = handover.open_batch(scanning, "SF")
+    batch_id = handover.scan(scanning, batch, sf(1)).batch_id
+    with station.write() as session:  # back at the counter, the batch left open: scanned again below
+        session.execute(update(Send).values(handover_batch_id=None))
+    real = payments._refundable
+    scanned: list[int] = []
+
+    def read_then_scanned(found: Send | None, ref: int) -> Send:
+        send = real(found, ref)
+        if not scanned:  # the other counter's write, after this read
+            scanned.append(batch_id)
+            # On the connection, as another counter's row: the refund's own copy stays as it read it.
+            object_session(send).connection().execute(  # type: ignore[union-attr]
+                update(Send).values(handover_batch_id=batch_id, version=Send.version + 1)
+            )
+        return send
+
+    monkeypatch.setattr(payments, "_refundable", read_then_scanned)
+    with pytest.raises(Refused) as refused:
+        payments.refund(refunding, send_id, "wrong address")
+    assert refused.value.code == "changed"
+    assert refused.value.message(lang) == said.format(send=send_id, batch=handover_batch_number(batch_id))
+    # Nothing refunded (the stand-in scan went with the refused transaction: not the courier's).
+    assert in_batches(station) == [("accepted", None)] and events(station, "send_refunded") == []

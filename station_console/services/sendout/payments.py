@@ -20,6 +20,7 @@ from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.name_masking import mask_name
+from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 
@@ -125,6 +126,28 @@ def _refundable(send: Send | None, send_id: int) -> Send:
     return send
 
 
+def _changed_meanwhile(session: Session, was: Send, send_id: int) -> Refused:
+    """The refusal of a send another counter wrote between this refund's read and its write, saying
+    what changed where it is known: handed over or cancelled (as `_refundable` says it), or scanned
+    into a courier's handover batch."""
+    batch_before = was.handover_batch_id
+    session.refresh(was)  # the row as written since, not as this refund read it
+    _refundable(was, send_id)  # handed over or cancelled: refused as such
+    batch = was.handover_batch_id
+    if batch is not None and batch != batch_before:
+        return Refused(
+            N_(
+                "Send {send} was scanned into handover batch {batch} at another counter meanwhile; look again."
+            ),
+            code="changed",
+            send=send_id,
+            batch=handover_batch_number(batch),
+        )
+    return Refused(
+        N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
+    )
+
+
 def ask_refund(station: Station, send: int | str, reason: str) -> RefundAsked:
     """What `refund` would do, checked as it checks it and writing nothing: the manager confirms it
     (money goes out) before `refund(..., version=asked.version)` does it."""
@@ -180,9 +203,7 @@ def refund(station: Station, send: int | str, reason: str, *, version: int | Non
             )
         )
         if changed.rowcount != 1:
-            raise Refused(
-                N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
-            )
+            raise _changed_meanwhile(session, send, send_id)
         carrier = session.get(Carrier, send.carrier_id) if send.carrier_id else None
         code = carrier.code if carrier else ""
         audit.record(
