@@ -64,3 +64,24 @@ def test_the_pdf_sheet_names_each_stop_in_walking_order(
     assert "[B2 floor 5]" in text and "Runner: 小刘" in text and "13800000001" not in text
     image = label_sim.pdf(blob, 300)
     assert [r.text for r in zxingcpp.read_barcodes(image)] == ["DR000001"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "Parcels: 2, 1 of them recalled"), ("zh", "件数：2，其中 1 件已拦截")]
+)
+def test_the_sheets_count_says_how_many_stops_are_recalled(
+    station: Station, run_payload: dict[str, object], lang: str, says: str
+) -> None:
+    """The runner signs for the count: a stop recalled after the plan stays on the sheet (marked) but is
+    kept off the trolley, so the count says how many of its parcels are not to be delivered."""
+    from station_helpers import recall
+
+    from hardware.printers.pdf import render_document
+
+    recall(station, "JT0000000000002")
+    data = sheet.payload(runs.view(station, int(str(run_payload["run_id"]))))
+    data["at"] = run_payload["at"]
+    doc = run_sheet_document(station, data, lang)
+    assert doc.footer[0].startswith(says), doc.footer
+    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(render_document(doc))).pages)
+    assert says in text.replace("\n", "")

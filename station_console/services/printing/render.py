@@ -185,6 +185,7 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
             for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
         }
     number = run_number(int(payload["run_id"]))
+    recalled = sum(1 for stop in stops if stop.get("recalled"))
     rows: list[list[str]] = []
     group = None
     for stop in stops:
@@ -217,7 +218,15 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
         rows=rows,
         widths=[3, 10, 10, 12, 13],
         footer=[
-            t(N_("Parcels: {count}"), count=len(stops)),
+            # The runner signs for the count: a stop recalled after the plan stays on the sheet, marked,
+            # but is kept off the trolley (or brought back), so the count says how many are not to go.
+            t(
+                N_("Parcels: {count}, {recalled} of them recalled: not to be delivered"),
+                count=len(stops),
+                recalled=recalled,
+            )
+            if recalled
+            else t(N_("Parcels: {count}"), count=len(stops)),
             t(N_("Scan each parcel back: delivered (who received it) or failed (why).")),
             t(N_("Runner signature: ____________")),
             t(N_("Clerk signature: ____________")),
