@@ -75,6 +75,8 @@ BINDINGS: list[BindingType] = [
 # The dialog's answer: a new batch's (carrier, courier's name), or the id of a batch open here to go on with.
 CourierChoice = tuple[str, str] | int | None
 CONTINUE = "continue:"  # the option id of a batch open here; a carrier's code has no colon
+# Keys typed behind the Enter that opens, continues or closes a batch wait for that write (`holds_keys`).
+BATCH_WRITE = "courier_batch"
 
 
 class CourierDialog(QuestionDialog[CourierChoice], TypedDialog[CourierChoice]):
@@ -231,6 +233,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         batch: int | None
         closed: bool = False  # the courier's batch closed: its carrier is no longer being received
         carrier: str | None = None  # the carrier of a batch taken up again: it is received now
+        to_scan: bool = False  # a bag begun or done: the cursor goes to the scan field
 
     def compose_batch_panel(self) -> ComposeResult:
         yield Static(id="ci-courier")
@@ -300,11 +303,11 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
         def chosen(choice: CourierChoice) -> None:
             if isinstance(choice, int):
-                self._write_batch(lambda: self._resume(choice), carrier=carriers[choice])
+                self._write_batch(lambda: self._resume(choice), carrier=carriers[choice], to_scan=True)
             elif choice is not None:
                 carrier, courier = choice
                 self.batch_carrier = carrier  # the courier's carrier settles ambiguous numbers too
-                self._write_batch(lambda: self._open(carrier, courier))
+                self._write_batch(lambda: self._open(carrier, courier), to_scan=True)
 
         open_over(self, CourierDialog(choices, self.batch_carrier, open_here), chosen)
 
@@ -338,7 +341,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
         def named(courier: str | None) -> None:
             if courier:
-                self._write_batch(lambda: self._close(batch_id, courier), closing=True)
+                self._write_batch(lambda: self._close(batch_id, courier), closing=True, to_scan=True)
 
         open_over(
             self,
@@ -404,22 +407,30 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         mark(self.station, waybill, "damaged", note)
         return _("{waybill} flagged as damaged.", waybill=waybill), self.courier_batch
 
+    def _write_batch(
+        self, call: Any, closing: bool = False, carrier: str | None = None, to_scan: bool = False
+    ) -> None:
+        """`to_scan`: a bag begun or done, its parcels scanned next. Keys typed right behind the dialog's
+        Enter wait for the answer, which puts the cursor in the scan field: given on as the dialog
+        closed, they went to the Phone field the last scan had focused, as the last parcel's phone."""
+        if to_scan:
+            self._hold_keys(BATCH_WRITE)
+        self._batch_worker(call, closing, carrier, to_scan)
+
     @work(thread=True, exclusive=False, exit_on_error=False, group="courier-batch-write")
-    def _write_batch(self, call: Any, closing: bool = False, carrier: str | None = None) -> None:
+    def _batch_worker(self, call: Any, closing: bool, carrier: str | None, to_scan: bool) -> None:
+        done = CourierBatchScreen.BatchDone
         try:
             text, batch = call()
         except ClosedBut as closed:  # the batch is closed: the screen lets it go, the line says the rest
-            self.post_message(CourierBatchScreen.BatchDone(closed.text, True, None, closed=True))
-            return
+            message = done(closed.text, True, None, closed=True, to_scan=to_scan)
         except StationError as exc:
-            self.post_message(CourierBatchScreen.BatchDone(exc.message(), True, self.courier_batch))
-            return
+            message = done(exc.message(), True, self.courier_batch, to_scan=to_scan)
         except Exception as exc:  # a bug: logged, one calm line
-            self.post_message(
-                CourierBatchScreen.BatchDone(report_unexpected(self, exc), True, self.courier_batch)
-            )
-            return
-        self.post_message(CourierBatchScreen.BatchDone(text, False, batch, closed=closing, carrier=carrier))
+            message = done(report_unexpected(self, exc), True, self.courier_batch, to_scan=to_scan)
+        else:
+            message = done(text, False, batch, closed=closing, carrier=carrier, to_scan=to_scan)
+        self.post_message(message)
 
     @on(BatchDone)
     def _batch_done(self, message: BatchDone) -> None:
@@ -431,9 +442,17 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         self.say_batch(message.text, error=message.error)
         self.refresh_batches()
         self.batch_changed()
+        if message.to_scan:
+            # Refused, the cursor stays where the clerk had it (only the line says why).
+            if message.closed or not message.error:
+                self.focus_scan_field()
+            self._keys_go(BATCH_WRITE)
 
     def batch_changed(self) -> None:
         raise NotImplementedError  # the screen's status line (the carrier being received)
+
+    def focus_scan_field(self) -> None:
+        raise NotImplementedError  # where the next bag's parcels are scanned or typed
 
     def say_batch(self, text: str, *, error: bool = False) -> None:
         raise NotImplementedError  # the screen's own message line

@@ -19,7 +19,7 @@ from typing import Any
 
 from textual import on, work
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
@@ -160,6 +160,9 @@ class CheckinState(CourierBatchScreen):
 
     def batch_changed(self) -> None:
         self._refresh_status()
+
+    def focus_scan_field(self) -> None:
+        self.query_one("#scan", Input).focus()
 
     def say_batch(self, text: str, *, error: bool = False) -> None:
         if error:  # a key refused, or the batch's write

@@ -1,0 +1,84 @@
+"""Keys typed right behind the Enter that opens or closes a courier's batch on Check-in wait for that
+write's answer and go to the scan field, where the cursor ends: the next bag's parcels are scanned or
+typed there. Given on as the dialog closed, they went to the Phone field the last scan had focused, as
+the last parcel's phone ('x' there was cleared as not a phone at the next scan)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.prealerts import batches
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from tui import quiet
+
+from .checkin_driver import scan, send_keys, settle, start, start_with_courier_batch, type_slowly
+
+
+def typed(screen: CheckinScreen) -> dict[str, str]:
+    return {field.id or "": field.value for field in screen.query("#scan, #phone").results(Input)}
+
+
+async def test_keys_behind_the_close_s_enter_wait_for_the_close_and_go_to_the_scan_field(
+    app: StationApp, station: Station, monkeypatch: Any
+) -> None:
+    """The close is slow (a loaded machine): the key typed behind its Enter waits for it, then goes
+    to the scan field, not to the Phone field the last scan left the cursor in; a key typed later
+    goes there too."""
+    close, entered, go_on = batches.close_batch, threading.Event(), threading.Event()
+
+    def slow_close(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        go_on.wait(10)
+        return close(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "close_batch", slow_close)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        for n in (1, 2):
+            await scan(pilot, keys, f"73{n:012d}")
+            await settle(app, pilot)
+        assert app.focused is screen.query_one("#phone")  # the clerk types the parcel's phone next
+        await type_slowly(pilot, keys, "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        keys.scanner()
+        await send_keys(pilot, "enter", "x", settle=False)  # typed right behind the close's Enter
+        await quiet.until(pilot, entered.is_set, what="the close on its way")
+        await quiet.until(pilot, lambda: not app.type_ahead.holding, what="the dialog's queues followed")
+        assert isinstance(app.screen, CheckinScreen)
+        assert typed(screen) == {"scan": "", "phone": ""}  # still waiting for the close's answer
+        go_on.set()
+        keys.idle = 1.0  # the router's timer then sees the clerk's key as typed, not a scan's start
+        await quiet.settle(pilot)
+        assert screen.courier_batch is None
+        assert typed(screen) == {"scan": "x", "phone": ""}
+        assert app.focused is screen.query_one("#scan")
+        await type_slowly(pilot, keys, "Z")
+        assert typed(screen) == {"scan": "xZ", "phone": ""}
+
+
+async def test_keys_behind_the_open_s_enter_go_to_the_scan_field(app: StationApp, station: Station) -> None:
+    """A parcel scanned before the batch (the cursor in Phone), then F10: the waybill typed right
+    behind the courier's name's Enter reaches the scan field once the batch is open."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, keys = await start(app, pilot)
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        assert app.focused is screen.query_one("#phone")
+        await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CourierDialog)
+        await quiet.press(pilot, "down", "enter", *"Wu")
+        keys.scanner()
+        await send_keys(pilot, "enter", "q", settle=False)
+        keys.idle = 1.0
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        assert typed(screen) == {"scan": "q", "phone": ""}
+        assert app.focused is screen.query_one("#scan")
