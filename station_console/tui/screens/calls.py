@@ -197,6 +197,13 @@ class ServiceCalls:
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
+    def hold_keys_for(self, tag: str) -> None:
+        """Keys typed from now wait for the answer of the call `tag` already on its way, as if it had
+        been sent `holds_keys`: sent on the way to something else (the unsaved-edits question's Save
+        sends the screen's save, whose answer then leaves the screen)."""
+        if self.calling(tag):
+            self._hold_keys(tag)
+
     def _hold_keys(self, tag: str) -> None:
         app: Any = self._screen().app
         if (replaced := (self._holding_keys or {}).get(tag)) is not None:

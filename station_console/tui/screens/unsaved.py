@@ -112,6 +112,10 @@ class KeepsEdits:
         self._after_save = then
         self.save_now()
         if self.saving():  # on its way (a save its own check refused says why instead)
+            # Its answer leaves the screen: keys typed behind the Save go where the cursor is by then,
+            # not into the fields that are leaving (saved or not, they were gone with the screen).
+            screen: Any = self
+            screen.hold_keys_for(self.SAVE_CALL)
             self.say_saving(LEAVING)
 
     def edits_saved(self) -> None:
