@@ -5,6 +5,7 @@ waits for the field that Enter leads to (a form's: test_type_ahead.py)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from textual import events
 from textual.widgets import Input
@@ -12,6 +13,7 @@ from textual.widgets import Input
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.checkin_driver import attention, db_counts, parcels, settle, start, type_slowly
@@ -38,6 +40,35 @@ async def test_a_phone_pasted_right_behind_a_scan_goes_to_the_parcel_scanned(
         assert screen.query_one("#scan", Input).value == ""
         await type_slowly(pilot, clock, "enter")
         assert parcels(station) == {"SF1234567890123": "13812345678"}
+
+
+async def test_a_phone_pasted_behind_a_scan_and_its_extra_enter_goes_to_the_parcel_scanned(
+    app: StationApp, station: Station
+) -> None:
+    """A scan ended by CR and LF (two Enters), a phone pasted right behind, each key taken as it comes:
+    the LF ends the scan at once, and its answer (the focus on to Phone) overtook the paste already
+    given to the scan field, which took it there, the focus on an empty Phone (the next Enter would
+    send the phone as a waybill). It follows the scan to the Phone field, as behind one Enter."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        for key in [*"SF1234567890123", "enter", "enter"]:
+            quiet.send_key(app, key)
+            await asyncio.sleep(0)
+        send_paste(app, "13812345678", at=time.monotonic())
+        await quiet.settle(pilot)
+        assert db_counts(station)[0] == 1 and attention(screen) == []
+        phone = screen.query_one("#phone", Input)
+        assert screen.query_one("#scan", Input).value == ""
+        assert app.focused is phone and phone.value == "13812345678"
+        await asyncio.sleep(0.3)  # a person's Enter, well after the scanner's
+        quiet.send_key(app, "enter")
+        await quiet.until(
+            pilot,
+            lambda: parcels(station) == {"SF1234567890123": "13812345678"},
+            what="the pasted phone saved",
+        )
 
 
 async def test_a_phone_pasted_right_behind_a_scan_into_the_size_field_goes_to_the_phone_field(

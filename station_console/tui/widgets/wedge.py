@@ -88,6 +88,7 @@ class KeyRouter:
         self.refused = 0
         self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
         self._telling = 0  # scans (or refusals) decided and not yet answered by the owner
+        self._told_at = 0.0  # when the owner last answered one (monotonic, as events are stamped)
         self._answering = 0  # keys given back and not yet through the app's queue (twice, as an Enter's)
         # The last Enter decided as a person's and replayed into a field: what follows it waits for its
         # answer with the console's type-ahead, as behind a form field's Enter (`behind_enter`).
@@ -164,6 +165,13 @@ class KeyRouter:
         self._arm_flush(now)
         return True
 
+    def answered_after(self, pasted: events.Paste) -> bool:
+        """The owner answered a scan (its focus on to the phone) after `pasted` arrived: the app gave
+        the paste to the field focused then, ahead of that answer, and it reaches the field only now.
+        It follows the scan as a paste held behind it does (a phone pasted right behind a scan whose
+        CR and LF both came, the LF ending it at once, stayed in the scan field, the focus on Phone)."""
+        return self._told_at > pasted.time
+
     def behind_enter(self, event: events.Key | events.Paste) -> bool:
         """True when `event` waits behind the clerk's Enter this router decided, with the keys typed
         after it (`TypeAhead.take_back`): given on before the Enter was decided, it would go into the
@@ -218,6 +226,7 @@ class KeyRouter:
 
         def told() -> None:
             self._telling -= 1
+            self._told_at = time.monotonic()
 
         def tell() -> None:
             self.owner.post_message(message)
@@ -310,7 +319,7 @@ class WedgeInput(FixedInput):
         if id(event) in self._pastes_in_turn:
             self._pastes_in_turn -= {id(event)}
         elif self.router is not None:
-            held = self.router.before_paste()
+            held = self.router.before_paste() or self.router.answered_after(event)
             if self.router.behind_enter(event):
                 # Behind the clerk's Enter (the paste may have decided it): it waits for its answer.
                 event.prevent_default()
