@@ -305,15 +305,21 @@ class PasteWatch:
     def __init__(self) -> None:
         self.landed: list[tuple[Any, str, bool]] = []
         self.excused: dict[int, str] = {}
+        # The screen on top as the app gave each paste to the focused field (by the event's id): its
+        # field takes it from its own queue a moment later, when a key given right behind it may have
+        # put another screen on top (Ctrl+L's sign-in over the form the paste was given to, in order).
+        self._given_over: dict[int, Any] = {}
         self._let_go_early: str | None = None  # a hold's fail-safe ran out since the last look
 
     def clear(self) -> None:
         self.landed.clear()
         self.excused.clear()
+        self._given_over.clear()
         self._let_go_early = None
 
     def watch(self, app: Any) -> Any:
         """Into `app`'s fields, its focus and its calls' holds. Returns the undo."""
+        from textual import events
         from textual.widget import Widget
         from textual.widgets import Input
 
@@ -331,7 +337,8 @@ class PasteWatch:
         def paste_taken(own: Any) -> Any:
             def taken(field: Any, event: Any) -> None:
                 if field.app is app:
-                    self.landed.append((field, event.text, field.screen is app.screen))
+                    on_top = field.screen is app.screen or self._given_over.get(id(event)) is field.screen
+                    self.landed.append((field, event.text, on_top))
                     if self._let_go_early is not None:
                         self.excused[id(field)] = self._let_go_early
                 own(field, event)
@@ -358,6 +365,15 @@ class PasteWatch:
 
             return let_go
 
+        type_ahead = app.type_ahead  # it holds the app's own hand-on, bound as the app was made
+        own_pass_on = type_ahead.pass_on
+
+        async def given(event: Any) -> None:
+            if isinstance(event, events.Paste):
+                self._given_over[id(event)] = app.screen
+            await own_pass_on(event)
+
+        type_ahead.pass_on = given
         for cls in (FixedInput, Input):
             wrap(cls, "_on_paste", paste_taken)
         wrap(Widget, "focus", focus_asked)
@@ -366,13 +382,16 @@ class PasteWatch:
         def undo() -> None:
             for cls, name, own in restore:
                 setattr(cls, name, own)
+            type_ahead.pass_on = own_pass_on
 
         return undo
 
     def misplaced(self, app: Any, last: str | None) -> tuple[list[str], list[str]]:
-        """What is wrong with where the pastes went: a field under the top screen took one, or the last
-        paste (its text `last`, the console quiet right behind it; None: not) went to a field that has
-        not the focus now (pastes held behind a key land after pastes sent later: told by their text).
+        """What is wrong with where the pastes went: a field under the top screen took one (under it as
+        the app gave the paste on, too: a key right behind may put a screen over it before the field
+        takes it from its queue, in order), or the last paste (its text `last`, the console quiet right
+        behind it; None: not) went to a field that has not the focus now (pastes held behind a key land
+        after pastes sent later: told by their text).
         A paste goes to the field focused as it comes, or to the one the key before it (an Enter, a
         scan, Esc) leads to once answered: either way that field still has the focus when the console
         is quiet, unless a key or an answer came in between (`excused`: returned second, as notes)."""
