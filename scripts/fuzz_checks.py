@@ -323,7 +323,7 @@ class PasteWatch:
         from textual.widget import Widget
         from textual.widgets import Input
 
-        from station_console.tui.screens.calls import ServiceCalls
+        from station_console.tui.screens.calls_held_keys import HeldKeysBehindCalls
         from station_console.tui.screens.checkin_writer import CheckinWriter
         from station_console.tui.widgets.fixed_input import FixedInput
 
@@ -377,7 +377,7 @@ class PasteWatch:
         for cls in (FixedInput, Input):
             wrap(cls, "_on_paste", paste_taken)
         wrap(Widget, "focus", focus_asked)
-        wrap(ServiceCalls, "_keys_go", keys_go)
+        wrap(HeldKeysBehindCalls, "_keys_go", keys_go)
 
         def undo() -> None:
             for cls, name, own in restore:

@@ -60,10 +60,10 @@ async def test_f12_again_while_the_parcels_on_the_shelf_are_read_asks_once(
 ) -> None:
     """F12 reads the person's parcels on the shelves before it asks; on a slow database a second F12,
     past the keys' hold, read them again and a second question opened over the first. It asks once."""
-    from station_console.tui.screens import calls as service_calls
+    from station_console.tui.screens import calls_held_keys
 
     people(station)
-    monkeypatch.setattr(service_calls, "HOLD_KEYS_AT_MOST", 0.05)  # the second F12 is not held behind
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)  # the second F12 is not held behind
     asked, release, reads = threading.Event(), threading.Event(), []
     real = directory.parcels_on_shelf
 

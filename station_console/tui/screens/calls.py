@@ -38,7 +38,8 @@ into the next sender's empty form.
 A call whose answer may open a question (F12's close, checked by the service first) is
 `call(tag, fn, holds_keys=True)`: keys typed right behind its key wait (`holds_type_ahead`, see
 type_ahead.py) until its answer's handler has run, then go to what is on top, the question it opened,
-whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`.
+whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`
+(calls_held_keys.py, with `hold_keys_for`: keys from now wait for a call already on its way).
 Given at once, an Enter right behind F12 reached the screen below before the question was up. An
 exclusive read may hold keys too (the sender looked up by the phone's Enter, whose answer focuses the
 name): a newer read holds on under its tag, and `drop` lets them go.
@@ -57,12 +58,10 @@ import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeGuard, TypeVar
 
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from station_console.errors import DEACTIVATED, PermissionDenied, StationError
@@ -74,10 +73,9 @@ from station_console.tui.screens.base import (
     on_a_stack,
     report_unexpected,
 )
+from station_console.tui.screens.calls_held_keys import HeldKeysBehindCalls
 from station_console.tui.widgets import status_line
 
-# Keys typed behind a call that holds them wait no longer than this for its answer.
-HOLD_KEYS_AT_MOST = 2.0
 STILL_WRITING = N_("One moment: the last action is still on its way.")
 
 Result = TypeVar("Result")
@@ -90,7 +88,7 @@ class _NotAnAnswer(enum.Enum):
 NOT_AN_ANSWER = _NotAnAnswer.NOT_AN_ANSWER
 
 
-class ServiceCalls:
+class ServiceCalls(HeldKeysBehindCalls):
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()
@@ -107,10 +105,6 @@ class ServiceCalls:
     _stamps: dict[str, int] | None = None
     # While a stamped write's answer or refusal is said: its tag and the form turn it was sent for.
     _answering: tuple[str, int] | None = None
-    # Calls on their way that keys typed behind their key wait for (`holds_keys`), each with its
-    # hold's number (a fail-safe timer left over from an earlier one lets nothing go) and that timer.
-    _holding_keys: dict[str, tuple[int, Timer]] | None = None
-    _holds_sent: int = 0
 
     @dataclass
     class Done(Message):
@@ -136,11 +130,6 @@ class ServiceCalls:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
         it again."""
         return tag in self._in_flight
-
-    @property
-    def holds_type_ahead(self) -> bool:
-        """Keys typed behind the key that sent a call `holds_keys` wait for its answer (`TypeAhead`)."""
-        return bool(self._holding_keys)
 
     def writing(self) -> bool:
         """Any call that may change something is on its way (every one but an exclusive read)."""
@@ -196,40 +185,6 @@ class ServiceCalls:
                 screen.post_message(done)
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
-
-    def hold_keys_for(self, tag: str) -> None:
-        """Keys typed from now wait for the answer of the call `tag` already on its way, as if it had
-        been sent `holds_keys`: sent on the way to something else (the unsaved-edits question's Save
-        sends the screen's save, whose answer then leaves the screen)."""
-        if self.calling(tag):
-            self._hold_keys(tag)
-
-    def _hold_keys(self, tag: str) -> None:
-        app: Any = self._screen().app
-        if (replaced := (self._holding_keys or {}).get(tag)) is not None:
-            replaced[1].stop()  # an exclusive read replaced: its fail-safe would let nothing go
-        self._holds_sent += 1
-        hold = self._holds_sent
-        # On the app: a screen closed meanwhile (its timers with it) never hears the answer.
-        timer = app.set_timer(HOLD_KEYS_AT_MOST, partial(self._keys_go, tag, hold), name="held-keys")
-        self._holding_keys = {**(self._holding_keys or {}), tag: (hold, timer)}
-
-    def _keys_go(self, tag: str, hold: int | None = None) -> None:
-        """The call `tag` that holds keys has answered (or `hold`, its fail-safe, ran out): the keys go
-        on to what is on top now, the question its answer opened."""
-        holding = self._holding_keys or {}
-        if tag not in holding or (hold is not None and holding[tag][0] != hold):
-            return
-        if hold is None:  # answered: its fail-safe is not needed (stopped from within, it cancels itself)
-            holding[tag][1].stop()
-        self._holding_keys = {t: held for t, held in holding.items() if t != tag}
-        app: Any = self._screen().app
-        top = app.screen_stack[-1] if app.screen_stack else None
-        if getattr(top, "holds_type_ahead", False):
-            return  # still held: by another call of ours, or by the sign-in over us for its PIN's Enter
-        type_ahead = getattr(app, "type_ahead", None)
-        if type_ahead is not None:
-            type_ahead.let_go()
 
     def drop(self, tag: str) -> None:
         """The exclusive read `tag` on its way is no longer wanted (what it was asked for was replaced by
