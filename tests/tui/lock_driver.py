@@ -1,12 +1,14 @@
 """A console that locks: two clerks on a fresh station, an idle clock the test moves, and the steps of
-locking, signing back in and reading what the next clerk is told."""
+locking (a service call held on its way meanwhile), signing back in and reading what the next clerk is
+told."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+import threading
+from typing import Any, TypeVar
 
 from sqlmodel import select
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input
 
 from db.models.carrierdata import CourierBatch
 from station_console.services.core.station import Station
@@ -14,6 +16,8 @@ from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.shelf_dialogs import MoveDialog
+from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 
@@ -50,6 +54,42 @@ async def sign_in(pilot, name: str, pin: str) -> None:  # type: ignore[no-untype
     await quiet.press(pilot, *pin, "enter")
 
 
+async def lock_and_sign_in(pilot, app: StationApp, who: str, pin: str) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+L with a call on its way (its worker left running), then `who` signs in before it answers."""
+    await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+    await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+    await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
+    await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+
+
+class HeldBack:
+    """A service call that writes at once and answers only once released: its answer comes under the
+    sign-in of a lock made meanwhile."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.written, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        answer = self.real(*args, **kwargs)
+        self.written.set()
+        self.release.wait(quiet.TIMEOUT)
+        return answer
+
+
+class HeldBefore:
+    """A service call that runs only once released (the database busy at another counter): its answer
+    or refusal comes when the test says, after the next clerk signed in."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.release = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        assert self.release.wait(quiet.TIMEOUT)
+        return self.real(*args, **kwargs)
+
+
 def toasts(app: StationApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -62,6 +102,19 @@ async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type:
     dialog = app.screen
     assert isinstance(dialog, CourierDialog)
     assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+    return dialog
+
+
+async def open_move_dialog(pilot, app: StationApp, parcel: str, target: str) -> MoveDialog:  # type: ignore[no-untyped-def]
+    """Shelves (F4), its Move dialog (F7) filled in to move `parcel` alone to `target`, not yet sent."""
+    await quiet.press(pilot, "f4")
+    await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+    await quiet.press(pilot, "f7")
+    dialog = app.screen
+    assert isinstance(dialog, MoveDialog)
+    dialog.query_one("#move-parcel", Input).value = parcel
+    dialog.query_one("#move-layer", Checkbox).value = False
+    dialog.query_one("#move-target", Input).value = target
     return dialog
 
 

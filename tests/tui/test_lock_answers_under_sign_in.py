@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from station_console.services.core.station import Station
 from station_console.services.shelves import moves
@@ -15,11 +15,20 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens import carrier_editor
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.form_dialog import FormDialog, FormField
-from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import batches, console, open_courier_dialog, sign_in, toasts, wang_and_li
+from tui.lock_driver import (
+    HeldBack,
+    batches,
+    console,
+    lock_and_sign_in,
+    open_courier_dialog,
+    open_move_dialog,
+    sign_in,
+    toasts,
+    wang_and_li,
+)
 from tui.shelf_data import location_of, place, wb
 
 
@@ -36,21 +45,6 @@ def note_form(release: threading.Event) -> FormDialog[str]:
         return f"written: {values['note']}"
 
     return FormDialog("A note", [FormField("note", "Note")], submit=submit)
-
-
-class HeldBack:
-    """A service call that writes at once and answers only once released: its answer comes under the
-    sign-in of a lock made meanwhile."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.written, self.release = threading.Event(), threading.Event()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        answer = self.real(*args, **kwargs)
-        self.written.set()
-        self.release.wait(quiet.TIMEOUT)
-        return answer
 
 
 async def lock_as_it_saves(pilot, app: StationApp, dialog: Any, held: HeldBack) -> None:  # type: ignore[no-untyped-def]
@@ -106,14 +100,7 @@ async def test_a_move_that_answers_under_the_sign_in_closes_with_its_answer(
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await quiet.settle(pilot)
-        await quiet.press(pilot, "f4")
-        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
-        await quiet.press(pilot, "f7")
-        dialog = app.screen
-        assert isinstance(dialog, MoveDialog)
-        dialog.query_one("#move-parcel", Input).value = wb(1)
-        dialog.query_one("#move-layer", Checkbox).value = False
-        dialog.query_one("#move-target", Input).value = "2-3"
+        dialog = await open_move_dialog(pilot, app, wb(1), "2-3")
         await lock_as_it_saves(pilot, app, dialog, held)
         await sign_in(pilot, who, pin)
         await quiet.until(pilot, lambda: dialog not in app.screen_stack, what="the dialog closed")
@@ -172,10 +159,7 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
         app.push_screen(form, answers.append)
         await quiet.settle(pilot)
         await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        assert isinstance(app.screen, SignInScreen)
-        await quiet.press(pilot, *"Li", "enter", *"1357", "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        await lock_and_sign_in(pilot, app, "Li", "1357")
         assert app.screen is form  # still writing: it stays for its answer
         release.set()
         await quiet.until(pilot, lambda: bool(answers))

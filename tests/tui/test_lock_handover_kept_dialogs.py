@@ -4,19 +4,15 @@ its Esc would, the toast naming what closed; the same clerk, back, finds it with
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Input, Static
 
 from station_console.services.core.station import Station
 from station_console.services.shelves import moves
 from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.shelves import ShelvesScreen
-from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import console, toasts, wang_and_li
+from tui.lock_driver import HeldBefore, console, lock_and_sign_in, open_move_dialog, toasts, wang_and_li
 from tui.shelf_data import location_of, place, wb
 
 
@@ -26,33 +22,17 @@ async def test_a_move_refused_after_another_clerk_signed_in_closes_for_them(
 ) -> None:
     station = wang_and_li(new_station)
     place(station, wb(1), "1-1")
-    release = threading.Event()
-    real = moves.move_parcel
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(quiet.TIMEOUT)  # refused only once the next clerk has signed in
-        return real(*args, **kwargs)
-
+    held = HeldBefore(moves.move_parcel)  # refused only once the next clerk has signed in
     monkeypatch.setattr(moves, "move_parcel", held)
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await quiet.settle(pilot)
-        await quiet.press(pilot, "f4")
-        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
-        await quiet.press(pilot, "f7")
-        dialog = app.screen
-        assert isinstance(dialog, MoveDialog)
-        dialog.query_one("#move-parcel", Input).value = wb(1)
-        dialog.query_one("#move-layer", Checkbox).value = False
-        dialog.query_one("#move-target", Input).value = "99-9"  # no such layer: refused
+        dialog = await open_move_dialog(pilot, app, wb(1), "99-9")  # no such layer: refused
         await quiet.press(pilot, "ctrl+s", leave_running=["run"])
         assert dialog.writing()
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
-        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        await lock_and_sign_in(pilot, app, who, pin)
         assert app.screen is dialog  # kept for its write's answer
-        release.set()
+        held.release.set()
         await quiet.until(pilot, lambda: not dialog.writing(), what="the refusal")
         await quiet.settle(pilot)
         assert location_of(station, wb(1)) == "1-1"  # nothing moved

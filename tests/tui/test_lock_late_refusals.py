@@ -5,9 +5,6 @@ is told it as ever."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 from textual.widgets import Input
 
@@ -19,9 +16,8 @@ from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.reports import ReportsScreen
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
-from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import console, toasts, wang_and_li
+from tui.lock_driver import HeldBefore, console, lock_and_sign_in, toasts, wang_and_li
 from tui.shelf_data import place, wb
 
 NOT_DUE = "is not due for return"
@@ -33,13 +29,7 @@ async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
 ) -> None:
     station = wang_and_li(new_station)
     place(station, wb(1), "1-1")  # fresh: refused as not due for return
-    held = threading.Event()
-    real = returns.add
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        assert held.wait(quiet.TIMEOUT)
-        return real(*args, **kwargs)
-
+    slow = HeldBefore(returns.add)
     app = console(station)
     rung: list[int] = []
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
@@ -59,11 +49,8 @@ async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
         field.value = wb(1)
         field.focus()
         await quiet.press(pilot, "enter", leave_running=["run"])  # Wang's scan, on its way
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
-        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
-        held.set()  # refused now, as Wang (who sent it), after the sign-in
+        await lock_and_sign_in(pilot, app, who, pin)
+        slow.release.set()  # refused now, as Wang (who sent it), after the sign-in
         await quiet.until(pilot, lambda: not screen.calling("added"), what="the refusal")
         await quiet.settle(pilot)
         assert app.screen is screen
@@ -90,13 +77,7 @@ async def test_a_screen_that_says_a_refusal_by_its_own_toast_says_nothing_to_the
     """Reports says a day closed meanwhile in a toast of its own, not through the calls' `failed`: Wang's
     F12 refused after Li signed in is not told to Li either, by toast, bell or line."""
     station = wang_and_li(new_station)
-    held = threading.Event()
-    real = reports_calls.may_close
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        assert held.wait(quiet.TIMEOUT)
-        return real(*args, **kwargs)
-
+    slow = HeldBefore(reports_calls.may_close)
     app = console(station)
     rung: list[int] = []
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
@@ -111,11 +92,8 @@ async def test_a_screen_that_says_a_refusal_by_its_own_toast_says_nothing_to_the
         monkeypatch.setattr(app, "bell", lambda: rung.append(1))
         await quiet.press(pilot, "f12", leave_running=["run"])  # Wang's F12, on its way
         close_day(station, early=True)  # closed meanwhile (at another counter): F12 is refused
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
-        await quiet.press(pilot, *"Li", "enter", *"1357", "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="signed in")
-        held.set()
+        await lock_and_sign_in(pilot, app, "Li", "1357")
+        slow.release.set()
         await quiet.until(pilot, lambda: not screen.calling("may_close"), what="the refusal")
         await quiet.settle(pilot)
         assert app.screen is screen

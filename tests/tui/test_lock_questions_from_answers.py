@@ -20,7 +20,7 @@ from station_console.tui.screens import checkin_batch
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import batches, console, wang_and_li
+from tui.lock_driver import HeldBefore, batches, console, lock_and_sign_in, wang_and_li
 from tui.recipients_driver import people, text_of
 
 
@@ -31,22 +31,14 @@ async def test_carriers_read_across_a_lock_ask_only_the_clerk_who_pressed_f10(
     """Wang's F10 (open a courier's batch) read the carriers slowly; Li, signed in meanwhile, was asked
     which carrier's courier had come, and her answer opened a batch nobody at the counter asked for."""
     station = wang_and_li(new_station)
-    held, real = threading.Event(), checkin_batch.carrier_choices
-
-    def slow(*args: Any) -> Any:
-        assert held.wait(quiet.TIMEOUT)  # the database busy at another counter
-        return real(*args)
-
-    monkeypatch.setattr(checkin_batch, "carrier_choices", slow)
+    held = HeldBefore(checkin_batch.carrier_choices)  # the database busy at another counter
+    monkeypatch.setattr(checkin_batch, "carrier_choices", held)
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.settle(pilot)
         await quiet.press(pilot, "f10", leave_running=["run"])
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        assert isinstance(app.screen, SignInScreen)
-        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
-        held.set()  # the carriers come after the sign-in
+        await lock_and_sign_in(pilot, app, who, pin)
+        held.release.set()  # the carriers come after the sign-in
         await quiet.settle(pilot)
         assert isinstance(app.screen, CourierDialog) is asked
         if asked:
@@ -68,13 +60,8 @@ async def test_a_proxy_checked_across_a_lock_is_given_only_to_the_clerk_who_type
 
     station = wang_and_li(new_station)
     code = check_in(station, "JT0000000000001", phone="13812345678").pickup_code
-    held, real = threading.Event(), pickup_handover.check_for
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        assert held.wait(quiet.TIMEOUT)  # the directory read slowly: the console locks meanwhile
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pickup_handover, "check_for", slow)
+    held = HeldBefore(pickup_handover.check_for)  # the directory read slowly: the console locks meanwhile
+    monkeypatch.setattr(pickup_handover, "check_for", held)
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.settle(pilot)
@@ -91,11 +78,8 @@ async def test_a_proxy_checked_across_a_lock_is_given_only_to_the_clerk_who_type
         app.screen.query_one("#form-name", Input).value = "邻居老王"
         app.screen.query_one("#form-phone", Input).value = "13911112222"
         await quiet.press(pilot, "enter", "enter", leave_running=["run"])  # on to the ID, then sent
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="locked")
-        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
-        held.set()  # the proxy's check comes after the sign-in
+        await lock_and_sign_in(pilot, app, who, pin)
+        held.release.set()  # the proxy's check comes after the sign-in
         await quiet.settle(pilot)
         await quiet.until(pilot, lambda: not isinstance(app.screen, FormDialog), what="the form closed")
         assert (screen.proxy is not None) is taken
@@ -113,13 +97,8 @@ async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_b
     check_in(station, "JT0000000000001", recipient_id=people(station)["张三"])
     requests.request(station, "JT0000000000001")
     runs.plan(station, "小刘")
-    held, real = threading.Event(), runs.scan_out
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        assert held.wait(quiet.TIMEOUT)  # the database busy at another counter
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(runs, "scan_out", slow)
+    held = HeldBefore(runs.scan_out)  # the database busy at another counter
+    monkeypatch.setattr(runs, "scan_out", held)
     app = console(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.settle(pilot)
@@ -135,7 +114,7 @@ async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_b
         if meanwhile:
             await quiet.press(pilot, *meanwhile, "enter", *"1357", "enter", leave_running=["run"])
             await quiet.until(pilot, lambda: app.clerk_name == meanwhile, what="signed in")
-        held.set()  # the fee comes after the lock
+        held.release.set()  # the fee comes after the lock
         await quiet.settle(pilot)
         if meanwhile:
             assert app.screen is delivery and "Scan it again" not in text_of(app, "#dl-status")
@@ -174,10 +153,7 @@ async def test_a_dialogs_answer_and_a_workers_answer_agree_on_who_asked_across_a
 
         screen.done_probe = done_probe
         screen.call("probe", lambda: held.wait(quiet.TIMEOUT))
-        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="locked")
-        await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
-        await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
+        await lock_and_sign_in(pilot, app, who, pin)
         held.set()  # the call answers after the sign-in
         await quiet.until(pilot, lambda: "worker" in seen, what="the call's answer")
         given("the dialog's answer")  # and so does the dialog

@@ -22,6 +22,13 @@ from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
 
 
+async def open_jt_returns(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Shelves, then Returns (F9) with JT's batch open, its scan field ready."""
+    await open_shelves(app, pilot)
+    await quiet.press(pilot, "f9", *"JT", "enter")
+    await settle(pilot)
+
+
 @pytest.mark.first_mode("shelves")
 async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
     app: StationApp, station: Station
@@ -29,9 +36,7 @@ async def test_a_fresh_parcel_is_refused_and_f10_returns_it_as_recalled(
     place(station, wb(1), "1-1")
     place(station, wb(2), "1-2")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, "f10")  # nothing refused yet: F10 asks which parcel; Esc sends nothing back
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -77,9 +82,7 @@ async def test_f10_recalls_any_parcel_the_highlighted_line_or_one_it_asks_for(
     place(station, wb(2), "1-2")
     problems.mark(station, wb(2), "damaged", "box crushed")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, *wb(1), "enter")  # due: in it for its age
         await settle(pilot)
         (batch,) = returns.list_batches(station, status="open")
@@ -121,9 +124,7 @@ async def test_a_hurried_enter_twice_on_the_recall_form_says_the_waybill_is_empt
     says the waybill is empty, and its cursor is back in that field."""
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, "f10")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -146,9 +147,7 @@ async def test_esc_on_the_recall_form_says_nothing_was_recalled(app: StationApp,
     asks which parcel closed it without a word."""
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, "f10")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -165,9 +164,7 @@ async def test_a_too_long_paste_into_who_asked_is_refused_by_that_name(
     """Refused as "Note takes at most 500 characters", a field the dialog never shows by that name."""
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, *wb(1), "enter")  # refused as not due: F10 asks who asked for it back
         await settle(pilot)
         await quiet.press(pilot, "f10")
@@ -189,9 +186,7 @@ async def test_f10_on_a_parcel_out_for_delivery_says_nothing_was_recorded_and_ho
     form says nothing was recorded, and how to flag it recalled while the runner has it."""
     a_run_of_three(station)  # FIRST is out with the runner
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f9", *"JT", "enter")
-        await settle(pilot)
+        await open_jt_returns(app, pilot)
         await quiet.press(pilot, "f10")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
