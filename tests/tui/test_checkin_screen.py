@@ -469,3 +469,20 @@ async def test_a_phone_cleared_from_the_phone_field_is_named_masked(
         await settle(app, pilot)
         [said] = attention(screen)
         assert said.code == "no_parcel" and "138****5678" in said.text and "13812345678" not in said.text
+
+
+async def test_a_phone_cleared_from_the_scan_field_is_named_masked(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """A phone left in the scan field (pasted behind a scan that was refused, which put the cursor back
+    there), then a scan: the warning that the field was cleared names the phone masked, as the Phone
+    field's own warning does, not the whole number."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await type_slowly(pilot, clock, *"13812345678")
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        [said] = attention(screen)
+        assert said.code == "typing_cleared"
+        assert "138****5678" in said.text and "13812345678" not in said.text
+        assert parcels(station) == {"JT0000000000001": None}  # checked in, no phone taken from the scan field

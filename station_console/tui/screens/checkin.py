@@ -32,6 +32,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input
 
 from station_console.i18n import N_, _, sentences
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.checkin.recipient import recipient_notes
 from station_console.services.checkin.transaction import CheckinResult
@@ -300,7 +301,8 @@ class CheckinScreen(CheckinPhones):
                 Attention(
                     "typed",
                     "typing_cleared",
-                    _("Scan field held {text}: cleared for the scan.", text=cut(text, 24)),
+                    # a phone left there (pasted behind a refused scan) is named masked, as everywhere
+                    _("Scan field held {text}: cleared for the scan.", text=cut(mask_phones(text), 24)),
                     _("Type it again if it was a waybill · Ctrl+X dismiss"),
                 )
             )
