@@ -68,8 +68,6 @@ class DeliveryForms:
             fields,
             check=check,
             submit=plan,
-            # What was typed is asked about before Esc drops it, as in the directory's person form.
-            keeps_edits=True,
             at_fault={"name_required": "runner", "nothing_waiting": "building"},
             what=N_("a delivery run being planned"),
         )
@@ -191,7 +189,6 @@ class DeliveryForms:
             fields,
             check=check,
             submit=deliver,
-            keeps_edits=True,
             at_fault={
                 "name_required": "received_by",
                 "missing": "why",
@@ -227,9 +224,7 @@ class DeliveryForms:
             return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        form = FormDialog(
-            title, fields, keeps_edits=True, check=check, submit=fail, what=N_("a delivery's outcome")
-        )
+        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
         open_over(screen, form, self._settled)
 
     def _settled(self, stop: Any) -> None:
@@ -270,6 +265,7 @@ class DeliveryForms:
             _("Door delivery for a parcel"),
             fields,
             submit=request,
+            keeps_edits=False,  # a scanned code and a tick: scanned again in a moment, nothing to ask
             what=N_("a door delivery request"),
         )
         open_over(screen, form, self._requested)

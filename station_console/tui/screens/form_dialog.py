@@ -94,9 +94,11 @@ def type_into(field: Input, character: str) -> None:
 class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[Checked]):
     """Fields in one column; Enter (or OK) returns {key: value}, or what `check` makes of them, or what
     `submit` answers for that (while a later typed field is empty, Enter goes on to it instead); Esc
-    returns None, after asking whether to save or drop what was typed if the form is a record's editor
-    (`keeps_edits`). Saving from that question gives the values back as OK does: the caller's save
-    follows, and a quit waits for the next Ctrl+Q.
+    returns None, at once if nothing was typed or changed, else after asking whether to save or drop it
+    (a name, a note or a reason is the clerk's work). `keeps_edits=False` is for a form whose typed text
+    is retyped in a moment or must not linger (a file's path, a scanned code, PINs): Esc closes it as it
+    is. Saving from that question gives the values back as OK does: the caller's save follows, and a
+    quit waits for the next Ctrl+Q.
 
     `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
@@ -126,7 +128,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         fields: list[FormField],
         note: str = "",
         *,
-        keeps_edits: bool = False,
+        keeps_edits: bool = True,
         what: str = "",
         holds_keys: bool = True,
     ) -> None: ...
@@ -138,7 +140,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         fields: list[FormField],
         note: str = "",
         *,
-        keeps_edits: bool = False,
+        keeps_edits: bool = True,
         what: str = "",
         holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Checked],
@@ -152,7 +154,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         fields: list[FormField],
         note: str = "",
         *,
-        keeps_edits: bool = False,
+        keeps_edits: bool = True,
         what: str = "",
         holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Typed],
@@ -167,7 +169,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         fields: list[FormField],
         note: str = "",
         *,
-        keeps_edits: bool = False,
+        keeps_edits: bool = True,
         what: str = "",
         holds_keys: bool = True,
         submit: Callable[[dict[str, Any]], Checked],
@@ -180,7 +182,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         fields: list[FormField],
         note: str = "",
         *,
-        keeps_edits: bool = False,
+        keeps_edits: bool = True,
         what: str = "",
         holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Any] | None = None,

@@ -51,5 +51,6 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
         check=_typed_twice,
         submit=change,
         at_fault=AT_FAULT,
+        keeps_edits=False,  # PINs typed are not kept behind a question: Esc clears them at once
         what=N_("a PIN change"),
     )

@@ -146,6 +146,7 @@ class PrealertsScreen(QueueListScreen):
             _("It is checked first: nothing is imported before you say yes."),
             submit=partial(preview, self.station),
             at_fault=FIELDS_AT_FAULT,
+            keeps_edits=False,  # a file's path: typed again in a moment, nothing to ask
             what=N_("a pre-alert import"),
         )
         open_over(self, form, self.askers_own(self._previewed))

@@ -322,9 +322,7 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             )
 
         title = _("What {name} said", name=view.shown_name)
-        form = FormDialog(
-            title, fields, keeps_edits=True, check=check, submit=record, what=N_("a recipient's consent")
-        )
+        form = FormDialog(title, fields, check=check, submit=record, what=N_("a recipient's consent"))
         open_over(self, form, partial(self._saved, view))
 
     def _person_form(
@@ -348,7 +346,6 @@ class RecipientsScreen(DirectoryImport, ServiceCalls, ModeScreen):
             title,
             fields,
             note,
-            keeps_edits=True,
             check=check,
             submit=save,
             at_fault=PERSON_FIELDS_AT_FAULT,

@@ -102,6 +102,7 @@ class DirectoryImport:
             fields,
             submit=preview,
             at_fault=IMPORT_FIELDS_AT_FAULT,
+            keeps_edits=False,  # a file's path: typed again in a moment, nothing to ask
             what=N_("a directory import"),
         )
         open_over(screen, form, screen.askers_own(given))

@@ -277,6 +277,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             check=check,
             submit=preview,
             at_fault=AT_FAULT,
+            keeps_edits=False,  # a file's path: typed again in a moment, nothing to ask
             what=N_("a tariff import"),
         )
         open_over(self, form, self.askers_own(self._confirm_tariff))
@@ -342,6 +343,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             check=typed_path,
             submit=lambda path: rule_files.preview_checklist(station, path),
             at_fault=AT_FAULT,
+            keeps_edits=False,  # a file's path: typed again in a moment, nothing to ask
             what=N_("a checklist import"),
         )
         open_over(self, form, self.askers_own(self._confirm_checklist))
@@ -400,6 +402,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             check=check,
             submit=lambda wanted: rule_files.import_stock(station, *wanted),
             at_fault=AT_FAULT,
+            keeps_edits=False,  # a file's path: typed again in a moment, nothing to ask
             what=N_("a waybill stock import"),
         )
         open_over(self, form, self._stock_imported)
