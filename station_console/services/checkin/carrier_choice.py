@@ -13,9 +13,9 @@ from station_console.phone_masking import mask
 from station_console.services.core.phone_shapes import MOBILE
 from station_console.services.scan.detect import Detection
 
-PHONE_NOT_WAYBILL = N_(
-    "{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."
-)
+PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
+# The advice on its own, so check-in's quick mode (no Phone field) can say its own instead.
+PHONE_FIELD = N_("Type a phone in the phone field.")
 
 
 def phone_not_waybill(phone: str, detected: str | None = None) -> Refused:
@@ -23,7 +23,9 @@ def phone_not_waybill(phone: str, detected: str | None = None) -> Refused:
     `detected`: a carrier the station uses whose valid waybills take this shape (DHL Express: 11
     digits, a mod-7 check digit), so the clerk holding one of its parcels can confirm it."""
     params = {"detected": detected} if detected else {}
-    return Refused(PHONE_NOT_WAYBILL, code="phone_not_waybill", waybill=mask(phone.strip()), **params)
+    return Refused(
+        PHONE_NOT_WAYBILL, code="phone_not_waybill", advice=PHONE_FIELD, waybill=mask(phone.strip()), **params
+    )
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:

@@ -155,7 +155,13 @@ class CheckinScreen(CheckinPhones):
                 restrict=PHONE_CHARS,  # letters of a split scan never land here
             )
             yield Label(_("Size (next scan)"), classes="field-label")
-            yield WedgeInput(id="size", max_length=2, restrict=r"[SMLXsmlx]*", takes=_("S, M, L or XL"))
+            yield WedgeInput(
+                id="size",
+                max_length=2,
+                restrict=r"[SMLXsmlx]*",
+                takes=_("S, M, L or XL"),
+                refusal=self.size_refusal,
+            )
         with Horizontal(id="ci-last"):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")
@@ -408,13 +414,6 @@ class CheckinScreen(CheckinPhones):
                 self._refresh_status()
 
         open_over(self, BatchPicker(choices, self.batch_carrier), chosen)
-
-    def action_toggle_quick(self) -> None:
-        self.quick = not self.quick
-        self.query_one("#phone", Input).disabled = self.quick
-        self.set_class(self.quick, "-quick")
-        self.query_one("#scan", Input).focus()
-        self._refresh_status()
 
     def action_missing_phones(self) -> None:
         def closed(done: int | None) -> None:

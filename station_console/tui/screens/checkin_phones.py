@@ -59,6 +59,30 @@ class CheckinPhones(CheckinQuestions):
             return
         self._send_phone(text)
 
+    def action_toggle_quick(self) -> None:
+        self.quick = not self.quick
+        self.query_one("#phone", Input).disabled = self.quick
+        self.set_class(self.quick, "-quick")
+        self.query_one("#scan", Input).focus()
+        self._refresh_status()
+
+    def size_refusal(self) -> str | None:
+        """Size's words for a key it does not take. Tab moves the focus on from Phone to Size (a
+        scanner's Tab ends its scan, a clerk's own goes on), and a phone typed there was refused as
+        any letter: the clerk is told where it goes. Quick mode has no Phone field: the usual words."""
+        if self.quick:
+            return None
+        return _("Size takes S, M, L or XL only. A phone goes in the Phone field (Shift+Tab).")
+
+    @on(Input.Submitted, "#size")
+    def _size_entered(self, event: Input.Submitted) -> None:
+        """Enter in Size checks nothing in (the size waits for the next scan): said, not silent, with
+        where a phone goes when the clerk meant one."""
+        text = _("Size goes with the next scan: scan the parcel.")
+        if not self.quick:
+            text = sentences(text, _("A phone goes in the Phone field (Shift+Tab)."))
+        self._say(text, warn=True)
+
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from textual import on
 from textual.widgets import Input
 
-from station_console.i18n import _
+from station_console.i18n import _, sentences
 from station_console.safe_text import cut
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
@@ -100,6 +100,11 @@ class CheckinQuestions(CheckinState):
         # A question's hint says what to do: the service's advice would say it a second time, and push
         # the hint out of the message box.
         text = refusal.reason or refusal.text if kind != "refused" else refusal.text
+        if refusal.code == "phone_not_waybill" and self.quick:
+            # The service's advice names the Phone field, which quick mode hides.
+            text = sentences(
+                refusal.reason, _("Quick mode has no Phone field: F9 adds phones later, F8 shows it.")
+            )
         if waybill not in text:
             # A refusal about the database, not the number, names no parcel: the row must, or the
             # clerk with several in hand cannot tell which to set aside or scan again.

@@ -22,7 +22,8 @@ it printable.
 
 A character such a field does not take is refused with a word, not only the bell: what the field takes
 (`takes=`, "digits", "S, M, L or XL"), said once until something is typed that it does take (a burst of
-an input method's word into a phone field says it once).
+an input method's word into a phone field says it once). A field that knows what such a key was meant
+for (`refusal=`: digits in check-in's Size are a phone) says that instead.
 
 A paste goes in as one line of text: an escape code or a control character in it is dropped (a paste
 too long for the field is refused whole, as the text the clerk would see).
@@ -34,6 +35,7 @@ refusal of what was there before says again what it thinks of the field now.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,9 +103,17 @@ class FixedInput(Input):
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
     _refusal_said = False  # "takes only ...": said once until the field takes a character again
 
-    def __init__(self, *args: Any, takes: str | None = None, says_limit: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        takes: str | None = None,
+        says_limit: bool = True,
+        refusal: Callable[[], str | None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.takes = takes  # what a field that takes only some characters takes, for its refusal
+        self.refusal = refusal  # its own words for a key it does not take (None from it: the usual ones)
         self.says_limit = says_limit  # False: its form says the limit (`TooLong`), naming the field
 
     def replace(self, text: str, start: int, end: int) -> None:
@@ -149,7 +159,7 @@ class FixedInput(Input):
         elif not self._refusal_said:
             self._refusal_said = True
             what = self.takes or {"integer": _("digits"), "number": _("a number")}.get(self.type)
-            text = (
+            text = (self.refusal() if self.refusal else None) or (
                 _("This field takes {what} only.", what=what)
                 if what
                 else _("This field does not take that character.")

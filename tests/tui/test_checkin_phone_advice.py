@@ -1,0 +1,78 @@
+"""Where a phone goes, said where the clerk put it: a phone scanned in quick mode (no Phone field) is
+refused with quick mode's way of adding phones, and a phone typed into Size (a clerk's own Tab moved
+the focus on from Phone, with Tab as the scanner's end key) is refused saying where it goes, its Enter
+too. English and Chinese. Driven as in test_checkin_screen.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.checkin_driver import attention, parcels, scan, settle, start, status, type_slowly
+from tui.conftest import PersonPace, sign_in_manager
+
+
+@pytest.mark.parametrize(
+    ("lang", "phone_field", "quick_words"),
+    [("en", "phone field", "F9 adds phones"), ("zh", "手机号栏。", "F9 稍后补录手机号")],
+)
+async def test_a_phone_scanned_in_quick_mode_is_told_how_quick_mode_adds_phones(
+    app: StationApp, station: Station, lang: str, phone_field: str, quick_words: str
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "13512345678")  # Phone shown: the advice names it
+        await settle(app, pilot)
+        assert phone_field in attention(screen)[0].text
+        await quiet.press(pilot, "f8")
+        assert screen.quick
+        await scan(pilot, clock, "13612345678")
+        await settle(app, pilot)
+        item = next(i for i in attention(screen) if i.waybill == "136****5678")
+        assert item.code == "phone_not_waybill"
+        assert quick_words in item.text and phone_field not in item.text
+        assert list(parcels(station)) == []
+
+
+def tab_ended_console(station: Station) -> StationApp:
+    """The test console with a scanner whose end key is Tab (counter.toml's wedge_terminator)."""
+    sign_in_manager(station)
+    counter = CounterSettings(counter="test-counter", wedge_terminator="tab")
+    app = StationApp(station, counter, database_label="SQLite test")
+    app.key_bounce.clock = PersonPace()
+    return app
+
+
+@pytest.mark.parametrize(
+    ("lang", "where"),
+    [("en", "A phone goes in the Phone field (Shift+Tab)."), ("zh", "手机号请填在手机号栏（Shift+Tab）。")],
+)
+async def test_a_phone_typed_after_the_clerks_own_tab_is_told_where_it_goes(
+    station: Station, lang: str, where: str
+) -> None:
+    set_language(lang)
+    app = tab_ended_console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "SF1234567890123", end="tab")
+        await settle(app, pilot)
+        assert app.focused is screen.query_one("#phone", Input)  # the scanner's Tab ended its scan
+        await type_slowly(pilot, clock, "tab", *"13812345678")  # the clerk's own, a person's pace later
+        size = screen.query_one("#size", Input)
+        assert app.focused is size and size.value == ""
+        said: Any = [n.message for n in app._notifications]
+        assert said and where in said[-1]
+        await type_slowly(pilot, clock, "enter")
+        await settle(app, pilot)
+        assert where in status(screen, "#ci-message")
+        await type_slowly(pilot, clock, "shift+tab", *"13812345678", "enter")
+        await settle(app, pilot)
+        assert parcels(station) == {"SF1234567890123": "13812345678"}
