@@ -10,11 +10,13 @@ from station_console.cli_help import argument, command, option
 from station_console.commands._paper_ids import COURIER_BATCH_ID
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _, label_of
+from station_console.i18n import N_, _, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
+# A phone given as the waybill: the service's advice names the console's Phone field, which this has not.
+PHONE_OPTION = N_("A phone goes with --phone: station checkin WAYBILL --phone PHONE.")
 SIZE_CHOICES = click.Choice(["S", "M", "L", "XL"], case_sensitive=False)
 STATUS_CHOICES = click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"])
 
@@ -68,6 +70,8 @@ def checkin(
             courier_batch=handover,
         )
     except StationError as exc:
+        if exc.code == "phone_not_waybill":
+            exc.advice = PHONE_OPTION
         fail(exc, as_json=as_json)
         return
     if as_json:

@@ -71,6 +71,25 @@ def test_refusal_exits_non_zero_says_why_and_writes_nothing(run, db_url: str) ->
     assert counts(db_url) == before
 
 
+@pytest.mark.parametrize(
+    ("lang", "phone_option", "phone_field"),
+    [("en", "A phone goes with --phone", "phone field"), ("zh", "手机号请用 --phone 选项给出：", "手机号栏")],
+)
+def test_a_phone_as_the_waybill_is_told_of_the_phone_option(  # type: ignore[no-untyped-def]
+    db_url: str, lang: str, phone_option: str, phone_field: str
+) -> None:
+    """The service's advice named the console's Phone field, which the command line has not."""
+    runner = CliRunner()
+    before = counts(db_url)
+    for scanned in ("13512345678", "17012345678-8462"):
+        result = runner.invoke(
+            cli, ["--db", db_url, "--lang", lang, "checkin", scanned], catch_exceptions=False
+        )
+        assert result.exit_code == 1
+        assert phone_option in result.stderr and phone_field not in result.stderr, result.stderr
+    assert counts(db_url) == before
+
+
 def test_explicit_carrier_settles_a_conflict(run) -> None:  # type: ignore[no-untyped-def]
     result = run("checkin", "73123456789012", "--batch", "SF", "--carrier", "zto", "--json")
     assert result.exit_code == 0

@@ -163,6 +163,19 @@ def test_a_mobile_number_a_carrier_would_take_is_refused_as_any_mobile_naming_th
     assert confirmed.carrier == "DHL" and confirmed.waybill == "13987654321"
 
 
+@pytest.mark.parametrize("scanned", ["17012345678-8462", "17012345678#8462", "138-1234-5678", "138****5678"])
+def test_a_phone_with_characters_no_waybill_has_is_refused_as_a_phone(station: Station, scanned: str) -> None:
+    """A virtual number with its extension, a mobile typed with dashes, a privacy form: the cleaning
+    refused its characters ("check the number"), and the clerk was not told it is a phone, nor where
+    one goes."""
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, scanned)
+    assert exc.value.code == "phone_not_waybill" and "detected" not in exc.value.params
+    assert exc.value.params["waybill"].startswith(("****", "138****"))  # said masked, as a phone
+    assert counts(station) == before
+
+
 def test_a_mobile_number_no_carrier_takes_is_refused_with_the_number_masked(station: Station) -> None:
     """13512345678 fails DHL's check digit: refused as any bad scan, but said as screens show a phone."""
     before = counts(station)

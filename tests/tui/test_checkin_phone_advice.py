@@ -14,6 +14,7 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin_questions import said
 from tui import quiet
 from tui.checkin_driver import attention, parcels, scan, settle, start, status, type_slowly
 from tui.conftest import PersonPace, sign_in_manager
@@ -21,7 +22,7 @@ from tui.conftest import PersonPace, sign_in_manager
 
 @pytest.mark.parametrize(
     ("lang", "phone_field", "quick_words"),
-    [("en", "phone field", "F9 adds phones"), ("zh", "手机号栏。", "F9 稍后补录手机号")],
+    [("en", "phone field", "F9 adds phones"), ("zh", "请填在手机号栏", "F9 稍后补录手机号")],
 )
 async def test_a_phone_scanned_in_quick_mode_is_told_how_quick_mode_adds_phones(
     app: StationApp, station: Station, lang: str, phone_field: str, quick_words: str
@@ -31,14 +32,40 @@ async def test_a_phone_scanned_in_quick_mode_is_told_how_quick_mode_adds_phones(
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "13512345678")  # Phone shown: the advice names it
         await settle(app, pilot)
-        assert phone_field in attention(screen)[0].text
+        assert phone_field in said(attention(screen)[0])
         await quiet.press(pilot, "f8")
         assert screen.quick
         await scan(pilot, clock, "13612345678")
         await settle(app, pilot)
         item = next(i for i in attention(screen) if i.waybill == "136****5678")
         assert item.code == "phone_not_waybill"
-        assert quick_words in item.text and phone_field not in item.text
+        assert quick_words in said(item) and phone_field not in said(item)
+        assert list(parcels(station)) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "phone_field", "check_the_number"),
+    [
+        ("en", "phone field · Ctrl+X dismiss", "Check the number"),
+        ("zh", "手机号栏 · Ctrl+X 忽略", "核对单号"),
+    ],
+)
+async def test_a_phone_no_carrier_takes_is_hinted_where_a_phone_goes(
+    app: StationApp, station: Station, lang: str, phone_field: str, check_the_number: str
+) -> None:
+    """A mobile no carrier takes, or a virtual number with its extension (refused for its `-` before),
+    scanned outside quick mode: its row's hint said "Check the number, or type it into the scan
+    field", odd for a phone. It says where a phone goes, once (not in the row's text as well)."""
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        for scanned, shown in (("13512345678", "135****5678"), ("17012345678-8462", "****8462")):
+            await scan(pilot, clock, scanned)
+            await settle(app, pilot)
+            item = next(i for i in attention(screen) if i.waybill == shown)
+            assert item.code == "phone_not_waybill"
+            assert phone_field in item.hint and check_the_number not in item.hint
+            assert said(item).count(phone_field.split(" · ")[0]) == 1
         assert list(parcels(station)) == []
 
 

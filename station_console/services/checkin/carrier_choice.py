@@ -7,10 +7,10 @@ carrier other than the batch the clerk is receiving is refused; the clerk confir
 
 from __future__ import annotations
 
-from station_console.errors import Refused
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_
 from station_console.phone_masking import mask
-from station_console.services.core.phone_shapes import MOBILE
+from station_console.services.core.phone_shapes import MOBILE, phone_shaped
 from station_console.services.scan.detect import Detection
 
 PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
@@ -26,6 +26,14 @@ def phone_not_waybill(phone: str, detected: str | None = None) -> Refused:
     return Refused(
         PHONE_NOT_WAYBILL, code="phone_not_waybill", advice=PHONE_FIELD, waybill=mask(phone.strip()), **params
     )
+
+
+def unreadable(detection: Detection) -> StationError:
+    """Why a scan that gave no waybill is refused. A phone the cleaning refuses (a virtual number with
+    its extension, a mobile typed with dashes) is refused as a phone, so the clerk is told where a phone
+    goes, not to check the number's characters."""
+    assert detection.error is not None
+    return phone_not_waybill(detection.raw) if phone_shaped(detection.raw) else detection.error
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:

@@ -39,7 +39,7 @@ from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.checkin import prealert, recipient
-from station_console.services.checkin.carrier_choice import chosen_carrier
+from station_console.services.checkin.carrier_choice import chosen_carrier, unreadable
 from station_console.services.checkin.duplicates import check_duplicate
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
@@ -130,8 +130,7 @@ def check_in(
     detector = active_detector(station)
     detection = detector.detect(raw, batch=batch)
     if detection.waybill is None:
-        assert detection.error is not None
-        raise detection.error
+        raise unreadable(detection)
     waybill = detection.waybill
     if carrier is None:
         carrier = chosen_carrier(detection, waybill, batch)

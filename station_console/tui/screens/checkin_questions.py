@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from station_console.i18n import _, sentences
 from station_console.safe_text import cut
+from station_console.services.checkin.carrier_choice import PHONE_FIELD
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
 from station_console.tui.screens.calls import STILL_WRITING
@@ -100,11 +101,11 @@ class CheckinQuestions(CheckinState):
         # A question's hint says what to do: the service's advice would say it a second time, and push
         # the hint out of the message box.
         text = refusal.reason or refusal.text if kind != "refused" else refusal.text
-        if refusal.code == "phone_not_waybill" and self.quick:
-            # The service's advice names the Phone field, which quick mode hides.
-            text = sentences(
-                refusal.reason, _("Quick mode has no Phone field: F9 adds phones later, F8 shows it.")
-            )
+        if refusal.code == "phone_not_waybill":
+            # This screen's own advice (quick mode hides the Phone field the service's names): in the
+            # hint, or beside the reason when the hint offers the carrier that would take the number.
+            detected = refusal.params.get("detected")
+            text = sentences(refusal.reason, self._phone_advice()) if detected else refusal.reason
         if waybill not in text:
             # A refusal about the database, not the number, names no parcel: the row must, or the
             # clerk with several in hand cannot tell which to set aside or scan again.
@@ -132,11 +133,14 @@ class CheckinQuestions(CheckinState):
         return next((r for r in reversed(self.results) if r.parcel_id == parcel_id), None)
 
     def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
-        if refusal.code == "phone_not_waybill" and refusal.params.get("detected"):
-            return _(
-                "Ctrl+Y: it is a {detected} waybill · Ctrl+X dismiss",
-                detected=refusal.params.get("detected", "?"),
-            )
+        if refusal.code == "phone_not_waybill":
+            if refusal.params.get("detected"):
+                return _(
+                    "Ctrl+Y: it is a {detected} waybill · Ctrl+X dismiss",
+                    detected=refusal.params.get("detected", "?"),
+                )
+            # The sentence the row says beside a carrier's offer, as a hint: without its full stop.
+            return _("{advice} · Ctrl+X dismiss", advice=self._phone_advice().rstrip(".。"))
         if kind == "conflict":
             return _(
                 "Ctrl+Y: use {detected} · Ctrl+B: keep {batch}",
@@ -165,6 +169,12 @@ class CheckinQuestions(CheckinState):
         if refusal.code in LASTING_CODES or refusal.code == "no_carriers":
             return _("Scan it again once that is fixed · Ctrl+X dismiss")
         return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
+
+    def _phone_advice(self) -> str:
+        """Where a phone goes on this screen, for a phone scanned where a waybill goes."""
+        if self.quick:
+            return _("Quick mode has no Phone field: F9 adds phones later, F8 shows it.")
+        return _(PHONE_FIELD)
 
     def _attention(self, item: Attention) -> None:
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
