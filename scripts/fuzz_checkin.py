@@ -19,12 +19,14 @@ several parcels: each time's label counts. Only a parcel the run gave that phone
 own parcels for the directory's people hold their phones from the start (`parcel_phones`). Tails and
 masked forms are left out: a tail matches the directory and many parcels, and a masked form is saved
 without the whole number. And every parcel the run added to the database was shown checked in
-(`unshown_checkins`), as every one shown is in it (`lost_checkins`).
+(`unshown_checkins`; a stocktake's close checks in what it found, unshown), as every one shown is in it
+(`lost_checkins`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import re
 import sqlite3
@@ -237,7 +239,16 @@ def newest_parcel(path: Path) -> int:
 
 
 def unshown_checkins(path: Path, since: int, acknowledged: dict[int, str]) -> list[str]:
-    """Parcels the run added (ids past `since`) that the screen never showed checked in."""
+    """Parcels the run added (ids past `since`) that the screen never showed checked in. A stocktake's
+    close checks in too, the strays it found (rechecked) and the parcels found after they left (put
+    back), with no Check-in screen to show them: its result names them, and they are left out."""
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT id, waybill FROM parcel WHERE id > ?", (since,)).fetchall()
-    return [f"{pid} {waybill}" for pid, waybill in rows if pid not in acknowledged]
+        results = db.execute("SELECT result FROM stocktake WHERE status = 'closed'").fetchall()
+    by_stocktake: set[str] = set()
+    for (text,) in results:
+        fixes = json.loads(text or "{}").get("fixes", {})
+        by_stocktake |= {done["waybill"] for fix in ("rechecked", "put_back") for done in fixes.get(fix, [])}
+    return [
+        f"{pid} {waybill}" for pid, waybill in rows if pid not in acknowledged and waybill not in by_stocktake
+    ]
