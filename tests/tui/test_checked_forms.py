@@ -52,7 +52,10 @@ async def refused(
     dialog = form(app)
     for key, value in typed.items():
         dialog.query_one(f"#form-{key}", Input).value = value
-    dialog.query(Input).last().focus()  # Enter in the last field sends the form, others' blanks or not
+    for field in dialog.query(Input):  # the clerk went through every field (Enter, Tab) to the last
+        field.focus()
+        await quiet.settle(pilot)
+    # Enter in the last field sends the form, others' blanks or not
     before, bells = snapshot(station), []
     app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
     await quiet.press(pilot, "enter")

@@ -204,6 +204,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self._answer: tuple[Any] | None = None
         self._was_refused = False
         self._typing_in: Input | None = None  # the field at fault, else the one last typed in
+        self._been_in: set[Input] = set()  # the fields the cursor has been in
 
     def compose(self) -> ComposeResult:
         # The title, why it was refused and OK stay in view (docked); the fields between them scroll: a
@@ -254,6 +255,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, Input):
             self._typing_in = event.widget
+            self._been_in.add(event.widget)
 
     def on_key(self, event: events.Key) -> None:
         """Typing while OK has the focus (Shift+Tab from the first field wraps round to it) edits the
@@ -293,11 +295,16 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         """Enter in a typed field goes on to the next one still empty, as the sign-in does; with none
-        left, it sends the form. Once refused, Enter sends: the clerk puts one field right, as told.
+        left, it sends the form. Once refused, Enter sends: the clerk puts one field right, as told;
+        but not past an empty field the cursor has never been in. Refused on Ctrl+S (or the unsaved
+        question's Save) before the clerk reached it, the form closed on the field put right, and what
+        was typed next for that field (a proxy's ID) went to the screen beneath.
         Choices and tick boxes are left to Tab: Enter there opens or ticks them."""
         typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
         later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
-        empty = None if self._was_refused else next((field for field in later if not field.value), None)
+        if self._was_refused:
+            later = [field for field in later if field not in self._been_in]
+        empty = next((field for field in later if not field.value), None)
         if empty is not None:
             empty.focus()
         else:
