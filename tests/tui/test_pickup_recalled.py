@@ -12,6 +12,7 @@ from station_helpers import configure, recall
 from textual.widgets import Input, Static
 
 from db.models import ProxyPickup, Role
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
@@ -44,6 +45,37 @@ async def test_a_recalled_parcel_is_marked_refused_at_its_scan_and_left_behind(
         await clerk.scan(kept.waybill)
         await clerk.key("enter")  # the customer's set, less the recalled one, is complete
     assert statuses(station) == {kept.waybill: "picked_up", recalled.waybill: "on_shelf"}
+
+
+REFUSED = {
+    ("en", True): "Only a manager can hand over a recalled parcel. Ask a manager to sign in.",
+    ("en", False): "Only a manager can override a missing scan. Ask a manager to sign in.",
+    ("zh", True): "只有店长可以将拦截件出库。请店长登录。",
+    ("zh", False): "只有店长可以跳过扫码确认。请店长登录。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("with_recalled", [True, False])
+@pytest.mark.first_mode("pickup")
+async def test_a_clerks_ctrl_o_is_refused_for_what_it_would_do(
+    station: Station, console: StationApp, language: str, with_recalled: bool
+) -> None:
+    """Ctrl+O on a list with a recalled parcel would hand that parcel over: a clerk is refused for that,
+    not for the missing-scan override the key does on a list without one; nothing opens either way."""
+    set_language(language)
+    sign_in(station, Role.CLERK)
+    kept = receive(station, 1, ANN)
+    if with_recalled:
+        recall(station, receive(station, 2, ANN).waybill)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(kept.pickup_code)
+        await clerk.key("ctrl+o")
+        assert console.screen is screen
+        assert REFUSED[language, with_recalled] in clerk.text("#pk-message")
+    assert statuses(station)[kept.waybill] == "on_shelf"
 
 
 @pytest.mark.first_mode("pickup")

@@ -318,7 +318,12 @@ class PickupScreen(TakesScans, PickupHandover):
         if guard is not None:
             guard.asked(self)
 
-    @role_key("pickup.override")
+    def override_action(self) -> str:
+        """The role table's action Ctrl+O does on this list: a recalled parcel's handover if it has one
+        (the recall needs the manager's reason too), else the missing-scan override."""
+        return "hand_over_recalled" if self.recalled_rows() else "override"
+
+    @role_key("pickup.override", said_as=lambda screen: screen.override_action())
     def action_override(self) -> None:
         """A manager hands over what a scan cannot: a parcel whose label will not scan, and a recalled
         one (scanned or not), with one reason that the handover records for each."""
@@ -329,7 +334,7 @@ class PickupScreen(TakesScans, PickupHandover):
             self._say(_("Nothing to override: every parcel is scanned."), warn=True)
             return
         # The role alone; the override's write checks it all.
-        refused = refusal(self.station, "hand_over_recalled" if held else "override")
+        refused = refusal(self.station, self.override_action())
         if refused is not None:
             self._refuse(refused.message())
             return
