@@ -141,3 +141,15 @@ def test_a_dry_run_says_what_it_would_import_and_imports_nothing(  # type: ignor
     )  # the refused row, as a real import says it
     assert "(import" not in result.output and "（导入" not in result.output
     assert json.loads(run("prealert", "list", "--json").output)["prealerts"] == []
+
+
+def test_a_dry_runs_json_counts_the_rows_it_would_import(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`loaded` stays 0 (nothing is), and `would_load` says what the text's "2 of 3 rows to import"
+    says; a real import has nothing it only would load."""
+    csv_text = "运单号,快递公司,手机,姓名\n" + "".join(f"{zto(n)},中通,1381234567{n},王{n}\n" for n in (1, 2))
+    path = write(tmp_path / "w.csv", csv_text + "NOT A WAYBILL,中通,,\n")
+    data = json.loads(run("prealert", "import", str(path), "--dry-run", "--json").output)
+    assert (data["dry_run"], data["rows_read"], data["loaded"], data["would_load"]) == (True, 3, 0, 2)
+    assert json.loads(run("prealert", "list", "--json").output)["prealerts"] == []
+    real = json.loads(run("prealert", "import", str(path), "--json", clerk=boss).output)
+    assert (real["dry_run"], real["loaded"], real["would_load"]) == (False, 2, None)

@@ -60,6 +60,11 @@ class ImportReport:
         return sum(1 for issue in self.issues if issue.kind == kind)
 
     @property
+    def to_load(self) -> int:
+        """The rows the import loads (or, a dry run, would): its good ones, counted by carrier."""
+        return sum(self.carriers.values())
+
+    @property
     def refused(self) -> list[RowIssue]:
         """The rows that were not loaded (a cut text's row was)."""
         return [issue for issue in self.issues if issue.kind != CUT]
@@ -73,6 +78,8 @@ class ImportReport:
             "unknown_headings": self.unknown_headings,
             "rows_read": self.rows_read,
             "loaded": self.loaded,
+            # A dry run loads nothing (`loaded` 0): what it would load, as its summary line says.
+            "would_load": self.to_load if self.dry_run else None,
             "bad": self.count("bad"),
             "duplicates": self.count("duplicate"),
             "on_shelf": self.count("on_shelf"),

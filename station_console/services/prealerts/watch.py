@@ -115,7 +115,7 @@ def report_lines(
             report.rows_read,
             lang,
             file=report.file,
-            to_load=sum(report.carriers.values()),
+            to_load=report.to_load,
             rows=report.rows_read,
             outcome=outcome,
         )

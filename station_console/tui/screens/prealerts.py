@@ -93,7 +93,7 @@ def _at_counter(issue: RowIssue, report: ImportReport) -> RowIssue:
 
 
 def to_load(report: ImportReport) -> int:
-    return sum(report.carriers.values())
+    return report.to_load
 
 
 class PrealertsScreen(QueueListScreen):
