@@ -115,8 +115,6 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         self.backs_untold: set[int | None] = set()
         # Clerks whose parcel scanned back was set aside for another clerk (named once in the toast).
         self.backs_aside: set[int | None] = set()
-        # Parcels scanned back that were recalled when read: their line says so, and that F9 is refused.
-        self.recalled_backs: set[str] = set()
         self.router: KeyRouter | None = None
         self.stops: list[Any] = []  # those on screen, shown again as the width changes
         # What each clerk scanned that found a storage fee due, answered after a lock while they were
@@ -230,8 +228,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         super().came_to_front()
         if self.station.clerk_id in self.backs_untold:
             self.backs_untold.discard(self.station.clerk_id)
-            if self.back is not None:
-                self._say_back(self.back)
+            if (scanned := self.back_scanned) is not None:
+                self._say_back(scanned)
         scans = self.not_taken.pop(self.station.clerk_id, None) if self.station.clerk_id else None
         if scans:
             self.say(
@@ -305,13 +303,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         if isinstance(stop, Back):
             asker = self.asked_by()
             # The clerk's who scanned it, not the next one's.
-            self.backs[asker] = (answer.run_id, stop.waybill)
-            if stop.recalled:
-                self.recalled_backs.add(stop.waybill)
-            else:  # its recall resolved since it was last scanned back
-                self.recalled_backs.discard(stop.waybill)
+            self.backs[asker] = (answer.run_id, stop)
             if self.asked_by_clerk_now():
-                self._say_back(stop.waybill)
+                self._say_back(stop)
             else:
                 self.backs_untold.add(asker)
             return
@@ -347,8 +341,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         )
         self.reload()
 
-    def _say_back(self, waybill: str) -> None:
-        if waybill in self.recalled_backs:  # F9 would be refused: said before the clerk tries it
+    def _say_back(self, back: Back) -> None:
+        waybill = back.waybill
+        if back.recalled:  # F9 would be refused: said before the clerk tries it
             self.answer(
                 _(
                     "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 "
@@ -374,9 +369,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         theirs = {c for c, (run, _w) in self.backs.items() if c != now and run == self.run_id}
         left = theirs - self.backs_aside
         self.backs_aside |= left  # named once, to the clerk who came next
-        if self.back is not None:
+        if (scanned := self.back_scanned) is not None:
             self.backs_untold.discard(now)
-            self._say_back(self.back)
+            self._say_back(scanned)
         elif left:
             self.query_one("#dl-status", StatusLine).show_read(Text(""))
         if left:

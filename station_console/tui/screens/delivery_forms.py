@@ -29,17 +29,24 @@ RECALL_WHY = NoteRule(N_("Why delivered though recalled"), REASON.limit)
 
 class DeliveryForms:
     run_id: int | None  # the run on screen
-    # By the clerk who scanned it: the run and waybill of the parcel just scanned back, waiting for F9 /
-    # F10. Another clerk signing in after a lock is not offered it (they would record the last clerk's
-    # delivery as their own); its clerk, back, finds it waiting as they left it.
-    backs: dict[int | None, tuple[int, str]]
+    # By the clerk who scanned it: the run and the parcel just scanned back (`Back`: its waybill, and
+    # whether it was recalled when read), waiting for F9 / F10. Another clerk signing in after a lock is
+    # not offered it (they would record the last clerk's delivery as their own); its clerk, back, finds
+    # it waiting as they left it.
+    backs: dict[int | None, tuple[int, Any]]
+
+    @property
+    def back_scanned(self) -> Any:
+        """The `Back` the clerk signed in now scanned on the run shown, waiting for F9 / F10 (or None)."""
+        screen: Any = self
+        kept = self.backs.get(screen.station.clerk_id)
+        return kept[1] if kept is not None and kept[0] == self.run_id else None
 
     @property
     def back(self) -> str | None:
         """The waybill the clerk signed in now scanned back on the run shown, waiting for F9 / F10."""
-        screen: Any = self
-        kept = self.backs.get(screen.station.clerk_id)
-        return kept[1] if kept is not None and kept[0] == self.run_id else None
+        scanned = self.back_scanned
+        return None if scanned is None else str(scanned.waybill)
 
     def show_run(self, run_id: int | None) -> None:
         """Another run on screen: the parcel scanned back on the last one is not this run's to settle,
@@ -233,7 +240,7 @@ class DeliveryForms:
         if stop is None:
             return
         # Settled: nobody's to settle again (another clerk may have scanned the same parcel back).
-        self.backs = {clerk: kept for clerk, kept in self.backs.items() if kept[1] != stop.waybill}
+        self.backs = {clerk: kept for clerk, kept in self.backs.items() if kept[1].waybill != stop.waybill}
         if stop.status == "failed":
             screen.say(
                 _(
