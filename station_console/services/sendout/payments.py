@@ -143,17 +143,27 @@ def _changed_meanwhile(session: Session, was: Send, send_id: int) -> Refused:
             send=send_id,
             batch=handover_batch_number(batch),
         )
+    return _changed(send_id)
+
+
+def _changed(send_id: int) -> Refused:
     return Refused(
         N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
     )
 
 
+def _asked(station: Station, send: int | str, reason: str) -> tuple[int, str]:
+    """The send asked for and the reason, read after the role check: a clerk is told who may refund
+    before whether the send exists."""
+    require_manager(station, "refund")
+    why = REASON.read(reason)
+    return (send if isinstance(send, int) else find_send_id(station, send)), why
+
+
 def ask_refund(station: Station, send: int | str, reason: str) -> RefundAsked:
     """What `refund` would do, checked as it checks it and writing nothing: the manager confirms it
     (money goes out) before `refund(..., version=asked.version)` does it."""
-    require_manager(station, "refund")
-    why = REASON.read(reason)
-    send_id = send if isinstance(send, int) else find_send_id(station, send)
+    send_id, why = _asked(station, send, reason)
     with station.read() as session:
         found = _refundable(session.get(Send, send_id), send_id)
         sender = session.get(Sender, found.sender_id)
@@ -176,16 +186,12 @@ def refund(station: Station, send: int | str, reason: str, *, version: int | Non
     so a clerk is told who may refund before whether the send exists. `version`: the send as the
     manager confirmed it (`ask_refund`); changed since, it is refused, not refunded.
     """
-    require_manager(station, "refund")
-    why = REASON.read(reason)
-    send_id = send if isinstance(send, int) else find_send_id(station, send)
+    send_id, why = _asked(station, send, reason)
 
     def work(session: Session) -> Refund:
         send = _refundable(session.get(Send, send_id), send_id)
         if version is not None and send.version != version:
-            raise Refused(
-                N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
-            )
+            raise _changed(send_id)
         now = station.now()
         changed = session.connection().execute(
             update(Send)
