@@ -249,7 +249,10 @@ def test_strict_and_dry_run_load_nothing(station: Station, tmp_path: Path) -> No
     path = write_csv(tmp_path / "s.csv", ZH_HEADINGS, zh_rows([1]) + [["bad!", "中通", "", ""]])
     assert import_file(station, path, strict=True).loaded == 0
     dry = import_file(station, path, dry_run=True)
-    assert dry.loaded == 0 and dry.count("bad") == 1
+    assert dry.loaded == 0 and dry.count("bad") == 1 and dry.to_load == 1
+    # Strict loads nothing when a row is refused, so its dry run would load nothing either.
+    strict_dry = import_file(station, path, strict=True, dry_run=True)
+    assert strict_dry.to_load == 0 and strict_dry.to_json()["would_load"] == 0
     assert stored(station) == []
     with station.read() as session:
         assert session.exec(select(PreAlertImport)).all() == []

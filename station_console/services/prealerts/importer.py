@@ -357,8 +357,10 @@ def load_file(
                 good.append({k: v for k, v in row.items() if k != CUT})
                 report.issues.extend(row[CUT])  # loaded, cut: said on its line
         report.issues.sort(key=lambda issue: issue.line)
+        if strict and report.refused:
+            good = []  # strict: one refused row loads nothing, so a dry run would load nothing either
         report.carriers = dict(Counter(codes[row["carrier_id"]] for row in good).most_common())
-        if dry_run or not good or (strict and report.refused):
+        if dry_run or not good:
             return
         now = station.now()
         record = PreAlertImport(
