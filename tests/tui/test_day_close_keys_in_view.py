@@ -81,3 +81,26 @@ async def test_both_close_questions_show_their_keys_at_80x24_with_the_days_sends
             assert str(second.query_one("#close-question").render()).split()[0] in shown
     finally:
         set_language("en")
+
+
+@pytest.mark.first_mode("reports")
+async def test_page_down_scrolls_the_figures_that_do_not_fit(app: StationApp, station: Station) -> None:
+    """On a terminal too short for the figures, PgDn and PgUp scroll them; the question stays open."""
+    seed(station)
+    sends(station)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await open_reports(app, pilot)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmClose)
+        body = dialog.query_one("#close-body")
+        assert body.max_scroll_y > 0  # the case: the figures do not fit
+        await quiet.press(pilot, "pagedown")
+        await quiet.settle(pilot)
+        assert app.screen is dialog and body.scroll_y > 0
+        await quiet.press(pilot, "pageup")
+        await quiet.settle(pilot)
+        assert app.screen is dialog and body.scroll_y == 0
+        assert str(dialog.query_one("#question-said").render()).strip() == ""  # not said as a stray key

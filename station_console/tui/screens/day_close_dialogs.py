@@ -49,6 +49,9 @@ class ConfirmClose(QuestionDialog[bool | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
+        # The figures scroll when they do not fit (their box takes no focus: the answers keep it).
+        Binding("pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
     ]
     # Enter alone never closes a day: Cancel has the focus as the dialog opens, before a hurried Enter
     # typed right after the key that opened it (a focus() in on_mount came a moment too late).
@@ -112,6 +115,13 @@ class ConfirmClose(QuestionDialog[bool | None]):
         # The second yes, before closing time, is given on its button: a Ctrl+Y pressed twice in a
         # hurry answered the first question and then this one.
         return not (self.early and action == "yes")
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#close-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     @on(Button.Pressed, "#close-yes")
     @role_key("close.yes")
