@@ -185,3 +185,26 @@ def test_the_watched_folders_files_are_this_users_only(station: Station, tmp_pat
     modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in moved + written}
     assert modes == {p.name: oct(0o600) for p in moved + written}
     assert oct(stat.S_IMODE((inbox / "imported").stat().st_mode)) == oct(0o700)
+
+
+def test_a_link_dropped_in_the_folder_is_not_followed(station: Station, tmp_path: Path) -> None:
+    # Whoever may drop files in the folder (a sync tool, a shared share) must not make the station read,
+    # load or re-mode a file elsewhere that it can read and they cannot: a link is set aside unread.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = write_csv(elsewhere / "customers.csv", ZH_HEADINGS, zh_rows([1, 2]))
+    target.chmod(0o644)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "drop.csv").symlink_to(target)
+    result = import_folder(station, inbox, settle_s=0)
+    assert result.imported == [] and result.steps_failed == []
+    assert [(name, reason) for name, reason in result.failed] == [
+        ("drop.csv", "drop.csv is a link to another file, not a file dropped here: it was not read.")
+    ]
+    assert counts(station) == (0, 0)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # its target's mode is left alone
+    set_aside = inbox / "failed" / "drop.csv"
+    assert set_aside.is_symlink() and not os.path.lexists(inbox / "drop.csv")
+    note = (inbox / "failed" / "drop.csv.report.txt").read_text(encoding="utf-8")
+    assert note == "drop.csv is a link to another file, not a file dropped here: it was not read.\n"

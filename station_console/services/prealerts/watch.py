@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from station_console.errors import StationError
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language, translate, translate_n
 from station_console.private_files import private_dir, tighten_file, write_atomic, write_failed
 from station_console.services.core.later_steps import StepFailed, command
@@ -52,6 +52,9 @@ DONE_LOADED = N_("{file}: loaded.")
 DONE_REFUSED = N_("{file}: not imported.")
 DONE_NO_REPORT = N_("{file}: loaded and moved.")
 DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved.")
+# A link is never followed: whoever may drop files here (a sync tool, a shared folder) would otherwise
+# have the station read, load and re-mode a file elsewhere that it may read and they may not.
+A_LINK = N_("{file} is a link to another file, not a file dropped here: it was not read.")
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,8 @@ def _move(path: Path, folder: str, note: str, again: str) -> StepFailed | None:
     except OSError as exc:
         return StepFailed(NOT_MOVED, write_failed(target, exc), again, MOVED_NEXT_PASS)
     try:
-        tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
+        if not target.is_symlink():  # a link's mode is its target's, which is not ours to change
+            tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
         write_atomic(target.with_name(target.name + ".report.txt"), note)
     except OSError as exc:
         return StepFailed(NO_REPORT, write_failed(target, exc), _imports(), WHAT_LOADED)
@@ -206,10 +210,12 @@ def import_folder(
     )
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     for path in files:
-        if now - path.stat().st_mtime < settle_s:
+        if now - path.lstat().st_mtime < settle_s:
             continue  # still being written
         params: dict[str, Any] = {}
         try:
+            if path.is_symlink():
+                raise Refused(A_LINK, code="watched_link", file=path.name)
             report = load_file(station, path, source=source, carrier=carrier, skip_loaded=True)
         except StationError as exc:
             result.failed.append((path.name, exc.message()))
