@@ -73,6 +73,15 @@ def test_the_csv_keeps_the_code_and_adds_the_name(closed: Station) -> None:
     assert [r[1:3] for r in rows[1:4]] == [["SF", "SF"], ["ZTO", "中通"], ["TOTAL", ""]]
 
 
+def test_a_carrier_name_that_looks_like_a_formula_is_text_in_the_csv(closed: Station) -> None:
+    # The CSV is opened in a spreadsheet: a name it would run as a formula is kept as the text it is.
+    rename(closed, "ZTO", "=cmd|'/C calc'!A")
+    rename(closed, "SF", "@SUM(1+1)")
+    rows = list(csv.reader(io.StringIO(to_csv(build_report(closed, D)))))
+    assert [r[1:3] for r in rows[1:4]] == [["SF", "'@SUM(1+1)"], ["ZTO", "'=cmd|'/C calc'!A"], ["TOTAL", ""]]
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "@")]
+
+
 def test_a_carrier_renamed_after_the_close_leaves_the_closed_figures_as_they_were(closed: Station) -> None:
     def stored() -> tuple[str, str]:
         with closed.read() as session:

@@ -119,11 +119,39 @@ def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, default=str, indent=2)
 
 
+# A text cell a spreadsheet would run as a formula (a carrier named "=cmd|..."): read as text instead.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: Any) -> Any:
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _TextCells:
+    """A csv writer whose text cells are never formulas (numbers stay numbers)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([_as_text(cell) for cell in row])
+
+
 def to_csv(report: dict[str, Any]) -> str:
     """The reconciliation table (machine keys, fees in cents; each carrier by its code, then its name), then
     the other figures as key,value rows."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _TextCells(out)
     keys = _csv_keys(COLUMNS)
     writer.writerow(["date", *keys])
     for line in [
