@@ -71,6 +71,16 @@ def test_the_file_exchange_with_the_carrier_client(tmp_path: Path) -> None:
     }
 
 
+def test_the_clients_sort_code_is_one_short_line_of_text(tmp_path: Path) -> None:
+    # The answer file is the client's text, stored with the print job and printed large: data, one line.
+    noisy = "\x1b[2J755W\x00-XJ\n[b]" + "W" * 5000
+    thread = client(tmp_path, {"waybill": "SF1234567890123", "sort_code": noisy})
+    bill = FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
+    thread.join()
+    assert bill.sort_code is not None and len(bill.sort_code) <= 40
+    assert bill.sort_code.startswith("755W -XJ [b]WWW") and bill.sort_code.isprintable()
+
+
 def test_a_refusal_and_silence_are_clean_failures(tmp_path: Path) -> None:
     thread = client(tmp_path, {"error": "account suspended"})
     with pytest.raises(ProviderFailed, match="account suspended"):

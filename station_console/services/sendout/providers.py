@@ -25,7 +25,9 @@ from typing import Any, Protocol
 from station_console.errors import StationError
 from station_console.i18n import N_
 from station_console.private_files import private_dir, write_atomic
-from station_console.safe_text import cut
+from station_console.safe_text import cut, printable
+
+SORT_CODE_MAX = 40  # a sort code (大头笔) is a few characters: "755W-XJ", "新疆 65"
 
 
 class ProviderFailed(StationError):
@@ -142,12 +144,13 @@ class FileProvider:
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
                     reason = cut(str(data.get("error") if isinstance(data, dict) else "bad answer"), 120)
                     raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=reason)
-                sort_code = data.get("sort_code")
+                # The client's text, kept with the print job and printed large: one short line of it.
+                sort_code = printable(str(data.get("sort_code") or ""))[:SORT_CODE_MAX]
                 return EWaybill(
                     order.carrier,
                     str(data["waybill"]),
                     order.reference,
-                    str(sort_code) if sort_code else None,
+                    sort_code or None,
                 )
             time.sleep(self.poll_s)
         self._withdraw(order)
