@@ -18,9 +18,12 @@ Rules (terminator Enter or Tab):
   it; the terminator completes it. If nothing comes in time, it is `Partial("split")`.
 - A stall after only 1 or 2 keys cannot be told from typing: those keys are released as `Typed` at
   once (a person must not wait), but a scan that follows them within `rejoin_ms` may be their tail, so
-  it is refused as `Partial("split")` with `retract` = those keys. So is a scan right after a refused
-  head (within twice the window): it may be that head's tail. One or two keys right behind a refused
-  head (within `max_gap_ms`) are its last keys (a long paste's, arriving in pieces) and go with it.
+  it is refused as `Partial("split")` with `retract` = those keys: the last key typed, and the one
+  before it only if the two came within `max_gap_ms` (a scanner's two keys are never a person's pace
+  apart, so a phone typed right before a scan loses at most its last key). So is a scan right after
+  a refused head (within twice the window): it may be that head's tail. One or two keys right behind
+  a refused head (within `max_gap_ms`) are its last keys (a long paste's, arriving in pieces) and go
+  with it.
 - With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
   `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
@@ -335,13 +338,16 @@ class WedgeDecoder:
     # -- helpers --------------------------------------------------------------------------------
 
     def _possible_head(self, first: float) -> int:
-        """How many just-typed keys may be the head of a scan whose first key came at `first`."""
-        n, t = 0, first
-        for _key, at in reversed(self._typed):
-            if t - at > self.rejoin:
-                break
-            n, t = n + 1, at
-        return n
+        """How many just-typed keys may be the head of a scan whose first key came at `first`: the last
+        one if it came within `rejoin` of it (a scanner can stall after its first key), and the one
+        before only if the two came scanner-fast (within `max_gap`). Two keys a person's pace apart are
+        no scanner's head: the first is the person's, and must not be taken back with the last."""
+        typed = self._typed
+        if not typed or first - typed[-1][1] > self.rejoin:
+            return 0
+        if len(typed) >= 2 and typed[-1][1] - typed[-2][1] <= self.max_gap:
+            return 2
+        return 1
 
     def _stall_limit(self) -> float:
         if self._framed():

@@ -224,6 +224,43 @@ def test_a_key_typed_just_before_a_scan_makes_it_doubtful() -> None:
     assert run(WedgeDecoder(), keys) == [Typed(("5",)), Partial("split", "JT0000000000001", retract=1)]
 
 
+def typed_at_a_persons_pace(text: str, start: float, gap_s: float = 0.15) -> list[tuple[str, float]]:
+    return [(k, start + i * gap_s) for i, k in enumerate(text)]
+
+
+def test_a_phone_typed_at_a_persons_pace_right_before_a_scan_loses_at_most_its_last_key() -> None:
+    # Keys 150 ms apart, the scan 150 ms after the last: both last keys were taken back as the scan's
+    # head (a scanner's two keys are never 150 ms apart), so the clerk retyped both.
+    phone = typed_at_a_persons_pace("13800138000", 1.0)
+    out = run(WedgeDecoder(), phone + burst("JT0000000000001", phone[-1][1] + 0.15))
+    assert typed_text(out) == list("13800138000")
+    # The last key may still be a scanner's first (it can stall after one key): refused, that key only.
+    assert out[-1] == Partial("split", "JT0000000000001", retract=1)
+
+
+def test_a_real_two_key_head_split_off_by_a_hiccup_is_refused_and_both_keys_taken_back() -> None:
+    # The clerk's phone, then a scan whose first two keys came scanner-fast and then stalled 150 ms.
+    phone = typed_at_a_persons_pace("5678", 1.0)
+    scan = split("773100000000100", 2, 150, start=phone[-1][1] + 0.15)
+    out = run(WedgeDecoder(), phone + scan)
+    assert typed_text(out) == list("567877") and not any(isinstance(o, Scan) for o in out)
+    assert out[-1] == Partial("split", "3100000000100", retract=2)
+
+
+def test_a_real_one_key_head_after_a_persons_keys_is_refused_and_only_that_key_taken_back() -> None:
+    phone = typed_at_a_persons_pace("5678", 1.0)
+    scan = split("773100000000100", 1, 150, start=phone[-1][1] + 0.15)
+    out = run(WedgeDecoder(), phone + scan)
+    assert typed_text(out) == list("56787") and not any(isinstance(o, Scan) for o in out)
+    assert out[-1] == Partial("split", "73100000000100", retract=1)
+
+
+def test_a_persons_keys_long_before_a_scan_are_not_taken_back() -> None:
+    phone = typed_at_a_persons_pace("5678", 1.0)
+    out = run(WedgeDecoder(), phone + burst("JT0000000000001", phone[-1][1] + 0.5))
+    assert typed_text(out) == list("5678") and out[-1] == Scan("JT0000000000001")
+
+
 def test_enter_twice_by_a_person_is_two_enters() -> None:
     out = run(WedgeDecoder(), [("enter", 1.0), ("enter", 1.3)])
     assert out == [Typed(("enter",)), Typed(("enter",))]
