@@ -246,23 +246,20 @@ class CheckinScreen(CheckinPhones):
         """Scanner output that is not a whole code: loud, listed, stored nowhere."""
         event.stop()
         self.refused += 1
-        self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
-        self.current = None  # ... but one typed now must not (this scan may be the next parcel)
+        checking = self._phone_to_check(event.taken_back)
+        if not checking:
+            self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
+            self.current = None  # ... but one typed now must not (this scan may be the next parcel)
         self.last_scan_refused = True
-        text = event.shown()
+        text, hint = event.shown(), _("Scan the parcel again · Ctrl+X dismiss")
+        if checking:
+            hint = _("Check the phone, then scan the parcel again · Ctrl+X dismiss")
         self._attention(
-            Attention(
-                "partial",
-                event.reason,
-                text,
-                _("Scan the parcel again · Ctrl+X dismiss"),
-                length=len(event.text),
-                fragment=event.text,
-            )
+            Attention("partial", event.reason, text, hint, length=len(event.text), fragment=event.text)
         )
         self._show_current()
         self._refresh_status()
-        self.query_one("#scan", Input).focus()
+        self.query_one("#phone" if checking else "#scan", Input).focus()
 
     @on(Input.Submitted, "#scan")
     def _typed_waybill(self, event: Input.Submitted) -> None:

@@ -59,6 +59,13 @@ class CheckinPhones(CheckinQuestions):
             return
         self._send_phone(text)
 
+    def _phone_to_check(self, taken_back: int) -> bool:
+        """A refused scan took the last key (or two) typed into Phone back out as its possible head:
+        the phone typed for the parcel shown stays there, neither sent nor cleared. The clerk checks it
+        and it goes to that parcel with the next scan or Enter, as it would have without the refusal."""
+        field = self.query_one("#phone", Input)
+        return bool(taken_back and self.focused is field and field.value.strip() and self.current)
+
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
         self.query_one("#phone", Input).disabled = self.quick

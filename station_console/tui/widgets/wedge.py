@@ -39,6 +39,17 @@ PARTIAL_TEXT = {
     "framing": N_("Not a whole scan ({text}): the scanner's prefix or suffix is missing."),
     "garbled": N_("Partial scan ({text}): a key broke into it."),
 }
+# A refusal that took typed keys back out of a field: they may be the scan's first keys, or the clerk's.
+TAKEN_BACK_TEXT = {
+    1: N_(
+        "Partial scan ({text}): it arrived in pieces, and the last key typed before it was taken back."
+        " Check the field, then scan again."
+    ),
+    2: N_(
+        "Partial scan ({text}): it arrived in pieces, and the last 2 keys typed before it were taken"
+        " back. Check the field, then scan again."
+    ),
+}
 
 
 def arrival_time(event: events.Key | None) -> float:
@@ -63,6 +74,7 @@ class KeyRouter:
 
         reason: str  # split | short | framing | garbled
         text: str
+        taken_back: int = 0  # keys typed just before, taken back out of a field as its possible head
 
         def shown(self) -> str:
             """Why it was refused, in the clerk's language, with the start of what came. Past what a
@@ -74,6 +86,8 @@ class KeyRouter:
             if error is not None and error.code == "too_long":
                 return error.message()
             fragment = self.text if len(self.text) <= 24 else f"{self.text[:20]}…"
+            if self.taken_back:
+                return _(TAKEN_BACK_TEXT[min(self.taken_back, 2)], text=fragment)
             return _(PARTIAL_TEXT.get(self.reason, PARTIAL_TEXT["split"]), text=fragment)
 
     def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
@@ -211,8 +225,8 @@ class KeyRouter:
                 self._post_in_turn(KeyRouter.Scanned(out.code, "wedge", now))
             elif isinstance(out, Partial):
                 self.refused += 1
-                self._take_back(out.retract)
-                self._post_in_turn(KeyRouter.Refused(out.reason, out.text))
+                taken = self._take_back(out.retract)
+                self._post_in_turn(KeyRouter.Refused(out.reason, out.text, taken))
             else:
                 for token in out.keys:
                     self._replay(token)
@@ -272,15 +286,19 @@ class KeyRouter:
     def _answered(self) -> None:
         self._answering -= 1
 
-    def _take_back(self, count: int) -> None:
+    def _take_back(self, count: int) -> int:
         """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
-        else remove them from the field they went to (if they are still at its end)."""
+        else remove them from the field they went to (if they are still at its end). How many went."""
         taken, self._typed_into = self._typed_into[-count:] if count else [], []
+        gone = 0
         for target, char, event_id in reversed(taken):
             if event_id in self._replayed:
                 self._withdrawn.add(event_id)
+                gone += 1
             elif isinstance(target, Input) and target.value.endswith(char):
                 target.value = target.value[: -len(char)]
+                gone += 1
+        return gone
 
 
 def _token(event: events.Key) -> str:
