@@ -171,6 +171,29 @@ async def test_a_phone_typed_at_a_persons_pace_right_before_a_scan_keeps_all_but
         assert attention(screen) == []  # the piece's waybill checked in
 
 
+@pytest.mark.parametrize(("erased", "typed"), [(10, "13911112222"), (4, "22223")])
+async def test_a_kept_phone_retyped_after_the_refusal_goes_to_no_parcel(
+    app: StationApp, station: Station, bells: list[int], erased: int, typed: str
+) -> None:
+    """The kept phone is the parcel's before the refused scan. A clerk who erases it (all, or its end)
+    instead of completing it may type the refused parcel's phone: that must not go to the parcel before."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        await scan(pilot, clock, "773100000000100", gap=0.146)
+        await settle(app, pilot)
+        assert phone_field(screen).value == "1380013800"  # kept, to be checked
+        for _key in range(erased):
+            await send_keys(pilot, "backspace", settle=False)
+        await settle(app, pilot)
+        await type_slowly(pilot, clock, *typed, "enter")  # the refused parcel's phone
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": None}  # not given to the parcel before
+        assert "scan the parcel again, then type its phone" in status(screen, "#ci-message")
+
+
 async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
     clock.person()
     clock.step = 0.15

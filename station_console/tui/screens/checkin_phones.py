@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 
 class CheckinPhones(CheckinQuestions):
+    # The parcel whose phone a refused scan left in the field to be checked, and what was left there.
+    _checking: tuple[object, str] | None = None
+
     @dataclass
     class Phones(Message):
         masked: dict[int, str | None]
@@ -40,6 +43,7 @@ class CheckinPhones(CheckinQuestions):
         field = self.query_one("#phone", Input)
         text = field.value.strip()
         field.value = ""
+        self._drop_if_not_kept(text)
         if not text or self.quick:
             return
         try:
@@ -64,7 +68,18 @@ class CheckinPhones(CheckinQuestions):
         the phone typed for the parcel shown stays there, neither sent nor cleared. The clerk checks it
         and it goes to that parcel with the next scan or Enter, as it would have without the refusal."""
         field = self.query_one("#phone", Input)
-        return bool(taken_back and self.focused is field and field.value.strip() and self.current)
+        checking = bool(taken_back and self.focused is field and field.value.strip() and self.current)
+        self._checking = (self.current, field.value.strip()) if checking else None
+        return checking
+
+    def _drop_if_not_kept(self, text: str) -> None:
+        """The phone kept after a refused scan goes to its parcel only as the clerk completed it (what was
+        kept, and more). Retyped otherwise, it may well be the refused parcel's phone: it goes to no parcel
+        (the clerk is told to scan the parcel again), never to the one shown."""
+        checking, self._checking = self._checking, None
+        if checking is not None and checking[0] is self.current and not text.startswith(checking[1]):
+            self.current = None
+            self._show_current()
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
@@ -97,6 +112,7 @@ class CheckinPhones(CheckinQuestions):
             return  # Enter on an empty field answers nothing (a stray Enter must not resolve a question)
         if event.input.value.strip() != text:
             return  # a scan came first and took this phone to its parcel: never a second parcel
+        self._drop_if_not_kept(text)
         if self.current is None:
             self._refuse_text(
                 _("The last scan was refused: scan the parcel again, then type its phone.")
