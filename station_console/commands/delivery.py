@@ -252,10 +252,10 @@ def delivered_command(
 ) -> None:
     """Scan a parcel back as delivered: it leaves the books like a pickup (method door). A recalled
     parcel is refused: only a manager's --override-recall records it delivered."""
-    from station_console.services.delivery import runs
+    from station_console.services.delivery import scan_back
 
     stop = attempt(
-        lambda: runs.deliver(
+        lambda: scan_back.deliver(
             app.station,
             run_id,
             ref,
@@ -278,9 +278,11 @@ def delivered_command(
 @pass_app
 def failed_command(app: CliApp, run_id: int, ref: str, reason: str, note: str | None, as_json: bool) -> None:
     """Scan a parcel back undelivered: on its shelf again (same slot and code); the recipient is told."""
-    from station_console.services.delivery import runs
+    from station_console.services.delivery import scan_back
 
-    stop = attempt(lambda: runs.fail(app.station, run_id, ref, reason=reason, note=note), as_json=as_json)
+    stop = attempt(
+        lambda: scan_back.fail(app.station, run_id, ref, reason=reason, note=note), as_json=as_json
+    )
     _echo_stop(stop, as_json)
 
 

@@ -277,7 +277,7 @@ def carrier_data(station: Station, folder: Path) -> None:
 def door_delivery_and_sends(station: Station) -> None:
     """Directory people, door-delivery runs (one planned, one out), a send at the counter and one
     handed over."""
-    from station_console.services.delivery import requests, runs
+    from station_console.services.delivery import requests, runs, scan_back
     from station_console.services.recipients import directory
     from station_console.services.sendout import handover
 
@@ -295,7 +295,7 @@ def door_delivery_and_sends(station: Station) -> None:
     requests.request(station, DOOR_DONE)
     done = runs.plan(station, "小李").id
     runs.scan_out(station, done, DOOR_DONE)
-    runs.deliver(station, done, DOOR_DONE, received_by="self")
+    scan_back.deliver(station, done, DOOR_DONE, received_by="self")
     requests.request(station, DOOR_WAITING)
     accept_send(station, "SF1234567890129")
     # Another send, handed over in the closed batch 1: for `sendout manifest`.

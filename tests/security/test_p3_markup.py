@@ -125,7 +125,7 @@ def plant(station: Station) -> None:
 def door_and_sends(station: Station) -> None:
     """A directory entry with its consent, a failed door delivery and a waiting request, a proxy
     pickup, a send at the counter, an open courier batch and waybill stock: rows for the new screens."""
-    from station_console.services.delivery import requests, runs
+    from station_console.services.delivery import requests, runs, scan_back
     from station_console.services.pickup.proxy import Proxy
     from station_console.services.recipients import consent, directory
     from station_console.services.sendout import handover, waybills
@@ -136,7 +136,7 @@ def door_and_sends(station: Station) -> None:
     requests.request(station, door[0].waybill)
     run = runs.plan(station, "Xiao Wang")
     runs.scan_out(station, run.id, door[0].waybill)
-    runs.fail(station, run.id, door[0].waybill, reason="not_home", note="nobody in")
+    scan_back.fail(station, run.id, door[0].waybill, reason="not_home", note="nobody in")
     requests.request(station, door[1].waybill)
     confirm_pickup(
         station,

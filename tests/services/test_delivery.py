@@ -29,7 +29,7 @@ from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
 from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.exceptions import returns, stocktake
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.pickup.handover import confirm_pickup
@@ -141,12 +141,12 @@ def test_a_door_run_with_a_failed_delivery_goes_back_to_its_slot_and_balances_th
     assert midway.balanced and midway.totals["closing"] == 4 and midway.totals["picked_up"] == 0
 
     clock.advance(hours=1)
-    done = runs.deliver(
+    done = scan_back.deliver(
         st, run.id, wb(1), received_by="本人", signature_name="李四", photo_ref="IMG_0042.jpg"
     )
     assert done.status == "delivered"
-    runs.deliver(st, run.id, wb(2), received_by="门卫")
-    failed = runs.fail(st, run.id, wb(3), reason="not_home", note="敲门无人")
+    scan_back.deliver(st, run.id, wb(2), received_by="门卫")
+    failed = scan_back.fail(st, run.id, wb(3), reason="not_home", note="敲门无人")
     assert failed.status == "failed"
     back = parcel(st, ids[2])
     assert (back.status, back.delivery_run_id) == (ParcelStatus.ON_SHELF, None)
@@ -187,7 +187,7 @@ def test_a_parcel_out_at_the_close_counts_as_closing_and_the_close_holds(
     assert report["door"] == {"delivered": 0, "failed": 0, "fees_cents": 0, "out_at_close": 1}
     info = close_day(st, early=True)  # before closing time: the manager confirmed
     clock.advance(hours=2)
-    runs.deliver(st, run.id, wb(1), received_by="王五")  # after the close: the next business day's
+    scan_back.deliver(st, run.id, wb(1), received_by="王五")  # after the close: the next business day's
     assert build_report(st, info.day)["closed"]["matches"]
     assert st.business_day() == info.day + timedelta(days=1)
     assert reconcile(st).balanced and build_report(st)["door"]["delivered"] == 1
@@ -207,7 +207,7 @@ def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
         runs.scan_out(st, run.id, wb(2))
     assert stranger.value.code == "not_on_run"
     with pytest.raises(Refused) as early:
-        runs.deliver(st, run.id, wb(1), received_by="x")
+        scan_back.deliver(st, run.id, wb(1), received_by="x")
     assert early.value.code == "not_out"
     runs.scan_out(st, run.id, wb(1))
     with pytest.raises(Refused) as twice:
@@ -215,9 +215,9 @@ def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
     assert twice.value.code == "already_out"
     for bad in ("", "   ", "\x1b\x07", "x" * 65):
         with pytest.raises(Refused):
-            runs.deliver(st, run.id, wb(1), received_by=bad)
+            scan_back.deliver(st, run.id, wb(1), received_by=bad)
     with pytest.raises(Refused) as reason:
-        runs.fail(st, run.id, wb(1), reason="aliens")
+        scan_back.fail(st, run.id, wb(1), reason="aliens")
     assert reason.value.code == "bad_reason"
     with pytest.raises(Refused) as still_out:
         runs.close(st, run.id)
@@ -253,20 +253,20 @@ def test_an_outcome_sent_with_another_run_is_refused_and_changes_nothing(campus:
     second = runs.plan(st, "小王")
     before = _door_state(st)
     with pytest.raises(Refused) as delivered:
-        runs.deliver(st, second.id, wb(1), received_by="门卫")
+        scan_back.deliver(st, second.id, wb(1), received_by="门卫")
     assert delivered.value.code == "not_on_run"
     with pytest.raises(Refused) as failed:
-        runs.fail(st, second.id, wb(1), reason="not_home")
+        scan_back.fail(st, second.id, wb(1), reason="not_home")
     assert failed.value.code == "not_on_run"
     assert _door_state(st) == before
     # Back on the first run, then out again on a third: the first run no longer settles it.
-    runs.fail(st, first.id, wb(1), reason="not_home")
+    scan_back.fail(st, first.id, wb(1), reason="not_home")
     requests.request(st, wb(1))
     third = runs.plan(st, "小张")
     runs.scan_out(st, third.id, wb(1))
     before = _door_state(st)
     with pytest.raises(Refused) as stale:
-        runs.deliver(st, first.id, wb(1), received_by="门卫")
+        scan_back.deliver(st, first.id, wb(1), received_by="门卫")
     assert stale.value.code == "not_out"
     assert _door_state(st) == before
 
@@ -281,11 +281,11 @@ def test_a_scan_refused_for_its_stop_names_the_stop_as_the_sheet_does_in_either_
     checked_in(campus, 1, "王五")
     run = runs.plan(st, "小刘")
     with pytest.raises(Refused) as early:
-        runs.deliver(st, run.id, wb(1), received_by="x")
+        scan_back.deliver(st, run.id, wb(1), received_by="x")
     assert early.value.message("en") == f"{wb(1)} was not scanned out on run {run.number} (on the sheet)."
     assert early.value.message("zh") == f"{wb(1)} 未在派送批次 {run.number} 扫描出库（已排单）。"
     runs.scan_out(st, run.id, wb(1))
-    runs.fail(st, run.id, wb(1), reason="not_home")
+    scan_back.fail(st, run.id, wb(1), reason="not_home")
     with pytest.raises(Refused) as again:
         runs.scan_out(st, run.id, wb(1))
     assert again.value.code == "not_planned"
@@ -306,9 +306,9 @@ def test_a_run_takes_the_pickup_code_off_the_label_as_the_request_does(campus: C
     with pytest.raises(Refused) as twice:
         runs.scan_out(st, run.id, code)
     assert (twice.value.code, twice.value.params["waybill"]) == ("already_out", wb(1))
-    assert runs.deliver(st, run.id, code, received_by="王五").parcel_id == mine
+    assert scan_back.deliver(st, run.id, code, received_by="王五").parcel_id == mine
     runs.scan_out(st, run.id, other_code)
-    assert runs.fail(st, run.id, other_code, reason="not_home").parcel_id == other
+    assert scan_back.fail(st, run.id, other_code, reason="not_home").parcel_id == other
     with pytest.raises(Refused) as gone:  # delivered: its code no longer names a parcel on the shelf
         runs.scan_out(st, run.id, code)
     assert gone.value.code == "not_on_run"
@@ -336,7 +336,7 @@ def test_parcels_never_scanned_out_wait_for_the_next_run(campus: Campus) -> None
     requests.request(st, wb(2))
     run = runs.plan(st, "小刘")
     runs.scan_out(st, run.id, wb(1))
-    runs.deliver(st, run.id, wb(1), received_by="王五")
+    scan_back.deliver(st, run.id, wb(1), received_by="王五")
     assert runs.close(st, run.id).status == "closed"
     assert [(s.name, s.status) for s in requests.waiting(st)] == [("李四", "requested")]
     with pytest.raises(Refused) as closed:
@@ -441,9 +441,9 @@ def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_report
     assert [e.details.get("storage_fee_cents") for e in out] == [200, 200, None]
 
     clock.advance(days=1)  # the run comes back after midnight: storage ended at the scan-out
-    runs.deliver(st, run.id, wb(1), received_by="本人")
-    runs.deliver(st, run.id, wb(3), received_by="门卫")
-    runs.fail(st, run.id, wb(2), reason="not_home")
+    scan_back.deliver(st, run.id, wb(1), received_by="本人")
+    scan_back.deliver(st, run.id, wb(3), received_by="门卫")
+    scan_back.fail(st, run.id, wb(2), reason="not_home")
     with st.read() as session:
         assert len(session.exec(select(FeeEntry)).all()) == 4  # nothing charged at the door
         sent = session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id))).all()

@@ -25,7 +25,7 @@ from db.models import DeliveryItem, EventKind, ParcelStatus, Role
 from station_console.errors import StationError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.exceptions import problems
 from station_console.services.recipients import directory
 
@@ -52,12 +52,12 @@ def out_recalled(station: Station) -> tuple[Station, Station, threading.Event, i
 
 
 def override(st: Station, run: int, reason: str) -> Callable[[], object]:
-    return lambda: runs.deliver(st, run, wb(1), received_by="self", recall_reason=reason)
+    return lambda: scan_back.deliver(st, run, wb(1), received_by="self", recall_reason=reason)
 
 
 def other_of(st: Station, run: int, kind: str) -> Callable[[], object]:
     if kind == "not_delivered":
-        return lambda: runs.fail(st, run, wb(1), reason="other", note="recalled")
+        return lambda: scan_back.fail(st, run, wb(1), reason="other", note="recalled")
     if kind == "override":
         return override(st, run, "handed over at 10:07")
     return lambda: problems.resolve(st, wb(1), "sender called it off")

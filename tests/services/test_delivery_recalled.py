@@ -14,7 +14,7 @@ from db.models import DeliveryItem, DeliveryRun, EventKind, Notification, Parcel
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import recalled, requests, runs, sheet
+from station_console.services.delivery import recalled, requests, runs, scan_back, sheet
 from station_console.services.exceptions import problems
 from station_console.services.printing.render import run_sheet_document
 from station_console.tui.screens.delivery_stops import cells
@@ -112,7 +112,7 @@ def test_a_parcel_recalled_while_out_is_brought_back_not_delivered(st: Station) 
     runs.scan_out(st, run.id, wb(2))
     recall(st, wb(2))
     with pytest.raises(Refused) as info:
-        runs.deliver(st, run.id, wb(2), received_by="self")
+        scan_back.deliver(st, run.id, wb(2), received_by="self")
     assert info.value.code == "recalled"
     assert info.value.reason().endswith(
         "while out with the runner: it goes back, not to the customer. It was not marked delivered."
@@ -124,7 +124,7 @@ def test_a_parcel_recalled_while_out_is_brought_back_not_delivered(st: Station) 
     (stop,) = runs.view(st, run.id).stops
     assert str(cells(stop, narrow=True)["status"]) == "out, recalled"
     told = notifications(st)
-    stop = runs.fail(st, run.id, wb(2), reason="other", note="recalled")
+    stop = scan_back.fail(st, run.id, wb(2), reason="other", note="recalled")
     assert stop.status == "failed" and parcel(st, pid).delivery_run_id is None
     assert notifications(st) == told  # not sent to the counter for a parcel that goes back
     (failed,) = events(st, EventKind.DELIVERY_FAILED)
@@ -153,14 +153,14 @@ def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Stat
     pid = parcel_id_of(st, wb(2))
     assert recalled.recalled_out(st, run.id, wb(2)) is True
     with pytest.raises(Refused) as info:
-        runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="[/]")  # marks say nothing
+        scan_back.deliver(st, run.id, wb(2), received_by="self", recall_reason="[/]")  # marks say nothing
     assert info.value.code == "recalled" and "only a manager may record it delivered" in info.value.message()
     act_as(st, Role.CLERK, "clerk")
     with pytest.raises(PermissionDenied):
-        runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
+        scan_back.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
     assert parcel(st, pid).status == ParcelStatus.ON_SHELF and events(st, EventKind.PICKED_UP) == []
     act_as(st, Role.MANAGER, "boss2")
-    stop = runs.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
+    stop = scan_back.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
     assert stop.status == "delivered" and parcel(st, pid).status == ParcelStatus.PICKED_UP
     (picked,) = events(st, EventKind.PICKED_UP)
     assert (picked.details["method"], picked.details["recall_overridden"]) == ("door", "handed over at 10:05")
@@ -175,10 +175,10 @@ def test_an_override_for_a_parcel_not_recalled_is_refused(st: Station) -> None:
     pid = parcel_id_of(st, wb(2))
     for reason in ("no need", "[/]"):
         with pytest.raises(Refused) as info:
-            runs.deliver(st, run.id, wb(2), received_by="self", recall_reason=reason)
+            scan_back.deliver(st, run.id, wb(2), received_by="self", recall_reason=reason)
         assert info.value.code == "not_recalled" and "is not recalled" in info.value.message()
     assert recalled.recalled_out(st, run.id, wb(2)) is False
     assert parcel(st, pid).status == ParcelStatus.ON_SHELF and events(st, EventKind.PICKED_UP) == []
-    runs.deliver(st, run.id, wb(2), received_by="self")
+    scan_back.deliver(st, run.id, wb(2), received_by="self")
     (picked,) = events(st, EventKind.PICKED_UP)
     assert "recall_overridden" not in picked.details

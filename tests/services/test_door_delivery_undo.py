@@ -18,7 +18,7 @@ from db.models import EventKind, FeeEntry, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.fees.ledger import FeeGivenBack, Settlement, quotes
 from station_console.services.pickup.handover import confirm_pickup, recent_pickups
 from station_console.services.pickup.undo import undo_pickup, undo_preview
@@ -62,7 +62,7 @@ def test_an_undone_door_delivery_gives_its_fee_back_and_leaves_the_door_figures(
     clock.advance(days=4)  # two days charged
     run = _out(st, 1, Settlement("cash", expected_cents=200))
     clock.advance(hours=1)
-    runs.deliver(st, run, wb(1), received_by="本人")
+    scan_back.deliver(st, run, wb(1), received_by="本人")
     # Ctrl+Z on Pickup lists it: the delivery was scanned back at this counter.
     assert [(r.parcel_id, r.method, r.can_undo) for r in recent_pickups(st)] == [(pid, "door", True)]
     preview = undo_preview(st)
@@ -104,12 +104,12 @@ def test_only_the_delivered_runs_scan_out_fee_comes_back_and_a_day_it_was_out_ov
     pid = check_in(st, wb(1), recipient_id=person).parcel_id
     clock.advance(days=4)
     first = _out(st, 1, Settlement("cash", expected_cents=200))
-    runs.fail(st, first, wb(1), reason="not_home")
+    scan_back.fail(st, first, wb(1), reason="not_home")
     evening = date(2026, 11, 30)
     clock.now = local(evening, 20)
     second = _out(st, 1, Settlement("qr", expected_cents=100))
     clock.now = local(date(2026, 12, 1), 9)
-    runs.deliver(st, second, wb(1), received_by="门卫")
+    scan_back.deliver(st, second, wb(1), received_by="门卫")
     clock.advance(minutes=1)
 
     assert undo_pickup(st, pid) == FeeGivenBack({"qr": 100})

@@ -26,7 +26,7 @@ from station_console.services.carrier_events import dead_letters
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day.close import reopen_day
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.exceptions import problems
 from station_console.services.fees.ledger import Settlement
 from station_console.services.pickup.handover import confirm_pickup
@@ -168,9 +168,9 @@ def test_a_consent_note_and_a_failed_door_delivery_note(station: Station) -> Non
     run = runs.plan(station, "小刘")
     runs.scan_out(station, run.id, wb(1))
     refused_unchanged(
-        station, lambda: runs.fail(station, run.id, wb(1), reason="not_home", note=PASTED), "Note", 200
+        station, lambda: scan_back.fail(station, run.id, wb(1), reason="not_home", note=PASTED), "Note", 200
     )
-    runs.fail(station, run.id, wb(1), reason="not_home", note=typed)
+    scan_back.fail(station, run.id, wb(1), reason="not_home", note=typed)
     with station.read() as session:
         assert session.exec(select(DeliveryItem.fail_note)).one() == stored
 

@@ -13,7 +13,7 @@ from station_helpers import wb
 from db.models import DeliveryItem, ProxyPickup, RecipientConsent, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.people import privacy
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.proxy import Proxy
@@ -79,7 +79,9 @@ def test_proxy_names_and_door_receivers_go_with_the_phones(manager: Station, clo
     check_in(manager, wb(2), recipient_id=li)
     run = runs.plan(manager, "小刘")
     runs.scan_out(manager, run.id, wb(2))
-    runs.deliver(manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg")
+    scan_back.deliver(
+        manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg"
+    )
     assert timeline(manager, wb(2)).events[-1].details["received_by"] == "门卫张师傅"
     clock.advance(days=30, minutes=1)
     result = privacy.purge_phones(manager)
@@ -121,7 +123,9 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
     requests.request(manager, wb(2))
     run = runs.plan(manager, "小刘")
     runs.scan_out(manager, run.id, wb(2))
-    runs.deliver(manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg")
+    scan_back.deliver(
+        manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg"
+    )
     handovers = privacy.export_person(manager, PHONE)["handovers"]
     assert {h.get("proxy_name") or h.get("received_by") for h in handovers} == {"老王", "门卫张师傅"}
     check_in(manager, wb(3), phone=SECOND)

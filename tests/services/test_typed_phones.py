@@ -35,7 +35,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.free_text import note_field
 from station_console.services.core.station import Station
 from station_console.services.day.close import reopen_day
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.exceptions import problems
 from station_console.services.fees.ledger import Settlement
 from station_console.services.pickup.handover import confirm_pickup
@@ -205,9 +205,9 @@ def test_a_failed_door_delivery_note_and_a_consent_note(station: Station) -> Non
     run = runs.plan(station, "小刘")
     runs.scan_out(station, run.id, wb(1))
     with pytest.raises(Refused) as too_long:
-        runs.fail(station, run.id, wb(1), reason="not_home", note=f"+86 {FULL} " + "x" * 185)
+        scan_back.fail(station, run.id, wb(1), reason="not_home", note=f"+86 {FULL} " + "x" * 185)
     assert too_long.value.code == "too_long"  # 201 as typed, though 197 once masked
-    runs.fail(station, run.id, wb(1), reason="not_home", note=f"敲门无人 打{FULL}未接")
+    scan_back.fail(station, run.id, wb(1), reason="not_home", note=f"敲门无人 打{FULL}未接")
     with station.read() as session:
         item = session.exec(select(DeliveryItem)).one()
     assert item.fail_note == f"敲门无人 打{MASKED}未接"

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.tui.app import StationApp
 from tui import quiet
 from tui.recipients_driver import people, text_of, until
@@ -29,7 +29,7 @@ def a_run_of_three(station: Station, runner: str = "派送员小王") -> runs.Ru
     run = runs.plan(station, runner)
     runs.scan_out(station, run.id, WAYBILLS[0])
     runs.scan_out(station, run.id, WAYBILLS[2])
-    runs.fail(station, run.id, WAYBILLS[2], reason="not_home")
+    scan_back.fail(station, run.id, WAYBILLS[2], reason="not_home")
     return run
 
 

@@ -15,7 +15,7 @@ from textual.widgets import Input
 from db.models import DeliveryItem, FeeEntry, Parcel
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
@@ -88,7 +88,7 @@ async def test_a_scan_right_behind_a_door_outcomes_enter_scans_the_next_parcel_o
         scan.value = FIRST  # back from the run
         await quiet.press(pilot, "enter")
         await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        monkeypatch.setattr(runs, settle, slowed(getattr(runs, settle)))
+        monkeypatch.setattr(scan_back, settle, slowed(getattr(scan_back, settle)))
         form = await _form(app, pilot, key)
         if key == "f9":
             form.query_one("#form-received_by", Input).value = "门卫"

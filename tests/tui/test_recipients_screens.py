@@ -17,7 +17,7 @@ from db.models import Recipient, Role
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import runs
+from station_console.services.delivery import runs, scan_back
 from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
@@ -162,7 +162,7 @@ async def test_the_report_shows_door_deliveries_and_consent_coverage(
     check_in(station, "JT0000000000001", recipient_id=ids["张三"])
     run = runs.plan(station, "小刘")
     runs.scan_out(station, run.id, "JT0000000000001")
-    runs.deliver(station, run.id, "JT0000000000001", received_by="本人")
+    scan_back.deliver(station, run.id, "JT0000000000001", received_by="本人")
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f6")
         # A short clause is held whole by no-break spaces: read as spaces.

@@ -8,7 +8,7 @@ the sheet, and the close cancels it. One recalled while out with the runner is b
 delivery is refused, and it is scanned back as not delivered, without the recipient's "we could not
 deliver" message (it would send them to the counter for a parcel that is not theirs to take). When
 the runner had in fact handed it over before hearing of the recall, a manager records it delivered with
-a reason (`runs.deliver(..., recall_reason=...)`): the pickup event keeps it, as a pickup's override does.
+a reason (`scan_back.deliver(..., recall_reason=...)`): the pickup event keeps it, as a pickup's override does.
 An override asked for a parcel that is not recalled is refused (`not_recalled`): delivered as usual, its
 reason was thrown away, and the manager believed it kept.
 """

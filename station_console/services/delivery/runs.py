@@ -1,4 +1,5 @@
-"""Delivery runs: plan one in walking order, scan each parcel out to the runner, scan it back.
+"""Delivery runs: plan one in walking order, scan each parcel out to the runner, close it when all are
+back (scanning each back, delivered or failed: scan_back.py).
 
 How a run fits the day's books (`opening + checked in - picked up - returned - written off = closing`):
 a parcel scanned out stays `on_shelf` in the records, with `delivery_run_id` set: it is still the
@@ -11,11 +12,7 @@ report shows door deliveries made and failed, their fees, and how many were out 
 Storage fees end when the parcel leaves the shelf: a fee due is settled at the scan-out, in its
 transaction, like a counter pickup's (refused as `fee_due` until the clerk records the payment or a
 manager waives it). So the runner never collects storage money at a door, the amount is the one the
-counter showed, and scanning a parcel back delivered is never refused for money. A delivered parcel
-is queued for its carrier (`door_delivered`) in the delivery's transaction.
-
-Who received it, a signature name and a photo file reference are kept on the delivery item (purged
-with the phones), never in the audit event.
+counter showed, and scanning a parcel back delivered is never refused for money.
 """
 
 from __future__ import annotations
@@ -28,26 +25,21 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import (
-    Carrier,
     DeliveryItem,
     DeliveryRun,
     DeliveryStatus,
     EventKind,
-    Layer,
     Parcel,
     ParcelStatus,
-    PickupMethod,
     RunStatus,
-    Shelf,
 )
 from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText, label_of
 from station_console.safe_text import cut
-from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.free_text import NOTE, says_something
+from station_console.services.core.free_text import says_something
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require
@@ -56,10 +48,7 @@ from station_console.services.delivery import recalled
 from station_console.services.delivery.requests import check_deliverable, waiting_held
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
 from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
-from station_console.services.notify import outbox
-from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.recipients.fields import clean
-from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import parcel_candidates
 
 STATUS_LABELS = {
@@ -109,7 +98,7 @@ class RunView:
         return data
 
 
-def _run(session: Session, run_id: int, *, writable: bool = True, closing: bool = False) -> DeliveryRun:
+def run_row(session: Session, run_id: int, *, writable: bool = True, closing: bool = False) -> DeliveryRun:
     # A write holds the run's row to its commit (PostgreSQL): a scan-out, delivery or failure shares it,
     # a close takes it alone, so a close waits for a scan-out at another counter and then finds the
     # parcel out (or the scan-out waits and finds the run closed), never a parcel out on a closed run.
@@ -142,7 +131,7 @@ def view_in(session: Session, run: DeliveryRun) -> RunView:
 def view(station: Station, run_id: int) -> RunView:
     require(station, "view")
     with station.read() as session:
-        return view_in(session, _run(session, run_id, writable=False))
+        return view_in(session, run_row(session, run_id, writable=False))
 
 
 def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> list[RunView]:
@@ -155,7 +144,7 @@ def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> 
         return [view_in(session, run) for run in session.exec(query).all()]
 
 
-def _name(text: str | None, missing: str | None) -> str | None:
+def typed_name(text: str | None, missing: str | None) -> str | None:
     """A typed name, checked; `missing` is the refusal when it is required and empty."""
     value = clean(text)
     if not says_something(value):  # `[/]` names nobody
@@ -167,7 +156,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
 
 def runner_of(runner: str) -> str:
     """The runner's name as the run records it (the screen's form checks with it too)."""
-    return _name(runner, N_("Type the runner's name.")) or ""
+    return typed_name(runner, N_("Type the runner's name.")) or ""
 
 
 def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
@@ -222,7 +211,7 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
     return station.run(work)
 
 
-def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
+def item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
     """The parcel a scan or typed pickup code names and its item on this run; a parcel not on this
     run's sheet is refused."""
     text, candidates = parcel_candidates(session, raw)
@@ -257,7 +246,7 @@ def fee_due(station: Station, run_id: int, raw: str) -> FeeOwed:
     """The storage fee this parcel of the run owes now (0 and no date when none)."""
     require(station, "door_delivery")
     with station.read() as session:
-        parcel, _item = _item_on_run(session, _run(session, run_id, writable=False), raw)
+        parcel, _item = item_on_run(session, run_row(session, run_id, writable=False), raw)
         quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
     if quote is None or not quote.owed_cents:
         return FeeOwed(0, None)
@@ -272,8 +261,8 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
     require(station, "door_delivery")
 
     def work(session: Session) -> Stop:
-        run = _run(session, run_id)
-        parcel, item = _item_on_run(session, run, raw)
+        run = run_row(session, run_id)
+        parcel, item = item_on_run(session, run, raw)
         if item.status == DeliveryStatus.OUT:
             raise Refused(
                 N_("{waybill} is already out with the runner."), code="already_out", waybill=parcel.waybill
@@ -304,154 +293,12 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
     return station.run(work)
 
 
-def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
-    parcel, item = _item_on_run(session, run, raw)
-    if item.status != DeliveryStatus.OUT or parcel.delivery_run_id != run.id:
-        raise Refused(
-            N_("{waybill} was not scanned out on run {run} ({status})."),
-            code="not_out",
-            waybill=parcel.waybill,
-            status=status_text(item.status),
-            run=run_number(run.id or 0),
-        )
-    return parcel, item
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """Who took a parcel at the door, as its delivery item records it."""
-
-    received_by: str
-    signature_name: str | None = None
-    photo_ref: str | None = None
-
-
-def receipt_of(received_by: str, signature_name: str | None = None, photo_ref: str | None = None) -> Receipt:
-    """The receipt as typed, checked (the screen's form checks with it too); refuses a missing or too long
-    part."""
-    received = _name(received_by, N_("Type who received it (a name, or 'self').")) or ""
-    signature = _name(signature_name, None)
-    photo = clean(photo_ref) or None
-    if photo is not None and len(photo) > 200:
-        raise Refused(N_("A photo reference has at most 200 characters."), code="too_long")
-    return Receipt(received, signature, photo)
-
-
-def failure_of(reason: str, note: str | None) -> tuple[str, str | None]:
-    """Why a parcel came back, and the note as it is stored (the screen's form checks with it too)."""
-    if reason not in FAIL_REASONS:
-        raise Refused(N_("Say why: {reasons}."), code="bad_reason", reasons=", ".join(FAIL_REASONS))
-    return reason, NOTE.read(note) or None
-
-
-def deliver(
-    station: Station,
-    run_id: int,
-    raw: str,
-    *,
-    received_by: str,
-    signature_name: str | None = None,
-    photo_ref: str | None = None,
-    recall_reason: str | None = None,
-) -> Stop:
-    """Back, delivered: it leaves like a pickup (method `door`); a recalled one: recalled.py."""
-    require(station, "door_delivery")
-    receipt = receipt_of(received_by, signature_name, photo_ref)
-    received, signature, photo = receipt.received_by, receipt.signature_name, receipt.photo_ref
-    settings, recall_reason = station.settings(), recalled.read_reason(recall_reason)
-
-    def work(session: Session) -> Stop:
-        run = _run(session, run_id)
-        parcel, item = _out_item(session, run, raw)
-        recalled.check_delivery(station, parcel, recall_reason)
-        now = station.now()
-        item.status, item.done_at, item.done_by = DeliveryStatus.DELIVERED, now, station.clerk_id
-        item.received_by, item.signature_name, item.photo_ref = received, signature, photo
-        item.fee_cents = settings.door_delivery_fee_cents
-        session.add(item)
-        leave_shelf(
-            session,
-            station,
-            parcel,
-            ParcelStatus.PICKED_UP,
-            EventKind.PICKED_UP,
-            now=now,
-            settings=settings,
-            details={
-                "waybill": parcel.waybill,
-                "code": parcel.pickup_code,
-                "method": PickupMethod.DOOR,
-                "scanned": True,
-                "run": run.id,
-                "fee_cents": item.fee_cents,
-                "signed": signature is not None,
-                "photo": photo is not None,
-                **({"recall_overridden": recall_reason} if is_recalled(parcel.problem_kind) else {}),
-            },
-            pickup_method=PickupMethod.DOOR,
-        )
-        carrier = session.get(Carrier, parcel.carrier_id)
-        carrier_outbox.queue(
-            session,
-            station,
-            parcel,
-            carrier_outbox.DOOR_DELIVERED,
-            carrier=carrier.code if carrier else "?",
-            at=now,
-            details={"method": PickupMethod.DOOR.value},
-        )
-        return stops_for(session, [parcel], {parcel.id or 0: item})[0]
-
-    return station.run(work)
-
-
-def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
-    """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told,
-    unless it was recalled (recalled.py)."""
-    require(station, "door_delivery")
-    reason, text = failure_of(reason, note)
-
-    def work(session: Session) -> Stop:
-        run = _run(session, run_id)
-        parcel, item = _out_item(session, run, raw)
-        now = station.now()
-        item.status, item.done_at, item.done_by = DeliveryStatus.FAILED, now, station.clerk_id
-        item.fail_reason, item.fail_note = reason, text
-        parcel.delivery_run_id = None
-        session.add_all([item, parcel])
-        layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
-        shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
-        details = {"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id, "reason": reason}
-        if is_recalled(parcel.problem_kind):
-            # Brought back as it was recalled: the recipient is not sent to the counter for it.
-            details["recalled"] = True
-        else:
-            outbox.queue(
-                session,
-                station,
-                parcel,
-                "delivery_failed",
-                outbox.parcel_payload(
-                    parcel,
-                    shelf=shelf.label if shelf else None,
-                    layer=layer.label if layer else None,
-                    reason=reason,
-                ),
-            )
-        audit.record(
-            session, station, EventKind.DELIVERY_FAILED, parcel_id=parcel.id, at=now, details=details
-        )
-        return stops_for(session, [parcel], {parcel.id or 0: item})[0]
-
-    return station.run(work)
-
-
 def close(station: Station, run_id: int) -> RunView:
     """Close a run whose parcels are all back; ones never scanned out wait for the next run."""
     require(station, "door_delivery")
 
     def work(session: Session) -> RunView:
-        run = _run(session, run_id, closing=True)
+        run = run_row(session, run_id, closing=True)
         items = session.exec(select(DeliveryItem).where(DeliveryItem.run_id == run.id)).all()
         out = [i for i in items if i.status == DeliveryStatus.OUT]
         if out:

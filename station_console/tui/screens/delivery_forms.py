@@ -16,7 +16,7 @@ from station_console import name_limit
 from station_console.i18n import N_, _, _n
 from station_console.services.core.free_text import NOTE, REASON, NoteRule
 from station_console.services.delivery import recalled as recall_rules
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
@@ -167,16 +167,16 @@ class DeliveryForms:
             FormField("photo", _("Photo file (if taken)"), "", max_length=200),
         ]
 
-        def check(values: dict[str, Any]) -> tuple[runs.Receipt, str | None]:
+        def check(values: dict[str, Any]) -> tuple[scan_back.Receipt, str | None]:
             reason = RECALL_WHY.read(values["why"]) if recalled else None
-            receipt = runs.receipt_of(
+            receipt = scan_back.receipt_of(
                 values["received_by"], values["signature"] or None, values["photo"] or None
             )
             return receipt, reason
 
-        def deliver(checked: tuple[runs.Receipt, str | None]) -> Any:
+        def deliver(checked: tuple[scan_back.Receipt, str | None]) -> Any:
             receipt, reason = checked
-            return runs.deliver(
+            return scan_back.deliver(
                 screen.station,
                 run_id,
                 waybill,
@@ -224,11 +224,11 @@ class DeliveryForms:
         ]
 
         def check(values: dict[str, Any]) -> tuple[str, str | None]:
-            return runs.failure_of(values["reason"], values["note"] or None)
+            return scan_back.failure_of(values["reason"], values["note"] or None)
 
         def fail(failure: tuple[str, str | None]) -> Any:
             reason, note = failure
-            return runs.fail(screen.station, run_id, waybill, reason=reason, note=note)
+            return scan_back.fail(screen.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
         form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
