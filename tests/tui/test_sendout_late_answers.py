@@ -14,7 +14,7 @@ from station_console.services.core.station import Station
 from station_console.services.sendout import senders
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens import sendout
+from station_console.tui.screens import sendout_waybill
 from station_console.tui.screens.sendout import READY, SendoutScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
@@ -64,10 +64,10 @@ async def test_a_carrier_detected_after_the_form_was_cleared_is_not_chosen(
     """A pre-printed SF waybill scanned, then Esc for the next sender before its carrier is detected:
     the next sender's carrier stays unchosen; their own scan chooses it as usual."""
     async with at_sendout(station) as (app, pilot, screen):
-        detector = sendout.get_detector(station)
+        detector = sendout_waybill.get_detector(station)
         slow, asked, answer, answered = quiet.held(detector.detect)
         monkeypatch.setattr(detector, "detect", slow)
-        monkeypatch.setattr(sendout, "get_detector", lambda _station: detector)
+        monkeypatch.setattr(sendout_waybill, "get_detector", lambda _station: detector)
         screen.post_message(ScannerBridge.Scanned("SF1234567890124", "dummy"))
         await quiet.until(pilot, asked.is_set, what="no detection")
         await next_sender(app, pilot, screen)

@@ -10,7 +10,6 @@ the courier's handover. Every service call runs on a thread worker (calls.py).
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,18 +17,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Checkbox, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, sentences
-from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.money import amount
-from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.printing.printers import takes
-from station_console.services.scan.carriers import get_detector
-from station_console.services.scan.waybill import normalise
-from station_console.services.sendout import accept, listing, payments, quote
+from station_console.services.sendout import accept, listing, payments
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
@@ -38,30 +32,23 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_form
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
-from station_console.tui.screens.sendout_quote import quote_text
+from station_console.tui.screens.sendout_quote import ASK_QUOTE, SIDE_BY_SIDE_MIN, Quoting
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
+from station_console.tui.screens.sendout_waybill import WaybillSource
 from station_console.tui.screens.sendout_weighing import Weighing
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
-# Narrower than this, the quote, the message and the sends go in a band under the form: beside it,
-# they left the form's fields a few cells each (the document type and number 6 at 80 columns).
-SIDE_BY_SIDE_MIN = 120
-SOURCES = ("entered", "stock", "provider")
 READY = N_("Ready: ask for the sender's phone.")
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
-PHONE_FIELDS = ("so-phone", "so-to-phone")
-SOURCE_TEXT = {
-    "entered": N_("scan or type the number"),
-    "stock": N_("next number from the station's stock"),
-    "provider": N_("number from the e-waybill service"),
-}
 
 
-class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
+class SendoutScreen(
+    Quoting, WaybillSource, SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls, ModeScreen
+):
     MODE_TITLE = N_("Send-out")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
@@ -93,12 +80,8 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup: listing.CounterSetup | None = None
-        self.source = "entered"
-        self.shown_total: int | None = None  # the price the customer was shown
         self.busy = False
-        self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
-        self._quote_shown: quote.Quote | None = None
         self._live_seen = 0  # the live view's changes heard when the sends were last asked for
 
     def compose_body(self) -> ComposeResult:
@@ -106,7 +89,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         with Horizontal(id="so-body", classes="-stacked" if stacked else ""):
             yield SendForm(id="so-form")
             with Vertical(id="so-side"):
-                yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
+                yield Static(_(ASK_QUOTE), id="so-quote")
                 yield StatusLine(_(READY), id="so-message")
                 with Vertical(id="so-sends-box"):
                     yield Label(
@@ -160,11 +143,6 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         if event.input.id in QUOTE_FIELDS:
             self.requote()
 
-    def waybill_entered(self) -> None:
-        """The waybill is the number in the field (scanned or typed), not one F9 chose to take."""
-        self.source = "entered"
-        self.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT["entered"])
-
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
         if event.select.id == "so-carrier" and self.setup is not None:
@@ -182,89 +160,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
     def _insure(self) -> None:
         self.requote()
 
-    def take_scan(self, code: str) -> None:
-        """A scan anywhere on this screen is the waybill being stuck on the parcel; a phone is not."""
-        if phone_shaped(code):
-            self.scanned_phone(code)
-            return
-        result = normalise(code)
-        if result.waybill is None:
-            self.refuse_text(result.error.message() if result.error else _("That scan is not a waybill."))
-            return
-        self.waybill_entered()
-        self.form.set_value("so-waybill", result.waybill)
-        self.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
-        if self.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
-            waybill = result.waybill
-            self.call("detected", lambda: get_detector(self.station).detect(waybill), for_form=True)
-
-    def scanned_phone(self, code: str) -> None:
-        """A phone typed at a scanner's speed, or a scanned phone barcode: into the phone field that has
-        the focus, as if typed there and Enter pressed; anywhere else it is refused, never a waybill."""
-        field = self.focused
-        if not isinstance(field, Input) or field.id not in PHONE_FIELDS:
-            self.refuse_text(phone_not_waybill(code).message())
-            return
-        self.form.set_value(field.id, unicodedata.normalize("NFKC", code).strip())
-        if field.id == "so-phone":
-            self.find_sender(field.value)
-        else:
-            self.focus_next()
-
-    def done_detected(self, detection: Any) -> None:
-        offered = {code for code, _name in self.setup.carriers} if self.setup else set()
-        best = detection.best
-        if self.form.carrier is None and best is not None and best.carrier in offered:
-            self.query_one("#so-carrier", Select).value = best.carrier
-
-    # -- the quote ------------------------------------------------------------------------------
-
-    def requote(self) -> None:
-        try:
-            wanted = self.form.quote_inputs()
-        except StationError as exc:
-            self.show_quote(None, exc.message())
-            return
-        if wanted is None:
-            self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
-            return
-        self._quote_seq += 1
-        seq = self._quote_seq
-        carrier = wanted.pop("carrier")
-        self.call("quote", lambda: (seq, quote.quote(self.station, carrier, **wanted)), exclusive=True)
-
-    def done_quote(self, result: tuple[int, quote.Quote]) -> None:
-        seq, got = result
-        if seq == self._quote_seq:  # an older answer than the form: dropped
-            self.show_quote(got, None)
-
-    def show_quote(self, got: quote.Quote | None, note: str | None) -> None:
-        panel = self.query_one("#so-quote", Static)
-        self._quote_shown = got  # shown again in the other form after a resize
-        self.shown_total = got.total_cents if got else None
-        if got is None:
-            panel.update(Content(note or ""))
-            panel.set_class(
-                bool(note) and note != _("Quote: choose the carrier, the destination and the weight."),
-                "-warn",
-            )
-            return
-        panel.set_class(False, "-warn")
-        room = panel.content_region.width or 16
-        panel.update(Content(quote_text(got, short=self.size.width < SIDE_BY_SIDE_MIN, room=room)))
-
     # -- actions --------------------------------------------------------------------------------
-
-    def action_number(self) -> None:
-        app: Any = self.app
-        offered = [s for s in SOURCES if s != "provider" or app.counter_settings.ewaybill]
-        self.source = (
-            offered[(offered.index(self.source) + 1) % len(offered)] if self.source in offered else "entered"
-        )
-        if self.source != "entered":
-            self.form.set_value("so-waybill", "")
-        self.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT[self.source])
-        self.say(_("Waybill: {source}.", source=_(SOURCE_TEXT[self.source])))
 
     def action_accept(self) -> None:
         if self.busy:
@@ -426,7 +322,7 @@ class SendoutScreen(SenderLookup, Weighing, TakesScans, KeepsEdits, ServiceCalls
         self._asks_for_sender = False
         self.source, self.shown_total = "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
-        self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
+        self.show_quote(None, _(ASK_QUOTE))
         self.query_one("#so-phone", Input).focus()
         # What was read for the last sender (their lookup, the scale) goes with the form: the line's
         # first words are what a refusal dropped for the next clerk leaves.

@@ -1,0 +1,87 @@
+"""Send-out's waybill number: scanned anywhere on the screen (a pre-printed waybill offers its carrier),
+typed, or F9 for the next number from the station's stock or the e-waybill service. A phone scanned or
+typed at a scanner's speed goes into the phone field that has the focus, never into the waybill.
+
+A mixin of `SendoutScreen` (its `call`, `form`, `setup`, `say`, `refuse_text`, `find_sender`): named
+methods, as a plain mixin has no decorated-handler table of its own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from textual.widgets import Input, Select
+
+from station_console.i18n import N_, _
+from station_console.services.checkin.carrier_choice import phone_not_waybill
+from station_console.services.core.phone_shapes import phone_shaped
+from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.waybill import normalise
+
+SOURCES = ("entered", "stock", "provider")
+PHONE_FIELDS = ("so-phone", "so-to-phone")
+SOURCE_TEXT = {
+    "entered": N_("scan or type the number"),
+    "stock": N_("next number from the station's stock"),
+    "provider": N_("number from the e-waybill service"),
+}
+
+
+class WaybillSource:
+    source = "entered"  # where the send's number comes from: one of SOURCES
+
+    def waybill_entered(self) -> None:
+        """The waybill is the number in the field (scanned or typed), not one F9 chose to take."""
+        screen: Any = self
+        self.source = "entered"
+        screen.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT["entered"])
+
+    def action_number(self) -> None:
+        screen: Any = self
+        offered = [s for s in SOURCES if s != "provider" or screen.app.counter_settings.ewaybill]
+        self.source = (
+            offered[(offered.index(self.source) + 1) % len(offered)] if self.source in offered else "entered"
+        )
+        if self.source != "entered":
+            screen.form.set_value("so-waybill", "")
+        screen.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT[self.source])
+        screen.say(_("Waybill: {source}.", source=_(SOURCE_TEXT[self.source])))
+
+    def take_scan(self, code: str) -> None:
+        """A scan anywhere on this screen is the waybill being stuck on the parcel; a phone is not."""
+        screen: Any = self
+        if phone_shaped(code):
+            self.scanned_phone(code)
+            return
+        result = normalise(code)
+        if result.waybill is None:
+            screen.refuse_text(result.error.message() if result.error else _("That scan is not a waybill."))
+            return
+        self.waybill_entered()
+        screen.form.set_value("so-waybill", result.waybill)
+        screen.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
+        if screen.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
+            waybill = result.waybill
+            screen.call("detected", lambda: get_detector(screen.station).detect(waybill), for_form=True)
+
+    def scanned_phone(self, code: str) -> None:
+        """A phone typed at a scanner's speed, or a scanned phone barcode: into the phone field that has
+        the focus, as if typed there and Enter pressed; anywhere else it is refused, never a waybill."""
+        screen: Any = self
+        field = screen.focused
+        if not isinstance(field, Input) or field.id not in PHONE_FIELDS:
+            screen.refuse_text(phone_not_waybill(code).message())
+            return
+        screen.form.set_value(field.id, unicodedata.normalize("NFKC", code).strip())
+        if field.id == "so-phone":
+            screen.find_sender(field.value)
+        else:
+            screen.focus_next()
+
+    def done_detected(self, detection: Any) -> None:
+        screen: Any = self
+        offered = {code for code, _name in screen.setup.carriers} if screen.setup else set()
+        best = detection.best
+        if screen.form.carrier is None and best is not None and best.carrier in offered:
+            screen.query_one("#so-carrier", Select).value = best.carrier
