@@ -47,7 +47,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _echo_import(result: Any) -> None:
-    from station_console.services.recipients.importing import summary_lines
+    from station_console.services.recipients.import_summary import summary_lines
 
     for line in summary_lines(result, shown=SHOWN_ISSUES):
         click.echo(line)
@@ -81,7 +81,8 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import a directory file (CSV in UTF-8 or GBK, or XLSX): preview, ask, then upsert on the id."""
-    from station_console.services.recipients.importing import NOTHING_TO_WRITE, import_file
+    from station_console.services.recipients.import_summary import NOTHING_TO_WRITE
+    from station_console.services.recipients.importing import import_file
 
     mapped = _pairs(columns, "--column")
     station = app.station

@@ -23,7 +23,8 @@ from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
-from station_console.services.recipients.importing import ImportResult, import_file, summary_lines
+from station_console.services.recipients.import_summary import summary_lines
+from station_console.services.recipients.importing import ImportResult, import_file
 from station_console.services.recipients.parsing import Issue, saved_mappings
 
 

@@ -10,13 +10,13 @@ the import that follows it is given its digest and refuses the file if it change
 written is what the preview showed.
 
 Speed: a 20,000-row file imports in about a second (`station bench`): one read of the table, pinyin
-per distinct character, executemany writes.
+per distinct character, executemany writes. What it did, in words: import_summary.py.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from db.bulk import insert_many
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
 from station_console.errors import Refused
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -387,107 +387,3 @@ def _clashes(existing: dict[str, dict[str, Any]], parsed: Parsed, gone: set[int]
         for name, exts in sorted(by_name.items())
         if len(exts) > 1 and in_file.intersection(exts)
     ][:100]
-
-
-KEPT_WITHOUT_FULL = N_("People missing from this file stay as they are (--full deactivates them).")
-
-
-def more_problems_cli(n: int) -> str:
-    """The problems past those listed, as the command line says them (its --json lists them all)."""
-    return _n(
-        "... and {n} more problem (--json lists them all)",
-        "... and {n} more problems (--json lists them all)",
-        n,
-        n=n,
-    )
-
-
-NOTHING_TO_WRITE = N_("Nothing to write: nobody in {file} is new, changed or to deactivate.")
-
-
-def summary_lines(
-    result: ImportResult,
-    *,
-    shown: int = 20,
-    kept_without_full: str = KEPT_WITHOUT_FULL,
-    more_problems: Callable[[int], str] = more_problems_cli,
-) -> list[str]:
-    """What an import will do (or did), in the console's language: counts, the first rows as read
-    (phones masked), repeated ids, shared names and problems by line. `kept_without_full`: how the
-    caller's clerk asks for a full import (the command line's --full, a screen's own switch);
-    `more_problems`: how it says how many problems there are past the `shown` ones."""
-    lines = [
-        _n(
-            "{file} ({encoding}): {rows} row, source {source}",
-            "{file} ({encoding}): {rows} rows, source {source}",
-            result.rows_read,
-            file=result.file,
-            encoding=result.encoding,
-            rows=result.rows_read,
-            source=label_of(fields.SOURCE_LABELS, result.source),
-        ),
-        _("Columns: {columns}", columns=_(", ").join(f"{_label(f)}={h}" for f, h in result.columns.items())),
-        _("Would write: {counts}", counts=counts_line(result))
-        if result.dry_run
-        else _("Written: {counts}", counts=counts_line(result)),
-    ]
-    if not result.full and result.dry_run:
-        lines.append(_(kept_without_full))
-    for row in result.preview:
-        phones = ", ".join(row.get("phones", [])) or "-"
-        lines.append(_on_line(row["line"], f"{row.get('external_id')} {row.get('name')} {phones}"))
-    for change in result.changes[:10]:
-        named = [_label(f) for f in change["fields"] if f in fields.SUMMARY_LABELS]
-        lines.append(_("{id}: {fields}", id=change["external_id"], fields=_(", ").join(named)))
-    for dup in result.duplicates[:shown]:
-        again = _(
-            "id {id} again (first on line {first}): skipped", id=dup["external_id"], first=dup["first_line"]
-        )
-        lines.append(_on_line(dup["line"], again))
-    for clash in result.clashes[:shown]:
-        lines.append(
-            _(
-                "Same name, different people: {name} ({ids})",
-                name=clash["name"],
-                ids=", ".join(clash["external_ids"]),
-            )
-        )
-    return lines + problem_lines(result, shown=shown, more_problems=more_problems)
-
-
-def problem_lines(
-    result: ImportResult, *, shown: int = 20, more_problems: Callable[[int], str] = more_problems_cli
-) -> list[str]:
-    """The file's first `shown` problems by line, then how many more there are, in the caller's words."""
-    lines = [
-        _on_line(issue.line, issue.message()) if issue.line else _("File: {reason}", reason=issue.message())
-        for issue in result.issues[:shown]
-    ]
-    more = len(result.issues) - shown
-    if more > 0:
-        lines.append(more_problems(more))
-    return lines
-
-
-def _on_line(line: int, text: str) -> str:
-    """What the summary says of one line of the file: every such line spelled by this one message."""
-    return _("Line {line}: {reason}", line=line, reason=text)
-
-
-def _label(field: str) -> str:
-    return _(fields.SUMMARY_LABELS[field]) if field in fields.SUMMARY_LABELS else field
-
-
-def counts_line(result: ImportResult) -> str:
-    """What an import would write or wrote, in one set of words: the preview's and the line after the
-    import say the same (a person brought back is said as such in both)."""
-    return _(
-        "{added} new, {updated} changed ({reactivated} back), {unchanged} unchanged, "
-        "{deactivated} deactivated, {choices}",
-        added=result.added,
-        updated=result.updated,
-        reactivated=result.reactivated,
-        unchanged=result.unchanged,
-        deactivated=result.deactivated,
-        choices=_n("{n} consent or choice", "{n} consents or choices", result.choices, n=result.choices),
-    )

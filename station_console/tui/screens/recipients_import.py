@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from station_console.i18n import N_, _, _n
-from station_console.services.recipients import importing
+from station_console.services.recipients import import_summary, importing
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
@@ -110,11 +110,15 @@ class DirectoryImport:
     def _ask_to_write(self, result: importing.ImportResult) -> None:
         screen: Any = self
         if result.writes_nothing:  # no question to ask: why, by its first problems, on the status line
-            lines = importing.problem_lines(result, shown=NOTHING_SHOWN, more_problems=more_problems_here)
-            screen.failed("imported", "\n".join([_(importing.NOTHING_TO_WRITE, file=result.file), *lines]))
+            lines = import_summary.problem_lines(
+                result, shown=NOTHING_SHOWN, more_problems=more_problems_here
+            )
+            screen.failed(
+                "imported", "\n".join([_(import_summary.NOTHING_TO_WRITE, file=result.file), *lines])
+            )
             return
         body = "\n".join(
-            importing.summary_lines(
+            import_summary.summary_lines(
                 result, kept_without_full=KEPT_WITHOUT_FULL, more_problems=more_problems_here
             )
         )
@@ -146,7 +150,9 @@ class DirectoryImport:
         screen: Any = self
         # The preview's counts in its own words, so "1 changed (1 back)" is not "1 changed" after.
         screen.note = _(
-            "Imported in {seconds} s: {counts}", seconds=result.seconds, counts=importing.counts_line(result)
+            "Imported in {seconds} s: {counts}",
+            seconds=result.seconds,
+            counts=import_summary.counts_line(result),
         )
         screen.say(screen.note)
         screen.reload()
