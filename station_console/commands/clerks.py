@@ -327,7 +327,7 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
 @pass_app
 def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     """Everything the station holds about the person with full number PHONE, as JSON (manager)."""
-    from station_console.services.people.privacy import export_person, export_person_to
+    from station_console.services.people.person_export import export_person, export_person_to
 
     station = app.station
     if output is None:

@@ -17,7 +17,8 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.people.privacy import delete_person, export_person, purge_phones
+from station_console.services.people.person_export import export_person
+from station_console.services.people.privacy import delete_person, purge_phones
 from station_console.services.prealerts.importer import CHUNK, import_file
 from station_console.services.prealerts.listing import list_imports, list_prealerts
 from station_console.services.prealerts.watch import import_folder, report_lines

@@ -12,7 +12,7 @@ from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import audit_trail as auditlog
-from station_console.services.people import clerks, privacy
+from station_console.services.people import clerks, person_export, privacy
 from station_console.services.pickup.handover import confirm_pickup
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def test_export_gives_one_persons_data_and_is_audited(manager: Station) -> None:
     check_in(manager, "SF1234567890123", phone=PHONE, recipient_name="Zhang San", email="z@example.com")
     check_in(manager, "JT1234567890123", phone="+86 138-1234-5678")
     check_in(manager, "YT1234567890123", phone=OTHER)
-    data = privacy.export_person(manager, "138 1234 5678")
+    data = person_export.export_person(manager, "138 1234 5678")
     assert data["phone"] == PHONE
     assert sorted(p["waybill"] for p in data["parcels"]) == ["JT1234567890123", "SF1234567890123"]
     assert (
@@ -116,10 +116,10 @@ def test_export_gives_one_persons_data_and_is_audited(manager: Station) -> None:
 def test_export_needs_a_full_number_and_a_match(manager: Station) -> None:
     check_in(manager, "SF1234567890123", phone=PHONE)
     with pytest.raises(Refused) as exc:
-        privacy.export_person(manager, "5678")
+        person_export.export_person(manager, "5678")
     assert exc.value.code == "phone_partial"
     with pytest.raises(NotFound):
-        privacy.export_person(manager, OTHER)
+        person_export.export_person(manager, OTHER)
     assert _events(manager, EventKind.DATA_EXPORTED) == []
 
 
@@ -152,7 +152,7 @@ def test_a_clerk_can_neither_export_nor_delete(manager: Station) -> None:
     check_in(manager, "SF1234567890123", phone=PHONE)
     clerks.add_clerk(manager, "Li", "1357")
     clerks.sign_in(manager, "Li", "1357")
-    for call in (privacy.export_person, privacy.delete_person):
+    for call in (person_export.export_person, privacy.delete_person):
         with pytest.raises(PermissionDenied):
             call(manager, PHONE)
     assert _parcel(manager, "SF1234567890123").phone_full == PHONE

@@ -19,7 +19,7 @@ from station_console import private_files
 from station_console.errors import StationError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.people import clerks, privacy
+from station_console.services.people import clerks, person_export
 
 PHONE = "13812345678"
 
@@ -61,7 +61,7 @@ def test_the_export_file_and_its_audit_event_go_together(
     target = tmp_path / "out" / "person.json"
     no_rename_onto.append(target)
     with pytest.raises(StationError) as refused:
-        privacy.export_person_to(manager, PHONE, target)
+        person_export.export_person_to(manager, PHONE, target)
     assert refused.value.code == "disk_full"
     assert _exports(manager) == 0 and not target.exists()
     no_rename_onto.clear()
@@ -72,11 +72,11 @@ def test_the_export_file_and_its_audit_event_go_together(
     event.listen(manager.engine, "commit", commit_fails)
     try:
         with pytest.raises(StationError):
-            privacy.export_person_to(manager, PHONE, target)
+            person_export.export_person_to(manager, PHONE, target)
     finally:
         event.remove(manager.engine, "commit", commit_fails)
     assert _exports(manager) == 0 and not target.exists()
 
-    data = privacy.export_person_to(manager, PHONE, target)
+    data = person_export.export_person_to(manager, PHONE, target)
     assert _exports(manager) == 1 and json.loads(target.read_text(encoding="utf-8")) == data
     assert sorted(p.name for p in target.parent.iterdir()) == ["person.json"]  # nothing left aside

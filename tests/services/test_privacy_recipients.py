@@ -14,7 +14,7 @@ from db.models import DeliveryItem, ProxyPickup, RecipientConsent, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs, scan_back
-from station_console.services.people import privacy
+from station_console.services.people import person_export, privacy
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.proxy import Proxy
 from station_console.services.recipients import consent, directory, matching
@@ -96,7 +96,7 @@ def test_proxy_names_and_door_receivers_go_with_the_phones(manager: Station, clo
 
 def test_a_persons_export_and_deletion_cover_their_directory_entry(manager: Station) -> None:
     directory.add(manager, {"name": "张三", "external_id": "1", "phones": PHONE, "room": "502"})
-    export = privacy.export_person(manager, PHONE)
+    export = person_export.export_person(manager, PHONE)
     assert export["parcels"] == [] and export["directory"][0]["phones"] == [PHONE]
     assert export["directory"][0]["name"] == "张三"
     result = privacy.delete_person(manager, PHONE)
@@ -126,7 +126,7 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
     scan_back.deliver(
         manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg"
     )
-    handovers = privacy.export_person(manager, PHONE)["handovers"]
+    handovers = person_export.export_person(manager, PHONE)["handovers"]
     assert {h.get("proxy_name") or h.get("received_by") for h in handovers} == {"老王", "门卫张师傅"}
     check_in(manager, wb(3), phone=SECOND)
     fourth = check_in(manager, wb(4), phone=SECOND)
@@ -161,7 +161,7 @@ def test_a_persons_export_shows_and_deletion_blanks_their_consent_notes(manager:
     li = directory.add(manager, {"name": "李四", "external_id": "2", "phones": SECOND}).id
     consent.record(manager, zhang, Choice(consent="granted"), channel="phone", note="张三女儿代接电话")
     consent.record(manager, li, Choice(consent="granted"), channel="counter", note="李四本人")
-    history = privacy.export_person(manager, PHONE)["directory"][0]["consent_history"]
+    history = person_export.export_person(manager, PHONE)["directory"][0]["consent_history"]
     assert [(h["consent"], h["channel"], h["note"]) for h in history] == [
         ("granted", "phone", "张三女儿代接电话")
     ]

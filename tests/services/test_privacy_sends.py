@@ -24,7 +24,7 @@ from sendout_helpers import (
 from db.models import EventKind, Sender
 from station_console.errors import NotFound, PermissionDenied
 from station_console.services.core.station import Station
-from station_console.services.people import audit_trail, privacy
+from station_console.services.people import audit_trail, person_export, privacy
 from station_console.services.sendout import handover, payments
 from station_console.services.sendout.senders import find_sender
 
@@ -176,9 +176,9 @@ def test_the_day_close_purges_send_records_too(counter: Station, clock: FakeCloc
 def test_export_by_phone_covers_the_sender_and_their_sends(counter: Station) -> None:
     sent = send(counter, waybill=sf(1)).send_id
     with pytest.raises(PermissionDenied):
-        privacy.export_person(counter, SENDER_PHONE)  # a clerk: the manager's alone
+        person_export.export_person(counter, SENDER_PHONE)  # a clerk: the manager's alone
     as_manager(counter)
-    data = privacy.export_person(counter, SENDER_PHONE)
+    data = person_export.export_person(counter, SENDER_PHONE)
     assert data["parcels"] == [] and len(data["senders"]) == 1
     assert data["senders"][0]["phone"] == SENDER_PHONE and data["senders"][0]["id_last4"] == "002X"
     [mine] = data["sends"]
@@ -189,14 +189,14 @@ def test_export_by_phone_covers_the_sender_and_their_sends(counter: Station) -> 
         "乌鲁木齐市天山区人民路 88 号",
     )
     # The addressee, while the carrier still needs their number.
-    addressed = privacy.export_person(counter, RECIPIENT_PHONE)
+    addressed = person_export.export_person(counter, RECIPIENT_PHONE)
     assert addressed["senders"] == [] and [s["as"] for s in addressed["sends"]] == ["recipient"]
     assert addressed["sends"][0]["recipient_phone"] == RECIPIENT_PHONE
     exported = [e for e in events(counter) if e.kind == EventKind.DATA_EXPORTED]
     assert [(e.details.get("senders"), e.details.get("sends")) for e in exported] == [(1, 1), (None, 1)]
     assert SENDER_PHONE not in json.dumps([e.details for e in exported])
     with pytest.raises(NotFound):
-        privacy.export_person(counter, "13600000000")
+        person_export.export_person(counter, "13600000000")
 
 
 def test_deletion_keeps_what_the_real_name_period_needs_and_blanks_the_rest(
@@ -241,10 +241,10 @@ def test_an_export_holds_none_of_the_other_party_of_a_send(counter: Station) -> 
     the sender's carries the addressee's number only masked, as every screen shows it."""
     send(counter, waybill=sf(1))
     as_manager(counter)
-    [addressed] = privacy.export_person(counter, RECIPIENT_PHONE)["sends"]
+    [addressed] = person_export.export_person(counter, RECIPIENT_PHONE)["sends"]
     assert addressed["as"] == "recipient" and addressed["recipient_phone"] == RECIPIENT_PHONE
     assert "002X" not in json.dumps(addressed) and "resident" not in json.dumps(addressed)
-    [sent] = privacy.export_person(counter, SENDER_PHONE)["sends"]
+    [sent] = person_export.export_person(counter, SENDER_PHONE)["sends"]
     assert sent["as"] == "sender" and sent["id_last4"] == "002X"
     assert RECIPIENT_PHONE not in json.dumps(sent) and sent["recipient_masked_phone"] == "139****4321"
 
@@ -274,7 +274,7 @@ def test_a_refusal_or_refund_reason_is_kept_exported_and_blanked_with_its_record
     payments.refund(counter, gone, "Li Si's mistake")
     trail = json.dumps([e.details for e in events(counter)], ensure_ascii=False)
     assert "Wang Wu's" not in trail and "Zhang San's" not in trail and "Li Si's" not in trail
-    exported = {s["send_id"]: s for s in privacy.export_person(counter, SENDER_PHONE)["sends"]}
+    exported = {s["send_id"]: s for s in person_export.export_person(counter, SENDER_PHONE)["sends"]}
     assert exported[refused]["refused_reason"] == refused_why
     assert exported[refunded]["refund_reason"] == refund_why
     clock.advance(days=365, minutes=1)

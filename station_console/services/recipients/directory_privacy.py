@@ -1,5 +1,6 @@
 """What the directory holds about a person, for privacy: the keep period's purge of people deactivated
-long ago, and a person's own export and deletion (people/privacy.py runs all three, in its transaction).
+long ago, and a person's own export and deletion (people/privacy.py runs the purge and the deletion,
+people/person_export.py the export, each in its transaction).
 
 Full phones, e-mail, names, matching keys and the notes on their consent history go; the masked phones,
 the address and what they chose, and when, stay.
