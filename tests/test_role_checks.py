@@ -76,7 +76,7 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     # A read for the undo alone: which picked-up parcel a waybill names (a clerk learned it all the same)
     "picked_up_parcel": _call("pickup.undo", "picked_up_parcel", "{picked_waybill}"),
     "write_off": _call("exceptions.problems", "write_off", "{on_shelf_waybill}", "lost"),
-    "export_person": _call("people.privacy", "export_person", PHONE),
+    "export_person": _call("people.person_export", "export_person", PHONE),
     "delete_person": _call("people.privacy", "delete_person", PHONE),
     "add_clerk": _call("people.clerks", "add_clerk", "Zhao", "5836", role="manager"),
     "reset_pin": _call("people.clerks", "change_pin", "Wang", "0000"),
