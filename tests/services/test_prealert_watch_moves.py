@@ -8,6 +8,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, zh_rows
@@ -16,6 +17,8 @@ from sqlmodel import col, select
 from db.models import PreAlert, PreAlertImport, PreAlertStatus
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.prealerts import watch
+from station_console.services.prealerts.importer import load_file
 from station_console.services.prealerts.watch import import_folder
 
 
@@ -208,3 +211,37 @@ def test_a_link_dropped_in_the_folder_is_not_followed(station: Station, tmp_path
     assert set_aside.is_symlink() and not os.path.lexists(inbox / "drop.csv")
     note = (inbox / "failed" / "drop.csv.report.txt").read_text(encoding="utf-8")
     assert note == "drop.csv is a link to another file, not a file dropped here: it was not read.\n"
+
+
+def test_a_file_swapped_for_a_link_after_the_check_is_not_read(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dropper swaps the file for a link between the watch's look at it and its read: the read
+    # itself must not follow the link.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = write_csv(elsewhere / "customers.csv", ZH_HEADINGS, zh_rows([1, 2]))
+    inbox = inbox_with(tmp_path, "drop.csv")
+    real_load = watch.load_file
+
+    def swapped_then_loaded(station: Station, path: Path, **kwargs: Any) -> Any:
+        path.unlink()
+        path.symlink_to(target)
+        return real_load(station, path, **kwargs)
+
+    monkeypatch.setattr(watch, "load_file", swapped_then_loaded)
+    result = import_folder(station, inbox, settle_s=0)
+    assert result.imported == [] and result.steps_failed == []
+    assert result.failed == [
+        ("drop.csv", "drop.csv is a link to another file, not a file dropped here: it was not read.")
+    ]
+    assert counts(station) == (0, 0)
+    assert (inbox / "failed" / "drop.csv").is_symlink()
+
+
+def test_a_clerks_own_import_may_name_a_link(station: Station, tmp_path: Path) -> None:
+    # A path the clerk typed is theirs to choose: a link there is followed, as before.
+    target = write_csv(tmp_path / "zto.csv", ZH_HEADINGS, zh_rows([1, 2]))
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert load_file(station, link).loaded == 2

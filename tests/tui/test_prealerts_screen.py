@@ -252,9 +252,9 @@ async def test_a_preview_read_as_the_console_locks_asks_only_the_clerk_who_asked
     path.write_text(GOOD, encoding="utf-8")
     held, real = threading.Event(), importer.read_table
 
-    def slow(*args: Any) -> Any:
+    def slow(*args: Any, **kwargs: Any) -> Any:
         assert held.wait(quiet.TIMEOUT)  # a large file: the console locks meanwhile
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(importer, "read_table", slow)
     app = lock_console(station)

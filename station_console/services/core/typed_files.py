@@ -8,13 +8,18 @@ previews a file first keeps its bytes' digest, and the import refuses the file i
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
+import os
+import stat
 from pathlib import Path
 
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
+
+LINK_NOT_READ = N_("{path} is a link to another file: it was not read.")
 
 
 def typed_path(path: Path) -> Path:
@@ -34,9 +39,14 @@ def folder_refused(path: Path) -> Refused:
     )
 
 
-def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> bytes:
+def read_typed_bytes(
+    path: Path, *, max_bytes: int | None = None, too_large: str = "", follow_links: bool = True
+) -> bytes:
     """The file's bytes; a `Refused` saying what is wrong with it. Past `max_bytes` it is refused with
-    `too_large` (a msgid taking `path` and `mb`)."""
+    `too_large` (a msgid taking `path` and `mb`). `follow_links=False`: a link is refused unread
+    (`is_link`), checked as the file is opened, so a file swapped for a link after a caller looked at
+    it is not read either (the watched folder, where others drop files; a clerk's own typed path may
+    name a link)."""
     path = typed_path(path)
     shown = cut(str(path), 200)
     try:
@@ -48,9 +58,11 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
     if not is_file:
         raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
-        return path.read_bytes()
+        if follow_links:
+            if max_bytes is not None and path.stat().st_size > max_bytes:
+                raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
+            return path.read_bytes()
+        return _read_unlinked(path, shown, max_bytes, too_large)
     except PermissionError as exc:
         raise Refused(
             N_("{path} may not be read by this console: let it be read, or copy it elsewhere."),
@@ -65,6 +77,24 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
             advice=N_("Check that it is connected, then type the path again."),
             path=shown,
         ) from exc
+
+
+def _read_unlinked(path: Path, shown: str, max_bytes: int | None, too_large: str) -> bytes:
+    """`read_typed_bytes` of a file opened without following a link: what is checked (a file, its size)
+    is what is read. O_NONBLOCK: a pipe put in the file's place is not waited on, but refused."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Refused(LINK_NOT_READ, code="is_link", path=shown) from exc
+        raise
+    with os.fdopen(fd, "rb") as file:
+        found = os.fstat(file.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
+        if max_bytes is not None and found.st_size > max_bytes:
+            raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
+        return file.read()
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:

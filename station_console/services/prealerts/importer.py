@@ -291,6 +291,7 @@ def load_file(
     dry_run: bool = False,
     expect_digest: str | None = None,
     skip_loaded: bool = False,
+    follow_links: bool = True,
 ) -> ImportReport:
     """Read `path` and load its good rows (see the module docstring), whoever is signed in.
 
@@ -298,7 +299,8 @@ def load_file(
     whole, so what is loaded is what the preview showed. A file loaded before (its name and bytes)
     names that import (`loaded_before`); with `skip_loaded` it loads nothing: the watched folder's file
     left behind by a move that failed, whose waybills alone would load again once their batch closed.
-    A clerk's own import goes on, its rows reported as any file's."""
+    A clerk's own import goes on, its rows reported as any file's. `follow_links=False`: a link is
+    refused unread (`is_link`), even one put in the file's place after the caller looked (the watch)."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None
@@ -307,7 +309,7 @@ def load_file(
             N_("No pre-alert source named {source} in the settings."), code="no_source", source=source
         )
     columns_map = {**(layout.columns if layout else {}), **(mapping or {})}
-    table = read_table(path, columns_map)
+    table = read_table(path, columns_map, follow_links=follow_links)
     refuse_if_changed(path.name, table.digest, expect_digest)
     report = ImportReport(
         file=path.name,

@@ -115,11 +115,15 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
     return index, {name: headings[i] for name, i in index.items()}
 
 
-def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
+def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_links: bool = True) -> Table:
     """The file's rows as fields, refused whole when it cannot be read as a pre-alert at all (a folder,
-    no such file, not to be read: in the clerk's words, as every typed path is)."""
+    no such file, not to be read: in the clerk's words, as every typed path is). `follow_links`: as
+    `read_typed_bytes` takes it (the watched folder reads no link)."""
     data = read_typed_bytes(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB).")
+        path,
+        max_bytes=MAX_BYTES,
+        too_large=N_("{path} is too big for a pre-alert file (over {mb} MB)."),
+        follow_links=follow_links,
     )
     # Decoded once, as every typed file is (a JSON file saved as UTF-16 or GBK is read as its CSV would
     # be), then told from CSV by its text's first character that is not blank: a byte-order mark is none.

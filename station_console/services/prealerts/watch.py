@@ -216,8 +216,13 @@ def import_folder(
         try:
             if path.is_symlink():
                 raise Refused(A_LINK, code="watched_link", file=path.name)
-            report = load_file(station, path, source=source, carrier=carrier, skip_loaded=True)
+            # Opened without following a link too: a file swapped for one since the check is not read.
+            report = load_file(
+                station, path, source=source, carrier=carrier, skip_loaded=True, follow_links=False
+            )
         except StationError as exc:
+            if exc.code == "is_link":  # said as the check above says it
+                exc = Refused(A_LINK, code="watched_link", file=path.name)
             result.failed.append((path.name, exc.message()))
             to, note, done = FAILED, exc.message(lang) + "\n", DONE_REFUSED
         else:
