@@ -89,3 +89,15 @@ def test_a_file_a_clerk_loaded_dropped_again_is_said_loaded_before_and_by_whom( 
     (inbox / "zto.csv").write_text(ROWS, encoding="utf-8")  # and in Chinese
     zh = watch(db_url, inbox, lang="zh")
     assert zh.stdout.splitlines() == ["zto.csv：已于 2026-11-25 02:00 由 Tester 导入（导入 1）：无新内容。"]
+
+
+def test_a_subfolder_made_a_link_refuses_the_watch_with_why(db_url: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "zto.csv").write_text(ROWS, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (inbox / "failed").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    out = watch(db_url, inbox)
+    assert out.exit_code not in (0, 3), out.output
+    assert f"failed/ in {inbox} is a link to another folder" in out.stderr
+    assert out.stdout == "" and (inbox / "zto.csv").is_file()

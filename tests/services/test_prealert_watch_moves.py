@@ -15,6 +15,7 @@ from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, zh_rows
 from sqlmodel import col, select
 
 from db.models import PreAlert, PreAlertImport, PreAlertStatus
+from station_console.errors import Refused
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.prealerts import watch
@@ -245,3 +246,55 @@ def test_a_clerks_own_import_may_name_a_link(station: Station, tmp_path: Path) -
     link = tmp_path / "link.csv"
     link.symlink_to(target)
     assert load_file(station, link).loaded == 2
+
+
+@pytest.mark.parametrize("subfolder", ["imported", "failed"])
+def test_a_subfolder_made_a_link_stops_the_watch_before_anything_loads(
+    station: Station, tmp_path: Path, subfolder: str
+) -> None:
+    # Whoever may write the folder could point imported/ or failed/ where they may read: the carriers'
+    # files (phone numbers) are not moved there, and nothing loads that could not be moved.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o755)
+    inbox = inbox_with(tmp_path)
+    (inbox / "bad.csv").write_text("not,a,pre-alert\n", encoding="utf-8")
+    (inbox / subfolder).symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(Refused) as refused:
+        import_folder(station, inbox, settle_s=0)
+    assert refused.value.message() == (
+        f"{subfolder}/ in {inbox} is a link to another folder: the watch moves no file through a link. "
+        "Make it a folder of its own, then start the watch again."
+    )
+    assert list(elsewhere.iterdir()) == [] and counts(station) == (0, 0)
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o755  # where it points is left alone
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(["bad.csv", "zto.csv", subfolder])
+
+
+def test_a_subfolder_made_a_link_during_a_pass_moves_nothing_through_it(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    inbox = inbox_with(tmp_path)
+    real_load = watch.load_file
+
+    def linked_then_loaded(station: Station, path: Path, **kwargs: Any) -> Any:
+        (inbox / "imported").symlink_to(elsewhere, target_is_directory=True)
+        return real_load(station, path, **kwargs)
+
+    monkeypatch.setattr(watch, "load_file", linked_then_loaded)
+    result = import_folder(station, inbox, settle_s=0)
+    assert [f.file for f in result.steps_failed] == ["zto.csv"]
+    assert "imported/ in" in result.steps_failed[0].step.error.message()
+    assert list(elsewhere.iterdir()) == [] and (inbox / "zto.csv").is_file()
+    assert counts(station) == (2, 1)
+
+
+def test_a_premade_subfolder_others_may_read_is_made_private(station: Station, tmp_path: Path) -> None:
+    inbox = inbox_with(tmp_path)
+    (inbox / "imported").mkdir()
+    os.chmod(inbox / "imported", 0o755)
+    result = import_folder(station, inbox, settle_s=0)
+    assert [r.file for r in result.imported] == ["zto.csv"] and result.steps_failed == []
+    assert oct(stat.S_IMODE((inbox / "imported").stat().st_mode)) == oct(0o700)
+    assert (inbox / "imported" / "zto.csv").is_file()

@@ -14,6 +14,9 @@ nothing, and its line says when and by whom it was loaded (`FileLoadedBefore`).
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,6 +58,13 @@ DONE_REFUSED_NO_REPORT = N_("{file}: not imported; moved.")
 # A link is never followed: whoever may drop files here (a sync tool, a shared folder) would otherwise
 # have the station read, load and re-mode a file elsewhere that it may read and they may not.
 A_LINK = N_("{file} is a link to another file, not a file dropped here: it was not read.")
+# `imported/` or `failed/` made a link (by whoever may write the folder) would have the carriers'
+# files, with phone numbers, moved where it points: the watch does not start, nor pass, until an admin
+# makes it a folder of its own. Files left unmoved would load once and stay, which helps no one.
+LINKED_SUBFOLDER = N_(
+    "{folder} in {path} is a link to another folder: the watch moves no file through a link. "
+    "Make it a folder of its own, then start the watch again."
+)
 
 
 @dataclass(frozen=True)
@@ -166,12 +176,11 @@ def _move(path: Path, folder: str, note: str, again: str) -> StepFailed | None:
     target_dir = path.parent / folder
     target = target_dir / path.name
     try:
-        private_dir(target_dir)  # the carriers' files, with phone numbers: this user's only
-        if target.exists():
-            target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
-        path.replace(target)
+        target = _move_into(path, target_dir)
     except OSError as exc:
         return StepFailed(NOT_MOVED, write_failed(target, exc), again, MOVED_NEXT_PASS)
+    except StationError as exc:
+        return StepFailed(NOT_MOVED, exc, again, MOVED_NEXT_PASS)
     try:
         if not target.is_symlink():  # a link's mode is its target's, which is not ours to change
             tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
@@ -181,6 +190,39 @@ def _move(path: Path, folder: str, note: str, again: str) -> StepFailed | None:
     except StationError as exc:
         return StepFailed(NO_REPORT, exc, _imports(), WHAT_LOADED)
     return None
+
+
+def _move_into(path: Path, target_dir: Path) -> Path:
+    """Move `path` into `target_dir` (made this user's only, a pre-made one too: it holds the carriers'
+    files), never through a link: the folder is opened without following one, and the file renamed
+    into what was opened, so a link put there after the pass's check moves nothing either."""
+    if target_dir.is_symlink():  # checked first: making it private would re-mode where it points
+        raise _linked(target_dir)
+    private_dir(target_dir, tighten=True)
+    try:
+        fd = os.open(target_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _linked(target_dir) from exc
+        raise
+    try:
+        name = path.name
+        with contextlib.suppress(FileNotFoundError):
+            os.stat(name, dir_fd=fd, follow_symlinks=False)
+            name = f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
+        os.replace(path, name, dst_dir_fd=fd)
+    finally:
+        os.close(fd)
+    return target_dir / name
+
+
+def _linked(subfolder: Path) -> Refused:
+    return Refused(
+        LINKED_SUBFOLDER,
+        code="watched_subfolder_link",
+        folder=f"{subfolder.name}/",
+        path=str(subfolder.parent),
+    )
 
 
 def _imports() -> str:
@@ -208,6 +250,9 @@ def import_folder(
         *(("--source", source) if source else ()),
         *(("--carrier", carrier) if carrier else ()),
     )
+    for name in (IMPORTED, FAILED):  # before any file is read: nothing loads that cannot be moved
+        if (folder / name).is_symlink():
+            raise _linked(folder / name)
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     for path in files:
         if now - path.lstat().st_mtime < settle_s:
