@@ -93,6 +93,19 @@ def test_a_refusal_and_silence_are_clean_failures(tmp_path: Path) -> None:
     assert "No answer from the e-waybill client" in exc.value.message()
 
 
+def test_the_clients_refusal_is_one_short_line_of_text(tmp_path: Path) -> None:
+    # Its reason is said on the send screen and on a terminal: no escape or line break of the client's
+    # reaches either, and markup-looking text stays the text it is.
+    noisy = "\x1b[2J\x1b]0;owned\x07account\x00 [b]suspended[/b]\r\nretry" + "W" * 500
+    thread = client(tmp_path, {"error": noisy})
+    with pytest.raises(ProviderFailed) as exc:
+        FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
+    thread.join()
+    said = exc.value.message()
+    assert said.startswith("The e-waybill service refused: account [b]suspended[/b] retryWWW")
+    assert said.isprintable() and len(exc.value.params["reason"]) == 120
+
+
 def test_a_request_given_up_on_is_withdrawn(tmp_path: Path) -> None:
     """The client down: its request (full phones) does not wait there for it to come up and issue a number
     for a send never recorded; a cancel with no number follows it for a client that had taken it."""

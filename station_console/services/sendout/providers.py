@@ -28,6 +28,7 @@ from station_console.private_files import private_dir, write_atomic
 from station_console.safe_text import cut, printable
 
 SORT_CODE_MAX = 40  # a sort code (大头笔) is a few characters: "755W-XJ", "新疆 65"
+ERROR_MAX = 120  # the client's reason for a refusal, said in one line of the send's refusal
 
 
 class ProviderFailed(StationError):
@@ -142,7 +143,10 @@ class FileProvider:
                     time.sleep(self.poll_s)  # still being written by a client that does not rename
                     continue
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
-                    reason = cut(str(data.get("error") if isinstance(data, dict) else "bad answer"), 120)
+                    # The client's text, shown to the clerk and on a terminal: one short line of it,
+                    # as the sort code is taken (no escape driving the terminal, no line breaks).
+                    said = data.get("error") if isinstance(data, dict) else "bad answer"
+                    reason = cut(printable(str(said)), ERROR_MAX)
                     raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=reason)
                 # The client's text, kept with the print job and printed large: one short line of it.
                 sort_code = printable(str(data.get("sort_code") or ""))[:SORT_CODE_MAX]
