@@ -260,3 +260,26 @@ def test_a_receipt_of_a_wrong_or_open_batch_is_said_before_any_printer(expected:
     with pytest.raises(Refused) as still_open:
         batches.reprint_receipt(clerk, batch.id, CounterSettings())
     assert still_open.value.code == "courier_batch_open"
+
+
+def test_saving_a_receipt_asks_the_role_its_reprint_asks(
+    expected: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handover receipt, printed again or saved as a PDF, is one action of the roles table (`handover
+    receipt` under "receive a courier's batch"): a role that may not reprint it may not save it either."""
+    from dataclasses import replace
+
+    from station_console.services.core import roles
+
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
+    # The action made a manager's alone: whichever role the table gives it, both ask the same.
+    monkeypatch.setitem(
+        roles.ACTIONS, "courier_batch", replace(roles.ACTIONS["courier_batch"], need=roles.Need.MANAGER)
+    )
+    with pytest.raises(PermissionDenied):
+        batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
+    with pytest.raises(PermissionDenied):
+        batches.save_receipt_pdf(clerk, batch.id, "en", tmp_path / "receipt.pdf")
+    assert not (tmp_path / "receipt.pdf").exists()

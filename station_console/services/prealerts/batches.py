@@ -365,8 +365,8 @@ def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> i
 
 
 def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
-    """The stored receipt of a closed batch (for `--pdf`)."""
-    require(station, "view")
+    """The stored receipt of a closed batch (for `--pdf`), to whoever may receive a courier's batch."""
+    require(station, "courier_batch")  # as its reprint: `handover receipt` in the roles table
     with station.read() as session:
         return _stored_receipt(session, batch_id)
 
