@@ -13,9 +13,10 @@ duplicate, no room) goes to the "needs attention" list until the clerk resolves 
 status line counts this session's refused scans. Service calls run in order on the check-in writer
 (`checkin_writer.py`); the UI thread never waits on the database.
 
-This module is the scan intake, the check-in table and the keys; the rest of the screen is built in
-layers it inherits, one concern each: `checkin_state.py` (current parcel, status and label states),
-`checkin_questions.py` (needs attention), `checkin_phones.py` (the phone and recipient panel).
+This module is the scan intake and the keys; the rest of the screen is built in layers it inherits, one
+concern each: `checkin_state.py` (current parcel, status and label states), `checkin_questions.py` (needs
+attention), `checkin_phones.py` (the phone and recipient panel), `checkin_table.py` (the table of this
+session's check-ins, and Ctrl+Z's undo).
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Input
+from textual.widgets import Digits, Input
 
 from station_console.i18n import N_, _, sentences
 from station_console.phone_masking import mask_phones
@@ -37,15 +37,14 @@ from station_console.safe_text import cut
 from station_console.services.checkin.recipient import recipient_notes
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.printers import any_printer
-from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
-from station_console.tui.screens.checkin_phones import CheckinPhones
-from station_console.tui.screens.checkin_state import READY, TABLE_ROWS, Current
+from station_console.tui.screens.checkin_state import READY, Current
+from station_console.tui.screens.checkin_table import CheckinTable
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -56,13 +55,12 @@ if TYPE_CHECKING:
 
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
-UNDONE = "strike dim"
 # Narrower than this, the scan and phone fields would be squeezed to a few cells beside their labels:
 # the fields take two rows (the scan field alone on the first).
 FIELDS_ONE_ROW_MIN = 120
 
 
-class CheckinScreen(CheckinPhones):
+class CheckinScreen(CheckinTable):
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
     # Seconds between re-reads of the table's label states and of other counters' couriers (tests shorten them).
@@ -188,19 +186,7 @@ class CheckinScreen(CheckinPhones):
         self.watch(
             app, "station_settings", self._show_default_size
         )  # and when read again (changed elsewhere)
-        table = self.query_one("#ci-table", DataTable)
-        table.can_focus = False  # focus stays in the fields; the table only shows
-        # Phone and label change after the row is added: sized up front, so no change re-lays the table.
-        for key, title, width in (
-            ("n", "#", None),
-            ("code", _("Code"), None),
-            ("where", _("Location"), None),
-            ("carrier", _("Carrier"), None),
-            ("waybill", _("Waybill"), None),
-            ("phone", _("Phone"), 18),
-            ("label", _("Label"), 18),
-        ):
-            table.add_column(title, key=key, width=width)
+        self._set_up_table()
         self._refresh_status()
         self._show_current()
         self._skipped_reads: list[Callable[[], None]] = []
@@ -313,21 +299,7 @@ class CheckinScreen(CheckinPhones):
     @on(CheckinWriter.CheckedIn)
     def _checked_in(self, message: CheckinWriter.CheckedIn) -> None:
         request, result = message.request, message.result
-        self.count += 1
-        self.results.append(result)
-        table = self.query_one("#ci-table", DataTable)
-        held = result.masked_phone is None and not self.quick
-        if self._held_row is not None and self._held_row in self.label_shown:
-            self.show_label(table, self._held_row, "queued")  # this scan printed it
-        self._held_row = result.parcel_id if held else None
-        label = "held" if held else "queued"
-        table.add_row(*self._cells(result, _(LABEL_LABELS[label])), key=str(result.parcel_id))
-        self.label_shown[result.parcel_id] = label
-        table.sort("n", key=_row_number, reverse=True)
-        if table.row_count > TABLE_ROWS:
-            gone = self.results[-TABLE_ROWS - 1].parcel_id
-            table.remove_row(str(gone))
-            self.label_shown.pop(gone, None)
+        self._list_checked_in(result)
         self._rescans.pop(request.seq, None)
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
@@ -364,37 +336,6 @@ class CheckinScreen(CheckinPhones):
             self._refresh_status()
         if self.courier_batch is not None:
             self.refresh_batches()
-
-    def action_undo(self) -> None:
-        self.writer.submit(self.writer.undo)
-
-    @on(CheckinWriter.Undone)
-    def _undone(self, message: CheckinWriter.Undone) -> None:
-        result = message.result
-        self.undone.add(result.parcel_id)
-        self.label_shown.pop(result.parcel_id, None)  # "undone" for good: re-reads leave the row alone
-        table = self.query_one("#ci-table", DataTable)
-        if str(result.parcel_id) in table.rows:
-            row = table.get_row(str(result.parcel_id))
-            for key, cell in zip(("n", "code", "where", "carrier", "waybill", "phone"), row, strict=False):
-                table.update_cell(str(result.parcel_id), key, Text(str(cell), style=UNDONE))
-            table.update_cell(str(result.parcel_id), "label", Text(_("undone"), style="bold"))
-        shown = self.current.result if self.current is not None else None
-        if shown is not None and shown.parcel_id == result.parcel_id:
-            self._in_hand_after_answer()
-            self.last_scan_refused = False
-            self._show_current()
-        self.query_one("#ci-code", Digits).update("")
-        self.query_one("#ci-where", Static).update("", layout=False)
-        self._answer(
-            _(
-                "Undone: {waybill} ({code}) is no longer checked in.",
-                waybill=result.waybill,
-                code=result.pickup_code,
-            ),
-            warn=True,
-        )
-        self._refresh_status()
 
     def action_pick_batch(self) -> None:
         station = self.station  # the carrier table is cached, but read again after an edit: a worker
@@ -463,23 +404,6 @@ class CheckinScreen(CheckinPhones):
             )
         return _("{code} on Check-in, still without its phone (F9 adds it)", code=result.pickup_code)
 
-    @on(CheckinWriter.LabelLetGo)
-    def _label_let_go(self, message: CheckinWriter.LabelLetGo) -> None:
-        held, self._held_row = self._held_row, None
-        if held is not None and self.label_shown.get(held) == "held":
-            self.show_label(self.query_one("#ci-table", DataTable), held, "queued")
-
-    def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
-        return (
-            self.count,
-            Text(result.pickup_code),
-            Text(result.location),
-            Text(result.carrier_name),
-            Text(result.waybill),
-            Text(result.masked_phone or "-"),
-            label,
-        )
-
     def _show_big(self, result: CheckinResult) -> None:
         code = result.pickup_code.upper()
         self.query_one("#ci-code", Digits).update(code if set(code) <= DIGITS_CHARS else "")
@@ -490,8 +414,3 @@ class CheckinScreen(CheckinPhones):
             layer=result.layer,
         )
         self.query_one("#ci-where", Static).update(where, layout=False)
-
-
-def _row_number(cell: object) -> int:
-    """A row's "#": a number, or the struck-through text of one once undone (Text and int do not sort)."""
-    return int(str(cell))
