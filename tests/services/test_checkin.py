@@ -11,8 +11,9 @@ from sqlmodel import col, select
 
 from db.models import CodeHold, EventKind, Notification, Parcel, ParcelEvent, PrintJob
 from station_console.errors import NotFound, Refused
+from station_console.services.checkin.late_phone import set_phone
 from station_console.services.checkin.phones import parse_phone
-from station_console.services.checkin.transaction import check_in, set_phone, undo_last
+from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 

@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from db.models import CodeHold, JobStatus, LookupFailure, Notification, PrintJob
 from station_console.errors import NotFound, Refused
 from station_console.services import notify
-from station_console.services.checkin.transaction import check_in, set_phone, undo_last
+from station_console.services.checkin.late_phone import set_phone
+from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import DummyChannel
 from station_console.services.pickup.lookup import lookup

@@ -9,7 +9,7 @@ from sqlmodel import col, update
 
 from db.models import Parcel
 from station_console.errors import NotFound, Refused
-from station_console.services.checkin.transaction import set_phone
+from station_console.services.checkin.late_phone import set_phone
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover as pickup
 from station_console.services.pickup import left_shelves

@@ -162,8 +162,8 @@ def test_consent_warning_follows_what_the_recipient_said(campus: Station) -> Non
 
 def test_check_in_tells_a_refusal_and_a_withdrawal_from_a_consent_never_asked(campus: Station) -> None:
     """A recipient who said no is not one nobody asked: the clerk is told which, and what to do."""
+    from station_console.services.checkin.late_phone import set_phone_for
     from station_console.services.checkin.recipient import consent_note
-    from station_console.services.checkin.transaction import set_phone_for
 
     zhang, shan = recipient(campus, "00123"), recipient(campus, "00125")
     never = check_in(campus, wb(1), recipient_id=zhang.id)
@@ -288,7 +288,7 @@ def test_a_person_given_after_the_scan_brings_their_phone_and_the_customer_is_to
     from sqlmodel import select
 
     from db.models import Notification
-    from station_console.services.checkin.transaction import set_phone
+    from station_console.services.checkin.late_phone import set_phone
 
     def told(parcel_id: int) -> list[str]:
         with campus.read() as session:

@@ -5,9 +5,9 @@ label job -> notification -> carrier event -> audit event. A pre-alerted waybill
 size the clerk did not type (`prealert.py`). All of it commits together or none of it does; a refusal
 raises a `StationError` and writes nothing.
 
-The console checks a parcel in the moment it is scanned and takes its phone afterwards (`set_phone`,
-the one way a phone joins a parcel after its check-in): its label is held for the phone meanwhile
-(`hold_label`), and the arrival message is queued once the parcel has a number to send it to.
+The console checks a parcel in the moment it is scanned and takes its phone afterwards (`set_phone` in
+`late_phone.py`, the one way a phone joins a parcel after its check-in): its label is held for the phone
+meanwhile (`hold_label`), and the arrival message is queued once the parcel has a number to send it to.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from db.models import (
     Carrier,
     EventKind,
     Layer,
-    Notification,
     Parcel,
     ParcelEvent,
     ParcelStatus,
@@ -372,7 +371,7 @@ def undo_last(station: Station) -> CheckinResult:
             carrier_outbox.CHECKED_IN,
             carrier=carrier_row.code if carrier_row else "?",
         )
-        shelf_label, layer_label = _location(session, parcel)
+        shelf_label, layer_label = shelf_and_layer(session, parcel)
         return CheckinResult(
             parcel_id=parcel.id,
             waybill=parcel.waybill,
@@ -392,103 +391,8 @@ def undo_last(station: Station) -> CheckinResult:
     return station.run(work)
 
 
-@dataclass(frozen=True)
-class PhoneSet:
-    """A phone given to a checked-in parcel, and what the directory says of the person it is for (as
-    a check-in's result says it)."""
-
-    masked: str
-    consent_missing: bool = False  # that person has not consented to holding parcels at the station
-    wants_door: bool = False  # that person's delivery choice is door delivery
-    consent: str | None = None  # what they said (recipient.CONSENT_STATES); None: nobody in the directory
-
-
-def set_phone(station: Station, parcel_id: int, phone: str) -> str:
-    """`set_phone_for`, the masked form alone."""
-    return set_phone_for(station, parcel_id, phone).masked
-
-
-def set_phone_for(station: Station, parcel_id: int, phone: str) -> PhoneSet:
-    """Give a checked-in parcel its recipient's phone (typed after the scan, in quick mode's list, or
-    a correction). The arrival message is queued when the parcel now has a
-    number and its customer was not told yet, and a label held for the phone prints now.
-
-    As at check-in, the directory fills in: a tail of the linked person's phone gets its full number,
-    and a full number that is one person's directory phone links that person."""
-    require(station, "checkin")
-    parsed = parse_phone(phone)
-
-    def work(session: Session) -> PhoneSet:
-        parcel = session.get(Parcel, parcel_id)
-        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
-            raise NotFound(N_("That parcel is not on the shelf."), code="not_on_shelf")
-        addressee = (
-            recipient.by_id(session, parcel.recipient_id)
-            if parcel.recipient_id is not None
-            else recipient.by_phone(session, parsed.full)
-            if parsed.full
-            else None
-        )
-        given = (addressee.phone_for(parsed) if addressee else None) or parsed
-        number_changed = parcel.phone_full != given.full
-        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = given.tail, given.masked, given.full
-        if addressee is not None and parcel.recipient_id is None:
-            parcel.recipient_id = addressee.id
-            parcel.recipient_name = parcel.recipient_name or addressee.name
-            parcel.email = parcel.email or addressee.email
-        session.add(parcel)
-        session.flush()
-        note = tell_after_phone(session, station, parcel, number_changed=number_changed)
-        audit.record(
-            session,
-            station,
-            EventKind.PHONE_SET,
-            parcel_id=parcel.id,
-            details={
-                "masked_phone": given.masked,
-                "notification": note.id if note else None,
-                **({"recipient": addressee.id} if addressee else {}),
-            },
-        )
-        if addressee is None:
-            return PhoneSet(given.masked)
-        return PhoneSet(
-            given.masked, addressee.consent_missing, addressee.preference == "door", addressee.consent_state
-        )
-
-    return station.run(work)
-
-
-def let_held_label_go(station: Station) -> int:
-    """The clerk at the counter changed: the label this counter holds for its last scan's phone prints
-    now, without it, as the next scan would print it (the next clerk does not know that parcel; its
-    phone is added later, F9's list, which tells the customer). How many labels were let go."""
-    require(station, "checkin")
-    return station.run_plain(lambda session: jobs.release_held(session, station))
-
-
-def tell_after_phone(
-    session: Session, station: Station, parcel: Parcel, *, number_changed: bool
-) -> Notification | None:
-    """A parcel on the shelf was just given its phone (typed, or from the directory): queue its arrival
-    message unless one is on its way or already reached that number, and print a label held for it."""
-    carrier = session.get(Carrier, parcel.carrier_id)
-    shelf, layer = _location(session, parcel)
-    note = outbox.queue_after_phone(
-        session,
-        station,
-        parcel,
-        number_changed=number_changed,
-        carrier=carrier.short_name if carrier else "",
-        shelf=shelf,
-        layer=layer,
-    )
-    if parcel.id is not None:
-        jobs.release_held(session, station, parcel_id=parcel.id)
-    return note
-
-
-def _location(session: Session, parcel: Parcel) -> tuple[str, str]:
+def shelf_and_layer(session: Session, parcel: Parcel) -> tuple[str, str]:
+    """The labels of the shelf and layer a parcel is on ("?" for one it has none of)."""
     layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
     shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
     return (shelf.label if shelf else "?", layer.label if layer else "?")

@@ -22,8 +22,8 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.checkin.late_phone import tell_after_phone
 from station_console.services.checkin.recipient import consent_missing, consent_state
-from station_console.services.checkin.transaction import tell_after_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station

@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, sentences
+from station_console.services.checkin.late_phone import PhoneSet, set_phone_for
 from station_console.services.checkin.recipient import recipient_notes
-from station_console.services.checkin.transaction import PhoneSet, set_phone_for
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow

@@ -24,14 +24,9 @@ from textual.widget import Widget
 from station_console.errors import DEACTIVATED, NotFound, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.dismissals import record_dismissal
+from station_console.services.checkin.late_phone import let_held_label_go, set_phone_for
 from station_console.services.checkin.phones import parse_phone
-from station_console.services.checkin.transaction import (
-    CheckinResult,
-    check_in,
-    let_held_label_go,
-    set_phone_for,
-    undo_last,
-)
+from station_console.services.checkin.transaction import CheckinResult, check_in, undo_last
 from station_console.services.core.db_errors import PASSING_CODES
 from station_console.services.core.station import Station
 from station_console.services.printing.queue_view import reprint
