@@ -13,7 +13,7 @@ from db.models import EventKind, Parcel, PrintJob
 from hardware.printers.textfit import columns
 from station_console.errors import Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_reasons, returns
 from station_console.settings import CounterSettings
 
 
@@ -182,10 +182,10 @@ def test_a_note_at_its_limit_still_leaves_the_age_whole(station: Station, clock)
     how long the parcel waited."""
     pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
     batch = returns.open_batch(station, "JT")
-    note = "x" * returns.RECALL_NOTE.limit
+    note = "x" * return_reasons.RECALL_NOTE.limit
     returns.add(station, batch.id, wb(1), recalled=True, note=note)
     kept = parcel(station, pid).problem_note or ""
-    assert returns.RECALL_NOTE.limit - 1 <= len(kept) <= returns.RECALL_NOTE.limit
+    assert return_reasons.RECALL_NOTE.limit - 1 <= len(kept) <= return_reasons.RECALL_NOTE.limit
     assert kept.endswith("x… Due for return: on the shelf 8 days.")
 
 

@@ -5,8 +5,9 @@ A parcel in an open batch is still `on_shelf` (it is physically there until the 
 parcel put in or taken out is an audit event of its own. A parcel goes in only with a reason to go back:
 past its carrier's return threshold, a problem recorded, or recalled by its carrier or sender (`recalled`,
 recorded as its problem in the same transaction): a fresh parcel scanned from the wrong pile is refused,
-so no customer's parcel leaves the counter by mistake. Closing the batch (courier's name typed) makes each parcel `returned`,
-releases its slot and code, withdraws pending messages, and records a `returned` event per parcel.
+so no customer's parcel leaves the counter by mistake (`return_reasons.py`). Closing the batch (courier's
+name typed) makes each parcel `returned`, releases its slot and code, withdraws pending messages, and
+records a `returned` event per parcel.
 """
 
 from __future__ import annotations
@@ -21,19 +22,18 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _, _n, get_language, label_of, sentences
-from station_console.safe_text import clean, cut
+from station_console.i18n import N_, _
+from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.ageing import Policy, age_reached, band_for
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
-from station_console.services.core.free_text import NoteRule, text_field
+from station_console.services.core.free_text import text_field
 from station_console.services.core.paper_numbers import return_batch_number
-from station_console.services.core.recalls import RECALLED, is_recalled
+from station_console.services.core.recalls import RECALLED
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems
-from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
+from station_console.services.exceptions import problems, return_reasons
+from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS
 from station_console.services.exceptions.recall_while_out import refuse_recall_while_out
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
@@ -42,8 +42,6 @@ from station_console.services.shelves.search import ParcelRow, find_parcel, requ
 from station_console.settings import CounterSettings
 
 STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
-# Who asked for it back, if the clerk says: the kind itself is the reason, so it may be left empty.
-RECALL_NOTE = NoteRule(N_("Note"), 500, required=False)
 
 
 @dataclass(frozen=True)
@@ -130,7 +128,7 @@ def open_batch_with(
     Yes to the ones not yet due: those due go back for their age, nobody said they were recalled)."""
     require(station, "returns")
     code = _carrier_code(carrier)
-    note = RECALL_NOTE.read(note) if recalled else ""
+    note = return_reasons.RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> BatchView:
         batch = _new_batch(session, station, code, carrier)
@@ -170,7 +168,7 @@ def add(station: Station, batch_id: int, ref: str, *, recalled: bool = False, no
     problem (with `note`) as it goes in, so a fresh parcel may go back deliberately; one already in
     this batch for its age or another problem is flagged recalled where it is."""
     require(station, "returns")
-    note = RECALL_NOTE.read(note) if recalled else ""
+    note = return_reasons.RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
@@ -187,7 +185,7 @@ def add_many(
 ) -> list[ParcelRow]:
     """Add several parcels (e.g. the overdue return candidates) in one transaction: all, or none."""
     require(station, "returns")
-    note = RECALL_NOTE.read(note) if recalled else ""
+    note = return_reasons.RECALL_NOTE.read(note) if recalled else ""
     return station.run(
         lambda session: _add_many(session, station, batch_id, refs, recalled=recalled, note=note)
     )
@@ -227,58 +225,14 @@ def _put_in(
     its days on the shelf in the note, so the manifest and the Problems list still show how long it
     waited (the manifest prints a problem's reason instead of its age). A stocktake's put-back stays
     (only a manager resolves it)."""
-    if recalled and _recall_flags(parcel):
+    if recalled and return_reasons.recall_flags(parcel):
         if parcel.problem_kind is not None:
-            note = _with_replaced(parcel, note)
-        elif _not_due(session, station, parcel) is None:
-            note = _with_age(station, parcel, note)
-        problems.mark_in_session(session, station, parcel, RECALLED, note, rule=RECALL_NOTE)
+            note = return_reasons.with_replaced(parcel, note)
+        elif return_reasons.not_due(session, station, parcel) is None:
+            note = return_reasons.with_age(station, parcel, note)
+        problems.mark_in_session(session, station, parcel, RECALLED, note, rule=return_reasons.RECALL_NOTE)
     if parcel.return_batch_id != batch.id:  # one already in it (due, then recalled) is only flagged
         _mark(session, station, parcel, batch, EventKind.RETURN_BATCH_ADDED)
-
-
-def _recall_flags(parcel: Parcel) -> bool:
-    """A recall would flag it: not recalled yet, and no stocktake put-back (only a manager resolves it)."""
-    return not is_recalled(parcel.problem_kind) and parcel.problem_kind not in STOCKTAKE_KINDS
-
-
-SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…")
-
-
-def _with_replaced(parcel: Parcel, note: str) -> str:
-    """The recall's note with the problem it replaces said after it (written in the language of the
-    clerk who recalls it, as the note itself is), cut to the note's length."""
-    kind = label_of(KIND_LABELS, parcel.problem_kind or "")
-    was = (
-        _("Was flagged {kind}: {note}", kind=kind, note=parcel.problem_note)
-        if parcel.problem_note
-        else _("Was flagged {kind}.", kind=kind)
-    )
-    return _note_then(note, was)
-
-
-def _with_age(station: Station, parcel: Parcel, note: str) -> str:
-    """The recall's note with the days the parcel waited past its return threshold said after it."""
-    days = age_reached((station.now() - parcel.checked_in_at).total_seconds() / 3600)[0]
-    age = _n(
-        "Due for return: on the shelf {days} day.",
-        "Due for return: on the shelf {days} days.",
-        days,
-        days=days,
-    )
-    return _note_then(note, age)
-
-
-def _note_then(note: str, said: str) -> str:
-    """The clerk's note as a sentence of its own, then what the recall adds: run together, "sender, by
-    phone Due for return..." read on the manifest as one garbled line. The note is shortened, not what
-    follows it, so a long note still leaves the age or the replaced problem whole."""
-    if not note:
-        return cut(said, RECALL_NOTE.limit)
-    zh = get_language() == "zh"
-    kept = cut(note, max(RECALL_NOTE.limit - len(said) - (1 if zh else 2), 1))  # its stop, a space
-    stop = "" if kept.endswith(SENTENCE_ENDS) else ("。" if zh else ".")
-    return cut(sentences(kept + stop, said), RECALL_NOTE.limit)
 
 
 def _mark(session: Session, station: Station, parcel: Parcel, batch: ReturnBatch, kind: EventKind) -> None:
@@ -312,7 +266,7 @@ def _check_add(
             carrier=carrier.short_name if carrier else "?",  # as every counter list names a carrier
             batch_carrier=mine.short_name if mine else "?",
         )
-    if parcel.return_batch_id == batch.id and not (recalled and _recall_flags(parcel)):
+    if parcel.return_batch_id == batch.id and not (recalled and return_reasons.recall_flags(parcel)):
         raise Refused(
             N_("{waybill} is already in this batch."), code="already_in_batch", waybill=parcel.waybill
         )
@@ -324,41 +278,7 @@ def _check_add(
             batch=return_batch_number(parcel.return_batch_id),
         )
     if not recalled:
-        _check_due(session, station, parcel)
-
-
-def _not_due(session: Session, station: Station, parcel: Parcel) -> Policy | None:
-    """Its carrier's policy when the parcel has no reason to go back (no problem, not past the return
-    threshold); None when it has one."""
-    if parcel.problem_kind is not None:
-        return None
-    policy = Policy.of(session.get(Carrier, parcel.carrier_id))
-    return None if band_for(parcel.checked_in_at, station.now(), policy) == "return" else policy
-
-
-def _check_due(session: Session, station: Station, parcel: Parcel) -> None:
-    """A parcel still waiting for its customer with nothing wrong recorded is most likely one picked
-    from the wrong pile: refused, so it is not sent back unseen."""
-    policy = _not_due(session, station, parcel)
-    if policy is None:
-        return
-    raise Refused(
-        N_(
-            "{waybill} is not due for return (its carrier's parcels go back after {count} days on the "
-            "shelf) and has no problem recorded."
-        ),
-        one=(
-            "{waybill} is not due for return (its carrier's parcels go back after {count} day on the "
-            "shelf) and has no problem recorded."
-        ),
-        code="not_due_for_return",
-        advice=N_(
-            "If its carrier or sender asked for it back, return it as recalled; if something is wrong "
-            "with it, record its problem first; otherwise leave it on its shelf."
-        ),
-        waybill=parcel.waybill,
-        count=policy.return_after_days,
-    )
+        return_reasons.check_due(session, station, parcel)
 
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:

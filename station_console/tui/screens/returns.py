@@ -21,7 +21,7 @@ from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.core.free_text import NoteRule, text_field
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_reasons, returns
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
@@ -34,7 +34,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # The note a recall keeps, named in a refusal as its dialog asks for it (the service's rule says "Note",
 # as `returns add --note` is named on the command line).
-RECALL_WHO = NoteRule(N_("Who asked for it back"), returns.RECALL_NOTE.limit, required=False)
+RECALL_WHO = NoteRule(N_("Who asked for it back"), return_reasons.RECALL_NOTE.limit, required=False)
 
 # Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
 # else how long it has waited (checked in); the carrier is the batch's own, said above the list.
@@ -335,7 +335,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
                 "note",
                 _("Who asked for it back? (optional: e.g. the sender, by phone)"),
                 "",
-                max_length=returns.RECALL_NOTE.limit,
+                max_length=return_reasons.RECALL_NOTE.limit,
                 no_scans=True,
             ),
         ]
