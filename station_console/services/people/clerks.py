@@ -5,14 +5,13 @@ hash, so it costs the same scrypt run as a known one and timing does not tell wh
 
 Guessing: every wrong name or PIN is an audit event; `pin_fail_limit` wrong PINs in a row lock the
 clerk out for `pin_lock_s`, each next lock twice as long (a good sign-in starts over; a manager can
-unlock).
+unlock). What each wrong try writes is `sign_in_failures.py`.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func
@@ -20,26 +19,22 @@ from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
 from station_console import name_limit
-from station_console.errors import NotFound, Refused, StationError
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.standing import has_no_clerk
 from station_console.services.core.station import Station
+from station_console.services.people import sign_in_failures
 from station_console.services.people.pins import (
-    PIN_MAX,
-    PIN_MIN,
     check_pin,
     dummy_hash,
     hash_pin,
     validate_pin,
 )
 
-log = logging.getLogger(__name__)
-
 ROLES = tuple(r.value for r in Role)
-MAX_LOCK_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -196,24 +191,25 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
 def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     """Check a name and PIN. Wrong name and wrong PIN read the same; either is recorded (and counted
-    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at, and a
-    deactivated clerk's right PIN; both are recorded with the reason (`_refused`), no wrong PIN counted."""
+    towards a lock-out, `sign_in_failures.failed`). A locked-out clerk is refused before the PIN is
+    looked at, and a deactivated clerk's right PIN; both are recorded with the reason
+    (`sign_in_failures.refused`), no wrong PIN counted."""
     with station.read() as session:
         row = _find(session, name)
     now = station.now()
     if row is not None and row.locked_until is not None and row.locked_until > now:
-        _refused(station, name, row, "locked_out")
+        sign_in_failures.refused(station, name, row, "locked_out")
         raise Refused(
             N_(
                 "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager."
             ),
             code="clerk_locked",
             name=row.name,
-            minutes=_minutes((row.locked_until - now).total_seconds()),
+            minutes=sign_in_failures.minutes((row.locked_until - now).total_seconds()),
         )
     ok = check_pin(pin or "", row.pin_hash if row is not None else dummy_hash())
     if row is None or not ok:
-        locked_s = _failed(station, name, row)
+        locked_s = sign_in_failures.failed(station, name, row)
         if row is not None and locked_s:
             # The try that locks says so: the next one would name the lock-out anyway, and the clerk
             # should not type a sixth PIN to learn that the counter will take none for a while.
@@ -225,92 +221,15 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
                 code="clerk_locked",
                 name=row.name,
                 count=station.settings().pin_fail_limit,
-                minutes=_minutes(locked_s),
+                minutes=sign_in_failures.minutes(locked_s),
             )
         raise Refused(N_("Wrong name or PIN."), code="bad_credentials")
     if not row.active:
-        _refused(station, name, row, "deactivated")
+        sign_in_failures.refused(station, name, row, "deactivated")
         raise Refused(N_("{name} is deactivated; ask a manager."), code="clerk_inactive", name=row.name)
     if row.failed_sign_ins or row.lockouts:
-        _succeeded(station, row.id)
+        sign_in_failures.succeeded(station, row.id)
     return ClerkInfo.of(row)
-
-
-def _typed_name(typed: str, row: Clerk | None) -> str:
-    """The name as typed, for the trail; digits that name nobody are a PIN typed into the name field
-    (at once after a lock the focus is there), kept out of the trail as a PIN would be."""
-    name = clean(typed, name_limit.NAME_MAX)
-    if row is None and name.isdigit() and PIN_MIN <= len(name) <= PIN_MAX:
-        return "#" * len(name)
-    return name
-
-
-def _minutes(seconds: float) -> int:
-    """A lock-out's time left in whole minutes, rounded up: at least one."""
-    return max(1, int(seconds // 60 + (seconds % 60 > 0)))
-
-
-def _failed(station: Station, typed: str, row: Clerk | None) -> int | None:
-    """Record a wrong name or PIN; the `pin_fail_limit`th in a row locks the clerk out, each lock
-    twice as long as the one before: the lock's seconds, once written. A database that cannot take
-    the write does not hide the refusal."""
-    settings = station.settings()
-
-    def work(session: Session) -> int | None:
-        locked_s: int | None = None
-        details: dict[str, object] = {"name": _typed_name(typed, row)}
-        clerk = session.get(Clerk, row.id) if row is not None else None
-        if clerk is not None:
-            clerk.failed_sign_ins += 1
-            details.update(clerk=clerk.name, clerk_id=clerk.id, failures=clerk.failed_sign_ins)
-            if clerk.failed_sign_ins >= settings.pin_fail_limit:
-                seconds = min(settings.pin_lock_s * 2**clerk.lockouts, MAX_LOCK_S)
-                clerk.locked_until = station.now() + timedelta(seconds=seconds)
-                clerk.lockouts += 1
-                clerk.failed_sign_ins = 0
-                details["locked_s"] = locked_s = seconds
-            session.add(clerk)
-        audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
-        return locked_s
-
-    try:
-        return station.run(work)
-    except StationError:
-        log.warning("a failed sign-in could not be recorded", exc_info=True)
-        return None
-
-
-def _refused(station: Station, typed: str, row: Clerk, reason: str) -> None:
-    """A clerk refused before their PIN counts: a deactivated clerk's right PIN, or any PIN while they
-    are locked out (`reason`). The trail says who tried and why they were refused; not counted towards
-    a lock-out (a deactivated clerk's next sign-in once active again starts at none, and a lock-out's
-    length was set by the guesses that caused it)."""
-    details = {
-        "name": clean(typed, name_limit.NAME_MAX),
-        "clerk": row.name,
-        "clerk_id": row.id,
-        "reason": reason,
-    }
-
-    def work(session: Session) -> None:
-        audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
-
-    try:
-        station.run(work)
-    except StationError:
-        log.warning("a refused sign-in (%s) could not be recorded", reason, exc_info=True)
-
-
-def _succeeded(station: Station, clerk_id: int | None) -> None:
-    """A good PIN: the count of wrong ones (and of lock-outs) starts over."""
-
-    def work(session: Session) -> None:
-        clerk = session.get(Clerk, clerk_id)
-        if clerk is not None:
-            clerk.failed_sign_ins, clerk.lockouts, clerk.locked_until = 0, 0, None
-            session.add(clerk)
-
-    station.run(work)
 
 
 class Unlocked(NamedTuple):
