@@ -232,7 +232,7 @@ class CheckinScreen(CheckinTable):
         """Scanner output that is not a whole code: loud, listed, stored nowhere."""
         event.stop()
         self.refused += 1
-        checking = self._phone_to_check(event.taken_back)
+        checking = self._phone_to_check(event.taken_text)
         if not checking:
             self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
             self.current = None  # ... but one typed now must not (this scan may be the next parcel)

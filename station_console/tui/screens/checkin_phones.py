@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 
 class CheckinPhones(CheckinQuestions):
-    # The parcel whose phone a refused scan left in the field to be checked, and what was left there.
-    _checking: tuple[object, str] | None = None
+    # The parcel whose phone a refused scan left in the field to be checked, what was left there, and
+    # the keys the scan took back out of it.
+    _checking: tuple[object, str, str] | None = None
 
     @dataclass
     class Phones(Message):
@@ -63,21 +64,25 @@ class CheckinPhones(CheckinQuestions):
             return
         self._send_phone(text)
 
-    def _phone_to_check(self, taken_back: int) -> bool:
+    def _phone_to_check(self, taken_back: str) -> bool:
         """A refused scan took the last key (or two) typed into Phone back out as its possible head:
         the phone typed for the parcel shown stays there, neither sent nor cleared. The clerk checks it
         and it goes to that parcel with the next scan or Enter, as it would have without the refusal."""
         field = self.query_one("#phone", Input)
         checking = bool(taken_back and self.focused is field and field.value.strip() and self.current)
-        self._checking = (self.current, field.value.strip()) if checking else None
+        self._checking = (self.current, field.value.strip(), taken_back) if checking else None
         return checking
 
     def _drop_if_not_kept(self, text: str) -> None:
         """The phone kept after a refused scan goes to its parcel only as the clerk completed it (what was
-        kept, and more). Retyped otherwise, it may well be the refused parcel's phone: it goes to no parcel
-        (the clerk is told to scan the parcel again), never to the one shown."""
+        kept, and more; as it was only when it cannot be a phone cut short). Retyped otherwise, it may well
+        be the refused parcel's phone: it goes to no parcel (the clerk is told to scan the parcel again),
+        never to the one shown."""
         checking, self._checking = self._checking, None
-        if checking is not None and checking[0] is self.current and not text.startswith(checking[1]):
+        if checking is None or checking[0] is not self.current:
+            return
+        _parcel, kept, taken = checking
+        if not text.startswith(kept) or (text == kept and _may_be_cut_short(kept, taken)):
             self.current = None
             self._show_current()
 
@@ -228,3 +233,23 @@ class CheckinPhones(CheckinQuestions):
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
         self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
+
+
+def _may_be_cut_short(kept: str, taken: str) -> bool:
+    """The phone kept as it was (not completed) may be the clerk's phone less the keys the scan took
+    back, and still read as a phone: a virtual number's extension (`17012345678-846` of `-8462`), a
+    foreign number. When it and it with those keys are both phones, which one the clerk meant cannot
+    be told. (Kept whole, with the scan's own head taken back, it plus those keys is none.)"""
+    if not taken:
+        return False
+    try:
+        parse_phone(kept)
+    except StationError:
+        return False  # not a phone as it is: refused as one wherever it goes
+    for end in range(1, len(taken) + 1):
+        try:
+            parse_phone(kept + taken[:end])
+        except StationError:
+            continue
+        return True
+    return False

@@ -75,6 +75,7 @@ class KeyRouter:
         reason: str  # split | short | framing | garbled
         text: str
         taken_back: int = 0  # keys typed just before, taken back out of a field as its possible head
+        taken_text: str = ""  # ...and what they were, in the order typed
 
         def shown(self) -> str:
             """Why it was refused, in the clerk's language, with the start of what came. Past what a
@@ -226,7 +227,7 @@ class KeyRouter:
             elif isinstance(out, Partial):
                 self.refused += 1
                 taken = self._take_back(out.retract)
-                self._post_in_turn(KeyRouter.Refused(out.reason, out.text, taken))
+                self._post_in_turn(KeyRouter.Refused(out.reason, out.text, len(taken), taken))
             else:
                 for token in out.keys:
                     self._replay(token)
@@ -286,18 +287,19 @@ class KeyRouter:
     def _answered(self) -> None:
         self._answering -= 1
 
-    def _take_back(self, count: int) -> int:
+    def _take_back(self, count: int) -> str:
         """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
-        else remove them from the field they went to (if they are still at its end). How many went."""
+        else remove them from the field they went to (if they are still at its end). What went, in the
+        order typed."""
         taken, self._typed_into = self._typed_into[-count:] if count else [], []
-        gone = 0
+        gone = ""
         for target, char, event_id in reversed(taken):
             if event_id in self._replayed:
                 self._withdrawn.add(event_id)
-                gone += 1
+                gone = char + gone
             elif isinstance(target, Input) and target.value.endswith(char):
                 target.value = target.value[: -len(char)]
-                gone += 1
+                gone = char + gone
         return gone
 
 

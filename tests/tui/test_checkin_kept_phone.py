@@ -1,0 +1,63 @@
+"""Check-in: the phone kept in its field after a refused scan took its last key back. Left as it was,
+it goes to its parcel only when it cannot be that phone cut short (test_checkin_screen.py has the
+completed and the retyped phone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
+from tui import quiet
+from tui.checkin_driver import (
+    KeyClock,
+    parcels,
+    scan,
+    send_keys,
+    settle,
+    start,
+    status,
+    type_slowly,
+)
+
+
+def phone_field(screen: CheckinScreen) -> Input:
+    return screen.query_one("#phone", Input)
+
+
+async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
+    clock.person()
+    clock.step = 0.15
+    for key in phone:
+        await send_keys(pilot, key, settle=False)
+        await quiet.settle(pilot, routers=False)
+    await quiet.settle(pilot)  # the router's timer releases the last key
+
+
+@pytest.mark.parametrize("typed", ["17012345678-8462", "+49 151 23456789"])
+@pytest.mark.parametrize("then", ["scan again", "enter"])
+async def test_a_kept_phone_that_is_still_a_phone_less_its_last_key_goes_to_no_parcel_unchanged(
+    app: StationApp, station: Station, bells: list[int], typed: str, then: str
+) -> None:
+    """A virtual number less the last digit of its extension (or a foreign number less its last digit)
+    still reads as a phone: sent as kept, the parcel got a number nobody has, and its customer's
+    extension found nothing. Which one the clerk meant cannot be told, so it goes to none."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, typed)
+        await scan(pilot, clock, "773100000000100", gap=0.146)  # its first key 150 ms after the last
+        await settle(app, pilot)
+        assert phone_field(screen).value == typed[:-1]  # the last key taken back, the rest kept
+        if then == "enter":
+            await type_slowly(pilot, clock, "enter")
+            await settle(app, pilot)
+            assert "scan the parcel again, then type its phone" in status(screen, "#ci-message")
+        await scan(pilot, clock, "773100000000100")
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": None, "773100000000100": None}
