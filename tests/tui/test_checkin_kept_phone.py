@@ -15,6 +15,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from tui import quiet
 from tui.checkin_driver import (
     KeyClock,
+    attention,
     parcels,
     scan,
     send_keys,
@@ -61,3 +62,5 @@ async def test_a_kept_phone_that_is_still_a_phone_less_its_last_key_goes_to_no_p
         await scan(pilot, clock, "773100000000100")
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": None, "773100000000100": None}
+        if then == "scan again":  # said as what it is: the refused scan's leftover, not "no parcel"
+            assert any("was left by the refused scan" in item.text for item in attention(screen))

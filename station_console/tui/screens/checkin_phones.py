@@ -44,7 +44,7 @@ class CheckinPhones(CheckinQuestions):
         field = self.query_one("#phone", Input)
         text = field.value.strip()
         field.value = ""
-        self._drop_if_not_kept(text)
+        dropped = self._drop_if_not_kept(text)
         if not text or self.quick:
             return
         try:
@@ -55,8 +55,19 @@ class CheckinPhones(CheckinQuestions):
                 Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
             )
             return
-        if self.current is None:
+        if dropped:
             # Named masked, as every phone on the screens is.
+            why = _(
+                "Phone {text} was left by the refused scan, retyped or not completed: cleared.",
+                text=cut(mask_text(text), 24),
+            )
+            self._attention(
+                Attention(
+                    "phone", "no_parcel", why, _("Scan its parcel again, then the phone · Ctrl+X dismiss")
+                )
+            )
+            return
+        if self.current is None:
             why = _("Phone {text} had no parcel: cleared.", text=cut(mask_text(text), 24))
             self._attention(
                 Attention("phone", "no_parcel", why, _("Type it after its scan · Ctrl+X dismiss"))
@@ -73,18 +84,20 @@ class CheckinPhones(CheckinQuestions):
         self._checking = (self.current, field.value.strip(), taken_back) if checking else None
         return checking
 
-    def _drop_if_not_kept(self, text: str) -> None:
+    def _drop_if_not_kept(self, text: str) -> bool:
         """The phone kept after a refused scan goes to its parcel only as the clerk completed it (what was
         kept, and more; as it was only when it cannot be a phone cut short). Retyped otherwise, it may well
         be the refused parcel's phone: it goes to no parcel (the clerk is told to scan the parcel again),
         never to the one shown."""
         checking, self._checking = self._checking, None
         if checking is None or checking[0] is not self.current:
-            return
+            return False
         _parcel, kept, taken = checking
-        if not text.startswith(kept) or (text == kept and _may_be_cut_short(kept, taken)):
-            self.current = None
-            self._show_current()
+        if text.startswith(kept) and not (text == kept and _may_be_cut_short(kept, taken)):
+            return False
+        self.current = None
+        self._show_current()
+        return True
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
