@@ -297,3 +297,29 @@ async def test_f8_reaches_the_day_begun_at_midnight_while_the_screen_was_open(
         await settle(app, pilot)
         assert screen.report is not None and screen.report["date"] == "2026-11-26"
         assert screen.query_one("#rp-day", Input).value == "2026-11-26"
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [("en", "This field takes digits and hyphens only."), ("zh", "此栏只能输入数字和连字符（-）。")],
+)
+@pytest.mark.first_mode("reports")
+async def test_a_key_the_day_field_does_not_take_is_refused_with_a_word(
+    app: StationApp, lang: str, refusal: str
+) -> None:
+    """A letter or `[/]` went into the day and was refused only at Enter, as a date not understood: the
+    field takes a day's digits and hyphens, says so at the key as the other restricted fields do (once
+    for a burst), and reads an input method's full-width digits as the day they mean."""
+    set_language(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(app, pilot)
+        await settle(app, pilot)
+        field = screen.query_one("#rp-day", Input)
+        field.focus()
+        field.value = ""
+        await quiet.press(pilot, "a", "left_square_bracket", "slash", "right_square_bracket")
+        await settle(app, pilot)
+        assert field.value == ""
+        assert [n.message for n in app._notifications] == [refusal]
+        field.insert_text_at_cursor("２０２６－１１－２５")  # as an input method in full-width mode types it
+        assert field.value == "2026-11-25"

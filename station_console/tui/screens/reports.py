@@ -117,7 +117,13 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
             yield Label(_("Business day"), id="rp-day-label")
-            yield FixedInput(placeholder=_("YYYY-MM-DD"), id="rp-day", max_length=10)
+            yield FixedInput(  # a key it does not take is said at once, not only at Enter
+                placeholder=_("YYYY-MM-DD"),
+                id="rp-day",
+                max_length=10,
+                restrict=r"[0-9-]*",
+                takes=_("digits and hyphens"),
+            )
             yield StatusLine("", id="rp-status")
         with VerticalScroll(id="rp-body"):
             yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)
