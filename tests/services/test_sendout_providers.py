@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from station_console.i18n import set_language
 from station_console.services.sendout.providers import (
     EWaybill,
     EWaybillOrder,
@@ -104,6 +105,29 @@ def test_the_clients_refusal_is_one_short_line_of_text(tmp_path: Path) -> None:
     said = exc.value.message()
     assert said.startswith("The e-waybill service refused: account [b]suspended[/b] retryWWW")
     assert said.isprintable() and len(exc.value.params["reason"]) == 120
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "answer", [{}, {"sort_code": "755W"}, {"error": "", "waybill": ""}, {"error": "\x1b[2J\r\n"}, [], "ok", 7]
+)
+def test_an_answer_with_neither_number_nor_reason_says_what_to_check(
+    tmp_path: Path, answer: object, lang: str
+) -> None:
+    """It was refused for the reason "None" (no error in a dict) or the untranslated "bad answer" (not a
+    dict): nothing the clerk could act on, nor say to the carrier's support."""
+    set_language(lang)
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "responses" / "ref-1.json").write_text(json.dumps(answer), encoding="utf-8")
+    with pytest.raises(ProviderFailed) as exc:
+        FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
+    said = exc.value.message()
+    if lang == "zh":
+        assert said.startswith("电子面单客户端的回应既没有单号也没有原因（文件夹 ") and "请检查" in said
+    else:
+        assert said.startswith("The e-waybill client answered neither a number nor a reason (folder ")
+        assert "no number was taken. Check the carrier's client, then send again." in said
+    assert str(tmp_path) in said and "None" not in said and "bad answer" not in said
 
 
 def test_a_request_given_up_on_is_withdrawn(tmp_path: Path) -> None:

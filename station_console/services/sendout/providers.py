@@ -29,6 +29,10 @@ from station_console.safe_text import cut, printable
 
 SORT_CODE_MAX = 40  # a sort code (大头笔) is a few characters: "755W-XJ", "新疆 65"
 ERROR_MAX = 120  # the client's reason for a refusal, said in one line of the send's refusal
+NEITHER_NUMBER_NOR_REASON = N_(
+    "The e-waybill client answered neither a number nor a reason (folder {folder}): no number was taken. "
+    "Check the carrier's client, then send again."
+)
 
 
 class ProviderFailed(StationError):
@@ -145,8 +149,10 @@ class FileProvider:
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
                     # The client's text, shown to the clerk and on a terminal: one short line of it,
                     # as the sort code is taken (no escape driving the terminal, no line breaks).
-                    said = data.get("error") if isinstance(data, dict) else "bad answer"
-                    reason = cut(printable(str(said)), ERROR_MAX)
+                    said = data.get("error") if isinstance(data, dict) else None
+                    reason = cut(printable(str(said)), ERROR_MAX) if said else ""
+                    if not reason:  # a reason "None" or "" gave the clerk nothing to act on
+                        raise ProviderFailed(NEITHER_NUMBER_NOR_REASON, folder=str(self.folder))
                     raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=reason)
                 # The client's text, kept with the print job and printed large: one short line of it.
                 sort_code = printable(str(data.get("sort_code") or ""))[:SORT_CODE_MAX]
