@@ -277,6 +277,26 @@ def test_a_garbled_e_waybill_answer_is_said_as_the_services_and_cancelled(counte
     assert snapshot(counter) == before
 
 
+def test_a_garbled_e_waybill_is_said_as_one_short_line_of_text(counter: Station) -> None:
+    """The client's waybill was shortened but said with its escapes and line breaks, as the sort code and
+    the client's refusal are not: on the send screen and on a terminal, one short printable line."""
+
+    class Noisy(FakeProvider):
+        def request(self, order: EWaybillOrder) -> EWaybill:
+            bill = super().request(order)
+            return replace(bill, waybill="\x1b[2J\x1b]0;owned\x07SF\x00\r\n[b]" + "9" * 500)
+
+    provider = Noisy()
+    with pytest.raises(ProviderFailed) as exc:
+        send(counter, waybill=None, provider=provider)
+    said = exc.value.message()
+    assert said.startswith("The e-waybill service answered SF [b]999")
+    assert said.isprintable() and "owned" not in said
+    assert len(exc.value.params["waybill"]) <= 40
+    # the carrier's order cancelled by the number it issued, not by the line said of it
+    assert provider.cancelled and provider.cancelled[0].startswith("\x1b[2J")
+
+
 def test_a_changed_tariff_is_never_charged_silently(counter: Station) -> None:
     from station_console.services.sendout import quote, tariff
     from station_console.services.sendout.rules import builtin

@@ -18,7 +18,7 @@ from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console import name_limit
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, Later, _
-from station_console.safe_text import cut
+from station_console.safe_text import cut, printable
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
@@ -227,7 +227,9 @@ def accept(
             _cancel_quietly(provider, issued)
             raise ProviderFailed(
                 N_("The e-waybill service answered {waybill}, not a usable {carrier} number: {reason}"),
-                waybill=cut(issued.waybill, 40),
+                # The client's text, said on the send screen and on a terminal: one short line of it,
+                # as its sort code and its refusals are taken.
+                waybill=cut(printable(issued.waybill), 40),
                 carrier=carrier,
                 reason=_Said(exc),
             ) from exc
