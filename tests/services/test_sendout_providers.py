@@ -36,8 +36,11 @@ ORDER = EWaybillOrder(
 )
 
 
-def client(folder: Path, answer: dict[str, object], delay: float = 0.1) -> threading.Thread:
-    """The carrier's client: waits for the request file, then writes its answer."""
+def client(
+    folder: Path, answer: dict[str, object], delay: float = 0.1, seen: list[dict[str, object]] | None = None
+) -> threading.Thread:
+    """The carrier's client: waits for the request file (what it read goes into `seen`, with the file's
+    and its folder's modes), then writes its answer."""
 
     def run() -> None:
         request = folder / "requests" / "ref-1.json"
@@ -45,6 +48,12 @@ def client(folder: Path, answer: dict[str, object], delay: float = 0.1) -> threa
             if request.exists():
                 break
             time.sleep(0.02)
+        if seen is not None:
+            names = [f.name for f in (folder / "requests").iterdir()]
+            modes = (stat.S_IMODE(request.stat().st_mode), stat.S_IMODE(request.parent.stat().st_mode))
+            seen.append(
+                {"request": json.loads(request.read_text(encoding="utf-8")), "names": names, "modes": modes}
+            )
         time.sleep(delay)
         (folder / "responses").mkdir(parents=True, exist_ok=True)
         (folder / "responses" / "ref-1.json").write_text(json.dumps(answer), encoding="utf-8")
@@ -55,16 +64,19 @@ def client(folder: Path, answer: dict[str, object], delay: float = 0.1) -> threa
 
 
 def test_the_file_exchange_with_the_carrier_client(tmp_path: Path) -> None:
-    thread = client(tmp_path, {"waybill": "SF1234567890123", "sort_code": "755W-XJ"})
+    seen: list[dict[str, object]] = []
+    thread = client(tmp_path, {"waybill": "SF1234567890123", "sort_code": "755W-XJ"}, seen=seen)
     bill = FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
     thread.join()
     assert (bill.waybill, bill.sort_code, bill.reference) == ("SF1234567890123", "755W-XJ", "ref-1")
-    sent = json.loads((tmp_path / "requests" / "ref-1.json").read_text(encoding="utf-8"))
+    sent = seen[0]["request"]
+    assert isinstance(sent, dict)
     assert (sent["carrier"], sent["recipient_phone"], sent["weight_g"]) == ("SF", "13987654321", 1200)
-    assert [f.name for f in (tmp_path / "requests").iterdir()] == ["ref-1.json"]  # written whole, renamed
+    assert seen[0]["names"] == ["ref-1.json"]  # written whole, renamed
     # names, phones, addresses: readable by the station's user only
-    assert stat.S_IMODE((tmp_path / "requests" / "ref-1.json").stat().st_mode) == 0o600
-    assert stat.S_IMODE((tmp_path / "requests").stat().st_mode) == 0o700
+    assert seen[0]["modes"] == (0o600, 0o700)
+    # Answered: neither the request (both full phones) nor the answer is left in the folder.
+    assert list((tmp_path / "requests").iterdir()) == [] and list((tmp_path / "responses").iterdir()) == []
     FileProvider(tmp_path).cancel(bill)
     assert json.loads((tmp_path / "cancels" / "ref-1.json").read_text()) == {
         "carrier": "SF",
@@ -87,6 +99,8 @@ def test_a_refusal_and_silence_are_clean_failures(tmp_path: Path) -> None:
     with pytest.raises(ProviderFailed, match="account suspended"):
         FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
     thread.join()
+    # A refusal is an answer too: the request with its phones does not stay behind.
+    assert list((tmp_path / "requests").iterdir()) == [] and list((tmp_path / "responses").iterdir()) == []
     with pytest.raises(ProviderFailed) as exc:
         FileProvider(tmp_path / "nobody", timeout_s=0.2, poll_s=0.02).request(
             EWaybillOrder(**{**ORDER.__dict__, "reference": "ref-2"})

@@ -146,6 +146,7 @@ class FileProvider:
                     unreadable = True
                     time.sleep(self.poll_s)  # still being written by a client that does not rename
                     continue
+                self._answered(order)
                 if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
                     # The client's text, shown to the clerk and on a terminal: one short line of it,
                     # as the sort code is taken (no escape driving the terminal, no line breaks).
@@ -174,6 +175,17 @@ class FileProvider:
             seconds=int(self.timeout_s),
             folder=str(self.folder),
         )
+
+    def _answered(self, order: EWaybillOrder) -> None:
+        """An answer read: the request (both full phones) and the answer have served, so neither lies in
+        the folder after it, whatever the answer said."""
+        for sub in ("requests", "responses"):
+            try:
+                (self.folder / sub / f"{order.reference}.json").unlink(missing_ok=True)
+            except OSError:
+                logging.getLogger("station.sendout").warning(
+                    "could not remove answered e-waybill %s file %s", sub, order.reference
+                )
 
     def _withdraw(self, order: EWaybillOrder) -> None:
         """A request given up on: its file goes (a client that comes up later issues nothing for a send
