@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
-from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.logs import log_path, setup_logging
+from station_console.logs import setup_logging
 from station_console.safe_text import visible
 from station_console.tui import error_toasts, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
@@ -35,6 +31,7 @@ from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.scans_not_taken import ScansNotTakenApp
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.station_opening import ConsoleContext, StationOpeningApp
 from station_console.tui.type_ahead import TypeAhead, newline_as_enter
 from station_console.tui.widgets.status_line import clerk_acted
 
@@ -92,21 +89,16 @@ class StartScreen(Screen[None]):
 
 
 START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
-OPENING_WORKER = "load-station"  # the worker that opens the station while the sign-in takes keys
 
 
-class ConsoleContext(Protocol):
-    """What the console needs from whoever starts it (the `station` command's CliApp); both are read
-    in a worker, as opening the station and loading the settings are what start-up waits for."""
-
-    @property
-    def station(self) -> Station: ...
-
-    @property
-    def counter_settings(self) -> CounterSettings: ...
-
-
-class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnceLaidOutApp, ScansNotTakenApp):
+class StationApp(
+    ClerkSessionMixin,
+    StationOpeningApp,
+    DeviceThreadsApp,
+    HeldToastsApp,
+    ActionsOnceLaidOutApp,
+    ScansNotTakenApp,
+):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
@@ -305,16 +297,6 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
         clerk_acted(self.screen)
         error_toasts.clerk_acted(self)
 
-    @property
-    def station_open(self) -> bool:
-        return self._station is not None
-
-    def _use_station(self, station: Station) -> None:
-        self._station = station
-        self.database_label = self.database_label or describe_database(station)
-        station.busy_wait_s = self.counter_settings.busy_wait_s
-        station.on_busy = self.database_busy
-
     def action_keys_list(self) -> None:
         """Ins: the key list over whatever is on top; on the list itself, it closes."""
         from station_console.tui.screens.keys_list import KeysList, keys_of  # start-up time: on first use
@@ -392,46 +374,6 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
         self.start_clerk_session()
         self.after_station_open()
 
-    def after_station_open(self) -> None:
-        # On the app's own queue, not after the next refresh: Textual holds such a callback on the
-        # screen on top at the time, and a screen pushed over it at once (a mode key, Settings > Outbox
-        # right after sign-in) kept it, and the devices, waiting until the clerk came back to it. The
-        # first screen is drawn by now: `station` draws the sign-in dialog before the station opens.
-        self.call_later(self.start_devices)
-        self.call_later(self.check_database)
-
-    @work(thread=True, exit_on_error=False, name=OPENING_WORKER, group=OPENING_WORKER)
-    def load_station(self) -> None:
-        """Open the station (imports, migration check, settings) and find out which sign-in it needs,
-        aside: the UI thread keeps taking the clerk's keys meanwhile."""
-        assert self._opening is not None
-        try:
-            counter_settings = self._counter_settings or self._opening.counter_settings
-            station = self._opening.station
-            first_run = False
-            if station.clerk_id is None:
-                # Imported here, in the worker: start-up time (SQLAlchemy and the models).
-                from station_console.services.people.clerks import needs_first_manager
-
-                first_run = needs_first_manager(station)
-            station.settings()  # read here, not by the UI thread
-        except StationError as exc:
-            self.call_from_thread(self._open_failed, exc.message())
-            return
-        except Exception as exc:  # noqa: BLE001  a bug: logged; the clerk gets one line, never a traceback
-            logging.getLogger("station.tui").error("cannot open the station", exc_info=exc)
-            text = _("An unexpected error happened; details were written to {path}", path=log_path())
-            self.call_from_thread(self._open_failed, text)
-            return
-        self.call_from_thread(self._station_opened, station, counter_settings, first_run)
-
-    def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
-        self._counter_settings = self.counter_settings_at_start = counter_settings
-        self._use_station(station)
-        self.settings_read(station.current_settings())
-        self.station_is_open(first_run)
-        self.after_station_open()
-
     def settings_read(self, read: SettingsRead) -> bool:
         """The station settings were read (as the station opened, after a save here, or when the live
         view heard of a change made elsewhere): the title, and the screens watching them, follow.
@@ -445,23 +387,11 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp, ActionsOnce
         self.station_settings = settings
         return settings != held
 
-    def _open_failed(self, message: str) -> None:
-        """The same line `station` printed before the console existed: the screen closes, the line stays."""
-        self.open_failure = message
-        self.exit(return_code=1, message=Text(f"station: {message}"))
-
     def on_unmount(self) -> None:
         terminal_closed.unwatch()
         self.stop_devices()  # stopped at the exit already, unless the app ended another way
         if self._station is not None and self._opening is not None:
             self._station.engine.dispose()  # the console opened it
-
-
-def describe_database(station: Station) -> str:
-    url = station.engine.url
-    if url.get_backend_name() == "sqlite":
-        return f"SQLite {Path(url.database).name if url.database else ':memory:'}"
-    return f"{url.get_backend_name()} {url.host or ''}/{url.database or ''}"
 
 
 def console_app(context: ConsoleContext) -> StationApp:

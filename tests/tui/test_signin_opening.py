@@ -18,8 +18,9 @@ from station_console.i18n import N_
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
-from station_console.tui.app import OPENING_WORKER, StationApp
+from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.station_opening import OPENING_WORKER
 from station_console.tui.type_ahead import TypeAhead
 from tui import quiet
 

@@ -36,11 +36,12 @@ from station_console.services.people import clerks
 from station_console.services.recipients import directory
 from station_console.settings import CounterSettings, FeeRule
 from station_console.tui import clerk_session
-from station_console.tui.app import OPENING_WORKER, StationApp
+from station_console.tui.app import StationApp
 from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.station_opening import OPENING_WORKER
 from tui.conftest import sign_in_manager
 from tui.quiet import press, settle, until
 
