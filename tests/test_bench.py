@@ -93,6 +93,9 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path, dataset_ca
     # Those pages by table and index: the parcel's row and its on-shelf entries among them.
     by_btree = summary["checkin"]["wal_pages_by_btree"]
     assert by_btree["parcel"] >= 1 and by_btree["uq_parcel_waybill_on_shelf"] >= 1
+    # The same-writes floor's: a parcel put on the shelves with its code, as a check-in's.
+    floor_btrees = summary["checkin"]["same_writes_wal_pages_by_btree"]
+    assert floor_btrees["uq_parcel_code_on_shelf"] >= 1 and floor_btrees["ix_layer_pick"] >= 1
     # The handover: every sample a parcel handed over, beside both floors, against its goal.
     handed = summary["pickup"]
     assert handed["samples"] == harness.TINY_SAMPLES.pickup

@@ -5,8 +5,9 @@ under 100 ms while scans arrive one per 300 ms and labels print. Every function 
 waybills of several carriers (a per-run random prefix keeps them clear of the database's history) and
 the phone forms clerks really type.
 
-Both floors open their connections with the station engine's PRAGMAs (db/engine.py): WAL,
-synchronous=FULL, and SQLite's own checkpoint only past `CAP_PAGES` (db/checkpoint.py). They share the
+Both floors (`floors.py`, `checkin_floor.py`) open their connections with the station engine's PRAGMAs
+(db/engine.py): WAL, synchronous=FULL, and SQLite's own checkpoint only past `CAP_PAGES`
+(db/checkpoint.py). They share the
 database file, and so its WAL, with the check-ins they alternate with: with SQLite's default threshold
 a floor's commit would now and then checkpoint the check-ins' pages inline while the check-in's own
 never do, and the floors would be charged for work the check-in is not. The station engine's
@@ -23,17 +24,15 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 from textual import events
 from textual.keys import _character_to_key
 
-from db.checkpoint import CAP_PAGES
-from db.models.shelves import LAYER_FILL
+from station_console.bench.checkin_floor import same_writes
 from station_console.bench.dataset import act_as_bench_clerk
+from station_console.bench.floors import WARM_UP, single_rows
 from station_console.bench.wal_frames import pages_by_btree
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
@@ -42,8 +41,7 @@ from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 
-T = TypeVar("T")
-WARM_UP = 20  # check-ins before timing: compiled statements, detector, connection pool
+CHECKIN_SIZES = ["S", "S", "M", "S", "L"]  # the sizes clerks give, in turn
 
 
 def waybills(n: int, seed: int | None = None) -> list[str]:
@@ -92,7 +90,7 @@ def _checkins(station: Station) -> Iterator[float]:
     """One `check_in`'s seconds per step, after WARM_UP unmeasured ones."""
     numbers = _waybill_stream()
     typed = phones(1000, seed=4)
-    sizes = ["S", "S", "M", "S", "L"]
+    sizes = CHECKIN_SIZES
     clock = time.perf_counter
     for i in itertools.count():
         t0 = clock()
@@ -154,7 +152,15 @@ def wal_pages_per_commit(station: Station, sqlite_path: str) -> dict[str, float]
 def checkin_pages_by_btree(station: Station, sqlite_path: str, n: int = PAGES_SAMPLE) -> dict[str, float]:
     """Each check-in's WAL frames by the table or index they hold (`wal_frames.pages_by_btree`), over
     `n` check-ins: which rows and index entries its fsync carries."""
-    commits = _checkins(station)
+    return _pages_by_btree(_checkins(station), sqlite_path, n)
+
+
+def same_writes_pages_by_btree(sqlite_path: str, n: int = PAGES_SAMPLE) -> dict[str, float]:
+    """The same for the same-writes floor's commits: where it does the check-in's work, the same pages."""
+    return _pages_by_btree(_same_writes(sqlite_path), sqlite_path, n)
+
+
+def _pages_by_btree(commits: Iterator[float], sqlite_path: str, n: int) -> dict[str, float]:
     try:
         next(commits)  # its warm-up, and one commit
         return pages_by_btree(sqlite_path, commits, n)
@@ -172,37 +178,9 @@ def _empty_wal(conn: sqlite3.Connection) -> bool:
     return False
 
 
-def station_pragmas(conn: sqlite3.Connection) -> None:
-    """The PRAGMAs a station engine's connections run with (db/engine.py), on a floor's raw one."""
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES}")
-
-
 def floor_insert(sqlite_path: str, samples: int) -> list[float]:
     """Seconds per raw sqlite3 single-row INSERT + COMMIT (the station's PRAGMAs) into a scratch table."""
     return list(itertools.islice(single_rows(sqlite_path), samples))
-
-
-def single_rows(sqlite_path: str) -> Iterator[float]:
-    conn = sqlite3.connect(sqlite_path, isolation_level=None)
-    try:
-        station_pragmas(conn)
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, waybill TEXT, at REAL)")
-        clock = time.perf_counter
-        for i in itertools.count():
-            t0 = clock()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO bench_floor (waybill, at) VALUES (?, ?)", (f"FLOOR{i:010d}", t0))
-            conn.execute("COMMIT")
-            if i >= WARM_UP:
-                yield clock() - t0
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.execute("DROP TABLE IF EXISTS bench_floor")
-        conn.close()
 
 
 # A busy counter's rhythm: a scan every 300 ms, each typed by the scanner 2 ms a key.
@@ -261,111 +239,11 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
 
 
 def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
-    """Seconds per raw sqlite3 transaction doing what one check-in does (`_same_writes`)."""
+    """Seconds per raw sqlite3 transaction doing what one check-in does (`checkin_floor`)."""
     return list(itertools.islice(_same_writes(sqlite_path), samples))
 
 
 def _same_writes(sqlite_path: str) -> Iterator[float]:
-    """Seconds per raw sqlite3 transaction doing what one check-in does, statement for statement.
-
-    The same reads (duplicate, pre-alert, code check, closed days) and writes (the layer's pick, the
-    recipient's layers first, and claim with its cursor, parcel, label job, message, event, chain head)
-    on the bench database, with the station's PRAGMAs: the floor of the check-in itself, not of a
-    single row.
-    """
-    with closing(sqlite3.connect(sqlite_path)) as conn:
-        carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
-        layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
-    fits = "retired_at IS NULL AND accepts_sizes LIKE '%M%' AND capacity_units - used_units >= 2"
-    order = f"{LAYER_FILL}, shelf_walk, walk_order"
-    now = "2026-11-25 10:00:00.000000"
-    run = time.time_ns()  # this run's message keys are its own
-
-    def check_in(conn: sqlite3.Connection, i: int) -> None:
-        waybill, code = f"FLOOR{i:010d}", f"FL-{i}"
-        conn.execute(
-            "SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
-            (waybill,),
-        ).fetchall()
-        conn.execute(
-            "SELECT id, status, phone_tail, masked_phone, phone_full, recipient_name, recipient_type, "
-            "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received')",
-            (waybill,),
-        ).fetchall()
-        # The layer claim: the policy's pick as the first of the recipient's layers (they have none
-        # on the shelves), the least filled outside the overflow zone (an index walk of
-        # ix_layer_pick) and the overflow zone's, the claim (of no units: the layers stay as they
-        # are) and the cursor in one UPDATE.
-        conn.execute(
-            f"UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
-            f"code_cursor = code_cursor WHERE id = COALESCE((SELECT layer.id FROM layer JOIN "
-            f"(SELECT layer_id, count(*) AS n FROM parcel WHERE phone_full = ? AND phone_tail = ? "
-            f"AND status = 'on_shelf' GROUP BY layer_id) AS mine ON mine.layer_id = layer.id WHERE {fits} "
-            f"AND zone != 'overflow' ORDER BY mine.n DESC, {order} LIMIT 1), "
-            f"(SELECT id FROM layer WHERE {fits} AND zone != 'overflow' ORDER BY {order} LIMIT 1), "
-            f"(SELECT id FROM layer WHERE {fits} AND zone = 'overflow' ORDER BY {order} LIMIT 1)) "
-            "AND used_units + 0 <= capacity_units RETURNING id, shelf_id, "
-            "(SELECT label FROM shelf WHERE shelf.id = layer.shelf_id), label, zone, code_cursor",
-            ("13800005678", "5678"),
-        ).fetchone()
-        conn.execute(
-            "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
-            "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)",
-            (code, code, now),
-        ).fetchone()
-        parcel_id = conn.execute(
-            "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, phone_full, status, "
-            "layer_id, pickup_code, redelivery, checked_in_at, checked_in_counter, business_day, version) "
-            "VALUES (?, ?, 'M', '5678', '138****5678', '13800005678', 'floor', ?, ?, 0, ?, 'bench', "
-            "'2026-11-25', 1) RETURNING id",
-            (waybill, carrier_id, layer_id, code, now),
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO print_job (parcel_id, kind, counter, status, attempts, payload, created_at) "
-            "VALUES (?, 'label', 'bench', 'floor', 0, '{}', ?) RETURNING id",
-            (parcel_id, now),
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO notification (parcel_id, kind, status, attempts, idempotency_key, payload, "
-            "created_at) VALUES (?, 'checkin', 'floor', 0, ?, ?, ?) RETURNING id",
-            (parcel_id, f"floor-{run}-{i}", '{"pickup_code": "FL"}', now),
-        ).fetchone()
-        conn.execute("SELECT id FROM day_close LIMIT 1").fetchone()
-        floor_event(conn, parcel_id, now)
-
-    return durable_transactions(sqlite_path, itertools.count(), check_in)
-
-
-def durable_transactions(
-    sqlite_path: str, items: Iterable[T], work: Callable[[sqlite3.Connection, T], None]
-) -> Iterator[float]:
-    """Seconds per raw sqlite3 transaction doing `work` for each item (BEGIN IMMEDIATE, work, COMMIT, on
-    one connection with the station's PRAGMAs), after WARM_UP unmeasured ones: a floor's loop."""
-    conn = sqlite3.connect(sqlite_path, isolation_level=None)
-    try:
-        station_pragmas(conn)
-        clock = time.perf_counter
-        for i, item in enumerate(items):
-            t0 = clock()
-            conn.execute("BEGIN IMMEDIATE")
-            work(conn, item)
-            conn.execute("COMMIT")
-            if i >= WARM_UP:
-                yield clock() - t0
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.close()
-
-
-def floor_event(conn: sqlite3.Connection, parcel_id: int, now: str) -> None:
-    """A floor's audit event and its chain head (moved only if it is where this writer left it)."""
-    event_id = conn.execute(
-        "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
-        "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
-        (parcel_id, now),
-    ).fetchone()[0]
-    conn.execute(
-        "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND last_hash = last_hash",
-        (event_id,),
-    )
+    """The same-writes floor on inputs drawn as `_checkins` draws its own: waybills of this run's own
+    prefix, typed phones of another seed, the same sizes."""
+    return same_writes(sqlite_path, _waybill_stream(), phones(1000, seed=5), CHECKIN_SIZES)

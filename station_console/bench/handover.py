@@ -17,8 +17,8 @@ import time
 from collections.abc import Iterator
 
 from db.models import PickupMethod
-from station_console.bench.checkin import WARM_UP, durable_transactions, floor_event, single_rows
 from station_console.bench.dataset import UNITS
+from station_console.bench.floors import WARM_UP, durable_transactions, floor_event, single_rows
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup

@@ -221,6 +221,8 @@ def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Resul
         wal_pages_per_commit=checkin.wal_pages_per_commit(station, path),
         # And which tables and indexes those pages belong to (in --json).
         wal_pages_by_btree=checkin.checkin_pages_by_btree(station, path),
+        # The same-writes floor's, to be read beside them: the same work, so the same pages.
+        same_writes_wal_pages_by_btree=checkin.same_writes_pages_by_btree(path),
     )
 
 

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from checkin_helpers import counts
 
 from station_console.bench.checkin import (
+    CHECKIN_SIZES,
     WARM_UP,
     checkin_pages_by_btree,
     floor_insert,
+    floor_same_writes,
     measure_checkin,
     phones,
+    same_writes_pages_by_btree,
     waybills,
 )
+from station_console.bench.checkin_floor import carrier_code, same_writes
 from station_console.bench.wal_frames import PageOwners, frame_pages
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core.station import Station
@@ -28,6 +33,8 @@ def test_bench_inputs_are_distinct_valid_waybills_and_real_phone_forms(station: 
     detector = get_detector(station)
     carriers = {detector.detect(n).best.carrier for n in numbers}  # type: ignore[union-attr]
     assert carriers == {"JT", "SF", "YTO", "ZTO", "DPK"}
+    # The same-writes floor names each waybill's carrier as the detector does.
+    assert all(carrier_code(n) == detector.detect(n).best.carrier for n in numbers)  # type: ignore[union-attr]
     typed = phones(200, seed=1)
     assert None in typed
     assert all(parse_phone(p).tail for p in typed if p is not None)
@@ -119,3 +126,70 @@ def test_a_check_in_writes_one_waybill_index_of_the_parcels(station: Station) ->
         "ix_parcel_layer_status",
         "ix_parcel_day_carrier",
     }, pages
+
+
+def _shelves(path: str) -> dict[str, list[Any]]:
+    """What the benches after the check-in's read: the parcels on the shelves, the layers' units and
+    counts, the labels and messages waiting, the check-ins' chain heads."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "on_shelf": conn.execute(
+                "SELECT id FROM parcel WHERE status = 'on_shelf' ORDER BY id"
+            ).fetchall(),
+            "layers": conn.execute("SELECT id, used_units, parcel_count FROM layer ORDER BY id").fetchall(),
+            "labels": conn.execute("SELECT id FROM print_job WHERE status != 'cancelled'").fetchall(),
+            "messages": conn.execute("SELECT id FROM notification WHERE status != 'cancelled'").fetchall(),
+            "heads": conn.execute("SELECT * FROM audit_head WHERE chain NOT LIKE 'floor-%'").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only
+def test_same_writes_floor_shelves_parcels_as_check_ins_do_and_takes_them_off_again(station: Station) -> None:
+    path = station.engine.url.database
+    assert path is not None
+    before = _shelves(path)
+    typed = phones(50, seed=5)
+    floor = same_writes(path, iter(waybills(100, seed=2)), typed, CHECKIN_SIZES)
+    next(floor)  # its warm-up, and one commit more
+    made = WARM_UP + 1
+    during = _shelves(path)
+    # On the shelves as a check-in's are: their units claimed from the layers, each with a code no other
+    # parcel there has, a label job, a message where a number was typed, an event on a chain of its own.
+    assert len(during["on_shelf"]) == len(before["on_shelf"]) + made
+    units = sum(used for _id, used, _n in during["layers"]) - sum(used for _id, used, _n in before["layers"])
+    assert units == sum({"S": 1, "M": 2, "L": 4}[CHECKIN_SIZES[i % 5]] for i in range(made))
+    assert len(during["labels"]) == len(before["labels"]) + made
+    with_number = sum(1 for p in typed[:made] if p is not None and parse_phone(p).full)
+    assert len(during["messages"]) == len(before["messages"]) + with_number
+    conn = sqlite3.connect(path)
+    codes = conn.execute("SELECT count(DISTINCT pickup_code), count(*) FROM parcel WHERE status = 'on_shelf'")
+    assert codes.fetchone() == (len(during["on_shelf"]),) * 2
+    heads = conn.execute("SELECT last_event_id FROM audit_head WHERE chain LIKE 'floor-%'").fetchall()
+    assert len(heads) == 1 and heads[0][0] is not None
+    conn.close()
+    assert during["heads"] == before["heads"]  # the check-ins' chain is theirs alone
+    floor.close()
+    assert _shelves(path) == before
+    assert len(floor_same_writes(path, 3)) == 3 and _shelves(path) == before
+
+
+@pytest.mark.sqlite_only
+def test_same_writes_floor_writes_the_pages_a_check_in_writes(station: Station) -> None:
+    path = station.engine.url.database
+    assert path is not None
+    checkin = checkin_pages_by_btree(station, path, 5)
+    floor = same_writes_pages_by_btree(path, 5)
+
+    def leaves(pages: dict[str, float]) -> set[str]:
+        # (The message's only where a number was typed: how many of five is the draw's.)
+        return {
+            name for name, n in pages.items() if "(" not in name and "notification" not in name and n >= 0.5
+        }
+
+    # The parcel on the shelf with its on-shelf entries, the layer's claim moving its pick entry, the
+    # label job, the event and its head: the same b-trees.
+    assert {"uq_parcel_code_on_shelf", "ix_layer_pick", "layer", "audit_head"} <= leaves(floor)
+    assert leaves(floor) == leaves(checkin), (floor, checkin)

@@ -1,0 +1,84 @@
+"""What every raw-sqlite floor shares: the station's PRAGMAs, a loop of durable transactions, the
+single-row floor and a floor's audit event.
+
+A floor opens its connection with the station engine's PRAGMAs (db/engine.py): WAL, synchronous=FULL,
+and SQLite's own checkpoint only past `CAP_PAGES` (db/checkpoint.py), so that it pays for the same
+commit the path beside it pays for.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from db.checkpoint import CAP_PAGES
+
+T = TypeVar("T")
+WARM_UP = 20  # transactions before timing: compiled statements, detector, connection pool
+
+
+def station_pragmas(conn: sqlite3.Connection) -> None:
+    """The PRAGMAs a station engine's connections run with (db/engine.py), on a floor's raw one."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES}")
+
+
+def single_rows(sqlite_path: str) -> Iterator[float]:
+    """Seconds per raw single-row INSERT + COMMIT into a scratch table (dropped when it is closed)."""
+    conn = sqlite3.connect(sqlite_path, isolation_level=None)
+    try:
+        station_pragmas(conn)
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, waybill TEXT, at REAL)")
+        clock = time.perf_counter
+        for i in itertools.count():
+            t0 = clock()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_floor (waybill, at) VALUES (?, ?)", (f"FLOOR{i:010d}", t0))
+            conn.execute("COMMIT")
+            if i >= WARM_UP:
+                yield clock() - t0
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("DROP TABLE IF EXISTS bench_floor")
+        conn.close()
+
+
+def durable_transactions(
+    sqlite_path: str, items: Iterable[T], work: Callable[[sqlite3.Connection, T], None]
+) -> Iterator[float]:
+    """Seconds per raw sqlite3 transaction doing `work` for each item (BEGIN IMMEDIATE, work, COMMIT, on
+    one connection with the station's PRAGMAs), after WARM_UP unmeasured ones: a floor's loop."""
+    conn = sqlite3.connect(sqlite_path, isolation_level=None)
+    try:
+        station_pragmas(conn)
+        clock = time.perf_counter
+        for i, item in enumerate(items):
+            t0 = clock()
+            conn.execute("BEGIN IMMEDIATE")
+            work(conn, item)
+            conn.execute("COMMIT")
+            if i >= WARM_UP:
+                yield clock() - t0
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def floor_event(conn: sqlite3.Connection, parcel_id: int, now: str) -> None:
+    """A floor's audit event and its chain head (moved only if it is where this writer left it)."""
+    event_id = conn.execute(
+        "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
+        "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
+        (parcel_id, now),
+    ).fetchone()[0]
+    conn.execute(
+        "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND last_hash = last_hash",
+        (event_id,),
+    )
