@@ -190,6 +190,35 @@ async def test_a_bad_date_refused_while_a_search_is_on_its_way_is_not_answered_b
         assert table.row_count == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [("en", "This field takes digits and hyphens only."), ("zh", "此栏只能输入数字和连字符（-）。")],
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_key_the_date_filters_do_not_take_is_refused_with_a_word(
+    app: StationApp, lang: str, refusal: str
+) -> None:
+    """A letter or `[/]` went into a date filter and was refused only at Enter, as a date not understood:
+    both take a day's digits and hyphens, say so at the key (once for a burst), as the Reports day does,
+    and read an input method's full-width digits as the day they mean."""
+    set_language(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        for name in ("#pa-since", "#pa-until"):
+            field = app.screen.query_one(name, Input)
+            field.focus()
+            app.clear_notifications()
+            await quiet.press(pilot, "a", "left_square_bracket", "slash", "right_square_bracket")
+            await quiet.settle(pilot)
+            assert field.value == "", name
+            assert [n.message for n in app._notifications] == [refusal], name
+            field.insert_text_at_cursor(
+                "２０２６－１１－２５"
+            )  # as an input method in full-width mode types it
+            assert field.value == "2026-11-25", name
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.first_mode("parcels")
 async def test_the_filter_fields_have_the_house_padding_and_show_their_placeholders_whole(

@@ -91,8 +91,17 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
                     id="pa-state",
                 )
             with Horizontal(id="pa-dates"):
-                yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
-                yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
+                for placeholder, field_id in (
+                    (_("from YYYY-MM-DD"), "pa-since"),
+                    (_("to YYYY-MM-DD"), "pa-until"),
+                ):
+                    yield FixedInput(  # a key it does not take is said at once, not only at Enter
+                        placeholder=placeholder,
+                        id=field_id,
+                        max_length=10,
+                        restrict=r"[0-9-]*",
+                        takes=_("digits and hyphens"),
+                    )
                 yield Tick(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
             yield Table(id="pa-table")
