@@ -397,6 +397,26 @@ def test_the_summary_says_every_line_of_the_file_one_way(manager: Station, tmp_p
     assert lines[2].startswith("第 4 行：") and len(lines) == 3
 
 
+def test_the_summary_lists_repeats_and_problems_as_one_list_in_line_order(
+    manager: Station, tmp_path: Path
+) -> None:
+    """A problem above a repeated id comes before it, one below it after: the file read top to bottom."""
+    rows = [["学号", "姓名"], ["001", "张伟"], ["002", ""], ["001", "张伟伟"], ["003", ""]]
+    result = import_file(manager, write_csv(tmp_path / "a.csv", rows), dry_run=True)
+    said = [line for line in summary_lines(result) if line.startswith(("Line 3", "Line 4", "Line 5"))]
+    assert said == [
+        "Line 3: A recipient needs a name. The line is skipped.",
+        "Line 4: id 001 again (first on line 2): skipped",
+        "Line 5: A recipient needs a name. The line is skipped.",
+    ]
+    cut = summary_lines(result, shown=2)  # the first two by line, the rest counted
+    assert cut[-3:] == [
+        "Line 3: A recipient needs a name. The line is skipped.",
+        "Line 4: id 001 again (first on line 2): skipped",
+        "... and 1 more problem (--json lists them all)",
+    ]
+
+
 def test_a_long_cell_refused_is_quoted_cut_with_a_sign_and_its_phone_masked(
     manager: Station, tmp_path: Path
 ) -> None:

@@ -1,15 +1,17 @@
 """What a directory import will do (or did), in the console's language: the counts, the first rows as
-read (phones masked), repeated ids, shared names and the file's problems by line. The command line and
+read (phones masked), shared names, then the file's problems (a repeated id among them) in line order. The command line and
 the Recipients screen's import both say it with these words (importing.py does the import).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.recipients import fields
 from station_console.services.recipients.importing import ImportResult
+from station_console.services.recipients.parsing import Issue
 
 KEPT_WITHOUT_FULL = N_("People missing from this file stay as they are (--full deactivates them).")
 
@@ -35,7 +37,7 @@ def summary_lines(
     more_problems: Callable[[int], str] = more_problems_cli,
 ) -> list[str]:
     """What an import will do (or did), in the console's language: counts, the first rows as read
-    (phones masked), repeated ids, shared names and problems by line. `kept_without_full`: how the
+    (phones masked), shared names and the problems, repeated ids among them, in line order. `kept_without_full`: how the
     caller's clerk asks for a full import (the command line's --full, a screen's own switch);
     `more_problems`: how it says how many problems there are past the `shown` ones."""
     lines = [
@@ -61,11 +63,6 @@ def summary_lines(
     for change in result.changes[:10]:
         named = [_label(f) for f in change["fields"] if f in fields.SUMMARY_LABELS]
         lines.append(_("{id}: {fields}", id=change["external_id"], fields=_(", ").join(named)))
-    for dup in result.duplicates[:shown]:
-        again = _(
-            "id {id} again (first on line {first}): skipped", id=dup["external_id"], first=dup["first_line"]
-        )
-        lines.append(_on_line(dup["line"], again))
     for clash in result.clashes[:shown]:
         lines.append(
             _(
@@ -80,15 +77,28 @@ def summary_lines(
 def problem_lines(
     result: ImportResult, *, shown: int = 20, more_problems: Callable[[int], str] = more_problems_cli
 ) -> list[str]:
-    """The file's first `shown` problems by line, then how many more there are, in the caller's words."""
-    lines = [
-        _on_line(issue.line, issue.message()) if issue.line else _("File: {reason}", reason=issue.message())
-        for issue in result.issues[:shown]
-    ]
-    more = len(result.issues) - shown
+    """The file's first `shown` problems, a repeated id's line skipped among them, in the file's line
+    order (the file's own first), then how many more there are, in the caller's words."""
+    by_line: list[tuple[int, Issue | dict[str, Any]]] = [(dup["line"], dup) for dup in result.duplicates]
+    by_line += [(issue.line or 0, issue) for issue in result.issues]
+    by_line.sort(key=lambda pair: pair[0])  # stable: a line's repeat before its other problems
+    lines = [_problem(item) for _line, item in by_line[:shown]]
+    more = len(by_line) - shown
     if more > 0:
         lines.append(more_problems(more))
     return lines
+
+
+def _problem(item: Issue | dict[str, Any]) -> str:
+    """One problem's line: a bad value's (or the file's own), or a repeated id's."""
+    if isinstance(item, Issue):
+        if not item.line:
+            return _("File: {reason}", reason=item.message())
+        return _on_line(item.line, item.message())
+    again = _(
+        "id {id} again (first on line {first}): skipped", id=item["external_id"], first=item["first_line"]
+    )
+    return _on_line(item["line"], again)
 
 
 def _on_line(line: int, text: str) -> str:
