@@ -166,6 +166,7 @@ def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
         emit_json(view.to_json())
     else:
         click.echo(_("Added: {line}", line=_line(view)))
+        _echo_linked(view)
 
 
 @recipients_group.command("edit")
@@ -200,7 +201,9 @@ def activate_command(app: CliApp, ref: str) -> None:
     """Bring a deactivated person back (manager)."""
     from station_console.services.recipients import directory
 
-    click.echo(_line(attempt(lambda: directory.set_active(app.station, ref, True))))
+    view = attempt(lambda: directory.set_active(app.station, ref, True))
+    click.echo(_line(view))
+    _echo_linked(view)
 
 
 @recipients_group.command("consent")
@@ -259,6 +262,15 @@ def _echo_view(view: Any, as_json: bool) -> None:
         emit_json(view.to_json())
     else:
         click.echo(_line(view))
+        _echo_linked(view)
+
+
+def _echo_linked(view: Any) -> None:
+    """The parcels on the shelves the change made this person's by their phone, if any."""
+    from station_console.services.recipients.phone_links import linked_words
+
+    if said := linked_words(view.parcels_linked):
+        click.echo(said)
 
 
 @recipients_group.command("unmatched")

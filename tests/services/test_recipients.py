@@ -137,6 +137,59 @@ def test_a_full_phone_of_one_person_links_them_without_a_choice(campus: Station)
     assert check_in(campus, wb(3), phone="13987654321").recipient_id is None
 
 
+def test_a_person_added_after_their_parcel_came_is_linked_to_it_by_its_phone(
+    campus: Station, tmp_path: Path
+) -> None:
+    """A parcel checked in with a full phone nobody in the directory had yet waits unmatched; the
+    person added, imported, given that phone or brought back is linked to it in the same write, as
+    check-in would have, and it can then go to their door. A shared phone is still no guess."""
+    from checkin_helpers import pick_up
+
+    from station_console.services.delivery import requests
+
+    def owner(parcel_id: int) -> int | None:
+        return parcel(campus, parcel_id).recipient_id
+
+    typed = check_in(campus, wb(1), phone="13600001031")
+    gone = check_in(campus, wb(2), phone="13600001031")
+    pick_up(campus, gone.parcel_id)
+    with pytest.raises(Refused) as nowhere:
+        requests.request(campus, wb(1))
+    assert nowhere.value.code == "no_address"
+    added = directory.add(campus, {"name": "王五", "phones": "13600001031", "building": "C2", "room": "301"})
+    assert owner(typed.parcel_id) == added.id
+    assert added.parcels_linked == 1
+    assert owner(gone.parcel_id) is None  # a parcel that left stays as it left
+    assert parcel(campus, typed.parcel_id).recipient_name == "王五"
+    assert events(campus, EventKind.RECIPIENT_LINKED)[-1].parcel_id == typed.parcel_id
+    assert requests.request(campus, wb(1)).address == "C2-301"
+
+    imported = check_in(campus, wb(3), phone="13600007777")
+    rows = [HEADERS_ZH, ["00200", "赵六", "13600007777", "C2", "", "302"]]
+    result = import_file(campus, write_csv(tmp_path / "more.csv", rows))
+    assert owner(imported.parcel_id) == recipient(campus, "00200").id
+    assert result.linked == 1
+
+    edited = check_in(campus, wb(4), phone="13600003333")
+    zhang = directory.edit(campus, "00123", {"phones": "13812345678,13600003333"})
+    assert owner(edited.parcel_id) == zhang.id
+    assert zhang.parcels_linked == 1
+
+    directory.set_active(campus, "00124", False)
+    back = check_in(campus, wb(5), phone="13987654321")
+    assert owner(back.parcel_id) is None
+    assert directory.set_active(campus, "00124", True).parcels_linked == 1
+    assert owner(back.parcel_id) == recipient(campus, "00124").id
+
+    twice = check_in(campus, wb(7), phone="13600005555")
+    directory.add(campus, {"name": "乙", "phones": "13600005555"})  # linked: one person so far
+    directory.add(campus, {"name": "丙", "phones": "13600005555"})
+    late = check_in(campus, wb(8), phone="13600005555")
+    assert owner(late.parcel_id) is None  # two people share it at check-in
+    assert directory.add(campus, {"name": "丁", "phones": "13600006666,13600005555"}).parcels_linked == 0
+    assert owner(late.parcel_id) is None and owner(twice.parcel_id) is not None
+
+
 def test_check_in_for_a_deactivated_recipient_is_refused_and_writes_nothing(campus: Station) -> None:
     from checkin_helpers import counts
 

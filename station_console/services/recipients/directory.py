@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
 from station_console.services.recipients.names import search_key
+from station_console.services.recipients.phone_links import link_waiting_parcels
 
 # Fields `edit` changes; consent and delivery choice are recorded with their channel (consent.py).
 EDITABLE = (*fields.TEXT_FIELDS, "phones", "floor", "language")
@@ -60,6 +61,8 @@ class RecipientView:
     active: bool
     source: str
     version: int  # one up on every write to the entry (`touch`): what a form's save is based on
+    # Parcels on the shelf this add, edit or reactivation made theirs by phone (phone_links.py).
+    parcels_linked: int = 0
 
     @property
     def location(self) -> str:
@@ -322,7 +325,8 @@ def add(station: Station, values: dict[str, Any]) -> RecipientView:
             EventKind.RECIPIENT_CHANGED,
             details={"recipient": row.id, "change": "added", "fields": sorted(parsed)},
         )
-        return views(session, [row])[0]
+        linked = link_waiting_parcels(session, station, [row.id])
+        return replace(views(session, [row])[0], parcels_linked=linked)
 
     return station.run(work)
 
@@ -362,7 +366,8 @@ def edit(
                 EventKind.RECIPIENT_CHANGED,
                 details={"recipient": row.id, "change": "edited", "fields": sorted(changed)},
             )
-        return views(session, [row])[0]
+        linked = link_waiting_parcels(session, station, [row.id]) if "phones" in changed and row.active else 0
+        return replace(views(session, [row])[0], parcels_linked=linked)
 
     return station.run(work)
 
@@ -419,6 +424,10 @@ def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
                 EventKind.RECIPIENT_CHANGED,
                 details={"recipient": row.id, "change": "activated" if active else "deactivated"},
             )
+            if active:
+                assert row.id is not None
+                linked = link_waiting_parcels(session, station, [row.id])
+                return replace(views(session, [row])[0], parcels_linked=linked)
         return views(session, [row])[0]
 
     return station.run(work)

@@ -12,6 +12,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.services.recipients import fields
 from station_console.services.recipients.importing import ImportResult
 from station_console.services.recipients.parsing import Issue
+from station_console.services.recipients.phone_links import linked_words
 
 KEPT_WITHOUT_FULL = N_("People missing from this file stay as they are (--full deactivates them).")
 
@@ -57,6 +58,8 @@ def summary_lines(
     ]
     if not result.full and result.dry_run:
         lines.append(_(kept_without_full))
+    if said := linked_words(result.linked):
+        lines.append(said)
     for row in result.preview:
         phones = ", ".join(row.get("phones", [])) or "-"
         lines.append(_on_line(row["line"], f"{row.get('external_id')} {row.get('name')} {phones}"))

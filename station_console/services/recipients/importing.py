@@ -48,6 +48,7 @@ from station_console.services.recipients.parsing import (
     parse,
     save_mapping,
 )
+from station_console.services.recipients.phone_links import link_waiting_parcels
 
 DEFAULT_SOURCE = "directory"
 
@@ -67,6 +68,7 @@ class ImportResult:
     reactivated: int = 0
     deactivated: int = 0
     choices: int = 0  # people whose consent or delivery choice the file changed
+    linked: int = 0  # parcels on the shelf the import made someone's by phone (not known before it writes)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     clashes: list[dict[str, Any]] = field(default_factory=list)  # {"name", "external_ids"}
     issues: list[Issue] = field(default_factory=list)
@@ -245,6 +247,7 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
     added: list[tuple[dict[str, Any], list[Phone], dict[str, Any]]] = []
     changed_rows: list[tuple[int, dict[str, Any]]] = []
     new_phones: dict[int, list[Phone]] = {}
+    back: list[int] = []  # reactivated
     history: list[dict[str, Any]] = []
     result.added = result.updated = result.unchanged = result.reactivated = result.choices = 0
     result.changes = []
@@ -265,6 +268,7 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
         if not before["active"]:
             change.update(active=True, deactivated_at=None, purged_at=None)
             result.reactivated += 1
+            back.append(before["id"])
         if before["source"] != source:
             change["source"] = source
         if any(k in change for k in _KEY_FIELDS):
@@ -303,6 +307,9 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
     result.clashes = _clashes(existing, parsed, set(gone))
     if write and not result.writes_nothing:
         _write(session, added, changed_rows, new_phones, history, gone, now, clerk)
+        # new_phones now holds the people added too: with those whose phones changed or who came back,
+        # they may be whom a parcel already on the shelf came for.
+        result.linked = link_waiting_parcels(session, station, {*new_phones, *back})
 
 
 def _write(

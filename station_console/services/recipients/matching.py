@@ -22,12 +22,12 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.services.checkin.late_phone import tell_after_phone
 from station_console.services.checkin.recipient import consent_missing, consent_state
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.recipients.directory import find_row, masked_phones
+from station_console.services.recipients.linking import Linked, gone_from_shelf, link_in
 from station_console.services.recipients.names import MAX_LENGTH, has_han, normalise
 
 FETCH = 60  # rows read per query; ranked here, the best `limit` kept
@@ -188,74 +188,6 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
         )
         for p, carrier, carrier_name, shelf, layer in rows
     ]
-
-
-@dataclass(frozen=True)
-class Linked:
-    parcel_id: int
-    recipient_id: int
-    pickup_code: str
-    masked_phone: str | None
-    phone_added: bool  # the parcel had no full number; now the directory's (with its tail, if it had one)
-    consent_missing: bool
-    consent: str = "not_asked"  # what the person said (checkin.recipient.CONSENT_STATES)
-    wants_door: bool = False  # the person's delivery choice is door delivery
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def gone_from_shelf(parcel: Parcel) -> Refused:
-    """A parcel that left the shelf (picked up, returned...) since the clerk last saw it: named, so the
-    clerk knows which one, by its code and the end of its waybill."""
-    return Refused(
-        N_("{pickup_code} (waybill …{tail}) is no longer on the shelf."),
-        code="not_on_shelf",
-        pickup_code=parcel.pickup_code or "-",
-        tail=parcel.waybill[-6:],
-    )
-
-
-def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) -> Linked:
-    """Link a parcel on the shelf to a directory entry in the caller's transaction."""
-    if parcel.status != ParcelStatus.ON_SHELF:
-        raise gone_from_shelf(parcel)
-    if not row.active:
-        raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
-    phone_added = False
-    if not parcel.phone_full:
-        # No number to send to: the directory's, the one with the parcel's tail if it has one.
-        query = select(RecipientPhone).where(
-            RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None)
-        )
-        if parcel.phone_tail:
-            query = query.where(RecipientPhone.phone_tail == parcel.phone_tail)
-        first = session.exec(query.order_by(col(RecipientPhone.position))).first()
-        if first is not None:
-            parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
-            parcel.phone_full = first.phone_full
-            phone_added = True
-    parcel.recipient_id = row.id
-    parcel.recipient_name = parcel.recipient_name or row.name
-    if not parcel.email and row.email:
-        parcel.email = row.email
-    session.add(parcel)
-    details: dict[str, Any] = {"recipient": row.id, "code": parcel.pickup_code}
-    if phone_added:
-        details["masked_phone"] = parcel.masked_phone
-        session.flush()
-        tell_after_phone(session, station, parcel, number_changed=True)  # a number now: tell them
-    audit.record(session, station, EventKind.RECIPIENT_LINKED, parcel_id=parcel.id, details=details)
-    return Linked(
-        parcel_id=parcel.id or 0,
-        recipient_id=row.id or 0,
-        pickup_code=parcel.pickup_code or "",
-        masked_phone=parcel.masked_phone,
-        phone_added=phone_added,
-        consent_missing=consent_missing(row.consent),
-        consent=consent_state(row.consent, recorded=row.consent_at is not None),
-        wants_door=row.delivery_preference == "door",
-    )
 
 
 def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:

@@ -23,6 +23,7 @@ from station_console.safe_text import clean
 from station_console.services.checkin.recipient import consent_note
 from station_console.services.recipients import matching
 from station_console.services.recipients.consent import consent_tag
+from station_console.services.recipients.linking import Linked
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
@@ -171,7 +172,7 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
             return
         self.call("linked", lambda: matching.link(self.station, parcel_id, int(recipient_id)))
 
-    def done_linked(self, linked: matching.Linked) -> None:
+    def done_linked(self, linked: Linked) -> None:
         self.linked += 1
         note = sentences(
             _("{code} is now matched.", code=linked.pickup_code),

@@ -30,6 +30,7 @@ from station_console.services.recipients.fields import (
     SOURCE_LABELS,
     consent_label,
 )
+from station_console.services.recipients.phone_links import with_linked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -291,7 +292,7 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         )
 
     def done_changed(self, view: directory.RecipientView) -> None:
-        self.note = _("Saved: {name}", name=view.shown_name)
+        self.note = with_linked(_("Saved: {name}", name=view.shown_name), view.parcels_linked)
         self.say(self.note)  # the answer to the clerk's change, said over a refusal of a second key
         self.keep = view.id
         self.reload()

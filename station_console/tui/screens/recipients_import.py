@@ -12,6 +12,7 @@ from typing import Any
 
 from station_console.i18n import N_, _, _n
 from station_console.services.recipients import import_summary, importing
+from station_console.services.recipients.phone_links import with_linked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
@@ -149,10 +150,13 @@ class DirectoryImport:
     def done_imported(self, result: importing.ImportResult) -> None:
         screen: Any = self
         # The preview's counts in its own words, so "1 changed (1 back)" is not "1 changed" after.
-        screen.note = _(
-            "Imported in {seconds} s: {counts}",
-            seconds=result.seconds,
-            counts=import_summary.counts_line(result),
+        screen.note = with_linked(
+            _(
+                "Imported in {seconds} s: {counts}",
+                seconds=result.seconds,
+                counts=import_summary.counts_line(result),
+            ),
+            result.linked,
         )
         screen.say(screen.note)
         screen.reload()
