@@ -149,3 +149,32 @@ async def test_the_fee_line_counts_only_what_the_handover_charges(
         await clerk.key("f10")
         assert isinstance(console.screen, FeeDialog)
         assert "3.00 CNY" in str(console.screen.query_one(".dialog-title", Static).render())
+
+
+TWO_TITLES = {
+    "en": "Hand over without a scan: {w}; Hand over though recalled: {w}",
+    "zh": "未扫描直接出库：{w}；拦截件仍出库：{w}",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.first_mode("pickup")
+async def test_ctrl_o_on_a_recalled_parcel_not_scanned_titles_both_questions_apart(
+    station: Station, console: StationApp, language: str
+) -> None:
+    """A recalled parcel not scanned is both a missing scan and a recall: the reason's title names the
+    two apart, not run together as one ("未扫描直接出库：123拦截件仍出库：123")."""
+    set_language(language)
+    sign_in(station, Role.MANAGER)
+    recalled = receive(station, 1, ANN)
+    recall(station, recalled.waybill)
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(recalled.pickup_code)
+        await clerk.key("ctrl+o")
+        dialog = console.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert dialog.title_text == TWO_TITLES[language].format(w=recalled.waybill)
+        await press(pilot, "escape")
+    assert statuses(station) == {recalled.waybill: "on_shelf"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from station_console.i18n import N_, _, sentences
+from station_console.i18n import N_, _, clauses
 from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import refusal
 from station_console.services.pickup.lookup import CHECK_LABELS, PickupRow
@@ -121,7 +121,9 @@ class HandoverChecks(PickupHandover):
         open_over(
             self,
             ReasonDialog(
-                sentences(*titles),
+                # Each title is a clause with no full stop of its own: run together as sentences, a
+                # parcel neither scanned nor released read as one title ("…：123拦截件仍出库：123").
+                clauses(titles),
                 _("Reason (e.g. label torn, barcode unreadable)")
                 if not held
                 else _("Reason (e.g. the sender called the recall off)"),
