@@ -18,6 +18,7 @@ from tui.checkin_driver import (
     attention,
     parcels,
     scan,
+    scan_split,
     send_keys,
     settle,
     start,
@@ -64,3 +65,62 @@ async def test_a_kept_phone_that_is_still_a_phone_less_its_last_key_goes_to_no_p
         assert parcels(station) == {"JT0000000000001": None, "773100000000100": None}
         if then == "scan again":  # said as what it is: the refused scan's leftover, not "no parcel"
             assert any("was left by the refused scan" in item.text for item in attention(screen))
+
+
+@pytest.mark.parametrize(
+    ("erased", "typed"),
+    [(0, ""), (10, "13911112222")],  # the cut-short phone left as it was; the refused parcel's retyped
+)
+async def test_a_second_refused_scan_does_not_send_the_kept_phone_unchecked(
+    app: StationApp, station: Station, bells: list[int], erased: int, typed: str
+) -> None:
+    """A refused scan that takes no key back (its rest never came) while the kept phone is being
+    checked: the phone typed for the parcel shown goes to it, but the kept one only as the clerk
+    completed it, as with the next scan. The second refusal forgot the first, and the cut-short
+    virtual number (or the refused parcel's phone typed over it) went to the parcel before."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        phone = "17012345678-8462" if not typed else "13800138000"
+        await type_phone_at_a_persons_pace(pilot, clock, phone)
+        await scan(pilot, clock, "773100000000100", gap=0.146)
+        await settle(app, pilot)
+        assert phone_field(screen).value == phone[:-1]  # kept, to be checked
+        for _key in range(erased):
+            await send_keys(pilot, "backspace", settle=False)
+        if typed:
+            await type_slowly(pilot, clock, *typed)
+        await scan_split(pilot, clock, "773100000000100", at=6, hiccup=None)  # in pieces again
+        clock.person()  # the rest never comes: the router's timer refuses the piece
+        await quiet.settle(pilot)
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["partial", "phone", "partial"]
+        assert parcels(station) == {"JT0000000000001": None}
+        assert any("was left by the refused scan" in item.text for item in attention(screen))
+
+
+async def test_a_phone_retyped_after_a_refusal_and_cut_by_a_second_one_goes_to_no_parcel(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """The clerk erases the kept phone and types the refused parcel's, and its scan right behind is
+    refused again, taking the last key back: that retyped phone is no completion of the kept one. Kept
+    anew as the phone to check, it went to the parcel before once the clerk put its last key back."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        await scan(pilot, clock, "773100000000100", gap=0.146)
+        await settle(app, pilot)
+        assert phone_field(screen).value == "1380013800"  # kept, to be checked
+        for _key in range(10):
+            await send_keys(pilot, "backspace", settle=False)
+        await type_phone_at_a_persons_pace(pilot, clock, "13911112222")  # the refused parcel's phone
+        await scan(pilot, clock, "773100000000100", gap=0.146)  # refused again, its "2" taken back
+        await settle(app, pilot)
+        if phone_field(screen).value == "1391111222":  # kept again: the clerk puts the "2" back
+            await type_slowly(pilot, clock, "2")
+        await scan(pilot, clock, "773100000000100")
+        await settle(app, pilot)
+        assert parcels(station)["JT0000000000001"] is None

@@ -80,8 +80,16 @@ class CheckinPhones(CheckinQuestions):
         the phone typed for the parcel shown stays there, neither sent nor cleared. The clerk checks it
         and it goes to that parcel with the next scan or Enter, as it would have without the refusal."""
         field = self.query_one("#phone", Input)
-        checking = bool(taken_back and self.focused is field and field.value.strip() and self.current)
-        self._checking = (self.current, field.value.strip(), taken_back) if checking else None
+        kept = field.value.strip()
+        checking = bool(taken_back and self.focused is field and kept and self.current)
+        before = self._checking
+        if checking and before is not None and before[0] is self.current:
+            # Refused again while a kept phone is checked: kept anew only as its completion so far. A
+            # phone typed over it may be the refused parcel's, and is settled (dropped) as it stands.
+            checking = (kept + taken_back).startswith(before[1])
+        if checking:
+            self._checking = (self.current, kept, taken_back)
+        # Else a kept phone still to check stays so, for the settle that follows to judge.
         return checking
 
     def _drop_if_not_kept(self, text: str) -> bool:
