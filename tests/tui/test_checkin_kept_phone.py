@@ -124,3 +124,27 @@ async def test_a_phone_retyped_after_a_refusal_and_cut_by_a_second_one_goes_to_n
         await scan(pilot, clock, "773100000000100")
         await settle(app, pilot)
         assert parcels(station)["JT0000000000001"] is None
+
+
+@pytest.mark.parametrize("refused", [False, True])
+async def test_quick_mode_turned_on_with_a_phone_in_its_field_gives_it_to_its_parcel(
+    app: StationApp, station: Station, bells: list[int], refused: bool
+) -> None:
+    """F8 disables the Phone field with the phone typed for the parcel shown still in it (or kept there
+    after a refused scan took the next scan's head back): the next scan cleared it without a word, and
+    the parcel stayed without its phone."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        if refused:
+            await scan_split(pilot, clock, "773100000000100", at=1, hiccup=0.15, gap=0.146)
+            await settle(app, pilot)
+            assert phone_field(screen).value == "13800138000"  # the head taken back, the phone kept
+        await quiet.press(pilot, "f8")
+        await settle(app, pilot)
+        assert screen.quick
+        await scan(pilot, clock, "773100000000100", gap=2.0)
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}

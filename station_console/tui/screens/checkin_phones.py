@@ -108,6 +108,10 @@ class CheckinPhones(CheckinQuestions):
         return True
 
     def action_toggle_quick(self) -> None:
+        if not self.quick:
+            # Quick mode disables Phone and drops what is in it at the next scan: a phone typed for the
+            # parcel shown goes to it now (a kept one as its check says), or is said cleared.
+            self._settle_phone_field()
         self.quick = not self.quick
         self.query_one("#phone", Input).disabled = self.quick
         self.set_class(self.quick, "-quick")
