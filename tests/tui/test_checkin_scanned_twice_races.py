@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from station_console.errors import DatabaseUnavailable
 from station_console.i18n import set_language
@@ -224,3 +225,63 @@ async def test_a_newer_refusal_about_another_scan_stays_when_the_busy_one_is_put
         said = status(screen, "#ci-message")
         assert said.startswith(f"{newer.text}\n{newer.hint}") and WAYBILL in said, said
         assert screen.message.has_class("-error")
+
+
+async def test_a_phone_typed_over_the_kept_one_goes_to_no_parcel_when_its_check_in_answers_late(
+    app: StationApp, station: Station, bells: list[int], monkeypatch: pytest.MonkeyPatch, holds: list[Held]
+) -> None:
+    """The parcel's check-in still on its way (the database busy a moment), its phone typed, the next
+    parcel's scan right behind refused (the phone's last key taken back, the rest kept to check). The
+    clerk types the next parcel's phone over the kept one, then the check-in answers: the parcel shown
+    read as another one then, and the phone typed over went to it unchecked."""
+    holds.append(Held(monkeypatch, "check_in"))
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await type_over_the_kept_phone(pilot, clock, screen)
+        holds[0].release.set()  # the check-in answers
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: None}
+        await scan(pilot, clock, NEXT)  # the clerk scans the next parcel again
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: None, NEXT: None}
+
+
+async def type_over_the_kept_phone(pilot: Any, clock: KeyClock, screen: Any) -> None:
+    """The phone typed at a person's pace, the next parcel's scan right behind it refused, and the next
+    parcel's phone typed over what was kept; the writer held all along."""
+    clock.person()
+    clock.step = 0.15
+    for key in "13800138000":
+        await send_keys(pilot, key, settle=False)
+        await quiet.settle(pilot, routers=False, leave_running=WRITER)
+    await quiet.settle(pilot, leave_running=WRITER)  # the router lets the last key go
+    clock.t += 0.146
+    clock.scanner()
+    await send_keys(pilot, *NEXT, "enter", settle=False)  # right behind: refused
+    await quiet.settle(pilot, routers=False, leave_running=WRITER)
+    assert screen.query_one("#phone", Input).value == "1380013800"  # kept, to be checked
+    clock.person()
+    for key in ("backspace",) * 10 + tuple("13911112222"):  # the next parcel's phone over it
+        await send_keys(pilot, key, settle=False)
+        await quiet.settle(pilot, routers=False, leave_running=WRITER)
+    await quiet.settle(pilot, leave_running=WRITER)
+
+
+async def test_a_phone_typed_over_the_kept_one_goes_to_no_parcel_when_the_double_read_is_in_hand(
+    app: StationApp, station: Station, bells: list[int], first_scan_busy: tuple[threading.Event, list[str]]
+) -> None:
+    """As above, the parcel read twice and its first scan refused busy: the double read is the parcel
+    in hand then, and the phone typed over went to it, as if the kept one had never been checked."""
+    release, calls = first_scan_busy
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, WAYBILL)  # its answer held: the database busy
+        await scan_on(pilot, clock, WAYBILL)  # the scanner read it twice
+        await type_over_the_kept_phone(pilot, clock, screen)
+        release.set()  # the first scan refused busy, its double read checks the parcel in
+        await settle(app, pilot)
+        assert len(calls) == 2 and parcels(station) == {WAYBILL: None}
+        await scan(pilot, clock, NEXT)  # the clerk scans the next parcel again
+        await settle(app, pilot)
+        assert parcels(station) == {WAYBILL: None, NEXT: None}

@@ -23,6 +23,7 @@ from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
 from station_console.tui.screens.checkin_questions import CheckinQuestions
 from station_console.tui.screens.checkin_state import shown_parcel
+from station_console.tui.screens.checkin_twice import same_parcel
 from station_console.tui.screens.checkin_writer import CheckinWriter
 
 if TYPE_CHECKING:
@@ -30,9 +31,10 @@ if TYPE_CHECKING:
 
 
 class CheckinPhones(CheckinQuestions):
-    # The parcel whose phone a refused scan left in the field to be checked, what was left there, and
-    # the keys the scan took back out of it.
-    _checking: tuple[object, str, str] | None = None
+    # The parcel whose phone a refused scan left in the field to be checked (its scan: the writer's
+    # answer, or its double read's, puts the same parcel in hand anew), what was left there, and the
+    # keys the scan took back out of it.
+    _checking: tuple[str, str, str] | None = None
 
     @dataclass
     class Phones(Message):
@@ -83,12 +85,12 @@ class CheckinPhones(CheckinQuestions):
         kept = field.value.strip()
         checking = bool(taken_back and self.focused is field and kept and self.current)
         before = self._checking
-        if checking and before is not None and before[0] is self.current:
+        if checking and before is not None and same_parcel(before[0], self.current):
             # Refused again while a kept phone is checked: kept anew only as its completion so far. A
             # phone typed over it may be the refused parcel's, and is settled (dropped) as it stands.
             checking = (kept + taken_back).startswith(before[1])
-        if checking:
-            self._checking = (self.current, kept, taken_back)
+        if checking and self.current is not None:
+            self._checking = (self.current.raw, kept, taken_back)
         # Else a kept phone still to check stays so, for the settle that follows to judge.
         return checking
 
@@ -98,7 +100,7 @@ class CheckinPhones(CheckinQuestions):
         be the refused parcel's phone: it goes to no parcel (the clerk is told to scan the parcel again),
         never to the one shown."""
         checking, self._checking = self._checking, None
-        if checking is None or checking[0] is not self.current:
+        if checking is None or not same_parcel(checking[0], self.current):
             return False
         _parcel, kept, taken = checking
         if text.startswith(kept) and not (text == kept and _may_be_cut_short(kept, taken)):
