@@ -25,7 +25,10 @@ Rules (terminator Enter or Tab):
   a refused head (within `max_gap_ms`) are its last keys (a long paste's, arriving in pieces) and go
   with it.
 - With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
-  `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
+  `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`. A whole
+  scan that carries its prefix has no typed head (it starts with the prefix, held with the rest):
+  keys typed just before it stay typed and it is a scan. One without its prefix right after a typed
+  key is refused as above (that key may be the prefix's first, the scanner stalled after it).
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
   with nothing else produces nothing.
 - A character outside ASCII (not in the configured prefix or suffix) is a person's, like a named key:
@@ -226,8 +229,9 @@ class WedgeDecoder:
                 return self._drop_tail()
             return self._release()  # "8⏎" from a quick person: one key and Enter
         first = keys[0][1]
+        # A scan that carries its prefix starts there: keys typed just before it are no head of it.
+        retract = 0 if self._framed() else self._possible_head(first)
         self._head, self._burst = [], []
-        retract = self._possible_head(first)
         if retract or (
             self._refused_head_end is not None and first - self._refused_head_end <= 2 * self.rejoin
         ):

@@ -335,6 +335,23 @@ def test_with_a_prefix_intake_is_exact_through_hiccups() -> None:
     assert typed_text(run(dec, [(k, 9.0 + i * 0.2) for i, k in enumerate("5678")])) == list("5678")
 
 
+@pytest.mark.parametrize("typed", ["5", "56"], ids=["one-key", "two-keys-scanner-fast"])
+def test_only_a_scan_carrying_its_prefix_has_no_typed_head(typed: str) -> None:
+    """A scan that carries its prefix starts there: the keys typed just before are no head of it."""
+    dec = WedgeDecoder(prefix="]C1", rejoin_ms=400)
+    keys = [(k, 1.0 + i * 0.01) for i, k in enumerate(typed)] + burst("]C1JT0000000000001", 1.2)
+    assert run(dec, keys) == [Typed(tuple(typed)), Scan("JT0000000000001")]
+    keys = [("5", 3.0)] + split("]C1SF1234567890123", 4, 250, start=3.15)  # a hiccup inside: joined
+    assert run(dec, keys) == [Typed(("5",)), Scan("SF1234567890123")]
+    # The scanner stalled after the prefix's first key, released as typing: the rest is its tail.
+    keys = burst("]", 5.0, end=None) + burst("C1JT0000000000001", 5.15)
+    assert run(dec, keys) == [Typed(("]",)), Partial("split", "C1JT0000000000001", retract=1)]
+    assert run(dec, burst("JT0000000000001", 7.0)) == [Partial("framing", "JT0000000000001")]
+    # A suffix alone says nothing of where a scan began: its first key may still have been typed.
+    keys = burst("7", 9.0, end=None) + burst("73100000000100#", 9.15)
+    assert run(WedgeDecoder(suffix="#"), keys) == [Typed(("7",)), Partial("split", "73100000000100#", 1)]
+
+
 def test_no_terminator_with_a_suffix_ends_exactly_at_the_suffix() -> None:
     dec = WedgeDecoder(prefix="~", suffix="#", terminator="none")
     out = run(dec, split("~ABC123456#", 6, 200, end=None))
