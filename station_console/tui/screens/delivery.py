@@ -229,7 +229,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         if self.station.clerk_id in self.backs_untold:
             self.backs_untold.discard(self.station.clerk_id)
             if (scanned := self.back_scanned) is not None:
-                self._say_back(scanned)
+                self.say_back(scanned)
         scans = self.not_taken.pop(self.station.clerk_id, None) if self.station.clerk_id else None
         if scans:
             self.say(
@@ -305,7 +305,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             # The clerk's who scanned it, not the next one's.
             self.backs[asker] = (answer.run_id, stop)
             if self.asked_by_clerk_now():
-                self._say_back(stop)
+                self.say_back(stop)
             else:
                 self.backs_untold.add(asker)
             return
@@ -341,17 +341,19 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         )
         self.reload()
 
-    def _say_back(self, back: Back) -> None:
+    def say_back(self, back: Back, *, refused: bool = False) -> None:
+        """What the clerk is told of a parcel back; `refused`: F9 was pressed for a recalled one."""
         waybill = back.waybill
         if back.recalled:  # F9 would be refused: said before the clerk tries it
-            self.answer(
-                _(
-                    "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 "
-                    "is refused for it; if the runner had handed it over, a manager records it with Ctrl+O.",
-                    waybill=waybill,
-                ),
-                warn=True,
+            line = _(
+                "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 "
+                "is refused for it; if the runner had handed it over, a manager records it with Ctrl+O.",
+                waybill=waybill,
             )
+            if refused:
+                self.say(line, error=True)
+            else:
+                self.answer(line, warn=True)
             return
         self.answer(
             _("{waybill} is back: F9 delivered (who received it), F10 not delivered (why).", waybill=waybill),
@@ -371,7 +373,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         self.backs_aside |= left  # named once, to the clerk who came next
         if (scanned := self.back_scanned) is not None:
             self.backs_untold.discard(now)
-            self._say_back(scanned)
+            self.say_back(scanned)
         elif left:
             self.query_one("#dl-status", StatusLine).show_read(Text(""))
         if left:

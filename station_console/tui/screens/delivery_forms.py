@@ -1,5 +1,5 @@
 """Door delivery's forms: plan a run (F7), a parcel back from the run delivered (F9: who received it;
-Ctrl+O: a manager's, for a recalled one the runner had handed over, with why) or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
+refused at once for one still recalled; Ctrl+O: a manager's, for a recalled one the runner had handed over, with why) or not (F10: why), and a parcel asked to the door (F12). Each form writes on a worker (`FormDialog`'s
 `submit`); what it wrote is said on the screen's status line. Keys typed right behind the Enter that
 sends one (the next scan) wait for its answer (`holds_keys`): given at once, they went to the form about
 to close and were lost.
@@ -10,6 +10,7 @@ scanned back): named methods, as a plain mixin has no decorated-handler table of
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from station_console import name_limit
@@ -105,6 +106,33 @@ class DeliveryForms:
         return self.back
 
     def action_delivered(self) -> None:
+        """The delivered form; for a parcel read as recalled when it came back, read again first: the
+        line told the clerk F9 is refused for it, and the form then took the receiver only to refuse it
+        at Ctrl+S. Still recalled, it is refused at once; a recall resolved meanwhile opens the form."""
+        screen: Any = self
+        scanned, run_id = self.back_scanned, self.run_id
+        if scanned is None or run_id is None or not scanned.recalled:
+            self._delivered_form(recalled=False)
+            return
+        waybill = str(scanned.waybill)
+        screen.call(
+            "delivered_asked",
+            lambda: (waybill, recall_rules.recalled_out(screen.station, run_id, waybill)),
+            for_form=True,
+            holds_keys=True,
+        )
+
+    def done_delivered_asked(self, answer: tuple[str, bool]) -> None:
+        screen: Any = self
+        waybill, is_recalled = answer
+        if not screen.asked_by_clerk_now() or waybill != self.back:
+            return  # another parcel scanned back meanwhile, or another clerk: F9 again asks
+        if is_recalled:
+            screen.say_back(self.back_scanned, refused=True)
+            return
+        kept = self.backs.get(screen.station.clerk_id)
+        if kept is not None:  # resolved meanwhile: its line need not refuse F9 again
+            self.backs[screen.station.clerk_id] = (kept[0], replace(kept[1], recalled=False))
         self._delivered_form(recalled=False)
 
     @role_key("delivery.override_recall")
