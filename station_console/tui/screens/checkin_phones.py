@@ -144,7 +144,10 @@ class CheckinPhones(CheckinQuestions):
             return  # Enter on an empty field answers nothing (a stray Enter must not resolve a question)
         if event.input.value.strip() != text:
             return  # a scan came first and took this phone to its parcel: never a second parcel
-        self._drop_if_not_kept(text)
+        if self.current is not None:
+            # With no parcel in hand (its check-in refused), a kept phone stays to be checked, as it
+            # stays in the field: Ctrl+Y's retry may put its parcel back in hand.
+            self._drop_if_not_kept(text)
         if self.current is None:
             self._refuse_text(
                 _("The last scan was refused: scan the parcel again, then type its phone.")
