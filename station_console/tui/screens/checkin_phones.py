@@ -18,6 +18,7 @@ from station_console.logs import mask_text
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.checkin.recipient import recipient_notes
+from station_console.services.core.db_errors import PASSING_CODES
 from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
@@ -262,7 +263,20 @@ class CheckinPhones(CheckinQuestions):
 
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
-        self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
+        """Said with the phone, masked, and the parcel it was for: it left its field when sent, and the
+        clerk has scanned on since (a busy database names neither)."""
+        refusal, hint = message.refusal, _("Ctrl+X dismiss")
+        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
+        text = refusal.text
+        if message.masked and code:
+            text = sentences(
+                text, _("Phone {masked} was not saved for {code}.", masked=message.masked, code=code)
+            )
+            if refusal.code in PASSING_CODES:
+                hint = _("F9 adds it once the database answers · Ctrl+X dismiss")
+        elif message.masked:
+            text = sentences(text, _("Phone {masked} was not saved.", masked=message.masked))
+        self._attention(Attention("phone", refusal.code, text, hint))
 
 
 def _may_be_cut_short(kept: str, taken: str) -> bool:

@@ -93,6 +93,8 @@ class CheckinWriter:
     class PhoneRefused(Message):
         seq: int
         refusal: Refusal
+        masked: str = ""  # the phone not saved, masked: it is in no field any more
+        parcel_id: int | None = None
 
     @dataclass
     class PhoneKept(Message):
@@ -247,7 +249,7 @@ class CheckinWriter:
                 )
             saved = set_phone_for(self.station, parcel_id, phone)
         except StationError as exc:
-            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
+            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc), _masked(phone), parcel_id)
         return CheckinWriter.PhoneSaved(
             seq, parcel_id, saved.masked, saved.consent_missing, saved.wants_door, saved.consent
         )
@@ -306,3 +308,10 @@ class CheckinWriter:
         except StationError as exc:
             return CheckinWriter.ActionRefused(Refusal.of(exc))
         return None
+
+
+def _masked(phone: str) -> str:
+    try:
+        return parse_phone(phone).masked
+    except StationError:
+        return ""  # not a phone: the refusal says so
