@@ -188,6 +188,14 @@ def test_a_mobile_number_no_carrier_takes_is_refused_with_the_number_masked(stat
     assert counts(station) == before
 
 
+def test_receiving_zto_a_number_failing_fedexs_check_digit_names_zto(station: Station) -> None:
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, "731234567890", batch="ZTO")
+    assert exc.value.message("en") == "731234567890 is not a valid ZTO waybill number."
+    assert counts(station) == before
+
+
 def test_carrier_conflict_is_refused_until_the_clerk_chooses(station: Station) -> None:
     before = counts(station)
     with pytest.raises(Refused) as exc:

@@ -216,6 +216,18 @@ def test_a_failed_check_digit_names_the_carrier() -> None:
     assert found.waybill == "1Z5R89390357567128"  # kept, so a clerk can still force a carrier
 
 
+def test_a_failed_check_digit_of_another_carrier_names_the_chosen_one() -> None:
+    """A ZTO number mistyped to 12 digits fits only FedEx's shape and fails its check digit: with ZTO
+    chosen, naming FedEx's check digit read as if the number were FedEx's."""
+    found = DETECTOR.detect("731234567890", batch="zto")
+    assert found.error is not None and found.error.code == "check_digit"
+    assert found.error.message("en") == "731234567890 is not a valid ZTO waybill number."
+    assert found.error.message("zh") == "731234567890 不是有效的 ZTO 运单号。"
+    # The chosen carrier's own check digit failing is still said as its check digit.
+    own = DETECTOR.detect("1Z5R89390357567128", batch="UPS").error
+    assert own is not None and own.message("en") == "1Z5R89390357567128 fails the check digit of UPS."
+
+
 def test_json_has_the_documented_shape_in_the_current_language() -> None:
     set_language("zh")
     obj = DETECTOR.detect(" sf1234567890123\r\n", batch="ZTO").to_json()

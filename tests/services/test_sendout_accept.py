@@ -128,6 +128,13 @@ def test_every_refusal_writes_nothing(counter: Station, changes: dict[str, Any],
     assert snapshot(counter) == before
 
 
+def test_a_number_failing_another_carriers_check_digit_names_the_chosen_carrier(counter: Station) -> None:
+    with pytest.raises(StationError) as exc:
+        send(counter, "731234567890", carrier="ZTO")
+    assert exc.value.message("en") == "731234567890 is not a valid ZTO waybill number."
+    assert "FEDEX" not in exc.value.message("zh")
+
+
 def test_a_station_without_real_name_rules_takes_no_id(counter: Station) -> None:
     configure(counter, send_real_name=False)
     result = send(counter, party=party(id_type=None, id_number=None, id_seen=False))

@@ -347,6 +347,23 @@ class Detector:
             if seen is None or key > seen[0]:
                 found[p.carrier] = (key, state)
         if not found:
+            chosen = batch.upper() if batch else None
+            if failed and chosen is not None and chosen not in failed:
+                # The clerk chose a carrier whose numbers never take this shape: naming another
+                # carrier's check digit reads as if the number were that carrier's.
+                return Detection(
+                    raw,
+                    waybill,
+                    (),
+                    False,
+                    Refused(
+                        N_("{waybill} is not a valid {carrier} waybill number."),
+                        code="check_digit",
+                        waybill=waybill,
+                        carrier=chosen,
+                    ),
+                    tuple(skipped),
+                )
             if failed:
                 return Detection(
                     raw,
