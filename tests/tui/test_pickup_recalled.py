@@ -47,6 +47,40 @@ async def test_a_recalled_parcel_is_marked_refused_at_its_scan_and_left_behind(
     assert statuses(station) == {kept.waybill: "picked_up", recalled.waybill: "on_shelf"}
 
 
+COUNTED = {
+    ("en", 0): "Nothing to hand over: 1 parcel listed, and it was recalled.",
+    ("en", 1): "1 parcel to hand over: fetch it and scan it.",
+    ("zh", 0): "没有可出库的包裹：所列 1 件为拦截件。",
+    ("zh", 1): "可出库 1 件：请按此顺序取件并逐件扫描。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("kept", [0, 1])
+@pytest.mark.first_mode("pickup")
+async def test_the_message_counts_the_parcels_as_the_counter_does(
+    station: Station, console: StationApp, language: str, kept: int
+) -> None:
+    """A recalled parcel is listed but not handed over: the counter leaves it out, and the message
+    said it was one more parcel to fetch and scan (0 of 0 beside '1 parcel: fetch it and scan it')."""
+    set_language(language)
+    sign_in(station, Role.CLERK)
+    parcels = [receive(station, 1, ANN) for _ in range(kept)]
+    recalled = receive(station, 2, ANN)
+    recall(station, recalled.waybill)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(recalled.pickup_code)
+        assert clerk.progress() == ("0", str(kept))
+        said = clerk.text("#pk-message")
+        assert said.startswith(COUNTED[language, kept]), said
+        if not kept:  # Enter has no rest to ask for
+            await clerk.key("enter")
+            assert clerk.text("#pk-message").startswith(COUNTED[language, 0])
+    assert all(s == "on_shelf" for s in statuses(station).values()) and len(parcels) == kept
+
+
 REFUSED = {
     ("en", True): "Only a manager can hand over a recalled parcel. Ask a manager to sign in.",
     ("en", False): "Only a manager can override a missing scan. Ask a manager to sign in.",

@@ -249,6 +249,8 @@ class PickupScreen(TakesScans, HandoverChecks):
         done, total = self._progress()
         if done and done == total:
             self.action_confirm()
+        elif not total and self.recalled_rows():  # only recalled parcels listed: no rest to scan
+            self._say(self._count_note(0, len(self.recalled_rows())), warn=True)
         else:
             self._say(
                 _(
@@ -280,15 +282,8 @@ class PickupScreen(TakesScans, HandoverChecks):
         lk = self.lookup
         self.query_one(ParcelList).show(lk, self.station.zone())
         marks = group_marks(lk)
-        self._progress()
-        notes = [
-            _n(
-                "{n} parcel: fetch it and scan it.",
-                "{n} parcels: fetch them in this order and scan each.",
-                len(lk.rows),
-                n=len(lk.rows),
-            )
-        ]
+        _done, total = self._progress()
+        notes = [self._count_note(total, len(lk.rows) - total)]
         if len(lk.groups) > 1 and lk.shape not in ("code", "codes"):
             notes.append(_("{n} customers share this number: check who is here.", n=len(lk.groups)))
         for old, new in lk.moved:
@@ -325,6 +320,31 @@ class PickupScreen(TakesScans, HandoverChecks):
             self.query_one("#pk-check", Static).update(
                 Text(_("{label}: {value}", label=_(CHECK_LABELS[lk.second_check]), value=who))
             )
+
+    @staticmethod
+    def _count_note(total: int, recalled: int) -> str:
+        """How many parcels to fetch, as the counter counts them: a recalled one is listed, but it is not
+        handed over (a manager's Ctrl+O aside), so neither counts it."""
+        if not recalled:
+            return _n(
+                "{n} parcel: fetch it and scan it.",
+                "{n} parcels: fetch them in this order and scan each.",
+                total,
+                n=total,
+            )
+        if not total:
+            return _n(
+                "Nothing to hand over: {n} parcel listed, and it was recalled.",
+                "Nothing to hand over: {n} parcels listed, all recalled.",
+                recalled,
+                n=recalled,
+            )
+        return _n(
+            "{n} parcel to hand over: fetch it and scan it.",
+            "{n} parcels to hand over: fetch them in this order and scan each.",
+            total,
+            n=total,
+        )
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: the list is read again, ticks kept."""
