@@ -291,6 +291,16 @@ def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tupl
     assert "千克" in said and "kg" not in said, said
 
 
+def test_the_receipt_says_the_weight_the_freight_is_for(accepted: tuple[Station, int]) -> None:
+    """1.2 kg is priced as 2 kg (the first kg and one more): the receipt said "Chargeable weight 1.2 kg"
+    ("计费重量 1.2 千克") above those two sums."""
+    station, send_id = accepted
+    en = [row[0] for row in drawing.receipt_document(station, send_id, "en").rows]
+    zh = [row[0] for row in drawing.receipt_document(station, send_id, "zh").rows]
+    assert "Weighed 1.2 kg, charged as 2 kg" in en, en
+    assert "实重 1.2 千克，按 2 千克计费" in zh, zh
+
+
 def test_a_typed_in_weight_is_one_message_each_language_spaces_its_own_way(station: Station) -> None:
     """A Chinese receipt read "重量：1.2 千克 （手工录入）", a half-width space glued before a
     full-width bracket; English keeps its space before "(typed in)". The payment reference, too."""

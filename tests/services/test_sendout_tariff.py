@@ -125,6 +125,30 @@ def test_additional_weight_is_charged_in_rounded_steps(station: Station) -> None
     assert "in 1 step of 1 kg" in one.text("en") and "按 1 个 1 千克计" in one.text("zh")
 
 
+def test_the_weight_line_names_the_weight_the_price_is_for(station: Station) -> None:
+    """0.8 kg is priced as the first 1 kg: the line said "Charged 0.8 kg" ("计费 0.8 千克")."""
+    light = quote_of(station, destination="北京", weight_g=800)
+    assert (light.total_cents, light.billed_g) == (1500, 1000)
+    weight = light.lines[1]
+    assert weight.text("en") == "Weighed 0.8 kg, charged as 1 kg"
+    assert weight.text("zh") == "实重 0.8 千克，按 1 千克计费"
+    assert (weight.text("en", short=True), weight.text("zh", short=True)) == ("Charged 1 kg", "计费 1 千克")
+    # Part steps not charged: 1.3 kg is charged as 1 kg.
+    down = quote_of(station, table(rounding="down"), destination="北京", weight_g=1300).lines[1]
+    assert down.text("en", short=True) == "Charged 1 kg"
+    big = quote_of(station, destination="广东", weight_g=700, dims_mm=(401, 300, 300)).lines[1]
+    assert (
+        big.text("en").endswith("= 6.015 kg; charged as 7 kg")
+        and big.text("en", short=True) == "Charged 7 kg"
+    )
+    assert big.text("zh").endswith("按 7 千克计费")
+    # A quote saved before (a receipt printed again) reads as it was written.
+    saved = quote.QuoteLine.from_json(
+        {"code": "weight", "amount": 0, "params": {"chargeable": "0.8", "actual": "0.8"}}
+    )
+    assert saved.text("en") == "Chargeable weight 0.8 kg (actual 0.8 kg)"
+
+
 def test_minimum_freight_tops_up(station: Station) -> None:
     q = quote_of(station, table(minimum_cents=1800), destination="广东", weight_g=300)
     assert [(line.code, line.amount_cents) for line in q.lines][-1] == ("minimum", 800)

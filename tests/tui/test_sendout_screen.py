@@ -77,6 +77,28 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
         await until(pilot, lambda: screen.query_one("#so-sends", DataTable).row_count == 1)
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.first_mode("sendout")
+async def test_the_quote_under_the_form_says_the_weight_it_charges(
+    app: StationApp, station: Station, language: str
+) -> None:
+    """0.8 kg is priced as SF's first 1 kg: the box under the form said "Charged 0.8 kg" ("计费 0.8
+    千克") over the first weight's price."""
+    set_language(language)
+    app = counter_app(station)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await fill(pilot, screen, **{"so-weight": "0.8", "so-dest": "北京"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        total = {"en": "Total", "zh": "合计"}[language]
+        await until(pilot, lambda: total in text_of(screen, "#so-quote"))
+        said = " ".join(text_of(screen, "#so-quote").split())
+        assert {"en": "Charged 1 kg", "zh": "计费 1 千克"}[language] in said, said
+        assert "0.8" not in said
+
+
 @pytest.mark.first_mode("sendout")
 async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, station: Station) -> None:
     async with at_sendout(station) as (app, pilot, screen):

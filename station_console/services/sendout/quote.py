@@ -21,12 +21,14 @@ from station_console.services.sendout.tariff import Tariff
 
 MAX_WEIGHT_G = 100_000  # a counter parcel; heavier goes as freight, not express
 MAX_SIDE_MM = 3_000
+# The weight lines say the weight the first weight and its steps charge (`billed`): 0.8 kg read as
+# "chargeable 0.8 kg" beside a price for the first 1 kg.
 LINE_TEXT = {
     "zone": N_("Zone: {origin} to {destination}, {zone}"),
-    "weight": N_("Chargeable weight {chargeable} kg (actual {actual} kg)"),
+    "weight": N_("Weighed {actual} kg, charged as {billed} kg"),
     "weight_volumetric": N_(
-        "Chargeable weight {chargeable} kg: the greater of actual {actual} kg and volumetric "
-        "{dims} cm / {divisor} = {volumetric} kg"
+        "Weight {chargeable} kg: the greater of actual {actual} kg and volumetric "
+        "{dims} cm / {divisor} = {volumetric} kg; charged as {billed} kg"
     ),
     "first": N_("First {first} kg"),
     "additional": N_("Additional {extra} kg in {steps} of {step} kg at {price} ({rounding})"),
@@ -34,12 +36,21 @@ LINE_TEXT = {
     "insurance": N_("Insurance {permille}‰ of the declared {value}, at least {minimum}"),
     "packaging": N_("Packaging: {name}"),
 }
+# A quote saved before the weight lines named the billed weight (a receipt printed again) has no
+# `billed`: its lines read as they were written.
+LINE_UNBILLED = {
+    "weight": N_("Chargeable weight {chargeable} kg (actual {actual} kg)"),
+    "weight_volumetric": N_(
+        "Chargeable weight {chargeable} kg: the greater of actual {actual} kg and volumetric "
+        "{dims} cm / {divisor} = {volumetric} kg"
+    ),
+}
 # The same lines in a few words, for a narrow box (the quote under the form at 80 columns): the
 # working's sums are the receipt's and the wide screen's.
 LINE_SHORT = {
     "zone": N_("{zone}"),  # the destination is in the form above
-    "weight": N_("Charged {chargeable} kg"),
-    "weight_volumetric": N_("Charged {chargeable} kg"),
+    "weight": N_("Charged {billed} kg"),
+    "weight_volumetric": N_("Charged {billed} kg"),
     "first": N_("First {first} kg"),
     "additional": N_("Extra {extra} kg"),
     "minimum": N_("Minimum freight"),
@@ -78,6 +89,8 @@ class QuoteLine:
             params["rounding"] = translate(ROUNDING_LABELS[params["rounding"]], lang)
         if "steps" in params:  # stored as the count: a saved quote reads in whoever's language shows it
             params["steps"] = translate_n("{n} step", "{n} steps", params["steps"], lang, n=params["steps"])
+        if self.code in LINE_UNBILLED and "billed" not in params:
+            return translate(LINE_UNBILLED[self.code], lang, **params)
         return translate((LINE_SHORT if short else LINE_TEXT)[self.code], lang, **params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
@@ -215,16 +228,18 @@ def price(
     if dims_mm is not None and tariff.volumetric_divisor:
         volumetric = volumetric_grams(dims_mm, tariff.volumetric_divisor)
     chargeable = max(weight_g, volumetric or 0)
+    steps = steps_for(chargeable - rate.first_g, rate.step_g, tariff.rounding, tariff.grace_g)
+    billed = rate.first_g + steps * rate.step_g
+    weights = {"chargeable": kg(chargeable), "actual": kg(weight_g), "billed": kg(billed)}
     if volumetric is not None and dims_mm is not None:
         dims = "x".join(_cm(side) for side in dims_mm)
-        params: dict[str, Any] = {"chargeable": kg(chargeable), "actual": kg(weight_g), "dims": dims}
+        params: dict[str, Any] = weights | {"dims": dims}
         params |= {"divisor": tariff.volumetric_divisor, "volumetric": kg(volumetric)}
         lines.append(QuoteLine("weight_volumetric", 0, params))
     else:
-        lines.append(QuoteLine("weight", 0, {"chargeable": kg(chargeable), "actual": kg(weight_g)}))
+        lines.append(QuoteLine("weight", 0, weights))
 
     lines.append(QuoteLine("first", rate.first_cents, {"first": kg(rate.first_g)}))
-    steps = steps_for(chargeable - rate.first_g, rate.step_g, tariff.rounding, tariff.grace_g)
     freight = rate.first_cents + steps * rate.step_cents
     if chargeable > rate.first_g:
         params = {"extra": kg(chargeable - rate.first_g), "steps": steps, "step": kg(rate.step_g)}
@@ -260,7 +275,7 @@ def price(
         weight_g=weight_g,
         volumetric_g=volumetric,
         chargeable_g=chargeable,
-        billed_g=rate.first_g + steps * rate.step_g,
+        billed_g=billed,
         lines=tuple(lines),
     )
 
