@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from security.helpers import accept_send
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from station_console.services.core.station import Station
 from station_console.services.sendout import senders
@@ -17,7 +17,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.sendout_driver import accept_send as accept_at_counter
-from tui.sendout_driver import at_sendout, text_of, until
+from tui.sendout_driver import at_sendout, fill, sends, text_of, until
 
 
 def slow_lookup(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
@@ -178,3 +178,31 @@ async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
         await quiet.press(pilot, "f9")  # the clerk's key: what it says takes the refusal's place
         assert text_of(screen, "#so-message") == "Waybill: next number from the station's stock."
         assert not screen.query_one("#so-message").has_class("-error")
+
+
+@pytest.mark.parametrize("id_type", ["passport", None])
+@pytest.mark.first_mode("sendout")
+async def test_f10_refused_for_a_returning_senders_id_puts_the_cursor_in_its_field(
+    app: StationApp, station: Station, id_type: str | None
+) -> None:
+    """A returning sender's number is never kept: F10 refused it as missing and left the cursor where the
+    clerk was (the waybill), not in the ID number's field; no kind of ID chosen, the kind comes first."""
+    accept_send(station, "SF1234567890123")  # Zhang San, 13712345678, a passport
+    async with at_sendout(station) as (app, pilot, screen):
+        screen.query_one("#so-phone", Input).focus()
+        await quiet.press(pilot, *"13712345678", "enter")
+        await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
+        fields = {"so-phone": "13712345678", "so-name": "Zhang San", "so-idnum": "", "so-weight": "1"}
+        await fill(pilot, screen, **fields)
+        if id_type is None:
+            screen.query_one("#so-idtype", Select).clear()
+        screen.query_one("#so-carrier", Select).value = "SF"
+        waybill = screen.query_one("#so-waybill", Input)
+        waybill.value = "SF1234567890124"
+        waybill.focus()
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "enter its number" in text_of(screen, "#so-message"))
+        await quiet.settle(pilot)
+        assert screen.focused is screen.query_one("#so-idnum" if id_type else "#so-idtype")
+        assert [s.waybill for s in sends(station)] == ["SF1234567890123"]  # nothing new

@@ -44,6 +44,16 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
+# F10's refusals about the sender's ID put the cursor where it is put right, as a form dialog does
+# (form_dialog.py `at_fault`): a returning sender's number is never kept, and its refusal left the
+# cursor where it was.
+FIELD_AT_FAULT = {
+    "id_required": "so-idnum",
+    "bad_id": "so-idnum",
+    "id_type_missing": "so-idtype",
+    "bad_id_type": "so-idtype",
+    "id_not_seen": "so-seen",
+}
 
 
 class SendoutScreen(
@@ -365,6 +375,14 @@ class SendoutScreen(
             self.failed(tag, text)
             return
         super().call_refused(tag, exc)
+        if tag == "accept" and exc.code in FIELD_AT_FAULT:
+            self._focus_at_fault(FIELD_AT_FAULT[exc.code])
+
+    def _focus_at_fault(self, field: str) -> None:
+        # No kind of ID chosen: the number is asked for, but the kind comes first.
+        if field == "so-idnum" and not isinstance(self.query_one("#so-idtype", Select).value, str):
+            field = "so-idtype"
+        self.query_one(f"#{field}").focus()
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "accept":
