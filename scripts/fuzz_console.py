@@ -455,6 +455,8 @@ def main() -> None:
             + (f" focus {args.focus}" if args.focus else "")
             + (" double-read" if args.double_read else "")
             + (" pastes" if args.pastes else "")
+            + (" markup" if args.markup else "")
+            + (" rules" if args.rules else "")
         )
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         for note, count in sorted(outcome.notes.items()):
