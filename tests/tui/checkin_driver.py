@@ -121,6 +121,17 @@ async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
     await quiet.settle(pilot)
 
 
+async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
+    """A phone typed 150 ms a key, as a person types, each key handled before the next; the router's
+    flush timer then releases the last one."""
+    clock.person()
+    clock.step = 0.15
+    for key in phone:
+        await send_keys(pilot, key, settle=False)
+        await quiet.settle(pilot, routers=False)
+    await quiet.settle(pilot)  # the router's timer releases the last key
+
+
 async def settle(app: StationApp, pilot: Any) -> None:
     """Every worker done and every message handled; keys held for the test's own clock stay held."""
     await quiet.settle(pilot, routers=False)

@@ -4,8 +4,6 @@ completed and the retyped phone)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.widgets import Input
 
@@ -14,7 +12,6 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from tui import quiet
 from tui.checkin_driver import (
-    KeyClock,
     attention,
     parcels,
     scan,
@@ -23,21 +20,13 @@ from tui.checkin_driver import (
     settle,
     start,
     status,
+    type_phone_at_a_persons_pace,
     type_slowly,
 )
 
 
 def phone_field(screen: CheckinScreen) -> Input:
     return screen.query_one("#phone", Input)
-
-
-async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
-    clock.person()
-    clock.step = 0.15
-    for key in phone:
-        await send_keys(pilot, key, settle=False)
-        await quiet.settle(pilot, routers=False)
-    await quiet.settle(pilot)  # the router's timer releases the last key
 
 
 @pytest.mark.parametrize("typed", ["17012345678-8462", "+49 151 23456789"])

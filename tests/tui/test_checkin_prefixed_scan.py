@@ -3,15 +3,12 @@ clerk's keys is a scan, and those keys stay theirs."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
-from tui import quiet
-from tui.checkin_driver import KeyClock, attention, parcels, scan, send_keys, settle, start, status
+from tui.checkin_driver import attention, parcels, scan, settle, start, status, type_phone_at_a_persons_pace
 from tui.conftest import PersonPace, sign_in_manager
 
 
@@ -23,15 +20,6 @@ def prefixed_console(station: Station) -> StationApp:
     )
     app.key_bounce.clock = PersonPace()
     return app
-
-
-async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
-    clock.person()
-    clock.step = 0.15
-    for key in phone:
-        await send_keys(pilot, key, settle=False)
-        await quiet.settle(pilot, routers=False)
-    await quiet.settle(pilot)  # the router's timer releases the last key
 
 
 async def test_a_prefixed_scan_right_after_a_typed_phone_is_checked_in_and_the_phone_kept(

@@ -28,7 +28,6 @@ from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.checkin_driver import (
-    KeyClock,
     attention,
     db_counts,
     jobs_of,
@@ -40,6 +39,7 @@ from tui.checkin_driver import (
     settle,
     start,
     status,
+    type_phone_at_a_persons_pace,
     type_slowly,
 )
 from tui.conftest import sign_in_manager
@@ -192,15 +192,6 @@ async def test_a_kept_phone_retyped_after_the_refusal_goes_to_no_parcel(
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": None}  # not given to the parcel before
         assert "scan the parcel again, then type its phone" in status(screen, "#ci-message")
-
-
-async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) -> None:
-    clock.person()
-    clock.step = 0.15
-    for key in phone:
-        await send_keys(pilot, key, settle=False)
-        await quiet.settle(pilot, routers=False)
-    await quiet.settle(pilot)  # the router's timer releases the last key
 
 
 @pytest.mark.parametrize("at", [1, 2])
