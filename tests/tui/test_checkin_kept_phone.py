@@ -137,3 +137,33 @@ async def test_quick_mode_turned_on_with_a_phone_in_its_field_gives_it_to_its_pa
         await scan(pilot, clock, "773100000000100", gap=2.0)
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
+
+
+@pytest.mark.parametrize("refused", [False, True])
+async def test_esc_clears_the_message_and_leaves_the_phone_for_its_parcel(
+    app: StationApp, station: Station, bells: list[int], refused: bool
+) -> None:
+    """Esc says it clears the message, and a clerk presses it to silence a refusal: it also emptied the
+    Phone field (a phone typed, or one kept after a refused scan) and said it was ready, so the parcel
+    beside Phone went without its phone unnoticed. The phone stays, and goes to its parcel as before."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        kept = "13800138000"
+        if refused:
+            await scan(pilot, clock, "773100000000100", gap=0.146)  # its "0" taken back as the head
+            await settle(app, pilot)
+            kept = "1380013800"
+            assert "Partial scan" in status(screen, "#ci-message")
+        await type_slowly(pilot, clock, "escape")
+        await settle(app, pilot)
+        assert phone_field(screen).value == kept
+        assert "Partial scan" not in status(screen, "#ci-message")
+        assert "Phone for 1-1-1001" in status(screen, "#ci-phone-for")  # the parcel it goes to
+        if refused:
+            await type_slowly(pilot, clock, "0")  # the clerk puts the last key back, in Phone still
+        await scan(pilot, clock, "773100000000100")
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}

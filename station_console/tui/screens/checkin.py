@@ -361,9 +361,10 @@ class CheckinScreen(CheckinTable):
         open_over(self, MissingPhones(self.station), closed)
 
     def action_clear(self) -> None:
-        self.query_one("#phone", Input).value = ""
+        """Esc clears the message, as its key line says, and nothing else: a clerk presses it to silence
+        a refusal, and a phone in its field (typed, or kept after a refused scan to be checked) still
+        goes to the parcel beside it. Emptied here, that parcel went without its phone unnoticed."""
         self._ready()
-        self.query_one("#scan", Input).focus()
 
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
@@ -387,7 +388,7 @@ class CheckinScreen(CheckinTable):
         self.kept_pick = None  # the last clerk's person, for a parcel the next one does not know
         if current is None and not typed:
             return ""
-        self.action_clear()
+        self.query_one("#scan", Input).focus()
         if current is None:
             return _("what was typed on Check-in")
         self.last_scan_refused = False
