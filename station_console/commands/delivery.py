@@ -34,7 +34,7 @@ def delivery_group() -> None:
 
 def stop_lines(stops: list[Any]) -> list[str]:
     """Stops as a table sized from them: a long name or address widens its column, not its row."""
-    from station_console.services.delivery.runs import status_label
+    from station_console.services.delivery.runs import stop_status_label
 
     return table_lines(
         [
@@ -47,7 +47,7 @@ def stop_lines(stops: list[Any]) -> list[str]:
                 stop.name,
                 stop.masked_phone or "-",
                 stop.waybill,
-                status_label(stop.status),
+                stop_status_label(stop),
             ]
             for stop in stops
         ],

@@ -11,7 +11,9 @@ from sqlmodel import col, select
 from station_helpers import events, parcel, recall, wb
 
 from db.models import DeliveryItem, DeliveryRun, EventKind, Notification, ParcelStatus, Role
+from station_console.commands.delivery import stop_lines
 from station_console.errors import PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import recalled, requests, runs, scan_back, sheet
@@ -165,6 +167,20 @@ def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Stat
     (picked,) = events(st, EventKind.PICKED_UP)
     assert (picked.details["method"], picked.details["recall_overridden"]) == ("door", "handed over at 10:05")
     assert picked.clerk_id == st.clerk_id
+    # Gone from the station, it keeps no open recall: closed as pickup's override closes it.
+    assert (parcel(st, pid).problem_kind, parcel(st, pid).problem_note) == (None, None)
+    (closed,) = events(st, EventKind.PROBLEM_RESOLVED)
+    assert (closed.details["kind"], closed.details["recall_overridden"]) == (
+        "recalled",
+        "handed over at 10:05",
+    )
+    # Its run says how it was delivered, as the parcel's history does.
+    (stop,) = runs.view(st, run.id).stops
+    assert stop.recall_overridden and not stop.recalled
+    assert str(cells(stop, narrow=False)["status"]) == "delivered · recalled, manager's override"
+    assert stop_lines([stop])[0].endswith("delivered · recalled, manager's override")
+    set_language("zh")
+    assert str(cells(stop, narrow=True)["status"]) == "已送达 · 已拦截，店长放行"
 
 
 def test_an_override_for_a_parcel_not_recalled_is_refused(st: Station) -> None:
@@ -182,3 +198,5 @@ def test_an_override_for_a_parcel_not_recalled_is_refused(st: Station) -> None:
     scan_back.deliver(st, run.id, wb(2), received_by="self")
     (picked,) = events(st, EventKind.PICKED_UP)
     assert "recall_overridden" not in picked.details
+    (stop,) = runs.view(st, run.id).stops
+    assert not stop.recall_overridden and str(cells(stop, narrow=False)["status"]) == "delivered"

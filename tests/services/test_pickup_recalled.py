@@ -13,6 +13,7 @@ from station_console.errors import PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.pickup import handover as pickup
+from station_console.services.pickup.undo import undo_pickup
 
 ANN = "13812345678"
 
@@ -65,3 +66,29 @@ def test_a_clerk_cannot_override_a_recall_a_manager_can_with_a_reason(station: S
     assert parcel(station, p.parcel_id).status == ParcelStatus.PICKED_UP
     (event,) = events(station, EventKind.PICKED_UP)
     assert event.details["recall_overridden"] == "sender called it off"
+
+
+def test_a_recall_overridden_at_pickup_is_closed_with_it_and_back_if_the_pickup_is_undone(
+    station: Station,
+) -> None:
+    """Handed over on a manager's override, the parcel has left the station: its recall is settled, not
+    left open on it. Undone, it is on the shelf again and still goes back: the recall returns as it was."""
+    p = receive(station, 1, phone=ANN)
+    recall(station, p.waybill)
+    before = parcel(station, p.parcel_id)
+    manager = as_clerk(station, "wang", role=Role.MANAGER)
+    pickup.confirm_pickup(
+        manager, [p.parcel_id], method="code", scanned=[p.waybill], recall_reason="sender ok"
+    )
+    left = parcel(station, p.parcel_id)
+    assert (left.status, left.problem_kind, left.problem_note) == (ParcelStatus.PICKED_UP, None, None)
+    (closed,) = events(station, EventKind.PROBLEM_RESOLVED)
+    assert (closed.details["kind"], closed.details["recall_overridden"]) == ("recalled", "sender ok")
+    undo_pickup(manager, p.parcel_id)
+    back = parcel(station, p.parcel_id)
+    assert back.status == ParcelStatus.ON_SHELF
+    assert (back.problem_kind, back.problem_note) == ("recalled", "Sender asked for it back")
+    assert back.problem_at == before.problem_at
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(manager, [p.parcel_id], method="code", scanned=[p.waybill])
+    assert info.value.code == "recalled"

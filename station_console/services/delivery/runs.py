@@ -36,7 +36,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, LaterText, label_of
+from station_console.i18n import N_, LaterText, _, label_of
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import says_something
@@ -65,6 +65,17 @@ STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     return label_of(STATUS_LABELS, status)
+
+
+# A stop delivered though recalled, on a manager's override: its run says so, as the parcel's history does.
+OVERRIDDEN = N_("{status} · recalled, manager's override")
+
+
+def stop_status_label(stop: Stop) -> str:
+    """A stop's status as its run lists it: "delivered · recalled, manager's override" for one a manager
+    recorded delivered though recalled."""
+    status = status_label(stop.status)
+    return _(OVERRIDDEN, status=status) if stop.recall_overridden else status
 
 
 def status_text(status: str) -> LaterText:

@@ -30,7 +30,7 @@ from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE
 from station_console.services.core.paper_numbers import run_number
-from station_console.services.core.recalls import is_recalled
+from station_console.services.core.recalls import close_overridden, is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery import recalled
@@ -128,6 +128,7 @@ def deliver(
             },
             pickup_method=PickupMethod.DOOR,
         )
+        close_overridden(session, station, parcel, recall_reason or "", at=now)
         carrier = session.get(Carrier, parcel.carrier_id)
         carrier_outbox.queue(
             session,

@@ -13,7 +13,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, DeliveryItem, Layer, Parcel, Recipient, RecipientPhone, Shelf
+from db.models import (
+    Carrier,
+    DeliveryItem,
+    DeliveryStatus,
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelEvent,
+    Recipient,
+    RecipientPhone,
+    Shelf,
+)
 from station_console.services.core.recalls import is_recalled
 
 _NUMBER = re.compile(r"(\d+)")
@@ -39,6 +50,7 @@ class Stop:
     source: str
     fail_reason: str | None = None
     recalled: bool = False  # its carrier or sender asked for it back: it goes back, not to the door
+    recall_overridden: bool = False  # delivered though recalled, on a manager's word (its pickup event)
 
     @property
     def address(self) -> str:
@@ -95,6 +107,7 @@ def stops_for(
             .where(col(Layer.id).in_({p.layer_id for p in parcels if p.layer_id}))
         ).all()
     }
+    overridden = _recall_overridden(session, items)
     out = []
     for p in parcels:
         r = recipients.get(p.recipient_id)
@@ -119,6 +132,25 @@ def stops_for(
                 source=item.source if item else "preference",
                 fail_reason=item.fail_reason if item else None,
                 recalled=is_recalled(p.problem_kind),
+                recall_overridden=(p.id or 0) in overridden,
             )
         )
     return sorted(out, key=lambda s: (s.stop or 0, *walking_key(s)))
+
+
+def _recall_overridden(session: Session, items: dict[int, DeliveryItem]) -> set[int]:
+    """The parcels of `items` delivered on their run though recalled, by a manager's override: their
+    recall is closed then, so only the delivery's own event (`recall_overridden`) still says so."""
+    runs = {pid: item.run_id for pid, item in items.items() if item.status == DeliveryStatus.DELIVERED}
+    if not runs:
+        return set()
+    events = session.exec(
+        select(ParcelEvent.parcel_id, ParcelEvent.details).where(
+            col(ParcelEvent.parcel_id).in_(list(runs)), col(ParcelEvent.kind) == EventKind.PICKED_UP
+        )
+    ).all()
+    return {
+        pid
+        for pid, details in events
+        if pid is not None and "recall_overridden" in details and details.get("run") == runs[pid]
+    }

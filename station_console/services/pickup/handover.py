@@ -23,7 +23,7 @@ from station_console.safe_text import cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.free_text import REASON, NoteRule, says_something
 from station_console.services.core.paper_numbers import run_number
-from station_console.services.core.recalls import is_recalled
+from station_console.services.core.recalls import close_overridden, is_recalled
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
@@ -237,6 +237,7 @@ def confirm_pickup(
                 details=details,
                 pickup_method=details["method"] if was_scanned else PickupMethod.OVERRIDE,
             )
+            close_overridden(session, station, parcel, recall_reason, at=now)
         _after_handover(session, station, [parcels[i] for i in ids], fee, methods, now)
         return ids
 

@@ -21,6 +21,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
+from station_console.services.core.recalls import reopen_on_undo
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import (
@@ -165,6 +166,7 @@ def _undo_in(
     kind = carrier_outbox.DOOR_DELIVERED if door else carrier_outbox.PICKED_UP
     if door and parcel.id is not None:
         details["run"] = door_undone.mark_undone_in(session, parcel.id)
+    left_at = parcel.picked_up_at
     parcel.status = ParcelStatus.ON_SHELF
     parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
     session.add(parcel)
@@ -179,6 +181,7 @@ def _undo_in(
     if label is not None:
         details["job_id"] = label.id  # its label queued again
     audit.record(session, station, EventKind.PICKUP_UNDONE, parcel_id=parcel.id, at=now, details=details)
+    reopen_on_undo(session, station, parcel, left_at=left_at, at=now)  # a recall its override closed
     return given
 
 

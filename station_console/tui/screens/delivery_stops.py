@@ -56,7 +56,7 @@ def title(key: str) -> str:
 def cells(stop: Any, *, narrow: bool) -> dict[str, Any]:
     """A stop's cells by column key; below the runs its status in the short word, if it has one."""
     short = narrow and stop.status in SHORT_STATUS
-    status = label_of(SHORT_STATUS, stop.status) if short else runs.status_label(stop.status)
+    status = label_of(SHORT_STATUS, stop.status) if short else runs.stop_status_label(stop)
     style = STATUS_STYLES.get(stop.status, "")
     if stop.recalled and stop.status in STILL_GOING:
         # Its carrier or sender asked for it back: it stays off the trolley, or the runner brings it back.
