@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "override_reason": N_("why without a scan"),
     "recall_overridden": N_("why handed over though recalled"),
     "recalled": N_("brought back: recalled"),
+    "recalled_at": N_("recalled at"),
     "left_return_batch": N_("taken out of return batch"),
     "proxy_by_code": N_("proxy gave the pickup code"),
     "proxy_name": N_("collected by"),
@@ -302,7 +303,7 @@ MONEY = frozenset(
 )
 GRAMS = frozenset({"weight_g", "chargeable_g"})
 SECONDS = frozenset({"lock_s", "locked_s", "window_s"})
-MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff", "send_cutoff"})
+MOMENTS = frozenset({"picked_up_at", "recalled_at", "locked_until", "cutoff", "send_cutoff"})
 
 # Shown first, in this order (what a clerk looks for); then the rest as written; the waybill last
 # (screens show it in a column of its own, and a cut line loses its end).
