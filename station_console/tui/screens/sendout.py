@@ -30,6 +30,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
+from station_console.tui.screens.sendout_at_fault import field_at_fault
 from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_form
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.screens.sendout_quote import ASK_QUOTE, SIDE_BY_SIDE_MIN, Quoting
@@ -44,16 +45,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
-# F10's refusals about the sender's ID put the cursor where it is put right, as a form dialog does
-# (form_dialog.py `at_fault`): a returning sender's number is never kept, and its refusal left the
-# cursor where it was.
-FIELD_AT_FAULT = {
-    "id_required": "so-idnum",
-    "bad_id": "so-idnum",
-    "id_type_missing": "so-idtype",
-    "bad_id_type": "so-idtype",
-    "id_not_seen": "so-seen",
-}
 
 
 class SendoutScreen(
@@ -203,6 +194,7 @@ class SendoutScreen(
                 kwargs["waybill"] = waybill or None
         except StationError as exc:
             self.refuse_text(exc.message())
+            self._focus_at_fault(exc)
             return
         self.busy = True
         self.say(_("Recording the send..."))
@@ -215,7 +207,9 @@ class SendoutScreen(
             except Exception:  # the send is recorded: a printer's fault must not read as a failed send
                 return result, True
 
-        self.call("accept", accepted)
+        # Keys typed right behind F10 wait for its answer: a refusal puts the cursor in the field to put
+        # right, and they go there, not into the field F10 was pressed in.
+        self.call("accept", accepted, holds_keys=True)
 
     def done_accept(self, answer: tuple[accept.SendResult, bool]) -> None:
         result, printing = answer
@@ -373,16 +367,23 @@ class SendoutScreen(
                 carrier=exc.params.get("carrier", ""),
             )
             self.failed(tag, text)
-            return
-        super().call_refused(tag, exc)
-        if tag == "accept" and exc.code in FIELD_AT_FAULT:
-            self._focus_at_fault(FIELD_AT_FAULT[exc.code])
+        else:
+            super().call_refused(tag, exc)
+        if tag == "accept":
+            self._focus_at_fault(exc)
 
-    def _focus_at_fault(self, field: str) -> None:
+    def _focus_at_fault(self, exc: StationError) -> None:
+        """F10 refused: the cursor goes to the field to put right (sendout_at_fault.py), if one is."""
+        field = field_at_fault(exc, self.form.value("so-phone"))
+        if field is None:
+            return
         # No kind of ID chosen: the number is asked for, but the kind comes first.
         if field == "so-idnum" and not isinstance(self.query_one("#so-idtype", Select).value, str):
             field = "so-idtype"
-        self.query_one(f"#{field}").focus()
+        widget = self.query_one(f"#{field}")
+        widget.focus()
+        # Once laid out: a field already focused is not scrolled to by focus() again.
+        self.call_after_refresh(widget.scroll_visible, animate=False, immediate=True)
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "accept":
