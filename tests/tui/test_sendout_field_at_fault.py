@@ -50,7 +50,7 @@ def codes_in(module: str) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant):
-            found.add(node.value.value)
+            found.add(str(node.value.value))
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
                 if (
@@ -58,7 +58,7 @@ def codes_in(module: str) -> set[str]:
                     and [getattr(t, "id", None) for t in stmt.targets] == ["code"]
                     and isinstance(stmt.value, ast.Constant)
                 ):
-                    found.add(stmt.value.value)
+                    found.add(str(stmt.value.value))
     return found
 
 
