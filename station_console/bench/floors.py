@@ -12,6 +12,7 @@ import itertools
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from typing import TypeVar
 
 from db.checkpoint import CAP_PAGES
@@ -30,23 +31,17 @@ def station_pragmas(conn: sqlite3.Connection) -> None:
 
 def single_rows(sqlite_path: str) -> Iterator[float]:
     """Seconds per raw single-row INSERT + COMMIT into a scratch table (dropped when it is closed)."""
-    conn = sqlite3.connect(sqlite_path, isolation_level=None)
-    try:
-        station_pragmas(conn)
+
+    def insert(conn: sqlite3.Connection, i: int) -> None:
+        conn.execute("INSERT INTO bench_floor (waybill, at) VALUES (?, ?)", (f"FLOOR{i:010d}", time.time()))
+
+    with closing(sqlite3.connect(sqlite_path, isolation_level=None)) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, waybill TEXT, at REAL)")
-        clock = time.perf_counter
-        for i in itertools.count():
-            t0 = clock()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO bench_floor (waybill, at) VALUES (?, ?)", (f"FLOOR{i:010d}", t0))
-            conn.execute("COMMIT")
-            if i >= WARM_UP:
-                yield clock() - t0
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.execute("DROP TABLE IF EXISTS bench_floor")
-        conn.close()
+    try:
+        yield from durable_transactions(sqlite_path, itertools.count(), insert)
+    finally:  # the loop's connection is closed by now: nothing holds the table
+        with closing(sqlite3.connect(sqlite_path, isolation_level=None)) as conn:
+            conn.execute("DROP TABLE IF EXISTS bench_floor")
 
 
 def durable_transactions(
