@@ -1,7 +1,9 @@
 """A recalled parcel (拦截件): its carrier or sender asked for it back, so it goes back, not to the
 recipient. The flag is the problem kind `recalled` (exceptions' kind, recorded by returns.py or by hand);
 every way a parcel leaves towards its recipient (pickup, door delivery) reads it here, as those flows
-may not import each other (nor returns.py, which records it, duplicate the kind's name)."""
+may not import each other (nor returns.py, which records it, duplicate the kind's name). Here too for
+both: a manager's override that lets a recalled parcel leave closes its recall, and undoing that
+leaving puts the recall back."""
 
 from __future__ import annotations
 
