@@ -227,7 +227,7 @@ async def test_a_real_head_split_off_right_after_a_phone_is_taken_back_and_the_p
 )
 def test_a_refusal_that_took_a_key_back_says_to_check_the_field_and_scan_again(lang: str, said: str) -> None:
     set_language(lang)
-    shown = KeyRouter.Refused("split", "773100000000100", taken_back=1).shown()
+    shown = KeyRouter.Refused("split", "773100000000100", taken_text="8").shown()
     assert shown.startswith(said)
     assert shown.endswith(
         "Check the field, then scan again." if lang == "en" else "请核对输入栏，再重新扫码。"

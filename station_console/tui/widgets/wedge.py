@@ -74,8 +74,7 @@ class KeyRouter:
 
         reason: str  # split | short | framing | garbled
         text: str
-        taken_back: int = 0  # keys typed just before, taken back out of a field as its possible head
-        taken_text: str = ""  # ...and what they were, in the order typed
+        taken_text: str = ""  # keys typed just before, taken back out of a field as its head, in order
 
         def shown(self) -> str:
             """Why it was refused, in the clerk's language, with the start of what came. Past what a
@@ -87,8 +86,8 @@ class KeyRouter:
             if error is not None and error.code == "too_long":
                 return error.message()
             fragment = self.text if len(self.text) <= 24 else f"{self.text[:20]}…"
-            if self.taken_back:
-                return _(TAKEN_BACK_TEXT[min(self.taken_back, 2)], text=fragment)
+            if self.taken_text:
+                return _(TAKEN_BACK_TEXT[min(len(self.taken_text), 2)], text=fragment)
             return _(PARTIAL_TEXT.get(self.reason, PARTIAL_TEXT["split"]), text=fragment)
 
     def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
@@ -227,7 +226,7 @@ class KeyRouter:
             elif isinstance(out, Partial):
                 self.refused += 1
                 taken = self._take_back(out.retract)
-                self._post_in_turn(KeyRouter.Refused(out.reason, out.text, len(taken), taken))
+                self._post_in_turn(KeyRouter.Refused(out.reason, out.text, taken))
             else:
                 for token in out.keys:
                     self._replay(token)
