@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Input, Static
 
 from db.models import Notification, Parcel, PrintJob
 from station_console.services.core.station import Station
@@ -135,6 +136,11 @@ async def type_phone_at_a_persons_pace(pilot: Any, clock: KeyClock, phone: str) 
 async def settle(app: StationApp, pilot: Any) -> None:
     """Every worker done and every message handled; keys held for the test's own clock stay held."""
     await quiet.settle(pilot, routers=False)
+
+
+def phone_field(screen: Screen[Any]) -> Input:
+    """Check-in's Phone field."""
+    return screen.query_one("#phone", Input)
 
 
 def status(screen: CheckinScreen, selector: str) -> str:

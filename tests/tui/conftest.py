@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from db.models import Role
+from station_console.errors import DatabaseUnavailable
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin_writer
 from tui import quiet
 
 
@@ -105,3 +109,24 @@ def bells(app: StationApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     rung: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: rung.append(1))
     return rung
+
+
+@pytest.fixture
+def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, list[str]]]:
+    """Check-in's first call waits for the event, then is refused (the database busy for a moment); the
+    later ones check in. The event, and the waybills each call was given; a failed test leaves no writer
+    thread waiting."""
+    release = threading.Event()
+    real = checkin_writer.check_in
+    calls: list[str] = []
+
+    def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 1:
+            assert release.wait(quiet.TIMEOUT)
+            raise DatabaseUnavailable("The database is busy.", code="database_locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
+    yield release, calls
+    release.set()

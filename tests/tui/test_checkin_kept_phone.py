@@ -5,15 +5,14 @@ completed and the retyped phone)."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.screens.checkin import CheckinScreen
 from tui import quiet
 from tui.checkin_driver import (
     attention,
     parcels,
+    phone_field,
     scan,
     scan_split,
     send_keys,
@@ -23,10 +22,6 @@ from tui.checkin_driver import (
     type_phone_at_a_persons_pace,
     type_slowly,
 )
-
-
-def phone_field(screen: CheckinScreen) -> Input:
-    return screen.query_one("#phone", Input)
 
 
 @pytest.mark.parametrize("typed", ["17012345678-8462", "+49 151 23456789"])

@@ -4,43 +4,19 @@ and answered late: refused (the database busy), then tried again by Ctrl+Y."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
-from station_console.errors import DatabaseUnavailable
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin_attention import AttentionList
 from tui import quiet
-from tui.checkin_driver import KeyClock, attention, parcels, scan, send_keys, settle, start
+from tui.checkin_driver import KeyClock, attention, parcels, phone_field, scan, send_keys, settle, start
 
 WAYBILL = "JT0000000000001"
 REFUSED = "773100000000100"
 WRITER = ("_run",)  # the check-in writer's jobs, left running while one is held
-
-
-@pytest.fixture
-def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The check-in's first call waits for the event, then is refused (the database busy); the later
-    ones check in."""
-    release = threading.Event()
-    real = checkin_writer.check_in
-    calls: list[str] = []
-
-    def busy_once(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1])
-        if len(calls) == 1:
-            assert release.wait(quiet.TIMEOUT)
-            raise DatabaseUnavailable("The database is busy.", code="database_locked")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
-    yield release
-    release.set()
 
 
 async def keys_at(pilot: Any, clock: KeyClock, keys: str | list[str], *, step: float) -> None:
@@ -53,10 +29,6 @@ async def keys_at(pilot: Any, clock: KeyClock, keys: str | list[str], *, step: f
     await quiet.settle(pilot, leave_running=WRITER)  # the router's timer releases the last key
 
 
-def phone_field(app: StationApp) -> Input:
-    return app.screen.query_one("#phone", Input)
-
-
 @pytest.mark.parametrize(
     ("erased", "typed", "phone"),
     [(10, "13911112222", None), (0, "0", "13800138000")],  # the refused parcel's phone typed over; completed
@@ -65,7 +37,7 @@ async def test_a_phone_typed_over_the_kept_one_while_its_check_in_was_refused_go
     app: StationApp,
     station: Station,
     bells: list[int],
-    first_scan_busy: threading.Event,
+    first_scan_busy: tuple[threading.Event, list[str]],
     erased: int,
     typed: str,
     phone: str | None,
@@ -85,16 +57,18 @@ async def test_a_phone_typed_over_the_kept_one_while_its_check_in_was_refused_go
         clock.scanner()
         await send_keys(pilot, *REFUSED, "enter", settle=False)
         await quiet.settle(pilot, routers=False, leave_running=WRITER)
-        assert phone_field(app).value == "1380013800"  # kept, to be checked
-        first_scan_busy.set()
+        assert phone_field(app.screen).value == "1380013800"  # kept, to be checked
+        first_scan_busy[0].set()
         await settle(app, pilot)
         assert screen.current is None  # its check-in refused
-        phone_field(app).focus()  # the clerk clicks the Phone field, the kept phone still in it
+        phone_field(app.screen).focus()  # the clerk clicks the Phone field, the kept phone still in it
         await keys_at(pilot, clock, ["end"], step=0.3)
         await keys_at(pilot, clock, ["backspace"] * erased, step=0.15)
         await keys_at(pilot, clock, [*typed, "enter"], step=0.15)
         await settle(app, pilot)
-        assert phone_field(app).value == ("1380013800"[: 10 - erased] + typed)  # refused: no parcel in hand
+        assert phone_field(app.screen).value == (
+            "1380013800"[: 10 - erased] + typed
+        )  # refused: no parcel in hand
         item = next(i for i in attention(screen) if i.code == "database_locked")
         for _key in range(len(attention(screen))):
             if screen.query_one(AttentionList).selected() is item:

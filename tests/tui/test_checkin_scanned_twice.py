@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import Input
 
 from db.models import ParcelEvent
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.screens.checkin import CheckinScreen
 from tui.checkin_driver import (
     attention,
     db_counts,
     jobs_of,
     parcels,
+    phone_field,
     scan,
     settle,
     start,
@@ -25,10 +24,6 @@ from tui.checkin_driver import (
 )
 
 WAYBILL = "JT0000000000001"
-
-
-def phone_field(screen: CheckinScreen) -> Input:
-    return screen.query_one("#phone", Input)
 
 
 def events(station: Station) -> list[str]:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from station_console.errors import DatabaseUnavailable
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -56,27 +55,6 @@ def holds() -> Iterator[list[Held]]:
     yield made
     for held in made:
         held.release.set()  # a failed test leaves no writer thread waiting
-
-
-@pytest.fixture
-def first_scan_busy(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, list[str]]]:
-    """The check-in's first call waits for the event, then is refused (the database busy for a moment);
-    the later ones check in. The event, and the waybills each call was given; a failed test leaves no
-    writer thread waiting."""
-    release = threading.Event()
-    real = checkin_writer.check_in
-    calls: list[str] = []
-
-    def busy_once(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1])
-        if len(calls) == 1:
-            assert release.wait(quiet.TIMEOUT)
-            raise DatabaseUnavailable("The database is busy.", code="database_locked")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checkin_writer, "check_in", busy_once)
-    yield release, calls
-    release.set()
 
 
 async def scan_on(pilot: Any, clock: KeyClock, code: str) -> None:

@@ -33,6 +33,7 @@ from tui.checkin_driver import (
     jobs_of,
     notes_of,
     parcels,
+    phone_field,
     scan,
     scan_split,
     send_keys,
@@ -44,10 +45,6 @@ from tui.checkin_driver import (
 )
 from tui.conftest import sign_in_manager
 from tui.quiet import until
-
-
-def phone_field(screen: CheckinScreen) -> Input:
-    return screen.query_one("#phone", Input)
 
 
 async def test_a_scan_checks_in_at_once_and_the_phone_goes_to_the_parcel_shown(
