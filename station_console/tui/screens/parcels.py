@@ -29,7 +29,7 @@ from station_console.tui.screens.shelf_common import (
     problem_text,
     setup_parcel_table,
 )
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.fixed_input import FixedInput, day_field
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.tick import Tick
@@ -91,17 +91,8 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
                     id="pa-state",
                 )
             with Horizontal(id="pa-dates"):
-                for placeholder, field_id in (
-                    (_("from YYYY-MM-DD"), "pa-since"),
-                    (_("to YYYY-MM-DD"), "pa-until"),
-                ):
-                    yield FixedInput(  # a key it does not take is said at once, not only at Enter
-                        placeholder=placeholder,
-                        id=field_id,
-                        max_length=10,
-                        restrict=r"[0-9-]*",
-                        takes=_("digits and hyphens"),
-                    )
+                yield day_field(_("from YYYY-MM-DD"), "pa-since")
+                yield day_field(_("to YYYY-MM-DD"), "pa-until")
                 yield Tick(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
             yield Table(id="pa-table")

@@ -39,7 +39,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.screens.reports_calls import ClosedBut, EarlyClose, ReportDays, ReportRead
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.fixed_input import day_field
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -117,13 +117,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
             yield Label(_("Business day"), id="rp-day-label")
-            yield FixedInput(  # a key it does not take is said at once, not only at Enter
-                placeholder=_("YYYY-MM-DD"),
-                id="rp-day",
-                max_length=10,
-                restrict=r"[0-9-]*",
-                takes=_("digits and hyphens"),
-            )
+            yield day_field(_("YYYY-MM-DD"), "rp-day")
             yield StatusLine("", id="rp-status")
         with VerticalScroll(id="rp-body"):
             yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)
