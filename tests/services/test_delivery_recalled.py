@@ -183,6 +183,36 @@ def test_a_manager_records_a_recalled_parcel_the_runner_had_handed_over(st: Stat
     assert str(cells(stop, narrow=True)["status"]) == "已送达 · 已拦截，店长放行"
 
 
+def test_a_door_delivery_on_an_override_undone_puts_the_recall_back(st: Station) -> None:
+    """Recorded delivered on a manager's override, the parcel's recall was closed with it; undone at the
+    counter, the parcel is on the shelf again and still goes back: the recall returns as it was, and no
+    door request or plan takes it again."""
+    from station_console.services.pickup.undo import undo_pickup
+
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(2))
+    recall(st, wb(2))
+    pid = parcel_id_of(st, wb(2))
+    before = parcel(st, pid)
+    scan_back.deliver(st, run.id, wb(2), received_by="self", recall_reason="handed over at 10:05")
+    assert parcel(st, pid).problem_kind is None
+    undo_pickup(st, pid)
+    back = parcel(st, pid)
+    assert back.status == ParcelStatus.ON_SHELF and back.pickup_method is None
+    assert (back.problem_kind, back.problem_note, back.problem_at) == (
+        "recalled",
+        before.problem_note,
+        before.problem_at,
+    )
+    first, again = events(st, EventKind.PROBLEM_MARKED)  # the recall, and its return at the undo
+    assert again.details["kind"] == "recalled" and again.id > first.id
+    (stop,) = runs.view(st, run.id).stops
+    assert stop.status == "undone"
+    with pytest.raises(Refused) as info:
+        requests.request(st, wb(2))
+    assert info.value.code == "recalled"
+
+
 def test_an_override_for_a_parcel_not_recalled_is_refused(st: Station) -> None:
     """Delivered as usual, its reason was thrown away while the manager believed it kept: refused, and
     nothing changes; the check read before the manager is asked why says the same."""
