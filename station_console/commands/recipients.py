@@ -269,7 +269,7 @@ def _echo_linked(view: Any) -> None:
     """The parcels on the shelves the change made this person's by their phone, if any."""
     from station_console.services.recipients.phone_links import linked_words
 
-    if said := linked_words(view.parcels_linked):
+    if said := linked_words(view.parcels_linked, view.parcels_shared):
         click.echo(said)
 
 
@@ -277,7 +277,7 @@ def _echo_linked(view: Any) -> None:
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def unmatched_command(app: CliApp, as_json: bool) -> None:
-    """Who is this? Parcels on the shelves checked in with a name that matched no one."""
+    """Who is this? Parcels on the shelves with a name that matched no one or a phone people share."""
     from station_console.services.recipients import matching
 
     rows = attempt(lambda: matching.unmatched(app.station), as_json=as_json)
@@ -291,7 +291,7 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
             r.location,
             r.carrier,
             r.waybill,
-            r.name,
+            r.name or (_("phone shared") if r.shared_phone else "-"),
             r.masked_phone or "-",
             f"{r.checked_in_at.astimezone(zone):%m-%d %H:%M}",
         ]
@@ -300,7 +300,7 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
     for line in table_lines(table):
         click.echo(line)
     if not rows:
-        click.echo(_("Every named parcel is matched."))
+        click.echo(_("Every parcel with a name or a shared phone is matched."))
 
 
 @recipients_group.command("link")

@@ -190,6 +190,60 @@ def test_a_person_added_after_their_parcel_came_is_linked_to_it_by_its_phone(
     assert owner(late.parcel_id) is None and owner(twice.parcel_id) is not None
 
 
+def test_a_phone_made_shared_names_the_parcels_matched_to_the_other_and_who_is_this_lists_the_rest(
+    campus: Station, tmp_path: Path
+) -> None:
+    """Added one at a time, two people with one phone: the first add links the waiting parcel, the
+    second is told it is matched to the other person by that phone and how to move it (imported
+    together they leave it unmatched). A parcel left unmatched by a shared phone waits in "who is
+    this?" with the phone's tail to search, which finds both people."""
+    from station_console.i18n import set_language
+    from station_console.services.recipients.phone_links import with_linked
+
+    twice = check_in(campus, wb(1), phone="13600005555")
+    first = directory.add(campus, {"name": "乙", "phones": "13600005555"})
+    assert first.parcels_linked == 1 and first.parcels_shared == ()
+    second = directory.add(campus, {"name": "丙", "phones": "13600005555"})
+    code = parcel(campus, twice.parcel_id).pickup_code
+    assert second.parcels_linked == 0 and second.parcels_shared == (code,)
+    assert parcel(campus, twice.parcel_id).recipient_id == first.id  # left to the clerk, as said
+    said = with_linked("Saved: 丙", second.parcels_linked, second.parcels_shared)
+    assert said == (
+        f"Saved: 丙. {code} on the shelves has a phone they now share with someone else and is matched to "
+        "that person; if it is theirs, link it to them: station recipients link CODE THEIR-ID."
+    )
+    set_language("zh")
+    assert with_linked("已保存：丙", 0, second.parcels_shared) == (
+        f"已保存：丙。货架上的 {code} 的手机号现与另一人共用，已匹配给那个人；"
+        "如其中有此人的包裹，请改为匹配此人：“station recipients link 取件码 此人编号”。"
+    )
+    set_language("en")
+    # A third with the phone, given it by an edit, hears of it too; an edit of something else does not.
+    third = directory.add(campus, {"name": "丁", "phones": "13600006666"})
+    assert directory.edit(campus, third.id, {"phones": "13600006666,13600005555"}).parcels_shared == (code,)
+    assert directory.edit(campus, third.id, {"room": "101"}).parcels_shared == ()
+    # The clerk moves it; it is still said, now of the other people, when one of them is brought back.
+    matching.link(campus, twice.parcel_id, third.id or 0)
+    directory.set_active(campus, first.id, False)
+    assert directory.set_active(campus, first.id, True).parcels_shared == (code,)
+
+    late = check_in(campus, wb(2), phone="13600005555")
+    assert parcel(campus, late.parcel_id).recipient_id is None  # three people share it at check-in
+    (waiting,) = [u for u in matching.unmatched(campus) if u.parcel_id == late.parcel_id]
+    assert waiting.shared_phone and waiting.name == "" and waiting.search == "5555"
+    assert {m.name for m in matching.match(campus, waiting.search)} == {"乙", "丙", "丁"}
+    matching.link(campus, late.parcel_id, second.id or 0)
+    assert late.parcel_id not in [u.parcel_id for u in matching.unmatched(campus)]
+
+    # Imported with the phone of a person already in the directory: the import's line says so too.
+    own = check_in(campus, wb(3), phone="13600007777")
+    ying = directory.add(campus, {"name": "戊", "phones": "13600007777"})
+    assert parcel(campus, own.parcel_id).recipient_id == ying.id
+    rows = [HEADERS_ZH, ["00300", "己", "13600007777", "C2", "", "303"]]
+    result = import_file(campus, write_csv(tmp_path / "shared.csv", rows))
+    assert result.shared == (parcel(campus, own.parcel_id).pickup_code,)
+
+
 def test_check_in_for_a_deactivated_recipient_is_refused_and_writes_nothing(campus: Station) -> None:
     from checkin_helpers import counts
 

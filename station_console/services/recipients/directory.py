@@ -30,7 +30,7 @@ from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
 from station_console.services.recipients.names import search_key
-from station_console.services.recipients.phone_links import link_waiting_parcels
+from station_console.services.recipients.phone_links import link_waiting_parcels, matched_to_another
 
 # Fields `edit` changes; consent and delivery choice are recorded with their channel (consent.py).
 EDITABLE = (*fields.TEXT_FIELDS, "phones", "floor", "language")
@@ -63,6 +63,8 @@ class RecipientView:
     version: int  # one up on every write to the entry (`touch`): what a form's save is based on
     # Parcels on the shelf this add, edit or reactivation made theirs by phone (phone_links.py).
     parcels_linked: int = 0
+    # Pickup codes of parcels on the shelf matched to another person by a phone the change made shared.
+    parcels_shared: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -326,7 +328,8 @@ def add(station: Station, values: dict[str, Any]) -> RecipientView:
             details={"recipient": row.id, "change": "added", "fields": sorted(parsed)},
         )
         linked = link_waiting_parcels(session, station, [row.id])
-        return replace(views(session, [row])[0], parcels_linked=linked)
+        shared = matched_to_another(session, [row.id])
+        return replace(views(session, [row])[0], parcels_linked=linked, parcels_shared=shared)
 
     return station.run(work)
 
@@ -366,8 +369,10 @@ def edit(
                 EventKind.RECIPIENT_CHANGED,
                 details={"recipient": row.id, "change": "edited", "fields": sorted(changed)},
             )
-        linked = link_waiting_parcels(session, station, [row.id]) if "phones" in changed and row.active else 0
-        return replace(views(session, [row])[0], parcels_linked=linked)
+        phoned = "phones" in changed and row.active
+        linked = link_waiting_parcels(session, station, [row.id]) if phoned else 0
+        shared = matched_to_another(session, [row.id]) if phoned else ()
+        return replace(views(session, [row])[0], parcels_linked=linked, parcels_shared=shared)
 
     return station.run(work)
 
@@ -427,7 +432,8 @@ def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
             if active:
                 assert row.id is not None
                 linked = link_waiting_parcels(session, station, [row.id])
-                return replace(views(session, [row])[0], parcels_linked=linked)
+                shared = matched_to_another(session, [row.id])
+                return replace(views(session, [row])[0], parcels_linked=linked, parcels_shared=shared)
         return views(session, [row])[0]
 
     return station.run(work)

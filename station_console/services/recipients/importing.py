@@ -48,7 +48,7 @@ from station_console.services.recipients.parsing import (
     parse,
     save_mapping,
 )
-from station_console.services.recipients.phone_links import link_waiting_parcels
+from station_console.services.recipients.phone_links import link_waiting_parcels, matched_to_another
 
 DEFAULT_SOURCE = "directory"
 
@@ -69,6 +69,7 @@ class ImportResult:
     deactivated: int = 0
     choices: int = 0  # people whose consent or delivery choice the file changed
     linked: int = 0  # parcels on the shelf the import made someone's by phone (not known before it writes)
+    shared: tuple[str, ...] = ()  # codes of parcels matched to another by a phone the import made shared
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     clashes: list[dict[str, Any]] = field(default_factory=list)  # {"name", "external_ids"}
     issues: list[Issue] = field(default_factory=list)
@@ -310,6 +311,7 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
         # new_phones now holds the people added too: with those whose phones changed or who came back,
         # they may be whom a parcel already on the shelf came for.
         result.linked = link_waiting_parcels(session, station, {*new_phones, *back})
+        result.shared = matched_to_another(session, {*new_phones, *back})
 
 
 def _write(

@@ -3,7 +3,8 @@
 At check-in the clerk types a name, its pinyin initials (`zs` for 张三), a unit or room (`3-502`), an
 external id or a phone tail; `match` offers the directory's people, best first. Choosing one gives the
 check-in its `recipient_id` (the phone and name then come from the directory). A parcel checked in with
-a typed name and no match waits in `unmatched` ("who is this?") until a clerk `link`s it.
+a typed name and no match waits in `unmatched` ("who is this?") until a clerk `link`s it; so does one
+whose full phone two active people share, which check-in and the directory's writes leave to a clerk.
 """
 
 from __future__ import annotations
@@ -148,18 +149,33 @@ class Unmatched:
     carrier: str
     carrier_name: str  # its short name (the label's), as every counter list names a carrier
     waybill: str
-    name: str  # as typed at check-in
+    name: str  # as typed at check-in ("" for a parcel listed for its shared phone alone)
     masked_phone: str | None
     checked_in_at: datetime
+    shared_phone: bool = False  # its full phone is two or more active people's: nobody was guessed
+    search: str = ""  # what the dialog searches the directory for first: the name, else the phone's tail
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _shared_phones() -> Any:
+    """The full phones two or more active people share (check-in links none of them)."""
+    return (
+        sa_select(col(RecipientPhone.phone_full))
+        .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
+        .where(col(Recipient.active), col(RecipientPhone.phone_full).is_not(None))
+        .group_by(col(RecipientPhone.phone_full))
+        .having(func.count(func.distinct(RecipientPhone.recipient_id)) > 1)
+    )
+
+
 def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
-    """Parcels on the shelves checked in with a name but matched to no one, oldest first."""
+    """Parcels on the shelves matched to no one, oldest first: checked in with a name that matched
+    nobody, or with a full phone two active people share."""
     require(station, "view")
     with station.read() as session:
+        named = and_(col(Parcel.recipient_name).is_not(None), col(Parcel.recipient_name) != "")
         rows = session.execute(
             sa_select(Parcel, col(Carrier.code), col(Carrier.short_name), col(Shelf.label), col(Layer.label))
             .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
@@ -168,12 +184,21 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
             .where(
                 col(Parcel.status) == ParcelStatus.ON_SHELF,
                 col(Parcel.recipient_id).is_(None),
-                col(Parcel.recipient_name).is_not(None),
-                col(Parcel.recipient_name) != "",
+                or_(named, col(Parcel.phone_full).in_(_shared_phones())),
             )
             .order_by(col(Parcel.checked_in_at), col(Parcel.id))
             .limit(limit)
         ).all()
+        phones = {p.phone_full for p, *_ in rows if p.phone_full}
+        shared = (
+            set(
+                session.execute(
+                    _shared_phones().where(col(RecipientPhone.phone_full).in_(sorted(phones)))
+                ).scalars()
+            )
+            if phones
+            else set()
+        )
     return [
         Unmatched(
             parcel_id=p.id or 0,
@@ -185,6 +210,8 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
             name=p.recipient_name or "",
             masked_phone=p.masked_phone,
             checked_in_at=p.checked_in_at,
+            shared_phone=p.phone_full in shared,
+            search=p.recipient_name or p.phone_tail or "",
         )
         for p, carrier, carrier_name, shelf, layer in rows
     ]

@@ -8,17 +8,23 @@ them links, in the same transaction, the parcels on the shelf with no recipient 
 theirs and no other active person's, as that check-in would have; a phone two people share is no
 guess here either. Consent is not asked for a link (check-in only warns), and what the person said
 about holding, door delivery and reminders then applies to those parcels as to any of theirs.
+
+A change that makes a phone two people's leaves the parcels already matched to the first by it as they
+are (matched by a phone, a typed name or a clerk's pick alike: the write cannot tell which, and a door
+request may already count on it), but names them to the clerk with the way to move one
+(`matched_to_another`): imported together the two would have left them unmatched, so the clerk decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
 from db.models import Parcel, ParcelStatus, Recipient, RecipientPhone
-from station_console.i18n import _, _n
+from station_console.i18n import _, _n, listed, sentences
 from station_console.services.core.station import Station
 from station_console.services.recipients.linking import link_in
 
@@ -67,20 +73,87 @@ def link_waiting_parcels(session: Session, station: Station, recipient_ids: Coll
     return linked
 
 
-def linked_words(n: int) -> str:
-    """What the clerk who made the change is told of the parcels it linked ("" for none)."""
-    if not n:
+_CODES_NAMED = 5  # codes a message names before "and N more"
+
+
+def matched_to_another(session: Session, recipient_ids: Collection[int]) -> tuple[str, ...]:
+    """Pickup codes of the parcels on the shelf matched to another active person by a full phone that
+    person shares with one of these (active) people: a phone the change made two people's."""
+    ids = set(recipient_ids)
+    wanted = sorted(ids)
+    other = RecipientPhone.__table__.alias("other_phone")  # type: ignore[attr-defined]
+    other_person = Recipient.__table__.alias("other_person")  # type: ignore[attr-defined]
+    found: dict[int, tuple[datetime, str]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        these = wanted[start : start + _CHUNK]
+        theirs = (
+            columns(col(RecipientPhone.phone_full))
+            .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
+            .where(
+                col(RecipientPhone.recipient_id).in_(these),
+                col(RecipientPhone.phone_full).is_not(None),
+                col(Recipient.active),
+            )
+        )
+        for parcel_id, owner, at, code in session.execute(
+            columns(
+                col(Parcel.id), col(Parcel.recipient_id), col(Parcel.checked_in_at), col(Parcel.pickup_code)
+            )
+            .join(
+                other,
+                (other.c.recipient_id == Parcel.recipient_id) & (other.c.phone_full == Parcel.phone_full),
+            )
+            .join(other_person, (other_person.c.id == other.c.recipient_id) & other_person.c.active)
+            .where(
+                col(Parcel.status) == ParcelStatus.ON_SHELF,
+                col(Parcel.phone_full).in_(theirs),
+            )
+        ).all():
+            if owner not in ids:  # matched to one of the changed people: theirs already
+                found[parcel_id] = (at, code or "-")
+    codes = [code for _, (_, code) in sorted(found.items(), key=lambda item: (item[1][0], item[0]))]
+    return tuple(codes)
+
+
+def shared_words(codes: Collection[str]) -> str:
+    """What the clerk is told of the parcels matched to someone else by a phone now shared ("" for none):
+    which they are, and how to move one that is this person's."""
+    if not codes:
         return ""
+    named = list(codes)[:_CODES_NAMED]
+    more = len(codes) - len(named)
+    shown = listed(named)
+    if more:
+        shown = _n("{codes} and {n} more", "{codes} and {n} more", more, codes=shown, n=more)
     return _n(
-        "{n} parcel on the shelves with their phone is now matched to them.",
-        "{n} parcels on the shelves with their phone are now matched to them.",
-        n,
-        n=n,
+        "{codes} on the shelves has a phone they now share with someone else and is matched to that person; "
+        "if it is theirs, link it to them: station recipients link CODE THEIR-ID.",
+        "{codes} on the shelves have a phone they now share with someone else and are matched to that "
+        "person; if one is theirs, link it to them: station recipients link CODE THEIR-ID.",
+        len(codes),
+        codes=shown,
     )
 
 
-def with_linked(said: str, n: int) -> str:
-    """A change's one line ("Saved: 王五", an import's counts), then the parcels it linked, if any."""
-    if not n:
+def linked_words(n: int, shared: Collection[str] = ()) -> str:
+    """What the clerk who made the change is told of the parcels it linked, and of those it left matched
+    to another person by a phone it made shared ("" for none of either)."""
+    linked = (
+        _n(
+            "{n} parcel on the shelves with their phone is now matched to them.",
+            "{n} parcels on the shelves with their phone are now matched to them.",
+            n,
+            n=n,
+        )
+        if n
+        else ""
+    )
+    return sentences(linked, shared_words(shared))
+
+
+def with_linked(said: str, n: int, shared: Collection[str] = ()) -> str:
+    """A change's one line ("Saved: 王五", an import's counts), then the parcels it linked, and those
+    matched to another person by a phone now shared, if any."""
+    if not n and not shared:
         return said
-    return _("{said}. {linked}", said=said, linked=linked_words(n))
+    return _("{said}. {linked}", said=said, linked=linked_words(n, shared))

@@ -1,6 +1,7 @@
-""" "Who is this?": parcels checked in with a name that matched no one, and the person each is for.
+""" "Who is this?": parcels checked in with a name that matched no one, or with a phone two people
+share, and the person each is for.
 
-Pick a parcel: its typed name is searched at once (edit it: initials, a room); pick the person and
+Pick a parcel: its typed name (else its phone's tail, finding the people who share it) is searched at once (edit it: initials, a room); pick the person and
 Enter links them, the directory's phone filling a parcel that had none. From Settings > Recipients and
 from check-in.
 """
@@ -76,7 +77,10 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog wide"):
-            yield Static(_("Who is this? Parcels with a name that matched no one"), classes="dialog-title")
+            yield Static(
+                _("Who is this? Parcels with a name that matched no one or a phone people share"),
+                classes="dialog-title",
+            )
             yield Table(id="who-parcels", cursor_type="row", zebra_stripes=True)
             yield NameInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
@@ -102,13 +106,13 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         table.clear()
         self.names = {}
         for r in rows:
-            self.names[str(r.parcel_id)] = r.name
+            self.names[str(r.parcel_id)] = r.search
             table.add_row(
                 r.pickup_code,
                 r.location,
                 r.carrier_name,
                 r.waybill,
-                Text(r.name),
+                Text(r.name or (_("phone shared") if r.shared_phone else "-")),
                 r.masked_phone or "-",
                 key=str(r.parcel_id),
             )
@@ -116,7 +120,10 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         if not rows:
             self.parcel_id = None
             self.query_one("#who-matches", OptionList).clear_options()
-            self.say(note[0] if note else _("Every named parcel is matched."), warn=bool(note and note[1]))
+            self.say(
+                note[0] if note else _("Every parcel with a name or a shared phone is matched."),
+                warn=bool(note and note[1]),
+            )
             return
         if note:
             self.say(note[0], warn=note[1])

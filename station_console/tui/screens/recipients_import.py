@@ -157,6 +157,7 @@ class DirectoryImport:
                 counts=import_summary.counts_line(result),
             ),
             result.linked,
+            result.shared,
         )
         screen.say(screen.note)
         screen.reload()
