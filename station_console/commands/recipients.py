@@ -191,7 +191,9 @@ def deactivate_command(app: CliApp, ref: str) -> None:
     """Deactivate a person who left (manager); their parcels stay theirs, nothing is deleted."""
     from station_console.services.recipients import directory
 
-    click.echo(_line(attempt(lambda: directory.set_active(app.station, ref, False))))
+    view = attempt(lambda: directory.set_active(app.station, ref, False))
+    click.echo(_line(view))
+    _echo_linked(view)
 
 
 @recipients_group.command("activate")
@@ -266,10 +268,11 @@ def _echo_view(view: Any, as_json: bool) -> None:
 
 
 def _echo_linked(view: Any) -> None:
-    """The parcels on the shelves the change made this person's by their phone, if any."""
+    """The parcels on the shelves the change made this person's by their phone, or another's by a phone
+    it took from them, if any."""
     from station_console.services.recipients.phone_links import linked_words
 
-    if said := linked_words(view.parcels_linked, view.parcels_shared):
+    if said := linked_words(view.parcels_linked, view.parcels_shared, view.parcels_left_to_other):
         click.echo(said)
 
 

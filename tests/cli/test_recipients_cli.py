@@ -378,3 +378,16 @@ def test_a_recall_of_a_parcel_out_for_delivery_says_nothing_was_recorded_and_how
     assert flagged.exit_code == 0, flagged.output
     again = run("returns", "add", batch, waybill, "--recalled")
     assert again.exit_code == 1 and "It is flagged recalled already" in again.stderr
+
+
+def test_deactivating_one_of_two_sharing_a_phone_says_its_waiting_parcel_went_to_the_other(
+    run: Any, gbk_file: Path
+) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    assert run("recipients", "add", "--set", "name=王五", "--set", "phones=13812345678").exit_code == 0
+    run("checkin", "JT0000000000001", "--phone", "13812345678")  # two people's phone: matched to nobody
+    said = run("recipients", "deactivate", "00123")
+    assert said.exit_code == 0, said.output
+    assert "1 parcel on the shelves with a phone they shared is now matched to the one other person" in (
+        said.output
+    )

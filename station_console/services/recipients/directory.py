@@ -30,7 +30,11 @@ from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
 from station_console.services.recipients.names import search_key
-from station_console.services.recipients.phone_links import link_waiting_parcels, matched_to_another
+from station_console.services.recipients.phone_links import (
+    link_left_to_one,
+    link_waiting_parcels,
+    matched_to_another,
+)
 
 # Fields `edit` changes; consent and delivery choice are recorded with their channel (consent.py).
 EDITABLE = (*fields.TEXT_FIELDS, "phones", "floor", "language")
@@ -65,6 +69,9 @@ class RecipientView:
     parcels_linked: int = 0
     # Pickup codes of parcels on the shelf matched to another person by a phone the change made shared.
     parcels_shared: tuple[str, ...] = ()
+    # Parcels on the shelf linked to the one other person left with a phone this deactivation or edit
+    # took from this one (phone_links.link_left_to_one).
+    parcels_left_to_other: int = 0
 
     @property
     def location(self) -> str:
@@ -355,8 +362,11 @@ def edit(
             _unique_external_id(session, parsed["external_id"], row.id)
             _refuse_changing_an_imported_id(row, parsed["external_id"])
         changed = apply_changes(row, parsed)
+        dropped: set[str] = set()  # full phones the edit takes from an active person
         if "phones" in parsed:
             before = full_phones(session, row.id)
+            if row.active:
+                dropped = set(before) - {p.full for p in parsed["phones"]}
             if before != [p.full for p in parsed["phones"]]:
                 set_phones(session, row.id, parsed["phones"])
                 changed.append("phones")
@@ -372,7 +382,11 @@ def edit(
         phoned = "phones" in changed and row.active
         linked = link_waiting_parcels(session, station, [row.id]) if phoned else 0
         shared = matched_to_another(session, [row.id]) if phoned else ()
-        return replace(views(session, [row])[0], parcels_linked=linked, parcels_shared=shared)
+        session.flush()  # the phones as saved, for the other holder of one dropped to be found alone
+        other = link_left_to_one(session, station, dropped)
+        return replace(
+            views(session, [row])[0], parcels_linked=linked, parcels_shared=shared, parcels_left_to_other=other
+        )
 
     return station.run(work)
 
@@ -434,6 +448,10 @@ def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
                 linked = link_waiting_parcels(session, station, [row.id])
                 shared = matched_to_another(session, [row.id])
                 return replace(views(session, [row])[0], parcels_linked=linked, parcels_shared=shared)
+            assert row.id is not None
+            session.flush()  # inactive as saved, so the phones' other holder is found alone
+            other = link_left_to_one(session, station, full_phones(session, row.id))
+            return replace(views(session, [row])[0], parcels_left_to_other=other)
         return views(session, [row])[0]
 
     return station.run(work)

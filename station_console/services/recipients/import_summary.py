@@ -58,7 +58,7 @@ def summary_lines(
     ]
     if not result.full and result.dry_run:
         lines.append(_(kept_without_full))
-    if said := linked_words(result.linked, result.shared):
+    if said := linked_words(result.linked, result.shared, result.left_to_other):
         lines.append(said)
     for row in result.preview:
         phones = ", ".join(row.get("phones", [])) or "-"

@@ -48,7 +48,11 @@ from station_console.services.recipients.parsing import (
     parse,
     save_mapping,
 )
-from station_console.services.recipients.phone_links import link_waiting_parcels, matched_to_another
+from station_console.services.recipients.phone_links import (
+    link_left_to_one,
+    link_waiting_parcels,
+    matched_to_another,
+)
 
 DEFAULT_SOURCE = "directory"
 
@@ -70,6 +74,7 @@ class ImportResult:
     choices: int = 0  # people whose consent or delivery choice the file changed
     linked: int = 0  # parcels on the shelf the import made someone's by phone (not known before it writes)
     shared: tuple[str, ...] = ()  # codes of parcels matched to another by a phone the import made shared
+    left_to_other: int = 0  # parcels linked to the one other holder of a phone the import took from someone
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     clashes: list[dict[str, Any]] = field(default_factory=list)  # {"name", "external_ids"}
     issues: list[Issue] = field(default_factory=list)
@@ -306,12 +311,18 @@ def _upsert(session: Session, station: Station, parsed: Parsed, result: ImportRe
     )
     result.deactivated = len(gone)
     result.clashes = _clashes(existing, parsed, set(gone))
+    # Full phones the import takes from an active person (deactivated, or no longer on their row).
+    dropped = {full for rid in gone for full in phones.get(rid, []) if full}
+    for rid, now_phones in new_phones.items():
+        if rid not in back:
+            dropped.update(set(phones.get(rid, [])) - {p.full for p in now_phones} - {""})
     if write and not result.writes_nothing:
         _write(session, added, changed_rows, new_phones, history, gone, now, clerk)
         # new_phones now holds the people added too: with those whose phones changed or who came back,
         # they may be whom a parcel already on the shelf came for.
         result.linked = link_waiting_parcels(session, station, {*new_phones, *back})
         result.shared = matched_to_another(session, {*new_phones, *back})
+        result.left_to_other = link_left_to_one(session, station, dropped)
 
 
 def _write(

@@ -13,11 +13,14 @@ A change that makes a phone two people's leaves the parcels already matched to t
 are (matched by a phone, a typed name or a clerk's pick alike: the write cannot tell which, and a door
 request may already count on it), but names them to the clerk with the way to move one
 (`matched_to_another`): imported together the two would have left them unmatched, so the clerk decides.
+A change that takes a shared phone from one of two (deactivating them, or editing or importing it off
+their entry) makes it the other's alone: the parcels it left unmatched are linked to them in that write
+(`link_left_to_one`), as check-in would now.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from sqlalchemy import select as columns
@@ -36,6 +39,24 @@ def link_waiting_parcels(session: Session, station: Station, recipient_ids: Coll
     nobody else's (among active people); returns how many were linked."""
     if not recipient_ids:
         return 0
+    wanted = set(recipient_ids)
+    return _link_sole_owners(session, station, lambda full, owner: owner in wanted)
+
+
+def link_left_to_one(session: Session, station: Station, phones: Collection[str]) -> int:
+    """Link the parcels on the shelf with no recipient whose full phone is one of these, which a change
+    took from someone (deactivated, or edited off their entry), to the one active person who still has
+    it: a phone two people shared left those parcels unmatched, and with one of them gone it is the
+    other's alone, as check-in would now find it. Returns how many were linked."""
+    if not phones:
+        return 0
+    taken = set(phones)
+    return _link_sole_owners(session, station, lambda full, owner: full in taken)
+
+
+def _link_sole_owners(session: Session, station: Station, wanted: Callable[[str, int], bool]) -> int:
+    """Link each waiting parcel with no recipient to the one active person holding its full phone, for
+    the phones and owners `wanted` accepts; a phone two active people hold is no guess."""
     waiting: dict[str, list[int]] = {}
     for parcel_id, full in session.execute(
         columns(col(Parcel.id), col(Parcel.phone_full)).where(
@@ -56,12 +77,13 @@ def link_waiting_parcels(session: Session, station: Station, recipient_ids: Coll
             .where(col(RecipientPhone.phone_full).in_(phones[start : start + _CHUNK]), col(Recipient.active))
         ).all():
             owners.setdefault(full, set()).add(rid)
-    wanted = set(recipient_ids)
     linked = 0
     for full, ids in owners.items():
-        if len(ids) != 1 or not ids <= wanted:
-            continue  # shared by two people, or not one of the people changed
+        if len(ids) != 1:
+            continue  # shared by two people
         (owner,) = ids
+        if not wanted(full, owner):
+            continue  # not a phone or a person the change touched
         person = session.get(Recipient, owner)
         assert person is not None
         for parcel_id in waiting[full]:
@@ -135,9 +157,10 @@ def shared_words(codes: Collection[str]) -> str:
     )
 
 
-def linked_words(n: int, shared: Collection[str] = ()) -> str:
-    """What the clerk who made the change is told of the parcels it linked, and of those it left matched
-    to another person by a phone it made shared ("" for none of either)."""
+def linked_words(n: int, shared: Collection[str] = (), left_to_other: int = 0) -> str:
+    """What the clerk who made the change is told of the parcels it linked, of those it left matched
+    to another person by a phone it made shared, and of those it linked to the one other person left
+    with a phone it took from someone ("" for none of these)."""
     linked = (
         _n(
             "{n} parcel on the shelves with their phone is now matched to them.",
@@ -148,12 +171,24 @@ def linked_words(n: int, shared: Collection[str] = ()) -> str:
         if n
         else ""
     )
-    return sentences(linked, shared_words(shared))
+    other = (
+        _n(
+            "{n} parcel on the shelves with a phone they shared is now matched to the one other person who "
+            "has that phone.",
+            "{n} parcels on the shelves with a phone they shared are now matched to the one other person who "
+            "has that phone.",
+            left_to_other,
+            n=left_to_other,
+        )
+        if left_to_other
+        else ""
+    )
+    return sentences(linked, shared_words(shared), other)
 
 
-def with_linked(said: str, n: int, shared: Collection[str] = ()) -> str:
-    """A change's one line ("Saved: 王五", an import's counts), then the parcels it linked, and those
-    matched to another person by a phone now shared, if any."""
-    if not n and not shared:
+def with_linked(said: str, n: int, shared: Collection[str] = (), left_to_other: int = 0) -> str:
+    """A change's one line ("Saved: 王五", an import's counts), then the parcels it linked, those
+    matched to another person by a phone now shared, and those now the one other holder's, if any."""
+    if not n and not shared and not left_to_other:
         return said
-    return _("{said}. {linked}", said=said, linked=linked_words(n, shared))
+    return _("{said}. {linked}", said=said, linked=linked_words(n, shared, left_to_other))

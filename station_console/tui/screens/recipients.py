@@ -293,7 +293,10 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
 
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = with_linked(
-            _("Saved: {name}", name=view.shown_name), view.parcels_linked, view.parcels_shared
+            _("Saved: {name}", name=view.shown_name),
+            view.parcels_linked,
+            view.parcels_shared,
+            view.parcels_left_to_other,
         )
         self.say(self.note)  # the answer to the clerk's change, said over a refusal of a second key
         self.keep = view.id

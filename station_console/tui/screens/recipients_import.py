@@ -158,6 +158,7 @@ class DirectoryImport:
             ),
             result.linked,
             result.shared,
+            result.left_to_other,
         )
         screen.say(screen.note)
         screen.reload()
