@@ -5,6 +5,7 @@ completed and the retyped phone)."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Label
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -132,6 +133,30 @@ async def test_quick_mode_turned_on_with_a_phone_in_its_field_gives_it_to_its_pa
         await scan(pilot, clock, "773100000000100", gap=2.0)
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
+
+
+async def test_quick_mode_turned_on_with_a_kept_phone_emptied_keeps_its_parcel_shown(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """The phone kept after a refused scan, deleted by the clerk, then F8: an empty field is no retyped
+    phone, so the parcel it was typed for stays shown beside Phone ("Phone for …" went away unsaid)."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        await scan_split(pilot, clock, "773100000000100", at=1, hiccup=0.15, gap=0.146)
+        await settle(app, pilot)
+        assert phone_field(screen).value == "13800138000"
+        await type_slowly(pilot, clock, *["backspace"] * 11)
+        assert phone_field(screen).value == ""
+        await quiet.press(pilot, "f8")
+        await settle(app, pilot)
+        assert screen.quick
+        assert screen.current is not None and screen.current.raw == "JT0000000000001"
+        assert str(screen.query_one("#ci-phone-for", Label).render()).endswith("…0001")
+        assert not [a for a in attention(screen) if a.kind == "phone"]
+        assert parcels(station) == {"JT0000000000001": None}
 
 
 @pytest.mark.parametrize("refused", [False, True])
