@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,40 @@ def test_a_subfolder_made_a_link_during_a_pass_moves_nothing_through_it(
     assert "imported/ in" in result.steps_failed[0].step.error.message()
     assert list(elsewhere.iterdir()) == [] and (inbox / "zto.csv").is_file()
     assert counts(station) == (2, 1)
+
+
+@pytest.mark.parametrize("subfolder", ["imported", "failed"])
+def test_a_subfolder_swapped_for_a_link_after_its_check_is_not_re_moded(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, subfolder: str
+) -> None:
+    # The folder is swapped for a link right after the watch looked at it: making it private must not
+    # follow the link and re-mode the folder it points to, and nothing moves through it.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.chmod(elsewhere, 0o755)
+    inbox = inbox_with(tmp_path)
+    if subfolder == "failed":
+        (inbox / "zto.csv").write_text("not,a,pre-alert\n", encoding="utf-8")
+    swapped = inbox / subfolder
+    swapped.mkdir()
+    os.chmod(swapped, 0o755)
+    real_is_symlink = Path.is_symlink
+
+    def checked_then_swapped(self: Path) -> bool:
+        linked = real_is_symlink(self)
+        # The move's own check, not the pass's look at the folders before it loads anything.
+        if self == swapped and not linked and sys._getframe(1).f_code.co_name == "_move_into":
+            swapped.rmdir()
+            swapped.symlink_to(elsewhere, target_is_directory=True)
+        return linked
+
+    monkeypatch.setattr(Path, "is_symlink", checked_then_swapped)
+    result = import_folder(station, inbox, settle_s=0)
+    monkeypatch.undo()
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o755  # where the link points is left alone
+    assert list(elsewhere.iterdir()) == [] and (inbox / "zto.csv").is_file()
+    assert [f.file for f in result.steps_failed] == ["zto.csv"]
+    assert f"{subfolder}/ in" in result.steps_failed[0].step.error.message()
 
 
 def test_a_premade_subfolder_others_may_read_is_made_private(station: Station, tmp_path: Path) -> None:
