@@ -11,6 +11,7 @@ from textual.widgets import Input
 from db.models import EventKind, Parcel
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.delivery import scan_back
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
@@ -45,6 +46,29 @@ async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
     assert status == "picked_up"
     (picked,) = events(station, EventKind.PICKED_UP)
     assert picked.details["recall_overridden"] == "handed over before the call"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f9_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why(
+    app: StationApp, station: Station
+) -> None:
+    """Read as recalled when it came back, then recorded not delivered at another counter: F9's second
+    read found it on the run no more and said it was back and recalled; it says it is not out on the run."""
+    run = a_run_of_three(station)
+    recall(station, FIRST)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "is back and recalled" in text_of(app, "#dl-status"))
+        scan_back.fail(station, run.id, FIRST, reason="not_home")  # at another counter
+        app.screen.query_one("#dl-status", StatusLine).update("")  # what F9 says, not the scan's line
+        await quiet.press(pilot, "f9")
+        await until(pilot, lambda: "was not scanned out on run" in text_of(app, "#dl-status"))
+        assert "recalled" not in text_of(app, "#dl-status")
+        assert not isinstance(app.screen, FormDialog)
 
 
 @pytest.mark.first_mode("shelves")

@@ -55,6 +55,16 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
     return parcel, item
 
 
+def recalled_back(station: Station, run_id: int, raw: str) -> bool:
+    """Whether the parcel back from run `run_id` is recalled, read again as F9 is pressed for one read
+    as recalled: one no longer out on the run is refused as its delivery would be, with why, not said
+    recalled (recalled.recalled_out answers True for it, for the override's write to refuse)."""
+    require(station, "door_delivery")
+    with station.read() as session:
+        parcel, _item = _out_item(session, run_row(session, run_id, writable=False), raw)
+        return is_recalled(parcel.problem_kind)
+
+
 @dataclass(frozen=True)
 class Receipt:
     """Who took a parcel at the door, as its delivery item records it."""

@@ -117,7 +117,8 @@ class DeliveryForms:
         waybill = str(scanned.waybill)
         screen.call(
             "delivered_asked",
-            lambda: (waybill, recall_rules.recalled_out(screen.station, run_id, waybill)),
+            # No longer out on the run (another counter recorded it): refused with why, not as recalled.
+            lambda: (waybill, scan_back.recalled_back(screen.station, run_id, waybill)),
             for_form=True,
             holds_keys=True,
         )
