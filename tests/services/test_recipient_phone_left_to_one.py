@@ -32,7 +32,9 @@ def owner(station: Station, parcel_id: int) -> int | None:
     return parcel(station, parcel_id).recipient_id
 
 
-def test_deactivating_one_of_two_sharing_a_phone_links_its_waiting_parcels_to_the_other(campus: Station) -> None:
+def test_deactivating_one_of_two_sharing_a_phone_links_its_waiting_parcels_to_the_other(
+    campus: Station,
+) -> None:
     first = directory.add(campus, {"name": "乙", "phones": SHARED})
     second = directory.add(campus, {"name": "丙", "phones": SHARED})
     waiting = check_in(campus, wb(1), phone=SHARED)
@@ -56,7 +58,9 @@ def test_deactivating_one_of_two_sharing_a_phone_links_its_waiting_parcels_to_th
     assert directory.set_active(campus, "00125", False).parcels_left_to_other == 0
 
 
-def test_an_edit_taking_a_shared_phone_off_one_links_its_waiting_parcels_to_the_other(campus: Station) -> None:
+def test_an_edit_taking_a_shared_phone_off_one_links_its_waiting_parcels_to_the_other(
+    campus: Station,
+) -> None:
     first = directory.add(campus, {"name": "乙", "phones": f"13600006666,{SHARED}"})
     second = directory.add(campus, {"name": "丙", "phones": SHARED})
     third = directory.add(campus, {"name": "丁", "phones": "13600007777"})
@@ -87,7 +91,9 @@ def test_a_full_import_deactivating_one_of_two_sharing_a_phone_links_to_the_othe
     assert any("now matched to the one other person" in line for line in summary_lines(result))
 
 
-def test_an_import_changing_a_shared_phone_off_one_links_to_the_other(campus: Station, tmp_path: Path) -> None:
+def test_an_import_changing_a_shared_phone_off_one_links_to_the_other(
+    campus: Station, tmp_path: Path
+) -> None:
     other = directory.add(campus, {"name": "乙", "phones": "13987654321"})  # 李四 (00124)'s phone too
     waiting = check_in(campus, wb(1), phone="13987654321")
     assert owner(campus, waiting.parcel_id) is None

@@ -385,7 +385,10 @@ def edit(
         session.flush()  # the phones as saved, for the other holder of one dropped to be found alone
         other = link_left_to_one(session, station, dropped)
         return replace(
-            views(session, [row])[0], parcels_linked=linked, parcels_shared=shared, parcels_left_to_other=other
+            views(session, [row])[0],
+            parcels_linked=linked,
+            parcels_shared=shared,
+            parcels_left_to_other=other,
         )
 
     return station.run(work)
