@@ -157,6 +157,13 @@ async def test_quick_mode_turned_on_with_a_kept_phone_emptied_keeps_its_parcel_s
         assert str(screen.query_one("#ci-phone-for", Label).render()).endswith("…0001")
         assert not [a for a in attention(screen) if a.kind == "phone"]
         assert parcels(station) == {"JT0000000000001": None}
+        # Quick mode off again, and the refused parcel's phone typed: still checked against what was kept.
+        await quiet.press(pilot, "f8")
+        await settle(app, pilot)
+        phone_field(screen).focus()
+        await type_slowly(pilot, clock, *"13911112222", "enter")
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": None}
 
 
 @pytest.mark.parametrize("refused", [False, True])

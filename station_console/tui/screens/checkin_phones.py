@@ -99,10 +99,11 @@ class CheckinPhones(CheckinQuestions):
         """The phone kept after a refused scan goes to its parcel only as the clerk completed it (what was
         kept, and more; as it was only when it cannot be a phone cut short). Retyped otherwise, it may well
         be the refused parcel's phone: it goes to no parcel (the clerk is told to scan the parcel again),
-        never to the one shown. An emptied field is no retyped phone: the parcel stays shown, as it does
-        for a field left empty (F8 with the kept phone deleted cleared it without a word)."""
+        never to the one shown. An emptied field is no retyped phone yet: the parcel stays shown and the
+        check stays for what is typed next (F8 with the kept phone deleted cleared it without a word)."""
         checking, self._checking = self._checking, None
         if not text:
+            self._checking = checking
             return False
         if checking is None or not same_parcel(checking[0], self.current):
             return False
