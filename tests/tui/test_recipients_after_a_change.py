@@ -82,3 +82,34 @@ async def test_a_deactivated_person_is_found_by_the_directorys_search_and_brough
         await until(pilot, lambda: text_of(app, "#rc-status") == "Saved: 李四")
     assert directory.get(station, ids["李四"]).active
     assert [m.name for m in matching.match(station, "ls")] == ["李四"]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_phone_made_shared_is_said_whole_at_80_by_24_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    """A second person added with 张三's phone: the line names his two parcels and the command that
+    moves one (three rows at 80 columns in Chinese); the line was two rows high, so the command's last
+    words, the person's id to type, were cut off."""
+    from station_console.i18n import set_language
+    from station_console.services.checkin.transaction import check_in
+
+    people(station)
+    for waybill in ("JT0000000000001", "JT0000000000002"):
+        check_in(station, waybill, phone="13812345678")  # linked to 张三 by his phone
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        await quiet.press(pilot, "f9")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-name", Input).value = "王五"
+        form.query_one("#form-phones", Input).value = "13812345678"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+        await until(pilot, lambda: "此人编号" in text_of(app, "#rc-status"))
+        await quiet.settle(pilot)
+        status = app.screen.query_one("#rc-status")
+        width = status.content_size.width
+        rows = status.get_content_height(app.screen.size, app.size, width)
+        assert rows >= 3 and status.content_size.height >= rows
