@@ -223,7 +223,9 @@ def test_a_phone_made_shared_names_the_parcels_matched_to_the_other_and_who_is_t
     assert directory.edit(campus, third.id, {"phones": "13600006666,13600005555"}).parcels_shared == (code,)
     assert directory.edit(campus, third.id, {"room": "101"}).parcels_shared == ()
     # The clerk moves it; it is still said, now of the other people, when one of them is brought back.
+    assert parcel(campus, twice.parcel_id).recipient_name == "乙"  # given by the first link
     matching.link(campus, twice.parcel_id, third.id or 0)
+    assert parcel(campus, twice.parcel_id).recipient_name == "丁"  # not 乙's, whom pickup would ask for
     directory.set_active(campus, first.id, False)
     assert directory.set_active(campus, first.id, True).parcels_shared == (code,)
 

@@ -66,6 +66,12 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
             parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
             parcel.phone_full = first.phone_full
             phone_added = True
+    before = (
+        session.get(Recipient, parcel.recipient_id) if parcel.recipient_id not in (None, row.id) else None
+    )
+    if before is not None and parcel.recipient_name == before.name:
+        # Moved from another person whose link gave it their name: pickup would ask for the wrong one.
+        parcel.recipient_name = row.name
     parcel.recipient_id = row.id
     parcel.recipient_name = parcel.recipient_name or row.name
     if not parcel.email and row.email:
