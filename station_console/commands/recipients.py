@@ -322,6 +322,15 @@ def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(linked.to_json())
         return
+    if linked.already:
+        click.echo(
+            _(
+                "{code} is already matched to {name}: nothing changed.",
+                code=linked.pickup_code,
+                name=linked.name,
+            )
+        )
+        return
     click.echo(_("{code} is now matched.", code=linked.pickup_code))
     if linked.phone_added:
         click.echo(_("Phone {masked} from the directory.", masked=linked.masked_phone))

@@ -391,3 +391,15 @@ def test_deactivating_one_of_two_sharing_a_phone_says_its_waiting_parcel_went_to
     assert "1 parcel on the shelves with a phone they shared is now matched to the one other person" in (
         said.output
     )
+
+
+def test_link_run_twice_to_the_same_person_says_it_is_theirs_already(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    code = json.loads(run("checkin", "JT0000000000001", "--json").output)["pickup_code"]
+    assert "is now matched" in run("recipients", "link", code, "00123").output
+    again = run("recipients", "link", code, "00123")
+    assert again.exit_code == 0, again.output
+    assert again.output == f"{code} is already matched to 张三: nothing changed.\n"
+    in_chinese = run("recipients", "link", code, "00123", lang="zh")
+    assert in_chinese.output == f"{code} 本来就已匹配给张三：未做更改。\n"
+    assert json.loads(run("recipients", "link", code, "00123", "--json").output)["already"] is True

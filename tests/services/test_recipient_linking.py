@@ -189,3 +189,25 @@ def test_linking_keeps_a_phone_the_parcel_came_with_and_refuses_parcels_that_lef
     pick_up(campus, gone.parcel_id)
     with pytest.raises(Refused):
         matching.link(campus, gone.parcel_id, "00124")
+
+
+def test_linking_a_parcel_to_the_person_it_is_already_for_changes_nothing(campus: Station) -> None:
+    """`station recipients link CODE ID` run twice wrote a second link event and said "matched" again."""
+    typed = check_in(campus, wb(1), recipient_name="张 三")
+    first = matching.link(campus, typed.parcel_id, "00123")
+    assert not first.already and first.phone_added
+    before = len(events(campus, EventKind.RECIPIENT_LINKED))
+    again = matching.link(campus, typed.parcel_id, "00123")
+    assert again.already and not again.phone_added and again.name == "张三"
+    assert len(events(campus, EventKind.RECIPIENT_LINKED)) == before
+    row = parcel(campus, typed.parcel_id)
+    assert (row.recipient_id, row.phone_full) == (recipient(campus, "00123").id, "13812345678")
+    # Linked at check-in with a tail none of their numbers had; given that number since, a link to them
+    # brings it, so it is no repeat.
+    tail = check_in(campus, wb(2), recipient_id=recipient(campus, "00124").id, phone="0000")
+    assert matching.link(campus, tail.parcel_id, "00124").already
+    directory.edit(campus, "00124", {"phones": "13987654321,13600000000"})
+    brought = matching.link(campus, tail.parcel_id, "00124")
+    assert brought.phone_added and not brought.already
+    moved = matching.link(campus, typed.parcel_id, "00124")
+    assert not moved.already and len(events(campus, EventKind.RECIPIENT_LINKED)) == before + 2

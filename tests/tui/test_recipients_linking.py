@@ -51,6 +51,30 @@ async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Statio
 
 
 @pytest.mark.first_mode("settings")
+async def test_who_is_this_on_a_parcel_linked_meanwhile_to_that_person_says_so(
+    app: StationApp, station: Station
+) -> None:
+    """Linked to 张三 by a command while the list showed it, then picked again: it said "matched" and
+    counted a match that changed nothing."""
+    ids = people(station)
+    parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+        dialog = app.screen
+        matching.link(station, parcel_id, ids["张三"])
+        options = dialog.query_one("#who-matches", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "nothing changed" in text_of(app, "#who-status"))
+        said = text_of(app, "#who-status")
+        assert dialog.linked == 0  # type: ignore[attr-defined]
+    assert "is already matched to 张三: nothing changed." in said and "now matched" not in said
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_match_says_its_sentences_in_chinese_without_a_space_between_them(
     app: StationApp, station: Station
 ) -> None:

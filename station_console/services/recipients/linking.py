@@ -31,6 +31,8 @@ class Linked:
     consent_missing: bool
     consent: str = "not_asked"  # what the person said (checkin.recipient.CONSENT_STATES)
     wants_door: bool = False  # the person's delivery choice is door delivery
+    already: bool = False  # it was theirs already: nothing changed, nothing recorded
+    name: str = ""  # the person's name, shown as text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,19 +55,16 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
         raise gone_from_shelf(parcel)
     if not row.active:
         raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
+    if parcel.recipient_id == row.id and not _more_from(session, parcel, row):
+        # Linked to them twice (a second command, a stale list): a second event would count a match
+        # that never happened.
+        return _linked(parcel, row, phone_added=False, already=True)
     phone_added = False
-    if not parcel.phone_full:
-        # No number to send to: the directory's, the one with the parcel's tail if it has one.
-        query = select(RecipientPhone).where(
-            RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None)
-        )
-        if parcel.phone_tail:
-            query = query.where(RecipientPhone.phone_tail == parcel.phone_tail)
-        first = session.exec(query.order_by(col(RecipientPhone.position))).first()
-        if first is not None:
-            parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
-            parcel.phone_full = first.phone_full
-            phone_added = True
+    # No number to send to: the directory's.
+    if (first := _directory_phone(session, parcel, row)) is not None:
+        parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
+        parcel.phone_full = first.phone_full
+        phone_added = True
     before = (
         session.get(Recipient, parcel.recipient_id) if parcel.recipient_id not in (None, row.id) else None
     )
@@ -83,6 +82,32 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
         session.flush()
         tell_after_phone(session, station, parcel, number_changed=True)  # a number now: tell them
     audit.record(session, station, EventKind.RECIPIENT_LINKED, parcel_id=parcel.id, details=details)
+    return _linked(parcel, row, phone_added=phone_added)
+
+
+def _directory_phone(session: Session, parcel: Parcel, row: Recipient) -> RecipientPhone | None:
+    """The number a parcel without a full one takes from the directory: the person's first, the first
+    with the parcel's tail if it has one."""
+    if parcel.phone_full:
+        return None
+    query = select(RecipientPhone).where(
+        RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None)
+    )
+    if parcel.phone_tail:
+        query = query.where(RecipientPhone.phone_tail == parcel.phone_tail)
+    return session.exec(query.order_by(col(RecipientPhone.position))).first()
+
+
+def _more_from(session: Session, parcel: Parcel, row: Recipient) -> bool:
+    """Whether a link to the person the parcel already has would still bring it something."""
+    return (
+        not parcel.recipient_name
+        or (not parcel.email and bool(row.email))
+        or _directory_phone(session, parcel, row) is not None
+    )
+
+
+def _linked(parcel: Parcel, row: Recipient, *, phone_added: bool, already: bool = False) -> Linked:
     return Linked(
         parcel_id=parcel.id or 0,
         recipient_id=row.id or 0,
@@ -92,4 +117,6 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
         consent_missing=consent_missing(row.consent),
         consent=consent_state(row.consent, recorded=row.consent_at is not None),
         wants_door=row.delivery_preference == "door",
+        already=already,
+        name=row.name,
     )

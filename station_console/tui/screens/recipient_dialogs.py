@@ -180,6 +180,17 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         self.call("linked", lambda: matching.link(self.station, parcel_id, int(recipient_id)))
 
     def done_linked(self, linked: Linked) -> None:
+        if linked.already:  # linked meanwhile (another counter, a command) to the same person
+            self.note = (
+                _(
+                    "{code} is already matched to {name}: nothing changed.",
+                    code=linked.pickup_code,
+                    name=linked.name,
+                ),
+                False,
+            )
+            self.reload()
+            return
         self.linked += 1
         note = sentences(
             _("{code} is now matched.", code=linked.pickup_code),
