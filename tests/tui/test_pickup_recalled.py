@@ -212,3 +212,24 @@ async def test_ctrl_o_on_a_recalled_parcel_not_scanned_titles_both_questions_apa
         assert dialog.title_text == TWO_TITLES[language].format(w=recalled.waybill)
         await press(pilot, "escape")
     assert statuses(station) == {recalled.waybill: "on_shelf"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_ctrl_o_titles_a_customers_waybills_with_the_languages_list_separator(
+    station: Station, console: StationApp
+) -> None:
+    """Two parcels not scanned: the Chinese title listed their waybills with ", " rather than "、"."""
+    set_language("zh")
+    sign_in(station, Role.MANAGER)
+    first, second = receive(station, 1, ANN), receive(station, 2, ANN)
+    recall(station, second.waybill)
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(first.pickup_code)
+        await clerk.key("ctrl+o")
+        dialog = console.screen
+        assert isinstance(dialog, ReasonDialog)
+        both = "、".join(sorted((first.waybill, second.waybill)))
+        assert dialog.title_text == f"未扫描直接出库：{both}；拦截件仍出库：{second.waybill}"
+        await press(pilot, "escape")

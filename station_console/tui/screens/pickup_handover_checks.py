@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from station_console.i18n import N_, _, clauses
+from station_console.i18n import N_, _, clauses, listed
 from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import refusal
 from station_console.services.pickup.lookup import CHECK_LABELS, PickupRow
@@ -113,10 +113,10 @@ class HandoverChecks(PickupHandover):
 
         titles = []
         if missing:
-            waybills = ", ".join(r.waybill for r in missing)
+            waybills = listed(r.waybill for r in missing)
             titles.append(_("Hand over without a scan: {waybills}", waybills=waybills))
         if held:
-            waybills = ", ".join(r.waybill for r in held)
+            waybills = listed(r.waybill for r in held)
             titles.append(_("Hand over though recalled: {waybills}", waybills=waybills))
         open_over(
             self,
