@@ -72,6 +72,29 @@ async def test_f9_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why
 
 
 @pytest.mark.first_mode("shelves")
+async def test_ctrl_o_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why(
+    app: StationApp, station: Station
+) -> None:
+    """As F9's: recorded not delivered at another counter, Ctrl+O's read still answered 'recalled' and
+    opened the form, whose write then refused; it says at once that it is not out on the run."""
+    run = a_run_of_three(station)
+    recall(station, FIRST)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        field = app.screen.query_one("#dl-scan", Input)
+        field.value = FIRST
+        field.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "is back and recalled" in text_of(app, "#dl-status"))
+        scan_back.fail(station, run.id, FIRST, reason="not_home")  # at another counter
+        app.screen.query_one("#dl-status", StatusLine).update("")  # what Ctrl+O says, not the scan's line
+        await quiet.press(pilot, "ctrl+o")
+        await until(pilot, lambda: "was not scanned out on run" in text_of(app, "#dl-status"))
+        await quiet.settle(pilot)
+        assert not isinstance(app.screen, FormDialog)
+
+
+@pytest.mark.first_mode("shelves")
 async def test_f9_on_a_parcel_back_recalled_is_refused_before_its_form(
     app: StationApp, station: Station
 ) -> None:

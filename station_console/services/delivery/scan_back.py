@@ -56,9 +56,9 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
 
 
 def recalled_back(station: Station, run_id: int, raw: str) -> bool:
-    """Whether the parcel back from run `run_id` is recalled, read again as F9 is pressed for one read
-    as recalled: one no longer out on the run is refused as its delivery would be, with why, not said
-    recalled (recalled.recalled_out answers True for it, for the override's write to refuse)."""
+    """Whether the parcel back from run `run_id` is recalled, read again as F9 (or a manager's Ctrl+O)
+    is pressed: one no longer out on the run is refused as its delivery would be, with why, not said
+    recalled (recalled.recalled_out answers True for it, for the delivery's write to refuse)."""
     require(station, "door_delivery")
     with station.read() as session:
         parcel, _item = _out_item(session, run_row(session, run_id, writable=False), raw)

@@ -16,7 +16,6 @@ from typing import Any
 from station_console import name_limit
 from station_console.i18n import N_, _, _n
 from station_console.services.core.free_text import NOTE, REASON, NoteRule
-from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.role_keys import role_key
@@ -149,7 +148,8 @@ class DeliveryForms:
             return
         screen.call(
             "override_asked",
-            lambda: (waybill, recall_rules.recalled_out(screen.station, run_id, waybill)),
+            # As F9's: one no longer out on the run is refused with why, not opened for its write to refuse.
+            lambda: (waybill, scan_back.recalled_back(screen.station, run_id, waybill)),
             for_form=True,
             holds_keys=True,
         )
