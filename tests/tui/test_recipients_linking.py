@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from db.models import Notification, Parcel, ProxyPickup
 from station_console.i18n import set_language
+from station_console.name_limit import NAME_MAX
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.recipients import consent, matching
+from station_console.services.recipients import consent, directory, matching
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
 from station_console.tui.app import StationApp
@@ -370,3 +371,33 @@ async def test_who_is_this_takes_typing_on_its_table_into_the_search_and_a_reloa
         await quiet.settle(pilot)
         assert app.focused is search and search.value == "zs" and dialog.parcel_id == second
         assert table.cursor_row == 0
+
+
+@pytest.mark.first_mode("settings")
+async def test_who_is_this_says_a_long_note_whole_at_80_by_24_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    """Picked for a parcel linked meanwhile to a person with a name as long as a name may be: the note
+    took three rows at 80 columns in Chinese on a line fixed at two, and its end was cut off."""
+    people(station)
+    # As long as the directory takes a name (name_limit.NAME_MAX), as a company's front desk may be.
+    desk = ("北京市海淀区中关村南大街某某科技有限公司行政部前台统一代收点" * 3)[:NAME_MAX]
+    person = directory.add(station, {"name": desk, "building": "A3", "room": "101", "phones": "13600001234"})
+    parcel_id = check_in(station, "JT0000000000001", recipient_name="前台").parcel_id
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+        matching.link(station, parcel_id, person.id)
+        options = app.screen.query_one("#who-matches", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "未做更改" in text_of(app, "#who-status"))
+        await quiet.settle(pilot)
+        status = app.screen.query_one("#who-status")
+        rows = status.get_content_height(app.screen.size, app.size, status.content_size.width)
+        assert rows >= 3, (status.content_size.width, text_of(app, "#who-status"))
+        assert status.content_size.height >= rows
+        assert status.region.bottom <= app.screen.region.bottom
