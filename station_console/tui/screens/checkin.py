@@ -361,10 +361,14 @@ class CheckinScreen(CheckinTable):
         open_over(self, MissingPhones(self.station), closed)
 
     def action_clear(self) -> None:
-        """Esc clears the message, as its key line says, and nothing else: a clerk presses it to silence
-        a refusal, and a phone in its field (typed, or kept after a refused scan to be checked) still
-        goes to the parcel beside it. Emptied here, that parcel went without its phone unnoticed."""
+        """Esc clears the message, as its key line says, and empties no field: a clerk presses it to
+        silence a refusal, and a phone in its field (typed, or kept after a refused scan to be checked)
+        still goes to the parcel beside it. Emptied here, that parcel went without its phone unnoticed.
+        The cursor goes back to Scan, unless it is in Phone with a phone the clerk may be completing."""
         self._ready()
+        phone = self.query_one("#phone", Input)
+        if not (self.focused is phone and phone.value.strip()):
+            self.query_one("#scan", Input).focus()
 
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
