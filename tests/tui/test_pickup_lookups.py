@@ -9,6 +9,7 @@ a person's 250 ms apart (`tui/pickup_driver.py`).
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from sqlmodel import select
@@ -16,11 +17,13 @@ from textual.widgets import DataTable
 
 from db.models import Role
 from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import pickup
+from station_console.tui.screens.pickup_handover_checks import customer_text
 from station_console.tui.widgets.wedge import KeyRouter
 from tui.pickup_driver import ANN, OTHER, Clerk_, receive, sign_in, statuses
 from tui.quiet import TIMEOUT, press, send_key, until
@@ -351,3 +354,34 @@ async def test_a_directory_person_is_named_once_when_checked_and_customers_apart
         asked = clerk.text("#pk-message")
         assert "（138****1111 / 139****2222 · 张三）" in asked, asked
         assert home not in asked and work not in asked
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_phone_shared_by_three_people_names_each_of_them_on_the_check_line(
+    station: Station, console: StationApp
+) -> None:
+    """Three people of the directory share one phone, a parcel linked to each: the check line named only
+    the first name found, so the clerk checked whoever stood there against someone else's name."""
+    shared = "13612345678"
+    sign_in(station, Role.MANAGER)
+    people = [directory.add(station, {"name": name, "phones": shared}) for name in ("李四", "王五", "赵六")]
+    sign_in(station, Role.CLERK)
+    for n, person in enumerate(people, start=1):
+        check_in(station, f"73{n:012d}", phone=shared, recipient_id=person.id)
+    set_language("zh")
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(shared)
+        assert screen.lookup is not None and len(screen.lookup.groups) == 1
+        # Each sharer's parcel carries their own name: the line has each to name.
+        assert {r.recipient_name for r in screen.lookup.rows} == {"李四", "王五", "赵六"}
+        check = clerk.text("#pk-check")
+        phone, _, names = check.partition(" · ")
+        assert phone.endswith("136****5678") and shared not in check, check
+        # In walking order, listed as Chinese lists them.
+        assert sorted(names.strip().split("、")) == sorted(["李四", "王五", "赵六"]), check
+        # Past a few, the rest are counted: the line stays short at 80x24.
+        row = screen.lookup.rows[0]
+        more = [replace(row, recipient_name=n) for n in ("李四", "王五", "赵六", "孙七", "周八")]
+        assert customer_text(more) == "136****5678 · 李四、王五、赵六，另有 2 个"

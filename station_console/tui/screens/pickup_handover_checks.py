@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from station_console.i18n import N_, _, clauses, listed
+from station_console.i18n import N_, LaterList, _, clauses, listed
 from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import refusal
 from station_console.services.pickup.lookup import CHECK_LABELS, PickupRow
@@ -19,14 +19,18 @@ from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_handover import PickupHandover
 
+# Names a shared phone's check line lists before it counts the rest: at 80x24 it keeps to a line or two.
+NAMES_SHOWN = 3
+
 
 def customer_text(rows: Sequence[PickupRow]) -> str:
     """One customer as the clerk checks them: each masked phone their parcels came with (a directory
-    person's may have come with different phones of theirs), then the name (`138****1111 / 139****2222 ·
-    张三`). Never a whole number: rows carry only the masked one."""
+    person's may have come with different phones of theirs), then each name (`138****1111 / 139****2222 ·
+    张三`). People sharing a phone are one customer here, each named: the clerk checks whoever is here
+    against their own name (`136****5678 · 李四、王五`). Never a whole number: rows carry only the masked one."""
     phones = " / ".join(dict.fromkeys(r.masked_phone or "-" for r in rows))
-    name = next((r.recipient_name for r in rows if r.recipient_name), None)
-    return f"{phones} · {name}" if name else phones
+    names = tuple(dict.fromkeys(name for r in rows if (name := (r.recipient_name or "").strip())))
+    return f"{phones} · {LaterList(names, at_most=NAMES_SHOWN).message()}" if names else phones
 
 
 class HandoverChecks(PickupHandover):
