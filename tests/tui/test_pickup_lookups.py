@@ -385,3 +385,22 @@ async def test_a_phone_shared_by_three_people_names_each_of_them_on_the_check_li
         row = screen.lookup.rows[0]
         more = [replace(row, recipient_name=n) for n in ("李四", "王五", "赵六", "孙七", "周八")]
         assert customer_text(more) == "136****5678 · 李四、王五、赵六，另有 2 个"
+
+
+@pytest.mark.first_mode("pickup")
+async def test_codes_not_found_are_listed_as_chinese_lists_them(
+    station: Station, console: StationApp
+) -> None:
+    """A pasted message with codes that found nothing said them joined with ', ' in Chinese text."""
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, ANN)
+    stem = parcel.pickup_code.rsplit("-", 1)[0]
+    gone = [f"{stem}-9998", f"{stem}-9999"]
+    set_language("zh")
+    async with console.run_test(size=(80, 24)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(" ".join([parcel.pickup_code, *gone]))
+        assert screen.lookup is not None and screen.lookup.missing == tuple(gone)
+        said = clerk.text("#pk-message")
+        assert f"未找到：{gone[0]}、{gone[1]}" in said, said

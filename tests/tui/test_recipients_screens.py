@@ -81,6 +81,24 @@ async def test_a_persons_details_read_with_chinese_colons_on_a_chinese_console(
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_persons_phones_are_listed_as_chinese_lists_them(app: StationApp, station: Station) -> None:
+    """A person's phones in the details were joined with ', ' in Chinese text."""
+    people(station)
+    directory.add(
+        station, {"name": "王五", "building": "C2", "room": "301", "phones": "13811112222 / 13933334444"}
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        app.screen.query_one("#rc-search", Input).value = "ww"
+        await until(
+            pilot, lambda: "王五" in text_of(app, "#rc-detail") and "手机号" in text_of(app, "#rc-detail")
+        )
+        detail = text_of(app, "#rc-detail")
+    assert "手机号：138****2222、139****4444" in detail, detail
+
+
+@pytest.mark.first_mode("settings")
 async def test_what_a_person_said_reads_with_chinese_colon_and_brackets_on_a_chinese_console(
     app: StationApp, station: Station
 ) -> None:

@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Digits
 
-from station_console.i18n import N_, _, _n, label_of, sentences
+from station_console.i18n import N_, _, _n, label_of, listed, sentences
 from station_console.services.core.recalls import day_of, is_recalled
 from station_console.services.exceptions.problem_kinds import KIND_LABELS
 from station_console.services.pickup import handover
@@ -289,7 +289,7 @@ class PickupScreen(TakesScans, HandoverChecks):
         for old, new in lk.moved:
             notes.append(_("{old} moved to {new}.", old=old, new=new))
         if lk.missing:
-            notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
+            notes.append(_("Not found: {codes}", codes=listed(lk.missing)))
         # A flagged parcel (refused, wrong address, found after it left...) is said before it is
         # fetched: the handover does not stop it, the clerk checks it with the customer.
         # A recalled one is not handed over at all (the service refuses it): said as such.

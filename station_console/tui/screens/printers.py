@@ -24,7 +24,7 @@ from hardware.config_keys import KEY_LABELS
 from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, listed
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
@@ -108,7 +108,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     placeholder=_("size WxH mm"),
                     suggester=SuggestFromList(SIZES),
                     id="p-size",
-                    tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=", ".join(SIZES)),
+                    tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=listed(SIZES)),
                 )
                 yield PagedSelect(
                     [("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi"
@@ -310,7 +310,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 name=name,
                 paper=paper,
                 dpi=printer.dpi,
-                carriers=", ".join(carriers),
+                carriers=listed(carriers),
             )
         # A read after the save: a refusal said meanwhile (the next save, a delete) stays.
         self.query_one("#printer-status", StatusLine).show_read(Text(text))

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, matching
 from station_console.services.recipients.fields import (
@@ -196,7 +196,7 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
             (_("Id"), view.external_id or f"#{view.id}"),
             (_("Address"), view.location or "-"),
             (_("Floor"), "-" if view.floor is None else str(view.floor)),
-            (_("Phones"), ", ".join(view.phones) or "-"),
+            (_("Phones"), listed(view.phones) or "-"),
             (_("E-mail"), view.email or "-"),
             (_("Department"), view.department or "-"),
             (_("Language"), label_of(LANGUAGE_LABELS, view.language) if view.language else "-"),

@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console import name_limit
-from station_console.i18n import N_, _, _n, get_language, sentences
+from station_console.i18n import N_, _, _n, get_language, listed, sentences
 from station_console.services.core.later_steps import StepFailed
 from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.printing.printers import takes
@@ -251,7 +251,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             text = sentences(text, _("No printer here takes manifests; saved as {path}", path=str(saved)))
         if missing:
             text = sentences(
-                text, _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
+                text, _("NOT collected: {waybills}", waybills=listed(m["waybill"] for m in missing))
             )
         self.show(view)
         self.view = None
