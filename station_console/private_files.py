@@ -55,6 +55,41 @@ def private_dir(path: Path, *, tighten: bool = False) -> Path:
     return path
 
 
+class FolderIsLink(OSError):
+    """`opened_private_dir` was given a folder that is a link: it is never followed."""
+
+
+@contextlib.contextmanager
+def opened_private_dir(path: Path) -> Iterator[int]:
+    """`path` (created if missing) opened without following a link, made this user's only through what
+    was opened, never by its name: a link swapped in after a check would have the folder it points to
+    re-moded. Yields the folder's descriptor, for writes into it (`dst_dir_fd=`); a link raises
+    `FolderIsLink`."""
+    made = False
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, PRIVATE_DIR)
+        made = True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        # Linux answers a link with ENOTDIR when a directory is asked for, ELOOP otherwise.
+        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and os.path.islink(path)):
+            raise FolderIsLink(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from exc
+        raise
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISDIR(found.st_mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+        mode = stat.S_IMODE(found.st_mode)
+        if made and mode != PRIVATE_DIR:
+            os.fchmod(fd, PRIVATE_DIR)  # mkdir's mode is cut by the umask
+        elif mode & 0o077:
+            os.fchmod(fd, mode & ~0o077)
+        yield fd
+    finally:
+        os.close(fd)
+
+
 def tighten_file(path: Path) -> None:
     """Take group and other access away from an existing file (an older station's database, say)."""
     with contextlib.suppress(FileNotFoundError):

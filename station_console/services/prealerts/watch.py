@@ -15,9 +15,7 @@ nothing, and its line says when and by whom it was loaded (`FileLoadedBefore`).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import stat
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +23,13 @@ from typing import Any
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language, translate, translate_n
-from station_console.private_files import PRIVATE_DIR, tighten_file, write_atomic, write_failed
+from station_console.private_files import (
+    FolderIsLink,
+    opened_private_dir,
+    tighten_file,
+    write_atomic,
+    write_failed,
+)
 from station_console.services.core.later_steps import StepFailed, command
 from station_console.services.core.station import Station
 from station_console.services.prealerts.import_report import ImportReport, RowIssue
@@ -199,35 +203,15 @@ def _move_into(path: Path, target_dir: Path) -> Path:
     into what was opened, so a link put there after the pass's check moves nothing either."""
     if target_dir.is_symlink():  # said first, in the clerk's words
         raise _linked(target_dir)
-    made = False
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(target_dir, PRIVATE_DIR)
-        made = True
-    # Made private through what was opened, never by its name: a link swapped in after the check
-    # would have the folder it points to re-moded.
     try:
-        fd = os.open(target_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError as exc:
-        # Linux answers a link with ENOTDIR when a directory is asked for, ELOOP otherwise.
-        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and os.path.islink(target_dir)):
-            raise _linked(target_dir) from exc
-        raise
-    try:
-        found = os.fstat(fd)
-        if not stat.S_ISDIR(found.st_mode):
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target_dir))
-        mode = stat.S_IMODE(found.st_mode)
-        if made and mode != PRIVATE_DIR:
-            os.fchmod(fd, PRIVATE_DIR)  # mkdir's mode is cut by the umask
-        elif mode & 0o077:
-            os.fchmod(fd, mode & ~0o077)
-        name = path.name
-        with contextlib.suppress(FileNotFoundError):
-            os.stat(name, dir_fd=fd, follow_symlinks=False)
-            name = f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
-        os.replace(path, name, dst_dir_fd=fd)
-    finally:
-        os.close(fd)
+        with opened_private_dir(target_dir) as fd:
+            name = path.name
+            with contextlib.suppress(FileNotFoundError):
+                os.stat(name, dir_fd=fd, follow_symlinks=False)
+                name = f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
+            os.replace(path, name, dst_dir_fd=fd)
+    except FolderIsLink as exc:
+        raise _linked(target_dir) from exc
     return target_dir / name
 
 
