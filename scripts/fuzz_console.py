@@ -42,7 +42,10 @@ a page key and the last key handed on, each with the focus it found), and in a z
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"), and so is a parcel the run added that the screen never showed checked in, and a whole mobile
 typed into Check-in's Phone field saved on another parcel than the one its label named as it was typed
-(fuzz_checkin.py; `--focus checkin` types them, with the scans and keys of that screen). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
+(fuzz_checkin.py; `--focus checkin` types them, with the scans and keys of that screen); a directory
+change the Recipients screen said was saved and is not in the database once, a directory write linking a
+parcel by a phone two people share or to an inactive person (fuzz_recipients.py; `--focus recipients`
+adds, edits, records consent, imports and picks "who is this?"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
 (Settings > Send-out rules; more often in Settings) and types the paths of rule and pre-alert files
 (fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
@@ -108,6 +111,7 @@ from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its pat
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402  (beside this script)
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
@@ -195,6 +199,8 @@ async def drive(
     unwatch_phones = watch_typed_phones(typed_phones)
     before = newest_parcel(run / "station.sqlite3")
     phones_before = parcel_phones(run / "station.sqlite3")
+    directory = DirectoryWatch(run / "station.sqlite3")  # after add_directory: the run's own writes
+    unwatch_directory = directory.watch()
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
     pastes_taken = PasteWatch()  # pastes taken in by a field since the last look
@@ -232,6 +238,8 @@ async def drive(
             worker, exc = failed[0], failed[0].error
             text = f"worker {worker.name!r} failed silently\n" + "".join(traceback.format_exception(exc))
             return Crash("worker", text, signature(exc), len(outcome.sent))
+        if directory.wrong:
+            return Crash("lost", directory.wrong[0], "directory link wrong", len(outcome.sent))
         if not app.is_running:
             return Crash("exception", "the console stopped", "stopped", len(outcome.sent))
         # A toast on a locked console is noted as it is raised, not when quiet: --stop-on holds it too.
@@ -322,6 +330,7 @@ async def drive(
         unwatch_phones()
         unwatch_workers()
         unwatch_pastes()
+        unwatch_directory()
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
@@ -338,6 +347,11 @@ async def drive(
                 misdirected
             )
             outcome.crash = Crash("lost", text, "phone misdirected", len(outcome.sent))
+        wrong, notes = directory.findings()
+        for note in notes:
+            outcome.notes[note] = outcome.notes.get(note, 0) + 1
+        if wrong and outcome.crash is None:
+            outcome.crash = Crash("lost", "; ".join(wrong), "directory write wrong", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 

@@ -1,8 +1,8 @@
 """`--focus SCREEN` for the console fuzzer (scripts/fuzz_console.py): one screen's own flows, weighted.
 
 Random keys reach a few paths only now and then: Pickup's late answers (a lookup or a handover whose
-answer lands after Esc, a new code or F10 for the next customer), the Recipients screen's arrows followed
-by F8, Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
+answer lands after Esc, a new code or F10 for the next customer), the Recipients directory's forms and
+import (fuzz_recipients.py), Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
 Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py).
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzz_checkin import checkin_moves
+from fuzz_recipients import recipients_moves
 
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
@@ -70,28 +71,6 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
     if roll < 0.85:  # the handover (its fee dialog, when one is due)
         return ["f10", *gap(rng), *rng.choice(moving_on)]
     return ["ctrl+z", *gap(rng), rng.choice(["enter", "escape", "y", "n"])]  # undo, answered at once
-
-
-def recipients_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
-    name = type(app.screen).__name__
-    if name == "SettingsScreen":
-        return ["f12", "|"]
-    if name != "RecipientsScreen":
-        if "RecipientsScreen" in {type(s).__name__ for s in app.screen_stack} and rng.random() < 0.5:
-            # The edit form or a question over it: a change typed, sent or dropped at once.
-            return [
-                *rng.choice([[], ["ctrl+u", *rng.choice(PHONES)], ["tab"]]),
-                rng.choice(["enter", "escape"]),
-            ]
-        return []
-    arrows = [
-        rng.choice(["up", "down", "home", "end", "pageup", "pagedown"]) for _ in range(rng.randint(1, 3))
-    ]
-    arrows = [t for key in arrows for t in (key, *gap(rng))]
-    after = rng.choice(
-        [["f8"], ["f8", "f8"], ["f7"], ["f12"], ["f8", *gap(rng), "escape"], ["f8", *gap(rng), "down"]]
-    )
-    return [*arrows, *after]
 
 
 def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
@@ -149,11 +128,18 @@ class Focus:
     moves: Callable[..., list[str]]  # (rng, app, database[, scanned])
     settings: dict[str, Any] = field(default_factory=dict)  # the counter's, for this focus
     rereads: bool = False  # its moves take --double-read's last scan, to read it again
+    also: frozenset[str] = frozenset()  # other screens on top where its moves are drawn too
 
 
 FOCUSES = {
     "pickup": Focus("PickupScreen", ["f2", "|"], pickup_moves),
-    "recipients": Focus("RecipientsScreen", ["ctrl+s", "|", "f12", "|"], recipients_moves),
+    # Settings opens it (F12); Check-in's Ctrl+W opens "who is this?" there too.
+    "recipients": Focus(
+        "RecipientsScreen",
+        ["ctrl+s", "|", "f12", "|"],
+        recipients_moves,
+        also=frozenset({"SettingsScreen", "CheckinScreen", "WhoIsThisDialog"}),
+    ),
     "delivery": Focus("DeliveryScreen", ["f4", "|", "ctrl+d", "|"], delivery_moves),
     "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}),
     "checkin": Focus("CheckinScreen", ["f1", "|"], checkin_moves, rereads=True),
@@ -177,7 +163,7 @@ def focus_keys(
         return []
     chosen = FOCUSES[focus]
     here = chosen.screen in {type(s).__name__ for s in app.screen_stack}
-    if here or type(app.screen).__name__ == "SettingsScreen" and focus == "recipients":
+    if here or type(app.screen).__name__ in chosen.also:
         if rng.random() >= MOVE_CHANCE:
             return []
         return (
