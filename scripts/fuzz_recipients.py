@@ -28,8 +28,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-NAMES = ["赵敏", "Li", "[bold]钱七", "王五", "ZhouXin"]
-ROOMS = ["3-502", "5-1201", "B-12", "[/]"]
+NAMES = ["赵敏", "Li", "[magenta]钱七", "王五", "ZhouXin"]  # tags the console never uses: data
+ROOMS = ["3-502", "5-1201", "B-12", "[/magenta]"]
 FRESH = ["13700001111", "13700002222"]  # no parcel, no person: two new people may take the same one
 # A directory file's people (`directory_files`): the second shares 张三's phone (fuzz_station's DIRECTORY).
 HEADER = "学号,姓名,手机,楼栋,房间\n"
@@ -255,6 +255,7 @@ class DirectoryWatch:
                 for rid, active, at in db.execute("SELECT id, active, deactivated_at FROM recipient")
             }
         written: Counter[int] = Counter()
+        what: dict[int, list[str]] = {}  # each person's writes, for a note: added, edited, consent...
         wrong = list(self.wrong)
         imports = sum(kind == "recipients_imported" for kind, _at, _details in events)
         if self.imports > imports:
@@ -265,6 +266,7 @@ class DirectoryWatch:
                 continue
             if kind in kinds:
                 written[rid] += 1
+                what.setdefault(rid, []).append(json.loads(details).get("change", "consent"))
                 continue
             active, deactivated = people.get(rid, (False, None))
             if not active and (deactivated is None or deactivated <= at):
@@ -278,7 +280,7 @@ class DirectoryWatch:
         twice = [ack for ack, n in Counter(self.acked).items() if n > 1]
         wrong += [f"#{rid} version {version} acknowledged twice" for rid, version in twice]
         notes = [
-            f"directory: #{rid} written {n} times, acknowledged {acked[rid]}"
+            f"directory: #{rid} written {n} times ({', '.join(what[rid])}), acknowledged {acked[rid]}"
             for rid, n in written.items()
             if n > acked[rid]
         ]
