@@ -148,7 +148,11 @@ def recipients_moves(rng: random.Random, app: Any, database: Path | None) -> lis
     if name == "FormDialog" and "RecipientsScreen" in under:
         if getattr(app.focused, "id", None) == "form-path" and database is not None:  # the import's
             path = rng.choice(directory_files(database.parent.parent / "files", database))
-            return ["ctrl+u", *typed(path), *rng.choice([[], ["tab", "tab", "space"]]), *sent(rng)]
+            full = ["tab", "tab", "space"] if rng.random() < 0.25 else []  # people not in it deactivated
+            # Mostly previewed and its question answered at once: between two moves the alphabet's keys
+            # (a lock, another screen) left most previews unanswered, and no run wrote an import.
+            answered = ["ctrl+s", "|", rng.choice(["y", "y", "y", "n", "escape"]), *gap(rng)]
+            return ["ctrl+u", *typed(path), *full, *(answered if rng.random() < 0.7 else sent(rng))]
         if getattr(app.focused, "id", None) == "form-consent":
             return consent_form(rng)
         if getattr(app.focused, "id", None) == "form-external_id":  # an edit's form holds their name
