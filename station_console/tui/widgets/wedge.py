@@ -253,6 +253,11 @@ class KeyRouter:
         target.call_later(tell)
 
     def _replay(self, token: str) -> None:
+        app = self.owner.app
+        if getattr(app, "signing_in", False) and app.screen is not self.owner.screen:
+            # Decided a person's after a lock covered the field's screen (Ctrl+L right behind it): the
+            # sign-in's fields are the next clerk's, and a Check-in Enter sent its name on to the PIN.
+            return
         if token in _CODE_CONTROLS:
             # A person's Ctrl+D (Discard, door delivery) comes as the character a GS1 separator is: a lone
             # one is that key again, with no character for a field to type (it was dropped, Discard unsaid).
