@@ -151,25 +151,28 @@ class _Scan:
 
 
 @dataclass
-class _Settings:
+class FloorSettings:
     template: str
     low: int
     high: int
     overflow: str
     zone: ZoneInfo
     units: dict[str, int]
+    cooldown: timedelta  # how long a freed code is held back
 
 
-def _settings(conn: sqlite3.Connection) -> _Settings:
+def station_settings(conn: sqlite3.Connection) -> FloorSettings:
+    """The station's settings a floor needs, read raw (the service's defaults where none are stored)."""
     row = conn.execute("SELECT value FROM setting WHERE key = 'station'").fetchone()
     given = json.loads(row[0]) if row else {}
-    return _Settings(
+    return FloorSettings(
         template=given.get("code_template", "{shelf}-{layer}-{seq}"),
         low=int(given.get("code_seq_min", 1001)),
         high=int(given.get("code_seq_max", 9999)),
         overflow=given.get("overflow_zone", "overflow"),
         zone=ZoneInfo(given.get("timezone", "Asia/Shanghai")),
         units={**UNITS, **given.get("size_units", {})},
+        cooldown=timedelta(days=int(given.get("code_cooldown_days", 7))),
     )
 
 
@@ -179,7 +182,7 @@ def same_writes(
     """Seconds per raw sqlite3 transaction doing what one check-in does (module doc), one durable commit
     each, after the floors' warm-up; its rows are taken away again when it is closed."""
     with closing(sqlite3.connect(sqlite_path, isolation_level=None)) as conn:
-        settings = _settings(conn)
+        settings = station_settings(conn)
         carriers = {
             code: (cid, short)
             for cid, code, short in conn.execute("SELECT id, code, short_name FROM carrier")

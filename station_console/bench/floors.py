@@ -1,5 +1,5 @@
-"""What every raw-sqlite floor shares: the station's PRAGMAs, a loop of durable transactions, the
-single-row floor and a floor's audit event.
+"""What every raw-sqlite floor shares: the station's PRAGMAs, a loop of durable transactions and
+the single-row floor.
 
 A floor opens its connection with the station engine's PRAGMAs (db/engine.py): WAL, synchronous=FULL,
 and SQLite's own checkpoint only past `CAP_PAGES` (db/checkpoint.py), so that it pays for the same
@@ -64,16 +64,3 @@ def durable_transactions(
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
-
-
-def floor_event(conn: sqlite3.Connection, parcel_id: int, now: str) -> None:
-    """A floor's audit event and its chain head (moved only if it is where this writer left it)."""
-    event_id = conn.execute(
-        "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
-        "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
-        (parcel_id, now),
-    ).fetchone()[0]
-    conn.execute(
-        "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND last_hash = last_hash",
-        (event_id,),
-    )

@@ -1,6 +1,6 @@
 """The pickup handover through the service, beside the raw-sqlite floor of its own writes.
 
-Goals: p99 under 5 ms, p50 within 3x `_same_writes`'s p50. A handover is the clerk's confirm of parcels
+Goals: p99 under 5 ms, p50 within 3x the same-writes floor's p50 (`handover_floor.py`). A handover is the clerk's confirm of parcels
 found by their code: `confirm_pickup`, as the pickup screen calls it, for one parcel looked up by its
 code (the lookup is `lookup_code`'s path and is not timed here). Each sample hands over a different
 parcel on the shelves; the floor hands over parcels of its own (the shelves are shared out between
@@ -17,8 +17,9 @@ import time
 from collections.abc import Iterator
 
 from db.models import PickupMethod
-from station_console.bench.dataset import UNITS
-from station_console.bench.floors import WARM_UP, durable_transactions, floor_event, single_rows
+from station_console.bench.floors import WARM_UP, single_rows
+from station_console.bench.handover_floor import same_writes
+from station_console.bench.wal_frames import pages_by_btree
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
@@ -56,7 +57,7 @@ def measure_handover_beside_floors(
     """Handovers, the single-row floor and the same-writes floor, `round_of` of each in turn (the three
     see the same disk); fewer than `samples` when the shelves run out."""
     codes, floor_ids = shares(sqlite_path)
-    sources = (_handovers(station, codes), single_rows(sqlite_path), _same_writes(sqlite_path, floor_ids))
+    sources = (_handovers(station, codes), single_rows(sqlite_path), same_writes(sqlite_path, floor_ids))
     out: tuple[list[float], list[float], list[float]] = ([], [], [])
     try:
         while len(out[0]) < samples:
@@ -71,55 +72,23 @@ def measure_handover_beside_floors(
             source.close()  # type: ignore[attr-defined]
 
 
-def _same_writes(sqlite_path: str, parcel_ids: list[int]) -> Iterator[float]:
-    """Seconds per raw sqlite3 transaction doing what one handover does, statement for statement.
+PAGES_SAMPLE = 20  # commits of each, as the check-in's count
 
-    The parcel read, its conditional UPDATE (from the version and status read), the layer's units given
-    back, the code held (one upsert), the holds of codes a move replaced, the unsent messages and
-    labels withdrawn, the closed-day check, the event and the chain head: on real shelf parcels of the bench database,
-    with the station's PRAGMAs, one durable commit each.
-    """
-    now, until = "2026-11-25 10:00:00.000000", "2026-12-02 10:00:00.000000"
 
-    def hand_over(conn: sqlite3.Connection, parcel_id: int) -> None:
-        version, layer_id, size, code = conn.execute(
-            "SELECT version, layer_id, size, pickup_code, status, waybill, delivery_run_id, return_batch_id, "
-            "carrier_id FROM parcel WHERE id = ?",
-            (parcel_id,),
-        ).fetchone()[:4]
-        changed = conn.execute(
-            "UPDATE parcel SET status = 'picked_up', picked_up_at = ?, picked_up_by = 1, "
-            "picked_up_counter = 'bench', pickup_method = 'code', return_batch_id = NULL, "
-            "delivery_run_id = NULL, version = ? WHERE id = ? AND version = ? AND status = 'on_shelf'",
-            (now, version + 1, parcel_id, version),
-        ).rowcount
-        assert changed == 1
-        conn.execute(
-            "UPDATE layer SET used_units = used_units - ?, parcel_count = parcel_count - 1 WHERE id = ?",
-            (UNITS[size], layer_id),
-        )
-        conn.execute(
-            "INSERT INTO code_hold (code, released_at, until, parcel_id) VALUES (?, ?, ?, NULL) "
-            "ON CONFLICT (code) DO UPDATE SET released_at = excluded.released_at, until = CASE WHEN "
-            "code_hold.until > excluded.until THEN code_hold.until ELSE excluded.until END, parcel_id = NULL",
-            (code, now, until),
-        )
-        conn.execute(
-            "UPDATE code_hold SET until = ? WHERE parcel_id = ? AND until < ?", (until, parcel_id, until)
-        )
-        conn.execute(
-            "UPDATE notification SET status = 'cancelled' WHERE parcel_id = ? AND status = 'queued'",
-            (parcel_id,),
-        )
-        conn.execute(
-            "UPDATE print_job SET status = 'cancelled' WHERE parcel_id = ? "
-            "AND status IN ('held', 'queued', 'failed')",
-            (parcel_id,),
-        )
-        conn.execute(
-            "SELECT business_day, ends_at, reopened_at FROM day_close WHERE business_day >= ? AND business_day <= ?",
-            ("2026-11-25", "2026-11-26"),
-        ).fetchall()
-        floor_event(conn, parcel_id, now)
-
-    return durable_transactions(sqlite_path, parcel_ids, hand_over)
+def pages_by_btree_beside_floor(
+    station: Station, sqlite_path: str, n: int = PAGES_SAMPLE
+) -> dict[str, dict[str, float]]:
+    """Each handover's WAL frames by the table or index they hold (`wal_frames.pages_by_btree`), and the
+    same-writes floor's, over `n` commits each: where the floor does a handover's work, the same pages."""
+    codes, floor_ids = shares(sqlite_path)
+    out: dict[str, dict[str, float]] = {}
+    for name, commits in (
+        ("pickup", _handovers(station, codes)),
+        ("same_writes", same_writes(sqlite_path, floor_ids)),
+    ):
+        try:
+            next(commits)  # its warm-up, and one commit
+            out[name] = pages_by_btree(sqlite_path, commits, n)
+        finally:
+            commits.close()  # type: ignore[attr-defined]
+    return out

@@ -230,7 +230,16 @@ def _pickup(station: Station, path: str, samples: Samples, out: dict[str, Result
     say(_("Measuring {path}", path="pickup"))
     # In turns with both floors, as the check-in: the same disk for all three.
     pickup_s, single_s, same_s = handover.measure_handover_beside_floors(station, path, samples.pickup)
-    out["pickup"] = figure("pickup", _ms(pickup_s), _ms(single_s), **_same_writes(_ms(pickup_s), _ms(same_s)))
+    pages = handover.pages_by_btree_beside_floor(station, path)
+    out["pickup"] = figure(
+        "pickup",
+        _ms(pickup_s),
+        _ms(single_s),
+        **_same_writes(_ms(pickup_s), _ms(same_s)),
+        # Which tables and indexes each commit's pages belong to (in --json), the floor's beside them.
+        wal_pages_by_btree=pages["pickup"],
+        same_writes_wal_pages_by_btree=pages["same_writes"],
+    )
 
 
 def _same_writes(measured_ms: list[float], same_ms: list[float]) -> Result:
