@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -77,7 +78,8 @@ def test_same_writes_floor_hands_parcels_over_as_the_service_does(station: Stati
         "SELECT id, prev_hash, hash FROM parcel_event WHERE chain LIKE 'floor-%' ORDER BY id"
     ).fetchall()
     assert len(chain_events) == len(ids)
-    assert all(b[1] == a[2] and len(b[2]) == 64 for a, b in zip(chain_events, chain_events[1:]))
+    assert chain_events[0][1] == ""
+    assert all(b[1] == a[2] and len(b[2]) == 64 for a, b in pairwise(chain_events))
     now = conn.execute("SELECT chain, last_event_id FROM audit_head").fetchall()
     assert [h for h in now if not h[0].startswith("floor-")] == heads
     assert [h[1] for h in now if h[0].startswith("floor-")] == [chain_events[-1][0]]
