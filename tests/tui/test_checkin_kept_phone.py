@@ -1,14 +1,16 @@
-"""Check-in: the phone kept in its field after a refused scan took its last key back. Left as it was,
-it goes to its parcel only when it cannot be that phone cut short (test_checkin_screen.py has the
-completed and the retyped phone)."""
+"""Check-in: the phone typed right before a scan that a refusal took its last key (or two) back out of.
+What is left stays in its field for the parcel it was typed for, and goes to it only as the clerk
+completes it, or as it was when it cannot be that phone cut short; retyped, it goes to no parcel."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import Label
 
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.checkin_driver import (
     attention,
@@ -194,3 +196,95 @@ async def test_esc_clears_the_message_and_leaves_the_phone_for_its_parcel(
         await scan(pilot, clock, "773100000000100")
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
+
+
+async def test_a_phone_typed_at_a_persons_pace_right_before_a_scan_keeps_all_but_its_last_key(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """Keys 150 ms apart, the next scan 150 ms after the last: its two last keys were taken back as the
+    scan's head, and the rest, not a phone, was cleared with them. Only the last key may be a head now:
+    the rest stays in the field for the parcel it was typed for, and the clerk is told what to do."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        assert app.focused is phone_field(screen)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        assert phone_field(screen).value == "13800138000"
+        await scan(pilot, clock, "773100000000100", gap=0.146)  # its first key 150 ms after the last
+        await settle(app, pilot)
+        assert list(parcels(station)) == ["JT0000000000001"]  # refused: the "0" may be its head
+        assert parcels(station)["JT0000000000001"] is None  # nothing sent with a key missing
+        assert phone_field(screen).value == "1380013800"  # only the last key taken back
+        assert app.focused is phone_field(screen)  # the clerk checks the field...
+        assert [i.kind for i in attention(screen)] == ["partial"] and bells == [1]
+        said = status(screen, "#ci-message")
+        assert "Partial scan" in said and "Check the field, then scan again" in said
+        await type_slowly(pilot, clock, "0")  # ...puts the last digit back...
+        await scan(pilot, clock, "773100000000100")  # ...and scans again
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
+        assert attention(screen) == []  # the piece's waybill checked in
+
+
+@pytest.mark.parametrize(("erased", "typed"), [(10, "13911112222"), (4, "22223")])
+async def test_a_kept_phone_retyped_after_the_refusal_goes_to_no_parcel(
+    app: StationApp, station: Station, bells: list[int], erased: int, typed: str
+) -> None:
+    """The kept phone is the parcel's before the refused scan. A clerk who erases it (all, or its end)
+    instead of completing it may type the refused parcel's phone: that must not go to the parcel before."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        await scan(pilot, clock, "773100000000100", gap=0.146)
+        await settle(app, pilot)
+        assert phone_field(screen).value == "1380013800"  # kept, to be checked
+        for _key in range(erased):
+            await send_keys(pilot, "backspace", settle=False)
+        await settle(app, pilot)
+        await type_slowly(pilot, clock, *typed, "enter")  # the refused parcel's phone
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": None}  # not given to the parcel before
+        assert "scan the parcel again, then type its phone" in status(screen, "#ci-message")
+
+
+@pytest.mark.parametrize("at", [1, 2])
+async def test_a_real_head_split_off_right_after_a_phone_is_taken_back_and_the_phone_kept(
+    app: StationApp, station: Station, bells: list[int], at: int
+) -> None:
+    """The scanner's first key (or two, scanner-fast) then a 150 ms hiccup, 150 ms after the clerk's
+    phone: refused, its head taken back out of the field, and all of the phone kept for its parcel."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
+        await scan_split(pilot, clock, "773100000000100", at=at, hiccup=0.15, gap=0.146)
+        await settle(app, pilot)
+        assert list(parcels(station)) == ["JT0000000000001"] and bells == [1]
+        assert parcels(station)["JT0000000000001"] is None
+        assert phone_field(screen).value == "13800138000"  # the head taken back, the phone kept
+        assert app.focused is phone_field(screen)
+        keys = "last key typed before it was" if at == 1 else "last 2 keys typed before it were"
+        assert f"{keys} taken back. Check the field, then scan again." in status(screen, "#ci-message")
+        await scan(pilot, clock, "773100000000100")
+        await settle(app, pilot)
+        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Partial scan (773100000000100): it arrived in pieces, and the last key typed before it"),
+        ("zh", "扫码不完整（773100000000100）：条码被拆成了几段，扫码前输入的最后 1 个键已撤回。"),
+    ],
+)
+def test_a_refusal_that_took_a_key_back_says_to_check_the_field_and_scan_again(lang: str, said: str) -> None:
+    set_language(lang)
+    shown = KeyRouter.Refused("split", "773100000000100", taken_text="8").shown()
+    assert shown.startswith(said)
+    assert shown.endswith(
+        "Check the field, then scan again." if lang == "en" else "请核对输入栏，再重新扫码。"
+    )

@@ -7,25 +7,18 @@ hiccup in between. Helpers live in `checkin_driver.py` (the shift replay uses th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlmodel import col, select, update
+from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from db.models import PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.shelves.search import Query, search
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
-from station_console.tui.screens.checkin import CheckinScreen
-from station_console.tui.screens.shelf_common import parcel_cells
-from station_console.tui.widgets.plain import Table
-from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.checkin_driver import (
     attention,
@@ -40,7 +33,6 @@ from tui.checkin_driver import (
     settle,
     start,
     status,
-    type_phone_at_a_persons_pace,
     type_slowly,
 )
 from tui.conftest import sign_in_manager
@@ -137,98 +129,6 @@ async def test_a_scan_split_by_a_hiccup_with_focus_in_phone_never_leaves_a_fragm
         assert "Refused this session: 1" in status(screen, "#ci-refused")
         assert "Partial scan" in status(screen, "#ci-message")
         assert "Phone (scan first)" in status(screen, "#ci-phone-for")  # nothing to take a phone now
-
-
-async def test_a_phone_typed_at_a_persons_pace_right_before_a_scan_keeps_all_but_its_last_key(
-    app: StationApp, station: Station, bells: list[int]
-) -> None:
-    """Keys 150 ms apart, the next scan 150 ms after the last: its two last keys were taken back as the
-    scan's head, and the rest, not a phone, was cleared with them. Only the last key may be a head now:
-    the rest stays in the field for the parcel it was typed for, and the clerk is told what to do."""
-    async with app.run_test(size=(140, 44)) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await settle(app, pilot)
-        assert app.focused is phone_field(screen)
-        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
-        assert phone_field(screen).value == "13800138000"
-        await scan(pilot, clock, "773100000000100", gap=0.146)  # its first key 150 ms after the last
-        await settle(app, pilot)
-        assert list(parcels(station)) == ["JT0000000000001"]  # refused: the "0" may be its head
-        assert parcels(station)["JT0000000000001"] is None  # nothing sent with a key missing
-        assert phone_field(screen).value == "1380013800"  # only the last key taken back
-        assert app.focused is phone_field(screen)  # the clerk checks the field...
-        assert [i.kind for i in attention(screen)] == ["partial"] and bells == [1]
-        said = status(screen, "#ci-message")
-        assert "Partial scan" in said and "Check the field, then scan again" in said
-        await type_slowly(pilot, clock, "0")  # ...puts the last digit back...
-        await scan(pilot, clock, "773100000000100")  # ...and scans again
-        await settle(app, pilot)
-        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
-        assert attention(screen) == []  # the piece's waybill checked in
-
-
-@pytest.mark.parametrize(("erased", "typed"), [(10, "13911112222"), (4, "22223")])
-async def test_a_kept_phone_retyped_after_the_refusal_goes_to_no_parcel(
-    app: StationApp, station: Station, bells: list[int], erased: int, typed: str
-) -> None:
-    """The kept phone is the parcel's before the refused scan. A clerk who erases it (all, or its end)
-    instead of completing it may type the refused parcel's phone: that must not go to the parcel before."""
-    async with app.run_test(size=(140, 44)) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await settle(app, pilot)
-        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
-        await scan(pilot, clock, "773100000000100", gap=0.146)
-        await settle(app, pilot)
-        assert phone_field(screen).value == "1380013800"  # kept, to be checked
-        for _key in range(erased):
-            await send_keys(pilot, "backspace", settle=False)
-        await settle(app, pilot)
-        await type_slowly(pilot, clock, *typed, "enter")  # the refused parcel's phone
-        await settle(app, pilot)
-        assert parcels(station) == {"JT0000000000001": None}  # not given to the parcel before
-        assert "scan the parcel again, then type its phone" in status(screen, "#ci-message")
-
-
-@pytest.mark.parametrize("at", [1, 2])
-async def test_a_real_head_split_off_right_after_a_phone_is_taken_back_and_the_phone_kept(
-    app: StationApp, station: Station, bells: list[int], at: int
-) -> None:
-    """The scanner's first key (or two, scanner-fast) then a 150 ms hiccup, 150 ms after the clerk's
-    phone: refused, its head taken back out of the field, and all of the phone kept for its parcel."""
-    async with app.run_test(size=(140, 44)) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await settle(app, pilot)
-        await type_phone_at_a_persons_pace(pilot, clock, "13800138000")
-        await scan_split(pilot, clock, "773100000000100", at=at, hiccup=0.15, gap=0.146)
-        await settle(app, pilot)
-        assert list(parcels(station)) == ["JT0000000000001"] and bells == [1]
-        assert parcels(station)["JT0000000000001"] is None
-        assert phone_field(screen).value == "13800138000"  # the head taken back, the phone kept
-        assert app.focused is phone_field(screen)
-        keys = "last key typed before it was" if at == 1 else "last 2 keys typed before it were"
-        assert f"{keys} taken back. Check the field, then scan again." in status(screen, "#ci-message")
-        await scan(pilot, clock, "773100000000100")
-        await settle(app, pilot)
-        assert parcels(station) == {"JT0000000000001": "13800138000", "773100000000100": None}
-
-
-@pytest.mark.parametrize(
-    ("lang", "said"),
-    [
-        ("en", "Partial scan (773100000000100): it arrived in pieces, and the last key typed before it"),
-        ("zh", "扫码不完整（773100000000100）：条码被拆成了几段，扫码前输入的最后 1 个键已撤回。"),
-    ],
-)
-def test_a_refusal_that_took_a_key_back_says_to_check_the_field_and_scan_again(lang: str, said: str) -> None:
-    set_language(lang)
-    shown = KeyRouter.Refused("split", "773100000000100", taken_text="8").shown()
-    assert shown.startswith(said)
-    assert shown.endswith(
-        "Check the field, then scan again." if lang == "en" else "请核对输入栏，再重新扫码。"
-    )
 
 
 async def test_a_head_whose_rest_never_comes_is_refused_loudly(
@@ -351,104 +251,6 @@ async def test_quick_mode_then_phones_from_the_list_tell_the_customer(
         assert str(table.get_cell(str(first.parcel_id), "phone")) == "138****5678"  # the row shows it too
         assert str(table.get_cell(str(screen.results[1].parcel_id), "phone")) == "-"
         assert notes_of(station, first.parcel_id) == [("checkin", "queued")]
-
-
-def label_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Callable[[Any], None]]:
-    """The label refresh at test speed; the refreshes read so far, and the message hook that lists them."""
-    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)
-    read: list[Any] = []
-
-    def hook(message: Any) -> None:
-        if isinstance(message, CheckinScreen.Labels):
-            read.append(message)
-
-    return read, hook
-
-
-async def test_undo_last_leaves_the_row_visibly_undone(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    read, hook = label_reads(monkeypatch)
-    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await scan(pilot, clock, "JT0000000000002")
-        await settle(app, pilot)
-        await quiet.press(pilot, "ctrl+z")
-        with station.read() as s:
-            from db.models import Parcel
-
-            statuses = s.exec(select(Parcel.status).order_by(col(Parcel.id))).all()
-        assert statuses == ["on_shelf", "cancelled"]
-        row = screen.query_one("#ci-table").get_row_at(0)  # type: ignore[attr-defined]
-        assert str(row[-1]) == "undone" and all("strike" in str(c.style) for c in row[1:-1])
-        done = len(read)
-        await until(pilot, lambda: len(read) > done, what="a label refresh")  # it does not revive the row
-        await settle(app, pilot)
-        assert str(screen.query_one("#ci-table").get_row_at(0)[-1]) == "undone"  # type: ignore[attr-defined]
-        assert "Phone (scan first)" in status(screen, "#ci-phone-for")
-    # Elsewhere too: the Parcels mode lists it only under its status, struck through, "undone".
-    assert [r.waybill for r in search(station, Query()).rows] == ["JT0000000000001"]
-    (undone,) = search(station, Query(status="cancelled")).rows
-    cells = parcel_cells(undone, station.zone())
-    assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
-
-
-async def test_a_check_in_after_an_undo_goes_on_top(app: StationApp) -> None:
-    """The undone row's number is struck-through text, and sorting it with the next row's plain
-    number stopped the console (TypeError: Text < int)."""
-    async with app.run_test(size=(140, 44)) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "JT0000000000001")
-        await quiet.press(pilot, "ctrl+z")
-        await scan(pilot, clock, "JT0000000000002")
-        await settle(app, pilot)
-        assert app.is_running
-        table = screen.query_one("#ci-table")
-        rows = [table.get_row_at(n) for n in range(2)]  # type: ignore[attr-defined]
-        assert [(str(r[0]), str(r[4])) for r in rows] == [("2", "JT0000000000002"), ("1", "JT0000000000001")]
-        assert str(rows[0][-1]) != "undone" and str(rows[1][-1]) == "undone"
-
-
-async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Check-in re-reads its rows' label states every few seconds; a row is set only when its state
-    changed (Textual renders every visible row again after any cell change), none when nothing did."""
-    read, hook = label_reads(monkeypatch)
-    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
-        screen, clock = await start(app, pilot)
-        await quiet.press(pilot, "f8")  # quick mode: each label is queued at once
-        for code in ("JT0000000000001", "JT0000000000002"):
-            await scan(pilot, clock, code)
-        await settle(app, pilot)
-        table = screen.query_one("#ci-table", Table)
-        set_labels: list[tuple[str, str]] = []
-        update_cell = table.update_cell
-
-        def spy(row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
-            if column_key == "label":
-                set_labels.append((str(row_key), str(value)))
-            update_cell(row_key, column_key, value, **kwargs)
-
-        monkeypatch.setattr(table, "update_cell", spy)
-
-        async def two_reads() -> None:
-            done = len(read)
-            await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
-            await settle(app, pilot)
-
-        await two_reads()
-        assert read[-1].statuses and set_labels == []  # read, and nothing changed
-        first = screen.results[0].parcel_id
-        station.run(
-            lambda s: s.exec(
-                update(PrintJob).where(col(PrintJob.parcel_id) == first).values(status="printed")
-            )
-        )
-        await two_reads()
-        assert set_labels == [(str(first), "printed")]
-        assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["queued", "printed"]  # newest first
 
 
 async def test_device_scanner_takes_the_same_path(app: StationApp, station: Station) -> None:

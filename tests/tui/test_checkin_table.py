@@ -1,0 +1,120 @@
+"""Check-in's table of this session's check-ins (screens/checkin_table.py): Ctrl+Z strikes its row
+through, the next check-in goes on top, and the label states re-read every few seconds change only the
+rows whose state changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlmodel import col, select, update
+
+from db.models import PrintJob
+from station_console.services.core.station import Station
+from station_console.services.shelves.search import Query, search
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.shelf_common import parcel_cells
+from station_console.tui.widgets.plain import Table
+from tui import quiet
+from tui.checkin_driver import scan, settle, start, status
+from tui.quiet import until
+
+
+def label_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Callable[[Any], None]]:
+    """The label refresh at test speed; the refreshes read so far, and the message hook that lists them."""
+    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)
+    read: list[Any] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, CheckinScreen.Labels):
+            read.append(message)
+
+    return read, hook
+
+
+async def test_undo_last_leaves_the_row_visibly_undone(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read, hook = label_reads(monkeypatch)
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+z")
+        with station.read() as s:
+            from db.models import Parcel
+
+            statuses = s.exec(select(Parcel.status).order_by(col(Parcel.id))).all()
+        assert statuses == ["on_shelf", "cancelled"]
+        row = screen.query_one("#ci-table").get_row_at(0)  # type: ignore[attr-defined]
+        assert str(row[-1]) == "undone" and all("strike" in str(c.style) for c in row[1:-1])
+        done = len(read)
+        await until(pilot, lambda: len(read) > done, what="a label refresh")  # it does not revive the row
+        await settle(app, pilot)
+        assert str(screen.query_one("#ci-table").get_row_at(0)[-1]) == "undone"  # type: ignore[attr-defined]
+        assert "Phone (scan first)" in status(screen, "#ci-phone-for")
+    # Elsewhere too: the Parcels mode lists it only under its status, struck through, "undone".
+    assert [r.waybill for r in search(station, Query()).rows] == ["JT0000000000001"]
+    (undone,) = search(station, Query(status="cancelled")).rows
+    cells = parcel_cells(undone, station.zone())
+    assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
+
+
+async def test_a_check_in_after_an_undo_goes_on_top(app: StationApp) -> None:
+    """The undone row's number is struck-through text, and sorting it with the next row's plain
+    number stopped the console (TypeError: Text < int)."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await quiet.press(pilot, "ctrl+z")
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        assert app.is_running
+        table = screen.query_one("#ci-table")
+        rows = [table.get_row_at(n) for n in range(2)]  # type: ignore[attr-defined]
+        assert [(str(r[0]), str(r[4])) for r in rows] == [("2", "JT0000000000002"), ("1", "JT0000000000001")]
+        assert str(rows[0][-1]) != "undone" and str(rows[1][-1]) == "undone"
+
+
+async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Check-in re-reads its rows' label states every few seconds; a row is set only when its state
+    changed (Textual renders every visible row again after any cell change), none when nothing did."""
+    read, hook = label_reads(monkeypatch)
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f8")  # quick mode: each label is queued at once
+        for code in ("JT0000000000001", "JT0000000000002"):
+            await scan(pilot, clock, code)
+        await settle(app, pilot)
+        table = screen.query_one("#ci-table", Table)
+        set_labels: list[tuple[str, str]] = []
+        update_cell = table.update_cell
+
+        def spy(row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+            if column_key == "label":
+                set_labels.append((str(row_key), str(value)))
+            update_cell(row_key, column_key, value, **kwargs)
+
+        monkeypatch.setattr(table, "update_cell", spy)
+
+        async def two_reads() -> None:
+            done = len(read)
+            await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
+            await settle(app, pilot)
+
+        await two_reads()
+        assert read[-1].statuses and set_labels == []  # read, and nothing changed
+        first = screen.results[0].parcel_id
+        station.run(
+            lambda s: s.exec(
+                update(PrintJob).where(col(PrintJob.parcel_id) == first).values(status="printed")
+            )
+        )
+        await two_reads()
+        assert set_labels == [(str(first), "printed")]
+        assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["queued", "printed"]  # newest first
