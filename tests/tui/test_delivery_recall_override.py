@@ -3,6 +3,8 @@ recorded delivered by a manager with a reason (F9 is refused for it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import select
 from station_helpers import events, recall
@@ -29,11 +31,7 @@ async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
     recall(station, FIRST)
     async with app.run_test(size=(160, 50)) as pilot:
         await open_delivery(app, pilot)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await scan_first_back(app, pilot, "is back")
         await quiet.press(pilot, "ctrl+o")
         await quiet.settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -41,56 +39,30 @@ async def test_ctrl_o_records_a_recalled_parcel_delivered_with_a_reason(
         app.screen.query_one("#form-received_by", Input).value = "self"
         await quiet.press(pilot, "ctrl+s")
         await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
-    with station.read() as session:
-        status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
-    assert status == "picked_up"
+    assert first_status(station) == "picked_up"
     (picked,) = events(station, EventKind.PICKED_UP)
     assert picked.details["recall_overridden"] == "handed over before the call"
 
 
+@pytest.mark.parametrize("key", ["f9", "ctrl+o"])
 @pytest.mark.first_mode("shelves")
-async def test_f9_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why(
-    app: StationApp, station: Station
+async def test_a_key_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why(
+    app: StationApp, station: Station, key: str
 ) -> None:
-    """Read as recalled when it came back, then recorded not delivered at another counter: F9's second
-    read found it on the run no more and said it was back and recalled; it says it is not out on the run."""
+    """Read as recalled when it came back, then recorded not delivered at another counter: F9's and
+    Ctrl+O's second read found it on the run no more and said it was back and recalled (Ctrl+O opened
+    the form, whose write then refused); each says at once that it is not out on the run."""
     run = a_run_of_three(station)
     recall(station, FIRST)
     async with app.run_test(size=(160, 50)) as pilot:
         await open_delivery(app, pilot)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "is back and recalled" in text_of(app, "#dl-status"))
+        await scan_first_back(app, pilot, "is back and recalled")
         scan_back.fail(station, run.id, FIRST, reason="not_home")  # at another counter
-        app.screen.query_one("#dl-status", StatusLine).update("")  # what F9 says, not the scan's line
-        await quiet.press(pilot, "f9")
-        await until(pilot, lambda: "was not scanned out on run" in text_of(app, "#dl-status"))
-        assert "recalled" not in text_of(app, "#dl-status")
-        assert not isinstance(app.screen, FormDialog)
-
-
-@pytest.mark.first_mode("shelves")
-async def test_ctrl_o_on_a_parcel_back_recalled_and_since_taken_off_the_run_says_why(
-    app: StationApp, station: Station
-) -> None:
-    """As F9's: recorded not delivered at another counter, Ctrl+O's read still answered 'recalled' and
-    opened the form, whose write then refused; it says at once that it is not out on the run."""
-    run = a_run_of_three(station)
-    recall(station, FIRST)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_delivery(app, pilot)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "is back and recalled" in text_of(app, "#dl-status"))
-        scan_back.fail(station, run.id, FIRST, reason="not_home")  # at another counter
-        app.screen.query_one("#dl-status", StatusLine).update("")  # what Ctrl+O says, not the scan's line
-        await quiet.press(pilot, "ctrl+o")
+        app.screen.query_one("#dl-status", StatusLine).update("")  # what the key says, not the scan's line
+        await quiet.press(pilot, key)
         await until(pilot, lambda: "was not scanned out on run" in text_of(app, "#dl-status"))
         await quiet.settle(pilot)
+        assert "recalled" not in text_of(app, "#dl-status")
         assert not isinstance(app.screen, FormDialog)
 
 
@@ -105,11 +77,7 @@ async def test_f9_on_a_parcel_back_recalled_is_refused_before_its_form(
     recall(station, FIRST)
     async with app.run_test(size=(160, 50)) as pilot:
         await open_delivery(app, pilot)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "is back and recalled" in text_of(app, "#dl-status"))
+        await scan_first_back(app, pilot, "is back and recalled")
         app.screen.query_one("#dl-status", StatusLine).update("")  # what F9 says, not the scan's line
         await quiet.press(pilot, "f9")
         await until(pilot, lambda: "F9 is refused for it" in text_of(app, "#dl-status"))
@@ -118,9 +86,7 @@ async def test_f9_on_a_parcel_back_recalled_is_refused_before_its_form(
         await quiet.press(pilot, "f9")  # the recall resolved meanwhile: the form, as for any parcel back
         await until(pilot, lambda: isinstance(app.screen, FormDialog))
         await quiet.press(pilot, "escape")
-    with station.read() as session:
-        status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
-    assert status == "on_shelf" and events(station, EventKind.PICKED_UP) == []
+    assert first_status(station) == "on_shelf" and events(station, EventKind.PICKED_UP) == []
 
 
 @pytest.mark.first_mode("shelves")
@@ -132,11 +98,7 @@ async def test_ctrl_o_on_a_parcel_not_recalled_is_refused_before_any_reason(
     a_run_of_three(station)  # FIRST is out with the runner, not recalled
     async with app.run_test(size=(160, 50)) as pilot:
         await open_delivery(app, pilot)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await scan_first_back(app, pilot, "is back")
         await quiet.press(pilot, "ctrl+o")
         await until(pilot, lambda: "is not recalled" in text_of(app, "#dl-status"))
         assert not isinstance(app.screen, FormDialog)
@@ -144,9 +106,7 @@ async def test_ctrl_o_on_a_parcel_not_recalled_is_refused_before_any_reason(
         await quiet.press(pilot, "f9")  # F9 still settles it
         await quiet.settle(pilot)
         assert isinstance(app.screen, FormDialog)
-    with station.read() as session:
-        status = session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
-    assert status == "on_shelf" and events(station, EventKind.PICKED_UP) == []
+    assert first_status(station) == "on_shelf" and events(station, EventKind.PICKED_UP) == []
 
 
 BACK_RECALLED = {
@@ -177,10 +137,20 @@ async def test_a_recalled_parcel_scanned_back_is_said_recalled_with_f10_and_not_
     async with app.run_test(size=(160, 50)) as pilot:
         await open_delivery(app, pilot)  # it waits for its English words
         set_language(lang)
-        field = app.screen.query_one("#dl-scan", Input)
-        field.value = FIRST
-        field.focus()
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: landed in text_of(app, "#dl-status"))
+        await scan_first_back(app, pilot, landed)
         said = "".join(text_of(app, "#dl-status").split())  # as wrapped: compared without its breaks
         assert said == "".join(line.format(waybill=FIRST).split()), said
+
+
+async def scan_first_back(app: StationApp, pilot: Any, said: str) -> None:
+    """FIRST scanned back into Door delivery's field, until its line says `said`."""
+    field = app.screen.query_one("#dl-scan", Input)
+    field.value = FIRST
+    field.focus()
+    await quiet.press(pilot, "enter")
+    await until(pilot, lambda: said in text_of(app, "#dl-status"))
+
+
+def first_status(station: Station) -> str:
+    with station.read() as session:
+        return session.exec(select(Parcel.status).where(Parcel.waybill == FIRST)).one()
