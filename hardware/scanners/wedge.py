@@ -21,7 +21,8 @@ Rules (terminator Enter or Tab):
   it is refused as `Partial("split")` with `retract` = those keys: the last key typed, and the one
   before it only if the two came within `max_gap_ms` (a scanner's two keys are never a person's pace
   apart, so a phone typed right before a scan loses at most its last key). So is a scan right after
-  a refused head (within twice the window): it may be that head's tail. One or two keys right behind
+  a refused head (within twice the window): it may be that head's tail, unless it carries the
+  configured prefix (then it is a whole scan of its own). One or two keys right behind
   a refused head (within `max_gap_ms`) are its last keys (a long paste's, arriving in pieces) and go
   with it.
 - With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
@@ -229,12 +230,15 @@ class WedgeDecoder:
                 return self._drop_tail()
             return self._release()  # "8⏎" from a quick person: one key and Enter
         first = keys[0][1]
-        # A scan that carries its prefix starts there: keys typed just before it are no head of it.
-        retract = 0 if self._framed() else self._possible_head(first)
+        # A scan that carries its prefix starts there: keys typed just before it are no head of it, and
+        # it is no refused head's tail either (a tail starts mid-code, without the prefix).
+        framed = self._framed()
+        retract = 0 if framed else self._possible_head(first)
         self._head, self._burst = [], []
-        if retract or (
+        after_refused = (
             self._refused_head_end is not None and first - self._refused_head_end <= 2 * self.rejoin
-        ):
+        )
+        if retract or (after_refused and not framed):
             self._typed = []
             return [Partial("split", _join(body), retract)]
         self._typed = []

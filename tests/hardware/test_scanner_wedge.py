@@ -352,6 +352,20 @@ def test_only_a_scan_carrying_its_prefix_has_no_typed_head(typed: str) -> None:
     assert run(WedgeDecoder(suffix="#"), keys) == [Typed(("7",)), Partial("split", "73100000000100#", 1)]
 
 
+def test_a_prefixed_scan_soon_after_a_refused_head_is_a_whole_scan() -> None:
+    """A head refused as split makes the next scan within twice the window doubtful (it may be the
+    tail), but a scan carrying its prefix starts there: it is whole whatever came before it."""
+    dec = WedgeDecoder(prefix="~", rejoin_ms=400)
+    head = burst("~JT00000", 0.0, end=None)  # the rest never comes
+    out = run(dec, head + burst("~773100000000100", head[-1][1] + 0.6))
+    assert out == [Partial("split", "~JT00000"), Scan("773100000000100")]
+    # Without its prefix at that moment it is still refused (no prefix: not a scan at all here).
+    dec = WedgeDecoder(rejoin_ms=400)
+    head = burst("JT00000", 0.0, end=None)
+    out = run(dec, head + burst("773100000000100", head[-1][1] + 0.6))
+    assert out == [Partial("split", "JT00000"), Partial("split", "773100000000100")]
+
+
 def test_no_terminator_with_a_suffix_ends_exactly_at_the_suffix() -> None:
     dec = WedgeDecoder(prefix="~", suffix="#", terminator="none")
     out = run(dec, split("~ABC123456#", 6, 200, end=None))

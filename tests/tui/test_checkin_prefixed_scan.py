@@ -8,7 +8,16 @@ from textual.widgets import Input
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
-from tui.checkin_driver import attention, parcels, scan, settle, start, status, type_phone_at_a_persons_pace
+from tui.checkin_driver import (
+    attention,
+    parcels,
+    scan,
+    scan_split,
+    settle,
+    start,
+    status,
+    type_phone_at_a_persons_pace,
+)
 from tui.conftest import PersonPace, sign_in_manager
 
 
@@ -46,3 +55,17 @@ async def test_a_prefixed_scan_right_after_a_typed_phone_is_checked_in_and_the_p
         assert [i.kind for i in attention(screen)] == ["partial"]
         assert "Refused this session: 1" in status(screen, "#ci-refused")
         assert list(parcels(station)) == ["JT0000000000001", "773100000000100"]
+
+
+async def test_a_prefixed_scan_soon_after_a_refused_head_is_checked_in(station: Station) -> None:
+    """A scan's head whose rest never came is refused; the next parcel scanned 0.6 s later, within
+    twice the rejoin window, carries its prefix: it is a whole scan, not the refused head's tail."""
+    app = prefixed_console(station)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_split(pilot, clock, "~JT0000000000001", at=6, hiccup=None)  # the rest never comes
+        await scan(pilot, clock, "~773100000000100", gap=0.6)
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["partial"]  # the head, and only it
+        assert "Refused this session: 1" in status(screen, "#ci-refused")
+        assert parcels(station) == {"773100000000100": None}
