@@ -1,7 +1,8 @@
 """Which carrier a scan is checked in as when the clerk did not choose one, or why it is refused.
 
-A detection with a fault (a check digit, no known format), a mobile number in the scan field, or a
-carrier other than the batch the clerk is receiving is refused; the clerk confirms a carrier by hand
+A detection with a fault (a check digit, no known format), a mobile number in the scan field (with
++86/0086 or not), a landline written as one (no text message reaches it), or a carrier other than the
+batch the clerk is receiving is refused; the clerk confirms a carrier by hand
 (`check_in(carrier=...)`).
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_
 from station_console.phone_masking import mask
-from station_console.services.core.phone_shapes import MOBILE, phone_shaped
+from station_console.services.checkin.phones import landline_refused
+from station_console.services.core.phone_shapes import MOBILE, landline_written, phone_digits, phone_shaped
 from station_console.services.scan.detect import Detection
 
 PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
@@ -33,18 +35,25 @@ def unreadable(detection: Detection) -> StationError:
     its extension, a mobile typed with dashes) is refused as a phone, so the clerk is told where a phone
     goes, not to check the number's characters."""
     assert detection.error is not None
-    return phone_not_waybill(detection.raw) if phone_shaped(detection.raw) else detection.error
+    if phone_shaped(detection.raw):
+        return phone_not_waybill(phone_digits(detection.raw).mobile or detection.raw)
+    return landline_refused(detection.raw) if landline_written(detection.raw) else detection.error
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
     """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
-    if MOBILE.fullmatch(waybill):
+    mobile = waybill if MOBILE.fullmatch(waybill) else phone_digits(detection.raw).mobile
+    if mobile is not None:
         # At the counter an 11-digit number starting with 1 is a customer's mobile, whatever the batch:
         # one in seven passes DHL's check digit, and it became a parcel with the customer's number as
         # its waybill. Every one is the same refusal; one a carrier would take names that carrier, the
         # clerk's confirmation (`carrier=`) checks a real waybill of that shape in.
         valid = detection.best if detection.error is None else None
-        raise phone_not_waybill(waybill, valid.carrier if valid is not None else None)
+        raise phone_not_waybill(mobile, valid.carrier if valid is not None else None)
+    if landline_written(detection.raw) and (detection.error is not None or detection.best is None):
+        # A landline written with its area code set apart that no carrier takes (a FedEx number typed in
+        # groups may look like one and pass its check digit: that stays a waybill).
+        raise landline_refused(detection.raw)
     if detection.error is not None:
         raise detection.error
     best = detection.best

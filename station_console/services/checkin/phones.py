@@ -4,7 +4,8 @@ Accepted: a mainland mobile number (11 digits, 13x-19x: `13812345678`, `+86 138-
 number with its country code (`+49 151 23456789`, or `0049...`), the last 4 digits alone (`5678`), a
 privacy-waybill form (`138****5678`), and a virtual number with its extension (`17012345678-8462`; the
 4-digit extension is what the customer quotes, so it is the tail). Nothing else: a run of digits that
-is none of these (the head of a split scan, `7739100`) is refused, so no message ever goes to it.
+is none of these (the head of a split scan, `7739100`) is refused, so no message ever goes to it, and
+so is a mainland landline (`010-12345678`), which no text message reaches.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.phone_masking import mask
 from station_console.safe_text import cut
-from station_console.services.core.phone_shapes import MASKED, MOBILE, SEPARATORS, VIRTUAL
+from station_console.services.core.phone_shapes import MASKED, MOBILE, SEPARATORS, VIRTUAL, phone_digits
 
 SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number.")
+LANDLINE = N_("{phone} is a landline: a mobile number is needed, for the pickup text message.")
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,14 @@ def parse_phone(text: str) -> Phone:
         return Phone(tail=tail, masked=f"{head}****{tail}", full=None)
     if len(compact) == 4 and compact.isdigit():
         return Phone(tail=compact, masked=f"****{compact}", full=None)
-    international = compact.startswith(("+", "00"))
-    compact = compact[1:] if compact.startswith("+") else compact[2:] if international else compact
-    if not compact.isdigit():
+    digits = phone_digits(compact)
+    if digits.mobile is not None:
+        return Phone(tail=digits.number[-4:], masked=mask(digits.number), full=digits.number)
+    if not digits.number.isdigit():
         raise Refused(N_("Not a phone number: {text}."), code="phone_invalid", text=cut(mask_text(raw), 20))
-    if international and compact.startswith("86"):
-        compact, international = compact[2:], False
+    if digits.landline:
+        raise landline_refused(raw)
+    compact, international = digits.number, digits.country == "+"
     if international:
         if not 8 <= len(compact) <= 15 or compact.startswith("0"):
             raise Refused(SHAPES, code="phone_invalid")
@@ -63,3 +67,9 @@ def parse_phone(text: str) -> Phone:
     if not MOBILE.match(compact):
         raise Refused(SHAPES, code="phone_invalid")
     return Phone(tail=compact[-4:], masked=mask(compact), full=compact)
+
+
+def landline_refused(text: str) -> Refused:
+    """A mainland landline given for a parcel: no text message reaches it, so a mobile is asked for
+    (in the Phone field and in the Scan field alike, never taken as a waybill). Said masked."""
+    return Refused(LANDLINE, code="phone_invalid", phone=cut(mask_text(text.strip()), 20))

@@ -18,7 +18,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.safe_text import cut
-from station_console.services.core.phone_shapes import virtual_number
+from station_console.services.core.phone_shapes import phone_digits, virtual_number
 from station_console.services.scan.waybill import normalise as normalise_waybill
 
 MAX_CODES = 10  # more than this in one box is not a customer's message; it is bulk guessing
@@ -121,9 +121,8 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     virtual = virtual_number(clean)
     if virtual is not None:  # before the separators go: its dash is part of the number
         return ParsedQuery("phone", (virtual,))
-    compact = _PHONE_SEPARATORS.sub("", clean)
-    if compact.startswith("+86"):
-        compact = compact[3:]
+    number = phone_digits(clean)  # +86 138 0013 8000 and 0086-138-0013-8000 are 13800138000
+    compact = number.number if number.country == "86" else _PHONE_SEPARATORS.sub("", clean)
     digits = compact.isdigit() and compact.isascii()
     # A phone before codes: `138-1234-5678` also fits the default code template.
     if digits and len(compact) == 11 and compact.startswith("1"):

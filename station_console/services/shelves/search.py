@@ -34,7 +34,7 @@ from station_console.i18n import N_, LaterText
 from station_console.safe_text import cut, has_hidden, visible
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
-from station_console.services.core.phone_shapes import virtual_number
+from station_console.services.core.phone_shapes import phone_digits, virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import short_names
@@ -292,8 +292,9 @@ def _text_condition(text: str) -> Any:
     digits = re.sub(r"\D", "", text)
     if re.fullmatch(r"\d{4}", text):
         return col(Parcel.phone_tail) == text
-    if re.fullmatch(r"1\d{10}", text):
-        return or_(col(Parcel.phone_full) == text, col(Parcel.phone_full).startswith(text + "-"))
+    mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
+    if mobile is not None:
+        return or_(col(Parcel.phone_full) == mobile, col(Parcel.phone_full).startswith(mobile + "-"))
     virtual = virtual_number(text)
     if virtual is not None:
         return col(Parcel.phone_full) == virtual
