@@ -57,6 +57,7 @@ def test_a_landline_scanned_or_typed_is_refused_asking_for_a_mobile(station: Sta
         assert "landline: a mobile number is needed" in exc.value.message("en")
         assert "固定电话" in exc.value.message("zh") and "：" in exc.value.message("zh")
         assert landline not in exc.value.message("en")  # said masked, as every phone is
+        assert landline not in exc.value.params["waybill"]  # and so is the scan's row
     assert counts(station) == before
 
 

@@ -72,4 +72,6 @@ def parse_phone(text: str) -> Phone:
 def landline_refused(text: str) -> Refused:
     """A mainland landline given for a parcel: no text message reaches it, so a mobile is asked for
     (in the Phone field and in the Scan field alike, never taken as a waybill). Said masked."""
-    return Refused(LANDLINE, code="phone_invalid", phone=cut(mask_text(text.strip()), 20))
+    masked = cut(mask_text(text.strip()), 20)
+    # `waybill` too: a refused scan's row names it by that, and would name it unmasked otherwise.
+    return Refused(LANDLINE, code="phone_invalid", phone=masked, waybill=masked)
