@@ -36,6 +36,12 @@ screen's scanner router takes as the scan's end, opens nothing and holds nothing
 A paste (one bracketed paste from the terminal) waits in line with the keys wherever they wait: the name
 pasted right behind the id's Enter in the directory's Add form went into the id field, and the save was
 refused for want of a name. It answers nothing itself, so nothing waits behind it.
+
+Keys and a paste right behind a key the focused text field binds itself (Ctrl+U, Backspace, Home) wait
+for that key's action too: it runs on the app's queue, and a paste right behind Ctrl+U went into the
+field first and was cleared with the rest. A question whose Yes moves money or cannot be undone
+(`QuestionDialog.takes_keys_typed_ahead` False) takes no key typed before it was on screen: given out of a
+hold, such a key is dropped and the question says so.
 """
 
 from __future__ import annotations
@@ -126,12 +132,19 @@ class TypeAhead:
     async def _give(self, event: Typed) -> None:
         if not self.app.screen_stack:
             return  # held until the console shut down: its screens are gone, nothing takes the key
+        top = self._top()
+        typed_before = getattr(top, "typed_before_shown", None)
+        if typed_before is not None and typed_before(event):
+            # A question whose Yes moves money (a refund) is answered only by keys typed once it is on
+            # screen (`QuestionDialog`): a Y held behind the Enter that asked refunded. Dropped, and the
+            # question says so.
+            top.typed_ahead_dropped()  # type: ignore[union-attr]
+            return
         if isinstance(event, events.Paste):
             await self.pass_on(event)  # text for the focused field: it answers nothing, holds nothing
             return
         field = self.app.focused
         bound = self._bound_elsewhere(field, event)
-        top = self._top()
         # A dialog's key may queue its close behind a question (a form's Esc): both rounds. A mode's own
         # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
         over_a_mode = len(self.app.screen_stack) > 1
@@ -146,6 +159,12 @@ class TypeAhead:
             self._opening = field
         elif bound is not None:
             self._start(bound, event, _ROUNDS if over_a_mode else 1, soft=not over_a_mode)
+        elif event.key != "enter" and field is not None and self._field_binds(field, event):
+            # Its action (Ctrl+U's clear, Backspace) runs once the key has bubbled up to the app, while
+            # a paste or a key typed right behind it goes into the field on the way: Ctrl+U then a paste
+            # cleared the paste. They wait for that one round. (A scan field's Enter holds nothing as it
+            # comes: it may end a scan, its router decides.)
+            self._start(field, event, 1)
         elif (opened := self._top()) is not None and opened is not top:
             # The key put another screen on top (Ctrl+L's sign-in): what follows it waits for that
             # screen's queue, where it focuses its field.
@@ -174,6 +193,15 @@ class TypeAhead:
             return False
         binding = screen.active_bindings.get(event.key)
         return binding is not None and binding.node is field and binding.binding.action == "show_overlay"
+
+    def _field_binds(self, field: Widget | None, event: events.Key) -> bool:
+        """The focused text field binds `event` itself (Ctrl+U, Backspace, Home): its action waits for the
+        key to reach the app, and what the field takes in its own queue (typing, a paste) would overtake it."""
+        screen = self._top()
+        if not isinstance(field, Input) or screen is None:
+            return False
+        binding = screen.active_bindings.get(event.key)
+        return binding is not None and binding.node is field and not binding.binding.priority
 
     def _bound_elsewhere(self, field: Widget | None, event: Typed) -> Widget | None:
         """Where `event` starts on its way to the action it is bound to, when something other than the

@@ -27,13 +27,15 @@ from tui.sendout_driver import accept_send, at_sendout, sends, text_of
 from tui.test_type_ahead import send_paste
 
 
+@pytest.mark.parametrize("typed", ["enter", "y"])
 @pytest.mark.first_mode("sendout")
-async def test_an_enter_right_behind_the_refunds_enter_answers_its_question_no(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+async def test_a_key_right_behind_the_refunds_enter_does_not_answer_its_question(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, typed: str
 ) -> None:
-    """The reason typed, Enter, and a hurried second Enter while the send is read for the question: the
-    second went to the form still working and was lost, and the question opened with nothing typed at
-    it. It waits for the question and says No there, No having the focus: nothing is refunded."""
+    """The reason typed, Enter, and a hurried key while the send is read for the question: it waited
+    for the question and answered it, a Y refunding the send unasked. A refund moves money: keys typed
+    before its question appeared are dropped (not given to the form's field either), the question
+    opens as it is, No focused, and says so; the clerk's own N then says no."""
     slow, asked, answer, answered = quiet.held(payments.ask_refund)
     monkeypatch.setattr(payments, "ask_refund", slow)
     async with at_sendout(station) as (app, pilot, screen):
@@ -45,16 +47,39 @@ async def test_an_enter_right_behind_the_refunds_enter_answers_its_question_no(
         await quiet.press(pilot, *"customer left")
         at = time.monotonic()
         quiet.send_key(app, "enter", at=at)
-        quiet.send_key(app, "enter", at=at + 0.08)  # a person's second press, not a bounce
+        quiet.send_key(app, typed, at=at + 0.08)  # a person's second press, not a bounce
         await quiet.until(pilot, asked.is_set, what="the send read for the question")
-        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the Enter still waits
+        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the key still waits
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the send read")
         await quiet.settle(pilot)
-        assert not isinstance(app.screen, ConfirmDialog), "the question was left unanswered"
-        assert app.screen is form and "Not refunded" in text_of(form, "#form-refused")
+        question = app.screen
+        assert isinstance(question, ConfirmDialog), "the question was answered by a key typed before it"
+        assert app.focused is question.query_one("#confirm-no")
+        assert "typed before this question appeared were ignored" in text_of(question, "#question-said")
         assert form.query_one("#form-reason", Input).value == "customer left"
+        assert [s.status for s in sends(station)] == ["accepted"]
+        await quiet.press(pilot, "n")
+        await quiet.settle(pilot)
+        assert app.screen is form and "Not refunded" in text_of(form, "#form-refused")
     assert [s.status for s in sends(station)] == ["accepted"]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_y_typed_at_the_refunds_question_once_it_is_up_refunds(
+    app: StationApp, station: Station
+) -> None:
+    """The guard drops only keys typed before the question appeared: a Y typed at it still says yes."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await accept_send(pilot, screen, "SF1234567890123")
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"customer left", "enter")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await quiet.press(pilot, "y")
+        await quiet.settle(pilot)
+    assert [s.status for s in sends(station)] == ["cancelled"]
 
 
 @pytest.mark.first_mode("settings")

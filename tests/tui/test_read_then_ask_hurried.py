@@ -90,12 +90,13 @@ async def test_a_digit_right_behind_send_out_f7_goes_to_the_refund_form(
 
 
 @pytest.mark.first_mode("reports")
-async def test_enter_right_behind_the_close_yes_answers_the_early_close_question(
+async def test_enter_right_behind_the_close_yes_does_not_answer_the_early_close_question(
     station: Station, app: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before closing time the close's answer asks again, an early close: an Enter typed right behind
-    Ctrl+Y reached the report below, and the second question stayed open. It waits for that question
-    and answers its Cancel: no day closed."""
+    Ctrl+Y reached the report below, and the second question stayed open. It waits for that question,
+    which a key typed before it appeared does not answer (a closed day is not opened again): the
+    question stays, Cancel focused, and says the key was ignored; no day closed. Esc then cancels."""
     seed(station)
     station.clerk_role = "manager"
     async with app.run_test(size=(140, 45)) as pilot:
@@ -104,6 +105,15 @@ async def test_enter_right_behind_the_close_yes_answers_the_early_close_question
         assert isinstance(app.screen, ConfirmClose) and not app.screen.early
         monkeypatch.setattr(reports_calls, "close_or_ask", slowed(reports_calls.close_or_ask))
         await burst(pilot, "ctrl+y", "enter")
+        question = app.screen
+        assert isinstance(question, ConfirmClose) and question.early
+        assert app.focused is question.query_one("#close-no")
+        assert "typed before this question appeared were ignored" in said(
+            question.query_one("#question-said")
+        )
+        with station.read() as session:
+            assert list(session.exec(select(DayClose)).all()) == []
+        await press(pilot, "escape")
         assert app.screen is screen
         assert "The day is not closed: F12 asks again." in said(screen.query_one("#rp-status"))
         with station.read() as session:

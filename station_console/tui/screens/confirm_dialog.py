@@ -52,13 +52,17 @@ class ConfirmDialog(QuestionDialog[bool | None]):
         *,
         what: str = "",
         table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
+        weighty: bool = False,
     ) -> None:
         """`what`: how a clerk's hand-over names it (a message id; the question may carry a count).
         `table`: headings and rows shown over the text, long cells wrapped in their row (a checklist's
-        items: as aligned lines of text, a line longer than the dialog wrapped into the next column)."""
+        items: as aligned lines of text, a line longer than the dialog wrapped into the next column).
+        `weighty`: its Yes moves money or cannot be undone: keys typed before it appeared answer
+        nothing (`QuestionDialog.takes_keys_typed_ahead`)."""
         super().__init__()
         self.question, self.body, self.table = question, body, table
         self.what = what or self.what
+        self.takes_keys_typed_ahead = not weighty
 
     def compose(self) -> ComposeResult:
         # The question and its buttons stay in view (docked), the text between them scrolls.

@@ -56,6 +56,7 @@ class ConfirmClose(QuestionDialog[bool | None]):
     # Enter alone never closes a day: Cancel has the focus as the dialog opens, before a hurried Enter
     # typed right after the key that opened it (a focus() in on_mount came a moment too late).
     AUTO_FOCUS = "#close-no"
+    takes_keys_typed_ahead = False  # a closed day is not opened again: only keys typed at it answer it
 
     def cancelled(self) -> bool | None:
         return None  # closed for another clerk: nobody said no (`confirm_dialog.ask`)

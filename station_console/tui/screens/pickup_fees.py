@@ -94,6 +94,8 @@ class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None
     fee on the customer's account."""
 
     what = N_("a storage fee payment")
+    # A payment or a waiver moves money: a 1 typed before the fee was shown does not record cash.
+    takes_keys_typed_ahead = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pay('cash')", N_("Cash"), id="pickup.fee.cash"),

@@ -225,6 +225,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 "\n".join(body),
                 what=N_("a pickup being undone"),
                 table=([_("Code"), _("Waybill"), _("Handed over by"), _("Time")], rows),
+                weighty=True,  # gives a fee back, and puts parcels the customer carried off on the books
             ),
             undo_them,
             no=N_("Nothing undone: Ctrl+Z asks again."),

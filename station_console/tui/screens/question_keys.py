@@ -12,11 +12,12 @@ takes the keys typed into it, and a scan typed there (`NameInput`) is said as no
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.actions import parse
 from textual.binding import Binding
 from textual.visual import VisualType
@@ -38,6 +39,8 @@ SCAN_NOT_A_NAME = N_(
     "A scan is not a name: {code} was not taken. Type the name; scan the parcel once this is closed."
 )
 # Keys a question takes besides its bindings: a button's Enter, moving between the buttons.
+# Said in a question whose Yes moves money or cannot be undone, over keys typed before it appeared.
+TYPED_BEFORE = N_("Keys typed before this question appeared were ignored: answer it now.")
 MOVES = frozenset({"enter", "tab", "shift+tab", "left", "right", "up", "down"})
 SAID_ID = "question-said"
 
@@ -165,9 +168,38 @@ class SaysStrayInput(Dialog[Result]):
 
 
 class QuestionDialog(SaysStrayInput[Result]):
-    """A question dialog: compose an `AnswerButton` per answer and a `said_line()`; the rest is here."""
+    """A question dialog: compose an `AnswerButton` per answer and a `said_line()`; the rest is here.
+
+    A question whose Yes moves money or cannot be undone (`takes_keys_typed_ahead` False: a refund, a
+    fee, the day's close) is answered only by keys typed once it is on screen: a Y typed right behind
+    the Enter that asked for a refund, held for the question (`TypeAhead`), refunded. Those keys are
+    dropped, not given to the field behind either, and the question says so. An ordinary question
+    takes them, as a hurried clerk means them."""
 
     DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
+    takes_keys_typed_ahead: bool = True
+    _shown_at: float | None = None  # when it was mounted (monotonic, as keys are stamped)
+    _dropped_early = False  # keys typed before it appeared were dropped, to be said once it is mounted
+
+    @on(events.Mount)
+    def _shown(self) -> None:
+        self._shown_at = time.monotonic()
+        if self._dropped_early:
+            self._say(Text(_(TYPED_BEFORE)))
+
+    def typed_before_shown(self, event: events.Key | events.Paste) -> bool:
+        """`event` was typed before this question was on screen and must not answer it."""
+        if self.takes_keys_typed_ahead:
+            return False
+        return self._shown_at is None or event.time < self._shown_at
+
+    def typed_ahead_dropped(self) -> None:
+        """Keys typed before it appeared were dropped (`TypeAhead`, or a scan field's router behind it):
+        said in its line, the focus left where it opened."""
+        if self._shown_at is None:
+            self._dropped_early = True
+        else:
+            self._say(Text(_(TYPED_BEFORE)))
 
     def taken_keys(self) -> set[str]:
         """The keys this question answers to: its own bindings' that it allows now (`check_action`)."""

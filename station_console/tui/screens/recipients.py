@@ -285,7 +285,7 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         )
         ask(
             self,
-            ConfirmDialog(question, f"{shelf}\n\n{body}", what=N_("deactivating a person")),
+            ConfirmDialog(question, f"{shelf}\n\n{body}", what=N_("deactivating a person"), weighty=True),
             partial(self._set_active, view),
             no=N_("Not deactivated: nothing changed."),
             say=self.say,

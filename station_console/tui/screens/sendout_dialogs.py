@@ -94,7 +94,7 @@ class RefundDialog(FormDialog[payments.Refund]):
 
         ask(
             self,
-            ConfirmDialog(question, body, what=N_("a refund")),
+            ConfirmDialog(question, body, what=N_("a refund"), weighty=True),
             refund,
             no=N_("Not refunded: correct the send or the reason, or Esc to close."),
             say=lambda text: self._say(plain(text, "yellow")),

@@ -51,6 +51,8 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
     does not take, or a scan, is said in it (`QuestionDialog`)."""
 
     what = N_("the stocktake's close")
+    # Its fixes (parcels marked missing, moved) and the close are not undone: only keys typed at it answer.
+    takes_keys_typed_ahead = False
 
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

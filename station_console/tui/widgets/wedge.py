@@ -258,6 +258,12 @@ class KeyRouter:
             # Decided a person's after a lock covered the field's screen (Ctrl+L right behind it): the
             # sign-in's fields are the next clerk's, and a Check-in Enter sent its name on to the PIN.
             return
+        top = app.screen
+        if top is not self.owner.screen and not getattr(top, "takes_keys_typed_ahead", True):
+            # Decided after a question whose Yes moves money covered the field's screen (a Y right
+            # behind the refund's Enter): typed before it appeared, it answers nothing (`QuestionDialog`).
+            top.typed_ahead_dropped()  # type: ignore[attr-defined]
+            return
         if token in _CODE_CONTROLS:
             # A person's Ctrl+D (Discard, door delivery) comes as the character a GS1 separator is: a lone
             # one is that key again, with no character for a field to type (it was dropped, Discard unsaid).
