@@ -124,12 +124,13 @@ async def test_a_scan_right_behind_the_request_forms_enter_scans_out_on_the_run(
 
 
 @pytest.mark.first_mode("shelves")
-async def test_a_key_right_behind_the_scan_that_finds_a_storage_fee_answers_the_fee_dialog(
+async def test_a_key_right_behind_the_scan_that_finds_a_storage_fee_does_not_pay_it(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A scan-out that finds a storage fee due opens the fee dialog: a key typed right behind its Enter
-    (cash, 1) stayed in the scan field under the dialog, which waited. It waits for the dialog now and
-    answers it: paid in cash, out with the runner, the scan field left empty."""
+    (cash, 1) was typed before the fee was shown, so it records no payment (a payment moves money): the
+    dialog stays, says the key was ignored, and the scan field behind it is left empty. The clerk's own
+    1 once the fee is up pays it: out with the runner."""
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
     check_in(station, FIRST, recipient_id=people(station)["张三"])
     requests.request(station, FIRST)
@@ -142,12 +143,20 @@ async def test_a_key_right_behind_the_scan_that_finds_a_storage_fee_answers_the_
         field.focus()
         screen = app.screen
         await quiet.burst(pilot, "enter", "1")
+        await quiet.until(pilot, lambda: isinstance(app.screen, FeeDialog), timeout=3)
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FeeDialog)
+        assert "typed before this question appeared were ignored" in text_of(app, "#question-said")
+        assert field.value == "" and not _out(station, FIRST)
+        with station.read() as session:
+            assert session.exec(select(FeeEntry)).all() == []  # nothing charged or paid yet
+        await quiet.press(pilot, "1")
         await quiet.until(
             pilot,
             lambda: app.screen is screen and "out with the runner" in text_of(app, "#dl-status"),
             timeout=3,
         )
-        assert field.value == "" and not isinstance(app.screen, FeeDialog)
     with station.read() as session:
         paid = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
     assert _out(station, FIRST) and paid == [("charge", 150, None), ("payment", 150, "cash")]

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from db.models import DayClose
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
 
 
 @pytest.mark.first_mode("reports")
-async def test_enter_right_behind_f12_closes_no_day(app: StationApp, station: Station) -> None:
+async def test_enter_right_behind_f12_closes_no_day_and_answers_nothing(
+    app: StationApp, station: Station
+) -> None:
     check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
     station.clerk_role = "manager"
     async with app.run_test(size=(140, 45)) as pilot:
@@ -25,7 +28,17 @@ async def test_enter_right_behind_f12_closes_no_day(app: StationApp, station: St
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         await quiet.burst(pilot, "f12", "enter")  # the question opens, then Enter before a breath
-        assert app.screen is screen  # Cancel: no day closed, and no second question to say yes to
+        # A closed day is not opened again: the Enter typed before the question answers nothing. The
+        # question stays with Cancel focused and says so; no day closed.
+        question = app.screen
+        assert isinstance(question, ConfirmClose) and app.focused is question.query_one("#close-no")
+        assert "typed before this question appeared were ignored" in str(
+            question.query_one("#question-said", Static).render()
+        )
+        with station.read() as session:
+            assert list(session.exec(select(DayClose)).all()) == []
+        await quiet.press(pilot, "escape")
+        assert app.screen is screen
         with station.read() as session:
             assert list(session.exec(select(DayClose)).all()) == []
 

@@ -67,12 +67,13 @@ async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
 
 
 @pytest.mark.first_mode("pickup")
-async def test_enter_right_behind_ctrl_z_answers_the_undo_question_no(
+async def test_enter_right_behind_ctrl_z_does_not_answer_the_undo_question(
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The undo is read first, then asked: an Enter typed right behind Ctrl+Z reached Pickup before the
-    question was up, and the question stayed open for a yes. It waits for the question, whose No it
-    answers: the parcel stays handed over."""
+    question was up. An undo gives a fee back, so a key typed before its question appeared answers
+    nothing: the question stays, No focused, saying so; the clerk's Esc then leaves the parcel handed
+    over."""
     sign_in(station, Role.MANAGER)
     a = receive(station, 1, ANN)
     async with console.run_test(size=(160, 45)) as pilot:
@@ -89,6 +90,15 @@ async def test_enter_right_behind_ctrl_z_answers_the_undo_question_no(
 
         monkeypatch.setattr(undo, "undo_preview", slow_read)
         await burst(pilot, "ctrl+z", "enter")
+        await until(pilot, lambda: console.screen is not screen)
+        await settle(pilot)
+        question = console.screen
+        assert "typed before this question appeared were ignored" in str(
+            question.query_one("#question-said", Static).render()
+        )
+        assert statuses(station) == {a.waybill: "picked_up"}
+        await press(pilot, "escape")
+        await settle(pilot)
         assert console.screen is screen
         assert "Nothing undone" in clerk.text("#pk-message")
         assert statuses(station) == {a.waybill: "picked_up"}
