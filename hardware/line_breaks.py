@@ -153,10 +153,17 @@ def _skip_spaces(text: str, at: int) -> int:
 def _fold_at(text: str, start: int, end: int) -> int:
     """Where a line from `start` with nowhere to break folds, `end` being the first character that does
     not fit: there, but a closing mark (or an accent) takes the character before it along, and an
-    opening mark goes down with what it opens."""
+    opening mark goes down with what it opens, a space between them or not (a name longer than the
+    line, then " ，": the next line began with the "，" once the space was trimmed)."""
     cut = end
-    while cut - 1 > start and (text[cut] in CLOSING or unicodedata.combining(text[cut])):
+    while cut - 1 > start and _starts_badly(text, cut):
         cut -= 1
-    while cut - 1 > start and text[cut - 1] in OPENING:
-        cut -= 1
+    while cut - 1 > start and text[start:cut].rstrip()[-1:] in OPENING:
+        cut = start + len(text[start:cut].rstrip()) - 1
     return cut
+
+
+def _starts_badly(text: str, at: int) -> bool:
+    """Would the line from `at` (its spaces trimmed) start with a closing mark or an accent?"""
+    first = _skip_spaces(text, at)
+    return first < len(text) and (text[first] in CLOSING or bool(unicodedata.combining(text[first])))

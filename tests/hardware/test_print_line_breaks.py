@@ -111,3 +111,63 @@ def test_a_chinese_character_is_not_left_alone_where_its_run_fits_below(
     text: str, width: int, lines: list[str]
 ) -> None:
     assert wrap_columns(text, width) == lines
+
+
+def test_a_name_longer_than_the_line_takes_the_comma_after_it_along() -> None:
+    """A name with no space in it, longer than the roll's line, then an empty phone's space and "，":
+    the name was cut where the line was full, at that space, and the next line began with "，"."""
+    lines = wrap_columns("收件人：" + "A" * 32 + " ，北京市", 32)
+    assert badly_broken(lines) == [], lines
+    assert all(columns(line) <= 32 for line in lines), lines
+    assert lines[-1].endswith("，北京市"), lines
+
+
+def _send_receipt(lang: str, name: str, chars: int) -> Document:
+    t = catalog(lang)
+
+    def said(message: str, **fields: str) -> str:
+        return t.get(message, message).format(**fields)
+
+    carrier = (
+        "中国邮政速递物流国内标准快递服务"
+        if lang == "zh"
+        else "China Post Express Mail Service (EMS) International"
+    )
+    return Document(
+        "receipt",
+        said("Send receipt"),
+        meta=[
+            said("Carrier: {carrier}", carrier=carrier),
+            said("Sender: {name} {phone}", name=name, phone="138****5678"),
+            said(
+                "To: {name} {phone}, {destination}",
+                name="[/] [bold]王\x1b[31m五\x1b[0m",
+                phone="",
+                destination="北京市",
+            ),
+            said("To: {name} {phone}, {destination}", name="A" * chars, phone="", destination="北京市"),
+        ],
+        columns=[said("Charge"), said("Amount")],
+        rows=[["首重 1 千克（续重 0.5 千克），保价", "26.00"]],
+        aligns=["L", "R"],
+        footer=[said("Keep this receipt until the parcel arrives.")],
+        barcode="SF1234567890123",
+    )
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_receipts_bytes_keep_every_line_inside_the_roll_and_broken_as_it_is_typeset(
+    lang: str, paper: int
+) -> None:
+    """The bytes the printer is sent, read back as it prints them: a long carrier name, a 5,000-character
+    sender's name, markup and terminal escapes in a name, a name longer than the line before an empty
+    phone's "，": no line is wider than the roll, none starts with a closing mark or ends with an opening one."""
+    name = ("欧阳" if lang == "zh" else "Ouyang ") * 2500
+    media = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": paper}).media
+    chars = escpos.ROLL_CHARS[paper]
+    lines = printed_lines(escpos.render_document(_send_receipt(lang, name, chars), media))
+    assert [line for line in lines if columns(line) > chars] == []
+    assert badly_broken(lines) == [], lines
+    assert any("[/] [bold]王五" in line for line in lines), lines
+    assert not any("\x1b" in line or "[31m" in line for line in lines)
