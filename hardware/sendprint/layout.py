@@ -27,7 +27,7 @@ QUIET_MODULES = 10
 class WaybillData:
     """Already masked and translated; the full phone numbers never reach a label."""
 
-    carrier: str  # short name
+    carrier: str  # its name in the label's language
     waybill: str
     sort_code: str  # the routing text printed large (大头笔): the carrier's, else the destination
     recipient_name: str

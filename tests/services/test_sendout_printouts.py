@@ -269,6 +269,7 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     assert "Handover manifest" in text and "SF1234567890123" in text and "Courier: Chen" in text
     assert "NOT collected, still at the counter: 1" in text and sf(2) in text
     assert "Courier signature" in text and "Total weight: 1.2 kg" in text
+    assert "Carrier: SF Express" in text  # the courier reads the carrier's name, not "SF"
     station.run(lambda s: printouts.queue_manifest(s, station, batch_id))
     (escpos,) = printed(station, {"language": "escpos", "size": "80x80", "jobs": ["manifest"]}, "roll")
     assert b"SB000001" in escpos and sf(2).encode() in escpos
@@ -312,3 +313,14 @@ def test_a_typed_in_weight_is_one_message_each_language_spaces_its_own_way(stati
     en = drawing.receipt_document(station, send_id, "en")
     assert "Weight: 1.2 kg (typed in)" in en.meta, en.meta
     assert any(line.endswith(" (ACME)") for line in en.footer), en.footer
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "SF Express"), ("zh", "顺丰速运")])
+def test_the_waybill_and_receipt_name_the_carrier_in_their_language(
+    accepted: tuple[Station, int], lang: str, name: str
+) -> None:
+    """The courier and the sender read the carrier's name, not its short name "SF"."""
+    station, send_id = accepted
+    assert drawing.waybill_data(station, send_id, lang).carrier == name
+    said = {"en": f"Carrier: {name}", "zh": f"快递公司：{name}"}[lang]
+    assert said in drawing.receipt_document(station, send_id, lang).meta

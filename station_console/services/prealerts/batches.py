@@ -39,6 +39,7 @@ from station_console.services.core.later_steps import StepFailed, after_commit, 
 from station_console.services.core.paper_numbers import courier_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.carrier_names import names_kept
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
@@ -295,7 +296,7 @@ def close_batch(
             courier,
         )
         closed = _view_closed(view, batch)
-        batch.result = receipt_payload(station, closed)
+        batch.result = receipt_payload(station, closed, session.get(Carrier, batch.carrier_id))
         if print_receipt:
             batch.receipt_job_id = queue_document(
                 session, station, JOB_KIND, handover_payload(batch.result)
@@ -325,13 +326,15 @@ def _view_closed(view: BatchView, batch: CourierBatch) -> BatchView:
     )
 
 
-def receipt_payload(station: Station, view: BatchView) -> dict[str, Any]:
-    """What the receipt shows, frozen at the close (kept with the batch; reprints show the same)."""
+def receipt_payload(station: Station, view: BatchView, carrier: Carrier | None) -> dict[str, Any]:
+    """What the receipt shows, frozen at the close (kept with the batch; reprints show the same): the
+    carrier's names too, as the receipt is drawn in its printer's language."""
     return {
         "batch_id": view.id,
         "label": view.label,
         "carrier": view.carrier,
         "carrier_name": view.carrier_name,
+        "carrier_names": names_kept(carrier),
         "courier": view.courier_name,
         "counter": view.counter,
         "opened_at": view.opened_at.isoformat(),

@@ -13,6 +13,7 @@ from typing import Any
 from hardware.printers.document import Document
 from station_console.i18n import N_, Translator
 from station_console.services.core.station import Station
+from station_console.services.printing.carrier_names import carrier_on_paper
 
 DOCUMENT = "handover"
 JOB_KIND = "manifest"  # printed by the printers that take manifests
@@ -51,6 +52,10 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
     closed = datetime.fromisoformat(payload["closed_at"]).astimezone(zone)
     counts = payload.get("counts", {})
     received = counts.get("received", 0) + counts.get("extra", 0)
+    fallback = payload.get("carrier", "")
+    if "carrier_names" not in payload:  # a batch closed before results kept names: as it printed then
+        fallback = payload.get("carrier_name") or fallback
+    carrier = carrier_on_paper(payload.get("carrier_names"), lang, fallback)
     rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
     rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
     rows += [
@@ -66,7 +71,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
         meta=[
             station.settings().name_shown(lang),
             tr(N_("Batch: {batch}"), batch=payload.get("label", "")),
-            tr(N_("Carrier: {carrier}"), carrier=payload.get("carrier_name") or payload.get("carrier", "")),
+            tr(N_("Carrier: {carrier}"), carrier=carrier),
             tr(N_("Courier: {name}"), name=payload.get("courier") or ""),
             tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
             tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),

@@ -29,6 +29,7 @@ from station_console.safe_text import clean
 from station_console.services.core.ageing import age_reached
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.station import Station
+from station_console.services.printing.carrier_names import names_kept
 from station_console.services.printing.printers import (
     check_printable,
     configured_printers,
@@ -113,7 +114,14 @@ def queue_receipt(
         "counter": station.counter,
         "clerk_id": station.clerk_id,
         "parcels": [
-            {"code": p.pickup_code, "carrier": c.short_name, "waybill_tail": p.waybill[-4:]} for p, c in rows
+            {
+                "code": p.pickup_code,
+                "carrier": c.short_name,
+                "carrier_code": c.code,
+                "carrier_names": names_kept(c),
+                "waybill_tail": p.waybill[-4:],
+            }
+            for p, c in rows
         ],
     }
     return _add_job(session, station, "receipt", printer=printer, payload=payload)
@@ -152,6 +160,7 @@ def queue_manifest(
         "counter": station.counter,
         "carrier": carrier.short_name if carrier else "",
         "carrier_code": carrier.code if carrier else "",
+        "carrier_names": names_kept(carrier),
         "signed_by": batch.signed_by_name,
         "parcels": [
             {

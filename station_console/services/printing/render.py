@@ -27,6 +27,7 @@ from station_console.i18n import N_, Translator, translate
 from station_console.services.core.paper_numbers import return_batch_number, run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.carrier_names import carrier_on_paper
 from station_console.services.printing.courier_receipt import handover_document, is_handover
 
 log = logging.getLogger(__name__)
@@ -109,9 +110,16 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
             t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
         ],
         columns=[t(N_("Code")), t(N_("Carrier")), t(N_("Tail"))],
-        rows=[[p["code"] or "", p["carrier"], p["waybill_tail"]] for p in parcels],
+        rows=[[p["code"] or "", _carrier(p, lang), p["waybill_tail"]] for p in parcels],
         footer=[t(N_("Parcels: {count}"), count=len(parcels))],
     )
+
+
+def _carrier(snapshot: dict[str, Any], lang: str) -> str:
+    """The carrier a receipt's parcel or a manifest names: its name in `lang`, else its code (a job
+    queued before jobs kept names: the short name it kept)."""
+    fallback = snapshot.get("carrier_code") or snapshot.get("carrier") or ""
+    return carrier_on_paper(snapshot.get("carrier_names"), lang, fallback)
 
 
 def _return_reason(parcel: dict[str, Any], tr: Translator) -> str:
@@ -149,7 +157,7 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
         meta=[
             station.settings().name_shown(lang),
             t(N_("Batch: {batch}"), batch=batch),
-            t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
+            t(N_("Carrier: {carrier}"), carrier=_carrier(payload, lang)),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
             *([t(N_("Signed by: {name}"), name=payload["signed_by"])] if payload.get("signed_by") else []),
         ],

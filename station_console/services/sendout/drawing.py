@@ -28,6 +28,7 @@ from station_console.services.core.name_masking import mask_name
 from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.carrier_names import carrier_named
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
 from station_console.services.sendout.handover import OPEN, batch_view
 from station_console.services.sendout.identity import ID_TYPE_LABELS
@@ -77,7 +78,7 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
     if send.insured:
         details.append(t(N_("insured {value}"), value=amount(send.declared_value_cents, send.currency, lang)))
     return WaybillData(
-        carrier=carrier.short_name if carrier else "",
+        carrier=carrier_named(carrier, lang),
         waybill=send.waybill or "",
         sort_code=sort_code or _sort_text(send.destination),
         recipient_name=mask_name(send.recipient_name, rules["name"]),
@@ -123,7 +124,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
         t(N_("Counter: {counter}"), counter=send.counter),
         t(N_("Send number: {send}"), send=send_id),
-        t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else "-"),
+        t(N_("Carrier: {carrier}"), carrier=carrier_named(carrier, lang, "-")),
         t(N_("Waybill: {waybill}"), waybill=send.waybill or "-"),
         t(
             N_("Sender: {name} {phone}"),
@@ -218,7 +219,7 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         meta=[
             station.settings().name_shown(lang),
             t(N_("Batch: {batch}"), batch=name),
-            t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else view.carrier),
+            t(N_("Carrier: {carrier}"), carrier=carrier_named(carrier, lang, view.carrier)),
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
         ],
         # Its unit in the manifest's language, as its footer's weights are.
