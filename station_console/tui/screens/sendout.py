@@ -31,7 +31,7 @@ from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_at_fault import field_at_fault
-from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_form
+from station_console.tui.screens.sendout_dialogs import BackToForm, RefundDialog, refuse_form
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.screens.sendout_quote import ASK_QUOTE, SIDE_BY_SIDE_MIN, Quoting
 from station_console.tui.screens.sendout_sender import SenderLookup
@@ -84,6 +84,8 @@ class SendoutScreen(
         self.busy = False
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
         self._live_seen = 0  # the live view's changes heard when the sends were last asked for
+        # F11's ticks and reason as a refusal for a field of this form closed it: kept for this sender
+        self._refusal_kept: BackToForm | None = None
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -233,11 +235,18 @@ class SendoutScreen(
 
     def action_refuse(self) -> None:
         checklist = self.setup.checklist if self.setup else None
-        open_over(self, refuse_form(self.station, checklist, self._refused_send), self.done_refuse)
+        dialog = refuse_form(
+            self.station,
+            checklist,
+            self._refused_send,
+            form_field=lambda exc: field_at_fault(exc, self.form.value("so-phone")),
+            kept=self._refusal_kept,
+        )
+        open_over(self, dialog, self.done_refuse)
 
     def _refused_send(self) -> dict[str, Any]:
-        """What the form says of the parcel refused, as the refusal is sent (a bad field is said in
-        the dialog). The weight is kept if one was weighed or typed, the carrier if chosen for this send."""
+        """What the form says of the parcel refused, as the refusal is sent (a bad field closes the
+        dialog, to be said here with the cursor in it: `done_refuse`). The weight is kept if one was weighed or typed, the carrier if chosen for this send."""
         form = self.form
         weighed = self.scale_weight is not None or form.value("so-weight").strip()
         return {
@@ -248,7 +257,12 @@ class SendoutScreen(
             "weight": self.form_weight() if weighed else None,
         }
 
-    def done_refuse(self, result: accept.SendResult | None) -> None:
+    def done_refuse(self, result: accept.SendResult | BackToForm | None) -> None:
+        if isinstance(result, BackToForm):  # refused for a field of this form: put right here
+            self._refusal_kept = result  # what was ticked comes back with F11
+            self.refuse_text(result.error.message())
+            self._focus_at_fault(result.error)
+            return
         if result is None:
             return
         self.clear_form()
@@ -324,6 +338,7 @@ class SendoutScreen(
         self._cleared = self.form.held()
         self.forget_weighing()
         self._asks_for_sender = False
+        self._refusal_kept = None
         self.source, self.shown_total = "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _(ASK_QUOTE))
@@ -373,7 +388,7 @@ class SendoutScreen(
             self._focus_at_fault(exc)
 
     def _focus_at_fault(self, exc: StationError) -> None:
-        """F10 refused: the cursor goes to the field to put right (sendout_at_fault.py), if one is."""
+        """F10 (or F11) refused: the cursor goes to the field to put right (sendout_at_fault.py), if one is."""
         field = field_at_fault(exc, self.form.value("so-phone"))
         if field is None:
             return

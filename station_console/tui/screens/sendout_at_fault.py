@@ -1,5 +1,5 @@
-"""Which field of the send form a refusal of F10 is about, so the cursor goes where it is put right, as
-a form dialog's refusals put it (form_dialog.py `at_fault`).
+"""Which field of the send form a refusal of F10 (or of F11's dialog, which then closes) is about, so the
+cursor goes where it is put right, as a form dialog's refusals put it (form_dialog.py `at_fault`).
 
 Every refusal code the accept service and what it calls can raise is decided here: about one field
 (`FIELD_AT_FAULT`), about one of several told apart by what the refusal names (`BY_LABEL`, the phones),
@@ -67,7 +67,7 @@ PHONE_CODES = frozenset({"phone_empty", "phone_invalid", "phone_incomplete"})
 
 # About no one field: the clerk's or the station's standing, a price or number that changed under the
 # form (F10 again), a device or service, or a refusal F10 never meets (imports, refunds, handover,
-# F11's own dialog, whose form puts its cursor itself).
+# F11's own dialog, whose form puts its cursor itself). Met under F11's dialog, they stay in it.
 FIELD_LESS = frozenset(
     {
         "error",

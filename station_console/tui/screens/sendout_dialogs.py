@@ -1,13 +1,17 @@
 """Dialogs of the send-out counter: a refund (which send, why; then one confirmation naming the send,
 its customer and the money) and a refusal at inspection (what was found, why). Both are pop-up forms
 that wait for the service's answer: a refusal is said inside them, with what was typed and ticked
-still there to correct."""
+still there to correct; but a refusal at inspection refused for a field of the send form beneath (the
+sender's document, a phone, the weight typed) closes its dialog, for the form to say it with the cursor
+in that field, which the clerk could not reach under the dialog."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
 from station_console.services.core.free_text import REASON
 from station_console.services.core.money import amount
@@ -101,25 +105,72 @@ class RefundDialog(FormDialog[payments.Refund]):
         )
 
 
-def refuse_form(
-    station: Station, checklist: Checklist | None, on_form: Callable[[], dict[str, Any]]
-) -> FormDialog[accept.SendResult]:
+@dataclass(frozen=True)
+class BackToForm:
+    """A refusal at inspection refused for a field of the send form: what the form says, and the
+    checklist items ticked (their ids) and the reason as they were, for the next F11 to open with."""
+
+    error: StationError
+    found: tuple[str, ...]
+    reason: str
+
+
+class RefuseDialog(FormDialog[accept.SendResult | BackToForm]):
     """The inspection checklist's items to tick as found, and a reason; `on_form` reads the send form
-    under the dialog (the sender, recipient, parcel, carrier and weight) as the dialog is sent."""
-    items = checklist.items if checklist is not None else ()
-    fields = [FormField(f"found{n}", item.text(), False, switch=True) for n, item in enumerate(items)]
-    fields.append(FormField("reason", _("Reason"), max_length=REASON.limit))
+    under the dialog (the sender, recipient, parcel, carrier and weight) as the dialog is sent. A
+    refusal of its own fields (nothing ticked, the reason) is said in it; one that `form_field` places
+    on the send form beneath closes it with that (`BackToForm`). `kept`: the ticks and reason of a
+    dialog such a refusal closed."""
 
-    def check(values: dict[str, Any]) -> dict[str, Any]:
-        found = [item.id for n, item in enumerate(items) if values[f"found{n}"]]
-        return {**on_form(), "found": found, "reason": values["reason"]}
+    def __init__(
+        self,
+        station: Station,
+        checklist: Checklist | None,
+        on_form: Callable[[], dict[str, Any]],
+        form_field: Callable[[StationError], str | None],
+        kept: BackToForm | None,
+    ) -> None:
+        items = tuple(checklist.items if checklist is not None else ())
+        fields = [
+            FormField(f"found{n}", item.text(), kept is not None and item.id in kept.found, switch=True)
+            for n, item in enumerate(items)
+        ]
+        fields.append(FormField("reason", _("Reason"), kept.reason if kept else "", max_length=REASON.limit))
+        super().__init__(
+            _("Refuse this parcel at inspection"),
+            fields,
+            _("Tick what was found inside; the reason can say more (it is needed when nothing is ticked)."),
+            check=self.refusal,
+            submit=lambda kwargs: accept.refuse(station, **kwargs),
+            at_fault={"nothing_found": fields[0].key, "bad_checklist": fields[0].key},
+            what=N_("a refusal at inspection"),
+        )
+        self.items, self.on_form, self.form_field = items, on_form, form_field
 
-    return FormDialog(
-        _("Refuse this parcel at inspection"),
-        fields,
-        _("Tick what was found inside; the reason can say more (it is needed when nothing is ticked)."),
-        check=check,
-        submit=lambda kwargs: accept.refuse(station, **kwargs),
-        at_fault={"nothing_found": fields[0].key, "bad_checklist": fields[0].key},
-        what=N_("a refusal at inspection"),
-    )
+    def found(self, values: dict[str, Any]) -> list[str]:
+        """The ids of the checklist items ticked in `values`."""
+        return [item.id for n, item in enumerate(self.items) if values[f"found{n}"]]
+
+    def refusal(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What the service is sent: the send form as it is now, and what was found."""
+        return {**self.on_form(), "found": self.found(values), "reason": values["reason"]}
+
+    def _refused(self, exc: StationError) -> None:
+        if self._field_at_fault(exc) is None and self.form_field(exc) is not None:
+            self._answer = (exc,)  # a second Enter queued behind sends nothing
+            values = self.values()
+            self.dismiss(BackToForm(exc, tuple(self.found(values)), values["reason"]))
+            return
+        super()._refused(exc)
+
+
+def refuse_form(
+    station: Station,
+    checklist: Checklist | None,
+    on_form: Callable[[], dict[str, Any]],
+    *,
+    form_field: Callable[[StationError], str | None] = lambda _exc: None,
+    kept: BackToForm | None = None,
+) -> RefuseDialog:
+    """The refusal at inspection for the send form `on_form` reads (`RefuseDialog`)."""
+    return RefuseDialog(station, checklist, on_form, form_field, kept)
