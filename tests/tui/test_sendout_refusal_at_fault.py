@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Input
 
 from db.models import ParcelEvent
 from station_console.services.core.station import Station
+from station_console.services.sendout import accept
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.widgets.tick import Tick
 from tui import quiet
@@ -24,7 +26,7 @@ def refusals_recorded(station: Station) -> list[ParcelEvent]:
 
 
 async def test_f11_refused_for_the_senders_id_goes_to_its_field_with_the_keys_typed_behind(
-    station: Station,
+    station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Nothing ticked, no reason: said in the dialog, which stays. Then the service refuses the document
     number: the dialog closes, the form says so, and the digits typed on behind Ctrl+S go into the
@@ -41,10 +43,14 @@ async def test_f11_refused_for_the_senders_id_goes_to_its_field_with_the_keys_ty
         await until(pilot, lambda: "Tick what was found" in str(dialog.query_one("#form-refused").render()))
         assert app.screen is dialog and dialog.focused is dialog.query_one("#form-found0")
         await quiet.press(pilot, "space")  # the first item found
+        slow, asked, answer, _answered = quiet.held(accept.refuse)
+        monkeypatch.setattr(accept, "refuse", slow)  # the service held like a slow database
         quiet.send_key(app, "ctrl+s")
+        await until(pilot, asked.is_set)
         for key in "110105":
             quiet.send_key(app, key)
             await asyncio.sleep(0.12)  # a person typing on
+        answer.set()
         await until(pilot, lambda: "not a valid Resident ID" in text_of(screen, "#so-message"))
         await quiet.settle(pilot)
         assert app.screen is screen

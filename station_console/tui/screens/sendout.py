@@ -44,6 +44,7 @@ from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
+BACK_TO_FORM = "refused_for_the_form"  # the keys held while F11's refusal puts the cursor in the form
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
 
 
@@ -240,6 +241,7 @@ class SendoutScreen(
             checklist,
             self._refused_send,
             form_field=lambda exc: field_at_fault(exc, self.form.value("so-phone")),
+            back=self.refused_for_the_form,
             kept=self._refusal_kept,
         )
         open_over(self, dialog, self.done_refuse)
@@ -257,11 +259,20 @@ class SendoutScreen(
             "weight": self.form_weight() if weighed else None,
         }
 
+    def refused_for_the_form(self, back: BackToForm) -> None:
+        """F11 refused for a field of this form, its dialog closing: said here at once, and the keys typed
+        behind its Enter wait for the cursor to be in that field (`done_refuse`); what was ticked comes
+        back with the next F11."""
+        self._refusal_kept = back
+        self.refuse_text(back.error.message())
+        self._hold_keys(BACK_TO_FORM)
+
     def done_refuse(self, result: accept.SendResult | BackToForm | None) -> None:
-        if isinstance(result, BackToForm):  # refused for a field of this form: put right here
-            self._refusal_kept = result  # what was ticked comes back with F11
-            self.refuse_text(result.error.message())
+        if isinstance(result, BackToForm):
             self._focus_at_fault(result.error)
+            # After the focus (queued on the app as well): the keys held reach the field, which has
+            # selected what was in it first, as Tab leaves it.
+            self.app.call_later(self._keys_go, BACK_TO_FORM)
             return
         if result is None:
             return

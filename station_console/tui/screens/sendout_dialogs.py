@@ -119,8 +119,8 @@ class RefuseDialog(FormDialog[accept.SendResult | BackToForm]):
     """The inspection checklist's items to tick as found, and a reason; `on_form` reads the send form
     under the dialog (the sender, recipient, parcel, carrier and weight) as the dialog is sent. A
     refusal of its own fields (nothing ticked, the reason) is said in it; one that `form_field` places
-    on the send form beneath closes it with that (`BackToForm`). `kept`: the ticks and reason of a
-    dialog such a refusal closed."""
+    on the send form beneath closes it with that (`BackToForm`), told to `back` first, as the refusal
+    is answered. `kept`: the ticks and reason of a dialog such a refusal closed."""
 
     def __init__(
         self,
@@ -128,6 +128,7 @@ class RefuseDialog(FormDialog[accept.SendResult | BackToForm]):
         checklist: Checklist | None,
         on_form: Callable[[], dict[str, Any]],
         form_field: Callable[[StationError], str | None],
+        back: Callable[[BackToForm], None],
         kept: BackToForm | None,
     ) -> None:
         items = tuple(checklist.items if checklist is not None else ())
@@ -145,7 +146,7 @@ class RefuseDialog(FormDialog[accept.SendResult | BackToForm]):
             at_fault={"nothing_found": fields[0].key, "bad_checklist": fields[0].key},
             what=N_("a refusal at inspection"),
         )
-        self.items, self.on_form, self.form_field = items, on_form, form_field
+        self.items, self.on_form, self.form_field, self.back = items, on_form, form_field, back
 
     def found(self, values: dict[str, Any]) -> list[str]:
         """The ids of the checklist items ticked in `values`."""
@@ -157,9 +158,13 @@ class RefuseDialog(FormDialog[accept.SendResult | BackToForm]):
 
     def _refused(self, exc: StationError) -> None:
         if self._field_at_fault(exc) is None and self.form_field(exc) is not None:
-            self._answer = (exc,)  # a second Enter queued behind sends nothing
             values = self.values()
-            self.dismiss(BackToForm(exc, tuple(self.found(values)), values["reason"]))
+            to_form = BackToForm(exc, tuple(self.found(values)), values["reason"])
+            self._answer = (to_form,)  # a second Enter queued behind sends nothing
+            # Told now, not only in the close's callback: the keys typed behind the Enter go on once
+            # this handler is done, and the form holds them until its cursor is in the field at fault.
+            self.back(to_form)
+            self.dismiss(to_form)
             return
         super()._refused(exc)
 
@@ -170,7 +175,8 @@ def refuse_form(
     on_form: Callable[[], dict[str, Any]],
     *,
     form_field: Callable[[StationError], str | None] = lambda _exc: None,
+    back: Callable[[BackToForm], None] = lambda _back: None,
     kept: BackToForm | None = None,
 ) -> RefuseDialog:
     """The refusal at inspection for the send form `on_form` reads (`RefuseDialog`)."""
-    return RefuseDialog(station, checklist, on_form, form_field, kept)
+    return RefuseDialog(station, checklist, on_form, form_field, back, kept)
