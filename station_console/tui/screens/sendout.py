@@ -248,7 +248,8 @@ class SendoutScreen(
 
     def _refused_send(self) -> dict[str, Any]:
         """What the form says of the parcel refused, as the refusal is sent (a bad field closes the
-        dialog, to be said here with the cursor in it: `done_refuse`). The weight is kept if one was weighed or typed, the carrier if chosen for this send."""
+        dialog, to be said here with the cursor in it: `done_refuse`). The weight is kept if one was
+        weighed or typed, the carrier if chosen for this send."""
         form = self.form
         weighed = self.scale_weight is not None or form.value("so-weight").strip()
         return {
@@ -399,7 +400,8 @@ class SendoutScreen(
             self._focus_at_fault(exc)
 
     def _focus_at_fault(self, exc: StationError) -> None:
-        """F10 (or F11) refused: the cursor goes to the field to put right (sendout_at_fault.py), if one is."""
+        """F10 (or F11) refused: the cursor goes to the field to put right (sendout_at_fault.py), if
+        one is."""
         field = field_at_fault(exc, self.form.value("so-phone"))
         if field is None:
             return
