@@ -125,9 +125,8 @@ def checklist_set(app: CliApp, path: Path) -> None:
     station = app.station
     try:
         base = inspection.current(station).version
-        fmt = "json" if path.suffix.lower() == ".json" else "toml"
-        body = inspection.body_from_text(rule_files.read_text(path), fmt, str(path))
-        # Refused if another version was stored since the read above: it would be replaced unseen.
+        body = rule_files.checklist_body(station, path)  # a manager's, before the file is read
+        # Refused if another version was stored since `base` was read: it would be replaced unseen.
         version = inspection.set_checklist(station, body, based_on=base)
     except StationError as exc:
         fail(exc)

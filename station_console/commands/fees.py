@@ -114,8 +114,12 @@ def fees_set(
     from station_console.settings_rows import CAP_MOST_CENTS, PER_DAY_MOST_CENTS
     from station_console.validation_reasons import Reason, Where
 
-    # Amounts are refused as the service's money parser says it (a full sentence, the reader's
-    # language), before the rule's own checks, whose wording is a settings field's.
+    from station_console.services.core.roles import require
+
+    # A manager's, said before what is wrong with the rule, as every manager command says it (the save
+    # checks it again); then amounts are refused as the service's money parser says it (a full
+    # sentence, the reader's language), before the rule's own checks, whose wording is a settings field's.
+    attempt(lambda: require(app.station, "settings"))
     currency = app.station.settings().currency
 
     def build() -> Any:
@@ -158,8 +162,10 @@ def fees_set(
 @pass_app
 def fees_remove(app: CliApp, name: str) -> None:
     """Remove the rule NAME (manager)."""
+    from station_console.services.core.roles import require
     from station_console.services.fees.rules import without_rule
 
+    attempt(lambda: require(app.station, "settings"))  # before "no rule named", as `fees set` says it
     _save(app, lambda settings: without_rule(settings, name))
     click.echo(_("Fee rule {name} removed.", name=name))
 
@@ -244,8 +250,12 @@ def fees_waive(app: CliApp, ref: str, reason: str) -> None:
     """Waive what a parcel owes so far (manager, with a reason)."""
     from station_console.services.fees.ledger import WAIVE, Settlement, settle
     from station_console.services.fees.rules import money
+    from station_console.services.core.roles import require
     from station_console.services.shelves.search import find_parcel_id
 
+    # A manager's, said before the parcel is looked up (nobody was told to sign in to look up parcels,
+    # a clerk that no parcel matched); `settle` checks it again.
+    attempt(lambda: require(app.station, "waive_fee"))
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
     waived = attempt(lambda: settle(app.station, parcel_id, Settlement(WAIVE, reason=reason)))
     click.echo(_("Waived: {amount}.", amount=money(waived, app.station.settings())))

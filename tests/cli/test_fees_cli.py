@@ -153,3 +153,21 @@ def test_a_rule_name_too_long_is_refused_as_every_name_is(run, boss) -> None:  #
         refused = run("fees", "set", name, clerk=boss, lang=lang)
         assert (refused.exit_code, refused.output) == (1, says)
     assert name not in run("fees", "list").output
+
+
+def test_a_fee_change_is_refused_as_a_managers_before_its_values_are_read(run, boss) -> None:  # type: ignore[no-untyped-def]
+    """Nobody signed in, or a clerk, is told a manager is needed, as by every other manager command, not
+    what is wrong with the amount, that no rule has that name, or that no parcel matches (nobody was
+    told to sign in to look up parcels, a clerk "No parcel matches NOPE.")."""
+    assert run("clerk", "add", "li", "--pin", "1357").exit_code == 0
+    for clerk in (None, ("li", "1357")):
+        for args, action in (
+            (("fees", "set", "x", "--per-day", "abc"), "change settings"),
+            (("fees", "remove", "no-such-rule"), "change settings"),
+            (("fees", "waive", "NOPE", "--reason", "r"), "waive a storage fee"),
+        ):
+            refused = run(*args, clerk=clerk)
+            assert (refused.exit_code, refused.output) == (
+                1,
+                f"station: Only a manager can {action}. Ask a manager to sign in.\n",
+            ), (clerk, args)

@@ -62,7 +62,8 @@ def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
 def tariff_body(station: Station, code: str, path: Path) -> tuple[dict[str, Any], rules.RuleVersion | None]:
     """`path`'s table for carrier `code`: a .toml file's, or a .csv file's rates over the current
     table, with the version it was made over (None: the carrier had none). Any other file is refused
-    (the screen and `station sendout tariff set` alike)."""
+    (the screen and `station sendout tariff set` alike). A manager's, before the file is read."""
+    require_manager(station, "tariffs")
     fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")  # body_from_text refuses "" in its words
     text = read_text(path)
     with station.read() as session:
@@ -75,6 +76,14 @@ class ChecklistPreview:
     body: dict[str, Any]  # what `set_checklist` is given on confirm
     items: tuple[inspection.Item, ...]
     replaces: int
+
+
+def checklist_body(station: Station, path: Path) -> dict[str, Any]:
+    """`path`'s checklist as `station sendout checklist set` stores it (TOML, or JSON by its suffix). A
+    manager's, before the file is read: a clerk learns nothing of it."""
+    require_manager(station, "checklist")
+    fmt = "json" if path.suffix.lower() == ".json" else "toml"
+    return inspection.body_from_text(read_text(path), fmt, str(path))
 
 
 def preview_checklist(station: Station, path: Path) -> ChecklistPreview:
