@@ -109,12 +109,11 @@ def fees_set(
     from station_console.errors import Refused
     from station_console.name_limit import within_limit
     from station_console.services.core.money import parse_cents
+    from station_console.services.core.roles import require
     from station_console.services.fees.rules import money, with_rule
     from station_console.settings import FeeRule
     from station_console.settings_rows import CAP_MOST_CENTS, PER_DAY_MOST_CENTS
     from station_console.validation_reasons import Reason, Where
-
-    from station_console.services.core.roles import require
 
     # A manager's, said before what is wrong with the rule, as every manager command says it (the save
     # checks it again); then amounts are refused as the service's money parser says it (a full
@@ -248,9 +247,9 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
 @pass_app
 def fees_waive(app: CliApp, ref: str, reason: str) -> None:
     """Waive what a parcel owes so far (manager, with a reason)."""
+    from station_console.services.core.roles import require
     from station_console.services.fees.ledger import WAIVE, Settlement, settle
     from station_console.services.fees.rules import money
-    from station_console.services.core.roles import require
     from station_console.services.shelves.search import find_parcel_id
 
     # A manager's, said before the parcel is looked up (nobody was told to sign in to look up parcels,

@@ -189,7 +189,9 @@ def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("clerk", ["Li", None])
-def test_each_rule_file_is_refused_to_a_clerk_or_nobody_before_it_is_read(run, staff, tmp_path: Path, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_each_rule_file_is_refused_to_a_clerk_or_nobody_before_it_is_read(
+    run, staff, tmp_path: Path, clerk
+) -> None:  # type: ignore[no-untyped-def]
     """As stock import was, tariff set and checklist set are refused as a manager's before the file is
     looked at (they said "No such file", or what was wrong with its rows, to anyone)."""
     for command, action in (
