@@ -124,6 +124,7 @@ class EventKind(StrEnum):
     SIGN_IN_FAILED = "sign_in_failed"  # a wrong name or PIN; the lock-out it may start is in details
     CLERK_UNLOCKED = "clerk_unlocked"  # a manager ended a clerk's PIN lock-out
     DB_RESTORED = "db_restored"  # written in the replaced database's trail and in the restored one's
+    DB_BACKED_UP = "db_backed_up"  # a copy of every record left the station: the file's name and SHA-256
 
 
 class DeliveryPreference(StrEnum):

@@ -182,3 +182,34 @@ def test_backup_into_a_folder_says_to_give_a_file_in_the_clerks_language(
     assert result.exit_code == 1, result.output
     assert said.format(folder=folder, example=example) in " ".join(result.output.split())
     assert list(folder.iterdir()) == []
+
+
+def test_a_backup_is_recorded_once_with_the_digest_a_restore_of_it_records(
+    station: Station, db_url: str, tmp_path: Path
+) -> None:
+    """A backup copies every parcel and phone number out of the station: it is recorded in the audit
+    trail as one person's export is (it left no trace), with the copy's SHA-256, the one a later
+    restore of that file records; a refused backup records nothing."""
+    import hashlib
+
+    from db.models import ParcelEvent
+
+    def backed_up() -> list[dict[str, object]]:
+        with station.read() as session:
+            rows = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "db_backed_up")).all()
+            return [dict(row.details) for row in rows]
+
+    runner = CliRunner()
+    target = tmp_path / "backup.sqlite3"
+    assert runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)]).exit_code == 0
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    assert backed_up() == [{"file": "backup.sqlite3", "sha256": digest}]
+    assert runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)]).exit_code == 1
+    assert runner.invoke(cli, ["--db", db_url, "backup", str(tmp_path / "b.sqlite3")]).exit_code == 1
+    assert len(backed_up()) == 1
+    station.engine.dispose()
+    restored = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", "--yes", str(target)])
+    assert restored.exit_code == 0, restored.output
+    with station.read() as session:
+        event = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "db_restored")).one()
+    assert event.details["sha256"] == digest

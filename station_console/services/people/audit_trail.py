@@ -120,6 +120,7 @@ KIND_LABELS: dict[str, str] = {
     EventKind.SIGN_IN_FAILED: N_("sign-in failed"),
     EventKind.CLERK_UNLOCKED: N_("clerk unlocked"),
     EventKind.DB_RESTORED: N_("database restored"),
+    EventKind.DB_BACKED_UP: N_("database backed up"),
     SendEvent.SENDER_SAVED: N_("sender saved"),
     SendEvent.SEND_ACCEPTED: N_("send accepted"),
     SendEvent.SEND_REFUSED: N_("send refused"),
