@@ -235,6 +235,23 @@ def test_undo_is_refused_after_the_window(station: Station, clock: FakeClock) ->
     assert parcel(station, a.parcel_id).status == "picked_up"
 
 
+def test_the_undo_question_is_not_asked_after_the_window(station: Station, clock: FakeClock) -> None:
+    """The preview the question is built from refuses as the undo would: a manager was asked "Undo the
+    last pickup?" about one handed over ten minutes before, and told only after the Yes that it was late."""
+    a = receive(station, 1, phone=ANN)
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    boss = as_clerk(station, "wang", role=Role.MANAGER)
+    clock.advance(minutes=4)
+    assert [item.waybill for item in undo.undo_preview(boss).items] == [a.waybill]
+    clock.advance(minutes=2)
+    with pytest.raises(Refused) as info:
+        undo.undo_preview(boss)
+    assert (info.value.code, str(info.value)) == (
+        "undo_too_late",
+        "A pickup can only be undone within 5 minutes.",
+    )
+
+
 def test_recent_pickups_are_this_counters_shift(station: Station, clock: FakeClock) -> None:
     a, b, c = (receive(station, n, phone=ANN) for n in (1, 2, 3))
     other = as_clerk(station, "li", counter="counter-9")

@@ -88,7 +88,21 @@ def undo_preview(station: Station, parcel_ids: Sequence[int] | None = None) -> U
             for p in picked
         ]
         fee = sum((handover_fee_in(session, p) for p in picked), NOTHING_GIVEN_BACK)
+    # Said now, not after the question: a Yes to a pickup past the window would only be refused.
+    settings, now = station.settings(), station.now()
+    for item in items:
+        _refuse_if_late(item.picked_up_at, now, settings)
     return UndoPreview(items, fee)
+
+
+def _refuse_if_late(picked_up_at: datetime, now: datetime, settings: StationSettings) -> None:
+    if now - picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
+        raise Refused(
+            N_("A pickup can only be undone within {count} minutes."),
+            one="A pickup can only be undone within {count} minute.",
+            code="undo_too_late",
+            count=settings.pickup_undo_minutes,
+        )
 
 
 def _names(
@@ -129,13 +143,7 @@ def _undo_in(
     parcel = session.get(Parcel, parcel_id)
     if parcel is None or parcel.status != ParcelStatus.PICKED_UP or parcel.picked_up_at is None:
         raise NotFound(N_("That parcel has not been picked up."), code="not_picked_up")
-    if now - parcel.picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
-        raise Refused(
-            N_("A pickup can only be undone within {count} minutes."),
-            one="A pickup can only be undone within {count} minute.",
-            code="undo_too_late",
-            count=settings.pickup_undo_minutes,
-        )
+    _refuse_if_late(parcel.picked_up_at, now, settings)
     clash = session.exec(
         select(Parcel.id).where(
             col(Parcel.status) == ON_SHELF,
