@@ -223,7 +223,7 @@ WALKS: dict[str, Walk] = {
     "pickup: undo": Walk(("f2", *typed("{code}"), "f10", "ctrl+z"), "ConfirmDialog", ("y",)),
     "pickup: a fee": Walk(("f2", *typed("{old}"), *typed(OLD), "f10"), "FeeDialog", ("1",)),
     "send-out: refuse": Walk(
-        ("f3", *typed("13600001111"), *typed("Zhao"), "f11"), "FormDialog", ("space", "ctrl+s")
+        ("f3", *typed("13600001111"), *typed("Zhao"), "f11"), "RefuseDialog", ("space", "ctrl+s")
     ),  # the first checklist item ticked as found, then sent
     "send-out: refund": Walk(("f3", "f7"), "RefundDialog", typed("damaged")),
     "send-out: courier handover": Walk(
