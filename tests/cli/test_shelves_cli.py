@@ -39,7 +39,7 @@ def test_map_move_and_timeline(run) -> None:  # type: ignore[no-untyped-def]
     assert [e["kind"] for e in timeline["events"]] == ["checked_in", "moved"]
     assert "moved" in run("parcel", WAYBILLS[0]).output
     refused = run("move", WAYBILLS[0], "--to", "99-1")
-    assert refused.exit_code == 1 and "no shelf 99" in refused.output
+    assert refused.exit_code == 1 and "no shelf or layer 99-1 here" in refused.output
 
 
 def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type: ignore[no-untyped-def]
@@ -268,7 +268,7 @@ def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
         ),
         (("3-2", "--capacity", "50", "--walk-order", str(10**20)), "Walking order must be a whole number"),
         (("3-9", "--zone", "floor"), "Shelf 3 has no layer 9"),
-        (("99-1", "--capacity", "50", "--zone", "floor"), "There is no shelf 99"),
+        (("99-1", "--capacity", "50", "--zone", "floor"), "There is no shelf or layer 99-1 here"),
     ],
 )
 def test_a_refused_shelf_edit_saves_none_of_its_values(run, db_url, args, said) -> None:  # type: ignore[no-untyped-def]

@@ -190,6 +190,22 @@ def test_a_fix_that_fails_says_why_in_the_readers_language(station: Station) -> 
     assert stored_text(failure["message"], "en") == failure["reason"]
 
 
+def test_a_scope_typed_with_spaces_is_named_as_typed_with_what_to_type(station: Station) -> None:
+    """`[bold red]x[/]` was named by what came before its space: "There is no shelf [BOLD.", and not
+    what to type instead. Named whole (as data: the screen and the CLI print it as text), cut when
+    long; nothing is started."""
+    from station_console.errors import NotFound
+
+    with pytest.raises(NotFound) as exc:
+        stocktake.start(station, "[bold red]x[/]")
+    assert exc.value.message("en").startswith("There is no shelf or layer [bold red]x[/] here. Type one of")
+    assert "such as 1-1" in exc.value.message("en")
+    with pytest.raises(NotFound) as exc:
+        stocktake.start(station, "shelf " * 10)
+    assert "shelf shelf shelf s… here" in exc.value.message("en")
+    assert station.run(lambda session: session.exec(select(Stocktake)).all()) == []
+
+
 def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: Station) -> None:
     from sqlmodel import delete
 
@@ -206,7 +222,11 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
     assert refusals[0].message("zh") == "请写明货架（如 6）或货位（如 6-5）。"
     with pytest.raises(NotFound) as exc:
         stocktake.start(station, "Q")
-    assert (exc.value.message("en"), exc.value.message("zh")) == ("There is no shelf Q.", "没有Q号货架。")
+    assert (exc.value.message("en"), exc.value.message("zh")) == (
+        "There is no shelf or layer Q here. Type one of the shelves (1, 2, 3, 4, 5, 6, 7, 8, F, OV) or a layer, "
+        "such as 1-1.",
+        "本站没有货架或货位 Q。请输入本站的货架（1, 2, 3, 4, 5, 6, 7, 8, F, OV）或货位，如 1-1。",
+    )
 
     def no_shelves(session) -> None:  # type: ignore[no-untyped-def]
         session.exec(delete(Layer))

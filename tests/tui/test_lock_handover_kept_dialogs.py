@@ -38,12 +38,12 @@ async def test_a_move_refused_after_another_clerk_signed_in_closes_for_them(
         assert location_of(station, wb(1)) == "1-1"  # nothing moved
         refusal = str(dialog.query_one("#move-error", Static).render()) if same else ""
         if same:  # Wang finds the move as left, told why it was refused
-            assert app.screen is dialog and "no shelf 99" in refusal, refusal
+            assert app.screen is dialog and "no shelf or layer 99-9 here" in refusal, refusal
             assert not any("left open" in t for t in toasts(app))
         else:  # Li finds the Shelves map, told what closed; not the refusal
             assert dialog not in app.screen_stack and isinstance(app.screen, ShelvesScreen)
             assert "Closed a move, left open by Wang." in toasts(app)
-            assert not any("no shelf 99" in t for t in toasts(app))
+            assert not any("no shelf or layer 99-9" in t for t in toasts(app))
             await quiet.press(pilot, "f7")  # the console goes on: a new move, empty
             await quiet.until(pilot, lambda: isinstance(app.screen, MoveDialog))
             assert app.screen.query_one("#move-parcel", Input).value == ""

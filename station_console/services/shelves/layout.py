@@ -147,8 +147,7 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     shelf_label, layer_label = split_location(location)  # refused as typed when a part is empty
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
     if shelf is None:
-        # Quoted cut: a label is at most LABEL_LIMIT characters, and 5,000 typed came back whole.
-        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=cut(shelf_label, 20))
+        raise _no_shelf(session, location)
     if not layer_label:
         return shelf, None
     layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
@@ -162,6 +161,29 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     return shelf, layer
 
 
+def _no_shelf(session: Session, typed: str) -> NotFound:
+    """No shelf has the label typed: named as typed (`[bold red]x[/]` was named by its shelf part,
+    "[BOLD", read up to the space), cut (5,000 typed came back whole), with what to type instead: the
+    station's shelves and a layer of the first."""
+    shelves = session.exec(select(Shelf).where(col(Shelf.retired_at).is_(None)).order_by(col(Shelf.id))).all()
+    shelves = shelves or session.exec(select(Shelf).order_by(col(Shelf.id))).all()
+    labels = [s.label for s in shelves]
+    shown = ", ".join(labels[:_SHELVES_SAID]) + (", …" if len(labels) > _SHELVES_SAID else "")
+    first_layer = session.exec(
+        select(Layer.label).where(Layer.shelf_id == shelves[0].id).order_by(col(Layer.id))
+    ).first()
+    return NotFound(
+        N_(
+            "There is no shelf or layer {typed} here. Type one of the shelves ({shelves}) or a layer, such as {example}."
+        ),
+        code="no_shelf",
+        typed=cut(typed.strip(), 20),
+        shelves=shown,
+        example=f"{labels[0]}-{first_layer or 1}",
+    )
+
+
+_SHELVES_SAID = 12  # more makes the line a wall of labels: the shelf map (F4) shows them all
 LABEL_LIMIT = 16
 
 
