@@ -395,3 +395,36 @@ async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_man
     assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [
         ("SF1400000000011", "put_back")
     ]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_clerks_close_tells_the_clerk_the_parcel_found_after_it_left_is_flagged(
+    app: StationApp, station: Station
+) -> None:
+    """A clerk closed without the put-back (a manager's) and nothing but the stored result kept the
+    parcel a wrong customer may have been handed. The close's question says what happens to one not
+    put back, the close says it is flagged for a manager, and Problems lists it."""
+    from station_helpers import act_as_new_clerk
+
+    place_picked_up(station)
+    act_as_new_clerk(station, "Li", Role.CLERK)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        assert str(app.screen.query_one("#st-gone-flagged").render()) == (
+            "Any not put back is flagged 'found after it left' for a manager on Problems."
+        )
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+    assert (
+        "SF1400000000011 not put back: flagged 'found after it left' for a manager on Problems. "
+        "Set it aside until a manager sees it." in said
+    )
+    assert [(r.waybill, r.status, r.problem_kind) for r in problems.list_problems(station)] == [
+        ("SF1400000000011", "picked_up", "put_back")
+    ]

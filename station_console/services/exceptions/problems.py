@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, Parcel, ParcelStatus
@@ -24,19 +25,40 @@ from station_console.services.core.roles import refusal, require, require_manage
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS, KINDS, STOCKTAKE_KINDS
 from station_console.services.shelves.leaving import leave_shelf
-from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
+from station_console.services.shelves.search import (
+    ParcelRow,
+    find_parcel,
+    parcel_candidates,
+    require_on_shelf,
+    rows_for,
+)
 
 PROBLEM_NOTE = NoteRule(N_("Note"), 500)  # what is wrong: the problem_note column's length
 RESOLVE_NOTE = NoteRule(N_("Note"), 500, required=False)
+# A 'found after it left' flag on a parcel that is not on the shelves (set aside at a stocktake, not put
+# back) is resolved by saying where it went: no other record of it will.
+WHERE_IT_WENT = NoteRule(N_("Note"), 500)
+LEFT_STATUSES = frozenset({ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF})
 
 
 def mark_in_session(
-    session: Session, station: Station, parcel: Parcel, kind: str, note: str, *, rule: NoteRule = PROBLEM_NOTE
+    session: Session,
+    station: Station,
+    parcel: Parcel,
+    kind: str,
+    note: str,
+    *,
+    rule: NoteRule = PROBLEM_NOTE,
+    **details: Any,
 ) -> None:
-    """Flag a parcel on the shelves inside the caller's transaction (`rule`: how its note is read)."""
+    """Flag a parcel on the shelves inside the caller's transaction (`rule`: how its note is read;
+    `details` join the event's). A stocktake's kind may flag a parcel recorded as having left: found on
+    the shelf and not put back, its own row carries the flag to the manager (`stocktake_close`)."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
-    if not is_recalled(kind) or parcel.status != ParcelStatus.ON_SHELF:
+    if kind in STOCKTAKE_KINDS and parcel.status in LEFT_STATUSES:
+        pass
+    elif not is_recalled(kind) or parcel.status != ParcelStatus.ON_SHELF:
         # A recall may come while a runner has it: flagged, the runner brings it back (delivery/recalled.py).
         require_on_shelf(parcel)
     note = rule.read(note)
@@ -57,6 +79,7 @@ def mark_in_session(
             "note": note,
             "previous": previous,
             "previous_note": previous_note,
+            **details,
         },
     )
 
@@ -131,17 +154,29 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
     require(station, "problems")
 
     def work(session: Session) -> ParcelRow:
-        parcel = find_parcel(session, ref, on_shelf=True)
+        parcel = _flagged_after_left(session, ref) or find_parcel(session, ref, on_shelf=True)
         if parcel.problem_kind is None:
             raise Refused(
                 N_("{waybill} is not flagged as a problem."), code="no_problem", waybill=parcel.waybill
             )
         if parcel.problem_kind in STOCKTAKE_KINDS:
             require_manager(station, "resolve_put_back")
-        resolve_in_session(session, station, parcel, note=RESOLVE_NOTE.read(note))
+        rule = WHERE_IT_WENT if parcel.status in LEFT_STATUSES else RESOLVE_NOTE
+        resolve_in_session(session, station, parcel, note=rule.read(note))
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
+
+
+def _flagged_after_left(session: Session, ref: str) -> Parcel | None:
+    """The row of a parcel recorded as having left and flagged by a stocktake that found it (not put
+    back), when none of its waybill's rows is on the shelves: the flag the Problems list shows it by."""
+    _text, candidates = parcel_candidates(session, ref)
+    if any(p.status == ParcelStatus.ON_SHELF for p in candidates):
+        return None
+    return next(
+        (p for p in candidates if p.problem_kind in STOCKTAKE_KINDS and p.status in LEFT_STATUSES), None
+    )
 
 
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
@@ -176,13 +211,23 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
 
 
 def list_problems(station: Station) -> list[ParcelRow]:
-    """Flagged parcels on the shelves, oldest flag first."""
+    """Flagged parcels on the shelves, and those a stocktake found after they left and did not put back
+    (set aside for the manager), oldest flag first."""
     require(station, "view")
     with station.read() as session:
         parcels = list(
             session.exec(
                 select(Parcel)
-                .where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None))
+                .where(
+                    or_(
+                        and_(col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None)),
+                        # found at a stocktake after it left, set aside and not put back
+                        and_(
+                            col(Parcel.status).in_(LEFT_STATUSES),
+                            col(Parcel.problem_kind).in_(STOCKTAKE_KINDS),
+                        ),
+                    )
+                )
                 .order_by(col(Parcel.problem_at))
             ).all()
         )

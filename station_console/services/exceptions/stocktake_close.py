@@ -68,6 +68,7 @@ def close(
             "marked_missing": [],
             "rechecked": rechecked,
             "put_back": put,
+            "flagged_left": _flag_not_put_back(session, station, before, {p["waybill"] for p in put}, now),
             "found_again": [],
         }
         for record in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)).all():
@@ -224,6 +225,8 @@ def _recheck(
         except StationError as exc:
             failed.append(_failure(item.waybill, fix, exc))
             continue
+        if item.left:
+            _cleared_when_put_back(session, station, earlier, before.id)
         done = {
             "waybill": item.waybill,
             "pickup_code": result.pickup_code,
@@ -235,6 +238,48 @@ def _recheck(
         else:
             rechecked.append(done)
     return rechecked, put
+
+
+def _flag_not_put_back(
+    session: Session, station: Station, before: View, put: set[str], now: datetime
+) -> list[str]:
+    """Each extra recorded as having left that this close did not put back (a clerk may not; a manager
+    may choose not to, or its put-back failed) is flagged 'found after it left' on the row that says it
+    left, so the manager finds it on Problems: a wrong parcel may have been handed out. The flag is
+    resolved by saying where it went, or by putting it back at a stocktake (which clears it)."""
+    flagged: list[str] = []
+    for item in before.items["extra"]:
+        if not item.left or item.waybill in put:
+            continue
+        earlier, _layer = put_back_row.earlier_row(session, before.id, item.waybill)
+        if earlier is None or earlier.status == ParcelStatus.ON_SHELF:
+            continue  # back on the shelves meanwhile (a pickup undone): nothing gone to flag
+        if earlier.problem_kind != ProblemKind.PUT_BACK:  # an earlier stocktake's flag still waits: kept
+            note = _put_back_note(item, before.id) + _(". Not put back: set aside for a manager")
+            problems.mark_in_session(
+                session, station, earlier, ProblemKind.PUT_BACK, note, stocktake=before.id
+            )
+        flagged.append(item.waybill)
+    return flagged
+
+
+def _cleared_when_put_back(
+    session: Session, station: Station, earlier: Parcel | None, stocktake_id: int
+) -> None:
+    """A put-back clears the flag an earlier close left on the row that said it left: the put-back's
+    own row carries the check on from here."""
+    if (
+        earlier is not None
+        and earlier.problem_kind == ProblemKind.PUT_BACK
+        and earlier.status != ParcelStatus.ON_SHELF
+    ):
+        problems.resolve_in_session(
+            session,
+            station,
+            earlier,
+            stocktake=stocktake_id,
+            note=_("Put back at stocktake {id}", id=stocktake_id),
+        )
 
 
 def _put_back_note(item: Item, stocktake_id: int) -> str:

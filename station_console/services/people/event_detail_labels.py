@@ -375,6 +375,7 @@ FIX_LABELS = {
     "marked_missing": N_("marked missing"),
     "rechecked": N_("checked in again"),
     "put_back": N_("put back, no message"),
+    "flagged_left": N_("flagged for a manager, not put back"),
     "found_again": N_("found again"),
     "failed": N_("failed"),
 }

@@ -415,6 +415,15 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                 )
             )
             self.notify(_(where, waybill=put["waybill"], code=put["pickup_code"], location=put["location"]))
+        for waybill in applied.get("flagged_left", []):
+            self.notify(
+                _(
+                    "{waybill} not put back: flagged 'found after it left' for a manager on Problems. "
+                    "Set it aside until a manager sees it.",
+                    waybill=waybill,
+                ),
+                severity="warning",
+            )
         for failure in applied.get("failed", []):
             why = stored_text(failure.get("message") or failure["reason"])
             self.notify(_("{waybill}: {reason}", waybill=failure["waybill"], reason=why), severity="warning")

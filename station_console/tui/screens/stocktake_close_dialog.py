@@ -92,6 +92,11 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
                     yield Static("\n".join(self.gone), id="st-gone")
                     if refused:
                         yield Static(self.put_back_refused or "", id="st-put-back-refused")
+                    # One not put back is not lost: the close flags it for the manager.
+                    yield Static(
+                        _("Any not put back is flagged 'found after it left' for a manager on Problems."),
+                        id="st-gone-flagged",
+                    )
             if not any(self.offered.get(key) for _id, key, _ticked in CLOSE_FIXES):
                 yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
             yield said_line()
