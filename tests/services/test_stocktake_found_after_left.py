@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from shelf_helpers import events, place, wb
-from sqlmodel import select
+from sqlmodel import col, select
 from station_helpers import act_as_new_clerk
 
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind, Role
@@ -17,7 +17,7 @@ from station_console.services.exceptions import problems, stocktake, stocktake_c
 
 def rows(station: Station, waybill: str) -> list[Parcel]:
     with station.read() as s:
-        return list(s.exec(select(Parcel).where(Parcel.waybill == waybill).order_by(Parcel.id)).all())
+        return list(s.exec(select(Parcel).where(Parcel.waybill == waybill).order_by(col(Parcel.id))).all())
 
 
 def clerks_close(station: Station) -> int:
