@@ -220,7 +220,9 @@ def list_problems(station: Station) -> list[ParcelRow]:
                 select(Parcel)
                 .where(
                     or_(
-                        and_(col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None)),
+                        and_(
+                            col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None)
+                        ),
                         # found at a stocktake after it left, set aside and not put back
                         and_(
                             col(Parcel.status).in_(LEFT_STATUSES),

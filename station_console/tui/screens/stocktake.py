@@ -28,7 +28,7 @@ from station_console.services.exceptions.stocktake_begun_words import (
     resumed_other_line,
 )
 from station_console.services.exceptions.stocktake_view import CLASSES, View
-from station_console.services.shelves.search import STATUS_LABELS, is_layer, normalise_location
+from station_console.services.shelves.search import STATUS_LABELS, is_layer
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -122,7 +122,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         # The shelf's unfinished stocktake is resumed, whatever it counts (`stocktake.begin`). What is
         # typed or pasted right behind the Enter (the first parcel) waits for the scan field it leads to:
         # in the shelf field, all selected, the stocktake begun wrote its scope over it.
-        begin = partial(stocktake.begin, self.station, normalise_location(event.value))
+        # As typed: the service reads it (`layout.resolve`), and a refusal names it as the clerk typed it.
+        begin = partial(stocktake.begin, self.station, event.value)
         self.call("start", begin, holds_keys=True)
 
     def done_start(self, begun: stocktake.Begun) -> None:
