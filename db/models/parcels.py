@@ -16,6 +16,10 @@ _PICKED_UP = text("picked_up_at IS NOT NULL")
 _RETURNED = text("returned_at IS NOT NULL")
 _WRITTEN_OFF = text("written_off_at IS NOT NULL")
 _HAS_RECIPIENT = text("recipient_id IS NOT NULL")
+# SQLite uses a partial index only when each case of the query carries its WHERE as a term (or, for IS
+# NOT NULL, compares the column): the Problems list's cases say `problem_kind IS NOT NULL` and
+# `problem_kind IN (...)`.
+_FLAGGED = text("problem_kind IS NOT NULL")
 # The ways off the shelves a customer can ask about later (an undone check-in is not one). Compared
 # in the queries exactly as written here: SQLite uses a partial index only when it sees this term.
 LEFT_STATUSES = (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF)
@@ -80,6 +84,16 @@ class Parcel(ParcelBase, table=True):
         # it (as it writes its own stamp's index), a check-in never does.
         Index("ix_parcel_code_left", "pickup_code", "id", sqlite_where=_LEFT, postgresql_where=_LEFT),
         Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
+        # The Problems list: flagged parcels on the shelves, and those that left with a stocktake's flag.
+        # Only flagged parcels, so a check-in (no flag) writes none of it.
+        Index(
+            "ix_parcel_problem",
+            "status",
+            "problem_kind",
+            "problem_at",
+            sqlite_where=_FLAGGED,
+            postgresql_where=_FLAGGED,
+        ),
         Index(
             "ix_parcel_recipient_status",
             "recipient_id",
