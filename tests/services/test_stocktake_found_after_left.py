@@ -93,3 +93,18 @@ def test_a_managers_close_with_put_back_flags_nothing_more(station: Station) -> 
     assert closed.result["fixes"]["flagged_left"] == []
     assert [e.details["kind"] for e in events(station, EventKind.PROBLEM_MARKED)] == ["put_back"]
     assert events(station, EventKind.PROBLEM_RESOLVED) == []
+
+
+def test_resolving_it_without_a_note_asks_where_it_went(station: Station) -> None:
+    """Its row shows no code and no place: "Note is empty." did not say why a note is needed."""
+    clerks_close(station)
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
+    with pytest.raises(Refused) as exc:
+        problems.resolve(station, wb(5), "  ")
+    assert exc.value.code == "missing"
+    assert exc.value.message("en") == (
+        f"{wb(5)} is recorded as picked up: say in the note where the parcel went, then resolve it."
+    )
+    assert exc.value.message("zh") == f"{wb(5)} 记录为已取件：请在备注中写明包裹的去向，再解决。"
+    assert rows(station, wb(5))[0].problem_kind == ProblemKind.PUT_BACK
+    assert events(station, EventKind.PROBLEM_RESOLVED) == []

@@ -204,3 +204,40 @@ async def test_the_kinds_a_clerk_picks_leave_out_the_stocktakes_put_back(app: St
             "missing",
             "recalled",
         ]
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_parcel_found_after_it_left_shows_its_status_not_its_old_code(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Its old pickup code beside an empty location sent a clerk to look for it by that code; the
+    row says it left instead."""
+    set_language(lang)
+    place(station, wb(1), "1-1")
+    problems.mark(station, wb(1), "damaged", "wet")
+    place(
+        station,
+        wb(2),
+        "1-1",
+        status="picked_up",
+        pickup_code="1-1-0042",
+        problem_kind="put_back",
+        problem_note="found at stocktake 1",
+        problem_at=station.now(),
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pr-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="both flagged parcels listed")
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        cells = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(2)}
+        left = cells[wb(2)]
+        assert str(left[keys.index("Code")]) == ("picked up" if lang == "en" else "已取件")
+        assert str(left[keys.index("Location")]) == "-"
+        assert "1-1-0042" not in [str(cell) for cell in left]
+        on_shelf = cells[wb(1)]
+        (code,) = [r.pickup_code for r in problems.list_problems(station) if r.waybill == wb(1)]
+        assert code and str(on_shelf[keys.index("Code")]) == code
+        assert str(on_shelf[keys.index("Location")]) == "1-1"

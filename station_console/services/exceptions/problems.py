@@ -31,6 +31,7 @@ from station_console.services.shelves.search import (
     parcel_candidates,
     require_on_shelf,
     rows_for,
+    status_text,
 )
 
 PROBLEM_NOTE = NoteRule(N_("Note"), 500)  # what is wrong: the problem_note column's length
@@ -161,11 +162,27 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             )
         if parcel.problem_kind in STOCKTAKE_KINDS:
             require_manager(station, "resolve_put_back")
-        rule = WHERE_IT_WENT if parcel.status in LEFT_STATUSES else RESOLVE_NOTE
-        resolve_in_session(session, station, parcel, note=rule.read(note))
+        said = _where_it_went(parcel, note) if parcel.status in LEFT_STATUSES else RESOLVE_NOTE.read(note)
+        resolve_in_session(session, station, parcel, note=said)
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
+
+
+def _where_it_went(parcel: Parcel, note: str) -> str:
+    """The note resolving a parcel that left: none is refused asking where the parcel went (the
+    manager sees a waybill without a code or a place, and "Note is empty." says nothing of why)."""
+    try:
+        return WHERE_IT_WENT.read(note)
+    except Refused as refused:
+        if refused.code != "missing":
+            raise
+        raise Refused(
+            N_("{waybill} is recorded as {status}: say in the note where the parcel went, then resolve it."),
+            code="missing",
+            waybill=parcel.waybill,
+            status=status_text(parcel.status),
+        ) from None
 
 
 def _flagged_after_left(session: Session, ref: str) -> Parcel | None:

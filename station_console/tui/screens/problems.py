@@ -17,9 +17,10 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions import problems
+from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -36,7 +37,8 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 NOTE_CELLS = 40
 # The kind right after the waybill, then where to find the parcel and the note: in the shelf lists'
 # order the kind and the note came last, off an 80-column screen (the table scrolls sideways only
-# with the focus in it). Every parcel listed is on the shelf, so its status goes last.
+# with the focus in it). Nearly every parcel listed is on the shelf, so its status goes last; one a
+# stocktake found after it left says so where its code would be (`code_cell`).
 COLUMNS = (
     N_("Waybill"),
     N_("Problem"),
@@ -49,6 +51,14 @@ COLUMNS = (
     N_("Checked in"),
     N_("Status"),
 )
+
+
+def code_cell(row: ParcelRow) -> str | Text:
+    """Where to find the parcel: its pickup code on the shelves; for one recorded as having left (a
+    stocktake found it, not put back) its status, as its old code would send a clerk to look for it."""
+    if row.status == "on_shelf":
+        return row.pickup_code or "-"
+    return Text(label_of(STATUS_LABELS, row.status), style="bold")
 
 
 class KindChoice(RoutedChoice):
@@ -135,7 +145,8 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         table.clear()
         zone = self.station.zone()
         for row in rows:
-            table.add_row(*cells_in(COLUMNS, row, zone, Note=note_cell(row.problem_note)), key=row.waybill)
+            cells = cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
+            table.add_row(*cells, key=row.waybill)
         self.query_one("#pr-not-received", Static).update(not_received)
 
     @on(Input.Submitted, "#pr-parcel")
