@@ -238,3 +238,19 @@ def test_privacy_refusals_under_json_are_json(db_url: str) -> None:
         assert message is None or answer["message"] == message
     kept = json.loads(run(db_url, *MANAGER, "privacy", "export", "13812345678").stdout)
     assert kept["parcels"][0]["waybill"] == "SF1234567890123"  # nothing was deleted
+
+
+def test_signed_out_pin_change_says_who_signs_in_for_own_and_for_anothers(db_url: str) -> None:
+    """Signed out, `clerk pin Wang` said only "sign in to change your own PIN": whoever meant to reset
+    another clerk's PIN was sent to sign in as that clerk. Both ways are named, and nothing changes."""
+    setup_station(db_url)
+    for lang, own, anothers in [
+        ("en", "sign in as Wang", "a manager signs in"),
+        ("zh", "请以 Wang 登录", "须由店长登录"),
+    ]:
+        refused = run(db_url, "--lang", lang, "clerk", "pin", "Wang", "--pin", "2580")
+        assert isinstance(refused.exception, PermissionDenied), refused.output
+        assert refused.exception.code == "not_signed_in"
+        said = refused.exception.message()
+        assert own in said and anothers in said, said
+    assert run(db_url, *MANAGER, "clerk", "list").exit_code == 0  # the old PIN still signs in

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
 from station_console import name_limit
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.core import audit
@@ -303,6 +303,17 @@ def sign_out(station: Station, *, reason: str = "sign_out") -> None:
 def check_may_change_pin(station: Station, name: str, *, own_with_old_pin: bool) -> bool:
     """Refuse whoever may not change NAME's PIN, before anyone is asked for the new one: a clerk their
     own (with the old PIN), a manager anyone's. True when it is the signed-in clerk's own."""
+    if station.clerk_id is None and not has_no_clerk(station):
+        # Whose PIN decides who signs in: "sign in to change your own PIN" sent the person resetting
+        # another clerk's PIN to sign in as that clerk, whose PIN they do not know.
+        raise PermissionDenied(
+            N_(
+                "Nobody is signed in: to change {name}'s own PIN, sign in as {name}; "
+                "to reset another clerk's PIN, a manager signs in."
+            ),
+            code="not_signed_in",
+            name=name,
+        )
     require(station, "change_own_pin")
     own = station.clerk_id is not None and station.clerk_id == _clerk_id(station, name)
     if not (own and own_with_old_pin):
