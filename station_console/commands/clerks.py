@@ -331,10 +331,10 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
 
     station = app.station
     if output is None:
-        try:  # the output is JSON: so is a refusal, as under other commands' --json
+        try:  # the output is JSON: so is a refusal, said there only
             data = export_person(station, phone)
         except StationError as exc:
-            fail(exc, as_json=True)
+            fail(exc, json_only=True)
             return
         emit_json(data)
         return

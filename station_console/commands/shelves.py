@@ -35,12 +35,13 @@ def register(cli: click.Group) -> None:
     cli.add_command(search_cmd)
 
 
-def attempt(work: Callable[[], T], *, as_json: bool = False) -> T:
-    """Run a service call; a refusal ends the command with its reason (and exit code 1)."""
+def attempt(work: Callable[[], T], *, as_json: bool = False, json_only: bool = False) -> T:
+    """Run a service call; a refusal ends the command with its reason (and exit code 1), said as
+    `fail` says it."""
     try:
         return work()
     except StationError as exc:
-        fail(exc, as_json=as_json)
+        fail(exc, as_json=as_json, json_only=json_only)
         raise  # unreachable: fail() exits
 
 
@@ -259,7 +260,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
     station = app.station
     if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
-        attempt(lambda: require(station, "put_back"), as_json=True)
+        attempt(lambda: require(station, "put_back"), json_only=True)
     layer: str | None = None
     if resume:
         from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
