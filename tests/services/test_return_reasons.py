@@ -271,6 +271,39 @@ def test_a_stocktake_put_back_stays_when_recalled(station: Station) -> None:
     )
 
 
+def test_a_put_back_in_the_batch_recalled_again_is_told_why_and_what_to_do(station: Station) -> None:
+    """A put-back parcel already in the batch, returned as recalled: the refusal said only that it is
+    in the batch, not why it was not flagged recalled (its put-back stays) nor that nothing is left to
+    do but take it out if it should stay; in Chinese too. Nothing changes."""
+    from station_console.i18n import set_language
+
+    pid = place(station, wb(1), "5-1")
+
+    def put_back(session: Session) -> None:  # as a stocktake flags it
+        p = session.get(Parcel, pid)
+        assert p is not None
+        p.problem_kind, p.problem_note = "put_back", "left 10:00 by Li"
+        session.add(p)
+
+    station.run(put_back)
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1), recalled=True)
+    added = len(events(station, EventKind.RETURN_BATCH_ADDED))
+    with pytest.raises(Refused) as exc:
+        returns.add(station, batch.id, wb(1), recalled=True)
+    assert exc.value.code == "already_in_batch"
+    said = exc.value.message()
+    assert said.startswith(f"{wb(1)} is already in this batch") and "put-back flag" in said, said
+    assert "Nothing to do" in said and "remove it from the batch" in said, said
+    set_language("zh")
+    try:
+        assert "盘点放回标记" in exc.value.message() and "移出本批次" in exc.value.message()
+    finally:
+        set_language("en")
+    assert parcel(station, pid).problem_kind == "put_back"
+    assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == added
+
+
 def test_a_recall_refused_for_another_reason_records_no_problem(station: Station) -> None:
     place(station, wb(1), "5-1")
     place(station, "SF1234567890123", "5-1", carrier="SF")

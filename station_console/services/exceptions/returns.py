@@ -33,7 +33,7 @@ from station_console.services.core.recalls import RECALLED
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, return_reasons
-from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS
+from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
 from station_console.services.exceptions.recall_while_out import refuse_recall_while_out
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
@@ -267,9 +267,7 @@ def _check_add(
             batch_carrier=mine.short_name if mine else "?",
         )
     if parcel.return_batch_id == batch.id and not (recalled and return_reasons.recall_flags(parcel)):
-        raise Refused(
-            N_("{waybill} is already in this batch."), code="already_in_batch", waybill=parcel.waybill
-        )
+        raise Refused(_why_in_batch(parcel, recalled), code="already_in_batch", waybill=parcel.waybill)
     if parcel.return_batch_id not in (None, batch.id):
         raise Refused(
             N_("{waybill} is already in return batch {batch}."),
@@ -279,6 +277,20 @@ def _check_add(
         )
     if not recalled:
         return_reasons.check_due(session, station, parcel)
+
+
+def _why_in_batch(parcel: Parcel, recalled: bool) -> str:
+    """A parcel already in the batch, returned as recalled: why nothing more is done (a put-back keeps
+    its flag, so it is not flagged recalled; a recalled one is already), and what is left to do."""
+    if recalled and parcel.problem_kind in STOCKTAKE_KINDS:
+        return N_(
+            "{waybill} is already in this batch; it keeps its stocktake put-back flag (only a manager "
+            "resolves it), so it is not flagged recalled. Nothing to do: it goes back with the batch "
+            "(remove it from the batch if it should stay)."
+        )
+    if recalled:
+        return N_("{waybill} is already in this batch, flagged recalled: nothing to do.")
+    return N_("{waybill} is already in this batch.")
 
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
