@@ -55,7 +55,9 @@ async def test_a_pasted_write_off_reason_is_refused_on_the_problems_screen(
         assert note.value == IN_FIELD  # still there, to be shortened
         assert snapshot(station) == before
         note.value = "[b]wet[/b] \x1b[31mrang 13911112222\x1b[0m"
-        await quiet.press(pilot, "f9")
+        await quiet.press(pilot, "f9")  # asked first, the reason as it is recorded
+        assert "[b]wet[/b] rang 139****2222" in app.screen.body  # type: ignore[attr-defined]
+        await quiet.press(pilot, "y")
         assert "written off" in str(app.screen.query_one("#pr-status", Static).render())
     with station.read() as session:
         written = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.WRITTEN_OFF)).one()

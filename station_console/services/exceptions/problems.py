@@ -196,6 +196,16 @@ def _flagged_after_left(session: Session, ref: str) -> Parcel | None:
     )
 
 
+def write_off_preview(station: Station, ref: str, reason: str) -> tuple[ParcelRow, str]:
+    """The parcel `write_off` would write off and the reason as it would record it (a phone in it
+    masked), refused as it would refuse (a clerk, a reason empty or too long, no such parcel on the
+    shelf), writing nothing: the console asks about them first, as a write-off cannot be undone."""
+    require_manager(station, "write_off")
+    recorded = REASON.read(reason)
+    with station.read() as session:
+        return rows_for(session, [find_parcel(session, ref, on_shelf=True)])[0], recorded
+
+
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
     """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
     require_manager(station, "write_off")

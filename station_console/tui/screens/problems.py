@@ -7,6 +7,7 @@ so it never becomes the note (nor opens the kind's list).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,6 +25,7 @@ from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
@@ -242,12 +244,48 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
 
     @role_key("problems.write_off")
     def action_write_off(self) -> None:
+        """A write-off cannot be undone: the parcel and the reason are read (and refused as the write
+        would refuse them) and asked about first, No focused; keys typed before the question appeared
+        answer nothing (they wrote the parcel off at once, the note as its reason, asking nothing)."""
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value
+        if not ref or self.calling("write"):  # said as for F7 and F8: what to scan, or wait
+            self.run("write_off", ref, lambda: None, "")
+            return
+        station = self.station
+        # The reason as typed goes with the answer: the write-off records what the question showed.
+        self.call(
+            "write_off_asked",
+            lambda: (*problems.write_off_preview(station, ref, reason), reason),
+            holds_keys=True,
+        )
+
+    def done_write_off_asked(self, answer: tuple[Any, str, str]) -> None:
+        row, recorded, typed = answer
+        waybill = str(row.waybill)
+        body = _(
+            "Reason: {reason}\n\nA write-off cannot be undone: the parcel leaves the shelf and its code "
+            "is freed.\n\nYes writes it off; No changes nothing.",
+            reason=visible(recorded),
+        )
+        ask(
+            self,
+            ConfirmDialog(
+                _("Write off {waybill}?", waybill=visible(waybill)),
+                body,
+                what=N_("writing off a parcel"),
+                weighty=True,
+            ),
+            partial(self._write_off, waybill, typed),
+            no=N_("Not written off: nothing changed."),
+            say=lambda text: self.query_one("#pr-status", StatusLine).say(text),
+        )
+
+    def _write_off(self, waybill: str, reason: str) -> None:
         self.run(
             "write_off",
-            ref,
-            lambda: problems.write_off(self.station, ref, reason),
+            waybill,
+            lambda: problems.write_off(self.station, waybill, reason),
             _("{waybill} written off.", waybill="{waybill}"),
         )
 

@@ -1,0 +1,51 @@
+"""Problems' F9 writes a parcel off, which cannot be undone: it wrote it off at once, the note as its
+reason, asking nothing. It asks first, naming the parcel and the reason, No focused; a Y typed before
+the question appeared answers nothing; No writes nothing; Yes writes it off with that reason."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from db.models import ParcelStatus
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.problems import ProblemsScreen
+from station_console.tui.widgets.status_line import StatusLine
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+def status_of(station: Station, pid: int) -> str:
+    from db.models import Parcel
+
+    with station.read() as session:
+        parcel = session.get(Parcel, pid)
+        assert parcel is not None
+        return str(parcel.status)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_write_off_asks_naming_the_parcel_and_reason_first(app: StationApp, station: Station) -> None:
+    pid = place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen(wb(1)))
+        await quiet.settle(pilot)
+        screen = app.screen
+        screen.query_one("#pr-note", Input).value = "crushed in the van"
+        await quiet.burst(pilot, "f9", "y")  # Y typed before the question appeared
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog), "F9 wrote the parcel off asking nothing"
+        assert wb(1) in dialog.question and "crushed in the van" in dialog.body
+        assert app.focused is dialog.query_one("#confirm-no")
+        assert status_of(station, pid) == ParcelStatus.ON_SHELF
+        await quiet.press(pilot, "n")
+        assert app.screen is screen and status_of(station, pid) == ParcelStatus.ON_SHELF
+        assert "Not written off" in str(screen.query_one("#pr-status", StatusLine).render())
+        await quiet.press(pilot, "f9")
+        assert isinstance(app.screen, ConfirmDialog)
+        await quiet.press(pilot, "y")
+        assert app.screen is screen
+        assert "written off" in str(screen.query_one("#pr-status", StatusLine).render())
+    assert status_of(station, pid) == ParcelStatus.WRITTEN_OFF
