@@ -170,13 +170,9 @@ def done_but(done: str, failed: StepFailed) -> NoReturn:
     sys.exit(PARTLY_DONE)
 
 
-def fail(exc: StationError, *, as_json: bool = False, json_only: bool = False) -> None:
-    """Refuse: the reason on stderr (and as JSON on stdout if asked), exit 1. `json_only`: a command
-    whose only output is JSON, with no --json to ask for it (`privacy export`, `stocktake`), says it
-    once, as JSON on stdout: a script reads it there and a person at the terminal too, and the same
-    line on stderr printed the refusal twice where every other command prints it once."""
-    if as_json or json_only:
+def fail(exc: StationError, *, as_json: bool = False) -> None:
+    """Refuse: the reason on stderr (and as JSON on stdout if asked), exit 1."""
+    if as_json:
         emit_json({"error": exc.code, "message": exc.message()})
-    if not json_only:
-        click.echo(f"station: {exc.message()}", err=True)
+    click.echo(f"station: {exc.message()}", err=True)
     sys.exit(1)

@@ -331,10 +331,10 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
 
     station = app.station
     if output is None:
-        try:  # the output is JSON: so is a refusal, said there only
+        try:  # said once, on stderr, as every command without --json says a refusal (it was twice)
             data = export_person(station, phone)
         except StationError as exc:
-            fail(exc, json_only=True)
+            fail(exc)
             return
         emit_json(data)
         return

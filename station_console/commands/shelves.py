@@ -35,13 +35,12 @@ def register(cli: click.Group) -> None:
     cli.add_command(search_cmd)
 
 
-def attempt(work: Callable[[], T], *, as_json: bool = False, json_only: bool = False) -> T:
-    """Run a service call; a refusal ends the command with its reason (and exit code 1), said as
-    `fail` says it."""
+def attempt(work: Callable[[], T], *, as_json: bool = False) -> T:
+    """Run a service call; a refusal ends the command with its reason (and exit code 1)."""
     try:
         return work()
     except StationError as exc:
-        fail(exc, as_json=as_json, json_only=json_only)
+        fail(exc, as_json=as_json)
         raise  # unreachable: fail() exits
 
 
@@ -260,7 +259,9 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
     station = app.station
     if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
-        attempt(lambda: require(station, "put_back"), json_only=True)
+        # Said once, on stderr, as every command says a refusal it was not asked for as JSON (it was
+        # also printed as JSON, twice at the terminal); a scan refused later is listed in the JSON.
+        attempt(lambda: require(station, "put_back"))
     layer: str | None = None
     if resume:
         from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
