@@ -351,3 +351,24 @@ async def test_a_carrier_event_the_last_clerk_retried_is_not_said_to_the_next(
         await quiet.press(pilot, "ctrl+r")  # nor on the next read
         await quiet.settle(pilot)
         assert "queued again" not in line(screen, "#ev-status")[0]
+
+
+async def test_a_carrier_saved_is_not_said_to_the_next_clerk(station: Station) -> None:
+    """Settings' Carriers said "Carrier SF saved." on a line of its own, which no hand-over cleared:
+    the next clerk read the last one's save as if said to them."""
+    from station_console.services.scan.carriers import list_carriers
+    from station_console.tui.screens.carrier_editor import CarrierEditorScreen
+
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_from_settings(pilot, app, "f7", CarrierEditorScreen)
+        await quiet.settle(pilot)
+        sf = next(row for row in list_carriers(station) if row.code == "SF")
+        screen._saved(sf)  # the carrier form's answer, saved
+        await quiet.settle(pilot)
+        assert line(screen, "#carrier-status")[0] == "Carrier SF saved."
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li")
+        await quiet.settle(pilot)
+        assert line(screen, "#carrier-status") == ("", False)

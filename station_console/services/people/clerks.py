@@ -308,8 +308,8 @@ def check_may_change_pin(station: Station, name: str, *, own_with_old_pin: bool)
         # another clerk's PIN to sign in as that clerk, whose PIN they do not know.
         raise PermissionDenied(
             N_(
-                "Nobody is signed in: to change {name}'s own PIN, sign in as {name}; "
-                "to reset another clerk's PIN, a manager signs in."
+                "Nobody is signed in: sign in to change a PIN, as {name} for their own PIN or as a "
+                "manager for another clerk's."
             ),
             code="not_signed_in",
             name=name,

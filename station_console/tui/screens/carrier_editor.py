@@ -38,6 +38,7 @@ from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.tick import Tick
 
 # The field a refusal is about, by its code, when it does not name it itself (`field`).
@@ -273,7 +274,7 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Table(id="carrier-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="carrier-status")
+        yield StatusLine(id="carrier-status")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -321,7 +322,8 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
                     said,
                     _("It has no waybill pattern yet: check-in refuses its parcels until one is added (e)."),
                 )
-            self.query_one("#carrier-status", Static).update(said)
+            # What this clerk did: another signing in after a lock does not read it as theirs.
+            self.query_one("#carrier-status", StatusLine).say(said)
 
     @role_key("carriers.add")
     def action_add(self) -> None:
