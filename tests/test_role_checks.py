@@ -76,6 +76,7 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     # A read for the undo alone: which picked-up parcel a waybill names (a clerk learned it all the same)
     "picked_up_parcel": _call("pickup.undo", "picked_up_parcel", "{picked_waybill}"),
     "write_off": _call("exceptions.problems", "write_off", "{on_shelf_waybill}", "lost"),
+    "write_off_preview": _call("exceptions.problems", "write_off_preview", "{on_shelf_waybill}", "lost"),
     "export_person": _call("people.person_export", "export_person", PHONE),
     "delete_person": _call("people.privacy", "delete_person", PHONE),
     "add_clerk": _call("people.clerks", "add_clerk", "Zhao", "5836", role="manager"),
@@ -157,6 +158,8 @@ def test_the_manager_reads_what_a_clerk_may_not(as_clerk: tuple[Station, dict[st
     station, ids = as_clerk
     clerks.sign_in(station, "Wang", "9071")
     assert MANAGER_ONLY["picked_up_parcel"](station, ids) == ids["picked"]
+    row, reason = MANAGER_ONLY["write_off_preview"](station, ids)
+    assert row.waybill == ids["on_shelf_waybill"] and reason == "lost"
 
 
 def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]]) -> None:
@@ -169,6 +172,7 @@ def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]
         "undo_pickup",
         "picked_up_parcel",
         "write_off",
+        "write_off_preview",
         "refund_send",
     ):
         with pytest.raises(PermissionDenied):
