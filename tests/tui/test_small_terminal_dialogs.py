@@ -20,7 +20,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker, MissingPhones
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
-from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.confirm_dialog import YES_NO_KEYS, ConfirmDialog
 from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.signin import SignInScreen
@@ -46,7 +46,8 @@ from tui.terminal_fit import (
 async def test_a_long_question_keeps_its_answers_in_view_on_a_small_terminal(
     app: StationApp, lang: str
 ) -> None:
-    """An import's preview runs past the screen: it scrolls between the question and Yes / No."""
+    """An import's preview runs past the screen: it scrolls between the question and Yes / No, and the
+    line saying that Enter answers No stays in view under them (at 80x24 it was cut off)."""
     async with console_in(app, lang) as pilot:
         body = "\n".join(f"{n}: 张三 A3-502" for n in range(60))
         await app.push_screen(ConfirmDialog(_("Write these changes?"), body))
@@ -61,6 +62,10 @@ async def test_a_long_question_keeps_its_answers_in_view_on_a_small_terminal(
             for button in ("#confirm-yes", "#confirm-no"):
                 assert not shown_whole(app, dialog.query_one(button)).overlaps(shown_whole(app, text))
             assert not question.overlaps(text.region) and text.region.height >= 5
+            buttons = [dialog.query_one(button) for button in ("#confirm-yes", "#confirm-no")]
+            keys = dialog.query_one(".form-keys", Static)
+            in_the_dialog(app, dialog_box(dialog), [dialog.query_one(".dialog-title"), *buttons, text], keys)
+            assert str(keys.render()) == _(YES_NO_KEYS)
 
         await at_each_size(app, pilot, answers_in_view, (*SIZES, (120, 40)))
 

@@ -72,11 +72,14 @@ class ConfirmDialog(QuestionDialog[bool | None]):
                 if self.table is not None:
                     yield WrappedTable(self.table[0], id="confirm-table")
                 yield Static(Text(self.body))
-            with Horizontal(classes="form-foot"):
-                yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
-                yield AnswerButton(_("No"), id="confirm-no")
-            yield said_line()
-            yield keys_line(YES_NO_KEYS)
+            # The keys' line docked with the buttons, under them: after the scrolling text, a long one
+            # (an import's preview on 80x24) pushed it out of the box, and Enter's "no" went unsaid.
+            with Vertical(classes="form-foot"):
+                with Horizontal(classes="confirm-buttons"):
+                    yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
+                    yield AnswerButton(_("No"), id="confirm-no")
+                yield said_line()
+                yield keys_line(YES_NO_KEYS)
 
     def on_mount(self) -> None:
         if self.table is not None:

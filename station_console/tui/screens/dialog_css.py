@@ -23,4 +23,5 @@ ConfirmDialog.-short .confirm-body { max-height: 100%; }
 #confirm-table { height: auto; }
 #confirm-table > Grid { grid-columns: auto 1fr 1fr; }
 .form-foot { dock: bottom; height: auto; margin-top: 1; }
+.confirm-buttons { height: auto; }
 """
