@@ -109,7 +109,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
-from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402  (beside this script)
+from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature, terminal_size  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
@@ -119,6 +119,7 @@ from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     charge_storage_fees,
 )
 from fuzz_station import template as station_template  # noqa: E402
+from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
 SIZE = (160, 45)
@@ -140,6 +141,7 @@ class Outcome:
     notes: dict[str, int] = field(default_factory=dict)
     screens: set[str] = field(default_factory=set)  # on top when quiet, or under the sign-in
     keys: int = 0
+    weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
 
 
 async def drive(
@@ -205,6 +207,8 @@ async def drive(
     unwatch_workers = watch_failed_workers(app, failed)
     pastes_taken = PasteWatch()  # pastes taken in by a field since the last look
     unwatch_pastes = pastes_taken.watch(app)
+    weighty = WeightyWatch(run / "station.sqlite3")  # after the run's own set-up: the console's writes
+    unwatch_weighty = weighty.watch(app)
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -331,6 +335,7 @@ async def drive(
         unwatch_workers()
         unwatch_pastes()
         unwatch_directory()
+        unwatch_weighty()
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
@@ -352,6 +357,9 @@ async def drive(
             outcome.notes[note] = outcome.notes.get(note, 0) + 1
         if wrong and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(wrong), "directory write wrong", len(outcome.sent))
+        outcome.weighty, unanswered = weighty.tally(), weighty.findings()
+        if unanswered and outcome.crash is None:
+            outcome.crash = Crash("lost", "; ".join(unanswered), "weighty unanswered", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 
@@ -373,15 +381,6 @@ def replayer(
         return crash.signature if crash is not None else None
 
     return run
-
-
-def terminal_size(text: str) -> tuple[int, int]:
-    """`80x24` as (80, 24)."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 80x24") from None
-    return width, height
 
 
 def main() -> None:
@@ -473,6 +472,7 @@ def main() -> None:
             + (" rules" if args.rules else "")
         )
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
+        print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
         for note, count in sorted(outcome.notes.items()):
             print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
         if outcome.crash is None:

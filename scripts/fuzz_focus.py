@@ -3,7 +3,11 @@
 Random keys reach a few paths only now and then: Pickup's late answers (a lookup or a handover whose
 answer lands after Esc, a new code or F10 for the next customer), the Recipients directory's forms and
 import (fuzz_recipients.py), Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
-Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py).
+Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py), and the questions whose
+Yes moves money or cannot be undone (fuzz_weighty.py checks their answers): Reports' day close (F12, after
+F7 back to a day not closed), a stocktake's close (a shelf or layer scanned, parcels on it and some that
+left, F8), Send-out's refund (F7, a reason, Enter) and Pickup's undo, each answered right behind the key
+that asked (typed before the question appeared: it must answer nothing) or after a pause.
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
 that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzz_checkin import checkin_moves
+from fuzz_keys import PASTE, PASTE_SPACE
 from fuzz_recipients import recipients_moves
 
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
@@ -43,6 +48,20 @@ def on_shelf(database: Path | None) -> list[tuple[str, str | None]]:
         return []
     with sqlite3.connect(database) as db:
         return list(db.execute("SELECT waybill, pickup_code FROM parcel WHERE status = 'on_shelf'"))
+
+
+def left_shelf(database: Path | None) -> list[str]:
+    """The waybills of the parcels picked up last: one scanned in a stocktake is found after it left."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        query = "SELECT waybill FROM parcel WHERE status = 'picked_up' ORDER BY id DESC LIMIT 5"
+        return [waybill for (waybill,) in db.execute(query)]
+
+
+def answer(rng: random.Random, yes: list[str]) -> list[str]:
+    """A weighty question's answer: right behind the key that asked, or after a pause; Yes, or not."""
+    return [*gap(rng), *rng.choice([yes, yes, ["escape"], ["enter"], ["n"], ["tab", "enter"]])]
 
 
 def next_code(rng: random.Random, database: Path | None) -> list[str]:
@@ -70,7 +89,7 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
         return [*waiting[0], "enter", *gap(rng), *rng.choice([*moving_on, ["|"], ["|", "f10"]])]
     if roll < 0.85:  # the handover (its fee dialog, when one is due)
         return ["f10", *gap(rng), *rng.choice(moving_on)]
-    return ["ctrl+z", *gap(rng), rng.choice(["enter", "escape", "y", "n"])]  # undo, answered at once
+    return ["ctrl+z", *answer(rng, ["y"])]  # the undo
 
 
 def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
@@ -118,7 +137,42 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
             ["|", "f10"],
         ]
     )
+    if rng.random() < 0.25:  # a refund: the newest send still here, why, and its question
+        reason = rng.choice([[], [f"{PASTE}wrong{PASTE_SPACE}parcel"], [f"{PASTE}[b]x[/b]"]])
+        return [*filled, "f7", "|", *reason, "enter", *answer(rng, ["y"])]
     return [*filled, "f8", *gap(rng), *behind]
+
+
+def reports_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    """Another day (the demo closed two, the days after them are open), then its close: Ctrl+Y, or
+    before closing time the button of its second question."""
+    name = type(app.screen).__name__
+    if name == "ConfirmClose":
+        return answer(rng, rng.choice([["ctrl+y"], ["tab", "enter"], ["shift+tab", "enter"]]))
+    if name != "ReportsScreen":
+        return []
+    days = [rng.choice(["f7", "f8"]) for _ in range(rng.choice([0, 0, 1, 2, 3]))]
+    return [*days, "|", "f12", *answer(rng, ["ctrl+y"])]
+
+
+def stocktake_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    """A shelf taken (the map's, or one typed), a layer, parcels scanned (on the shelves, or picked up:
+    found after they left), then its close, answered."""
+    name = type(app.screen).__name__
+    if name == "CloseDialog":
+        return answer(rng, rng.choice([["enter"], ["f8"], ["space", "enter"]]))
+    if name == "ShelvesScreen":
+        return ["f8", "|"]
+    if name != "StocktakeScreen":
+        return []
+    focused = getattr(app.focused, "id", None)
+    if focused == "st-scope":
+        return rng.choice([["enter"], ["ctrl+u", rng.choice("12345"), "enter"]]) + ["|"]
+    if focused == "st-layer":
+        return rng.choice([["enter"], [*rng.choice(["1-1", "2-1", "3-2"]), "enter"]]) + ["|"]
+    pool = [waybill for waybill, _ in on_shelf(database)] + left_shelf(database) * 2
+    scanned = [token for _ in range(rng.randint(0, 3)) if pool for token in [*rng.choice(pool), "enter"]]
+    return [*scanned, *gap(rng), "f8", *answer(rng, rng.choice([["enter"], ["f8"]]))]
 
 
 @dataclass
@@ -143,6 +197,10 @@ FOCUSES = {
     "delivery": Focus("DeliveryScreen", ["f4", "|", "ctrl+d", "|"], delivery_moves),
     "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}),
     "checkin": Focus("CheckinScreen", ["f1", "|"], checkin_moves, rereads=True),
+    "reports": Focus("ReportsScreen", ["f6", "|"], reports_moves),
+    "stocktake": Focus(
+        "StocktakeScreen", ["f4", "|", "f8", "|"], stocktake_moves, also=frozenset({"ShelvesScreen"})
+    ),
 }
 
 

@@ -6,6 +6,7 @@ out of the run.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import traceback
@@ -55,3 +56,12 @@ def signature(exc: BaseException) -> str:
     ours = [f for f in frames if "station_console" in f.filename] or frames
     where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
     return f"{type(exc).__name__} at {where}"
+
+
+def terminal_size(text: str) -> tuple[int, int]:
+    """`80x24` as (80, 24)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 80x24") from None
+    return width, height

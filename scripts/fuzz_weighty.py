@@ -1,0 +1,105 @@
+"""Questions whose Yes moves money or cannot be undone, for the console fuzzer (scripts/fuzz_console.py):
+a refund, a storage fee, the day's close, a stocktake's close, a pickup undone, a person deactivated
+(`QuestionDialog.takes_keys_typed_ahead` False). Such a question is answered only by keys typed once it
+was on screen: a key typed before it appeared that reaches it anyway is a finding; and the run's database
+holds no such write without a Yes to its question (a refund written with no refund answered Yes, two days
+closed on one Yes). Each run also tallies the questions answered, Yes or not: which of them it reached."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+# A question (by its `what`, the message id a clerk's hand-over names it by): what its Yes writes, the
+# parcel_event kinds of one transaction (its events share their time: one undo of three parcels is one).
+WRITES = {
+    "a refund": ("send_refunded",),
+    "a storage fee payment": ("fee_paid", "fee_waived"),
+    "the day close": ("day_closed",),
+    "the stocktake's close": ("stocktake_closed",),
+    "a pickup being undone": ("pickup_undone",),
+}
+DEACTIVATING = "deactivating a person"  # written on the person's row: active no more
+
+
+class WeightyWatch:
+    """The weighty questions of one run: the early keys that reached them, their answers, and at the end
+    the writes of the run's database that no Yes answered for."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.early: list[str] = []  # a key typed before its question appeared, given to it
+        self.answered: Counter[str] = Counter()
+        self.yes: Counter[str] = Counter()
+        with sqlite3.connect(database) as db:
+            self.first_event = db.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()[0]
+            self.active = active_people(db)
+
+    def watch(self, app: Any) -> Any:
+        """Into `app`'s hand-on of keys and its questions' answers. Returns the undo."""
+        from textual import events
+
+        from station_console.tui.screens.question_keys import QuestionDialog
+
+        type_ahead = app.type_ahead
+        pass_on = type_ahead.pass_on
+
+        async def given(event: Any) -> None:
+            top = app.screen if app.screen_stack else None
+            weighty = isinstance(top, QuestionDialog) and not top.takes_keys_typed_ahead
+            if weighty and isinstance(event, events.Key | events.Paste):
+                shown = top._shown_at  # type: ignore[union-attr]
+                if shown is None or event.time < shown:
+                    key = getattr(event, "key", "a paste")
+                    self.early.append(f"{key!r} typed before {top.what!r} appeared reached it")  # type: ignore[union-attr]
+            await pass_on(event)
+
+        own = QuestionDialog.__dict__.get("dismiss")
+        dismiss = QuestionDialog.dismiss
+
+        def answered(dialog: Any, result: Any = None) -> Any:
+            # Its closing answer (one under another screen is kept for later, and may come twice).
+            if not dialog.takes_keys_typed_ahead and dialog.is_active:
+                self.answered[dialog.what] += 1
+                if result is not None and result is not False:
+                    self.yes[dialog.what] += 1
+            return dismiss(dialog, result)
+
+        type_ahead.pass_on = given
+        QuestionDialog.dismiss = answered  # type: ignore[method-assign,assignment]
+
+        def undo() -> None:
+            type_ahead.pass_on = pass_on
+            if own is None:
+                del QuestionDialog.dismiss
+            else:
+                QuestionDialog.dismiss = own  # type: ignore[method-assign]
+
+        return undo
+
+    def findings(self) -> list[str]:
+        """The run's weighty writes beyond its Yes answers, and the early keys that reached a question."""
+        wrong = list(self.early)
+        with sqlite3.connect(self.database) as db:
+            for what, kinds in WRITES.items():
+                marks = ",".join("?" * len(kinds))
+                (writes,) = db.execute(
+                    f"SELECT count(DISTINCT at) FROM parcel_event WHERE id > ? AND kind IN ({marks})",  # noqa: S608
+                    (self.first_event, *kinds),
+                ).fetchone()
+                if writes > self.yes[what]:
+                    wrong.append(f"{writes} written as {'/'.join(kinds)}, {self.yes[what]} Yes to {what!r}")
+            gone = len(self.active - active_people(db))
+        if gone > self.yes[DEACTIVATING]:
+            wrong.append(f"{gone} people deactivated, {self.yes[DEACTIVATING]} Yes to {DEACTIVATING!r}")
+        return wrong
+
+    def tally(self) -> str:
+        """The questions answered, and how many Yes: `a refund 3 (Yes 1)`."""
+        return ", ".join(f"{what} {n} (Yes {self.yes[what]})" for what, n in sorted(self.answered.items()))
+
+
+def active_people(db: sqlite3.Connection) -> set[int]:
+    return {pid for (pid,) in db.execute("SELECT id FROM recipient WHERE active")}
