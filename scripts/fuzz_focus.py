@@ -138,7 +138,7 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
         ]
     )
     if rng.random() < 0.25:  # a refund: the newest send still here, why, and its question
-        reason = rng.choice([[], [f"{PASTE}wrong{PASTE_SPACE}parcel"], [f"{PASTE}[b]x[/b]"]])
+        reason = rng.choice([[], [f"{PASTE}wrong{PASTE_SPACE}parcel"], [f"{PASTE}[magenta]x[/magenta]"]])
         return [*filled, "f7", "|", *reason, "enter", *answer(rng, ["y"])]
     return [*filled, "f8", *gap(rng), *behind]
 
