@@ -3,7 +3,7 @@
 Fill the form top to bottom: the sender (Enter on the phone finds a returning one), the document for
 real-name sending, the recipient, contents and the inspection checklist, carrier, weight (F8 reads the
 scale; a typed weight is recorded as manual), the waybill (scan it anywhere on the screen, or F9 for
-the next number from stock or the e-waybill service), payment. The quote and its working follow the
+the next number from stock or the e-waybill service; Enter in it empty stays there), payment. The quote and its working follow the
 form; F10 accepts (the receipt prints), F11 refuses with the items found, F7 refunds (manager), F12 opens
 the courier's handover. Every service call runs on a thread worker (calls.py).
 """
@@ -133,8 +133,11 @@ class SendoutScreen(
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id != "so-phone":
-            self.focus_next()
+        if event.input.id == "so-phone":
+            return
+        if event.input.id == "so-waybill" and self.waybill_wanted(event.value):
+            return
+        self.focus_next()
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:

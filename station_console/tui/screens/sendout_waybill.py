@@ -37,6 +37,19 @@ class WaybillSource:
         self.source = "entered"
         screen.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT["entered"])
 
+    def waybill_wanted(self, typed: str) -> bool:
+        """Enter in the waybill field with no number and none to come from F9: the cursor stays and the
+        line says so (True). Every send needs one, and a clerk's Enter there is most often the one
+        before typing it: moved on to Payment, a drop-down that takes no letters, the number typed
+        next was lost without a word."""
+        if typed.strip() or self.source != "entered":
+            return False
+        screen: Any = self
+        screen.say(
+            _("The waybill number is needed: scan or type it here, or F9 for the next number."), warn=True
+        )
+        return True
+
     def action_number(self) -> None:
         screen: Any = self
         offered = [s for s in SOURCES if s != "provider" or screen.app.counter_settings.ewaybill]
