@@ -52,7 +52,9 @@ LINE_SHORT = {
     "weight": N_("Charged {billed} kg"),
     "weight_volumetric": N_("Charged {billed} kg"),
     "first": N_("First {first} kg"),
-    "additional": N_("Extra {extra} kg"),
+    # The steps, not the weight past the first: "Charged 3 kg" over "Extra 1.5 kg" read as a sum that
+    # does not add up; 1 kg and 2 x 1 kg make the 3 kg charged.
+    "additional": N_("Extra {count} × {step} kg"),
     "minimum": N_("Minimum freight"),
     "insurance": N_("Insurance"),
     "packaging": N_("Packaging: {name}"),
@@ -88,6 +90,7 @@ class QuoteLine:
         if "rounding" in params:
             params["rounding"] = translate(ROUNDING_LABELS[params["rounding"]], lang)
         if "steps" in params:  # stored as the count: a saved quote reads in whoever's language shows it
+            params["count"] = params["steps"]
             params["steps"] = translate_n("{n} step", "{n} steps", params["steps"], lang, n=params["steps"])
         if self.code in LINE_UNBILLED and "billed" not in params:
             return translate(LINE_UNBILLED[self.code], lang, **params)
