@@ -138,14 +138,9 @@ def _send_receipt(lang: str, name: str, chars: int) -> Document:
         said("Send receipt"),
         meta=[
             said("Carrier: {carrier}", carrier=carrier),
-            said("Sender: {name} {phone}", name=name, phone="138****5678"),
-            said(
-                "To: {name} {phone}, {destination}",
-                name="[/] [bold]王\x1b[31m五\x1b[0m",
-                phone="",
-                destination="北京市",
-            ),
-            said("To: {name} {phone}, {destination}", name="A" * chars, phone="", destination="北京市"),
+            said("Sender: {who}", who=f"{name} 138****5678"),
+            said("To: {who}, {destination}", who="[/] [bold]王\x1b[31m五\x1b[0m", destination="北京市"),
+            said("To: {who}, {destination}", who="A" * chars, destination="北京市"),
         ],
         columns=[said("Charge"), said("Amount")],
         rows=[["首重 1 千克（续重 0.5 千克），保价", "26.00"]],
@@ -161,8 +156,8 @@ def test_a_receipts_bytes_keep_every_line_inside_the_roll_and_broken_as_it_is_ty
     lang: str, paper: int
 ) -> None:
     """The bytes the printer is sent, read back as it prints them: a long carrier name, a 5,000-character
-    sender's name, markup and terminal escapes in a name, a name longer than the line before an empty
-    phone's "，": no line is wider than the roll, none starts with a closing mark or ends with an opening one."""
+    sender's name, markup and terminal escapes in a name, a name longer than the line right before
+    its "，": no line is wider than the roll, none starts with a closing mark or ends with an opening one."""
     name = ("欧阳" if lang == "zh" else "Ouyang ") * 2500
     media = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": paper}).media
     chars = escpos.ROLL_CHARS[paper]

@@ -12,7 +12,9 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 from sendout_helpers import FULL_NUMBERS, jobs, send, sf, staff
+from sqlmodel import Session, select
 
+from db.models import Send, Sender
 from hardware.printers import make_printer, pdf
 from hardware.printers.label import LabelSize, mm_to_dots
 from hardware.printers.roll_table import roll_table
@@ -324,3 +326,50 @@ def test_the_waybill_and_receipt_name_the_carrier_in_their_language(
     assert drawing.waybill_data(station, send_id, lang).carrier == name
     said = {"en": f"Carrier: {name}", "zh": f"快递公司：{name}"}[lang]
     assert said in drawing.receipt_document(station, send_id, lang).meta
+
+
+@pytest.mark.parametrize(
+    ("fields", "en", "zh"),
+    [
+        # A refusal recorded with no recipient's phone typed, its receipt printed again.
+        ({"recipient_masked_phone": ""}, "To: Wang Wu, 新疆", "收件人：Wang Wu，新疆"),
+        # Past the real-name period the recipient's name is blanked; the masked phone stays.
+        ({"recipient_name": ""}, "To: 139****4321, 新疆", "收件人：139****4321，新疆"),
+        ({"recipient_name": "", "recipient_masked_phone": ""}, "To: 新疆", "收件人：新疆"),
+    ],
+)
+def test_the_receipt_leaves_out_an_empty_name_or_phone_with_its_space(
+    accepted: tuple[Station, int], fields: dict[str, str], en: str, zh: str
+) -> None:
+    """ "To: {name} {phone}, {destination}" with an empty phone printed "Wang Wu , 新疆" ("Wang Wu ，新疆"
+    in Chinese): a stray space before the comma, and with no name a line starting with a space."""
+    station, send_id = accepted
+
+    def blank(session: Session) -> None:
+        row = session.get(Send, send_id)
+        assert row is not None
+        for name, value in fields.items():
+            setattr(row, name, value)
+        session.add(row)
+
+    station.run(blank)
+    for lang, line in (("en", en), ("zh", zh)):
+        meta = drawing.receipt_document(station, send_id, lang).meta
+        to = [m for m in meta if m.startswith(("To:", "收件人："))]
+        assert to == [line], meta
+    assert "Sender: Zhang San 138****5678" in drawing.receipt_document(station, send_id, "en").meta
+
+
+def test_the_receipt_names_a_sender_whose_name_was_purged_by_the_phone_alone(
+    accepted: tuple[Station, int],
+) -> None:
+    station, send_id = accepted
+
+    def purge(session: Session) -> None:
+        sender = session.exec(select(Sender)).one()
+        sender.name = ""
+        session.add(sender)
+
+    station.run(purge)
+    assert "Sender: 138****5678" in drawing.receipt_document(station, send_id, "en").meta
+    assert "寄件人：138****5678" in drawing.receipt_document(station, send_id, "zh").meta

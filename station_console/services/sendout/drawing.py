@@ -108,6 +108,19 @@ def _sort_text(destination: str) -> str:
     return f"{province.name} {province.code}" if province else destination
 
 
+def _who(name: str, phone: str) -> str:
+    """A person's name and phone, either left out when empty (a refusal with no phone typed, a name
+    blanked past the real-name period) with its space: "Wang Wu , 新疆" had a stray one."""
+    return " ".join(part for part in (name.strip(), phone.strip()) if part)
+
+
+def _to_line(t: Translator, who: str, destination: str) -> str:
+    """To whom and where, the separator only between two parts there."""
+    if who and destination:
+        return t(N_("To: {who}, {destination}"), who=who, destination=destination)
+    return t(N_("To: {who}"), who=who or destination or "-")
+
+
 def receipt_document(station: Station, send_id: int, lang: str) -> Document:
     t = Translator(lang)
 
@@ -126,17 +139,8 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         t(N_("Send number: {send}"), send=send_id),
         t(N_("Carrier: {carrier}"), carrier=carrier_named(carrier, lang, "-")),
         t(N_("Waybill: {waybill}"), waybill=send.waybill or "-"),
-        t(
-            N_("Sender: {name} {phone}"),
-            name=sender.name if sender else "",
-            phone=sender.masked_phone if sender else "",
-        ),
-        t(
-            N_("To: {name} {phone}, {destination}"),
-            name=send.recipient_name,
-            phone=send.recipient_masked_phone,
-            destination=send.destination,
-        ),
+        t(N_("Sender: {who}"), who=(_who(sender.name, sender.masked_phone) if sender else "") or "-"),
+        _to_line(t, _who(send.recipient_name, send.recipient_masked_phone), send.destination.strip()),
         t(N_("Contents: {contents} x {count}"), contents=send.contents, count=send.item_count),
         weight,
     ]
