@@ -5,8 +5,9 @@ was lost without a word. With F9's next number chosen, the field is empty by des
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from tui import quiet
@@ -21,11 +22,60 @@ async def test_enter_in_an_empty_waybill_stays_there_and_the_number_typed_next_g
         waybill = screen.query_one("#so-waybill", Input)
         waybill.focus()
         await quiet.settle(pilot)
-        await quiet.press(pilot, "enter", *"SF1234567890")
+        await quiet.press(pilot, "enter")
         assert screen.focused is waybill
-        assert waybill.value == "SF1234567890"
         assert "waybill number is needed" in text_of(screen, "#so-message")
         assert "F9" in text_of(screen, "#so-message")
+        await quiet.press(pilot, *"SF1234567890")
+        assert waybill.value == "SF1234567890"
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_line_asking_for_the_waybill_goes_with_the_first_key_typed_into_it(
+    app: StationApp, station: Station
+) -> None:
+    """It asked for what the clerk is now typing: it stood over the number as if nothing were typed. The
+    line shows what it showed before it."""
+    async with at_sendout(station) as (_app, pilot, screen):
+        waybill = screen.query_one("#so-waybill", Input)
+        waybill.focus()
+        await quiet.settle(pilot)
+        before = text_of(screen, "#so-message")
+        await quiet.press(pilot, "enter")
+        assert "waybill number is needed" in text_of(screen, "#so-message")
+        await quiet.press(pilot, "S")
+        assert "waybill number is needed" not in text_of(screen, "#so-message")
+        assert text_of(screen, "#so-message") == before
+        # Only that line: a refusal said after it is still there to be read as the number is typed.
+        await quiet.press(pilot, "backspace", "enter")
+        assert "waybill number is needed" in text_of(screen, "#so-message")
+        screen.refuse_text("That scan is not a waybill.")
+        await quiet.press(pilot, *"SF12")
+        assert text_of(screen, "#so-message") == "That scan is not a waybill."
+
+
+@pytest.mark.first_mode("sendout")
+@pytest.mark.parametrize(
+    ("lang", "takes"),
+    [("en", "Payment is chosen from its list, not typed"), ("zh", "付款方式从列表中选择，不能输入")],
+)
+async def test_letters_typed_into_payment_are_told_what_payment_takes(
+    app: StationApp, station: Station, lang: str, takes: str
+) -> None:
+    """Tab from an empty waybill, then the number typed: Payment, a drop-down, dropped every key without a
+    word. It says it is chosen from its list, and how to open it; the choice stays."""
+    set_language(lang)
+    async with at_sendout(station) as (_app, pilot, screen):
+        screen.query_one("#so-waybill", Input).focus()
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "tab", *"SF12")
+        payment = screen.query_one("#so-pay", Select)
+        assert screen.focused is payment
+        assert takes in text_of(screen, "#so-message")
+        assert "Enter" in text_of(screen, "#so-message")
+        assert payment.value == "cash" and not payment.expanded
+        await quiet.press(pilot, "space")  # Space is a key it takes: it opens the list
+        assert payment.expanded
 
 
 @pytest.mark.first_mode("sendout")

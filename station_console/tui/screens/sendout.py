@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, sentences
+from station_console.i18n import N_, _, listed, sentences
 from station_console.services.core.money import amount
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import accept, listing, payments
@@ -32,7 +32,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_at_fault import field_at_fault
 from station_console.tui.screens.sendout_dialogs import BackToForm, RefundDialog, refuse_form
-from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.screens.sendout_form import QUOTE_FIELDS, PaymentChoice, SendForm
 from station_console.tui.screens.sendout_quote import ASK_QUOTE, SIDE_BY_SIDE_MIN, Quoting
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
@@ -44,6 +44,7 @@ from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
+PAYMENT_NOT_TYPED = N_("Payment is chosen from its list, not typed: Enter or Space opens it ({methods}).")
 BACK_TO_FORM = "refused_for_the_form"  # the keys held while F11's refusal puts the cursor in the form
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
 
@@ -147,6 +148,8 @@ class SendoutScreen(
             self.weight_typed(event.value)
         if event.input.id == "so-waybill" and event.value.strip() and self.source != "entered":
             self.waybill_entered()  # a number typed over F9's choice is the parcel's: stock stays unused
+        if event.input.id == "so-waybill":
+            self.waybill_typed(event.value)
         if event.input.id in QUOTE_FIELDS:
             self.requote()
 
@@ -158,6 +161,11 @@ class SendoutScreen(
             self.requote()
         if event.select.id == "so-idtype":
             self.sender_filled()
+
+    @on(PaymentChoice.Typed)
+    def _typed_into_payment(self) -> None:
+        methods = listed(_(label) for label in METHOD_LABELS.values())
+        self.say(_(PAYMENT_NOT_TYPED, methods=methods), warn=True)
 
     @on(Checkbox.Changed, "#so-seen")
     def _seen(self) -> None:

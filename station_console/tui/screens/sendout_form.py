@@ -7,12 +7,14 @@ The ID number field is masked on screen and emptied as soon as the send is recor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Checkbox, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
@@ -81,6 +83,20 @@ class CarrierChoice(Choice):
     @on(SelectOverlay.UpdateSelection)
     def _picked(self) -> None:
         self.picked = True
+
+
+class PaymentChoice(Choice):
+    """Payment's drop-down. A key it has no use for (a letter, a digit: the waybill typed on after a Tab
+    too many) was dropped without a word, closed Select taking none: it posts `Typed`, for the screen to
+    say what Payment takes."""
+
+    @dataclass
+    class Typed(Message):
+        choice: PaymentChoice
+
+    def key_reached(self, event: events.Key) -> None:
+        if not self.expanded and event.is_printable and event.character not in (None, " "):
+            self.post_message(self.Typed(self))
 
 
 def _row(label: str) -> Label:
@@ -171,7 +187,7 @@ class SendForm(FormScroll):
             )
         with Horizontal(classes="so-row"):
             yield _row(_("Payment"))
-            yield Choice(
+            yield PaymentChoice(
                 [(_(label), key) for key, label in METHOD_LABELS.items()],
                 id="so-pay",
                 value="cash",

@@ -2,8 +2,8 @@
 typed, or F9 for the next number from the station's stock or the e-waybill service. A phone scanned or
 typed at a scanner's speed goes into the phone field that has the focus, never into the waybill.
 
-A mixin of `SendoutScreen` (its `call`, `form`, `setup`, `say`, `refuse_text`, `find_sender`): named
-methods, as a plain mixin has no decorated-handler table of its own.
+A mixin of `SendoutScreen` (its `call`, `form`, `setup`, `say`, `message`, `refuse_text`, `find_sender`):
+named methods, as a plain mixin has no decorated-handler table of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 
 SOURCES = ("entered", "stock", "provider")
+WAYBILL_WANTED = N_("The waybill number is needed: scan or type it here, or F9 for the next number.")
 PHONE_FIELDS = ("so-phone", "so-to-phone")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
@@ -45,10 +46,15 @@ class WaybillSource:
         if typed.strip() or self.source != "entered":
             return False
         screen: Any = self
-        screen.say(
-            _("The waybill number is needed: scan or type it here, or F9 for the next number."), warn=True
-        )
+        screen.say(_(WAYBILL_WANTED), warn=True)
         return True
+
+    def waybill_typed(self, typed: str) -> None:
+        """A key typed into the waybill field (a paste, a scan): the line asking for the number gives way
+        to what it showed before, as the clerk is typing it; any other line stays."""
+        if typed.strip():
+            screen: Any = self
+            screen.message.unsay(_(WAYBILL_WANTED))
 
     def action_number(self) -> None:
         screen: Any = self

@@ -49,6 +49,7 @@ class StatusLine(Static):
         # The last read: text, warn, ok; the line's first words until one lands ("Ready: ...").
         self._read: tuple[Any, bool, bool] = (content, False, False)
         self._said = False  # the line shows what a clerk's action said (`say`), not a read
+        self._said_text: Any = ""  # what it said, while `_said`
 
     @property
     def refusal_stands(self) -> bool:
@@ -65,7 +66,7 @@ class StatusLine(Static):
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
         self.refusal_stands, self._refusal = error, text if error else ""
         self._show(text, error=error, warn=warn, ok=ok)
-        self._said = True
+        self._said, self._said_text = True, text
 
     def show_read(
         self, text: Any, *, warn: bool = False, ok: bool = False, under_refusal: bool = False
@@ -86,6 +87,15 @@ class StatusLine(Static):
         right by something other than the clerk's key (it would tell them to do what is done). The
         line shows the last read in its place; a newer refusal stays. Whether it was taken back."""
         if not self.refusal_stands or self._refusal != refusal:
+            return False
+        self._back_to_read()
+        return True
+
+    def unsay(self, text: Any) -> bool:
+        """What the clerk's action said, if the line still says `text` and it is no refusal, gives way to
+        the last read: the clerk is doing what it asked (a waybill asked for, now being typed), and it
+        would stand over their typing as if nothing were. Whether it was taken back."""
+        if not self._said or self._said_text != text or self.refusal_stands:
             return False
         self._back_to_read()
         return True

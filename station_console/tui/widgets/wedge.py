@@ -331,6 +331,12 @@ class RoutedKeys:
         if self.router is not None and self.router.route(event):
             event.prevent_default()
             event.stop()
+            return
+        self.key_reached(event)
+
+    def key_reached(self, event: events.Key) -> None:
+        """A key the router gave this widget (a person's, not a scan's), before the widget's own handling:
+        for a widget that answers keys it takes no action for."""
 
 
 class WedgeInput(FixedInput):
