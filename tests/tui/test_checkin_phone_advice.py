@@ -69,6 +69,47 @@ async def test_a_phone_no_carrier_takes_is_hinted_where_a_phone_goes(
         assert list(parcels(station)) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "mobile_in_phone", "quick_words", "check_the_number"),
+    [
+        (
+            "en",
+            "Type the customer's mobile in the phone field · Ctrl+X dismiss",
+            "F9 adds phones",
+            "Check the",
+        ),
+        ("zh", "请在手机号栏填写顾客的手机号 · Ctrl+X 忽略", "F9 稍后补录手机号", "核对单号"),
+    ],
+)
+async def test_a_landline_scanned_is_hinted_to_type_the_customers_mobile(
+    app: StationApp,
+    station: Station,
+    lang: str,
+    mobile_in_phone: str,
+    quick_words: str,
+    check_the_number: str,
+) -> None:
+    """A landline in the Scan field: its row says a mobile is needed for the pickup text, and its hint
+    said "Check the number, or type it into the scan field", which would type the landline in again. It
+    says to type the customer's mobile in Phone, or, in quick mode (no Phone field), how phones are added."""
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "010-12345678")
+        await settle(app, pilot)
+        item = attention(screen)[0]  # the newest first
+        assert item.code == "phone_invalid" and ("landline" in item.text or "固定电话" in item.text)
+        assert item.hint == mobile_in_phone
+        await quiet.press(pilot, "f8")
+        assert screen.quick
+        await scan(pilot, clock, "0755 8888 8888")
+        await settle(app, pilot)
+        item = attention(screen)[0]  # the newest first
+        assert item.code == "phone_invalid" and "8888" in item.text
+        assert quick_words in item.hint and check_the_number not in item.hint
+        assert list(parcels(station)) == []
+
+
 def tab_ended_console(station: Station) -> StationApp:
     """The test console with a scanner whose end key is Tab (counter.toml's wedge_terminator)."""
     sign_in_manager(station)

@@ -141,6 +141,12 @@ class CheckinQuestions(CheckinState):
                 )
             # The sentence the row says beside a carrier's offer, as a hint: without its full stop.
             return _("{advice} · Ctrl+X dismiss", advice=self._phone_advice().rstrip(".。"))
+        if refusal.code == "phone_invalid":
+            # A landline scanned (a scan carries no phone of its own: a phone refused here is the scan):
+            # its row says a mobile is needed; the hint says where it goes (quick mode has no Phone).
+            if self.quick:
+                return _("{advice} · Ctrl+X dismiss", advice=self._phone_advice().rstrip(".。"))
+            return _("Type the customer's mobile in the phone field · Ctrl+X dismiss")
         if kind == "conflict":
             return _(
                 "Ctrl+Y: use {detected} · Ctrl+B: keep {batch}",
