@@ -98,6 +98,7 @@ def quote(
 @pass_app
 def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     """Find a returning sender by phone number."""
+    from station_console.services.sendout.drawing import name_and_phone
     from station_console.services.sendout.identity import ID_TYPE_LABELS
     from station_console.services.sendout.senders import find_sender as find
 
@@ -111,18 +112,23 @@ def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     elif found is None:
         click.echo(_("New sender"))
     else:
-        id_text = f"{label_of(ID_TYPE_LABELS, found.id_type)} ****{found.id_last4}" if found.id_type else "-"
-        click.echo(
-            _n(
-                "{name} {phone}, ID {id}, {sends} send",
-                "{name} {phone}, ID {id}, {sends} sends",
+        # Only the parts there are: a name blanked past the real-name period, or no ID on file, left a
+        # stray space or "ID -" in the line (joined as the send receipt joins them).
+        who = name_and_phone(found.name, found.masked_phone) or "-"
+        if found.id_type:
+            last4 = f" ****{found.id_last4}" if found.id_last4 else ""
+            id_text = f"{label_of(ID_TYPE_LABELS, found.id_type)}{last4}"
+            line = _n(
+                "{who}, ID {id}, {sends} send",
+                "{who}, ID {id}, {sends} sends",
                 found.sends,
-                name=found.name,
-                phone=found.masked_phone,
+                who=who,
                 id=id_text,
                 sends=found.sends,
             )
-        )
+        else:
+            line = _n("{who}, {sends} send", "{who}, {sends} sends", found.sends, who=who, sends=found.sends)
+        click.echo(line)
 
 
 @sendout.command("list")

@@ -287,6 +287,44 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
     assert closed in run("sendout", "handover", "SF", "--courier", "Chen", stdin="SF1234567890123\n")
 
 
+@pytest.mark.parametrize(
+    ("fields", "en", "zh"),
+    [
+        # Past the real-name period the sender's name is blanked; the masked phone and the ID stay.
+        (
+            {"name": ""},
+            "138****5678, ID Resident ID card ****002X, 1 send",
+            "138****5678，证件 居民身份证 ****002X，已寄 1 件",
+        ),
+        # No ID on file: the line says none, not "ID -".
+        (
+            {"id_type": None, "id_last4": None},
+            "Zhang San 138****5678, 1 send",
+            "Zhang San 138****5678，已寄 1 件",
+        ),
+    ],
+)
+def test_the_sender_lookup_line_leaves_out_a_part_that_is_empty(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, fields: dict[str, str | None], en: str, zh: str
+) -> None:
+    """ "{name} {phone}, ID {id}, {sends} sends" with no name began with a space; with no ID it said
+    "ID -". Only the parts there are, joined as the send receipt joins them."""
+    new = run("sendout", "new", *SF_SEND, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
+    assert new.exit_code == 0, new.output
+    station = open_station(db_url)
+    with Session(station.engine) as s:
+        sender = s.exec(select(Sender)).one()
+        for name, value in fields.items():
+            setattr(sender, name, value)
+        s.add(sender)
+        s.commit()
+    station.engine.dispose()
+    for lang, line in (("en", en), ("zh", zh)):
+        found = run("--lang", lang, "sendout", "sender", "13812345678", clerk="Li")
+        assert found.exit_code == 0, found.output
+        assert found.output.splitlines() == [line]
+
+
 def test_a_wrong_scan_at_a_chinese_handover_is_said_with_the_chinese_colon(run, staff) -> None:  # type: ignore[no-untyped-def]
     args = SF_SEND
     assert (

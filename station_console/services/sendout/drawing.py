@@ -108,7 +108,7 @@ def _sort_text(destination: str) -> str:
     return f"{province.name} {province.code}" if province else destination
 
 
-def _who(name: str, phone: str) -> str:
+def name_and_phone(name: str, phone: str) -> str:
     """A person's name and phone, either left out when empty (a refusal with no phone typed, a name
     blanked past the real-name period) with its space: "Wang Wu , 新疆" had a stray one."""
     return " ".join(part for part in (name.strip(), phone.strip()) if part)
@@ -139,8 +139,13 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         t(N_("Send number: {send}"), send=send_id),
         t(N_("Carrier: {carrier}"), carrier=carrier_named(carrier, lang, "-")),
         t(N_("Waybill: {waybill}"), waybill=send.waybill or "-"),
-        t(N_("Sender: {who}"), who=(_who(sender.name, sender.masked_phone) if sender else "") or "-"),
-        _to_line(t, _who(send.recipient_name, send.recipient_masked_phone), send.destination.strip()),
+        t(
+            N_("Sender: {who}"),
+            who=(name_and_phone(sender.name, sender.masked_phone) if sender else "") or "-",
+        ),
+        _to_line(
+            t, name_and_phone(send.recipient_name, send.recipient_masked_phone), send.destination.strip()
+        ),
         t(N_("Contents: {contents} x {count}"), contents=send.contents, count=send.item_count),
         weight,
     ]
