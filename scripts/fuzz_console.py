@@ -108,7 +108,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_locked_toasts,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
-from fuzz_focus import FOCUSES, focus_keys, focus_settings  # noqa: E402  (beside this script, on its path)
+from fuzz_focus import FOCUSES, focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature, terminal_size  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
@@ -185,6 +185,7 @@ async def drive(
         app = StationApp(require_sign_in=True, opening=Opening(station, counter))
     else:
         add_directory(station, CLERKS["manager"], PIN)
+        focus_setup(focus, station)  # by the manager add_directory signed in (Send-out's sends)
         clerks.sign_in(station, CLERKS[role], PIN)
         app = StationApp(station, counter, database_label="fuzz")
     errors = ErrorLog()

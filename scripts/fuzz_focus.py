@@ -6,8 +6,10 @@ import (fuzz_recipients.py), Door delivery's scans while another run is chosen, 
 Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py), and the questions whose
 Yes moves money or cannot be undone (fuzz_weighty.py checks their answers): Reports' day close (F12, after
 F7 back to a day not closed), a stocktake's close (a shelf or layer scanned, parcels on it and some that
-left, F8), Send-out's refund (F7, a reason, Enter) and Pickup's undo, each answered right behind the key
-that asked (typed before the question appeared: it must answer nothing) or after a pause.
+left, F8), Send-out's refund (F7, a reason, Enter: the run's station has two sends accepted for it,
+`Focus.setup`) and Pickup's undo (after a pickup of the run's own: every parcel checked, F10), each
+answered right behind the key that asked (typed before the question appeared: it must answer nothing)
+or after a pause.
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
 that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
@@ -27,7 +29,9 @@ from typing import Any
 from fuzz_checkin import checkin_moves
 from fuzz_keys import PASTE, PASTE_SPACE
 from fuzz_recipients import recipients_moves
+from fuzz_station import add_sends
 
+UNDO_CHANCE = 0.3  # on Pickup right after a handover of the run's: Ctrl+Z, and its question answered
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
 PHONES = ["13812345678", "13987654321", "1381234"]
@@ -81,10 +85,14 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
     if name != "PickupScreen":
         return []
     moving_on = [["escape"], next_code(rng, database), ["f10"], ["escape", *next_code(rng, database)]]
+    if screen.last_handover and rng.random() < UNDO_CHANCE:  # this run's pickup undone, asked and read
+        return ["ctrl+z", "|", *rng.choice([["y"], ["y"], ["n"], ["escape"]])]
     if getattr(screen, "lookup", None) is None:  # a lookup, and what the clerk does before it answers
         return [*next_code(rng, database), *gap(rng), *rng.choice([*moving_on, ["|"]])]
     waiting = [row.waybill for row in screen.active_rows() if row.parcel_id not in screen.scanned]
     roll = rng.random()
+    if waiting and roll < 0.2:  # every parcel checked, then handed over: a pickup for the undo to take back
+        return [*(key for waybill in waiting for key in [*waybill, "enter", "|"]), "f10", "|"]
     if waiting and roll < 0.45:  # a parcel's check
         return [*waiting[0], "enter", *gap(rng), *rng.choice([*moving_on, ["|"], ["|", "f10"]])]
     if roll < 0.85:  # the handover (its fee dialog, when one is due)
@@ -183,6 +191,7 @@ class Focus:
     settings: dict[str, Any] = field(default_factory=dict)  # the counter's, for this focus
     rereads: bool = False  # its moves take --double-read's last scan, to read it again
     also: frozenset[str] = frozenset()  # other screens on top where its moves are drawn too
+    setup: Callable[[Any], None] | None = None  # written into the run's copy before the console opens
 
 
 FOCUSES = {
@@ -195,7 +204,7 @@ FOCUSES = {
         also=frozenset({"SettingsScreen", "CheckinScreen", "WhoIsThisDialog"}),
     ),
     "delivery": Focus("DeliveryScreen", ["f4", "|", "ctrl+d", "|"], delivery_moves),
-    "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}),
+    "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}, setup=add_sends),
     "checkin": Focus("CheckinScreen", ["f1", "|"], checkin_moves, rereads=True),
     "reports": Focus("ReportsScreen", ["f6", "|"], reports_moves),
     "stocktake": Focus(
@@ -206,6 +215,14 @@ FOCUSES = {
 
 def focus_settings(focus: str | None) -> dict[str, Any]:
     return dict(FOCUSES[focus].settings) if focus else {}
+
+
+def focus_setup(focus: str | None, station: Any) -> None:
+    """The focus's own set-up of the run's station (Send-out's sends, for its refund), by the manager
+    signed in, before the console opens: a replay of the run gets it too."""
+    setup = FOCUSES[focus].setup if focus else None
+    if setup is not None:
+        setup(station)
 
 
 def focus_keys(

@@ -1,6 +1,6 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
 schema and copied for each run (storage fees charged, a few people in the directory, two door runs for
-them), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
+them; with `--focus sendout` two sends accepted, `add_sends`), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
 in), which the console opens as `station` does, behind the sign-in dialog over its start screen."""
 
 from __future__ import annotations
@@ -87,6 +87,34 @@ def add_door_runs(station: Any, people: list[int]) -> None:
         run = runs.plan(station, runner)
         if runner == "小刘":
             runs.scan_out(station, run.id, pair[0])
+
+
+# Two sends accepted at the run's counter: the demo has none, and Send-out's refund (F7) only ever
+# opened on nothing to refund. Their numbers are SF's shape, not the demo's parcels' (both would be
+# scanned, and a send's number already used is refused).
+SENDS = [("SF7000000000011", "新疆", 1200), ("SF7000000000022", "上海", 2600)]
+
+
+def add_sends(station: Any) -> None:
+    """`SENDS` accepted by the manager signed in, as a clerk's accept on Send-out would write them: the
+    sender seen with a resident ID, every inspection item ticked, a typed weight, paid in cash."""
+    from station_console.services.sendout import accept, inspection
+    from station_console.services.sendout.payments import Payment
+    from station_console.services.sendout.weighing import Weight
+
+    party = accept.Party("张三", "13812345678", "resident", "11010519491231002X", id_seen=True)
+    for waybill, destination, grams in SENDS:
+        accept.accept(
+            station,
+            carrier="SF",
+            party=party,
+            recipient=accept.Recipient("Wang Wu", "13987654321", destination, "人民路 88 号"),
+            parcel=accept.Parcel("clothes"),
+            checked=inspection.current(station).ids,
+            weight=Weight.typed(grams),
+            payment=Payment("cash"),
+            waybill=waybill,
+        )
 
 
 class Opening:
