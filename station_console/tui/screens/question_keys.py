@@ -178,7 +178,7 @@ class QuestionDialog(SaysStrayInput[Result]):
 
     DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
     takes_keys_typed_ahead: bool = True
-    _shown_at: float | None = None  # when it was mounted (monotonic, as keys are stamped)
+    _shown_at: float | None = None  # when it was last put on top (monotonic, as keys are stamped)
     _dropped_early = False  # keys typed before it appeared were dropped, to be said once it is mounted
 
     @on(events.Mount)
@@ -186,6 +186,13 @@ class QuestionDialog(SaysStrayInput[Result]):
         self._shown_at = time.monotonic()
         if self._dropped_early:
             self._say(Text(_(TYPED_BEFORE)))
+
+    @on(events.ScreenResume)
+    def _shown_again(self) -> None:
+        # On top again (the same clerk back after a lock, a PIN form closed over it): a Y typed right
+        # behind the PIN's Enter, held for the station to open, was not typed at it, and answered it.
+        if self._shown_at is not None:
+            self._shown_at = time.monotonic()
 
     def typed_before_shown(self, event: events.Key | events.Paste) -> bool:
         """`event` was typed before this question was on screen and must not answer it."""
