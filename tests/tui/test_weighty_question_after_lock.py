@@ -35,7 +35,9 @@ async def test_a_y_typed_behind_the_pin_does_not_answer_the_weighty_question_und
         if not weighty:
             assert answers == [True] and dialog not in app.screen_stack
             return
-        assert app.screen is dialog and answers == [], "a Y typed before the question showed again answered it"
+        assert app.screen is dialog and answers == [], (
+            "a Y typed before the question showed again answered it"
+        )
         said = str(dialog.query_one("#question-said").render())
         assert "typed before this question appeared were ignored" in said, said
         await quiet.press(pilot, "y")
