@@ -1,0 +1,31 @@
+"""The console fuzzer's weighty watch (scripts/fuzz_weighty.py): a write whose question no Yes answered
+is a finding, for every question whose Yes cannot be undone, Problems' write-off among them."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+from fuzz_weighty import WeightyWatch  # noqa: E402  (a script beside the fuzzer, not a package)
+
+
+@pytest.mark.parametrize(
+    ("what", "kind"),
+    [("a refund", "send_refunded"), ("writing off a parcel", "written_off")],
+)
+def test_a_write_with_no_yes_to_its_question_is_a_finding(tmp_path: Path, what: str, kind: str) -> None:
+    database = tmp_path / "station.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT)")
+        db.execute("CREATE TABLE recipient (id INTEGER PRIMARY KEY, active INTEGER)")
+    watch = WeightyWatch(database)
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO parcel_event (kind, at) VALUES (?, '2024-05-01 10:00')", (kind,))
+    assert any(what in finding for finding in watch.findings()), watch.findings()
+    watch.yes[what] += 1  # its question answered Yes: the write is accounted for
+    assert watch.findings() == []
