@@ -12,7 +12,6 @@ takes the keys typed into it, and a scan typed there (`NameInput`) is said as no
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection
 from typing import ClassVar
 
@@ -178,21 +177,21 @@ class QuestionDialog(SaysStrayInput[Result]):
 
     DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
     takes_keys_typed_ahead: bool = True
-    _shown_at: float | None = None  # when it was last put on top (monotonic, as keys are stamped)
+    _shown_at: float | None = None  # when it was last put on top (Textual's clock, as keys are stamped)
     _dropped_early = False  # keys typed before it appeared were dropped, to be said once it is mounted
 
     @on(events.Mount)
-    def _shown(self) -> None:
-        self._shown_at = time.monotonic()
+    def _shown(self, event: events.Mount) -> None:
+        self._shown_at = event.time  # Textual's clock, as the keys' own stamps
         if self._dropped_early:
             self._say(Text(_(TYPED_BEFORE)))
 
     @on(events.ScreenResume)
-    def _shown_again(self) -> None:
+    def _shown_again(self, event: events.ScreenResume) -> None:
         # On top again (the same clerk back after a lock, a PIN form closed over it): a Y typed right
         # behind the PIN's Enter, held for the station to open, was not typed at it, and answered it.
         if self._shown_at is not None:
-            self._shown_at = time.monotonic()
+            self._shown_at = event.time
 
     def typed_before_shown(self, event: events.Key | events.Paste) -> bool:
         """`event` was typed before this question was on screen and must not answer it."""
