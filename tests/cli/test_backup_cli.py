@@ -213,3 +213,37 @@ def test_a_backup_is_recorded_once_with_the_digest_a_restore_of_it_records(
     with station.read() as session:
         event = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "db_restored")).one()
     assert event.details["sha256"] == digest
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["new-file", "overwrite"])
+def test_a_backup_whose_audit_event_fails_leaves_no_copy_behind(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, earlier: bool
+) -> None:
+    """The copy and its trace go together: a database that fills (or stays locked) as the backup is recorded
+    refuses the backup, and no copy of every parcel and phone is left under the name with no trace in
+    the trail; an older backup being overwritten is left as it was."""
+    from sqlalchemy.exc import OperationalError
+
+    from station_console.errors import StationError
+    from station_console.services.admin import backup
+    from station_console.services.core import audit
+
+    check_in(station, "JT0000000000001")
+    target = tmp_path / "backup.sqlite3"
+    if earlier:
+        target.write_bytes(b"an older backup")
+    real_record = audit.record
+
+    def locked(session: object, st: object, kind: object, **kw: object) -> object:
+        if str(kind) == "db_backed_up":
+            raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+        return real_record(session, st, kind, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "record", locked)
+    with pytest.raises(StationError):
+        backup.backup_sqlite(station, target, overwrite=earlier)
+    if earlier:
+        assert target.read_bytes() == b"an older backup"
+    else:
+        assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != target.name and "backup" in p.name] == []

@@ -127,10 +127,11 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
                 log=str(log_path()),
             ) from exc
         check_file(tmp)  # the copy itself is read back and checked before it takes the name
-    # Every parcel and phone number has left the station in that file: the trail says so, as it says
-    # one person's export, with the digest a restore of the file records.
-    details = {"file": target.name, "sha256": _sha256(target)}
-    station.run(lambda session: audit.record(session, station, EventKind.DB_BACKED_UP, details=details))
+        # Every parcel and phone number leaves the station in that file: the trail says so, as it says
+        # one person's export, with the digest a restore of the file records. Recorded before the copy
+        # takes the name, so a trail that cannot be written leaves no copy (nor a replaced older one).
+        details = {"file": target.name, "sha256": _sha256(tmp)}
+        station.run(lambda session: audit.record(session, station, EventKind.DB_BACKED_UP, details=details))
     return target.stat().st_size
 
 
