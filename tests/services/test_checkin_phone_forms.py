@@ -75,3 +75,20 @@ def test_digits_run_together_are_still_read_as_a_waybill(station: Station, waybi
 def test_pickup_reads_every_form_as_the_same_phone(typed: str) -> None:
     parsed = parse_query(typed, "{shelf}-{layer}-{seq}")
     assert (parsed.shape, parsed.values) == ("phone", ("13800138000",))
+
+
+@pytest.mark.parametrize(
+    ("landline", "said"),
+    [("+86 (0)10 1234 5678", "****5678"), ("021.6666.7777", "****7777"), ("0755.8888.1234", "****1234")],
+)
+def test_a_landline_in_a_form_the_log_masking_misses_is_still_named_masked(
+    station: Station, landline: str, said: str
+) -> None:
+    """The refusal knows it holds a landline: it names its last 4 digits whatever way it was written
+    (a trunk 0 in brackets after +86, dots between the groups were echoed whole)."""
+    scans = [(wb(1), landline)] + ([(landline, None)] if landline.startswith("+") else [])
+    for scan, phone in scans:
+        with pytest.raises(Refused) as exc:
+            check_in(station, scan, phone=phone)
+        assert "landline" in exc.value.message("en")
+        assert (exc.value.params["phone"], exc.value.params["waybill"]) == (said, said)
