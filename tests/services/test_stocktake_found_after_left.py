@@ -108,3 +108,21 @@ def test_resolving_it_without_a_note_asks_where_it_went(station: Station) -> Non
     assert exc.value.message("zh") == f"{wb(5)} 记录为已取件：请在备注中写明包裹的去向，再解决。"
     assert rows(station, wb(5))[0].problem_kind == ProblemKind.PUT_BACK
     assert events(station, EventKind.PROBLEM_RESOLVED) == []
+
+
+def test_its_flag_is_still_resolved_by_its_waybill_after_the_parcel_is_checked_in_again(
+    station: Station,
+) -> None:
+    """The courier brings the same waybill back (a re-delivery): a row of it is on the shelves again,
+    unflagged. The flag on the row that left stays on Problems, and resolving it by its waybill read
+    the row on the shelf ("not flagged as a problem"): the manager could never clear it."""
+    from station_console.services.checkin.transaction import check_in
+
+    clerks_close(station)
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
+    assert check_in(station, wb(5)).redelivery
+    problems.resolve(station, wb(5), "handed to its owner; the courier brought it back again")
+    gone, again = rows(station, wb(5))
+    assert (gone.status, gone.problem_kind) == (ParcelStatus.PICKED_UP, None)
+    assert (again.status, again.problem_kind) == (ParcelStatus.ON_SHELF, None)
+    assert problems.list_problems(station) == []

@@ -187,9 +187,10 @@ def _where_it_went(parcel: Parcel, note: str) -> str:
 
 def _flagged_after_left(session: Session, ref: str) -> Parcel | None:
     """The row of a parcel recorded as having left and flagged by a stocktake that found it (not put
-    back), when none of its waybill's rows is on the shelves: the flag the Problems list shows it by."""
+    back), when none of its waybill's rows on the shelves is flagged: the flag the Problems list shows
+    it by. A re-delivery of the waybill on the shelves, unflagged, does not hide it."""
     _text, candidates = parcel_candidates(session, ref)
-    if any(p.status == ParcelStatus.ON_SHELF for p in candidates):
+    if any(p.status == ParcelStatus.ON_SHELF and p.problem_kind is not None for p in candidates):
         return None
     return next(
         (p for p in candidates if p.problem_kind in STOCKTAKE_KINDS and p.status in LEFT_STATUSES), None
