@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, Parcel, ParcelStatus
+from db.models.parcels import LEFT_STATUSES  # the ways off the shelves, one list for every flow
 from station_console.errors import Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
@@ -39,7 +40,6 @@ RESOLVE_NOTE = NoteRule(N_("Note"), 500, required=False)
 # A 'found after it left' flag on a parcel that is not on the shelves (set aside at a stocktake, not put
 # back) is resolved by saying where it went: no other record of it will.
 WHERE_IT_WENT = NoteRule(N_("Note"), 500)
-LEFT_STATUSES = frozenset({ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF})
 
 
 def mark_in_session(
