@@ -71,7 +71,6 @@ Not part of the test suite (its time is a goal of its own): each bug it finds ge
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
@@ -108,9 +107,10 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_locked_toasts,
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
-from fuzz_focus import FOCUSES, focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
-from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature, terminal_size  # noqa: E402
+from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
+from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
@@ -122,8 +122,6 @@ from fuzz_station import template as station_template  # noqa: E402
 from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
-SIZE = (160, 45)
-CLERKS = {"manager": "demo-manager", "clerk": "demo-clerk"}
 
 
 @dataclass
@@ -385,48 +383,7 @@ def replayer(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keys", type=int, default=1000, help="keys per run")
-    parser.add_argument("--runs", type=int, default=1, help="runs, seeds --seed, --seed + 1, ...")
-    parser.add_argument("--role", choices=sorted(CLERKS), default="manager")
-    parser.add_argument("--size", type=terminal_size, default=SIZE, help="the terminal, e.g. 80x24 (160x45)")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
-    parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
-    parser.add_argument(
-        "--rules",
-        action="store_true",
-        help="also Ctrl+F (Send-out rules) and the paths of rule and pre-alert files typed",
-    )
-    parser.add_argument(
-        "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"
-    )
-    parser.add_argument(
-        "--empty",
-        action="store_true",
-        help="a new station instead of the demo: the first manager is made by keys (named for --role)",
-    )
-    parser.add_argument(
-        "--focus",
-        choices=sorted(FOCUSES),
-        help="weight one screen's own flows (fuzz_focus.py; checkin: scans, phones typed after them, sizes,"
-        " F7/F8/F9, Ctrl+N/Z, split and markup scans, fuzz_checkin.py); a replay too",
-    )
-    parser.add_argument(
-        "--double-read",
-        action="store_true",
-        help="scans read twice: again right behind themselves, or the previous scan a few keys later",
-    )
-    parser.add_argument(
-        "--pastes",
-        action="store_true",
-        help="also pastes at any screen (a waybill, a code, a phone, markup, lines), right behind an Enter,"
-        " a scan, an F key or Esc or not; checked to land in the focused field or the one the key led to",
-    )
-    parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
-    parser.add_argument("--no-shrink", action="store_true")
-    parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
-    args = parser.parse_args()
+    args = parse_options(__doc__.split("\n\n")[0])
     WORK.mkdir(exist_ok=True)
     isolate(WORK)
     os.chdir(WORK)  # what the console exports (a report's CSV and PDF) lands where it stands
@@ -462,17 +419,7 @@ def main() -> None:
         for note, count in outcome.notes.items():
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
-        width, height = args.size
-        setup = (
-            f"role {args.role} {width}x{height} {args.lang}"
-            + (" empty" if args.empty else "")
-            + (f" focus {args.focus}" if args.focus else "")
-            + (" double-read" if args.double_read else "")
-            + (" pastes" if args.pastes else "")
-            + (" markup" if args.markup else "")
-            + (" rules" if args.rules else "")
-        )
-        print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
+        print(f"seed {seed} {setup_line(args)}: {outcome.keys} keys in {took:.0f} s", flush=True)
         print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
         for note, count in sorted(outcome.notes.items()):
             print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
