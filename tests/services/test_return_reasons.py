@@ -189,14 +189,29 @@ def test_a_note_at_its_limit_still_leaves_the_age_whole(station: Station, clock)
     assert kept.endswith("x… Due for return: on the shelf 8 days.")
 
 
-def _manifest_reasons(station: Station, batch_id: int, lang: str) -> dict[str, str]:
-    from station_console.services.printing import render
-
+def _manifest(station: Station, batch_id: int) -> PrintJob:
     office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
     job_id = returns.print_manifest(station, batch_id, office)
     with station.read() as s:
-        job = s.get(PrintJob, job_id)
-    assert job is not None
+        return s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
+
+
+def _flag(station: Station, pid: int, kind: str, note: str) -> None:
+    """As a stocktake flags it, or as an older row holds a note (stored before notes were cleaned)."""
+
+    def work(session: Session) -> None:
+        p = session.get(Parcel, pid)
+        assert p is not None
+        p.problem_kind, p.problem_note = kind, note
+        session.add(p)
+
+    station.run(work)
+
+
+def _manifest_reasons(station: Station, batch_id: int, lang: str) -> dict[str, str]:
+    from station_console.services.printing import render
+
+    job = _manifest(station, batch_id)
     return {row[1]: row[-1] for row in render.manifest_document(station, job.payload, lang).rows}
 
 
@@ -255,14 +270,7 @@ def test_a_stocktake_put_back_stays_when_recalled(station: Station) -> None:
     """Only a manager resolves a put-back (its note is the clue to a parcel handed to the wrong person):
     a recall does not write over it."""
     pid = place(station, wb(1), "5-1")
-
-    def put_back(session: Session) -> None:  # as a stocktake flags it
-        p = session.get(Parcel, pid)
-        assert p is not None
-        p.problem_kind, p.problem_note = "put_back", "left 10:00 by Li"
-        session.add(p)
-
-    station.run(put_back)
+    _flag(station, pid, "put_back", "left 10:00 by Li")  # as a stocktake flags it
     batch = returns.open_batch(station, "JT")
     returns.add(station, batch.id, wb(1), recalled=True)
     assert (parcel(station, pid).problem_kind, parcel(station, pid).problem_note) == (
@@ -278,14 +286,7 @@ def test_a_put_back_in_the_batch_recalled_again_is_told_why_and_what_to_do(stati
     from station_console.i18n import set_language
 
     pid = place(station, wb(1), "5-1")
-
-    def put_back(session: Session) -> None:  # as a stocktake flags it
-        p = session.get(Parcel, pid)
-        assert p is not None
-        p.problem_kind, p.problem_note = "put_back", "left 10:00 by Li"
-        session.add(p)
-
-    station.run(put_back)
+    _flag(station, pid, "put_back", "left 10:00 by Li")  # as a stocktake flags it
     batch = returns.open_batch(station, "JT")
     returns.add(station, batch.id, wb(1), recalled=True)
     added = len(events(station, EventKind.RETURN_BATCH_ADDED))
@@ -317,36 +318,10 @@ def test_a_recall_refused_for_another_reason_records_no_problem(station: Station
 
 @pytest.mark.parametrize(("lang", "reason"), [("en", "recalled"), ("zh", "拦截召回")])
 def test_the_manifest_says_a_recalled_parcel_was_recalled(station: Station, lang: str, reason: str) -> None:
-    from station_console.services.printing import render
-
     place(station, wb(1), "5-1")
     batch = returns.open_batch(station, "JT")
     returns.add(station, batch.id, wb(1), recalled=True)
-    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
-    job_id = returns.print_manifest(station, batch.id, office)
-    with station.read() as s:
-        job = s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
-    document = render.manifest_document(station, job.payload, lang)
-    assert {row[1]: row[-1] for row in document.rows} == {wb(1): reason}
-
-
-def _manifest(station: Station, batch_id: int) -> PrintJob:
-    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
-    job_id = returns.print_manifest(station, batch_id, office)
-    with station.read() as s:
-        return s.exec(select(PrintJob).where(PrintJob.id == job_id)).one()
-
-
-def _flag(station: Station, pid: int, kind: str, note: str) -> None:
-    """As a stocktake flags it, or as an older row holds a note (stored before notes were cleaned)."""
-
-    def work(session: Session) -> None:
-        p = session.get(Parcel, pid)
-        assert p is not None
-        p.problem_kind, p.problem_note = kind, note
-        session.add(p)
-
-    station.run(work)
+    assert _manifest_reasons(station, batch.id, lang) == {wb(1): reason}
 
 
 @pytest.mark.parametrize(
