@@ -4,14 +4,25 @@ was lost without a word. With F9's next number chosen, the field is empty by des
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.widgets import Input, Select
 
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout import SendoutScreen
 from tui import quiet
 from tui.sendout_driver import at_sendout, text_of
+
+
+async def _in_the_waybill(pilot: Any, screen: SendoutScreen) -> Input:
+    """The cursor put in the empty waybill field, the console quiet again."""
+    waybill = screen.query_one("#so-waybill", Input)
+    waybill.focus()
+    await quiet.settle(pilot)
+    return waybill
 
 
 @pytest.mark.first_mode("sendout")
@@ -19,9 +30,7 @@ async def test_enter_in_an_empty_waybill_stays_there_and_the_number_typed_next_g
     app: StationApp, station: Station
 ) -> None:
     async with at_sendout(station) as (_app, pilot, screen):
-        waybill = screen.query_one("#so-waybill", Input)
-        waybill.focus()
-        await quiet.settle(pilot)
+        waybill = await _in_the_waybill(pilot, screen)
         await quiet.press(pilot, "enter")
         assert screen.focused is waybill
         assert "waybill number is needed" in text_of(screen, "#so-message")
@@ -37,9 +46,7 @@ async def test_the_line_asking_for_the_waybill_goes_with_the_first_key_typed_int
     """It asked for what the clerk is now typing: it stood over the number as if nothing were typed. The
     line shows what it showed before it."""
     async with at_sendout(station) as (_app, pilot, screen):
-        waybill = screen.query_one("#so-waybill", Input)
-        waybill.focus()
-        await quiet.settle(pilot)
+        await _in_the_waybill(pilot, screen)
         before = text_of(screen, "#so-message")
         await quiet.press(pilot, "enter")
         assert "waybill number is needed" in text_of(screen, "#so-message")
@@ -66,8 +73,7 @@ async def test_letters_typed_into_payment_are_told_what_payment_takes(
     word. It says it is chosen from its list, and how to open it; the choice stays."""
     set_language(lang)
     async with at_sendout(station) as (_app, pilot, screen):
-        screen.query_one("#so-waybill", Input).focus()
-        await quiet.settle(pilot)
+        await _in_the_waybill(pilot, screen)
         await quiet.press(pilot, "tab", *"SF12")
         payment = screen.query_one("#so-pay", Select)
         assert screen.focused is payment
@@ -81,9 +87,7 @@ async def test_letters_typed_into_payment_are_told_what_payment_takes(
 @pytest.mark.first_mode("sendout")
 async def test_enter_in_a_filled_waybill_moves_on_to_payment(app: StationApp, station: Station) -> None:
     async with at_sendout(station) as (_app, pilot, screen):
-        waybill = screen.query_one("#so-waybill", Input)
-        waybill.focus()
-        await quiet.settle(pilot)
+        await _in_the_waybill(pilot, screen)
         await quiet.press(pilot, *"SF1234567890", "enter")
         assert screen.focused is screen.query_one("#so-pay")
         assert "waybill number is needed" not in text_of(screen, "#so-message")
@@ -94,9 +98,7 @@ async def test_enter_in_the_waybill_moves_on_when_f9_takes_the_next_number(
     app: StationApp, station: Station
 ) -> None:
     async with at_sendout(station) as (_app, pilot, screen):
-        waybill = screen.query_one("#so-waybill", Input)
-        waybill.focus()
-        await quiet.settle(pilot)
+        await _in_the_waybill(pilot, screen)
         await quiet.press(pilot, "f9")  # the next number from the station's stock
         assert screen.source == "stock"
         await quiet.press(pilot, "enter")
