@@ -20,6 +20,21 @@ from tui.shelf_data import place, place_picked_up, wb
 from tui.shelves_driver import open_shelves, settle
 
 
+async def _start_a_stocktake(app: StationApp, pilot: Any) -> Input:
+    """Shelves, F8 and Enter: a stocktake of the layer the map offers; its scan field."""
+    await open_shelves(app, pilot)
+    await quiet.press(pilot, "f8", "enter")
+    await settle(pilot)
+    return app.screen.query_one("#st-scan", Input)
+
+
+async def _scan(pilot: Any, scan: Input, waybill: str, *then: str) -> None:
+    """A waybill scanned into the stocktake (Enter), then `then` pressed with it, the console quiet again."""
+    scan.value = waybill
+    await quiet.press(pilot, "enter", *then)
+    await settle(pilot)
+
+
 def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
     """The line under the counts read a bare 'extra  SF...' (or 'wrong layer  JT... (on record at 1-2)'):
     what the finding means and what to do, per class, and for an extra whether it is unknown here or
@@ -139,9 +154,7 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
         scan = app.screen.query_one("#st-scan", Input)
         assert scan.has_focus
         for waybill in (wb(1), wb(3)):
-            scan.value = waybill
-            await quiet.press(pilot, "enter")
-            await settle(pilot)
+            await _scan(pilot, scan, waybill)
         counts = str(app.screen.query_one("#st-counts").render())
         assert counts.startswith("Stocktake 1 of layer 1-1: ")  # it read "Stocktake 1 1-1:"
         assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
@@ -183,19 +196,12 @@ async def test_a_stocktake_closed_at_another_counter_shows_closed_at_its_first_r
     place(station, wb(2), "1-1")
     bells: list[None] = []
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        scan = app.screen.query_one("#st-scan", Input)
-        scan.value = wb(1)
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, wb(1))
         wu = replace(station, _cached=None)
         act_as_new_clerk(wu, "Wu", Role.MANAGER)
         stocktake_close.close(wu, 1, mark_missing=[wb(2)])
-        scan.value = wb(2)
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await _scan(pilot, scan, wb(2))
         said = str(app.screen.query_one("#st-last").render())
         assert said.startswith("Stocktake 1 was closed by Wu at ") and said.endswith(" was not counted.")
         counts = str(app.screen.query_one("#st-counts").render()).splitlines()
@@ -203,9 +209,7 @@ async def test_a_stocktake_closed_at_another_counter_shows_closed_at_its_first_r
         assert counts[1] == "Stocktake 1 closed: 0 relocated, 1 marked missing, 0 checked in, 0 put back"
         assert scan.placeholder == "Stocktake 1 is closed: Esc goes back to the shelves" and scan.has_focus
         app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
-        scan.value = wb(2)  # typed or scanned again: refused aloud here, not sent to the service
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await _scan(pilot, scan, wb(2))  # typed or scanned again: refused aloud here, not sent to the service
         assert bells
         said = str(app.screen.query_one("#st-last").render())
         assert said == "Stocktake 1 is closed: this scan was not counted."
@@ -236,26 +240,17 @@ async def test_a_stocktake_paused_at_another_counter_is_resumed_here_at_the_firs
     place(station, wb(1), "1-1")
     place(station, wb(2), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
         wu = replace(station, _cached=None)
         act_as_new_clerk(wu, "Wu", Role.CLERK)
         stocktake.pause(wu, 1)
-        scan = app.screen.query_one("#st-scan", Input)
-        scan.value = wb(1)
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await _scan(pilot, scan, wb(1))
         assert str(app.screen.query_one("#st-last").render()) == (
             "Stocktake 1 was paused at another counter and is resumed here: scan that parcel again."
         )
         assert stocktake.view(station, 1).status == "open"
-        scan.value = wb(1)
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
-        scan.value = wb(2)
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        await _scan(pilot, scan, wb(1))
+        await _scan(pilot, scan, wb(2))
     assert stocktake.view(station, 1).counts["match"] == 2
 
 
@@ -266,12 +261,8 @@ async def test_a_parcel_checked_in_again_at_a_stocktake_stays_where_it_was_found
     """Found on 1-1, the layer counted, it was given a code on another layer ("put it on ..."): it stays
     on 1-1 now, as a put-back does, and the clerk is told to leave it there."""
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        app.screen.query_one("#st-scan", Input).value = "SF1234567890123"  # found here, not on record
-        await quiet.press(pilot, "enter", "f8")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "SF1234567890123", "f8")  # found here, not on record
         app.screen.query_one("#fix-recheck", Checkbox).value = True
         await quiet.press(pilot, "enter")
         await settle(pilot)
@@ -296,12 +287,8 @@ async def test_a_clerk_sees_the_put_back_dimmed_and_why(app: StationApp, station
     place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP)
     act_as_new_clerk(station, "Li", Role.CLERK)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "SF1400000000011")
         # A clerk hands it on; a manager is told to put it back (the next test).
         assert str(app.screen.query_one("#st-last").render()).endswith(" Set it aside for the manager.")
         await quiet.press(pilot, "f8")
@@ -330,12 +317,8 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
     place(station, wb(1), "1-1")  # not scanned: missing
     at = place_picked_up(station)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
-        await quiet.press(pilot, "enter")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "SF1400000000011")
         said = str(app.screen.query_one("#st-last").render())
         assert said.startswith("extra  SF1400000000011: recorded as picked up on " + at + " by ")
         assert said.endswith("; found on the shelf. Put it back at the close.")  # said to a manager
@@ -376,12 +359,8 @@ async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_man
 
     place_picked_up(station)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
-        await quiet.press(pilot, "enter", "f8")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "SF1400000000011", "f8")
         app.screen.query_one("#fix-put-back", Checkbox).focus()
         await quiet.press(pilot, "space", "enter")
         await settle(pilot)
@@ -409,12 +388,8 @@ async def test_a_clerks_close_tells_the_clerk_the_parcel_found_after_it_left_is_
     place_picked_up(station)
     act_as_new_clerk(station, "Li", Role.CLERK)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_shelves(app, pilot)
-        await quiet.press(pilot, "f8", "enter")
-        await settle(pilot)
-        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
-        await quiet.press(pilot, "enter", "f8")
-        await settle(pilot)
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "SF1400000000011", "f8")
         assert str(app.screen.query_one("#st-gone-flagged").render()) == (
             "Any not put back is flagged 'found after it left' for a manager on Problems."
         )
