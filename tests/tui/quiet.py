@@ -186,6 +186,14 @@ async def burst(pilot: Any, *keys: str) -> None:
     await settle(pilot)
 
 
+async def type_on(app: Any, keys: str, gap: float = 0.12) -> None:
+    """A person typing on while the console works: each key, then `gap` seconds, never waiting for quiet,
+    so the keys arrive while a held service call is still running."""
+    for key in keys:
+        send_key(app, key)
+        await asyncio.sleep(gap)
+
+
 async def until(
     pilot: Any,
     predicate: Callable[[], object],

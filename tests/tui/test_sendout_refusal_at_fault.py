@@ -5,8 +5,6 @@ stays in the dialog. Nothing is written either way."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlmodel import select
 from textual.widgets import Input
@@ -47,9 +45,7 @@ async def test_f11_refused_for_the_senders_id_goes_to_its_field_with_the_keys_ty
         monkeypatch.setattr(accept, "refuse", slow)  # the service held like a slow database
         quiet.send_key(app, "ctrl+s")
         await until(pilot, asked.is_set)
-        for key in "110105":
-            quiet.send_key(app, key)
-            await asyncio.sleep(0.12)  # a person typing on
+        await quiet.type_on(app, "110105")
         answer.set()
         await until(pilot, lambda: "not a valid Resident ID" in text_of(screen, "#so-message"))
         await quiet.settle(pilot)
