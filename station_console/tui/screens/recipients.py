@@ -15,11 +15,12 @@ from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
+from textual.widgets.input import Selection
 
 from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.services.notify.templates import PREFERENCE_LABELS
@@ -31,13 +32,14 @@ from station_console.services.recipients.fields import (
     consent_label,
 )
 from station_console.services.recipients.phone_links import with_linked
+from station_console.tui.queue_trail import follow_then, trail
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.recipient_forms import PersonForms
 from station_console.tui.screens.recipients_import import DirectoryImport
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.fixed_input import FixedInput, typed_space
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -86,6 +88,7 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         # The person a change was saved for: the list read again after it highlights them, not its
         # first row (the next F7, F8 or F12 acted on whoever that was).
         self.keep: int | None = None
+        self._to_search = False  # a key typed on the list went to the search, which is not focused yet
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rc-top"):
@@ -137,6 +140,29 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         table = self.query_one("#rc-table", DataTable)
         if table.row_count:
             table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed on the list or the pane (neither binds a letter) goes to the search box, the first
+        starting it again as Tab back to it would: after a form saved, the cursor is on the list, and a
+        name typed there went nowhere, the next F12 acting on the person still highlighted."""
+        character = event.character or ""
+        if not (event.is_printable and character or typed_space(character)):
+            return  # the list's own keys (arrows, Enter) are handled before they reach the screen
+        event.stop()
+        search = self.query_one("#rc-search", FixedInput)
+        if self._to_search:  # typed behind the first (an input method's word, a scan): in order after it
+            search.replace(character, len(search.value), len(search.value))
+            return
+        self._to_search = True
+        search.replace(character, 0, len(search.value))
+        # The search takes the keys once those already on their way to the list have come here too.
+        follow_then(self.app, trail(self.focused or self, self.app), partial(self._search_focused, search))
+
+    def _search_focused(self, search: FixedInput) -> None:
+        self._to_search = False
+        self.set_focus(search)
+        # Behind its focus, which selects what the search holds: the next key goes after it, not over it.
+        search.call_later(lambda: setattr(search, "selection", Selection.cursor(len(search.value))))
 
     def done_found(self, rows: list[Any]) -> None:
         table = self.query_one("#rc-table", DataTable)
