@@ -23,10 +23,11 @@ from textual.widgets import Input
 
 from station_console import name_limit
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import N_, _
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.first_run = first_run
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
+        # Over a console that was running, a burst of keys into the name or PIN is a parcel scanned meanwhile;
+        # as the console starts, it is a clerk's name and PIN typed before it took the terminal.
+        self.locked = locked
         self._asked_while_opening = False
         # Keys typed behind the PIN's Enter while the station opens wait (`TypeAhead`) until the fields
         # that come with it are ready (`_let_keys_go`), not only until it is open.
@@ -81,14 +85,16 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
                     yield from self._manager_hints()
                 yield field_row(
                     _("Name"),
-                    FixedInput(
+                    (NameInput if self.locked else FixedInput)(
                         self.preset_name,
                         placeholder=self._placeholder(_("Name")),
                         id="signin-name",
                         max_length=name_limit.NAME_MAX,
                     ),
                 )
-                yield field_row(_("PIN"), pin_field(self._placeholder(_("PIN")), "signin-pin"))
+                yield field_row(
+                    _("PIN"), pin_field(self._placeholder(_("PIN")), "signin-pin", no_scans=self.locked)
+                )
                 if self.first_run:
                     yield from self._new_station_fields()
             with Vertical(classes="form-foot"):
@@ -276,6 +282,14 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self._refused_fields = frozenset()
         self.query_one("#signin-error", Static).update("")
 
+    def on_name_input_scan_typed(self, event: NameInput.ScanTyped) -> None:
+        """A parcel scanned while locked, taken back out of the field: not a name, nor a PIN tried. Its
+        code is not quoted: the sign-in is for whoever comes to the counter next."""
+        event.stop()
+        self.app.bell()
+        self.query_one("#signin-error", Static).update(_(SCAN_NOT_SIGNED_IN))
+        self._refused_fields = frozenset({event.field.id or ""})
+
     @on(Input.Changed)
     def _field_changed(self, event: Input.Changed) -> None:
         """A field the refusal is about, changed: its line goes. One about none (the database busy)
@@ -284,6 +298,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             self._clear_error()
 
 
+SCAN_NOT_SIGNED_IN = N_("A scan is not a name or a PIN, and was not taken: sign in, then scan it again.")
 # The fields each refusal is about, by its code: the line goes once one of them is typed in.
 PINS = frozenset({"signin-pin", "signin-pin2"})
 REFUSAL_FIELDS = {
@@ -303,9 +318,10 @@ def field_row(label: str, field: Input) -> Horizontal:
     return Horizontal(Label(label, classes="field-name"), field, id=f"{field.id}-row", classes="field-row")
 
 
-def pin_field(placeholder: str, widget_id: str) -> FixedInput:
-    """A PIN typed unseen: 4 to 12 digits."""
-    return FixedInput(
+def pin_field(placeholder: str, widget_id: str, *, no_scans: bool = False) -> FixedInput:
+    """A PIN typed unseen: 4 to 12 digits. `no_scans`: a scan is taken back out (`NameInput`), its
+    Enter trying nothing."""
+    return (NameInput if no_scans else FixedInput)(
         placeholder=placeholder,
         password=True,
         id=widget_id,
