@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import pytest
@@ -77,10 +77,15 @@ class PersonPace:
         return pace
 
     async def type(self, pilot: Any, text: str) -> None:
-        for key in text:
+        await self.press(pilot, *text)
+
+    async def press(self, pilot: Any, *keys: str, leave_running: Collection[str] = ()) -> None:
+        """`keys` (characters or key names: "enter") as `type` sends a text's (`leave_running` as for
+        `quiet.settle`)."""
+        for key in keys:
             self._stamped = max(time.monotonic(), self._stamped + self.KEY_GAP)
             quiet.send_key(pilot.app, key, at=self._stamped)
-            await quiet.settle(pilot)
+            await quiet.settle(pilot, leave_running=leave_running)
 
 
 def first_mode(request: pytest.FixtureRequest) -> str | None:

@@ -5,6 +5,7 @@ told."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from sqlmodel import select
@@ -20,6 +21,7 @@ from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.conftest import PersonPace
 
 
 def wang_and_li(new_station: Station) -> Station:
@@ -38,6 +40,7 @@ def console(station: Station) -> StationApp:
     app.idle_clock = lambda: now[0]
     app._last_activity = now[0]
     app.idle_now = now  # type: ignore[attr-defined]  # the test moves the idle clock
+    app.key_bounce.clock = PersonPace()  # as every test console's: `sign_in` types at its pace
     return app
 
 
@@ -49,16 +52,17 @@ async def idle_lock(pilot, app: StationApp) -> None:  # type: ignore[no-untyped-
     await quiet.settle(pilot)
 
 
-async def sign_in(pilot, name: str, pin: str) -> None:  # type: ignore[no-untyped-def]
-    await quiet.press(pilot, *name, "enter")
-    await quiet.press(pilot, *pin, "enter")
+async def sign_in(pilot, name: str, pin: str, *, leave_running: Collection[str] = ()) -> None:  # type: ignore[no-untyped-def]
+    """`name` and `pin` typed into the sign-in at a person's pace (`PersonPace`): over a lock, keys as
+    fast as a scanner's are a parcel scanned meanwhile, and the fields take them back out."""
+    await PersonPace.of(pilot.app).press(pilot, *name, "enter", *pin, "enter", leave_running=leave_running)
 
 
 async def lock_and_sign_in(pilot, app: StationApp, who: str, pin: str) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+L with a call on its way (its worker left running), then `who` signs in before it answers."""
     await quiet.press(pilot, "ctrl+l", leave_running=["run"])
     await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
-    await quiet.press(pilot, *who, "enter", *pin, "enter", leave_running=["run"])
+    await sign_in(pilot, who, pin, leave_running=["run"])
     await quiet.until(pilot, lambda: app.clerk_name == who, what="signed in")
 
 

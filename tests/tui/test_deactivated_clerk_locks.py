@@ -23,6 +23,7 @@ from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.plain import Static
 from tui import quiet
+from tui.lock_driver import sign_in
 from tui.pickup_driver import ANN, Clerk_, receive, statuses
 from tui.shelf_data import place, wb
 
@@ -49,7 +50,7 @@ async def test_a_clerk_deactivated_elsewhere_is_locked_out_with_the_reason(
         with station.read() as session:
             out = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
         assert [(e.clerk_id, e.details) for e in out] == [(manager, {"reason": "deactivated"})]
-        await quiet.press(pilot, *"Tester", "enter", *"0000", "enter")
+        await sign_in(pilot, "Tester", "0000")
         await quiet.settle(pilot)
         assert isinstance(app.screen, OverdueScreen)
         assert app.screen.query_one("#od-table", DataTable).row_count == 1

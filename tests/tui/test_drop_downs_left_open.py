@@ -14,6 +14,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.lock_driver import sign_in
 from tui.sendout_driver import counter_app
 from tui.test_drop_down_hidden_focus import given_back
 
@@ -48,7 +49,7 @@ async def test_a_drop_down_left_open_under_the_lock_is_closed_after_the_sign_in(
         await opened(pilot, language)
         await quiet.press(pilot, "ctrl+l")
         assert isinstance(app.screen, SignInScreen)
-        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
+        await sign_in(pilot, "Manager", "0000")
         assert app.screen is screen
         assert not language.expanded and app.focused is language
 

@@ -64,12 +64,13 @@ async def test_ctrl_l_locks_over_a_dialog_and_the_same_clerk_finds_it_as_left(st
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await quiet.settle(pilot)
         dialog = await open_courier_dialog(pilot, app)
-        await quiet.press(pilot, "ctrl+l", *"Wang", "enter")
+        await quiet.press(pilot, "ctrl+l")
+        await PersonPace.of(app).press(pilot, *"Wang", "enter")
         await quiet.until(pilot, lambda: bool(sign_outs(station)))
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
         assert sign_outs(station) == [{"reason": "lock"}]
         assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"  # nothing typed into it
-        await quiet.press(pilot, *"9071", "enter")
+        await PersonPace.of(app).press(pilot, *"9071", "enter")
         await quiet.settle(pilot)
         assert app.clerk_name == "Wang" and app.screen is dialog
         assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"

@@ -20,7 +20,7 @@ from station_console.tui.screens import checkin_batch
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import HeldBefore, batches, console, lock_and_sign_in, wang_and_li
+from tui.lock_driver import HeldBefore, batches, console, lock_and_sign_in, sign_in, wang_and_li
 from tui.recipients_driver import people, text_of
 
 
@@ -112,7 +112,7 @@ async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_b
         await quiet.press(pilot, "ctrl+l", leave_running=["run"])
         assert isinstance(app.screen, SignInScreen)
         if meanwhile:
-            await quiet.press(pilot, *meanwhile, "enter", *"1357", "enter", leave_running=["run"])
+            await sign_in(pilot, meanwhile, "1357", leave_running=["run"])
             await quiet.until(pilot, lambda: app.clerk_name == meanwhile, what="signed in")
         held.release.set()  # the fee comes after the lock
         await quiet.settle(pilot)
@@ -120,7 +120,7 @@ async def test_a_fee_found_across_a_lock_is_said_to_the_clerk_who_scanned_once_b
             assert app.screen is delivery and "Scan it again" not in text_of(app, "#dl-status")
             await quiet.press(pilot, "ctrl+l")
         assert isinstance(app.screen, SignInScreen)
-        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter")
+        await sign_in(pilot, "Wang", "9071")
         await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
         assert app.screen is delivery
         assert text_of(app, "#dl-status") == (

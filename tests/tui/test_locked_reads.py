@@ -19,6 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.lock_driver import sign_in
 from tui.shelf_data import place, wb
 
 
@@ -45,7 +46,7 @@ async def test_a_read_the_lock_refused_is_not_said_over_the_sign_in_and_is_read_
         await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert [n.message for n in app._notifications] == [] and bells == []
-        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
+        await sign_in(pilot, "Manager", "0000")
         await quiet.settle(pilot)
         assert isinstance(app.screen, OverdueScreen)
         assert app.screen.query_one("#od-table", DataTable).row_count == 1
@@ -76,7 +77,7 @@ async def test_a_refusal_the_lock_caused_arriving_after_the_sign_in_is_not_said_
         await quiet.press(pilot, "ctrl+l", leave_running=["run"])
         await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
         locked.set()
-        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter", leave_running=["run"])
+        await sign_in(pilot, "Manager", "0000", leave_running=["run"])
         await quiet.until(pilot, lambda: isinstance(app.screen, OverdueScreen), what="signed in again")
         back.set()
         await quiet.settle(pilot)
@@ -108,7 +109,7 @@ async def test_a_manager_read_the_lock_refused_is_not_said_as_a_role_and_is_read
         held.set()
         await quiet.settle(pilot)
         assert [n.message for n in app._notifications] == [] and bells == []
-        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
+        await sign_in(pilot, "Manager", "0000")
         await quiet.settle(pilot)
         assert isinstance(app.screen, OverdueScreen)
         assert [n.message for n in app._notifications] == [] and bells == []

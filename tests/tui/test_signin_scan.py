@@ -5,14 +5,18 @@ quoted (the sign-in is the counter's, whoever comes next), and signs in as befor
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
 
 from db.models import EventKind, ParcelEvent
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.conftest import PersonPace
 from tui.lock_driver import console, idle_lock, wang_and_li
 
 
@@ -36,13 +40,51 @@ async def test_a_scan_under_the_idle_lock_is_neither_a_name_nor_a_pin(station: S
         await quiet.burst(pilot, *"SF1234567890123", "enter")
         assert name.value == "" and name.has_focus
         assert "scan" in said(app) and "SF1234567890123" not in said(app)
-        await quiet.press(pilot, *"Li", "enter")
+        await PersonPace.of(app).press(pilot, *"Li", "enter")
         assert pin.has_focus
         await quiet.burst(pilot, *"9876543210123", "enter")
         assert app.screen is dialog and pin.value == "" and pin.has_focus
         assert "9876543210123" not in said(app)
-        await quiet.press(pilot, *"1357", "enter")
+        await PersonPace.of(app).press(pilot, *"1357", "enter")
         await quiet.until(pilot, lambda: app.clerk_name == "Li")
+    with station.read() as session:
+        kinds = [e.kind for e in session.exec(select(ParcelEvent))]
+    assert EventKind.SIGN_IN_FAILED not in kinds and EventKind.SIGNED_IN in kinds
+
+
+@pytest.mark.parametrize("name", ["preset", "typed"])
+async def test_a_numeric_scan_into_the_locked_pin_tries_no_sign_in(
+    station: Station, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name in (preset by the dialog, or typed by the clerk), the cursor in the PIN: a numeric
+    waybill scanned there would be a PIN, and its Enter a failed try towards Li's lock-out."""
+    tried: list[str] = []
+    real = clerks.sign_in
+
+    def counted(station: Station, name: str, pin: str) -> Any:
+        tried.append(pin)
+        return real(station, name, pin)
+
+    monkeypatch.setattr(clerks, "sign_in", counted)
+    app = console(station)
+    if name == "preset":
+        show = app.show_sign_in
+        monkeypatch.setattr(app, "show_sign_in", lambda name="", **how: show("Li", **how))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        name_field, pin = dialog.query_one("#signin-name", Input), dialog.query_one("#signin-pin", Input)
+        if name == "typed":
+            await PersonPace.of(app).press(pilot, *"Li", "enter")
+        assert name_field.value == "Li" and pin.has_focus
+        await quiet.burst(pilot, *"9876543210123", "enter")
+        assert app.screen is dialog and pin.value == "" and pin.has_focus and tried == []
+        assert "scan" in said(app)
+        await PersonPace.of(app).press(pilot, *"1357", "enter")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li")
+    assert tried == ["1357"]
     with station.read() as session:
         kinds = [e.kind for e in session.exec(select(ParcelEvent))]
     assert EventKind.SIGN_IN_FAILED not in kinds and EventKind.SIGNED_IN in kinds

@@ -42,7 +42,7 @@ from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.station_opening import OPENING_WORKER
-from tui.conftest import sign_in_manager
+from tui.conftest import PersonPace, sign_in_manager
 from tui.quiet import press, settle, until
 
 # Every mode, by the key that opens it.
@@ -200,6 +200,9 @@ class Walk:
     action: tuple[str, ...]
     reads: bool = True  # False: the action writes a file, not the database
     printer: bool = False  # the counter has a label printer (a dummy)
+    # The action typed at a person's pace, as `lock_driver.sign_in` types: a locked sign-in takes keys
+    # as fast as a scanner's for a parcel scanned meanwhile.
+    person: bool = False
 
 
 def typed(text: str) -> tuple[str, ...]:
@@ -270,7 +273,9 @@ WALKS: dict[str, Walk] = {
     ),
     # It opens on the clerk's own activity, the focus in the waybill field: a parcel's timeline.
     "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed(ON_SHELF)),
-    "lock and sign in (Ctrl+L)": Walk(("ctrl+l",), "SignInScreen", (*typed("Manager"), *typed("0000"))),
+    "lock and sign in (Ctrl+L)": Walk(
+        ("ctrl+l",), "SignInScreen", (*typed("Manager"), *typed("0000")), person=True
+    ),
 }
 
 
@@ -377,7 +382,7 @@ async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_
             assert type(app.screen).__name__ == walk.screen, f"{name}: {type(app.screen).__name__} is shown"
             before = statements.in_workers
             for key in walk.action:
-                await press(pilot, *keys(key))
+                await (PersonPace.of(app).press if walk.person else press)(pilot, *keys(key))
             if walk.reads:
                 assert statements.in_workers > before, f"{name}: the action did not reach the database"
             assert refusals == [], (name, refusals)
