@@ -225,7 +225,7 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
     assert (exc.value.message("en"), exc.value.message("zh")) == (
         "There is no shelf or layer Q here. Type one of the shelves (1, 2, 3, 4, 5, 6, 7, 8, F, OV) or a layer, "
         "such as 1-1.",
-        "本站没有货架或货位 Q。请输入本站的货架（1, 2, 3, 4, 5, 6, 7, 8, F, OV）或货位，如 1-1。",
+        "本站没有货架或货位 Q。请输入本站的货架（1、2、3、4、5、6、7、8、F、OV）或货位，如 1-1。",
     )
 
     def no_shelves(session) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf, Zone
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterList
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.ageing import is_overdue, on_shelf_bands
@@ -168,7 +168,6 @@ def _no_shelf(session: Session, typed: str) -> NotFound:
     shelves = session.exec(select(Shelf).where(col(Shelf.retired_at).is_(None)).order_by(col(Shelf.id))).all()
     shelves = shelves or session.exec(select(Shelf).order_by(col(Shelf.id))).all()
     labels = [s.label for s in shelves]
-    shown = ", ".join(labels[:_SHELVES_SAID]) + (", …" if len(labels) > _SHELVES_SAID else "")
     first_layer = session.exec(
         select(Layer.label).where(Layer.shelf_id == shelves[0].id).order_by(col(Layer.id))
     ).first()
@@ -178,7 +177,8 @@ def _no_shelf(session: Session, typed: str) -> NotFound:
         ),
         code="no_shelf",
         typed=cut(typed.strip(), 20),
-        shelves=shown,
+        # Listed as the language shown in lists ("1、2" in Chinese), the rest counted.
+        shelves=LaterList(tuple(labels), at_most=_SHELVES_SAID),
         example=f"{labels[0]}-{first_layer or 1}",
     )
 
