@@ -49,3 +49,25 @@ async def test_write_off_asks_naming_the_parcel_and_reason_first(app: StationApp
         assert app.screen is screen
         assert "written off" in str(screen.query_one("#pr-status", StatusLine).render())
     assert status_of(station, pid) == ParcelStatus.WRITTEN_OFF
+
+
+@pytest.mark.first_mode("shelves")
+async def test_write_off_with_no_reason_puts_the_cursor_in_the_note(
+    app: StationApp, station: Station
+) -> None:
+    """F9 with the note empty is refused ("Reason is empty."), nothing asked or written, and the cursor
+    goes where the reason is typed: it stayed in the parcel field, where the Y behind F9 landed."""
+    pid = place(station, wb(2), "1-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProblemsScreen(wb(2)))
+        await quiet.settle(pilot)
+        screen = app.screen
+        screen.query_one("#pr-parcel", Input).focus()
+        await quiet.press(pilot, "f9")
+        assert app.screen is screen, "a write-off with no reason was asked about"
+        assert "Reason is empty." in str(screen.query_one("#pr-status", StatusLine).render())
+        assert app.focused is screen.query_one("#pr-note", Input)
+        await quiet.press(pilot, *"wet")
+        await quiet.press(pilot, "f9")
+        assert isinstance(app.screen, ConfirmDialog) and "wet" in app.screen.body
+    assert status_of(station, pid) == ParcelStatus.ON_SHELF

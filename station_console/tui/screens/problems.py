@@ -18,8 +18,10 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
+from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
+from station_console.services.core.free_text import NoteRule
 from station_console.services.exceptions import problems
 from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
 from station_console.tui.role_keys import role_key
@@ -204,6 +206,14 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#pr-status", StatusLine).say(text, error=True)
         self.app.bell()
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        """Said on the line; a note or reason refused (empty, too long, a left parcel's where it went)
+        puts the cursor in the note field, where it is typed: "Reason is empty." heard in the parcel
+        field, a Y behind F9 went into the waybill."""
+        if isinstance(exc.params.get("field"), NoteRule) or exc.code == "missing":
+            self.query_one("#pr-note", Input).focus()
+        self.failed(tag, exc.message())
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
