@@ -18,8 +18,15 @@ MOBILE_FORMS = [
     "0086-138-0013-8000",
     "0086 138 0013 8000",
     "138-0013-8000",
+    "+86 (0)138 0013 8000",  # the trunk 0 some write after the country code
 ]
-LANDLINES = ["010-12345678", "0755 8888 8888", "(010) 1234 5678", "+86 10 1234 5678", "0086 755-8888-8888"]
+LANDLINES = [
+    "010-12345678",
+    "(010) 1234 5678",
+    "+86 10 1234 5678",
+    "+86 (0)10 1234 5678",
+    "0086 755-8888-8888",
+]
 
 
 @pytest.mark.parametrize("scanned", MOBILE_FORMS)
@@ -48,7 +55,7 @@ def test_a_mobile_typed_with_its_country_code_is_stored_as_that_mobile(station: 
 @pytest.mark.parametrize("landline", LANDLINES)
 def test_a_landline_scanned_or_typed_is_refused_asking_for_a_mobile(station: Station, landline: str) -> None:
     """No pickup text reaches a landline: the clerk is told a mobile is needed, in both languages; in
-    the Scan field it is no waybill (`0755 8888 8888` was the waybill 075588888888)."""
+    the Scan field it is no waybill."""
     before = counts(station)
     for scan, phone in ((landline, None), (wb(1), landline)):
         with pytest.raises(Refused) as exc:
@@ -58,6 +65,23 @@ def test_a_landline_scanned_or_typed_is_refused_asking_for_a_mobile(station: Sta
         assert "固定电话" in exc.value.message("zh") and "：" in exc.value.message("zh")
         assert landline not in exc.value.message("en")  # said masked, as every phone is
         assert landline not in exc.value.params["waybill"]  # and so is the scan's row
+    assert counts(station) == before
+
+
+@pytest.mark.parametrize("grouped", ["0414 4176 0228", "0986 5787 8855", "0755 8888 8888"])
+def test_digits_in_a_carriers_shape_failing_its_check_digit_are_refused_for_it(
+    station: Station, grouped: str
+) -> None:
+    """12 digits typed in groups have FedEx's shape: when they fail its check digit that is what the
+    clerk is told (they were called a landline); only text no carrier's shape fits is one. In the Phone
+    field the same text is still a landline."""
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, grouped)
+    assert exc.value.code == "check_digit" and "FEDEX" in exc.value.message("en")
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(1), phone=grouped)
+    assert "landline" in exc.value.message("en")
     assert counts(station) == before
 
 

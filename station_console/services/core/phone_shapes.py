@@ -39,18 +39,21 @@ class PhoneDigits:
         """A mainland landline (`010-12345678`; `+86 10 1234 5678` without its trunk 0): no SMS reaches it."""
         if self.country == "+" or self.mobile is not None:
             return False
-        number = self.number if self.country == "" or self.number.startswith("0") else f"0{self.number}"
+        number = self.number if self.country == "" else f"0{self.number}"
         return bool(LANDLINE.fullmatch(number))
 
 
 def phone_digits(text: str) -> PhoneDigits:
     """`text` (full-width forms, spaces, dashes, dots, brackets) read as a number: `+86 138-0013-8000`,
-    `0086 13800138000` and `13800138000` are the same mobile."""
+    `0086 13800138000`, `+86 (0)138 0013 8000` and `13800138000` are the same mobile."""
     compact = SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "").strip())
     if not compact.startswith(("+", "00")):
         return PhoneDigits(compact, "")
     rest = compact[1:] if compact.startswith("+") else compact[2:]
-    return PhoneDigits(rest[2:], "86") if rest.startswith("86") else PhoneDigits(rest, "+")
+    if not rest.startswith("86"):
+        return PhoneDigits(rest, "+")
+    # The trunk 0 some write after the country code (`+86 (0)10 ...`) is never dialled from abroad.
+    return PhoneDigits(rest[3:] if rest.startswith("860") else rest[2:], "86")
 
 
 def virtual_number(text: str) -> str | None:
