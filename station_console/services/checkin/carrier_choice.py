@@ -42,7 +42,9 @@ def unreadable(detection: Detection) -> StationError:
 
 def _carrier_shaped(detection: Detection) -> bool:
     """Some carrier's shape fits the scan: it was taken, or refused for that carrier's check digit."""
-    return detection.best is not None or (detection.error is not None and detection.error.code == "check_digit")
+    return detection.best is not None or (
+        detection.error is not None and detection.error.code == "check_digit"
+    )
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
