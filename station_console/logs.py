@@ -15,7 +15,8 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
-from station_console.phone_masking import mask_phones
+from station_console.phone_masking import mask, mask_phones
+from station_console.phone_reading import landline_written, phone_digits
 from station_console.private_files import open_private_append_text, private_dir
 
 APP_NAME = "station-console"
@@ -31,6 +32,10 @@ _PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _PHONE_SPACED = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]\d{4}[\s\-]?(\d{4})(?!\d)")
 _INTERNATIONAL = re.compile(r"\+\d[\d\s\-]{5,}(\d{4})(?!\d)")
 _BARE_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{7,15}(?![\dA-Za-z])")
+# Digits in groups, as `phone_digits` reads a phone (spaces, dashes, dots, brackets, a `+`), that no
+# letter or digit touches: read as a phone by `_written_phones`.
+_GROUPED = re.compile(r"(?<![\dA-Za-z+(])[+(]?\d[\d\s\-\u2010-\u2015\u2212().]*(?<=\d)\)?(?![\dA-Za-z])")
+_TOKEN = re.compile(r"\S+")
 
 
 @functools.cache
@@ -51,8 +56,30 @@ def _bare_digits(match: re.Match[str]) -> str:
     return f"****{run[-4:]}"
 
 
+def _written_phone(text: str) -> str | None:
+    """`text` masked when `phone_digits` reads it as a mobile, or as a landline people write (its area
+    code set apart: digits run together are left to `_BARE_DIGITS`, which spares the carriers' waybills)."""
+    digits = phone_digits(text)
+    if digits.mobile is not None:
+        return mask(digits.mobile)
+    return f"****{digits.number[-4:]}" if landline_written(text) else None
+
+
+def _written_phones(match: re.Match[str]) -> str:
+    """A run of digit groups masked when it is a phone as written, else each part of it no space
+    breaks that is one (`to 3 021.6666.7777 12`): the log sees every way of writing a phone that the
+    station reads (`+86 (0)10 1234 5678`). A waybill printed in groups (`9361 2898 7870 0317 6337 95`)
+    is left whole: no part of it is taken as a phone unless written as one alone."""
+    run = match.group()
+    whole = _written_phone(run)
+    if whole is not None:
+        return whole
+    return _TOKEN.sub(lambda token: _written_phone(token.group()) or token.group(), run)
+
+
 def mask_text(text: str) -> str:
-    text = _INTERNATIONAL.sub(r"****\1", mask_phones(text))
+    text = mask_phones(_GROUPED.sub(_written_phones, text))
+    text = _INTERNATIONAL.sub(r"****\1", text)
     text = _PHONE_SPACED.sub(r"\1****\2", text)
     text = _PHONE.sub(r"\1****\2", text)
     return _BARE_DIGITS.sub(_bare_digits, text)

@@ -4,11 +4,14 @@ in every shape the station stores, in every shape a log line holds them), nor a 
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from station_console import logs
 from station_console.logs import mask_text
 
 MOBILES = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
@@ -76,3 +79,42 @@ def test_waybills_stay_readable_in_the_log() -> None:
         line = f"carrier event {waybill} (arrived) to ZTO failed: HTTP 502"
         assert mask_text(line) == line
     assert mask_text("pickup 13812345678 of SF1234567890123") == "pickup 138****5678 of SF1234567890123"
+
+
+WRITTEN = [  # as `phone_digits` reads them, and the digits that must not show
+    ("021.6666.7777", "6666"),
+    ("0755.8888.1234", "8888"),
+    ("+86 (0)10 6543 5678", "6543"),
+    ("+86 (0)138 0013 8000", "0013"),
+    ("+86 138 0013 8000", "0013"),
+    ("to 3 021.6666.7777 12", "6666"),
+]
+
+
+def test_a_phone_in_every_form_phone_digits_reads_is_masked_in_the_log() -> None:
+    """Dots between a landline's groups and the trunk `(0)` after +86 slipped past the log's masking;
+    the log now reads a run of digit groups as the station reads a phone (`phone_digits`)."""
+    for written, middle in WRITTEN:
+        for line in LINES:
+            masked = mask_text(line.format(written))
+            assert middle not in re.sub(r"[\s\-.()]", "", masked), masked
+            assert "****" in masked, masked
+
+
+DATA = json.loads((Path(__file__).parent / "services" / "data" / "tracking_numbers.json").read_text("utf-8"))
+NUMBERS = [
+    number
+    for entries in DATA["carriers"].values()
+    for numbers in entries.values()
+    for number in numbers["valid"]
+]
+
+
+def test_reading_groups_as_phones_masks_no_waybill() -> None:
+    """The public formats' valid numbers, as printed (in groups) and as scanned (one run): the log's
+    reading of digit groups as a phone leaves every one as it was."""
+    assert len(NUMBERS) >= 100
+    for number in NUMBERS:
+        for written in (number.strip(), "".join(number.split())):
+            line = f"carrier event {written} (arrived)"
+            assert logs._GROUPED.sub(logs._written_phones, line) == line, written
