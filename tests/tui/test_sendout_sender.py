@@ -10,6 +10,7 @@ import pytest
 from security.helpers import accept_send
 from textual.widgets import Input, Select
 
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import senders
 from station_console.tui.app import StationApp
@@ -206,3 +207,32 @@ async def test_f10_refused_for_a_returning_senders_id_puts_the_cursor_in_its_fie
         await quiet.settle(pilot)
         assert screen.focused is screen.query_one("#so-idnum" if id_type else "#so-idtype")
         assert [s.waybill for s in sends(station)] == ["SF1234567890123"]  # nothing new
+
+
+@pytest.mark.first_mode("sendout")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_returning_sender_whose_name_was_blanked_is_greeted_without_a_gap(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Past the real-name record period the name is blanked: the line left a double space for it."""
+
+    def found(station: Station, phone: str) -> senders.SenderInfo:
+        return senders.SenderInfo(1, "", "138****5678", None, None, 2, None)
+
+    monkeypatch.setattr(senders, "find_sender", found)
+    set_language(lang)
+    try:
+        async with at_sendout(station) as (app, pilot, screen):
+            screen.query_one("#so-phone", Input).focus()
+            await quiet.press(pilot, *"13812345678", "enter")
+            await until(
+                pilot,
+                lambda: "sends" in text_of(screen, "#so-message") or "已寄" in text_of(screen, "#so-message"),
+            )
+            line = text_of(screen, "#so-message")
+            assert "  " not in line and " （" not in line, line
+            assert line.startswith(
+                "Returning sender (2 sends);" if lang == "en" else "老客户（已寄 2 件）"
+            ), line
+    finally:
+        set_language("en")

@@ -86,15 +86,27 @@ class SenderLookup:
         if found.id_type:
             screen.query_one("#so-idtype", Select).value = found.id_type
         on_file = f" ****{found.id_last4}" if found.id_last4 else ""
-        screen.message.show_read(
+        # A name blanked past the real-name period is left out with its space (as on paper).
+        said = (
             _n(
                 "Returning sender {name} ({sends} send); ID on file{on_file}: check the document.",
                 "Returning sender {name} ({sends} sends); ID on file{on_file}: check the document.",
                 found.sends,
-                name=found.name,
+                name=found.name.strip(),
                 sends=found.sends,
                 on_file=on_file,
-            ),
+            )
+            if found.name.strip()
+            else _n(
+                "Returning sender ({sends} send); ID on file{on_file}: check the document.",
+                "Returning sender ({sends} sends); ID on file{on_file}: check the document.",
+                found.sends,
+                sends=found.sends,
+                on_file=on_file,
+            )
+        )
+        screen.message.show_read(
+            said,
             ok=True,
             under_refusal=True,
         )
