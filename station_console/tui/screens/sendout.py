@@ -32,7 +32,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_at_fault import field_at_fault
 from station_console.tui.screens.sendout_dialogs import BackToForm, RefundDialog, refuse_form
-from station_console.tui.screens.sendout_form import QUOTE_FIELDS, PaymentChoice, SendForm
+from station_console.tui.screens.sendout_form import QUOTE_FIELDS, Choice, SendForm
 from station_console.tui.screens.sendout_quote import ASK_QUOTE, SIDE_BY_SIDE_MIN, Quoting
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
@@ -44,7 +44,8 @@ from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
-PAYMENT_NOT_TYPED = N_("Payment is chosen from its list, not typed: Enter or Space opens it ({methods}).")
+NOT_TYPED = N_("{field} is chosen from its list, not typed: Enter or Space opens it ({options}).")
+NOT_TYPED_EMPTY = N_("{field} is chosen from its list, not typed: Enter or Space opens it.")
 BACK_TO_FORM = "refused_for_the_form"  # the keys held while F11's refusal puts the cursor in the form
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
 
@@ -162,10 +163,13 @@ class SendoutScreen(
         if event.select.id == "so-idtype":
             self.sender_filled()
 
-    @on(PaymentChoice.Typed)
-    def _typed_into_payment(self) -> None:
-        methods = listed(_(label) for label in METHOD_LABELS.values())
-        self.say(_(PAYMENT_NOT_TYPED, methods=methods), warn=True)
+    @on(Choice.Typed)
+    def _typed_into_choice(self, event: Choice.Typed) -> None:
+        field, options = _(event.choice.field), event.choice.option_labels()
+        if options:
+            self.say(_(NOT_TYPED, field=field, options=listed(options)), warn=True)
+        else:
+            self.say(_(NOT_TYPED_EMPTY, field=field), warn=True)
 
     @on(Checkbox.Changed, "#so-seen")
     def _seen(self) -> None:

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
 from station_console import name_limit
-from station_console.i18n import _
+from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.core.money import parse_cents
 from station_console.services.sendout import inputs
@@ -71,7 +71,30 @@ class CheckList(RoutedKeys, TickList[str]):
 
 
 class Choice(RoutedChoice):
-    pass
+    """The form's drop-downs. A key one has no use for (a letter, a digit: the waybill typed on after a
+    Tab too many) was dropped without a word, a closed Select taking none: it posts `Typed`, for the
+    screen to say what this one takes, by `field` (its name, a msgid) and its options."""
+
+    @dataclass
+    class Typed(Message):
+        choice: Choice
+
+    def __init__(self, *args: Any, field: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field = field
+
+    def key_reached(self, event: events.Key) -> None:
+        if not self.expanded and event.is_printable and event.character not in (None, " "):
+            self.post_message(self.Typed(self))
+
+    def option_labels(self) -> list[str]:
+        """What its list offers, as shown (the blank left out)."""
+        labels = [
+            prompt.plain if isinstance(prompt, Text) else str(prompt)
+            for prompt, value in self._options
+            if value is not Select.BLANK
+        ]
+        return [label for label in labels if label]
 
 
 class CarrierChoice(Choice):
@@ -83,20 +106,6 @@ class CarrierChoice(Choice):
     @on(SelectOverlay.UpdateSelection)
     def _picked(self) -> None:
         self.picked = True
-
-
-class PaymentChoice(Choice):
-    """Payment's drop-down. A key it has no use for (a letter, a digit: the waybill typed on after a Tab
-    too many) was dropped without a word, closed Select taking none: it posts `Typed`, for the screen to
-    say what Payment takes."""
-
-    @dataclass
-    class Typed(Message):
-        choice: PaymentChoice
-
-    def key_reached(self, event: events.Key) -> None:
-        if not self.expanded and event.is_printable and event.character not in (None, " "):
-            self.post_message(self.Typed(self))
 
 
 def _row(label: str) -> Label:
@@ -128,6 +137,7 @@ class SendForm(FormScroll):
             yield _row(_("ID"))
             yield Choice(
                 [(_(label), key) for key, label in ID_TYPE_SHORT.items()],
+                field=N_("ID document"),
                 id="so-idtype",
                 prompt=_("document"),
             )
@@ -167,8 +177,8 @@ class SendForm(FormScroll):
         yield CheckList(id="so-check")
         with Horizontal(classes="so-row"):
             yield _row(_("Carrier"))
-            yield CarrierChoice([], id="so-carrier", prompt=_("carrier"))
-            yield Choice([], id="so-pack", prompt=_("no packaging"))
+            yield CarrierChoice([], field=N_("Carrier"), id="so-carrier", prompt=_("carrier"))
+            yield Choice([], field=N_("Packaging"), id="so-pack", prompt=_("no packaging"))
         with Horizontal(classes="so-row"):
             yield _row(_("Weight"))
             yield FormInput(
@@ -187,8 +197,9 @@ class SendForm(FormScroll):
             )
         with Horizontal(classes="so-row"):
             yield _row(_("Payment"))
-            yield PaymentChoice(
+            yield Choice(
                 [(_(label), key) for key, label in METHOD_LABELS.items()],
+                field=N_("Payment"),
                 id="so-pay",
                 value="cash",
                 allow_blank=False,

@@ -67,7 +67,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         with Horizontal(id="ho-top", classes=self._rows(self.app.size.width)):
             yield Label(_("Carrier"), classes="field-label")
             # Its keys pass the router too: a scan while it has the focus must not open it and pick.
-            yield Choice([], id="ho-carrier", prompt=_("whose courier is here"))
+            yield Choice([], field=N_("Carrier"), id="ho-carrier", prompt=_("whose courier is here"))
             yield Label(_("Courier"), classes="field-label")
             yield WedgeInput(
                 placeholder=_("courier's name, for the manifest"),
