@@ -1,7 +1,7 @@
 """Which carrier a scan is checked in as when the clerk did not choose one, or why it is refused.
 
 A detection with a fault (a check digit, no known format), a mobile number in the scan field (with
-+86/0086 or not), a landline written as one that no carrier's shape fits (no text message reaches it), or a carrier other than the
++86/0086 or not), a landline written as one (no text message reaches it), or a carrier other than the
 batch the clerk is receiving is refused; the clerk confirms a carrier by hand
 (`check_in(carrier=...)`).
 """
@@ -40,13 +40,6 @@ def unreadable(detection: Detection) -> StationError:
     return landline_refused(detection.raw) if landline_written(detection.raw) else detection.error
 
 
-def _carrier_shaped(detection: Detection) -> bool:
-    """Some carrier's shape fits the scan: it was taken, or refused for that carrier's check digit."""
-    return detection.best is not None or (
-        detection.error is not None and detection.error.code == "check_digit"
-    )
-
-
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
     """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
     mobile = waybill if MOBILE.fullmatch(waybill) else phone_digits(detection.raw).mobile
@@ -57,10 +50,12 @@ def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str
         # clerk's confirmation (`carrier=`) checks a real waybill of that shape in.
         valid = detection.best if detection.error is None else None
         raise phone_not_waybill(mobile, valid.carrier if valid is not None else None)
-    if landline_written(detection.raw) and not _carrier_shaped(detection):
-        # A landline written with its area code set apart that no carrier's shape fits. Digits that have
-        # a carrier's shape (a FedEx number typed in groups: `0414 4176 0228`) stay that carrier's: a
-        # waybill when they pass its check digit, its check-digit error when they fail it.
+    if landline_written(detection.raw) and (detection.error is not None or detection.best is None):
+        # A landline written with its area code set apart that no carrier takes (a FedEx number typed in
+        # groups may look like one and pass its check digit: that stays a waybill). One that fails a
+        # carrier's check digit is called a landline: at a Chinese counter `021 6666 7777` is far likelier
+        # a customer's landline than a grouped FedEx number mistyped, and the check-digit error would
+        # echo the customer's number whole.
         raise landline_refused(detection.raw)
     if detection.error is not None:
         raise detection.error
