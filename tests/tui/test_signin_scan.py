@@ -17,7 +17,7 @@ from station_console.services.people import clerks
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.conftest import PersonPace
-from tui.lock_driver import console, idle_lock, wang_and_li
+from tui.lock_driver import console, idle_lock, toasts, wang_and_li
 
 
 @pytest.fixture
@@ -88,3 +88,24 @@ async def test_a_numeric_scan_into_the_locked_pin_tries_no_sign_in(
     with station.read() as session:
         kinds = [e.kind for e in session.exec(select(ParcelEvent))]
     assert EventKind.SIGN_IN_FAILED not in kinds and EventKind.SIGNED_IN in kinds
+
+
+async def test_a_scan_into_the_locked_pin_is_not_said_as_a_wrong_pin(station: Station) -> None:
+    """A waybill with letters scanned into the PIN field: taken back and said as a scan, and only so. Its
+    keys, as they came, were also told "This field takes digits only." and "at most 12 characters",
+    toasts about a PIN nobody typed beside the line saying it was a scan; a letter the clerk types in
+    the PIN is still told so."""
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        await PersonPace.of(app).press(pilot, *"Li", "enter")
+        await quiet.burst(pilot, *"YT4761751318266", "enter")
+        await quiet.settle(pilot)
+        pin = dialog.query_one("#signin-pin", Input)
+        assert pin.value == "" and "scan" in said(app)
+        assert toasts(app) == [], "the scan's keys were told as a PIN's"
+        await PersonPace.of(app).press(pilot, "x")
+        await quiet.until(pilot, lambda: toasts(app) == ["This field takes digits only."])

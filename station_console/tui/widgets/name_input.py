@@ -5,8 +5,10 @@ Its keys go in at once, as typed: nothing is held to be timed, so a person typin
 Beside them, the keys are shown to the counter's wedge decoder, which tells a scanner's burst by its
 timing as the check-in fields do: a burst of `wedge_min_length` keys or more within the scanner's key gap,
 then its terminator. Such a scan is taken back out of the field, its Enter sends nothing, and the field
-posts `ScanTyped` for its dialog to say so. Only a wedge scan ending in Enter or Tab is caught as it ends;
-with the terminator "none" it is caught at the next key.
+posts `ScanTyped` for its dialog to say so; a key the field refused (a letter in a PIN, one past its
+length) is said once the keys pause, and not at all when they were a scan (a paste's, at once). Only a
+wedge scan ending in Enter or Tab is caught as it ends; with the terminator "none" it is caught at the
+next key.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from textual import events
 from textual.message import Message
+from textual.timer import Timer
 
 from hardware.scanners.wedge import Scan, WedgeDecoder
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -38,6 +41,10 @@ class NameInput(FixedInput):
         super().__init__(*args, **kwargs)
         self.decoder: WedgeDecoder | None = None
         self._before: deque[tuple[str, int]] = deque(maxlen=KEPT_STATES)
+        # A key refused by the field (a letter in a PIN, one past its length), said once the keys pause:
+        # a scan's keys are taken back, and were told as a PIN's beside the line saying it was a scan.
+        self._refusal_held: str | None = None
+        self._refusal_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.decoder = decoder_for(self.app)
@@ -45,6 +52,8 @@ class NameInput(FixedInput):
     async def _on_key(self, event: events.Key) -> None:
         if self.decoder is None:
             return
+        if self._refusal_held is not None:
+            self._hold_refusal(self._refusal_held)  # the keys go on: not a pause yet
         printable = bool(event.is_printable and event.character)
         scans = scans_in(self.decoder, event)
         if scans:
@@ -59,6 +68,7 @@ class NameInput(FixedInput):
     def _on_paste(self, event: events.Paste) -> None:
         if self.decoder is not None:
             self.decoder.interrupt()  # a person's act: keys held undecided are not a scan
+        self._say_refusal()  # nor a key refused among them: said before the paste's own word
         self._before.clear()  # a paste's text came at once: no key of it to take back
 
     def _take_back(self, scan: Scan) -> None:
@@ -68,4 +78,28 @@ class NameInput(FixedInput):
             value, cursor = self._before[-typed]
             self.value, self.cursor_position = value, cursor
         self._before.clear()
+        self._drop_refusal()
         self.post_message(self.ScanTyped(self, scan.code))
+
+    def _warn(self, text: str) -> None:
+        if self.decoder is None or self._pasting:  # a paste is a person's: its refusal said at once
+            super()._warn(text)
+        else:
+            self._hold_refusal(text)
+
+    def _hold_refusal(self, text: str) -> None:
+        assert self.decoder is not None
+        self._drop_refusal()
+        self._refusal_held = text
+        self._refusal_timer = self.set_timer(self.decoder.idle_timeout, self._say_refusal)
+
+    def _drop_refusal(self) -> None:
+        if self._refusal_timer is not None:
+            self._refusal_timer.stop()
+        self._refusal_held = self._refusal_timer = None
+
+    def _say_refusal(self) -> None:
+        text = self._refusal_held
+        self._refusal_held = self._refusal_timer = None
+        if text is not None:
+            super()._warn(text)
