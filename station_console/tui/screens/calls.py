@@ -157,6 +157,14 @@ class ServiceCalls(HeldKeysBehindCalls):
             self._hold_keys(tag)
         self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
+    def ask_after(self, tag: str, fn: Callable[[], Any]) -> None:
+        """A read whose answer puts a question or opens a dialog (Problems' F9, Pickup's Ctrl+Z): keys
+        typed behind its key wait for it (`holds_keys`), and the key pressed again while it is on its
+        way sends nothing. A read slower than the keys' hold let the second press read again: its
+        question could not open over the first's and said "nothing changed" under the one still open."""
+        if not self.calling(tag):
+            self.call(tag, fn, holds_keys=True)
+
     def _send(
         self,
         tag: str,

@@ -340,7 +340,7 @@ class CheckinScreen(CheckinTable):
     def action_pick_batch(self) -> None:
         station = self.station  # the carrier table is cached, but read again after an edit: a worker
         # Keys typed right behind (Down, Enter) wait for the picker, not for the scan field.
-        self.call("batch_choices", lambda: carrier_choices(get_detector(station)), holds_keys=True)
+        self.ask_after("batch_choices", lambda: carrier_choices(get_detector(station)))
 
     def done_batch_choices(self, choices: list[tuple[str, str]]) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk asked for no carrier

@@ -287,7 +287,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             return carrier_choices(detector), open_here
 
         # Keys typed right behind (Enter on the highlighted carrier) wait for the dialog, not the scan field.
-        self.call("courier_choices", read, holds_keys=True)
+        self.ask_after("courier_choices", read)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag == "courier_choices":  # on the screen's line, where the check-in's refusal says the same

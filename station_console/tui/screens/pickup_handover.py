@@ -176,7 +176,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         # Read first, whichever pickup it is: the question names the parcels and the fee to give back.
         # Keys typed right behind wait for the question (an Enter answers its No), not for Pickup.
         ids = list(self.last_handover) or None
-        self.call("undo_recent", partial(undo.undo_preview, self.station, ids), holds_keys=True)
+        self.ask_after("undo_recent", partial(undo.undo_preview, self.station, ids))
 
     def done_undo_recent(self, preview: undo.UndoPreview) -> None:
         if not self.asked_by_clerk_now():  # read across a lock: the next clerk undoes nothing unasked

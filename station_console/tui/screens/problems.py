@@ -257,10 +257,6 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         """A write-off cannot be undone: the parcel and the reason are read (and refused as the write
         would refuse them) and asked about first, No focused; keys typed before the question appeared
         answer nothing (they wrote the parcel off at once, the note as its reason, asking nothing)."""
-        if self.calling("write_off_asked"):
-            # Its question is coming: a second read's question could not open over it and said "Not
-            # written off" under the one still open.
-            return
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value
         if not ref or self.calling("write"):  # said as for F7 and F8: what to scan, or wait
@@ -268,11 +264,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             return
         station = self.station
         # The reason as typed goes with the answer: the write-off records what the question showed.
-        self.call(
-            "write_off_asked",
-            lambda: (*problems.write_off_preview(station, ref, reason), reason),
-            holds_keys=True,
-        )
+        self.ask_after("write_off_asked", lambda: (*problems.write_off_preview(station, ref, reason), reason))
 
     def done_write_off_asked(self, answer: tuple[Any, str, str]) -> None:
         row, recorded, typed = answer

@@ -272,15 +272,13 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         if self.calling("changed"):  # a hurried second press: said, not asked again
             self.still_writing("changed")
             return
-        if self.calling("on_shelf"):
-            return  # its question is on its way (a slow read, past the keys' hold): asked once
 
         if not view.active:
             self._set_active(view)  # bringing someone back loses nothing
             return
         # The question says how many of their parcels wait on the shelves: read first, the keys typed
         # behind F12 (its Y) waiting for the question.
-        self.call("on_shelf", partial(self._ask_deactivate, view), holds_keys=True)
+        self.ask_after("on_shelf", partial(self._ask_deactivate, view))
 
     def _set_active(self, view: directory.RecipientView) -> None:
         self.write("changed", lambda: directory.set_active(self.station, view.id, not view.active))

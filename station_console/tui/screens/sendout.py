@@ -299,7 +299,7 @@ class SendoutScreen(
     @role_key("sendout.refund")
     def action_refund(self) -> None:
         # Keys typed right behind wait for the refund form, not for the send form below it.
-        self.call("refund_offer", lambda: payments.newest_refundable(self.station), holds_keys=True)
+        self.ask_after("refund_offer", lambda: payments.newest_refundable(self.station))
 
     def done_refund_offer(self, newest: int | None) -> None:
         """The send a clerk chose on the list if it can be refunded, else this counter's newest that can."""

@@ -124,7 +124,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         # in the shelf field, all selected, the stocktake begun wrote its scope over it.
         # As typed: the service reads it (`layout.resolve`), and a refusal names it as the clerk typed it.
         begin = partial(stocktake.begin, self.station, event.value)
-        self.call("start", begin, holds_keys=True)
+        self.ask_after("start", begin)
 
     def done_start(self, begun: stocktake.Begun) -> None:
         self.take = begun.view

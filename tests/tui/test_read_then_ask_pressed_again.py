@@ -1,0 +1,130 @@
+"""A key whose screen reads the service before it opens a question or picker, pressed again while a slow
+read is still on its way (past the 2 s the keys typed behind it are held, so the second press reaches the
+screen): it read again, and the second answer's question could not open over the first's; an undo said
+"Nothing undone" and a stocktake "was not resumed" under the question still open. The second press reads
+nothing: one read, one question, nothing said under it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from db.models import Role
+from station_console.services.core.station import Station
+from station_console.services.exceptions import stocktake
+from station_console.services.pickup import undo
+from station_console.services.prealerts import batches
+from station_console.services.sendout import payments
+from station_console.tui.app import StationApp
+from station_console.tui.screens import calls_held_keys, checkin
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_dialogs import RefundDialog
+from station_console.tui.screens.stocktake import StocktakeScreen
+from tui import quiet
+from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
+from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves
+
+
+async def pressed_twice_while_read(
+    pilot: Any, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, key: str
+) -> Any:
+    """`owner.name` held like a slow database, `key` pressed twice quickly, the read let go only once it
+    outlasted the hold on the keys behind the first press; the workers the screen started, by group."""
+    slow, asked, answer, _answered = quiet.held(getattr(owner, name))
+    monkeypatch.setattr(owner, name, slow)
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
+    started = quiet.workers_started(monkeypatch, type(pilot.app.screen))
+    at = time.monotonic() - 0.6
+    for step in (0.0, 0.3):  # a person's pace, not a scanner's
+        quiet.send_key(pilot.app, key, at=at + step)
+    await quiet.until(pilot, asked.is_set, what=f"the read behind {key}")
+    await asyncio.sleep(0.2)  # the read outlasts the hold: the second press reached the screen
+    answer.set()
+    await quiet.settle(pilot)
+    return started
+
+
+@pytest.mark.first_mode("pickup")
+async def test_ctrl_z_again_while_the_undo_is_read_asks_once_and_says_nothing_under_it(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(station, Role.MANAGER)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(a)
+        await clerk.key("f10")
+        assert statuses(station) == {a.waybill: "picked_up"}
+        started = await pressed_twice_while_read(pilot, monkeypatch, undo, "undo_preview", "ctrl+z")
+        assert isinstance(console.screen, ConfirmDialog)
+        assert started["call-undo_recent"] == 1, "the second Ctrl+Z read the undo again"
+        said = str(screen.query_one("#pk-message", Static).render())
+        assert "Nothing undone" not in said, "said under the question still open"
+        await quiet.press(pilot, "y")
+        assert console.screen is screen
+    assert statuses(station) == {a.waybill: "on_shelf"}
+
+
+@pytest.mark.first_mode("shelves")
+async def test_enter_again_on_the_shelf_while_it_is_begun_asks_once_and_says_nothing_under_it(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    paused = stocktake.start(station, "1-1")
+    stocktake.pause(station, paused.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        screen = app.screen
+        assert isinstance(screen, StocktakeScreen)
+        screen.query_one("#st-scope", Input).value = "1-2"
+        started = await pressed_twice_while_read(pilot, monkeypatch, stocktake, "begin", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert started["call-start"] == 1, "the second Enter began the stocktake again"
+        assert "not resumed" not in str(screen.query_one("#st-last").render()), "said under the question"
+        await quiet.press(pilot, "y")
+        assert app.screen is screen and screen.take is not None and screen.take.id == paused.id
+
+
+@pytest.mark.first_mode("sendout")
+async def test_f7_again_while_the_refundable_send_is_read_reads_once(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SendoutScreen)
+        started = await pressed_twice_while_read(pilot, monkeypatch, payments, "newest_refundable", "f7")
+        assert isinstance(app.screen, RefundDialog)
+        assert started["call-refund_offer"] == 1, "the second F7 read again"
+
+
+async def test_check_in_f7_again_while_the_carriers_are_read_reads_once(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, checkin.CheckinScreen)
+        started = await pressed_twice_while_read(pilot, monkeypatch, checkin, "carrier_choices", "f7")
+        assert isinstance(app.screen, BatchPicker)
+        assert started["call-batch_choices"] == 1, "the second F7 read again"
+
+
+async def test_check_in_f10_again_while_the_batches_are_read_reads_once(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, checkin.CheckinScreen)
+        started = await pressed_twice_while_read(pilot, monkeypatch, batches, "open_here", "f10")
+        assert isinstance(app.screen, CourierDialog)
+        assert started["call-courier_choices"] == 1, "the second F10 read again"
