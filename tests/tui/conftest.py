@@ -76,6 +76,11 @@ class PersonPace:
         assert isinstance(pace, PersonPace), "a console built without a person's pace"
         return pace
 
+    @property
+    def stamped(self) -> float:
+        """The arrival time the last key sent was stamped with (monotonic)."""
+        return self._stamped
+
     async def type(self, pilot: Any, text: str) -> None:
         await self.press(pilot, *text)
 

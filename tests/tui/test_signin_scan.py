@@ -5,6 +5,7 @@ quoted (the sign-in is the counter's, whoever comes next), and signs in as befor
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -109,3 +110,39 @@ async def test_a_scan_into_the_locked_pin_is_not_said_as_a_wrong_pin(station: St
         assert toasts(app) == [], "the scan's keys were told as a PIN's"
         await PersonPace.of(app).press(pilot, "x")
         await quiet.until(pilot, lambda: toasts(app) == ["This field takes digits only."])
+
+
+async def test_a_scan_right_behind_a_pin_digit_is_no_pin(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A numeric waybill scanned a moment (under the scanner's split-scan wait) after a PIN digit typed:
+    the decoder reads it as a scan whose head may be that digit, not a whole one. Its keys stayed in the
+    PIN and its Enter tried them as Li's PIN, a failure towards her lock-out."""
+    tried: list[str] = []
+    real = clerks.sign_in
+
+    def counted(station: Station, name: str, pin: str) -> Any:
+        tried.append(pin)
+        return real(station, name, pin)
+
+    monkeypatch.setattr(clerks, "sign_in", counted)
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        pace = PersonPace.of(app)
+        await pace.press(pilot, *"Li", "enter", "1")
+        pin = dialog.query_one("#signin-pin", Input)
+        assert pin.value == "1"
+        # 0.2 s after the digit (a person's pace, well under the 0.4 s split-scan wait), the scanner's keys.
+        at = max(time.monotonic(), pace.stamped) + 0.2
+        for key in [*"9876543210123", "enter"]:
+            quiet.send_key(app, key, at=at)
+        await quiet.settle(pilot)
+        assert app.screen is dialog and tried == [] and pin.has_focus
+        assert pin.value == "" and "scan" in said(app)
+        await pace.press(pilot, *"1357", "enter")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li")
+    assert tried == ["1357"]

@@ -4,7 +4,8 @@ Its keys go in at once, as typed: nothing is held to be timed, so a person typin
 (routing the field through the screen's `KeyRouter` would hold each burst of keys until it is decided).
 Beside them, the keys are shown to the counter's wedge decoder, which tells a scanner's burst by its
 timing as the check-in fields do: a burst of `wedge_min_length` keys or more within the scanner's key gap,
-then its terminator. Such a scan is taken back out of the field, its Enter sends nothing, and the field
+then its terminator (or such a burst right behind a person's key, with the key it may have
+followed). Such a scan is taken back out of the field, its Enter sends nothing, and the field
 posts `ScanTyped` for its dialog to say so; a key the field refused (a letter in a PIN, one past its
 length) is said once the keys pause, and not at all when they were a scan (a paste's, at once). Only a
 wedge scan ending in Enter or Tab is caught as it ends; with the terminator "none" it is caught at the
@@ -21,9 +22,9 @@ from textual import events
 from textual.message import Message
 from textual.timer import Timer
 
-from hardware.scanners.wedge import Scan, WedgeDecoder
+from hardware.scanners.wedge import Partial, Scan, WedgeDecoder
 from station_console.tui.widgets.fixed_input import FixedInput
-from station_console.tui.widgets.scan_keys import TERMINATORS, decoder_for, scans_in
+from station_console.tui.widgets.scan_keys import TERMINATORS, decoded, decoder_for
 
 # The field as it was before each of its last characters typed: enough to take back the longest scan.
 KEPT_STATES = 128
@@ -55,7 +56,11 @@ class NameInput(FixedInput):
         if self._refusal_held is not None:
             self._hold_refusal(self._refusal_held)  # the keys go on: not a pause yet
         printable = bool(event.is_printable and event.character)
-        scans = scans_in(self.decoder, event)
+        scans = [
+            out
+            for out in decoded(self.decoder, event)
+            if isinstance(out, Scan | Partial) and self._scanned(out)
+        ]
         if scans:
             self._take_back(scans[-1])
             if event.key in TERMINATORS:
@@ -71,15 +76,30 @@ class NameInput(FixedInput):
         self._say_refusal()  # nor a key refused among them: said before the paste's own word
         self._before.clear()  # a paste's text came at once: no key of it to take back
 
-    def _take_back(self, scan: Scan) -> None:
+    def _scanned(self, out: Scan | Partial) -> bool:
+        """A scan, or a code's worth of a scanner's keys right behind a person's (under its split-scan
+        wait: the decoder cannot tell the digit before from its head): that one's keys went in as a PIN."""
+        if isinstance(out, Scan):
+            return True
+        return (
+            isinstance(out, Partial)
+            and out.reason == "split"
+            and self.decoder is not None
+            and len(out.text) >= self.decoder.min_length
+        )
+
+    def _take_back(self, scan: Scan | Partial) -> None:
         decoder = self.decoder
-        typed = len(scan.code) + (len(decoder.prefix) + len(decoder.suffix) if decoder else 0)
+        if isinstance(scan, Scan):
+            typed = len(scan.code) + (len(decoder.prefix) + len(decoder.suffix) if decoder else 0)
+        else:  # with the keys typed just before that may be its head, as the scan fields take them
+            typed = len(scan.text) + scan.retract
         if 0 < typed <= len(self._before):
             value, cursor = self._before[-typed]
             self.value, self.cursor_position = value, cursor
         self._before.clear()
         self._drop_refusal()
-        self.post_message(self.ScanTyped(self, scan.code))
+        self.post_message(self.ScanTyped(self, scan.code if isinstance(scan, Scan) else scan.text))
 
     def _warn(self, text: str) -> None:
         if self.decoder is None or self._pasting:  # a paste is a person's: its refusal said at once

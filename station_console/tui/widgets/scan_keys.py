@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import events
 
-from hardware.scanners.wedge import Scan, WedgeDecoder
+from hardware.scanners.wedge import Scan, WedgeDecoder, WedgeOutput
 
 # The keys a scan may end with: its own, stopped where it ends a scan, so it sends or ticks nothing.
 TERMINATORS = ("enter", "tab", "ctrl+m", "ctrl+j", "ctrl+i")
@@ -22,5 +22,10 @@ def decoder_for(app: Any) -> WedgeDecoder | None:
 
 def scans_in(decoder: WedgeDecoder, event: events.Key) -> list[Scan]:
     """The scans `event` completes."""
+    return [out for out in decoded(decoder, event) if isinstance(out, Scan)]
+
+
+def decoded(decoder: WedgeDecoder, event: events.Key) -> list[WedgeOutput]:
+    """What `event` settles: scans, a person's keys, scanner output that is no whole code."""
     token = event.character if event.is_printable and event.character else event.key
-    return [out for out in decoder.feed(token, event.time) if isinstance(out, Scan)]
+    return decoder.feed(token, event.time)
