@@ -30,9 +30,11 @@ from pathlib import Path
 from textual import events
 from textual.keys import _character_to_key
 
+from db.engine import checkpointer_of
 from station_console.bench.checkin_floor import same_writes
 from station_console.bench.dataset import act_as_bench_clerk
 from station_console.bench.floors import WARM_UP, single_rows
+from station_console.bench.scan_watch import ScanWatch
 from station_console.bench.wal_frames import pages_by_btree
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
@@ -185,6 +187,7 @@ def floor_insert(sqlite_path: str, samples: int) -> list[float]:
 
 # A busy counter's rhythm: a scan every 300 ms, each typed by the scanner 2 ms a key.
 SCAN_EVERY_S, KEY_GAP_S = 0.3, 0.002
+WARM_SCANS = 3  # the first few include one-off start-up work
 BENCH_PRINTER = {"language": "tspl", "transport": "dummy", "target": "bench"}
 
 
@@ -203,13 +206,16 @@ def _scanner(app: StationApp, codes: list[str], started: threading.Event, stop: 
             app.post_message(events.Key(_character_to_key(key) if char else key, char))
 
 
-async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None) -> list[float]:
+async def measure_scan_to_screen(
+    samples: int, *, sqlite_path: str | None = None, watch: ScanWatch | None = None
+) -> list[float]:
     """Seconds from a wedge scan's Enter to its row on the Check-in screen, in a headless console,
     while scans keep arriving one per 300 ms and the print worker draws and sends each label.
 
     A scan the router did not take as one gives no sample; the caller sees fewer samples than asked.
+    `watch`, if given, records what else ran meanwhile (`scan_watch`), from the first scan's schedule.
     """
-    warm = 3  # the first few include one-off start-up work
+    warm = WARM_SCANS  # the first few include one-off start-up work
     with tempfile.TemporaryDirectory() as tmp:
         path = sqlite_path or str(Path(tmp) / "scan.sqlite3")
         # A counter of its own: its printer drains its own labels, not the thousands the check-in part
@@ -225,6 +231,8 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
                 await pilot.pause(0.5)  # let the screen warm up (detector, imports)
                 screen = app.screen
                 assert isinstance(screen, CheckinScreen)
+                if watch is not None:
+                    watch.start(path, checkpointer_of(station.engine))
                 feeder.start()
                 started.set()
                 # The last scan's row, or time enough for every scan and a slow last check-in.
@@ -235,6 +243,8 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
         finally:
             stop.set()
             feeder.join(timeout=5)
+            if watch is not None:
+                watch.stop()
             station.engine.dispose()
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from station_console.bench import checkin, detect, handover, pickup, recipients, report
 from station_console.bench.concurrency import measure_concurrent_checkins
 from station_console.bench.dataset import FULL, QUICK, Dataset, Scale, act_as_bench_clerk, working_copy
+from station_console.bench.scan_watch import ScanWatch
 from station_console.bench.startup import measure_startup
 from station_console.i18n import N_, _
 from station_console.services.admin.setup import open_station
@@ -182,9 +183,16 @@ def run_all(
             )
         if with_console and wanted("scan_to_screen"):
             say(_("Measuring {path}", path="scan_to_screen"))
-            latencies = asyncio.run(checkin.measure_scan_to_screen(samples.scan_to_screen, sqlite_path=path))
+            watch = ScanWatch()
+            latencies = asyncio.run(
+                checkin.measure_scan_to_screen(samples.scan_to_screen, sqlite_path=path, watch=watch)
+            )
             out["scan_to_screen"] = figure(
-                "scan_to_screen", _ms(latencies) or [float("nan")], asked=samples.scan_to_screen
+                "scan_to_screen",
+                _ms(latencies) or [float("nan")],
+                asked=samples.scan_to_screen,
+                # The slowest scans beside what else ran then (in --json): checkpoints, collections.
+                **watch.summary(latencies, warm=checkin.WARM_SCANS, every_s=checkin.SCAN_EVERY_S),
             )
     concurrency = _concurrency(say) if wanted("concurrency") else None
     if concurrency is not None:
