@@ -53,10 +53,10 @@ def statuses(station: Station) -> dict[str, str]:
 
 @asynccontextmanager
 async def one_parcel_served(
-    station: Station, console: StationApp
+    station: Station, console: StationApp, role: str = Role.CLERK
 ) -> AsyncIterator[tuple[Clerk_, PickupScreen, CheckinResult]]:
-    """A clerk at Pickup, one parcel on the shelves, its code typed and the parcel scanned."""
-    sign_in(station, Role.CLERK)
+    """A clerk (or `role`) at Pickup, one parcel on the shelves, its code typed and the parcel scanned."""
+    sign_in(station, role)
     parcel = receive(station, 1, ANN)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)

@@ -74,12 +74,8 @@ async def test_enter_right_behind_ctrl_z_does_not_answer_the_undo_question(
     question was up. An undo gives a fee back, so a key typed before its question appeared answers
     nothing: the question stays, No focused, saying so; the clerk's Esc then leaves the parcel handed
     over."""
-    sign_in(station, Role.MANAGER)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
+    async with one_parcel_served(station, console, Role.MANAGER) as (clerk, screen, a):
+        pilot = clerk.pilot
         await clerk.key("f10")
         assert statuses(station) == {a.waybill: "picked_up"}
         read = undo.undo_preview

@@ -28,7 +28,7 @@ from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.stocktake import StocktakeScreen
 from tui import quiet
-from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
+from tui.pickup_driver import one_parcel_served, statuses
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves
 
@@ -56,20 +56,15 @@ async def pressed_twice_while_read(
 async def test_ctrl_z_again_while_the_undo_is_read_asks_once_and_says_nothing_under_it(
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sign_in(station, Role.MANAGER)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
+    async with one_parcel_served(station, console, Role.MANAGER) as (clerk, screen, a):
         await clerk.key("f10")
         assert statuses(station) == {a.waybill: "picked_up"}
-        started = await pressed_twice_while_read(pilot, monkeypatch, undo, "undo_preview", "ctrl+z")
+        started = await pressed_twice_while_read(clerk.pilot, monkeypatch, undo, "undo_preview", "ctrl+z")
         assert isinstance(console.screen, ConfirmDialog)
         assert started["call-undo_recent"] == 1, "the second Ctrl+Z read the undo again"
-        said = str(screen.query_one("#pk-message", Static).render())
+        said = str(screen.query_one("#pk-message", Static).render())  # Pickup's line, under the question
         assert "Nothing undone" not in said, "said under the question still open"
-        await quiet.press(pilot, "y")
+        await quiet.press(clerk.pilot, "y")
         assert console.screen is screen
     assert statuses(station) == {a.waybill: "on_shelf"}
 
@@ -108,23 +103,27 @@ async def test_f7_again_while_the_refundable_send_is_read_reads_once(
         assert started["call-refund_offer"] == 1, "the second F7 read again"
 
 
-async def test_check_in_f7_again_while_the_carriers_are_read_reads_once(
-    app: StationApp, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("owner", "name", "key", "dialog", "group"),
+    [
+        pytest.param(checkin, "carrier_choices", "f7", BatchPicker, "call-batch_choices", id="f7-carriers"),
+        pytest.param(batches, "open_here", "f10", CourierDialog, "call-courier_choices", id="f10-batches"),
+    ],
+)
+async def test_check_in_key_again_while_its_choices_are_read_reads_once(
+    app: StationApp,
+    monkeypatch: pytest.MonkeyPatch,
+    owner: Any,
+    name: str,
+    key: str,
+    dialog: type,
+    group: str,
 ) -> None:
+    """Check-in's F7 reads the carriers before its batch picker, F10 the open batches before the courier's
+    dialog."""
     async with app.run_test(size=(120, 40)) as pilot:
         await quiet.settle(pilot)
         assert isinstance(app.screen, checkin.CheckinScreen)
-        started = await pressed_twice_while_read(pilot, monkeypatch, checkin, "carrier_choices", "f7")
-        assert isinstance(app.screen, BatchPicker)
-        assert started["call-batch_choices"] == 1, "the second F7 read again"
-
-
-async def test_check_in_f10_again_while_the_batches_are_read_reads_once(
-    app: StationApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await quiet.settle(pilot)
-        assert isinstance(app.screen, checkin.CheckinScreen)
-        started = await pressed_twice_while_read(pilot, monkeypatch, batches, "open_here", "f10")
-        assert isinstance(app.screen, CourierDialog)
-        assert started["call-courier_choices"] == 1, "the second F10 read again"
+        started = await pressed_twice_while_read(pilot, monkeypatch, owner, name, key)
+        assert isinstance(app.screen, dialog)
+        assert started[group] == 1, f"the second {key.upper()} read again"
