@@ -17,6 +17,13 @@ from tui import quiet
 from tui.recipients_driver import open_recipients, people, text_of, until
 
 
+async def the_search_and_its_list(app: StationApp, pilot: Any) -> tuple[Any, Input, DataTable[Any]]:
+    """Recipients opened from Settings: the screen, its search box and its list."""
+    await open_recipients(app, pilot)
+    screen: Any = app.screen
+    return screen, screen.query_one("#rc-search", Input), screen.query_one("#rc-table", DataTable)
+
+
 @pytest.mark.first_mode("settings")
 async def test_a_name_typed_on_the_list_after_a_save_is_searched_for(
     app: StationApp, station: Station
@@ -25,10 +32,7 @@ async def test_a_name_typed_on_the_list_after_a_save_is_searched_for(
     nowhere, the search still "zs", and F12 asked to deactivate 张三."""
     people(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        screen: Any = app.screen
-        search = screen.query_one("#rc-search", Input)
-        table = screen.query_one("#rc-table", DataTable)
+        screen, search, table = await the_search_and_its_list(app, pilot)
         await quiet.press(pilot, "z", "s")
         await until(pilot, lambda: "张三" in text_of(app, "#rc-detail") and table.row_count == 1)
         await quiet.press(pilot, "enter")
@@ -60,10 +64,7 @@ async def test_keys_typed_fast_on_the_list_reach_the_search_in_order(
     first starting the search again, the list's own keys (arrows) still its own."""
     people(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        screen: Any = app.screen
-        search = screen.query_one("#rc-search", Input)
-        table = screen.query_one("#rc-table", DataTable)
+        screen, search, table = await the_search_and_its_list(app, pilot)
         search.value = "zzz"
         table.focus()
         await until(pilot, lambda: table.has_focus and table.row_count == 0)

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from db.models import EventKind, ParcelEvent
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
+from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.conftest import PersonPace
@@ -30,13 +31,37 @@ def said(app: object) -> str:
     return str(app.screen.query_one("#signin-error", Static).render())  # type: ignore[attr-defined]
 
 
+def pins_tried(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each PIN the sign-in tries, in turn: a wrong one counts towards the clerk's lock-out."""
+    tried: list[str] = []
+    real = clerks.sign_in
+
+    def counted(station: Station, name: str, pin: str) -> Any:
+        tried.append(pin)
+        return real(station, name, pin)
+
+    monkeypatch.setattr(clerks, "sign_in", counted)
+    return tried
+
+
+async def locked(pilot: Any, app: StationApp) -> SignInScreen:
+    """The console up, then left alone until it locks: its sign-in dialog."""
+    await quiet.settle(pilot)
+    await idle_lock(pilot, app)
+    dialog = app.screen
+    assert isinstance(dialog, SignInScreen)
+    return dialog
+
+
+def event_kinds(station: Station) -> list[str]:
+    with station.read() as session:
+        return [e.kind for e in session.exec(select(ParcelEvent))]
+
+
 async def test_a_scan_under_the_idle_lock_is_neither_a_name_nor_a_pin(station: Station) -> None:
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        await idle_lock(pilot, app)
-        dialog = app.screen
-        assert isinstance(dialog, SignInScreen)
+        dialog = await locked(pilot, app)
         name, pin = dialog.query_one("#signin-name", Input), dialog.query_one("#signin-pin", Input)
         await quiet.burst(pilot, *"SF1234567890123", "enter")
         assert name.value == "" and name.has_focus
@@ -48,8 +73,7 @@ async def test_a_scan_under_the_idle_lock_is_neither_a_name_nor_a_pin(station: S
         assert "9876543210123" not in said(app)
         await PersonPace.of(app).press(pilot, *"1357", "enter")
         await quiet.until(pilot, lambda: app.clerk_name == "Li")
-    with station.read() as session:
-        kinds = [e.kind for e in session.exec(select(ParcelEvent))]
+    kinds = event_kinds(station)
     assert EventKind.SIGN_IN_FAILED not in kinds and EventKind.SIGNED_IN in kinds
 
 
@@ -59,23 +83,13 @@ async def test_a_numeric_scan_into_the_locked_pin_tries_no_sign_in(
 ) -> None:
     """The name in (preset by the dialog, or typed by the clerk), the cursor in the PIN: a numeric
     waybill scanned there would be a PIN, and its Enter a failed try towards Li's lock-out."""
-    tried: list[str] = []
-    real = clerks.sign_in
-
-    def counted(station: Station, name: str, pin: str) -> Any:
-        tried.append(pin)
-        return real(station, name, pin)
-
-    monkeypatch.setattr(clerks, "sign_in", counted)
+    tried = pins_tried(monkeypatch)
     app = console(station)
     if name == "preset":
         show = app.show_sign_in
         monkeypatch.setattr(app, "show_sign_in", lambda name="", **how: show("Li", **how))
     async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        await idle_lock(pilot, app)
-        dialog = app.screen
-        assert isinstance(dialog, SignInScreen)
+        dialog = await locked(pilot, app)
         name_field, pin = dialog.query_one("#signin-name", Input), dialog.query_one("#signin-pin", Input)
         if name == "typed":
             await PersonPace.of(app).press(pilot, *"Li", "enter")
@@ -86,8 +100,7 @@ async def test_a_numeric_scan_into_the_locked_pin_tries_no_sign_in(
         await PersonPace.of(app).press(pilot, *"1357", "enter")
         await quiet.until(pilot, lambda: app.clerk_name == "Li")
     assert tried == ["1357"]
-    with station.read() as session:
-        kinds = [e.kind for e in session.exec(select(ParcelEvent))]
+    kinds = event_kinds(station)
     assert EventKind.SIGN_IN_FAILED not in kinds and EventKind.SIGNED_IN in kinds
 
 
@@ -98,10 +111,7 @@ async def test_a_scan_into_the_locked_pin_is_not_said_as_a_wrong_pin(station: St
     the PIN is still told so."""
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        await idle_lock(pilot, app)
-        dialog = app.screen
-        assert isinstance(dialog, SignInScreen)
+        dialog = await locked(pilot, app)
         await PersonPace.of(app).press(pilot, *"Li", "enter")
         await quiet.burst(pilot, *"YT4761751318266", "enter")
         await quiet.settle(pilot)
@@ -118,20 +128,10 @@ async def test_a_scan_right_behind_a_pin_digit_is_no_pin(
     """A numeric waybill scanned a moment (under the scanner's split-scan wait) after a PIN digit typed:
     the decoder reads it as a scan whose head may be that digit, not a whole one. Its keys stayed in the
     PIN and its Enter tried them as Li's PIN, a failure towards her lock-out."""
-    tried: list[str] = []
-    real = clerks.sign_in
-
-    def counted(station: Station, name: str, pin: str) -> Any:
-        tried.append(pin)
-        return real(station, name, pin)
-
-    monkeypatch.setattr(clerks, "sign_in", counted)
+    tried = pins_tried(monkeypatch)
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        await idle_lock(pilot, app)
-        dialog = app.screen
-        assert isinstance(dialog, SignInScreen)
+        dialog = await locked(pilot, app)
         pace = PersonPace.of(app)
         await pace.press(pilot, *"Li", "enter", "1")
         pin = dialog.query_one("#signin-pin", Input)
