@@ -11,11 +11,13 @@ import time
 from typing import Any
 
 import pytest
+from station_helpers import events, recall
 from textual.widgets import Input, Static
 
-from db.models import Role
+from db.models import EventKind, Role
 from station_console.services.core.station import Station
-from station_console.services.exceptions import stocktake
+from station_console.services.delivery import runs, scan_back
+from station_console.services.exceptions import returns, stocktake
 from station_console.services.pickup import undo
 from station_console.services.prealerts import batches
 from station_console.services.sendout import payments
@@ -24,10 +26,13 @@ from station_console.tui.screens import calls_held_keys, checkin
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
+from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.stocktake import StocktakeScreen
 from tui import quiet
+from tui.door_run import FIRST, SECOND, a_run_of_three, open_delivery
 from tui.pickup_driver import one_parcel_served, statuses
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves
@@ -127,3 +132,69 @@ async def test_check_in_key_again_while_its_choices_are_read_reads_once(
         started = await pressed_twice_while_read(pilot, monkeypatch, owner, name, key)
         assert isinstance(app.screen, dialog)
         assert started[group] == 1, f"the second {key.upper()} read again"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_carriers_enter_again_while_its_batch_opens_opens_one_batch(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both Enters found no batch open for the carrier, and each opened one: two batches, two events."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT")
+        assert isinstance(app.screen, ReturnsScreen)
+        started = await pressed_twice_while_read(pilot, monkeypatch, returns, "open_batch", "enter")
+        assert started["call-show"] == 1, "the second Enter opened the batch again"
+    assert [b.carrier for b in returns.list_batches(station)] == ["JT"]
+    assert len(events(station, EventKind.RETURN_BATCH_OPENED)) == 1
+
+
+async def scanned_back(app: StationApp, pilot: Any, waybill: str) -> None:
+    field = app.screen.query_one("#dl-scan", Input)
+    field.value = waybill
+    field.focus()
+    quiet.send_key(app, "enter")
+    await quiet.until(pilot, lambda: app.screen.back == waybill, what=f"{waybill} back")  # type: ignore[attr-defined]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_ctrl_o_again_while_the_recall_is_read_opens_its_form(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pressed again, Ctrl+O read again and the second form silently did not open over the first."""
+    a_run_of_three(station)  # FIRST is out with the runner
+    recall(station, FIRST)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        await scanned_back(app, pilot, FIRST)
+        await quiet.settle(pilot)
+        started = await pressed_twice_while_read(pilot, monkeypatch, scan_back, "recalled_back", "ctrl+o")
+        assert started["call-override_asked"] == 1, "the second Ctrl+O read again"
+        assert isinstance(app.screen, FormDialog)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_ctrl_o_for_the_next_parcel_back_while_the_last_ones_recall_is_read_reads_for_it(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read is the first parcel's: a key for the parcel scanned back since must not wait on it, whose
+    answer is dropped as the next parcel's is on screen."""
+    run = a_run_of_three(station)
+    runs.scan_out(station, run.id, SECOND)
+    recall(station, FIRST, SECOND)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        slow, asked, answer, _answered = quiet.held(scan_back.recalled_back)
+        monkeypatch.setattr(scan_back, "recalled_back", slow)
+        monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
+        started = quiet.workers_started(monkeypatch, type(app.screen))
+        await scanned_back(app, pilot, FIRST)
+        quiet.send_key(app, "ctrl+o")
+        await quiet.until(pilot, asked.is_set, what="the read behind Ctrl+O")
+        await asyncio.sleep(0.1)  # past the keys' hold: the scan reaches the screen
+        await scanned_back(app, pilot, SECOND)
+        quiet.send_key(app, "ctrl+o")
+        await quiet.until(pilot, lambda: started["call-override_asked"] == 2, what="Ctrl+O for SECOND read")
+        answer.set()
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, FormDialog)

@@ -96,6 +96,8 @@ class ServiceCalls(HeldKeysBehindCalls):
     # when the screen comes back from under the sign-in dialog.
     # A read for a form keeps the form turn it was sent for.
     _read_again: dict[str, tuple[Callable[[], Any], int | None]] | None = None
+    # What each `ask_after` read was last sent about, by tag: pressed again for it, nothing is sent.
+    _asked_about: dict[str, object] | None = None
 
     # While a `done_` handler runs: the clerk who sent its call (`asked_by_clerk_now`).
     _answer_for: int | None | _NotAnAnswer = NOT_AN_ANSWER
@@ -157,13 +159,19 @@ class ServiceCalls(HeldKeysBehindCalls):
             self._hold_keys(tag)
         self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
-    def ask_after(self, tag: str, fn: Callable[[], Any]) -> None:
-        """A read whose answer puts a question or opens a dialog (Problems' F9, Pickup's Ctrl+Z): keys
-        typed behind its key wait for it (`holds_keys`), and the key pressed again while it is on its
-        way sends nothing. A read slower than the keys' hold let the second press read again: its
-        question could not open over the first's and said "nothing changed" under the one still open."""
-        if not self.calling(tag):
-            self.call(tag, fn, holds_keys=True)
+    def ask_after(
+        self, tag: str, fn: Callable[[], Any], *, about: object = None, for_form: bool = False
+    ) -> None:
+        """A read whose answer puts a question or opens a dialog (Problems' F9, Pickup's Ctrl+Z, Returns'
+        carrier's Enter): keys typed behind its key wait for it (`holds_keys`), and the key pressed again
+        while it is on its way sends nothing. A read slower than the keys' hold let the second press read
+        again: its question could not open over the first's and said "nothing changed" under the one
+        still open. `about`: what it reads for (Door delivery's parcel scanned back, by identity): the key
+        pressed for something else meanwhile (the next parcel) reads for that. `for_form`: see `call`."""
+        if self.calling(tag) and (self._asked_about or {}).get(tag) is about:
+            return
+        self._asked_about = {**(self._asked_about or {}), tag: about}
+        self.call(tag, fn, for_form=for_form, holds_keys=True)
 
     def _send(
         self,

@@ -114,12 +114,12 @@ class DeliveryForms:
             self._delivered_form(recalled=False)
             return
         waybill = str(scanned.waybill)
-        screen.call(
+        screen.ask_after(
             "delivered_asked",
             # No longer out on the run (another counter recorded it): refused with why, not as recalled.
             lambda: (waybill, scan_back.recalled_back(screen.station, run_id, waybill)),
+            about=self._scanned_back(),
             for_form=True,
-            holds_keys=True,
         )
 
     def done_delivered_asked(self, answer: tuple[str, bool]) -> None:
@@ -146,13 +146,20 @@ class DeliveryForms:
         waybill, run_id = self._back_waybill(), self.run_id
         if waybill is None or run_id is None:
             return
-        screen.call(
+        screen.ask_after(
             "override_asked",
             # As F9's: one no longer out on the run is refused with why, not opened for its write to refuse.
             lambda: (waybill, scan_back.recalled_back(screen.station, run_id, waybill)),
+            about=self._scanned_back(),
             for_form=True,
-            holds_keys=True,
         )
+
+    def _scanned_back(self) -> object:
+        """The scan-back F9 / Ctrl+O reads for, by identity: pressed again while its read is on its way,
+        nothing is read (the second answer's form could not open over the first's); a parcel scanned
+        back since is another scan, whose key reads for it."""
+        screen: Any = self
+        return self.backs.get(screen.station.clerk_id)
 
     def done_override_asked(self, answer: tuple[str, bool]) -> None:
         screen: Any = self

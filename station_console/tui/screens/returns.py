@@ -239,7 +239,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
 
         # Keys and pastes right behind the Enter wait for the batch, and reach the scan field it
         # enables: given out before, a waybill pasted went into the carrier, which the batch then reset.
-        self.call("show", open_or_existing, holds_keys=True)
+        # Pressed again while it is on its way (slower than that hold), it sends nothing: both reads
+        # found no batch open and each opened one, two batches for the carrier.
+        self.ask_after("show", open_or_existing)
 
     @on(Input.Submitted, "#ret-signer")
     def _signer_entered(self) -> None:
