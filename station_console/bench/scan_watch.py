@@ -9,13 +9,14 @@ when the measurement began, so the `--json` row can show the slowest scans besid
 from __future__ import annotations
 
 import gc
-import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from db.checkpoint import Checkpointer
+from station_console.bench.wal_frames import file_frames, frame_pages
 
 SLOWEST = 3  # the slowest scans listed (p99 of 40 is about the slowest)
 
@@ -23,23 +24,8 @@ SLOWEST = 3  # the slowest scans listed (p99 of 40 is about the slowest)
 def wal_frames(sqlite_path: str) -> dict[str, int]:
     """The WAL file's length in frames, and how many of them belong to its current run (written since
     it last started over: the ones a checkpoint still has to copy, or has copied already)."""
-    try:
-        with open(f"{sqlite_path}-wal", "rb") as f:
-            header = f.read(32)
-            if len(header) < 32:
-                return {"file_frames": 0, "run_frames": 0}
-            page = int.from_bytes(header[8:12], "big")
-            size = os.fstat(f.fileno()).st_size
-            run = 0
-            while True:
-                f.seek(32 + run * (24 + page))
-                frame = f.read(24)
-                if len(frame) < 24 or frame[8:16] != header[16:24]:
-                    break
-                run += 1
-    except FileNotFoundError:
-        return {"file_frames": 0, "run_frames": 0}
-    return {"file_frames": (size - 32) // (24 + page), "run_frames": run}
+    wal = Path(f"{sqlite_path}-wal")
+    return {"file_frames": file_frames(wal), "run_frames": len(frame_pages(wal))}
 
 
 class ScanWatch:

@@ -9,6 +9,7 @@ names each page's b-tree.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import struct
 from collections import Counter
@@ -37,6 +38,21 @@ def frame_pages(wal: Path) -> list[int]:
         pages.append(page)
         offset += _FRAME_HEADER.size + page_size
     return pages
+
+
+def file_frames(wal: Path) -> int:
+    """How many frames the WAL at `wal` holds, the current WAL's and any left over from before a restart
+    (none when it is empty or missing)."""
+    try:
+        with wal.open("rb") as f:
+            header = f.read(_WAL_HEADER.size)
+            size = os.fstat(f.fileno()).st_size
+    except FileNotFoundError:
+        return 0
+    if len(header) < _WAL_HEADER.size:
+        return 0
+    page_size = _WAL_HEADER.unpack(header)[2]
+    return (size - _WAL_HEADER.size) // (_FRAME_HEADER.size + page_size)
 
 
 class PageOwners:
