@@ -64,9 +64,7 @@ def parse_phone(text: str) -> Phone:
         return Phone(tail=compact[-4:], masked=mask(compact), full=f"+{compact}")
     if len(compact) == 11 and not compact.startswith("1"):
         raise Refused(N_("A Chinese mobile number starts with 1."), code="phone_invalid")
-    if not MOBILE.match(compact):
-        raise Refused(SHAPES, code="phone_invalid")
-    return Phone(tail=compact[-4:], masked=mask(compact), full=compact)
+    raise Refused(SHAPES, code="phone_invalid")  # a mainland mobile was taken above, by `digits.mobile`
 
 
 def landline_refused(text: str) -> Refused:
