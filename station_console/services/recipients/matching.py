@@ -176,29 +176,23 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
     require(station, "view")
     with station.read() as session:
         named = and_(col(Parcel.recipient_name).is_not(None), col(Parcel.recipient_name) != "")
+        # Selected as well as filtered on: a named parcel may have a shared phone too, said in its row.
+        shared = col(Parcel.phone_full).in_(_shared_phones())
         rows = session.execute(
-            sa_select(Parcel, col(Carrier.code), col(Carrier.short_name), col(Shelf.label), col(Layer.label))
+            sa_select(
+                Parcel, col(Carrier.code), col(Carrier.short_name), col(Shelf.label), col(Layer.label), shared
+            )
             .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
             .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
             .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
             .where(
                 col(Parcel.status) == ParcelStatus.ON_SHELF,
                 col(Parcel.recipient_id).is_(None),
-                or_(named, col(Parcel.phone_full).in_(_shared_phones())),
+                or_(named, shared),
             )
             .order_by(col(Parcel.checked_in_at), col(Parcel.id))
             .limit(limit)
         ).all()
-        phones = {p.phone_full for p, *_ in rows if p.phone_full}
-        shared = (
-            set(
-                session.execute(
-                    _shared_phones().where(col(RecipientPhone.phone_full).in_(sorted(phones)))
-                ).scalars()
-            )
-            if phones
-            else set()
-        )
     return [
         Unmatched(
             parcel_id=p.id or 0,
@@ -210,10 +204,10 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
             name=p.recipient_name or "",
             masked_phone=p.masked_phone,
             checked_in_at=p.checked_in_at,
-            shared_phone=p.phone_full in shared,
+            shared_phone=bool(is_shared),
             search=p.recipient_name or p.phone_tail or "",
         )
-        for p, carrier, carrier_name, shelf, layer in rows
+        for p, carrier, carrier_name, shelf, layer, is_shared in rows
     ]
 
 
