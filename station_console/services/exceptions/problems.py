@@ -57,9 +57,8 @@ def mark_in_session(
     the shelf and not put back, its own row carries the flag to the manager (`stocktake_close`)."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
-    if kind in STOCKTAKE_KINDS and parcel.status in LEFT_STATUSES:
-        pass
-    elif not is_recalled(kind) or parcel.status != ParcelStatus.ON_SHELF:
+    found_after_left = kind in STOCKTAKE_KINDS and parcel.status in LEFT_STATUSES  # flagged on its own row
+    if not found_after_left and (not is_recalled(kind) or parcel.status != ParcelStatus.ON_SHELF):
         # A recall may come while a runner has it: flagged, the runner brings it back (delivery/recalled.py).
         require_on_shelf(parcel)
     note = rule.read(note)
