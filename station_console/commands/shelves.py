@@ -412,10 +412,23 @@ def search_cmd(
     )
     page = attempt(lambda: search(app.station, query, limit=limit, before_id=before_id), as_json=as_json)
     if as_json:
-        emit_json({"rows": [r.to_json() for r in page.rows], "next_before_id": page.next_before_id})
+        emit_json(
+            {
+                "rows": [r.to_json() for r in page.rows],
+                "next_before_id": page.next_before_id,
+                "recent_only": page.recent_only,
+            }
+        )
         return
     if not page.rows:
-        click.echo(_("No parcels."))
+        click.echo(
+            _(
+                "None on the shelves or among recent parcels. Older ones: --before {id}",
+                id=page.next_before_id,
+            )
+            if page.recent_only
+            else _("No parcels.")
+        )
     table = [
         [
             r.waybill,

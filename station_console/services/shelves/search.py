@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -34,16 +33,16 @@ from station_console.i18n import N_, LaterText
 from station_console.safe_text import cut, has_hidden, visible
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
-from station_console.services.core.phone_shapes import phone_digits, virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
+from station_console.services.shelves.text_match import CODE_SHAPE as _CODE
+from station_console.services.shelves.text_match import DASHES as _DASHES
+from station_console.services.shelves.text_match import first_page_floor, text_match
 
-_DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
 # The dashes a location is typed with (NFKC has made a full-width one "-"); spaces join parts too.
 _LOCATION_DASH = re.compile(r"[\u2010-\u2015\u2212\uff0d_-]")
-_CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
 MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
 
@@ -86,6 +85,9 @@ class ParcelRow:
 class Page:
     rows: list[ParcelRow]
     next_before_id: int | None  # pass as `before_id` for the next (older) page; None on the last page
+    # The page read only the shelves and recent parcels (`text_match`): older ones may match, the next
+    # page reads them.
+    recent_only: bool = False
 
 
 @dataclass
@@ -287,31 +289,6 @@ def to_row(p: Parcel, carrier: str, carrier_name: str, location: str | None) -> 
     )
 
 
-def _text_condition(text: str) -> Any:
-    text = unicodedata.normalize("NFKC", text).strip()
-    digits = re.sub(r"\D", "", text)
-    if re.fullmatch(r"\d{4}", text):
-        return col(Parcel.phone_tail) == text
-    mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
-    if mobile is not None:
-        return or_(col(Parcel.phone_full) == mobile, col(Parcel.phone_full).startswith(mobile + "-"))
-    virtual = virtual_number(text)
-    if virtual is not None:
-        return col(Parcel.phone_full) == virtual
-    if _CODE.match(_DASHES.sub("-", text)) and digits and not text.isalnum():
-        return col(Parcel.pickup_code) == normalise_code(text)
-    result = normalise(text)
-    waybill = result.waybill or text.upper()
-    # `%` and `_` typed by a clerk are characters to find, not LIKE wildcards.
-    return or_(
-        col(Parcel.waybill) == waybill,
-        col(Parcel.waybill).startswith(waybill, autoescape=True),
-        col(Parcel.waybill).endswith(waybill, autoescape=True)
-        if len(waybill) >= 4
-        else col(Parcel.waybill) == waybill,
-    )
-
-
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
     """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive).
 
@@ -326,8 +303,12 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
     stmt = select(Parcel)
     if query.status != ParcelStatus.CANCELLED:
         stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)
+    match = None
     if query.text:
-        stmt = stmt.where(_text_condition(query.text))
+        match = text_match(
+            query.text, code_of=normalise_code, cancelled=query.status == ParcelStatus.CANCELLED
+        )
+        stmt = stmt.where(match.condition)
     if query.waybill:
         stmt = stmt.where(Parcel.waybill == normalise_waybill(query.waybill))
     if query.code:
@@ -350,11 +331,19 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
             stmt = stmt.where(Parcel.carrier_id == (carrier_id or -1))
         if query.shelf:
             stmt = stmt.where(col(Parcel.layer_id).in_(layer_ids_for(session, query.shelf)))
+        floor = None
+        if match is not None and not match.indexed and before_id is None:
+            floor = first_page_floor(session, stmt, match)
+        if floor is not None:
+            stmt = stmt.where(col(Parcel.id) >= floor)
         parcels = list(session.exec(stmt.order_by(col(Parcel.id).desc()).limit(limit + 1)).all())
         more = len(parcels) > limit
         parcels = parcels[:limit]
         rows = rows_for(session, parcels)
-    return Page(rows=rows, next_before_id=rows[-1].id if more and rows else None)
+    if more and rows:
+        return Page(rows=rows, next_before_id=rows[-1].id)
+    # Every match down to the floor is on this page: the next one reads the history below it.
+    return Page(rows=rows, next_before_id=floor, recent_only=floor is not None)
 
 
 def layer_ids_for(session: Session, location: str) -> list[int]:

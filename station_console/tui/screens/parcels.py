@@ -173,7 +173,12 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             self.show_timeline(page.rows[0].waybill)
         else:
             self._timeline = None
-            self.query_one("#pa-events", Static).update(_("No parcels match."))
+            none = (
+                _("None on the shelves or among recent parcels. F8 searches older ones.")
+                if page.recent_only
+                else _("No parcels match.")
+            )
+            self.query_one("#pa-events", Static).update(none)
 
     @on(DataTable.RowHighlighted, "#pa-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:

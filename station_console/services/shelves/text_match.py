@@ -1,0 +1,98 @@
+"""What the Parcels search's one text box matches, and how far its first page reads.
+
+A phone tail and a pickup code are found through indexes. A waybill typed whole, by its start or by its
+last digits (`LIKE 'x%'`, `LIKE '%x'`), and a phone number (the full number has no index) are not: with
+`ORDER BY id DESC LIMIT` SQLite walks the parcel table until a page is full, so a tail with few matches
+read every parcel the station ever had (200-290 ms at 1,000,000). The parcel a customer asks about is
+nearly always on the shelves or recent, so the first page of such a search reads the newest
+`RECENT_IDS` parcels by id range, and below them only what an index finds: parcels on the shelves
+(`ix_parcel_status_checked_in`) and the whole waybill (`uq_parcel_waybill_on_shelf`). The page stays
+newest first and in order: its range reaches down to the oldest of those. When it holds no more than
+that range's matches, `next_before_id` is where the range ended, and the next page (F8) reads all the
+older history as every page after the first always has.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, literal_column, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from db.models import Parcel, ParcelStatus
+from db.models.parcels import LEFT_STATUSES
+from station_console.services.core.phone_shapes import phone_digits, virtual_number
+from station_console.services.scan.waybill import normalise
+
+RECENT_IDS = 50_000  # parcels a first page reads by id range: about 10 ms at the bench's 1,000,000
+DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
+CODE_SHAPE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
+# Written as the partial indexes write their WHERE: SQLite uses one only when it sees its own term.
+_ON_SHELF = col(Parcel.status) == literal_column("'on_shelf'")
+_LEFT = col(Parcel.status).in_([literal_column(f"'{s.value}'") for s in LEFT_STATUSES])
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    condition: Any
+    indexed: bool  # an index finds every row: the page needs no bound
+    whole_waybill: Any = None  # the text as a whole waybill, on the waybill's index
+
+
+def text_match(text: str, *, code_of: Any, cancelled: bool = False) -> TextMatch:
+    """The condition for what a clerk typed, guessed from its shape. `code_of` normalises a pickup
+    code; `cancelled`: undone check-ins were asked for (no index holds their codes)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    digits = re.sub(r"\D", "", text)
+    if re.fullmatch(r"\d{4}", text):
+        return TextMatch(col(Parcel.phone_tail) == text, indexed=True)
+    mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
+    if mobile is not None:
+        return TextMatch(
+            or_(col(Parcel.phone_full) == mobile, col(Parcel.phone_full).startswith(mobile + "-")),
+            indexed=False,
+        )
+    virtual = virtual_number(text)
+    if virtual is not None:
+        return TextMatch(col(Parcel.phone_full) == virtual, indexed=False)
+    if CODE_SHAPE.match(DASHES.sub("-", text)) and digits and not text.isalnum():
+        code = col(Parcel.pickup_code) == code_of(text)
+        if cancelled:
+            return TextMatch(code, indexed=False)
+        # A code on the shelves and one that left each have a partial index; without the status terms
+        # neither is used and the whole table is read.
+        return TextMatch(or_(and_(_ON_SHELF, code), and_(_LEFT, code)), indexed=True)
+    result = normalise(text)
+    waybill = result.waybill or text.upper()
+    whole = col(Parcel.waybill) == waybill
+    # `%` and `_` typed by a clerk are characters to find, not LIKE wildcards.
+    return TextMatch(
+        or_(
+            whole,
+            col(Parcel.waybill).startswith(waybill, autoescape=True),
+            col(Parcel.waybill).endswith(waybill, autoescape=True) if len(waybill) >= 4 else whole,
+        ),
+        indexed=False,
+        whole_waybill=whole,
+    )
+
+
+def first_page_floor(session: Session, stmt: SelectOfScalar[Parcel], match: TextMatch) -> int | None:
+    """The lowest parcel id a first page of `stmt` (already holding `match`) reads, or None to read all:
+    the newest RECENT_IDS parcels, and down to the oldest match on the shelves or by whole waybill."""
+    top = session.exec(select(func.max(Parcel.id))).one()
+    if top is None or top <= RECENT_IDS:
+        return None
+    floor = top - RECENT_IDS + 1
+    # Their ids, not min(id): SQLite would answer min() by walking the primary key up from the oldest.
+    ids = stmt.with_only_columns(col(Parcel.id))
+    pinned = list(session.execute(ids.where(col(Parcel.status) == ParcelStatus.ON_SHELF)).scalars())
+    if match.whole_waybill is not None:
+        pinned += session.execute(ids.where(match.whole_waybill)).scalars()
+    floor = min([floor, *(i for i in pinned if i is not None)])
+    older = session.exec(select(col(Parcel.id)).where(col(Parcel.id) < floor).limit(1)).first()
+    return floor if older is not None else None
