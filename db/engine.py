@@ -257,7 +257,8 @@ RACE_ATTEMPTS = 5  # tries of a unit that lost a race (not a lock wait, which `w
 # So can two counters starting their audit chains at once (core/audit.py), two managers storing
 # the next version of one rule table (a send-out tariff, the checklist), two counters scanning one
 # waybill into one stocktake (the retry finds the other's scan and answers it as a repeat), and two
-# beginning a stocktake of one shelf (the retry finds the other's and resumes it, or `start` refuses).
+# beginning a stocktake of one shelf (the retry finds the other's and resumes it, or `start` refuses),
+# and two opening a carrier's return batch (the retry finds the other's and joins it).
 RETRY_ON_UNIQUE = frozenset(
     {
         "uq_parcel_code_on_shelf",
@@ -266,6 +267,7 @@ RETRY_ON_UNIQUE = frozenset(
         "uq_send_rule_version",
         "uq_stocktake_scan_waybill",
         "uq_stocktake_unfinished_shelf",
+        "uq_return_batch_open_carrier",
         "uq_audit_head_chain",
         "audit_head_pkey",
     }

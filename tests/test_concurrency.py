@@ -178,7 +178,15 @@ def test_four_counters_never_double_allocate(station: Station, db_url: str, per_
 # parcel still on the shelf, so the pickup wins either way (run again if it read the version they
 # replaced). Every way, the books add up: one exit event, no units left on any layer.
 
-RACE_PARCELS = 6
+# A carrier each: a carrier has one open return batch, and each close must race one pickup alone.
+RACE_PARCELS = (
+    ("JT", "JT0000000000001"),
+    ("YTO", "YT0000000000002"),
+    ("SF", "SF1000000000003"),
+    ("JD", "JDAB00000000004"),
+    ("DPK", "DPK000000000005"),
+    ("ZTO", "73000000000006"),
+)
 
 
 def _counter_clerk(station: Station, name: str, role: str, counter: str) -> Station:
@@ -212,11 +220,11 @@ def _race_setup(station: Station, kind: str) -> tuple[Station, Station, list[tup
     picker = _counter_clerk(station, "picker", Role.CLERK, "counter-1")
     other = _counter_clerk(station, "other", Role.MANAGER, "counter-2")
     parcels = []
-    for n in range(RACE_PARCELS):
-        result = check_in(station, f"JT{n + 1:013d}", phone="13812345678", size="S")
+    for carrier, waybill in RACE_PARCELS:
+        result = check_in(station, waybill, carrier=carrier, phone="13812345678", size="S")
         batch = None
         if kind == "return":  # one batch per parcel, so each close races one pickup
-            batch = returns.open_batch(other, "JT").id
+            batch = returns.open_batch(other, carrier).id
             # Refused at the door: it may go back, and its customer may still come for it first (a
             # recalled one would be refused at pickup, and the race would have nothing to race).
             problems.mark(other, result.waybill, "refused", "refused at the door")

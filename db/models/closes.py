@@ -87,10 +87,25 @@ class StocktakeScan(SQLModel, table=True):
     scanned_counter: str | None = Field(default=None, max_length=32)
 
 
+_OPEN = text("status = 'open'")
+
+
 class ReturnBatch(SQLModel, table=True):
     """Parcels going back to one courier (退回), closed when the courier signs."""
 
     __tablename__ = "return_batch"
+    # One open batch per carrier: the courier takes one pile and signs one manifest. Two counters
+    # opening the carrier's batch at the same moment both found none open; the loser of that race
+    # retries (db.engine.RETRY_ON_UNIQUE) and joins the winner's.
+    __table_args__ = (
+        Index(
+            "uq_return_batch_open_carrier",
+            "carrier_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     carrier_id: int = Field(foreign_key="carrier.id")

@@ -68,7 +68,7 @@ def returns_group() -> None:
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
-    """Open a return batch for one carrier (e.g. ZTO)."""
+    """Open a carrier's return batch (e.g. ZTO); the one already open is answered, not a second."""
     from station_console.services.exceptions import returns
 
     _echo_batch(attempt(lambda: returns.open_batch(app.station, carrier), as_json=as_json), as_json)

@@ -60,9 +60,10 @@ def test_a_closed_batch_refuses_by_its_printed_number_and_the_trail_names_it_so(
     as_manager(station)
     back = returns.open_batch(station, "ZTO")
     returns.add(station, back.id, "73000000000001", recalled=True)
-    other = returns.open_batch(station, "ZTO")
-    in_other = _refusal(lambda: returns.add(station, other.id, "73000000000001"))
-    assert back.number == f"RB{back.id:06d}" and back.number in in_other.message("en")
+    returns.close(station, back.id, "王师傅")
+    after_close = _refusal(lambda: returns.add(station, back.id, "73000000000001"))
+    assert back.number == f"RB{back.id:06d}" and back.number in after_close.message("en")
+    assert back.number in after_close.message("zh")
     send(station)
     handed = send_handover.scan(station, send_handover.open_batch(station, "SF"), "SF1234567890123").batch
     sb = f"SB{handed.batch_id:06d}"

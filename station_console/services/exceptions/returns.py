@@ -1,5 +1,10 @@
 """Returns to the courier (退回): a batch per carrier, scanned in, a manifest, closed on signature.
 
+A carrier has at most one open batch (a partial unique index, `uq_return_batch_open_carrier`): its
+courier takes one pile and signs one manifest. Opening one finds the carrier's open batch or opens it in
+one transaction, so two counters (or the console and the CLI) opening at once end in one batch: the
+second's insert fails on the index, its unit is retried and joins the first's.
+
 A parcel in an open batch is still `on_shelf` (it is physically there until the courier takes it);
 `return_batch_id` marks it (pickup takes it out, door delivery refuses it), so opening a batch and each
 parcel put in or taken out is an audit event of its own. A parcel goes in only with a reason to go back:
@@ -107,10 +112,11 @@ def _open_batch(session: Session, batch_id: int, *, closing: bool = False) -> Re
 
 
 def open_batch(station: Station, carrier: str) -> BatchView:
-    """A new, empty return batch for one carrier."""
+    """The carrier's open return batch: the one open already (opened here or at another counter),
+    else a new, empty one."""
     require(station, "returns")
     code = _carrier_code(carrier)
-    return station.run(lambda session: _view(session, _new_batch(session, station, code, carrier)))
+    return station.run(lambda session: _view(session, _carriers_batch(session, station, code, carrier)))
 
 
 def open_batch_with(
@@ -122,8 +128,9 @@ def open_batch_with(
     note: str = "",
     recalled_refs: Collection[str] | None = None,
 ) -> BatchView:
-    """A new return batch for one carrier holding `refs`, in one transaction: a parcel refused (picked
-    up at another counter since the list was read) opens no batch, so none is left open and empty.
+    """`refs` put in the carrier's open return batch (a new one if none is open), in one transaction:
+    a parcel refused (picked up at another counter since the list was read) opens no batch, so none is
+    left open and empty.
     `recalled`, `note`: as `add`, for every one of `refs`, or only those in `recalled_refs` (Overdue's
     Yes to the ones not yet due: those due go back for their age, nobody said they were recalled)."""
     require(station, "returns")
@@ -131,7 +138,7 @@ def open_batch_with(
     note = return_reasons.RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> BatchView:
-        batch = _new_batch(session, station, code, carrier)
+        batch = _carriers_batch(session, station, code, carrier)
         _add_many(
             session, station, batch.id or 0, refs, recalled=recalled, note=note, recalled_refs=recalled_refs
         )
@@ -144,10 +151,20 @@ def _carrier_code(carrier: str) -> str:
     return text_field(carrier, _("Carrier"), limit=32).upper()  # empty: "Carrier is empty", not "Unknown"
 
 
-def _new_batch(session: Session, station: Station, code: str, typed: str) -> ReturnBatch:
+def _carriers_batch(session: Session, station: Station, code: str, typed: str) -> ReturnBatch:
+    """The carrier's open batch, else a new one with its opening event. Of two transactions opening one
+    at once the second's insert meets the index: rolled back and retried, it finds the first's, so the
+    audit trail records one opening."""
     row = session.exec(select(Carrier).where(Carrier.code == code)).first()
     if row is None or row.id is None:
         raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=typed)
+    batch = session.exec(
+        select(ReturnBatch)
+        .where(ReturnBatch.carrier_id == row.id, ReturnBatch.status == "open")
+        .order_by(col(ReturnBatch.id))
+    ).first()
+    if batch is not None:
+        return batch
     now = station.now()
     batch = ReturnBatch(carrier_id=row.id, created_at=now, created_by=station.clerk_id)
     session.add(batch)

@@ -178,8 +178,10 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             n=len(early),
         )
         answer = _n(
-            "Yes puts it in a new return batch as recalled by its carrier or sender; No changes nothing.",
-            "Yes puts them in a new return batch as recalled by their carrier or sender; No changes nothing.",
+            "Yes puts it in the carrier's open return batch (a new one if there is none) as recalled "
+            "by its carrier or sender; No changes nothing.",
+            "Yes puts them in the carrier's open return batch (a new one if there is none) as recalled "
+            "by their carrier or sender; No changes nothing.",
             len(early),
         )
         body = "\n".join([*lines, "", answer])
@@ -206,8 +208,9 @@ class OverdueScreen(ServiceCalls, ModeScreen):
 def batch_of(
     station: Station, carrier: str, waybills: list[str], *, recalled: list[str] | None = None
 ) -> int:
-    """A new return batch of `carrier` holding `waybills`; its id. `recalled`: those not yet due the
-    clerk said Yes to returning, recorded as recalled (the due ones go back for their age)."""
+    """`waybills` put in the open return batch of `carrier` (a new one if none is open); its id.
+    `recalled`: those not yet due the clerk said Yes to returning, recorded as recalled (the due ones
+    go back for their age)."""
     return returns.open_batch_with(
         station, carrier, waybills, recalled=bool(recalled), recalled_refs=recalled
     ).id

@@ -229,19 +229,12 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
     @on(Input.Submitted, "#ret-carrier")
     def _open(self, event: Input.Submitted) -> None:
         carrier = event.value.strip().upper()
-        station = self.station
-
-        def open_or_existing() -> returns.BatchView:
-            existing = next(
-                (b for b in returns.list_batches(station, status="open") if b.carrier == carrier), None
-            )
-            return existing or returns.open_batch(station, carrier)
-
+        # The carrier's open batch (another counter's too), else a new one: found or opened in one
+        # transaction by the service, as a carrier has one open batch.
         # Keys and pastes right behind the Enter wait for the batch, and reach the scan field it
         # enables: given out before, a waybill pasted went into the carrier, which the batch then reset.
-        # Pressed again while it is on its way (slower than that hold), it sends nothing: both reads
-        # found no batch open and each opened one, two batches for the carrier.
-        self.ask_after("show", open_or_existing)
+        # Pressed again while it is on its way (slower than that hold), it sends nothing.
+        self.ask_after("show", partial(returns.open_batch, self.station, carrier))
 
     @on(Input.Submitted, "#ret-signer")
     def _signer_entered(self) -> None:
