@@ -17,7 +17,7 @@ def test_shelf_map_with_the_demo_week(snap_compare: Any, new_station: Station) -
     overflow) and one column per layer, each cell "SHELF-LAYER used/capacity" over "parcels fill%", its
     background from green (little used) to red (full), with a yellow ⚠n where parcels are overdue and a
     red !n where problem parcels sit; on the right the parcels of layer 1-1 (waybill, carrier, code,
-    location, size, masked phone, check-in time, status, problem flag in red); and the total line at the
+    check-in time, problem flag in red, size, masked phone); and the total line at the
     bottom with parcels, layers, overdue and problem counts."""
     station = new_station  # the demo goes into a new station only: its manager signs in after
     make_demo_week(station, scale=0.3)

@@ -32,6 +32,7 @@ from station_console.tui.screens.shelf_common import (
 from station_console.tui.widgets.fixed_input import FixedInput, day_field
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.tick import Tick
 
 PAGE = 50
@@ -98,7 +99,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             yield Table(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
                 yield Static(id="pa-events")
-        yield Static(id="pa-status")
+        # What a search found is a read; a refused search is said to its clerk, and another clerk
+        # signing in after a lock finds it gone (`drop_clerks_lines`).
+        yield StatusLine(id="pa-status")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -152,14 +155,13 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         )
 
     def done_search(self, page: Page) -> None:
-        status = self.query_one("#pa-status", Static)
         table = self.query_one("#pa-table", DataTable)
         table.clear()
         zone = self.station.zone()
         for row in page.rows:
             table.add_row(*cells_in(COLUMNS, row, zone), key=str(row.id))
         self.next_before = page.next_before_id
-        status.update(
+        self.query_one("#pa-status", StatusLine).show_read(
             _n(
                 "Page {page}: {n} parcel{more}",
                 "Page {page}: {n} parcels{more}",
@@ -204,7 +206,17 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             self.next_before = None
             self._timeline = self._timeline_asked = None
             self.query_one("#pa-events", Static).update("")
-            self.query_one("#pa-status", Static).update(Text(text, style="red"))
+            status = self.query_one("#pa-status", StatusLine)
+            status.show_read("")  # the count below the refusal went with the rows it counted
+            status.say(Text(text), error=True)
+
+    def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
+        """A refused search's line goes for another clerk, and the list is searched again: the refusal
+        left it empty, and the fields may hold nothing now (the last clerk emptied them after it)."""
+        refused = self.query_one("#pa-status", StatusLine).has_class("-error")
+        super().drop_clerks_lines(refusal_only=refusal_only)
+        if refused:
+            self._search()
 
     def done_timeline(self, t: Timeline) -> None:
         self._timeline = t

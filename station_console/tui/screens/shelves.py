@@ -25,15 +25,28 @@ from station_console.services.shelves import layout
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
+from station_console.tui.screens.shelf_common import cells_in, heat_style, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 SHELF_WIDTH = 9  # "OV overf", "OV 溢出区": the label and the first five letters of its zone
 SCROLLBAR_WIDTH = 2  # the map's vertical scrollbar, kept free whether or not it shows
-# The layer list beside the map needs room for a waybill, carrier, code and location; with less, it
+# The layer list beside the map needs room for a waybill, carrier, code and check-in time; with less, it
 # goes below the map, which then takes the whole width (scrolling sideways if even that is too narrow).
 LAYER_PANE_MIN = 60
+# A layer's parcels, what the clerk looks for first. Each one is on the shelf, on the layer the title
+# names: a status and a location column would say the same on every row, and at 80 columns pushed the
+# check-in time off the edge. There every column now reads whole but the phone, to the right.
+LAYER_COLUMNS = (
+    N_("Waybill"),
+    N_("Carrier"),
+    N_("Code"),
+    N_("Checked in"),
+    N_("Problem"),
+    N_("Size"),
+    N_("Phone"),
+)
 
 
 def map_width(layers: int) -> int:
@@ -90,7 +103,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             with Vertical(id="sh-map-pane"):
                 yield Static(id="sh-legend")
                 yield Table(id="sh-map", cursor_type="cell", zebra_stripes=False)
-                yield Static(id="sh-status")
+                # The map's count, a read: the station's, kept for the next clerk as every line's read is.
+                yield StatusLine(id="sh-status")
             with Vertical(id="sh-layer-pane"):
                 yield Static(id="sh-layer-title")
                 yield Table(id="sh-layer")
@@ -119,7 +133,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
     def on_mount(self) -> None:
         translate_bindings(self)
         self.query_one("#sh-map", DataTable).fixed_columns = 1  # the shelf stays in view as layers scroll
-        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True)
+        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True, columns=LAYER_COLUMNS)
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
         station = self.station
@@ -127,7 +141,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
     def done_carriers(self, names: list[str]) -> None:
         """The layer's Carrier column as wide as the widest short name: laid out again, once."""
-        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True, carriers=names)
+        setup_parcel_table(
+            self.query_one("#sh-layer", DataTable), fixed=True, carriers=names, columns=LAYER_COLUMNS
+        )
         if self._layer_shown is not None:
             # Its rows again under the new widths: no second read (a read still on its way, or the
             # map's first, fills the new columns itself).
@@ -188,7 +204,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         total = sum(c.parcel_count for c in self.cells.values())
         overdue = sum(c.overdue_count for c in self.cells.values())
         problems = sum(c.problem_count for c in self.cells.values())
-        self.query_one("#sh-status", Static).update(
+        self.query_one("#sh-status", StatusLine).show_read(
             _(
                 "{parcels} on {layers}; {overdue} overdue, {problems}",
                 parcels=_n("{n} parcel", "{n} parcels", total, n=total),
@@ -275,7 +291,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         )
         zone = self.station.zone()
         for row in parcels:
-            table.add_row(*parcel_cells(row, zone), key=row.waybill)
+            table.add_row(*cells_in(LAYER_COLUMNS, row, zone), key=row.waybill)
 
     @on(DataTable.CellSelected, "#sh-map")
     def _open_layer(self) -> None:
