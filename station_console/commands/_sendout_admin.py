@@ -32,8 +32,9 @@ def tariff() -> None:
 @tariff.command("show")
 @argument("carrier")
 @option("--version", type=click.IntRange(0, MAX_ROW_ID), help="An older version.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
+def tariff_show(app: CliApp, carrier: str, version: int | None, as_json: bool) -> None:
     """Print a carrier's table as JSON (the current version unless --version)."""
     from station_console.services.sendout import tariff as tariffs
 
@@ -48,7 +49,9 @@ def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
                 else tariffs.at_version(session, code, version)
             )
     except StationError as exc:
-        fail(exc, as_json=True)
+        # The table is JSON either way; a refusal is said on stderr, as every command says one, and
+        # with --json also as the one JSON document on stdout.
+        fail(exc, as_json=as_json)
         return
     assert found is not None
     emit_json({"carrier": code, "version": table.version, "sha256": table.sha256, "table": found.body})

@@ -248,27 +248,31 @@ FIXES = ("relocate", "missing", "recheck", "put-back")
     type=click.Choice(FIXES),
     help="With --close: apply this fix to every scan it fits (repeatable).",
 )
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixes: tuple[str, ...]) -> None:
+def stocktake_cmd(
+    app: CliApp, location: str, resume: bool, close_it: bool, fixes: tuple[str, ...], as_json: bool
+) -> None:
     """Stocktake SHELF or SHELF-LAYER: scans from stdin, one per line; JSON on EOF.
 
     On a whole shelf, a line `@3` says the following scans are on layer 3.
     """
+    # The counts are JSON either way; a refusal before any scan is read is said on stderr, as every
+    # command says one, and with --json also as the one JSON document on stdout.
     from station_console.services.core.roles import require
     from station_console.services.exceptions import stocktake, stocktake_close
 
     station = app.station
     if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
-        # Said once, on stderr, as every command says a refusal it was not asked for as JSON (it was
-        # also printed as JSON, twice at the terminal); a scan refused later is listed in the JSON.
-        attempt(lambda: require(station, "put_back"))
+        # A scan refused later is listed in the JSON.
+        attempt(lambda: require(station, "put_back"), as_json=as_json)
     layer: str | None = None
     if resume:
         from station_console.services.exceptions.stocktake_begun_words import resumed_line, resumed_other_line
 
         # As the console's F8: the shelf's unfinished stocktake, found by the shelf; one of another
         # layer is refused (its scans would be recorded as found there), resumed by its own scope
-        begun = attempt(lambda: stocktake.begin(station, location, resume_only=True), as_json=True)
+        begun = attempt(lambda: stocktake.begin(station, location, resume_only=True), as_json=as_json)
         take = begun.view
         if begun.layer_in_shelf:  # the layer asked is the layer scanned until a line `@N`
             click.echo(resumed_other_line(begun), err=True)
@@ -276,7 +280,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
         else:
             click.echo(resumed_line(take), err=True)
     else:
-        take = attempt(lambda: stocktake.start(station, location), as_json=True)
+        take = attempt(lambda: stocktake.start(station, location), as_json=as_json)
     errors: list[dict[str, str]] = []
     # A parcel scanned again counts once; each repeat is listed, so every line read is accounted for.
     repeats: list[dict[str, str]] = []

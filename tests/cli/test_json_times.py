@@ -63,8 +63,10 @@ SCENARIOS: dict[str, list[str]] = {
         "search {shelf}",
         "sendout list",
         "sendout quote --carrier SF --to 新疆 --weight 1.2",
+        "sendout tariff show SF --json",
         "detect SF1234567890123",
         "pickup {code}",
+        "stocktake 1-1 --json",
     ],
     "counter": [
         "checkin SF1234567890123 --phone 13800138000",

@@ -56,12 +56,16 @@ def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type:
 
 def test_a_clerks_put_back_fix_is_refused_once(run) -> None:  # type: ignore[no-untyped-def]
     """`--fix put-back` is a manager's: a clerk's stocktake is refused before any scan is read, said once
-    on stderr as every command says a refusal (it was also printed as JSON), and nothing is begun."""
+    on stderr as every command says a refusal (it was also printed as JSON), and nothing is begun; with
+    --json the refusal is the one JSON document on stdout, as every command's under --json."""
+    said = "Only a manager can put back a parcel recorded as having left. Ask a manager to sign in."
     refused = run("stocktake", "1", "--close", "--fix", "put-back", input=f"{WAYBILLS[0]}\n")
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr == (
-        "station: Only a manager can put back a parcel recorded as having left. Ask a manager to sign in.\n"
-    )
+    assert refused.stderr == f"station: {said}\n"
+    asked = run("stocktake", "1", "--close", "--fix", "put-back", "--json", input=f"{WAYBILLS[0]}\n")
+    assert (asked.exit_code, asked.stderr) == (1, f"station: {said}\n")
+    answer = json.loads(asked.stdout)
+    assert set(answer) == {"error", "message"} and answer["message"] == said
     begun = json.loads(run("stocktake", "1", input="").stdout)  # a new one: none was left unfinished
     assert begun["counts"]["match"] == 0
 
@@ -93,7 +97,7 @@ def test_resuming_for_another_layer_is_refused_and_counts_nothing(run, db_url: s
     scans: 1-2's parcels were recorded as found on 1-1, and a close's relocation would have moved them
     there. It is refused now, counting nothing and leaving it paused; given as 1-1 it resumes."""
     first = json.loads(run("stocktake", "1-1", input="").stdout)
-    refused = run("stocktake", "1-2", "--resume", input=f"{WAYBILLS[0]}\n")
+    refused = run("stocktake", "1-2", "--resume", "--json", input=f"{WAYBILLS[0]}\n")
     assert refused.exit_code == 1 and json.loads(refused.stdout)["error"] == "stocktake_other_scope"
     assert refused.stderr == (
         f"station: Stocktake {first['id']} of layer 1-1 is not finished, so it was not resumed for layer 1-2: "
@@ -106,6 +110,32 @@ def test_resuming_for_another_layer_is_refused_and_counts_nothing(run, db_url: s
     )
     again = json.loads(run("stocktake", "1-1", "--resume", input="").stdout)
     assert (again["id"], again["status"], again["counts"]["match"]) == (first["id"], "paused", 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("stocktake", "99"), "There is no shelf or layer 99"),
+        (("stocktake", "1-9", "--resume"), "Shelf 1 has no layer 9."),
+        (("sendout", "tariff", "show", "XX"), "No tariff for XX"),
+        (("sendout", "tariff", "show", "SF", "--version", "99"), "SF has no tariff version 99."),
+    ],
+    ids=["stocktake", "stocktake --resume", "tariff show", "tariff show --version"],
+)
+def test_a_refusal_of_a_command_that_prints_json_is_said_once_and_as_json_only_under_json(  # type: ignore[no-untyped-def]
+    run, args: tuple[str, ...], said: str
+) -> None:
+    """`stocktake` and `sendout tariff show` print their result as JSON; a refusal was printed as JSON
+    on stdout and on stderr, twice at a terminal, and `--json` (every other JSON command's) was a usage
+    error. Now, as every command: the refusal on stderr, exit 1; with --json also as the one JSON
+    document on stdout."""
+    plain = run(*args, input="")
+    assert (plain.exit_code, plain.stdout) == (1, "")
+    assert plain.stderr.startswith(f"station: {said}") and plain.stderr.count("\n") == 1
+    asked = run(*args, "--json", input="")
+    assert (asked.exit_code, asked.stderr) == (1, plain.stderr)
+    answer = json.loads(asked.stdout)
+    assert set(answer) == {"error", "message"} and answer["message"] == plain.stderr[9:].strip()
 
 
 def test_resuming_a_shelf_counted_whole_for_one_layer_counts_the_scans_on_that_layer(run) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +152,7 @@ def test_resuming_a_shelf_counted_whole_for_one_layer_counts_the_scans_on_that_l
 def test_resuming_a_layer_that_does_not_exist_or_a_shelf_with_none_unfinished_is_refused(run) -> None:  # type: ignore[no-untyped-def]
     """1-9 (a typing slip on a shelf of five layers) resumed shelf 1's stocktake of 1-1."""
     first = json.loads(run("stocktake", "1-1", input="").stdout)
-    slip = run("stocktake", "1-9", "--resume", input=f"{WAYBILLS[0]}\n")
+    slip = run("stocktake", "1-9", "--resume", "--json", input=f"{WAYBILLS[0]}\n")
     assert (slip.exit_code, slip.stderr) == (1, "station: Shelf 1 has no layer 9.\n")
     assert json.loads(slip.stdout)["error"] == "no_layer"
     none = run("stocktake", "2", "--resume", input="")
@@ -324,7 +354,7 @@ def test_a_gbk_layout_is_read_as_the_console_reads_it(run, tmp_path) -> None:  #
 def test_a_location_typed_with_a_minus_sign_is_refused_not_read_as_another_place(run) -> None:  # type: ignore[no-untyped-def]
     """`station stocktake -- -1` started a stocktake of shelf 1, and a line `@-1` counted the scans after
     it on layer 1: a dash with nothing before it was dropped."""
-    minus = run("stocktake", "--", "-1", input=f"{WAYBILLS[0]}\n")
+    minus = run("stocktake", "--json", "--", "-1", input=f"{WAYBILLS[0]}\n")
     assert minus.exit_code == 1
     assert minus.stderr.startswith("station: -1 is not a shelf or layer: ")
     assert json.loads(minus.stdout)["error"] == "bad_location"
