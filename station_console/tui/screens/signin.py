@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input
 
+from hardware.scanners.wedge import WedgeDecoder
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -29,6 +30,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.scan_keys import decoder_for
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -57,8 +59,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.first_run = first_run
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
-        # Over a console that was running, a burst of keys into the name or PIN is a parcel scanned meanwhile;
-        # as the console starts, it is a clerk's name and PIN typed before it took the terminal.
+        # A burst of keys into the PIN is a parcel scanned (a numeric waybill tried as a PIN counts towards
+        # the clerk's lock-out), unless its keys came before the dialog was drawn: typed as the console
+        # started. Into the name, only over a console that was running (`locked`): see `compose`.
         self.locked = locked
         self._asked_while_opening = False
         # Keys typed behind the PIN's Enter while the station opens wait (`TypeAhead`) until the fields
@@ -83,6 +86,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             with VerticalScroll(id="signin-fields", can_focus=False):
                 if self.first_run:
                     yield from self._manager_hints()
+                # As the console starts the name field is a plain one: a waybill scanned into it names no
+                # clerk, so the sign-in it goes with is refused as a wrong name or PIN and counts towards
+                # nobody's lock-out (the PIN field is where a scan does harm).
                 yield field_row(
                     _("Name"),
                     (NameInput if self.locked else FixedInput)(
@@ -92,9 +98,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
                         max_length=name_limit.NAME_MAX,
                     ),
                 )
-                yield field_row(
-                    _("PIN"), pin_field(self._placeholder(_("PIN")), "signin-pin", no_scans=self.locked)
-                )
+                yield field_row(_("PIN"), self._pin())
                 if self.first_run:
                     yield from self._new_station_fields()
             with Vertical(classes="form-foot"):
@@ -103,6 +107,17 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
                 yield Static(
                     _("Enter: next field, then sign in · Ctrl+Q: quit"), id="signin-keys", classes="hint"
                 )
+
+    def _pin(self) -> FixedInput:
+        """The PIN field, which takes no scan; as the console starts, what was typed before the dialog
+        was drawn is the clerk's, however fast it arrives (`keeps_typed_ahead`)."""
+        pin = pin_field(
+            self._placeholder(_("PIN")), "signin-pin", no_scans=True, keeps_typed_ahead=not self.locked
+        )
+        if self.opening and isinstance(pin, NameInput):
+            # The counter's scanner settings load with the station: the scanner's defaults until then.
+            pin.decoder = WedgeDecoder()
+        return pin
 
     def _title(self) -> str:
         return _("New station: create the manager") if self.first_run else _("Sign in")
@@ -142,6 +157,8 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         meanwhile goes ahead."""
         self.opening = False
         self.query_one("#signin-status", Static).update("")
+        for pin in self.query(NameInput):
+            pin.decoder = decoder_for(self.app)  # the counter's own scanner settings, read by now
         if first_run and not self.first_run:
             self.first_run = True
             self.add_class("-new-station")
@@ -318,14 +335,19 @@ def field_row(label: str, field: Input) -> Horizontal:
     return Horizontal(Label(label, classes="field-name"), field, id=f"{field.id}-row", classes="field-row")
 
 
-def pin_field(placeholder: str, widget_id: str, *, no_scans: bool = False) -> FixedInput:
-    """A PIN typed unseen: 4 to 12 digits. `no_scans`: a scan is taken back out (`NameInput`), its
-    Enter trying nothing."""
-    return (NameInput if no_scans else FixedInput)(
-        placeholder=placeholder,
-        password=True,
-        id=widget_id,
-        max_length=12,
-        restrict=r"[0-9]*",
-        takes=_("digits"),
-    )
+def pin_field(
+    placeholder: str, widget_id: str, *, no_scans: bool = False, keeps_typed_ahead: bool = False
+) -> FixedInput:
+    """A PIN typed unseen: 4 to 12 digits. `no_scans`: a scan is taken back out (`NameInput`, with
+    `keeps_typed_ahead` as it says), its Enter trying nothing."""
+    common: dict[str, Any] = {
+        "placeholder": placeholder,
+        "password": True,
+        "id": widget_id,
+        "max_length": 12,
+        "restrict": r"[0-9]*",
+        "takes": _("digits"),
+    }
+    if no_scans:
+        return NameInput(keeps_typed_ahead=keeps_typed_ahead, **common)
+    return FixedInput(**common)

@@ -10,15 +10,21 @@ posts `ScanTyped` for its dialog to say so; a key the field refused (a letter in
 length) is said once the keys pause, and not at all when they were a scan (a paste's, at once). Only a
 wedge scan ending in Enter or Tab is caught as it ends; with the terminator "none" it is caught at the
 next key.
+
+A field the console shows as it starts (the first sign-in's PIN) may be given `keeps_typed_ahead`: keys
+stamped before it was mounted were typed into the terminal before anything was on screen to aim a
+scanner at, a person's however fast they arrive (all at once, as the console takes the terminal): they go
+in unwatched.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from textual import events
+from textual import events, on
 from textual.message import Message
 from textual.timer import Timer
 
@@ -38,9 +44,12 @@ class NameInput(FixedInput):
         field: NameInput
         code: str
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, keeps_typed_ahead: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Given before the field is mounted by a dialog drawn while the counter's settings still load.
         self.decoder: WedgeDecoder | None = None
+        self._keeps_typed_ahead = keeps_typed_ahead
+        self._watched_from = -math.inf  # keys stamped earlier are typed ahead, not watched
         self._before: deque[tuple[str, int]] = deque(maxlen=KEPT_STATES)
         # A key refused by the field (a letter in a PIN, one past its length), said once the keys pause:
         # a scan's keys are taken back, and were told as a PIN's beside the line saying it was a scan.
@@ -48,7 +57,13 @@ class NameInput(FixedInput):
         self._refusal_timer: Timer | None = None
 
     def on_mount(self) -> None:
-        self.decoder = decoder_for(self.app)
+        if self.decoder is None:
+            self.decoder = decoder_for(self.app)
+
+    @on(events.Mount)
+    def _watch_from_now(self, event: events.Mount) -> None:
+        if self._keeps_typed_ahead:
+            self._watched_from = event.time  # by the keys' own clock (Textual's)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.decoder is None:
@@ -56,9 +71,10 @@ class NameInput(FixedInput):
         if self._refusal_held is not None:
             self._hold_refusal(self._refusal_held)  # the keys go on: not a pause yet
         printable = bool(event.is_printable and event.character)
+        watched = event.time >= self._watched_from
         scans = [
             out
-            for out in decoded(self.decoder, event)
+            for out in (decoded(self.decoder, event) if watched else [])
             if isinstance(out, Scan | Partial) and self._scanned(out)
         ]
         if scans:
