@@ -1,7 +1,7 @@
 """Questions whose Yes moves money or cannot be undone, for the console fuzzer (scripts/fuzz_console.py):
 a refund, a storage fee, the day's close, a stocktake's close, a pickup undone, a person deactivated, a
-parcel written off (`QuestionDialog.takes_keys_typed_ahead` False). Such a question is answered only by
-keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
+parcel written off, a directory import (`QuestionDialog.takes_keys_typed_ahead` False). Such a question
+is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
 the run's database holds no such write without a Yes to its question (a refund written with no refund
 answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
 which of them it reached."""

@@ -17,6 +17,7 @@ from station_console.services.recipients import importing
 from station_console.services.sendout import rule_files
 from station_console.tui.app import StationApp
 from station_console.tui.screens import prealerts
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.form_dialog import FormDialog
 from tui.conftest import console_on, sign_in_manager
 from tui.quiet import burst, press
@@ -84,11 +85,12 @@ async def test_enter_right_behind_a_rules_files_enter_answers_the_store_question
 
 
 @pytest.mark.first_mode("settings")
-async def test_enter_right_behind_the_directorys_ctrl_s_answers_the_write_question(
+async def test_enter_right_behind_the_directorys_ctrl_s_waits_for_the_write_question_and_answers_nothing(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The directory import reads the file, then asks whether to write the changes: the Enter typed
-    right behind Ctrl+S waits for that question and answers its No."""
+    right behind Ctrl+S waits for that question, a weighty one, which takes no key typed before it
+    appeared: dropped and said, nothing written; an Enter typed at it answers its No."""
     path = tmp_path / "名单.csv"
     path.write_text(HEADERS + "00123,张三,13812345678,A3,2,502\r\n", encoding="utf-8")
     async with app.run_test(size=(160, 50)) as pilot:
@@ -98,6 +100,10 @@ async def test_enter_right_behind_the_directorys_ctrl_s_answers_the_write_questi
         await press(pilot, "f10")
         screen.app.screen.query_one("#form-path", Input).value = str(path)
         await burst(pilot, "ctrl+s", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "typed before this question appeared were ignored" in text_of(app, "#question-said")
+        await press(pilot, "enter")
         assert app.screen is screen
         assert "Nothing was written." in text_of(app, "#rc-status")
         with station.read() as session:

@@ -3,7 +3,9 @@ broken after it, the form's own words and where it puts the cursor."""
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -344,3 +346,51 @@ async def test_the_line_after_an_import_says_what_its_preview_said(
         await quiet.press(pilot, "y")
         await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
         assert "0 new, 1 changed (1 back)" in text_of(app, "#rc-status")
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize("before", ["nobody", "the person, in another room"])
+async def test_a_y_typed_right_behind_the_forms_enter_imports_nothing(
+    app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str
+) -> None:
+    """The import's question is weighty, whether the file changes people or only adds them: a Y typed
+    on right behind the Enter that sends the form answered its preview unread, and wrote the directory.
+    It is dropped and said; a Y typed at the question imports."""
+    from station_console.services.recipients import importing
+
+    path = tmp_path / "名单.csv"
+    if before != "nobody":
+        path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,502\r\n").encode("gbk"))
+        importing.import_file(station, path)
+    path.write_bytes((HEADERS + "00123,张三,13812345678,A3,2,609\r\n").encode("gbk"))
+    preview = importing.import_file
+
+    def slow_preview(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("dry_run"):
+            time.sleep(0.3)  # a big file: the Y is in before the question
+        return preview(*args, **kwargs)
+
+    def rooms() -> list[str | None]:
+        with station.read() as session:
+            return [r.room for r in session.exec(select(Recipient)).all()]
+
+    kept = rooms()
+    monkeypatch.setattr(importing, "import_file", slow_preview)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12")
+        await until(pilot, lambda: re.search(r"\d+ (people|person)", text_of(app, "#rc-status")) is not None)
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-path", Input).value = str(path)
+        app.screen.query_one("#form-path", Input).focus()
+        await quiet.press(pilot, "enter")  # on to the empty column map
+        await quiet.burst(pilot, "enter", "y")  # sent, and the Y right behind it
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) or rooms() != kept)
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog) and rooms() == kept, "the early Y imported"
+        assert "typed before this question appeared were ignored" in text_of(app, "#question-said")
+        await quiet.press(pilot, "y")
+        await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
+    assert rooms() == ["609"]

@@ -138,10 +138,13 @@ class DirectoryImport:
                 ),
             )
 
-        # Not opened: the clerk left the directory before the preview came.
+        # Weighty, whatever it writes: its Yes overwrites and deactivates people's records, and even one
+        # that only adds people has no undo but deactivating each by hand (their phones may already match
+        # parcels on the shelf to them). A Y typed on behind the form's Enter, before the preview was
+        # read, answers nothing. Not opened: the clerk left the directory before the preview came.
         ask(
             screen,
-            ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")),
+            ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import"), weighty=True),
             write,
             no=N_("Nothing was written."),
             say=screen.say,
