@@ -425,6 +425,7 @@ def search_cmd(
         )
         return
     if not page.rows:
+        # The line says where the older ones are: a "More:" line after it would say it again.
         click.echo(
             _(
                 "None on the shelves or among recent parcels. Older ones: --before {id}",
@@ -433,6 +434,7 @@ def search_cmd(
             if page.recent_only
             else _("No parcels.")
         )
+        return
     table = [
         [
             r.waybill,

@@ -376,3 +376,16 @@ def test_a_location_holding_a_terminal_code_is_refused_saying_so_not_as_a_blank_
     as_json = json.loads(run("move", WAYBILLS[0], "--to", "6\x07-5", "--json").stdout)
     assert as_json["error"] == "bad_location" and "6\\x07-5" in as_json["message"]
     assert json.loads(run("parcel", WAYBILLS[0], "--json").output) == before
+
+
+def test_search_with_none_recent_says_where_the_older_ones_are_once(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A first page that read only the newest parcels and found none says so with the --before to
+    type, once: a "More:" line after it repeated the same id."""
+    from station_console.services.shelves import text_match
+
+    monkeypatch.setattr(text_match, "RECENT_IDS", 1)
+    lines = run("search", "99999").output.splitlines()
+    assert lines == ["None on the shelves or among recent parcels. Older ones: --before 3"]
+    assert run("search", "99999", "--before", "3").output.splitlines() == ["No parcels."]
