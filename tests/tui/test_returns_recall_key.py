@@ -201,3 +201,30 @@ async def test_f10_on_a_parcel_out_for_delivery_says_nothing_was_recorded_and_ho
     assert problems.list_problems(station) == []
     (batch,) = returns.list_batches(station, status="open")
     assert batch.count == 0
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_into_a_batch_closed_at_another_counter_shows_it_closed(
+    app: StationApp, station: Station
+) -> None:
+    """The courier signed at another counter while this one still showed the batch open: the scan is
+    refused, nothing changes, and the screen reads the batch again, closed (its parcels returned, the
+    scan field off, saying how to open the next one), instead of refusing every scan the same way."""
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    problems.mark(station, wb(2), "refused", "refused at the door")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_jt_returns(app, pilot)
+        (batch,) = returns.list_batches(station, status="open")
+        returns.add(station, batch.id, wb(1), recalled=True)
+        returns.close(station, batch.id, "Wang")  # the other counter
+        await quiet.press(pilot, *wb(2), "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert "is already closed" in str(screen.query_one("#ret-status").render())
+        scan = screen.query_one("#ret-scan", Input)
+        assert scan.disabled and scan.placeholder == "batch closed: type a carrier above for a new one"
+        table = screen.query_one("#ret-items", DataTable)
+        assert table.row_count == 1 and "returned" in [str(c) for c in table.get_row(wb(1))]
+        assert [p.waybill for p in returns.get(station, batch.id).parcels] == [wb(1)]
+        assert returns.list_batches(station, status="open") == []

@@ -154,6 +154,10 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             )
             return
         super().call_refused(tag, exc)
+        if exc.code == "batch_closed" and self.current_batch is not None:
+            # Closed at another counter: read again, the screen shows it closed (its parcels returned,
+            # the scan field saying how to open the next one) instead of taking scans it refuses.
+            self.call("show", partial(returns.get, self.station, self.current_batch.id))
 
     def failed(self, tag: str, text: str) -> None:
         self.recall_waybill = None
