@@ -1,6 +1,7 @@
 """What the Parcels search's one text box matches, and how far its first page reads.
 
-A phone tail and a pickup code are found through indexes. A waybill typed whole, by its start or by its
+A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then its masked
+form) and a pickup code are found through indexes. A waybill typed whole, by its start or by its
 last digits (`LIKE 'x%'`, `LIKE '%x'`), and a phone number (the full number has no index) are not: with
 `ORDER BY id DESC LIMIT` SQLite walks the parcel table until a page is full, so a tail with few matches
 read every parcel the station ever had (200-290 ms at 1,000,000). The parcel a customer asks about is
@@ -31,6 +32,10 @@ from station_console.services.scan.waybill import normalise
 RECENT_IDS = 50_000  # parcels a first page reads by id range: about 10 ms at the bench's 1,000,000
 DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
 CODE_SHAPE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
+# A phone as screens show it (`phone_masking.mask`), typed back: `183****1531`, `****1531`, a virtual
+# number's `170****5678-8462`. Full-width `＊` is `*` by now (NFKC); a dot or an `x` masks too.
+MASKED_PHONE = re.compile(r"(\d{0,4})-?[*\u2022\u25cfxX]{4,8}-?(\d{4})(?:-(\d{3,5}))?")
+_OTHER_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # Written as the partial indexes write their WHERE: SQLite uses one only when it sees its own term.
 _ON_SHELF = col(Parcel.status) == literal_column("'on_shelf'")
 _LEFT = col(Parcel.status).in_([literal_column(f"'{s.value}'") for s in LEFT_STATUSES])
@@ -50,6 +55,8 @@ def text_match(text: str, *, code_of: Any, cancelled: bool = False) -> TextMatch
     digits = re.sub(r"\D", "", text)
     if re.fullmatch(r"\d{4}", text):
         return TextMatch(col(Parcel.phone_tail) == text, indexed=True)
+    if masked := masked_phone_match(text):
+        return masked
     mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
     if mobile is not None:
         return TextMatch(
@@ -79,6 +86,21 @@ def text_match(text: str, *, code_of: Any, cancelled: bool = False) -> TextMatch
         indexed=False,
         whole_waybill=whole,
     )
+
+
+def masked_phone_match(text: str) -> TextMatch | None:
+    """A phone typed as a screen shows it (`183****1531`, `183 **** 1531`) finds the parcels that show
+    that form: by their tail on its index, then the masked form itself. It finds no more than the tail
+    alone does. None when `text` is not one."""
+    m = MASKED_PHONE.fullmatch(_OTHER_DASHES.sub("-", re.sub(r"\s", "", text)))
+    if m is None:
+        return None
+    head, last4, ext = m.groups()
+    if ext:  # a virtual number: its tail is the extension's, as check-in stores it
+        tail, shown = ext[-4:].rjust(4, "0"), f"{head}****{last4}-{ext}"
+    else:
+        tail, shown = last4, f"{head}****{last4}"
+    return TextMatch(and_(col(Parcel.phone_tail) == tail, col(Parcel.masked_phone) == shown), indexed=True)
 
 
 def first_page_floor(session: Session, stmt: SelectOfScalar[Parcel], match: TextMatch) -> int | None:

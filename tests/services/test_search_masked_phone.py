@@ -1,0 +1,84 @@
+"""Parcels search: a phone typed as the screens show it (`183****1531`) finds the parcels showing it.
+
+A clerk types what they read off a list. The masked form finds the parcels whose tail is its last 4 and
+whose shown phone starts with its first digits: through the phone tail's index, never a read of the
+whole table, and nothing the tail alone would not find.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+from shelf_helpers import place, wb
+from sqlalchemy import event
+
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.shelves.search import Query, search
+
+
+@pytest.fixture
+def phones(station: Station) -> Station:
+    place(station, wb(1), "1-1", phone="18312341531")
+    place(station, wb(2), "1-2", phone="13912341531")  # the same tail, another number
+    place(station, wb(3), "2-1", phone="18399995678")
+    place(station, wb(4), "2-2", phone="18312341531", status="picked_up")
+    return station
+
+
+def found(station: Station, text: str) -> list[str]:
+    return [r.waybill for r in search(station, Query(text=text)).rows]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["183****1531", "183＊＊＊＊1531", "183 **** 1531", "183-****-1531", "183••••1531", "183xxxx1531"],
+)
+def test_a_masked_mobile_as_shown_finds_its_parcels_and_only_them(phones: Station, typed: str) -> None:
+    assert found(phones, typed) == [wb(4), wb(1)]  # newest first, the one picked up too
+
+
+def test_the_masked_form_finds_no_more_than_the_tail(phones: Station) -> None:
+    assert set(found(phones, "139****1531")) == {wb(2)}
+    assert set(found(phones, "183****1531")) < set(found(phones, "1531"))
+    assert found(phones, "183****0000") == [] and found(phones, "150****1531") == []
+
+
+def test_privacy_and_virtual_numbers_are_found_by_the_form_the_screen_shows(station: Station) -> None:
+    """A privacy waybill's masked phone has no full number; a virtual number's tail is its extension's."""
+    private = check_in(station, "JT0000000000011", phone="138****5678")
+    virtual = check_in(station, "JT0000000000012", phone="17012345678-8462")
+    rows = {r.waybill: r.masked_phone for r in search(station, Query()).rows}
+    assert rows == {"JT0000000000011": "138****5678", "JT0000000000012": "170****5678-8462"}
+    assert [r.id for r in search(station, Query(text="138****5678")).rows] == [private.parcel_id]
+    assert [r.id for r in search(station, Query(text="170****5678-8462")).rows] == [virtual.parcel_id]
+    assert found(station, "170****5678") == []  # its tail is 8462: not the parcel it shows
+
+
+_WHOLE_TABLE = re.compile(r"^SCAN parcel$")
+
+
+@pytest.mark.sqlite_only
+def test_a_masked_phone_is_found_through_the_phone_tail_index(phones: Station) -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def listen(_conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, _many: bool) -> None:
+        seen.append((sql, parameters))
+
+    event.listen(phones.engine, "before_cursor_execute", listen)
+    try:
+        search(phones, Query(text="183****1531"))
+    finally:
+        event.remove(phones.engine, "before_cursor_execute", listen)
+    path = phones.engine.url.database
+    assert path is not None
+    plans: list[str] = []
+    with sqlite3.connect(path) as conn:
+        for sql, parameters in seen:
+            if sql.lstrip().upper().startswith("SELECT") and "FROM parcel" in sql:
+                plans += [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+    assert plans and not [p for p in plans if _WHOLE_TABLE.match(p)], plans
+    assert any("ix_parcel_phone_tail_status" in p for p in plans), plans
