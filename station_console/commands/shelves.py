@@ -449,5 +449,12 @@ def search_cmd(
     ]
     for line in table_lines(table):
         click.echo(line)
-    if page.next_before_id is not None:
+    if page.recent_only:  # older parcels may match too: said as the page with none says it
+        click.echo(
+            _(
+                "Only the shelves and recent parcels were read. Older ones: --before {id}",
+                id=page.next_before_id,
+            )
+        )
+    elif page.next_before_id is not None:
         click.echo(_("More: --before {id}", id=page.next_before_id))

@@ -389,3 +389,16 @@ def test_search_with_none_recent_says_where_the_older_ones_are_once(
     lines = run("search", "99999").output.splitlines()
     assert lines == ["None on the shelves or among recent parcels. Older ones: --before 3"]
     assert run("search", "99999", "--before", "3").output.splitlines() == ["No parcels."]
+
+
+def test_search_with_some_recent_says_it_read_only_recent_ones(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A first page that found some parcels but read only the shelves and recent ones says so, as the
+    page with none does: "More: --before" read as a full page, older matches unsaid."""
+    from station_console.services.shelves import text_match
+
+    monkeypatch.setattr(text_match, "RECENT_IDS", 1)
+    lines = run("search", "SF123").output.splitlines()
+    assert "SF1234567890123" in lines[-2]
+    assert lines[-1] == "Only the shelves and recent parcels were read. Older ones: --before 3"
+    assert not [line for line in lines if line.startswith("More:")]
+    assert json.loads(run("search", "SF123", "--json").output)["recent_only"] is True

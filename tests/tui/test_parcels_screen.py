@@ -267,3 +267,68 @@ async def test_status_and_problem_are_on_an_80_column_screen(
         assert str(table.get_row_at(0)[keys.index("Problem")]).endswith(
             "wrong address" if lang == "en" else "地址错误"
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "some", "none"),
+    [
+        (
+            "en",
+            "Page 1: 1 parcel (on the shelves or recent; F8: older ones)",
+            "Page 1: 0 parcels (on the shelves or recent; F8: older ones)",
+        ),
+        (
+            "zh",
+            "第 1 页：1 件（仅货架上和近期的；F8：更早的）",
+            "第 1 页：0 件（仅货架上和近期的；F8：更早的）",
+        ),
+    ],
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_first_page_of_recent_parcels_says_so_with_some_found_or_none(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, some: str, none: str
+) -> None:
+    """A first page that read only the shelves and recent parcels and found one read "Page 1: 1 parcel
+    (F8: older)", as a full page does: older matches went unsaid. Found or not, it says what it read."""
+    from station_console.services.shelves import text_match
+
+    set_language(lang)
+    monkeypatch.setattr(text_match, "RECENT_IDS", 1)
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        field = screen.query_one("#pa-text", Input)
+        for typed, said, rows in ((wb(3)[-5:], some, 1), ("99999", none, 0)):
+            field.value = typed
+            await quiet.press(pilot, "enter")
+            assert str(screen.query_one("#pa-status").render()) == said
+            assert table.row_count == rows
+
+
+@pytest.mark.first_mode("parcels")
+async def test_a_scan_into_the_search_box_replaces_its_text_and_searches(
+    app: StationApp, station: Station
+) -> None:
+    """`0001` typed, Enter, Enter, then a scan: the scan went on the end (`0001JT…`) and found nothing.
+    A scan replaces the box's text and searches for it; one too short to be a barcode is refused on the
+    status line and changes nothing; typing by hand still edits the text."""
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        field = screen.query_one("#pa-text", Input)
+        await quiet.press(pilot, "0", "0", "0", "1", "enter", "enter")
+        assert field.value == "0001" and table.row_count == 0  # no phone tail 0001
+        await quiet.burst(pilot, *wb(2), "enter")
+        assert field.value == wb(2)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [wb(2)]
+        await quiet.burst(pilot, *"2623", "enter")
+        assert field.value == wb(2) and table.row_count == 1
+        assert "too short" in str(screen.query_one("#pa-status").render())
+        await quiet.press(pilot, "backspace", "3", "enter")
+        assert field.value == wb(3) and [str(table.get_row_at(0)[0])] == [wb(3)]

@@ -1,4 +1,7 @@
-"""The Parcels mode: search every parcel ever by any field, page through, read a parcel's timeline."""
+"""The Parcels mode: search every parcel ever by any field, page through, read a parcel's timeline.
+
+A scan (told from typing by key timing, `KeyRouter`, or from a device scanner) replaces the search box's
+text and searches, as a scan field takes one: appended, `0001` typed before it made `00012623`."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from station_console.services.shelves.search import Page, Query, Timeline, searc
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,
     cells_in,
@@ -34,6 +38,7 @@ from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.tick import Tick
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 PAGE = 50
 # Narrower than this, the timeline goes below the table: beside it, it would leave the table too little
@@ -59,7 +64,15 @@ COLUMNS = (
 )
 
 
-class ParcelsScreen(ServiceCalls, ModeScreen):
+def _more(page: Page) -> str:
+    """What F8 would read: a first page that read only the shelves and recent parcels says so, found
+    or not (older ones may match too); a full page has more of the same."""
+    if page.recent_only:
+        return _(" (on the shelves or recent; F8: older ones)")
+    return _(" (F8: older)") if page.next_before_id else ""
+
+
+class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Parcels")
     CLERKS_ENTRY = "#pa-text, #pa-carrier, #pa-since, #pa-until"  # the typed search; its choices are the view
     CSS_PATH = "shelves.tcss"
@@ -79,12 +92,13 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self.next_before: int | None = None
         self._timeline_asked: str | None = None  # the waybill whose timeline was asked for last
         self._timeline: Timeline | None = None  # the one shown
+        self.router: KeyRouter | None = None
 
     def compose_body(self) -> ComposeResult:
         narrow = self.app.size.width < FILTERS_ONE_ROW_MIN
         with Horizontal(id="pa-filters", classes="form-row -two-rows" if narrow else "form-row"):
             with Horizontal(id="pa-find"):
-                yield FixedInput(placeholder=_("waybill, code or phone"), id="pa-text")
+                yield WedgeInput(placeholder=_("waybill, code or phone"), id="pa-text")
                 yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
                 yield PagedSelect(
                     [(_(label), status) for status, label in STATUS_LABELS.items()],
@@ -105,6 +119,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        app: Any = self.app
+        self.router = KeyRouter.from_settings(self, app.counter_settings)
+        self.query_one("#pa-text", WedgeInput).router = self.router
         setup_parcel_table(self.query_one("#pa-table", DataTable), columns=COLUMNS)
         self.run_search()
         self.query_one("#pa-text", Input).focus()
@@ -139,6 +156,17 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self.pages = [None]
         self.run_search()
 
+    def take_scan(self, code: str) -> None:
+        field = self.query_one("#pa-text", Input)
+        field.value, field.cursor_position = code, len(code)  # typing on edits its end, as after typing it
+        self._search()
+
+    def refuse_scan(self, text: str) -> bool:
+        """A partial scan is said on the status line, and searched for nowhere."""
+        self.app.bell()
+        self.query_one("#pa-status", StatusLine).say(Text(text), error=True)
+        return True
+
     def entry_cleared(self) -> None:
         self._search()  # the list the last clerk's search found goes with it
 
@@ -168,7 +196,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
                 len(page.rows),
                 page=len(self.pages),
                 n=len(page.rows),
-                more=_(" (F8: older)") if page.next_before_id else "",
+                more=_more(page),
             )
         )
         if page.rows:
