@@ -9,7 +9,11 @@ F7 back to a day not closed), a stocktake's close (a shelf or layer scanned, par
 left, F8), Send-out's refund (F7, a reason, Enter: the run's station has two sends accepted for it,
 `Focus.setup`) and Pickup's undo (after a pickup of the run's own: every parcel checked, F10), each
 answered right behind the key that asked (typed before the question appeared: it must answer nothing)
-or after a pause.
+or after a pause. Returns (`returns`, from Shelves' F9 and F10): a carrier's Enter (its one open batch,
+found or opened), scans into it (its carrier's parcels on the shelves, others, codes), F10's recall and
+its note, F9, F7, the courier's name and F8's close; Overdue's rows selected, F9 and its question. Parcels
+(`parcels`): the search box given waybills, their tails, codes (full-width, spaced), phones and their
+tails of every parcel, and text that would be a pattern or markup, then F8 for older history, F7, rows.
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
 that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
@@ -28,7 +32,7 @@ from typing import Any
 
 from fuzz_checkin import checkin_moves
 from fuzz_keys import PASTE, PASTE_SPACE
-from fuzz_recipients import recipients_moves
+from fuzz_recipients import recipients_moves, typed
 from fuzz_station import add_sends
 
 UNDO_CHANCE = 0.3  # on Pickup right after a handover of the run's: Ctrl+Z, and its question answered
@@ -183,6 +187,132 @@ def stocktake_moves(rng: random.Random, app: Any, database: Path | None) -> list
     return [*scanned, *gap(rng), "f8", *answer(rng, rng.choice([["enter"], ["f8"]]))]
 
 
+def shelf_parcels(database: Path | None) -> list[tuple[str, str | None, str]]:
+    """(waybill, pickup code, carrier code) of the parcels on the shelves now, in the run's copy."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        query = (
+            "SELECT waybill, pickup_code, carrier.code FROM parcel JOIN carrier ON carrier.id = carrier_id"
+            " WHERE status = 'on_shelf'"
+        )
+        return list(db.execute(query))
+
+
+# Typed into Returns' carrier: the shelves' own carriers mostly (from the database), else one in lower
+# case or spaced, one with no parcels here, one that does not exist, markup.
+ODD_CARRIERS = ["sf", " zto ", "UPS", "NOSUCH", "ZT0", "[magenta]ZTO", ""]
+RECALL_NOTES = ["sender", "the sender, by phone", "[magenta]x[/magenta]", "x" * 201]
+
+
+def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    """Shelves' F9 (Returns) or F10 (Overdue); on Returns a carrier's Enter (its open batch, found or
+    opened), scans into it (the carrier's parcels on the shelves, another carrier's, a code, a fresh
+    one), F10's recall and its note, F9, F7, the courier's name and F8's close; on Overdue a row or the
+    return candidates selected, F9 and its question, answered at once or after a pause."""
+    stack = [type(s).__name__ for s in app.screen_stack]
+    top, under = stack[-1], stack[-2] if len(stack) > 1 else ""
+    if top == "ShelvesScreen":
+        return [rng.choice(["f9", "f9", "f10"]), "|"]
+    if top == "ConfirmDialog" and under == "OverdueScreen":
+        return answer(rng, ["y"])
+    if top == "OverdueScreen":
+        picks = [rng.choice(["down", "up", "space", "space", "f8"]) for _ in range(rng.randint(0, 4))]
+        return [*picks, *gap(rng), rng.choice(["f9", "f9", "f7", "escape"]), *gap(rng)]
+    parcels = shelf_parcels(database)
+    refs = [waybill for waybill, _, _ in parcels] + [code for _, code, _ in parcels if code]
+    if top == "ReasonDialog" and under == "ReturnsScreen":  # who asked for the recalled parcel back
+        note = rng.choice([[], typed(rng.choice(RECALL_NOTES[:2])), [PASTE + rng.choice(RECALL_NOTES)]])
+        return [*note, *gap(rng), rng.choice(["enter", "enter", "escape"])]
+    if top == "FormDialog" and under == "ReturnsScreen":  # which parcel is recalled, and who asked
+        focused = getattr(app.focused, "id", None)
+        if focused == "form-ref":  # scanned (its Enter goes on to the note), or typed
+            ref = [*rng.choice(refs), "enter"] if refs and rng.random() < 0.7 else typed("1-1")
+            return ["ctrl+u", *ref, *gap(rng)]
+        if focused == "form-note":
+            note = rng.choice([[], typed("sender"), [PASTE + RECALL_NOTES[-1]]])
+            return [*note, rng.choice(["enter", "enter", "ctrl+s", "escape"]), *gap(rng)]
+        return [rng.choice(["enter", "escape", "shift+tab"]), *gap(rng)]
+    if top != "ReturnsScreen":
+        return []
+    screen = app.screen
+    batch = screen.current_batch
+    focused = getattr(app.focused, "id", None)
+    if batch is None or batch.status != "open" or rng.random() < 0.1:  # a carrier's batch, found or opened
+        if focused != "ret-carrier":
+            return ["shift+tab", "|"]
+        carriers = [carrier for _, _, carrier in parcels]
+        carrier = rng.choice(carriers) if carriers and rng.random() < 0.75 else rng.choice(ODD_CARRIERS)
+        return ["ctrl+u", *typed(carrier), "enter", *gap(rng), *rng.choice([[], ["enter"], ["f10"], ["|"]])]
+    own = [waybill for waybill, _, carrier in parcels if carrier == batch.carrier]
+    pool = own * 3 + refs + screen_fresh(rng)
+    scanned = [key for _ in range(rng.randint(1, 3)) for key in [*rng.choice(pool), "enter", *gap(rng)]]
+    roll = rng.random()
+    if roll < 0.35:  # scans, then the recall of the one just refused (or the one the form asks for)
+        return [*scanned, rng.choice(["f10", "f10", "f9", "escape", "|"])]
+    if roll < 0.5:  # the list's parcel: recalled, or taken out
+        return ["tab", "tab", rng.choice(["down", "up"]), rng.choice(["f9", "f10"]), *gap(rng)]
+    if roll < 0.65:
+        return ["f7", *gap(rng)]
+    if focused != "ret-signer":  # the courier's name is typed in its field, a step at a time
+        return ["tab" if focused == "ret-carrier" else "shift+tab", "|"]
+    name = typed(rng.choice(["Wang", "王师傅", "[/magenta]Li", ""]))
+    return ["ctrl+u", *name, *gap(rng), "f8", *gap(rng), *rng.choice([[], scanned, ["escape"]])]
+
+
+def screen_fresh(rng: random.Random) -> list[str]:
+    """A waybill no parcel has, and one of another shape: refused by the batch, the line says why."""
+    return [rng.choice(["SF1234567890124", "ZZ", "73000000000000"])]
+
+
+# Parcels' search text: a waybill whole or its tail, a code (as typed, full-width, spaced), a phone or
+# its tail, and text that would be a pattern or markup if it were not data.
+ODD_SEARCHES = [
+    "%",
+    "_",
+    "*",
+    "1-%",
+    "[magenta]x[/magenta]",
+    "\\",
+    "１－１－１００１",
+    " 1 - 1 - 1001 ",
+    "0000",
+    "x" * 45,
+]
+
+
+def searched(database: Path | None) -> list[str]:
+    """Texts for Parcels' search from every parcel of the run's copy (picked up and returned too)."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        rows = list(db.execute("SELECT waybill, pickup_code, phone_tail, phone_full FROM parcel"))
+    texts: list[str] = []
+    for waybill, code, tail, phone in rows:
+        texts += [waybill, waybill[-4:], waybill[-6:], *(x for x in (code, tail, phone) if x)]
+    return texts
+
+
+def parcels_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    """A search typed (or pasted) into the text box, Enter, and what the clerk does while it reads:
+    F8 (older: past the first page's recent parcels), F7, another search, a row, Esc back to the box."""
+    if type(app.screen).__name__ != "ParcelsScreen":
+        return []
+    focused = getattr(app.focused, "id", None)
+    if focused == "pa-table":  # another parcel's timeline, older or newer pages, back to the box
+        return [rng.choice(["down", "up", "f8", "f7", "escape", "escape"]), *gap(rng)]
+    if focused == "pa-carrier":  # the carrier narrowed, or a carrier that is no code
+        return ["ctrl+u", *typed(rng.choice(["ZTO", "sf", "%", "NOSUCH", ""])), "enter", *gap(rng), "escape"]
+    if focused != "pa-text":  # on to the table, or back to the box
+        return [rng.choice(["tab", "tab", "escape"]), *gap(rng)]
+    texts = searched(database) or ODD_SEARCHES
+    text = rng.choice(texts) if rng.random() < 0.75 else rng.choice(ODD_SEARCHES)
+    given = [PASTE + text.replace(" ", PASTE_SPACE)] if rng.random() < 0.3 else typed(text)
+    to_table = ["tab"] * 6 + ["down"]  # past the carrier, status, dates and the problems box
+    after = rng.choice([["f8"], ["f8", "f8"], ["f8", *gap(rng), "f7"], to_table, ["tab"], ["escape"], ["|"]])
+    return ["ctrl+u", *given, "enter", *gap(rng), *after, *gap(rng)]
+
+
 @dataclass
 class Focus:
     screen: str  # the screen whose moves these are
@@ -207,6 +337,14 @@ FOCUSES = {
     "sendout": Focus("SendoutScreen", ["f3", "|"], sendout_moves, {"scale": SCALE}, setup=add_sends),
     "checkin": Focus("CheckinScreen", ["f1", "|"], checkin_moves, rereads=True),
     "reports": Focus("ReportsScreen", ["f6", "|"], reports_moves),
+    # Shelves' F9 and F10 (its moves choose): Returns, and Overdue, whose F9 opens Returns on its batch.
+    "returns": Focus(
+        "ReturnsScreen",
+        ["f4", "|"],
+        returns_moves,
+        also=frozenset({"ShelvesScreen", "OverdueScreen", "ConfirmDialog"}),
+    ),
+    "parcels": Focus("ParcelsScreen", ["f5", "|"], parcels_moves),
     "stocktake": Focus(
         "StocktakeScreen", ["f4", "|", "f8", "|"], stocktake_moves, also=frozenset({"ShelvesScreen"})
     ),
