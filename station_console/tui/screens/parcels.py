@@ -171,6 +171,9 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         self._search()  # the list the last clerk's search found goes with it
 
     def run_search(self) -> None:
+        # Where the next page starts is the answer's to say: F8 pressed again before it came took the
+        # page on screen's start (a page shown twice, or after F7 one skipped).
+        self.next_before = None
         try:
             query = self.build_query()
         except StationError as exc:

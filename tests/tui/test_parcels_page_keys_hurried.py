@@ -1,0 +1,66 @@
+"""Parcels' F8 (older) and F7 (newer) pressed again before the page they asked for has come: a page's
+key goes from the page on screen, and the next page's start is known only once its answer is in.
+
+F8 twice showed the second page's parcels as "Page 3" (both presses took the first page's cursor),
+and F8 right behind F7 read the page after the one just left, skipping the page in between."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+@pytest.mark.parametrize(
+    ("answered", "hurried", "page", "shown"),
+    [
+        ([], ["f8", "f8"], "Page 2: 1 parcel (F8: older)", 2),  # the second F8: no page known yet
+        (["f8"], ["f7", "f8"], "Page 1: 1 parcel (F8: older)", 3),  # F8 behind F7: not page 2's next
+    ],
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_page_key_pressed_before_the_last_page_came_reads_no_page_it_did_not_show(
+    app: StationApp,
+    station: Station,
+    monkeypatch: pytest.MonkeyPatch,
+    answered: list[str],
+    hurried: list[str],
+    page: str,
+    shown: int,
+) -> None:
+    from station_console.tui.screens import parcels
+
+    monkeypatch.setattr(parcels, "PAGE", 1)  # a page a parcel: three parcels are three pages
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        for key in answered:
+            await quiet.press(pilot, key)
+        asked, release = threading.Event(), threading.Event()
+        real = parcels.search
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            asked.set()
+            assert release.wait(quiet.TIMEOUT)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(parcels, "search", held)
+        first, *then = hurried
+        quiet.send_key(app, first)
+        await quiet.until(pilot, asked.is_set, what="the page asked")
+        for key in then:
+            await quiet.press(pilot, key, leave_running=("run",))
+        release.set()
+        await quiet.settle(pilot)
+        assert str(screen.query_one("#pa-status").render()) == page
+        assert [str(table.get_row_at(0)[0])] == [wb(shown)]
