@@ -85,7 +85,15 @@ def handover(
         view = (
             service.batch_view(station, batch_id)
             if keep_open
-            else service.close_batch(station, batch_id, courier_name=courier, print_manifest=printable)
+            else service.close_batch(
+                # The sends its scans last counted: the batch is shared, and another counter's scan or
+                # refund since is refused rather than handed over unsaid.
+                station,
+                batch_id,
+                courier_name=courier,
+                print_manifest=printable,
+                seen=batch.scanned_ids,
+            )
         )
     except StationError as exc:
         fail(exc, as_json=as_json)

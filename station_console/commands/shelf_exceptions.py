@@ -8,7 +8,7 @@ import click
 
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._paper_ids import RETURN_BATCH_ID
-from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
 from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS
@@ -126,13 +126,29 @@ def returns_manifest(app: CliApp, batch: int) -> None:
 @returns_group.command("close")
 @argument("batch", type=RETURN_BATCH_ID)
 @option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
+@option(
+    "--expect",
+    type=click.IntRange(min=0),
+    help=(
+        "How many parcels the courier signed for, as returns show listed them: if the batch now holds "
+        "another number, nothing is returned and the batch is listed again."
+    ),
+)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> None:
+def returns_close(app: CliApp, batch: int, signed_by: str, expect: int | None, as_json: bool) -> None:
     """Close the batch: its parcels are returned and leave the shelves."""
+    from station_console.errors import StationError
     from station_console.services.exceptions import returns
 
-    _echo_batch(attempt(lambda: returns.close(app.station, batch, signed_by), as_json=as_json), as_json)
+    try:
+        closed = returns.close(app.station, batch, signed_by, seen=expect)
+    except StationError as exc:
+        if exc.code == "batch_changed" and not as_json:
+            _echo_batch(returns.get(app.station, batch), False)  # the list as it is now, to check
+        fail(exc, as_json=as_json)
+        return
+    _echo_batch(closed, as_json)
 
 
 @returns_group.command("list")

@@ -176,6 +176,32 @@ def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-
     assert {r["waybill"] for r in listed["rows"]} == set(WAYBILLS[:2])
 
 
+def test_returns_close_expecting_the_count_listed_refuses_a_batch_changed_since(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`returns show` listed one parcel; another counter's `returns add` put a second in. `close --expect
+    1` returns nothing, says how many it holds, and lists the batch as it is now; `--expect 2` closes it;
+    without `--expect` it closes what it holds, as before."""
+    batch = json.loads(run("returns", "open", "JT", "--json").output)
+    run("returns", "add", str(batch["id"]), WAYBILLS[0], "--recalled")
+    run("returns", "add", str(batch["id"]), WAYBILLS[1], "--recalled")
+    before = file_snapshot(Path(db_url.removeprefix("sqlite:///")))
+    refused = run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--expect", "1")
+    number = f"RB{batch['id']:06d}"
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"station: {number} now holds 2 parcels, not the 1 listed: another counter changed it. "
+        "Nothing was closed: check the list and close again.\n"
+    )
+    assert refused.stdout.splitlines()[0] == f"Return batch {number}  JT  open  2 parcels"
+    assert WAYBILLS[0] in refused.stdout and WAYBILLS[1] in refused.stdout
+    as_json = run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--expect", "1", "--json")
+    assert json.loads(as_json.stdout)["error"] == "batch_changed"  # the one JSON document
+    assert file_snapshot(Path(db_url.removeprefix("sqlite:///"))) == before
+    closed = json.loads(
+        run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--expect", "2", "--json").output
+    )
+    assert (closed["status"], closed["count"]) == ("closed", 2)
+
+
 def test_returns_list_names_who_signed_as_show_does(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
     """A closed batch's line in `returns list` names the courier who signed (as typed, an escape code
     dropped), as `show` does; an open one names nobody."""

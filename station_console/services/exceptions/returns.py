@@ -12,7 +12,8 @@ past its carrier's return threshold, a problem recorded, or recalled by its carr
 recorded as its problem in the same transaction): a fresh parcel scanned from the wrong pile is refused,
 so no customer's parcel leaves the counter by mistake (`return_reasons.py`). Closing the batch (courier's
 name typed) makes each parcel `returned`, releases its slot and code, withdraws pending messages, and
-records a `returned` event per parcel.
+records a `returned` event per parcel; a screen's close names the parcels it listed, and one of a batch
+another counter changed since is refused (`core/seen_batch.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from station_console.services.core.free_text import text_field
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.recalls import RECALLED
 from station_console.services.core.roles import require
+from station_console.services.core.seen_batch import Seen, refuse_unless_seen
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, return_reasons
 from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
@@ -63,6 +65,11 @@ class BatchView:
     @property
     def count(self) -> int:
         return len(self.parcels)
+
+    @property
+    def on_shelf_ids(self) -> list[int]:
+        """The parcels its close returns, as listed: what a screen passes `close` as `seen`."""
+        return [p.id for p in self.parcels if p.status == ParcelStatus.ON_SHELF]
 
     @property
     def number(self) -> str:
@@ -359,8 +366,10 @@ def _batch_with_parcels(session: Session, batch_id: int) -> ReturnBatch:
     return batch
 
 
-def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
-    """The courier signed (name typed): every parcel in the batch is `returned`."""
+def close(station: Station, batch_id: int, signed_by: str, *, seen: Seen | None = None) -> BatchView:
+    """The courier signed (name typed): every parcel in the batch is `returned`. `seen`: the parcels
+    the clerk was shown (`BatchView.on_shelf_ids`, or how many): a batch another counter changed since
+    is refused (`batch_changed`), nothing returned, so the courier signs for the pile listed."""
     require(station, "returns")
     signed_by = clean(signed_by)
     if not signed_by:
@@ -373,6 +382,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
         parcels = session.exec(
             select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
         ).all()
+        refuse_unless_seen(seen, [p.id or 0 for p in parcels], batch=return_batch_number(batch_id))
         if not parcels:
             raise Refused(
                 N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)

@@ -3,7 +3,8 @@
 Like pickup, a scan that is not one of this carrier's sends at the counter is a loud refusal naming
 what it is. Closing hands over the scanned sends (their recipients' full phone numbers are dropped:
 the carrier has the waybill now), lists the ones left behind as missing, and queues the manifest the
-courier signs. A clerk's action.
+courier signs; the batch is shared by the counters, so a close names the scanned sends it listed and
+is refused when another counter changed them since (`core/seen_batch.py`). A clerk's action.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from station_console.services.core import audit
 from station_console.services.core.free_text import text_field
 from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
+from station_console.services.core.seen_batch import Seen, refuse_unless_seen
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout.payments import STATUS_LABELS
@@ -80,6 +82,11 @@ class BatchView:
     @property
     def scanned(self) -> list[SendRow]:
         return [r for r in self.rows if r.scanned]
+
+    @property
+    def scanned_ids(self) -> list[int]:
+        """The sends its close hands over, as listed: what a screen passes `close_batch` as `seen`."""
+        return [r.send_id for r in self.scanned]
 
     @property
     def missing(self) -> list[SendRow]:
@@ -321,9 +328,18 @@ def nothing_scanned() -> Refused:
 
 
 def close_batch(
-    station: Station, batch_id: int | None, *, courier_name: str | None = None, print_manifest: bool = True
+    station: Station,
+    batch_id: int | None,
+    *,
+    courier_name: str | None = None,
+    print_manifest: bool = True,
+    seen: Seen | None = None,
 ) -> BatchView:
     """Hand over every scanned send; the rest stay at the counter and are listed as missing.
+
+    `seen`: the scanned sends the clerk was shown (`BatchView.scanned_ids`): the batch is shared by the
+    counters, and one scanned in or refunded at another since is refused (`batch_changed`), nothing
+    handed over, so the manifest counts the pile the courier was shown.
 
     The manifest is queued for this counter's printers; with `print_manifest=False` (no printer here
     takes it) nothing is queued, as a job no printer takes would wait for ever: the caller draws it
@@ -343,6 +359,7 @@ def close_batch(
                 batch=handover_batch_number(batch_id),
             )
         before = _view(session, batch)
+        refuse_unless_seen(seen, [r.send_id for r in before.scanned], batch=handover_batch_number(batch_id))
         if not before.scanned:
             raise nothing_scanned()
         now = station.now()

@@ -17,11 +17,14 @@ from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
+from db.models import EventKind
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
+from station_console.services.admin.live import RESYNC
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.exceptions import return_reasons, returns
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
@@ -49,6 +52,10 @@ COLUMNS = (
     N_("Size"),
     N_("Carrier"),
 )
+
+# Another counter's changes that may change the batch listed besides those of its listed parcels:
+# one put in, taken out, or the batch closed.
+BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_REMOVED, EventKind.RETURNED})
 
 
 class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
@@ -154,10 +161,49 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             )
             return
         super().call_refused(tag, exc)
+        if exc.code == "batch_changed":
+            # Another counter put a parcel in or took one out since the list was read: the list read
+            # again, the refusal staying over it, so the courier signs for what the clerk now sees.
+            self.reread()
         if exc.code == "batch_closed" and self.current_batch is not None:
             # Closed at another counter: read again, the screen shows it closed (its parcels returned,
             # the scan field saying how to open the next one) instead of taking scans it refuses.
             self.call("show", partial(returns.get, self.station, self.current_batch.id))
+
+    # -- other counters' changes: the batch is shared ----------------------------------------------
+
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        self.reread()  # back from another mode or a dialog: other counters may have changed the batch
+
+    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+        """Another counter put a parcel in (Overdue's F9, its own Returns) or changed one listed."""
+        shown = self.current_batch
+        if shown is None:
+            return
+        if (
+            message.kinds & BATCH_KINDS
+            or RESYNC in message.kinds
+            or message.parcel_ids & {p.id for p in shown.parcels}
+        ):
+            self.reread()
+
+    def reread(self) -> None:
+        """The batch shown, read again; not while a call of the screen is on its way (its answer is
+        the batch as it is after it), and dropped by any call sent after it (see `call`)."""
+        if self.current_batch is not None and not self.writing():
+            self.call("reread", partial(returns.get, self.station, self.current_batch.id), exclusive=True)
+
+    def call(self, tag: str, fn: Any, **kwargs: Any) -> None:
+        if tag != "reread":  # its answer, read before this call's change, must not land over the newer
+            self.drop("reread")
+        super().call(tag, fn, **kwargs)
+
+    def done_reread(self, batch: returns.BatchView) -> None:
+        # Unchanged, the line keeps what the clerk's last action said ("Not returned..." after Esc).
+        shown = self.current_batch
+        if shown is not None and batch.id == shown.id and batch != shown and not self.writing():
+            self.show(batch, focus_scan=False)
 
     def failed(self, tag: str, text: str) -> None:
         self.recall_waybill = None
@@ -392,7 +438,10 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self._needs_batch() or self.current_batch is None:
             return
         signer = self.query_one("#ret-signer", Input)
-        self.write("close", partial(returns.close, self.station, self.current_batch.id, signer.value))
+        batch = self.current_batch  # the parcels listed: the close refuses a batch changed since
+        self.write(
+            "close", partial(returns.close, self.station, batch.id, signer.value, seen=batch.on_shelf_ids)
+        )
 
     def done_close(self, closed: returns.BatchView) -> None:
         self.show(closed)

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console import name_limit
+from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, listed, sentences
 from station_console.services.core.later_steps import StepFailed
 from station_console.services.core.paper_numbers import handover_batch_number
@@ -210,19 +211,21 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.view is None:
             self.wrong(_("Choose the carrier first."))
             return
-        batch_id = self.view.batch_id
+        batch_id, seen = self.view.batch_id, self.view.scanned_ids  # the close refuses a batch changed since
         courier = self.query_one("#ho-courier", Input).value
-        self.write("closed", lambda: self._close(batch_id, courier))
+        self.write("closed", lambda: self._close(batch_id, courier, seen))
 
     def _close(
-        self, batch_id: int | None, courier: str
+        self, batch_id: int | None, courier: str, seen: list[int]
     ) -> tuple[handover.BatchView, Path | None, StepFailed | None]:
         """Close and print; with no printer here for the manifest, close and keep it as a PDF file:
         the courier is at the counter to sign it, and a queued job no printer takes would never come.
         A PDF not written is said after the close, which stands."""
         app: Any = self.app
         printable = takes(app.counter_settings, "manifest")
-        view = handover.close_batch(self.station, batch_id, courier_name=courier, print_manifest=printable)
+        view = handover.close_batch(
+            self.station, batch_id, courier_name=courier, print_manifest=printable, seen=seen
+        )
         if printable:
             return view, None, None
         # On demand: the drawing loads only where no printer takes the manifest.
@@ -266,6 +269,35 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self.wrong(text)
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        super().call_refused(tag, exc)
+        if exc.code == "batch_changed":
+            # The batch is shared: another counter scanned a send into it or refunded one since the
+            # list was read. Read again, the refusal staying said, so the courier signs for what shows.
+            self.reread()
+
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        self.reread()  # back from another mode or a dialog: other counters may have scanned into it
+
+    def reread(self) -> None:
+        """The saved batch shown, read again (not while a scan or close is on its way: its answer is
+        the batch after it)."""
+        shown = self.view
+        if shown is not None and shown.batch_id is not None and not self.writing():
+            batch_id = shown.batch_id
+            self.call("reread", lambda: handover.batch_view(self.station, batch_id), exclusive=True)
+
+    def call(self, tag: str, fn: Any, **kwargs: Any) -> None:
+        if tag != "reread":  # its answer, read before this call's change, must not land over the newer
+            self.drop("reread")
+        super().call(tag, fn, **kwargs)
+
+    def done_reread(self, view: handover.BatchView) -> None:
+        shown = self.view
+        if shown is not None and shown.batch_id == view.batch_id and view != shown and not self.writing():
+            self.show(view)
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))

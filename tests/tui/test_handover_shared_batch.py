@@ -1,0 +1,41 @@
+"""Send-out's courier handover and a batch shared with another counter: F10 hands over only the sends
+listed as scanned; one scanned in at the other counter since is refused, the refusal said over the
+batch read again, and F10 again hands over what shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Digits
+
+from station_console.services.core.station import Station
+from station_console.services.sendout import handover
+from station_console.tui.app import StationApp
+from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.widgets.wedge import KeyRouter
+from tui import quiet
+from tui.sendout_driver import sends, text_of, until
+from tui.test_live_bridge import another_counter
+from tui.test_sendout_courier import at_sf_handover
+
+
+@pytest.mark.first_mode("sendout")
+async def test_f10_on_a_batch_another_counter_scanned_into_is_refused_and_read_again(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from security.helpers import accept_send as accepted
+
+    monkeypatch.setattr(LiveBridge, "start", lambda self: None)
+    accepted(station, "SF1234567890125")
+    async with at_sf_handover(station) as (_app, pilot, courier), another_counter(station, db_url) as other:
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890125")
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "not the 1 listed" in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+        assert "now holds 2 parcels, not the 1 listed" in said and "check the list and close again" in said
+        await until(pilot, lambda: courier.query_one("#ho-done", Digits).value == "2")
+        assert [s.status for s in sends(station)] == ["accepted", "accepted"]
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 2 parcels," in text_of(courier, "#ho-message"))
+    assert [s.status for s in sends(station)] == ["handed_over", "handed_over"]
