@@ -29,3 +29,19 @@ def test_a_write_with_no_yes_to_its_question_is_a_finding(tmp_path: Path, what: 
     assert any(what in finding for finding in watch.findings()), watch.findings()
     watch.yes[what] += 1  # its question answered Yes: the write is accounted for
     assert watch.findings() == []
+
+
+def test_people_deactivated_by_a_directory_import_answered_yes_are_accounted_for(tmp_path: Path) -> None:
+    """A whole-directory import deactivates everyone its file leaves out, on one Yes to its (weighty)
+    question: those are no finding. With no Yes to anything, the same drop is one."""
+    database = tmp_path / "station.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT)")
+        db.execute("CREATE TABLE recipient (id INTEGER PRIMARY KEY, active INTEGER)")
+        db.executemany("INSERT INTO recipient (id, active) VALUES (?, 1)", [(1,), (2,), (3,)])
+    watch = WeightyWatch(database)
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE recipient SET active = 0 WHERE id IN (2, 3)")
+    assert any("2 people deactivated" in finding for finding in watch.findings()), watch.findings()
+    watch.yes["a directory import"] += 1
+    assert watch.findings() == []
