@@ -1,7 +1,7 @@
 """Questions whose Yes moves money or cannot be undone, for the console fuzzer (scripts/fuzz_console.py):
 a refund, a storage fee, the day's close, a stocktake's close, a pickup undone, a person deactivated, a
-parcel written off, a directory import (`QuestionDialog.takes_keys_typed_ahead` False). Such a question
-is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
+parcel written off, a directory import, a tariff import (`QuestionDialog.takes_keys_typed_ahead` False).
+Such a question is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
 the run's database holds no such write without a Yes to its question (a refund written with no refund
 answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
 which of them it reached."""
@@ -27,6 +27,7 @@ DEACTIVATING = "deactivating a person"  # written on the person's row: active no
 # A whole-directory import deactivates everyone its file leaves out, as many as its question's preview
 # counts, on one Yes: with one answered Yes the run's deactivations are accounted for.
 IMPORTING = "a directory import"
+TARIFF = "a tariff import"  # a version of a carrier's prices (send_rule), one per Yes
 
 
 class WeightyWatch:
@@ -41,6 +42,7 @@ class WeightyWatch:
         with sqlite3.connect(database) as db:
             self.first_event = db.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()[0]
             self.active = active_people(db)
+            self.first_tariff = last_tariff(db)
 
     def watch(self, app: Any) -> Any:
         """Into `app`'s hand-on of keys and its questions' answers. Returns the undo."""
@@ -97,6 +99,11 @@ class WeightyWatch:
                 if writes > self.yes[what]:
                     wrong.append(f"{writes} written as {'/'.join(kinds)}, {self.yes[what]} Yes to {what!r}")
             gone = len(self.active - active_people(db))
+            (tariffs,) = db.execute(
+                "SELECT count(*) FROM send_rule WHERE kind = 'tariff' AND id > ?", (self.first_tariff,)
+            ).fetchone()
+        if tariffs > self.yes[TARIFF]:
+            wrong.append(f"{tariffs} tariff versions stored, {self.yes[TARIFF]} Yes to {TARIFF!r}")
         if gone > self.yes[DEACTIVATING] and not self.yes[IMPORTING]:
             wrong.append(f"{gone} people deactivated, {self.yes[DEACTIVATING]} Yes to {DEACTIVATING!r}")
         return wrong
@@ -108,3 +115,7 @@ class WeightyWatch:
 
 def active_people(db: sqlite3.Connection) -> set[int]:
     return {pid for (pid,) in db.execute("SELECT id FROM recipient WHERE active")}
+
+
+def last_tariff(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM send_rule").fetchone()[0])

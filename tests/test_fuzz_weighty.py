@@ -1,5 +1,6 @@
 """The console fuzzer's weighty watch (scripts/fuzz_weighty.py): a write whose question no Yes answered
-is a finding, for every question whose Yes cannot be undone, Problems' write-off among them."""
+is a finding, for every question whose Yes cannot be undone, Problems' write-off and a tariff import among
+them."""
 
 from __future__ import annotations
 
@@ -14,18 +15,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from fuzz_weighty import WeightyWatch  # noqa: E402  (a script beside the fuzzer, not a package)
 
 
-@pytest.mark.parametrize(
-    ("what", "kind"),
-    [("a refund", "send_refunded"), ("writing off a parcel", "written_off")],
-)
-def test_a_write_with_no_yes_to_its_question_is_a_finding(tmp_path: Path, what: str, kind: str) -> None:
+def new_database(tmp_path: Path) -> Path:
+    """The tables the watch reads, as the station's database has them (the columns it reads)."""
     database = tmp_path / "station.sqlite3"
     with sqlite3.connect(database) as db:
         db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT)")
         db.execute("CREATE TABLE recipient (id INTEGER PRIMARY KEY, active INTEGER)")
+        db.execute("CREATE TABLE send_rule (id INTEGER PRIMARY KEY, kind TEXT, scope TEXT, version INTEGER)")
+    return database
+
+
+@pytest.mark.parametrize(
+    ("what", "write"),
+    [
+        ("a refund", "INSERT INTO parcel_event (kind, at) VALUES ('send_refunded', '2024-05-01 10:00')"),
+        (
+            "writing off a parcel",
+            "INSERT INTO parcel_event (kind, at) VALUES ('written_off', '2024-05-01 10:00')",
+        ),
+        ("a tariff import", "INSERT INTO send_rule (kind, scope, version) VALUES ('tariff', 'SF', 1)"),
+    ],
+)
+def test_a_write_with_no_yes_to_its_question_is_a_finding(tmp_path: Path, what: str, write: str) -> None:
+    database = new_database(tmp_path)
     watch = WeightyWatch(database)
     with sqlite3.connect(database) as db:
-        db.execute("INSERT INTO parcel_event (kind, at) VALUES (?, '2024-05-01 10:00')", (kind,))
+        db.execute(write)
     assert any(what in finding for finding in watch.findings()), watch.findings()
     watch.yes[what] += 1  # its question answered Yes: the write is accounted for
     assert watch.findings() == []
@@ -34,10 +49,8 @@ def test_a_write_with_no_yes_to_its_question_is_a_finding(tmp_path: Path, what: 
 def test_people_deactivated_by_a_directory_import_answered_yes_are_accounted_for(tmp_path: Path) -> None:
     """A whole-directory import deactivates everyone its file leaves out, on one Yes to its (weighty)
     question: those are no finding. With no Yes to anything, the same drop is one."""
-    database = tmp_path / "station.sqlite3"
+    database = new_database(tmp_path)
     with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT)")
-        db.execute("CREATE TABLE recipient (id INTEGER PRIMARY KEY, active INTEGER)")
         db.executemany("INSERT INTO recipient (id, active) VALUES (?, 1)", [(1,), (2,), (3,)])
     watch = WeightyWatch(database)
     with sqlite3.connect(database) as db:

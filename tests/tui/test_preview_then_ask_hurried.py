@@ -52,34 +52,45 @@ async def test_enter_right_behind_a_pre_alert_files_ctrl_s_answers_the_import_qu
 
 
 @pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
-    ("key", "file", "content", "read"),
-    [
-        ("f10", "sf.csv", RATES_CSV, "preview_tariff"),
-        ("f11", "checklist.toml", CHECKLIST_TOML, "preview_checklist"),
-    ],
-)
-async def test_enter_right_behind_a_rules_files_enter_answers_the_store_question(
-    app: StationApp,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    key: str,
-    file: str,
-    content: str,
-    read: str,
+async def test_enter_right_behind_a_checklists_ctrl_s_answers_the_store_question(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A tariff's or a checklist's Enter reads the file, then asks whether to store it: the Enter typed
-    right behind waits for that question and answers its No."""
-    path = tmp_path / file
-    path.write_text(content, encoding="utf-8")
+    """A checklist's Ctrl+S reads the file, then asks whether to store it: the Enter typed right behind
+    waits for that question and answers its No."""
+    path = tmp_path / "checklist.toml"
+    path.write_text(CHECKLIST_TOML, encoding="utf-8")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_rules(app, pilot)
-        monkeypatch.setattr(rule_files, read, slowed(getattr(rule_files, read)))
-        await press(pilot, key)
+        monkeypatch.setattr(rule_files, "preview_checklist", slowed(rule_files.preview_checklist))
+        await press(pilot, "f11")
         form = app.screen
         assert isinstance(form, FormDialog)
         form.query_one("#form-path", Input).value = str(path)
         await burst(pilot, "ctrl+s", "enter")
+        assert app.screen is screen
+        assert text(screen, "#sr-status") == "Nothing was stored."
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_right_behind_a_tariffs_ctrl_s_waits_for_the_store_question_and_answers_nothing(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A tariff's Ctrl+S reads the file, then asks whether to store it: the Enter typed right behind
+    waits for that question, a weighty one (its Yes changes what customers are charged), which takes no
+    key typed before it appeared: dropped and said; an Enter typed at it answers its No."""
+    path = tmp_path / "sf.csv"
+    path.write_text(RATES_CSV, encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        monkeypatch.setattr(rule_files, "preview_tariff", slowed(rule_files.preview_tariff))
+        await press(pilot, "f10")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-path", Input).value = str(path)
+        await burst(pilot, "ctrl+s", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "typed before this question appeared were ignored" in text_of(app, "#question-said")
+        await press(pilot, "enter")
         assert app.screen is screen
         assert text(screen, "#sr-status") == "Nothing was stored."
 

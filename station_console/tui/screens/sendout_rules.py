@@ -312,9 +312,11 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             )
 
         question = _("Store this as the new {carrier} tariff?", carrier=table.carrier)
+        # Weighty: its Yes changes what customers are charged from the next send on, so the preview is
+        # read before it is answered; a Y typed right behind the form's Enter is dropped and said.
         ask(
             self,
-            ConfirmDialog(question, body, what=N_("a tariff import")),
+            ConfirmDialog(question, body, what=N_("a tariff import"), weighty=True),
             store,
             no=NOTHING_STORED,
             say=self.say,
