@@ -1,6 +1,7 @@
-"""A required reason or name of marks alone (`[/]`, `--`) says nothing: it is empty, refused as one, and
-nothing is written. One rule for every such field (`free_text.says_something`): a letter, a digit or a
-CJK character makes text say something; `王[五][/]` is a name."""
+"""A required reason or name of marks alone (`[/]`, `--`) says nothing: it is refused, said as marks
+alone (not as empty: the clerk typed something), and nothing is written. One rule for every such field
+(`free_text.says_something`): a letter, a digit or a CJK character makes text say something; `王[五][/]`
+is a name."""
 
 from __future__ import annotations
 
@@ -26,7 +27,16 @@ def test_marks_alone_say_nothing_and_any_letter_digit_or_hanzi_does() -> None:
 
 
 @pytest.mark.parametrize("text", MARKS_ONLY)
-def test_a_reason_of_marks_alone_is_empty(text: str) -> None:
+def test_a_reason_of_marks_alone_is_refused_as_marks_alone(text: str) -> None:
+    with pytest.raises(Refused) as marks:
+        REASON.read(text)
+    assert marks.value.code == "missing"
+    assert marks.value.message("en") == "Reason has no letters or digits: marks alone say nothing."
+    assert marks.value.message("zh") == "原因没有文字或数字：只有符号等于没填。"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x1b[31m"])
+def test_a_reason_with_nothing_typed_is_empty(text: str) -> None:
     with pytest.raises(Refused) as empty:
         REASON.read(text)
     assert empty.value.code == "missing" and empty.value.message("en") == "Reason is empty."

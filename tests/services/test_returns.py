@@ -71,6 +71,12 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
     with pytest.raises(Refused) as exc:  # Enter in an empty carrier field: said as such
         returns.open_batch(station, "  ")
     assert exc.value.code == "missing" and exc.value.message() == "Carrier is empty."
+    for marks in ("[/]", " -- "):  # typed, but no carrier: said as such, not as empty
+        with pytest.raises(Refused) as exc:
+            returns.open_batch(station, marks)
+        assert exc.value.code == "missing"
+        assert exc.value.message("en") == "Carrier has no letters or digits: type a carrier's code, e.g. SF."
+        assert exc.value.message("zh") == "快递公司没有文字或数字：请输入快递公司代码，例如 SF。"
 
 
 def test_remove_and_empty_batches(station: Station) -> None:

@@ -178,6 +178,25 @@ async def test_returns_empty_list_takes_no_focus_and_the_courier_fields_enter_na
         assert table.row_count == 1 and table.can_focus
 
 
+@pytest.mark.first_mode("shelves")
+async def test_a_carrier_of_marks_alone_is_said_as_such_not_as_empty(
+    app: StationApp, station: Station
+) -> None:
+    """`[/]` typed as the carrier said "Carrier is empty." though the clerk typed something: it says
+    the carrier has no letters or digits and what to type, and opens no batch."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        carrier = app.screen.query_one("#ret-carrier", Input)
+        carrier.value = "[/]"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#ret-status").render())
+        assert said == "Carrier has no letters or digits: type a carrier's code, e.g. SF."
+        assert app.screen.query_one("#ret-scan", Input).disabled
+
+
 @pytest.mark.parametrize(
     ("lang", "hours", "band", "age"),
     [

@@ -22,19 +22,40 @@ from station_console.services.core.name_masking import has_letter
 
 def says_something(text: str) -> bool:
     """The text has a letter, a digit or a CJK character: marks alone (`[/]`, `--`) say nothing, and a
-    required reason or name of marks alone is empty (the one rule every such field reads by)."""
+    required reason or name of marks alone is refused (the one rule every such field reads by)."""
     return has_letter(text)
 
 
-def text_field(text: str | None, label: str | Later, *, limit: int, required: bool = True) -> str:
+@dataclass(frozen=True)
+class Phrase(Later):
+    """A field's name, or what it takes ("a carrier's code, e.g. SF"), as a parameter of its refusal: an
+    English message id, translated in the language the refusal is shown in."""
+
+    msgid: str
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang or get_language())
+
+
+def text_field(
+    text: str | None, label: str | Later, *, limit: int, required: bool = True, wanted: Phrase | None = None
+) -> str:
     """Free text as data (`clean`, and any other character that prints nothing out); empty (when
-    required: marks alone are empty, `says_something`) or longer than `limit` is refused with the
-    field's name, never cut silently."""
+    required: marks alone say nothing, `says_something`) or longer than `limit` is refused with the
+    field's name, never cut silently. Marks alone (`[/]`) are refused as such, not as empty: the clerk
+    typed something; `wanted` says what the field takes."""
     value = printable(text)
-    if required and not says_something(value):
-        value = ""
     if required and not value:
         raise Refused(N_("{field} is empty."), code="missing", field=label)
+    if required and not says_something(value):
+        # "missing" still: the field to put right is the same one an empty one names
+        if wanted is None:
+            raise Refused(
+                N_("{field} has no letters or digits: marks alone say nothing."), code="missing", field=label
+            )
+        raise Refused(
+            N_("{field} has no letters or digits: type {wanted}."), code="missing", field=label, wanted=wanted
+        )
     if len(value) > limit:
         raise Refused(
             N_("{field} is longer than {limit} characters."), code="too_long", field=label, limit=limit

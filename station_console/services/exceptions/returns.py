@@ -28,12 +28,12 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
-from station_console.services.core.free_text import text_field
+from station_console.services.core.free_text import Phrase, text_field
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.recalls import RECALLED
 from station_console.services.core.roles import require
@@ -49,6 +49,8 @@ from station_console.services.shelves.search import ParcelRow, find_parcel, requ
 from station_console.settings import CounterSettings
 
 STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
+CARRIER = Phrase(N_("Carrier"))
+CARRIER_WANTED = Phrase(N_("a carrier's code, e.g. SF"))  # what a carrier field of marks alone lacks
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ def open_batch_with(
 
 
 def _carrier_code(carrier: str) -> str:
-    return text_field(carrier, _("Carrier"), limit=32).upper()  # empty: "Carrier is empty", not "Unknown"
+    # empty or marks alone: said as such, not "Unknown carrier"
+    return text_field(carrier, CARRIER, limit=32, wanted=CARRIER_WANTED).upper()
 
 
 def _carriers_batch(session: Session, station: Station, code: str, typed: str) -> ReturnBatch:
