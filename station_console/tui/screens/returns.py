@@ -270,6 +270,11 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
         if focus_scan and not scan.disabled:
             scan.focus()
+        elif batch.status != "open":
+            # Closed (here, or at another counter as the list is read again): the disabled scan field
+            # dropped the focus, and keys went nowhere, scans said nothing. The carrier names the
+            # batch's carrier, so Enter opens its next batch.
+            self.query_one("#ret-carrier", Input).focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#ret-status", StatusLine).say(text, error=error)
@@ -292,10 +297,13 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             return
         self.status(_("When the courier has signed, F8 closes the batch."))
 
-    def _needs_batch(self) -> bool:
+    def _needs_batch(self, *, closed_will_do: bool = False) -> bool:
         """No batch open: say how to open one, instead of a key that does nothing; one on its way (put
-        together on Overdue, or the carrier's Enter) is said to be loading, a line its read replaces."""
-        if self.current_batch is not None:
+        together on Overdue, or the carrier's Enter) is said to be loading, a line its read replaces.
+        A closed batch shown is none to scan into or sign for (its carrier's Enter opens the next), but
+        its manifest prints again (`closed_will_do`)."""
+        shown = self.current_batch
+        if shown is not None and (shown.status == "open" or closed_will_do):
             return False
         if self.calling("show"):
             self.status(_("One moment: the batch is still loading. Press the key again once it shows."))
@@ -423,7 +431,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
 
     def action_manifest(self) -> None:
-        if self._needs_batch() or self.current_batch is None:
+        if self._needs_batch(closed_will_do=True) or self.current_batch is None:
             return
         app: Any = self.app
         self.call(
@@ -444,6 +452,8 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
 
     def done_close(self, closed: returns.BatchView) -> None:
+        # The name signed this batch: kept, an F8 on the carrier's next batch closed it in that name.
+        self.query_one("#ret-signer", Input).value = ""
         self.show(closed)
         self.notify(
             _n(
