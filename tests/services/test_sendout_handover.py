@@ -281,8 +281,8 @@ def test_two_counters_scanning_a_carriers_first_parcels_at_once_end_in_one_batch
     meet = threading.Barrier(2, timeout=1)
     found = handover._open_for
 
-    def slowly(session: Session, carrier_id: int) -> HandoverBatch | None:
-        batch = found(session, carrier_id)
+    def slowly(session: Session, carrier_id: int, *, lock: bool = False) -> HandoverBatch | None:
+        batch = found(session, carrier_id, lock=lock)
         if batch is None:
             with contextlib.suppress(threading.BrokenBarrierError):
                 meet.wait()

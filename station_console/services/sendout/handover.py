@@ -166,12 +166,31 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
     )
 
 
-def _open_for(session: Session, carrier_id: int) -> HandoverBatch | None:
-    return session.exec(
+def _open_for(session: Session, carrier_id: int, *, lock: bool = False) -> HandoverBatch | None:
+    query = (
         select(HandoverBatch)
         .where(HandoverBatch.carrier_id == carrier_id, HandoverBatch.status == OPEN)
         .order_by(col(HandoverBatch.id))
-    ).first()
+    )
+    # `lock`: held as a scan's batch is (`_batch_for_scan`); one closed while this waited no longer
+    # matches (PostgreSQL reads the row again), so the scan opens the next.
+    return session.exec(query.with_for_update(read=True) if lock else query).first()
+
+
+def _batch_for_scan(session: Session, batch_id: int, *, closing: bool = False) -> HandoverBatch:
+    """The open batch a scan puts a send in, or a close closes, its row held to the commit
+    (PostgreSQL): scans share it, a close takes it alone. So a close waits for a scan at another
+    counter and hands that send over too (or, told what the clerk saw, is refused as changed), and a
+    scan waits for a close and is refused: no send is left accepted in a closed batch, out of its
+    manifest, while the counter counts it gone with the courier."""
+    batch = session.get(HandoverBatch, batch_id, with_for_update=True if closing else {"read": True})
+    if batch is None or batch.status != OPEN:
+        raise Refused(
+            N_("Handover batch {batch} is closed."),
+            code="batch_closed",
+            batch=handover_batch_number(batch_id),
+        )
+    return batch
 
 
 def open_batch(station: Station, carrier: str) -> BatchView:
@@ -193,7 +212,7 @@ def _saved_batch(session: Session, station: Station, carrier_id: int, code: str)
     or a new one with its audit event. The caller locked the carrier's row (PostgreSQL; SQLite's
     writes are one at a time already): two counters scanning their first parcel at once for one
     carrier end in one batch, the second waiting for the first's and joining it."""
-    batch = _open_for(session, carrier_id)
+    batch = _open_for(session, carrier_id, lock=True)
     if batch is not None:
         return batch
     batch = HandoverBatch(
@@ -270,13 +289,7 @@ def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
             carrier_id = _carrier(session, batch.carrier, lock=True).id
             assert carrier_id is not None
         else:
-            row = session.get(HandoverBatch, batch.batch_id)
-            if row is None or row.status != OPEN:
-                raise Refused(
-                    N_("Handover batch {batch} is closed."),
-                    code="batch_closed",
-                    batch=handover_batch_number(batch.batch_id),
-                )
+            row = _batch_for_scan(session, batch.batch_id)
             carrier_id = row.carrier_id
         code = batch.carrier
         send = session.exec(
@@ -351,13 +364,7 @@ def close_batch(
         raise nothing_scanned()
 
     def work(session: Session) -> BatchView:
-        batch = session.get(HandoverBatch, batch_id)
-        if batch is None or batch.status != OPEN:
-            raise Refused(
-                N_("Handover batch {batch} is closed."),
-                code="batch_closed",
-                batch=handover_batch_number(batch_id),
-            )
+        batch = _batch_for_scan(session, batch_id, closing=True)
         before = _view(session, batch)
         refuse_unless_seen(seen, [r.send_id for r in before.scanned], batch=handover_batch_number(batch_id))
         if not before.scanned:
