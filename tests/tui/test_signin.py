@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
 
-from db.models import EventKind, ParcelEvent
+from db.models import Clerk, EventKind, ParcelEvent
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.services.core.station import Station
@@ -61,8 +61,10 @@ async def test_a_pin_typed_into_the_name_field_goes_once_refused_and_a_name_stay
         dialog = app.screen
         assert isinstance(dialog, SignInScreen)
         await type_into(pilot, "9071")  # the PIN, in the name field
-        await type_into(pilot, "")
-        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error", Static).render())
+        await type_into(pilot, "")  # an empty PIN: not tried, nothing counted
+        said = str(dialog.query_one("#signin-error", Static).render())
+        assert said == "Type your name and PIN, then Enter."
+        assert EventKind.SIGN_IN_FAILED not in kinds(station)
         name = dialog.query_one("#signin-name", Input)
         assert name.value == "" and app.focused is name
         assert "9071" not in drawn(app)
@@ -195,3 +197,34 @@ async def test_the_name_field_takes_the_clerk_services_limit(
     with pytest.raises(StationError) as refused:
         clerks.add_clerk(station, "x" * 41, "1357")
     assert "at most 40 characters" in refused.value.message()
+
+
+async def test_enter_on_an_empty_pin_tries_nothing_so_a_wrong_pin_entered_twice_counts_once(
+    station: Station,
+) -> None:
+    """A PIN refused is emptied, so an Enter pressed twice tried the empty PIN next, and an Enter on
+    an empty PIN tried it too: each was a wrong PIN counted towards the clerk's lock-out. Now an empty
+    name or PIN tries nothing and asks for them."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    clerks.act_as(station, None)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await type_into(pilot, "li")
+        await type_into(pilot, "")  # Enter on the empty PIN
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        said = str(dialog.query_one("#signin-error", Static).render())
+        assert said == "Type your name and PIN, then Enter."
+        assert kinds(station).count(EventKind.SIGN_IN_FAILED) == 0
+        await type_into(pilot, "0000")
+        await type_into(pilot, "")  # Enter again behind the refusal
+        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error", Static).render())
+        assert kinds(station).count(EventKind.SIGN_IN_FAILED) == 1
+        with station.read() as session:
+            li = session.exec(select(Clerk).where(Clerk.name == "Li")).one()
+        assert li.failed_sign_ins == 1
+        await type_into(pilot, "1357")
+        assert (app.clerk_name, station.clerk_role) == ("Li", "clerk")

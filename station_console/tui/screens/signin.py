@@ -243,6 +243,8 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         from station_console.services.people import clerks
 
         if not self.first_run:
+            if self._missing_name_or_pin(name, pin):
+                return
             self.call("sign_in", partial(clerks.sign_in, station, name, pin), holds_keys=True)
             return
         if pin != self.query_one("#signin-pin2", Input).value:
@@ -263,6 +265,23 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             return info
 
         self.call("sign_in", first_manager, holds_keys=True)
+
+    def _missing_name_or_pin(self, name: str, pin: str) -> bool:
+        """An empty name or PIN is never a clerk's: tried, it was a wrong PIN counted towards the
+        lock-out, and a refused PIN is emptied, so an Enter pressed twice counted one wrong PIN twice.
+        A refusal on show stays (the second Enter would hide "Wrong name or PIN.")."""
+        if name.strip() and pin:
+            return False
+        missing = "#signin-pin" if name.strip() else "#signin-name"
+        if name.strip().isdigit():  # a PIN typed into the name field: out of view, as refused
+            missing = "#signin-name"
+            with self.prevent(Input.Changed):
+                self.query_one(missing, Input).value = ""
+        if str(self.query_one("#signin-error", Static).render()).strip():
+            self.query_one(missing, Input).focus()
+        else:
+            self._show_error(_(NAME_AND_PIN_NEEDED), at_fault=missing, about=frozenset({missing[1:]}))
+        return True
 
     def done_sign_in(self, info: ClerkInfo) -> None:
         self.dismiss(info)
@@ -315,6 +334,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             self._clear_error()
 
 
+NAME_AND_PIN_NEEDED = N_("Type your name and PIN, then Enter.")
 SCAN_NOT_SIGNED_IN = N_("A scan is not a name or a PIN, and was not taken: sign in, then scan it again.")
 # The fields each refusal is about, by its code: the line goes once one of them is typed in.
 PINS = frozenset({"signin-pin", "signin-pin2"})
