@@ -4,12 +4,17 @@ holds now, and nothing is returned or handed over; closed with the list read aga
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
+
 import pytest
 from pickup_helpers import as_clerk
-from sendout_helpers import send, sf, staff
+from saves_at_once import other_save_before
+from sendout_helpers import row, send, sf, staff
 from shelf_helpers import place, wb
 from station_helpers import recall, snapshot
 
+from db.engine import is_sqlite
 from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
@@ -129,3 +134,45 @@ def test_a_handover_batch_whose_send_was_refunded_at_another_counter_is_refused(
         refused.value
     )
     assert snapshot(station) == before
+
+
+@pytest.mark.parametrize("theirs_saved", [True, False], ids=["listing-the-batch", "before-its-first-scan"])
+def test_a_scan_at_another_counter_during_the_close_is_not_left_in_the_closed_batch(
+    station: Station, theirs_saved: bool
+) -> None:
+    """Counter 2's courier scan lands while counter 1's close stands between reading the batch and
+    handing over (PostgreSQL: neither held the batch's row). Both went through: the close handed over
+    the one listed, and the send counter 2 was told was scanned stayed `accepted` in the closed batch,
+    in no manifest. Now the scan waits for the close and finds the batch closed (or, from a list read
+    before the batch was saved, starts the next batch), or the close finds the batch changed."""
+    one, two = handover_counters(station)
+    send(one, waybill=sf(1))
+    late = send(one, waybill=sf(2)).send_id
+    theirs = None if theirs_saved else handover.open_batch(two, "SF")
+    listed = handover.scan(one, handover.open_batch(one, "SF"), sf(1)).batch
+    theirs = theirs or handover.open_batch(two, "SF")
+    assert (theirs.batch_id == listed.batch_id) is theirs_saved
+    busy = threading.Event()
+    two = replace(two, on_busy=busy.set, busy_wait_s=30)
+    waiting = busy.is_set if is_sqlite(station.engine) else None
+
+    with other_save_before(one, "UPDATE send ", lambda: handover.scan(two, theirs, sf(2)), waiting) as out:
+        try:
+            closed: object = handover.close_batch(one, listed.batch_id, seen=listed.scanned_ids)
+        except Refused as exc:
+            closed = exc
+    (scanned,) = out
+
+    left = row(station, late)
+    if isinstance(closed, Refused):  # the scan went first: the close saw the batch changed
+        assert closed.code == "batch_changed" and isinstance(scanned, handover.ScanResult)
+        assert (left.status, left.handover_batch_id) == ("accepted", listed.batch_id)
+        return
+    # the close went first: the scan waited for it
+    assert isinstance(closed, handover.BatchView) and closed.summary["handed_over"] == 1
+    assert left.status == "accepted" and left.handover_batch_id != listed.batch_id
+    if theirs_saved:
+        assert isinstance(scanned, Refused) and scanned.code == "batch_closed", scanned
+    else:
+        assert isinstance(scanned, handover.ScanResult), scanned
+        assert scanned.batch_id == left.handover_batch_id and scanned.batch.status == "open"
