@@ -441,3 +441,17 @@ def test_search_with_some_recent_says_it_read_only_recent_ones(run, monkeypatch:
     assert lines[-1] == "Only the shelves and recent parcels were read. Older ones: --before 3"
     assert not [line for line in lines if line.startswith("More:")]
     assert json.loads(run("search", "SF123", "--json").output)["recent_only"] is True
+
+
+def test_search_with_dates_reads_those_days_whole(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Dates name the days to read: the page is all of their matches, with no "recent only" line."""
+    from station_console.services.shelves import text_match
+
+    monkeypatch.setattr(text_match, "RECENT_IDS", 1)
+    undated = json.loads(run("search", "SF123", "--json").output)
+    assert undated["recent_only"] is True
+    day = undated["rows"][0]["business_day"]
+    days = ("--since", day, "--until", day)
+    lines = run("search", "SF123", *days).output.splitlines()
+    assert "SF1234567890123" in lines[-1] and not [line for line in lines if "recent" in line]
+    assert json.loads(run("search", "SF123", *days, "--json").output)["recent_only"] is False

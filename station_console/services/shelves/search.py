@@ -39,7 +39,7 @@ from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.text_match import CODE_SHAPE as _CODE
 from station_console.services.shelves.text_match import DASHES as _DASHES
-from station_console.services.shelves.text_match import first_page_floor, text_match
+from station_console.services.shelves.text_match import days_are_few, first_page_floor, text_match
 
 # The dashes a location is typed with (NFKC has made a full-width one "-"); spaces join parts too.
 _LOCATION_DASH = re.compile(r"[\u2010-\u2015\u2212\uff0d_-]")
@@ -332,7 +332,13 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
         if query.shelf:
             stmt = stmt.where(col(Parcel.layer_id).in_(layer_ids_for(session, query.shelf)))
         floor = None
-        if match is not None and not match.indexed and before_id is None:
+        if (
+            match is not None
+            and not match.indexed
+            and before_id is None
+            # Dates name the days to read: their own index bounds the page, however old they are.
+            and not days_are_few(session, query.since, query.until)
+        ):
             floor = first_page_floor(session, stmt, match)
         if floor is not None:
             stmt = stmt.where(col(Parcel.id) >= floor)
