@@ -38,9 +38,9 @@ def tariff_show(app: CliApp, carrier: str, version: int | None, as_json: bool) -
     """Print a carrier's table as JSON (the current version unless --version)."""
     from station_console.services.sendout import tariff as tariffs
 
+    station = app.station
     code = carrier.strip().upper()
     try:
-        station = app.station  # a wrong PIN is a refusal too
         table = tariffs.load(station, code, version)
         with station.read() as session:
             found = (

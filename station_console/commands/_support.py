@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, NoReturn
+from functools import update_wrapper
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from station_console.services.core.later_steps import StepFailed
     from station_console.services.core.station import Station
     from station_console.settings import CounterSettings
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -80,7 +84,25 @@ class CliApp:
             self._station = None
 
 
-pass_app = click.make_pass_decorator(CliApp)
+_pass_app = click.make_pass_decorator(CliApp)
+
+
+def pass_app(command: Callable[Concatenate[CliApp, P], R]) -> Callable[P, R]:
+    """Hand the command the CliApp, and say a refusal it lets through as a refusal of a `--json`
+    command must be said: the one JSON document on stdout too (`fail`). Its sign-in is such a
+    refusal (the station opens at the command's first use of it), as is a role or a row not found
+    outside the command's own handling; said on stderr only, a script reading stdout had nothing."""
+    passed = _pass_app(command)
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return passed(*args, **kwargs)
+        except StationError as exc:
+            if kwargs.get("as_json"):
+                fail(exc, as_json=True)
+            raise  # without --json: `main` says it on stderr, as every other refusal
+
+    return update_wrapper(run, command)
 
 
 def cli_language(given: str | None) -> str:

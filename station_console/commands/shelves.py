@@ -262,7 +262,7 @@ def stocktake_cmd(
     from station_console.services.core.roles import require
     from station_console.services.exceptions import stocktake, stocktake_close
 
-    station = attempt(lambda: app.station, as_json=as_json)  # a wrong PIN is a refusal too
+    station = app.station
     if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
         # A scan refused later is listed in the JSON.
         attempt(lambda: require(station, "put_back"), as_json=as_json)

@@ -138,19 +138,6 @@ def test_a_refusal_of_a_command_that_prints_json_is_said_once_and_as_json_only_u
     assert set(answer) == {"error", "message"} and answer["message"] == plain.stderr[9:].strip()
 
 
-@pytest.mark.parametrize(
-    "args",
-    [("stocktake", "1"), ("sendout", "tariff", "show", "SF")],
-    ids=["stocktake", "tariff show"],
-)
-def test_a_wrong_pin_under_json_is_the_one_json_document_too(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-    """The sign-in is these commands' first refusal: it was said on stderr only, leaving a script
-    that reads stdout under --json nothing to parse (`station search --json` gave it as JSON)."""
-    asked = run("--clerk", "Boss", "--pin", "1111", *args, "--json", input="")
-    assert (asked.exit_code, asked.stderr) == (1, "station: Wrong name or PIN.\n")
-    assert json.loads(asked.stdout) == {"error": "bad_credentials", "message": "Wrong name or PIN."}
-
-
 def test_resuming_a_shelf_counted_whole_for_one_layer_counts_the_scans_on_that_layer(run) -> None:  # type: ignore[no-untyped-def]
     """As on the console, the layer asked is the layer scanned now: the scan is found on 1-1, not
     somewhere on shelf 1."""

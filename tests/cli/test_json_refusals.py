@@ -1,0 +1,142 @@
+"""Under --json a refusal is the one JSON document on stdout (and one line on stderr, exit 1), whichever
+command: a script parses stdout. The sign-in is the first refusal of every command that opens the
+station, and it was said on stderr only by most of them (`parcels`, `overdue`, `audit show`...): the
+station opens at the command's first use of it, outside the command's own refusal handling.
+
+The commands are found as `test_json_times` finds them, groups with --json too (`shelves`, `outbox`),
+each given made-up values for what it requires: the sign-in is refused before any of them is read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli.conftest import PIN
+from station_console.cli import cli
+
+# Commands with --json that open no station, so sign in to nothing, and why.
+NO_STATION = {
+    "bench": "builds its own dataset",
+    "devices": "lists this machine's devices",
+    "scan-test": "reads a scanner",
+    "scale read": "reads a scale",
+}
+
+
+def _json_commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
+        if any(p.name == "as_json" for p in command.params):
+            yield " ".join((*path, name)), command
+        if isinstance(command, click.Group):
+            yield from _json_commands(command, (*path, name))
+
+
+COMMANDS = dict(_json_commands(cli))
+
+
+# What a command requires that click does not know of (it says so as a usage error, exit 2).
+ALSO_REQUIRED = {
+    "problem": ["--kind", "damaged"],
+    "recipients edit": ["--set", "room=1"],
+}
+# Values tried in turn for a required value of any other type, the first its type takes.
+SOME_VALUES = ("1", "2026-01-01", "SF1234567890123")
+
+
+def _required_words(command: click.Command, folder: Path) -> list[str]:
+    """A value of the right type for each argument and option the command requires (a file or a
+    folder that exists for a path), so that click lets the command run."""
+    a_file = folder / "given.txt"
+    a_file.write_text("x\n", encoding="utf-8")
+    ctx = click.Context(command)
+    words: list[str] = []
+    for param in command.params:
+        if not param.required:
+            continue
+        kind = param.type
+        if isinstance(kind, click.Path):
+            value = str(folder if kind.dir_okay and not kind.file_okay else a_file)
+        elif isinstance(kind, click.File):
+            value = str(a_file)
+        elif isinstance(kind, click.Choice):
+            value = str(kind.choices[0])
+        else:
+            value = next(v for v in SOME_VALUES if _takes(kind, v, param, ctx))
+        if isinstance(param, click.Argument):
+            words += [value] * max(param.nargs, 1)
+        else:
+            words += [param.opts[0], value]
+    return words
+
+
+def _takes(kind: click.ParamType, value: str, param: click.Parameter, ctx: click.Context) -> bool:
+    try:
+        kind.convert(value, param, ctx)
+    except click.BadParameter:
+        return False
+    return True
+
+
+# What is given before the command, and the refusal it gets ({db} the test's database, {missing} one in
+# a folder that does not exist).
+REFUSALS = {
+    "wrong PIN": (("--db", "{db}", "--clerk", "Boss", "--pin", "1111"), "bad_credentials"),
+    "unknown clerk": (("--db", "{db}", "--clerk", "Nobody", "--pin", PIN), "bad_credentials"),
+    "no PIN and no terminal": (("--db", "{db}", "--clerk", "Boss"), "pin_required"),
+    "missing database": (("--db", "{missing}", "--clerk", "Boss", "--pin", PIN), "database_missing"),
+}
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+@pytest.mark.parametrize("name", sorted(set(COMMANDS) - set(NO_STATION)))
+def test_a_refusal_at_sign_in_is_the_one_json_document(
+    name: str, refusal: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STATION_PIN", raising=False)
+    before, code = REFUSALS[refusal]
+    given = [
+        w.format(db=db_url, missing=f"sqlite:///{tmp_path / 'gone' / 'station.sqlite3'}") for w in before
+    ]
+    required = [*_required_words(COMMANDS[name], tmp_path), *ALSO_REQUIRED.get(name, [])]
+    words = [*given, "--lang", "en", *name.split(), *required, "--json"]
+    # A refusal let through raises here (catch_exceptions=False), as `main` would say it on stderr only.
+    asked = CliRunner().invoke(cli, words, input="", catch_exceptions=False)
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    answer = json.loads(asked.stdout)  # one document: a second line would not parse
+    assert answer["error"] == code and set(answer) == {"error", "message"}
+    assert asked.stderr == f"station: {answer['message']}\n"
+
+
+def test_the_commands_with_no_station_are_commands_with_json() -> None:
+    """NO_STATION and ALSO_REQUIRED name only commands that are there and take --json, and the refusal test runs the
+    rest: found by walking the commands, so a new one is checked without being listed."""
+    assert set(NO_STATION) | set(ALSO_REQUIRED) <= set(COMMANDS)
+    assert {"parcels", "overdue", "shelves", "outbox", "sendout tariff show"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("audit", "show", "99999"), "no_event"),
+        (("clerk", "add", "Li", "--role", "clerk", "--pin", "1357"), "manager_only"),
+    ],
+    ids=["not found", "a manager's"],
+)
+def test_a_refusal_the_command_lets_through_is_the_one_json_document_too(
+    run, args: tuple[str, ...], code: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Not only the sign-in: a refusal outside the command's own handling (a row not found, the
+    clerk Tester's role) was said on stderr only as well."""
+    asked = run(*args, "--json")
+    assert asked.exit_code == 1
+    answer = json.loads(asked.stdout)
+    assert answer["error"] == code and asked.stderr == f"station: {answer['message']}\n"
