@@ -273,7 +273,7 @@ async def test_returns_from_overdue_wait_on_the_scan_field_and_a_closed_batch_as
         await quiet.press(pilot, "f8")
         await settle(pilot)
         assert scan.disabled and "scan each" not in scan.placeholder
-        assert scan.placeholder == "batch closed: type a carrier above for a new one"
+        assert scan.placeholder == "batch closed: Enter in Carrier opens the next batch"
 
 
 @pytest.mark.first_mode("shelves")

@@ -223,7 +223,7 @@ async def test_a_scan_into_a_batch_closed_at_another_counter_shows_it_closed(
         screen = app.screen
         assert "is already closed" in str(screen.query_one("#ret-status").render())
         scan = screen.query_one("#ret-scan", Input)
-        assert scan.disabled and scan.placeholder == "batch closed: type a carrier above for a new one"
+        assert scan.disabled and scan.placeholder == "batch closed: Enter in Carrier opens the next batch"
         table = screen.query_one("#ret-items", DataTable)
         assert table.row_count == 1 and "returned" in [str(c) for c in table.get_row(wb(1))]
         assert [p.waybill for p in returns.get(station, batch.id).parcels] == [wb(1)]

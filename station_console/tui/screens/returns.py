@@ -241,7 +241,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         scan.placeholder = (
             _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
             if batch.status == "open"
-            else _("batch closed: type a carrier above for a new one")
+            else _("batch closed: Enter in Carrier opens the next batch")
         )
         table = self.query_one("#ret-items", DataTable)
         table.clear()
