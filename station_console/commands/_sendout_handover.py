@@ -17,8 +17,16 @@ from station_console.commands._file_paths import WRITTEN_FILE
 from station_console.commands._paper_ids import HANDOVER_BATCH_ID
 from station_console.commands._support import CliApp, done_but, emit_json, fail, failed_step, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _, _n, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import ring_bell
+
+# A close refused as changed (another counter scanned into or refunded from the shared batch since this
+# command's last scan): the screen's "close again" is, here, the command run again. Its scans are saved
+# and its batch stays open, so the next run closes the batch as it then is.
+RUN_AGAIN = N_(
+    "Nothing was handed over and the scans are kept: check the batch as it is now, then run the command "
+    "again to close it."
+)
 
 
 def register(sendout: click.Group) -> None:
@@ -96,6 +104,10 @@ def handover(
             )
         )
     except StationError as exc:
+        if exc.code == "batch_changed":
+            exc.advice = RUN_AGAIN
+            if not as_json:
+                _echo_scanned(service.batch_view(station, batch_id))  # the batch as it is now, to check
         fail(exc, as_json=as_json)
         return
     saved, failed = None, None
@@ -147,6 +159,27 @@ def _say_handed(
         click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
     if refused:
         click.echo(_n("{n} scan refused", "{n} scans refused", len(refused), n=len(refused)))
+
+
+def _echo_scanned(view: Any) -> None:
+    """A batch's scanned sends, one waybill a line under its number and state."""
+    from station_console.services.core.batch_states import BATCH_STATE_LABELS
+    from station_console.services.core.paper_numbers import handover_batch_number
+
+    scanned = view.scanned
+    click.echo(
+        _n(
+            "Batch {batch} {status}: {count} parcel scanned for {carrier}",
+            "Batch {batch} {status}: {count} parcels scanned for {carrier}",
+            len(scanned),
+            batch=handover_batch_number(view.batch_id),
+            status=label_of(BATCH_STATE_LABELS, view.status),
+            count=len(scanned),
+            carrier=view.carrier,
+        )
+    )
+    for row in scanned:
+        click.echo(f"  {row.waybill}")
 
 
 def _manifest_path(batch_id: int, pdf_path: Path | None) -> Path:
