@@ -128,7 +128,8 @@ def test_door_delivery(snap_compare: Any, app: StationApp, station: Station, lan
 @pytest.mark.first_mode("parcels")
 def test_parcels(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the search fields (text, carrier, status, since, until, problems only); the
-    three parcels, newest first; the first one's timeline (checked in, by whom, at which counter, then
+    three parcels, newest first, under waybill, status, problem, code, phone, then location, check-in
+    time, carrier and size (no phone: "-"); the first one's timeline (checked in, by whom, at which counter, then
     its details as labelled words: pickup code, location, carrier, size; in Chinese 取件码, 位置...); and
     "Page 1: 3 parcels"."""
     set_language(lang)

@@ -17,11 +17,13 @@ from textual.widgets._select import InvalidSelectValueError
 
 from station_console.i18n import N_, _
 from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelves import LAYER_COLUMNS
 from tui import quiet
 from tui.checkin_driver import KeyClock, scan, settle
+from tui.shelf_data import place, wb
 from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
 
 
@@ -312,6 +314,31 @@ async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
             assert "1-5" in str(screen.query_one("#sh-layer-title").render())
 
         await at_each_size(app, pilot, map_and_list_usable, (*SIZES, (120, 36)))
+
+
+@SMALL
+@pytest.mark.first_mode("parcels")
+async def test_the_parcel_list_shows_what_a_search_is_for_whole_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A search's answers without scrolling: the waybill, its status and problem, and what a clerk
+    searches by, the code and the masked phone, each whole (at 80 columns in Chinese the phone was cut
+    at "138****", after the location, check-in time and carrier)."""
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2", status="written_off")
+    place(station, wb(3), "1-3")
+    problems.mark(station, wb(1), "wrong_address", "building C")
+    async with console_in(app, lang, "f5") as pilot:
+        table = app.screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 3, what="the parcels listed")
+
+        async def answers_whole() -> None:
+            wanted = [_(N_(name)) for name in ("Waybill", "Status", "Problem", "Code", "Phone")]
+            assert columns_in_view(table)[:5] == wanted
+            phone = [str(column.key.value) for column in table.ordered_columns].index("Phone")
+            assert str(table.get_row_at(0)[phone]) == "138****5678"
+
+        await at_each_size(app, pilot, answers_whole)
 
 
 @pytest.mark.first_mode("shelves")

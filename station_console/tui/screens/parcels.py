@@ -49,17 +49,20 @@ SIDE_BY_SIDE_MIN = 160
 FILTERS_ONE_ROW_MIN = 120
 
 
-# Where each parcel stands (its status, a problem) right after its waybill, then where to find it: an
-# 80-column screen shows what a search is for, the rest to the right.
+# Where each parcel stands (its status, a problem) right after its waybill, then what a clerk searches
+# by, the code and the masked phone: an 80-column screen shows these whole in either language. The rest
+# goes to the right, what matters least last: the location (the code names it unless a move kept the
+# code), the check-in time, the carrier, the size; the details under the list name each for the parcel
+# under the cursor. After the carrier, the phone was cut at "138****" at 80 columns in Chinese.
 COLUMNS = (
     N_("Waybill"),
     N_("Status"),
     N_("Problem"),
     N_("Code"),
+    N_("Phone"),
     N_("Location"),
     N_("Checked in"),
     N_("Carrier"),
-    N_("Phone"),
     N_("Size"),
 )
 
