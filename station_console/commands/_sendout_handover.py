@@ -130,29 +130,38 @@ def handover(
             }
         )
     else:
-        _say_handed(view, printable, saved, missing, refused)
+        _say_handed(view, printable, saved, missing, refused, kept_open=keep_open)
     if failed is not None:
         label = handover_batch_number(batch_id)
         done_but(_("{label} is closed.", label=label), failed)
 
 
 def _say_handed(
-    view: Any, printable: bool, saved: Path | None, missing: list[Any], refused: list[Any]
+    view: Any,
+    printable: bool,
+    saved: Path | None,
+    missing: list[Any],
+    refused: list[Any],
+    *,
+    kept_open: bool = False,
 ) -> None:
     from station_console.services.core.batch_states import BATCH_STATE_LABELS
     from station_console.services.core.paper_numbers import handover_batch_number
 
-    click.echo(
-        _n(
-            "Batch {batch} {status}: {count} parcel handed over to {carrier}",
-            "Batch {batch} {status}: {count} parcels handed over to {carrier}",
-            len(view.scanned),
-            batch=handover_batch_number(view.batch_id),
-            status=label_of(BATCH_STATE_LABELS, view.status),
-            count=len(view.scanned),
-            carrier=view.carrier,
+    if kept_open:  # scanned, not handed over: the courier has taken nothing yet
+        _echo_scanned(view)
+    else:
+        click.echo(
+            _n(
+                "Batch {batch} {status}: {count} parcel handed over to {carrier}",
+                "Batch {batch} {status}: {count} parcels handed over to {carrier}",
+                len(view.scanned),
+                batch=handover_batch_number(view.batch_id),
+                status=label_of(BATCH_STATE_LABELS, view.status),
+                count=len(view.scanned),
+                carrier=view.carrier,
+            )
         )
-    )
     if saved is not None and not printable:
         click.echo(_("No printer here takes manifests; saved as {path}", path=str(saved)))
     for m in missing:

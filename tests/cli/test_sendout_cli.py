@@ -422,6 +422,9 @@ def test_a_handover_whose_manifest_cannot_be_saved_is_said_closed_with_the_way_t
     assert not (tmp_path / "nobody.pdf").exists()
     opened = run("sendout", "handover", "SF", "--keep-open", clerk="Li", stdin="SF1234567890125\n")
     assert opened.exit_code == 0, opened.output
+    # Kept open, nothing left with the courier: said as scanned, not as handed over.
+    assert "Batch SB000003 open: 1 parcel scanned for SF" in opened.stdout, opened.stdout
+    assert "handed over" not in opened.stdout, opened.stdout
     still_open = run("sendout", "manifest", "3", "--pdf", str(tmp_path / "open.pdf"), clerk="Li")
     assert still_open.exit_code == 1 and "still open" in still_open.stderr, still_open.output
 
