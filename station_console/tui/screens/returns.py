@@ -215,7 +215,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def done_show(self, batch: returns.BatchView) -> None:
-        self.show(batch)
+        self.show(batch, carrier_named=True)
 
     def _then_show(self, work: Any) -> Any:
         """`work()`, then the batch as it is now (both in the worker)."""
@@ -233,10 +233,19 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         # while they typed the courier's name must not take them out of it.
         self.show(batch, focus_scan=False)
 
-    def show(self, batch: returns.BatchView, *, focus_scan: bool = True) -> None:
+    def show(self, batch: returns.BatchView, *, focus_scan: bool = True, carrier_named: bool = False) -> None:
+        """`carrier_named`: the answer to the carrier's Enter, whose field then names the batch's carrier
+        as the station spells it. The same batch shown again (read again as another counter changes it,
+        a scan's answer) leaves a carrier the clerk is typing for the next batch as typed, and the
+        list's cursor on the parcel it was on: F9 and F10 take the highlighted one."""
+        shown = self.current_batch
+        again = shown is not None and shown.id == batch.id
         self.current_batch = batch
-        self.query_one("#ret-carrier", Input).value = batch.carrier
+        carrier = self.query_one("#ret-carrier", Input)
+        if carrier_named or not again or shown is None or carrier.value == shown.carrier:
+            carrier.value = batch.carrier
         scan = self.query_one("#ret-scan", Input)
+        typing_in = self.focused  # read before the scan field, disabled, drops the focus
         scan.disabled = batch.status != "open"
         scan.placeholder = (
             _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
@@ -244,10 +253,17 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             else _("batch closed: Enter in Carrier opens the next batch")
         )
         table = self.query_one("#ret-items", DataTable)
+        was_on = table.cursor_row if again and table.row_count else 0
+        highlighted = highlighted_waybill(table) if again and table.row_count else None
         table.clear()
         zone = self.station.zone()
         for row in batch.parcels:
             table.add_row(*cells_in(COLUMNS, row, zone), key=row.waybill)
+        listed = [row.waybill for row in batch.parcels]
+        if listed:  # gone (taken out), the row that took its place
+            table.move_cursor(
+                row=listed.index(highlighted) if highlighted in listed else min(was_on, len(listed) - 1)
+            )
         # Focused, the list takes F9 on its cursor's parcel; empty, Enter and letters there did nothing
         # (Shift+Tab from the carrier went to it), so Tab passes it by.
         table.can_focus = bool(batch.parcels)
@@ -270,10 +286,11 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
         if focus_scan and not scan.disabled:
             scan.focus()
-        elif batch.status != "open":
+        elif batch.status != "open" and (focus_scan or typing_in is None or typing_in is scan):
             # Closed (here, or at another counter as the list is read again): the disabled scan field
             # dropped the focus, and keys went nowhere, scans said nothing. The carrier names the
-            # batch's carrier, so Enter opens its next batch.
+            # batch's carrier, so Enter opens its next batch. Read again while the clerk types elsewhere
+            # (the courier's name), the focus stays: moved, the rest of the name went into the carrier.
             self.query_one("#ret-carrier", Input).focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
@@ -353,7 +370,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         left = N_("Not returned, left on its shelf: {waybill}.")
         table = self.query_one("#ret-items", DataTable)
         if waybill is None and table.has_focus and table.row_count:
-            waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+            waybill = highlighted_waybill(table)
             left = N_("Not recalled, it stays in the batch as it was: {waybill}.")
         if waybill is None:
             self._ask_recalled(self.current_batch.id)
@@ -425,7 +442,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self._needs_batch() or self.current_batch is None or not table.row_count:
             return
 
-        waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+        waybill = highlighted_waybill(table)
         self.call(
             "show", self._then_show(partial(returns.remove, self.station, self.current_batch.id, waybill))
         )
@@ -467,3 +484,8 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def highlighted_waybill(table: DataTable[Any]) -> str:
+    """The waybill of the list's row under the cursor (the list not empty)."""
+    return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
