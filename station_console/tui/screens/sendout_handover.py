@@ -276,6 +276,12 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             # The batch is shared: another counter scanned a send into it or refunded one since the
             # list was read. Read again, the refusal staying said, so the courier signs for what shows.
             self.reread()
+        if exc.code == "batch_closed" and self.view is not None:
+            # Closed at another counter: every scan was refused by it, and its carrier, chosen already,
+            # could not be chosen again for its next batch. The carriers offered again, as after a close
+            # here; the refusal stays said.
+            self.view = None
+            self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     def came_to_front(self) -> None:
         super().came_to_front()
