@@ -1,16 +1,18 @@
 """Send-out's courier handover and a batch shared with another counter: F10 hands over only the sends
 listed as scanned; one scanned in at the other counter since is refused, the refusal said over the
-batch read again, and F10 again hands over what shows."""
+batch read again, and F10 again hands over what shows. The list follows the other counter's scans as
+the live view hears them, the focus and the courier's name as typed left alone."""
 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Digits
+from textual.widgets import Digits, Input
 
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.sendout_driver import sends, text_of, until
@@ -39,3 +41,48 @@ async def test_f10_on_a_batch_another_counter_scanned_into_is_refused_and_read_a
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over 2 parcels," in text_of(courier, "#ho-message"))
     assert [s.status for s in sends(station)] == ["handed_over", "handed_over"]
+
+
+def ticks(courier: HandoverScreen) -> str:
+    return f"{courier.query_one('#ho-done', Digits).value} of {courier.query_one('#ho-total', Digits).value}"
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_live_view_shows_a_scan_at_another_counter_in_the_batch_listed(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """A clerk watching the handover list saw another counter's scans only at F10's refusal."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890125")
+    async with at_sf_handover(station) as (app, pilot, courier), another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        name = courier.query_one("#ho-courier", Input)
+        assert name.has_focus
+        await quiet.press(pilot, *"Li")  # the courier's name, half typed as the other counter scans
+        handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890125")
+        await until(pilot, lambda: ticks(courier) == "2 of 2")
+        assert (name.value, name.has_focus) == ("Li", True)
+        assert "OK (1 of 2)" in text_of(courier, "#ho-message")  # the clerk's line stays
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_live_view_shows_the_batch_another_counter_saved_with_its_first_scan(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """Chosen here and not saved yet (no scan here), the carrier's batch is saved by the other
+    counter's first scan: the list shows it scanned, and this counter's scan joins that batch."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890125")
+    async with at_sf_handover(station) as (app, pilot, courier), another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        assert courier.view is not None and courier.view.batch_id is None
+        saved = handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890125").batch_id
+        await until(pilot, lambda: ticks(courier) == "1 of 2")
+        assert courier.view is not None and courier.view.batch_id == saved
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 2 scanned" in text_of(courier, "#ho-message"))
+        assert courier.view.batch_id == saved

@@ -6,6 +6,7 @@ focus is, so it never becomes the carrier or the courier's name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
@@ -21,15 +22,15 @@ from db.models import EventKind
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
-from station_console.services.admin.live import RESYNC
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.exceptions import return_reasons, returns
 from station_console.tui.live_bridge import LiveBridge
-from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
-from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.base import open_over, translate_bindings
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
+from station_console.tui.screens.shared_batch import SharedBatchScreen
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -58,7 +59,8 @@ COLUMNS = (
 BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_REMOVED, EventKind.RETURNED})
 
 
-class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
+class ReturnsScreen(TakesScans, SharedBatchScreen):
+    BATCH_KINDS = BATCH_KINDS
     MODE_TITLE = N_("Returns")
     CSS_PATH = "shelves.tcss"
     CLERKS_ENTRY = "#ret-signer, #ret-scan"
@@ -170,40 +172,25 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             # the scan field saying how to open the next one) instead of taking scans it refuses.
             self.call("show", partial(returns.get, self.station, self.current_batch.id))
 
-    # -- other counters' changes: the batch is shared ----------------------------------------------
+    # -- other counters' changes: the batch is shared (shared_batch.py) ----------------------------
 
-    def came_to_front(self) -> None:
-        super().came_to_front()
-        self.reread()  # back from another mode or a dialog: other counters may have changed the batch
+    def batch_read(self) -> Callable[[], returns.BatchView] | None:
+        shown = self.current_batch
+        return None if shown is None else partial(returns.get, self.station, shown.id)
 
-    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+    def batch_heard(self, message: LiveBridge.Changed) -> bool:
         """Another counter put a parcel in (Overdue's F9, its own Returns) or changed one listed."""
         shown = self.current_batch
         if shown is None:
-            return
-        if (
-            message.kinds & BATCH_KINDS
-            or RESYNC in message.kinds
-            or message.parcel_ids & {p.id for p in shown.parcels}
-        ):
-            self.reread()
+            return False
+        return super().batch_heard(message) or bool(message.parcel_ids & {p.id for p in shown.parcels})
 
-    def reread(self) -> None:
-        """The batch shown, read again; not while a call of the screen is on its way (its answer is
-        the batch as it is after it), and dropped by any call sent after it (see `call`)."""
-        if self.current_batch is not None and not self.writing():
-            self.call("reread", partial(returns.get, self.station, self.current_batch.id), exclusive=True)
-
-    def call(self, tag: str, fn: Any, **kwargs: Any) -> None:
-        if tag != "reread":  # its answer, read before this call's change, must not land over the newer
-            self.drop("reread")
-        super().call(tag, fn, **kwargs)
-
-    def done_reread(self, batch: returns.BatchView) -> None:
-        # Unchanged, the line keeps what the clerk's last action said ("Not returned..." after Esc).
+    def still_shown(self, batch: returns.BatchView) -> bool:
         shown = self.current_batch
-        if shown is not None and batch.id == shown.id and batch != shown and not self.writing():
-            self.show(batch, focus_scan=False)
+        return shown is not None and batch.id == shown.id and batch != shown
+
+    def show_reread(self, batch: returns.BatchView) -> None:
+        self.show(batch, focus_scan=False)
 
     def failed(self, tag: str, text: str) -> None:
         self.recall_waybill = None

@@ -6,6 +6,8 @@ names what it is and rings the bell; the list shows what is scanned and what is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Digits, Input, Select
 
+from db.models import SendEvent
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, listed, sentences
@@ -24,10 +27,10 @@ from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
+from station_console.tui.screens.shared_batch import SharedBatchScreen
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -36,8 +39,22 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
+# Another counter's changes that may change the batch listed: a send accepted for the carrier or
+# refunded, one scanned in, the batch saved by its first scan, or closed.
+BATCH_KINDS = frozenset(
+    {
+        SendEvent.SEND_ACCEPTED,
+        SendEvent.SEND_REFUNDED,
+        SendEvent.SEND_SCANNED,
+        SendEvent.SEND_HANDED_OVER,
+        SendEvent.HANDOVER_OPENED,
+        SendEvent.HANDOVER_CLOSED,
+    }
+)
 
-class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
+
+class HandoverScreen(TakesScans, SharedBatchScreen):
+    BATCH_KINDS = BATCH_KINDS
     # As short as Send-out's: "Courier handover" cut the station's name in the header at 120 columns.
     MODE_TITLE = N_("Handover")
     CSS_PATH = "sendout.tcss"
@@ -283,27 +300,29 @@ class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
             self.view = None
             self.call("left_waiting", lambda: handover.at_counter(self.station))
 
-    def came_to_front(self) -> None:
-        super().came_to_front()
-        self.reread()  # back from another mode or a dialog: other counters may have scanned into it
+    # -- other counters' changes: the carrier's open batch is shared (shared_batch.py) ---------------
 
-    def reread(self) -> None:
-        """The saved batch shown, read again (not while a scan or close is on its way: its answer is
-        the batch after it)."""
+    def batch_read(self) -> Callable[[], handover.BatchView] | None:
+        """The saved batch shown, or, for one not saved yet, the carrier's: another counter's first
+        scan saves it, and its scans show here too."""
         shown = self.view
-        if shown is not None and shown.batch_id is not None and not self.writing():
-            batch_id = shown.batch_id
-            self.call("reread", lambda: handover.batch_view(self.station, batch_id), exclusive=True)
+        if shown is None:
+            return None
+        if shown.batch_id is None:
+            return partial(handover.open_batch, self.station, shown.carrier)
+        return partial(handover.batch_view, self.station, shown.batch_id)
 
-    def call(self, tag: str, fn: Any, **kwargs: Any) -> None:
-        if tag != "reread":  # its answer, read before this call's change, must not land over the newer
-            self.drop("reread")
-        super().call(tag, fn, **kwargs)
-
-    def done_reread(self, view: handover.BatchView) -> None:
+    def still_shown(self, view: handover.BatchView) -> bool:
         shown = self.view
-        if shown is not None and shown.batch_id == view.batch_id and view != shown and not self.writing():
-            self.show(view)
+        return (
+            shown is not None
+            and shown.carrier == view.carrier
+            and shown.batch_id in (None, view.batch_id)
+            and view != shown
+        )
+
+    def show_reread(self, view: handover.BatchView) -> None:
+        self.show(view)
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
