@@ -145,3 +145,65 @@ async def test_a_long_pin_typed_at_a_persons_pace_signs_in(station: Station) -> 
         await PersonPace.of(app).press(pilot, *"Zhou", "enter", *LONG_PIN, "enter")
         await quiet.until(pilot, lambda: app.clerk_name == "Zhou")
     assert failed_tries(station, "Zhou") == 0
+
+
+@pytest.fixture
+def bare_station(new_station: Station) -> Station:
+    """A new station: no clerk yet, the sign-in makes the first manager."""
+    return new_station
+
+
+def pin2(app: StationApp) -> Input:
+    return app.screen.query_one("#signin-pin2", Input)
+
+
+@pytest.mark.parametrize("scanned_while", ["open", "opening"])
+async def test_a_scan_into_a_new_stations_second_pin_is_not_taken(
+    bare_station: Station, scanned_while: str
+) -> None:
+    """Name, PIN, then a 12-digit waybill scanned into the PIN again (the station open, or still opening:
+    its keys wait behind the PIN's Enter for the field): taken back out and said as in the PIN, not
+    compared with the PIN ("The two PINs differ." and both emptied); the PIN typed again goes on."""
+    opening = Opening(bare_station)
+    app = console(opening)
+    leave: Collection[str] = (OPENING_WORKER,) if scanned_while == "opening" else ()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if scanned_while == "open":
+            await opened(pilot, app, opening)
+        else:
+            await quiet.settle(pilot, leave_running=leave)
+        pace = PersonPace.of(app)
+        await pace.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=leave)
+        await scanned(pilot, WAYBILL, leave)
+        if scanned_while == "opening":
+            await opened(pilot, app, opening)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        assert pin2(app).value == "" and pin2(app).has_focus
+        assert dialog.query_one("#signin-pin", Input).value == "9071"
+        assert "scan" in said(app) and WAYBILL not in said(app)
+        await pace.press(pilot, *"9071", "enter")
+        assert app.focused is dialog.query_one("#signin-zone", Input) and said(app) == ""
+        await pace.press(pilot, "enter", "enter")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang")
+    assert bare_station.clerk_role == "manager"
+
+
+async def test_a_long_second_pin_typed_before_the_dialog_was_drawn_is_the_clerks(
+    bare_station: Station,
+) -> None:
+    """Name, PIN and PIN again, eight digits each, typed into the terminal as the console started: all
+    at once, stamped before the dialog was drawn, the second PIN goes into its field once the station
+    is known to be new, not taken back as a scan."""
+    opening = Opening(bare_station)
+    app = console(opening)
+    typed = time.monotonic()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in [*"Wang", "ctrl+j", *LONG_PIN, "ctrl+j", *LONG_PIN, "ctrl+j"]:
+            quiet.send_key(app, key, at=typed)
+        await quiet.settle(pilot, leave_running=(OPENING_WORKER,))
+        await opened(pilot, app, opening)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        assert pin2(app).value == LONG_PIN and said(app) == ""
+        assert app.focused is dialog.query_one("#signin-zone", Input)

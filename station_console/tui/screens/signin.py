@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
@@ -71,6 +71,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         # The fields the refusal on show is about: a change in one of them takes it away (it would go on
         # saying the PINs differ as the clerk types them again).
         self._refused_fields: frozenset[str] = frozenset()
+        self._drawn_at: float | None = None  # when it was mounted, by the keys' clock
 
     @property
     def station(self) -> Any:
@@ -133,10 +134,22 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         ]
 
     def _new_station_fields(self) -> list[Widget]:
-        """A new station's: the PIN again, its time zone and opening hours."""
+        """A new station's: the PIN again (taking no scan, as the PIN), its time zone and opening hours.
+        Added once the station is open, the second PIN takes the keys typed behind the PIN's Enter
+        meanwhile: typed before the dialog was drawn, they are the clerk's however fast (as the PIN's)."""
         settings = self.station.settings()
         return [
-            field_row(_("PIN again"), pin_field("", "signin-pin2")),
+            # As the PIN: a scan into it is taken back out, not compared as the PIN typed again.
+            field_row(
+                _("PIN again"),
+                pin_field(
+                    "",
+                    "signin-pin2",
+                    no_scans=True,
+                    keeps_typed_ahead=not self.locked,
+                    drawn_at=self._drawn_at,
+                ),
+            ),
             # A new station's zone is the machine's unless `station init --timezone` said otherwise.
             field_row(_("Time zone"), FixedInput(settings.timezone, id="signin-zone", max_length=64)),
             field_row(
@@ -190,7 +203,8 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         app: Any = self.app
         app.type_ahead.let_go()
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:
+        self._drawn_at = event.time
         target = "#signin-pin" if self.preset_name else "#signin-name"
         self.query_one(target, Input).focus()
 
@@ -356,10 +370,15 @@ def field_row(label: str, field: Input) -> Horizontal:
 
 
 def pin_field(
-    placeholder: str, widget_id: str, *, no_scans: bool = False, keeps_typed_ahead: bool = False
+    placeholder: str,
+    widget_id: str,
+    *,
+    no_scans: bool = False,
+    keeps_typed_ahead: bool = False,
+    drawn_at: float | None = None,
 ) -> FixedInput:
     """A PIN typed unseen: 4 to 12 digits. `no_scans`: a scan is taken back out (`NameInput`, with
-    `keeps_typed_ahead` as it says), its Enter trying nothing."""
+    `keeps_typed_ahead` and `drawn_at` as they say), its Enter trying nothing."""
     common: dict[str, Any] = {
         "placeholder": placeholder,
         "password": True,
@@ -369,5 +388,5 @@ def pin_field(
         "takes": _("digits"),
     }
     if no_scans:
-        return NameInput(keeps_typed_ahead=keeps_typed_ahead, **common)
+        return NameInput(keeps_typed_ahead=keeps_typed_ahead, drawn_at=drawn_at, **common)
     return FixedInput(**common)

@@ -14,7 +14,8 @@ next key.
 A field the console shows as it starts (the first sign-in's PIN) may be given `keeps_typed_ahead`: keys
 stamped before it was mounted were typed into the terminal before anything was on screen to aim a
 scanner at, a person's however fast they arrive (all at once, as the console takes the terminal): they go
-in unwatched.
+in unwatched. One mounted after its dialog was drawn (a new station's second PIN) is given `drawn_at`:
+only keys stamped before the dialog was drawn go in unwatched.
 """
 
 from __future__ import annotations
@@ -44,11 +45,16 @@ class NameInput(FixedInput):
         field: NameInput
         code: str
 
-    def __init__(self, *args: Any, keeps_typed_ahead: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, keeps_typed_ahead: bool = False, drawn_at: float | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Given before the field is mounted by a dialog drawn while the counter's settings still load.
         self.decoder: WedgeDecoder | None = None
         self._keeps_typed_ahead = keeps_typed_ahead
+        # A field mounted after its dialog was drawn (a new station's second PIN): keys typed ahead are
+        # those stamped before the dialog was, not before the field.
+        self._drawn_at = drawn_at
         self._watched_from = -math.inf  # keys stamped earlier are typed ahead, not watched
         self._before: deque[tuple[str, int]] = deque(maxlen=KEPT_STATES)
         # A key refused by the field (a letter in a PIN, one past its length), said once the keys pause:
@@ -63,7 +69,8 @@ class NameInput(FixedInput):
     @on(events.Mount)
     def _watch_from_now(self, event: events.Mount) -> None:
         if self._keeps_typed_ahead:
-            self._watched_from = event.time  # by the keys' own clock (Textual's)
+            # By the keys' own clock (Textual's).
+            self._watched_from = event.time if self._drawn_at is None else self._drawn_at
 
     async def _on_key(self, event: events.Key) -> None:
         if self.decoder is None:
