@@ -232,7 +232,14 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         if carrier_named or not again or shown is None or carrier.value == shown.carrier:
             carrier.value = batch.carrier
         scan = self.query_one("#ret-scan", Input)
-        typing_in = self.focused  # read before the scan field, disabled, drops the focus
+        typing_in = self.focused
+        if batch.status != "open" and (focus_scan or typing_in is None or typing_in is scan):
+            # Closed (here, or at another counter as the list is read again): the carrier names the
+            # batch's carrier, so Enter opens its next batch. Read again while the clerk types elsewhere
+            # (the courier's name), the focus stays: moved, the rest of the name went into the carrier.
+            # Moved now, before the scan field is disabled: disabled holding the focus, it drops it at
+            # once and `focus()` gives it back only later, keys between them going to no field.
+            self.set_focus(carrier)
         scan.disabled = batch.status != "open"
         scan.placeholder = (
             _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
@@ -273,12 +280,6 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         )
         if focus_scan and not scan.disabled:
             scan.focus()
-        elif batch.status != "open" and (focus_scan or typing_in is None or typing_in is scan):
-            # Closed (here, or at another counter as the list is read again): the disabled scan field
-            # dropped the focus, and keys went nowhere, scans said nothing. The carrier names the
-            # batch's carrier, so Enter opens its next batch. Read again while the clerk types elsewhere
-            # (the courier's name), the focus stays: moved, the rest of the name went into the carrier.
-            self.query_one("#ret-carrier", Input).focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#ret-status", StatusLine).say(text, error=error)
