@@ -176,3 +176,38 @@ def test_a_scan_at_another_counter_during_the_close_is_not_left_in_the_closed_ba
     else:
         assert isinstance(scanned, handover.ScanResult), scanned
         assert scanned.batch_id == left.handover_batch_id and scanned.batch.status == "open"
+
+
+def test_parcels_put_in_the_carriers_batch_during_its_close_are_not_left_in_the_closed_batch(
+    station: Station,
+) -> None:
+    """Counter 2's Overdue F9 puts a parcel in JT's open batch while counter 1's close stands between
+    locking the batch and returning its parcels. Counter 2 found the batch open (unlocked, PostgreSQL),
+    then waited for its share of the row; the row it got back said closed, but the batch it already held
+    still said open, and the parcel went into the closed batch: on the shelf, in no manifest, refused at
+    pickup. Now it waits for the close before choosing the batch and goes into the carrier's next one."""
+    place(station, wb(1), "5-1")
+    place(station, wb(2), "5-2")
+    recall(station, wb(1), wb(2))
+    one = as_clerk(station, "Ann", counter="counter-1")
+    busy = threading.Event()
+    two = replace(as_clerk(station, "Bob", counter="counter-2"), on_busy=busy.set, busy_wait_s=30)
+    waiting = busy.is_set if is_sqlite(station.engine) else None
+    listed = returns.open_batch_with(one, "JT", [wb(1)])
+
+    put_in = lambda: returns.open_batch_with(two, "JT", [wb(2)])  # noqa: E731
+    with other_save_before(one, "UPDATE ", put_in, waiting) as out:
+        try:
+            closed: object = returns.close(one, listed.id, "Wang Wei", seen=listed.on_shelf_ids)
+        except Refused as exc:
+            closed = exc
+    (theirs,) = out
+
+    assert isinstance(theirs, returns.BatchView), theirs
+    if isinstance(closed, Refused):  # counter 2 went first: the close saw the batch changed
+        assert closed.code == "batch_changed" and theirs.id == listed.id
+        return
+    assert isinstance(closed, returns.BatchView) and closed.count == 1
+    assert theirs.id != listed.id and theirs.status == "open", (theirs.id, listed.id)
+    assert returns.get(one, theirs.id).status == "open"
+    assert [p.waybill for p in returns.get(one, theirs.id).parcels] == [wb(2)]
