@@ -39,6 +39,10 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
+CLOSED_ELSEWHERE = N_(
+    "Handover batch {batch} was closed at another counter: choose the carrier again for its next batch."
+)
+
 # Another counter's changes that may change the batch listed: a send accepted for the carrier or
 # refunded, one scanned in, the batch saved by its first scan, or closed.
 BATCH_KINDS = frozenset(
@@ -323,6 +327,15 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
 
     def show_reread(self, view: handover.BatchView) -> None:
         self.show(view)
+        if view.status != handover.OPEN and view.batch_id is not None:
+            # Closed at another counter: shown as open, every scan was refused by it, and its carrier,
+            # chosen already, could not be chosen again. The carriers offered again, as after a refusal
+            # saying so; a refusal on show stays over the line.
+            self.view = None
+            self.query_one("#ho-message", StatusLine).show_read(
+                _(CLOSED_ELSEWHERE, batch=handover_batch_number(view.batch_id)), warn=True
+            )
+            self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
