@@ -301,8 +301,12 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             # Closed at another counter: every scan was refused by it, and its carrier, chosen already,
             # could not be chosen again for its next batch. The carriers offered again, as after a close
             # here; the refusal stays said.
-            self.view = None
-            self.call("left_waiting", lambda: handover.at_counter(self.station))
+            self.carriers_again()
+
+    def carriers_again(self) -> None:
+        """The batch shown closed at another counter: none to scan into, the carriers offered again."""
+        self.view = None
+        self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     # -- other counters' changes: the carrier's open batch is shared (shared_batch.py) ---------------
 
@@ -331,11 +335,10 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             # Closed at another counter: shown as open, every scan was refused by it, and its carrier,
             # chosen already, could not be chosen again. The carriers offered again, as after a refusal
             # saying so; a refusal on show stays over the line.
-            self.view = None
             self.query_one("#ho-message", StatusLine).show_read(
                 _(CLOSED_ELSEWHERE, batch=handover_batch_number(view.batch_id)), warn=True
             )
-            self.call("left_waiting", lambda: handover.at_counter(self.station))
+            self.carriers_again()
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
