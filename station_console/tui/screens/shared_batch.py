@@ -6,6 +6,10 @@ change it (`BATCH_KINDS`, `batch_heard`), whether a batch read is the one still 
 and how to show it read again (`show_reread`), which never moves the focus nor clears what was typed.
 No read goes while a call of the screen is on its way (its answer is the batch as it is after it), and
 any call sent after a read drops that read's answer, read before the call's change.
+Nobody asked for such a read: one the database could not answer (busy, locked, unreachable) says
+nothing, no bell nor line over what the clerk's last action said, and the batch shown stays until the
+next change heard or the next time the screen is on top reads it again. Any other refusal (the batch
+gone, the console locked meanwhile) and a bug go the way every call's do.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from station_console.errors import DatabaseUnavailable
 from station_console.services.admin.live import RESYNC
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import ModeScreen
@@ -60,6 +65,13 @@ class SharedBatchScreen(ServiceCalls, ModeScreen):
         if tag != REREAD:  # its answer, read before this call's change, must not land over the newer
             self.drop(REREAD)
         super().call(tag, fn, **kwargs)
+
+    def _say_failed(self, message: ServiceCalls.Failed) -> None:
+        # Said, a busy database's refusal of a read the clerk never asked for rang and went red as if
+        # their own scan had been refused, over the line their last action said.
+        if message.tag == REREAD and isinstance(message.error, DatabaseUnavailable):
+            return
+        super()._say_failed(message)
 
     def done_reread(self, batch: Any) -> None:
         # Unchanged, nothing is redrawn: the line keeps what the clerk's last action said.
