@@ -366,7 +366,7 @@ def close_batch(
     def work(session: Session) -> BatchView:
         batch = _batch_for_scan(session, batch_id, closing=True)
         before = _view(session, batch)
-        refuse_unless_seen(seen, [r.send_id for r in before.scanned], batch=handover_batch_number(batch_id))
+        refuse_unless_seen(seen, before.scanned_ids, batch=handover_batch_number(batch_id))
         if not before.scanned:
             raise nothing_scanned()
         now = station.now()

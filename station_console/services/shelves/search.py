@@ -39,7 +39,12 @@ from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.text_match import CODE_SHAPE as _CODE
 from station_console.services.shelves.text_match import DASHES as _DASHES
-from station_console.services.shelves.text_match import days_are_few, first_page_floor, text_match
+from station_console.services.shelves.text_match import (
+    days_are_few,
+    first_page_floor,
+    normalise_code,
+    text_match,
+)
 
 # The dashes a location is typed with (NFKC has made a full-width one "-"); spaces join parts too.
 _LOCATION_DASH = re.compile(r"[\u2010-\u2015\u2212\uff0d_-]")
@@ -123,13 +128,6 @@ class Timeline:
 
     def to_json(self) -> dict[str, Any]:
         return {"parcel": self.parcel.to_json(), "events": [asdict(e) for e in self.events]}
-
-
-def normalise_code(text: str) -> str:
-    """`６－５－００３` -> `6-5-3`: full width, any dash, spaces and leading zeros do not matter."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    parts = [p for p in _DASHES.split(text.replace("-", " ")) if p]
-    return "-".join(p.lstrip("0") or "0" if p.isdigit() else p.upper() for p in parts)
 
 
 def normalise_waybill(text: str) -> str:
@@ -305,9 +303,7 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
         stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)
     match = None
     if query.text:
-        match = text_match(
-            query.text, code_of=normalise_code, cancelled=query.status == ParcelStatus.CANCELLED
-        )
+        match = text_match(query.text, cancelled=query.status == ParcelStatus.CANCELLED)
         stmt = stmt.where(match.condition)
     if query.waybill:
         stmt = stmt.where(Parcel.waybill == normalise_waybill(query.waybill))

@@ -56,9 +56,16 @@ class TextMatch:
     whole_waybill: Any = None  # the text as a whole waybill, on the waybill's index
 
 
-def text_match(text: str, *, code_of: Any, cancelled: bool = False) -> TextMatch:
-    """The condition for what a clerk typed, guessed from its shape. `code_of` normalises a pickup
-    code; `cancelled`: undone check-ins were asked for (no index holds their codes)."""
+def normalise_code(text: str) -> str:
+    """`６－５－００３` -> `6-5-3`: full width, any dash, spaces and leading zeros do not matter."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    parts = [p for p in DASHES.split(text.replace("-", " ")) if p]
+    return "-".join(p.lstrip("0") or "0" if p.isdigit() else p.upper() for p in parts)
+
+
+def text_match(text: str, *, cancelled: bool = False) -> TextMatch:
+    """The condition for what a clerk typed, guessed from its shape. `cancelled`: undone check-ins were
+    asked for (no index holds their codes)."""
     text = unicodedata.normalize("NFKC", text).strip()
     digits = re.sub(r"\D", "", text)
     if re.fullmatch(r"\d{4}", text):
@@ -75,7 +82,7 @@ def text_match(text: str, *, code_of: Any, cancelled: bool = False) -> TextMatch
     if virtual is not None:
         return TextMatch(col(Parcel.phone_full) == virtual, indexed=False)
     if CODE_SHAPE.match(DASHES.sub("-", text)) and digits and not text.isalnum():
-        code = col(Parcel.pickup_code) == code_of(text)
+        code = col(Parcel.pickup_code) == normalise_code(text)
         if cancelled:
             return TextMatch(code, indexed=False)
         # A code on the shelves and one that left each have a partial index; without the status terms
