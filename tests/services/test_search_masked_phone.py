@@ -1,7 +1,8 @@
 """Parcels search: a phone typed as the screens show it (`183****1531`) finds the parcels showing it.
 
 A clerk types what they read off a list. The masked form finds the parcels whose tail is its last 4 and
-whose shown phone starts with its first digits: through the phone tail's index, never a read of the
+whose shown phone starts with its first digits; stars and a tail alone, every phone ending so. A full
+number finds every parcel that came with it. All through the phone tail's index, never a read of the
 whole table, and nothing the tail alone would not find.
 """
 
@@ -9,14 +10,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from shelf_helpers import place, wb
 from sqlalchemy import event
+from sqlmodel import Session
+
+from db.models import Parcel
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.shelves import text_match
 from station_console.services.shelves.search import Query, search
 
 
@@ -61,8 +67,68 @@ def test_privacy_and_virtual_numbers_are_found_by_the_form_the_screen_shows(stat
 _WHOLE_TABLE = re.compile(r"^SCAN parcel$")
 
 
+def shows(station: Station, parcel_id: int, *, full: str | None, masked: str) -> None:
+    """The parcel's phone as stored: its full number purged (None) or never given, the form it shows."""
+
+    def work(session: Session) -> None:
+        parcel = session.get(Parcel, parcel_id)
+        assert parcel is not None
+        parcel.phone_full, parcel.masked_phone, parcel.phone_tail = full, masked, masked[-4:]
+        session.add(parcel)
+
+    station.run(work)
+
+
+@pytest.mark.parametrize("typed", ["****1531", "＊＊＊＊1531", "*1531", "***1531", "••••1531", "xxxx1531"])
+def test_stars_then_a_tail_find_every_phone_ending_so(phones: Station, typed: str) -> None:
+    """A mobile shows as `183****1531`: stars and a tail alone mean "ending 1531", the tail's parcels."""
+    only_tail = place(phones, wb(5), "3-1", phone=None)
+    shows(phones, only_tail, full=None, masked="****1531")
+    assert found(phones, typed) == found(phones, "1531") == [wb(5), wb(4), wb(2), wb(1)]
+    assert found(phones, typed.replace("1531", "5678")) == [wb(3)]
+
+
+def test_stars_then_a_virtual_number_find_only_that_extension(station: Station) -> None:
+    virtual = check_in(station, "JT0000000000012", phone="17012345678-8462")
+    place(station, wb(1), "1-1", phone="13900008462")  # the extension's tail, another phone
+    assert [r.id for r in search(station, Query(text="****5678-8462")).rows] == [virtual.parcel_id]
+
+
+def test_a_full_phone_finds_every_parcel_of_it_however_old(
+    station: Station, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the first page, past the recent parcels it reads for a waybill's tail, and those whose number
+    was purged by the form they show, as pickup finds them; never another number with the tail."""
+    old = clock.now - timedelta(days=200)
+    purged = place(station, wb(1), "1-1", phone="18312341531", status="picked_up", at=old)
+    shows(station, purged, full=None, masked="183****1531")
+    place(station, wb(2), "1-1", phone="18312341531", status="picked_up", at=old + timedelta(days=50))
+    other = place(station, wb(3), "1-2", phone="13912341531", status="picked_up", at=old)
+    shows(station, other, full=None, masked="139****1531")
+    place(station, wb(4), "1-2", phone="13912341531", status="picked_up", at=old)
+    for n in range(5, 10):
+        place(station, wb(n), "2-1", phone=f"1380000{n:04d}")
+    place(station, wb(10), "2-2", phone="18312341531")
+    monkeypatch.setattr(text_match, "RECENT_IDS", 2)
+    for typed in ("18312341531", "+86 183-1234-1531", "0086 18312341531"):
+        page = search(station, Query(text=typed))
+        assert [r.waybill for r in page.rows] == [wb(10), wb(2), wb(1)], typed
+        assert page.next_before_id is None and not page.recent_only
+    assert found(station, "13912341531") == [wb(4), wb(3)]
+
+
+def test_a_virtual_number_typed_whole_finds_its_parcels(station: Station) -> None:
+    """Its extension is the tail; a relay number alone is many customers' and names none of them."""
+    first = check_in(station, "JT0000000000012", phone="17012345678-8462")
+    check_in(station, "JT0000000000013", phone="17012345678-0001")
+    place(station, wb(1), "1-1", phone="13900008462")
+    assert [r.id for r in search(station, Query(text="17012345678-8462")).rows] == [first.parcel_id]
+    assert [r.id for r in search(station, Query(text="17012345678#8462")).rows] == [first.parcel_id]
+
+
 @pytest.mark.sqlite_only
-def test_a_masked_phone_is_found_through_the_phone_tail_index(phones: Station) -> None:
+@pytest.mark.parametrize("typed", ["183****1531", "****1531", "18312341531"])
+def test_a_phone_is_found_through_the_phone_tail_index(phones: Station, typed: str) -> None:
     seen: list[tuple[str, Any]] = []
 
     def listen(_conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, _many: bool) -> None:
@@ -70,7 +136,7 @@ def test_a_masked_phone_is_found_through_the_phone_tail_index(phones: Station) -
 
     event.listen(phones.engine, "before_cursor_execute", listen)
     try:
-        search(phones, Query(text="183****1531"))
+        search(phones, Query(text=typed))
     finally:
         event.remove(phones.engine, "before_cursor_execute", listen)
     path = phones.engine.url.database

@@ -1,8 +1,10 @@
 """What the Parcels search's one text box matches, and how far its first page reads.
 
 A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then its masked
-form) and a pickup code are found through indexes. A waybill typed whole, by its start or by its
-last digits (`LIKE 'x%'`, `LIKE '%x'`), and a phone number (the full number has no index) are not: with
+form; `****1531` is the tail), a full phone number (by its tail's index, then the number: the full
+number has no index of its own, which would cost every check-in a page) and a pickup code are found
+through indexes. A waybill typed whole, by its start or by its last digits (`LIKE 'x%'`, `LIKE '%x'`)
+is not: with
 `ORDER BY id DESC LIMIT` SQLite walks the parcel table until a page is full, so a tail with few matches
 read every parcel the station ever had (200-290 ms at 1,000,000). The parcel a customer asks about is
 nearly always on the shelves or recent, so the first page of such a search reads the newest
@@ -33,6 +35,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Parcel, ParcelStatus
 from db.models.parcels import LEFT_STATUSES
+from station_console.phone_masking import mask
 from station_console.services.core.phone_shapes import phone_digits, virtual_number
 from station_console.services.scan.waybill import normalise
 
@@ -41,8 +44,11 @@ DATED_PARCELS = 200_000  # parcels a dated first page reads whole: about 85 ms, 
 DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
 CODE_SHAPE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
 # A phone as screens show it (`phone_masking.mask`), typed back: `183****1531`, `****1531`, a virtual
-# number's `170****5678-8462`. Full-width `＊` is `*` by now (NFKC); a dot or an `x` masks too.
-MASKED_PHONE = re.compile(r"(\d{0,4})-?[*\u2022\u25cfxX]{4,8}-?(\d{4})(?:-(\d{3,5}))?")
+# number's `170****5678-8462`. Full-width `＊` is `*` by now (NFKC); a dot or an `x` masks too. With
+# no digits in front, fewer stars say "ending in" as well (`*1531`); `x1531` stays a waybill's start.
+_MASK = r"[*\u2022\u25cfxX]{4,8}"
+_FEW_STARS = r"[*\u2022\u25cf]{1,3}"
+MASKED_PHONE = re.compile(rf"(?:(\d{{1,4}})-?{_MASK}|{_MASK}|{_FEW_STARS})-?(\d{{4}})(?:-(\d{{3,5}}))?")
 _OTHER_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # Written as the partial indexes write their WHERE: SQLite uses one only when it sees its own term.
 _ON_SHELF = col(Parcel.status) == literal_column("'on_shelf'")
@@ -74,13 +80,11 @@ def text_match(text: str, *, cancelled: bool = False) -> TextMatch:
         return masked
     mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
     if mobile is not None:
-        return TextMatch(
-            or_(col(Parcel.phone_full) == mobile, col(Parcel.phone_full).startswith(mobile + "-")),
-            indexed=False,
-        )
+        return full_phone_match(mobile, tail=mobile[-4:], shown=mask(mobile))
     virtual = virtual_number(text)
     if virtual is not None:
-        return TextMatch(col(Parcel.phone_full) == virtual, indexed=False)
+        number, ext = virtual.split("-")
+        return full_phone_match(virtual, tail=ext[-4:].rjust(4, "0"), shown=f"{mask(number)}-{ext}")
     if CODE_SHAPE.match(DASHES.sub("-", text)) and digits and not text.isalnum():
         code = col(Parcel.pickup_code) == normalise_code(text)
         if cancelled:
@@ -103,19 +107,41 @@ def text_match(text: str, *, cancelled: bool = False) -> TextMatch:
     )
 
 
+def full_phone_match(full: str, *, tail: str, shown: str) -> TextMatch:
+    """A whole number typed (a mobile, a virtual number with its extension) finds every parcel that
+    came with it, however old: by their tail on its index, then the number. A parcel whose number was
+    purged (or never given) is found by the masked form it still shows, as pickup finds it."""
+    return TextMatch(
+        and_(
+            col(Parcel.phone_tail) == tail,
+            or_(
+                col(Parcel.phone_full) == full,
+                and_(col(Parcel.phone_full).is_(None), col(Parcel.masked_phone) == shown),
+            ),
+        ),
+        indexed=True,
+    )
+
+
 def masked_phone_match(text: str) -> TextMatch | None:
     """A phone typed as a screen shows it (`183****1531`, `183 **** 1531`) finds the parcels that show
-    that form: by their tail on its index, then the masked form itself. It finds no more than the tail
-    alone does. None when `text` is not one."""
+    that form: by their tail on its index, then the masked form itself. With no digits in front
+    (`****1531`, `*1531`) it is the tail: a mobile shows as `183****1531`, and a clerk typing the stars
+    means any phone ending so. It finds no more than the tail alone does. None when `text` is not one."""
     m = MASKED_PHONE.fullmatch(_OTHER_DASHES.sub("-", re.sub(r"\s", "", text)))
     if m is None:
         return None
     head, last4, ext = m.groups()
     if ext:  # a virtual number: its tail is the extension's, as check-in stores it
-        tail, shown = ext[-4:].rjust(4, "0"), f"{head}****{last4}-{ext}"
+        tail, shown = ext[-4:].rjust(4, "0"), f"{head or ''}****{last4}-{ext}"
     else:
-        tail, shown = last4, f"{head}****{last4}"
-    return TextMatch(and_(col(Parcel.phone_tail) == tail, col(Parcel.masked_phone) == shown), indexed=True)
+        tail, shown = last4, f"{head or ''}****{last4}"
+    by_tail = col(Parcel.phone_tail) == tail
+    if head is None:
+        # Every virtual number shows its head: its form ends the one typed.
+        shows = col(Parcel.masked_phone).endswith(shown, autoescape=True) if ext else None
+        return TextMatch(by_tail if shows is None else and_(by_tail, shows), indexed=True)
+    return TextMatch(and_(by_tail, col(Parcel.masked_phone) == shown), indexed=True)
 
 
 def first_page_floor(session: Session, stmt: SelectOfScalar[Parcel], match: TextMatch) -> int | None:
