@@ -277,6 +277,11 @@ def test_manifest_lists_the_batch_and_prints_as_pdf(station: Station) -> None:
 
     batch_id = station.run(make_batch)
     station.run(lambda s: printing.queue_manifest(s, station, batch_id))
+    # A day heads the check-in column (screens head theirs 入库时间: they show a date and time).
+    (job,) = jobs(station)
+    manifest = render.manifest_document(station, job.payload, "zh")
+    day = station.run(lambda s: parcel_at(s, pid).business_day.isoformat())
+    assert manifest.columns[3] == "入库日期" and manifest.rows[0][3] == day
     printer = dummy_printer("office", "pdf")
     assert len(sending.process_queue(station, printer, lang="en").printed) == 1
     text = pypdf.PdfReader(io.BytesIO(printer.transport.sent[0])).pages[0].extract_text()

@@ -19,7 +19,6 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from db.models import Parcel
-
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.shelves import text_match

@@ -64,3 +64,44 @@ async def test_a_page_key_pressed_before_the_last_page_came_reads_no_page_it_did
         await quiet.settle(pilot)
         assert str(screen.query_one("#pa-status").render()) == page
         assert [str(table.get_row_at(0)[0])] == [wb(shown)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "then"),
+    [
+        ("en", "Still reading the page asked for…", "Page 2: 1 parcel (F8: older)"),
+        ("zh", "仍在读取刚才要看的那一页……", "第 2 页：1 件（F8：更早）"),
+    ],
+)
+@pytest.mark.first_mode("parcels")
+async def test_an_older_page_asked_for_before_its_start_is_known_says_so(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, said: str, then: str
+) -> None:
+    """F8 again while the page is read does nothing (where the older page starts is not known yet): the
+    status line says so, and the page's own line replaces it when the page comes."""
+    from station_console.i18n import set_language
+    from station_console.tui.screens import parcels
+
+    set_language(lang)
+    monkeypatch.setattr(parcels, "PAGE", 1)
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        status = app.screen.query_one("#pa-status")
+        asked, release = threading.Event(), threading.Event()
+        real = parcels.search
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            asked.set()
+            assert release.wait(quiet.TIMEOUT)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(parcels, "search", held)
+        quiet.send_key(app, "f8")
+        await quiet.until(pilot, asked.is_set, what="the page asked")
+        await quiet.press(pilot, "f8", leave_running=("run",))
+        assert str(status.render()) == said
+        release.set()
+        await quiet.settle(pilot)
+        assert str(status.render()) == then

@@ -99,14 +99,17 @@ async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
             assert all(cell_len(line) <= pane.size.width for line in details)
 
 
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Checked in"), ("zh", "入库时间")])
 @pytest.mark.first_mode("parcels")
 async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
-    app: StationApp, station: Station, clock
+    app: StationApp, station: Station, clock, lang: str, heading: str
 ) -> None:
     """The station is in Asia/Shanghai (UTC+8): a check-in at 18:30 UTC shows as 02:30 the next day,
-    in the list and in the parcel's timeline."""
+    in the list and in the parcel's timeline. The column holds a time, and its heading says so (入库日期,
+    the check-in date, headed it in Chinese)."""
     from station_console.services.checkin.transaction import check_in
 
+    set_language(lang)
     assert station.settings().timezone == "Asia/Shanghai"
     clock.now = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
     check_in(station, "JT0000000000001", phone="13812345678")
@@ -114,7 +117,7 @@ async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
         await quiet.press(pilot, "f5")
         await quiet.settle(pilot)
         table = app.screen.query_one("#pa-table", DataTable)
-        checked_in = [str(column.key.value) for column in table.ordered_columns].index("Checked in")
+        checked_in = [str(column.label) for column in table.ordered_columns].index(heading)
         assert str(table.get_row_at(0)[checked_in]) == "11-25 02:30"
         events = str(app.screen.query_one("#pa-events").render())
         assert "2026-11-25 02:30" in events and "18:30" not in events

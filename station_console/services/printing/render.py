@@ -161,7 +161,7 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
             *([t(N_("Signed by: {name}"), name=payload["signed_by"])] if payload.get("signed_by") else []),
         ],
-        columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Checked in")), t(N_("Why it goes back"))],
+        columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Check-in day")), t(N_("Why it goes back"))],
         rows=[
             [str(n), p["waybill"], p["code"], p["checked_in"], _return_reason(p, t)]
             for n, p in enumerate(parcels, 1)

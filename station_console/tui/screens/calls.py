@@ -133,6 +133,13 @@ class ServiceCalls(HeldKeysBehindCalls):
         it again."""
         return tag in self._in_flight
 
+    def read_coming(self, tag: str) -> bool:
+        """An exclusive read `tag` is on its way (`calling` knows only the calls that are no such read):
+        a key that needs its answer can say it came too soon."""
+        screen: Any = self
+        group = f"call-{tag}"
+        return any(w.node is screen and w.group == group and not w.is_finished for w in screen.workers)
+
     def writing(self) -> bool:
         """Any call that may change something is on its way (every one but an exclusive read)."""
         return bool(self._in_flight)

@@ -299,6 +299,10 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.next_before is not None:
             self.pages.append(self.next_before)
             self.run_search()
+        elif self.read_coming("search"):
+            # Where the older page starts is known once this one is in: the key did nothing, said so
+            # until the page lands.
+            self.query_one("#pa-status", StatusLine).say(_("Still reading the page asked for…"), warn=True)
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
