@@ -41,6 +41,9 @@ class StationError(Exception):
         self.one = one
         self.advice = advice
         self.params = params
+        # What a script is given beside the message (`--json`), e.g. the batch as it is now: set by
+        # the service that refuses, as JSON values.
+        self.data: dict[str, Any] = {}
         if code is not None:
             self.code = code
 

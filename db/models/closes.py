@@ -109,7 +109,11 @@ class ReturnBatch(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     carrier_id: int = Field(foreign_key="carrier.id")
-    status: str = Field(default="open", max_length=16)  # open | closed
+    status: str = Field(default="open", max_length=16)  # open | closed | merged
+    # A batch the upgrade to one open batch per carrier emptied (migrations 0024, 0025): the batch its
+    # parcels went into, so a manifest printed before says where they are. No foreign key: adding one
+    # on SQLite rebuilds the table, which its partial unique index would not survive unchanged.
+    merged_into: int | None = Field(default=None)
     created_at: datetime = Field(sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="clerk.id")
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

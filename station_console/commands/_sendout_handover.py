@@ -74,6 +74,8 @@ def handover(
         try:
             got = service.scan(station, batch, code)
         except StationError as exc:
+            if exc.code == "batch_closed" and batch.batch_id is not None:
+                _stop_closed_elsewhere(station, batch.batch_id, refused, as_json=as_json)
             refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
             ring_bell(sys.stderr)
             click.echo(_("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
@@ -134,6 +136,19 @@ def handover(
     if failed is not None:
         label = handover_batch_number(batch_id)
         done_but(_("{label} is closed.", label=label), failed)
+
+
+def _stop_closed_elsewhere(station: Any, batch_id: int, refused: list[Any], *, as_json: bool) -> None:
+    """The batch was closed at another counter (the courier signed there): every scan after would be
+    refused the same way, so the command stops, saying who closed it and when and what it holds, and
+    exits 1 (the console offers the carriers again). Its JSON is the refusal, with the batch."""
+    from station_console.services.sendout import handover as service
+
+    refusal, view = service.closed_elsewhere(station, batch_id)
+    refusal.data = {"batch": view.to_json(), "refused": refused}
+    if not as_json:
+        _say_handed(view, True, None, view.summary.get("missing", []), refused)
+    fail(refusal, as_json=as_json)
 
 
 def _say_handed(

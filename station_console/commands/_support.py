@@ -195,6 +195,6 @@ def done_but(done: str, failed: StepFailed) -> NoReturn:
 def fail(exc: StationError, *, as_json: bool = False) -> None:
     """Refuse: the reason on stderr (and as JSON on stdout if asked), exit 1."""
     if as_json:
-        emit_json({"error": exc.code, "message": exc.message()})
+        emit_json({"error": exc.code, "message": exc.message(), **exc.data})
     click.echo(f"station: {exc.message()}", err=True)
     sys.exit(1)

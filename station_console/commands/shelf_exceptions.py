@@ -31,8 +31,14 @@ def register(cli: click.Group) -> None:
 
 def _batch_line(view: BatchView) -> str:
     """A batch's one line, in `list` as in `show`: a closed one names the courier who signed, as typed."""
+    from station_console.services.exceptions.return_batch_words import merged_text
     from station_console.services.exceptions.returns import STATE_LABELS
 
+    if view.status == "merged":  # emptied by an upgrade: where its parcels went, not "0 parcels"
+        merged = merged_text(view.merged_into, view.merged_into_count)
+        return _(
+            "Return batch {id}  {carrier}  {merged}", id=view.number, carrier=view.carrier, merged=merged
+        )
     return _n(
         "Return batch {id}  {carrier}  {status}  {count} parcel",
         "Return batch {id}  {carrier}  {status}  {count} parcels",
@@ -70,8 +76,12 @@ def returns_group() -> None:
 def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
     """Open a carrier's return batch (e.g. ZTO); the one already open is answered, not a second."""
     from station_console.services.exceptions import returns
+    from station_console.services.exceptions.return_batch_words import opened_text
 
-    _echo_batch(attempt(lambda: returns.open_batch(app.station, carrier), as_json=as_json), as_json)
+    view = attempt(lambda: returns.open_batch(app.station, carrier), as_json=as_json)
+    if not as_json:  # found or new: its JSON says so as "opened"
+        click.echo(opened_text(view.carrier_name, bool(view.opened)))
+    _echo_batch(view, as_json)
 
 
 @returns_group.command("add")

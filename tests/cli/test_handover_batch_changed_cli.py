@@ -60,7 +60,13 @@ def test_a_handover_refused_as_changed_says_to_run_the_command_again(
         "over and the scans are kept: check the batch as it is now, then run the command again to close it."
     )
     if as_json:
-        assert json.loads(refused.stdout) == {"error": "batch_changed", "message": said}  # the one document
+        # The one document, with the batch as it is now: a script shows it without asking again.
+        held = [{"id": 1, "waybill": OURS}, {"id": 2, "waybill": THEIRS}]
+        assert json.loads(refused.stdout) == {
+            "error": "batch_changed",
+            "message": said,
+            "batch": {"id": 1, "number": "SB000001", "count": 2, "parcels": held},
+        }
     else:
         assert refused.stderr.splitlines()[-1] == f"station: {said}"
         # The batch as it is now, on stdout as `returns close --expect` lists its batch: both sends.

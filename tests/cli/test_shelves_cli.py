@@ -194,7 +194,13 @@ def test_returns_close_expecting_the_count_listed_refuses_a_batch_changed_since(
     assert refused.stdout.splitlines()[0] == f"Return batch {number}  JT  open  2 parcels"
     assert WAYBILLS[0] in refused.stdout and WAYBILLS[1] in refused.stdout
     as_json = run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--expect", "1", "--json")
-    assert json.loads(as_json.stdout)["error"] == "batch_changed"  # the one JSON document
+    answer = json.loads(as_json.stdout)  # the one JSON document, with the batch as it is now
+    assert (answer["error"], answer["batch"]["number"], answer["batch"]["count"]) == (
+        "batch_changed",
+        number,
+        2,
+    )
+    assert [p["waybill"] for p in answer["batch"]["parcels"]] == WAYBILLS[:2]
     assert file_snapshot(Path(db_url.removeprefix("sqlite:///"))) == before
     closed = json.loads(
         run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--expect", "2", "--json").output
@@ -442,3 +448,18 @@ def test_search_with_dates_reads_those_days_whole(run, monkeypatch: pytest.Monke
     lines = run("search", "SF123", *days).output.splitlines()
     assert "SF1234567890123" in lines[-1] and not [line for line in lines if "recent" in line]
     assert json.loads(run("search", "SF123", *days, "--json").output)["recent_only"] is False
+
+
+def test_returns_open_says_whether_it_found_the_carriers_batch_or_opened_one(run) -> None:  # type: ignore[no-untyped-def]
+    new = run("returns", "open", "JT")
+    number = new.stdout.splitlines()[1].split()[2]
+    carrier = json.loads(run("returns", "show", number, "--json").stdout)["carrier_name"]
+    assert new.stdout.splitlines()[:2] == [
+        f"Opened a new return batch for {carrier}.",
+        f"Return batch {number}  JT  open  0 parcels",
+    ]
+    found = run("returns", "open", "JT", "--json")
+    assert json.loads(found.stdout)["opened"] is False
+    again = run("returns", "open", "jt").stdout.splitlines()[0]
+    assert again == f"{carrier} had a return batch open already: parcels go into it."
+    assert json.loads(run("returns", "open", "SF", "--json").stdout)["opened"] is True

@@ -9,19 +9,24 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 from alembic import command
+from conftest import FakeClock
 from pickup_helpers import as_clerk
 from saves_at_once import other_save_before
 from shelf_helpers import parcel, place, wb
-from sqlalchemy import inspect
-from sqlmodel import col, select
+from sqlalchemy import bindparam, inspect, text
 from station_helpers import events, recall
 
 from db.engine import is_sqlite
 from db.migrate import alembic_config
-from db.models import EventKind, ReturnBatch
+from db.models import EventKind
+from db.types import UTCDateTime
+from station_console.commands.shelf_exceptions import _batch_line
+from station_console.errors import Refused
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
 
@@ -36,6 +41,34 @@ def openings(station: Station, carrier: str) -> list[int]:
         for e in events(station, EventKind.RETURN_BATCH_OPENED)
         if e.details["carrier"] == carrier
     ]
+
+
+def opened_beside(station: Station, kept: int, at: datetime, waybills: list[str]) -> int:
+    """Another counter's batch of `kept`'s carrier, opened beside it before the index (the schema of
+    0023, which the models no longer read: rows written directly), holding `waybills`."""
+    with station.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO return_batch (carrier_id, status, created_at)"
+                " SELECT carrier_id, 'open', :at FROM return_batch WHERE id = :kept"
+            ).bindparams(bindparam("at", type_=UTCDateTime)),
+            {"at": at, "kept": kept},
+        )
+        later = int(conn.execute(text("SELECT max(id) FROM return_batch")).scalar_one())
+        for waybill in waybills:
+            conn.execute(
+                text("UPDATE parcel SET return_batch_id = :later WHERE waybill = :waybill"),
+                {"later": later, "waybill": waybill},
+            )
+        opened = conn.execute(
+            text(
+                "SELECT id FROM return_batch WHERE status = 'open'"
+                " AND carrier_id = (SELECT carrier_id FROM return_batch WHERE id = :kept)"
+            ),
+            {"kept": kept},
+        )
+        assert sorted(opened.scalars()) == [kept, later]
+    return later
 
 
 def counters(station: Station) -> tuple[Station, Station, threading.Event]:
@@ -115,14 +148,8 @@ def test_the_upgrade_merges_two_open_batches_of_one_carrier_into_the_earliest(
     sf = returns.open_batch_with(station, "SF", ["SF1234567890123"])
     config = alembic_config(station.engine)
     command.downgrade(config, "0023")
-    with station.read() as session:  # another counter's JT batch, opened beside the first
-        batch = session.exec(select(ReturnBatch).where(col(ReturnBatch.id) == kept.id)).one()
-    later = ReturnBatch(carrier_id=batch.carrier_id, created_at=batch.created_at)
-    station.run(lambda session: session.add(later))
-    assert later.id is not None and later.id > kept.id
-    returns.add(station, later.id, wb(2))
-    returns.add(station, later.id, wb(3))
-    assert open_ones(station, "JT") == [kept.id, later.id]
+    later = opened_beside(station, kept.id, kept.created_at, [wb(2), wb(3)])
+    assert later > kept.id
 
     with caplog.at_level(logging.WARNING):
         command.upgrade(config, "head")
@@ -133,16 +160,17 @@ def test_the_upgrade_merges_two_open_batches_of_one_carrier_into_the_earliest(
     assert open_ones(station, "JT") == [kept.id]
     merged = returns.get(station, kept.id)
     assert [p.waybill for p in merged.parcels] == [wb(1), wb(2), wb(3)]
-    emptied = returns.get(station, later.id)
+    emptied = returns.get(station, later)
     assert (emptied.status, emptied.count, emptied.closed_at, emptied.signed_by_name) == (
-        "closed",
+        "merged",
         0,
         None,
         None,
     )
+    assert emptied.merged_into == kept.id
     assert [parcel(station, pid).status for pid in ids] == ["on_shelf"] * 3 + ["returned"]
     (said,) = [r.getMessage() for r in caplog.records if "open beside" in r.getMessage()]
-    assert f"RB{later.id:06d}" in said and f"RB{kept.id:06d}" in said and "2 parcel(s)" in said
+    assert f"RB{later:06d}" in said and f"RB{kept.id:06d}" in said and "2 parcel(s)" in said
     assert returns.get(station, signed.id).signed_by_name == "Li Ming"
     assert [p.waybill for p in returns.get(station, sf.id).parcels] == ["SF1234567890123"]
     assert returns.get(station, sf.id).status == "open"
@@ -150,3 +178,52 @@ def test_the_upgrade_merges_two_open_batches_of_one_carrier_into_the_earliest(
     assert returns.open_batch(station, "JT").id == kept.id  # the merged one is joined, nothing new
     closed = returns.close(station, kept.id, "Wang Wei")
     assert (closed.status, closed.count) == ("closed", 3)
+
+
+def test_a_batch_merged_by_an_earlier_upgrade_names_the_batch_holding_its_parcels(
+    station: Station, clock: FakeClock
+) -> None:
+    """A database upgraded to 0024 before 0025 existed: its emptied JT batch read "closed, 0 parcels",
+    looked up by the number on a manifest printed before. The batch it was merged into has been closed
+    since; an earlier JT batch was closed before the merge. The next upgrade marks it merged into the
+    one that took its parcels (not the earlier one), its line says so in both languages, and a scan
+    into it is refused naming that batch."""
+    for n, location in enumerate(("5-1", "5-2", "5-3", "5-4"), start=1):
+        place(station, wb(n), location)
+    recall(station, wb(1), wb(2), wb(3), wb(4))
+    signed = returns.open_batch_with(station, "JT", [wb(4)])
+    clock.advance(minutes=5)
+    returns.close(station, signed.id, "Li Ming")
+    clock.advance(minutes=5)
+    kept = returns.open_batch_with(station, "JT", [wb(1)])
+    config = alembic_config(station.engine)
+    command.downgrade(config, "0023")
+    clock.advance(minutes=5)
+    later = opened_beside(station, kept.id, clock.now, [wb(2), wb(3)])
+    command.upgrade(config, "0024")
+    clock.advance(minutes=5)
+    with station.engine.begin() as conn:  # closed under 0024 (its model had no merged_into yet)
+        conn.execute(
+            text(
+                "UPDATE return_batch SET status = 'closed', signed_by_name = 'Wang Wei', closed_at = :at"
+                " WHERE id = :kept"
+            ).bindparams(bindparam("at", type_=UTCDateTime)),
+            {"at": clock.now, "kept": kept.id},
+        )
+
+    command.upgrade(config, "head")
+
+    emptied = returns.get(station, later)
+    assert (emptied.status, emptied.merged_into, emptied.merged_into_count) == ("merged", kept.id, 3)
+    number, into = f"RB{later:06d}", f"RB{kept.id:06d}"
+    try:
+        assert _batch_line(emptied) == f"Return batch {number}  JT  merged into {into} (3 parcels)"
+        set_language("zh")
+        assert _batch_line(emptied) == f"退回批次 {number}  JT  已合并到 {into}（3 件）"
+    finally:
+        set_language("en")
+    with pytest.raises(Refused) as refused:
+        returns.add(station, later, wb(4))
+    assert refused.value.code == "batch_merged"
+    assert refused.value.message() == f"Return batch {number} was merged into {into}: its parcels are there."
+    assert returns.get(station, signed.id).status == "closed"

@@ -9,7 +9,7 @@ from shelf_helpers import events, layer_figures, parcel, place, wb
 from sqlmodel import select
 from station_helpers import recall
 
-from db.models import EventKind, PrintJob
+from db.models import EventKind, Parcel, PrintJob, ReturnBatch
 from hardware.printers.document import Document
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
@@ -257,3 +257,56 @@ def test_the_manifest_says_why_each_parcel_goes_back_and_who_signed(
     returns.close(station, batch.id, "Li [/] Wei")
     after = document(returns.print_manifest(station, batch.id, office))
     assert signed in after.meta
+
+
+def test_opening_says_whether_it_found_the_carriers_batch_or_opened_one(station: Station) -> None:
+    """The carrier's Enter (or `returns open`) answers the batch; whether it was open already or is new
+    was in no word: a clerk could not tell another counter's pile from a fresh one."""
+    first = returns.open_batch(station, "JT")
+    again = returns.open_batch(station, "JT")
+    assert (first.opened, again.opened, again.id) == (True, False, first.id)
+    assert (first.to_json()["opened"], again.to_json()["opened"]) == (True, False)
+    assert "opened" not in returns.get(station, first.id).to_json()  # only opening's answer says it
+    assert returns.get(station, first.id) == again  # a read again is no change
+
+
+def test_a_close_refused_as_changed_carries_the_batch_as_it_is_now(station: Station) -> None:
+    """`batch_changed` said how many it holds; a script also needs which, without asking again."""
+    ids = [place(station, wb(n), f"5-{n}") for n in (1, 2)]
+    recall(station, wb(1), wb(2))
+    batch = returns.open_batch_with(station, "JT", [wb(1), wb(2)])
+    with pytest.raises(Refused) as refused:
+        returns.close(station, batch.id, "Wang Wei", seen=[ids[0]])
+    assert refused.value.code == "batch_changed"
+    held = [{"id": ids[0], "waybill": wb(1)}, {"id": ids[1], "waybill": wb(2)}]
+    assert refused.value.data == {
+        "batch": {"id": batch.id, "number": batch.number, "count": 2, "parcels": held}
+    }
+
+
+def test_a_parcel_another_batch_holds_is_refused(station: Station) -> None:
+    """No service leaves a parcel on its shelf in a batch other than its carrier's one open batch (one
+    open per carrier; a close returns its parcels), so the guard is reached by rows written directly:
+    an on-shelf parcel still marked in a closed batch of its carrier is refused, not moved."""
+    pid = place(station, wb(1), "5-1")
+    recall(station, wb(1))
+    batch = returns.open_batch(station, "JT")
+
+    def stale(session) -> int:  # type: ignore[no-untyped-def]
+        other = ReturnBatch(
+            carrier_id=parcel(station, pid).carrier_id, status="closed", created_at=station.now()
+        )
+        session.add(other)
+        session.flush()
+        row = session.get(Parcel, pid)
+        row.return_batch_id = other.id
+        session.add(row)
+        return other.id or 0
+
+    other_id = station.run(stale)
+    with pytest.raises(Refused) as refused:
+        returns.add(station, batch.id, wb(1))
+    assert refused.value.code == "in_other_batch"
+    assert refused.value.message() == f"{wb(1)} is already in return batch RB{other_id:06d}."
+    assert parcel(station, pid).return_batch_id == other_id
+    assert returns.get(station, batch.id).count == 0

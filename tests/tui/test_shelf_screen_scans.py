@@ -39,6 +39,8 @@ async def test_a_scan_while_the_couriers_name_has_the_focus_goes_into_the_return
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f9", *"JT", "enter")
+        await pilot.pause()
+        assert status_of(app, "#ret-status").startswith("Opened a new return batch for ")  # not found open
         await quiet.burst(pilot, *wb(1), "enter")
         await quiet.press(pilot, "f8")  # no name typed: the service refuses, the name field has the focus
         signer = app.screen.query_one("#ret-signer", Input)

@@ -19,11 +19,11 @@ another counter changed since is refused (`core/seen_batch.py`).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
@@ -42,13 +42,14 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, return_reasons
 from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
 from station_console.services.exceptions.recall_while_out import refuse_recall_while_out
+from station_console.services.exceptions.return_batch_words import MERGED_LABEL
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
-STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
+STATE_LABELS = {**BATCH_STATE_LABELS, **MERGED_LABEL}  # a batch's status, translated where shown
 CARRIER = Phrase(N_("Carrier"))
 CARRIER_WANTED = Phrase(N_("a carrier's code, e.g. SF"))  # what a carrier field of marks alone lacks
 
@@ -63,6 +64,10 @@ class BatchView:
     closed_at: datetime | None
     signed_by_name: str | None
     parcels: list[ParcelRow] = field(default_factory=list)
+    merged_into: int | None = None  # `merged`: the batch its parcels went into, if known
+    merged_into_count: int = 0  # how many parcels that batch holds (or returned)
+    # `open_batch`'s: opened now, or found open; None from other reads (not compared: a read again is no change)
+    opened: bool | None = field(default=None, compare=False)
 
     @property
     def count(self) -> int:
@@ -82,6 +87,9 @@ class BatchView:
         data = asdict(self)
         data["count"] = self.count
         data["number"] = self.number
+        data["merged_into_number"] = return_batch_number(self.merged_into) if self.merged_into else None
+        if self.opened is None:
+            del data["opened"]
         return data
 
 
@@ -99,6 +107,8 @@ def _view(session: Session, batch: ReturnBatch) -> BatchView:
         closed_at=batch.closed_at,
         signed_by_name=batch.signed_by_name,
         parcels=rows_for(session, parcels),
+        merged_into=batch.merged_into,
+        merged_into_count=_count_in(session, batch.merged_into) if batch.merged_into else 0,
     )
 
 
@@ -110,6 +120,13 @@ def _open_batch(session: Session, batch_id: int, *, closing: bool = False) -> Re
     if batch is None:
         raise NotFound(
             N_("There is no return batch {batch}."), code="no_batch", batch=return_batch_number(batch_id)
+        )
+    if batch.status == "merged":
+        raise Refused(
+            N_("Return batch {batch} was merged into {into}: its parcels are there."),
+            code="batch_merged",
+            batch=return_batch_number(batch_id),
+            into=return_batch_number(batch.merged_into) if batch.merged_into else "?",
         )
     if batch.status != "open":
         raise Refused(
@@ -125,7 +142,16 @@ def open_batch(station: Station, carrier: str) -> BatchView:
     else a new, empty one."""
     require(station, "returns")
     code = _carrier_code(carrier)
-    return station.run(lambda session: _view(session, _carriers_batch(session, station, code, carrier)))
+
+    def work(session: Session) -> BatchView:
+        batch, opened = _carriers_batch(session, station, code, carrier)
+        return replace(_view(session, batch), opened=opened)
+
+    return station.run(work)
+
+
+def _count_in(session: Session, batch_id: int) -> int:
+    return session.exec(select(func.count(col(Parcel.id))).where(Parcel.return_batch_id == batch_id)).one()
 
 
 def open_batch_with(
@@ -147,7 +173,7 @@ def open_batch_with(
     note = return_reasons.RECALL_NOTE.read(note) if recalled else ""
 
     def work(session: Session) -> BatchView:
-        batch = _carriers_batch(session, station, code, carrier)
+        batch, _opened = _carriers_batch(session, station, code, carrier)
         _add_many(
             session, station, batch.id or 0, refs, recalled=recalled, note=note, recalled_refs=recalled_refs
         )
@@ -161,10 +187,10 @@ def _carrier_code(carrier: str) -> str:
     return text_field(carrier, CARRIER, limit=32, wanted=CARRIER_WANTED).upper()
 
 
-def _carriers_batch(session: Session, station: Station, code: str, typed: str) -> ReturnBatch:
-    """The carrier's open batch, else a new one with its opening event. Of two transactions opening one
-    at once the second's insert meets the index: rolled back and retried, it finds the first's, so the
-    audit trail records one opening."""
+def _carriers_batch(session: Session, station: Station, code: str, typed: str) -> tuple[ReturnBatch, bool]:
+    """The carrier's open batch, else a new one with its opening event; whether it is new. Of two
+    transactions opening one at once the second's insert meets the index: rolled back and retried, it
+    finds the first's, so the audit trail records one opening."""
     row = session.exec(select(Carrier).where(Carrier.code == code)).first()
     if row is None or row.id is None:
         raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=typed)
@@ -178,7 +204,7 @@ def _carriers_batch(session: Session, station: Station, code: str, typed: str) -
         .with_for_update(read=True)
     ).first()
     if batch is not None:
-        return batch
+        return batch, False
     now = station.now()
     batch = ReturnBatch(carrier_id=row.id, created_at=now, created_by=station.clerk_id)
     session.add(batch)
@@ -190,7 +216,7 @@ def _carriers_batch(session: Session, station: Station, code: str, typed: str) -
         at=now,
         details={"batch": batch.id, "carrier": code},
     )
-    return batch
+    return batch, True
 
 
 def add(station: Station, batch_id: int, ref: str, *, recalled: bool = False, note: str = "") -> ParcelRow:
@@ -389,7 +415,8 @@ def close(station: Station, batch_id: int, signed_by: str, *, seen: Seen | None 
         parcels = session.exec(
             select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
         ).all()
-        refuse_unless_seen(seen, [p.id or 0 for p in parcels], batch=return_batch_number(batch_id))
+        held = {p.id or 0: p.waybill for p in parcels}
+        refuse_unless_seen(seen, held, batch_id=batch_id, batch=return_batch_number(batch_id))
         if not parcels:
             raise Refused(
                 N_("Return batch {batch} is empty."), code="batch_empty", batch=return_batch_number(batch_id)

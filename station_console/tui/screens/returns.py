@@ -24,6 +24,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.exceptions import return_reasons, returns
+from station_console.services.exceptions.return_batch_words import merged_text, opened_text
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING
@@ -266,8 +267,15 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         # A closed batch names the courier who signed for it, as `station returns show` does: the
         # screen said only 'closed', and who took the parcels was in no word of the console.
         signed = _("  signed by {name}", name=batch.signed_by_name) if batch.signed_by_name else ""
-        self.query_one("#ret-status", StatusLine).show_read(
-            _n(
+        line = (
+            _(
+                "Return batch {id}  {carrier}  {merged}",
+                id=batch.number,
+                carrier=batch.carrier_name,
+                merged=merged_text(batch.merged_into, batch.merged_into_count),
+            )
+            if batch.status == "merged"  # emptied by an upgrade: where its parcels went, not "0 parcels"
+            else _n(
                 "Return batch {id}  {carrier}  {status}  {count} parcel",
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
                 batch.count,
@@ -278,6 +286,9 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             )
             + signed
         )
+        if batch.opened is not None:  # the carrier's Enter: a new batch, or the one open already
+            line = sentences(opened_text(batch.carrier_name, batch.opened), line)
+        self.query_one("#ret-status", StatusLine).show_read(line)
         if focus_scan and not scan.disabled:
             scan.focus()
 
