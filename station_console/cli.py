@@ -12,13 +12,15 @@ import logging
 import os
 import pkgutil
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NoReturn, cast
 
 import click
 
 from station_console import click_words, commands, settle_memory
 from station_console.cli_help import Group, group, option
-from station_console.commands._support import CliApp, cli_language
+from station_console.commands._support import CliApp, cli_language, fail
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _, set_language
 from station_console.logs import setup_logging
@@ -27,6 +29,7 @@ from station_console.safe_text import protect_output
 log = logging.getLogger("station")
 _LANGUAGE_CHOSEN = "station.language_chosen"
 _HELP_ONLY = "station.help_only"
+_AS_JSON = "station.as_json"
 click_words.install()
 
 
@@ -85,31 +88,46 @@ class LazyGroup(Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         # click runs this group's callback next, and only then lets the command parse its words: a
-        # `--help` among them is seen after the callback. Told now, the callback skips what only a
-        # command that runs needs (the counter's settings: pydantic; the log).
+        # `--help` or a `--json` among them is seen after the callback. Told now, the callback skips
+        # what only a command that runs needs (the counter's settings: pydantic; the log), and says a
+        # refusal of its own (a broken counter.toml) as the command would say it.
         name, command, rest = super().resolve_command(ctx, args)
-        ctx.meta[_HELP_ONLY] = (
-            name is not None and command is not None and _shows_help(command, name, rest, ctx)
-        )
+        levels = list(_parsed(command, name, rest, ctx)) if name is not None and command is not None else []
+        ctx.meta[_HELP_ONLY] = any(level.shows_help for level in levels)
+        ctx.meta[_AS_JSON] = any(level.values.get("as_json") for level in levels)
         return name, command, rest
 
 
-def _shows_help(command: click.Command, name: str, words: list[str], parent: click.Context) -> bool:
-    """Whether `command` given `words` shows a help page and stops (`pickup --help`, `audit`, `audit
-    verify -h`), read by click's own parser as it will read them; words it refuses: no (it says why)."""
+@dataclass(frozen=True)
+class _Level:
+    """A command or group of the command line as click's own parser reads its words."""
+
+    shows_help: bool
+    values: dict[str, object]
+
+
+def _parsed(command: click.Command, name: str, words: list[str], parent: click.Context) -> Iterator[_Level]:
+    """`command` and each subcommand the words go on to name, read by click's own parser as it will
+    read them: whether each shows a help page and stops (`pickup --help`, `audit`, `audit verify -h`),
+    and the values given. Words it refuses end the reading (click says why when it reads them)."""
     if not words and command.no_args_is_help:
-        return True
+        yield _Level(shows_help=True, values={})
+        return
     ctx = click.Context(command, info_name=name, parent=parent)
     try:
-        _values, rest, given = command.make_parser(ctx).parse_args(list(words))
-        if command.get_help_option(ctx) in given:
-            return True
-        if isinstance(command, click.Group) and not command.chain and rest:
-            sub_name, sub, sub_words = command.resolve_command(ctx, rest)
-            return sub_name is not None and sub is not None and _shows_help(sub, sub_name, sub_words, ctx)
+        values, rest, given = command.make_parser(ctx).parse_args(list(words))
     except click.UsageError:
-        return False
-    return False
+        return
+    helps = command.get_help_option(ctx) in given
+    yield _Level(shows_help=helps, values=values)
+    if helps or not isinstance(command, click.Group) or command.chain or not rest:
+        return
+    try:
+        sub_name, sub, sub_words = command.resolve_command(ctx, rest)
+    except click.UsageError:
+        return
+    if sub_name is not None and sub is not None:
+        yield from _parsed(sub, sub_name, sub_words, ctx)
 
 
 @group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,7 +172,10 @@ def cli(
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if runs_command:
-        ctx.obj.counter_settings  # noqa: B018  checked before the command runs (the console: in a worker)
+        try:
+            ctx.obj.counter_settings  # noqa: B018  checked before the command runs (the console: in a worker)
+        except StationError as exc:  # a broken counter.toml: under --json, the command's one document
+            fail(exc, as_json=bool(ctx.meta.get(_AS_JSON)))
     if ctx.invoked_subcommand is None:
         # Textual and the screens load only for the console: a `station` command starts without them.
         from station_console.tui.app import run_console

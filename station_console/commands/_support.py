@@ -60,6 +60,14 @@ class CliApp:
         if self.clerk_name and self.pin is None:
             self.pin = _ask_pin(self.clerk_name)
 
+    def sign_in_if_asked(self) -> None:
+        """For a command that needs no station (a device read, the bench on its own data): a clerk
+        given is signed in all the same, before the command does anything, as every command signs in.
+        A script that passes --clerk/--pin (or $STATION_CLERK) to every command learns of a wrong PIN,
+        which is refused and counted towards the lock-out, never passed over in silence."""
+        if self.clerk_name:
+            self.station  # noqa: B018  opening the station signs the clerk in
+
     @property
     def station(self) -> Station:
         if self._station is None:
@@ -91,7 +99,8 @@ def pass_app(command: Callable[Concatenate[CliApp, P], R]) -> Callable[P, R]:
     """Hand the command the CliApp, and say a refusal it lets through as a refusal of a `--json`
     command must be said: the one JSON document on stdout too (`fail`). Its sign-in is such a
     refusal (the station opens at the command's first use of it), as is a role or a row not found
-    outside the command's own handling; said on stderr only, a script reading stdout had nothing."""
+    outside the command's own handling; said on stderr only, a script reading stdout had nothing.
+    Once the command has written its document, a refusal is said on stderr alone: one document."""
     passed = _pass_app(command)
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -99,7 +108,9 @@ def pass_app(command: Callable[Concatenate[CliApp, P], R]) -> Callable[P, R]:
             return passed(*args, **kwargs)
         except StationError as exc:
             if kwargs.get("as_json"):
-                fail(exc, as_json=True)
+                # A command that wrote its document and then let a refusal through: said on stderr
+                # only (exit 1), never a second document that a script's parser would choke on.
+                fail(exc, as_json=not _json_written())
             raise  # without --json: `main` says it on stderr, as every other refusal
 
     return update_wrapper(run, command)
@@ -158,9 +169,21 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
+_JSON_WRITTEN = "station.json_written"
+
+
 def emit_json(obj: Any) -> None:
     """One JSON document on stdout (times and dates in ISO 8601, Chinese unescaped)."""
     click.echo(json.dumps(obj, ensure_ascii=False, default=json_value))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_JSON_WRITTEN] = True  # shared by the whole command line's contexts
+
+
+def _json_written() -> bool:
+    """Whether this command line has written a JSON document already."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and bool(ctx.meta.get(_JSON_WRITTEN))
 
 
 # Exit statuses: 1 a refusal (nothing was done); 3 the command's change is made but a later step of

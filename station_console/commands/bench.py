@@ -8,7 +8,7 @@ import platform
 import click
 
 from station_console.cli_help import command, option
-from station_console.commands._support import emit_json
+from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.i18n import _
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -46,9 +46,12 @@ def register(cli: click.Group) -> None:
     type=click.Choice(PATHS),
     help="Measure only this path (repeat for more), e.g. --only report.",
 )
-def bench(quick: bool, as_json: bool, rebuild: bool, only: tuple[str, ...]) -> None:
+@pass_app
+def bench(app: CliApp, quick: bool, as_json: bool, rebuild: bool, only: tuple[str, ...]) -> None:
     """Measure check-in, the pickup handover, lookups, the day report, detection, start-up and scan-to-screen."""
     from station_console.bench.harness import json_summary, render_table, run_all
+
+    app.sign_in_if_asked()  # the bench works on a dataset of its own: a clerk given is checked all the same
 
     def progress(message: str) -> None:
         click.echo(message, err=True)

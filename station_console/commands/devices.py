@@ -45,10 +45,12 @@ def register(cli: click.Group) -> None:
 
 @command()
 @option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
-def devices(as_json: bool) -> None:
+@pass_app
+def devices(app: CliApp, as_json: bool) -> None:
     """List the USB scanners and printers this machine can see."""
     from station_console.services.admin.devices import list_devices
 
+    app.sign_in_if_asked()
     found = list_devices()
     if as_json:
         emit_json({"usb_available": found.usb_available, "devices": [d.as_dict() for d in found.devices]})
@@ -105,6 +107,7 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool,
     from station_console.services.core.roles import require
 
     try:
+        app.sign_in_if_asked()
         if save:  # a manager's change: said before any scanning, and checked again as it is written
             require(app.station, "settings")
         config = scanner_config(app.counter_settings, device)

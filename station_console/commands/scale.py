@@ -9,8 +9,8 @@ import click
 
 from station_console.cli_help import group, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
-from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _
 
 
 def register(cli: click.Group) -> None:
@@ -44,13 +44,14 @@ def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) 
     from hardware.scales.factory import KIND_LABELS as SCALE_KINDS
     from station_console.services.sendout.weighing import read_scale
 
+    app.sign_in_if_asked()
     config: dict[str, Any] = app.counter_settings.scale
     if config_text:
         try:
             config = json.loads(config_text)
-        except ValueError:
-            click.echo(f"station: {_('--config is not JSON')}", err=True)
-            raise SystemExit(1) from None
+        except ValueError:  # under --json a refusal like any other: the one document on stdout
+            fail(Refused(N_("--config is not JSON"), code="config_not_json"), as_json=as_json)
+            return
     try:
         weight = read_scale(config, timeout_s=timeout_s)
     except StationError as exc:

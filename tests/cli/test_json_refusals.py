@@ -4,11 +4,13 @@ station, and it was said on stderr only by most of them (`parcels`, `overdue`, `
 station opens at the command's first use of it, outside the command's own refusal handling.
 
 The commands are found as `test_json_times` finds them, groups with --json too (`shelves`, `outbox`),
-each given made-up values for what it requires: the sign-in is refused before any of them is read."""
+each given made-up values for what it requires: the sign-in is refused before any of them is read.
+A counter.toml that cannot be used is refused before the command reads its options: the same."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +20,8 @@ from click.testing import CliRunner
 
 from cli.conftest import PIN
 from station_console.cli import cli
-
-# Commands with --json that open no station, so sign in to nothing, and why.
-NO_STATION = {
-    "bench": "builds its own dataset",
-    "devices": "lists this machine's devices",
-    "scan-test": "reads a scanner",
-    "scale read": "reads a scale",
-}
+from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.errors import Refused
 
 
 def _json_commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
@@ -97,7 +93,7 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("refusal", REFUSALS)
-@pytest.mark.parametrize("name", sorted(set(COMMANDS) - set(NO_STATION)))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_refusal_at_sign_in_is_the_one_json_document(
     name: str, refusal: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,11 +112,14 @@ def test_a_refusal_at_sign_in_is_the_one_json_document(
     assert asked.stderr == f"station: {answer['message']}\n"
 
 
-def test_the_commands_with_no_station_are_commands_with_json() -> None:
-    """NO_STATION and ALSO_REQUIRED name only commands that are there and take --json, and the refusal test runs the
-    rest: found by walking the commands, so a new one is checked without being listed."""
-    assert set(NO_STATION) | set(ALSO_REQUIRED) <= set(COMMANDS)
-    assert {"parcels", "overdue", "shelves", "outbox", "sendout tariff show"} <= set(COMMANDS)
+def test_the_commands_walked_are_the_commands_with_json() -> None:
+    """ALSO_REQUIRED names only commands that are there and take --json, and the refusal test runs them
+    all, those that need no station too (`devices`, `scan-test`, `scale read`, `bench` sign a clerk
+    given in all the same): found by walking the commands, so a new one is checked without being listed."""
+    assert set(ALSO_REQUIRED) <= set(COMMANDS)
+    assert {"parcels", "overdue", "shelves", "outbox", "sendout tariff show", "devices", "bench"} <= set(
+        COMMANDS
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,3 +139,61 @@ def test_a_refusal_the_command_lets_through_is_the_one_json_document_too(
     assert asked.exit_code == 1
     answer = json.loads(asked.stdout)
     assert answer["error"] == code and asked.stderr == f"station: {answer['message']}\n"
+
+
+# A counter.toml someone broke by hand, and what its refusal names besides the file.
+BROKEN_FILES = {
+    "not TOML": ('counter = "front"\nlanguage = \n', "(not valid TOML (line 2, column 12))"),
+    "a wrong type": ("counter = 5\n", "(Counter name (counter): Must be text)"),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_FILES)
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_broken_counter_file_is_the_one_json_document(name: str, broken: str, tmp_path: Path) -> None:
+    """The file is read before the command's own options, so its refusal was said on stderr only even
+    under --json: a script parsing stdout had nothing."""
+    text, problem = BROKEN_FILES[broken]
+    Path(os.environ["STATION_CONFIG"]).write_text(text, encoding="utf-8")
+    required = [*_required_words(COMMANDS[name], tmp_path), *ALSO_REQUIRED.get(name, [])]
+    asked = CliRunner().invoke(
+        cli, ["--lang", "en", *name.split(), *required, "--json"], input="", catch_exceptions=False
+    )
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    answer = json.loads(asked.stdout)
+    assert answer["error"] == "bad_counter_settings" and set(answer) == {"error", "message"}
+    assert os.environ["STATION_CONFIG"] in answer["message"] and problem in answer["message"]
+    assert asked.stderr == f"station: {answer['message']}\n"
+
+
+@pytest.mark.parametrize("words", [["parcels"], ["shelves", "add", "A"], ["scale", "read"]])
+def test_a_broken_counter_file_without_json_is_one_line_on_stderr(words: list[str]) -> None:
+    Path(os.environ["STATION_CONFIG"]).write_text("counter = 5\n", encoding="utf-8")
+    asked = CliRunner().invoke(cli, ["--lang", "en", *words], catch_exceptions=False)
+    assert asked.exit_code == 1 and asked.stdout == ""
+    assert asked.stderr.startswith("station: ") and asked.stderr.count("\n") == 1
+    assert "cannot be used (Counter name (counter): Must be text)" in asked.stderr
+
+
+def test_a_refusal_after_the_document_is_not_a_second_document() -> None:
+    """Whichever command writes its document and then lets a refusal through: the refusal is said on
+    stderr (exit 1), stdout stays one document a script can parse."""
+
+    @click.command()
+    @click.option("--json", "as_json", is_flag=True)
+    @pass_app
+    def writes_then_refuses(app: CliApp, as_json: bool) -> None:
+        emit_json({"done": True})
+        raise Refused("Too late", code="too_late")
+
+    asked = CliRunner().invoke(writes_then_refuses, ["--json"], obj=CliApp(lang="en"), catch_exceptions=False)
+    assert asked.exit_code == 1
+    assert json.loads(asked.stdout) == {"done": True}
+    assert asked.stderr == "station: Too late\n"
+
+
+def test_scale_config_not_json_is_the_one_json_document() -> None:
+    asked = CliRunner().invoke(cli, ["--lang", "en", "scale", "read", "--config", "{", "--json"])
+    assert asked.exit_code == 1
+    assert json.loads(asked.stdout) == {"error": "config_not_json", "message": "--config is not JSON"}
+    assert asked.stderr == "station: --config is not JSON\n"
