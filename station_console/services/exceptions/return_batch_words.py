@@ -5,10 +5,8 @@ its number: it names the batch holding its parcels, not "closed, 0 parcels"."""
 
 from __future__ import annotations
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import _, _n
 from station_console.services.core.paper_numbers import return_batch_number
-
-MERGED_LABEL = {"merged": N_("merged")}
 
 
 def opened_text(carrier_name: str, opened: bool) -> str:

@@ -42,14 +42,13 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, return_reasons
 from station_console.services.exceptions.problem_kinds import COURIER_NOTE_KINDS, KIND_LABELS, STOCKTAKE_KINDS
 from station_console.services.exceptions.recall_while_out import refuse_recall_while_out
-from station_console.services.exceptions.return_batch_words import MERGED_LABEL
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
-STATE_LABELS = {**BATCH_STATE_LABELS, **MERGED_LABEL}  # a batch's status, translated where shown
+STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
 CARRIER = Phrase(N_("Carrier"))
 CARRIER_WANTED = Phrase(N_("a carrier's code, e.g. SF"))  # what a carrier field of marks alone lacks
 
