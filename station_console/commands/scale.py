@@ -50,7 +50,13 @@ def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) 
         try:
             config = json.loads(config_text)
         except ValueError:  # under --json a refusal like any other: the one document on stdout
-            fail(Refused(N_("--config is not JSON"), code="config_not_json"), as_json=as_json)
+            fail(
+                Refused(
+                    N_("--config is not JSON: give the scale's settings as one JSON object."),
+                    code="config_not_json",
+                ),
+                as_json=as_json,
+            )
             return
     try:
         weight = read_scale(config, timeout_s=timeout_s)

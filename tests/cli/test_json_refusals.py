@@ -195,5 +195,8 @@ def test_a_refusal_after_the_document_is_not_a_second_document() -> None:
 def test_scale_config_not_json_is_the_one_json_document() -> None:
     asked = CliRunner().invoke(cli, ["--lang", "en", "scale", "read", "--config", "{", "--json"])
     assert asked.exit_code == 1
-    assert json.loads(asked.stdout) == {"error": "config_not_json", "message": "--config is not JSON"}
-    assert asked.stderr == "station: --config is not JSON\n"
+    assert json.loads(asked.stdout) == {
+        "error": "config_not_json",
+        "message": "--config is not JSON: give the scale's settings as one JSON object.",
+    }
+    assert asked.stderr == "station: --config is not JSON: give the scale's settings as one JSON object.\n"
