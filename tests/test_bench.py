@@ -206,3 +206,9 @@ def test_scan_to_screen_measures_a_settled_console_and_lists_its_slowest_scans(
         scan["p99_ms"], abs=0.01
     )
     assert scan["wal_at_start"]["run_frames"] <= scan["wal_at_start"]["file_frames"]
+    # What each slow scan's check-in write waited on: the lock at its BEGIN, its commit (scan_watch).
+    for row in slowest:
+        assert isinstance(row["begin_wait_ms"], float) and isinstance(row["commit_ms"], float)
+        assert row["attempts"] == 1 and isinstance(row["others_writing"], list)
+    assert scan["writes_by_thread"]["checkin_0"]["count"] >= scan["samples"]
+    assert all(isinstance(w["held_ms"], float) for w in scan["longest_writes"])

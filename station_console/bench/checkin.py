@@ -192,10 +192,17 @@ WARM_SCANS = 3  # the first few include one-off start-up work
 BENCH_PRINTER = {"language": "tspl", "transport": "dummy", "target": "bench"}
 
 
-def _scanner(app: StationApp, codes: list[str], started: threading.Event, stop: threading.Event) -> None:
+def _scanner(
+    app: StationApp,
+    codes: list[str],
+    started: threading.Event,
+    stop: threading.Event,
+    watch: ScanWatch | None = None,
+) -> None:
     """The scanner and the terminal driver: keys go into the app's queue from their own thread, on the
     scanner's schedule, stamped when they are handed over (a driver late on its schedule hands over
-    what piled up at once, as a terminal buffer would), whatever the app is busy with."""
+    what piled up at once, as a terminal buffer would), whatever the app is busy with. `watch` is told
+    each Enter as it is handed over."""
     started.wait()
     begin = time.monotonic()
     for n, code in enumerate(codes):
@@ -205,6 +212,8 @@ def _scanner(app: StationApp, codes: list[str], started: threading.Event, stop: 
                 return
             char = None if key == "enter" else key
             app.post_message(events.Key(_character_to_key(key) if char else key, char))
+            if char is None and watch is not None:
+                watch.scan_sent(n)
 
 
 def settle_as_a_console() -> None:
@@ -240,7 +249,7 @@ async def measure_scan_to_screen(
         app = StationApp(station, settings, database_label="bench")
         started, stop = threading.Event(), threading.Event()
         codes = waybills(samples + warm)
-        feeder = threading.Thread(target=_scanner, args=(app, codes, started, stop), daemon=True)
+        feeder = threading.Thread(target=_scanner, args=(app, codes, started, stop, watch), daemon=True)
         try:
             async with app.run_test(size=(140, 40)) as pilot:
                 await pilot.pause(0.5)  # let the screen warm up (detector, imports)
@@ -248,13 +257,17 @@ async def measure_scan_to_screen(
                 screen = app.screen
                 assert isinstance(screen, CheckinScreen)
                 if watch is not None:
-                    watch.start(path, checkpointer_of(station.engine))
+                    watch.start(path, checkpointer_of(station.engine), station.engine)
                 feeder.start()
                 started.set()
                 # The last scan's row, or time enough for every scan and a slow last check-in.
                 deadline = time.monotonic() + len(codes) * SCAN_EVERY_S + 5.0
                 while len(screen.latencies) < len(codes) and time.monotonic() < deadline:
+                    if watch is not None:
+                        watch.scans_seen(len(screen.latencies))
                     await asyncio.sleep(0.01)
+                if watch is not None:
+                    watch.scans_seen(len(screen.latencies))
                 return screen.latencies[warm:]
         finally:
             stop.set()

@@ -3,22 +3,36 @@
 One scan in forty can wait on something the console's own threads do meanwhile (the WAL checkpointer
 copying a long WAL into the database and fsyncing it, a garbage collection of a large heap). This
 records when those ran, relative to the first measured scan's schedule, and how long the WAL was
-when the measurement began, so the `--json` row can show the slowest scans beside them.
+when the measurement began, so the `--json` row can show the slowest scans beside them; and, for each
+scan, how long its check-in's BEGIN waited for the write lock and its COMMIT took (`write_waits`), the
+other threads' writes meanwhile, and every thread's stack when it was late past `LATE_S` (dumped by
+faulthandler's own thread, which needs no GIL: a stall that holds the GIL is caught in the act).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import gc
+import re
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from sqlalchemy import Engine
 
 from db.checkpoint import Checkpointer
 from station_console.bench.wal_frames import file_frames, frame_pages
+from station_console.bench.write_waits import WriteTx, WriteWaits
 
 SLOWEST = 3  # the slowest scans listed (p99 of 40 is about the slowest)
+LATE_S = 0.15  # a scan not on the screen this long after its Enter has every thread's stack dumped
+CHECKIN_THREAD = "checkin"  # the check-in screen's writer thread (`CheckinWriter`)
+LONGEST = 5  # the write transactions listed that held the lock longest, whoever ran them
+STACK_FRAMES = 8  # the innermost frames kept of each thread's stack
 
 
 def wal_frames(sqlite_path: str) -> dict[str, int]:
@@ -40,8 +54,13 @@ class ScanWatch:
         self.checkpoints: list[tuple[float, float, str]] = []  # (start, seconds, thread)
         self._gc_started: dict[int, float] = {}
         self._undo: list[Callable[[], None]] = []
+        self.writes = WriteWaits()
+        self.sent: dict[int, float] = {}  # scan number (warm ones too) -> when its Enter was handed over
+        self.stacks = StallDumps()
 
-    def start(self, sqlite_path: str, checkpointer: Checkpointer | None) -> None:
+    def start(
+        self, sqlite_path: str, checkpointer: Checkpointer | None, engine: Engine | None = None
+    ) -> None:
         self.wal_at_start = wal_frames(sqlite_path)
         self.objects_at_start = len(gc.get_objects())  # what a full collection walks
         self.frozen_at_start = gc.get_freeze_count()  # what it no longer walks (gc.freeze)
@@ -60,6 +79,19 @@ class ScanWatch:
 
             checkpointer.checkpoint = timed  # type: ignore[method-assign]
             self._undo.append(lambda: delattr(checkpointer, "checkpoint"))
+        if engine is not None:
+            self.writes.start(engine)
+            self._undo.append(self.writes.stop)
+        self._undo.append(self.stacks.stop)
+
+    def scan_sent(self, n: int) -> None:
+        """Scan `n`'s Enter was just handed over (the scanner's thread)."""
+        self.sent[n] = time.monotonic()
+        self.stacks.arm(n)
+
+    def scans_seen(self, count: int) -> None:
+        """The first `count` scans are on the screen."""
+        self.stacks.seen(count)
 
     def stop(self) -> None:
         while self._undo:
@@ -83,11 +115,18 @@ class ScanWatch:
 
         slowest = sorted(range(len(latencies)), key=lambda i: -latencies[i])[:SLOWEST]
         scans = [
-            {"scan": i, "came_ms": round((i + warm) * every_s * 1000), "ms": round(latencies[i] * 1000, 2)}
+            {
+                "scan": i,
+                "came_ms": round((i + warm) * every_s * 1000),
+                "ms": round(latencies[i] * 1000, 2),
+                **self._waits(i + warm, latencies[i], at),
+            }
             for i in slowest
         ]
         return {
             "slowest_scans": scans,
+            "writes_by_thread": self.writes.by_who(),
+            "longest_writes": [self._write(tx, at) for tx in self.writes.longest(LONGEST)],
             "wal_at_start": self.wal_at_start,
             "gc_objects_at_start": self.objects_at_start,
             "gc_frozen_at_start": self.frozen_at_start,
@@ -101,3 +140,116 @@ class ScanWatch:
             ],
             "gc_gen2": sum(1 for _t, _s, g in self.gcs if g == 2),
         }
+
+    def _waits(self, n: int, latency: float, at: Callable[[float], float]) -> dict[str, Any]:
+        """Scan `n`'s check-in write: its BEGIN's wait for the lock (over every attempt), its COMMIT,
+        the other threads' writes between its Enter and its commit, and its stacks if it was late."""
+        sent = self.sent.get(n)
+        if sent is None:
+            return {}
+        attempts = self.writes.writes_of(CHECKIN_THREAD, sent)
+        out: dict[str, Any] = {"begin_wait_ms": None, "commit_ms": None, "attempts": len(attempts)}
+        if attempts:
+            done = attempts[-1]
+            out["begin_wait_ms"] = round(((done.first or done.begin) - attempts[0].begin) * 1000, 2)
+            out["commit_ms"] = round(done.commit_s() * 1000, 2)
+            out["held_ms"] = round(done.held_s() * 1000, 2)
+            out["others_writing"] = [
+                self._write(tx, at)
+                for tx in self.writes.overlapping(sent, done.end or sent, besides=CHECKIN_THREAD)
+            ]
+        if latency > LATE_S:
+            out["stacks"] = self.stacks.read(n)
+        return out
+
+    @staticmethod
+    def _write(tx: WriteTx, at: Callable[[float], float]) -> dict[str, Any]:
+        return {
+            "who": tx.who,
+            "wrote": tx.wrote,
+            "at_ms": at(tx.begin),
+            "begin_wait_ms": round(tx.begin_wait_s() * 1000, 2),
+            "held_ms": round(tx.held_s() * 1000, 2),
+            "commit_ms": round(tx.commit_s() * 1000, 2),
+        }
+
+
+class StallDumps:
+    """Per scan, faulthandler armed to dump every thread's stack `LATE_S` after its Enter, cancelled
+    when it reaches the screen; one temporary file a scan (faulthandler writes to a file descriptor)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._armed: int | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._files: dict[int, IO[str]] = {}
+
+    def arm(self, n: int) -> None:
+        with self._lock:
+            if self._folder is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="scan-stacks-")
+            file = self._files[n] = open(Path(self._folder.name) / f"scan{n}.txt", "w+")  # noqa: SIM115
+            faulthandler.dump_traceback_later(LATE_S, repeat=False, file=file)
+            self._armed = n
+
+    def seen(self, count: int) -> None:
+        with self._lock:
+            if self._armed is not None and self._armed < count:
+                faulthandler.cancel_dump_traceback_later()
+                self._armed = None
+
+    def read(self, n: int) -> list[str]:
+        """Scan `n`'s dump, each thread's innermost `STACK_FRAMES` frames (paths from the package on)."""
+        file = self._files.get(n)
+        if file is None or file.closed:
+            return []
+        file.seek(0)
+        return trim_stacks(file.read())
+
+    def stop(self) -> None:
+        with self._lock:
+            faulthandler.cancel_dump_traceback_later()
+            self._armed = None
+        # The files stay readable until the summary: closed with the folder when this is collected.
+
+
+def trim_stacks(dump: str) -> list[str]:
+    """faulthandler's dump of every thread, shortened: each thread's header and innermost frames, each
+    path from its package on (`.../site-packages/textual/app.py` -> `textual/app.py`); idle pool threads
+    (waiting for work in `concurrent/futures/thread.py`) are left out."""
+    threads: list[list[str]] = []
+    for line in dump.splitlines():
+        if not line.strip():
+            continue
+        if (
+            not line.startswith(" ") or not threads
+        ):  # "Thread 0x... (most recent call first):", "Current thread ..."
+            threads.append([line.strip()])
+        elif len(threads[-1]) <= STACK_FRAMES:
+            threads[-1].append("  " + _short_path(line.strip()))
+    return [line for thread in threads if not _idle(thread) for line in thread]
+
+
+def _idle(thread: list[str]) -> bool:
+    return (
+        len(thread) > 1
+        and thread[1].startswith('  File "concurrent/futures/thread.py"')
+        and "_worker" in thread[1]
+    )
+
+
+def _short_path(frame: str) -> str:
+    """`File "/.../site-packages/textual/app.py", line 9 in f` -> `File "textual/app.py", line 9 in f`."""
+    match = _FILE.search(frame)
+    if match is None:
+        return frame
+    path = match.group(1)
+    for root in ("site-packages/", f"{_REPO}/", f"/python{sys.version_info[0]}.{sys.version_info[1]}/"):
+        if root in path:
+            path = path.split(root, 1)[1]
+            break
+    return frame[: match.start(1)] + path + frame[match.end(1) :]
+
+
+_FILE = re.compile(r'File "([^"]*)"')
+_REPO = str(Path(__file__).resolve().parents[2])

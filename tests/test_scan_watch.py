@@ -1,0 +1,120 @@
+"""What the scan-to-screen bench tells of a slow scan: its check-in's wait for the write lock, its commit,
+the other writers meanwhile, and every thread's stack when it was late."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from db.engine import create_station_engine, plain_transaction
+from station_console.bench import checkin
+from station_console.bench.scan_watch import LATE_S, ScanWatch, trim_stacks
+from station_console.bench.write_waits import WriteWaits
+
+HOLD_S = 0.45  # the other connection's hold on the write lock: inside the 500 ms busy wait, past LATE_S
+
+
+def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_no_bound_values(
+    tmp_path: Path,
+) -> None:
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE note (body TEXT)"))
+    waits = WriteWaits()
+    waits.start(engine)
+    held = threading.Event()
+
+    def holder() -> None:
+        with plain_transaction(engine) as tx:
+            tx.run("INSERT INTO note VALUES ('13800138000')")
+            held.set()
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=holder, name="holder")
+    thread.start()
+    held.wait(5)
+    with plain_transaction(engine) as tx:
+        tx.run("UPDATE note SET body = 'x'")
+    thread.join()
+    waits.stop()
+    engine.dispose()
+
+    by_who = {tx.who: tx for tx in waits.txs}
+    assert set(by_who) == {"holder", "MainThread"}
+    assert by_who["holder"].wrote == "INSERT note" and by_who["MainThread"].wrote == "UPDATE note"
+    assert by_who["holder"].held_s() >= 0.25 and by_who["holder"].outcome == "commit"
+    # The waiter's BEGIN IMMEDIATE waited for the holder's commit, not its own statements.
+    assert by_who["MainThread"].begin_wait_s() >= 0.2 and by_who["MainThread"].held_s() < 0.2
+    assert all(tx.commit_s() >= 0 for tx in waits.txs)
+    assert "13800138000" not in json.dumps(waits.by_who()) + repr(waits.txs)
+
+
+class _LockedBeforeScan(ScanWatch):
+    """Holds the write lock from a connection of its own, across scan `victim`'s Enter."""
+
+    def __init__(self, path: str, victim: int) -> None:
+        super().__init__()
+        self.path, self.victim = path, victim
+        self.holders: list[threading.Thread] = []
+
+    def scan_sent(self, n: int) -> None:
+        super().scan_sent(n)
+        if n == self.victim - 1:  # halfway to the victim's Enter, held past it
+            thread = threading.Thread(target=self._hold, name="lock-holder")
+            thread.start()
+            self.holders.append(thread)
+
+    def _hold(self) -> None:
+        time.sleep(checkin.SCAN_EVERY_S / 2)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            time.sleep(HOLD_S)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+
+def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_threads_stack(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "scan.sqlite3")
+    samples, victim = 4, checkin.WARM_SCANS + 2
+    watch = _LockedBeforeScan(path, victim)
+    latencies = asyncio.run(checkin.measure_scan_to_screen(samples, sqlite_path=path, watch=watch))
+    for thread in watch.holders:
+        thread.join()
+    summary = json.loads(
+        json.dumps(watch.summary(latencies, warm=checkin.WARM_SCANS, every_s=checkin.SCAN_EVERY_S))
+    )
+
+    slowest = summary["slowest_scans"][0]
+    assert slowest["scan"] == victim - checkin.WARM_SCANS and slowest["ms"] > LATE_S * 1000
+    # Its BEGIN waited the rest of the hold (about 0.3 s); its commit did not.
+    assert slowest["begin_wait_ms"] > 200 and slowest["commit_ms"] < 100 and slowest["attempts"] == 1
+    stacks = "\n".join(slowest["stacks"])
+    # The check-in's thread, caught waiting in its BEGIN.
+    assert "_run_bare" in stacks and "plain_transaction" in stacks
+    assert "site-packages/" not in stacks
+    # The scans on time carry numbers too, and no stack.
+    for scan in summary["slowest_scans"][1:]:
+        assert isinstance(scan["begin_wait_ms"], float) and isinstance(scan["commit_ms"], float)
+        assert scan["ms"] < LATE_S * 1000 and "stacks" not in scan
+    assert summary["writes_by_thread"]["checkin_0"]["count"] >= samples + checkin.WARM_SCANS
+
+
+def test_a_dump_keeps_each_threads_innermost_frames_with_short_paths() -> None:
+    frames = "\n".join(
+        f'  File "/x/.venv/lib/python3.11/site-packages/textual/app.py", line {n} in f{n}' for n in range(20)
+    )
+    dump = f"Thread 0x01 (most recent call first):\n{frames}\n\nCurrent thread 0x02 (most recent call first):\n{frames}\n"
+    lines = trim_stacks(dump)
+    assert lines[0] == "Thread 0x01 (most recent call first):"
+    assert lines[1] == '  File "textual/app.py", line 0 in f0'
+    assert len(lines) == 2 * (1 + 8) and lines[9] == "Current thread 0x02 (most recent call first):"
