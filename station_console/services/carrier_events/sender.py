@@ -142,16 +142,20 @@ def _codes(session: Session) -> dict[int, str]:
 
 
 def recover_stale(station: Station, channels: Channels, result: PassResult) -> None:
+    def stale_at(now: datetime) -> Any:
+        return select(CarrierEvent).where(
+            CarrierEvent.status == CarrierEventStatus.SENDING, col(CarrierEvent.next_attempt_at) < now
+        )
+
+    # Looked for in a read first: a pass almost never finds one, and a write transaction takes the
+    # write lock (SQLite's BEGIN IMMEDIATE) that a check-in would wait behind.
+    with station.read() as session:
+        if session.exec(stale_at(station.now()).limit(1)).first() is None:
+            return
+
     def work(session: Session) -> list[int]:
         now = station.now()
-        stale = session.exec(
-            select(CarrierEvent)
-            .where(
-                CarrierEvent.status == CarrierEventStatus.SENDING,
-                col(CarrierEvent.next_attempt_at) < now,
-            )
-            .with_for_update(skip_locked=True)
-        ).all()
+        stale = session.exec(stale_at(now).with_for_update(skip_locked=True)).all()
         codes = _codes(session) if stale else {}
         for event in stale:
             carrier = codes.get(event.carrier_id, "?")
