@@ -257,7 +257,7 @@ async def measure_scan_to_screen(
                 screen = app.screen
                 assert isinstance(screen, CheckinScreen)
                 if watch is not None:
-                    watch.start(path, checkpointer_of(station.engine), station.engine)
+                    watch.start(path, checkpointer_of(station.engine), station.engine, timed_from=warm)
                 feeder.start()
                 started.set()
                 # The last scan's row, or time enough for every scan and a slow last check-in.

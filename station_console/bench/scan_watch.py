@@ -57,10 +57,22 @@ class ScanWatch:
         self.writes = WriteWaits()
         self.sent: dict[int, float] = {}  # scan number (warm ones too) -> when its Enter was handed over
         self.stacks = StallDumps()
+        self.timed_from = 0
 
     def start(
-        self, sqlite_path: str, checkpointer: Checkpointer | None, engine: Engine | None = None
+        self,
+        sqlite_path: str,
+        checkpointer: Checkpointer | None,
+        engine: Engine | None = None,
+        *,
+        timed_from: int = 0,
     ) -> None:
+        """`timed_from`: the first scan measured; the warm ones before it get no stack dump (each dump
+        reads other threads' stacks without the GIL, best effort: no more of them than is useful)."""
+        self.timed_from = timed_from
+        if not faulthandler.is_enabled():  # a crash during the measurement says where, on stderr
+            faulthandler.enable()
+            self._undo.append(faulthandler.disable)
         self.wal_at_start = wal_frames(sqlite_path)
         self.objects_at_start = len(gc.get_objects())  # what a full collection walks
         self.frozen_at_start = gc.get_freeze_count()  # what it no longer walks (gc.freeze)
@@ -87,7 +99,8 @@ class ScanWatch:
     def scan_sent(self, n: int) -> None:
         """Scan `n`'s Enter was just handed over (the scanner's thread)."""
         self.sent[n] = time.monotonic()
-        self.stacks.arm(n)
+        if n >= self.timed_from:
+            self.stacks.arm(n)
 
     def scans_seen(self, count: int) -> None:
         """The first `count` scans are on the screen."""
