@@ -4,8 +4,10 @@ the other writers meanwhile, and every thread's stack when it was late."""
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import json
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -87,7 +89,13 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
     path = str(tmp_path / "scan.sqlite3")
     samples, victim = 4, checkin.WARM_SCANS + 2
     watch = _LockedBeforeScan(path, victim)
-    latencies = asyncio.run(checkin.measure_scan_to_screen(samples, sqlite_path=path, watch=watch))
+    # As `station bench` runs it: no faulthandler of pytest's enabled already (the watch enables one).
+    faulthandler.disable()
+    try:
+        latencies = asyncio.run(checkin.measure_scan_to_screen(samples, sqlite_path=path, watch=watch))
+        assert not faulthandler.is_enabled()  # put back as it found it
+    finally:
+        faulthandler.enable(file=sys.__stderr__)
     for thread in watch.holders:
         thread.join()
     summary = json.loads(

@@ -70,8 +70,10 @@ class ScanWatch:
         """`timed_from`: the first scan measured; the warm ones before it get no stack dump (each dump
         reads other threads' stacks without the GIL, best effort: no more of them than is useful)."""
         self.timed_from = timed_from
-        if not faulthandler.is_enabled():  # a crash during the measurement says where, on stderr
-            faulthandler.enable()
+        if not faulthandler.is_enabled() and sys.__stderr__ is not None:
+            # A crash during the measurement says where, on the process's own stderr (Textual's test
+            # harness has put a capture without a file descriptor in sys.stderr).
+            faulthandler.enable(file=sys.__stderr__)
             self._undo.append(faulthandler.disable)
         self.wal_at_start = wal_frames(sqlite_path)
         self.objects_at_start = len(gc.get_objects())  # what a full collection walks
