@@ -113,7 +113,7 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
     # The other scans carry numbers too; a stack only if late (a loaded machine may make one so).
     for scan in summary["slowest_scans"][1:]:
         assert isinstance(scan["begin_wait_ms"], float) and isinstance(scan["commit_ms"], float)
-        assert ("stacks" in scan) == (scan["ms"] > LATE_S * 1000)
+        assert scan["ms"] <= LATE_S * 1000 or scan["stacks"]
     assert summary["writes_by_thread"]["checkin_0"]["count"] >= samples + checkin.WARM_SCANS
 
 
