@@ -282,6 +282,26 @@ async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
 
 
 @pytest.mark.first_mode("sendout")
+async def test_a_manifest_saved_with_sends_not_collected_ends_the_line_with_its_path(
+    app: StationApp, station: Station
+) -> None:
+    """No printer here and a send the courier did not take: the line read "saved as .../SB000001.pdf
+    NOT collected: ..." (in Chinese the path ran straight into 未取走). What was not collected comes
+    first; the saved file's path ends the line, whole."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890124")
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+    assert said.index("NOT collected: SF1234567890124") < said.index("No printer here takes manifests")
+    assert Path(said.rsplit("saved as ", 1)[1]).name == "SB000001.pdf", said
+
+
+@pytest.mark.first_mode("sendout")
 async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is_closed(
     app: StationApp, station: Station
 ) -> None:

@@ -267,16 +267,18 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             weight=kg(view.summary.get("weight_g", 0)),
             carrier=view.carrier_name,
         )
+        if missing:
+            text = sentences(
+                text, _("NOT collected: {waybills}", waybills=listed(m["waybill"] for m in missing))
+            )
+        # The manifest's sentence last: a path said there ends the line, not run into the next sentence
+        # (it has no full stop of its own, which would read as part of the file's name).
         if failed is not None:
             text = sentences(text, *failed.lines())
         elif saved is None:
             text = sentences(text, _("The manifest is printing."))
         else:
             text = sentences(text, _("No printer here takes manifests; saved as {path}", path=str(saved)))
-        if missing:
-            text = sentences(
-                text, _("NOT collected: {waybills}", waybills=listed(m["waybill"] for m in missing))
-            )
         self.show(view)
         self.view = None
         # The name signed this batch's manifest: the next batch is another courier's collection, whose
