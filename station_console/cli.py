@@ -20,7 +20,7 @@ import click
 
 from station_console import click_words, commands, settle_memory
 from station_console.cli_help import Group, group, option
-from station_console.commands._support import CliApp, cli_language, fail
+from station_console.commands._support import CliApp, cli_language, fail, json_asked
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _, set_language
 from station_console.logs import setup_logging
@@ -94,7 +94,7 @@ class LazyGroup(Group):
         name, command, rest = super().resolve_command(ctx, args)
         levels = list(_parsed(command, name, rest, ctx)) if name is not None and command is not None else []
         ctx.meta[_HELP_ONLY] = any(level.shows_help for level in levels)
-        ctx.meta[_AS_JSON] = any(level.values.get("as_json") for level in levels)
+        ctx.meta[_AS_JSON] = any(json_asked(level.values) for level in levels)
         return name, command, rest
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import after_parsing
-from station_console.commands._support import fail
+from station_console.commands._support import fail, json_asked
 from station_console.services.core.typed_files import folder_refused, typed_path
 
 
@@ -51,7 +51,7 @@ class FilePath(click.Path):
 
 def answers_in_json(ctx: click.Context) -> bool:
     """Whether the command was asked to answer in JSON: its --json, or `--format json` (a report)."""
-    return ctx.params.get("as_json") is True or ctx.params.get("fmt") == "json"
+    return json_asked(ctx.params)
 
 
 def _is_folder(path: Path) -> bool:

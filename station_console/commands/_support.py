@@ -65,11 +65,15 @@ class CliApp:
         given is signed in all the same, before the command does anything, as every command signs in.
         A script that passes --clerk/--pin (or $STATION_CLERK) to every command learns of a wrong PIN,
         which is refused and counted towards the lock-out, never passed over in silence."""
-        if self.clerk_name:
-            self.station  # noqa: B018  opening the station signs the clerk in
+        # A database that is not there is refused, not created and seeded only to refuse the clerk.
+        if self.clerk_name and self._station is None:
+            self._open(create=False)
 
     @property
     def station(self) -> Station:
+        return self._open(create=True)
+
+    def _open(self, *, create: bool) -> Station:
         if self._station is None:
             # Imported here: start-up time (the console opens the station in a thread, after its first
             # draw, and this is SQLAlchemy, the models and the migrations check).
@@ -81,6 +85,7 @@ class CliApp:
                 counter=self.counter or self.counter_settings.counter,
                 clerk_name=self.clerk_name,
                 pin=self.pin,
+                create=create,
             )
             self._station.busy_wait_s = self.counter_settings.busy_wait_s
             self._station.on_busy = _say_busy
@@ -107,7 +112,7 @@ def pass_app(command: Callable[Concatenate[CliApp, P], R]) -> Callable[P, R]:
         try:
             return passed(*args, **kwargs)
         except StationError as exc:
-            if kwargs.get("as_json"):
+            if json_asked(kwargs):
                 # A command that wrote its document and then let a refusal through: said on stderr
                 # only (exit 1), never a second document that a script's parser would choke on.
                 fail(exc, as_json=not _json_written())
@@ -170,6 +175,12 @@ def json_value(value: Any) -> Any:
 
 
 _JSON_WRITTEN = "station.json_written"
+
+
+def json_asked(values: Mapping[str, Any]) -> bool:
+    """Whether a command's option values ask it to answer in JSON: its --json, or a report's
+    `--format json`."""
+    return values.get("as_json") is True or values.get("fmt") == "json"
 
 
 def emit_json(obj: Any) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
-from db.engine import create_station_engine, resolve_url
+from db.engine import create_station_engine, default_database_path, resolve_url
 from db.migrate import (
     UpgradeBusy,
     current_revision,
@@ -73,12 +73,16 @@ def open_station(
     counter: str = "counter-1",
     clerk_name: str | None = None,
     pin: str | None = None,
+    create: bool = True,
 ) -> Station:
     """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
 
     With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
+    Not `create`: a SQLite file that is not there is refused, not made (a sign-in alone makes none).
     """
     counter = validate_counter(counter)
+    if not create:
+        _refuse_no_file(url)
     engine = _engine(resolve_url(url))
     station = Station(engine=engine, counter=counter)
     try:
@@ -101,6 +105,29 @@ def open_station(
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
+
+
+def _refuse_no_file(url: str | None) -> None:
+    """Refused when `url` (as `resolve_url` reads it) is a SQLite file that is not there: checked before
+    `resolve_url`, which makes the default file's folder."""
+    url = url or os.environ.get("STATION_DB")
+    if url:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            return  # said as the URL it is when the station opens
+        name = parsed.database if parsed.get_backend_name() == "sqlite" else None
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return
+        path = Path(name)
+    else:
+        path = default_database_path()
+    if not path.exists():
+        raise Refused(
+            N_("There is no station database at {file}: the clerk cannot be checked."),
+            code="database_missing",
+            file=str(path),
+        )
 
 
 def _bring_up_to_date(engine: Engine, revision: str | None) -> None:

@@ -1,0 +1,104 @@
+"""Commands that need no station (`devices`, `scan-test`, `scale read`, `bench`) sign a clerk given in
+(--clerk, or $STATION_CLERK as a counter's shell may export it), and the broken counter.toml refusal
+is the one JSON document of every command that answers in JSON, a report's `--format json` too.
+
+Signing in opened the station, and opening a station that is not there creates and seeds it: a
+technician's `station devices`, with $STATION_CLERK set, left a new station database behind in the
+user data folder, made only to refuse the clerk it could not know."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.conftest import PIN
+from db.engine import default_database_path
+from station_console.cli import cli
+from station_console.errors import StationError
+
+
+@pytest.mark.parametrize(
+    "words", [["devices", "--json"], ["scale", "read", "--json"], ["scan-test", "--count", "1", "--json"]]
+)
+def test_a_clerk_given_creates_no_database_where_there_is_none(
+    words: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATION_CLERK", "Tester")
+    monkeypatch.setenv("STATION_PIN", PIN)
+    path = default_database_path()
+    assert not path.exists()
+    asked = CliRunner().invoke(cli, ["--lang", "en", *words], input="", catch_exceptions=False)
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    answer = json.loads(asked.stdout)
+    assert answer["error"] == "database_missing" and str(path) in answer["message"]
+    assert asked.stderr == f"station: {answer['message']}\n"
+    assert not path.exists() and not path.parent.exists()  # nothing made, not even its folder
+
+
+def test_a_clerk_given_without_json_is_refused_on_stderr_and_nothing_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --db naming a file that is not there: the same, the file is not created."""
+    monkeypatch.delenv("STATION_PIN", raising=False)
+    missing = tmp_path / "nowhere.sqlite3"
+    asked = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{missing}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices"],
+    )
+    # Let through to `main`, which says it on stderr (CliRunner does not run `main`).
+    assert isinstance(asked.exception, StationError) and asked.stdout == ""
+    assert asked.exception.code == "database_missing"
+    assert (
+        asked.exception.message()
+        == f"There is no station database at {missing}: the clerk cannot be checked."
+    )
+    assert not missing.exists()
+
+
+def test_without_a_clerk_a_device_command_opens_no_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STATION_CLERK", raising=False)
+    asked = CliRunner().invoke(cli, ["--lang", "en", "devices", "--json"], catch_exceptions=False)
+    assert asked.exit_code == 0 and "devices" in json.loads(asked.stdout)
+    assert not default_database_path().exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_broken_counter_file_under_a_reports_format_json_is_the_one_document(fmt: str) -> None:
+    """`station report --format json` answers in JSON as `--json` does (`answers_in_json`): its
+    refusal of a broken counter.toml was on stderr only, a script parsing stdout had nothing."""
+    Path(os.environ["STATION_CONFIG"]).write_text("counter = 5\n", encoding="utf-8")
+    asked = CliRunner().invoke(cli, ["--lang", "en", "report", "--format", fmt], catch_exceptions=False)
+    assert asked.exit_code == 1
+    assert "(Counter name (counter): Must be text)" in asked.stderr and asked.stderr.count("\n") == 1
+    if fmt == "json":
+        assert json.loads(asked.stdout)["error"] == "bad_counter_settings"
+    else:
+        assert asked.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["sendout", "handover", "ZTO", "--courier", "--json"],  # "--json" is the courier's name
+        ["sendout", "handover", "ZTO", "--courier=--json"],
+        ["parcels", "--", "--json"],
+        ["report", "--format", "text", "--out", "json"],
+    ],
+)
+def test_json_as_an_options_value_asks_for_no_json(words: list[str]) -> None:
+    Path(os.environ["STATION_CONFIG"]).write_text("counter = 5\n", encoding="utf-8")
+    asked = CliRunner().invoke(cli, ["--lang", "en", *words], input="", catch_exceptions=False)
+    assert asked.exit_code == 1 and asked.stdout == "" and "Must be text" in asked.stderr
+
+
+@pytest.mark.parametrize(
+    "words", [["--help"], ["returns", "open", "--help"], ["report", "--format", "json", "-h"]]
+)
+def test_help_shows_whatever_the_counter_file_holds(words: list[str]) -> None:
+    Path(os.environ["STATION_CONFIG"]).write_text("counter = 5\n", encoding="utf-8")
+    asked = CliRunner().invoke(cli, ["--lang", "en", *words], catch_exceptions=False)
+    assert asked.exit_code == 0 and asked.stdout.startswith("Usage: ") and asked.stderr == ""
