@@ -20,9 +20,12 @@ phone behind a sender's lookup or F8's scale read; Esc and the next customer's c
 F10's handover; another door run chosen behind a scan-out, on two runs the copy plans; F8 on Recipients behind
 the arrow that highlights someone), reasons and notes pasted at their 200-character limit and past it, with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
-answer at random moments. Locked (Ctrl+L), it signs the clerk in again by keys now and then (unlocked
-first, as a manager at another counter would: the random digits and Enters typed into the PIN field
-lock the clerk out); on a new station it makes the first manager so, named for --role.
+answer at random moments. Locked (Ctrl+L), it mostly signs the clerk in again at once by keys, typed at
+a person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets random keys for a while
+first (digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first
+as a manager at another counter would; each run says how many of its keys went to the sign-in dialog.
+On a new station it makes the first manager so, named for --role. `--old-parcels N` (with `--focus
+parcels`) adds N parcels picked up long ago to the run's station, past the search's first-page bound.
 
 It stops at the first crash: the app exiting with an exception, an error logged on `station.tui`
 (`report_unexpected`'s "unexpected error"), a worker ending in an exception its code let out (run
@@ -62,6 +65,7 @@ printed as it ends (a batch stopped midway keeps them), and all of them again at
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes]
+        [--focus parcels --old-parcels 60000]
         (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
@@ -109,13 +113,14 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
-from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_keys import DEVICE, PASTE, PIN, Locked, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     Opening,
     add_directory,
+    add_old_parcels,
     charge_storage_fees,
 )
 from fuzz_station import template as station_template  # noqa: E402
@@ -139,6 +144,7 @@ class Outcome:
     notes: dict[str, int] = field(default_factory=dict)
     screens: set[str] = field(default_factory=set)  # on top when quiet, or under the sign-in
     keys: int = 0
+    locked: Locked = field(default_factory=Locked)  # the sign-in dialog met: locks, keys spent there
     weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
 
 
@@ -157,6 +163,7 @@ async def drive(
     focus: str | None = None,
     double_read: bool = False,
     pastes: bool = False,
+    old_parcels: int = 0,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
     `empty`: the template is a new station, opened as `station` opens one (its start screen under the
@@ -174,6 +181,8 @@ async def drive(
     shutil.copy(template, run / "station.sqlite3")
     if not empty:
         charge_storage_fees(run / "station.sqlite3")
+    if old_parcels:
+        add_old_parcels(run / "station.sqlite3", old_parcels)
     # Its own counter.toml: what one run's Settings saved (a wedge timing, a printer) is not the next run's.
     os.environ["STATION_CONFIG"] = str(run / "counter.toml")
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
@@ -212,7 +221,6 @@ async def drive(
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
     scanned: list[list[str]] | None = [] if double_read else None  # the previous scan (--double-read)
-    locked_for = 0
     paged = PagedAway()
     pass_on = app.type_ahead.pass_on
 
@@ -278,14 +286,17 @@ async def drive(
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
         elif token.startswith(DEVICE):
+            outcome.locked.keys += app.signing_in
             device_scan(app, decoded(token[len(DEVICE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
         elif token.startswith(PASTE) and len(token) > len(PASTE):
+            outcome.locked.keys += app.signing_in
             paste(app, decoded(token[len(PASTE) :]))
             outcome.keys += 1
             await asyncio.sleep(0)
         else:
+            outcome.locked.keys += app.signing_in
             quiet.send_key(app, token)
             outcome.keys += 1
             await asyncio.sleep(0)
@@ -299,13 +310,13 @@ async def drive(
                 if source is not None:
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
-                    locked_for = locked_for + 1 if app.signing_in else 0
+                    outcome.locked.draw(rng, app.signing_in)
                     batch = focus_keys(rng, app, focus, run / "station.sqlite3", scanned) or generate(
                         rng,
                         app,
                         codes,
                         CLERKS[role],
-                        locked_for,
+                        outcome.locked,
                         markup,
                         run / "station.sqlite3",
                         paths,
@@ -370,12 +381,22 @@ def replayer(
     stop_on: str | None = None,
     empty: bool = False,
     focus: str | None = None,
+    old_parcels: int = 0,
 ) -> Replay:
     """A sequence replayed as this run ran (fuzz_shrink.py): the signature of its crash, or None."""
 
     def run(tokens: list[str]) -> str | None:
         crash = asyncio.run(
-            drive(template, role, tokens, size=size, stop_on=stop_on, empty=empty, focus=focus)
+            drive(
+                template,
+                role,
+                tokens,
+                size=size,
+                stop_on=stop_on,
+                empty=empty,
+                focus=focus,
+                old_parcels=old_parcels,
+            )
         ).crash
         return crash.signature if crash is not None else None
 
@@ -392,6 +413,7 @@ def main() -> None:
     set_language(args.lang)
     template = station_template(WORK, empty=args.empty)
     total_keys = 0
+    locked_keys = 0  # sent while the sign-in dialog stood: keys a lock-out refused
     notes: dict[str, int] = {}
     screens: set[str] = set()
     for seed in range(args.seed, args.seed + args.runs):
@@ -412,6 +434,7 @@ def main() -> None:
                 focus=args.focus,
                 double_read=args.double_read,
                 pastes=args.pastes,
+                old_parcels=args.old_parcels,
             )
         )
         total_keys += outcome.keys
@@ -421,6 +444,13 @@ def main() -> None:
         took = time.monotonic() - started
         print(f"seed {seed} {setup_line(args)}: {outcome.keys} keys in {took:.0f} s", flush=True)
         print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
+        locked = outcome.locked
+        locked_keys += locked.keys
+        print(
+            f"  seed {seed} keys at the sign-in: {locked.keys} of {outcome.keys}"
+            f" ({locked.locks} signed out or locked, {locked.hostile_locks} met with random keys)",
+            flush=True,
+        )
         for note, count in sorted(outcome.notes.items()):
             print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
         if outcome.crash is None:
@@ -431,12 +461,18 @@ def main() -> None:
         print(crash.text, flush=True)
         if not args.no_shrink:
             run = replayer(
-                template, args.role, args.size, stop_on=args.stop_on, empty=args.empty, focus=args.focus
+                template,
+                args.role,
+                args.size,
+                stop_on=args.stop_on,
+                empty=args.empty,
+                focus=args.focus,
+                old_parcels=args.old_parcels,
             )
             short = shrink(run, outcome.sent, crash.signature, args.shrink_budget)
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break
-    print(f"keys sent in all: {total_keys}")
+    print(f"keys sent in all: {total_keys}, at the sign-in {locked_keys}")
     print(f"screens seen ({len(screens)}):", " ".join(sorted(screens)))
     for note, count in sorted(notes.items()):
         print(f"note (seen {count} times when quiet): {note}")

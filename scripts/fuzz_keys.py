@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fuzz_checkin import person
 from fuzz_files import PREALERTS
 
 PIN = "2468"  # the demo clerks'
@@ -159,6 +161,42 @@ def scans(path: Path, seed: int = 0) -> list[str]:
     return [waybill for waybill, _, _ in rows] + codes * 3 + waybills(FRESH_WAYBILLS, seed=seed)
 
 
+# Locked (Ctrl+L, or a lock the console chose), the clerk mostly signs in again at once, as a person
+# does; in a small share of locks (`HOSTILE_LOCK`) random keys go on into the dialog (digits and Enters
+# in the PIN field: wrong tries, a lock-out) and the clerk signs in only after a while, unlocked first.
+# Random keys in every lock spent a third of a run's keys at a sign-in that refused them.
+HOSTILE_LOCK = 0.15
+SIGN_IN_CHANCE = 0.8  # a lock met calmly: a draw signs in, else a random key lands on the dialog
+
+
+@dataclass
+class Locked:
+    """The sign-in dialog as the runs meet it: draws since it came, whether this lock is met with
+    random keys, and how many locks, hostile ones and keys sent while it stood a run has had."""
+
+    draws: int = 0
+    hostile: bool = False
+    locks: int = 0
+    hostile_locks: int = 0
+    keys: int = 0
+
+    def draw(self, rng: random.Random, signing_in: bool) -> None:
+        """Before each draw: a new lock is met calmly or with random keys."""
+        if not signing_in:
+            self.draws = 0
+            return
+        self.draws += 1
+        if self.draws == 1:
+            self.hostile = rng.random() < HOSTILE_LOCK
+            self.locks += 1
+            self.hostile_locks += self.hostile
+
+    def signs_in(self, rng: random.Random) -> bool:
+        if self.hostile:
+            return self.draws > 8 and rng.random() < 0.3
+        return rng.random() < SIGN_IN_CHANCE
+
+
 def unlock(path: Path, name: str) -> None:
     """A manager at another counter unlocks the clerk: random digits and Enters in the PIN field lock
     a clerk out after five, and a run's every key after that went to a sign-in that refused them."""
@@ -173,17 +211,20 @@ def sign_in_keys(app: Any, name: str) -> list[str]:
     """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter. A
     person's pause ("|") after the keys that move or clear: those are bindings, answered as they come
     back up from the field, after characters sent right behind them (Ctrl+U took back the 'de' of
-    'demo-manager', and no sign-in by keys ever succeeded). On a new station the first manager: the PIN
+    'demo-manager', and no sign-in by keys ever succeeded). Typed at a person's pace: a name typed back to
+    back is a scan to the locked dialog, taken back out (no sign-in by keys succeeded either). On a new
+    station the first manager: the PIN
     again, the time zone and the opening hours (random keys typed into them) typed afresh."""
     focused = app.focused
     first_run = getattr(app.screen, "first_run", False)
     at = SIGN_IN_FIELDS.index(focused.id) if focused is not None and focused.id in SIGN_IN_FIELDS else 0
     keys = ["shift+tab", "|"] * at  # back to the name
     clear = ["ctrl+u", "ctrl+k", "|"]
-    typed = [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
+    rng = random.Random(name)
+    typed = [*keys, *clear, *person(rng, name), "enter", "|", *clear, *person(rng, PIN), "enter"]
     if first_run:
-        typed += ["|", *clear, *PIN, "enter", "|", *clear, *"Asia/Shanghai", "enter", "|"]
-        typed += [*clear, *"09:00-21:00", "enter"]
+        typed += ["|", *clear, *person(rng, PIN), "enter", "|", *clear, *person(rng, "Asia/Shanghai")]
+        typed += ["enter", "|", *clear, *person(rng, "09:00-21:00"), "enter"]
     return typed
 
 
@@ -298,7 +339,7 @@ def generate(
     app: Any,
     codes: list[str],
     name: str,
-    locked_for: int,
+    locked: Locked,
     markup: bool = False,
     database: Path | None = None,
     paths: list[str] | None = None,
@@ -311,7 +352,9 @@ def generate(
     focused = getattr(app.focused, "id", None)
     empty = not str(getattr(app.focused, "value", "x"))
     screen = type(app.screen).__name__
-    if app.signing_in and locked_for > 8 and rng.random() < 0.3:
+    if app.signing_in and locked.signs_in(rng):
+        if screen != "SignInScreen" and locked.draws <= 2:
+            return ["|"]  # the dialog not drawn yet: the clerk looks at it first
         if database is not None:
             unlock(database, name)
         tokens = sign_in_keys(app, name)

@@ -51,10 +51,21 @@ def parse_options(description: str) -> argparse.Namespace:
         help="also pastes at any screen (a waybill, a code, a phone, markup, lines), right behind an Enter,"
         " a scan, an F key or Esc or not; checked to land in the focused field or the one the key led to",
     )
+    parser.add_argument(
+        "--old-parcels",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --focus parcels: N parcels picked up long ago added to the run's station (60000 crosses"
+        " the search's first-page bound, so F8 reads older ones)",
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.old_parcels and args.focus != "parcels":
+        parser.error("--old-parcels is for --focus parcels")
+    return args
 
 
 def setup_line(args: argparse.Namespace) -> str:
@@ -68,4 +79,5 @@ def setup_line(args: argparse.Namespace) -> str:
         + (" pastes" if args.pastes else "")
         + (" markup" if args.markup else "")
         + (" rules" if args.rules else "")
+        + (f" old-parcels {args.old_parcels}" if args.old_parcels else "")
     )

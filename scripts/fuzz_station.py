@@ -1,6 +1,7 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
 schema and copied for each run (storage fees charged, a few people in the directory, two door runs for
-them; with `--focus sendout` two sends accepted, `add_sends`), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
+them; with `--focus sendout` two sends accepted, `add_sends`; with `--old-parcels N` a long history picked
+up, `add_old_parcels`), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
 in), which the console opens as `station` does, behind the sign-in dialog over its start screen."""
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ DIRECTORY = [
 
 def template(folder: Path, *, empty: bool = False) -> Path:
     """The demo station (a week at a twentieth of the volume: a dozen parcels on shelves), or a new one,
-    made once per schema: one made before a migration lacks its columns, and every screen reading them
-    refuses."""
-    from db.migrate import head_revision
+    made once per schema and per demo: one made before a migration lacks its columns, and every screen
+    reading them refuses; one made before the demo changed lacks what it added (its overdue lot)."""
+    import hashlib
 
-    path = folder / f"{'empty' if empty else 'demo'}-{head_revision()}.sqlite3"
+    from db.migrate import head_revision
+    from station_console.services.admin import demo as demo_week
+
+    made_by = hashlib.sha256(Path(demo_week.__file__).read_bytes()).hexdigest()[:8]
+    path = folder / f"{'empty' if empty else f'demo-{made_by}'}-{head_revision()}.sqlite3"
     if path.exists():
         return path
     from click.testing import CliRunner
@@ -58,6 +63,69 @@ def charge_storage_fees(path: Path) -> None:
         stored = json.loads(value)
         stored["storage_fee_rules"] = [rule]
         db.execute("UPDATE setting SET value = ? WHERE key = 'station'", (json.dumps(stored),))
+
+
+def add_old_parcels(path: Path, count: int) -> None:
+    """`count` parcels picked up long ago (30 to 400 days), bulk inserted into the run's copy: the demo's
+    hundred never reached Parcels' first page bound (the newest `RECENT_IDS`), so its F8 "older" read
+    nothing new. Their phones purged as housekeeping would have; no events (a history imported from
+    before the trail), ids after the demo's: the demo's own picked-up parcels lie past the bound too."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from station_console.services.admin.demo import phone_for, waybill_for
+
+    rng = random.Random(count)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with sqlite3.connect(path) as db:
+        carriers = dict(db.execute("SELECT code, id FROM carrier"))
+        layers = list(
+            db.execute(
+                "SELECT l.id, l.shelf_id, s.label || '-' || l.label FROM layer l JOIN shelf s ON s.id = l.shelf_id"
+            )
+        )
+        (clerk,) = db.execute("SELECT id FROM clerk WHERE name = 'demo-clerk'").fetchone()
+        rows = []
+        for n in range(count):
+            carrier = rng.choice(["ZTO", "YTO", "YUNDA", "JT", "STO", "SF"])
+            layer, shelf, label = rng.choice(layers)
+            phone = phone_for(rng)
+            tail = phone[-4:]
+            masked = f"{phone[:3]}****{tail}" if len(phone) == 11 else f"****{tail}"
+            # Oldest first: ids follow time among them, as in a real trail.
+            at = now - timedelta(days=400 - 370 * n / count, minutes=rng.randint(0, 600))
+            left = at + timedelta(hours=rng.uniform(1, 60))
+            rows.append(
+                (
+                    waybill_for(carrier, rng),
+                    carriers[carrier],
+                    "M",
+                    tail,
+                    masked,
+                    "picked_up",
+                    shelf,
+                    layer,
+                    f"{label}-{1001 + n % 8999}",
+                    0,
+                    at.isoformat(" "),
+                    clerk,
+                    "old",
+                    (at + timedelta(hours=8)).date().isoformat(),
+                    left.isoformat(" "),
+                    clerk,
+                    "old",
+                    "code",
+                    (left + timedelta(days=30)).isoformat(" "),
+                    1,
+                )
+            )
+        db.executemany(
+            "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, status, shelf_id, layer_id,"
+            " pickup_code, redelivery, checked_in_at, checked_in_by, checked_in_counter, business_day,"
+            " picked_up_at, picked_up_by, picked_up_counter, pickup_method, phone_purged_at, version)"
+            " VALUES (" + ", ".join("?" * 20) + ")",
+            rows,
+        )
 
 
 def add_directory(station: Any, manager: str, pin: str) -> None:
