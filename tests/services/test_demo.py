@@ -97,6 +97,30 @@ def test_every_day_of_the_demo_week_balances(demo_db: str) -> None:
     assert {c["clerk"] for c in week["per_clerk"]} == {"demo-clerk", "demo-manager"}
 
 
+@ON_THE_DEMO_WEEK
+def test_the_demo_has_parcels_past_their_return_deadline_of_two_carriers(demo_db: str) -> None:
+    """A lot left from before the week: Overdue's return candidates, so its "send back those due" has
+    parcels to take, and one carrier's at a time (a batch takes one carrier's)."""
+    args = [
+        "--db",
+        demo_db,
+        "--clerk",
+        "demo-clerk",
+        "--pin",
+        DEMO_PIN,
+        "overdue",
+        "--band",
+        "return",
+        "--json",
+    ]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    due = json.loads(result.output)["parcels"]
+    assert {row["band"] for row in due} == {"return"}
+    assert Counter(row["carrier"] for row in due) == {"ZTO": 2, "YTO": 1}
+    assert all(row["age_hours"] >= 9 * 24 and row["status"] == "on_shelf" for row in due)
+
+
 def test_a_full_scale_week_plans_a_small_stations_volume(station: Station) -> None:
     days = [date(2026, 11, 16) + timedelta(days=n) for n in range(7)]
     plan = _plan(station, days, 1.0, random.Random(8))

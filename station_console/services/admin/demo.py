@@ -3,9 +3,10 @@
 Seven days ending now, run through the real services with a moving clock (`station.clock`), so
 parcels, events, labels and messages agree exactly as they would in a real week: couriers arrive in
 batches, clerks check in, customers come back mostly within two days (evening peak), a few parcels
-stay overdue, one or two are damaged, one is written off, the oldest lot goes back to its courier
-(recalled by its sender: in a week none is yet past its carrier's seven days),
-and the first two days are closed. Deterministic for a given seed.
+stay overdue, one or two are damaged, one is written off, the oldest lot of the week goes back to its
+courier (recalled by its sender: in a week none is yet past its carrier's seven days), a few parcels
+left from before the week wait past their return deadline (Overdue's return candidates), and the first
+two days are closed. Deterministic for a given seed.
 
 Demo data stays demo: it goes only into a database with no parcels and no clerks of its own (a live
 station's figures and closed days are never touched), and its backlog of labels and customer messages
@@ -67,6 +68,10 @@ SIZES = (("S", 30), ("M", 50), ("L", 15), ("XL", 5))
 OPEN_HOUR, CLOSE_HOUR = 8, 21
 DEMO_CLERKS = (("demo-manager", Role.MANAGER), ("demo-clerk", Role.CLERK))
 DEMO_PIN = "2468"  # demo clerks sign in with it: a demo database is for trying things out
+# Left from before the week, never collected: past their carrier's return deadline (seven days), so
+# Overdue lists return candidates; two carriers, as a return batch takes one carrier's parcels.
+LEFT_OVER = ("ZTO", "ZTO", "YTO")
+LEFT_OVER_DAYS = 10  # checked in this many days before today, in the morning
 
 
 def waybill_for(carrier: str, rng: random.Random) -> str:
@@ -222,6 +227,9 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
 
     unsettled = False  # labels and messages queued since the backlog was last marked done
     try:
+        now[0] = _local(today - timedelta(days=LEFT_OVER_DAYS), OPEN_HOUR + 2, zone)
+        act("demo-clerk")
+        added["demo_parcels"] += _left_over(station, random.Random(seed + 1))
         while queue:
             task = heapq.heappop(queue)
             now[0] = task.at
@@ -258,7 +266,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
         now[0] = end
         _settle_backlog(station)  # before the exceptions take parcels off the shelves
         with contextlib.suppress(StationError):  # the week stands without its exceptions
-            _exceptions(station, act, added, problems, returns)
+            _exceptions(station, act, added, problems, returns, since=_local(days[0], 0, zone))
         act("demo-manager")
         for day in days[:2]:
             try:
@@ -274,6 +282,18 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
         station.clerk_id, station.clerk_role = real_clerk
         _settle_backlog(station)
     return added
+
+
+def _left_over(station: Station, rng: random.Random) -> int:
+    """`LEFT_OVER`'s parcels checked in at the clock's time; how many went on a shelf."""
+    count = 0
+    for carrier in LEFT_OVER:
+        with contextlib.suppress(StationError):  # a taken waybill: the week stands without it
+            transaction.check_in(
+                station, waybill_for(carrier, rng), batch=carrier, phone=phone_for(rng), size="M"
+            )
+            count += 1
+    return count
 
 
 def refuse_live_data(station: Station) -> None:
@@ -335,16 +355,23 @@ def _settle_backlog(station: Station) -> None:
 
 
 def _exceptions(
-    station: Station, act: Callable[[str], None], added: dict[str, int], problems: Any, returns: Any
+    station: Station,
+    act: Callable[[str], None],
+    added: dict[str, int],
+    problems: Any,
+    returns: Any,
+    *,
+    since: datetime,
 ) -> None:
-    """A damaged parcel or two, one written off, and the oldest lot returned to its courier as recalled
-    (a return batch takes only parcels due back, and none of a week is past seven days); the
-    notes in the language the demo is made in, as a clerk there would write them."""
+    """A damaged parcel or two, one written off, and the oldest lot of the week (checked in `since`)
+    returned to its courier as recalled (a return batch takes only parcels due back, and none of a week
+    is past seven days; the lot left from before it stays, for Overdue); the notes in the language the
+    demo is made in, as a clerk there would write them."""
     with station.read() as session:
         rows = session.exec(
             select(Parcel.waybill, Carrier.code, Parcel.checked_in_at)
             .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
-            .where(col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .where(col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.checked_in_at) >= since)
             .order_by(col(Parcel.checked_in_at))
         ).all()
     if len(rows) < 6:
