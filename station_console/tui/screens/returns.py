@@ -30,30 +30,16 @@ from station_console.tui.screens.base import open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.returns_table import ReturnsTable
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shared_batch import SharedBatchScreen
-from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
-from station_console.tui.widgets.plain import Label, Table
+from station_console.tui.widgets.plain import Label
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # The note a recall keeps, named in a refusal as its dialog asks for it (the service's rule says "Note",
 # as `returns add --note` is named on the command line).
 RECALL_WHO = NoteRule(N_("Who asked for it back"), return_reasons.RECALL_NOTE.limit, required=False)
-
-# Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
-# else how long it has waited (checked in); the carrier is the batch's own, said above the list.
-COLUMNS = (
-    N_("Waybill"),
-    N_("Problem"),
-    N_("Checked in"),
-    N_("Code"),
-    N_("Location"),
-    N_("Status"),
-    N_("Phone"),
-    N_("Size"),
-    N_("Carrier"),
-)
 
 # Another counter's changes that may change the batch listed besides those of its listed parcels:
 # one put in, taken out, or the batch closed.
@@ -116,7 +102,7 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
         yield StatusLine(id="ret-status")
-        yield Table(id="ret-items")
+        yield ReturnsTable(id="ret-items")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -124,13 +110,16 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        table = self.query_one("#ret-items", DataTable)
-        setup_parcel_table(table, columns=COLUMNS)
+        table = self.query_one(ReturnsTable)
+        table.lay_out()  # the headings over an empty list
         table.can_focus = False  # until it lists a parcel: an empty list takes no key (see `show`)
         if self.batch_id is not None:
             self.call("show", partial(returns.get, self.station, self.batch_id))
         else:
             self.query_one("#ret-carrier", Input).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(ReturnsTable).lay_out)  # once it has its new width
 
     def clerks_entry(self) -> list[Widget]:
         """The carrier is the clerk's typing unless it names the batch shown: that one shows the
@@ -247,18 +236,16 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             if batch.status == "open"
             else _("batch closed: Enter in Carrier opens the next batch")
         )
-        table = self.query_one("#ret-items", DataTable)
+        table = self.query_one(ReturnsTable)
         was_on = table.cursor_row if again and table.row_count else 0
         highlighted = highlighted_waybill(table) if again and table.row_count else None
-        table.clear()
-        zone = self.station.zone()
-        for row in batch.parcels:
-            table.add_row(*cells_in(COLUMNS, row, zone), key=row.waybill)
         listed = [row.waybill for row in batch.parcels]
-        if listed:  # gone (taken out), the row that took its place
-            table.move_cursor(
-                row=listed.index(highlighted) if highlighted in listed else min(was_on, len(listed) - 1)
-            )
+        # gone (taken out), the row that took its place
+        table.show(
+            batch.parcels,
+            self.station.zone(),
+            cursor_on=listed.index(highlighted) if highlighted in listed else was_on,
+        )
         # Focused, the list takes F9 on its cursor's parcel; empty, Enter and letters there did nothing
         # (Shift+Tab from the carrier went to it), so Tab passes it by.
         table.can_focus = bool(batch.parcels)
