@@ -278,12 +278,12 @@ async def test_status_and_problem_are_on_an_80_column_screen(
         (
             "en",
             "Page 1: 1 parcel (on the shelves or recent; F8: older ones)",
-            "Page 1: 0 parcels (on the shelves or recent; F8: older ones)",
+            "Nothing on the shelves or among recent parcels matches 99999. F8 searches older ones.",
         ),
         (
             "zh",
             "第 1 页：1 件（仅货架上和近期的；F8：更早的）",
-            "第 1 页：0 件（仅货架上和近期的；F8：更早的）",
+            "货架上和近期包裹中没有与 99999 匹配的。按 F8 查找更早的包裹。",
         ),
     ],
 )
@@ -292,7 +292,8 @@ async def test_a_first_page_of_recent_parcels_says_so_with_some_found_or_none(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, some: str, none: str
 ) -> None:
     """A first page that read only the shelves and recent parcels and found one read "Page 1: 1 parcel
-    (F8: older)", as a full page does: older matches went unsaid. Found or not, it says what it read."""
+    (F8: older)", as a full page does: older matches went unsaid. Found or not, it says what it read;
+    none found, it names what was searched for."""
     from station_console.services.shelves import text_match
 
     set_language(lang)
@@ -335,3 +336,26 @@ async def test_a_scan_into_the_search_box_replaces_its_text_and_searches(
         assert "too short" in str(screen.query_one("#pa-status").render())
         await quiet.press(pilot, "backspace", "3", "enter")
         assert field.value == wb(3) and [str(table.get_row_at(0)[0])] == [wb(3)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "Nothing matches [b]JT99[/b]."), ("zh", "没有与 [b]JT99[/b] 匹配的包裹。")],
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_search_that_finds_nothing_names_the_text_searched_for_as_typed(
+    app: StationApp, station: Station, lang: str, said: str
+) -> None:
+    """A search with no match read "Page 1: 0 parcels": it names what was searched for, as the clerk
+    typed it (data, shown as text, never markup)."""
+    set_language(lang)
+    place(station, wb(1), "2-2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the parcel listed")
+        screen.query_one("#pa-text", Input).value = "[b]JT99[/b]"
+        await quiet.press(pilot, "enter")
+        await quiet.until(pilot, lambda: table.row_count == 0, what="the search answered")
+        assert str(screen.query_one("#pa-status").render()) == said

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, _n, label_of, sentences
 from station_console.safe_text import visible
 from station_console.services.people.audit_trail import kind_label
 from station_console.services.people.event_details import cut, event_details, label
@@ -94,6 +94,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.pages: list[int | None] = [None]  # before_id of each page shown so far
         self.next_before: int | None = None
         self._timeline_asked: str | None = None  # the waybill whose timeline was asked for last
+        self._searched_text: str | None = None  # the text of the search on its way, said if none match
         self._timeline: Timeline | None = None  # the one shown
         self.router: KeyRouter | None = None
 
@@ -182,6 +183,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         except StationError as exc:
             self.failed("search", exc.message())
             return
+        self._searched_text = query.text
         self.call(
             "search",
             partial(search, self.station, query, limit=PAGE, before_id=self.pages[-1]),
@@ -204,6 +206,8 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
                 n=len(page.rows),
                 more=_more(page),
             )
+            if page.rows
+            else self._none_found(page)
         )
         if page.rows:
             self.show_timeline(page.rows[0].waybill)
@@ -215,6 +219,21 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
                 else _("No parcels match.")
             )
             self.query_one("#pa-events", Static).update(none)
+
+    def _none_found(self, page: Page) -> str:
+        """A search that found nothing names what was searched for ("Page 1: 0 parcels" did not), and
+        what F8 would still read."""
+        text = self._searched_text
+        if not text:
+            return _("No parcels match.")
+        if page.recent_only:
+            return sentences(
+                _("Nothing on the shelves or among recent parcels matches {text}.", text=text),
+                _("F8 searches older ones."),
+            )
+        if len(self.pages) > 1:
+            return _("Nothing older matches {text}.", text=text)
+        return _("Nothing matches {text}.", text=text)
 
     @on(DataTable.RowHighlighted, "#pa-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:
