@@ -77,6 +77,14 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
         assert exc.value.code == "missing"
         assert exc.value.message("en") == "Carrier has no letters or digits: type a carrier's code, e.g. SF."
         assert exc.value.message("zh") == "快递公司没有文字或数字：请输入快递公司代码，例如 SF。"
+    # A code with an escape sequence or a hidden character in it is none, as at every other carrier
+    # lookup (`\x1b[31mZTO` was taken for ZTO): unknown, said as typed, no batch opened.
+    for typed in ("\x1b[31mZTO", "Z\u200bTO", "ZTO\x00"):
+        with pytest.raises(NotFound) as unknown:
+            returns.open_batch(station, typed)
+        assert unknown.value.code == "unknown_carrier"
+        assert unknown.value.message("en") == f"Unknown carrier {typed}."
+    assert [b.carrier for b in returns.list_batches(station, status="open")] == ["JT"]
 
 
 def test_remove_and_empty_batches(station: Station) -> None:

@@ -29,7 +29,7 @@ from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.safe_text import clean
+from station_console.safe_text import clean, cut
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
@@ -183,7 +183,13 @@ def open_batch_with(
 
 def _carrier_code(carrier: str) -> str:
     # empty or marks alone: said as such, not "Unknown carrier"
-    return text_field(carrier, CARRIER, limit=32, wanted=CARRIER_WANTED).upper()
+    code = text_field(carrier, CARRIER, limit=32, wanted=CARRIER_WANTED).upper()
+    typed = carrier.strip()
+    if code != typed.upper():
+        # Not a carrier's code as typed (an escape sequence, a hidden character the field's cleaning took
+        # out): unknown, as every other carrier lookup and a waybill with them are, not taken for ZTO.
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(typed, 16))
+    return code
 
 
 def _carriers_batch(session: Session, station: Station, code: str, typed: str) -> tuple[ReturnBatch, bool]:
