@@ -139,12 +139,13 @@ def handover(
 
 
 def _stop_closed_elsewhere(station: Any, batch_id: int, refused: list[Any], *, as_json: bool) -> None:
-    """The batch was closed at another counter (the courier signed there): every scan after would be
-    refused the same way, so the command stops, saying who closed it and when and what it holds, and
-    exits 1 (the console offers the carriers again). Its JSON is the refusal, with the batch."""
-    from station_console.services.sendout import handover as service
+    """The batch was closed meanwhile (the courier signed at another counter, or at this one's console):
+    every scan after would be refused the same way, so the command stops, saying who closed it, when and
+    where and what it holds, and exits 1 (the console offers the carriers again). Its JSON is the
+    refusal, with the batch."""
+    from station_console.services.sendout.handover_closed import closed_elsewhere
 
-    refusal, view = service.closed_elsewhere(station, batch_id)
+    refusal, view = closed_elsewhere(station, batch_id)
     refusal.data = {"batch": view.to_json(), "refused": refused}
     if not as_json:
         _say_handed(view, True, None, view.summary.get("missing", []), refused)

@@ -26,9 +26,11 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'station.sqlite3'}"
 
 
-def closed_at_another_counter_after_the_first_scan(db_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Counter 2's clerk Wang closes SF's batch right after the command's first scan; the scans the
-    command tried, in order."""
+def closed_at_another_counter_after_the_first_scan(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, counter: str = "counter-2"
+) -> list[str]:
+    """`counter`'s clerk Wang (counter 2's, or the console's at the command's own counter) closes SF's
+    batch right after the command's first scan; the scans the command tried, in order."""
     real_scan = handover.scan
     tried: list[str] = []
 
@@ -36,7 +38,7 @@ def closed_at_another_counter_after_the_first_scan(db_url: str, monkeypatch: pyt
         tried.append(raw)
         got = real_scan(station, batch, raw)
         if len(tried) == 1:
-            other = open_station(db_url, counter="counter-2")
+            other = open_station(db_url, counter=counter)
             try:
                 clerks.sign_in(other, "Wang", PIN)
                 shown = handover.open_batch(other, "SF")
@@ -49,23 +51,31 @@ def closed_at_another_counter_after_the_first_scan(db_url: str, monkeypatch: pyt
     return tried
 
 
+@pytest.mark.parametrize(
+    ("counter", "closed"),
+    [
+        ("counter-2", "was closed at counter counter-2 by Wang at "),
+        # The console at the command's own counter (they may share its name): not "another counter".
+        ("counter-1", "was closed by Wang at "),
+    ],
+)
 @pytest.mark.parametrize("as_json", [False, True])
 def test_a_handover_whose_batch_is_closed_at_another_counter_stops_and_says_so(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, as_json: bool
+    db_url: str, monkeypatch: pytest.MonkeyPatch, as_json: bool, counter: str, closed: str
 ) -> None:
     add_staff(db_url)
     run = command_runner(db_url, monkeypatch)
     for waybill in (FIRST, SECOND, THIRD):
         sent = run("sendout", "new", *SF_SEND, "--waybill", waybill, "--pay", "cash", clerk="Li")
         assert sent.exit_code == 0, sent.output
-    tried = closed_at_another_counter_after_the_first_scan(db_url, monkeypatch)
+    tried = closed_at_another_counter_after_the_first_scan(db_url, monkeypatch, counter)
     flags = ["--json"] if as_json else []
     stdin = f"{FIRST}\n{SECOND}\n{THIRD}\n"
     stopped = run("sendout", "handover", "SF", *flags, clerk="Li", stdin=stdin)
     assert stopped.exit_code == 1, stopped.output
     assert tried == [FIRST, SECOND]  # the third never tried: every scan after would be refused
     said = stopped.stderr.splitlines()[-1]
-    assert said.startswith("station: Handover batch SB000001 was closed at another counter by Wang at ")
+    assert said.startswith(f"station: Handover batch SB000001 {closed}")
     assert said.endswith(": scans no longer go into it.")
     if as_json:
         answer = json.loads(stopped.stdout)  # the one document: the refusal, with the batch

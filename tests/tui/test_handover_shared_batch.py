@@ -6,7 +6,7 @@ the live view hears them, the focus and the courier's name as typed left alone."
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Digits, Input
+from textual.widgets import Digits, Input, Select
 
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
@@ -15,7 +15,7 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
-from tui.sendout_driver import sends, text_of, until
+from tui.sendout_driver import at_sendout, sends, text_of, until
 from tui.test_live_bridge import another_counter
 from tui.test_sendout_courier import at_sf_handover
 
@@ -86,3 +86,31 @@ async def test_the_live_view_shows_the_batch_another_counter_saved_with_its_firs
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "All 2 scanned" in text_of(courier, "#ho-message"))
         assert courier.view.batch_id == saved
+
+
+@pytest.mark.parametrize(
+    ("lang", "offered"),
+    [("en", "SF: 3 waiting, 1 scanned"), ("zh", "SF：3 件待揽收，1 件已扫")],
+)
+@pytest.mark.first_mode("sendout")
+async def test_the_carriers_offered_say_how_many_waiting_are_scanned_already(
+    app: StationApp, station: Station, db_url: str, lang: str, offered: str
+) -> None:
+    """The list said "SF: 3 waiting" while one of the three was scanned into another counter's open
+    batch: waiting counts the sends not yet handed over (a scan is no handover until the close), and
+    the scanned ones among them are said."""
+    from security.helpers import accept_send as accepted
+
+    from station_console.i18n import set_language
+
+    set_language(lang)
+    for n in (3, 4, 5):
+        accepted(station, f"SF123456789012{n}")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890123")
+        await quiet.press(pilot, "f12")
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        carrier = courier.query_one("#ho-carrier", Select)
+        await until(pilot, lambda: len(carrier._options) > 1)
+        assert [str(prompt) for prompt, value in carrier._options if value == "SF"] == [offered]

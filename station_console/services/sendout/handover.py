@@ -17,14 +17,13 @@ from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, HandoverBatch, Send, SendEvent, SendStatus
+from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import text_field
-from station_console.services.core.local_times import short_when
 from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.seen_batch import Seen, refuse_unless_seen
@@ -247,32 +246,6 @@ def batch_view(station: Station, batch_id: int) -> BatchView:
         return _view(session, batch)
 
 
-def closed_elsewhere(station: Station, batch_id: int) -> tuple[Refused, BatchView]:
-    """A scan refused as its batch was closed at another counter meanwhile: the refusal naming who
-    closed it and when, and the batch as it was handed over, for a command that then stops (its next
-    scans would all be refused the same way)."""
-    require(station, "send_handover")
-    with station.read() as session:
-        batch = session.get(HandoverBatch, batch_id)
-        if batch is None:  # never: a scan was refused on it
-            raise NotFound(
-                N_("Handover batch {batch} not found."),
-                code="no_batch",
-                batch=handover_batch_number(batch_id),
-            )
-        clerk = session.get(Clerk, batch.closed_by) if batch.closed_by is not None else None
-        refusal = Refused(
-            N_(
-                "Handover batch {batch} was closed at another counter by {clerk} at {time}: scans no longer go into it."
-            ),
-            code="batch_closed",
-            batch=handover_batch_number(batch_id),
-            clerk=clerk.name if clerk else "?",
-            time=short_when(batch.closed_at, station.zone(), station.now()) if batch.closed_at else "?",
-        )
-        return refusal, _view(session, batch)
-
-
 def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refused:
     """Why a scanned parcel may not go with this courier, naming what it is."""
     send = session.exec(select(Send).where(Send.waybill == waybill).order_by(col(Send.id).desc())).first()
@@ -473,20 +446,27 @@ class Waiting:
 
     carrier: str
     carrier_name: str  # its short name (the label's), as every counter list names a carrier
-    count: int
+    count: int  # not yet handed over: still at the station, whether scanned into a batch or not
+    scanned: int = 0  # of those, scanned into the carrier's open batch (at this counter or another)
 
 
 def at_counter(station: Station) -> list[Waiting]:
-    """Sends waiting for their courier, per carrier, by code."""
+    """Sends waiting for their courier, per carrier, by code: each not yet handed over, and how many of
+    them are scanned into an open batch already (a scan is no handover until the batch is closed)."""
     require(station, "view")
     from sqlalchemy import func
 
     with station.read() as session:
         rows = session.exec(
-            select(Carrier.code, Carrier.short_name, func.count(col(Send.id)))
+            select(
+                Carrier.code,
+                Carrier.short_name,
+                func.count(col(Send.id)),
+                func.count(col(Send.handover_batch_id)),  # counts the sends with a batch
+            )
             .join(Carrier, col(Carrier.id) == Send.carrier_id)
             .where(Send.status == SendStatus.ACCEPTED)
             .group_by(Carrier.code, Carrier.short_name)
             .order_by(Carrier.code)
         ).all()
-    return [Waiting(code, name, int(n)) for code, name, n in rows]
+    return [Waiting(code, name, int(n), int(scanned)) for code, name, n, scanned in rows]

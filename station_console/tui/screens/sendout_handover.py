@@ -142,10 +142,9 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.offer(waiting)
 
     def offer(self, waiting: list[handover.Waiting]) -> None:
-        options = [
-            (Text(_("{carrier}: {n} waiting", carrier=w.carrier_name, n=w.count)), w.carrier) for w in waiting
-        ]
-        self.query_one("#ho-carrier", Select).set_options(options)
+        self.query_one("#ho-carrier", Select).set_options(
+            [(Text(waiting_text(w)), w.carrier) for w in waiting]
+        )
 
     @on(Select.Changed, "#ho-carrier")
     def _carrier(self, event: Select.Changed) -> None:
@@ -368,3 +367,16 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
         self.set_class(False, "-wrong")  # the red screen was the last clerk's refusal too
+
+
+def waiting_text(waiting: handover.Waiting) -> str:
+    """A carrier as offered: its sends not yet handed over, and how many of them are scanned into its
+    open batch already ("SF: 3 waiting" read as none scanned while one was, at another counter)."""
+    if not waiting.scanned:
+        return _("{carrier}: {n} waiting", carrier=waiting.carrier_name, n=waiting.count)
+    return _(
+        "{carrier}: {n} waiting, {scanned} scanned",
+        carrier=waiting.carrier_name,
+        n=waiting.count,
+        scanned=waiting.scanned,
+    )
