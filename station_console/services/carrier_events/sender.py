@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -179,20 +179,23 @@ def recover_stale(station: Station, channels: Channels, result: PassResult) -> N
 def claim(station: Station, channels: Channels, result: PassResult, *, limit: int = BATCH) -> list[Claimed]:
     """Mark each carrier's due events, oldest first, `sending` (committed before any send)."""
 
-    def work(session: Session) -> list[Claimed]:
-        now = station.now()
-        rows = session.exec(
-            select(CarrierEvent)
-            .where(col(CarrierEvent.status).in_(UNSENT), ~waiting_clause())
-            .order_by(col(CarrierEvent.id))
-            .limit(limit * 5)
-            .with_for_update(skip_locked=True)  # PostgreSQL: two senders never share an event
-        ).all()
+    unsent = (
+        select(CarrierEvent)
+        .where(col(CarrierEvent.status).in_(UNSENT), ~waiting_clause())
+        .order_by(col(CarrierEvent.id))
+        .limit(limit * 5)
+    )
+
+    def plan(
+        session: Session, rows: Sequence[CarrierEvent], now: datetime
+    ) -> list[tuple[CarrierEvent, str, str]]:
+        """The events of `rows` to claim, with their carrier and channel's name, in order; a carrier whose
+        target cannot be used is told in `result` (the same each time it is asked)."""
         codes = _codes(session) if rows else {}
         by_carrier: dict[str, list[CarrierEvent]] = defaultdict(list)
         for event in rows:
             by_carrier[codes.get(event.carrier_id, "?")].append(event)
-        claimed: list[Claimed] = []
+        chosen: list[tuple[CarrierEvent, str, str]] = []
         for carrier, events in by_carrier.items():
             if carrier in result.errors:
                 continue  # failed earlier in this pass
@@ -204,20 +207,36 @@ def claim(station: Station, channels: Channels, result: PassResult, *, limit: in
                 continue
             for event in events:
                 due = event.next_attempt_at is None or event.next_attempt_at <= now
-                if not due or len(claimed) >= limit:
+                if not due or len(chosen) >= limit:
                     break  # keep the carrier's order: nothing newer goes before this one
-                event.status, event.next_attempt_at = CarrierEventStatus.SENDING, now + LEASE
-                event.channel = channel.name
-                session.add(event)
-                claimed.append(
-                    Claimed(
-                        id=event.id or 0,
-                        key=event.idempotency_key,
-                        kind=event.kind,
-                        carrier=carrier,
-                        body=body_of(event_json(event, carrier)),
-                    )
+                chosen.append((event, carrier, channel.name))
+        return chosen
+
+    # Looked for in a read first, with the write's own plan: a pass's last claim (and every pass while
+    # events wait for their retry) finds nothing to send, and a write transaction takes the write lock
+    # (SQLite's BEGIN IMMEDIATE) that a check-in would wait behind. The write looks again.
+    with station.read() as session:
+        if not plan(session, session.exec(unsent).all(), station.now()):
+            return []
+
+    def work(session: Session) -> list[Claimed]:
+        now = station.now()
+        # PostgreSQL: two senders never share an event
+        rows = session.exec(unsent.with_for_update(skip_locked=True)).all()
+        claimed: list[Claimed] = []
+        for event, carrier, channel in plan(session, rows, now):
+            event.status, event.next_attempt_at = CarrierEventStatus.SENDING, now + LEASE
+            event.channel = channel
+            session.add(event)
+            claimed.append(
+                Claimed(
+                    id=event.id or 0,
+                    key=event.idempotency_key,
+                    kind=event.kind,
+                    carrier=carrier,
+                    body=body_of(event_json(event, carrier)),
                 )
+            )
         return claimed
 
     return station.run(work)

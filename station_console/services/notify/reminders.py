@@ -10,7 +10,7 @@ waiting for (or out on) a door delivery, nor one whose recipient opted out of re
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -39,8 +39,8 @@ def queue_reminders(station: Station) -> int:
     if settings.reminder_policy == "off":
         return 0
 
-    def work(session: Session) -> int:
-        now = station.now()
+    def to_remind(session: Session, now: datetime) -> tuple[date, list[tuple[Parcel, Carrier | None]]]:
+        """The business day, and the parcels to remind now with their carrier, oldest first."""
         day = station.business_day(now, session=session)
         start, end = day_bounds(station, day, session)
         done_today = session.exec(
@@ -54,7 +54,7 @@ def queue_reminders(station: Station) -> int:
         ).one()
         room = settings.reminder_daily_cap - int(done_today)
         if room <= 0:
-            return 0
+            return day, []
         reminded = select(Notification.parcel_id).where(
             Notification.kind == "reminder",
             col(Notification.created_at) >= start,
@@ -81,12 +81,26 @@ def queue_reminders(station: Station) -> int:
             )
             .order_by(col(Parcel.checked_in_at), col(Parcel.id))
         ).all()
-        queued = 0
+        chosen: list[tuple[Parcel, Carrier | None]] = []
         for parcel in candidates:
-            carrier = carriers.get(parcel.carrier_id)
             threshold = timedelta(hours=starts.get(parcel.carrier_id, Policy().hours_to(band)))
             if parcel.checked_in_at > now - threshold:
                 continue
+            chosen.append((parcel, carriers.get(parcel.carrier_id)))
+            if len(chosen) >= room:
+                break
+        return day, chosen
+
+    # Looked for in a read first: every notification pass asks, most find nothing (a day's reminders
+    # are queued once), and a write transaction takes the write lock (SQLite's BEGIN IMMEDIATE) that a
+    # check-in would wait behind, here for the whole of the search. The write looks again.
+    with station.read() as session:
+        if not to_remind(session, station.now())[1]:
+            return 0
+
+    def work(session: Session) -> int:
+        day, chosen = to_remind(session, station.now())
+        for parcel, carrier in chosen:
             outbox.queue(
                 session,
                 station,
@@ -95,9 +109,6 @@ def queue_reminders(station: Station) -> int:
                 outbox.parcel_payload(parcel, carrier=carrier.short_name if carrier else ""),
                 key=f"reminder-{parcel.id}-{day.isoformat()}",
             )
-            queued += 1
-            if queued >= room:
-                break
-        return queued
+        return len(chosen)
 
     return station.run(work)

@@ -116,6 +116,19 @@ class PassResult:
         }
 
 
+@dataclass
+class _Plan:
+    """What a claim does to the rows it found due: cancel those whose parcel left, give up those with no
+    address for the channel, send the groups (each its rows, parcels and address)."""
+
+    left: list[Notification] = field(default_factory=list)
+    no_address: list[Notification] = field(default_factory=list)
+    groups: list[list[tuple[Notification, Parcel, str]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.left or self.no_address or self.groups)
+
+
 def address_for(parcel: Parcel, channel: Channel) -> str | None:
     if channel.address == "email":
         return parcel.email
@@ -199,11 +212,8 @@ def claim(
     cancelled: list[int] = []
     gave_up: list[int] = []
 
-    def work(session: Session) -> list[Group]:
-        now = station.now()
-        cancelled.clear()
-        gave_up.clear()
-        rows = session.exec(
+    def due_at(now: datetime) -> Any:
+        return (
             select(Notification, Parcel)
             .join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
             .where(
@@ -211,32 +221,58 @@ def claim(
                 col(Notification.next_attempt_at) <= now,
             )
             .order_by(col(Notification.id))
-            .with_for_update(skip_locked=True, of=Notification)  # PostgreSQL: two senders never share a row
-        ).all()
+        )
+
+    def plan(rows: Any, now: datetime) -> _Plan:
+        """What the claim does to the due `rows` (notification, parcel), changing nothing yet."""
+        found = _Plan()
         groups: dict[tuple[str, ...], list[tuple[Notification, Parcel, str]]] = defaultdict(list)
         for note, parcel in rows:
             if parcel.status != ParcelStatus.ON_SHELF:
-                note.status, note.next_attempt_at = NotificationStatus.CANCELLED, None
-                note.last_error = LEFT_NOTE
-                session.add(note)
-                cancelled.append(note.id or 0)
+                found.left.append(note)
                 continue
             to = address_for(parcel, channel)
             if not to:
-                _give_up(note, Note(NO_ADDRESS_NOTE, channel=channel.name))
-                session.add(note)
-                gave_up.append(note.id or 0)
+                found.no_address.append(note)
                 continue
             stored = note.payload.get("group")
             key: tuple[str, ...] = ("g", str(stored)) if stored else ("fresh", note.kind, to)
             groups[key].append((note, parcel, to))
-        claimed: list[Group] = []
         for key, members in groups.items():
-            if len(claimed) >= limit:
+            if len(found.groups) >= limit:
                 break
             fresh_checkin = key[:2] == ("fresh", "checkin")
             if fresh_checkin and not any(n.created_at + window <= now for n, _p, _t in members):
                 continue  # wait for the window, so more of this recipient's parcels can join (reminders: no)
+            found.groups.append(members)
+        return found
+
+    # Looked for in a read first, with the write's own plan: a pass's last claim (and every pass while
+    # nothing is due) finds nothing to do, and a write transaction takes the write lock (SQLite's BEGIN
+    # IMMEDIATE) that a check-in would wait behind. The write looks again.
+    with station.read() as session:
+        now = station.now()
+        if not plan(session.exec(due_at(now)).all(), now):
+            return []
+
+    def work(session: Session) -> list[Group]:
+        now = station.now()
+        cancelled.clear()
+        gave_up.clear()
+        # PostgreSQL: two senders never share a row
+        rows = session.exec(due_at(now).with_for_update(skip_locked=True, of=Notification)).all()
+        found = plan(rows, now)
+        for note in found.left:
+            note.status, note.next_attempt_at = NotificationStatus.CANCELLED, None
+            note.last_error = LEFT_NOTE
+            session.add(note)
+            cancelled.append(note.id or 0)
+        for note in found.no_address:
+            _give_up(note, Note(NO_ADDRESS_NOTE, channel=channel.name))
+            session.add(note)
+            gave_up.append(note.id or 0)
+        claimed: list[Group] = []
+        for members in found.groups:
             first = members[0][0]
             group_key = str(first.payload.get("group") or first.idempotency_key)
             for note, _parcel, _to in members:

@@ -123,33 +123,51 @@ def claim(
     The jobs named for this printer, and those named for none of the kinds in `unassigned`
     (`printers.unassigned_kinds`: each kind goes to one printer of the counter); None: of every kind."""
 
-    def work(session: Session) -> list[int]:
-        now = station.now()
-        session.execute(  # labels held past their wait print without the phone
-            update(PrintJob)
-            .where(
-                col(PrintJob.counter) == station.counter,
-                col(PrintJob.status) == JobStatus.HELD,
-                col(PrintJob.created_at) <= hold_over(station, now),
-            )
-            .values(status=JobStatus.QUEUED)
-            .execution_options(synchronize_session=False)
+    anyones: ColumnElement[bool] = col(PrintJob.printer).is_(None)
+    if unassigned is not None:
+        anyones = anyones & col(PrintJob.kind).in_(sorted(unassigned))
+    this_printer = anyones | (PrintJob.printer == printer.name)
+    pending = (
+        select(PrintJob)
+        .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
+        .where(this_printer)
+        .order_by(col(PrintJob.id))
+    )
+
+    def held_over(now: datetime) -> ColumnElement[bool]:
+        """Labels held for their phone past the wait: they print without it."""
+        return (
+            (col(PrintJob.counter) == station.counter)
+            & (col(PrintJob.status) == JobStatus.HELD)
+            & (col(PrintJob.created_at) <= hold_over(station, now))
         )
-        anyones: ColumnElement[bool] = col(PrintJob.printer).is_(None)
-        if unassigned is not None:
-            anyones = anyones & col(PrintJob.kind).in_(sorted(unassigned))
-        this_printer = anyones | (PrintJob.printer == printer.name)
-        query = (
-            select(PrintJob)
-            .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
-            .where(this_printer)
-            .order_by(col(PrintJob.id))
-            .with_for_update(skip_locked=True)
-        )  # PostgreSQL: two workers never claim one job
+
+    def due_now(session: Session, query: Any, now: datetime) -> tuple[list[PrintJob], set[int]]:
+        """The jobs this pass sends, in order (`limit` of them), and those of the queue set aside."""
         queue = [job for job in session.exec(query).all() if printer.can_print(job.kind)]
         printed = printed_after(session, queue, (PrintJob.counter == station.counter) & this_printer)
         stepped_aside = set_aside(queue, printed)
-        claimed = in_order(queue, stepped_aside, now)[:limit]
+        return in_order(queue, stepped_aside, now)[:limit], stepped_aside
+
+    # Looked for in a read first, with the write's own conditions: most passes (the idle tick, the one
+    # more after a check-in) find nothing due, and a write transaction takes the write lock (SQLite's
+    # BEGIN IMMEDIATE) that the counter's next check-in would wait behind. The write looks again.
+    with station.read() as session:
+        now = station.now()
+        waited = session.exec(select(PrintJob.id).where(held_over(now)).limit(1)).first()
+        if waited is None and not due_now(session, pending, now)[0]:
+            return []
+
+    def work(session: Session) -> list[int]:
+        now = station.now()
+        session.execute(
+            update(PrintJob)
+            .where(held_over(now))
+            .values(status=JobStatus.QUEUED)
+            .execution_options(synchronize_session=False)
+        )
+        # PostgreSQL: two workers never claim one job
+        claimed, stepped_aside = due_now(session, pending.with_for_update(skip_locked=True), now)
         for job in claimed:
             job.status, job.updated_at = JobStatus.SENDING, now
             session.add(job)
