@@ -185,9 +185,11 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             len(early),
         )
         body = "\n".join([*lines, "", answer])
+        # Weighty: its Yes flags a parcel the recipient could still collect as recalled (pickup refuses
+        # it), so a Y typed right behind F9, before the question was read, answers nothing.
         ask(
             self,
-            ConfirmDialog(question, body, what=N_("a return batch")),
+            ConfirmDialog(question, body, what=N_("a return batch"), weighty=True),
             partial(
                 self.write,
                 "batch",
