@@ -146,6 +146,7 @@ class Outcome:
     keys: int = 0
     locked: Locked = field(default_factory=Locked)  # the sign-in dialog met: locks, keys spent there
     weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
+    written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
 
 
 async def drive(
@@ -368,6 +369,7 @@ async def drive(
         if wrong and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(wrong), "directory write wrong", len(outcome.sent))
         outcome.weighty, unanswered = weighty.tally(), weighty.findings()
+        outcome.written = weighty.written()
         if unanswered and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(unanswered), "weighty unanswered", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
@@ -444,6 +446,8 @@ def main() -> None:
         took = time.monotonic() - started
         print(f"seed {seed} {setup_line(args)}: {outcome.keys} keys in {took:.0f} s", flush=True)
         print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
+        print(f"  seed {seed} written: {outcome.written or 'nothing'}", flush=True)
+        print(f"  seed {seed} screens seen ({len(outcome.screens)}): {' '.join(sorted(outcome.screens))}")
         locked = outcome.locked
         locked_keys += locked.keys
         print(

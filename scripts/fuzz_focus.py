@@ -1,7 +1,9 @@
 """`--focus SCREEN` for the console fuzzer (scripts/fuzz_console.py): one screen's own flows, weighted.
 
-Random keys reach a few paths only now and then: Pickup's late answers (a lookup or a handover whose
-answer lands after Esc, a new code or F10 for the next customer), the Recipients directory's forms and
+Random keys reach a few paths only now and then: Pickup's whole flow (a customer looked up by code,
+codes, phone tail or phone, each parcel scanned to confirm it, a wrong one among them, the handover and
+its fee; late answers: a lookup or a handover whose answer lands after Esc, a new code or F10 for the
+next customer; its moves are in fuzz_pickup.py), the Recipients directory's forms and
 import (fuzz_recipients.py), Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
 Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py), and the questions whose
 Yes moves money or cannot be undone (fuzz_weighty.py checks their answers): Reports' day close (F12, after
@@ -32,10 +34,10 @@ from typing import Any
 
 from fuzz_checkin import checkin_moves
 from fuzz_keys import PASTE, PASTE_SPACE
+from fuzz_pickup import pickup_moves, pickup_setup
 from fuzz_recipients import recipients_moves, typed
 from fuzz_station import add_sends
 
-UNDO_CHANCE = 0.3  # on Pickup right after a handover of the run's: Ctrl+Z, and its question answered
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
 PHONES = ["13812345678", "13987654321", "1381234"]
@@ -70,38 +72,6 @@ def left_shelf(database: Path | None) -> list[str]:
 def answer(rng: random.Random, yes: list[str]) -> list[str]:
     """A weighty question's answer: right behind the key that asked, or after a pause; Yes, or not."""
     return [*gap(rng), *rng.choice([yes, yes, ["escape"], ["enter"], ["n"], ["tab", "enter"]])]
-
-
-def next_code(rng: random.Random, database: Path | None) -> list[str]:
-    codes = [code for _, code in on_shelf(database) if code]
-    return [*rng.choice(codes), "enter"] if codes else ["escape"]
-
-
-def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
-    screen = app.screen
-    name = type(screen).__name__
-    if name == "FeeDialog":  # paid, or not, and the next customer behind it
-        return [
-            rng.choice(["1", "2", "3", "escape"]),
-            *gap(rng),
-            *rng.choice([next_code(rng, database), ["f10"]]),
-        ]
-    if name != "PickupScreen":
-        return []
-    moving_on = [["escape"], next_code(rng, database), ["f10"], ["escape", *next_code(rng, database)]]
-    if screen.last_handover and rng.random() < UNDO_CHANCE:  # this run's pickup undone, asked and read
-        return ["ctrl+z", "|", *rng.choice([["y"], ["y"], ["n"], ["escape"]])]
-    if getattr(screen, "lookup", None) is None:  # a lookup, and what the clerk does before it answers
-        return [*next_code(rng, database), *gap(rng), *rng.choice([*moving_on, ["|"]])]
-    waiting = [row.waybill for row in screen.active_rows() if row.parcel_id not in screen.scanned]
-    roll = rng.random()
-    if waiting and roll < 0.2:  # every parcel checked, then handed over: a pickup for the undo to take back
-        return [*(key for waybill in waiting for key in [*waybill, "enter", "|"]), "f10", "|"]
-    if waiting and roll < 0.45:  # a parcel's check
-        return [*waiting[0], "enter", *gap(rng), *rng.choice([*moving_on, ["|"], ["|", "f10"]])]
-    if roll < 0.85:  # the handover (its fee dialog, when one is due)
-        return ["f10", *gap(rng), *rng.choice(moving_on)]
-    return ["ctrl+z", *answer(rng, ["y"])]  # the undo
 
 
 def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
@@ -218,7 +188,11 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
         return answer(rng, ["y"])
     if top == "OverdueScreen":
         picks = [rng.choice(["down", "up", "space", "space", "f8"]) for _ in range(rng.randint(0, 4))]
-        return [*picks, *gap(rng), rng.choice(["f9", "f9", "f7", "escape"]), *gap(rng)]
+        key = rng.choice(["f9", "f9", "f7", "escape"])
+        # F9's question (parcels not yet due) answered right behind it now and then: a Y typed before
+        # it appeared must answer nothing.
+        behind = answer(rng, ["y"]) if key == "f9" and rng.random() < 0.4 else gap(rng)
+        return [*picks, *gap(rng), key, *behind]
     parcels = shelf_parcels(database)
     refs = [waybill for waybill, _, _ in parcels] + [code for _, code, _ in parcels if code]
     if top == "ReasonDialog" and under == "ReturnsScreen":  # who asked for the recalled parcel back
@@ -325,7 +299,7 @@ class Focus:
 
 
 FOCUSES = {
-    "pickup": Focus("PickupScreen", ["f2", "|"], pickup_moves),
+    "pickup": Focus("PickupScreen", ["f2", "|"], pickup_moves, setup=pickup_setup),
     # Settings opens it (F12); Check-in's Ctrl+W opens "who is this?" there too.
     "recipients": Focus(
         "RecipientsScreen",

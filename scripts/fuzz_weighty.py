@@ -1,6 +1,7 @@
 """Questions whose Yes moves money or cannot be undone, for the console fuzzer (scripts/fuzz_console.py):
 a refund, a storage fee, the day's close, a stocktake's close, a pickup undone, a person deactivated, a
-parcel written off, a directory import, a tariff import (`QuestionDialog.takes_keys_typed_ahead` False).
+parcel written off, a directory import, a tariff import, Overdue's return of parcels not yet due
+(`QuestionDialog.takes_keys_typed_ahead` False).
 Such a question is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
 the run's database holds no such write without a Yes to its question (a refund written with no refund
 answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
@@ -28,6 +29,22 @@ DEACTIVATING = "deactivating a person"  # written on the person's row: active no
 # counts, on one Yes: with one answered Yes the run's deactivations are accounted for.
 IMPORTING = "a directory import"
 TARIFF = "a tariff import"  # a version of a carrier's prices (send_rule), one per Yes
+# Overdue's F9 on parcels not yet due: its Yes flags each parcel its question lists (a line each, before
+# the blank line) recalled and puts it in the carrier's return batch, the flag's event right before the
+# batch's. Returns' own recall writes the same pair once its note is answered (a dialog, not a weighty
+# question): each answer accounts for one parcel.
+RETURNING = "a return batch"
+RECALL_NOTE = "a recall's note"
+RECALLED_INTO_BATCH = """
+    SELECT count(*) FROM parcel_event flag JOIN parcel_event batch
+      ON batch.id = flag.id + 1 AND batch.parcel_id = flag.parcel_id AND batch.kind = 'return_batch_added'
+    WHERE flag.id > ? AND flag.kind = 'problem_marked' AND json_extract(flag.details, '$.kind') = 'recalled'
+"""
+
+
+def listed_parcels(dialog: Any) -> int:
+    """The parcels Overdue's question lists: its body's lines before the blank line."""
+    return len(str(getattr(dialog, "body", "")).split("\n\n")[0].splitlines())
 
 
 class WeightyWatch:
@@ -39,6 +56,7 @@ class WeightyWatch:
         self.early: list[str] = []  # a key typed before its question appeared, given to it
         self.answered: Counter[str] = Counter()
         self.yes: Counter[str] = Counter()
+        self.recalls_answered = 0  # parcels a Yes to Overdue's question or a recall's note let go back
         with sqlite3.connect(database) as db:
             self.first_event = db.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()[0]
             self.active = active_people(db)
@@ -48,6 +66,7 @@ class WeightyWatch:
         """Into `app`'s hand-on of keys and its questions' answers. Returns the undo."""
         from textual import events
 
+        from station_console.tui.screens.base import Dialog
         from station_console.tui.screens.question_keys import QuestionDialog
 
         type_ahead = app.type_ahead
@@ -63,26 +82,29 @@ class WeightyWatch:
                     self.early.append(f"{key!r} typed before {top.what!r} appeared reached it")  # type: ignore[union-attr]
             await pass_on(event)
 
-        own = QuestionDialog.__dict__.get("dismiss")
-        dismiss = QuestionDialog.dismiss
+        # Every dialog's close (Returns' recall note is a plain dialog), the base's: a subclass's own
+        # `dismiss` calls it too.
+        own = Dialog.__dict__["dismiss"]
 
         def answered(dialog: Any, result: Any = None) -> Any:
             # Its closing answer (one under another screen is kept for later, and may come twice).
-            if not dialog.takes_keys_typed_ahead and dialog.is_active:
+            said_yes = result is not None and result is not False
+            if isinstance(dialog, QuestionDialog) and not dialog.takes_keys_typed_ahead and dialog.is_active:
                 self.answered[dialog.what] += 1
-                if result is not None and result is not False:
+                if said_yes:
                     self.yes[dialog.what] += 1
-            return dismiss(dialog, result)
+                    if dialog.what == RETURNING:
+                        self.recalls_answered += listed_parcels(dialog)
+            elif dialog.what == RECALL_NOTE and dialog.is_active and result is not None:
+                self.recalls_answered += 1
+            return own(dialog, result)
 
         type_ahead.pass_on = given
-        QuestionDialog.dismiss = answered  # type: ignore[method-assign,assignment]
+        Dialog.dismiss = answered  # type: ignore[method-assign,assignment]
 
         def undo() -> None:
             type_ahead.pass_on = pass_on
-            if own is None:
-                del QuestionDialog.dismiss
-            else:
-                QuestionDialog.dismiss = own  # type: ignore[method-assign]
+            Dialog.dismiss = own  # type: ignore[method-assign]
 
         return undo
 
@@ -99,14 +121,30 @@ class WeightyWatch:
                 if writes > self.yes[what]:
                     wrong.append(f"{writes} written as {'/'.join(kinds)}, {self.yes[what]} Yes to {what!r}")
             gone = len(self.active - active_people(db))
+            (recalled,) = db.execute(RECALLED_INTO_BATCH, (self.first_event,)).fetchone()
             (tariffs,) = db.execute(
                 "SELECT count(*) FROM send_rule WHERE kind = 'tariff' AND id > ?", (self.first_tariff,)
             ).fetchone()
+        if recalled > self.recalls_answered:
+            wrong.append(
+                f"{recalled} parcels recalled into a return batch, {self.recalls_answered} let go by a Yes"
+                f" to {RETURNING!r} or a {RECALL_NOTE!r} answered"
+            )
         if tariffs > self.yes[TARIFF]:
             wrong.append(f"{tariffs} tariff versions stored, {self.yes[TARIFF]} Yes to {TARIFF!r}")
         if gone > self.yes[DEACTIVATING] and not self.yes[IMPORTING]:
             wrong.append(f"{gone} people deactivated, {self.yes[DEACTIVATING]} Yes to {DEACTIVATING!r}")
         return wrong
+
+    def written(self) -> str:
+        """What the run wrote, by parcel_event kind and transactions (`picked_up 3`): how far its flows
+        went (a pickup completed, a batch closed), beside the questions it answered."""
+        with sqlite3.connect(self.database) as db:
+            rows = db.execute(
+                "SELECT kind, count(DISTINCT at) FROM parcel_event WHERE id > ? GROUP BY kind ORDER BY kind",
+                (self.first_event,),
+            ).fetchall()
+        return ", ".join(f"{kind} {n}" for kind, n in rows)
 
     def tally(self) -> str:
         """The questions answered, and how many Yes: `a refund 3 (Yes 1)`."""

@@ -12,14 +12,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from fuzz_weighty import WeightyWatch  # noqa: E402  (a script beside the fuzzer, not a package)
+from fuzz_weighty import WeightyWatch, listed_parcels  # noqa: E402  (a script beside the fuzzer, not a package)
 
 
 def new_database(tmp_path: Path) -> Path:
     """The tables the watch reads, as the station's database has them (the columns it reads)."""
     database = tmp_path / "station.sqlite3"
     with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT)")
+        db.execute(
+            "CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, parcel_id INTEGER, kind TEXT, at TEXT, details TEXT)"
+        )
         db.execute("CREATE TABLE recipient (id INTEGER PRIMARY KEY, active INTEGER)")
         db.execute("CREATE TABLE send_rule (id INTEGER PRIMARY KEY, kind TEXT, scope TEXT, version INTEGER)")
     return database
@@ -57,4 +59,42 @@ def test_people_deactivated_by_a_directory_import_answered_yes_are_accounted_for
         db.execute("UPDATE recipient SET active = 0 WHERE id IN (2, 3)")
     assert any("2 people deactivated" in finding for finding in watch.findings()), watch.findings()
     watch.yes["a directory import"] += 1
+    assert watch.findings() == []
+
+
+def recalled_into_batch(db: sqlite3.Connection, parcel: int, at: str) -> None:
+    """A parcel flagged recalled and put in a return batch, as Overdue's Yes and Returns' recall write it."""
+    db.execute(
+        "INSERT INTO parcel_event (parcel_id, kind, at, details) VALUES (?, 'problem_marked', ?, ?)",
+        (parcel, at, '{"kind": "recalled", "note": ""}'),
+    )
+    db.execute(
+        "INSERT INTO parcel_event (parcel_id, kind, at, details) VALUES (?, 'return_batch_added', ?, '{}')",
+        (parcel, at),
+    )
+
+
+def test_parcels_recalled_into_a_batch_beyond_the_yes_to_overdues_question_are_a_finding(
+    tmp_path: Path,
+) -> None:
+    """Overdue's question lists the parcels not yet due, a line each: its Yes accounts for that many
+    recalled into a batch. A third one with no answer is a finding; a recall's note answered on Returns
+    accounts for it. A flag with no batch after it (Problems' own) is not counted."""
+    database = new_database(tmp_path)
+    watch = WeightyWatch(database)
+    with sqlite3.connect(database) as db:
+        for parcel in (1, 2, 3):
+            recalled_into_batch(db, parcel, "2024-05-01 10:00")
+        db.execute(
+            "INSERT INTO parcel_event (parcel_id, kind, at, details) VALUES (4, 'problem_marked', 'x', ?)",
+            ('{"kind": "recalled"}',),
+        )
+    assert any("3 parcels recalled" in finding for finding in watch.findings()), watch.findings()
+
+    class Question:
+        body = "SF1: on the shelf 3 d 8 h, not yet a return candidate\nSF2: on the shelf 4 d 1 h\n\nYes puts them"
+
+    watch.recalls_answered += listed_parcels(Question())
+    assert any("3 parcels recalled" in finding for finding in watch.findings()), watch.findings()
+    watch.recalls_answered += 1  # a recall's note answered on Returns
     assert watch.findings() == []
