@@ -7,6 +7,9 @@ translating it yet (for tables of messages translated later, at display time). `
 singular and a plural ("1 parcel", "2 parcels"); Chinese has one form, catalogued under the plural.
 A parameter that ends in "…" (text cut for showing, `safe_text.cut`) ends the sentence it closes:
 the sentence's full stop after it is left out, in either language ("…", never "…." or "…。").
+A text parameter's control characters are written out as escapes (`safe_text.visible`): a message
+quoting what was typed (`Unknown carrier \x1b[31mZTO.`) says what it was on a terminal, in a pipe
+(where click strips escape sequences from what it echoes) and on the console's screen alike.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from hardware.messages import ConfigKey, Message
+from station_console.safe_text import visible
 
 LANGUAGES = ("en", "zh")
 _current = "en"
@@ -57,6 +61,8 @@ def translate(msgid: str, lang: str, /, **params: Any) -> str:
     text = catalog(lang).get(msgid, msgid) if lang != "en" else msgid
     if not params:
         return text
+    # Quoted data, never a terminal's instruction: a pipe lost `\x1b[31m` and the message contradicted itself.
+    params = {k: visible(v) if isinstance(v, str) else v for k, v in params.items()}
     if any(isinstance(v, str) and v.endswith("…") for v in params.values()):
         text = _BEFORE_STOP.sub(lambda m: _stop_after_cut(m, params), text)
     return text.format(**params)

@@ -459,3 +459,19 @@ def test_a_cut_quote_ends_its_sentence_without_a_second_stop() -> None:
     )
     refusal = StationError(N_("Not an amount of money: {text}."), text=long)
     assert refusal.message("en").endswith("1…") and refusal.message("zh").endswith("1…")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "Unknown carrier \\x1b[31mZTO."), ("zh", "未知快递公司 \\x1b[31mZTO。")],
+)
+def test_a_quoted_control_character_is_written_out_in_the_message(lang: str, said: str) -> None:
+    """A message quoting typed text shows its control characters as escapes: raw, a pipe (click strips
+    escape sequences there) printed "Unknown carrier ZTO." for what was not ZTO. Numbers, new lines
+    and a translated part stay as they are."""
+    from station_console.errors import NotFound
+
+    refused = NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier="\x1b[31mZTO")
+    assert refused.message(lang) == said
+    assert translate("{label}: {value}", "en", label="a\tb", value="c\nd\x07") == "a\tb: c\nd\\x07"
+    assert translate("{n} parcels", "en", n=3) == "3 parcels"

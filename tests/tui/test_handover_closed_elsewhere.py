@@ -1,13 +1,19 @@
 """The courier handover and a batch closed at another counter: a scan refused as closed leaves the
 screen on the carrier's next batch, not on the closed one every scan is refused by; so does the close
-heard through the live view, before any scan."""
+heard through the live view, before any scan. Either says who closed it, when, and at which counter if
+not this one (a `station sendout handover` run here shares the counter's name), as the command says."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from security.helpers import accept_send as accepted
 from textual.widgets import Select
 
+from db.engine import create_station_engine
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
@@ -18,52 +24,107 @@ from tui.test_live_bridge import another_counter
 from tui.test_sendout_courier import sf_courier_here
 
 
+@asynccontextmanager
+async def this_counters_command(station: Station, db_url: str) -> AsyncIterator[Station]:
+    """The same clerk running `station` on this PC: its own engine, this counter's name."""
+    command = Station(
+        engine=create_station_engine(db_url),
+        counter=station.counter,
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
+    try:
+        yield command
+    finally:
+        command.engine.dispose()
+
+
+# Who closed it, when, and where if not here, as `closed_elsewhere` says it; then what to do.
+CLOSED_SAID = {
+    ("en", True): (
+        "Handover batch SB000001 was closed at counter counter-2 by Manager at ",
+        ": scans no longer go into it. Choose the carrier again for its next batch.",
+    ),
+    ("en", False): (
+        "Handover batch SB000001 was closed by Manager at ",
+        ": scans no longer go into it. Choose the carrier again for its next batch.",
+    ),
+    ("zh", True): (
+        "交接批次 SB000001 已由 Manager 于 ",
+        " 在柜台 counter-2 关闭：扫描不再计入该批次。请重新选择快递公司，开始其下一批。",
+    ),
+    ("zh", False): (
+        "交接批次 SB000001 已由 Manager 于 ",
+        " 关闭：扫描不再计入该批次。请重新选择快递公司，开始其下一批。",
+    ),
+}
+
+
+def says_who_closed(said: str, lang: str, elsewhere: bool) -> bool:
+    start, end = CLOSED_SAID[lang, elsewhere]
+    return said.startswith(start) and said.endswith(end) and "another counter" not in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("elsewhere", [True, False], ids=["counter-2", "this-counters-command"])
 @pytest.mark.first_mode("sendout")
 async def test_a_scan_after_a_close_at_another_counter_goes_into_the_carriers_next_batch(
-    app: StationApp, station: Station, db_url: str
+    app: StationApp, station: Station, db_url: str, lang: str, elsewhere: bool
 ) -> None:
+    """The refusal said "is closed" alone; who closed it and when, and where if not at this counter,
+    are said as `station sendout handover` says them ("at another counter" was wrong for a command
+    run at this one, which shares its name)."""
+    set_language(lang)
     accepted(station, "SF1234567890123")
     accepted(station, "SF1234567890124")
-    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+    closer = another_counter if elsewhere else this_counters_command
+    async with at_sendout(station) as (app, pilot, _screen), closer(station, db_url) as other:
         courier = await sf_courier_here(app, pilot)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
         assert courier.view is not None
         closed_id = courier.view.batch_id
         handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
         courier.post_message(KeyRouter.Scanned("SF1234567890124"))
         await until(pilot, lambda: courier.has_class("-wrong"))
         said = text_of(courier, "#ho-message")
-        assert "is closed" in said, said
+        assert says_who_closed(said, lang, elsewhere), said
         await quiet.settle(pilot)
         # The carrier chosen again, as the refusal says: its next batch, and the scan goes in.
         courier.query_one("#ho-carrier", Select).value = "SF"
         await until(pilot, lambda: courier.view is not None and courier.view.batch_id != closed_id)
         courier.post_message(KeyRouter.Scanned("SF1234567890124"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: courier.view is not None and courier.view.scanned)
+        assert not courier.has_class("-wrong")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.first_mode("sendout")
 async def test_a_close_at_another_counter_heard_live_offers_the_carriers_again(
-    app: StationApp, station: Station, db_url: str
+    app: StationApp, station: Station, db_url: str, lang: str
 ) -> None:
     """Heard through the live view, the close left the screen on the closed batch as if open: its line
-    said to scan on, the next scan was refused, and the carrier, chosen already, could not be chosen."""
+    said to scan on, the next scan was refused, and the carrier, chosen already, could not be chosen.
+    Its line names who closed it, when and at which counter, as the command's refusal does."""
+    set_language(lang)
     accepted(station, "SF1234567890123")
     accepted(station, "SF1234567890124")
     async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
         courier = await sf_courier_here(app, pilot)
         await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
         assert courier.view is not None
         closed_id = courier.view.batch_id
         handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
-        await until(pilot, lambda: "closed at another counter" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "Manager" in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+        assert says_who_closed(said, lang, elsewhere=True), said
         assert courier.view is None and not courier.has_class("-wrong")
         await quiet.settle(pilot)
         courier.query_one("#ho-carrier", Select).value = "SF"
         await until(pilot, lambda: courier.view is not None and courier.view.batch_id != closed_id)
         courier.post_message(KeyRouter.Scanned("SF1234567890124"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: courier.view is not None and courier.view.scanned)
         assert not courier.has_class("-wrong")

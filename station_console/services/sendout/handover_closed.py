@@ -1,4 +1,5 @@
-"""A handover batch closed while a command was still scanning into it: who closed it, when, and where.
+"""A handover batch closed while a command or the console was still scanning into it: who closed it,
+when, and where (the command's refusal, and the console's line heard live or refusing a scan or F10).
 
 The console and the `station` command may share a counter's name, so the refusal says "at another
 counter" only when the close's own audit event names another counter (then it names that counter);

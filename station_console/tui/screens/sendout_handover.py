@@ -7,9 +7,10 @@ names what it is and rings the bell; the list shows what is scanned and what is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -20,12 +21,14 @@ from textual.widgets import DataTable, Digits, Input, Select
 
 from db.models import SendEvent
 from station_console import name_limit
-from station_console.errors import StationError
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, get_language, listed, sentences
 from station_console.services.core.later_steps import StepFailed
 from station_console.services.core.paper_numbers import handover_batch_number
+from station_console.services.core.station import Station
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
+from station_console.services.sendout.handover_closed import closed_elsewhere
 from station_console.services.sendout.quote import kg
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.scans import TakesScans
@@ -39,9 +42,8 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
-CLOSED_ELSEWHERE = N_(
-    "Handover batch {batch} was closed at another counter: choose the carrier again for its next batch."
-)
+# After the service's words on who closed the batch shown, when, and at which counter if not this one.
+CHOOSE_AGAIN = N_("Choose the carrier again for its next batch.")
 
 # Another counter's changes that may change the batch listed: a send accepted for the carrier or
 # refunded, one scanned in, the batch saved by its first scan, or closed.
@@ -207,8 +209,9 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         if self.view is None:
             self.wrong(_("Choose the carrier first."))
             return
-        batch = self.view
-        self.call("scanned", lambda: handover.scan(self.station, batch, code))
+        batch, station = self.view, self.station
+        scan = partial(handover.scan, station, batch, code)
+        self.call("scanned", lambda: _who_closed(station, batch.batch_id, scan))
 
     def done_scanned(self, got: handover.ScanResult) -> None:
         numbered = self.view is not None and self.view.batch_id is None  # this scan saved the batch
@@ -243,8 +246,12 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         A PDF not written is said after the close, which stands."""
         app: Any = self.app
         printable = takes(app.counter_settings, "manifest")
-        view = handover.close_batch(
-            self.station, batch_id, courier_name=courier, print_manifest=printable, seen=seen
+        view = _who_closed(
+            self.station,
+            batch_id,
+            lambda: handover.close_batch(
+                self.station, batch_id, courier_name=courier, print_manifest=printable, seen=seen
+            ),
         )
         if printable:
             return view, None, None
@@ -293,35 +300,38 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.wrong(text)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
+        if exc.code == "batch_closed" and self.view is not None:
+            # Closed meanwhile (another counter, or a command under this counter's name): every scan
+            # was refused by it, and its carrier, chosen already, could not be chosen again for its
+            # next batch. Who closed it said, the carriers offered again, as after a close here.
+            self.failed(tag, sentences(exc.message(), _(CHOOSE_AGAIN)))
+            self.carriers_again()
+            return
         super().call_refused(tag, exc)
         if exc.code == "batch_changed":
             # The batch is shared: another counter scanned a send into it or refunded one since the
             # list was read. Read again, the refusal staying said, so the courier signs for what shows.
             self.reread()
-        if exc.code == "batch_closed" and self.view is not None:
-            # Closed at another counter: every scan was refused by it, and its carrier, chosen already,
-            # could not be chosen again for its next batch. The carriers offered again, as after a close
-            # here; the refusal stays said.
-            self.carriers_again()
 
     def carriers_again(self) -> None:
-        """The batch shown closed at another counter: none to scan into, the carriers offered again."""
+        """The batch shown closed meanwhile: none to scan into, the carriers offered again."""
         self.view = None
         self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     # -- other counters' changes: the carrier's open batch is shared (shared_batch.py) ---------------
 
-    def batch_read(self) -> Callable[[], handover.BatchView] | None:
-        """The saved batch shown, or, for one not saved yet, the carrier's: another counter's first
-        scan saves it, and its scans show here too."""
+    def batch_read(self) -> Callable[[], handover.BatchView | ClosedMeanwhile] | None:
+        """The saved batch shown (or who closed it, closed), or, for one not saved yet, the carrier's:
+        another counter's first scan saves it, and its scans show here too."""
         shown = self.view
         if shown is None:
             return None
         if shown.batch_id is None:
             return partial(handover.open_batch, self.station, shown.carrier)
-        return partial(handover.batch_view, self.station, shown.batch_id)
+        return partial(_read_again, self.station, shown.batch_id)
 
-    def still_shown(self, view: handover.BatchView) -> bool:
+    def still_shown(self, read: handover.BatchView | ClosedMeanwhile) -> bool:
+        view = read.view if isinstance(read, ClosedMeanwhile) else read
         shown = self.view
         return (
             shown is not None
@@ -330,16 +340,19 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             and view != shown
         )
 
-    def show_reread(self, view: handover.BatchView) -> None:
-        self.show(view)
-        if view.status != handover.OPEN and view.batch_id is not None:
-            # Closed at another counter: shown as open, every scan was refused by it, and its carrier,
-            # chosen already, could not be chosen again. The carriers offered again, as after a refusal
-            # saying so; a refusal on show stays over the line.
-            self.query_one("#ho-message", StatusLine).show_read(
-                _(CLOSED_ELSEWHERE, batch=handover_batch_number(view.batch_id)), warn=True
-            )
-            self.carriers_again()
+    def show_reread(self, read: handover.BatchView | ClosedMeanwhile) -> None:
+        if not isinstance(read, ClosedMeanwhile):
+            self.show(read)
+            return
+        self.show(read.view)
+        # Closed meanwhile: shown as open, every scan was refused by it, and its carrier, chosen
+        # already, could not be chosen again. Who closed it said, and where if not at this counter (a
+        # command run here shares its name), the carriers offered again, as after a refusal saying so;
+        # a refusal on show stays over the line.
+        self.query_one("#ho-message", StatusLine).show_read(
+            sentences(read.refusal.message(), _(CHOOSE_AGAIN)), warn=True
+        )
+        self.carriers_again()
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
@@ -367,6 +380,37 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     def drop_clerks_lines(self, *, refusal_only: bool = False) -> None:
         super().drop_clerks_lines(refusal_only=refusal_only)
         self.set_class(False, "-wrong")  # the red screen was the last clerk's refusal too
+
+
+@dataclass(frozen=True)
+class ClosedMeanwhile:
+    """The batch shown, read again closed: as it was handed over, and the service's words on who
+    closed it, when, and at which counter if not this one (`closed_elsewhere`, as the command says)."""
+
+    refusal: Refused
+    view: handover.BatchView
+
+
+def _read_again(station: Station, batch_id: int) -> handover.BatchView | ClosedMeanwhile:
+    view = handover.batch_view(station, batch_id)
+    if view.status == handover.OPEN:
+        return view
+    return ClosedMeanwhile(*closed_elsewhere(station, batch_id))
+
+
+Result = TypeVar("Result")
+
+
+def _who_closed(station: Station, batch_id: int | None, step: Callable[[], Result]) -> Result:
+    """`step()`, a scan or the close; refused as its batch was closed meanwhile, the refusal saying who
+    closed it, when, and at which counter if not this one (`closed_elsewhere`, as the command says),
+    not "is closed" alone."""
+    try:
+        return step()
+    except Refused as exc:
+        if exc.code != "batch_closed" or batch_id is None:
+            raise
+        raise closed_elsewhere(station, batch_id)[0] from exc
 
 
 def waiting_text(waiting: handover.Waiting) -> str:
