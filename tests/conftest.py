@@ -22,7 +22,7 @@ from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
 from db.models import Role
-from station_console import settle_memory
+from station_console import settle_memory, settle_signed_in
 from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
@@ -67,6 +67,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # at 50,000 new objects and a middle collection every 50 young ones, 33 s, with 660 MB at most
     # for a worker. Garbage is still collected; only less often.
     settle_memory()
+    # And its second settle, as the first signed-in console would ask it mid-session: it would keep
+    # the objects alive then (that test's app among them) out of every later collection, for good.
+    settle_signed_in()
     gc.set_threshold(50_000, 50, 10)
 
 

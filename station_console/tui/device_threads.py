@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from station_console import settle_memory
+from station_console import settle_memory, settle_signed_in
 from station_console.tui.periodic import PassWorker
 
 if TYPE_CHECKING:
@@ -76,6 +76,20 @@ class DeviceThreadsApp(App[None]):
         for name in sorted(self._kicks_waiting):
             getattr(self, name).kick()
         self._kicks_waiting.clear()
+        self.settle_when_signed_in()
+
+    def settle_when_signed_in(self) -> None:
+        """Once the devices have started (the station is open), a clerk is signed in and a mode screen
+        is on top: what they made is set aside (`settle_signed_in`), after that screen is drawn, while
+        the console waits for the clerk's first key. Asked as the devices start and as a mode screen
+        comes to the front, whichever comes last; it happens once."""
+        # Imported here: start-up time (the screens are loaded after the station opens).
+        from station_console.tui.screens.base import ModeScreen
+
+        if not self._devices or self._station is None or self._station.clerk_id is None:
+            return
+        if isinstance(self.screen, ModeScreen):
+            self.call_after_refresh(settle_signed_in)
 
     def kick_worker(self, name: PassWorker) -> None:
         """Run that background pass now: a label, message or event queued again goes at once, not at

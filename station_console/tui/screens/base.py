@@ -206,6 +206,10 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
             header.refresh_status()
         # So may the clerk (the sign-in dialog was on top): the footer dims what is not theirs.
         self.refresh_bindings()
+        # A clerk signed in and this screen up: the console's memory settles, once (`device_threads.py`).
+        settle = getattr(self.app, "settle_when_signed_in", None)
+        if settle is not None:
+            settle()
 
     def clear_for_next_clerk(self) -> str:
         """Another clerk signed in after a lock: what the last one typed here goes, asking nothing (the
