@@ -34,12 +34,16 @@ def quiet_notes(app: Any) -> list[str]:
             notes.append(f"mode {mode} has no screen")
         # The sign-in goes over whatever is open (a lock hides every screen), and so do the question
         # about a form's unsaved changes as the clerk leaves (a carrier's form), the key list (Ins) and
-        # the clerk's own PIN change (Ctrl+P): not a dialog too many.
+        # the clerk's own PIN change (Ctrl+P), and a form's own question over it (the refund's): not a
+        # dialog too many.
         over_any = (SignInScreen, LeaveUnsaved, KeysList)
         dialogs = [
             type(s).__name__
-            for s in stack
-            if isinstance(s, ModalScreen) and not isinstance(s, over_any) and not own_pin(s)
+            for below, s in zip([None, *stack], stack, strict=False)
+            if isinstance(s, ModalScreen)
+            and not isinstance(s, over_any)
+            and not own_pin(s)
+            and not own_question(below, s)
         ]
         if len(dialogs) > 1:
             notes.append(f"mode {mode}: {len(dialogs)} dialogs stacked: {' > '.join(dialogs)}")
@@ -67,6 +71,18 @@ def quiet_notes(app: Any) -> list[str]:
         owner, top = type(focused.screen).__name__, type(app.screen).__name__
         notes.append(f"focus on {type(focused).__name__} of {owner}, under {top}")
     return notes
+
+
+def own_question(below: Any, screen: Any) -> bool:
+    """A form's own yes/no question over it, by design: the refund's form reads the send, then asks
+    (naming the send, its customer, the money) over itself (`RefundDialog.done_submit`). Known by the
+    question recording the same act as the form beneath."""
+    from station_console.tui.screens.question_keys import QuestionDialog
+
+    if not isinstance(screen, QuestionDialog) or isinstance(below, QuestionDialog):
+        return False  # two questions stacked are one too many, whatever they record
+    what = getattr(below, "what", None)
+    return what is not None and screen.what == what
 
 
 def own_pin(screen: Any) -> bool:
