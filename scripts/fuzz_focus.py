@@ -13,9 +13,10 @@ left, F8), Send-out's refund (F7, a reason, Enter: the run's station has two sen
 answered right behind the key that asked (typed before the question appeared: it must answer nothing)
 or after a pause. Returns (`returns`, from Shelves' F9 and F10): a carrier's Enter (its one open batch,
 found or opened), scans into it (its carrier's parcels on the shelves, others, codes), F10's recall and
-its note, F9, F7, the courier's name and F8's close; Overdue's rows selected, F9 and its question. Parcels
-(`parcels`): the search box given waybills, their tails, codes (full-width, spaced), phones and their
-tails of every parcel, and text that would be a pattern or markup, then F8 for older history, F7, rows.
+its note, F9, F7, the courier's name and F8's close; Overdue's rows selected (now and then one not
+yet due), F9 and its question. Parcels (`parcels`): the search box given waybills, their tails, codes
+(full-width, spaced), phones and their tails of every parcel, and text that would be a pattern or
+markup, then F8 for older history, F7, rows.
 With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
 its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
 that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
@@ -188,6 +189,9 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
         return answer(rng, ["y"])
     if top == "OverdueScreen":
         picks = [rng.choice(["down", "up", "space", "space", "f8"]) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.4:  # the cursor to a parcel not yet due: random picks seldom reach one
+            early = to_early_row(rng, app.screen)
+            picks = picks if early is None else early
         key = rng.choice(["f9", "f9", "f7", "escape"])
         # F9's question (parcels not yet due) answered right behind it now and then: a Y typed before
         # it appeared must answer nothing.
@@ -232,6 +236,16 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
         return ["tab" if focused == "ret-carrier" else "shift+tab", "|"]
     name = typed(rng.choice(["Wang", "王师傅", "[/magenta]Li", ""]))
     return ["ctrl+u", *name, *gap(rng), "f8", *gap(rng), *rng.choice([[], scanned, ["escape"]])]
+
+
+def to_early_row(rng: random.Random, screen: Any) -> list[str] | None:
+    """Overdue's cursor moved to a parcel not yet a return candidate (the demo lists its due ones
+    first, oldest first), selected now and then: F9 on it asks the weighty question."""
+    early = [n for n, row in enumerate(screen.rows) if row.band != "return"]
+    if not early:
+        return None
+    steps = rng.choice(early) - screen.query_one("#od-table").cursor_row
+    return ["down" if steps > 0 else "up"] * abs(steps) + rng.choice([[], ["space"]])
 
 
 def screen_fresh(rng: random.Random) -> list[str]:
