@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from db.engine import create_station_engine, plain_transaction
 from station_console.bench import checkin
-from station_console.bench.scan_watch import LATE_S, ScanWatch, trim_stacks
+from station_console.bench.scan_watch import LATE_S, ScanWatch, StallSampler, trim_stacks
 from station_console.bench.write_waits import WriteWaits
 
 HOLD_S = 0.45  # the other connection's hold on the write lock: inside the 500 ms busy wait, past LATE_S
@@ -126,3 +126,29 @@ def test_a_dump_keeps_each_threads_innermost_frames_with_short_paths() -> None:
     assert lines[0] == "Thread 0x01 (most recent call first):"
     assert lines[1] == '  File "textual/app.py", line 0 in f0'
     assert len(lines) == 2 * (1 + 8) and lines[9] == "Current thread 0x02 (most recent call first):"
+
+
+def _waiting_for_the_counter(release: threading.Event) -> None:
+    release.wait(5)
+
+
+def test_a_scan_late_off_screen_has_every_threads_stack_sampled_one_seen_in_time_none() -> None:
+    sampler = StallSampler()
+    release = threading.Event()
+    thread = threading.Thread(target=_waiting_for_the_counter, args=(release,), name="checkin_0")
+    thread.start()
+    try:
+        sampler.arm(0, time.monotonic())
+        sampler.arm(1, time.monotonic())
+        sampler.seen(1)  # scan 0 on the screen in time; scan 1 not
+        time.sleep(LATE_S + 0.25)
+        late = "\n".join(sampler.read(1))
+        assert sampler.read(0) == []
+    finally:
+        release.set()
+        thread.join()
+        sampler.stop()
+    # The waiting thread by its name, in the function it waits in; the sampler leaves itself out.
+    header = next(line for line in sampler.read(1) if "checkin_0" in line)
+    assert header.startswith("Thread 0x") and "_waiting_for_the_counter" in late
+    assert "bench-stall-sampler" not in late and "site-packages/" not in late

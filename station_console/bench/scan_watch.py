@@ -5,8 +5,13 @@ copying a long WAL into the database and fsyncing it, a garbage collection of a 
 records when those ran, relative to the first measured scan's schedule, and how long the WAL was
 when the measurement began, so the `--json` row can show the slowest scans beside them; and, for each
 scan, how long its check-in's BEGIN waited for the write lock and its COMMIT took (`write_waits`), the
-other threads' writes meanwhile, and every thread's stack when it was late past `LATE_S` (dumped by
-faulthandler's own thread, which needs no GIL: a stall that holds the GIL is caught in the act).
+other threads' writes meanwhile, and every thread's stack when it was late past `LATE_S`.
+
+The stacks are sampled by a thread of the bench's own through `sys._current_frames()`, holding the GIL,
+not by faulthandler's timed dump: that one walks the other threads' frames without the GIL while they
+run (CPython keeps it for fatal errors), and under the bench it once crashed the process and once hung
+it. The limit: a stall that holds the GIL (a long C call that does not release it) is sampled when it
+lets go, so its stack shows what came after it, and the sample is later than `LATE_S`.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ import faulthandler
 import gc
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from types import FrameType
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -29,7 +34,7 @@ from station_console.bench.wal_frames import file_frames, frame_pages
 from station_console.bench.write_waits import WriteTx, WriteWaits
 
 SLOWEST = 3  # the slowest scans listed (p99 of 40 is about the slowest)
-LATE_S = 0.15  # a scan not on the screen this long after its Enter has every thread's stack dumped
+LATE_S = 0.15  # a scan not on the screen this long after its Enter has every thread's stack sampled
 CHECKIN_THREAD = "checkin"  # the check-in screen's writer thread (`CheckinWriter`)
 LONGEST = 5  # the write transactions listed that held the lock longest, whoever ran them
 STACK_FRAMES = 8  # the innermost frames kept of each thread's stack
@@ -56,7 +61,7 @@ class ScanWatch:
         self._undo: list[Callable[[], None]] = []
         self.writes = WriteWaits()
         self.sent: dict[int, float] = {}  # scan number (warm ones too) -> when its Enter was handed over
-        self.stacks = StallDumps()
+        self.stacks = StallSampler()
         self.timed_from = 0
 
     def start(
@@ -67,8 +72,8 @@ class ScanWatch:
         *,
         timed_from: int = 0,
     ) -> None:
-        """`timed_from`: the first scan measured; the warm ones before it get no stack dump (each dump
-        reads other threads' stacks without the GIL, best effort: no more of them than is useful)."""
+        """`timed_from`: the first scan measured; the warm ones before it get no stack sample (each one
+        holds the GIL while it formats every thread's stack: no more of them than is useful)."""
         self.timed_from = timed_from
         if not faulthandler.is_enabled() and sys.__stderr__ is not None:
             # A crash during the measurement says where, on the process's own stderr (Textual's test
@@ -102,7 +107,7 @@ class ScanWatch:
         """Scan `n`'s Enter was just handed over (the scanner's thread)."""
         self.sent[n] = time.monotonic()
         if n >= self.timed_from:
-            self.stacks.arm(n)
+            self.stacks.arm(n, self.sent[n])
 
     def scans_seen(self, count: int) -> None:
         """The first `count` scans are on the screen."""
@@ -189,47 +194,100 @@ class ScanWatch:
         }
 
 
-class StallDumps:
-    """Per scan, faulthandler armed to dump every thread's stack `LATE_S` after its Enter, cancelled
-    when it reaches the screen; one temporary file a scan (faulthandler writes to a file descriptor)."""
+class StallSampler:
+    """Every thread's stack, for each armed scan still not on the screen `LATE_S` after its Enter: taken
+    by a daemon thread of its own with `sys._current_frames()` (under the GIL, so the frames it reads
+    are not changing under it), formatted as faulthandler would have dumped them, once a scan.
+
+    Nothing here waits on the sampler while holding a lock it needs: `seen` only drops deadlines, and
+    `stop` gives the sampler a second to finish a sample (a daemon: it cannot keep the process up)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._armed: int | None = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._files: dict[int, IO[str]] = {}
+        self._wake = threading.Condition()
+        self._due: dict[int, float] = {}  # armed scan -> when it is late (monotonic)
+        self._seen = 0
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+        self._stacks: dict[int, str] = {}  # late scan -> its dump, as faulthandler writes one
 
-    def arm(self, n: int) -> None:
-        with self._lock:
-            if self._folder is None:
-                self._folder = tempfile.TemporaryDirectory(prefix="scan-stacks-")
-            file = self._files[n] = open(Path(self._folder.name) / f"scan{n}.txt", "w+")  # noqa: SIM115
-            faulthandler.dump_traceback_later(LATE_S, repeat=False, file=file)
-            self._armed = n
+    def arm(self, n: int, sent: float) -> None:
+        """Scan `n`'s Enter was handed over at `sent`: sample every stack if it is not seen by then."""
+        with self._wake:
+            if self._stopped or n < self._seen:
+                return
+            self._due[n] = sent + LATE_S
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="bench-stall-sampler", daemon=True)
+                self._thread.start()
+            self._wake.notify()
 
     def seen(self, count: int) -> None:
-        with self._lock:
-            if self._armed is not None and self._armed < count:
-                faulthandler.cancel_dump_traceback_later()
-                self._armed = None
+        """The first `count` scans are on the screen: none of them is sampled from now on."""
+        with self._wake:
+            self._seen = max(self._seen, count)
+            for n in [n for n in self._due if n < count]:
+                del self._due[n]
 
     def read(self, n: int) -> list[str]:
-        """Scan `n`'s dump, each thread's innermost `STACK_FRAMES` frames (paths from the package on)."""
-        file = self._files.get(n)
-        if file is None or file.closed:
-            return []
-        file.seek(0)
-        return trim_stacks(file.read())
+        """Scan `n`'s stacks, each thread's innermost `STACK_FRAMES` frames (paths from the package on)."""
+        with self._wake:
+            dump = self._stacks.get(n)
+        return [] if dump is None else trim_stacks(dump)
 
     def stop(self) -> None:
-        with self._lock:
-            faulthandler.cancel_dump_traceback_later()
-            self._armed = None
-        # The files stay readable until the summary: closed with the folder when this is collected.
+        with self._wake:
+            self._stopped = True
+            self._due.clear()
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=1.0)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                late = self._next_late()
+                if late is None:
+                    return
+            dump = format_threads(sys._current_frames(), skip=threading.get_ident())
+            with self._wake:
+                for n in late:
+                    self._stacks[n] = dump
+
+    def _next_late(self) -> list[int] | None:
+        """The armed scans late by now (waiting until one is), or None once stopped. Holds `_wake`."""
+        while not self._stopped:
+            now = time.monotonic()
+            late = [n for n, due in self._due.items() if due <= now]
+            if late:
+                for n in late:
+                    del self._due[n]
+                return late
+            self._wake.wait(timeout=min(self._due.values(), default=now + 1.0) - now)
+        return None
+
+
+def format_threads(frames: dict[int, FrameType], *, skip: int) -> str:
+    """Every thread's stack but `skip`'s, innermost frame first, in faulthandler's layout (which
+    `trim_stacks` reads), each thread's header with its name."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    out: list[str] = []
+    for ident, frame in frames.items():
+        if ident == skip:
+            continue
+        out.append(f"Thread 0x{ident:016x} ({names.get(ident, '?')}, most recent call first):")
+        depth = 0
+        current: FrameType | None = frame
+        while current is not None and depth < STACK_FRAMES:
+            code = current.f_code
+            out.append(f'  File "{code.co_filename}", line {current.f_lineno} in {code.co_name}')
+            current, depth = current.f_back, depth + 1
+        out.append("")
+    return "\n".join(out)
 
 
 def trim_stacks(dump: str) -> list[str]:
-    """faulthandler's dump of every thread, shortened: each thread's header and innermost frames, each
+    """A dump of every thread in faulthandler's layout, shortened: each thread's header and innermost frames, each
     path from its package on (`.../site-packages/textual/app.py` -> `textual/app.py`); idle pool threads
     (waiting for work in `concurrent/futures/thread.py`) are left out."""
     threads: list[list[str]] = []
