@@ -1,6 +1,6 @@
 """Pickup's moves for `--focus pickup` (fuzz_focus.py): a customer served from the box to the handover.
 
-A customer is looked up by what the run's station holds now (fuzz_focus.py's `on_shelf` reads its copy):
+A customer is looked up by what the run's station holds now (`shelved` reads its copy):
 a pickup code scanned or typed, two codes at once, a phone tail or a whole phone (the policy has the
 clerk confirm who is here: "Checked? Press F10 again"), a waybill, now and then a code nobody has. Then
 each listed parcel is scanned to confirm it, sometimes with another parcel's waybill among them (the
@@ -53,12 +53,6 @@ def pickup_setup(station: Any) -> None:
     station.run(lambda session: save_station_settings(session, station, new, only={"lookup_lock_s"}))
     for number, waybill in enumerate(waybills(CUSTOMERS, seed=-2)):  # not the fuzzer's fresh ones
         check_in(station, waybill, phone=PHONES[number % len(PHONES)])
-
-
-def gap(rng: random.Random) -> list[str]:
-    """Between the key that asks and the next: back to back, a short pause, or until quiet."""
-    roll = rng.random()
-    return [] if roll < 0.4 else [f"~{rng.randint(1, 120)}"] if roll < 0.85 else ["|"]
 
 
 def shelved(database: Path | None) -> list[tuple[str, str | None, str | None, str | None]]:
@@ -122,6 +116,8 @@ def finish(rng: random.Random) -> list[str]:
 def fee_answer(rng: random.Random, database: Path | None) -> list[str]:
     """The storage fee's dialog, drawn once it is on screen: paid, waived with a reason, or Esc (nothing
     handed over) and F10 asking again; the next customer behind the answer now and then."""
+    from fuzz_focus import gap  # here: fuzz_focus imports this module
+
     roll = rng.random()
     if roll < 0.6:
         answer = [rng.choice(["1", "1", "2", "3"])]
@@ -135,6 +131,8 @@ def fee_answer(rng: random.Random, database: Path | None) -> list[str]:
 
 
 def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
+    from fuzz_focus import gap  # here: fuzz_focus imports this module
+
     screen = app.screen
     name = type(screen).__name__
     if name == "FeeDialog":
