@@ -58,25 +58,40 @@ def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_n
 
 
 class _LockedBeforeScan(ScanWatch):
-    """Holds the write lock from a connection of its own, across scan `victim`'s Enter."""
+    """Holds the write lock from a connection of its own across scan `victim`'s Enter: taken once the
+    scan before it is on the screen (its check-in and label written), and the victim's keys handed over
+    only once it is held. Timed by events, not sleeps: on a loaded machine a hold begun by the clock
+    came after the victim's BEGIN, which then waited for nothing."""
 
     def __init__(self, path: str, victim: int) -> None:
         super().__init__()
         self.path, self.victim = path, victim
         self.holders: list[threading.Thread] = []
+        self._seen = 0
+        self._seen_changed = threading.Condition()
+
+    def scans_seen(self, count: int) -> None:
+        super().scans_seen(count)
+        with self._seen_changed:
+            self._seen = count
+            self._seen_changed.notify_all()
 
     def scan_sent(self, n: int) -> None:
         super().scan_sent(n)
-        if n == self.victim - 1:  # halfway to the victim's Enter, held past it
-            thread = threading.Thread(target=self._hold, name="lock-holder")
+        if n == self.victim - 1:  # the scanner's thread: the victim's keys wait for the hold
+            with self._seen_changed:
+                self._seen_changed.wait_for(lambda: self._seen >= self.victim, timeout=5)
+            held = threading.Event()
+            thread = threading.Thread(target=self._hold, args=(held,), name="lock-holder")
             thread.start()
             self.holders.append(thread)
+            held.wait(5)
 
-    def _hold(self) -> None:
-        time.sleep(checkin.SCAN_EVERY_S / 2)
+    def _hold(self, held: threading.Event) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
         try:
             conn.execute("BEGIN IMMEDIATE")
+            held.set()
             time.sleep(HOLD_S)
             conn.execute("COMMIT")
         finally:
@@ -104,8 +119,10 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
 
     slowest = summary["slowest_scans"][0]
     assert slowest["scan"] == victim - checkin.WARM_SCANS and slowest["ms"] > LATE_S * 1000
-    # Its BEGIN waited the rest of the hold (about 0.3 s), and got the lock at its first attempt.
-    assert slowest["begin_wait_ms"] > 200 and slowest["commit_ms"] >= 0 and slowest["attempts"] == 1
+    # Its BEGIN waited the rest of the hold (0.45 s from when the scan before it was on the screen, its
+    # Enter due up to 0.3 s after that: at least 0.15 s; a BEGIN not held up waits a tenth of a
+    # millisecond), and got the lock at its first attempt.
+    assert slowest["begin_wait_ms"] > 100 and slowest["commit_ms"] >= 0 and slowest["attempts"] == 1
     stacks = "\n".join(slowest["stacks"])
     # The check-in's thread, caught waiting in its BEGIN.
     assert "_run_bare" in stacks and "plain_transaction" in stacks
