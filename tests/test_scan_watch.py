@@ -7,6 +7,7 @@ import asyncio
 import faulthandler
 import json
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -55,6 +56,58 @@ def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_n
     assert by_who["MainThread"].begin_wait_s() >= 0.2 and by_who["MainThread"].held_s() < 0.2
     assert all(tx.commit_s() >= 0 for tx in waits.txs)
     assert "13800138000" not in json.dumps(waits.by_who()) + repr(waits.txs)
+
+
+# In a process of its own: before, this stop never returned, and nothing in the process ran again.
+_STOP_DURING_A_STATEMENT = """
+import sys, threading
+from db.engine import create_station_engine
+from station_console.bench.write_waits import WriteWaits
+
+engine = create_station_engine(f"sqlite:///{sys.argv[1]}")
+with engine.begin() as conn:
+    conn.exec_driver_sql("CREATE TABLE note (body TEXT)")
+waits = WriteWaits()
+waits.start(engine)
+inside, release = threading.Event(), threading.Event()
+
+def hold():
+    inside.set()
+    release.wait(10)
+    return 1
+
+def writer():
+    with engine.connect() as conn:
+        conn.connection.driver_connection.create_function("hold", 0, hold)
+        conn.exec_driver_sql("SELECT hold()").fetchall()  # holds its connection's SQLite mutex
+        conn.exec_driver_sql("INSERT INTO note VALUES ('after the stop')")
+        conn.commit()
+
+thread = threading.Thread(target=writer, name="print-worker")
+thread.start()
+assert inside.wait(10)
+waits.stop()
+release.set()
+thread.join(10)
+print("stopped", len(waits.txs), not thread.is_alive())
+"""
+
+
+def test_stopping_the_write_watch_while_another_thread_runs_a_statement_returns_and_records_no_more(
+    tmp_path: Path,
+) -> None:
+    # The other thread's statement holds its connection's mutex and wants the GIL for a Python
+    # callback (its trace, here a function): the watch must not wait on that mutex holding the GIL.
+    done = subprocess.run(
+        [sys.executable, "-c", _STOP_DURING_A_STATEMENT, str(tmp_path / "w.sqlite3")],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["stopped", "0", "True"]
 
 
 class _LockedBeforeScan(ScanWatch):

@@ -8,11 +8,16 @@ transaction the connection ran. The trace tells only when a statement starts, so
 the transaction's next statement (the lock taken, and the little Python between) and a COMMIT's time to
 the connection's return to the pool. The trace gives the SQL with its values bound (phones, names):
 only the first words of a write (`UPDATE print_job`) are kept.
+
+`stop()` leaves each connection's trace in place, idle, until the connection closes: only the thread
+using a connection may take its trace off. `set_trace_callback` holds the GIL while it waits for the
+connection's SQLite mutex, and a thread in the middle of a statement holds that mutex while its trace
+callback waits for the GIL: taken off from the bench's thread while the print worker began a
+statement, the two waited on each other for good (the whole process, every thread stopped).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 import time
@@ -60,23 +65,25 @@ class WriteWaits:
         self._open: dict[int, WriteTx] = {}  # thread ident -> its transaction under way
         self._traced: list[Any] = []
         self._engine: Engine | None = None
+        self._recording = False
 
     def start(self, engine: Engine) -> None:
         self._engine = engine
+        self._recording = True
         event.listen(engine, "checkout", self._checkout)
         event.listen(engine, "checkin", self._checkin)
 
     def stop(self) -> None:
+        """Records nothing more; the traces stay on their connections, idle (see the module's doc)."""
+        self._recording = False
         if self._engine is not None:
             event.remove(self._engine, "checkout", self._checkout)
             event.remove(self._engine, "checkin", self._checkin)
             self._engine = None
-        for conn in self._traced:
-            with contextlib.suppress(Exception):  # closed with the engine already
-                conn.set_trace_callback(None)
         self._traced.clear()
 
     def _checkout(self, dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        # The checking-out thread: the pool gives it the connection alone, no statement under way.
         if not any(conn is dbapi_conn for conn in self._traced):
             dbapi_conn.set_trace_callback(self._trace)
             self._traced.append(dbapi_conn)
@@ -89,6 +96,8 @@ class WriteWaits:
                 self.txs.append(tx)
 
     def _trace(self, sql: str) -> None:
+        if not self._recording:
+            return
         now = time.monotonic()
         ident = threading.get_ident()
         word = sql[:8].upper()
