@@ -20,7 +20,7 @@ from station_console.bench import checkin
 from station_console.bench.scan_watch import LATE_S, ScanWatch, StallSampler, trim_stacks
 from station_console.bench.write_waits import WriteWaits
 
-HOLD_S = 0.45  # the other connection's hold on the write lock: inside the 500 ms busy wait, past LATE_S
+WAITED_S = 0.3  # how long the victim's BEGIN waits for the other connection: inside the 500 ms busy wait, past LATE_S
 
 
 def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_no_bound_values(
@@ -144,8 +144,16 @@ class _LockedBeforeScan(ScanWatch):
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
         try:
             conn.execute("BEGIN IMMEDIATE")
+            taken = time.monotonic()
             held.set()
-            time.sleep(HOLD_S)
+            # Held until the victim's check-in has asked for the lock, then WAITED_S more: its wait is
+            # known however late a loaded machine brings its keys to a BEGIN (inside the 500 ms busy wait).
+            deadline = taken + 5
+            while time.monotonic() < deadline and not any(
+                tx.who.startswith("checkin") and tx.begin >= taken for tx in self.writes.under_way()
+            ):
+                time.sleep(0.002)
+            time.sleep(WAITED_S)
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -172,10 +180,9 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
 
     slowest = summary["slowest_scans"][0]
     assert slowest["scan"] == victim - checkin.WARM_SCANS and slowest["ms"] > LATE_S * 1000
-    # Its BEGIN waited the rest of the hold (0.45 s from when the scan before it was on the screen, its
-    # Enter due up to 0.3 s after that: at least 0.15 s; a BEGIN not held up waits a tenth of a
-    # millisecond), and got the lock at its first attempt.
-    assert slowest["begin_wait_ms"] > 100 and slowest["commit_ms"] >= 0 and slowest["attempts"] == 1
+    # Its BEGIN waited the rest of the hold (WAITED_S once it asked; a BEGIN not held up waits a tenth
+    # of a millisecond), and got the lock at its first attempt.
+    assert slowest["begin_wait_ms"] > 250 and slowest["commit_ms"] >= 0 and slowest["attempts"] == 1
     stacks = "\n".join(slowest["stacks"])
     # The check-in's thread, caught waiting in its BEGIN.
     assert "_run_bare" in stacks and "plain_transaction" in stacks

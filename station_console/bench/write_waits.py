@@ -117,6 +117,10 @@ class WriteWaits:
                 head = _HEAD.match(sql[:80])
                 tx.wrote = f"{head.group(1).split()[0].upper()} {head.group(2)}" if head else word.strip()
 
+    def under_way(self) -> list[WriteTx]:
+        """The transactions begun and not yet back in the pool (a BEGIN may still be waiting for the lock)."""
+        return list(self._open.values())
+
     def writes_of(self, prefix: str, after: float) -> list[WriteTx]:
         """The transactions of the thread named `prefix...` from the first that began at or after
         `after`, up to and with the first of them that committed (the attempts of one unit of work)."""
