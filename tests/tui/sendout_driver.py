@@ -1,5 +1,6 @@
 """Driving the send-out counter (F3) like a clerk, for the send-out tests: the console with a dummy scale
-opening at send-out, the form filled and a send accepted, an input method's burst of keys."""
+opening at send-out, the form filled and a send accepted, an input method's burst of keys, the courier
+handover (F12) with SF's batch open."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 
@@ -89,3 +91,25 @@ def keys_a_millisecond_apart(field: WedgeInput, start: float = 200.0) -> KeyRout
     clock = iter(start + 0.001 * n for n in range(1000))
     router.clock = lambda _event: next(clock)
     return router
+
+
+async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
+    """From send-out, F12: the courier handover, SF's batch open."""
+    await quiet.press(pilot, "f12")
+    await quiet.settle(pilot)
+    courier = app.screen
+    assert isinstance(courier, HandoverScreen)
+    await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
+    courier.query_one("#ho-carrier", Select).value = "SF"
+    await until(pilot, lambda: courier.view is not None)
+    return courier
+
+
+@asynccontextmanager
+async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
+    """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890123")
+    async with at_sendout(station) as (app, pilot, _screen):
+        yield app, pilot, await sf_courier_here(app, pilot)

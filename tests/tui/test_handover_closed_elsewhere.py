@@ -19,9 +19,8 @@ from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
-from tui.sendout_driver import at_sendout, text_of, until
+from tui.sendout_driver import at_sendout, sf_courier_here, text_of, until
 from tui.test_live_bridge import another_counter
-from tui.test_sendout_courier import sf_courier_here
 
 
 @asynccontextmanager

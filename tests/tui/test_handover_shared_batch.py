@@ -15,9 +15,8 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
-from tui.sendout_driver import at_sendout, sends, text_of, until
+from tui.sendout_driver import at_sendout, at_sf_handover, sends, text_of, until
 from tui.test_live_bridge import another_counter
-from tui.test_sendout_courier import at_sf_handover
 
 
 @pytest.mark.first_mode("sendout")

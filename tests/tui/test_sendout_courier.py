@@ -4,9 +4,6 @@ test_sendout_screen.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +11,7 @@ from sqlmodel import select
 from textual import events
 from textual.widgets import Input, Select, Static
 
-from db.models import HandoverBatch, ParcelEvent, PrintJob
+from db.models import HandoverBatch, ParcelEvent
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import accept, inspection, payments
@@ -32,9 +29,11 @@ from tui.quiet import send_key
 from tui.sendout_driver import (
     accept_send,
     at_sendout,
+    at_sf_handover,
     counter_app,
     keys_a_millisecond_apart,
     sends,
+    sf_courier_here,
     text_of,
     until,
 )
@@ -66,28 +65,6 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert isinstance(app.screen, SendoutScreen)
-
-
-async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
-    """From send-out, F12: the courier handover, SF's batch open."""
-    await quiet.press(pilot, "f12")
-    await quiet.settle(pilot)
-    courier = app.screen
-    assert isinstance(courier, HandoverScreen)
-    await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
-    courier.query_one("#ho-carrier", Select).value = "SF"
-    await until(pilot, lambda: courier.view is not None)
-    return courier
-
-
-@asynccontextmanager
-async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
-    """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
-    from security.helpers import accept_send as accepted
-
-    accepted(station, "SF1234567890123")
-    async with at_sendout(station) as (app, pilot, _screen):
-        yield app, pilot, await sf_courier_here(app, pilot)
 
 
 @pytest.mark.first_mode("sendout")
@@ -256,92 +233,6 @@ async def test_the_courier_name_has_room_for_a_name_at_80_columns(
             assert scan.region.y > name.region.y
         else:  # room enough beside them: one row, as before
             assert scan.region.y == name.region.y and name.content_size.width >= 16
-
-
-def manifest_jobs(station: Station) -> list[PrintJob]:
-    with station.read() as session:
-        return list(session.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all())
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
-    app: StationApp, station: Station
-) -> None:
-    """The courier is at the counter to sign: with no printer here the manifest is not said to be
-    printing (nor queued for a printer that never comes), it is written as a PDF and its path said."""
-    async with at_sf_handover(station) as (app, pilot, courier):
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
-        said = text_of(courier, "#ho-message")
-    assert "printing" not in said and "No printer here takes manifests; saved as" in said
-    path = Path(said.split("saved as", 1)[1].split()[0])
-    assert path.name == "SB000001.pdf" and path.read_bytes().startswith(b"%PDF")
-    assert manifest_jobs(station) == [] and [s.status for s in sends(station)] == ["handed_over"]
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_manifest_saved_with_sends_not_collected_ends_the_line_with_its_path(
-    app: StationApp, station: Station
-) -> None:
-    """No printer here and a send the courier did not take: the line read "saved as .../SB000001.pdf
-    NOT collected: ..." (in Chinese the path ran straight into 未取走). What was not collected comes
-    first; the saved file's path ends the line, whole."""
-    from security.helpers import accept_send as accepted
-
-    accepted(station, "SF1234567890124")
-    async with at_sf_handover(station) as (app, pilot, courier):
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
-        said = text_of(courier, "#ho-message")
-    assert said.index("NOT collected: SF1234567890124") < said.index("No printer here takes manifests")
-    assert Path(said.rsplit("saved as ", 1)[1]).name == "SB000001.pdf", said
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is_closed(
-    app: StationApp, station: Station
-) -> None:
-    """A file stands where the manifests folder should be: the sends were handed over (committed), then
-    the PDF failed. The line said only "Cannot write ..."; now it says they were handed over, why the
-    PDF was not saved and the command that saves it again."""
-    from station_console.services.printing.saved_pdfs import pdf_path
-
-    folder = pdf_path("manifests", "x").parent
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    folder.write_text("not a folder")
-    async with at_sf_handover(station) as (app, pilot, courier):
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "All 1 scanned" not in text_of(courier, "#ho-message"))
-        await quiet.settle(pilot)
-        said = text_of(courier, "#ho-message")
-    assert "Handed over 1 parcel," in said and "Its manifest PDF was not saved" in said
-    assert (
-        "a file is where its folder should be" in said and "station sendout manifest SB000001 --pdf" in said
-    )
-    assert [s.status for s in sends(station)] == ["handed_over"]
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_counter_with_a_receipt_printer_prints_the_manifest(station: Station) -> None:
-    from security.helpers import accept_send as accepted
-
-    accepted(station, "SF1234567890123")
-    app = counter_app(station, printer={"language": "escpos", "transport": "dummy", "target": "desk"})
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.settle(pilot)
-        courier = await sf_courier_here(app, pilot)
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
-        assert "The manifest is printing." in text_of(courier, "#ho-message")
-    assert len(manifest_jobs(station)) == 1
 
 
 @pytest.mark.first_mode("sendout")

@@ -20,13 +20,12 @@ from station_console.tui.app import StationApp
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
-from tui.sendout_driver import text_of, until
+from tui.sendout_driver import at_sf_handover, text_of, until
 from tui.shelf_data import place, wb
 from tui.shelves_driver import settle
 from tui.test_live_bridge import another_counter
 from tui.test_returns_reread_keeps_clerk import jt_batch_of_three
 from tui.test_returns_shared_batch import rows, status
-from tui.test_sendout_courier import at_sf_handover
 
 
 class Busy:
