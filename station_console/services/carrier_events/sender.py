@@ -147,11 +147,8 @@ def recover_stale(station: Station, channels: Channels, result: PassResult) -> N
             CarrierEvent.status == CarrierEventStatus.SENDING, col(CarrierEvent.next_attempt_at) < now
         )
 
-    # Looked for in a read first: a pass almost never finds one, and a write transaction takes the
-    # write lock (SQLite's BEGIN IMMEDIATE) that a check-in would wait behind.
-    with station.read() as session:
-        if session.exec(stale_at(station.now()).limit(1)).first() is None:
-            return
+    if not station.finds(lambda s: s.exec(stale_at(station.now()).limit(1)).first()):
+        return  # a pass almost never finds one
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -212,12 +209,9 @@ def claim(station: Station, channels: Channels, result: PassResult, *, limit: in
                 chosen.append((event, carrier, channel.name))
         return chosen
 
-    # Looked for in a read first, with the write's own plan: a pass's last claim (and every pass while
-    # events wait for their retry) finds nothing to send, and a write transaction takes the write lock
-    # (SQLite's BEGIN IMMEDIATE) that a check-in would wait behind. The write looks again.
-    with station.read() as session:
-        if not plan(session, session.exec(unsent).all(), station.now()):
-            return []
+    # A pass's last claim, and every pass while events wait for their retry, finds nothing to send.
+    if not station.finds(lambda s: plan(s, s.exec(unsent).all(), station.now())):
+        return []
 
     def work(session: Session) -> list[Claimed]:
         now = station.now()

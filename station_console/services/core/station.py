@@ -188,6 +188,14 @@ class Station:
     def write(self) -> AbstractContextManager[Session]:
         return _in_words(write_session(self.engine), reading=False)
 
+    def finds(self, look: Callable[[Session], object]) -> bool:
+        """Whether `look` finds anything, in a read: asked by a background pass before its write
+        transaction, which takes the write lock (SQLite's BEGIN IMMEDIATE) that a check-in would wait
+        behind, though most passes find nothing to do. The write looks again with the same conditions,
+        never trusting the read (another counter may have taken the work meanwhile)."""
+        with self.read() as session:
+            return bool(look(session))
+
     def run(self, work: Callable[[Session], T]) -> T:
         """Run `work` as one transaction, retried from the start on a lock conflict for up to
         `busy_wait_s` (telling `on_busy` at the first one), or on a lost race a few times.

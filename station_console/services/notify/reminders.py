@@ -91,12 +91,9 @@ def queue_reminders(station: Station) -> int:
                 break
         return day, chosen
 
-    # Looked for in a read first: every notification pass asks, most find nothing (a day's reminders
-    # are queued once), and a write transaction takes the write lock (SQLite's BEGIN IMMEDIATE) that a
-    # check-in would wait behind, here for the whole of the search. The write looks again.
-    with station.read() as session:
-        if not to_remind(session, station.now())[1]:
-            return 0
+    # Every notification pass asks; most find nothing (a day's reminders are queued once).
+    if not station.finds(lambda s: to_remind(s, station.now())[1]):
+        return 0
 
     def work(session: Session) -> int:
         day, chosen = to_remind(session, station.now())

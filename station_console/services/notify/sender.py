@@ -179,11 +179,8 @@ def recover_stale(station: Station, channel: Channel) -> list[int]:
             Notification.status == NotificationStatus.SENDING, col(Notification.next_attempt_at) < now
         )
 
-    # Looked for in a read first: a pass almost never finds one, and a write transaction takes the
-    # write lock (SQLite's BEGIN IMMEDIATE) that a check-in would wait behind.
-    with station.read() as session:
-        if session.exec(stale_at(station.now()).limit(1)).first() is None:
-            return []
+    if not station.finds(lambda s: s.exec(stale_at(station.now()).limit(1)).first()):
+        return []  # a pass almost never finds one
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -247,13 +244,12 @@ def claim(
             found.groups.append(members)
         return found
 
-    # Looked for in a read first, with the write's own plan: a pass's last claim (and every pass while
-    # nothing is due) finds nothing to do, and a write transaction takes the write lock (SQLite's BEGIN
-    # IMMEDIATE) that a check-in would wait behind. The write looks again.
-    with station.read() as session:
+    def anything_due(session: Session) -> bool:
         now = station.now()
-        if not plan(session.exec(due_at(now)).all(), now):
-            return []
+        return bool(plan(session.exec(due_at(now)).all(), now))
+
+    if not station.finds(anything_due):  # a pass's last claim, every pass while nothing is due
+        return []
 
     def work(session: Session) -> list[Group]:
         now = station.now()

@@ -92,11 +92,8 @@ def recover_stale(station: Station) -> list[int]:
             col(PrintJob.updated_at) < cutoff,
         )
 
-    # Looked for in a read first: a pass almost never finds one, and a write transaction takes the
-    # write lock (SQLite's BEGIN IMMEDIATE) that the counter's next check-in would wait behind.
-    with station.read() as session:
-        if session.exec(stale_of(station.now() - STALE_SENDING).limit(1)).first() is None:
-            return []
+    if not station.finds(lambda s: s.exec(stale_of(station.now() - STALE_SENDING).limit(1)).first()):
+        return []  # a pass almost never finds one
 
     def work(session: Session) -> list[int]:
         stale = session.exec(stale_of(station.now() - STALE_SENDING)).all()
@@ -149,14 +146,13 @@ def claim(
         stepped_aside = set_aside(queue, printed)
         return in_order(queue, stepped_aside, now)[:limit], stepped_aside
 
-    # Looked for in a read first, with the write's own conditions: most passes (the idle tick, the one
-    # more after a check-in) find nothing due, and a write transaction takes the write lock (SQLite's
-    # BEGIN IMMEDIATE) that the counter's next check-in would wait behind. The write looks again.
-    with station.read() as session:
+    def anything_due(session: Session) -> bool:
         now = station.now()
         waited = session.exec(select(PrintJob.id).where(held_over(now)).limit(1)).first()
-        if waited is None and not due_now(session, pending, now)[0]:
-            return []
+        return waited is not None or bool(due_now(session, pending, now)[0])
+
+    if not station.finds(anything_due):  # the idle tick, the one more after a check-in
+        return []
 
     def work(session: Session) -> list[int]:
         now = station.now()
