@@ -10,7 +10,7 @@ from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
 from station_console.services.delivery import runs
-from station_console.tui.widgets.plain import plain
+from station_console.tui.widgets.plain import cell_width
 
 # Narrower than this, the runs go above the stops, each the whole width: beside them the stops get three
 # quarters of it, at 80 columns the runs were cut to their runner's first character and the stops to a
@@ -74,10 +74,6 @@ def cells(stop: Any, *, narrow: bool) -> dict[str, Any]:
     }
 
 
-def _width(cell: Any) -> int:
-    return cell.cell_len if isinstance(cell, Text) else plain(cell).cell_len
-
-
 def fitting(rows: list[dict[str, Any]], width: int) -> list[str]:
     """The keys of the columns a table `width` cells wide shows whole, in the table's order: each in
     `NARROW_FIRST`'s order while it fits beside those taken before it; one that does not fit is left out
@@ -85,7 +81,7 @@ def fitting(rows: list[dict[str, Any]], width: int) -> list[str]:
     room = width - SCROLLBAR
     taken: set[str] = set()
     for key in NARROW_FIRST:
-        needed = max([_width(title(key)), *(_width(row[key]) for row in rows)]) + 2 * CELL_PADDING
+        needed = max([cell_width(title(key)), *(cell_width(row[key]) for row in rows)]) + 2 * CELL_PADDING
         if needed <= room:
             taken.add(key)
             room -= needed

@@ -11,7 +11,7 @@ from station_console.i18n import N_, _
 from station_console.services.shelves.search import ParcelRow
 from station_console.text_columns import columns_that_fit
 from station_console.tui.screens.shelf_common import cells_in
-from station_console.tui.widgets.plain import Table, plain
+from station_console.tui.widgets.plain import Table, cell_width
 
 # Why each parcel goes back first, so an 80-column screen shows it: its problem (refused, damaged...),
 # else how long it has waited (checked in); the carrier is the batch's own, said above the list, so it
@@ -29,10 +29,6 @@ COLUMNS = (
 )
 
 
-def _width(cell: Any) -> int:
-    return cell.cell_len if hasattr(cell, "cell_len") else plain(cell).cell_len
-
-
 class ReturnsTable(Table):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
@@ -47,7 +43,7 @@ class ReturnsTable(Table):
         the row it was on)."""
         headings = [_(name) for name in COLUMNS]
         widths = [
-            max([_width(heading), *(_width(cells[i]) for _key, cells in self.parcel_rows)])
+            max([cell_width(heading), *(cell_width(cells[i]) for _key, cells in self.parcel_rows)])
             for i, heading in enumerate(headings)
         ]
         room = self.size.width - self.styles.scrollbar_size_vertical  # room for the bar, rows or not

@@ -19,7 +19,7 @@ from rich.text import Text
 from station_console.i18n import N_, _
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.text_columns import columns_that_fit
-from station_console.tui.widgets.plain import Table, plain
+from station_console.tui.widgets.plain import Table, cell_width, plain
 
 CLASS_STYLES = {
     "match": "green",
@@ -65,10 +65,6 @@ def _cut(cell: Any, width: int) -> Text:
     return text
 
 
-def _width(cell: Any) -> int:
-    return cell.cell_len if isinstance(cell, Text) else plain(cell).cell_len
-
-
 class StocktakeTable(Table):
     """The findings (`show`), laid out again for the table's width (`lay_out`, on a resize)."""
 
@@ -89,7 +85,7 @@ class StocktakeTable(Table):
 
         def widths(rows: list[tuple[Any, ...]]) -> list[int]:
             return [
-                max([_width(heading), *(_width(cells[i]) for cells in rows)])
+                max([cell_width(heading), *(cell_width(cells[i]) for cells in rows)])
                 for i, heading in enumerate(headings)
             ]
 
@@ -98,13 +94,13 @@ class StocktakeTable(Table):
             rows = [(*cells[:SCANNED_BY], short, *cells[SCANNED_BY + 1 :]) for cells, short in self.findings]
             wide = widths(rows)
         wanted: tuple[int, ...] = WANTED
-        if not any(_width(cells[PROBLEM]) for cells in rows):
+        if not any(cell_width(cells[PROBLEM]) for cells in rows):
             wanted = (*(i for i in WANTED if i != PROBLEM), PROBLEM)
         shown = (
             columns_that_fit(wide, room, wanted=wanted, gap=gap) if room > 0 else list(range(len(COLUMNS)))
         )
         left = room - sum(wide[i] + gap for i in shown) - gap
-        if SCANNED_BY not in shown and left >= _width(headings[SCANNED_BY]):
+        if SCANNED_BY not in shown and left >= cell_width(headings[SCANNED_BY]):
             # Another counter's scan too long for the room left: the column still names the clerks, a
             # long name cut with an ellipsis that shows it is cut.
             shown.append(SCANNED_BY)

@@ -26,6 +26,11 @@ def plain(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style, end="")
 
 
+def cell_width(cell: object) -> int:
+    """Columns a table cell takes on screen: a `Text` as it is, anything else as `plain` shows it."""
+    return cell.cell_len if isinstance(cell, Text) else plain(cell).cell_len
+
+
 def _literal(content: Any) -> Any:
     if isinstance(content, str):
         return plain(content)
