@@ -75,7 +75,7 @@ def handover(
             got = service.scan(station, batch, code)
         except StationError as exc:
             if exc.code == "batch_closed" and batch.batch_id is not None:
-                _stop_closed_elsewhere(station, batch.batch_id, refused, as_json=as_json)
+                _stop_closed_elsewhere(station, exc, batch.batch_id, refused, as_json=as_json)
             refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
             ring_bell(sys.stderr)
             click.echo(_("{label}: {value}", label=_("WRONG"), value=exc.message()), err=True)
@@ -138,15 +138,17 @@ def handover(
         done_but(_("{label} is closed.", label=label), failed)
 
 
-def _stop_closed_elsewhere(station: Any, batch_id: int, refused: list[Any], *, as_json: bool) -> None:
+def _stop_closed_elsewhere(
+    station: Any, refusal: StationError, batch_id: int, refused: list[Any], *, as_json: bool
+) -> None:
     """The batch was closed meanwhile (the courier signed at another counter, or at this one's console):
-    every scan after would be refused the same way, so the command stops, saying who closed it, when and
-    where and what it holds, and exits 1 (the console offers the carriers again). Its JSON is the
-    refusal, with the batch."""
-    from station_console.services.sendout.handover_closed import closed_elsewhere
+    every scan after would be refused the same way, so the command stops with the refusal (who closed
+    it, when and where), after what the batch holds, and exits 1 (the console offers the carriers
+    again). Its JSON is the refusal, with the batch."""
+    from station_console.services.sendout import handover as service
 
-    refusal, view = closed_elsewhere(station, batch_id)
-    refusal.data = {"batch": view.to_json(), "refused": refused}
+    view = service.batch_view(station, batch_id)  # as it was handed over
+    refusal.data = {**refusal.data, "batch": view.to_json(), "refused": refused}
     if not as_json:
         _say_handed(view, True, None, view.summary.get("missing", []), refused)
     fail(refusal, as_json=as_json)

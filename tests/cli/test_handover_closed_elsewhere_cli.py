@@ -80,6 +80,8 @@ def test_a_handover_whose_batch_is_closed_at_another_counter_stops_and_says_so(
     if as_json:
         answer = json.loads(stopped.stdout)  # the one document: the refusal, with the batch
         assert (answer["error"], answer["message"]) == ("batch_closed", said.removeprefix("station: "))
+        assert answer["closed_by"] == "Wang"
+        assert answer["closed_counter"] == (counter if counter == "counter-2" else None)
         assert (answer["batch"]["status"], answer["batch"]["courier_name"]) == ("closed", "Chen")
         assert [s["waybill"] for s in answer["batch"]["sends"]] == [FIRST]
         assert [r["scan"] for r in answer["refused"]] == []

@@ -13,6 +13,7 @@ from saves_at_once import other_save_before
 from sendout_helpers import row, send, sf, staff
 
 from db.engine import is_sqlite
+from db.models import HandoverBatch
 from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
@@ -24,6 +25,13 @@ def counters(station: Station) -> tuple[Station, Station, threading.Event]:
     one = replace(as_clerk(station, "Li", counter="counter-1"), on_busy=busy.set)
     two = replace(as_clerk(station, "Mei", counter="counter-2"), on_busy=busy.set)
     return one, two, busy
+
+
+def closed_at(station: Station, batch_id: int) -> str:
+    with station.read() as session:
+        batch = session.get(HandoverBatch, batch_id)
+    assert batch is not None and batch.closed_at is not None
+    return batch.closed_at.isoformat()
 
 
 def two_sends_one_scanned(station: Station) -> tuple[Station, Station, threading.Event, int, int, int]:
@@ -49,7 +57,12 @@ def test_a_send_scanned_into_a_batch_being_closed_waits_and_is_refused(station: 
         closed = handover.close_batch(one, batch_id, courier_name="Chen", print_manifest=False)
     (scanned,) = out
     assert isinstance(scanned, Refused) and scanned.code == "batch_closed", scanned
-    assert scanned.message() == f"Handover batch SB{batch_id:06d} is closed."
+    # Who closed it, when and where, said by the refusal itself (it said "is closed." alone).
+    said = scanned.message()
+    assert said.startswith(f"Handover batch SB{batch_id:06d} was closed at counter counter-1 by Li at "), said
+    assert said.endswith(": scans no longer go into it."), said
+    assert (scanned.data["closed_by"], scanned.data["closed_counter"]) == ("Li", "counter-1")
+    assert scanned.data["closed_at"] == closed_at(station, batch_id)
     assert closed.summary["handed_over"] == 1
     assert (row(station, first).status, row(station, first).handover_batch_id) == ("handed_over", batch_id)
     assert (row(station, second).status, row(station, second).handover_batch_id) == ("accepted", None)

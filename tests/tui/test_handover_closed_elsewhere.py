@@ -39,7 +39,7 @@ async def this_counters_command(station: Station, db_url: str) -> AsyncIterator[
         command.engine.dispose()
 
 
-# Who closed it, when, and where if not here, as `closed_elsewhere` says it; then what to do.
+# Who closed it, when, and where if not here, as the scan's refusal says it; then what to do.
 CLOSED_SAID = {
     ("en", True): (
         "Handover batch SB000001 was closed at counter counter-2 by Manager at ",

@@ -29,6 +29,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.seen_batch import Seen, refuse_unless_seen
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
+from station_console.services.sendout.handover_closed import closed_refusal
 from station_console.services.sendout.payments import STATUS_LABELS
 from station_console.services.sendout.printouts import queue_manifest
 
@@ -177,20 +178,27 @@ def _open_for(session: Session, carrier_id: int, *, lock: bool = False) -> Hando
     return session.exec(query.with_for_update(read=True) if lock else query).first()
 
 
-def _batch_for_scan(session: Session, batch_id: int, *, closing: bool = False) -> HandoverBatch:
+def _batch_for_scan(
+    session: Session, station: Station, batch_id: int, *, closing: bool = False
+) -> HandoverBatch:
     """The open batch a scan puts a send in, or a close closes, its row held to the commit
     (PostgreSQL): scans share it, a close takes it alone. So a close waits for a scan at another
     counter and hands that send over too (or, told what the clerk saw, is refused as changed), and a
     scan waits for a close and is refused: no send is left accepted in a closed batch, out of its
-    manifest, while the counter counts it gone with the courier."""
+    manifest, while the counter counts it gone with the courier. The refusal says who closed it,
+    when, and where if not here: a caller says it as it is."""
     batch = session.get(HandoverBatch, batch_id, with_for_update=True if closing else {"read": True})
-    if batch is None or batch.status != OPEN:
-        raise Refused(
-            N_("Handover batch {batch} is closed."),
-            code="batch_closed",
-            batch=handover_batch_number(batch_id),
-        )
+    if batch is None:  # never: its number came from a batch read
+        raise _no_batch(batch_id)
+    if batch.status != OPEN:
+        raise closed_refusal(session, station, batch)
     return batch
+
+
+def _no_batch(batch_id: int) -> NotFound:
+    return NotFound(
+        N_("Handover batch {batch} not found."), code="no_batch", batch=handover_batch_number(batch_id)
+    )
 
 
 def open_batch(station: Station, carrier: str) -> BatchView:
@@ -238,12 +246,20 @@ def batch_view(station: Station, batch_id: int) -> BatchView:
     with station.read() as session:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None:
-            raise NotFound(
-                N_("Handover batch {batch} not found."),
-                code="no_batch",
-                batch=handover_batch_number(batch_id),
-            )
+            raise _no_batch(batch_id)
         return _view(session, batch)
+
+
+def batch_read_again(station: Station, batch_id: int) -> tuple[BatchView, Refused | None]:
+    """The batch as it is now, and, closed, the refusal a scan into it now gets (who closed it, when,
+    and where if not here): for a screen that shows it open and hears it closed with no scan."""
+    require(station, "send_handover")
+    with station.read() as session:
+        batch = session.get(HandoverBatch, batch_id)
+        if batch is None:
+            raise _no_batch(batch_id)
+        closed = closed_refusal(session, station, batch) if batch.status != OPEN else None
+        return _view(session, batch), closed
 
 
 def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refused:
@@ -289,7 +305,7 @@ def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
             carrier_id = _carrier(session, batch.carrier, lock=True).id
             assert carrier_id is not None
         else:
-            row = _batch_for_scan(session, batch.batch_id)
+            row = _batch_for_scan(session, station, batch.batch_id)
             carrier_id = row.carrier_id
         code = batch.carrier
         send = session.exec(
@@ -364,7 +380,7 @@ def close_batch(
         raise nothing_scanned()
 
     def work(session: Session) -> BatchView:
-        batch = _batch_for_scan(session, batch_id, closing=True)
+        batch = _batch_for_scan(session, station, batch_id, closing=True)
         before = _view(session, batch)
         held = {r.send_id: r.waybill for r in before.scanned}
         refuse_unless_seen(seen, held, batch_id=batch_id, batch=handover_batch_number(batch_id))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -28,7 +28,6 @@ from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.station import Station
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
-from station_console.services.sendout.handover_closed import closed_elsewhere
 from station_console.services.sendout.quote import kg
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.scans import TakesScans
@@ -42,7 +41,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
-# After the service's words on who closed the batch shown, when, and at which counter if not this one.
+# After the service's refusal saying who closed the batch shown, when, and at which counter if not this one.
 CHOOSE_AGAIN = N_("Choose the carrier again for its next batch.")
 
 # Another counter's changes that may change the batch listed: a send accepted for the carrier or
@@ -209,9 +208,8 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         if self.view is None:
             self.wrong(_("Choose the carrier first."))
             return
-        batch, station = self.view, self.station
-        scan = partial(handover.scan, station, batch, code)
-        self.call("scanned", lambda: _who_closed(station, batch.batch_id, scan))
+        scan = partial(handover.scan, self.station, self.view, code)
+        self.call("scanned", scan)
 
     def done_scanned(self, got: handover.ScanResult) -> None:
         numbered = self.view is not None and self.view.batch_id is None  # this scan saved the batch
@@ -246,12 +244,8 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         A PDF not written is said after the close, which stands."""
         app: Any = self.app
         printable = takes(app.counter_settings, "manifest")
-        view = _who_closed(
-            self.station,
-            batch_id,
-            lambda: handover.close_batch(
-                self.station, batch_id, courier_name=courier, print_manifest=printable, seen=seen
-            ),
+        view = handover.close_batch(
+            self.station, batch_id, courier_name=courier, print_manifest=printable, seen=seen
         )
         if printable:
             return view, None, None
@@ -384,33 +378,16 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
 
 @dataclass(frozen=True)
 class ClosedMeanwhile:
-    """The batch shown, read again closed: as it was handed over, and the service's words on who
-    closed it, when, and at which counter if not this one (`closed_elsewhere`, as the command says)."""
+    """The batch shown, read again closed: as it was handed over, and the refusal a scan into it now
+    gets, saying who closed it, when, and at which counter if not this one (as the command says)."""
 
     refusal: Refused
     view: handover.BatchView
 
 
 def _read_again(station: Station, batch_id: int) -> handover.BatchView | ClosedMeanwhile:
-    view = handover.batch_view(station, batch_id)
-    if view.status == handover.OPEN:
-        return view
-    return ClosedMeanwhile(*closed_elsewhere(station, batch_id))
-
-
-Result = TypeVar("Result")
-
-
-def _who_closed(station: Station, batch_id: int | None, step: Callable[[], Result]) -> Result:
-    """`step()`, a scan or the close; refused as its batch was closed meanwhile, the refusal saying who
-    closed it, when, and at which counter if not this one (`closed_elsewhere`, as the command says),
-    not "is closed" alone."""
-    try:
-        return step()
-    except Refused as exc:
-        if exc.code != "batch_closed" or batch_id is None:
-            raise
-        raise closed_elsewhere(station, batch_id)[0] from exc
+    view, closed = handover.batch_read_again(station, batch_id)
+    return view if closed is None else ClosedMeanwhile(closed, view)
 
 
 def waiting_text(waiting: handover.Waiting) -> str:
