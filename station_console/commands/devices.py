@@ -13,7 +13,8 @@ import click
 from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, _n, in_section, label_of, shown
+from station_console.i18n import N_, LaterText, _, _n, in_section, label_of, shown
+from station_console.safe_text import cut
 from station_console.text_columns import display_width, pad, table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -287,7 +288,7 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
 
 
 def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:
-    from hardware.messages import reason_of
+    from hardware.messages import Message, reason_of
     from hardware.scanners.base import STATUS_LABELS, ScanEvent, ScannerStatus
     from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
     from hardware.scanners.factory import make_scanner
@@ -295,9 +296,15 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
     events: queue.Queue[ScanEvent | ScannerStatus] = queue.Queue()
     try:
         scanner = make_scanner(config, on_scan=events.put, on_status=events.put)
-    except ValueError as exc:  # the scanner setting's own reason, in the console's language
-        click.echo(f"station: {shown(in_section(reason_of(exc), 'scanner'))}", err=True)
-        sys.exit(1)
+    except ValueError as exc:  # the setting's own reason, "Port (scanner.port)", translated when said
+        reason = in_section(reason_of(exc), "scanner")
+        said = reason if isinstance(reason, Message) else cut(reason, 120)
+        # A refusal like any other: a sentence on stderr, and under --json the one document on stdout.
+        fail(
+            Refused(N_("The scanner is misconfigured: {reason}"), code="bad_scanner", reason=LaterText(said)),
+            as_json=as_json,
+        )
+        return
     scanner.start()
     click.echo(
         _("Reading the scanner ({kind}); Ctrl-C to stop.", kind=label_of(SCANNER_KINDS, scanner.kind)),

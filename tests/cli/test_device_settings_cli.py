@@ -64,14 +64,24 @@ def test_scan_test_refuses_a_bad_scanner_setting_in_chinese() -> None:
     result = CliRunner().invoke(cli, ["--lang", "zh", "scan-test"])
     assert result.exit_code == 1
     assert (
-        "station: 键盘布局（scanner.layout） = dvorak：未知的键盘布局；请使用 us, de, fr 之一"
+        "station: 扫码枪配置有误：键盘布局（scanner.layout） = dvorak：未知的键盘布局；请使用 us, de, fr 之一"
         in result.output
     )
     english = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
     assert (
-        "station: Keyboard layout (scanner.layout) = dvorak: unknown keyboard layout; use one of us, de, fr"
-        in english.output
+        "station: The scanner is misconfigured: Keyboard layout (scanner.layout) = dvorak: unknown keyboard "
+        "layout; use one of us, de, fr" in english.output
     )
+
+
+def test_scan_test_refuses_a_bad_scanner_setting_under_json_as_one_document() -> None:
+    """Under --json the refusal was on stderr alone, stdout empty: a script had no document to read."""
+    counter_toml('[scanner]\nkind = "hid"\nlayout = "dvorak"\n')
+    result = CliRunner().invoke(cli, ["--lang", "zh", "scan-test", "--json"])
+    assert result.exit_code == 1
+    said = "扫码枪配置有误：键盘布局（scanner.layout） = dvorak：未知的键盘布局；请使用 us, de, fr 之一"
+    assert json.loads(result.stdout) == {"error": "bad_scanner", "message": said}
+    assert result.stderr == f"station: {said}\n"
 
 
 def test_scale_read_refuses_a_bad_scale_setting_in_chinese() -> None:
@@ -92,7 +102,8 @@ def test_scan_test_and_scale_read_name_whose_port_is_missing() -> None:
     scanner = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
     assert scanner.exit_code == 1
     assert (
-        "station: Port (scanner.port): a serial scanner needs its port, e.g. /dev/ttyACM0" in scanner.output
+        "station: The scanner is misconfigured: Port (scanner.port): a serial scanner needs its port, e.g. "
+        "/dev/ttyACM0" in scanner.output
     )
     scale = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read"])
     assert scale.exit_code == 1
