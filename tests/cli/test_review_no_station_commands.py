@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine
 
 from cli.conftest import PIN
 from db.engine import default_database_path
 from station_console.cli import cli
 from station_console.errors import StationError
+
+_EMPTY = count()
 
 
 @pytest.mark.parametrize(
@@ -102,3 +107,34 @@ def test_help_shows_whatever_the_counter_file_holds(words: list[str]) -> None:
     Path(os.environ["STATION_CONFIG"]).write_text("counter = 5\n", encoding="utf-8")
     asked = CliRunner().invoke(cli, ["--lang", "en", *words], catch_exceptions=False)
     assert asked.exit_code == 0 and asked.stdout.startswith("Usage: ") and asked.stderr == ""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "words", [["devices", "--json"], ["scale", "read", "--json"], ["scan-test", "--count", "1", "--json"]]
+)
+def test_a_clerk_given_seeds_no_empty_postgresql_database(
+    words: list[str], pg_server: Any, request: pytest.FixtureRequest
+) -> None:
+    """PostgreSQL has no file to look for: an empty database was migrated and seeded as a new station,
+    only to refuse the clerk it could not know. It is refused as a SQLite file not there is."""
+    name = f"no_station_{os.getpid()}_{next(_EMPTY)}"
+    pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    request.addfinalizer(lambda: pg_server.release(name))
+    url = pg_server.url(name)
+    asked = CliRunner().invoke(
+        cli, ["--db", url, "--lang", "en", "--clerk", "Tester", "--pin", PIN, *words], input=""
+    )
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    answer = json.loads(asked.stdout)
+    assert answer == {
+        "error": "database_missing",
+        "message": f"There is no station database at {url}: the clerk cannot be checked.",
+    }
+    tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql(tables).scalar() == 0
+    finally:
+        engine.dispose()

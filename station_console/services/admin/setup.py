@@ -16,7 +16,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
-from db.engine import create_station_engine, default_database_path, resolve_url
+from db.engine import create_station_engine, default_database_path, is_sqlite, resolve_url
 from db.migrate import (
     UpgradeBusy,
     current_revision,
@@ -78,7 +78,8 @@ def open_station(
     """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
 
     With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
-    Not `create`: a SQLite file that is not there is refused, not made (a sign-in alone makes none).
+    Not `create`: a SQLite file that is not there, or a database with no station in it (no migration
+    ever ran: an empty PostgreSQL database), is refused, not made (a sign-in alone makes none).
     """
     counter = validate_counter(counter)
     if not create:
@@ -87,6 +88,10 @@ def open_station(
     station = Station(engine=engine, counter=counter)
     try:
         revision = current_revision(engine)
+        if revision is None and not create:  # an empty database: no station's, so no clerk to check
+            engine.dispose()
+            at = engine.url
+            raise _no_database(at.database if is_sqlite(engine) else at.render_as_string(hide_password=True))
         _refuse_unknown_revision(revision)
         _bring_up_to_date(engine, revision)
         with station.read() as session:
@@ -123,11 +128,17 @@ def _refuse_no_file(url: str | None) -> None:
     else:
         path = default_database_path()
     if not path.exists():
-        raise Refused(
-            N_("There is no station database at {file}: the clerk cannot be checked."),
-            code="database_missing",
-            file=str(path),
-        )
+        raise _no_database(str(path))
+
+
+def _no_database(where: str | None) -> Refused:
+    """Refused with no station to sign in to: a SQLite file that is not there, or a database (a
+    PostgreSQL one, which `station` cannot tell from a new one by a file) with no station in it."""
+    return Refused(
+        N_("There is no station database at {file}: the clerk cannot be checked."),
+        code="database_missing",
+        file=where or "?",
+    )
 
 
 def _bring_up_to_date(engine: Engine, revision: str | None) -> None:
