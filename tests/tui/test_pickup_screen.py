@@ -61,6 +61,7 @@ async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
             await clerk.scan(p.waybill)
         assert not screen.has_class("-wrong")
         assert clerk.progress() == ("3", "3") and clerk.ticks() == ["✓"] * 3
+        assert "All 3 scanned. Enter or F10 hands them over." in clerk.text("#pk-message")
         await clerk.key("enter")  # Enter on the empty box hands over a complete set
         assert screen.lookup is None and "3" in clerk.text("#pk-message")
         assert screen.query_one("#pk-recent", DataTable).row_count == 3
@@ -69,6 +70,8 @@ async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
         assert [r.waybill for r in screen.active_rows()] == [solo.waybill]
         assert "139****4321" in clerk.text("#pk-check")
         await clerk.scan(solo.waybill)
+        # One parcel is "it", not "All 1 scanned ... them".
+        assert "1 parcel scanned. Enter or F10 hands it over." in clerk.text("#pk-message")
         await clerk.key("f10")  # the policy's second check: the clerk confirms who is here
         assert statuses(station)[solo.waybill] == "on_shelf" and "139****4321" in clerk.text("#pk-message")
         await clerk.key("f10")

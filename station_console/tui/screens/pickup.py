@@ -231,7 +231,15 @@ class PickupScreen(TakesScans, HandoverChecks):
         if already:
             self._say(_("{waybill} was already scanned.", waybill=row.waybill), warn=True)
         elif done == total:
-            self._say(_("All {n} scanned. Enter or F10 hands them over.", n=total), ok=True)
+            self._say(
+                _n(
+                    "{n} parcel scanned. Enter or F10 hands it over.",
+                    "All {n} scanned. Enter or F10 hands them over.",
+                    total,
+                    n=total,
+                ),
+                ok=True,
+            )
         else:
             self._say(
                 _(
