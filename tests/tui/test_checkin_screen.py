@@ -168,7 +168,12 @@ async def test_garbage_never_poisons_the_next_scan(
         await settle(app, pilot)
         assert parcels(station) == {"JT0000000000001": None, "JT0000000000002": None}
         assert [i.kind for i in attention(screen)] == ["phone", "partial"]  # cleared, with a warning
-        assert "not a phone, cleared" in attention(screen)[0].text
+        warning = attention(screen)[0]
+        assert "not a phone, cleared" in warning.text
+        # It names the parcel the text was typed for, now without a phone, and how to add it.
+        first = screen.results[0]
+        assert f"for {first.pickup_code} · {first.carrier_name}…0001:" in warning.text
+        assert warning.hint.startswith("F9 adds its phone")
         assert len(bells) == 2 and "Refused this session: 1" in status(screen, "#ci-refused")
 
 

@@ -53,10 +53,20 @@ class CheckinPhones(CheckinQuestions):
         try:
             parse_phone(text)
         except StationError:
-            why = _("Phone field held {text}: not a phone, cleared.", text=cut(mask_text(text), 24))
-            self._attention(
-                Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
-            )
+            text = cut(mask_text(text), 24)
+            if self.current is None:
+                why = _("Phone field held {text}: not a phone, cleared.", text=text)
+                hint = _("Type the phone again · Ctrl+X dismiss")
+            else:
+                # The scan that settled it made another parcel current: the warning names the one the
+                # phone was typed for, which now waits without one (F9).
+                why = _(
+                    "Phone field held {text} for {parcel}: not a phone, cleared.",
+                    text=text,
+                    parcel=shown_parcel(self.current),
+                )
+                hint = _("F9 adds its phone · Ctrl+X dismiss")
+            self._attention(Attention("phone", "phone_invalid", why, hint))
             return
         if dropped:
             # Named masked, as every phone on the screens is.
