@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hardware.hidden_text import escape, is_hidden
+
 
 def N_(msgid: str) -> str:
     return msgid
@@ -62,22 +64,25 @@ def reason_of(exc: BaseException) -> str:
     return message if isinstance(message, Message) else str(exc)
 
 
-# The same characters station_console.safe_text.clean removes (the hardware layer imports nothing of
-# the console): control characters and the bidirectional marks that reorder a line.
-_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
-_SPACES = re.compile(r"\s+")
-# A whole terminal escape sequence (CSI `ESC [ ... m`, OSC `ESC ] ... BEL`, a two-character escape, and
-# the C1 forms): pasted coloured text loses its colour codes, not just their ESC (`[31m` would stay).
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, to its terminator (BEL or ST)
-    r"|\x1b[0-~]"  # two characters: ESC 7 (save the cursor), ESC c (reset the terminal), ...
-)
+# Only plain spaces are spacing here: `\s` would take a GS or a NEL for one and hide it.
+_SPACES = re.compile(" {2,}")
 TYPED_MAX = 40
 
 
 def typed(value: object, max_len: int = TYPED_MAX) -> str:
-    """What a person typed (a setting's value), as a message parameter: data, never part of the
-    sentence. One line, hidden characters out, cut to `max_len`; `""` for nothing typed."""
+    """What a person typed (a setting's value) or a device sent, as a message parameter: data, never
+    part of the sentence. One line, shown whole: every hidden character (a control character, an escape
+    code's ESC, a line break, a zero-width one) written out as an escape (`\\x1b`) by the rule
+    `station_console.safe_text.visible` shows stored text by, so a setting or a scan with garbage in it
+    is seen to hold it; a tab is a space, spaces around it dropped and runs of them one; cut to
+    `max_len` characters as shown, never inside an escape; `""` for nothing typed."""
     text = "" if value is None else str(value)
-    return _SPACES.sub(" ", _HIDDEN.sub(" ", _ESCAPES.sub("", text))).strip()[:max_len]
+    shown: list[str] = []
+    size = 0
+    for char in _SPACES.sub(" ", text.replace("\t", " ").strip(" ")):
+        piece = escape(char) if is_hidden(char) else char
+        size += len(piece)
+        if size > max_len:
+            break
+        shown.append(piece)
+    return "".join(shown).rstrip(" ")

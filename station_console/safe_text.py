@@ -1,12 +1,25 @@
 """User and scanner text is data: never markup, never a terminal control sequence.
 
-Two directions. `clean()` is for what is typed or scanned before it is stored: terminal escape
-sequences whole, control characters (C0, DEL, C1) and the bidirectional override and isolate marks (which
-make `abc` display as `cba`) are removed, runs of spaces are one space, and the length is capped.
+Which characters count as hidden is stated once, in `hardware.hidden_text` (the hardware layer quotes
+what a person typed by the same rule): control characters (C0, DEL, C1), the bidirectional marks,
+overrides and isolates (which make `abc` display as `cba`), the line and paragraph separators, the BOM,
+and the zero-width characters (a zero-width space, joiner or word joiner: `ab` and `a\u200bb` look the
+same).
+
+What each kind of text keeps:
+- A scan keeps its letters and digits. The keyboard wedge passes a GS1 or ISO 15434 separator (GS 0x1D,
+  FS, RS, US, EOT) on as part of the code; the waybill cleaning (`services/scan/waybill.py`) then drops
+  it with every other control character and space, so `0112345\x1d10AB` is looked up as `011234510AB`.
+- A typed name or line (`clean`, `printable`): terminal escape sequences go whole, every other hidden
+  character becomes a space (a GS or a line separator between two words still parts them), a
+  zero-width one goes (it parted nothing), runs of spaces are one space, and the length is capped.
+- A paste into a one-line field (`pasted_line`): its first line, ended by a CR or LF only (a GS, NEL or
+  line separator inside it is no line end a person sees), its hidden characters out.
 `visible()` is for stored text on its way to a terminal or a screen (older rows, another program's
-writes): the same characters are shown as escapes (`\\x1b`, `\\u202e`), so nothing stored can move the
-cursor, recolour the screen, reorder a line or ring the bell. Neither touches Rich markup: screens
-show text as `rich.text.Text` (or escaped), never parsed.
+writes): every hidden character is shown as an escape (`\x1b`, `\u202e`, `\u200b`), so nothing stored
+can move the cursor, recolour the screen, reorder a line, ring the bell or pass for another name.
+Neither touches Rich markup: screens show text as `rich.text.Text` (or escaped), never parsed. Only
+what is shown changes: comparisons and searches read the stored text.
 """
 
 from __future__ import annotations
@@ -16,18 +29,14 @@ import re
 import sys
 from typing import Any, TextIO
 
-# C0 controls, DEL, C1 controls; the bidi embeddings, overrides and isolates; LRM/RLM/ALM marks;
-# line and paragraph separators; the BOM / zero-width no-break space.
-_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
-_SHOWN = re.compile(_HIDDEN.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))  # new lines and tabs pass
+from hardware.hidden_text import ESCAPES as _ESCAPES
+from hardware.hidden_text import HIDDEN as _HIDDEN
+from hardware.hidden_text import ZERO_WIDTH as _ZERO_WIDTH
+from hardware.hidden_text import escaped
+from hardware.hidden_text import has_hidden as _has_hidden
+
 _SPACES = re.compile(r"\s+")
-# A whole terminal escape sequence (CSI `ESC [ ... m`, OSC `ESC ] ... BEL`, a two-character escape, and
-# the C1 forms): pasted coloured text loses its colour codes, not just their ESC (`[31m` would stay).
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, to its terminator (BEL or ST)
-    r"|\x1b[0-~]"  # two characters: ESC 7 (save the cursor), ESC c (reset the terminal), ...
-)
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
 
 
 # Full-width ASCII (U+FF01..U+FF5E), which an input method in full-width mode types, and the
@@ -45,7 +54,7 @@ def clean(text: str | None, max_len: int | None = None) -> str:
     """One line of typed or scanned text, safe to store: hidden characters out, spaces collapsed."""
     if not text:
         return ""
-    out = _SPACES.sub(" ", _HIDDEN.sub(" ", _ESCAPES.sub("", text))).strip()
+    out = _SPACES.sub(" ", _HIDDEN.sub(" ", _ZERO_WIDTH.sub("", _ESCAPES.sub("", text)))).strip()
     return out[:max_len] if max_len is not None else out
 
 
@@ -60,8 +69,8 @@ def pasted_line(text: str) -> str:
     """What a paste puts into a one-line field: its first line (as Textual's field takes it), terminal
     escape sequences whole and hidden characters out, a tab as a space. Nothing else changes: the
     spaces around it are the clerk's."""
-    lines = _ESCAPES.sub("", text).splitlines()
-    return _HIDDEN.sub("", lines[0].replace("\t", " ")) if lines else ""
+    line = _LINE_ENDS.split(_ESCAPES.sub("", text), maxsplit=1)[0]
+    return _ZERO_WIDTH.sub("", _HIDDEN.sub("", line.replace("\t", " ")))
 
 
 def printable(text: str | None) -> str:
@@ -72,19 +81,14 @@ def printable(text: str | None) -> str:
 
 def has_hidden(text: str) -> bool:
     """True when `text` holds a character `visible` would write out."""
-    return _SHOWN.search(text) is not None
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _has_hidden(text, layout=True)
 
 
 def visible(text: object) -> str:
     """`text` with every hidden character but new lines and tabs written out as an escape: safe on
     any terminal."""
     value = "" if text is None else str(text)
-    return _SHOWN.sub(_escape, value)
+    return escaped(value, layout=True)
 
 
 class VisibleWriter(io.TextIOBase):

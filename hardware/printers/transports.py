@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -191,8 +192,9 @@ class CupsTransport:
                 queue=device(self.queue),
             ) from exc
         if done.returncode != 0:
-            # lp's own words (its language, not ours) or its exit status: data.
-            reason = typed(done.stderr.decode(errors="replace"), 200) or f"exit status {done.returncode}"
+            # lp's own words (its language, not ours), its lines as one, or its exit status: data.
+            said = " ".join(re.split(r"\s*[\r\n]+\s*", done.stderr.decode(errors="replace").strip()))
+            reason = typed(said, 200) or f"exit status {done.returncode}"
             raise PrinterError(
                 "error",
                 N_("The CUPS queue {queue} refused the job: {reason}"),

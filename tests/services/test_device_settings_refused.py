@@ -283,7 +283,9 @@ def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
         )
     reason = err.value.message("zh")
     assert "\x1b" not in reason and "\u202e" not in reason
-    assert "尺寸（printers.lp.size） = {dpi} " + "9" * 34 + "：" in reason  # cut at 40; braces not filled
+    # The escape and the override written out, as a screen shows stored text: the clerk sees the garbage.
+    shown = "\\x1b[2J{dpi}\\u202e" + "9" * 22  # cut at 40 as shown; braces not filled
+    assert "尺寸（printers.lp.size） = " + shown + "：" in reason
 
 
 def test_each_device_s_refusal_names_its_key_in_its_section_of_counter_toml() -> None:
@@ -313,16 +315,3 @@ def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:
     """A library's own ValueError (a programming error) stays its English in either language."""
     later = LaterText(reason_of(ValueError("cannot encode 'é' in Code128 subset B/C")))
     assert later.message("zh") == later.message("en") == "cannot encode 'é' in Code128 subset B/C"
-
-
-def test_typed_cleans_as_the_console_does() -> None:
-    """The hardware layer keeps its own copy of `safe_text.clean` (it imports nothing of the console)."""
-    from hardware.messages import typed
-    from station_console.safe_text import clean
-
-    every_hidden = (
-        "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)])
-        + "\u061c\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029\ufeff"
-    )
-    for text in (every_hidden, f"a{every_hidden}b", "  前台 \t lp  ", "x" * 90):
-        assert typed(text) == clean(text, 40)

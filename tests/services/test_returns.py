@@ -79,8 +79,9 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
         assert exc.value.message("zh") == "快递公司没有文字或数字：请输入快递公司代码，例如 SF。"
     # A code with an escape sequence or a hidden character in it is none, as at every other carrier
     # lookup (`\x1b[31mZTO` was taken for ZTO): unknown, said as typed, no batch opened.
-    # Its control characters written out: raw, a pipe dropped the escape sequence ("Unknown carrier ZTO.").
-    quoted_as = {"\x1b[31mZTO": "\\x1b[31mZTO", "Z\u200bTO": "Z\u200bTO", "ZTO\x00": "ZTO\\x00"}
+    # Its hidden characters written out: raw, a pipe dropped the escape sequence ("Unknown carrier ZTO."),
+    # and a zero-width space made it read as the ZTO it is not.
+    quoted_as = {"\x1b[31mZTO": "\\x1b[31mZTO", "Z\u200bTO": "Z\\u200bTO", "ZTO\x00": "ZTO\\x00"}
     for typed, quoted in quoted_as.items():
         with pytest.raises(NotFound) as unknown:
             returns.open_batch(station, typed)
