@@ -198,7 +198,9 @@ def _carriers_batch(session: Session, station: Station, code: str, typed: str) -
     finds the first's, so the audit trail records one opening."""
     row = session.exec(select(Carrier).where(Carrier.code == code)).first()
     if row is None or row.id is None:
-        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=typed)
+        raise NotFound(
+            N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(typed.strip(), 16)
+        )
     # Held as a scan's batch is (`_open_batch`): one a close at another counter holds is waited for and,
     # closed by then, no longer matches (PostgreSQL reads the row again), so the next batch opens. Read
     # unlocked, it was joined as open and its parcels were put in after the close returned the rest.

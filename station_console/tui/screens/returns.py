@@ -286,7 +286,7 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
 
     @on(Input.Submitted, "#ret-carrier")
     def _open(self, event: Input.Submitted) -> None:
-        carrier = event.value.strip().upper()
+        carrier = event.value.strip()  # as typed: the service reads it as a code, a refusal quotes it so
         # The carrier's open batch (another counter's too), else a new one: found or opened in one
         # transaction by the service, as a carrier has one open batch.
         # Keys and pastes right behind the Enter wait for the batch, and reach the scan field it
