@@ -37,6 +37,7 @@ from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText, _, label_of
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import says_something
@@ -236,7 +237,7 @@ def item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, D
         raise Refused(
             N_("{waybill} is not on delivery run {run}: keep it off the trolley."),
             code="not_on_run",
-            waybill=candidates[0].waybill if candidates else cut(text, 40),
+            waybill=candidates[0].waybill if candidates else cut(mask_phones(text), 40),
             run=run_number(run.id or 0),
         )
     return rows[0]

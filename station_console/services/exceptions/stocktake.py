@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from db.models import Clerk, EventKind, Layer, Parcel, ParcelStatus, Shelf, Stocktake, StocktakeScan
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.local_times import short_when
@@ -297,7 +298,7 @@ def _scanned(session: Session, detector: Detector, raw: str) -> tuple[str, Parce
         raise Refused(
             N_("No parcel on the shelves has the pickup code {ref}: scan its waybill."),
             code="unknown_code",
-            ref=cut(text, 40),
+            ref=cut(mask_phones(text), 40),
         )
     error = detector.detect(waybill).error
     if error is not None and error.code in ("too_short", "too_long"):

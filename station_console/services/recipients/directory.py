@@ -22,6 +22,7 @@ from db import fast
 from db.models import EventKind, Parcel, ParcelStatus, Recipient, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
@@ -157,7 +158,11 @@ def find_row(session: Session, ref: str | int) -> Recipient:
         if row is None and number:
             row = session.get(Recipient, int(number.group(1)))
     if row is None:
-        raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=cut(str(ref), 40))
+        raise NotFound(
+            N_("No recipient {ref} in the directory."),
+            code="no_recipient",
+            ref=cut(mask_phones(str(ref)), 40),
+        )
     return row
 
 

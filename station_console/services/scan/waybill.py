@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import ascii_forms, cut
 from station_console.services.scan.checksums import fedex12, fedex14, gs1_mod10, usps_legacy20
 
@@ -95,7 +96,7 @@ def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
             return None, Refused(
                 N_("{waybill} has characters no carrier uses: {chars}."),
                 code="bad_characters",
-                waybill=cut(text, 40),
+                waybill=cut(mask_phones(text), 40),  # a phone typed with dashes: masked
                 chars=cut(bad, 10),
             )
     text = _unwrap(text.upper())

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Send, Sender, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, text_field
@@ -97,7 +98,9 @@ def find_send_id(station: Station, ref: str) -> int:
     live = [sid for sid, status in rows if status in (SendStatus.ACCEPTED, SendStatus.HANDED_OVER)]
     if live or rows:
         return int((live or [rows[0][0]])[0] or 0)
-    raise NotFound(N_("No send with number or waybill {ref}."), code="send_not_found", ref=cut(ref, 40))
+    raise NotFound(
+        N_("No send with number or waybill {ref}."), code="send_not_found", ref=cut(mask_phones(ref), 40)
+    )
 
 
 def newest_refundable(station: Station) -> int | None:

@@ -30,6 +30,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut, has_hidden, visible
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
@@ -206,7 +207,7 @@ def parcel_candidates(session: Session, ref: str) -> tuple[str, list[Parcel]]:
         raise Refused(
             N_("{ref} is neither a waybill nor a pickup code: scan the waybill or type the code."),
             code="not_a_parcel_ref",
-            ref=cut(text, 40),
+            ref=cut(mask_phones(text), 40),
         )
     candidates = waybill_rows(session, result.waybill) if result.waybill else []
     if not candidates and code_shaped:
@@ -235,10 +236,10 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
         raise NotFound(
             N_("{ref} is not on the shelves (status: {status})."),
             code="not_on_shelf",
-            ref=cut(text, 40),
+            ref=cut(mask_phones(text), 40),
             status=status_text(candidates[0].status),
         )
-    raise NotFound(N_("No parcel matches {ref}."), code="no_parcel", ref=cut(text, 40))
+    raise NotFound(N_("No parcel matches {ref}."), code="no_parcel", ref=cut(mask_phones(text), 40))
 
 
 def find_parcel_id(station: Station, ref: str) -> int:
