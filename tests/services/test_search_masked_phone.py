@@ -66,13 +66,15 @@ def test_privacy_and_virtual_numbers_are_found_by_the_form_the_screen_shows(stat
 _WHOLE_TABLE = re.compile(r"^SCAN parcel$")
 
 
-def shows(station: Station, parcel_id: int, *, full: str | None, masked: str) -> None:
-    """The parcel's phone as stored: its full number purged (None) or never given, the form it shows."""
+def shows(station: Station, parcel_id: int, *, full: str | None, masked: str, purged: bool = False) -> None:
+    """The parcel's phone as stored: its full number never given (None), or `purged`, the form it shows."""
 
     def work(session: Session) -> None:
         parcel = session.get(Parcel, parcel_id)
         assert parcel is not None
         parcel.phone_full, parcel.masked_phone, parcel.phone_tail = full, masked, masked[-4:]
+        if purged:
+            parcel.phone_full, parcel.phone_purged_at = None, station.now()
         session.add(parcel)
 
     station.run(work)
@@ -96,11 +98,12 @@ def test_stars_then_a_virtual_number_find_only_that_extension(station: Station) 
 def test_a_full_phone_finds_every_parcel_of_it_however_old(
     station: Station, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On the first page, past the recent parcels it reads for a waybill's tail, and those whose number
-    was purged by the form they show, as pickup finds them; never another number with the tail."""
+    """On the first page, past the recent parcels it reads for a waybill's tail, and those that never
+    had a full number (a privacy waybill's) by the form they show, as pickup finds them; never another
+    number with the tail."""
     old = clock.now - timedelta(days=200)
-    purged = place(station, wb(1), "1-1", phone="18312341531", status="picked_up", at=old)
-    shows(station, purged, full=None, masked="183****1531")
+    private = place(station, wb(1), "1-1", phone="18312341531", status="picked_up", at=old)
+    shows(station, private, full=None, masked="183****1531")
     place(station, wb(2), "1-1", phone="18312341531", status="picked_up", at=old + timedelta(days=50))
     other = place(station, wb(3), "1-2", phone="13912341531", status="picked_up", at=old)
     shows(station, other, full=None, masked="139****1531")
@@ -114,6 +117,46 @@ def test_a_full_phone_finds_every_parcel_of_it_however_old(
         assert [r.waybill for r in page.rows] == [wb(10), wb(2), wb(1)], typed
         assert page.next_before_id is None and not page.recent_only
     assert found(station, "13912341531") == [wb(4), wb(3)]
+
+
+def test_a_full_phone_leaves_out_parcels_whose_number_was_purged(station: Station, clock) -> None:
+    """13812341531 listed 13899991531's old parcel: purged, it shows `138****1531` as every number with
+    that start and tail does. The purge ended what tied a parcel to a number: a full number no longer
+    finds it, its own or another's. Typed as it shows, the masked form still finds both."""
+    old = clock.now - timedelta(days=200)
+    theirs = place(station, wb(1), "1-1", phone="13899991531", status="picked_up", at=old)
+    shows(station, theirs, full="13899991531", masked="138****1531", purged=True)
+    own_purged = place(station, wb(2), "1-1", phone="13812341531", status="picked_up", at=old)
+    shows(station, own_purged, full="13812341531", masked="138****1531", purged=True)
+    place(station, wb(3), "1-2", phone="13812341531")
+    private = place(station, wb(4), "1-2", phone=None)  # a privacy waybill's: never had a number
+    shows(station, private, full=None, masked="138****1531")
+    assert found(station, "13812341531") == [wb(4), wb(3)]
+    assert found(station, "138****1531") == [wb(4), wb(3), wb(2), wb(1)]
+
+
+def test_a_masked_phone_finds_the_phones_matching_its_digits_at_both_ends(
+    phones: Station, station: Station
+) -> None:
+    """Masks show 2 or 3 digits in front (a privacy waybill's as printed: `83****1531`, `18****1531`):
+    typed, a form finds the phones that start with its digits in front and end with its tail, whatever
+    form the parcel shows; no other tail, and no virtual number whose extension is the tail."""
+    private = place(phones, wb(5), "3-1", phone=None)
+    shows(phones, private, full=None, masked="18****1531")
+    foreign = place(phones, wb(6), "3-2", phone=None)
+    shows(phones, foreign, full=None, masked="83****1531")
+    purged = place(phones, wb(7), "3-3", phone=None)
+    shows(phones, purged, full="18312341531", masked="183****1531", purged=True)
+    virtual = check_in(station, "JT0000000000012", phone="17012345678-8462")
+    assert found(phones, "18****1531") == [wb(7), wb(5), wb(4), wb(1)]
+    assert found(phones, "183****1531") == [wb(7), wb(4), wb(1)]  # `18****` may be 183 or not: left out
+    assert found(phones, "83****1531") == found(phones, "8****1531") == [wb(6)]
+    assert found(phones, "1831****1531") == [wb(4), wb(1)]  # by the number: a screen shows three digits
+    assert found(phones, "1****1531") == [wb(7), wb(5), wb(4), wb(2), wb(1)]
+    assert found(phones, "13****5678") == [] and found(phones, "18****0000") == []
+    assert found(phones, "17****8462") == [] and found(phones, "1701****8462") == []
+    assert [r.id for r in search(phones, Query(text="17****5678-8462")).rows] == [virtual.parcel_id]
+    assert [r.id for r in search(phones, Query(text="1701****5678-8462")).rows] == [virtual.parcel_id]
 
 
 def test_a_virtual_number_typed_whole_finds_its_parcels(station: Station) -> None:

@@ -1,7 +1,7 @@
 """What the Parcels search's one text box matches, and how far its first page reads.
 
-A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then its masked
-form; `****1531` is the tail), a full phone number (by its tail's index, then the number: the full
+A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then the digits
+it shows in front; `****1531` is the tail), a full phone number (by its tail's index, then the number: the full
 number has no index of its own, which would cost every check-in a page) and a pickup code are found
 through indexes. A waybill typed whole, by its start or by its last digits (`LIKE 'x%'`, `LIKE '%x'`)
 is not: with
@@ -109,14 +109,21 @@ def text_match(text: str, *, cancelled: bool = False) -> TextMatch:
 
 def full_phone_match(full: str, *, tail: str, shown: str) -> TextMatch:
     """A whole number typed (a mobile, a virtual number with its extension) finds every parcel that
-    came with it, however old: by their tail on its index, then the number. A parcel whose number was
-    purged (or never given) is found by the masked form it still shows, as pickup finds it."""
+    came with it, however old: by their tail on its index, then the number. A parcel that never had a
+    full number (a privacy waybill's `138****5678`) is found by the masked form it shows, as pickup
+    finds it. One whose number was purged is not: the purge ended what tied it to a number, and its
+    masked form is ten thousand numbers' (13899991531's parcel listed for 13812341531). Typed masked,
+    the form finds it, claiming no more than the form."""
     return TextMatch(
         and_(
             col(Parcel.phone_tail) == tail,
             or_(
                 col(Parcel.phone_full) == full,
-                and_(col(Parcel.phone_full).is_(None), col(Parcel.masked_phone) == shown),
+                and_(
+                    col(Parcel.phone_full).is_(None),
+                    col(Parcel.phone_purged_at).is_(None),
+                    col(Parcel.masked_phone) == shown,
+                ),
             ),
         ),
         indexed=True,
@@ -124,24 +131,30 @@ def full_phone_match(full: str, *, tail: str, shown: str) -> TextMatch:
 
 
 def masked_phone_match(text: str) -> TextMatch | None:
-    """A phone typed as a screen shows it (`183****1531`, `183 **** 1531`) finds the parcels that show
-    that form: by their tail on its index, then the masked form itself. With no digits in front
-    (`****1531`, `*1531`) it is the tail: a mobile shows as `183****1531`, and a clerk typing the stars
-    means any phone ending so. It finds no more than the tail alone does. None when `text` is not one."""
+    """A phone typed as a screen shows it (`183****1531`, `183 **** 1531`, or with fewer digits in front,
+    `18****1531`) finds the parcels whose phone matches the digits it shows at both ends: by their tail
+    on its index, then the start of the masked form they show (a privacy waybill's own form too), or of
+    their full number (`1831****1531`: a screen shows three). With no digits in front (`****1531`,
+    `*1531`) it is the tail: a mobile shows as `183****1531`, and a clerk typing the stars means any
+    phone ending so. It finds no more than the tail alone does. None when `text` is not one."""
     m = MASKED_PHONE.fullmatch(_OTHER_DASHES.sub("-", re.sub(r"\s", "", text)))
     if m is None:
         return None
     head, last4, ext = m.groups()
     if ext:  # a virtual number: its tail is the extension's, as check-in stores it
-        tail, shown = ext[-4:].rjust(4, "0"), f"{head or ''}****{last4}-{ext}"
+        tail, ending = ext[-4:].rjust(4, "0"), f"{last4}-{ext}"
     else:
-        tail, shown = last4, f"{head or ''}****{last4}"
+        tail, ending = last4, last4
     by_tail = col(Parcel.phone_tail) == tail
+    masked, full = col(Parcel.masked_phone), col(Parcel.phone_full)
     if head is None:
         # Every virtual number shows its head: its form ends the one typed.
-        shows = col(Parcel.masked_phone).endswith(shown, autoescape=True) if ext else None
+        shows = masked.endswith(f"****{ending}", autoescape=True) if ext else None
         return TextMatch(by_tail if shows is None else and_(by_tail, shows), indexed=True)
-    return TextMatch(and_(by_tail, col(Parcel.masked_phone) == shown), indexed=True)
+    # The ending too: a virtual number's tail is its extension's (`170****8462` is not `170****5678-8462`).
+    shown = and_(masked.startswith(head), masked.endswith(f"****{ending}"))
+    number = and_(full.startswith(head), full.endswith(ending), *([] if ext else [~full.contains("-")]))
+    return TextMatch(and_(by_tail, or_(shown, number)), indexed=True)
 
 
 def first_page_floor(session: Session, stmt: SelectOfScalar[Parcel], match: TextMatch) -> int | None:
