@@ -44,6 +44,7 @@ from station_console.services.shelves.text_match import (
     days_are_few,
     first_page_floor,
     normalise_code,
+    older_candidates,
     text_match,
 )
 
@@ -339,6 +340,10 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
             floor = first_page_floor(session, stmt, match)
         if floor is not None:
             stmt = stmt.where(col(Parcel.id) >= floor)
+        if match is not None and before_id is not None:
+            candidates = older_candidates(session, match, before_id)
+            if candidates is not None:
+                stmt = stmt.where(col(Parcel.id).in_(candidates))
         parcels = list(session.exec(stmt.order_by(col(Parcel.id).desc()).limit(limit + 1)).all())
         more = len(parcels) > limit
         parcels = parcels[:limit]
