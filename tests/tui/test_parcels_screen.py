@@ -359,3 +359,33 @@ async def test_a_search_that_finds_nothing_names_the_text_searched_for_as_typed(
         await quiet.press(pilot, "enter")
         await quiet.until(pilot, lambda: table.row_count == 0, what="the search answered")
         assert str(screen.query_one("#pa-status").render()) == said
+
+
+@pytest.mark.parametrize("recent_only", [False, True])
+@pytest.mark.first_mode("parcels")
+async def test_a_search_that_finds_nothing_says_so_once_on_the_status_line(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, recent_only: bool
+) -> None:
+    """The details pane repeated the status line's sentence ("No parcels match." under "Nothing matches
+    99999."; "None on the shelves or among recent parcels. F8 searches older ones." under the same
+    with the text): the status line says it, naming the text, and the pane under the empty list is
+    empty, the last list's parcel gone with it."""
+    from station_console.services.shelves import text_match
+
+    if recent_only:
+        monkeypatch.setattr(text_match, "RECENT_IDS", 1)
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        events = screen.query_one("#pa-events")
+        await quiet.until(pilot, lambda: wb(3) in str(events.render()), what="the newest parcel's timeline")
+        screen.query_one("#pa-text", Input).value = "99999"
+        await quiet.press(pilot, "enter")
+        await quiet.until(pilot, lambda: table.row_count == 0, what="the search answered")
+        await quiet.settle(pilot)
+        status = str(screen.query_one("#pa-status").render())
+        assert "99999" in status and ("F8" in status) == recent_only
+        assert str(events.render()) == ""

@@ -212,13 +212,10 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         if page.rows:
             self.show_timeline(page.rows[0].waybill)
         else:
-            self._timeline = None
-            none = (
-                _("None on the shelves or among recent parcels. F8 searches older ones.")
-                if page.recent_only
-                else _("No parcels match.")
-            )
-            self.query_one("#pa-events", Static).update(none)
+            # The status line says what was searched for and what F8 would read; the pane said it again.
+            self._timeline = self._timeline_asked = None
+            self.drop("timeline")  # the last list's, asked for a row no longer listed
+            self.query_one("#pa-events", Static).update("")
 
     def _none_found(self, page: Page) -> str:
         """A search that found nothing names what was searched for ("Page 1: 0 parcels" did not), and
