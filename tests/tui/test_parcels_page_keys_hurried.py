@@ -105,3 +105,45 @@ async def test_an_older_page_asked_for_before_its_start_is_known_says_so(
         release.set()
         await quiet.settle(pilot)
         assert str(status.render()) == then
+
+
+@pytest.mark.first_mode("parcels")
+async def test_f8_between_the_pages_read_and_its_answer_handled_says_still_reading(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read counted as coming while its worker ran: finished, its answer was still a queued message,
+    and F8 then found neither (the next page's start unknown, no read on its way) and did nothing it
+    said. Coming until its answer is handled, F8 there says so, and the page then lands as asked."""
+    from station_console.tui.screens import parcels
+    from station_console.tui.screens.calls import ServiceCalls
+
+    monkeypatch.setattr(parcels, "PAGE", 1)
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen: Any = app.screen
+        status = screen.query_one("#pa-status")
+        table = screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the first page")
+        held: list[Any] = []
+        post = screen.post_message
+
+        def holding(message: Any) -> bool:
+            if isinstance(message, ServiceCalls.Done) and message.tag == "search":
+                held.append(message)  # the answer queued, not handled yet
+                return True
+            return bool(post(message))
+
+        monkeypatch.setattr(screen, "post_message", holding)
+        await quiet.press(pilot, "f8")
+        await quiet.until(pilot, lambda: bool(held), what="the page read")
+        searching = [w for w in screen.workers if w.group == "call-search"]
+        await quiet.until(pilot, lambda: all(w.is_finished for w in searching), what="its worker done")
+        await quiet.press(pilot, "f8")
+        assert str(status.render()) == "Still reading the page asked for…"
+        monkeypatch.setattr(screen, "post_message", post)
+        post(held[0])
+        await quiet.settle(pilot)
+        assert str(status.render()) == "Page 2: 1 parcel (F8: older)"
+        assert [str(table.get_row_at(0)[0])] == [wb(2)]

@@ -96,6 +96,8 @@ class ServiceCalls(HeldKeysBehindCalls):
     # when the screen comes back from under the sign-in dialog.
     # A read for a form keeps the form turn it was sent for.
     _read_again: dict[str, tuple[Callable[[], Any], int | None]] | None = None
+    # Tags of exclusive reads sent whose answer (or failure) has not been handled yet (`read_coming`).
+    _reads_coming: frozenset[str] = frozenset()
     # What each `ask_after` read was last sent about, by tag: pressed again for it, nothing is sent.
     _asked_about: dict[str, object] | None = None
 
@@ -135,10 +137,10 @@ class ServiceCalls(HeldKeysBehindCalls):
 
     def read_coming(self, tag: str) -> bool:
         """An exclusive read `tag` is on its way (`calling` knows only the calls that are no such read):
-        a key that needs its answer can say it came too soon."""
-        screen: Any = self
-        group = f"call-{tag}"
-        return any(w.node is screen and w.group == group and not w.is_finished for w in screen.workers)
+        a key that needs its answer can say it came too soon. Until its answer is handled, not until its
+        worker finished: the answer is a message still queued then, and a key in between (F8 right as a
+        page came) found neither the read nor its answer, and did nothing it said."""
+        return tag in self._reads_coming
 
     def writing(self) -> bool:
         """Any call that may change something is on its way (every one but an exclusive read)."""
@@ -191,6 +193,8 @@ class ServiceCalls(HeldKeysBehindCalls):
         screen: Any = self
         if not exclusive:
             self._in_flight |= {tag}
+        else:
+            self._reads_coming |= {tag}
         turn, asked_by = _clerk_turns(screen.app), _clerk_now(screen.app)
         # As the clerk who sent it, whoever the lock and sign-in leave on the app's station meanwhile.
         as_sent = screen.app.station.as_now(fn) if getattr(screen.app, "station_open", False) else fn
@@ -215,6 +219,7 @@ class ServiceCalls(HeldKeysBehindCalls):
         and a read kept to ask again after a sign-in is forgotten."""
         screen: Any = self
         screen.workers.cancel_group(screen, f"call-{tag}")
+        self._reads_coming -= {tag}
         self._keys_go(tag)  # its answer, dropped, never comes to let keys held behind it go
         if self._read_again and tag in self._read_again:
             self._read_again = {t: again for t, again in self._read_again.items() if t != tag}
@@ -267,6 +272,7 @@ class ServiceCalls(HeldKeysBehindCalls):
         if message.worker is not None and message.worker.is_cancelled:
             return
         self._in_flight -= {message.tag}
+        self._reads_coming -= {message.tag}
         try:
             if self.for_another_form(message.form_turn) and not message.stamped:
                 return  # read for a form cleared since: the next customer's form is not its
@@ -323,6 +329,7 @@ class ServiceCalls(HeldKeysBehindCalls):
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
+        self._reads_coming -= {message.tag}
         self._answering = _stamp_of(message)
         try:
             with _toasts_of(self._screen().app, message.asked_by):
