@@ -188,7 +188,17 @@ SIGNED_IN_READS: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "masked_phones": lambda st, ids: _lists().masked_phones(st, [ids["on_shelf"]]),
     "label_status": lambda st, ids: _lists().label_status(st, [ids["on_shelf"]]),
     "pickup_codes": lambda st, ids: _queue_view().pickup_codes(st, [ids["on_shelf"]]),
+    "handover_batch_view": lambda st, ids: _handover_batch(st, ids),
 }
+
+
+def _handover_batch(st: Station, ids: dict[str, Any]) -> Any:
+    """The send-out handover batch with the fixture's send scanned, saved by the first read (as the clerk)."""
+    from station_console.services.sendout import handover
+
+    if "handover_batch" not in ids:
+        ids["handover_batch"] = handover.scan(st, handover.open_batch(st, "SF"), "SF1234567890124").batch_id
+    return handover.batch_view(st, ids["handover_batch"])
 
 
 def _lists() -> Any:

@@ -277,6 +277,19 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     assert b"SB000001" in escpos and sf(2).encode() in escpos
 
 
+def test_the_manifest_prints_while_the_console_is_locked(accepted: tuple[Station, int]) -> None:
+    """The queue drains as a background duty, nobody signed in: the manifest the closing clerk queued
+    still prints, though reading the batch at the screen needs a sign-in."""
+    from station_console.services.people import clerks
+
+    station, _ = accepted
+    batch_id = handover.scan(station, handover.open_batch(station, "SF"), "SF1234567890123").batch_id
+    handover.close_batch(station, batch_id, courier_name="Chen")
+    clerks.act_as(station, None)
+    (blob,) = printed(station, {"language": "pdf", "jobs": ["manifest"]}, "a4")
+    assert "SF1234567890123" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
+
+
 def test_a_chinese_printout_says_its_weights_and_money_in_chinese(accepted: tuple[Station, int]) -> None:
     """A Chinese waybill label read "3.45 kg" next to "（计费 4 千克）", and a Chinese receipt "合计：44.00
     CNY" (the tariff's code); English keeps "kg" and "CNY"."""

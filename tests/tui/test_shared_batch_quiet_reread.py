@@ -91,8 +91,8 @@ async def test_handover_batch_read_again_refused_busy_keeps_the_batch_and_line_w
         await until(pilot, lambda: "OK (1 of 3)" in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
         bells = counted_bells(app, monkeypatch)
-        busy = Busy(handover.batch_view)
-        monkeypatch.setattr(handover, "batch_view", busy)
+        busy = Busy(handover.batch_read_again)  # the screen's read of the batch shown
+        monkeypatch.setattr(handover, "batch_read_again", busy)
         batch = handover.open_batch(other, "SF")
         handover.scan(other, batch, "SF1234567890125")
         await quiet.until(pilot, lambda: busy.refused > 0, what="the batch read again, refused busy")

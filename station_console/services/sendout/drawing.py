@@ -30,7 +30,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import carrier_named
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
-from station_console.services.sendout.handover import OPEN, batch_view
+from station_console.services.sendout.handover import OPEN, batch_as_printed, batch_view
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.services.sendout.printouts import FLOW
@@ -185,7 +185,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
 def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
     t = Translator(lang)
 
-    view = batch_view(station, batch_id)
+    view = batch_as_printed(station, batch_id)
     with station.read() as session:
         batch = session.get(HandoverBatch, batch_id)
         carrier = session.exec(select(Carrier).where(Carrier.code == view.carrier)).first()

@@ -243,6 +243,15 @@ def _saved_batch(session: Session, station: Station, carrier_id: int, code: str)
 
 
 def batch_view(station: Station, batch_id: int) -> BatchView:
+    """A batch as the handover screen and `station sendout handover` read it: its sends, waybills and
+    destinations, so a read for someone signed in, as its scans and close are."""
+    require(station, "send_handover")
+    return batch_as_printed(station, batch_id)
+
+
+def batch_as_printed(station: Station, batch_id: int) -> BatchView:
+    """The batch as its manifest prints it: a background duty of the print queue, which runs while the
+    console is locked (the manifest was queued by the clerk who closed the batch)."""
     with station.read() as session:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None:
