@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from station_helpers import configure
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from db.models import FeeEntry, ParcelEvent, Role
 from station_console.services.core.station import Station
@@ -60,6 +61,30 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(
         await clerk.key("2")  # paid by QR
         assert statuses(station)[parcel.waybill] == "picked_up"
     assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_list_says_which_day_of_storage_it_is_as_the_fee_counts(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """The check-in day is day 1 of storage, as the fee's free days count it: headed "Days", a parcel
+    checked in an hour ago read as a day old. Its 3rd day, after 2 free days, is the first charged."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=2, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        table = screen.query_one("#pk-table", DataTable)
+        assert str(table.columns[ColumnKey("days")].label) == "Day"
+        await clerk.type(parcel.pickup_code)
+        assert str(table.get_cell(str(parcel.parcel_id), "days")) == "1"
+        assert clerk.text("#pk-fee") == "No storage fee yet; it starts on 2026-11-27."  # on day 3
+        await clerk.key("escape")
+        clock.advance(days=2)
+        await clerk.type(parcel.pickup_code)
+        assert str(table.get_cell(str(parcel.parcel_id), "days")) == "3"
+        assert "Storage fee due: 1.50 CNY" in clerk.text("#pk-fee")  # the day shown is the day charged
 
 
 @pytest.mark.first_mode("pickup")

@@ -28,7 +28,10 @@ PARCEL_COLUMNS = (
     ("waybill", N_("Waybill")),
     ("phone", N_("Phone")),
     ("since", N_("Checked in")),
-    ("days", N_("Days")),
+    # Which day of its storage it is, 1 on the day of check-in: the count the storage fee's free days
+    # are told in (fees/rules.py `days_stored`, the CLI's --free-days), so "Days 1" read as one day old.
+    # Chinese "天" over the number, not "第几天": two cells more put the list past 80 columns.
+    ("days", N_("Day")),
 )
 RECENT_COLUMNS = (
     ("at", N_("Time")),
