@@ -31,7 +31,7 @@ Rules (terminator Enter or Tab):
   keys typed just before it stay typed and it is a scan. One without its prefix right after a typed
   key is refused as above (that key may be the prefix's first, the scanner stalled after it).
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
-  with nothing else produces nothing.
+  with nothing else produces nothing, but one Enter read twice at once (a key bounce) is one Enter.
 - A character outside ASCII (not in the configured prefix or suffix) is a person's, like a named key:
   a scanner types a barcode's ASCII, while an input method commits a word at once (张师傅, three keys
   a millisecond apart, is a courier's name, not a scanner's head). ASCII keys back to back with it
@@ -332,7 +332,12 @@ class WedgeDecoder:
         keys = tuple(k for k, _ in self._burst)
         self._burst = []
         self._typed = []
-        return [Typed(keys)] if len(keys) == 1 else []  # one Enter is a person's; a storm is nothing
+        # One Enter is a person's, and so is one key read twice at once (a bounce, or a terminal
+        # sending the press twice): dropped, the clerk's Enter did nothing, unsaid. The second is the
+        # same press. More, or CR and LF, are a storm or a scanner's empty read: nothing.
+        if len(keys) == 1 or (len(keys) == 2 and keys[0] == keys[1]):
+            return [Typed(keys[:1])]
+        return []
 
     def _release(self) -> list[WedgeOutput]:
         keys = self._burst

@@ -81,6 +81,17 @@ def test_an_enter_storm_produces_nothing() -> None:
     assert run(WedgeDecoder(), storm) == []
 
 
+def test_an_enter_pressed_once_and_read_twice_at_once_is_one_enter() -> None:
+    """A key bounce (or a terminal sending one press twice) puts two Enters a millisecond apart: the
+    clerk's Enter, not a storm. Dropped, the clerk's "Enter hands them over" did nothing, unsaid."""
+    assert run(WedgeDecoder(), [("enter", 2.0), ("enter", 2.001)]) == [Typed(("enter",))]
+    assert run(WedgeDecoder(), [("enter", 2.0), ("enter", 2.001), ("x", 2.5)]) == [
+        Typed(("enter",)),
+        Typed(("x",)),
+    ]
+    assert run(WedgeDecoder(), [("enter", 2.0), ("ctrl+j", 2.001)]) == []  # CR and LF: a scanner's, empty
+
+
 def test_an_enter_storm_right_after_a_scan_adds_nothing() -> None:
     keys = burst("YT1234567890123", 0.0) + [("enter", 0.08 + i * 0.004) for i in range(10)]
     assert run(WedgeDecoder(), keys) == [Scan("YT1234567890123")]

@@ -225,6 +225,21 @@ async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
 
 
 @pytest.mark.first_mode("pickup")
+async def test_an_enter_bouncing_at_once_hands_over_once(station: Station, console: StationApp) -> None:
+    """Every parcel scanned, the clerk's Enter read twice a millisecond apart (a key bounce) was taken
+    for an Enter storm, no one's: nothing handed over, nothing said. It is the clerk's one Enter."""
+    async with one_parcel_served(station, console) as (clerk, screen, a):
+        assert "Enter or F10 hands it over" in clerk.text("#pk-message")
+        clerk.clock.t += 2.0
+        clerk.clock.step, clerk.clock.idle = 0.001, 1.0
+        await burst(clerk.pilot, "enter", "enter")
+        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
+    with station.read() as s:
+        kinds = [e.kind for e in s.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == a.parcel_id))]
+    assert kinds.count("picked_up") == 1
+
+
+@pytest.mark.first_mode("pickup")
 async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
