@@ -18,7 +18,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import parcel_cells
 from station_console.tui.widgets.plain import Table
 from tui import quiet
-from tui.checkin_driver import scan, settle, start, status
+from tui.checkin_driver import scan, settle, start, status, type_slowly
 from tui.quiet import until
 
 
@@ -118,3 +118,39 @@ async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
         await two_reads()
         assert set_labels == [(str(first), "printed")]
         assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["queued", "printed"]  # newest first
+
+
+async def test_a_printed_label_never_reads_queued_again_when_the_next_parcel_is_scanned(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A label held for its phone, the phone typed (queued), then printed: the next scan, the one that
+    lets a held label go, wrote "queued" over "printed" for the few seconds to the next re-read."""
+    read, hook = label_reads(monkeypatch)
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        first = screen.results[0].parcel_id
+        await type_slowly(pilot, clock, *"13812345678", "enter")
+        assert screen.label_shown[first] == "queued"  # its label let go by the phone
+        station.run(
+            lambda s: s.exec(
+                update(PrintJob).where(col(PrintJob.parcel_id) == first).values(status="printed")
+            )
+        )
+        await until(pilot, lambda: screen.label_shown[first] == "printed", what="the label read printed")
+        table = screen.query_one("#ci-table", Table)
+        set_labels: list[str] = []
+        update_cell = table.update_cell
+
+        def spy(row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+            if column_key == "label" and str(row_key) == str(first):
+                set_labels.append(str(value))
+            update_cell(row_key, column_key, value, **kwargs)
+
+        monkeypatch.setattr(table, "update_cell", spy)
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        done = len(read)
+        await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
+        assert set_labels == [] and str(table.get_row(str(first))[-1]) == "printed"

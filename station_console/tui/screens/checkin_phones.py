@@ -188,8 +188,7 @@ class CheckinPhones(CheckinQuestions):
         table = self.query_one("#ci-table", DataTable)
         if str(message.parcel_id) in table.rows:
             table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
-        if message.parcel_id in self.label_shown:
-            self.show_label(table, message.parcel_id, "queued")
+        self.show_let_go(table, message.parcel_id)
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("Phone {masked} saved for {code}.", masked=message.masked, code=code)]
         self._answer(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)

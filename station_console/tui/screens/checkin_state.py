@@ -224,6 +224,13 @@ class CheckinState(CourierBatchScreen):
         for pid, status in changed:
             self.show_label(table, pid, status)
 
+    def show_let_go(self, table: DataTable[Any], parcel_id: int) -> None:
+        """Row `parcel_id`'s label, held for its phone, was let go (its phone typed, the next scan, a
+        clerk's change): "queued", over "waiting for phone" only. Its state may be later already (read
+        printed since the phone let it go), and a label never goes back from printed to queued."""
+        if self.label_shown.get(parcel_id) == "held":
+            self.show_label(table, parcel_id, "queued")
+
     def show_label(self, table: DataTable[Any], parcel_id: int, status: str) -> None:
         """Row `parcel_id` shows label state `status`."""
         table.update_cell(str(parcel_id), "label", label_of(LABEL_LABELS, status))

@@ -44,8 +44,8 @@ class CheckinTable(CheckinPhones):
         self.results.append(result)
         table = self.query_one("#ci-table", DataTable)
         held = result.masked_phone is None and not self.quick
-        if self._held_row is not None and self._held_row in self.label_shown:
-            self.show_label(table, self._held_row, "queued")  # this scan printed it
+        if self._held_row is not None:
+            self.show_let_go(table, self._held_row)  # this scan printed it, unless its phone did
         self._held_row = result.parcel_id if held else None
         label = "held" if held else "queued"
         table.add_row(*self._cells(result, _(LABEL_LABELS[label])), key=str(result.parcel_id))
@@ -90,8 +90,8 @@ class CheckinTable(CheckinPhones):
     @on(CheckinWriter.LabelLetGo)
     def _label_let_go(self, message: CheckinWriter.LabelLetGo) -> None:
         held, self._held_row = self._held_row, None
-        if held is not None and self.label_shown.get(held) == "held":
-            self.show_label(self.query_one("#ci-table", DataTable), held, "queued")
+        if held is not None:
+            self.show_let_go(self.query_one("#ci-table", DataTable), held)
 
     def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
         return (
