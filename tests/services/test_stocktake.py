@@ -7,7 +7,7 @@ from shelf_helpers import events, layer_figures, parcel, place, place_picked_up,
 from sqlmodel import select
 from station_helpers import act_as_new_clerk
 
-from db.models import EventKind, ParcelStatus, Role, Stocktake
+from db.models import EventKind, ParcelStatus, Role, Stocktake, StocktakeScan
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
@@ -458,3 +458,31 @@ def test_a_number_too_short_for_any_waybill_is_refused_not_counted_extra(station
     assert stocktake.scan(station, take.id, wb(7)).classification == "extra"  # a stray's waybill still counts
     view = stocktake.view(station, take.id)
     assert waybills(view, "extra") == [wb(7)]
+
+
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "13812345678",
+        "+86 138 1234 5678",
+        "138-1234-5678",
+        "]C113812345678",
+        "１３８１２３４５６７８",
+        "138XXXX5678",
+    ],
+)
+def test_a_phone_scanned_is_refused_as_at_check_in_and_stored_nowhere(station: Station, scanned: str) -> None:
+    """A recipient's phone barcode scanned (or a phone typed) was counted an extra parcel with the whole
+    number as its waybill: kept in the findings, shown, and offered to be checked in again."""
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    with pytest.raises(Refused) as refused:
+        stocktake.scan(station, take.id, scanned)
+    assert refused.value.code == "phone_not_waybill"
+    assert refused.value.message("en") == (
+        "138****5678 looks like a mobile number, not a waybill. Scan the waybill's barcode, not the phone's."
+    )
+    view = stocktake.view(station, take.id)
+    assert view.counts["extra"] == 0 and view.counts["missing"] == 1
+    with station.read() as session:
+        assert session.exec(select(StocktakeScan.waybill)).all() == []

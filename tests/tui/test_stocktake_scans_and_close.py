@@ -403,3 +403,22 @@ async def test_a_clerks_close_tells_the_clerk_the_parcel_found_after_it_left_is_
     assert [(r.waybill, r.status, r.problem_kind) for r in problems.list_problems(station)] == [
         ("SF1400000000011", "picked_up", "put_back")
     ]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_phone_scanned_into_a_stocktake_is_refused_masked_and_not_listed(
+    app: StationApp, station: Station
+) -> None:
+    """A recipient's phone barcode scanned at a stocktake was listed as an extra parcel with the whole
+    number as its waybill, and offered to be checked in again at the close."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        scan = await _start_a_stocktake(app, pilot)
+        await _scan(pilot, scan, "13812345678")
+        said = str(app.screen.query_one("#st-last").render())
+        assert "138****5678 looks like a mobile number" in said and "13812345678" not in said
+        assert app.screen.query_one("#st-last").has_class("-error")
+        items = app.screen.query_one("#st-items", DataTable)
+        rows = [" ".join(str(cell) for cell in items.get_row_at(row)) for row in range(items.row_count)]
+        assert not any("5678" in row for row in rows), rows
+    assert stocktake.view(station, 1).counts["extra"] == 0

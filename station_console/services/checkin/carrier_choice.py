@@ -10,24 +10,15 @@ from __future__ import annotations
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_
-from station_console.phone_masking import mask
 from station_console.services.checkin.phones import landline_refused
-from station_console.services.core.phone_shapes import MOBILE, landline_written, phone_digits, phone_shaped
+from station_console.services.core.phone_shapes import landline_written
 from station_console.services.scan.detect import Detection
 
-PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
-# The advice on its own, so check-in's quick mode (no Phone field) can say its own instead.
-PHONE_FIELD = N_("Type a phone in the phone field.")
-
-
-def phone_not_waybill(phone: str, detected: str | None = None) -> Refused:
-    """A phone scanned (or typed) where a waybill goes, refused: said masked, as screens show a phone.
-    `detected`: a carrier the station uses whose valid waybills take this shape (DHL Express: 11
-    digits, a mod-7 check digit), so the clerk holding one of its parcels can confirm it."""
-    params = {"detected": detected} if detected else {}
-    return Refused(
-        PHONE_NOT_WAYBILL, code="phone_not_waybill", advice=PHONE_FIELD, waybill=mask(phone.strip()), **params
-    )
+# The refusal of a phone is every flow's (`scan/phone_scans.py`): handed on for check-in's callers.
+from station_console.services.scan.phone_scans import PHONE_FIELD as PHONE_FIELD
+from station_console.services.scan.phone_scans import PHONE_NOT_WAYBILL as PHONE_NOT_WAYBILL
+from station_console.services.scan.phone_scans import phone_not_waybill as phone_not_waybill
+from station_console.services.scan.phone_scans import scanned_phone
 
 
 def unreadable(detection: Detection) -> StationError:
@@ -35,14 +26,15 @@ def unreadable(detection: Detection) -> StationError:
     its extension, a mobile typed with dashes) is refused as a phone, so the clerk is told where a phone
     goes, not to check the number's characters."""
     assert detection.error is not None
-    if phone_shaped(detection.raw):
-        return phone_not_waybill(phone_digits(detection.raw).mobile or detection.raw)
+    phone = scanned_phone(detection.raw)
+    if phone is not None:
+        return phone_not_waybill(phone)
     return landline_refused(detection.raw) if landline_written(detection.raw) else detection.error
 
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
     """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
-    mobile = waybill if MOBILE.fullmatch(waybill) else phone_digits(detection.raw).mobile
+    mobile = scanned_phone(detection.raw, waybill)
     if mobile is not None:
         # At the counter an 11-digit number starting with 1 is a customer's mobile, whatever the batch:
         # one in seven passes DHL's check digit, and it became a parcel with the customer's number as

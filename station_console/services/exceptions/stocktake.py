@@ -36,6 +36,7 @@ from station_console.services.exceptions.stocktake_view import (
 )
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.detect import Detector
+from station_console.services.scan.phone_scans import refuse_phone
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import is_layer, parcel_candidates
@@ -289,11 +290,18 @@ def _scanned(session: Session, detector: Detector, raw: str) -> tuple[str, Parce
     the shelf, else the newest. A waybill on no record is an `extra`, when it is as long as some
     carrier's waybills are: a shelf number typed into the scan field ("3") is no stray parcel. A code
     on no parcel on the shelves has no waybill to count, so the clerk is asked to scan it."""
+    # A recipient's phone barcode (or a phone typed) was an extra with the whole number as its waybill,
+    # kept in the findings and shown: refused as check-in refuses it. One written as people write one
+    # (`+86 138…`, `138-1234-5678`, shaped like a pickup code) names no parcel; eleven digits alone
+    # may still be a waybill on record (DHL's).
+    if normalise(raw).waybill is None:
+        refuse_phone(raw)
     text, candidates = parcel_candidates(session, raw)
     if candidates:
         parcel = next((p for p in candidates if p.status == ParcelStatus.ON_SHELF), candidates[0])
         return parcel.waybill, parcel
     waybill = normalise(text).waybill
+    refuse_phone(text, waybill)
     if waybill is None:
         raise Refused(
             N_("No parcel on the shelves has the pickup code {ref}: scan its waybill."),
