@@ -30,6 +30,7 @@ def register(cli: click.Group) -> None:
 def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, ...]) -> None:
     """Tell the carrier of each WAYBILL (or of each line on stdin). Exit 1 if any is rejected."""
     from station_console.services.scan.carriers import get_detector
+    from station_console.services.scan.phone_scans import phone_not_waybill, scanned_phone
 
     detector = get_detector(app.station)
     if batch is not None:
@@ -41,10 +42,22 @@ def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, .
             )
     if not waybills and sys.stdin.isatty():
         raise click.UsageError(_("Give one or more waybill numbers, or pipe them in one a line."))
-    inputs = waybills or tuple(line.rstrip("\r\n") for line in sys.stdin)
+    # A blank line between the numbers piped in is no number (it was a rejected empty waybill).
+    inputs = waybills or tuple(line.rstrip("\r\n") for line in sys.stdin if line.strip())
     rejected = 0
     for raw in inputs:
         found = detector.detect(raw, batch=batch)
+        phone = scanned_phone(raw, found.waybill)
+        if phone is not None:
+            # Refused as check-in refuses it, said masked: a file of phones piped in is not echoed whole.
+            refusal = phone_not_waybill(phone, advice=None)
+            shown = str(refusal.params["waybill"])
+            rejected += 1
+            if as_json:
+                emit_json({**found.to_json(), "input": shown, "waybill": None, "error": refusal.message()})
+            else:
+                click.echo(_("{waybill}: rejected: {reason}", waybill=shown, reason=refusal.message()))
+            continue
         rejected += found.error is not None
         if as_json:
             emit_json(found.to_json())

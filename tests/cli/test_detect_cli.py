@@ -156,3 +156,18 @@ def test_carriers_list_in_chinese_keeps_its_fee_column_in_line(db_url: str) -> N
     ends = {display_width(line[: line.index("  ^")]) for line in result.stdout.splitlines() if "  ^" in line}
     assert "菜鸟" in result.stdout and "UPS" in result.stdout
     assert len(ends) == 1, result.stdout
+
+
+def test_a_phone_is_rejected_as_check_in_rejects_it_masked_and_blank_lines_are_skipped(db_url: str) -> None:
+    """A mobile passing DHL Express's check digit was printed as a DHL waybill, the whole number with
+    it; a blank line between the numbers piped in was a rejected empty waybill."""
+    result = run(db_url, "detect", input="SF1234567890123\n\n13812345606\n  \n+86 138 1234 5678\n")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "SF1234567890123: SF (SF Express)",
+        "138****5606: rejected: 138****5606 looks like a mobile number, not a waybill.",
+        "138****5678: rejected: 138****5678 looks like a mobile number, not a waybill.",
+    ]
+    found = lines(run(db_url, "detect", "--json", "13812345606"))
+    assert [(f["input"], f["waybill"]) for f in found] == [("138****5606", None)]
+    assert "13812345606" not in json.dumps(found) and "mobile number" in found[0]["error"]

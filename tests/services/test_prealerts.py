@@ -474,3 +474,25 @@ def test_a_row_naming_a_carrier_whose_formats_its_number_does_not_fit_is_refused
         (2, "bad", "not_carrier_format", "YTO")
     ]
     assert [p.waybill for p in list_prealerts(station)] == ["YT9100000000001"]
+
+
+def test_a_phone_in_the_waybill_column_is_refused_masked_and_stored_nowhere(
+    station: Station, tmp_path: Path
+) -> None:
+    """A file's phone in its waybill column (columns shifted, a platform's export) loaded as a DHL
+    pre-alert when it passed DHL's check digit, and any other was kept whole in the stored report."""
+    rows = [
+        [zto(1), "中通", "13812345678", "张三"],  # line 2: good
+        ["13812345606", "DHL", "", ""],  # 3: a mobile that passes DHL Express's check digit
+        ["138 1234 5678", "中通", "", ""],  # 4: one written in groups
+    ]
+    report = import_file(station, write_csv(tmp_path / "shifted.csv", ZH_HEADINGS, rows))
+    assert report.loaded == 1 and [p.waybill for p in stored(station)] == [zto(1)]
+    assert [(i.line, i.code, i.waybill) for i in report.issues] == [
+        (3, "phone_not_waybill", "138****5606"),
+        (4, "phone_not_waybill", "138****5678"),
+    ]
+    assert report.issues[0].message() == "138****5606 looks like a mobile number, not a waybill."
+    with station.read() as session:
+        kept = json.dumps(session.exec(select(PreAlertImport.report)).one(), ensure_ascii=False)
+    assert "13812345606" not in kept and "1234 5678" not in kept and "138****5678" in kept

@@ -393,3 +393,27 @@ def test_the_checklist_is_data_a_manager_edits(counter: Station) -> None:
         inspection.set_checklist(counter, {"items": [{"id": "a b", "zh": "x", "en": "y"}]})
     (change,) = events(counter, "checklist_changed")
     assert change.details["previous_version"] == 0
+
+
+@pytest.mark.parametrize(("typed", "carrier"), [("13812345606", "DHL"), ("+86 138 1234 5606", "SF")])
+def test_a_phone_scanned_as_the_waybill_is_refused_masked_and_writes_nothing(
+    counter: Station, typed: str, carrier: str
+) -> None:
+    """The sender's phone barcode scanned into the waybill (the CLI's --waybill) became the send's
+    number when it passed DHL Express's check digit; any other was echoed whole in the refusal."""
+    before = snapshot(counter)
+    with pytest.raises(StationError) as exc:
+        send(counter, typed, carrier=carrier)
+    assert exc.value.code == "phone_not_waybill"
+    assert exc.value.message("en") == (
+        "138****5606 looks like a mobile number, not a waybill. Type a phone in the phone field."
+    )
+    assert snapshot(counter) == before
+
+
+def test_a_stock_file_of_phones_imports_nothing(counter: Station) -> None:
+    as_manager(counter)
+    with pytest.raises(Refused) as exc:
+        waybills.import_stock(counter, "DHL", "13812345606\n", source="shifted.csv")
+    assert exc.value.code == "bad_lines" and "lines 1:" in exc.value.message()
+    assert waybills.stock_left(counter) == {}

@@ -309,3 +309,16 @@ def test_two_counters_scanning_a_carriers_first_parcels_at_once_end_in_one_batch
 def handover_batches(station: Station) -> int:
     with station.read() as session:
         return len(session.exec(select(HandoverBatch)).all())
+
+
+@pytest.mark.parametrize("scan", ["13812345678", "+86 138-1234-5678"])
+def test_a_phone_scanned_at_the_handover_is_refused_as_a_phone_masked(counter: Station, scan: str) -> None:
+    """A phone barcode scanned at the courier's handover was refused as 'not a send of this station'
+    naming the whole number (or as odd characters)."""
+    send(counter, waybill=sf(1))
+    batch = handover.open_batch(counter, "SF")
+    with pytest.raises(Refused) as exc:
+        handover.scan(counter, batch, scan)
+    assert exc.value.code == "phone_not_waybill" and "13812345678" not in exc.value.message()
+    assert exc.value.message("en").startswith("138****5678 looks like a mobile number, not a waybill.")
+    assert handover.open_batch(counter, "SF").batch_id is None

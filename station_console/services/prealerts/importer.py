@@ -46,6 +46,7 @@ from station_console.services.prealerts.import_report import CUT, ImportReport, 
 from station_console.services.prealerts.loaded_before import loaded_before
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector, short_names
+from station_console.services.scan.phone_scans import refuse_phone
 from station_console.services.scan.waybill import normalise
 
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
@@ -125,6 +126,8 @@ def _weight_g(text: str, grams: bool) -> int:
 
 
 def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> RowIssue:
+    if error.code == "phone_not_waybill":  # kept in the import's report: the phone as its reason says it
+        waybill = str(error.params["waybill"])
     return RowIssue(line, cut(waybill, 40), kind, error.msgid, dict(error.params), error.code)
 
 
@@ -169,6 +172,8 @@ def _row(
     default: tuple[int, str] | None,
 ) -> dict[str, Any]:
     norm = normalise(values.get("waybill", ""))
+    # A phone in the waybill column (columns shifted): a DHL-shaped mobile was loaded as a pre-alert.
+    refuse_phone(norm.raw, norm.waybill, advice=None)
     if norm.waybill is None:
         assert norm.error is not None
         raise norm.error

@@ -28,6 +28,12 @@ from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.seen_batch import Seen, refuse_unless_seen
 from station_console.services.core.station import Station
+from station_console.services.scan.phone_scans import (
+    SCAN_WAYBILL,
+    phone_not_waybill,
+    refuse_phone,
+    scanned_phone,
+)
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout.handover_closed import closed_refusal
 from station_console.services.sendout.payments import STATUS_LABELS
@@ -275,6 +281,9 @@ def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refuse
     """Why a scanned parcel may not go with this courier, naming what it is."""
     send = session.exec(select(Send).where(Send.waybill == waybill).order_by(col(Send.id).desc())).first()
     if send is None:
+        phone = scanned_phone(waybill)
+        if phone is not None:  # a phone barcode scanned: said masked, as a phone
+            return phone_not_waybill(phone, advice=SCAN_WAYBILL)
         return Refused(
             N_("Wrong parcel: {waybill} is not a send of this station."), code="wrong_parcel", waybill=waybill
         )
@@ -304,6 +313,7 @@ def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
     require(station, "send_handover")
     cleaned = normalise(raw)
     if cleaned.waybill is None:
+        refuse_phone(raw)  # `+86 138…`: a phone, not a waybill with odd characters
         assert cleaned.error is not None
         raise cleaned.error
     waybill = cleaned.waybill

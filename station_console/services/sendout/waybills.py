@@ -22,6 +22,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.phone_scans import PHONE_FIELD, refuse_phone
 
 ENTERED, POOL, PROVIDER = "entered", "pool", "provider"
 SOURCES = (ENTERED, POOL, PROVIDER)
@@ -34,6 +35,9 @@ def check_number(station: Station, raw: str, carrier: str) -> str:
     if carrier not in detector.carriers:
         raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(carrier, 16))
     detection = detector.detect(raw, batch=carrier)
+    # A sender's phone barcode scanned (or typed) into the waybill: as check-in refuses it, never a
+    # send's number (a DHL-shaped mobile passed the check below), its stock or its label.
+    refuse_phone(raw, detection.waybill, advice=PHONE_FIELD)
     if detection.waybill is None:
         assert detection.error is not None
         raise detection.error
