@@ -171,7 +171,7 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
         latencies = asyncio.run(checkin.measure_scan_to_screen(samples, sqlite_path=path, watch=watch))
         assert not faulthandler.is_enabled()  # put back as it found it
     finally:
-        faulthandler.enable(file=sys.__stderr__)
+        faulthandler.enable(file=sys.__stderr__ or sys.stderr)
     for thread in watch.holders:
         thread.join()
     summary = json.loads(

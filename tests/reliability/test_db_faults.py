@@ -46,9 +46,9 @@ def db_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def open_as_li(url: str, **kwargs: str) -> Station:
+def open_as_li(url: str, counter: str = "counter-1") -> Station:
     """The station at `url`, acting as the clerk Li (made by `db_file`)."""
-    station = open_station(url, **kwargs)
+    station = open_station(url, counter=counter)
     station.clerk_id, station.clerk_role = 1, Role.CLERK
     return station
 
