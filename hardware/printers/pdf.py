@@ -25,6 +25,9 @@ from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, ell
 PT_PER_MM = 72 / 25.4
 CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
 DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the font size
+# How far round digits (0, 3, 6) reach past the cap height and below the baseline: a label's pickup
+# code set to its box inked 1 or 2 dots past it, where the tail line or the date begins.
+OVERSHOOT = 0.02
 CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 _SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its page
@@ -35,6 +38,12 @@ _ROLL_END_MM = 12.0  # white below a roll's last line, as its bottom margin
 # margin, and a page exactly that long put it on a second page of its own.
 _ROLL_FIT_SLACK_MM = 0.1
 _QR_CELL_MM = 0.5  # a document's QR module: 4 dots at 203 dpi
+_ROLL_DOT_MM = 25.4 / 203  # a roll printer's dot: a roll's code is drawn on whole dots of it
+# PDF renderers paint every pixel a fill touches (PDFium and Ghostscript in CUPS both): a bar whose
+# edges lay on dot boundaries, rounded to 0.01 pt in the file, touched the next dot and printed a dot
+# wider, its spaces narrower (a 2-dot space as 1 dot). Drawn a quarter dot inside its own dots, a bar or
+# QR cell prints on exactly those dots by that rule and by a pixel-centre one alike.
+_DOT_INSET = 0.25
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
@@ -85,7 +94,10 @@ def _fit_text(
     if cjk and has_cjk(whole):
         above, below = CJK_HEIGHT, CJK_DESCENT
     else:
-        above, below = CAP_HEIGHT, DESCENT if any(ch in "gjpqy,;()" for ch in whole) else 0.0
+        above, below = (
+            CAP_HEIGHT + OVERSHOOT,
+            DESCENT if any(ch in "gjpqy,;()" for ch in whole) else OVERSHOOT,
+        )
     size = h * PT_PER_MM / (above + below)
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)
@@ -127,7 +139,16 @@ def _mm(box: Box, dpi: int) -> tuple[float, float, float, float]:
     return box.x * k, box.y * k, box.w * k, box.h * k
 
 
-def _bars(pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm: float) -> None:
+def dot_rect(pdf: FPDF, x_mm: float, y_mm: float, w_mm: float, h_mm: float, dot_mm: float) -> None:
+    """A filled rectangle on whole dots of `dot_mm` that prints on those dots only (see _DOT_INSET)."""
+    inset = _DOT_INSET * dot_mm
+    pdf.rect(x_mm + inset, y_mm + inset, w_mm - 2 * inset, h_mm - 2 * inset, style="F")
+
+
+def _bars(
+    pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm: float, dot_mm: float = 0.0
+) -> None:
+    """Code 128 bars; `dot_mm`: the printer's dot the bars stand on whole dots of (0: no dot grid)."""
     pdf.set_fill_color(0, 0, 0)
     bits = code128.modules(data)
     i = 0
@@ -136,19 +157,19 @@ def _bars(pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm
             j = i
             while j < len(bits) and bits[j] == "1":
                 j += 1
-            pdf.rect(x_mm + i * module_mm, y_mm, (j - i) * module_mm, h_mm, style="F")
+            dot_rect(pdf, x_mm + i * module_mm, y_mm, (j - i) * module_mm, h_mm, dot_mm)
             i = j
         else:
             i += 1
 
 
-def _qr_mm(pdf: FPDF, data: str, x_mm: float, y_mm: float, cell_mm: float) -> None:
-    """A QR code's dark modules at (x, y), `cell_mm` each (a document's, which has no dots)."""
+def _qr_mm(pdf: FPDF, data: str, x_mm: float, y_mm: float, cell_mm: float, dot_mm: float = 0.0) -> None:
+    """A QR code's dark modules at (x, y), `cell_mm` each; `dot_mm` as for `_bars`."""
     pdf.set_fill_color(0, 0, 0)
     for r, row in enumerate(qr.matrix(data)):
         for c, dark in enumerate(row):
             if dark:
-                pdf.rect(x_mm + c * cell_mm, y_mm + r * cell_mm, cell_mm, cell_mm, style="F")
+                dot_rect(pdf, x_mm + c * cell_mm, y_mm + r * cell_mm, cell_mm, cell_mm, dot_mm)
 
 
 def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
@@ -167,7 +188,7 @@ def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
             while end < len(row) and row[end]:
                 end += 1
             x, y = box.x + offset + c * cell, box.y + offset + r * cell
-            pdf.rect(x * k, y * k, (end - c) * cell * k, cell * k, style="F")
+            dot_rect(pdf, x * k, y * k, (end - c) * cell * k, cell * k, k)
             c = end
 
 
@@ -194,7 +215,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
         _qr(pdf, data.waybill, sym.box, sym.module, dpi)
     else:
         x, y, _, h = _mm(sym.box, dpi)
-        _bars(pdf, data.waybill, x, y, h, sym.module * 25.4 / dpi)
+        _bars(pdf, data.waybill, x, y, h, sym.module * 25.4 / dpi, 25.4 / dpi)
     return bytes(pdf.output())
 
 
@@ -277,19 +298,26 @@ def _drawn(doc: Document, width: float, height: float) -> FPDF:
         line(foot, 9 if roll else 11)
     if doc.barcode:
         pdf.ln(3)
-        module = 0.25 if roll else 0.33
+        # A roll's code on whole dots of a 203 dpi roll printer, 2 a module: at 0.25 mm (1.97 dots) its
+        # bars printed 1, 2 or 3 dots wide by where they fell, and the code did not scan.
+        dot = _ROLL_DOT_MM if roll else 0.0
+        module = 2 * _ROLL_DOT_MM if roll else 0.33
         bar_w = code128.module_count(doc.barcode) * module
         # Bars too wide for the page with their quiet zones (a 40-character waybill on a roll ran past
         # both edges) give way to a QR code, as on a label.
         as_qr = bar_w + 2 * QUIET_1D * module > width
-        high = len(qr.matrix(doc.barcode)) * _QR_CELL_MM if as_qr else 10.0
+        cell = 4 * _ROLL_DOT_MM if roll else _QR_CELL_MM
+        high = len(qr.matrix(doc.barcode)) * cell if as_qr else 10.0
         # Bars are no cell: the page does not break for them by itself, and below its margin they ran
         # off the paper, or where an office printer prints nothing.
         if pdf.get_y() + high > pdf.h - pdf.b_margin:
             pdf.add_page()
+        left = (width - high) / 2 if as_qr else margin + (usable - bar_w) / 2
+        if roll:
+            left = round(left / dot) * dot
         if as_qr:
-            _qr_mm(pdf, doc.barcode, (width - high) / 2, pdf.get_y(), _QR_CELL_MM)
+            _qr_mm(pdf, doc.barcode, left, pdf.get_y(), cell, dot)
         else:
-            _bars(pdf, doc.barcode, margin + (usable - bar_w) / 2, pdf.get_y(), 10, module)
+            _bars(pdf, doc.barcode, left, pdf.get_y(), 10, module, dot)
         pdf.set_y(pdf.get_y() + high)
     return pdf

@@ -110,6 +110,7 @@ def render_pdf(layout: WaybillLayout) -> bytes:
     """A page the size of the label; text is real text, bars and QR cells vector rectangles."""
     from hardware.printers.pdf import _fit_text as fit_text  # the shared label PDF's own helpers
     from hardware.printers.pdf import _new_pdf as new_pdf
+    from hardware.printers.pdf import dot_rect
 
     pdf, cjk = new_pdf(layout.size.width_mm, layout.size.height_mm)
     pdf.add_page()
@@ -142,14 +143,14 @@ def render_pdf(layout: WaybillLayout) -> bytes:
                 if bit == "1" and start is None:
                     start = i
                 elif bit != "1" and start is not None:
-                    pdf.rect(x + start * unit, y, (i - start) * unit, h, style="F")
+                    dot_rect(pdf, x + start * unit, y, (i - start) * unit, h, k)
                     start = None
         elif isinstance(item, QR):
             cell = item.cell * k
             for r, row in enumerate(qr_matrix(item.data)):
                 for c, dark in enumerate(row):
                     if dark:
-                        pdf.rect(item.x * k + c * cell, item.y * k + r * cell, cell, cell, style="F")
+                        dot_rect(pdf, item.x * k + c * cell, item.y * k + r * cell, cell, cell, k)
     return bytes(pdf.output())
 
 

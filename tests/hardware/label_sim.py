@@ -1,4 +1,5 @@
-"""Test-side printers: draw what TSPL, ZPL, ESC/POS and PDF bytes tell a printer to draw.
+"""Test-side printers: draw what TSPL, ZPL and ESC/POS bytes tell a printer to draw (PDF pages are
+rendered by PDFium itself: tests/pdf_pages.py).
 
 Written from the printer manuals, not from the code under test: Code 128 bars come from the symbol
 values the command spells out (start and code-set switches as each manual defines them), a checksum
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-import pypdf
 import zxingcpp
 from barcode.charsets.code128 import CODES, STOP
 from PIL import Image, ImageDraw
@@ -391,23 +391,3 @@ def escpos(data: bytes, width: int) -> Sheet:
     for draw in ops:
         draw(sheet)
     return sheet
-
-
-# -- PDF -----------------------------------------------------------------------------------------
-
-
-def pdf(data: bytes, dpi: int) -> Image.Image:
-    """The page's filled rectangles (`re` ... `f`) rasterised at `dpi`; text is not drawn."""
-    page = pypdf.PdfReader(__import__("io").BytesIO(data)).pages[0]
-    k = dpi / 72
-    width, height = round(float(page.mediabox.width) * k), round(float(page.mediabox.height) * k)
-    img = Image.new("L", (width, height), 255)
-    draw = ImageDraw.Draw(img)
-    content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
-    for m in re.finditer(r"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re\s+f", content):
-        x, y, w, h = (float(v) for v in m.groups())
-        x0, x1 = sorted((round(x * k), round((x + w) * k)))
-        y0, y1 = sorted((height - round(y * k), height - round((y + h) * k)))
-        if x1 > x0 and y1 > y0:
-            draw.rectangle([x0, y0, x1 - 1, y1 - 1], fill=0)
-    return img

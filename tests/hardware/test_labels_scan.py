@@ -2,7 +2,7 @@
 
 For each preset size, resolution and printer language, each carrier's sample waybill (valid for that
 carrier in the shipped table) is rendered; TSPL, ZPL, ESC/POS and PDF bytes are drawn by the test-side
-printers in `label_sim` (PNG is an image already), then decoded with zxing-cpp. The code must decode to
+printers in `label_sim`, PDF pages by PDFium (`pdf_pages`; PNG is an image already), then decoded with zxing-cpp. The code must decode to
 the waybill, keep its quiet zone (10 modules beside Code 128, 4 around a QR code) on the sticker, and
 still decode with the print shifted 1 mm to either side (a feed offset).
 """
@@ -15,6 +15,7 @@ from datetime import date
 import label_sim
 import pytest
 import zxingcpp
+from pdf_pages import render_page
 from PIL import Image
 
 from hardware.printers import Captions, LabelData, make_printer
@@ -84,7 +85,7 @@ def picture(fmt: str, data: bytes, dpi: int, roll_dots: int = 0) -> Image.Image:
     if fmt == "escpos":
         return label_sim.escpos(data, roll_dots).image()
     if fmt == "pdf":
-        return label_sim.pdf(data, dpi)
+        return render_page(data, dpi)
     png = Image.open(io.BytesIO(data))
     assert png.mode == "1", f"a {png.mode} PNG: a thermal head prints dots, ink or paper"
     return png.convert("L")

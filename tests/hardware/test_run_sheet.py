@@ -7,6 +7,7 @@ import io
 import label_sim
 import pytest
 import zxingcpp
+from pdf_pages import quiet_zone_problem, read_codes, render_pdf
 from pypdf import PdfReader
 
 from db.models import Clerk, Role
@@ -62,8 +63,9 @@ def test_the_pdf_sheet_names_each_stop_in_walking_order(
     text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(blob)).pages)
     assert text.index("李四") < text.index("张三")
     assert "[B2 floor 5]" in text and "Runner: 小刘" in text and "13800000001" not in text
-    image = label_sim.pdf(blob, 300)
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == ["DR000001"]
+    image = render_pdf(blob, 300)[-1]
+    found = read_codes(image)
+    assert [r.text for r in found] == ["DR000001"] and quiet_zone_problem(image, found[0]) == ""
 
 
 @pytest.mark.parametrize(
