@@ -276,11 +276,15 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
             **counts,
         )
     click.echo(line)
+    for said in view.other_carrier_said():  # not this carrier's: apart, never in its counts
+        click.echo(f"  {said}")
     if not full:
         return
     for title, waybills in ((_("missing"), view.missing), (_("extra"), view.extra)):
         for waybill in waybills:
             click.echo(f"  {waybill:<22} {title}")
+    for waybill, code in view.other_carrier:
+        click.echo(f"  {waybill:<22} " + _("{carrier}: another carrier's", carrier=code))
     for waybill, note in view.damaged:
         click.echo(f"  {waybill:<22} {_('damaged')} {note}")
 

@@ -15,6 +15,7 @@ from station_console.services.admin.setup import open_station
 
 pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
 run, boss = shared.run, shared.boss  # the shared fixtures, as the tests name them
+UPS = "1Z5R89390357567127"  # a valid UPS number (its check digit holds)
 
 
 def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -22,17 +23,31 @@ def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None
     run("prealert", "import", str(write(tmp_path / "a.csv", csv_text)), clerk=boss)
     opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json", clerk=boss).output)
     batch = str(opened["id"])
-    assert opened["counts"] == {"expected": 3, "received": 0, "missing": 3, "extra": 0, "damaged": 0}
+    assert opened["counts"] == {
+        "expected": 3,
+        "received": 0,
+        "missing": 3,
+        "extra": 0,
+        "other_carrier": 0,
+        "damaged": 0,
+    }
     for n in (1, 2, 9):
         assert run("checkin", zto(n), "--handover", batch).exit_code == 0
+    # A UPS parcel in the ZTO courier's bag, the clerk's "use UPS": listed apart, not ZTO's extra.
+    assert run("checkin", UPS, "--handover", batch, "--carrier", "UPS").exit_code == 0
     shown = run("handover", "show", batch).output
     assert "expected 3, received 2, missing 1, extra 1" in shown and f"{zto(3)}" in shown
+    assert "UPS: 1 parcel, another carrier's" in shown and f"{UPS:<22} UPS: another carrier's" in shown
+    as_json = json.loads(run("handover", "show", batch, "--json").output)
+    assert (as_json["extra"], as_json["other_carrier"]) == ([zto(9)], [{"waybill": UPS, "carrier": "UPS"}])
+    assert (as_json["counts"]["extra"], as_json["counts"]["other_carrier"]) == (1, 1)
     assert "赵师傅" in run("handover", "list").output
     pdf = tmp_path / "receipt.pdf"
     closed = run("handover", "close", batch, "--no-print", "--pdf", str(pdf), clerk=boss)
     assert closed.exit_code == 0, closed.output
     text = PdfReader(pdf).pages[0].extract_text()
     assert "Courier: 赵师傅" in text and f"{zto(3)} missing" in text and f"{zto(9)} extra" in text
+    assert "Received: 3 ZTO Express parcels" in text and f"{UPS} UPS: another carrier's" in text
     missing = json.loads(run("prealert", "missing", "--json").output)["not_received"]
     assert [m["waybill"] for m in missing] == [zto(3)]
     again = run("checkin", zto(4), "--handover", batch)

@@ -46,14 +46,21 @@ def test_the_batch_counts_as_the_courier_hands_over(expected: Station) -> None:
     assert (batch.carrier, batch.courier_name, batch.counts()) == (
         "ZTO",
         "张师傅",
-        {"expected": 4, "received": 0, "missing": 4, "extra": 0, "damaged": 0},
+        {"expected": 4, "received": 0, "missing": 4, "extra": 0, "other_carrier": 0, "damaged": 0},
     )
     check_in(clerk, zto(1), courier_batch=batch.id)
     check_in(clerk, zto(2), courier_batch=batch.id)
     check_in(clerk, zto(9), courier_batch=batch.id)  # not pre-alerted: extra
     check_in(clerk, zto(3))  # checked in outside the batch: no longer expected in it
     now = batches.get(clerk, batch.id)
-    assert now.counts() == {"expected": 3, "received": 2, "missing": 1, "extra": 1, "damaged": 0}
+    assert now.counts() == {
+        "expected": 3,
+        "received": 2,
+        "missing": 1,
+        "extra": 1,
+        "other_carrier": 0,
+        "damaged": 0,
+    }
     assert (now.missing, now.extra) == ([zto(4)], [zto(9)])
     undo_last(clerk)  # the outside check-in is undone: expected here again
     assert batches.get(clerk, batch.id).missing == [zto(3), zto(4)]
@@ -167,6 +174,77 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
     for needle in ("快递员交接单", "王师傅", "快递员签字"):
         assert needle.encode("gb18030") in out, needle
     assert zto(4).encode() in out and zto(7).encode() in out
+
+
+UPS = "1Z5R89390357567127"  # a valid UPS number (its check digit holds)
+
+
+def test_another_carriers_parcel_in_the_bag_is_listed_apart_not_counted_as_this_carriers(
+    expected: Station,
+) -> None:
+    """A UPS parcel in the ZTO courier's bag, checked in as UPS (the clerk's "use UPS"): the batch, its
+    receipt and the panel list it apart, with its carrier; ZTO's received and extra are ZTO's parcels."""
+    from station_console.tui.screens.checkin_batch import panel_text
+
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    check_in(clerk, zto(1), courier_batch=batch.id)
+    check_in(clerk, zto(7), courier_batch=batch.id)  # ZTO's, not pre-alerted: extra
+    check_in(clerk, UPS, batch="ZTO", carrier="UPS", phone="13800138000", courier_batch=batch.id)
+    live = batches.get(clerk, batch.id)
+    assert (live.received, live.extra, live.other_carrier) == ([zto(1)], [zto(7)], [(UPS, "UPS")])
+    assert (live.counts()["extra"], live.counts()["other_carrier"]) == (1, 1)
+    assert live.to_json()["other_carrier"] == [{"waybill": UPS, "carrier": "UPS"}]
+    assert panel_text(live, []).plain.splitlines()[1:] == ["UPS: 1 parcel, another carrier's"]
+
+    closed = batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
+    assert closed.other_carrier == [(UPS, "UPS")]
+    DummyTransport.forget_all()
+    pdf = make_printer(
+        {"language": "pdf", "transport": "dummy", "target": "office", "jobs": ["manifest"]}, name="office"
+    )
+    assert sending.process_queue(clerk, pdf, lang="en").printed == [closed.receipt_job_id]
+    text = pypdf.PdfReader(io.BytesIO(pdf.transport.sent[0])).pages[0].extract_text()
+    for said in (
+        "Received: 2 ZTO Express parcels",
+        "UPS: 1 parcel, another carrier's",
+        "Pre-alerted 4 · arrived 1 · missing 3 · extra 1 · damaged 0",
+        f"{zto(7)} extra: not pre-alerted",
+        f"{UPS} UPS: another carrier's",
+    ):
+        assert said in text, said
+    assert "Received: 3" not in text and f"{UPS} extra" not in text
+
+    roll = make_printer(
+        {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
+    )
+    batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
+    assert sending.process_queue(clerk, roll, lang="zh").printed
+    out = roll.transport.sent[0].decode("gb18030", "replace")
+    assert "实收中通快递：2 件" in out and "UPS：1 件，其他快递公司的" in out, out
+    assert f"{UPS} UPS：其他快递" in out and "多出 1" in out  # the note wraps on the roll
+
+
+def test_a_receipt_closed_before_other_carriers_were_told_apart_reads_as_it_printed(station: Station) -> None:
+    """A batch's stored result from before `other_carrier` counted every parcel in the bag: its reprint
+    still says so, not a count it never printed."""
+    from station_console.services.printing.courier_receipt import handover_document, handover_payload
+
+    old = {
+        "label": "HB000001",
+        "carrier": "ZTO",
+        "carrier_names": {"en": "ZTO Express", "zh": "中通快递"},
+        "courier": "王师傅",
+        "counter": "c1",
+        "closed_at": station.now().isoformat(),
+        "counts": {"expected": 2, "received": 1, "missing": 1, "extra": 2, "damaged": 0},
+        "missing": [zto(2)],
+        "extra": [zto(7), UPS],
+        "damaged": [],
+    }
+    doc = handover_document(station, handover_payload(old), "en")
+    assert "Received: 3 parcels" in doc.meta and not any("another carrier" in m for m in doc.meta)
+    assert [UPS, "extra: not pre-alerted"] in doc.rows
 
 
 def test_batches_refuse_what_is_not_there(station: Station) -> None:

@@ -3,7 +3,9 @@
 Open a batch for the carrier (and the courier's name); each check-in made in it carries its id. The
 live view compares: expected (the carrier's open pre-alerts, less those that arrived outside this batch),
 received (checked in here and expected), missing (expected, not yet here) and extra (here, not
-expected), plus the parcels flagged damaged while it was open. Closing it (the courier's name required)
+expected), plus the parcels flagged damaged while it was open. A parcel of another carrier found in the
+courier's bag (the clerk answered "use UPS" at its scan) is none of these: it is listed apart with its
+carrier (`other_carrier`), as the courier handed it over, and counts to none of this carrier's figures. Closing it (the courier's name required)
 fixes that in the pre-alerts: received ones `received`, missing ones `not_received` (problem parcels
 until they turn up: a later check-in of the waybill settles them) and queues the handover receipt.
 """
@@ -31,7 +33,7 @@ from db.models import (
 )
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import CURRENT, N_, Translator
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import NoteRule, text_field
@@ -40,7 +42,7 @@ from station_console.services.core.paper_numbers import courier_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import names_kept
-from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
+from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload, other_carrier_lines
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
@@ -62,7 +64,8 @@ class BatchView:
     expected: int
     received: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # this carrier's, not pre-alerted
+    other_carrier: list[tuple[str, str]] = field(default_factory=list)  # (waybill, carrier code)
     damaged: list[tuple[str, str]] = field(default_factory=list)  # (waybill, note)
     receipt_job_id: int | None = None
     received_ids: list[int] = field(default_factory=list, repr=False)  # their pre-alerts
@@ -77,8 +80,13 @@ class BatchView:
             "received": len(self.received),
             "missing": len(self.missing),
             "extra": len(self.extra),
+            "other_carrier": len(self.other_carrier),
             "damaged": len(self.damaged),
         }
+
+    def other_carrier_said(self, tr: Translator = CURRENT) -> list[str]:
+        """Another carrier's parcels in the bag, a line per carrier ("UPS: 1 parcel, another carrier's")."""
+        return other_carrier_lines(tr, [code for _w, code in self.other_carrier])
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -86,7 +94,12 @@ class BatchView:
         data["label"] = self.label
         data["counts"] = self.counts()
         data["damaged"] = [{"waybill": w, "note": n} for w, n in self.damaged]
+        data["other_carrier"] = other_carrier_json(self.other_carrier)
         return data
+
+
+def other_carrier_json(parcels: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"waybill": w, "carrier": c} for w, c in parcels]
 
 
 def _arrived_elsewhere() -> Any:
@@ -119,13 +132,20 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
     expected = _expected(session, batch)
     parcels = session.execute(
         columns(
-            col(Parcel.waybill), col(Parcel.prealert_id), col(Parcel.problem_kind), col(Parcel.problem_note)
+            col(Parcel.waybill),
+            col(Parcel.prealert_id),
+            col(Parcel.problem_kind),
+            col(Parcel.problem_note),
+            col(Carrier.code),
+            col(Parcel.carrier_id),
         )
+        .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
         .where(col(Parcel.courier_batch_id) == batch.id, col(Parcel.status) != ParcelStatus.CANCELLED)
         .order_by(col(Parcel.id))
     ).all()
-    arrived = {pid for _w, pid, _k, _n in parcels if pid in expected}
+    arrived = {pid for _w, pid, _k, _n, _c, _cid in parcels if pid in expected}
     carrier = session.get(Carrier, batch.carrier_id)
+    own = batch.carrier_id
     return BatchView(
         id=batch.id or 0,
         carrier=carrier.code if carrier else "?",
@@ -136,10 +156,13 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
         opened_at=batch.opened_at,
         closed_at=batch.closed_at,
         expected=len(expected),
-        received=[w for w, pid, _k, _n in parcels if pid in expected],
+        received=[w for w, pid, _k, _n, _c, _cid in parcels if pid in expected],
         missing=[w for pid, w in expected.items() if pid not in arrived],
-        extra=[w for w, pid, _k, _n in parcels if pid not in expected],
-        damaged=[(w, note or "") for w, _pid, kind, note in parcels if kind == ProblemKind.DAMAGED],
+        extra=[w for w, pid, _k, _n, _c, cid in parcels if pid not in expected and cid == own],
+        other_carrier=[
+            (w, code) for w, pid, _k, _n, code, cid in parcels if pid not in expected and cid != own
+        ],
+        damaged=[(w, note or "") for w, _pid, kind, note, _c, _cid in parcels if kind == ProblemKind.DAMAGED],
         received_ids=sorted(arrived),
         receipt_job_id=batch.receipt_job_id,
     )
@@ -342,6 +365,7 @@ def receipt_payload(station: Station, view: BatchView, carrier: Carrier | None) 
         "counts": view.counts(),
         "missing": view.missing,
         "extra": view.extra,
+        "other_carrier": other_carrier_json(view.other_carrier),
         "damaged": [{"waybill": w, "note": n} for w, n in view.damaged],
     }
 

@@ -1,12 +1,15 @@
 """The courier handover receipt: what a courier's batch came to, for the courier to sign.
 
 Received count, the missing and extra waybills, the parcels flagged damaged while it was open, the
-courier's name and a signature line; a manifest job (the printers that take manifests: PDF or ESC/POS).
+courier's name and a signature line; another carrier's parcels the courier brought in the bag are listed
+apart, by carrier, and not counted as this carrier's received (the courier signs for what they handed
+over, and this carrier's count is its own: its pre-alerts, its fees); a manifest job (the printers that take manifests: PDF or ESC/POS).
 Drawn from the snapshot the batch stored at its close, so a reprint says the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -45,19 +48,60 @@ def counts_line(tr: Translator, counts: dict[str, int]) -> str:
     )
 
 
+def other_carrier_lines(tr: Translator, carriers: Iterable[str]) -> list[str]:
+    """Another carrier's parcels in the batch (each one's carrier code), one line per carrier in the
+    order they came: "UPS: 1 parcel, another carrier's". The receipt, the screen and the command's."""
+    return [
+        tr.n(
+            "{carrier}: {count} parcel, another carrier's",
+            "{carrier}: {count} parcels, another carrier's",
+            count,
+            carrier=code,
+            count=count,
+        )
+        for code, count in other_carrier_counts(carriers).items()
+    ]
+
+
+def other_carrier_counts(carriers: Iterable[str]) -> dict[str, int]:
+    """carrier code -> how many of its parcels, in the order they came."""
+    by_carrier: dict[str, int] = {}
+    for code in carriers:
+        by_carrier[code] = by_carrier.get(code, 0) + 1
+    return by_carrier
+
+
+def received_line(tr: Translator, payload: dict[str, Any], carrier: str) -> str:
+    """This carrier's parcels received (pre-alerted or not); with another carrier's parcels in the bag,
+    named as this carrier's, those listed apart. A receipt closed before batches told them apart counted
+    every parcel in the bag: it reads as it printed then."""
+    counts = payload.get("counts", {})
+    received = counts.get("received", 0) + counts.get("extra", 0)
+    if payload.get("other_carrier"):
+        return tr.n(
+            "Received: {count} {carrier} parcel",
+            "Received: {count} {carrier} parcels",
+            received,
+            count=received,
+            carrier=carrier,
+        )
+    return tr.n("Received: {count} parcel", "Received: {count} parcels", received, count=received)
+
+
 def handover_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
     tr = Translator(lang)
 
     zone = station.zone()
     closed = datetime.fromisoformat(payload["closed_at"]).astimezone(zone)
     counts = payload.get("counts", {})
-    received = counts.get("received", 0) + counts.get("extra", 0)
+    others = payload.get("other_carrier", [])
     fallback = payload.get("carrier", "")
     if "carrier_names" not in payload:  # a batch closed before results kept names: as it printed then
         fallback = payload.get("carrier_name") or fallback
     carrier = carrier_on_paper(payload.get("carrier_names"), lang, fallback)
     rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
     rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
+    rows += [[p["waybill"], tr(N_("{carrier}: another carrier's"), carrier=p["carrier"])] for p in others]
     rows += [
         [
             d["waybill"],
@@ -75,7 +119,8 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
             tr(N_("Courier: {name}"), name=payload.get("courier") or ""),
             tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
             tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),
-            tr.n("Received: {count} parcel", "Received: {count} parcels", received, count=received),
+            received_line(tr, payload, carrier),
+            *other_carrier_lines(tr, [p["carrier"] for p in others]),
             counts_line(tr, counts),
         ],
         columns=[tr(N_("Waybill")), tr(N_("Note"))] if rows else [],

@@ -23,10 +23,11 @@ from textual.widgets.option_list import Option
 
 from station_console import name_limit
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, get_language, sentences
+from station_console.i18n import N_, _, _n, get_language, listed, sentences
 from station_console.services.exceptions.problems import PROBLEM_NOTE, mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
+from station_console.services.printing.courier_receipt import other_carrier_counts
 from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import active_detector, get_detector
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
@@ -195,6 +196,7 @@ def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
                     **counts,
                 )
             )
+        lines += current.other_carrier_said()  # not this carrier's: apart, never in its counts
     else:
         lines.append(_("No courier batch: F10 opens one for the courier's bag"))
     if others:
@@ -379,6 +381,15 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 label=view.label,
                 received=counts["received"] + counts["extra"],
                 damaged=counts["damaged"],
+            )
+        if view.other_carrier:
+            others = other_carrier_counts(code for _w, code in view.other_carrier)
+            text = sentences(
+                text,
+                _(
+                    "Another carrier's, handed over too: {parcels}.",
+                    parcels=listed(f"{code} {n}" for code, n in others.items()),
+                ),
             )
         if printable:
             return sentences(text, _("The receipt is printing.")), None
