@@ -212,6 +212,48 @@ async def test_a_proxy_the_recipient_has_not_allowed_is_refused_in_the_form_whic
 
 
 @pytest.mark.first_mode("pickup")
+async def test_esc_esc_leaves_a_proxy_form_refused_whatever_is_typed(
+    station: Station, console: StationApp
+) -> None:
+    """A phone tail's lookup, a proxy the recipient has not allowed: refused whatever the form says, so
+    Esc closes it without the unsaved question (whose Esc, stay, put the clerk's second Esc back into a
+    form that cannot pass). A refusal a field puts right (a short tail) still asks before dropping it."""
+    from station_console.tui.screens.unsaved import LeaveUnsaved
+
+    sign_in(station, Role.MANAGER)
+    zhang = directory.add(station, {"name": "张三", "phones": ANN}).id
+    check_in(station, "73000000000001", recipient_id=zhang)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ANN[-4:])
+        before = snapshot(station)
+        await clerk.key("f9", *"Li", "tab", *"15", "tab", *"123x", "enter")
+        form = console.screen
+        assert isinstance(form, FormDialog)
+        assert str(form.query_one("#form-refused", Static).render()).startswith("Type the last 4 digits")
+        await clerk.key("escape")
+        assert isinstance(console.screen, LeaveUnsaved)  # a field to put right: what was typed is asked for
+        await clerk.key("escape")  # stay
+        assert console.screen is form
+        phone = form.query_one("#form-phone", Input)
+        phone.value = "1567"
+        phone.focus()
+        await clerk.key("enter")
+        await until(
+            pilot, lambda: "only with the pickup code" in str(form.query_one("#form-refused").render())
+        )
+        assert console.screen is form
+        await burst(pilot, "escape", "escape")  # the hurried clerk's way out
+        await until(pilot, lambda: console.screen is screen)
+        await settle(pilot)
+        assert console.screen is screen and not any(
+            isinstance(s, FormDialog | LeaveUnsaved) for s in console.screen_stack
+        )
+        assert screen.proxy is None and snapshot(station) == before
+
+
+@pytest.mark.first_mode("pickup")
 async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
     station: Station, console: StationApp
 ) -> None:

@@ -15,7 +15,7 @@ look both share is `dialog_css`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -101,7 +101,11 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     quit waits for the next Ctrl+Q.
 
     `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
-    for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
+    for the refusal's code, else the one whose label the refusal names (its `field`). A refusal whose
+    code is in `refused_whatever_typed` comes whatever the fields say (a proxy the recipient does not
+    allow, without the pickup code): from then on Esc closes the form without asking, as no Save of
+    what was typed would pass; Enter still sends it, should what refused it change meanwhile (the
+    recipient allows proxies on the phone). A later refusal of another kind (a field emptied) asks again. While `submit`
     runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving.
     Keys typed (or pasted) right behind the key that sends `submit` wait for its answer
@@ -145,6 +149,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         holds_keys: bool = True,
         check: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
+        refused_whatever_typed: Collection[str] = (),
     ) -> None: ...
 
     @overload
@@ -160,6 +165,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         check: Callable[[dict[str, Any]], Typed],
         submit: Callable[[Typed], Checked],
         at_fault: Mapping[str, str] | None = None,
+        refused_whatever_typed: Collection[str] = (),
     ) -> None: ...
 
     @overload
@@ -174,6 +180,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         holds_keys: bool = True,
         submit: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
+        refused_whatever_typed: Collection[str] = (),
     ) -> None: ...
 
     def __init__(
@@ -188,6 +195,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         check: Callable[[dict[str, Any]], Any] | None = None,
         submit: Callable[[Any], Any] | None = None,
         at_fault: Mapping[str, str] | None = None,
+        refused_whatever_typed: Collection[str] = (),
     ) -> None:
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
@@ -199,6 +207,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         # typed right behind the Enter that sends `submit` wait for it, not for the form still working.
         self.holds_keys = holds_keys
         self.at_fault = dict(at_fault or {})
+        self.refused_whatever_typed = frozenset(refused_whatever_typed)
+        self._refused_whatever_typed = False
         # The submit's answer: written, so a second Enter queued before the form closed (or while it
         # waits under another screen to close with it) sends nothing.
         self._answer: tuple[Any] | None = None
@@ -277,6 +287,11 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
 
     def edits_title(self) -> str:
         return self.title_text
+
+    def unsaved_edits(self) -> bool:
+        # Refused whatever is typed: no field put right passes it, so the question's Save could only be
+        # refused again, and its Esc (stay) put a hurried clerk's second Esc back into the form.
+        return not self._refused_whatever_typed and super().unsaved_edits()
 
     def save_now(self) -> None:
         self._ok()
@@ -401,6 +416,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         """Say why in the form and put the cursor where the fault is; a save asked for on the way out
         did not happen, so the way out waits."""
         self._was_refused = True
+        self._refused_whatever_typed = exc.code in self.refused_whatever_typed
         line = self.query_one("#form-refused", Static)
         show_refusal(line, exc)
         line.add_class("-shown")

@@ -306,6 +306,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
             check=check,
             submit=allowed,
             at_fault=PROXY_FIELDS_AT_FAULT,
+            # Without the code the recipient's choice refuses whoever the proxy is: Esc just closes.
+            refused_whatever_typed={"proxy_not_allowed"},
             what=N_("a proxy's details"),
         )
         # Checked on a worker: answered after a lock and another clerk's sign-in, the proxy is not theirs.
