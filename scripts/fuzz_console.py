@@ -24,6 +24,8 @@ answer at random moments. Locked (Ctrl+L), it mostly signs the clerk in again at
 a person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets random keys for a while
 first (digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first
 as a manager at another counter would; each run says how many of its keys went to the sign-in dialog.
+Each run tallies Pickup's lookups by how they ended (a customer listed, nothing found, refused while
+locked) and its lock-outs (fuzz_pickup.py's `LookupWatch`).
 On a new station it makes the first manager so, named for --role. `--old-parcels N` (with `--focus
 parcels`) adds N parcels picked up long ago to the run's station, past the search's first-page bound.
 
@@ -115,6 +117,7 @@ from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (b
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, Locked, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
+from fuzz_pickup import LookupWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
@@ -147,6 +150,7 @@ class Outcome:
     locked: Locked = field(default_factory=Locked)  # the sign-in dialog met: locks, keys spent there
     weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
     written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
+    lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
 
 
 async def drive(
@@ -218,6 +222,8 @@ async def drive(
     unwatch_pastes = pastes_taken.watch(app)
     weighty = WeightyWatch(run / "station.sqlite3")  # after the run's own set-up: the console's writes
     unwatch_weighty = weighty.watch(app)
+    lookups = LookupWatch()
+    unwatch_lookups = lookups.watch()
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -347,6 +353,8 @@ async def drive(
         unwatch_pastes()
         unwatch_directory()
         unwatch_weighty()
+        unwatch_lookups()
+        outcome.lookups = lookups.tally()
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
@@ -447,6 +455,7 @@ def main() -> None:
         print(f"seed {seed} {setup_line(args)}: {outcome.keys} keys in {took:.0f} s", flush=True)
         print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
         print(f"  seed {seed} written: {outcome.written or 'nothing'}", flush=True)
+        print(f"  seed {seed} pickup lookups: {outcome.lookups}", flush=True)
         print(f"  seed {seed} screens seen ({len(outcome.screens)}): {' '.join(sorted(outcome.screens))}")
         locked = outcome.locked
         locked_keys += locked.keys

@@ -15,13 +15,16 @@ The old table looked customers up by their code alone and pressed F10 back to ba
 check was always pressed within the bounce window and dropped, and no wrong parcel was ever scanned. And
 the run's failed lookups (a stray scan, a code picked up meanwhile) locked lookups for the station's 60 s
 within the run's first half minute: the rest of it looked nobody up. The run's station locks them for
-`LOOKUP_LOCK_S` (`pickup_setup`): the lock is met, and ends.
+`LOOKUP_LOCK_S` in a window of `LOOKUP_WINDOW_S` (`pickup_setup`): the lock is met, and ends; and
+the clerk who reads it on the line mostly waits it out (`WAIT_OUT_CHANCE`) instead of looking up more
+customers into it.
 """
 
 from __future__ import annotations
 
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +32,18 @@ from fuzz_checkin import person, scan
 from fuzz_keys import PASTE
 
 UNDO_CHANCE = 0.3  # on Pickup right after a handover of the run's: Ctrl+Z, and its question answered
-WRONG_CHANCE = 0.2  # a customer's scans: another parcel's waybill among them
+WRONG_CHANCE = 0.2
+# Lookups locked: most clerks wait for the lock to end; the others' lookups test the refusal.
+WAIT_OUT_CHANCE = 0.8  # a customer's scans: another parcel's waybill among them
 # Past the key-bounce window (tui/key_bounce.py: 0.4 s): the clerk's second press, read as an answer.
 PAUSE = "~450"
 # What no parcel on the shelves answers: a code of no shape here, a picked-up one's is read from the copy.
 NOBODY = ["9-9-9999", "0000", "1-1"]
+# The station's lock scaled down to a run's minute, the window with it: a window of 60 s behind an 8 s
+# lock kept the failures that earned it counted as it ended, and the first failure after it locked them
+# again (four lock-outs in a row, more lookups refused than answered).
 LOOKUP_LOCK_S = 8
+LOOKUP_WINDOW_S = 20
 CUSTOMERS = 30
 # The parcels `pickup_setup` checks in go to these: the last two share a tail (two customers, one number).
 PHONES = [f"1391234{n:04d}" for n in range(10)] + ["13800005555", "13900005555"]
@@ -42,15 +51,16 @@ REASONS = ["label torn", "[magenta]x[/magenta]", "x" * 201]
 
 
 def pickup_setup(station: Any) -> None:
-    """Lookups locked for `LOOKUP_LOCK_S` after too many failures, and `CUSTOMERS` parcels more checked
+    """Lookups locked for `LOOKUP_LOCK_S` after too many failures in `LOOKUP_WINDOW_S`, and `CUSTOMERS` parcels more checked
     in (the demo leaves a dozen on the shelves: a run had handed them all over in its first minute), by
     the manager signed in. Phones from a few: customers with two parcels, tails two customers share."""
     from station_console.bench.checkin import waybills
     from station_console.services.admin.settings import save_station_settings
     from station_console.services.checkin.transaction import check_in
 
-    new = station.settings().model_copy(update={"lookup_lock_s": LOOKUP_LOCK_S})
-    station.run(lambda session: save_station_settings(session, station, new, only={"lookup_lock_s"}))
+    scaled = {"lookup_lock_s": LOOKUP_LOCK_S, "lookup_fail_window_s": LOOKUP_WINDOW_S}
+    new = station.settings().model_copy(update=scaled)
+    station.run(lambda session: save_station_settings(session, station, new, only=set(scaled)))
     for number, waybill in enumerate(waybills(CUSTOMERS, seed=-2)):  # not the fuzzer's fresh ones
         check_in(station, waybill, phone=PHONES[number % len(PHONES)])
 
@@ -130,6 +140,15 @@ def fee_answer(rng: random.Random, database: Path | None) -> list[str]:
     return [*answer, *behind]
 
 
+def seconds_locked(app: Any) -> int:
+    """What the clerk reads on the line: the seconds left on their lookups' lock (0: open)."""
+    from station_console.services.pickup import guard
+
+    station = app.station
+    with station.connect() as conn:
+        return guard.seconds_locked(conn, station)
+
+
 def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
     from fuzz_focus import gap  # here: fuzz_focus imports this module
 
@@ -143,6 +162,9 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
         return [*person(rng, rng.choice(REASONS[:2])), rng.choice(["enter", "enter", "escape"]), "|"]
     if name != "PickupScreen":
         return []
+    left = seconds_locked(app)
+    if left and rng.random() < WAIT_OUT_CHANCE:  # the line says how long: the clerk waits it out
+        return [f"~{left * 1000 + 100}", "|"]
     moving_on = [["escape"], query(rng, database), ["f10"], ["escape", *query(rng, database)]]
     if screen.last_handover and rng.random() < UNDO_CHANCE:  # this run's pickup undone, asked and read
         return ["ctrl+z", "|", *rng.choice([["y"], ["y"], ["n"], ["escape"]])]
@@ -170,3 +192,46 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
     if roll < 0.95:
         return ["f10", *gap(rng), *rng.choice(moving_on)]
     return ["ctrl+z", *gap(rng), *rng.choice([["y"], ["escape"], ["enter"], ["n"]])]  # the undo
+
+
+class LookupWatch:
+    """Pickup's lookups of one run, by how they ended: a customer listed, nothing found, refused while
+    lookups were locked; and the lock-outs themselves (the failed lookup that started one). A run whose
+    lookups are mostly refusals served few customers: its summary says so."""
+
+    def __init__(self) -> None:
+        self.ended: Counter[str] = Counter()
+
+    def watch(self) -> Any:
+        """Into the name Pickup's screen calls (`tui/screens/pickup.py`'s `lookup`). Returns the undo."""
+        from station_console.errors import StationError
+        from station_console.tui.screens import pickup
+
+        own = pickup.lookup
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            try:
+                found = own(*args, **kwargs)
+            except StationError as exc:
+                if exc.code != "lookup_locked":
+                    self.ended["found nothing" if exc.code == "not_found" else f"refused ({exc.code})"] += 1
+                elif "{query}" in exc.msgid:  # the failure that locked them: it found nothing too
+                    self.ended["found nothing"] += 1
+                    self.ended["lock-outs"] += 1
+                else:
+                    self.ended["refused while locked"] += 1
+                raise
+            self.ended["listed a customer"] += 1
+            return found
+
+        pickup.lookup = counted  # type: ignore[assignment]
+
+        def undo() -> None:
+            pickup.lookup = own  # type: ignore[assignment]
+
+        return undo
+
+    def tally(self) -> str:
+        order = ["listed a customer", "found nothing", "refused while locked", "lock-outs"]
+        keys = order + sorted(k for k in self.ended if k not in order)
+        return ", ".join(f"{key} {self.ended[key]}" for key in keys if self.ended[key] or key in order)
