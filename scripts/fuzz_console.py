@@ -25,7 +25,9 @@ a person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets ran
 first (digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first
 as a manager at another counter would; each run says how many of its keys went to the sign-in dialog.
 Each run tallies Pickup's lookups by how they ended (a customer listed, nothing found, refused while
-locked) and its lock-outs (fuzz_pickup.py's `LookupWatch`).
+locked) and its lock-outs (fuzz_pickup.py's `LookupWatch`). A send-out handover scan or close the
+screen acknowledged that the database does not hold, or one it holds that the screen never showed, is
+a crash ("lost", fuzz_handover.py).
 On a new station it makes the first manager so, named for --role. `--old-parcels N` (with `--focus
 parcels`) adds N parcels picked up long ago to the run's station, past the search's first-page bound.
 
@@ -114,6 +116,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
 )
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
+from fuzz_handover import HandoverWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, Locked, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
@@ -150,6 +153,7 @@ class Outcome:
     locked: Locked = field(default_factory=Locked)  # the sign-in dialog met: locks, keys spent there
     weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
     written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
+    handover: str = ""  # Send-out's handover scans and closes the screen acknowledged (fuzz_handover.py)
     lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
 
 
@@ -222,6 +226,8 @@ async def drive(
     unwatch_pastes = pastes_taken.watch(app)
     weighty = WeightyWatch(run / "station.sqlite3")  # after the run's own set-up: the console's writes
     unwatch_weighty = weighty.watch(app)
+    handover = HandoverWatch(run / "station.sqlite3")
+    unwatch_handover = handover.watch()
     lookups = LookupWatch()
     unwatch_lookups = lookups.watch()
     english = english_msgids(template) if get_language() == "zh" else []
@@ -354,6 +360,7 @@ async def drive(
         unwatch_directory()
         unwatch_weighty()
         unwatch_lookups()
+        unwatch_handover()
         outcome.lookups = lookups.tally()
         logger.removeHandler(errors)
         engine.dispose()
@@ -380,6 +387,9 @@ async def drive(
         outcome.written = weighty.written()
         if unanswered and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(unanswered), "weighty unanswered", len(outcome.sent))
+        outcome.handover, handed = handover.tally(), handover.findings()
+        if handed and outcome.crash is None:
+            outcome.crash = Crash("lost", "; ".join(handed), "handover write wrong", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 
@@ -456,6 +466,7 @@ def main() -> None:
         print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
         print(f"  seed {seed} written: {outcome.written or 'nothing'}", flush=True)
         print(f"  seed {seed} pickup lookups: {outcome.lookups}", flush=True)
+        print(f"  seed {seed} handover acknowledged: {outcome.handover}", flush=True)
         print(f"  seed {seed} screens seen ({len(outcome.screens)}): {' '.join(sorted(outcome.screens))}")
         locked = outcome.locked
         locked_keys += locked.keys

@@ -5,7 +5,13 @@ parcel written off, a directory import, a tariff import, Overdue's return of par
 Such a question is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
 the run's database holds no such write without a Yes to its question (a refund written with no refund
 answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
-which of them it reached."""
+which of them it reached.
+
+Not among them: a return batch's close (Returns' F8) and a send-out handover's close. Each is the
+courier's signature at the counter: refused without the courier's name typed for it (a close clears
+the name, so F8 on the next batch asks for it again), and refused if the batch changed since the
+clerk's list was shown, so the courier signs for the pile listed. A Yes after the name would ask the
+same deliberate act twice, and both closes are counted by what they wrote (fuzz_handover.py, `written`)."""
 
 from __future__ import annotations
 
