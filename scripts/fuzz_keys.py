@@ -179,6 +179,7 @@ class Locked:
     locks: int = 0
     hostile_locks: int = 0
     keys: int = 0
+    looked: bool = False  # the console quiet since the last sign-in by keys: its focus is read as it is
 
     def draw(self, rng: random.Random, signing_in: bool) -> None:
         """Before each draw: a new lock is met calmly or with random keys."""
@@ -353,8 +354,14 @@ def generate(
     empty = not str(getattr(app.focused, "value", "x"))
     screen = type(app.screen).__name__
     if app.signing_in and locked.signs_in(rng):
-        if screen != "SignInScreen" and locked.draws <= 2:
-            return ["|"]  # the dialog not drawn yet: the clerk looks at it first
+        if (screen != "SignInScreen" and locked.draws <= 2) or not locked.looked:
+            # The dialog not drawn yet, or keys before it still on their way (the Enter of a wrong PIN
+            # moves the focus): the clerk looks at it first. Drawn from the focus of a dialog not yet
+            # quiet, the way back to the name started from the wrong field: the name went into the
+            # PIN, the PIN into the name, and each try after it failed the same way.
+            locked.looked = True
+            return ["|"]
+        locked.looked = False
         if database is not None:
             unlock(database, name)
         tokens = sign_in_keys(app, name)
