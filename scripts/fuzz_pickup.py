@@ -51,9 +51,9 @@ REASONS = ["label torn", "[magenta]x[/magenta]", "x" * 201]
 
 
 def pickup_setup(station: Any) -> None:
-    """Lookups locked for `LOOKUP_LOCK_S` after too many failures in `LOOKUP_WINDOW_S`, and `CUSTOMERS` parcels more checked
-    in (the demo leaves a dozen on the shelves: a run had handed them all over in its first minute), by
-    the manager signed in. Phones from a few: customers with two parcels, tails two customers share."""
+    """Lookups locked for `LOOKUP_LOCK_S` after too many failures in `LOOKUP_WINDOW_S`, and `CUSTOMERS`
+    parcels more checked in (the demo leaves a dozen on the shelves: a run had handed them all over in
+    its first minute), by the manager signed in. Phones from a few: customers with two parcels, tails two customers share."""
     from station_console.bench.checkin import waybills
     from station_console.services.admin.settings import save_station_settings
     from station_console.services.checkin.transaction import check_in

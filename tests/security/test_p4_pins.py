@@ -135,6 +135,8 @@ def test_several_clerks_together_hit_the_station_cap(new_station: Station) -> No
     with pytest.raises(Refused) as refused:
         lookup(station, f"8-5-{next(guesses)}")  # the station's 21st miss in the window
     assert refused.value.code == "lookup_locked"
+    # Wang's first miss: the lock is the station's, and says so (another clerk's lookups fail alike).
+    assert "Too many failed lookups at this station: every lookup is locked until" in refused.value.message()
     with pytest.raises(Refused) as refused:
         lookup(station, real.pickup_code)
     assert refused.value.code == "lookup_locked"

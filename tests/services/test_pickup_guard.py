@@ -38,18 +38,22 @@ def test_the_sixth_failure_locks_the_counter_until_the_lock_expires(
     with pytest.raises(Refused) as info:
         pickup.lookup(station, "8-5-9999")
     assert info.value.code == "lookup_locked" and info.value.params["count"] == 60
-    # Each refusal ends in its full stop, as Pickup's own lines do.
+    # Each refusal ends in its full stop, as Pickup's own lines do. Whose lock it is, when it ends on the
+    # station's clock (the line stays up: "60 seconds" alone goes stale on it), and that nobody has to
+    # unlock it (a clerk locked out by wrong PINs waits for a manager; this lock does not).
     assert (info.value.message("en"), info.value.message("zh")) == (
-        "Nothing found for 8-5-9999. Too many failed lookups: lookups are locked for 60 seconds.",
-        "未找到 8-5-9999。查询失败次数过多：查询已锁定 60 秒。",
+        "Nothing found for 8-5-9999. Too many failed lookups: your lookups are locked until 10:01:10"
+        " (60 seconds). The lock ends by itself.",
+        "未找到 8-5-9999。查询失败次数过多：您的查询已锁定至 10:01:10（60 秒），到时自动解锁。",
     )
     clock.advance(seconds=30)
     with pytest.raises(Refused) as info:  # even a correct code waits: the guesser might have found one
         pickup.lookup(station, a.pickup_code)
     assert info.value.code == "lookup_locked" and info.value.params["count"] == 30
     assert (info.value.message("en"), info.value.message("zh")) == (
-        "Too many failed lookups: lookups are locked for 30 more seconds.",
-        "查询失败次数过多：查询已锁定，还剩 30 秒。",
+        "Too many failed lookups: your lookups are locked until 10:01:10 (30 more seconds)."
+        " The lock ends by itself.",
+        "查询失败次数过多：您的查询已锁定至 10:01:10（还剩 30 秒），到时自动解锁。",
     )
     with pytest.raises(Refused):
         pickup.lookup(station, "8-5-9998")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, col, select
@@ -45,47 +46,114 @@ _RECENT = (
 )
 
 
-def _until(
+class Lock(NamedTuple):
+    """A lock on lookups: its seconds left, when it ends (the station's clock), whose it is."""
+
+    seconds: int
+    until: datetime
+    station_wide: bool  # every clerk's lookups, not this clerk's alone
+
+
+def _lock(
     conn: Session | Connection, station: Station, now: datetime, settings: StationSettings
-) -> datetime | None:
+) -> Lock | None:
     since = now - timedelta(seconds=settings.lookup_fail_window_s + settings.lookup_lock_s)
     rows = conn.execute(_RECENT, {"since": since}).all()
     mine = lock_until([at for at, clerk in rows if clerk == station.clerk_id], settings)
     everyone = lock_until([at for at, _clerk in rows], settings, settings.lookup_station_fail_limit)
-    return max((u for u in (mine, everyone) if u is not None), default=None)
+    locks = [(u, wide) for u, wide in ((mine, False), (everyone, True)) if u is not None and u > now]
+    if not locks:
+        return None
+    until, station_wide = max(locks, key=lambda lock: lock[0])
+    seconds = max(1, int((until - now).total_seconds() + 0.999))
+    return Lock(seconds, until, station_wide)
+
+
+def lock_on(session: Session | Connection, station: Station) -> Lock | None:
+    """This clerk's (or the whole station's) lock on lookups now; None when lookups are open."""
+    return _lock(session, station, station.now(), station.settings())
 
 
 def seconds_locked(session: Session | Connection, station: Station) -> int:
     """Seconds left on this clerk's (or the whole station's) lock; 0 when lookups are open."""
-    settings, now = station.settings(), station.now()
-    until = _until(session, station, now, settings)
-    if until is None or until <= now:
-        return 0
-    return max(1, int((until - now).total_seconds() + 0.999))
+    lock = lock_on(session, station)
+    return 0 if lock is None else lock.seconds
+
+
+def locked_refusal(station: Station, lock: Lock, query: str | None = None) -> Refused:
+    """What the clerk reads: whose lookups are locked, until when on the station's clock (the line
+    stays up: a count of seconds alone goes stale on it), and that it ends by itself (no one unlocks
+    it, unlike a clerk locked out by wrong PINs)."""
+    until = lock.until.astimezone(station.zone()).strftime("%H:%M:%S")
+    if query is None and not lock.station_wide:
+        return Refused(
+            N_(
+                "Too many failed lookups: your lookups are locked until {until} ({count} more seconds)."
+                " The lock ends by itself."
+            ),
+            one="Too many failed lookups: your lookups are locked until {until} ({count} more second)."
+            " The lock ends by itself.",
+            code="lookup_locked",
+            count=lock.seconds,
+            until=until,
+        )
+    if query is None:
+        return Refused(
+            N_(
+                "Too many failed lookups at this station: every lookup is locked until {until} ({count} more"
+                " seconds). The lock ends by itself."
+            ),
+            one="Too many failed lookups at this station: every lookup is locked until {until} ({count} more"
+            " second). The lock ends by itself.",
+            code="lookup_locked",
+            count=lock.seconds,
+            until=until,
+        )
+    if not lock.station_wide:
+        return Refused(
+            N_(
+                "Nothing found for {query}. Too many failed lookups: your lookups are locked until {until}"
+                " ({count} seconds). The lock ends by itself."
+            ),
+            one="Nothing found for {query}. Too many failed lookups: your lookups are locked until {until}"
+            " ({count} second). The lock ends by itself.",
+            code="lookup_locked",
+            query=query,
+            count=lock.seconds,
+            until=until,
+        )
+    return Refused(
+        N_(
+            "Nothing found for {query}. Too many failed lookups at this station: every lookup is locked until"
+            " {until} ({count} seconds). The lock ends by itself."
+        ),
+        one="Nothing found for {query}. Too many failed lookups at this station: every lookup is locked until"
+        " {until} ({count} second). The lock ends by itself.",
+        code="lookup_locked",
+        query=query,
+        count=lock.seconds,
+        until=until,
+    )
 
 
 def refuse_if_locked(session: Session | Connection, station: Station) -> None:
-    left = seconds_locked(session, station)
-    if left:
-        raise Refused(
-            N_("Too many failed lookups: lookups are locked for {count} more seconds."),
-            one="Too many failed lookups: lookups are locked for {count} more second.",
-            code="lookup_locked",
-            count=left,
-        )
+    lock = lock_on(session, station)
+    if lock is not None:
+        raise locked_refusal(station, lock)
 
 
-def record_failures(station: Station, shape: str, count: int = 1) -> int:
-    """Count `count` failed lookups by this clerk (own transaction); seconds locked as a result.
+def record_failures(station: Station, shape: str, count: int = 1) -> Lock | None:
+    """Count `count` failed lookups by this clerk (own transaction); the lock they earned, if any.
 
     The failure that starts a lock also leaves one LOOKUP_LOCKED audit event.
     """
     settings = station.settings()
 
-    def work(session: Session) -> int:
+    def work(session: Session) -> Lock | None:
         now = station.now()
-        if seconds_locked(session, station):
-            return seconds_locked(session, station)
+        already = lock_on(session, station)
+        if already is not None:
+            return already
         for _n in range(count):
             session.add(
                 LookupFailure(
@@ -93,8 +161,8 @@ def record_failures(station: Station, shape: str, count: int = 1) -> int:
                 )
             )
         session.flush()
-        left = seconds_locked(session, station)
-        if left:
+        lock = lock_on(session, station)
+        if lock is not None:
             audit.record(
                 session,
                 station,
@@ -108,6 +176,6 @@ def record_failures(station: Station, shape: str, count: int = 1) -> int:
                     "shape": shape,
                 },
             )
-        return left
+        return lock
 
     return station.run(work)

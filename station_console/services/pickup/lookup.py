@@ -391,18 +391,9 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     given = [*parsed.values, *(new for _old, new in moved)] if parsed.shape in ("code", "codes") else []
     codes = tuple(dict.fromkeys(c for c in given if c in listed))
     if (not rows or missing) and counted:
-        locked = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
-        if locked:
-            raise Refused(
-                N_(
-                    "Nothing found for {query}. Too many failed lookups: lookups are locked for "
-                    "{count} seconds."
-                ),
-                one="Nothing found for {query}. Too many failed lookups: lookups are locked for {count} second.",
-                code="lookup_locked",
-                query=cut(mask_text(query.strip()), 40),
-                count=locked,
-            )
+        lock = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
+        if lock is not None:
+            raise guard.locked_refusal(station, lock, query=cut(mask_text(query.strip()), 40))
     if gone is not None:
         raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
     if not rows:
