@@ -57,6 +57,8 @@ async def test_a_manifest_saved_with_sends_not_collected_ends_the_line_with_its_
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
     assert said.index("NOT collected: SF1234567890124") < said.index("No printer here takes manifests")
+    # Its own sentence, ended: "NOT collected: SF1234567890124 No printer here ..." read as one.
+    assert "NOT collected: SF1234567890124. No printer here takes manifests" in said, said
     assert Path(said.rsplit("saved as ", 1)[1]).name == "SB000001.pdf", said
 
 

@@ -450,8 +450,12 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             return
         signer = self.query_one("#ret-signer", Input)
         batch = self.current_batch  # the parcels listed: the close refuses a batch changed since
+        # Keys behind F8 wait for its answer: an Esc right behind it left the screen, the parcels gone
+        # back to the carrier and how many said to nobody.
         self.write(
-            "close", partial(returns.close, self.station, batch.id, signer.value, seen=batch.on_shelf_ids)
+            "close",
+            partial(returns.close, self.station, batch.id, signer.value, seen=batch.on_shelf_ids),
+            holds_keys=True,
         )
 
     def done_close(self, closed: returns.BatchView) -> None:

@@ -234,7 +234,9 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             return
         batch_id, seen = self.view.batch_id, self.view.scanned_ids  # the close refuses a batch changed since
         courier = self.query_one("#ho-courier", Input).value
-        self.write("closed", lambda: self._close(batch_id, courier, seen))
+        # Keys behind F10 wait for the close's answer: an Esc right behind it left the screen, the close
+        # written and what was handed over (and what the courier did not collect) said to nobody.
+        self.write("closed", lambda: self._close(batch_id, courier, seen), holds_keys=True)
 
     def _close(
         self, batch_id: int | None, courier: str, seen: list[int]
@@ -269,7 +271,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         )
         if missing:
             text = sentences(
-                text, _("NOT collected: {waybills}", waybills=listed(m["waybill"] for m in missing))
+                text, _("NOT collected: {waybills}.", waybills=listed(m["waybill"] for m in missing))
             )
         # The manifest's sentence last: a path said there ends the line, not run into the next sentence
         # (it has no full stop of its own, which would read as part of the file's name).

@@ -1,0 +1,81 @@
+"""A courier's close with Esc right behind its key (the clerk done, the courier leaving): Send-out's
+handover (F10) and a return batch (F8). The close was written, the screen left before its answer came,
+and nobody was told what was handed over or what the courier did not collect. Esc waits for the close's
+answer, which is said first."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+from textual.widgets import Input
+
+from db.models import HandoverBatch
+from station_console.services.core.station import Station
+from station_console.services.exceptions import returns
+from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.widgets.wedge import KeyRouter
+from tui import quiet
+from tui.sendout_driver import at_sf_handover, until
+from tui.shelf_data import wb
+from tui.shelves_driver import settle
+from tui.test_returns_after_close import two_recalled
+from tui.test_returns_recall_key import open_jt_returns
+
+
+@pytest.mark.first_mode("sendout")
+async def test_esc_right_behind_the_close_waits_for_what_it_handed_over(
+    app: StationApp, station: Station
+) -> None:
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
+        await quiet.settle(pilot)
+        batch_id = courier.view.batch_id if courier.view is not None else None
+        courier.query_one("#ho-courier").value = "Wang"
+        quiet.send_key(app, "f10")
+        quiet.send_key(app, "escape")  # back to send-out at once: the close is on its way
+        said_on_line = ""
+
+        def answered(text: str, **kwargs: object) -> None:
+            nonlocal said_on_line
+            said_on_line = text if "Handed over 1 parcel" in text else said_on_line
+            say(text, **kwargs)
+
+        say, courier.say = courier.say, answered  # type: ignore[method-assign]
+        await quiet.settle(pilot)
+        with Session(station.engine) as session:
+            closed = session.get(HandoverBatch, batch_id)
+            assert closed is not None and closed.status == "closed"
+        # The close was answered on the handover's line, and Esc took the clerk back after it.
+        assert isinstance(app.screen, SendoutScreen)
+        toasts = [str(toast.message) for toast in app._notifications]
+        assert said_on_line or any("Handed over 1 parcel" in toast for toast in toasts), (
+            said_on_line,
+            toasts,
+        )
+
+
+@pytest.mark.first_mode("shelves")
+async def test_esc_right_behind_a_return_batchs_close_waits_for_what_went_back(
+    app: StationApp, station: Station
+) -> None:
+    """Returns' F8 with Esc right behind it: the parcels went back to the carrier and the toast saying
+    how many (to whom) never came, the screen gone before its answer."""
+    two_recalled(station)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_jt_returns(app, pilot)
+        await quiet.burst(pilot, *wb(1), "enter")
+        await settle(pilot)
+        (closing,) = returns.list_batches(station, status="open")
+        returns_screen = app.screen
+        signer = returns_screen.query_one("#ret-signer", Input)
+        signer.value = "Wang"
+        signer.focus()
+        quiet.send_key(app, "f8")
+        quiet.send_key(app, "escape")  # back to Shelves at once: the close is on its way
+        await settle(pilot)
+        assert returns.get(station, closing.id).status == "closed"
+        assert app.screen is not returns_screen
+        toasts = [str(toast.message) for toast in app._notifications]
+        assert any("1 parcel returned to" in toast for toast in toasts), toasts
