@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzz_checkin import checkin_moves
+from fuzz_handover import handover_moves
 from fuzz_keys import PASTE, PASTE_SPACE
 from fuzz_pickup import pickup_moves, pickup_setup
 from fuzz_recipients import recipients_moves, typed
@@ -41,6 +42,7 @@ from fuzz_station import add_sends
 
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
+HANDOVER_CHANCE = 0.15  # on Send-out: F12, the courier's handover (fuzz_handover.py's moves there)
 PHONES = ["13812345678", "13987654321", "1381234"]
 # Send-out's scale: a dummy one (hardware/scales/dummy.py, its real seam) that is still moving for a
 # while before it settles, so a read is on its way long enough for Esc, F10 or a typed weight to come.
@@ -103,8 +105,12 @@ def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[
 
 def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
     name = type(app.screen).__name__
+    if name == "HandoverScreen":
+        return handover_moves(rng, app, database)
     if name != "SendoutScreen":
         return []
+    if rng.random() < HANDOVER_CHANCE:  # the courier at the counter: F12, the handover
+        return ["f12", "|"]
     focused = getattr(app.focused, "id", None)
     filled = [] if focused != "so-phone" or rng.random() < 0.5 else [*rng.choice(PHONES), "tab", *gap(rng)]
     behind = rng.choice(

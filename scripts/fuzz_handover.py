@@ -84,3 +84,50 @@ def read(database: Path) -> tuple[set[int], dict[int, int], dict[int, str]]:
             db.execute("SELECT id, coalesce(courier_name, '') FROM handover_batch WHERE status = 'closed'")
         )
     return batches, in_batch, closed
+
+
+# The courier's name as typed at the counter: plain, Chinese, markup (data), none (the close asks).
+COURIERS = ["Wang", "王师傅", "[/magenta]Li", ""]
+
+
+def waiting_waybills(database: Path | None) -> list[str]:
+    """The waybills of the sends accepted and not yet handed over, in the run's copy."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        return [
+            w
+            for (w,) in db.execute(
+                "SELECT waybill FROM send WHERE status = 'accepted' AND waybill IS NOT NULL"
+            )
+        ]
+
+
+def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
+    """On Send-out's Handover (F12): the carrier chosen, its sends scanned (a wrong or repeated one now
+    and then), the courier's name typed, F10's close; or Esc back to Send-out. Each with a random gap
+    (fuzz_focus.py's `gap`) so an answer lands before, during or after the next key."""
+    from fuzz_checkin import person, scan
+    from fuzz_focus import gap  # here: fuzz_focus imports this module
+
+    screen = app.screen
+    focused = getattr(app.focused, "id", None)
+    if getattr(screen, "view", None) is None:  # no carrier yet: the list opened, one chosen
+        to_carrier = [] if focused == "ho-carrier" else ["shift+tab", "|"] * 2
+        return [*to_carrier, "enter", "|", *rng.choice([["enter"], ["down", "enter"], ["escape"]]), "|"]
+    roll = rng.random()
+    waybills = waiting_waybills(database)
+    if roll < 0.55 and focused == "ho-scan":
+        pool = waybills * 3 + ["SF1234567890124", "ZZ"]  # theirs, mostly; another, a fragment
+        picked = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
+        return [key for waybill in picked for key in [*scan(waybill), *gap(rng)]]
+    if roll < 0.8:  # the courier's name, then the close
+        to_name = (
+            [] if focused == "ho-courier" else ["shift+tab", "|"] if focused == "ho-scan" else ["tab", "|"]
+        )
+        name = rng.choice(COURIERS)
+        typed = [*person(rng, name)] if name else []
+        return [*to_name, "ctrl+u", *typed, *gap(rng), "f10", *gap(rng), *rng.choice([[], ["|"], ["escape"]])]
+    if roll < 0.9:
+        return ["tab", "|"]
+    return ["escape", *gap(rng)]

@@ -1,6 +1,6 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
 schema and copied for each run (storage fees charged, a few people in the directory, two door runs for
-them; with `--focus sendout` two sends accepted, `add_sends`; with `--old-parcels N` a long history picked
+them; with `--focus sendout` five sends accepted, `add_sends`; with `--old-parcels N` a long history picked
 up, `add_old_parcels`), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
 in), which the console opens as `station` does, behind the sign-in dialog over its start screen."""
 
@@ -157,10 +157,16 @@ def add_door_runs(station: Any, people: list[int]) -> None:
             runs.scan_out(station, run.id, pair[0])
 
 
-# Two sends accepted at the run's counter: the demo has none, and Send-out's refund (F7) only ever
-# opened on nothing to refund. Their numbers are SF's shape, not the demo's parcels' (both would be
-# scanned, and a send's number already used is refused).
-SENDS = [("SF7000000000011", "新疆", 1200), ("SF7000000000022", "上海", 2600)]
+# Sends accepted at the run's counter: the demo has none, and Send-out's refund (F7) only ever opened
+# on nothing to refund; and the handover (F12) needs some left once refunds took two. Their numbers
+# are SF's shape, not the demo's parcels' (both would be scanned, and a number already used is refused).
+SENDS = [
+    ("SF7000000000011", "新疆", 1200),
+    ("SF7000000000022", "上海", 2600),
+    ("SF7000000000033", "广东", 800),
+    ("SF7000000000044", "北京", 3100),
+    ("SF7000000000055", "四川", 450),
+]
 
 
 def add_sends(station: Any) -> None:

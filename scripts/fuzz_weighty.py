@@ -7,11 +7,14 @@ the run's database holds no such write without a Yes to its question (a refund w
 answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
 which of them it reached.
 
-Not among them: a return batch's close (Returns' F8) and a send-out handover's close. Each is the
-courier's signature at the counter: refused without the courier's name typed for it (a close clears
-the name, so F8 on the next batch asks for it again), and refused if the batch changed since the
-clerk's list was shown, so the courier signs for the pile listed. A Yes after the name would ask the
-same deliberate act twice, and both closes are counted by what they wrote (fuzz_handover.py, `written`)."""
+Not among them: a return batch's close (Returns' F8) and a send-out handover's close (F10). Each is the
+courier at the counter signing for what is in front of them: refused if the batch changed since the
+clerk's list was shown (the courier signs for the pile listed); a return batch is refused too without
+the courier's name typed for it (a close clears it, so F8 on the next batch asks again). A Yes behind
+them would ask the same deliberate act twice; what matters is that the clerk is told what went, and
+both closes hold the keys behind them for their answer (an Esc right behind F8 or F10 left the screen
+with the close written and said to nobody). Both are counted by what they wrote (`written`), the
+handover's against what its screen acknowledged (fuzz_handover.py)."""
 
 from __future__ import annotations
 
