@@ -5,6 +5,8 @@ answer, which is said first."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import Session
 from textual.widgets import Input
@@ -32,12 +34,12 @@ async def test_esc_right_behind_the_close_waits_for_what_it_handed_over(
         await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
         await quiet.settle(pilot)
         batch_id = courier.view.batch_id if courier.view is not None else None
-        courier.query_one("#ho-courier").value = "Wang"
+        courier.query_one("#ho-courier", Input).value = "Wang"
         quiet.send_key(app, "f10")
         quiet.send_key(app, "escape")  # back to send-out at once: the close is on its way
         said_on_line = ""
 
-        def answered(text: str, **kwargs: object) -> None:
+        def answered(text: str, **kwargs: Any) -> None:
             nonlocal said_on_line
             said_on_line = text if "Handed over 1 parcel" in text else said_on_line
             say(text, **kwargs)
