@@ -30,8 +30,9 @@ Rules (terminator Enter or Tab):
   scan that carries its prefix has no typed head (it starts with the prefix, held with the rest):
   keys typed just before it stay typed and it is a scan. One without its prefix right after a typed
   key is refused as above (that key may be the prefix's first, the scanner stalled after it).
-- A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
-  with nothing else produces nothing, but one Enter read twice at once (a key bounce) is one Enter.
+- A terminator right after a scan (whole or refused) is the scanner's own (CR LF) and is dropped; a
+  storm of terminators with nothing else produces nothing, but one Enter read twice at once (within
+  `max_gap_ms`: a key bounce) is one Enter.
 - A character outside ASCII (not in the configured prefix or suffix) is a person's, like a named key:
   a scanner types a barcode's ASCII, while an input method commits a word at once (张师傅, three keys
   a millisecond apart, is a courier's name, not a scanner's head). ASCII keys back to back with it
@@ -123,7 +124,7 @@ class WedgeDecoder:
         self._burst: list[Key] = []  # the current run of keys, undecided
         self._head: list[Key] = []  # a scanner burst that stalled: waiting for its continuation
         self._typed: list[Key] = []  # printable keys just released as Typed (a possible short head)
-        self._scan_end: float | None = None  # time of the last key of the last scan
+        self._scan_end: float | None = None  # time of the last key of the last scan, refused or not
         self._refused_head_end: float | None = None  # last key of a head refused as split
         self._commit_end: float | None = None  # last key of an input method's word (see _committed)
 
@@ -230,6 +231,8 @@ class WedgeDecoder:
                 return self._drop_tail()
             return self._release()  # "8⏎" from a quick person: one key and Enter
         first = keys[0][1]
+        # Refused or not, the burst was the scanner's: a CR/LF right behind its terminator is its own.
+        self._scan_end = t
         # A scan that carries its prefix starts there: keys typed just before it are no head of it, and
         # it is no refused head's tail either (a tail starts mid-code, without the prefix).
         framed = self._framed()
@@ -245,7 +248,6 @@ class WedgeDecoder:
         code, reason = self._as_code(body)
         if code is None:
             return [Partial(reason, _join(body))]
-        self._scan_end = t
         return [Scan(code)]
 
     def _stalled(self) -> list[WedgeOutput]:

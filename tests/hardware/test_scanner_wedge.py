@@ -97,6 +97,21 @@ def test_an_enter_storm_right_after_a_scan_adds_nothing() -> None:
     assert run(WedgeDecoder(), keys) == [Scan("YT1234567890123")]
 
 
+def test_the_scanners_second_terminator_after_a_refused_scan_is_no_persons_enter() -> None:
+    """A scanner that ends each code with CR LF (or CR CR) sends its second terminator a few ms after
+    the first. After a refused code (too short, no prefix) that one was released as the clerk's Enter:
+    at Pickup an Enter nobody pressed hands the scanned parcels over."""
+    short = burst("AB1", 0.0) + [("enter", 0.0161)]
+    assert run(WedgeDecoder(), short) == [Partial("short", "AB1")]
+    crlf = burst("AB1", 0.0) + [("ctrl+j", 0.0161)]
+    assert run(WedgeDecoder(), crlf) == [Partial("short", "AB1")]
+    unframed = burst("SF1234567890", 0.0) + [("enter", 0.0521)]
+    assert run(WedgeDecoder(prefix="]"), unframed) == [Partial("framing", "SF1234567890")]
+    # The clerk's own Enter a person's pace later still counts.
+    later = burst("AB1", 0.0) + [("enter", 0.3)]
+    assert run(WedgeDecoder(), later) == [Partial("short", "AB1"), Typed(("enter",))]
+
+
 def test_one_enter_pressed_by_a_person_passes_through() -> None:
     assert run(WedgeDecoder(), [("enter", 2.0)]) == [Typed(("enter",))]
 
