@@ -282,6 +282,20 @@ async def test_an_enter_bouncing_at_once_hands_over_once(station: Station, conso
 
 
 @pytest.mark.first_mode("pickup")
+async def test_the_scanners_second_terminator_after_a_refused_code_hands_nothing_over(
+    station: Station, console: StationApp
+) -> None:
+    """Every parcel scanned, a code refused as too short, ended CR CR by its scanner: the second CR came
+    a millisecond after the refusal and was taken for the clerk's Enter, handing the parcel over."""
+    async with one_parcel_served(station, console) as (clerk, screen, a):
+        assert "Enter or F10 hands it over" in clerk.text("#pk-message")
+        clerk.clock.t += 2.0
+        clerk.clock.step, clerk.clock.idle = 0.001, 1.0
+        await burst(clerk.pilot, *"AB1", "enter", "enter")
+    assert statuses(station) == {a.waybill: "on_shelf"}
+
+
+@pytest.mark.first_mode("pickup")
 async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
     station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
