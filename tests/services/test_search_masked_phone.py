@@ -190,3 +190,15 @@ def test_a_phone_is_found_through_the_phone_tail_index(phones: Station, typed: s
                 plans += [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
     assert plans and not [p for p in plans if _WHOLE_TABLE.match(p)], plans
     assert any("ix_parcel_phone_tail_status" in p for p in plans), plans
+
+
+@pytest.mark.parametrize("waybill", ["10992559900", "12345678903", "13812345606"])
+def test_an_eleven_digit_waybill_starting_with_1_is_found_whole_as_well_as_a_phone(
+    station: Station, waybill: str
+) -> None:
+    """DHL Express waybills are 10 or 11 digits: one starting with 1 was read only as a phone number, so
+    the parcel was never found by its own waybill typed whole (`10992559900` is not even a mobile)."""
+    place(station, waybill, "1-1", carrier="DHL", phone="15900001111")
+    place(station, wb(2), "1-2", phone=waybill if waybill[1] in "3456789" else "13812345678")
+    expected = [wb(2), waybill] if waybill[1] in "3456789" else [waybill]
+    assert found(station, waybill) == expected

@@ -2,7 +2,8 @@
 
 A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then the digits
 it shows in front; `****1531` is the tail), a full phone number (by its tail's index, then the number: the full
-number has no index of its own, which would cost every check-in a page) and a pickup code are found
+number has no index of its own, which would cost every check-in a page; eleven digits starting with 1
+are a DHL Express waybill's shape too, found whole on the waybill's index) and a pickup code are found
 through indexes. A waybill typed whole, by its start or by its last digits (`LIKE 'x%'`, `LIKE '%x'`)
 is not: with
 `ORDER BY id DESC LIMIT` SQLite walks the parcel table until a page is full, so a tail with few matches
@@ -85,7 +86,12 @@ def text_match(text: str, *, cancelled: bool = False) -> TextMatch:
         return masked
     mobile = text if re.fullmatch(r"1\d{10}", text) else phone_digits(text).mobile  # +86 138-0013-8000
     if mobile is not None:
-        return full_phone_match(mobile, tail=mobile[-4:], shown=mask(mobile))
+        phone = full_phone_match(mobile, tail=mobile[-4:], shown=mask(mobile))
+        if mobile != text:  # `+86 138-0013-8000`: written as a phone, no waybill
+            return phone
+        # Eleven digits starting with 1 are a DHL Express waybill's shape too: its parcel is found by
+        # it, on the waybill's index as the phone is on its tail's.
+        return TextMatch(or_(phone.condition, col(Parcel.waybill) == text), indexed=True)
     virtual = virtual_number(text)
     if virtual is not None:
         number, ext = virtual.split("-")
