@@ -110,16 +110,12 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        table = self.query_one(ReturnsTable)
-        table.lay_out()  # the headings over an empty list
-        table.can_focus = False  # until it lists a parcel: an empty list takes no key (see `show`)
+        # Until it lists a parcel: an empty list takes no key (see `show`).
+        self.query_one(ReturnsTable).can_focus = False
         if self.batch_id is not None:
             self.call("show", partial(returns.get, self.station, self.batch_id))
         else:
             self.query_one("#ret-carrier", Input).focus()
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.query_one(ReturnsTable).lay_out)  # once it has its new width
 
     def clerks_entry(self) -> list[Widget]:
         """The carrier is the clerk's typing unless it names the batch shown: that one shows the

@@ -110,12 +110,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        self.query_one(StocktakeTable).lay_out()
         self.query_one("#st-scope", Input).focus()
         self.show_counts()
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.query_one(StocktakeTable).lay_out)  # once it has its new width
 
     @on(Input.Submitted, "#st-scope")
     def _start(self, event: Input.Submitted) -> None:

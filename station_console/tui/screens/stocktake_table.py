@@ -12,14 +12,15 @@ columns in English.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
-from station_console.text_columns import columns_that_fit
-from station_console.tui.widgets.plain import Table, cell_width, plain
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
+from station_console.tui.widgets.plain import cell_width
 
 CLASS_STYLES = {
     "match": "green",
@@ -42,7 +43,6 @@ COLUMNS = (
 WANTED = (0, 1, 2, 3, 4, 5, 6)
 PROBLEM = COLUMNS.index(N_("Problem"))
 SCANNED_BY = COLUMNS.index(N_("Scanned by"))
-SCROLLBAR = 2  # the table's vertical scrollbar, kept free whether or not it shows
 
 
 def class_text(cls: str) -> Text:
@@ -59,17 +59,16 @@ def scanned_by_text(clerk: str | None, counter: str | None, *, here: str | None 
     return _("{clerk} at {counter}", clerk=clerk, counter=counter)
 
 
-def _cut(cell: Any, width: int) -> Text:
-    text = cell.copy() if isinstance(cell, Text) else plain(cell)
-    text.truncate(width, overflow="ellipsis")
-    return text
+class StocktakeTable(FittedTable):
+    """The findings (`show`), laid out again for the table's width."""
 
-
-class StocktakeTable(Table):
-    """The findings (`show`), laid out again for the table's width (`lay_out`, on a resize)."""
+    COLUMNS = COLUMNS
+    # Another counter's scan too long for the room left: the column still names the clerks, a long
+    # name cut with an ellipsis that shows it is cut.
+    FILLS_ROOM_LEFT = SCANNED_BY
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+        super().__init__(**kwargs)
         # Each row's cells in COLUMNS' order, and its Scanned by cell without this counter's name.
         self.findings: list[tuple[tuple[Any, ...], str]] = []
 
@@ -77,43 +76,18 @@ class StocktakeTable(Table):
         self.findings = findings
         self.lay_out()
 
-    def lay_out(self) -> None:
-        headings = [_(name) for name in COLUMNS]
-        gap = 2 * self.cell_padding
-        room = self.size.width - SCROLLBAR
-        rows = [cells for cells, _short in self.findings]
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return [(None, cells) for cells, _short in self.findings]
 
-        def widths(rows: list[tuple[Any, ...]]) -> list[int]:
-            return [
-                max([cell_width(heading), *(cell_width(cells[i]) for cells in rows)])
-                for i, heading in enumerate(headings)
-            ]
+    def narrower_rows(self) -> list[Cells]:
+        return [(*cells[:SCANNED_BY], short, *cells[SCANNED_BY + 1 :]) for cells, short in self.findings]
 
-        wide = widths(rows)
-        if room > 0 and sum(wide) + gap * len(wide) > room:
-            rows = [(*cells[:SCANNED_BY], short, *cells[SCANNED_BY + 1 :]) for cells, short in self.findings]
-            wide = widths(rows)
-        wanted: tuple[int, ...] = WANTED
+    def cut(self, cell: Any, width: int) -> Text:
+        text = super().cut(cell, width)
+        text.truncate(width, overflow="ellipsis")  # the cell says what is shown: the name cut
+        return text
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
         if not any(cell_width(cells[PROBLEM]) for cells in rows):
-            wanted = (*(i for i in WANTED if i != PROBLEM), PROBLEM)
-        shown = (
-            columns_that_fit(wide, room, wanted=wanted, gap=gap) if room > 0 else list(range(len(COLUMNS)))
-        )
-        left = room - sum(wide[i] + gap for i in shown) - gap
-        if SCANNED_BY not in shown and left >= cell_width(headings[SCANNED_BY]):
-            # Another counter's scan too long for the room left: the column still names the clerks, a
-            # long name cut with an ellipsis that shows it is cut.
-            shown.append(SCANNED_BY)
-            wide[SCANNED_BY] = left
-            rows = [
-                (*cells[:SCANNED_BY], _cut(cells[SCANNED_BY], left), *cells[SCANNED_BY + 1 :])
-                for cells in rows
-            ]
-        row = self.cursor_row
-        self.clear(columns=True)
-        for i in shown:
-            self.add_column(headings[i], key=COLUMNS[i], width=wide[i])
-        for cells in rows:
-            self.add_row(*(cells[i] for i in shown))
-        if rows:
-            self.move_cursor(row=min(row, len(rows) - 1))
+            return (*(i for i in WANTED if i != PROBLEM), PROBLEM)
+        return WANTED

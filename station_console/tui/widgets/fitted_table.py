@@ -1,0 +1,123 @@
+"""A table in the columns that fit its width whole, most wanted first: a column that does not fit is
+left out rather than cut at the screen's edge (at 80 columns in Chinese a carrier read "Z", a weight
+"1.2" for 1.25 kg, a waybill was scrolled off). Laid out again when its width changes.
+
+Returns, the stocktake, the send-out list and the audit trail each had a copy of these steps, and
+two measured a cell by its characters where the table shows hidden ones written out (`\\x1d`), so
+such a cell's column was cut. A screen's table states its columns, rows and wanted order here; what
+differs is a hook: a column that takes the room left (cut with an ellipsis), narrower rows for a
+table the whole row does not fit, rows measured but not shown, a cell's own form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+
+from station_console.i18n import _
+from station_console.text_columns import columns_that_fit
+from station_console.tui.widgets.plain import Table, cell_width, plain
+
+Cells = Sequence[Any]  # a row's cells in the table's column order
+
+
+class FittedTable(Table):
+    """The rows (`table_rows`) in the columns of `COLUMNS` that fit the table's width whole (`lay_out`)."""
+
+    COLUMNS: ClassVar[tuple[str, ...]]  # the headings (to translate) in the table's order
+    KEYS: ClassVar[tuple[str, ...] | None] = None  # each column's key; by default its heading
+    # The column shown in the room the others left, if that holds its heading (and `FILL_MIN`), its
+    # cells cut to it: a column of long values (details, another counter's clerk) still says something.
+    FILLS_ROOM_LEFT: ClassVar[int | None] = None
+    FILL_MIN: ClassVar[int] = 0
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self._laid_out_for = -1  # the width the columns were chosen for
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        """Each row's key and its cells, in `COLUMNS`' order."""
+        raise NotImplementedError
+
+    def headings(self) -> list[str]:
+        return [_(heading) for heading in self.COLUMNS]
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        """The columns most wanted first (by default the table's order)."""
+        return range(len(self.COLUMNS))
+
+    def measured_too(self) -> list[Cells]:
+        """Rows measured as if shown (none by default): the same columns for an empty list as a full one."""
+        return []
+
+    def narrower_rows(self) -> list[Cells] | None:
+        """The rows in shorter words, for a table their whole row does not fit (None: no such words)."""
+        return None
+
+    def cell(self, value: Any, index: int, width: int) -> Any:
+        """A heading or cell of column `index`, `width` wide, as the table shows it (as it is by default)."""
+        return value
+
+    def cut(self, cell: Any, width: int) -> Text:
+        """A cell of the column in the room left, longer than its `width`: shown cut, an ellipsis saying
+        so (the cell keeps its whole text)."""
+        text = cell.copy() if isinstance(cell, Text) else plain(cell)
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
+
+    def _widths(self, headings: list[str], rows: list[Cells]) -> list[int]:
+        measured = [*rows, *self.measured_too()]
+        return [
+            max([cell_width(heading), *(cell_width(cells[i]) for cells in measured)])
+            for i, heading in enumerate(headings)
+        ]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.size.width != self._laid_out_for:
+            self.lay_out()
+
+    def on_mount(self) -> None:
+        self.lay_out()  # the headings over an empty list
+
+    def lay_out(self, row: int | None = None) -> None:
+        """The rows in the columns that fit (again after a resize), the cursor on `row` (by default the
+        row it was on)."""
+        self._laid_out_for = self.size.width
+        headings = self.headings()
+        keys = self.KEYS or self.COLUMNS
+        gap = 2 * self.cell_padding
+        room = self.size.width - self.styles.scrollbar_size_vertical  # room for the bar, rows or not
+        keyed = self.table_rows()
+        rows = [cells for _key, cells in keyed]
+        widths = self._widths(headings, rows)
+        narrower = self.narrower_rows() if room > 0 and sum(widths) + gap * len(widths) > room else None
+        if narrower is not None:
+            rows = narrower
+            widths = self._widths(headings, rows)
+        if room <= 0:  # not laid out yet: every column, chosen again once the table has its width
+            shown = list(range(len(self.COLUMNS)))
+        else:
+            shown = columns_that_fit(widths, room, wanted=self.wanted(rows), gap=gap)
+        fill = self.FILLS_ROOM_LEFT
+        if fill is not None and fill not in shown and room > 0:
+            left = room - sum(widths[i] + gap for i in shown) - gap
+            if left >= max(cell_width(headings[fill]), self.FILL_MIN):
+                shown.append(fill)
+                widths[fill] = min(widths[fill], left)
+        shown.sort()
+        row = self.cursor_row if row is None else row
+        self.clear(columns=True)
+        for i in shown:
+            self.add_column(self.cell(headings[i], i, widths[i]), key=keys[i], width=widths[i])
+        for (key, _cells), cells in zip(keyed, rows, strict=True):
+            self.add_row(*(self._cell(cells[i], i, widths[i]) for i in shown), key=key)
+        if rows:
+            self.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+    def _cell(self, value: Any, index: int, width: int) -> Any:
+        if index == self.FILLS_ROOM_LEFT and cell_width(value) > width:
+            value = self.cut(value, width)
+        return self.cell(value, index, width)
