@@ -9,6 +9,7 @@ details take the room left.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from functools import partial
 from typing import Any, ClassVar
@@ -24,13 +25,13 @@ from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.people import audit_trail
 from station_console.services.people.event_details import details_text, event_details, list_separator
-from station_console.text_columns import columns_that_fit, display_width
 from station_console.tui.screens.base import Dialog, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
-from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
@@ -44,39 +45,26 @@ def _shown_with(entry: audit_trail.Entry, zone: tzinfo) -> dict[str, Any]:
     return {"zone": zone, "waybill": entry.waybill, "clerk": entry.clerk, "carrier_name": entry.carrier_name}
 
 
-class ActivityTable(Table):
-    """The events in the columns that fit the table's width whole (laid out again when it changes)."""
+class ActivityTable(FittedTable):
+    """The events in the columns that fit the table's width whole, the details in the room left."""
+
+    COLUMNS = COLUMNS
+    FILLS_ROOM_LEFT = len(COLUMNS) - 1
+    FILL_MIN = DETAILS_MIN
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(zebra_stripes=True, **kwargs)
         self.events: list[tuple[str, tuple[str, ...]]] = []  # key, cells in COLUMNS' order
 
     def show(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
         self.events = rows
         self.lay_out(row=0)
 
-    def lay_out(self, row: int | None = None) -> None:
-        """The rows again in the columns that fit, on the cursor's row (`row`: another one)."""
-        headings = [_(c) for c in COLUMNS]
-        widths = [
-            max([display_width(h), *(display_width(cells[i]) for _key, cells in self.events)])
-            for i, h in enumerate(headings)
-        ]
-        gap = 2 * self.cell_padding
-        room = self.size.width - self.styles.scrollbar_size_vertical
-        shown = columns_that_fit(widths, room, wanted=WANTED, gap=gap) if room > 0 else list(WANTED)
-        details = room - sum(widths[i] + gap for i in shown) - gap if room > 0 else widths[-1]
-        if details >= DETAILS_MIN:
-            shown.append(len(COLUMNS) - 1)
-            widths[-1] = min(widths[-1], details)
-        row = self.cursor_row if row is None else row
-        self.clear(columns=True)
-        for i in sorted(shown):
-            self.add_column(headings[i], width=widths[i])
-        for key, cells in self.events:
-            self.add_row(*(Text(cells[i], no_wrap=True, overflow="ellipsis") for i in sorted(shown)), key=key)
-        if self.events:
-            self.move_cursor(row=min(row, len(self.events) - 1))
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return list(self.events)
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return WANTED
 
 
 class ClerkActivityScreen(ServiceCalls, Dialog[None]):
@@ -118,15 +106,11 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        self.query_one(ActivityTable).lay_out()
         if self.initial_waybill:
             self.show_timeline(self.initial_waybill)
         elif self.initial_clerk:
             self.show_activity(self.initial_clerk)
         self.query_one("#activity-waybill" if self.initial_clerk else "#activity-clerk", Input).focus()
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.query_one(ActivityTable).lay_out)  # once the table has its new width
 
     @on(Input.Submitted, "#activity-clerk")
     def _clerk_submitted(self, event: Input.Submitted) -> None:

@@ -106,7 +106,6 @@ class SendoutScreen(
 
     def on_resize(self) -> None:
         self.query_one("#so-body").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
-        self.call_after_refresh(self.query_one(SendsTable).lay_out)  # once the table has its new width
         if self._quote_shown is not None:  # its words for the box's new width, once it has it
             self.call_after_refresh(self.show_quote, self._quote_shown, None)
 

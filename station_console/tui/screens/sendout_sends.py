@@ -2,25 +2,26 @@
 
 The panel shows the columns that fit it, most wanted first (`SENDS_WANTED`: the carrier and waybill,
 the status, the weight with `*` when typed in, the price; then the rest as room allows): cut at its
-edge, "1.25" kg read "1.2" and the price was off screen. Laid out again when its width changes. The
-carrier's code leads the waybill in one column (its own heading took a column's room for two or
-three letters), padded so the numbers line up.
+edge, "1.25" kg read "1.2" and the price was off screen. The carrier's code leads the waybill in one
+column (its own heading took a column's room for two or three letters), padded so the numbers line up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
+from station_console.safe_text import visible
 from station_console.services.core.local_times import short_when
 from station_console.services.sendout.listing import SendSummary
 from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 from station_console.services.sendout.quote import kg, money
-from station_console.text_columns import columns_that_fit, display_width, pad
-from station_console.tui.widgets.plain import Table
+from station_console.text_columns import display_width, pad
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 
 # Key, heading (`#` and `kg` the same in every language), right-aligned; in the table's order.
 SEND_COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -33,6 +34,7 @@ SEND_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("pay", N_("Pay"), False),
     ("status", N_("Status"), False),
 )
+SEND_KEYS = tuple(key for key, _title, _right in SEND_COLUMNS)
 SENDS_WANTED = ("waybill", "status", "kg", "total", "id", "time", "to", "pay")
 TYPED_MARK = "*"  # after a weight typed in, not read from the scale (the title says so)
 _UNTRANSLATED = frozenset({"#", "kg"})
@@ -51,9 +53,12 @@ TYPICAL_SEND = {
 }
 
 
-class SendsTable(Table):
+class SendsTable(FittedTable):
+    COLUMNS = tuple(title for _key, title, _right in SEND_COLUMNS)
+    KEYS = SEND_KEYS
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(zebra_stripes=True, **kwargs)
         self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
         self.refundable: set[str] = set()  # the ids of those still at the counter
 
@@ -93,37 +98,23 @@ class SendsTable(Table):
         chosen = self.send_rows[min(self.cursor_row, len(self.send_rows) - 1)]["id"]
         return chosen if chosen in self.refundable else ""
 
-    def lay_out(self, row: int | None = None) -> None:
-        """The sends in the columns that fit the table's width (again after a resize), the cursor on `row`
-        (by default the row it was on)."""
-        headings = [title if title in _UNTRANSLATED else _(title) for _key, title, _right in SEND_COLUMNS]
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return [(values["id"], tuple(values[key] for key in SEND_KEYS)) for values in self.send_rows]
+
+    def headings(self) -> list[str]:
+        return [title if title in _UNTRANSLATED else _(title) for title in self.COLUMNS]
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return [SEND_KEYS.index(key) for key in SENDS_WANTED]
+
+    def measured_too(self) -> list[Cells]:
         typical = TYPICAL_SEND | {
             "pay": max((_(label) for label in METHOD_LABELS.values()), key=display_width),
             "status": _(AT_COUNTER),
         }
-        widths = [
-            max([display_width(heading), *(display_width(row[key]) for row in [typical, *self.send_rows])])
-            for heading, (key, _title, _right) in zip(headings, SEND_COLUMNS, strict=True)
-        ]
-        keys = [key for key, _title, _right in SEND_COLUMNS]
-        room = self.size.width - self.styles.scrollbar_size_vertical  # room for the bar, rows or not
-        shown = columns_that_fit(
-            widths, room, wanted=[keys.index(key) for key in SENDS_WANTED], gap=2 * self.cell_padding
-        )
-        row = self.cursor_row if row is None else row
-        self.clear(columns=True)
-        for index in shown:
-            key = SEND_COLUMNS[index][0]
-            self.add_column(self._cell(headings[index], index, widths), key=key, width=widths[index])
-        for values in self.send_rows:
-            self.add_row(
-                *(self._cell(values[SEND_COLUMNS[i][0]], i, widths) for i in shown), key=values["id"]
-            )
-        if self.send_rows:
-            self.move_cursor(row=min(row, len(self.send_rows) - 1))
+        return [tuple(typical[key] for key in SEND_KEYS)]
 
-    @staticmethod
-    def _cell(text: str, index: int, widths: list[int]) -> Text:
+    def cell(self, value: Any, index: int, width: int) -> Text:
         """A cell as text, never markup; a right-aligned column's padded here (Rich's right justify would
         drop the space that keeps a weighed weight's digits under a typed one's)."""
-        return Text(pad(text, widths[index], left=not SEND_COLUMNS[index][2]))
+        return Text(pad(visible(value), width, left=not SEND_COLUMNS[index][2]))
