@@ -127,3 +127,40 @@ async def test_a_close_at_another_counter_heard_live_offers_the_carriers_again(
         courier.post_message(KeyRouter.Scanned("SF1234567890124"))
         await until(pilot, lambda: courier.view is not None and courier.view.scanned)
         assert not courier.has_class("-wrong")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("sendout")
+async def test_a_scan_after_the_close_heard_live_says_again_who_closed_it(
+    app: StationApp, station: Station, db_url: str, lang: str
+) -> None:
+    """The courier scanning on after the close was heard: the scan said "Choose the carrier first."
+    alone, over the line that said who closed the batch (and a refusal on show had kept that line from
+    being shown at all). It says who closed it again, as does F10, until a carrier is chosen."""
+    set_language(lang)
+    accepted(station, "SF1234567890123")
+    accepted(station, "SF1234567890124")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        courier = await sf_courier_here(app, pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
+        assert courier.view is not None
+        closed_id = courier.view.batch_id
+        handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
+        await until(pilot, lambda: courier.view is None)
+        await quiet.settle(pilot)
+        for press in ("scan", "f10"):
+            courier.say("")  # whatever the line said before: the scan's or the close's own answer counts
+            if press == "scan":
+                courier.post_message(KeyRouter.Scanned("SF1234567890124"))
+            else:
+                await pilot.press("f10")
+            await until(pilot, lambda: text_of(courier, "#ho-message") != "")
+            said = text_of(courier, "#ho-message")
+            assert courier.has_class("-wrong") and says_who_closed(said, lang, elsewhere=True), said
+        courier.query_one("#ho-carrier", Select).value = "SF"
+        await until(pilot, lambda: courier.view is not None and courier.view.batch_id != closed_id)
+        courier.post_message(KeyRouter.Scanned("SF1234567890124"))
+        await until(pilot, lambda: courier.view is not None and courier.view.scanned)
+        assert not courier.has_class("-wrong")

@@ -85,6 +85,9 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         super().__init__()
         self.view: handover.BatchView | None = None
         self.router: KeyRouter | None = None
+        # The batch shown closed meanwhile, until a carrier is chosen again: a scan or F10 then says who
+        # closed it again ("Choose the carrier first." alone replaced that line with a riddle).
+        self.closed_meanwhile: StationError | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ho-top", classes=self._rows(self.app.size.width)):
@@ -151,6 +154,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     def _carrier(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             code = event.value
+            self.closed_meanwhile = None
             # Exclusive: only the batch of the carrier chosen last may be shown, or the courier's scans
             # go into another carrier's. Choosing writes nothing: the first accepted scan saves it.
             self.call("opened", lambda: handover.open_batch(self.station, code), exclusive=True)
@@ -206,7 +210,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
 
     def scan(self, code: str) -> None:
         if self.view is None:
-            self.wrong(_("Choose the carrier first."))
+            self.wrong(self._choose_first())
             return
         scan = partial(handover.scan, self.station, self.view, code)
         self.call("scanned", scan)
@@ -230,7 +234,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
 
     def action_close_batch(self) -> None:
         if self.view is None:
-            self.wrong(_("Choose the carrier first."))
+            self.wrong(self._choose_first())
             return
         batch_id, seen = self.view.batch_id, self.view.scanned_ids  # the close refuses a batch changed since
         courier = self.query_one("#ho-courier", Input).value
@@ -289,6 +293,13 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
         self.call("left_waiting", lambda: handover.at_counter(self.station))
 
+    def _choose_first(self) -> str:
+        """Why a scan or a close has no batch to go into: no carrier chosen, or the batch shown closed
+        meanwhile (who closed it said again, as the line saying so may be gone or under a refusal)."""
+        if self.closed_meanwhile is not None:
+            return sentences(self.closed_meanwhile.message(), _(CHOOSE_AGAIN))
+        return _("Choose the carrier first.")
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -301,7 +312,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             # was refused by it, and its carrier, chosen already, could not be chosen again for its
             # next batch. Who closed it said, the carriers offered again, as after a close here.
             self.failed(tag, sentences(exc.message(), _(CHOOSE_AGAIN)))
-            self.carriers_again()
+            self.carriers_again(exc)
             return
         super().call_refused(tag, exc)
         if exc.code == "batch_changed":
@@ -309,9 +320,10 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             # list was read. Read again, the refusal staying said, so the courier signs for what shows.
             self.reread()
 
-    def carriers_again(self) -> None:
-        """The batch shown closed meanwhile: none to scan into, the carriers offered again."""
-        self.view = None
+    def carriers_again(self, closed: StationError) -> None:
+        """The batch shown closed meanwhile (`closed`: the refusal saying who closed it): none to scan
+        into, the carriers offered again."""
+        self.view, self.closed_meanwhile = None, closed
         self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     # -- other counters' changes: the carrier's open batch is shared (shared_batch.py) ---------------
@@ -348,7 +360,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.query_one("#ho-message", StatusLine).show_read(
             sentences(read.refusal.message(), _(CHOOSE_AGAIN)), warn=True
         )
-        self.carriers_again()
+        self.carriers_again(read.refusal)
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
