@@ -74,7 +74,11 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
     """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
+        # One send is "1 parcel scanned", not "All 1 scanned", as at Pickup.
+        assert text_of(courier, "#ho-message").startswith(
+            "1 parcel scanned. F10 closes the batch and prints the manifest."
+        )
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 1)  # the prompt
         await quiet.settle(pilot)
@@ -300,7 +304,7 @@ async def test_the_couriers_name_is_asked_after_the_carrier_and_the_scans_after_
         await quiet.settle(pilot)
         assert (name.value, scan_field.value, app.focused) == ("Chen", "", scan_field)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
 
 
 def handover_rows(station: Station) -> tuple[int, int]:
@@ -328,7 +332,7 @@ async def test_a_carrier_chosen_then_esc_writes_nothing_and_the_first_good_scan_
         courier = await sf_courier_here(app, pilot)
         await until(pilot, lambda: "New batch for SF" in text_of(courier, "#ho-message"))
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         assert "Batch number SB000001." in text_of(courier, "#ho-message")
         assert courier.view is not None and courier.view.batch_id == 1
     assert handover_rows(station) == (1, 1)
@@ -358,7 +362,7 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
         courier = await sf_courier_here(app, pilot)
         courier.query_one("#ho-courier", Input).value = "Chen"
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 2)  # YTO left
@@ -371,7 +375,7 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
         assert "type the courier's name" in text_of(courier, "#ho-message")
         await quiet.press(pilot, *"Li", "enter")
         courier.post_message(KeyRouter.Scanned("YT1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "to YTO" in text_of(courier, "#ho-message"))
     with station.read() as session:

@@ -30,7 +30,7 @@ async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
     printing (nor queued for a printer that never comes), it is written as a PDF and its path said."""
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
@@ -76,9 +76,9 @@ async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is
     folder.write_text("not a folder")
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "All 1 scanned" not in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" not in text_of(courier, "#ho-message"))
         await quiet.settle(pilot)
         said = text_of(courier, "#ho-message")
     assert "Handed over 1 parcel," in said and "Its manifest PDF was not saved" in said
@@ -98,7 +98,7 @@ async def test_a_counter_with_a_receipt_printer_prints_the_manifest(station: Sta
         await quiet.settle(pilot)
         courier = await sf_courier_here(app, pilot)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         assert "The manifest is printing." in text_of(courier, "#ho-message")

@@ -223,7 +223,12 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             self.say(_("{waybill} was already scanned.", waybill=got.row.waybill), warn=True)
             return
         if got.done == got.total:
-            text = _("All {n} scanned. F10 closes the batch and prints the manifest.", n=got.total)
+            text = _n(
+                "{n} parcel scanned. F10 closes the batch and prints the manifest.",
+                "All {n} scanned. F10 closes the batch and prints the manifest.",
+                got.total,
+                n=got.total,
+            )
         else:
             text = _(
                 "{waybill} OK ({done} of {total}).", waybill=got.row.waybill, done=got.done, total=got.total
