@@ -120,7 +120,10 @@ CASES = {
         lambda station: MissingPhones(station),
         phone_typed,
         phones,
-        ("Enter or Ctrl+S: save · Esc: close", "回车或 Ctrl+S：保存 · Esc：关闭"),
+        (
+            "↑ ↓: pick the parcel · Enter or Ctrl+S: save · Esc: close",
+            "↑ ↓：选包裹 · 回车或 Ctrl+S：保存 · Esc：关闭",
+        ),
     ),
     "waiver": Case(
         lambda station: FeeDialog(300, date(2026, 11, 20), station.settings()),

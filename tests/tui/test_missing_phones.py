@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input
 
+from db.models import Parcel
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.recipients import consent
@@ -141,3 +142,30 @@ async def test_a_phone_that_finds_a_person_who_refused_says_so(app: StationApp, 
         f"Phone 139****4321 saved for {code}. The recipient refused to have parcels held at the station:"
         " request door delivery or return it."
     )
+
+
+async def test_arrows_in_the_phone_field_pick_the_parcel_the_phone_goes_to(
+    app: StationApp, station: Station
+) -> None:
+    """The list reads "pick one, type the phone": ↓ in the phone field (which has the focus) moved
+    nothing, and the phone went to the first row, another customer's parcel. The arrows pick the row,
+    the focus stays in the field, and the phone goes to the parcel picked, no other."""
+    ids = [check_in(station, f"JT000000000000{n}", batch="JT").parcel_id for n in (1, 2, 3)]
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = MissingPhones(station)
+        await app.push_screen(dialog)
+        await quiet.settle(pilot)
+        table = dialog.query_one("#missing-table", DataTable)
+        listed = [int(str(key.value)) for key in table.rows]
+        assert sorted(listed) == sorted(ids) and table.row_count == 3
+        await quiet.press(pilot, "down", "down", "up", "down", "down", "down")  # past the end: the last row
+        assert dialog.focused is dialog.query_one("#missing-phone", Input)
+        await quiet.press(pilot, *"13812345678", "enter")
+        await quiet.until(pilot, lambda: dialog.done == 1, what="the phone saved")
+
+    def phone_of(parcel_id: int) -> str | None:
+        return station.run(lambda session: session.get_one(Parcel, parcel_id).masked_phone)
+
+    phones = {pid: phone_of(pid) for pid in ids}
+    assert phones[listed[2]] == "138****5678"
+    assert [phones[pid] for pid in listed[:2]] == [None, None]

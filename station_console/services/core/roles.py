@@ -48,6 +48,8 @@ _MOVE_KEYS = (
         "printqueue.back",
         "edit.back",
         "phones.close",
+        "phones.up",
+        "phones.down",
         "move.cancel",
         "batch.cancel",
         "stclose.cancel",

@@ -94,6 +94,9 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="phones.close", tooltip=N_("Back to check-in")),
+        # The phone field keeps the focus: its arrows pick the row the phone goes to.
+        Binding("up", "move_row(-1)", show=False, id="phones.up"),
+        Binding("down", "move_row(1)", show=False, id="phones.down"),
     ]
 
     @dataclass
@@ -130,7 +133,7 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
                     placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone"
                 )
                 yield Static("", id="missing-message", markup=False)
-                yield keys_line(N_("Enter or Ctrl+S: save · Esc: close"))
+                yield keys_line(N_("↑ ↓: pick the parcel · Enter or Ctrl+S: save · Esc: close"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -169,6 +172,13 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
             )
         if picked is not None and picked in table.rows:
             table.move_cursor(row=table.get_row_index(picked))
+
+    def action_move_row(self, delta: int) -> None:
+        """↑ ↓ typed in the phone field pick the parcel: they moved nothing there, and the phone went
+        to the first row whatever the clerk meant to pick (a wrong parcel's customer told)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
 
     @staticmethod
     def _picked(table: DataTable[Any]) -> RowKey | None:
