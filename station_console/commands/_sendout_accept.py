@@ -23,6 +23,8 @@ from station_console.i18n import N_, _, label_of
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
 ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
+# A number shaped as a mobile that the send's carrier takes: the console's Ctrl+Y is this flag.
+CONFIRM_OPTION = N_("If it is that carrier's waybill, add --confirm-waybill.")
 
 
 def register(cli: click.Group) -> None:
@@ -136,6 +138,11 @@ def _expected(app: CliApp, text: str | None) -> int | None:
 @option("--scale", "use_scale", is_flag=True, help="Read a stable weight from the counter's scale.")
 @option("--checked", multiple=True, metavar="ITEM", help="A checklist item checked; `all`: every item.")
 @option("--waybill", help="The waybill number (scanned, typed or pasted).")
+@option(
+    "--confirm-waybill",
+    is_flag=True,
+    help="The --waybill, shaped like a mobile, is a real waybill of --carrier (DHL Express: 11 digits).",
+)
 @option("--from-stock", is_flag=True, help="Take the next number from the station's waybill stock.")
 @option("--ewaybill", is_flag=True, help="Ask the counter's e-waybill provider for a number.")
 @option("--pay", "method", type=PAYMENTS, required=True, help="cash, qr (paid by QR code) or account.")
@@ -176,8 +183,11 @@ def new(app: CliApp, **opts: Any) -> None:
             provider=provider,
             expected_total_cents=_expected(app, opts["expect"]),
             label_printer=app.counter_settings.waybill_printer or None,
+            waybill_confirmed=opts["confirm_waybill"],
         )
     except StationError as exc:
+        if exc.code == "phone_not_waybill" and exc.params.get("detected"):
+            exc.advice = CONFIRM_OPTION
         fail(exc, as_json=as_json)
         return
     if as_json:

@@ -171,3 +171,14 @@ def test_a_phone_is_rejected_as_check_in_rejects_it_masked_and_blank_lines_are_s
     found = lines(run(db_url, "detect", "--json", "13812345606"))
     assert [(f["input"], f["waybill"]) for f in found] == [("138****5606", None)]
     assert "13812345606" not in json.dumps(found) and "mobile number" in found[0]["error"]
+
+
+def test_batch_dhl_tells_a_dhl_waybill_shaped_as_a_mobile_as_one(db_url: str) -> None:
+    """`--batch DHL` rejected a DHL Express waybill starting 13-19 as a phone: the clerk said the
+    numbers are DHL's. Without the batch, or with another, or failing the check digit, still a phone."""
+    told = run(db_url, "detect", "--batch", "DHL", "13812345606")
+    assert told.exit_code == 0, told.output
+    assert told.stdout.startswith("13812345606: DHL (")
+    for args in (("13812345606",), ("--batch", "SF", "13812345606"), ("--batch", "DHL", "13812345607")):
+        result = run(db_url, "detect", *args)
+        assert result.exit_code == 1 and "looks like a mobile number" in result.stdout, args

@@ -466,3 +466,45 @@ def test_the_sends_lists_counter_option_is_refused_with_both_ways(run, staff) ->
         "message": "在柜台 front 收寄的寄件：sendout list --taken-at front。--counter 指定本命令以哪个柜台运行，"
         "写在命令之前：station --counter front sendout list。",
     }
+
+
+def test_a_dhl_waybill_shaped_as_a_mobile_is_sent_with_confirm_waybill(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, tmp_path: Path
+) -> None:
+    """A DHL Express waybill starting 13-19 (its check digit right) was refused as a phone with
+    --carrier DHL, and no flag took it: such a send could not be made. Refused naming DHL and the flag,
+    masked; --confirm-waybill takes it; a mobile SF would not take is a phone with the flag too."""
+    rates = tmp_path / "dhl.toml"
+    zones = ("same", "near", "far", "remote")
+    rates.write_text(
+        'currency = "CNY"\nzoning = "province"\nremote = ["新疆", "西藏"]\n'
+        + "".join(
+            f"[rates.{z}]\nfirst_g = 1000\nfirst_cents = 2000\nstep_g = 1000\nstep_cents = 800\n"
+            for z in zones
+        ),
+        encoding="utf-8",
+    )
+    assert run("sendout", "tariff", "set", "DHL", str(rates), clerk="Wang").exit_code == 0
+    dhl = [*(a if a != "SF" else "DHL" for a in SF_SEND), "--waybill", "13812345606", "--pay", "cash"]
+    refused = run("sendout", "new", *dhl, clerk="Li")
+    assert refused.exit_code == 1 and sends(db_url) == []
+    assert refused.stderr == (
+        "station: 138****5606 looks like a mobile number, but it passes DHL's check digit: confirm it is a "
+        "DHL waybill. If it is that carrier's waybill, add --confirm-waybill.\n"
+    )
+    wrong = run(
+        "sendout",
+        "new",
+        *SF_SEND,
+        "--waybill",
+        "13812345606",
+        "--pay",
+        "cash",
+        "--confirm-waybill",
+        clerk="Li",
+    )
+    assert wrong.exit_code == 1 and "not a waybill" in wrong.stderr and sends(db_url) == []
+    done = run("sendout", "new", *dhl, "--confirm-waybill", "--json", clerk="Li")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["waybill"] == "13812345606"
+    assert [(s.waybill, s.status) for s in sends(db_url)] == [("13812345606", "accepted")]

@@ -480,10 +480,11 @@ def test_a_phone_in_the_waybill_column_is_refused_masked_and_stored_nowhere(
     station: Station, tmp_path: Path
 ) -> None:
     """A file's phone in its waybill column (columns shifted, a platform's export) loaded as a DHL
-    pre-alert when it passed DHL's check digit, and any other was kept whole in the stored report."""
+    pre-alert when it passed DHL's check digit, and any other was kept whole in the stored report. A
+    row saying DHL may hold a DHL waybill of that shape (the next test); one saying another does not."""
     rows = [
         [zto(1), "中通", "13812345678", "张三"],  # line 2: good
-        ["13812345606", "DHL", "", ""],  # 3: a mobile that passes DHL Express's check digit
+        ["13812345606", "中通", "", ""],  # 3: a mobile that passes DHL Express's check digit, not DHL's row
         ["138 1234 5678", "中通", "", ""],  # 4: one written in groups
     ]
     report = import_file(station, write_csv(tmp_path / "shifted.csv", ZH_HEADINGS, rows))
@@ -496,3 +497,22 @@ def test_a_phone_in_the_waybill_column_is_refused_masked_and_stored_nowhere(
     with station.read() as session:
         kept = json.dumps(session.exec(select(PreAlertImport.report)).one(), ensure_ascii=False)
     assert "13812345606" not in kept and "1234 5678" not in kept and "138****5678" in kept
+
+
+def test_a_dhl_waybill_shaped_as_a_mobile_loads_where_the_file_says_dhl(
+    station: Station, tmp_path: Path
+) -> None:
+    """An 11-digit DHL Express waybill starting 13-19 was refused as a phone even in a row saying DHL:
+    such a parcel's pre-alert could not be loaded. The row's carrier column, or the import's carrier,
+    says DHL: it loads; a mobile failing DHL's check digit, or in a row of no carrier, stays a phone."""
+    rows = [
+        ["13812345606", "DHL", "13912345678", "张三"],  # line 2: DHL's, its check digit right
+        ["13812345607", "DHL", "", ""],  # 3: fails DHL's check digit: a phone
+        ["15912345606", "", "", ""],  # 4: passes DHL's check digit, no carrier said: a phone
+    ]
+    report = import_file(station, write_csv(tmp_path / "dhl.csv", ZH_HEADINGS, rows))
+    assert [p.waybill for p in stored(station)] == ["13812345606"]
+    assert [(i.line, i.code) for i in report.issues] == [(3, "phone_not_waybill"), (4, "phone_not_waybill")]
+    path = write_csv(tmp_path / "dhl-only.csv", ["waybill"], [["15012345600"]])
+    again = import_file(station, path, carrier="DHL")
+    assert again.loaded == 1 and not again.issues

@@ -215,7 +215,13 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN,
         N_("accept or refuse parcels to send"),
         commands=("sendout new", "sendout refuse", "sendout sender"),
-        keys=("sendout.weigh", "sendout.number", "sendout.accept", "sendout.refuse"),
+        keys=(
+            "sendout.weigh",
+            "sendout.number",
+            "sendout.accept",
+            "sendout.confirm_waybill",
+            "sendout.refuse",
+        ),
     ),
     "send_handover": Action(
         Need.SIGNED_IN,

@@ -46,7 +46,7 @@ from station_console.services.prealerts.import_report import CUT, ImportReport, 
 from station_console.services.prealerts.loaded_before import loaded_before
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector, short_names
-from station_console.services.scan.phone_scans import refuse_phone
+from station_console.services.scan.phone_scans import mobile_shaped_waybill, refuse_phone
 from station_console.services.scan.waybill import normalise
 
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
@@ -172,14 +172,18 @@ def _row(
     default: tuple[int, str] | None,
 ) -> dict[str, Any]:
     norm = normalise(values.get("waybill", ""))
+    named = values.get("carrier", "")
     # A phone in the waybill column (columns shifted): a DHL-shaped mobile was loaded as a pre-alert.
-    refuse_phone(norm.raw, norm.waybill, advice=None)
-    if norm.waybill is None:
+    # Only a row whose carrier (its column, else the import's) says DHL may hold a DHL waybill of
+    # that shape: the file says so.
+    stated = carriers.find(named) if named else default
+    detection = detector.detect(norm.waybill) if norm.waybill is not None else None
+    if detection is None or mobile_shaped_waybill(detection, stated[1] if stated else None) is None:
+        refuse_phone(norm.raw, norm.waybill, advice=None)
+    if norm.waybill is None or detection is None:
         assert norm.error is not None
         raise norm.error
     waybill = norm.waybill
-    detection = detector.detect(waybill)
-    named = values.get("carrier", "")
     if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
         its_carrier = carriers.find(named)
         raise (

@@ -6,9 +6,11 @@ recipient's phone barcode on a label scans as readily as the waybill's, and a ph
 waybill would be kept whole (an extra's waybill, a pre-alert's row) and shown to every clerk.
 
 A phone is a mainland mobile (with or without +86/0086, grouped or not, after the scanner's own
-prefixes) or one of its privacy forms (`138****5678`, a virtual number with its extension). At
-check-in a clerk may still confirm a carrier whose waybills take a mobile's shape (DHL Express:
-11 digits and a check digit); elsewhere a phone is refused.
+prefixes) or one of its privacy forms (`138****5678`, a virtual number with its extension). A
+carrier whose waybills take a mobile's shape (DHL Express: 11 digits and a mod-7 check digit) gets
+such a number only when it was named deliberately: a clerk's confirmation at check-in or send-out
+(Ctrl+Y, `--carrier DHL` / `--confirm-dhl`), or a stock or pre-alert file whose carrier (its column,
+or the import's carrier) says so. Everywhere else a phone is refused.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.phone_masking import mask
 from station_console.services.core.phone_shapes import MOBILE, phone_digits, phone_shaped
+from station_console.services.scan.detect import Detection
 
 PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
 # The advice on its own, so check-in's quick mode (no Phone field) can say its own instead.
 PHONE_FIELD = N_("Type a phone in the phone field.")
+# A number a carrier named for it takes (a DHL Express waybill) that is shaped as a mobile: the clerk
+# confirms it is the carrier's waybill, or it is refused as a phone.
+CONFIRM_CARRIER_WAYBILL = N_(
+    "{waybill} looks like a mobile number, but it passes {detected}'s check digit: confirm it is a "
+    "{detected} waybill."
+)
 # Where no phone is asked for (a stocktake, a courier's handover): the waybill's barcode is.
 SCAN_WAYBILL = N_("Scan the waybill's barcode, not the phone's.")
 
@@ -39,6 +48,18 @@ def phone_not_waybill(
     )
 
 
+def unconfirmed_waybill(waybill: str, carrier: str, *, advice: str | None = PHONE_FIELD) -> Refused:
+    """A mobile-shaped number `carrier` takes, not yet confirmed as its waybill: refused naming the
+    carrier, said masked (a phone it may well be), coded as a phone is (the form's cursor goes alike)."""
+    return Refused(
+        CONFIRM_CARRIER_WAYBILL,
+        code="phone_not_waybill",
+        advice=advice,
+        waybill=mask(waybill.strip()),
+        detected=carrier,
+    )
+
+
 def scanned_phone(raw: str, waybill: str | None = None) -> str | None:
     """The phone `raw` is, when it is one (the mobile's digits, else the text as given), else None.
     `waybill`: what the scan cleaned to, when it did (`]C113812345678` is a mobile after its prefix)."""
@@ -48,6 +69,16 @@ def scanned_phone(raw: str, waybill: str | None = None) -> str | None:
     if mobile is not None:
         return mobile
     return unicodedata.normalize("NFKC", raw).strip() if phone_shaped(raw) else None
+
+
+def mobile_shaped_waybill(detection: Detection, carrier: str | None) -> str | None:
+    """The waybill `carrier` takes that has a mobile's shape (a DHL Express number: 11 digits starting
+    13-19, its check digit right), when the detection read one; else None. Whether to take it is the
+    caller's: only a carrier named deliberately (a confirmation, a file's carrier) may."""
+    waybill = detection.waybill
+    if carrier is None or waybill is None or detection.error is not None or not MOBILE.fullmatch(waybill):
+        return None
+    return waybill if carrier in {c.carrier for c in detection.candidates} else None
 
 
 def refuse_phone(raw: str, waybill: str | None = None, *, advice: str | None = SCAN_WAYBILL) -> None:

@@ -203,16 +203,20 @@ def accept(
     provider: Provider | None = None,
     expected_total_cents: int | None = None,
     label_printer: str | None = None,
+    waybill_confirmed: bool = False,
 ) -> SendResult:
     """Record one accepted send. `waybill` is a typed or scanned number; else `from_stock` takes the
     next stock number, else `provider` issues one. `expected_total_cents` is the price the customer
-    was shown: a tariff changed since then is refused, never charged silently."""
+    was shown: a tariff changed since then is refused, never charged silently. `waybill_confirmed`:
+    the clerk confirmed a `waybill` shaped as a mobile is the carrier's (a DHL Express number)."""
     require(station, "send")
     carrier = carrier.strip().upper()
     checked_form = _check(station, party, recipient, parcel)
     weight.require_usable()
     payment.check()
-    entered = waybills.check_number(station, waybill, carrier) if waybill else None
+    entered = (
+        waybills.check_number(station, waybill, carrier, confirmed=waybill_confirmed) if waybill else None
+    )
     if entered is None and not from_stock and provider is None:
         raise Refused(N_("Give the waybill number: scan, type, or take one from stock."), code="no_waybill")
     issued: EWaybill | None = None
@@ -220,7 +224,8 @@ def accept(
         # Asked before the transaction: a slow carrier service never holds the database.
         issued = provider.request(order_for(party, recipient, parcel, carrier, weight))
         try:
-            entered = waybills.check_number(station, issued.waybill, carrier)
+            # The carrier's own service issued it: a DHL Express number shaped as a mobile is its word.
+            entered = waybills.check_number(station, issued.waybill, carrier, confirmed=True)
         except StationError as exc:
             # The carrier's client answered nonsense: said as its answer (the clerk typed no number),
             # and its order cancelled like any number not used.

@@ -22,22 +22,34 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
-from station_console.services.scan.phone_scans import PHONE_FIELD, refuse_phone
+from station_console.services.scan.phone_scans import (
+    PHONE_FIELD,
+    mobile_shaped_waybill,
+    refuse_phone,
+    unconfirmed_waybill,
+)
 
 ENTERED, POOL, PROVIDER = "entered", "pool", "provider"
 SOURCES = (ENTERED, POOL, PROVIDER)
 MAX_IMPORT = 100_000
 
 
-def check_number(station: Station, raw: str, carrier: str) -> str:
-    """The normalised waybill when it is a valid `carrier` number; `Refused` saying why otherwise."""
+def check_number(station: Station, raw: str, carrier: str, *, confirmed: bool = False) -> str:
+    """The normalised waybill when it is a valid `carrier` number; `Refused` saying why otherwise.
+    `confirmed`: the clerk (or the stock file's carrier) said a number shaped as a mobile that
+    `carrier` takes is its waybill (a DHL Express number: 11 digits, a check digit)."""
     detector = get_detector(station)
     if carrier not in detector.carriers:
         raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=cut(carrier, 16))
     detection = detector.detect(raw, batch=carrier)
     # A sender's phone barcode scanned (or typed) into the waybill: as check-in refuses it, never a
-    # send's number (a DHL-shaped mobile passed the check below), its stock or its label.
-    refuse_phone(raw, detection.waybill, advice=PHONE_FIELD)
+    # send's number (a DHL-shaped mobile passes the check below), its stock or its label, unless
+    # confirmed; one the carrier would take is refused naming it, so a real one can be confirmed.
+    shaped = mobile_shaped_waybill(detection, carrier)
+    if shaped is not None and not confirmed:
+        raise unconfirmed_waybill(shaped, carrier)
+    if shaped is None:
+        refuse_phone(raw, detection.waybill, advice=PHONE_FIELD)
     if detection.waybill is None:
         assert detection.error is not None
         raise detection.error
@@ -137,7 +149,8 @@ class ImportResult:
 
 def import_stock(station: Station, carrier: str, text: str, *, source: str = "") -> ImportResult:
     """A manager imports issued numbers, one per line (CSV: the first column); every line must be a
-    valid number of `carrier`, else nothing is imported and the bad lines are named."""
+    valid number of `carrier`, else nothing is imported and the bad lines are named. The file is
+    `carrier`'s by the manager's choice: a number of its shaped as a mobile (DHL Express) is taken."""
     require_manager(station, "waybill_stock")
     carrier = carrier.strip().upper()
     numbers: list[str] = []
@@ -150,7 +163,7 @@ def import_stock(station: Station, carrier: str, text: str, *, source: str = "")
         if not cell or cell.lower() in ("waybill", "运单号"):
             continue
         try:
-            numbers.append(check_number(station, cell, carrier))
+            numbers.append(check_number(station, cell, carrier, confirmed=True))
         except Refused:
             bad.append(n)
     if bad:

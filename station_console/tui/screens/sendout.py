@@ -79,6 +79,14 @@ class SendoutScreen(
             "f12", "handover", N_("Courier"), id="sendout.handover", tooltip=N_("Hand sends to a courier")
         ),
         Binding("escape", "clear", N_("Next sender"), id="sendout.clear", tooltip=N_("Clear the form")),
+        Binding(
+            "ctrl+y",
+            "confirm_waybill",
+            N_("Confirm waybill"),
+            id="sendout.confirm_waybill",
+            tooltip=N_("F10 refused a mobile-shaped number the carrier takes: it is its waybill"),
+            show=False,
+        ),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,6 +189,10 @@ class SendoutScreen(
     # -- actions --------------------------------------------------------------------------------
 
     def action_accept(self) -> None:
+        self.accept_send()
+
+    def accept_send(self, *, waybill_confirmed: bool = False) -> None:
+        """F10 (or Ctrl+Y, `waybill_confirmed`: a mobile-shaped number is the carrier's waybill)."""
         if self.busy:
             self.say(_("Still recording the last send..."), warn=True)
             return
@@ -209,6 +221,7 @@ class SendoutScreen(
                 kwargs["provider"] = make_provider(app.counter_settings.ewaybill)
             else:
                 kwargs["waybill"] = waybill or None
+                kwargs["waybill_confirmed"] = waybill_confirmed
         except StationError as exc:
             self.refuse_text(exc.message())
             self._focus_at_fault(exc)
@@ -365,6 +378,7 @@ class SendoutScreen(
         self.forget_weighing()
         self._asks_for_sender = False
         self._refusal_kept = None
+        self.confirmable = None  # Ctrl+Y confirms a number refused for this sender only
         self.source, self.shown_total = "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _(ASK_QUOTE))
@@ -408,6 +422,10 @@ class SendoutScreen(
                 carrier=exc.params.get("carrier", ""),
             )
             self.failed(tag, text)
+        elif tag == "accept" and (
+            offer := self.offer_confirm(exc, self.form.carrier, self.form.value("so-waybill").strip())
+        ):
+            self.failed(tag, offer)
         else:
             super().call_refused(tag, exc)
         if tag == "accept":

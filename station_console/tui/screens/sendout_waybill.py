@@ -1,6 +1,8 @@
 """Send-out's waybill number: scanned anywhere on the screen (a pre-printed waybill offers its carrier),
 typed, or F9 for the next number from the station's stock or the e-waybill service. A phone scanned or
-typed at a scanner's speed goes into the phone field that has the focus, never into the waybill.
+typed at a scanner's speed goes into the phone field that has the focus, never into the waybill. A
+number typed in it that is shaped as a mobile but passes the chosen carrier's check (a DHL Express
+waybill) is refused naming the carrier: Ctrl+Y accepts the send with it as that carrier's waybill.
 
 A mixin of `SendoutScreen` (its `call`, `form`, `setup`, `say`, `message`, `refuse_text`, `find_sender`):
 named methods, as a plain mixin has no decorated-handler table of its own.
@@ -13,7 +15,8 @@ from typing import Any
 
 from textual.widgets import Input, Select
 
-from station_console.i18n import N_, _
+from station_console.errors import StationError
+from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
@@ -27,10 +30,34 @@ SOURCE_TEXT = {
     "stock": N_("next number from the station's stock"),
     "provider": N_("number from the e-waybill service"),
 }
+CONFIRM_KEY = N_("Ctrl+Y accepts it as a {detected} waybill.")
+NOTHING_TO_CONFIRM = N_("Nothing to confirm: Ctrl+Y confirms a waybill F10 refused as a mobile number.")
 
 
 class WaybillSource:
     source = "entered"  # where the send's number comes from: one of SOURCES
+    # The carrier and number F10 refused as a mobile that carrier takes: Ctrl+Y confirms these only.
+    confirmable: tuple[str, str] | None = None
+
+    def offer_confirm(self, exc: StationError, carrier: str | None, waybill: str) -> str | None:
+        """F10's refusal of a mobile-shaped number the carrier takes: what to say (naming the carrier
+        and Ctrl+Y), remembered for Ctrl+Y; None for any other refusal."""
+        detected = exc.params.get("detected")
+        if exc.code != "phone_not_waybill" or not detected or not carrier:
+            self.confirmable = None
+            return None
+        self.confirmable = (carrier, waybill)
+        return sentences(exc.reason(), _(CONFIRM_KEY, detected=detected))
+
+    def action_confirm_waybill(self) -> None:
+        """Ctrl+Y: the number F10 refused as a mobile is the carrier's waybill; accepted as one, if the
+        carrier and the number are still those refused (an edit since asks F10 again)."""
+        screen: Any = self
+        now = (screen.form.carrier, screen.form.value("so-waybill").strip())
+        if self.confirmable is None or self.confirmable != now or self.source != "entered":
+            screen.say(_(NOTHING_TO_CONFIRM), warn=True)
+            return
+        screen.accept_send(waybill_confirmed=True)
 
     def waybill_entered(self) -> None:
         """The waybill is the number in the field (scanned or typed), not one F9 chose to take."""
