@@ -68,6 +68,13 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
+def has_version_table(engine: Engine) -> bool:
+    """Whether the migrations' version table is there (`current_revision` None with it there: the
+    table is empty, which no migration leaves)."""
+    with engine.connect() as conn:
+        return inspect(conn).has_table(VERSION_TABLE)
+
+
 def upgrade(engine: Engine) -> bool:
     """Migrate to head if needed; True when something ran. Cheap when already current."""
     return upgrade_from(engine, current_revision(engine))

@@ -138,3 +138,70 @@ def test_a_clerk_given_seeds_no_empty_postgresql_database(
             assert conn.exec_driver_sql(tables).scalar() == 0
     finally:
         engine.dispose()
+
+
+def _station_file_at(path: Path, revision: str) -> None:
+    """A station's SQLite file at migration `revision` (an older release's), nothing seeded."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    finally:
+        engine.dispose()
+
+
+def _revision(path: Path) -> list[tuple[str, ...]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return [tuple(row) for row in conn.execute("SELECT version_num FROM alembic_version").fetchall()]
+    finally:
+        conn.close()
+
+
+def test_a_clerk_given_to_a_device_command_does_not_upgrade_an_older_database(tmp_path: Path) -> None:
+    """Signing a clerk in for `station devices` migrated an older release's database as a side effect:
+    the counter still on that release could no longer open it. Refused, saying how to upgrade it."""
+    path = tmp_path / "older.sqlite3"
+    _station_file_at(path, "0013")
+    asked = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{path}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices", "--json"],
+    )
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    assert json.loads(asked.stdout) == {
+        "error": "database_outdated",
+        "message": f"The database at {path} is at an older version: open the console, or run station db "
+        "upgrade, to bring it up to date. Signing in alone changes nothing.",
+    }
+    assert _revision(path) == [("0013",)]
+
+
+def test_a_clerk_given_to_a_database_with_an_empty_version_table_is_told_it_is_damaged(
+    tmp_path: Path,
+) -> None:
+    """An empty version table read as "there is no station database": the file is there, and it is
+    either damaged or not a station's. Nothing is migrated or seeded into it."""
+    import sqlite3
+
+    path = tmp_path / "emptied.sqlite3"
+    _station_file_at(path, "0013")
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM alembic_version")
+    conn.commit()
+    conn.close()
+    asked = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{path}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices", "--json"],
+    )
+    assert asked.exit_code == 1, (asked.stdout, asked.stderr)
+    assert json.loads(asked.stdout) == {
+        "error": "database_damaged",
+        "message": f"The database at {path} has an empty version table: it is damaged, or not a station's. "
+        "The clerk cannot be checked.",
+    }
+    assert _revision(path) == []

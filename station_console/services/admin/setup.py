@@ -20,6 +20,7 @@ from db.engine import create_station_engine, default_database_path, is_sqlite, r
 from db.migrate import (
     UpgradeBusy,
     current_revision,
+    has_version_table,
     head_revision,
     hold_upgrade_lock,
     known_revisions,
@@ -78,8 +79,11 @@ def open_station(
     """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
 
     With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
-    Not `create`: a SQLite file that is not there, or a database with no station in it (no migration
-    ever ran: an empty PostgreSQL database), is refused, not made (a sign-in alone makes none).
+    Not `create` (a command that only signs a clerk in): a SQLite file that is not there, or a database
+    with no station in it (no migration ever ran: an empty PostgreSQL database), is refused, not made
+    (a sign-in alone makes none); so is one with an empty version table (damaged, or not a station's)
+    and one at an older version, not migrated (a sign-in alone changes nothing: the console or
+    `station db upgrade` brings it up to date).
     """
     counter = validate_counter(counter)
     if not create:
@@ -88,10 +92,8 @@ def open_station(
     station = Station(engine=engine, counter=counter)
     try:
         revision = current_revision(engine)
-        if revision is None and not create:  # an empty database: no station's, so no clerk to check
-            engine.dispose()
-            at = engine.url
-            raise _no_database(at.database if is_sqlite(engine) else at.render_as_string(hide_password=True))
+        if not create:
+            _refuse_for_a_sign_in(engine, revision)
         _refuse_unknown_revision(revision)
         _bring_up_to_date(engine, revision)
         with station.read() as session:
@@ -139,6 +141,37 @@ def _no_database(where: str | None) -> Refused:
         code="database_missing",
         file=where or "?",
     )
+
+
+def _refuse_for_a_sign_in(engine: Engine, revision: str | None) -> None:
+    """What a command that only signs a clerk in does not open (the engine disposed): no station in
+    the database, an empty version table, or a database at an older version."""
+    at = engine.url
+    where = at.database if is_sqlite(engine) else at.render_as_string(hide_password=True)
+    refusal: Refused | None = None
+    if revision is None and has_version_table(engine):
+        refusal = Refused(
+            N_(
+                "The database at {file} has an empty version table: it is damaged, or not a station's. "
+                "The clerk cannot be checked."
+            ),
+            code="database_damaged",
+            file=where or "?",
+        )
+    elif revision is None:  # an empty database: no station's, so no clerk to check
+        refusal = _no_database(where)
+    elif revision in known_revisions() and revision != head_revision():
+        refusal = Refused(
+            N_(
+                "The database at {file} is at an older version: open the console, or run station db "
+                "upgrade, to bring it up to date. Signing in alone changes nothing."
+            ),
+            code="database_outdated",
+            file=where or "?",
+        )
+    if refusal is not None:
+        engine.dispose()
+        raise refusal
 
 
 def _bring_up_to_date(engine: Engine, revision: str | None) -> None:
