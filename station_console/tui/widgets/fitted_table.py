@@ -100,13 +100,7 @@ class FittedTable(Table):
         if room <= 0:  # not laid out yet: every column, chosen again once the table has its width
             shown = list(range(len(self.COLUMNS)))
         else:
-            shown = columns_that_fit(widths, room, wanted=self.wanted(rows), gap=gap)
-        fill = self.FILLS_ROOM_LEFT
-        if fill is not None and fill not in shown and room > 0:
-            left = room - sum(widths[i] + gap for i in shown) - gap
-            if left >= max(cell_width(headings[fill]), self.FILL_MIN):
-                shown.append(fill)
-                widths[fill] = min(widths[fill], left)
+            shown = self._fitted(headings, widths, list(self.wanted(rows)), room, gap)
         shown.sort()
         row = self.cursor_row if row is None else row
         self.clear(columns=True)
@@ -116,6 +110,32 @@ class FittedTable(Table):
             self.add_row(*(self._cell(cells[i], i, widths[i]) for i in shown), key=key)
         if rows:
             self.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+    def _fitted(
+        self, headings: list[str], widths: list[int], order: list[int], room: int, gap: int
+    ) -> list[int]:
+        """The columns shown, `order` most wanted first. The column that fills the room left, if it does
+        not fit whole, is kept at its turn in `order` (after every column when it is not in it) with the
+        room its heading needs (and `FILL_MIN`): a column wanted after it (the stocktake's empty
+        Problem) is shown only in what that leaves, and the fill then takes all the room left."""
+        fill = self.FILLS_ROOM_LEFT
+        turn = order.index(fill) + 1 if fill in order else len(order)
+        shown = columns_that_fit(widths, room, wanted=order[:turn], gap=gap)
+        used = sum(widths[i] + gap for i in shown)
+        filling = False
+        if fill is not None and fill not in shown:
+            need = max(cell_width(headings[fill]), self.FILL_MIN)
+            if room - used - gap >= need:
+                filling = True
+                used += need + gap
+        for i in order[turn:]:
+            if i not in shown and used + widths[i] + gap <= room:
+                shown.append(i)
+                used += widths[i] + gap
+        if filling and fill is not None:
+            widths[fill] = min(widths[fill], room - sum(widths[i] + gap for i in shown) - gap)
+            shown.append(fill)
+        return shown
 
     def _cell(self, value: Any, index: int, width: int) -> Any:
         if index == self.FILLS_ROOM_LEFT and cell_width(value) > width:
