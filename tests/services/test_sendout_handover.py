@@ -90,6 +90,21 @@ def test_a_stranger_is_refused_loudly(counter: Station, scan: str, says: str | N
     assert exc.value.code == "nothing_scanned" and handover_batches(counter) == 0
 
 
+@pytest.mark.parametrize(
+    ("scan", "quoted"),
+    [("chen", "chen"), (" ｃｈｅｎ 12\r", "chen12"), ("]C1sf99x", "sf99x")],
+)
+def test_a_stranger_is_quoted_as_typed_not_upper_cased(counter: Station, scan: str, quoted: str) -> None:
+    """The screen and `station sendout handover` both say it so: what was typed, cleaned (spaces,
+    full-width forms, a scanner's prefix), in its own case."""
+    send(counter, waybill=sf(1))
+    batch = handover.open_batch(counter, "SF")
+    with pytest.raises(Refused) as exc:
+        handover.scan(counter, batch, scan)
+    assert exc.value.code == "wrong_parcel"
+    assert exc.value.message() == f"Wrong parcel: {quoted} is not a send of this station."
+
+
 def test_handed_over_and_refunded_parcels_must_not_leave_again(counter: Station) -> None:
     send(counter, waybill=sf(1))
     refunded = send(counter, waybill=sf(2)).send_id

@@ -75,6 +75,13 @@ def _clean(raw: str) -> str:
     return text
 
 
+def as_typed(raw: str, waybill: str) -> str:
+    """`waybill` as the clerk typed it, for a refusal to quote: cleaned, not upper-cased (`chen`, not
+    `CHEN`). A barcode unwrapped to its tracking number is quoted as the number looked up."""
+    typed = _clean(raw) if raw else raw
+    return typed if typed.upper() == waybill else waybill
+
+
 def normalise(raw: str) -> Normalised:
     """Clean `raw`; on a refusal `waybill` is None and `error` says why (nothing is raised)."""
     waybill, error = clean_waybill(raw)

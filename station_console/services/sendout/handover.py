@@ -34,7 +34,7 @@ from station_console.services.scan.phone_scans import (
     refuse_phone,
     scanned_phone,
 )
-from station_console.services.scan.waybill import normalise
+from station_console.services.scan.waybill import as_typed, normalise
 from station_console.services.sendout.handover_closed import closed_refusal
 from station_console.services.sendout.payments import STATUS_LABELS
 from station_console.services.sendout.printouts import queue_manifest
@@ -277,15 +277,16 @@ def batch_read_again(station: Station, batch_id: int) -> tuple[BatchView, Refuse
         return _view(session, batch), closed
 
 
-def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refused:
-    """Why a scanned parcel may not go with this courier, naming what it is."""
+def _wrong(session: Session, waybill: str, carrier_id: int, code: str, typed: str) -> Refused:
+    """Why a scanned parcel may not go with this courier, naming what it is (one that is no send of
+    this station quoted as `typed`: what the clerk typed, cleaned, not upper-cased)."""
     send = session.exec(select(Send).where(Send.waybill == waybill).order_by(col(Send.id).desc())).first()
     if send is None:
         phone = scanned_phone(waybill)
         if phone is not None:  # a phone barcode scanned: said masked, as a phone
             return phone_not_waybill(phone, advice=SCAN_WAYBILL)
         return Refused(
-            N_("Wrong parcel: {waybill} is not a send of this station."), code="wrong_parcel", waybill=waybill
+            N_("Wrong parcel: {waybill} is not a send of this station."), code="wrong_parcel", waybill=typed
         )
     if send.status != SendStatus.ACCEPTED:
         return Refused(
@@ -335,7 +336,7 @@ def scan(station: Station, batch: BatchView, raw: str) -> ScanResult:
             )
         ).first()
         if send is None or send.id is None:
-            raise _wrong(session, waybill, carrier_id, code)
+            raise _wrong(session, waybill, carrier_id, code, as_typed(raw, waybill))
         if row is None:
             row = _saved_batch(session, station, carrier_id, code)
         assert row.id is not None
