@@ -51,7 +51,7 @@ COUNTED = {
     ("en", 0): "Nothing to hand over: 1 parcel listed, and it was recalled.",
     ("en", 1): "1 parcel to hand over: fetch it and scan it.",
     ("zh", 0): "没有可出库的包裹：所列 1 件为拦截件。",
-    ("zh", 1): "可出库 1 件：请按此顺序取件并逐件扫描。",
+    ("zh", 1): "可出库 1 件：请取件并扫描。",  # one parcel is fetched in no order
 }
 
 

@@ -333,6 +333,10 @@ class PickupScreen(TakesScans, HandoverChecks):
     def _count_note(total: int, recalled: int) -> str:
         """How many parcels to fetch, as the counter counts them: a recalled one is listed, but it is not
         handed over (a manager's Ctrl+O aside), so neither counts it."""
+        if total == 1:  # no order to fetch one in: its own sentence, as Chinese has one form for every count
+            if recalled:
+                return _("1 parcel to hand over: fetch it and scan it.")
+            return _("1 parcel: fetch it and scan it.")
         if not recalled:
             return _n(
                 "{n} parcel: fetch it and scan it.",
