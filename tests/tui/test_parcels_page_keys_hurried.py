@@ -147,3 +147,38 @@ async def test_f8_between_the_pages_read_and_its_answer_handled_says_still_readi
         await quiet.settle(pilot)
         assert str(status.render()) == "Page 2: 1 parcel (F8: older)"
         assert [str(table.get_row_at(0)[0])] == [wb(2)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "page", "said"),
+    [
+        ("en", "Page 2: 1 parcel", "No older parcels: this is the last page."),
+        ("zh", "第 2 页：1 件", "没有更早的包裹：这已是最后一页。"),
+    ],
+)
+@pytest.mark.first_mode("parcels")
+async def test_f8_on_the_last_page_says_there_are_no_older_parcels(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, page: str, said: str
+) -> None:
+    """F8 on the last page did nothing and said nothing: it says so, as other keys with nothing to do
+    say, and the page stays as it was."""
+    from station_console.i18n import set_language
+    from station_console.tui.screens import parcels
+
+    set_language(lang)
+    monkeypatch.setattr(parcels, "PAGE", 1)
+    for n in range(1, 3):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        status = screen.query_one("#pa-status")
+        table = screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the first page")
+        await quiet.press(pilot, "f8")
+        await quiet.settle(pilot)
+        assert str(status.render()) == page and [str(table.get_row_at(0)[0])] == [wb(1)]
+        await quiet.press(pilot, "f8")
+        await quiet.settle(pilot)
+        assert str(status.render()) == said
+        assert [str(table.get_row_at(0)[0])] == [wb(1)]

@@ -319,6 +319,10 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             # Where the older page starts is known once this one is in: the key did nothing, said so
             # until the page lands.
             self.query_one("#pa-status", StatusLine).say(_("Still reading the page asked for…"), warn=True)
+        else:  # the last page on screen: the key reads nothing, and says so
+            self.query_one("#pa-status", StatusLine).say(
+                _("No older parcels: this is the last page."), warn=True
+            )
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
