@@ -49,12 +49,39 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
         await type_slowly(pilot, clock, "enter", "enter")  # stray Enters answer nothing
         await settle(app, pilot)
         assert len(attention(screen)) == 2 and list(parcels(station)) == ["73123456789012"]
+        assert "Refused this session: 2" in status(screen, "#ci-refused")  # not checked in, so far
         await quiet.press(pilot, "ctrl+y")  # the highlighted (newest): use SF
         await quiet.press(pilot, "ctrl+b")  # the other: keep the batch carrier
         assert attention(screen) == []
         carriers = {r.waybill: r.carrier for r in screen.results}
         assert carriers == {"73123456789012": "ZTO", "SF1234567890124": "SF", "SF1234567890123": "ZTO"}
-        assert "Refused this session: 2" in status(screen, "#ci-refused")
+        # Questions answered, not refusals: both parcels checked in.
+        assert "Refused this session: 0" in status(screen, "#ci-refused")
+
+
+async def test_a_question_dismissed_stays_counted_as_refused(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    """Of two questions, the one answered with Ctrl+Y checked its parcel in and is no refusal; the one
+    dismissed left its parcel out, and is."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f7")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
+            await quiet.press(pilot, "down")
+        await quiet.press(pilot, "enter")
+        await scan(pilot, clock, "SF1234567890123")
+        await scan(pilot, clock, "SF1234567890124")
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["conflict", "conflict"]
+        await quiet.press(pilot, "ctrl+y")  # the newest: use SF
+        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+x")  # the other: dismissed
+        await settle(app, pilot)
+        assert attention(screen) == [] and list(parcels(station)) == ["SF1234567890124"]
+        assert "Refused this session: 1" in status(screen, "#ci-refused")
 
 
 async def test_a_scanned_mobile_number_is_refused_as_any_mobile_not_a_carrier_conflict(

@@ -303,6 +303,10 @@ class CheckinScreen(CheckinTable):
         self._rescans.pop(request.seq, None)
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
+            # A question answered (Ctrl+Y, Ctrl+B) or a busy refusal tried again: the scan checked in
+            # after all, so its refusal did not stand and is counted no more.
+            self.refused -= 1
+            self.show_refused()
         self.query_one(AttentionList).remove_waybill(result.waybill)
         # A scan of the parcel in hand read again checks in only if that parcel left the shelf meanwhile:
         # the new one is then the parcel in hand.

@@ -67,7 +67,7 @@ class CheckinState(CourierBatchScreen):
         self.batch_carrier: str | None = None
         self.quick = False
         self.count = 0
-        self.refused = 0  # scans of this session that did not check in
+        self.refused = 0  # scans of this session that did not check in (an answered question did)
         self.results: list[CheckinResult] = []
         self.undone: set[int] = set()
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
@@ -186,9 +186,12 @@ class CheckinState(CourierBatchScreen):
         self._say_status("#ci-batch", _("Batch: {batch}", batch=batch) + self._key_hint("F7"))
         state = _("on") if self.quick else _("off")
         self._say_status("#ci-quick", _("Quick mode: {state}", state=state) + self._key_hint("F8"))
+        self.show_refused()
+        self._count_missing()
+
+    def show_refused(self) -> None:
         refused = self._say_status("#ci-refused", _("Refused this session: {n}", n=self.refused))
         refused.set_class(self.refused > 0, "-some")
-        self._count_missing()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-status")
     def _count_missing(self) -> None:
