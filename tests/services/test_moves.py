@@ -114,3 +114,18 @@ def test_a_parcel_reference_too_long_for_a_waybill_is_refused_as_check_in_refuse
         move_parcel(station, "X" * 5000, "1-2")
     assert exc.value.code == "too_long"  # not "neither a waybill nor a pickup code"
     assert exc.value.message() == "That is too long to be one waybill."
+
+
+def test_rows_now_reads_a_moved_parcels_code_and_place_with_its_label(station: Station) -> None:
+    """What check-in's table reads again every few seconds: a parcel moved since (new code) reads its
+    new code and place, one not moved its own, both with their label states."""
+    from station_console.services.shelves.lists import label_status, rows_now
+
+    moved_id = place(station, wb(1), "1-1")
+    kept_id = place(station, wb(2), "1-1")
+    kept_code = parcel(station, kept_id).pickup_code
+    result = move_parcel(station, wb(1), "2-4", policy="new_code")
+    now = rows_now(station, [moved_id, kept_id])
+    assert now.places == {moved_id: (result.pickup_code, "2-4"), kept_id: (kept_code, "1-1")}
+    assert now.labels == label_status(station, [moved_id, kept_id])
+    assert now.labels[moved_id] and rows_now(station, []).places == {}

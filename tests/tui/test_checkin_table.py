@@ -154,3 +154,49 @@ async def test_a_printed_label_never_reads_queued_again_when_the_next_parcel_is_
         done = len(read)
         await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
         assert set_labels == [] and str(table.get_row(str(first))[-1]) == "printed"
+
+
+@pytest.mark.parametrize("policy", ["new_code", "keep_code"])
+async def test_a_parcel_moved_since_it_checked_in_shows_its_code_and_place_as_they_are_now(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, policy: str
+) -> None:
+    """Moved after it checked in (here or at another counter; a stocktake's relocation moves it the
+    same way), its row kept the old code and place: the clerk read a code off the screen that no label
+    and no shelf bore. The label re-read reads them too, and sets only the moved row's cells."""
+    from station_console.services.shelves.moves import move_parcel
+
+    read, hook = label_reads(monkeypatch)
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f8")  # quick mode: no phone asked for
+        for code in ("JT0000000000001", "JT0000000000002"):
+            await scan(pilot, clock, code)
+        await settle(app, pilot)
+        table = screen.query_one("#ci-table", Table)
+        first, second = screen.results
+        target = "2-4" if first.location != "2-4" else "2-3"
+        set_cells: list[tuple[str, str, str]] = []
+        update_cell = table.update_cell
+
+        def spy(row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+            set_cells.append((str(row_key), str(column_key), str(value)))
+            update_cell(row_key, column_key, value, **kwargs)
+
+        monkeypatch.setattr(table, "update_cell", spy)
+        moved = move_parcel(station, first.waybill, target, policy=policy)
+        assert moved.code_changed == (policy == "new_code")
+        done = len(read)
+        await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
+        await settle(app, pilot)
+        rows = {str(table.get_row_at(i)[4]): table.get_row_at(i) for i in range(2)}
+        now = rows[first.waybill]
+        assert (str(now[1]), str(now[2])) == (moved.pickup_code, target)
+        assert (str(rows[second.waybill][1]), str(rows[second.waybill][2])) == (
+            second.pickup_code,
+            second.location,
+        )
+        code_and_place = [c for c in set_cells if c[1] in ("code", "where")]
+        expected = [(str(first.parcel_id), "where", target)]
+        if policy == "new_code":
+            expected.insert(0, (str(first.parcel_id), "code", str(moved.pickup_code)))
+        assert code_and_place == expected  # once, the moved row's changed cells only

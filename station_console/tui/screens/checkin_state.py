@@ -17,6 +17,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.widgets import DataTable, Input
@@ -25,7 +26,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
-from station_console.services.shelves.lists import label_status, missing_phone_count
+from station_console.services.shelves.lists import missing_phone_count, rows_now
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
@@ -61,6 +62,7 @@ class CheckinState(CourierBatchScreen):
     @dataclass
     class Labels(Message):
         statuses: dict[int, str]
+        places: dict[int, tuple[str, str]]  # parcel id -> pickup code and location, as they are now
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -207,13 +209,23 @@ class CheckinState(CourierBatchScreen):
         self._say_status("#ci-missing", _("Without phone: {n}", n=message.missing) + self._key_hint("F9"))
 
     def _read_labels(self) -> None:
-        if self.label_shown:
-            self._label_statuses(list(self.label_shown))
+        ids = self._rows_on_screen()
+        if ids:
+            self._label_statuses(ids)
+
+    def _rows_on_screen(self) -> list[int]:
+        """The rows the clerk can read (undone ones left out: they stay as they were struck): only these
+        are read again, so a full table costs no more than a screenful."""
+        table = self.query_one("#ci-table", DataTable)
+        top = round(table.scroll_y)
+        keys = [row.key.value for row in table.ordered_rows[top : top + table.size.height]]
+        return [int(k) for k in keys if k is not None and int(k) in self.label_shown]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-labels")
     def _label_statuses(self, ids: list[int]) -> None:
         try:
-            self.post_message(self.Labels(label_status(self.station, ids)))
+            now = rows_now(self.station, ids)
+            self.post_message(self.Labels(now.labels, now.places))
         except Exception:
             return  # a busy database: try again on the next tick
 
@@ -221,11 +233,21 @@ class CheckinState(CourierBatchScreen):
     def _labels(self, message: Labels) -> None:
         shown = self.label_shown
         changed = [(pid, s) for pid, s in message.statuses.items() if pid in shown and shown[pid] != s]
-        if not changed:
-            return
         table = self.query_one("#ci-table", DataTable)
         for pid, status in changed:
             self.show_label(table, pid, status)
+        for pid, place in message.places.items():
+            if pid in shown and str(pid) in table.rows:
+                self._show_place(table, pid, place)
+
+    def _show_place(self, table: DataTable[Any], parcel_id: int, place: tuple[str, str]) -> None:
+        """Row `parcel_id`'s code and location as they are now (moved since, with a new code or not, here
+        or at another counter): a stale code read off the screen sends the customer to the wrong shelf.
+        Set only when changed, as Textual renders every visible row again after any cell change."""
+        row = str(parcel_id)
+        for column, now in zip(("code", "where"), place, strict=True):
+            if str(table.get_cell(row, column)) != now:
+                table.update_cell(row, column, Text(now))
 
     def show_let_go(self, table: DataTable[Any], parcel_id: int) -> None:
         """Row `parcel_id`'s label, held for its phone, was let go (its phone typed, the next scan, a
