@@ -202,7 +202,7 @@ def _scanner(
     """The scanner and the terminal driver: keys go into the app's queue from their own thread, on the
     scanner's schedule, stamped when they are handed over (a driver late on its schedule hands over
     what piled up at once, as a terminal buffer would), whatever the app is busy with. `watch` is told
-    each Enter as it is handed over."""
+    each Enter once it is handed over, with the time the Enter was stamped."""
     started.wait()
     begin = time.monotonic()
     for n, code in enumerate(codes):
@@ -211,9 +211,12 @@ def _scanner(
             if delay > 0 and stop.wait(delay):
                 return
             char = None if key == "enter" else key
-            app.post_message(events.Key(_character_to_key(key) if char else key, char))
+            event = events.Key(_character_to_key(key) if char else key, char)
+            app.post_message(event)
             if char is None and watch is not None:
-                watch.scan_sent(n)
+                # Stamped as the screen stamps the scan (the key's own time, before it is handed
+                # over): a loaded machine may run its check-in before this thread runs again.
+                watch.scan_sent(n, event.time)
 
 
 def settle_as_a_console() -> None:

@@ -60,7 +60,7 @@ class ScanWatch:
         self._gc_started: dict[int, float] = {}
         self._undo: list[Callable[[], None]] = []
         self.writes = WriteWaits()
-        self.sent: dict[int, float] = {}  # scan number (warm ones too) -> when its Enter was handed over
+        self.sent: dict[int, float] = {}  # scan number (warm ones too) -> its Enter's stamp
         self.stacks = StallSampler()
         self.timed_from = 0
 
@@ -103,11 +103,13 @@ class ScanWatch:
             self._undo.append(self.writes.stop)
         self._undo.append(self.stacks.stop)
 
-    def scan_sent(self, n: int) -> None:
-        """Scan `n`'s Enter was just handed over (the scanner's thread)."""
-        self.sent[n] = time.monotonic()
+    def scan_sent(self, n: int, at: float) -> None:
+        """Scan `n`'s Enter, stamped `at` (monotonic, the key event's time: what the screen measures
+        from), was just handed over (the scanner's thread). Its check-in write is the first to begin
+        after `at`: a later stamp (this call's own time) may come after that write began."""
+        self.sent[n] = at
         if n >= self.timed_from:
-            self.stacks.arm(n, self.sent[n])
+            self.stacks.arm(n, at)
 
     def scans_seen(self, count: int) -> None:
         """The first `count` scans are on the screen."""
