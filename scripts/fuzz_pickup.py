@@ -32,9 +32,9 @@ from fuzz_checkin import person, scan
 from fuzz_keys import PASTE
 
 UNDO_CHANCE = 0.3  # on Pickup right after a handover of the run's: Ctrl+Z, and its question answered
-WRONG_CHANCE = 0.2
+WRONG_CHANCE = 0.2  # a customer's scans: another parcel's waybill among them
 # Lookups locked: most clerks wait for the lock to end; the others' lookups test the refusal.
-WAIT_OUT_CHANCE = 0.8  # a customer's scans: another parcel's waybill among them
+WAIT_OUT_CHANCE = 0.8
 # Past the key-bounce window (tui/key_bounce.py: 0.4 s): the clerk's second press, read as an answer.
 PAUSE = "~450"
 # What no parcel on the shelves answers: a code of no shape here, a picked-up one's is read from the copy.
