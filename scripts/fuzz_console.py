@@ -130,6 +130,7 @@ from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     charge_storage_fees,
 )
 from fuzz_station import template as station_template  # noqa: E402
+from fuzz_summary import print_run  # noqa: E402  (beside this script, on its path)
 from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
@@ -462,21 +463,8 @@ def main() -> None:
         for note, count in outcome.notes.items():
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
-        print(f"seed {seed} {setup_line(args)}: {outcome.keys} keys in {took:.0f} s", flush=True)
-        print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
-        print(f"  seed {seed} written: {outcome.written or 'nothing'}", flush=True)
-        print(f"  seed {seed} pickup lookups: {outcome.lookups}", flush=True)
-        print(f"  seed {seed} handover acknowledged: {outcome.handover}", flush=True)
-        print(f"  seed {seed} screens seen ({len(outcome.screens)}): {' '.join(sorted(outcome.screens))}")
-        locked = outcome.locked
-        locked_keys += locked.keys
-        print(
-            f"  seed {seed} keys at the sign-in: {locked.keys} of {outcome.keys}"
-            f" ({locked.locks} signed out or locked, {locked.hostile_locks} met with random keys)",
-            flush=True,
-        )
-        for note, count in sorted(outcome.notes.items()):
-            print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
+        print_run(seed, setup_line(args), outcome, took)
+        locked_keys += outcome.locked.keys
         if outcome.crash is None:
             continue
         crash = outcome.crash
