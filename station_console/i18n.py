@@ -8,7 +8,7 @@ singular and a plural ("1 parcel", "2 parcels"); Chinese has one form, catalogue
 A parameter that ends in "…" (text cut for showing, `safe_text.cut`) ends the sentence it closes:
 the sentence's full stop after it is left out, in either language ("…", never "…." or "…。").
 A text parameter's control characters are written out as escapes (`safe_text.visible`): a message
-quoting what was typed (`Unknown carrier \x1b[31mZTO.`) says what it was on a terminal, in a pipe
+quoting what was typed (`Unknown carrier \\x1b[31mZTO.`) says what it was on a terminal, in a pipe
 (where click strips escape sequences from what it echoes) and on the console's screen alike.
 """
 

@@ -3,20 +3,20 @@
 Which characters count as hidden is stated once, in `hardware.hidden_text` (the hardware layer quotes
 what a person typed by the same rule): control characters (C0, DEL, C1), the bidirectional marks,
 overrides and isolates (which make `abc` display as `cba`), the line and paragraph separators, the BOM,
-and the zero-width characters (a zero-width space, joiner or word joiner: `ab` and `a\u200bb` look the
+and the zero-width characters (a zero-width space, joiner or word joiner: `ab` and `a\\u200bb` look the
 same).
 
 What each kind of text keeps:
 - A scan keeps its letters and digits. The keyboard wedge passes a GS1 or ISO 15434 separator (GS 0x1D,
   FS, RS, US, EOT) on as part of the code; the waybill cleaning (`services/scan/waybill.py`) then drops
-  it with every other control character and space, so `0112345\x1d10AB` is looked up as `011234510AB`.
+  it with every other control character and space, so `0112345\\x1d10AB` is looked up as `011234510AB`.
 - A typed name or line (`clean`, `printable`): terminal escape sequences go whole, every other hidden
   character becomes a space (a GS or a line separator between two words still parts them), a
   zero-width one goes (it parted nothing), runs of spaces are one space, and the length is capped.
 - A paste into a one-line field (`pasted_line`): its first line, ended by a CR or LF only (a GS, NEL or
   line separator inside it is no line end a person sees), its hidden characters out.
 `visible()` is for stored text on its way to a terminal or a screen (older rows, another program's
-writes): every hidden character is shown as an escape (`\x1b`, `\u202e`, `\u200b`), so nothing stored
+writes): every hidden character is shown as an escape (`\\x1b`, `\\u202e`, `\\u200b`), so nothing stored
 can move the cursor, recolour the screen, reorder a line, ring the bell or pass for another name.
 Neither touches Rich markup: screens show text as `rich.text.Text` (or escaped), never parsed. Only
 what is shown changes: comparisons and searches read the stored text.

@@ -4,6 +4,9 @@ like another; a device setting with a control character in it was quoted with th
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from hardware.messages import typed
@@ -82,3 +85,19 @@ def test_typed_is_cut_never_inside_an_escape() -> None:
     assert typed("x" * 90) == "x" * 40
     assert typed("abc" + "\x00" * 20, 10) == "abc\\x00"
     assert typed("abcdefghi\x00", 10) == "abcdefghi"
+
+
+def test_no_docstring_holds_a_hidden_character() -> None:
+    """A docstring naming an escape spells it with two backslashes in the source: with one, `\\x1b` or
+    `\\u202e` is the character itself, which `help()` and pydoc send to the terminal (an RLO turns the
+    line round)."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("station_console", "hardware", "db", "scripts", "tests"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                    doc = ast.get_docstring(node, clean=False)
+                    if doc and has_hidden(doc):
+                        found.append(f"{path.relative_to(root)}: {getattr(node, 'name', 'module')}")
+    assert found == []
