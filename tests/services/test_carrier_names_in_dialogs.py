@@ -17,6 +17,7 @@ from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import list_prealerts
 from station_console.services.recipients import matching
 from station_console.services.sendout import handover as send_handover
+from station_console.services.sendout.waiting import at_counter
 
 
 def test_every_dialog_and_pane_names_the_carrier_by_its_short_name(station: Station, tmp_path: Path) -> None:
@@ -31,9 +32,7 @@ def test_every_dialog_and_pane_names_the_carrier_by_its_short_name(station: Stat
     as_manager(station)
     assert returns.open_batch(station, "ZTO").carrier_name == "短ZTO"
     waybill = send(station).waybill or ""
-    assert [(w.carrier, w.carrier_name, w.count) for w in send_handover.at_counter(station)] == [
-        ("SF", "短SF", 1)
-    ]
+    assert [(w.carrier, w.carrier_name, w.count) for w in at_counter(station)] == [("SF", "短SF", 1)]
     opened = send_handover.open_batch(station, "SF")
     assert (opened.carrier, opened.carrier_name) == ("SF", "短SF")
     scanned = send_handover.scan(station, opened, waybill)

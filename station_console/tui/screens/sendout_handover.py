@@ -29,6 +29,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
+from station_console.services.sendout.waiting import Waiting, at_counter
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
@@ -133,19 +134,19 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             ("to", _("To")),
         ):
             table.add_column(title, key=key)
-        self.call("waiting", lambda: handover.at_counter(self.station))
+        self.call("waiting", lambda: at_counter(self.station))
         self.query_one("#ho-carrier", Select).focus()
 
-    def done_waiting(self, waiting: list[handover.Waiting]) -> None:
+    def done_waiting(self, waiting: list[Waiting]) -> None:
         self.offer(waiting)
         if not waiting:
             self.say(_("No sends are waiting for a courier."), warn=True)
 
-    def done_left_waiting(self, waiting: list[handover.Waiting]) -> None:
+    def done_left_waiting(self, waiting: list[Waiting]) -> None:
         """After a close: the carriers offered again, the handover's own line left on screen."""
         self.offer(waiting)
 
-    def offer(self, waiting: list[handover.Waiting]) -> None:
+    def offer(self, waiting: list[Waiting]) -> None:
         self.query_one("#ho-carrier", Select).set_options(
             [(Text(waiting_text(w)), w.carrier) for w in waiting]
         )
@@ -296,7 +297,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         # name would otherwise go on its manifest unasked (choosing a carrier skips a name already there).
         self.query_one("#ho-courier", Input).value = ""
         self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
-        self.call("left_waiting", lambda: handover.at_counter(self.station))
+        self.call("left_waiting", lambda: at_counter(self.station))
 
     def _choose_first(self) -> str:
         """Why a scan or a close has no batch to go into: no carrier chosen, or the batch shown closed
@@ -329,7 +330,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         """The batch shown closed meanwhile (`closed`: the refusal saying who closed it): none to scan
         into, the carriers offered again."""
         self.view, self.closed_meanwhile = None, closed
-        self.call("left_waiting", lambda: handover.at_counter(self.station))
+        self.call("left_waiting", lambda: at_counter(self.station))
 
     # -- other counters' changes: the carrier's open batch is shared (shared_batch.py) ---------------
 
@@ -409,7 +410,7 @@ def _read_again(station: Station, batch_id: int) -> handover.BatchView | ClosedM
     return view if closed is None else ClosedMeanwhile(closed, view)
 
 
-def waiting_text(waiting: handover.Waiting) -> str:
+def waiting_text(waiting: Waiting) -> str:
     """A carrier as offered: its sends not yet handed over, and how many of them are scanned into its
     open batch already ("SF: 3 waiting" read as none scanned while one was, at another counter)."""
     if not waiting.scanned:
