@@ -5,9 +5,10 @@ live view compares: expected (the carrier's open pre-alerts, less those that arr
 received (checked in here and expected), missing (expected, not yet here) and extra (here, not
 expected), plus the parcels flagged damaged while it was open. A parcel of another carrier found in the
 courier's bag (the clerk answered "use UPS" at its scan) is none of these: it is listed apart with its
-carrier (`other_carrier`), as the courier handed it over, and counts to none of this carrier's figures. Closing it (the courier's name required)
-fixes that in the pre-alerts: received ones `received`, missing ones `not_received` (problem parcels
-until they turn up: a later check-in of the waybill settles them) and queues the handover receipt.
+carrier (`other_carrier`), as the courier handed it over, and counts to none of this carrier's figures.
+Closing it (the courier's name required) fixes that in the pre-alerts: received ones `received`,
+missing ones `not_received` (problem parcels until they turn up: a later check-in of the waybill
+settles them) and queues the handover receipt.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Received count, the missing and extra waybills, the parcels flagged damaged while it was open, the
 courier's name and a signature line; another carrier's parcels the courier brought in the bag are listed
 apart, by carrier, and not counted as this carrier's received (the courier signs for what they handed
-over, and this carrier's count is its own: its pre-alerts, its fees); a manifest job (the printers that take manifests: PDF or ESC/POS).
-Drawn from the snapshot the batch stored at its close, so a reprint says the same.
+over, and this carrier's count is its own: its pre-alerts, its fees); a manifest job (the printers
+that take manifests: PDF or ESC/POS). Drawn from the snapshot the batch stored at its close, so a
+reprint says the same.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """What the Parcels search's one text box matches, and how far its first page reads.
 
 A phone tail, a masked phone as screens show one (`183****1531`: by its tail's index, then the digits
-it shows in front; `****1531` is the tail), a full phone number (by its tail's index, then the number: the full
-number has no index of its own, which would cost every check-in a page; eleven digits starting with 1
-are a DHL Express waybill's shape too, found whole on the waybill's index) and a pickup code are found
-through indexes. A waybill typed whole, by its start or by its last digits (`LIKE 'x%'`, `LIKE '%x'`)
-is not: with
-`ORDER BY id DESC LIMIT` SQLite walks the parcel table until a page is full, so a tail with few matches
-read every parcel the station ever had (200-290 ms at 1,000,000). The parcel a customer asks about is
+it shows in front; `****1531` is the tail), a full phone number (by its tail's index, then the
+number: the full number has no index of its own, which would cost every check-in a page; eleven digits
+starting with 1 are a DHL Express waybill's shape too, found whole on the waybill's index) and a pickup
+code are found through indexes. A waybill typed whole, by its start or by its last digits
+(`LIKE 'x%'`, `LIKE '%x'`) is not: with `ORDER BY id DESC LIMIT` SQLite walks the parcel table until
+a page is full, so a tail with few matches read every parcel the station ever had (200-290 ms at
+1,000,000). The parcel a customer asks about is
 nearly always on the shelves or recent, so the first page of such a search reads the newest
 `RECENT_IDS` parcels by id range, and below them only what an index finds: parcels on the shelves
 (`ix_parcel_status_checked_in`) and the whole waybill (`uq_parcel_waybill_on_shelf`). The page stays
