@@ -9,8 +9,8 @@ A phone is a mainland mobile (with or without +86/0086, grouped or not, after th
 prefixes) or one of its privacy forms (`138****5678`, a virtual number with its extension). A
 carrier whose waybills take a mobile's shape (DHL Express: 11 digits and a mod-7 check digit) gets
 such a number only when it was named deliberately: a clerk's confirmation at check-in or send-out
-(Ctrl+Y, `station checkin --carrier DHL` / `station sendout new --confirm-waybill`), or a stock or pre-alert file whose carrier (its column,
-or the import's carrier) says so. Everywhere else a phone is refused.
+(Ctrl+Y, `station checkin --carrier DHL` / `station sendout new --confirm-waybill`), or a stock or
+pre-alert file whose carrier (its column, or the import's carrier) says so. Everywhere else a phone is refused.
 """
 
 from __future__ import annotations
