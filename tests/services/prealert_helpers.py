@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pickup_helpers import zto
+from sqlmodel import col, select
+
+from db.models import PreAlert
 
 
 def write_csv(path: Path, headings: list[str], rows: list[list[Any]], encoding: str = "utf-8") -> Path:
@@ -39,3 +42,9 @@ def sign_in(station: Any, name: str = "ann") -> None:
 
     clerk = as_clerk(station, name)
     station.clerk_id, station.clerk_role = clerk.clerk_id, clerk.clerk_role
+
+
+def stored(station: Any) -> list[PreAlert]:
+    """Every pre-alert stored, oldest first."""
+    with station.read() as session:
+        return list(session.exec(select(PreAlert).order_by(col(PreAlert.id))).all())
