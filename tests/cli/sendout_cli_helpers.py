@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from db.models import Clerk
+from db.models import Clerk, Send
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
@@ -55,3 +55,12 @@ def add_staff(db_url: str) -> None:
             s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=station.now()))
         s.commit()
     station.engine.dispose()
+
+
+def sends(db_url: str) -> list[Send]:
+    """Every send in the database at `db_url`."""
+    station = open_station(db_url)
+    with station.read() as s:
+        rows = list(s.exec(select(Send)).all())
+    station.engine.dispose()
+    return rows
