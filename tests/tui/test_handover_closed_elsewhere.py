@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from security.helpers import accept_send as accepted
@@ -17,10 +18,30 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.sendout_driver import at_sendout, sf_courier_here, text_of, until
 from tui.test_live_bridge import another_counter
+
+
+@asynccontextmanager
+async def closed_at_another_counter(
+    station: Station, db_url: str
+) -> AsyncIterator[tuple[Any, HandoverScreen, int | None]]:
+    """Two SF sends, one scanned into a batch here that another counter then closes, heard live: the
+    pilot, the handover screen and the closed batch's id."""
+    accepted(station, "SF1234567890123")
+    accepted(station, "SF1234567890124")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        courier = await sf_courier_here(app, pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
+        assert courier.view is not None
+        closed_id = courier.view.batch_id
+        handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
+        yield pilot, courier, closed_id
 
 
 @asynccontextmanager
@@ -107,16 +128,7 @@ async def test_a_close_at_another_counter_heard_live_offers_the_carriers_again(
     said to scan on, the next scan was refused, and the carrier, chosen already, could not be chosen.
     Its line names who closed it, when and at which counter, as the command's refusal does."""
     set_language(lang)
-    accepted(station, "SF1234567890123")
-    accepted(station, "SF1234567890124")
-    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
-        courier = await sf_courier_here(app, pilot)
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
-        assert courier.view is not None
-        closed_id = courier.view.batch_id
-        handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
+    async with closed_at_another_counter(station, db_url) as (pilot, courier, closed_id):
         await until(pilot, lambda: "Manager" in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
         assert says_who_closed(said, lang, elsewhere=True), said
@@ -138,16 +150,7 @@ async def test_a_scan_after_the_close_heard_live_says_again_who_closed_it(
     alone, over the line that said who closed the batch (and a refusal on show had kept that line from
     being shown at all). It says who closed it again, as does F10, until a carrier is chosen."""
     set_language(lang)
-    accepted(station, "SF1234567890123")
-    accepted(station, "SF1234567890124")
-    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
-        courier = await sf_courier_here(app, pilot)
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
-        assert courier.view is not None
-        closed_id = courier.view.batch_id
-        handover.close_batch(other, closed_id, courier_name="Chen", print_manifest=False)
+    async with closed_at_another_counter(station, db_url) as (pilot, courier, closed_id):
         await until(pilot, lambda: courier.view is None)
         await quiet.settle(pilot)
         for press in ("scan", "f10"):
