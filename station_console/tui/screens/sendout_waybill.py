@@ -1,7 +1,7 @@
 """Send-out's waybill number: scanned anywhere on the screen (a pre-printed waybill offers its carrier),
 typed, or F9 for the next number from the station's stock or the e-waybill service. A phone scanned or
 typed at a scanner's speed goes into the phone field that has the focus, never into the waybill. A
-number typed in it that is shaped as a mobile but passes the chosen carrier's check (a DHL Express
+number typed or scanned that is shaped as a mobile but passes the chosen carrier's check (a DHL Express
 waybill) is refused naming the carrier: Ctrl+Y accepts the send with it as that carrier's waybill.
 
 A mixin of `SendoutScreen` (its `call`, `form`, `setup`, `say`, `message`, `refuse_text`, `find_sender`):
@@ -20,6 +20,7 @@ from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.phone_scans import mobile_shaped_waybill, unconfirmed_waybill
 from station_console.services.scan.waybill import normalise
 
 SOURCES = ("entered", "stock", "provider")
@@ -117,13 +118,40 @@ class WaybillSource:
         screen: Any = self
         field = screen.focused
         if not isinstance(field, Input) or field.id not in PHONE_FIELDS:
-            screen.refuse_text(phone_not_waybill(code).message())
+            carrier = screen.form.carrier
+            if carrier is None:
+                screen.refuse_text(phone_not_waybill(code).message())
+                return
+            # The chosen carrier may take this shape (a DHL Express waybill's barcode): refused as a
+            # typed one is, naming the carrier, for the clerk to confirm with Ctrl+Y.
+            station = screen.station
+
+            def carrier_takes() -> tuple[str, str, str | None]:
+                detection = get_detector(station).detect(code, batch=carrier)
+                return code, carrier, mobile_shaped_waybill(detection, carrier)
+
+            screen.call("scanned_phone", carrier_takes, for_form=True)
             return
         screen.form.set_value(field.id, unicodedata.normalize("NFKC", code).strip())
         if field.id == "so-phone":
             screen.find_sender(field.value)
         else:
             screen.focus_next()
+
+    def done_scanned_phone(self, found: tuple[str, str, str | None]) -> None:
+        screen: Any = self
+        code, carrier, waybill = found
+        offer = None
+        if waybill is not None and screen.form.carrier == carrier:
+            exc = unconfirmed_waybill(waybill, carrier)
+            offer = self.offer_confirm(exc, carrier, waybill)
+        if offer is None:
+            screen.refuse_text(phone_not_waybill(code).message())
+            return
+        assert waybill is not None
+        self.waybill_entered()
+        screen.form.set_value("so-waybill", waybill)
+        screen.refuse_text(offer)
 
     def done_detected(self, detection: Any) -> None:
         screen: Any = self
