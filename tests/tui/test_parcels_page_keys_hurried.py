@@ -182,3 +182,35 @@ async def test_f8_on_the_last_page_says_there_are_no_older_parcels(
         await quiet.settle(pilot)
         assert str(status.render()) == said
         assert [str(table.get_row_at(0)[0])] == [wb(1)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "No newer parcels: this is the first page."),
+        ("zh", "没有更新的包裹：这已是第一页。"),
+    ],
+)
+@pytest.mark.first_mode("parcels")
+async def test_f7_on_the_first_page_says_there_are_no_newer_parcels(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """F7 on the first page did nothing and said nothing: it says so, as F8 on the last page does, and
+    the page stays as it was."""
+    from station_console.i18n import set_language
+    from station_console.tui.screens import parcels
+
+    set_language(lang)
+    monkeypatch.setattr(parcels, "PAGE", 1)
+    for n in range(1, 3):
+        place(station, wb(n), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        status = screen.query_one("#pa-status")
+        table = screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the first page")
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        assert str(status.render()) == said
+        assert [str(table.get_row_at(0)[0])] == [wb(2)]

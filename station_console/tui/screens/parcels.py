@@ -328,6 +328,10 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         if len(self.pages) > 1:
             self.pages.pop()
             self.run_search()
+        else:  # the first page: the key reads nothing, and says so, as F8 on the last
+            self.query_one("#pa-status", StatusLine).say(
+                _("No newer parcels: this is the first page."), warn=True
+            )
 
     def action_focus_search(self) -> None:
         self.query_one("#pa-text", Input).focus()
