@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select, update
+from textual.widgets import Digits
 
 from db.models import PrintJob
 from station_console.services.core.station import Station
@@ -200,3 +201,37 @@ async def test_a_parcel_moved_since_it_checked_in_shows_its_code_and_place_as_th
         if policy == "new_code":
             expected.insert(0, (str(first.parcel_id), "code", str(moved.pickup_code)))
         assert code_and_place == expected  # once, the moved row's changed cells only
+
+
+async def test_the_parcel_in_hand_moved_shows_its_new_code_big_and_beside_the_phone(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parcel in hand moved (a new code) before its phone is typed: its row read the new code, but
+    the big code display and the Phone field's label kept the one it checked in with, the code the clerk
+    writes on the box. The same re-read shows them now, and the phone saved names the new code."""
+    from station_console.services.shelves.moves import move_parcel
+
+    read, hook = label_reads(monkeypatch)
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        (first,) = screen.results
+        assert first.pickup_code in status(screen, "#ci-phone-for")
+        target = "2-4" if first.location != "2-4" else "2-3"
+        moved = move_parcel(station, first.waybill, target, policy="new_code")
+        code = moved.pickup_code
+        assert code is not None and code != first.pickup_code
+        done = len(read)
+        await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
+        await settle(app, pilot)
+        big = screen.query_one("#ci-code", Digits).value
+        assert big == code.upper()
+        where = status(screen, "#ci-where")
+        shelf, layer = target.split("-")
+        assert code in where and f"shelf {shelf} · layer {layer}" in where
+        label = status(screen, "#ci-phone-for")
+        assert code in label and first.pickup_code not in label
+        await type_slowly(pilot, clock, *"13812345678", "enter")
+        await until(pilot, lambda: "saved for" in status(screen, "#ci-message"), what="the phone saved")
+        assert f"saved for {code}." in status(screen, "#ci-message")

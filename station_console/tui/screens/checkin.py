@@ -35,7 +35,6 @@ from station_console.i18n import N_, _, sentences
 from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.checkin.recipient import recipient_notes
-from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.printers import any_printer
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -53,7 +52,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 if TYPE_CHECKING:
     from station_console.settings import StationSettings
 
-DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
 # Narrower than this, the scan and phone fields would be squeezed to a few cells beside their labels:
 # the fields take two rows (the scan field alone on the first).
@@ -389,8 +387,7 @@ class CheckinScreen(CheckinTable):
             field.value = ""
         # The big code is the last clerk's parcel: the next one would take it for their own scan's
         # (and write it on the wrong box). Their parcels stay in the table, each on its own row.
-        self.query_one("#ci-code", Digits).update("")
-        self.query_one("#ci-where", Static).update("", layout=False)
+        self._clear_big()
         self._ready()  # so does what the line read of them (a refusal dropped leaves the last read)
         current, self.current = self.current, None
         self.kept_pick = None  # the last clerk's person, for a parcel the next one does not know
@@ -412,14 +409,3 @@ class CheckinScreen(CheckinTable):
                 code=result.pickup_code,
             )
         return _("{code} on Check-in, still without its phone (F9 adds it)", code=result.pickup_code)
-
-    def _show_big(self, result: CheckinResult) -> None:
-        code = result.pickup_code.upper()
-        self.query_one("#ci-code", Digits).update(code if set(code) <= DIGITS_CHARS else "")
-        where = _(
-            "{code}   shelf {shelf} · layer {layer}",
-            code=result.pickup_code,
-            shelf=result.shelf,
-            layer=result.layer,
-        )
-        self.query_one("#ci-where", Static).update(where, layout=False)

@@ -14,13 +14,13 @@ the table (`checkin.py`).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Digits, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
@@ -43,6 +43,7 @@ STATUS_KEYS_MIN = 100
 MESSAGE_BOX_HEIGHT = 7
 # However long a message, the parcel list keeps its header and its two newest rows on screen.
 TABLE_KEEPS = 3
+DIGITS_CHARS = set("0123456789-ABCDEF")  # what the big code display can draw
 
 
 @dataclass
@@ -91,6 +92,7 @@ class CheckinState(CourierBatchScreen):
         # thing said (checkin_twice.py): the needs-attention refusal it replaces offered the reprint.
         self.twice_parcel: int | None = None
         self._writer: CheckinWriter | None = None
+        self.big_shown: CheckinResult | None = None  # the check-in the big code display shows
 
     @property
     def writer(self) -> CheckinWriter:
@@ -210,6 +212,9 @@ class CheckinState(CourierBatchScreen):
 
     def _read_labels(self) -> None:
         ids = self._rows_on_screen()
+        # The parcel in hand and the big code's are read too when scrolled off the table's screenful.
+        shown = [r.parcel_id for r in (self.current.result if self.current else None, self.big_shown) if r]
+        ids += [pid for pid in dict.fromkeys(shown) if pid in self.label_shown and pid not in ids]
         if ids:
             self._label_statuses(ids)
 
@@ -239,6 +244,46 @@ class CheckinState(CourierBatchScreen):
         for pid, place in message.places.items():
             if pid in shown and str(pid) in table.rows:
                 self._show_place(table, pid, place)
+        self._show_in_hand_moved(message.places)
+
+    def _show_in_hand_moved(self, places: dict[int, tuple[str, str]]) -> None:
+        """The parcel in hand (the Phone field's label) and the big code's, moved since they checked in
+        (a new code, another shelf, here or at another counter): shown as they are now, as their rows
+        are. The big code is what the clerk writes on the box and tells the customer. This session's
+        check-ins read are renewed alike (a phone saved names the code), the same object as the one in
+        hand (a scan read twice knows the parcel in hand by it)."""
+        renewed: dict[int, CheckinResult] = {}
+        for n, result in enumerate(self.results):
+            moved = _moved(result, places)
+            if moved is not None:
+                renewed[id(result)] = self.results[n] = moved
+        current = self.current
+        if current is not None and current.result is not None:
+            moved = renewed.get(id(current.result)) or _moved(current.result, places)
+            if moved is not None:
+                current.result = moved
+                self._show_current()
+        if self.big_shown is not None:
+            big = renewed.get(id(self.big_shown)) or _moved(self.big_shown, places)
+            if big is not None:
+                self._show_big(big)
+
+    def _show_big(self, result: CheckinResult) -> None:
+        self.big_shown = result
+        code = result.pickup_code.upper()
+        self.query_one("#ci-code", Digits).update(code if set(code) <= DIGITS_CHARS else "")
+        where = _(
+            "{code}   shelf {shelf} · layer {layer}",
+            code=result.pickup_code,
+            shelf=result.shelf,
+            layer=result.layer,
+        )
+        self.query_one("#ci-where", Static).update(where, layout=False)
+
+    def _clear_big(self) -> None:
+        self.big_shown = None
+        self.query_one("#ci-code", Digits).update("")
+        self.query_one("#ci-where", Static).update("", layout=False)
 
     def _show_place(self, table: DataTable[Any], parcel_id: int, place: tuple[str, str]) -> None:
         """Row `parcel_id`'s code and location as they are now (moved since, with a new code or not, here
@@ -260,6 +305,17 @@ class CheckinState(CourierBatchScreen):
         """Row `parcel_id` shows label state `status`."""
         table.update_cell(str(parcel_id), "label", label_of(LABEL_LABELS, status))
         self.label_shown[parcel_id] = status
+
+
+def _moved(result: CheckinResult, places: dict[int, tuple[str, str]]) -> CheckinResult | None:
+    """`result` with the code and place read now (`rows_now`), when they differ from its own; else None.
+    Shelf and layer labels hold no dash, so the place splits at its one."""
+    now = places.get(result.parcel_id)
+    if now is None or now == (result.pickup_code, result.location):
+        return None
+    code, where = now
+    shelf, _dash, layer = where.partition("-")
+    return replace(result, pickup_code=code, shelf=shelf, layer=layer)
 
 
 def shown_parcel(current: Current) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.widgets import DataTable, Digits
+from textual.widgets import DataTable
 
 from station_console.i18n import _
 from station_console.services.checkin.transaction import CheckinResult
@@ -16,7 +16,6 @@ from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.tui.screens.checkin_phones import CheckinPhones
 from station_console.tui.screens.checkin_state import TABLE_ROWS
 from station_console.tui.screens.checkin_writer import CheckinWriter
-from station_console.tui.widgets.plain import Static
 
 UNDONE = "strike dim"
 
@@ -75,8 +74,7 @@ class CheckinTable(CheckinPhones):
             self._in_hand_after_answer()
             self.last_scan_refused = False
             self._show_current()
-        self.query_one("#ci-code", Digits).update("")
-        self.query_one("#ci-where", Static).update("", layout=False)
+        self._clear_big()
         self._answer(
             _(
                 "Undone: {waybill} ({code}) is no longer checked in.",
