@@ -150,18 +150,20 @@ async def test_f8_between_the_pages_read_and_its_answer_handled_says_still_readi
 
 
 @pytest.mark.parametrize(
-    ("lang", "page", "said"),
+    ("lang", "key", "said"),
     [
-        ("en", "Page 2: 1 parcel", "No older parcels: this is the last page."),
-        ("zh", "第 2 页：1 件", "没有更早的包裹：这已是最后一页。"),
+        ("en", "f8", "No older parcels: this is the last page."),
+        ("zh", "f8", "没有更早的包裹：这已是最后一页。"),
+        ("en", "f7", "No newer parcels: this is the first page."),
+        ("zh", "f7", "没有更新的包裹：这已是第一页。"),
     ],
 )
 @pytest.mark.first_mode("parcels")
-async def test_f8_on_the_last_page_says_there_are_no_older_parcels(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, page: str, said: str
+async def test_a_page_key_at_the_end_says_there_is_no_page_that_way(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, key: str, said: str
 ) -> None:
-    """F8 on the last page did nothing and said nothing: it says so, as other keys with nothing to do
-    say, and the page stays as it was."""
+    """F8 on the last page and F7 on the first did nothing and said nothing: they say so, as other keys
+    with nothing to do say, and the page stays as it was."""
     from station_console.i18n import set_language
     from station_console.tui.screens import parcels
 
@@ -175,42 +177,14 @@ async def test_f8_on_the_last_page_says_there_are_no_older_parcels(
         status = screen.query_one("#pa-status")
         table = screen.query_one("#pa-table", DataTable)
         await quiet.until(pilot, lambda: table.row_count == 1, what="the first page")
-        await quiet.press(pilot, "f8")
-        await quiet.settle(pilot)
-        assert str(status.render()) == page and [str(table.get_row_at(0)[0])] == [wb(1)]
-        await quiet.press(pilot, "f8")
-        await quiet.settle(pilot)
-        assert str(status.render()) == said
-        assert [str(table.get_row_at(0)[0])] == [wb(1)]
-
-
-@pytest.mark.parametrize(
-    ("lang", "said"),
-    [
-        ("en", "No newer parcels: this is the first page."),
-        ("zh", "没有更新的包裹：这已是第一页。"),
-    ],
-)
-@pytest.mark.first_mode("parcels")
-async def test_f7_on_the_first_page_says_there_are_no_newer_parcels(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
-) -> None:
-    """F7 on the first page did nothing and said nothing: it says so, as F8 on the last page does, and
-    the page stays as it was."""
-    from station_console.i18n import set_language
-    from station_console.tui.screens import parcels
-
-    set_language(lang)
-    monkeypatch.setattr(parcels, "PAGE", 1)
-    for n in range(1, 3):
-        place(station, wb(n), "2-2")
-    async with app.run_test(size=(160, 45)) as pilot:
-        await quiet.press(pilot, "f5")
-        screen = app.screen
-        status = screen.query_one("#pa-status")
-        table = screen.query_one("#pa-table", DataTable)
-        await quiet.until(pilot, lambda: table.row_count == 1, what="the first page")
-        await quiet.press(pilot, "f7")
+        shown = wb(2)  # the newest first
+        if key == "f8":  # to the last page first
+            await quiet.press(pilot, "f8")
+            await quiet.settle(pilot)
+            page = "Page 2: 1 parcel" if lang == "en" else "第 2 页：1 件"
+            assert str(status.render()) == page and [str(table.get_row_at(0)[0])] == [wb(1)]
+            shown = wb(1)
+        await quiet.press(pilot, key)
         await quiet.settle(pilot)
         assert str(status.render()) == said
-        assert [str(table.get_row_at(0)[0])] == [wb(2)]
+        assert [str(table.get_row_at(0)[0])] == [shown]
