@@ -3,6 +3,8 @@ reprint, dismissals; one key answers each, once. Driven as in test_checkin_scree
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 from station_helpers import configure, keep_layers
 from textual.widgets import DataTable, OptionList
@@ -28,17 +30,22 @@ from tui.checkin_driver import (
 )
 
 
+async def receiving(app: StationApp, pilot: Any, carrier: str) -> None:
+    """F7's batch picker (it opens once a worker has read the carrier table): `carrier` chosen."""
+    await quiet.press(pilot, "f7")
+    options = app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    for _ in range(ids.index(carrier) - (options.highlighted or 0)):
+        await quiet.press(pilot, "down")
+    await quiet.press(pilot, "enter")
+
+
 async def test_carrier_conflicts_queue_and_one_key_answers_each(
     app: StationApp, station: Station, bells: list[int]
 ) -> None:
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await quiet.press(pilot, "f7")  # the picker opens once a worker has read the carrier table
-        options = app.screen.query_one(OptionList)
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
-            await quiet.press(pilot, "down")
-        await quiet.press(pilot, "enter")
+        await receiving(app, pilot, "ZTO")
         assert screen.batch_carrier == "ZTO"
         await scan(pilot, clock, "SF1234567890123")
         await scan(pilot, clock, "SF1234567890124")  # the next scan does not drop the first question
@@ -66,12 +73,7 @@ async def test_a_question_dismissed_stays_counted_as_refused(
     dismissed left its parcel out, and is."""
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await quiet.press(pilot, "f7")
-        options = app.screen.query_one(OptionList)
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
-            await quiet.press(pilot, "down")
-        await quiet.press(pilot, "enter")
+        await receiving(app, pilot, "ZTO")
         await scan(pilot, clock, "SF1234567890123")
         await scan(pilot, clock, "SF1234567890124")
         await settle(app, pilot)
@@ -92,12 +94,7 @@ async def test_a_scanned_mobile_number_is_refused_as_any_mobile_not_a_carrier_co
     mobile gets; Ctrl+B does nothing, Ctrl+Y checks in a real DHL waybill of that shape."""
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await quiet.press(pilot, "f7")
-        options = app.screen.query_one(OptionList)
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
-            await quiet.press(pilot, "down")
-        await quiet.press(pilot, "enter")
+        await receiving(app, pilot, "ZTO")
         assert screen.batch_carrier == "ZTO"
         await scan(pilot, clock, "13512345678")  # fails DHL's check digit
         await scan(pilot, clock, "13987654321")  # passes it
