@@ -163,15 +163,20 @@ def _revision(path: Path) -> list[tuple[str, ...]]:
         conn.close()
 
 
+def _devices_as_tester(path: Path) -> Any:
+    """`station devices --json` at the SQLite file `path`, the clerk Tester given."""
+    return CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{path}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices", "--json"],
+    )
+
+
 def test_a_clerk_given_to_a_device_command_does_not_upgrade_an_older_database(tmp_path: Path) -> None:
     """Signing a clerk in for `station devices` migrated an older release's database as a side effect:
     the counter still on that release could no longer open it. Refused, saying how to upgrade it."""
     path = tmp_path / "older.sqlite3"
     _station_file_at(path, "0013")
-    asked = CliRunner().invoke(
-        cli,
-        ["--db", f"sqlite:///{path}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices", "--json"],
-    )
+    asked = _devices_as_tester(path)
     assert asked.exit_code == 1, (asked.stdout, asked.stderr)
     assert json.loads(asked.stdout) == {
         "error": "database_outdated",
@@ -194,10 +199,7 @@ def test_a_clerk_given_to_a_database_with_an_empty_version_table_is_told_it_is_d
     conn.execute("DELETE FROM alembic_version")
     conn.commit()
     conn.close()
-    asked = CliRunner().invoke(
-        cli,
-        ["--db", f"sqlite:///{path}", "--lang", "en", "--clerk", "Tester", "--pin", PIN, "devices", "--json"],
-    )
+    asked = _devices_as_tester(path)
     assert asked.exit_code == 1, (asked.stdout, asked.stderr)
     assert json.loads(asked.stdout) == {
         "error": "database_damaged",
