@@ -247,3 +247,22 @@ def test_a_backup_whose_audit_event_fails_leaves_no_copy_behind(
     else:
         assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name != target.name and "backup" in p.name] == []
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_a_backup_never_overwrites_the_database_or_its_wal_and_shm(
+    station: Station, db_url: str, suffix: str
+) -> None:
+    """`backup --overwrite` naming the live database, or the write-ahead log beside it that holds its
+    latest transactions, is refused before a byte is written: a copy renamed over the -wal would lose
+    every transaction not yet checkpointed into the database."""
+    check_in(station, "JT0000000000001")
+    database = Path(station.engine.url.database or "")
+    target = database.with_name(database.name + suffix)
+    assert target.exists()  # the live station's own file: WAL mode keeps its -wal and -shm beside it
+    result = CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", "--overwrite", str(target)])
+    assert result.exit_code == 1, result.output
+    assert "cannot overwrite the database itself" in result.output
+    # Still the database, or its log and index (their bytes move as the command signs in): no copy
+    assert target.read_bytes().startswith(b"SQLite format 3") == (suffix == "")
+    assert _parcels(station) == 1

@@ -70,6 +70,10 @@ def _sqlite_path(engine: Engine) -> Path:
     return Path(engine.url.database)
 
 
+# The files SQLite keeps beside a database while it is open (WAL mode; a rollback journal otherwise).
+_BESIDE = ("-wal", "-shm", "-journal")
+
+
 def pg_dump_command(url: str, target: Path) -> str:
     """The pg_dump command that backs up the PostgreSQL database at `url` into `target` (custom format)."""
     u = make_url(url)
@@ -99,7 +103,9 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
     check_backup_target(target)
     if target.exists() and not overwrite:
         raise Refused(N_("{file} exists already; choose another name."), code="file_exists", file=str(target))
-    if target.resolve() == source.resolve():
+    # Its -wal holds the latest transactions (not yet in the file): a copy renamed over it loses them.
+    live = source.resolve()
+    if target.resolve() in {live, *(live.with_name(live.name + end) for end in _BESIDE)}:
         raise Refused(N_("A backup cannot overwrite the database itself."), code="same_file")
     check_database(station.engine)  # a damaged database is not copied over a good backup
     with staged(target) as tmp:
