@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from datetime import timedelta
 
 import pytest
@@ -176,6 +177,22 @@ def test_import_layout_from_csv(station: Station) -> None:
     assert layout_csv.import_layout(station, text) == {"shelves": 2, "layers": 6, "skipped": 1}
     b = next(r for r in shelves.shelf_map(station) if r.label == "B")
     assert (b.zone, [c.accepts_sizes for c in b.layers]) == ("floor", ["LX", "LX"])
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_layout_file_past_its_size_limit_is_refused_unread(
+    station: Station, tmp_path: Path, language: str
+) -> None:
+    """A path typed at the console is read whole into memory: a file larger than any layout (a 1 GB log
+    typed by mistake) is refused by its size, before a byte of it is read, and adds nothing."""
+    as_manager(station)
+    path = tmp_path / "layout.csv"
+    path.write_text("shelf,zone,layers\nZ,main,3\n" + "\n" * layout_csv.MAX_BYTES)  # all but blank lines
+    with pytest.raises(Refused) as exc:
+        layout_csv.import_layout_file(station, path)
+    assert exc.value.code == "file_too_large"
+    assert str(path) in exc.value.message(language) and "1 MB" in exc.value.message(language)
+    assert "Z" not in [r.label for r in shelves.shelf_map(station)]
 
 
 def test_a_bad_csv_row_refuses_the_whole_file(station: Station) -> None:

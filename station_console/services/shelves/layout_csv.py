@@ -18,13 +18,18 @@ from station_console.services.shelves import layout
 from station_console.services.shelves.search import normalise_location
 from station_console.validation_reasons import InvalidValue
 
+# A layout of a thousand shelves is some 40 KB: a larger file is not one (and is never read whole).
+MAX_BYTES = 1024 * 1024
 CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
 
 
 def import_layout_file(station: Station, path: Path) -> dict[str, int]:
     """`import_layout` of the file a manager typed the path of, read here (off the screen's thread)."""
     require_manager(station, "shelves")
-    return import_layout(station, read_typed_file(path))
+    text = read_typed_file(
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a shelf layout.")
+    )
+    return import_layout(station, text)
 
 
 def import_layout(station: Station, text: str) -> dict[str, int]:
