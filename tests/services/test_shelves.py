@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from saves_at_once import other_save_before
