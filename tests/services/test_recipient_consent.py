@@ -69,6 +69,18 @@ def test_check_in_tells_a_refusal_and_a_withdrawal_from_a_consent_never_asked(ca
     assert [m.consent_state for m in found] == ["withdrawn", "refused", "not_asked"]
 
 
+def test_a_withdrawal_from_someone_never_asked_is_recorded_not_dropped(campus: Station) -> None:
+    """They tell the counter not to hold their parcels before anyone asked: check-in must stop saying
+    "ask the recipient", and the history must have the answer; a second withdrawal is no news."""
+    zhang = recipient(campus, "00123")
+    assert consent.record(campus, "00123", Choice(consent=None), channel="counter").consent_recorded
+    assert check_in(campus, wb(1), recipient_id=zhang.id).consent == "withdrawn"
+    assert [h.consent for h in consent.history(campus, "00123")] == ["withdrawn"]
+    assert len(events(campus, EventKind.CONSENT_RECORDED)) == 1
+    consent.record(campus, "00123", Choice(consent=None), channel="phone")
+    assert len(consent.history(campus, "00123")) == 1
+
+
 def test_consent_is_recorded_with_time_channel_and_clerk(campus: Station, clock: object) -> None:
     clerk_id = act_as(campus, Role.CLERK, "li")
     view = consent.record(

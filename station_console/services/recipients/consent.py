@@ -168,6 +168,12 @@ def history_row(
     }
 
 
+def _first_withdrawal(row: Recipient, key: str, value: Any) -> bool:
+    """A withdrawal from someone never asked is news: it makes them "withdrawn", not "not asked",
+    though their consent stays None."""
+    return key == "consent" and value is None and row.consent_at is None
+
+
 def record_in(
     session: Session,
     station: Station,
@@ -178,7 +184,7 @@ def record_in(
     note: str | None = None,
 ) -> bool:
     """Store one answer for `row` in the caller's transaction; False when it changed nothing."""
-    told = {k: v for k, v in given.items() if getattr(row, k) != v}
+    told = {k: v for k, v in given.items() if getattr(row, k) != v or _first_withdrawal(row, k, v)}
     if not told:
         return False
     now = station.now()
