@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 
 from station_console.i18n import _
 from station_console.tui.app import StationApp
@@ -30,6 +31,7 @@ from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.stocktake_close_dialog import CloseDialog
 from tui import quiet
 from tui.checkin_driver import settle
+from tui.drawn_text import reads_whole
 from tui.terminal_fit import SIZES_TO_80, SMALL, at_each_size, console_in, shown_whole
 
 CARRIERS = [("SF", "SF Express"), ("ZTO", "ZTO Express")]
@@ -115,3 +117,22 @@ async def test_the_move_dialog_reads_tidy_and_in_one_language(app: StationApp, l
                 assert box.region.contains_region(shown_whole(app, widget)), f"{field} is cut off"
 
         await at_each_size(app, pilot, tidy, SIZES_TO_80)
+
+
+@SMALL
+async def test_the_fee_dialog_on_door_delivery_is_whole_though_pickup_was_never_opened(
+    app: StationApp, lang: str
+) -> None:
+    """The runner's scan-out asks the fee in Pickup's dialog. Its width lived in Pickup's sheet, so on a
+    console where Pickup was not opened yet it took a plain dialog's and cut its keys ("· Esc ca")."""
+    async with console_in(app, lang, "f4", "ctrl+d", size=SIZES_TO_80[0]) as pilot:
+        dialog = FeeDialog(800, date(2026, 11, 30), app.station.settings(), account="张三 177****6223")
+        await app.push_screen(dialog)
+        await settle(app, pilot)
+
+        async def whole() -> None:
+            keys_on_one_line(dialog)
+            keys = dialog.query_one(".form-keys", Static)
+            assert "Esc" in reads_whole(app, keys)
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)

@@ -23,7 +23,7 @@ from station_console.tui.screens.pickup_dialogs import pasted, rule_input, say_t
 from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
-from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.plain import Static
 
 
 def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:
@@ -136,7 +136,7 @@ class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None
                     else _("3 puts it on an account with no name or phone on record."),
                     id="fee-account",
                 )
-            yield Label(_("1 cash · 2 QR · 3 account · W waive (manager) · Esc cancel"))
+            yield keys_line(N_("1 cash · 2 QR · 3 account · W waive (manager) · Esc cancel"))
             yield said_line()
 
     def action_pay(self, method: str) -> None:
