@@ -284,7 +284,9 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
         for waybill in waybills:
             click.echo(f"  {waybill:<22} {title}")
     for waybill, code in view.other_carrier:
-        click.echo(f"  {waybill:<22} " + _("{carrier}: another carrier's", carrier=code))
+        click.echo(
+            f"  {waybill:<22} " + _("{carrier}: another carrier's", carrier=view.other_carrier_name(code))
+        )
     for waybill, note in view.damaged:
         click.echo(f"  {waybill:<22} {_('damaged')} {note}")
 

@@ -16,6 +16,7 @@ from station_console.services.admin.setup import open_station
 pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
 run, boss = shared.run, shared.boss  # the shared fixtures, as the tests name them
 UPS = "1Z5R89390357567127"  # a valid UPS number (its check digit holds)
+DHL = "3318810025"  # a valid DHL Express number
 
 
 def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -35,12 +36,20 @@ def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None
         assert run("checkin", zto(n), "--handover", batch).exit_code == 0
     # A UPS parcel in the ZTO courier's bag, the clerk's "use UPS": listed apart, not ZTO's extra.
     assert run("checkin", UPS, "--handover", batch, "--carrier", "UPS").exit_code == 0
+    assert run("checkin", DHL, "--handover", batch, "--carrier", "DHL").exit_code == 0  # named, not "DHL"
     shown = run("handover", "show", batch).output
     assert "expected 3, received 2, missing 1, extra 1" in shown and f"{zto(3)}" in shown
     assert "UPS: 1 parcel, another carrier's" in shown and f"{UPS:<22} UPS: another carrier's" in shown
+    assert "DHL Express: 1 parcel" in shown and f"{DHL:<22} DHL Express: another carrier's" in shown
     as_json = json.loads(run("handover", "show", batch, "--json").output)
-    assert (as_json["extra"], as_json["other_carrier"]) == ([zto(9)], [{"waybill": UPS, "carrier": "UPS"}])
-    assert (as_json["counts"]["extra"], as_json["counts"]["other_carrier"]) == (1, 1)
+    assert (as_json["extra"], as_json["other_carrier"]) == (
+        [zto(9)],
+        [
+            {"waybill": UPS, "carrier": "UPS", "carrier_name": "UPS"},
+            {"waybill": DHL, "carrier": "DHL", "carrier_name": "DHL Express"},
+        ],
+    )
+    assert (as_json["counts"]["extra"], as_json["counts"]["other_carrier"]) == (1, 2)
     assert "赵师傅" in run("handover", "list").output
     pdf = tmp_path / "receipt.pdf"
     closed = run("handover", "close", batch, "--no-print", "--pdf", str(pdf), clerk=boss)

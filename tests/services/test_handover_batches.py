@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from db.models import PreAlert, PrintJob
 from hardware.printers import DummyTransport, make_printer
 from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import mark
@@ -194,7 +195,7 @@ def test_another_carriers_parcel_in_the_bag_is_listed_apart_not_counted_as_this_
     live = batches.get(clerk, batch.id)
     assert (live.received, live.extra, live.other_carrier) == ([zto(1)], [zto(7)], [(UPS, "UPS")])
     assert (live.counts()["extra"], live.counts()["other_carrier"]) == (1, 1)
-    assert live.to_json()["other_carrier"] == [{"waybill": UPS, "carrier": "UPS"}]
+    assert live.to_json()["other_carrier"] == [{"waybill": UPS, "carrier": "UPS", "carrier_name": "UPS"}]
     assert panel_text(live, []).plain.splitlines()[1:] == ["UPS: 1 parcel, another carrier's"]
 
     closed = batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
@@ -223,6 +224,67 @@ def test_another_carriers_parcel_in_the_bag_is_listed_apart_not_counted_as_this_
     out = roll.transport.sent[0].decode("gb18030", "replace")
     assert "实收中通快递：2 件" in out and "UPS：1 件，其他快递公司的" in out, out
     assert f"{UPS} UPS：其他快递" in out and "多出 1" in out  # the note wraps on the roll
+
+
+DHL = "3318810025"  # a valid DHL Express number (tracking_number_data's test numbers)
+
+
+def test_another_carrier_is_named_as_the_receipt_names_carriers_not_by_its_code(expected: Station) -> None:
+    """A DHL parcel in the ZTO courier's bag: the panel, the JSON and the receipt name DHL by its display
+    name in their language (DHL Express / DHL快递), as they name ZTO; the JSON keeps the code beside it."""
+    from station_console.tui.screens.checkin_batch import panel_text
+
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    check_in(clerk, DHL, batch="ZTO", carrier="DHL", phone="13800138000", courier_batch=batch.id)
+    live = batches.get(clerk, batch.id)
+    assert panel_text(live, []).plain.splitlines()[1:] == ["DHL Express: 1 parcel, another carrier's"]
+    assert live.to_json()["other_carrier"] == [
+        {"waybill": DHL, "carrier": "DHL", "carrier_name": "DHL Express"}
+    ]
+    set_language("zh")
+    assert panel_text(live, []).plain.splitlines()[1:] == ["DHL快递：1 件，其他快递公司的"]
+    assert live.to_json()["other_carrier"][0]["carrier_name"] == "DHL快递"
+    set_language("en")
+
+    closed = batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
+    DummyTransport.forget_all()
+    pdf = make_printer(
+        {"language": "pdf", "transport": "dummy", "target": "office", "jobs": ["manifest"]}, name="office"
+    )
+    assert sending.process_queue(clerk, pdf, lang="en").printed == [closed.receipt_job_id]
+    text = pypdf.PdfReader(io.BytesIO(pdf.transport.sent[0])).pages[0].extract_text()
+    assert (
+        "DHL Express: 1 parcel, another carrier's" in text and f"{DHL} DHL Express: another carrier's" in text
+    )
+    roll = make_printer(
+        {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
+    )
+    batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
+    assert sending.process_queue(clerk, roll, lang="zh").printed
+    out = roll.transport.sent[0].decode("gb18030", "replace")
+    assert "DHL快递：1 件，其他快递公司的" in out and "DHL快递：其他快递" in out, out  # the line, the row
+
+
+def test_a_receipt_stored_before_other_carriers_were_named_reprints_their_codes(station: Station) -> None:
+    """A receipt closed when another carrier's parcel was kept by its code alone still says the code."""
+    from station_console.services.printing.courier_receipt import handover_document, handover_payload
+
+    old = {
+        "label": "HB000001",
+        "carrier": "ZTO",
+        "carrier_names": {"en": "ZTO Express", "zh": "中通快递"},
+        "courier": "王师傅",
+        "counter": "c1",
+        "closed_at": station.now().isoformat(),
+        "counts": {"expected": 0, "received": 0, "missing": 0, "extra": 1, "other_carrier": 1, "damaged": 0},
+        "missing": [],
+        "extra": [zto(7)],
+        "other_carrier": [{"waybill": DHL, "carrier": "DHL"}],
+        "damaged": [],
+    }
+    doc = handover_document(station, handover_payload(old), "en")
+    assert "DHL: 1 parcel, another carrier's" in doc.meta and [DHL, "DHL: another carrier's"] in doc.rows
 
 
 def test_a_receipt_closed_before_other_carriers_were_told_apart_reads_as_it_printed(station: Station) -> None:

@@ -43,7 +43,12 @@ from station_console.services.core.paper_numbers import courier_batch_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import names_kept
-from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload, other_carrier_lines
+from station_console.services.printing.courier_receipt import (
+    JOB_KIND,
+    handover_payload,
+    other_carrier_lines,
+    other_carrier_name,
+)
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
@@ -67,6 +72,8 @@ class BatchView:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # this carrier's, not pre-alerted
     other_carrier: list[tuple[str, str]] = field(default_factory=list)  # (waybill, carrier code)
+    # carrier code -> its names (`names_kept`): another carrier is named as paper and screens name it
+    other_carrier_names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     damaged: list[tuple[str, str]] = field(default_factory=list)  # (waybill, note)
     receipt_job_id: int | None = None
     received_ids: list[int] = field(default_factory=list, repr=False)  # their pre-alerts
@@ -86,21 +93,34 @@ class BatchView:
         }
 
     def other_carrier_said(self, tr: Translator = CURRENT) -> list[str]:
-        """Another carrier's parcels in the bag, a line per carrier ("UPS: 1 parcel, another carrier's")."""
-        return other_carrier_lines(tr, [code for _w, code in self.other_carrier])
+        """Another carrier's parcels in the bag, a line per carrier ("FedEx: 1 parcel, another carrier's")."""
+        return other_carrier_lines(tr, [code for _w, code in self.other_carrier], self.other_carrier_names)
+
+    def other_carrier_name(self, code: str, tr: Translator = CURRENT) -> str:
+        """Another carrier in the bag, named in `tr`'s language."""
+        return other_carrier_name(tr, self.other_carrier_names, code)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("received_ids")
+        data.pop("other_carrier_names")
         data["label"] = self.label
         data["counts"] = self.counts()
         data["damaged"] = [{"waybill": w, "note": n} for w, n in self.damaged]
-        data["other_carrier"] = other_carrier_json(self.other_carrier)
+        data["other_carrier"] = [
+            {"waybill": w, "carrier": code, "carrier_name": self.other_carrier_name(code)}
+            for w, code in self.other_carrier
+        ]
         return data
 
 
-def other_carrier_json(parcels: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"waybill": w, "carrier": c} for w, c in parcels]
+def other_carrier_kept(view: BatchView) -> list[dict[str, Any]]:
+    """Another carrier's parcels as the receipt keeps them: the code, and the names to draw it in its
+    printer's language."""
+    return [
+        {"waybill": w, "carrier": code, "carrier_names": view.other_carrier_names.get(code, {})}
+        for w, code in view.other_carrier
+    ]
 
 
 def _arrived_elsewhere() -> Any:
@@ -147,6 +167,7 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
     arrived = {pid for _w, pid, _k, _n, _c, _cid in parcels if pid in expected}
     carrier = session.get(Carrier, batch.carrier_id)
     own = batch.carrier_id
+    others = [(w, code, cid) for w, pid, _k, _n, code, cid in parcels if pid not in expected and cid != own]
     return BatchView(
         id=batch.id or 0,
         carrier=carrier.code if carrier else "?",
@@ -160,9 +181,8 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
         received=[w for w, pid, _k, _n, _c, _cid in parcels if pid in expected],
         missing=[w for pid, w in expected.items() if pid not in arrived],
         extra=[w for w, pid, _k, _n, _c, cid in parcels if pid not in expected and cid == own],
-        other_carrier=[
-            (w, code) for w, pid, _k, _n, code, cid in parcels if pid not in expected and cid != own
-        ],
+        other_carrier=[(w, code) for w, code, _cid in others],
+        other_carrier_names={code: names_kept(session.get(Carrier, cid)) for _w, code, cid in others},
         damaged=[(w, note or "") for w, _pid, kind, note, _c, _cid in parcels if kind == ProblemKind.DAMAGED],
         received_ids=sorted(arrived),
         receipt_job_id=batch.receipt_job_id,
@@ -366,7 +386,7 @@ def receipt_payload(station: Station, view: BatchView, carrier: Carrier | None) 
         "counts": view.counts(),
         "missing": view.missing,
         "extra": view.extra,
-        "other_carrier": other_carrier_json(view.other_carrier),
+        "other_carrier": other_carrier_kept(view),
         "damaged": [{"waybill": w, "note": n} for w, n in view.damaged],
     }
 

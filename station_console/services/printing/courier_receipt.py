@@ -10,12 +10,12 @@ reprint says the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from hardware.printers.document import Document
-from station_console.i18n import N_, Translator
+from station_console.i18n import N_, Translator, get_language
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import carrier_on_paper
 
@@ -49,19 +49,28 @@ def counts_line(tr: Translator, counts: dict[str, int]) -> str:
     )
 
 
-def other_carrier_lines(tr: Translator, carriers: Iterable[str]) -> list[str]:
+def other_carrier_lines(
+    tr: Translator, carriers: Iterable[str], names: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[str]:
     """Another carrier's parcels in the batch (each one's carrier code), one line per carrier in the
-    order they came: "UPS: 1 parcel, another carrier's". The receipt, the screen and the command's."""
+    order they came, the carrier named in `tr`'s language from `names` (code -> names kept): "FedEx: 1
+    parcel, another carrier's". The receipt, the screen and the command's."""
     return [
         tr.n(
             "{carrier}: {count} parcel, another carrier's",
             "{carrier}: {count} parcels, another carrier's",
             count,
-            carrier=code,
+            carrier=other_carrier_name(tr, names, code),
             count=count,
         )
         for code, count in other_carrier_counts(carriers).items()
     ]
+
+
+def other_carrier_name(tr: Translator, names: Mapping[str, Mapping[str, Any]] | None, code: str) -> str:
+    """Another carrier's name in `tr`'s language, as paper names carriers; its code where no names were
+    kept (a receipt stored before they were: as it printed then)."""
+    return carrier_on_paper((names or {}).get(code), tr.lang or get_language(), code)
 
 
 def other_carrier_counts(carriers: Iterable[str]) -> dict[str, int]:
@@ -102,7 +111,14 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
     carrier = carrier_on_paper(payload.get("carrier_names"), lang, fallback)
     rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
     rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
-    rows += [[p["waybill"], tr(N_("{carrier}: another carrier's"), carrier=p["carrier"])] for p in others]
+    names = {p["carrier"]: p["carrier_names"] for p in others if p.get("carrier_names")}
+    rows += [
+        [
+            p["waybill"],
+            tr(N_("{carrier}: another carrier's"), carrier=other_carrier_name(tr, names, p["carrier"])),
+        ]
+        for p in others
+    ]
     rows += [
         [
             d["waybill"],
@@ -121,7 +137,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
             tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
             tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),
             received_line(tr, payload, carrier),
-            *other_carrier_lines(tr, [p["carrier"] for p in others]),
+            *other_carrier_lines(tr, [p["carrier"] for p in others], names),
             counts_line(tr, counts),
         ],
         columns=[tr(N_("Waybill")), tr(N_("Note"))] if rows else [],

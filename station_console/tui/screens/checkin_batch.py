@@ -388,7 +388,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 text,
                 _(
                     "Another carrier's, handed over too: {parcels}.",
-                    parcels=listed(f"{code} {n}" for code, n in others.items()),
+                    parcels=listed(f"{view.other_carrier_name(code)} {n}" for code, n in others.items()),
                 ),
             )
         if printable:
