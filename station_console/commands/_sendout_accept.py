@@ -24,7 +24,7 @@ from station_console.i18n import N_, _, label_of
 PAYMENTS = click.Choice(["cash", "qr", "account"])
 ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
 # A number shaped as a mobile that the send's carrier takes: the console's Ctrl+Y is this flag.
-CONFIRM_OPTION = N_("If it is that carrier's waybill, add --confirm-waybill.")
+CONFIRM_OPTION = "--confirm-waybill"
 
 
 def register(cli: click.Group) -> None:
@@ -187,7 +187,7 @@ def new(app: CliApp, **opts: Any) -> None:
         )
     except StationError as exc:
         if exc.code == "phone_not_waybill" and exc.params.get("detected"):
-            exc.advice = CONFIRM_OPTION
+            exc.params["key"], exc.advice = CONFIRM_OPTION, None  # its sentence says the flag
         fail(exc, as_json=as_json)
         return
     if as_json:

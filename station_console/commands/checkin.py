@@ -72,6 +72,8 @@ def checkin(
     except StationError as exc:
         if exc.code == "phone_not_waybill":
             exc.advice = PHONE_OPTION
+            if exc.params.get("detected"):  # the console's Ctrl+Y is naming the carrier
+                exc.params["key"] = f"--carrier {exc.params['detected']}"
         fail(exc, as_json=as_json)
         return
     if as_json:

@@ -90,6 +90,20 @@ def test_a_phone_as_the_waybill_is_told_of_the_phone_option(  # type: ignore[no-
     assert counts(db_url) == before
 
 
+def test_a_mobile_dhl_would_take_names_the_option_that_takes_it(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """13987654321 passes DHL's check digit: refused worded as the console's, with the command's
+    `--carrier DHL` where the console says Ctrl+Y; given, it is checked in as DHL's."""
+    before = counts(db_url)
+    refused = run("checkin", "13987654321")
+    assert refused.exit_code == 1 and counts(db_url) == before
+    assert refused.stderr.startswith(
+        "station: 139****4321 looks like a mobile number, but it passes DHL's check digit: if it is a DHL "
+        "waybill, --carrier DHL takes it. A phone goes with --phone"
+    ), refused.stderr
+    taken = run("checkin", "13987654321", "--carrier", "DHL", "--json")
+    assert taken.exit_code == 0 and json.loads(taken.output)["carrier"] == "DHL"
+
+
 def test_explicit_carrier_settles_a_conflict(run) -> None:  # type: ignore[no-untyped-def]
     result = run("checkin", "73123456789012", "--batch", "SF", "--carrier", "zto", "--json")
     assert result.exit_code == 0

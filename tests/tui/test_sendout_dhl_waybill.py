@@ -64,7 +64,7 @@ async def test_a_dhl_waybill_shaped_as_a_mobile_scanned_with_dhl_chosen_is_offer
         screen.query_one("#so-weight", Input).focus()
         await quiet.settle(pilot)
         screen.post_message(KeyRouter.Scanned("13812345606"))
-        await until(pilot, lambda: "Ctrl+Y accepts it" in text_of(screen, "#so-message"))
+        await until(pilot, lambda: "Ctrl+Y takes it" in text_of(screen, "#so-message"))
         said = text_of(screen, "#so-message")
         assert "138****5606" in said and "DHL" in said and "13812345606" not in said
         assert screen.form.value("so-waybill") == "13812345606" and sends(station) == []

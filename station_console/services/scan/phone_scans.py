@@ -26,12 +26,14 @@ from station_console.services.scan.detect import Detection
 PHONE_NOT_WAYBILL = N_("{waybill} looks like a mobile number, not a waybill.")
 # The advice on its own, so check-in's quick mode (no Phone field) can say its own instead.
 PHONE_FIELD = N_("Type a phone in the phone field.")
-# A number a carrier named for it takes (a DHL Express waybill) that is shaped as a mobile: the clerk
-# confirms it is the carrier's waybill, or it is refused as a phone.
+# A number a carrier named for it takes (a DHL Express waybill) that is shaped as a mobile: what it looks
+# like, and how the clerk takes it anyway, in one sentence at check-in and at send-out, the console's and
+# the commands'; `key` is the screen's key or the command's option (CONSOLE_KEY: both screens' Ctrl+Y).
 CONFIRM_CARRIER_WAYBILL = N_(
-    "{waybill} looks like a mobile number, but it passes {detected}'s check digit: confirm it is a "
-    "{detected} waybill."
+    "{waybill} looks like a mobile number, but it passes {detected}'s check digit: if it is a {detected} "
+    "waybill, {key} takes it."
 )
+CONSOLE_KEY = "Ctrl+Y"
 # Where no phone is asked for (a stocktake, a courier's handover): the waybill's barcode is.
 SCAN_WAYBILL = N_("Scan the waybill's barcode, not the phone's.")
 
@@ -42,21 +44,24 @@ def phone_not_waybill(
     """A phone scanned (or typed) where a waybill goes, refused: said masked, as screens show a phone.
     `detected`: a carrier the station uses whose valid waybills take this shape (DHL Express: 11
     digits, a mod-7 check digit), so the clerk holding one of its parcels can confirm it."""
-    params = {"detected": detected} if detected else {}
-    return Refused(
-        PHONE_NOT_WAYBILL, code="phone_not_waybill", advice=advice, waybill=mask(phone.strip()), **params
-    )
+    if detected:
+        return unconfirmed_waybill(phone, detected, advice=advice)
+    return Refused(PHONE_NOT_WAYBILL, code="phone_not_waybill", advice=advice, waybill=mask(phone.strip()))
 
 
-def unconfirmed_waybill(waybill: str, carrier: str, *, advice: str | None = PHONE_FIELD) -> Refused:
+def unconfirmed_waybill(
+    waybill: str, carrier: str, *, key: str = CONSOLE_KEY, advice: str | None = PHONE_FIELD
+) -> Refused:
     """A mobile-shaped number `carrier` takes, not yet confirmed as its waybill: refused naming the
-    carrier, said masked (a phone it may well be), coded as a phone is (the form's cursor goes alike)."""
+    carrier and `key` (a command sets its option in `params["key"]`), said masked (a phone it may well
+    be), coded as a phone is (the form's cursor goes alike)."""
     return Refused(
         CONFIRM_CARRIER_WAYBILL,
         code="phone_not_waybill",
         advice=advice,
         waybill=mask(waybill.strip()),
         detected=carrier,
+        key=key,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from textual.widgets import Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, sentences
+from station_console.i18n import N_, _
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
@@ -31,7 +31,6 @@ SOURCE_TEXT = {
     "stock": N_("next number from the station's stock"),
     "provider": N_("number from the e-waybill service"),
 }
-CONFIRM_KEY = N_("Ctrl+Y accepts it as a {detected} waybill.")
 NOTHING_TO_CONFIRM = N_("Nothing to confirm: Ctrl+Y confirms a waybill F10 refused as a mobile number.")
 
 
@@ -48,7 +47,7 @@ class WaybillSource:
             self.confirmable = None
             return None
         self.confirmable = (carrier, waybill)
-        return sentences(exc.reason(), _(CONFIRM_KEY, detected=detected))
+        return exc.reason()  # its sentence names Ctrl+Y, as check-in's does
 
     def action_confirm_waybill(self) -> None:
         """Ctrl+Y: the number F10 refused as a mobile is the carrier's waybill; accepted as one, if the
