@@ -28,7 +28,8 @@ APP_NAME = "station-console"
 # and any other run of 7 to 15 digits no letter touches, but for a shipped carrier's all-digit waybill.
 # What stays: those waybills, runs of 16 or more digits, and shorter ones a carrier's letters touch
 # (`SF1234567890123`, `JDVA00123456789`, `RB123456785GB`) but for an 11-digit `1[3-9]` run.
-_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A scanner's AIM prefix (`]C1`) glued to it is no part of the number, as for `mask_phones`.
+_PHONE = re.compile(r"(?:(?<!\d)|(?<=\][A-Za-z][0-9]))(?:(?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _PHONE_SPACED = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]\d{4}[\s\-]?(\d{4})(?!\d)")
 _INTERNATIONAL = re.compile(r"\+\d[\d\s\-]{5,}(\d{4})(?!\d)")
 _BARE_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{7,15}(?![\dA-Za-z])")

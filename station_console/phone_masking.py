@@ -7,7 +7,8 @@ log, and the log masks every line through it.
 The rule (`mask_phones`). A run is a phone when nothing but its own digits touches it (no ASCII letter
 or digit right before or after it: `SF13812345678` is a waybill, `客户13812345678来电` holds a phone),
 or a word that introduces a phone comes right before it (`tel13812345678`, `Mobile13812345678`: tel,
-tele, telephone, phone, cellphone, mobile, mob, cell, call, fax; `hotel13812345678` stays):
+tele, telephone, phone, cellphone, mobile, mob, cell, call, fax; `hotel13812345678` stays), or a
+scanner's AIM prefix (`]C113812345678`):
 - a mainland mobile: 11 digits `1[3-9]…`, whole or grouped 3-4-4 / 3-8 / 7-4 by spaces or dashes (or
   3-4-4 by dots: `138.1234.5678`), with or without `+86`, `0086` or `86` in front (`+86 138-1234-5678`
   -> `138****5678`); a virtual number's extension after it stays (`170****5678-8462`, as check-in
@@ -48,7 +49,10 @@ _DECIMAL_BEFORE, _DECIMAL_AFTER = r"(?<![0-9][.])", r"(?![.][0-9])"
 # carrier's prefix (the carrier table, the public tracking_number_data formats); `ph` is left out, as an
 # EMS waybill is `P`, a letter and 11 digits (`PH13812345678`), and `ph.`/`ph:` need no word.
 INTRO_WORDS = ("tel", "tele", "telephone", "phone", "cellphone", "mobile", "mob", "cell", "call", "fax")
-_START = "|".join([f"(?<![{_EDGE}])", *(f"(?<=(?<![A-Za-z]){word})" for word in INTRO_WORDS)])
+# A scanner's AIM symbology prefix (`]C1`, as `scan/waybill.py` strips it) is no part of the number:
+# `]C113812345678` is a phone scanned, masked as `13812345678` is (and `]C1SF…` is a waybill as `SF…` is).
+_AIM_PREFIX = r"(?<=\][A-Za-z][0-9])"
+_START = "|".join([f"(?<![{_EDGE}])", _AIM_PREFIX, *(f"(?<=(?<![A-Za-z]){word})" for word in INTRO_WORDS)])
 _PHONE_LIKE = re.compile(
     rf"(?:{_START}){_DECIMAL_BEFORE}(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})"
     rf"(?![{_EDGE}]){_DECIMAL_AFTER}",

@@ -60,6 +60,30 @@ def test_a_mobile_letters_touch_is_masked_in_the_log(digits: str, line: str) -> 
     assert not _shows(digits, masked) and f"{digits[:3]}****{digits[-4:]}" in masked, masked
 
 
+# A mobile as a scanner or a dialler prefixes it: the AIM symbology prefix glued to it, a country code.
+PREFIXED = ["]C1{}", "]E0{}", "+86{}", "0086{}", "]C1+86{}", "]C10086{}", "]C186{}"]
+
+
+@settings(max_examples=300)
+@given(MOBILES, st.sampled_from(PREFIXED), st.sampled_from([*LINES, "scan={}x", "raw {}\r"]))
+def test_a_prefixed_mobile_is_masked_in_the_log(digits: str, prefixed: str, line: str) -> None:
+    """`]C113812345678` (a phone barcode read with its AIM prefix) kept its digits: the prefix's `1`
+    touched them."""
+    for written in (prefixed.format(digits), f"86-{digits[:3]}-{digits[3:7]}-{digits[7:]}"):
+        masked = mask_text(line.format(written))
+        assert not _shows(digits, masked) and f"****{digits[-4:]}" in masked, masked
+
+
+def test_a_scanned_waybill_with_its_aim_prefix_stays_readable_in_the_log() -> None:
+    """Letters, then digits (11 or more among them): a waybill, with or without the scanner's prefix."""
+    lettered = [n for n in NUMBERS if re.match(r"^\s*[A-Za-z0-9]*[A-Za-z][0-9]{11}", "".join(n.split()))]
+    assert len(lettered) >= 10
+    for number in [*lettered, "SF1234567890123", "JT1234567890123", "DPK123456789012"]:
+        for scanned in ("".join(number.split()), "]C1" + "".join(number.split())):
+            line = f"scan {scanned} refused: duplicate"
+            assert mask_text(line) == line, line
+
+
 def test_waybills_stay_readable_in_the_log() -> None:
     waybills = [
         "SF1234567890123",

@@ -56,8 +56,18 @@ def test_a_mobile_in_any_shape_a_clerk_types_is_masked(
 def test_the_formats_data_numbers_stay_as_typed() -> None:
     assert len(FORMATS) >= 100
     for number in FORMATS:
-        for note in (f"{number} damaged", f"件{number}破损", f"call about {number}."):
+        for note in (f"{number} damaged", f"件{number}破损", f"call about {number}.", f"]C1{number} damaged"):
             assert mask_phones(note) == note
+
+
+@settings(max_examples=200)
+@given(MOBILES, st.sampled_from(["]C1{}", "]E0{}", "]C1+86{}", "]C10086{}", "]C186{}", "]C186-{}"]))
+def test_a_mobile_scanned_with_its_aim_prefix_is_masked(digits: str, prefixed: str) -> None:
+    """A phone barcode read with the scanner's AIM prefix (`]C113812345678`): the prefix's digit touched
+    the number, which stayed whole in the note."""
+    for note in (prefixed.format(digits), f"客户{prefixed.format(digits)}来电"):
+        masked = mask_phones(note)
+        assert digits not in re.sub(r"\D", "", masked) and mask(digits) in masked, masked
 
 
 @settings(max_examples=500)
