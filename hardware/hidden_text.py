@@ -6,8 +6,8 @@ nothing of the console.
   code's ESC, NEL 0x85), the bidirectional marks, embeddings, overrides and isolates (which make `abc`
   display as `cba`), the line and paragraph separators, and the BOM.
 - `ZERO_WIDTH`: characters that print nothing and take no room (zero-width space, non-joiner and
-  joiner, word joiner, the invisible operators, the Mongolian vowel separator): `ab` and `a\\u200bb`
-  look the same, so two different names would.
+  joiner, word joiner, the invisible operators, the Mongolian vowel separator, the soft hyphen, which
+  shows only where a line breaks): `ab` and `a\\u200bb` look the same, so two different names would.
 Both are shown as escapes (`\\x1b`, `\\u200b`) by `escaped`; cleaning typed text removes them.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
-ZERO_WIDTH = re.compile(r"[\u180e\u200b-\u200d\u2060-\u2064]")
+ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060-\u2064]")
 # Every character written out as an escape; a new line and a tab pass (`escaped(..., layout=True)`).
 _ANY = re.compile(f"{HIDDEN.pattern}|{ZERO_WIDTH.pattern}")
 _BUT_LAYOUT = re.compile(_ANY.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))

@@ -33,6 +33,23 @@ def test_typed_text_loses_a_zero_width_character_without_a_space(char: str) -> N
     assert pasted_line(f"张{char}三") == "张三"
 
 
+def test_a_soft_hyphen_is_an_invisible_character_too() -> None:
+    """`Zhang\\u00adSan` printed as `ZhangSan` and was stored so: two names that look the same."""
+    stored = "Zhang\u00adSan"
+    assert visible(stored) == "Zhang\\xadSan" and has_hidden(stored)
+    assert (
+        clean(stored) == "ZhangSan" and pasted_line(stored) == "ZhangSan" and printable(stored) == "ZhangSan"
+    )
+    assert typed(stored) == "Zhang\\xadSan"
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_a_paste_reads_a_line_separator_inside_its_line_as_a_space(char: str) -> None:
+    """A NEL or a line or paragraph separator pasted between two words joined them (`张三李四`); typed
+    text (`clean`) already read it as a space."""
+    assert pasted_line(f"张三{char}李四") == "张三 李四" == clean(f"张三{char}李四")
+
+
 def test_only_what_is_shown_changes_a_search_reads_the_text() -> None:
     """`visible` is for the screen: the cleaning a lookup reads by is the same with or without it."""
     assert clean("ZTO") == "ZTO" and visible("ZTO") == "ZTO"
@@ -44,8 +61,8 @@ def test_only_what_is_shown_changes_a_search_reads_the_text() -> None:
     [
         ("0112345\x1d10ABC", "011234510ABC"),  # a GS1 separator: part of the code, not a line end
         ("a\x1cb\x1ec", "abc"),  # FS, RS
-        ("a\x85b", "ab"),  # NEL
-        ("a\u2028b\u2029c", "abc"),  # the line and paragraph separators
+        ("a\x85b", "a b"),  # NEL: it parted two words, as `clean` reads it
+        ("a\u2028b\u2029c", "a b c"),  # the line and paragraph separators
         ("first\r\nsecond", "first"),
         ("first\rsecond", "first"),
         ("first\nsecond", "first"),
