@@ -37,6 +37,33 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
 
 
 @pytest.mark.parametrize(
+    ("lang", "flagged"), [("en", "flagged {at} by {clerk}"), ("zh", "{clerk} 于 {at} 标记")]
+)
+@pytest.mark.first_mode("parcels")
+async def test_the_details_say_the_problem_once_with_when_and_by_whom(
+    app: StationApp, station: Station, lang: str, flagged: str
+) -> None:
+    """The problem line repeated the note of the event that flagged it: said once, at the top, with
+    when and by whom; an earlier flag's note stays in its event (the trail)."""
+    from station_console.services.shelves.search import timeline
+
+    set_language(lang)
+    place(station, wb(1), "2-2")
+    problems.mark(station, wb(1), "damaged", "box crushed")
+    problems.mark(station, wb(1), "refused", "customer refused")
+    marking = timeline(station, wb(1)).events[-1]
+    when = f"{marking.at.astimezone(station.zone()):%Y-%m-%d %H:%M}"
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        events = str(app.screen.query_one("#pa-events").render())
+        header = events.split("\n\n")[0]
+        assert "customer refused" in header and flagged.format(at=when, clerk=marking.clerk) in header
+        # Its note once; the one flagged before it, and replaced, is still in the trail.
+        assert events.count("customer refused") == 1 and "box crushed" in events.split("\n\n")[1], events
+
+
+@pytest.mark.parametrize(
     ("lang", "said"), [("en", "A search is at most 100 characters."), ("zh", "搜索内容最多 100 个字符。")]
 )
 @pytest.mark.first_mode("parcels")

@@ -131,6 +131,17 @@ class Timeline:
     def to_json(self) -> dict[str, Any]:
         return {"parcel": self.parcel.to_json(), "events": [asdict(e) for e in self.events]}
 
+    def problem_marking(self) -> TimelineEntry | None:
+        """The event that flagged the parcel's problem as it stands (its kind and note), if any: when,
+        and by whom."""
+        p = self.parcel
+        if p.problem_kind is None:
+            return None
+        for e in reversed(self.events):
+            if e.kind == EventKind.PROBLEM_MARKED and e.details.get("kind") == p.problem_kind:
+                return e if (e.details.get("note") or None) == (p.problem_note or None) else None
+        return None
+
 
 def normalise_waybill(text: str) -> str:
     result = normalise(text)

@@ -293,10 +293,18 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             _("{label}: {value}", label=label("masked_phone"), value=visible(p.masked_phone or "-")),
         ]
         text.append(packed(facts, width, indent=""))
+        zone = self.station.zone()
+        # The problem as it stands, with when and by whom it was flagged; its note is said here, not a
+        # second time in the event that flagged it.
+        marking = t.problem_marking()
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
-            text.append(f" {cut(p.problem_note or '')}\n")  # a 5,000-character note must not fill the pane
-        zone = self.station.zone()
+            if p.problem_note:
+                text.append(f" {cut(p.problem_note)}")  # a 5,000-character note must not fill the pane
+            if marking is not None:
+                when = f"{marking.at.astimezone(zone):%Y-%m-%d %H:%M}"
+                text.append("  " + _("flagged {at} by {clerk}", at=when, clerk=visible(marking.clerk or "-")))
+            text.append("\n")
         for e in t.events:
             when, what = f"{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", kind_label(e.kind)
             who = visible(f"{e.clerk or '-'} @ {e.counter}")
@@ -305,9 +313,8 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             # Who and where on the next line when they do not fit whole.
             fits = cell_len(f"{when}{what}  {who}") <= width
             text.append(f"  {who}\n" if fits else f"\n  {who}\n")
-            details = event_details(
-                e.kind, e.details, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name
-            )
+            shown = {k: v for k, v in e.details.items() if k != "note"} if e is marking else e.details
+            details = event_details(e.kind, shown, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name)
             text.append(packed([d.text() for d in details], width))
         self.query_one("#pa-events", Static).update(text)
 
