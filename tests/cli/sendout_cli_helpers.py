@@ -1,10 +1,13 @@
 """What the send-out CLI tests (test_sendout_cli.py, test_sendout_rules_cli.py and others) share: the
 station's own clerks Li and Wang and their PIN, one `station` command run as one of them, the sender's ID
-number from the environment, and the sender, recipient and parcel of a send as typed."""
+number from the environment, and the sender, recipient and parcel of a send as typed; and the fixtures
+test_sendout_cli.py, test_sendout_handover_cli.py and test_sendout_rules_cli.py take by name
+(`db_url, run, staff = shared.db_url, shared.run, shared.staff`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -29,6 +32,21 @@ TO = [
 ]
 # One send of clothes by SF, all of it checked: `sendout new`'s options but its waybill and payment.
 SF_SEND = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'station.sqlite3'}"
+
+
+@pytest.fixture
+def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    return command_runner(db_url, monkeypatch)
+
+
+@pytest.fixture
+def staff(db_url: str) -> None:
+    add_staff(db_url)
 
 
 def command_runner(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:

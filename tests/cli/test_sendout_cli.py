@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from cli.sendout_cli_helpers import ID, PIN, SENDER, SF_SEND, TO, add_staff, command_runner, sends
+from cli import sendout_cli_helpers as shared
+from cli.sendout_cli_helpers import ID, PIN, SENDER, SF_SEND, TO, sends
 from db.models import ParcelEvent, Send, Sender
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
@@ -23,19 +24,7 @@ from station_console.services.admin.setup import open_station
 pytestmark = pytest.mark.new_station  # its own clerks: Li and Wang, and nobody signed in by default
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'station.sqlite3'}"
-
-
-@pytest.fixture
-def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    return command_runner(db_url, monkeypatch)
-
-
-@pytest.fixture
-def staff(db_url: str) -> None:
-    add_staff(db_url)
+db_url, run, staff = shared.db_url, shared.run, shared.staff  # the shared fixtures, as the tests name them
 
 
 def test_quote_as_json_shows_its_working(run) -> None:  # type: ignore[no-untyped-def]

@@ -9,25 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from cli.sendout_cli_helpers import PIN, add_staff, command_runner
+from cli import sendout_cli_helpers as shared
+from cli.sendout_cli_helpers import PIN
 from station_console.services.admin.setup import open_station
 
 pytestmark = pytest.mark.new_station  # its own clerks: Li and Wang, and nobody signed in by default
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'station.sqlite3'}"
-
-
-@pytest.fixture
-def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    return command_runner(db_url, monkeypatch)
-
-
-@pytest.fixture
-def staff(db_url: str) -> None:
-    add_staff(db_url)
+db_url, run, staff = shared.db_url, shared.run, shared.staff  # the shared fixtures, as the tests name them
 
 
 def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
