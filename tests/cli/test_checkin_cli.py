@@ -97,7 +97,7 @@ def test_a_mobile_dhl_would_take_names_the_option_that_takes_it(run, db_url: str
     refused = run("checkin", "13987654321")
     assert refused.exit_code == 1 and counts(db_url) == before
     assert refused.stderr.startswith(
-        "station: 139****4321 looks like a mobile number, but it passes DHL's check digit: if it is a DHL "
+        "station: 139****4321 looks like a mobile number; if it is a DHL "
         "waybill, --carrier DHL takes it. A phone goes with --phone"
     ), refused.stderr
     taken = run("checkin", "13987654321", "--carrier", "DHL", "--json")

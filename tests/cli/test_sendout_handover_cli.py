@@ -184,7 +184,7 @@ def test_a_dhl_waybill_shaped_as_a_mobile_is_sent_with_confirm_waybill(  # type:
     refused = run("sendout", "new", *dhl, clerk="Li")
     assert refused.exit_code == 1 and sends(db_url) == []
     assert refused.stderr == (
-        "station: 138****5606 looks like a mobile number, but it passes DHL's check digit: if it is a DHL "
+        "station: 138****5606 looks like a mobile number; if it is a DHL "
         "waybill, --confirm-waybill takes it.\n"
     )
     wrong = run(

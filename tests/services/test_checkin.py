@@ -163,7 +163,7 @@ def test_a_mobile_number_a_carrier_would_take_is_refused_as_any_mobile_naming_th
         "Type a phone in the phone field."
     )
     assert exc.value.message("en") == (  # what it looks like, and how a real DHL waybill is taken anyway
-        "139****4321 looks like a mobile number, but it passes DHL's check digit: if it is a DHL waybill, "
+        "139****4321 looks like a mobile number; if it is a DHL waybill, "
         "Ctrl+Y takes it. Type a phone in the phone field."
     )
     assert counts(station) == before

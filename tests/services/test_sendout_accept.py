@@ -430,7 +430,7 @@ def test_a_dhl_waybill_shaped_as_a_mobile_is_refused_naming_dhl_until_confirmed(
         send(counter, "13812345606", carrier="DHL")
     assert exc.value.code == "phone_not_waybill" and exc.value.params["detected"] == "DHL"
     assert exc.value.message("en") == (
-        "138****5606 looks like a mobile number, but it passes DHL's check digit: if it is a DHL waybill, "
+        "138****5606 looks like a mobile number; if it is a DHL waybill, "
         "Ctrl+Y takes it. Type a phone in the phone field."
     )
     assert snapshot(counter) == before
@@ -442,10 +442,7 @@ def test_a_dhl_waybill_shaped_as_a_mobile_is_refused_naming_dhl_until_confirmed(
     assert at_checkin.value.code == "phone_not_waybill"
     for lang in ("en", "zh"):
         assert at_checkin.value.message(lang) == exc.value.message(lang), lang
-    assert (
-        exc.value.reason("zh")
-        == "138****5606 看起来是手机号，但符合 DHL 的校验位：如确是 DHL 的单号，用 Ctrl+Y 照收。"
-    )
+    assert exc.value.reason("zh") == "138****5606 看起来是手机号；如确是 DHL 的单号，用 Ctrl+Y 照收。"
     result = send(counter, "13812345606", carrier="DHL", waybill_confirmed=True)
     assert (result.carrier, result.waybill) == ("DHL", "13812345606")
     assert row(counter, result.send_id).waybill == "13812345606"

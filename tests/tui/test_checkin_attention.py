@@ -109,7 +109,7 @@ async def test_a_scanned_mobile_number_is_refused_as_any_mobile_not_a_carrier_co
             1,
         ]
         assert item.text == (
-            "139****4321 looks like a mobile number, but it passes DHL's check digit: if it is a DHL waybill, "
+            "139****4321 looks like a mobile number; if it is a DHL waybill, "
             "Ctrl+Y takes it. Type a phone in the phone field."
         )
         assert plain.hint.startswith("Type a phone")

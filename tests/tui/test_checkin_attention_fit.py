@@ -28,7 +28,7 @@ async def test_at_80_columns_each_row_of_needs_attention_is_shown_whole(app: Sta
     """At 80 columns a row (time, kind, text, hint) ran to about 111 cells: the hint was cut to
     '请核对单号'. Each row now reads whole, and a short row at 120 columns is laid out as before."""
     set_language(lang)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 30)) as pilot:  # rows wrap to 3 lines: both in view
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "ABC12")  # too short: a partial scan
         await scan(pilot, clock, "13987654321")  # a mobile number DHL would take: a refusal naming it

@@ -30,8 +30,7 @@ PHONE_FIELD = N_("Type a phone in the phone field.")
 # like, and how the clerk takes it anyway, in one sentence at check-in and at send-out, the console's and
 # the commands'; `key` is the screen's key or the command's option (CONSOLE_KEY: both screens' Ctrl+Y).
 CONFIRM_CARRIER_WAYBILL = N_(
-    "{waybill} looks like a mobile number, but it passes {detected}'s check digit: if it is a {detected} "
-    "waybill, {key} takes it."
+    "{waybill} looks like a mobile number; if it is a {detected} waybill, {key} takes it."
 )
 CONSOLE_KEY = "Ctrl+Y"
 # Where no phone is asked for (a stocktake, a courier's handover): the waybill's barcode is.
