@@ -239,6 +239,42 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
             method=label_of(PAYMENT_METHOD_LABELS, method),
         )
     )
+    click.echo(receipt_line(app))
+
+
+def receipt_line(app: CliApp) -> str:
+    """What becomes of the receipt a payment queued: printing, or waiting for a printer that takes it."""
+    from station_console.services.printing.printers import takes
+
+    if takes(app.counter_settings, "receipt"):
+        return _("Fee receipt printing.")
+    return _("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")
+
+
+@fees.command("receipt")
+@argument("ref")
+@option(
+    "--printer",
+    "printer_name",
+    metavar="NAME",
+    help="A named printer of this counter (default: its default).",
+)
+@option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
+@pass_app
+def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
+    """Print the parcel's last storage fee receipt again, marked as a copy."""
+    from station_console.commands.printing import job_json
+    from station_console.services.fees.receipts import reprint
+    from station_console.services.printing.printers import check_printable
+    from station_console.services.shelves.search import find_parcel_id
+
+    parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
+    attempt(lambda: check_printable(app.counter_settings, "receipt", printer=printer_name), as_json=as_json)
+    job = attempt(lambda: reprint(app.station, parcel_id, printer=printer_name), as_json=as_json)
+    if as_json:
+        emit_json({**job_json(job), "receipt_number": job.payload.get("number")})
+        return
+    click.echo(_("Receipt {number} queued as print job {job}.", number=job.payload.get("number"), job=job.id))
 
 
 @fees.command("waive")

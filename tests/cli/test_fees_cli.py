@@ -139,7 +139,18 @@ def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: st
     assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     paid = run("fees", "pay", code, "--method", "qr", lang=lang)
-    assert paid.exit_code == 0 and paid.output == says + "\n", paid.output
+    assert paid.exit_code == 0 and paid.output.splitlines()[0] == says, paid.output
+
+
+def test_a_paid_fee_says_its_receipt_and_prints_it_again_as_a_copy(run, boss) -> None:  # type: ignore[no-untyped-def]
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    paid = run("fees", "pay", code, "--method", "cash")
+    assert paid.exit_code == 0, paid.output
+    # No printer on this test counter: the receipt waits queued, and the clerk is told so.
+    assert paid.output.splitlines()[1].startswith("No printer here takes receipts"), paid.output
+    again = run("fees", "receipt", code, "--json")
+    assert again.exit_code != 0 and "No printer is configured" in again.output, again.output
 
 
 def test_a_rule_name_too_long_is_refused_as_every_name_is(run, boss) -> None:  # type: ignore[no-untyped-def]

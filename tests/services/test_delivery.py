@@ -465,6 +465,30 @@ def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_report
     assert withdrawn == ["cancelled"]
 
 
+def test_a_fee_paid_at_the_scan_out_queues_its_receipt_with_it(campus: Campus, clock: FakeClock) -> None:
+    """The runner carries no storage money: the counter prints the receipt as the fee is paid."""
+    st = campus.station
+    configure(st, storage_fee_rules=[FeeRule(name="standard", free_days=3, per_day_cents=100)])
+    owing = checked_in(campus, 1, "李四")
+    clock.advance(days=4)
+    requests.request(st, wb(1))
+    run = runs.plan(st, "小刘")
+    act_as(st, Role.CLERK, "ann")
+
+    def receipts() -> list[dict[str, object]]:
+        with st.read() as session:
+            found = session.exec(select(PrintJob).where(PrintJob.kind == "receipt")).all()
+        return [j.payload for j in found if j.payload.get("flow") == "fees"]
+
+    with pytest.raises(Refused):
+        runs.scan_out(st, run.id, wb(1), fee=Settlement("qr", expected_cents=100))  # not what is due
+    assert receipts() == []
+    runs.scan_out(st, run.id, wb(1), fee=Settlement("qr", expected_cents=200))
+    (paid,) = receipts()
+    assert (paid["method"], paid["total_cents"], paid["clerk"]) == ("qr", 200, "ann")
+    assert [p["code"] for p in paid["parcels"]] == [parcel(st, owing).pickup_code]  # type: ignore[attr-defined]
+
+
 def test_a_wrong_run_is_said_before_any_printer(campus: Campus) -> None:
     from station_console.services.delivery import sheet
 

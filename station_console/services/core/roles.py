@@ -176,7 +176,7 @@ ACTIONS: dict[str, Action] = {
     "reprint": Action(
         Need.SIGNED_IN,
         N_("reprint a label or receipt"),
-        commands=("print", "sendout reprint"),
+        commands=("print", "sendout reprint", "fees receipt"),
         keys=("printqueue.retry", "printqueue.cancel"),
     ),
     "test_print": Action(Need.SIGNED_IN, N_("print a test label"), keys=("printers.test",)),

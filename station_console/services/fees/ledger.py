@@ -8,6 +8,8 @@ transaction (`reverse_handover_in`): a reversal entry for each of its entries (t
 account credited, the waiver withdrawn), so the next handover charges what is due then, once, and a
 parcel that goes back to its sender was never paid for. A fee settled before the handover stays paid.
 A door delivery's handover, for its fee, is its scan-out to the runner, where its fee was settled.
+Money taken queues the customer's receipt in the same transaction, and money given back in cash or by
+QR a refund slip (`receipts.py`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from station_console.services.core.free_text import REASON
 from station_console.services.core.money import PAYMENT_METHOD_LABELS, LaterAmount
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+from station_console.services.fees import receipts
 from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
 from station_console.settings import StationSettings
 
@@ -212,13 +215,14 @@ def settle_in(
     day = station.business_day(now)
     by_id = {p.id: p for p in parcels}
     waived = settlement.method == WAIVE
+    payments: list[int] = []
     for pid, fee in owed.items():
         entry = {"parcel_id": pid, "amount_cents": fee.owed_cents, "at": now, "business_day": day}
         _insert(session, station, FeeKind.CHARGE, entry, rule=fee.rule[:64], days=fee.chargeable_days)
         if waived:
             _insert(session, station, FeeKind.WAIVER, entry, reason=reason)
         else:
-            _insert(session, station, FeeKind.PAYMENT, entry, method=settlement.method)
+            payments.append(_insert(session, station, FeeKind.PAYMENT, entry, method=settlement.method))
         details = {
             "waybill": by_id[pid].waybill,
             "amount_cents": fee.owed_cents,
@@ -234,14 +238,19 @@ def settle_in(
             at=now,
             details=details,
         )
+    if payments:  # money taken: the customer's receipt, with it (a waiver takes none)
+        lines = [receipts.PaperLine(by_id[pid], fee.owed_cents, fee) for pid, fee in owed.items()]
+        receipts.queue_paper(
+            session, station, receipts.RECEIPT, lines, method=settlement.method, entries=payments, at=now
+        )
     return total
 
 
-def _insert(session: Session, station: Station, kind: str, entry: dict[str, Any], **extra: Any) -> None:
+def _insert(session: Session, station: Station, kind: str, entry: dict[str, Any], **extra: Any) -> int:
     row = FeeEntry.model_validate(
         {**entry, **extra, "kind": kind, "clerk_id": station.clerk_id, "counter": station.counter}
     )
-    fast.insert(session, row)
+    return fast.insert(session, row)
 
 
 def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
@@ -326,6 +335,7 @@ def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now:
     if not events or parcel.id is None:
         return NOTHING_GIVEN_BACK
     day = station.business_day(now)
+    refunds: list[int] = []
     for event in events:
         details = event.details
         entry = {
@@ -343,7 +353,9 @@ def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now:
             days=details.get("days"),
         )
         if event.kind == EventKind.FEE_PAID:
-            _insert(session, station, FeeKind.REFUND, entry, method=details.get("method"))
+            refund = _insert(session, station, FeeKind.REFUND, entry, method=details.get("method"))
+            if details.get("method") in receipts.REFUND_METHODS:
+                refunds.append(refund)
         else:
             _insert(session, station, FeeKind.WAIVER_REVERSAL, entry)
     given = _given_back(events)
@@ -355,4 +367,11 @@ def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now:
     if given.unwaived_cents:
         record["unwaived_cents"] = given.unwaived_cents
     audit.record(session, station, EventKind.FEE_REVERSED, parcel_id=parcel.id, at=now, details=record)
+    if refunds:  # money back in the customer's hand, cash or QR: a slip for it (an account credit: none)
+        back = sum(given.refunded_cents.get(m, 0) for m in receipts.REFUND_METHODS)
+        method = next(m for m in receipts.REFUND_METHODS if given.refunded_cents.get(m))
+        line = receipts.PaperLine(parcel, back)
+        receipts.queue_paper(
+            session, station, receipts.REFUND, [line], method=method, entries=refunds, at=now
+        )
     return given

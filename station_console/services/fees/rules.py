@@ -35,6 +35,7 @@ class FeeQuote:
     billed_cents: int  # charged earlier (paid or waived then)
     fee_starts: date  # the first local day that costs money
     return_from: date | None
+    free_days: int = 0  # the rule's: its receipt says them beside the rate
 
     @property
     def owed_cents(self) -> int:
@@ -95,6 +96,7 @@ def quote(
         billed_cents=billed_cents,
         fee_starts=fee_starts,
         return_from=return_from,
+        free_days=rule.free_days,
     )
 
 

@@ -29,6 +29,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import carrier_on_paper
 from station_console.services.printing.courier_receipt import handover_document, is_handover
+from station_console.services.printing.fee_receipts import fee_document, is_fee_paper
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,8 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    if is_fee_paper(job.payload):  # a storage fee's receipt or refund slip (the fees flow sits below)
+        return bytes(printer.render_document(fee_document(station, job.payload, lang)))
     flow = job.payload.get("flow")
     if flow is not None:
         renderer = _renderers.get(flow)

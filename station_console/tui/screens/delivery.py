@@ -24,19 +24,19 @@ from textual.widgets import DataTable
 
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of, listed
+from station_console.i18n import N_, _, _n, label_of, listed, sentences
 from station_console.private_files import write_atomic
 from station_console.safe_text import cut
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import requests, runs, sheet
-from station_console.services.fees.ledger import Settlement
+from station_console.services.fees.ledger import PAY_METHODS, Settlement
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.delivery_forms import DeliveryForms
 from station_console.tui.screens.delivery_stops import COLUMNS, STOPS_BESIDE_MIN, cells, fitting, title
-from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
+from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, receipt_printing, receipt_said
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -68,6 +68,7 @@ class ScanAnswer:
 
     run_id: int
     outcome: Any
+    receipt: bool | None = None  # a fee paid: its receipt printing, or waiting for a printer (pickup_fees)
 
 
 class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
@@ -278,9 +279,14 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         Not `write`: a second scan while the first is on its way is sent, each answer stamped its own.
         Keys typed behind its Enter wait for the answer (`holds_keys`): one that finds a fee due opens
         the fee dialog, which they answer, rather than staying in the scan field under it."""
-        self.call(
-            "out", lambda: ScanAnswer(run_id, self._scan_out(run_id, raw, fee)), stamped=True, holds_keys=True
-        )
+        counter = self.app.counter_settings  # type: ignore[attr-defined]
+        paid = fee is not None and fee.method in PAY_METHODS
+
+        def out() -> ScanAnswer:
+            outcome = self._scan_out(run_id, raw, fee)
+            return ScanAnswer(run_id, outcome, receipt_printing(counter) if paid else None)
+
+        self.call("out", out, stamped=True, holds_keys=True)
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
         """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
@@ -331,11 +337,14 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                 settled(None)  # the clerk left the runs before the fee came: not scanned out, said so
             return
         self.answer(
-            _(
-                "{code} {address} {name}: out with the runner.",
-                code=stop.pickup_code,
-                address=stop.address,
-                name=stop.name,
+            sentences(
+                _(
+                    "{code} {address} {name}: out with the runner.",
+                    code=stop.pickup_code,
+                    address=stop.address,
+                    name=stop.name,
+                ),
+                *receipt_said(answer.receipt),
             ),
             ok=True,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,26 @@ from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
+
+
+def receipt_printing(counter_settings: Any) -> bool:
+    """Whether the fee receipt a payment queued prints here: called in the write's worker (the printers
+    load off the UI thread). A printer's own fault is not the payment's: it reads as printing."""
+    from station_console.services.printing.printers import takes
+
+    try:
+        return takes(counter_settings, "receipt")
+    except Exception:
+        return True
+
+
+def receipt_said(printing: bool | None) -> list[str]:
+    """The clerk told of the fee receipt: printing, or waiting for a printer (None: no money taken)."""
+    if printing is None:
+        return []
+    if printing:
+        return [_("Fee receipt printing.")]
+    return [_("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")]
 
 
 def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:

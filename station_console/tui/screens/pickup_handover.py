@@ -20,7 +20,13 @@ from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, listed, sentences
 from station_console.services.core.recalls import is_recalled
-from station_console.services.fees.ledger import FeeGivenBack, Settlement, give_back_lines, quotes
+from station_console.services.fees.ledger import (
+    PAY_METHODS,
+    FeeGivenBack,
+    Settlement,
+    give_back_lines,
+    quotes,
+)
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover, undo
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
@@ -29,7 +35,14 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
-from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
+from station_console.tui.screens.pickup_fees import (
+    FeeDialog,
+    account_holder,
+    fee_line,
+    owed,
+    receipt_printing,
+    receipt_said,
+)
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.status_line import StatusLine
@@ -133,18 +146,22 @@ class PickupHandover(ServiceCalls, ModeScreen):
             self._asking_fee = False
             proxy = self.proxy  # as sent: the next customer's (Esc) is not this handover's
             codes = self.lookup.codes if self.lookup else ()
+            counter = self.app.counter_settings  # type: ignore[attr-defined]
             self.write(
                 "handover",
-                lambda: handover.confirm_pickup(
-                    self.station,
-                    ids,
-                    method=method,
-                    scanned=scanned,
-                    override_reason=override_reason,
-                    recall_reason=recall_reason,
-                    proxy=proxy,
-                    codes=codes,
-                    fee=fee,
+                lambda: (
+                    handover.confirm_pickup(
+                        self.station,
+                        ids,
+                        method=method,
+                        scanned=scanned,
+                        override_reason=override_reason,
+                        recall_reason=recall_reason,
+                        proxy=proxy,
+                        codes=codes,
+                        fee=fee,
+                    ),
+                    receipt_printing(counter) if fee is not None and fee.method in PAY_METHODS else None,
                 ),
                 # Esc and the next customer may come before its answer, then said as the previous
                 # customer's (`sent_for_another_form`).
@@ -337,7 +354,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 table.tick(row)
         self._progress()
 
-    def done_handover(self, parcel_ids: list[int]) -> None:
+    def done_handover(self, answer: tuple[list[int], bool | None]) -> None:
+        parcel_ids, receipt = answer
         count = len(parcel_ids)
         self.last_handover = list(parcel_ids)
         # Written, so said; but the clerk went on to the next customer meanwhile (Esc, their code):
@@ -360,7 +378,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 n=count,
             )
         )
-        self._say(said, ok=True)
+        self._say(sentences(said, *receipt_said(receipt)), ok=True)
         self._acknowledged = not gone_on
         self._refresh_recent()
 

@@ -1,0 +1,165 @@
+"""The customer's paper for storage-fee money, queued in the settlement's own transaction: a receipt for a
+fee paid (cash, QR or account; at a handover, a door delivery's scan-out or `station fees pay`) and a
+refund slip for one an undone pickup gives back in cash or by QR. An account credited back, and a
+waiver or its withdrawal, hand the customer no money: they print nothing.
+
+The job is a snapshot (what was paid, for which parcels, under which rule, by whom), drawn when it is
+sent in its printer's language by `printing/fee_receipts.py`; its payload says `flow: fees`. It names
+no parcel (`parcel_id` None): a receipt paid before the handover must not be withdrawn with the
+parcel's unsent label when the parcel leaves the shelf. Only the waybill's last four characters and
+no phone reach it. Its number is the first ledger entry it stands for (`FR000012`, `FF000013`), so a
+receipt leads back to its payment, and a reprint (`reprint`) carries the same number marked as a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import Carrier, Clerk, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
+from station_console.errors import NotFound
+from station_console.i18n import N_
+from station_console.services.core.paper_numbers import paper_number
+from station_console.services.core.roles import require
+from station_console.services.core.station import Station
+from station_console.services.fees.rules import FeeQuote
+
+FLOW = "fees"
+RECEIPT = "fee_receipt"
+REFUND = "fee_refund"
+NUMBER_PREFIX = {RECEIPT: "FR", REFUND: "FF"}
+REFUND_METHODS = (FeeMethod.CASH, FeeMethod.QR)  # money the customer gets in the hand
+_MOMENT = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class PaperLine:
+    """One parcel on a fee paper: what it paid or gets back, and (a payment) the quote it paid by."""
+
+    parcel: Parcel
+    amount_cents: int
+    quote: FeeQuote | None = None
+
+
+def receipt_number(paper: str, entry_id: int) -> str:
+    return paper_number(NUMBER_PREFIX[paper], entry_id)
+
+
+def queue_paper(
+    session: Session,
+    station: Station,
+    paper: str,
+    lines: Sequence[PaperLine],
+    *,
+    method: str,
+    entries: Sequence[int],
+    at: datetime,
+) -> int:
+    """Queue a receipt (`RECEIPT`) or refund slip (`REFUND`) for `lines` in the caller's transaction:
+    the job's id. `entries`: the ledger's payment or refund entries it stands for, the first its number.
+    On no printer in particular: the counter's first that prints receipts takes it."""
+    carriers = _carriers(session, {line.parcel.carrier_id for line in lines})
+    clerk = session.get(Clerk, station.clerk_id) if station.clerk_id is not None else None
+    payload: dict[str, Any] = {
+        "flow": FLOW,
+        "paper": paper,
+        "number": receipt_number(paper, entries[0]),
+        "entries": list(entries),
+        "at": at.isoformat(),
+        "counter": station.counter,
+        "clerk": clerk.name if clerk is not None else "",
+        "method": method,
+        "currency": station.settings().currency,
+        "total_cents": sum(line.amount_cents for line in lines),
+        "parcels": [_parcel(line, carriers.get(line.parcel.carrier_id)) for line in lines],
+    }
+    return _job(session, station, payload, at)
+
+
+def _parcel(line: PaperLine, carrier: Carrier | None) -> dict[str, Any]:
+    parcel, fee = line.parcel, line.quote
+    item: dict[str, Any] = {
+        "code": parcel.pickup_code or "",
+        "carrier_code": carrier.code if carrier else "",
+        "carrier_names": {"en": carrier.name_en, "zh": carrier.name_zh} if carrier else {},
+        "waybill_tail": parcel.waybill[-4:],
+        "amount_cents": line.amount_cents,
+    }
+    if fee is not None:
+        item.update(
+            days_stored=fee.days_stored,
+            chargeable_days=fee.chargeable_days,
+            free_days=fee.free_days,
+            per_day_cents=fee.per_day_cents,
+            cap_cents=fee.cap_cents,
+        )
+    return item
+
+
+def _carriers(session: Session, ids: set[int]) -> dict[int, Carrier]:
+    rows = session.exec(select(Carrier).where(col(Carrier.id).in_(ids))).all()
+    return {c.id: c for c in rows if c.id is not None}
+
+
+def _job(session: Session, station: Station, payload: dict[str, Any], at: datetime) -> int:
+    job = PrintJob(
+        kind="receipt",
+        printer=None,
+        counter=station.counter,
+        status=JobStatus.QUEUED,
+        payload=payload,
+        created_at=at,
+    )
+    return fast.insert(session, job)
+
+
+def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
+    """Queue the parcel's last fee receipt again, the same paper marked as a copy (a clerk's action)."""
+    require(station, "reprint")
+
+    def work(session: Session) -> PrintJob:
+        paid = session.exec(
+            select(FeeEntry)
+            .where(col(FeeEntry.parcel_id) == parcel_id, col(FeeEntry.kind) == FeeKind.PAYMENT)
+            .order_by(col(FeeEntry.id).desc())
+            .limit(1)
+        ).first()
+        original = _receipt_of(session, paid) if paid is not None else None
+        if original is None:
+            raise NotFound(N_("No storage fee receipt for this parcel."), code="no_fee_receipt")
+        job = PrintJob(
+            kind="receipt",
+            printer=printer,
+            counter=station.counter,
+            status=JobStatus.QUEUED,
+            payload={**original.payload, "copy": True},
+            created_at=station.now(),
+        )
+        fast.insert(session, job)
+        return job
+
+    return station.run(work)
+
+
+def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
+    """The receipt job queued with `paid`: one of its moment (the settlement's time, which its entries
+    and its job carry, give or take how a database stores a time) that stands for this payment."""
+    jobs = session.exec(
+        select(PrintJob)
+        .where(
+            col(PrintJob.kind) == "receipt",
+            col(PrintJob.created_at) >= paid.at - _MOMENT,
+            col(PrintJob.created_at) <= paid.at + _MOMENT,
+        )
+        .order_by(col(PrintJob.id))
+    ).all()
+    for job in jobs:
+        payload = job.payload
+        if payload.get("flow") == FLOW and payload.get("paper") == RECEIPT and paid.id in payload["entries"]:
+            return job
+    return None

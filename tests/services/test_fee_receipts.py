@@ -1,0 +1,170 @@
+"""A storage fee taken queues the customer's receipt with the payment (handover, door scan-out, `fees pay`);
+money given back in cash or by QR a refund slip; a waiver or a refused payment prints nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import FakeClock
+from pickup_helpers import as_clerk, configure, receive, zto
+from sqlmodel import col, select
+
+from db.models import FeeEntry, FeeKind, JobStatus, PrintJob
+from station_console.errors import NotFound, Refused
+from station_console.services.core.station import Station
+from station_console.services.fees import receipts
+from station_console.services.fees.ledger import Settlement, settle
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.undo import undo_pickup
+from station_console.services.printing.fee_receipts import fee_document
+from station_console.settings import FeeRule
+
+STANDARD = FeeRule(name="standard", free_days=3, per_day_cents=100, cap_cents=1000)
+
+
+@pytest.fixture
+def fees(station: Station) -> Station:
+    configure(station, storage_fee_rules=[STANDARD])
+    return station
+
+
+def fee_jobs(station: Station) -> list[PrintJob]:
+    with station.read() as session:
+        found = session.exec(select(PrintJob).order_by(col(PrintJob.id))).all()
+    return [j for j in found if j.payload.get("flow") == receipts.FLOW]
+
+
+def entry_ids(station: Station, kind: str) -> list[int]:
+    with station.read() as session:
+        rows = session.exec(select(FeeEntry).where(FeeEntry.kind == kind).order_by(col(FeeEntry.id))).all()
+    return [e.id for e in rows if e.id is not None]
+
+
+def pick(station: Station, n: int, parcel_id: int, fee: Settlement | None = None) -> list[int]:
+    return confirm_pickup(station, [parcel_id], method="code", scanned=[zto(n)], fee=fee)
+
+
+def test_a_fee_paid_at_the_handover_queues_its_receipt_with_the_payment(
+    fees: Station, clock: FakeClock
+) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1, phone="13812345678")
+    clock.advance(days=4)  # days 4 and 5 cost 1.00 each
+    pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=200))
+    (job,) = fee_jobs(clerk)
+    (payment,) = entry_ids(clerk, FeeKind.PAYMENT)
+    assert (job.kind, job.status, job.parcel_id, job.printer) == ("receipt", JobStatus.QUEUED, None, None)
+    paid = job.payload
+    assert paid["paper"] == receipts.RECEIPT and paid["number"] == f"FR{payment:06d}"
+    assert (paid["method"], paid["total_cents"], paid["clerk"], paid["counter"]) == (
+        "cash",
+        200,
+        "ann",
+        clerk.counter,
+    )
+    (item,) = paid["parcels"]
+    assert item["code"] == done.pickup_code and item["waybill_tail"] == zto(1)[-4:]
+    assert (item["days_stored"], item["free_days"], item["per_day_cents"], item["cap_cents"]) == (
+        5,
+        3,
+        100,
+        1000,
+    )
+    assert "13812345678" not in str(paid) and zto(1) not in str(paid)  # no full phone, no full waybill
+
+
+def test_a_refused_payment_and_a_waiver_print_nothing(fees: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    with pytest.raises(Refused) as changed:
+        pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=100))
+    assert changed.value.code == "fee_changed"
+    assert fee_jobs(clerk) == []
+    boss = as_clerk(fees, "boss", role="manager")
+    pick(boss, 1, done.parcel_id, Settlement("waive", reason="our shelf was closed"))
+    assert entry_ids(boss, FeeKind.WAIVER) and fee_jobs(boss) == []
+
+
+def test_fees_pay_queues_a_receipt_the_handover_after_it_does_not_withdraw(
+    fees: Station, clock: FakeClock
+) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=3)
+    assert settle(clerk, done.parcel_id, Settlement("qr")) == 100
+    pick(
+        clerk, 1, done.parcel_id
+    )  # nothing more owed; the parcel leaves the shelf, its unsent jobs withdrawn
+    (job,) = fee_jobs(clerk)
+    assert job.status == JobStatus.QUEUED and job.payload["method"] == "qr"  # still to print
+    assert job.payload["number"] == f"FR{entry_ids(clerk, FeeKind.PAYMENT)[0]:06d}"
+
+
+def test_undoing_a_cash_handover_queues_a_refund_slip_an_account_credit_none(
+    fees: Station, clock: FakeClock
+) -> None:
+    clerk = as_clerk(fees, "ann")
+    cash, account = receive(clerk, 1), receive(clerk, 2)
+    clock.advance(days=4)
+    pick(clerk, 1, cash.parcel_id, Settlement("cash"))
+    confirm_pickup(clerk, [account.parcel_id], method="code", scanned=[zto(2)], fee=Settlement("account"))
+    boss = as_clerk(fees, "boss", role="manager")
+    undo_pickup(boss, cash.parcel_id)
+    undo_pickup(boss, account.parcel_id)
+    papers = [j.payload["paper"] for j in fee_jobs(boss)]
+    assert papers == [receipts.RECEIPT, receipts.RECEIPT, receipts.REFUND]  # the account's credit: no slip
+    slip = fee_jobs(boss)[-1].payload
+    (refund, _credit) = entry_ids(boss, FeeKind.REFUND)
+    assert (slip["number"], slip["method"], slip["total_cents"]) == (f"FF{refund:06d}", "cash", 200)
+    assert slip["parcels"][0]["code"] == cash.pickup_code
+
+
+def test_a_reprint_is_the_same_receipt_marked_as_a_copy(fees: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    with pytest.raises(NotFound):  # nothing paid yet: no receipt to print again
+        receipts.reprint(clerk, done.parcel_id)
+    clock.advance(days=4)
+    pick(clerk, 1, done.parcel_id, Settlement("cash"))
+    copy = receipts.reprint(clerk, done.parcel_id)
+    first, again = fee_jobs(clerk)
+    assert again.id == copy.id and again.payload == {**first.payload, "copy": True}
+    document = fee_document(clerk, again.payload, "en")
+    assert "Copy" in document.meta and document.barcode == first.payload["number"]
+
+
+def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    pick(clerk, 1, done.parcel_id, Settlement("qr"))
+    (job,) = fee_jobs(clerk)
+    english, chinese = (fee_document(clerk, job.payload, lang) for lang in ("en", "zh"))
+
+    def text(doc: Any) -> str:
+        return "\n".join([doc.title, *doc.meta, *doc.columns, *(" ".join(r) for r in doc.rows), *doc.footer])
+
+    said = text(english)
+    for part in (
+        "Storage fee receipt",
+        "Clerk: ann",
+        f"Receipt number: {job.payload['number']}",
+        done.pickup_code,
+        f"****{zto(1)[-4:]}",
+        "5 days on the shelf",
+        "Free for 3 days, then 1.00 CNY a day, at most 10.00 CNY",
+        "Total: 2.00 CNY",
+        "Paid by QR code",
+    ):
+        assert part in said, part
+    said = text(chinese)
+    for part in (
+        "超期保管费收据",
+        "店员：ann",
+        "在架 5 天",
+        "免费 3 天，之后每天 1.00 元，最多 10.00 元",
+        "合计：2.00 元",
+    ):
+        assert part in said, part
