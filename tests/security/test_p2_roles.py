@@ -35,6 +35,7 @@ from station_console.services.pickup.handover import confirm_pickup
 
 PHONE = "13812345678"
 ON_SHELF, IN_BATCH, SPARE, PICKED = "SF1234567890123", "SF1234567890124", "SF1234567890125", "JT1234567890123"
+FEE_PAID = "SF1234567890137"  # its storage fee paid in cash: a receipt to print again
 # Parcels of the directory's 张三 (00123, room 502): on run 1 (planned), out on run 2, waiting, linked.
 # Run 3 is done (its one parcel delivered), ready to close.
 DOOR_PLANNED, DOOR_OUT, DOOR_WAITING, DOOR_LINKED, DOOR_DONE = (f"YT12345678901{n}" for n in range(31, 36))
@@ -166,6 +167,7 @@ ARGS: dict[str, list[str]] = {
     "fees remove": ["long"],
     "fees pay": [ON_SHELF, "--method", "cash"],
     "fees waive": [ON_SHELF, "--reason", "a regular"],
+    "fees receipt": [FEE_PAID],
     "events send": ["--once"],
     "events list": [],
     "events retry": ["1"],
@@ -251,6 +253,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def carrier_data(station: Station, folder: Path) -> None:
     """Pre-alerts, a closed and an open courier batch, a failed carrier event, a storage fee on SF
     parcels from the first day (the door-delivery parcels are YTO's: their runs go on as before)."""
+    from station_console.services.fees import ledger
     from station_console.services.prealerts import batches
     from station_console.services.prealerts.importer import import_file
 
@@ -270,6 +273,8 @@ def carrier_data(station: Station, folder: Path) -> None:
         carrier_event_targets={},
         storage_fee_rules=[{"name": "long", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
     )
+    paid = check_in(station, FEE_PAID, phone=PHONE)
+    ledger.settle(station, paid.parcel_id, ledger.Settlement(method="cash"))
     with station.engine.begin() as conn:
         conn.execute(text("UPDATE carrier_event SET status = 'failed'"))
 
