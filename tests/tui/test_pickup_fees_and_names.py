@@ -12,7 +12,7 @@ from station_helpers import configure
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from db.models import FeeEntry, ParcelEvent, Role
+from db.models import FeeEntry, ParcelEvent, PrintJob, Role
 from station_console.services.core.station import Station
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
@@ -27,6 +27,15 @@ def fees(station: Station) -> list[tuple[str, int, str | None]]:
         return [
             (e.kind, e.amount_cents, e.method)
             for e in session.exec(select(FeeEntry).order_by(col(FeeEntry.id)))
+        ]
+
+
+def receipts(station: Station) -> list[str]:
+    with station.read() as session:
+        return [
+            job.payload["paper"]
+            for job in session.exec(select(PrintJob))
+            if job.payload.get("flow") == "fees"
         ]
 
 
@@ -60,7 +69,10 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(
         assert clerk_saw(console) == "3 puts it on the account of: 138****5678"
         await clerk.key("2")  # paid by QR
         assert statuses(station)[parcel.waybill] == "picked_up"
+        # Money taken: its receipt is queued, and this counter has no printer that takes one.
+        assert "No printer here takes receipts" in clerk.text("#pk-message")
     assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
+    assert receipts(station) == ["fee_receipt"]
 
 
 @pytest.mark.first_mode("pickup")
@@ -172,6 +184,7 @@ async def test_a_manager_waives_the_fee_with_a_reason(
         assert console.screen.query_one("#fee-reason", Input).has_focus
         await quiet.press(pilot, *"[b]shelf flooded[/b]", "enter")  # text is data, never markup
     assert fees(station) == [("charge", 100, None), ("waiver", 100, None)]
+    assert receipts(station) == []  # a waiver takes no money: no receipt
     with station.read() as session:
         waived = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "fee_waived")).one()
     assert waived.details["reason"] == "[b]shelf flooded[/b]" and waived.clerk_id == station.clerk_id
