@@ -86,6 +86,17 @@ def create_station_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+# The SQLite files this process opened a station engine on: a path typed at the console that names one
+# of them (or a file beside it) is refused unread (`services/core/station_files.py`).
+_OPENED_FILES: set[Path] = set()
+
+
+def opened_sqlite_files() -> frozenset[Path]:
+    """The SQLite database files (resolved) this process made an engine for, as `--db` or
+    $STATION_DB named them."""
+    return frozenset(_OPENED_FILES)
+
+
 def _private_file(url: str) -> None:
     """The database and its -wal/-shm hold personal data: create the file 0600 before SQLite does
     (SQLite gives -wal and -shm the database file's mode), and take group and other access away from
@@ -94,6 +105,10 @@ def _private_file(url: str) -> None:
     if not name or name == ":memory:" or name.startswith("file:"):
         return
     path = Path(name)
+    try:
+        _OPENED_FILES.add(path.resolve())
+    except (OSError, RuntimeError):  # a link loop resolve() cannot follow: kept as named
+        _OPENED_FILES.add(path.absolute())
     if not path.exists() and path.parent.is_dir():
         with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -153,3 +153,36 @@ def test_a_dry_runs_json_counts_the_rows_it_would_import(run, boss, tmp_path: Pa
     assert json.loads(run("prealert", "list", "--json").output)["prealerts"] == []
     real = json.loads(run("prealert", "import", str(path), "--json", clerk=boss).output)
     assert (real["dry_run"], real["loaded"], real["would_load"]) == (False, 2, None)
+
+
+def test_a_clerks_import_of_the_stations_secrets_settings_or_database_quotes_nothing(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, tmp_path: Path
+) -> None:
+    """`station prealert import` took any path: secrets.toml's first line came back as the headings it
+    lacked, and with `--map waybill=<its first line>` every later line as a bad row. Now the station's
+    own files are refused unread as such, and a file of no pre-alert's kind (/etc/passwd) as that."""
+    from station_console.counter_config import config_path
+    from station_console.secrets_file import secrets_path
+    from station_console.services.admin.setup import open_station
+    from station_console.services.people.clerks import add_clerk, sign_in
+
+    station = open_station(db_url)
+    sign_in(station, *boss)
+    add_clerk(station, "Wu", "3719")
+    station.engine.dispose()
+    secret = 'audit_key = "0123456789abcdef0123456789abcdef"\nsmtp_password = "hunter2-at-the-counter"\n'
+    write(secrets_path(), secret).chmod(0o600)
+    write(config_path(), 'counter = "front"\n# hunter2-at-the-counter\n')
+    database = Path(db_url.removeprefix("sqlite:///"))
+    first_line = secret.splitlines()[0]
+    for path, said in (
+        (secrets_path(), "is one of this station's own files"),
+        (config_path(), "is one of this station's own files"),
+        (database, "is one of this station's own files"),
+        (Path("/etc/passwd"), "was not read: only .csv, .tsv, .txt, .json files are taken here."),
+    ):
+        for mapping in ((), ("--map", f"waybill={first_line}")):
+            done = run("prealert", "import", str(path), *mapping, "--json", clerk=("Wu", "3719"))
+            assert done.exit_code == 1 and said in done.output, done.output
+            assert "hunter2" not in done.output and "0123456789" not in done.output.replace(first_line, "")
+            assert "root:" not in done.output

@@ -154,16 +154,23 @@ def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyp
     from station_console.services.sendout import rule_files
 
     monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
-    (tmp_path / "big.csv").write_text("SF0000000000011\n" * 10, encoding="utf-8")
-    (tmp_path / "bin.toml").write_bytes(bytes(range(128, 200)))
-    commands = (("tariff", "set", "SF"), ("checklist", "set"), ("stock", "import", "SF"))
-    for path, said in (
-        (tmp_path, "is a folder: type the path of a file"),
-        (tmp_path / "gone.csv", "No such file:"),
-        (tmp_path / "big.csv", "is larger than 0 MB: not a rule or stock file"),
-        (tmp_path / "bin.toml", "is neither UTF-8 nor GBK text: save it as UTF-8"),
+    # Each file of a kind its command reads (another kind is refused unread, before its size or text).
+    commands = {
+        ("tariff", "set", "SF"): ".csv",
+        ("checklist", "set"): ".toml",
+        ("stock", "import", "SF"): ".txt",
+    }
+    for kind in set(commands.values()):
+        (tmp_path / f"big{kind}").write_text("SF0000000000011\n" * 10, encoding="utf-8")
+        (tmp_path / f"bin{kind}").write_bytes(bytes(range(128, 200)))
+    for name, said in (
+        ("", "is a folder: type the path of a file"),
+        ("gone", "No such file:"),
+        ("big", "is larger than 0 MB: not a rule or stock file"),
+        ("bin", "is neither UTF-8 nor GBK text: save it as UTF-8"),
     ):
-        for command in commands:
+        for command, kind in commands.items():
+            path = tmp_path / f"{name}{kind}" if name else tmp_path
             done = run("sendout", *command, str(path), clerk="Wang")
             assert done.exit_code == 1 and said in done.output, (command, done.output)
     assert (

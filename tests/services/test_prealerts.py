@@ -78,7 +78,7 @@ def test_excels_unicode_text_loads_as_the_directory_and_typed_files_do(
 
 @pytest.mark.parametrize(
     ("name", "codec", "lead"),
-    [("platform.txt", "utf-16", ""), ("platform.dat", "utf-16-be", "\r\n  "), ("platform", "gbk", " \n")],
+    [("platform.txt", "utf-16", ""), ("platform.tsv", "utf-16-be", "\r\n  "), ("platform.csv", "gbk", " \n")],
 )
 def test_json_is_told_from_csv_by_its_text_not_its_first_byte(
     station: Station, tmp_path: Path, name: str, codec: str, lead: str

@@ -32,7 +32,7 @@ def test_a_folder_a_missing_file_a_huge_one_and_no_text_are_refused(
         (tmp_path / "bin.csv", "bad_file"),
     ):
         with pytest.raises(Refused) as refused:
-            rule_files.read_text(path)
+            rule_files.read_text(path, rule_files.STOCK_KINDS)
         assert refused.value.code == code, path
 
 
@@ -41,7 +41,7 @@ def test_a_file_of_no_text_or_not_readable_is_refused_in_the_clerks_words(
 ) -> None:
     (tmp_path / "bin.toml").write_bytes(bytes(range(128, 256)))
     with pytest.raises(Refused) as binary:
-        rule_files.read_text(tmp_path / "bin.toml")
+        rule_files.read_text(tmp_path / "bin.toml", rule_files.CHECKLIST_KINDS)
     assert binary.value.code == "bad_file"
     assert (
         binary.value.message("zh")
@@ -54,7 +54,7 @@ def test_a_file_of_no_text_or_not_readable_is_refused_in_the_clerks_words(
     (tmp_path / "locked.toml").write_text("[SF]\n")
     monkeypatch.setattr(Path, "read_bytes", no_permission)
     with pytest.raises(Refused) as locked:
-        rule_files.read_text(tmp_path / "locked.toml")
+        rule_files.read_text(tmp_path / "locked.toml", rule_files.CHECKLIST_KINDS)
     assert locked.value.code == "bad_file"
     assert locked.value.message("zh").startswith("本机没有读取") and "Permission" not in locked.value.message(
         "zh"

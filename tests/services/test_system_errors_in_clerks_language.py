@@ -42,7 +42,7 @@ def test_a_rule_file_the_disk_will_not_give_is_refused_in_chinese_and_logged_as_
 
     monkeypatch.setattr(Path, "read_bytes", broken)
     with caplog.at_level(logging.WARNING), pytest.raises(Refused) as refused:
-        rule_files.read_text(path)
+        rule_files.read_text(path, tuple(rule_files.TARIFF_FORMATS))
     zh = refused.value.message("zh")
     assert zh.startswith(f"无法读取 {path}：所在磁盘或网络共享没有响应。请检查是否已连接"), zh
     assert _english_words(zh, str(path)) == [], zh

@@ -151,6 +151,42 @@ async def test_a_folder_a_missing_file_and_a_binary_are_refused_at_the_path(
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_clerks_f7_of_the_secrets_a_link_to_them_or_another_kind_is_refused_quoting_nothing(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    """F7 read any path a clerk typed: secrets.toml's first line came back as the headings it lacked
+    (`audit_key = "012345…`). The station's own files (a link named foo.csv to one too) and a file of no
+    pre-alert's kind are refused at the path, unread."""
+    from station_helpers import act_as_new_clerk
+
+    from station_console.secrets_file import secrets_path
+
+    act_as_new_clerk(station, "Wu", Role.CLERK)
+    secret = secrets_path()
+    secret.write_text('audit_key = "0123456789abcdef0123456789abcdef"\n', encoding="utf-8")
+    (tmp_path / "foo.csv").symlink_to(secret)
+    (tmp_path / "hosts").write_text("127.0.0.1 localhost counter-pc\n")
+    app = console_on(request, station)
+    said = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for name in ("secrets.toml", "foo.csv", "counter.toml", "station.sqlite3", "hosts"):
+            if name == "counter.toml":
+                (tmp_path / name).write_text('counter = "front"\n')
+            form = await open_form(app, pilot, str(tmp_path / name))
+            assert app.screen is form  # refused: the form stays, what was typed kept
+            said.append(str(form.query_one("#form-refused", Static).render()))
+            await quiet.press(pilot, "escape")
+            await quiet.press(pilot, "escape")
+    own = (
+        "is one of this station's own files (its settings, secrets, database, log or data): it was not read."
+    )
+    assert [line.startswith(str(tmp_path)) and own in line for line in said] == [True] * 4 + [False]
+    assert said[4] == f"{tmp_path / 'hosts'} was not read: only .csv, .tsv, .txt, .json files are taken here."
+    assert not any("audit_key" in line or "0123" in line or "localhost" in line for line in said)
+    assert waybills(station) == []
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_file_changed_after_its_preview_is_refused_whole(
     request: pytest.FixtureRequest, station: Station, tmp_path: Path
 ) -> None:

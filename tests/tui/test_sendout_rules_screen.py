@@ -425,9 +425,9 @@ async def test_a_preview_read_as_the_console_locks_asks_only_the_manager_who_ask
     (tmp_path / name).write_text(body, encoding="utf-8")
     held, real = threading.Event(), rule_files.read_text
 
-    def slow(path: Path) -> str:
+    def slow(path: Path, kinds: tuple[str, ...]) -> str:
         assert held.wait(quiet.TIMEOUT)  # a slow share: the console locks meanwhile
-        return real(path)
+        return real(path, kinds)
 
     monkeypatch.setattr(rule_files, "read_text", slow)
     app = lock_console(station)

@@ -1,7 +1,9 @@
-"""A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout, a
-pre-alert file), read off the screen's thread and refused in the clerk's words when it is a folder,
-missing, too large, not to be read or not text (`decode_text`: UTF-8, UTF-16 or GBK); the system's English
-goes to the log. A path is
+"""A file a clerk or manager names by a path typed at the console (a rule file, waybill stock, a shelf
+layout, a pre-alert file, a directory), read off the screen's thread and refused in the clerk's words when
+it is a folder, missing, too large, not to be read or not text (`decode_text`: UTF-8, UTF-16 or GBK); the
+system's English goes to the log. Each caller names the kinds it reads (its suffixes): a file of another
+kind, or one of the station's own (`station_files`: its settings, secrets, database, log), is refused
+unread, so no refusal quotes a line of it. A path is
 data: `~` is the user's folder, nothing else in it is expanded (no pattern, no variable). An import that
 previews a file first keeps its bytes' digest, and the import refuses the file if its bytes changed since."""
 
@@ -18,8 +20,10 @@ from pathlib import Path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import cut
+from station_console.services.core.station_files import refuse_station_file
 
 LINK_NOT_READ = N_("{path} is a link to another file: it was not read.")
+NOT_THIS_KIND = N_("{path} was not read: only {kinds} files are taken here.")
 
 
 def typed_path(path: Path) -> Path:
@@ -40,13 +44,20 @@ def folder_refused(path: Path) -> Refused:
 
 
 def read_typed_bytes(
-    path: Path, *, max_bytes: int | None = None, too_large: str = "", follow_links: bool = True
+    path: Path,
+    *,
+    kinds: tuple[str, ...],
+    max_bytes: int | None = None,
+    too_large: str = "",
+    follow_links: bool = True,
 ) -> bytes:
-    """The file's bytes; a `Refused` saying what is wrong with it. Past `max_bytes` it is refused with
-    `too_large` (a msgid taking `path` and `mb`). `follow_links=False`: a link is refused unread
-    (`is_link`), checked as the file is opened, so a file swapped for a link after a caller looked at
-    it is not read either (the watched folder, where others drop files; a clerk's own typed path may
-    name a link)."""
+    """The file's bytes; a `Refused` saying what is wrong with it. `kinds`: the suffixes the caller
+    reads (".csv"); a file of another kind is refused unread (`not_this_kind`, naming them), and so is
+    one of the station's own files, links followed (`station_file`: `station_files`). Past `max_bytes`
+    it is refused with `too_large` (a msgid taking `path` and `mb`). `follow_links=False`: a link is
+    refused unread (`is_link`), checked as the file is opened, so a file swapped for a link after a
+    caller looked at it is not read either (the watched folder, where others drop files; a clerk's own
+    typed path may name a link)."""
     path = typed_path(path)
     shown = cut(str(path), 200)
     try:
@@ -57,12 +68,10 @@ def read_typed_bytes(
         raise folder_refused(path)
     if not is_file:
         raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
+    refuse_station_file(path, follow_links=follow_links)
+    refuse_other_kind(path, kinds, follow_links=follow_links)
     try:
-        if follow_links:
-            if max_bytes is not None and path.stat().st_size > max_bytes:
-                raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
-            return path.read_bytes()
-        return _read_unlinked(path, shown, max_bytes, too_large)
+        return _read(path, shown, max_bytes, too_large, follow_links)
     except PermissionError as exc:
         raise Refused(
             N_("{path} may not be read by this console: let it be read, or copy it elsewhere."),
@@ -79,6 +88,36 @@ def read_typed_bytes(
         ) from exc
 
 
+def refuse_other_kind(path: Path, kinds: tuple[str, ...], *, follow_links: bool = True) -> None:
+    """Refuse, unread, a file whose name does not end in one of `kinds` (nor, a link followed, the
+    file it leads to): what is not a file of the kind asked for is not read, so nothing of it (its
+    first line, as a heading the import cannot find) is shown back."""
+    names = [path.name]
+    if follow_links:
+        with contextlib.suppress(OSError, RuntimeError):  # a link loop: opened, and refused, by its name
+            names.append(path.resolve().name)
+    if not all(Path(name).suffix.lower() in kinds for name in names):
+        raise Refused(NOT_THIS_KIND, code="not_this_kind", path=cut(str(path), 200), kinds=", ".join(kinds))
+
+
+def _read(path: Path, shown: str, max_bytes: int | None, too_large: str, follow_links: bool) -> bytes:
+    """The file's bytes once it is checked: a file, not one of the station's own under another name (a
+    hard link), not past `max_bytes`."""
+    if not follow_links:
+        return _read_unlinked(path, shown, max_bytes, too_large)
+    found = path.stat()
+    _refuse_checked(path, shown, found, max_bytes, too_large)
+    return path.read_bytes()
+
+
+def _refuse_checked(
+    path: Path, shown: str, found: os.stat_result, max_bytes: int | None, too_large: str
+) -> None:
+    refuse_station_file(path, (found.st_dev, found.st_ino))
+    if max_bytes is not None and found.st_size > max_bytes:
+        raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
+
+
 def _read_unlinked(path: Path, shown: str, max_bytes: int | None, too_large: str) -> bytes:
     """`read_typed_bytes` of a file opened without following a link: what is checked (a file, its size)
     is what is read. O_NONBLOCK: a pipe put in the file's place is not waited on, but refused."""
@@ -92,8 +131,7 @@ def _read_unlinked(path: Path, shown: str, max_bytes: int | None, too_large: str
         found = os.fstat(file.fileno())
         if not stat.S_ISREG(found.st_mode):
             raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
-        if max_bytes is not None and found.st_size > max_bytes:
-            raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
+        _refuse_checked(path, shown, found, max_bytes, too_large)
         return file.read()
 
 
@@ -116,10 +154,12 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> str:
+def read_typed_file(
+    path: Path, *, kinds: tuple[str, ...], max_bytes: int | None = None, too_large: str = ""
+) -> str:
     """The file's text (`decode_text`, a byte-order mark dropped); refused as `read_typed_bytes` refuses,
     or as no text it can read."""
-    decoded = decode_text(read_typed_bytes(path, max_bytes=max_bytes, too_large=too_large))
+    decoded = decode_text(read_typed_bytes(path, kinds=kinds, max_bytes=max_bytes, too_large=too_large))
     if decoded is None:  # Python's own words would be English on a Chinese screen
         raise Refused(
             N_("{path} is neither UTF-8 nor GBK text: save it as UTF-8 and type its path again."),

@@ -28,6 +28,11 @@ from station_console.validation_reasons import InvalidValue
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
+# The kinds a pre-alert is read from (typed, or dropped in the watched folder): any other is refused unread.
+KINDS = (".csv", ".tsv", ".txt", ".json")
+# What is quoted of a file's headings (a refusal's list, the report's unknown ones): a file saved without
+# its heading row has its first row there, its phone masked, never a whole line.
+HEADING_SHOWN, HEADINGS_SHOWN = 20, 12
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -110,9 +115,13 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
             N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it."),
             code="no_waybill_column",
             # A file saved without its heading row lists its first row: a phone there is masked.
-            headings=LaterList(tuple(cut(mask_text(h), 20) for h in headings), at_most=12),
+            headings=LaterList(tuple(map(_shown, headings)), at_most=HEADINGS_SHOWN),
         )
     return index, {name: headings[i] for name, i in index.items()}
+
+
+def _shown(heading: str) -> str:
+    return cut(mask_text(heading), HEADING_SHOWN)
 
 
 def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_links: bool = True) -> Table:
@@ -121,6 +130,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_link
     `read_typed_bytes` takes it (the watched folder reads no link)."""
     data = read_typed_bytes(
         path,
+        kinds=KINDS,
         max_bytes=MAX_BYTES,
         too_large=N_("{path} is too big for a pre-alert file (over {mb} MB)."),
         follow_links=follow_links,
@@ -141,12 +151,12 @@ def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_link
         if cells is None or any(cell.strip() for cell in cells)
     ]
     grams = "weight" in columns and heading_key(columns["weight"]) in {"重量g", "重量克", "weightg"}
-    unknown = [h for i, h in enumerate(headings) if i not in index.values() and h.strip()]
+    unknown = [_shown(h) for i, h in enumerate(headings) if i not in index.values() and h.strip()]
     return Table(
         columns=columns,
         grams=grams,
         rows=rows,
-        unknown_headings=unknown,
+        unknown_headings=unknown[:HEADINGS_SHOWN],
         digest=content_digest(data),
     )
 

@@ -35,8 +35,9 @@ from station_console.services.core.station import Station
 from station_console.services.prealerts.import_report import ImportReport, RowIssue
 from station_console.services.prealerts.importer import load_file
 from station_console.services.prealerts.loaded_before import EarlierImport
+from station_console.services.prealerts.parse import KINDS
 
-SUFFIXES = (".csv", ".json", ".txt", ".tsv")
+SUFFIXES = KINDS  # the files the watch takes are those an import reads
 IMPORTED, FAILED = "imported", "failed"
 CARRIER_IN_FILE = N_(
     "no carrier given and the number fits {candidates}: name its carrier in the file's carrier column."

@@ -25,6 +25,8 @@ from station_console.validation_reasons import InvalidValue
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
+# The kinds a directory is read from: a CSV (or Excel's tab-separated "Unicode text"), or a workbook.
+KINDS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,17 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """The file's rows as text; refuses a file that is a folder, missing, too large or not to be read
     in the words every typed path is refused in (as the pre-alert import's), or in a format we cannot
     read."""
-    data = read_typed_bytes(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a recipients file (over {mb} MB).")
-    )
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if suffix == ".xls":  # refused unread, saying what to save it as
         raise Refused(
             N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel."), code="xls_format"
         )
+    data = read_typed_bytes(
+        path,
+        kinds=KINDS,
+        max_bytes=MAX_BYTES,
+        too_large=N_("{path} is too big for a recipients file (over {mb} MB)."),
+    )
     table = _xlsx(typed_path(path), data, sheet) if suffix in (".xlsx", ".xlsm") else _csv(data)
     return Table(rows=table.rows, encoding=table.encoding, digest=content_digest(data))
 

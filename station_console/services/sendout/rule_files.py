@@ -25,12 +25,20 @@ from station_console.services.sendout import inspection, rules, tariff, waybills
 # A tariff or a checklist is a few KB; a stock file of `waybills.MAX_IMPORT` numbers about 2 MB.
 MAX_BYTES = 4 * 1024 * 1024
 TARIFF_FORMATS = {".toml": "toml", ".csv": "csv"}
+# The kinds each file is read in (any other is refused unread): a checklist is TOML, or JSON by its
+# suffix; stock is one number a line, or a CSV's first column.
+CHECKLIST_KINDS = (".toml", ".json")
+STOCK_KINDS = (".csv", ".txt")
 
 
-def read_text(path: Path) -> str:
-    """A rule or stock file's text; a `Refused` saying what is wrong with it (`read_typed_file`)."""
+def read_text(path: Path, kinds: tuple[str, ...]) -> str:
+    """A rule or stock file's text, of one of `kinds`; a `Refused` saying what is wrong with it
+    (`read_typed_file`)."""
     return read_typed_file(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a rule or stock file.")
+        path,
+        kinds=kinds,
+        max_bytes=MAX_BYTES,
+        too_large=N_("{path} is larger than {mb} MB: not a rule or stock file."),
     )
 
 
@@ -62,10 +70,15 @@ def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
 def tariff_body(station: Station, code: str, path: Path) -> tuple[dict[str, Any], rules.RuleVersion | None]:
     """`path`'s table for carrier `code`: a .toml file's, or a .csv file's rates over the current
     table, with the version it was made over (None: the carrier had none). Any other file is refused
-    (the screen and `station sendout tariff set` alike). A manager's, before the file is read."""
+    unread (the screen and `station sendout tariff set` alike). A manager's, before the file is read."""
     require_manager(station, "tariffs")
-    fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")  # body_from_text refuses "" in its words
-    text = read_text(path)
+    fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")
+    try:
+        text = read_text(path, tuple(TARIFF_FORMATS))
+    except Refused as exc:
+        if exc.code == "not_this_kind":  # refused unread, in the tariff's words: a .toml or .csv file
+            tariff.body_from_text("", "", code, None)
+        raise
     with station.read() as session:
         base = tariff.current_version(session, code)
     return tariff.body_from_text(text, fmt, code, base.body if base else None), base
@@ -83,14 +96,16 @@ def checklist_body(station: Station, path: Path) -> dict[str, Any]:
     manager's, before the file is read: a clerk learns nothing of it."""
     require_manager(station, "checklist")
     fmt = "json" if path.suffix.lower() == ".json" else "toml"
-    return inspection.body_from_text(read_text(path), fmt, str(path))
+    return inspection.body_from_text(read_text(path, CHECKLIST_KINDS), fmt, str(path))
 
 
 def preview_checklist(station: Station, path: Path) -> ChecklistPreview:
     """What storing `path` (TOML [[items]] id, zh, en; or JSON) as the checklist would store."""
     require_manager(station, "checklist")
     fmt = "json" if path.suffix.lower() == ".json" else "toml"
-    items = inspection.parse_items(inspection.body_from_text(read_text(path), fmt, path.name))
+    items = inspection.parse_items(
+        inspection.body_from_text(read_text(path, CHECKLIST_KINDS), fmt, path.name)
+    )
     body = inspection.stored_body(items)
     now = inspection.current(station)
     if now.sha256 == rules.body_hash(body):
@@ -103,4 +118,4 @@ def preview_checklist(station: Station, path: Path) -> ChecklistPreview:
 def import_stock(station: Station, carrier: str, path: Path) -> waybills.ImportResult:
     """`path`'s waybill numbers into `carrier`'s stock: every line valid, or nothing imported."""
     require_manager(station, "waybill_stock")  # before the file is read: a clerk learns nothing of it
-    return waybills.import_stock(station, carrier, read_text(path), source=path.name)
+    return waybills.import_stock(station, carrier, read_text(path, STOCK_KINDS), source=path.name)

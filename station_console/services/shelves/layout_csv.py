@@ -27,7 +27,10 @@ def import_layout_file(station: Station, path: Path) -> dict[str, int]:
     """`import_layout` of the file a manager typed the path of, read here (off the screen's thread)."""
     require_manager(station, "shelves")
     text = read_typed_file(
-        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a shelf layout.")
+        path,
+        kinds=(".csv",),
+        max_bytes=MAX_BYTES,
+        too_large=N_("{path} is larger than {mb} MB: not a shelf layout."),
     )
     return import_layout(station, text)
 

@@ -38,8 +38,8 @@ NOTHING_SHOWN = 3  # refused rows said on the status line when no row is left to
 # A refusal of the file, said at the field it is about.
 FIELDS_AT_FAULT = {
     **dict.fromkeys(
-        ("is_folder", "no_file", "bad_file", "file_too_large", "not_a_table", "bad_encoding", "bad_json")
-        + ("bad_csv", "empty_file", "no_waybill_column"),
+        ("is_folder", "no_file", "bad_file", "file_too_large", "not_this_kind", "station_file")
+        + ("not_a_table", "bad_encoding", "bad_json", "bad_csv", "empty_file", "no_waybill_column"),
         "path",
     ),
     "unknown_carrier": "carrier",

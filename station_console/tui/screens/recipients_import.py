@@ -22,10 +22,12 @@ from station_console.tui.screens.form_dialog import FormDialog, FormField
 IMPORT_FIELDS_AT_FAULT = {
     code: "path"
     for code in (
-        "is_folder",  # to file_too_large: the shared typed-path reader's (`typed_files.read_typed_bytes`)
+        "is_folder",  # to station_file: the shared typed-path reader's (`typed_files.read_typed_bytes`)
         "no_file",
         "bad_file",
         "file_too_large",
+        "not_this_kind",
+        "station_file",
         "xls_format",
         "bad_encoding",
         "bad_csv",

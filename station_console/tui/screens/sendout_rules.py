@@ -57,7 +57,10 @@ from station_console.tui.widgets.wrapped_table import WrappedTable
 VIEWS = ("tariffs", "checklist", "stock")
 PATH_LENGTH = 500
 # The import forms' field each refusal is about: the file's, unless it names the carrier.
-FILE_CODES = ("no_path", "no_file", "is_folder", "file_too_large", "bad_file", "bad_tariff", "bad_checklist")
+FILE_CODES = (
+    *("no_path", "no_file", "is_folder", "file_too_large", "bad_file", "not_this_kind", "station_file"),
+    *("bad_tariff", "bad_checklist"),
+)
 STOCK_CODES = ("bad_lines", "empty", "duplicate_lines", "too_many", "unchanged")
 AT_FAULT = {code: "path" for code in (*FILE_CODES, *STOCK_CODES)} | {
     "carrier_not_found": "carrier",

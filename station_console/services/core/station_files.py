@@ -1,0 +1,110 @@
+"""The station's own files, which no path typed at the console is read from: this counter's settings
+(counter.toml, `$STATION_CONFIG`) and secrets (secrets.toml beside it), the database (the default file,
+`$STATION_DB`'s, and any this process opened, with its -wal, -shm and -journal), the log folder and the
+data folder (the anchors, the message file with phone numbers, reports, PDFs: all written 0600 by the
+station alone).
+
+A pre-alert file, a directory, a layout or a rule file is read and its refusals quote what they found
+(a heading, a bad cell); read from one of these, a clerk would be shown a line of the secrets. So the
+path is compared after links are followed, and the file opened by its identity too (a second name of
+the same file, a hard link, is the same file)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from db.engine import default_database_path, opened_sqlite_files
+from station_console.counter_config import config_path
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.logs import log_path
+from station_console.safe_text import cut
+from station_console.secrets_file import secrets_path
+
+log = logging.getLogger(__name__)
+
+# What SQLite keeps beside a database file: as private as the file.
+SQLITE_BESIDE = ("-wal", "-shm", "-journal")
+STATION_FILE = N_(
+    "{path} is one of this station's own files (its settings, secrets, database, log or data): "
+    "it was not read. Type the path of the file you mean."
+)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    with contextlib.suppress(ArgumentError, ValueError):
+        parsed = make_url(url)
+        name = parsed.database
+        if (
+            parsed.get_backend_name() == "sqlite"
+            and name
+            and name != ":memory:"
+            and not name.startswith("file:")
+        ):
+            return Path(name)
+    return None
+
+
+def _database_files() -> list[Path]:
+    named = [default_database_path(), *opened_sqlite_files()]
+    from_env = _sqlite_file(os.environ.get("STATION_DB", ""))
+    if from_env is not None:
+        named.append(from_env)
+    return [Path(f"{db}{end}") for db in named for end in ("", *SQLITE_BESIDE)]
+
+
+def private_files() -> list[Path]:
+    """The station's own files, each by the path it is known by."""
+    return [config_path(), secrets_path(), *_database_files()]
+
+
+def private_folders() -> list[Path]:
+    """Folders whose every file is the station's own: the log's, and the data folder."""
+    return [log_path().parent, default_database_path().parent]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: compared as named
+        return path.absolute()
+
+
+def _names_one(resolved: Path, files: Iterable[Path], folders: Iterable[Path]) -> bool:
+    if resolved in {_resolved(f) for f in files}:
+        return True
+    return any(resolved.is_relative_to(_resolved(folder)) for folder in folders)
+
+
+def _identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
+    found = set()
+    for path in paths:
+        with contextlib.suppress(OSError):  # not there (no -wal now): nothing of it to read
+            info = os.stat(path)
+            found.add((info.st_dev, info.st_ino))
+    return found
+
+
+def refuse_station_file(
+    path: Path, identity: tuple[int, int] | None = None, *, follow_links: bool = True
+) -> None:
+    """Refuse `path` (as typed, `~` made the user's folder) when it names one of the station's own
+    files, links followed (`follow_links=False`: its folders' only, a link itself is refused as one
+    when opened); `identity` (st_dev, st_ino of the file opened): when it is one of them under another
+    name. Logged as a warning, without anything of the file."""
+    if identity is None:
+        named = _resolved(path) if follow_links else _resolved(path.parent) / path.name
+        own = _names_one(named, private_files(), private_folders())
+    else:
+        own = identity in _identities(private_files())
+    if own:
+        shown = cut(str(path), 200)
+        log.warning("a typed path named one of the station's own files, refused unread: %s", shown)
+        raise Refused(STATION_FILE, code="station_file", path=shown)

@@ -1,0 +1,157 @@
+"""A typed path reads only the kind of file its caller asks for, and never the station's own files: the
+secrets, the counter settings, the database and its -wal, the log and the data folder, whatever path
+names them (a link named foo.csv, a second name of the file). Refused unread, nothing of the file
+quoted, logged without its content. Each import names the kinds it reads."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from prealert_helpers import ZH_HEADINGS, sign_in, stored, write_csv, zh_rows
+from sendout_helpers import as_manager, staff
+
+from db.engine import default_database_path
+from station_console.counter_config import config_path
+from station_console.errors import Refused
+from station_console.logs import log_path
+from station_console.secrets_file import secrets_path
+from station_console.services.core.station import Station
+from station_console.services.core.typed_files import read_typed_bytes
+from station_console.services.prealerts.importer import import_file
+from station_console.services.recipients import importing
+from station_console.services.sendout import rule_files
+from station_console.services.shelves import layout_csv
+
+# The files read are this process's, whichever database the station is on; the database refused is a file.
+pytestmark = pytest.mark.sqlite_only
+SECRET = 'audit_key = "0123456789abcdef0123456789abcdef"\nsmtp_password = "hunter2-at-the-counter"\n'
+
+
+def refused(call: Callable[[], object]) -> Refused:
+    with pytest.raises(Refused) as caught:
+        call()
+    return caught.value
+
+
+def said(refusal: Refused) -> str:
+    """Every word the refusal says, in both languages, and its values (a --json refusal's)."""
+    return " ".join([refusal.message("en"), refusal.message("zh"), repr(refusal.params)])
+
+
+@pytest.fixture
+def secrets() -> Path:
+    path = secrets_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SECRET, encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def test_a_clerks_import_of_the_stations_own_files_is_refused_with_nothing_quoted(
+    station: Station, tmp_path: Path, secrets: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pre-alert import read any path: the secrets file's first line came back as the headings it
+    lacked (`audit_key = "012345…`). Now the secrets, the counter settings, the database and its -wal,
+    the log and a file in the data folder are refused before a byte is read, and the log says so
+    without their content."""
+    sign_in(station)
+    config_path().write_text('counter = "front"\nstation_name = "hunter2-at-the-counter"\n')
+    database = Path(str(station.engine.url.database))
+    with station.connect():  # a connection open: the -wal beside the database is there
+        pass
+    log = log_path()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("2026-11-25 WARNING hunter2-at-the-counter\n")
+    data_file = default_database_path().parent / "reports" / "report.csv"  # in the data folder
+    data_file.parent.mkdir(parents=True, exist_ok=True)
+    data_file.write_text("waybill\nhunter2-at-the-counter\n")
+    for path in (secrets, config_path(), database, Path(f"{database}-wal"), log, data_file):
+        assert path.is_file(), path
+        with caplog.at_level(logging.WARNING):
+            refusal = refused(lambda: import_file(station, path))  # noqa: B023
+        assert refusal.code == "station_file", path
+        assert refusal.message() == (
+            f"{path} is one of this station's own files (its settings, secrets, database, log or data): "
+            "it was not read. Type the path of the file you mean."
+        )
+        assert "hunter2" not in said(refusal) and "audit_key" not in said(refusal)
+        assert f"refused unread: {path}" in caplog.text
+    assert "hunter2" not in caplog.text and "audit_key" not in caplog.text
+    assert stored(station) == []
+
+
+def test_a_link_or_a_second_name_of_the_secrets_file_is_refused_as_the_file_itself(
+    station: Station, tmp_path: Path, secrets: Path
+) -> None:
+    """A link named foo.csv leading to secrets.toml has a pre-alert's name; the file it opens does not
+    (nor does a hard link: the same file under another name and folder)."""
+    sign_in(station)
+    link = tmp_path / "elsewhere" / "foo.csv"
+    link.parent.mkdir()
+    link.symlink_to(secrets)
+    hard = tmp_path / "elsewhere" / "bar.csv"
+    os.link(secrets, hard)
+    for path in (link, hard):
+        refusal = refused(lambda: import_file(station, path))  # noqa: B023
+        assert refusal.code == "station_file", path
+        assert "audit_key" not in said(refusal) and "hunter2" not in said(refusal)
+
+
+def test_a_file_of_another_kind_is_refused_unread_naming_the_kinds_taken(
+    station: Station, tmp_path: Path
+) -> None:
+    """/etc/passwd, ~/.pgpass, a file without a pre-alert's suffix: refused before it is read, saying
+    which kinds are taken; a link named foo.csv to such a file is no .csv either."""
+    sign_in(station)
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    pgpass = tmp_path / ".pgpass"
+    pgpass.write_text("db.example:5432:station:station:s3cret-pg\n")
+    link = tmp_path / "foo.csv"
+    link.symlink_to(passwd)
+    for path in (passwd, pgpass, link):
+        refusal = refused(lambda: import_file(station, path))  # noqa: B023
+        assert refusal.code == "not_this_kind", path
+        assert refusal.message() == f"{path} was not read: only .csv, .tsv, .txt, .json files are taken here."
+        assert refusal.message("zh") == f"{path} 未读取：这里只接受 .csv, .tsv, .txt, .json 文件。"
+        assert "root:" not in said(refusal) and "s3cret" not in said(refusal)
+
+
+def test_each_reader_takes_its_own_kinds_and_reads_them_as_before(station: Station, tmp_path: Path) -> None:
+    """Pre-alerts: .csv, .tsv, .txt, .json; the directory: .csv, .tsv, .txt, .xlsx, .xlsm; a layout:
+    .csv; a checklist: .toml, .json; stock: .csv, .txt; a tariff .toml or .csv (its own words). A
+    file of another kind is refused by each, naming its kinds."""
+    sign_in(station)
+    for suffix in (".csv", ".tsv", ".txt"):
+        write_csv(tmp_path / f"p{suffix}", ZH_HEADINGS, zh_rows([1]))
+        assert import_file(station, tmp_path / f"p{suffix}", dry_run=True).to_load == 1, suffix
+    notes = tmp_path / "notes.md"
+    notes.write_text("shelf\nA\n")
+    staff(station)
+    as_manager(station)
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: importing.import_file(station, notes), ".csv, .tsv, .txt, .xlsx, .xlsm"),
+        (lambda: layout_csv.import_layout_file(station, notes), ".csv"),
+        (lambda: rule_files.preview_checklist(station, notes), ".toml, .json"),
+        (lambda: rule_files.import_stock(station, "SF", notes), ".csv, .txt"),
+    ]
+    for call, kinds in cases:
+        refusal = refused(call)
+        assert (refusal.code, refusal.params["kinds"]) == ("not_this_kind", kinds)
+    tariff = refused(lambda: rule_files.preview_tariff(station, "SF", notes))
+    assert tariff.message() == "Tariff: the file must be .toml or .csv."
+    (tmp_path / "layout.csv").write_text("shelf,zone,layers,capacity_units,accepts_sizes\nQ9,main,2,10,SML\n")
+    assert layout_csv.import_layout_file(station, tmp_path / "layout.csv")["shelves"] == 1
+
+
+def test_the_watched_folder_reads_the_kinds_an_import_reads(tmp_path: Path) -> None:
+    from station_console.services.prealerts import parse, watch
+
+    assert watch.SUFFIXES == parse.KINDS == (".csv", ".tsv", ".txt", ".json")
+    (tmp_path / "a.xml").write_text("<x/>")
+    refusal = refused(lambda: read_typed_bytes(tmp_path / "a.xml", kinds=parse.KINDS, follow_links=False))
+    assert refusal.code == "not_this_kind"
