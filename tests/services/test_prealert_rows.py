@@ -70,17 +70,41 @@ def test_a_cell_or_heading_too_long_to_quote_whole_is_quoted_cut_with_a_sign(
     station: Station, tmp_path: Path
 ) -> None:
     """A refusal quotes a long cell by its start and "…" (a phone in it masked first), and a long list of
-    headings by the first twelve, each cut, and how many more: 30 characters or 12 headings with no sign
+    headings by the first twelve, each cut, and how many more: 20 characters or 12 headings with no sign
     read as all the file holds."""
     note = "call 13812345678 before you deliver, weekdays only"  # a note in the carrier column
     report = import_file(station, write_csv(tmp_path / "c.csv", ZH_HEADINGS, [[zto(1), note, "", ""]]))
-    assert report.issues[0].message() == "unknown carrier call 138****5678 before you d…"
+    assert report.issues[0].message() == "unknown carrier call 138****5678 be…"
     headings = ["a heading far too long to be shown whole", *(f"h{n}" for n in range(14))]
     with pytest.raises(Refused) as no_column:
         import_file(station, write_csv(tmp_path / "h.csv", headings, [["x"] * 15]))
     said = no_column.value.message()
     assert said.startswith("No waybill column found (headings: a heading far too l…, h0, h1,")
     assert "h10 and 3 more)." in said and "h11" not in said
+
+
+def test_a_file_read_with_its_first_line_mapped_as_the_waybill_never_has_a_line_echoed_whole(
+    station: Station, tmp_path: Path
+) -> None:
+    """A settings-like file of an accepted kind, its first line mapped as the waybill heading: each later
+    line was a bad waybill, echoed up to 40 characters twice over (as written, then cleaned), so a line
+    of a secret came back whole. Now what a row's refusal quotes of a cell is cut at 20 characters."""
+    lines = [
+        'audit_key = "0123456789abcdef0123456789abcdef"',
+        'smtp_password = "hunter2-at-the-counter"',
+        'webhook_secret = "whsec-ABCDEFGHIJKLMNOPQRSTUV"',
+    ]
+    path = tmp_path / "settings.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_file(station, path, mapping={"waybill": lines[0]}, dry_run=True)
+    assert [i.line for i in report.issues] == [2, 3]
+    shown = "\n".join(report_lines(report, "en") + report_lines(report, "zh"))
+    shown += json.dumps([i.to_json() for i in report.issues], ensure_ascii=False)
+    for secret in ("hunter2-at-the-counter", "whsec-ABCDEFGHIJKLMNOPQRSTUV", "at-the-counter", "ABCDEFGHIJ"):
+        assert secret not in shown, shown
+    assert report_lines(report, "en")[1] == (
+        'Line 2: smtp_password = "hu… smtp_password="hunt… has characters no carrier uses: "-=_.'
+    )
 
 
 def test_a_file_without_a_heading_row_is_refused_without_showing_a_phone_in_its_first_row(

@@ -52,6 +52,11 @@ from station_console.services.scan.waybill import normalise
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
 CHUNK = 900  # waybills per IN (...) lookup: under SQLite's parameter limit
 REPORT_ROWS = 500  # refused rows kept with the import record
+# What a refused row's report quotes of a cell (its waybill, a bad value): enough to find the row, whose
+# line is said too, and never a whole line of a file that is no pre-alert (one read with its first line
+# mapped as the waybill heading would be echoed line by line).
+CELL_SHOWN = 20
+CELL_PARAMS = ("waybill", "text", "chars", "carrier", "size")
 # The texts a row carries, their column's width, and what the report says when one is cut.
 TEXT_FIELDS = (
     ("name", "recipient_name", name_limit.NAME_MAX, N_("name cut to {limit} characters (it had {n})")),
@@ -128,7 +133,11 @@ def _weight_g(text: str, grams: bool) -> int:
 def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> RowIssue:
     if error.code == "phone_not_waybill":  # kept in the import's report: the phone as its reason says it
         waybill = str(error.params["waybill"])
-    return RowIssue(line, cut(waybill, 40), kind, error.msgid, dict(error.params), error.code)
+    params = {
+        name: cut(value, CELL_SHOWN) if name in CELL_PARAMS and isinstance(value, str) else value
+        for name, value in error.params.items()
+    }
+    return RowIssue(line, cut(waybill, CELL_SHOWN), kind, error.msgid, params, error.code)
 
 
 def _rows(
