@@ -179,7 +179,7 @@ def test_a_clerks_import_of_the_stations_secrets_settings_or_database_quotes_not
         (secrets_path(), "is one of this station's own files"),
         (config_path(), "is one of this station's own files"),
         (database, "is one of this station's own files"),
-        (Path("/etc/passwd"), "was not read: only .csv, .tsv, .txt, .json files are taken here."),
+        (Path("/etc/passwd"), "was not read: the kinds of file taken here are .csv, .tsv, .txt, .json."),
     ):
         for mapping in ((), ("--map", f"waybill={first_line}")):
             done = run("prealert", "import", str(path), *mapping, "--json", clerk=("Wu", "3719"))

@@ -116,8 +116,11 @@ def test_a_file_of_another_kind_is_refused_unread_naming_the_kinds_taken(
     for path in (passwd, pgpass, link):
         refusal = refused(lambda: import_file(station, path))  # noqa: B023
         assert refusal.code == "not_this_kind", path
-        assert refusal.message() == f"{path} was not read: only .csv, .tsv, .txt, .json files are taken here."
-        assert refusal.message("zh") == f"{path} 未读取：这里只接受 .csv, .tsv, .txt, .json 文件。"
+        assert (
+            refusal.message()
+            == f"{path} was not read: the kinds of file taken here are .csv, .tsv, .txt, .json."
+        )
+        assert refusal.message("zh") == f"{path} 未读取：这里只接受这些类型的文件：.csv, .tsv, .txt, .json。"
         assert "root:" not in said(refusal) and "s3cret" not in said(refusal)
 
 

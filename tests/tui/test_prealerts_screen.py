@@ -181,7 +181,10 @@ async def test_a_clerks_f7_of_the_secrets_a_link_to_them_or_another_kind_is_refu
         "is one of this station's own files (its settings, secrets, database, log or data): it was not read."
     )
     assert [line.startswith(str(tmp_path)) and own in line for line in said] == [True] * 4 + [False]
-    assert said[4] == f"{tmp_path / 'hosts'} was not read: only .csv, .tsv, .txt, .json files are taken here."
+    assert (
+        said[4]
+        == f"{tmp_path / 'hosts'} was not read: the kinds of file taken here are .csv, .tsv, .txt, .json."
+    )
     assert not any("audit_key" in line or "0123" in line or "localhost" in line for line in said)
     assert waybills(station) == []
 

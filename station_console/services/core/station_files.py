@@ -17,11 +17,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from platformdirs import user_data_dir
 
-from db.engine import default_database_path, opened_sqlite_files
-from station_console.counter_config import config_path
+from station_console.counter_config import APP_NAME, config_path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.logs import log_path
@@ -39,6 +37,9 @@ STATION_FILE = N_(
 
 
 def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     with contextlib.suppress(ArgumentError, ValueError):
         parsed = make_url(url)
         name = parsed.database
@@ -53,6 +54,10 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _database_files() -> list[Path]:
+    # Imported here: a command's path reader (`typed_path`) is loaded by `station --help`, which loads
+    # no database layer.
+    from db.engine import default_database_path, opened_sqlite_files
+
     named = [default_database_path(), *opened_sqlite_files()]
     from_env = _sqlite_file(os.environ.get("STATION_DB", ""))
     if from_env is not None:
@@ -67,7 +72,12 @@ def private_files() -> list[Path]:
 
 def private_folders() -> list[Path]:
     """Folders whose every file is the station's own: the log's, and the data folder."""
-    return [log_path().parent, default_database_path().parent]
+    return [log_path().parent, data_folder()]
+
+
+def data_folder() -> Path:
+    """The station's data folder (the default database's, the anchors', reports')."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 def _resolved(path: Path) -> Path:

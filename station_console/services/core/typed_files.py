@@ -23,7 +23,7 @@ from station_console.safe_text import cut
 from station_console.services.core.station_files import refuse_station_file
 
 LINK_NOT_READ = N_("{path} is a link to another file: it was not read.")
-NOT_THIS_KIND = N_("{path} was not read: only {kinds} files are taken here.")
+NOT_THIS_KIND = N_("{path} was not read: the kinds of file taken here are {kinds}.")
 
 
 def typed_path(path: Path) -> Path:
