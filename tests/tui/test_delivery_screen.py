@@ -27,7 +27,7 @@ from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.door_run import SECOND, a_run_of_three, choose_run, open_delivery, two_runs
 from tui.drawn_text import drawn
-from tui.terminal_fit import at_each_size, console_in
+from tui.terminal_fit import SIZES_TO_80, at_each_size, console_in
 from tui.test_recipients_screens import people, text_of, until
 
 
@@ -268,7 +268,8 @@ async def test_a_stops_state_and_its_runs_show_on_the_screen_at_120_and_80_colum
         await quiet.press(pilot, "ctrl+d")
         await until(pilot, lambda: summary in text_of(app, "#dl-summary"))
         stops, runs_shown = app.screen.query_one("#dl-stops"), app.screen.query_one("#dl-runs")
-        out = {"en": "out for delivery", "zh": "派送中"}[lang]
+        # The status's short word: the whole row does not fit beside the runs at 120 columns.
+        out = {"en": "out", "zh": "派送中"}[lang]
         # The code and its state side by side; the run with how many of its parcels are out.
         await until(pilot, lambda: f"1-1-1001  {out}" in drawn(app, stops))
         await until(pilot, lambda: "DR000001  1/1" in drawn(app, runs_shown))
@@ -317,6 +318,36 @@ async def test_door_delivery_fits_80_and_100_columns(app: StationApp, station: S
                 ), f"{stop.pickup_code} {status} {stop.name} {stop.masked_phone} not in {drawn_rows}"
 
         await at_each_size(app, pilot, whole)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("shelves")
+async def test_every_stops_column_shown_is_whole_at_120_and_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Beside the runs at 120 columns the stops table added every column and its last, the waybill, was
+    cut at the table's edge to 'W'. Now each column shown is drawn whole, heading and cells, and those a
+    clerk reads first (code, status, recipient) are there at 120x40 and 80x24."""
+    a_run_of_three(station)
+    stops = runs.list_runs(station, limit=1)[0].stops
+    async with console_in(app, lang, "f4", "ctrl+d", size=SIZES_TO_80[0]) as pilot:
+
+        async def whole() -> None:
+            stops_shown = app.screen.query_one("#dl-stops")
+            await until(pilot, lambda: stops[-1].pickup_code in drawn(app, stops_shown))
+            every = {title(key) for key, _title in COLUMNS}
+            every |= {
+                str(c) for s in stops for narrow in (True, False) for c in cells(s, narrow=narrow).values()
+            }
+            drawn_rows = _pieces(app, stops_shown)
+            cut = [piece for row in drawn_rows for piece in row if piece not in every]
+            assert not cut, f"cut: {cut} in {drawn_rows}"
+            headings = set(drawn_rows[0])
+            assert {_("Code"), _("Status"), _("Recipient")} <= headings, drawn_rows[0]
+            for stop in stops:
+                assert any({stop.pickup_code, stop.name} <= set(row) for row in drawn_rows), drawn_rows
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
 
 
 @pytest.mark.first_mode("shelves")

@@ -117,8 +117,9 @@ def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str
 def test_door_delivery(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see, at 120 columns: the summary line (nothing waiting, one open run); the scan
     field; the runs on the left (DR000001, 1/3 out, runner 派送员小王) and the run's three stops beside
-    them in walking order (stop, code, status: out for delivery, on the sheet, not delivered; location,
-    address, floor, recipient, masked phone), the waybills past the right edge as before."""
+    them in walking order (stop, code, status, location, address, floor, recipient, masked phone), each
+    column whole: in English the statuses in their short words (out, planned, not delivered) and the
+    waybills left out, not cut at the right edge to "W"; in Chinese the waybills shown too."""
     set_language(lang)
     a_run_of_three(station)
     assert snap_compare(app, terminal_size=(120, 40), run_before=keys_then_settle("f4", "ctrl+d"))

@@ -35,7 +35,7 @@ from station_console.services.fees.ledger import PAY_METHODS, Settlement
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.delivery_forms import DeliveryForms
-from station_console.tui.screens.delivery_stops import COLUMNS, STOPS_BESIDE_MIN, cells, fitting, title
+from station_console.tui.screens.delivery_stops import STOPS_BESIDE_MIN, StopsTable
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, receipt_printing, receipt_said
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -117,7 +117,6 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         # Clerks whose parcel scanned back was set aside for another clerk (named once in the toast).
         self.backs_aside: set[int | None] = set()
         self.router: KeyRouter | None = None
-        self.stops: list[Any] = []  # those on screen, shown again as the width changes
         # What each clerk scanned that found a storage fee due, answered after a lock while they were
         # away: nothing was scanned out and nobody was asked. Said to them once back (`came_to_front`).
         self.not_taken: dict[int, list[str]] = {}
@@ -134,7 +133,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             )
         with Horizontal(id="dl-main"):
             yield Table(id="dl-runs", cursor_type="row")
-            yield Table(id="dl-stops", cursor_type="row", zebra_stripes=True)
+            yield StopsTable(id="dl-stops")
         yield StatusLine(id="dl-status")
 
     def on_mount(self) -> None:
@@ -147,10 +146,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         runs_table.add_column(_("Run"), key="run")
         runs_table.add_column(_("Out"), key="out")
         runs_table.add_column(_("Runner"), key="runner")
-        stops = self.query_one("#dl-stops", DataTable)
-        stops.can_focus = False  # the scan field keeps the focus
-        for key, _title in COLUMNS:
-            stops.add_column(title(key), key=key)
+        self.query_one("#dl-stops", StopsTable).can_focus = False  # the scan field keeps the focus
         self.query_one("#dl-scan", WedgeInput).focus()
         self.reload()
 
@@ -159,8 +155,8 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         return self.size.width < STOPS_BESIDE_MIN
 
     def on_resize(self) -> None:
+        # The stops table lays its columns out again for its new width itself: no second read.
         self.query_one("#dl-main").set_class(self.stacked(), "-stacked")
-        self.show_stops(self.stops)  # their columns again for the new width: no second read
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -201,20 +197,14 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         )
         self.show_stops(chosen.stops if chosen else waiting)
 
+    @property
+    def stops(self) -> list[Any]:
+        """The stops on screen."""
+        return self.query_one("#dl-stops", StopsTable).stops
+
     def show_stops(self, stops: list[Any]) -> None:
-        """Every column beside the runs; below them, those that fit whole in the screen's width."""
-        self.stops = stops
-        table = self.query_one("#dl-stops", DataTable)
-        narrow = self.stacked()
-        rows = [cells(s, narrow=narrow) for s in stops]
-        keys = fitting(rows, self.size.width) if narrow else [key for key, _title in COLUMNS]
-        if [column.value for column in table.columns] != keys:
-            table.clear(columns=True)
-            for key in keys:
-                table.add_column(title(key), key=key)
-        table.clear()
-        for stop, row in zip(stops, rows, strict=True):
-            table.add_row(*(row[key] for key in keys), key=stop.waybill)
+        """The stops in the columns that fit whole in the table's width."""
+        self.query_one("#dl-stops", StopsTable).show(stops)
 
     @on(DataTable.RowSelected, "#dl-runs")
     @on(DataTable.RowHighlighted, "#dl-runs")

@@ -1,24 +1,27 @@
 """Door delivery's stops table: its columns and cells, beside the runs on a wide console, below them on
-a narrow one (under `STOPS_BESIDE_MIN` columns), where only the columns that fit whole are shown, those
-a clerk reads first kept first, and a status has its short word where the catalogue has one."""
+a narrow one (under `STOPS_BESIDE_MIN` columns). Either way only the columns that fit whole are shown
+(`FittedTable`), those a clerk reads first kept first, and a status has its short word where the
+catalogue has one when the whole row does not fit: beside the runs at 120 columns the last column, the
+waybill, was cut to its heading's "W"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 
 from station_console.i18n import N_, _, label_of
 from station_console.services.delivery import runs
-from station_console.tui.widgets.plain import cell_width
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 
 # Narrower than this, the runs go above the stops, each the whole width: beside them the stops get three
 # quarters of it, at 80 columns the runs were cut to their runner's first character and the stops to a
 # phone's first digits, at 100 a phone to its heading's first letter.
 STOPS_BESIDE_MIN = 120
 
-# Status next to the code: the table takes no focus to scroll it sideways, so a column past its right
-# edge (at 120 columns the last one) is never seen; names and the waybill come last.
+# Status next to the code; names and the waybill come last. The table takes no focus to scroll it
+# sideways: a column that does not fit is left out whole (`NARROW_FIRST` says which go first).
 COLUMNS = (
     ("stop", "#"),
     ("code", N_("Code")),
@@ -30,7 +33,7 @@ COLUMNS = (
     ("phone", N_("Phone")),
     ("waybill", N_("Waybill")),
 )
-# Below the runs, the columns taken while they fit whole, in this order, and shown in the table's.
+# The columns taken while they fit whole, in this order, and shown in the table's.
 NARROW_FIRST = ("code", "status", "name", "phone", "stop", "shelf", "address", "floor", "waybill")
 STATUS_STYLES = {
     "out": "bold cyan",
@@ -39,13 +42,11 @@ STATUS_STYLES = {
     "cancelled": "dim",
     "undone": "dim",
 }
-# A status's short word where the table is narrow: "out for delivery" alone took 16 of 80 columns. The
-# wide table and the records say each in full (`runs.STATUS_LABELS`).
+# A status's short word where the whole row does not fit: "out for delivery" alone took 16 of 80
+# columns. A table wide enough and the records say each in full (`runs.STATUS_LABELS`).
 SHORT_STATUS = {"planned": N_("planned"), "out": N_("out")}
 # A recall still changes what becomes of a stop in these states (recalled.py in delivery).
 STILL_GOING = ("wanted", "requested", "planned", "out")
-CELL_PADDING = 1  # each side of a cell (DataTable's own)
-SCROLLBAR = 2  # the table's vertical scrollbar, kept free whether or not it shows
 
 
 def title(key: str) -> str:
@@ -54,7 +55,7 @@ def title(key: str) -> str:
 
 
 def cells(stop: Any, *, narrow: bool) -> dict[str, Any]:
-    """A stop's cells by column key; below the runs its status in the short word, if it has one."""
+    """A stop's cells by column key; `narrow`, its status in the short word, if it has one."""
     short = narrow and stop.status in SHORT_STATUS
     status = label_of(SHORT_STATUS, stop.status) if short else runs.stop_status_label(stop)
     style = STATUS_STYLES.get(stop.status, "")
@@ -74,15 +75,34 @@ def cells(stop: Any, *, narrow: bool) -> dict[str, Any]:
     }
 
 
-def fitting(rows: list[dict[str, Any]], width: int) -> list[str]:
-    """The keys of the columns a table `width` cells wide shows whole, in the table's order: each in
-    `NARROW_FIRST`'s order while it fits beside those taken before it; one that does not fit is left out
-    (a long address), not cut, and those after it still tried."""
-    room = width - SCROLLBAR
-    taken: set[str] = set()
-    for key in NARROW_FIRST:
-        needed = max([cell_width(title(key)), *(cell_width(row[key]) for row in rows)]) + 2 * CELL_PADDING
-        if needed <= room:
-            taken.add(key)
-            room -= needed
-    return [key for key, _title in COLUMNS if key in taken]
+STOP_KEYS = tuple(key for key, _title in COLUMNS)
+
+
+class StopsTable(FittedTable):
+    """The stops of the run chosen (or those waiting for one), in the columns that fit whole."""
+
+    COLUMNS = tuple(name for _key, name in COLUMNS)
+    KEYS = STOP_KEYS
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(zebra_stripes=True, **kwargs)
+        self.stops: list[Any] = []  # those on screen, laid out again as the width changes
+
+    def show(self, stops: list[Any]) -> None:
+        self.stops = stops
+        self.lay_out()
+
+    def _rows(self, *, narrow: bool) -> list[Cells]:
+        return [tuple(cells(stop, narrow=narrow)[key] for key in STOP_KEYS) for stop in self.stops]
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return [(stop.waybill, row) for stop, row in zip(self.stops, self._rows(narrow=False), strict=True)]
+
+    def narrower_rows(self) -> list[Cells] | None:
+        return self._rows(narrow=True)
+
+    def headings(self) -> list[str]:
+        return [title(key) for key in STOP_KEYS]
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return [STOP_KEYS.index(key) for key in NARROW_FIRST]
