@@ -97,3 +97,24 @@ async def test_a_wider_terminal_shows_the_keys_left_out_again(app: StationApp) -
         await pilot.pause()
         wide = cut_or_shown(app)[1]
     assert len(wide) > len(narrow) and wide[: len(narrow)] == narrow
+
+
+async def test_recipients_shows_all_its_own_keys_at_80_columns_in_chinese(
+    request: pytest.FixtureRequest, station: Station
+) -> None:
+    """Settings > Recipients at 80x24 in Chinese: the footer left out F12 (停用 / 启用), the last of the
+    screen's own keys, so a manager never saw how to deactivate someone who left. (In English, as on
+    other screens, the last keys are left out at 80 columns: Ins lists them.)"""
+    set_language("zh")
+    sign_in_manager(station)
+    request.node.add_marker(pytest.mark.first_mode("settings"))
+    app = console_on(request, station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f12")
+        await quiet.until(pilot, lambda: type(app.screen).__name__ == "RecipientsScreen")
+        await quiet.settle(pilot)
+        _cut, shown = cut_or_shown(app)
+    keys = [said.split(" ", 1)[0] for said in shown]
+    for key in ("escape", "f7", "f8", "f9", "f10", "f11", "f12"):
+        assert key in keys, f"{key} not in {shown}"
