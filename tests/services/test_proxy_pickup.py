@@ -13,7 +13,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import check_scan, confirm_pickup
 from station_console.services.pickup.lookup import lookup
-from station_console.services.pickup.proxy import Allowed, Proxy, check_for
+from station_console.services.pickup.proxy import Allowed, Proxy, check_for, checked
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves.search import timeline
@@ -128,8 +128,34 @@ def test_the_proxys_form_is_refused_as_the_handover_would_be_before_anything_is_
     with pytest.raises(Refused):
         check_for(clerk, NEIGHBOUR, [[zhangs]], codes=())
     with pytest.raises(Refused) as no_tail:
-        check_for(clerk, Proxy("老王", "12"), [[lis]], codes=())
+        check_for(clerk, Proxy("老王", " "), [[lis]], codes=())
     assert no_tail.value.code == "proxy_tail_required"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("2222", "2222"),
+        (" 2222 ", "2222"),
+        ("２２２２", "2222"),  # a full-width tail, as a Chinese input method types it
+        ("13911112222", "2222"),
+        ("139 1111 2222", "2222"),
+        ("+86 139-1111-2222", "2222"),
+        ("+49 151 23456789", "6789"),
+        ("139****2222", "2222"),
+    ],
+)
+def test_a_proxys_phone_is_its_tail_or_their_whole_number(clerk: Station, typed: str, kept: str) -> None:
+    assert checked(Proxy("老王", typed), clerk.settings()).phone_tail == kept
+
+
+@pytest.mark.parametrize("typed", ["12345", "123", "13911112", "010-12345678", "call 13911112222", "2222a"])
+def test_a_proxys_phone_that_is_no_tail_or_phone_is_refused_not_cut(clerk: Station, typed: str) -> None:
+    """`12345` was kept as `2345`: any text with 4 digits or more gave its last 4, a tail of no phone."""
+    with pytest.raises(Refused) as refused:
+        checked(Proxy("老王", typed), clerk.settings())
+    assert refused.value.code == "proxy_phone_invalid"
+    assert "last 4 digits, or their whole mobile number" in str(refused.value)
 
 
 def test_a_recipient_who_chose_a_proxy_allows_one(clerk: Station) -> None:

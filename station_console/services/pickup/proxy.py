@@ -25,12 +25,16 @@ from station_console import name_limit
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import printable
+from station_console.services.checkin.phones import parse_phone
 from station_console.services.core.free_text import says_something
 from station_console.services.core.name_masking import mask_name
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
 
+PHONE_SHAPES = N_(
+    "The proxy's phone: its last 4 digits, or their whole mobile number (11 digits, or + country code)."
+)
 _ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
 
 
@@ -47,9 +51,7 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     if not says_something(name):  # `[/]` names nobody, and lists would mask it as itself
         raise Refused(N_("Type the proxy's name."), code="proxy_name_required")
     name_limit.within_limit(name)
-    digits = re.sub(r"\D", "", proxy.phone_tail or "")
-    if len(digits) < 4:
-        raise Refused(N_("Type the last 4 digits of the proxy's phone."), code="proxy_tail_required")
+    tail = phone_tail(proxy.phone_tail)
     id_last4 = (proxy.id_last4 or "").strip().upper() or None
     if id_last4 is not None and not _ID_LAST4.match(id_last4):
         raise Refused(
@@ -60,7 +62,20 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
             N_("This station records the last 4 of the proxy's ID card: type them."),
             code="proxy_id_required",
         )
-    return Proxy(name=name, phone_tail=digits[-4:], id_last4=id_last4)
+    return Proxy(name=name, phone_tail=tail, id_last4=id_last4)
+
+
+def phone_tail(typed: str | None) -> str:
+    """The proxy's phone tail: 4 digits as typed, or the tail of their whole number, read as the house
+    reads a phone (`parse_phone`). Anything else is refused: `12345` was kept as `2345`, a tail cut from
+    a number that is no phone."""
+    text = (typed or "").strip()
+    if not text:
+        raise Refused(N_("Type the last 4 digits of the proxy's phone."), code="proxy_tail_required")
+    try:
+        return parse_phone(text).tail
+    except Refused:
+        raise Refused(PHONE_SHAPES, code="proxy_phone_invalid") from None
 
 
 def collectable(session: Session, parcels: Iterable[Parcel], codes: Collection[str]) -> list[Parcel]:

@@ -55,6 +55,7 @@ PROXY_FIELDS_AT_FAULT = {
     "proxy_name_required": "name",
     "too_long": "name",
     "proxy_tail_required": "phone",
+    "proxy_phone_invalid": "phone",
     "proxy_id_invalid": "id_last4",
     "proxy_id_required": "id_last4",
     "proxy_not_allowed": "name",  # this person may not collect without the code
