@@ -130,7 +130,7 @@ from fuzz_station import (  # noqa: E402  (beside this script, on its path)
     charge_storage_fees,
 )
 from fuzz_station import template as station_template  # noqa: E402
-from fuzz_summary import print_run  # noqa: E402  (beside this script, on its path)
+from fuzz_summary import flows_reached, print_run  # noqa: E402  (beside this script, on its path)
 from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
@@ -156,6 +156,7 @@ class Outcome:
     written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
     handover: str = ""  # Send-out's handover scans and closes the screen acknowledged (fuzz_handover.py)
     lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
+    reached: str = ""  # the focuses' flows by their writes: refunds, door runs... (fuzz_summary.py)
 
 
 async def drive(
@@ -386,6 +387,7 @@ async def drive(
             outcome.crash = Crash("lost", "; ".join(wrong), "directory write wrong", len(outcome.sent))
         outcome.weighty, unanswered = weighty.tally(), weighty.findings()
         outcome.written = weighty.written()
+        outcome.reached = flows_reached(run / "station.sqlite3", weighty.first_event)
         if unanswered and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(unanswered), "weighty unanswered", len(outcome.sent))
         outcome.handover, handed = handover.tally(), handover.findings()

@@ -1,14 +1,17 @@
 """`--focus SCREEN` for the console fuzzer (scripts/fuzz_console.py): one screen's own flows, weighted.
 
 Random keys reach a few paths only now and then: Pickup's whole flow (a customer looked up by code,
-codes, phone tail or phone, each parcel scanned to confirm it, a wrong one among them, the handover and
+codes, phone tail or phone, each parcel scanned to confirm it, a wrong one among them, a proxy now and then, the handover and
 its fee; late answers: a lookup or a handover whose answer lands after Esc, a new code or F10 for the
 next customer; its moves are in fuzz_pickup.py), the Recipients directory's forms and
-import (fuzz_recipients.py), Door delivery's scans while another run is chosen, planned or closed, Send-out with a scale, and
+import (fuzz_recipients.py), Door delivery's round: a request, a run planned, scanned out and back,
+settled and closed, scans answered while another run is chosen (fuzz_delivery.py), Send-out with a scale
+(and its handover, a sign-out a small share), and
 Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py), and the questions whose
 Yes moves money or cannot be undone (fuzz_weighty.py checks their answers): Reports' day close (F12, after
 F7 back to a day not closed), a stocktake's close (a shelf or layer scanned, parcels on it and some that
-left, F8), Send-out's refund (F7, a reason, Enter: the run's station has two sends accepted for it,
+left, F8), Send-out's refund (F7, a reason, Enter: the run's station has eight sends accepted, refunded
+while more than two wait, the rest for the handover,
 `Focus.setup`) and Pickup's undo (after a pickup of the run's own: every parcel checked, F10), each
 answered right behind the key that asked (typed before the question appeared: it must answer nothing)
 or after a pause. Returns (`returns`, from Shelves' F9 and F10): a carrier's Enter (its one open batch,
@@ -34,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from fuzz_checkin import checkin_moves
-from fuzz_handover import handover_moves
+from fuzz_delivery import delivery_moves
+from fuzz_handover import handover_moves, waiting_waybills
 from fuzz_keys import PASTE, PASTE_SPACE
 from fuzz_pickup import pickup_moves, pickup_setup
 from fuzz_recipients import recipients_moves, typed
@@ -42,7 +46,15 @@ from fuzz_station import add_sends
 
 MOVE_CHANCE = 0.6  # on the focused screen (or a dialog over it): a move rather than the alphabet
 HOME_CHANCE = 0.2  # elsewhere: the way back to it
-HANDOVER_CHANCE = 0.15  # on Send-out: F12, the courier's handover (fuzz_handover.py's moves there)
+HANDOVER_CHANCE = 0.25  # on Send-out: F12, the courier's handover (fuzz_handover.py's moves there)
+# On Send-out: the clerk signs out (Ctrl+L) now and then. Among the keys behind every F8 it took a
+# tenth of the moves, and each sign-in again by keys some thirty keys: a third of a run's keys.
+SIGN_OUT_CHANCE = 0.02
+# On Send-out: a refund (F7) of the newest send, while more than `KEPT_FOR_HANDOVER` sends wait. At a
+# quarter of the moves, each Yes taking a send, the refunds took the sends the handover was to scan,
+# and few runs closed one.
+REFUND_CHANCE = 0.12
+KEPT_FOR_HANDOVER = 2
 PHONES = ["13812345678", "13987654321", "1381234"]
 # Send-out's scale: a dummy one (hardware/scales/dummy.py, its real seam) that is still moving for a
 # while before it settles, so a read is on its way long enough for Esc, F10 or a typed weight to come.
@@ -77,40 +89,17 @@ def answer(rng: random.Random, yes: list[str]) -> list[str]:
     return [*gap(rng), *rng.choice([yes, yes, ["escape"], ["enter"], ["n"], ["tab", "enter"]])]
 
 
-def delivery_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
-    screen = app.screen
-    if type(screen).__name__ != "DeliveryScreen":
-        return []
-    focused = getattr(app.focused, "id", None)
-    if focused != "dl-scan":
-        return [rng.choice(["up", "down"]), *gap(rng), "shift+tab"]  # another run, then back to the scan
-    stops = [stop.waybill for stop in getattr(screen, "stops", [])]
-    shelf = [waybill for waybill, _ in on_shelf(database)]
-    pool = stops * 2 + shelf
-    if not pool:
-        return ["f7", "|"]
-    scan = [*rng.choice(pool), "enter"]
-    while_answered = [
-        ["tab", rng.choice(["up", "down"])],  # another run chosen
-        ["f7"],  # a run planned
-        ["f11"],  # the run closed
-        ["ctrl+r"],  # the runs read again
-        ["f9"],
-        ["f10"],
-        ["escape"],
-        [*rng.choice(pool), "enter"],  # the next scan
-    ]
-    return [*scan, *gap(rng), *rng.choice(while_answered)]
-
-
 def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
     name = type(app.screen).__name__
     if name == "HandoverScreen":
         return handover_moves(rng, app, database)
     if name != "SendoutScreen":
         return []
-    if rng.random() < HANDOVER_CHANCE:  # the courier at the counter: F12, the handover
+    roll = rng.random()
+    if roll < HANDOVER_CHANCE:  # the courier at the counter: F12, the handover
         return ["f12", "|"]
+    if roll < HANDOVER_CHANCE + SIGN_OUT_CHANCE:
+        return ["ctrl+l", "|"]
     focused = getattr(app.focused, "id", None)
     filled = [] if focused != "so-phone" or rng.random() < 0.5 else [*rng.choice(PHONES), "tab", *gap(rng)]
     behind = rng.choice(
@@ -121,12 +110,12 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
             ["f10"],
             ["f11"],
             ["f12"],
-            ["ctrl+l"],
             ["tab", *"2.5"],  # a weight typed where the focus went
             ["|", "f10"],
         ]
     )
-    if rng.random() < 0.25:  # a refund: the newest send still here, why, and its question
+    refundable = len(waiting_waybills(database)) > KEPT_FOR_HANDOVER
+    if refundable and rng.random() < REFUND_CHANCE:  # a refund: the newest send still here, why, its question
         reason = rng.choice([[], [f"{PASTE}wrong{PASTE_SPACE}parcel"], [f"{PASTE}[magenta]x[/magenta]"]])
         return [*filled, "f7", "|", *reason, "enter", *answer(rng, ["y"])]
     return [*filled, "f8", *gap(rng), *behind]

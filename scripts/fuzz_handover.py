@@ -104,8 +104,9 @@ def waiting_waybills(database: Path | None) -> list[str]:
 
 
 def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
-    """On Send-out's Handover (F12): the carrier chosen, its sends scanned (a wrong or repeated one now
-    and then), the courier's name typed, F10's close; or Esc back to Send-out. Each with a random gap
+    """On Send-out's Handover (F12): the carrier chosen, the courier's name typed and Enter, its sends
+    scanned (a wrong or repeated one now and then; before the name now and then), the name typed again
+    now and then, F10's close; or Esc back to Send-out. Each with a random gap
     (fuzz_focus.py's `gap`) so an answer lands before, during or after the next key."""
     from fuzz_checkin import person, scan
     from fuzz_focus import gap  # here: fuzz_focus imports this module
@@ -117,7 +118,12 @@ def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
         return [*to_carrier, "enter", "|", *rng.choice([["enter"], ["down", "enter"], ["escape"]]), "|"]
     roll = rng.random()
     waybills = waiting_waybills(database)
-    if roll < 0.55 and focused == "ho-scan":
+    named = bool(screen.query_one("#ho-courier").value.strip())
+    # The carrier chosen puts the focus on the courier's name: typed, Enter on to the scans. Scans only
+    # in the scan field, the name only ever typed right before F10: few runs scanned a send into a batch.
+    if focused == "ho-courier" and not named and roll < 0.6:
+        return [*person(rng, rng.choice(COURIERS[:3])), "enter", *gap(rng)]
+    if roll < 0.55 and focused in ("ho-scan", "ho-courier"):  # the courier may scan before the name
         pool = waybills * 3 + ["SF1234567890124", "ZZ"]  # theirs, mostly; another, a fragment
         picked = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
         return [key for waybill in picked for key in [*scan(waybill), *gap(rng)]]

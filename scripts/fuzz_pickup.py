@@ -7,7 +7,8 @@ each listed parcel is scanned to confirm it, sometimes with another parcel's way
 screen turns red and names where that one belongs), and the set is handed over: Enter on the empty box
 or F10, pressed again after the key-bounce window when the screen asks for it, or twice back to back
 (the second press is a bounce, dropped); only some scanned and F10 twice; Ctrl+O's reason. The storage
-fee's dialog is paid (1, 2, 3), waived with a reason, or left with Esc and asked again. Behind each
+fee's dialog is paid (1, 2, 3), waived with a reason, or left with Esc and asked again. Now and then
+F9 first: someone collects for the customer, their name and phone tail (and ID) in its form. Behind each
 key that asks, as before: nothing, a short pause, or a wait until quiet, then the next customer (Esc, a
 code) or F10 again, so a lookup's or a handover's answer lands before, during or after it.
 
@@ -48,6 +49,11 @@ CUSTOMERS = 30
 # The parcels `pickup_setup` checks in go to these: the last two share a tail (two customers, one number).
 PHONES = [f"1391234{n:04d}" for n in range(10)] + ["13800005555", "13900005555"]
 REASONS = ["label torn", "[magenta]x[/magenta]", "x" * 201]
+# F9 (a proxy) on a customer looked up: not drawn before, and no run handed a parcel to a proxy.
+PROXY_CHANCE = 0.25
+PROXY_NO_CODE_CHANCE = 0.04
+PROXIES = ["李四", "Wang", "[magenta]x[/magenta]", ""]
+SENT = ["ctrl+s", "ctrl+s", "ctrl+s", "enter", "escape"]
 
 
 def pickup_setup(station: Any) -> None:
@@ -123,6 +129,30 @@ def finish(rng: random.Random) -> list[str]:
     return [key, *after, "|"]
 
 
+def proxy_form(rng: random.Random, focused: str | None) -> list[str]:
+    """The proxy's form from the field that has the focus (its first, or the one a refusal named): a
+    name, their phone's last four digits, their ID's last four now and then (a letter X, a short one),
+    then sent; or dropped, or sent with a field left out."""
+    from fuzz_focus import gap  # here: fuzz_focus imports this module
+
+    fields = ["form-name", "form-phone", "form-id_last4"]
+    if focused not in fields:
+        return [rng.choice(SENT), "|"]
+    name = rng.choice(PROXIES)
+    typed = {
+        "form-name": person(rng, name) if name else [],
+        "form-phone": person(rng, rng.choice(["5678", "5678", "0000", "12"])) if rng.random() < 0.9 else [],
+        "form-id_last4": person(rng, rng.choice(["123X", "4321", "12"])) if rng.random() < 0.4 else [],
+    }
+    at = fields.index(focused)
+    # Each field emptied first: after a refusal the form keeps what was typed, and the focus is on the
+    # field at fault (a pause behind Ctrl+U: a key right behind it reaches the field first).
+    keys = ["ctrl+u", "~60", *typed[fields[at]]]
+    for field in fields[at + 1 :]:
+        keys += ["tab", "ctrl+u", "~60", *typed[field]]
+    return [*keys, *gap(rng), rng.choice(SENT), "|"]
+
+
 def fee_answer(rng: random.Random, database: Path | None) -> list[str]:
     """The storage fee's dialog, drawn once it is on screen: paid, waived with a reason, or Esc (nothing
     handed over) and F10 asking again; the next customer behind the answer now and then."""
@@ -160,6 +190,8 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
         return [*gap(rng), rng.choice(["y", "y", "n", "escape", "enter"])]
     if name == "ReasonDialog":  # Ctrl+O's: why a parcel goes without its scan
         return [*person(rng, rng.choice(REASONS[:2])), rng.choice(["enter", "enter", "escape"]), "|"]
+    if name == "FormDialog":  # F9's: who collects for the recipient
+        return proxy_form(rng, getattr(app.focused, "id", None))
     if name != "PickupScreen":
         return []
     left = seconds_locked(app)
@@ -170,6 +202,11 @@ def pickup_moves(rng: random.Random, app: Any, database: Path | None) -> list[st
         return ["ctrl+z", "|", *rng.choice([["y"], ["y"], ["n"], ["escape"]])]
     if getattr(screen, "lookup", None) is None:  # a lookup, and what the clerk does before it answers
         return [*query(rng, database), *gap(rng), *rng.choice([*moving_on, ["|"], ["|"], ["|"]])]
+    # Someone collects for them: who, first. Mostly for a customer looked up by code (a proxy without
+    # the code is refused unless the recipient allows proxies, and few lookups were by code).
+    by_code = bool(getattr(screen.lookup, "codes", None))
+    if screen.proxy is None and rng.random() < (PROXY_CHANCE if by_code else PROXY_NO_CODE_CHANCE):
+        return ["f9", "|"]
     rows = screen.active_rows()
     waiting = [row.waybill for row in rows if row.parcel_id not in screen.scanned]
     listed = {row.waybill for row in screen.lookup.rows}

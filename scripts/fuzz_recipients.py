@@ -183,6 +183,7 @@ def recipients_moves(rng: random.Random, app: Any, database: Path | None) -> lis
             ["f9", "|"],
             ["f7", "|"],
             ["f7", "|"],
+            ["f7", "|"],  # consent: once in six moves, no run recorded one
             ["f10", "|"],
             ["f11", "|"],
             ["f12", *gap(rng)],

@@ -1,6 +1,6 @@
 """The stations the console fuzzer (scripts/fuzz_console.py) runs on: the demo station, made once per
 schema and copied for each run (storage fees charged, a few people in the directory, two door runs for
-them; with `--focus sendout` five sends accepted, `add_sends`; with `--old-parcels N` a long history picked
+them; with `--focus sendout` eight sends accepted, `add_sends`; with `--old-parcels N` a long history picked
 up, `add_old_parcels`), or with --empty a new station (`station init` with no demo: carriers and shelves, nobody to sign
 in), which the console opens as `station` does, behind the sign-in dialog over its start screen."""
 
@@ -141,15 +141,17 @@ def add_directory(station: Any, manager: str, pin: str) -> None:
 
 def add_door_runs(station: Any, people: list[int]) -> None:
     """Two runs of two parcels each for the directory's people, one parcel of the first out with its
-    runner: the demo plans none, and no run chose between runs while a scan-out was answered."""
+    runner: the demo plans none, and no run chose between runs while a scan-out was answered. Two more
+    of theirs wait on the shelves, asked for at the door by no one yet: a request (F12) for a parcel
+    with no recipient's address is refused, and no run asked for one."""
     from station_console.bench.checkin import waybills
     from station_console.services.checkin.transaction import check_in
     from station_console.services.delivery import requests, runs
 
-    parcels = waybills(4, seed=-1)  # not the fuzzer's fresh ones: those are scanned in as new
+    parcels = waybills(6, seed=-1)  # not the fuzzer's fresh ones: those are scanned in as new
     for number, waybill in enumerate(parcels):
         check_in(station, waybill, recipient_id=people[number % len(people)])
-    for pair, runner in ((parcels[:2], "小刘"), (parcels[2:], "小王")):
+    for pair, runner in ((parcels[:2], "小刘"), (parcels[2:4], "小王")):
         for waybill in pair:
             requests.request(station, waybill)
         run = runs.plan(station, runner)
@@ -158,7 +160,8 @@ def add_door_runs(station: Any, people: list[int]) -> None:
 
 
 # Sends accepted at the run's counter: the demo has none, and Send-out's refund (F7) only ever opened
-# on nothing to refund; and the handover (F12) needs some left once refunds took two. Their numbers
+# on nothing to refund; and the handover (F12) needs some left once refunds took theirs (a refund is
+# drawn only while more than fuzz_focus's `KEPT_FOR_HANDOVER` wait). Their numbers
 # are SF's shape, not the demo's parcels' (both would be scanned, and a number already used is refused).
 SENDS = [
     ("SF7000000000011", "新疆", 1200),
@@ -166,6 +169,9 @@ SENDS = [
     ("SF7000000000033", "广东", 800),
     ("SF7000000000044", "北京", 3100),
     ("SF7000000000055", "四川", 450),
+    ("SF7000000000066", "江苏", 1500),
+    ("SF7000000000077", "浙江", 700),
+    ("SF7000000000088", "湖北", 2100),
 ]
 
 
