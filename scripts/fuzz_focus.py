@@ -10,8 +10,8 @@ settled and closed, scans answered while another run is chosen (fuzz_delivery.py
 Check-in's scans each followed by its phone (its moves are in fuzz_checkin.py), and the questions whose
 Yes moves money or cannot be undone (fuzz_weighty.py checks their answers): Reports' day close (F12, after
 F7 back to a day not closed), a stocktake's close (a shelf or layer scanned, parcels on it and some that
-left, F8), Send-out's refund (F7, a reason, Enter: the run's station has eight sends accepted, refunded
-while more than two wait, the rest for the handover,
+left, F8), Send-out's refund (F7, a reason, Enter: the run's station has eight sends accepted, the
+newest two left to refunds by the handover,
 `Focus.setup`) and Pickup's undo (after a pickup of the run's own: every parcel checked, F10), each
 answered right behind the key that asked (typed before the question appeared: it must answer nothing)
 or after a pause. Returns (`returns`, from Shelves' F9 and F10): a carrier's Enter (its one open batch,
@@ -50,11 +50,10 @@ HANDOVER_CHANCE = 0.25  # on Send-out: F12, the courier's handover (fuzz_handove
 # On Send-out: the clerk signs out (Ctrl+L) now and then. Among the keys behind every F8 it took a
 # tenth of the moves, and each sign-in again by keys some thirty keys: a third of a run's keys.
 SIGN_OUT_CHANCE = 0.02
-# On Send-out: a refund (F7) of the newest send, while more than `KEPT_FOR_HANDOVER` sends wait. At a
-# quarter of the moves, each Yes taking a send, the refunds took the sends the handover was to scan,
-# and few runs closed one.
+# On Send-out: a refund (F7) of the newest send still here. At a quarter of the moves, each Yes taking
+# a send, the refunds took the sends the handover was to scan, and few runs closed one; the handover
+# in turn leaves the newest sends to them (fuzz_handover.py's `KEPT_FOR_REFUNDS`).
 REFUND_CHANCE = 0.12
-KEPT_FOR_HANDOVER = 2
 PHONES = ["13812345678", "13987654321", "1381234"]
 # Send-out's scale: a dummy one (hardware/scales/dummy.py, its real seam) that is still moving for a
 # while before it settles, so a read is on its way long enough for Esc, F10 or a typed weight to come.
@@ -93,6 +92,13 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
     name = type(app.screen).__name__
     if name == "HandoverScreen":
         return handover_moves(rng, app, database)
+    # A refund's question still up, or its form (a No leaves it as typed): answered, or Esc. Left to the
+    # alphabet, its Enter asked again and again and its Esc or Enter said No: nineteen questions, no Yes.
+    under = type(app.screen_stack[-2]).__name__ if len(app.screen_stack) > 1 else ""
+    if name == "ConfirmDialog" and under == "RefundDialog":
+        return answer(rng, ["y"])
+    if name == "RefundDialog":
+        return [rng.choice(["escape", "escape", "enter"]), *gap(rng)]
     if name != "SendoutScreen":
         return []
     roll = rng.random()
@@ -114,10 +120,14 @@ def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
             ["|", "f10"],
         ]
     )
-    refundable = len(waiting_waybills(database)) > KEPT_FOR_HANDOVER
-    if refundable and rng.random() < REFUND_CHANCE:  # a refund: the newest send still here, why, its question
+    if (
+        waiting_waybills(database) and rng.random() < REFUND_CHANCE
+    ):  # a refund: the newest send still here, why, its question
         reason = rng.choice([[], [f"{PASTE}wrong{PASTE_SPACE}parcel"], [f"{PASTE}[magenta]x[/magenta]"]])
-        return [*filled, "f7", "|", *reason, "enter", *answer(rng, ["y"])]
+        # Read first half the time: a Y typed ahead answers nothing (as it must), and one run answered
+        # nineteen refund questions with no refund written.
+        read = ["|"] if rng.random() < 0.5 else []
+        return [*filled, "f7", "|", *reason, "enter", *read, *answer(rng, ["y"])]
     return [*filled, "f8", *gap(rng), *behind]
 
 

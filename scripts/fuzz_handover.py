@@ -86,19 +86,24 @@ def read(database: Path) -> tuple[set[int], dict[int, int], dict[int, str]]:
     return batches, in_batch, closed
 
 
+# The newest sends the handover mostly leaves alone: Send-out's refund (F7) offers the newest send still
+# at the counter, and the handover had scanned and closed every one before a run refunded any.
+KEPT_FOR_REFUNDS = 2
+KEPT_CHANCE = 0.9
+
 # The courier's name as typed at the counter: plain, Chinese, markup (data), none (the close asks).
 COURIERS = ["Wang", "王师傅", "[/magenta]Li", ""]
 
 
 def waiting_waybills(database: Path | None) -> list[str]:
-    """The waybills of the sends accepted and not yet handed over, in the run's copy."""
+    """The waybills of the sends accepted and not yet handed over, oldest first, in the run's copy."""
     if database is None:
         return []
     with sqlite3.connect(database) as db:
         return [
             w
             for (w,) in db.execute(
-                "SELECT waybill FROM send WHERE status = 'accepted' AND waybill IS NOT NULL"
+                "SELECT waybill FROM send WHERE status = 'accepted' AND waybill IS NOT NULL ORDER BY id"
             )
         ]
 
@@ -124,7 +129,9 @@ def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
     if focused == "ho-courier" and not named and roll < 0.6:
         return [*person(rng, rng.choice(COURIERS[:3])), "enter", *gap(rng)]
     if roll < 0.55 and focused in ("ho-scan", "ho-courier"):  # the courier may scan before the name
-        pool = waybills * 3 + ["SF1234567890124", "ZZ"]  # theirs, mostly; another, a fragment
+        kept = rng.random() < KEPT_CHANCE and len(waybills) > KEPT_FOR_REFUNDS
+        theirs = waybills[:-KEPT_FOR_REFUNDS] if kept else waybills
+        pool = theirs * 3 + ["SF1234567890124", "ZZ"]  # theirs, mostly; another, a fragment
         picked = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
         return [key for waybill in picked for key in [*scan(waybill), *gap(rng)]]
     if roll < 0.8:  # the courier's name, then the close

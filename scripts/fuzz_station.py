@@ -160,8 +160,8 @@ def add_door_runs(station: Any, people: list[int]) -> None:
 
 
 # Sends accepted at the run's counter: the demo has none, and Send-out's refund (F7) only ever opened
-# on nothing to refund; and the handover (F12) needs some left once refunds took theirs (a refund is
-# drawn only while more than fuzz_focus's `KEPT_FOR_HANDOVER` wait). Their numbers
+# on nothing to refund; and the handover (F12) needs some left once refunds took theirs (it leaves the
+# newest to them: fuzz_handover's `KEPT_FOR_REFUNDS`). Their numbers
 # are SF's shape, not the demo's parcels' (both would be scanned, and a number already used is refused).
 SENDS = [
     ("SF7000000000011", "新疆", 1200),
