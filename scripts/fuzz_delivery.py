@@ -7,8 +7,9 @@ it, a signature now and then) or not (F10: why, a note), then the run closed (F1
 is back. Behind each key that asks: nothing, a short pause or a wait until quiet, and now and then
 another run chosen, the runs read again, or the next scan, so an answer lands before, during or after
 it. The run's station has two runs planned for the directory's people, one parcel of the first out,
-and two parcels more of theirs on the shelves for F12 (fuzz_station.py's `add_door_runs`): a parcel
-with no recipient's address is refused at the door.
+and two parcels more of theirs on the shelves for F12 (fuzz_station.py's `add_door_runs`), and a
+person whose demo parcel owes a storage fee (`phone_owing_a_fee`): a parcel with no recipient's
+address is refused at the door.
 
 Only scans and the keys behind them were drawn here before: the forms behind F7, F9, F10 and F12 got
 the alphabet's random keys, and no run planned, delivered, failed or closed one.

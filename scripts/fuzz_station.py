@@ -129,14 +129,35 @@ def add_old_parcels(path: Path, count: int) -> None:
 
 
 def add_directory(station: Any, manager: str, pin: str) -> None:
-    """`DIRECTORY` added to the run's copy by its manager, as Settings > Recipients would, and two door
-    delivery runs planned for them (`add_door_runs`)."""
+    """`DIRECTORY` added to the run's copy by its manager, as Settings > Recipients would, two door
+    delivery runs planned for them (`add_door_runs`), and the owner of a parcel that owes a fee."""
     from station_console.services.people import clerks
     from station_console.services.recipients import directory
 
     clerks.sign_in(station, manager, pin)
     people = [directory.add(station, person).id for person in DIRECTORY]
     add_door_runs(station, people)
+    owing = phone_owing_a_fee(station)
+    if owing is not None:  # their parcel linked as they are added: F12 sends it to the door, fee due
+        directory.add(station, {"name": "赵六", "phones": owing, "building": "2", "room": "2-201"})
+
+
+def phone_owing_a_fee(station: Any) -> str | None:
+    """The phone of a demo parcel on the shelves that owes a storage fee (two to six days there, not a
+    return candidate) and is nobody's: every parcel a door run scanned out was checked in that day, and
+    none asked how its fee is paid before it went out."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    now = station.now().replace(tzinfo=None)
+    query = text(
+        "SELECT phone_full FROM parcel WHERE status = 'on_shelf' AND recipient_id IS NULL"
+        " AND phone_full IS NOT NULL AND checked_in_at BETWEEN :oldest AND :newest ORDER BY id LIMIT 1"
+    )
+    window = {"oldest": now - timedelta(days=6), "newest": now - timedelta(days=2)}
+    with station.read() as session:
+        return session.execute(query, window).scalar()
 
 
 def add_door_runs(station: Any, people: list[int]) -> None:
