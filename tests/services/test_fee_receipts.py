@@ -135,6 +135,25 @@ def test_a_reprint_is_the_same_receipt_marked_as_a_copy(fees: Station, clock: Fa
     assert "Copy" in document.meta and document.barcode == first.payload["number"]
 
 
+def test_no_copy_of_a_receipt_whose_fee_was_given_back(fees: Station, clock: FakeClock) -> None:
+    """A copy after the undo would read "Paid by cash" for money the customer has back in hand."""
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    pick(clerk, 1, done.parcel_id, Settlement("cash"))
+    undo_pickup(as_clerk(fees, "boss", role="manager"), done.parcel_id)
+    before = fee_jobs(clerk)
+    with pytest.raises(Refused) as refused:
+        receipts.reprint(clerk, done.parcel_id)
+    number = before[0].payload["number"]
+    assert refused.value.message("en") == f"The fee on receipt {number} was given back: no copy is printed."
+    assert fee_jobs(clerk) == before  # nothing queued
+    pick(clerk, 1, done.parcel_id, Settlement("qr"))  # handed over again, paid again: that receipt's copy
+    copy = receipts.reprint(clerk, done.parcel_id)
+    assert copy.payload["copy"] is True and copy.payload["method"] == "qr"
+    assert copy.payload["number"] == fee_jobs(clerk)[-2].payload["number"] != number
+
+
 def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeClock) -> None:
     clerk = as_clerk(fees, "ann")
     done = receive(clerk, 1)

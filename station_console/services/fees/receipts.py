@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import Carrier, Clerk, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
-from station_console.errors import NotFound
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core.paper_numbers import paper_number
 from station_console.services.core.roles import require
@@ -130,8 +130,14 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
             .limit(1)
         ).first()
         original = _receipt_of(session, paid) if paid is not None else None
-        if original is None:
+        if original is None or paid is None:
             raise NotFound(N_("No storage fee receipt for this parcel."), code="no_fee_receipt")
+        if _given_back_since(session, paid):
+            raise Refused(
+                N_("The fee on receipt {number} was given back: no copy is printed."),
+                code="fee_given_back",
+                number=original.payload["number"],
+            )
         job = PrintJob(
             kind="receipt",
             printer=printer,
@@ -144,6 +150,19 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
         return job
 
     return station.run(work)
+
+
+def _given_back_since(session: Session, paid: FeeEntry) -> bool:
+    """Whether an undone handover gave `paid` back (cash, QR or the account): a copy of its receipt
+    would read as paid for money the customer has back."""
+    refund = session.exec(
+        select(FeeEntry.id).where(
+            col(FeeEntry.parcel_id) == paid.parcel_id,
+            col(FeeEntry.kind) == FeeKind.REFUND,
+            col(FeeEntry.id) > paid.id,
+        )
+    ).first()
+    return refund is not None
 
 
 def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
