@@ -239,7 +239,7 @@ class PrintWorker(PeriodicWorker):
             withdraw_toast(self.app, self._problem)
         self._problem = None
         if error:
-            self._problem = _("Printer problem: {error}. Labels wait in the queue.", error=error)
+            self._problem = _("Printer problem: {error}. Print jobs wait in the queue.", error=error)
             self.app.notify(self._problem, severity="warning", timeout=10)
 
 

@@ -38,7 +38,7 @@ async def test_offline_printer_then_back_prints_everything_once(station: Station
         offline = await wait_for(pilot, seen, lambda m: m.state == "offline")
         assert offline.printed == 0 and "desk" in (offline.error or "")
         assert app.device_states["printer"] == "offline"
-        assert any("Labels wait in the queue" in n.message for n in app._notifications)
+        assert any("Print jobs wait in the queue" in n.message for n in app._notifications)
         # Once every job waits out its backoff, passes send nothing: they do not call the printer ready.
         done = len(passes(seen))
         await until(pilot, lambda: len(passes(seen)) >= done + 4, what="passes with nothing due")
@@ -221,7 +221,7 @@ async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_pa
         assert offline.error == f"default：{why}"
         assert app.device_states["printer"] == "offline"  # the header translates the state
         toasts = [n.message for n in app._notifications]
-        assert toasts == [f"打印机故障：default：{why}。标签在队列中等待。"]
+        assert toasts == [f"打印机故障：default：{why}。打印任务在队列中等待。"]
     with station.read() as session:
         (job,) = session.exec(select(PrintJob)).all()
     assert job.status == "failed" and stored_text(job.last_error, "en").startswith(
