@@ -62,7 +62,9 @@ async def test_a_printer_problem_under_the_lock_waits_for_the_clerk_who_signs_in
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert app.clerk_name == "Li"
-        problem = "Printer problem: 75836893774689k2-1-1009n: usb:first printer. Print jobs wait in the queue."
+        problem = (
+            "Printer problem: 75836893774689k2-1-1009n: usb:first printer. Print jobs wait in the queue."
+        )
         assert problem in toasts(app)
 
 
