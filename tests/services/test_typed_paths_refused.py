@@ -158,3 +158,48 @@ def test_the_watched_folder_reads_the_kinds_an_import_reads(tmp_path: Path) -> N
     (tmp_path / "a.xml").write_text("<x/>")
     refusal = refused(lambda: read_typed_bytes(tmp_path / "a.xml", kinds=parse.KINDS, follow_links=False))
     assert refusal.code == "not_this_kind"
+
+
+def test_a_second_name_of_a_file_in_the_data_folder_is_refused_as_the_file_itself(
+    station: Station, tmp_path: Path
+) -> None:
+    """The message file (phone numbers, a .txt a pre-alert import takes) under a second name outside the
+    data folder, a hard link or the folder bound elsewhere: the same file, refused unread. Only the
+    station's named files were compared by identity; the data folder's and the log's by path alone, so
+    the link was read and its first line came back as a heading."""
+    from station_console.services.core.station_files import data_folder
+
+    sign_in(station)
+    messages = data_folder() / "outbox-messages-WITH-PHONE-NUMBERS.txt"
+    messages.parent.mkdir(parents=True, exist_ok=True)
+    messages.write_text("to 13812345678: hunter2-at-the-counter 6-5-3002\n")
+    second = tmp_path / "elsewhere" / "notes.txt"
+    second.parent.mkdir()
+    os.link(messages, second)
+    refusal = refused(lambda: import_file(station, second))
+    assert refusal.code == "station_file"
+    assert "hunter2" not in said(refusal) and "5678" not in said(refusal)
+    assert stored(station) == []
+
+
+def test_a_file_swapped_for_a_link_after_its_checks_is_not_read_through_it(
+    tmp_path: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file checked is the file read: a pre-alert swapped for a link to the secrets between the
+    check of the file found there and its reading (a folder others write to) was read through the link,
+    its name and identity checked before it was opened again by name."""
+    from station_console.services.core import typed_files
+
+    path = tmp_path / "drop" / "alert.csv"
+    path.parent.mkdir()
+    path.write_text("waybill,phone\nZT1,5678\n")
+    checked = typed_files._refuse_checked
+
+    def check_then_swap(*args: object, **kwargs: object) -> None:
+        checked(*args, **kwargs)  # type: ignore[arg-type]
+        path.unlink()
+        path.symlink_to(secrets)
+
+    monkeypatch.setattr(typed_files, "_refuse_checked", check_then_swap)
+    data = read_typed_bytes(path, kinds=(".csv",))
+    assert data == b"waybill,phone\nZT1,5678\n"

@@ -102,18 +102,37 @@ def _identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
     return found
 
 
+def _in_folders(identity: tuple[int, int], folders: Iterable[Path]) -> bool:
+    """Whether a file of the private folders is the file `identity` names (a hard link to one, or the
+    folder bound under another path): walked only when the file is on a folder's own disk, so a file on
+    a USB stick or a share costs no walk."""
+    for folder in folders:
+        try:
+            if os.stat(folder).st_dev != identity[0]:
+                continue
+        except OSError:  # no such folder yet: nothing in it
+            continue
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                with contextlib.suppress(OSError):  # gone while walked
+                    info = os.stat(os.path.join(root, name), follow_symlinks=False)
+                    if (info.st_dev, info.st_ino) == identity:
+                        return True
+    return False
+
+
 def refuse_station_file(
     path: Path, identity: tuple[int, int] | None = None, *, follow_links: bool = True
 ) -> None:
     """Refuse `path` (as typed, `~` made the user's folder) when it names one of the station's own
     files, links followed (`follow_links=False`: its folders' only, a link itself is refused as one
-    when opened); `identity` (st_dev, st_ino of the file opened): when it is one of them under another
-    name. Logged as a warning, without anything of the file."""
+    when opened); `identity` (st_dev, st_ino of the file opened): when it is one of them, or a file of
+    the private folders, under another name. Logged as a warning, without anything of the file."""
     if identity is None:
         named = _resolved(path) if follow_links else _resolved(path.parent) / path.name
         own = _names_one(named, private_files(), private_folders())
     else:
-        own = identity in _identities(private_files())
+        own = identity in _identities(private_files()) or _in_folders(identity, private_folders())
     if own:
         shown = cut(str(path), 200)
         log.warning("a typed path named one of the station's own files, refused unread: %s", shown)

@@ -102,29 +102,14 @@ def refuse_other_kind(path: Path, kinds: tuple[str, ...], *, follow_links: bool 
 
 def _read(path: Path, shown: str, max_bytes: int | None, too_large: str, follow_links: bool) -> bytes:
     """The file's bytes once it is checked: a file, not one of the station's own under another name (a
-    hard link), not past `max_bytes`."""
-    if not follow_links:
-        return _read_unlinked(path, shown, max_bytes, too_large)
-    found = path.stat()
-    _refuse_checked(path, shown, found, max_bytes, too_large)
-    return path.read_bytes()
-
-
-def _refuse_checked(
-    path: Path, shown: str, found: os.stat_result, max_bytes: int | None, too_large: str
-) -> None:
-    refuse_station_file(path, (found.st_dev, found.st_ino))
-    if max_bytes is not None and found.st_size > max_bytes:
-        raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
-
-
-def _read_unlinked(path: Path, shown: str, max_bytes: int | None, too_large: str) -> bytes:
-    """`read_typed_bytes` of a file opened without following a link: what is checked (a file, its size)
-    is what is read. O_NONBLOCK: a pipe put in the file's place is not waited on, but refused."""
+    hard link), not past `max_bytes`. Opened once, checked by what was opened and read from it: a file
+    swapped for a link after the check is not read through it. O_NONBLOCK: a pipe put in the file's
+    place is not waited on, but refused. `follow_links=False`: a link is refused (`is_link`)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, flags)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if not follow_links and exc.errno == errno.ELOOP:
             raise Refused(LINK_NOT_READ, code="is_link", path=shown) from exc
         raise
     with os.fdopen(fd, "rb") as file:
@@ -133,6 +118,14 @@ def _read_unlinked(path: Path, shown: str, max_bytes: int | None, too_large: str
             raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
         _refuse_checked(path, shown, found, max_bytes, too_large)
         return file.read()
+
+
+def _refuse_checked(
+    path: Path, shown: str, found: os.stat_result, max_bytes: int | None, too_large: str
+) -> None:
+    refuse_station_file(path, (found.st_dev, found.st_ino))
+    if max_bytes is not None and found.st_size > max_bytes:
+        raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
