@@ -10,6 +10,7 @@ from recipient_helpers import HEADERS_ZH, PEOPLE, act_as, count, write_csv
 
 from db.models import Recipient, Role
 from station_console.errors import Refused
+from station_console.services.core import typed_files
 from station_console.services.core.station import Station
 from station_console.services.recipients.importing import import_file
 
@@ -100,10 +101,10 @@ def test_a_path_it_cannot_read_is_refused_in_the_words_of_the_pre_alert_import(
         write_csv(path, [HEADERS_ZH, *PEOPLE])
         error = PermissionError(13, "Permission denied") if case == "not allowed" else OSError(5, "I/O error")
 
-        def read_bytes(self: Path) -> bytes:
+        def open_file(*args: object) -> int:
             raise error
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(typed_files, "open_file", open_file)
     for read in (import_file, import_prealerts):
         with pytest.raises(Refused) as refused:
             read(manager, path)

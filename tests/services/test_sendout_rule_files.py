@@ -10,6 +10,7 @@ import pytest
 from sendout_helpers import as_clerk, as_manager, staff
 
 from station_console.errors import PermissionDenied, Refused
+from station_console.services.core import typed_files
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, rule_files, rules, tariff, waybills
 
@@ -48,11 +49,11 @@ def test_a_file_of_no_text_or_not_readable_is_refused_in_the_clerks_words(
         == f"{tmp_path / 'bin.toml'} 既不是 UTF-8 也不是 GBK 文本：请另存为 UTF-8 编码后重新输入路径。"
     )
 
-    def no_permission(*args: object, **kwargs: object) -> bytes:
+    def no_permission(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
     (tmp_path / "locked.toml").write_text("[SF]\n")
-    monkeypatch.setattr(Path, "read_bytes", no_permission)
+    monkeypatch.setattr(typed_files, "open_file", no_permission)
     with pytest.raises(Refused) as locked:
         rule_files.read_text(tmp_path / "locked.toml", rule_files.CHECKLIST_KINDS)
     assert locked.value.code == "bad_file"

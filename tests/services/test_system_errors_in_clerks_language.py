@@ -13,6 +13,7 @@ import pytest
 
 from station_console.errors import Refused
 from station_console.safe_text import cut
+from station_console.services.core import typed_files
 from station_console.services.recipients import xlsx
 from station_console.services.scan import carriers
 from station_console.services.sendout import rule_files
@@ -33,14 +34,14 @@ def test_a_rule_file_the_disk_will_not_give_is_refused_in_chinese_and_logged_as_
     path = tmp_path / "tariff.toml"
     path.write_text("x = 1\n", encoding="utf-8")
 
-    read = Path.read_bytes
+    opened = typed_files.open_file
 
-    def broken(self: Path) -> bytes:
-        if self == path:  # only the rule file
+    def broken(file: Path, flags: int) -> int:
+        if file == path:  # only the rule file
             raise OSError(5, "Input/output error")
-        return read(self)
+        return opened(file, flags)
 
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    monkeypatch.setattr(typed_files, "open_file", broken)
     with caplog.at_level(logging.WARNING), pytest.raises(Refused) as refused:
         rule_files.read_text(path, tuple(rule_files.TARIFF_FORMATS))
     zh = refused.value.message("zh")

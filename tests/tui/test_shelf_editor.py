@@ -175,19 +175,20 @@ def test_a_disk_that_does_not_answer_is_said_in_chinese(
 
     from station_console.errors import Refused
     from station_console.i18n import set_language
+    from station_console.services.core import typed_files
     from station_console.services.core.typed_files import read_typed_file
 
     layout_file = tmp_path / "layout.csv"
     layout_file.write_text("shelf\n", encoding="utf-8")
 
-    read = Path.read_bytes
+    opened = typed_files.open_file
 
-    def no_answer(self: Path) -> bytes:
-        if self == layout_file:
+    def no_answer(file: Path, flags: int) -> int:
+        if file == layout_file:
             raise OSError(5, "Input/output error")
-        return read(self)
+        return opened(file, flags)
 
-    monkeypatch.setattr(Path, "read_bytes", no_answer)
+    monkeypatch.setattr(typed_files, "open_file", no_answer)
     set_language("zh")
     try:
         with pytest.raises(Refused) as refused:

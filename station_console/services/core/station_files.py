@@ -7,7 +7,7 @@ station alone).
 A pre-alert file, a directory, a layout or a rule file is read and its refusals quote what they found
 (a heading, a bad cell); read from one of these, a clerk would be shown a line of the secrets. So the
 path is compared after links are followed, and the file opened by its identity too (a second name of
-the same file, a hard link, is the same file)."""
+the same file, a hard link or a private folder bound under another path, is the same file)."""
 
 from __future__ import annotations
 

@@ -100,6 +100,12 @@ def refuse_other_kind(path: Path, kinds: tuple[str, ...], *, follow_links: bool 
         raise Refused(NOT_THIS_KIND, code="not_this_kind", path=cut(str(path), 200), kinds=", ".join(kinds))
 
 
+def open_file(path: Path, flags: int) -> int:
+    """The file opened for reading, its descriptor: where the system says it may not be read (EACCES)
+    or its disk did not answer (EIO)."""
+    return os.open(path, flags)
+
+
 def _read(path: Path, shown: str, max_bytes: int | None, too_large: str, follow_links: bool) -> bytes:
     """The file's bytes once it is checked: a file, not one of the station's own under another name (a
     hard link), not past `max_bytes`. Opened once, checked by what was opened and read from it: a file
@@ -107,7 +113,7 @@ def _read(path: Path, shown: str, max_bytes: int | None, too_large: str, follow_
     place is not waited on, but refused. `follow_links=False`: a link is refused (`is_link`)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, flags)
+        fd = open_file(path, flags)
     except OSError as exc:
         if not follow_links and exc.errno == errno.ELOOP:
             raise Refused(LINK_NOT_READ, code="is_link", path=shown) from exc
