@@ -131,6 +131,7 @@ SCENARIOS: dict[str, list[str]] = {
         "sendout refuse --sender-name 王五 --sender-phone 13900139000 --id-type resident --id-seen"
         " --id-number 11010519491231002X --reason knives --contents knives",
     ],
+    "fees": ["fees receipt {shelf2}"],
     "day": [
         "close-day --early --force",
         "reopen-day --date {closed} --reason typo",
@@ -151,6 +152,8 @@ NOT_RUN = {
     "sendout stock import": "reads a file",
 }
 SCANS = {"sendout handover SF --courier Chen": "SF1234567890124\n\n"}
+# What a scenario needs first from commands that print no JSON: a fee paid, for its receipt's copy.
+SETUP = {"fees": ["fees set standard --free-days 0 --per-day 1.5", "fees pay {shelf2} --method cash"]}
 
 
 @cache
@@ -168,9 +171,11 @@ def _demo_station() -> Path:
     return path
 
 
-def _station(args: str, url: str, stdin: str | None = None) -> click.testing.Result:
+def _station(args: str, url: str, stdin: str | None = None, *, json_out: bool = True) -> click.testing.Result:
     return CliRunner().invoke(
-        cli, ["--db", url, "--clerk", "Boss", "--pin", PIN, *args.split(), "--json"], input=stdin
+        cli,
+        ["--db", url, "--clerk", "Boss", "--pin", PIN, *args.split(), *(["--json"] if json_out else [])],
+        input=stdin,
     )
 
 
@@ -195,9 +200,16 @@ def _parcels(url: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_every_json_time_is_iso_8601(scenario: str, tmp_path: Path) -> None:
+def test_every_json_time_is_iso_8601(scenario: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = copy_database_file(_demo_station(), tmp_path / "station.sqlite3")
+    (tmp_path / "counter.toml").write_text(  # a PDF printer: a receipt's copy is printable
+        f'[printer]\nlanguage = "pdf"\ntransport = "file"\ntarget = "{tmp_path}/"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
     names = _parcels(url)
+    for line in SETUP.get(scenario, []):
+        done = _station(line.format(**names), url, json_out=False)
+        assert done.exit_code == 0, f"station {line}: {done.output}"
     times = 0
     for line in SCENARIOS[scenario]:
         args = line.format(**names)
