@@ -315,6 +315,20 @@ def test_a_saved_mapping_survives_a_renamed_column(manager: Station, tmp_path: P
     assert again.updated == 1 and phones_of(manager, "0042") == ["13900000000"]
 
 
+def test_the_column_a_renamed_one_is_read_from_is_quoted_cut(manager: Station, tmp_path: Path) -> None:
+    """The heading a renamed column is now read from was quoted whole: a file's heading may be a line
+    of anything with a phone word in it. It is quoted as every import's headings are."""
+    first = [["Staff No.", "Full name", "Mobile No."], ["0042", "Ada Lovelace", "13812340000"]]
+    columns = {"external_id": "Staff No.", "name": "Full name", "phone": "Mobile No."}
+    import_file(manager, write_csv(tmp_path / "a.csv", first), mapping="hr", columns=columns)
+    heading = "手机号码（必填，请填写本人常用号码，如 13812345678，以便通知取件）"
+    second = [["Staff No.", "Full name", heading], ["0042", "Ada Lovelace", "13900000000"]]
+    again = import_file(manager, write_csv(tmp_path / "b.csv", second), mapping="hr", dry_run=True)
+    assert [i.code for i in again.issues] == ["column_renamed"]
+    said = again.issues[0].message("en")
+    assert said.endswith("phone is read from 手机号码（必填，请填写本人常用号码，如…"), said
+
+
 def test_consent_and_choice_columns_are_recorded_with_the_import_channel(
     manager: Station, tmp_path: Path
 ) -> None:

@@ -140,3 +140,20 @@ def test_a_file_without_a_header_row_is_refused_without_showing_a_phone_in_its_f
     for lang in ("en", "zh"):
         said = caught.value.message(lang)
         assert "138****5678" in said and "13812345678" not in said, said
+
+
+def test_the_columns_a_refusal_names_are_quoted_as_a_pre_alerts_headings_are(
+    manager: Station, tmp_path: Path
+) -> None:
+    """Headers were quoted at 40 characters each, up to 20 of them: a header row that is a line of
+    anything came back near whole. Now as every import's headings are: the first twelve, each cut at 20
+    characters with a sign (a phone masked), and how many more."""
+    note = "call 13812345678 before you deliver, weekdays only"
+    headers = ["姓名", note, *(f"h{n}" for n in range(14))]
+    with pytest.raises(Refused) as caught:
+        import_file(manager, write_csv(tmp_path / "a.csv", [headers, ["张三", *["x"] * 15]]), dry_run=True)
+    said = caught.value.message("en")
+    assert "its columns: 姓名, call 138****5678 be…, h0, h1," in said, said
+    assert "h9 and 4 more. Nothing was imported" in said and "h10" not in said
+    assert "13812345678" not in caught.value.message("zh")
+    assert count(manager, Recipient) == 0

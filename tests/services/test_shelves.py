@@ -229,8 +229,8 @@ def test_a_cell_past_the_csv_readers_limit_refuses_the_layout_by_its_line(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("en", "Line 3: a value past the header row's last column (shelf,zone,layers)."),
-        ("zh", "第 3 行：标题行最后一列之后还有内容（shelf,zone,layers）。"),
+        ("en", "Line 3: a value past the header row's last column (shelf, zone, layers)."),
+        ("zh", "第 3 行：标题行最后一列之后还有内容（shelf、zone、layers）。"),
     ],
 )
 def test_a_row_longer_than_the_header_refuses_the_layout_by_its_line(
@@ -244,6 +244,24 @@ def test_a_row_longer_than_the_header_refuses_the_layout_by_its_line(
     assert exc.value.code == "bad_csv" and exc.value.message(language) == said
     assert {"A", "B"}.isdisjoint(r.label for r in shelves.shelf_map(station))
     assert layout_csv.import_layout(station, "shelf,zone,layers\nA,main,2,,\n")["shelves"] == 1
+
+
+def test_a_header_row_too_long_to_quote_whole_is_quoted_cut_and_masked(station: Station) -> None:
+    """The refusal named every heading uncut: a file whose first line is any line of anything (a pasted
+    note, a phone) came back whole. Now as a pre-alert's headings are quoted: the first twelve, each cut
+    at 20 characters with a sign, a phone masked, and how many more."""
+    as_manager(station)
+    header = ["shelf", "call 13812345678 before you deliver weekdays only", *(f"h{n}" for n in range(14))]
+    text = ",".join(header) + "\nA," + ",".join("x" * 15) + ",past\n"
+    with pytest.raises(Refused) as exc:
+        layout_csv.import_layout(station, text)
+    said = exc.value.message("en")
+    assert said.startswith(
+        "Line 2: a value past the header row's last column (shelf, call 138****5678 be…, h0,"
+    )
+    assert said.endswith("h9 and 4 more).") and "h10" not in said
+    assert "13812345678" not in exc.value.message("zh")
+    assert "A" not in {r.label for r in shelves.shelf_map(station)}
 
 
 @pytest.mark.postgres_only

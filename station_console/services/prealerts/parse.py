@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from station_console.errors import Refused
-from station_console.i18n import N_, LaterList
-from station_console.logs import mask_text
+from station_console.i18n import N_
 from station_console.parse_errors import json_error
 from station_console.safe_text import cut
 from station_console.services.core import csv_rows
+from station_console.services.core.quoted_headings import HEADINGS_SHOWN, heading_shown, headings_shown
 from station_console.services.core.typed_files import content_digest, decode_text, read_typed_bytes
 from station_console.validation_reasons import InvalidValue
 
@@ -30,9 +30,6 @@ FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_ty
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
 # The kinds a pre-alert is read from (typed, or dropped in the watched folder): any other is refused unread.
 KINDS = (".csv", ".tsv", ".txt", ".json")
-# What is quoted of a file's headings (a refusal's list, the report's unknown ones): a file saved without
-# its heading row has its first row there, its phone masked, never a whole line.
-HEADING_SHOWN, HEADINGS_SHOWN = 20, 12
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -115,13 +112,9 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
             N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it."),
             code="no_waybill_column",
             # A file saved without its heading row lists its first row: a phone there is masked.
-            headings=LaterList(tuple(map(_shown, headings)), at_most=HEADINGS_SHOWN),
+            headings=headings_shown(headings),
         )
     return index, {name: headings[i] for name, i in index.items()}
-
-
-def _shown(heading: str) -> str:
-    return cut(mask_text(heading), HEADING_SHOWN)
 
 
 def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_links: bool = True) -> Table:
@@ -151,7 +144,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_link
         if cells is None or any(cell.strip() for cell in cells)
     ]
     grams = "weight" in columns and heading_key(columns["weight"]) in {"重量g", "重量克", "weightg"}
-    unknown = [_shown(h) for i, h in enumerate(headings) if i not in index.values() and h.strip()]
+    unknown = [heading_shown(h) for i, h in enumerate(headings) if i not in index.values() and h.strip()]
     return Table(
         columns=columns,
         grams=grams,

@@ -27,10 +27,10 @@ from sqlmodel import Session
 
 from db.models import Setting
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, LaterList, get_language, sentences, shown_params, translate
-from station_console.logs import mask_text
+from station_console.i18n import N_, get_language, sentences, shown_params, translate
 from station_console.safe_text import cut
 from station_console.services.checkin.phones import Phone
+from station_console.services.core.quoted_headings import heading_shown, headings_shown
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.recipients import fields
@@ -230,7 +230,7 @@ def _columns(
                     0,
                     "column_renamed",
                     N_("Column {header} of the saved mapping is gone; {field} is read from {found}"),
-                    {"header": header, "field": name, "found": headers[recognised[name]]},
+                    {"header": header, "field": name, "found": heading_shown(headers[recognised[name]])},
                 )
             )
         else:
@@ -253,7 +253,7 @@ def _columns(
             code="column_missing",
             field=missing,
             # A file saved without its header row lists its first person: a phone there is masked.
-            headers=LaterList(tuple(cut(mask_text(h), 40) for h in headers if h.strip()), at_most=20),
+            headers=headings_shown(headers),
         )
     return chosen
 

@@ -11,6 +11,7 @@ from db.models import Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import csv_rows
+from station_console.services.core.quoted_headings import headings_shown
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.core.typed_files import read_typed_file
@@ -50,11 +51,13 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
             N_("Line {line}: a value past the header row's last column ({columns})."),
             code="bad_csv",
             line=line,
-            columns=",".join(header),
+            # The header row as read: any line of the file can be one, so it is quoted cut and masked.
+            columns=headings_shown(heading_row),
         )
 
     found = csv_rows.records(text.lstrip("\ufeff"), unreadable)
-    header = [h.strip().lower() for h in next(found, (0, []))[1]]
+    heading_row = next(found, (0, []))[1]
+    header = [h.strip().lower() for h in heading_row]
     if "shelf" not in header:
         raise Refused(
             N_("The CSV needs a header row with at least a shelf column: {columns}."),
