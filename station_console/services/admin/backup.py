@@ -41,6 +41,7 @@ from station_console.services.core import anchors, audit
 from station_console.services.core.health import DatabaseDamaged, check_database, check_file
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.core.station_files import SQLITE_BESIDE, same_file
 from station_console.services.people.audit_trail import verify
 from station_console.services.people.event_detail_labels import ROLE_LABELS
 from station_console.services.scan.carriers import forget_detector
@@ -70,8 +71,10 @@ def _sqlite_path(engine: Engine) -> Path:
     return Path(engine.url.database)
 
 
-# The files SQLite keeps beside a database while it is open (WAL mode; a rollback journal otherwise).
-_BESIDE = ("-wal", "-shm", "-journal")
+def _live_files(database: Path) -> list[Path]:
+    """The live database and the files SQLite keeps beside it while it is open (WAL mode; a rollback
+    journal otherwise)."""
+    return [Path(f"{database}{end}") for end in ("", *SQLITE_BESIDE)]
 
 
 def pg_dump_command(url: str, target: Path) -> str:
@@ -104,8 +107,8 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
     if target.exists() and not overwrite:
         raise Refused(N_("{file} exists already; choose another name."), code="file_exists", file=str(target))
     # Its -wal holds the latest transactions (not yet in the file): a copy renamed over it loses them.
-    live = source.resolve()
-    if target.resolve() in {live, *(live.with_name(live.name + end) for end in _BESIDE)}:
+    # A second name of one of them (a hard link) is refused too: that name would stop being the database.
+    if same_file(target, _live_files(source)):
         raise Refused(N_("A backup cannot overwrite the database itself."), code="same_file")
     check_database(station.engine)  # a damaged database is not copied over a good backup
     with staged(target) as tmp:
@@ -209,8 +212,14 @@ def _check_source(station: Station, source: Path) -> Path:
         raise Refused(N_("No file {file}."), code="no_file", file=str(source))
     if not source.is_file():  # a folder, /dev/null, a pipe
         raise Refused(N_("{file} is not a file."), code="not_a_file", file=str(source))
-    if source.resolve() == target.resolve():
-        raise Refused(N_("{file} is the station database itself."), code="same_file", file=str(source))
+    # By any name (a link, a hard link): read through another name, SQLite would not see the live -wal
+    # and restore the database as it was at its last checkpoint; a -wal or -shm is no backup at all.
+    if same_file(source, _live_files(target)):
+        raise Refused(
+            N_("{file} is the live station database (or a file SQLite keeps beside it), not a backup."),
+            code="same_file",
+            file=str(source),
+        )
     try:
         with open(source, "rb") as data:
             header = data.read(len(SQLITE_HEADER))

@@ -121,6 +121,15 @@ def _in_folders(identity: tuple[int, int], folders: Iterable[Path]) -> bool:
     return False
 
 
+def same_file(path: Path, files: Iterable[Path]) -> bool:
+    """`path` is one of `files`: the same path once links are followed, or the same file under another
+    name (a hard link: device and inode). A file not there has no identity and is none of them."""
+    files = list(files)
+    if _resolved(path) in {_resolved(f) for f in files}:
+        return True
+    return not _identities([path]).isdisjoint(_identities(files))
+
+
 def refuse_station_file(
     path: Path, identity: tuple[int, int] | None = None, *, follow_links: bool = True
 ) -> None:
