@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import NoReturn, cast
 
 import click
+from click.core import ParameterSource
 
 from station_console import click_words, commands, settle_memory
 from station_console.cli_help import Group, group, option
@@ -169,6 +170,9 @@ def cli(
         settle_memory()  # the command is found and loaded
         protect_output()  # what the database holds is printed as text, never as terminal control
         _log_to_file()
+    given = ctx.get_parameter_source("pin") is ParameterSource.COMMANDLINE
+    if pin is not None and given and not ctx.meta.get(_HELP_ONLY):
+        _warn_pin_on_command_line()
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if runs_command:
@@ -182,6 +186,16 @@ def cli(
 
         ctx.obj.ask_pin()  # on the terminal, before the console takes it over
         run_console(ctx.obj)
+
+
+def _warn_pin_on_command_line() -> None:
+    """`--pin` keeps working (scripts give it), but a command line is not private: every user of the
+    machine reads it in `ps`, and the shell keeps it in its history. $STATION_PIN and the prompt are not."""
+    said = _(
+        "warning: a PIN given with --pin can be read by anyone on this machine (ps) and stays in the "
+        "shell's history; set STATION_PIN instead, or leave --pin out to be asked for it."
+    )
+    click.echo(f"station: {said}", err=True)
 
 
 def _log_to_file() -> None:

@@ -20,8 +20,11 @@ def run(db_url: str, boss: tuple[str, str]):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def invoke(*args: str, clerk: tuple[str, str] | None = boss, lang: str = "en"):  # type: ignore[no-untyped-def]
-        who = ["--clerk", clerk[0], "--pin", clerk[1]] if clerk else []
-        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *who, *args], catch_exceptions=False)
+        who, pin = (["--clerk", clerk[0]], {"STATION_PIN": clerk[1]}) if clerk else ([], {})
+        # The PIN in $STATION_PIN, not --pin: its warning would be in every output.
+        return runner.invoke(
+            cli, ["--db", db_url, "--lang", lang, *who, *args], env=pin, catch_exceptions=False
+        )
 
     return invoke
 

@@ -1,8 +1,8 @@
 """CLI test fixtures: every command runs as a signed-in clerk unless the test says otherwise.
 
 The clerk Tester and the manager Boss share the PIN 2580 (rows added directly, cheap hashes);
-$STATION_CLERK/$STATION_PIN make every `station` call act as Tester, and `--clerk Boss --pin 2580`
-acts as the manager. A test marked `new_station` gets a database with no clerk and nobody signed in.
+$STATION_CLERK/$STATION_PIN make every `station` call act as Tester, and `--clerk Boss` (the PIN from
+$STATION_PIN: a `--pin` on the command line brings its warning) acts as the manager. A test marked `new_station` gets a database with no clerk and nobody signed in.
 A `new_station` test's database starts as a copy of the migrated template (what the first `station`
 command would make, without running the migrations again); the first command seeds it as on a new
 station. Every other test's starts as a copy of one made once per process the same way (a copy of that
@@ -28,7 +28,7 @@ from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
 PIN = "2580"
-AS_MANAGER = ("--clerk", "Boss", "--pin", PIN)
+AS_MANAGER = ("--clerk", "Boss")  # the PIN: $STATION_PIN
 
 
 @pytest.fixture(autouse=True)

@@ -55,9 +55,13 @@ def command_runner(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[...
     runner = CliRunner()
 
     def invoke(*args: str, clerk: str | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        who = ["--clerk", clerk, "--pin", PIN] if clerk else []
+        who = ["--clerk", clerk] if clerk else []
         return runner.invoke(
-            cli, ["--db", db_url, "--lang", "en", *who, *args], input=stdin, catch_exceptions=False
+            cli,
+            ["--db", db_url, "--lang", "en", *who, *args],
+            input=stdin,
+            env={"STATION_PIN": PIN} if clerk else {},  # not --pin: its warning would be in every output
+            catch_exceptions=False,
         )
 
     return invoke

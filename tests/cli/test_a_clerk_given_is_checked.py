@@ -53,9 +53,9 @@ def _station(db_url: str, *words: str) -> Result:
 def test_every_command_refuses_a_wrong_pin(
     name: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("STATION_PIN", raising=False)
+    monkeypatch.setenv("STATION_PIN", "1111")
     required = [*_required_words(EVERY_COMMAND[name], tmp_path), *ALSO_REQUIRED.get(name, [])]
-    asked = _station(db_url, "--clerk", "Boss", "--pin", "1111", *name.split(), *required)
+    asked = _station(db_url, "--clerk", "Boss", *name.split(), *required)
     said = asked.stderr == "station: Wrong name or PIN.\n"  # a command that says its refusal itself
     assert asked.exit_code == 1 and (said or _refusal_code(asked) == "bad_credentials"), (
         asked.stdout,

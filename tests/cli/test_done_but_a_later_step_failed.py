@@ -7,26 +7,28 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from security.helpers import PIN, run_cli
 
 from station_console.services.core import anchors
 
-ME = ["--lang", "en", "--clerk", "Wang", "--pin", PIN]
+ME = ["--lang", "en", "--clerk", "Wang"]  # the PIN in $STATION_PIN (`_manager`): stderr is read line by line
 
 
-def _manager(tmp_path: Path) -> list[str]:
+def _manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     url = ["--db", f"sqlite:///{tmp_path / 'station.sqlite3'}"]
     assert run_cli([*url, "--lang", "en", "clerk", "add", "Wang", "--pin", PIN]).code == 0
+    monkeypatch.setenv("STATION_PIN", PIN)
     return [*url, *ME]
 
 
 def test_a_day_closed_whose_audit_anchor_cannot_be_written_says_it_closed_and_what_to_do(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder stands where the anchor file should be: the close is committed, sealed in the
     database; only the log said the anchor was missing and the command said "Closed" as if all was
     done. Now it says the day is closed, why the anchor was not written and how to write it, exit 3."""
-    me = _manager(tmp_path)
+    me = _manager(tmp_path, monkeypatch)
     anchors.anchors_path().unlink(missing_ok=True)  # the line saying the station was made
     anchors.anchors_path().mkdir(parents=True, exist_ok=True)
     run = run_cli([*me, "close-day", "--date", "2000-01-01"])
@@ -49,11 +51,13 @@ def _exports(db: Path) -> int:
     return int(n)
 
 
-def test_a_person_s_export_that_cannot_be_written_is_not_recorded_as_exported(tmp_path: Path) -> None:
+def test_a_person_s_export_that_cannot_be_written_is_not_recorded_as_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The export was audited, then its file written: a file standing where the folder should be
     refused the write (exit 1, nothing done) with the export already in the trail. Now the file is
     written and put in place before the export's audit event commits: a refusal records nothing."""
-    me = _manager(tmp_path)
+    me = _manager(tmp_path, monkeypatch)
     db = tmp_path / "station.sqlite3"
     assert run_cli([*me, "checkin", "SF1234567890123", "--phone", "13812345678"]).code == 0
     (tmp_path / "exports").write_text("not a folder")

@@ -82,13 +82,13 @@ def _takes(kind: click.ParamType, value: str, param: click.Parameter, ctx: click
     return True
 
 
-# What is given before the command, and the refusal it gets ({db} the test's database, {missing} one in
-# a folder that does not exist).
+# What is given before the command, the PIN in $STATION_PIN (a --pin brings a warning line on stderr),
+# and the refusal it gets ({db} the test's database, {missing} one in a folder that does not exist).
 REFUSALS = {
-    "wrong PIN": (("--db", "{db}", "--clerk", "Boss", "--pin", "1111"), "bad_credentials"),
-    "unknown clerk": (("--db", "{db}", "--clerk", "Nobody", "--pin", PIN), "bad_credentials"),
-    "no PIN and no terminal": (("--db", "{db}", "--clerk", "Boss"), "pin_required"),
-    "missing database": (("--db", "{missing}", "--clerk", "Boss", "--pin", PIN), "database_missing"),
+    "wrong PIN": (("--db", "{db}", "--clerk", "Boss"), "1111", "bad_credentials"),
+    "unknown clerk": (("--db", "{db}", "--clerk", "Nobody"), PIN, "bad_credentials"),
+    "no PIN and no terminal": (("--db", "{db}", "--clerk", "Boss"), None, "pin_required"),
+    "missing database": (("--db", "{missing}", "--clerk", "Boss"), PIN, "database_missing"),
 }
 
 
@@ -97,8 +97,11 @@ REFUSALS = {
 def test_a_refusal_at_sign_in_is_the_one_json_document(
     name: str, refusal: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("STATION_PIN", raising=False)
-    before, code = REFUSALS[refusal]
+    before, pin, code = REFUSALS[refusal]
+    if pin is None:
+        monkeypatch.delenv("STATION_PIN", raising=False)
+    else:
+        monkeypatch.setenv("STATION_PIN", pin)
     given = [
         w.format(db=db_url, missing=f"sqlite:///{tmp_path / 'gone' / 'station.sqlite3'}") for w in before
     ]

@@ -172,10 +172,11 @@ def _demo_station() -> Path:
 
 
 def _station(args: str, url: str, stdin: str | None = None, *, json_out: bool = True) -> click.testing.Result:
-    return CliRunner().invoke(
+    return CliRunner().invoke(  # the PIN not by --pin: its warning would be on stderr
         cli,
-        ["--db", url, "--clerk", "Boss", "--pin", PIN, *args.split(), *(["--json"] if json_out else [])],
+        ["--db", url, "--clerk", "Boss", *args.split(), *(["--json"] if json_out else [])],
         input=stdin,
+        env={"STATION_PIN": PIN},
     )
 
 

@@ -28,9 +28,13 @@ def run(db_url: str) -> Any:
     runner = CliRunner()
 
     def invoke(*args: str, clerk: bool = True, input: str | None = None, lang: str = "en") -> Any:
-        who = ["--clerk", "boss", "--pin", "1357"] if clerk else []
+        who = ["--clerk", "boss"] if clerk else []
         return runner.invoke(
-            cli, ["--db", db_url, "--lang", lang, *who, *args], input=input, catch_exceptions=False
+            cli,
+            ["--db", db_url, "--lang", lang, *who, *args],
+            input=input,
+            env={"STATION_PIN": "1357"},  # not --pin: its warning would be in every output
+            catch_exceptions=False,
         )
 
     assert invoke("clerk", "add", "boss", "--role", "manager", "--pin", "1357", clerk=False).exit_code == 0

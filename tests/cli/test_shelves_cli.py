@@ -11,7 +11,7 @@ from station_helpers import file_snapshot
 
 from station_console.cli import cli
 
-AS_MANAGER = ("--clerk", "Boss", "--pin", "2580")
+AS_MANAGER = ("--clerk", "Boss")  # the PIN: $STATION_PIN (cli/conftest.py)
 WAYBILLS = ["JT0000000000001", "JT0000000000002", "SF1234567890123"]
 
 

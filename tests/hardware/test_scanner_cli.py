@@ -175,11 +175,12 @@ def test_scan_test_on_a_terminal_measures_the_scanners_key_gaps_and_saves_them(t
     station = open_station(new_database_file(tmp_path / "station.sqlite3"))
     act_as_new_clerk(station, "Boss", Role.MANAGER, "2580")
     station.engine.dispose()
-    manager = ["--db", f"sqlite:///{tmp_path}/station.sqlite3", "--clerk", "Boss", "--pin", "2580"]
+    manager = ["--db", f"sqlite:///{tmp_path}/station.sqlite3", "--clerk", "Boss"]
     master, slave = os.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "station_console", *manager, "scan-test", "--device", "wedge", "--count", "2"]
         + ["--save"],
+        env={**os.environ, "STATION_PIN": "2580"},  # not --pin: its warning line would come before the prompt
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

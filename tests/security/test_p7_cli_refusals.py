@@ -41,14 +41,18 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def test_hostile_arguments_are_refused_in_one_line(cli: Callable[..., Run], db: Path, tmp_path: Path) -> None:
+def test_hostile_arguments_are_refused_in_one_line(
+    cli: Callable[..., Run], db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = ["--db", f"sqlite:///{db}", "--lang", "en"]
+    monkeypatch.setenv("STATION_PIN", PIN)  # not --pin: its warning would be a second line
+    manager = ["--clerk", "Wang"]
     before = db.read_bytes()
-    one_line_refusal(cli([*url, *MANAGER, "search", "\udcff\udcfe"]), "not valid UTF-8")
-    one_line_refusal(cli([*url, *MANAGER, "search", "A" * 50_000]), "A search is at most 100 characters.")
-    one_line_refusal(cli([*url, *MANAGER, "pickup", "1-1-1001 " * 6_000]), "at most 500 characters")
-    one_line_refusal(cli([*url, "--counter", "c" * 33, *MANAGER, "checkin", "SF1234567890123"]), "1 to 32")
-    one_line_refusal(cli([*url, *MANAGER, "checkin", "GM" + "1" * 39]), "too long to be one waybill")
+    one_line_refusal(cli([*url, *manager, "search", "\udcff\udcfe"]), "not valid UTF-8")
+    one_line_refusal(cli([*url, *manager, "search", "A" * 50_000]), "A search is at most 100 characters.")
+    one_line_refusal(cli([*url, *manager, "pickup", "1-1-1001 " * 6_000]), "at most 500 characters")
+    one_line_refusal(cli([*url, "--counter", "c" * 33, *manager, "checkin", "SF1234567890123"]), "1 to 32")
+    one_line_refusal(cli([*url, *manager, "checkin", "GM" + "1" * 39]), "too long to be one waybill")
     one_line_refusal(cli(["--db", "foo://nowhere", "parcels"]), "not a database URL")
     one_line_refusal(
         cli(["--db", "sqlite:////no/such/folder/x.sqlite3", "parcels"]), "Cannot open the database"
@@ -61,7 +65,7 @@ def test_hostile_arguments_are_refused_in_one_line(cli: Callable[..., Run], db: 
     shutil.copy(db, newer)
     with sqlite3.connect(newer) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    one_line_refusal(cli(["--db", f"sqlite:///{newer}", *MANAGER, "parcels"]), "newer station-console")
+    one_line_refusal(cli(["--db", f"sqlite:///{newer}", *manager, "parcels"]), "newer station-console")
     assert sqlite3.connect(newer).execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
     assert db.read_bytes() == before
 

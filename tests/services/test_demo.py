@@ -67,7 +67,7 @@ def report(url: str, day: date) -> dict:  # type: ignore[type-arg]
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 @ON_THE_DEMO_WEEK
@@ -115,7 +115,7 @@ def test_the_demo_has_parcels_past_their_return_deadline_of_two_carriers(demo_db
     ]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    due = json.loads(result.output)["parcels"]
+    due = json.loads(result.stdout)["parcels"]
     assert {row["band"] for row in due} == {"return"}
     assert Counter(row["carrier"] for row in due) == {"ZTO": 2, "YTO": 1}
     assert all(row["age_hours"] >= 9 * 24 and row["status"] == "on_shelf" for row in due)
