@@ -117,6 +117,7 @@ class EventKind(StrEnum):
     FEE_WAIVED = "fee_waived"
     FEE_REVERSED = "fee_reversed"  # an undone pickup's fee: charge reversed, payment given back
     FEE_RULES_CHANGED = "fee_rules_changed"
+    FEE_RECEIPT_REPRINTED = "fee_receipt_reprinted"  # a copy of a fee receipt queued: which, on which printer
     CARRIER_EVENT_RETRIED = "carrier_event_retried"
     CARRIER_EVENT_DROPPED = "carrier_event_dropped"
     PRINT_JOB_RETRIED = "print_job_retried"  # a clerk sent a failed or interrupted job again

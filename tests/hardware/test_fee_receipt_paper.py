@@ -20,7 +20,8 @@ DPI = 203
 
 
 def paid(station: Station) -> Any:
-    """A receipt job as `fees/receipts.py` queues it (its snapshot), not yet sent."""
+    """A receipt job as `fees/receipts.py` queued it (its snapshot), not yet sent: one queued before
+    pickup codes were left out, its parcel's `code` still in it."""
     from db.models import JobStatus, PrintJob
 
     return PrintJob(
@@ -81,6 +82,33 @@ def test_the_roll_receipt_carries_its_number_as_a_code_that_scans(
         said = ("Storage fee", "Paid by cash", "Total: 8.00 CNY", "11 days on the shelf", "****3361")
     for words in said:
         assert words.encode("gb18030") in data, words
+    assert b"3-0-6001" not in data  # the pickup code it stored: never printed
+
+
+def refunded(station: Station) -> Any:
+    """A refund slip for part of a receipt paid before (and settled before that)."""
+    job = paid(station)
+    item = {k: v for k, v in job.payload["parcels"][0].items() if k not in ("code", "days_stored")}
+    job.payload = {
+        **job.payload,
+        "paper": "fee_refund",
+        "number": "FF000050",
+        "entries": [50],
+        "refund_of": ["FR000042"],
+        "parcels": [{**item, "amount_cents": 300}],
+        "total_cents": 300,
+    }
+    return job
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_roll_refund_slip_names_the_receipt_it_reverses(station: Station, lang: str) -> None:
+    roll = printer("escpos", 58)
+    data = render_job(station, refunded(station), roll, lang)
+    sheet = label_sim.escpos(data, roll.media.roll_dots)
+    assert [c.text for c in read_codes(sheet.image())] == ["FF000050"]
+    said = "退还收据 FR000042 的费用" if lang == "zh" else "Refund of receipt FR000042"
+    assert said.encode("gb18030") in data
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -90,3 +118,5 @@ def test_the_pdf_receipt_renders_and_scans(station: Station, lang: str, tmp_path
     keep = os.environ.get("FEE_RECEIPT_PNG")  # a folder to look at the page in
     if keep:
         page.save(Path(keep) / f"fee_receipt_{lang}.png")
+        slip = render_page(render_job(station, refunded(station), printer("pdf"), lang), DPI)
+        slip.save(Path(keep) / f"fee_refund_{lang}.png")

@@ -10,7 +10,7 @@ from conftest import FakeClock
 from pickup_helpers import as_clerk, configure, receive, zto
 from sqlmodel import col, select
 
-from db.models import FeeEntry, FeeKind, JobStatus, PrintJob
+from db.models import EventKind, FeeEntry, FeeKind, JobStatus, ParcelEvent, PrintJob
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.fees import receipts
@@ -64,7 +64,8 @@ def test_a_fee_paid_at_the_handover_queues_its_receipt_with_the_payment(
         clerk.counter,
     )
     (item,) = paid["parcels"]
-    assert item["code"] == done.pickup_code and item["waybill_tail"] == zto(1)[-4:]
+    assert item["waybill_tail"] == zto(1)[-4:] and "code" not in item
+    assert done.pickup_code not in str(paid)  # live until the handover: a paper must not release it
     assert (item["days_stored"], item["free_days"], item["per_day_cents"], item["cap_cents"]) == (
         5,
         3,
@@ -118,7 +119,58 @@ def test_undoing_a_cash_handover_queues_a_refund_slip_an_account_credit_none(
     slip = fee_jobs(boss)[-1].payload
     (refund, _credit) = entry_ids(boss, FeeKind.REFUND)
     assert (slip["number"], slip["method"], slip["total_cents"]) == (f"FF{refund:06d}", "cash", 200)
-    assert slip["parcels"][0]["code"] == cash.pickup_code
+    assert cash.pickup_code not in str(slip)  # live again after the undo
+    (receipt, _account) = (j.payload["number"] for j in fee_jobs(boss)[:2])
+    assert slip["refund_of"] == [receipt]
+    slip_doc = fee_document(boss, slip, "en")
+    assert f"Refund of receipt {receipt}" in slip_doc.meta
+    assert "退还收据 " + receipt in " ".join(fee_document(boss, slip, "zh").meta)
+
+
+def test_a_refund_slip_names_the_receipt_of_two_parcels_one_came_back_from(
+    fees: Station, clock: FakeClock
+) -> None:
+    """One payment for two parcels: its receipt is numbered by the first; undoing the second's pickup
+    gives back its part, on a slip naming that one receipt (not a number no paper carries)."""
+    clerk = as_clerk(fees, "ann")
+    one, two = receive(clerk, 1), receive(clerk, 2)
+    clock.advance(days=4)
+    confirm_pickup(
+        clerk, [one.parcel_id, two.parcel_id], method="code", scanned=[zto(1), zto(2)], fee=Settlement("qr")
+    )
+    (receipt,) = fee_jobs(clerk)
+    assert receipt.payload["entries"] == entry_ids(clerk, FeeKind.PAYMENT)
+    clock.advance(minutes=5)
+    undo_pickup(as_clerk(fees, "boss", role="manager"), two.parcel_id)
+    slip = fee_jobs(clerk)[-1].payload
+    assert (slip["paper"], slip["total_cents"]) == (receipts.REFUND, 200)
+    assert slip["refund_of"] == [receipt.payload["number"]]
+    assert slip["number"] != receipt.payload["number"]
+
+
+def test_a_receipt_says_what_was_settled_before_so_its_figures_add_up(
+    fees: Station, clock: FakeClock
+) -> None:
+    """Paid 1.00 on day 4 (`fees pay`), then 1.00 more at the handover on day 5: the second receipt
+    shows five days at 1.00 after three free (2.00), 1.00 settled before, and 1.00 to pay."""
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=3)
+    settle(clerk, done.parcel_id, Settlement("cash"))
+    clock.advance(days=1)
+    pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=100))
+    first, second = fee_jobs(clerk)
+    assert "settled_before_cents" not in first.payload["parcels"][0]
+    assert second.payload["parcels"][0]["settled_before_cents"] == 100
+    english, chinese = (fee_document(clerk, second.payload, lang) for lang in ("en", "zh"))
+    assert english.footer[:4] == [
+        "5 days on the shelf",
+        "Free for 3 days, then 1.00 CNY a day, at most 10.00 CNY",
+        "Settled before: 1.00 CNY",
+        "Total: 1.00 CNY",
+    ]
+    assert "此前已结清：1.00 元" in chinese.footer
+    assert not any("Settled before" in line for line in fee_document(clerk, first.payload, "en").footer)
 
 
 def test_a_reprint_is_the_same_receipt_marked_as_a_copy(fees: Station, clock: FakeClock) -> None:
@@ -133,6 +185,54 @@ def test_a_reprint_is_the_same_receipt_marked_as_a_copy(fees: Station, clock: Fa
     assert again.id == copy.id and again.payload == {**first.payload, "copy": True}
     document = fee_document(clerk, again.payload, "en")
     assert "Copy" in document.meta and document.barcode == first.payload["number"]
+
+
+def test_a_receipt_copy_is_audited_who_which_receipt_which_printer(fees: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    pick(clerk, 1, done.parcel_id, Settlement("cash"))
+    clock.advance(minutes=10)
+    bob = as_clerk(fees, "bob")
+    copy = receipts.reprint(bob, done.parcel_id)
+    again = receipts.reprint(bob, done.parcel_id, printer="front")
+    number = fee_jobs(bob)[0].payload["number"]
+    with fees.read() as session:
+        found = session.exec(
+            select(ParcelEvent)
+            .where(ParcelEvent.kind == EventKind.FEE_RECEIPT_REPRINTED)
+            .order_by(col(ParcelEvent.id))
+        ).all()
+    assert [(e.parcel_id, e.clerk_id, e.counter) for e in found] == [
+        (done.parcel_id, bob.clerk_id, bob.counter)
+    ] * 2
+    assert [e.details for e in found] == [
+        {"receipt": number, "job_id": copy.id},
+        {"receipt": number, "job_id": again.id, "printer": "front"},
+    ]
+
+
+def test_a_copy_of_a_receipt_stored_with_a_pickup_code_leaves_it_out(fees: Station, clock: FakeClock) -> None:
+    """Receipts queued before codes were left out hold one: its copy does not, and neither prints it."""
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    pick(clerk, 1, done.parcel_id, Settlement("cash"))
+    (job,) = fee_jobs(clerk)
+    old = {**job.payload, "parcels": [{**p, "code": done.pickup_code} for p in job.payload["parcels"]]}
+
+    def store_old(session: Any) -> None:
+        stored = session.get(PrintJob, job.id)
+        stored.payload = old
+        session.add(stored)
+
+    fees.run(store_old)
+    copy = receipts.reprint(clerk, done.parcel_id)
+    assert done.pickup_code not in str(copy.payload) and copy.payload["number"] == old["number"]
+    for payload in (old, copy.payload):
+        doc = fee_document(clerk, payload, "en")
+        said = "\n".join([*doc.meta, *doc.columns, *(" ".join(r) for r in doc.rows), *doc.footer])
+        assert done.pickup_code not in said and f"****{zto(1)[-4:]}" in said
 
 
 def test_no_copy_of_a_receipt_whose_fee_was_given_back(fees: Station, clock: FakeClock) -> None:
@@ -170,7 +270,6 @@ def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeCloc
         "Storage fee receipt",
         "Clerk: ann",
         f"Receipt number: {job.payload['number']}",
-        done.pickup_code,
         f"****{zto(1)[-4:]}",
         "5 days on the shelf",
         "Free for 3 days, then 1.00 CNY a day, at most 10.00 CNY",
@@ -187,3 +286,4 @@ def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeCloc
         "合计：2.00 元",
     ):
         assert part in said, part
+    assert done.pickup_code not in text(english) + text(chinese)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func
@@ -372,6 +372,40 @@ def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now:
         method = next(m for m in receipts.REFUND_METHODS if given.refunded_cents.get(m))
         line = receipts.PaperLine(parcel, back)
         receipts.queue_paper(
-            session, station, receipts.REFUND, [line], method=method, entries=refunds, at=now
+            session,
+            station,
+            receipts.REFUND,
+            [line],
+            method=method,
+            entries=refunds,
+            at=now,
+            refund_of=receipts.reversed_receipts(session, _payments_of(session, parcel.id, events)),
         )
     return given
+
+
+_MOMENT = timedelta(seconds=1)  # an event and its entry carry one time, give or take how a database stores it
+
+
+def _payments_of(session: Session, parcel_id: int, events: Sequence[ParcelEvent]) -> list[FeeEntry]:
+    """The ledger's payment entries of `events` given back in the hand (cash, QR): each `fee_paid`
+    event was written with its payment, at its moment and for its amount."""
+    found: list[FeeEntry] = []
+    for event in events:
+        if event.kind != EventKind.FEE_PAID or event.details.get("method") not in receipts.REFUND_METHODS:
+            continue
+        paid = session.exec(
+            select(FeeEntry)
+            .where(
+                col(FeeEntry.parcel_id) == parcel_id,
+                col(FeeEntry.kind) == FeeKind.PAYMENT,
+                col(FeeEntry.amount_cents) == int(event.details["amount_cents"]),
+                col(FeeEntry.at) >= event.at - _MOMENT,
+                col(FeeEntry.at) <= event.at + _MOMENT,
+            )
+            .order_by(col(FeeEntry.id).desc())
+            .limit(1)
+        ).first()
+        if paid is not None:
+            found.append(paid)
+    return found

@@ -6,9 +6,12 @@ waiver or its withdrawal, hand the customer no money: they print nothing.
 The job is a snapshot (what was paid, for which parcels, under which rule, by whom), drawn when it is
 sent in its printer's language by `printing/fee_receipts.py`; its payload says `flow: fees`. It names
 no parcel (`parcel_id` None): a receipt paid before the handover must not be withdrawn with the
-parcel's unsent label when the parcel leaves the shelf. Only the waybill's last four characters and
-no phone reach it. Its number is the first ledger entry it stands for (`FR000012`, `FF000013`), so a
-receipt leads back to its payment, and a reprint (`reprint`) carries the same number marked as a copy.
+parcel's unsent label when the parcel leaves the shelf. Only the carrier and the waybill's last four
+characters identify a parcel: no phone, and no pickup code, which is still live when the fee is paid
+before the handover or given back by an undone one (a paper left at the printer must not release the
+parcel). Its number is the first ledger entry it stands for (`FR000012`, `FF000013`), so a receipt
+leads back to its payment; a refund slip names the receipts it reverses (`refund_of`). A reprint
+(`reprint`) carries the same number marked as a copy, and is audited (`fee_receipt_reprinted`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Carrier, Clerk, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
+from db.models import Carrier, Clerk, EventKind, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core import audit
 from station_console.services.core.paper_numbers import paper_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -59,9 +63,11 @@ def queue_paper(
     method: str,
     entries: Sequence[int],
     at: datetime,
+    refund_of: Sequence[str] = (),
 ) -> int:
     """Queue a receipt (`RECEIPT`) or refund slip (`REFUND`) for `lines` in the caller's transaction:
-    the job's id. `entries`: the ledger's payment or refund entries it stands for, the first its number.
+    the job's id. `entries`: the ledger's payment or refund entries it stands for, the first its number;
+    `refund_of`: a refund slip's receipt numbers it reverses (`reversed_receipts`).
     On no printer in particular: the counter's first that prints receipts takes it."""
     carriers = _carriers(session, {line.parcel.carrier_id for line in lines})
     clerk = session.get(Clerk, station.clerk_id) if station.clerk_id is not None else None
@@ -78,13 +84,14 @@ def queue_paper(
         "total_cents": sum(line.amount_cents for line in lines),
         "parcels": [_parcel(line, carriers.get(line.parcel.carrier_id)) for line in lines],
     }
+    if refund_of:
+        payload["refund_of"] = list(refund_of)
     return _job(session, station, payload, at)
 
 
 def _parcel(line: PaperLine, carrier: Carrier | None) -> dict[str, Any]:
     parcel, fee = line.parcel, line.quote
     item: dict[str, Any] = {
-        "code": parcel.pickup_code or "",
         "carrier_code": carrier.code if carrier else "",
         "carrier_names": {"en": carrier.name_en, "zh": carrier.name_zh} if carrier else {},
         "waybill_tail": parcel.waybill[-4:],
@@ -98,6 +105,8 @@ def _parcel(line: PaperLine, carrier: Carrier | None) -> dict[str, Any]:
             per_day_cents=fee.per_day_cents,
             cap_cents=fee.cap_cents,
         )
+        if fee.billed_cents:  # settled earlier: the paper says so, or its figures do not add up
+            item["settled_before_cents"] = fee.billed_cents
     return item
 
 
@@ -119,7 +128,9 @@ def _job(session: Session, station: Station, payload: dict[str, Any], at: dateti
 
 
 def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
-    """Queue the parcel's last fee receipt again, the same paper marked as a copy (a clerk's action)."""
+    """Queue the parcel's last fee receipt again, the same paper marked as a copy (a clerk's action),
+    audited as a label reprint is: who, when, which receipt, on which printer (None: the counter's
+    first that prints receipts, named by the job once sent)."""
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
@@ -143,13 +154,36 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
             printer=printer,
             counter=station.counter,
             status=JobStatus.QUEUED,
-            payload={**original.payload, "copy": True},
+            payload={**original.payload, "parcels": _without_codes(original.payload), "copy": True},
             created_at=station.now(),
         )
         fast.insert(session, job)
+        details: dict[str, Any] = {"receipt": original.payload["number"], "job_id": job.id}
+        if printer is not None:  # else the counter's first that prints receipts: the job says which
+            details["printer"] = printer
+        audit.record(session, station, EventKind.FEE_RECEIPT_REPRINTED, parcel_id=parcel_id, details=details)
         return job
 
     return station.run(work)
+
+
+def _without_codes(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored receipt's parcels, without the pickup code one queued before codes were left out holds."""
+    return [{k: v for k, v in p.items() if k != "code"} for p in payload.get("parcels", [])]
+
+
+def reversed_receipts(session: Session, payments: Sequence[FeeEntry]) -> list[str]:
+    """The numbers of the receipts `payments` were paid on, in order, each once: a refund slip names
+    them. A payment whose receipt job is gone (or never was) is named by its own number."""
+    numbers: list[str] = []
+    for paid in payments:
+        if paid.id is None:
+            continue
+        job = _receipt_of(session, paid)
+        number = str(job.payload["number"]) if job is not None else receipt_number(RECEIPT, paid.id)
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
 
 
 def _given_back_since(session: Session, paid: FeeEntry) -> bool:

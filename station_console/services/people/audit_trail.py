@@ -113,6 +113,7 @@ KIND_LABELS: dict[str, str] = {
     EventKind.FEE_WAIVED: N_("storage fee waived"),
     EventKind.FEE_REVERSED: N_("storage fee reversed"),
     EventKind.FEE_RULES_CHANGED: N_("fee rules changed"),
+    EventKind.FEE_RECEIPT_REPRINTED: N_("fee receipt reprinted"),
     EventKind.CARRIER_EVENT_RETRIED: N_("carrier message retried"),
     EventKind.CARRIER_EVENT_DROPPED: N_("carrier message dropped"),
     EventKind.PRINT_JOB_RETRIED: N_("print job retried"),

@@ -166,6 +166,7 @@ LABELS: dict[str, str] = {
     "was": N_("was"),
     "job": N_("print job"),
     "printer": N_("printer"),
+    "receipt": N_("fee receipt"),  # its number: a copy of it was printed
     "counter": N_("counter"),
     "set_aside": N_("set aside"),
     # send-out
@@ -226,7 +227,10 @@ HIDDEN = frozenset(
 HIDDEN_IN: dict[str, frozenset[str]] = {EventKind.REFUSAL_DISMISSED: frozenset({"code"})}
 # Left out elsewhere, shown in one kind of event under a label of its own, where it says what the event
 # did: an undone pickup's `job_id` is the label it queued again (the parcel came back without one).
-SHOWN_IN: dict[str, dict[str, str]] = {EventKind.PICKUP_UNDONE: {"job_id": N_("label queued again")}}
+SHOWN_IN: dict[str, dict[str, str]] = {
+    EventKind.PICKUP_UNDONE: {"job_id": N_("label queued again")},
+    EventKind.FEE_RECEIPT_REPRINTED: {"job_id": N_("print job")},
+}
 
 # A delivery run or a batch, named as its printout names it (DR000002), never by its bare id: the number
 # a clerk reads in the trail is the one on the paper the runner or the courier holds.
