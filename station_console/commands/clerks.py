@@ -48,6 +48,18 @@ def _new_pin(app: CliApp, given: str | None) -> str:
     return str(click.prompt(_("New PIN"), hide_input=True, confirmation_prompt=True, err=True))
 
 
+def _warn_new_pin_on_command_line(given: str | None) -> None:
+    """A new PIN given with --pin is as public as the signing-in one (`ps`, the shell's history):
+    warned about the same way, naming the hidden prompt (twice typed) that takes it instead."""
+    if given is None:
+        return
+    said = _(
+        "warning: a new PIN given with --pin can be read by anyone on this machine (ps) and stays in the "
+        "shell's history; leave --pin out to be asked for it."
+    )
+    click.echo(f"station: {said}", err=True)
+
+
 @clerk_group.command("add")
 @argument("name")
 @option(
@@ -65,6 +77,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
     from station_console.services.people import clerks
     from station_console.services.people.event_detail_labels import ROLE_LABELS
 
+    _warn_new_pin_on_command_line(new_pin)  # first: the PIN is public already, refused or not
     station = app.station
     clerks.check_may_add(station)  # a clerk is refused before being asked for a PIN
     info = clerks.add_clerk(station, name, _new_pin(app, new_pin), role=role)
@@ -108,6 +121,7 @@ def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
     """Change NAME's PIN: your own (signed in as NAME), or anyone's as a manager."""
     from station_console.services.people import clerks
 
+    _warn_new_pin_on_command_line(new_pin)  # first: the PIN is public already, refused or not
     station = app.station
     own = bool(app.clerk_name) and app.clerk_name.strip().lower() == name.strip().lower()  # type: ignore[union-attr]
     clerks.check_may_change_pin(station, name, own_with_old_pin=own)  # refused before the PIN is asked

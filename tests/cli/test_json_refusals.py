@@ -129,7 +129,7 @@ def test_the_commands_walked_are_the_commands_with_json() -> None:
     ("args", "code"),
     [
         (("audit", "show", "99999"), "no_event"),
-        (("clerk", "add", "Li", "--role", "clerk", "--pin", "1357"), "manager_only"),
+        (("clerk", "add", "Li", "--role", "clerk"), "manager_only"),  # refused before a PIN is asked
     ],
     ids=["not found", "a manager's"],
 )

@@ -66,3 +66,38 @@ def test_the_pin_asked_for_says_no_warning(db_url: str, monkeypatch: pytest.Monk
     assert done.exit_code == 0, done.output
     assert done.stderr == "PIN for Boss: \n"  # the prompt, and nothing more
     assert "warning" not in done.output
+
+
+NEW_PIN_WARNING = {
+    "en": "station: warning: a new PIN given with --pin can be read by anyone on this machine (ps) and stays "
+    "in the shell's history; leave --pin out to be asked for it.\n",
+    "zh": "station: 注意：用 --pin 给出的新 PIN，本机任何用户都能看到（ps），并会留在 shell 的历史记录里；"
+    "请不加 --pin，按提示输入。\n",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "command", [("clerk", "add", "Zhao", "--pin", "5836"), ("clerk", "pin", "Tester", "--pin", "5836")]
+)
+def test_a_new_pin_on_the_command_line_works_and_is_warned_about_in_the_clerks_language(
+    db_url: str, lang: str, command: tuple[str, ...]
+) -> None:
+    """`clerk add --pin` and `clerk pin --pin` put the new PIN where `ps` shows it, as the signing-in
+    --pin does; the warning names the prompt, since $STATION_PIN is the signed-in clerk's PIN."""
+    done = CliRunner().invoke(cli, ["--db", db_url, "--lang", lang, "--clerk", "Boss", *command])
+    assert done.exit_code == 0, done.output
+    assert done.stderr == NEW_PIN_WARNING[lang]
+    signed_in = CliRunner().invoke(
+        cli, ["--db", db_url, "--clerk", command[2], "clerk", "list"], env={"STATION_PIN": "5836"}
+    )
+    assert signed_in.exit_code == 0, signed_in.output  # the new PIN taken all the same
+
+
+def test_a_new_pin_refused_with_the_command_is_warned_about_all_the_same(db_url: str) -> None:
+    """A clerk may not add one: the PIN was on the command line before the refusal."""
+    refused = CliRunner().invoke(
+        cli, ["--db", db_url, "--lang", "en", "clerk", "add", "Zhao", "--pin", "5836"]
+    )
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(NEW_PIN_WARNING["en"]), refused.stderr
