@@ -126,8 +126,8 @@ def test_a_file_of_another_kind_is_refused_unread_naming_the_kinds_taken(
 
 def test_each_reader_takes_its_own_kinds_and_reads_them_as_before(station: Station, tmp_path: Path) -> None:
     """Pre-alerts: .csv, .tsv, .txt, .json; the directory: .csv, .tsv, .txt, .xlsx, .xlsm; a layout:
-    .csv; a checklist: .toml, .json; stock: .csv, .txt; a tariff .toml or .csv (its own words). A
-    file of another kind is refused by each, naming its kinds."""
+    .csv; a checklist: .toml, .json; stock: .csv, .txt; a tariff: .toml, .csv. A file of another kind
+    is refused by each in the same words, naming its kinds."""
     sign_in(station)
     for suffix in (".csv", ".tsv", ".txt"):
         write_csv(tmp_path / f"p{suffix}", ZH_HEADINGS, zh_rows([1]))
@@ -141,12 +141,12 @@ def test_each_reader_takes_its_own_kinds_and_reads_them_as_before(station: Stati
         (lambda: layout_csv.import_layout_file(station, notes), ".csv"),
         (lambda: rule_files.preview_checklist(station, notes), ".toml, .json"),
         (lambda: rule_files.import_stock(station, "SF", notes), ".csv, .txt"),
+        (lambda: rule_files.preview_tariff(station, "SF", notes), ".toml, .csv"),
     ]
     for call, kinds in cases:
         refusal = refused(call)
         assert (refusal.code, refusal.params["kinds"]) == ("not_this_kind", kinds)
-    tariff = refused(lambda: rule_files.preview_tariff(station, "SF", notes))
-    assert tariff.message() == "Tariff: the file must be .toml or .csv."
+        assert refusal.message() == f"{notes} was not read: the kinds of file taken here are {kinds}."
     (tmp_path / "layout.csv").write_text("shelf,zone,layers,capacity_units,accepts_sizes\nQ9,main,2,10,SML\n")
     assert layout_csv.import_layout_file(station, tmp_path / "layout.csv")["shelves"] == 1
 

@@ -210,7 +210,7 @@ async def test_no_at_the_preview_and_bad_files_store_nothing(
             ("~no-such-user-here/sf.csv", "No such file: ~no-such-user-here/sf.csv"),  # no home to expand
             (tmp_path / "big.toml", "is larger than 0 MB"),
             (tmp_path / "bad.csv", "Tariff: CSV line 2 needs whole numbers."),
-            (tmp_path / "sf.txt", "Tariff: the file must be .toml or .csv."),
+            (tmp_path / "sf.txt", "sf.txt was not read: the kinds of file taken here are .toml, .csv."),
             ("  ", "Type the path of the file."),
         ):
             form = await send_form(app, pilot, "f10", path)

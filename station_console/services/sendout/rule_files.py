@@ -73,12 +73,7 @@ def tariff_body(station: Station, code: str, path: Path) -> tuple[dict[str, Any]
     unread (the screen and `station sendout tariff set` alike). A manager's, before the file is read."""
     require_manager(station, "tariffs")
     fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")
-    try:
-        text = read_text(path, tuple(TARIFF_FORMATS))
-    except Refused as exc:
-        if exc.code == "not_this_kind":  # refused unread, in the tariff's words: a .toml or .csv file
-            tariff.body_from_text("", "", code, None)
-        raise
+    text = read_text(path, tuple(TARIFF_FORMATS))  # another kind: refused unread, as every typed file
     with station.read() as session:
         base = tariff.current_version(session, code)
     return tariff.body_from_text(text, fmt, code, base.body if base else None), base

@@ -226,8 +226,8 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
             raise _bad(N_("Tariff: {reason}"), reason=toml_error(exc)) from exc
         section = data.get(carrier)
         return dict(section) if isinstance(section, dict) else data
-    if fmt != "csv":
-        raise _bad(N_("Tariff: the file must be .toml or .csv."))
+    if fmt != "csv":  # the callers' file kinds (`rule_files.TARIFF_FORMATS`) refuse any other file
+        raise ValueError(f"tariff format {fmt!r}: toml or csv")
     body = dict(base or {})
     rates: dict[str, dict[str, int]] = {}
     zones: dict[str, str] = {}
