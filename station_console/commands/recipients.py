@@ -253,10 +253,13 @@ def consent_command(
         reminders_opt_out=UNCHANGED if reminders is None else reminders == "off",
         proxy_allowed=UNCHANGED if proxy is None else proxy == "allow",
     )
-    view = attempt(
-        lambda: consent.record(app.station, ref, said, channel=channel, note=note), as_json=as_json
+    recorded = attempt(
+        lambda: consent.record_answer(app.station, ref, said, channel=channel, note=note), as_json=as_json
     )
-    _echo_view(view, as_json)
+    if recorded.changed or as_json:
+        _echo_view(recorded.view, as_json)
+    else:  # the person's line alone would read as a change
+        click.echo(recorded.unchanged_words(said))
 
 
 def _echo_view(view: Any, as_json: bool) -> None:

@@ -188,6 +188,29 @@ def test_a_refusal_at_check_in_reads_as_a_refusal_not_as_never_asked(run: Any, g
     assert "withdrew consent" in withdrawn.output
 
 
+def test_a_withdrawal_repeated_says_nothing_changed_and_records_nothing(run: Any, gbk_file: Path) -> None:
+    """The second `--withdrawn` writes nothing; it printed the person's line as the first did, as if it
+    had. An answer that was already the person's says so too, in the clerk's language."""
+
+    def answers() -> int:
+        return len(json.loads(run("recipients", "show", "00123", "--json").output)["history"])
+
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "consent", "00123", "--granted", "--channel", "counter")
+    first = run("recipients", "consent", "00123", "--withdrawn", "--channel", "phone")
+    assert first.exit_code == 0 and "Nothing changed" not in first.output, first.output
+    recorded = answers()
+    again = run("recipients", "consent", "00123", "--withdrawn", "--channel", "phone")
+    assert again.exit_code == 0 and again.output == "Nothing changed: the consent was already withdrawn.\n"
+    zh = run("recipients", "consent", "00123", "--withdrawn", "--channel", "sms", lang="zh")
+    assert zh.exit_code == 0 and zh.output == "没有任何更改：同意早已撤回。\n", zh.output
+    assert answers() == recorded
+    assert run("recipients", "consent", "00123", "--choice", "door", "--channel", "phone").exit_code == 0
+    same = run("recipients", "consent", "00123", "--choice", "door", "--channel", "phone")
+    assert same.output == "Nothing changed: that answer was recorded already.\n", same.output
+    assert answers() == recorded + 1
+
+
 def test_a_withdrawn_consent_reads_as_withdrawn_not_as_never_asked_in_the_directory(
     run: Any, gbk_file: Path
 ) -> None:

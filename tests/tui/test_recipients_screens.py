@@ -387,3 +387,29 @@ async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is
     with station.read() as session:
         row = session.get(Recipient, ids["张三"])
     assert row is not None and row.consent is None
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_withdrawal_repeated_in_the_consent_form_says_it_was_withdrawn_already(
+    app: StationApp, station: Station
+) -> None:
+    """F7 with the consent withdrawn once more writes nothing: the line says so by name, never
+    "Saved" nor only that there was nothing to save."""
+    ids = people(station)
+    consent.record(station, ids["张三"], Choice(consent=None), channel="phone")
+    answers = len(consent.history(station, ids["张三"]))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#form-consent").value = "withdrawn"  # type: ignore[attr-defined]
+        dialog.query_one("#form-note", Input).focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: app.screen is not dialog)
+        await until(pilot, lambda: "Nothing changed" in text_of(app, "#rc-status"))
+        assert text_of(app, "#rc-status") == "Nothing changed: the consent was already withdrawn."
+    assert len(consent.history(station, ids["张三"])) == answers

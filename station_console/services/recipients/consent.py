@@ -205,20 +205,42 @@ def record_in(
     return True
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """An answer as `record_answer` took it: the person after it, and whether it changed anything."""
+
+    view: RecipientView
+    changed: bool  # False: the person had said so already; nothing was written
+
+    def unchanged_words(self, choice: Choice) -> str:
+        """What the clerk is told when `choice` changed nothing: a withdrawal by its name, as the
+        house says no-change (never the person's line alone, which reads as a change)."""
+        if choice.given().get("consent", UNCHANGED) is None:
+            return _("Nothing changed: the consent was already withdrawn.")
+        return _("Nothing changed: that answer was recorded already.")
+
+
 def record(
     station: Station, ref: str | int, choice: Choice, *, channel: str, note: str | None = None
 ) -> RecipientView:
     """Record what the recipient told the station (any signed-in clerk, who is named in the record)."""
+    return record_answer(station, ref, choice, channel=channel, note=note).view
+
+
+def record_answer(
+    station: Station, ref: str | int, choice: Choice, *, channel: str, note: str | None = None
+) -> Recorded:
+    """`record`, telling whether the answer changed anything (a withdrawal repeated: nothing)."""
     require(station, "consent")
     answer = answer_of(choice, channel, note)
     given, channel, note = answer.choice.given(), answer.channel, answer.note
 
-    def work(session: Session) -> RecipientView:
+    def work(session: Session) -> Recorded:
         row = find_row(session, ref)
         if not row.active:
             raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
-        record_in(session, station, row, given, channel=channel, note=note)
-        return views(session, [row])[0]
+        changed = record_in(session, station, row, given, channel=channel, note=note)
+        return Recorded(views(session, [row])[0], changed)
 
     return station.run(work)
 

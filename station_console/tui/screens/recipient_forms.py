@@ -100,10 +100,11 @@ class PersonForms:
             )
             return consent.answer_of(said, values["channel"], values["note"] or None)
 
-        def record(answer: consent.Answer) -> directory.RecipientView:
-            return consent.record(
+        def record(answer: consent.Answer) -> directory.RecipientView | str:
+            recorded = consent.record_answer(
                 screen.station, view.id, answer.choice, channel=answer.channel, note=answer.note
             )
+            return recorded.view if recorded.changed else recorded.unchanged_words(answer.choice)
 
         title = _("What {name} said", name=view.shown_name)
         form = FormDialog(title, fields, check=check, submit=record, what=N_("a recipient's consent"))
@@ -141,9 +142,13 @@ class PersonForms:
     def _saved(
         self, shown: directory.RecipientView | None, saved: directory.RecipientView | str | None
     ) -> None:
-        """A person's form's answer: the person as saved, nothing to save, or None (Esc). `shown`: the
-        person as the form opened on them (None: a new one)."""
+        """A person's form's answer: the person as saved, nothing to save (NOTHING_TO_SAVE, or the
+        service's words for it), or None (Esc). `shown`: the person as the form opened on them (None: a
+        new one)."""
         screen: Any = self
+        if isinstance(saved, str) and saved != NOTHING_TO_SAVE:  # the service's words for no change
+            screen.say(saved)
+            return
         # The service writes nothing when what was typed cleans to what is stored (a full-width digit,
         # the phones typed again as they are): the version tells, and "Saved" would say otherwise.
         if saved == NOTHING_TO_SAVE or (
