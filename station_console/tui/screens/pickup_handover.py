@@ -223,9 +223,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
         ]
         body = [
             *self._others_handover(preview.items),
+            # A door delivery is undone here too (its parcel brought back): worded for both.
             _(
-                "Only for parcels still at the counter: they go back on their shelves under their old "
-                "codes, and the customer's pickup is taken back."
+                "Only for parcels here at the counter (never taken away, or brought back from the door): "
+                "they go back on their shelves under their old codes, and the pickup or delivery is "
+                "taken back."
             ),
             *give_back_lines(preview.fee, settings),
         ]
