@@ -14,8 +14,8 @@ What each kind of text keeps:
   character becomes a space (a GS or a line separator between two words still parts them), a
   zero-width one goes (it parted nothing), runs of spaces are one space, and the length is capped.
 - A paste into a one-line field (`pasted_line`): its first line, ended by a CR or LF only (a GS, NEL or
-  line separator inside it is no line end a person sees), its hidden characters out; a NEL, line or
-  paragraph separator as a space (it parted two words), as `clean` makes it.
+  line separator inside it is no line end a person sees), its hidden characters out; a vertical tab,
+  form feed, NEL, line or paragraph separator as a space (it parted two words), as `clean` makes it.
 `visible()` is for stored text on its way to a terminal or a screen (older rows, another program's
 writes): every hidden character is shown as an escape (`\\x1b`, `\\u202e`, `\\u200b`), so nothing stored
 can move the cursor, recolour the screen, reorder a line, ring the bell or pass for another name.
@@ -39,7 +39,7 @@ from hardware.hidden_text import has_hidden as _has_hidden
 _SPACES = re.compile(r"\s+")
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")
 # Breaks a paste's one line may hold (not its end, see `pasted_line`) that part the words around them.
-_WORD_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+_WORD_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
 
 
 # Full-width ASCII (U+FF01..U+FF5E), which an input method in full-width mode types, and the
@@ -70,8 +70,8 @@ def cut(text: str, limit: int) -> str:
 
 def pasted_line(text: str) -> str:
     """What a paste puts into a one-line field: its first line (as Textual's field takes it), terminal
-    escape sequences whole and hidden characters out, a tab, a NEL or a line or paragraph separator as
-    a space. Nothing else changes: the spaces around it are the clerk's."""
+    escape sequences whole and hidden characters out, a tab, a vertical tab, a form feed, a NEL or a
+    line or paragraph separator as a space. Nothing else changes: the spaces around it are the clerk's."""
     line = _LINE_ENDS.split(_ESCAPES.sub("", text), maxsplit=1)[0]
     return _ZERO_WIDTH.sub("", _HIDDEN.sub("", _WORD_BREAKS.sub(" ", line.replace("\t", " "))))
 

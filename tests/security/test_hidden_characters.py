@@ -43,10 +43,10 @@ def test_a_soft_hyphen_is_an_invisible_character_too() -> None:
     assert typed(stored) == "Zhang\\xadSan"
 
 
-@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c"])
 def test_a_paste_reads_a_line_separator_inside_its_line_as_a_space(char: str) -> None:
-    """A NEL or a line or paragraph separator pasted between two words joined them (`张三李四`); typed
-    text (`clean`) already read it as a space."""
+    """A NEL, a line or paragraph separator, a vertical tab or a form feed pasted between two words
+    joined them (`张三李四`); typed text (`clean`) already read it as a space."""
     assert pasted_line(f"张三{char}李四") == "张三 李四" == clean(f"张三{char}李四")
 
 
