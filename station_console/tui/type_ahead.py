@@ -28,10 +28,12 @@ its first field: given out of a hold, the name typed right behind a Ctrl+L held 
 the sign-in before it had the focus, and was lost; given out as F10 was still on its way, `Zhao` went to
 Settings' section list.
 
-Keys typed right behind the key that opens a drop-down (Enter, Space, an arrow) wait for its list to take
-the focus: a PageDown or End that reached the drop-down first went up to its form, which scrolled away
-from the list opening over it, and the list then had the focus out of sight. A scan's Enter, which the
-screen's scanner router takes as the scan's end, opens nothing and holds nothing behind it.
+Keys typed right behind the key that opens a drop-down (Space, an arrow, Enter on one with nothing chosen)
+wait for its list to take the focus: a PageDown or End that reached the drop-down first went up to its
+form, which scrolled away from the list opening over it, and the list then had the focus out of sight.
+A scan's Enter, which the screen's scanner router takes as the scan's end, opens nothing and holds
+nothing behind it. Behind Enter on a drop-down holding a choice, which goes on to the next field as a
+typed field's Enter does, keys wait as behind that one.
 
 A paste (one bracketed paste from the terminal) waits in line with the keys wherever they wait: the name
 pasted right behind the id's Enter in the directory's Add form went into the id field, and the save was
@@ -57,6 +59,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from station_console.tui.queue_trail import trail
+from station_console.tui.widgets.paged_select import PagedSelect
 
 # What the terminal sends that may wait behind an Enter: a key, or a paste (bracketed, one event).
 Typed = events.Key | events.Paste
@@ -149,8 +152,10 @@ class TypeAhead:
         # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
         over_a_mode = len(self.app.screen_stack) > 1
         opens = self._opens_list(field, event)
+        # Enter on a drop-down holding a choice goes on to the next field, as a typed field's does.
+        answered = isinstance(field, Input) or (isinstance(field, PagedSelect) and field.enter_goes_on)
         await self.pass_on(event)
-        if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
+        if event.key == "enter" and answered and getattr(field, "router", None) is None:
             self._start(field, event)
         elif opens and isinstance(field, Select):
             # The list takes the focus only once the key's action has run: a page key right behind
@@ -192,7 +197,12 @@ class TypeAhead:
         if not isinstance(field, Select) or field.expanded or screen is None:
             return False
         binding = screen.active_bindings.get(event.key)
-        return binding is not None and binding.node is field and binding.binding.action == "show_overlay"
+        if binding is None or binding.node is not field:
+            return False
+        action = binding.binding.action
+        return action == "show_overlay" or (
+            action == "choose_or_go_on" and isinstance(field, PagedSelect) and not field.enter_goes_on
+        )
 
     def _field_binds(self, field: Widget | None, event: events.Key) -> bool:
         """The focused text field binds `event` itself (Ctrl+U, Backspace, Home): its action waits for the

@@ -25,7 +25,7 @@ async def test_an_open_list_leaves_the_footers_keys_in_view(station: Station, si
             drop_down = screen.query_one(field, Select)
             drop_down.focus()
             await quiet.settle(pilot)
-            await quiet.press(pilot, "enter")
+            await quiet.press(pilot, "space")  # each holds a choice: Space opens it
             await quiet.settle(pilot)
             listed = drop_down.query_one(SelectOverlay)
             assert drop_down.expanded and listed.region.height > 2, field

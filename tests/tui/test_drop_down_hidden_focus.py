@@ -35,7 +35,7 @@ async def test_a_closed_drop_down_list_never_takes_the_focus_asked_for_as_it_ope
         role = app.screen.query_one("#c-role", Select)
         role.focus()
         await quiet.settle(pilot)
-        given_back(app, "enter", "tab", "tab")
+        given_back(app, "space", "tab", "tab")
         await asyncio.sleep(0)
         await quiet.settle(pilot)
         # The list asked for the focus as it opened and got it after both Tabs: open, shown, holding it.

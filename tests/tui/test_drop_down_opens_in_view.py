@@ -37,17 +37,17 @@ def list_shown(app: StationApp, select: Select[str]) -> bool:
 
 
 @pytest.mark.first_mode("settings")
-async def test_enter_right_behind_home_opens_the_drop_down_in_view(app: StationApp) -> None:
+async def test_space_right_behind_home_opens_the_drop_down_in_view(app: StationApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)
         select = await terminator_paged_away(pilot, app)
-        await quiet.burst(pilot, "home", "o", "enter")
+        await quiet.burst(pilot, "home", "o", "space")
         assert shown_whole(select)
         assert list_shown(app, select)
 
 
 @pytest.mark.first_mode("settings")
-async def test_enter_right_behind_the_esc_back_to_settings_opens_the_drop_down_in_view(
+async def test_space_right_behind_the_esc_back_to_settings_opens_the_drop_down_in_view(
     app: StationApp,
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,14 +57,14 @@ async def test_enter_right_behind_the_esc_back_to_settings_opens_the_drop_down_i
         assert app.focused is select and not shown_whole(select)  # by design: Home leaves it there
         await quiet.press(pilot, "f11")
         assert isinstance(app.screen, OutboxScreen)
-        await quiet.burst(pilot, "escape", "enter")
+        await quiet.burst(pilot, "escape", "space")
         assert shown_whole(select)
         assert list_shown(app, select)
 
 
 @pytest.mark.first_mode("settings")
 @pytest.mark.parametrize("key", ["end", "pagedown"])
-async def test_a_page_key_right_behind_the_enter_that_opens_the_drop_down_pages_its_list(
+async def test_a_page_key_right_behind_the_space_that_opens_the_drop_down_pages_its_list(
     app: StationApp, key: str
 ) -> None:
     """The key reached the drop-down before its list had the focus, and its form took it: the form
@@ -72,7 +72,7 @@ async def test_a_page_key_right_behind_the_enter_that_opens_the_drop_down_pages_
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)
         select = await terminator_paged_away(pilot, app)
-        await quiet.burst(pilot, "enter", key)
+        await quiet.burst(pilot, "space", key)  # it holds a choice: Space opens it
         overlay = select.query_one(SelectOverlay)
         assert list_shown(app, select)
         assert shown_whole(select)

@@ -21,7 +21,7 @@ from tui.test_drop_down_hidden_focus import given_back
 
 async def opened(pilot: Any, drop_down: Select[Any]) -> None:
     drop_down.focus()
-    await quiet.press(pilot, "enter")
+    await quiet.press(pilot, "space")  # Space opens it, a choice held or not
     assert drop_down.expanded and pilot.app.focused is drop_down.query_one(SelectOverlay)
 
 
@@ -66,7 +66,7 @@ async def test_a_drop_down_opened_right_before_a_screen_came_over_it_is_closed_t
         payment = screen.query_one("#so-pay", Select)
         payment.focus()
         await quiet.settle(pilot)
-        given_back(app, "enter", "f12")  # the field's key, then the courier hand-over's
+        given_back(app, "space", "f12")  # the field's key, then the courier hand-over's
         await quiet.until(pilot, lambda: isinstance(app.screen, HandoverScreen), what="no hand-over")
         await quiet.settle(pilot)
         assert not payment.expanded

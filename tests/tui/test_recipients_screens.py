@@ -374,7 +374,7 @@ async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is
         dialog = app.screen
         assert isinstance(dialog, FormDialog)
         consent_list = dialog.query_one("#form-consent", Select)
-        await quiet.press(pilot, "enter")  # the list opens
+        await quiet.press(pilot, "space")  # the list opens
         await until(pilot, lambda: consent_list.expanded)
         await quiet.burst(pilot, *"SF1234567890123", "enter")
         await until(pilot, lambda: "A scan chooses nothing in" in text_of(app, "#form-refused"))

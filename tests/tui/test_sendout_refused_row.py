@@ -63,7 +63,7 @@ async def test_a_refusal_after_a_send_has_no_carrier_unless_chosen_and_no_weight
             await fill(pilot, screen)
             screen.query_one("#so-carrier", Select).focus()
             await pilot.pause(WINDOW)  # an Enter right after the refusal's is taken as its bounce
-            await quiet.press(pilot, "enter")  # its list opens on SF, the one kept
+            await quiet.press(pilot, "space")  # its list opens on SF, the one kept
             await quiet.settle(pilot)
             await quiet.press(pilot, "enter")  # SF, chosen for this parcel
             await quiet.settle(pilot)

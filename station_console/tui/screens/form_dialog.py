@@ -314,7 +314,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         but not past an empty field the cursor has never been in. Refused on Ctrl+S (or the unsaved
         question's Save) before the clerk reached it, the form closed on the field put right, and what
         was typed next for that field (a proxy's ID) went to the screen beneath.
-        Choices and tick boxes are left to Tab: Enter there opens or ticks them."""
+        Tick boxes are left to Tab: Enter ticks them. A choice's Enter goes on to the next field, its
+        list opened by Space (`PagedSelect`)."""
         typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
         later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
         if self._was_refused:

@@ -19,6 +19,10 @@ with each character and the scan's Enter chose what it landed on (a parcel scann
 list was open recorded "consented"). The keys are shown to the counter's wedge decoder, as a name
 field's are (`NameInput`): a scan puts the highlight back where it was, its Enter chooses nothing, and
 the drop-down posts `ScanTyped` for its form to say so. Its options' names are text, never markup.
+
+Enter on a closed drop-down that holds a choice goes on to the next field, as Enter in a typed field
+does (it opened the list again, and a clerk going down a form with Enter was stuck there); Enter on one
+with nothing chosen opens its list, to choose. Space and the arrow keys open it either way.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Select
@@ -110,6 +115,8 @@ class PagedSelect(Select[T]):
         select: PagedSelect[Any]
         code: str
 
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "choose_or_go_on", show=False)]
+
     # The list is kept inside the screen less its margin (Textual's `constrain`): the footer's line.
     DEFAULT_CSS = """
     PagedSelect > SelectOverlay { margin-bottom: 1; }
@@ -120,6 +127,17 @@ class PagedSelect(Select[T]):
 
     def set_options(self, options: Iterable[tuple[Any, T]]) -> None:
         super().set_options(_as_text(options))
+
+    @property
+    def enter_goes_on(self) -> bool:
+        """Enter here goes on to the next field (a choice is held), rather than opening the list."""
+        return not self.expanded and not self.is_blank()
+
+    def action_choose_or_go_on(self) -> None:
+        if self.enter_goes_on:
+            self.screen.focus_next()
+        else:
+            self.action_show_overlay()
 
     def compose(self) -> ComposeResult:
         """Select's own two parts, its list the one that pages only once laid out."""

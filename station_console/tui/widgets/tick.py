@@ -9,19 +9,25 @@ list of items to tick (Textual's SelectionList drew `▐X▌` both ways too).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
 from textual.widgets.selection_list import SelectionType
 
+from station_console.i18n import N_
 from station_console.tui.widgets.wedge import RoutedKeys
 
 TICKED = "✓"
 UNTICKED = " "
+# What a screen says of a key typed on a `RoutedTick` (`Typed`), naming the box.
+TICK_NOT_TYPED = N_("{field} is a tick box, not typed: Space ticks it, or clears its tick.")
 
 
 class Tick(Checkbox):
@@ -51,7 +57,17 @@ class Tick(Checkbox):
 
 
 class RoutedTick(RoutedKeys, Tick):
-    """A tick box on a screen that takes scans: its keys pass the screen's wedge router first."""
+    """A tick box on a screen that takes scans: its keys pass the screen's wedge router first. A key it
+    has no use for (a letter, a digit: the next field's text typed a Tab too early) went nowhere without
+    a word: it posts `Typed`, for its screen to say how the box is ticked; the box stays as it was."""
+
+    @dataclass
+    class Typed(Message):
+        tick: RoutedTick
+
+    def key_reached(self, event: events.Key) -> None:
+        if event.is_printable and event.character not in (None, " "):
+            self.post_message(self.Typed(self))
 
 
 class SpaceTick(RoutedTick, inherit_bindings=False):
