@@ -254,6 +254,30 @@ def test_no_copy_of_a_receipt_whose_fee_was_given_back(fees: Station, clock: Fak
     assert copy.payload["number"] == fee_jobs(clerk)[-2].payload["number"] != number
 
 
+def test_no_copy_of_a_two_parcel_receipt_once_one_parcels_fee_was_given_back(
+    fees: Station, clock: FakeClock
+) -> None:
+    """The copy asked for by the parcel still gone would read "Paid by QR" for both, one of them money
+    the customer has back in hand."""
+    clerk = as_clerk(fees, "ann")
+    one, two = receive(clerk, 1), receive(clerk, 2)
+    clock.advance(days=4)
+    confirm_pickup(
+        clerk, [one.parcel_id, two.parcel_id], method="code", scanned=[zto(1), zto(2)], fee=Settlement("qr")
+    )
+    (receipt,) = fee_jobs(clerk)
+    assert receipts.reprint(clerk, one.parcel_id).payload["copy"] is True  # whole: a copy of it
+    undo_pickup(as_clerk(fees, "boss", role="manager"), two.parcel_id)
+    before = fee_jobs(clerk)
+    with pytest.raises(Refused) as refused:
+        receipts.reprint(clerk, one.parcel_id)
+    number = receipt.payload["number"]
+    assert refused.value.message("en") == (
+        f"Part of the fee on receipt {number} was given back (a pickup undone): no copy is printed."
+    )
+    assert fee_jobs(clerk) == before  # nothing queued
+
+
 def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeClock) -> None:
     clerk = as_clerk(fees, "ann")
     done = receive(clerk, 1)

@@ -149,6 +149,14 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
                 code="fee_given_back",
                 number=original.payload["number"],
             )
+        if _any_given_back(session, original.payload["entries"]):  # another parcel's on the same paper
+            raise Refused(
+                N_(
+                    "Part of the fee on receipt {number} was given back (a pickup undone): no copy is printed."
+                ),
+                code="fee_given_back",
+                number=original.payload["number"],
+            )
         job = PrintJob(
             kind="receipt",
             printer=printer,
@@ -197,6 +205,13 @@ def _given_back_since(session: Session, paid: FeeEntry) -> bool:
         )
     ).first()
     return refund is not None
+
+
+def _any_given_back(session: Session, entries: Sequence[int]) -> bool:
+    """Whether any payment a receipt stands for (`entries`) was given back since: one of its parcels'
+    pickup undone."""
+    payments = session.exec(select(FeeEntry).where(col(FeeEntry.id).in_(list(entries)))).all()
+    return any(_given_back_since(session, paid) for paid in payments)
 
 
 def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
