@@ -20,9 +20,10 @@ list was open recorded "consented"). The keys are shown to the counter's wedge d
 field's are (`NameInput`): a scan puts the highlight back where it was, its Enter chooses nothing, and
 the drop-down posts `ScanTyped` for its form to say so. Its options' names are text, never markup.
 
-Enter on a closed drop-down that holds a choice goes on to the next field, as Enter in a typed field
-does (it opened the list again, and a clerk going down a form with Enter was stuck there); Enter on one
-with nothing chosen opens its list, to choose. Space and the arrow keys open it either way.
+Enter on a closed drop-down that holds a choice goes on to the next field, as Tab does (it opened the
+list again, and a clerk going down a form with Enter was stuck there); unlike a typed field's Enter in a
+form (`FormDialog`), it never skips filled fields nor sends the form. Enter on one with nothing chosen
+opens its list, to choose. Space and the arrow keys open it either way.
 """
 
 from __future__ import annotations
