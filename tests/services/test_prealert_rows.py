@@ -157,6 +157,30 @@ def test_a_phone_in_the_waybill_column_is_refused_masked_and_stored_nowhere(
     assert "13812345606" not in kept and "1234 5678" not in kept and "138****5678" in kept
 
 
+def test_a_phone_among_other_words_in_the_waybill_column_is_quoted_masked(
+    station: Station, tmp_path: Path
+) -> None:
+    """A waybill cell holding a note with a phone (`张三 13812345678 北京路`): its reason said it masked,
+    but the row's waybill as written was quoted whole beside it, on the report, in its JSON and in the
+    stored report."""
+    rows = [
+        [zto(1), "中通", "", ""],
+        ["张三 13812345678 北京路", "中通", "", ""],
+        ["客户13987654321", "中通", "", ""],
+    ]
+    report = import_file(station, write_csv(tmp_path / "notes.csv", ZH_HEADINGS, rows))
+    assert [(i.line, i.waybill) for i in report.issues] == [
+        (3, "张三 138****5678 北京路"),
+        (4, "客户139****4321"),
+    ]
+    shown = "\n".join(report_lines(report, "en") + report_lines(report, "zh"))
+    shown += json.dumps([i.to_json() for i in report.issues], ensure_ascii=False)
+    with station.read() as session:
+        shown += json.dumps(session.exec(select(PreAlertImport.report)).one(), ensure_ascii=False)
+    assert "13812345678" not in shown and "13987654321" not in shown, shown
+    assert "138****5678" in shown
+
+
 def test_a_dhl_waybill_shaped_as_a_mobile_loads_where_the_file_says_dhl(
     station: Station, tmp_path: Path
 ) -> None:

@@ -36,6 +36,7 @@ from station_console import name_limit
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import mask_text
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import clean, cut
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
@@ -137,7 +138,9 @@ def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> R
         name: cut(value, CELL_SHOWN) if name in CELL_PARAMS and isinstance(value, str) else value
         for name, value in error.params.items()
     }
-    return RowIssue(line, cut(waybill, CELL_SHOWN), kind, error.msgid, params, error.code)
+    # The cell as written: a note with a phone in it (`张三 13812345678`) is masked, as its reason's
+    # cleaned copy of it is.
+    return RowIssue(line, cut(mask_phones(waybill), CELL_SHOWN), kind, error.msgid, params, error.code)
 
 
 def _rows(
