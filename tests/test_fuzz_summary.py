@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from fuzz_summary import flows_reached  # noqa: E402  (a script beside the fuzzer, not a package)
+from fuzz_summary import FLOWS, flows_reached  # noqa: E402  (a script beside the fuzzer, not a package)
 
 
 def counts(text: str) -> dict[str, int]:
@@ -44,3 +44,12 @@ def test_flows_are_counted_by_the_runs_own_transactions(tmp_path: Path) -> None:
     assert reached["handover closes"] == 1
     assert reached["refunds"] == 0
     assert reached["consents"] == 0
+
+
+def test_each_flow_is_counted_by_a_kind_the_station_writes() -> None:
+    """The count above reads a table of its own: a kind misspelt in `FLOWS` would read 0 in every run,
+    as a flow never reached does."""
+    from db.models import EventKind, SendEvent
+
+    written = {str(kind) for kind in EventKind} | {str(kind) for kind in SendEvent}
+    assert {kind for _name, kind, _condition in FLOWS} <= written

@@ -72,8 +72,8 @@ def _sqlite_path(engine: Engine) -> Path:
 
 
 def _live_files(database: Path) -> list[Path]:
-    """The live database and the files SQLite keeps beside it while it is open (WAL mode; a rollback
-    journal otherwise)."""
+    """A database file and the files SQLite keeps beside it while it is open (WAL mode; a rollback
+    journal otherwise): the live database's, or a restore's copy's."""
     return [Path(f"{database}{end}") for end in ("", *SQLITE_BESIDE)]
 
 
@@ -182,7 +182,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     except OSError as exc:
         raise write_failed(target, exc) from exc
     finally:
-        for leftover in (copy, *(Path(f"{copy}{s}") for s in ("-journal", "-wal", "-shm"))):
+        for leftover in _live_files(copy):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     station.engine = create_station_engine(str(station.engine.url))
