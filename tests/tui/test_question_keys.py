@@ -223,5 +223,5 @@ async def test_a_terminals_ctrl_d_discards_at_the_changes_not_saved_question(app
         key = events.Key("ctrl+d", "\x04")  # as Textual's parser makes it of the terminal's byte
         key.set_sender(app)
         app._driver.send_message(key)  # type: ignore[union-attr]
-        await until(pilot, lambda: not isinstance(app.screen, LeaveUnsaved), what="Discard never came")
-        assert type(app.screen).__name__ == "SettingsScreen"
+        # Discard closes the question, then the form: on a loaded machine the two come apart.
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen", what="Discard never came")
