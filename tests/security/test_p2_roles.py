@@ -252,15 +252,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def carrier_data(station: Station, folder: Path) -> None:
     """Pre-alerts, a closed and an open courier batch, a failed carrier event, a storage fee on SF
-    parcels from the first day (the door-delivery parcels are YTO's: their runs go on as before)."""
+    parcels from the first day, one paid (the door-delivery parcels are YTO's: their runs go on as before)."""
     from station_console.services.fees import ledger
     from station_console.services.prealerts import batches
     from station_console.services.prealerts.importer import import_file
 
-    (folder / "expected.csv").write_text(
-        "waybill,carrier\n73000000000001\n73000000000002\n", encoding="utf-8"
-    )
-    import_file(station, folder / "expected.csv", carrier="ZTO")
+    expected = folder / "expected.csv"
+    expected.write_text("waybill,carrier\n73000000000001\n73000000000002\n", encoding="utf-8")
+    import_file(station, expected, carrier="ZTO")
     closed = batches.open_batch(station, "ZTO", "Zhao")
     batches.close_batch(station, closed.id, print_receipt=False)
     batches.open_batch(station, "ZTO", "Qian")
@@ -273,8 +272,7 @@ def carrier_data(station: Station, folder: Path) -> None:
         carrier_event_targets={},
         storage_fee_rules=[{"name": "long", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
     )
-    paid = check_in(station, FEE_PAID, phone=PHONE)
-    ledger.settle(station, paid.parcel_id, ledger.Settlement(method="cash"))
+    ledger.settle(station, check_in(station, FEE_PAID, phone=PHONE).parcel_id, ledger.Settlement("cash"))
     with station.engine.begin() as conn:
         conn.execute(text("UPDATE carrier_event SET status = 'failed'"))
 
