@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
@@ -384,9 +384,6 @@ def reverse_handover_in(session: Session, station: Station, parcel: Parcel, now:
     return given
 
 
-_MOMENT = timedelta(seconds=1)  # an event and its entry carry one time, give or take how a database stores it
-
-
 def _payments_of(session: Session, parcel_id: int, events: Sequence[ParcelEvent]) -> list[FeeEntry]:
     """The ledger's payment entries of `events` given back in the hand (cash, QR): each `fee_paid`
     event was written with its payment, at its moment and for its amount."""
@@ -400,8 +397,8 @@ def _payments_of(session: Session, parcel_id: int, events: Sequence[ParcelEvent]
                 col(FeeEntry.parcel_id) == parcel_id,
                 col(FeeEntry.kind) == FeeKind.PAYMENT,
                 col(FeeEntry.amount_cents) == int(event.details["amount_cents"]),
-                col(FeeEntry.at) >= event.at - _MOMENT,
-                col(FeeEntry.at) <= event.at + _MOMENT,
+                col(FeeEntry.at) >= event.at - receipts.MOMENT,
+                col(FeeEntry.at) <= event.at + receipts.MOMENT,
             )
             .order_by(col(FeeEntry.id).desc())
             .limit(1)

@@ -38,7 +38,8 @@ RECEIPT = "fee_receipt"
 REFUND = "fee_refund"
 NUMBER_PREFIX = {RECEIPT: "FR", REFUND: "FF"}
 REFUND_METHODS = (FeeMethod.CASH, FeeMethod.QR)  # money the customer gets in the hand
-_MOMENT = timedelta(seconds=1)
+# A payment, its event and its receipt's job carry one time, give or take how a database stores it.
+MOMENT = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,8 @@ def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
         select(PrintJob)
         .where(
             col(PrintJob.kind) == "receipt",
-            col(PrintJob.created_at) >= paid.at - _MOMENT,
-            col(PrintJob.created_at) <= paid.at + _MOMENT,
+            col(PrintJob.created_at) >= paid.at - MOMENT,
+            col(PrintJob.created_at) <= paid.at + MOMENT,
         )
         .order_by(col(PrintJob.id))
     ).all()
