@@ -244,11 +244,12 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
 
 def receipt_line(app: CliApp) -> str:
     """What becomes of the receipt a payment queued: printing, or waiting for a printer that takes it."""
-    from station_console.services.printing.printers import takes
+    from station_console.services.fees.receipts import FEE_RECEIPT_PRINTING
+    from station_console.services.printing.printers import RECEIPT_WAITS, takes
 
     if takes(app.counter_settings, "receipt"):
-        return _("Fee receipt printing.")
-    return _("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")
+        return _(FEE_RECEIPT_PRINTING)
+    return _(RECEIPT_WAITS)
 
 
 @fees.command("receipt")

@@ -40,6 +40,8 @@ NUMBER_PREFIX = {RECEIPT: "FR", REFUND: "FF"}
 REFUND_METHODS = (FeeMethod.CASH, FeeMethod.QR)  # money the customer gets in the hand
 # A payment, its event and its receipt's job carry one time, give or take how a database stores it.
 MOMENT = timedelta(seconds=1)
+# What a clerk is told of the receipt a payment queued, where a printer takes it (else `RECEIPT_WAITS`).
+FEE_RECEIPT_PRINTING = N_("Fee receipt printing.")
 
 
 @dataclass(frozen=True)

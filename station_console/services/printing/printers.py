@@ -191,6 +191,10 @@ def check_printable(
         )
 
 
+# What a clerk is told of a receipt queued where no printer takes receipts (a send's, a fee's).
+RECEIPT_WAITS = N_("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")
+
+
 def takes(counter_settings: Any, kind: str) -> bool:
     """Some printer of this counter would take a job of `kind` (`check_printable` without its why)."""
     try:

@@ -16,6 +16,7 @@ from textual.widgets import Input
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
+from station_console.services.fees.receipts import FEE_RECEIPT_PRINTING
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
@@ -39,11 +40,13 @@ def receipt_printing(counter_settings: Any) -> bool:
 
 def receipt_said(printing: bool | None) -> list[str]:
     """The clerk told of the fee receipt: printing, or waiting for a printer (None: no money taken)."""
+    from station_console.services.printing.printers import RECEIPT_WAITS
+
     if printing is None:
         return []
     if printing:
-        return [_("Fee receipt printing.")]
-    return [_("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")]
+        return [_(FEE_RECEIPT_PRINTING)]
+    return [_(RECEIPT_WAITS)]
 
 
 def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:

@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
 from station_console.services.core.money import amount
-from station_console.services.printing.printers import takes
+from station_console.services.printing.printers import RECEIPT_WAITS, takes
 from station_console.services.sendout import accept, listing, payments
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.tui.live_bridge import LiveBridge
@@ -261,11 +261,7 @@ class SendoutScreen(
             total=amount(result.price_cents, result.currency),
             method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
         )
-        receipt = (
-            _("Receipt printing.")
-            if printing
-            else _("No printer here takes receipts: it waits until one is added in Settings > Printers (F8).")
-        )
+        receipt = _("Receipt printing.") if printing else _(RECEIPT_WAITS)
         self.say(sentences(accepted, receipt), ok=printing, warn=not printing)
         self.refresh_sends()
 
