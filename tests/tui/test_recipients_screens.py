@@ -26,6 +26,18 @@ from tui import quiet
 from tui.recipients_driver import HEADERS, open_recipients, people, text_of, until
 
 
+async def zhangs_form(app: StationApp, pilot: Any, key: str) -> FormDialog:
+    """The directory opened, 张三 found by his initials, and his form behind `key` (F7 consent, F8 edit)."""
+    await open_recipients(app, pilot)
+    app.screen.query_one("#rc-search", Input).value = "zs"
+    await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+    await quiet.press(pilot, key)
+    await quiet.settle(pilot)
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    return form
+
+
 @pytest.mark.first_mode("settings")
 async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
     app: StationApp, station: Station
@@ -147,13 +159,7 @@ async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station:
     ids = people(station)
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        app.screen.query_one("#rc-search", Input).value = "zs"
-        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FormDialog)
+        dialog = await zhangs_form(app, pilot, "f7")
         dialog.query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
         dialog.query_one("#form-choice").value = "door"  # type: ignore[attr-defined]
         dialog.query_one("#form-channel").value = "phone"  # type: ignore[attr-defined]
@@ -284,13 +290,7 @@ async def test_an_edit_that_cleans_to_what_is_stored_says_nothing_changed_and_wr
     ids = people(station)
     before = len(events(station, EventKind.RECIPIENT_CHANGED))
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        app.screen.query_one("#rc-search", Input).value = "zs"
-        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await quiet.press(pilot, "f8")
-        await quiet.settle(pilot)
-        form = app.screen
-        assert isinstance(form, FormDialog)
+        form = await zhangs_form(app, pilot, "f8")
         form.query_one("#form-room", Input).value = "５０２"
         form.query_one("#form-phones", Input).value = "13812345678"
         await quiet.press(pilot, "ctrl+s")
@@ -366,13 +366,7 @@ async def test_a_parcel_scanned_into_an_open_consent_list_chooses_nothing_and_is
     and the form says why; the clerk's own Enter still chooses."""
     ids = people(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        app.screen.query_one("#rc-search", Input).value = "zs"
-        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FormDialog)
+        dialog = await zhangs_form(app, pilot, "f7")
         consent_list = dialog.query_one("#form-consent", Select)
         await quiet.press(pilot, "space")  # the list opens
         await until(pilot, lambda: consent_list.expanded)
@@ -399,13 +393,7 @@ async def test_a_withdrawal_repeated_in_the_consent_form_says_it_was_withdrawn_a
     consent.record(station, ids["张三"], Choice(consent=None), channel="phone")
     answers = len(consent.history(station, ids["张三"]))
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_recipients(app, pilot)
-        app.screen.query_one("#rc-search", Input).value = "zs"
-        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FormDialog)
+        dialog = await zhangs_form(app, pilot, "f7")
         dialog.query_one("#form-consent").value = "withdrawn"  # type: ignore[attr-defined]
         dialog.query_one("#form-note", Input).focus()
         await quiet.press(pilot, "enter")
