@@ -8,6 +8,7 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands.printing import NAMED_PRINTER
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _, _n, label_of
 
@@ -243,35 +244,42 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
 
 
 def receipt_line(app: CliApp) -> str:
-    """What becomes of the receipt a payment queued: printing, or waiting for a printer that takes it."""
+    """What becomes of the receipt a payment queued: printing, or why it waits in the queue (no
+    printer here takes receipts, or a printer's setting to fix)."""
     from station_console.services.fees.receipts import FEE_RECEIPT_PRINTING
-    from station_console.services.printing.printers import RECEIPT_WAITS, takes
+    from station_console.services.printing.printers import receipt_waits
 
-    if takes(app.counter_settings, "receipt"):
-        return _(FEE_RECEIPT_PRINTING)
-    return _(RECEIPT_WAITS)
+    waits = receipt_waits(app.counter_settings)
+    return _(FEE_RECEIPT_PRINTING) if waits is None else waits.message()
 
 
 @fees.command("receipt")
 @argument("ref")
-@option(
-    "--printer",
-    "printer_name",
-    metavar="NAME",
-    help="A named printer of this counter (default: its default).",
-)
+@NAMED_PRINTER
 @option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
 @pass_app
 def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
-    """Print the parcel's last storage fee receipt again, marked as a copy."""
+    """Print a storage fee receipt again, marked as a copy: REF is its number (FR000012, as printed
+    or scanned from its barcode), or a parcel's pickup code or waybill for that parcel's last one."""
     from station_console.commands.printing import job_json
-    from station_console.services.fees.receipts import reprint
-    from station_console.services.printing.printers import check_printable
+    from station_console.services.fees.receipts import find_receipt, receipt_entry, reprint, reprint_number
+    from station_console.services.printing.printers import check_printable, receipt_printer
     from station_console.services.shelves.search import find_parcel_id
 
-    parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
+    # A receipt or a parcel that is not there is said before any printer.
+    by_number = receipt_entry(ref) is not None
+    if by_number:
+        attempt(lambda: find_receipt(app.station, ref), as_json=as_json)
+    parcel_id = 0 if by_number else attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
     attempt(lambda: check_printable(app.counter_settings, "receipt", printer=printer_name), as_json=as_json)
-    job = attempt(lambda: reprint(app.station, parcel_id, printer=printer_name), as_json=as_json)
+    goes_to = printer_name or receipt_printer(app.counter_settings)
+
+    def queue() -> Any:
+        if by_number:
+            return reprint_number(app.station, ref, printer=printer_name, goes_to=goes_to)
+        return reprint(app.station, parcel_id, printer=printer_name, goes_to=goes_to)
+
+    job = attempt(queue, as_json=as_json)
     if as_json:
         emit_json({**job_json(job), "receipt_number": job.payload.get("number")})
         return

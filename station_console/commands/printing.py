@@ -101,14 +101,18 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
     click.echo(_("Label for {code} written to {path}", code=data.pickup_code, path=out), err=True)
 
 
-@command("print")
-@argument("ref", metavar="CODE_OR_WAYBILL")
-@option(
+# `--printer NAME` of a command that queues a paper again (`print`, `fees receipt`): one definition.
+NAMED_PRINTER = option(
     "--printer",
     "printer_name",
     metavar="NAME",
     help="A named printer of this counter (default: its default).",
 )
+
+
+@command("print")
+@argument("ref", metavar="CODE_OR_WAYBILL")
+@NAMED_PRINTER
 @option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
 @pass_app
 def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:

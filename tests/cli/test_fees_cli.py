@@ -4,11 +4,15 @@ save, and a fee paid (`fees pay`)."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from cli import carrierdata_cli_helpers as shared
 from cli.carrierdata_cli_helpers import zto
+from db.models import EventKind, ParcelEvent, PrintJob
 from station_console.services.admin.setup import open_station
 
 pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
@@ -182,3 +186,51 @@ def test_a_fee_change_is_refused_as_a_managers_before_its_values_are_read(run, b
                 1,
                 f"station: Only a manager can {action}. Ask a manager to sign in.\n",
             ), (clerk, args)
+
+
+def test_a_receipt_is_copied_by_its_number_and_audited_with_its_printer(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """No --printer: the copy goes to the counter's printer that takes receipts, and its event says
+    which. A number no receipt has: said, nothing queued, nothing audited."""
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\n', encoding="utf-8"
+    )
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    paid = run("fees", "pay", code, "--method", "cash")
+    assert paid.output.splitlines()[1] == "Fee receipt printing.", paid.output
+    station = open_station(db_url)
+    with station.read() as session:
+        (receipt,) = [j for j in session.exec(select(PrintJob)) if j.payload.get("flow") == "fees"]
+    number = receipt.payload["number"]
+    again = run("fees", "receipt", number.lower())
+    assert again.exit_code == 0 and again.output.startswith(f"Receipt {number} queued as print job"), (
+        again.output
+    )
+    unknown = run("fees", "receipt", "FR999999", "--json")
+    said = json.loads(unknown.stdout)
+    assert unknown.exit_code == 1 and said == {
+        "error": "no_fee_receipt",
+        "message": "No storage fee receipt is numbered FR999999.",
+    }
+    with station.read() as session:
+        events = session.exec(
+            select(ParcelEvent).where(ParcelEvent.kind == EventKind.FEE_RECEIPT_REPRINTED)
+        ).all()
+    assert [e.details["printer"] for e in events] == ["roll"]
+    station.engine.dispose()
+
+
+def test_a_printer_setting_wrong_is_said_with_the_payment_that_stands(run) -> None:  # type: ignore[no-untyped-def]
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\ndpi = 600\n',
+        encoding="utf-8",
+    )
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    paid = run("fees", "pay", code, "--method", "cash")
+    assert paid.exit_code == 0 and paid.output.splitlines()[0] == "Paid: 1.50 CNY by cash.", paid.output
+    said = paid.output.splitlines()[1]
+    assert said.startswith("Printer roll is misconfigured: Resolution (printers.roll.dpi) = 600"), said
+    assert said.endswith(
+        "The receipt waits in the print queue until that is fixed in Settings > Printers (F8)."
+    ), said

@@ -207,7 +207,7 @@ def test_a_receipt_copy_is_audited_who_which_receipt_which_printer(fees: Station
         (done.parcel_id, bob.clerk_id, bob.counter)
     ] * 2
     assert [e.details for e in found] == [
-        {"receipt": number, "job_id": copy.id},
+        {"receipt": number, "job_id": copy.id, "no_printer": True},  # no printer here takes it yet
         {"receipt": number, "job_id": again.id, "printer": "front"},
     ]
 

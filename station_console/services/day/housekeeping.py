@@ -13,7 +13,8 @@ grow by years. The close (day/close.py) deletes, in its own transaction, those t
 Each only once its parcel left the station (picked up, returned, written off, check-in undone) that
 long ago: what a parcel on the shelf had printed and been told is still read (its label's state on
 the lists, whether its customer holds a code for a "code changed" message, a reprint after an undone
-pickup). A job for no parcel (a receipt, a manifest, a test print) goes by its own age. No row points at
+pickup). A job for no parcel (a receipt, a manifest, a test print) goes by its own age, but for a
+storage-fee receipt: kept, its copy is printed from it. No row points at
 a print job or a message (a courier batch's `receipt_job_id` is a number kept for its record).
 """
 
@@ -28,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from db.models import JobStatus, Notification, NotificationStatus, Parcel, PrintJob
 from station_console.services.core.station import Station
+from station_console.services.fees.receipts import FLOW, RECEIPT
 from station_console.services.people.privacy import LEFT, left_at
 from station_console.services.printing.order import has_failed_sql
 
@@ -58,11 +60,24 @@ def _behind_a_failed_job(session: Session) -> Any:
     return or_(false(), *((col(PrintJob.counter) == c) & (col(PrintJob.id) > first) for c, first in firsts))
 
 
+def _fee_receipt() -> Any:
+    """A storage-fee receipt's job: its copy (`fees receipt`) is printed from its snapshot, which holds
+    what the ledger does not (the rule's free days, rate and cap as they were paid by), for as long
+    as the payment stands. One a payment: few."""
+    payload = col(PrintJob.payload)
+    return and_(
+        col(PrintJob.kind) == "receipt",
+        func.coalesce(payload["flow"].as_string(), "") == FLOW,
+        func.coalesce(payload["paper"].as_string(), "") == RECEIPT,
+    )
+
+
 def _delete_jobs(session: Session, cutoff: datetime) -> int:
     result = session.execute(
         delete(PrintJob)
         .where(
             col(PrintJob.status).in_(DONE_JOBS),
+            ~_fee_receipt(),
             col(PrintJob.created_at) <= cutoff,
             _gone_by(col(PrintJob.parcel_id), cutoff),
             or_(col(PrintJob.status) != JobStatus.PRINTED, ~_behind_a_failed_job(session)),

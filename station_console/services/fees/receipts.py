@@ -11,11 +11,15 @@ characters identify a parcel: no phone, and no pickup code, which is still live 
 before the handover or given back by an undone one (a paper left at the printer must not release the
 parcel). Its number is the first ledger entry it stands for (`FR000012`, `FF000013`), so a receipt
 leads back to its payment; a refund slip names the receipts it reverses (`refund_of`). A reprint
-(`reprint`) carries the same number marked as a copy, and is audited (`fee_receipt_reprinted`).
+(`reprint` by the parcel's last payment, `reprint_number` by the receipt's number) carries the same
+number marked as a copy, and is audited (`fee_receipt_reprinted`). It is drawn from the job's
+snapshot, which the day close keeps (`day/housekeeping.py`): the ledger holds no rule's free days,
+rate or cap as they were paid by.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +31,7 @@ from db import fast
 from db.models import Carrier, Clerk, EventKind, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import ascii_forms, cut
 from station_console.services.core import audit
 from station_console.services.core.paper_numbers import paper_number
 from station_console.services.core.roles import require
@@ -42,6 +47,8 @@ REFUND_METHODS = (FeeMethod.CASH, FeeMethod.QR)  # money the customer gets in th
 MOMENT = timedelta(seconds=1)
 # What a clerk is told of the receipt a payment queued, where a printer takes it (else `RECEIPT_WAITS`).
 FEE_RECEIPT_PRINTING = N_("Fee receipt printing.")
+# After an AIM symbology prefix a scanner may send (`]C0`); 18 digits at most (SQLite's integers end at 19).
+_RECEIPT_NUMBER = re.compile(r"(?:\][A-Za-z][0-9])?FR([0-9]{1,18})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,22 @@ def _job(session: Session, station: Station, payload: dict[str, Any], at: dateti
     return fast.insert(session, job)
 
 
-def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
+def receipt_entry(text: str) -> int | None:
+    """The payment a receipt's number names (`FR000012` as printed, as its barcode scans, or `fr12`):
+    its ledger entry; None when `text` is no receipt number (a pickup code, a waybill)."""
+    # A scanner's Enter, tab or GS, spaces and full-width forms are not the number's.
+    cleaned = "".join(ch for ch in ascii_forms(text) if ch.isprintable() and not ch.isspace())
+    found = _RECEIPT_NUMBER.fullmatch(cleaned[:64])
+    return int(found.group(1)) if found else None
+
+
+def reprint(
+    station: Station, parcel_id: int, *, printer: str | None = None, goes_to: str | None = None
+) -> PrintJob:
     """Queue the parcel's last fee receipt again, the same paper marked as a copy (a clerk's action),
-    audited as a label reprint is: who, when, which receipt, on which printer (None: the counter's
-    first that prints receipts, named by the job once sent)."""
+    audited as a label reprint is: who, when, which receipt, the printer it goes to. `printer`: the
+    one it must print on; else `goes_to`, the counter's that takes receipts (the caller reads the
+    counter's printers); neither: audited as queued with no printer set."""
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
@@ -144,38 +163,93 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
             .limit(1)
         ).first()
         original = _receipt_of(session, paid) if paid is not None else None
-        if original is None or paid is None:
+        if original is None:
             raise NotFound(N_("No storage fee receipt for this parcel."), code="no_fee_receipt")
-        if _given_back_since(session, paid):
-            raise Refused(
-                N_("The fee on receipt {number} was given back: no copy is printed."),
-                code="fee_given_back",
-                number=original.payload["number"],
-            )
-        if _any_given_back(session, original.payload["entries"]):  # another parcel's on the same paper
-            raise Refused(
-                N_(
-                    "Part of the fee on receipt {number} was given back (a pickup undone): no copy is printed."
-                ),
-                code="fee_given_back",
-                number=original.payload["number"],
-            )
-        job = PrintJob(
-            kind="receipt",
-            printer=printer,
-            counter=station.counter,
-            status=JobStatus.QUEUED,
-            payload={**original.payload, "parcels": _without_codes(original.payload), "copy": True},
-            created_at=station.now(),
-        )
-        fast.insert(session, job)
-        details: dict[str, Any] = {"receipt": original.payload["number"], "job_id": job.id}
-        if printer is not None:  # else the counter's first that prints receipts: the job says which
-            details["printer"] = printer
-        audit.record(session, station, EventKind.FEE_RECEIPT_REPRINTED, parcel_id=parcel_id, details=details)
-        return job
+        return _copy(session, station, original, parcel_id, printer, goes_to)
 
     return station.run(work)
+
+
+def find_receipt(station: Station, number: str) -> str:
+    """The receipt numbered `number` as its paper prints it (`FR000012`): a `NotFound` where none is
+    (checked before a printer is, as a parcel is)."""
+    require(station, "view")
+    with station.read() as session:
+        _paid, original = _numbered(session, number)
+        return str(original.payload["number"])
+
+
+def reprint_number(
+    station: Station, number: str, *, printer: str | None = None, goes_to: str | None = None
+) -> PrintJob:
+    """Queue the receipt numbered `number` again (`reprint`'s copy): an earlier payment of a parcel
+    whose last one was given back still stands, and its paper is named by its own number."""
+    require(station, "reprint")
+
+    def work(session: Session) -> PrintJob:
+        paid, original = _numbered(session, number)
+        return _copy(session, station, original, paid.parcel_id, printer, goes_to)
+
+    return station.run(work)
+
+
+def _numbered(session: Session, number: str) -> tuple[FeeEntry, PrintJob]:
+    """The payment a receipt's number names and the receipt it was paid on; a `NotFound` otherwise."""
+    entry = receipt_entry(number)
+    paid = session.get(FeeEntry, entry) if entry is not None else None
+    original = _receipt_of(session, paid) if paid is not None and paid.kind == FeeKind.PAYMENT else None
+    # A payment on another's paper (a receipt's second parcel) names no paper by its own entry.
+    if paid is None or original is None or original.payload["number"] != receipt_number(RECEIPT, entry or 0):
+        raise NotFound(
+            N_("No storage fee receipt is numbered {number}."),
+            code="no_fee_receipt",
+            number=cut(number.strip(), 40),
+        )
+    return paid, original
+
+
+def _copy(
+    session: Session,
+    station: Station,
+    original: PrintJob,
+    parcel_id: int,
+    printer: str | None,
+    goes_to: str | None,
+) -> PrintJob:
+    """The copy of `original` queued and audited, in the caller's transaction; refused, naming the
+    receipt, where money on it was given back: a copy would read as paid for money the customer has
+    back in hand."""
+    number = original.payload["number"]
+    entries = list(original.payload["entries"])
+    given = _given_back(session, entries)
+    if given and len(given) == len(entries):
+        raise Refused(
+            N_("The fee on receipt {number} was given back: no copy is printed."),
+            code="fee_given_back",
+            number=number,
+        )
+    if given:  # another parcel's on the same paper
+        raise Refused(
+            N_("Part of the fee on receipt {number} was given back (a pickup undone): no copy is printed."),
+            code="fee_given_back",
+            number=number,
+        )
+    job = PrintJob(
+        kind="receipt",
+        printer=printer,
+        counter=station.counter,
+        status=JobStatus.QUEUED,
+        payload={**original.payload, "parcels": _without_codes(original.payload), "copy": True},
+        created_at=station.now(),
+    )
+    fast.insert(session, job)
+    details: dict[str, Any] = {"receipt": number, "job_id": job.id}
+    if printer or goes_to:
+        details["printer"] = printer or goes_to
+    else:  # it waits in the queue for a printer that takes receipts
+        details["no_printer"] = True
+    audit.record(session, station, EventKind.FEE_RECEIPT_REPRINTED, parcel_id=parcel_id, details=details)
+    return job
 
 
 def _without_codes(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -197,24 +271,31 @@ def reversed_receipts(session: Session, payments: Sequence[FeeEntry]) -> list[st
     return numbers
 
 
-def _given_back_since(session: Session, paid: FeeEntry) -> bool:
-    """Whether an undone handover gave `paid` back (cash, QR or the account): a copy of its receipt
-    would read as paid for money the customer has back."""
-    refund = session.exec(
-        select(FeeEntry.id).where(
-            col(FeeEntry.parcel_id) == paid.parcel_id,
-            col(FeeEntry.kind) == FeeKind.REFUND,
-            col(FeeEntry.id) > paid.id,
-        )
-    ).first()
-    return refund is not None
-
-
-def _any_given_back(session: Session, entries: Sequence[int]) -> bool:
-    """Whether any payment a receipt stands for (`entries`) was given back since: one of its parcels'
-    pickup undone."""
+def _given_back(session: Session, entries: Sequence[int]) -> list[int]:
+    """Which of the payments `entries` an undone handover gave back (cash, QR or the account). A
+    refund gives back its parcel's latest payment not given back before it (an undo reverses the
+    handover's payment, the parcel's last; one paid before the handover stays paid), so a parcel paid
+    in two parts keeps the first standing when the second comes back."""
     payments = session.exec(select(FeeEntry).where(col(FeeEntry.id).in_(list(entries)))).all()
-    return any(_given_back_since(session, paid) for paid in payments)
+    given: list[int] = []
+    for parcel_id in {paid.parcel_id for paid in payments}:
+        ledger = session.exec(
+            select(FeeEntry)
+            .where(
+                col(FeeEntry.parcel_id) == parcel_id,
+                col(FeeEntry.kind).in_((FeeKind.PAYMENT, FeeKind.REFUND)),
+            )
+            .order_by(col(FeeEntry.id))
+        ).all()
+        standing: list[FeeEntry] = []
+        for entry in ledger:
+            if entry.kind == FeeKind.PAYMENT:
+                standing.append(entry)
+            elif standing:
+                back = standing.pop().id
+                if back is not None and back in entries:
+                    given.append(back)
+    return given
 
 
 def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:

@@ -167,6 +167,7 @@ LABELS: dict[str, str] = {
     "job": N_("print job"),
     "printer": N_("printer"),
     "receipt": N_("fee receipt"),  # its number: a copy of it was printed
+    "no_printer": N_("queued, no printer set"),  # a copy no printer here takes yet
     "counter": N_("counter"),
     "set_aside": N_("set aside"),
     # send-out

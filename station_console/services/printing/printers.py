@@ -204,6 +204,35 @@ def takes(counter_settings: Any, kind: str) -> bool:
     return True
 
 
+# What a clerk is told of a receipt queued where a printer's setting is wrong: the fault, then this.
+RECEIPT_WAITS_FOR_FIX = N_(
+    "The receipt waits in the print queue until that is fixed in Settings > Printers (F8)."
+)
+
+
+def receipt_waits(counter_settings: Any) -> StationError | None:
+    """Why a receipt queued for no printer in particular waits here, to be said beside what queued
+    it (a payment, a send: it stands either way): no printer takes receipts (`RECEIPT_WAITS`), or a
+    printer's setting is wrong (that fault, then `RECEIPT_WAITS_FOR_FIX`); None when one prints it."""
+    try:
+        check_printable(counter_settings, "receipt")
+    except StationError as fault:
+        if fault.code in ("no_printer", "cannot_print"):
+            return Refused(RECEIPT_WAITS, code="receipt_waits")
+        return Refused(fault.msgid, code=fault.code, advice=RECEIPT_WAITS_FOR_FIX, **fault.params)
+    return None
+
+
+def receipt_printer(counter_settings: Any) -> str | None:
+    """The name of the printer a receipt queued for no printer in particular goes to (the first of
+    this counter that prints receipts, `unassigned_kinds`); None where none does or none can be read."""
+    try:
+        printers = configured_printers(counter_settings)
+    except StationError:
+        return None
+    return next((name for name, kinds in unassigned_kinds(printers).items() if "receipt" in kinds), None)
+
+
 # -- which codes the station's scanner must read ---------------------------------------------------
 
 _LONGEST_RUN = 40  # an unbounded repeat in a pattern: as long as any waybill gets
