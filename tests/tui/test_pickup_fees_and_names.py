@@ -287,3 +287,29 @@ async def test_a_directory_persons_account_is_named_once_with_each_phone_and_rea
         assert not any(phone in shown for phone in (home, work, other))
         await clerk.key("3")
     assert {statuses(station)[p.waybill] for p in parcels} == {"picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_printer_setting_wrong_is_said_as_the_command_says_it(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """The payment stands; the receipt waits in the queue, and the clerk reads what to fix, as `station
+    fees pay` says it (it read as "No printer here takes receipts", though one does, set up wrong)."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    clock.advance(days=2)
+    wrong = {"language": "pdf", "transport": "dummy", "target": "roll", "dpi": 600}
+    console.counter_settings = console.counter_settings.model_copy(update={"printers": {"roll": wrong}})
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        await clerk.key("1")  # cash
+        assert statuses(station)[parcel.waybill] == "picked_up"
+        said = clerk.text("#pk-message")
+        assert "Printer roll is misconfigured: Resolution" in said, said
+        assert "The receipt waits in the print queue until that is fixed in Settings > Printers (F8)." in said
+    assert receipts(station) == ["fee_receipt"]

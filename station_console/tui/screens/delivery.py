@@ -36,7 +36,13 @@ from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.delivery_forms import DeliveryForms
 from station_console.tui.screens.delivery_stops import STOPS_BESIDE_MIN, StopsTable
-from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, receipt_printing, receipt_said
+from station_console.tui.screens.pickup_fees import (
+    FeeDialog,
+    ReceiptNews,
+    account_holder,
+    receipt_news,
+    receipt_said,
+)
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -68,7 +74,7 @@ class ScanAnswer:
 
     run_id: int
     outcome: Any
-    receipt: bool | None = None  # a fee paid: its receipt printing, or waiting for a printer (pickup_fees)
+    receipt: ReceiptNews | None = None  # a fee paid: its receipt printing, or why it waits (pickup_fees)
 
 
 class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
@@ -274,7 +280,7 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
 
         def out() -> ScanAnswer:
             outcome = self._scan_out(run_id, raw, fee)
-            return ScanAnswer(run_id, outcome, receipt_printing(counter) if paid else None)
+            return ScanAnswer(run_id, outcome, receipt_news(counter) if paid else None)
 
         self.call("out", out, stamped=True, holds_keys=True)
 

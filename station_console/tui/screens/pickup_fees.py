@@ -3,7 +3,9 @@ before the handover (cash, QR, account; or a manager's waiver with a reason)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Protocol
 
@@ -13,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
@@ -26,27 +29,35 @@ from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
+# What a clerk is told of a fee receipt queued where the printers could not be read (a bug, logged).
+RECEIPT_QUEUED = N_("The fee receipt is in the print queue.")
 
-def receipt_printing(counter_settings: Any) -> bool:
-    """Whether the fee receipt a payment queued prints here: called in the write's worker (the printers
-    load off the UI thread). A printer's own fault is not the payment's: it reads as printing."""
-    from station_console.services.printing.printers import takes
+
+@dataclass(frozen=True)
+class ReceiptNews:
+    """The fee receipt a payment queued: printing (`waits` None), or why it waits in the queue."""
+
+    waits: StationError | None = None
+
+
+def receipt_news(counter_settings: Any) -> ReceiptNews:
+    """What becomes of the fee receipt a payment queued, in the words `station fees pay` says it:
+    printing, or why it waits in the queue (no printer here takes receipts, or a printer's setting to
+    fix; the payment stands). Called in the write's worker (the printers load off the UI thread)."""
+    from station_console.services.printing.printers import receipt_waits
 
     try:
-        return takes(counter_settings, "receipt")
-    except Exception:
-        return True
+        return ReceiptNews(receipt_waits(counter_settings))
+    except Exception:  # a bug reading the printers is not the payment's: said as where the paper is
+        logging.getLogger("station.tui").exception("the receipt printers could not be read")
+        return ReceiptNews(Refused(RECEIPT_QUEUED, code="receipt_queued"))
 
 
-def receipt_said(printing: bool | None) -> list[str]:
-    """The clerk told of the fee receipt: printing, or waiting for a printer (None: no money taken)."""
-    from station_console.services.printing.printers import RECEIPT_WAITS
-
-    if printing is None:
+def receipt_said(news: ReceiptNews | None) -> list[str]:
+    """The clerk told of the fee receipt (None: no money taken, no receipt)."""
+    if news is None:
         return []
-    if printing:
-        return [_(FEE_RECEIPT_PRINTING)]
-    return [_(RECEIPT_WAITS)]
+    return [_(FEE_RECEIPT_PRINTING) if news.waits is None else news.waits.message()]
 
 
 def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:

@@ -37,10 +37,11 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.pickup_fees import (
     FeeDialog,
+    ReceiptNews,
     account_holder,
     fee_line,
     owed,
-    receipt_printing,
+    receipt_news,
     receipt_said,
 )
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
@@ -162,7 +163,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                         codes=codes,
                         fee=fee,
                     ),
-                    receipt_printing(counter) if fee is not None and fee.method in PAY_METHODS else None,
+                    receipt_news(counter) if fee is not None and fee.method in PAY_METHODS else None,
                 ),
                 # Esc and the next customer may come before its answer, then said as the previous
                 # customer's (`sent_for_another_form`).
@@ -357,7 +358,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 table.tick(row)
         self._progress()
 
-    def done_handover(self, answer: tuple[list[int], bool | None]) -> None:
+    def done_handover(self, answer: tuple[list[int], ReceiptNews | None]) -> None:
         parcel_ids, receipt = answer
         count = len(parcel_ids)
         self.last_handover = list(parcel_ids)
