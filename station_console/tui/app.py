@@ -34,6 +34,7 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.station_opening import ConsoleContext, StationOpeningApp
 from station_console.tui.type_ahead import TypeAhead, newline_as_enter
 from station_console.tui.widgets.status_line import clerk_acted
+from station_console.tui.widgets.tick import Tick
 
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead, Station
@@ -280,6 +281,11 @@ class StationApp(
         bring_focus_into_view(self, event)
         self._clerk_acted()
         await super().on_event(event)
+
+    def on_tick_typed(self, message: Tick.Typed) -> None:
+        """A letter typed on a tick box whose screen has no line of its own to say it on (Parcels'
+        "problems only", Settings' on/off fields): said as a warning, naming the box, not dropped unsaid."""
+        self.notify(message.said(), severity="warning", names_nobody=True)
 
     def on_look_again(self, message: LookAgain) -> None:
         """Behind a key typed into a form's field: its field shown whole once the form's scrolls asked

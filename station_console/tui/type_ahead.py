@@ -32,8 +32,8 @@ Keys typed right behind the key that opens a drop-down (Space, an arrow, Enter o
 wait for its list to take the focus: a PageDown or End that reached the drop-down first went up to its
 form, which scrolled away from the list opening over it, and the list then had the focus out of sight.
 A scan's Enter, which the screen's scanner router takes as the scan's end, opens nothing and holds
-nothing behind it. Behind Enter on a drop-down holding a choice, which goes on to the next field as a
-typed field's Enter does, keys wait as behind that one.
+nothing behind it. Behind Enter on a drop-down holding a choice, or on a tick box, which goes on to the
+next field as a typed field's Enter does, keys wait as behind that one.
 
 A paste (one bracketed paste from the terminal) waits in line with the keys wherever they wait: the name
 pasted right behind the id's Enter in the directory's Add form went into the id field, and the save was
@@ -60,6 +60,7 @@ from textual.widgets import Input, Select
 
 from station_console.tui.queue_trail import trail
 from station_console.tui.widgets.paged_select import PagedSelect
+from station_console.tui.widgets.tick import Tick
 
 # What the terminal sends that may wait behind an Enter: a key, or a paste (bracketed, one event).
 Typed = events.Key | events.Paste
@@ -152,8 +153,9 @@ class TypeAhead:
         # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
         over_a_mode = len(self.app.screen_stack) > 1
         opens = self._opens_list(field, event)
-        # Enter on a drop-down holding a choice goes on to the next field, as a typed field's does.
-        answered = isinstance(field, Input) or (isinstance(field, PagedSelect) and field.enter_goes_on)
+        # Enter on a drop-down holding a choice, or on a tick box, goes on to the next field, as a typed
+        # field's does.
+        answered = isinstance(field, Input) or (isinstance(field, PagedSelect | Tick) and field.enter_goes_on)
         await self.pass_on(event)
         if event.key == "enter" and answered and getattr(field, "router", None) is None:
             self._start(field, event)

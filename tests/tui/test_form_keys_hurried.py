@@ -29,9 +29,11 @@ async def back_to_back(app: StationApp, *keys: str) -> None:
         await asyncio.sleep(0)
 
 
+# The hint quotes the box's label as shown ("Document seen" and "Insured" named "document seen" and
+# "insure").
 TICKS = {
-    "so-seen": ("Document seen", "已查验证件"),
-    "so-insure": ("Insured", "保价"),
+    "so-seen": ("document seen", "已查验证件"),
+    "so-insure": ("insure", "保价"),
 }
 
 
@@ -52,9 +54,10 @@ async def test_letters_typed_on_a_tick_box_are_told_space_ticks_it(
             said = text_of(screen, "#so-message")
             en, zh = TICKS[tick]
             if lang == "en":
-                assert said.startswith(f"{en} is a tick box, not typed: Space ticks it"), said
+                assert said.startswith(f"“{en}” is a tick box, not typed: Space ticks it"), said
             else:
-                assert said.startswith(f"{zh}是勾选框，不能输入：按空格键勾选"), said
+                assert said.startswith(f"“{zh}”是勾选框，不能输入：按空格键勾选"), said
+            assert f"“{box.label.plain.strip()}”" in said
             # Neither applied nor moved: the box as it was, the focus on it, no field took the letters.
             assert box.value is False and screen.focused is box
             assert {field.id: field.value for field in screen.query(Input)} == typed
@@ -179,9 +182,10 @@ async def test_letters_typed_on_the_move_dialogs_tick_box_are_told_space_ticks_i
             await quiet.press(pilot, *"ab")
             said = str(dialog.query_one("#move-error", Static).render())
             if lang == "en":
-                assert said.startswith("Move the whole layer is a tick box, not typed: Space ticks it"), said
+                shown = "Move the whole layer 1-1"  # its label as shown, the layer's location in it
+                assert said.startswith(f"“{shown}” is a tick box, not typed: Space ticks it"), said
             else:
-                assert said.startswith("移动整层是勾选框，不能输入：按空格键勾选"), said
+                assert said.startswith("“移动整层 1-1”是勾选框，不能输入：按空格键勾选"), said
             assert layer.value == before and dialog.focused is layer
             assert dialog.query_one("#move-parcel", Input).value == ""
             assert dialog.query_one("#move-target", Input).value == ""

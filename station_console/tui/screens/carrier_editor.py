@@ -135,7 +135,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                         value = "" if row is None and name == "sort_order" else value  # blank: placed last
                         yield FixedInput(value=str(value), id=f"cf-{name}", type="integer")
                     yield Label(_("Active"))
-                    yield Tick(value=row.active if row else True, id="cf-active")
+                    yield Tick(value=row.active if row else True, id="cf-active", field=_("Active"))
                 yield Label(
                     _(
                         "Patterns: one regex a line, then a check-digit rule ({rules})",

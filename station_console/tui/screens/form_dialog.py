@@ -237,7 +237,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def _widget(self, field: FormField) -> Input | Select[Any] | Tick:
         widget_id = f"form-{field.key}"
         if field.switch:
-            return NoScanTick(value=bool(field.value), id=widget_id)
+            return NoScanTick(value=bool(field.value), id=widget_id, field=field.label)
         if field.options is not None:
             values = [v for _label, v in field.options]
             return PagedSelect(
@@ -314,8 +314,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         but not past an empty field the cursor has never been in. Refused on Ctrl+S (or the unsaved
         question's Save) before the clerk reached it, the form closed on the field put right, and what
         was typed next for that field (a proxy's ID) went to the screen beneath.
-        Tick boxes are left to Tab: Enter ticks them. A choice's Enter goes on to the next field, its
-        list opened by Space (`PagedSelect`)."""
+        A tick box's Enter goes on to the next field, Space ticking it (`Tick`); a choice's Enter goes on
+        too, its list opened by Space (`PagedSelect`)."""
         typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
         later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
         if self._was_refused:
@@ -343,6 +343,12 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         """A wedge scan on a tick box, which it left as it was: said here."""
         event.stop()
         self._scan_not_typed(event.tick.id, SCAN_NOT_TICKED, event.code)
+
+    def on_tick_typed(self, event: Tick.Typed) -> None:
+        """A letter typed on a tick box, which took nothing: said here, naming the field, with no bell
+        (a hint, not a refusal)."""
+        event.stop()
+        self._say(plain(event.said(), "yellow"))
 
     def _scan_not_typed(self, widget_id: str | None, said: str, code: str) -> None:
         self.app.bell()

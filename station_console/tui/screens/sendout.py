@@ -41,13 +41,12 @@ from station_console.tui.screens.sendout_weighing import Weighing
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
-from station_console.tui.widgets.tick import TICK_NOT_TYPED, RoutedTick
+from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 READY = N_("Ready: ask for the sender's phone.")
 NOT_TYPED = N_("{field} is chosen from its list, not typed: Space opens it ({options}).")
 NOT_TYPED_EMPTY = N_("{field} is chosen from its list, not typed: Space opens it.")
-TICK_NAMES = {"so-seen": N_("Document seen"), "so-insure": N_("Insured")}
 BACK_TO_FORM = "refused_for_the_form"  # the keys held while F11's refusal puts the cursor in the form
 SENDER_FIELDS = {"so-name", "so-idnum"}  # with the document type and its tick: what the lookup asks for
 
@@ -180,11 +179,10 @@ class SendoutScreen(
         else:
             self.say(_(NOT_TYPED_EMPTY, field=field), warn=True)
 
-    @on(RoutedTick.Typed)
-    def _typed_into_tick(self, event: RoutedTick.Typed) -> None:
-        field = TICK_NAMES.get(event.tick.id or "")
-        if field is not None:
-            self.say(_(TICK_NOT_TYPED, field=_(field)), warn=True)
+    @on(Tick.Typed)
+    def _typed_into_tick(self, event: Tick.Typed) -> None:
+        event.stop()
+        self.say(event.said(), warn=True)
 
     @on(Checkbox.Changed, "#so-seen")
     def _seen(self) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Json, TypeAdapter, ValidationError
 from textual.widgets import Input, Select
 
-from station_console.field_labels import choice_label
+from station_console.field_labels import choice_label, field_label
 from station_console.i18n import _
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
@@ -76,7 +76,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
     """The editor for field `name`, holding the form value `shown`."""
     annotation = _annotation(model, name)
     if annotation is bool:
-        return Tick(value=bool(shown), id=widget_id, classes="value")
+        return Tick(value=bool(shown), id=widget_id, classes="value", field=field_label(model, name))
     options = _literal_options(annotation)
     if options is not None:
         return PagedSelect(

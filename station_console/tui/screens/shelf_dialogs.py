@@ -26,7 +26,7 @@ from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
-from station_console.tui.widgets.tick import TICK_NOT_TYPED, RoutedTick
+from station_console.tui.widgets.tick import RoutedTick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
@@ -90,8 +90,10 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
         return True
 
     @on(RoutedTick.Typed)
-    def _typed_into_tick(self) -> None:
-        self.failed("tick", _(TICK_NOT_TYPED, field=_("Move the whole layer")))
+    def _typed_into_tick(self, event: RoutedTick.Typed) -> None:
+        """A hint, not a refusal: said on the dialog's line, without the bell a failed move rings."""
+        event.stop()
+        self.query_one("#move-error", Static).update(event.said())
 
     @on(Input.Changed, "#move-parcel")
     def _parcel_typed(self, event: Input.Changed) -> None:
