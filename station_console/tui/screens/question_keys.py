@@ -152,8 +152,10 @@ class SaysStrayInput(Dialog[Result]):
         self.say_not_taken(self.SCAN_NOT_TAKEN)
 
     def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
-        self.say_not_taken(self.SCAN_NOT_TAKEN, bell=False)
+        """Scanner keys that are not a whole code: not taken either, said once, here. Passed on, the
+        console's toast told the same burst a second time over the question."""
+        event.stop()
+        self.say_not_taken(self.SCAN_NOT_TAKEN)
 
     def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
         event.stop()
