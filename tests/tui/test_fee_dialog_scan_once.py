@@ -37,7 +37,12 @@ async def test_a_scan_while_the_fee_is_asked_is_told_once(
         assert isinstance(dialog, FeeDialog)
         told: list[str] = []
         say = dialog.say_not_taken
-        dialog.say_not_taken = lambda text, **kw: (told.append(text), say(text, **kw))  # type: ignore[method-assign]
+
+        def say_and_keep(text: str, *, bell: bool = True) -> None:
+            told.append(text)
+            say(text, bell=bell)
+
+        dialog.say_not_taken = say_and_keep  # type: ignore[method-assign]
         bells: list[str] = []
         console.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
         toasts_before = len(console._notifications)

@@ -106,7 +106,12 @@ async def test_a_scan_on_a_forms_tick_box_is_said_once_as_a_scan(app: StationApp
         await quiet.settle(pilot)
         said: list[str] = []
         say = dialog._say
-        dialog._say = lambda text: (said.append(str(text)), say(text))  # type: ignore[method-assign]
+
+        def say_and_keep(text: Any) -> None:
+            said.append(str(text))
+            say(text)
+
+        dialog._say = say_and_keep  # type: ignore[method-assign]
         await quiet.burst(pilot, *"SF1234567890123", "enter")
         await asyncio.sleep(0.6)  # past the decoder's longest wait: a letter held would be told by now
         await quiet.settle(pilot)
