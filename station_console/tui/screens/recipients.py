@@ -60,25 +60,26 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Recipients")
     CLERKS_ENTRY = "#rc-search"  # the list reads again as the search empties
     CSS_PATH = "recipients.tcss"
-    # Short words, so every key shows at 80x24 in Chinese (the footer leaves out a key that does not fit,
-    # F12 went): F7 as its form says ("What they said"), F11 as its tooltip; Ins lists them in full.
+    # Short words, so every key shows at 80x24 in English and Chinese (the footer leaves out a key that
+    # does not fit, F12 went): F7 as its form says ("What they said"), F11 and F12 as their tooltips say;
+    # Ins lists them in full.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="recipients.back"),
         Binding("f7", "consent", N_("Wishes"), id="recipients.consent", tooltip=N_("Record what they said")),
         Binding("f8", "edit", N_("Edit"), id="recipients.edit", tooltip=N_("Manager: change their details")),
         Binding("f9", "add", N_("Add"), id="recipients.add", tooltip=N_("Manager: add a person")),
-        Binding("f10", "import", N_("Import"), id="recipients.import", tooltip=N_("Manager: CSV or XLSX")),
+        Binding("f10", "import", N_("Load"), id="recipients.import", tooltip=N_("Manager: CSV or XLSX")),
         Binding(
             "f11",
             "who",
-            N_("No match"),
+            N_("Who?"),
             id="recipients.who",
             tooltip=N_("Who is this? Parcels with a name, no match"),
         ),
         Binding(
             "f12",
             "toggle_active",
-            N_("Deactivate / activate"),
+            N_("On/off"),
             id="recipients.toggle",
             tooltip=N_("Manager: someone left, or came back"),
         ),
