@@ -48,6 +48,15 @@ async def test_checkin_fields_stay_usable_on_a_small_terminal(
             assert regions["#scan"].width >= 30  # a long waybill typed by hand stays in view
             assert regions["#phone"].width >= 17  # 11 digits, the input's border and padding
             assert regions["#size"].width >= 6
+            # The widest size typed shows whole beside the cursor: a field 2 cells wide inside showed
+            # "XL" scrolled to "L", so the clerk read the size they had not typed.
+            size = screen.query_one("#size", Input)
+            size.focus()
+            size.value = "XL"
+            size.cursor_position = len("XL")
+            await pilot.pause()
+            assert size.render_line(0).text.strip() == "XL"
+            size.value = ""
             # What the phone is for is read whole: the code of the parcel just scanned.
             code = screen.results[-1].pickup_code
             assert code in str(fields["#ci-phone-for"].render())
