@@ -1,7 +1,8 @@
 """Where a phone goes, said where the clerk put it: a phone scanned in quick mode (no Phone field) is
 refused with quick mode's way of adding phones, and a phone typed into Size (a clerk's own Tab moved
 the focus on from Phone, with Tab as the scanner's end key) is refused saying where it goes, its Enter
-too. English and Chinese. Driven as in test_checkin_screen.py."""
+too, and a size Size does not take is hinted to be typed again. English and
+Chinese. Driven as in test_checkin_screen.py."""
 
 from __future__ import annotations
 
@@ -144,3 +145,29 @@ async def test_a_phone_typed_after_the_clerks_own_tab_is_told_where_it_goes(
         await type_slowly(pilot, clock, "shift+tab", *"13812345678", "enter")
         await settle(app, pilot)
         assert parcels(station) == {"SF1234567890123": "13812345678"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "size_hint", "check_the_number"),
+    [
+        ("en", "Type S, M, L or XL in Size, then scan the parcel again · Ctrl+X dismiss", "Check the"),
+        ("zh", "请在尺寸栏填写 S、M、L 或 XL，再扫一次该包裹 · Ctrl+X 忽略", "核对单号"),
+    ],
+)
+async def test_a_size_not_taken_is_hinted_to_type_it_again(
+    app: StationApp, station: Station, lang: str, size_hint: str, check_the_number: str
+) -> None:
+    """An "X" left in Size (the clerk meant XL) refuses the scan for its size: its hint said "Check the
+    number, or type it into the scan field", though the number was fine and Size was cleared. It says
+    to type the size again and scan the parcel again."""
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await type_slowly(pilot, clock, "shift+tab", "X")
+        assert screen.query_one("#size", Input).value == "X"
+        await scan(pilot, clock, "SF1234567890123")
+        await settle(app, pilot)
+        item = attention(screen)[0]
+        assert item.code == "bad_size"
+        assert item.hint == size_hint and check_the_number not in item.hint
+        assert list(parcels(station)) == []

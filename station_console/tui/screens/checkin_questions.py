@@ -168,6 +168,9 @@ class CheckinQuestions(CheckinState):
             return _(
                 "A manager adds a layer in Shelves (F4, then F12), then Ctrl+Y: try again · Ctrl+X dismiss"
             )
+        if refusal.code == "bad_size":
+            # The number was fine and Size is cleared: the size goes in again, then the scan.
+            return _("Type S, M, L or XL in Size, then scan the parcel again · Ctrl+X dismiss")
         # The number was fine; the database was not: nothing to check or type.
         if refusal.code in PASSING_CODES:
             return _("Ctrl+Y try again · Ctrl+X dismiss")
