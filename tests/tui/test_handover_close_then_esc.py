@@ -15,6 +15,7 @@ from db.models import HandoverBatch
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
 from station_console.tui.app import StationApp
+from station_console.tui.screens import calls_held_keys
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
@@ -23,6 +24,13 @@ from tui.shelf_data import wb
 from tui.shelves_driver import settle
 from tui.test_returns_after_close import two_recalled
 from tui.test_returns_recall_key import open_jt_returns
+
+
+@pytest.fixture(autouse=True)
+def esc_waits_for_the_answer_however_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Esc is held until the close's answer, not let go by the hold's 2 s fail-safe: a loaded
+    machine's close took longer, the Esc left first and the test waited for an answer never said."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)
 
 
 @pytest.mark.first_mode("sendout")
