@@ -97,6 +97,11 @@ def opened_sqlite_files() -> frozenset[Path]:
     return frozenset(_OPENED_FILES)
 
 
+# What SQLite keeps beside a database file, as private as the file and belonging with it: the one list
+# for what is made private, refused to a typed path, moved aside with it and cleaned up after it.
+SQLITE_BESIDE = ("-wal", "-shm", "-journal")
+
+
 def _private_file(url: str) -> None:
     """The database and its -wal/-shm hold personal data: create the file 0600 before SQLite does
     (SQLite gives -wal and -shm the database file's mode), and take group and other access away from
@@ -112,7 +117,7 @@ def _private_file(url: str) -> None:
     if not path.exists() and path.parent.is_dir():
         with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", *SQLITE_BESIDE):
         with contextlib.suppress(OSError):  # not ours to change, or gone: SQLite says so when it opens
             file = Path(f"{path}{suffix}")
             mode = stat.S_IMODE(file.stat().st_mode)

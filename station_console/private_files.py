@@ -193,7 +193,9 @@ def _fsync_dir(path: Path) -> None:
 
 def _remove(path: Path) -> None:
     """The file and what SQLite may have left beside it, if it wrote one there."""
-    for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+    from db.engine import SQLITE_BESIDE  # here: `station --help` loads this module, and no database layer
+
+    for leftover in (path, *(Path(f"{path}{suffix}") for suffix in SQLITE_BESIDE)):
         # NotADirectoryError: a file where its folder should be, so nothing was ever written there
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             leftover.unlink()

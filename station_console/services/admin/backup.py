@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 
-from db.engine import checkpointer_of, create_station_engine
+from db.engine import SQLITE_BESIDE, checkpointer_of, create_station_engine
 from db.migrate import head_revision, known_revisions, schema_at, schema_objects, upgrade
 from db.models import EventKind
 from station_console.errors import Refused, StationError
@@ -41,7 +41,7 @@ from station_console.services.core import anchors, audit
 from station_console.services.core.health import DatabaseDamaged, check_database, check_file
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.core.station_files import SQLITE_BESIDE, same_file
+from station_console.services.core.station_files import same_file
 from station_console.services.people.audit_trail import verify
 from station_console.services.people.event_detail_labels import ROLE_LABELS
 from station_console.services.scan.carriers import forget_detector
@@ -433,7 +433,7 @@ def _swap(station: Station, target: Path, copy: Path, kept: Path) -> None:
     station.engine.dispose()
     moved: list[tuple[Path, Path]] = []
     try:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", *SQLITE_BESIDE):
             old = Path(f"{target}{suffix}")
             if old.exists():
                 os.rename(old, f"{kept}{suffix}")
