@@ -203,3 +203,58 @@ def test_a_file_swapped_for_a_link_after_its_checks_is_not_read_through_it(
     monkeypatch.setattr(typed_files, "_refuse_checked", check_then_swap)
     data = read_typed_bytes(path, kinds=(".csv",))
     assert data == b"waybill,phone\nZT1,5678\n"
+
+
+def test_a_link_into_the_data_folder_or_to_a_folder_of_it_is_refused_and_so_is_a_deeper_second_name(
+    station: Station, tmp_path: Path
+) -> None:
+    """A link to a backup, a link to the backups' folder typed through, and a hard link to a file two
+    folders down: each the data folder's file, refused unread."""
+    from station_console.services.core.station_files import data_folder
+
+    sign_in(station)
+    backup = data_folder() / "backups" / "2026" / "rows.csv"
+    backup.parent.mkdir(parents=True)
+    backup.write_text("waybill,phone\nhunter2-at-the-counter,13812345678\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "link.csv").symlink_to(backup)
+    (elsewhere / "folder").symlink_to(backup.parent.parent)
+    os.link(backup, elsewhere / "second.csv")
+    for path in (
+        elsewhere / "link.csv",
+        elsewhere / "folder" / "2026" / "rows.csv",
+        elsewhere / "second.csv",
+    ):
+        refusal = refused(lambda: import_file(station, path))  # noqa: B023
+        assert refusal.code == "station_file", path
+        assert "hunter2" not in said(refusal) and "5678" not in said(refusal)
+    assert stored(station) == []
+
+
+def test_a_file_with_one_name_is_read_without_a_look_at_each_file_of_the_data_and_log_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with no second name can be none of their files under one: each of them was looked at on
+    every typed read (5,000 logs and backups: 300 ms). Their folders are still listed (one bound under
+    another path is theirs)."""
+    from station_console.services.core.station_files import data_folder
+
+    backups, logs = data_folder() / "backups", log_path().parent
+    for folder in (backups, logs):
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(50):
+            (folder / f"old-{n}.log").write_text("x")
+    typed = tmp_path / "alert.csv"
+    typed.write_text("waybill\nZT1\n")
+    looked_at: list[Path] = []
+    stat = os.stat
+
+    def watched(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        looked_at.append(Path(str(path)))
+        return stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", watched)
+    assert read_typed_bytes(typed, kinds=(".csv",)) == b"waybill\nZT1\n"
+    assert [path for path in looked_at if path.parent in (backups, logs)] == []
+    assert typed.parent in looked_at  # the folder it was opened from, compared with theirs

@@ -28,8 +28,6 @@ from station_console.secrets_file import secrets_path
 
 log = logging.getLogger(__name__)
 
-# What SQLite keeps beside a database file: as private as the file.
-SQLITE_BESIDE = ("-wal", "-shm", "-journal")
 STATION_FILE = N_(
     "{path} is one of this station's own files (its settings, secrets, database, log or data): "
     "it was not read. Type the path of the file you mean."
@@ -56,7 +54,7 @@ def _sqlite_file(url: str) -> Path | None:
 def _database_files() -> list[Path]:
     # Imported here: a command's path reader (`typed_path`) is loaded by `station --help`, which loads
     # no database layer.
-    from db.engine import default_database_path, opened_sqlite_files
+    from db.engine import SQLITE_BESIDE, default_database_path, opened_sqlite_files
 
     named = [default_database_path(), *opened_sqlite_files()]
     from_env = _sqlite_file(os.environ.get("STATION_DB", ""))
@@ -102,16 +100,20 @@ def _identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
     return found
 
 
-def _in_folders(identity: tuple[int, int], folders: Iterable[Path]) -> bool:
-    """Whether a file of the private folders is the file `identity` names (a hard link to one, or the
-    folder bound under another path): walked only when the file is on a folder's own disk, so a file on
-    a USB stick or a share costs no walk."""
+def _on_disk_of(identity: tuple[int, int], folders: Iterable[Path]) -> list[Path]:
+    """The folders on the disk the file `identity` names is on: only their files can be it (a file on a
+    USB stick or a share costs nothing)."""
+    found = []
     for folder in folders:
-        try:
-            if os.stat(folder).st_dev != identity[0]:
-                continue
-        except OSError:  # no such folder yet: nothing in it
-            continue
+        with contextlib.suppress(OSError):  # no such folder yet: nothing in it
+            if os.stat(folder).st_dev == identity[0]:
+                found.append(folder)
+    return found
+
+
+def _has_file(identity: tuple[int, int], folders: Iterable[Path]) -> bool:
+    """Whether a file of `folders` (any depth) is the file `identity` names: each file looked at."""
+    for folder in folders:
         for root, _dirs, files in os.walk(folder):
             for name in files:
                 with contextlib.suppress(OSError):  # gone while walked
@@ -119,6 +121,38 @@ def _in_folders(identity: tuple[int, int], folders: Iterable[Path]) -> bool:
                     if (info.st_dev, info.st_ino) == identity:
                         return True
     return False
+
+
+def _folder_identities(folders: Iterable[Path]) -> set[tuple[int, int]]:
+    """The identities of `folders` and of every folder in them (any depth): their files are not looked
+    at, only listed (a listing's entry says whether it is a folder)."""
+    found: set[tuple[int, int]] = set()
+    pending = list(folders)
+    while pending:
+        folder = pending.pop()
+        with contextlib.suppress(OSError):  # gone while walked
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in found:
+                continue  # a folder bound inside itself: walked once
+            found.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                pending.extend(Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False))
+    return found
+
+
+def _in_folders(path: Path, opened: os.stat_result, folders: Iterable[Path]) -> bool:
+    """Whether the file opened from `path` (`opened`: its fstat) is a file of the private folders under
+    another name: a second name of one (a hard link), or the file itself in one of them bound under
+    another path (a bind mount: the folder it was opened from is one of theirs). A file with one name
+    has no second one: only a file with more is looked for among their files, each of them looked at
+    (a typed read of a file with one name walked 5,000 logs and backups, 300 ms, for nothing)."""
+    identity = (opened.st_dev, opened.st_ino)
+    folders = _on_disk_of(identity, folders)
+    if not folders:
+        return False
+    if opened.st_nlink > 1 and _has_file(identity, folders):
+        return True
+    return not _identities([_resolved(path).parent]).isdisjoint(_folder_identities(folders))
 
 
 def same_file(path: Path, files: Iterable[Path]) -> bool:
@@ -131,17 +165,19 @@ def same_file(path: Path, files: Iterable[Path]) -> bool:
 
 
 def refuse_station_file(
-    path: Path, identity: tuple[int, int] | None = None, *, follow_links: bool = True
+    path: Path, opened: os.stat_result | None = None, *, follow_links: bool = True
 ) -> None:
     """Refuse `path` (as typed, `~` made the user's folder) when it names one of the station's own
     files, links followed (`follow_links=False`: its folders' only, a link itself is refused as one
-    when opened); `identity` (st_dev, st_ino of the file opened): when it is one of them, or a file of
-    the private folders, under another name. Logged as a warning, without anything of the file."""
-    if identity is None:
+    when opened); `opened` (the fstat of the file opened): when it is one of them, or a file of the
+    private folders, under another name. Logged as a warning, without anything of the file."""
+    if opened is None:
         named = _resolved(path) if follow_links else _resolved(path.parent) / path.name
         own = _names_one(named, private_files(), private_folders())
     else:
-        own = identity in _identities(private_files()) or _in_folders(identity, private_folders())
+        own = (opened.st_dev, opened.st_ino) in _identities(private_files()) or _in_folders(
+            path, opened, private_folders()
+        )
     if own:
         shown = cut(str(path), 200)
         log.warning("a typed path named one of the station's own files, refused unread: %s", shown)

@@ -129,7 +129,7 @@ def _read(path: Path, shown: str, max_bytes: int | None, too_large: str, follow_
 def _refuse_checked(
     path: Path, shown: str, found: os.stat_result, max_bytes: int | None, too_large: str
 ) -> None:
-    refuse_station_file(path, (found.st_dev, found.st_ino))
+    refuse_station_file(path, found)
     if max_bytes is not None and found.st_size > max_bytes:
         raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
 
