@@ -55,7 +55,7 @@ def test_chinese_headings_in_gbk_load_without_a_mapping(station: Station, tmp_pa
     report = import_file(station, path)
     assert (report.rows_read, report.loaded, report.issues) == (2, 2, [])
     assert report.columns == {"waybill": "运单号", "carrier": "快递公司", "phone": "手机", "name": "姓名"}
-    assert report.unknown_headings == ["备注"]
+    assert report.unknown_headings == ["备注"] and report.unknown_headings_more == 0
     first = stored(station)[0]
     assert (first.waybill, first.phone_tail, first.masked_phone) == (zto(1), "0001", "170****5678-0001")
     assert first.phone_full == "17012345678-0001" and first.recipient_name == "收件人1" and first.line == 2
@@ -384,3 +384,17 @@ def test_the_files_imported_say_who_imported_them_and_how_many_arrived(
         ("b.csv", None, 1, 0),
         ("a.csv", "ann", 3, 1),
     ]
+
+
+def test_headings_no_field_reads_past_the_first_twelve_are_counted_not_dropped(
+    station: Station, tmp_path: Path
+) -> None:
+    """A spreadsheet's fifteen extra columns: the report listed twelve and said nothing of the other
+    three, as if the file had twelve."""
+    extra = [f"备注{n}" for n in range(15)]
+    path = write_csv(tmp_path / "wide.csv", ZH_HEADINGS + extra, [r + [""] * 15 for r in zh_rows([1])])
+    report = import_file(station, path)
+    assert report.loaded == 1
+    assert report.unknown_headings == extra[:12]
+    shown = report.to_json()
+    assert (shown["unknown_headings"], shown["unknown_headings_more"]) == (extra[:12], 3)

@@ -44,7 +44,8 @@ class ImportReport:
     file: str
     source: str
     columns: dict[str, str]
-    unknown_headings: list[str]
+    unknown_headings: list[str]  # the first few of the headings no field reads (quoted_headings.py)
+    unknown_headings_more: int = 0  # how many more of them there are: a file may have hundreds
     rows_read: int = 0
     loaded: int = 0
     issues: list[RowIssue] = field(default_factory=list)
@@ -76,6 +77,7 @@ class ImportReport:
             "source": self.source,
             "columns": self.columns,
             "unknown_headings": self.unknown_headings,
+            "unknown_headings_more": self.unknown_headings_more,
             "rows_read": self.rows_read,
             "loaded": self.loaded,
             # A dry run loads nothing (`loaded` 0): what it would load, as its summary line says.

@@ -337,6 +337,7 @@ def load_file(
         source=source,
         columns=table.columns,
         unknown_headings=table.unknown_headings,
+        unknown_headings_more=table.unknown_headings_more,
         digest=table.digest,
     )
     with station.read() as session:

@@ -79,8 +79,9 @@ class Table:
     columns: dict[str, str]  # field -> the heading it was read from
     grams: bool  # the weight heading says grams (else kilograms)
     rows: list[RawRow]
-    unknown_headings: list[str]
+    unknown_headings: list[str]  # the first HEADINGS_SHOWN of the headings no field reads
     digest: str = ""  # sha256 of the bytes read: an import can insist on the very file it previewed
+    unknown_headings_more: int = 0  # how many more there are, not listed
 
 
 def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
@@ -151,6 +152,7 @@ def read_table(path: Path, mapping: dict[str, str] | None = None, *, follow_link
         rows=rows,
         unknown_headings=unknown[:HEADINGS_SHOWN],
         digest=content_digest(data),
+        unknown_headings_more=max(len(unknown) - HEADINGS_SHOWN, 0),
     )
 
 
