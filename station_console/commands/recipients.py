@@ -256,7 +256,9 @@ def consent_command(
     recorded = attempt(
         lambda: consent.record_answer(app.station, ref, said, channel=channel, note=note), as_json=as_json
     )
-    if recorded.changed or as_json:
+    if as_json:  # the person, and whether the answer changed anything (a repeat writes nothing)
+        emit_json({**recorded.view.to_json(), "changed": recorded.changed})
+    elif recorded.changed:
         _echo_view(recorded.view, as_json)
     else:  # the person's line alone would read as a change
         click.echo(recorded.unchanged_words(said))

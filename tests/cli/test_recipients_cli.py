@@ -209,6 +209,11 @@ def test_a_withdrawal_repeated_says_nothing_changed_and_records_nothing(run: Any
     same = run("recipients", "consent", "00123", "--choice", "door", "--channel", "phone")
     assert same.output == "Nothing changed: that answer was recorded already.\n", same.output
     assert answers() == recorded + 1
+    # --json says whether it changed anything, as its text does: the person's fields alone could not.
+    as_json = ["recipients", "consent", "00123", "--choice", "station", "--channel", "phone", "--json"]
+    assert json.loads(run(*as_json).output)["changed"] is True
+    repeated = json.loads(run(*as_json).output)
+    assert repeated["changed"] is False and repeated["delivery_preference"] == "station"
 
 
 def test_a_withdrawn_consent_reads_as_withdrawn_not_as_never_asked_in_the_directory(
