@@ -143,15 +143,25 @@ def test_the_proxys_form_is_refused_as_the_handover_would_be_before_anything_is_
         ("+86 139-1111-2222", "2222"),
         ("+49 151 23456789", "6789"),
         ("139****2222", "2222"),
+        ("17012345678-8462", "8462"),  # a virtual number: its extension is the tail, as Pickup reads it
+        ("17012345678转8462", "8462"),
+        ("１７０１２３４５６７８－８４６２", "8462"),
     ],
 )
 def test_a_proxys_phone_is_its_tail_or_their_whole_number(clerk: Station, typed: str, kept: str) -> None:
     assert checked(Proxy("老王", typed), clerk.settings()).phone_tail == kept
 
 
-@pytest.mark.parametrize("typed", ["12345", "123", "13911112", "010-12345678", "call 13911112222", "2222a"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("12345", "123", "13911112", "010-12345678", "call 13911112222", "2222a"),
+        *("17012345678-846", "１７０１２３４５６７８－８４６", "17012345678-12345"),
+    ],
+)
 def test_a_proxys_phone_that_is_no_tail_or_phone_is_refused_not_cut(clerk: Station, typed: str) -> None:
-    """`12345` was kept as `2345`: any text with 4 digits or more gave its last 4, a tail of no phone."""
+    """`12345` was kept as `2345`: any text with 4 digits or more gave its last 4, a tail of no phone.
+    A virtual number's extension of 3 digits was kept padded (`0846`), one of 5 cut: no tail typed."""
     with pytest.raises(Refused) as refused:
         checked(Proxy("老王", typed), clerk.settings())
     assert refused.value.code == "proxy_phone_invalid"

@@ -68,14 +68,19 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
 def phone_tail(typed: str | None) -> str:
     """The proxy's phone tail: 4 digits as typed, or the tail of their whole number, read as the house
     reads a phone (`parse_phone`). Anything else is refused: `12345` was kept as `2345`, a tail cut from
-    a number that is no phone."""
+    a number that is no phone. A virtual number's tail is its extension, as Pickup's tail search reads
+    it: 4 digits, never one of 3 padded (`-846` was kept as `0846`) nor one of 5 cut."""
     text = (typed or "").strip()
     if not text:
         raise Refused(N_("Type the last 4 digits of the proxy's phone."), code="proxy_tail_required")
     try:
-        return parse_phone(text).tail
+        phone = parse_phone(text)
     except Refused:
         raise Refused(PHONE_SHAPES, code="proxy_phone_invalid") from None
+    extension = (phone.full or "").partition("-")[2]  # a virtual number's, stored `NUMBER-EXT`
+    if extension and len(extension) != 4:
+        raise Refused(PHONE_SHAPES, code="proxy_phone_invalid")
+    return phone.tail
 
 
 def collectable(session: Session, parcels: Iterable[Parcel], codes: Collection[str]) -> list[Parcel]:
