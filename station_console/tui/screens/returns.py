@@ -41,6 +41,9 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # as `returns add --note` is named on the command line).
 RECALL_WHO = NoteRule(N_("Who asked for it back"), return_reasons.RECALL_NOTE.limit, required=False)
 
+# Esc while the close is on its way: its answer, said here, would go with the screen.
+STILL_CLOSING = N_("One moment: the batch is still closing. How many parcels went back is said first.")
+
 # Another counter's changes that may change the batch listed besides those of its listed parcels:
 # one put in, taken out, or the batch closed.
 BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_REMOVED, EventKind.RETURNED})
@@ -469,6 +472,12 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         )
 
     def action_back(self) -> None:
+        if self.calling("close"):
+            # An Esc the held keys' fail-safe let go behind a slow close: leaving, the close's answer
+            # went with the screen, how many parcels went back said to nobody, the close written.
+            self.app.bell()
+            self.query_one("#ret-status", StatusLine).say(_(STILL_CLOSING), warn=True)
+            return
         self.dismiss()
 
 

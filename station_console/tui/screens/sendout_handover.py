@@ -42,6 +42,9 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
+# Esc while the close is on its way: its answer, said on this screen's line, would go with the screen.
+STILL_CLOSING = N_("One moment: the batch is still closing. What was handed over is said here first.")
+
 # After the service's refusal saying who closed the batch shown, when, and at which counter if not this one.
 CHOOSE_AGAIN = N_("Choose the carrier again for its next batch.")
 
@@ -307,6 +310,13 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         return _("Choose the carrier first.")
 
     def action_back(self) -> None:
+        if self.calling("closed"):
+            # An Esc the held keys' fail-safe let go behind a slow close (a database locked by another
+            # counter): leaving, the close's answer went with the screen, what was handed over and what
+            # the courier did not collect said to nobody. The close was written all the same.
+            self.app.bell()
+            self.say(_(STILL_CLOSING), warn=True)
+            return
         self.dismiss(None)
 
     def failed(self, tag: str, text: str) -> None:

@@ -1,0 +1,118 @@
+"""A courier's close slower than the held keys' fail-safe (a database locked by another counter, a slow
+disk), with Esc right behind its key: the fail-safe lets the Esc go while the close is still on its way.
+It left the screen, the close's worker went with it, and what was handed over (or went back) was said to
+nobody, the close written all the same. The Esc now says the batch is still closing and the screen
+stays until the answer is said; Esc then goes back.
+
+The close is held at its service's seam until the Esc has been handled, so it is slower than the
+fail-safe however loaded the machine is."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import returns
+from station_console.services.sendout import handover
+from station_console.tui.app import StationApp
+from station_console.tui.screens import calls_held_keys
+from station_console.tui.screens.returns import ReturnsScreen
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
+from station_console.tui.widgets.wedge import KeyRouter
+from tui import quiet
+from tui.sendout_driver import at_sf_handover, text_of, until
+from tui.shelf_data import wb
+from tui.shelves_driver import settle
+from tui.test_returns_after_close import status, two_recalled
+from tui.test_returns_recall_key import open_jt_returns
+
+STILL_CLOSING = "still closing"
+
+
+@pytest.fixture(autouse=True)
+def short_fail_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fail-safe as short as can be: the close is held until the Esc it let go was handled."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
+
+
+def held_until(released: threading.Event, real: Callable[..., Any]) -> Callable[..., Any]:
+    """`real`, run once `released` is set: a close slower than the keys' hold."""
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        if not released.wait(quiet.TIMEOUT):
+            raise TimeoutError("the test never let the close go on")
+        return real(*args, **kwargs)
+
+    return slow
+
+
+@pytest.mark.first_mode("sendout")
+async def test_esc_let_go_during_a_slow_handover_close_stays_until_it_is_said(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released = threading.Event()
+    monkeypatch.setattr(handover, "close_batch", held_until(released, handover.close_batch))
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
+        await quiet.settle(pilot)
+        courier.query_one("#ho-courier", Input).value = "Wang"
+        quiet.send_key(app, "f10")
+        quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
+        try:
+            await until(
+                pilot,
+                lambda: app.screen is not courier or STILL_CLOSING in text_of(courier, "#ho-message"),
+            )
+            assert app.screen is courier, "the Esc left while the close was on its way"
+        finally:
+            released.set()
+        await until(pilot, lambda: "Handed over 1 parcel" in text_of(courier, "#ho-message"))
+        await quiet.settle(pilot)
+        assert app.screen is courier  # the line is read before the clerk goes back
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SendoutScreen)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_said(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_recalled(station)
+    released = threading.Event()
+    monkeypatch.setattr(returns, "close", held_until(released, returns.close))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_jt_returns(app, pilot)
+        await quiet.burst(pilot, *wb(1), "enter")
+        await settle(pilot)
+        returns_screen = app.screen
+        assert isinstance(returns_screen, ReturnsScreen)
+        signer = returns_screen.query_one("#ret-signer", Input)
+        signer.value = "Wang"
+        signer.focus()
+        quiet.send_key(app, "f8")
+        quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
+        try:
+            await until(
+                pilot, lambda: app.screen is not returns_screen or STILL_CLOSING in status(app)
+            )
+            assert app.screen is returns_screen, "the Esc left while the close was on its way"
+        finally:
+            released.set()
+
+        def told() -> bool:
+            return any("1 parcel returned to" in str(toast.message) for toast in app._notifications)
+
+        await until(pilot, told)
+        await settle(pilot)
+        assert app.screen is returns_screen
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is not returns_screen
