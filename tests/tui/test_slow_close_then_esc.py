@@ -23,7 +23,6 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens import calls_held_keys
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.sendout import SendoutScreen
-from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.sendout_driver import at_sf_handover, text_of, until
@@ -100,9 +99,7 @@ async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_sai
         quiet.send_key(app, "f8")
         quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
         try:
-            await until(
-                pilot, lambda: app.screen is not returns_screen or STILL_CLOSING in status(app)
-            )
+            await until(pilot, lambda: app.screen is not returns_screen or STILL_CLOSING in status(app))
             assert app.screen is returns_screen, "the Esc left while the close was on its way"
         finally:
             released.set()
