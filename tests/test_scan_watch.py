@@ -14,22 +14,29 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from textual import events
 
 from db.engine import create_station_engine, plain_transaction
 from station_console.bench import checkin, scan_watch
 from station_console.bench.scan_watch import LATE_S, ScanWatch, StallSampler, trim_stacks
-from station_console.bench.write_waits import WriteWaits
+from station_console.bench.write_waits import WriteTx, WriteWaits
 
 WAITED_S = 0.3  # how long the victim's BEGIN waits for the other connection: inside the 500 ms busy wait, past LATE_S
+# A wait for another thread: generous, as a loaded machine brings threads late; one that runs out fails
+# the test saying which, never carries on as if it had not.
+WAIT_S = 60.0
 
 
-def _until(done: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Polls `done` until it holds, at most `timeout` seconds (a loaded machine's threads come late)."""
+def _until(done: Callable[[], bool], timeout: float = WAIT_S) -> bool:
+    """Polls `done` until it holds, at most `timeout` seconds; whether it held."""
     deadline = time.monotonic() + timeout
-    while not done() and time.monotonic() < deadline:
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.002)
+    return True
 
 
 def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_no_bound_values(
@@ -41,6 +48,7 @@ def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_n
     waits = WriteWaits()
     waits.start(engine)
     held = threading.Event()
+    asked: list[bool] = []
 
     def holder() -> None:
         with plain_transaction(engine) as tx:
@@ -48,15 +56,16 @@ def test_a_write_waiting_on_another_threads_lock_shows_the_wait_the_holder_and_n
             held.set()
             # Held until the waiter's BEGIN has asked, then WAITED_S: its wait is known however late a
             # loaded machine brings it there.
-            _until(lambda: any(tx.who == "MainThread" for tx in waits.under_way()))
+            asked.append(_until(lambda: any(tx.who == "MainThread" for tx in waits.under_way())))
             time.sleep(WAITED_S)
 
     thread = threading.Thread(target=holder, name="holder")
     thread.start()
-    held.wait(5)
+    assert held.wait(WAIT_S), "the holder never took the lock"
     with plain_transaction(engine) as tx:
         tx.run("UPDATE note SET body = 'x'")
     thread.join()
+    assert asked == [True], "the holder never saw the waiter's BEGIN"
     waits.stop()
     engine.dispose()
 
@@ -128,15 +137,42 @@ def test_stopping_the_write_watch_while_another_thread_runs_a_statement_returns_
 class _LockedBeforeScan(ScanWatch):
     """Holds the write lock from a connection of its own across scan `victim`'s Enter: taken once the
     scan before it is on the screen (its check-in and label written), and the victim's keys handed over
-    only once it is held. Timed by events, not sleeps: on a loaded machine a hold begun by the clock
-    came after the victim's BEGIN, which then waited for nothing."""
+    only once it is held; let go once the victim's stacks were sampled in its BEGIN's wait. Timed by
+    events, not sleeps: on a loaded machine a hold begun by the clock came after the victim's BEGIN,
+    which then waited for nothing, and a hold ended by the clock came before a late sample, which then
+    missed the wait. A wait that runs out is kept in `ran_out`, for the test to fail with."""
 
     def __init__(self, path: str, victim: int) -> None:
         super().__init__()
         self.path, self.victim = path, victim
         self.holders: list[threading.Thread] = []
+        self.ran_out: list[str] = []
+        self.taken: float | None = None  # when the hold began
+        self.sampled = threading.Event()  # the victim's stacks are taken: the hold may end
+        self.stacks = _SampledInTheWait(self)
         self._seen = 0
         self._seen_changed = threading.Condition()
+
+    def waited(self, done: bool, what: str) -> bool:
+        """`done`, a wait's outcome; one that ran out is kept, saying `what` never came."""
+        if not done:
+            self.ran_out.append(what)
+        return done
+
+    def victims_begin(self) -> WriteTx | None:
+        """The victim's check-in write once it has asked for the lock (its BEGIN IMMEDIATE: not a read
+        the thread began first, once 140 ms before it on a loaded machine), while the hold is on."""
+        taken = self.taken
+        if taken is None:
+            return None
+        return next(
+            (
+                tx
+                for tx in self.writes.under_way()
+                if tx.who.startswith("checkin") and tx.immediate and tx.begin >= taken
+            ),
+            None,
+        )
 
     def scans_seen(self, count: int) -> None:
         super().scans_seen(count)
@@ -148,37 +184,63 @@ class _LockedBeforeScan(ScanWatch):
         super().scan_sent(n, at)
         if n == self.victim - 1:  # the scanner's thread: the victim's keys wait for the hold
             with self._seen_changed:
-                self._seen_changed.wait_for(lambda: self._seen >= self.victim, timeout=5)
+                seen = self._seen_changed.wait_for(lambda: self._seen >= self.victim, timeout=WAIT_S)
+            self.waited(seen, f"scan {n} never reached the screen")
             held = threading.Event()
             thread = threading.Thread(target=self._hold, args=(held,), name="lock-holder")
             thread.start()
             self.holders.append(thread)
-            held.wait(5)
+            self.waited(held.wait(WAIT_S), "the lock holder never took the lock")
 
     def _hold(self, held: threading.Event) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=WAIT_S)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            taken = time.monotonic()
+            self.taken = time.monotonic()
             held.set()
-            # Held until the victim's check-in has asked for the lock (its BEGIN IMMEDIATE: not a read the
-            # thread began first, once 140 ms before it on a loaded machine), then WAITED_S more: its wait is
-            # known however late a loaded machine brings its keys to a BEGIN (inside the 500 ms busy wait).
-            deadline = taken + 5
-            while time.monotonic() < deadline and not any(
-                tx.who.startswith("checkin") and tx.immediate and tx.begin >= taken
-                for tx in self.writes.under_way()
+            # Held until the victim's check-in has asked for the lock and its stacks were sampled in that
+            # wait, and WAITED_S after it asked: its wait is known however late a loaded machine brings
+            # its keys to a BEGIN or the sampler to its sample (inside the 500 ms busy wait).
+            if self.waited(
+                _until(lambda: self.victims_begin() is not None), "the victim never asked for the lock"
             ):
-                time.sleep(0.002)
-            time.sleep(WAITED_S)
+                asked = time.monotonic()
+                self.waited(self.sampled.wait(WAIT_S), "the victim's stacks were never sampled")
+                time.sleep(max(0.0, WAITED_S - (time.monotonic() - asked)))
             conn.execute("COMMIT")
         finally:
             conn.close()
 
 
+class _SampledInTheWait(StallSampler):
+    """Samples the victim, once late, only when its check-in's BEGIN is waiting for the hold (not by
+    the clock alone: a BEGIN a loaded machine brought later than `LATE_S` after the Enter was not yet
+    in the sample), and tells the holder once it has."""
+
+    def __init__(self, watch: _LockedBeforeScan) -> None:
+        super().__init__()
+        self.watch = watch
+
+    def _sample(self, late: list[int]) -> None:
+        watch = self.watch
+        if watch.victim not in late:
+            super()._sample(late)
+            return
+        watch.waited(
+            _until(lambda: watch.victims_begin() is not None), "the sample never saw the victim's BEGIN"
+        )
+        try:
+            super()._sample(late)
+        finally:
+            watch.sampled.set()
+
+
 def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_threads_stack(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # However late a loaded machine brings the rows (the victim's held up, the ones before it late),
+    # measured: given up on, the victim had no row and no hold.
+    monkeypatch.setattr(checkin, "LAST_SCAN_SLACK_S", WAIT_S)
     path = str(tmp_path / "scan.sqlite3")
     # As many scans measured as the summary lists: the victim is among them however slow a loaded
     # machine makes the others (once the first measured scan, at 539 ms, was slower than it).
@@ -193,6 +255,8 @@ def test_a_scan_held_up_by_another_connections_write_lock_says_so_with_every_thr
         faulthandler.enable(file=sys.__stderr__ or sys.stderr)
     for thread in watch.holders:
         thread.join()
+    assert not watch.ran_out, f"a wait ran out on this machine: {watch.ran_out}"
+    assert watch.holders and watch.sampled.is_set(), "the victim was never held up and sampled"
     summary = json.loads(
         json.dumps(watch.summary(latencies, warm=checkin.WARM_SCANS, every_s=checkin.SCAN_EVERY_S))
     )

@@ -189,6 +189,8 @@ def floor_insert(sqlite_path: str, samples: int) -> list[float]:
 # A busy counter's rhythm: a scan every 300 ms, each typed by the scanner 2 ms a key.
 SCAN_EVERY_S, KEY_GAP_S = 0.3, 0.002
 WARM_SCANS = 3  # the first few include one-off start-up work
+# Past the last scan's schedule, how long the measurement waits for its row before giving up on it.
+LAST_SCAN_SLACK_S = 5.0
 BENCH_PRINTER = {"language": "tspl", "transport": "dummy", "target": "bench"}
 
 
@@ -264,7 +266,7 @@ async def measure_scan_to_screen(
                 feeder.start()
                 started.set()
                 # The last scan's row, or time enough for every scan and a slow last check-in.
-                deadline = time.monotonic() + len(codes) * SCAN_EVERY_S + 5.0
+                deadline = time.monotonic() + len(codes) * SCAN_EVERY_S + LAST_SCAN_SLACK_S
                 while len(screen.latencies) < len(codes) and time.monotonic() < deadline:
                     if watch is not None:
                         watch.scans_seen(len(screen.latencies))

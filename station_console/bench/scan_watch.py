@@ -251,10 +251,15 @@ class StallSampler:
                 late = self._next_late()
                 if late is None:
                     return
-            dump = format_threads(sys._current_frames(), skip=threading.get_ident())
-            with self._wake:
-                for n in late:
-                    self._stacks[n] = dump
+            self._sample(late)
+
+    def _sample(self, late: list[int]) -> None:
+        """Every thread's stack now, kept for the scans `late`. Outside `_wake`: a test's sampler may
+        wait here for what it means to catch (a write's BEGIN held up) while scans are still seen."""
+        dump = format_threads(sys._current_frames(), skip=threading.get_ident())
+        with self._wake:
+            for n in late:
+                self._stacks[n] = dump
 
     def _next_late(self) -> list[int] | None:
         """The armed scans late by now (waiting until one is), or None once stopped. Holds `_wake`."""
