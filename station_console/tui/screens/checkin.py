@@ -45,8 +45,9 @@ from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, M
 from station_console.tui.screens.checkin_state import READY, Current
 from station_console.tui.screens.checkin_table import CheckinTable
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
-from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.status_line import StatusLine
+from station_console.tui.widgets.tail_table import TailTable
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class CheckinScreen(CheckinTable):
                 yield Static("", id="ci-where")
             yield StatusLine(_(READY), id="ci-message", lays_out=False)  # its box is sized to fit it
         yield AttentionList(id="ci-attention")
-        yield Table(id="ci-table", cursor_type="row", zebra_stripes=True)
+        yield TailTable("waybill", id="ci-table", cursor_type="row", zebra_stripes=True)
 
     @staticmethod
     def _fields_class(width: int) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.widgets import DataTable, Input
@@ -26,6 +25,7 @@ from station_console.tui.screens.checkin_questions import CheckinQuestions
 from station_console.tui.screens.checkin_state import shown_parcel
 from station_console.tui.screens.checkin_twice import same_parcel
 from station_console.tui.screens.checkin_writer import CheckinWriter
+from station_console.tui.widgets.tail_table import tail
 
 if TYPE_CHECKING:
     from station_console.tui.screens.checkin_recipient import Picked
@@ -187,7 +187,7 @@ class CheckinPhones(CheckinQuestions):
     def _phone_saved(self, message: CheckinWriter.PhoneSaved) -> None:
         table = self.query_one("#ci-table", DataTable)
         if str(message.parcel_id) in table.rows:
-            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
+            table.update_cell(str(message.parcel_id), "phone", tail(message.masked))
         self.show_let_go(table, message.parcel_id)
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("Phone {masked} saved for {code}.", masked=message.masked, code=code)]
@@ -232,7 +232,7 @@ class CheckinPhones(CheckinQuestions):
     def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
         table = self.query_one("#ci-table", DataTable)
         if message.masked and str(message.parcel_id) in table.rows:
-            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
+            table.update_cell(str(message.parcel_id), "phone", tail(message.masked))
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("{code} is for {who}.", code=code, who=message.who)]
         self._answer(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
@@ -262,7 +262,7 @@ class CheckinPhones(CheckinQuestions):
         table = self.query_one("#ci-table", DataTable)
         for pid, masked in message.masked.items():
             if masked and str(pid) in table.rows:
-                table.update_cell(str(pid), "phone", Text(masked))
+                table.update_cell(str(pid), "phone", tail(masked))
 
     @on(CheckinWriter.PhoneKept)
     def _phone_kept(self, message: CheckinWriter.PhoneKept) -> None:

@@ -6,35 +6,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
 
-from station_console.i18n import _
+from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.tui.screens.checkin_phones import CheckinPhones
 from station_console.tui.screens.checkin_state import TABLE_ROWS
 from station_console.tui.screens.checkin_writer import CheckinWriter
+from station_console.tui.widgets.tail_table import tail
 
 UNDONE = "strike dim"
+UNDONE_LABEL = N_("undone")
+TAILS = ("waybill", "phone")  # cells shown by their end when cut
+PHONE_SHOWN = len("138****5678")  # a masked mobile number whole; a virtual number's extension and tail
 
 
 class CheckinTable(CheckinPhones):
     def _set_up_table(self) -> None:
         table = self.query_one("#ci-table", DataTable)
         table.can_focus = False  # focus stays in the fields; the table only shows
-        # Phone and label change after the row is added: sized up front, so no change re-lays the table.
+        # Phone and label change after the row is added: sized up front to what they can say in this
+        # language, so no change re-lays the table. The waybill gives way (`TailTable`), then a phone
+        # longer than a masked mobile number: each shows its end, the digits a customer quotes.
+        labels = [_(LABEL_LABELS[state]) for state in LABEL_LABELS] + [_(UNDONE_LABEL)]
         for key, title, width in (
             ("n", "#", None),
             ("code", _("Code"), None),
             ("where", _("Location"), None),
             ("carrier", _("Carrier"), None),
             ("waybill", _("Waybill"), None),
-            ("phone", _("Phone"), 18),
-            ("label", _("Label"), 18),
+            ("phone", _("Phone"), PHONE_SHOWN),
+            ("label", _("Label"), max(map(cell_len, labels))),
         ):
-            table.add_column(title, key=key, width=width)
+            table.add_column(title, key=key, width=width and max(width, cell_len(title)))
 
     def _list_checked_in(self, result: CheckinResult) -> None:
         """The parcel's row on top, its label held for its phone unless in quick mode; the oldest row
@@ -67,8 +75,9 @@ class CheckinTable(CheckinPhones):
         if str(result.parcel_id) in table.rows:
             row = table.get_row(str(result.parcel_id))
             for key, cell in zip(("n", "code", "where", "carrier", "waybill", "phone"), row, strict=False):
-                table.update_cell(str(result.parcel_id), key, Text(str(cell), style=UNDONE))
-            table.update_cell(str(result.parcel_id), "label", Text(_("undone"), style="bold"))
+                struck = tail(str(cell), UNDONE) if key in TAILS else Text(str(cell), style=UNDONE)
+                table.update_cell(str(result.parcel_id), key, struck)
+            table.update_cell(str(result.parcel_id), "label", Text(_(UNDONE_LABEL), style="bold"))
         shown = self.current.result if self.current is not None else None
         if shown is not None and shown.parcel_id == result.parcel_id:
             self._in_hand_after_answer()
@@ -97,8 +106,8 @@ class CheckinTable(CheckinPhones):
             Text(result.pickup_code),
             Text(result.location),
             Text(result.carrier_name),
-            Text(result.waybill),
-            Text(result.masked_phone or "-"),
+            tail(result.waybill),
+            tail(result.masked_phone or "-"),
             label,
         )
 

@@ -15,7 +15,7 @@ from station_console.services.people.event_detail_labels import PICKUP_METHOD_LA
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
 from station_console.tui.screens.shelf_common import PROBLEM_STYLE
-from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.tail_table import Tail, TailTable, tail
 
 BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
 GROUP_MARKS = "ABCDEFGHIJ"
@@ -47,12 +47,14 @@ FLAG_MARK = "!"
 HELD_MARK = "✗"
 
 
-def problem_waybill(row: PickupRow) -> Text | str:
+def problem_waybill(row: PickupRow) -> Tail:
     """The waybill, with a one-cell red mark after it when it is flagged: the lookup's warning line names the
-    kind; its words here ("已出库却在架上") widened the column past an 80-column screen."""
-    if not row.problem_kind:
-        return row.waybill
-    return Text.assemble(row.waybill, (FLAG_MARK, PROBLEM_STYLE))  # no space: one cell, not two
+    kind; its words here ("已出库却在架上") widened the column past an 80-column screen. Cut to its end
+    when the list is narrow, the mark kept."""
+    cell = tail(row.waybill)
+    if row.problem_kind:
+        cell.append(FLAG_MARK, PROBLEM_STYLE)  # no space: one cell, not two
+    return cell
 
 
 def group_marks(lookup: Lookup) -> dict[int, str]:
@@ -62,9 +64,12 @@ def group_marks(lookup: Lookup) -> dict[int, str]:
     return {r.parcel_id: GROUP_MARKS[i % len(GROUP_MARKS)] for i, g in enumerate(lookup.groups) for r in g}
 
 
-class _ShowOnly(Table):
+class _ShowOnly(TailTable):
+    """The waybill gives way (shown by its end) when the row is wider than the screen: at 80 columns a
+    22- or 30-character waybill pushed the check-in time and the days stored past the edge."""
+
     def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+        super().__init__("waybill", cursor_type="row", **kwargs)
         self._columns = columns
         self.can_focus = False  # focus stays in the query box; the tables only show
 
@@ -75,11 +80,11 @@ class _ShowOnly(Table):
     def clear_rows(self) -> None:
         """Empty the table, its columns as narrow as their titles again: a column only ever widens
         (`DataTable.clear` keeps the widest cell's width), so one wide cell, a flag beside a waybill,
-        pushed the last columns off an 80-column screen for every customer after."""
+        pushed the last columns off an 80-column screen for every customer after. The waybill's
+        column too: it is as wide as its widest cell where the screen has room."""
         self.clear()
         for column in self.columns.values():
-            if column.auto_width:
-                column.content_width = column.label.cell_len
+            column.content_width = column.label.cell_len
 
 
 class ParcelList(_ShowOnly):
@@ -119,7 +124,7 @@ class RecentList(_ShowOnly):
             self.add_row(
                 short_when(r.picked_up_at, zone, now),
                 r.pickup_code,
-                r.waybill,
+                tail(r.waybill),
                 r.carrier_name,
                 _("by proxy: {who}", who=r.proxy) if r.proxy else label_of(PICKUP_METHOD_LABELS, r.method),
                 key=f"r{r.parcel_id}",

@@ -37,7 +37,7 @@ def _literal(content: Any) -> Any:
     if isinstance(content, Text) and has_hidden(content.plain):
         # A screen built this Text around stored text without `plain()`: its styling is lost, and
         # with it any escape sequence.
-        return Text(visible(content.plain), style=content.style, end=content.end)
+        return type(content)(visible(content.plain), style=content.style, end=content.end)  # a `Tail` too
     if isinstance(content, Content) and has_hidden(content.plain):
         return plain(content.plain)  # the same for Textual's own literal text
     return content
@@ -112,9 +112,15 @@ class Table(DataTable[Any]):
         return super().add_row(*(_literal(c) for c in cells), **kwargs)
 
     def render_lines(self, crop: Any) -> Any:
-        # Textual measures new rows and changed cells on the table's own Idle, which waits while its
-        # queue is busy; the screen draws on its timer meanwhile, and drew every column at its heading's
-        # width ("2-5-" for "2-5-1023"), for a second and more on a busy console. Measured first here.
+        self.measure_pending()
+        return super().render_lines(crop)
+
+    def measure_pending(self) -> None:
+        """New rows and changed cells measured, their columns widened.
+
+        Textual measures them on the table's own Idle, which waits while its queue is busy; the screen
+        draws on its timer meanwhile, and drew every column at its heading's width ("2-5-" for
+        "2-5-1023"), for a second and more on a busy console. Measured before drawing here."""
         if self._require_update_dimensions or self._updated_cells:
             if self._updated_cells:
                 updated = self._updated_cells.copy()
@@ -125,7 +131,6 @@ class Table(DataTable[Any]):
                 new_rows = self._new_rows.copy()
                 self._new_rows.clear()
                 self._update_dimensions(new_rows)
-        return super().render_lines(crop)
 
     def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
         value = _literal(value)
