@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.visual import VisualType
 from textual.widgets import Button, Input, OptionList
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, sentences
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, Result
 from station_console.tui.widgets.name_input import NameInput
@@ -152,10 +152,12 @@ class SaysStrayInput(Dialog[Result]):
         self.say_not_taken(self.SCAN_NOT_TAKEN)
 
     def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """Scanner keys that are not a whole code: not taken either, said once, here. Passed on, the
-        console's toast told the same burst a second time over the question."""
+        """Scanner keys that are not a whole code: not taken either, said once, here, with why, as the
+        console's toast says it ("too short", "arrived in pieces"): the clerk scans the label again, or
+        another part of it. Passed on, the toast told the same burst a second time over the question."""
         event.stop()
-        self.say_not_taken(self.SCAN_NOT_TAKEN)
+        self.app.bell()
+        self._say(Text(sentences(event.shown(), _(self.SCAN_NOT_TAKEN))))
 
     def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
         event.stop()
