@@ -266,14 +266,18 @@ def _process(
     each printer's."""
     # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
     import station_console.services.sendout.drawing  # noqa: F401
-    from station_console.services.printing.printers import configured_printers, printer_for, unassigned_kinds
+    from station_console.services.printing.printers import counter_printers, printer_for, unassigned_kinds
     from station_console.services.printing.sending import QueueResult, process_queue
 
     merged = QueueResult()
     passes: dict[str, dict[str, Any]] = {}
     try:
-        # none configured: printer_for refuses with the reason
-        counter = configured_printers(app.counter_settings) or [printer_for(app.counter_settings)]
+        built = counter_printers(app.counter_settings)
+        if not built.printers and not printer_name:
+            if built.faults:
+                raise built.faults[0]  # none set up right: nothing to send to
+            printer_for(app.counter_settings)  # none configured: refused with the reason
+        counter = built.printers
         takes = unassigned_kinds(counter)  # the whole counter's: one printer alone takes only its own
         printers = [printer_for(app.counter_settings, printer_name)] if printer_name else counter
         for printer in printers:
@@ -285,9 +289,24 @@ def _process(
             merged.set_aside += result.set_aside
             if merged.error_code is None and result.error_code is not None:
                 merged.error, merged.error_code = result.error, result.error_code
+        if not printer_name:  # one set up wrong stops only itself: said after the others' passes
+            for fault in built.faults:
+                passes[str(fault.params["name"])] = _set_up_wrong(fault)
     except StationError as exc:
         fail(exc, as_json=as_json)
     return _outcome(merged), passes
+
+
+def _set_up_wrong(fault: StationError) -> dict[str, Any]:
+    """The pass a printer set up wrong did not have: nothing sent, what is wrong and where to fix it."""
+    return {
+        "printed": [],
+        "failed": [],
+        "interrupted": [],
+        "set_aside": [],
+        "printer_state": "set_up_wrong",
+        "error": fault.message(),
+    }
 
 
 def _outcome(result: Any) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from textual.message import Message
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, listed, shown
 from station_console.safe_text import visible
-from station_console.services.printing.printers import configured_printers, unassigned_kinds
+from station_console.services.printing.printers import counter_printers, unassigned_kinds
 from station_console.services.printing.sending import PRINTER_STATES, process_queue
 from station_console.tui.periodic import PeriodicWorker
 from station_console.tui.widgets.header import Summary, state_kind
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 # The header's word for printers sent nothing yet, not the queue pass's "untried" ("nothing was sent to
 # it" said of one pass): here it says the printer is not known to work.
 NOT_TRIED = N_("not tried yet")
+# A printer whose settings build no printer: the others print, its own jobs wait for the fix.
+SET_UP_WRONG = "set_up_wrong"
 
 
 # The kinds of state, in the order several printers' states are said and the worst colours the whole.
@@ -101,6 +103,9 @@ class PrintWorker(PeriodicWorker):
         # it said; a printer sent nothing yet is not in it.
         self._found: dict[str, tuple[str, str | None]] = {}
         self._problem: str | None = None  # the toast telling the state's failure, while it holds
+        # Printers whose settings are wrong, by name, with what is wrong: never sent anything, each
+        # said as set up wrong while the others print.
+        self._faults: dict[str, str] = {}
         # Which start a setup answers for: a save started again while the last one still built its
         # printers (two saves in a row) must not have the older printers arrive last and stay.
         self._setup = 0
@@ -124,18 +129,25 @@ class PrintWorker(PeriodicWorker):
 
     def _begin(self) -> None:
         if not self.printers:
-            self._show(0, 0, {}, ("none", None))
+            self._show(0, 0, {}, None if self._faults else ("none", None))
             return
         self._every_interval()
         self.kick()
 
-    def _configured(self, setup: int, printers: list[Any] | None, error: str | None = None) -> None:
+    def _configured(
+        self,
+        setup: int,
+        printers: list[Any] | None,
+        error: str | None = None,
+        faults: dict[str, str] | None = None,
+    ) -> None:
         if self._stop.is_set() or setup != self._setup:
             return  # stopped, or started again since: a newer setup answers
         if printers is None:
             self._show(0, 0, {}, ("error", error))
             return
         self.printers = printers
+        self._faults = faults or {}
         self._found = {}  # these printers have not failed a send yet
         self._begin()
 
@@ -146,11 +158,13 @@ class PrintWorker(PeriodicWorker):
 
     def _configure(self, setup: int) -> None:
         try:
-            printers = configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
+            counter = counter_printers(self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
             self._post(self._configured, setup, None, exc.message())
             return
-        self._post(self._configured, setup, printers)
+        # Each wrong one by name, with what is wrong and where to fix it.
+        faults = {str(f.params["name"]): f.message() for f in counter.faults}
+        self._post(self._configured, setup, counter.printers, None, faults)
 
     def _drain(self) -> None:
         # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
@@ -209,13 +223,14 @@ class PrintWorker(PeriodicWorker):
         before the printers were saved again (`setup`) found nothing of the printers saved since."""
         if setup is None or setup == self._setup:
             self._found.update(found)
-        failing = ((state, error) for state, error in self._found.values() if state != "ready")
-        state, error = whole or next(failing, ("ready", None) if self._found else ("untried", None))
+        known = {**self._found, **{name: (SET_UP_WRONG, fault) for name, fault in self._faults.items()}}
+        failing = ((state, error) for state, error in known.values() if state != "ready")
+        state, error = whole or next(failing, ("ready", None) if known else ("untried", None))
         if state != self.state:
-            self._told(error)
+            self._told(error, state)
         self.state = state
         said = _said(state)
-        if whole is None and len(self.printers or []) > 1:
+        if whole is None and len(self._names()) > 1:
             said = self._each_printer()
         self.app.set_device_state("printer", said)  # type: ignore[attr-defined]
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
@@ -227,18 +242,28 @@ class PrintWorker(PeriodicWorker):
     def _each_printer(self) -> Summary:
         """Several printers in the header: how many are in each state, a failure first (a narrow header
         cuts its end), then those not tried yet, then the ready ones ('1 offline, 1 ready')."""
-        states = [self._found.get(printer.name, ("untried", None))[0] for printer in self.printers or []]
+        states = [
+            SET_UP_WRONG if name in self._faults else self._found.get(name, ("untried", None))[0]
+            for name in self._names()
+        ]
         kinds = {state: state_kind(_said(state)) for state in states}
         order = sorted(dict.fromkeys(states), key=lambda state: SUMMARY_ORDER.index(kinds[state]))
         text = listed(_("{n} {state}", n=states.count(state), state=_(_said(state))) for state in order)
         return Summary(text, next((k for k in SUMMARY_ORDER if k in kinds.values()), "fine"))
 
-    def _told(self, error: str | None) -> None:
+    def _names(self) -> list[str]:
+        """Every printer of the counter: those that print, then those set up wrong."""
+        return [printer.name for printer in self.printers or []] + list(self._faults)
+
+    def _told(self, error: str | None, state: str = "") -> None:
         """The printer's state changed: the toast about the last one goes, and a failure is told."""
         if self._problem is not None:
             withdraw_toast(self.app, self._problem)
         self._problem = None
-        if error:
+        if error and state == SET_UP_WRONG:
+            self._problem = _("Printer problem: {error} The jobs for it wait in the queue.", error=error)
+            self.app.notify(self._problem, severity="warning", timeout=10)
+        elif error:
             self._problem = _("Printer problem: {error}. Print jobs wait in the queue.", error=error)
             self.app.notify(self._problem, severity="warning", timeout=10)
 

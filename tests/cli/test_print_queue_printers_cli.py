@@ -90,3 +90,28 @@ def test_two_label_printers_one_counter_every_parcel_label_comes_out_of_the_firs
     assert run("print", "SF1234567890100", "--printer", "waybills").exit_code == 0
     assert run("print-queue", "--process").exit_code == 0
     assert waybills.read_bytes().count(b"PRINT 1,1") == 1
+
+
+def test_process_prints_on_the_good_printer_and_says_the_one_set_up_wrong(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    labels = tmp_path / "labels"
+    labels.write_bytes(b"")
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printers.labels]\nlanguage = "tspl"\ntransport = "device"\ntarget = "{labels}"\n'
+        '[printers.roll]\nlanguage = "escpos"\ntransport = "dummy"\ndpi = 600\n',
+        encoding="utf-8",
+    )
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    done = run("print-queue", "--process")
+    assert done.exit_code == 0, done.output
+    assert "labels: Printed 1, failed 0; printer ready" in done.output, done.output
+    assert "roll: Printed 0, failed 0; printer set up wrong" in done.output, done.output
+    assert (
+        "  Printer roll is misconfigured: Resolution (printers.roll.dpi) = 600: use 203 or 300. "
+        "Fix it in Settings > Printers (F8)." in done.output
+    ), done.output
+    assert b"PRINT 1,1" in labels.read_bytes()
+    doc = json.loads(run("print-queue", "--process", "--json", lang="zh").stdout)
+    assert doc["printers"]["roll"]["printer_state"] == "set_up_wrong"
+    assert doc["printers"]["roll"]["error"].startswith(
+        "打印机 roll 配置有误：分辨率（printers.roll.dpi） = 600"
+    )

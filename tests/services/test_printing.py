@@ -375,7 +375,7 @@ def test_printer_for_reads_the_counter_settings() -> None:
     )
     assert printing.printer_for(settings).language.name == "zpl"
     assert printing.printer_for(settings, "receipt").name == "receipt"
-    assert [p.name for p in printing.configured_printers(settings)] == ["default", "receipt"]
+    assert [p.name for p in printing.counter_printers(settings).printers] == ["default", "receipt"]
     with pytest.raises(NotFound):
         printing.printer_for(settings, "nope")
     with pytest.raises(Refused):

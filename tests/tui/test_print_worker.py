@@ -15,7 +15,7 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import sending
 from station_console.services.printing.order import REFUSED_AFTER
-from station_console.services.printing.printers import configured_printers
+from station_console.services.printing.printers import CounterPrinters, counter_printers
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
 from station_console.tui import print_worker
@@ -132,13 +132,13 @@ async def test_printers_saved_twice_print_on_the_last_saved_whatever_setup_answe
     built: list[CounterSettings] = []
     first_goes_on = threading.Event()
 
-    def configured(settings: CounterSettings) -> list[Any]:
+    def configured(settings: CounterSettings) -> CounterPrinters:
         built.append(settings)
         if len(built) == 1:
             assert first_goes_on.wait(quiet.TIMEOUT)
-        return configured_printers(settings)
+        return counter_printers(settings)
 
-    monkeypatch.setattr(print_worker, "configured_printers", configured)
+    monkeypatch.setattr(print_worker, "counter_printers", configured)
     seen: list[Message] = []
 
     def at(target: str) -> CounterSettings:

@@ -153,3 +153,29 @@ async def test_the_header_reads_a_printer_sent_nothing_yet_as_not_tried_then_as_
         await until(pilot, lambda: worker.state == first_job, what="the first send")
         await quiet.settle(pilot)
         assert printer_reads() == ((_("ready"), "fine") if first_job == "ready" else (_("offline"), "fault"))
+
+
+async def test_a_printer_set_up_wrong_stops_only_itself(station: Station) -> None:
+    """A receipt printer whose resolution is wrong in counter.toml: the label printer still prints every
+    label, the header counts the wrong one apart, and the toast names it, what is wrong and where to
+    fix it (the whole counter read as one error, nothing printed)."""
+    DummyTransport.forget_all()
+    queue_parcels(station, 2)
+    settings = CounterSettings(
+        counter="test-counter",
+        printer={"name": "desk", "language": "tspl", "transport": "dummy", "target": "desk"},
+        printers={"roll": {"language": "escpos", "transport": "dummy", "target": "roll", "dpi": 600}},
+    )
+    seen: list[Message] = []
+    app = Host(station, settings, interval=0.05)
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await until(pilot, lambda: printed(seen) == 2, what="both labels on the good printer")
+        await quiet.settle(pilot)
+        assert app.device_states["printer"] == "1 set up wrong, 1 ready"
+        assert state_kind(app.device_states["printer"]) == "fault"
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "Printer problem: Printer roll is misconfigured: Resolution (printers.roll.dpi) = 600: use 203 "
+            "or 300. Fix it in Settings > Printers (F8). The jobs for it wait in the queue."
+        ]
+    assert len(DummyTransport.named("desk").sent) == 2 and DummyTransport.named("roll").sent == []

@@ -164,3 +164,21 @@ async def test_a_printer_saved_again_unchanged_says_nothing_changed(app: Station
         screen.save_printer()  # type: ignore[attr-defined]
         assert await _shows(pilot, status, "Nothing") == "Nothing changed: nothing to save."
         assert load_counter_settings() == saved
+
+
+async def test_a_printer_set_up_wrong_is_said_and_another_is_saved_beside_it(app: StationApp) -> None:
+    """counter.toml edited by hand (a roll at 600 dpi): Settings > Printers says it by name, with what is
+    wrong; a second printer is saved all the same (saving it was refused for the roll's fault)."""
+    wrong = {"language": "escpos", "transport": "dummy", "target": "roll", "dpi": 600}
+    app.counter_settings = app.counter_settings.model_copy(update={"printers": {"roll": wrong}})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        said = await _shows(pilot, status, "misconfigured")
+        assert "Printer roll is misconfigured: Resolution (printers.roll.dpi) = 600: use 203 or 300." in said
+        screen.query_one("#p-name", Input).value = "desk"
+        screen.query_one("#p-transport", Select).value = "dummy"
+        screen.save_printer()  # type: ignore[attr-defined]
+        await _shows(pilot, status, "Printer desk saved.")
+    assert set(load_counter_settings().printers) == {"roll", "desk"}

@@ -32,14 +32,14 @@ from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import names_kept
 from station_console.services.printing.printers import (
     check_printable,
-    configured_printers,
+    counter_printers,
     printer_for,
 )
 
 log = logging.getLogger(__name__)
 __all__ = [
     "check_printable",
-    "configured_printers",
+    "counter_printers",
     "printer_for",
     "cancel_jobs_for_parcel",
     "queue_label",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from hardware.messages import ConfigError, reason_of
 from station_console.errors import NotFound, Refused, StationError
-from station_console.i18n import N_, LaterText, get_language, in_section, translate
+from station_console.i18n import N_, LaterText, get_language, in_section, sentences, translate
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import list_carriers
 
@@ -18,7 +19,7 @@ from station_console.services.scan.carriers import list_carriers
 
 def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     """The counter's printer called `name`, or its default printer (a hardware.printers.Printer)."""
-    from hardware.printers.factory import make_printer  # see configured_printers
+    from hardware.printers.factory import make_printer  # see counter_printers
 
     printers: dict[str, dict[str, Any]] = counter_settings.printers
     if name:
@@ -38,28 +39,71 @@ def any_printer(counter_settings: Any) -> bool:
     return bool(counter_settings.printer or counter_settings.printers)
 
 
-def configured_printers(counter_settings: Any) -> list[Any]:
-    """Every printer of this counter: the default one first."""
+@dataclass(frozen=True)
+class CounterPrinters:
+    """This counter's printers: those built (`printers`, the default first) and, one per printer
+    whose settings are wrong, its refusal (`faults`): one wrong setting stops that printer only."""
+
+    printers: list[Any] = field(default_factory=list)
+    faults: list[StationError] = field(default_factory=list)
+
+
+# A printer's wrong setting where more is said after it, then where the manager fixes it.
+SET_UP_WRONG = N_("Printer {name} is misconfigured: {reason}.")
+FIX_IN_SETTINGS = N_("Fix it in Settings > Printers (F8).")
+
+
+def counter_printers(counter_settings: Any) -> CounterPrinters:
+    """Every printer of this counter that its settings build, the default first, and the fault of
+    each one they do not (`bad_printer`, naming it, what is wrong and where to fix it)."""
     if not any_printer(counter_settings):
-        return []  # nothing configured: do not load the renderers at all
+        return CounterPrinters()  # nothing configured: do not load the renderers at all
     # The factory loads every printer language (escpos, fpdf, PIL: ~0.2 s): only when a printer is
     # built, in the print worker's thread, never on the console's start-up path.
     from hardware.printers.factory import make_printer
 
-    out = []
+    out = CounterPrinters()
+    named: set[str] = set()
     if counter_settings.printer:
-        out.append(_the_printer(make_printer, counter_settings))
-    out += [
-        _make(make_printer, cfg, name)
-        for name, cfg in counter_settings.printers.items()
-        if name not in {p.name for p in out}
-    ]
+        named.add(str(counter_settings.printer.get("name", "default")))
+        _add(out, lambda: _the_printer(make_printer, counter_settings))
+    for name, cfg in counter_settings.printers.items():
+        if name not in named:
+            _add(out, lambda cfg=cfg, name=name: _make(make_printer, cfg, name))
     return out
+
+
+def check_saved_printers(before: Any, after: Any) -> None:
+    """Refuse counter settings `after` whose printers this save changed (from `before`) build no
+    printer: the first one's fault. A printer set up wrong that the save leaves as it was does not
+    stop the manager saving another one, nor making another the default."""
+    for fault in counter_printers(after).faults:
+        name = str(fault.params["name"])
+        if _settings_of(before, name) != _settings_of(after, name):
+            raise fault
+
+
+def _settings_of(counter_settings: Any, name: str) -> Any:
+    """The settings the printer `name` is built from: its `[printer]` section if it is the default."""
+    default = counter_settings.printer
+    if default and str(default.get("name", "default")) == name:
+        return default
+    return counter_settings.printers.get(name)
+
+
+def _add(out: CounterPrinters, build: Any) -> None:
+    try:
+        out.printers.append(build())
+    except StationError as fault:
+        if fault.code != "bad_printer":
+            raise
+        # Said as a sentence, the advice after it (a refusal alone reads as one without its stop).
+        out.faults.append(Refused(SET_UP_WRONG, code=fault.code, advice=FIX_IN_SETTINGS, **fault.params))
 
 
 def unassigned_kinds(printers: list[Any]) -> dict[str, frozenset[str]]:
     """Which kinds of the jobs queued for no printer in particular each printer takes: every kind goes
-    to the first printer that can print it (`configured_printers` puts the default first), never to
+    to the first printer that can print it (`counter_printers` puts the default first), never to
     whichever polls first, so a counter with two label printers finds every parcel label on one, in
     the order the parcels came (clerks stick them on in that order)."""
     taken: dict[str, set[str]] = {p.name: set() for p in printers}
@@ -179,10 +223,14 @@ def check_printable(
                 reason=reason,
             )
         return
-    printers = configured_printers(counter_settings)
-    if not printers:
+    counter = counter_printers(counter_settings)
+    if not counter.printers and not counter.faults:
         raise Refused(N_("No printer is configured on this counter."), code="no_printer")
-    reasons = [_reason(p, kind) for p in printers]
+    reasons = [_reason(p, kind) for p in counter.printers]
+    if all(reasons) and counter.faults:
+        # None of those that work takes it: a printer set up wrong may be the one meant to, and the
+        # job waits for its fix (a second, good printer of other kinds is no reason to refuse it).
+        raise counter.faults[0]
     if all(reasons):
         raise Refused(
             NOBODY_CAN.get(document or kind, NOBODY_CAN_ANY),
@@ -225,11 +273,9 @@ def receipt_waits(counter_settings: Any) -> StationError | None:
 
 def receipt_printer(counter_settings: Any) -> str | None:
     """The name of the printer a receipt queued for no printer in particular goes to (the first of
-    this counter that prints receipts, `unassigned_kinds`); None where none does or none can be read."""
-    try:
-        printers = configured_printers(counter_settings)
-    except StationError:
-        return None
+    this counter that prints receipts, `unassigned_kinds`); None where none does (a printer set up
+    wrong takes nothing)."""
+    printers = counter_printers(counter_settings).printers
     return next((name for name, kinds in unassigned_kinds(printers).items() if "receipt" in kinds), None)
 
 
@@ -306,10 +352,14 @@ def scanner_needs(station: Station, counter_settings: Any) -> str:
     must read."""
     lang = get_language()
     details = []
-    printers = configured_printers(counter_settings)
-    if not printers:
-        return translate(N_("No printer is configured on this counter."), lang)
-    for printer in printers:
+    counter = counter_printers(counter_settings)
+    # A printer set up wrong is said first, by name, with where to fix it; the others still print.
+    faults = [fault.message(lang) for fault in counter.faults]
+    if not counter.printers:
+        return sentences(*faults, lang=lang) or translate(
+            N_("No printer is configured on this counter."), lang
+        )
+    for printer in counter.printers:
         carriers = qr_carriers(station, printer)
         if carriers:
             details.append(
@@ -321,9 +371,11 @@ def scanner_needs(station: Station, counter_settings: Any) -> str:
                 )
             )
     if not details:
-        return translate(N_("Labels here carry Code 128 barcodes: the scanner must read Code 128."), lang)
-    return translate(
-        N_("Labels here carry Code 128 barcodes and QR codes ({details}): the scanner must read both."),
-        lang,
-        details="; ".join(details),
-    )
+        codes = translate(N_("Labels here carry Code 128 barcodes: the scanner must read Code 128."), lang)
+    else:
+        codes = translate(
+            N_("Labels here carry Code 128 barcodes and QR codes ({details}): the scanner must read both."),
+            lang,
+            details="; ".join(details),
+        )
+    return sentences(*faults, codes, lang=lang)

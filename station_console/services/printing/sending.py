@@ -47,8 +47,8 @@ __all__ = ["PRINTER_STATES", "QueueResult", "claim", "process_queue", "recover_s
 STALE_SENDING = timedelta(minutes=2)
 INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
 CANNOT_DRAW = N_("This job cannot be drawn: {reason}")
-# A printer's state (a `PrinterError` code, "ready", "untried" or "none"), as a person reads it: translate
-# when shown.
+# A printer's state (a `PrinterError` code, "ready", "untried", "set_up_wrong" or "none"), as a person
+# reads it: translate when shown.
 PRINTER_STATES = {
     "ready": N_("ready"),
     "untried": N_("unknown: nothing was sent to it"),
@@ -56,6 +56,7 @@ PRINTER_STATES = {
     "timeout": N_("not responding"),
     "permission": N_("no permission"),
     "misconfigured": N_("wrong target"),
+    "set_up_wrong": N_("set up wrong"),  # its settings build no printer (`CounterPrinters.faults`)
     "unsupported": N_("error"),
     "error": N_("error"),
     "none": N_("none"),

@@ -24,10 +24,15 @@ from hardware.config_keys import KEY_LABELS
 from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
-from station_console.i18n import N_, _, listed
+from station_console.i18n import N_, _, listed, sentences
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
-from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
+from station_console.services.printing.printers import (
+    check_saved_printers,
+    counter_printers,
+    printer_for,
+    qr_carriers,
+)
 from station_console.services.printing.queue_view import queue_test_print
 from station_console.settings import CounterSettings
 from station_console.tui.role_keys import role_key
@@ -153,6 +158,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         )
         self.refresh_list()
         self.call_after_refresh(self.remember_saved)
+        self._tell_set_up_wrong()
 
     @property
     def counter(self) -> CounterSettings:
@@ -198,11 +204,11 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         if self.save_waits():
             return
         self._after_store = (new, said, then_tell)
-        station = self.station
+        station, before = self.station, self.counter
 
         def store() -> None:
             require_manager(station, "settings")  # said before the printer check; the service checks too
-            configured_printers(new)
+            check_saved_printers(before, new)
             change_counter_settings(station, new)
 
         self.call("store", store)
@@ -217,6 +223,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             worker.start()
         self.refresh_list()
         self._say(said)
+        self._tell_set_up_wrong()
         if then_tell is not None:  # the form's printer was saved
             self._tell_scanner_needs(then_tell)
             self.edits_saved()
@@ -284,6 +291,23 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def action_save(self) -> None:
         self.save_printer()
 
+    def _tell_set_up_wrong(self) -> None:
+        """The printers of the list whose settings are wrong (counter.toml edited by hand, say), each
+        by name with what is wrong: the others print, these do not until saved right here (a read)."""
+        counter = self.counter
+
+        def read() -> list[str]:
+            return [fault.reason() for fault in counter_printers(counter).faults]
+
+        self.call("set_up_wrong", read, exclusive=True)
+
+    def done_set_up_wrong(self, faults: list[str]) -> None:
+        if faults:
+            text = sentences(
+                *faults, _("A printer set up wrong prints nothing until it is saved again here.")
+            )
+            self.query_one("#printer-status", StatusLine).show_read(Text(text))
+
     def _tell_scanner_needs(self, name: str) -> None:
         """Once, at setup: which carriers' waybills this sticker turns into QR codes (a read: its
         answer comes as every call's does, so a screen closed meanwhile drops it)."""
@@ -316,8 +340,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.query_one("#printer-status", StatusLine).show_read(Text(text))
 
     def call_refused(self, tag: str, exc: StationError) -> None:
-        if tag == "scanner_needs":
-            return  # the printer was just saved; a busy database only costs this hint
+        if tag in ("scanner_needs", "set_up_wrong"):
+            return  # a busy database only costs this hint
         super().call_refused(tag, exc)
 
     @role_key("printers.default")

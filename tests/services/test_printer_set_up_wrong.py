@@ -1,0 +1,105 @@
+"""One printer set up wrong in counter.toml stops that printer only: the counter's other printers take
+their jobs, and the wrong one is said by name, with what is wrong and where to fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_printing import add_parcel, jobs
+
+from hardware.printers import DummyTransport
+from station_console.errors import Refused
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
+from station_console.services.printing import printers, sending
+from station_console.settings import CounterSettings
+
+GOOD = {"language": "tspl", "transport": "dummy", "target": "labels"}
+GOOD_ROLL = {"language": "escpos", "transport": "dummy", "target": "roll"}
+WRONG = "Printer {name} is misconfigured: Resolution (printers.{name}.dpi) = 600: use 203 or 300."
+FIX = " Fix it in Settings > Printers (F8)."
+
+
+def label_printer_and_a_wrong_roll() -> CounterSettings:
+    return CounterSettings(
+        counter="test-counter",
+        printer={"name": "labels", **GOOD},
+        printers={"labels": GOOD, "roll": {**GOOD_ROLL, "dpi": 600}},
+    )
+
+
+def test_the_good_printer_prints_while_the_wrong_one_is_said(station: Station) -> None:
+    DummyTransport.forget_all()
+    settings = label_printer_and_a_wrong_roll()
+    counter = printers.counter_printers(settings)
+    assert [p.name for p in counter.printers] == ["labels"]
+    assert [f.message("en") for f in counter.faults] == [WRONG.format(name="roll") + FIX]
+    assert [f.message("zh") for f in counter.faults] == [
+        "打印机 roll 配置有误：分辨率（printers.roll.dpi） = 600：请使用 203 或 300。"
+        "请在“设置 > 打印机”（F8）中改正。"
+    ]
+    add_parcel(station, "SF1234567890123", "1-1-1001")
+    printers.check_printable(settings, "label")  # not refused for the roll's fault
+    assert printers.takes(settings, "label")
+    takes = printers.unassigned_kinds(counter.printers)
+    [labels] = counter.printers
+    assert len(sending.process_queue(station, labels, unassigned=takes["labels"], lang="en").printed) == 1
+    assert b'"1-1-1001"' in DummyTransport.named("labels").sent[0]
+    assert DummyTransport.named("roll").sent == []
+    # A receipt only the wrong roll would print waits for its fix, and the clerk reads which and why.
+    waits = printers.receipt_waits(settings)
+    assert waits is not None and waits.message("en") == WRONG.format(name="roll") + (
+        " The receipt waits in the print queue until that is fixed in Settings > Printers (F8)."
+    )
+    assert printers.receipt_printer(settings) is None
+
+
+def test_a_good_receipt_printer_takes_receipts_beside_a_wrong_label_printer(station: Station) -> None:
+    DummyTransport.forget_all()
+    settings = CounterSettings(
+        counter="test-counter",
+        printer={"name": "labels", **GOOD, "dpi": 600},
+        printers={"labels": {**GOOD, "dpi": 600}, "roll": {**GOOD_ROLL, "jobs": ["receipt"]}},
+    )
+    assert printers.receipt_waits(settings) is None
+    assert printers.receipt_printer(settings) == "roll"
+    printers.check_printable(settings, "receipt")
+    with pytest.raises(Refused) as label:  # a label now would wait for the label printer's fix
+        printers.check_printable(settings, "label")
+    assert label.value.code == "bad_printer"  # the default's own section named
+    assert (
+        label.value.message("en") == WRONG.format(name="labels").replace("printers.labels", "printer") + FIX
+    )
+    parcel = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
+    job = station.run(lambda s: printing.queue_receipt(s, station, [parcel]))
+    [roll] = printers.counter_printers(settings).printers
+    takes = printers.unassigned_kinds([roll])
+    assert sending.process_queue(station, roll, unassigned=takes["roll"], lang="en").printed == [job.id]
+    assert len(DummyTransport.named("roll").sent) == 1 and [j.status for j in jobs(station)] == ["printed"]
+
+
+def test_settings_say_the_wrong_printer_and_the_codes_of_the_others(station: Station) -> None:
+    set_language("en")
+    said = printers.scanner_needs(station, label_printer_and_a_wrong_roll())
+    assert said.startswith(WRONG.format(name="roll") + FIX + " Labels here carry Code 128 barcodes"), said
+    only = CounterSettings(printers={"roll": {**GOOD_ROLL, "dpi": 600}})
+    assert printers.scanner_needs(station, only) == WRONG.format(name="roll") + FIX
+
+
+def test_a_save_refuses_the_printer_it_sets_up_wrong_not_one_it_leaves(station: Station) -> None:
+    before = label_printer_and_a_wrong_roll()
+    another: dict[str, Any] = {**before.printers, "desk": {**GOOD, "target": "desk"}}
+    printers.check_saved_printers(before, before.model_copy(update={"printers": another}))
+    fixed = {**before.printers, "roll": GOOD_ROLL}
+    printers.check_saved_printers(before, before.model_copy(update={"printers": fixed}))
+    wrong_desk = {**before.printers, "desk": {**GOOD, "dpi": 250}}
+    with pytest.raises(Refused) as err:
+        printers.check_saved_printers(before, before.model_copy(update={"printers": wrong_desk}))
+    assert err.value.params["name"] == "desk"
+    with pytest.raises(Refused) as default:  # the wrong roll made the default: its section changes
+        printers.check_saved_printers(
+            before, before.model_copy(update={"printer": {"name": "roll", **before.printers["roll"]}})
+        )
+    assert default.value.params["name"] == "roll"
