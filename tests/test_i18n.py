@@ -299,7 +299,7 @@ def test_sentences_follow_each_other_as_each_language_writes_them() -> None:
 # "{n} <plural noun>" in a message that is not a plural form: each such word, when it is not a noun.
 VERBS_AFTER_A_NAME = {
     "is", "has", "was", "does", "waits", "takes", "sells", "owes", "needs", "looks", "holds", "goes", "fails",
-    "exists", "differs", "matches",
+    "exists", "differs", "matches", "stands",
 }  # fmt: skip
 UNITS = {"ms", "pcs"}  # abbreviations take no plural
 BOUNDS = {"max", "min", "limit"}  # "at most {max} characters": a limit is never one

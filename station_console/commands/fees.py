@@ -262,11 +262,18 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     """Print a storage fee receipt again, marked as a copy: REF is its number (FR000012, as printed
     or scanned from its barcode), or a parcel's pickup code or waybill for that parcel's last one."""
     from station_console.commands.printing import job_json
-    from station_console.services.fees.receipts import find_receipt, receipt_entry, reprint, reprint_number
+    from station_console.services.fees.receipts import (
+        find_receipt,
+        receipt_entry,
+        refuse_refund_slip,
+        reprint,
+        reprint_number,
+    )
     from station_console.services.printing.printers import check_printable, receipt_printer
     from station_console.services.shelves.search import find_parcel_id
 
-    # A receipt or a parcel that is not there is said before any printer.
+    # A receipt or a parcel that is not there is said before any printer; a refund slip is no parcel.
+    attempt(lambda: refuse_refund_slip(ref), as_json=as_json)
     by_number = receipt_entry(ref) is not None
     if by_number:
         attempt(lambda: find_receipt(app.station, ref), as_json=as_json)

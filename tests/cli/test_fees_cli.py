@@ -220,6 +220,20 @@ def test_a_receipt_is_copied_by_its_number_and_audited_with_its_printer(run, db_
     station.engine.dispose()
 
 
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "FF000003 is a refund slip's number: refund slips are not printed again, only fee receipts"),
+        ("zh", "FF000003 是退款单号：退款单不补打，只补打超期保管费收据（编号以 FR 开头）。"),
+    ],
+)
+def test_a_refund_slips_number_is_said_as_one_not_as_no_parcel(run, lang: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    refused = run("fees", "receipt", "FF000003", lang=lang)
+    assert refused.exit_code == 1 and says in refused.output, refused.output
+    as_json = json.loads(run("fees", "receipt", "ff000003", "--json").stdout)
+    assert as_json["error"] == "refund_slip"
+
+
 def test_a_printer_setting_wrong_is_said_with_the_payment_that_stands(run) -> None:  # type: ignore[no-untyped-def]
     Path(os.environ["STATION_CONFIG"]).write_text(
         '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\ndpi = 600\n',

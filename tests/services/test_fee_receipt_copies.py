@@ -63,15 +63,42 @@ def paid_in_two_parts_the_second_given_back(fees: Station, clock: FakeClock) -> 
 
 def test_an_earlier_payment_still_standing_is_copied_by_its_number(fees: Station, clock: FakeClock) -> None:
     clerk, first, second = paid_in_two_parts_the_second_given_back(fees, clock)
-    with pytest.raises(Refused) as by_parcel:  # the parcel's last receipt: given back
+    with pytest.raises(Refused) as by_parcel:  # the parcel's last receipt: given back; the first stands
         receipts.reprint(clerk, fees_parcel(clerk))
-    assert by_parcel.value.message("en") == f"The fee on receipt {second} was given back: no copy is printed."
+    assert by_parcel.value.message("en") == (
+        f"The fee on receipt {second} was given back: no copy is printed. "
+        f"Receipt {first} stands: `station fees receipt {first}`."
+    )
+    assert by_parcel.value.message("zh") == (
+        f"收据 {second} 的费用已退还，不再补打副本。收据 {first} 仍然有效：`station fees receipt {first}`。"
+    )
+    assert by_parcel.value.code == "fee_given_back"
     copy = receipts.reprint_number(clerk, first)
     assert copy.payload["copy"] is True and copy.payload["number"] == first
     assert copy.payload["total_cents"] == 100
     with pytest.raises(Refused) as named:  # R2 by its own number: refused, named
         receipts.reprint_number(clerk, second)
     assert named.value.message("en") == f"The fee on receipt {second} was given back: no copy is printed."
+
+
+def test_a_refund_slips_number_is_said_as_one_not_as_no_parcel(fees: Station, clock: FakeClock) -> None:
+    clerk, _first, second = paid_in_two_parts_the_second_given_back(fees, clock)
+    (slip,) = [j for j in fee_jobs(clerk) if j.payload["paper"] == receipts.REFUND]
+    number = slip.payload["number"]
+    assert number.startswith("FF")
+    for typed in (number, number.lower(), f"]C0{number}\r\n"):
+        with pytest.raises(Refused) as refused:
+            receipts.refuse_refund_slip(typed)
+        assert refused.value.code == "refund_slip"
+    assert refused.value.message("en") == (
+        f"]C0{number} is a refund slip's number: refund slips are not printed again, only fee receipts "
+        "(numbered FR)."
+    )
+    assert refused.value.message("zh").endswith(
+        "是退款单号：退款单不补打，只补打超期保管费收据（编号以 FR 开头）。"
+    )
+    for other in (second, zto(1), "6-5-3002"):  # a receipt, a waybill, a pickup code go on
+        receipts.refuse_refund_slip(other)
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,9 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import Carrier, Clerk, EventKind, FeeEntry, FeeKind, FeeMethod, JobStatus, Parcel, PrintJob
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.safe_text import ascii_forms, cut
 from station_console.services.core import audit
 from station_console.services.core.paper_numbers import paper_number
@@ -49,6 +50,9 @@ MOMENT = timedelta(seconds=1)
 FEE_RECEIPT_PRINTING = N_("Fee receipt printing.")
 # After an AIM symbology prefix a scanner may send (`]C0`); 18 digits at most (SQLite's integers end at 19).
 _RECEIPT_NUMBER = re.compile(r"(?:\][A-Za-z][0-9])?FR([0-9]{1,18})", re.IGNORECASE)
+_REFUND_NUMBER = re.compile(r"(?:\][A-Za-z][0-9])?FF([0-9]{1,18})", re.IGNORECASE)
+# A receipt that cannot be copied, and the parcel's receipt that stands and can.
+STANDS = N_("{refusal} Receipt {standing} stands: `station fees receipt {standing}`.")
 
 
 @dataclass(frozen=True)
@@ -140,10 +144,29 @@ def _job(session: Session, station: Station, payload: dict[str, Any], at: dateti
 def receipt_entry(text: str) -> int | None:
     """The payment a receipt's number names (`FR000012` as printed, as its barcode scans, or `fr12`):
     its ledger entry; None when `text` is no receipt number (a pickup code, a waybill)."""
-    # A scanner's Enter, tab or GS, spaces and full-width forms are not the number's.
-    cleaned = "".join(ch for ch in ascii_forms(text) if ch.isprintable() and not ch.isspace())
-    found = _RECEIPT_NUMBER.fullmatch(cleaned[:64])
+    found = _RECEIPT_NUMBER.fullmatch(_cleaned(text))
     return int(found.group(1)) if found else None
+
+
+def refuse_refund_slip(text: str) -> None:
+    """Refuse a refund slip's number (`FF000013`) where a receipt's is asked for: a slip is not
+    printed again (it hands back money; a copy could be shown for it twice), and, no parcel's
+    code or waybill, it would be said as "no parcel"."""
+    if _REFUND_NUMBER.fullmatch(_cleaned(text)):
+        raise Refused(
+            N_(
+                "{number} is a refund slip's number: refund slips are not printed again, only fee "
+                "receipts (numbered FR)."
+            ),
+            code="refund_slip",
+            number=cut(text.strip(), 40),
+        )
+
+
+def _cleaned(text: str) -> str:
+    """A paper's number as typed or scanned: a scanner's Enter, tab or GS, spaces and full-width forms
+    are not the number's."""
+    return "".join(ch for ch in ascii_forms(text) if ch.isprintable() and not ch.isspace())[:64]
 
 
 def reprint(
@@ -165,9 +188,35 @@ def reprint(
         original = _receipt_of(session, paid) if paid is not None else None
         if original is None:
             raise NotFound(N_("No storage fee receipt for this parcel."), code="no_fee_receipt")
-        return _copy(session, station, original, parcel_id, printer, goes_to)
+        try:
+            return _copy(session, station, original, parcel_id, printer, goes_to)
+        except Refused as refused:
+            standing = _standing(session, parcel_id) if refused.code == "fee_given_back" else None
+            if standing is None:
+                raise
+            # The last was given back, an earlier one stands: the clerk is told which to copy.
+            raise Refused(
+                STANDS,
+                code=refused.code,
+                refusal=LaterText(Message(refused.msgid, **refused.params)),
+                standing=standing,
+            ) from refused
 
     return station.run(work)
+
+
+def _standing(session: Session, parcel_id: int) -> str | None:
+    """The number of the parcel's last receipt none of whose money was given back, if any."""
+    payments = session.exec(
+        select(FeeEntry)
+        .where(col(FeeEntry.parcel_id) == parcel_id, col(FeeEntry.kind) == FeeKind.PAYMENT)
+        .order_by(col(FeeEntry.id).desc())
+    ).all()
+    for paid in payments:
+        job = _receipt_of(session, paid)
+        if job is not None and not _given_back(session, list(job.payload["entries"])):
+            return str(job.payload["number"])
+    return None
 
 
 def find_receipt(station: Station, number: str) -> str:
