@@ -186,7 +186,6 @@ SIGNED_IN_READS: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "missing_phone_count": _call("shelves.lists", "missing_phone_count"),
     "parcels_by_id": lambda st, ids: _lists().parcels_by_id(st, [ids["on_shelf"], ids["no_phone"]]),
     "masked_phones": lambda st, ids: _lists().masked_phones(st, [ids["on_shelf"]]),
-    "label_status": lambda st, ids: _lists().label_status(st, [ids["on_shelf"]]),
     "rows_now": lambda st, ids: _lists().rows_now(st, [ids["on_shelf"]]),
     "pickup_codes": lambda st, ids: _queue_view().pickup_codes(st, [ids["on_shelf"]]),
     "handover_batch_view": lambda st, ids: _handover_batch(st, ids),

@@ -19,7 +19,7 @@ from station_console.services.notify.channels import DummyChannel
 from station_console.services.pickup.lookup import lookup
 from station_console.services.printing import render, sending
 from station_console.services.shelves import slots
-from station_console.services.shelves.lists import label_status
+from station_console.services.shelves.lists import rows_now
 from station_console.services.shelves.moves import move_parcel
 
 
@@ -121,9 +121,9 @@ def test_a_held_label_reads_queued_once_its_wait_is_over(station: Station, clock
     """With no printer attached nothing moves the job on: the screen must not say "waiting for phone"
     for ever."""
     result = check_in(station, wb(1), hold_label=True)
-    assert label_status(station, [result.parcel_id]) == {result.parcel_id: JobStatus.HELD}
+    assert rows_now(station, [result.parcel_id]).labels == {result.parcel_id: JobStatus.HELD}
     clock.advance(seconds=station.settings().label_hold_s + 1)
-    assert label_status(station, [result.parcel_id]) == {result.parcel_id: JobStatus.QUEUED}
+    assert rows_now(station, [result.parcel_id]).labels == {result.parcel_id: JobStatus.QUEUED}
     assert label_jobs(station, result.parcel_id) == [
         JobStatus.HELD
     ]  # a read: the row is the printer's to move

@@ -24,7 +24,7 @@ from station_console.services.people.event_details import details_text
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view, sending
 from station_console.services.printing.queue_view import LABEL_LABELS
-from station_console.services.shelves.lists import label_status
+from station_console.services.shelves.lists import rows_now
 
 
 def test_a_retried_and_a_cancelled_job_are_in_the_trail_with_how_they_stood(
@@ -142,7 +142,7 @@ def test_a_cancelled_label_reads_cancelled_and_one_withdrawn_with_its_check_in_w
     undo_last(station)  # withdraws the second label with its check-in
     assert [j.status for j in jobs(station)] == ["discarded", "cancelled"]
     set_language(lang)
-    read = label_status(station, [kept, undone])
+    read = rows_now(station, [kept, undone]).labels
     assert [label_of(LABEL_LABELS, read[pid]) for pid in (kept, undone)] == [cancelled, withdrawn]
 
 

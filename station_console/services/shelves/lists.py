@@ -90,25 +90,15 @@ def masked_phones(station: Station, parcel_ids: Sequence[int]) -> dict[int, str 
     return {pid: masked for pid, masked in rows if pid is not None}
 
 
-def label_status(station: Station, parcel_ids: Sequence[int]) -> dict[int, str]:
-    """Newest label job status per parcel (`queued`, `printed`, `failed`...); parcels with none are absent.
+@dataclass(frozen=True, slots=True)
+class RowsNow:
+    """Check-in's rows as they stand now: each parcel's newest label state (`labels`: `queued`,
+    `printed`, `failed`...; a parcel with no label job is absent), and its pickup code and place while
+    it has both (a move or a stocktake may have changed them since it checked in, at any counter).
 
     A label held for its phone past its wait (`jobs.hold_over`) reads "queued": it no longer waits for
     the phone, the printer takes it on its next pass (with no printer it would read "waiting for phone"
     for ever)."""
-    require(station, "view")
-    if not parcel_ids:
-        return {}
-    waited = hold_over(station)
-    with station.read() as session:
-        return _label_status(session, parcel_ids, waited)
-
-
-@dataclass(frozen=True, slots=True)
-class RowsNow:
-    """Check-in's rows as they stand now: each parcel's newest label state (as `label_status` reads
-    it), and its pickup code and place while it has both (a move or a stocktake may have changed them
-    since it checked in, at any counter)."""
 
     labels: dict[int, str]
     places: dict[int, tuple[str, str]]
