@@ -75,6 +75,13 @@ def has_version_table(engine: Engine) -> bool:
         return inspect(conn).has_table(VERSION_TABLE)
 
 
+def tables_beside_the_version_table(engine: Engine) -> bool:
+    """Whether the database holds tables other than the version table (a station's, or another
+    program's): with an empty version table, what migrating from the start would run over."""
+    with engine.connect() as conn:
+        return any(name != VERSION_TABLE for name in inspect(conn).get_table_names())
+
+
 def upgrade(engine: Engine) -> bool:
     """Migrate to head if needed; True when something ran. Cheap when already current."""
     return upgrade_from(engine, current_revision(engine))

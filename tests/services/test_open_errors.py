@@ -210,3 +210,43 @@ def test_a_migration_refused_by_a_constraint_is_no_foreign_file(
     said, logged = refusal(f"sqlite:///{tmp_path / 'station.sqlite3'}", caplog)
     assert said == f"{UPGRADE_FAILED}{log_path()}"
     assert "UNIQUE constraint failed" in logged
+
+
+def test_an_empty_version_table_beside_a_stations_tables_is_refused_not_migrated_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its version row gone (damaged, or edited by hand): migrating from the start would run over the
+    station's tables (it failed on "table already exists" and read as a failed upgrade to go back
+    from). Refused, saying what to do; nothing in it changed."""
+    path = tmp_path / "emptied.sqlite3"
+    open_station(f"sqlite:///{path}").engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM alembic_version")
+    conn.commit()
+    tables = conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+    conn.close()
+    said, _log = refusal(f"sqlite:///{path}", caplog)
+    assert said == (
+        f"{path} 处的数据库有数据表，但版本表是空的：数据库已损坏，或不是驿站的数据库，其中内容未作任何改动。"
+        "请用驿站最近的备份替换它，或把它移走后新建驿站。"
+    )
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall() == tables
+    assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (0,)
+    conn.close()
+
+
+def test_an_empty_version_table_alone_is_a_first_start_cut_short_and_is_made_a_station(
+    tmp_path: Path,
+) -> None:
+    """Nothing but the empty version table: nothing to lose, so the station is made in it."""
+    path = tmp_path / "cut-short.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    station = open_station(f"sqlite:///{path}")
+    try:
+        assert station.seeded and current_revision(station.engine) is not None
+    finally:
+        station.engine.dispose()

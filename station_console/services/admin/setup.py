@@ -24,6 +24,7 @@ from db.migrate import (
     head_revision,
     hold_upgrade_lock,
     known_revisions,
+    tables_beside_the_version_table,
     upgrade_from,
 )
 from db.models import (
@@ -83,7 +84,8 @@ def open_station(
     with no station in it (no migration ever ran: an empty PostgreSQL database), is refused, not made
     (a sign-in alone makes none); so is one with an empty version table (damaged, or not a station's)
     and one at an older version, not migrated (a sign-in alone changes nothing: the console or
-    `station db upgrade` brings it up to date).
+    `station db upgrade` brings it up to date). `create` too: an empty version table beside tables is
+    refused, not migrated over them (`_refuse_tables_without_a_version`).
     """
     counter = validate_counter(counter)
     if not create:
@@ -94,6 +96,7 @@ def open_station(
         revision = current_revision(engine)
         if not create:
             _refuse_for_a_sign_in(engine, revision)
+        _refuse_tables_without_a_version(engine, revision)
         _refuse_unknown_revision(revision)
         _bring_up_to_date(engine, revision)
         with station.read() as session:
@@ -172,6 +175,29 @@ def _refuse_for_a_sign_in(engine: Engine, revision: str | None) -> None:
     if refusal is not None:
         engine.dispose()
         raise refusal
+
+
+def _refuse_tables_without_a_version(engine: Engine, revision: str | None) -> None:
+    """An empty version table over tables (a station's emptied by hand or damaged, or another
+    program's) is refused, the engine disposed: migrating from the start would run over them. One
+    with no other table (a first start cut short before its first migration) is migrated from the
+    start: nothing is in it to lose."""
+    if revision is not None or not has_version_table(engine):
+        return
+    if not tables_beside_the_version_table(engine):
+        return
+    at = engine.url
+    where = at.database if is_sqlite(engine) else at.render_as_string(hide_password=True)
+    engine.dispose()
+    raise Refused(
+        N_(
+            "The database at {file} has an empty version table beside its tables: it is damaged, or "
+            "not a station's, and nothing was changed in it. Put the station's last backup in its "
+            "place, or move it away to start a new station."
+        ),
+        code="database_damaged",
+        file=where or "?",
+    )
 
 
 def _bring_up_to_date(engine: Engine, revision: str | None) -> None:
