@@ -113,6 +113,18 @@ def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     set_language("en")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The same isolation for what module and session fixtures make before any test's own (a module's
+    template station closing a day writes the audit anchors and key): never the developer's
+    ~/.local/share, ~/.config or ~/.cache. The cache too: escpos's capabilities, pickled once."""
+    folder = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as patch:
+        isolate(patch, folder)
+        patch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Keep the developer's own config, database and language out of every test."""
