@@ -250,3 +250,29 @@ def test_an_empty_version_table_alone_is_a_first_start_cut_short_and_is_made_a_s
         assert station.seeded and current_revision(station.engine) is not None
     finally:
         station.engine.dispose()
+
+
+def test_another_counters_first_migration_committed_between_the_reads_is_no_empty_version_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two counters opening a new station at once: the second read no revision, then the first
+    committed its migration (tables and revision in one commit). The tables it then sees are that
+    station's, not ones beside an empty version table: it opens the station, not a refusal."""
+    path = tmp_path / "raced.sqlite3"
+    open_station(f"sqlite:///{path}").engine.dispose()
+    real = setup.current_revision
+    reads: list[str | None] = []
+
+    def read_before_the_other_commit(engine: object) -> str | None:
+        # The first read happened before the other counter's commit: it saw no revision yet.
+        revision = None if not reads else real(engine)  # type: ignore[arg-type]
+        reads.append(revision)
+        return revision
+
+    monkeypatch.setattr(setup, "current_revision", read_before_the_other_commit)
+    station = open_station(f"sqlite:///{path}")
+    try:
+        assert reads[0] is None and reads[-1] is not None
+        assert current_revision(station.engine) is not None
+    finally:
+        station.engine.dispose()

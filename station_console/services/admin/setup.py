@@ -186,6 +186,10 @@ def _refuse_tables_without_a_version(engine: Engine, revision: str | None) -> No
         return
     if not tables_beside_the_version_table(engine):
         return
+    # Read again after the tables: another counter's first migration may have committed since the
+    # revision was read (its tables and its revision arrive in one commit, never one without the other).
+    if current_revision(engine) is not None:
+        return
     at = engine.url
     where = at.database if is_sqlite(engine) else at.render_as_string(hide_password=True)
     engine.dispose()
