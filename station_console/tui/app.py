@@ -285,7 +285,7 @@ class StationApp(
     def on_tick_typed(self, message: Tick.Typed) -> None:
         """A letter typed on a tick box whose screen has no line of its own to say it on (Parcels'
         "problems only", Settings' on/off fields): said as a warning, naming the box, not dropped unsaid."""
-        self.notify(message.said(), severity="warning", names_nobody=True)
+        self.notify(message.said(), severity="warning", names_nobody=True, of_screen=message.tick.screen)
 
     def on_look_again(self, message: LookAgain) -> None:
         """Behind a key typed into a form's field: its field shown whole once the form's scrolls asked
@@ -371,6 +371,7 @@ class StationApp(
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        self.watch_screens_for_toasts()
         terminal_closed.watch(self._terminal_closed)
         if self._opening is not None:
             self.start_clerk_session()  # the sign-in dialog, waiting for the station

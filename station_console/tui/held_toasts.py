@@ -7,16 +7,23 @@ busy). A held toast that answers a call a clerk sent (`toasts_of`: a refusal, wh
 clerk's, shown only if they sign back in (another clerk gets none of their customers); the station's
 own (a printer gone, a device unplugged, a live-view change) go to whoever signs in. An error toast
 stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
+
+A toast about a field of one screen (`of_screen`: a key a field does not take, a letter on a tick box)
+goes when that screen is no longer the one on top (another mode's key, a dialog over it, the dialog
+closed): "This field takes digits only" typed on Check-in's phone stood over Pickup after F2, naming a
+field not there. The station's toasts and a call's answer stay, as they speak of the station's work.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
+from textual.screen import Screen
 
 from station_console.i18n import _
 from station_console.safe_text import visible
@@ -33,6 +40,8 @@ class HeldToastsApp(App[None]):
     held_toasts: list[HeldToast]  # set by `init_clerk_session`
     # While a call's answer or refusal is said: the clerk who sent it (`toasts_of`).
     _toasts_of: int | None = None
+    # The toasts about a field of a screen (`of_screen`), by identity: taken down once it is not on top.
+    _screens_toasts: dict[str, weakref.ref[Screen]] | None = None  # None: not watched (a test's app)
 
     @property
     def locked(self) -> bool:
@@ -47,19 +56,66 @@ class HeldToastsApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
         names_nobody: bool = False,
+        of_screen: Screen | None = None,
     ) -> None:
         """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
         console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
         waybill or code to whoever came to the counter (a printer's problem names the label's).
         `names_nobody`: a toast that can name no customer (the database is busy) shows at once. An
-        error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`)."""
+        error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
+        `of_screen`: a toast about a field of that screen, taken down once another screen is on top
+        (called from the app's thread)."""
         toast = (visible(message), visible(title), severity, timeout)
+        if of_screen is not None:
+            self._screen_toast(of_screen, *toast)
+            return
         if self.locked and not names_nobody:
             held = (*toast, self._toasts_of)
             if held not in self.held_toasts:
                 self.held_toasts.append(held)
             return
         self._toast(*toast)
+
+    def watch_screens_for_toasts(self) -> None:
+        """Start taking a screen's toasts down as another screen comes on top (from `on_mount`)."""
+        self._screens_toasts = {}
+        # Not immediate: called once the messages already queued are handled, a toast on its way too.
+        self.screen_change_signal.subscribe(self, lambda _screen: self._withdraw_other_screens_toasts())
+
+    def _screen_toast(
+        self, screen: Screen, message: str, title: str, severity: SeverityLevel, timeout: float | None
+    ) -> None:
+        if not screen.is_active:
+            return  # said of a screen already under another: about a field the clerk cannot see
+        if self._screens_toasts is None:
+            self._toast(message, title, severity, timeout)
+            return
+        shown_for = error_toasts.timeout_for(severity, timeout)
+        toast = Notification(
+            message,
+            title,
+            severity,
+            self.NOTIFICATION_TIMEOUT if shown_for is None else shown_for,
+            markup=False,
+        )
+        self._screens_toasts[toast.identity] = weakref.ref(screen)
+        self._notifications.add(toast)
+        self._refresh_notifications()
+
+    def _withdraw_other_screens_toasts(self) -> None:
+        if self._screens_toasts is None:
+            return
+        on_top = self.screen
+        for toast in list(self._notifications):
+            owner = self._screens_toasts.get(toast.identity)
+            if owner is not None and owner() is not on_top:
+                self._unnotify(toast, refresh=False)
+        self._screens_toasts = {
+            identity: owner
+            for identity, owner in self._screens_toasts.items()
+            if owner() is on_top and any(toast.identity == identity for toast in self._notifications)
+        }
+        self._refresh_notifications()
 
     @contextmanager
     def toasts_of(self, clerk_id: int | None) -> Iterator[None]:

@@ -170,13 +170,14 @@ class FixedInput(Input):
         """Said at once, over the sign-in too: it names no customer, and held for the clerk who signs in
         it left the sign-in silent and then spoke over check-in of none of its fields. Not said from a
         screen under another (a key typed right before Ctrl+L, taken once the sign-in was up): it spoke to
-        whoever came by of a field they could not see; the field's next refusal is said."""
+        whoever came by of a field they could not see; the field's next refusal is said. The toast goes
+        when another screen comes on top (`HeldToastsApp.notify`'s `of_screen`)."""
         if not self.screen.is_active:
             self._refusal_said = self._limit_said = False
             return
         app = self.app
         if isinstance(app, HeldToastsApp):
-            app.notify(text, severity="warning", names_nobody=True)
+            app.notify(text, severity="warning", names_nobody=True, of_screen=self.screen)
         else:
             self.notify(text, severity="warning")
 
