@@ -39,7 +39,10 @@ def register(cli: click.Group) -> None:
     "--out",
     "out",
     type=WRITTEN_FILE,
-    help="Write to this file (a PDF without it: the reports folder in the station's data folder).",
+    help=(
+        "Write to this file (a PDF without it: the folder of this counter's PDF printer, else the "
+        "reports folder in the station's data folder)."
+    ),
 )
 @pass_app
 def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
@@ -54,7 +57,7 @@ def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
         return
     if fmt == "pdf":
         blob = export.to_pdf(data)
-        target = out or export.report_file(data, "pdf")
+        target = out or export.report_file(data, "pdf", app.counter_settings)
         _write(target, blob)
         font = export.pdf_font()
         if font:

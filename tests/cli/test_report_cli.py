@@ -1,4 +1,5 @@
-"""`station report --format pdf`: saved in the station's data folder unless `--out` says where."""
+"""`station report --format pdf`: saved in the station's data folder unless `--out` says where (or the
+counter has a PDF printer writing into a folder: tests/tui/test_report_files.py)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ def test_a_pdf_report_goes_to_the_data_folder_or_where_out_says(  # type: ignore
     monkeypatch.chdir(started_in)
     saved = run("report", "--format", "pdf", "--date", "2026-11-25")
     assert saved.exit_code == 0, saved.output
-    path = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports" / "report-2026-11-25.pdf"
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports"
+    path = folder / "report-2026-11-25-counter-1.pdf"  # the folder every counter of this PC shares
     assert (
         path.read_bytes().startswith(b"%PDF") and f"Wrote {path} (font: {BUNDLED_CJK.name})" in saved.stderr
     )
+    again = run("report", "--format", "pdf", "--date", "2026-11-25")  # the first one kept
+    assert f"Wrote {folder / 'report-2026-11-25-counter-1-2.pdf'}" in again.stderr
     assert list(started_in.iterdir()) == []
     chosen = tmp_path / "elsewhere" / "day.pdf"
     out = run("report", "--format", "pdf", "--date", "2026-11-25", "--out", str(chosen))

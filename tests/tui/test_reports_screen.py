@@ -110,7 +110,8 @@ async def test_reports_mode_names_each_carrier_as_the_lists_do(
 async def test_export_keys_write_the_files_into_the_stations_data_folder(
     app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Not into the folder the console was started in; the folder is made, and the toast names it whole."""
+    """Not into the folder the console was started in; the folder is made, the files named by the day and
+    the counter (test-counter: every counter of this PC shares the folder), and the toast names it whole."""
     seed(station)
     started_in = tmp_path / "started-here"
     started_in.mkdir()
@@ -123,12 +124,12 @@ async def test_export_keys_write_the_files_into_the_stations_data_folder(
             await quiet.press(pilot, key)
         await quiet.settle(pilot)
         said = [str(n.message) for n in app._notifications]
-    day = station.business_day().isoformat()
-    assert (folder / f"report-{day}.pdf").read_bytes().startswith(b"%PDF")
-    assert "ZTO" in (folder / f"report-{day}.csv").read_text()
-    assert '"balanced": true' in (folder / f"report-{day}.json").read_text()
+    named = f"report-{station.business_day().isoformat()}-test-counter"
+    assert (folder / f"{named}.pdf").read_bytes().startswith(b"%PDF")
+    assert "ZTO" in (folder / f"{named}.csv").read_text()
+    assert '"balanced": true' in (folder / f"{named}.json").read_text()
     assert list(started_in.iterdir()) == []
-    assert f"Wrote {folder / f'report-{day}.pdf'}" in said
+    assert f"Wrote {folder / f'{named}.pdf'}" in said
 
 
 def test_week_chart_bars_scale_with_volume() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +30,50 @@ from station_console.text_columns import display_width, pad
 REPORTS_FOLDER = "reports"
 
 
-def reports_folder() -> Path:
-    """Where a report is saved unless told otherwise: in the station's data folder, whatever folder the
-    console or `station` was started in (a repository checkout, /)."""
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / REPORTS_FOLDER
+def reports_folder(counter: Any | None = None) -> Path:
+    """Where a report is saved unless told otherwise: the folder this counter's PDF printer writes
+    into, if it has one (`counter`: its CounterSettings), else `reports/` in the station's data folder,
+    whatever folder the console or `station` was started in (a repository checkout, /)."""
+    return pdf_printer_folder(counter) or Path(user_data_dir(APP_NAME, appauthor=False)) / REPORTS_FOLDER
 
 
-def report_file(report: dict[str, Any], fmt: str) -> Path:
-    """The file a report of `fmt` (pdf, csv, json) is saved as by default."""
-    return reports_folder() / f"report-{report['date']}.{fmt}"
+def pdf_printer_folder(counter: Any | None) -> Path | None:
+    """The folder the counter's first PDF printer writes its files into (the default printer first),
+    None when it has no such printer (one writing to a spool file, a CUPS queue)."""
+    if counter is None:
+        return None
+    for config in [counter.printer, *counter.printers.values()]:
+        target = str(config.get("target", ""))
+        if (
+            str(config.get("language", "")).lower() == "pdf"
+            and str(config.get("transport", "")).lower() == "file"
+            and target
+            and (target.endswith(("/", os.sep)) or Path(target).is_dir())
+        ):
+            return Path(target)
+    return None
+
+
+def report_file(report: dict[str, Any], fmt: str, counter: Any | None = None) -> Path:
+    """The file a report of `fmt` (pdf, csv, json) is saved as by default: in `reports_folder`, named
+    by the day, and by the counter in the data folder's, which every counter run by this PC's user
+    shares (two counters of one station on one PC wrote the same file). Never a file already there:
+    a report printed and signed is not replaced unseen by a later one of the day (`-2`, `-3`, ...)."""
+    own = pdf_printer_folder(counter)
+    folder = own or reports_folder()
+    stem = f"report-{report['date']}"
+    if own is None and counter is not None:
+        stem += f"-{file_safe(counter.counter)}"
+    path, again = folder / f"{stem}.{fmt}", 2
+    while path.exists():
+        path, again = folder / f"{stem}-{again}.{fmt}", again + 1
+    return path
+
+
+def file_safe(name: str) -> str:
+    """A counter's name as part of a file name: letters (any script), digits, `.`, `-`, `_` kept, the
+    rest (a `/`, a space, a control character) as `_`."""
+    return re.sub(r"[^\w.-]", "_", name).lstrip(".") or "_"
 
 
 COLUMNS = (

@@ -107,7 +107,6 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.day: date | None = None
         self.report: dict[str, Any] | None = None
         self.days: ReportDays | None = None  # read with each report: today moves on at midnight
-        self.export_dir = export.reports_folder()  # never the folder the console was started in
         # Another counter's change, heard and not read yet: whether it moved only today's figures.
         self._live_heard: bool | None = None
         self._live_timer: Timer | None = None
@@ -345,10 +344,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if self.report is None:
             self._still_reading()
             return
-        path = self.export_dir / export.report_file(self.report, fmt).name
-        self.call(
-            "export", partial(reports_calls.write_export, self.report, path, fmt)
-        )  # a PDF takes a moment
+        # Never the folder the console was started in; the file's place found in the worker (a folder on
+        # a network share), and a PDF takes a moment.
+        counter = getattr(self.app, "counter_settings", None)
+        self.call("export", partial(reports_calls.write_export, self.report, counter, fmt))
 
     def done_export(self, path: Path) -> None:
         self.notify(_("Wrote {path}", path=str(path)))

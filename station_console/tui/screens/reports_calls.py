@@ -96,8 +96,11 @@ def reopen(station: Station, day: date, reason: str) -> str:
     return reopen_day(station, day, reason).describe()
 
 
-def write_export(report: dict[str, Any], path: Path, fmt: str) -> Path:
-    """The report as a file, written whole or not at all (a full disk leaves nothing behind)."""
+def write_export(report: dict[str, Any], counter: Any, fmt: str) -> Path:
+    """The report as a file where this counter's reports go (`export.report_file`: its PDF printer's
+    folder, else the data folder's, never over a file already there), written whole or not at all (a
+    full disk leaves nothing behind)."""
+    path = export.report_file(report, fmt, counter)
     if fmt == "pdf":
         write_atomic(path, export.to_pdf(report))
     else:
