@@ -48,11 +48,14 @@ async def test_a_pasted_write_off_reason_is_refused_on_the_problems_screen(
         app.push_screen(ProblemsScreen(wb(1)))
         await quiet.settle(pilot)
         note = app.screen.query_one("#pr-note", Input)
-        await paste(pilot, note, PASTED)
         before = snapshot(station)
+        await paste(pilot, note, PASTED)  # past the field's limit (a flag's note, 500): refused whole
+        status = str(app.screen.query_one("#pr-status", Static).render())
+        assert note.value == "" and f"the paste ({len(IN_FIELD)} characters) was not put in" in status
+        note.value = "x" * 201  # within a note's limit, past a reason's
         await quiet.press(pilot, "f9")
         assert str(app.screen.query_one("#pr-status", Static).render()) == REFUSED
-        assert note.value == IN_FIELD  # still there, to be shortened
+        assert note.value == "x" * 201  # still there, to be shortened
         assert snapshot(station) == before
         note.value = "[b]wet[/b] \x1b[31mrang 13911112222\x1b[0m"
         await quiet.press(pilot, "f9")  # asked first, the reason as it is recorded

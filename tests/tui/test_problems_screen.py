@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select
+from textual import events
 from textual.widgets import DataTable, Input, Select, Static
 from textual.widgets._select import SelectOverlay
 
@@ -241,3 +242,26 @@ async def test_a_parcel_found_after_it_left_shows_its_status_not_its_old_code(
         (code,) = [r.pickup_code for r in problems.list_problems(station) if r.waybill == wb(1)]
         assert code and str(on_shelf[keys.index("Code")]) == code
         assert str(on_shelf[keys.index("Location")]) == "1-1"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_note_pasted_past_its_limit_is_refused_at_the_paste_not_at_f7(
+    app: StationApp, station: Station
+) -> None:
+    """A 5,000-character paste went into the note whole, and only F7 said "Note is longer than 500
+    characters": the note stops at its limit as every note does, the paste refused whole and said on the
+    screen's line; a note of 500 characters goes in."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        note = app.screen.query_one("#pr-note", Input)
+        note.focus()
+        note.post_message(events.Paste("A" * 5000))
+        await quiet.settle(pilot)
+        assert note.value == ""
+        assert "Note takes at most 500 characters: the paste (5000 characters) was not put in" in status(app)
+        note.post_message(events.Paste("B" * 500))
+        await quiet.settle(pilot)
+        assert note.value == "B" * 500
+    assert problems.list_problems(station) == []

@@ -31,6 +31,7 @@ from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
 from station_console.tui.widgets.status_line import StatusLine
@@ -113,7 +114,8 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             )
         with Horizontal(classes="form-row"):
             yield Label(_("Note / reason"), classes="field-label")
-            yield WedgeInput(id="pr-note")
+            # At most a flag's note: a 5,000-character paste went in whole, refused only at F7.
+            yield WedgeInput(id="pr-note", max_length=problems.PROBLEM_NOTE.limit, says_limit=False)
         yield StatusLine(id="pr-status")
         yield Table(id="pr-table")
         yield Static(id="pr-not-received")
@@ -170,6 +172,13 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.query_one("#pr-status", StatusLine).say("")
         if parcel.has_focus:
             self._to_kind()
+
+    @on(FixedInput.TooLong, "#pr-note")
+    def _note_too_long(self, event: FixedInput.TooLong) -> None:
+        """Typed or pasted past the note's limit (the field took none of it): said on the screen's line,
+        by the field's name, as a form says it."""
+        event.stop()
+        self.query_one("#pr-status", StatusLine).say(event.said(_("Note")), error=True)
 
     @on(Input.Submitted, "#pr-note")
     def _submit_note(self) -> None:
