@@ -34,6 +34,16 @@ from station_console.tui import error_toasts
 HeldToast = tuple[str, str, SeverityLevel, float | None, int | None]
 
 
+def notify_of_screen(screen: Screen, message: str, severity: SeverityLevel = "warning") -> None:
+    """A toast about `screen`'s own fields or choices, said at once (it names no customer) and taken
+    down once another screen is on top (`HeldToastsApp.notify`'s `of_screen`)."""
+    app = screen.app
+    if isinstance(app, HeldToastsApp):
+        app.notify(message, severity=severity, names_nobody=True, of_screen=screen)
+    else:
+        screen.notify(message, severity=severity, markup=False)
+
+
 class HeldToastsApp(App[None]):
     """`notify` for the console app; expects `locked` and `held_toasts` from `ClerkSessionMixin`."""
 

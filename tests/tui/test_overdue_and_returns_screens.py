@@ -351,3 +351,26 @@ async def test_why_each_parcel_goes_back_is_on_an_80_column_screen(
         shown = table.scrollable_content_region.width
         for whole in ("Waybill", "Problem", "Checked in"):
             assert sum(widths[: keys.index(whole) + 1]) <= shown, whole
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_one_carrier_refusal_goes_once_returns_opens_on_the_batch_put_right(
+    app: StationApp, station: Station, clock
+) -> None:
+    """Two carriers' candidates selected, F9 refused "select one carrier's" as an error toast; the clerk
+    unselected one and F9 opened Returns on the batch, the refusal still standing over it as if that
+    batch were refused."""
+    place(station, wb(1), "1-1", carrier="JT", at=clock.now - timedelta(days=8))
+    place(station, wb(2), "1-2", carrier="ZTO", at=clock.now - timedelta(days=8))
+    refusal = "A return batch takes one carrier's parcels; select one carrier's."
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, "f8", "f9")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [refusal]
+        await quiet.press(pilot, "space", "f9")  # the highlighted one unselected: one carrier's left
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert refusal not in [n.message for n in app._notifications]

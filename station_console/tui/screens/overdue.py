@@ -15,6 +15,7 @@ from station_console.i18n import N_, _, _n
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
+from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
@@ -151,8 +152,9 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         picked = self.selection()
         carriers = {r.parcel.carrier for r in self.rows if r.parcel.waybill in picked}
         if len(carriers) != 1:
-            self.notify(
-                _("A return batch takes one carrier's parcels; select one carrier's."), severity="error"
+            # About this screen's selection: it goes once the batch, fixed, opens Returns over it.
+            notify_of_screen(
+                self, _("A return batch takes one carrier's parcels; select one carrier's."), "error"
             )
             return
         carrier = carriers.pop()

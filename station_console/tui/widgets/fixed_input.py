@@ -48,7 +48,7 @@ from textual.widgets import Input
 
 from station_console.i18n import _, _n
 from station_console.safe_text import ascii_forms, pasted_line
-from station_console.tui.held_toasts import HeldToastsApp
+from station_console.tui.held_toasts import notify_of_screen
 
 
 def typed_space(character: str | None) -> bool:
@@ -175,11 +175,7 @@ class FixedInput(Input):
         if not self.screen.is_active:
             self._refusal_said = self._limit_said = False
             return
-        app = self.app
-        if isinstance(app, HeldToastsApp):
-            app.notify(text, severity="warning", names_nobody=True, of_screen=self.screen)
-        else:
-            self.notify(text, severity="warning")
+        notify_of_screen(self.screen, text)
 
     def render_line(self, y: int) -> Strip:
         full, width = self.placeholder, self.scrollable_content_region.width
