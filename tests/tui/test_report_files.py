@@ -58,3 +58,20 @@ def test_two_counters_sharing_the_data_folder_save_the_day_under_two_names(name:
     assert one.parent == other.parent and one != other
     assert one.name == "report-2026-11-25-counter-1.pdf"
     assert "/" not in other.name and other.name.startswith("report-2026-11-25-")
+
+
+def test_a_pdf_printers_folder_not_there_is_not_made_the_report_goes_to_the_data_folder(
+    tmp_path: Path,
+) -> None:
+    """A share not mounted: the report was written into a folder made in its place on the local disk."""
+    from station_console.services.day.export import report_file
+
+    gone = tmp_path / "share" / "papers"
+    counter = CounterSettings(
+        counter="counter-2", printer={"language": "pdf", "transport": "file", "target": f"{gone}/"}
+    )
+    path = report_file({"date": "2026-11-25"}, "pdf", counter)
+    assert path == Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports" / (
+        "report-2026-11-25-counter-2.pdf"
+    )
+    assert not gone.parent.exists()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,9 @@ def reports_folder(counter: Any | None = None) -> Path:
 
 def pdf_printer_folder(counter: Any | None) -> Path | None:
     """The folder the counter's first PDF printer writes its files into (the default printer first),
-    None when it has no such printer (one writing to a spool file, a CUPS queue)."""
+    None when it has no such printer (one writing to a spool file, a CUPS queue), or its folder is not
+    there now: a share not mounted is never made on the local disk in its place (the file printer does
+    not make it either), the report goes to the data folder and the toast says so by its path."""
     if counter is None:
         return None
     for config in [counter.printer, *counter.printers.values()]:
@@ -48,7 +49,7 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
             str(config.get("language", "")).lower() == "pdf"
             and str(config.get("transport", "")).lower() == "file"
             and target
-            and (target.endswith(("/", os.sep)) or Path(target).is_dir())
+            and Path(target).is_dir()
         ):
             return Path(target)
     return None
