@@ -113,17 +113,18 @@ class HeldToastsApp(App[None]):
         self._refresh_notifications()
 
     def _withdraw_other_screens_toasts(self) -> None:
-        if self._screens_toasts is None:
-            return
+        if self._screens_toasts is None or not self._screen_stack:
+            return  # not watched, or the console is closing (no screen on top)
         on_top = self.screen
         for toast in list(self._notifications):
             owner = self._screens_toasts.get(toast.identity)
             if owner is not None and owner() is not on_top:
                 self._unnotify(toast, refresh=False)
+        up = {toast.identity for toast in self._notifications}
         self._screens_toasts = {
             identity: owner
             for identity, owner in self._screens_toasts.items()
-            if owner() is on_top and any(toast.identity == identity for toast in self._notifications)
+            if owner() is on_top and identity in up
         }
         self._refresh_notifications()
 
