@@ -113,6 +113,11 @@ class TypeAhead:
         waits for something outside them, the station opening)."""
         return bool(self._hold) and not self._waiting
 
+    @property
+    def keys_waiting(self) -> bool:
+        """Keys (or a paste) typed are held now, to go on once an answer has come."""
+        return bool(self._held)
+
     def let_go(self) -> None:
         """The screen whose answer kept the keys waiting (`holds_type_ahead`) has answered: they go on."""
         if self._hold and self._waiting:

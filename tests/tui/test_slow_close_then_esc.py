@@ -113,3 +113,24 @@ async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_sai
         await quiet.press(pilot, "escape")
         await settle(pilot)
         assert app.screen is not returns_screen
+
+
+@pytest.mark.first_mode("sendout")
+async def test_esc_held_behind_a_fast_handover_close_leaves_its_answer_in_a_toast(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A close answered well within the fail-safe: the Esc held behind it went right after its line was
+    written, and the screen left with it, what was handed over (and what was not collected) unread. Said
+    in a toast too, it is still there once the screen has gone."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)  # the Esc waits for the answer
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
+        await quiet.settle(pilot)
+        courier.query_one("#ho-courier", Input).value = "Wang"
+        quiet.send_key(app, "f10")
+        quiet.send_key(app, "escape")  # held behind the close, let go once it answered
+        await until(pilot, lambda: isinstance(app.screen, SendoutScreen))
+        await quiet.settle(pilot)
+        said = [str(toast.message) for toast in app._notifications]
+        assert any("Handed over 1 parcel" in text for text in said), said

@@ -50,6 +50,9 @@ next customer's code, a scan-out after another run was chosen) is `write(tag, fn
 since it changed the database and the clerk must hear of it. Its `done_` handler, `call_refused` and
 `failed` ask `sent_for_another_form(tag)` to say it as the previous customer's or run's; so may a key
 pressed while it is on its way.
+
+A key that leaves the screen (Esc) asks `stays_for_answer(tags)` first: while one of its writes is on
+its way the screen stays, saying its answer comes first (calls_leaving.py).
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ from station_console.tui.screens.base import (
     report_unexpected,
 )
 from station_console.tui.screens.calls_held_keys import HeldKeysBehindCalls
+from station_console.tui.screens.calls_leaving import StaysForAnswers
 from station_console.tui.widgets import status_line
 
 STILL_WRITING = N_("One moment: the last action is still on its way.")
@@ -88,7 +92,7 @@ class _NotAnAnswer(enum.Enum):
 NOT_AN_ANSWER = _NotAnAnswer.NOT_AN_ANSWER
 
 
-class ServiceCalls(HeldKeysBehindCalls):
+class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()

@@ -30,6 +30,13 @@ class HeldKeysBehindCalls:
         """Keys typed behind the key that sent a call `holds_keys` wait for its answer (`TypeAhead`)."""
         return bool(self._holding_keys)
 
+    def keys_wait(self) -> bool:
+        """Keys the clerk typed behind a key are waiting to go on (in a `done_` handler: behind its call,
+        to go once it has run): an Esc among them leaves the screen as soon as the answer is on it."""
+        screen: Any = self
+        type_ahead = getattr(screen.app, "type_ahead", None)
+        return type_ahead is not None and bool(type_ahead.keys_waiting)
+
     def hold_keys_for(self, tag: str) -> None:
         """Keys typed from now wait for the answer of the call `tag` already on its way, as if it had
         been sent `holds_keys`: sent on the way to something else (the unsaved-edits question's Save

@@ -238,7 +238,13 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
         self.failed(tag, _(STILL_WRITING))
 
     def action_close(self) -> None:
-        self.dismiss(self.cancelled())
+        # Not while a phone is on its way: its answer ("Phone ... saved", the person's consent) is
+        # said here, and counted in what the dialog answers.
+        if not self.stays_for_answer("phone"):
+            self.dismiss(self.cancelled())
+
+    def say_waiting(self, text: str) -> None:
+        self.query_one("#missing-message", Static).update(text)
 
     def cancelled(self) -> int:
         return self.done

@@ -79,10 +79,11 @@ class ScanAnswer:
 
 class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
+    WAIT_LINE = "#dl-status"
     CLERKS_ENTRY = "#dl-scan"
     CSS_PATH = "recipients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="delivery.back"),
+        Binding("escape", "back", N_("Back"), id="delivery.back"),
         Binding(
             "f7",
             "plan",
@@ -462,6 +463,12 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         )
         self.show_run(None)
         self.reload()
+
+    def action_back(self) -> None:
+        # Not while a scan-out, the run's close or its sheet is on its way: its answer is said here (a
+        # fee due opens its dialog here), what was written said to nobody once the screen had left.
+        if not self.stays_for_answer("out", "closed", "sheet"):
+            self.dismiss()
 
     # -- display -------------------------------------------------------------------------------------
 

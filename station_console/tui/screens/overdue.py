@@ -206,7 +206,10 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             self.app.switch_screen(ReturnsScreen(batch_id))
 
     def action_back(self) -> None:
-        self.dismiss()
+        # Not while reminders or a return batch are on their way: the reminders' count is said here, the
+        # batch opened from here, what was written said to nobody once the screen had left.
+        if not self.stays_for_answer("remind", "batch"):
+            self.dismiss()
 
 
 def batch_of(

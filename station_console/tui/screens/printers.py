@@ -61,6 +61,7 @@ DEVICE_ONE_ROW_MIN = 130
 
 class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
+    WAIT_LINE = "#printer-status"
     EDITS = "#printer-form"
     SAVE_CALL = "store"  # a printer saved, made the default or deleted: counter.toml written
     DEFAULT_CSS = """
@@ -250,6 +251,12 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def still_writing(self, tag: str) -> None:
         self.app.bell()
         self._say(_(STILL_WRITING))
+
+    def action_leave(self, how: str = "app.pop_screen") -> None:
+        # Not while a test print is being queued: its job is said here (a save on its way is the
+        # question's, `KeepsEdits`).
+        if not self.stays_for_answer("test"):
+            super().action_leave(how)
 
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:

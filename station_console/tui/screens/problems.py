@@ -80,6 +80,7 @@ def note_cell(note: str | None) -> Text:
 
 class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Problems")
+    WAIT_LINE = "#pr-status"
     CLERKS_ENTRY = "#pr-parcel, #pr-kind, #pr-note"
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -305,4 +306,6 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        self.dismiss()
+        # Not while a flag, a resolve or a write-off is on its way: its answer is said on this line.
+        if not self.stays_for_answer("write"):
+            self.dismiss()

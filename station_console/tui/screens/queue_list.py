@@ -95,7 +95,8 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.action_read_again()
 
     def action_back(self) -> None:
-        self.dismiss()
+        if not self.stays_for_answer("act"):  # its answer is said on this screen's line
+            self.dismiss()
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.status_line().say(text, error=error)
@@ -116,6 +117,9 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def still_writing(self, tag: str) -> None:
         self.app.bell()
         self.say(_(STILL_WRITING))
+
+    def say_waiting(self, text: str) -> None:
+        self.status_line().say(text, warn=True)
 
     def shown_count(
         self,

@@ -212,7 +212,13 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
             self.app.bell()
 
     def action_close(self) -> None:
-        self.dismiss(self.cancelled())
+        # Not while a match is on its way: its answer (the phone added, the consent) is said here, and
+        # counted in what the dialog answers.
+        if not self.stays_for_answer("linked"):
+            self.dismiss(self.cancelled())
+
+    def say_waiting(self, text: str) -> None:
+        self.say(text, warn=True)
 
     def cancelled(self) -> int:
         return self.linked

@@ -58,13 +58,14 @@ def consent_text(value: str | None, *, recorded: bool) -> Text:
 
 class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Recipients")
+    WAIT_LINE = "#rc-status"
     CLERKS_ENTRY = "#rc-search"  # the list reads again as the search empties
     CSS_PATH = "recipients.tcss"
     # Short words, so every key shows at 80x24 in English and Chinese (the footer leaves out a key that
     # does not fit, F12 went): F7 as its form says ("What they said"), F11 and F12 as their tooltips say;
     # Ins lists them in full.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="recipients.back"),
+        Binding("escape", "back", N_("Back"), id="recipients.back"),
         Binding("f7", "consent", N_("Wishes"), id="recipients.consent", tooltip=N_("Record what they said")),
         Binding("f8", "edit", N_("Edit"), id="recipients.edit", tooltip=N_("Manager: change their details")),
         Binding("f9", "add", N_("Add"), id="recipients.add", tooltip=N_("Manager: add a person")),
@@ -340,6 +341,11 @@ class RecipientsScreen(PersonForms, DirectoryImport, ServiceCalls, ModeScreen):
         from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
 
         open_over(self, WhoIsThisDialog(), lambda _done: self.reload())
+
+    def action_back(self) -> None:
+        # Not while a person switched on or off, or an import, is on its way: its answer is said here.
+        if not self.stays_for_answer("changed", "imported"):
+            self.dismiss()
 
     # -- display -------------------------------------------------------------------------------------
 

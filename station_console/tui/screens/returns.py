@@ -52,6 +52,7 @@ BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_RE
 class ReturnsScreen(TakesScans, SharedBatchScreen):
     BATCH_KINDS = BATCH_KINDS
     MODE_TITLE = N_("Returns")
+    WAIT_LINE = "#ret-status"
     CSS_PATH = "shelves.tcss"
     CLERKS_ENTRY = "#ret-signer, #ret-scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -472,13 +473,9 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         )
 
     def action_back(self) -> None:
-        if self.calling("close"):
-            # An Esc the held keys' fail-safe let go behind a slow close: leaving, the close's answer
-            # went with the screen, how many parcels went back said to nobody, the close written.
-            self.app.bell()
-            self.query_one("#ret-status", StatusLine).say(_(STILL_CLOSING), warn=True)
-            return
-        self.dismiss()
+        # Not behind a slow close: how many parcels went back would be said to nobody, the close written.
+        if not self.stays_for_answer("close", text=STILL_CLOSING):
+            self.dismiss()
 
 
 def highlighted_waybill(table: DataTable[Any]) -> str:

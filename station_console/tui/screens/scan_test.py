@@ -98,9 +98,10 @@ class KeyCapture(Static, can_focus=True):
 
 class ScanTestScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Scan test")
+    WAIT_LINE = "#st-status"
     CSS_PATH = "scan_test.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="scan_test.back", tooltip=N_("Back to settings")),
+        Binding("escape", "back", N_("Back"), id="scan_test.back", tooltip=N_("Back to settings")),
         # F7, not Ctrl+L (the console's lock from every screen) nor Ctrl+K (a field's delete-to-end).
         Binding("f7", "clear", N_("Clear"), id="scan_test.clear", tooltip=N_("Forget the keys seen so far")),
         Binding(
@@ -364,6 +365,11 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
+
+    def action_back(self) -> None:
+        # Not while the settings are being written: their answer puts them to use at this console.
+        if not self.stays_for_answer("save"):
+            self.dismiss()
 
 
 def save_or_say_why(station: Station, new: CounterSettings) -> str | None:

@@ -66,6 +66,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     BATCH_KINDS = BATCH_KINDS
     # As short as Send-out's: "Courier handover" cut the station's name in the header at 120 columns.
     MODE_TITLE = N_("Handover")
+    WAIT_LINE = "#ho-message"
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -300,6 +301,10 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         # name would otherwise go on its manifest unasked (choosing a carrier skips a name already there).
         self.query_one("#ho-courier", Input).value = ""
         self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
+        if self.keys_wait():
+            # An Esc typed behind F10 goes as soon as this line is written, and the screen with it:
+            # what was handed over and what was NOT collected, said in a toast too, is still read.
+            self.notify(text, severity="warning" if missing or failed else "information", markup=False)
         self.call("left_waiting", lambda: at_counter(self.station))
 
     def _choose_first(self) -> str:
@@ -310,14 +315,10 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         return _("Choose the carrier first.")
 
     def action_back(self) -> None:
-        if self.calling("closed"):
-            # An Esc the held keys' fail-safe let go behind a slow close (a database locked by another
-            # counter): leaving, the close's answer went with the screen, what was handed over and what
-            # the courier did not collect said to nobody. The close was written all the same.
-            self.app.bell()
-            self.say(_(STILL_CLOSING), warn=True)
-            return
-        self.dismiss(None)
+        # Not behind a slow close (a database locked by another counter): what was handed over and
+        # what the courier did not collect would be said to nobody, the close written all the same.
+        if not self.stays_for_answer("closed", text=STILL_CLOSING):
+            self.dismiss(None)
 
     def failed(self, tag: str, text: str) -> None:
         self.wrong(text)

@@ -80,9 +80,10 @@ def typed_path(values: dict[str, Any]) -> Path:
 
 class SendoutRulesScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out rules")
+    WAIT_LINE = "#sr-status"
     CSS_PATH = "sendout_rules.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="rules.back", tooltip=N_("Back to Settings")),
+        Binding("escape", "back", N_("Back"), id="rules.back", tooltip=N_("Back to Settings")),
         Binding("f7", "show('tariffs')", N_("Tariffs"), id="rules.tariffs", tooltip=N_("Prices per carrier")),
         Binding("f8", "show('checklist')", N_("Checklist"), id="rules.checklist", tooltip=N_("Inspection")),
         Binding("f9", "show('stock')", N_("Stock"), id="rules.stock", tooltip=N_("Waybill numbers left")),
@@ -417,6 +418,10 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             return
         self.say(done.said())
         self.reload()
+
+    def action_back(self) -> None:
+        if not self.stays_for_answer("tariff", "checklist"):  # its answer is said on this screen's line
+            self.dismiss()
 
     # -- saying things -------------------------------------------------------------------------------
 

@@ -147,8 +147,14 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
 
+    def say_waiting(self, text: str) -> None:
+        self.query_one("#move-error", Static).update(text)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        # Not while the move is on its way: its answer closes the dialog saying what moved; cancelled
+        # meanwhile, the parcel moved (a new code, a label) and the shelf map said nothing of it.
+        if not self.stays_for_answer("move"):
+            self.dismiss(None)
 
 
 class ShelfEditScreen(ServiceCalls, ModeScreen):
@@ -336,5 +342,9 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             _("Layout imported from {path}", path=path),
         )
 
+    def say_waiting(self, text: str) -> None:
+        self.query_one("#edit-result", Static).update(plain(text, "italic"))
+
     def action_back(self) -> None:
-        self.dismiss()
+        if not self.stays_for_answer("edit"):  # its answer is said on this screen
+            self.dismiss()

@@ -67,6 +67,7 @@ def closed_words(take: View) -> str:
 
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
+    WAIT_LINE = "#st-last"
     CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -347,8 +348,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         scan.placeholder = _("Stocktake {id} is closed: Esc goes back to the shelves", id=take.id)
 
     def action_pause(self) -> None:
-        if self.calling("close"):  # Esc behind the close's Enter: a pause would be written before it
-            self.still_writing("close")
+        if self.stays_for_answer("close"):  # Esc behind the close's Enter: a pause written before it
             return
         if self.take is not None and self.take.status == "open":
             if not self.calling("pause"):  # a second Esc before the pause is written: one pause, one close

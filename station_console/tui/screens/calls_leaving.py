@@ -1,0 +1,46 @@
+"""A key that leaves a screen while a write it sent is on its way (`ServiceCalls`' part).
+
+A write's answer is said on the screen that sent it: its line, a toast, the dialog it opens next (a fee
+to settle). A screen that left took its worker's answer with it, and what was written (a flag, a
+scan-out, a phone saved, a batch handed over) was said to nobody, though written all the same. An Esc
+held behind a write is let go by the held keys' fail-safe after `HOLD_KEYS_AT_MOST` (calls_held_keys.py),
+and an Esc not held goes at once; so a screen's way back asks `stays_for_answer(tags)` first. While one
+of those writes is on its way, the screen stays, rings and says its answer comes first (`say_waiting`:
+on the line `WAIT_LINE` names, as a warning its answer takes the place of; else a toast); the key
+pressed again once the answer is said leaves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from station_console.i18n import N_, _
+from station_console.tui.widgets.status_line import StatusLine
+
+WAIT_FOR_ANSWER = N_("One moment: the last action is still on its way. Its answer is said here first.")
+
+
+class StaysForAnswers:
+    """The way back of a `ServiceCalls` screen or dialog, held while a write of its own is on its way."""
+
+    # The status line (a CSS selector) where the screen says a way out waits; "" says it as a toast.
+    WAIT_LINE: ClassVar[str] = ""
+
+    def stays_for_answer(self, *tags: str, text: str = WAIT_FOR_ANSWER) -> bool:
+        """Whether the screen stays because a write `tags` is on its way (said, with a bell, in `text`,
+        a message id): the caller leaves only on False."""
+        calls: Any = self
+        if not any(calls.calling(tag) for tag in tags):
+            return False
+        calls.app.bell()
+        self.say_waiting(_(text))
+        return True
+
+    def say_waiting(self, text: str) -> None:
+        """Say that a way out waits for an answer on its way; a screen without a status line of its
+        own overrides this or is told in a toast."""
+        screen: Any = self
+        if self.WAIT_LINE:
+            screen.query_one(self.WAIT_LINE, StatusLine).say(text, warn=True)
+        else:
+            screen.notify(text, markup=False)
