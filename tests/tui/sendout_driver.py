@@ -19,6 +19,7 @@ from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
+from tui.conftest import PersonPace
 
 
 def counter_app(station: Station, **settings: Any) -> StationApp:
@@ -28,7 +29,12 @@ def counter_app(station: Station, **settings: Any) -> StationApp:
     config = CounterSettings(
         **{"counter": "test-counter", "scale": {"kind": "dummy", "grams": 1200}} | settings
     )
-    return StationApp(station, config, database_label="SQLite test", first_mode="sendout")
+    app = StationApp(station, config, database_label="SQLite test", first_mode="sendout")
+    # A person's pace, as every test console's (`console_on`): on the machine's clock an Esc pressed right
+    # after the Esc that answered Stay was taken as its bounce, and dropped once a loaded machine let
+    # the next key come more than a scanner's gap behind it.
+    app.key_bounce.clock = PersonPace()
+    return app
 
 
 async def until(pilot: Any, check: Any) -> None:

@@ -4,6 +4,9 @@ Discard closes the form and nothing is written."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from textual.widgets import Input
 
@@ -13,6 +16,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
+from tui.conftest import PersonPace
 from tui.sendout_driver import at_sendout, fill, sends, until
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
@@ -62,7 +66,41 @@ async def test_esc_on_the_refusal_with_a_reason_typed_asks_first(app: StationApp
         await quiet.settle(pilot)
         assert app.screen is dialog
         assert dialog.query_one("#form-reason", Input).value == "smells of petrol"
-        await quiet.press(pilot, "escape", "ctrl+d")  # discard: closed, nothing refused
+        # Discard, at a person's pace: Esc right after the Esc that answered Stay, then Ctrl+D more than a
+        # scanner's gap behind it (the Esc was taken as Stay's bounce and dropped, on a test console
+        # timing keys by the machine's clock). Closed, nothing refused.
+        at = time.monotonic()
+        quiet.send_key(app, "escape", at=at)
+        await quiet.settle(pilot)
+        quiet.send_key(app, "ctrl+d", at=max(time.monotonic(), at + PersonPace.KEY_GAP))
         await until(pilot, lambda: not isinstance(app.screen, FormDialog | LeaveUnsaved))
         assert app.screen is screen
+    assert sends(station) == []
+
+
+@pytest.mark.first_mode("sendout")
+@pytest.mark.parametrize("form", ["refusal", "send-out"])
+async def test_keys_typed_behind_the_esc_that_asks_answer_the_question(
+    app: StationApp, station: Station, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc and Ctrl+D in one go, the question slow to come up (a loaded machine): the Ctrl+D waits for
+    the question and discards, on a form that asks through `leave` (the refusal) and on Send-out's own."""
+    shown = LeaveUnsaved.on_mount
+
+    async def slow_to_show(question: LeaveUnsaved) -> None:
+        await asyncio.sleep(0.4)  # longer than a hold lasts on its own (`LONGEST_HOLD`)
+        shown(question)
+
+    monkeypatch.setattr(LeaveUnsaved, "on_mount", slow_to_show)
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen)
+        if form == "refusal":
+            await quiet.press(pilot, "f11")
+            await quiet.settle(pilot)
+            app.screen.query_one("#form-reason", Input).value = "smells of petrol"
+        await quiet.burst(pilot, "escape", "ctrl+d")
+        await until(pilot, lambda: app.screen is screen)
+        await quiet.settle(pilot)
+        # The refusal's discard leaves the send-out form as typed; send-out's own clears it.
+        assert screen.unsaved_edits() is (form == "refusal")
     assert sends(station) == []
