@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import DataTable
 
 from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from tui import quiet
@@ -91,6 +92,29 @@ async def test_pickup_s_list_reads_whole_with_long_waybills(
         async def whole() -> None:
             await settle(app, pilot)
             assert_reads_whole(app, table)
+            if app.size.width >= 120:
+                assert LONG in "".join(drawn(app, table))
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
+
+
+@SMALL
+@pytest.mark.first_mode("parcels")
+async def test_the_parcel_list_reads_whole_with_long_waybills(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Parcels (F5), a problem parcel among them: at 80 columns the location and the check-in time were
+    cut at the edge ("Locat", "入库时") until the clerk scrolled sideways."""
+    place(station, USPS, "1-1", carrier="USPS")
+    place(station, LONG, "1-2", carrier="SF")
+    problems.mark(station, LONG, "wrong_address", "building C")
+    async with console_in(app, lang) as pilot:
+        table = app.screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the parcels listed")
+
+        async def whole() -> None:
+            await settle(app, pilot)
+            assert_reads_whole(app, table, gives_way="Waybill")
             if app.size.width >= 120:
                 assert LONG in "".join(drawn(app, table))
 

@@ -26,16 +26,12 @@ from station_console.services.shelves.search import Page, Query, Timeline, searc
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
+from station_console.tui.screens.parcels_table import ParcelsTable
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.shelf_common import (
-    STATUS_LABELS,
-    cells_in,
-    problem_text,
-    setup_parcel_table,
-)
+from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
 from station_console.tui.widgets.fixed_input import FixedInput, day_field
 from station_console.tui.widgets.paged_select import PagedSelect
-from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -47,24 +43,6 @@ SIDE_BY_SIDE_MIN = 160
 # Narrower than this, the dates and the problems box go on a second row: on one, the search field
 # was squeezed to a few cells (2 at 80 columns) and the box pushed off the edge.
 FILTERS_ONE_ROW_MIN = 120
-
-
-# Where each parcel stands (its status, a problem) right after its waybill, then what a clerk searches
-# by, the code and the masked phone: an 80-column screen shows these whole in either language. The rest
-# goes to the right, what matters least last: the location (the code names it unless a move kept the
-# code), the check-in time, the carrier, the size; the details under the list name each for the parcel
-# under the cursor. After the carrier, the phone was cut at "138****" at 80 columns in Chinese.
-COLUMNS = (
-    N_("Waybill"),
-    N_("Status"),
-    N_("Problem"),
-    N_("Code"),
-    N_("Phone"),
-    N_("Location"),
-    N_("Checked in"),
-    N_("Carrier"),
-    N_("Size"),
-)
 
 
 def _more(page: Page) -> str:
@@ -114,7 +92,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
                 yield day_field(_("to YYYY-MM-DD"), "pa-until")
                 yield Tick(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
-            yield Table(id="pa-table")
+            yield ParcelsTable(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
                 yield Static(id="pa-events")
         # What a search found is a read; a refused search is said to its clerk, and another clerk
@@ -126,7 +104,6 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         app: Any = self.app
         self.router = KeyRouter.from_settings(self, app.counter_settings)
         self.query_one("#pa-text", WedgeInput).router = self.router
-        setup_parcel_table(self.query_one("#pa-table", DataTable), columns=COLUMNS)
         self.run_search()
         self.query_one("#pa-text", Input).focus()
 
@@ -191,11 +168,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
 
     def done_search(self, page: Page) -> None:
-        table = self.query_one("#pa-table", DataTable)
-        table.clear()
-        zone = self.station.zone()
-        for row in page.rows:
-            table.add_row(*cells_in(COLUMNS, row, zone), key=str(row.id))
+        self.query_one("#pa-table", ParcelsTable).show(page.rows, self.station.zone())
         self.next_before = page.next_before_id
         self.query_one("#pa-status", StatusLine).show_read(
             _n(
@@ -234,8 +207,10 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
 
     @on(DataTable.RowHighlighted, "#pa-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:
-        waybill = str(event.data_table.get_row(event.row_key)[0])
-        if waybill != self._timeline_asked:  # a page just filled highlights the row it already read
+        waybill = self.query_one("#pa-table", ParcelsTable).waybills.get(str(event.row_key.value))
+        if (
+            waybill is not None and waybill != self._timeline_asked
+        ):  # a page just filled highlights the row it already read
             self.show_timeline(waybill)
 
     def show_timeline(self, waybill: str) -> None:
@@ -252,7 +227,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             self.drop("search")
             self.drop("timeline")
             self.app.bell()
-            self.query_one("#pa-table", DataTable).clear()
+            self.query_one("#pa-table", ParcelsTable).show([], self.station.zone())
             self.next_before = None
             self._timeline = self._timeline_asked = None
             self.query_one("#pa-events", Static).update("")

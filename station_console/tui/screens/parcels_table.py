@@ -1,0 +1,102 @@
+"""The Parcels list (F5) in the columns that fit its width whole, the waybill giving way.
+
+Each parcel's status and problem right after its waybill, then what a clerk searches by, the code and the
+masked phone: an 80-column screen shows these whole in either language. The rest goes to the right, what
+matters least last: the location (the code names it unless a move kept the code), the check-in time, the
+carrier, the size; the details under the list name each for the parcel under the cursor. A long waybill
+(a USPS number of 22 characters, a code of 30) takes the room those leave, shown by its end (a clerk
+matches its last digits), and a column that does not fit beside it is left out: at 80 columns the location
+and the check-in time were cut at the edge ("Locat", "入库时") until the clerk scrolled sideways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from rich.text import Text
+
+from station_console.i18n import N_
+from station_console.services.shelves.search import ParcelRow
+from station_console.text_columns import columns_that_fit
+from station_console.tui.screens.shelf_common import cells_in
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
+from station_console.tui.widgets.plain import cell_width, plain
+from station_console.tui.widgets.tail_table import Tail, TailTable
+
+COLUMNS = (
+    N_("Waybill"),
+    N_("Status"),
+    N_("Problem"),
+    N_("Code"),
+    N_("Phone"),
+    N_("Location"),
+    N_("Checked in"),
+    N_("Carrier"),
+    N_("Size"),
+)
+WAYBILL = COLUMNS.index(N_("Waybill"))
+# Most wanted first: the waybill gives way to what a search is for and to where and since when the parcel
+# stands; whole, it is kept before the carrier and the size.
+_WANTED = tuple(
+    COLUMNS.index(name)
+    for name in (
+        N_("Status"),
+        N_("Problem"),
+        N_("Code"),
+        N_("Phone"),
+        N_("Location"),
+        N_("Checked in"),
+        N_("Waybill"),
+        N_("Carrier"),
+        N_("Size"),
+    )
+)
+
+
+class ParcelsTable(FittedTable):
+    COLUMNS = COLUMNS
+    FILLS_ROOM_LEFT = WAYBILL
+    FILL_MIN = TailTable.GIVES_WAY_MIN
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.parcel_rows: list[tuple[str, Cells]] = []  # (the parcel's id, its cells in COLUMNS' order)
+        self.waybills: dict[str, str] = {}  # each row's waybill by its key (its cell may show its end)
+
+    def show(self, parcels: Sequence[ParcelRow], zone: tzinfo) -> None:
+        self.parcel_rows = [(str(row.id), cells_in(COLUMNS, row, zone)) for row in parcels]
+        self.waybills = {str(row.id): row.waybill for row in parcels}
+        self.lay_out(row=0)
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return list(self.parcel_rows)
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return _WANTED
+
+    def _fitted(
+        self, headings: list[str], widths: list[int], order: list[int], room: int, gap: int
+    ) -> list[int]:
+        """As `FittedTable`'s, but the waybill is always shown (it names the row): the room it needs at
+        the least is kept before the columns wanted ahead of it are taken, and it takes what the
+        columns that fit leave when it does not fit whole."""
+        least = max(cell_width(headings[WAYBILL]), self.FILL_MIN) + gap
+        turn = order.index(WAYBILL)
+        shown = columns_that_fit(widths, room - least, wanted=order[:turn], gap=gap)
+        used = sum(widths[i] + gap for i in shown)
+        whole = used + widths[WAYBILL] + gap <= room
+        used += widths[WAYBILL] + gap if whole else least
+        for i in order[turn + 1 :]:
+            if used + widths[i] + gap <= room:
+                shown.append(i)
+                used += widths[i] + gap
+        if not whole:
+            widths[WAYBILL] = room - sum(widths[i] + gap for i in shown) - gap
+        return [*shown, WAYBILL]
+
+    def cut(self, cell: Any, width: int) -> Text:
+        """The waybill by its end after an ellipsis, in its styles (a problem parcel's red)."""
+        text = cell if isinstance(cell, Text) else plain(cell)
+        return Tail(text.plain, style=text.style, spans=list(text.spans), end="")
