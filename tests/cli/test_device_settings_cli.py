@@ -29,7 +29,7 @@ def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> No
     english = run("print", code, "--printer", "counter")
     assert english.exit_code == 1
     assert (
-        "Printer counter is misconfigured: Resolution (printers.counter.dpi) = 250: use 203 or 300"
+        "Printer counter is misconfigured: Resolution (printers.counter.dpi) = 250: use 203 or 300."
         in english.output
     )
     chinese = run("print", code, "--printer", "counter", "--json", lang="zh")
@@ -37,7 +37,7 @@ def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> No
     doc = json.loads(chinese.stdout)
     assert doc == {
         "error": "bad_printer",
-        "message": "打印机 counter 配置有误：分辨率（printers.counter.dpi） = 250：请使用 203 或 300",
+        "message": "打印机 counter 配置有误：分辨率（printers.counter.dpi） = 250：请使用 203 或 300。",
     }
 
 

@@ -103,3 +103,57 @@ def test_a_save_refuses_the_printer_it_sets_up_wrong_not_one_it_leaves(station: 
             before, before.model_copy(update={"printer": {"name": "roll", **before.printers["roll"]}})
         )
     assert default.value.params["name"] == "roll"
+
+
+def test_a_label_waiting_for_several_wrong_printers_names_each_that_could_take_it() -> None:
+    """Two label printers set up wrong: only the first was named, so fixing it left the labels waiting,
+    for the second without a word. A wrong roll that takes receipts only is not one they wait for."""
+    settings = CounterSettings(
+        counter="test-counter",
+        printers={
+            "front": {**GOOD, "dpi": 600},
+            "back": {**GOOD, "dpi": 600},
+            "roll": {**GOOD_ROLL, "dpi": 600, "jobs": ["receipt"]},
+        },
+    )
+    with pytest.raises(Refused) as err:
+        printers.check_printable(settings, "label")
+    assert err.value.code == "bad_printer" and err.value.params["name"] == "front"
+    assert err.value.message("en") == (
+        WRONG.format(name="front")
+        + " "
+        + WRONG.format(name="back")
+        + " Fix them in Settings > Printers (F8)."
+    )
+    assert err.value.message("zh") == (
+        "打印机 front 配置有误：分辨率（printers.front.dpi） = 600：请使用 203 或 300。"
+        "打印机 back 配置有误：分辨率（printers.back.dpi） = 600：请使用 203 或 300。"
+        "请在“设置 > 打印机”（F8）中逐一改正。"
+    )
+    # A receipt waits for the roll alone: the label printers would never print it (TSPL).
+    waits = printers.receipt_waits(settings)
+    assert waits is not None and waits.message("en") == WRONG.format(name="roll") + (
+        " The receipt waits in the print queue until that is fixed in Settings > Printers (F8)."
+    )
+
+
+def test_past_three_wrong_printers_the_rest_are_counted() -> None:
+    names = ["a", "b", "c", "d", "e"]
+    settings = CounterSettings(counter="test-counter", printers={n: {**GOOD, "dpi": 600} for n in names})
+    with pytest.raises(Refused) as err:
+        printers.check_printable(settings, "label")
+    said = err.value.message("en")
+    assert said == " ".join(WRONG.format(name=n) for n in "abc") + (
+        " And 2 more printers are misconfigured. Fix them in Settings > Printers (F8)."
+    )
+    assert err.value.message("zh").endswith("打印机配置有误。请在“设置 > 打印机”（F8）中逐一改正。")
+    assert "另有 2 台" in err.value.message("zh")
+    four = CounterSettings(counter="test-counter", printers={n: {**GOOD, "dpi": 600} for n in names[:4]})
+    with pytest.raises(Refused) as one_more:
+        printers.check_printable(four, "label")
+    assert one_more.value.reason("en").endswith(" And 1 more printer is misconfigured.")
+    # A receipt waits for none of them (TSPL prints no receipts): for a printer that takes receipts.
+    waits = printers.receipt_waits(four)
+    assert waits is not None and waits.message("en") == (
+        "No printer here takes receipts: it waits until one is added in Settings > Printers (F8)."
+    )

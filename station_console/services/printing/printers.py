@@ -12,6 +12,13 @@ from hardware.messages import ConfigError, reason_of
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, LaterText, get_language, in_section, sentences, translate
 from station_console.services.core.station import Station
+from station_console.services.printing.printer_faults import (
+    FIX_IN_SETTINGS,
+    SET_UP_WRONG,
+    could_take,
+    faults_of,
+    set_up_wrong,
+)
 from station_console.services.scan.carriers import list_carriers
 
 # -- configured printers ---------------------------------------------------------------------------
@@ -46,11 +53,8 @@ class CounterPrinters:
 
     printers: list[Any] = field(default_factory=list)
     faults: list[StationError] = field(default_factory=list)
-
-
-# A printer's wrong setting where more is said after it, then where the manager fixes it.
-SET_UP_WRONG = N_("Printer {name} is misconfigured: {reason}.")
-FIX_IN_SETTINGS = N_("Fix it in Settings > Printers (F8).")
+    # The settings of each printer set up wrong, by name: which jobs it would have taken.
+    fault_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def counter_printers(counter_settings: Any) -> CounterPrinters:
@@ -66,10 +70,10 @@ def counter_printers(counter_settings: Any) -> CounterPrinters:
     named: set[str] = set()
     if counter_settings.printer:
         named.add(str(counter_settings.printer.get("name", "default")))
-        _add(out, lambda: _the_printer(make_printer, counter_settings))
+        _add(out, lambda: _the_printer(make_printer, counter_settings), counter_settings.printer)
     for name, cfg in counter_settings.printers.items():
         if name not in named:
-            _add(out, lambda cfg=cfg, name=name: _make(make_printer, cfg, name))
+            _add(out, lambda cfg=cfg, name=name: _make(make_printer, cfg, name), cfg)
     return out
 
 
@@ -91,14 +95,14 @@ def _settings_of(counter_settings: Any, name: str) -> Any:
     return counter_settings.printers.get(name)
 
 
-def _add(out: CounterPrinters, build: Any) -> None:
+def _add(out: CounterPrinters, build: Any, settings: dict[str, Any]) -> None:
     try:
         out.printers.append(build())
     except StationError as fault:
         if fault.code != "bad_printer":
             raise
-        # Said as a sentence, the advice after it (a refusal alone reads as one without its stop).
-        out.faults.append(Refused(SET_UP_WRONG, code=fault.code, advice=FIX_IN_SETTINGS, **fault.params))
+        out.faults.append(Refused(fault.msgid, code=fault.code, advice=FIX_IN_SETTINGS, **fault.params))
+        out.fault_settings[str(fault.params["name"])] = settings
 
 
 def unassigned_kinds(printers: list[Any]) -> dict[str, frozenset[str]]:
@@ -138,7 +142,7 @@ def _make(factory: Any, config: dict[str, Any], name: str, section: str | None =
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
         raise Refused(
-            N_("Printer {name} is misconfigured: {reason}"),
+            SET_UP_WRONG,
             code="bad_printer",
             name=name,
             # Its keys named in `section`: which of two printers' `dpi` is wrong.
@@ -227,10 +231,12 @@ def check_printable(
     if not counter.printers and not counter.faults:
         raise Refused(N_("No printer is configured on this counter."), code="no_printer")
     reasons = [_reason(p, kind) for p in counter.printers]
-    if all(reasons) and counter.faults:
+    wrong = [f for f in counter.faults if could_take(counter.fault_settings[str(f.params["name"])], kind)]
+    if all(reasons) and wrong:
         # None of those that work takes it: a printer set up wrong may be the one meant to, and the
         # job waits for its fix (a second, good printer of other kinds is no reason to refuse it).
-        raise counter.faults[0]
+        # Each of them is named, with what is wrong: fixing the first alone may not be enough.
+        raise set_up_wrong(wrong)
     if all(reasons):
         raise Refused(
             NOBODY_CAN.get(document or kind, NOBODY_CAN_ANY),
@@ -267,7 +273,7 @@ def receipt_waits(counter_settings: Any) -> StationError | None:
     except StationError as fault:
         if fault.code in ("no_printer", "cannot_print"):
             return Refused(RECEIPT_WAITS, code="receipt_waits")
-        return Refused(fault.msgid, code=fault.code, advice=RECEIPT_WAITS_FOR_FIX, **fault.params)
+        return set_up_wrong(faults_of(fault), advice=RECEIPT_WAITS_FOR_FIX)
     return None
 
 
