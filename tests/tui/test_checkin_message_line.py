@@ -67,9 +67,10 @@ def squashed(text: str) -> str:
     return "".join(text.split())
 
 
-# The answer below the refusal says labels wait for a printer too: wide, both fit the usual box; at the
-# smallest console the box grows for them, as far as the parcel list leaves it room.
-@pytest.mark.parametrize(("size", "grows"), [((140, 44), False), ((80, 24), True)])
+# The answer below the refusal says labels wait for a printer too: wide, both fit the usual box; on a
+# small console the box grows for them, as far as the parcel list leaves it room. At 80x24 check-in's
+# keys take two footer rows and the list leaves none: the answer's first line shows below the refusal.
+@pytest.mark.parametrize(("size", "grows"), [((140, 44), False), ((80, 24), False), ((80, 25), True)])
 async def test_a_garbage_scan_refused_while_the_last_one_is_written_stays_first_over_its_answer(
     app: StationApp, station: Station, writer: HeldWriter, size: tuple[int, int], grows: bool
 ) -> None:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
@@ -115,3 +116,39 @@ async def test_a_widgets_own_key_is_shown_in_the_consoles_language() -> None:
         await quiet.settle(pilot)
         shown = [k.description for k in keys(app)]
         assert "关闭菜单" in shown and "Dismiss menu" not in shown
+
+
+class ManyKeysScreen(Screen[None]):
+    """A screen whose own keys (each drawn 12 cells wide, 11 compact) take 36 cells: more than one row
+    of 30 columns, and two rows only when drawn compact."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(f"f{n}", f"noop({n})", f"Action {n}") for n in range(7, 10)
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StationFooter()
+
+    def action_noop(self, _n: int) -> None:
+        pass
+
+
+class ManyKeysApp(FooterApp):
+    def on_mount(self) -> None:
+        self.push_screen(ManyKeysScreen())
+
+
+async def test_the_screens_own_keys_take_a_second_row_the_apps_do_not() -> None:
+    app = ManyKeysApp(StationFooter)
+    async with app.run_test(size=(30, 6)) as pilot:
+        await quiet.settle(pilot)
+        footer = app.screen.query_one(StationFooter)
+        rows = {k.key: k.region.y for k in keys(app) if k.display}
+        assert footer.region.height == 2 and footer.compact
+        assert rows == {"f7": 4, "f8": 4, "f9": 5, "ctrl+q": 5}, rows  # the app's after, as far as they fit
+        await pilot.resize_terminal(40, 6)
+        await quiet.settle(pilot)
+        await pilot.pause()
+        rows = {k.key: k.region.y for k in keys(app) if k.display}
+        assert footer.region.height == 1 and not footer.compact
+        assert rows == {"f7": 5, "f8": 5, "f9": 5}  # one row, as Textual draws it: no room for the app's

@@ -55,6 +55,14 @@ def map_width(layers: int) -> int:
     return SHELF_WIDTH + 2 + layers * (CELL_WIDTH + 2) + SCROLLBAR_WIDTH
 
 
+class ShelfMap(Table):
+    """The shelf map, its cursor kept in view as it is laid out smaller: the screen's own resize comes
+    first, and a footer that takes a second row for the screen's keys shrinks the map after it."""
+
+    def on_resize(self) -> None:
+        self.move_cursor(row=self.cursor_row, column=self.cursor_column, animate=False)
+
+
 class ShelvesScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Shelves")
     CSS_PATH = "shelves.tcss"
@@ -102,7 +110,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         with Horizontal(id="sh-main", classes="-stacked" if self.stacked(self.app.size.width) else ""):
             with Vertical(id="sh-map-pane"):
                 yield Static(id="sh-legend")
-                yield Table(id="sh-map", cursor_type="cell", zebra_stripes=False)
+                yield ShelfMap(id="sh-map", cursor_type="cell", zebra_stripes=False)
                 # The map's count, a read: the station's, kept for the next clerk as every line's read is.
                 yield StatusLine(id="sh-status")
             with Vertical(id="sh-layer-pane"):

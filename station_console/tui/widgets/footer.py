@@ -11,12 +11,13 @@ A key the signed-in clerk may not use (a manager's, `role_keys`) is shown dimmed
 it still says why.
 
 A screen's own keys come first, the modes' and the clerk's after them. The clerk sees every key of the
-screen they are on: when those do not fit one row (check-in's at 80 columns) the footer takes a second
-row, a third if need be, and the app's keys follow on the last row as far as they fit; the rest are
-left out, from the first that would be cut on (a key shown reads whole: "^f Send-o" said nothing).
-The footer grows only for the screen's own keys, never for the app's: on a wide terminal, or a screen
-with a few keys, it stays one row. Every key still works, and the key list (Ins, `screens/keys_list.py`),
-the one app key never left out, comes first and lists every key.
+screen they are on: when those do not fit one row (check-in's, Settings', at 80 columns) the footer
+draws its keys compact (Textual's `compact`: a cell less each) in a second row, a third if need be, and
+the app's keys follow on the last row as far as they fit; the rest are left out, from the first that
+would be cut on (a key shown reads whole: "^f Send-o" said nothing). The footer grows only for the
+screen's own keys, never for the app's: on a wide terminal, or a screen with a few keys, it is one row
+drawn as Textual draws it. Every key still works, and the key list (Ins, `screens/keys_list.py`), the
+one app key never left out, comes first and lists every key.
 """
 
 from __future__ import annotations
