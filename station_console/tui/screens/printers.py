@@ -59,6 +59,15 @@ CJK_CHOICES = (
 DEVICE_ONE_ROW_MIN = 130
 
 
+def set_up_wrong(counter: CounterSettings) -> list[str]:
+    """Each printer of `counter` whose settings are wrong, by name with what is wrong, then what to do:
+    the others print, these do not until saved right here (called in a worker: the printers load)."""
+    faults = [fault.reason() for fault in counter_printers(counter).faults]
+    return (
+        [*faults, _("A printer set up wrong prints nothing until it is saved again here.")] if faults else []
+    )
+
+
 class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
     WAIT_LINE = "#printer-status"
@@ -224,10 +233,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             worker.start()
         self.refresh_list()
         self._say(said)
-        self._tell_set_up_wrong()
+        # One read after the save says what is still set up wrong: two, the last to answer took the
+        # line, and the save or the fault went unsaid.
         if then_tell is not None:  # the form's printer was saved
             self._tell_scanner_needs(then_tell)
             self.edits_saved()
+        else:
+            self._tell_set_up_wrong(said)
 
     def say_saving(self, text: str = SAVING) -> None:
         self._say(_(text))
@@ -298,36 +310,30 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def action_save(self) -> None:
         self.save_printer()
 
-    def _tell_set_up_wrong(self) -> None:
-        """The printers of the list whose settings are wrong (counter.toml edited by hand, say), each
-        by name with what is wrong: the others print, these do not until saved right here (a read)."""
+    def _tell_set_up_wrong(self, said: str = "") -> None:
+        """The printers of the list whose settings are wrong (counter.toml edited by hand, say), after
+        `said` (what a save just said): a read."""
         counter = self.counter
+        self.call("set_up_wrong", lambda: (said, set_up_wrong(counter)), exclusive=True)
 
-        def read() -> list[str]:
-            return [fault.reason() for fault in counter_printers(counter).faults]
-
-        self.call("set_up_wrong", read, exclusive=True)
-
-    def done_set_up_wrong(self, faults: list[str]) -> None:
+    def done_set_up_wrong(self, answer: tuple[str, list[str]]) -> None:
+        said, faults = answer
         if faults:
-            text = sentences(
-                *faults, _("A printer set up wrong prints nothing until it is saved again here.")
-            )
-            self.query_one("#printer-status", StatusLine).show_read(Text(text))
+            self.query_one("#printer-status", StatusLine).show_read(Text(sentences(said, *faults)))
 
     def _tell_scanner_needs(self, name: str) -> None:
         """Once, at setup: which carriers' waybills this sticker turns into QR codes (a read: its
         answer comes as every call's does, so a screen closed meanwhile drops it)."""
         station, counter = self.station, self.counter
 
-        def read() -> tuple[str, Any, list[str]]:
+        def read() -> tuple[str, Any, list[str], list[str]]:
             printer = printer_for(counter, name)
-            return name, printer, qr_carriers(station, printer)
+            return name, printer, qr_carriers(station, printer), set_up_wrong(counter)
 
         self.call("scanner_needs", read, exclusive=True)
 
-    def done_scanner_needs(self, answer: tuple[str, Any, list[str]]) -> None:
-        name, printer, carriers = answer
+    def done_scanner_needs(self, answer: tuple[str, Any, list[str], list[str]]) -> None:
+        name, printer, carriers, faults = answer
         if printer.language.roll:
             paper = _("{mm} mm roll", mm=printer.media.paper_mm)
         else:
@@ -344,7 +350,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 carriers=listed(carriers),
             )
         # A read after the save: a refusal said meanwhile (the next save, a delete) stays.
-        self.query_one("#printer-status", StatusLine).show_read(Text(text))
+        self.query_one("#printer-status", StatusLine).show_read(Text(sentences(text, *faults)))
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag in ("scanner_needs", "set_up_wrong"):
