@@ -251,6 +251,24 @@ async def test_a_send_accepted_without_a_printer_says_its_receipt_waits(
 
 
 @pytest.mark.first_mode("sendout")
+async def test_a_send_whose_receipt_printer_is_set_up_wrong_says_what_to_fix(station: Station) -> None:
+    """A printer that takes receipts is there, its setting wrong: the clerk reads which and what to fix,
+    as Pickup's fee receipt and `station fees pay` say it, not "No printer here takes receipts"."""
+    app = counter_app(station)
+    wrong = {"language": "pdf", "transport": "dummy", "target": "roll", "dpi": 600}
+    app.counter_settings = app.counter_settings.model_copy(update={"printers": {"roll": wrong}})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await accept_send(pilot, screen, "SF1234567890123")
+        said = text_of(screen, "#so-message")
+    assert "accepted" in said and "No printer here takes receipts" not in said, said
+    assert "Printer roll is misconfigured: Resolution" in said, said
+    assert "The receipt waits in the print queue until that is fixed in Settings > Printers (F8)." in said
+
+
+@pytest.mark.first_mode("sendout")
 async def test_the_refund_dialog_offers_the_newest_send_still_here_or_nothing(
     app: StationApp, station: Station
 ) -> None:

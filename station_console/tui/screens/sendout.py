@@ -10,6 +10,7 @@ the courier's handover. Every service call runs on a thread worker (calls.py).
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.widgets import Checkbox, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
 from station_console.services.core.money import amount
-from station_console.services.printing.printers import RECEIPT_WAITS, takes
+from station_console.services.printing.printers import receipt_waits
 from station_console.services.sendout import accept, listing, payments
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.tui.live_bridge import LiveBridge
@@ -236,19 +237,22 @@ class SendoutScreen(
         self.say(_("Recording the send..."))
         counter = app.counter_settings
 
-        def accepted() -> tuple[accept.SendResult, bool]:
+        def accepted() -> tuple[accept.SendResult, StationError | None]:
             result = accept.accept(self.station, **kwargs)
-            try:  # whether its receipt prints here (the printers load off the UI thread)
-                return result, takes(counter, "receipt")
+            # Why its receipt waits, if it does, as Pickup's fee receipt says it: no printer takes
+            # receipts, or the one that would is set up wrong (the printers load off the UI thread).
+            try:
+                return result, receipt_waits(counter)
             except Exception:  # the send is recorded: a printer's fault must not read as a failed send
-                return result, True
+                logging.getLogger("station.tui").exception("the receipt printers could not be read")
+                return result, None
 
         # Keys typed right behind F10 wait for its answer: a refusal puts the cursor in the field to put
         # right, and they go there, not into the field F10 was pressed in.
         self.call("accept", accepted, holds_keys=True)
 
-    def done_accept(self, answer: tuple[accept.SendResult, bool]) -> None:
-        result, printing = answer
+    def done_accept(self, answer: tuple[accept.SendResult, StationError | None]) -> None:
+        result, waits = answer
         self.busy = False
         self.clear_form()
         accepted = _(
@@ -259,8 +263,8 @@ class SendoutScreen(
             total=amount(result.price_cents, result.currency),
             method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
         )
-        receipt = _("Receipt printing.") if printing else _(RECEIPT_WAITS)
-        self.say(sentences(accepted, receipt), ok=printing, warn=not printing)
+        receipt = _("Receipt printing.") if waits is None else waits.message()
+        self.say(sentences(accepted, receipt), ok=waits is None, warn=waits is not None)
         self.refresh_sends()
 
     def action_refuse(self) -> None:
