@@ -208,9 +208,8 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
     @on(DataTable.RowHighlighted, "#pa-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:
         waybill = self.query_one("#pa-table", ParcelsTable).waybills.get(str(event.row_key.value))
-        if (
-            waybill is not None and waybill != self._timeline_asked
-        ):  # a page just filled highlights the row it already read
+        # A page just filled highlights the row it already read.
+        if waybill is not None and waybill != self._timeline_asked:
             self.show_timeline(waybill)
 
     def show_timeline(self, waybill: str) -> None:
