@@ -266,6 +266,7 @@ def _process(
     each printer's."""
     # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
     import station_console.services.sendout.drawing  # noqa: F401
+    from station_console.services.printing.printer_faults import set_up_wrong
     from station_console.services.printing.printers import counter_printers, printer_for, unassigned_kinds
     from station_console.services.printing.sending import QueueResult, process_queue
 
@@ -275,7 +276,7 @@ def _process(
         built = counter_printers(app.counter_settings)
         if not built.printers and not printer_name:
             if built.faults:
-                raise built.faults[0]  # none set up right: nothing to send to
+                raise set_up_wrong(built.faults)  # none set up right, each named: nothing to send to
             printer_for(app.counter_settings)  # none configured: refused with the reason
         counter = built.printers
         takes = unassigned_kinds(counter)  # the whole counter's: one printer alone takes only its own

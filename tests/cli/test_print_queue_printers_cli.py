@@ -115,3 +115,18 @@ def test_process_prints_on_the_good_printer_and_says_the_one_set_up_wrong(run, t
     assert doc["printers"]["roll"]["error"].startswith(
         "打印机 roll 配置有误：分辨率（printers.roll.dpi） = 600"
     )
+
+
+def test_process_with_every_printer_set_up_wrong_names_each(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """None set up right: the refusal names both, not the first alone (fixing it would leave the
+    queue stuck on the second without a word)."""
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.labels]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 500\n'
+        '[printers.roll]\nlanguage = "escpos"\ntransport = "dummy"\ndpi = 600\n',
+        encoding="utf-8",
+    )
+    done = run("print-queue", "--process")
+    assert done.exit_code != 0
+    assert "Printer labels is misconfigured" in done.output, done.output
+    assert "Printer roll is misconfigured" in done.output, done.output
+    assert "Fix them in Settings > Printers (F8)." in done.output, done.output
