@@ -186,3 +186,26 @@ def fees_parcel(station: Station) -> int:
         paid = session.exec(select(FeeEntry).where(FeeEntry.kind == FeeKind.PAYMENT)).first()
     assert paid is not None
     return paid.parcel_id
+
+
+def test_the_close_keeps_a_receipt_but_cleans_its_printed_copies(fees: Station, clock: FakeClock) -> None:
+    """A copy is drawn from the receipt's own snapshot, never from another copy: once printed it goes by
+    its age as any job does (kept, a receipt copied every week would grow the table for ever)."""
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    confirm_pickup(clerk, [done.parcel_id], method="code", scanned=[zto(1)], fee=Settlement("cash"))
+    (receipt,) = fee_jobs(clerk)
+    receipts.reprint(clerk, done.parcel_id)
+
+    def all_printed(session: object) -> None:
+        for job in session.exec(select(PrintJob)).all():  # type: ignore[attr-defined]
+            job.status = JobStatus.PRINTED
+            session.add(job)  # type: ignore[attr-defined]
+
+    fees.run(all_printed)
+    assert len(fee_jobs(clerk)) == 2
+    clock.advance(days=fees.settings().finished_job_keep_days + 1)
+    fees.run(lambda session: purge_finished_in(session, fees, fees.now()))
+    assert [j.id for j in fee_jobs(clerk)] == [receipt.id]
+    assert receipts.reprint(clerk, done.parcel_id).payload == {**receipt.payload, "copy": True}

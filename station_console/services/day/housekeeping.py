@@ -62,13 +62,14 @@ def _behind_a_failed_job(session: Session) -> Any:
 
 def _fee_receipt() -> Any:
     """A storage-fee receipt's job: its copy (`fees receipt`) is printed from its snapshot, which holds
-    what the ledger does not (the rule's free days, rate and cap as they were paid by), for as long
-    as the payment stands. One a payment: few."""
+    what the ledger does not (the rule's free days, rate and cap as they were paid by). One a payment:
+    few. Not a copy: a copy is drawn from the receipt, never from another copy, and goes by its age."""
     payload = col(PrintJob.payload)
     return and_(
         col(PrintJob.kind) == "receipt",
         func.coalesce(payload["flow"].as_string(), "") == FLOW,
         func.coalesce(payload["paper"].as_string(), "") == RECEIPT,
+        func.coalesce(payload["copy"].as_boolean(), false()) == false(),
     )
 
 
