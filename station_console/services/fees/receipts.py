@@ -46,7 +46,7 @@ NUMBER_PREFIX = {RECEIPT: "FR", REFUND: "FF"}
 REFUND_METHODS = (FeeMethod.CASH, FeeMethod.QR)  # money the customer gets in the hand
 # A payment, its event and its receipt's job carry one time, give or take how a database stores it.
 MOMENT = timedelta(seconds=1)
-# What a clerk is told of the receipt a payment queued, where a printer takes it (else `RECEIPT_WAITS`).
+# What a clerk is told of the receipt a payment queued, where a printer takes it (else `receipt_waits`).
 FEE_RECEIPT_PRINTING = N_("Fee receipt printing.")
 # After an AIM symbology prefix a scanner may send (`]C0`); 18 digits at most (SQLite's integers end at 19).
 _RECEIPT_NUMBER = re.compile(r"(?:\][A-Za-z][0-9])?FR([0-9]{1,18})", re.IGNORECASE)
