@@ -29,11 +29,11 @@ from station_console.text_columns import display_width, pad
 REPORTS_FOLDER = "reports"
 
 
-def reports_folder(counter: Any | None = None) -> Path:
-    """Where a report is saved unless told otherwise: the folder this counter's PDF printer writes
-    into, if it has one (`counter`: its CounterSettings), else `reports/` in the station's data folder,
-    whatever folder the console or `station` was started in (a repository checkout, /)."""
-    return pdf_printer_folder(counter) or Path(user_data_dir(APP_NAME, appauthor=False)) / REPORTS_FOLDER
+def reports_folder() -> Path:
+    """Where a report is saved unless told otherwise by a counter's PDF printer (`pdf_printer_folder`):
+    `reports/` in the station's data folder, whatever folder the console or `station` was started in (a
+    repository checkout, /)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / REPORTS_FOLDER
 
 
 def pdf_printer_folder(counter: Any | None) -> Path | None:
@@ -56,9 +56,10 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
 
 
 def report_file(report: dict[str, Any], fmt: str, counter: Any | None = None) -> Path:
-    """The file a report of `fmt` (pdf, csv, json) is saved as by default: in `reports_folder`, named
-    by the day, and by the counter in the data folder's, which every counter run by this PC's user
-    shares (two counters of one station on one PC wrote the same file). Never a file already there:
+    """The file a report of `fmt` (pdf, csv, json) is saved as by default: in the folder of `counter`'s
+    PDF printer (`pdf_printer_folder`), else in `reports_folder`, named by the day, and by the counter
+    in the data folder's, which every counter run by this PC's user shares (two counters of one
+    station on one PC wrote the same file). Never a file already there:
     a report printed and signed is not replaced unseen by a later one of the day (`-2`, `-3`, ...)."""
     own = pdf_printer_folder(counter)
     folder = own or reports_folder()
