@@ -15,7 +15,7 @@ from textual.screen import Screen
 from station_console.i18n import N_, _
 from station_console.logs import setup_logging
 from station_console.safe_text import visible
-from station_console.tui import error_toasts, terminal_closed, whole_pastes
+from station_console.tui import error_toasts, mode_key, terminal_closed, whole_pastes
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
 from station_console.tui.early_actions import ActionsOnceLaidOutApp
@@ -344,7 +344,9 @@ class StationApp(
         if mode != self.current_mode:
             self._leave(self.screen_stack, lambda: self.switch_mode(mode))
         elif mode == "settings":
-            self._save_key_in_settings()
+            self._save_key_in_settings()  # Settings teaches Ctrl+S as its save: it stays that
+        else:
+            mode_key.back_to_first(self, self._leave)
 
     def _save_key_in_settings(self) -> None:
         """Settings teaches Ctrl+S as its save: on a screen opened from it with no Ctrl+S of its own the

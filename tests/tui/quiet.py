@@ -242,3 +242,19 @@ def held(fn: Any) -> tuple[Any, threading.Event, threading.Event, threading.Even
             answered.set()
 
     return slow, asked, answer, answered
+
+
+async def yes_to(pilot: Any, key: str) -> None:
+    """`key`, which asks a weighty yes/no question (a courier's close), then Y once the question is up:
+    a Y typed before it appeared answers nothing."""
+    await asked(pilot, key)
+    await press(pilot, "y")
+
+
+async def asked(pilot: Any, key: str) -> None:
+    """`key`, which asks a yes/no question, and the question up."""
+    from station_console.tui.screens.confirm_dialog import ConfirmDialog
+
+    await press(pilot, key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), what="the question never came")
+    await settle(pilot)  # on screen: a weighty question's Y typed before then answers nothing

@@ -43,8 +43,11 @@ async def test_esc_right_behind_the_close_waits_for_what_it_handed_over(
         await quiet.settle(pilot)
         batch_id = courier.view.batch_id if courier.view is not None else None
         courier.query_one("#ho-courier", Input).value = "Wang"
-        quiet.send_key(app, "f10")
-        quiet.send_key(app, "escape")  # back to send-out at once: the close is on its way
+        await quiet.asked(pilot, "f10")  # the courier's close asks first
+        quiet.send_key(app, "y")
+        # Right behind the Yes: the close is on its way as the Esc comes (sent as the question closed),
+        # so the Esc stays and says so, never leaving before the answer.
+        quiet.send_key(app, "escape")
         said_on_line = ""
 
         def answered(text: str, **kwargs: Any) -> None:
@@ -59,12 +62,15 @@ async def test_esc_right_behind_the_close_waits_for_what_it_handed_over(
             return bool(said_on_line) or any("Handed over 1 parcel" in toast for toast in toasts)
 
         # The close was answered on the handover's line (or in a toast), however long its write took
-        # on a loaded machine, and Esc took the clerk back after it.
+        # on a loaded machine; the next Esc takes the clerk back.
         await until(pilot, told)
         await quiet.settle(pilot)
         with Session(station.engine) as session:
             closed = session.get(HandoverBatch, batch_id)
             assert closed is not None and closed.status == "closed"
+        assert app.screen is courier
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SendoutScreen)
 
 
@@ -84,10 +90,14 @@ async def test_esc_right_behind_a_return_batchs_close_waits_for_what_went_back(
         signer = returns_screen.query_one("#ret-signer", Input)
         signer.value = "Wang"
         signer.focus()
-        quiet.send_key(app, "f8")
-        quiet.send_key(app, "escape")  # back to Shelves at once: the close is on its way
+        await quiet.asked(pilot, "f8")  # the courier's close asks first
+        quiet.send_key(app, "y")
+        quiet.send_key(app, "escape")  # back to Shelves at once: the close is on its way, the Esc stays
         await settle(pilot)
         assert returns.get(station, closing.id).status == "closed"
-        assert app.screen is not returns_screen
+        assert app.screen is returns_screen
         toasts = [str(toast.message) for toast in app._notifications]
         assert any("1 parcel returned to" in toast for toast in toasts), toasts
+        await quiet.press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is not returns_screen

@@ -31,13 +31,13 @@ async def test_f10_on_a_batch_another_counter_scanned_into_is_refused_and_read_a
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
         handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890125")
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "not the 1 listed" in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
         assert "now holds 2 parcels, not the 1 listed" in said and "check the list and close again" in said
         await until(pilot, lambda: courier.query_one("#ho-done", Digits).value == "2")
         assert [s.status for s in sends(station)] == ["accepted", "accepted"]
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 2 parcels," in text_of(courier, "#ho-message"))
     assert [s.status for s in sends(station)] == ["handed_over", "handed_over"]
 

@@ -37,7 +37,7 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
         await settle(pilot)
         assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
         app.screen.query_one("#ret-signer", Input).value = "Wang"
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         assert "closed" in str(app.screen.query_one("#ret-status").render())
         await quiet.press(pilot, "escape", "f11")
@@ -270,7 +270,7 @@ async def test_returns_from_overdue_wait_on_the_scan_field_and_a_closed_batch_as
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
         assert scan.has_focus and scan.placeholder.startswith("scan each ")
         app.screen.query_one("#ret-signer", Input).value = "Wang"
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         assert scan.disabled and "scan each" not in scan.placeholder
         assert scan.placeholder == "batch closed: Enter in Carrier opens the next batch"
@@ -322,7 +322,7 @@ async def test_a_closed_batch_says_who_signed_for_it_as_typed(
         await quiet.press(pilot, "f10", "f8", "f9")
         await settle(pilot)
         app.screen.query_one("#ret-signer", Input).value = "Li [/] [b]Q"
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         shown = str(app.screen.query_one("#ret-status").render())
         assert f"{signed} Li [/] [b]Q" in shown, shown

@@ -71,7 +71,7 @@ async def test_after_f8_the_carrier_opens_the_next_batch_and_a_scan_is_told_to_o
         signer = app.screen.query_one("#ret-signer", Input)
         signer.value = "Wang"
         signer.focus()
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         assert "closed" in status(app) and "signed by Wang" in status(app)
         assert returns.get(station, closing.id).status == "closed"

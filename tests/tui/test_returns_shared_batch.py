@@ -55,7 +55,7 @@ async def test_f8_on_a_batch_another_counter_added_to_is_refused_and_the_list_re
         (batch,) = returns.list_batches(station, status="open")
         returns.open_batch_with(other, "JT", [wb(2), wb(3)])
         app.screen.query_one("#ret-signer", Input).value = "Wang Wei"
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         said = status(app)
         assert f"{batch.number} now holds 3 parcels, not the 1 listed" in said, said
@@ -63,7 +63,7 @@ async def test_f8_on_a_batch_another_counter_added_to_is_refused_and_the_list_re
         assert rows(app) == [wb(1), wb(2), wb(3)]  # the list read again, under the refusal
         assert returns.get(station, batch.id).status == "open"
         assert all(p.status == "on_shelf" for p in returns.get(station, batch.id).parcels)
-        await quiet.press(pilot, "f8")
+        await quiet.yes_to(pilot, "f8")
         await settle(pilot)
         closed = returns.get(station, batch.id)
         assert (closed.status, closed.count, closed.signed_by_name) == ("closed", 3, "Wang Wei")

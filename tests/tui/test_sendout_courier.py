@@ -58,7 +58,7 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await until(pilot, lambda: courier.has_class("-wrong"))
         assert "cancelled" in text_of(courier, "#ho-message")
         courier.query_one("#ho-courier", Input).value = "Chen"
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
         assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
@@ -79,7 +79,7 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
         assert text_of(courier, "#ho-message").startswith(
             "1 parcel scanned. F10 closes the batch and prints the manifest."
         )
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 1)  # the prompt
         await quiet.settle(pilot)
         assert "Handed over 1 parcel," in text_of(courier, "#ho-message")
@@ -381,7 +381,7 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
         courier.query_one("#ho-courier", Input).value = "Chen"
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 2)  # YTO left
         courier.query_one("#ho-carrier", Select).value = "YTO"
@@ -394,7 +394,7 @@ async def test_the_next_batch_asks_its_own_courier_s_name_after_a_close(
         await quiet.press(pilot, *"Li", "enter")
         courier.post_message(KeyRouter.Scanned("YT1234567890123"))
         await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "to YTO" in text_of(courier, "#ho-message"))
     with station.read() as session:
         batches = sorted(session.exec(select(HandoverBatch)).all(), key=lambda b: b.id or 0)

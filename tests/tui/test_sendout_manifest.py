@@ -31,7 +31,7 @@ async def test_a_counter_without_a_printer_keeps_the_manifest_as_a_pdf_to_sign(
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
     assert "printing" not in said and "No printer here takes manifests; saved as" in said
@@ -53,7 +53,7 @@ async def test_a_manifest_saved_with_sends_not_collected_ends_the_line_with_its_
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         said = text_of(courier, "#ho-message")
     assert said.index("NOT collected: SF1234567890124") < said.index("No printer here takes manifests")
@@ -77,7 +77,7 @@ async def test_a_handover_closed_whose_manifest_pdf_cannot_be_written_says_it_is
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "1 parcel scanned" not in text_of(courier, "#ho-message"))
         await quiet.settle(pilot)
         said = text_of(courier, "#ho-message")
@@ -99,7 +99,7 @@ async def test_a_counter_with_a_receipt_printer_prints_the_manifest(station: Sta
         courier = await sf_courier_here(app, pilot)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "1 parcel scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
+        await quiet.yes_to(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         assert "The manifest is printing." in text_of(courier, "#ho-message")
     assert len(manifest_jobs(station)) == 1

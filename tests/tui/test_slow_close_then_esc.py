@@ -21,6 +21,7 @@ from station_console.services.exceptions import returns
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
 from station_console.tui.screens import calls_held_keys
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.widgets.wedge import KeyRouter
@@ -62,8 +63,10 @@ async def test_esc_let_go_during_a_slow_handover_close_stays_until_it_is_said(
         await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
         await quiet.settle(pilot)
         courier.query_one("#ho-courier", Input).value = "Wang"
-        quiet.send_key(app, "f10")
+        await quiet.asked(pilot, "f10")  # the courier's close asks first
+        quiet.send_key(app, "y")
         quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         try:
             await until(
                 pilot,
@@ -96,8 +99,10 @@ async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_sai
         signer = returns_screen.query_one("#ret-signer", Input)
         signer.value = "Wang"
         signer.focus()
-        quiet.send_key(app, "f8")
+        await quiet.asked(pilot, "f8")  # the courier's close asks first
+        quiet.send_key(app, "y")
         quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         try:
             await until(pilot, lambda: app.screen is not returns_screen or STILL_CLOSING in status(app))
             assert app.screen is returns_screen, "the Esc left while the close was on its way"

@@ -28,8 +28,10 @@ from station_console.services.exceptions.return_batch_words import merged_text, 
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.returns_close import NOT_CLOSED, close_question
 from station_console.tui.screens.returns_table import ReturnsTable
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shared_batch import SharedBatchScreen
@@ -448,15 +450,22 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
     def action_close_batch(self) -> None:
         if self._needs_batch() or self.current_batch is None:
             return
-        signer = self.query_one("#ret-signer", Input)
+        signer = self.query_one("#ret-signer", Input).value
         batch = self.current_batch  # the parcels listed: the close refuses a batch changed since
-        # Keys behind F8 wait for its answer: an Esc right behind it left the screen, the parcels gone
-        # back to the carrier and how many said to nobody.
-        self.write(
+        # Keys behind the Yes wait for its answer: an Esc right behind it left the screen, the parcels
+        # gone back to the carrier and how many said to nobody.
+        close = partial(
+            self.write,
             "close",
-            partial(returns.close, self.station, batch.id, signer.value, seen=batch.on_shelf_ids),
+            partial(returns.close, self.station, batch.id, signer, seen=batch.on_shelf_ids),
             holds_keys=True,
         )
+        if not signer.strip() or not batch.on_shelf_ids:
+            close()  # refused by the service (no name, nothing to return): nothing to ask about
+            return
+        # The parcels leave with the courier, which no key undoes; an Esc right behind the Yes finds
+        # the close on its way (`keys_wait`).
+        ask(self, close_question(batch, signer), close, no=NOT_CLOSED, say=self.status, keys_wait=True)
 
     def done_close(self, closed: returns.BatchView) -> None:
         # The name signed this batch: kept, an F8 on the carrier's next batch closed it in that name.

@@ -31,6 +31,7 @@ from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.services.sendout.waiting import Waiting, at_counter
 from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
 from station_console.tui.screens.shared_batch import SharedBatchScreen
@@ -248,9 +249,21 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             return
         batch_id, seen = self.view.batch_id, self.view.scanned_ids  # the close refuses a batch changed since
         courier = self.query_one("#ho-courier", Input).value
-        # Keys behind F10 wait for the close's answer: an Esc right behind it left the screen, the close
-        # written and what was handed over (and what the courier did not collect) said to nobody.
-        self.write("closed", lambda: self._close(batch_id, courier, seen), holds_keys=True)
+        # Keys behind the Yes wait for the close's answer: an Esc right behind it left the screen, the
+        # close written and what was handed over (and what the courier did not collect) said to nobody.
+        close = partial(self.write, "closed", lambda: self._close(batch_id, courier, seen), holds_keys=True)
+        if batch_id is None or not seen:
+            close()  # refused by the service (nothing scanned): nothing to ask about
+            return
+        # The sends leave with the courier, which no key undoes: asked, as Returns' close is.
+        ask(
+            self,
+            handover_close_question(self.view, courier),
+            close,
+            no=NOT_CLOSED,
+            say=partial(self.say, warn=True),
+            keys_wait=True,  # an Esc right behind the Yes finds the close on its way
+        )
 
     def _close(
         self, batch_id: int | None, courier: str, seen: list[int]
@@ -432,3 +445,33 @@ def waiting_text(waiting: Waiting) -> str:
         n=waiting.count,
         scanned=waiting.scanned,
     )
+
+
+# What No leaves, said on the handover's line.
+NOT_CLOSED = N_("Not closed: the batch stays open; the courier can scan on.")
+
+
+def handover_close_question(view: handover.BatchView, courier: str) -> ConfirmDialog:
+    """Names the batch, the carrier, how many go and how many stay; weighty: a Y typed before the
+    question was up answers nothing."""
+    going, staying = len(view.scanned), len(view.missing)
+    question = _n(
+        "Close handover batch {batch}: {n} send goes to the {carrier} courier?",
+        "Close handover batch {batch}: {n} sends go to the {carrier} courier?",
+        going,
+        batch=handover_batch_number(view.batch_id or 0),
+        n=going,
+        carrier=view.carrier_name or view.carrier,
+    )
+    lines = [_("Courier: {name}.", name=courier.strip())] if courier.strip() else []
+    if staying:
+        lines.append(
+            _n(
+                "{n} send not scanned stays at the counter.",
+                "{n} sends not scanned stay at the counter.",
+                staying,
+                n=staying,
+            )
+        )
+    lines.append(_("Yes closes the batch and its manifest: this cannot be undone. No changes nothing."))
+    return ConfirmDialog(question, "\n".join(lines), what=N_("a handover's close"), weighty=True)
