@@ -73,6 +73,12 @@ def _(msgid: str, /, **params: Any) -> str:
     return translate(msgid, _current, **params)
 
 
+def example(text: str) -> str:
+    """A field's placeholder that shows what to type: "e.g. ZTO". A bare "ZTO" in grey read as the
+    value, and Enter on it said "Carrier is empty."."""
+    return _("e.g. {example}", example=text)
+
+
 def label_of(labels: Mapping[str, str], code: str) -> str:
     """A stored code (a status, a kind) as its catalogue labels it, in the current language; a code
     the catalogue does not know reads as itself."""

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, cast
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _, _n, get_language
+from station_console.i18n import N_, _, _n, example, get_language
 from station_console.services.core.station import Station
 from station_console.services.prealerts.import_report import ImportReport, RowIssue
 from station_console.services.prealerts.importer import import_file
@@ -137,8 +137,12 @@ class PrealertsScreen(QueueListScreen):
 
     def action_import(self) -> None:
         fields = [
-            FormField("path", _("File (CSV or JSON)"), "", placeholder="~/预到货.csv", max_length=1000),
-            FormField("carrier", _("Carrier of rows that name none"), "", placeholder="ZTO", max_length=16),
+            FormField(
+                "path", _("File (CSV or JSON)"), "", placeholder=example("~/预到货.csv"), max_length=1000
+            ),
+            FormField(
+                "carrier", _("Carrier of rows that name none"), "", placeholder=example("ZTO"), max_length=16
+            ),
         ]
         form = FormDialog(
             _("Import a pre-alert file"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, example
 from station_console.services.recipients import import_summary, importing
 from station_console.services.recipients.phone_links import with_linked
 from station_console.tui.role_keys import role_key
@@ -70,10 +70,18 @@ class DirectoryImport:
         screen: Any = self
         fields = [
             FormField(
-                "path", _("File (CSV or XLSX)"), "", placeholder="/media/usb/名单.xlsx", max_length=500
+                "path",
+                _("File (CSV or XLSX)"),
+                "",
+                placeholder=example("/media/usb/名单.xlsx"),
+                max_length=500,
             ),
             FormField(
-                "mapping", _("Source (its column mapping is saved)"), "", placeholder="campus", max_length=32
+                "mapping",
+                _("Source (its column mapping is saved)"),
+                "",
+                placeholder=example("campus"),
+                max_length=32,
             ),
             FormField(
                 "full",

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input
 from db.models import EventKind
 from station_console import name_limit
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of, sentences
+from station_console.i18n import N_, _, _n, example, label_of, sentences
 from station_console.services.core.free_text import NoteRule, text_field
 from station_console.services.exceptions import return_reasons, returns
 from station_console.services.exceptions.return_batch_words import merged_text, opened_text
@@ -101,7 +101,7 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Carrier"), classes="field-label")
-            yield WedgeInput(placeholder="ZTO", id="ret-carrier")
+            yield WedgeInput(placeholder=example("ZTO"), id="ret-carrier")
             yield Label(_("Courier's name"), classes="field-label")
             yield WedgeInput(id="ret-signer", max_length=name_limit.NAME_MAX)
         with Horizontal(classes="form-row"):

@@ -26,7 +26,7 @@ from textual.widgets import DataTable, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from station_console.errors import Refused
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, example
 from station_console.services.admin.live import RESYNC
 from station_console.services.scan.detect import shown_name
 from station_console.services.sendout import inspection, rule_files, rule_view, rules, tariff, waybills
@@ -248,7 +248,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         return tuple((f"{c.code} {shown_name(c.name_en, c.name_zh)}", c.code) for c in carriers)
 
     def _path_field(self, label: str, placeholder: str) -> FormField:
-        return FormField("path", label, "", placeholder=placeholder, max_length=PATH_LENGTH)
+        return FormField("path", label, "", placeholder=example(placeholder), max_length=PATH_LENGTH)
 
     @role_key("rules.import_tariff")
     def action_import_tariff(self) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, example
 from station_console.services.core.station import Station
 from station_console.services.shelves import edits, layout, layout_csv, moves
 from station_console.services.shelves.search import normalise_location
@@ -70,7 +70,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
                     _("Move the whole layer {location}", location=self.source or "?"), id="move-layer"
                 )
                 yield Label(_("Target layer (SHELF-LAYER)"))
-                yield WedgeInput(placeholder="6-5", id="move-target")
+                yield WedgeInput(placeholder=example("6-5"), id="move-target")
             with Vertical(classes="form-end"):
                 yield Static(id="move-error", classes="error")
                 yield keys_line(N_("Enter: next field · Ctrl+S: move · Esc: cancel"))
@@ -189,25 +189,33 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         with Vertical(id="edit-form", classes="form"):
             with Horizontal(classes="form-row"):
                 yield Label(_("Shelf or layer"), classes="field-label")
-                yield FixedInput(value=self.location, placeholder="6 / 6-5", id="edit-location")
+                yield FixedInput(value=self.location, placeholder=example("6 / 6-5"), id="edit-location")
             with Horizontal(classes="form-row"):
                 yield Label(_("Capacity (units)"), classes="field-label")
                 # Nine digits read as a number whatever is typed or pasted; the service says the limit.
                 yield FixedInput(
-                    id="edit-capacity", restrict=r"\d*", takes=_("digits"), max_length=9, placeholder="40"
+                    id="edit-capacity",
+                    restrict=r"\d*",
+                    takes=_("digits"),
+                    max_length=9,
+                    placeholder=example("40"),
                 )
             with Horizontal(classes="form-row"):
                 yield Label(_("Sizes (S M L X)"), classes="field-label")
-                yield FixedInput(id="edit-sizes", placeholder="SML")
+                yield FixedInput(id="edit-sizes", placeholder=example("SML"))
             with Horizontal(classes="form-row"):
                 yield Label(_("Zone, layers (new shelf)"), classes="field-label")
-                yield FixedInput(id="edit-zone", placeholder="main")
+                yield FixedInput(id="edit-zone", placeholder=example("main"))
                 yield FixedInput(
-                    id="edit-layers", restrict=r"\d*", takes=_("digits"), max_length=9, placeholder="5"
+                    id="edit-layers",
+                    restrict=r"\d*",
+                    takes=_("digits"),
+                    max_length=9,
+                    placeholder=example("5"),
                 )
             with Horizontal(classes="form-row"):
                 yield Label(_("CSV file to import"), classes="field-label")
-                yield FixedInput(id="edit-csv", placeholder="layout.csv")
+                yield FixedInput(id="edit-csv", placeholder=example("layout.csv"))
             yield Static(
                 _("Only a manager can change shelves. A layer with parcels is emptied before it is retired."),
                 classes="hint",

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, example, label_of
 from station_console.safe_text import visible
 from station_console.services.core.roles import refusal
 from station_console.services.exceptions import stocktake, stocktake_close
@@ -95,7 +95,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
             yield Label(_("Shelf or layer"), classes="field-label")
-            yield WedgeInput(value=self.scope, placeholder="6 / 6-5", id="st-scope")
+            yield WedgeInput(value=self.scope, placeholder=example("6 / 6-5"), id="st-scope")
             yield Label(_("Layer scanned now"), classes="field-label")
             yield WedgeInput(placeholder=_("on a whole shelf"), id="st-layer")
         with Horizontal(classes="form-row"):
