@@ -336,4 +336,7 @@ async def test_a_name_pasted_past_its_limit_is_refused_as_pasted(app: StationApp
         name.post_message(events.Paste("长" * 5000))
         await quiet.settle(pilot)
         assert name.value == "快递"
-        assert [n.message for n in app._notifications] == ["This field takes at most 64 characters."]
+        assert [n.message for n in app._notifications] == [
+            "This field takes at most 64 characters: the paste (5000 characters) was not put in. "
+            "Shorten it and paste again, or type it."
+        ]

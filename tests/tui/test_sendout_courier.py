@@ -190,7 +190,7 @@ async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_sai
         await quiet.settle(pilot)
         assert name.value == "王" * 60
         said = [n.message for n in app._notifications if "64" in n.message]
-        assert said == ["This field takes at most 64 characters."]
+        assert said == ["Courier takes at most 64 characters."]  # named by its label
         name.insert_text_at_cursor("李" * 4)  # exactly the limit: taken whole
         assert name.value == "王" * 60 + "李" * 4
 

@@ -12,7 +12,9 @@ F8 to"), which read as if that were all it says.
 A field with a `max_length` refuses what would pass it (a key, a paste) and says so, with the limit:
 Textual only rings the bell, so a name typed past the limit was cut without a word. A form's field
 (`says_limit=False`) posts `TooLong` instead, for the form to say on its own line which field refused
-it: a toast naming no field was all a refused paste left, over an empty field.
+it: a toast naming no field was all a refused paste left, over an empty field. Any other field says it
+in a toast in the same words, naming the field (`field=`, else the label before it in its row) and
+saying a paste was not put in: "This field takes at most 64 characters." left the clerk guessing.
 
 An input method in full-width mode types `１３８` and `ＳＦ`: a field that takes only some characters
 (`restrict`, or an integer or number field: a phone, a count, a PIN) reads them as the ASCII they mean,
@@ -44,7 +46,7 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from station_console.i18n import _, _n
 from station_console.safe_text import ascii_forms, pasted_line
@@ -108,6 +110,7 @@ class FixedInput(Input):
         *args: Any,
         takes: str | None = None,
         says_limit: bool = True,
+        field: str = "",
         refusal: Callable[[], str | None] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -115,6 +118,7 @@ class FixedInput(Input):
         self.takes = takes  # what a field that takes only some characters takes, for its refusal
         self.refusal = refusal  # its own words for a key it does not take (None from it: the usual ones)
         self.says_limit = says_limit  # False: its form says the limit (`TooLong`), naming the field
+        self.field = field  # its name, an English message id ("" : the label before it names it)
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.restrict or self.type != "text":
@@ -155,7 +159,7 @@ class FixedInput(Input):
                 if not self.says_limit:
                     self.post_message(self.TooLong(self, self._pasting))
                     return
-                self._warn(_("This field takes at most {limit} characters.", limit=self.max_length))
+                self._warn(self.TooLong(self, self._pasting).said(self.field_name()))
         elif not self._refusal_said:
             self._refusal_said = True
             what = self.takes or {"integer": _("digits"), "number": _("a number")}.get(self.type)
@@ -165,6 +169,18 @@ class FixedInput(Input):
                 else _("This field does not take that character.")
             )
             self._warn(text)
+
+    def field_name(self) -> str:
+        """How a refusal names the field: `field`, else the label just before it in its row (a screen's
+        "Courier's name"), else "This field"."""
+        if self.field:
+            return _(self.field)
+        siblings = list(self.parent.children) if self.parent is not None else []
+        at = siblings.index(self) if self in siblings else 0
+        before = siblings[at - 1] if at else None
+        if isinstance(before, Label) and before.has_class("field-label"):
+            return str(before.render()).strip()
+        return _("This field")
 
     def _warn(self, text: str) -> None:
         """Said at once, over the sign-in too: it names no customer, and held for the clerk who signs in
