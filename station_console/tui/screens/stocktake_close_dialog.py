@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -104,6 +106,13 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+
+    @on(SpaceTick.Typed)
+    def _typed_into_tick(self, event: SpaceTick.Typed) -> None:
+        """A hint, not a refusal: said on the dialog's own line, as forms say it. Left to the app's toast,
+        at 80x24 it covered the dialog's keys line while it was up."""
+        event.stop()
+        self._say(Text(event.said(), style="yellow"))
 
     def taken_keys(self) -> set[str]:
         return super().taken_keys() | {"space"}  # a tick box's
