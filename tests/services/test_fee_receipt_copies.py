@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FakeClock
+from fee_receipt_helpers import STANDARD, fee_jobs
 from pickup_helpers import as_clerk, configure, receive, zto
 from sqlmodel import col, select
 
@@ -17,21 +18,12 @@ from station_console.services.fees import receipts
 from station_console.services.fees.ledger import Settlement, settle
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.undo import undo_pickup
-from station_console.settings import FeeRule
-
-STANDARD = FeeRule(name="standard", free_days=3, per_day_cents=100, cap_cents=1000)
 
 
 @pytest.fixture
 def fees(station: Station) -> Station:
     configure(station, storage_fee_rules=[STANDARD])
     return station
-
-
-def fee_jobs(station: Station) -> list[PrintJob]:
-    with station.read() as session:
-        found = session.exec(select(PrintJob).order_by(col(PrintJob.id))).all()
-    return [j for j in found if j.payload.get("flow") == receipts.FLOW]
 
 
 def copies_audited(station: Station) -> list[dict[str, object]]:
