@@ -4,7 +4,8 @@ Backups, report exports, a person's data export, labels written to a file, run s
 carrier event files, the message file and the log all carry phone numbers, names or pickup codes. They are created readable by this user only, in folders made for this user only
 (an existing folder someone chose, like /media/usb, is left as it is). `write_atomic` writes to a
 temporary file in the same folder, fsyncs it and renames it over the target, so a full disk or a
-crash leaves the old file or nothing, never half a file.
+crash leaves the old file or nothing, never half a file; `write_new` puts it under a name nothing has
+(`-2`, `-3`, ...), never over a file already there or arriving meanwhile.
 """
 
 from __future__ import annotations
@@ -136,13 +137,20 @@ def write_reason_message(exc: OSError) -> Message | str:
 def staged(path: Path) -> Iterator[Path]:
     """A new private temporary file beside `path`; renamed over `path` when the block ends cleanly,
     removed when it raises. The caller writes the file (any way it likes) inside the block."""
+    with _staging(path, os.replace) as tmp:
+        yield tmp
+
+
+@contextmanager
+def _staging(path: Path, publish: Callable[[Path, Path], object]) -> Iterator[Path]:
+    """`staged`, the written file put in place by `publish(tmp, path)`."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         private_dir(path.parent)  # a folder it cannot make (a file in its place) is refused in words too
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         yield tmp
         _fsync(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
         _remove(tmp)
@@ -154,7 +162,55 @@ def staged(path: Path) -> Iterator[Path]:
 
 def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> None:
     """Write `data` (bytes, text as UTF-8, or a function writing to a binary file) to `path`, whole."""
-    with staged(path) as tmp, open(tmp, "wb") as out:
+    with staged(path) as tmp:
+        _write_data(tmp, data)
+
+
+def write_new(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> Path:
+    """`write_atomic` under `path`'s name or, when something is there, the first of `<stem>-2<suffix>`,
+    `-3`, ... free; never over a file or link, not even one arriving while `data` is written (another
+    counter saving into the same shared folder at that moment). Returns the path written."""
+    written: list[Path] = []
+    with _staging(path, lambda tmp, _path: written.append(_link_new(tmp, path))) as tmp:
+        _write_data(tmp, data)
+    return written[0]
+
+
+# A link refused by the file system, not by the name (a share without hard links): the name is taken by
+# an exclusive create instead, then the written file renamed onto that empty file of its own.
+_NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK)
+_NEW_NAMES_TRIED = 1000
+
+
+def _link_new(tmp: Path, path: Path) -> Path:
+    """`tmp` given the first free name of `path`, `<stem>-2<suffix>`, ...: a link (or an exclusive
+    create) fails on a name already there however it came, where a look then a rename would replace it."""
+    for n in range(1, _NEW_NAMES_TRIED + 1):
+        target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            os.link(tmp, target, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            try:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+            except FileExistsError:
+                continue
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                _remove(target)  # the empty file that held the name: nothing of this write stays
+                raise
+            return target
+        _remove(tmp)
+        return target
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+
+
+def _write_data(tmp: Path, data: bytes | str | Callable[[BinaryIO], None]) -> None:
+    with open(tmp, "wb") as out:
         if callable(data):
             data(out)
         else:

@@ -13,7 +13,7 @@ from station_console.commands._support import CliApp, done_but, emit_json, fail,
 from station_console.commands._typed_values import DAY
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.private_files import write_atomic
+from station_console.private_files import write_atomic, write_new
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -57,8 +57,10 @@ def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
         return
     if fmt == "pdf":
         blob = export.to_pdf(data)
-        target = out or export.report_file(data, "pdf", app.counter_settings)
-        _write(target, blob)
+        if out is not None:
+            target = _write(out, blob)
+        else:  # never over a report already there (another counter's in a shared folder too)
+            target = _write(export.report_file(data, "pdf", app.counter_settings), blob, new=True)
         font = export.pdf_font()
         if font:
             click.echo(_("Wrote {path} (font: {font})", path=str(target), font=font), err=True)
@@ -74,12 +76,16 @@ def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-def _write(path: Path, data: bytes | str) -> None:
-    """An export, whole or not at all (a full disk leaves no half file), 0600."""
+def _write(path: Path, data: bytes | str, *, new: bool = False) -> Path:
+    """An export, whole or not at all (a full disk leaves no half file), 0600; `new`: under the first
+    name free from `path` on (`write_new`). Returns the path written."""
     try:
+        if new:
+            return write_new(path, data)
         write_atomic(path, data)
     except StationError as exc:
         fail(exc)
+    return path
 
 
 @command("close-day")

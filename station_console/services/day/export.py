@@ -8,6 +8,7 @@ the page, so a Chinese station never gets a PDF of empty boxes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -56,26 +57,35 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
 
 
 def report_file(report: dict[str, Any], fmt: str, counter: Any | None = None) -> Path:
-    """The file a report of `fmt` (pdf, csv, json) is saved as by default: in the folder of `counter`'s
-    PDF printer (`pdf_printer_folder`), else in `reports_folder`, named by the day, and by the counter
-    in the data folder's, which every counter run by this PC's user shares (two counters of one
-    station on one PC wrote the same file). Never a file already there:
-    a report printed and signed is not replaced unseen by a later one of the day (`-2`, `-3`, ...)."""
+    """The name a report of `fmt` (pdf, csv, json) is saved under by default: in the folder of
+    `counter`'s PDF printer (`pdf_printer_folder`), else in `reports_folder`, named by the day, and by
+    the counter in the data folder's, which every counter run by this PC's user shares (two counters of
+    one station on one PC wrote the same file). Written by `private_files.write_new`, never over a file
+    already there: a report printed and signed is not replaced unseen by a later one of the day, nor by
+    another counter's saved into the same shared folder at the same moment (`-2`, `-3`, ...)."""
     own = pdf_printer_folder(counter)
     folder = own or reports_folder()
     stem = f"report-{report['date']}"
     if own is None and counter is not None:
         stem += f"-{file_safe(counter.counter)}"
-    path, again = folder / f"{stem}.{fmt}", 2
-    while path.exists():
-        path, again = folder / f"{stem}-{again}.{fmt}", again + 1
-    return path
+    return folder / f"{stem}.{fmt}"
+
+
+# Of a counter's name in a file name: a disk takes 255 bytes a name, and a counter's name may be 500
+# characters (1,500 bytes in Chinese).
+_NAME_BYTES = 80
 
 
 def file_safe(name: str) -> str:
     """A counter's name as part of a file name: letters (any script), digits, `.`, `-`, `_` kept, the
-    rest (a `/`, a space, a control character) as `_`."""
-    return re.sub(r"[^\w.-]", "_", name).lstrip(".") or "_"
+    rest (a `/`, a space, a control character) as `_`; a long one cut to its start and a digest of the
+    whole, so two long names alike in their first 70 bytes still name two files."""
+    safe = re.sub(r"[^\w.-]", "_", name).lstrip(".") or "_"
+    whole = safe.encode("utf-8")
+    if len(whole) <= _NAME_BYTES:
+        return safe
+    start = whole[: _NAME_BYTES - 10].decode("utf-8", errors="ignore")  # never half a character
+    return f"{start}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:9]}"
 
 
 COLUMNS = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from station_console.errors import StationError
 from station_console.i18n import _, sentences
-from station_console.private_files import write_atomic
+from station_console.private_files import write_new
 from station_console.services.core.station import Station
 from station_console.services.day import export
 
@@ -98,12 +98,10 @@ def reopen(station: Station, day: date, reason: str) -> str:
 
 def write_export(report: dict[str, Any], counter: Any, fmt: str) -> Path:
     """The report as a file where this counter's reports go (`export.report_file`: its PDF printer's
-    folder, else the data folder's, never over a file already there), written whole or not at all (a
-    full disk leaves nothing behind)."""
+    folder, else the data folder's), written whole or not at all (a full disk leaves nothing behind),
+    never over a file already there (`write_new`: the path written is returned)."""
     path = export.report_file(report, fmt, counter)
     if fmt == "pdf":
-        write_atomic(path, export.to_pdf(report))
-    else:
-        writer = export.to_csv if fmt == "csv" else export.to_json
-        write_atomic(path, writer(report))
-    return path
+        return write_new(path, export.to_pdf(report))
+    writer = export.to_csv if fmt == "csv" else export.to_json
+    return write_new(path, writer(report))

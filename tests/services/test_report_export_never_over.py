@@ -1,0 +1,90 @@
+"""A day report saved where a counter's reports go is never written over a file already there, even one
+that arrives while the report is drawn (another counter of the station saving into the same shared
+folder at the same moment), and a counter's long name still gives a file name the disk takes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from station_console.services.day import export
+from station_console.settings import CounterSettings
+from station_console.tui.screens.reports_calls import write_export
+
+REPORT = {"date": "2026-11-25"}
+
+
+def _shared_printer(tmp_path: Path, name: str = "counter-1") -> tuple[CounterSettings, Path]:
+    papers = tmp_path / "share"
+    papers.mkdir(exist_ok=True)
+    printer = {"language": "pdf", "transport": "file", "target": f"{papers}/"}
+    return CounterSettings(counter=name, printers={"a4": printer}), papers
+
+
+def test_a_report_another_counter_saves_while_this_one_is_drawn_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counter, papers = _shared_printer(tmp_path)
+    theirs = papers / "report-2026-11-25.csv"
+
+    def drawn_while_the_other_counter_saves(report: dict[str, object]) -> str:
+        theirs.write_text("counter-2's report, printed and signed")
+        return "counter-1's report"
+
+    monkeypatch.setattr(export, "to_csv", drawn_while_the_other_counter_saves)
+    path = write_export(REPORT, counter, "csv")
+    assert theirs.read_text() == "counter-2's report, printed and signed"
+    assert path == papers / "report-2026-11-25-2.csv"
+    assert path.read_text() == "counter-1's report"
+    assert sorted(p.name for p in papers.iterdir()) == ["report-2026-11-25-2.csv", "report-2026-11-25.csv"]
+
+
+def test_a_link_where_the_report_would_go_is_neither_followed_nor_replaced(tmp_path: Path) -> None:
+    counter, papers = _shared_printer(tmp_path)
+    elsewhere = tmp_path / "elsewhere.json"
+    (papers / "report-2026-11-25.json").symlink_to(elsewhere)  # dangling: "not there" to exists()
+    path = write_export(REPORT, counter, "json")
+    assert path == papers / "report-2026-11-25-2.json"
+    assert not elsewhere.exists() and (papers / "report-2026-11-25.json").is_symlink()
+
+
+def test_two_saves_of_the_day_keep_both(tmp_path: Path) -> None:
+    counter, papers = _shared_printer(tmp_path)
+    first = write_export(REPORT, counter, "json")
+    second = write_export(REPORT, counter, "json")
+    assert (first.name, second.name) == ("report-2026-11-25.json", "report-2026-11-25-2.json")
+    assert not [p for p in papers.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "前台" * 200], ids=["latin", "chinese"])
+def test_a_counter_with_a_long_name_saves_its_report_under_a_name_the_disk_takes(name: str) -> None:
+    counter = CounterSettings(counter=name)
+    path = write_export(REPORT, counter, "json")
+    assert path.read_text(encoding="utf-8").startswith("{")
+    assert len(path.name.encode("utf-8")) <= 255
+    assert path.name.startswith("report-2026-11-25-" + name[:20])
+    other = write_export(REPORT, CounterSettings(counter=name + "b"), "json")
+    assert other.name != path.name and not other.name.endswith("-2.json")  # told apart, not a -2 of it
+    os.unlink(path)
+    os.unlink(other)
+
+
+def test_a_share_without_hard_links_still_never_writes_over_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network shares refuse a hard link: the name is then taken by an exclusive create."""
+    import errno
+
+    def no_links(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    counter, papers = _shared_printer(tmp_path)
+    theirs = papers / "report-2026-11-25.json"
+    theirs.write_text("counter-2's")
+    monkeypatch.setattr(os, "link", no_links)
+    path = write_export(REPORT, counter, "json")
+    assert theirs.read_text() == "counter-2's"
+    assert path == papers / "report-2026-11-25-2.json" and path.read_text().startswith("{")
+    assert sorted(p.name for p in papers.iterdir()) == ["report-2026-11-25-2.json", "report-2026-11-25.json"]
