@@ -40,6 +40,7 @@ _WRITE_REASONS = {
     errno.EEXIST: N_("a file is where its folder should be"),  # a folder made over a file
     errno.EISDIR: N_("it is a folder, not a file"),
     errno.ENOSPC: N_("the disk is full"),
+    errno.ENAMETOOLONG: N_("its name is too long for the disk"),
 }
 
 
@@ -144,7 +145,8 @@ def staged(path: Path) -> Iterator[Path]:
 @contextmanager
 def _staging(path: Path, publish: Callable[[Path, Path], object]) -> Iterator[Path]:
     """`staged`, the written file put in place by `publish(tmp, path)`."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # The target's name cut: a name the disk takes (255 bytes) is not refused for its temporary one's.
+    tmp = path.with_name(f".{path.name[:40]}.{secrets.token_hex(4)}.tmp")
     try:
         private_dir(path.parent)  # a folder it cannot make (a file in its place) is refused in words too
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
@@ -252,6 +254,7 @@ def _remove(path: Path) -> None:
     from db.engine import SQLITE_BESIDE  # here: `station --help` loads this module, and no database layer
 
     for leftover in (path, *(Path(f"{path}{suffix}") for suffix in SQLITE_BESIDE)):
-        # NotADirectoryError: a file where its folder should be, so nothing was ever written there
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        # Any OSError: nothing was written there (a file where its folder should be, a name too long),
+        # and the write's own error is the one to say, not this clean-up's.
+        with contextlib.suppress(OSError):
             leftover.unlink()

@@ -81,3 +81,21 @@ def test_a_file_where_the_folder_goes_is_said_so(tmp_path: Path, under: tuple[st
     assert refused.value.code == "write_failed"
     assert refused.value.message("en") == f"Cannot write {target}: a file is where its folder should be"
     assert blocker.read_text() == "kept"
+
+
+def test_a_name_the_disk_takes_is_written_however_long(tmp_path: Path) -> None:
+    """`--out` with a 250-byte name: the temporary file beside it (its name plus 14 bytes) was too long
+    for the disk, and removing it raised again, so the command ended in 'An unexpected error'."""
+    target = tmp_path / ("r" * 246 + ".csv")
+    write_atomic(target, b"rows")
+    assert target.read_bytes() == b"rows"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_name_too_long_for_the_disk_is_said_so(tmp_path: Path) -> None:
+    target = tmp_path / ("报" * 90 + ".csv")  # 274 bytes
+    with pytest.raises(Refused) as refused:
+        write_atomic(target, b"rows")
+    assert refused.value.message("en") == f"Cannot write {target}: its name is too long for the disk"
+    assert refused.value.message("zh") == f"无法写入 {target}：文件名太长，磁盘不接受"
+    assert list(tmp_path.iterdir()) == []
