@@ -28,16 +28,18 @@ def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> No
     counter_toml('[printers.counter]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 250\n')
     english = run("print", code, "--printer", "counter")
     assert english.exit_code == 1
-    assert (
-        "Printer counter is misconfigured: Resolution (printers.counter.dpi) = 250: use 203 or 300."
-        in english.output
+    # What is wrong and where to fix it, as the whole counter's `print-queue` says it: once.
+    assert english.output == (
+        "station: Printer counter is misconfigured: Resolution (printers.counter.dpi) = 250: use 203 or 300. "
+        "Fix it in Settings > Printers (F8).\n"
     )
     chinese = run("print", code, "--printer", "counter", "--json", lang="zh")
     assert chinese.exit_code == 1
     doc = json.loads(chinese.stdout)
     assert doc == {
         "error": "bad_printer",
-        "message": "打印机 counter 配置有误：分辨率（printers.counter.dpi） = 250：请使用 203 或 300。",
+        "message": "打印机 counter 配置有误：分辨率（printers.counter.dpi） = 250：请使用 203 或 300。"
+        "请在“设置 > 打印机”（F8）中改正。",
     }
 
 

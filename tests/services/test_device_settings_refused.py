@@ -20,6 +20,10 @@ from station_console.settings import CounterSettings
 
 SIZES = "40x30, 50x30, 60x40, 70x50, 100x100, 100x150"
 
+# Where a printer set up wrong is fixed, said after what is wrong (exact text: said once, not twice).
+FIX_EN = "Fix it in Settings > Printers (F8)."
+FIX_ZH = "请在“设置 > 打印机”（F8）中改正。"
+
 PRINTERS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"language": "pcl"},
@@ -127,10 +131,11 @@ def test_a_printer_setting_is_refused_with_its_reason_in_either_language(
     with pytest.raises(Refused) as err:
         printing.printer_for(settings, "lp")
     assert err.value.code == "bad_printer"
-    assert err.value.message("en") == f"Printer lp is misconfigured: {english}."
-    assert err.value.message("zh") == f"打印机 lp 配置有误：{chinese}。"
+    # What is wrong, then where to fix it: once, as the whole counter's pass says it.
+    assert err.value.message("en") == f"Printer lp is misconfigured: {english}. {FIX_EN}"
+    assert err.value.message("zh") == f"打印机 lp 配置有误：{chinese}。{FIX_ZH}"
     set_language("zh")  # shown in the console's language when it is not named
-    assert str(err.value) == f"打印机 lp 配置有误：{chinese}。"
+    assert str(err.value) == f"打印机 lp 配置有误：{chinese}。{FIX_ZH}"
     counter = printing.counter_printers(settings)  # the whole counter's: this one said, not raised
     assert counter.printers == [] and [f.reason() for f in counter.faults] == [
         f"打印机 lp 配置有误：{chinese}。"
@@ -304,7 +309,7 @@ def test_each_device_s_refusal_names_its_key_in_its_section_of_counter_toml() ->
     # A name TOML takes only in quotes is quoted, as the file has to write it.
     assert (
         named.value.message("en")
-        == 'Printer 前台 is misconfigured: Resolution (printers."前台".dpi) = 250: use 203 or 300.'
+        == f'Printer 前台 is misconfigured: Resolution (printers."前台".dpi) = 250: use 203 or 300. {FIX_EN}'
     )
     bad_default = CounterSettings(printer={"language": "tspl", "transport": "dummy", "gap_mm": 25})
     with pytest.raises(Refused) as default:

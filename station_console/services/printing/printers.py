@@ -101,7 +101,7 @@ def _add(out: CounterPrinters, build: Any, settings: dict[str, Any]) -> None:
     except StationError as fault:
         if fault.code != "bad_printer":
             raise
-        out.faults.append(Refused(fault.msgid, code=fault.code, advice=FIX_IN_SETTINGS, **fault.params))
+        out.faults.append(fault)  # it says where to fix it already (`_make`)
         out.fault_settings[str(fault.params["name"])] = settings
 
 
@@ -137,13 +137,15 @@ def _the_printer(factory: Any, counter_settings: Any) -> Any:
 
 def _make(factory: Any, config: dict[str, Any], name: str, section: str | None = None) -> Any:
     """The printer `name` built from `config`, its section in counter.toml `section` (by default
-    `[printers.<name>]`)."""
+    `[printers.<name>]`); refused, if its settings are wrong, with what is wrong and where to fix it
+    (every path says it, once: a named printer's print as well as the whole counter's pass)."""
     try:
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
         raise Refused(
             SET_UP_WRONG,
             code="bad_printer",
+            advice=FIX_IN_SETTINGS,
             name=name,
             # Its keys named in `section`: which of two printers' `dpi` is wrong.
             reason=LaterText(in_section(reason_of(exc), section or _section(name))),
