@@ -263,7 +263,6 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     or scanned from its barcode), or a parcel's pickup code or waybill for that parcel's last one."""
     from station_console.commands.printing import job_json
     from station_console.services.fees.receipts import (
-        find_receipt,
         receipt_entry,
         refuse_refund_slip,
         reprint,
@@ -275,9 +274,11 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     # A receipt or a parcel that is not there is said before any printer; a refund slip is no parcel.
     attempt(lambda: refuse_refund_slip(ref), as_json=as_json)
     by_number = receipt_entry(ref) is not None
+    parcel_id = 0
     if by_number:
-        attempt(lambda: find_receipt(app.station, ref), as_json=as_json)
-    parcel_id = 0 if by_number else attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
+        by_number, parcel_id = attempt(lambda: _receipt_or_waybill(app, ref), as_json=as_json)
+    else:
+        parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
     attempt(lambda: check_printable(app.counter_settings, "receipt", printer=printer_name), as_json=as_json)
     goes_to = printer_name or receipt_printer(app.counter_settings)
 
@@ -291,6 +292,37 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
         emit_json({**job_json(job), "receipt_number": job.payload.get("number")})
         return
     click.echo(_("Receipt {number} queued as print job {job}.", number=job.payload.get("number"), job=job.id))
+
+
+def _receipt_or_waybill(app: CliApp, ref: str) -> tuple[bool, int]:
+    """What `ref`, shaped as a receipt's number (`FR` and digits), names: a receipt (True, 0), or,
+    where no receipt has that number, the parcel whose waybill it is (False, its id); refused where
+    it names both (which one the clerk holds is not for the console to guess) or neither."""
+    from station_console.errors import NotFound, Refused
+    from station_console.safe_text import cut
+    from station_console.services.fees.receipts import find_receipt
+    from station_console.services.shelves.search import find_parcel_id
+
+    try:
+        number = find_receipt(app.station, ref)
+    except NotFound as no_receipt:
+        try:
+            return False, find_parcel_id(app.station, ref)
+        except NotFound:
+            raise no_receipt from None  # said as the receipt it is shaped as
+    try:
+        find_parcel_id(app.station, ref)
+    except NotFound:
+        return True, 0
+    raise Refused(
+        N_(
+            "{ref} is both fee receipt {number} and a parcel's waybill: give the pickup code of the "
+            "parcel whose receipt you mean (its last receipt is copied)."
+        ),
+        code="receipt_or_waybill",
+        ref=cut(ref.strip(), 40),
+        number=number,
+    )
 
 
 @fees.command("waive")

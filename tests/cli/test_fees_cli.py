@@ -248,3 +248,45 @@ def test_a_printer_setting_wrong_is_said_with_the_payment_that_stands(run) -> No
     assert said.endswith(
         "The receipt waits in the print queue until that is fixed in Settings > Printers (F8)."
     ), said
+
+
+def test_a_waybill_shaped_as_a_receipt_number_copies_its_parcels_receipt(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A DHL waybill `FR` and digits is a parcel's, not "no receipt numbered so", where no receipt has
+    that number; where one does as well, both meanings are said and nothing is queued."""
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\n', encoding="utf-8"
+    )
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    for waybill in ("FR1234567890", "FR000002"):
+        checked = run("checkin", waybill, "--carrier", "DHL", "--phone", "5678", "--json")
+        assert checked.exit_code == 0, checked.output
+        assert (
+            run("fees", "pay", json.loads(checked.output)["pickup_code"], "--method", "cash").exit_code == 0
+        )
+    station = open_station(db_url)
+    with station.read() as session:
+        numbers = [
+            j.payload["number"] for j in session.exec(select(PrintJob)) if j.payload.get("flow") == "fees"
+        ]
+    # A payment's receipt is numbered by its ledger entry (after the fee charged): the first parcel's
+    # is FR000002, the second parcel's waybill.
+    assert numbers == ["FR000002", "FR000004"], numbers
+    station.engine.dispose()
+
+    again = run("fees", "receipt", "FR1234567890")
+    assert again.exit_code == 0 and again.output.startswith("Receipt FR000002 queued as print job"), (
+        again.output
+    )
+    both = run("fees", "receipt", "FR000002", "--json")
+    assert both.exit_code == 1 and json.loads(both.stdout) == {
+        "error": "receipt_or_waybill",
+        "message": "FR000002 is both fee receipt FR000002 and a parcel's waybill: give the pickup code of "
+        "the parcel whose receipt you mean (its last receipt is copied).",
+    }
+    zh = run("fees", "receipt", "FR000002", lang="zh")
+    assert zh.exit_code == 1 and "既是超期保管费收据 FR000002 的编号" in zh.output, zh.output
+    station = open_station(db_url)
+    with station.read() as session:
+        copies = [j for j in session.exec(select(PrintJob)) if j.payload.get("copy")]
+    assert len(copies) == 1, [j.payload for j in copies]
+    station.engine.dispose()
