@@ -191,9 +191,7 @@ def deactivate_command(app: CliApp, ref: str) -> None:
     """Deactivate a person who left (manager); their parcels stay theirs, nothing is deleted."""
     from station_console.services.recipients import directory
 
-    view = attempt(lambda: directory.set_active(app.station, ref, False))
-    click.echo(_line(view))
-    _echo_linked(view)
+    _echo_person(attempt(lambda: directory.set_active(app.station, ref, False)))
 
 
 @recipients_group.command("activate")
@@ -203,9 +201,7 @@ def activate_command(app: CliApp, ref: str) -> None:
     """Bring a deactivated person back (manager)."""
     from station_console.services.recipients import directory
 
-    view = attempt(lambda: directory.set_active(app.station, ref, True))
-    click.echo(_line(view))
-    _echo_linked(view)
+    _echo_person(attempt(lambda: directory.set_active(app.station, ref, True)))
 
 
 @recipients_group.command("consent")
@@ -259,7 +255,7 @@ def consent_command(
     if as_json:  # the person, and whether the answer changed anything (a repeat writes nothing)
         emit_json({**recorded.view.to_json(), "changed": recorded.changed})
     elif recorded.changed:
-        _echo_view(recorded.view, as_json)
+        _echo_person(recorded.view)
     else:  # the person's line alone would read as a change
         click.echo(recorded.unchanged_words(said))
 
@@ -268,8 +264,13 @@ def _echo_view(view: Any, as_json: bool) -> None:
     if as_json:
         emit_json(view.to_json())
     else:
-        click.echo(_line(view))
-        _echo_linked(view)
+        _echo_person(view)
+
+
+def _echo_person(view: Any) -> None:
+    """The person's line, then the parcels the change moved by phone (if any)."""
+    click.echo(_line(view))
+    _echo_linked(view)
 
 
 def _echo_linked(view: Any) -> None:
