@@ -45,14 +45,19 @@ def _callee(node: ast.Call) -> str | None:
 
 
 def _screen_refusal_parts(node: ast.Call) -> list[ast.AST]:
-    """What a screen says as a refusal without raising one: a warning or error toast's text, the text
+    """What a screen says as a refusal without raising one: a warning or error toast's text (a toast
+    of its screen's, `notify_of_screen(screen, text)`, is a warning unless it says otherwise), the text
     of a screen's `failed(tag, text)`, and a file reader's `too_large=` refusal."""
     parts: list[ast.AST] = [k.value for k in node.keywords if k.arg == "too_large"]
     callee = _callee(node)
-    if callee == "notify" and node.args:
-        severity = next((k.value for k in node.keywords if k.arg == "severity"), None)
-        if isinstance(severity, ast.Constant) and severity.value in ("warning", "error"):
-            parts.append(node.args[0])
+    severity = next((k.value for k in node.keywords if k.arg == "severity"), None)
+    warns = isinstance(severity, ast.Constant) and severity.value in ("warning", "error")
+    if callee == "notify" and node.args and warns:
+        parts.append(node.args[0])
+    if callee == "notify_of_screen" and len(node.args) >= 2:
+        said_as = severity if severity is not None else node.args[2] if len(node.args) > 2 else None
+        if said_as is None or (isinstance(said_as, ast.Constant) and said_as.value in ("warning", "error")):
+            parts.append(node.args[1])
     if callee == "failed" and len(node.args) == 2:
         parts.append(node.args[1])
     return parts
@@ -144,6 +149,7 @@ def test_the_scan_finds_the_refusals() -> None:
     # What screens say without raising: a warning toast, a screen's failed(), a file too big to read.
     assert {
         "Only a closed day can be reopened.",
+        "Use a date like 2026-11-25.",  # a toast of its screen's, a warning by default
         "{path} is too big for a pre-alert file (over {mb} MB).",
     } <= set(found)
 

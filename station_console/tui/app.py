@@ -359,7 +359,8 @@ class StationApp(
                 screen.save_now()  # type: ignore[attr-defined]
             return
         self.bell()
-        self.notify(_("Nothing to save on this screen."), markup=False)
+        # Of that screen: it goes when another comes on top, as the screen it names is no longer shown.
+        self.notify(_("Nothing to save on this screen."), names_nobody=True, of_screen=screen)
 
     def _leave(self, screens: list[Screen], then: Callable[[], object], *, quitting: bool = False) -> None:
         unsaved = sys.modules.get("station_console.tui.screens.unsaved")  # none imported: no form to ask for

@@ -30,6 +30,7 @@ from station_console.i18n import N_, _, _n
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.day import export, summary
+from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.line_breaks import clauses_unbroken
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
@@ -145,7 +146,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         try:
             day = date.fromisoformat(event.value.strip())
         except ValueError:
-            self.notify(_("Use a date like 2026-11-25."), severity="warning")
+            notify_of_screen(self, _("Use a date like 2026-11-25."))  # of this screen's field: goes with it
             return
         try:  # the service refuses it too, but the screen must not move to it: F7 from 0001-01-01 overflowed
             in_calendar(day)
@@ -204,8 +205,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def _still_reading(self) -> None:
         """A key that needs the day's figures, pressed before they are shown: said, not dropped."""
-        self.notify(
-            _("One moment: the day's figures are still being read. Press the key again once they show.")
+        notify_of_screen(
+            self,
+            _("One moment: the day's figures are still being read. Press the key again once they show."),
+            severity="information",
         )
 
     def load(self) -> None:
@@ -420,7 +423,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         report = self.report
         closed = report.get("closed") if report else None
         if report is None or not closed or closed.get("reopened_at"):
-            self.notify(_("Only a closed day can be reopened."), severity="warning")
+            notify_of_screen(self, _("Only a closed day can be reopened."))  # of the day shown here
             return
 
         def reason_given(reason: str | None) -> None:

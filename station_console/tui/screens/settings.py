@@ -39,6 +39,7 @@ from station_console.services.admin.counter import change_counter_settings
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings
 from station_console.settings_sections import Section, sections
+from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.restart_needed import needs_restart
 from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -447,6 +448,6 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         try:
             screen_class = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError):
-            self.notify(_("Not available yet on this console."), severity="warning")
+            notify_of_screen(self, _("Not available yet on this console."))  # of Settings' own list
             return
         open_over(self, screen_class())
