@@ -1,7 +1,7 @@
 """A courier's close slower than the held keys' fail-safe (a database locked by another counter, a slow
 disk), with Esc right behind its key: the fail-safe lets the Esc go while the close is still on its way.
 It left the screen, the close's worker went with it, and what was handed over (or went back) was said to
-nobody, the close written all the same. The Esc now says the batch is still closing and the screen
+nobody, the close written all the same. The Esc now says the close is still on its way and the screen
 stays until the answer is said; Esc then goes back.
 
 The close is held at its service's seam until the Esc has been handled, so it is slower than the
@@ -32,7 +32,7 @@ from tui.shelves_driver import settle
 from tui.test_returns_after_close import status, two_recalled
 from tui.test_returns_recall_key import open_jt_returns
 
-STILL_CLOSING = "still closing"
+STILL_CLOSING = "still on its way"  # the one message every screen says
 
 
 @pytest.fixture(autouse=True)

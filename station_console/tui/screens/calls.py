@@ -93,9 +93,10 @@ NOT_AN_ANSWER = _NotAnAnswer.NOT_AN_ANSWER
 
 
 class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
-    # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
-    # and a cancelled call's answer is dropped).
-    _in_flight: frozenset[str] = frozenset()
+    # How many calls of each tag are sent and not answered yet (several scan-outs may be on their way
+    # at once: the first answer leaves the rest on their way); an exclusive call is left out (a newer
+    # one cancels it, and a cancelled call's answer is dropped). Replaced, never changed in place.
+    _in_flight: dict[str, int] = {}
     # Reads refused because nobody was signed in (the console locked while they ran), by tag: read again
     # when the screen comes back from under the sign-in dialog.
     # A read for a form keeps the form turn it was sent for.
@@ -122,6 +123,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
         asked_by: int | None = None  # the clerk signed in as the call was sent
         form_turn: int | None = None  # the form turn it was sent for (None: not for a form)
         stamped: bool = False  # a stamped write's: never dropped for another form
+        exclusive: bool = False  # an exclusive read's: not counted among the calls on their way
 
     @dataclass
     class Failed(Message):
@@ -137,7 +139,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
         it again."""
-        return tag in self._in_flight
+        return self._in_flight.get(tag, 0) > 0
 
     def read_coming(self, tag: str) -> bool:
         """An exclusive read `tag` is on its way (`calling` knows only the calls that are no such read):
@@ -196,7 +198,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     ) -> None:
         screen: Any = self
         if not exclusive:
-            self._in_flight |= {tag}
+            self._in_flight = {**self._in_flight, tag: self._in_flight.get(tag, 0) + 1}
         else:
             self._reads_coming |= {tag}
         turn, asked_by = _clerk_turns(screen.app), _clerk_now(screen.app)
@@ -212,7 +214,8 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
                 failed = ServiceCalls.Failed(tag, exc, worker, read, turn, form_turn, stamped, asked_by)
                 screen.post_message(failed)
             else:
-                done = ServiceCalls.Done(tag, result, get_current_worker(), asked_by, form_turn, stamped)
+                worker = get_current_worker()
+                done = ServiceCalls.Done(tag, result, worker, asked_by, form_turn, stamped, exclusive)
                 screen.post_message(done)
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
@@ -275,7 +278,8 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
         # thread held up between its own check and its answer would put an older read over a newer one.
         if message.worker is not None and message.worker.is_cancelled:
             return
-        self._in_flight -= {message.tag}
+        if not message.exclusive:
+            self._answered(message.tag)
         self._reads_coming -= {message.tag}
         try:
             if self.for_another_form(message.form_turn) and not message.stamped:
@@ -288,7 +292,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
             finally:
                 self._answer_for, self._answering = NOT_AN_ANSWER, None
         finally:
-            self._keys_go(message.tag)  # after the handler: the question it opened is on top
+            self._keys_go_once_answered(message.tag)  # after the handler: the question it opened is on top
 
     def asked_by_clerk_now(self) -> bool:
         """Whether the clerk signed in now sent the call a `done_` handler is answering (outside one:
@@ -332,7 +336,8 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
             if not isinstance(exc, StationError):
                 log_unexpected(exc)
             return
-        self._in_flight -= {message.tag}
+        if message.read is None:  # not an exclusive read's
+            self._answered(message.tag)
         self._reads_coming -= {message.tag}
         self._answering = _stamp_of(message)
         try:
@@ -340,7 +345,20 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
                 self._say_failed(message)
         finally:
             self._answering = None
-            self._keys_go(message.tag)
+            self._keys_go_once_answered(message.tag)
+
+    def _answered(self, tag: str) -> None:
+        """One call `tag` on its way answered (or failed): the others sent with it are still on theirs."""
+        left = self._in_flight.get(tag, 0) - 1
+        self._in_flight = {t: n for t, n in self._in_flight.items() if t != tag}
+        if left > 0:
+            self._in_flight[tag] = left
+
+    def _keys_go_once_answered(self, tag: str) -> None:
+        """Keys held behind calls `tag` go once the last of them on its way has answered: keys typed
+        behind the second of two scan-outs wait for its answer (a fee dialog it opens), not the first's."""
+        if not self.calling(tag):
+            self._keys_go(tag)
 
     def _say_failed(self, message: Failed) -> None:
         """Say a call's failure, or drop it (a read for a form since cleared), or lock (deactivated)."""

@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 from station_console.i18n import N_, _
 from station_console.tui.widgets.status_line import StatusLine
 
+# One message on every screen, whatever is on its way (a scan, a close, a save): its first sentence is
+# `calls.STILL_WRITING`, said to a write key pressed again, so both read alike.
 WAIT_FOR_ANSWER = N_("One moment: the last action is still on its way. Its answer is said here first.")
 
 
@@ -26,14 +28,15 @@ class StaysForAnswers:
     # The status line (a CSS selector) where the screen says a way out waits; "" says it as a toast.
     WAIT_LINE: ClassVar[str] = ""
 
-    def stays_for_answer(self, *tags: str, text: str = WAIT_FOR_ANSWER) -> bool:
-        """Whether the screen stays because a write `tags` is on its way (said, with a bell, in `text`,
-        a message id): the caller leaves only on False."""
+    def stays_for_answer(self, *tags: str) -> bool:
+        """Whether the screen stays because a write `tags` is on its way (any of several sent, each
+        counted until its answer: `ServiceCalls.calling`), said with a bell in the one message every
+        screen says it in: the caller leaves only on False."""
         calls: Any = self
         if not any(calls.calling(tag) for tag in tags):
             return False
         calls.app.bell()
-        self.say_waiting(_(text))
+        self.say_waiting(_(WAIT_FOR_ANSWER))
         return True
 
     def say_waiting(self, text: str) -> None:

@@ -10,14 +10,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button
 
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import on_a_stack, open_over
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.dialog_css import DIALOG_CSS
 from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import keys_line
@@ -82,20 +81,6 @@ class ConfirmDialog(QuestionDialog[bool | None]):
                 yield said_line()
                 yield keys_line(YES_NO_KEYS)
 
-    # Run as the question closes, not a message later as Textual's answer callback is: a key typed right
-    # behind the answer then finds what it sent on its way (`ask(..., keys_wait=True)`).
-    answered_at_once: Callable[[bool | None], None] | None = None
-
-    def dismiss(self, result: bool | None = None) -> AwaitComplete:
-        done = super().dismiss(result)
-        then, self.answered_at_once = self.answered_at_once, None
-        if then is not None:
-            if on_a_stack(self):  # not closed yet: held until it is on top again, or until mounted
-                self.answered_at_once = then
-            else:
-                then(result)
-        return done
-
     def on_mount(self) -> None:
         if self.table is not None:
             self.query_one("#confirm-table", WrappedTable).show(self.table[1])
@@ -118,15 +103,14 @@ def ask(
     *,
     no: str,
     say: Callable[[str], None] | None = None,
-    keys_wait: bool = False,
 ) -> bool:
     """Put the yes/no `dialog` over `screen`: Yes runs `yes`; No (or the question not opening: the
     clerk left the screen before it came) says `no` (an English message id, what was left undone:
     "Not started: no return batch.") with `say`, the screen's line, else a toast. A question closed
-    for another clerk (answered None) says nothing. Whether it opened. `keys_wait` (a `ConfirmDialog`):
-    the answer is handled as the question closes, so a write its Yes sends is on its way before a key
-    typed behind the Y reaches the screen (an Esc right behind a close's Y left the screen first, the
-    close's answer said to nobody)."""
+    for another clerk (answered None) says nothing. Whether it opened. The answer is handled as the
+    question closes (`QuestionDialog.answered_at_once`): every Yes here sends a write, which is then on
+    its way before a key typed right behind the Y reaches the screen (an Esc right behind a close's Y
+    left the screen first, the close's answer said to nobody; an F12 right behind it asked again)."""
 
     def said(text: str) -> None:
         if say is not None:
@@ -140,11 +124,8 @@ def ask(
         elif answer is not None:
             said(_(no))
 
-    if keys_wait and isinstance(dialog, ConfirmDialog):
-        dialog.answered_at_once = answered
-        opened = open_over(screen, dialog)
-    else:
-        opened = open_over(screen, dialog, answered)
+    dialog.answered_at_once = answered
+    opened = open_over(screen, dialog)
     if not opened:
         said(_(no))
     return opened

@@ -12,19 +12,20 @@ takes the keys typed into it, and a scan typed there (`NameInput`) is said as no
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import ClassVar
+from collections.abc import Callable, Collection
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.actions import parse
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.visual import VisualType
 from textual.widgets import Button, Input, OptionList
 
 from station_console.i18n import N_, _, sentences
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import Dialog, Result
+from station_console.tui.screens.base import Dialog, Result, on_a_stack
 from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
@@ -181,8 +182,21 @@ class QuestionDialog(SaysStrayInput[Result]):
 
     DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
     takes_keys_typed_ahead: bool = True
+    # Run as the question closes, not a message later as Textual's answer callback is: a key typed right
+    # behind the answer then finds what it sent on its way (`confirm_dialog.ask`).
+    answered_at_once: Callable[[Any], None] | None = None
     _shown_at: float | None = None  # when it was last put on top (Textual's clock, as keys are stamped)
     _dropped_early = False  # keys typed before it appeared were dropped, to be said once it is mounted
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        done = super().dismiss(result)
+        then, self.answered_at_once = self.answered_at_once, None
+        if then is not None:
+            if on_a_stack(self):  # not closed yet: held until it is on top again, or until mounted
+                self.answered_at_once = then
+            else:
+                then(result)
+        return done
 
     @on(events.Mount)
     def _shown(self, event: events.Mount) -> None:

@@ -43,9 +43,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # as `returns add --note` is named on the command line).
 RECALL_WHO = NoteRule(N_("Who asked for it back"), return_reasons.RECALL_NOTE.limit, required=False)
 
-# Esc while the close is on its way: its answer, said here, would go with the screen.
-STILL_CLOSING = N_("One moment: the batch is still closing. How many parcels went back is said first.")
-
 # Another counter's changes that may change the batch listed besides those of its listed parcels:
 # one put in, taken out, or the batch closed.
 BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_REMOVED, EventKind.RETURNED})
@@ -431,9 +428,14 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             return
 
         waybill = highlighted_waybill(table)
+        # A write, not a read: tagged apart from "show", so that Esc waits for its answer and a
+        # "still loading" is never said of it.
         self.call(
-            "show", self._then_show(partial(returns.remove, self.station, self.current_batch.id, waybill))
+            "removed", self._then_show(partial(returns.remove, self.station, self.current_batch.id, waybill))
         )
+
+    def done_removed(self, batch: returns.BatchView) -> None:
+        self.done_show(batch)
 
     def action_manifest(self) -> None:
         if self._needs_batch(closed_will_do=True) or self.current_batch is None:
@@ -464,8 +466,8 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             close()  # refused by the service (no name, nothing to return): nothing to ask about
             return
         # The parcels leave with the courier, which no key undoes; an Esc right behind the Yes finds
-        # the close on its way (`keys_wait`).
-        ask(self, close_question(batch, signer), close, no=NOT_CLOSED, say=self.status, keys_wait=True)
+        # the close on its way (`ask` answers as the question closes).
+        ask(self, close_question(batch, signer), close, no=NOT_CLOSED, say=self.status)
 
     def done_close(self, closed: returns.BatchView) -> None:
         # The name signed this batch: kept, an F8 on the carrier's next batch closed it in that name.
@@ -482,8 +484,9 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         )
 
     def action_back(self) -> None:
-        # Not behind a slow close: how many parcels went back would be said to nobody, the close written.
-        if not self.stays_for_answer("close", text=STILL_CLOSING):
+        # Not behind a slow write: a scan's refusal, a parcel taken out, the manifest's job or how many
+        # parcels went back would be said to nobody, what was asked written all the same.
+        if not self.stays_for_answer("close", "added", "removed", "manifest"):
             self.dismiss()
 
 

@@ -43,9 +43,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # columns the name had 6 cells ("快 …").
 ONE_ROW_MIN = 120
 
-# Esc while the close is on its way: its answer, said on this screen's line, would go with the screen.
-STILL_CLOSING = N_("One moment: the batch is still closing. What was handed over is said here first.")
-
 # After the service's refusal saying who closed the batch shown, when, and at which counter if not this one.
 CHOOSE_AGAIN = N_("Choose the carrier again for its next batch.")
 
@@ -262,7 +259,6 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
             close,
             no=NOT_CLOSED,
             say=partial(self.say, warn=True),
-            keys_wait=True,  # an Esc right behind the Yes finds the close on its way
         )
 
     def _close(
@@ -328,9 +324,10 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         return _("Choose the carrier first.")
 
     def action_back(self) -> None:
-        # Not behind a slow close (a database locked by another counter): what was handed over and
-        # what the courier did not collect would be said to nobody, the close written all the same.
-        if not self.stays_for_answer("closed", text=STILL_CLOSING):
+        # Not behind a slow write (a database locked by another counter): a scan's refusal (a wrong
+        # parcel), what was handed over and what the courier did not collect would be said to nobody,
+        # what was asked written all the same.
+        if not self.stays_for_answer("closed", "scanned"):
             self.dismiss(None)
 
     def failed(self, tag: str, text: str) -> None:
