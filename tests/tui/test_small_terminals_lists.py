@@ -4,6 +4,7 @@ test_small_terminals.py. A failure names the size it was seen at."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -91,6 +92,37 @@ async def test_the_parcel_list_shows_what_a_search_is_for_whole_on_a_small_termi
             assert str(table.get_row_at(0)[phone]) == "138****5678"
 
         await at_each_size(app, pilot, answers_whole)
+
+
+@SMALL
+@pytest.mark.first_mode("parcels")
+async def test_the_parcel_list_shows_the_check_in_time_at_80_columns_shorter_where_it_must(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A problem parcel listed: at 80 columns in English the check-in time ("11-25 10:00" under "Checked
+    in") was left out. Said shorter under "In" where it does not fit whole: the time for today's parcel,
+    the day for an earlier one; whole where it fits (Chinese at 80, both at 120)."""
+    place(station, wb(1), "1-1", at=station.now() - timedelta(days=2))
+    place(station, wb(2), "1-2")
+    problems.mark(station, wb(1), "wrong_address", "building C")
+    async with console_in(app, lang, "f5") as pilot:
+        table = app.screen.query_one("#pa-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the parcels listed")
+
+        def times() -> tuple[str, list[str]]:
+            keys = [str(column.key.value) for column in table.ordered_columns]
+            assert "Checked in" in keys, keys
+            column = table.ordered_columns[keys.index("Checked in")]
+            assert column.label.plain in columns_in_view(table)
+            return column.label.plain, [str(table.get_row_at(n)[keys.index("Checked in")]) for n in (0, 1)]
+
+        await quiet.resize(pilot, 120, 40)
+        assert times() == (_(N_("Checked in")), ["11-25 10:00", "11-23 10:00"])
+        await quiet.resize(pilot, 80, 24)
+        if lang == "en":
+            assert times() == ("In", ["10:00", "11-23"])
+        else:
+            assert times() == ("入库时间", ["11-25 10:00", "11-23 10:00"])
 
 
 @pytest.mark.first_mode("shelves")

@@ -168,7 +168,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         )
 
     def done_search(self, page: Page) -> None:
-        self.query_one("#pa-table", ParcelsTable).show(page.rows, self.station.zone())
+        self.query_one("#pa-table", ParcelsTable).show(page.rows, self.station.zone(), self.station.now())
         self.next_before = page.next_before_id
         self.query_one("#pa-status", StatusLine).show_read(
             _n(
@@ -226,7 +226,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             self.drop("search")
             self.drop("timeline")
             self.app.bell()
-            self.query_one("#pa-table", ParcelsTable).show([], self.station.zone())
+            self.query_one("#pa-table", ParcelsTable).show([], self.station.zone(), self.station.now())
             self.next_before = None
             self._timeline = self._timeline_asked = None
             self.query_one("#pa-events", Static).update("")

@@ -6,18 +6,21 @@ matters least last: the location (the code names it unless a move kept the code)
 carrier, the size; the details under the list name each for the parcel under the cursor. A long waybill
 (a USPS number of 22 characters, a code of 30) takes the room those leave, shown by its end (a clerk
 matches its last digits), and a column that does not fit beside it is left out: at 80 columns the location
-and the check-in time were cut at the edge ("Locat", "入库时") until the clerk scrolled sideways.
+and the check-in time were cut at the edge ("Locat", "入库时") until the clerk scrolled sideways. Where the
+check-in time does not fit whole ("11-25 10:00" under "Checked in": at 80 columns in English, a problem
+parcel listed), it is said shorter under "In": the time for today's, the day for earlier ones (the
+details under the list give the whole time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
 
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.shelves.search import ParcelRow
 from station_console.text_columns import columns_that_fit
 from station_console.tui.screens.shelf_common import cells_in
@@ -37,6 +40,8 @@ COLUMNS = (
     N_("Size"),
 )
 WAYBILL = COLUMNS.index(N_("Waybill"))
+CHECKED_IN = COLUMNS.index(N_("Checked in"))
+SHORT_CHECKED_IN = N_("In")  # over the check-in time said shorter ("10:00" today, "11-24" before)
 # Most wanted first: the waybill gives way to what a search is for and to where and since when the parcel
 # stands; whole, it is kept before the carrier and the size.
 _WANTED = tuple(
@@ -64,14 +69,46 @@ class ParcelsTable(FittedTable):
         super().__init__(**kwargs)
         self.parcel_rows: list[tuple[str, Cells]] = []  # (the parcel's id, its cells in COLUMNS' order)
         self.waybills: dict[str, str] = {}  # each row's waybill by its key (its cell may show its end)
+        self.short_times: list[Any] = []  # each row's check-in time said shorter, in the rows' order
+        self._times_short = False  # the rows are laid out with their short check-in times
 
-    def show(self, parcels: Sequence[ParcelRow], zone: tzinfo) -> None:
+    def show(self, parcels: Sequence[ParcelRow], zone: tzinfo, now: datetime) -> None:
+        """`parcels` listed, their check-in times in the station's `zone`; `now`: which of them came today."""
         self.parcel_rows = [(str(row.id), cells_in(COLUMNS, row, zone)) for row in parcels]
         self.waybills = {str(row.id): row.waybill for row in parcels}
+        today = now.astimezone(zone).date()
+        self.short_times = []
+        for row, (_key, cells) in zip(parcels, self.parcel_rows, strict=True):
+            at = row.checked_in_at.astimezone(zone)
+            short = f"{at:%H:%M}" if at.date() == today else f"{at:%m-%d}"
+            whole = cells[CHECKED_IN]  # an undone check-in's is struck through: the short one too
+            self.short_times.append(Text(short, style=whole.style) if isinstance(whole, Text) else short)
         self.lay_out(row=0)
 
+    def lay_out(self, row: int | None = None) -> None:
+        """As `FittedTable`'s; where the check-in time is left out whole, laid out again with it shorter."""
+        self._times_short = False
+        super().lay_out(row)
+        if self.parcel_rows and self.size.width > 0 and not self._shows(CHECKED_IN):
+            self._times_short = True
+            super().lay_out()
+
+    def _shows(self, index: int) -> bool:
+        return any(column.key.value == COLUMNS[index] for column in self.ordered_columns)
+
+    def headings(self) -> list[str]:
+        headings = super().headings()
+        if self._times_short:
+            headings[CHECKED_IN] = _(SHORT_CHECKED_IN)
+        return headings
+
     def table_rows(self) -> list[tuple[str | None, Cells]]:
-        return list(self.parcel_rows)
+        if not self._times_short:
+            return list(self.parcel_rows)
+        return [
+            (key, (*cells[:CHECKED_IN], short, *cells[CHECKED_IN + 1 :]))
+            for (key, cells), short in zip(self.parcel_rows, self.short_times, strict=True)
+        ]
 
     def wanted(self, rows: list[Cells]) -> Sequence[int]:
         return _WANTED
