@@ -2,8 +2,9 @@
 
 SQLite (the default) runs in WAL mode with `synchronous=FULL`, so a check-in the screen acknowledged
 survives a power cut; write transactions start with `BEGIN IMMEDIATE`, so two consoles on one file
-queue for the write lock instead of failing half-way. PostgreSQL is used as it comes; services take
-row locks (`SELECT ... FOR UPDATE`) where they allocate.
+queue for the write lock instead of failing half-way. PostgreSQL is used as it comes but for a short
+lock_timeout (a row lock held elsewhere is waited for as SQLite's write lock is: told, retried, refused
+past the busy wait); services take row locks (`SELECT ... FOR UPDATE`) where they allocate.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ T = TypeVar("T")
 S = TypeVar("S", Session, Plain)
 
 APP_NAME = "station-console"
-# SQLite's own wait for a lock, per statement. Short: the retry loop (`run_in_transaction`) holds the
-# whole wait, so it can say "busy, retrying" at once and give up at its deadline.
+# SQLite's own wait for a lock, per statement (PostgreSQL's lock_timeout, likewise). Short: the retry
+# loop (`run_in_transaction`) holds the whole wait, so it can say "busy, retrying" at once and give up
+# at its deadline.
 BUSY_TIMEOUT_MS = 500
 # How long a connection's first PRAGMA waits for a file another process holds (see `_on_connect`): as long
 # as an upgrader waits for another's migrations (db/migrate.py UPGRADE_WAIT_S).
@@ -83,7 +85,12 @@ def is_sqlite(engine: Engine) -> bool:
 def create_station_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # A row another connection holds locked (a stuck client, psql's SELECT ... FOR UPDATE) would hold
+    # the statement without end, and the clerk without a word: as SQLite's busy timeout, each statement
+    # waits a moment and fails as "lock not available", which the retry loop tells (`on_busy`), retries
+    # and, past the counter's busy wait, refuses.
+    connect_args = {"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}ms"}
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
 
 # The SQLite files this process opened a station engine on: a path typed at the console that names one

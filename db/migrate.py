@@ -145,14 +145,14 @@ def _begin_sqlite_writer(connection: Connection) -> None:
 
 
 def _take_advisory_lock(connection: Connection) -> None:
-    # lock_timeout bounds the wait; set back once the lock is held, so the migrations' own DDL waits
-    # for the counters' row locks as the server is set to.
-    was = connection.execute(text("SELECT current_setting('lock_timeout')")).scalar()
+    # lock_timeout bounds the wait; once the lock is held, none: the migrations' own DDL waits for the
+    # counters' row locks (a station engine's connections wait only a moment, db/engine.py, which would
+    # fail an upgrade behind any counter's transaction under way).
     connection.execute(
         text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(UPGRADE_WAIT_S * 1000)}ms"}
     )
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
-    connection.execute(text("SELECT set_config('lock_timeout', :was, true)"), {"was": was})
+    connection.execute(text("SELECT set_config('lock_timeout', '0', true)"))
 
 
 @cache

@@ -26,6 +26,8 @@ _UNREACHABLE = (
 PASSING_CODES = frozenset({"database_locked", "database_unreachable", "database_unavailable"})
 LASTING_CODES = frozenset({"database_read_only", "disk_full"})
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: a row lock waited for past lock_timeout (db/engine.py)
+
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +50,7 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
         return DatabaseUnavailable(
             N_("The database cannot be read. Try again in a moment."), code="database_unavailable"
         )
-    if "locked" in reason or "busy" in reason:
+    if "locked" in reason or "busy" in reason or getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
         return DatabaseUnavailable(
             N_("The database is busy: another program holds it. Nothing was saved; try again in a moment."),
             code="database_locked",
