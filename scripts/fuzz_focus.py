@@ -16,7 +16,7 @@ newest two left to refunds by the handover,
 answered right behind the key that asked (typed before the question appeared: it must answer nothing)
 or after a pause. Returns (`returns`, from Shelves' F9 and F10): a carrier's Enter (its one open batch,
 found or opened), scans into it (its carrier's parcels on the shelves, others, codes), F10's recall and
-its note, F9, F7, the courier's name and F8's close; Overdue's rows selected (now and then one not
+its note, F9, F7, the courier's name and F8's close with its Yes/No; Overdue's rows selected (now and then one not
 yet due), F9 and its question. Parcels (`parcels`): the search box given waybills, their tails, codes
 (full-width, spaced), phones and their tails of every parcel, and text that would be a pattern or
 markup, then F8 for older history, F7, rows.
@@ -90,11 +90,11 @@ def answer(rng: random.Random, yes: list[str]) -> list[str]:
 
 def sendout_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:
     name = type(app.screen).__name__
-    if name == "HandoverScreen":
+    under = type(app.screen_stack[-2]).__name__ if len(app.screen_stack) > 1 else ""
+    if name == "HandoverScreen" or (name == "ConfirmDialog" and under == "HandoverScreen"):
         return handover_moves(rng, app, database)
     # A refund's question still up, or its form (a No leaves it as typed): answered, or Esc. Left to the
     # alphabet, its Enter asked again and again and its Esc or Enter said No: nineteen questions, no Yes.
-    under = type(app.screen_stack[-2]).__name__ if len(app.screen_stack) > 1 else ""
     if name == "ConfirmDialog" and under == "RefundDialog":
         return answer(rng, ["y"])
     if name == "RefundDialog":
@@ -190,7 +190,7 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
     top, under = stack[-1], stack[-2] if len(stack) > 1 else ""
     if top == "ShelvesScreen":
         return [rng.choice(["f9", "f9", "f10"]), "|"]
-    if top == "ConfirmDialog" and under == "OverdueScreen":
+    if top == "ConfirmDialog" and under in ("OverdueScreen", "ReturnsScreen"):  # Returns': F8's close
         return answer(rng, ["y"])
     if top == "OverdueScreen":
         picks = [rng.choice(["down", "up", "space", "space", "f8"]) for _ in range(rng.randint(0, 4))]
@@ -240,7 +240,10 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
     if focused != "ret-signer":  # the courier's name is typed in its field, a step at a time
         return ["tab" if focused == "ret-carrier" else "shift+tab", "|"]
     name = typed(rng.choice(["Wang", "王师傅", "[/magenta]Li", ""]))
-    return ["ctrl+u", *name, *gap(rng), "f8", *gap(rng), *rng.choice([[], scanned, ["escape"]])]
+    # F8 asks Yes/No naming the batch (a name typed, parcels in it): answered right behind it now and
+    # then (a Y typed before it appeared answers nothing), else read first or left to what follows.
+    behind = rng.choice([[], scanned, ["escape"], answer(rng, ["y"]), ["|", "y", *gap(rng), "escape"]])
+    return ["ctrl+u", *name, *gap(rng), "f8", *gap(rng), *behind]
 
 
 def to_early_row(rng: random.Random, screen: Any) -> list[str] | None:

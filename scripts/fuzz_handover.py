@@ -111,12 +111,14 @@ def waiting_waybills(database: Path | None) -> list[str]:
 def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
     """On Send-out's Handover (F12): the carrier chosen, the courier's name typed and Enter, its sends
     scanned (a wrong or repeated one now and then; before the name now and then), the name typed again
-    now and then, F10's close; or Esc back to Send-out. Each with a random gap
+    now and then, F10's close and its Yes/No; or Esc back to Send-out. Each with a random gap
     (fuzz_focus.py's `gap`) so an answer lands before, during or after the next key."""
     from fuzz_checkin import person, scan
-    from fuzz_focus import gap  # here: fuzz_focus imports this module
+    from fuzz_focus import answer, gap  # here: fuzz_focus imports this module
 
     screen = app.screen
+    if type(screen).__name__ == "ConfirmDialog":  # F10's question, naming the batch: read, then answered
+        return answer(rng, ["y"])
     focused = getattr(app.focused, "id", None)
     if getattr(screen, "view", None) is None:  # no carrier yet: the list opened, one chosen
         to_carrier = [] if focused == "ho-carrier" else ["shift+tab", "|"] * 2
@@ -140,7 +142,11 @@ def handover_moves(rng: Any, app: Any, database: Path | None) -> list[str]:
         )
         name = rng.choice(COURIERS)
         typed = [*person(rng, name)] if name else []
-        return [*to_name, "ctrl+u", *typed, *gap(rng), "f10", *gap(rng), *rng.choice([[], ["|"], ["escape"]])]
+        # F10 asks Yes/No once a send is scanned: a Y right behind it (typed before the question was up,
+        # it answers nothing), a Y read first and an Esc right behind it (the close's answer waits), or
+        # the question left to the next draw.
+        behind = rng.choice([[], ["|"], ["escape"], answer(rng, ["y"]), ["|", "y", *gap(rng), "escape"]])
+        return [*to_name, "ctrl+u", *typed, *gap(rng), "f10", *gap(rng), *behind]
     if roll < 0.9:
         return ["tab", "|"]
     return ["escape", *gap(rng)]

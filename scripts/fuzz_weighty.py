@@ -1,20 +1,13 @@
 """Questions whose Yes moves money or cannot be undone, for the console fuzzer (scripts/fuzz_console.py):
 a refund, a storage fee, the day's close, a stocktake's close, a pickup undone, a person deactivated, a
-parcel written off, a directory import, a tariff import, Overdue's return of parcels not yet due
-(`QuestionDialog.takes_keys_typed_ahead` False).
-Such a question is answered only by keys typed once it was on screen: a key typed before it appeared that reaches it anyway is a finding; and
-the run's database holds no such write without a Yes to its question (a refund written with no refund
-answered Yes, two days closed on one Yes). Each run also tallies the questions answered, Yes or not:
-which of them it reached.
-
-Not among them: a return batch's close (Returns' F8) and a send-out handover's close (F10). Each is the
-courier at the counter signing for what is in front of them: refused if the batch changed since the
-clerk's list was shown (the courier signs for the pile listed); a return batch is refused too without
-the courier's name typed for it (a close clears it, so F8 on the next batch asks again). A Yes behind
-them would ask the same deliberate act twice; what matters is that the clerk is told what went, and
-both closes hold the keys behind them for their answer (an Esc right behind F8 or F10 left the screen
-with the close written and said to nobody). Both are counted by what they wrote (`written`), the
-handover's against what its screen acknowledged (fuzz_handover.py)."""
+parcel written off, a directory import, a tariff import, Overdue's return of parcels not yet due, a
+return batch's close (Returns' F8) and a send-out handover's close (F10): the parcels or sends leave
+with the courier, which no key undoes (`QuestionDialog.takes_keys_typed_ahead` False).
+Such a question is answered only by keys typed once it was on screen: a key typed before it appeared
+that reaches it anyway is a finding; and the run's database holds no such write without a Yes to its
+question (a refund written with no refund answered Yes, two days closed on one Yes, a batch closed
+with no Yes). Each run also tallies the questions answered, Yes or not: which of them it reached. The
+handover's close is held against what its screen acknowledged as well (fuzz_handover.py)."""
 
 from __future__ import annotations
 
@@ -32,6 +25,8 @@ WRITES = {
     "the stocktake's close": ("stocktake_closed",),
     "a pickup being undone": ("pickup_undone",),
     "writing off a parcel": ("written_off",),  # Problems' F9: only its Yes writes a parcel off
+    "a return batch's close": ("returned",),  # each parcel of the batch, at the close's one time
+    "a handover's close": ("handover_closed",),
 }
 DEACTIVATING = "deactivating a person"  # written on the person's row: active no more
 # A whole-directory import deactivates everyone its file leaves out, as many as its question's preview

@@ -1,6 +1,6 @@
 """The console fuzzer's weighty watch (scripts/fuzz_weighty.py): a write whose question no Yes answered
-is a finding, for every question whose Yes cannot be undone, Problems' write-off and a tariff import among
-them."""
+is a finding, for every question whose Yes cannot be undone, Problems' write-off, a tariff import and the
+couriers' closes (a return batch, a handover) among them."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ def new_database(tmp_path: Path) -> Path:
         (
             "writing off a parcel",
             "INSERT INTO parcel_event (kind, at) VALUES ('written_off', '2024-05-01 10:00')",
+        ),
+        (
+            "a return batch's close",
+            "INSERT INTO parcel_event (kind, at) VALUES ('returned', '2024-05-01 10:00')",
+        ),
+        (
+            "a handover's close",
+            "INSERT INTO parcel_event (kind, at) VALUES ('handover_closed', '2024-05-01 10:00')",
         ),
         ("a tariff import", "INSERT INTO send_rule (kind, scope, version) VALUES ('tariff', 'SF', 1)"),
     ],
