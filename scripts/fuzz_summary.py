@@ -14,6 +14,7 @@ from typing import Any
 FLOWS: list[tuple[str, str, str | None]] = [
     ("refunds", "send_refunded", None),
     ("handover closes", "handover_closed", None),
+    ("return batches closed", "returned", None),  # each parcel of a batch, at the close's one time
     ("consents", "consent_recorded", None),
     ("door requests", "door_requested", None),
     ("door runs planned", "delivery_run_changed", "json_extract(details, '$.change') = 'planned'"),

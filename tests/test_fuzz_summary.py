@@ -29,6 +29,8 @@ def test_flows_are_counted_by_the_runs_own_transactions(tmp_path: Path) -> None:
         ("delivery_run_changed", "10:08", {"change": "closed"}),
         ("delivery_run_changed", "10:09", {"change": "closed"}),
         ("handover_closed", "10:10", {}),
+        ("returned", "10:11", {"batch": 1}),
+        ("returned", "10:11", {"batch": 1}),
     ]
     with sqlite3.connect(database) as db:
         db.execute("CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, kind TEXT, at TEXT, details TEXT)")
@@ -42,6 +44,7 @@ def test_flows_are_counted_by_the_runs_own_transactions(tmp_path: Path) -> None:
     assert reached["door runs planned"] == 1
     assert reached["door runs closed"] == 2
     assert reached["handover closes"] == 1
+    assert reached["return batches closed"] == 1  # two parcels, one close
     assert reached["refunds"] == 0
     assert reached["consents"] == 0
 
