@@ -264,7 +264,7 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     from station_console.commands.printing import job_json
     from station_console.services.fees.receipts import (
         receipt_entry,
-        refuse_refund_slip,
+        refund_slip_entry,
         reprint,
         reprint_number,
     )
@@ -272,10 +272,11 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     from station_console.services.shelves.search import find_parcel_id
 
     # A receipt or a parcel that is not there is said before any printer; a refund slip is no parcel.
-    attempt(lambda: refuse_refund_slip(ref), as_json=as_json)
     by_number = receipt_entry(ref) is not None
     parcel_id = 0
-    if by_number:
+    if refund_slip_entry(ref) is not None:
+        parcel_id = attempt(lambda: _waybill_not_refund_slip(app, ref), as_json=as_json)
+    elif by_number:
         by_number, parcel_id = attempt(lambda: _receipt_or_waybill(app, ref), as_json=as_json)
     else:
         parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
@@ -323,6 +324,21 @@ def _receipt_or_waybill(app: CliApp, ref: str) -> tuple[bool, int]:
         ref=cut(ref.strip(), 40),
         number=number,
     )
+
+
+def _waybill_not_refund_slip(app: CliApp, ref: str) -> int:
+    """The parcel whose waybill `ref`, shaped as a refund slip's number (`FF` and digits), is: refused
+    as a refund slip (not printed again) where a slip has that number, or where no parcel has it."""
+    from station_console.errors import NotFound
+    from station_console.services.fees.receipts import refund_slip_exists, refund_slip_refused
+    from station_console.services.shelves.search import find_parcel_id
+
+    if not refund_slip_exists(app.station, ref):
+        try:
+            return find_parcel_id(app.station, ref)
+        except NotFound:
+            pass  # said as the refund slip it is shaped as
+    raise refund_slip_refused(ref)
 
 
 @fees.command("waive")

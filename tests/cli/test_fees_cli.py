@@ -290,3 +290,45 @@ def test_a_waybill_shaped_as_a_receipt_number_copies_its_parcels_receipt(run, db
         copies = [j for j in session.exec(select(PrintJob)) if j.payload.get("copy")]
     assert len(copies) == 1, [j.payload for j in copies]
     station.engine.dispose()
+
+
+def test_a_waybill_shaped_as_a_refund_slips_number_copies_its_parcels_receipt(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A waybill `FF` and digits is a parcel's where no refund slip has that number (it was refused as
+    a refund slip before any parcel was looked up); where a slip has it, the slip is still refused."""
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\n', encoding="utf-8"
+    )
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    assert run("pickup", code, "--confirm", zto(1), "--pay", "cash").exit_code == 0
+    assert run("undo-pickup", zto(1)).exit_code == 0
+
+    def fee_papers() -> list[dict[str, object]]:
+        station = open_station(db_url)
+        with station.read() as session:
+            jobs = [j.payload for j in session.exec(select(PrintJob)) if j.payload.get("flow") == "fees"]
+        station.engine.dispose()
+        return jobs
+
+    (slip,) = [str(p["number"]) for p in fee_papers() if p["paper"] == "fee_refund"]
+    for waybill in ("FF1234567890", slip):
+        checked = run("checkin", waybill, "--carrier", "DHL", "--phone", "5678", "--json")
+        assert checked.exit_code == 0, checked.output
+        assert (
+            run("fees", "pay", json.loads(checked.output)["pickup_code"], "--method", "cash").exit_code == 0
+        )
+    receipts = [str(p["number"]) for p in fee_papers() if p["paper"] == "fee_receipt" and not p.get("copy")]
+    assert len(receipts) == 3, receipts
+
+    again = run("fees", "receipt", "ff1234567890")
+    assert again.exit_code == 0 and again.output.startswith(f"Receipt {receipts[1]} queued as print job"), (
+        again.output
+    )
+    for held in (slip, "FF999999"):  # a slip that exists, though a waybill too; one that is neither
+        refused = run("fees", "receipt", held, "--json")
+        assert refused.exit_code == 1 and json.loads(refused.stdout) == {
+            "error": "refund_slip",
+            "message": f"{held} is a refund slip's number: refund slips are not printed again, only fee "
+            "receipts (numbered FR).",
+        }
+    assert len([p for p in fee_papers() if p.get("copy")]) == 1

@@ -91,6 +91,9 @@ def test_a_refund_slips_number_is_said_as_one_not_as_no_parcel(fees: Station, cl
     )
     for other in (second, zto(1), "6-5-3002"):  # a receipt, a waybill, a pickup code go on
         receipts.refuse_refund_slip(other)
+    # A waybill of that shape is a parcel's only where no slip has its number.
+    assert receipts.refund_slip_exists(clerk, f" {number.lower()}\r\n")
+    assert not any(receipts.refund_slip_exists(clerk, n) for n in ("FF999999", second, _first, zto(1)))
 
 
 @pytest.mark.parametrize(

@@ -148,19 +148,31 @@ def receipt_entry(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def refund_slip_entry(text: str) -> int | None:
+    """The refund a refund slip's number names (`FF000013`, as `receipt_entry` reads a receipt's): its
+    ledger entry; None when `text` is not shaped as one."""
+    found = _REFUND_NUMBER.fullmatch(_cleaned(text))
+    return int(found.group(1)) if found else None
+
+
 def refuse_refund_slip(text: str) -> None:
     """Refuse a refund slip's number (`FF000013`) where a receipt's is asked for: a slip is not
     printed again (it hands back money; a copy could be shown for it twice), and, no parcel's
     code or waybill, it would be said as "no parcel"."""
-    if _REFUND_NUMBER.fullmatch(_cleaned(text)):
-        raise Refused(
-            N_(
-                "{number} is a refund slip's number: refund slips are not printed again, only fee "
-                "receipts (numbered FR)."
-            ),
-            code="refund_slip",
-            number=cut(text.strip(), 40),
-        )
+    if refund_slip_entry(text) is not None:
+        raise refund_slip_refused(text)
+
+
+def refund_slip_refused(text: str) -> Refused:
+    """The refusal of `text`, a refund slip's number, where a receipt's is asked for."""
+    return Refused(
+        N_(
+            "{number} is a refund slip's number: refund slips are not printed again, only fee "
+            "receipts (numbered FR)."
+        ),
+        code="refund_slip",
+        number=cut(text.strip(), 40),
+    )
 
 
 def _cleaned(text: str) -> str:
@@ -226,6 +238,19 @@ def find_receipt(station: Station, number: str) -> str:
     with station.read() as session:
         _paid, original = _numbered(session, number)
         return str(original.payload["number"])
+
+
+def refund_slip_exists(station: Station, number: str) -> bool:
+    """Whether a refund slip is numbered `number` as its paper prints it (`FF000013`): a waybill of
+    that shape names its parcel only where no slip does."""
+    require(station, "view")
+    entry = refund_slip_entry(number)
+    with station.read() as session:
+        refund = session.get(FeeEntry, entry) if entry is not None else None
+        if refund is None or refund.kind != FeeKind.REFUND:
+            return False
+        slip = _receipt_of(session, refund, paper=REFUND)
+        return slip is not None and slip.payload["number"] == receipt_number(REFUND, refund.id or 0)
 
 
 def reprint_number(
@@ -347,9 +372,10 @@ def _given_back(session: Session, entries: Sequence[int]) -> list[int]:
     return given
 
 
-def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
-    """The receipt job queued with `paid`: one of its moment (the settlement's time, which its entries
-    and its job carry, give or take how a database stores a time) that stands for this payment."""
+def _receipt_of(session: Session, paid: FeeEntry, *, paper: str = RECEIPT) -> PrintJob | None:
+    """The receipt job queued with `paid` (`paper`: or the refund slip queued with a refund): one of its
+    moment (the settlement's time, which its entries and its job carry, give or take how a database
+    stores a time) that stands for this entry."""
     jobs = session.exec(
         select(PrintJob)
         .where(
@@ -361,6 +387,6 @@ def _receipt_of(session: Session, paid: FeeEntry) -> PrintJob | None:
     ).all()
     for job in jobs:
         payload = job.payload
-        if payload.get("flow") == FLOW and payload.get("paper") == RECEIPT and paid.id in payload["entries"]:
+        if payload.get("flow") == FLOW and payload.get("paper") == paper and paid.id in payload["entries"]:
             return job
     return None
