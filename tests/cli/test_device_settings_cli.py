@@ -118,3 +118,23 @@ def test_print_says_a_wrong_parcel_before_a_misconfigured_printer(run) -> None: 
     assert wrong.exit_code == 1
     assert json.loads(wrong.stdout)["error"] != "bad_printer", wrong.stdout
     assert "9-9-9999" in json.loads(wrong.stdout)["message"]
+
+
+def test_a_printer_name_no_printer_can_have_is_refused_on_one_short_line(run) -> None:  # type: ignore[no-untyped-def]
+    """A name pasted 5,000 characters long was said twice over (10,000 characters); a line break in a
+    quoted name split the one-line refusal. Both are refused by the rule, the name cut and escaped."""
+    rule = (
+        "its name is not one a printer can have: 1 to 40 printable characters, no control characters or "
+        "line breaks. Fix it in Settings > Printers (F8).\n"
+    )
+    for key, shown in (("P" * 5000, "P" * 40 + "…"), ("front\\ndesk", "front\\x0adesk")):
+        counter_toml(f'[printers."{key}"]\nlanguage = "tspl"\ntransport = "dummy"\n')
+        refused = run("print-queue", "--process")
+        assert refused.exit_code == 1
+        assert refused.output == f"station: Printer {shown} is misconfigured: {rule}", refused.output
+    chinese = run("print-queue", "--process", "--json", lang="zh")
+    assert json.loads(chinese.stdout) == {
+        "error": "bad_printer",
+        "message": "打印机 front\\x0adesk 配置有误：其名称不可用：打印机名称为 1 到 40 个可打印字符，不能含控制字符或换行。"
+        "请在“设置 > 打印机”（F8）中改正。",
+    }

@@ -157,3 +157,41 @@ def test_past_three_wrong_printers_the_rest_are_counted() -> None:
     assert waits is not None and waits.message("en") == (
         "No printer here takes receipts: it waits until one is added in Settings > Printers (F8)."
     )
+
+
+def test_a_name_no_printer_can_have_stops_that_printer_only_and_is_refused_on_save() -> None:
+    """A printer's name is 1 to 40 printable characters: one 5,000 long, or with a line break or an
+    escape in it, is said cut and escaped, and a save that adds one is refused by the rule."""
+    long, broken = "P" * 5000, "front\ndesk"
+    settings = CounterSettings(printers={"labels": GOOD, long: GOOD, broken: GOOD, "前台 2.0": GOOD_ROLL})
+    counter = printers.counter_printers(settings)
+    assert [p.name for p in counter.printers] == ["labels", "前台 2.0"]
+    rule = (
+        "its name is not one a printer can have: 1 to 40 printable characters, no control characters or "
+        "line breaks."
+    )
+    assert [f.message("en") for f in counter.faults] == [
+        f"Printer {'P' * 40}… is misconfigured: {rule}{FIX}",
+        f"Printer front\\x0adesk is misconfigured: {rule}{FIX}",
+    ]
+    before = CounterSettings(printers={"labels": GOOD})
+    for name in (long, broken, "", "desk\x1b[31m", "desk\u200b"):
+        with pytest.raises(Refused) as refused:
+            printers.check_saved_printers(before, before.model_copy(update={"printers": {name: GOOD}}))
+        assert refused.value.code == "bad_printer_name"
+        assert len(refused.value.message("en")) < 200 and "\n" not in refused.value.message("en")
+    assert refused.value.message("en") == (
+        "Printer desk\\u200b cannot be saved: a printer's name is 1 to 40 printable characters, no control "
+        "characters or line breaks."
+    )
+    assert refused.value.message("zh") == (
+        "无法保存打印机 desk\\u200b：打印机名称为 1 到 40 个可打印字符，不能含控制字符或换行。"
+    )
+    with pytest.raises(Refused) as as_default:  # the default's name is a printer's name too
+        printers.check_saved_printers(before, before.model_copy(update={"printer": {"name": broken, **GOOD}}))
+    assert as_default.value.code == "bad_printer_name"
+    # One set up so by hand and left as it was does not stop the manager saving another printer.
+    printers.check_saved_printers(
+        settings, settings.model_copy(update={"printers": {**settings.printers, "x": GOOD}})
+    )
+    printers.check_saved_printers(before, before.model_copy(update={"printers": {"D" * 40: GOOD}}))

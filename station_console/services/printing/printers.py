@@ -19,6 +19,7 @@ from station_console.services.printing.printer_faults import (
     faults_of,
     set_up_wrong,
 )
+from station_console.services.printing.printer_names import check_printer_name, name_fault, shown_name
 from station_console.services.scan.carriers import list_carriers
 
 # -- configured printers ---------------------------------------------------------------------------
@@ -80,7 +81,12 @@ def counter_printers(counter_settings: Any) -> CounterPrinters:
 def check_saved_printers(before: Any, after: Any) -> None:
     """Refuse counter settings `after` whose printers this save changed (from `before`) build no
     printer: the first one's fault. A printer set up wrong that the save leaves as it was does not
-    stop the manager saving another one, nor making another the default."""
+    stop the manager saving another one, nor making another the default. A name no printer can have
+    is refused first, by the rule (`printer_names`)."""
+    default = after.printer.get("name", "default") if after.printer else None
+    for name in [*([str(default)] if default is not None else []), *after.printers]:
+        if _settings_of(before, name) != _settings_of(after, name):
+            check_printer_name(name)
     for fault in counter_printers(after).faults:
         name = str(fault.params["name"])
         if _settings_of(before, name) != _settings_of(after, name):
@@ -138,7 +144,13 @@ def _the_printer(factory: Any, counter_settings: Any) -> Any:
 def _make(factory: Any, config: dict[str, Any], name: str, section: str | None = None) -> Any:
     """The printer `name` built from `config`, its section in counter.toml `section` (by default
     `[printers.<name>]`); refused, if its settings are wrong, with what is wrong and where to fix it
-    (every path says it, once: a named printer's print as well as the whole counter's pass)."""
+    (every path says it, once: a named printer's print as well as the whole counter's pass). A name
+    no printer can have is its fault, said cut and escaped, before any of its settings."""
+    wrong_name = name_fault(name)
+    if wrong_name is not None:
+        raise Refused(
+            SET_UP_WRONG, code="bad_printer", advice=FIX_IN_SETTINGS, name=shown_name(name), reason=wrong_name
+        )
     try:
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown

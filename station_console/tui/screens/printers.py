@@ -27,6 +27,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
+from station_console.services.printing.printer_names import NAME_MAX
 from station_console.services.printing.printers import (
     check_saved_printers,
     counter_printers,
@@ -46,7 +47,8 @@ from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
-NAME = re.compile(r"[\w .\-]{1,40}")  # letters (Chinese too), digits, space, dot, dash
+# Letters (Chinese too), digits, space, dot, dash: within the rule a printer's name is saved by.
+NAME = re.compile(rf"[\w .\-]{{1,{NAME_MAX}}}")
 TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
 CJK_CHOICES = (
     (N_("Chinese: printer's font"), "resident"),
@@ -274,7 +276,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
         if not NAME.fullmatch(name):
-            self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes."), error=True)
+            self._say(
+                _(
+                    "Give the printer a name of 1 to {max} characters: letters, digits, spaces, dots or dashes.",
+                    max=NAME_MAX,
+                ),
+                error=True,
+            )
             self.edits_not_saved()
             return
         gap = self.query_one("#p-gap", Input).value.strip() or "2"
