@@ -42,7 +42,7 @@ from station_console.bench.concurrency import checkin_worker, pickup_worker, run
 from station_console.errors import StationError
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_batch_parcels, returns
 from station_console.services.people import audit_trail
 from station_console.services.pickup import handover
 from station_console.services.pickup.handover import confirm_pickup
@@ -228,7 +228,7 @@ def _race_setup(station: Station, kind: str) -> tuple[Station, Station, list[tup
             # Refused at the door: it may go back, and its customer may still come for it first (a
             # recalled one would be refused at pickup, and the race would have nothing to race).
             problems.mark(other, result.waybill, "refused", "refused at the door")
-            returns.add(other, batch, result.waybill)
+            return_batch_parcels.add(other, batch, result.waybill)
         parcels.append((result.parcel_id, result.waybill, batch))
     return picker, other, parcels
 

@@ -99,12 +99,12 @@ def returns_add(
     app: CliApp, batch: int, refs: tuple[str, ...], recalled: bool, note: str, as_json: bool
 ) -> None:
     """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
-    from station_console.services.exceptions import returns
+    from station_console.services.exceptions import return_batch_parcels, returns
 
     if note and not recalled:
         raise click.UsageError(_("--note goes with --recalled."))
     attempt(
-        lambda: returns.add_many(app.station, batch, list(refs), recalled=recalled, note=note),
+        lambda: return_batch_parcels.add_many(app.station, batch, list(refs), recalled=recalled, note=note),
         as_json=as_json,
     )
     _echo_batch(returns.get(app.station, batch), as_json)
@@ -116,9 +116,9 @@ def returns_add(
 @pass_app
 def returns_remove(app: CliApp, batch: int, ref: str) -> None:
     """Take a parcel out of an open batch (it stays on its shelf)."""
-    from station_console.services.exceptions import returns
+    from station_console.services.exceptions import return_batch_parcels, returns
 
-    attempt(lambda: returns.remove(app.station, batch, ref))
+    attempt(lambda: return_batch_parcels.remove(app.station, batch, ref))
     _echo_batch(returns.get(app.station, batch), False)
 
 

@@ -29,7 +29,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.roles import ACTIONS, Need, markdown_table
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 
@@ -237,7 +237,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     picked = check_in(station, PICKED, phone=PHONE)
     confirm_pickup(station, [picked.parcel_id], method="code", scanned=[PICKED])
     batch = returns.open_batch(station, "SF")
-    returns.add(station, batch.id, IN_BATCH, recalled=True)  # fresh: recalled to go back
+    return_batch_parcels.add(station, batch.id, IN_BATCH, recalled=True)  # fresh: recalled to go back
     with station.engine.begin() as conn:  # a message that failed, for `outbox resend`
         conn.execute(text("UPDATE notification SET status = 'failed' WHERE id = 1"))
     door_delivery_and_sends(station)

@@ -32,7 +32,7 @@ from db.models import Clerk
 from security.helpers import Run, accept_send, change_settings, make_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_batch_parcels, returns
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.printing.queue_view import reprint
@@ -57,7 +57,7 @@ def plant(station: Station) -> None:
     problems.mark(station, done[0].waybill, "damaged", "box crushed")
     confirm_pickup(station, [done[1].parcel_id], method="code", scanned=[done[1].waybill])
     batch = returns.open_batch(station, "SF")
-    returns.add(station, batch.id, done[2].waybill, recalled=True)
+    return_batch_parcels.add(station, batch.id, done[2].waybill, recalled=True)
     returns.close(station, batch.id, "Zhang")
     reprint(station, done[3].parcel_id)
     door_and_sends(station)

@@ -397,15 +397,17 @@ def test_return_batch_events_after_a_close_leave_the_closed_day_as_it_was(
 ) -> None:
     """A return batch's open, add and remove are audited; after the close they belong to the next
     business day, and the closed day's figures and hash do not move."""
-    from station_console.services.exceptions import returns
+    from station_console.services.exceptions import return_batch_parcels, returns
 
     act_as_manager(station)
     close_day(station, D)
     clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, "JT0000000000001", recalled=True)  # fresh: recalled to go back
-    returns.add(station, batch.id, "JT0000000000002", recalled=True)
-    returns.remove(station, batch.id, "JT0000000000002")
+    return_batch_parcels.add(
+        station, batch.id, "JT0000000000001", recalled=True
+    )  # fresh: recalled to go back
+    return_batch_parcels.add(station, batch.id, "JT0000000000002", recalled=True)
+    return_batch_parcels.remove(station, batch.id, "JT0000000000002")
     with station.read() as session:
         rows = session.exec(select(ParcelEvent).where(col(ParcelEvent.kind).startswith("return_"))).all()
     assert sorted((e.kind, e.business_day) for e in rows) == sorted(

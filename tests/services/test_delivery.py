@@ -30,7 +30,7 @@ from station_console.services.day.close import close_day
 from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
 from station_console.services.delivery import requests, runs, scan_back
-from station_console.services.exceptions import returns, stocktake
+from station_console.services.exceptions import return_batch_parcels, returns, stocktake
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
@@ -355,7 +355,7 @@ def test_out_for_delivery_is_not_missing_at_a_stocktake_and_cannot_be_moved_or_r
     assert [i.waybill for i in take.items["missing"]] == []
     batch = returns.open_batch(st, "JT")
     with pytest.raises(Refused) as back:
-        returns.add(st, batch.id, wb(1))
+        return_batch_parcels.add(st, batch.id, wb(1))
     assert back.value.code == "out_for_delivery"
     from station_console.services.shelves import moves
 

@@ -14,7 +14,7 @@ from station_console import name_limit
 from station_console.errors import Refused
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.people import clerks
 from station_console.services.pickup import proxy
 from station_console.settings import StationSettings
@@ -31,7 +31,7 @@ def _runner(_station: Station, name: str) -> object:
 def _signer(station: Station, name: str) -> object:
     if not returns.list_batches(station, status="open"):
         place(station, wb(1), "5-1")
-        returns.add(station, returns.open_batch(station, "JT").id, wb(1), recalled=True)
+        return_batch_parcels.add(station, returns.open_batch(station, "JT").id, wb(1), recalled=True)
     return returns.close(station, returns.list_batches(station, status="open")[0].id, name)
 
 

@@ -16,7 +16,7 @@ from station_console.errors import StationError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.people.event_details import details_text
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.importer import import_file
@@ -59,9 +59,9 @@ def test_a_closed_batch_refuses_by_its_printed_number_and_the_trail_names_it_so(
     staff(station)
     as_manager(station)
     back = returns.open_batch(station, "ZTO")
-    returns.add(station, back.id, "73000000000001", recalled=True)
+    return_batch_parcels.add(station, back.id, "73000000000001", recalled=True)
     returns.close(station, back.id, "王师傅")
-    after_close = _refusal(lambda: returns.add(station, back.id, "73000000000001"))
+    after_close = _refusal(lambda: return_batch_parcels.add(station, back.id, "73000000000001"))
     assert back.number == f"RB{back.id:06d}" and back.number in after_close.message("en")
     assert back.number in after_close.message("zh")
     send(station)

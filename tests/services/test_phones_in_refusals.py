@@ -8,7 +8,7 @@ import pytest
 
 from station_console.errors import StationError
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns, stocktake
+from station_console.services.exceptions import return_batch_parcels, returns, stocktake
 from station_console.services.recipients import directory
 from station_console.services.scan.waybill import clean_waybill
 from station_console.services.sendout.payments import find_send_id
@@ -31,7 +31,7 @@ def said(call) -> str:  # type: ignore[no-untyped-def]
 def test_a_phone_given_for_a_parcel_is_quoted_masked(station: Station, phone: str, masked: str) -> None:
     messages = [
         said(lambda: find_parcel_id(station, phone)),
-        said(lambda: returns.add(station, returns.open_batch(station, "JT").id, phone)),
+        said(lambda: return_batch_parcels.add(station, returns.open_batch(station, "JT").id, phone)),
     ]
     if not phone.isdigit():  # 11 digits alone are as long as a waybill: a stocktake counts them an extra
         messages.append(said(lambda: stocktake.scan(station, stocktake.start(station, "1").id, phone)))

@@ -24,7 +24,7 @@ from db.engine import is_sqlite
 from db.models import ParcelStatus, ReturnBatch
 from station_console.errors import StationError
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.pickup.handover import confirm_pickup
 
 HOWS = ("add", "add_many", "open_batch_with", "flag_in_batch")
@@ -42,9 +42,11 @@ def recall_of(st: Station, how: str, batch_id: int) -> Callable[[], object]:
     """The recall as each way to it records it; `flag_in_batch`: the parcel is in the batch for its
     age already and is flagged recalled where it sits."""
     if how in ("add", "flag_in_batch"):
-        return lambda: returns.add(st, batch_id, wb(1), recalled=True, note="Sender called")
+        return lambda: return_batch_parcels.add(st, batch_id, wb(1), recalled=True, note="Sender called")
     if how == "add_many":
-        return lambda: returns.add_many(st, batch_id, [wb(1)], recalled=True, note="Sender called")
+        return lambda: return_batch_parcels.add_many(
+            st, batch_id, [wb(1)], recalled=True, note="Sender called"
+        )
     return lambda: returns.open_batch_with(st, "JT", [wb(1)], recalled=True, recalled_refs=[wb(1)])
 
 
@@ -57,7 +59,7 @@ def set_up(
     recaller, picker, busy = counters(station)
     batch = 0 if how == "open_batch_with" else returns.open_batch(recaller, "JT").id
     if how == "flag_in_batch":
-        returns.add(recaller, batch, wb(1))
+        return_batch_parcels.add(recaller, batch, wb(1))
     return recaller, picker, busy, pid, batch
 
 

@@ -28,7 +28,7 @@ from station_console.commands.shelf_exceptions import _batch_line
 from station_console.errors import Refused
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 
 
 def open_ones(station: Station, carrier: str) -> list[int]:
@@ -223,7 +223,7 @@ def test_a_batch_merged_by_an_earlier_upgrade_names_the_batch_holding_its_parcel
     finally:
         set_language("en")
     with pytest.raises(Refused) as refused:
-        returns.add(station, later, wb(4))
+        return_batch_parcels.add(station, later, wb(4))
     assert refused.value.code == "batch_merged"
     assert refused.value.message() == f"Return batch {number} was merged into {into}: its parcels are there."
     assert returns.get(station, signed.id).status == "closed"

@@ -14,7 +14,7 @@ from shelf_helpers import parcel, place, wb
 from db.engine import is_sqlite
 from station_console.errors import Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 
 # Fresh parcels go back only recalled: flagged as placed, so the race is the scan's and the close's alone.
 RECALLED = "recalled"
@@ -37,11 +37,11 @@ def test_a_parcel_scanned_into_a_batch_being_closed_waits_and_is_refused(station
     )
     one, two, busy = counters(station)
     batch = returns.open_batch(one, "jt")
-    returns.add(one, batch.id, wb(1))
+    return_batch_parcels.add(one, batch.id, wb(1))
     waiting = busy.is_set if is_sqlite(station.engine) else None
 
     def add() -> object:
-        return returns.add(two, batch.id, wb(2))
+        return return_batch_parcels.add(two, batch.id, wb(2))
 
     with other_save_before(one, "UPDATE parcel", add, waiting) as out:
         closed = returns.close(one, batch.id, "Wang Wei")
@@ -61,14 +61,14 @@ def test_a_close_while_a_parcel_is_scanned_into_the_batch_waits_and_returns_it(s
     )
     one, two, busy = counters(station)
     batch = returns.open_batch(one, "jt")
-    returns.add(one, batch.id, wb(1))
+    return_batch_parcels.add(one, batch.id, wb(1))
     waiting = busy.is_set if is_sqlite(station.engine) else None
 
     def close() -> object:
         return returns.close(two, batch.id, "Wang Wei")
 
     with other_save_before(one, "UPDATE parcel", close, waiting) as out:
-        returns.add(one, batch.id, wb(2))
+        return_batch_parcels.add(one, batch.id, wb(2))
     (closed,) = out
     assert not isinstance(closed, Exception), closed
     assert returns.get(station, batch.id).count == 2

@@ -13,7 +13,7 @@ from db.models import EventKind, Parcel, PrintJob
 from hardware.printers.textfit import columns
 from station_console.errors import Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, return_reasons, returns
+from station_console.services.exceptions import problems, return_batch_parcels, return_reasons, returns
 from station_console.settings import CounterSettings
 
 
@@ -21,8 +21,8 @@ def test_a_fresh_parcel_with_no_problem_is_refused_and_nothing_changes(station: 
     pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=6, hours=23))
     batch = returns.open_batch(station, "JT")
     for add in (
-        lambda: returns.add(station, batch.id, wb(1)),
-        lambda: returns.add_many(station, batch.id, [wb(1)]),
+        lambda: return_batch_parcels.add(station, batch.id, wb(1)),
+        lambda: return_batch_parcels.add_many(station, batch.id, [wb(1)]),
         lambda: returns.open_batch_with(station, "JT", [wb(1)]),
     ):
         with pytest.raises(Refused) as exc:
@@ -48,8 +48,8 @@ def test_a_parcel_due_for_return_and_a_problem_parcel_go_in(station: Station, cl
     damaged = place(station, wb(2), "5-1")
     problems.mark(station, wb(2), "damaged", "box crushed")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1))
-    returns.add(station, batch.id, wb(2))
+    return_batch_parcels.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(2))
     assert parcel(station, overdue).return_batch_id == batch.id
     assert parcel(station, overdue).problem_kind is None  # its age is its reason
     assert parcel(station, damaged).problem_kind == "damaged"
@@ -59,7 +59,7 @@ def test_a_parcel_due_for_return_and_a_problem_parcel_go_in(station: Station, cl
 def test_a_recalled_parcel_goes_in_with_its_problem_recorded_in_one_step(station: Station) -> None:
     pid = place(station, wb(1), "5-1")
     batch = returns.open_batch(station, "JT")
-    row = returns.add(station, batch.id, wb(1), recalled=True, note="SF called at 10:20")
+    row = return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="SF called at 10:20")
     p = parcel(station, pid)
     assert (p.return_batch_id, p.problem_kind, p.problem_note) == (batch.id, "recalled", "SF called at 10:20")
     assert row.problem_kind == "recalled"
@@ -76,7 +76,7 @@ def test_a_recall_replaces_another_problem_and_keeps_it_in_its_note_and_trail(st
     pid = place(station, wb(1), "5-1")
     problems.mark(station, wb(1), "wrong_address", "Building 3, not 5")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True, note="Sender called")
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="Sender called")
     p = parcel(station, pid)
     assert (p.problem_kind, p.problem_note) == (
         "recalled",
@@ -105,9 +105,9 @@ def test_a_recall_flags_a_parcel_past_its_threshold_and_its_note_keeps_the_age(
     pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=9, hours=2))
     batch = returns.open_batch(station, "JT")
     if how == "add":
-        returns.add(station, batch.id, wb(1), recalled=True, note="Sender called")
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="Sender called")
     elif how == "add_many":
-        returns.add_many(station, batch.id, [wb(1)], recalled=True, note="Sender called")
+        return_batch_parcels.add_many(station, batch.id, [wb(1)], recalled=True, note="Sender called")
     else:
         batch = returns.open_batch_with(station, "JT", [wb(1)], recalled=True, note="Sender called")
     p = parcel(station, pid)
@@ -124,9 +124,9 @@ def test_a_recall_flags_a_parcel_past_its_threshold_and_its_note_keeps_the_age(
 def test_a_parcel_in_the_batch_for_its_age_is_flagged_recalled_where_it_is(station: Station, clock) -> None:
     pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     assert parcel(station, pid).problem_kind is None
-    returns.add(station, batch.id, wb(1), recalled=True)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     p = parcel(station, pid)
     assert (p.return_batch_id, p.problem_kind, p.problem_note) == (
         batch.id,
@@ -135,7 +135,7 @@ def test_a_parcel_in_the_batch_for_its_age_is_flagged_recalled_where_it_is(stati
     )
     assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 1  # flagged, not added twice
     with pytest.raises(Refused) as exc:  # recalled already: nothing more to do
-        returns.add(station, batch.id, wb(1), recalled=True)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     assert exc.value.code == "already_in_batch"
 
 
@@ -146,7 +146,7 @@ def test_the_age_note_is_in_the_clerks_language(station: Station, clock) -> None
     batch = returns.open_batch(station, "JT")
     set_language("zh")
     try:
-        returns.add(station, batch.id, wb(1), recalled=True)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     finally:
         set_language("en")
     assert parcel(station, pid).problem_note == "已到退回期限：在架8天。"
@@ -171,7 +171,7 @@ def test_the_recall_note_and_the_age_read_as_two_sentences(
     batch = returns.open_batch(station, "JT")
     set_language(lang)
     try:
-        returns.add(station, batch.id, wb(1), recalled=True, note=note)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note=note)
     finally:
         set_language("en")
     assert parcel(station, pid).problem_note == reads
@@ -183,7 +183,7 @@ def test_a_note_at_its_limit_still_leaves_the_age_whole(station: Station, clock)
     pid = place(station, wb(1), "5-1", at=clock.now - timedelta(days=8))
     batch = returns.open_batch(station, "JT")
     note = "x" * return_reasons.RECALL_NOTE.limit
-    returns.add(station, batch.id, wb(1), recalled=True, note=note)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note=note)
     kept = parcel(station, pid).problem_note or ""
     assert return_reasons.RECALL_NOTE.limit - 1 <= len(kept) <= return_reasons.RECALL_NOTE.limit
     assert kept.endswith("x… Due for return: on the shelf 8 days.")
@@ -228,8 +228,8 @@ def test_the_manifest_keeps_what_a_recall_adds_after_a_long_note(station: Statio
     place(station, wb(2), "5-1")
     problems.mark(station, wb(2), "wrong_address", "Building 5 does not exist. " + "y" * 150)
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True, note=LONG_NOTE)
-    returns.add(station, batch.id, wb(2), recalled=True, note=LONG_NOTE)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note=LONG_NOTE)
+    return_batch_parcels.add(station, batch.id, wb(2), recalled=True, note=LONG_NOTE)
     reasons = _manifest_reasons(station, batch.id, "en")
     assert reasons[wb(1)].startswith("recalled: [bold]寄件人张三来电 sender")
     assert reasons[wb(1)].endswith("… Due for return: on the shelf 8 days.")
@@ -248,7 +248,7 @@ def test_the_manifest_keeps_a_chinese_recalls_age_after_a_long_note(station: Sta
     batch = returns.open_batch(station, "JT")
     set_language("zh")
     try:
-        returns.add(station, batch.id, wb(1), recalled=True, note="寄件人来电要求退回" * 55)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="寄件人来电要求退回" * 55)
     finally:
         set_language("en")
     reason = _manifest_reasons(station, batch.id, "zh")[wb(1)]
@@ -272,7 +272,7 @@ def test_a_stocktake_put_back_stays_when_recalled(station: Station) -> None:
     pid = place(station, wb(1), "5-1")
     _flag(station, pid, "put_back", "left 10:00 by Li")  # as a stocktake flags it
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     assert (parcel(station, pid).problem_kind, parcel(station, pid).problem_note) == (
         "put_back",
         "left 10:00 by Li",
@@ -288,10 +288,10 @@ def test_a_put_back_in_the_batch_recalled_again_is_told_why_and_what_to_do(stati
     pid = place(station, wb(1), "5-1")
     _flag(station, pid, "put_back", "left 10:00 by Li")  # as a stocktake flags it
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     added = len(events(station, EventKind.RETURN_BATCH_ADDED))
     with pytest.raises(Refused) as exc:
-        returns.add(station, batch.id, wb(1), recalled=True)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     assert exc.value.code == "already_in_batch"
     said = exc.value.message()
     assert said.startswith(f"{wb(1)} is already in this batch") and "put-back flag" in said, said
@@ -310,7 +310,7 @@ def test_a_recall_refused_for_another_reason_records_no_problem(station: Station
     place(station, "SF1234567890123", "5-1", carrier="SF")
     batch = returns.open_batch(station, "JT")
     with pytest.raises(Refused) as exc:
-        returns.add_many(station, batch.id, [wb(1), "SF1234567890123"], recalled=True)
+        return_batch_parcels.add_many(station, batch.id, [wb(1), "SF1234567890123"], recalled=True)
     assert exc.value.code == "wrong_carrier"
     assert events(station, EventKind.PROBLEM_MARKED) == []
     assert problems.list_problems(station) == []
@@ -320,7 +320,7 @@ def test_a_recall_refused_for_another_reason_records_no_problem(station: Station
 def test_the_manifest_says_a_recalled_parcel_was_recalled(station: Station, lang: str, reason: str) -> None:
     place(station, wb(1), "5-1")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True)
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
     assert _manifest_reasons(station, batch.id, lang) == {wb(1): reason}
 
 
@@ -344,9 +344,9 @@ def test_the_manifest_says_who_recalled_a_parcel_and_why_one_was_refused(
     _flag(station, 3, "put_back", "left 10:00 by Li")
     _flag(station, 4, "missing", "Not found at stocktake 3")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True, note="the sender, by phone")
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="the sender, by phone")
     for n in range(2, 6):
-        returns.add(station, batch.id, wb(n))
+        return_batch_parcels.add(station, batch.id, wb(n))
     job = _manifest(station, batch.id)
     assert {p["waybill"]: p["note"] for p in job.payload["parcels"]} == {
         wb(1): "the sender, by phone",
@@ -372,7 +372,7 @@ def test_a_hostile_recall_note_prints_as_plain_text_that_fits_its_column(station
 
     pid = place(station, wb(1), "5-1")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1), recalled=True, note="the sender")
+    return_batch_parcels.add(station, batch.id, wb(1), recalled=True, note="the sender")
     note = "[bold red]Boss[/] \x1b[31mred\x1b[0m " + "x" * 300
     _flag(station, pid, "recalled", note)
     job = _manifest(station, batch.id)

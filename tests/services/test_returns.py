@@ -13,7 +13,7 @@ from db.models import EventKind, Parcel, PrintJob, ReturnBatch
 from hardware.printers.document import Document
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.settings import CounterSettings
 
 
@@ -23,8 +23,8 @@ def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
     recall(station, wb(1), wb(2))  # fresh parcels: recalled, so they may go back
     batch = returns.open_batch(station, "jt")
     assert (batch.carrier, batch.status, batch.count) == ("JT", "open", 0)
-    returns.add(station, batch.id, wb(1))
-    returns.add(station, batch.id, parcel(station, b).pickup_code or "")  # by pickup code too
+    return_batch_parcels.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, parcel(station, b).pickup_code or "")  # by pickup code too
     assert returns.get(station, batch.id).count == 2
     assert parcel(station, a).status == "on_shelf"  # still physically here until the courier signs
     office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
@@ -42,7 +42,7 @@ def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
     assert len(events(station, EventKind.RETURNED)) == 2
     assert [v.id for v in returns.list_batches(station, status="closed")] == [batch.id]
     with pytest.raises(Refused) as exc:
-        returns.add(station, batch.id, wb(3))
+        return_batch_parcels.add(station, batch.id, wb(3))
     assert exc.value.code == "batch_closed"
 
 
@@ -53,16 +53,16 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
     place(station, wb(3), "5-1", status="picked_up")
     batch = returns.open_batch(station, "JT")
     with pytest.raises(Refused) as exc:
-        returns.add(station, batch.id, "SF1234567890123")
+        return_batch_parcels.add(station, batch.id, "SF1234567890123")
     assert exc.value.code == "wrong_carrier"
     # Each carrier by its short name, as every counter list says it (J&T, not its code JT).
     assert exc.value.message() == "SF1234567890123 is a SF parcel; this batch goes back to J&T."
     with pytest.raises(NotFound) as missing:
-        returns.add(station, batch.id, wb(3))
+        return_batch_parcels.add(station, batch.id, wb(3))
     assert missing.value.code == "not_on_shelf"
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     with pytest.raises(Refused) as exc:
-        returns.add(station, batch.id, wb(1))
+        return_batch_parcels.add(station, batch.id, wb(1))
     assert exc.value.code == "already_in_batch"
     again = returns.open_batch(station, "JT")  # the carrier's one open batch, not a second
     assert (again.id, [p.waybill for p in again.parcels]) == (batch.id, [wb(1)])
@@ -94,13 +94,13 @@ def test_remove_and_empty_batches(station: Station) -> None:
     pid = place(station, wb(1), "5-1")
     recall(station, wb(1))
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1))
-    returns.remove(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
+    return_batch_parcels.remove(station, batch.id, wb(1))
     assert parcel(station, pid).return_batch_id is None
     with pytest.raises(Refused) as exc:
         returns.close(station, batch.id, "Li")
     assert exc.value.code == "batch_empty"
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     with pytest.raises(Refused) as exc:
         returns.close(station, batch.id, " ")
     assert exc.value.code == "signature_required"
@@ -114,9 +114,9 @@ def test_add_many_is_all_or_nothing(station: Station) -> None:
     place(station, "SF1234567890123", "5-1", carrier="SF")
     batch = returns.open_batch(station, "JT")
     with pytest.raises(Refused):
-        returns.add_many(station, batch.id, [wb(1), "SF1234567890123"])
+        return_batch_parcels.add_many(station, batch.id, [wb(1), "SF1234567890123"])
     assert returns.get(station, batch.id).count == 0
-    assert len(returns.add_many(station, batch.id, [wb(1)])) == 1
+    assert len(return_batch_parcels.add_many(station, batch.id, [wb(1)])) == 1
 
 
 def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batch(station, clock) -> None:  # type: ignore[no-untyped-def]
@@ -124,14 +124,14 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
     test_pickup_recalled.py.)"""
     from db.models import Parcel
     from station_console.services.checkin.transaction import check_in
-    from station_console.services.exceptions import returns
+    from station_console.services.exceptions import return_batch_parcels, returns
     from station_console.services.pickup.handover import confirm_pickup
     from station_console.services.pickup.lookup import lookup
 
     done = check_in(station, "73123456789012", phone="13812345678")
     clock.advance(days=8)  # past its carrier's return threshold: due for return
     batch_id = returns.open_batch(station, "ZTO").id
-    returns.add(station, batch_id, "73123456789012")
+    return_batch_parcels.add(station, batch_id, "73123456789012")
     found = lookup(station, done.pickup_code)
     confirm_pickup(station, [found.rows[0].parcel_id], method="code", scanned=["73123456789012"])
     with station.read() as session:
@@ -143,7 +143,7 @@ def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station
     place(station, wb(1), "5-1")
     recall(station, wb(1))
     batch = returns.open_batch(station, "jt")
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     labels_only = CounterSettings(
         printer={"name": "label", "language": "tspl", "transport": "dummy"},
         printers={
@@ -186,7 +186,7 @@ def test_a_courier_name_too_long_is_refused_not_cut(station: Station) -> None:
     place(station, wb(1), "5-1")
     recall(station, wb(1))
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     with pytest.raises(Refused) as exc:
         returns.close(station, batch.id, "Wang " + "x" * 64)
     assert exc.value.code == "too_long"
@@ -198,7 +198,7 @@ def test_a_parcel_already_picked_up_is_refused_with_its_status_in_words(station:
     place(station, wb(3), "5-1", status="picked_up")
     batch = returns.open_batch(station, "JT")
     with pytest.raises(NotFound) as refused:
-        returns.add(station, batch.id, wb(3))
+        return_batch_parcels.add(station, batch.id, wb(3))
     assert refused.value.message("zh") == f"{wb(3)} 不在货架上（状态：已取件）。"
     assert refused.value.message("en") == f"{wb(3)} is not on the shelves (status: picked up)."
 
@@ -213,22 +213,24 @@ def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(s
     (opened,) = events(station, EventKind.RETURN_BATCH_OPENED)
     assert opened.details == {"batch": batch.id, "carrier": "JT"}
     assert (opened.clerk_id, opened.counter, opened.parcel_id) == (station.clerk_id, station.counter, None)
-    returns.add(station, batch.id, wb(1))
-    returns.add_many(station, batch.id, [wb(2), wb(2), wb(1)])  # wb(1) is in already: no change, no event
+    return_batch_parcels.add(station, batch.id, wb(1))
+    return_batch_parcels.add_many(
+        station, batch.id, [wb(2), wb(2), wb(1)]
+    )  # wb(1) is in already: no change, no event
     added = events(station, EventKind.RETURN_BATCH_ADDED)
     assert [(e.parcel_id, e.details["batch"], e.details["waybill"]) for e in added] == [
         (a, batch.id, wb(1)),
         (b, batch.id, wb(2)),
     ]
     assert added[0].details["code"] == parcel(station, a).pickup_code
-    returns.remove(station, batch.id, wb(2))
+    return_batch_parcels.remove(station, batch.id, wb(2))
     (removed,) = events(station, EventKind.RETURN_BATCH_REMOVED)
     assert (removed.parcel_id, removed.details["batch"], removed.clerk_id) == (b, batch.id, station.clerk_id)
     # A refused change records nothing.
     with pytest.raises(Refused):
-        returns.remove(station, batch.id, wb(2))
+        return_batch_parcels.remove(station, batch.id, wb(2))
     with pytest.raises(Refused):
-        returns.add(station, batch.id, wb(1))
+        return_batch_parcels.add(station, batch.id, wb(1))
     assert len(events(station, EventKind.RETURN_BATCH_ADDED)) == 2
     assert len(events(station, EventKind.RETURN_BATCH_REMOVED)) == 1
 
@@ -316,7 +318,7 @@ def test_a_parcel_another_batch_holds_is_refused(station: Station) -> None:
 
     other_id = station.run(stale)
     with pytest.raises(Refused) as refused:
-        returns.add(station, batch.id, wb(1))
+        return_batch_parcels.add(station, batch.id, wb(1))
     assert refused.value.code == "in_other_batch"
     assert refused.value.message() == f"{wb(1)} is already in return batch RB{other_id:06d}."
     assert parcel(station, pid).return_batch_id == other_id

@@ -17,7 +17,7 @@ from station_helpers import recall, snapshot
 from db.engine import is_sqlite
 from station_console.errors import Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.sendout import handover, payments
 
 
@@ -55,8 +55,8 @@ def test_a_return_batch_with_one_swapped_is_refused_though_its_count_is_the_same
     one = as_clerk(station, "Ann", counter="counter-1")
     two = as_clerk(station, "Bob", counter="counter-2")
     listed = returns.open_batch_with(one, "JT", [wb(1)])
-    returns.remove(two, listed.id, wb(1))
-    returns.add(two, listed.id, wb(2))
+    return_batch_parcels.remove(two, listed.id, wb(1))
+    return_batch_parcels.add(two, listed.id, wb(2))
     before = snapshot(station)
 
     with pytest.raises(Refused) as refused:
@@ -78,7 +78,7 @@ def test_a_return_batch_emptied_at_another_counter_says_it_holds_none(station: S
     recall(station, wb(1))
     one = as_clerk(station, "Ann", counter="counter-1")
     listed = returns.open_batch_with(one, "JT", [wb(1)])
-    returns.remove(as_clerk(station, "Bob", counter="counter-2"), listed.id, wb(1))
+    return_batch_parcels.remove(as_clerk(station, "Bob", counter="counter-2"), listed.id, wb(1))
     with pytest.raises(Refused) as refused:
         returns.close(one, listed.id, "Wang Wei", seen=listed.on_shelf_ids)
     assert refused.value.code == "batch_changed" and "now holds 0 parcels, not the 1 listed" in str(

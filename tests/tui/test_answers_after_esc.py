@@ -19,7 +19,7 @@ import pytest
 
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import return_batch_parcels
 from station_console.services.recipients import directory
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
@@ -121,7 +121,7 @@ async def test_esc_during_a_slow_returns_scan_stays_until_its_refusal_is_said(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     place(station, wb(1), "1-1")  # on its shelf, not due: the scan is refused
-    held = Held(monkeypatch, returns, "add")
+    held = Held(monkeypatch, return_batch_parcels, "add")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_jt_returns(app, pilot)
         screen = app.screen

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_batch_parcels, returns
 from station_console.tui.screens import reports_calls
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.reports import ReportsScreen
@@ -29,7 +29,7 @@ async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
 ) -> None:
     station = wang_and_li(new_station)
     place(station, wb(1), "1-1")  # fresh: refused as not due for return
-    slow = HeldBefore(returns.add)
+    slow = HeldBefore(return_batch_parcels.add)
     app = console(station)
     rung: list[int] = []
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
@@ -43,7 +43,7 @@ async def test_a_refusal_landing_after_the_next_clerk_signed_in_is_not_theirs(
         await quiet.press(pilot, *"JT", "enter")
         await quiet.until(pilot, lambda: screen.current_batch is not None)
         await quiet.settle(pilot)
-        monkeypatch.setattr(returns, "add", slow)
+        monkeypatch.setattr(return_batch_parcels, "add", slow)
         monkeypatch.setattr(app, "bell", lambda: rung.append(1))
         field = screen.query_one("#ret-scan", Input)
         field.value = wb(1)

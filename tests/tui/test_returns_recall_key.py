@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 
 from db.models import Parcel
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_batch_parcels, returns
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -216,7 +216,7 @@ async def test_a_scan_into_a_batch_closed_at_another_counter_shows_it_closed(
     async with app.run_test(size=(160, 45)) as pilot:
         await open_jt_returns(app, pilot)
         (batch,) = returns.list_batches(station, status="open")
-        returns.add(station, batch.id, wb(1), recalled=True)
+        return_batch_parcels.add(station, batch.id, wb(1), recalled=True)
         returns.close(station, batch.id, "Wang")  # the other counter
         await quiet.press(pilot, *wb(2), "enter")
         await settle(pilot)

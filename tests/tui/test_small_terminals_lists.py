@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems, returns
+from station_console.services.exceptions import problems, return_batch_parcels, returns
 from station_console.tui.app import StationApp
 from station_console.tui.screens.shelves import LAYER_COLUMNS
 from tui import quiet
@@ -207,7 +207,7 @@ async def test_the_return_batch_list_leaves_out_a_column_it_cannot_show_whole(
     place(station, wb(1), "1-1")
     problems.mark(station, wb(1), "refused", "not mine")
     batch = returns.open_batch(station, "JT")
-    returns.add(station, batch.id, wb(1))
+    return_batch_parcels.add(station, batch.id, wb(1))
     async with console_in(app, lang, "f9", size=SIZES_TO_80[0]) as pilot:
         await quiet.press(pilot, *"JT", "enter")
         await settle(app, pilot)

@@ -1,9 +1,9 @@
 """A recalled parcel (拦截件): its carrier or sender asked for it back, so it goes back, not to the
-recipient. The flag is the problem kind `recalled` (exceptions' kind, recorded by returns.py or by hand);
-every way a parcel leaves towards its recipient (pickup, door delivery) reads it here, as those flows
-may not import each other (nor returns.py, which records it, duplicate the kind's name). Here too for
-both: a manager's override that lets a recalled parcel leave closes its recall, and undoing that
-leaving puts the recall back."""
+recipient. The flag is the problem kind `recalled` (exceptions' kind, recorded by
+return_batch_parcels.py or by hand); every way a parcel leaves towards its recipient (pickup, door
+delivery) reads it here, as those flows may not import each other (nor return_batch_parcels.py, which
+records it, duplicate the kind's name). Here too for both: a manager's override that lets a recalled
+parcel leave closes its recall, and undoing that leaving puts the recall back."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from db.models import EventKind, Parcel, ParcelEvent, ProblemKind
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 
-RECALLED = ProblemKind.RECALLED  # the flag every flow reads and returns.py records
+RECALLED = ProblemKind.RECALLED  # the flag every flow reads and return_batch_parcels.py records
 
 
 def is_recalled(problem_kind: str | None) -> bool:

@@ -23,7 +23,7 @@ from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, example, label_of, sentences
 from station_console.services.core.free_text import NoteRule, text_field
-from station_console.services.exceptions import return_reasons, returns
+from station_console.services.exceptions import return_batch_parcels, return_reasons, returns
 from station_console.services.exceptions.return_batch_words import merged_text, opened_text
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import open_over, translate_bindings
@@ -340,7 +340,10 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         if self._needs_batch() or self.current_batch is None:
             return
         self.recall_waybill = None
-        self.call("added", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
+        self.call(
+            "added",
+            self._then_show(partial(return_batch_parcels.add, self.station, self.current_batch.id, ref)),
+        )
 
     def action_recall(self) -> None:
         """Any parcel goes back as recalled, whatever else it has (due, damaged, in the batch for its
@@ -366,7 +369,9 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             if note is None:  # Esc: nothing recorded
                 self.status(_(left, waybill=waybill))
                 return
-            work = partial(returns.add, self.station, batch_id, waybill, recalled=True, note=note)
+            work = partial(
+                return_batch_parcels.add, self.station, batch_id, waybill, recalled=True, note=note
+            )
             self.call("added", self._then_show(work))
 
         open_over(
@@ -403,7 +408,7 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             return values
 
         def recall(values: dict[str, Any]) -> returns.BatchView:
-            returns.add(station, batch_id, values["ref"], recalled=True, note=values["note"])
+            return_batch_parcels.add(station, batch_id, values["ref"], recalled=True, note=values["note"])
             return returns.get(station, batch_id)
 
         form = FormDialog(
@@ -431,7 +436,10 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         # A write, not a read: tagged apart from "show", so that Esc waits for its answer and a
         # "still loading" is never said of it.
         self.call(
-            "removed", self._then_show(partial(returns.remove, self.station, self.current_batch.id, waybill))
+            "removed",
+            self._then_show(
+                partial(return_batch_parcels.remove, self.station, self.current_batch.id, waybill)
+            ),
         )
 
     def done_removed(self, batch: returns.BatchView) -> None:
