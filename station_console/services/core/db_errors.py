@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from db.engine import is_lock_conflict
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
 
@@ -25,8 +26,6 @@ _UNREACHABLE = (
 # back), and those that wait for someone to fix the file or the disk. Screens pick their hint by them.
 PASSING_CODES = frozenset({"database_locked", "database_unreachable", "database_unavailable"})
 LASTING_CODES = frozenset({"database_read_only", "disk_full"})
-
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: a row lock waited for past lock_timeout (db/engine.py)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,8 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
         return DatabaseUnavailable(
             N_("The database cannot be read. Try again in a moment."), code="database_unavailable"
         )
-    if "locked" in reason or "busy" in reason or getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+    # The retry loop's own test: SQLite busy or locked, PostgreSQL's lock not available (lock_timeout).
+    if is_lock_conflict(exc):
         return DatabaseUnavailable(
             N_("The database is busy: another program holds it. Nothing was saved; try again in a moment."),
             code="database_locked",
