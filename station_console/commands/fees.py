@@ -262,24 +262,13 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
     """Print a storage fee receipt again, marked as a copy: REF is its number (FR000012, as printed
     or scanned from its barcode), or a parcel's pickup code or waybill for that parcel's last one."""
     from station_console.commands.printing import job_json
-    from station_console.services.fees.receipts import (
-        receipt_entry,
-        refund_slip_entry,
-        reprint,
-        reprint_number,
-    )
+    from station_console.services.fees.receipts import reprint, reprint_number
     from station_console.services.printing.printers import check_printable, receipt_printer
-    from station_console.services.shelves.search import find_parcel_id
+    from station_console.services.shelves.receipt_refs import receipt_ref
 
-    # A receipt or a parcel that is not there is said before any printer; a refund slip is no parcel.
-    by_number = receipt_entry(ref) is not None
-    parcel_id = 0
-    if refund_slip_entry(ref) is not None:
-        parcel_id = attempt(lambda: _waybill_not_refund_slip(app, ref), as_json=as_json)
-    elif by_number:
-        by_number, parcel_id = attempt(lambda: _receipt_or_waybill(app, ref), as_json=as_json)
-    else:
-        parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
+    # A receipt or a parcel that is not there is said before any printer.
+    named = attempt(lambda: receipt_ref(app.station, ref), as_json=as_json)
+    by_number, parcel_id = named.by_number, named.parcel_id
     attempt(lambda: check_printable(app.counter_settings, "receipt", printer=printer_name), as_json=as_json)
     goes_to = printer_name or receipt_printer(app.counter_settings)
 
@@ -293,52 +282,6 @@ def fees_receipt(app: CliApp, ref: str, printer_name: str | None, as_json: bool)
         emit_json({**job_json(job), "receipt_number": job.payload.get("number")})
         return
     click.echo(_("Receipt {number} queued as print job {job}.", number=job.payload.get("number"), job=job.id))
-
-
-def _receipt_or_waybill(app: CliApp, ref: str) -> tuple[bool, int]:
-    """What `ref`, shaped as a receipt's number (`FR` and digits), names: a receipt (True, 0), or,
-    where no receipt has that number, the parcel whose waybill it is (False, its id); refused where
-    it names both (which one the clerk holds is not for the console to guess) or neither."""
-    from station_console.errors import NotFound, Refused
-    from station_console.safe_text import cut
-    from station_console.services.fees.receipts import find_receipt
-    from station_console.services.shelves.search import find_parcel_id
-
-    try:
-        number = find_receipt(app.station, ref)
-    except NotFound as no_receipt:
-        try:
-            return False, find_parcel_id(app.station, ref)
-        except NotFound:
-            raise no_receipt from None  # said as the receipt it is shaped as
-    try:
-        find_parcel_id(app.station, ref)
-    except NotFound:
-        return True, 0
-    raise Refused(
-        N_(
-            "{ref} is both fee receipt {number} and a parcel's waybill: give the pickup code of the "
-            "parcel whose receipt you mean (its last receipt is copied)."
-        ),
-        code="receipt_or_waybill",
-        ref=cut(ref.strip(), 40),
-        number=number,
-    )
-
-
-def _waybill_not_refund_slip(app: CliApp, ref: str) -> int:
-    """The parcel whose waybill `ref`, shaped as a refund slip's number (`FF` and digits), is: refused
-    as a refund slip (not printed again) where a slip has that number, or where no parcel has it."""
-    from station_console.errors import NotFound
-    from station_console.services.fees.receipts import refund_slip_exists, refund_slip_refused
-    from station_console.services.shelves.search import find_parcel_id
-
-    if not refund_slip_exists(app.station, ref):
-        try:
-            return find_parcel_id(app.station, ref)
-        except NotFound:
-            pass  # said as the refund slip it is shaped as
-    raise refund_slip_refused(ref)
 
 
 @fees.command("waive")
