@@ -182,6 +182,10 @@ def write_new(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> Pat
 # an exclusive create instead, then the written file renamed onto that empty file of its own.
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK)
 _NEW_NAMES_TRIED = 1000
+ALL_NAMES_TAKEN = N_(
+    "Cannot write {file}: that name and every next one up to {last} are taken. Move some files out of "
+    "that folder and try again."
+)
 
 
 def _link_new(tmp: Path, path: Path) -> Path:
@@ -208,7 +212,8 @@ def _link_new(tmp: Path, path: Path) -> Path:
             return target
         _remove(tmp)
         return target
-    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    # Not an OSError: EEXIST would be said as a file where its folder should be (`_WRITE_REASONS`).
+    raise Refused(ALL_NAMES_TAKEN, code="write_failed", file=str(path), last=target.name)
 
 
 def _write_data(tmp: Path, data: bytes | str | Callable[[BinaryIO], None]) -> None:

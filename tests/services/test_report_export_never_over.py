@@ -88,3 +88,30 @@ def test_a_share_without_hard_links_still_never_writes_over_a_report(
     assert theirs.read_text() == "counter-2's"
     assert path == papers / "report-2026-11-25-2.json" and path.read_text().startswith("{")
     assert sorted(p.name for p in papers.iterdir()) == ["report-2026-11-25-2.json", "report-2026-11-25.json"]
+
+
+def test_every_name_taken_is_said_so_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the names it tries, the refusal says the names are taken, not "a file is where its folder
+    should be" (the EEXIST of a folder made over a file), and no temporary file is left."""
+    from station_console import private_files
+    from station_console.errors import Refused
+
+    monkeypatch.setattr(private_files, "_NEW_NAMES_TRIED", 3)
+    counter, papers = _shared_printer(tmp_path)
+    for name in ("report-2026-11-25.json", "report-2026-11-25-2.json", "report-2026-11-25-3.json"):
+        (papers / name).write_text("kept")
+    with pytest.raises(Refused) as refused:
+        write_export(REPORT, counter, "json")
+    assert refused.value.message("en") == (
+        f"Cannot write {papers / 'report-2026-11-25.json'}: that name and every next one up to "
+        "report-2026-11-25-3.json are taken. Move some files out of that folder and try again."
+    )
+    assert "report-2026-11-25-3.json" in refused.value.message("zh")
+    assert sorted(p.name for p in papers.iterdir()) == [
+        "report-2026-11-25-2.json",
+        "report-2026-11-25-3.json",
+        "report-2026-11-25.json",
+    ]
+    assert {p.read_text() for p in papers.iterdir()} == {"kept"}
