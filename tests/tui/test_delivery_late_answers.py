@@ -11,15 +11,20 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from station_helpers import configure
 from textual.widgets import Input
 
 from db.models import DeliveryItem
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.delivery import FeeDue, ScanAnswer
 from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.screens.question_keys import SAID_ID
+from station_console.tui.widgets.plain import Static
 from tui import quiet
 from tui.door_run import FIRST, HELD, SECOND, choose_run, open_delivery, two_runs
 from tui.recipients_driver import text_of
@@ -125,3 +130,41 @@ async def test_a_long_scan_owing_a_fee_after_another_run_was_chosen_is_quoted_as
         said = text_of(app, "#dl-status")
         assert scanned[:39] + "…" in said, said
         assert first.number in said, said
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_second_scans_fee_found_under_the_first_ones_question_is_said_on_it(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two parcels owing a storage fee scanned out one behind the other on a busy database: both answers
+    came while the first one's fee question was open, and the second was said under it ("the storage
+    fee is not settled", unseen, then overwritten by the first one's answer): the clerk took both as
+    out. The one answered second is named on the question on top and on the line; only the other is asked."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    first, _second = two_runs(station, first_out=False)
+    # Either answer may come first (two workers): the other one is said.
+    said = {
+        f"Not scanned out: {scan} owes a storage fee, found while another question was open. Scan it again."
+        for scan in (FIRST, SECOND)
+    }
+    with held_scan_out(monkeypatch) as (asked, answer):
+        async with app.run_test(size=(160, 50)) as pilot:
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            delivery: Any = app.screen
+            await scan(app, pilot, FIRST)
+            await quiet.until(pilot, asked.is_set, what="no scan-out")
+            await scan(app, pilot, SECOND)  # typed behind the first: held, then sent once the hold ends
+            await quiet.until(pilot, lambda: delivery._in_flight.get("out") == 2, what="both on their way")
+            answer.set()
+            await quiet.until(pilot, lambda: not delivery.calling("out"), what="both answered")
+            await quiet.settle(pilot)
+            question = app.screen
+            assert isinstance(question, FeeDialog)
+            on_question = text_of(app, f"#{SAID_ID}")
+            assert on_question in said, on_question
+            assert str(delivery.query_one("#dl-status", Static).render()) == on_question
+            await quiet.press(pilot, "escape")  # the first not paid either: nothing goes out
+            assert app.screen is delivery
+    with station.read() as session:
+        assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}

@@ -40,6 +40,7 @@ from station_console.tui.screens.pickup_fees import (
     FeeDialog,
     ReceiptNews,
     account_holder,
+    fee_found_under_a_question,
     receipt_news,
     receipt_said,
 )
@@ -319,6 +320,9 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
                     self.not_taken.setdefault(asker, []).append(cut(stop.raw, 40))
                 return
             due = stop
+            if not self.is_active and self in self.app.screen_stack:  # under another scan's fee question
+                self.say(fee_found_under_a_question(self.app, stop.raw), error=True)
+                return
 
             def settled(fee: Settlement | None) -> None:
                 if fee is None:

@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
+from station_console.safe_text import cut
 from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.receipts import FEE_RECEIPT_PRINTING
@@ -24,7 +25,7 @@ from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.pickup_dialogs import pasted, rule_input, say_too_long, taken
-from station_console.tui.screens.question_keys import QuestionDialog, said_line
+from station_console.tui.screens.question_keys import QuestionDialog, SaysStrayInput, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
@@ -119,6 +120,19 @@ def account_holder(rows: Iterable[Recorded]) -> str:
         phones.update({row.masked_phone: None} if row.masked_phone else {})
     shown = (" ".join(filter(None, (" / ".join(n), " / ".join(p)))) for n, p in seen.values())
     return _(", ").join(who for who in shown if who)
+
+
+def fee_found_under_a_question(app: Any, scanned: str) -> str:
+    """What a scan whose storage fee was found while another question is open over its screen (the
+    first of two scans' fees, on a busy database) is told: not asked under that question, and not
+    dropped unseen either. Said on the question on top, with the bell; returned for the screen's line."""
+    said = _(
+        "Not scanned out: {scan} owes a storage fee, found while another question was open. Scan it again.",
+        scan=cut(scanned, 40),
+    )
+    if isinstance(top := app.screen, SaysStrayInput):
+        top.say_under(said)
+    return said
 
 
 class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None]):

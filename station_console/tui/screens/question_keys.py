@@ -94,6 +94,17 @@ class SaysStrayInput(Dialog[Result]):
             self.app.bell()
         self._say(Text(_(text)))
 
+    def say_under(self, text: str) -> None:
+        """Say `text`, in the clerk's language already, with the bell: what the screen under it
+        answered meanwhile and could not show (a second scan's fee found while this question asks)."""
+        self.app.bell()
+        # Once mounted: a question pushed a moment ago, by the answer just before, has no line yet.
+        self.call_later(self._say_if_shown, Text(text))
+
+    def _say_if_shown(self, text: Text) -> None:
+        if self.query(f"#{self.SAID_ID}"):
+            self._say(text)
+
     def _say(self, text: Text) -> None:
         line = self.query_one(f"#{self.SAID_ID}", Static)
         if self._said is None:
