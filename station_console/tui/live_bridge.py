@@ -17,6 +17,11 @@ thread (`catch_up.standing_refusal`): a clerk deactivated elsewhere is locked ou
 within the feed's poll, through the app's `clerk_deactivated` as a refused service call locks it, not
 left signed in over customers' data until their next key or the auto-lock.
 
+A day closed or reopened at another counter moves every counter's work to another business day: the
+thread reads the close's event (`day/turned.py`) and the console says so in a toast that stays until
+the clerk has acted after reading it, whatever screen is in front (a clerk scanning check-ins saw only
+"checked in" while their work landed on the next day).
+
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
 
@@ -39,6 +44,8 @@ from textual.message import Message
 
 from station_console.services.admin import catch_up
 from station_console.services.admin.live import Change, ChangeFeed
+from station_console.services.day.turned import TURNS, days_turned
+from station_console.tui import error_toasts
 
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead
@@ -90,6 +97,7 @@ class LiveBridge:
             return
         stale: frozenset[str] = frozenset()  # kinds heard whose caches were not read again yet
         recheck = False  # a clerk's change heard, the signed-in clerk's standing not read again yet
+        turns: list[int] = []  # another counter's closes and reopens heard, not read yet (event ids)
         try:
             while not self._stop.is_set():
                 try:
@@ -122,13 +130,25 @@ class LiveBridge:
                         self._stop.wait(RETRY_S)
                     else:
                         deactivated = None if refusal is None else (refusal.message(), turn)
+                turns += [
+                    c.event_id
+                    for c in found
+                    if c.kind in TURNS and c.counter != station.counter and c.event_id is not None
+                ]
+                notices: tuple[str, ...] = ()
+                if turns:
+                    try:
+                        notices = tuple(t.describe() for t in days_turned(station, turns))
+                        turns = []
+                    except Exception as exc:  # noqa: BLE001  as above: kept, and read again next time round
+                        log.warning("live view: could not read a day's close (%s); trying again", exc)
+                        self._stop.wait(RETRY_S)
                 message = _changed([c for c in found if c.counter != station.counter])
                 own = _changed([c for c in found if c.counter == station.counter])
                 if (
-                    any(x is not None for x in (message, settings, own, deactivated))
-                    and not self._stop.is_set()
-                ):
-                    deliver = partial(self._deliver, message, settings, own, deactivated)
+                    notices or any(x is not None for x in (message, settings, own, deactivated))
+                ) and not self._stop.is_set():
+                    deliver = partial(self._deliver, message, settings, own, deactivated, notices)
                     self.app.post_message(events.Callback(callback=deliver))
         finally:
             self._feed.close()
@@ -141,9 +161,12 @@ class LiveBridge:
         settings: SettingsRead | None,
         own: LiveBridge.Changed | None = None,
         deactivated: tuple[str, int] | None = None,
+        notices: tuple[str, ...] = (),
     ) -> None:
         if deactivated is not None:  # first: no screen reloads for a clerk no longer standing
             self.app.clerk_deactivated(*deactivated)  # type: ignore[attr-defined]
+        for notice in notices:  # whatever screen is in front; held for the clerk who signs in
+            self.app.notify(notice, severity="warning", timeout=error_toasts.UNTIL_READ)
         if settings is not None:  # a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:

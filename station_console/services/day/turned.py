@@ -1,0 +1,67 @@
+"""A day closed or reopened at another counter, in words for the clerk at this one.
+
+A close moves the business day on (work after it belongs to the next day) and a reopen may move it
+back, for every counter at once: a clerk scanning at another counter saw only "checked in" and their
+work landed on the next day unannounced. The live view hears the close's or reopen's event and reads
+it here (the change it hears carries no day); the business day is read now, as the next write takes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import col, select
+
+from db.models import EventKind, ParcelEvent
+from station_console.i18n import _
+from station_console.services.core.station import Station
+
+TURNS = frozenset({EventKind.DAY_CLOSED, EventKind.DAY_REOPENED})
+
+
+@dataclass(frozen=True)
+class DayTurned:
+    counter: str
+    day: date  # the day closed or reopened
+    reopened: bool
+    now_day: date  # the business day work belongs to now
+
+    def describe(self) -> str:
+        if self.reopened:
+            return _(
+                "{counter} reopened {day}; work now belongs to {now_day}.",
+                counter=self.counter,
+                day=self.day.isoformat(),
+                now_day=self.now_day.isoformat(),
+            )
+        return _(
+            "{counter} closed {day}; work now belongs to {now_day}.",
+            counter=self.counter,
+            day=self.day.isoformat(),
+            now_day=self.now_day.isoformat(),
+        )
+
+
+def days_turned(station: Station, event_ids: Collection[int]) -> list[DayTurned]:
+    """The closes and reopens among the events `event_ids`, in the order they were made."""
+    if not event_ids:
+        return []
+    with station.read() as session:
+        rows = session.exec(
+            select(ParcelEvent.kind, ParcelEvent.counter, ParcelEvent.details)
+            .where(col(ParcelEvent.id).in_(list(event_ids)), col(ParcelEvent.kind).in_(TURNS))
+            .order_by(col(ParcelEvent.id))
+        ).all()
+        now_day = station.business_day(session=session)
+    turned = []
+    for kind, counter, details in rows:
+        try:
+            day = date.fromisoformat(str(details["day"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # not one this console can put in words; Reports shows the day as it is
+        turned.append(
+            DayTurned(counter=counter, day=day, reopened=kind == EventKind.DAY_REOPENED, now_day=now_day)
+        )
+    return turned
