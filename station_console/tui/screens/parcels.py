@@ -1,5 +1,8 @@
 """The Parcels mode: search every parcel ever by any field, page through, read a parcel's timeline.
 
+The page shown follows other counters' work (`LiveReread`): the same search and page read again, the
+cursor kept on its parcel, its timeline read again.
+
 A scan (told from typing by key timing, `KeyRouter`, or from a device scanner) replaces the search box's
 text and searches, as a scan field takes one: appended, `0001` typed before it made `00012623`."""
 
@@ -26,6 +29,7 @@ from station_console.services.shelves.search import Page, Query, Timeline, searc
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
+from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.parcels_table import ParcelsTable
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
@@ -53,7 +57,7 @@ def _more(page: Page) -> str:
     return _(" (F8: older)") if page.next_before_id else ""
 
 
-class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
+class ParcelsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Parcels")
     CLERKS_ENTRY = "#pa-text, #pa-carrier, #pa-since, #pa-until"  # the typed search; its choices are the view
     CSS_PATH = "shelves.tcss"
@@ -74,6 +78,7 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         self._timeline_asked: str | None = None  # the waybill whose timeline was asked for last
         self._searched_text: str | None = None  # the text of the search on its way, said if none match
         self._timeline: Timeline | None = None  # the one shown
+        self._query: Query | None = None  # the search shown (or on its way): what the live view reads again
         self.router: KeyRouter | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -160,15 +165,51 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         except StationError as exc:
             self.failed("search", exc.message())
             return
-        self._searched_text = query.text
+        self._searched_text, self._query = query.text, query
+        self.drop("live")  # an older search's page, read again: this one's answer is the clerk's
+        self.live_read_asked()
         self.call(
             "search",
             partial(search, self.station, query, limit=PAGE, before_id=self.pages[-1]),
             exclusive=True,
         )
 
+    def live_reread(self) -> None:
+        """The page shown read again, its search as the clerk asked it (not what is typed since)."""
+        if self._query is None or self.read_coming("search"):
+            return  # a refused search shows nothing to follow; one on its way reads the changes too
+        self.call(
+            "live",
+            partial(search, self.station, self._query, limit=PAGE, before_id=self.pages[-1]),
+            exclusive=True,
+        )
+
+    def done_live(self, page: Page) -> None:
+        table = self.query_one("#pa-table", ParcelsTable)
+        self._show_page(page, keep=table.cursor_key() or "")
+        key = table.cursor_key()
+        if key is not None:  # what happened to the parcel under the cursor is its timeline's to say
+            self.show_timeline(table.waybills[key])
+        else:
+            self._no_timeline()
+
     def done_search(self, page: Page) -> None:
-        self.query_one("#pa-table", ParcelsTable).show(page.rows, self.station.zone(), self.station.now())
+        self._show_page(page)
+        if page.rows:
+            self.show_timeline(page.rows[0].waybill)
+        else:
+            self._no_timeline()
+
+    def _no_timeline(self) -> None:
+        # The status line says what was searched for and what F8 would read; the pane said it again.
+        self._timeline = self._timeline_asked = None
+        self.drop("timeline")  # the last list's, asked for a row no longer listed
+        self.query_one("#pa-events", Static).update("")
+
+    def _show_page(self, page: Page, *, keep: str | None = None) -> None:
+        self.query_one("#pa-table", ParcelsTable).show(
+            page.rows, self.station.zone(), self.station.now(), keep=keep
+        )
         self.next_before = page.next_before_id
         self.query_one("#pa-status", StatusLine).show_read(
             _n(
@@ -182,13 +223,6 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             if page.rows
             else self._none_found(page)
         )
-        if page.rows:
-            self.show_timeline(page.rows[0].waybill)
-        else:
-            # The status line says what was searched for and what F8 would read; the pane said it again.
-            self._timeline = self._timeline_asked = None
-            self.drop("timeline")  # the last list's, asked for a row no longer listed
-            self.query_one("#pa-events", Static).update("")
 
     def _none_found(self, page: Page) -> str:
         """A search that found nothing names what was searched for ("Page 1: 0 parcels" did not), and
@@ -217,6 +251,8 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.call("timeline", partial(timeline, self.station, waybill), exclusive=True)
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "live":
+            return  # the page shown stays; the next change heard reads it again
         if tag == "timeline":
             self._timeline = None
             self.query_one("#pa-events", Static).update(Text(text))
@@ -224,7 +260,9 @@ class ParcelsScreen(TakesScans, ServiceCalls, ModeScreen):
             # A refused search has no answer: the last one's rows and timeline would read as its own, and
             # one still on its way would land over the refusal.
             self.drop("search")
+            self.drop("live")
             self.drop("timeline")
+            self._query = None
             self.app.bell()
             self.query_one("#pa-table", ParcelsTable).show([], self.station.zone(), self.station.now())
             self.next_before = None

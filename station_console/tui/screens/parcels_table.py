@@ -72,8 +72,12 @@ class ParcelsTable(FittedTable):
         self.short_times: list[Any] = []  # each row's check-in time said shorter, in the rows' order
         self._times_short = False  # the rows are laid out with their short check-in times
 
-    def show(self, parcels: Sequence[ParcelRow], zone: tzinfo, now: datetime) -> None:
-        """`parcels` listed, their check-in times in the station's `zone`; `now`: which of them came today."""
+    def show(
+        self, parcels: Sequence[ParcelRow], zone: tzinfo, now: datetime, *, keep: str | None = None
+    ) -> None:
+        """`parcels` listed, their check-in times in the station's `zone`; `now`: which of them came today.
+        `keep`: the row (a parcel's id) the cursor stays on if still listed, else on the row it was on
+        (the same page read again); by default the first row (a new page)."""
         self.parcel_rows = [(str(row.id), cells_in(COLUMNS, row, zone)) for row in parcels]
         self.waybills = {str(row.id): row.waybill for row in parcels}
         today = now.astimezone(zone).date()
@@ -83,7 +87,15 @@ class ParcelsTable(FittedTable):
             short = f"{at:%H:%M}" if at.date() == today else f"{at:%m-%d}"
             whole = cells[CHECKED_IN]  # an undone check-in's is struck through: the short one too
             self.short_times.append(Text(short, style=whole.style) if isinstance(whole, Text) else short)
-        self.lay_out(row=0)
+        keys = [key for key, _cells in self.parcel_rows]
+        self.lay_out(row=0 if keep is None else keys.index(keep) if keep in keys else None)
+
+    def cursor_key(self) -> str | None:
+        """The parcel's id the cursor is on (None: no rows)."""
+        if not self.row_count:
+            return None
+        value = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return None if value is None else str(value)
 
     def lay_out(self, row: int | None = None) -> None:
         """As `FittedTable`'s; where the check-in time is left out whole, laid out again with it shorter."""

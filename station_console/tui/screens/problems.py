@@ -2,6 +2,10 @@
 
 Scans are told from typing by key timing (`KeyRouter`): a scan names the parcel wherever the focus is,
 so it never becomes the note (nor opens the kind's list).
+
+The list follows other counters' work (`LiveReread`): read again, the cursor kept on its parcel. One
+that left the list under the cursor (picked up elsewhere) is said, and the focus goes back to the
+parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
+from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
@@ -78,7 +83,7 @@ def note_cell(note: str | None) -> Text:
     return cell
 
 
-class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
+class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Problems")
     WAIT_LINE = "#pr-status"
     CLERKS_ENTRY = "#pr-parcel, #pr-kind, #pr-note"
@@ -140,21 +145,48 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
 
-    def reload(self) -> None:
+    def reload(self, tag: str = "list") -> None:
         station = self.station
-        self.call(
-            "list", lambda: (problems.list_problems(station), not_received_text(station)), exclusive=True
-        )
+        self.drop("live")  # the clerk's read (after their write) is the newer
+        self.live_read_asked()
+        self.call(tag, lambda: (problems.list_problems(station), not_received_text(station)), exclusive=True)
+
+    def live_reread(self) -> None:
+        if not self.read_coming("list"):  # one on its way reads the changes too
+            self.reload("live")
+
+    def done_live(self, answer: tuple[list[Any], Text]) -> None:
+        self.done_list(answer)
 
     def done_list(self, answer: tuple[list[Any], Text]) -> None:
         rows, not_received = answer
         table = self.query_one("#pr-table", DataTable)
+        chosen = self._cursor_waybill(table)
+        was = table.cursor_row
         table.clear()
         zone = self.station.zone()
         for row in rows:
             cells = cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
             table.add_row(*cells, key=row.waybill)
         self.query_one("#pr-not-received", Static).update(not_received)
+        listed = [row.waybill for row in rows]
+        if chosen in listed:
+            table.move_cursor(row=listed.index(chosen), animate=False)
+        elif rows:
+            table.move_cursor(row=min(was, len(rows) - 1), animate=False)
+        if chosen is not None and chosen not in listed and table.has_focus:
+            self.query_one("#pr-parcel", Input).focus()
+            self.query_one("#pr-status", StatusLine).say(
+                _("{waybill} left the list (changed at another counter): choose again.", waybill=chosen),
+                warn=True,
+            )
+
+    @staticmethod
+    def _cursor_waybill(table: DataTable[Any]) -> str | None:
+        if not table.row_count:
+            return None
+        value = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return None if value is None else str(value)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:
@@ -214,6 +246,8 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             self._acknowledged, self._done_text, self._action = "", done, action
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "live":
+            return  # the list shown stays; the next change heard reads it again
         self.query_one("#pr-status", StatusLine).say(text, error=True)
         self.app.bell()
 

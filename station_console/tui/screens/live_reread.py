@@ -1,0 +1,60 @@
+"""A list that follows the live view: other counters' work read again, at most once a second.
+
+A screen that lists parcels (Parcels, Problems) mixes this in before its `ModeScreen` and says how to
+read its list again as it stands (`live_reread`: the same search, page and filters; the clerk's cursor
+kept by the screen). Changes heard in a burst (a courier's bag checked in at the next counter, a
+notice every half second) are read once, `LIVE_GAP_S` after the last read at the most, as Reports
+does; changes heard while another screen was in front (only the one in front is told) are read once
+this one is back.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.timer import Timer
+
+LIVE_GAP_S = 1.0  # another counter's work reads the list again at most this often
+
+
+class LiveReread:
+    _live_timer: Timer | None = None
+    _live_last = 0.0  # when the list was last read for the live view (monotonic)
+    _live_seen = 0  # the live view's changes delivered when the list shown was asked for
+    _live_heard = False  # changes heard and not read yet
+
+    def live_reread(self) -> None:
+        """Read the list again as it stands (the screen's own)."""
+        raise NotImplementedError
+
+    def live_read_asked(self) -> None:
+        """The screen asked for its list (a search, a reload): the changes heard so far are in it."""
+        self._live_seen = self._delivered()
+
+    def _delivered(self) -> int:
+        bridge = getattr(self.app, "live_bridge", None)  # type: ignore[attr-defined]
+        return bridge.delivered if bridge is not None else 0
+
+    def on_live_bridge_changed(self, message: object) -> None:
+        self._live_heard = True
+        self._live_soon()
+
+    def came_to_front(self) -> None:
+        super().came_to_front()  # type: ignore[misc]
+        if self._live_heard or self._delivered() != self._live_seen:  # heard while another was in front
+            self._live_heard = True
+            self._live_soon()
+
+    def _live_soon(self) -> None:
+        if self._live_timer is None:
+            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # a 0 s timer fails
+            self._live_timer = self.set_timer(wait, self._live_read)  # type: ignore[attr-defined]
+
+    def _live_read(self) -> None:
+        self._live_timer = None
+        if not self._live_heard or not self.is_active:  # type: ignore[attr-defined]
+            return  # under a dialog or another mode: read once it is back (`came_to_front`)
+        self._live_heard = False
+        self._live_last = time.monotonic()
+        self.live_read_asked()
+        self.live_reread()
