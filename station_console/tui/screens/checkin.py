@@ -236,6 +236,7 @@ class CheckinScreen(CheckinTable):
             self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
             self.current = None  # ... but one typed now must not (this scan may be the next parcel)
         self.last_scan_refused = True
+        self._big_refused()
         text, hint = event.shown(), _("Scan the parcel again · Ctrl+X dismiss")
         if checking:
             hint = _("Check the phone, then scan the parcel again · Ctrl+X dismiss")

@@ -82,7 +82,8 @@ class CheckinQuestions(CheckinState):
             waits = in_hand and not self.quick and self._without_phone(twice.parcel_id)
             self._answer(twice_line(twice, waits_for_phone=waits))
             self.twice_parcel = None if waits else twice.parcel_id
-            return
+            return  # the big code is this parcel's: it checked in at the first read
+        self._big_refused()
         if self.current is not None and self.current.seq == request.seq:
             # Its scan again on its way (a double read) may still check it in (the database busy a
             # moment): that scan is the parcel in hand then, as after an undo.

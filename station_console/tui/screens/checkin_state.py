@@ -270,6 +270,7 @@ class CheckinState(CourierBatchScreen):
 
     def _show_big(self, result: CheckinResult) -> None:
         self.big_shown = result
+        self.query_one("#ci-big").remove_class("-refused")
         code = result.pickup_code.upper()
         self.query_one("#ci-code", Digits).update(code if set(code) <= DIGITS_CHARS else "")
         where = _(
@@ -282,8 +283,16 @@ class CheckinState(CourierBatchScreen):
 
     def _clear_big(self) -> None:
         self.big_shown = None
+        self.query_one("#ci-big").remove_class("-refused")
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)
+
+    def _big_refused(self) -> None:
+        """A scan refused: the big code went, and the box says the parcel in hand has none. Left up,
+        the last parcel's code stood beside the refusal, and a hurried clerk wrote it on this box."""
+        self._clear_big()
+        self.query_one("#ci-big").add_class("-refused")
+        self.query_one("#ci-where", Static).update(_("No code: this scan was refused."), layout=False)
 
     def _show_place(self, table: DataTable[Any], parcel_id: int, place: tuple[str, str]) -> None:
         """Row `parcel_id`'s code and location as they are now (moved since, with a new code or not, here
