@@ -11,6 +11,7 @@ The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, Ctrl+X); this widget on
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from hardware.line_breaks import break_lines
 from station_console.i18n import _, label_of
 from station_console.services.checkin.dismissals import KIND_LABELS
 from station_console.text_columns import display_width
+from station_console.tui.line_breaks import unbroken
 from station_console.tui.screens.checkin_writer import ScanRequest
 from station_console.tui.widgets.plain import Static, Table
 
@@ -88,7 +90,7 @@ class AttentionList(Vertical):
 
     DEFAULT_CSS: ClassVar[str] = """
     AttentionList { height: auto; padding: 0 1; }
-    AttentionList #att-head { height: 1; color: $text-muted; }
+    AttentionList #att-head { height: auto; color: $text-muted; }
     AttentionList.-open #att-head { color: $warning; text-style: bold; }
     AttentionList #att-table { height: auto; max-height: 6; display: none; }
     AttentionList.-open #att-table { display: block; }
@@ -211,9 +213,13 @@ class AttentionList(Vertical):
     def _show_head(self) -> None:
         n = len(self.items)
         self.set_class(bool(n), "-open")
-        head = (
-            _("Needs attention: {n}  ·  ↑↓ choose · Ctrl+Y do it · Ctrl+B keep batch · Ctrl+X dismiss", n=n)
-            if n
-            else _("Needs attention: nothing")
-        )
+        if not n:
+            self.query_one("#att-head", Static).update(_("Needs attention: nothing"))
+            return
+        # Short enough for one line at 80 columns in English: a word fewer beside the arrows.
+        head = _("Needs attention: {n} · ↑↓ · Ctrl+Y do it · Ctrl+B keep batch · Ctrl+X dismiss", n=n)
+        # Each key's words held together: narrower than it, the line wraps between two keys (it went on
+        # past the edge, cut after "Ctrl+X").
+        parts = re.split(r"(\s+·\s+)", head)  # the keys at even places, the separators between
+        head = "".join(part if i % 2 else unbroken(part) for i, part in enumerate(parts))
         self.query_one("#att-head", Static).update(head)
