@@ -5,14 +5,11 @@ a burst of changes reads the list once, not once a change."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from db.engine import create_station_engine
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
@@ -23,22 +20,8 @@ from station_console.tui.screens import parcels
 from station_console.tui.screens.parcels_table import ParcelsTable
 from station_console.tui.screens.problems import ProblemsScreen
 from tui import quiet
+from tui.other_counter import another_counter
 from tui.shelf_data import place, wb
-
-
-@asynccontextmanager
-async def counter_2(station: Station, db_url: str) -> AsyncIterator[Station]:
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
-    try:
-        yield other
-    finally:
-        other.engine.dispose()
 
 
 def listed(table: DataTable[Any], column: int = 0) -> list[str]:
@@ -61,7 +44,7 @@ async def test_parcels_shows_another_counters_check_in_keeping_filter_and_cursor
 ) -> None:
     for n in (1, 2, 3):
         place(station, wb(n), "2-2")
-    async with app.run_test(size=(160, 45)) as pilot, counter_2(station, db_url) as other:
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
         await quiet.press(pilot, "f5")
         await listening(pilot, app)
         screen = app.screen
@@ -127,7 +110,7 @@ async def test_problems_drops_a_parcel_resolved_elsewhere_keeping_the_cursor(
     for n in (1, 2, 3):
         place(station, wb(n), "1-1")
         problems.mark(station, wb(n), "damaged", "wet")
-    async with app.run_test(size=(160, 45)) as pilot, counter_2(station, db_url) as other:
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
         screen = await in_problems(pilot, app)
         table = screen.query_one("#pr-table", DataTable)
         rows = listed(table)
@@ -152,7 +135,7 @@ async def test_the_parcel_under_the_cursor_resolved_elsewhere_is_not_resolved_ag
     for n in (1, 2):
         place(station, wb(n), "1-1")
         problems.mark(station, wb(n), "damaged", "wet")
-    async with app.run_test(size=(160, 45)) as pilot, counter_2(station, db_url) as other:
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
         screen = await in_problems(pilot, app)
         table = screen.query_one("#pr-table", DataTable)
         table.focus()

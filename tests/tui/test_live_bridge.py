@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from db.engine import create_station_engine
 from station_console.cli import cli
 from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin.transaction import check_in
@@ -26,23 +25,7 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.checkin import CheckinScreen
 from tui import checkin_driver, quiet
 from tui.checkin_driver import KeyClock
-
-
-@asynccontextmanager
-async def another_counter(station: Station, db_url: str) -> AsyncIterator[Station]:
-    """The same clerk at counter-2, on an engine of its own (as another PC is): what the live view
-    hears about."""
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
-    try:
-        yield other
-    finally:
-        other.engine.dispose()
+from tui.other_counter import another_counter
 
 
 @pytest.mark.first_mode("shelves")

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from conftest import FakeClock
 
-from db.engine import create_station_engine
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day, reopen_day
 from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from tui import quiet
+from tui.other_counter import another_counter
 
 
 def toasts(app: StationApp) -> list[str]:
@@ -23,37 +23,28 @@ def toasts(app: StationApp) -> list[str]:
 async def test_another_counters_close_and_reopen_are_said_at_check_in(
     app: StationApp, station: Station, db_url: str, clock: FakeClock
 ) -> None:
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
     today = station.business_day()
     tomorrow = today + timedelta(days=1)
     closed = f"counter-2 closed {today}; work now belongs to {tomorrow}."
     reopened = f"counter-2 reopened {today}; work now belongs to {today}."
-    try:
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await quiet.settle(pilot)
-            assert isinstance(app.screen, CheckinScreen)
-            await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
-            close_day(other, early=True)
-            clock.advance(seconds=1)  # the clerk's next scan comes after the close
-            await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
-            toast = next(t for t in app._notifications if t.message == closed)
-            # Up until the clerk has acted after reading it, not the 5 s of a passing toast.
-            assert toast.severity == "warning" and toast.timeout == error_toasts.UNTIL_READ
-            reopen_day(other, today, "a parcel missed")
-            await quiet.until(pilot, lambda: reopened in toasts(app), what="the reopen said")
-            # This counter's own close is said where it was made (Reports), not again as news.
-            heard = app.live_bridge.own_heard
-            close_day(station, early=True)
-            await quiet.until(
-                pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's close heard"
-            )
-            await quiet.settle(pilot)
-            assert not any(t.startswith("test-counter") for t in toasts(app)), toasts(app)
-    finally:
-        other.engine.dispose()
+    async with (
+        app.run_test(size=(120, 40), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, CheckinScreen)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        close_day(other, early=True)
+        clock.advance(seconds=1)  # the clerk's next scan comes after the close
+        await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
+        toast = next(t for t in app._notifications if t.message == closed)
+        # Up until the clerk has acted after reading it, not the 5 s of a passing toast.
+        assert toast.severity == "warning" and toast.timeout == error_toasts.UNTIL_READ
+        reopen_day(other, today, "a parcel missed")
+        await quiet.until(pilot, lambda: reopened in toasts(app), what="the reopen said")
+        # This counter's own close is said where it was made (Reports), not again as news.
+        heard = app.live_bridge.own_heard
+        close_day(station, early=True)
+        await quiet.until(pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's close heard")
+        await quiet.settle(pilot)
+        assert not any(t.startswith("test-counter") for t in toasts(app)), toasts(app)
