@@ -18,6 +18,7 @@ from station_console.services.fees import receipts
 from station_console.services.fees.ledger import Settlement, settle
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.undo import undo_pickup
+from station_console.services.shelves.receipt_refs import receipt_ref
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_refund_slips_number_is_said_as_one_not_as_no_parcel(fees: Station, cl
     assert number.startswith("FF")
     for typed in (number, number.lower(), f"]C0{number}\r\n"):
         with pytest.raises(Refused) as refused:
-            receipts.refuse_refund_slip(typed)
+            receipt_ref(clerk, typed)
         assert refused.value.code == "refund_slip"
     assert refused.value.message("en") == (
         f"]C0{number} is a refund slip's number: refund slips are not printed again, only fee receipts "
@@ -89,8 +90,9 @@ def test_a_refund_slips_number_is_said_as_one_not_as_no_parcel(fees: Station, cl
     assert refused.value.message("zh").endswith(
         "是退款单号：退款单不补打，只补打超期保管费收据（编号以 FR 开头）。"
     )
-    for other in (second, zto(1), "6-5-3002"):  # a receipt, a waybill, a pickup code go on
-        receipts.refuse_refund_slip(other)
+    for other in (second, zto(1), "6-5-3002"):  # a receipt, a waybill, a pickup code: not a slip's
+        assert receipts.refund_slip_entry(other) is None
+    assert receipt_ref(clerk, second).by_number  # a receipt's number goes on, as one
     # A waybill of that shape is a parcel's only where no slip has its number.
     assert receipts.refund_slip_exists(clerk, f" {number.lower()}\r\n")
     assert not any(receipts.refund_slip_exists(clerk, n) for n in ("FF999999", second, _first, zto(1)))

@@ -155,16 +155,10 @@ def refund_slip_entry(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def refuse_refund_slip(text: str) -> None:
-    """Refuse a refund slip's number (`FF000013`) where a receipt's is asked for: a slip is not
-    printed again (it hands back money; a copy could be shown for it twice), and, no parcel's
-    code or waybill, it would be said as "no parcel"."""
-    if refund_slip_entry(text) is not None:
-        raise refund_slip_refused(text)
-
-
 def refund_slip_refused(text: str) -> Refused:
-    """The refusal of `text`, a refund slip's number, where a receipt's is asked for."""
+    """The refusal of `text`, a refund slip's number (`FF000013`), where a receipt's is asked for: a
+    slip is not printed again (it hands back money; a copy could be shown for it twice), and, no
+    parcel's code or waybill, it would be said as "no parcel"."""
     return Refused(
         N_(
             "{number} is a refund slip's number: refund slips are not printed again, only fee "

@@ -39,10 +39,11 @@ class ReceiptRef:
 
 def receipt_ref(station: Station, ref: str) -> ReceiptRef:
     """What `ref` names for a receipt's copy. A refund slip's number is refused (slips are not printed
-    again), unless no slip has it and it is a parcel's waybill (shaped `FF` and digits); one shaped as a receipt's number (`FR` and digits) names that receipt or, where no receipt
-    has that number, the parcel whose waybill it is (a DHL `FR1234567890`); refused where it names both
-    (which one the clerk holds is not for the console to guess) or neither, said as the receipt it is
-    shaped as. Anything else is a parcel's code or waybill."""
+    again), unless no slip has it and it is a parcel's waybill (shaped `FF` and digits); one shaped as
+    a receipt's number (`FR` and digits) names that receipt or, where no receipt has that number, the
+    parcel whose waybill it is (a DHL `FR1234567890`); refused where it names both (which one the clerk
+    holds is not for the console to guess) or neither, said as the receipt it is shaped as. Anything
+    else is a parcel's code or waybill."""
     if refund_slip_entry(ref) is not None:
         if not refund_slip_exists(station, ref):
             try:
