@@ -403,9 +403,8 @@ def test_return_batch_events_after_a_close_leave_the_closed_day_as_it_was(
     close_day(station, D)
     clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
     batch = returns.open_batch(station, "JT")
-    return_batch_parcels.add(
-        station, batch.id, "JT0000000000001", recalled=True
-    )  # fresh: recalled to go back
+    # Fresh: recalled to go back.
+    return_batch_parcels.add(station, batch.id, "JT0000000000001", recalled=True)
     return_batch_parcels.add(station, batch.id, "JT0000000000002", recalled=True)
     return_batch_parcels.remove(station, batch.id, "JT0000000000002")
     with station.read() as session:

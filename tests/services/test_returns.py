@@ -214,9 +214,8 @@ def test_opening_a_batch_and_each_parcel_put_in_or_taken_out_is_an_audit_event(s
     assert opened.details == {"batch": batch.id, "carrier": "JT"}
     assert (opened.clerk_id, opened.counter, opened.parcel_id) == (station.clerk_id, station.counter, None)
     return_batch_parcels.add(station, batch.id, wb(1))
-    return_batch_parcels.add_many(
-        station, batch.id, [wb(2), wb(2), wb(1)]
-    )  # wb(1) is in already: no change, no event
+    # wb(1) is in already: no change, no event.
+    return_batch_parcels.add_many(station, batch.id, [wb(2), wb(2), wb(1)])
     added = events(station, EventKind.RETURN_BATCH_ADDED)
     assert [(e.parcel_id, e.details["batch"], e.details["waybill"]) for e in added] == [
         (a, batch.id, wb(1)),
