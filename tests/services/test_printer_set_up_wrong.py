@@ -175,7 +175,7 @@ def test_a_name_no_printer_can_have_stops_that_printer_only_and_is_refused_on_sa
         f"Printer front\\x0adesk is misconfigured: {rule}{FIX}",
     ]
     before = CounterSettings(printers={"labels": GOOD})
-    for name in (long, broken, "", "desk\x1b[31m", "desk\u200b"):
+    for name in (long, broken, "", "   ", "desk\x1b[31m", "desk\u200b"):
         with pytest.raises(Refused) as refused:
             printers.check_saved_printers(before, before.model_copy(update={"printers": {name: GOOD}}))
         assert refused.value.code == "bad_printer_name"

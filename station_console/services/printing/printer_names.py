@@ -26,8 +26,9 @@ NAME_REFUSED = N_(
 
 
 def name_allowed(name: str) -> bool:
-    """`name` is one a printer may have (`isprintable`: no control, format or line-break character)."""
-    return 1 <= len(name) <= NAME_MAX and name.isprintable()
+    """`name` is one a printer may have (`isprintable`: no control, format or line-break character;
+    not spaces only, which a refusal or the printer list would show as nothing)."""
+    return len(name) <= NAME_MAX and name.isprintable() and bool(name.strip())
 
 
 def shown_name(name: str) -> str:
