@@ -1,7 +1,8 @@
 """Returns to the courier (退回): one carrier's batch, scanned in, manifest printed, closed on signature.
 
 Scans are told from typing by key timing (`KeyRouter`): a scan goes into the open batch wherever the
-focus is, so it never becomes the carrier or the courier's name.
+focus is, so it never becomes the carrier or the courier's name. F10, a parcel returned as recalled, is
+`returns_recall`; the list, `returns_table`; the close's question, `returns_close`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
@@ -22,33 +22,27 @@ from db.models import EventKind
 from station_console import name_limit
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, example, label_of, sentences
-from station_console.services.core.free_text import NoteRule, text_field
-from station_console.services.exceptions import return_batch_parcels, return_reasons, returns
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.exceptions.return_batch_words import merged_text, opened_text
 from station_console.tui.live_bridge import LiveBridge
-from station_console.tui.screens.base import open_over, translate_bindings
+from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.confirm_dialog import ask
-from station_console.tui.screens.form_dialog import FormDialog, FormField
-from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.returns_close import NOT_CLOSED, close_question
-from station_console.tui.screens.returns_table import ReturnsTable
+from station_console.tui.screens.returns_recall import ReturnsRecall
+from station_console.tui.screens.returns_table import ReturnsTable, highlighted_waybill
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shared_batch import SharedBatchScreen
 from station_console.tui.widgets.plain import Label
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
-# The note a recall keeps, named in a refusal as its dialog asks for it (the service's rule says "Note",
-# as `returns add --note` is named on the command line).
-RECALL_WHO = NoteRule(N_("Who asked for it back"), return_reasons.RECALL_NOTE.limit, required=False)
-
 # Another counter's changes that may change the batch listed besides those of its listed parcels:
 # one put in, taken out, or the batch closed.
 BATCH_KINDS = frozenset({EventKind.RETURN_BATCH_ADDED, EventKind.RETURN_BATCH_REMOVED, EventKind.RETURNED})
 
 
-class ReturnsScreen(TakesScans, SharedBatchScreen):
+class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
     BATCH_KINDS = BATCH_KINDS
     MODE_TITLE = N_("Returns")
     WAIT_LINE = "#ret-status"
@@ -345,88 +339,6 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
             self._then_show(partial(return_batch_parcels.add, self.station, self.current_batch.id, ref)),
         )
 
-    def action_recall(self) -> None:
-        """Any parcel goes back as recalled, whatever else it has (due, damaged, in the batch for its
-        age already): the one just refused as not due, else the list's highlighted one when the list
-        has the focus, else the one the form asks for (scanned or typed). Its problem and its place in
-        the batch in one service call, after the note saying who asked for it back (offered, may be
-        left empty: the Problems list shows it, and an empty one told nobody why it was recalled)."""
-        if self._needs_batch() or self.current_batch is None:
-            return
-        waybill, self.recall_waybill = self.recall_waybill, None
-        # Esc on its note leaves it where it was: on its shelf, or in the batch as it was.
-        left = N_("Not returned, left on its shelf: {waybill}.")
-        table = self.query_one("#ret-items", DataTable)
-        if waybill is None and table.has_focus and table.row_count:
-            waybill = highlighted_waybill(table)
-            left = N_("Not recalled, it stays in the batch as it was: {waybill}.")
-        if waybill is None:
-            self._ask_recalled(self.current_batch.id)
-            return
-        batch_id = self.current_batch.id
-
-        def noted(note: str | None) -> None:
-            if note is None:  # Esc: nothing recorded
-                self.status(_(left, waybill=waybill))
-                return
-            work = partial(
-                return_batch_parcels.add, self.station, batch_id, waybill, recalled=True, note=note
-            )
-            self.call("added", self._then_show(work))
-
-        open_over(
-            self,
-            ReasonDialog(
-                _("Return as recalled: {waybill}", waybill=waybill),
-                _("Who asked for it back? (optional: e.g. the sender, by phone)"),
-                rule=RECALL_WHO,
-                what=N_("a recall's note"),
-            ),
-            noted,
-        )
-
-    def _ask_recalled(self, batch_id: int) -> None:
-        """No parcel named on screen: the form asks which one (a scan into its field, or typed) and who
-        asked for it back; the service's refusal (another carrier's, not on the shelves) stays in it."""
-        ref_label = _("Waybill or pickup code")
-        fields = [
-            FormField("ref", ref_label, "", max_length=40),
-            FormField(
-                "note",
-                _("Who asked for it back? (optional: e.g. the sender, by phone)"),
-                "",
-                max_length=return_reasons.RECALL_NOTE.limit,
-                no_scans=True,
-            ),
-        ]
-        station = self.station
-
-        def check(values: dict[str, Any]) -> dict[str, Any]:
-            # An empty one is said in the form, which stays open: a hurried Enter twice closed it
-            # with nothing recorded and nothing said.
-            text_field(values["ref"], ref_label, limit=40)
-            return values
-
-        def recall(values: dict[str, Any]) -> returns.BatchView:
-            return_batch_parcels.add(station, batch_id, values["ref"], recalled=True, note=values["note"])
-            return returns.get(station, batch_id)
-
-        form = FormDialog(
-            _("Return a parcel as recalled"),
-            fields,
-            check=check,
-            submit=recall,
-            at_fault={"missing": "ref"},
-            what=N_("a recall's note"),
-        )
-        open_over(self, form, self._recalled)
-
-    def _recalled(self, batch: returns.BatchView | None) -> None:
-        if batch is None:  # Esc: said, as Esc on the note of a parcel named on screen is
-            self.status(_("Not returned: no parcel was recalled."))
-            return
-        self.show(batch, focus_scan=False)
-
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
         if self._needs_batch() or self.current_batch is None or not table.row_count:
@@ -496,8 +408,3 @@ class ReturnsScreen(TakesScans, SharedBatchScreen):
         # parcels went back would be said to nobody, what was asked written all the same.
         if not self.stays_for_answer("close", "added", "removed", "manifest"):
             self.dismiss()
-
-
-def highlighted_waybill(table: DataTable[Any]) -> str:
-    """The waybill of the list's row under the cursor (the list not empty)."""
-    return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)

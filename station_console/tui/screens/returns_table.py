@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
 from station_console.i18n import N_
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.shelf_common import cells_in
@@ -40,3 +43,8 @@ class ReturnsTable(FittedTable):
 
     def table_rows(self) -> list[tuple[str | None, Cells]]:
         return list(self.parcel_rows)
+
+
+def highlighted_waybill(table: DataTable[Any]) -> str:
+    """The waybill of the list's row under the cursor (the list not empty)."""
+    return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
