@@ -16,7 +16,7 @@ from station_console.services.core.station import Station
 from station_console.services.day.export import to_text
 from station_console.services.day.report import build_report
 from station_console.services.printing.render import receipt_document
-from station_console.settings import shown_station_name
+from station_console.settings_in_house import shown_station_name
 
 RECEIPT = {"at": datetime(2026, 11, 25, 10, tzinfo=UTC).isoformat(), "counter": "c1", "parcels": []}
 

@@ -25,7 +25,8 @@ from db.types import utcnow
 from station_console.services.core.calendar_span import computable
 from station_console.services.core.db_errors import lost_race, unavailable
 from station_console.services.core.settings import load_station_settings
-from station_console.settings import StationSettings, parse_hours
+from station_console.settings import StationSettings
+from station_console.settings_in_house import parse_hours
 
 T = TypeVar("T")
 C = TypeVar("C")

@@ -24,7 +24,7 @@ from station_console.i18n import CURRENT, N_, Translator, _, get_language, trans
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.day.summary import carrier_shown, fee_rows, money, summary_lines
 from station_console.services.sendout.quote import kg
-from station_console.settings import shown_station_name
+from station_console.settings_in_house import shown_station_name
 from station_console.text_columns import display_width, pad
 
 REPORTS_FOLDER = "reports"
