@@ -20,7 +20,7 @@ from station_console.services.delivery import runs
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.delivery import FeeDue, ScanAnswer
+from station_console.tui.screens.delivery_scan_out import FeeDue, ScanAnswer
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.question_keys import SAID_ID

@@ -3,14 +3,14 @@
 The scan field works on the selected run: a parcel on its sheet is scanned out to the runner; a parcel
 out with the runner is "back", and F9 (delivered: who received it) or F10 (not delivered: why) settles
 it. A parcel not on the run is a loud refusal; one that owes a storage fee asks how it is paid (the
-Pickup counter's dialog) before it goes out. The forms behind F7, F9, F10 and F12 are `delivery_forms`.
+Pickup counter's dialog) before it goes out. The forms behind F7, F9, F10 and F12 are `delivery_forms`;
+the scan-out and its answers, `delivery_scan_out`.
 Every service call runs on a thread worker; names, addresses and scanned text are shown as text, never
 markup.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,61 +24,23 @@ from textual.widgets import DataTable
 
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of, listed, sentences
+from station_console.i18n import N_, _, _n, label_of, listed
 from station_console.private_files import write_atomic
-from station_console.safe_text import cut
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.paper_numbers import run_number
-from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import requests, runs, sheet
-from station_console.services.fees.ledger import PAY_METHODS, Settlement
-from station_console.tui.screens.base import ModeScreen, open_over
+from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.delivery_forms import DeliveryForms
+from station_console.tui.screens.delivery_scan_out import DeliveryScanOut
 from station_console.tui.screens.delivery_stops import STOPS_BESIDE_MIN, StopsTable
-from station_console.tui.screens.pickup_fees import (
-    FeeDialog,
-    ReceiptNews,
-    account_holder,
-    fee_found_under_a_question,
-    receipt_news,
-    receipt_said,
-)
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-@dataclass(frozen=True)
-class FeeDue:
-    """A scan-out refused for a storage fee due: what to ask the clerk before scanning it out again."""
-
-    run_id: int
-    raw: str
-    owed: runs.FeeOwed
-
-
-@dataclass(frozen=True)
-class Back:
-    """A scan of a parcel already out with the runner: it came back, F9 or F10 settles it (F10 alone,
-    or a manager's Ctrl+O, when it is `recalled`)."""
-
-    waybill: str
-    recalled: bool = False
-
-
-@dataclass(frozen=True)
-class ScanAnswer:
-    """A scan-out's outcome (a stop out, `Back` or `FeeDue`), stamped with the run it was scanned on:
-    the clerk may choose another run before it lands (its call is stamped with the form turn)."""
-
-    run_id: int
-    outcome: Any
-    receipt: ReceiptNews | None = None  # a fee paid: its receipt printing, or why it waits (pickup_fees)
-
-
-class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
+class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
     WAIT_LINE = "#dl-status"
     CLERKS_ENTRY = "#dl-scan"
@@ -272,104 +234,6 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
             return
         self._send_out(run_id, raw, None)
 
-    def _send_out(self, run_id: int, raw: str, fee: Settlement | None) -> None:
-        """A write, never dropped: its answer says what it did on run `run_id`, whichever run is shown.
-        Not `write`: a second scan while the first is on its way is sent, each answer stamped its own.
-        Keys typed behind its Enter wait for the answer (`holds_keys`): one that finds a fee due opens
-        the fee dialog, which they answer, rather than staying in the scan field under it."""
-        counter = self.app.counter_settings  # type: ignore[attr-defined]
-        paid = fee is not None and fee.method in PAY_METHODS
-
-        def out() -> ScanAnswer:
-            outcome = self._scan_out(run_id, raw, fee)
-            return ScanAnswer(run_id, outcome, receipt_news(counter) if paid else None)
-
-        self.call("out", out, stamped=True, holds_keys=True)
-
-    def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
-        """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
-        due comes back as `FeeDue`, for the dialog, and a parcel already out as `Back`."""
-        try:
-            return runs.scan_out(self.station, run_id, raw, fee=fee)
-        except StationError as exc:
-            if exc.code == "already_out":  # read whether it is recalled, for the line that says it is back
-                waybill = str(exc.params["waybill"])
-                return Back(waybill, recall_rules.recalled_out(self.station, run_id, waybill))
-            if exc.code != "fee_due" or fee is not None:
-                raise
-            return FeeDue(run_id, raw, runs.fee_due(self.station, run_id, raw))
-
-    def done_out(self, answer: ScanAnswer) -> None:
-        stop, number = answer.outcome, run_number(answer.run_id)
-        if self.sent_for_another_form("out"):
-            self._out_on_run_left(stop, number)
-            return
-        if isinstance(stop, Back):
-            asker = self.asked_by()
-            # The clerk's who scanned it, not the next one's.
-            self.backs[asker] = (answer.run_id, stop)
-            if self.asked_by_clerk_now():
-                self.say_back(stop)
-            else:
-                self.backs_untold.add(asker)
-            return
-        if isinstance(stop, FeeDue):
-            if not self.asked_by_clerk_now():  # nothing scanned out; the next clerk settles no fee unasked
-                asker = self.asked_by()
-                if asker is not None:
-                    self.not_taken.setdefault(asker, []).append(cut(stop.raw, 40))
-                return
-            due = stop
-            if not self.is_active and self in self.app.screen_stack:  # under another scan's fee question
-                self.say(fee_found_under_a_question(self.app, stop.raw), error=True)
-                return
-
-            def settled(fee: Settlement | None) -> None:
-                if fee is None:
-                    self.say(_("Not scanned out: the storage fee is not settled."), warn=True)
-                else:
-                    self._send_out(due.run_id, due.raw, fee)
-
-            owed = due.owed
-            dialog = FeeDialog(
-                owed.cents, owed.since, self.station.settings(), account=account_holder([owed])
-            )
-            if not open_over(self, dialog, settled):
-                settled(None)  # the clerk left the runs before the fee came: not scanned out, said so
-            return
-        self.answer(
-            sentences(
-                _(
-                    "{code} {address} {name}: out with the runner.",
-                    code=stop.pickup_code,
-                    address=stop.address,
-                    name=stop.name,
-                ),
-                *receipt_said(answer.receipt),
-            ),
-            ok=True,
-        )
-        self.reload()
-
-    def say_back(self, back: Back, *, refused: bool = False) -> None:
-        """What the clerk is told of a parcel back; `refused`: F9 was pressed for a recalled one."""
-        waybill = back.waybill
-        if back.recalled:  # F9 would be refused: said before the clerk tries it
-            line = _(
-                "{waybill} is back and recalled: F10 puts it back on its shelf, for a return batch. F9 "
-                "is refused for it; if the runner had handed it over, a manager records it with Ctrl+O.",
-                waybill=waybill,
-            )
-            if refused:
-                self.say(line, error=True)
-            else:
-                self.answer(line, warn=True)
-            return
-        self.answer(
-            _("{waybill} is back: F9 delivered (who received it), F10 not delivered (why).", waybill=waybill),
-            warn=True,
-        )
-
     def clear_for_next_clerk(self) -> str:
         """What was typed goes (`ModeScreen`); a parcel another clerk scanned back is not offered to this
         one (F9 / F10 would record it as theirs), nor its "is back" line: it stays out with the runner,
@@ -389,41 +253,6 @@ class DeliveryScreen(DeliveryForms, TakesScans, ServiceCalls, ModeScreen):
         if left:
             names.append(_("the parcel scanned back on Door delivery (scan it again to settle it)"))
         return listed(names)
-
-    def _out_on_run_left(self, stop: Any, number: str) -> None:
-        """A scan-out's answer for the run the clerk left before it landed: said for that run, and
-        nothing of it armed on the run shown now (F9 / F10 settle the parcel on its own run)."""
-        if isinstance(stop, Back):
-            self.answer(
-                _(
-                    "{waybill} came back from run {run}: choose that run and scan it again to settle it.",
-                    waybill=stop.waybill,
-                    run=number,
-                ),
-                warn=True,
-            )
-        elif isinstance(stop, FeeDue):  # nothing scanned out; asked on its own run, scanned again
-            self.answer(
-                _(
-                    "Not scanned out: {scan} owes a storage fee, and another run was chosen before it was "
-                    "asked. Choose run {run} and scan it again.",
-                    scan=cut(stop.raw, 40),
-                    run=number,
-                ),
-                warn=True,
-            )
-        else:
-            self.answer(
-                _(
-                    "{code} {address} {name}: out with the runner of run {run}.",
-                    code=stop.pickup_code,
-                    address=stop.address,
-                    name=stop.name,
-                    run=number,
-                ),
-                ok=True,
-            )
-            self.reload()
 
     # -- actions -------------------------------------------------------------------------------------
 
