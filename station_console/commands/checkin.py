@@ -103,7 +103,7 @@ def checkin(
 
 def _parcel_json(row: Any) -> dict[str, Any]:
     """The read model's fields, with the location also as shelf and layer (as this command always gave)."""
-    from station_console.services.shelves.search import split_location  # lazily, as each command
+    from station_console.services.shelves.locations import split_location  # lazily, as each command
 
     shelf, layer = split_location(row.location or "")
     return {**row.to_json(), "parcel_id": row.id, "shelf": shelf or None, "layer": layer or None}

@@ -143,7 +143,7 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
 def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
     """Add a layer on top of a shelf (manager)."""
     from station_console.services.shelves.layout import add_layer
-    from station_console.services.shelves.search import split_location
+    from station_console.services.shelves.locations import split_location
 
     attempt(lambda: add_layer(app.station, shelf, capacity_units=capacity, accepts_sizes=sizes))
     # the shelf the layer went on: `6-5` (a layer of it) adds to shelf 6

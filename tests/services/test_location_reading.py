@@ -1,4 +1,4 @@
-"""One reading of a location or a stocktake's scope (`search.split_location`): the first dash ends the
+"""One reading of a location or a stocktake's scope (`locations.split_location`): the first dash ends the
 shelf, as a shelf label has none (refused at creation, by hand and by a layout import) and a layer's is
 its number. So "OV-1" is layer 1 of shelf OV wherever it is typed: Move, the shelf map's filter, a
 stocktake's scope and the layer a shelf stocktake's clerk is on."""
@@ -14,7 +14,7 @@ from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves import layout, layout_csv
-from station_console.services.shelves.search import layer_ids_for, split_location
+from station_console.services.shelves.locations import layer_ids_for, split_location
 
 
 def stocktakes(station: Station) -> int:

@@ -21,7 +21,7 @@ from db.models import Parcel, Stocktake
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
-from station_console.services.shelves.search import is_layer
+from station_console.services.shelves.locations import is_layer
 
 
 def unfinished_on(station: Station, shelf: str) -> list[int]:

@@ -39,7 +39,8 @@ from station_console.services.scan.detect import Detector
 from station_console.services.scan.phone_scans import refuse_phone
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.layout import resolve
-from station_console.services.shelves.search import is_layer, parcel_candidates
+from station_console.services.shelves.locations import is_layer
+from station_console.services.shelves.search import parcel_candidates
 
 
 def start(station: Station, location: str) -> View:

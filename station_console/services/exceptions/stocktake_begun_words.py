@@ -7,7 +7,7 @@ from __future__ import annotations
 from station_console.i18n import _
 from station_console.services.exceptions.stocktake import Begun
 from station_console.services.exceptions.stocktake_view import View
-from station_console.services.shelves.search import is_layer
+from station_console.services.shelves.locations import is_layer
 
 
 def resumed_line(take: View) -> str:

@@ -33,7 +33,7 @@ from station_console.services.exceptions import problems, put_back_row
 from station_console.services.exceptions.stocktake import view
 from station_console.services.exceptions.stocktake_view import CLASSES, Item, View, stocktake_in, view_in
 from station_console.services.shelves import moves, slots
-from station_console.services.shelves.search import is_layer
+from station_console.services.shelves.locations import is_layer
 from station_console.stored_messages import to_store
 
 

@@ -22,7 +22,8 @@ from station_console.services.core.ageing import is_overdue, on_shelf_bands
 from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for, split_location
+from station_console.services.shelves.locations import normalise_location, split_location
+from station_console.services.shelves.search import ParcelRow, rows_for
 
 ZONES = tuple(z.value for z in Zone)
 # A zone is a code (settings and slot rules name it); screens show it through this catalogue.

@@ -16,7 +16,7 @@ from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.core.typed_files import read_typed_file
 from station_console.services.shelves import layout
-from station_console.services.shelves.search import normalise_location
+from station_console.services.shelves.locations import normalise_location
 from station_console.validation_reasons import InvalidValue
 
 # A layout of a thousand shelves is some 40 KB: a larger file is not one (and is never read whole).

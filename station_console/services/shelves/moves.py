@@ -26,7 +26,8 @@ from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_label
 from station_console.services.shelves import slots
 from station_console.services.shelves.layout import resolve
-from station_console.services.shelves.search import find_parcel, normalise_location, require_on_shelf
+from station_console.services.shelves.locations import normalise_location
+from station_console.services.shelves.search import find_parcel, require_on_shelf
 from station_console.settings import StationSettings
 
 

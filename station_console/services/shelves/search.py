@@ -1,12 +1,12 @@
 """Parcels mode: find any parcel in the whole history, page through results, read its timeline.
 
 Also the shared read model of a parcel (`ParcelRow`, with `problem_kind` so every list can flag
-problem parcels) and `find_parcel`, the one way shelf work turns a scan into a parcel.
+problem parcels) and `find_parcel`, the one way shelf work turns a scan into a parcel. How a location
+is read is `locations.py`; who a parcel was handed to, for its timeline, `handed_to.py`.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -17,27 +17,27 @@ from sqlmodel import Session, col, select
 from db.models import (
     Carrier,
     Clerk,
-    DeliveryItem,
-    DeliveryStatus,
     EventKind,
     Layer,
     Parcel,
     ParcelEvent,
     ParcelStatus,
-    ProxyPickup,
     Shelf,
 )
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.phone_masking import mask_phones
-from station_console.safe_text import cut, has_hidden, visible
+from station_console.safe_text import cut
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
+from station_console.services.shelves.handed_to import handed_to
+from station_console.services.shelves.locations import is_layer as is_layer  # see below
+from station_console.services.shelves.locations import layer_ids_for
 from station_console.services.shelves.text_match import CODE_SHAPE as _CODE
 from station_console.services.shelves.text_match import DASHES as _DASHES
 from station_console.services.shelves.text_match import (
@@ -48,8 +48,7 @@ from station_console.services.shelves.text_match import (
     text_match,
 )
 
-# The dashes a location is typed with (NFKC has made a full-width one "-"); spaces join parts too.
-_LOCATION_DASH = re.compile(r"[\u2010-\u2015\u2212\uff0d_-]")
+# `is_layer` is re-exported above for tui/screens/stocktake.py, which still imports it from here.
 MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
 
@@ -365,57 +364,6 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
     return Page(rows=rows, next_before_id=floor, recent_only=floor is not None)
 
 
-def layer_ids_for(session: Session, location: str) -> list[int]:
-    """Layer ids of a shelf (`6`) or one layer (`6-5`); empty when nothing matches."""
-    shelf_label, layer_label = split_location(location)
-    stmt = select(Layer.id).join(Shelf, col(Shelf.id) == Layer.shelf_id).where(Shelf.label == shelf_label)
-    if layer_label:
-        stmt = stmt.where(Layer.label == layer_label)
-    return [i for i in session.exec(stmt).all() if i is not None]
-
-
-def split_location(text: str) -> tuple[str, str]:
-    """The one reading of a location or a stocktake's scope: `６－５` -> ("6", "5"), `ov` -> ("OV", "")
-    (the whole shelf). A shelf label has no dash (`layout.add_shelf_in` refuses one, as the layout
-    import and the editor add through it) and a layer's is its number, so the first dash ends the
-    shelf: `6-5-3002` (a pickup code) is shelf 6's layer "5-3002", which no shelf has."""
-    if has_hidden(text.strip()):
-        # A terminal code or a stray control key: shown with it stripped, it named a blank shelf
-        # ("There is no shelf ."). Written out, the clerk sees what went wrong.
-        raise Refused(
-            N_(
-                "{typed} is not a shelf or layer: it holds control characters. Type the shelf (6) or the "
-                "layer (6-5) again."
-            ),
-            code="bad_location",
-            typed=cut(visible(text.strip()), 20),
-        )
-    read = normalise_location(text)
-    if "" in read.split("-") and read:
-        # A dash with nothing on one side: dropped as a space is, "-1" (a minus sign) was shelf 1.
-        raise Refused(
-            N_("{typed} is not a shelf or layer: a dash goes between a shelf and its layer (6-5)."),
-            code="bad_location",
-            typed=cut(text.strip(), 20),
-        )
-    shelf_label, _sep, layer_label = read.partition("-")
-    return shelf_label, layer_label
-
-
-def is_layer(location: str) -> bool:
-    """A location or scope names one layer (`6-5`), not a whole shelf (`6`)."""
-    return bool(split_location(location)[1])
-
-
-def normalise_location(text: str) -> str:
-    """`６－５`, `6 - 5` or `6 5` -> `6-5`; shelf labels are matched upper-case (`ov-1` -> `OV-1`).
-    A dash with nothing on one side stays (`-1`, `6--5`): `split_location` refuses it."""
-    text = unicodedata.normalize("NFKC", text or "").strip().upper()
-    if not _LOCATION_DASH.sub("", text).strip():  # dashes alone name no place: "Name a shelf"
-        return ""
-    return "-".join("-".join(part.split()) for part in _LOCATION_DASH.split(text))
-
-
 def timeline(station: Station, ref: str) -> Timeline:
     """The parcel a waybill or code names, with every event recorded about it, oldest first."""
     require(station, "view")
@@ -426,7 +374,7 @@ def timeline(station: Station, ref: str) -> Timeline:
         events = session.exec(
             select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(col(ParcelEvent.id))
         ).all()
-        people = _people(session, parcel.id or 0)
+        people = handed_to(session, parcel.id or 0)
         names = short_names(session)
         entries = [
             TimelineEntry(
@@ -440,41 +388,3 @@ def timeline(station: Station, ref: str) -> Timeline:
             for e in events
         ]
     return Timeline(parcel=row, events=entries)
-
-
-def _people(session: Session, parcel_id: int) -> dict[int, dict[str, Any]]:
-    """Who collected or received the parcel, by event id: kept off the (never edited) events so the
-    purge can blank the names; joined in for the timeline. A purged name reads as ""."""
-    found: dict[int, dict[str, Any]] = {}
-    proxies = {
-        p.id: p for p in session.exec(select(ProxyPickup).where(ProxyPickup.parcel_id == parcel_id)).all()
-    }
-    # By run: a delivery undone at the counter keeps who was recorded as receiving it, for its event.
-    received_on = {
-        item.run_id: item
-        for item in session.exec(
-            select(DeliveryItem).where(
-                DeliveryItem.parcel_id == parcel_id,
-                col(DeliveryItem.status).in_((DeliveryStatus.DELIVERED, DeliveryStatus.UNDONE)),
-            )
-        ).all()
-    }
-    for event in session.exec(
-        select(ParcelEvent).where(ParcelEvent.parcel_id == parcel_id, ParcelEvent.kind == EventKind.PICKED_UP)
-    ).all():
-        proxy = proxies.get(event.details.get("proxy"))
-        if proxy is not None:
-            found[event.id or 0] = {
-                "proxy_name": proxy.name,
-                "proxy_phone": f"****{proxy.phone_tail}",
-                **({"proxy_id_last4": proxy.id_last4} if proxy.id_last4 else {}),
-            }
-        elif event.details.get("method") == "door" and (
-            received := received_on.get(event.details.get("run"))
-        ):
-            found[event.id or 0] = {
-                "received_by": received.received_by or "",
-                **({"signature": received.signature_name} if received.signature_name else {}),
-                **({"photo": received.photo_ref} if received.photo_ref else {}),
-            }
-    return found

@@ -17,7 +17,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, example
 from station_console.services.core.station import Station
 from station_console.services.shelves import edits, layout, layout_csv, moves
-from station_console.services.shelves.search import normalise_location
+from station_console.services.shelves.locations import normalise_location
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
