@@ -79,7 +79,7 @@ def role_key(key: str, said_as: Callable[[Any], str] | None = None) -> Callable[
                 return None
 
             wrapper = checked
-        wrapper.role_key = key  # tests/security/test_p2_roles.py checks each key's method carries it
+        wrapper.role_key = key  # tests/security/test_p2_key_roles.py checks each key's method carries it
         return wrapper  # type: ignore[no-any-return]
 
     return mark

@@ -3,7 +3,7 @@ table's own sentence, and nothing opens: no form to fill in only to be refused o
 press opens what it opens. The footer shows such a key dimmed to a clerk; Settings is read-only to one.
 
 Every manager key of the table is pressed here, reached the way a clerk reaches it (inner keys, those
-of a form a manager opened, after a clerk took over the counter); test_p2_roles checks that each is
+of a form a manager opened, after a clerk took over the counter); test_p2_key_roles checks that each is
 marked, so a new one cannot be missed.
 """
 
