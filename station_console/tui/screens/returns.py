@@ -346,8 +346,9 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
 
         waybill = highlighted_waybill(table)
         # A write, not a read: tagged apart from "show", so that Esc waits for its answer and a
-        # "still loading" is never said of it.
-        self.call(
+        # "still loading" is never said of it; F9 again before its answer sends nothing (its
+        # "not in this batch" stood in red over the parcel just taken out).
+        self.write(
             "removed",
             self._then_show(
                 partial(return_batch_parcels.remove, self.station, self.current_batch.id, waybill)
@@ -355,6 +356,7 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         )
 
     def done_removed(self, batch: returns.BatchView) -> None:
+        self.query_one("#ret-status", StatusLine).withdraw(_(STILL_WRITING))  # F9 again: answered now
         self.done_show(batch)
 
     def action_manifest(self) -> None:
