@@ -26,7 +26,8 @@ def timeout_for(severity: SeverityLevel, timeout: float | None) -> float | None:
 
 
 def clerk_acted(app: Any) -> None:
-    """A key, click or paste: error toasts up at least `READ_S` were there to be read, and go."""
+    """A key, click or paste: error toasts (and `UNTIL_READ` ones) up at least `READ_S` were there to be
+    read, and go."""
     now = time.time()
     for toast in [t for t in app._notifications if t.timeout == UP_TO_S and now - t.raised_at >= READ_S]:
         app._unnotify(toast)
