@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from station_console.services.core.station import Station
-from station_console.services.exceptions import return_batch_parcels
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.tui.app import StationApp
 from station_console.tui.screens.returns import ReturnsScreen
 from tui import quiet
@@ -55,3 +55,38 @@ async def test_f9_twice_on_a_slow_take_out_takes_the_parcel_out_once(
         assert "not in this batch" not in said and "still on its way" not in said, said
         assert "0 parcels" in said, said  # the answer: the batch as it is now
         assert screen.current_batch.parcels == []
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f7_twice_on_a_slow_manifest_queues_it_once(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest likewise: F7 again before the first one's job is answered queues no second copy."""
+    place(station, wb(1), "1-1")
+    asked: list[int] = []
+    released = threading.Event()
+    real = returns.print_manifest
+
+    def slow(station: Station, batch_id: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append(batch_id)
+        if not released.wait(quiet.TIMEOUT):
+            raise TimeoutError("the test never let the manifest go on")
+        return real(station, batch_id, *args, **kwargs)
+
+    monkeypatch.setattr(returns, "print_manifest", slow)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_jt_returns(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReturnsScreen) and screen.current_batch is not None
+        return_batch_parcels.add(station, screen.current_batch.id, wb(1), recalled=True, note="sender asked")
+        screen.reread()
+        await settle(pilot)
+        quiet.send_key(app, "f7")
+        await quiet.until(pilot, lambda: len(asked) == 1, what="the manifest on its way")
+        quiet.send_key(app, "f7")  # pressed again before its answer
+        await quiet.settle(pilot, leave_running=("run",))
+        released.set()
+        await settle(pilot)
+        said = str(screen.query_one("#ret-status").render())
+        assert len(asked) == 1, asked
+        assert "still on its way" not in said, said

@@ -363,12 +363,13 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         if self._needs_batch(closed_will_do=True) or self.current_batch is None:
             return
         app: Any = self.app
-        self.call(
+        self.write(  # a bounced key queued the manifest twice
             "manifest",
             partial(returns.print_manifest, self.station, self.current_batch.id, app.counter_settings),
         )
 
     def done_manifest(self, job: int) -> None:
+        self.query_one("#ret-status", StatusLine).withdraw(_(STILL_WRITING))  # F-key again: answered now
         self.notify(_("Manifest queued as print job {job}", job=job))
 
     def action_close_batch(self) -> None:
