@@ -29,7 +29,7 @@ VERSION_TABLE = "alembic_version"
 # finds the database at head and runs nothing. PostgreSQL: this transaction-level advisory lock
 # (the key is "stnupgrd" in ASCII; pg_locks shows it as classid 1937010293, objid 1886811748).
 # SQLite: the write lock, taken by the transaction's BEGIN IMMEDIATE. Seeding a new database after
-# the upgrade holds the same lock (`hold_upgrade_lock`).
+# the upgrade holds the same lock (`holding_upgrade_lock`).
 UPGRADE_LOCK_KEY = 0x73746E7570677264
 # How long an upgrader waits for the one before it: a large station's table rebuilds take seconds,
 # far longer than a statement's busy timeout; past this, the other is taken for stuck and refused.
@@ -38,6 +38,12 @@ UPGRADE_WAIT_S = 30.0
 
 class UpgradeBusy(Exception):
     """Another process held the upgrade lock for longer than `UPGRADE_WAIT_S`; nothing was migrated."""
+
+
+class UpgradeBlocked(Exception):
+    """With the upgrade lock held, the migrations (or the seeding under the lock) waited `UPGRADE_WAIT_S`
+    for a lock another connection holds on the database (a client stuck in its transaction); the
+    transaction rolled back, nothing changed."""
 
 
 def alembic_config(engine: Engine | None = None) -> Any:
@@ -110,14 +116,33 @@ def begin_upgrade(connection: Connection) -> None:
                 _take_advisory_lock(connection)
 
 
-def hold_upgrade_lock(connection: Connection) -> None:
+@contextmanager
+def holding_upgrade_lock(connection: Connection) -> Iterator[None]:
     """Hold the upgrade lock for the rest of `connection`'s transaction, already begun: seeding a new
     database under it, two counters opening it at once seed it once, the second finding it done.
     PostgreSQL only; on SQLite a writer's BEGIN IMMEDIATE is that lock already. `UpgradeBusy` when
-    another counter held it past `UPGRADE_WAIT_S`, as `begin_upgrade`."""
-    if connection.dialect.name == "postgresql":
-        with _busy_past_the_wait():
-            _take_advisory_lock(connection)
+    another counter held it past `UPGRADE_WAIT_S`, as `begin_upgrade`; `UpgradeBlocked` when the work
+    in the block waited as long for another lock."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    with _busy_past_the_wait():
+        _take_advisory_lock(connection)
+    with blocked_past_the_wait(connection):
+        yield
+
+
+@contextmanager
+def blocked_past_the_wait(connection: Connection) -> Iterator[None]:
+    """With the upgrade lock held: a lock conflict (PostgreSQL's lock_timeout, `UPGRADE_WAIT_S` for the
+    transaction) ends in `UpgradeBlocked`. SQLite's upgrader holds the write lock from its BEGIN, so a
+    conflict there is left to the caller's own handling."""
+    try:
+        yield
+    except OperationalError as exc:
+        if connection.dialect.name == "postgresql" and is_lock_conflict(exc):
+            raise UpgradeBlocked(str(exc.orig)) from exc
+        raise
 
 
 @contextmanager
@@ -145,14 +170,15 @@ def _begin_sqlite_writer(connection: Connection) -> None:
 
 
 def _take_advisory_lock(connection: Connection) -> None:
-    # lock_timeout bounds the wait; once the lock is held, none: the migrations' own DDL waits for the
-    # counters' row locks (a station engine's connections wait only a moment, db/engine.py, which would
-    # fail an upgrade behind any counter's transaction under way).
+    # lock_timeout bounds the wait, and the rest of the transaction's waits too: the migrations' DDL
+    # waits for the counters' row and table locks as long as for another upgrader (a station engine's
+    # connections wait only a moment, db/engine.py, which would fail an upgrade behind any counter's
+    # transaction under way), and no longer: behind a client stuck in its transaction it is refused
+    # (`UpgradeBlocked`), never a wait without end.
     connection.execute(
         text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(UPGRADE_WAIT_S * 1000)}ms"}
     )
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
-    connection.execute(text("SELECT set_config('lock_timeout', '0', true)"))
 
 
 @cache

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from db.migrate import begin_upgrade
+from db.migrate import begin_upgrade, blocked_past_the_wait
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -45,7 +45,7 @@ def run_online() -> None:
             render_as_batch=True,
             transactional_ddl=True,
         )
-        with context.begin_transaction():
+        with context.begin_transaction(), blocked_past_the_wait(connection):
             context.run_migrations()
             if connection.dialect.name == "sqlite":
                 refuse_broken_references(connection)

@@ -17,7 +17,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from db.migrate import UpgradeBusy, head_revision
+from db import migrate
+from db.migrate import UpgradeBlocked, UpgradeBusy, head_revision
 from station_console.errors import DatabaseUnavailable, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import log_path
@@ -137,15 +138,32 @@ def upgrading(exc: Exception) -> DatabaseUnavailable:
     )
 
 
+def upgrade_blocked(exc: Exception) -> DatabaseUnavailable:
+    """The refusal for a lock another connection held past the wait once the upgrade lock was held
+    (`db.migrate.UpgradeBlocked`): the migrations or the seeding rolled back, nothing changed."""
+    log.warning("the upgrade waited too long for a lock held elsewhere: %s", first_line(str(exc), _LOGGED))
+    return DatabaseUnavailable(
+        N_(
+            "The database upgrade waited {seconds} s for a lock another program holds on the database and "
+            "changed nothing; close that program (or end its transaction) and start again."
+        ),
+        code="database_upgrade_blocked",
+        seconds=f"{migrate.UPGRADE_WAIT_S:g}",
+    )
+
+
 def not_brought_up_to_date(exc: Exception, engine: Engine, revision: str | None) -> StationError:
     """The refusal for a migration that failed on a database that opened; the whole error logged.
 
     The migrations run in one transaction (db/migrations/env.py), so a failure leaves the file as it
     was: the release before this one still opens it. A lock or a server gone meanwhile is said as such,
-    and so is another counter's upgrade that kept this one waiting too long (upgraders take turns).
+    and so is another counter's upgrade that kept this one waiting too long (upgraders take turns), and
+    another program's lock the migrations waited for as long.
     """
     if isinstance(exc, UpgradeBusy):
         return upgrading(exc)
+    if isinstance(exc, UpgradeBlocked):
+        return upgrade_blocked(exc)
     if isinstance(exc, OperationalError):
         told = cannot_open(exc, engine)
         if told.code != "database_unavailable":

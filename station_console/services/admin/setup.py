@@ -18,11 +18,12 @@ from sqlmodel import Session, select
 
 from db.engine import create_station_engine, default_database_path, is_sqlite, resolve_url
 from db.migrate import (
+    UpgradeBlocked,
     UpgradeBusy,
     current_revision,
     has_version_table,
     head_revision,
-    hold_upgrade_lock,
+    holding_upgrade_lock,
     known_revisions,
     tables_beside_the_version_table,
     upgrade_from,
@@ -46,6 +47,7 @@ from station_console.services.admin.open_errors import (
     cannot_open,
     not_a_database,
     not_brought_up_to_date,
+    upgrade_blocked,
     upgrading,
 )
 from station_console.services.core import anchors, audit
@@ -112,6 +114,8 @@ def open_station(
             station.seeded = init_station(station)
         except UpgradeBusy as exc:  # another counter seeding it, stuck: refused as its upgrade is
             raise upgrading(exc) from exc
+        except UpgradeBlocked as exc:  # a client stuck in its transaction on a table the seeding fills
+            raise upgrade_blocked(exc) from exc
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
@@ -311,10 +315,7 @@ def carrier_seed() -> list[dict[str, Any]]:
 def init_station(station: Station, *, timezone: str | None = None) -> dict[str, int]:
     """Seed what is missing (carriers by code, a shelf layout if there is none, settings). Idempotent."""
 
-    def work(session: Session) -> dict[str, int]:
-        # Two counters opening a new database at once both find it empty: the second waits here and
-        # then finds everything seeded (PostgreSQL reads what was committed before each statement).
-        hold_upgrade_lock(session.connection())
+    def seed(session: Session) -> dict[str, int]:
         added = {"carriers": 0, "shelves": 0, "layers": 0}
         known = set(session.exec(select(Carrier.code)).all())
         for row in carrier_seed():
@@ -341,6 +342,14 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             # manager names the station.
             settings = StationSettings(timezone=timezone or machine_timezone())
             session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
+        return added
+
+    def work(session: Session) -> dict[str, int]:
+        # Two counters opening a new database at once both find it empty: the second waits here and
+        # then finds everything seeded (PostgreSQL reads what was committed before each statement).
+        with holding_upgrade_lock(session.connection()):
+            added = seed(session)
+            session.flush()  # the inserts wait for other locks here, within the lock's bounded wait
         return added
 
     made: list[str] = []
