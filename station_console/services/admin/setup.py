@@ -114,8 +114,6 @@ def open_station(
             station.seeded = init_station(station)
         except UpgradeBusy as exc:  # another counter seeding it, stuck: refused as its upgrade is
             raise upgrading(exc) from exc
-        except UpgradeBlocked as exc:  # a client stuck in its transaction on a table the seeding fills
-            raise upgrade_blocked(exc) from exc
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
@@ -353,7 +351,10 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
         return added
 
     made: list[str] = []
-    result = station.run(work)
+    try:
+        result = station.run(work)
+    except UpgradeBlocked as exc:  # a client stuck in its transaction on a table the seeding fills
+        raise upgrade_blocked(exc) from exc  # in words for `station init` too, not only at opening
     station.forget_settings()
     if made:
         try:  # a new station at a path another was made at does not inherit its closes' anchors
