@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns, stocktake
 from station_console.tui.app import StationApp
+from station_console.tui.screens import calls_held_keys
 from station_console.tui.screens import stocktake as stocktake_screen
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.delivery import DeliveryScreen
@@ -214,3 +216,62 @@ async def test_f8_right_behind_the_way_out_of_a_stocktake_is_the_maps(
         assert stocktake.view(station, paused.take.id).status == "paused"
         assert [type(s) for s in app.screen_stack] == [ShelvesScreen, StocktakeScreen]
         assert app.screen is not paused  # the map's F8: a stocktake to begin
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f8_behind_the_way_out_waits_for_a_pause_slower_than_the_keys_fail_safe(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pause slower than the held keys' fail-safe (a busy database): the F8 behind Esc still waits for
+    it, however long, and goes to the map once the stocktake has left. Let go by the fail-safe, it reached
+    the stocktake still on top and opened its close."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
+    written = threading.Event()
+    pause = stocktake_screen.stocktake.pause
+
+    def slow_pause(station: Station, stocktake_id: int) -> Any:
+        assert written.wait(quiet.TIMEOUT)
+        return pause(station, stocktake_id)
+
+    monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        paused = app.screen
+        assert isinstance(paused, StocktakeScreen) and paused.take is not None
+        ran_out = fail_safes_run_out(app, monkeypatch)
+        await PersonPace.of(app).press(pilot, "escape", "f8", leave_running=["run"])
+        for times in (1, 2):  # the fail-safe ran out, and again: the F8 still waits
+            await quiet.until(pilot, partial(ran_out_times, ran_out, times), what="the fail-safe ran out")
+            await quiet.settle(pilot, leave_running=["run"])
+            assert app.screen is paused and app.type_ahead.keys_waiting
+        written.set()
+        await settle(pilot)
+        assert stocktake.view(station, paused.take.id).status == "paused"
+        assert [type(s) for s in app.screen_stack] == [ShelvesScreen, StocktakeScreen]
+        assert app.screen is not paused  # the map's F8: a stocktake to begin
+
+
+def ran_out_times(ran_out: list[int], times: int) -> bool:
+    return ran_out[0] >= times
+
+
+def fail_safes_run_out(app: StationApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many times a held keys' fail-safe timer has run out (one count, in a list)."""
+    ran_out = [0]
+    set_timer = app.set_timer
+
+    def counted(delay: float, callback: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get("name") != "held-keys":
+            return set_timer(delay, callback, **kwargs)
+
+        def run() -> Any:
+            ran_out[0] += 1
+            return callback()
+
+        return set_timer(delay, run, **kwargs)
+
+    monkeypatch.setattr(app, "set_timer", counted)
+    return ran_out

@@ -39,7 +39,9 @@ A call whose answer may open a question (F12's close, checked by the service fir
 `call(tag, fn, holds_keys=True)`: keys typed right behind its key wait (`holds_type_ahead`, see
 type_ahead.py) until its answer's handler has run, then go to what is on top, the question it opened,
 whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`
-(calls_held_keys.py, with `hold_keys_for`: keys from now wait for a call already on its way).
+(calls_held_keys.py, with `hold_keys_for`: keys from now wait for a call already on its way), but for
+a call whose answer leaves the screen (`call(tag, fn, leaves=True)`, Stocktake's pause): the keys
+behind it are the next screen's, and wait for it however long it takes.
 Given at once, an Enter right behind F12 reached the screen below before the question was up. An
 exclusive read may hold keys too (the sender looked up by the phone's Enter, whose answer focuses the
 name): a newer read holds on under its tag, and `drop` lets them go.
@@ -161,17 +163,19 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
         for_form: bool = False,
         stamped: bool = False,
         holds_keys: bool = False,
+        leaves: bool = False,
     ) -> None:
         """Run `fn` on a worker; `for_form`: its answer is for the form as it is now (`new_form`);
         `stamped`: a write's, said whatever the form is by then (`sent_for_another_form`);
-        `holds_keys`: keys typed behind the key that sent it wait for its answer (its question)."""
+        `holds_keys`: keys typed behind the key that sent it wait for its answer (its question);
+        `leaves`: its answer leaves the screen, and those keys wait for it however long it takes."""
         if stamped:
             # A write is never replaced (its thread writes all the same), nor dropped.
             assert not exclusive and not for_form, "a stamped call is a write"
             self._stamps = {**(self._stamps or {}), tag: self._form_turn}
-        if holds_keys:
+        if holds_keys or leaves:
             # An exclusive read replaced holds on under the same tag: the newer one's answer lets go.
-            self._hold_keys(tag)
+            self._hold_keys(tag, leaves=leaves)
         self._send(tag, fn, exclusive, self._form_turn if for_form or stamped else None, stamped)
 
     def ask_after(

@@ -3,7 +3,11 @@
 A call sent `holds_keys` (see calls.py), or one on its way that `hold_keys_for` joins, keeps the keys
 typed behind its key waiting (`holds_type_ahead`, read by type_ahead.py) until its answer's handler has
 run, then lets them go on to what is on top; a fail-safe timer lets them go after `HOLD_KEYS_AT_MOST`
-if the answer is slower than that.
+if the answer is slower than that. A call whose answer leaves the screen (`leaves`: Stocktake's pause
+on Esc or F4) holds them however long it takes: they are the next
+screen's keys, and given to this one after the fail-safe, an F8 meant for the shelf map opened the
+stocktake's close. Its fail-safe only lets them go once the call is no longer on its way or the
+screen is off every stack (its answer would never come).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any
 
 from textual.timer import Timer
 
+from station_console.tui.screens.base import on_a_stack
+
 # Keys typed behind a call that holds them wait no longer than this for its answer.
 HOLD_KEYS_AT_MOST = 2.0
 
@@ -21,8 +27,9 @@ class HeldKeysBehindCalls:
     """The holds of a `ServiceCalls` screen: which of its calls keys wait for, and letting them go."""
 
     # Calls on their way that keys typed behind their key wait for (`holds_keys`), each with its
-    # hold's number (a fail-safe timer left over from an earlier one lets nothing go) and that timer.
-    _holding_keys: dict[str, tuple[int, Timer]] | None = None
+    # hold's number (a fail-safe timer left over from an earlier one lets nothing go), that timer, and
+    # whether the call leaves the screen (`leaves`: its fail-safe waits on while it is on its way).
+    _holding_keys: dict[str, tuple[int, Timer, bool]] | None = None
     _holds_sent: int = 0
 
     @property
@@ -37,24 +44,37 @@ class HeldKeysBehindCalls:
         type_ahead = getattr(screen.app, "type_ahead", None)
         return type_ahead is not None and bool(type_ahead.keys_waiting)
 
-    def hold_keys_for(self, tag: str) -> None:
+    def hold_keys_for(self, tag: str, *, leaves: bool = False) -> None:
         """Keys typed from now wait for the answer of the call `tag` already on its way, as if it had
         been sent `holds_keys`: sent on the way to something else (the unsaved-edits question's Save
-        sends the screen's save, whose answer then leaves the screen)."""
+        sends the screen's save, whose answer then leaves the screen; `leaves`: see `call`)."""
         calls: Any = self
         if calls.calling(tag):
-            self._hold_keys(tag)
+            self._hold_keys(tag, leaves=leaves)
 
-    def _hold_keys(self, tag: str) -> None:
-        screen: Any = self
-        app: Any = screen.app
+    def _hold_keys(self, tag: str, *, leaves: bool = False) -> None:
         if (replaced := (self._holding_keys or {}).get(tag)) is not None:
             replaced[1].stop()  # an exclusive read replaced: its fail-safe would let nothing go
         self._holds_sent += 1
         hold = self._holds_sent
+        self._holding_keys = {**(self._holding_keys or {}), tag: (hold, self._fail_safe(tag, hold), leaves)}
+
+    def _fail_safe(self, tag: str, hold: int) -> Timer:
+        screen: Any = self
         # On the app: a screen closed meanwhile (its timers with it) never hears the answer.
-        timer = app.set_timer(HOLD_KEYS_AT_MOST, partial(self._keys_go, tag, hold), name="held-keys")
-        self._holding_keys = {**(self._holding_keys or {}), tag: (hold, timer)}
+        return screen.app.set_timer(  # type: ignore[no-any-return]
+            HOLD_KEYS_AT_MOST, partial(self._hold_ran_out, tag, hold), name="held-keys"
+        )
+
+    def _hold_ran_out(self, tag: str, hold: int) -> None:
+        """The fail-safe of hold `hold` ran out: the keys go, but for a call that leaves the screen still
+        on its way, whose answer the keys wait for however long (the fail-safe starts again)."""
+        held = (self._holding_keys or {}).get(tag)
+        calls: Any = self
+        if held is not None and held[0] == hold and held[2] and calls.calling(tag) and on_a_stack(calls):
+            self._holding_keys = {**(self._holding_keys or {}), tag: (hold, self._fail_safe(tag, hold), True)}
+            return
+        self._keys_go(tag, hold)
 
     def _keys_go(self, tag: str, hold: int | None = None) -> None:
         """The call `tag` that holds keys has answered (or `hold`, its fail-safe, ran out): the keys go

@@ -352,9 +352,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             return
         if self.take is not None and self.take.status == "open":
             if not self.calling("pause"):  # a second Esc before the pause is written: one pause, one close
-                # Keys typed behind wait for the pause to leave the screen: F8 (the map's stocktake)
-                # right behind Esc or F4 reached this screen still on top, and opened its close.
-                self.call("pause", partial(stocktake.pause, self.station, self.take.id), holds_keys=True)
+                # Keys typed behind wait for the pause to leave the screen, however long the database
+                # takes: F8 (the map's stocktake) right behind Esc or F4 reached this screen still on
+                # top, and opened its close.
+                self.call("pause", partial(stocktake.pause, self.station, self.take.id), leaves=True)
         else:
             self.dismiss()
 
