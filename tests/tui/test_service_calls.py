@@ -181,3 +181,28 @@ async def test_a_stamped_write_answered_after_new_form_is_said_as_the_old_forms(
         assert screen.act(lambda: "written again")
         await quiet.until(pilot, lambda: len(screen.for_previous) == 2, what="the next write said")
         assert screen.for_previous == [True, False]
+
+
+async def test_drop_refuses_a_write_on_its_way_whose_answer_is_still_said() -> None:
+    """`drop` is for an exclusive read: a write on its way under the tag is not cancelled (its thread
+    writes all the same), its answer is said and it is no longer counted as on its way. Cancelled, its
+    count stayed up, and a way out said "still on its way" for good."""
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        screen = Acting()
+        await app.push_screen(screen)
+        begun, let_go = threading.Event(), threading.Event()
+
+        def write() -> str:
+            begun.set()
+            assert let_go.wait(quiet.TIMEOUT)
+            return "the action done"
+
+        assert screen.act(write)
+        await quiet.until(pilot, begun.is_set, what="the write begun")
+        with pytest.raises(AssertionError, match="only an exclusive read is dropped"):
+            screen.drop("list")
+        let_go.set()
+        await quiet.settle(pilot)
+        assert screen.shown == ["the action done"]
+        assert not screen.calling("list") and not screen.stays_for_answer("list")

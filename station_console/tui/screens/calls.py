@@ -227,7 +227,10 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     def drop(self, tag: str) -> None:
         """The exclusive read `tag` on its way is no longer wanted (what it was asked for was replaced by
         input refused at once, or cleared): its answer and failure are dropped, as a replaced read's are,
-        and a read kept to ask again after a sign-in is forgotten."""
+        and a read kept to ask again after a sign-in is forgotten. Never a write's tag: a write is said
+        (its thread writes all the same), and one cancelled never lowered its count, so a way out
+        waited for it (`stays_for_answer`) for good."""
+        assert not self.calling(tag), "only an exclusive read is dropped: a write's answer is said"
         screen: Any = self
         screen.workers.cancel_group(screen, f"call-{tag}")
         self._reads_coming -= {tag}
