@@ -19,7 +19,7 @@ import pytest
 
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
-from station_console.services.exceptions import return_batch_parcels
+from station_console.services.exceptions import return_batch_parcels, returns
 from station_console.services.recipients import directory
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
@@ -35,6 +35,7 @@ from tui.recipients_driver import open_recipients, people, text_of, until
 from tui.sendout_driver import at_sf_handover
 from tui.sendout_driver import text_of as said_on
 from tui.shelf_data import place, wb
+from tui.shelves_driver import open_shelves
 from tui.test_returns_recall_key import open_jt_returns
 from tui.test_slow_write_then_esc import WAITS, Held, esc_waits_for_the_answer
 
@@ -132,6 +133,27 @@ async def test_esc_during_a_slow_returns_scan_stays_until_its_refusal_is_said(
 
         screen.take_scan(wb(1))
         await esc_waits_for_the_answer(app, pilot, held, said, lambda: "not due for return" in said())
+
+
+@pytest.mark.first_mode("shelves")
+async def test_esc_while_the_carriers_enter_opens_a_returns_batch_stays_until_it_is_said(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The carrier's Enter opens a batch (a write): Esc while it is on its way left with the batch
+    opened and nothing said; it stays until "Opened a new return batch" is said, then goes back."""
+    held = Held(monkeypatch, returns, "open_batch")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT")
+        screen = app.screen
+        assert isinstance(screen, ReturnsScreen)
+
+        def said() -> str:
+            return str(screen.query_one("#ret-status").render())
+
+        quiet.send_key(app, "enter")
+        await esc_waits_for_the_answer(app, pilot, held, said, lambda: "Opened a new return batch" in said())
+    assert [b.carrier for b in returns.list_batches(station, status="open")] == ["JT"]
 
 
 @pytest.mark.first_mode("settings")

@@ -144,7 +144,7 @@ async def test_the_carriers_enter_again_while_its_batch_opens_opens_one_batch(
         await quiet.press(pilot, "f9", *"JT")
         assert isinstance(app.screen, ReturnsScreen)
         started = await pressed_twice_while_read(pilot, monkeypatch, returns, "open_batch", "enter")
-        assert started["call-show"] == 1, "the second Enter opened the batch again"
+        assert started["call-opened"] == 1, "the second Enter opened the batch again"
     assert [b.carrier for b in returns.list_batches(station)] == ["JT"]
     assert len(events(station, EventKind.RETURN_BATCH_OPENED)) == 1
 

@@ -181,9 +181,9 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     def ask_after(
         self, tag: str, fn: Callable[[], Any], *, about: object = None, for_form: bool = False
     ) -> None:
-        """A read whose answer puts a question or opens a dialog (Problems' F9, Pickup's Ctrl+Z, Returns'
-        carrier's Enter): keys typed behind its key wait for it (`holds_keys`), and the key pressed again
-        while it is on its way sends nothing. A read slower than the keys' hold let the second press read
+        """A read whose answer puts a question or opens a dialog (Problems' F9, Pickup's Ctrl+Z; Returns'
+        carrier's Enter, a write too, as it may open a batch): keys typed behind its key wait for it
+        (`holds_keys`), and the key pressed again while it is on its way sends nothing. A read slower than the keys' hold let the second press read
         again: its question could not open over the first's and said "nothing changed" under the one
         still open. `about`: what it reads for (Door delivery's parcel scanned back, by identity): the key
         pressed for something else meanwhile (the next parcel) reads for that. `for_form`: see `call`."""

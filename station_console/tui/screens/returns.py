@@ -187,6 +187,8 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
     def done_show(self, batch: returns.BatchView) -> None:
         self.show(batch, carrier_named=True)
 
+    done_opened = done_show  # the carrier's Enter: its batch, found or opened
+
     def _then_show(self, work: Any) -> Any:
         """`work()`, then the batch as it is now (both in the worker)."""
         station, batch_id = self.station, self.current_batch.id if self.current_batch else 0
@@ -284,8 +286,8 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         # transaction by the service, as a carrier has one open batch.
         # Keys and pastes right behind the Enter wait for the batch, and reach the scan field it
         # enables: given out before, a waybill pasted went into the carrier, which the batch then reset.
-        # Pressed again while it is on its way (slower than that hold), it sends nothing.
-        self.ask_after("show", partial(returns.open_batch, self.station, carrier))
+        # Pressed again while it is on its way, it sends nothing. A write (it may open a batch), so Esc waits.
+        self.ask_after("opened", partial(returns.open_batch, self.station, carrier))
 
     @on(Input.Submitted, "#ret-signer")
     def _signer_entered(self) -> None:
@@ -301,7 +303,7 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         shown = self.current_batch
         if shown is not None and (shown.status == "open" or closed_will_do):
             return False
-        if self.calling("show"):
+        if self.calling("show") or self.calling("opened"):
             self.status(_("One moment: the batch is still loading. Press the key again once it shows."))
             return True
         carrier = self.query_one("#ret-carrier", Input)
@@ -407,7 +409,7 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         )
 
     def action_back(self) -> None:
-        # Not behind a slow write: a scan's refusal, a parcel taken out, the manifest's job or how many
-        # parcels went back would be said to nobody, what was asked written all the same.
-        if not self.stays_for_answer("close", "added", "removed", "manifest"):
+        # Not behind a slow write: a batch opened, a scan's refusal, a parcel taken out, the manifest's
+        # job or how many parcels went back would be said to nobody, what was asked written all the same.
+        if not self.stays_for_answer("opened", "close", "added", "removed", "manifest"):
             self.dismiss()
