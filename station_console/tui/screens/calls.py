@@ -25,7 +25,8 @@ sent the call alone (`HeldToastsApp.toasts_of`). A call runs as the clerk signed
 sent before locking is refused or written as theirs, never as nobody or as the next clerk, and an answer
 that puts a question asks only them (`asked_by_clerk_now`), never the next clerk signed in meanwhile;
 a dialog's answer (a form checked on its own worker) is taken only for the clerk who opened it
-(`askers_own`), by the same `asked_by`.
+(`askers_own`), by the same `asked_by` (calls_clerks.py). How a refusal is said, left unsaid or read
+again after a lock is calls_refusals.py.
 
 A read whose answer fills a form or a customer's view (a sender looked up by phone, a scale reading, a
 scanned parcel checked against the listed customer) is `call(tag, fn, for_form=True)`: stamped with the
@@ -59,57 +60,41 @@ its way the screen stays, saying its answer comes first (calls_leaving.py).
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard, TypeVar
+from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from station_console.errors import DEACTIVATED, PermissionDenied, StationError
+from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import (
-    Dialog,
-    ModeScreen,
-    log_unexpected,
-    on_a_stack,
-    report_unexpected,
+from station_console.tui.screens.base import log_unexpected, report_unexpected
+from station_console.tui.screens.calls_clerks import (
+    NOT_AN_ANSWER,
+    CallsOfClerks,
+    clerk_now,
+    clerk_turns,
+    toasts_of,
 )
 from station_console.tui.screens.calls_held_keys import HeldKeysBehindCalls
 from station_console.tui.screens.calls_leaving import StaysForAnswers
-from station_console.tui.widgets import status_line
+from station_console.tui.screens.calls_refusals import SaysRefusals, deactivated
 
 STILL_WRITING = N_("One moment: the last action is still on its way.")
 
-Result = TypeVar("Result")
 
-
-class _NotAnAnswer(enum.Enum):
-    NOT_AN_ANSWER = enum.auto()
-
-
-NOT_AN_ANSWER = _NotAnAnswer.NOT_AN_ANSWER
-
-
-class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
+class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers, CallsOfClerks, SaysRefusals):
     # How many calls of each tag are sent and not answered yet (several scan-outs may be on their way
     # at once: the first answer leaves the rest on their way); an exclusive call is left out (a newer
     # one cancels it, and a cancelled call's answer is dropped). Replaced, never changed in place.
     _in_flight: dict[str, int] = {}
-    # Reads refused because nobody was signed in (the console locked while they ran), by tag: read again
-    # when the screen comes back from under the sign-in dialog.
-    # A read for a form keeps the form turn it was sent for.
-    _read_again: dict[str, tuple[Callable[[], Any], int | None]] | None = None
     # Tags of exclusive reads sent whose answer (or failure) has not been handled yet (`read_coming`).
     _reads_coming: frozenset[str] = frozenset()
     # What each `ask_after` read was last sent about, by tag: pressed again for it, nothing is sent.
     _asked_about: dict[str, object] | None = None
 
-    # While a `done_` handler runs: the clerk who sent its call (`asked_by_clerk_now`).
-    _answer_for: int | None | _NotAnAnswer = NOT_AN_ANSWER
     # How many times the screen's form (or customer's view) was cleared or replaced (`new_form`).
     _form_turn: int = 0
     # The form turn each stamped write was last sent for, by tag (`sent_for_another_form`).
@@ -205,7 +190,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
             self._in_flight = {**self._in_flight, tag: self._in_flight.get(tag, 0) + 1}
         else:
             self._reads_coming |= {tag}
-        turn, asked_by = _clerk_turns(screen.app), _clerk_now(screen.app)
+        turn, asked_by = clerk_turns(screen.app), clerk_now(screen.app)
         # As the clerk who sent it, whoever the lock and sign-in leave on the app's station meanwhile.
         as_sent = screen.app.station.as_now(fn) if getattr(screen.app, "station_open", False) else fn
 
@@ -294,45 +279,12 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
             self._answer_for = message.asked_by
             self._answering = _stamp_of(message)
             try:
-                with _toasts_of(self._screen().app, message.asked_by):
+                with toasts_of(self._screen().app, message.asked_by):
                     getattr(self, f"done_{message.tag}")(message.result)
             finally:
                 self._answer_for, self._answering = NOT_AN_ANSWER, None
         finally:
             self._keys_go_once_answered(message.tag)  # after the handler: the question it opened is on top
-
-    def asked_by_clerk_now(self) -> bool:
-        """Whether the clerk signed in now sent the call a `done_` handler is answering (outside one:
-        the clerk now pressed the key). An answer that puts a question (a carrier to pick, "Undo the
-        last pickup?", a fee to settle) asks only that clerk: one that lands after a lock and another
-        clerk's sign-in would have the next clerk answer the last one's key."""
-        return self._signed_in_now(self.asked_by())
-
-    def asked_by(self) -> int | None:
-        """The clerk who sent the call a `done_` handler is answering (outside one: the clerk signed in
-        now), for an answer kept to say to that clerk when they are back."""
-        if self._answer_for is NOT_AN_ANSWER:
-            screen: Any = self
-            return _clerk_now(screen.app)
-        return self._answer_for
-
-    def askers_own(self, answered: Callable[[Result], None]) -> Callable[[Result], None]:
-        """`answered`, as a dialog's callback, for the clerk who asked (`asked_by`, as the dialog opens)
-        only: a preview read as the console locked comes to whoever signs in, and only the clerk who
-        asked for it is asked what to do with it (the next clerk is not asked to write the last one's
-        file); that clerk, back, finds the question. The same clerk a worker's answer is for."""
-        asker = self.asked_by()
-
-        def given(result: Result) -> None:
-            if self._signed_in_now(asker):
-                answered(result)
-
-        return given
-
-    def _signed_in_now(self, clerk_id: int | None) -> bool:
-        """Whether `clerk_id` (who asked) is the clerk signed in now."""
-        screen: Any = self
-        return clerk_id == _clerk_now(screen.app)
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
@@ -348,7 +300,7 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
         self._reads_coming -= {message.tag}
         self._answering = _stamp_of(message)
         try:
-            with _toasts_of(self._screen().app, message.asked_by):
+            with toasts_of(self._screen().app, message.asked_by):
                 self._say_failed(message)
         finally:
             self._answering = None
@@ -370,12 +322,12 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
     def _say_failed(self, message: Failed) -> None:
         """Say a call's failure, or drop it (a read for a form since cleared), or lock (deactivated)."""
         exc = message.error
-        if self.for_another_form(message.form_turn) and not _deactivated(exc) and not message.stamped:
+        if self.for_another_form(message.form_turn) and not deactivated(exc) and not message.stamped:
             # Read for a form cleared since: its refusal is no longer the clerk's to read. A bug is logged.
             if not isinstance(exc, StationError):
                 log_unexpected(exc)
             return
-        if _deactivated(exc):
+        if deactivated(exc):
             # The console locks as at Ctrl+L, its sign-in saying why; a read goes on as a lock's below.
             app: Any = self._screen().app
             app.clerk_deactivated(exc.message(), message.turn)
@@ -390,76 +342,9 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers):
         else:
             self.failed(message.tag, report_unexpected(self._screen(), exc))
 
-    def _locked_meanwhile(self, exc: BaseException, turn: int) -> bool:
-        """Refused for who was signed in (nobody, or a role), and the console locked since the call was
-        sent (its refusal may come after the next sign-in) or is locked now: the lock's refusal."""
-        app: Any = self._screen().app
-        if not isinstance(exc, PermissionDenied):
-            return False
-        return bool(getattr(app, "signing_in", False)) or _clerk_turns(app) != turn
-
-    def _for_last_clerk(self, asked_by: int | None) -> bool:
-        """Sent by a clerk who has locked since, and another clerk is signed in now. On a locked
-        console (nobody signed in) it lands as it would have: the sign-in hands it on as the rest."""
-        now = _clerk_now(self._screen().app)
-        return now is not None and now != asked_by
-
-    def _refused_unsaid(self, tag: str, exc: StationError, sent_by: int | None) -> None:
-        """A refusal of what the last clerk (`sent_by`) sent, landing after another clerk signed in:
-        nothing was written, and the new clerk pressed no key for it. The screen's own handling still
-        runs (a flag of a write on its way, a form's Saving, put back), but what it says is taken back
-        as the hand-over takes back the last clerk's lines (`drop_refusal_said`), and no toast nor bell
-        (a line "F10 returns it as recalled" would have the new clerk recall the last one's parcel). A
-        dialog the hand-over kept for this write closes as the hand-over closes the rest."""
-        screen = self._screen()
-        app: Any = screen.app
-        with _nothing_said(app):
-            self.call_refused(tag, exc)
-        self.drop_refusal_said()
-        if isinstance(screen, Dialog) and screen.CLERKS_OWN and not self.writing() and on_a_stack(screen):
-            close = getattr(app, "close_last_clerks_dialog", None)  # the console's; a test's host has none
-            if close is not None:
-                close(screen, sent_by)
-
-    def drop_refusal_said(self) -> None:
-        """What a refusal for the last clerk said on this screen's lines gives way to the last read, as
-        at the hand-over (`ModeScreen.drop_clerks_lines`, which also disarms a key the refusal armed);
-        a line a write still on its way said stays, its answer coming there."""
-        screen: Any = self
-        if isinstance(screen, ModeScreen):
-            screen.drop_clerks_lines(refusal_only=self.writing())
-        else:
-            status_line.drop_said(screen, refusal_only=True)
-
-    def _read_later(self, tag: str, read: Callable[[], Any], form_turn: int | None) -> None:
-        """Read again as whoever is signed in: now if the screen is in front and someone signed in
-        (the refusal came after the sign-in), else once it is back in front; a read for a form, only
-        for that form (`new_form`)."""
-        screen = self._screen()
-        if screen.is_active and not getattr(screen.app, "signing_in", False):
-            self._send(tag, read, True, form_turn)
-        else:
-            self._read_again = {**(self._read_again or {}), tag: (read, form_turn)}
-
-    def on_screen_resume(self) -> None:
-        # A mixin's handler: Textual runs it as well as the screen's own.
-        again, self._read_again = self._read_again or {}, None
-        for tag, (read, form_turn) in again.items():
-            if not self.for_another_form(form_turn):
-                self._send(tag, read, True, form_turn)
-
     def _screen(self) -> Screen[Any]:
         screen: Any = self
         return screen  # type: ignore[no-any-return]
-
-    def call_refused(self, tag: str, exc: StationError) -> None:
-        """The service refused (a form shows which field); by default shown as any failure is."""
-        self.failed(tag, exc.message())
-
-    def failed(self, tag: str, text: str) -> None:
-        screen: Any = self
-        screen.app.bell()
-        screen.notify(text, severity="error", markup=False)
 
 
 def _stamp_of(message: ServiceCalls.Done | ServiceCalls.Failed) -> tuple[str, int] | None:
@@ -467,51 +352,3 @@ def _stamp_of(message: ServiceCalls.Done | ServiceCalls.Failed) -> tuple[str, in
     if message.stamped and message.form_turn is not None:
         return message.tag, message.form_turn
     return None
-
-
-@contextmanager
-def _toasts_of(app: Any, clerk_id: int | None) -> Iterator[None]:
-    """Toasts raised in the span are `clerk_id`'s: held under a lock, only they see them
-    (`HeldToastsApp.toasts_of`; an app without held toasts shows them as ever)."""
-    toasts_of = getattr(app, "toasts_of", None)
-    if toasts_of is None:
-        yield
-        return
-    with toasts_of(clerk_id):
-        yield
-
-
-def _deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
-    """The clerk was deactivated by a manager meanwhile: the console locks, whatever the call was for."""
-    return isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED
-
-
-@contextmanager
-def _nothing_said(app: Any) -> Iterator[None]:
-    """No bell and no toast for the span, whoever raises them: `failed`, or a screen's own refusal
-    that rings as it says its line or toasts by itself (Reports' day closed meanwhile)."""
-    own = {name: vars(app)[name] for name in ("bell", "notify") if name in vars(app)}
-    app.bell = _silent
-    app.notify = _silent
-    try:
-        yield
-    finally:
-        for name in ("bell", "notify"):
-            if name in own:
-                setattr(app, name, own[name])
-            else:
-                delattr(app, name)
-
-
-def _silent(*_args: Any, **_kwargs: Any) -> None:
-    pass
-
-
-def _clerk_turns(app: Any) -> int:
-    """How many times the clerk changed (`ClerkSessionMixin.clerk_turns`; 0 for an app without one)."""
-    return int(getattr(app, "clerk_turns", 0))
-
-
-def _clerk_now(app: Any) -> int | None:
-    """The id of the clerk signed in (None: nobody, or an app with no open station)."""
-    return app.station.clerk_id if getattr(app, "station_open", False) else None
