@@ -153,7 +153,10 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
         await _delivery(app, pilot)
         await _type(pilot, app, "JT0000000000001")
         await until(pilot, lambda: isinstance(app.screen, FeeDialog))
-        assert "1.50 CNY" in str(app.screen.query_one(".dialog-title", Static).render())
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        with station.read() as session:  # the question names its parcel: its code and waybill's end
+            code = session.exec(select(Parcel)).one().pickup_code
+        assert title.startswith(f"Storage fee due for {code} · ") and "…0001: 1.50 CNY" in title, title
         # The run's stop names the address's person; whose account 3 puts it on is read with the fee.
         account = str(app.screen.query_one("#fee-account", Static).render())
         assert account == "3 puts it on the account of: 张三 138****5678"

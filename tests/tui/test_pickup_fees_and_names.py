@@ -55,6 +55,10 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(
         await clerk.scan(parcel.waybill)
         await clerk.key("f10")
         assert isinstance(console.screen, FeeDialog)
+        # The question names its parcel: with two fee scans close together, which one it asks about.
+        title = str(console.screen.query_one(".dialog-title", Static).render())
+        assert title.startswith(f"Storage fee due for {parcel.pickup_code} · ")
+        assert title.endswith(f"…{parcel.waybill[-4:]}: 3.00 CNY (charged since 2026-11-26)")
         await clerk.key("escape")  # the customer walks off: nothing handed over
         assert console.screen is screen and statuses(station)[parcel.waybill] == "on_shelf"
         await clerk.key("f10")

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import (
+    Carrier,
     DeliveryItem,
     DeliveryRun,
     DeliveryStatus,
@@ -246,12 +247,17 @@ def item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, D
 class FeeOwed(NamedTuple):
     """What a parcel of the run owes now, for the dialog that settles it before the scan-out: the
     cents, the first day it was charged, and whose account "account" puts it on (the name and masked
-    phone the parcel was recorded with; the run's stops name its address's person, not the account)."""
+    phone the parcel was recorded with; the run's stops name its address's person, not the account),
+    and which parcel it is (its code, carrier and waybill): the question names it, so two scans close
+    together are each asked as their own."""
 
     cents: int
     since: date | None
     recipient_name: str | None = None
     masked_phone: str | None = None
+    pickup_code: str = ""
+    carrier_name: str = ""
+    waybill: str = ""
 
 
 def fee_due(station: Station, run_id: int, raw: str) -> FeeOwed:
@@ -260,9 +266,18 @@ def fee_due(station: Station, run_id: int, raw: str) -> FeeOwed:
     with station.read() as session:
         parcel, _item = item_on_run(session, run_row(session, run_id, writable=False), raw)
         quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
+        carrier = session.get(Carrier, parcel.carrier_id)
     if quote is None or not quote.owed_cents:
         return FeeOwed(0, None)
-    return FeeOwed(quote.owed_cents, quote.fee_starts, parcel.recipient_name, parcel.masked_phone)
+    return FeeOwed(
+        quote.owed_cents,
+        quote.fee_starts,
+        parcel.recipient_name,
+        parcel.masked_phone,
+        parcel.pickup_code or "",
+        carrier.short_name if carrier else "?",
+        parcel.waybill,
+    )
 
 
 def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None = None) -> Stop:

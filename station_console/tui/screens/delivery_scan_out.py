@@ -25,6 +25,7 @@ from station_console.tui.screens.pickup_fees import (
     ReceiptNews,
     account_holder,
     fee_found_under_a_question,
+    parcel_named,
     receipt_news,
     receipt_said,
 )
@@ -123,8 +124,13 @@ class DeliveryScanOut:
                     self._send_out(due.run_id, due.raw, fee)
 
             owed = due.owed
+            named = [parcel_named(owed.pickup_code, owed.carrier_name, owed.waybill)] if owed.waybill else []
             dialog = FeeDialog(
-                owed.cents, owed.since, screen.station.settings(), account=account_holder([owed])
+                owed.cents,
+                owed.since,
+                screen.station.settings(),
+                account=account_holder([owed]),
+                parcels=named,
             )
             if not open_over(screen, dialog, settled):
                 settled(None)  # the clerk left the runs before the fee came: not scanned out, said so

@@ -95,6 +95,21 @@ def fee_line(
     return ""
 
 
+def parcel_named(code: str | None, carrier_name: str, waybill: str) -> str:
+    """A parcel as a question names it: its pickup code and its waybill's end (6-5-3002 · SF…0123),
+    as the check-in's Phone field names the parcel it asks about."""
+    return f"{code or '-'} · {carrier_name}…{waybill[-4:]}"
+
+
+def parcels_named(fees: dict[int, FeeQuote], rows: Iterable[Any]) -> list[str]:
+    """The parcels of a handover that owe a fee now, named (`parcel_named`)."""
+    return [
+        parcel_named(row.pickup_code, row.carrier_name, row.waybill)
+        for row in rows
+        if row.parcel_id in fees and fees[row.parcel_id].owed_cents
+    ]
+
+
 class Recorded(Protocol):
     """A parcel as recorded: a pickup's row, a door delivery's fee due."""
 
@@ -158,21 +173,34 @@ class FeeDialog(QuestionDialog[Settlement | None], TypedDialog[Settlement | None
     ]
 
     def __init__(
-        self, cents: int, since: date | None, settings: StationSettings, *, account: str | None = None
+        self,
+        cents: int,
+        since: date | None,
+        settings: StationSettings,
+        *,
+        account: str | None = None,
+        parcels: Sequence[str] = (),
     ) -> None:
-        """`account`: whose account 3 puts it on (`account_holder`); None where it is not known."""
+        """`account`: whose account 3 puts it on (`account_holder`); None where it is not known.
+        `parcels`: the parcels that owe it, named (`parcel_named`): with two fee scans close together
+        the clerk sees which one is asked about."""
         super().__init__()
         self.cents, self.since, self.settings = cents, since, settings
         self.account = account
+        self.parcels = list(parcels)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
+            amount, start = money(self.cents, self.settings), self.since.isoformat() if self.since else "-"
             yield Static(
                 _(
-                    "Storage fee due: {amount} (charged since {start})",
-                    amount=money(self.cents, self.settings),
-                    start=self.since.isoformat() if self.since else "-",
-                ),
+                    "Storage fee due for {parcels}: {amount} (charged since {start})",
+                    parcels=_(", ").join(self.parcels),
+                    amount=amount,
+                    start=start,
+                )
+                if self.parcels
+                else _("Storage fee due: {amount} (charged since {start})", amount=amount, start=start),
                 classes="dialog-title",
             )
             if self.account is not None:

@@ -41,6 +41,7 @@ from station_console.tui.screens.pickup_fees import (
     account_holder,
     fee_line,
     owed,
+    parcels_named,
     receipt_news,
     receipt_said,
 )
@@ -183,7 +184,13 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 write(fee)
 
         handed = [row for row in self.lookup.rows if row.parcel_id in ids] if self.lookup else []
-        dialog = FeeDialog(cents, since, self.station.settings(), account=account_holder(handed))
+        dialog = FeeDialog(
+            cents,
+            since,
+            self.station.settings(),
+            account=account_holder(handed),
+            parcels=parcels_named(self.fees, handed),
+        )
         if not open_over(self, dialog, settled):
             # Pickup was no longer on top (the clerk left): nothing handed over, and F10 asks again
             # on coming back, not refused as a handover under way.

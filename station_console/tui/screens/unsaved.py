@@ -113,9 +113,10 @@ class KeepsEdits:
         self.save_now()
         if self.saving():  # on its way (a save its own check refused says why instead)
             # Its answer leaves the screen: keys typed behind the Save go where the cursor is by then,
-            # not into the fields that are leaving (saved or not, they were gone with the screen).
+            # not into the fields that are leaving (saved or not, they were gone with the screen),
+            # however long the save takes (`leaves`: no fail-safe lets them go while it is on its way).
             screen: Any = self
-            screen.hold_keys_for(self.SAVE_CALL)
+            screen.hold_keys_for(self.SAVE_CALL, leaves=True)
             self.say_saving(LEAVING)
 
     def edits_saved(self) -> None:
