@@ -6,7 +6,6 @@ up over one of those screens is answered by its own keys: the mode key does noth
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -194,13 +193,7 @@ async def test_f8_right_behind_the_way_out_of_a_stocktake_is_the_maps(
     """F4 (or Esc) pauses the stocktake on a worker, and its answer leaves the screen: F8 pressed right
     behind, meant for the shelf map's stocktake, reached the stocktake still on top and opened its close
     (a busy database: the pause took a moment). It waits for the pause, and the map takes it."""
-    written = threading.Event()
-    pause = stocktake_screen.stocktake.pause
-
-    def slow_pause(station: Station, stocktake_id: int) -> Any:
-        assert written.wait(quiet.TIMEOUT)
-        return pause(station, stocktake_id)
-
+    slow_pause, _asked, written, _answered = quiet.held(stocktake_screen.stocktake.pause)
     monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
@@ -226,13 +219,7 @@ async def test_f8_behind_the_way_out_waits_for_a_pause_slower_than_the_keys_fail
     it, however long, and goes to the map once the stocktake has left. Let go by the fail-safe, it reached
     the stocktake still on top and opened its close."""
     monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
-    written = threading.Event()
-    pause = stocktake_screen.stocktake.pause
-
-    def slow_pause(station: Station, stocktake_id: int) -> Any:
-        assert written.wait(quiet.TIMEOUT)
-        return pause(station, stocktake_id)
-
+    slow_pause, _asked, written, _answered = quiet.held(stocktake_screen.stocktake.pause)
     monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:

@@ -20,21 +20,27 @@ from tui.shelves_driver import settle
 from tui.test_returns_recall_key import open_jt_returns
 
 
+def counted_and_held(fn: Any) -> tuple[Any, list[Any], threading.Event]:
+    """`fn` held until the test sets the event, each call's arguments kept: how many times the screen
+    sent it, and with what."""
+    asked: list[Any] = []
+    released = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        asked.append(args)
+        if not released.wait(quiet.TIMEOUT):
+            raise TimeoutError("the test never let the call go on")
+        return fn(*args, **kwargs)
+
+    return slow, asked, released
+
+
 @pytest.mark.first_mode("shelves")
 async def test_f9_twice_on_a_slow_take_out_takes_the_parcel_out_once(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     place(station, wb(1), "1-1")
-    asked: list[str] = []
-    released = threading.Event()
-    real = return_batch_parcels.remove
-
-    def slow(station: Station, batch_id: int, ref: str) -> Any:
-        asked.append(ref)
-        if not released.wait(quiet.TIMEOUT):
-            raise TimeoutError("the test never let the take-out go on")
-        return real(station, batch_id, ref)
-
+    slow, asked, released = counted_and_held(return_batch_parcels.remove)
     monkeypatch.setattr(return_batch_parcels, "remove", slow)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_jt_returns(app, pilot)
@@ -45,13 +51,13 @@ async def test_f9_twice_on_a_slow_take_out_takes_the_parcel_out_once(
         await settle(pilot)
         assert [p.waybill for p in screen.current_batch.parcels] == [wb(1)]
         quiet.send_key(app, "f9")
-        await quiet.until(pilot, lambda: asked == [wb(1)], what="the take-out on its way")
+        await quiet.until(pilot, lambda: [a[2] for a in asked] == [wb(1)], what="the take-out on its way")
         quiet.send_key(app, "f9")  # pressed again before its answer
         await quiet.settle(pilot, leave_running=("run",))
         released.set()
         await settle(pilot)
         said = str(screen.query_one("#ret-status").render())
-        assert asked == [wb(1)], asked
+        assert [a[2] for a in asked] == [wb(1)], asked
         assert "not in this batch" not in said and "still on its way" not in said, said
         assert "0 parcels" in said, said  # the answer: the batch as it is now
         assert screen.current_batch.parcels == []
@@ -63,16 +69,7 @@ async def test_f7_twice_on_a_slow_manifest_queues_it_once(
 ) -> None:
     """The manifest likewise: F7 again before the first one's job is answered queues no second copy."""
     place(station, wb(1), "1-1")
-    asked: list[int] = []
-    released = threading.Event()
-    real = returns.print_manifest
-
-    def slow(station: Station, batch_id: int, *args: Any, **kwargs: Any) -> Any:
-        asked.append(batch_id)
-        if not released.wait(quiet.TIMEOUT):
-            raise TimeoutError("the test never let the manifest go on")
-        return real(station, batch_id, *args, **kwargs)
-
+    slow, asked, released = counted_and_held(returns.print_manifest)
     monkeypatch.setattr(returns, "print_manifest", slow)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_jt_returns(app, pilot)
