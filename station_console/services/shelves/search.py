@@ -36,7 +36,6 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 from station_console.services.shelves.handed_to import handed_to
-from station_console.services.shelves.locations import is_layer as is_layer  # see below
 from station_console.services.shelves.locations import layer_ids_for
 from station_console.services.shelves.text_match import CODE_SHAPE as _CODE
 from station_console.services.shelves.text_match import DASHES as _DASHES
@@ -48,7 +47,6 @@ from station_console.services.shelves.text_match import (
     text_match,
 )
 
-# `is_layer` is re-exported above for tui/screens/stocktake.py, which still imports it from here.
 MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
 

@@ -28,7 +28,8 @@ from station_console.services.exceptions.stocktake_begun_words import (
     resumed_other_line,
 )
 from station_console.services.exceptions.stocktake_view import CLASSES, View
-from station_console.services.shelves.search import STATUS_LABELS, is_layer
+from station_console.services.shelves.locations import is_layer
+from station_console.services.shelves.search import STATUS_LABELS
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
