@@ -39,12 +39,12 @@ from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
+from station_console.tui.screens.live_reread import LIVE_GAP_S  # the lists' pace, the figures' too
 from station_console.tui.screens.reports_calls import ClosedBut, EarlyClose, ReportDays, ReportRead
 from station_console.tui.widgets.fixed_input import day_field
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
 
-LIVE_GAP_S = 1.0  # another counter's work reads the figures again at most this often
 NOT_CLOSED = N_("The day is not closed: F12 asks again.")
 STATUS_SHA_CHARS = 16  # of a closed day's SHA-256 on the status line, as the close's own answer shows it
 
