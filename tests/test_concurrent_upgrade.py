@@ -4,23 +4,22 @@ Two opening a new station at once seed it once: the second finds it seeded."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from itertools import count
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pg_server import TEMPLATE
 from sqlalchemy import text
+from upgrade_databases import at_the_release_before, empty_pg_database
 
 from db import migrate
 from db.engine import BUSY_TIMEOUT_MS, create_station_engine
-from db.migrate import UPGRADE_LOCK_KEY, alembic_config, current_revision, head_revision, known_revisions
+from db.migrate import UPGRADE_LOCK_KEY, current_revision, head_revision, known_revisions
 from station_console.errors import DatabaseUnavailable
 from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, open_station
 from station_console.services.core.anchors import IDENTITY_KEY
@@ -98,17 +97,6 @@ def test_a_new_files_first_connection_waits_for_another_process_holding_it(tmp_p
         holder.close()
 
 
-_DATABASES = count()
-
-
-def empty_pg_database(pg_server: Any, request: pytest.FixtureRequest) -> str:
-    """A new PostgreSQL database with nothing in it (the test server's usual ones are migrated)."""
-    name = f"upgrade_{os.getpid()}_{next(_DATABASES)}"
-    pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    request.addfinalizer(lambda: pg_server.release(name))
-    return str(pg_server.url(name))
-
-
 def pg_schema(url: str) -> set[tuple[Any, ...]]:
     """The public schema's columns, indexes and constraints (names and definitions)."""
     engine = create_station_engine(url)
@@ -150,17 +138,6 @@ def test_two_upgraders_of_one_postgresql_database_both_come_up(
             engine.dispose()
         assert [tuple(row) for row in versions] == [(head_revision(),)]
         assert pg_schema(url) == fresh
-
-
-def at_the_release_before(url: str) -> None:
-    """The database at the revision before head, as the release before this one left it."""
-    from alembic import command
-
-    engine = create_station_engine(url)
-    try:
-        command.upgrade(alembic_config(engine), known_revisions()[-2])
-    finally:
-        engine.dispose()
 
 
 def refused_while_held(url: str, monkeypatch: pytest.MonkeyPatch) -> DatabaseUnavailable:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pg_server import TEMPLATE
 from sqlalchemy import Connection, text
-from test_concurrent_upgrade import at_the_release_before, empty_pg_database
+from upgrade_databases import at_the_release_before, empty_pg_database
 
 from db import migrate
 from db.engine import create_station_engine
