@@ -60,7 +60,8 @@ def report(app: CliApp, day: date | None, fmt: str, out: Path | None) -> None:
         if out is not None:
             target = _write(out, blob)
         else:  # never over a report already there (another counter's in a shared folder too)
-            target = _write(export.report_file(data, "pdf", app.counter_settings), blob, new=True)
+            path = export.report_file(data, "pdf", app.counter_settings, app.station.counter)
+            target = _write(path, blob, new=True)
         font = export.pdf_font()
         if font:
             click.echo(_("Wrote {path} (font: {font})", path=str(target), font=font), err=True)

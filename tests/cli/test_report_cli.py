@@ -90,3 +90,14 @@ def test_a_day_nothing_could_happen_on_says_no_activity_not_balanced(  # type: i
     zh = run("report", "--date", "2026-11-20", lang="zh")
     assert "无业务：本站第一天是 2026-11-25。" in zh.output
     assert "Balanced" in run("report", "--date", "2026-11-25").output  # the first day is a day as any
+
+
+def test_a_pdf_report_made_as_another_counter_is_named_after_that_counter(  # type: ignore[no-untyped-def]
+    run,
+) -> None:
+    """`--counter` names the counter a command acts as: its report was saved under counter.toml's
+    counter, beside (or over the name of) that counter's own reports."""
+    saved = run("--counter", "counter-9", "report", "--format", "pdf", "--date", "2026-11-25")
+    assert saved.exit_code == 0, saved.output
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports"
+    assert [p.name for p in folder.iterdir()] == ["report-2026-11-25-counter-9.pdf"]

@@ -56,18 +56,22 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
     return None
 
 
-def report_file(report: dict[str, Any], fmt: str, counter: Any | None = None) -> Path:
+def report_file(
+    report: dict[str, Any], fmt: str, counter: Any | None = None, counter_name: str | None = None
+) -> Path:
     """The name a report of `fmt` (pdf, csv, json) is saved under by default: in the folder of
     `counter`'s PDF printer (`pdf_printer_folder`), else in `reports_folder`, named by the day, and by
     the counter in the data folder's, which every counter run by this PC's user shares (two counters of
-    one station on one PC wrote the same file). Written by `private_files.write_new`, never over a file
+    one station on one PC wrote the same file): `counter_name`, the name the station was opened under
+    (`--counter` may differ from the counter settings' own), else the settings'. Written by `private_files.write_new`, never over a file
     already there: a report printed and signed is not replaced unseen by a later one of the day, nor by
     another counter's saved into the same shared folder at the same moment (`-2`, `-3`, ...)."""
     own = pdf_printer_folder(counter)
     folder = own or reports_folder()
     stem = f"report-{report['date']}"
-    if own is None and counter is not None:
-        stem += f"-{file_safe(counter.counter)}"
+    name = counter_name or (None if counter is None else counter.counter)
+    if own is None and name:
+        stem += f"-{file_safe(name)}"
     return folder / f"{stem}.{fmt}"
 
 

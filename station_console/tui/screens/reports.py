@@ -350,7 +350,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         # Never the folder the console was started in; the file's place found in the worker (a folder on
         # a network share), and a PDF takes a moment.
         counter = getattr(self.app, "counter_settings", None)
-        self.call("export", partial(reports_calls.write_export, self.report, counter, fmt))
+        write = partial(reports_calls.write_export, self.report, counter, fmt, self.station.counter)
+        self.call("export", write)
 
     def done_export(self, path: Path) -> None:
         self.notify(_("Wrote {path}", path=str(path)))

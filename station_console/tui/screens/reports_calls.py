@@ -96,11 +96,11 @@ def reopen(station: Station, day: date, reason: str) -> str:
     return reopen_day(station, day, reason).describe()
 
 
-def write_export(report: dict[str, Any], counter: Any, fmt: str) -> Path:
+def write_export(report: dict[str, Any], counter: Any, fmt: str, counter_name: str | None = None) -> Path:
     """The report as a file where this counter's reports go (`export.report_file`: its PDF printer's
     folder, else the data folder's), written whole or not at all (a full disk leaves nothing behind),
     never over a file already there (`write_new`: the path written is returned)."""
-    path = export.report_file(report, fmt, counter)
+    path = export.report_file(report, fmt, counter, counter_name)
     if fmt == "pdf":
         return write_new(path, export.to_pdf(report))
     writer = export.to_csv if fmt == "csv" else export.to_json
