@@ -89,8 +89,19 @@ def create_station_engine(url: str, *, echo: bool = False) -> Engine:
     # the statement without end, and the clerk without a word: as SQLite's busy timeout, each statement
     # waits a moment and fails as "lock not available", which the retry loop tells (`on_busy`), retries
     # and, past the counter's busy wait, refuses.
-    connect_args = {"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}ms"}
+    connect_args = {"options": _with_lock_timeout(url)}
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _with_lock_timeout(url: str) -> str:
+    """The connection's server options: the station's own (its URL's `options`, else PGOPTIONS, as libpq
+    takes them: a schema in search_path, say), which `options` given to the driver would replace
+    unseen, then the short lock_timeout, last so that it is the one that holds."""
+    given = make_url(url).query.get("options")
+    theirs = " ".join(given) if isinstance(given, tuple) else given
+    if theirs is None:
+        theirs = os.environ.get("PGOPTIONS", "")
+    return f"{theirs} -c lock_timeout={BUSY_TIMEOUT_MS}ms".strip()
 
 
 # The SQLite files this process opened a station engine on: a path typed at the console that names one
