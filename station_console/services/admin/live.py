@@ -6,6 +6,8 @@ committed (never for a rolled-back one; see core/changes.py for why not inside i
 connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll_interval` seconds: only
 when the file's `PRAGMA data_version` says another connection committed since the last poll (a query on
 one idle connection of its own, where an ORM read cost most of an idle console's CPU).
+A PostgreSQL feed that lost its connection reads, once back, the events committed while it was away
+(their notifications went to no one), beside a resync that reads every cache again.
 
 Usage (from a thread; `wait` blocks): `feed = ChangeFeed(engine)`, then `feed.wait(0.5)` in a loop
 returns the changes since the last call (often none), and `feed.close()` at the end.
@@ -58,7 +60,10 @@ class ChangeFeed:
         self._closed = threading.Event()
         self._conn: Any = None
         self._waiting = False
-        self._last_id: int | None = None
+        self._last_id: int | None = (
+            None  # the newest event heard (PostgreSQL: notified, or read after a loss)
+        )
+        self._replayed: set[int] = set()  # PostgreSQL: the events `_missed` read after the last loss
         self._version_conn: sqlite3.Connection | None = None  # SQLite: asks whether anything committed
         self._version: int | None = None
         self.clock = time.monotonic
@@ -104,6 +109,37 @@ class ChangeFeed:
         url = self.engine.url.set(drivername="postgresql")
         self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
+        if self._last_id is None:  # the first connection: what commits from here on is heard
+            self._last_id = int(self._conn.execute(_NEWEST).fetchone()[0])
+
+    def _missed(self) -> list[Change]:
+        """Back after a loss (listening again, so nothing falls between): the changes committed while
+        away, read from the events, as SQLite's poll reads them; their notifications went to no one, and
+        a day closed at another counter meanwhile was never said here. A notification of one of them
+        arriving after this read is dropped (`_replayed`), not heard twice."""
+        if self._last_id is None:
+            return []
+        rows = self._conn.execute(_SINCE, (self._last_id,)).fetchall()
+        if rows:
+            self._last_id = int(rows[-1][0])
+        self._replayed = {int(eid) for eid, *_rest in rows}
+        return [
+            Change(kind=kind, counter=counter or "", parcel_id=pid, event_id=eid)
+            for eid, kind, counter, pid in rows
+        ]
+
+    def _heard(self, change: Change) -> bool:
+        """Whether `change`, notified, is news: not one `_missed` read already. The newest event heard is
+        where a replay after a loss starts (an event committed after a later one, its id lower, and lost
+        with the connection, is not read again)."""
+        event_id = change.event_id
+        if not isinstance(event_id, int):
+            return True
+        if event_id in self._replayed:
+            return False
+        if self._last_id is not None and event_id > self._last_id:
+            self._last_id = event_id
+        return True
 
     def _wait_postgres(self, timeout: float) -> list[Change]:
         import psycopg  # (see _listen)
@@ -112,13 +148,14 @@ class ChangeFeed:
         try:
             if self._conn is None:
                 self._listen()
+                changes += self._missed()
                 self._back()
                 changes.append(Change(kind=RESYNC, counter=""))  # missed notifications while away
             for note in self._conn.notifies(timeout=timeout, stop_after=1):
-                changes.append(_parse(note.payload))
+                changes += [c for c in [_parse(note.payload)] if self._heard(c)]
             if changes:  # drain what arrived together, without waiting again
                 for note in self._conn.notifies(timeout=0.01):
-                    changes.append(_parse(note.payload))
+                    changes += [c for c in [_parse(note.payload)] if self._heard(c)]
         except psycopg.Error as exc:
             if self._closed.is_set():
                 return []
@@ -196,6 +233,11 @@ class ChangeFeed:
             Change(kind=kind, counter=counter or "", parcel_id=pid, event_id=eid)
             for eid, kind, counter, pid in rows
         ]
+
+
+_EVENTS = ParcelEvent.__tablename__
+_NEWEST = f"SELECT coalesce(max(id), 0) FROM {_EVENTS}"
+_SINCE = f"SELECT id, kind, counter, parcel_id FROM {_EVENTS} WHERE id > %s ORDER BY id"
 
 
 @dataclass

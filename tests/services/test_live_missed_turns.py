@@ -1,0 +1,58 @@
+"""A PostgreSQL console whose live view lost its connection hears, once back, the changes committed
+while it was away, from the events: their notifications went to no one, and a day closed at another
+counter meanwhile was never said at this one (the resync reads caches again, not what happened)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from pickup_helpers import as_clerk
+from sqlalchemy import text
+from sqlmodel import select
+
+from db.models import EventKind, ParcelEvent, Role
+from station_console.services.admin.live import RESYNC, ChangeFeed
+from station_console.services.core.station import Station
+from station_console.services.day.close import close_day, reopen_day
+
+HANG = 30.0  # bounds a hang only
+
+
+def heard_until(feed: ChangeFeed, done: Any) -> list[Any]:
+    seen: list[Any] = []
+    deadline = time.monotonic() + HANG
+    while time.monotonic() < deadline and not done(seen):
+        seen += feed.wait(0.2)
+    return seen
+
+
+def cut_off(station: Station, feed: ChangeFeed) -> None:
+    """The feed's connection ended by the server (a network cut, a restart), as the feed waits."""
+    pid = feed._conn.info.backend_pid
+    with station.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+@pytest.mark.postgres_only
+def test_a_day_closed_while_the_feed_was_cut_off_is_heard_once_back(station: Station) -> None:
+    feed = ChangeFeed(station.engine)
+    try:
+        cut_off(station, feed)
+        manager = as_clerk(station, "Boss", role=Role.MANAGER, counter="counter-2")
+        day = close_day(manager, early=True).day
+        with station.read() as session:
+            closed = session.exec(
+                select(ParcelEvent.id).where(ParcelEvent.kind == EventKind.DAY_CLOSED)
+            ).one()
+        heard = heard_until(feed, lambda seen: any(c.kind == RESYNC for c in seen))
+        heard += feed.wait(0.3)  # nothing more comes: the close is not heard twice
+        reopen_day(manager, day, "closed by mistake")  # heard as before, once
+        heard += heard_until(feed, lambda seen: any(c.kind == EventKind.DAY_REOPENED for c in seen))
+    finally:
+        feed.close()
+    turns = [c for c in heard if c.kind == EventKind.DAY_CLOSED]
+    assert [(c.event_id, c.counter) for c in turns] == [(closed, "counter-2")], heard
+    assert [c.kind for c in heard].count(RESYNC) == 1
+    assert [c.kind for c in heard].count(EventKind.DAY_REOPENED) == 1
