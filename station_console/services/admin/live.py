@@ -60,9 +60,8 @@ class ChangeFeed:
         self._closed = threading.Event()
         self._conn: Any = None
         self._waiting = False
-        self._last_id: int | None = (
-            None  # the newest event heard (PostgreSQL: notified, or read after a loss)
-        )
+        # The newest event heard (PostgreSQL: notified, or read after a loss).
+        self._last_id: int | None = None
         self._replayed: set[int] = set()  # PostgreSQL: the events `_missed` read after the last loss
         self._version_conn: sqlite3.Connection | None = None  # SQLite: asks whether anything committed
         self._version: int | None = None
