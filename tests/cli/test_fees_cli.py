@@ -294,7 +294,8 @@ def test_a_waybill_shaped_as_a_receipt_number_copies_its_parcels_receipt(run, db
 
 def test_a_waybill_shaped_as_a_refund_slips_number_copies_its_parcels_receipt(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
     """A waybill `FF` and digits is a parcel's where no refund slip has that number (it was refused as
-    a refund slip before any parcel was looked up); where a slip has it, the slip is still refused."""
+    a refund slip before any parcel was looked up); where a slip has it, both meanings are said, as
+    for a waybill shaped as a receipt's number, and nothing is queued."""
     Path(os.environ["STATION_CONFIG"]).write_text(
         '[printers.roll]\nlanguage = "pdf"\ntransport = "dummy"\ntarget = "roll"\n', encoding="utf-8"
     )
@@ -324,11 +325,22 @@ def test_a_waybill_shaped_as_a_refund_slips_number_copies_its_parcels_receipt(ru
     assert again.exit_code == 0 and again.output.startswith(f"Receipt {receipts[1]} queued as print job"), (
         again.output
     )
-    for held in (slip, "FF999999"):  # a slip that exists, though a waybill too; one that is neither
-        refused = run("fees", "receipt", held, "--json")
-        assert refused.exit_code == 1 and json.loads(refused.stdout) == {
-            "error": "refund_slip",
-            "message": f"{held} is a refund slip's number: refund slips are not printed again, only fee "
-            "receipts (numbered FR).",
-        }
+    # A slip that exists and is a waybill too: both meanings said, as for a receipt's number (the pickup
+    # code names the parcel). It was refused as a slip alone, with no word of the parcel.
+    both = run("fees", "receipt", slip, "--json")
+    assert both.exit_code == 1 and json.loads(both.stdout) == {
+        "error": "receipt_or_waybill",
+        "message": f"{slip} is both refund slip {slip} (refund slips are not printed again) and a parcel's "
+        "waybill: give the pickup code of the parcel whose receipt you mean (its last receipt is copied).",
+    }
+    zh = run("fees", "receipt", slip.lower(), lang="zh")
+    assert zh.exit_code == 1 and f"既是退款单 {slip} 的编号（退款单不补打），也是一个包裹的运单号" in zh.output, (
+        zh.output
+    )
+    refused = run("fees", "receipt", "FF999999", "--json")  # neither a slip nor a waybill
+    assert refused.exit_code == 1 and json.loads(refused.stdout) == {
+        "error": "refund_slip",
+        "message": "FF999999 is a refund slip's number: refund slips are not printed again, only fee "
+        "receipts (numbered FR).",
+    }
     assert len([p for p in fee_papers() if p.get("copy")]) == 1
