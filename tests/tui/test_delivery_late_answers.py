@@ -139,7 +139,8 @@ async def test_a_second_scans_fee_found_under_the_first_ones_question_is_said_on
     """Two parcels owing a storage fee scanned out one behind the other on a busy database: both answers
     came while the first one's fee question was open, and the second was said under it ("the storage
     fee is not settled", unseen, then overwritten by the first one's answer): the clerk took both as
-    out. The one answered second is named on the question on top and on the line; only the other is asked."""
+    out. The one answered second is named on the question on top and on the line; only the other is asked,
+    and the question's Esc names both as not scanned out."""
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
     first, _second = two_runs(station, first_out=False)
     # Either answer may come first (two workers): the other one is said.
@@ -166,5 +167,15 @@ async def test_a_second_scans_fee_found_under_the_first_ones_question_is_said_on
             assert str(delivery.query_one("#dl-status", Static).render()) == on_question
             await quiet.press(pilot, "escape")  # the first not paid either: nothing goes out
             assert app.screen is delivery
+            # Both named as not out, the one asked and the one said on its question: Esc's line said
+            # "the storage fee is not settled" alone, over the other's.
+            (unasked,) = [scan for scan in (FIRST, SECOND) if scan in on_question]
+            (asked_first,) = {FIRST, SECOND} - {unasked}
+            line = text_of(app, "#dl-status")
+            assert line == (
+                f"Not scanned out: the storage fee of {asked_first} is not settled. Nor {unasked}: it owes a "
+                "storage fee too, found while that question was open. Scan it again."
+            ), line
+            assert delivery.query_one("#dl-status", Static).has_class("-error")
     with station.read() as session:
         assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}

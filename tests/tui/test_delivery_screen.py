@@ -161,7 +161,8 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
         account = str(app.screen.query_one("#fee-account", Static).render())
         assert account == "3 puts it on the account of: 张三 138****5678"
         await quiet.press(pilot, "escape")  # not paid: it stays on the shelf
-        await until(pilot, lambda: "not settled" in text_of(app, "#dl-status"))
+        said = "Not scanned out: the storage fee of JT0000000000001 is not settled."  # names the parcel
+        await until(pilot, lambda: text_of(app, "#dl-status") == said)
         await _type(pilot, app, "JT0000000000001")
         await until(pilot, lambda: isinstance(app.screen, FeeDialog))
         await quiet.press(pilot, "1")  # cash

@@ -90,6 +90,9 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
         # What each clerk scanned that found a storage fee due, answered after a lock while they were
         # away: nothing was scanned out and nobody was asked. Said to them once back (`came_to_front`).
         self.not_taken: dict[int, list[str]] = {}
+        # Scans whose storage fee was found while the fee question was open (said on it, not asked):
+        # named again as that question closes, whose own line would otherwise be all the clerk reads.
+        self.fees_unasked: list[str] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="dl-summary")

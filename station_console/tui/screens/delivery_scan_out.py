@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_console.errors import StationError
-from station_console.i18n import _, sentences
+from station_console.i18n import _, _n, listed, sentences
 from station_console.safe_text import cut
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.delivery import recalled as recall_rules
@@ -115,15 +115,35 @@ class DeliveryScanOut:
                 not screen.is_active and screen in screen.app.screen_stack
             ):  # under another scan's fee question
                 screen.say(fee_found_under_a_question(screen.app, stop.raw), error=True)
+                if isinstance(screen.app.screen, FeeDialog):  # named again as it closes (`settled`)
+                    screen.fees_unasked.append(cut(stop.raw, 40))
                 return
+            owed = due.owed
 
             def settled(fee: Settlement | None) -> None:
-                if fee is None:
-                    screen.say(_("Not scanned out: the storage fee is not settled."), warn=True)
-                else:
+                unasked, screen.fees_unasked = screen.fees_unasked, []
+                if fee is not None:  # its answer comes below the refusal still naming those unasked
                     self._send_out(due.run_id, due.raw, fee)
+                    return
+                said = [
+                    _(
+                        "Not scanned out: the storage fee of {scan} is not settled.",
+                        scan=cut(owed.waybill or due.raw, 40),
+                    )
+                ]
+                if unasked:  # the line said them; Esc's line alone left the clerk taking them as out
+                    said.append(
+                        _n(
+                            "Nor {scans}: it owes a storage fee too, found while that question was open. "
+                            "Scan it again.",
+                            "Nor {scans}: they owe storage fees too, found while that question was open. "
+                            "Scan them again.",
+                            len(unasked),
+                            scans=listed(unasked),
+                        )
+                    )
+                screen.say(sentences(*said), error=bool(unasked), warn=not unasked)
 
-            owed = due.owed
             named = [parcel_named(owed.pickup_code, owed.carrier_name, owed.waybill)] if owed.waybill else []
             dialog = FeeDialog(
                 owed.cents,
