@@ -334,9 +334,9 @@ def test_a_waybill_shaped_as_a_refund_slips_number_copies_its_parcels_receipt(ru
         "waybill: give the pickup code of the parcel whose receipt you mean (its last receipt is copied).",
     }
     zh = run("fees", "receipt", slip.lower(), lang="zh")
-    assert zh.exit_code == 1 and f"既是退款单 {slip} 的编号（退款单不补打），也是一个包裹的运单号" in zh.output, (
-        zh.output
-    )
+    assert (
+        zh.exit_code == 1 and f"既是退款单 {slip} 的编号（退款单不补打），也是一个包裹的运单号" in zh.output
+    ), zh.output
     refused = run("fees", "receipt", "FF999999", "--json")  # neither a slip nor a waybill
     assert refused.exit_code == 1 and json.loads(refused.stdout) == {
         "error": "refund_slip",
