@@ -95,34 +95,49 @@ async def test_the_parcel_list_shows_what_a_search_is_for_whole_on_a_small_termi
 
 
 @SMALL
+@pytest.mark.parametrize("written_off", [False, True], ids=["problem", "problem and written off"])
 @pytest.mark.first_mode("parcels")
 async def test_the_parcel_list_shows_the_check_in_time_at_80_columns_shorter_where_it_must(
-    app: StationApp, station: Station, lang: str
+    app: StationApp, station: Station, lang: str, written_off: bool
 ) -> None:
     """A problem parcel listed: at 80 columns in English the check-in time ("11-25 10:00" under "Checked
     in") was left out. Said shorter under "In" where it does not fit whole: the time for today's parcel,
-    the day for an earlier one; whole where it fits (Chinese at 80, both at 120)."""
+    the day for an earlier one; whole where it fits (Chinese at 80, both at 120). A written-off parcel
+    listed with it left no room even for the shorter time (80 cells against 78)."""
+    if written_off:  # listed last, the newest first
+        place(station, wb(3), "1-3", at=station.now() - timedelta(days=3), status="written_off")
     place(station, wb(1), "1-1", at=station.now() - timedelta(days=2))
     place(station, wb(2), "1-2")
     problems.mark(station, wb(1), "wrong_address", "building C")
     async with console_in(app, lang, "f5") as pilot:
         table = app.screen.query_one("#pa-table", DataTable)
-        await quiet.until(pilot, lambda: table.row_count == 2, what="the parcels listed")
+        listed = 3 if written_off else 2
+        await quiet.until(pilot, lambda: table.row_count == listed, what="the parcels listed")
 
         def times() -> tuple[str, list[str]]:
             keys = [str(column.key.value) for column in table.ordered_columns]
             assert "Checked in" in keys, keys
             column = table.ordered_columns[keys.index("Checked in")]
             assert column.label.plain in columns_in_view(table)
+            # Nothing else hidden for it: every column but the carrier and the size shown whole.
+            assert {*keys} >= {"Waybill", "Status", "Problem", "Code", "Phone", "Location"}, keys
             return column.label.plain, [str(table.get_row_at(n)[keys.index("Checked in")]) for n in (0, 1)]
+
+        def location() -> str:
+            keys = [str(column.key.value) for column in table.ordered_columns]
+            return table.ordered_columns[keys.index("Location")].label.plain
 
         await quiet.resize(pilot, 120, 40)
         assert times() == (_(N_("Checked in")), ["11-25 10:00", "11-23 10:00"])
+        assert location() == _(N_("Location"))
         await quiet.resize(pilot, 80, 24)
         if lang == "en":
             assert times() == ("In", ["10:00", "11-23"])
+            # With the written-off parcel, the location's heading shorter too ("1-3" under it).
+            assert location() == ("Shelf" if written_off else "Location")
         else:
             assert times() == ("入库时间", ["11-25 10:00", "11-23 10:00"])
+            assert location() == "位置"
 
 
 @pytest.mark.first_mode("shelves")

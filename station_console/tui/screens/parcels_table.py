@@ -9,7 +9,9 @@ matches its last digits), and a column that does not fit beside it is left out: 
 and the check-in time were cut at the edge ("Locat", "入库时") until the clerk scrolled sideways. Where the
 check-in time does not fit whole ("11-25 10:00" under "Checked in": at 80 columns in English, a problem
 parcel listed), it is said shorter under "In": the time for today's, the day for earlier ones (the
-details under the list give the whole time).
+details under the list give the whole time). Where even that does not fit (a written-off parcel listed
+too: 80 cells against 78), the location goes under "Shelf" (its values, "1-3", are far narrower than
+"Location").
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ COLUMNS = (
 )
 WAYBILL = COLUMNS.index(N_("Waybill"))
 CHECKED_IN = COLUMNS.index(N_("Checked in"))
+LOCATION = COLUMNS.index(N_("Location"))
 SHORT_CHECKED_IN = N_("In")  # over the check-in time said shorter ("10:00" today, "11-24" before)
+SHORT_LOCATION = N_("Shelf")  # over the location ("1-3") where the shorter time alone left no room
+# How short the table says itself: whole, the check-in time shorter, the location's heading too.
+WHOLE, TIMES_SHORT, HEADINGS_SHORT = range(3)
 # Most wanted first: the waybill gives way to what a search is for and to where and since when the parcel
 # stands; whole, it is kept before the carrier and the size.
 _WANTED = tuple(
@@ -70,7 +76,7 @@ class ParcelsTable(FittedTable):
         self.parcel_rows: list[tuple[str, Cells]] = []  # (the parcel's id, its cells in COLUMNS' order)
         self.waybills: dict[str, str] = {}  # each row's waybill by its key (its cell may show its end)
         self.short_times: list[Any] = []  # each row's check-in time said shorter, in the rows' order
-        self._times_short = False  # the rows are laid out with their short check-in times
+        self._short = WHOLE  # how short the rows and headings are laid out (WHOLE, TIMES_SHORT, ...)
 
     def show(
         self, parcels: Sequence[ParcelRow], zone: tzinfo, now: datetime, *, keep: str | None = None
@@ -98,11 +104,14 @@ class ParcelsTable(FittedTable):
         return None if value is None else str(value)
 
     def lay_out(self, row: int | None = None) -> None:
-        """As `FittedTable`'s; where the check-in time is left out whole, laid out again with it shorter."""
-        self._times_short = False
+        """As `FittedTable`'s; where the check-in time is left out whole, laid out again with it shorter,
+        then with the location's heading shorter too."""
+        self._short = WHOLE
         super().lay_out(row)
-        if self.parcel_rows and self.size.width > 0 and not self._shows(CHECKED_IN):
-            self._times_short = True
+        for shorter in (TIMES_SHORT, HEADINGS_SHORT):
+            if not (self.parcel_rows and self.size.width > 0 and not self._shows(CHECKED_IN)):
+                break
+            self._short = shorter
             super().lay_out()
 
     def _shows(self, index: int) -> bool:
@@ -110,12 +119,14 @@ class ParcelsTable(FittedTable):
 
     def headings(self) -> list[str]:
         headings = super().headings()
-        if self._times_short:
+        if self._short >= TIMES_SHORT:
             headings[CHECKED_IN] = _(SHORT_CHECKED_IN)
+        if self._short >= HEADINGS_SHORT:
+            headings[LOCATION] = _(SHORT_LOCATION)
         return headings
 
     def table_rows(self) -> list[tuple[str | None, Cells]]:
-        if not self._times_short:
+        if self._short == WHOLE:
             return list(self.parcel_rows)
         return [
             (key, (*cells[:CHECKED_IN], short, *cells[CHECKED_IN + 1 :]))
