@@ -52,12 +52,14 @@ async def test_a_refused_scan_leaves_no_code_to_read_as_its_own(
         await checkin_driver.settle(app, pilot)
         assert checkin_driver.attention(screen), "the scan was refused"
         assert big(screen) == ("", "No code: this scan was refused.")
+        assert str(screen.query_one("#ci-whose", Static).render()) == ""  # no parcel named either
         assert screen.query_one("#ci-big").has_class("-refused")
         await checkin_driver.scan(pilot, clock, "JT0000000000010")  # the next parcel checks in
         await checkin_driver.settle(app, pilot)
         code, where = big(screen)
         assert code == screen.results[-1].pickup_code != first and "refused" not in where
         assert not screen.query_one("#ci-big").has_class("-refused")
+        assert str(screen.query_one("#ci-whose", Static).render()) == "Waybill: J&T …000010"
 
 
 async def test_a_double_read_keeps_the_code_of_the_parcel_it_read(app: StationApp, station: Station) -> None:

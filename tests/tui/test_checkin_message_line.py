@@ -1,6 +1,7 @@
 """Check-in's message line: a refusal said while an earlier scan is still being written (the clerk scans
 on) stays first over that scan's answer, said below it, until the clerk's next key or scan; the big
-code shows the parcel the answer names. The answer replaced the refusal before it was read."""
+code shows the parcel the answer names, and names it ("Earlier parcel: J&T …000001"). The answer
+replaced the refusal before it was read."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from textual.widgets import Digits, Static
 
 from hardware.scanners.base import ScanEvent
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -20,6 +22,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_state import MESSAGE_BOX_HEIGHT
 from tui import quiet
 from tui.checkin_driver import KeyClock, attention, parcels, scan, send_keys, settle, start, status
+from tui.drawn_text import reads_whole
 from tui.test_chinese_line_breaks import shown_lines
 
 WRITER = ("_run",)  # the check-in writer's jobs, left running while one is held
@@ -88,6 +91,10 @@ async def test_a_garbage_scan_refused_while_the_last_one_is_written_stays_first_
         assert message(screen).has_class("-error")
         code = screen.results[-1].pickup_code
         assert big_code(screen) == code.upper() and code in status(screen, "#ci-where")
+        # The box names whose code it is, the parcel scanned before the refused one (the clerk holds
+        # that one): a code beside a refusal without a name was read as the refused parcel's.
+        assert status(screen, "#ci-whose") == "Earlier parcel: J&T …000001"
+        assert screen.query_one("#ci-big").has_class("-earlier")
         # On screen: the refusal whole, the answer right below it.
         lines = shown_lines(app, message(screen))
         assert squashed("".join(lines)).startswith(squashed(f"{refusal}\nJ&T JT0000000000001 checked in.")), (
@@ -99,6 +106,8 @@ async def test_a_garbage_scan_refused_while_the_last_one_is_written_stays_first_
         await settle(app, pilot)
         assert status(screen, "#ci-message").startswith("J&T JT0000000000002 checked in.")
         assert not message(screen).has_class("-error")
+        assert status(screen, "#ci-whose") == "Waybill: J&T …000002"  # the parcel in hand's own
+        assert not screen.query_one("#ci-big").has_class("-earlier")
     assert list(parcels(station)) == ["JT0000000000001", "JT0000000000002"]
 
 
@@ -122,6 +131,7 @@ async def test_a_duplicate_refused_between_two_good_scans_stays_first_over_the_n
         assert message(screen).has_class("-error")
         assert big_code(screen) == screen.results[-1].pickup_code.upper()
         assert screen.results[-1].waybill == "JT0000000000002"
+        assert status(screen, "#ci-whose") == "Waybill: J&T …000002"  # the last scan's: in hand
         assert [i.kind for i in attention(screen)] == ["duplicate"]
 
 
@@ -138,3 +148,23 @@ async def test_a_device_scan_after_a_refusal_says_its_answer_in_its_place(
         await settle(app, pilot)
         assert status(screen, "#ci-message").startswith("J&T JT0000000000001 checked in.")
         assert not message(screen).has_class("-error")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_big_codes_parcel_reads_whole_under_it_beside_a_refusal(
+    app: StationApp, station: Station, writer: HeldWriter, lang: str, size: tuple[int, int]
+) -> None:
+    """The line under a late code naming the earlier parcel is drawn whole in its half of the screen,
+    in either language, at the smallest console and the usual one."""
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_on(pilot, clock, "JT0000000000001")
+        await quiet.until(pilot, writer.asked.is_set, what="the scan written")
+        await scan_on(pilot, clock, "123")
+        writer.release.set()
+        await settle(app, pilot)
+        whose = reads_whole(app, screen.query_one("#ci-whose", Static))
+        assert whose == {"en": "Earlier parcel: J&T …000001", "zh": "之前的包裹：J&T …000001"}[lang]
+        reads_whole(app, screen.query_one("#ci-where", Static))

@@ -16,7 +16,7 @@ def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) 
     """A person should see: the status line (batch ZTO, quick mode off, 1 parcel without a phone, 1 scan
     refused this session, in red); under it "No courier batch: F10 opens one for the courier's bag"; the
     scan field, "Phone (scan first)" (the last scan was refused) and the size field; no big code, its box
-    in a heavy red border saying "No code: this scan was refused." (the last good check-in's code is in
+    in a heavy red border saying "No code: this scan was refused." and naming no parcel (the last good check-in's code is in
     the table, not where this parcel's would be); a red message box saying the SF
     number contradicts the ZTO batch, with "Ctrl+Y: use SF · Ctrl+B: keep ZTO"; the "Needs attention: 1"
     line with that question in it; and the table of three check-ins, newest first, with code, location,

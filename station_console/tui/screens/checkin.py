@@ -163,6 +163,7 @@ class CheckinScreen(CheckinTable):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")
                 yield Static("", id="ci-where")
+                yield Static("", id="ci-whose")  # whose code it is: its carrier and waybill end
             yield StatusLine(_(READY), id="ci-message", lays_out=False)  # its box is sized to fit it
         yield AttentionList(id="ci-attention")
         yield TailTable("waybill", id="ci-table", cursor_type="row", zebra_stripes=True)
@@ -318,7 +319,7 @@ class CheckinScreen(CheckinTable):
                 self.query_one("#phone", Input).focus()
         if is_current:
             self.current = Current(request.seq, request.raw, result)
-        self._show_big(result)
+        self._show_big(result, earlier=not is_current)  # answered after a later scan: not the one in hand
         notes = [_("{carrier} {waybill} checked in.", carrier=result.carrier_name, waybill=result.waybill)]
         if result.redelivery:
             notes.append(_("Re-delivery: this waybill was here before."))

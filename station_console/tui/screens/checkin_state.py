@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Digits, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
+from station_console.safe_text import cut
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.shelves.lists import missing_phone_count, rows_now
@@ -44,6 +45,7 @@ MESSAGE_BOX_HEIGHT = 7
 # However long a message, the parcel list keeps its header and its two newest rows on screen.
 TABLE_KEEPS = 3
 DIGITS_CHARS = set("0123456789-ABCDEF")  # what the big code display can draw
+WAYBILL_END = 6  # the waybill's last characters the big code's box names its parcel by
 
 
 @dataclass
@@ -93,6 +95,9 @@ class CheckinState(CourierBatchScreen):
         self.twice_parcel: int | None = None
         self._writer: CheckinWriter | None = None
         self.big_shown: CheckinResult | None = None  # the check-in the big code display shows
+        # The big code's parcel is not the one in hand: its answer came after a later scan (refused, or
+        # still on its way), and the box says it is an earlier parcel's.
+        self.big_earlier = False
 
     @property
     def writer(self) -> CheckinWriter:
@@ -268,9 +273,16 @@ class CheckinState(CourierBatchScreen):
             if big is not None:
                 self._show_big(big)
 
-    def _show_big(self, result: CheckinResult) -> None:
+    def _show_big(self, result: CheckinResult, *, earlier: bool | None = None) -> None:
+        """The big code of `result`, naming its parcel under it (carrier and waybill end): the box beside
+        a refusal, or while the next scan is written, must not be read as the parcel in hand's.
+        `earlier`: it is not the parcel in hand (None: as it was, the same parcel's code renewed)."""
+        if earlier is not None:
+            self.big_earlier = earlier
         self.big_shown = result
-        self.query_one("#ci-big").remove_class("-refused")
+        big = self.query_one("#ci-big")
+        big.remove_class("-refused")
+        big.set_class(self.big_earlier, "-earlier")
         code = result.pickup_code.upper()
         self.query_one("#ci-code", Digits).update(code if set(code) <= DIGITS_CHARS else "")
         where = _(
@@ -280,12 +292,17 @@ class CheckinState(CourierBatchScreen):
             layer=result.layer,
         )
         self.query_one("#ci-where", Static).update(where, layout=False)
+        self.query_one("#ci-whose", Static).update(
+            big_code_parcel(result, earlier=self.big_earlier), layout=False
+        )
 
     def _clear_big(self) -> None:
         self.big_shown = None
-        self.query_one("#ci-big").remove_class("-refused")
+        self.big_earlier = False
+        self.query_one("#ci-big").remove_class("-refused", "-earlier")
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)
+        self.query_one("#ci-whose", Static).update("", layout=False)
 
     def _big_refused(self) -> None:
         """A scan refused: the big code went, and the box says the parcel in hand has none. Left up,
@@ -325,6 +342,16 @@ def _moved(result: CheckinResult, places: dict[int, tuple[str, str]]) -> Checkin
     code, where = now
     shelf, _dash, layer = where.partition("-")
     return replace(result, pickup_code=code, shelf=shelf, layer=layer)
+
+
+def big_code_parcel(result: CheckinResult, *, earlier: bool) -> str:
+    """The line under the big code naming whose it is, by carrier and waybill end (a clerk matches the
+    last digits): "Earlier parcel: ..." when it is not the parcel in hand. The carrier's label name is
+    cut so that the line fits the box at 80 columns (35 cells)."""
+    carrier, end = cut(result.carrier_name, 8), result.waybill[-WAYBILL_END:]
+    if earlier:
+        return _("Earlier parcel: {carrier} …{end}", carrier=carrier, end=end)
+    return _("Waybill: {carrier} …{end}", carrier=carrier, end=end)
 
 
 def shown_parcel(current: Current) -> str:
