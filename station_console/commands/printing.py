@@ -174,6 +174,7 @@ def print_queue(
     cancel: int | None,
 ) -> None:
     """Show this counter's print jobs and their states."""
+    from station_console.services.printing.printer_names import shown_name
     from station_console.services.printing.printers import KIND_LABELS
     from station_console.services.printing.queue_view import (
         LABEL_LABELS,
@@ -223,7 +224,9 @@ def print_queue(
             state=_(PRINTER_STATES.get(one["printer_state"], N_("error"))),
         )
         # One printer as before; several each named, as the console's status line names them.
-        click.echo(_("{printer}: {reason}", printer=name, reason=line) if len(passes) > 1 else line)
+        # A name no printer may have (its whole name the key) is said cut and escaped, as its error says it.
+        said = _("{printer}: {reason}", printer=shown_name(name), reason=line)
+        click.echo(said if len(passes) > 1 else line)
         if one["error"]:
             click.echo(f"  {one['error']}")
     if not jobs:
@@ -266,7 +269,7 @@ def _process(
     each printer's."""
     # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
     import station_console.services.sendout.drawing  # noqa: F401
-    from station_console.services.printing.printer_faults import set_up_wrong
+    from station_console.services.printing.printer_faults import printer_of, set_up_wrong
     from station_console.services.printing.printers import counter_printers, printer_for, unassigned_kinds
     from station_console.services.printing.sending import QueueResult, process_queue
 
@@ -291,8 +294,8 @@ def _process(
             if merged.error_code is None and result.error_code is not None:
                 merged.error, merged.error_code = result.error, result.error_code
         if not printer_name:  # one set up wrong stops only itself: said after the others' passes
-            for fault in built.faults:
-                passes[str(fault.params["name"])] = _set_up_wrong(fault)
+            for fault in built.faults:  # by its whole name: two alike in their first 40 characters are two
+                passes[printer_of(fault)] = _set_up_wrong(fault)
     except StationError as exc:
         fail(exc, as_json=as_json)
     return _outcome(merged), passes

@@ -32,6 +32,7 @@ from textual.message import Message
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, listed, shown
 from station_console.safe_text import visible
+from station_console.services.printing.printer_faults import printer_of
 from station_console.services.printing.printers import counter_printers, unassigned_kinds
 from station_console.services.printing.sending import PRINTER_STATES, process_queue
 from station_console.tui.periodic import PeriodicWorker
@@ -162,8 +163,9 @@ class PrintWorker(PeriodicWorker):
         except StationError as exc:
             self._post(self._configured, setup, None, exc.message())
             return
-        # Each wrong one by name, with what is wrong and where to fix it.
-        faults = {str(f.params["name"]): f.message() for f in counter.faults}
+        # Each wrong one by its whole name (two alike in their first 40 characters are two), with
+        # what is wrong and where to fix it.
+        faults = {printer_of(f): f.message() for f in counter.faults}
         self._post(self._configured, setup, counter.printers, None, faults)
 
     def _drain(self) -> None:

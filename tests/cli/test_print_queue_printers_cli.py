@@ -130,3 +130,29 @@ def test_process_with_every_printer_set_up_wrong_names_each(run, tmp_path: Path)
     assert "Printer labels is misconfigured" in done.output, done.output
     assert "Printer roll is misconfigured" in done.output, done.output
     assert "Fix them in Settings > Printers (F8)." in done.output, done.output
+
+
+def test_two_names_alike_in_their_first_40_characters_are_two_printers_in_the_pass(
+    run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two printers whose names no printer may have, alike in their first 40 characters: each has its
+    pass, under its whole name in `--json`, each said cut in the text (the second was lost under the
+    first's cut name)."""
+    labels = tmp_path / "labels"
+    labels.write_bytes(b"")
+    stem = "P" * 40
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printers.labels]\nlanguage = "tspl"\ntransport = "device"\ntarget = "{labels}"\n'
+        f'[printers.{stem}-a]\nlanguage = "tspl"\ntransport = "dummy"\n'
+        f'[printers.{stem}-b]\nlanguage = "tspl"\ntransport = "dummy"\n',
+        encoding="utf-8",
+    )
+    doc = json.loads(run("print-queue", "--process", "--json").stdout)
+    assert {name: one["printer_state"] for name, one in doc["printers"].items()} == {
+        "labels": "untried",  # nothing queued
+        f"{stem}-a": "set_up_wrong",
+        f"{stem}-b": "set_up_wrong",
+    }
+    done = run("print-queue", "--process")
+    assert done.exit_code == 0, done.output
+    assert done.output.count(f"{stem}…: Printed 0, failed 0; printer set up wrong") == 2, done.output

@@ -195,3 +195,43 @@ def test_a_name_no_printer_can_have_stops_that_printer_only_and_is_refused_on_sa
         settings, settings.model_copy(update={"printers": {**settings.printers, "x": GOOD}})
     )
     printers.check_saved_printers(before, before.model_copy(update={"printers": {"D" * 40: GOOD}}))
+
+
+def test_two_names_alike_in_their_first_40_characters_are_two_printers_set_up_wrong() -> None:
+    """Both are said alike, cut at 40 characters, but each keeps its own settings: a receipt waits
+    for the one that takes receipts (not refused as one no printer here prints), and a save that
+    changes the other's settings is refused for that one, not this one left as it was."""
+    stem = "P" * 40
+    receipts, labels = f"{stem}-receipts", f"{stem}-labels"
+    settings = CounterSettings(
+        printers={receipts: {**GOOD_ROLL, "jobs": ["receipt"]}, labels: {**GOOD, "jobs": ["label"]}}
+    )
+    counter = printers.counter_printers(settings)
+    assert counter.fault_settings == {
+        receipts: settings.printers[receipts],
+        labels: settings.printers[labels],
+    }
+    rule = (
+        "its name is not one a printer can have: 1 to 40 printable characters, no control characters or "
+        "line breaks."
+    )
+    with pytest.raises(Refused) as waits:
+        printers.check_printable(settings, "receipt")
+    assert waits.value.code == "bad_printer"
+    assert waits.value.message("en") == f"Printer {stem}… is misconfigured: {rule}{FIX}"
+    # The receipt printer left as it was and the label printer's size changed: refused by the rule.
+    changed = settings.model_copy(
+        update={"printers": {**settings.printers, labels: {**settings.printers[labels], "size": "50x30"}}}
+    )
+    with pytest.raises(Refused) as saved:
+        printers.check_saved_printers(settings, changed)
+    assert saved.value.code == "bad_printer_name"
+
+
+def test_a_quote_in_a_printers_name_is_escaped_in_the_section_said() -> None:
+    """Any printable name may be saved (`Front "A"`): the section its wrong setting is said in is the
+    one counter.toml holds, the quote escaped as TOML writes it."""
+    counter = printers.counter_printers(CounterSettings(printers={'Front "A"': {**GOOD, "dpi": 600}}))
+    assert [f.reason("en") for f in counter.faults] == [
+        'Printer Front "A" is misconfigured: Resolution (printers."Front \\"A\\"".dpi) = 600: use 203 or 300.'
+    ]

@@ -179,3 +179,27 @@ async def test_a_printer_set_up_wrong_stops_only_itself(station: Station) -> Non
             "or 300. Fix it in Settings > Printers (F8). The jobs for it wait in the queue."
         ]
     assert len(DummyTransport.named("desk").sent) == 2 and DummyTransport.named("roll").sent == []
+
+
+async def test_two_printers_named_alike_in_their_first_40_characters_are_counted_as_two(
+    station: Station,
+) -> None:
+    """Two names no printer may have, said alike (cut at 40 characters): the header counts both, each
+    kept under its whole name (one was lost under the other's cut name: "1 set up wrong")."""
+    DummyTransport.forget_all()
+    queue_parcels(station, 1)
+    stem = "P" * 40
+    settings = CounterSettings(
+        counter="test-counter",
+        printer={"name": "desk", "language": "tspl", "transport": "dummy", "target": "desk"},
+        printers={
+            f"{stem}-a": {"language": "tspl", "transport": "dummy"},
+            f"{stem}-b": {"language": "tspl", "transport": "dummy"},
+        },
+    )
+    seen: list[Message] = []
+    app = Host(station, settings, interval=0.05)
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await until(pilot, lambda: printed(seen) == 1, what="the label on the good printer")
+        await quiet.settle(pilot)
+        assert app.device_states["printer"] == "2 set up wrong, 1 ready"

@@ -15,6 +15,7 @@ from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.unsaved import LeaveUnsaved
+from station_console.tui.widgets.plain import Table
 from tui import quiet
 
 # Every test here starts in Settings (the console opens there: no check-in screen built for nothing).
@@ -90,9 +91,9 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
         screen.save_printer()  # type: ignore[attr-defined]
         said = await _shows(pilot, status, "only")
         assert "Printer big saved. Its labels carry Code 128 barcodes only." in said
-        screen.query_one("#p-name", Input).value = "[/]x[b]"  # markup is refused as a name, not parsed
+        screen.query_one("#p-name", Input).value = "   "  # spaces only: no name, refused by the rule
         screen.save_printer()  # type: ignore[attr-defined]
-        assert "letters, digits" in await _shows(pilot, status, "letters")
+        assert "1 to 40 printable characters" in await _shows(pilot, status, "Give the printer a name")
         screen.query_one("#p-name", Input).value = "tiny"
         screen.query_one("#p-size", Input).value = "30x20"
         screen.save_printer()  # type: ignore[attr-defined]
@@ -104,6 +105,31 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
         await quiet.settle(pilot)
         needs = await _shows(pilot, app.screen.query_one("#scanner-needs", Static), "must read")
         assert "small: QR codes for some" in needs and "must read both" in needs
+
+
+async def test_a_printer_named_as_the_service_allows_is_saved_from_the_screen(app: StationApp) -> None:
+    """The screen takes a name by the service's rule (`printer_names`): `Front (A)`, set by hand in
+    counter.toml, is saved again here, and markup in a name is saved and listed as typed, never parsed;
+    a control character is refused by that rule before the save."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        screen.query_one("#p-transport", Select).value = "dummy"
+        for name in ("Front (A)", "[/]x[b]"):
+            screen.query_one("#p-name", Input).value = name
+            screen.save_printer()  # type: ignore[attr-defined]
+            await _shows(pilot, status, f"Printer {name} saved")
+        assert list(load_counter_settings().printers) == ["Front (A)", "[/]x[b]"]
+        listed = screen.query_one("#printer-list", Table)
+        assert [str(listed.get_row_at(row)[0]) for row in range(listed.row_count)] == ["Front (A)", "[/]x[b]"]
+        screen.query_one("#p-name", Input).value = "desk\x1b[31m"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _shows(pilot, status, "Give the printer a name")
+        assert said.startswith(
+            "Give the printer a name of 1 to 40 printable characters, no control characters or line breaks."
+        )
+        assert list(load_counter_settings().printers) == ["Front (A)", "[/]x[b]"]
 
 
 async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:

@@ -19,6 +19,24 @@ FIX_THEM_IN_SETTINGS = N_("Fix them in Settings > Printers (F8).")
 NAMED_AT_MOST = 3  # printers named with their fault; the rest counted
 
 
+class PrinterSetUpWrong(Refused):
+    """One printer whose settings build no printer (`SET_UP_WRONG`). Its `name` parameter is the name as
+    said, cut and escaped where no printer may have it (`printer_names.shown_name`); `printer` is the
+    whole name, the key its fault is kept under (`printer_of`): two names alike in their first 40
+    characters are two printers, each with its own settings and its own line."""
+
+    code = "bad_printer"
+
+    def __init__(self, printer: str, **params: Any) -> None:
+        super().__init__(SET_UP_WRONG, advice=FIX_IN_SETTINGS, **params)
+        self.printer = printer
+
+
+def printer_of(fault: StationError) -> str:
+    """The whole name of the printer a fault of `CounterPrinters.faults` is about."""
+    return fault.printer if isinstance(fault, PrinterSetUpWrong) else str(fault.params["name"])
+
+
 def could_take(settings: dict[str, Any], kind: str) -> bool:
     """A printer set up wrong (its `settings`) would have taken a job of `kind` once fixed, as far as
     its settings say: a `jobs` list that leaves the kind out, or a label-only language for a document,

@@ -3,9 +3,11 @@ repeats (the printer, and its section beside a wrong setting). A name is 1 to `N
 characters: one pasted 5,000 characters long was said twice in a 10,000-character refusal, and a line
 break in one (a quoted TOML key may hold it) split the CLI's one-line refusal in two.
 
-Checked where a printer is built (`printers._make`: counter.toml edited by hand) and where Settings >
-Printers saves one (`printers.check_saved_printers`); a name refused is shown escaped and cut
-(`shown_name`), never whole.
+Checked where a printer is built (`printers._make`: counter.toml edited by hand), where Settings >
+Printers saves one (`printers.check_saved_printers`) and, before that, by the screen itself with the
+same `name_allowed`: a name set by hand (`Front (A)`) can be saved again there. A name refused is shown
+escaped and cut (`shown_name`), never whole; where a fault is kept by printer it is kept under the whole
+name (`printer_faults.printer_of`): two names alike in their first 40 characters are two printers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ NAME_MAX = 40  # characters: the Printers screen's field takes no more
 NAME_RULE = N_(
     "its name is not one a printer can have: 1 to {max} printable characters, no control characters "
     "or line breaks"
+)
+# What Settings > Printers says of a name it will not save: the same rule, before any other check.
+NAME_ASKED = N_(
+    "Give the printer a name of 1 to {max} printable characters, no control characters or line breaks."
 )
 NAME_REFUSED = N_(
     "Printer {name} cannot be saved: a printer's name is 1 to {max} printable characters, no control "

@@ -13,10 +13,10 @@ from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, LaterText, get_language, in_section, sentences, translate
 from station_console.services.core.station import Station
 from station_console.services.printing.printer_faults import (
-    FIX_IN_SETTINGS,
-    SET_UP_WRONG,
+    PrinterSetUpWrong,
     could_take,
     faults_of,
+    printer_of,
     set_up_wrong,
 )
 from station_console.services.printing.printer_names import check_printer_name, name_fault, shown_name
@@ -54,7 +54,8 @@ class CounterPrinters:
 
     printers: list[Any] = field(default_factory=list)
     faults: list[StationError] = field(default_factory=list)
-    # The settings of each printer set up wrong, by name: which jobs it would have taken.
+    # The settings of each printer set up wrong, by its whole name (`printer_of`): which jobs it would
+    # have taken.
     fault_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -88,7 +89,7 @@ def check_saved_printers(before: Any, after: Any) -> None:
         if _settings_of(before, name) != _settings_of(after, name):
             check_printer_name(name)
     for fault in counter_printers(after).faults:
-        name = str(fault.params["name"])
+        name = printer_of(fault)
         if _settings_of(before, name) != _settings_of(after, name):
             raise fault
 
@@ -108,7 +109,7 @@ def _add(out: CounterPrinters, build: Any, settings: dict[str, Any]) -> None:
         if fault.code != "bad_printer":
             raise
         out.faults.append(fault)  # it says where to fix it already (`_make`)
-        out.fault_settings[str(fault.params["name"])] = settings
+        out.fault_settings[printer_of(fault)] = settings
 
 
 def unassigned_kinds(printers: list[Any]) -> dict[str, frozenset[str]]:
@@ -130,9 +131,12 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 def _section(name: str) -> str:
     """The counter.toml section of the printer called `name`: `printers.counter`, or
-    `printers."前台"` for a name TOML takes only in quotes (the Printers screen allows letters of
-    any script, spaces and dots; it allows no quotes)."""
-    return f"printers.{name}" if _BARE_KEY.fullmatch(name) else f'printers."{name}"'
+    `printers."前台"` for a name TOML takes only in quotes, a quote or backslash in it escaped as TOML
+    writes it (`printers."Front \\"A\\""`): a name is any printable characters (`printer_names`)."""
+    if _BARE_KEY.fullmatch(name):
+        return f"printers.{name}"
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'printers."{quoted}"'
 
 
 def _the_printer(factory: Any, counter_settings: Any) -> Any:
@@ -148,16 +152,12 @@ def _make(factory: Any, config: dict[str, Any], name: str, section: str | None =
     no printer can have is its fault, said cut and escaped, before any of its settings."""
     wrong_name = name_fault(name)
     if wrong_name is not None:
-        raise Refused(
-            SET_UP_WRONG, code="bad_printer", advice=FIX_IN_SETTINGS, name=shown_name(name), reason=wrong_name
-        )
+        raise PrinterSetUpWrong(name, name=shown_name(name), reason=wrong_name)
     try:
         return factory(config, name=name)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
-        raise Refused(
-            SET_UP_WRONG,
-            code="bad_printer",
-            advice=FIX_IN_SETTINGS,
+        raise PrinterSetUpWrong(
+            name,
             name=name,
             # Its keys named in `section`: which of two printers' `dpi` is wrong.
             reason=LaterText(in_section(reason_of(exc), section or _section(name))),
@@ -245,7 +245,7 @@ def check_printable(
     if not counter.printers and not counter.faults:
         raise Refused(N_("No printer is configured on this counter."), code="no_printer")
     reasons = [_reason(p, kind) for p in counter.printers]
-    wrong = [f for f in counter.faults if could_take(counter.fault_settings[str(f.params["name"])], kind)]
+    wrong = [f for f in counter.faults if could_take(counter.fault_settings[printer_of(f)], kind)]
     if all(reasons) and wrong:
         # None of those that work takes it: a printer set up wrong may be the one meant to, and the
         # job waits for its fix (a second, good printer of other kinds is no reason to refuse it).

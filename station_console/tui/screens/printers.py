@@ -9,7 +9,6 @@ a label.
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -27,7 +26,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
-from station_console.services.printing.printer_names import NAME_MAX
+from station_console.services.printing.printer_names import NAME_ASKED, NAME_MAX, name_allowed
 from station_console.services.printing.printers import (
     check_saved_printers,
     counter_printers,
@@ -47,8 +46,6 @@ from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
-# Letters (Chinese too), digits, space, dot, dash: within the rule a printer's name is saved by.
-NAME = re.compile(rf"[\w .\-]{{1,{NAME_MAX}}}")
 TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
 CJK_CHOICES = (
     (N_("Chinese: printer's font"), "resident"),
@@ -113,7 +110,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="printer-form"):
             with Horizontal():
-                yield FixedInput(placeholder=_("name"), id="p-name")
+                yield FixedInput(placeholder=_("name"), id="p-name", max_length=NAME_MAX)
                 yield PagedSelect(
                     [(lang, lang) for lang in LANGUAGES], value="tspl", allow_blank=False, id="p-language"
                 )
@@ -275,14 +272,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
-        if not NAME.fullmatch(name):
-            self._say(
-                _(
-                    "Give the printer a name of 1 to {max} characters: letters, digits, spaces, dots or dashes.",
-                    max=NAME_MAX,
-                ),
-                error=True,
-            )
+        if not name_allowed(name):  # the service's rule (`printer_names`), said before any other check
+            self._say(_(NAME_ASKED, max=NAME_MAX), error=True)
             self.edits_not_saved()
             return
         gap = self.query_one("#p-gap", Input).value.strip() or "2"
