@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hardware.config_keys import config_key
@@ -213,6 +214,11 @@ NEEDS_TARGET = {
     "file": N_("{key}: a file printer needs a folder or a file to write to"),
 }
 
+RELATIVE_TARGET = N_(
+    "{key} = {target}: a file printer's folder or file is given by its whole path, such as /srv/labels/, "
+    "never one relative to the folder the console was started in"
+)
+
 
 def make_transport(
     kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
@@ -229,6 +235,10 @@ def make_transport(
     if kind == "cups":
         return CupsTransport(target, raw=raw)
     if kind == "file":
+        if not Path(target).is_absolute():
+            # Relative, it would be read against whatever folder the console or `station` was started
+            # in (a desktop launcher's, a cron job's /): labels and reports would land somewhere else.
+            raise ConfigError(RELATIVE_TARGET, key=config_key("target"), target=typed(target))
         return FileTransport(target, suffix=suffix)
     if kind == "dummy":
         return DummyTransport.named(target or "dummy")

@@ -156,3 +156,27 @@ def test_two_names_alike_in_their_first_40_characters_are_two_printers_in_the_pa
     done = run("print-queue", "--process")
     assert done.exit_code == 0, done.output
     assert done.output.count(f"{stem}…: Printed 0, failed 0; printer set up wrong") == 2, done.output
+
+
+def test_a_file_printer_with_a_relative_folder_prints_nothing_where_the_command_was_started(
+    run,
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """`labels/` would be read against the folder the command was started in (a cron job's, a
+    launcher's): the printer is set up wrong, said with the rule, and nothing lands in `./labels/`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "labels").mkdir()
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printer]\nlanguage = "tspl"\ntransport = "file"\ntarget = "labels/"\n', encoding="utf-8"
+    )
+    checked = run("checkin", "SF1234567890123", "--phone", "13812345678")
+    assert checked.exit_code == 0, checked.output
+    done = run("print-queue", "--process")
+    assert done.exit_code != 0
+    assert (
+        "Printer default is misconfigured: Target (printer.target) = labels/: a file printer's folder or "
+        "file is given by its whole path, such as /srv/labels/, never one relative to the folder the "
+        "console was started in." in done.output
+    ), done.output
+    assert list((tmp_path / "labels").iterdir()) == []

@@ -115,6 +115,13 @@ PRINTERS: list[tuple[dict[str, Any], str, str]] = [
         "Target (printers.lp.target): a file printer needs a folder or a file to write to",
         "目标（printers.lp.target）：文件打印机需要填写要写入的文件夹或文件",
     ),
+    (  # read against the folder the console happened to start in, labels would land anywhere
+        {"transport": "file", "target": "labels/"},
+        "Target (printers.lp.target) = labels/: a file printer's folder or file is given by its whole path, "
+        "such as /srv/labels/, never one relative to the folder the console was started in",
+        "目标（printers.lp.target） = labels/：文件打印机的文件夹或文件须写完整路径，例如 /srv/labels/，"
+        "不能写相对于控制台启动时所在文件夹的路径",
+    ),
     (
         {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
         "Timeout (s), key printers.lp.timeout = soon: a number from 0.1 to 120",

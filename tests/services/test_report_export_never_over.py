@@ -121,3 +121,16 @@ def test_the_console_saves_under_the_counter_it_was_opened_as(tmp_path: Path) ->
     """A console started with `--counter counter-9` on a PC whose counter.toml says counter-1."""
     path = write_export(REPORT, CounterSettings(counter="counter-1"), "json", "counter-9")
     assert path.name == "report-2026-11-25-counter-9.json"
+
+
+def test_a_pdf_printer_with_a_relative_folder_is_not_where_reports_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`papers/` would be read against the folder the console was started in: that printer is set up
+    wrong (`RELATIVE_TARGET`), and the report goes to the data folder, not into the start folder's."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers").mkdir()
+    printer = {"language": "pdf", "transport": "file", "target": "papers/"}
+    counter = CounterSettings(counter="counter-1", printers={"a4": printer})
+    assert export.pdf_printer_folder(counter) is None
+    assert export.report_file(REPORT, "pdf", counter).parent == export.reports_folder()

@@ -132,6 +132,28 @@ async def test_a_printer_named_as_the_service_allows_is_saved_from_the_screen(ap
         assert list(load_counter_settings().printers) == ["Front (A)", "[/]x[b]"]
 
 
+async def test_a_file_printer_with_a_relative_target_is_refused_on_save(
+    app: StationApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`labels/` would be read against the folder the console was started in: the save is refused with
+    the rule (the service's, as counter.toml edited by hand and the CLI are), nothing written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "labels").mkdir()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        screen.query_one("#p-name", Input).value = "desk"
+        screen.query_one("#p-transport", Select).value = "file"
+        screen.query_one("#p-target", Input).value = "labels/"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _shows(pilot, screen.query_one("#printer-status", Static), "whole path")
+    # The first printer saved is the default: its `[printer]` section is the one named.
+    assert said.startswith(
+        "Printer desk is misconfigured: Target (printer.target) = labels/: a file printer's"
+    )
+    assert "desk" not in load_counter_settings().printers
+
+
 async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:
     """The carrier editor, clerks, printers, the directory and the scan test, in turn from Settings in
     one console; Esc from an editor with something typed asks first (save, discard or stay)."""

@@ -39,7 +39,8 @@ def reports_folder() -> Path:
 
 def pdf_printer_folder(counter: Any | None) -> Path | None:
     """The folder the counter's first PDF printer writes its files into (the default printer first),
-    None when it has no such printer (one writing to a spool file, a CUPS queue), or its folder is not
+    None when it has no such printer (one writing to a spool file, a CUPS queue, or to a relative path,
+    which it refuses as set up wrong: `hardware.printers.factory.RELATIVE_TARGET`), or its folder is not
     there now: a share not mounted is never made on the local disk in its place (the file printer does
     not make it either), the report goes to the data folder and the toast says so by its path."""
     if counter is None:
@@ -49,7 +50,7 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
         if (
             str(config.get("language", "")).lower() == "pdf"
             and str(config.get("transport", "")).lower() == "file"
-            and target
+            and Path(target).is_absolute()  # a relative one is that printer's fault, never the cwd's folder
             and Path(target).is_dir()
         ):
             return Path(target)

@@ -46,7 +46,9 @@ from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
-TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
+TARGET_HINT = N_(
+    "target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a folder's or file's whole path"
+)
 CJK_CHOICES = (
     (N_("Chinese: printer's font"), "resident"),
     (N_("Chinese: drawn as bitmaps"), "bitmap"),
