@@ -234,13 +234,7 @@ class FileTransport:
                         N_("Folder {folder} not found: check that its drive or network share is connected"),
                         folder=device(self.path),
                     )
-                n = sum(1 for _ in target.glob(f"job-*{self.suffix}")) + 1
-                while (target / f"job-{n:05d}{self.suffix}").exists():
-                    n += 1
-                # Labels carry a masked phone and a pickup code: this user's files only (0600).
-                fd = os.open(
-                    target / f"job-{n:05d}{self.suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
-                )
+                fd = self._claim_job_file(target)
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)
                 return
@@ -258,6 +252,21 @@ class FileTransport:
                 out.write(data)
         except OSError as exc:
             raise _write_error(exc, self.path) from exc
+
+    def _claim_job_file(self, folder: Path) -> int:
+        """The next job file of `folder`, created and opened for writing. Its number is claimed by the
+        exclusive create itself: another counter printing into the same shared folder may take the
+        number found free an instant ago, and this job then takes the next one (a look, then a
+        create, failed the second counter's job as a printer error)."""
+        n = sum(1 for _ in folder.glob(f"job-*{self.suffix}")) + 1
+        while True:
+            try:
+                # Labels carry a masked phone and a pickup code: this user's files only (0600).
+                return os.open(
+                    folder / f"job-{n:05d}{self.suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+                )
+            except FileExistsError:
+                n += 1
 
     def describe(self) -> str:
         return f"file:{self.path}"

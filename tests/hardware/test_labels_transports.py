@@ -141,6 +141,34 @@ def test_file_appends_or_writes_one_file_per_job(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["job-00001.png", "job-00002.png"]
 
 
+def test_two_counters_printing_into_one_folder_at_once_both_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another counter takes the job number this one found free, between the look and the create (at
+    the file system's own seam, `os.open`): this job takes the next number, neither file is written
+    over, and nothing is said as a printer error."""
+    from hardware.printers import transports
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    real_open = transports.os.open
+    taken: list[str] = []
+
+    def the_other_counter_first(path, flags, mode=0o777):  # type: ignore[no-untyped-def]
+        if Path(path).name.startswith("job-") and not taken:
+            taken.append(Path(path).name)
+            Path(path).write_bytes(b"counter-2's label")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(transports.os, "open", the_other_counter_first)
+    FileTransport(f"{folder}/", suffix=".tspl").send(b"counter-1's label")
+    assert taken == ["job-00001.tspl"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        "job-00001.tspl": b"counter-2's label",
+        "job-00002.tspl": b"counter-1's label",
+    }
+
+
 def test_a_file_printer_whose_folder_is_gone_is_offline_and_creates_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "labels"
     folder.mkdir()
