@@ -250,7 +250,9 @@ def _fsync(path: Path) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a folder be fsynced
+    # Not every filesystem lets a folder be fsynced; and the file is whole and in place by now, so a
+    # failure here must not tell the caller "not written" of a file that exists.
+    with contextlib.suppress(OSError):
         _fsync(path)
 
 

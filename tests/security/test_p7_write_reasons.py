@@ -4,12 +4,15 @@ English whatever the console's language, so it goes to the log, not into the ref
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from station_console.errors import Refused
-from station_console.private_files import write_atomic
+from station_console.private_files import write_atomic, write_new
 
 
 def refusal(target: Path, code: int, strerror: str) -> Refused:
@@ -99,3 +102,25 @@ def test_a_name_too_long_for_the_disk_is_said_so(tmp_path: Path) -> None:
     assert refused.value.message("en") == f"Cannot write {target}: its name is too long for the disk"
     assert refused.value.message("zh") == f"无法写入 {target}：文件名太长，磁盘不接受"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("write", [write_atomic, write_new], ids=["atomic", "new"])
+def test_a_folder_fsync_failing_after_the_file_is_in_place_is_no_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Any
+) -> None:
+    """The file is whole and in place (its own fsync done, renamed or linked) when its folder's fsync
+    fails (EIO, or a file system that takes none): it exists, so the caller is not told 'not written'
+    (nor the name of a file that is gone); it is told the path it was written to."""
+    real_fsync = os.fsync
+
+    def folders_fail(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", folders_fail)
+    target = tmp_path / "report.csv"
+    written = write(target, "a,b\n")
+    assert written in (None, target)
+    assert target.read_text() == "a,b\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]  # no temporary file left
