@@ -241,9 +241,11 @@ class ClerkSessionMixin:
 
     def _lock(self, had_clerk: bool, said: str = "") -> None:
         """Nothing of the last customers stays readable on an unattended counter: the dialog hides the
-        screen behind it, and the toasts (they quote names and waybills) go now."""
+        screen behind it, and the toasts (they quote names and waybills) go now; a station's notice
+        held until read (the day closed at another counter) waits for the clerk who signs in."""
         app: Any = self
         self.clerk_name = None
+        app.keep_notices_over_lock()
         app.clear_notifications()
         self.show_sign_in(locked=True, had_clerk=had_clerk, said=said)
 

@@ -6,7 +6,9 @@ clerk who signs in (`ClerkSessionMixin` shows them then), unless it can name nob
 busy). A held toast that answers a call a clerk sent (`toasts_of`: a refusal, what was done) is that
 clerk's, shown only if they sign back in (another clerk gets none of their customers); the station's
 own (a printer gone, a device unplugged, a live-view change) go to whoever signs in. An error toast
-stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
+stays up until the clerk has acted since reading it (`tui/error_toasts.py`). A lock takes the toasts
+up down (they quote names and waybills), but not a station's notice held until read (`kept_over_lock`:
+the day closed at another counter): it waits for the next clerk as one raised while locked does.
 
 A toast about a field of one screen (`of_screen`: a key a field does not take, a letter on a tick box)
 goes when that screen is no longer the one on top (another mode's key, a dialog over it, the dialog
@@ -52,6 +54,8 @@ class HeldToastsApp(App[None]):
     _toasts_of: int | None = None
     # The toasts about a field of a screen (`of_screen`), by identity: taken down once it is not on top.
     _screens_toasts: dict[str, weakref.ref[Screen]] | None = None  # None: not watched (a test's app)
+    # The texts of the station's notices a lock keeps for the next clerk (`kept_over_lock`).
+    _kept_over_lock: frozenset[str] = frozenset()
 
     @property
     def locked(self) -> bool:
@@ -67,6 +71,7 @@ class HeldToastsApp(App[None]):
         markup: bool = True,
         names_nobody: bool = False,
         of_screen: Screen | None = None,
+        kept_over_lock: bool = False,
     ) -> None:
         """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
         console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
@@ -74,8 +79,11 @@ class HeldToastsApp(App[None]):
         `names_nobody`: a toast that can name no customer (the database is busy) shows at once. An
         error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
         `of_screen`: a toast about a field of that screen, taken down once another screen is on top
-        (called from the app's thread)."""
+        (called from the app's thread). `kept_over_lock`: the station's notice, still up as the console
+        locks, waits for the clerk who signs in (`keep_notices_over_lock`)."""
         toast = (visible(message), visible(title), severity, timeout)
+        if kept_over_lock:
+            self._kept_over_lock |= {toast[0]}
         if of_screen is not None:
             self._screen_toast(of_screen, *toast)
             return
@@ -155,6 +163,15 @@ class HeldToastsApp(App[None]):
         for message, title, severity, timeout, owner in held:
             if owner is None or owner == clerk_id:
                 self._toast(message, title, severity, timeout)
+
+    def keep_notices_over_lock(self) -> None:
+        """The console locks: the station's notices still up (`kept_over_lock`) wait for the clerk who
+        signs in, as one raised while locked does; the lock takes the other toasts down."""
+        for toast in self._notifications:
+            if toast.message in self._kept_over_lock and not toast.has_expired:
+                held = (toast.message, toast.title, toast.severity, toast.timeout, None)
+                if held not in self.held_toasts:
+                    self.held_toasts.append(held)
 
     def withdraw_held_toast(self, message: str) -> None:
         """A toast taken back before its time (the printer is ready again) is not shown at the sign-in."""

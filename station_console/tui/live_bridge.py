@@ -20,7 +20,8 @@ left signed in over customers' data until their next key or the auto-lock.
 A day closed or reopened at another counter moves every counter's work to another business day: the
 thread reads the close's event (`day/turned.py`) and the console says so in a toast that stays until
 the clerk has acted after reading it, whatever screen is in front (a clerk scanning check-ins saw only
-"checked in" while their work landed on the next day).
+"checked in" while their work landed on the next day); up as the console locks, it waits for the
+clerk who signs in.
 
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
@@ -165,8 +166,10 @@ class LiveBridge:
     ) -> None:
         if deactivated is not None:  # first: no screen reloads for a clerk no longer standing
             self.app.clerk_deactivated(*deactivated)  # type: ignore[attr-defined]
-        for notice in notices:  # whatever screen is in front; held for the clerk who signs in
-            self.app.notify(notice, severity="warning", timeout=error_toasts.UNTIL_READ)
+        for notice in notices:  # whatever screen is in front; under a lock, held for the clerk who signs in
+            self.app.notify(  # type: ignore[call-arg]  # the console's (held_toasts.py)
+                notice, severity="warning", timeout=error_toasts.UNTIL_READ, kept_over_lock=True
+            )
         if settings is not None:  # a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:

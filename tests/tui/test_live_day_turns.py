@@ -12,7 +12,9 @@ from station_console.services.day.close import close_day, reopen_day
 from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.lock_driver import sign_in
 from tui.other_counter import another_counter
 
 
@@ -48,3 +50,29 @@ async def test_another_counters_close_and_reopen_are_said_at_check_in(
         await quiet.until(pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's close heard")
         await quiet.settle(pilot)
         assert not any(t.startswith("test-counter") for t in toasts(app)), toasts(app)
+
+
+async def test_a_close_said_before_a_lock_waits_for_the_clerk_who_signs_in(
+    app: StationApp, station: Station, db_url: str, clock: FakeClock
+) -> None:
+    """The notice up as the clerk locks (Ctrl+L; the idle lock locks alike): the lock took it down with
+    the other toasts, and the next clerk never heard that their work now lands on the next day."""
+    today = station.business_day()
+    closed = f"counter-2 closed {today}; work now belongs to {today + timedelta(days=1)}."
+    async with (
+        app.run_test(size=(120, 40), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        close_day(other, early=True)
+        clock.advance(seconds=1)  # read after the close
+        await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.settle(pilot)
+        assert toasts(app) == []  # nothing over the sign-in
+        await sign_in(pilot, "Manager", "0000")
+        await quiet.until(pilot, lambda: app.clerk_name == "Manager", what="signed in")
+        await quiet.settle(pilot)
+        assert toasts(app).count(closed) == 1, toasts(app)
