@@ -17,7 +17,8 @@ thread (`catch_up.standing_refusal`): a clerk deactivated elsewhere is locked ou
 within the feed's poll, through the app's `clerk_deactivated` as a refused service call locks it, not
 left signed in over customers' data until their next key or the auto-lock.
 
-A day closed or reopened at another counter moves every counter's work to another business day: the
+A day closed or reopened at another counter (or by another process under this one's name, `station
+close-day` on this PC) moves every counter's work to another business day: the
 thread reads the close's event (`day/turned.py`) and the console says so in a toast that stays until
 the clerk has acted after reading it, whatever screen is in front (a clerk scanning check-ins saw only
 "checked in" while their work landed on the next day); up as the console locks, it waits for the
@@ -98,7 +99,7 @@ class LiveBridge:
             return
         stale: frozenset[str] = frozenset()  # kinds heard whose caches were not read again yet
         recheck = False  # a clerk's change heard, the signed-in clerk's standing not read again yet
-        turns: list[int] = []  # another counter's closes and reopens heard, not read yet (event ids)
+        turns: list[int] = []  # closes and reopens heard, not read yet (event ids)
         try:
             while not self._stop.is_set():
                 try:
@@ -131,11 +132,9 @@ class LiveBridge:
                         self._stop.wait(RETRY_S)
                     else:
                         deactivated = None if refusal is None else (refusal.message(), turn)
-                turns += [
-                    c.event_id
-                    for c in found
-                    if c.kind in TURNS and c.counter != station.counter and c.event_id is not None
-                ]
+                # Told apart from this console's own by the process that made them (`days_turned`), not
+                # by counter: `station close-day` on this PC names this counter too.
+                turns += [c.event_id for c in found if c.kind in TURNS and c.event_id is not None]
                 notices: tuple[str, ...] = ()
                 if turns:
                     try:

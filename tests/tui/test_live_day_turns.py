@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from conftest import FakeClock
 
+from db.engine import create_station_engine
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day, reopen_day
 from station_console.tui import error_toasts
@@ -50,6 +51,31 @@ async def test_another_counters_close_and_reopen_are_said_at_check_in(
         await quiet.until(pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's close heard")
         await quiet.settle(pilot)
         assert not any(t.startswith("test-counter") for t in toasts(app)), toasts(app)
+
+
+async def test_a_close_made_under_this_counters_name_by_another_process_is_said(
+    app: StationApp, station: Station, db_url: str, clock: FakeClock
+) -> None:
+    """`station close-day` run on this PC names this console's counter: told apart by counter name, its
+    close went unsaid, and the clerk's work landed on the next day unannounced."""
+    today = station.business_day()
+    closed = f"test-counter closed {today}; work now belongs to {today + timedelta(days=1)}."
+    command = Station(
+        engine=create_station_engine(db_url),
+        counter=station.counter,
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await quiet.settle(pilot)
+            await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+            close_day(command, early=True)
+            clock.advance(seconds=1)  # read after the close
+            await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
+    finally:
+        command.engine.dispose()
 
 
 async def test_a_close_said_before_a_lock_waits_for_the_clerk_who_signs_in(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -103,6 +104,10 @@ class Station:
     # What opening a new database seeded into it (`open_station`), for `station init` to report: its own
     # seeding runs after and finds everything there.
     seeded: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # This process's handle among those under the same counter name (the `station` command on the same
+    # PC names it too): a day's close or reopen records it, so the live view says a close made by
+    # another process, and only this console's own is said where it was made (`day/turned.py`).
+    console_id: str = field(default_factory=lambda: secrets.token_hex(6), repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

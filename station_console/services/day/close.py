@@ -230,6 +230,7 @@ def close_day(
             at=now,
             details={
                 "day": day.isoformat(),
+                "console": station.console_id,  # its own close is said where it was made (day/turned.py)
                 "sha256": sha,
                 "balanced": figures["balanced"],
                 "print_jobs_deleted": done.print_jobs,
@@ -348,6 +349,7 @@ def reopen_day(station: Station, day: date, reason: str) -> Reopened:
             at=now,
             details={
                 "day": day.isoformat(),
+                "console": station.console_id,  # as the close's
                 "reason": reason,
                 "previous_sha256": previous,
                 "work_after_close": later,

@@ -4,6 +4,9 @@ A close moves the business day on (work after it belongs to the next day) and a 
 back, for every counter at once: a clerk scanning at another counter saw only "checked in" and their
 work landed on the next day unannounced. The live view hears the close's or reopen's event and reads
 it here (the change it hears carries no day); the business day is read now, as the next write takes it.
+Only this console's own close or reopen is left out (said where it was made), told apart by the
+process that made it (`Station.console_id` in the event), not by the counter's name: `station
+close-day` run on the same PC names the same counter, and the console's clerk must hear of it too.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ class DayTurned:
 
 
 def days_turned(station: Station, event_ids: Collection[int]) -> list[DayTurned]:
-    """The closes and reopens among the events `event_ids`, in the order they were made."""
+    """The closes and reopens among the events `event_ids`, in the order they were made, but for those
+    this process made (`station.console_id`)."""
     if not event_ids:
         return []
     with station.read() as session:
@@ -57,6 +61,8 @@ def days_turned(station: Station, event_ids: Collection[int]) -> list[DayTurned]
         now_day = station.business_day(session=session)
     turned = []
     for kind, counter, details in rows:
+        if isinstance(details, dict) and details.get("console") == station.console_id:
+            continue  # this console's own: said where it was made
         try:
             day = date.fromisoformat(str(details["day"]))
         except (KeyError, TypeError, ValueError):

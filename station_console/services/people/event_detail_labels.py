@@ -218,6 +218,7 @@ HIDDEN = frozenset(
         "picked_up_by",
         "sha256",
         "previous_sha256",
+        "console",  # which process closed or reopened a day (day/turned.py)
         "currency",  # shown with the amounts
         "values",  # a new carrier's whole row: its code is shown
     }
