@@ -3,11 +3,17 @@ a clerk scanning check-ins saw only "checked in" while their work landed on the 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from conftest import FakeClock
+from sqlmodel import col, select
 
 from db.engine import create_station_engine
+from db.models import EventKind, ParcelEvent
+from station_console.services.admin import live
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day, reopen_day
 from station_console.tui import error_toasts
@@ -102,3 +108,46 @@ async def test_a_close_said_before_a_lock_waits_for_the_clerk_who_signs_in(
         await quiet.until(pilot, lambda: app.clerk_name == "Manager", what="signed in")
         await quiet.settle(pilot)
         assert toasts(app).count(closed) == 1, toasts(app)
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+async def test_on_postgresql_a_close_is_heard_through_notify(
+    app: StationApp, station: Station, db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL console polls no table: the close reaches it as a NOTIFY whose payload carries the
+    close's event id, the one the live view reads the day and the process that made it from."""
+    payloads: list[dict[str, Any]] = []  # each NOTIFY the feed read, as sent
+    parse = live._parse
+
+    def parse_heard(payload: str) -> live.Change:
+        payloads.append(json.loads(payload))
+        return parse(payload)
+
+    monkeypatch.setattr(live, "_parse", parse_heard)
+    today = station.business_day()
+    closed = f"counter-2 closed {today}; work now belongs to {today + timedelta(days=1)}."
+    async with (
+        app.run_test(size=(120, 40), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        assert app.live_bridge._feed is not None and app.live_bridge._feed.postgres
+        close_day(other, early=True)
+        clock.advance(seconds=1)  # read after the close
+        await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
+        with station.read() as session:
+            closes = session.exec(
+                select(ParcelEvent.id).where(col(ParcelEvent.kind) == EventKind.DAY_CLOSED)
+            ).all()
+        assert [(p["kind"], p["counter"]) for p in payloads if p["event_id"] in closes] == [
+            ("day_closed", "counter-2")
+        ]
+        # This console's own reopen comes through NOTIFY too, and is not said as news.
+        heard = len(payloads)
+        reopen_day(station, today, "a parcel missed")
+        await quiet.until(
+            pilot, lambda: any(p["kind"] == "day_reopened" for p in payloads[heard:]), what="the reopen heard"
+        )
+        await quiet.settle(pilot)
+        assert not any("reopened" in t for t in toasts(app)), toasts(app)
