@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
+from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.shelves import search
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
@@ -145,10 +146,39 @@ async def test_the_parcel_under_the_cursor_resolved_elsewhere_is_not_resolved_ag
         await quiet.until(pilot, lambda: table.row_count == 1, what="the resolved parcel gone")
         await quiet.settle(pilot)
         said = str(screen.query_one("#pr-status", Static).render())
-        assert said == f"{chosen} left the list (changed at another counter): choose again.", said
+        assert said == f"{chosen} is no longer on the list: choose again.", said
         await quiet.press(pilot, "f8")
         still = [p.waybill for p in problems.list_problems(station)]
         assert len(still) == 1 and chosen not in still  # F8 resolved nothing
         status = str(screen.query_one("#pr-status", Static).render())
         assert status == "Scan the parcel, or choose it in the list.", status
+        assert screen.query_one("#pr-parcel", Input).has_focus
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_parcel_under_the_cursor_handed_out_here_in_pickup_is_not_said_as_another_counters(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The clerk hands the chosen parcel out in Pickup (F2) and comes back: the list, read again for
+    another counter's check-in heard meanwhile, said it "changed at another counter"."""
+    ids = {wb(n): place(station, wb(n), "1-1") for n in (1, 2)}
+    for waybill in ids:
+        problems.mark(station, waybill, "damaged", "wet")
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
+        screen = await in_problems(pilot, app)
+        table = screen.query_one("#pr-table", DataTable)
+        table.focus()
+        await quiet.settle(pilot)
+        chosen = waybill_under_cursor(table)
+        await quiet.press(pilot, "f2")
+        confirm_pickup(station, [ids[chosen]], method="code", scanned=[chosen])  # handed out at this counter
+        heard = app.live_bridge.delivered
+        check_in(other, "73100000000001")
+        await quiet.until(pilot, lambda: app.live_bridge.delivered > heard, what="another counter heard")
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the handed-out parcel gone")
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        said = str(screen.query_one("#pr-status", Static).render())
+        assert said == f"{chosen} is no longer on the list: choose again.", said
         assert screen.query_one("#pr-parcel", Input).has_focus

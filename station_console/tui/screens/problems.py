@@ -4,8 +4,8 @@ Scans are told from typing by key timing (`KeyRouter`): a scan names the parcel 
 so it never becomes the note (nor opens the kind's list).
 
 The list follows other counters' work (`LiveReread`): read again, the cursor kept on its parcel. One
-that left the list under the cursor (picked up elsewhere) is said, and the focus goes back to the
-parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
+that left the list under the cursor (picked up elsewhere, or here in Pickup) is said, and the focus goes
+back to the parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         if chosen is not None and chosen not in listed and table.has_focus:
             self.query_one("#pr-parcel", Input).focus()
             self.query_one("#pr-status", StatusLine).say(
-                _("{waybill} left the list (changed at another counter): choose again.", waybill=chosen),
+                # Not "at another counter": this clerk's own work in another mode (a pickup) is read here too.
+                _("{waybill} is no longer on the list: choose again.", waybill=chosen),
                 warn=True,
             )
 
