@@ -11,6 +11,7 @@ from textual.widgets import Digits, Input, Select
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
+from station_console.tui import error_toasts
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
@@ -113,3 +114,33 @@ async def test_the_carriers_offered_say_how_many_waiting_are_scanned_already(
         carrier = courier.query_one("#ho-carrier", Select)
         await until(pilot, lambda: len(carrier._options) > 1)
         assert [str(prompt) for prompt, value in carrier._options if value == "SF"] == [offered]
+
+
+
+
+
+@pytest.mark.first_mode("sendout")
+async def test_esc_right_behind_a_refused_close_leaves_the_refusal_to_read(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc right behind the close's Yes (the clerk done, the courier leaving), the close refused at once
+    (another counter scanned a send in): the Esc held behind it went on as soon as the refusal's line was
+    written, and the screen with it, "Nothing was closed" said to nobody while the courier left without
+    the sends. Whichever way the Esc goes (on after the refusal, or on the screen while the close is on
+    its way, which stays), the refusal is there to read in a toast, up until read."""
+    from security.helpers import accept_send as accepted
+
+    monkeypatch.setattr(LiveBridge, "start", lambda self: None)
+    accepted(station, "SF1234567890125")
+    async with at_sf_handover(station) as (app, pilot, courier), another_counter(station, db_url) as other:
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890125")
+        await quiet.asked(pilot, "f10")
+        quiet.send_key(app, "y")
+        quiet.send_key(app, "escape")
+        await until(pilot, lambda: "not the 1 listed" in text_of(courier, "#ho-message"))
+        await quiet.settle(pilot)
+        assert [s.status for s in sends(station)] == ["accepted", "accepted"]
+        refused = [t for t in app._notifications if "Nothing was closed" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in refused] == [("error", error_toasts.UP_TO_S)], refused

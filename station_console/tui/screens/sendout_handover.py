@@ -332,6 +332,12 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self.wrong(text)
+        if tag == "closed":
+            # An Esc typed right behind the close's Yes reaches the screen once this line is written (a
+            # refusal comes at once, before the keys behind the Yes are even read), and leaves it: "nothing
+            # was closed" is still read, up until the clerk acts, or the courier leaves without the sends
+            # the clerk took as handed over.
+            self.notify(text, severity="error", markup=False)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if exc.code == "batch_closed" and self.view is not None:
