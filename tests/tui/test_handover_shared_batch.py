@@ -10,8 +10,8 @@ from textual.widgets import Digits, Input, Select
 
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
-from station_console.tui.app import StationApp
 from station_console.tui import error_toasts
+from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
@@ -114,9 +114,6 @@ async def test_the_carriers_offered_say_how_many_waiting_are_scanned_already(
         carrier = courier.query_one("#ho-carrier", Select)
         await until(pilot, lambda: len(carrier._options) > 1)
         assert [str(prompt) for prompt, value in carrier._options if value == "SF"] == [offered]
-
-
-
 
 
 @pytest.mark.first_mode("sendout")
