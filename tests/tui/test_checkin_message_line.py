@@ -1,6 +1,6 @@
 """Check-in's message line: a refusal said while an earlier scan is still being written (the clerk scans
 on) stays first over that scan's answer, said below it, until the clerk's next key or scan; the big
-code shows the parcel the answer names, and names it ("Earlier parcel: J&T …000001"). The answer
+code shows the parcel the answer names, and names it ("Earlier parcel: J&T…0001"). The answer
 replaced the refusal before it was read."""
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ async def test_a_garbage_scan_refused_while_the_last_one_is_written_stays_first_
         assert big_code(screen) == code.upper() and code in status(screen, "#ci-where")
         # The box names whose code it is, the parcel scanned before the refused one (the clerk holds
         # that one): a code beside a refusal without a name was read as the refused parcel's.
-        assert status(screen, "#ci-whose") == "Earlier parcel: J&T …000001"
+        assert status(screen, "#ci-whose") == "Earlier parcel: J&T…0001"
         assert screen.query_one("#ci-big").has_class("-earlier")
         # On screen: the refusal whole, the answer right below it.
         lines = shown_lines(app, message(screen))
@@ -106,7 +106,7 @@ async def test_a_garbage_scan_refused_while_the_last_one_is_written_stays_first_
         await settle(app, pilot)
         assert status(screen, "#ci-message").startswith("J&T JT0000000000002 checked in.")
         assert not message(screen).has_class("-error")
-        assert status(screen, "#ci-whose") == "Waybill: J&T …000002"  # the parcel in hand's own
+        assert status(screen, "#ci-whose") == "Waybill: J&T…0002"  # the parcel in hand's own
         assert not screen.query_one("#ci-big").has_class("-earlier")
     assert list(parcels(station)) == ["JT0000000000001", "JT0000000000002"]
 
@@ -131,7 +131,7 @@ async def test_a_duplicate_refused_between_two_good_scans_stays_first_over_the_n
         assert message(screen).has_class("-error")
         assert big_code(screen) == screen.results[-1].pickup_code.upper()
         assert screen.results[-1].waybill == "JT0000000000002"
-        assert status(screen, "#ci-whose") == "Waybill: J&T …000002"  # the last scan's: in hand
+        assert status(screen, "#ci-whose") == "Waybill: J&T…0002"  # the last scan's: in hand
         assert [i.kind for i in attention(screen)] == ["duplicate"]
 
 
@@ -166,5 +166,5 @@ async def test_the_big_codes_parcel_reads_whole_under_it_beside_a_refusal(
         writer.release.set()
         await settle(app, pilot)
         whose = reads_whole(app, screen.query_one("#ci-whose", Static))
-        assert whose == {"en": "Earlier parcel: J&T …000001", "zh": "之前的包裹：J&T …000001"}[lang]
+        assert whose == {"en": "Earlier parcel: J&T…0001", "zh": "之前的包裹：J&T…0001"}[lang]
         reads_whole(app, screen.query_one("#ci-where", Static))

@@ -45,7 +45,7 @@ MESSAGE_BOX_HEIGHT = 7
 # However long a message, the parcel list keeps its header and its two newest rows on screen.
 TABLE_KEEPS = 3
 DIGITS_CHARS = set("0123456789-ABCDEF")  # what the big code display can draw
-WAYBILL_END = 6  # the waybill's last characters the big code's box names its parcel by
+WAYBILL_END = 4  # the waybill's last characters a parcel is named by here, as its receipt names it
 
 
 @dataclass
@@ -345,13 +345,17 @@ def _moved(result: CheckinResult, places: dict[int, tuple[str, str]]) -> Checkin
 
 
 def big_code_parcel(result: CheckinResult, *, earlier: bool) -> str:
-    """The line under the big code naming whose it is, by carrier and waybill end (a clerk matches the
-    last digits): "Earlier parcel: ..." when it is not the parcel in hand. The carrier's label name is
-    cut so that the line fits the box at 80 columns (35 cells)."""
-    carrier, end = cut(result.carrier_name, 8), result.waybill[-WAYBILL_END:]
+    """The line under the big code naming whose it is (`parcel_end`: a clerk matches the last digits):
+    "Earlier parcel: ..." when it is not the parcel in hand."""
     if earlier:
-        return _("Earlier parcel: {carrier} …{end}", carrier=carrier, end=end)
-    return _("Waybill: {carrier} …{end}", carrier=carrier, end=end)
+        return _("Earlier parcel: {parcel}", parcel=parcel_end(result))
+    return _("Waybill: {parcel}", parcel=parcel_end(result))
+
+
+def parcel_end(result: CheckinResult) -> str:
+    """A checked-in parcel named short, one way on this screen (SF…0123): its carrier's label name, cut
+    so that the big code's line fits its box at 80 columns, and its waybill's end."""
+    return f"{cut(result.carrier_name, 8)}…{result.waybill[-WAYBILL_END:]}"
 
 
 def shown_parcel(current: Current) -> str:
@@ -360,7 +364,7 @@ def shown_parcel(current: Current) -> str:
     r = current.result
     if r is None:
         return _tail(current.raw)
-    return f"{r.pickup_code} · {r.carrier_name}…{r.waybill[-4:]}"
+    return f"{r.pickup_code} · {parcel_end(r)}"
 
 
 def _tail(raw: str) -> str:
