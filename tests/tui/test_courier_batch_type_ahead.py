@@ -12,7 +12,9 @@ from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.services.prealerts import batches
+from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -82,3 +84,28 @@ async def test_keys_behind_the_open_s_enter_go_to_the_scan_field(app: StationApp
         assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
         assert typed(screen) == {"scan": "q", "phone": ""}
         assert app.focused is screen.query_one("#scan")
+
+
+async def test_esc_right_behind_the_close_s_enter_leaves_its_refusal_to_read(
+    app: StationApp, station: Station, monkeypatch: Any
+) -> None:
+    """The batch closed meanwhile (`station` at this PC, another counter's clerk), so F11's close is
+    refused at once; the Esc typed right behind its Enter waited for that answer, then cleared the line
+    it was written on (Check-in's Esc clears the message), "already closed" said to nobody while the
+    courier left. It is said in a toast too, up until read."""
+    monkeypatch.setattr(LiveBridge, "start", lambda self: None)  # the close not heard: F11 still offered
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        assert screen.courier_batch is not None
+        batches.close_batch(station, screen.courier_batch, "Wu", print_receipt=False)
+        await type_slowly(pilot, keys, "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        keys.scanner()
+        await send_keys(pilot, "enter", "escape", settle=False)  # typed right behind the close's Enter
+        keys.idle = 1.0
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, CheckinScreen)
+        refused = [t for t in app._notifications if "is already closed" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in refused] == [("error", error_toasts.UP_TO_S)], refused

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
+from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.form_dialog import FormDialog
@@ -119,3 +120,34 @@ async def test_the_live_view_reads_the_list_again_when_another_counter_adds(
             pilot, lambda: rows(app) == [wb(1), wb(2), wb(3)], what="counter-2's parcels listed"
         )
         assert "3 parcels" in status(app)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_esc_right_behind_a_refused_close_leaves_the_refusal_to_read(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc right behind F8's Yes (the courier signed, leaving), the close refused at once (another
+    counter put a parcel in): the Esc held behind the Yes went as soon as the refusal's line was
+    written, and Returns with it, "Nothing was closed" said to nobody while the courier left without
+    the parcels. The refusal is there to read in a toast, up until read, whichever way the Esc goes."""
+    monkeypatch.setattr(LiveBridge, "start", lambda self: None)
+    three_recalled(station)
+    async with (
+        app.run_test(size=(160, 45), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await open_jt_returns(app, pilot)
+        await quiet.press(pilot, *wb(1), "enter")
+        await settle(pilot)
+        (batch,) = returns.list_batches(station, status="open")
+        returns.open_batch_with(other, "JT", [wb(2)])
+        screen = app.screen
+        screen.query_one("#ret-signer", Input).value = "Wang Wei"
+        await quiet.asked(pilot, "f8")
+        quiet.send_key(app, "y")
+        quiet.send_key(app, "escape")
+        await quiet.until(pilot, lambda: "not the 1 listed" in str(screen.query_one("#ret-status").render()))
+        await quiet.settle(pilot)
+        assert returns.get(station, batch.id).status == "open"
+        refused = [t for t in app._notifications if "Nothing was closed" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in refused] == [("error", error_toasts.UP_TO_S)], refused

@@ -102,6 +102,15 @@ class SaysRefusals:
         screen.notify(text, severity="error", markup=False)
 
 
+def refused_close_toasted(screen: Any, text: str) -> None:
+    """A courier's close refused (`text`), said on the screen's line and again in an error toast, up
+    until read (`error_toasts`): keys typed right behind the Yes or Enter that sent the close wait for
+    its answer, and a refusal comes at once, so an Esc among them reaches the screen as soon as the line
+    is written and leaves it (or clears the line). "Nothing was closed" was then said to nobody, and the
+    courier left without what the clerk took as handed over."""
+    screen.notify(text, severity="error", markup=False)
+
+
 def deactivated(exc: BaseException) -> TypeGuard[PermissionDenied]:
     """The clerk was deactivated by a manager meanwhile: the console locks, whatever the call was for."""
     return isinstance(exc, PermissionDenied) and exc.code == DEACTIVATED

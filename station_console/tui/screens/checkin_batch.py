@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -32,6 +33,7 @@ from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import active_detector, get_detector
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
@@ -236,6 +238,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         closed: bool = False  # the courier's batch closed: its carrier is no longer being received
         carrier: str | None = None  # the carrier of a batch taken up again: it is received now
         to_scan: bool = False  # a bag begun or done: the cursor goes to the scan field
+        closing: bool = False  # the answer to a close (closed, or refused)
 
     def compose_batch_panel(self) -> ComposeResult:
         yield Static(id="ci-courier")
@@ -430,17 +433,17 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="courier-batch-write")
     def _batch_worker(self, call: Any, closing: bool, carrier: str | None, to_scan: bool) -> None:
-        done = CourierBatchScreen.BatchDone
+        done = partial(CourierBatchScreen.BatchDone, to_scan=to_scan, closing=closing)
         try:
             text, batch = call()
         except ClosedBut as closed:  # the batch is closed: the screen lets it go, the line says the rest
-            message = done(closed.text, True, None, closed=True, to_scan=to_scan)
+            message = done(closed.text, True, None, closed=True)
         except StationError as exc:
-            message = done(exc.message(), True, self.courier_batch, to_scan=to_scan)
+            message = done(exc.message(), True, self.courier_batch)
         except Exception as exc:  # a bug: logged, one calm line
-            message = done(report_unexpected(self, exc), True, self.courier_batch, to_scan=to_scan)
+            message = done(report_unexpected(self, exc), True, self.courier_batch)
         else:
-            message = done(text, False, batch, closed=closing, carrier=carrier, to_scan=to_scan)
+            message = done(text, False, batch, closed=closing, carrier=carrier)
         self.post_message(message)
 
     @on(BatchDone)
@@ -451,6 +454,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         elif message.carrier is not None:
             self.batch_carrier = message.carrier
         self.say_batch(message.text, error=message.error)
+        if message.closing and message.error and not message.closed:
+            refused_close_toasted(self, message.text)  # an Esc right behind the Enter clears the line
         self.refresh_batches()
         self.batch_changed()
         if message.to_scan:

@@ -27,6 +27,7 @@ from station_console.services.exceptions.return_batch_words import merged_text, 
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.returns_close import NOT_CLOSED, close_question
 from station_console.tui.screens.returns_recall import ReturnsRecall
@@ -176,13 +177,18 @@ class ReturnsScreen(ReturnsRecall, TakesScans, SharedBatchScreen):
         self.show(batch, focus_scan=False)
 
     def failed(self, tag: str, text: str) -> None:
+        self._refused(tag, text)
+        if tag == "close":
+            refused_close_toasted(self, text)  # an Esc right behind the Yes leaves as this line is written
+
+    def still_writing(self, tag: str) -> None:
+        self._refused(tag, _(STILL_WRITING))  # on the line only: the close's own answer is on its way
+
+    def _refused(self, tag: str, text: str) -> None:
         self.recall_waybill = None
         self.status(text, error=True)
         if tag == "close":
             self.query_one("#ret-signer", Input).focus()
-
-    def still_writing(self, tag: str) -> None:
-        self.failed(tag, _(STILL_WRITING))
 
     def done_show(self, batch: returns.BatchView) -> None:
         self.show(batch, carrier_named=True)

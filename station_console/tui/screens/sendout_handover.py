@@ -31,6 +31,7 @@ from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.services.sendout.waiting import Waiting, at_counter
 from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
@@ -333,11 +334,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     def failed(self, tag: str, text: str) -> None:
         self.wrong(text)
         if tag == "closed":
-            # An Esc typed right behind the close's Yes reaches the screen once this line is written (a
-            # refusal comes at once, before the keys behind the Yes are even read), and leaves it: "nothing
-            # was closed" is still read, up until the clerk acts, or the courier leaves without the sends
-            # the clerk took as handed over.
-            self.notify(text, severity="error", markup=False)
+            refused_close_toasted(self, text)  # an Esc right behind the Yes leaves as this line is written
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if exc.code == "batch_closed" and self.view is not None:
@@ -396,7 +393,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.carriers_again(read.refusal)
 
     def still_writing(self, tag: str) -> None:
-        self.failed(tag, _(STILL_WRITING))
+        self.wrong(_(STILL_WRITING))  # on the line only: the close's own answer is on its way
 
     # -- display ------------------------------------------------------------------------------
 
