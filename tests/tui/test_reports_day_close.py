@@ -274,3 +274,28 @@ def test_a_day_closed_whose_audit_anchor_cannot_be_written_is_said_closed_and_wh
     assert answer.text.startswith("Closed 2000-01-01; SHA-256")
     assert "Its audit anchor was not written" in answer.text and "it is a folder, not a file" in answer.text
     assert "station reopen-day --date 2000-01-01" in answer.text
+
+
+@pytest.mark.first_mode("reports")
+async def test_a_day_closed_whose_anchor_was_not_written_says_so_until_read(
+    app: StationApp, station: Station
+) -> None:
+    """Closed, but its audit anchor not written: the toast saying so, and what to do, went after 5 s
+    like a passing "Closed", the manager busy with the day's figures. It stays until read."""
+    from station_console.services.core import anchors
+    from station_console.tui import error_toasts
+
+    seed(station)
+    station.clerk_role = "manager"
+    anchors.anchors_path().unlink(missing_ok=True)
+    anchors.anchors_path().mkdir(parents=True, exist_ok=True)  # a folder where the file goes
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await open_reports(app, pilot)
+        await quiet.press(pilot, "f12", "ctrl+y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmClose) and app.screen.early
+        await quiet.press(pilot, "tab", "enter")
+        await settle(app, pilot)
+        assert len(_closes(station)) == 1
+        said = [t for t in app._notifications if "Its audit anchor was not written" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in said] == [("warning", error_toasts.UNTIL_READ)], said

@@ -19,11 +19,13 @@ from textual.widgets import Input
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
 from station_console.services.sendout import handover
+from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
 from station_console.tui.screens import calls_held_keys
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 from tui.sendout_driver import at_sf_handover, text_of, until
@@ -149,3 +151,26 @@ async def test_esc_held_behind_a_fast_handover_close_leaves_its_answer_in_a_toas
         await until(pilot, lambda: any("Handed over 1 parcel" in text for text in said()))
         await quiet.settle(pilot)
         assert any("Handed over 1 parcel" in text for text in said()), said()
+
+
+@pytest.mark.first_mode("sendout")
+async def test_what_the_courier_did_not_collect_stays_in_its_toast_until_read(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Esc held behind the close's Yes leaves the screen as the answer is written, which is also said
+    in a toast: what was NOT collected went with it after 5 s, like a passing "done", while the send
+    stayed at the counter unread of. It stays until the clerk acts after reading it. (Keys waiting
+    behind the close are set here: whether the Esc is held or taken with the question is the machine's.)"""
+    from security.helpers import accept_send as accepted
+
+    monkeypatch.setattr(HandoverScreen, "keys_wait", lambda self: True)
+    accepted(station, "SF1234567890125")
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        courier.query_one("#ho-courier", Input).value = "Wang"
+        await quiet.yes_to(pilot, "f10")
+        await until(pilot, lambda: "NOT collected" in text_of(courier, "#ho-message"))
+        await quiet.settle(pilot)
+        said = [t for t in app._notifications if "NOT collected: SF1234567890125" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in said] == [("warning", error_toasts.UNTIL_READ)], said

@@ -14,6 +14,7 @@ from db.models import Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
+from station_console.tui import error_toasts
 from station_console.tui.app import StationApp
 from tui import quiet
 from tui.shelf_data import place, place_picked_up, wb
@@ -395,11 +396,12 @@ async def test_a_clerks_close_tells_the_clerk_the_parcel_found_after_it_left_is_
         )
         await quiet.press(pilot, "enter")
         await settle(pilot)
-        said = [str(n.message) for n in app._notifications]
-    assert (
+        said = {str(n.message): (n.severity, n.timeout) for n in app._notifications}
+    # Not put back: said in a toast up until read, the stocktake's screen gone (not 5 s and gone).
+    assert said[
         "SF1400000000011 not put back: flagged 'found after it left' for a manager on Problems. "
-        "Set it aside until a manager sees it." in said
-    )
+        "Set it aside until a manager sees it."
+    ] == ("warning", error_toasts.UNTIL_READ), said
     assert [(r.waybill, r.status, r.problem_kind) for r in problems.list_problems(station)] == [
         ("SF1400000000011", "picked_up", "put_back")
     ]

@@ -30,6 +30,7 @@ from station_console.i18n import N_, _, _n
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.day import export, summary
+from station_console.tui import error_toasts
 from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.line_breaks import clauses_unbroken
 from station_console.tui.live_bridge import LiveBridge
@@ -400,7 +401,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def done_close(self, answer: str | EarlyClose | ClosedBut) -> None:
         if isinstance(answer, ClosedBut):
-            self.notify(answer.text, severity="warning")
+            # Closed, but a later step was not done (the audit anchor): up until read, as what to do.
+            self.notify(answer.text, severity="warning", timeout=error_toasts.UNTIL_READ)
             self.load()
             return
         if isinstance(answer, EarlyClose):

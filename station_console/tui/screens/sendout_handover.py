@@ -30,6 +30,7 @@ from station_console.services.printing.printers import takes
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.services.sendout.waiting import Waiting, at_counter
+from station_console.tui import error_toasts
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
@@ -313,8 +314,12 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
         self.say(text, warn=bool(missing or failed), ok=not (missing or failed))
         if self.keys_wait():
             # An Esc typed behind F10 goes as soon as this line is written, and the screen with it:
-            # what was handed over and what was NOT collected, said in a toast too, is still read.
-            self.notify(text, severity="warning" if missing or failed else "information", markup=False)
+            # what was handed over and what was NOT collected, said in a toast too, is still read; what
+            # was not done (a send left at the counter, a manifest not saved) stays up until read.
+            if missing or failed:
+                self.notify(text, severity="warning", timeout=error_toasts.UNTIL_READ, markup=False)
+            else:
+                self.notify(text, markup=False)
         self.call("left_waiting", lambda: at_counter(self.station))
 
     def _choose_first(self) -> str:

@@ -31,6 +31,7 @@ from station_console.services.exceptions.stocktake_view import CLASSES, View
 from station_console.services.shelves.locations import is_layer
 from station_console.services.shelves.search import STATUS_LABELS
 from station_console.stored_messages import stored_text
+from station_console.tui import error_toasts
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
@@ -424,9 +425,14 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                     waybill=waybill,
                 ),
                 severity="warning",
+                timeout=error_toasts.UNTIL_READ,  # not done: the screen is gone, the toast is all that says it
             )
         for failure in applied.get("failed", []):
             why = stored_text(failure.get("message") or failure["reason"])
-            self.notify(_("{waybill}: {reason}", waybill=failure["waybill"], reason=why), severity="warning")
+            self.notify(
+                _("{waybill}: {reason}", waybill=failure["waybill"], reason=why),
+                severity="warning",
+                timeout=error_toasts.UNTIL_READ,
+            )
         self.take = None
         self.dismiss()
