@@ -22,7 +22,8 @@ close-day` on this PC) moves every counter's work to another business day: the
 thread reads the close's event (`day/turned.py`) and the console says so in a toast that stays until
 the clerk has acted after reading it, whatever screen is in front (a clerk scanning check-ins saw only
 "checked in" while their work landed on the next day); up as the console locks, it waits for the
-clerk who signs in.
+clerk who signs in. The turns read in one pass are one toast, in the order they were made, where work
+belongs now said once at the end.
 
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
@@ -46,7 +47,7 @@ from textual.message import Message
 
 from station_console.services.admin import catch_up
 from station_console.services.admin.live import Change, ChangeFeed
-from station_console.services.day.turned import TURNS, days_turned
+from station_console.services.day.turned import TURNS, days_turned, turns_said
 from station_console.tui import error_toasts
 
 if TYPE_CHECKING:
@@ -138,8 +139,9 @@ class LiveBridge:
                 notices: tuple[str, ...] = ()
                 if turns:
                     try:
-                        notices = tuple(t.describe() for t in days_turned(station, turns))
+                        turned = days_turned(station, turns)
                         turns = []
+                        notices = (turns_said(turned),) if turned else ()  # one toast for the pass
                     except Exception as exc:  # noqa: BLE001  as above: kept, and read again next time round
                         log.warning("live view: could not read a day's close (%s); trying again", exc)
                         self._stop.wait(RETRY_S)

@@ -4,6 +4,7 @@ a clerk scanning check-ins saw only "checked in" while their work landed on the 
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -151,3 +152,40 @@ async def test_on_postgresql_a_close_is_heard_through_notify(
         )
         await quiet.settle(pilot)
         assert not any("reopened" in t for t in toasts(app)), toasts(app)
+
+
+async def test_a_close_and_a_reopen_read_together_are_one_notice_true_of_both(
+    app: StationApp, station: Station, db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A close and its reopen heard in one pass of the live view: each said "work now belongs to" the
+    day read after both, so the close's toast read "closed D; work now belongs to D" (untrue of the
+    close), and each turn stacked a toast of its own. One toast now lists them in order, and says where
+    work belongs once, at the end."""
+    gate, parked = threading.Event(), threading.Event()
+    gate.set()
+    wait = live.ChangeFeed.wait
+
+    def gated(feed: live.ChangeFeed, timeout: float) -> list[live.Change]:
+        if not gate.is_set():
+            parked.set()  # the last pass is over: what comes next is read in one
+            gate.wait(quiet.TIMEOUT)
+        return wait(feed, timeout)
+
+    monkeypatch.setattr(live.ChangeFeed, "wait", gated)
+    today = station.business_day()
+    together = f"counter-2 closed {today}; counter-2 reopened {today}; work now belongs to {today}."
+    async with (
+        app.run_test(size=(120, 40), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        gate.clear()
+        await quiet.until(pilot, parked.is_set, what="the live view between two passes")
+        close_day(other, early=True)
+        reopen_day(other, today, "a parcel missed")
+        gate.set()
+        await quiet.until(pilot, lambda: any("reopened" in t for t in toasts(app)), what="the turns said")
+        await quiet.settle(pilot)
+        said = [t for t in toasts(app) if "work now belongs" in t]
+        assert said == [together], said

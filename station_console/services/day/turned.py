@@ -4,6 +4,7 @@ A close moves the business day on (work after it belongs to the next day) and a 
 back, for every counter at once: a clerk scanning at another counter saw only "checked in" and their
 work landed on the next day unannounced. The live view hears the close's or reopen's event and reads
 it here (the change it hears carries no day); the business day is read now, as the next write takes it.
+The turns read in one pass are said together (`turns_said`), where work belongs now once, at the end.
 Only this console's own close or reopen is left out (said where it was made), told apart by the
 process that made it (`Station.console_id` in the event), not by the counter's name: `station
 close-day` run on the same PC names the same counter, and the console's clerk must hear of it too.
@@ -11,14 +12,14 @@ close-day` run on the same PC names the same counter, and the console's clerk mu
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import col, select
 
 from db.models import EventKind, ParcelEvent
-from station_console.i18n import _
+from station_console.i18n import N_, _, clauses
 from station_console.services.core.station import Station
 
 TURNS = frozenset({EventKind.DAY_CLOSED, EventKind.DAY_REOPENED})
@@ -31,20 +32,21 @@ class DayTurned:
     reopened: bool
     now_day: date  # the business day work belongs to now
 
-    def describe(self) -> str:
-        if self.reopened:
-            return _(
-                "{counter} reopened {day}; work now belongs to {now_day}.",
-                counter=self.counter,
-                day=self.day.isoformat(),
-                now_day=self.now_day.isoformat(),
-            )
-        return _(
-            "{counter} closed {day}; work now belongs to {now_day}.",
-            counter=self.counter,
-            day=self.day.isoformat(),
-            now_day=self.now_day.isoformat(),
-        )
+    def clause(self) -> str:
+        """The turn alone: who closed or reopened which day."""
+        turn = N_("{counter} reopened {day}") if self.reopened else N_("{counter} closed {day}")
+        return _(turn, counter=self.counter, day=self.day.isoformat())
+
+
+def turns_said(turned: Sequence[DayTurned]) -> str:
+    """The turns read together, in the order they were made, and where work belongs now, once at the end:
+    read in one pass, a close and a reopen each said "work now belongs to" today's day, the close's
+    notice then reading "closed D; work now belongs to D", and a burst stacked a toast for each turn."""
+    return _(
+        "{turns}; work now belongs to {now_day}.",
+        turns=clauses(t.clause() for t in turned),
+        now_day=turned[-1].now_day.isoformat(),
+    )
 
 
 def days_turned(station: Station, event_ids: Collection[int]) -> list[DayTurned]:
