@@ -6,26 +6,52 @@ scan-out, a phone saved, a batch handed over) was said to nobody, though written
 held behind a write is let go by the held keys' fail-safe after `HOLD_KEYS_AT_MOST` (calls_held_keys.py),
 and an Esc not held goes at once; so a screen's way back asks `stays_for_answer(tags)` first. While one
 of those writes is on its way, the screen stays, rings and says its answer comes first (`say_waiting`:
-on the line `WAIT_LINE` names, as a warning its answer takes the place of; else a toast); the key
-pressed again once the answer is said leaves.
+on the line `WAIT_LINE` names, a line its answer takes the place of; else a toast); the key pressed
+again once the answer is said leaves. Wherever a screen or dialog says it, it has one look
+(`waiting_look`): it read plain on most lines, red in Move's, italic in the shelf editor's.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual.content import Content
+from textual.widgets import Static
+
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.tui.widgets.status_line import StatusLine
 
 # One message on every screen, whatever is on its way (a scan, a close, a save): its first sentence is
 # `calls.STILL_WRITING`, said to a write key pressed again, so both read alike.
 WAIT_FOR_ANSWER = N_("One moment: the last action is still on its way. Its answer is said here first.")
 
+# Neither a refusal nor a result: the theme's warning colour, in italics, whatever the line's own style
+# (a style of the text itself, over the colour of Move's red refusal line).
+WAIT_STYLE = "italic $warning"
+
+
+def waiting_look(text: str) -> Content:
+    """`text` (what waits, and for what) in the one look it has on every screen and dialog."""
+    return Content.styled(visible(text), WAIT_STYLE)
+
+
+def say_waiting_in(line: Static, text: str) -> None:
+    """Say `text` in its one look on `line`, a screen's status line or a dialog's own line: a status
+    line keeps its rules (a refusal of its own stands over later reads), any line drops the look of
+    what it said before (a refusal's, a warning's)."""
+    if isinstance(line, StatusLine):
+        line.say(waiting_look(text))
+        return
+    line.update(waiting_look(text))
+    line.set_class(False, "-error", "-warn", "-ok")
+
 
 class StaysForAnswers:
     """The way back of a `ServiceCalls` screen or dialog, held while a write of its own is on its way."""
 
-    # The status line (a CSS selector) where the screen says a way out waits; "" says it as a toast.
+    # The line (a CSS selector: a status line, or a dialog's own line) where the screen says a way out
+    # waits; "" says it as a toast.
     WAIT_LINE: ClassVar[str] = ""
 
     def stays_for_answer(self, *tags: str) -> bool:
@@ -40,10 +66,10 @@ class StaysForAnswers:
         return True
 
     def say_waiting(self, text: str) -> None:
-        """Say that a way out waits for an answer on its way; a screen without a status line of its
-        own overrides this or is told in a toast."""
+        """Say that a way out waits for an answer on its way, on the line `WAIT_LINE` names (a screen
+        whose line is found otherwise overrides this, with `say_waiting_in`), else in a toast."""
         screen: Any = self
         if self.WAIT_LINE:
-            screen.query_one(self.WAIT_LINE, StatusLine).say(text, warn=True)
+            say_waiting_in(screen.query_one(self.WAIT_LINE, Static), text)
         else:
             screen.notify(text, markup=False)

@@ -92,6 +92,7 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
     what = N_("the parcels without a phone")
 
     DEFAULT_CSS = DIALOG_CSS
+    WAIT_LINE = "#missing-message"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="phones.close", tooltip=N_("Back to check-in")),
         # The phone field keeps the focus: its arrows pick the row the phone goes to.
@@ -242,9 +243,6 @@ class MissingPhones(ServiceCalls, TypedDialog[int]):
         # said here, and counted in what the dialog answers.
         if not self.stays_for_answer("phone"):
             self.dismiss(self.cancelled())
-
-    def say_waiting(self, text: str) -> None:
-        self.query_one("#missing-message", Static).update(text)
 
     def cancelled(self) -> int:
         return self.done

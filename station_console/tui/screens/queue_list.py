@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.calls_leaving import say_waiting_in
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -119,7 +120,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.say(_(STILL_WRITING))
 
     def say_waiting(self, text: str) -> None:
-        self.status_line().say(text, warn=True)
+        say_waiting_in(self.status_line(), text)
 
     def shown_count(
         self,

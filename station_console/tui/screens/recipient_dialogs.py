@@ -57,6 +57,7 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
     what = N_("the 'who is this?' list")
 
     CSS_PATH = "recipients.tcss"
+    WAIT_LINE = "#who-status"
     # Its box is a form's: without the forms' style it was unframed until some form had brought it.
     DEFAULT_CSS = DIALOG_CSS
 
@@ -216,9 +217,6 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         # counted in what the dialog answers.
         if not self.stays_for_answer("linked"):
             self.dismiss(self.cancelled())
-
-    def say_waiting(self, text: str) -> None:
-        self.say(text, warn=True)
 
     def cancelled(self) -> int:
         return self.linked

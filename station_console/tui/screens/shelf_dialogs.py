@@ -43,6 +43,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     _refused_burst = ""
 
     CSS_PATH = "shelves.tcss"
+    WAIT_LINE = "#move-error"
     DEFAULT_CSS = DIALOG_CSS + "#move-box { max-height: 100%; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="move.cancel", tooltip=N_("Close without moving")),
@@ -147,9 +148,6 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
 
-    def say_waiting(self, text: str) -> None:
-        self.query_one("#move-error", Static).update(text)
-
     def action_cancel(self) -> None:
         # Not while the move is on its way: its answer closes the dialog saying what moved; cancelled
         # meanwhile, the parcel moved (a new code, a label) and the shelf map said nothing of it.
@@ -163,6 +161,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Edit shelves")
     OPENED_BY = "shelves.edit"
     CSS_PATH = "shelves.tcss"
+    WAIT_LINE = "#edit-result"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="edit.back", tooltip=N_("Back to the shelf map")),
         Binding("f7", "save", N_("Save layer"), id="edit.save", tooltip=N_("Save capacity and sizes")),
@@ -349,9 +348,6 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             partial(layout_csv.import_layout_file, self.station, path),
             _("Layout imported from {path}", path=path),
         )
-
-    def say_waiting(self, text: str) -> None:
-        self.query_one("#edit-result", Static).update(plain(text, "italic"))
 
     def action_back(self) -> None:
         if not self.stays_for_answer("edit"):  # its answer is said on this screen
