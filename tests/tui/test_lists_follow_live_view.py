@@ -182,3 +182,56 @@ async def test_the_parcel_under_the_cursor_handed_out_here_in_pickup_is_not_said
         said = str(screen.query_one("#pr-status", Static).render())
         assert said == f"{chosen} is no longer on the list: choose again.", said
         assert screen.query_one("#pr-parcel", Input).has_focus
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_handed_out_here_in_pickup_leaves_problems_at_a_one_counter_station(
+    app: StationApp, station: Station
+) -> None:
+    """A station with one counter: the clerk hands a flagged parcel out in Pickup (F2) and comes back.
+    Only another counter's work was read again here, so the list kept the parcel "on shelf" long after
+    it left, and F8 on it was refused as not flagged."""
+    ids = {wb(n): place(station, wb(n), "1-1") for n in (1, 2)}
+    for waybill in ids:
+        problems.mark(station, waybill, "damaged", "wet")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await in_problems(pilot, app)
+        table = screen.query_one("#pr-table", DataTable)
+        table.focus()
+        await quiet.settle(pilot)
+        chosen = waybill_under_cursor(table)
+        await quiet.press(pilot, "f2")
+        heard = app.live_bridge.own_heard
+        confirm_pickup(station, [ids[chosen]], method="code", scanned=[chosen])  # handed out at this counter
+        await quiet.until(
+            pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's pickup heard"
+        )
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the handed-out parcel gone")
+        await quiet.settle(pilot)
+        assert chosen not in listed(table)
+        said = str(screen.query_one("#pr-status", Static).render())
+        assert said == f"{chosen} is no longer on the list: choose again.", said
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_pickup_here_heard_just_after_coming_back_reads_problems_again(
+    app: StationApp, station: Station
+) -> None:
+    """A hurried clerk is back on Problems before the live view has heard their own pickup (it polls):
+    heard with Problems in front, it is read there too."""
+    ids = {wb(n): place(station, wb(n), "1-1") for n in (1, 2)}
+    for waybill in ids:
+        problems.mark(station, waybill, "damaged", "wet")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await in_problems(pilot, app)
+        table = screen.query_one("#pr-table", DataTable)
+        await quiet.settle(pilot)
+        gone = listed(table)[0]
+        heard = app.live_bridge.own_heard
+        confirm_pickup(station, [ids[gone]], method="code", scanned=[gone])  # as if made in Pickup just now
+        await quiet.until(
+            pilot, lambda: app.live_bridge.own_heard > heard, what="this counter's pickup heard"
+        )
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the handed-out parcel gone")
+        assert gone not in listed(table)

@@ -5,7 +5,9 @@ read its list again as it stands (`live_reread`: the same search, page and filte
 kept by the screen). Changes heard in a burst (a courier's bag checked in at the next counter, a
 notice every half second) are read once, `LIVE_GAP_S` after the last read at the most, as Reports
 does; changes heard while another screen was in front (only the one in front is told) are read once
-this one is back.
+this one is back. This counter's own work counts too (`HEARS_OWN_COUNTER`, as Reports): a parcel handed
+out here in Pickup stayed listed "on shelf" in Problems at a station with one counter, where nothing
+else ever read the list again; this screen's own writes cost one read more, at most once a second.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ LIVE_GAP_S = 1.0  # another counter's work reads the list again at most this oft
 
 
 class LiveReread:
+    HEARS_OWN_COUNTER = True  # the clerk's work in the other modes moves these lists too
     _live_timer: Timer | None = None
     _live_last = 0.0  # when the list was last read for the live view (monotonic)
     _live_seen = 0  # the live view's changes delivered when the list shown was asked for
@@ -33,7 +36,7 @@ class LiveReread:
 
     def _delivered(self) -> int:
         bridge = getattr(self.app, "live_bridge", None)  # type: ignore[attr-defined]
-        return bridge.delivered if bridge is not None else 0
+        return bridge.delivered + bridge.own_heard if bridge is not None else 0
 
     def on_live_bridge_changed(self, message: object) -> None:
         self._live_heard = True

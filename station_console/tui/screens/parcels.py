@@ -1,7 +1,7 @@
 """The Parcels mode: search every parcel ever by any field, page through, read a parcel's timeline.
 
-The page shown follows other counters' work (`LiveReread`): the same search and page read again, the
-cursor kept on its parcel, its timeline read again.
+The page shown follows other counters' work and this one's in other modes (`LiveReread`): the same
+search and page read again, the cursor kept on its parcel, its timeline read again.
 
 A scan (told from typing by key timing, `KeyRouter`, or from a device scanner) replaces the search box's
 text and searches, as a scan field takes one: appended, `0001` typed before it made `00012623`."""

@@ -3,9 +3,9 @@
 Scans are told from typing by key timing (`KeyRouter`): a scan names the parcel wherever the focus is,
 so it never becomes the note (nor opens the kind's list).
 
-The list follows other counters' work (`LiveReread`): read again, the cursor kept on its parcel. One
-that left the list under the cursor (picked up elsewhere, or here in Pickup) is said, and the focus goes
-back to the parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
+The list follows other counters' work and this one's in other modes (`LiveReread`): read again, the
+cursor kept on its parcel. One that left the list under the cursor (picked up elsewhere, or here in
+Pickup) is said, and the focus goes back to the parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
 """
 
 from __future__ import annotations
