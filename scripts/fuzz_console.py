@@ -65,10 +65,14 @@ field on a screen under the top one taking a paste, or the field that took one n
 when the console is quiet right behind it (it went where the keys before it were leaving), is a crash
 ("paste misplaced"); a note when an answer moved the focus on by design after it landed (keys let go by
 a slow call's fail-safe, Check-in's scan refused: `PasteWatch`). Off by default: the runs without it draw the same keys as before. Each run's notes are
-printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
+printed as it ends (a batch stopped midway keeps them), and all of them again at the end. `--printers`
+(fuzz_printers.py) gives the run's counter printers from its counter.toml, some set up wrong, and takes
+them away or sets them up wrong as it runs; a print job lost, left sending, failed with no reason, or a
+folder printer's failed send with the header saying ready, is a crash. `--focus printers` fills in and
+saves printers on Settings > Printers and works its queue.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes]
+        [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes] [--printers]
         [--focus parcels --old-parcels 60000]
         (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
@@ -121,6 +125,7 @@ from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noq
 from fuzz_keys import DEVICE, PASTE, PIN, Locked, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
 from fuzz_pickup import LookupWatch  # noqa: E402  (beside this script, on its path)
+from fuzz_printers import PRINTER, PrinterStage, PrintWatch, printer_moves  # noqa: E402
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
 from fuzz_station import (  # noqa: E402  (beside this script, on its path)
@@ -138,7 +143,7 @@ WORK = Path(tempfile.gettempdir()) / "station-fuzz"
 
 @dataclass
 class Crash:
-    kind: str  # "exception", "logged", "worker", "hang", "lost", "paste", "note" (--stop-on)
+    kind: str  # "exception", "logged", "worker", "hang", "lost", "paste", "unsaid", "note" (--stop-on)
     text: str  # the traceback, or what was busy
     signature: str  # what tells one crash from another: the error and where it was raised
     at: int  # how many tokens were sent when it was seen
@@ -157,6 +162,7 @@ class Outcome:
     handover: str = ""  # Send-out's handover scans and closes the screen acknowledged (fuzz_handover.py)
     lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
     reached: str = ""  # the focuses' flows by their writes: refunds, door runs... (fuzz_summary.py)
+    printing: str = ""  # with --printers: the printers' moves, the jobs by outcome (fuzz_printers.py)
 
 
 async def drive(
@@ -175,6 +181,7 @@ async def drive(
     double_read: bool = False,
     pastes: bool = False,
     old_parcels: int = 0,
+    printers: bool = False,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`.
     `empty`: the template is a new station, opened as `station` opens one (its start screen under the
@@ -185,7 +192,7 @@ async def drive(
     from station_console.i18n import get_language
     from station_console.services.core.station import Station
     from station_console.services.people import clerks
-    from station_console.settings import CounterSettings
+    from station_console.settings import CounterSettings, load_counter_settings
     from station_console.tui.app import StationApp
 
     run = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
@@ -199,6 +206,9 @@ async def drive(
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
     station = Station(engine, counter="fuzz")
     counter = CounterSettings(counter="fuzz", **focus_settings(focus))  # a focus's scale, say
+    stage = PrinterStage(run) if printers or focus == "printers" else None
+    if stage is not None:  # its counter.toml, read as `station` reads it when it starts
+        counter = load_counter_settings(stage.set_up()).model_copy(update=focus_settings(focus))
     if empty:
         app = StationApp(require_sign_in=True, opening=Opening(station, counter))
     else:
@@ -232,6 +242,7 @@ async def drive(
     unwatch_handover = handover.watch()
     lookups = LookupWatch()
     unwatch_lookups = lookups.watch()
+    printing = PrintWatch(run / "station.sqlite3", stage) if stage is not None else None
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -289,6 +300,9 @@ async def drive(
                 outcome.notes[note] = outcome.notes.get(note, 0) + 1
             if wrong:
                 return Crash("paste", "; ".join(wrong), "paste misplaced", len(outcome.sent))
+            unsaid = printing.unsaid(app) if printing is not None and app.is_running else []
+            if unsaid:
+                return Crash("unsaid", "; ".join(unsaid), "printer failure unsaid", len(outcome.sent))
             if app.is_running:
                 outcome.screens.add(type(app.screen).__name__)
                 if app.signing_in and len(app.screen_stack) > 1:  # what the sign-in stands over: a lock's
@@ -300,6 +314,9 @@ async def drive(
                         return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
+        elif token.startswith(PRINTER):
+            if stage is not None:  # a replay of a run with --printers needs it too
+                stage.move(token, run / "station.sqlite3")
         elif token.startswith(DEVICE):
             outcome.locked.keys += app.signing_in
             device_scan(app, decoded(token[len(DEVICE) :]))
@@ -326,17 +343,21 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     outcome.locked.draw(rng, app.signing_in)
-                    batch = focus_keys(rng, app, focus, run / "station.sqlite3", scanned) or generate(
-                        rng,
-                        app,
-                        codes,
-                        CLERKS[role],
-                        outcome.locked,
-                        markup,
-                        run / "station.sqlite3",
-                        paths,
-                        scanned,
-                        pastes,
+                    batch = (
+                        focus_keys(rng, app, focus, run / "station.sqlite3", scanned)
+                        or (printer_moves(rng, app) if stage is not None and not app.signing_in else [])
+                        or generate(
+                            rng,
+                            app,
+                            codes,
+                            CLERKS[role],
+                            outcome.locked,
+                            markup,
+                            run / "station.sqlite3",
+                            paths,
+                            scanned,
+                            pastes,
+                        )
                     )
                 else:
                     batch = []
@@ -363,6 +384,8 @@ async def drive(
         unwatch_weighty()
         unwatch_lookups()
         unwatch_handover()
+        if stage is not None:
+            stage.stop()
         outcome.lookups = lookups.tally()
         logger.removeHandler(errors)
         engine.dispose()
@@ -393,6 +416,11 @@ async def drive(
         outcome.handover, handed = handover.tally(), handover.findings()
         if handed and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(handed), "handover write wrong", len(outcome.sent))
+        if printing is not None:
+            outcome.printing = printing.tally()
+            jobs_lost = printing.findings()
+            if jobs_lost and outcome.crash is None:
+                outcome.crash = Crash("lost", "; ".join(jobs_lost), "print job lost", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 
@@ -405,6 +433,7 @@ def replayer(
     empty: bool = False,
     focus: str | None = None,
     old_parcels: int = 0,
+    printers: bool = False,
 ) -> Replay:
     """A sequence replayed as this run ran (fuzz_shrink.py): the signature of its crash, or None."""
 
@@ -419,6 +448,7 @@ def replayer(
                 empty=empty,
                 focus=focus,
                 old_parcels=old_parcels,
+                printers=printers,
             )
         ).crash
         return crash.signature if crash is not None else None
@@ -458,6 +488,7 @@ def main() -> None:
                 double_read=args.double_read,
                 pastes=args.pastes,
                 old_parcels=args.old_parcels,
+                printers=args.printers,
             )
         )
         total_keys += outcome.keys
@@ -482,6 +513,7 @@ def main() -> None:
                 empty=args.empty,
                 focus=args.focus,
                 old_parcels=args.old_parcels,
+                printers=args.printers,
             )
             short = shrink(run, outcome.sent, crash.signature, args.shrink_budget)
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)

@@ -41,6 +41,7 @@ from fuzz_delivery import delivery_moves
 from fuzz_handover import handover_moves, waiting_waybills
 from fuzz_keys import PASTE, PASTE_SPACE
 from fuzz_pickup import pickup_moves, pickup_setup
+from fuzz_printers import focus_moves as printers_moves
 from fuzz_recipients import recipients_moves, typed
 from fuzz_station import add_sends
 
@@ -175,6 +176,19 @@ def shelf_parcels(database: Path | None) -> list[tuple[str, str | None, str]]:
         return list(db.execute(query))
 
 
+def due_parcels(database: Path | None) -> list[tuple[str, str]]:
+    """(waybill, carrier code) of the parcels on the shelves a week or more: return candidates at the
+    default ages, the ones a batch takes without a recall."""
+    if database is None:
+        return []
+    with sqlite3.connect(database) as db:
+        query = (
+            "SELECT waybill, carrier.code FROM parcel JOIN carrier ON carrier.id = carrier_id"
+            " WHERE status = 'on_shelf' AND julianday('now') - julianday(checked_in_at) >= 7"
+        )
+        return list(db.execute(query))
+
+
 # Typed into Returns' carrier: the shelves' own carriers mostly (from the database), else one in lower
 # case or spaced, one with no parcels here, one that does not exist, markup.
 ODD_CARRIERS = ["sf", " zto ", "UPS", "NOSUCH", "ZT0", "[magenta]ZTO", ""]
@@ -224,13 +238,20 @@ def returns_moves(rng: random.Random, app: Any, database: Path | None) -> list[s
     if batch is None or batch.status != "open" or rng.random() < 0.1:  # a carrier's batch, found or opened
         if focused != "ret-carrier":
             return ["shift+tab", "|"]
-        carriers = [carrier for _, _, carrier in parcels]
+        # A carrier with parcels due mostly: one with none only ever had its scans refused, and few
+        # batches had a parcel in them to close.
+        carriers = [carrier for _, carrier in due_parcels(database)] * 2 + [
+            carrier for _, _, carrier in parcels
+        ]
         carrier = rng.choice(carriers) if carriers and rng.random() < 0.75 else rng.choice(ODD_CARRIERS)
         return ["ctrl+u", *typed(carrier), "enter", *gap(rng), *rng.choice([[], ["enter"], ["f10"], ["|"]])]
     own = [waybill for waybill, _, carrier in parcels if carrier == batch.carrier]
-    pool = own * 3 + refs + screen_fresh(rng)
+    due = [waybill for waybill, carrier in due_parcels(database) if carrier == batch.carrier]
+    pool = due * 4 + own * 3 + refs + screen_fresh(rng)
     scanned = [key for _ in range(rng.randint(1, 3)) for key in [*rng.choice(pool), "enter", *gap(rng)]]
     roll = rng.random()
+    if batch.on_shelf_ids and roll > 0.5 and focused != "ret-signer":
+        roll = 1.0  # parcels in it: on to the courier's name and F8 (its close) more often than not
     if roll < 0.35:  # scans, then the recall of the one just refused (or the one the form asks for)
         return [*scanned, rng.choice(["f10", "f10", "f9", "escape", "|"])]
     if roll < 0.5:  # the list's parcel: recalled, or taken out
@@ -341,6 +362,13 @@ FOCUSES = {
         also=frozenset({"ShelvesScreen", "OverdueScreen", "ConfirmDialog"}),
     ),
     "parcels": Focus("ParcelsScreen", ["f5", "|"], parcels_moves),
+    # Settings > Printers (the run's printers: --printers, which this focus implies) and its queue.
+    "printers": Focus(
+        "PrintersScreen",
+        ["ctrl+s", "|", "f8", "|"],
+        printers_moves,
+        also=frozenset({"PrintQueueScreen", "SettingsScreen"}),
+    ),
     "stocktake": Focus(
         "StocktakeScreen", ["f4", "|", "f8", "|"], stocktake_moves, also=frozenset({"ShelvesScreen"})
     ),

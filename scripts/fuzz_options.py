@@ -59,6 +59,12 @@ def parse_options(description: str) -> argparse.Namespace:
         help="with --focus parcels: N parcels picked up long ago added to the run's station (60000 crosses"
         " the search's first-page bound, so F8 reads older ones)",
     )
+    parser.add_argument(
+        "--printers",
+        action="store_true",
+        help="the run's counter.toml has printers (folders, a TCP port, some set up wrong) that the fuzzer"
+        " takes away and sets up wrong while the console runs (fuzz_printers.py); a replay needs it too",
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -80,4 +86,5 @@ def setup_line(args: argparse.Namespace) -> str:
         + (" markup" if args.markup else "")
         + (" rules" if args.rules else "")
         + (f" old-parcels {args.old_parcels}" if args.old_parcels else "")
+        + (" printers" if args.printers else "")
     )
