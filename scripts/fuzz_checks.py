@@ -18,6 +18,9 @@ RAW_MARKUP = re.compile(
     r"\$[\w-]+)(?: [^\]]*)?\]|\[/\]"
 )
 
+# Control characters (C0 but tab, DEL, C1) among the cells a quiet console draws.
+HIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
 
 def quiet_notes(app: Any) -> list[str]:
     """What looks wrong on a quiet console without stopping it."""
@@ -191,7 +194,8 @@ def widget_name(widget: Any) -> str:
 def screen_notes(
     app: Any, english: list[str], paged: PagedAway | None = None, typed_tags: frozenset[str] = frozenset()
 ) -> list[str]:
-    """What looks wrong in what the terminal shows: markup shown raw, a widget reaching past the
+    """What looks wrong in what the terminal shows: markup shown raw, a hidden character drawn as it
+    is, a widget reaching past the
     terminal's edge (with no scroll bar to reach it), the focused field not shown (unless `paged` says
     the fuzzer's own page key scrolled it away), and in a zh console an English phrase of the catalogue
     shown untranslated. `typed_tags`: tags the fuzzer typed itself (`[/]`), shown as data."""
@@ -203,6 +207,13 @@ def screen_notes(
         f"raw markup on {screen}: {text[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
         for m in RAW_MARKUP.finditer(text)
         if m.group() not in typed_tags
+    ]
+    # A hidden character drawn as it is (an ESC from a file or the database) drives the clerk's
+    # terminal: the console writes them out (`safe_text.visible`). The fields' own text is left out.
+    notes += [
+        f"hidden character on {screen}: {line[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
+        for line in lines
+        for m in HIDDEN.finditer(line)
     ]
     width, height = app.size
     shown = app.screen._compositor.visible_widgets

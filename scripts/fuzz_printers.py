@@ -41,7 +41,6 @@ PRINTER = "printer:"  # a token: a move of the printers' own (`PrinterStage.move
 FOLDERS = {"labels": "printer-out", "office": "printer-pdf"}  # the folder printers and their folders
 # A name a printer may have: markup in it is data (a tag the console never uses: no raw-markup note).
 MARKUP_NAME = "[magenta]Back[/magenta] room"
-ODD_NAMES = [MARKUP_NAME, "lab\x07el", "tsplx-printer", "pigeon"]
 MOVE_CHANCE = 0.04  # a draw that is a move of the printers (with --printers), anywhere
 # Keys of the printers' screens (with --printers), drawn on them now and then; Settings' F8 opens Printers.
 WAYS = {
@@ -90,6 +89,9 @@ def printers_toml(run: Path, port: int, *, bad: str = "") -> dict[str, Any]:
         "lab\x07el": {"language": "tspl", "transport": "dummy", "target": "x", "jobs": ["test"]},
         "tsplx-printer": {"language": "tsplx", "transport": "dummy", "target": "x"},
         "pigeon": {"language": "tspl", "transport": "pigeon", "target": "loft"},
+        # An escape sequence in a name and a target, as a hand edit (a paste from a terminal) leaves them.
+        "esc\x1b[31mred": {"language": "tspl", "transport": "dummy", "target": "x", "jobs": ["test"]},
+        "shared": {"language": "tspl", "transport": "dummy", "target": "\x1b]0;owned\x07", "jobs": ["test"]},
     }
     return {
         "counter": "fuzz",
@@ -272,7 +274,7 @@ def printer_moves(rng: random.Random, app: Any, chance: float = MOVE_CHANCE) -> 
 
 # Typed into the Printers form's target: a folder of the run's (it exists, or not), the closed port's
 # host, a device that is not there, markup.
-TARGETS = ["printer-out/", "nowhere/", "127.0.0.1:9", "/dev/usb/lp9", "[b]x[/b]", ""]
+TARGETS = ["printer-out/", "nowhere/", "127.0.0.1:9", "/dev/usb/lp9", "[magenta]x[/magenta]", ""]
 
 
 def focus_moves(rng: random.Random, app: Any, database: Path | None) -> list[str]:

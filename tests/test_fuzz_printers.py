@@ -41,9 +41,10 @@ def test_the_runs_counter_builds_its_good_printers_and_says_each_wrong_one(tmp_p
         "office",
         "network",
         "[magenta]Back[/magenta] room",
+        "shared",
     ]
     faulty = {str(f.params["name"]) for f in printers.faults}
-    assert faulty == {"lab\\x07el", "tsplx-printer", "pigeon"}
+    assert faulty == {"lab\\x07el", "tsplx-printer", "pigeon", "esc\\x1b[31mred"}
 
 
 def test_folder_moves_keep_what_was_printed_countable(tmp_path: Path) -> None:
