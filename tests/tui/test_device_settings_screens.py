@@ -94,3 +94,29 @@ async def test_a_bad_scanner_setting_is_said_in_chinese_when_the_console_starts(
         assert refusals()[0].detail == "波特率（scanner.baud） = fast：应为 50 到 4000000 之间的整数"
         shown = [n.message for n in app._notifications]
         assert "波特率（scanner.baud） = fast：应为 50 到 4000000 之间的整数" in shown
+
+
+@pytest.mark.first_mode("settings")
+async def test_the_printer_list_writes_out_a_bell_in_a_hand_edited_name_as_its_fault_names_it(
+    app: StationApp,
+) -> None:
+    """counter.toml edited by hand can hold a control character in a printer's name or target. Rich drops
+    a BEL as the cell is made: the list showed "label" for the printer its fault calls "lab\\x07el", and
+    the clerk could not tell which entry to mend. Written out, as the fault says it, and as an ESC is."""
+    app.counter_settings = CounterSettings(
+        counter="test-counter",
+        printers={
+            "lab\x07el": {"language": "tspl", "transport": "dummy", "target": "x"},
+            "shared": {"language": "tspl", "transport": "dummy", "target": "\x1b]0;owned\x07"},
+        },
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f8")
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#printer-list", DataTable)
+        cells = [str(table.get_cell_at((row, column))) for row in range(2) for column in (0, 3)]
+        status = str(app.screen.query_one("#printer-status", Static).render())
+        drawn = "".join(strip.text for strip in app.screen._compositor.render_strips())
+    assert cells == ["lab\\x07el", "x", "shared", "\\x1b]0;owned\\x07"]
+    assert "lab\\x07el" in status  # the fault names it as the list shows it
+    assert "\x1b" not in drawn and "\x07" not in drawn

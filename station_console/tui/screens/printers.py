@@ -24,6 +24,7 @@ from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
+from station_console.safe_text import visible
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
 from station_console.services.printing.printer_names import NAME_ASKED, NAME_MAX, name_allowed
@@ -190,8 +191,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
             cells = [name, cfg.get("language", ""), cfg.get("transport", ""), cfg.get("target", "")]
             table.add_row(
-                *(Text(str(cell)) for cell in cells),  # settings text is data, never markup
-                Text(f"{paper} @{cfg.get('dpi', 203)}"),
+                # Settings text is data, never markup; a hand-edited counter.toml's hidden characters
+                # (an ESC in a name pasted from a terminal) written out, never sent to the terminal.
+                *(Text(visible(cell)) for cell in cells),
+                Text(visible(f"{paper} @{cfg.get('dpi', 203)}")),
                 "✓" if name == default else "",
                 key=name,
             )
