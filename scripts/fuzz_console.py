@@ -66,10 +66,8 @@ when the console is quiet right behind it (it went where the keys before it were
 ("paste misplaced"); a note when an answer moved the focus on by design after it landed (keys let go by
 a slow call's fail-safe, Check-in's scan refused: `PasteWatch`). Off by default: the runs without it draw the same keys as before. Each run's notes are
 printed as it ends (a batch stopped midway keeps them), and all of them again at the end. `--printers`
-(fuzz_printers.py) gives the run's counter printers from its counter.toml, some set up wrong, and takes
-them away or sets them up wrong as it runs; a print job lost, left sending, failed with no reason, or a
-folder printer's failed send with the header saying ready, is a crash. `--focus printers` fills in and
-saves printers on Settings > Printers and works its queue.
+and `--focus printers`: printers set up wrong and taken away mid-run, a print job lost a crash
+(fuzz_printers.py).
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes] [--printers]
@@ -92,7 +90,6 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +119,9 @@ from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its pat
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_handover import HandoverWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
-from fuzz_keys import DEVICE, PASTE, PIN, Locked, generate, scans  # noqa: E402  (beside this script, on its path)
+from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
+from fuzz_outcome import Crash, Outcome  # noqa: E402  (beside this script, on its path)
 from fuzz_pickup import LookupWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_printers import PRINTER, PrinterStage, PrintWatch, printer_moves  # noqa: E402
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
@@ -139,30 +137,6 @@ from fuzz_summary import flows_reached, print_run  # noqa: E402  (beside this sc
 from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
-
-
-@dataclass
-class Crash:
-    kind: str  # "exception", "logged", "worker", "hang", "lost", "paste", "unsaid", "note" (--stop-on)
-    text: str  # the traceback, or what was busy
-    signature: str  # what tells one crash from another: the error and where it was raised
-    at: int  # how many tokens were sent when it was seen
-
-
-@dataclass
-class Outcome:
-    sent: list[str]
-    crash: Crash | None
-    notes: dict[str, int] = field(default_factory=dict)
-    screens: set[str] = field(default_factory=set)  # on top when quiet, or under the sign-in
-    keys: int = 0
-    locked: Locked = field(default_factory=Locked)  # the sign-in dialog met: locks, keys spent there
-    weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
-    written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
-    handover: str = ""  # Send-out's handover scans and closes the screen acknowledged (fuzz_handover.py)
-    lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
-    reached: str = ""  # the focuses' flows by their writes: refunds, door runs... (fuzz_summary.py)
-    printing: str = ""  # with --printers: the printers' moves, the jobs by outcome (fuzz_printers.py)
 
 
 async def drive(
@@ -417,10 +391,7 @@ async def drive(
         if handed and outcome.crash is None:
             outcome.crash = Crash("lost", "; ".join(handed), "handover write wrong", len(outcome.sent))
         if printing is not None:
-            outcome.printing = printing.tally()
-            jobs_lost = printing.findings()
-            if jobs_lost and outcome.crash is None:
-                outcome.crash = Crash("lost", "; ".join(jobs_lost), "print job lost", len(outcome.sent))
+            printing.end(outcome)
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 

@@ -383,6 +383,16 @@ class PrintWatch:
             )
         return wrong
 
+    def end(self, outcome: Any) -> None:
+        """Once the console stopped: the run's `outcome` (fuzz_outcome.py) told what its printers did,
+        and a print job lost made its crash, unless it has one."""
+        from fuzz_outcome import Crash
+
+        outcome.printing = self.tally()
+        lost = self.findings()
+        if lost and outcome.crash is None:
+            outcome.crash = Crash("lost", "; ".join(lost), "print job lost", len(outcome.sent))
+
     def tally(self) -> str:
         """What the run's printers did: the moves, the jobs by status and kind, the files written."""
         with sqlite3.connect(self.database) as db:

@@ -43,7 +43,7 @@ def flows_reached(database: Path, since: int) -> str:
 
 
 def print_run(seed: int, setup: str, outcome: Any, took: float) -> None:
-    """`outcome`: fuzz_console.py's Outcome (a script's class, not importable from here)."""
+    """`outcome`: fuzz_outcome.py's Outcome."""
     print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
     print(f"  seed {seed} weighty questions answered: {outcome.weighty or 'none'}", flush=True)
     print(f"  seed {seed} written: {outcome.written or 'nothing'}", flush=True)

@@ -146,3 +146,19 @@ def test_a_send_that_found_the_folder_gone_is_not_said_ready(tmp_path: Path) -> 
     assert watch.unsaid(offline) == []
     stage.move("printer:back:labels", database)
     assert watch.unsaid(ready) == []
+
+
+def test_a_lost_job_ends_the_run_as_its_crash_and_the_tally_says_what_printed(tmp_path: Path) -> None:
+    from fuzz_outcome import Outcome
+
+    database = new_database(tmp_path)
+    stage = PrinterStage(tmp_path)
+    stage.set_up()
+    watch = PrintWatch(database, stage)
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO print_job (kind, status, printer) VALUES ('label', 'printed', 'labels')")
+    outcome = Outcome(sent=["f1", "|"], crash=None)
+    watch.end(outcome)
+    assert outcome.crash is not None
+    assert (outcome.crash.kind, outcome.crash.signature, outcome.crash.at) == ("lost", "print job lost", 2)
+    assert outcome.printing == "moves: no moves; jobs: label printed 1; files: labels 0, office 0, network 0"
