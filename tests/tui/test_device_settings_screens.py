@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -114,7 +115,7 @@ async def test_the_printer_list_writes_out_a_bell_in_a_hand_edited_name_as_its_f
         await quiet.press(pilot, "f8")
         await quiet.settle(pilot)
         table = app.screen.query_one("#printer-list", DataTable)
-        cells = [str(table.get_cell_at((row, column))) for row in range(2) for column in (0, 3)]
+        cells = [str(table.get_cell_at(Coordinate(row, column))) for row in range(2) for column in (0, 3)]
         status = str(app.screen.query_one("#printer-status", Static).render())
         drawn = "".join(strip.text for strip in app.screen._compositor.render_strips())
     assert cells == ["lab\\x07el", "x", "shared", "\\x1b]0;owned\\x07"]
