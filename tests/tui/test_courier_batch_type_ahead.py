@@ -112,3 +112,33 @@ async def test_esc_right_behind_the_close_s_enter_leaves_its_refusal_to_read(
         assert isinstance(app.screen, CheckinScreen)
         refused = [t for t in app._notifications if "is already closed" in str(t.message)]
         assert [(t.severity, t.timeout) for t in refused] == [("error", error_toasts.UP_TO_S)], refused
+
+
+async def test_esc_right_behind_the_close_s_enter_leaves_its_receipt_not_saved_to_read(
+    app: StationApp, station: Station
+) -> None:
+    """The close committed, then its receipt PDF could not be written (a file stands where the receipts
+    folder should be): the Esc typed right behind the close's Enter cleared the line that said so and
+    gave the command that saves it again. It is said in an error toast too, up until read."""
+    from station_console.services.printing.saved_pdfs import pdf_path
+
+    folder = pdf_path("receipts", "x").parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        batch = screen.courier_batch
+        assert batch is not None
+        await type_slowly(pilot, keys, "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        keys.scanner()
+        await send_keys(pilot, "enter", "escape", settle=False)  # typed right behind the close's Enter
+        keys.idle = 1.0
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+        unsaved = [t for t in app._notifications if "Its receipt PDF was not saved" in str(t.message)]
+        assert [(t.severity, t.timeout) for t in unsaved] == [("error", error_toasts.UP_TO_S)], unsaved
+        said = str(unsaved[0].message)
+    label = batches.get(station, batch).label
+    assert f"station handover receipt {label} --pdf" in said  # the command that saves it again
+    assert batches.get(station, batch).status == "closed"

@@ -103,11 +103,12 @@ class SaysRefusals:
 
 
 def refused_close_toasted(screen: Any, text: str) -> None:
-    """A courier's close refused (`text`), said on the screen's line and again in an error toast, up
-    until read (`error_toasts`): keys typed right behind the Yes or Enter that sent the close wait for
-    its answer, and a refusal comes at once, so an Esc among them reaches the screen as soon as the line
-    is written and leaves it (or clears the line). "Nothing was closed" was then said to nobody, and the
-    courier left without what the clerk took as handed over."""
+    """A courier's close refused (`text`), or done but a step after it failed (a receipt not saved),
+    said on the screen's line and again in an error toast, up until read (`error_toasts`): keys typed
+    right behind the Yes or Enter that sent the close wait for its answer, and a refusal comes at once,
+    so an Esc among them reaches the screen as soon as the line is written and leaves it (or clears the
+    line). "Nothing was closed" was then said to nobody, and the courier left without what the clerk
+    took as handed over (or without the receipt, and the command that saves it again)."""
     screen.notify(text, severity="error", markup=False)
 
 

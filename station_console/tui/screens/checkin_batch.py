@@ -454,7 +454,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         elif message.carrier is not None:
             self.batch_carrier = message.carrier
         self.say_batch(message.text, error=message.error)
-        if message.closing and message.error and not message.closed:
+        if message.closing and message.error:  # refused, or closed but its receipt not saved
             refused_close_toasted(self, message.text)  # an Esc right behind the Enter clears the line
         self.refresh_batches()
         self.batch_changed()
