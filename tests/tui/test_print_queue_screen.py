@@ -152,3 +152,29 @@ async def test_what_the_clerk_did_stays_said_when_the_worker_reads_the_list_agai
         await quiet.press(pilot, "ctrl+r")  # the clerk's own read: just what the list holds
         await quiet.settle(pilot)
         assert status() == "0 jobs waiting to print", status()
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_bell_or_escape_in_a_job_s_printer_or_error_is_written_out_in_the_list(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    """A job keeps the printer name counter.toml had (edited by hand) and the error a printer or system
+    said: Rich drops a BEL as a cell is made, so the list named "label" a printer the Printers list and
+    its fault call "lab\\x07el". Both cells written out, as the Printers list does, never sent raw."""
+    first, *_printed = set_aside_first_label(station, clock)
+    with station.write() as session:
+        job = session.get(PrintJob, first)
+        assert job is not None
+        job.printer, job.last_error = "lab\x07el", "jam\x1b]0;owned\x07 at the head"
+        session.add(job)
+    set_language("en")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f8", "f10")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
+        [row] = rows(screen)
+        drawn = "".join(strip.text for strip in screen._compositor.render_strips())
+    assert row[4] == "lab\\x07el"
+    assert row[6] == "jam\\x1b]0;owned\\x07 at the head"
+    assert "\x1b" not in drawn and "\x07" not in drawn

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, label_of
+from station_console.safe_text import visible
 from station_console.services.core.station import Station
 from station_console.services.printing import queue_view
 from station_console.services.printing.printers import KIND_LABELS
@@ -101,9 +102,11 @@ class PrintQueueScreen(QueueListScreen):
                 _(queue_view.SET_ASIDE) if r.set_aside else label_of(LABEL_LABELS, r.status),
                 label_of(KIND_LABELS, r.kind),
                 r.code,
-                Text(r.printer),  # the manager's name for it: data, never markup
+                # The manager's name for it: data, never markup; a hand-edited counter.toml's hidden
+                # characters written out, as the Printers list does (Rich would drop a BEL).
+                Text(visible(r.printer)),
                 str(r.attempts),
-                Text(r.error),  # a printer's or system's words: data, never markup
+                Text(r.error),  # a printer's or system's words, written out as stored_text reads them
                 key=str(r.id),
             )
         aside = sum(1 for r in rows if r.set_aside)
