@@ -94,6 +94,37 @@ async def test_the_audit_trail_shows_the_highlighted_events_long_value_whole_and
         assert pane.content_size.height >= 4  # the title line and the note over three lines, none cut off
 
 
+async def test_a_long_value_under_the_table_is_read_to_its_end_by_keys_at_80x24(station: Station) -> None:
+    """At 80x24 the pane under the table has room for half a long note: the rest went on below the box,
+    with no scroll bar and no key that reached it. Tab brings the cursor to the pane (from the table),
+    whose keys scroll it to the note's last word."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    note = "label torn " + " ".join(f"word{n}" for n in range(120))  # some thirteen lines at this width
+    station.run(
+        lambda session: audit.record(session, station, EventKind.PROBLEM_MARKED, details={"note": note})
+    )
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+
+        def drawn() -> str:
+            return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+        assert "word0 " in drawn() and "word119" not in drawn()  # the newest event highlighted, cut
+        await quiet.press(pilot, "tab", "tab")  # from the Waybill field, past the table
+        await quiet.press(pilot, "end")
+        await quiet.settle(pilot)
+        assert "word119" in drawn()
+        await quiet.press(pilot, "home")
+        await quiet.settle(pilot)
+        assert "word0 " in drawn() and "word119" not in drawn()
+
+
 async def test_the_audit_trail_and_the_parcels_timeline_name_a_carrier_by_its_short_name(
     station: Station,
 ) -> None:

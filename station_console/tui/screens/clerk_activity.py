@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n
@@ -67,6 +67,15 @@ class ActivityTable(FittedTable):
         return WANTED
 
 
+class DetailPane(VerticalScroll):
+    """The highlighted event's details whole, up to half the box: on a terminal of 24 lines a long note
+    goes on below it, read by the arrow and page keys once Tab brings the cursor here (and by the mouse).
+    Tab passes it by when all of it shows."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+
 class ClerkActivityScreen(ServiceCalls, Dialog[None]):
     what = N_("the audit trail")
     CSS_PATH = "clerk_activity.tcss"
@@ -101,7 +110,8 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
                 )
             yield StatusLine("", id="activity-summary")
             yield ActivityTable(id="activity-table")
-            yield Static("", id="activity-detail")
+            with DetailPane(id="activity-detail-pane"):
+                yield Static("", id="activity-detail")
         yield StationFooter()
 
     def on_mount(self) -> None:
