@@ -136,7 +136,8 @@ async def test_a_file_printer_with_a_relative_target_is_refused_on_save(
     app: StationApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`labels/` would be read against the folder the console was started in: the save is refused with
-    the rule (the service's, as counter.toml edited by hand and the CLI are), nothing written."""
+    the rule (the service's, as counter.toml edited by hand and the CLI are), nothing written. Said
+    without the advice to fix it in Settings > Printers (F8): the manager is there."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "labels").mkdir()
     async with app.run_test(size=(160, 50)) as pilot:
@@ -151,6 +152,7 @@ async def test_a_file_printer_with_a_relative_target_is_refused_on_save(
     assert said.startswith(
         "Printer desk is misconfigured: Target (printer.target) = labels/: a file printer's"
     )
+    assert "Settings > Printers" not in said and "F8" not in said, said
     assert "desk" not in load_counter_settings().printers
 
 

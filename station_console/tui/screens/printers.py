@@ -27,6 +27,7 @@ from station_console.i18n import N_, _, listed, sentences
 from station_console.safe_text import visible
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
+from station_console.services.printing.printer_faults import FIX_IN_SETTINGS, FIX_THEM_IN_SETTINGS
 from station_console.services.printing.printer_names import NAME_ASKED, NAME_MAX, name_allowed
 from station_console.services.printing.printers import (
     check_saved_printers,
@@ -359,6 +360,11 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag in ("scanner_needs", "set_up_wrong"):
             return  # a busy database only costs this hint
+        if exc.advice in (FIX_IN_SETTINGS, FIX_THEM_IN_SETTINGS):
+            # A printer set up wrong: the advice sends the manager to this very screen (F8), where the
+            # reason alone says what to mend.
+            self.failed(tag, exc.reason())
+            return
         super().call_refused(tag, exc)
 
     @role_key("printers.default")
