@@ -56,3 +56,32 @@ def test_a_day_closed_while_the_feed_was_cut_off_is_heard_once_back(station: Sta
     assert [(c.event_id, c.counter) for c in turns] == [(closed, "counter-2")], heard
     assert [c.kind for c in heard].count(RESYNC) == 1
     assert [c.kind for c in heard].count(EventKind.DAY_REOPENED) == 1
+
+
+@pytest.mark.postgres_only
+def test_a_reconnect_whose_replay_fails_closes_its_connection(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back after a loss, the read of what was missed fails (the server going down again): the new
+    connection, listening already, is closed before the next try, not left open on the server."""
+    import psycopg
+
+    feed = ChangeFeed(station.engine)
+    opened: list[Any] = []
+    listen = feed._listen
+
+    def listening() -> None:
+        listen()
+        opened.append(feed._conn)
+
+    def replay_fails() -> list[Any]:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    try:
+        cut_off(station, feed)
+        monkeypatch.setattr(feed, "_listen", listening)
+        monkeypatch.setattr(feed, "_missed", replay_fails)
+        heard_until(feed, lambda seen: bool(opened))
+    finally:
+        feed.close()
+    assert opened and opened[0].closed

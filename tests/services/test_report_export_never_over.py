@@ -117,7 +117,7 @@ def test_every_name_taken_is_said_so_and_leaves_nothing(
     assert {p.read_text() for p in papers.iterdir()} == {"kept"}
 
 
-def test_the_console_saves_under_the_counter_it_was_opened_as(tmp_path: Path) -> None:
+def test_the_console_saves_under_the_counter_it_was_opened_as() -> None:
     """A console started with `--counter counter-9` on a PC whose counter.toml says counter-1."""
     path = write_export(REPORT, CounterSettings(counter="counter-1"), "json", "counter-9")
     assert path.name == "report-2026-11-25-counter-9.json"

@@ -158,7 +158,11 @@ class ChangeFeed:
         except psycopg.Error as exc:
             if self._closed.is_set():
                 return []
-            self._conn = None
+            # Closed, not only let go: a reconnect that failed in its replay holds a live connection.
+            dropped, self._conn = self._conn, None
+            if dropped is not None:
+                with contextlib.suppress(psycopg.Error):
+                    dropped.close()
             self._closed.wait(self._still_lost(exc))
         return changes
 
