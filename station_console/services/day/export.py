@@ -64,9 +64,10 @@ def report_file(
     `counter`'s PDF printer (`pdf_printer_folder`), else in `reports_folder`, named by the day, and by
     the counter in the data folder's, which every counter run by this PC's user shares (two counters of
     one station on one PC wrote the same file): `counter_name`, the name the station was opened under
-    (`--counter` may differ from the counter settings' own), else the settings'. Written by `private_files.write_new`, never over a file
-    already there: a report printed and signed is not replaced unseen by a later one of the day, nor by
-    another counter's saved into the same shared folder at the same moment (`-2`, `-3`, ...)."""
+    (`--counter` may differ from the counter settings' own), else the settings'. Written by
+    `private_files.write_new`, never over a file already there: a report printed and signed is not
+    replaced unseen by a later one of the day, nor by another counter's saved into the same shared
+    folder at the same moment (`-2`, `-3`, ...)."""
     own = pdf_printer_folder(counter)
     folder = own or reports_folder()
     stem = f"report-{report['date']}"
