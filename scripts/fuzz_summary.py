@@ -50,7 +50,7 @@ def print_run(seed: int, setup: str, outcome: Any, took: float) -> None:
     print(f"  seed {seed} flows reached: {outcome.reached or 'not counted'}", flush=True)
     print(f"  seed {seed} pickup lookups: {outcome.lookups}", flush=True)
     print(f"  seed {seed} handover acknowledged: {outcome.handover}", flush=True)
-    if getattr(outcome, "printing", ""):  # with --printers
+    if outcome.printing:  # with --printers
         print(f"  seed {seed} printers: {outcome.printing}", flush=True)
     print(f"  seed {seed} screens seen ({len(outcome.screens)}): {' '.join(sorted(outcome.screens))}")
     locked = outcome.locked
