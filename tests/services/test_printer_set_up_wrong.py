@@ -199,8 +199,9 @@ def test_a_name_no_printer_can_have_stops_that_printer_only_and_is_refused_on_sa
 
 def test_two_names_alike_in_their_first_40_characters_are_two_printers_set_up_wrong() -> None:
     """Both are said alike, cut at 40 characters, but each keeps its own settings: a receipt waits
-    for the one that takes receipts (not refused as one no printer here prints), and a save that
-    changes the other's settings is refused for that one, not this one left as it was."""
+    for the one that takes receipts (not refused as one no printer here prints). A save that changes
+    either one's settings is refused by the name rule first (`check_saved_printers`): both are said
+    cut alike, so which one it names is not told apart here."""
     stem = "P" * 40
     receipts, labels = f"{stem}-receipts", f"{stem}-labels"
     settings = CounterSettings(
