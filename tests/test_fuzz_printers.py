@@ -32,6 +32,17 @@ def new_database(tmp_path: Path) -> Path:
     return database
 
 
+def test_the_stand_in_print_job_table_is_the_real_ones_columns(tmp_path: Path) -> None:
+    """The watch reads the run's real print_job table: the stand-in these tests make (`new_database`)
+    holds only columns the model has, or a renamed one would pass here and break every run."""
+    from db.models import PrintJob
+
+    database = new_database(tmp_path)
+    with sqlite3.connect(database) as db:
+        stand_in = {row[1] for row in db.execute("PRAGMA table_info(print_job)")}
+    assert stand_in <= set(PrintJob.__table__.columns.keys()), stand_in  # type: ignore[attr-defined]
+
+
 def test_the_runs_counter_builds_its_good_printers_and_says_each_wrong_one(tmp_path: Path) -> None:
     stage = PrinterStage(tmp_path)
     counter = load_counter_settings(stage.set_up())
