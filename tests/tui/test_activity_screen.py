@@ -125,6 +125,41 @@ async def test_a_long_value_under_the_table_is_read_to_its_end_by_keys_at_80x24(
         assert "word0 " in drawn() and "word119" not in drawn()
 
 
+async def test_the_next_events_long_value_is_read_from_its_start_after_the_last_was_read_to_its_end(
+    station: Station,
+) -> None:
+    """A long note read to its end (Tab to the pane, End), then the cursor back on the table and down to
+    the next event with a long note: the pane kept its scroll, so that event showed from its middle, its
+    kind and first words above the box, as if it were the whole of it."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    for mark in ("older", "newer"):
+        note = f"{mark}-start " + " ".join(f"{mark}{n}" for n in range(120))
+        station.run(
+            lambda session, note=note: audit.record(
+                session, station, EventKind.PROBLEM_MARKED, details={"note": note}
+            )
+        )
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+
+        def drawn() -> str:
+            return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+        assert "newer-start" in drawn() and "newer119" not in drawn()  # the newest event highlighted
+        await quiet.press(pilot, "tab", "tab", "end")  # past the table to the pane, to the note's end
+        await quiet.settle(pilot)
+        assert "newer119" in drawn() and "newer-start" not in drawn()
+        await quiet.press(pilot, "shift+tab", "down")  # back on the table, the next (older) event
+        await quiet.settle(pilot)
+        assert "older-start" in drawn() and "older119" not in drawn(), drawn()
+
+
 async def test_the_audit_trail_and_the_parcels_timeline_name_a_carrier_by_its_short_name(
     station: Station,
 ) -> None:

@@ -163,6 +163,9 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         entry = self._entries.get(str(event.row_key.value))
         box = self.query_one("#activity-detail", Static)
+        # From its start: the last event's note read to its end left the pane there, and the next one
+        # showed from its middle, its kind and first words above the box.
+        self.query_one(DetailPane).scroll_home(animate=False, immediate=True)
         if entry is None:
             box.update("")
             return
