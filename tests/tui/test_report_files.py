@@ -75,3 +75,22 @@ def test_a_pdf_printers_folder_not_there_is_not_made_the_report_goes_to_the_data
         "report-2026-11-25-counter-2.pdf"
     )
     assert not gone.parent.exists()
+
+
+async def test_the_console_names_its_report_after_the_counter_it_was_opened_as(station: Station) -> None:
+    """`station --counter test-counter` on a PC whose counter.toml says counter-1: the report was saved
+    under counter-1's name, over what that counter saves in the folder both share."""
+    seed(station)
+    sign_in_manager(station)
+    counter = CounterSettings(counter="counter-1")
+    app = StationApp(station, counter, database_label="SQLite test", first_mode="reports")
+    app.key_bounce.clock = PersonPace()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_reports(app, pilot)
+        await quiet.press(pilot, "f11")
+        await quiet.settle(pilot)
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports"
+    assert station.counter == "test-counter"
+    assert [p.name for p in folder.iterdir()] == [
+        f"report-{station.business_day().isoformat()}-test-counter.json"
+    ]
