@@ -5,7 +5,8 @@ so it never becomes the note (nor opens the kind's list).
 
 The list follows other counters' work and this one's in other modes (`LiveReread`): read again, the
 cursor kept on its parcel. One that left the list under the cursor (picked up elsewhere, or here in
-Pickup) is said, and the focus goes back to the parcel field: F8 must never resolve the parcel that slid under the cursor in its place.
+Pickup) is said, and the focus goes back to the parcel field: F8 must never resolve the parcel that
+slid under the cursor in its place.
 """
 
 from __future__ import annotations
