@@ -4,7 +4,8 @@
 parcel_ids)` to the app's active screen whenever other counters committed something; a screen that shows
 counts or lists handles it with `def on_live_bridge_changed(self, message)` and reloads. Changes made at
 this console's own counter are left out: the screen that made them has already refreshed; only a screen
-with `HEARS_OWN_COUNTER` (Reports: every mode's work moves its figures) is told of them too.
+with `HEARS_OWN_COUNTER` (Reports, Send-out, Parcels, Problems: what the other modes' work moves) is
+told of them too.
 
 A change to what the console keeps in memory (the station settings, the carrier table) is read again
 in this thread first (`admin/catch_up.py`), this counter's own included (the `station` command on
@@ -76,7 +77,8 @@ class LiveBridge:
         # knows whether it missed some (only the one in front is told).
         self.delivered = 0
         # Changes made at this counter, heard so far: told only to a screen that shows what any screen
-        # changes (`HEARS_OWN_COUNTER`: Reports, whose figures the other modes' work moves).
+        # changes (`HEARS_OWN_COUNTER`: Reports' figures, Send-out's, Parcels' and Problems' lists, which
+        # the other modes' work moves); one adds them to `delivered` to know what it missed while behind.
         self.own_heard = 0
 
     def start(self) -> None:
