@@ -354,8 +354,9 @@ def big_code_parcel(result: CheckinResult, *, earlier: bool) -> str:
 
 def parcel_end(result: CheckinResult) -> str:
     """A checked-in parcel named short, one way on this screen (SF…0123): its carrier's label name, cut
-    so that the big code's line fits its box at 80 columns, and its waybill's end."""
-    return f"{cut(result.carrier_name, 8)}…{result.waybill[-WAYBILL_END:]}"
+    so that the big code's line fits its box at 80 columns, and its waybill's end: one "…" between
+    them, for what is left out of either."""
+    return f"{cut(result.carrier_name, 8).removesuffix('…')}…{result.waybill[-WAYBILL_END:]}"
 
 
 def shown_parcel(current: Current) -> str:
