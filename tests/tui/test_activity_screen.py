@@ -135,13 +135,14 @@ async def test_the_next_events_long_value_is_read_from_its_start_after_the_last_
 
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")
-    for mark in ("older", "newer"):
-        note = f"{mark}-start " + " ".join(f"{mark}{n}" for n in range(120))
+
+    def mark_with(note: str) -> None:
         station.run(
-            lambda session, note=note: audit.record(
-                session, station, EventKind.PROBLEM_MARKED, details={"note": note}
-            )
+            lambda session: audit.record(session, station, EventKind.PROBLEM_MARKED, details={"note": note})
         )
+
+    for mark in ("older", "newer"):
+        mark_with(f"{mark}-start " + " ".join(f"{mark}{n}" for n in range(120)))
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)
