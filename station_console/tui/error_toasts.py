@@ -16,7 +16,7 @@ from typing import Any
 from textual.notifications import SeverityLevel
 
 READ_S = 5.0  # as long as Textual shows any toast
-UP_TO_S = 3600.0  # a console left alone: taken down in the end (locking the console clears them too)
+UP_TO_S = 3600.0  # a console left alone: taken down in the end (a lock too, but a station notice)
 UNTIL_READ = UP_TO_S  # a toast's timeout: up until the clerk acts after reading it, whatever its severity
 
 

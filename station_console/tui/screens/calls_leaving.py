@@ -8,7 +8,7 @@ and an Esc not held goes at once; so a screen's way back asks `stays_for_answer(
 of those writes is on its way, the screen stays, rings and says its answer comes first (`say_waiting`:
 on the line `WAIT_LINE` names, a line its answer takes the place of; else a toast); the key pressed
 again once the answer is said leaves. Wherever a screen or dialog says it, it has one look
-(`waiting_look`): it read plain on most lines, red in Move's, italic in the shelf editor's.
+(`waiting_look`: neither a refusal's red nor a result's plain text), where each line once had its own.
 """
 
 from __future__ import annotations
