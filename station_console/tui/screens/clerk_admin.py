@@ -129,10 +129,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.edits_not_saved()
 
     def _selected(self) -> str | None:
-        table = self.query_one("#clerk-list", DataTable)
-        if table.row_count == 0:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one("#clerk-list", Table).cursor_key()
 
     @on(Input.Submitted, "#c-name")
     def _to_pin(self) -> None:

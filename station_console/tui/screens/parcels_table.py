@@ -96,13 +96,6 @@ class ParcelsTable(FittedTable):
         keys = [key for key, _cells in self.parcel_rows]
         self.lay_out(row=0 if keep is None else keys.index(keep) if keep in keys else None)
 
-    def cursor_key(self) -> str | None:
-        """The parcel's id the cursor is on (None: no rows)."""
-        if not self.row_count:
-            return None
-        value = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return None if value is None else str(value)
-
     def lay_out(self, row: int | None = None) -> None:
         """As `FittedTable`'s; where the check-in time is left out whole, laid out again with it shorter,
         then with the location's heading shorter too."""

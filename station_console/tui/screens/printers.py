@@ -209,10 +209,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             self.app.bell()
 
     def _selected(self) -> str | None:
-        table = self.query_one("#printer-list", DataTable)
-        if table.row_count == 0:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one("#printer-list", Table).cursor_key()
 
     def _store(self, new: CounterSettings, said: str, *, then_tell: str | None = None) -> None:
         """Check and save in a worker (a manager's change; a misconfigured printer is refused first)."""

@@ -20,7 +20,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
 from station_console.errors import StationError
@@ -161,8 +160,8 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
 
     def done_list(self, answer: tuple[list[Any], Text]) -> None:
         rows, not_received = answer
-        table = self.query_one("#pr-table", DataTable)
-        chosen = self._cursor_waybill(table)
+        table = self.query_one("#pr-table", Table)
+        chosen = table.cursor_key()
         was = table.cursor_row
         table.clear()
         zone = self.station.zone()
@@ -182,13 +181,6 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
                 _("{waybill} is no longer on the list: choose again.", waybill=chosen),
                 warn=True,
             )
-
-    @staticmethod
-    def _cursor_waybill(table: DataTable[Any]) -> str | None:
-        if not table.row_count:
-            return None
-        value = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return None if value is None else str(value)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:
@@ -230,10 +222,10 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         """The parcel typed, else the list's cursor row when the clerk is in the list: never a row
         the clerk did not choose (the first one, under a bounced key after the fields were emptied)."""
         typed = self.query_one("#pr-parcel", Input).value.strip()
-        table = self.query_one("#pr-table", DataTable)
-        if typed or not table.row_count or not table.has_focus:
+        table = self.query_one("#pr-table", Table)
+        if typed or not table.has_focus:
             return typed
-        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+        return table.cursor_key() or ""
 
     def run(
         self, action: str, ref: str, work: Callable[[], Any], done: str, *, holds_keys: bool = False

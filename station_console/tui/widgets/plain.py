@@ -111,6 +111,13 @@ class Table(DataTable[Any]):
     def add_row(self, *cells: Any, **kwargs: Any) -> Any:
         return super().add_row(*(_literal(c) for c in cells), **kwargs)
 
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (None: no rows)."""
+        if not self.row_count:
+            return None
+        value = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return None if value is None else str(value)
+
     def render_lines(self, crop: Any) -> Any:
         self.measure_pending()
         return super().render_lines(crop)
