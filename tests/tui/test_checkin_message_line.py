@@ -173,11 +173,9 @@ async def test_the_big_codes_parcel_reads_whole_under_it_beside_a_refusal(
 def test_a_long_carrier_name_and_the_waybill_end_are_parted_by_one_ellipsis(station: Station) -> None:
     """A carrier's label name is up to 16 characters: cut to fit the big code's line, its "…" stood
     beside the one before the waybill's end ("Cainiao……0001"), read as two parts left out."""
-    from dataclasses import replace
-
-    from station_console.tui.screens.checkin_state import parcel_end
+    from station_console.tui.parcel_names import parcel_end
 
     result = check_in(station, "JT0000000000001")
-    assert parcel_end(result) == "J&T…0001"
-    assert parcel_end(replace(result, carrier_name="Cainiao Post")) == "Cainiao…0001"
-    assert parcel_end(replace(result, carrier_name="Cainiao!")) == "Cainiao!…0001"  # 8: whole
+    assert parcel_end(result.carrier_name, result.waybill) == "J&T…0001"
+    assert parcel_end("Cainiao Post", result.waybill) == "Cainiao…0001"
+    assert parcel_end("Cainiao!", result.waybill) == "Cainiao!…0001"  # 8: whole

@@ -24,10 +24,10 @@ from textual.widgets import DataTable, Digits, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
-from station_console.safe_text import cut
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.shelves.lists import missing_phone_count, rows_now
+from station_console.tui.parcel_names import parcel_end, parcel_named
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
@@ -45,7 +45,6 @@ MESSAGE_BOX_HEIGHT = 7
 # However long a message, the parcel list keeps its header and its two newest rows on screen.
 TABLE_KEEPS = 3
 DIGITS_CHARS = set("0123456789-ABCDEF")  # what the big code display can draw
-WAYBILL_END = 4  # the waybill's last characters a parcel is named by here, as its receipt names it
 
 
 @dataclass
@@ -347,16 +346,10 @@ def _moved(result: CheckinResult, places: dict[int, tuple[str, str]]) -> Checkin
 def big_code_parcel(result: CheckinResult, *, earlier: bool) -> str:
     """The line under the big code naming whose it is (`parcel_end`: a clerk matches the last digits):
     "Earlier parcel: ..." when it is not the parcel in hand."""
+    parcel = parcel_end(result.carrier_name, result.waybill)
     if earlier:
-        return _("Earlier parcel: {parcel}", parcel=parcel_end(result))
-    return _("Waybill: {parcel}", parcel=parcel_end(result))
-
-
-def parcel_end(result: CheckinResult) -> str:
-    """A checked-in parcel named short, one way on this screen (SF…0123): its carrier's label name, cut
-    so that the big code's line fits its box at 80 columns, and its waybill's end: one "…" between
-    them, for what is left out of either."""
-    return f"{cut(result.carrier_name, 8).removesuffix('…')}…{result.waybill[-WAYBILL_END:]}"
+        return _("Earlier parcel: {parcel}", parcel=parcel)
+    return _("Waybill: {parcel}", parcel=parcel)
 
 
 def shown_parcel(current: Current) -> str:
@@ -365,7 +358,7 @@ def shown_parcel(current: Current) -> str:
     r = current.result
     if r is None:
         return _tail(current.raw)
-    return f"{r.pickup_code} · {parcel_end(r)}"
+    return parcel_named(r.pickup_code, r.carrier_name, r.waybill)
 
 
 def _tail(raw: str) -> str:

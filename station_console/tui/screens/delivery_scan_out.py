@@ -19,13 +19,13 @@ from station_console.services.core.paper_numbers import run_number
 from station_console.services.delivery import recalled as recall_rules
 from station_console.services.delivery import runs
 from station_console.services.fees.ledger import PAY_METHODS, Settlement
+from station_console.tui.parcel_names import parcel_named
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_fees import (
     FeeDialog,
     ReceiptNews,
     account_holder,
     fee_found_under_a_question,
-    parcel_named,
     receipt_news,
     receipt_said,
 )

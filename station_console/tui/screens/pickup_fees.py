@@ -23,6 +23,7 @@ from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.receipts import FEE_RECEIPT_PRINTING
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.parcel_names import parcel_named
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.pickup_dialogs import pasted, rule_input, say_too_long, taken
 from station_console.tui.screens.question_keys import QuestionDialog, SaysStrayInput, said_line
@@ -93,12 +94,6 @@ def fee_line(
         start = min(q.fee_starts for q in coming)
         return _("No storage fee yet; it starts on {start}.", start=start.isoformat())
     return ""
-
-
-def parcel_named(code: str | None, carrier_name: str, waybill: str) -> str:
-    """A parcel as a question names it: its pickup code and its waybill's end (6-5-3002 · SF…0123),
-    as the check-in's Phone field names the parcel it asks about."""
-    return f"{code or '-'} · {carrier_name}…{waybill[-4:]}"
 
 
 def parcels_named(fees: dict[int, FeeQuote], rows: Iterable[Any]) -> list[str]:
