@@ -1,6 +1,7 @@
 """A PostgreSQL console whose live view lost its connection hears, once back, the changes committed
 while it was away, from the events: their notifications went to no one, and a day closed at another
-counter meanwhile was never said at this one (the resync reads caches again, not what happened)."""
+counter meanwhile was never said at this one (the resync reads caches again, not what happened);
+one that committed after a newer one was heard is read too, and a long absence is one resync."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlmodel import select
 
 from db.models import EventKind, ParcelEvent, Role
 from station_console.services.admin.live import RESYNC, ChangeFeed
+from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day, reopen_day
 
@@ -85,3 +87,68 @@ def test_a_reconnect_whose_replay_fails_closes_its_connection(
     finally:
         feed.close()
     assert opened and opened[0].closed
+
+
+def cut_off_and_gone(station: Station, feed: ChangeFeed) -> None:
+    """`cut_off`, returning once the server process is gone: a commit after it notifies no one here."""
+    pid = feed._conn.info.backend_pid
+    with station.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid})
+
+
+@pytest.mark.postgres_only
+def test_an_event_committed_after_a_newer_one_and_lost_with_the_connection_is_heard_once_back(
+    station: Station,
+) -> None:
+    """Ids are taken at insert, so commits come out of id order: the newer event is heard, then the
+    connection is lost, then the older one commits. Back, the feed hears the older one, once, and not
+    the newer one again."""
+    slow_counter = as_clerk(station, "Ann", counter="counter-2")
+    quick_counter = as_clerk(station, "Bob", counter="counter-3")
+    for counter in (slow_counter, quick_counter):  # each chain's head made, so neither waits for the other
+        with counter.write() as session:
+            audit.record(session, counter, EventKind.SIGNED_IN)
+    feed = ChangeFeed(station.engine)
+    try:
+        with slow_counter.write() as slow:  # commits as the block ends
+            older = audit.record(slow, slow_counter, EventKind.SIGNED_IN)
+            with quick_counter.write() as quick:
+                newer = audit.record(quick, quick_counter, EventKind.SIGNED_IN)
+            assert older < newer
+            heard = heard_until(feed, lambda seen: any(c.event_id == newer for c in seen))
+            cut_off_and_gone(station, feed)
+        heard += heard_until(feed, lambda seen: any(c.kind == RESYNC for c in seen))
+        heard += feed.wait(0.3)
+    finally:
+        feed.close()
+    ids = [c.event_id for c in heard]
+    assert ids.count(older) == 1, heard
+    assert ids.count(newer) == 1, heard
+
+
+@pytest.mark.postgres_only
+def test_a_long_absence_is_one_resync_not_every_event_but_a_day_turned_is_still_said(
+    station: Station,
+) -> None:
+    """More events missed than the replay's cap: the screens read everything again once (the resync)
+    instead of hearing each event; a day closed meanwhile is still told, and nothing is heard twice."""
+    elsewhere = as_clerk(station, "Boss", role=Role.MANAGER, counter="counter-2")
+    feed = ChangeFeed(station.engine)
+    feed.replay_cap = 5
+    try:
+        cut_off_and_gone(station, feed)
+        with elsewhere.write() as session:
+            for _ in range(12):
+                audit.record(session, elsewhere, EventKind.SIGNED_IN)
+        close_day(elsewhere, early=True)
+        heard = heard_until(feed, lambda seen: any(c.kind == RESYNC for c in seen))
+        heard += feed.wait(0.3)
+        cut_off_and_gone(station, feed)  # a second loss: what the first replay covered is not heard again
+        heard += heard_until(feed, lambda seen: [c.kind for c in seen].count(RESYNC) == 1)
+        heard += feed.wait(0.3)
+    finally:
+        feed.close()
+    kinds = [c.kind for c in heard]
+    assert kinds.count(RESYNC) == 2, heard
+    assert kinds.count(EventKind.DAY_CLOSED) == 1, heard
+    assert EventKind.SIGNED_IN not in kinds, heard

@@ -7,7 +7,11 @@ connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll
 when the file's `PRAGMA data_version` says another connection committed since the last poll (a query on
 one idle connection of its own, where an ORM read cost most of an idle console's CPU).
 A PostgreSQL feed that lost its connection reads, once back, the events committed while it was away
-(their notifications went to no one), beside a resync that reads every cache again.
+(their notifications went to no one), beside a resync that reads every cache again. Ids are taken at
+insert, so commits come out of id order: the read starts `replay_window` ids below the newest heard and
+leaves out the ids heard already. Past `replay_cap` missed events (a console away for hours) it reads
+only the days closed or reopened meanwhile (each said in a toast): the resync has the screens read
+everything again once instead.
 
 Usage (from a thread; `wait` blocks): `feed = ChangeFeed(engine)`, then `feed.wait(0.5)` in a loop
 returns the changes since the last call (often none), and `feed.close()` at the end.
@@ -30,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from db.models import ParcelEvent
 from station_console.services.core.changes import CHANNEL
+from station_console.services.day.turned import TURNS
 
 POLL_INTERVAL = 0.5
 # While the PostgreSQL server cannot be reached, the feed tries again after 0.25 s, then twice as long
@@ -39,6 +44,10 @@ RECONNECT_FIRST_S = 0.25
 RECONNECT_MAX_S = 5.0
 STILL_LOST_LOG_S = 60.0
 RESYNC = "resync"  # a change kind meaning "the feed was interrupted: reload everything"
+# How far below the newest event heard a replay looks for one that committed late and was lost with the
+# connection: another transaction would have to stay open while the counters wrote this many events.
+REPLAY_WINDOW = 1000
+REPLAY_CAP = 500  # missed events replayed one by one; past it, the resync alone (and the days turned)
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +71,12 @@ class ChangeFeed:
         self._waiting = False
         # The newest event heard (PostgreSQL: notified, or read after a loss).
         self._last_id: int | None = None
-        self._replayed: set[int] = set()  # PostgreSQL: the events `_missed` read after the last loss
+        # PostgreSQL: events up to `_floor` committed before the feed first listened (never replayed);
+        # `_seen`, those heard or replayed above the replay's window, so none is heard twice.
+        self._floor = 0
+        self._seen: set[int] = set()
+        self.replay_window = REPLAY_WINDOW
+        self.replay_cap = REPLAY_CAP
         self._version_conn: sqlite3.Connection | None = None  # SQLite: asks whether anything committed
         self._version: int | None = None
         self.clock = time.monotonic
@@ -109,36 +123,52 @@ class ChangeFeed:
         self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
         if self._last_id is None:  # the first connection: what commits from here on is heard
-            self._last_id = int(self._conn.execute(_NEWEST).fetchone()[0])
+            self._last_id = self._floor = int(self._conn.execute(_NEWEST).fetchone()[0])
 
     def _missed(self) -> list[Change]:
         """Back after a loss (listening again, so nothing falls between): the changes committed while
         away, read from the events, as SQLite's poll reads them; their notifications went to no one, and
-        a day closed at another counter meanwhile was never said here. A notification of one of them
-        arriving after this read is dropped (`_replayed`), not heard twice."""
+        a day closed at another counter meanwhile was never said here. Read in one snapshot: what it
+        holds is marked seen (a notification of it arriving after this read is dropped), what commits
+        after it is notified. Past the cap only the days turned are read (see the module's docstring)."""
         if self._last_id is None:
             return []
-        rows = self._conn.execute(_SINCE, (self._last_id,)).fetchall()
-        if rows:
-            self._last_id = int(rows[-1][0])
-        self._replayed = {int(eid) for eid, *_rest in rows}
+        start = max(self._floor, self._last_id - self.replay_window)
+        known = {"start": start, "seen": sorted(i for i in self._seen if i > start)}
+        with self._conn.transaction():
+            self._conn.execute(_ONE_SNAPSHOT)
+            rows = self._conn.execute(_UNSEEN, {**known, "limit": self.replay_cap + 1}).fetchall()
+            if len(rows) > self.replay_cap:
+                rows = self._conn.execute(_UNSEEN_OF_KINDS, {**known, "kinds": sorted(TURNS)}).fetchall()
+                newest = int(self._conn.execute(_NEWEST).fetchone()[0])
+                top = max(start, newest - self.replay_window)  # the next replay's window, covered now
+                self._seen.update(int(eid) for (eid,) in self._conn.execute(_IDS_ABOVE, (top,)))
+                self._last_id = max(self._last_id, newest)
+        for eid, *_rest in rows:
+            self._see(int(eid))
         return [
             Change(kind=kind, counter=counter or "", parcel_id=pid, event_id=eid)
             for eid, kind, counter, pid in rows
         ]
 
     def _heard(self, change: Change) -> bool:
-        """Whether `change`, notified, is news: not one `_missed` read already. The newest event heard is
-        where a replay after a loss starts (an event committed after a later one, its id lower, and lost
-        with the connection, is not read again)."""
+        """Whether `change`, notified, is news: not one heard or `_missed` read already."""
         event_id = change.event_id
         if not isinstance(event_id, int):
             return True
-        if event_id in self._replayed:
+        if event_id in self._seen:
             return False
+        self._see(event_id)
+        return True
+
+    def _see(self, event_id: int) -> None:
+        self._seen.add(event_id)
         if self._last_id is not None and event_id > self._last_id:
             self._last_id = event_id
-        return True
+        if len(self._seen) > 2 * self.replay_window and self._last_id is not None:
+            # Below the window no replay looks again: forgotten, so the set stays small all day.
+            below = self._last_id - self.replay_window
+            self._seen = {i for i in self._seen if i > below}
 
     def _wait_postgres(self, timeout: float) -> list[Change]:
         import psycopg  # (see _listen)
@@ -240,7 +270,17 @@ class ChangeFeed:
 
 _EVENTS = ParcelEvent.__tablename__
 _NEWEST = f"SELECT coalesce(max(id), 0) FROM {_EVENTS}"
-_SINCE = f"SELECT id, kind, counter, parcel_id FROM {_EVENTS} WHERE id > %s ORDER BY id"
+# One snapshot for the replay's reads: an event they saw is marked seen, one they did not is notified.
+_ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_UNSEEN_WHERE = "id > %(start)s AND id <> ALL(%(seen)s::bigint[])"
+_UNSEEN = (
+    f"SELECT id, kind, counter, parcel_id FROM {_EVENTS} WHERE {_UNSEEN_WHERE} ORDER BY id LIMIT %(limit)s"
+)
+_UNSEEN_OF_KINDS = (
+    f"SELECT id, kind, counter, parcel_id FROM {_EVENTS} WHERE {_UNSEEN_WHERE} AND kind = ANY(%(kinds)s)"
+    " ORDER BY id"
+)
+_IDS_ABOVE = f"SELECT id FROM {_EVENTS} WHERE id > %s"
 
 
 @dataclass
