@@ -238,3 +238,28 @@ async def test_a_printer_set_up_wrong_is_said_and_another_is_saved_beside_it(app
         said = str(status.render())
         assert "Printer desk saved." in said and "Printer roll is misconfigured" in said, said
     assert set(load_counter_settings().printers) == {"roll", "desk"}
+
+
+async def test_a_printer_named_with_an_edge_space_by_hand_is_the_one_saved_again_not_a_new_one(
+    app: StationApp,
+) -> None:
+    """` A` set by hand in counter.toml, its name typed `A` in the form (the space unseen): the save
+    changes ` A`, not a new `A` beside it; a name of its own is still saved without edge spaces."""
+    app.counter_settings = app.counter_settings.model_copy(
+        update={"printers": {" A": {"language": "tspl", "transport": "dummy", "target": "old"}}}
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        screen.query_one("#p-transport", Select).value = "dummy"
+        screen.query_one("#p-target", Input).value = "new"
+        screen.query_one("#p-name", Input).value = "A"
+        screen.save_printer()  # type: ignore[attr-defined]
+        await _shows(pilot, status, "Printer  A saved")
+        screen.query_one("#p-name", Input).value = " B "
+        screen.save_printer()  # type: ignore[attr-defined]
+        await _shows(pilot, status, "Printer B saved")
+    printers = load_counter_settings().printers
+    assert list(printers) == [" A", "B"]
+    assert printers[" A"]["target"] == "new"

@@ -12,6 +12,8 @@ name (`printer_faults.printer_of`): two names alike in their first 40 characters
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hardware.messages import Message, typed
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterText
@@ -35,6 +37,20 @@ def name_allowed(name: str) -> bool:
     """`name` is one a printer may have (`isprintable`: no control, format or line-break character;
     not spaces only, which a refusal or the printer list would show as nothing)."""
     return len(name) <= NAME_MAX and name.isprintable() and bool(name.strip())
+
+
+def meant_printer(typed: str, names: Iterable[str]) -> str:
+    """The printer a name typed in Settings > Printers saves: the one of that name as typed, else the one
+    whose name differs from it only by spaces at either end (` A`, set by hand in counter.toml: the
+    field's spaces are easily lost, and a new `A` was saved beside it), else the typed name without
+    those spaces."""
+    names = list(names)
+    bare = typed.strip()
+    for exact in (typed, bare):
+        if exact in names:
+            return exact
+    alike = [name for name in names if name.strip() == bare]
+    return alike[0] if len(alike) == 1 else bare
 
 
 def shown_name(name: str) -> str:

@@ -28,7 +28,7 @@ from station_console.safe_text import visible
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
 from station_console.services.printing.printer_faults import FIX_IN_SETTINGS, FIX_THEM_IN_SETTINGS
-from station_console.services.printing.printer_names import NAME_ASKED, NAME_MAX, name_allowed
+from station_console.services.printing.printer_names import NAME_ASKED, NAME_MAX, meant_printer, name_allowed
 from station_console.services.printing.printers import (
     check_saved_printers,
     counter_printers,
@@ -274,7 +274,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
-        name = self.query_one("#p-name", Input).value.strip()
+        name = meant_printer(self.query_one("#p-name", Input).value, self.counter.printers)
         if not name_allowed(name):  # the service's rule (`printer_names`), said before any other check
             self._say(_(NAME_ASKED, max=NAME_MAX), error=True)
             self.edits_not_saved()
