@@ -9,6 +9,7 @@ to limit what kinds of job it takes).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +221,12 @@ RELATIVE_TARGET = N_(
 )
 
 
+def file_target(target: str) -> str:
+    """A file printer's folder or file, `~` (the home folder of the user running the console or
+    `station`) written out: `~/labels` is a whole path as much as /home/clerk/labels is."""
+    return os.path.expanduser(target)
+
+
 def make_transport(
     kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
 ) -> Transport:
@@ -235,6 +242,7 @@ def make_transport(
     if kind == "cups":
         return CupsTransport(target, raw=raw)
     if kind == "file":
+        target = file_target(target)
         if not Path(target).is_absolute():
             # Relative, it would be read against whatever folder the console or `station` was started
             # in (a desktop launcher's, a cron job's /): labels and reports would land somewhere else.

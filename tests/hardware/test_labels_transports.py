@@ -141,6 +141,19 @@ def test_file_appends_or_writes_one_file_per_job(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["job-00001.png", "job-00002.png"]
 
 
+def test_a_file_printer_s_target_in_the_home_folder_is_a_whole_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`~/labels/`: the home folder of the user running the console, not a path relative to the folder
+    it was started in; refused as one before."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "labels").mkdir()
+    printer = make_printer({"language": "tspl", "transport": "file", "target": "~/labels/"})
+    printer.send(b"1")
+    assert [p.name for p in (tmp_path / "labels").iterdir()] == ["job-00001.tspl"]
+    assert str(tmp_path / "labels") in printer.describe()
+
+
 def test_two_counters_printing_into_one_folder_at_once_both_print(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -134,3 +134,14 @@ def test_a_pdf_printer_with_a_relative_folder_is_not_where_reports_go(
     counter = CounterSettings(counter="counter-1", printers={"a4": printer})
     assert export.pdf_printer_folder(counter) is None
     assert export.report_file(REPORT, "pdf", counter).parent == export.reports_folder()
+
+
+def test_a_pdf_printer_s_folder_in_the_home_folder_is_where_reports_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`~/papers/`: the home folder of the user running the console, a whole path."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "papers").mkdir()
+    printer = {"language": "pdf", "transport": "file", "target": "~/papers/"}
+    counter = CounterSettings(counter="counter-1", printers={"a4": printer})
+    assert export.pdf_printer_folder(counter) == tmp_path / "papers"

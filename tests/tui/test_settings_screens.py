@@ -156,6 +156,24 @@ async def test_a_file_printer_with_a_relative_target_is_refused_on_save(
     assert "desk" not in load_counter_settings().printers
 
 
+async def test_a_file_printer_s_folder_in_the_home_folder_is_saved_as_its_whole_path(
+    app: StationApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`~/labels/` names the home folder of the user running the console: saved, written out, so the
+    list shows the folder the labels go to (refused as relative before)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "labels").mkdir()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        screen.query_one("#p-name", Input).value = "desk"
+        screen.query_one("#p-transport", Select).value = "file"
+        screen.query_one("#p-target", Input).value = "~/labels/"
+        screen.save_printer()  # type: ignore[attr-defined]
+        await _shows(pilot, screen.query_one("#printer-status", Static), "Printer desk saved")
+    assert load_counter_settings().printers["desk"]["target"] == f"{tmp_path}/labels/"
+
+
 async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:
     """The carrier editor, clerks, printers, the directory and the scan test, in turn from Settings in
     one console; Esc from an editor with something typed asks first (save, discard or stay)."""

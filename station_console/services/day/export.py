@@ -18,6 +18,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from hardware.printers.document import Document, Table
+from hardware.printers.factory import file_target
 from hardware.printers.fonts import cjk_font
 from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
@@ -46,7 +47,7 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
     if counter is None:
         return None
     for config in [counter.printer, *counter.printers.values()]:
-        target = str(config.get("target", ""))
+        target = file_target(str(config.get("target", "")))
         if (
             str(config.get("language", "")).lower() == "pdf"
             and str(config.get("transport", "")).lower() == "file"

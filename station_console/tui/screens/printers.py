@@ -20,7 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select
 
 from hardware.config_keys import KEY_LABELS
-from hardware.printers.factory import LANGUAGES
+from hardware.printers.factory import LANGUAGES, file_target
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
@@ -294,6 +294,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             "paper_mm": self.query_one("#p-paper", Select).value,
             "cjk": self.query_one("#p-cjk", Select).value,
         }
+        if cfg["transport"] == "file":
+            # Saved written out: the list and every message then name the folder the labels go to, and a
+            # `station` command run as another user (sudo, a service) writes into the same one.
+            cfg["target"] = file_target(cfg["target"])
         printers = {**self.counter.printers, name: cfg}
         default = self.counter.printer or {"name": name, **cfg}
         if default.get("name") == name:
