@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,6 +182,41 @@ def test_two_counters_printing_into_one_folder_at_once_both_print(
         "job-00001.tspl": b"counter-2's label",
         "job-00002.tspl": b"counter-1's label",
     }
+
+
+def _spool_job(counter: int, n: int) -> bytes:
+    size = (n * 7919) % 70_000  # past the 8 KiB a buffered file writes at a time: a PDF, a bitmap label
+    return f"<{counter}-{n}>".encode() + bytes([65 + counter]) * size + f"</{counter}-{n}>".encode()
+
+
+def _print_jobs_into(spool: str, counter: int, start: Any) -> None:
+    transport = FileTransport(spool, suffix=".tspl")
+    start.wait(30)
+    for n in range(200):
+        transport.send(_spool_job(counter, n))
+
+
+def test_two_counters_appending_to_one_spool_file_at_once_leave_every_job_whole(tmp_path: Path) -> None:
+    """Each job is one append (O_APPEND, one write), so two processes printing 200 jobs each into one
+    spool file at once never interleave: the file is the 400 jobs, each whole, each counter's in order."""
+    spool = str(tmp_path / "labels.tspl")
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(2)  # both started (imports done) before either prints
+    counters = [context.Process(target=_print_jobs_into, args=(spool, c, start)) for c in (0, 1)]
+    for process in counters:
+        process.start()
+    for process in counters:
+        process.join(60)
+    assert [p.exitcode for p in counters] == [0, 0]
+    data, at, order = Path(spool).read_bytes(), 0, []
+    while at < len(data):
+        counter, n = (int(x) for x in data[at + 1 : data.index(b">", at)].split(b"-"))
+        job = _spool_job(counter, n)
+        assert data[at : at + len(job)] == job, f"job {counter}-{n} cut at byte {at}"
+        order.append((counter, n))
+        at += len(job)
+    assert [n for c, n in order if c == 0] == list(range(200))
+    assert [n for c, n in order if c == 1] == list(range(200))
 
 
 def test_a_file_printer_whose_folder_is_gone_is_offline_and_creates_nothing(tmp_path: Path) -> None:
