@@ -135,15 +135,17 @@ class ChangeFeed:
             return []
         start = max(self._floor, self._last_id - self.replay_window)
         known = {"start": start, "seen": sorted(i for i in self._seen if i > start)}
-        with self._conn.transaction():
+        covered: list[int] = []  # past the cap: the next replay's window, which the resync covers now
+        with self._conn.transaction():  # nothing is marked seen unless the whole read succeeded
             self._conn.execute(_ONE_SNAPSHOT)
             rows = self._conn.execute(_UNSEEN, {**known, "limit": self.replay_cap + 1}).fetchall()
             if len(rows) > self.replay_cap:
                 rows = self._conn.execute(_UNSEEN_OF_KINDS, {**known, "kinds": sorted(TURNS)}).fetchall()
                 newest = int(self._conn.execute(_NEWEST).fetchone()[0])
-                top = max(start, newest - self.replay_window)  # the next replay's window, covered now
-                self._seen.update(int(eid) for (eid,) in self._conn.execute(_IDS_ABOVE, (top,)))
-                self._last_id = max(self._last_id, newest)
+                top = max(start, newest - self.replay_window)
+                covered = [int(eid) for (eid,) in self._conn.execute(_IDS_ABOVE, (top,))]
+        for eid in covered:
+            self._see(eid)
         for eid, *_rest in rows:
             self._see(int(eid))
         return [
