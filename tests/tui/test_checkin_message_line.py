@@ -179,3 +179,17 @@ def test_a_long_carrier_name_and_the_waybill_end_are_parted_by_one_ellipsis(stat
     assert parcel_end(result.carrier_name, result.waybill) == "J&T…0001"
     assert parcel_end("Cainiao Post", result.waybill) == "Cainiao…0001"
     assert parcel_end("Cainiao!", result.waybill) == "Cainiao!…0001"  # 8: whole
+
+
+def test_a_chinese_carrier_name_is_cut_to_the_same_columns(station: Station) -> None:
+    """A Chinese character takes two columns: a Chinese carrier's name is cut by columns, so it
+    fits the big code's line as a Latin one does ("顺丰速…0001", not eight characters wide as 16)."""
+    from rich.cells import cell_len
+
+    from station_console.tui.parcel_names import parcel_end
+
+    result = check_in(station, "JT0000000000001")
+    assert parcel_end("顺丰速运标准快递", result.waybill) == "顺丰速…0001"
+    assert cell_len(parcel_end("顺丰速运标准快递", result.waybill)) <= cell_len("Cainiao…0001")
+    assert parcel_end("中通快递", result.waybill) == "中通快递…0001"  # 8 columns: whole
+    assert parcel_end("中通ZTO快递", result.waybill) == "中通ZTO…0001"  # 7 columns and "…"
