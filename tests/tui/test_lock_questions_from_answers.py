@@ -11,17 +11,20 @@ from sqlmodel import select
 from station_helpers import configure
 from textual.widgets import Input
 
-from db.models import Parcel
+from db.models import DeliveryItem, Parcel
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
 from station_console.settings import FeeRule
 from station_console.tui.screens import checkin_batch
 from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.lock_driver import HeldBefore, batches, console, lock_and_sign_in, sign_in, wang_and_li
+from tui.door_run import FIRST, SECOND, choose_run, open_delivery, two_runs
+from tui.lock_driver import HeldBefore, batches, console, lock_and_sign_in, sign_in, toasts, wang_and_li
 from tui.recipients_driver import people, text_of
+from tui.test_delivery_late_answers import held_scan_out, scan
 
 
 @pytest.mark.parametrize(("who", "pin", "asked"), [("Li", "1357", False), ("Wang", "9071", True)])
@@ -159,3 +162,50 @@ async def test_a_dialogs_answer_and_a_workers_answer_agree_on_who_asked_across_a
         given("the dialog's answer")  # and so does the dialog
         assert seen["worker"] == (wang, theirs)
         assert ("dialog" in seen) is theirs
+
+
+@pytest.mark.first_mode("shelves")
+async def test_fees_found_under_a_fee_question_follow_the_clerk_who_scanned_across_a_lock(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang scanned two parcels owing a storage fee out to the runner: the first's fee question was up
+    when the second's fee was found (said on it, not asked). He locked and Li signed in: the question
+    closed, and Li was told Wang's scans were not scanned out, which she never scanned. Li is told
+    nothing of them; Wang, back, is told both are not out, to scan them again."""
+    station = wang_and_li(new_station)
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    first, _second = two_runs(station, first_out=False)
+    with held_scan_out(monkeypatch) as (asked, answer):
+        app = console(station)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await quiet.settle(pilot)
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            delivery: Any = app.screen
+            await scan(app, pilot, FIRST)
+            await quiet.until(pilot, asked.is_set, what="no scan-out")
+            await scan(app, pilot, SECOND)
+            await quiet.until(pilot, lambda: delivery._in_flight.get("out") == 2, what="both on their way")
+            answer.set()
+            await quiet.until(pilot, lambda: not delivery.calling("out"), what="both answered")
+            await quiet.settle(pilot)
+            assert isinstance(app.screen, FeeDialog)
+            await lock_and_sign_in(pilot, app, "Li", "1357")
+            await quiet.settle(pilot)
+            assert app.screen is delivery
+            assert "Not scanned out" not in text_of(app, "#dl-status")  # none of them Li's
+            assert toasts(app) == ["Closed a storage fee payment, left open by Wang."]
+            await quiet.press(pilot, "ctrl+l")
+            await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+            await sign_in(pilot, "Wang", "9071")
+            await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
+            await quiet.settle(pilot)
+            assert app.screen is delivery
+            said = text_of(app, "#dl-status")
+            assert said.startswith("Not scanned out: JT000000000000"), said
+            assert said.endswith(
+                " owe storage fees, not settled before another clerk signed in. Scan them again."
+            )
+            assert FIRST in said and SECOND in said, said
+    with station.read() as session:
+        assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}

@@ -93,6 +93,9 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
         # Scans whose storage fee was found while the fee question was open (said on it, not asked):
         # named again as that question closes, whose own line would otherwise be all the clerk reads.
         self.fees_unasked: list[str] = []
+        # What each clerk scanned out owing a fee, still unsettled when another clerk signed in (the
+        # question closed by the hand-over, and those found under it): said to them once back.
+        self.fees_left: dict[int, list[str]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="dl-summary")
@@ -204,6 +207,19 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
                     "were asked. Scan them again.",
                     len(scans),
                     scans=listed(scans),
+                ),
+                error=True,
+            )
+        left = self.fees_left.pop(self.station.clerk_id, None) if self.station.clerk_id else None
+        if left:
+            self.say(
+                _n(
+                    "Not scanned out: {scans} owes a storage fee, not settled before another clerk "
+                    "signed in. Scan it again.",
+                    "Not scanned out: {scans} owe storage fees, not settled before another clerk "
+                    "signed in. Scan them again.",
+                    len(left),
+                    scans=listed(left),
                 ),
                 error=True,
             )

@@ -21,6 +21,7 @@ from station_console.services.delivery import runs
 from station_console.services.fees.ledger import PAY_METHODS, Settlement
 from station_console.tui.parcel_names import parcel_named
 from station_console.tui.screens.base import open_over
+from station_console.tui.screens.calls_clerks import clerk_now
 from station_console.tui.screens.pickup_fees import (
     FeeDialog,
     ReceiptNews,
@@ -119,9 +120,16 @@ class DeliveryScanOut:
                     screen.fees_unasked.append(cut(stop.raw, 40))
                 return
             owed = due.owed
+            asker = screen.asked_by()
 
             def settled(fee: Settlement | None) -> None:
                 unasked, screen.fees_unasked = screen.fees_unasked, []
+                if fee is None and asker is not None and clerk_now(screen.app) != asker:
+                    # Closed by another clerk's sign-in: the scans are the asker's, said once back.
+                    screen.fees_left.setdefault(asker, []).extend(
+                        [cut(owed.waybill or due.raw, 40), *unasked]
+                    )
+                    return
                 if fee is not None:  # its answer comes below the refusal still naming those unasked
                     self._send_out(due.run_id, due.raw, fee)
                     return
