@@ -125,6 +125,35 @@ async def test_a_long_value_under_the_table_is_read_to_its_end_by_keys_at_80x24(
         assert "word0 " in drawn() and "word119" not in drawn()
 
 
+async def test_a_long_value_leaves_the_events_table_several_rows_at_80x24(station: Station) -> None:
+    """At 80x24 a long note filled half the box and the events table shrank to its header and one
+    row: the clerk read one event at a time. The pane under it is capped lower (it scrolls), so the
+    table keeps several events in view, with the note's start still read under them."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    for n in range(6):
+        note = f"mark{n} " + " ".join(f"word{k}" for k in range(120))
+        station.run(
+            lambda session, note=note: audit.record(
+                session, station, EventKind.PROBLEM_MARKED, details={"note": note}
+            )
+        )
+    app = console(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#activity-table", DataTable)
+        assert table.row_count >= 6
+        pane = app.screen.query_one("#activity-detail-pane")
+        assert pane.scrollable_content_region.height >= 3, pane.scrollable_content_region
+        assert table.scrollable_content_region.height >= 5, (table.scrollable_content_region, pane.scrollable_content_region)
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "mark5 word0" in drawn
+
+
 async def test_the_next_events_long_value_is_read_from_its_start_after_the_last_was_read_to_its_end(
     station: Station,
 ) -> None:

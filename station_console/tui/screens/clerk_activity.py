@@ -68,7 +68,7 @@ class ActivityTable(FittedTable):
 
 
 class DetailPane(VerticalScroll):
-    """The highlighted event's details whole, up to half the box: on a terminal of 24 lines a long note
+    """The highlighted event's details whole, up to 30% of the box: on a terminal of 24 lines a long note
     goes on below it, read by the arrow and page keys once Tab brings the cursor here (and by the mouse).
     Tab passes it by when all of it shows."""
 
