@@ -392,6 +392,8 @@ class CheckinScreen(CheckinTable):
         # (and write it on the wrong box). Their parcels stay in the table, each on its own row.
         self._clear_big()
         self._ready()  # so does what the line read of them (a refusal dropped leaves the last read)
+        # The needs-attention items stay (their parcels are still on the counter), saying whose they are.
+        self.query_one(AttentionList).clerk_changed()
         current, self.current = self.current, None
         self.kept_pick = None  # the last clerk's person, for a parcel the next one does not know
         if current is None and not typed:

@@ -27,6 +27,7 @@ from station_console.i18n import _, label_of
 from station_console.services.checkin.dismissals import KIND_LABELS
 from station_console.text_columns import display_width
 from station_console.tui.line_breaks import unbroken
+from station_console.tui.screens.calls_clerks import clerk_now
 from station_console.tui.screens.checkin_writer import ScanRequest
 from station_console.tui.widgets.plain import Static, Table
 
@@ -48,6 +49,9 @@ class Attention:
     trying: bool = False  # Ctrl+Y's check-in is on its way: not sent twice (the second a duplicate)
     id: int = 0
     at: str = ""  # station time, set when it is listed
+    # The clerk signed in when it was listed (id and name): the list says whose it is once another
+    # clerk signs in. The items stay: they are the station's (the parcels are still on the counter).
+    by: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:
         self.id = self.id or next(_ids)
@@ -152,6 +156,18 @@ class AttentionList(Vertical):
         for item in [i for i in self.items if settled(i)]:
             self.remove_item(item.id)
 
+    def clerk_changed(self) -> None:
+        """Another clerk signed in after a lock: the rows listed for the last one say so (and the
+        clerk's own, back after another, no longer do)."""
+        chosen = self.selected()
+        self._redraw(select=chosen.id if chosen is not None else None)
+
+    def text_of(self, item: Attention) -> str:
+        """What happened, and whose it is when another clerk's ("... (left by Wang)")."""
+        if item.by is None or item.by[0] == clerk_now(self.app):
+            return item.text
+        return _("{text} (left by {clerk})", text=item.text, clerk=item.by[1])
+
     def get(self, item_id: int | None) -> Attention | None:
         return next((i for i in self.items if i.id == item_id), None)
 
@@ -181,13 +197,13 @@ class AttentionList(Vertical):
         for item in self.items:
             kind = Text(label_of(KIND_LABELS, item.kind), style="bold")
             if columns == STACKED:
-                text, below = _lines(item.text, body), _lines(item.hint, body)
+                text, below = _lines(self.text_of(item), body), _lines(item.hint, body)
                 cell = Text("\n".join(text)).append("\n" if text and below else "")
                 cell.append("\n".join(below), style="italic")
                 table.add_row(kind, cell, key=str(item.id), height=max(1, len(text) + len(below)))
             else:
                 hint = Text(item.hint, style="italic")
-                cells = {"at": item.at, "kind": kind, "text": Text(item.text), "hint": hint}
+                cells = {"at": item.at, "kind": kind, "text": Text(self.text_of(item)), "hint": hint}
                 table.add_row(*(cells[key] for key in columns), key=str(item.id))
         ids = [i.id for i in self.items]
         if select in ids:
@@ -201,7 +217,7 @@ class AttentionList(Vertical):
         room = self._laid_out_at - table.styles.scrollbar_size_vertical  # room for the bar, rows or not
         gap = 2 * table.cell_padding
         cells = [
-            dict(zip(WIDE, (i.at, label_of(KIND_LABELS, i.kind), i.text, i.hint), strict=True))
+            dict(zip(WIDE, (i.at, label_of(KIND_LABELS, i.kind), self.text_of(i), i.hint), strict=True))
             for i in self.items
         ]
         widths = {key: max((display_width(c[key]) for c in cells), default=0) for key in WIDE}

@@ -188,6 +188,9 @@ class CheckinQuestions(CheckinState):
 
     def _attention(self, item: Attention) -> None:
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
+        name = getattr(self.app, "clerk_name", None)
+        if self.station.clerk_id is not None and name:
+            item.by = (self.station.clerk_id, name)
         self.query_one(AttentionList).add(item)
         self.app.bell()
         self._say(said(item), error=True)

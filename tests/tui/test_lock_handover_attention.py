@@ -1,0 +1,65 @@
+"""Check-in's needs-attention items across a lock: they stay for the next clerk (the parcels they are
+about are still on the counter, the station's to settle), each listed for another clerk saying whose
+it is; the clerk who listed them, back, reads them as their own again."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.tui.screens.checkin_attention import AttentionList
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+from tui.checkin_driver import scan, start
+from tui.lock_driver import console, lock_and_sign_in, sign_in, wang_and_li
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    return wang_and_li(new_station)
+
+
+def rows(app: object) -> list[str]:
+    table = app.screen.query_one(AttentionList).query_one(DataTable)  # type: ignore[attr-defined]
+    return [
+        " ".join(str(cell.plain if isinstance(cell, Text) else cell) for cell in table.get_row_at(n))
+        for n in range(table.row_count)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_needs_attention_items_left_by_one_clerk_say_whose_they_are_to_the_next(
+    station: Station, lang: str
+) -> None:
+    """Wang's refused scan stayed on Check-in after Li signed in, read as hers: she took it for a scan
+    of her own, or dismissed it as nothing of hers, and the parcel on the counter was left unchecked."""
+    set_language(lang)
+    left_by = {"en": "(left by Wang)", "zh": "（Wang 留下）"}[lang]
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "12345")  # too short for a waybill: refused, listed
+        await quiet.settle(pilot)
+        (wangs,) = rows(app)
+        assert "12345" in wangs and left_by not in wangs, wangs
+        await lock_and_sign_in(pilot, app, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        (for_li,) = rows(app)
+        assert "12345" in for_li and left_by in for_li, for_li
+        await scan(pilot, clock, "67890")  # Li's own is hers, said as nobody else's
+        await quiet.settle(pilot)
+        lis, still_wangs = rows(app)
+        assert "67890" in lis and "left by" not in lis and "留下" not in lis, lis
+        assert left_by in still_wangs
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
+        await quiet.settle(pilot)
+        for_wang = rows(app)
+        assert "(left by Li)" in for_wang[0] or "（Li 留下）" in for_wang[0], for_wang
+        assert left_by not in for_wang[1], for_wang
