@@ -133,13 +133,14 @@ async def test_a_long_value_leaves_the_events_table_several_rows_at_80x24(statio
 
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")
-    for n in range(6):
-        note = f"mark{n} " + " ".join(f"word{k}" for k in range(120))
+
+    def mark_with(note: str) -> None:
         station.run(
-            lambda session, note=note: audit.record(
-                session, station, EventKind.PROBLEM_MARKED, details={"note": note}
-            )
+            lambda session: audit.record(session, station, EventKind.PROBLEM_MARKED, details={"note": note})
         )
+
+    for n in range(6):
+        mark_with(f"mark{n} " + " ".join(f"word{k}" for k in range(120)))
     app = console(station)
     async with app.run_test(size=(80, 24)) as pilot:
         await quiet.settle(pilot)
@@ -149,7 +150,10 @@ async def test_a_long_value_leaves_the_events_table_several_rows_at_80x24(statio
         assert table.row_count >= 6
         pane = app.screen.query_one("#activity-detail-pane")
         assert pane.scrollable_content_region.height >= 3, pane.scrollable_content_region
-        assert table.scrollable_content_region.height >= 5, (table.scrollable_content_region, pane.scrollable_content_region)
+        assert table.scrollable_content_region.height >= 5, (
+            table.scrollable_content_region,
+            pane.scrollable_content_region,
+        )
         drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "mark5 word0" in drawn
 
