@@ -237,6 +237,7 @@ class CheckinScreen(CheckinTable):
             self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
             self.current = None  # ... but one typed now must not (this scan may be the next parcel)
         self.last_scan_refused = True
+        self.big_late = None  # a scan of the clerk's since the code landed: it was read
         self._big_refused()
         text, hint = event.shown(), _("Scan the parcel again · Ctrl+X dismiss")
         if checking:
@@ -261,6 +262,7 @@ class CheckinScreen(CheckinTable):
         if self._scanned_again(raw, key_time):
             return  # the parcel in hand read again: the phone typed for it stays (checkin_twice.py)
         self.twice_parcel = None  # another parcel: Ctrl+Y reprints the last one's label no more
+        self._big_moved_on()
         self._settle_phone_field()
         size_field = self.query_one("#size", Input)
         size = size_field.value.strip().upper() or None
@@ -334,6 +336,7 @@ class CheckinScreen(CheckinTable):
         warn = result.overflow or result.redelivery or no_printer or result.consent_missing
         # Late: a refusal said while it was written stays first, this below it; the big code is its.
         self._answer(sentences(*notes), warn=warn)
+        self.big_late = (sentences(*notes), warn) if not is_current else None
         self._show_current()
         if request.key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))

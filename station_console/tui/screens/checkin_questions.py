@@ -83,7 +83,7 @@ class CheckinQuestions(CheckinState):
             self._answer(twice_line(twice, waits_for_phone=waits))
             self.twice_parcel = None if waits else twice.parcel_id
             return  # the big code is this parcel's: it checked in at the first read
-        self._big_refused()
+        kept = self._big_refused()
         if self.current is not None and self.current.seq == request.seq:
             # Its scan again on its way (a double read) may still check it in (the database busy a
             # moment): that scan is the parcel in hand then, as after an undo.
@@ -127,6 +127,8 @@ class CheckinQuestions(CheckinState):
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
         self._attention(item)
+        if kept:
+            self._said_with_late_code()
         self._refresh_status()
 
     def _checked_in_result(self, parcel_id: int | None) -> CheckinResult | None:

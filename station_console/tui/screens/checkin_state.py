@@ -97,6 +97,10 @@ class CheckinState(CourierBatchScreen):
         # The big code's parcel is not the one in hand: its answer came after a later scan (refused, or
         # still on its way), and the box says it is an earlier parcel's.
         self.big_earlier = False
+        # The big code landed after a later scan, and the clerk has scanned nothing since: a refusal of
+        # that later scan leaves it up (`_big_refused`), with its answer said below the refusal. Taken
+        # away at once, a clerk with no printer never read the code to write on its box.
+        self.big_late: tuple[str, bool] | None = None  # its answer's text and whether a warning
 
     @property
     def writer(self) -> CheckinWriter:
@@ -298,17 +302,37 @@ class CheckinState(CourierBatchScreen):
     def _clear_big(self) -> None:
         self.big_shown = None
         self.big_earlier = False
+        self.big_late = None
         self.query_one("#ci-big").remove_class("-refused", "-earlier")
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)
         self.query_one("#ci-whose", Static).update("", layout=False)
 
-    def _big_refused(self) -> None:
+    def _big_refused(self) -> bool:
         """A scan refused: the big code went, and the box says the parcel in hand has none. Left up,
-        the last parcel's code stood beside the refusal, and a hurried clerk wrote it on this box."""
+        the last parcel's code stood beside the refusal, and a hurried clerk wrote it on this box.
+        But a code that landed after the refused scan was made (`big_late`) stays, named as an earlier
+        parcel's in its heavy box, until the clerk's next scan: it was up a moment only. Whether kept."""
+        if self.big_late is not None and self.big_shown is not None:
+            return True
         self._clear_big()
         self.query_one("#ci-big").add_class("-refused")
         self.query_one("#ci-where", Static).update(_("No code: this scan was refused."), layout=False)
+        return False
+
+    def _big_moved_on(self) -> None:
+        """The clerk scanned another parcel: the big code is no longer the parcel in hand's (its box
+        says so while the scan is written), and one kept over a refusal has been read."""
+        self.big_late = None
+        if self.big_shown is not None and not self.big_earlier:
+            self._show_big(self.big_shown, earlier=True)
+
+    def _said_with_late_code(self) -> None:
+        """A refusal just said beside a code kept up (`big_late`): that code's answer goes below it, as
+        when the answer lands after the refusal."""
+        if self.big_late is not None:
+            text, warn = self.big_late
+            self._answer(text, warn=warn)
 
     def _show_place(self, table: DataTable[Any], parcel_id: int, place: tuple[str, str]) -> None:
         """Row `parcel_id`'s code and location as they are now (moved since, with a new code or not, here
