@@ -10,11 +10,13 @@ printer unplugged and plugged back in just works.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import socket
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,9 +236,7 @@ class FileTransport:
                         N_("Folder {folder} not found: check that its drive or network share is connected"),
                         folder=device(self.path),
                     )
-                fd = self._claim_job_file(target)
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
+                self._write_job_file(target, data)
                 return
             if not target.exists() and target.suffix != self.suffix:
                 raise PrinterError(
@@ -253,23 +253,53 @@ class FileTransport:
         except OSError as exc:
             raise _write_error(exc, self.path) from exc
 
-    def _claim_job_file(self, folder: Path) -> int:
-        """The next job file of `folder`, created and opened for writing. Its number is claimed by the
-        exclusive create itself: another counter printing into the same shared folder may take the
-        number found free an instant ago, and this job then takes the next one (a look, then a
-        create, failed the second counter's job as a printer error)."""
+    def _write_job_file(self, folder: Path, data: bytes) -> None:
+        """Write one job into `folder` as a file of its own, whole: its bytes go to a hidden file first,
+        which then takes the job's name, so a program printing from the folder (or a clerk opening it)
+        never reads half a job, and a write cut off (a full disk) leaves no job file to be printed."""
+        # Labels carry a masked phone and a pickup code: this user's files only (mkstemp's 0600).
+        fd, part = tempfile.mkstemp(prefix=".job-", suffix=".part", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            self._name_job_file(folder, part)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
+
+    def _name_job_file(self, folder: Path, part: str) -> None:
+        """Give the written job `part` the folder's next job name. The number is claimed by the link
+        (or exclusive create) itself: another counter printing into the same shared folder may take
+        the number found free an instant ago, and this job then takes the next one, never writing
+        over the other's (a look, then a create, failed the second counter's job as a printer error)."""
         n = sum(1 for _ in folder.glob(f"job-*{self.suffix}")) + 1
         while True:
             try:
-                # Labels carry a masked phone and a pickup code: this user's files only (0600).
-                return os.open(
-                    folder / f"job-{n:05d}{self.suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
-                )
+                _take_name(part, folder / f"job-{n:05d}{self.suffix}")
+                return
             except FileExistsError:
                 n += 1
 
     def describe(self) -> str:
         return f"file:{self.path}"
+
+
+# A file system without hard links (a FAT drive, some network shares) refuses a link with one of these.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
+def _take_name(part: str, name: Path) -> None:
+    """`part` under `name` too, a `FileExistsError` where that name is taken. Where links cannot be
+    made the name is claimed empty by an exclusive create and the whole job moved over it."""
+    try:
+        os.link(part, name)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.replace(part, name)
 
 
 def _refuse_a_file_as_folder(target: Path, folder: bool) -> None:

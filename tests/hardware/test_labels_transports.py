@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import os
 import socket
 import stat
 import threading
@@ -156,31 +158,85 @@ def test_a_file_printer_s_target_in_the_home_folder_is_a_whole_path(
     assert str(tmp_path / "labels") in printer.describe()
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["links", "no-links"])
 def test_two_counters_printing_into_one_folder_at_once_both_print(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
 ) -> None:
-    """Another counter takes the job number this one found free, between the look and the create (at
-    the file system's own seam, `os.open`): this job takes the next number, neither file is written
-    over, and nothing is said as a printer error."""
+    """Another counter takes the job number this one found free, between the look and the naming (at
+    the file system's own seam, `os.link`, or `os.open` where the folder takes no links, a FAT drive):
+    this job takes the next number, neither file is written over, and nothing is said as a printer
+    error."""
     from hardware.printers import transports
 
+    real_link, real_open = transports.os.link, transports.os.open
     folder = tmp_path / "share"
     folder.mkdir()
-    real_open = transports.os.open
     taken: list[str] = []
 
-    def the_other_counter_first(path, flags, mode=0o777):  # type: ignore[no-untyped-def]
-        if Path(path).name.startswith("job-") and not taken:
-            taken.append(Path(path).name)
-            Path(path).write_bytes(b"counter-2's label")
+    def the_other_counter_first(name: Path) -> None:
+        if name.name.startswith("job-") and not taken:
+            taken.append(name.name)
+            name.write_bytes(b"counter-2's label")
+
+    def link(part, name):  # type: ignore[no-untyped-def]
+        the_other_counter_first(Path(name))
+        if not links:
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+        return real_link(part, name)
+
+    def open_(path, flags, mode=0o777):  # type: ignore[no-untyped-def]
+        the_other_counter_first(Path(path))
         return real_open(path, flags, mode)
 
-    monkeypatch.setattr(transports.os, "open", the_other_counter_first)
+    monkeypatch.setattr(transports.os, "link", link)
+    monkeypatch.setattr(transports.os, "open", open_)
     FileTransport(f"{folder}/", suffix=".tspl").send(b"counter-1's label")
     assert taken == ["job-00001.tspl"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
         "job-00001.tspl": b"counter-2's label",
         "job-00002.tspl": b"counter-1's label",
+    }
+    assert stat.S_IMODE((folder / "job-00002.tspl").stat().st_mode) == 0o600
+
+
+def test_a_job_file_appears_whole_and_a_failed_write_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder another program prints from (or a clerk opens) sees a job's file only once it is
+    whole: while its bytes are written no `job-*` file is there, and a write the disk cuts off (full)
+    leaves no half a job behind to be printed, only the printer error, the job kept to retry."""
+    from hardware.printers import transports
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    real_fdopen = transports.os.fdopen
+    seen_while_writing: list[list[str]] = []
+
+    class DiskFullHalfway:
+        def __init__(self, fd: int) -> None:
+            self.out = real_fdopen(fd, "wb")
+
+        def __enter__(self) -> DiskFullHalfway:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.out.close()
+
+        def write(self, data: bytes) -> int:
+            self.out.write(data[: len(data) // 2])
+            self.out.flush()
+            seen_while_writing.append(sorted(p.name for p in folder.glob("job-*")))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(transports.os, "fdopen", lambda fd, mode: DiskFullHalfway(fd))
+    with pytest.raises(PrinterError):
+        FileTransport(f"{folder}/", suffix=".pdf").send(b"%PDF-1.4 a whole label %%EOF")
+    assert seen_while_writing == [[]]
+    assert sorted(p.name for p in folder.iterdir()) == []
+    monkeypatch.setattr(transports.os, "fdopen", real_fdopen)
+    FileTransport(f"{folder}/", suffix=".pdf").send(b"%PDF-1.4 the retry %%EOF")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        "job-00001.pdf": b"%PDF-1.4 the retry %%EOF"
     }
 
 
