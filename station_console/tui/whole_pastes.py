@@ -7,6 +7,12 @@ into the field and only the rest arrived as the paste (which the field refused a
 between the brackets reaches the parser as a stand-in character it keeps in the paste, and is put back
 into the paste's text: the field then takes the paste or refuses it whole, and its own cleaning
 (`safe_text.pasted_line`) drops the escape code.
+
+Outside a paste, an ESC with a digit (or `-`, `=`) right behind it, inside the terminal's escape delay,
+is the Esc key and that key: Textual reads the pair as a Mac's Option key (ESC 7 as `¶`), so an Esc
+pressed right before a scan of a waybill starting with 7 was lost, and the scanner's digits behind the
+`¶`, taken for an input method's word, were typed into the question the Esc meant to close: its 1 paid
+a storage fee in cash.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.drivers import linux_driver
 from textual.message import Message
@@ -77,6 +84,16 @@ class WholePasteParser(XTermParser):
                 out.append(text[:end].replace(ESC, STAND_IN) + BRACKETED_PASTE_END)
                 text, self._in_paste = text[end + len(BRACKETED_PASTE_END) :], False
         return "".join(out)
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        """Textual's keys for `sequence`, but ESC and a key it maps to an Option symbol (`¶` for 7) are
+        the Esc key, then that key: no key of the console is an Option symbol, and an Esc is never
+        dropped for one."""
+        if len(sequence) == 2 and sequence[0] == ESC and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str):
+            yield events.Key("escape", ESC)
+            yield from super()._sequence_to_key_events(sequence[1], alt)
+            return
+        yield from super()._sequence_to_key_events(sequence, alt)
 
     @staticmethod
     def _restored(messages: Iterable[Message]) -> Iterable[Message]:

@@ -1,0 +1,76 @@
+"""An Esc pressed right before a scan (inside the terminal's escape delay) is an Esc, then the scan.
+
+Textual reads ESC and a digit as a Mac's Option key (ESC 7 as `¶`): the Esc was lost, and the digits of a
+ZTO waybill behind it, taken for an input method's word, were typed into the storage fee question the Esc
+meant to close: its 1 recorded a cash payment nobody took. Fed the bytes a terminal sends, through the
+parser the console reads its terminal with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from station_helpers import configure
+from textual import events
+
+from db.models import FeeEntry, Role
+from station_console.services.core.station import Station
+from station_console.settings import FeeRule
+from station_console.tui.app import StationApp
+from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.whole_pastes import WholePasteParser
+from tui import quiet
+from tui.pickup_driver import Clerk_, receive, sign_in
+from tui.test_whole_pastes import from_terminal
+
+
+def keys_read(*reads: str) -> list[tuple[str, str | None]]:
+    parser = WholePasteParser()
+    messages = [m for data in (*reads, "") for m in parser.feed(data)]
+    assert all(isinstance(m, events.Key) for m in messages)
+    return [(m.key, m.character) for m in messages if isinstance(m, events.Key)]
+
+
+def test_an_escape_then_a_digit_is_the_esc_key_then_the_digit() -> None:
+    assert keys_read("\x1b7") == [("escape", "\x1b"), ("7", "7")]
+    assert keys_read("\x1b", "74") == [("escape", "\x1b"), ("7", "7"), ("4", "4")]  # in two reads
+    assert keys_read("\x1b-1") == [("escape", "\x1b"), ("minus", "-"), ("1", "1")]
+    # What is no Option symbol is read as before: an arrow, Esc twice, Esc alone.
+    assert keys_read("\x1b[A") == [("up", None)]
+    assert keys_read("\x1b\x1b") == [("escape", "\x1b")] * 2
+    assert keys_read("\x1b") == [("escape", "\x1b")]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_esc_on_the_fee_question_right_before_a_scan_pays_nothing(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    clock.advance(days=2)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        dialog = console.screen
+        assert isinstance(dialog, FeeDialog)
+        answers: list[Any] = []
+        dismiss = dialog.dismiss
+
+        def answered(result: Any = None) -> Any:
+            answers.append(result)
+            return dismiss(result)
+
+        dialog.dismiss = answered  # type: ignore[method-assign]
+        clerk.clock.t += 0.5
+        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
+        await from_terminal(pilot, WholePasteParser(), "\x1b" + "74891115961622\r")
+        await quiet.settle(pilot)
+        assert answers == [None]  # the Esc cancelled it
+        assert not isinstance(console.screen, FeeDialog)
+        with station.read() as session:
+            assert [e.kind for e in session.exec(select(FeeEntry)).all()] == []
