@@ -137,6 +137,38 @@ async def test_a_courier_name_too_long_for_the_close_is_said_in_its_dialog_and_k
     assert closed.courier_name == "Wu"
 
 
+async def test_the_courier_name_erased_at_the_close_is_said_in_its_dialog_and_nothing_closes(
+    app: StationApp, station: Station
+) -> None:
+    """The name erased in the close's dialog, then Enter: the dialog closed, the batch stayed open and
+    nothing was said, the clerk left believing the bag was signed for. Now the dialog says the name is
+    empty and stays, the batch open; with a name typed it closes, under that name."""
+    from station_console.services.prealerts import batches
+    from station_console.tui.screens.checkin import CheckinScreen
+
+    from .checkin_driver import scan, settle, start_with_courier_batch, type_slowly
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        await type_slowly(pilot, keys, "f11")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog) and dialog.query_one(Input).value == "Wu"
+        dialog.query_one(Input).value = ""
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        assert app.screen is dialog
+        assert "Courier is empty." in str(dialog.query_one("#pk-reason-refused").render())
+        assert [b.status for b in batches.list_batches(station)] == ["open"]
+        dialog.query_one(Input).value = "Zhao"
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+    (closed,) = batches.list_batches(station, status="closed")
+    assert closed.courier_name == "Zhao"
+
+
 async def test_a_batch_left_open_at_this_counter_is_taken_back_when_the_console_starts(
     app: StationApp, station: Station, tmp_path: Any
 ) -> None:

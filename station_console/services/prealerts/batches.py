@@ -53,8 +53,11 @@ from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
 COURIER_MAX = name_limit.NAME_MAX  # a person's name (the courier_name column is as long)
-# The courier's name as the close's dialog checks it before it closes, and this module refuses it.
+# The courier's name as this module refuses it (a batch may open without one).
 COURIER_NAME = NoteRule(N_("Courier"), COURIER_MAX, required=False)
+# The name the close's dialog checks before it closes: there, it shows the name the close records, so
+# one erased is said as empty (an empty Enter closed the dialog, closing nothing, saying nothing).
+COURIER_TO_CLOSE = NoteRule(N_("Courier"), COURIER_MAX)
 
 
 @dataclass(frozen=True)

@@ -354,7 +354,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 _("Close the batch and print the receipt to sign"),
                 prompt=_("Courier's name"),
                 value=self.batch_courier,
-                rule=batches.COURIER_NAME,  # checked before the dialog closes: a refusal keeps the name
+                rule=batches.COURIER_TO_CLOSE,  # checked before the dialog closes: a refusal keeps the name
                 what=N_("a courier's batch being closed"),
             ),
             named,
