@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from shelf_helpers import events, layer_figures, parcel, place, place_picked_up, wb
 from sqlmodel import select
@@ -176,6 +178,30 @@ def test_a_relocation_without_room_is_reported_not_applied(station: Station) -> 
     assert closed.result["fixes"]["failed"][0]["waybill"] == wb(2)
     assert str(parcel(station, pid).pickup_code).startswith("6-2-")
     assert layer_figures(station, "6-5") == (2, 1) and layer_figures(station, "6-2") == (2, 1)
+
+
+def test_a_parcel_moved_after_its_scan_is_not_moved_back_by_the_close(station: Station, clock: Any) -> None:
+    """Found on 6-5 (on record 6-2), then moved to 3-1 at another counter before the close: the close
+    moved it back to 6-5 on the strength of a scan made before that move, its new code and label lost
+    again, the record naming a layer it no longer stands on. Now that relocation is not applied, and
+    the result says why."""
+    from station_console.services.shelves.moves import move_parcel
+
+    place(station, wb(1), "6-5")
+    pid = place(station, wb(3), "6-2")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))
+    stocktake.scan(station, take.id, wb(3))
+    clock.advance(minutes=1)
+    moved = move_parcel(station, wb(3), "3-1")
+    clock.advance(minutes=1)
+    closed = stocktake_close.close(station, take.id, relocate=[wb(3)])
+    assert parcel(station, pid).pickup_code == moved.pickup_code and str(moved.pickup_code).startswith("3-1-")
+    assert closed.result["fixes"]["relocated"] == []
+    (failed,) = closed.result["fixes"]["failed"]
+    assert failed["waybill"] == wb(3) and failed["fix"] == "relocate"
+    assert failed["reason"] == "Moved to 3-1 at 10:01, after it was scanned here: not moved back."
+    assert [e.details["to"] for e in events(station, EventKind.MOVED)] == ["3-1"]
 
 
 def test_a_fix_that_fails_says_why_in_the_readers_language(station: Station) -> None:

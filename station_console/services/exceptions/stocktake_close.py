@@ -19,9 +19,18 @@ from dataclasses import asdict
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.models import Clerk, EventKind, Parcel, ParcelStatus, ProblemKind, Stocktake, StocktakeScan
+from db.models import (
+    Clerk,
+    EventKind,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    ProblemKind,
+    Stocktake,
+    StocktakeScan,
+)
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import check_in
@@ -166,6 +175,9 @@ def _relocate(
             _failure(parcel.waybill, "relocate", N_("The layer it was found on was not given at the scan"))
         )
         return
+    if (since := _moved_since(session, station, parcel, record.scanned_at, now)) is not None:
+        failed.append(_failure(parcel.waybill, "relocate", since))
+        return
     slot = next((s for s in slots.slots(session) if s.layer_id == record.found_layer_id), None)
     if slot is None:
         failed.append(_failure(parcel.waybill, "relocate", N_("The layer it was found on is retired")))
@@ -177,6 +189,31 @@ def _relocate(
         failed.append(_failure(parcel.waybill, "relocate", exc))
         return
     fixes["relocated"].append(moved.to_json())
+
+
+def _moved_since(
+    session: Session, station: Station, parcel: Parcel, scanned_at: datetime, now: datetime
+) -> Refused | None:
+    """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
+    that move is newer than the scan, so the close would undo it on the strength of an older look (its
+    new code and label lost again, the record naming a layer it may no longer stand on)."""
+    moved = session.exec(
+        select(ParcelEvent)
+        .where(
+            ParcelEvent.parcel_id == parcel.id,
+            ParcelEvent.kind == EventKind.MOVED,
+            col(ParcelEvent.at) >= scanned_at,
+        )
+        .order_by(col(ParcelEvent.id).desc())
+    ).first()
+    if moved is None:
+        return None
+    return Refused(
+        N_("Moved to {to} at {at}, after it was scanned here: not moved back."),
+        code="moved_since_scan",
+        to=str(moved.details.get("to", "?")),
+        at=short_when(moved.at, station.zone(), now),
+    )
 
 
 def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
