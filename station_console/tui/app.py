@@ -279,7 +279,7 @@ class StationApp(
         """A key or a paste passed on to Textual's own dispatch: its field shown first
         (`tui/focus_in_view.py`; a paste goes to the focused field as typing does)."""
         bring_focus_into_view(self, event)
-        self._clerk_acted()
+        self._clerk_acted(locks=isinstance(event, events.Key) and self._locks(event))
         await super().on_event(event)
 
     def on_tick_typed(self, message: Tick.Typed) -> None:
@@ -297,11 +297,22 @@ class StationApp(
         (`tui/focus_in_view.py`)."""
         look_after_focus(self, event.widget)
 
-    def _clerk_acted(self) -> None:
+    def _clerk_acted(self, *, locks: bool = False) -> None:
         """A key, click or paste of the clerk's: a refusal on the screen's status line has stood until
-        now, and an error toast up long enough has been read."""
+        now, and an error toast up long enough has been read. `locks`: the key that locks the console
+        reads nothing: the lock takes the toasts down itself, and a station's notice still up (the day
+        closed at another counter) waits for the clerk who signs in (`keep_notices_over_lock`), not
+        taken down first as read by the clerk who left."""
         clerk_acted(self.screen)
-        error_toasts.clerk_acted(self)
+        if not locks:
+            error_toasts.clerk_acted(self)
+
+    def _locks(self, key: events.Key) -> bool:
+        """Whether `key` is the lock's (Ctrl+L, or the key a keymap gives it)."""
+        if not any(toast.timeout == error_toasts.UP_TO_S for toast in self._notifications):
+            return False  # nothing it could take down: the bindings are not looked up for every key
+        bound = self.screen.active_bindings.get(key.key)
+        return bound is not None and bound.binding.action == "lock"
 
     def action_keys_list(self) -> None:
         """Ins: the key list over whatever is on top; on the list itself, it closes."""

@@ -111,6 +111,42 @@ async def test_a_close_said_before_a_lock_waits_for_the_clerk_who_signs_in(
         assert toasts(app).count(closed) == 1, toasts(app)
 
 
+async def test_a_close_up_a_while_waits_over_the_lock_its_own_key_makes(
+    app: StationApp, station: Station, db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notice up longer than a toast takes to read when the clerk presses Ctrl+L: the lock's key is
+    no sign that the notice was read and acted on (it was taken down as read, before the lock kept
+    it), and the clerk who signs in next never heard their work lands on the next day. Any other key
+    still takes it down as read."""
+    monkeypatch.setattr(error_toasts, "READ_S", 0.0)  # every toast up long enough to have been read
+    today = station.business_day()
+    closed = f"counter-2 closed {today}; work now belongs to {today + timedelta(days=1)}."
+    reopened = f"counter-2 reopened {today}; work now belongs to {today}."
+    async with (
+        app.run_test(size=(120, 40), notifications=True) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        close_day(other, early=True)
+        clock.advance(seconds=1)  # read after the close
+        await quiet.until(pilot, lambda: closed in toasts(app), what="the close said")
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        await quiet.settle(pilot)
+        assert toasts(app) == []  # nothing over the sign-in
+        await sign_in(pilot, "Manager", "0000")
+        await quiet.until(pilot, lambda: app.clerk_name == "Manager", what="signed in")
+        await quiet.settle(pilot)
+        assert toasts(app).count(closed) == 1, toasts(app)
+        reopen_day(other, today, "closed by mistake")
+        clock.advance(seconds=1)
+        await quiet.until(pilot, lambda: reopened in toasts(app), what="the reopen said")
+        await quiet.press(pilot, "f4")  # the clerk goes on working: both read
+        await quiet.settle(pilot)
+        assert toasts(app) == [], toasts(app)
+
+
 @pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 async def test_on_postgresql_a_close_is_heard_through_notify(
     app: StationApp, station: Station, db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
