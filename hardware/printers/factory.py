@@ -215,6 +215,9 @@ NEEDS_TARGET = {
     "file": N_("{key}: a file printer needs a folder or a file to write to"),
 }
 
+NUL_IN_TARGET = N_(
+    "{key} = {target}: a file printer's folder or file name holds a NUL character, which no name on disk can"
+)
 RELATIVE_TARGET = N_(
     "{key} = {target}: a file printer's folder or file is given by its whole path, such as /srv/labels/, "
     "never one relative to the folder the console was started in"
@@ -242,6 +245,8 @@ def make_transport(
     if kind == "cups":
         return CupsTransport(target, raw=raw)
     if kind == "file":
+        if "\x00" in target:  # a TOML "\u0000": every look at the path would fail as a Python error
+            raise ConfigError(NUL_IN_TARGET, key=config_key("target"), target=typed(target))
         target = file_target(target)
         if not Path(target).is_absolute():
             # Relative, it would be read against whatever folder the console or `station` was started

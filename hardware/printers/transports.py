@@ -223,7 +223,7 @@ class FileTransport:
     folder: bool = field(default=False)
 
     def __post_init__(self) -> None:
-        self.folder = self.folder or self.path.endswith(("/", os.sep)) or Path(self.path).is_dir()
+        self.folder = self.folder or self.path.endswith(("/", os.sep)) or is_folder(self.path)
 
     def send(self, data: bytes) -> None:
         target = Path(self.path)
@@ -300,6 +300,16 @@ def _take_name(part: str, name: Path) -> None:
             raise
         os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.replace(part, name)
+
+
+def is_folder(path: str) -> bool:
+    """Whether `path` is a folder now; False for one the system cannot look at (a name longer than the
+    file system takes, which `Path.is_dir` raises as an error): said as the printer's error when a job
+    is written to it, never as a crash of whatever only looked."""
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
 
 
 def _refuse_a_file_as_folder(target: Path, folder: bool) -> None:

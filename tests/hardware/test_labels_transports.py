@@ -275,6 +275,18 @@ def test_two_counters_appending_to_one_spool_file_at_once_leave_every_job_whole(
     assert [n for c, n in order if c == 1] == list(range(200))
 
 
+def test_a_target_too_long_for_the_file_system_is_a_printer_error_not_a_crash(tmp_path: Path) -> None:
+    """A hand-edited target longer than a name on disk may be: building the printer only looked at it
+    (`is_dir`, which raises for such a name) and the print pass crashed as an unexpected error; now the
+    job fails as the printer's, said as a file not written."""
+    for target in (f"{tmp_path}/{'a' * 300}.tspl", f"{tmp_path}/{'b' * 300}"):
+        printer = make_printer({"language": "tspl", "transport": "file", "target": target})
+        with pytest.raises(PrinterError) as err:
+            printer.send(b"label")
+        assert "too long" in err.value.detail, err.value.detail
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_printer_whose_folder_is_gone_is_offline_and_creates_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "labels"
     folder.mkdir()

@@ -122,6 +122,13 @@ PRINTERS: list[tuple[dict[str, Any], str, str]] = [
         "目标（printers.lp.target） = labels/：文件打印机的文件夹或文件须写完整路径，例如 /srv/labels/，"
         "不能写相对于控制台启动时所在文件夹的路径",
     ),
+    (  # a TOML "\u0000": every look at the path failed as a Python error, the print pass too
+        {"transport": "file", "target": "/srv/la\x00bels/"},
+        "Target (printers.lp.target) = /srv/la\\x00bels/: a file printer's folder or file name holds a NUL "
+        "character, which no name on disk can",
+        "目标（printers.lp.target） = /srv/la\\x00bels/：文件打印机的文件夹或文件名含有 NUL 字符，"
+        "磁盘上的名称都不能含有它",
+    ),
     (
         {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
         "Timeout (s), key printers.lp.timeout = soon: a number from 0.1 to 120",

@@ -145,3 +145,14 @@ def test_a_pdf_printer_s_folder_in_the_home_folder_is_where_reports_go(
     printer = {"language": "pdf", "transport": "file", "target": "~/papers/"}
     counter = CounterSettings(counter="counter-1", printers={"a4": printer})
     assert export.pdf_printer_folder(counter) == tmp_path / "papers"
+
+
+def test_a_pdf_printer_whose_folder_name_is_too_long_to_look_at_is_not_where_reports_go(
+    tmp_path: Path,
+) -> None:
+    """A folder name longer than the disk takes: looking at it raised, and the report was not written
+    at all (an unexpected error); it goes to the data folder, as for a share not mounted."""
+    printer = {"language": "pdf", "transport": "file", "target": f"{tmp_path}/{'p' * 300}/"}
+    counter = CounterSettings(counter="counter-1", printers={"a4": printer})
+    assert export.pdf_printer_folder(counter) is None
+    assert export.report_file(REPORT, "pdf", counter).parent == export.reports_folder()

@@ -20,6 +20,7 @@ from platformdirs import user_data_dir
 from hardware.printers.document import Document, Table
 from hardware.printers.factory import file_target
 from hardware.printers.fonts import cjk_font
+from hardware.printers.transports import is_folder
 from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
@@ -52,7 +53,7 @@ def pdf_printer_folder(counter: Any | None) -> Path | None:
             str(config.get("language", "")).lower() == "pdf"
             and str(config.get("transport", "")).lower() == "file"
             and Path(target).is_absolute()  # a relative one is that printer's fault, never the cwd's folder
-            and Path(target).is_dir()
+            and is_folder(target)  # a name too long to look at is no folder either
         ):
             return Path(target)
     return None
