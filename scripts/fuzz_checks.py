@@ -248,9 +248,9 @@ def watch_checkins(acknowledged: dict[int, str]) -> Any:
 
     show_big = CheckinScreen._show_big
 
-    def shown(self: Any, result: Any) -> None:
+    def shown(self: Any, result: Any, **how: Any) -> None:  # how: the screen's own (`earlier`)
         acknowledged[result.parcel_id] = result.waybill
-        show_big(self, result)
+        show_big(self, result, **how)
 
     CheckinScreen._show_big = shown  # type: ignore[method-assign]
 
