@@ -24,6 +24,9 @@ answer at random moments. Locked (Ctrl+L), it mostly signs the clerk in again at
 a person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets random keys for a while
 first (digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first
 as a manager at another counter would; each run says how many of its keys went to the sign-in dialog.
+A lock also comes right behind a key that asks or over an open question, the other demo clerk often
+signs in (a wrong PIN first now and then), and a write under their name before their first key is a
+crash ("lost": the last clerk's work finished in the next one's name, fuzz_clerks.py).
 Each run tallies Pickup's lookups by how they ended (a customer listed, nothing found, refused while
 locked) and its lock-outs (fuzz_pickup.py's `LookupWatch`). A send-out handover scan or close the
 screen acknowledged that the database does not hold, or one it holds that the screen never showed, is
@@ -115,6 +118,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_failed_workers,
     watch_locked_toasts,
 )
+from fuzz_clerks import ClerkWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_handover import HandoverWatch  # noqa: E402  (beside this script, on its path)
@@ -126,12 +130,7 @@ from fuzz_pickup import LookupWatch  # noqa: E402  (beside this script, on its p
 from fuzz_printers import PRINTER, PrinterStage, PrintWatch, printer_moves  # noqa: E402
 from fuzz_recipients import DirectoryWatch  # noqa: E402  (beside this script, on its path)
 from fuzz_shrink import Replay, shrink  # noqa: E402  (beside this script, on its path)
-from fuzz_station import (  # noqa: E402  (beside this script, on its path)
-    Opening,
-    add_directory,
-    add_old_parcels,
-    charge_storage_fees,
-)
+from fuzz_station import Opening, add_directory, add_old_parcels, charge_storage_fees  # noqa: E402
 from fuzz_station import template as station_template  # noqa: E402
 from fuzz_summary import flows_reached, print_run  # noqa: E402  (beside this script, on its path)
 from fuzz_weighty import WeightyWatch  # noqa: E402  (beside this script, on its path)
@@ -217,6 +216,7 @@ async def drive(
     lookups = LookupWatch()
     unwatch_lookups = lookups.watch()
     printing = PrintWatch(run / "station.sqlite3", stage) if stage is not None else None
+    clerk_watch = ClerkWatch(run / "station.sqlite3")  # whose name the writes carry across locks
     english = english_msgids(template) if get_language() == "zh" else []
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
@@ -251,6 +251,8 @@ async def drive(
             return Crash("worker", text, signature(exc), len(outcome.sent))
         if directory.wrong:
             return Crash("lost", directory.wrong[0], "directory link wrong", len(outcome.sent))
+        if clerk_watch.wrong:
+            return Crash("lost", clerk_watch.wrong[0], "written under the next clerk", len(outcome.sent))
         if not app.is_running:
             return Crash("exception", "the console stopped", "stopped", len(outcome.sent))
         # A toast on a locked console is noted as it is raised, not when quiet: --stop-on holds it too.
@@ -260,11 +262,13 @@ async def drive(
         return None
 
     async def send(token: str) -> Crash | None:
+        clerk_watch.look(app, key=token != "|" and not token.startswith(("~", PRINTER)))
         if token == "|":
             try:
                 await quiet.settle(pilot)
             except TimeoutError as exc:
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
+            clerk_watch.look(app, key=False)  # the writes in flight at the sign-in landed now
             # The paste went where the clerk pasted it: judged when the console is quiet right behind it.
             waited = len(outcome.sent) > 1 and outcome.sent[-2].startswith(PASTE)
             last = decoded(outcome.sent[-2][len(PASTE) :]) if waited else None
@@ -350,17 +354,13 @@ async def drive(
                 "exception", "".join(traceback.format_exception(exc)), signature(exc), len(outcome.sent)
             )
     finally:
-        unwatch()
-        unwatch_phones()
-        unwatch_workers()
-        unwatch_pastes()
-        unwatch_directory()
-        unwatch_weighty()
-        unwatch_lookups()
-        unwatch_handover()
+        for stop in (unwatch, unwatch_phones, unwatch_workers, unwatch_pastes, unwatch_directory):
+            stop()
+        for stop in (unwatch_weighty, unwatch_lookups, unwatch_handover):
+            stop()
         if stage is not None:
             stage.stop()
-        outcome.lookups = lookups.tally()
+        outcome.lookups, outcome.clerks = lookups.tally(), clerk_watch.tally(outcome.locked)
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
@@ -430,14 +430,13 @@ def replayer(
 def main() -> None:
     args = parse_options(__doc__.split("\n\n")[0])
     WORK.mkdir(exist_ok=True)
-    isolate(WORK)
+    warned = isolate(WORK)  # the runs' warnings into WORK/fuzz.log, counted per run
     os.chdir(WORK)  # what the console exports (a report's CSV and PDF) lands where it stands
     from station_console.i18n import set_language
 
     set_language(args.lang)
     template = station_template(WORK, empty=args.empty)
-    total_keys = 0
-    locked_keys = 0  # sent while the sign-in dialog stood: keys a lock-out refused
+    total_keys = locked_keys = 0  # locked: sent while the sign-in dialog stood (keys a lock-out refused)
     notes: dict[str, int] = {}
     screens: set[str] = set()
     for seed in range(args.seed, args.seed + args.runs):
@@ -466,7 +465,7 @@ def main() -> None:
         screens |= outcome.screens
         for note, count in outcome.notes.items():
             notes[note] = notes.get(note, 0) + count
-        took = time.monotonic() - started
+        took, outcome.warnings = time.monotonic() - started, warned.take()
         print_run(seed, setup_line(args), outcome, took)
         locked_keys += outcome.locked.keys
         if outcome.crash is None:

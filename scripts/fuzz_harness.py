@@ -23,13 +23,38 @@ class ErrorLog(logging.Handler):
         self.records.append(record)
 
 
-def isolate(folder: Path) -> None:
-    """The developer's own config, database, log and language kept out (as tests/conftest.py does)."""
+class WarningFile(logging.FileHandler):
+    """The warnings and errors logged anywhere in the run (a printer's refused job, say), into the work
+    folder's fuzz.log rather than the terminal (no handler: Python's last resort prints them there),
+    counted so each run's summary says how many it logged."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.setLevel(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        super().emit(record)
+
+    def take(self) -> str:
+        """Those logged since the last take, and where."""
+        taken, self.count = self.count, 0
+        return f"{taken} (in {self.baseFilename})"
+
+
+def isolate(folder: Path) -> WarningFile:
+    """The developer's own config, database, log and language kept out (as tests/conftest.py does); the
+    run's warnings logged into the folder's fuzz.log, the handler returned."""
     for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
         os.environ[name] = str(folder / sub)
     os.environ["STATION_CONFIG"] = str(folder / "counter.toml")
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         os.environ.pop(var, None)
+    warnings = WarningFile(folder / "fuzz.log")
+    logging.getLogger().addHandler(warnings)
+    return warnings
 
 
 def paste(app: Any, text: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzz_checkin import person
+from fuzz_clerks import MIDFLOW_LOCK_CHANCE, WRONG_PIN, WRONG_PIN_CHANCE, midflow_lock, signer
 from fuzz_files import PREALERTS
 
 PIN = "2468"  # the demo clerks'
@@ -180,6 +181,9 @@ class Locked:
     hostile_locks: int = 0
     keys: int = 0
     looked: bool = False  # the console quiet since the last sign-in by keys: its focus is read as it is
+    who: str = ""  # who signs in at this lock (fuzz_clerks.py's `signer`): chosen at its first sign-in
+    midflow: int = 0  # locks right behind a key that asks, or over a dialog (fuzz_clerks.py)
+    wrong_pins: int = 0  # sign-ins by keys with a wrong PIN
 
     def draw(self, rng: random.Random, signing_in: bool) -> None:
         """Before each draw: a new lock is met calmly or with random keys."""
@@ -188,6 +192,7 @@ class Locked:
             return
         self.draws += 1
         if self.draws == 1:
+            self.who = ""
             self.hostile = rng.random() < HOSTILE_LOCK
             self.locks += 1
             self.hostile_locks += self.hostile
@@ -208,7 +213,7 @@ def unlock(path: Path, name: str) -> None:
 SIGN_IN_FIELDS = ["signin-name", "signin-pin", "signin-pin2", "signin-zone", "signin-hours"]  # in order
 
 
-def sign_in_keys(app: Any, name: str) -> list[str]:
+def sign_in_keys(app: Any, name: str, pin: str = PIN) -> list[str]:
     """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter. A
     person's pause ("|") after the keys that move or clear: those are bindings, answered as they come
     back up from the field, after characters sent right behind them (Ctrl+U took back the 'de' of
@@ -222,7 +227,7 @@ def sign_in_keys(app: Any, name: str) -> list[str]:
     keys = ["shift+tab", "|"] * at  # back to the name
     clear = ["ctrl+u", "ctrl+k", "|"]
     rng = random.Random(name)
-    typed = [*keys, *clear, *person(rng, name), "enter", "|", *clear, *person(rng, PIN), "enter"]
+    typed = [*keys, *clear, *person(rng, name), "enter", "|", *clear, *person(rng, pin), "enter"]
     if first_run:
         typed += ["|", *clear, *person(rng, PIN), "enter", "|", *clear, *person(rng, "Asia/Shanghai")]
         typed += ["enter", "|", *clear, *person(rng, "09:00-21:00"), "enter"]
@@ -362,9 +367,13 @@ def generate(
             locked.looked = True
             return ["|"]
         locked.looked = False
+        first_run = getattr(app.screen, "first_run", False)
+        locked.who = locked.who or (name if first_run else signer(rng, name, database))
+        wrong = not first_run and rng.random() < WRONG_PIN_CHANCE
+        locked.wrong_pins += wrong
         if database is not None:
-            unlock(database, name)
-        tokens = sign_in_keys(app, name)
+            unlock(database, locked.who)
+        tokens = sign_in_keys(app, locked.who, WRONG_PIN if wrong else PIN)
     elif scanned and rng.random() < AGAIN_CHANCE:
         tokens = list(scanned[-1])
     elif paths and screen == "SettingsScreen" and rng.random() < 0.1:
@@ -373,6 +382,9 @@ def generate(
         tokens = handing
     elif rng.random() < LATE_CHANCE and (late := late_keys(rng, app, database)):
         tokens = late
+    elif not app.signing_in and rng.random() < MIDFLOW_LOCK_CHANCE:
+        locked.midflow += 1
+        tokens = midflow_lock(rng, app, codes)
     elif rng.random() < DEVICE_CHANCE:
         tokens = read_twice(rng, [DEVICE + rng.choice(codes)], scanned)
     elif pastes and rng.random() < ANY_PASTE_CHANCE:

@@ -27,6 +27,8 @@ class Outcome:
     weighty: str = ""  # the questions whose Yes moves money or cannot be undone, answered (fuzz_weighty.py)
     written: str = ""  # the run's parcel events by kind, transactions counted (a pickup of three is one)
     handover: str = ""  # Send-out's handover scans and closes the screen acknowledged (fuzz_handover.py)
+    clerks: str = ""  # the other clerk signed in at a lock, locks mid-flow, wrong PINs (fuzz_clerks.py)
+    warnings: str = ""  # the warnings logged in the run, and the file they are in (fuzz_harness.py)
     lookups: str = ""  # Pickup's lookups by how they ended, lock-outs counted (fuzz_pickup.py)
     reached: str = ""  # the focuses' flows by their writes: refunds, door runs... (fuzz_summary.py)
     printing: str = ""  # with --printers: the printers' moves, the jobs by outcome (fuzz_printers.py)

@@ -394,13 +394,20 @@ class PrintWatch:
             outcome.crash = Crash("lost", "; ".join(lost), "print job lost", len(outcome.sent))
 
     def tally(self) -> str:
-        """What the run's printers did: the moves, the jobs by status and kind, the files written."""
+        """What the run's printers did: the moves, the jobs made in the run by kind and status, and by
+        printer the jobs marked printed in the run beside what that printer was given in the run (its
+        files, its port's connections): a job queued before the run and printed in it is in both."""
         with sqlite3.connect(self.database) as db:
             rows = db.execute(
                 "SELECT kind, status, count(*) FROM print_job WHERE id > ? GROUP BY kind, status",
                 (self.first,),
             ).fetchall()
+            printed = printed_by(db) - self.printed_before
         jobs = ", ".join(f"{kind} {status} {n}" for kind, status, n in rows) or "no jobs"
         moves = ", ".join(f"{what} {n}" for what, n in sorted(self.stage.moves.items())) or "no moves"
-        files = ", ".join(f"{name} {self.stage.files(name)}" for name in FOLDERS)
-        return f"moves: {moves}; jobs: {jobs}; files: {files}, network {self.stage.port.jobs}"
+        given = {**{name: self.stage.files(name) for name in FOLDERS}, "network": self.stage.port.jobs}
+        by_printer = ", ".join(f"{name} {printed[name]}/{n}" for name, n in given.items())
+        return (
+            f"moves: {moves}; jobs made in the run: {jobs}; printed in the run (jobs marked printed/given"
+            f" the printer): {by_printer}"
+        )

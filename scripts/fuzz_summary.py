@@ -60,5 +60,7 @@ def print_run(seed: int, setup: str, outcome: Any, took: float) -> None:
         f" {locked.locks} signed out or locked, {locked.hostile_locks} met with random keys)",
         flush=True,
     )
+    print(f"  seed {seed} clerks: {outcome.clerks}", flush=True)
+    print(f"  seed {seed} warnings logged: {outcome.warnings or 'not counted'}", flush=True)
     for note, count in sorted(outcome.notes.items()):
         print(f"  seed {seed} note (seen {count} times): {note}", flush=True)

@@ -172,4 +172,23 @@ def test_a_lost_job_ends_the_run_as_its_crash_and_the_tally_says_what_printed(tm
     watch.end(outcome)
     assert outcome.crash is not None
     assert (outcome.crash.kind, outcome.crash.signature, outcome.crash.at) == ("lost", "print job lost", 2)
-    assert outcome.printing == "moves: no moves; jobs: label printed 1; files: labels 0, office 0, network 0"
+    assert outcome.printing == (
+        "moves: no moves; jobs made in the run: label printed 1; printed in the run (jobs marked"
+        " printed/given the printer): labels 1/0, office 0/0, network 0/0"
+    )
+
+
+def test_the_tally_counts_a_job_queued_before_the_run_and_printed_in_it_on_both_sides(tmp_path: Path) -> None:
+    """The jobs marked printed and the files written are the same jobs: those printed in the run,
+    whenever they were queued (the demo's queue prints in the run, into the run's new folders)."""
+    database = new_database(tmp_path)
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO print_job (kind, status) VALUES ('label', 'queued')")
+    stage = PrinterStage(tmp_path)
+    stage.set_up()
+    watch = PrintWatch(database, stage)
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE print_job SET status = 'printed', printer = 'labels' WHERE id = 2")
+    (tmp_path / "printer-out" / "job-00001.tspl").write_bytes(b"PRINT 1")
+    assert watch.tally().endswith("labels 1/1, office 0/0, network 0/0")
+    assert watch.findings() == []

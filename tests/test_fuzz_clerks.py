@@ -1,0 +1,136 @@
+"""The console fuzzer's two clerks (scripts/fuzz_clerks.py): the watch that a lock never lets the last
+clerk's work be written under the next clerk's name, who signs in at a lock; and the run's warnings kept
+in its log file, not printed on the terminal (scripts/fuzz_harness.py)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+from fuzz_clerks import ClerkWatch, signer  # noqa: E402  (a script beside the fuzzer, not a package)
+from fuzz_harness import WarningFile  # noqa: E402
+
+from hardware.printers.transports import PrinterError
+from station_console.services.printing.failed_sends import in_clerks_words
+
+
+def new_database(tmp_path: Path) -> Path:
+    """The parcel_event and clerk columns the watch reads; clerk 1 signed in."""
+    database = tmp_path / "station.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "CREATE TABLE parcel_event (id INTEGER PRIMARY KEY, parcel_id INTEGER, kind TEXT, clerk_id INTEGER)"
+        )
+        db.execute("CREATE TABLE clerk (id INTEGER PRIMARY KEY, name TEXT, active BOOLEAN)")
+        db.execute("INSERT INTO clerk (name, active) VALUES ('demo-manager', 1), ('demo-clerk', 1)")
+        db.execute("INSERT INTO parcel_event (kind, clerk_id) VALUES ('signed_in', 1)")
+    return database
+
+
+def event(database: Path, kind: str, clerk: int, parcel: int | None = None) -> None:
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "INSERT INTO parcel_event (kind, clerk_id, parcel_id) VALUES (?, ?, ?)", (kind, clerk, parcel)
+        )
+
+
+def console(clerk: int | None) -> SimpleNamespace:
+    return SimpleNamespace(is_running=True, station_open=True, station=SimpleNamespace(clerk_id=clerk))
+
+
+def test_the_stand_in_tables_are_the_real_ones_columns(tmp_path: Path) -> None:
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401  (their tables, on the metadata)
+
+    database = new_database(tmp_path)
+    with sqlite3.connect(database) as conn:
+        for table in ("parcel_event", "clerk"):
+            stand_in = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            assert stand_in <= set(SQLModel.metadata.tables[table].columns.keys()), stand_in
+
+
+def test_a_write_under_the_next_clerk_before_their_first_key_is_wrong(tmp_path: Path) -> None:
+    database = new_database(tmp_path)
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True)
+    event(database, "signed_out", 1)
+    app.station.clerk_id = None  # locked
+    watch.look(app, key=True)
+    event(database, "checked_in", 1, parcel=7)  # the last clerk's write in flight: theirs
+    event(database, "signed_in", 2)
+    app.station.clerk_id = 2
+    watch.look(app, key=False)  # quiet, the next clerk signed in
+    assert watch.wrong == []
+    event(database, "picked_up", 2, parcel=8)  # the last clerk's handover, finished as the next one's
+    watch.look(app, key=True)
+    assert watch.wrong == ["event 5 (picked_up, parcel 8) written under clerk 2 before their first key"]
+    assert watch.switches == 1
+
+
+def test_a_write_after_the_next_clerks_first_key_is_theirs(tmp_path: Path) -> None:
+    database = new_database(tmp_path)
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True)
+    app.station.clerk_id = None
+    watch.look(app, key=True)
+    event(database, "signed_in", 2)
+    app.station.clerk_id = 2
+    watch.look(app, key=True)  # their first key
+    event(database, "picked_up", 2, parcel=8)
+    watch.look(app, key=False)
+    assert watch.wrong == []
+
+
+def test_the_same_clerk_back_finishes_their_own_work(tmp_path: Path) -> None:
+    database = new_database(tmp_path)
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True)
+    app.station.clerk_id = None
+    watch.look(app, key=True)
+    event(database, "signed_in", 1)
+    app.station.clerk_id = 1
+    event(database, "picked_up", 1, parcel=8)
+    watch.look(app, key=True)
+    assert (watch.wrong, watch.switches) == ([], 0)
+
+
+def test_the_other_clerk_signs_in_only_where_the_station_has_them(tmp_path: Path) -> None:
+    database = new_database(tmp_path)
+    chosen = {signer(random.Random(seed), "demo-clerk", database) for seed in range(40)}
+    assert chosen == {"demo-clerk", "demo-manager"}
+    with sqlite3.connect(database) as db:
+        db.execute("DELETE FROM clerk WHERE name = 'demo-manager'")  # a new station: its first manager only
+    assert {signer(random.Random(seed), "demo-clerk", database) for seed in range(40)} == {"demo-clerk"}
+
+
+def test_a_printers_warning_goes_to_the_runs_log_not_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The queue's warning of a refused job (its system error) reached the terminal: the fuzzer had no
+    log handler, and Python's last resort printed it over the run's report."""
+    warnings = WarningFile(tmp_path / "fuzz.log")
+    root = logging.getLogger()
+    root.addHandler(warnings)
+    try:
+        error = PrinterError("offline", "Folder {folder} not writable: {reason}", folder="x", reason="r")
+        error.__cause__ = PermissionError(13, "Permission denied")
+        in_clerks_words(error)
+    finally:
+        root.removeHandler(warnings)
+        warnings.close()
+    assert "printer: " in (tmp_path / "fuzz.log").read_text(encoding="utf-8")
+    assert warnings.take() == f"1 (in {tmp_path / 'fuzz.log'})"
+    assert warnings.take().startswith("0 ")
+    assert "printer" not in capsys.readouterr().err
