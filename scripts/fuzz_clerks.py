@@ -63,6 +63,8 @@ class ClerkWatch:
         self.database = database
         self.clerk: int | None = None  # signed in at the last look
         self.last: int | None = None  # the clerk before the last lock
+        self.floor = 0  # the newest event at the last lock: the next sign-in's event comes after it
+        self.taking_over = False  # another clerk signed in, their sign-in event not read yet
         self.mark: int | None = None  # the sign-in event of a clerk who took over, until their first key
         self.switches = 0
         self.wrong: list[str] = []
@@ -73,24 +75,36 @@ class ClerkWatch:
             return
         clerk = app.station.clerk_id
         if clerk != self.clerk:
-            if clerk is not None:
+            if clerk is None:
+                self.floor = self._newest()
+            else:
                 if self.last is not None and clerk != self.last:
                     self.switches += 1
-                    self.mark = self._signed_in(clerk)
+                    self.taking_over = True
                 self.last = clerk
             self.clerk = clerk
+        if self.taking_over and clerk is not None:
+            # The service acts as the clerk before it writes their sign-in: it may not be there yet.
+            self.mark = self._signed_in(clerk)
+            self.taking_over = self.mark is None
         if self.mark is not None and clerk is not None:
             self._unasked(clerk)
-            if key:
-                self.mark = None  # from here on what is written is theirs to have asked for
+        if key:
+            self.mark, self.taking_over = None, False  # what is written now is theirs to have asked for
 
-    def _signed_in(self, clerk: int) -> int:
+    def _newest(self) -> int:
+        with sqlite3.connect(self.database) as db:
+            (newest,) = db.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()
+        return int(newest)
+
+    def _signed_in(self, clerk: int) -> int | None:
+        """The clerk's sign-in event since the last lock, once it is written."""
         with sqlite3.connect(self.database) as db:
             (mark,) = db.execute(
-                "SELECT coalesce(max(id), 0) FROM parcel_event WHERE kind = 'signed_in' AND clerk_id = ?",
-                (clerk,),
+                "SELECT min(id) FROM parcel_event WHERE kind = 'signed_in' AND clerk_id = ? AND id > ?",
+                (clerk, self.floor),
             ).fetchone()
-        return int(mark)
+        return None if mark is None else int(mark)
 
     def _unasked(self, clerk: int) -> None:
         marks = ", ".join("?" for _ in OWN_EVENTS)

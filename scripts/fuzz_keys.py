@@ -374,6 +374,8 @@ def generate(
         if database is not None:
             unlock(database, locked.who)
         tokens = sign_in_keys(app, locked.who, WRONG_PIN if wrong else PIN)
+        if rng.random() < 0.5:  # the clerk reads the screen first: what was on its way has landed
+            return [*tokens, "|"]
     elif scanned and rng.random() < AGAIN_CHANCE:
         tokens = list(scanned[-1])
     elif paths and screen == "SettingsScreen" and rng.random() < 0.1:

@@ -92,6 +92,27 @@ def test_a_write_after_the_next_clerks_first_key_is_theirs(tmp_path: Path) -> No
     assert watch.wrong == []
 
 
+def test_the_next_clerks_own_earlier_work_and_a_sign_in_event_still_on_its_way_are_not_wrong(
+    tmp_path: Path,
+) -> None:
+    """The service acts as the clerk before their sign-in event is written; what they wrote at an
+    earlier sign-in (the demo's events) is not the last clerk's work."""
+    database = new_database(tmp_path)
+    event(database, "checked_in", 2, parcel=3)  # the next clerk's, days ago
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True)
+    app.station.clerk_id = None
+    watch.look(app, key=True)
+    app.station.clerk_id = 2  # signed in, the event not written yet
+    watch.look(app, key=False)
+    assert watch.wrong == []
+    event(database, "signed_in", 2)
+    event(database, "shelf_moved", 2, parcel=4)
+    watch.look(app, key=False)
+    assert watch.wrong == ["event 4 (shelf_moved, parcel 4) written under clerk 2 before their first key"]
+
+
 def test_the_same_clerk_back_finishes_their_own_work(tmp_path: Path) -> None:
     database = new_database(tmp_path)
     watch = ClerkWatch(database)
