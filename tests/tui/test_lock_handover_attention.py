@@ -4,12 +4,16 @@ it is; the clerk who listed them, back, reads them as their own again."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from rich.text import Text
 from textual.widgets import DataTable
 
 from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin_attention import AttentionList
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
@@ -63,3 +67,37 @@ async def test_needs_attention_items_left_by_one_clerk_say_whose_they_are_to_the
         for_wang = rows(app)
         assert "(left by Li)" in for_wang[0] or "（Li 留下）" in for_wang[0], for_wang
         assert left_by not in for_wang[1], for_wang
+
+
+async def test_a_scan_refused_after_the_next_clerk_signed_in_is_listed_as_the_scanning_clerks(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang's scan waited for the database while the console locked and Li signed in; its refusal landed
+    then and was listed as Li's: she took Wang's parcel for one of hers."""
+    started, held = threading.Event(), threading.Event()
+    real = checkin_writer.check_in
+
+    def slow(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert held.wait(quiet.TIMEOUT)  # the write lock held elsewhere: the console locks meanwhile
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    check_in(station, "SF1234567890123")  # on the shelf already: the writer refuses its scan
+    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in [*"SF1234567890123", "enter"]:  # its answer waits: no settling for it
+            quiet.send_key(app, key)
+        await quiet.until(pilot, started.is_set, what="the scan sent to the writer")
+        quiet.send_key(app, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        await sign_in(pilot, "Li", "1357", leave_running=["_run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        held.set()
+        await quiet.until(pilot, lambda: bool(rows(app)), what="the refusal listed")
+        assert app.screen is screen
+        (for_li,) = (" ".join(row.split()) for row in rows(app))  # a long row wraps in its cell
+        assert "SF1234567890123" in for_li and "(left by Wang)" in for_li, for_li

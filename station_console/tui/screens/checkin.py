@@ -276,6 +276,7 @@ class CheckinScreen(CheckinTable):
             batch=self.batch_carrier,
             key_time=key_time,
             courier_batch=self.courier_batch,
+            by=self.signed_in(),
         )
         self.current = Current(seq, raw)
         self.last_scan_refused = False

@@ -56,6 +56,7 @@ class CheckinQuestions(CheckinState):
             key_time=key_time,
             courier_batch=self.courier_batch,
             again_of=current.seq,
+            by=self.signed_in(),
         )
         self._rescans[request.seq] = request
         self.writer.submit(self.writer.check_in, request, hold_label=not self.quick)
@@ -118,6 +119,7 @@ class CheckinQuestions(CheckinState):
             self._hint(kind, refusal, request),
             waybill=waybill,
             request=request,
+            by=request.by,
         )
         if kind == "conflict" or refusal.code == "phone_not_waybill":
             # A mobile number a carrier would take: Ctrl+Y checks it in as that carrier's waybill.
@@ -188,11 +190,15 @@ class CheckinQuestions(CheckinState):
             return _("Quick mode has no Phone field: F9 adds phones later, F8 shows it.")
         return _(PHONE_FIELD)
 
+    def signed_in(self) -> tuple[int, str] | None:
+        """The clerk signed in now (id and name), whose a scan sent or an item listed now is."""
+        name = getattr(self.app, "clerk_name", None)
+        return (self.station.clerk_id, name) if self.station.clerk_id is not None and name else None
+
     def _attention(self, item: Attention) -> None:
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
-        name = getattr(self.app, "clerk_name", None)
-        if self.station.clerk_id is not None and name:
-            item.by = (self.station.clerk_id, name)
+        if item.by is None:  # a scan's refusal is its clerk's, set from the scan
+            item.by = self.signed_in()
         self.query_one(AttentionList).add(item)
         self.app.bell()
         self._say(said(item), error=True)
@@ -256,7 +262,7 @@ class CheckinQuestions(CheckinState):
         if request is None:
             return
         item.trying = True  # its answer replaces or removes the item
-        again = replace(request, carrier=carrier, key_time=0.0, item=item.id)
+        again = replace(request, carrier=carrier, key_time=0.0, item=item.id, by=self.signed_in())
         self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
 
     def action_dismiss_item(self) -> None:

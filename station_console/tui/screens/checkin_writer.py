@@ -53,6 +53,9 @@ class ScanRequest:
     courier_batch: int | None = None  # the courier's batch open on the screen
     # The scan of the parcel in hand read again (a double read): the seq of that parcel's own scan.
     again_of: int | None = None
+    # The clerk signed in as it was sent (id and name): its refusal is listed as theirs, however long
+    # it waited for the database (another clerk may have signed in by then).
+    by: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
