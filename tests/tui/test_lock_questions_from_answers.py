@@ -209,3 +209,56 @@ async def test_fees_found_under_a_fee_question_follow_the_clerk_who_scanned_acro
             assert FIRST in said and SECOND in said, said
     with station.read() as session:
         assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}
+
+
+@pytest.mark.first_mode("shelves")
+async def test_both_kinds_of_fee_left_for_one_clerk_are_said_together_once_back(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang scanned two parcels owing a storage fee: the first's question was up when he locked, and the
+    second's fee was found after Li signed in. Back, he was told of the second only: the line about the
+    first, said a moment before, was replaced, and he took the first as out with the runner."""
+    station = wang_and_li(new_station)
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    first, _second = two_runs(station, first_out=False)
+    release = {FIRST: threading.Event(), SECOND: threading.Event()}
+    asked = {FIRST: threading.Event(), SECOND: threading.Event()}
+    scan_out = runs.scan_out
+
+    def held(station_: Station, run_id: int, raw: str, **kwargs: Any) -> Any:
+        asked[raw].set()
+        assert release[raw].wait(quiet.TIMEOUT)  # the database busy at another counter
+        return scan_out(station_, run_id, raw, **kwargs)
+
+    monkeypatch.setattr(runs, "scan_out", held)
+    try:
+        app = console(station)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await quiet.settle(pilot)
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            delivery: Any = app.screen
+            await scan(app, pilot, FIRST)
+            await scan(app, pilot, SECOND)
+            await quiet.until(pilot, lambda: all(e.is_set() for e in asked.values()), what="both sent")
+            release[FIRST].set()
+            await quiet.until(pilot, lambda: isinstance(app.screen, FeeDialog), what="the first's fee asked")
+            await lock_and_sign_in(pilot, app, "Li", "1357")  # the question closes: FIRST left unsettled
+            release[SECOND].set()  # its fee found with Li signed in: asked of nobody
+            await quiet.until(pilot, lambda: not delivery.calling("out"), what="the second answered")
+            await quiet.settle(pilot)
+            assert app.screen is delivery and "Not scanned out" not in text_of(app, "#dl-status")
+            await quiet.press(pilot, "ctrl+l")
+            await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+            await sign_in(pilot, "Wang", "9071")
+            await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
+            await quiet.settle(pilot)
+            said = text_of(app, "#dl-status")
+            assert FIRST in said and SECOND in said, said
+            assert "not settled before another clerk signed in" in said, said
+            assert "the console was locked before it was asked" in said, said
+    finally:
+        for event in release.values():
+            event.set()
+    with station.read() as session:
+        assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}

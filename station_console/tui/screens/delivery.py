@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of, listed
+from station_console.i18n import N_, _, _n, label_of, listed, sentences
 from station_console.private_files import write_atomic
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.paper_numbers import run_number
@@ -197,9 +197,13 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
             self.backs_untold.discard(self.station.clerk_id)
             if (scanned := self.back_scanned) is not None:
                 self.say_back(scanned)
-        scans = self.not_taken.pop(self.station.clerk_id, None) if self.station.clerk_id else None
+        # Both lists may hold this clerk's scans: said in one line, as the second would replace the first.
+        clerk = self.station.clerk_id
+        scans = self.not_taken.pop(clerk, None) if clerk else None
+        left = self.fees_left.pop(clerk, None) if clerk else None
+        said: list[str] = []
         if scans:
-            self.say(
+            said.append(
                 _n(
                     "Not scanned out: {scans} owes a storage fee, and the console was locked before it "
                     "was asked. Scan it again.",
@@ -207,12 +211,10 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
                     "were asked. Scan them again.",
                     len(scans),
                     scans=listed(scans),
-                ),
-                error=True,
+                )
             )
-        left = self.fees_left.pop(self.station.clerk_id, None) if self.station.clerk_id else None
         if left:
-            self.say(
+            said.append(
                 _n(
                     "Not scanned out: {scans} owes a storage fee, not settled before another clerk "
                     "signed in. Scan it again.",
@@ -220,9 +222,10 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
                     "signed in. Scan them again.",
                     len(left),
                     scans=listed(left),
-                ),
-                error=True,
+                )
             )
+        if said:
+            self.say(sentences(*said), error=True)
 
     # -- scans ---------------------------------------------------------------------------------------
 
