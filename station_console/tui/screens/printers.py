@@ -1,6 +1,9 @@
 """Settings > Printers: this counter's label printers, a default, a test print, and the print queue (F10:
 jobs not printed yet, a set-aside one to retry or cancel; `print_queue.py`).
 
+Enter on a printer in the list puts its settings in the form, to change and save without retyping them
+(edits in the form not saved are asked for first: save, discard or stay).
+
 Printers are counter settings (counter.toml): each PC has its own. Saving restarts the console's print
 worker so the change takes effect at once, and says once whether the chosen sticker makes some
 carriers' waybills QR codes (the scanner must read them); a test print goes through the same queue as
@@ -18,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from hardware.config_keys import KEY_LABELS
 from hardware.printers.factory import LANGUAGES, file_target
@@ -41,7 +45,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
-from station_console.tui.screens.unsaved import SAVING, KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits, leave, put_value
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Table
@@ -201,6 +205,50 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
         if selected in self.counter.printers:
             table.move_cursor(row=table.get_row_index(selected), animate=False)
+
+    @on(DataTable.RowSelected, "#printer-list")
+    def _edit_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        name = event.row_key.value
+        if name is not None:
+            leave(self.app, [self], lambda: self._fill_form(name))
+
+    def _fill_form(self, name: str) -> None:
+        """`name`'s settings in the form, as saved (so the form holds no edits yet); a choice counter.toml
+        holds that the form does not offer (edited by hand) is said, as saving would change it."""
+        cfg = self.counter.printers.get(name)
+        if cfg is None:  # removed meanwhile
+            return
+        gap = cfg.get("gap_mm", 2)
+        values = {
+            "p-name": name,
+            "p-language": cfg.get("language", "tspl"),
+            "p-transport": cfg.get("transport", "usb"),
+            "p-size": str(cfg.get("size", "40x30")),
+            "p-dpi": cfg.get("dpi", 203),
+            "p-target": str(cfg.get("target", "")),
+            "p-gap": f"{gap:g}" if isinstance(gap, int | float) else str(gap),
+            "p-paper": cfg.get("paper_mm", 58),
+            "p-cjk": cfg.get("cjk", "resident"),
+        }
+        not_offered: list[str] = []
+        for field, value in values.items():
+            try:
+                put_value(self.query_one(f"#{field}"), value)
+            except InvalidSelectValueError:
+                not_offered.append(f"{visible(str(value))}")
+        self.remember_saved()
+        self.query_one("#p-name", Input).focus()
+        said = _("Printer {name} is in the form: change it, then Ctrl+S saves it.", name=visible(name))
+        if not_offered:
+            said = sentences(
+                said,
+                _(
+                    "Not among the choices here: {values}. Saving puts the form's choice in its place.",
+                    values=listed(not_offered),
+                ),
+            )
+        self._say(said)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         # Names and targets are data, never markup.
