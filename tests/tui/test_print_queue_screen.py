@@ -4,25 +4,29 @@ A cancelled label reads "cancelled" in the check-in's label column, an undone ch
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 from station_helpers import events
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from db.models import EventKind, PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.printing import queue_view, sending
 from station_console.services.printing.order import REFUSED_AFTER
 from station_console.tui.app import StationApp
 from station_console.tui.print_worker import PrintWorker
+from station_console.tui.screens.calls_leaving import WAIT_FOR_ANSWER, WAIT_STYLE
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
 from tui.checkin_driver import scan, start
 
@@ -178,3 +182,41 @@ async def test_a_bell_or_escape_in_a_job_s_printer_or_error_is_written_out_in_th
     assert row[4] == "lab\\x07el"
     assert row[6] == "jam\\x1b]0;owned\\x07 at the head"
     assert "\x1b" not in drawn and "\x07" not in drawn
+
+
+@pytest.mark.first_mode("settings")
+async def test_escape_while_a_retry_is_on_its_way_stays_and_says_so_on_the_status_line(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue lists say a way back held for their action's answer on their own status line, in the
+    look every screen says it in (not a toast, not a refusal's red), and leave once it is said."""
+    first, *_printed = set_aside_first_label(station, clock)
+    set_language("en")
+    held, real = threading.Event(), queue_view.retry_job
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)  # the database busy at another counter
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queue_view, "retry_job", slow)
+    try:
+        async with app.run_test(size=(160, 45), notifications=True) as pilot:
+            await quiet.press(pilot, "f8", "f10")
+            await quiet.settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, PrintQueueScreen)
+            line = screen.query_one("#print-queue-status", StatusLine)
+            await quiet.press(pilot, "r", leave_running=["run"])
+            await quiet.press(pilot, "escape", leave_running=["run"])
+            assert app.screen is screen
+            said = line.visual
+            assert isinstance(said, Content) and said.plain == _(WAIT_FOR_ANSWER)
+            assert said.spans and said.spans[0].style == WAIT_STYLE and not line.has_class("-error")
+            assert not app._notifications  # said on the line, not in a toast
+            held.set()
+            await quiet.until(pilot, lambda: "queued again" in str(line.render()), what="the retry said")
+            await quiet.press(pilot, "escape")
+            assert app.screen is not screen
+    finally:
+        held.set()
+    assert statuses(station)[0] == "queued"

@@ -66,8 +66,8 @@ class StaysForAnswers:
         return True
 
     def say_waiting(self, text: str) -> None:
-        """Say that a way out waits for an answer on its way, on the line `WAIT_LINE` names (a screen
-        whose line is found otherwise overrides this, with `say_waiting_in`), else in a toast."""
+        """Say that a way out waits for an answer on its way, on the line `WAIT_LINE` names (by id, or
+        by class where each subclass names its own line's id: the queue lists), else in a toast."""
         screen: Any = self
         if self.WAIT_LINE:
             say_waiting_in(screen.query_one(self.WAIT_LINE, Static), text)

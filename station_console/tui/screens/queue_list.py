@@ -17,7 +17,6 @@ from textual.widgets import DataTable
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.screens.calls_leaving import say_waiting_in
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -31,6 +30,9 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""
     STATUS_ID: ClassVar[str] = ""  # the StatusLine that says what is shown
+    # A way back held for an action on its way is said there too, by its class (each list names its
+    # own line's id), in the look every screen says it in (calls_leaving.py).
+    WAIT_LINE = ".queue-status"
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,7 +45,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", id=f"{self.TABLE_ID}-why", classes="queue-why -none")
-        yield StatusLine("", id=self.STATUS_ID)
+        yield StatusLine("", id=self.STATUS_ID, classes="queue-status")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -118,9 +120,6 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def still_writing(self, tag: str) -> None:
         self.app.bell()
         self.say(_(STILL_WRITING))
-
-    def say_waiting(self, text: str) -> None:
-        say_waiting_in(self.status_line(), text)
 
     def shown_count(
         self,
