@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from db.models import EventKind, PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.i18n import _, set_language
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.printing import queue_view, sending
@@ -210,7 +210,7 @@ async def test_escape_while_a_retry_is_on_its_way_stays_and_says_so_on_the_statu
             await quiet.press(pilot, "escape", leave_running=["run"])
             assert app.screen is screen
             said = line.visual
-            assert isinstance(said, Content) and said.plain == _(WAIT_FOR_ANSWER)
+            assert isinstance(said, Content) and said.plain == WAIT_FOR_ANSWER  # in English
             assert said.spans and said.spans[0].style == WAIT_STYLE and not line.has_class("-error")
             assert not app._notifications  # said on the line, not in a toast
             held.set()

@@ -28,10 +28,9 @@ FRONT = {"language": "tspl", "transport": "dummy", "target": "front", "size": "4
 
 
 def form(screen: Any) -> dict[str, Any]:
-    fields = ("name", "language", "transport", "size", "dpi", "target", "gap", "paper", "cjk")
+    typed, chosen = ("name", "size", "target", "gap"), ("language", "transport", "dpi", "paper", "cjk")
     return {
-        key: screen.query_one(f"#p-{key}", Input if key in ("name", "size", "target", "gap") else Select).value
-        for key in fields
+        key: screen.query_one(f"#p-{key}", Input if key in typed else Select).value for key in typed + chosen
     }
 
 
