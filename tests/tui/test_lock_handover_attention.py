@@ -10,6 +10,7 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable
 
+from station_console.errors import DatabaseUnavailable
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -17,7 +18,7 @@ from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin_attention import AttentionList
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
-from tui.checkin_driver import scan, start
+from tui.checkin_driver import scan, start, type_slowly
 from tui.lock_driver import console, lock_and_sign_in, sign_in, wang_and_li
 
 
@@ -101,3 +102,35 @@ async def test_a_scan_refused_after_the_next_clerk_signed_in_is_listed_as_the_sc
         assert app.screen is screen
         (for_li,) = (" ".join(row.split()) for row in rows(app))  # a long row wraps in its cell
         assert "SF1234567890123" in for_li and "(left by Wang)" in for_li, for_li
+
+
+async def test_a_phone_refused_after_the_next_clerk_signed_in_is_listed_as_the_typing_clerks(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a scan's: Wang's phone for his parcel waited for the busy database while Li signed in, and
+    its refusal was listed as hers."""
+    started, held = threading.Event(), threading.Event()
+
+    def busy(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert held.wait(quiet.TIMEOUT)
+        raise DatabaseUnavailable("The database is busy.", code="database_locked")
+
+    monkeypatch.setattr(checkin_writer, "set_phone_for", busy)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await quiet.settle(pilot)
+        await type_slowly(pilot, clock, *"13800138000")
+        quiet.send_key(app, "enter")  # sent: its answer waits
+        await quiet.until(pilot, started.is_set, what="the phone sent to the writer")
+        quiet.send_key(app, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        await sign_in(pilot, "Li", "1357", leave_running=["_run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        held.set()
+        await quiet.until(pilot, lambda: bool(rows(app)), what="the refusal listed")
+        assert app.screen is screen
+        (for_li,) = (" ".join(row.split()) for row in rows(app))
+        assert "8000" in for_li and "(left by Wang)" in for_li, for_li

@@ -181,7 +181,7 @@ class CheckinPhones(CheckinQuestions):
 
     def _send_phone(self, text: str) -> None:
         if self.current is not None:
-            self.writer.submit(self.writer.set_phone, self.current.seq, text)
+            self.writer.submit(self.writer.set_phone, self.current.seq, text, by=self.signed_in())
 
     @on(CheckinWriter.PhoneSaved)
     def _phone_saved(self, message: CheckinWriter.PhoneSaved) -> None:
@@ -214,7 +214,7 @@ class CheckinPhones(CheckinQuestions):
             self.query_one("#scan" if self.quick else "#phone", Input).focus()
             if picked is not None:
                 self.kept_pick = None
-                self.writer.submit(self.writer.recipient, current.seq, picked)
+                self.writer.submit(self.writer.recipient, current.seq, picked, by=self.signed_in())
 
         kept = self.kept_pick
         open_over(self, RecipientPicker(shown_parcel(current), kept.name if kept else ""), chosen)
@@ -226,7 +226,7 @@ class CheckinPhones(CheckinQuestions):
         who = message.picked.name
         text = sentences(message.refusal.text, _("{who} was not saved as its recipient.", who=who))
         hint = _("Ctrl+N offers {who} again · Ctrl+X dismiss", who=who)
-        self._attention(Attention("recipient", message.refusal.code, text, hint))
+        self._attention(Attention("recipient", message.refusal.code, text, hint, by=message.by))
 
     @on(CheckinWriter.RecipientSaved)
     def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
@@ -289,7 +289,7 @@ class CheckinPhones(CheckinQuestions):
                 hint = _("F9 adds it once the database answers · Ctrl+X dismiss")
         elif message.masked:
             text = sentences(text, _("Phone {masked} was not saved.", masked=message.masked))
-        self._attention(Attention("phone", refusal.code, text, hint))
+        self._attention(Attention("phone", refusal.code, text, hint, by=message.by))
 
 
 def _may_be_cut_short(kept: str, taken: str) -> bool:

@@ -98,6 +98,7 @@ class CheckinWriter:
         refusal: Refusal
         masked: str = ""  # the phone not saved, masked: it is in no field any more
         parcel_id: int | None = None
+        by: tuple[int, str] | None = None  # the clerk who sent it (ScanRequest.by)
 
     @dataclass
     class PhoneKept(Message):
@@ -113,6 +114,7 @@ class CheckinWriter:
         seq: int
         picked: Picked
         refusal: Refusal
+        by: tuple[int, str] | None = None  # the clerk who picked them (ScanRequest.by)
 
     @dataclass
     class RecipientSaved(Message):
@@ -238,7 +240,7 @@ class CheckinWriter:
             self._retryable.pop(seq, None)
         return CheckinWriter.CheckedIn(request, result)
 
-    def set_phone(self, seq: int, phone: str) -> Message:
+    def set_phone(self, seq: int, phone: str, *, by: tuple[int, str] | None = None) -> Message:
         scans = self._one_parcel(seq)
         parcel_id = next((self._parcels[s] for s in scans if s in self._parcels), None)
         kept = next((s for s in scans if s in self._retryable), None)
@@ -252,12 +254,12 @@ class CheckinWriter:
                 )
             saved = set_phone_for(self.station, parcel_id, phone)
         except StationError as exc:
-            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc), _masked(phone), parcel_id)
+            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc), _masked(phone), parcel_id, by)
         return CheckinWriter.PhoneSaved(
             seq, parcel_id, saved.masked, saved.consent_missing, saved.wants_door, saved.consent
         )
 
-    def recipient(self, seq: int, picked: Picked) -> Message:
+    def recipient(self, seq: int, picked: Picked, *, by: tuple[int, str] | None = None) -> Message:
         # On demand: the directory's matching loads when a recipient is first looked for.
         from station_console.services.recipients import matching
 
@@ -272,7 +274,7 @@ class CheckinWriter:
                 return CheckinWriter.RecipientSaved(seq, parcel_id, picked.describe(), None, False, False)
             linked = matching.link(self.station, parcel_id, picked.recipient_id)
         except StationError as exc:
-            return CheckinWriter.RecipientRefused(seq, picked, Refusal.of(exc))
+            return CheckinWriter.RecipientRefused(seq, picked, Refusal.of(exc), by)
         return CheckinWriter.RecipientSaved(
             seq,
             parcel_id,
