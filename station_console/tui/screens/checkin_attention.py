@@ -49,8 +49,9 @@ class Attention:
     trying: bool = False  # Ctrl+Y's check-in is on its way: not sent twice (the second a duplicate)
     id: int = 0
     at: str = ""  # station time, set when it is listed
-    # Whose it is (id and name): the clerk who sent the scan it is about, else the one signed in when it
-    # was listed. The list says so once another clerk signs in. The items stay: they are the station's (the parcels are still on the counter).
+    # Whose it is (id and name): the clerk who sent what it is about (a scan, a phone, a recipient),
+    # else the one signed in when it was listed. The list says so once another clerk signs in. The
+    # items stay: they are the station's (the parcels are still on the counter).
     by: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:

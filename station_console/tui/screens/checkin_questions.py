@@ -197,7 +197,7 @@ class CheckinQuestions(CheckinState):
 
     def _attention(self, item: Attention) -> None:
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
-        if item.by is None:  # a scan's refusal is its clerk's, set from the scan
+        if item.by is None:  # a refusal of what was sent is its sender's, set from what was sent
             item.by = self.signed_in()
         self.query_one(AttentionList).add(item)
         self.app.bell()

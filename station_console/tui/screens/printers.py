@@ -236,7 +236,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             try:
                 put_value(self.query_one(f"#{field}"), value)
             except InvalidSelectValueError:
-                not_offered.append(f"{visible(str(value))}")
+                not_offered.append(visible(str(value)))
         self.remember_saved()
         self.query_one("#p-name", Input).focus()
         said = _("Printer {name} is in the form: change it, then Ctrl+S saves it.", name=visible(name))
