@@ -262,3 +262,49 @@ async def test_both_kinds_of_fee_left_for_one_clerk_are_said_together_once_back(
             event.set()
     with station.read() as session:
         assert {i.status for i in session.exec(select(DeliveryItem)).all()} == {"planned"}
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_back_and_a_fee_left_for_one_clerk_are_both_said_once_back(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang scanned a parcel back from the runner and another owing a storage fee; both answers came
+    after the lock, while Li was signed in. Back, the fee's line took the place of "is back": he was
+    not told the first parcel came back, to settle it with F9 or F10."""
+    station = wang_and_li(new_station)
+    first, _second = two_runs(station, first_out=True)  # FIRST out before any fee was charged
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    asked, release = threading.Event(), threading.Event()
+    scan_out = runs.scan_out
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)  # the database busy at another counter
+        return scan_out(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "scan_out", held)
+    try:
+        app = console(station)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await quiet.settle(pilot)
+            await open_delivery(app, pilot)
+            await choose_run(app, pilot, first)
+            delivery: Any = app.screen
+            await scan(app, pilot, FIRST)  # out with the runner: back
+            await scan(app, pilot, SECOND)  # owes a fee
+            await quiet.until(pilot, lambda: delivery._in_flight.get("out") == 2, what="both on their way")
+            await lock_and_sign_in(pilot, app, "Li", "1357")
+            release.set()
+            await quiet.until(pilot, lambda: not delivery.calling("out"), what="both answered")
+            await quiet.settle(pilot)
+            assert app.screen is delivery and "Not scanned out" not in text_of(app, "#dl-status")
+            await quiet.press(pilot, "ctrl+l")
+            await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+            await sign_in(pilot, "Wang", "9071")
+            await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="signed in")
+            await quiet.settle(pilot)
+            said = text_of(app, "#dl-status")
+            assert f"Not scanned out: {SECOND} owes a storage fee" in said, said
+            assert f"{FIRST} is back: F9 delivered" in said, said
+    finally:
+        release.set()

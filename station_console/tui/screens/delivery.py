@@ -193,11 +193,8 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
 
     def came_to_front(self) -> None:
         super().came_to_front()
-        if self.station.clerk_id in self.backs_untold:
-            self.backs_untold.discard(self.station.clerk_id)
-            if (scanned := self.back_scanned) is not None:
-                self.say_back(scanned)
-        # Both lists may hold this clerk's scans: said in one line, as the second would replace the first.
+        # Both lists may hold this clerk's scans: said in one line, as the second would replace the first;
+        # their parcel back, said after that line, comes under it, not replaced by it.
         clerk = self.station.clerk_id
         scans = self.not_taken.pop(clerk, None) if clerk else None
         left = self.fees_left.pop(clerk, None) if clerk else None
@@ -226,6 +223,11 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
             )
         if said:
             self.say(sentences(*said), error=True)
+        untold = clerk in self.backs_untold
+        self.backs_untold.discard(clerk)
+        # Said again under the fee line when the sign-in said it already (`clear_for_next_clerk`).
+        if (untold or said) and (scanned := self.back_scanned) is not None:
+            self.say_back(scanned)
 
     # -- scans ---------------------------------------------------------------------------------------
 
