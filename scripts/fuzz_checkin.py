@@ -195,6 +195,8 @@ def watch_typed_phones(typed: dict[str, set[str]]) -> Any:
 
     watch = Input._watch_value
 
+    # A watcher: Textual hands it as many values as its signature counts (old and new, or new), so it
+    # keeps its own: a `*args` would get none.
     def watched(self: Any, value: str) -> None:
         if self.id == "phone" and MOBILE.fullmatch(value.strip()):
             # A field no longer on its screen: nobody typed into it.

@@ -248,9 +248,10 @@ def watch_checkins(acknowledged: dict[int, str]) -> Any:
 
     show_big = CheckinScreen._show_big
 
-    def shown(self: Any, result: Any, **how: Any) -> None:  # how: the screen's own (`earlier`)
+    # The rest passed on as given: a keyword the screen adds (`earlier`) crashed every run at its first scan.
+    def shown(self: Any, result: Any, *args: Any, **kwargs: Any) -> None:
         acknowledged[result.parcel_id] = result.waybill
-        show_big(self, result, **how)
+        show_big(self, result, *args, **kwargs)
 
     CheckinScreen._show_big = shown  # type: ignore[method-assign]
 
@@ -268,8 +269,8 @@ def watch_failed_workers(app: Any, failed: list[Any]) -> Any:
 
     run = Worker._run
 
-    async def watched(self: Any, on: Any) -> None:
-        await run(self, on)
+    async def watched(self: Any, on: Any, *args: Any, **kwargs: Any) -> None:
+        await run(self, on, *args, **kwargs)
         if on is app and self.state == WorkerState.ERROR and app.is_running:
             failed.append(self)
 
@@ -299,7 +300,7 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
 
     toast = app._toast  # what `notify` shows, past its hold while locked
 
-    def noted(message: str, *args: Any) -> None:
+    def noted(message: str, *args: Any, **kwargs: Any) -> None:
         frame = sys._getframe(1)
         while frame is not None and not (isinstance(frame.f_locals.get("self"), Widget)):
             frame = frame.f_back  # type: ignore[assignment]
@@ -311,7 +312,7 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
         if app.station_open and app.station.clerk_id is None and by != SignInScreen.__name__:
             note = f"a toast on the locked console from {by}: {message[:60]!r}"
             notes[note] = notes.get(note, 0) + 1
-        toast(message, *args)
+        toast(message, *args, **kwargs)
 
     app._toast = noted
 
@@ -362,6 +363,7 @@ class PasteWatch:
             restore.append((cls, name, own))
 
         def paste_taken(own: Any) -> Any:
+            # A handler: Textual hands it as many arguments as its signature counts, so it keeps its own.
             def taken(field: Any, event: Any) -> None:
                 if field.app is app:
                     on_top = field.screen is app.screen or self._given_over.get(id(event)) is field.screen
@@ -384,21 +386,21 @@ class PasteWatch:
             return focus
 
         def keys_go(own: Any) -> Any:
-            def let_go(calls: Any, tag: str, hold: int | None = None) -> None:
+            def let_go(calls: Any, tag: str, hold: int | None = None, *args: Any, **kwargs: Any) -> None:
                 holding = calls._holding_keys or {}
                 if hold is not None and tag in holding and holding[tag][0] == hold:
                     self._let_go_early = f"keys held behind {tag!r} let go by its fail-safe, the answer later"
-                own(calls, tag, hold)
+                own(calls, tag, hold, *args, **kwargs)
 
             return let_go
 
         type_ahead = app.type_ahead  # it holds the app's own hand-on, bound as the app was made
         own_pass_on = type_ahead.pass_on
 
-        async def given(event: Any) -> None:
+        async def given(event: Any, *args: Any, **kwargs: Any) -> None:
             if isinstance(event, events.Paste):
                 self._given_over[id(event)] = app.screen
-            await own_pass_on(event)
+            await own_pass_on(event, *args, **kwargs)
 
         type_ahead.pass_on = given
         for cls in (FixedInput, Input):

@@ -79,7 +79,9 @@ and `--focus printers`: printers set up wrong and taken away mid-run, a print jo
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
-Not part of the test suite (its time is a goal of its own): each bug it finds gets a Pilot test.
+Not part of the test suite (its time is a goal of its own): each bug it finds gets a Pilot test. A few
+short runs are (tests/test_fuzz_smoke.py): a console change that breaks a watch fails there, not silently
+in every run of a round.
 """
 
 from __future__ import annotations
@@ -224,12 +226,12 @@ async def drive(
     paged = PagedAway()
     pass_on = app.type_ahead.pass_on
 
-    async def judged(event: Any) -> None:
+    async def judged(event: Any, *args: Any, **kwargs: Any) -> None:
         """A page key is judged as the app hands it on, with the focus it finds then: one sent right
         behind the Esc closing a dialog waits for the close and pages the form under it."""
         # A paste is typing into the focused field (it brings the field into view): no key binds it.
         paged.before(app, getattr(event, "key", "paste"))
-        await pass_on(event)
+        await pass_on(event, *args, **kwargs)
 
     app.type_ahead.pass_on = judged
 

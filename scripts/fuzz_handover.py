@@ -26,14 +26,15 @@ class HandoverWatch:
 
         done_scanned, done_closed = HandoverScreen.done_scanned, HandoverScreen.done_closed
 
-        def scanned(screen: Any, got: Any) -> None:
+        # What else the screen gives its handlers is passed on as given: a keyword it adds breaks no run.
+        def scanned(screen: Any, got: Any, *args: Any, **kwargs: Any) -> None:
             self.scanned[got.row.send_id] = got.batch_id
-            done_scanned(screen, got)
+            done_scanned(screen, got, *args, **kwargs)
 
-        def closed(screen: Any, result: Any) -> None:
+        def closed(screen: Any, result: Any, *args: Any, **kwargs: Any) -> None:
             view = result[0]
             self.closed[view.batch_id] = view.courier_name or ""
-            done_closed(screen, result)
+            done_closed(screen, result, *args, **kwargs)
 
         HandoverScreen.done_scanned = scanned  # type: ignore[method-assign,assignment]
         HandoverScreen.done_closed = closed  # type: ignore[method-assign,assignment]

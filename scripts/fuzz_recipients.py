@@ -221,15 +221,16 @@ class DirectoryWatch:
         done_changed, link_in = RecipientsScreen.done_changed, phone_links.link_in
         done_imported = RecipientsScreen.done_imported
 
-        def imported(screen: Any, result: Any) -> None:
+        # What else the screen and the service give is passed on as given: a keyword added breaks no run.
+        def imported(screen: Any, result: Any, *args: Any, **kwargs: Any) -> None:
             self.imports += 1
-            done_imported(screen, result)
+            done_imported(screen, result, *args, **kwargs)
 
-        def acknowledged(screen: Any, view: Any) -> None:
+        def acknowledged(screen: Any, view: Any, *args: Any, **kwargs: Any) -> None:
             self.acked.append((view.id, view.version))
-            done_changed(screen, view)
+            done_changed(screen, view, *args, **kwargs)
 
-        def judged(session: Any, station: Any, parcel: Any, row: Any) -> Any:
+        def judged(session: Any, station: Any, parcel: Any, row: Any, *args: Any, **kwargs: Any) -> Any:
             owners = set(
                 session.execute(
                     text(
@@ -244,7 +245,7 @@ class DirectoryWatch:
                     f"parcel {parcel.pickup_code} linked to #{row.id} (active: {row.active}) by a phone"
                     f" whose active people are {sorted(owners)}"
                 )
-            return link_in(session, station, parcel, row)
+            return link_in(session, station, parcel, row, *args, **kwargs)
 
         RecipientsScreen.done_changed = acknowledged  # type: ignore[method-assign,assignment]
         RecipientsScreen.done_imported = imported  # type: ignore[method-assign,assignment]

@@ -76,7 +76,7 @@ class WeightyWatch:
         type_ahead = app.type_ahead
         pass_on = type_ahead.pass_on
 
-        async def given(event: Any) -> None:
+        async def given(event: Any, *args: Any, **kwargs: Any) -> None:
             top = app.screen if app.screen_stack else None
             weighty = isinstance(top, QuestionDialog) and not top.takes_keys_typed_ahead
             if weighty and isinstance(event, events.Key | events.Paste):
@@ -84,13 +84,13 @@ class WeightyWatch:
                 if shown is None or event.time < shown:
                     key = getattr(event, "key", "a paste")
                     self.early.append(f"{key!r} typed before {top.what!r} appeared reached it")  # type: ignore[union-attr]
-            await pass_on(event)
+            await pass_on(event, *args, **kwargs)
 
         # Every dialog's close (Returns' recall note is a plain dialog), the base's: a subclass's own
         # `dismiss` calls it too.
         own = Dialog.__dict__["dismiss"]
 
-        def answered(dialog: Any, result: Any = None) -> Any:
+        def answered(dialog: Any, result: Any = None, *args: Any, **kwargs: Any) -> Any:
             # Its closing answer (one under another screen is kept for later, and may come twice).
             said_yes = result is not None and result is not False
             if isinstance(dialog, QuestionDialog) and not dialog.takes_keys_typed_ahead and dialog.is_active:
@@ -101,7 +101,7 @@ class WeightyWatch:
                         self.recalls_answered += listed_parcels(dialog)
             elif dialog.what == RECALL_NOTE and dialog.is_active and result is not None:
                 self.recalls_answered += 1
-            return own(dialog, result)
+            return own(dialog, result, *args, **kwargs)
 
         type_ahead.pass_on = given
         Dialog.dismiss = answered  # type: ignore[method-assign,assignment]
