@@ -337,9 +337,11 @@ def test_a_scan_late_off_screen_has_every_threads_stack_sampled_one_seen_in_time
     thread = threading.Thread(target=_waiting_for_the_counter, args=(release,), name="checkin_0")
     thread.start()
     try:
-        sampler.arm(0, time.monotonic())
+        # Scan 0 on the screen in time (its deadline far off: a loaded machine may take LATE_S between
+        # two lines here, which sampled it late); scan 1 not.
+        sampler.arm(0, time.monotonic() + 60)
         sampler.arm(1, time.monotonic())
-        sampler.seen(1)  # scan 0 on the screen in time; scan 1 not
+        sampler.seen(1)
         _until(lambda: bool(sampler.read(1)))  # sampled once late: on a loaded machine, later still
         late = "\n".join(sampler.read(1))
         assert sampler.read(0) == []
