@@ -12,11 +12,16 @@ Outside a paste, an ESC with a digit (or `-`, `=`) right behind it, inside the t
 is the Esc key and that key: Textual reads the pair as a Mac's Option key (ESC 7 as `¶`), so an Esc
 pressed right before a scan of a waybill starting with 7 was lost, and the scanner's digits behind the
 `¶`, taken for an input method's word, were typed into the question the Esc meant to close: its 1 paid
-a storage fee in cash.
+a storage fee in cash. An ESC with a letter behind it is the same: Textual reads it as Alt and the
+letter (ESC S as `alt+shift+s`), which lost the Esc and the first letter of an `SF...` scan. No key of
+the console is Alt and a letter, and a terminal sends Alt+S as those same two bytes, so nothing is lost
+by it. Left as Textual reads them: ESC O (the start of F1 to F4's sequences) and ESC b, ESC f (Textual's
+word moves, Ctrl+Left and Ctrl+Right).
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 
 from textual import events
@@ -26,6 +31,12 @@ from textual.drivers import linux_driver
 from textual.message import Message
 
 ESC = "\x1b"
+# ESC and an ASCII letter that is no key of Textual's nor the start of one (ESC O begins F1's).
+_ESC_LETTERS = frozenset(
+    ESC + letter
+    for letter in string.ascii_letters
+    if not any(k.startswith(ESC + letter) for k in ANSI_SEQUENCES_KEYS)
+)
 # A private-use character no terminal sends: an ESC inside a paste, on its way through the parser.
 STAND_IN = "\ue01b"
 
@@ -86,10 +97,11 @@ class WholePasteParser(XTermParser):
         return "".join(out)
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
-        """Textual's keys for `sequence`, but ESC and a key it maps to an Option symbol (`¶` for 7) are
-        the Esc key, then that key: no key of the console is an Option symbol, and an Esc is never
-        dropped for one."""
-        if len(sequence) == 2 and sequence[0] == ESC and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str):
+        """Textual's keys for `sequence`, but ESC and a key it maps to an Option symbol (`¶` for 7) or
+        to Alt (ESC S) are the Esc key, then that key: no key of the console is an Option symbol or
+        Alt and a letter, and an Esc is never dropped for one."""
+        option_symbol = len(sequence) == 2 and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str)
+        if sequence[:1] == ESC and (option_symbol or sequence in _ESC_LETTERS):
             yield events.Key("escape", ESC)
             yield from super()._sequence_to_key_events(sequence[1], alt)
             return

@@ -15,6 +15,7 @@ from station_helpers import configure
 from textual import events
 
 from db.models import FeeEntry, Role
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
@@ -72,5 +73,44 @@ async def test_esc_on_the_fee_question_right_before_a_scan_pays_nothing(
         await quiet.settle(pilot)
         assert answers == [None]  # the Esc cancelled it
         assert not isinstance(console.screen, FeeDialog)
+        with station.read() as session:
+            assert [e.kind for e in session.exec(select(FeeEntry)).all()] == []
+
+
+def test_an_escape_then_a_letter_is_the_esc_key_then_the_letter() -> None:
+    """Textual read ESC S as Alt+Shift+S: the Esc and the S of an `SF...` scan were lost."""
+    assert keys_read("\x1bSF1\r") == [("escape", "\x1b"), ("S", "S"), ("F", "F"), ("1", "1"), ("enter", "\r")]
+    assert keys_read("\x1b", "YT") == [("escape", "\x1b"), ("Y", "Y"), ("T", "T")]  # in two reads
+    assert keys_read("\x1bj") == [("escape", "\x1b"), ("j", "j")]
+    # The start of a longer sequence and Textual's word moves are read as before.
+    assert keys_read("\x1bOP") == [("f1", None)]
+    assert keys_read("\x1bb") == [("ctrl+left", None)]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_esc_on_the_fee_question_right_before_an_sf_scan_takes_the_whole_scan(
+    station: Station, clock: Any, console: StationApp
+) -> None:
+    """The Esc closes the fee question, and the scan behind it, `SF...` whole, reaches the Pickup screen:
+    another customer's parcel, refused by its waybill (Textual's `alt+shift+s` had eaten the Esc and the S)."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    first = receive(station, 1, "13812345678")
+    second = check_in(station, "SF1234567890123", phone="13700001111")
+    clock.advance(days=2)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(first.pickup_code)
+        await clerk.scan(first.waybill)
+        await clerk.key("f10")
+        assert isinstance(console.screen, FeeDialog)
+        clerk.clock.t += 0.5
+        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
+        await from_terminal(pilot, WholePasteParser(), "\x1b" + second.waybill + "\r")
+        await quiet.settle(pilot)
+        assert not isinstance(console.screen, FeeDialog)
+        said = str(console.screen.query_one("#pk-message").render())
+        assert f"Wrong parcel: {second.waybill} is not this customer's" in said  # the scan whole, S and all
         with station.read() as session:
             assert [e.kind for e in session.exec(select(FeeEntry)).all()] == []
