@@ -2,6 +2,8 @@
 
 Like pickup, a scan that is not one of this carrier's sends at the counter turns the screen red,
 names what it is and rings the bell; the list shows what is scanned and what is still missing.
+
+Until a carrier is chosen, the carriers offered follow the live view (`sendout_handover_carriers`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
+from station_console.tui.screens.sendout_handover_carriers import (
+    CHOOSE_CARRIER,
+    NONE_WAITING,
+    CarriersOffered,
+)
 from station_console.tui.screens.shared_batch import SharedBatchScreen
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -62,7 +69,7 @@ BATCH_KINDS = frozenset(
 )
 
 
-class HandoverScreen(TakesScans, SharedBatchScreen):
+class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
     BATCH_KINDS = BATCH_KINDS
     # As short as Send-out's: "Courier handover" cut the station's name in the header at 120 columns.
     MODE_TITLE = N_("Handover")
@@ -111,7 +118,7 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
                 yield Digits("0", id="ho-done")
                 yield Static(_("of"), classes="ho-of")
                 yield Digits("0", id="ho-total")
-            yield StatusLine(_("Choose the carrier whose courier is collecting."), id="ho-message")
+            yield StatusLine(_(CHOOSE_CARRIER), id="ho-message")
         yield Table(id="ho-table", cursor_type="row", zebra_stripes=True)
 
     @staticmethod
@@ -144,16 +151,11 @@ class HandoverScreen(TakesScans, SharedBatchScreen):
     def done_waiting(self, waiting: list[Waiting]) -> None:
         self.offer(waiting)
         if not waiting:
-            self.say(_("No sends are waiting for a courier."), warn=True)
+            self.say(_(NONE_WAITING), warn=True)
 
     def done_left_waiting(self, waiting: list[Waiting]) -> None:
         """After a close: the carriers offered again, the handover's own line left on screen."""
         self.offer(waiting)
-
-    def offer(self, waiting: list[Waiting]) -> None:
-        self.query_one("#ho-carrier", Select).set_options(
-            [(Text(waiting_text(w)), w.carrier) for w in waiting]
-        )
 
     @on(Select.Changed, "#ho-carrier")
     def _carrier(self, event: Select.Changed) -> None:
@@ -437,19 +439,6 @@ class ClosedMeanwhile:
 def _read_again(station: Station, batch_id: int) -> handover.BatchView | ClosedMeanwhile:
     view, closed = handover.batch_read_again(station, batch_id)
     return view if closed is None else ClosedMeanwhile(closed, view)
-
-
-def waiting_text(waiting: Waiting) -> str:
-    """A carrier as offered: its sends not yet handed over, and how many of them are scanned into its
-    open batch already ("SF: 3 waiting" read as none scanned while one was, at another counter)."""
-    if not waiting.scanned:
-        return _("{carrier}: {n} waiting", carrier=waiting.carrier_name, n=waiting.count)
-    return _(
-        "{carrier}: {n} waiting, {scanned} scanned",
-        carrier=waiting.carrier_name,
-        n=waiting.count,
-        scanned=waiting.scanned,
-    )
 
 
 # What No leaves, said on the handover's line.

@@ -1,0 +1,39 @@
+"""The courier handover opened before any send was accepted: another counter's send shows among the
+carriers offered as the live view hears it (the screen offered none until the clerk left and came
+back), and the line that said none was waiting asks for the carrier."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout_handover import HandoverScreen
+from tui import quiet
+from tui.other_counter import another_counter
+from tui.sendout_driver import at_sendout, text_of, until
+
+
+def offered(courier: HandoverScreen) -> list[str]:
+    return [str(prompt) for prompt, _value in courier.query_one("#ho-carrier", Select)._options[1:]]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_send_accepted_at_another_counter_is_offered_without_leaving(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    from security.helpers import accept_send as accepted
+
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        await quiet.press(pilot, "f12")
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        await until(pilot, lambda: "No sends are waiting" in text_of(courier, "#ho-message"))
+        assert offered(courier) == []
+        accepted(other, "SF1234567890123")
+        await until(pilot, lambda: offered(courier) == ["SF: 1 waiting"])
+        assert text_of(courier, "#ho-message") == "Choose the carrier whose courier is collecting."
+        courier.query_one("#ho-carrier", Select).value = "SF"
+        await until(pilot, lambda: courier.view is not None and len(courier.view.rows) == 1)
