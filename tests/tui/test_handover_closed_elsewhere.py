@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 from security.helpers import accept_send as accepted
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from db.engine import create_station_engine
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import handover
 from station_console.tui.app import StationApp
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
@@ -167,3 +168,38 @@ async def test_a_scan_after_the_close_heard_live_says_again_who_closed_it(
         courier.post_message(KeyRouter.Scanned("SF1234567890124"))
         await until(pilot, lambda: courier.view is not None and courier.view.scanned)
         assert not courier.has_class("-wrong")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("heard", ["live", "scan"])
+@pytest.mark.first_mode("sendout")
+async def test_the_courier_typed_here_and_not_on_the_closed_batchs_manifest_is_said(
+    app: StationApp, station: Station, db_url: str, lang: str, heard: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both counters typed a courier's name; the other closed the batch with its own, and the name typed
+    here went on no manifest without a word. Said, heard live or by the next scan's refusal."""
+    set_language(lang)
+    if heard == "scan":
+        monkeypatch.setattr(LiveBridge, "start", lambda self: None)  # the close heard by the scan only
+    accepted(station, "SF1234567890123")
+    accepted(station, "SF1234567890124")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        courier = await sf_courier_here(app, pilot)
+        if heard == "live":
+            await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        courier.query_one("#ho-courier", Input).value = "Wang [b]Wu[/b]"
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
+        assert courier.view is not None
+        handover.close_batch(other, courier.view.batch_id, courier_name="Chen", print_manifest=False)
+        if heard == "scan":
+            courier.post_message(KeyRouter.Scanned("SF1234567890124"))
+        await until(pilot, lambda: "Chen" in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+        kept = {
+            "en": ": scans no longer go into it. Its manifest names the courier Chen; Wang [b]Wu[/b], typed "
+            "here, is not on it. Choose the carrier again for its next batch.",
+            "zh": " 在柜台 counter-2 关闭：扫描不再计入该批次。其交接单上的快递员是 Chen；此处填写的 Wang [b]Wu[/b] "
+            "未记入交接单。请重新选择快递公司，开始其下一批。",
+        }[lang]
+        assert said.startswith(CLOSED_SAID[lang, True][0]) and said.endswith(kept), said

@@ -20,7 +20,8 @@ from station_console.services.core.station import Station
 
 def closed_refusal(session: Session, station: Station, batch: HandoverBatch) -> Refused:
     """Why `batch`, closed, takes no scan and no close: who closed it, when, and at which counter if
-    not this one; the same in `data` (`closed_by`, `closed_at`, `closed_counter`) for a script."""
+    not this one; the same in `data` (`closed_by`, `closed_at`, `closed_counter`) for a script, with
+    the courier its manifest names (`courier`)."""
     assert batch.id is not None
     clerk = session.get(Clerk, batch.closed_by) if batch.closed_by is not None else None
     closes = session.exec(
@@ -55,5 +56,6 @@ def closed_refusal(session: Session, station: Station, batch: HandoverBatch) -> 
         "closed_by": clerk.name if clerk else None,
         "closed_at": batch.closed_at.isoformat() if batch.closed_at else None,
         "closed_counter": counter if elsewhere else None,
+        "courier": batch.courier_name,  # the name on its manifest: a screen with another typed says so
     }
     return refusal

@@ -54,6 +54,10 @@ ONE_ROW_MIN = 120
 
 # After the service's refusal saying who closed the batch shown, when, and at which counter if not this one.
 CHOOSE_AGAIN = N_("Choose the carrier again for its next batch.")
+# The batch closed meanwhile at another counter, with another courier's name than the one typed here
+# (the name goes with the close only): the name typed here is on no manifest, said so.
+OTHER_COURIER = N_("Its manifest names the courier {kept}; {typed}, typed here, is not on it.")
+NO_COURIER = N_("Its manifest names no courier; {typed}, typed here, is not on it.")
 
 # Another counter's changes that may change the batch listed: a send accepted for the carrier or
 # refunded, one scanned in, the batch saved by its first scan, or closed.
@@ -348,7 +352,7 @@ class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
             # Closed meanwhile (another counter, or a command under this counter's name): every scan
             # was refused by it, and its carrier, chosen already, could not be chosen again for its
             # next batch. Who closed it said, the carriers offered again, as after a close here.
-            self.failed(tag, sentences(exc.message(), _(CHOOSE_AGAIN)))
+            self.failed(tag, sentences(exc.message(), *self._courier_not_kept(exc), _(CHOOSE_AGAIN)))
             self.carriers_again(exc)
             return
         super().call_refused(tag, exc)
@@ -356,6 +360,16 @@ class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
             # The batch is shared: another counter scanned a send into it or refunded one since the
             # list was read. Read again, the refusal staying said, so the courier signs for what shows.
             self.reread()
+
+    def _courier_not_kept(self, closed: StationError) -> list[str]:
+        """The batch closed meanwhile: the courier its manifest names, when not the one typed here."""
+        typed = self.query_one("#ho-courier", Input).value.strip()
+        kept = closed.data.get("courier")
+        if not typed or typed == kept:
+            return []
+        if not kept:
+            return [_(NO_COURIER, typed=typed)]
+        return [_(OTHER_COURIER, kept=kept, typed=typed)]
 
     def carriers_again(self, closed: StationError) -> None:
         """The batch shown closed meanwhile (`closed`: the refusal saying who closed it): none to scan
@@ -395,7 +409,8 @@ class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
         # command run here shares its name), the carriers offered again, as after a refusal saying so;
         # a refusal on show stays over the line.
         self.query_one("#ho-message", StatusLine).show_read(
-            sentences(read.refusal.message(), _(CHOOSE_AGAIN)), warn=True
+            sentences(read.refusal.message(), *self._courier_not_kept(read.refusal), _(CHOOSE_AGAIN)),
+            warn=True,
         )
         self.carriers_again(read.refusal)
 
