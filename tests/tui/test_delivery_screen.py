@@ -16,7 +16,7 @@ from hardware.scanners.base import ScanEvent
 from station_console.i18n import _, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import requests, runs, scan_back
 from station_console.services.recipients import consent
 from station_console.services.recipients.consent import Choice
 from station_console.settings import FeeRule
@@ -409,3 +409,36 @@ async def test_an_older_run_chosen_stays_shown_once_its_stops_are_read(
         assert {stop.waybill for stop in screen.stops} == {stop.waybill for stop in first.stops}
         await _type(pilot, app, SECOND)
         await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "Run DR000001 closed: 1 delivered, 1 not delivered. "
+            "1 parcel never taken out stays on its shelf, for the next run.",
+        ),
+        ("zh", "批次 DR000001 已结束：送达 1 件，未送达 1 件。1 件未带出，仍在货架上，留待下一批派送。"),
+    ],
+    ids=["en", "zh"],
+)
+@pytest.mark.first_mode("shelves")
+async def test_the_close_of_a_run_says_the_parcels_never_taken_out_wait_for_the_next(
+    app: StationApp, station: Station, lang: str, said: str
+) -> None:
+    """The close said "1 delivered, 1 not delivered" alone: the parcel on the sheet the runner never
+    took (listed "cancelled" in the run) was not said, though its request waits for the next run."""
+    run = a_run_of_three(station)  # one out, one on the sheet, one back not delivered
+    scan_back.deliver(station, run.id, "JT0000000000001", received_by="门卫")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_delivery(app, pilot)
+        set_language(lang)  # the close's line is written as it comes
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: "DR000001" in text_of(app, "#dl-status"))
+        assert text_of(app, "#dl-status") == said
+    # As said: listed "cancelled" in the closed run, its request waiting for the next.
+    assert [s.status for s in runs.view(station, run.id).stops if s.waybill == "JT0000000000002"] == [
+        "cancelled"
+    ]
+    assert [s.waybill for s in requests.waiting(station)] == ["JT0000000000002"]

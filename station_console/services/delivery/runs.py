@@ -17,7 +17,7 @@ counter showed, and scanning a parcel back delivered is never refused for money.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -95,6 +95,9 @@ class RunView:
     business_day: date
     created_at: datetime
     stops: list[Stop] = field(default_factory=list)
+    # Said by the close only (0 on any other read): its parcels never taken out, still on their
+    # shelves, whose requests wait for the next run (the run lists them "cancelled").
+    waiting_next_run: int = 0
 
     @property
     def number(self) -> str:
@@ -337,10 +340,12 @@ def close(station: Station, run_id: int) -> RunView:
                 run=run_number(run.id or 0),
             )
         now = station.now()
+        waiting = 0
         for item in items:
             if item.status == DeliveryStatus.PLANNED:
                 parcel = session.get(Parcel, item.parcel_id)
                 if parcel is not None and parcel.status == ParcelStatus.ON_SHELF:
+                    waiting += 1
                     fast.insert(
                         session,
                         DeliveryItem(
@@ -355,7 +360,7 @@ def close(station: Station, run_id: int) -> RunView:
         run.status, run.closed_at, run.closed_by = RunStatus.CLOSED, now, station.clerk_id
         session.add(run)
         session.flush()
-        view = view_in(session, run)
+        view = replace(view_in(session, run), waiting_next_run=waiting)
         audit.record(
             session,
             station,
@@ -366,6 +371,7 @@ def close(station: Station, run_id: int) -> RunView:
                 "change": "closed",
                 "delivered": view.count(DeliveryStatus.DELIVERED),
                 "failed": view.count(DeliveryStatus.FAILED),
+                "waiting_next_run": waiting,
             },
         )
         return view

@@ -309,15 +309,23 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
             self.write("closed", lambda: runs.close(self.station, run_id))
 
     def done_closed(self, run: runs.RunView) -> None:
-        self.answer(
-            _(
-                "Run {number} closed: {delivered} delivered, {failed} not delivered.",
-                number=run.number,
-                delivered=run.count("delivered"),
-                failed=run.count("failed"),
-            ),
-            ok=True,
+        text = _(
+            "Run {number} closed: {delivered} delivered, {failed} not delivered.",
+            number=run.number,
+            delivered=run.count("delivered"),
+            failed=run.count("failed"),
         )
+        if run.waiting_next_run:  # listed "cancelled" in the run: said where they are, and what next
+            text = sentences(
+                text,
+                _n(
+                    "{n} parcel never taken out stays on its shelf, for the next run.",
+                    "{n} parcels never taken out stay on their shelves, for the next run.",
+                    run.waiting_next_run,
+                    n=run.waiting_next_run,
+                ),
+            )
+        self.answer(text, ok=True)
         self.show_run(None)
         self.reload()
 
