@@ -342,7 +342,8 @@ def test_a_counter_whose_clock_is_behind_still_receives_the_pre_alert(expected: 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_batch_with_nothing_pre_alerted_counts_what_came(station: Station, lang: str) -> None:
     """Nothing pre-alerted, two parcels brought: the receipt, the panel and the command line say two
-    received and nothing pre-alerted ("arrived 0 · missing 0 · extra 2" read as if nothing came)."""
+    received and nothing pre-alerted ("arrived 0 · missing 0 · extra 2" read as if nothing came), the
+    receipt once (a row a parcel said "extra: not pre-alerted" down the whole bag)."""
     from station_console.i18n import set_language
     from station_console.services.printing.courier_receipt import handover_document, handover_payload
     from station_console.tui.screens.checkin_batch import panel_text
@@ -362,6 +363,8 @@ def test_a_batch_with_nothing_pre_alerted_counts_what_came(station: Station, lan
     assert said[0] in doc.meta and said[1] in doc.meta, doc.meta
     assert said[2] in panel, panel
     assert not any("extra 2" in line or "多出 2" in line for line in [*doc.meta, panel])
+    # Nor a row a parcel saying it was not pre-alerted: the counts line says it once.
+    assert doc.rows == [] and doc.columns == [], doc.rows
 
 
 def test_a_batch_left_open_at_this_counter_can_be_taken_up_again(expected: Station) -> None:

@@ -1,6 +1,7 @@
 """The courier handover receipt: what a courier's batch came to, for the courier to sign.
 
-Received count, the missing and extra waybills, the parcels flagged damaged while it was open, the
+Received count, the missing and extra waybills (extra only against a pre-alert: with nothing
+pre-alerted the counts line says so once), the parcels flagged damaged while it was open, the
 courier's name and a signature line; another carrier's parcels the courier brought in the bag are listed
 apart, by carrier, and not counted as this carrier's received (the courier signs for what they handed
 over, and this carrier's count is its own: its pre-alerts, its fees); a manifest job (the printers
@@ -110,7 +111,10 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
         fallback = payload.get("carrier_name") or fallback
     carrier = carrier_on_paper(payload.get("carrier_names"), lang, fallback)
     rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
-    rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
+    if counts.get("expected", 0):
+        # With nothing pre-alerted, every parcel is "extra": the counts line says that once, and a row
+        # each ("extra: not pre-alerted" down the whole bag) said nothing the courier could check.
+        rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
     names = {p["carrier"]: p["carrier_names"] for p in others if p.get("carrier_names")}
     rows += [
         [
