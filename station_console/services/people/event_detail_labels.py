@@ -82,6 +82,7 @@ LABELS: dict[str, str] = {
     "storage_fee_cents": N_("storage fee"),
     "delivered": N_("delivered"),
     "failed": N_("failed"),
+    "waiting_next_run": N_("waiting for the next run"),
     # fees
     "amount_cents": N_("amount"),
     "rule": N_("fee rule"),
