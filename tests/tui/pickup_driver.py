@@ -8,13 +8,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlmodel import Session, select
+from station_helpers import configure
 from textual.widgets import DataTable, Digits, Static
 
 from db.models import Clerk, Parcel, Role
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup import PickupScreen
+from station_console.tui.screens.pickup_fees import FeeDialog
 from tui.quiet import burst, press, settle
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
@@ -44,6 +47,26 @@ def sign_in(station: Station, role: str) -> None:
 
 def receive(station: Station, n: int, phone: str) -> CheckinResult:
     return check_in(station, f"73{n:012d}", phone=phone)
+
+
+def fee_due(station: Station, clock: Any, phone: str = ANN) -> CheckinResult:
+    """A clerk signed in and one parcel on its shelf into its third day, under a standard fee (one day
+    free, 1.50 a day after): 3.00 due at its pickup."""
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, phone)
+    clock.advance(days=2)
+    return parcel
+
+
+async def fee_asked(clerk: Clerk_, parcel: CheckinResult) -> FeeDialog:
+    """At Pickup: `parcel`'s code typed, the parcel scanned and F10 pressed: its fee question, asked."""
+    await clerk.type(parcel.pickup_code)
+    await clerk.scan(parcel.waybill)
+    await clerk.key("f10")
+    dialog = clerk.app.screen
+    assert isinstance(dialog, FeeDialog)
+    return dialog
 
 
 def statuses(station: Station) -> dict[str, str]:

@@ -6,19 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from station_helpers import configure
 
 from db.models import Role
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover
-from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
-from tui.pickup_driver import ANN, Clerk_, receive, sign_in, statuses
+from tui.pickup_driver import ANN, Clerk_, fee_due, receive, sign_in, statuses
 
 
 def stacks(app: StationApp) -> list[str]:
@@ -32,10 +30,7 @@ async def test_a_handover_asked_for_as_the_clerk_left_for_check_in_opens_no_fee_
 ) -> None:
     """The scanner's Enter, then F1 before Pickup had read it: the fee question opened over Check-in,
     and back at Pickup, F10 was refused as a handover already under way."""
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, ANN)
-    clock.advance(days=2)
+    parcel = fee_due(station, clock)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()

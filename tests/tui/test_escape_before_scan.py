@@ -22,7 +22,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.whole_pastes import WholePasteParser
 from tui import quiet
-from tui.pickup_driver import Clerk_, receive, sign_in
+from tui.pickup_driver import Clerk_, fee_asked, fee_due, receive, sign_in
 from tui.test_whole_pastes import from_terminal
 
 
@@ -47,18 +47,11 @@ def test_an_escape_then_a_digit_is_the_esc_key_then_the_digit() -> None:
 async def test_esc_on_the_fee_question_right_before_a_scan_pays_nothing(
     station: Station, clock: Any, console: StationApp
 ) -> None:
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, "13812345678")
-    clock.advance(days=2)
+    parcel = fee_due(station, clock)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(parcel.pickup_code)
-        await clerk.scan(parcel.waybill)
-        await clerk.key("f10")
-        dialog = console.screen
-        assert isinstance(dialog, FeeDialog)
+        dialog = await fee_asked(clerk, parcel)
         answers: list[Any] = []
         dismiss = dialog.dismiss
 

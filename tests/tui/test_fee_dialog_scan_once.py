@@ -9,17 +9,14 @@ from typing import Any
 
 import pytest
 from rich.text import Text
-from station_helpers import configure
 
-from db.models import Role
 from station_console.services.core.station import Station
-from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.question_keys import SAID_ID
 from station_console.tui.widgets.plain import Static
 from tui import quiet
-from tui.pickup_driver import Clerk_, receive, sign_in
+from tui.pickup_driver import Clerk_, fee_asked, fee_due
 
 
 @pytest.mark.first_mode("pickup")
@@ -27,18 +24,11 @@ from tui.pickup_driver import Clerk_, receive, sign_in
 async def test_a_scan_while_the_fee_is_asked_is_told_once(
     station: Station, clock: Any, console: StationApp, burst: str
 ) -> None:
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, "13812345678")
-    clock.advance(days=2)
+    parcel = fee_due(station, clock)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(parcel.pickup_code)
-        await clerk.scan(parcel.waybill)
-        await clerk.key("f10")
-        dialog = console.screen
-        assert isinstance(dialog, FeeDialog)
+        dialog = await fee_asked(clerk, parcel)
         told: list[str] = []
         say = dialog._say
 

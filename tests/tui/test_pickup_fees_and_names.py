@@ -19,7 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.drawn_text import drawn
-from tui.pickup_driver import Clerk_, receive, sign_in, statuses
+from tui.pickup_driver import Clerk_, fee_asked, fee_due, receive, sign_in, statuses
 
 
 def fees(station: Station) -> list[tuple[str, int, str | None]]:
@@ -109,18 +109,11 @@ async def test_a_parcel_scanned_while_the_fee_is_asked_pays_nothing_and_is_said(
 ) -> None:
     """The scan's digits were the dialog's keys: 73000000000001's 3 put the fee on the customer's account
     and handed the parcel over, unseen. Now the scan is one scan, said as not taken; 1 still pays cash."""
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, "13812345678")
-    clock.advance(days=2)
+    parcel = fee_due(station, clock)
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(parcel.pickup_code)
-        await clerk.scan(parcel.waybill)
-        await clerk.key("f10")
-        dialog = console.screen
-        assert isinstance(dialog, FeeDialog)
+        dialog = await fee_asked(clerk, parcel)
         await clerk.scan(parcel.waybill)
         await quiet.until(pilot, lambda: "A scan came while this question is open" in said_in(dialog))
         assert console.screen is dialog
@@ -299,10 +292,7 @@ async def test_a_printer_setting_wrong_is_said_as_the_command_says_it(
 ) -> None:
     """The payment stands; the receipt waits in the queue, and the clerk reads what to fix, as `station
     fees pay` says it (it read as "No printer here takes receipts", though one does, set up wrong)."""
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, "13812345678")
-    clock.advance(days=2)
+    parcel = fee_due(station, clock)
     wrong = {"language": "pdf", "transport": "dummy", "target": "roll", "dpi": 600}
     console.counter_settings = console.counter_settings.model_copy(update={"printers": {"roll": wrong}})
     async with console.run_test(size=(160, 45)) as pilot:
