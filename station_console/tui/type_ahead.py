@@ -13,7 +13,11 @@ holds nothing as it comes (it may end a scan): it holds once the router has deci
 of the rest (`take_back`): a waybill pasted behind a shelf's Enter went into the shelf field, before the
 stocktake begun had moved the focus on. If the answer closed the dialog (its queues closed with it),
 the keys are passed on after `LONGEST_HOLD`; an answer only slow (a loaded machine, its queue still open) is
-waited for, up to `LONGEST_WAIT`. Released keys pass the bounce guard again (`again`) as they would
+waited for, up to `LONGEST_WAIT`. An Enter (or Esc) that dismissed a dialog is answered by the dialog's
+result callback, which Textual runs on the app (or screen) that opened it only once that one's queue is
+empty: on a loaded machine the queues were followed before it ran, and the 'x' typed behind a courier's
+close went into the Phone field before the close held the keys. The release waits behind it too
+(`_after_answers`). Released keys pass the bounce guard again (`again`) as they would
 have arrived after the answer: the same Enter bounced on a dialog that Enter closed is dropped, not
 given to the screen below (on Pickup, an Enter there hands the parcels over).
 
@@ -48,7 +52,9 @@ hold, such a key is dropped and the question says so.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from time import monotonic
 from typing import Any
 
@@ -58,6 +64,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
+from station_console.tui.one_shot import call_after
 from station_console.tui.queue_trail import trail
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.tick import Tick
@@ -97,7 +104,11 @@ class TypeAhead:
         self._soft = False
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._waiting = False  # the hold waits for its screen's `let_go`, not for its queues
-        self._timer: Any = None
+        # The fallback's timer: asyncio's, as Textual's skips one that finds itself late (one_shot.py).
+        self._timer: asyncio.TimerHandle | None = None
+        # What the dialog the current hold began on answers to when dismissed (its result callbacks'
+        # requesters): the release waits for what each has been given to run next.
+        self._answers_to: list[MessagePump] = []
         self._pending: MessagePump | None = None  # the queue the current hold's probe waits in now
         self._began = 0.0  # when the current hold began (the app's clock)
         # The hold is behind the key that opens this drop-down: it ends once its list has the focus (a
@@ -242,7 +253,7 @@ class TypeAhead:
         taken_over = decided_by is not None and self._enter is decided_by and not self._app_binds(decided_by)
         if not self._hold or taken_over:
             if self._timer is not None:
-                self._timer.stop()
+                self._timer.cancel()
                 self._timer = None
             self._start(field, enter)
             self._taken_back = 0
@@ -278,13 +289,16 @@ class TypeAhead:
         self._enter = enter
         self._screens = list(self.app.screen_stack)
         self._pending, self._began = None, monotonic()
+        top = self._screens[-1] if self._screens else None
+        self._answers_to = [answer.requester for answer in getattr(top, "_result_callbacks", ())]
         hold = self._hold
         self._follow(trail(field, self.app, rounds), hold)
-        # Released on the app's queue, like the probe's release: the timer's own task would be cancelled
+        self._arm(hold)
+
+    def _arm(self, hold: int) -> None:
+        # Released on the app's queue, like the probe's release: a timer's own task would be cancelled
         # by stopping the timer in `_release`, half-way through the keys if passing one on awaits.
-        self._timer = self.app.set_timer(
-            LONGEST_HOLD, lambda: self.app.call_later(self._timed_out, hold), name="type-ahead"
-        )
+        self._timer = call_after(self.app, LONGEST_HOLD, partial(self.app.call_later, self._timed_out, hold))
 
     async def _timed_out(self, hold: int) -> None:
         if hold == self._hold:
@@ -293,12 +307,33 @@ class TypeAhead:
             if slow and monotonic() - self._began < LONGEST_WAIT:
                 # The answer is still on its way, only slow: the probe will come. A dialog the Enter
                 # closed took the probe with it, and the keys go on now.
-                self._timer = self.app.set_timer(
-                    LONGEST_HOLD, lambda: self.app.call_later(self._timed_out, hold), name="type-ahead"
-                )
+                self._arm(hold)
                 return
             self._opening = None  # a drop-down that never opened (its Enter ended a scan) holds no longer
         await self._release(hold)
+
+    def _after_answers(self, hold: int) -> bool:
+        """The dialog the hold began on has been dismissed: the release goes on only after what its
+        answer was given to has run what it was to run next (the close sent, which holds the keys), one
+        requester after another. True when the release now waits for that (once per hold)."""
+        answers_to, self._answers_to = self._answers_to, []
+        if not answers_to or (self._screens and self._screens[-1] in self.app.screen_stack):
+            return False
+
+        def next_one(pumps: list[MessagePump]) -> None:
+            if hold != self._hold:
+                return
+            while pumps:
+                pump = pumps.pop(0)
+                if pump.is_running and not (pump._closing or pump._closed):
+                    self._pending = pump  # closed meanwhile, its callbacks never run: the timer goes on
+                    pump.call_next(next_one, pumps)
+                    return
+            self._pending = None
+            self.app.call_later(self._release, hold)
+
+        next_one(answers_to)
+        return True
 
     def _follow(self, pumps: list[MessagePump], hold: int) -> None:
         """A callback queued behind what each pump holds, one pump after another; the release after
@@ -325,13 +360,15 @@ class TypeAhead:
             # Nothing opens: the router took the key as a scan's end. The keys behind it (the next scan,
             # the clerk's Tab) waited to the longest hold for a list that never came.
         self._opening, self._opening_late = None, False
+        if self._after_answers(hold):
+            return
         if getattr(self._top(), "holds_type_ahead", False):
             # The answer waits for more than the queues: the sign-in's PIN Enter for the station to open
             # (a new one's second PIN field comes then). The keys wait with it until the screen lets them
             # go (`let_go`): typed on, the second PIN ran on into the first.
             self._waiting = True
             if self._timer is not None:
-                self._timer.stop()
+                self._timer.cancel()
                 self._timer = None
             # Keys the app binds pass while the keys wait (Ctrl+Q, a mode's F-key): those held while the
             # queues were followed go on now, in order, up to the first key typed for the screen.
@@ -345,13 +382,13 @@ class TypeAhead:
             # The action put a screen on top (Settings' F10 Clerks): the keys wait for its queue too,
             # where it focuses its first field.
             if self._timer is not None:
-                self._timer.stop()
+                self._timer.cancel()
             self._start(opened, self._enter)
             return
         self._hold = 0
         self._taken_back, self._let_through = 0, set()
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
         # Passed on after the answer: an Enter that closed a dialog and bounced is the same press, not
         # a key for the screen below.

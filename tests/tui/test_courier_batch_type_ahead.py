@@ -68,6 +68,48 @@ async def test_keys_behind_the_close_s_enter_wait_for_the_close_and_go_to_the_sc
         assert typed(screen) == {"scan": "xZ", "phone": ""}
 
 
+def app_queue_busy(app: StationApp, monkeypatch: Any) -> None:
+    """The app's queue never found empty at once, as on a loaded machine: Textual runs what it was asked
+    to run next (a dialog's answer, given to the app that opened it) only once its queue is empty, here
+    four trips through that queue later, behind whatever came meanwhile."""
+    run_next = app.call_next
+
+    def later(callback: Any, *args: Any, **kwargs: Any) -> None:
+        def trip(left: int) -> None:
+            if left:
+                app.call_later(trip, left - 1)
+            else:
+                run_next(callback, *args, **kwargs)
+
+        trip(4)
+
+    monkeypatch.setattr(app, "call_next", later)
+
+
+async def test_keys_behind_the_close_s_enter_wait_for_its_answer_on_a_busy_app(
+    app: StationApp, station: Station, monkeypatch: Any
+) -> None:
+    """The dialog's answer (the close sent) came after its queues had been followed: the 'x' typed right
+    behind its Enter went on before the close held the keys, into the Phone field the last scan left the
+    cursor in."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, keys = await start_with_courier_batch(app, pilot, "Wu")
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        assert app.focused is screen.query_one("#phone")
+        await type_slowly(pilot, keys, "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        app_queue_busy(app, monkeypatch)
+        keys.scanner()
+        await send_keys(pilot, "enter", "x", settle=False)  # typed right behind the close's Enter
+        keys.idle = 1.0
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+        assert typed(screen) == {"scan": "x", "phone": ""}
+        assert app.focused is screen.query_one("#scan")
+
+
 async def test_keys_behind_the_open_s_enter_go_to_the_scan_field(app: StationApp, station: Station) -> None:
     """A parcel scanned before the batch (the cursor in Phone), then F10: the waybill typed right
     behind the courier's name's Enter reaches the scan field once the batch is open."""

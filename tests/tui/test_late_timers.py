@@ -1,4 +1,4 @@
-"""A wedge router's flush runs however late the UI loop gets to it.
+"""A wedge router's flush, and the type-ahead's fallback, run however late the UI loop gets to them.
 
 Textual's one-shot `set_timer` counts itself missed, and never calls back, when its task finds its time
 already past on its first look; a UI thread held up between two clock reads (another thread holding the
@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 from textual import _time, events
 from textual.app import App, ComposeResult
+from textual.widgets import Input
 
+from station_console.tui import type_ahead
+from station_console.tui.type_ahead import TypeAhead
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 
@@ -56,3 +59,40 @@ async def test_a_flush_the_loop_reaches_late_still_decides() -> None:
                     break
             assert not app.router.decoder.pending, "the held key was never decided"
         assert app.query_one(WedgeInput).value == "7"
+
+
+class GoneDialog:
+    """The queue of a dialog the Enter closed with the type-ahead's probe in it: taken, never answered."""
+
+    _closing, _closed = True, False
+
+    def call_later(self, *_args: Any) -> bool:
+        return True
+
+
+async def test_keys_held_behind_an_enter_whose_dialog_took_the_probe_go_on_however_late() -> None:
+    """The type-ahead's fallback lets the keys go when the Enter's dialog closed with its probe: a
+    Textual timer that found itself late never fired, and the keys typed behind the Enter stayed held."""
+    app = App[None]()
+    given: list[str] = []
+
+    async def pass_on(event: events.Key | events.Paste) -> None:
+        given.append(event.key if isinstance(event, events.Key) else "paste")
+
+    async with app.run_test() as pilot:
+        await app.mount(Input(id="field"))
+        app.query_one(Input).focus()
+        await quiet.settle(pilot)
+        keys = TypeAhead(app, pass_on)
+        ticks = itertools.count(start=time.monotonic() - 100_000.0, step=1.0)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type_ahead, "trail", lambda *_args: [GoneDialog()])
+            patch.setattr(_time, "get_time", lambda: next(ticks))  # every read a second later
+            await keys.arrived(events.Key("enter", "\r"))
+            await keys.arrived(events.Key("x", "x"))
+            assert keys.holding and given == ["enter"]
+            for _ in range(100):  # 1 s of real time at most: the fallback is due after 250 ms
+                await asyncio.sleep(0.01)
+                if not keys.holding:
+                    break
+        assert given == ["enter", "x"], "the keys behind the Enter were never let go"

@@ -12,11 +12,11 @@ screen is off every stack (its answer would never come).
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Any
 
-from textual.timer import Timer
-
+from station_console.tui.one_shot import call_after
 from station_console.tui.screens.base import on_a_stack
 
 # Keys typed behind a call that holds them wait no longer than this for its answer.
@@ -29,7 +29,7 @@ class HeldKeysBehindCalls:
     # Calls on their way that keys typed behind their key wait for (`holds_keys`), each with its
     # hold's number (a fail-safe timer left over from an earlier one lets nothing go), that timer, and
     # whether the call leaves the screen (`leaves`: its fail-safe waits on while it is on its way).
-    _holding_keys: dict[str, tuple[int, Timer, bool]] | None = None
+    _holding_keys: dict[str, tuple[int, asyncio.TimerHandle, bool]] | None = None
     _holds_sent: int = 0
 
     @property
@@ -54,17 +54,16 @@ class HeldKeysBehindCalls:
 
     def _hold_keys(self, tag: str, *, leaves: bool = False) -> None:
         if (replaced := (self._holding_keys or {}).get(tag)) is not None:
-            replaced[1].stop()  # an exclusive read replaced: its fail-safe would let nothing go
+            replaced[1].cancel()  # an exclusive read replaced: its fail-safe would let nothing go
         self._holds_sent += 1
         hold = self._holds_sent
         self._holding_keys = {**(self._holding_keys or {}), tag: (hold, self._fail_safe(tag, hold), leaves)}
 
-    def _fail_safe(self, tag: str, hold: int) -> Timer:
+    def _fail_safe(self, tag: str, hold: int) -> asyncio.TimerHandle:
         screen: Any = self
-        # On the app: a screen closed meanwhile (its timers with it) never hears the answer.
-        return screen.app.set_timer(  # type: ignore[no-any-return]
-            HOLD_KEYS_AT_MOST, partial(self._hold_ran_out, tag, hold), name="held-keys"
-        )
+        # On the app: a screen closed meanwhile (its timers with it) never hears the answer. asyncio's
+        # timer, as Textual's skips one that finds itself late (one_shot.py): the keys then waited on.
+        return call_after(screen.app, HOLD_KEYS_AT_MOST, partial(self._hold_ran_out, tag, hold))
 
     def _hold_ran_out(self, tag: str, hold: int) -> None:
         """The fail-safe of hold `hold` ran out: the keys go, but for a call that leaves the screen still
@@ -82,8 +81,8 @@ class HeldKeysBehindCalls:
         holding = self._holding_keys or {}
         if tag not in holding or (hold is not None and holding[tag][0] != hold):
             return
-        if hold is None:  # answered: its fail-safe is not needed (stopped from within, it cancels itself)
-            holding[tag][1].stop()
+        if hold is None:  # answered: its fail-safe is not needed
+            holding[tag][1].cancel()
         self._holding_keys = {t: held for t, held in holding.items() if t != tag}
         screen: Any = self
         app: Any = screen.app
