@@ -248,17 +248,11 @@ def ran_out_times(ran_out: list[int], times: int) -> bool:
 def fail_safes_run_out(app: StationApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """From now on, how many times a held keys' fail-safe timer has run out (one count, in a list)."""
     ran_out = [0]
-    set_timer = app.set_timer
+    hold_ran_out = calls_held_keys.HeldKeysBehindCalls._hold_ran_out
 
-    def counted(delay: float, callback: Any = None, **kwargs: Any) -> Any:
-        if kwargs.get("name") != "held-keys":
-            return set_timer(delay, callback, **kwargs)
+    def counted(screen: Any, tag: str, hold: int) -> None:
+        ran_out[0] += 1
+        hold_ran_out(screen, tag, hold)
 
-        def run() -> Any:
-            ran_out[0] += 1
-            return callback()
-
-        return set_timer(delay, run, **kwargs)
-
-    monkeypatch.setattr(app, "set_timer", counted)
+    monkeypatch.setattr(calls_held_keys.HeldKeysBehindCalls, "_hold_ran_out", counted)
     return ran_out
