@@ -10,12 +10,10 @@ fail-safe however loaded the machine is."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual import notifications
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
@@ -133,10 +131,6 @@ async def test_esc_held_behind_a_fast_handover_close_leaves_its_answer_in_a_toas
     in a toast too, it is still there once the screen has gone. Behind the close's question, an Esc right
     behind the Yes may also be taken with the question: the screen then stays, its answer on its line."""
     monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)  # the Esc waits for the answer
-    # A toast is up 5 s by the wall clock, and a loaded machine took longer than that to settle after it
-    # was found: the toasts' clock stands still, and the toast read at the end is the one found.
-    started = time.time()
-    monkeypatch.setattr(notifications, "time", lambda: started)
     async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: courier.view is not None and bool(courier.view.scanned))
