@@ -74,8 +74,7 @@ and `--focus printers`: printers set up wrong and taken away mid-run, a print jo
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes] [--printers]
-        [--focus parcels --old-parcels 60000]
-        (a terminal of 160x45 and English unless told)
+        [--focus parcels --old-parcels 60000]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -124,7 +123,7 @@ from fuzz_clerks import ClerkWatch  # noqa: E402  (beside this script, on its pa
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_handover import HandoverWatch  # noqa: E402  (beside this script, on its path)
-from fuzz_harness import ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
+from fuzz_harness import Bursts, ErrorLog, device_scan, isolate, paste, signature  # noqa: E402
 from fuzz_keys import DEVICE, PASTE, PIN, generate, scans  # noqa: E402  (beside this script, on its path)
 from fuzz_options import CLERKS, SIZE, parse_options, setup_line  # noqa: E402  (beside this script, on its path)
 from fuzz_outcome import Crash, Outcome  # noqa: E402  (beside this script, on its path)
@@ -223,7 +222,7 @@ async def drive(
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
     scanned: list[list[str]] | None = [] if double_read else None  # the previous scan (--double-read)
-    paged = PagedAway()
+    paged, bursts = PagedAway(), Bursts()
     pass_on = app.type_ahead.pass_on
 
     async def judged(event: Any, *args: Any, **kwargs: Any) -> None:
@@ -264,6 +263,7 @@ async def drive(
         return None
 
     async def send(token: str) -> Crash | None:
+        at = bursts.joined(token)  # a key right behind a scan's keys goes at their time (`Bursts`)
         clerk_watch.look(app, key=token != "|" and not token.startswith(("~", PRINTER)))
         if token == "|":
             try:
@@ -308,10 +308,11 @@ async def drive(
             outcome.keys += 1
             await asyncio.sleep(0)
         else:
+            if at is None:  # the console runs between keys, not inside a scanner's burst
+                await asyncio.sleep(0)
             outcome.locked.keys += app.signing_in
-            quiet.send_key(app, token)
+            quiet.send_key(app, token, at=bursts.sent(token, at))
             outcome.keys += 1
-            await asyncio.sleep(0)
         return crashed()
 
     try:
@@ -324,7 +325,7 @@ async def drive(
                 elif outcome.keys < keys:
                     outcome.locked.draw(rng, app.signing_in)
                     batch = (
-                        focus_keys(rng, app, focus, run / "station.sqlite3", scanned)
+                        focus_keys(rng, app, focus, run / "station.sqlite3", scanned, first=not outcome.sent)
                         or (printer_moves(rng, app) if stage is not None and not app.signing_in else [])
                         or generate(
                             rng,
@@ -356,9 +357,8 @@ async def drive(
                 "exception", "".join(traceback.format_exception(exc)), signature(exc), len(outcome.sent)
             )
     finally:
-        for stop in (unwatch, unwatch_phones, unwatch_workers, unwatch_pastes, unwatch_directory):
-            stop()
-        for stop in (unwatch_weighty, unwatch_lookups, unwatch_handover):
+        undo = (unwatch, unwatch_phones, unwatch_workers, unwatch_pastes, unwatch_directory, unwatch_weighty)
+        for stop in (*undo, unwatch_lookups, unwatch_handover):
             stop()
         if stage is not None:
             stage.stop()
@@ -375,9 +375,8 @@ async def drive(
             outcome.crash = Crash("lost", text, "check-in not shown", len(outcome.sent))
         misdirected = misdirected_phones(run / "station.sqlite3", typed_phones, phones_before)
         if misdirected and outcome.crash is None:
-            text = "a phone saved on another parcel than the one shown as it was typed: " + "; ".join(
-                misdirected
-            )
+            text = "a phone saved on another parcel than the one shown as it was typed: "
+            text += "; ".join(misdirected)
             outcome.crash = Crash("lost", text, "phone misdirected", len(outcome.sent))
         wrong, notes = directory.findings()
         for note in notes:

@@ -20,11 +20,12 @@ its note, F9, F7, the courier's name and F8's close with its Yes/No; Overdue's r
 yet due), F9 and its question. Parcels (`parcels`): the search box given waybills, their tails, codes
 (full-width, spaced), phones and their tails of every parcel, and text that would be a pattern or
 markup, then F8 for older history, F7, rows.
-With a focus, away from its screen the fuzzer goes back to it now and then (`Focus.way`); on it, most of
-its draws are "moves": short scripted sequences of that screen's keys with a random gap between the key
-that asks and the key that moves on (none, a few milliseconds, or until quiet), so a worker's answer
-lands before, during or after what follows. The rest of the draws are the default alphabet's, so dialogs
-and other screens still come and go. Without a focus nothing here is drawn: the default is unchanged.
+With a focus, a run starts with the way to its screen (`Focus.way`) and, away from it, goes back to it
+now and then; on it, most of its draws are "moves": short scripted sequences of that screen's keys with
+a random gap between the key that asks and the key that moves on (none, a few milliseconds, or until
+quiet), so a worker's answer lands before, during or after what follows. The rest of the draws are the
+default alphabet's, so dialogs and other screens still come and go. Without a focus nothing here is
+drawn: the default is unchanged.
 """
 
 from __future__ import annotations
@@ -408,13 +409,19 @@ def focus_keys(
     focus: str | None,
     database: Path | None,
     scanned: list[list[str]] | None = None,
+    *,
+    first: bool = False,
 ) -> list[str]:
     """A move of the focused screen, the way back to it, or nothing (the alphabet draws). `scanned`:
-    --double-read's last scan, for the moves that read it again."""
+    --double-read's last scan, for the moves that read it again. `first`: the run's first draw, the way to
+    the screen: a run begun on Check-in (one of Recipients' `also`) reached Recipients or not by where
+    the random keys had landed at each draw, which a loaded machine changes."""
     if focus is None or app.signing_in:
         return []
     chosen = FOCUSES[focus]
     here = chosen.screen in {type(s).__name__ for s in app.screen_stack}
+    if first and not here:
+        return list(chosen.way)
     if here or type(app.screen).__name__ in chosen.also:
         if rng.random() >= MOVE_CHANCE:
             return []

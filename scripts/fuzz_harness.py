@@ -1,7 +1,7 @@
 """How the console fuzzer (scripts/fuzz_console.py) reaches into a headless console and its run: a paste
 and a device scanner's scan handed to the app at the seams the terminal driver and the scanner bridge use,
-the errors logged on `station.tui` collected, a crash's signature, and the developer's own settings kept
-out of the run.
+the errors logged on `station.tui` collected, a crash's signature, the developer's own settings kept
+out of the run, and a scan's keys sent back to back as a scanner sends them (`Bursts`).
 """
 
 from __future__ import annotations
@@ -9,9 +9,35 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import time
 import traceback
 from pathlib import Path
 from typing import Any
+
+BURST_ENDS = frozenset({"enter", "tab"})  # the wedge's terminators: a scan's last key
+
+
+class Bursts:
+    """Keys with nothing between them (no pause, no wait) go back to back, as a scanner types them: a
+    character key, or the Enter or Tab that ends them, right behind a character key arrives at that key's
+    time, and the console is not let run between them. Sent one by one with the loop let run between,
+    a loaded machine stopped the fuzzer inside a scan for longer than a scanner's gap (30 ms), and the
+    console rightly refused the rest as a split scan: the run's scans checked in or not by the load."""
+
+    def __init__(self) -> None:
+        self._at: float | None = None  # the arrival time of the character keys sent last, in a row
+
+    def joined(self, token: str) -> float | None:
+        """The arrival time of the burst `token` goes on, or None: it starts one, or is no key of one."""
+        joins = self._at is not None and (len(token) == 1 or token in BURST_ENDS)
+        at, self._at = (self._at if joins else None), None
+        return at
+
+    def sent(self, token: str, at: float | None) -> float:
+        """`token` sent at `at` (None: now); the character keys right behind it go on with it."""
+        at = time.monotonic() if at is None else at
+        self._at = at if len(token) == 1 else None
+        return at
 
 
 class ErrorLog(logging.Handler):

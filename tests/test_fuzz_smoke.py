@@ -6,8 +6,10 @@ watch wraps made every run crash at its first check-in, and nothing else said so
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -51,8 +53,19 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_a_replayed_check_in_is_watched_and_the_run_counts_its_keys(
     demo: Path, work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Two fresh waybills scanned on Check-in, then Pickup, as a replay sends them: no crash, the
-    check-in watch saw both acknowledged, and the summary counts every key sent."""
+    """Two fresh waybills scanned on Check-in, then Pickup, as a replay sends them on a loaded machine
+    (the fuzzer stopped after each key for longer than a scanner's gap): each scan still reaches the
+    console as one burst, no crash, the check-in watch saw both acknowledged, and the summary counts
+    every key sent. Sent key by key, the second scan was refused as split whenever the load stopped
+    the fuzzer inside it: the run then checked the machine's speed, not the console."""
+    quiet = importlib.import_module("tui.quiet")  # as `drive` imports it (tests/ on the fuzzer's path)
+    send_key = quiet.send_key
+
+    def stalled(app: Any, key: str, **kwargs: Any) -> None:
+        send_key(app, key, **kwargs)
+        time.sleep(0.04)  # the whole process stopped: a scanner's keys come within 30 ms
+
+    monkeypatch.setattr(quiet, "send_key", stalled)
     watched: list[dict[int, str]] = []
 
     def watch_checkins(acknowledged: dict[int, str]) -> Any:
@@ -83,7 +96,9 @@ def test_a_short_random_run_of_each_focus_reaches_its_screen(
     demo: Path, work: Path, monkeypatch: pytest.MonkeyPatch, focus: str
 ) -> None:
     """What the focus's moves stood on at each draw (its screen anywhere on the stack, as
-    `focus_keys` looks): the screen it is named for, and no crash on the way."""
+    `focus_keys` looks): the screen it is named for, which its first draw goes to whatever the load
+    (Recipients' runs began on Check-in, one of its own, and left it or not by when the keys landed),
+    and no crash on the way: a watch that no longer fits what it wraps crashes the run."""
     stood_on: set[str] = set()
     focus_keys = fuzz_console.focus_keys
 
