@@ -290,7 +290,8 @@ _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.E
 
 def _take_name(part: str, name: Path) -> None:
     """`part` under `name` too, a `FileExistsError` where that name is taken. Where links cannot be
-    made the name is claimed empty by an exclusive create and the whole job moved over it."""
+    made the name is claimed empty by an exclusive create and the whole job moved over it (a move that
+    fails takes the claim away: an empty job file would be printed as a blank job)."""
     try:
         os.link(part, name)
     except FileExistsError:
@@ -299,7 +300,12 @@ def _take_name(part: str, name: Path) -> None:
         if exc.errno not in _NO_LINKS:
             raise
         os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        os.replace(part, name)
+        try:
+            os.replace(part, name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
 
 
 def is_folder(path: str) -> bool:

@@ -240,6 +240,34 @@ def test_a_job_file_appears_whole_and_a_failed_write_leaves_none(
     }
 
 
+def test_a_job_whose_naming_fails_where_links_cannot_be_made_leaves_no_empty_job_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without hard links (a FAT drive, a network share) has the job's name claimed empty, then
+    the written job moved over it: a move that fails (the share dropped) takes the empty claim away too,
+    so no empty `job-*` file is left for a program printing from the folder, and the retry is job 1."""
+    from hardware.printers import transports
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    real_replace = transports.os.replace
+
+    def no_link(part, name):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    def share_dropped(src, dst):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(transports.os, "link", no_link)
+    monkeypatch.setattr(transports.os, "replace", share_dropped)
+    with pytest.raises(PrinterError):
+        FileTransport(f"{folder}/", suffix=".tspl").send(b"a label")
+    assert sorted(p.name for p in folder.iterdir()) == []
+    monkeypatch.setattr(transports.os, "replace", real_replace)
+    FileTransport(f"{folder}/", suffix=".tspl").send(b"the retry")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"job-00001.tspl": b"the retry"}
+
+
 def _spool_job(counter: int, n: int) -> bytes:
     size = (n * 7919) % 70_000  # past the 8 KiB a buffered file writes at a time: a PDF, a bitmap label
     return f"<{counter}-{n}>".encode() + bytes([65 + counter]) * size + f"</{counter}-{n}>".encode()
