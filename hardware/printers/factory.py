@@ -218,6 +218,7 @@ NEEDS_TARGET = {
 NUL_IN_TARGET = N_(
     "{key} = {target}: a file printer's folder or file name holds a NUL character, which no name on disk can"
 )
+NUL_IN_DEVICE = N_("{key} = {target}: a device or CUPS queue name holds a NUL character, which none can")
 RELATIVE_TARGET = N_(
     "{key} = {target}: a file printer's folder or file is given by its whole path, such as /srv/labels/, "
     "never one relative to the folder the console was started in"
@@ -240,6 +241,8 @@ def make_transport(
         return UsbTransport.from_target(target)
     if kind == "tcp":
         return TcpTransport.from_target(target, decimal(options, "timeout", 5.0, low=0.1, high=120))
+    if kind in ("device", "cups") and "\x00" in target:  # its send would fail as a Python error (as a file's)
+        raise ConfigError(NUL_IN_DEVICE, key=config_key("target"), target=typed(target))
     if kind == "device":
         return DeviceTransport(target or "/dev/usb/lp0")
     if kind == "cups":

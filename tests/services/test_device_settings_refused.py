@@ -129,6 +129,19 @@ PRINTERS: list[tuple[dict[str, Any], str, str]] = [
         "目标（printers.lp.target） = /srv/la\\x00bels/：文件打印机的文件夹或文件名含有 NUL 字符，"
         "磁盘上的名称都不能含有它",
     ),
+    (  # likewise for a device: its print pass stopped on a Python error (ValueError), the job unsaid
+        {"transport": "device", "target": "/dev/usb/lp\x000"},
+        "Target (printers.lp.target) = /dev/usb/lp\\x000: a device or CUPS queue name holds a NUL character, "
+        "which none can",
+        "目标（printers.lp.target） = /dev/usb/lp\\x000：设备名或 CUPS 队列名含有 NUL 字符，"
+        "任何设备或队列名都不能含有它",
+    ),
+    (
+        {"transport": "cups", "target": "labels\x00"},
+        "Target (printers.lp.target) = labels\\x00: a device or CUPS queue name holds a NUL character, "
+        "which none can",
+        "目标（printers.lp.target） = labels\\x00：设备名或 CUPS 队列名含有 NUL 字符，任何设备或队列名都不能含有它",
+    ),
     (
         {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
         "Timeout (s), key printers.lp.timeout = soon: a number from 0.1 to 120",
