@@ -1,6 +1,7 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
-`stocktake_closed` event: relocate (a move to where it was found), mark missing (problem kind `missing`);
-a missing-flagged parcel that was found again is cleared. Re-checking-in an extra unknown here is a full
+`stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
+`_moved_since`), mark missing (problem kind `missing`); a missing-flagged parcel that was found again is
+cleared. Re-checking-in an extra unknown here is a full
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
 extra whose record says it left (picked up, returned, written off) is no new arrival: someone may have
