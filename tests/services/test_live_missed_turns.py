@@ -5,7 +5,9 @@ one that committed after a newer one was heard is read too, and a long absence i
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -152,3 +154,57 @@ def test_a_long_absence_is_one_resync_not_every_event_but_a_day_turned_is_still_
     assert kinds.count(RESYNC) == 2, heard
     assert kinds.count(EventKind.DAY_CLOSED) == 1, heard
     assert EventKind.SIGNED_IN not in kinds, heard
+
+
+class CommitLost:
+    """The feed's connection, its first transaction lost at the commit (the server gone as the replay's
+    read ends): the read made, then the error psycopg raises for it."""
+
+    def __init__(self, conn: Any) -> None:
+        self._real = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        import psycopg
+
+        with self._real.transaction() as tx:
+            yield tx
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.postgres_only
+def test_a_capped_replay_lost_at_its_commit_marks_nothing_seen_and_the_next_says_the_day_turned(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the cap the replay marks the ids it covers seen: when its commit is lost with the
+    connection, none is, so the next replay still reads the day closed meanwhile and says it."""
+    elsewhere = as_clerk(station, "Boss", role=Role.MANAGER, counter="counter-2")
+    feed = ChangeFeed(station.engine)
+    feed.replay_cap = 5
+    listen = feed._listen
+    lost: list[Any] = []
+
+    def listening() -> None:
+        listen()
+        if not lost:
+            lost.append(feed._conn)
+            feed._conn = CommitLost(feed._conn)
+
+    try:
+        cut_off_and_gone(station, feed)
+        with elsewhere.write() as session:
+            for _ in range(12):
+                audit.record(session, elsewhere, EventKind.SIGNED_IN)
+        close_day(elsewhere, early=True)
+        monkeypatch.setattr(feed, "_listen", listening)
+        heard = heard_until(feed, lambda seen: any(c.kind == RESYNC for c in seen))
+        heard += feed.wait(0.3)
+    finally:
+        feed.close()
+    assert lost and lost[0].closed  # the first replay was lost at its commit
+    kinds = [c.kind for c in heard]
+    assert kinds.count(EventKind.DAY_CLOSED) == 1, heard
+    assert kinds.count(RESYNC) == 1, heard
