@@ -181,8 +181,13 @@ def test_parcels_never_scanned_out_wait_for_the_next_run(campus: Campus) -> None
     run = runs.plan(st, "小刘")
     runs.scan_out(st, run.id, wb(1))
     scan_back.deliver(st, run.id, wb(1), received_by="王五")
-    assert runs.close(st, run.id).status == "closed"
+    closed_run = runs.close(st, run.id)
+    assert closed_run.status == "closed"
     assert [(s.name, s.status) for s in requests.waiting(st)] == [("李四", "requested")]
+    # The close says how many wait (the screen's line, the audit trail's detail); a later read, none.
+    assert closed_run.waiting_next_run == 1 and runs.view(st, run.id).waiting_next_run == 0
+    (closing,) = [e for e in events(st, EventKind.DELIVERY_RUN_CHANGED) if e.details["change"] == "closed"]
+    assert closing.details["waiting_next_run"] == 1 and closing.details["delivered"] == 1
     with pytest.raises(Refused) as closed:
         runs.scan_out(st, run.id, wb(2))
     assert closed.value.code == "run_closed"
