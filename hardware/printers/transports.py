@@ -264,7 +264,9 @@ class FileTransport:
                 out.write(data)
             self._name_job_file(folder, part)
         finally:
-            with contextlib.suppress(FileNotFoundError):
+            # Never an error once the job is named: it would be sent again and printed twice. A hidden
+            # leftover is never counted or printed.
+            with contextlib.suppress(OSError):
                 os.unlink(part)
 
     def _name_job_file(self, folder: Path, part: str) -> None:

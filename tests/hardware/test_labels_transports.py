@@ -349,3 +349,25 @@ def test_dummy_records_and_fails_on_demand() -> None:
         printer.send(b"lost?")
     printer.send(b"kept")
     assert DummyTransport.named("bench").sent == [b"kept"]
+
+
+def test_a_job_named_whose_hidden_copy_cannot_be_removed_is_printed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job is whole under its number; its hidden `.part` then refused removal (a share's own
+    permission rule). Said as the printer's error, it was sent again and printed twice."""
+    from hardware.printers import transports
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    real_unlink = transports.os.unlink
+
+    def unlink(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).name.endswith(".part"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(transports.os, "unlink", unlink)
+    FileTransport(f"{folder}/", suffix=".tspl").send(b"one label")
+    assert (folder / "job-00001.tspl").read_bytes() == b"one label"
+    assert sorted(p.name for p in folder.glob("job-*")) == ["job-00001.tspl"]
