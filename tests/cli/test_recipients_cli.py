@@ -338,6 +338,27 @@ def test_a_door_run_on_the_command_line(run: Any, gbk_file: Path, tmp_path: Path
     assert report["balanced"] and report["door"]["delivered"] == 1 and report["door"]["failed"] == 1
 
 
+def test_a_door_runs_close_says_its_parcels_never_taken_out_wait_for_the_next(
+    run: Any, gbk_file: Path
+) -> None:
+    """Listed "cancelled" in the run, they are on their shelves, asked for again: said so, as the
+    console says it."""
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("checkin", "JT0000000000001", "--recipient", "00124")
+    run("checkin", "JT0000000000002", "--recipient", "00123")
+    assert run("delivery", "request", "JT0000000000002").exit_code == 0
+    planned = json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)
+    assert len(planned["stops"]) == 2
+    run_id = str(planned["id"])
+    assert run("delivery", "out", run_id, "JT0000000000001").exit_code == 0
+    assert run("delivery", "delivered", run_id, "JT0000000000001", "--to", "本人").exit_code == 0
+    closed = run("delivery", "close", run_id)
+    assert closed.exit_code == 0
+    assert closed.output.splitlines()[-1] == "1 parcel never taken out stays on its shelf, for the next run."
+    as_json = json.loads(run("delivery", "show", run_id, "--json").output)
+    assert [s["status"] for s in as_json["stops"]].count("cancelled") == 1
+
+
 def test_proxy_pickup_on_the_command_line(run: Any) -> None:
     run("checkin", "JT0000000000001", "--phone", "13812345678")
     without_code = run(
