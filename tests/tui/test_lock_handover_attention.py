@@ -134,3 +134,40 @@ async def test_a_phone_refused_after_the_next_clerk_signed_in_is_listed_as_the_t
         assert app.screen is screen
         (for_li,) = (" ".join(row.split()) for row in rows(app))
         assert "8000" in for_li and "(left by Wang)" in for_li, for_li
+
+
+async def test_a_refusal_listed_while_the_console_is_locked_is_the_clerks_own_once_they_are_back(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang's scan was refused while the console stood locked (nobody signed in): the list, redrawn
+    then, named every item "(left by Wang)", and Wang, signing back in, read his own items as left by
+    himself (the same clerk back clears nothing, so nothing drew them again)."""
+    started, held = threading.Event(), threading.Event()
+    real = checkin_writer.check_in
+
+    def slow(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert held.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    check_in(station, "SF1234567890123")  # on the shelf already: the writer refuses its scan
+    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        for key in [*"SF1234567890123", "enter"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, started.is_set, what="the scan sent to the writer")
+        quiet.send_key(app, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        held.set()
+        table = screen.query_one(AttentionList).query_one(DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the refusal listed under the lock")
+        await sign_in(pilot, "Wang", "9071", leave_running=["_run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang", what="Wang back")
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        (for_wang,) = (" ".join(row.split()) for row in rows(app))
+        assert "SF1234567890123" in for_wang and "left by" not in for_wang, for_wang

@@ -164,8 +164,10 @@ class AttentionList(Vertical):
         self._redraw(select=chosen.id if chosen is not None else None)
 
     def text_of(self, item: Attention) -> str:
-        """What happened, and whose it is when another clerk's ("... (left by Wang)")."""
-        if item.by is None or item.by[0] == clerk_now(self.app):
+        """What happened, and whose it is when another clerk's ("... (left by Wang)"). Nobody signed in
+        (drawn under the lock) is nobody else: the clerk back finds their own, not redrawn for them."""
+        now = clerk_now(self.app)
+        if item.by is None or now is None or item.by[0] == now:
             return item.text
         return _("{text} (left by {clerk})", text=item.text, clerk=item.by[1])
 
