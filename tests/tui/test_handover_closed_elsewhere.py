@@ -203,3 +203,24 @@ async def test_the_courier_typed_here_and_not_on_the_closed_batchs_manifest_is_s
             "未记入交接单。请重新选择快递公司，开始其下一批。",
         }[lang]
         assert said.startswith(CLOSED_SAID[lang, True][0]) and said.endswith(kept), said
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_courier_typed_here_as_the_manifest_keeps_it_is_not_said_to_be_off_it(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The other counter closed with the very name typed here, which the manifest keeps cleaned (its
+    spaces one each): the name typed here with two spaces was said to be on no manifest."""
+    accepted(station, "SF1234567890123")
+    accepted(station, "SF1234567890124")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        courier = await sf_courier_here(app, pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        courier.query_one("#ho-courier", Input).value = " Chen  Li "
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "SF1234567890123" in text_of(courier, "#ho-message"))
+        assert courier.view is not None
+        handover.close_batch(other, courier.view.batch_id, courier_name="Chen  Li", print_manifest=False)
+        await until(pilot, lambda: "Choose the carrier again" in text_of(courier, "#ho-message"))
+        said = text_of(courier, "#ho-message")
+        assert said.startswith(CLOSED_SAID["en", True][0]) and said.endswith(CLOSED_SAID["en", True][1]), said

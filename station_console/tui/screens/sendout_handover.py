@@ -25,6 +25,7 @@ from db.models import SendEvent
 from station_console import name_limit
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, get_language, listed, sentences
+from station_console.safe_text import printable
 from station_console.services.core.later_steps import StepFailed
 from station_console.services.core.paper_numbers import handover_batch_number
 from station_console.services.core.station import Station
@@ -363,7 +364,8 @@ class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
 
     def _courier_not_kept(self, closed: StationError) -> list[str]:
         """The batch closed meanwhile: the courier its manifest names, when not the one typed here."""
-        typed = self.query_one("#ho-courier", Input).value.strip()
+        # As the close keeps a name (its spaces one each): the same name typed here is the one kept.
+        typed = printable(self.query_one("#ho-courier", Input).value)
         kept = closed.data.get("courier")
         if not typed or typed == kept:
             return []
