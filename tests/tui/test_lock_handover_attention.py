@@ -8,13 +8,16 @@ import threading
 
 import pytest
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from station_console.errors import DatabaseUnavailable
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_writer
+from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_attention import AttentionList
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
@@ -33,6 +36,37 @@ def rows(app: object) -> list[str]:
         " ".join(str(cell.plain if isinstance(cell, Text) else cell) for cell in table.get_row_at(n))
         for n in range(table.row_count)
     ]
+
+
+def held_check_in(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> tuple[threading.Event, threading.Event]:
+    """A parcel on the shelf already, whose scan the writer refuses once the second event is set (the
+    write lock held elsewhere meanwhile); the first is set once the scan reaches the writer."""
+    asked, held = threading.Event(), threading.Event()
+    real = checkin_writer.check_in
+
+    def slow(*args: object, **kwargs: object) -> object:
+        asked.set()
+        assert held.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    check_in(station, "SF1234567890123")
+    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    return asked, held
+
+
+async def scanned_then_locked(app: StationApp, pilot: Pilot[None], asked: threading.Event) -> CheckinScreen:
+    """Wang scans that parcel, and locks the console while its answer waits: the Check-in screen."""
+    screen, clock = await start(app, pilot)
+    clock.t += 0.6
+    clock.scanner()
+    for key in [*"SF1234567890123", "enter"]:  # its answer waits: no settling for it
+        quiet.send_key(app, key)
+    await quiet.until(pilot, asked.is_set, what="the scan sent to the writer")
+    quiet.send_key(app, "ctrl+l")
+    await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+    return screen
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -75,26 +109,10 @@ async def test_a_scan_refused_after_the_next_clerk_signed_in_is_listed_as_the_sc
 ) -> None:
     """Wang's scan waited for the database while the console locked and Li signed in; its refusal landed
     then and was listed as Li's: she took Wang's parcel for one of hers."""
-    started, held = threading.Event(), threading.Event()
-    real = checkin_writer.check_in
-
-    def slow(*args: object, **kwargs: object) -> object:
-        started.set()
-        assert held.wait(quiet.TIMEOUT)  # the write lock held elsewhere: the console locks meanwhile
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    check_in(station, "SF1234567890123")  # on the shelf already: the writer refuses its scan
-    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    asked, held = held_check_in(station, monkeypatch)
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen, clock = await start(app, pilot)
-        clock.t += 0.6
-        clock.scanner()
-        for key in [*"SF1234567890123", "enter"]:  # its answer waits: no settling for it
-            quiet.send_key(app, key)
-        await quiet.until(pilot, started.is_set, what="the scan sent to the writer")
-        quiet.send_key(app, "ctrl+l")
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        screen = await scanned_then_locked(app, pilot, asked)
         await sign_in(pilot, "Li", "1357", leave_running=["_run"])
         await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
         held.set()
@@ -142,26 +160,10 @@ async def test_a_refusal_listed_while_the_console_is_locked_is_the_clerks_own_on
     """Wang's scan was refused while the console stood locked (nobody signed in): the list, redrawn
     then, named every item "(left by Wang)", and Wang, signing back in, read his own items as left by
     himself (the same clerk back clears nothing, so nothing drew them again)."""
-    started, held = threading.Event(), threading.Event()
-    real = checkin_writer.check_in
-
-    def slow(*args: object, **kwargs: object) -> object:
-        started.set()
-        assert held.wait(quiet.TIMEOUT)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    check_in(station, "SF1234567890123")  # on the shelf already: the writer refuses its scan
-    monkeypatch.setattr(checkin_writer, "check_in", slow)
+    asked, held = held_check_in(station, monkeypatch)
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen, clock = await start(app, pilot)
-        clock.t += 0.6
-        clock.scanner()
-        for key in [*"SF1234567890123", "enter"]:
-            quiet.send_key(app, key)
-        await quiet.until(pilot, started.is_set, what="the scan sent to the writer")
-        quiet.send_key(app, "ctrl+l")
-        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        screen = await scanned_then_locked(app, pilot, asked)
         held.set()
         table = screen.query_one(AttentionList).query_one(DataTable)
         await quiet.until(pilot, lambda: table.row_count == 1, what="the refusal listed under the lock")
