@@ -37,3 +37,34 @@ async def test_a_send_accepted_at_another_counter_is_offered_without_leaving(
         assert text_of(courier, "#ho-message") == "Choose the carrier whose courier is collecting."
         courier.query_one("#ho-carrier", Select).value = "SF"
         await until(pilot, lambda: courier.view is not None and len(courier.view.rows) == 1)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_last_carrier_handed_over_at_another_counter_leaves_none_said_so(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The handover offered SF, asking for the carrier; another counter handed SF's send over: the
+    carriers went, and the line still asked the clerk to choose one from an empty list. A send accepted
+    for a carrier again asks for it again."""
+    from security.helpers import accept_send as accepted
+
+    from station_console.services.sendout import handover
+
+    accepted(station, "SF1234567890123")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        await quiet.press(pilot, "f12")
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        await until(pilot, lambda: offered(courier) == ["SF: 1 waiting"])
+        assert text_of(courier, "#ho-message") == "Choose the carrier whose courier is collecting."
+        view = handover.scan(other, handover.open_batch(other, "SF"), "SF1234567890123")
+        handover.close_batch(other, view.batch_id, courier_name="Chen", print_manifest=False)
+        await until(pilot, lambda: offered(courier) == [])
+        await until(pilot, lambda: text_of(courier, "#ho-message") == "No sends are waiting for a courier.")
+        accepted(other, "SF1234567890124")  # and one more for SF: asked for again
+        await until(pilot, lambda: offered(courier) == ["SF: 1 waiting"])
+        await until(
+            pilot,
+            lambda: text_of(courier, "#ho-message") == "Choose the carrier whose courier is collecting.",
+        )

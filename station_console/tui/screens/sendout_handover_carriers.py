@@ -66,8 +66,11 @@ class CarriersOffered(LiveReread):
         had_none = not self.offered
         self.offer(waiting)
         line = self.query_one("#ho-message", StatusLine)  # type: ignore[attr-defined]
-        if waiting and had_none and line.unsay(_(NONE_WAITING)):  # a refusal or another line stays
+        # What the line asks follows what is offered; a refusal or another line stays.
+        if waiting and had_none and (line.unsay(_(NONE_WAITING)) or line.reads(_(NONE_WAITING))):
             line.show_read(_(CHOOSE_CARRIER))
+        elif not waiting and line.reads(_(CHOOSE_CARRIER)):  # the last handed over at another counter
+            line.show_read(_(NONE_WAITING), warn=True)
 
     def _say_failed(self, message: Any) -> None:
         # A read nobody asked for, as the batch's (`SharedBatchScreen`): a busy database says nothing.

@@ -100,6 +100,10 @@ class StatusLine(Static):
         self._back_to_read()
         return True
 
+    def reads(self, text: Any) -> bool:
+        """Whether the line shows `text` as its last read, nothing said over it."""
+        return not self._said and not self.refusal_stands and self._read[0] == text
+
     def clerk_acted(self) -> None:
         """The clerk pressed a key or clicked on this screen: the refusal was there to be read, and the
         next thing said or read may take its place."""
