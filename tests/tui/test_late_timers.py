@@ -17,8 +17,13 @@ from textual import _time, events
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from station_console.counter_settings import CounterSettings
 from station_console.tui import type_ahead
 from station_console.tui.type_ahead import TypeAhead
+from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
+from station_console.tui.widgets.no_scan_tick import NoScanTick
+from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 
@@ -96,3 +101,62 @@ async def test_keys_held_behind_an_enter_whose_dialog_took_the_probe_go_on_howev
                 if not keys.holding:
                     break
         assert given == ["enter", "x"], "the keys behind the Enter were never let go"
+
+
+class FieldsApp(App[None]):
+    """A form's scan-aware fields, with the counter's scanner settings they decide keys by."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counter_settings = CounterSettings(counter="test-counter")
+
+    def compose(self) -> ComposeResult:
+        yield NameInput(id="name")
+        yield NoScanTick(id="tick")
+
+
+async def _until_late_timers_ran(done: Any) -> bool:
+    """Textual's clock jumping a second on every read (every timer it runs is late), up to 1 s of real
+    time for `done()`."""
+    ticks = itertools.count(start=time.monotonic() - 100_000.0, step=1.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_time, "get_time", lambda: next(ticks))
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if done():
+                return True
+    return False
+
+
+async def test_a_letter_on_a_tick_box_is_said_however_late_the_loop_decides_it() -> None:
+    """A letter typed on a scan-aware tick box waits for the decoder to call it a person's, then the
+    form says where it went: a timer that found itself late never decided it, and nothing was said."""
+    app = FieldsApp()
+    said: list[object] = []
+    async with app.run_test() as pilot:
+        await quiet.settle(pilot)
+        tick = app.query_one(NoScanTick)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Tick, "letter_typed", lambda box: said.append(box))
+            key = events.Key("a", "a")
+            key.time = time.monotonic()  # the decoder's clock, not Textual's jumping one
+            await tick._on_key(key)
+            assert said == []  # a scan's first key, or a person's?
+            assert await _until_late_timers_ran(lambda: said), "the letter was never decided"
+    assert said == [tick]
+
+
+async def test_a_key_a_name_field_refuses_is_said_however_late_the_loop_gets_to_it() -> None:
+    """A refused key is said once the keys pause (a scan's are taken back): a timer that found itself
+    late never said it, and the clerk's key vanished without a word."""
+    app = FieldsApp()
+    said: list[str] = []
+    async with app.run_test() as pilot:
+        await quiet.settle(pilot)
+        field = app.query_one(NameInput)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(FixedInput, "_warn", lambda _field, text: said.append(text))
+            field._warn("Digits only")
+            assert said == []  # held: the keys may be a scan's
+            assert await _until_late_timers_ran(lambda: said), "the refusal was never said"
+    assert said == ["Digits only"]

@@ -20,6 +20,7 @@ only keys stamped before the dialog was drawn go in unwatched.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ from typing import Any
 
 from textual import events, on
 from textual.message import Message
-from textual.timer import Timer
 
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder
+from station_console.tui.one_shot import call_after
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.scan_keys import TERMINATORS, decoded, decoder_for
 
@@ -60,7 +61,7 @@ class NameInput(FixedInput):
         # A key refused by the field (a letter in a PIN, one past its length), said once the keys pause:
         # a scan's keys are taken back, and were told as a PIN's beside the line saying it was a scan.
         self._refusal_held: str | None = None
-        self._refusal_timer: Timer | None = None
+        self._refusal_timer: asyncio.TimerHandle | None = None
 
     def on_mount(self) -> None:
         if self.decoder is None:
@@ -134,11 +135,12 @@ class NameInput(FixedInput):
         assert self.decoder is not None
         self._drop_refusal()
         self._refusal_held = text
-        self._refusal_timer = self.set_timer(self.decoder.idle_timeout, self._say_refusal)
+        # asyncio's timer: Textual's skips one that finds itself late (one_shot.py), the refusal unsaid.
+        self._refusal_timer = call_after(self, self.decoder.idle_timeout, self._say_refusal)
 
     def _drop_refusal(self) -> None:
         if self._refusal_timer is not None:
-            self._refusal_timer.stop()
+            self._refusal_timer.cancel()
         self._refusal_held = self._refusal_timer = None
 
     def _say_refusal(self) -> None:

@@ -10,15 +10,16 @@ once, the first keys of a scan said "tick box" before the scan was said).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
 from textual import events
 from textual.message import Message
-from textual.timer import Timer
 
 from hardware.scanners.wedge import Scan, WedgeDecoder, WedgeOutput
 from hardware.scanners.wedge import Typed as PersonKeys
+from station_console.tui.one_shot import call_after
 from station_console.tui.widgets.scan_keys import TERMINATORS, decoded, decoder_for
 from station_console.tui.widgets.tick import Tick
 
@@ -32,7 +33,9 @@ class NoScanTick(Tick):
         code: str
 
     decoder: WedgeDecoder | None = None
-    _settling: Timer | None = None  # decides held keys once their time is up (a person's letter alone)
+    # Decides held keys once their time is up (a person's letter alone): asyncio's timer, as Textual's
+    # skips one that finds itself late (one_shot.py), and the letter was never said.
+    _settling: asyncio.TimerHandle | None = None
 
     def on_mount(self) -> None:
         self.decoder = decoder_for(self.app)
@@ -57,11 +60,11 @@ class NoScanTick(Tick):
 
     def _settle_later(self) -> None:
         if self._settling is not None:
-            self._settling.stop()
+            self._settling.cancel()
             self._settling = None
         deadline = self.decoder.deadline() if self.decoder is not None else None
         if deadline is not None:
-            self._settling = self.set_timer(max(0.0, deadline - time.monotonic()) + 0.005, self._settle)
+            self._settling = call_after(self, max(0.0, deadline - time.monotonic()) + 0.005, self._settle)
 
     def _settle(self) -> None:
         self._settling = None
