@@ -210,6 +210,28 @@ async def until(
         await asyncio.sleep(step)
 
 
+async def hold_ran_out(pilot: Any, *, leave_running: Collection[str] = ("run",)) -> None:
+    """No screen holds the keys typed behind its call any longer (its answer came, or its fail-safe ran
+    out: `calls_held_keys`) and none waits in the type-ahead: they went on, and were handled. A call's
+    worker (`run`) still on its way, held by the test, is left running."""
+    app = pilot.app
+
+    def let_go() -> bool:
+        screens_hold = any(getattr(screen, "holds_type_ahead", False) for screen in app.screen_stack)
+        return not screens_hold and not app.type_ahead.keys_waiting
+
+    await until(pilot, let_go, what="the keys held behind a call were never let go")
+    await settle(pilot, leave_running=leave_running)
+
+
+async def type_ahead_handed_over(pilot: Any, *, leave_running: Collection[str] = ("run",)) -> None:
+    """The type-ahead's own hold on the keys typed behind a key is over, however it ended: its queues
+    followed or its `LONGEST_HOLD` run out. The keys went on, or wait for the screen's answer
+    (`holds_type_ahead`) however long that takes; a call's worker still on its way is left running."""
+    await until(pilot, lambda: not pilot.app.type_ahead.holding, what="the type-ahead's hold never ended")
+    await settle(pilot, leave_running=leave_running)
+
+
 def workers_started(monkeypatch: Any, of: type = object) -> Counter[str]:
     """From now on, the workers each node of type `of` starts, counted by group (a read or a service
     call a screen asks for)."""

@@ -6,7 +6,6 @@ slow database until the test lets it answer (`quiet.held`)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -49,7 +48,8 @@ async def test_a_key_right_behind_the_refunds_enter_does_not_answer_its_question
         quiet.send_key(app, "enter", at=at)
         quiet.send_key(app, typed, at=at + 0.08)  # a person's second press, not a bounce
         await quiet.until(pilot, asked.is_set, what="the send read for the question")
-        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the key still waits
+        await quiet.type_ahead_handed_over(pilot)  # past the type-ahead's own hold: the key still waits
+        assert app.type_ahead.keys_waiting
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the send read")
         await quiet.settle(pilot)
@@ -108,7 +108,8 @@ async def test_an_id_pasted_right_behind_the_person_forms_enter_goes_to_the_id_a
         quiet.send_key(app, "enter", at=at)
         send_paste(app, "00999", at=at)
         await quiet.until(pilot, asked.is_set, what="the person sent")
-        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the paste still waits
+        await quiet.type_ahead_handed_over(pilot)  # past the type-ahead's own hold: the paste still waits
+        assert app.type_ahead.keys_waiting
         answer.set()
         await quiet.until(pilot, lambda: "00123" in text_of(form, "#form-refused"), what="the id refused")
         await quiet.settle(pilot)

@@ -5,7 +5,6 @@ with them in it, unsaid (and counted as saved). The save is held like a slow dat
 
 from __future__ import annotations
 
-import asyncio
 import time
 from functools import partial
 
@@ -48,7 +47,8 @@ async def test_keys_and_a_paste_behind_the_questions_save_go_to_the_screen_left_
         quiet.send_key(app, "r", at=at + 0.08)
         send_paste(app, "SF8494976000021", at=at + 0.1)
         await quiet.until(pilot, asked.is_set, what="the printer's save")
-        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the keys still wait
+        await quiet.type_ahead_handed_over(pilot)  # past the type-ahead's own hold: the keys still wait
+        assert app.type_ahead.keys_waiting
         assert name.value == "small", "typed into the form leaving"
         answer.set()
         await quiet.until(pilot, answered.is_set, what="the save")

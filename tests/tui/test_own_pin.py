@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -168,7 +167,8 @@ async def test_a_pin_pasted_right_behind_the_enter_goes_where_the_refusal_puts_t
         quiet.send_key(app, "enter", at=at)
         send_paste(app, "8642", at=at)
         await quiet.until(pilot, asked.is_set, what="the PIN change sent")
-        await asyncio.sleep(0.3)  # past the type-ahead's own longest hold: the paste still waits
+        await quiet.type_ahead_handed_over(pilot)  # past the type-ahead's own hold: the paste still waits
+        assert app.type_ahead.keys_waiting
         answer.set()
         await quiet.until(pilot, lambda: "4 to 12 digits" in refusal(form), what="the short PIN refused")
         await quiet.settle(pilot)

@@ -4,7 +4,6 @@ the question appeared answers nothing; No writes nothing; Yes writes it off with
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -100,7 +99,7 @@ async def test_a_second_f9_while_the_question_comes_asks_nothing_more(
         for key in ("f9", "f9"):  # two quick F9s
             quiet.send_key(app, key, at=at)
         await quiet.until(pilot, asked.is_set, what="the write-off read")
-        await asyncio.sleep(0.2)  # the read outlasts the hold on the keys behind the first F9
+        await quiet.hold_ran_out(pilot)  # the read outlasts the hold on the keys behind the first F9
         answer.set()
         await quiet.settle(pilot)
         dialog = app.screen

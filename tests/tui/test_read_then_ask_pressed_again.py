@@ -6,7 +6,6 @@ nothing: one read, one question, nothing said under it."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -51,7 +50,7 @@ async def pressed_twice_while_read(
     for step in (0.0, 0.3):  # a person's pace, not a scanner's
         quiet.send_key(pilot.app, key, at=at + step)
     await quiet.until(pilot, asked.is_set, what=f"the read behind {key}")
-    await asyncio.sleep(0.2)  # the read outlasts the hold: the second press reached the screen
+    await quiet.hold_ran_out(pilot)  # the read outlasts the hold: the second press reached the screen
     answer.set()
     await quiet.settle(pilot)
     return started
@@ -191,7 +190,7 @@ async def test_ctrl_o_for_the_next_parcel_back_while_the_last_ones_recall_is_rea
         await scanned_back(app, pilot, FIRST)
         quiet.send_key(app, "ctrl+o")
         await quiet.until(pilot, asked.is_set, what="the read behind Ctrl+O")
-        await asyncio.sleep(0.1)  # past the keys' hold: the scan reaches the screen
+        await quiet.hold_ran_out(pilot)  # past the keys' hold: the scan reaches the screen
         await scanned_back(app, pilot, SECOND)
         quiet.send_key(app, "ctrl+o")
         await quiet.until(pilot, lambda: started["call-override_asked"] == 2, what="Ctrl+O for SECOND read")

@@ -79,9 +79,8 @@ async def test_f12_again_while_the_parcels_on_the_shelf_are_read_asks_once(
         screen = app.screen
         quiet.send_key(app, "f12")
         await until(pilot, asked.is_set)
-        await pilot.pause(0.2)  # the keys' hold has run out: the read is still on its way
-        quiet.send_key(app, "f12")
-        await pilot.pause(0.2)
+        await quiet.hold_ran_out(pilot)  # the keys' hold has run out: the read is still on its way
+        await quiet.press(pilot, "f12", leave_running=("run",))
         release.set()
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await quiet.settle(pilot)

@@ -88,7 +88,15 @@ async def test_keys_typed_behind_the_esc_that_asks_answer_the_question(
     shown = LeaveUnsaved.on_mount
 
     async def slow_to_show(question: LeaveUnsaved) -> None:
-        await asyncio.sleep(0.4)  # longer than a hold lasts on its own (`LONGEST_HOLD`)
+        # Longer than a hold lasts on its own (`LONGEST_HOLD`): up once the hold's timer has come due,
+        # however late a loaded machine gets there (it runs on the app's queue, behind the mount).
+        console: StationApp = question.app  # type: ignore[assignment]
+        timer, loop = console.type_ahead._timer, asyncio.get_running_loop()
+        await quiet.until(
+            None, lambda: timer is None or timer.cancelled() or timer.when() < loop.time(), what="the hold"
+        )
+        await asyncio.sleep(0)  # the loop's next round runs the timer's callback, now due
+        await asyncio.sleep(0)
         shown(question)
 
     monkeypatch.setattr(LeaveUnsaved, "on_mount", slow_to_show)
