@@ -53,7 +53,8 @@ class LiveReread:
 
     def _live_soon(self) -> None:
         if self._live_timer is None:
-            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # changes heard together: one read
+            # Changes heard together: one read.
+            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())
             self._live_timer = call_after(self, wait, self._live_read)  # type: ignore[arg-type]
 
     def _live_read(self) -> None:
