@@ -44,7 +44,9 @@ async def test_a_key_right_behind_the_refunds_enter_does_not_answer_its_question
         form = app.screen
         assert isinstance(form, RefundDialog) and app.focused is form.query_one("#form-reason", Input)
         await quiet.press(pilot, *"customer left")
-        at = time.monotonic()
+        # Both stamped in the past: a key stamped ahead of the clock counted as typed after the question,
+        # were the answer quicker than its stamp.
+        at = time.monotonic() - 0.08
         quiet.send_key(app, "enter", at=at)
         quiet.send_key(app, typed, at=at + 0.08)  # a person's second press, not a bounce
         await quiet.until(pilot, asked.is_set, what="the send read for the question")
