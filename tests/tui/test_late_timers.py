@@ -15,12 +15,10 @@ from typing import Any
 import pytest
 from textual import _time, events
 from textual.app import App, ComposeResult
-from textual.screen import Screen
 from textual.widgets import Input
 
 from station_console.counter_settings import CounterSettings
 from station_console.tui import type_ahead
-from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.type_ahead import TypeAhead
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.name_input import NameInput
@@ -162,27 +160,3 @@ async def test_a_key_a_name_field_refuses_is_said_however_late_the_loop_gets_to_
             assert said == []  # held: the keys may be a scan's
             assert await _until_late_timers_ran(lambda: said), "the refusal was never said"
     assert said == ["Digits only"]
-
-
-class Listed(LiveReread, Screen[None]):
-    """A list that follows the live view, counting its reads."""
-
-    reads = 0
-
-    def live_reread(self) -> None:
-        self.reads += 1
-
-
-async def test_a_change_heard_is_read_however_late_the_loop_gets_to_it() -> None:
-    """Another counter's change is read again shortly after it is heard: a timer that found itself late
-    never read it, and stayed set, so no later change was read on that screen either."""
-    app = App[None]()
-    async with app.run_test() as pilot:
-        screen = Listed()
-        await app.push_screen(screen)
-        await quiet.settle(pilot)
-        screen._live_heard = True
-        screen._live_soon()
-        assert screen.reads == 0  # changes heard together: read once, in a moment
-        assert await _until_late_timers_ran(lambda: screen.reads), "the change heard was never read"
-        assert screen._live_timer is None  # the next change heard is read too

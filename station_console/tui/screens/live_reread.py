@@ -12,19 +12,16 @@ else ever read the list again; this screen's own writes cost one read more, at m
 
 from __future__ import annotations
 
-import asyncio
 import time
 
-from station_console.tui.one_shot import call_after
+from textual.timer import Timer
 
 LIVE_GAP_S = 1.0  # another counter's work reads the list again at most this often
 
 
 class LiveReread:
     HEARS_OWN_COUNTER = True  # the clerk's work in the other modes moves these lists too
-    # asyncio's timer: Textual's skips one that finds itself late (one_shot.py), and left set, it kept
-    # every later change from reading the list again.
-    _live_timer: asyncio.TimerHandle | None = None
+    _live_timer: Timer | None = None
     _live_last = 0.0  # when the list was last read for the live view (monotonic)
     _live_seen = 0  # the live view's changes delivered when the list shown was asked for
     _live_heard = False  # changes heard and not read yet
@@ -53,9 +50,8 @@ class LiveReread:
 
     def _live_soon(self) -> None:
         if self._live_timer is None:
-            # Changes heard together: one read.
-            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())
-            self._live_timer = call_after(self, wait, self._live_read)  # type: ignore[arg-type]
+            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # a 0 s timer fails
+            self._live_timer = self.set_timer(wait, self._live_read)  # type: ignore[attr-defined]
 
     def _live_read(self) -> None:
         self._live_timer = None

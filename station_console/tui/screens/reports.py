@@ -10,7 +10,6 @@ reopen run in thread workers that only post messages.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import date, timedelta
 from functools import partial
@@ -23,6 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
@@ -34,7 +34,6 @@ from station_console.tui import error_toasts
 from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.line_breaks import clauses_unbroken
 from station_console.tui.live_bridge import LiveBridge
-from station_console.tui.one_shot import call_after
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens import reports_calls
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -112,7 +111,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.days: ReportDays | None = None  # read with each report: today moves on at midnight
         # Another counter's change, heard and not read yet: whether it moved only today's figures.
         self._live_heard: bool | None = None
-        self._live_timer: asyncio.TimerHandle | None = None
+        self._live_timer: Timer | None = None
         self._live_last = 0.0  # when the last such read was sent
         self._live_seen = 0  # the live view's changes delivered when the figures shown were asked for
 
@@ -251,9 +250,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def _live_soon(self) -> None:
         if self._live_timer is None:
-            # Changes heard together: one read.
-            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())
-            self._live_timer = call_after(self, wait, self._live_read)
+            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # a 0 s timer fails
+            self._live_timer = self.set_timer(wait, self._live_read)
 
     def _live_read(self) -> None:
         self._live_timer = None
