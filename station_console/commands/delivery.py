@@ -296,12 +296,5 @@ def close_command(app: CliApp, run_id: int, as_json: bool) -> None:
 
     run = attempt(lambda: runs.close(app.station, run_id), as_json=as_json)
     _echo_run(run, as_json)
-    if run.waiting_next_run and not as_json:  # listed "cancelled" above: where they are, and what next
-        click.echo(
-            _n(
-                "{n} parcel never taken out stays on its shelf, for the next run.",
-                "{n} parcels never taken out stay on their shelves, for the next run.",
-                run.waiting_next_run,
-                n=run.waiting_next_run,
-            )
-        )
+    if run.waiting_next_run and not as_json:
+        click.echo(run.waiting_said())

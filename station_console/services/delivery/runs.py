@@ -37,7 +37,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, LaterText, _, label_of
+from station_console.i18n import N_, LaterText, _, _n, label_of
 from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.core import audit
@@ -106,6 +106,18 @@ class RunView:
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.stops if s.status == status)
+
+    def waiting_said(self) -> str:
+        """The close's parcels never taken out, where they are and what next ("" when none): listed
+        "cancelled" in the run, said so by the console and `station delivery close` alike."""
+        if not self.waiting_next_run:
+            return ""
+        return _n(
+            "{n} parcel never taken out stays on its shelf, for the next run.",
+            "{n} parcels never taken out stay on their shelves, for the next run.",
+            self.waiting_next_run,
+            n=self.waiting_next_run,
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -315,16 +315,8 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
             delivered=run.count("delivered"),
             failed=run.count("failed"),
         )
-        if run.waiting_next_run:  # listed "cancelled" in the run: said where they are, and what next
-            text = sentences(
-                text,
-                _n(
-                    "{n} parcel never taken out stays on its shelf, for the next run.",
-                    "{n} parcels never taken out stay on their shelves, for the next run.",
-                    run.waiting_next_run,
-                    n=run.waiting_next_run,
-                ),
-            )
+        if run.waiting_next_run:
+            text = sentences(text, run.waiting_said())
         self.answer(text, ok=True)
         self.show_run(None)
         self.reload()
