@@ -52,6 +52,16 @@ from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
+# The form's choices for a new printer, and for a saved one whose counter.toml leaves a setting out.
+FORM_DEFAULTS: dict[str, Any] = {
+    "language": "tspl",
+    "transport": "usb",
+    "size": "40x30",
+    "dpi": 203,
+    "gap_mm": 2,
+    "paper_mm": 58,
+    "cjk": "resident",
+}
 TARGET_HINT = N_(
     "target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a folder's or file's whole path"
 )
@@ -120,37 +130,49 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             with Horizontal():
                 yield FixedInput(placeholder=_("name"), id="p-name", max_length=NAME_MAX)
                 yield PagedSelect(
-                    [(lang, lang) for lang in LANGUAGES], value="tspl", allow_blank=False, id="p-language"
+                    [(lang, lang) for lang in LANGUAGES],
+                    value=FORM_DEFAULTS["language"],
+                    allow_blank=False,
+                    id="p-language",
                 )
                 yield PagedSelect(
-                    [(t, t) for t in TRANSPORTS], value="usb", allow_blank=False, id="p-transport"
+                    [(t, t) for t in TRANSPORTS],
+                    value=FORM_DEFAULTS["transport"],
+                    allow_blank=False,
+                    id="p-transport",
                 )
                 yield FixedInput(
-                    value="40x30",
+                    value=FORM_DEFAULTS["size"],
                     placeholder=_("size WxH mm"),
                     suggester=SuggestFromList(SIZES),
                     id="p-size",
                     tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=listed(SIZES)),
                 )
                 yield PagedSelect(
-                    [("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi"
+                    [("203 dpi", 203), ("300 dpi", 300)],
+                    value=FORM_DEFAULTS["dpi"],
+                    allow_blank=False,
+                    id="p-dpi",
                 )
             with Horizontal(id="p-device", classes=self._device_class(self.app.size.width)):
                 yield FixedInput(placeholder=_(TARGET_HINT), id="p-target")
                 yield FixedInput(
-                    value="2",
+                    value=str(FORM_DEFAULTS["gap_mm"]),
                     placeholder=_(KEY_LABELS["gap_mm"]),
                     id="p-gap",
                     tooltip=_("Gap between stickers, mm"),
                 )
                 yield PagedSelect(
                     [(_("{mm} mm roll", mm=mm), mm) for mm in (58, 80)],
-                    value=58,
+                    value=FORM_DEFAULTS["paper_mm"],
                     allow_blank=False,
                     id="p-paper",
                 )
                 yield PagedSelect(
-                    [(_(t), v) for t, v in CJK_CHOICES], value="resident", allow_blank=False, id="p-cjk"
+                    [(_(t), v) for t, v in CJK_CHOICES],
+                    value=FORM_DEFAULTS["cjk"],
+                    allow_blank=False,
+                    id="p-cjk",
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
@@ -190,7 +212,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         default = self.counter.printer.get("name") if self.counter.printer else None
         for name, cfg in self.counter.printers.items():
             paper = (
-                _("{mm} mm roll", mm=cfg.get("paper_mm", 58))
+                _("{mm} mm roll", mm=cfg.get("paper_mm", FORM_DEFAULTS["paper_mm"]))
                 if cfg.get("language") == "escpos"
                 else f"{cfg.get('size', '40x30')}"
             )
@@ -199,7 +221,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 # Settings text is data, never markup; a hand-edited counter.toml's hidden characters
                 # (an ESC in a name pasted from a terminal) written out, never sent to the terminal.
                 *(Text(visible(cell)) for cell in cells),
-                Text(visible(f"{paper} @{cfg.get('dpi', 203)}")),
+                Text(visible(f"{paper} @{cfg.get('dpi', FORM_DEFAULTS['dpi'])}")),
                 "✓" if name == default else "",
                 key=name,
             )
@@ -219,17 +241,18 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         cfg = self.counter.printers.get(name)
         if cfg is None:  # removed meanwhile
             return
-        gap = cfg.get("gap_mm", 2)
+        setting = {**FORM_DEFAULTS, **cfg}
+        gap = setting["gap_mm"]
         values = {
             "p-name": name,
-            "p-language": cfg.get("language", "tspl"),
-            "p-transport": cfg.get("transport", "usb"),
-            "p-size": str(cfg.get("size", "40x30")),
-            "p-dpi": cfg.get("dpi", 203),
+            "p-language": setting["language"],
+            "p-transport": setting["transport"],
+            "p-size": str(setting["size"]),
+            "p-dpi": setting["dpi"],
             "p-target": str(cfg.get("target", "")),
             "p-gap": f"{gap:g}" if isinstance(gap, int | float) else str(gap),
-            "p-paper": cfg.get("paper_mm", 58),
-            "p-cjk": cfg.get("cjk", "resident"),
+            "p-paper": setting["paper_mm"],
+            "p-cjk": setting["cjk"],
         }
         not_offered: list[str] = []
         for field, value in values.items():
@@ -335,7 +358,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         cfg: dict[str, Any] = {
             "language": self.query_one("#p-language", Select).value,
             "transport": self.query_one("#p-transport", Select).value,
-            "size": self.query_one("#p-size", Input).value.strip() or "40x30",
+            "size": self.query_one("#p-size", Input).value.strip() or FORM_DEFAULTS["size"],
             "dpi": self.query_one("#p-dpi", Select).value,
             "target": self.query_one("#p-target", Input).value.strip(),
             "gap_mm": gap_mm,
