@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from hardware.file_names import claim_name
 from hardware.messages import Message
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -178,9 +179,6 @@ def write_new(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> Pat
     return written[0]
 
 
-# A link refused by the file system, not by the name (a share without hard links): the name is taken by
-# an exclusive create instead, then the written file renamed onto that empty file of its own.
-_NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK)
 _NEW_NAMES_TRIED = 1000
 ALL_NAMES_TAKEN = N_(
     "Cannot write {file}: that name and every next one up to {last} are taken. Move some files out of "
@@ -194,23 +192,10 @@ def _link_new(tmp: Path, path: Path) -> Path:
     for n in range(1, _NEW_NAMES_TRIED + 1):
         target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
         try:
-            os.link(tmp, target, follow_symlinks=False)
+            claim_name(tmp, target, PRIVATE_FILE)  # the file printer's jobs take their names the same way
         except FileExistsError:
             continue
-        except OSError as exc:
-            if exc.errno not in _NO_HARD_LINKS:
-                raise
-            try:
-                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-            except FileExistsError:
-                continue
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                _remove(target)  # the empty file that held the name: nothing of this write stays
-                raise
-            return target
-        _remove(tmp)
+        _remove(tmp)  # still there when linked: the file is now under `target` alone
         return target
     # Not an OSError: EEXIST would be said as a file where its folder should be (`_WRITE_REASONS`).
     raise Refused(ALL_NAMES_TAKEN, code="write_failed", file=str(path), last=target.name)

@@ -114,8 +114,13 @@ class Printer:
             )
         return self.language.document(doc, self.media)
 
-    def send(self, data: bytes) -> None:
-        self.transport.send(data)
+    def send(self, data: bytes, about: tuple[str, ...] = ()) -> None:
+        """Send `data`; `about` (the counter, the parcel) names the job where a job has a name: a file
+        printer's job file in its folder."""
+        if about and isinstance(self.transport, FileTransport):
+            self.transport.send(data, about)
+        else:
+            self.transport.send(data)
 
     def print_label(self, data: LabelData) -> None:
         self.send(self.render_label(data))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from hardware.config_keys import config_key
+from hardware.file_names import claim_name, name_part
 from hardware.messages import N_, ConfigError, Message, typed
 
 # A device's name (a path, a host:port, a CUPS queue) is what a person typed in the printer's setting.
@@ -225,7 +226,9 @@ class FileTransport:
     def __post_init__(self) -> None:
         self.folder = self.folder or self.path.endswith(("/", os.sep)) or is_folder(self.path)
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, about: tuple[str, ...] = ()) -> None:
+        """Write `data`: a job file of its own in a folder, named with `about` (what the job is for: the
+        counter, the parcel), or at the end of the spool file."""
         target = Path(self.path)
         try:
             _refuse_a_file_as_folder(target, self.folder)
@@ -236,7 +239,7 @@ class FileTransport:
                         N_("Folder {folder} not found: check that its drive or network share is connected"),
                         folder=device(self.path),
                     )
-                self._write_job_file(target, data)
+                self._write_job_file(target, data, about)
                 return
             if not target.exists() and target.suffix != self.suffix:
                 raise PrinterError(
@@ -253,7 +256,7 @@ class FileTransport:
         except OSError as exc:
             raise _write_error(exc, self.path) from exc
 
-    def _write_job_file(self, folder: Path, data: bytes) -> None:
+    def _write_job_file(self, folder: Path, data: bytes, about: tuple[str, ...]) -> None:
         """Write one job into `folder` as a file of its own, whole: its bytes go to a hidden file first,
         which then takes the job's name, so a program printing from the folder (or a clerk opening it)
         never reads half a job, and a write cut off (a full disk) leaves no job file to be printed."""
@@ -262,22 +265,28 @@ class FileTransport:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
-            self._name_job_file(folder, part)
+            self._name_job_file(folder, part, about)
         finally:
             # Never an error once the job is named: it would be sent again and printed twice. A hidden
             # leftover is never counted or printed.
             with contextlib.suppress(OSError):
                 os.unlink(part)
 
-    def _name_job_file(self, folder: Path, part: str) -> None:
-        """Give the written job `part` the folder's next job name. The number is claimed by the link
-        (or exclusive create) itself: another counter printing into the same shared folder may take
-        the number found free an instant ago, and this job then takes the next one, never writing
-        over the other's (a look, then a create, failed the second counter's job as a printer error)."""
-        n = sum(1 for _ in folder.glob(f"job-*{self.suffix}")) + 1
+    def _name_job_file(self, folder: Path, part: str, about: tuple[str, ...]) -> None:
+        """Give the written job `part` the folder's next job name, `job-00012-<counter>-<parcel>`: the
+        number orders the jobs, the words tell a clerk at the folder which is which. The number is
+        claimed by the link (or exclusive create) itself: another counter printing into the same shared
+        folder may take the number found free an instant ago, and this job then takes the next one,
+        never writing over the other's (a look, then a create, failed the second counter's job as a
+        printer error)."""
+        words = "".join(f"-{word}" for word in map(name_part, about) if word)
+        # After the highest number there, not the count: a number taken by another job's name (other
+        # words) is not given again, whichever jobs a program printing from the folder took away.
+        numbers = (_JOB_NUMBER.match(found.name) for found in folder.glob(f"job-*{self.suffix}"))
+        n = max((int(m[1]) for m in numbers if m), default=0) + 1
         while True:
             try:
-                _take_name(part, folder / f"job-{n:05d}{self.suffix}")
+                claim_name(part, folder / f"job-{n:05d}{words}{self.suffix}")
                 return
             except FileExistsError:
                 n += 1
@@ -286,28 +295,7 @@ class FileTransport:
         return f"file:{self.path}"
 
 
-# A file system without hard links (a FAT drive, some network shares) refuses a link with one of these.
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
-
-
-def _take_name(part: str, name: Path) -> None:
-    """`part` under `name` too, a `FileExistsError` where that name is taken. Where links cannot be
-    made the name is claimed empty by an exclusive create and the whole job moved over it (a move that
-    fails takes the claim away: an empty job file would be printed as a blank job)."""
-    try:
-        os.link(part, name)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in _NO_LINKS:
-            raise
-        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        try:
-            os.replace(part, name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            raise
+_JOB_NUMBER = re.compile(r"job-(\d+)")
 
 
 def is_folder(path: str) -> bool:

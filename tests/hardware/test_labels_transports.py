@@ -178,11 +178,11 @@ def test_two_counters_printing_into_one_folder_at_once_both_print(
             taken.append(name.name)
             name.write_bytes(b"counter-2's label")
 
-    def link(part, name):  # type: ignore[no-untyped-def]
+    def link(part, name, **kwargs):  # type: ignore[no-untyped-def]
         the_other_counter_first(Path(name))
         if not links:
             raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
-        return real_link(part, name)
+        return real_link(part, name, **kwargs)
 
     def open_(path, flags, mode=0o777):  # type: ignore[no-untyped-def]
         the_other_counter_first(Path(path))
@@ -252,7 +252,7 @@ def test_a_job_whose_naming_fails_where_links_cannot_be_made_leaves_no_empty_job
     folder.mkdir()
     real_replace = transports.os.replace
 
-    def no_link(part, name):  # type: ignore[no-untyped-def]
+    def no_link(part, name, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
 
     def share_dropped(src, dst):  # type: ignore[no-untyped-def]

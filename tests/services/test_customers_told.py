@@ -101,7 +101,7 @@ class Recorder:
     def can_print(self, kind: str) -> bool:
         return True
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, about: tuple[str, ...] = ()) -> None:
         self.sent.append(data)
 
 

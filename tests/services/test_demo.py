@@ -209,7 +209,7 @@ def test_a_demo_database_prints_and_sends_nothing(demo_db: str) -> None:
         def can_print(self, kind: str) -> bool:
             return True
 
-        def send(self, data: bytes) -> None:
+        def send(self, data: bytes, about: tuple[str, ...] = ()) -> None:
             raise AssertionError("a demo label reached a printer")
 
     assert sending.process_queue(station, Printer()).printed == []

@@ -71,14 +71,17 @@ def test_a_counter_with_a_long_name_saves_its_report_under_a_name_the_disk_takes
     os.unlink(other)
 
 
+@pytest.mark.parametrize("refusal", ["EPERM", "EACCES"])
 def test_a_share_without_hard_links_still_never_writes_over_a_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: str
 ) -> None:
-    """Some network shares refuse a hard link: the name is then taken by an exclusive create."""
+    """Some network shares refuse a hard link (a CIFS/SMB share with EACCES): the name is then taken by
+    an exclusive create."""
     import errno
 
     def no_links(*_args: object, **_kwargs: object) -> None:
-        raise OSError(errno.EPERM, "Operation not permitted")
+        code = getattr(errno, refusal)
+        raise OSError(code, os.strerror(code))
 
     counter, papers = _shared_printer(tmp_path)
     theirs = papers / "report-2026-11-25.json"

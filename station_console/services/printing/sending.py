@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, select
 
-from db.models import JobStatus, PrintJob
+from db.models import JobStatus, Parcel, PrintJob
 from hardware.messages import Message
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, StationError
@@ -208,6 +208,15 @@ def _release(station: Station, job_ids: list[int]) -> None:
     station.run(work)
 
 
+def job_about(session: Session, job: PrintJob) -> tuple[str, str]:
+    """What a job is for, as its file is named in a file printer's folder: its counter, and its
+    parcel's waybill (its pickup code where it has none) or else its kind (`test`, `manifest`); never
+    the phone."""
+    parcel = session.get(Parcel, job.parcel_id) if job.parcel_id is not None else None
+    what = (parcel.waybill or parcel.pickup_code or "") if parcel is not None else ""
+    return job.counter, what or job.kind
+
+
 def _print_one(
     station: Station, printer: Any, job_id: int, lang: str, render: Any, result: QueueResult
 ) -> tuple[str, PrinterError | None]:
@@ -216,7 +225,8 @@ def _print_one(
     with the printer's error when it failed."""
     with station.read() as session:
         job = session.get(PrintJob, job_id)
-    assert job is not None  # claimed rows are never deleted
+        assert job is not None  # claimed rows are never deleted
+        about = job_about(session, job)
     try:
         data = render(station, job, printer, lang)
     except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
@@ -228,7 +238,7 @@ def _print_one(
         result.failed.append(job_id)
         return "undrawable", None
     try:
-        printer.send(data)
+        printer.send(data, about)
     except PrinterError as refused:
         said = in_clerks_words(refused)
         _finish(station, job_id, error=said.message)
