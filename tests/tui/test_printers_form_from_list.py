@@ -110,8 +110,8 @@ async def test_enter_on_a_printer_over_edits_not_saved_asks_first_and_stay_keeps
 
 @pytest.mark.first_mode("settings")
 async def test_a_hand_edited_choice_the_form_does_not_offer_is_said_as_it_fills(app: StationApp) -> None:
-    """counter.toml edited by hand to 600 dpi: the form has no such choice, and saving would put 203 in
-    its place: said as the form fills, not found out from the labels."""
+    """counter.toml edited by hand to 600 dpi: the form has no such choice: said as the form fills, not
+    found out from the labels (shown as saved and kept: `test_printers_form_saved_values.py`)."""
     app.counter_settings = CounterSettings(counter="test-counter", printers={"back": {**BACK, "dpi": 600}})
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f8")

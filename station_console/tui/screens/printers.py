@@ -21,10 +21,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select
-from textual.widgets.select import InvalidSelectValueError
 
 from hardware.config_keys import KEY_LABELS
-from hardware.printers.factory import LANGUAGES, file_target
+from hardware.printers.factory import file_target
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _, listed, sentences
@@ -45,31 +44,24 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
+from station_console.tui.screens.printer_form import FORM_DEFAULTS, choices, with_saved
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits, leave, put_value
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
-TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
-# The form's choices for a new printer, and for a saved one whose counter.toml leaves a setting out.
-FORM_DEFAULTS: dict[str, Any] = {
-    "language": "tspl",
-    "transport": "usb",
-    "size": "40x30",
-    "dpi": 203,
-    "gap_mm": 2,
-    "paper_mm": 58,
-    "cjk": "resident",
-}
 TARGET_HINT = N_(
     "target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a folder's or file's whole path"
 )
-CJK_CHOICES = (
-    (N_("Chinese: printer's font"), "resident"),
-    (N_("Chinese: drawn as bitmaps"), "bitmap"),
-)
 
+NOT_OFFERED_SAID = N_(
+    "Not among the choices here: {values}. Shown as saved, and a save keeps them: choose another to change them."
+)
+NAME_WRITTEN_OUT = N_(
+    "Its saved name holds hidden characters, written out in the name field: type the name it should have "
+    "before saving (F9 then deletes the old entry)."
+)
 
 # Narrower than this, the target takes a row of its own: beside the gap, roll, Chinese font and the
 # button it was left 11 cells at 80 columns and the roll 4, drawn under its neighbour.
@@ -90,6 +82,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     WAIT_LINE = "#printer-status"
     EDITS = "#printer-form"
     SAVE_CALL = "store"  # a printer saved, made the default or deleted: counter.toml written
+    # The name field's text when it shows a saved name no printer may have, written out (`_fill_form`).
+    _name_written_out: str | None = None
     DEFAULT_CSS = """
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
     PrintersScreen #printer-form Horizontal { height: auto; }
@@ -126,17 +120,18 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
+        offered = choices()
         with Vertical(id="printer-form"):
             with Horizontal():
                 yield FixedInput(placeholder=_("name"), id="p-name", max_length=NAME_MAX)
                 yield PagedSelect(
-                    [(lang, lang) for lang in LANGUAGES],
+                    offered["p-language"],
                     value=FORM_DEFAULTS["language"],
                     allow_blank=False,
                     id="p-language",
                 )
                 yield PagedSelect(
-                    [(t, t) for t in TRANSPORTS],
+                    offered["p-transport"],
                     value=FORM_DEFAULTS["transport"],
                     allow_blank=False,
                     id="p-transport",
@@ -149,7 +144,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=listed(SIZES)),
                 )
                 yield PagedSelect(
-                    [("203 dpi", 203), ("300 dpi", 300)],
+                    offered["p-dpi"],
                     value=FORM_DEFAULTS["dpi"],
                     allow_blank=False,
                     id="p-dpi",
@@ -163,13 +158,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     tooltip=_("Gap between stickers, mm"),
                 )
                 yield PagedSelect(
-                    [(_("{mm} mm roll", mm=mm), mm) for mm in (58, 80)],
+                    offered["p-paper"],
                     value=FORM_DEFAULTS["paper_mm"],
                     allow_blank=False,
                     id="p-paper",
                 )
                 yield PagedSelect(
-                    [(_(t), v) for t, v in CJK_CHOICES],
+                    offered["p-cjk"],
                     value=FORM_DEFAULTS["cjk"],
                     allow_blank=False,
                     id="p-cjk",
@@ -236,42 +231,40 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             leave(self.app, [self], lambda: self._fill_form(name))
 
     def _fill_form(self, name: str) -> None:
-        """`name`'s settings in the form, as saved (so the form holds no edits yet); a choice counter.toml
-        holds that the form does not offer (edited by hand) is said, as saving would change it."""
+        """`name`'s settings in the form, as saved (so the form holds no edits yet). A choice counter.toml
+        holds that the form does not offer (edited by hand) is shown, marked, and kept by a save; a
+        name that is no printer's (hidden characters) is shown written out, and a save asks for one."""
         cfg = self.counter.printers.get(name)
         if cfg is None:  # removed meanwhile
             return
         setting = {**FORM_DEFAULTS, **cfg}
         gap = setting["gap_mm"]
-        values = {
-            "p-name": name,
-            "p-language": setting["language"],
-            "p-transport": setting["transport"],
+        self._name_written_out = None if name_allowed(name) else visible(name)
+        typed = {
+            "p-name": self._name_written_out or name,
             "p-size": str(setting["size"]),
-            "p-dpi": setting["dpi"],
             "p-target": str(cfg.get("target", "")),
             "p-gap": f"{gap:g}" if isinstance(gap, int | float) else str(gap),
-            "p-paper": setting["paper_mm"],
-            "p-cjk": setting["cjk"],
         }
+        for field, value in typed.items():
+            put_value(self.query_one(f"#{field}"), value)
+        chosen = {"p-language": "language", "p-transport": "transport", "p-dpi": "dpi", "p-paper": "paper_mm"}
         not_offered: list[str] = []
-        for field, value in values.items():
-            try:
-                put_value(self.query_one(f"#{field}"), value)
-            except InvalidSelectValueError:
+        for field, options in choices().items():
+            options, value, added = with_saved(options, setting[chosen.get(field, "cjk")])
+            select = self.query_one(f"#{field}", Select)
+            select.set_options(options)
+            select.value = value
+            if added:
                 not_offered.append(visible(str(value)))
         self.remember_saved()
         self.query_one("#p-name", Input).focus()
-        said = _("Printer {name} is in the form: change it, then Ctrl+S saves it.", name=visible(name))
+        said = [_("Printer {name} is in the form: change it, then Ctrl+S saves it.", name=visible(name))]
         if not_offered:
-            said = sentences(
-                said,
-                _(
-                    "Not among the choices here: {values}. Saving puts the form's choice in its place.",
-                    values=listed(not_offered),
-                ),
-            )
-        self._say(said)
+            said.append(_(NOT_OFFERED_SAID, values=listed(not_offered)))
+        if self._name_written_out is not None:
+            said.append(_(NAME_WRITTEN_OUT))
+        self._say(sentences(*said))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         # Names and targets are data, never markup.
@@ -345,7 +338,14 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
-        name = meant_printer(self.query_one("#p-name", Input).value, self.counter.printers)
+        typed = self.query_one("#p-name", Input).value
+        if typed and typed == self._name_written_out:
+            # Saved under the written-out text it would be a printer beside the one it shows, and saved
+            # under its own name it would be refused again: the name it should have is asked for.
+            self._say(_(NAME_WRITTEN_OUT), error=True)
+            self.edits_not_saved()
+            return
+        name = meant_printer(typed, self.counter.printers)
         if not name_allowed(name):  # the service's rule (`printer_names`), said before any other check
             self._say(_(NAME_ASKED, max=NAME_MAX), error=True)
             self.edits_not_saved()
