@@ -248,10 +248,16 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         }
         for field, value in typed.items():
             put_value(self.query_one(f"#{field}"), value)
-        chosen = {"p-language": "language", "p-transport": "transport", "p-dpi": "dpi", "p-paper": "paper_mm"}
+        chosen = {
+            "p-language": "language",
+            "p-transport": "transport",
+            "p-dpi": "dpi",
+            "p-paper": "paper_mm",
+            "p-cjk": "cjk",
+        }
         not_offered: list[str] = []
         for field, options in choices().items():
-            options, value, added = with_saved(options, setting[chosen.get(field, "cjk")])
+            options, value, added = with_saved(options, setting[chosen[field]])
             select = self.query_one(f"#{field}", Select)
             select.set_options(options)
             select.value = value
