@@ -296,5 +296,5 @@ def close_command(app: CliApp, run_id: int, as_json: bool) -> None:
 
     run = attempt(lambda: runs.close(app.station, run_id), as_json=as_json)
     _echo_run(run, as_json)
-    if run.waiting_next_run and not as_json:
-        click.echo(run.waiting_said())
+    if (said := run.closing_said()) and not as_json:
+        click.echo(said)

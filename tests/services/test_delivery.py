@@ -34,6 +34,7 @@ from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
 from station_console.services.pickup.undo import undo_pickup
+from station_console.services.recipients import directory
 from station_console.services.shelves.search import timeline
 from station_console.settings import CounterSettings, EventTarget, FeeRule
 
@@ -346,3 +347,54 @@ def test_a_wrong_run_is_said_before_any_printer(campus: Campus) -> None:
     with pytest.raises(NotFound) as missing:
         sheet.print_sheet(campus.station, 999, CounterSettings())  # no printer on this counter either
     assert missing.value.code == "no_run" and "DR000999" in missing.value.message("en")
+
+
+def test_the_fee_question_names_the_phone_the_run_shows_for_the_parcel(
+    campus: Campus, clock: FakeClock
+) -> None:
+    """A person of the directory with two phones, their parcel come with the second: the run and the
+    fee question both name that one, masked, not the directory's first for one and the parcel's for the
+    other."""
+    st = campus.station
+    configure(st, storage_fee_rules=[FeeRule(name="standard", free_days=3, per_day_cents=100)])
+    two = directory.add(
+        st, {"name": "钱七", "phones": "13800000007, 13900000008", "building": "B2", "room": "301"}
+    ).id
+    check_in(st, wb(1), recipient_id=two, phone="13900000008")
+    clock.advance(days=4)
+    requests.request(st, wb(1))
+    run = runs.plan(st, "小刘")
+    (stop,) = run.stops
+    owed = runs.fee_due(st, run.id, wb(1))
+    assert owed.cents == 200
+    assert stop.masked_phone == owed.masked_phone == "139****0008"
+    assert "13900000008" not in str(run.to_json()) and "13900000008" not in str(owed)
+
+
+def test_the_close_names_the_sheet_parcels_that_left_their_shelves_or_moved_and_why(campus: Campus) -> None:
+    from station_console.services.shelves.moves import move_parcel
+
+    st = campus.station
+    ids = [checked_in(campus, n, name) for n, name in ((1, "王五"), (2, "李四"), (3, "赵六"))]
+    requests.request(st, wb(2))
+    requests.request(st, wb(3))
+    run = runs.plan(st, "小刘")
+    assert len(run.stops) == 3
+    runs.scan_out(st, run.id, wb(1))
+    scan_back.deliver(st, run.id, wb(1), received_by="王五")
+    confirm_pickup(st, [ids[1]], method="code", scanned=[wb(2)])  # at the counter, while on the sheet
+    target = "3-1" if run.stops[2].shelf_location != "3-1" else "2-4"
+    moved = move_parcel(st, wb(3), target)
+    closed = runs.close(st, run.id)
+    assert [(g.waybill, g.why) for g in closed.gone] == [
+        (wb(2), "picked up with its pickup code"),
+        (wb(3), "moved"),
+    ]
+    assert closed.gone[1].place == target and closed.gone[1].code == parcel(st, ids[2]).pickup_code
+    said = closed.closing_said()
+    assert f"No longer on this run: {wb(2)} (picked up with its pickup code)" in said
+    assert f"{wb(3)} (moved to {target}, code {moved.pickup_code}: it waits there for the next run)" in said
+    assert said.startswith("1 parcel never taken out stays on its shelf")  # the moved one waits
+    (closing,) = [e for e in events(st, EventKind.DELIVERY_RUN_CHANGED) if e.details["change"] == "closed"]
+    assert closing.details["off_run"] == 2 and closing.details["waiting_next_run"] == 1
+    assert runs.view(st, run.id).gone == ()  # a later read says nothing of it

@@ -37,7 +37,7 @@ from db.models import (
 from hardware.messages import Message
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, LaterText, _, _n, label_of
+from station_console.i18n import N_, LaterText, _, _n, label_of, sentences
 from station_console.phone_masking import mask_phones
 from station_console.safe_text import cut
 from station_console.services.core import audit
@@ -47,6 +47,7 @@ from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery import recalled
+from station_console.services.delivery.off_run import OffRun, moved_since, off_run, off_run_said
 from station_console.services.delivery.requests import check_deliverable, waiting_held
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
 from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
@@ -98,6 +99,8 @@ class RunView:
     # Said by the close only (0 on any other read): its parcels never taken out, still on their
     # shelves, whose requests wait for the next run (the run lists them "cancelled").
     waiting_next_run: int = 0
+    # Said by the close only: its sheet parcels that left the shelves or moved while they waited on it.
+    gone: tuple[OffRun, ...] = ()
 
     @property
     def number(self) -> str:
@@ -118,6 +121,14 @@ class RunView:
             self.waiting_next_run,
             n=self.waiting_next_run,
         )
+
+    def gone_said(self) -> str:
+        """The close's sheet parcels no longer on the run, each with why ("" when none)."""
+        return off_run_said(self.gone)
+
+    def closing_said(self) -> str:
+        """What the close says beyond its counts: the parcels that wait, those no longer on the run."""
+        return sentences(*filter(None, (self.waiting_said(), self.gone_said())))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -261,8 +272,8 @@ def item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, D
 
 class FeeOwed(NamedTuple):
     """What a parcel of the run owes now, for the dialog that settles it before the scan-out: the
-    cents, the first day it was charged, and whose account "account" puts it on (the name and masked
-    phone the parcel was recorded with; the run's stops name its address's person, not the account),
+    cents, the first day it was charged, and whose account "account" puts it on (the name the parcel
+    was recorded with, and the masked phone its stop on the run shows: one number for one parcel),
     and which parcel it is (its code, carrier and waybill): the question names it, so two scans close
     together are each asked as their own."""
 
@@ -279,16 +290,17 @@ def fee_due(station: Station, run_id: int, raw: str) -> FeeOwed:
     """The storage fee this parcel of the run owes now (0 and no date when none)."""
     require(station, "door_delivery")
     with station.read() as session:
-        parcel, _item = item_on_run(session, run_row(session, run_id, writable=False), raw)
+        parcel, item = item_on_run(session, run_row(session, run_id, writable=False), raw)
         quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
         carrier = session.get(Carrier, parcel.carrier_id)
+        stop = stops_for(session, [parcel], {parcel.id or 0: item})[0]
     if quote is None or not quote.owed_cents:
         return FeeOwed(0, None)
     return FeeOwed(
         quote.owed_cents,
         quote.fee_starts,
         parcel.recipient_name,
-        parcel.masked_phone,
+        stop.masked_phone,
         parcel.pickup_code or "",
         carrier.short_name if carrier else "?",
         parcel.waybill,
@@ -353,9 +365,13 @@ def close(station: Station, run_id: int) -> RunView:
             )
         now = station.now()
         waiting = 0
+        planned = [i.parcel_id for i in items if i.status == DeliveryStatus.PLANNED]
+        moved, gone = moved_since(session, planned, run.created_at), []
         for item in items:
             if item.status == DeliveryStatus.PLANNED:
                 parcel = session.get(Parcel, item.parcel_id)
+                if parcel is not None and (off := off_run(session, parcel, moved)) is not None:
+                    gone.append(off)
                 if parcel is not None and parcel.status == ParcelStatus.ON_SHELF:
                     waiting += 1
                     fast.insert(
@@ -372,7 +388,7 @@ def close(station: Station, run_id: int) -> RunView:
         run.status, run.closed_at, run.closed_by = RunStatus.CLOSED, now, station.clerk_id
         session.add(run)
         session.flush()
-        view = replace(view_in(session, run), waiting_next_run=waiting)
+        view = replace(view_in(session, run), waiting_next_run=waiting, gone=tuple(gone))
         audit.record(
             session,
             station,
@@ -384,6 +400,7 @@ def close(station: Station, run_id: int) -> RunView:
                 "delivered": view.count(DeliveryStatus.DELIVERED),
                 "failed": view.count(DeliveryStatus.FAILED),
                 "waiting_next_run": waiting,
+                **({"off_run": len(gone)} if gone else {}),
             },
         )
         return view

@@ -128,7 +128,9 @@ def stops_for(
                 floor=r.floor if r else None,
                 unit=r.unit if r else None,
                 room=r.room if r else None,
-                masked_phone=(phones.get(r.id or 0) if r else None) or p.masked_phone,
+                # The number the parcel came with, as its label's tail and the fee question name it:
+                # the directory's first phone only when the parcel has none (purged, or none typed).
+                masked_phone=p.masked_phone or (phones.get(r.id or 0) if r else None),
                 source=item.source if item else "preference",
                 fail_reason=item.fail_reason if item else None,
                 recalled=is_recalled(p.problem_kind),

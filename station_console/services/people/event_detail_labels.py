@@ -83,6 +83,7 @@ LABELS: dict[str, str] = {
     "delivered": N_("delivered"),
     "failed": N_("failed"),
     "waiting_next_run": N_("waiting for the next run"),
+    "off_run": N_("no longer on the run"),
     # fees
     "amount_cents": N_("amount"),
     "rule": N_("fee rule"),

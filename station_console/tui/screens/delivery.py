@@ -315,8 +315,8 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
             delivered=run.count("delivered"),
             failed=run.count("failed"),
         )
-        if run.waiting_next_run:
-            text = sentences(text, run.waiting_said())
+        if said := run.closing_said():
+            text = sentences(text, said)
         self.answer(text, ok=True)
         self.show_run(None)
         self.reload()
