@@ -379,6 +379,8 @@ def handover_close(
         emit_json({**view.to_json(), **receipt})
     else:
         _echo_batch(view, as_json)
+        if view.courier_at_open:
+            click.echo(view.courier_said())
         if saved is not None and (printable or no_print):
             click.echo(_("Receipt written to {path}", path=str(saved)))
         elif saved is not None:

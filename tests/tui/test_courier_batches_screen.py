@@ -165,6 +165,9 @@ async def test_the_courier_name_erased_at_the_close_is_said_in_its_dialog_and_no
         await quiet.press(pilot, "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is None
+        # Another courier's name than the open's: said, not swapped on the receipt without a word.
+        said = str(screen.query_one("#ci-message", Static).render())
+        assert "The receipt names Zhao, not Wu, the courier named when the batch was opened." in said
     (closed,) = batches.list_batches(station, status="closed")
     assert closed.courier_name == "Zhao"
 

@@ -159,6 +159,7 @@ LABELS: dict[str, str] = {
     "bad": N_("bad rows"),
     "on_shelf": N_("already on the shelf"),
     "courier": N_("courier"),
+    "courier_at_open": N_("courier named at the open"),
     "expected": N_("expected"),
     "received": N_("received"),
     "missing": N_("missing"),

@@ -13,7 +13,7 @@ settles them) and queues the handover receipt.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from db.models import (
 )
 from station_console import name_limit
 from station_console.errors import NotFound, Refused
-from station_console.i18n import CURRENT, N_, Translator
+from station_console.i18n import CURRENT, N_, Translator, _
 from station_console.safe_text import cut
 from station_console.services.core import audit
 from station_console.services.core.free_text import NoteRule, text_field
@@ -79,6 +79,8 @@ class BatchView:
     other_carrier_names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     damaged: list[tuple[str, str]] = field(default_factory=list)  # (waybill, note)
     receipt_job_id: int | None = None
+    # Set by a close only: the courier named at the open, when the close named another (the receipt's).
+    courier_at_open: str | None = None
     received_ids: list[int] = field(default_factory=list, repr=False)  # their pre-alerts
 
     @property
@@ -102,6 +104,16 @@ class BatchView:
     def other_carrier_name(self, code: str, tr: Translator = CURRENT) -> str:
         """Another carrier in the bag, named in `tr`'s language."""
         return other_carrier_name(tr, self.other_carrier_names, code)
+
+    def courier_said(self) -> str:
+        """A close's word on a courier named anew ("" when it kept the one named at the open)."""
+        if not self.courier_at_open:
+            return ""
+        return _(
+            "The receipt names {courier}, not {opened}, the courier named when the batch was opened.",
+            courier=self.courier_name or "",
+            opened=self.courier_at_open,
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -318,6 +330,7 @@ def close_batch(
     def work(session: Session) -> BatchView:
         batch = _open_batch(session, batch_id, closing=True)
         courier = _courier(courier_name) or batch.courier_name
+        opened = batch.courier_name if batch.courier_name and batch.courier_name != courier else None
         if not courier:
             raise Refused(
                 N_("Type the name of the courier who hands the parcels over."), code="courier_required"
@@ -354,9 +367,15 @@ def close_batch(
             station,
             EventKind.COURIER_BATCH_CLOSED,
             at=now,
-            details={"batch": batch.id, "carrier": view.carrier, "courier": courier, **closed.counts()},
+            details={
+                "batch": batch.id,
+                "carrier": view.carrier,
+                "courier": courier,
+                **({"courier_at_open": opened} if opened else {}),
+                **closed.counts(),
+            },
         )
-        return _view_closed(view, batch)
+        return replace(_view_closed(view, batch), courier_at_open=opened)
 
     return station.run(work)
 

@@ -394,6 +394,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                     parcels=listed(f"{view.other_carrier_name(code)} {n}" for code, n in others.items()),
                 ),
             )
+        text = sentences(text, view.courier_said())  # another courier signs: said, not swapped unseen
         if printable:
             return sentences(text, _("The receipt is printing.")), None
         path, failed = batches.receipt_pdf_after_close(self.station, view.id, get_language())
