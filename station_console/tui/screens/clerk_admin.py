@@ -15,9 +15,10 @@ from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
 from station_console import name_limit
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, sentences
 from station_console.services.core.local_times import short_when
 from station_console.services.people import clerks, pins
+from station_console.tui.door_scans_held import held_scans, left_by
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
@@ -174,14 +175,18 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         name = self._selected()
         if name is None or name not in self.shown:
             return
-        self._act(
-            partial(clerks.set_active, self.station, name, not self.shown[name].active),
-            lambda info: (
-                _("{name} can sign in.", name=name)
-                if info.active
-                else _("{name} can no longer sign in.", name=name)
-            ),
-        )
+        self._act(partial(clerks.set_active, self.station, name, not self.shown[name].active), self._toggled)
+
+    def _toggled(self, info: clerks.ClerkInfo) -> str:
+        if info.active:
+            return _("{name} can sign in.", name=info.name)
+        said = _("{name} can no longer sign in.", name=info.name)
+        # Door delivery's scans they left with a fee unsettled would wait for them for good: this
+        # manager's now, said here and again at Door delivery.
+        held, manager = held_scans(self.app), self.station.clerk_id
+        if manager is not None and (scans := held.hand_over(info.id, info.name, manager)):
+            said = sentences(said, left_by(info.name, scans))
+        return said
 
     @role_key("clerks.unlock")
     def action_unlock(self) -> None:

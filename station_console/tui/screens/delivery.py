@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
+from db.models import Role
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, listed, sentences
@@ -29,6 +30,8 @@ from station_console.private_files import write_atomic
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.paper_numbers import run_number
 from station_console.services.delivery import requests, runs, sheet
+from station_console.services.people import clerks
+from station_console.tui.door_scans_held import held_scans
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.delivery_forms import DeliveryForms
@@ -87,15 +90,22 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
         # Clerks whose parcel scanned back was set aside for another clerk (named once in the toast).
         self.backs_aside: set[int | None] = set()
         self.router: KeyRouter | None = None
-        # What each clerk scanned that found a storage fee due, answered after a lock while they were
-        # away: nothing was scanned out and nobody was asked. Said to them once back (`came_to_front`).
-        self.not_taken: dict[int, list[str]] = {}
         # Scans whose storage fee was found while the fee question was open (said on it, not asked):
         # named again as that question closes, whose own line would otherwise be all the clerk reads.
         self.fees_unasked: list[str] = []
-        # What each clerk scanned out owing a fee, still unsettled when another clerk signed in (the
-        # question closed by the hand-over, and those found under it): said to them once back.
-        self.fees_left: dict[int, list[str]] = {}
+
+    @property
+    def not_taken(self) -> dict[int, list[str]]:
+        """What each clerk scanned that found a storage fee due, answered after a lock while they were
+        away: nothing was scanned out and nobody was asked. Said to them once back (`came_to_front`)."""
+        return held_scans(self.app).not_taken
+
+    @property
+    def fees_left(self) -> dict[int, list[str]]:
+        """What each clerk scanned out owing a fee, still unsettled when another clerk signed in (the
+        question closed by the hand-over, and those found under it): said to them once back. Kept by
+        the console: a manager takes over those of a clerk deactivated since (`door_scans_held`)."""
+        return held_scans(self.app).fees_left
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="dl-summary")
@@ -221,13 +231,39 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
                     scans=listed(left),
                 )
             )
+        if handed := held_scans(self.app).handed_said(clerk):  # a deactivated clerk's, taken over
+            said.append(handed)
         if said:
             self.say(sentences(*said), error=True)
+        self._take_over_deactivated(clerk)
         untold = clerk in self.backs_untold
         self.backs_untold.discard(clerk)
         # Said again under the fee line when the sign-in said it already (`clear_for_next_clerk`).
         if (untold or said) and (scanned := self.back_scanned) is not None:
             self.say_back(scanned)
+
+    def _take_over_deactivated(self, clerk: int | None) -> None:
+        """A manager here takes over the unsettled scans of clerks deactivated since (at another counter,
+        or by `station clerk deactivate`): read in a worker, said when it lands."""
+        held = held_scans(self.app)
+        others = held.others(clerk)
+        if clerk is None or self.station.clerk_role != Role.MANAGER or not others:
+            return
+
+        def read() -> dict[int, str]:
+            return {c.id: c.name for c in clerks.list_clerks(self.station) if c.id in others and not c.active}
+
+        self.call("deactivated_read", read)
+
+    def done_deactivated_read(self, gone: dict[int, str]) -> None:
+        now = self.station.clerk_id
+        if not self.asked_by_clerk_now() or now is None:
+            return  # read for a manager who has gone: the next one reads again
+        held = held_scans(self.app)
+        for clerk, name in gone.items():
+            held.hand_over(clerk, name, now)
+        if said := held.handed_said(now):
+            self.say(said, error=True)
 
     # -- scans ---------------------------------------------------------------------------------------
 
@@ -330,6 +366,8 @@ class DeliveryScreen(DeliveryForms, DeliveryScanOut, TakesScans, ServiceCalls, M
     # -- display -------------------------------------------------------------------------------------
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "deactivated_read":
+            return  # a busy database: the manager's next return here reads again
         self.say(text, error=True)
 
     def still_writing(self, tag: str) -> None:
