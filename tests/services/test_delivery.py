@@ -387,12 +387,12 @@ def test_the_close_names_the_sheet_parcels_that_left_their_shelves_or_moved_and_
     moved = move_parcel(st, wb(3), target)
     closed = runs.close(st, run.id)
     assert [(g.waybill, g.why) for g in closed.gone] == [
-        (wb(2), "picked up with its pickup code"),
+        (wb(2), "picked up at the counter"),
         (wb(3), "moved"),
     ]
     assert closed.gone[1].place == target and closed.gone[1].code == parcel(st, ids[2]).pickup_code
     said = closed.closing_said()
-    assert f"No longer on this run: {wb(2)} (picked up with its pickup code)" in said
+    assert f"No longer on this run: {wb(2)} (picked up at the counter)" in said
     assert f"{wb(3)} (moved to {target}, code {moved.pickup_code}: it waits there for the next run)" in said
     assert said.startswith("1 parcel never taken out stays on its shelf")  # the moved one waits
     (closing,) = [e for e in events(st, EventKind.DELIVERY_RUN_CHANGED) if e.details["change"] == "closed"]

@@ -13,13 +13,20 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Parcel, ParcelEvent, ParcelStatus
-from station_console.i18n import _, listed
-from station_console.services.pickup.left_shelves import HOW_IT_LEFT
+from db.models import EventKind, Parcel, ParcelEvent, ParcelStatus, PickupMethod
+from station_console.i18n import N_, _, listed
 from station_console.services.shelves.moves import location_of
 from station_console.services.shelves.search import STATUS_LABELS
 
 MOVED = "moved"
+# How a sheet parcel left the shelves while it waited on the run, a clause of the close's sentence.
+HOW_IT_LEFT: dict[str, str] = {
+    ParcelStatus.PICKED_UP: N_("picked up at the counter"),
+    PickupMethod.DOOR: N_("delivered to the recipient's door"),  # on another run
+    ParcelStatus.RETURNED: N_("returned to the carrier"),
+    ParcelStatus.WRITTEN_OFF: N_("written off"),
+    ParcelStatus.CANCELLED: N_("check-in undone"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,8 @@ class OffRun:
 
 def how_it_left(parcel: Parcel) -> str:
     """The catalogue entry saying how a parcel no longer on the shelves left them."""
-    if parcel.status == ParcelStatus.PICKED_UP and parcel.pickup_method:
-        return HOW_IT_LEFT.get(parcel.pickup_method, STATUS_LABELS[ParcelStatus.PICKED_UP])
+    if parcel.status == ParcelStatus.PICKED_UP and parcel.pickup_method == PickupMethod.DOOR:
+        return HOW_IT_LEFT[PickupMethod.DOOR]
     return HOW_IT_LEFT.get(parcel.status) or STATUS_LABELS.get(parcel.status, parcel.status)
 
 
