@@ -234,9 +234,12 @@ class _Live:
     dbapi: Any  # the driver's connection
     dialect: Dialect
     error: type[Exception]  # the driver's base error
+    # Asked once a transaction, as `Plain` asks: listeners are added between transactions, and asking
+    # at every statement walked the dispatch's listener collections (a handover runs ten statements).
+    listening: bool
 
     def listened(self) -> bool:
-        return bool(self.conn.dispatch.before_cursor_execute)
+        return self.listening
 
 
 class Plain:
@@ -303,7 +306,12 @@ def _connection(session: Tx) -> _Live | Plain:
     conn = session.connection()
     dialect = conn.dialect
     live = _Live(
-        session.get_transaction(), conn, conn.connection.dbapi_connection, dialect, dialect.loaded_dbapi.Error
+        session.get_transaction(),
+        conn,
+        conn.connection.dbapi_connection,
+        dialect,
+        dialect.loaded_dbapi.Error,
+        bool(conn.dispatch.before_cursor_execute),
     )
     session.info[_KEPT] = live
     return live
