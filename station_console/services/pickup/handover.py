@@ -126,6 +126,18 @@ def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
 
 # Built once: a handover is a clerk's every confirm, and building the statement cost as much as running it.
 CHOSEN_PARCELS = select(Parcel).where(col(Parcel.id).in_(bindparam("ids", expanding=True)))
+# Most handovers are of one parcel: its plain `id = ?` skips the expanding IN's rewrite of the SQL at
+# every execution (a sixth of the ORM read's cost).
+CHOSEN_PARCEL = select(Parcel).where(col(Parcel.id) == bindparam("id"))
+
+
+def chosen_parcels(session: Session, ids: Sequence[int]) -> dict[int | None, Parcel]:
+    """The parcels `ids` read in this transaction, by id (those that exist)."""
+    if len(ids) == 1:
+        found = session.exec(CHOSEN_PARCEL, params={"id": ids[0]}).all()
+    else:
+        found = session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()
+    return {p.id: p for p in found}
 
 
 def confirm_pickup(
@@ -173,7 +185,7 @@ def confirm_pickup(
     def work(session: Session) -> list[int]:
         now = station.now()
         methods: list[str] = []  # how each parcel was released, as its event records it, in `ids` order
-        parcels = {p.id: p for p in session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()}
+        parcels = chosen_parcels(session, ids)
         unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
         if unscanned and not says_something(reason):  # a reason of marks alone (`[/]`) gives none
             raise Refused(

@@ -32,8 +32,8 @@ from station_console.services.fees.ledger import (
 )
 from station_console.services.pickup import door_undone
 from station_console.services.pickup.handover import (
-    CHOSEN_PARCELS,
     carrier_codes,
+    chosen_parcels,
     clean_waybill,
     recent_pickups,
 )
@@ -72,7 +72,7 @@ def undo_preview(station: Station, parcel_ids: Sequence[int] | None = None) -> U
         parcel_ids = [r.parcel_id for r in recent_pickups(station, limit=1)]
     ids = list(dict.fromkeys(parcel_ids))
     with station.read() as session:
-        parcels = {p.id: p for p in session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()} if ids else {}
+        parcels = chosen_parcels(session, ids) if ids else {}
         picked = [parcels[i] for i in ids if i in parcels and parcels[i].status == ParcelStatus.PICKED_UP]
         names = _names(session, {p.carrier_id for p in picked}, {p.picked_up_by for p in picked})
         items = [
