@@ -1,0 +1,50 @@
+"""Stocktake close: a parcel moved onto a counted layer after that layer was last scanned is not marked
+missing. Nobody has looked at the layer since it arrived: its not being scanned says nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shelf_helpers import parcel, place, wb
+
+from db.models import ProblemKind
+from station_console.services.core.station import Station
+from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.shelves.moves import move_parcel
+
+
+def test_a_parcel_moved_in_after_the_layer_was_counted_is_not_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    place(station, wb(1), "6-5")
+    pid = place(station, wb(2), "6-2")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))  # the layer counted: one parcel, found
+    clock.advance(minutes=1)
+    move_parcel(station, wb(2), "6-5")  # at another counter, once the layer was counted
+    clock.advance(minutes=1)
+    view = stocktake.view(station, take.id)
+    assert [i.waybill for i in view.items["missing"]] == [wb(2)]  # what the clerk is offered to mark
+    closed = stocktake_close.close(station, take.id, mark_missing=[wb(2)])
+    assert parcel(station, pid).problem_kind is None
+    assert closed.result["fixes"]["marked_missing"] == []
+    (failed,) = closed.result["fixes"]["failed"]
+    assert failed["waybill"] == wb(2) and failed["fix"] == "mark_missing"
+    assert failed["reason"] == (
+        "Moved to 6-5 at 10:01, after that layer was last counted here: not marked missing."
+    )
+
+
+def test_a_parcel_moved_in_before_the_layer_was_counted_and_not_found_is_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    place(station, wb(1), "6-5")
+    pid = place(station, wb(2), "6-2")
+    take = stocktake.start(station, "6-5")
+    clock.advance(minutes=1)
+    move_parcel(station, wb(2), "6-5")  # there before the clerk counted the layer, and not found
+    clock.advance(minutes=1)
+    stocktake.scan(station, take.id, wb(1))
+    closed = stocktake_close.close(station, take.id, mark_missing=[wb(2)])
+    assert parcel(station, pid).problem_kind == ProblemKind.MISSING
+    assert closed.result["fixes"]["marked_missing"] == [wb(2)] and closed.result["fixes"]["failed"] == []
