@@ -1,7 +1,8 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
-`_moved_since`), mark missing (problem kind `missing`); a missing-flagged parcel that was found again is
-cleared. Re-checking-in an extra unknown here is a full
+`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved onto its layer since that
+layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
+Re-checking-in an extra unknown here is a full
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
 extra whose record says it left (picked up, returned, written off) is no new arrival: someone may have
@@ -20,6 +21,7 @@ from dataclasses import asdict
 from datetime import datetime, tzinfo
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -97,7 +99,9 @@ def close(
                         Parcel.waybill == item.waybill, Parcel.status == ParcelStatus.ON_SHELF
                     )
                 ).first()
-                if parcel is not None:
+                if parcel is not None and (since := _moved_in(session, station, take, parcel, now)):
+                    failed.append(_failure(item.waybill, "mark_missing", since))
+                elif parcel is not None:
                     # A note like one a clerk types: in the language of whoever closed the stocktake
                     # ("stocktake 1" read as English in a Chinese list).
                     note = _("Not found at stocktake {id}", id=take.id)
@@ -198,15 +202,7 @@ def _moved_since(
     """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
     that move is newer than the scan, so the close would undo it on the strength of an older look (its
     new code and label lost again, the record naming a layer it may no longer stand on)."""
-    moved = session.exec(
-        select(ParcelEvent)
-        .where(
-            ParcelEvent.parcel_id == parcel.id,
-            ParcelEvent.kind == EventKind.MOVED,
-            col(ParcelEvent.at) >= scanned_at,
-        )
-        .order_by(col(ParcelEvent.id).desc())
-    ).first()
+    moved = _last_move(session, parcel, scanned_at)
     if moved is None:
         return None
     return Refused(
@@ -215,6 +211,47 @@ def _moved_since(
         to=str(moved.details.get("to", "?")),
         at=short_when(moved.at, station.zone(), now),
     )
+
+
+def _moved_in(
+    session: Session, station: Station, take: Stocktake, parcel: Parcel, now: datetime
+) -> Refused | None:
+    """Why a parcel moved onto its layer after this stocktake last looked there is not marked missing:
+    nobody has counted that layer since it arrived, so not having scanned it says nothing. The last look
+    is the latest scan found on that layer (or on a layer not said), else the stocktake's start."""
+    looked = session.exec(
+        select(StocktakeScan.scanned_at)
+        .where(
+            StocktakeScan.stocktake_id == take.id,
+            or_(
+                col(StocktakeScan.found_layer_id) == parcel.layer_id,
+                col(StocktakeScan.found_layer_id).is_(None),
+            ),
+        )
+        .order_by(col(StocktakeScan.scanned_at).desc())
+    ).first()
+    moved = _last_move(session, parcel, looked or take.started_at)
+    if moved is None:
+        return None
+    return Refused(
+        N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
+        code="moved_in_since_count",
+        to=str(moved.details.get("to", "?")),
+        at=short_when(moved.at, station.zone(), now),
+    )
+
+
+def _last_move(session: Session, parcel: Parcel, since: datetime) -> ParcelEvent | None:
+    """The parcel's latest move at or after `since`, if any."""
+    return session.exec(
+        select(ParcelEvent)
+        .where(
+            ParcelEvent.parcel_id == parcel.id,
+            ParcelEvent.kind == EventKind.MOVED,
+            col(ParcelEvent.at) >= since,
+        )
+        .order_by(col(ParcelEvent.id).desc())
+    ).first()
 
 
 def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
