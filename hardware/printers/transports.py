@@ -253,6 +253,7 @@ class FileTransport:
             fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "ab") as out:
                 out.write(data)
+                _on_disk(out)
         except OSError as exc:
             raise _write_error(exc, self.path) from exc
 
@@ -265,7 +266,9 @@ class FileTransport:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
+                _on_disk(out)  # before its name: a named job is a whole one, after a power cut too
             self._name_job_file(folder, part, about)
+            _name_on_disk(folder)
         finally:
             # Never an error once the job is named: it would be sent again and printed twice. A hidden
             # leftover is never counted or printed.
@@ -296,6 +299,24 @@ class FileTransport:
 
 
 _JOB_NUMBER = re.compile(r"job-(\d+)")
+
+
+def _on_disk(out: Any) -> None:
+    """A job's bytes on the disk before the send returns: the queue then marks it printed, and a
+    power cut must not leave that label an empty file or none."""
+    out.flush()
+    os.fsync(out.fileno())
+
+
+def _name_on_disk(folder: Path) -> None:
+    """The job's new name on the disk too. Never an error: the job is named, and an error would send
+    it again (printed twice); not every file system lets a folder be synced."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def is_folder(path: str) -> bool:
