@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db.models import EventKind, Parcel, ParcelEvent, ParcelStatus, PickupMethod
+from db.models import Parcel, ParcelStatus, PickupMethod
 from station_console.i18n import N_, _, listed
 from station_console.services.shelves.moves import location_of
 from station_console.services.shelves.search import STATUS_LABELS
@@ -45,20 +44,6 @@ def how_it_left(parcel: Parcel) -> str:
     if parcel.status == ParcelStatus.PICKED_UP and parcel.pickup_method == PickupMethod.DOOR:
         return HOW_IT_LEFT[PickupMethod.DOOR]
     return HOW_IT_LEFT.get(parcel.status) or STATUS_LABELS.get(parcel.status, parcel.status)
-
-
-def moved_since(session: Session, parcel_ids: Sequence[int], since: datetime) -> set[int]:
-    """Which of these parcels were moved to another slot at or after `since` (the run's planning)."""
-    if not parcel_ids:
-        return set()
-    rows = session.exec(
-        select(ParcelEvent.parcel_id).where(
-            col(ParcelEvent.parcel_id).in_(list(parcel_ids)),
-            ParcelEvent.kind == EventKind.MOVED,
-            col(ParcelEvent.at) >= since,
-        )
-    ).all()
-    return {pid for pid in rows if pid is not None}
 
 
 def off_run(session: Session, parcel: Parcel, moved: set[int]) -> OffRun | None:

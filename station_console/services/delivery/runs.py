@@ -47,11 +47,12 @@ from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery import recalled
-from station_console.services.delivery.off_run import OffRun, moved_since, off_run, off_run_said
+from station_console.services.delivery.off_run import OffRun, off_run, off_run_said
 from station_console.services.delivery.requests import check_deliverable, waiting_held
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
 from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
 from station_console.services.recipients.fields import clean
+from station_console.services.shelves.moves import last_moves
 from station_console.services.shelves.search import parcel_candidates
 
 STATUS_LABELS = {
@@ -366,7 +367,7 @@ def close(station: Station, run_id: int) -> RunView:
         now = station.now()
         waiting = 0
         planned = [i.parcel_id for i in items if i.status == DeliveryStatus.PLANNED]
-        moved, gone = moved_since(session, planned, run.created_at), []
+        moved, gone = set(last_moves(session, planned, run.created_at)), []
         for item in items:
             if item.status == DeliveryStatus.PLANNED:
                 parcel = session.get(Parcel, item.parcel_id)

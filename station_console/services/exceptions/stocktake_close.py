@@ -28,7 +28,6 @@ from db.models import (
     Clerk,
     EventKind,
     Parcel,
-    ParcelEvent,
     ParcelStatus,
     ProblemKind,
     Stocktake,
@@ -202,7 +201,7 @@ def _moved_since(
     """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
     that move is newer than the scan, so the close would undo it on the strength of an older look (its
     new code and label lost again, the record naming a layer it may no longer stand on)."""
-    moved = _last_move(session, parcel, scanned_at)
+    moved = moves.last_moves(session, [parcel.id or 0], scanned_at).get(parcel.id or 0)
     if moved is None:
         return None
     return Refused(
@@ -230,7 +229,7 @@ def _moved_in(
         )
         .order_by(col(StocktakeScan.scanned_at).desc())
     ).first()
-    moved = _last_move(session, parcel, looked or take.started_at)
+    moved = moves.last_moves(session, [parcel.id or 0], looked or take.started_at).get(parcel.id or 0)
     if moved is None:
         return None
     return Refused(
@@ -239,19 +238,6 @@ def _moved_in(
         to=str(moved.details.get("to", "?")),
         at=short_when(moved.at, station.zone(), now),
     )
-
-
-def _last_move(session: Session, parcel: Parcel, since: datetime) -> ParcelEvent | None:
-    """The parcel's latest move at or after `since`, if any."""
-    return session.exec(
-        select(ParcelEvent)
-        .where(
-            ParcelEvent.parcel_id == parcel.id,
-            ParcelEvent.kind == EventKind.MOVED,
-            col(ParcelEvent.at) >= since,
-        )
-        .order_by(col(ParcelEvent.id).desc())
-    ).first()
 
 
 def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:

@@ -10,13 +10,14 @@ until it leaves. `keep_code` keeps the code and label, only the location changes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Shelf
+from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
@@ -57,6 +58,24 @@ def target_slot(session: Session, target: str) -> slots.Slot:
             N_("Layer {shelf}-{layer} is retired."), code="retired", shelf=shelf.label, layer=layer.label
         )
     return slot
+
+
+def last_moves(session: Session, parcel_ids: Iterable[int], since: datetime) -> dict[int, ParcelEvent]:
+    """Each of these parcels' latest move at or after `since`, by parcel id (absent: not moved since):
+    a look older than the move (a run's sheet, a stocktake's scan) no longer says where it lies."""
+    ids = list(parcel_ids)
+    if not ids:
+        return {}
+    moves = session.exec(
+        select(ParcelEvent)
+        .where(
+            col(ParcelEvent.parcel_id).in_(ids),
+            ParcelEvent.kind == EventKind.MOVED,
+            col(ParcelEvent.at) >= since,
+        )
+        .order_by(col(ParcelEvent.id))
+    ).all()
+    return {m.parcel_id: m for m in moves if m.parcel_id is not None}  # the latest last
 
 
 def location_of(session: Session, parcel: Parcel) -> str:
