@@ -37,3 +37,22 @@ def test_a_test_print_s_job_file_says_it_is_a_test(station: Station, tmp_path: P
     printer = make_printer(config, name="p")
     assert len(sending.process_queue(station, printer, lang="en").printed) == 1
     assert [p.name for p in (tmp_path / "labels").iterdir()] == ["job-00001-test-counter-test.tspl"]
+
+
+def test_a_waybill_shaped_as_a_mobile_is_masked_in_its_job_file_s_name(
+    station: Station, tmp_path: Path
+) -> None:
+    """A DHL waybill of a mobile's shape (taken on the clerk's word: it may well be the customer's
+    number) is masked in its refusal and in the log: its job file's name, which any program or person
+    at the folder reads, named it whole."""
+    from station_console.services.checkin.transaction import check_in
+
+    (tmp_path / "labels").mkdir()
+    check_in(station, "13987654321", batch="ZTO", carrier="DHL", phone="13812345678")
+    printer = make_printer(
+        {"language": "tspl", "transport": "file", "target": f"{tmp_path}/labels/"}, name="p"
+    )
+    assert len(sending.process_queue(station, printer, lang="en").printed) == 1
+    (job,) = (tmp_path / "labels").iterdir()
+    assert job.name == "job-00001-test-counter-139_4321.tspl"
+    assert "13987654321" not in job.name
