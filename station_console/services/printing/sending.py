@@ -28,6 +28,7 @@ from hardware.messages import Message
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
+from station_console.phone_masking import mask_phones
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.failed_sends import in_clerks_words
@@ -211,9 +212,10 @@ def _release(station: Station, job_ids: list[int]) -> None:
 def job_about(session: Session, job: PrintJob) -> tuple[str, str]:
     """What a job is for, as its file is named in a file printer's folder: its counter, and its
     parcel's waybill (its pickup code where it has none) or else its kind (`test`, `manifest`); never
-    the phone."""
+    the phone, nor a waybill of a mobile's shape whole (a DHL one taken on the clerk's word may well be
+    the customer's number): masked, as the log writes it."""
     parcel = session.get(Parcel, job.parcel_id) if job.parcel_id is not None else None
-    what = (parcel.waybill or parcel.pickup_code or "") if parcel is not None else ""
+    what = mask_phones(parcel.waybill or parcel.pickup_code or "") if parcel is not None else ""
     return job.counter, what or job.kind
 
 
