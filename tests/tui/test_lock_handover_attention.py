@@ -173,3 +173,28 @@ async def test_a_refusal_listed_while_the_console_is_locked_is_the_clerks_own_on
         assert app.screen is screen
         (for_wang,) = (" ".join(row.split()) for row in rows(app))
         assert "SF1234567890123" in for_wang and "left by" not in for_wang, for_wang
+
+
+async def test_a_bug_in_a_scan_sent_before_the_next_clerk_signed_in_is_listed_as_the_scanning_clerks(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a refusal's: Wang's scan waited while the console locked and Li signed in, then failed
+    unexpectedly; its "unexpected error" item was listed as Li's, a parcel of Wang's taken for hers."""
+    asked, held = threading.Event(), threading.Event()
+
+    def broken(*args: object, **kwargs: object) -> object:
+        asked.set()
+        assert held.wait(quiet.TIMEOUT)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checkin_writer, "check_in", broken)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await scanned_then_locked(app, pilot, asked)
+        await sign_in(pilot, "Li", "1357", leave_running=["_run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        held.set()
+        await quiet.until(pilot, lambda: bool(rows(app)), what="the error listed")
+        assert app.screen is screen
+        (for_li,) = (" ".join(row.split()) for row in rows(app))  # a long row wraps in its cell
+        assert "unexpected error" in for_li and "(left by Wang)" in for_li, for_li

@@ -27,7 +27,7 @@ from station_console.tui.screens.checkin_twice import (
     same_parcel,
     twice_line,
 )
-from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
+from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest, signed_in
 
 # The reprint of a parcel scanned twice answers for no needs-attention item (their ids start at 1).
 NO_ITEM = 0
@@ -192,8 +192,7 @@ class CheckinQuestions(CheckinState):
 
     def signed_in(self) -> tuple[int, str] | None:
         """The clerk signed in now (id and name), whose a scan sent or an item listed now is."""
-        name = getattr(self.app, "clerk_name", None)
-        return (self.station.clerk_id, name) if self.station.clerk_id is not None and name else None
+        return signed_in(self.station, self.app)
 
     def _attention(self, item: Attention) -> None:
         item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
@@ -291,7 +290,7 @@ class CheckinQuestions(CheckinState):
     def _crashed(self, message: CheckinWriter.Crashed) -> None:
         for item in self.query_one(AttentionList).items:
             item.trying = False  # whichever retry this was, it will not answer: Ctrl+Y may send it again
-        self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))
+        self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss"), by=message.by))
 
 
 def said(item: Attention) -> str:

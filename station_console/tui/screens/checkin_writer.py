@@ -37,6 +37,12 @@ if TYPE_CHECKING:
     from station_console.tui.screens.checkin_recipient import Picked
 
 
+def signed_in(station: Station, app: Any) -> tuple[int, str] | None:
+    """The clerk signed in now (id and name), whose a scan sent or an item listed now is."""
+    name = getattr(app, "clerk_name", None)
+    return (station.clerk_id, name) if station.clerk_id is not None and name else None
+
+
 @dataclass(frozen=True)
 class ScanRequest:
     """One scan to check in. `carrier`: the clerk's answer to a carrier question; `item`: the
@@ -151,6 +157,7 @@ class CheckinWriter:
         """A bug: logged; one calm line for the clerk."""
 
         text: str
+        by: tuple[int, str] | None = None  # the clerk who sent the job (as `ScanRequest.by`)
 
     def __init__(self, screen: Widget, station: Station) -> None:
         self.screen = screen
@@ -170,13 +177,14 @@ class CheckinWriter:
         queued before a lock is theirs); its message goes to the screen."""
         as_sent = self.station.as_now(partial(job, *args, **kwargs))
         turn = int(getattr(self.screen.app, "clerk_turns", 0))
-        self.screen.run_worker(self._run(as_sent, turn), group="checkin", exit_on_error=False)
+        by = signed_in(self.station, self.screen.app)
+        self.screen.run_worker(self._run(as_sent, turn, by), group="checkin", exit_on_error=False)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
-    async def _run(self, job: Any, turn: int) -> None:
-        message = await asyncio.get_running_loop().run_in_executor(self._pool, self._guarded, job)
+    async def _run(self, job: Any, turn: int, by: tuple[int, str] | None) -> None:
+        message = await asyncio.get_running_loop().run_in_executor(self._pool, self._guarded, job, by)
         refusal = getattr(message, "refusal", None)
         if isinstance(refusal, Refusal) and refusal.code == DEACTIVATED:
             # The console locks and its sign-in says why (ClerkSessionMixin.clerk_deactivated): the
@@ -186,11 +194,12 @@ class CheckinWriter:
         elif message is not None:
             self.screen.post_message(message)
 
-    def _guarded(self, job: Any) -> Message | None:
+    def _guarded(self, job: Any, by: tuple[int, str] | None) -> Message | None:
         try:
             result: Message | None = job()
         except Exception as exc:  # a bug must not end the console: logged, one line on screen
-            return CheckinWriter.Crashed(report_unexpected(self.screen, exc))  # type: ignore[arg-type]
+            # Its sender's, as a refusal is: another clerk may have signed in while it ran.
+            return CheckinWriter.Crashed(report_unexpected(self.screen, exc), by)  # type: ignore[arg-type]
         return result
 
     # -- jobs (writer thread) ---------------------------------------------------------------------
