@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from textual import _time, events
 from textual.app import App, ComposeResult
-from textual.widgets import Input
+from textual.screen import Screen
+from textual.widgets import Input, Static
 
 from station_console.counter_settings import CounterSettings
 from station_console.tui import type_ahead
+from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.type_ahead import TypeAhead
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.name_input import NameInput
@@ -160,3 +162,68 @@ async def test_a_key_a_name_field_refuses_is_said_however_late_the_loop_gets_to_
             assert said == []  # held: the keys may be a scan's
             assert await _until_late_timers_ran(lambda: said), "the refusal was never said"
     assert said == ["Digits only"]
+
+
+class Listed(LiveReread, Screen[None]):
+    """A list that follows the live view, counting its reads; a read looks up its list, as a screen's do."""
+
+    reads = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="list")
+        yield Watcher()
+
+    def live_reread(self) -> None:
+        self.query_one("#list", Input)
+        self.reads += 1
+
+
+class Watcher(Static):
+    """Removed as its screen closes: a live read that comes due then (the loop gets to it as the screen's
+    widgets go) is called here, among them."""
+
+    def on_unmount(self) -> None:
+        listed = self.screen
+        assert isinstance(listed, Listed)
+        listed._live_heard = True
+        listed._live_due()
+
+
+async def test_a_change_heard_is_read_however_late_the_loop_gets_to_it() -> None:
+    """Another counter's change is read again shortly after it is heard: a timer that found itself late
+    never read it, and stayed set, so no later change was read on that screen either."""
+    app = App[None]()
+    async with app.run_test() as pilot:
+        screen = Listed()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        for n in (1, 2):  # the second change too: the first read left no timer set
+            screen.on_live_bridge_changed(object())
+            assert screen.reads == n - 1  # changes heard together: read once, in a moment
+            assert await _until_late_timers_ran(lambda n=n: screen.reads == n), (
+                "the change heard was never read"
+            )
+            assert screen._live_timer is None
+            screen._live_last = 0.0  # the next one is not held back by the pace
+
+
+@pytest.mark.parametrize("closed_by", ["pop", "exit"])
+async def test_a_screen_closed_while_a_read_is_due_reads_nothing(closed_by: str) -> None:
+    """A read due as its screen closes (Esc, or the console exiting) is dropped: on asyncio's timer, one
+    run while the screen's widgets were being removed looked up a list already gone (NoMatches)."""
+    app = App[None]()
+    async with app.run_test() as pilot:
+        await app.push_screen(Screen())
+        screen = Listed()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        screen.on_live_bridge_changed(object())
+        assert screen._live_timer is not None and screen.reads == 0  # due, not read yet
+        if closed_by == "pop":
+            await app.pop_screen()
+            assert screen._live_timer is None  # called off as it went
+            await quiet.settle(pilot)
+        else:
+            app.exit()
+    assert screen.reads == 0
+    assert app.return_code in (0, None) and not app._exception

@@ -16,13 +16,14 @@ from db.engine import create_station_engine
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.screens import reports, reports_calls
+from station_console.tui.screens import reports_calls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
+from station_console.tui.screens.live_reread import LIVE_GAP_S
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
 from tui.reports_helpers import said
 
-LIVE_WAIT_S = reports.LIVE_GAP_S + 0.2  # longer than a paced read waits
+LIVE_WAIT_S = LIVE_GAP_S + 0.2  # longer than a paced read waits
 
 
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:

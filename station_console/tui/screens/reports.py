@@ -22,7 +22,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
@@ -40,7 +39,7 @@ from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.confirm_dialog import ask
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
-from station_console.tui.screens.live_reread import LIVE_GAP_S  # the lists' pace, the figures' too
+from station_console.tui.screens.live_reread import LivePace
 from station_console.tui.screens.reports_calls import ClosedBut, EarlyClose, ReportDays, ReportRead
 from station_console.tui.widgets.fixed_input import day_field
 from station_console.tui.widgets.plain import Label, Static, Table, plain
@@ -70,7 +69,7 @@ def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width
     return table
 
 
-class ReportsScreen(ServiceCalls, ModeScreen):
+class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Reports")
     CSS_PATH = "reports.tcss"
     # This counter's own check-ins and pickups move the figures too: they are read again as another
@@ -111,8 +110,6 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.days: ReportDays | None = None  # read with each report: today moves on at midnight
         # Another counter's change, heard and not read yet: whether it moved only today's figures.
         self._live_heard: bool | None = None
-        self._live_timer: Timer | None = None
-        self._live_last = 0.0  # when the last such read was sent
         self._live_seen = 0  # the live view's changes delivered when the figures shown were asked for
 
     def compose_body(self) -> ComposeResult:
@@ -219,12 +216,6 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self._live_seen = self._delivered()
         self.call("report", partial(reports_calls.read_report, self.station, self.day), exclusive=True)
 
-    def _delivered(self) -> int:
-        """Changes heard so far, this counter's own among them: the work of the other modes here moves
-        the figures as much as another counter's does."""
-        bridge = getattr(self.app, "live_bridge", None)
-        return bridge.delivered + bridge.own_heard if bridge is not None else 0
-
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Any counter's work, this one's too: the figures are read again if it may have moved the day
         shown."""
@@ -248,13 +239,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self._live_heard = True if self._live_heard is None else self._live_heard
             self._live_soon()
 
-    def _live_soon(self) -> None:
-        if self._live_timer is None:
-            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # a 0 s timer fails
-            self._live_timer = self.set_timer(wait, self._live_read)
-
     def _live_read(self) -> None:
-        self._live_timer = None
         heard, day = self._live_heard, self.day
         # Never under the close question (a close is refused on figures that changed, then read again)
         # nor while a close is on its way or asked about: what is heard waits until the report is on
