@@ -81,14 +81,14 @@ def corrupt_page(path: Path, table: str) -> None:
     path.write_bytes(bytes(data))
 
 
-def accept_send(station: Station, waybill: str) -> None:
+def accept_send(station: Station, waybill: str, carrier: str = "SF") -> None:
     """A send accepted at the counter (cash, 800 g, every check ticked), still waiting for its courier."""
     from station_console.services.sendout import accept, inspection, payments
     from station_console.services.sendout.weighing import Weight
 
     accept.accept(
         station,
-        carrier="SF",
+        carrier=carrier,
         party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
         recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
         parcel=accept.Parcel("books"),

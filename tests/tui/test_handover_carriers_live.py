@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -68,3 +69,39 @@ async def test_the_last_carrier_handed_over_at_another_counter_leaves_none_said_
             pilot,
             lambda: text_of(courier, "#ho-message") == "Choose the carrier whose courier is collecting.",
         )
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_carrier_highlighted_stays_highlighted_as_another_counters_send_rebuilds_the_list(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The clerk had SF highlighted in the open list when another counter's EMS send was heard: the list
+    was offered again, and the Enter chose by where the highlight was, not which carrier (or nothing
+    at all), though SF's courier stood at the counter."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "JT1234567890123", carrier="JT")
+    accepted(station, "SF1234567890123")
+    async with at_sendout(station) as (app, pilot, _screen), another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        await quiet.press(pilot, "f12")
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        await until(pilot, lambda: offered(courier) == ["J&T: 1 waiting", "SF: 1 waiting"])
+        carriers = courier.query_one("#ho-carrier", Select)
+        await quiet.press(pilot, "enter", "down", "down")  # the list open, SF highlighted
+        await until(pilot, lambda: carriers.expanded and highlighted(carriers) == "SF: 1 waiting")
+        accepted(other, "EE123456785CN", carrier="EMS")
+        await until(pilot, lambda: offered(courier) == ["EMS: 1 waiting", "J&T: 1 waiting", "SF: 1 waiting"])
+        await quiet.settle(pilot)
+        assert carriers.expanded and highlighted(carriers) == "SF: 1 waiting"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: courier.view is not None)
+        assert carriers.value == "SF" and courier.view is not None and courier.view.carrier == "SF"
+
+
+def highlighted(carriers: Select[str]) -> str | None:
+    """The line the open list's highlight is on."""
+    overlay = carriers.query_one(SelectOverlay)
+    index = overlay.highlighted
+    return None if index is None else str(overlay.get_option_at_index(index).prompt)

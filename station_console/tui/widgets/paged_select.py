@@ -127,7 +127,18 @@ class PagedSelect(Select[T]):
         super().__init__(_as_text(options), *args, **kwargs)
 
     def set_options(self, options: Iterable[tuple[Any, T]]) -> None:
+        """Offered anew while open (a live list read again as the clerk moves in it): the highlight stays
+        on the same option, by its value, not its line (or on none, if it went); Textual's left none,
+        and the clerk's Enter chose nothing, or what the next key landed on."""
+        overlay = self.query_one(SelectOverlay) if self.expanded else None
+        index = overlay.highlighted if overlay is not None else None
+        kept = self._options[index][1] if index is not None and index < len(self._options) else self.NULL
         super().set_options(_as_text(options))
+        if overlay is not None and kept is not self.NULL:
+            overlay.highlighted = next(
+                (n for n, (_p, value) in enumerate(self._options) if value == kept), None
+            )
+            overlay.scroll_to_highlight()
 
     @property
     def enter_goes_on(self) -> bool:
