@@ -200,3 +200,49 @@ async def test_this_counters_own_check_in_in_another_mode_is_in_the_figures_on_c
         await quiet.press(pilot, "f6")
         await until_total(pilot, screen, "1")
         assert reports_calls.shown_totals(screen.report or {})["checked_in"] == 1
+
+
+@pytest.mark.first_mode("reports")
+async def test_no_live_read_is_sent_while_a_reopening_is_on_its_way(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change heard while the manager's reopening was being written was read at once: that read saw
+    the day still closed and, landing after the reopening's own read, put "Closed by" back over
+    "Reopened". The reopening's read says what changed."""
+    from station_console.services.day.close import close_day
+
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    day = station.business_day()
+    close_day(station, day, early=True)
+    asked, held = threading.Event(), threading.Event()
+    reopen, live_reads = reports_calls.reopen, []
+    read_if_moved = reports_calls.read_report_if_moved
+
+    def slow_reopen(*args: Any) -> str:
+        asked.set()
+        assert held.wait(quiet.TIMEOUT)
+        return reopen(*args)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        live_reads.append(1)
+        return read_if_moved(*args, **kwargs)
+
+    monkeypatch.setattr(reports_calls, "reopen", slow_reopen)
+    monkeypatch.setattr(reports_calls, "read_report_if_moved", counting)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _reports_listening(app, pilot)
+        if screen.day != day:
+            await quiet.press(pilot, "f7")  # the closed day, the one before the business day now
+            await quiet.until(pilot, lambda: screen.day == day and screen.report is not None, what="the day")
+        await quiet.until(pilot, lambda: bool((screen.report or {}).get("closed")), what="the closed day")
+        await quiet.press(pilot, "ctrl+o", *"wrong day")
+        quiet.send_key(app, "enter")  # the reopening waits: no settling for it
+        await quiet.until(pilot, asked.is_set, what="the reopening sent")
+        screen._live_heard = False  # a change heard meanwhile (a close or reopening elsewhere)
+        screen._live_last = 0.0
+        screen._live_soon()
+        await quiet.until(pilot, lambda: screen._live_timer is None, what="the live read due")
+        assert live_reads == []  # left to the reopening's own read
+        held.set()
+        status = screen.query_one("#rp-status", Static)
+        await quiet.until(pilot, lambda: "Reopened" in said(status), what="the reopening said")

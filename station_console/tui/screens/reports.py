@@ -248,6 +248,10 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
             return
         if self.calling("may_close"):
             return
+        if self.calling("reopen"):
+            # Sent now, it may see the day still closed and land after the reopening's own read, which
+            # says whatever was heard: "Closed by" came back over "Reopened".
+            return
         self._live_heard = None
         self._live_last, self._live_seen = time.monotonic(), self._delivered()
         self.call(
