@@ -190,10 +190,9 @@ async def drive(
         focus_setup(focus, station)  # by the manager add_directory signed in (Send-out's sends)
         clerks.sign_in(station, CLERKS[role], PIN)
         app = StationApp(station, counter, database_label="fuzz")
-    errors = ErrorLog()
+    errors = ErrorLog()  # its errors stop the run; they and its warnings go on to fuzz.log too
     logger = logging.getLogger("station.tui")
     logger.addHandler(errors)
-    logger.propagate = False
     rng = random.Random(seed)
     codes = scans(template, seed)
     outcome = Outcome(sent=[], crash=None)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import fuzz_checks  # noqa: E402  (a script beside the fuzzer, not a package)
 import fuzz_console  # noqa: E402
 from fuzz_focus import FOCUSES  # noqa: E402
+from fuzz_keys import DEVICE  # noqa: E402
 from fuzz_station import template  # noqa: E402
 from fuzz_summary import print_run  # noqa: E402
 
@@ -40,14 +41,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The runs' work folder, and the console's logger as the run found it (`drive` stops its
-    propagation to catch what it logs)."""
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The runs' work folder."""
     monkeypatch.setattr(fuzz_console, "WORK", tmp_path)
-    logger = logging.getLogger("station.tui")
-    propagate = logger.propagate
-    yield tmp_path
-    logger.propagate = propagate
+    return tmp_path
 
 
 def test_a_replayed_check_in_is_watched_and_the_run_counts_its_keys(
@@ -89,6 +86,35 @@ def test_a_replayed_check_in_is_watched_and_the_run_counts_its_keys(
     assert outcome.keys == keys
     print_run(0, "replay", outcome, 1.0)
     assert f"seed 0 replay: {keys} keys in 1 s" in capsys.readouterr().out
+
+
+def test_the_consoles_own_warnings_reach_the_runs_log_counted(
+    demo: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning the console logs on `station.tui` during a run goes to fuzz.log and the run's count, as
+    every other logger's does: `drive` caught the logger's errors by stopping its propagation, and its
+    warnings went nowhere (the run's summary said 0)."""
+    from fuzz_harness import WarningFile
+
+    scan = fuzz_console.device_scan
+
+    def warned(app: Any, code: str) -> None:
+        logging.getLogger("station.tui").warning("a console warning for the log: %s", code)
+        scan(app, code)
+
+    monkeypatch.setattr(fuzz_console, "device_scan", warned)
+    warnings = WarningFile(work / "fuzz.log")
+    root = logging.getLogger()
+    root.addHandler(warnings)
+    try:
+        outcome = asyncio.run(fuzz_console.drive(demo, "manager", ["f2", "|", f"{DEVICE}NOSUCH1", "|"]))
+    finally:
+        root.removeHandler(warnings)
+        warnings.close()
+
+    assert outcome.crash is None, outcome.crash.text
+    assert "a console warning for the log: NOSUCH1" in (work / "fuzz.log").read_text(encoding="utf-8")
+    assert warnings.take() == f"1 (in {work / 'fuzz.log'})"
 
 
 @pytest.mark.parametrize("focus", sorted(FOCUSES))
