@@ -4,8 +4,9 @@ other clerk signing in, a wrong PIN now and then, and the watch on whose name th
 A lock (Ctrl+L) came only as one key of the alphabet, between other keys: never right behind the key
 that sends a write or while a question stood open, and the clerk who locked always signed in again.
 Here a lock comes now and then right behind a key that asks (Enter, a scan, F7-F12, y) or over a
-dialog on top, and the sign-in that follows is often the other demo clerk's (the manager's for a
-clerk's run, the clerk's for a manager's), sometimes first with a wrong PIN.
+dialog on top (or inside a focus's own move, `cut_by_lock`), and the sign-in that follows is often
+the other demo clerk's (the manager's for a clerk's run, the clerk's for a manager's), sometimes first
+with a wrong PIN.
 
 `ClerkWatch` holds the rule a lock keeps: what one clerk left half-done is not finished under the
 next clerk's name unless they ask. Each time another clerk than the one before is signed in, it
@@ -25,6 +26,7 @@ from typing import Any
 # lock alone (the question left open).
 MIDFLOW_LOCK_CHANCE = 0.015
 ASKING_KEYS = ["enter", "enter", "f7", "f8", "f9", "f10", "f11", "f12", "y", "ctrl+z"]
+FLOW_LOCK_CHANCE = 0.03  # a focus's move cut by a lock: a move is a whole flow, a draw of several keys
 OTHER_CLERK_CHANCE = 0.5  # a lock's sign-in by the other demo clerk
 WRONG_PIN = "2469"
 WRONG_PIN_CHANCE = 0.12  # a sign-in by keys with a wrong PIN first (the dialog stays; the next try)
@@ -53,6 +55,19 @@ def midflow_lock(rng: random.Random, app: Any, codes: list[str]) -> list[str]:
     asks = [*rng.choice(codes), "enter"] if rng.random() < 0.25 else [rng.choice(ASKING_KEYS)]
     pause = [] if rng.random() < 0.5 else [f"~{rng.randint(0, 60)}"]
     return [*asks, *pause, "ctrl+l"]
+
+
+def cut_by_lock(rng: random.Random, moves: list[str], locked: Any) -> list[str]:
+    """A focus's move (fuzz_focus.py), now and then cut by a lock right behind one of its keys that
+    asks, or at its end: the flow the focus is there for left half-done, its clerk gone. The alphabet's
+    mid-flow locks came only from draws the focus left to it, never inside the focus's own flows."""
+    if not moves or rng.random() >= FLOW_LOCK_CHANCE:
+        return moves
+    asking = [at for at, token in enumerate(moves) if token in ASKING_KEYS or token == "tab"]
+    at = rng.choice(asking) if asking else len(moves) - 1
+    pause = [] if rng.random() < 0.5 else [f"~{rng.randint(0, 60)}"]
+    locked.midflow += 1
+    return [*moves[: at + 1], *pause, "ctrl+l"]
 
 
 class ClerkWatch:

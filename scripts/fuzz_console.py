@@ -20,17 +20,16 @@ phone behind a sender's lookup or F8's scale read; Esc and the next customer's c
 F10's handover; another door run chosen behind a scan-out, on two runs the copy plans; F8 on Recipients behind
 the arrow that highlights someone), reasons and notes pasted at their 200-character limit and past it, with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
-answer at random moments. Locked (Ctrl+L), it mostly signs the clerk in again at once by keys, typed at
-a person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets random keys for a while
-first (digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first
-as a manager at another counter would; each run says how many of its keys went to the sign-in dialog.
-A lock also comes right behind a key that asks or over an open question, the other demo clerk often
-signs in (a wrong PIN first now and then), and a write under their name before their first key is a
-crash ("lost": the last clerk's work finished in the next one's name, fuzz_clerks.py).
-Each run tallies Pickup's lookups by how they ended (a customer listed, nothing found, refused while
-locked) and its lock-outs (fuzz_pickup.py's `LookupWatch`). A send-out handover scan or close the
-screen acknowledged that the database does not hold, or one it holds that the screen never showed, is
-a crash ("lost", fuzz_handover.py).
+answer at random moments. Locked (Ctrl+L), it mostly signs the clerk in again at once by keys, typed at a
+person's pace; a small share of locks (fuzz_keys.py's `HOSTILE_LOCK`) gets random keys for a while first
+(digits and Enters in the PIN field: wrong tries, a lock-out), then the sign-in, unlocked first as a manager
+at another counter would; each run says how many of its keys went to the sign-in dialog. A lock also comes
+right behind a key that asks or over an open question, the other demo clerk often signs in (a wrong PIN
+first now and then), and a write under their name before their first key is a crash ("lost": the last
+clerk's work finished in the next one's name, fuzz_clerks.py); a focus's flows are cut so too.
+Each run tallies Pickup's lookups by how they ended (a customer listed, nothing found, refused while locked)
+and its lock-outs (fuzz_pickup.py's `LookupWatch`). A send-out handover scan or close the screen acknowledged
+that the database does not hold, or one it holds the screen never showed, is a crash ("lost", fuzz_handover).
 On a new station it makes the first manager so, named for --role. `--old-parcels N` (with `--focus
 parcels`) adds N parcels picked up long ago to the run's station, past the search's first-page bound.
 
@@ -59,18 +58,17 @@ adds, edits, records consent, imports and picks "who is this?"). `--markup` also
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
 (Settings > Send-out rules; more often in Settings) and types the paths of rule and pre-alert files
 (fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
-files, a folder, a missing file) into the import forms, now and then anywhere. `--double-read` reads
-scans twice: a third of them again right behind themselves (a scanner's double read), and now and then
-the previous scan again a few keys later (the parcel in hand scanned again while its phone is typed). `--pastes`
-pastes now and then at any screen (a waybill or code of the station's, a phone, markup, several lines, an
-escape code), alone or right behind an Enter, a scan, an F key or Esc (fuzz_keys.py's `any_paste`); a
-field on a screen under the top one taking a paste, or the field that took one not holding the focus
-when the console is quiet right behind it (it went where the keys before it were leaving), is a crash
-("paste misplaced"); a note when an answer moved the focus on by design after it landed (keys let go by
-a slow call's fail-safe, Check-in's scan refused: `PasteWatch`). Off by default: the runs without it draw the same keys as before. Each run's notes are
-printed as it ends (a batch stopped midway keeps them), and all of them again at the end. `--printers`
-and `--focus printers`: printers set up wrong and taken away mid-run, a print job lost a crash
-(fuzz_printers.py).
+files, a folder, a missing file) into the import forms, now and then anywhere. `--double-read` reads scans
+twice: a third of them again right behind themselves (a scanner's double read), and now and then the previous
+scan again a few keys later (the parcel in hand scanned again while its phone is typed). `--pastes` pastes
+now and then at any screen (a waybill or code of the station's, a phone, markup, several lines, an escape
+code), alone or right behind an Enter, a scan, an F key or Esc (fuzz_keys.py's `any_paste`); a field on a
+screen under the top one taking a paste, or the field that took one not holding the focus when the console is
+quiet right behind it (it went where the keys before it were leaving), is a crash ("paste misplaced"); a note
+when an answer moved the focus on by design after it landed (keys let go by a slow call's fail-safe,
+Check-in's scan refused: `PasteWatch`). Each run's notes are printed as it ends, and all of them again at the
+end. `--printers` and `--focus printers`: printers set up wrong and taken away mid-run, a print job lost a
+crash (fuzz_printers.py).
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh] [--rules] [--empty] [--focus checkin] [--double-read] [--pastes] [--printers]
@@ -119,7 +117,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_failed_workers,
     watch_locked_toasts,
 )
-from fuzz_clerks import ClerkWatch  # noqa: E402  (beside this script, on its path)
+from fuzz_clerks import ClerkWatch, cut_by_lock  # noqa: E402  (beside this script, on its path)
 from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 from fuzz_focus import focus_keys, focus_settings, focus_setup  # noqa: E402  (beside this script, on its path)
 from fuzz_handover import HandoverWatch  # noqa: E402  (beside this script, on its path)
@@ -323,8 +321,11 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     outcome.locked.draw(rng, app.signing_in)
+                    moves = focus_keys(
+                        rng, app, focus, run / "station.sqlite3", scanned, first=not outcome.sent
+                    )
                     batch = (
-                        focus_keys(rng, app, focus, run / "station.sqlite3", scanned, first=not outcome.sent)
+                        (cut_by_lock(rng, moves, outcome.locked) if outcome.sent else moves)
                         or (printer_moves(rng, app) if stage is not None and not app.signing_in else [])
                         or generate(
                             rng,

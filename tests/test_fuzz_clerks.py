@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from fuzz_clerks import ClerkWatch, signer  # noqa: E402  (a script beside the fuzzer, not a package)
+from fuzz_clerks import ClerkWatch, cut_by_lock, signer  # noqa: E402  (a script beside the fuzzer, not a package)
 from fuzz_harness import WarningFile  # noqa: E402
 
 from hardware.printers.transports import PrinterError
@@ -134,6 +134,25 @@ def test_the_other_clerk_signs_in_only_where_the_station_has_them(tmp_path: Path
     with sqlite3.connect(database) as db:
         db.execute("DELETE FROM clerk WHERE name = 'demo-manager'")  # a new station: its first manager only
     assert {signer(random.Random(seed), "demo-clerk", database) for seed in range(40)} == {"demo-clerk"}
+
+
+def test_a_focus_move_is_cut_now_and_then_by_a_lock_behind_one_of_its_keys_that_ask() -> None:
+    """A focus's moves are drawn instead of the alphabet, whose mid-flow locks a focus run met less
+    often and never inside the focus's own flows: now and then a move ends at one of its keys that ask
+    (or after a pause behind it) with Ctrl+L, and the run counts it."""
+    moves = ["f2", "|", "1", "2", "3", "enter", "|", "y", "|"]
+    locked = SimpleNamespace(midflow=0)
+    drawn = [cut_by_lock(random.Random(seed), list(moves), locked) for seed in range(400)]
+    cut = [tokens for tokens in drawn if tokens != moves]
+    assert 0 < len(cut) < 40  # now and then: a move is a whole flow
+    assert locked.midflow == len(cut)
+    for tokens in cut:
+        kept = [token for token in tokens[:-1] if not token.startswith("~")]
+        assert tokens[-1] == "ctrl+l"
+        assert kept == moves[: len(kept)]
+        assert kept[-1] in {"f2", "enter", "y"}
+    assert {tuple(tokens) for tokens in cut} != {tuple(cut[0])}  # not always behind the same key
+    assert cut_by_lock(random.Random(1), [], locked) == []  # no move drawn: the alphabet's turn
 
 
 def test_a_printers_warning_goes_to_the_runs_log_not_the_terminal(

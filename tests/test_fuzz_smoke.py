@@ -141,6 +141,26 @@ def test_a_short_random_run_of_each_focus_reaches_its_screen(
     assert FOCUSES[focus].screen in stood_on, sorted(stood_on)
 
 
+def test_a_focus_runs_own_flows_are_cut_by_locks(
+    demo: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alphabet's mid-flow locks turned off, a focus run still locks mid-flow: inside its own moves,
+    which took most of its draws (a focus run met the alphabet's locks a fraction as often), and
+    the sign-in after each is met as any lock's is, with no crash."""
+    import fuzz_clerks
+    import fuzz_keys
+
+    monkeypatch.setattr(fuzz_keys, "MIDFLOW_LOCK_CHANCE", 0.0)
+    monkeypatch.setattr(fuzz_clerks, "FLOW_LOCK_CHANCE", 1.0)  # each move cut
+
+    outcome = asyncio.run(fuzz_console.drive(demo, "manager", None, seed=SEED, keys=KEYS, focus="pickup"))
+
+    assert outcome.crash is None, outcome.crash.text
+    assert outcome.locked.midflow > 0
+    assert outcome.locked.locks >= 1
+    assert "SignInScreen" in outcome.screens
+
+
 def test_a_short_random_run_with_printers_tallies_their_jobs(demo: Path, work: Path) -> None:
     """--printers: the run's printers set up, moved at random, and their print queue held against what
     they were given at the end (`PrintWatch.end`), with no crash."""
