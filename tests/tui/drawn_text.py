@@ -24,3 +24,10 @@ def reads_whole(app: Any, widget: Static) -> str:
     shown = drawn(app, widget)
     assert "".join(said.split()) in "".join(shown.split()), f"{said!r} drawn as {shown!r}"
     return said
+
+
+def drawn_rows(app: Any, widget: Widget) -> list[str]:
+    """The rows the terminal shows now inside `widget`'s content region, each cut by cells."""
+    region = widget.content_region
+    rows = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [row.crop(region.x, region.right).text for row in rows]

@@ -324,3 +324,38 @@ async def test_a_key_the_day_field_does_not_take_is_refused_with_a_word(
         assert [n.message for n in app._notifications] == [refusal]
         field.insert_text_at_cursor("２０２６－１１－２５")  # as an input method in full-width mode types it
         assert field.value == "2026-11-25"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("reports")
+async def test_the_figures_line_up_on_the_right_as_on_the_paper(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Counts and fees end where their heading ends, as the PDF and the text export put them: left-aligned,
+    1 stood over the 2 of 25 and 0.50 over the 1 of 10.00, the points of the fees apart."""
+    from station_console.services.checkin.transaction import check_in
+    from tui.drawn_text import drawn_rows
+
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    for n in range(25):  # 25 x 40 cents: ten yuan, a fee two cells wider than the SF row's
+        check_in(station, f"731000000000{n:02d}", batch="ZTO", phone="5678")
+    set_language(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(app, pilot)
+        table = screen.query_one("#rp-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 3, what="the report's rows")
+        await settle(app, pilot)
+        rows = [line.rstrip() for line in drawn_rows(app, table) if line.strip()]
+    heading, sf, zto, total = rows[0], rows[1], rows[2], rows[3]
+    assert sf.split()[0] == "SF" and zto.split()[0] == "ZTO" and total.split()[0] in ("Total", "合计")
+    ends = {
+        row: [display_width(row[: m.end()]) for m in re.finditer(r"\S+", row)] for row in (sf, zto, total)
+    }
+    assert [row.split()[1:] for row in (sf, zto, total)] == [
+        ["0", "1", "0", "0", "0", "1", "0.50"],
+        ["0", "25", "0", "0", "0", "25", "10.00"],
+        ["0", "26", "0", "0", "0", "26", "10.50"],
+    ]
+    assert ends[sf][1:] == ends[zto][1:] == ends[total][1:], rows
+    # Each heading over its figures ends where they end (its words may start further left).
+    assert display_width(heading) == display_width(sf), rows

@@ -125,8 +125,10 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#rp-table", DataTable)
-        for _key, label in export.COLUMNS:
-            table.add_column(_(label), key=_key)
+        # The figures end where their heading ends, as on the paper and in the text export: left-aligned,
+        # 8.00 stood over the 1 of 107.00.
+        for n, (_key, label) in enumerate(export.COLUMNS):
+            table.add_column(Text(_(label), justify="right") if n else _(label), key=_key)
         table.focus()  # function keys work from anywhere; the date field takes typing only when chosen
         self._today()
 
@@ -272,8 +274,8 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
         body = self.query_one("#rp-body", VerticalScroll)
         row, scroll_y = table.cursor_row, body.scroll_y
         table.clear()
-        for n, row_cells in enumerate(export.table_rows(report)[1:]):
-            table.add_row(*row_cells, key=str(n))
+        for n, (carrier, *figures) in enumerate(export.table_rows(report)[1:]):
+            table.add_row(carrier, *(Text(f, justify="right") for f in figures), key=str(n))
         if same_day:  # the same day read again: the manager stays on the row and the part they read
             table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
             self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
