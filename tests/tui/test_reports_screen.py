@@ -326,13 +326,15 @@ async def test_a_key_the_day_field_does_not_take_is_refused_with_a_word(
         assert field.value == "2026-11-25"
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.first_mode("reports")
 async def test_the_figures_line_up_on_the_right_as_on_the_paper(
-    app: StationApp, station: Station, lang: str
+    app: StationApp, station: Station, lang: str, size: tuple[int, int]
 ) -> None:
     """Counts and fees end where their heading ends, as the PDF and the text export put them: left-aligned,
-    1 stood over the 2 of 25 and 0.50 over the 1 of 10.00, the points of the fees apart."""
+    1 stood over the 2 of 25 and 0.50 over the 1 of 10.00, the points of the fees apart. At 80 columns
+    the English headings take two lines, so the fees are drawn whole, not past the edge."""
     from station_console.services.checkin.transaction import check_in
     from tui.drawn_text import drawn_rows
 
@@ -340,14 +342,16 @@ async def test_the_figures_line_up_on_the_right_as_on_the_paper(
     for n in range(25):  # 25 x 40 cents: ten yuan, a fee two cells wider than the SF row's
         check_in(station, f"731000000000{n:02d}", batch="ZTO", phone="5678")
     set_language(lang)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_reports(app, pilot)
         table = screen.query_one("#rp-table", DataTable)
         await quiet.until(pilot, lambda: table.row_count == 3, what="the report's rows")
         await settle(app, pilot)
         rows = [line.rstrip() for line in drawn_rows(app, table) if line.strip()]
-    heading, sf, zto, total = rows[0], rows[1], rows[2], rows[3]
-    assert sf.split()[0] == "SF" and zto.split()[0] == "ZTO" and total.split()[0] in ("Total", "合计")
+    first = next(n for n, row in enumerate(rows) if row.split()[0] == "SF")
+    headings, (sf, zto, total) = rows[:first], rows[first : first + 3]
+    assert zto.split()[0] == "ZTO" and total.split()[0] in ("Total", "合计")
+    assert len(headings) == (2 if (lang, size) == ("en", (80, 24)) else 1), rows
     ends = {
         row: [display_width(row[: m.end()]) for m in re.finditer(r"\S+", row)] for row in (sf, zto, total)
     }
@@ -355,7 +359,9 @@ async def test_the_figures_line_up_on_the_right_as_on_the_paper(
         ["0", "1", "0", "0", "0", "1", "0.50"],
         ["0", "25", "0", "0", "0", "25", "10.00"],
         ["0", "26", "0", "0", "0", "26", "10.50"],
-    ]
+    ], rows
     assert ends[sf][1:] == ends[zto][1:] == ends[total][1:], rows
-    # Each heading over its figures ends where they end (its words may start further left).
-    assert display_width(heading) == display_width(sf), rows
+    # Each heading over its figures ends where they end (its words may start further left), whole.
+    assert all(display_width(line) == display_width(sf) for line in headings), rows
+    said = " ".join(" ".join(line.split()) for line in headings)
+    assert ("Delivery" in said and "fees" in said) if lang == "en" else "派费" in said, rows

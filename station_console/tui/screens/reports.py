@@ -29,6 +29,7 @@ from station_console.i18n import N_, _, _n
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.calendar_span import in_calendar
 from station_console.services.day import export, summary
+from station_console.text_columns import display_width
 from station_console.tui import error_toasts
 from station_console.tui.held_toasts import notify_of_screen
 from station_console.tui.line_breaks import clauses_unbroken
@@ -125,12 +126,44 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#rp-table", DataTable)
-        # The figures end where their heading ends, as on the paper and in the text export: left-aligned,
-        # 8.00 stood over the 1 of 107.00.
-        for n, (_key, label) in enumerate(export.COLUMNS):
-            table.add_column(Text(_(label), justify="right") if n else _(label), key=_key)
+        self._headings(table, [])
         table.focus()  # function keys work from anywhere; the date field takes typing only when chosen
         self._today()
+
+    def on_resize(self) -> None:
+        table = self.query_one("#rp-table", DataTable)
+        if self.report is not None and table.header_height != self._header_height(self._rows(self.report)):
+            self._fill_table(table, self.report)
+
+    def _rows(self, report: dict[str, Any]) -> list[list[str]]:
+        return export.table_rows(report)[1:]
+
+    def _header_height(self, rows: list[list[str]]) -> int:
+        """2 where the table with its headings on one line is wider than the screen has room for (English
+        at 80 columns: 8 cells too many, and the right-aligned fees were drawn past the edge): then each
+        heading of two words or more is broken before its last word ("Delivery / fees")."""
+        columns = zip(*[[_(label) for _key, label in export.COLUMNS], *rows], strict=True)
+        wide = sum(max(display_width(cell) for cell in column) + 2 for column in columns)
+        room = self.size.width - 4  # the body's padding and its scrollbar
+        broken = any(" " in _(label) for _key, label in export.COLUMNS)  # Chinese headings have no spaces
+        return 2 if wide > room and broken else 1
+
+    def _headings(self, table: DataTable[Any], rows: list[list[str]]) -> None:
+        """The columns again, their headings in one line or two (`_header_height`). The figures end where
+        their heading ends, as on the paper and in the text export: left-aligned, 8.00 stood over the 1
+        of 107.00."""
+        height = self._header_height(rows)
+        table.clear(columns=True)
+        table.header_height = height
+        for n, (key, label) in enumerate(export.COLUMNS):
+            words = _(label).rsplit(" ", 1) if height == 2 else [_(label)]
+            table.add_column(Text("\n".join(words), justify="right" if n else "left"), key=key)
+
+    def _fill_table(self, table: DataTable[Any], report: dict[str, Any]) -> None:
+        rows = self._rows(report)
+        self._headings(table, rows)
+        for n, (carrier, *figures) in enumerate(rows):
+            table.add_row(carrier, *(Text(f, justify="right") for f in figures), key=str(n))
 
     def _today(self) -> None:
         # Which business day it is reads the closed days: off the UI thread too.
@@ -273,9 +306,7 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
         table = self.query_one("#rp-table", DataTable)
         body = self.query_one("#rp-body", VerticalScroll)
         row, scroll_y = table.cursor_row, body.scroll_y
-        table.clear()
-        for n, (carrier, *figures) in enumerate(export.table_rows(report)[1:]):
-            table.add_row(carrier, *(Text(f, justify="right") for f in figures), key=str(n))
+        self._fill_table(table, report)
         if same_day:  # the same day read again: the manager stays on the row and the part they read
             table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
             self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
