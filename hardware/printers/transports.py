@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import socket
+import stat
 import subprocess
 import tempfile
 import threading
@@ -303,9 +304,12 @@ _JOB_NUMBER = re.compile(r"job-(\d+)")
 
 def _on_disk(out: Any) -> None:
     """A job's bytes on the disk before the send returns: the queue then marks it printed, and a
-    power cut must not leave that label an empty file or none."""
+    power cut must not leave that label an empty file or none. A spool that is a pipe or a device (a
+    program reading it, a printer's node) has no disk: its fsync fails with EINVAL, after the job went
+    out, and that error would send the job again (printed twice)."""
     out.flush()
-    os.fsync(out.fileno())
+    if stat.S_ISREG(os.fstat(out.fileno()).st_mode):
+        os.fsync(out.fileno())
 
 
 def _name_on_disk(folder: Path) -> None:

@@ -53,3 +53,16 @@ def test_a_job_added_to_a_spool_file_is_on_the_disk_when_the_send_returns(
     FileTransport(str(spool), suffix=".tspl").send(b"one")
     FileTransport(str(spool), suffix=".tspl").send(b"two")
     assert seen == [(str(spool), "one"), (str(spool), "onetwo")]
+
+
+def test_a_spool_that_is_a_pipe_takes_the_job_without_an_error(tmp_path: Path) -> None:
+    """A pipe (a program printing what it reads) has no disk to sync: the job went out, and an error
+    after it would send it again, printed twice."""
+    pipe = tmp_path / "labels.tspl"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # the program reading it, there first
+    try:
+        FileTransport(str(pipe), suffix=".tspl").send(b"a label")
+        assert os.read(reader, 100) == b"a label"
+    finally:
+        os.close(reader)
