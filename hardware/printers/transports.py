@@ -278,11 +278,12 @@ class FileTransport:
 
     def _name_job_file(self, folder: Path, part: str, about: tuple[str, ...]) -> None:
         """Give the written job `part` the folder's next job name, `job-00012-<counter>-<parcel>`: the
-        number orders the jobs, the words tell a clerk at the folder which is which. The number is
-        claimed by the link (or exclusive create) itself: another counter printing into the same shared
-        folder may take the number found free an instant ago, and this job then takes the next one,
-        never writing over the other's (a look, then a create, failed the second counter's job as a
-        printer error)."""
+        number orders the jobs, the words tell a clerk at the folder which is which. The name is
+        claimed by the link (or exclusive create) itself: a job of the same words printed into the same
+        shared folder may take the name found free an instant ago, and this job then takes the next
+        number, never writing over the other's (a look, then a create, failed the second job as a
+        printer error). Another counter's job (other words) may take the same number an instant apart:
+        a name of its own still, the two in either order."""
         words = "".join(f"-{word}" for word in map(name_part, about) if word)
         # After the highest number there, not the count: a number taken by another job's name (other
         # words) is not given again, whichever jobs a program printing from the folder took away.
