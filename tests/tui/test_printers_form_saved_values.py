@@ -84,3 +84,20 @@ async def test_a_saved_name_with_hidden_characters_is_written_out_and_a_save_ask
         await quiet.press(pilot, "ctrl+s")
         await quiet.until(pilot, lambda: "Printer front saved" in status(screen), what="saved")
     assert set(app.counter_settings.printers) == {hidden, "front"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_saved_name_too_long_is_refused_as_too_long_not_as_hidden_characters(app: StationApp) -> None:
+    long = "front" * 9  # 45 printable characters: more than a printer's name may have, nothing hidden
+    counter = CounterSettings(counter="test-counter", printers={long: FRONT})
+    app.counter_settings = counter
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f8")
+        screen: Any = app.screen
+        await fill(pilot, screen, 0, long)
+        assert screen.query_one("#p-name", Input).value == long
+        assert "hidden characters" not in status(screen)
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.until(pilot, lambda: "1 to 40 printable characters" in status(screen), what="refused")
+        assert "hidden characters" not in status(screen)
+        assert app.counter_settings == counter  # type: ignore[attr-defined]

@@ -239,7 +239,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             return
         setting = {**FORM_DEFAULTS, **cfg}
         gap = setting["gap_mm"]
-        self._name_written_out = None if name_allowed(name) else visible(name)
+        # Only a name `visible` writes out differs from the field's text: one too long or of spaces only
+        # is shown as it is, and a save refuses it for what it is (`NAME_ASKED`).
+        written = visible(name)
+        self._name_written_out = written if not name_allowed(name) and written != name else None
         typed = {
             "p-name": self._name_written_out or name,
             "p-size": str(setting["size"]),
