@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from db.models import Carrier, Parcel, ReturnBatch
 from hardware.printers import DummyTransport, make_printer
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.prealerts import batches
 from station_console.services.printing import jobs as printing
@@ -59,6 +60,7 @@ def test_the_pickup_receipt_names_the_carrier_in_its_language(
     station: Station, lang: str, paper: int
 ) -> None:
     _rename(station)
+    set_language(lang)  # a paper prints in the language it was asked in
     job = _receipt_job(station)
     doc = render.receipt_document(station, job.payload, lang)
     assert [row[1] for row in doc.rows] == [NAMES[lang]] * 2

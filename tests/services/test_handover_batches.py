@@ -169,6 +169,7 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
     receipt = make_printer(
         {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
     )
+    set_language("zh")  # reprinted by a clerk in Chinese: the copy prints in Chinese
     batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
     assert sending.process_queue(clerk, receipt, lang="zh").printed
     out = receipt.transport.sent[0]
@@ -219,6 +220,7 @@ def test_another_carriers_parcel_in_the_bag_is_listed_apart_not_counted_as_this_
     roll = make_printer(
         {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
     )
+    set_language("zh")  # reprinted by a clerk in Chinese: the copy prints in Chinese
     batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
     assert sending.process_queue(clerk, roll, lang="zh").printed
     out = roll.transport.sent[0].decode("gb18030", "replace")
@@ -260,6 +262,7 @@ def test_another_carrier_is_named_as_the_receipt_names_carriers_not_by_its_code(
     roll = make_printer(
         {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
     )
+    set_language("zh")  # reprinted by a clerk in Chinese: the copy prints in Chinese
     batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
     assert sending.process_queue(clerk, roll, lang="zh").printed
     out = roll.transport.sent[0].decode("gb18030", "replace")

@@ -45,7 +45,7 @@ def test_the_courier_scans_and_signs(counter: Station, clock) -> None:
     assert row(counter, a).recipient_phone_full is None  # the carrier has the waybill now
     assert row(counter, c).status == "accepted" and row(counter, jt).status == "accepted"
     manifest = [j for j in jobs(counter) if j.kind == "manifest"]
-    assert [j.payload for j in manifest] == [{"flow": "sendout", "batch_id": batch.batch_id}]
+    assert [j.payload for j in manifest] == [{"flow": "sendout", "batch_id": batch.batch_id, "lang": "en"}]
     assert len(events(counter, "send_scanned")) == 2 and len(events(counter, "send_handed_over")) == 2
     (closing,) = events(counter, "handover_closed")
     assert closing.details["courier"] == "Courier Chen" and closing.details["handed_over"] == 2

@@ -2,7 +2,7 @@
 name the screens give it, for the customer and the courier who read the paper. The short name (SF, J&T)
 stays the parcel sticker's, where the clerk reads it beside the pickup code.
 
-A queued job keeps both names (`names_kept`): it is drawn later, in its printer's language.
+A queued job keeps both names (`names_kept`): it is drawn later, in the language it was queued in.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What a print job looks like on paper: label data from the parcel row, receipt, manifest and run sheet
 documents.
 
-Text is translated here, at send time, into the console's language; hardware/ only draws it. A job
+Text is translated here, at send time: a label into the console's language, a paper into the one it was
+queued in (`jobs.with_language`); hardware/ only draws it. A job
 whose payload names a `flow` (send-out) is drawn by the renderer that flow registered: the flows that
 print sit above the print queue, which cannot import them.
 """
@@ -23,13 +24,14 @@ from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
 from hardware.printers.textfit import clip_keeping_end, plain
 from station_console.errors import NotFound
-from station_console.i18n import N_, Translator, translate
+from station_console.i18n import LANGUAGES, N_, Translator, translate
 from station_console.services.core.paper_numbers import return_batch_number, run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import carrier_on_paper
 from station_console.services.printing.courier_receipt import handover_document, is_handover
 from station_console.services.printing.fee_receipts import fee_document, is_fee_paper
+from station_console.services.printing.jobs import LABEL_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +262,10 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
 
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
-    """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    """The bytes for `job`: a label in `lang`, the printer's (from the parcel row as it is now), a paper
+    in the language it was queued in (`lang` for a job kept before jobs said it)."""
+    if job.kind not in LABEL_KINDS and job.payload.get("lang") in LANGUAGES:
+        lang = str(job.payload["lang"])
     if is_fee_paper(job.payload):  # a storage fee's receipt or refund slip (the fees flow sits below)
         return bytes(printer.render_document(fee_document(station, job.payload, lang)))
     flow = job.payload.get("flow")

@@ -1,5 +1,5 @@
-"""How send-out printouts look, drawn at send time in the console's language from the rows as they
-are then: the sender's receipt, the waybill label, the handover manifest.
+"""How send-out printouts look, drawn at send time from the rows as they are then (a paper in the language
+it was queued in, the waybill label in the console's): the sender's receipt, the waybill label, the handover manifest.
 
 `receipt` and `manifest` print on ESC/POS rolls of 58 or 80 mm (by the printer's configured width) or
 as PDF; `waybill` on the counter's waybill printer (TSPL, ZPL, PNG or PDF; 76x130 or 100x150 by its

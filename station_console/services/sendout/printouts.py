@@ -18,6 +18,7 @@ from station_console.errors import NotFound
 from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.jobs import with_language
 
 FLOW = "sendout"
 
@@ -28,7 +29,7 @@ def _job(session: Session, station: Station, kind: str, payload: dict[str, Any],
         printer=printer,
         counter=station.counter,
         status=JobStatus.QUEUED,
-        payload={"flow": FLOW, **payload},
+        payload=with_language(kind, {"flow": FLOW, **payload}),
         created_at=station.now(),
     )
     return fast.insert(session, job)
