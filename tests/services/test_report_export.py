@@ -138,3 +138,24 @@ def test_overdue_at_close_reads_by_band(report: dict) -> None:  # type: ignore[t
         line
         == f"日终滞留：黄色预警 {bands['amber']} 件，红色预警 {bands['red']} 件，待退回 {bands['return']} 件"
     )
+
+
+def test_a_day_still_open_says_overdue_so_far_not_at_close(station: Station, clock: object) -> None:
+    """Before the close nothing is 'at close': the bands are counted back from the day's end, but a
+    parcel may still be picked up. Once closed, it says 'at close'."""
+    put(station, "73" + "1" * 12, "ZTO", local(D - timedelta(days=3), 9))  # red by the day's end
+    clock.now = local(D, 15)  # type: ignore[attr-defined]
+    act_as_manager(station, "mei")
+    lines = to_text(build_report(station, D)).splitlines()
+    assert "Overdue so far, by the day's end: 0 amber, 1 red, 0 due for return" in lines
+    assert not [line for line in lines if "at close" in line]
+    set_language("zh")
+    lines = to_text(build_report(station, D)).splitlines()
+    assert "目前滞留（按日终计）：黄色预警 0 件，红色预警 1 件，待退回 0 件" in lines
+    assert not [line for line in lines if line.startswith("日终滞留")]
+    set_language("en")
+    clock.now = local(D + timedelta(days=1), 9)  # type: ignore[attr-defined]
+    close_day(station, D)
+    assert (
+        "Overdue at close: 0 amber, 1 red, 0 due for return" in to_text(build_report(station, D)).splitlines()
+    )

@@ -129,6 +129,14 @@ def no_activity_line(report: dict[str, Any], tr: Translator = CURRENT) -> str | 
     return tr("No activity: nothing is recorded on this station yet.")
 
 
+def _overdue_line(report: dict[str, Any]) -> str:
+    """By band, each parcel in one (the hours are each carrier's own, 48/72/7 days by default), counted
+    back from the day's end; "at close" only once the day is closed: an open day's may still go."""
+    if report.get("closed"):
+        return N_("Overdue at close: {amber} amber, {red} red, {ret} due for return")
+    return N_("Overdue so far, by the day's end: {amber} amber, {red} red, {ret} due for return")
+
+
 def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     """The figures after the table, one line each, in the console's language."""
     ttp = report["time_to_pickup"]
@@ -143,8 +151,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             count=len(report["differences"]),
         ),
         tr(
-            # By band, each parcel in one (the hours are each carrier's own, 48/72/7 days by default).
-            "Overdue at close: {amber} amber, {red} red, {ret} due for return",
+            _overdue_line(report),
             amber=overdue["amber"],
             red=overdue["red"],
             ret=overdue["return"],
