@@ -167,7 +167,7 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
         await quiet.press(pilot, "f8")
         await settle(pilot)
         offered = [str(box.label) for box in app.screen.query(Checkbox)]
-        # No extra parcel: "Check in 0 extra parcels again" is not offered.
+        # No extra parcel: "Check in 0 parcels not on record here" is not offered.
         assert offered == ["Relocate 1 parcel to where it was found", "Mark 1 unscanned parcel missing"]
         await quiet.press(pilot, "enter")  # relocate + mark missing ticked by default
         await settle(pilot)
@@ -424,3 +424,28 @@ async def test_a_phone_scanned_into_a_stocktake_is_refused_masked_and_not_listed
         rows = [" ".join(str(cell) for cell in items.get_row_at(row)) for row in range(items.row_count)]
         assert not any("5678" in row for row in rows), rows
     assert stocktake.view(station, 1).counts["extra"] == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "offer"),
+    [
+        ("en", "Check in 1 parcel not on record here"),
+        ("zh", "把 1 件本站没有记录的包裹入库"),
+    ],
+)
+@pytest.mark.first_mode("shelves")
+async def test_an_extra_the_station_has_no_record_of_is_not_checked_in_again(
+    app: StationApp, station: Station, lang: str, offer: str
+) -> None:
+    """A parcel scanned that the station never checked in was offered 'Check in 1 extra parcel again'
+    (重新入库): it is offered by what it is, a parcel not on record here."""
+    set_language(lang)
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        scan = await _start_a_stocktake(app, pilot)
+        for waybill in (wb(1), wb(9)):  # wb(9): never seen here
+            await _scan(pilot, scan, waybill)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        offered = [str(box.label) for box in app.screen.query(Checkbox)]
+        assert offer in offered, offered

@@ -45,7 +45,9 @@ def fix_words(key: str, n: int) -> str:
             n,
             n=n,
         )
-    return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
+    # An extra offered for check-in is one the station has no record of (one recorded as having left is
+    # put back; an undone check-in counts as none): never checked in here, so not "again".
+    return _n("Check in {n} parcel not on record here", "Check in {n} parcels not on record here", n, n=n)
 
 
 class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
@@ -84,7 +86,7 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
-            # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
+            # Only the fixes there is something to do for ("Check in 0 extra parcels" was offered).
             for widget_id, key, ticked in CLOSE_FIXES:
                 refused = key == "put_back" and self.put_back_refused is not None
                 if self.offered.get(key):
