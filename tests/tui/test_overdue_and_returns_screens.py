@@ -367,10 +367,48 @@ async def test_the_one_carrier_refusal_goes_once_returns_opens_on_the_batch_put_
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f10")
         await settle(pilot)
-        await quiet.press(pilot, "f8", "f9")
+        await quiet.press(pilot, "space", "down", "space", "f9")  # each selected by hand (F8 takes one's)
         await settle(pilot)
         assert [n.message for n in app._notifications] == [refusal]
         await quiet.press(pilot, "space", "f9")  # the highlighted one unselected: one carrier's left
         await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
         assert refusal not in [n.message for n in app._notifications]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_f8_with_several_carriers_due_selects_the_highlighted_carriers_for_f9(
+    app: StationApp, station: Station, clock
+) -> None:
+    """F8 selected every carrier's return candidates, then F9 refused them (a return batch takes one
+    carrier's): the clerk unticked the others one by one. With several carriers due, F8 selects the
+    highlighted parcel's carrier's, says so, and F9 puts them in that carrier's batch."""
+    from sqlmodel import select
+
+    from db.models import ReturnBatch
+
+    sf = "SF1234567890123"
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=9))
+    place(station, sf, "1-2", carrier="SF", at=clock.now - timedelta(days=8))
+    place(station, wb(2), "1-3", at=clock.now - timedelta(days=8))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        table = app.screen.query_one("#od-table", DataTable)
+        assert table.row_count == 3
+        table.move_cursor(row=table.get_row_index(sf))
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(
+            m.startswith("1 return candidate of SF selected: a return batch takes one") for m in said
+        ), said
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+    with station.read() as session:
+        (batch,) = session.exec(select(ReturnBatch)).all()
+    from station_console.services.exceptions import returns
+
+    assert returns.get(station, batch.id or 0).carrier == "SF"

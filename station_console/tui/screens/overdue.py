@@ -51,7 +51,9 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             "candidates",
             N_("Select return candidates"),
             id="overdue.candidates",
-            tooltip=N_("Select every parcel past its return deadline"),
+            tooltip=N_(
+                "Select the parcels past their return deadline, one carrier's: the highlighted parcel's"
+            ),
         ),
         Binding(
             "f9",
@@ -118,7 +120,37 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             self.reload()
 
     def action_candidates(self) -> None:
-        self.chosen |= {r.parcel.waybill for r in self.rows if r.band == "return"}
+        """The return candidates, one carrier's as a return batch takes them (F9 refused a selection of
+        several): every one when they are all one carrier's, else the highlighted parcel's carrier's."""
+        due = [r for r in self.rows if r.band == "return"]
+        if len({r.parcel.carrier for r in due}) > 1:
+            highlighted = next((r for r in self.rows if r.parcel.waybill == self.current()), None)
+            if highlighted is None:
+                return
+            due = [r for r in due if r.parcel.carrier == highlighted.parcel.carrier]
+            if not due:
+                notify_of_screen(
+                    self,
+                    _(
+                        "{carrier} has no parcel past its return deadline: highlight a parcel of the "
+                        "carrier to return and press F8.",
+                        carrier=highlighted.parcel.carrier_name,
+                    ),
+                    "warning",
+                )
+                return
+            self.notify(
+                _n(
+                    "{n} return candidate of {carrier} selected: a return batch takes one carrier's "
+                    "parcels. For another carrier's, highlight one of its parcels and press F8.",
+                    "{n} return candidates of {carrier} selected: a return batch takes one carrier's "
+                    "parcels. For another carrier's, highlight one of its parcels and press F8.",
+                    len(due),
+                    n=len(due),
+                    carrier=highlighted.parcel.carrier_name,
+                )
+            )
+        self.chosen |= {r.parcel.waybill for r in due}
         self.reload()
 
     def clear_for_next_clerk(self) -> str:
