@@ -15,8 +15,15 @@ pressed right before a scan of a waybill starting with 7 was lost, and the scann
 a storage fee in cash. An ESC with a letter behind it is the same: Textual reads it as Alt and the
 letter (ESC S as `alt+shift+s`), which lost the Esc and the first letter of an `SF...` scan. No key of
 the console is Alt and a letter, and a terminal sends Alt+S as those same two bytes, so nothing is lost
-by it. Left as Textual reads them: ESC O (the start of F1 to F4's sequences) and ESC b, ESC f (Textual's
-word moves, Ctrl+Left and Ctrl+Right).
+by it. ESC b and ESC f too, which Textual reads as word moves (Alt+B and Alt+F in a shell): Ctrl+Left and
+Ctrl+Right, the word moves a terminal sends as keys of their own, still move by words. An ESC and a key
+read as Alt because nothing came within the escape delay (ESC then O, and nothing more yet) is the Esc
+and that key as well.
+
+ESC O begins the three-byte keys a terminal sends in its application modes: F1 to F4 (ESC O P to S), the
+arrows, Home and End, the keypad's keys. Those are read as Textual reads them; ESC O and any other key
+(an Esc right before a scan starting with O) is the Esc, O, and that key: Textual waited for a sequence
+that never came, then gave `alt+shift+o` and lost the Esc.
 """
 
 from __future__ import annotations
@@ -31,11 +38,13 @@ from textual.drivers import linux_driver
 from textual.message import Message
 
 ESC = "\x1b"
-# ESC and an ASCII letter that is no key of Textual's nor the start of one (ESC O begins F1's).
+# The start of a terminal's three-byte keys (SS3): ESC O P is F1.
+SS3 = ESC + "O"
+# ESC and an ASCII letter that does not start a longer key of Textual's (ESC b, Textual's word move, too).
 _ESC_LETTERS = frozenset(
     ESC + letter
     for letter in string.ascii_letters
-    if not any(k.startswith(ESC + letter) for k in ANSI_SEQUENCES_KEYS)
+    if not any(k.startswith(ESC + letter) and k != ESC + letter for k in ANSI_SEQUENCES_KEYS)
 )
 # A private-use character no terminal sends: an ESC inside a paste, on its way through the parser.
 STAND_IN = "\ue01b"
@@ -103,7 +112,19 @@ class WholePasteParser(XTermParser):
         option_symbol = len(sequence) == 2 and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str)
         if sequence[:1] == ESC and (option_symbol or sequence in _ESC_LETTERS):
             yield events.Key("escape", ESC)
-            yield from super()._sequence_to_key_events(sequence[1], alt)
+            yield from super()._sequence_to_key_events(sequence[1])
+            return
+        if len(sequence) == 3 and sequence.startswith(SS3) and sequence not in ANSI_SEQUENCES_KEYS:
+            # No key of a terminal's (F1 is ESC O P): the Esc, O, and the key behind them.
+            yield events.Key("escape", ESC)
+            yield from super()._sequence_to_key_events("O")
+            yield from super()._sequence_to_key_events(sequence[2])
+            return
+        if alt and len(sequence) == 1:
+            # Textual's ESC and one key with nothing behind it in the escape delay, given as Alt and the
+            # key (ESC O as `alt+shift+o`): the Esc, then the key.
+            yield events.Key("escape", ESC)
+            yield from super()._sequence_to_key_events(sequence)
             return
         yield from super()._sequence_to_key_events(sequence, alt)
 

@@ -75,9 +75,55 @@ def test_an_escape_then_a_letter_is_the_esc_key_then_the_letter() -> None:
     assert keys_read("\x1bSF1\r") == [("escape", "\x1b"), ("S", "S"), ("F", "F"), ("1", "1"), ("enter", "\r")]
     assert keys_read("\x1b", "YT") == [("escape", "\x1b"), ("Y", "Y"), ("T", "T")]  # in two reads
     assert keys_read("\x1bj") == [("escape", "\x1b"), ("j", "j")]
-    # The start of a longer sequence and Textual's word moves are read as before.
+    # F1 (ESC O P) is read as before.
     assert keys_read("\x1bOP") == [("f1", None)]
-    assert keys_read("\x1bb") == [("ctrl+left", None)]
+
+
+def test_an_escape_then_o_b_or_f_is_the_esc_key_then_the_letter() -> None:
+    """Textual waited on ESC O for a key like F1's (ESC O P), then read ESC O as `alt+shift+o`; it read ESC b
+    and ESC f as word moves (`ctrl+left`, `ctrl+right`): the Esc was lost, and the letter of a scan too."""
+    o, b, f = ("O", "O"), ("b", "b"), ("f", "f")
+    assert keys_read("\x1bOK1\r") == [("escape", "\x1b"), o, ("K", "K"), ("1", "1"), ("enter", "\r")]
+    assert keys_read("\x1bO", "7") == [("escape", "\x1b"), o, ("7", "7")]  # in two reads
+    assert keys_read("\x1b", "O") == [("escape", "\x1b"), o]  # nothing behind the O yet
+    assert keys_read("\x1bb12") == [("escape", "\x1b"), b, ("1", "1"), ("2", "2")]
+    assert keys_read("\x1bf") == [("escape", "\x1b"), f]
+    # A terminal's own keys that start ESC O, and Ctrl+Left and Ctrl+Right, are read as before.
+    for letter, key in zip("PQRS", ("f1", "f2", "f3", "f4"), strict=True):
+        assert keys_read("\x1bO" + letter) == [(key, None)]
+        assert keys_read("\x1bO", letter) == [(key, None)]
+    assert keys_read("\x1bOA") == [("up", None)]
+    assert keys_read("\x1b[1;5D", "\x1b[1;5C") == [("ctrl+left", None), ("ctrl+right", None)]
+
+
+@pytest.mark.parametrize("first", ["O", "b", "f"])
+@pytest.mark.first_mode("pickup")
+async def test_esc_on_the_fee_question_right_before_a_scan_starting_o_b_or_f_pays_nothing(
+    station: Station, clock: Any, console: StationApp, first: str
+) -> None:
+    """ESC O, ESC b and ESC f were no Esc: the fee question stayed, and the scan's digits behind it
+    answered it (its 1 paid the fee in cash)."""
+    parcel = fee_due(station, clock)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        dialog = await fee_asked(clerk, parcel)
+        answers: list[Any] = []
+        dismiss = dialog.dismiss
+
+        def answered(result: Any = None) -> Any:
+            answers.append(result)
+            return dismiss(result)
+
+        dialog.dismiss = answered  # type: ignore[method-assign]
+        clerk.clock.t += 0.5
+        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
+        await from_terminal(pilot, WholePasteParser(), "\x1b" + first + "74891115961622\r")
+        await quiet.settle(pilot)
+        assert answers == [None]  # the Esc cancelled it
+        assert not isinstance(console.screen, FeeDialog)
+        with station.read() as session:
+            assert [e.kind for e in session.exec(select(FeeEntry)).all()] == []
 
 
 @pytest.mark.first_mode("pickup")
