@@ -26,10 +26,10 @@ from tui.lock_driver import (
     open_courier_dialog,
     open_move_dialog,
     sign_in,
-    toasts,
     wang_and_li,
 )
 from tui.shelf_data import location_of, place, wb
+from tui.toasts_shown import shown
 
 
 @pytest.fixture
@@ -101,14 +101,15 @@ async def test_a_move_that_answers_under_the_sign_in_closes_with_its_answer(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await quiet.settle(pilot)
         dialog = await open_move_dialog(pilot, app, wb(1), "2-3")
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await lock_as_it_saves(pilot, app, dialog, held)
         await sign_in(pilot, who, pin)
         await quiet.until(pilot, lambda: dialog not in app.screen_stack, what="the dialog closed")
         await quiet.settle(pilot)
         assert app.clerk_name == who and isinstance(app.screen, ShelvesScreen)
-        assert any(t.startswith("Moved 1 parcel to 2-3.") for t in toasts(app))
+        assert any(t.startswith("Moved 1 parcel to 2-3.") for t in said)
         assert location_of(station, wb(1)) == "2-3"
-        assert not any("left open" in t for t in toasts(app))
+        assert not any("left open" in t for t in said)
 
 
 @pytest.mark.parametrize(("who", "pin"), [("Wang", "9071"), ("Li", "1357")])
@@ -159,6 +160,7 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
         app.push_screen(form, answers.append)
         await quiet.settle(pilot)
         await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await lock_and_sign_in(pilot, app, "Li", "1357")
         assert app.screen is form  # still writing: it stays for its answer
         release.set()
@@ -167,4 +169,4 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
         assert answers == ["written: ok"]
         assert courier not in app.screen_stack and type(app.screen).__name__ == "CheckinScreen"
         assert batches(station) == []  # closed as Esc closes it: no batch opened
-        assert "Closed a courier's batch being opened, left open by Wang." in toasts(app)
+        assert "Closed a courier's batch being opened, left open by Wang." in said

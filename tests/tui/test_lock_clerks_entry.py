@@ -17,8 +17,9 @@ from station_console.tui.screens.problems import ProblemsScreen
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
-from tui.lock_driver import console, idle_lock, sign_in, toasts, wang_and_li
+from tui.lock_driver import console, idle_lock, sign_in, wang_and_li
 from tui.shelf_data import place, wb
+from tui.toasts_shown import shown
 
 
 @pytest.fixture
@@ -63,6 +64,7 @@ async def test_a_half_typed_problem_is_kept_for_its_clerk_and_cleared_for_anothe
         assert isinstance(screen, ProblemsScreen)
         screen.query_one("#pr-parcel", Input).value = "JT00"
         screen.query_one("#pr-kind", Select).value = "damaged"
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await idle_lock(pilot, app)
         await sign_in(pilot, who, pin)
         await quiet.settle(pilot)
@@ -72,7 +74,7 @@ async def test_a_half_typed_problem_is_kept_for_its_clerk_and_cleared_for_anothe
             assert typed == ("JT00", "damaged")
         else:
             assert typed[0] == "" and screen.query_one("#pr-kind", Select).is_blank()
-            assert "Closed what was typed on Problems, left open by Wang." in toasts(app)
+            assert "Closed what was typed on Problems, left open by Wang." in said
 
 
 async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(station: Station) -> None:
@@ -82,13 +84,14 @@ async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(stat
         screen = await returns_showing_zto(pilot, app)
         screen.query_one("#ret-signer", Input).value = "Zhao Liu"
         screen.query_one("#ret-scan", Input).value = "7300"
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await handed_to_li(pilot, app, screen)
         assert screen.current_batch is not None and screen.current_batch.id == batch.id
         assert screen.query_one("#ret-carrier", Input).value == "ZTO"  # the station's open batch
         assert (
             screen.query_one("#ret-signer", Input).value == screen.query_one("#ret-scan", Input).value == ""
         )
-        assert "Closed what was typed on Returns, left open by Wang." in toasts(app)
+        assert "Closed what was typed on Returns, left open by Wang." in said
 
 
 async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its_own(
@@ -102,10 +105,11 @@ async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its
         screen = await returns_showing_zto(pilot, app)
         carrier = screen.query_one("#ret-carrier", Input)
         carrier.value = "JT"
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await handed_to_li(pilot, app, screen)
         assert screen.current_batch is not None and screen.current_batch.id == batch.id
         assert carrier.value == "ZTO"
-        assert "Closed what was typed on Returns, left open by Wang." in toasts(app)
+        assert "Closed what was typed on Returns, left open by Wang." in said
 
 
 @pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
@@ -124,6 +128,7 @@ async def test_parcels_selected_on_overdue_are_kept_for_their_clerk_and_dropped_
         await quiet.press(pilot, "space")
         await quiet.until(pilot, lambda: "Selected: 1" in str(screen.query_one("#od-summary").render()))
         chosen = set(screen.chosen)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await idle_lock(pilot, app)
         await sign_in(pilot, who, pin)
         await quiet.settle(pilot)
@@ -133,4 +138,4 @@ async def test_parcels_selected_on_overdue_are_kept_for_their_clerk_and_dropped_
             assert screen.chosen == chosen and "Selected: 1" in summary
         else:
             assert screen.chosen == set() and "Selected: 0" in summary
-            assert "Closed the parcels selected on Overdue, left open by Wang." in toasts(app)
+            assert "Closed the parcels selected on Overdue, left open by Wang." in said

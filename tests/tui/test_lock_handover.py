@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import threading
 import time
-from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -41,10 +40,10 @@ from tui.lock_driver import (
     open_courier_dialog,
     open_from_settings,
     sign_in,
-    toasts,
     wang_and_li,
 )
 from tui.shelf_data import place, wb
+from tui.toasts_shown import shown
 
 
 @pytest.fixture
@@ -97,12 +96,13 @@ async def test_the_same_clerk_finds_the_dialog_and_what_was_typed(station: Stati
         await quiet.settle(pilot)
         dialog = await open_courier_dialog(pilot, app)
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, "Wang", "9071")
         await quiet.settle(pilot)
         assert app.clerk_name == "Wang"
         assert app.screen is dialog
         assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
-        assert not any("left open" in t for t in toasts(app))
+        assert not any("left open" in t for t in said)
 
 
 async def test_another_clerk_finds_the_dialog_closed_nothing_written_and_is_told(station: Station) -> None:
@@ -111,12 +111,13 @@ async def test_another_clerk_finds_the_dialog_closed_nothing_written_and_is_told
         await quiet.settle(pilot)
         dialog = await open_courier_dialog(pilot, app)
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert app.clerk_name == "Li"
         assert dialog not in app.screen_stack and not isinstance(app.screen, CourierDialog)
         assert batches(station) == []  # closed as Esc closes it: no batch opened
-        assert "Closed a courier's batch being opened, left open by Wang." in toasts(app)
+        assert "Closed a courier's batch being opened, left open by Wang." in said
         await quiet.press(pilot, "f10")  # the console goes on: a new dialog, empty
         await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
         assert app.screen.query_one("#courier-name", Input).value == ""
@@ -159,16 +160,17 @@ async def test_a_half_filled_send_out_form_is_kept_for_its_clerk_and_cleared_for
         screen.query_one("#so-phone", Input).value = "13812345678"
         assert screen.unsaved_edits()
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, who, pin)
         await quiet.settle(pilot)
         assert app.screen is screen and app.clerk_name == who
         typed = (screen.query_one("#so-name", Input).value, screen.query_one("#so-phone", Input).value)
         if kept:
             assert typed == ("Zhang San", "13812345678")
-            assert not any("left open" in t for t in toasts(app))
+            assert not any("left open" in t for t in said)
         else:
             assert typed == ("", "") and not screen.unsaved_edits()
-            assert "Closed the half-filled form on Send-out, left open by Wang." in toasts(app)
+            assert "Closed the half-filled form on Send-out, left open by Wang." in said
 
 
 async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: Station) -> None:
@@ -180,11 +182,12 @@ async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: 
         app.push_screen(FeeDialog(1250, None, station.settings(), account="Zhang San"))
         await quiet.settle(pilot)
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert not isinstance(app.screen, FeeDialog)
-        assert "Closed a storage fee payment, left open by Wang." in toasts(app)
-        assert not any("12.50" in t or "Zhang" in t for t in toasts(app))
+        assert "Closed a storage fee payment, left open by Wang." in said
+        assert not any("12.50" in t or "Zhang" in t for t in said)
 
 
 @pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
@@ -202,14 +205,7 @@ async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
         parcel = screen.results[-1]
         assert jobs_of(station, parcel.parcel_id) == ["held"]
         await idle_lock(pilot, app)
-        raised: list[str] = []  # every toast, kept: a loaded run may outlast one's timeout before the look
-        notify = app.notify
-
-        def kept_and_notified(message: Any, *args: Any, **kwargs: Any) -> None:
-            raised.append(str(message))
-            notify(message, *args, **kwargs)
-
-        app.notify = kept_and_notified  # type: ignore[method-assign]
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, who, pin)
         await quiet.settle(pilot)
         assert app.screen is screen and app.clerk_name == who
@@ -226,7 +222,7 @@ async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
             str(screen.query_one("#ci-table", DataTable).get_cell(str(parcel.parcel_id), "label")) == "queued"
         )
         what = f"{parcel.pickup_code} on Check-in, still without its phone (F9 adds it)"
-        assert f"Closed {what}, left open by Wang." in raised
+        assert f"Closed {what}, left open by Wang." in said
         screen.query_one("#phone", Input).focus()
         await type_slowly(pilot, clock, *"13812345678", "enter")
         await quiet.settle(pilot)
@@ -246,12 +242,13 @@ async def test_a_managers_screen_closes_for_a_clerk_signing_in_after_the_manager
         await quiet.until(pilot, lambda: isinstance(app.screen, ShelfEditScreen))
         editor = app.screen
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert app.clerk_name == "Li"
         assert editor not in app.screen_stack and isinstance(app.screen, ShelvesScreen)
         what = "Edit shelves, a manager's screen (anything not saved there discarded)"
-        assert f"Closed {what}, left open by Wang." in toasts(app)
+        assert f"Closed {what}, left open by Wang." in said
 
 
 async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(station: Station) -> None:
@@ -263,11 +260,12 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
         screen.query_one("#c-name", Input).value = "Zhou Qi"
         assert screen.unsaved_edits()
         await idle_lock(pilot, app)
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert app.clerk_name == "Li" and app.screen is screen
         assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
-        assert "Closed the unsaved edits on Clerks (discarded), left open by Wang." in toasts(app)
+        assert "Closed the unsaved edits on Clerks (discarded), left open by Wang." in said
 
 
 async def test_a_clerk_added_right_before_the_lock_is_added_by_the_manager_who_sent_it(
@@ -292,12 +290,13 @@ async def test_a_clerk_added_right_before_the_lock_is_added_by_the_manager_who_s
         for key in [*"Zhou Qi", "enter", *"2468", "enter", "ctrl+l"]:
             quiet.send_key(app, key)
         await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the lock")
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         held.set()
         await quiet.settle(pilot)
         await sign_in(pilot, "Li", "1357")
         await quiet.settle(pilot)
         assert app.clerk_name == "Li" and app.screen is screen
-        assert not any("unsaved edits" in toast for toast in toasts(app))
+        assert not any("unsaved edits" in toast for toast in said)
         assert "Zhou Qi" in [c.name for c in clerks.list_clerks(station)]
     with station.read() as session:
         added = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CLERK_CHANGED)).all()

@@ -12,8 +12,9 @@ from station_console.services.shelves import moves
 from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
-from tui.lock_driver import HeldBefore, console, lock_and_sign_in, open_move_dialog, toasts, wang_and_li
+from tui.lock_driver import HeldBefore, console, lock_and_sign_in, open_move_dialog, wang_and_li
 from tui.shelf_data import location_of, place, wb
+from tui.toasts_shown import shown
 
 
 @pytest.mark.parametrize(("who", "pin", "same"), [("Li", "1357", False), ("Wang", "9071", True)])
@@ -30,6 +31,7 @@ async def test_a_move_refused_after_another_clerk_signed_in_closes_for_them(
         dialog = await open_move_dialog(pilot, app, wb(1), "99-9")  # no such layer: refused
         await quiet.press(pilot, "ctrl+s", leave_running=["run"])
         assert dialog.writing()
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
         await lock_and_sign_in(pilot, app, who, pin)
         assert app.screen is dialog  # kept for its write's answer
         held.release.set()
@@ -39,11 +41,11 @@ async def test_a_move_refused_after_another_clerk_signed_in_closes_for_them(
         refusal = str(dialog.query_one("#move-error", Static).render()) if same else ""
         if same:  # Wang finds the move as left, told why it was refused
             assert app.screen is dialog and "no shelf or layer 99-9 here" in refusal, refusal
-            assert not any("left open" in t for t in toasts(app))
+            assert not any("left open" in t for t in said)
         else:  # Li finds the Shelves map, told what closed; not the refusal
             assert dialog not in app.screen_stack and isinstance(app.screen, ShelvesScreen)
-            assert "Closed a move, left open by Wang." in toasts(app)
-            assert not any("no shelf or layer 99-9" in t for t in toasts(app))
+            assert "Closed a move, left open by Wang." in said
+            assert not any("no shelf or layer 99-9" in t for t in said)
             await quiet.press(pilot, "f7")  # the console goes on: a new move, empty
             await quiet.until(pilot, lambda: isinstance(app.screen, MoveDialog))
             assert app.screen.query_one("#move-parcel", Input).value == ""
