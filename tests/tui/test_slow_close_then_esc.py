@@ -33,6 +33,7 @@ from tui.shelf_data import wb
 from tui.shelves_driver import settle
 from tui.test_returns_after_close import status, two_recalled
 from tui.test_returns_recall_key import open_jt_returns
+from tui.toasts_shown import shown
 
 STILL_CLOSING = "still on its way"  # the one message every screen says
 
@@ -102,6 +103,7 @@ async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_sai
         signer.value = "Wang"
         signer.focus()
         await quiet.asked(pilot, "f8")  # the courier's close asks first
+        toasts = shown(app)  # kept: on a loaded machine a toast's 5 s may pass before the test looks
         quiet.send_key(app, "y")
         quiet.send_key(app, "escape")  # held behind the close, then let go by the fail-safe
         await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
@@ -112,7 +114,7 @@ async def test_esc_let_go_during_a_slow_return_batch_close_stays_until_it_is_sai
             released.set()
 
         def told() -> bool:
-            return any("1 parcel returned to" in str(toast.message) for toast in app._notifications)
+            return any("1 parcel returned to" in toast for toast in toasts)
 
         await until(pilot, told)
         await settle(pilot)
@@ -137,20 +139,28 @@ async def test_esc_held_behind_a_fast_handover_close_leaves_its_answer_in_a_toas
         await quiet.settle(pilot)
         courier.query_one("#ho-courier", Input).value = "Wang"
         await quiet.asked(pilot, "f10")  # the close asks first
+        toasts = shown(app)  # kept: on a loaded machine a toast's 5 s may pass before the test looks
         quiet.send_key(app, "y")
         quiet.send_key(app, "escape")  # behind the Yes: held behind the close, or taken with the question
 
         def said() -> list[str]:
             # Whichever way the Esc went, what was handed over is there to read: in a toast once the
             # screen left, or on the handover's own line where it stayed.
-            texts = [str(toast.message) for toast in app._notifications]
+            texts = list(toasts)
             if not isinstance(app.screen, SendoutScreen):
                 texts += [str(line.render()) for line in app.screen.query("StatusLine")]
             return texts
 
-        await until(pilot, lambda: any("Handed over 1 parcel" in text for text in said()))
+        try:
+            await until(pilot, lambda: any("Handed over 1 parcel" in text for text in said()))
+        except TimeoutError as never:
+            # Seen 2 runs in 40 on a loaded machine: no toast at all and the handover still up, its
+            # line not saying the close; what the screen said and had on its way tells why.
+            workers = [(worker.name, str(worker.state)) for worker in app.workers]
+            raise AssertionError(f"{type(app.screen).__name__} said {said()}; workers {workers}") from never
         await quiet.settle(pilot)
         assert any("Handed over 1 parcel" in text for text in said()), said()
+        assert not any("Handed over" in text for text in toasts.taken_down)  # not with the screen
 
 
 @pytest.mark.first_mode("sendout")
