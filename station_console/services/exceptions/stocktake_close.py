@@ -201,14 +201,14 @@ def _moved_since(
     """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
     that move is newer than the scan, so the close would undo it on the strength of an older look (its
     new code and label lost again, the record naming a layer it may no longer stand on)."""
-    moved = moves.last_moves(session, [parcel.id or 0], scanned_at).get(parcel.id or 0)
-    if moved is None:
-        return None
-    return Refused(
+    return _moved_after(
+        session,
+        station,
+        parcel,
+        scanned_at,
+        now,
         N_("Moved to {to} at {at}, after it was scanned here: not moved back."),
-        code="moved_since_scan",
-        to=str(moved.details.get("to", "?")),
-        at=short_when(moved.at, station.zone(), now),
+        "moved_since_scan",
     )
 
 
@@ -229,14 +229,26 @@ def _moved_in(
         )
         .order_by(col(StocktakeScan.scanned_at).desc())
     ).first()
-    moved = moves.last_moves(session, [parcel.id or 0], looked or take.started_at).get(parcel.id or 0)
+    return _moved_after(
+        session,
+        station,
+        parcel,
+        looked or take.started_at,
+        now,
+        N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
+        "moved_in_since_count",
+    )
+
+
+def _moved_after(
+    session: Session, station: Station, parcel: Parcel, since: datetime, now: datetime, why: str, code: str
+) -> Refused | None:
+    """The refusal `why` naming the parcel's last move after `since`, if it moved since then."""
+    moved = moves.last_moves(session, [parcel.id or 0], since).get(parcel.id or 0)
     if moved is None:
         return None
     return Refused(
-        N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
-        code="moved_in_since_count",
-        to=str(moved.details.get("to", "?")),
-        at=short_when(moved.at, station.zone(), now),
+        why, code=code, to=str(moved.details.get("to", "?")), at=short_when(moved.at, station.zone(), now)
     )
 
 
