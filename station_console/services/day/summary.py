@@ -129,16 +129,17 @@ def no_activity_line(report: dict[str, Any], tr: Translator = CURRENT) -> str | 
     return tr("No activity: nothing is recorded on this station yet.")
 
 
-def _overdue_line(report: dict[str, Any]) -> str:
+def _overdue_line(report: dict[str, Any], at_close: bool) -> str:
     """By band, each parcel in one (the hours are each carrier's own, 48/72/7 days by default), counted
     back from the day's end; "at close" only once the day is closed: an open day's may still go."""
-    if report.get("closed"):
+    if at_close or report.get("closed"):
         return N_("Overdue at close: {amber} amber, {red} red, {ret} due for return")
     return N_("Overdue so far, by the day's end: {amber} amber, {red} red, {ret} due for return")
 
 
-def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
-    """The figures after the table, one line each, in the console's language."""
+def summary_lines(report: dict[str, Any], tr: Translator = CURRENT, *, at_close: bool = False) -> list[str]:
+    """The figures after the table, one line each, in the console's language; `at_close`: as the close
+    about to be made will freeze them (its question), overdue "at close" on a day still open."""
     ttp = report["time_to_pickup"]
     overdue = report["overdue"]["totals"]
     lines = [
@@ -151,7 +152,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             count=len(report["differences"]),
         ),
         tr(
-            _overdue_line(report),
+            _overdue_line(report, at_close),
             amber=overdue["amber"],
             red=overdue["red"],
             ret=overdue["return"],

@@ -81,7 +81,7 @@ class ConfirmClose(QuestionDialog[bool | None]):
                     "\n".join(
                         [
                             balance_line(totals),
-                            *summary.summary_lines(report)[:2],
+                            *summary.summary_lines(report, at_close=True)[:2],  # as the close freezes them
                             # The money the close freezes, for the drawer to be counted against.
                             *map(clauses_unbroken, summary.fee_lines(report, waivers=False)),
                             *map(clauses_unbroken, summary.close_send_lines(report)),
