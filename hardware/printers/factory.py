@@ -114,10 +114,15 @@ class Printer:
             )
         return self.language.document(doc, self.media)
 
+    @property
+    def names_jobs(self) -> bool:
+        """Whether a job has a name here (a file printer's job file), which `send`'s `about` gives."""
+        return isinstance(self.transport, FileTransport)
+
     def send(self, data: bytes, about: tuple[str, ...] = ()) -> None:
         """Send `data`; `about` (the counter, the parcel) names the job where a job has a name: a file
         printer's job file in its folder."""
-        if about and isinstance(self.transport, FileTransport):
+        if about and isinstance(self.transport, FileTransport):  # as `names_jobs`, narrowed for mypy
             self.transport.send(data, about)
         else:
             self.transport.send(data)

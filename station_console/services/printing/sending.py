@@ -228,7 +228,8 @@ def _print_one(
     with station.read() as session:
         job = session.get(PrintJob, job_id)
         assert job is not None  # claimed rows are never deleted
-        about = job_about(session, job)
+        # Read only for a printer whose jobs have names: a label's parcel is read again by its render.
+        about = job_about(session, job) if getattr(printer, "names_jobs", False) else ()
     try:
         data = render(station, job, printer, lang)
     except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
