@@ -34,6 +34,16 @@ CJK_CHOICES = (
 NOT_OFFERED = N_("{value} (saved; not a choice here)")
 
 
+# Each drop-down's setting in counter.toml, by its field's id.
+CHOSEN = {
+    "p-language": "language",
+    "p-transport": "transport",
+    "p-dpi": "dpi",
+    "p-paper": "paper_mm",
+    "p-cjk": "cjk",
+}
+
+
 def choices() -> dict[str, list[tuple[str, Any]]]:
     """Each drop-down's choices, by its field's id, in the language shown now."""
     return {

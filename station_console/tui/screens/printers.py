@@ -44,7 +44,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
-from station_console.tui.screens.printer_form import FORM_DEFAULTS, choices, with_saved
+from station_console.tui.screens.printer_form import CHOSEN, FORM_DEFAULTS, choices, with_saved
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits, leave, put_value
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
@@ -209,7 +209,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             paper = (
                 _("{mm} mm roll", mm=cfg.get("paper_mm", FORM_DEFAULTS["paper_mm"]))
                 if cfg.get("language") == "escpos"
-                else f"{cfg.get('size', '40x30')}"
+                else f"{cfg.get('size', FORM_DEFAULTS['size'])}"
             )
             cells = [name, cfg.get("language", ""), cfg.get("transport", ""), cfg.get("target", "")]
             table.add_row(
@@ -251,16 +251,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         }
         for field, value in typed.items():
             put_value(self.query_one(f"#{field}"), value)
-        chosen = {
-            "p-language": "language",
-            "p-transport": "transport",
-            "p-dpi": "dpi",
-            "p-paper": "paper_mm",
-            "p-cjk": "cjk",
-        }
         not_offered: list[str] = []
         for field, options in choices().items():
-            options, value, added = with_saved(options, setting[chosen[field]])
+            options, value, added = with_saved(options, setting[CHOSEN[field]])
             select = self.query_one(f"#{field}", Select)
             select.set_options(options)
             select.value = value
