@@ -12,12 +12,15 @@ from pickup_helpers import as_clerk, configure, receive, zto
 from sqlmodel import col, select
 
 from db.models import EventKind, FeeEntry, FeeKind, JobStatus, ParcelEvent, PrintJob
+from hardware.printers import DummyTransport, make_printer
 from station_console.errors import NotFound, Refused
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.fees import receipts
 from station_console.services.fees.ledger import Settlement, settle
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.undo import undo_pickup
+from station_console.services.printing import sending
 from station_console.services.printing.fee_receipts import fee_document
 
 
@@ -303,3 +306,23 @@ def test_the_receipt_reads_in_english_and_chinese(fees: Station, clock: FakeCloc
     ):
         assert part in said, part
     assert done.pickup_code not in text(english) + text(chinese)
+
+
+def test_a_fee_receipt_and_its_copy_print_in_the_language_they_were_asked_in(
+    fees: Station, clock: FakeClock
+) -> None:
+    """As every other paper: the customer at a Chinese console gets a Chinese receipt, whichever console
+    (here an English one) sends the queue."""
+    clerk = as_clerk(fees, "ann")
+    done = receive(clerk, 1)
+    clock.advance(days=4)
+    set_language("zh")
+    pick(clerk, 1, done.parcel_id, Settlement("cash", expected_cents=200))
+    copy = receipts.reprint(clerk, done.parcel_id)
+    set_language("en")
+    DummyTransport.forget_all()
+    roll = make_printer({"language": "escpos", "transport": "dummy", "target": "roll"}, name="roll")
+    assert len(sending.process_queue(clerk, roll, lang="en").printed) == 2
+    for paper in roll.transport.sent:
+        assert "超期保管费收据".encode("gb18030") in paper and b"Storage fee receipt" not in paper
+    assert copy.payload["lang"] == "zh"

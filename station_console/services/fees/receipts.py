@@ -4,8 +4,8 @@ refund slip for one an undone pickup gives back in cash or by QR. An account cre
 waiver or its withdrawal, hand the customer no money: they print nothing.
 
 The job is a snapshot (what was paid, for which parcels, under which rule, by whom), drawn when it is
-sent in its printer's language by `printing/fee_receipts.py`; its payload says `flow: fees`. It names
-no parcel (`parcel_id` None): a receipt paid before the handover must not be withdrawn with the
+sent by `printing/fee_receipts.py` in the language it was queued in (`core/paper_language.py`); its
+payload says `flow: fees`. It names no parcel (`parcel_id` None): a receipt paid before the handover must not be withdrawn with the
 parcel's unsent label when the parcel leaves the shelf. Only the carrier and the waybill's last four
 characters identify a parcel: no phone, and no pickup code, which is still live when the fee is paid
 before the handover or given back by an undone one (a paper left at the printer must not release the
@@ -34,6 +34,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.safe_text import ascii_forms, cut
 from station_console.services.core import audit
+from station_console.services.core.paper_language import with_language
 from station_console.services.core.paper_numbers import paper_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -135,7 +136,7 @@ def _job(session: Session, station: Station, payload: dict[str, Any], at: dateti
         printer=None,
         counter=station.counter,
         status=JobStatus.QUEUED,
-        payload=payload,
+        payload=with_language("receipt", payload),
         created_at=at,
     )
     return fast.insert(session, job)
@@ -307,7 +308,10 @@ def _copy(
         printer=printer,
         counter=station.counter,
         status=JobStatus.QUEUED,
-        payload={**original.payload, "parcels": _without_codes(original.payload), "copy": True},
+        # A copy keeps the original's language; one queued before papers kept theirs takes this console's.
+        payload=with_language(
+            "receipt", {**original.payload, "parcels": _without_codes(original.payload), "copy": True}
+        ),
         created_at=station.now(),
     )
     fast.insert(session, job)

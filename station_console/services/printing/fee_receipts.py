@@ -1,5 +1,5 @@
 """How a storage-fee receipt and refund slip look on paper (`fees/receipts.py` queues them), drawn at send
-time in the printer's language from the job's snapshot: the station, when, the counter and the clerk,
+time in the language it was queued in, from the job's snapshot: the station, when, the counter and the clerk,
 each parcel (carrier, the waybill's last four), its days on the shelf and the rule's free days and rate,
 what was settled before this payment, the amount and how it was paid or given back, the receipt a
 refund slip reverses, and the paper's number, its barcode too. A roll (58 or 80 mm) or a PDF page, as

@@ -24,9 +24,10 @@ from db.fast import Hot, Tx
 from db.models import Carrier, JobStatus, Parcel, PrintJob, ReturnBatch
 from hardware.printers.textfit import clip_keeping_end
 from station_console.errors import NotFound
-from station_console.i18n import N_, get_language
+from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.core.ageing import age_reached
+from station_console.services.core.paper_language import with_language
 from station_console.services.core.paper_numbers import return_batch_number
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import names_kept
@@ -53,8 +54,6 @@ __all__ = [
 
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
-# Stickers, drawn in their printer's language; every other job is a paper drawn in the language it was asked in.
-LABEL_KINDS = ("label", "test", "waybill")
 MANIFEST_NOTE_LIMIT = 200  # a problem's note in a manifest's job; the paper shows as much as its column holds
 
 
@@ -276,12 +275,3 @@ def _job_row(
         "payload": with_language(kind, payload or {}),
         "created_at": at or station.now(),
     }
-
-
-def with_language(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A paper's payload with the language it was asked for in (`lang`): a manifest or receipt queued by
-    `station --lang zh` prints in Chinese, whichever console or command sends the queue. A label is
-    drawn in its printer's language (a sticker, read at the shelf), so it keeps none."""
-    if kind in LABEL_KINDS or "lang" in payload:
-        return payload
-    return {**payload, "lang": get_language()}

@@ -2,7 +2,7 @@
 documents.
 
 Text is translated here, at send time: a label into the console's language, a paper into the one it was
-queued in (`jobs.with_language`); hardware/ only draws it. A job
+queued in (`core/paper_language.py`); hardware/ only draws it. A job
 whose payload names a `flow` (send-out) is drawn by the renderer that flow registered: the flows that
 print sit above the print queue, which cannot import them.
 """
@@ -25,13 +25,13 @@ from hardware.printers.label import Captions, LabelData
 from hardware.printers.textfit import clip_keeping_end, plain
 from station_console.errors import NotFound
 from station_console.i18n import LANGUAGES, N_, Translator, translate
+from station_console.services.core.paper_language import LABEL_KINDS
 from station_console.services.core.paper_numbers import return_batch_number, run_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.carrier_names import carrier_on_paper
 from station_console.services.printing.courier_receipt import handover_document, is_handover
 from station_console.services.printing.fee_receipts import fee_document, is_fee_paper
-from station_console.services.printing.jobs import LABEL_KINDS
 
 log = logging.getLogger(__name__)
 

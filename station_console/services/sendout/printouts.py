@@ -16,9 +16,9 @@ from db import fast
 from db.models import JobStatus, PrintJob, Send
 from station_console.errors import NotFound
 from station_console.i18n import N_
+from station_console.services.core.paper_language import with_language
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.printing.jobs import with_language
 
 FLOW = "sendout"
 
