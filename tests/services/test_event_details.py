@@ -201,6 +201,14 @@ def test_amounts_weights_counts_and_numbered_things() -> None:
         "范围": "3",
         "盘点结果": "相符 5、缺失 1",
     }
+    # A stray checked in at the close was never on record here: not checked in "again" (重新入库).
+    fixed = {"stocktake": 4, "fixes": {"rechecked": 1, "put_back": 2}}
+    assert shown(EventKind.STOCKTAKE_CLOSED, fixed)["处理"] == "入库（本站无记录） 1、放回货架（未通知） 2"
+    set_language("en")
+    assert shown(EventKind.STOCKTAKE_CLOSED, fixed)["fixes"] == (
+        "checked in (not on record here) 1, put back, no message 2"
+    )
+    set_language("zh")
     send = {"send_id": 9, "status": "accepted", "weight_g": 1200, "id_type": "passport", "currency": "CNY"}
     assert shown(SendEvent.SEND_ACCEPTED, {**send, "price_cents": 1800}) == {
         "状态": "在柜台",

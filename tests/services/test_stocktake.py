@@ -288,13 +288,13 @@ def test_the_day_report_reads_a_closed_stocktake_as_sentences(station: Station) 
     report = build_report(station, station.business_day(station.now()))
     expected = (
         f"Stocktake {take.id} of 6-5: match 1, missing 1, wrong layer 1, wrong shelf 0, extra 1; "
-        "fixes: relocated 1, marked missing 1, checked in again 0, put back 0, not applied 0"
+        "fixes: relocated 1, marked missing 1, checked in (not on record here) 0, put back 0, not applied 0"
     )
     assert expected in summary_lines(report)  # not the stored result as JSON
     set_language("zh")
     assert (
-        f"盘库 {take.id}（6-5）：相符 1、缺失 1、层错误 1、货架错误 0、多出 1；处理：移位 1、标记缺失 1"
-        in "\n".join(summary_lines(report))
+        f"盘库 {take.id}（6-5）：相符 1、缺失 1、层错误 1、货架错误 0、多出 1；处理：移位 1、标记缺失 1、"
+        "入库（本站无记录）0、放回 0、未完成 0" in "\n".join(summary_lines(report))
     )
 
 

@@ -299,13 +299,14 @@ def put_back_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str
 
 def stocktake_line(stocktake: dict[str, Any], tr: Translator = CURRENT) -> str:
     """A closed stocktake as the clerk reads it: where, what each class counted, the fixes applied (its
-    stored result stays whole in the JSON export)."""
+    stored result stays whole in the JSON export). Its strays checked in are parcels the station had no
+    record of, as the close offered them: not checked in "again"."""
     result = stocktake["result"] or {}
     counts, fixes = result.get("counts", {}), result.get("fixes", {})
     counted = tr(", ").join(f"{tr(label)} {counts.get(cls, 0)}" for cls, label in CLASS_LABELS.items())
     return tr(
         "Stocktake {id} of {scope}: {counted}; fixes: relocated {moved}, marked missing {missing}, "
-        "checked in again {rechecked}, put back {put}, not applied {failed}",
+        "checked in (not on record here) {rechecked}, put back {put}, not applied {failed}",
         id=stocktake["id"],
         scope=result.get("scope") or stocktake["shelf"],
         counted=counted,

@@ -267,8 +267,8 @@ def _recheck(
     put_back: set[str],
     failed: list[dict[str, str]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Extras checked in again (unknown here) and put back (recorded as having left), in the close's
-    transaction; one refused is kept with why, and leaves nothing half-done."""
+    """Extras checked in (unknown here: never "again") and put back (recorded as having left), in the
+    close's transaction; one refused is kept with why, and leaves nothing half-done."""
     rechecked: list[dict[str, Any]] = []
     put: list[dict[str, Any]] = []
     for item in before.items["extra"]:

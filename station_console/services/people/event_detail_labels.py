@@ -382,7 +382,7 @@ WAYBILL_SOURCE_LABELS = {
 FIX_LABELS = {
     "relocated": N_("relocated"),
     "marked_missing": N_("marked missing"),
-    "rechecked": N_("checked in again"),
+    "rechecked": N_("checked in (not on record here)"),  # a stray: the station never had it
     "put_back": N_("put back, no message"),
     "flagged_left": N_("flagged for a manager, not put back"),
     "found_again": N_("found again"),
