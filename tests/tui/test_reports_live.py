@@ -87,6 +87,29 @@ async def test_another_counters_check_in_today_updates_the_figures_where_the_man
 
 
 @pytest.mark.first_mode("reports")
+async def test_a_carriers_first_parcel_elsewhere_keeps_the_manager_on_their_carrier(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """A row added above the manager's (another counter's first parcel of a carrier today): the cursor
+    stays on the carrier it was on, not on whichever row now has its number."""
+    check_in(station, "73100000000001", batch="ZTO", phone="5678")
+    check_in(station, "JT1000000000001", batch="JT", phone="5679")
+    other = other_counter(station, db_url)
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = await _reports_listening(app, pilot)
+            table = screen.query_one("#rp-table", DataTable)
+            table.move_cursor(row=1)
+            assert str(table.get_row_at(1)[0]) == "J&T"
+            check_in(other, "SF1000000000001", batch="SF", phone="13812345678")  # SF's row comes first
+            await until_total(pilot, screen, "3")
+            assert [str(table.get_row_at(n)[0]) for n in range(3)] == ["SF", "ZTO", "J&T"]
+            assert str(table.get_row_at(table.cursor_row)[0]) == "J&T"
+    finally:
+        other.engine.dispose()
+
+
+@pytest.mark.first_mode("reports")
 async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_under_the_close_question(
     app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -365,3 +365,21 @@ async def test_the_figures_line_up_on_the_right_as_on_the_paper(
     assert all(display_width(line) == display_width(sf) for line in headings), rows
     said = " ".join(" ".join(line.split()) for line in headings)
     assert ("Delivery" in said and "fees" in said) if lang == "en" else "派费" in said, rows
+
+
+@pytest.mark.first_mode("reports")
+async def test_a_resize_that_breaks_the_headings_keeps_the_managers_row(
+    app: StationApp, station: Station
+) -> None:
+    """Across 80 columns the table is built again (its headings on one line or two): the cursor stays on
+    the carrier the manager was reading, not the top row."""
+    seed(station)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_reports(app, pilot)
+        table = screen.query_one("#rp-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 3)
+        table.move_cursor(row=1)
+        for width, height, header in ((80, 24, 2), (160, 45, 1)):
+            await quiet.resize(pilot, width, height, routers=False)
+            assert table.header_height == header  # built again
+            assert str(table.get_row_at(table.cursor_row)[0]) == "ZTO", (width, table.cursor_row)

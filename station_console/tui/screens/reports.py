@@ -22,6 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
@@ -47,6 +48,7 @@ from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
 
 NOT_CLOSED = N_("The day is not closed: F12 asks again.")
+TOTAL_KEY = "total"  # the totals row's key; a carrier's is "carrier:" and its code
 STATUS_SHA_CHARS = 16  # of a closed day's SHA-256 on the status line, as the close's own answer shows it
 
 
@@ -133,7 +135,7 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
     def on_resize(self) -> None:
         table = self.query_one("#rp-table", DataTable)
         if self.report is not None and table.header_height != self._header_height(self._rows(self.report)):
-            self._fill_table(table, self.report)
+            self._fill_table(table, self.report, keep_row=True)
 
     def _rows(self, report: dict[str, Any]) -> list[list[str]]:
         return export.table_rows(report)[1:]
@@ -159,11 +161,21 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
             words = _(label).rsplit(" ", 1) if height == 2 else [_(label)]
             table.add_column(Text("\n".join(words), justify="right" if n else "left"), key=key)
 
-    def _fill_table(self, table: DataTable[Any], report: dict[str, Any]) -> None:
+    def _fill_table(self, table: DataTable[Any], report: dict[str, Any], *, keep_row: bool = False) -> None:
+        """The report's rows, each keyed by its carrier's code (the totals by `TOTAL_KEY`). `keep_row`: the
+        cursor back on the carrier it was on (a resize, the same day read again), wherever its row is now
+        (another counter's first parcel of a carrier adds a row above it); else the nearest row."""
         rows = self._rows(report)
+        kept, was = table.cursor_row, None
+        if keep_row and 0 <= kept < table.row_count:
+            was = table.coordinate_to_cell_key(Coordinate(kept, 0)).row_key.value
         self._headings(table, rows)
-        for n, (carrier, *figures) in enumerate(rows):
-            table.add_row(carrier, *(Text(f, justify="right") for f in figures), key=str(n))
+        keys = [f"carrier:{line['carrier']}" for line in report["carriers"]] + [TOTAL_KEY]
+        for key, (carrier, *figures) in zip(keys, rows, strict=True):
+            table.add_row(carrier, *(Text(f, justify="right") for f in figures), key=key)
+        if keep_row and table.row_count:
+            row = keys.index(was) if was in keys else min(kept, table.row_count - 1)
+            table.move_cursor(row=row, scroll=False)
 
     def _today(self) -> None:
         # Which business day it is reads the closed days: off the UI thread too.
@@ -305,10 +317,9 @@ class ReportsScreen(LivePace, ServiceCalls, ModeScreen):
         self.days = found[2]
         table = self.query_one("#rp-table", DataTable)
         body = self.query_one("#rp-body", VerticalScroll)
-        row, scroll_y = table.cursor_row, body.scroll_y
-        self._fill_table(table, report)
+        scroll_y = body.scroll_y
+        self._fill_table(table, report, keep_row=same_day)
         if same_day:  # the same day read again: the manager stays on the row and the part they read
-            table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
             self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
         # Plain text: waiver reasons and waybills are data, never markup.
         lines = [clauses_unbroken(line) for line in summary.summary_lines(report)]
