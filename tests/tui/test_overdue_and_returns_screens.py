@@ -412,3 +412,38 @@ async def test_f8_with_several_carriers_due_selects_the_highlighted_carriers_for
     from station_console.services.exceptions import returns
 
     assert returns.get(station, batch.id or 0).carrier == "SF"
+
+
+@pytest.mark.parametrize(
+    ("lang", "none_due", "empty"),
+    [
+        ("en", "No parcel is past its return deadline", "No parcel is overdue"),
+        ("zh", "没有超过退回期限的包裹", "没有超期的包裹"),
+    ],
+)
+@pytest.mark.first_mode("shelves")
+async def test_f8_with_no_return_candidate_says_so_and_what_to_do(
+    app: StationApp, station: Station, clock, lang: str, none_due: str, empty: str
+) -> None:
+    """F8 on an empty list (no row highlighted), or on one with no parcel past its deadline, selected
+    nothing and said nothing: the clerk is told why, and how to send a parcel back early."""
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 0
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(empty in m for m in said), said
+        app.clear_notifications()
+        place(station, wb(2), "1-2", at=clock.now - timedelta(hours=50))  # amber, not yet due
+        await quiet.press(pilot, "escape", "f10")
+        await settle(pilot)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(none_due in m and "F9" in m for m in said), said
+        assert app.screen.chosen == set()  # type: ignore[attr-defined]

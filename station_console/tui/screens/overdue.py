@@ -23,6 +23,16 @@ from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
 
+# F8 with no return candidate to select: why, and what to do instead.
+NONE_DUE = N_(
+    "No parcel is past its return deadline: F8 selects none. To send one back early, highlight it, "
+    "press Space, then F9."
+)
+NONE_OVERDUE = N_("No parcel is overdue: there is nothing to return.")
+LIST_COMING = N_("One moment: the overdue list is still being read. Press F8 again once it shows.")
+# Several carriers' candidates and no row highlighted (the list changing under the key).
+HIGHLIGHT_FIRST = N_("Highlight a parcel of the carrier to return, then press F8.")
+
 BAND_STYLES = {
     "ok": "green",
     "amber": "black on #fbc02d",
@@ -123,9 +133,13 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         """The return candidates, one carrier's as a return batch takes them (F9 refused a selection of
         several): every one when they are all one carrier's, else the highlighted parcel's carrier's."""
         due = [r for r in self.rows if r.band == "return"]
+        if not due:  # it selected nothing, and said nothing
+            notify_of_screen(self, _(self._none_due()), "warning")
+            return
         if len({r.parcel.carrier for r in due}) > 1:
             highlighted = next((r for r in self.rows if r.parcel.waybill == self.current()), None)
             if highlighted is None:
+                notify_of_screen(self, _(HIGHLIGHT_FIRST), "warning")
                 return
             due = [r for r in due if r.parcel.carrier == highlighted.parcel.carrier]
             if not due:
@@ -152,6 +166,12 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             )
         self.chosen |= {r.parcel.waybill for r in due}
         self.reload()
+
+    def _none_due(self) -> str:
+        """Why F8 finds no return candidate, with what the clerk can do instead."""
+        if self.rows:
+            return NONE_DUE
+        return LIST_COMING if self.read_coming("overdue") else NONE_OVERDUE
 
     def clear_for_next_clerk(self) -> str:
         """The parcels the last clerk selected are theirs: the next clerk's F7 or F9 would remind, or
