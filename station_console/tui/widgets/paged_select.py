@@ -17,8 +17,9 @@ drop-down of the console is one of these.
 A scanner's burst into an open list is no one's choice: the list's type-to-search moved its highlight
 with each character and the scan's Enter chose what it landed on (a parcel scanned while a consent's
 list was open recorded "consented"). The keys are shown to the counter's wedge decoder, as a name
-field's are (`NameInput`): a scan puts the highlight back where it was, its Enter chooses nothing, and
-the drop-down posts `ScanTyped` for its form to say so. Its options' names are text, never markup.
+field's are (`NameInput`): a scan puts the highlight back on the option it was on (by its value: a live
+list offered anew mid-scan moves its lines; on none if that option went), its Enter chooses nothing,
+and the drop-down posts `ScanTyped` for its form to say so. Its options' names are text, never markup.
 
 Enter on a closed drop-down that holds a choice goes on to the next field, as Tab does (it opened the
 list again, and a clerk going down a form with Enter was stuck there); unlike a typed field's Enter in a
@@ -56,13 +57,16 @@ def _as_text(options: Iterable[tuple[Any, T]]) -> list[tuple[Any, T]]:
 
 # The highlight as it was before each of the last characters typed: enough to take back the longest scan.
 KEPT_HIGHLIGHTS = 128
+_NO_LINE = object()  # no line highlighted
 
 
 class _LaidOutPages(SelectOverlay):
     decoder: WedgeDecoder | None = None
 
     def on_mount(self) -> None:
-        self._before: deque[int | None] = deque(maxlen=KEPT_HIGHLIGHTS)
+        # Kept by the option's value, not its line: the list offered anew in the middle of a scan (a live
+        # list) moves its lines, and a line's number then named the one above or below.
+        self._before: deque[object] = deque(maxlen=KEPT_HIGHLIGHTS)
         self.decoder = decoder_for(self.app)
 
     async def _on_key(self, event: events.Key) -> None:
@@ -76,7 +80,7 @@ class _LaidOutPages(SelectOverlay):
             code = scans[-1].code
             typed = len(code) + len(self.decoder.prefix) + len(self.decoder.suffix)
             if 0 < typed <= len(self._before):
-                self.highlighted = self._before[-typed]
+                self.highlighted = self._line_of(select, self._before[-typed])
             self._before.clear()
             select.post_message(PagedSelect.ScanTyped(select, code))
             if event.key in TERMINATORS:
@@ -84,7 +88,19 @@ class _LaidOutPages(SelectOverlay):
                 event.stop()
                 return
         if printable:
-            self._before.append(self.highlighted)
+            self._before.append(self._value_at(select, self.highlighted))
+
+    @staticmethod
+    def _value_at(select: PagedSelect[Any], line: int | None) -> object:
+        options = select._options
+        return options[line][1] if line is not None and 0 <= line < len(options) else _NO_LINE
+
+    @staticmethod
+    def _line_of(select: PagedSelect[Any], value: object) -> int | None:
+        """The line that holds `value` now; none if it went with the list offered anew."""
+        if value is _NO_LINE:
+            return None
+        return next((n for n, (_p, held) in enumerate(select._options) if held == value), None)
 
     def allow_focus(self) -> bool:
         """Only while open: the focus asked for as it opened comes late, maybe after it was closed
