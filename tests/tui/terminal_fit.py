@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 from station_console.i18n import set_language
 from station_console.tui.app import StationApp
@@ -105,3 +106,16 @@ async def walked_by_tab(
         focused = app.focused
         assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
         in_the_dialog(app, box or dialog_box(dialog), fixed, focused)
+
+
+def columns_in_view(table: DataTable[Any]) -> list[str]:
+    """The labels of the table's columns shown whole, the fixed ones and those scrolled into view."""
+    fixed = sum(c.get_render_width(table) for c in table.ordered_columns[: table.fixed_columns])
+    left, right = table.scroll_x + fixed, table.scroll_x + table.scrollable_content_region.width
+    shown, x = [], 0
+    for n, column in enumerate(table.ordered_columns):
+        width = column.get_render_width(table)
+        if n < table.fixed_columns or (x >= left and x + width <= right):
+            shown.append(column.label.plain)
+        x += width
+    return shown

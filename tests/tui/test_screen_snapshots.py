@@ -105,8 +105,8 @@ def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str
 def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the legend of heat colours; the shelf map, one row per shelf (its label and
     zone, the zone in the console's language: "1 main", "1 主区") and one column per layer ("SHELF-LAYER used/capacity" over "parcels fill%"), the three parcels' layers coloured;
-    below the map the parcels of the layer under the cursor (1-1) in fixed columns (waybill, carrier,
-    code, check-in time in the station's zone, problem, size, masked phone); the total line
+    below the map the parcels of the layer under the cursor (1-1), each column as wide as what it holds
+    (waybill, carrier, code, check-in time in the station's zone, problem, size, masked phone); the total line
     "3 parcels on ... layers"."""
     set_language(lang)
     received(station)

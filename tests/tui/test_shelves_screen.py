@@ -3,7 +3,6 @@ test_stocktake_scans_and_close.py; overdue, problems and returns: test_overdue_a
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -12,10 +11,10 @@ import pytest
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.widgets import DataTable, Input
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from db.models import Role
-from station_console.i18n import set_language
+from station_console.i18n import N_, _, set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
@@ -23,6 +22,7 @@ from station_console.tui.screens import shelves
 from tui import quiet
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
+from tui.terminal_fit import columns_in_view
 
 
 @pytest.mark.first_mode("shelves")
@@ -65,7 +65,7 @@ async def test_the_layers_carrier_column_holds_the_widest_short_name(
         await quiet.until(pilot, lambda: layer.row_count == 1, what="the layer's parcels")
         carrier = layer.columns[ColumnKey("Carrier")]
         assert carrier.width == 12 and str(layer.get_row(wb(1))[1]) == "极兔速递快运"
-        assert not carrier.auto_width  # fixed: a reload never reflows it
+        assert not carrier.auto_width  # set from the layer's rows: the same rows read again never reflow
 
 
 @pytest.mark.first_mode("shelves")
@@ -136,26 +136,28 @@ async def test_the_map_is_read_once_each_time_the_screen_comes_back(
         assert asked["call-map"] == 4
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.first_mode("shelves")
-async def test_the_carriers_answering_after_the_layer_read_it_no_second_time(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+async def test_a_layers_problem_reads_whole_beside_the_map_and_below_it(
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    """The layer table's Carrier column is sized once the carriers are read; when that answer comes
-    after the map's and the layer's, the layer's rows are laid out again, not read again."""
+    """Beside the map at 160 columns the list cut its Problem column ("Probl"): each column is now as
+    wide as what the layer holds, and one that would not fit whole (the phone, then the size) is left
+    out, at 160 and at 80 columns (the list below the map) alike."""
     place(station, wb(1), "1-1")
-    release = threading.Event()
-    real = shelves.list_carriers
-
-    def late(*args: Any) -> Any:
-        assert release.wait(quiet.TIMEOUT)
-        return real(*args)
-
-    monkeypatch.setattr(shelves, "list_carriers", late)
-    started = quiet.workers_started(monkeypatch, of=DOMNode)
+    place(station, wb(2), "1-1")
+    problems.mark(station, wb(2), "unreadable", "torn")  # "label unreadable": the longest label
+    set_language(lang)
     async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
         layer = app.screen.query_one("#sh-layer", DataTable)
-        await quiet.until(pilot, lambda: layer.row_count == 1, what="the layer's parcel")
-        release.set()
-        await settle(pilot)
-        assert started["call-layer"] == 1, dict(started)
-        assert layer.row_count == 1 and str(layer.get_row_at(0)[0])  # the row, under the new widths
+        await quiet.until(pilot, lambda: layer.row_count == 2, what="the layer's parcels")
+        for width, height in ((160, 45), (80, 24), (160, 45)):
+            await quiet.resize(pilot, width, height)
+            every = [column.label.plain for column in layer.ordered_columns]
+            assert columns_in_view(layer) == every, (width, every)  # none cut at the edge
+            assert every[:5] == [_(N_(name)) for name in shelves.LAYER_COLUMNS[:5]], width
+            problem = layer.get_row(wb(2))[4]
+            assert _(N_("label unreadable")) in str(problem)  # whole, wrapped where it must
+            lines = problem.wrap(app.console, layer.ordered_columns[4].width)
+            assert layer.rows[RowKey(wb(2))].height == len(lines), width

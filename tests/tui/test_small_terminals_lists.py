@@ -20,20 +20,16 @@ from station_console.tui.screens.shelves import LAYER_COLUMNS
 from tui import quiet
 from tui.checkin_driver import settle
 from tui.shelf_data import place, wb
-from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
-
-
-def columns_in_view(table: DataTable[Any]) -> list[str]:
-    """The labels of the table's columns shown whole, the fixed ones and those scrolled into view."""
-    fixed = sum(c.get_render_width(table) for c in table.ordered_columns[: table.fixed_columns])
-    left, right = table.scroll_x + fixed, table.scroll_x + table.scrollable_content_region.width
-    shown, x = [], 0
-    for n, column in enumerate(table.ordered_columns):
-        width = column.get_render_width(table)
-        if n < table.fixed_columns or (x >= left and x + width <= right):
-            shown.append(column.label.plain)
-        x += width
-    return shown
+from tui.terminal_fit import (
+    SIZES,
+    SIZES_TO_80,
+    SMALL,
+    assert_apart,
+    at_each_size,
+    columns_in_view,
+    console_in,
+    shown_whole,
+)
 
 
 @SMALL

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -102,3 +102,56 @@ def setup_parcel_table(
     widths[N_("Carrier")] = max(cell_len(text) for text in (_(N_("Carrier")), *carriers))
     for name in (*extra, *columns):
         table.add_column(_(name), key=name, width=widths.get(name) if fixed else None)
+
+
+def content_widths(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, int]:
+    """Each column's width by what it holds: its heading and its widest cell (a Chinese character takes
+    two cells)."""
+    widths = {name: cell_len(_(name)) for name in columns}
+    for cells in rows:
+        for name, cell in zip(columns, cells, strict=True):
+            shown = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+            widths[name] = max(widths[name], shown)
+    return widths
+
+
+def columns_that_fit(
+    columns: Sequence[str],
+    widths: Mapping[str, int],
+    room: int,
+    least_useful: Sequence[str],
+    *,
+    narrowed: str | None = None,
+    at_least: int = 0,
+) -> tuple[list[str], dict[str, int]]:
+    """`columns` and their widths in `room` cells, each with its cell of padding either side: the least
+    useful left out first (`least_useful`, in the order they go) until the rest fit, `narrowed` (its
+    cells wrap) at `at_least`; then `narrowed` takes what room is left, up to its own width. `room` 0
+    (not laid out yet): all, at their widths."""
+    shown, fitted = list(columns), dict(widths)
+    if not room:
+        return shown, fitted
+
+    def needed() -> int:
+        return sum((min(fitted[c], at_least) if c == narrowed else fitted[c]) + 2 for c in shown)
+
+    for name in least_useful:
+        if needed() <= room:
+            break
+        shown.remove(name)
+    if narrowed in shown:
+        left = room - sum(fitted[c] + 2 for c in shown if c != narrowed) - 2
+        fitted[narrowed] = max(min(fitted[narrowed], at_least), min(fitted[narrowed], left))
+    return shown, fitted
+
+
+def fitted_parcel_table(table: DataTable[Any], columns: Sequence[str], widths: Mapping[str, int]) -> None:
+    """The parcel columns `columns` at `widths` (`content_widths`), built again only where they
+    changed: a list read again with the same columns keeps its place."""
+    wanted = [(name, widths[name]) for name in columns]
+    if [(str(key.value), col.width) for key, col in table.columns.items()] == wanted:
+        return
+    table.clear(columns=True)
+    table.cursor_type = "row"
+    for name, width in wanted:
+        table.add_column(_(name), key=name, width=width)

@@ -20,12 +20,18 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
-from station_console.services.scan.carriers import list_carriers
 from station_console.services.shelves import layout
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.shelf_common import cells_in, heat_style, setup_parcel_table
+from station_console.tui.screens.shelf_common import (
+    cells_in,
+    columns_that_fit,
+    content_widths,
+    fitted_parcel_table,
+    heat_style,
+    setup_parcel_table,
+)
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -37,7 +43,9 @@ SCROLLBAR_WIDTH = 2  # the map's vertical scrollbar, kept free whether or not it
 LAYER_PANE_MIN = 60
 # A layer's parcels, what the clerk looks for first. Each one is on the shelf, on the layer the title
 # names: a status and a location column would say the same on every row, and at 80 columns pushed the
-# check-in time off the edge. There every column now reads whole but the phone, to the right.
+# check-in time off the edge. Each column is as wide as what the layer holds (at fixed widths, the waybill's
+# 20 pushed the problem off the list beside a 160-column map); those that do not fit whole are left out,
+# the least useful first (`LAYER_LEAST_USEFUL`).
 LAYER_COLUMNS = (
     N_("Waybill"),
     N_("Carrier"),
@@ -47,6 +55,8 @@ LAYER_COLUMNS = (
     N_("Size"),
     N_("Phone"),
 )
+LAYER_LEAST_USEFUL = (N_("Phone"), N_("Size"))
+PROBLEM_AT_LEAST = 8  # cells of a problem beside the map (Chinese at 160 columns has 9); a longer one wraps
 
 
 def map_width(layers: int) -> int:
@@ -137,25 +147,18 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
     def on_resize(self) -> None:
         self.lay_out()
         self.query_one("#sh-legend", Static).update(self.legend())
+        self.call_after_refresh(self._fit_layer)  # once the list has its new width
+
+    def _fit_layer(self) -> None:
+        if self._layer_shown is not None:
+            self.done_layer(self._layer_shown)
 
     def on_mount(self) -> None:
         translate_bindings(self)
         self.query_one("#sh-map", DataTable).fixed_columns = 1  # the shelf stays in view as layers scroll
-        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True, columns=LAYER_COLUMNS)
+        setup_parcel_table(self.query_one("#sh-layer", DataTable), columns=LAYER_COLUMNS)  # until a layer's
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
-        station = self.station
-        self.call("carriers", lambda: [c.short_name for c in list_carriers(station)])
-
-    def done_carriers(self, names: list[str]) -> None:
-        """The layer's Carrier column as wide as the widest short name: laid out again, once."""
-        setup_parcel_table(
-            self.query_one("#sh-layer", DataTable), fixed=True, carriers=names, columns=LAYER_COLUMNS
-        )
-        if self._layer_shown is not None:
-            # Its rows again under the new widths: no second read (a read still on its way, or the
-            # map's first, fills the new columns itself).
-            self.done_layer(self._layer_shown)
 
     def came_to_front(self) -> None:
         super().came_to_front()
@@ -285,6 +288,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             return  # the cursor moved on; its own read answers
         self._layer_shown = answer
         table = self.query_one("#sh-layer", DataTable)
+        kept = self.selected_parcel() if table.has_focus else None  # the same layer again: its parcel
         table.clear()  # an older read of the same layer may answer too (it ended as a newer one began)
         title = self.query_one("#sh-layer-title", Static)
         title.update(
@@ -298,8 +302,21 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             )
         )
         zone = self.station.zone()
-        for row in parcels:
-            table.add_row(*cells_in(LAYER_COLUMNS, row, zone), key=row.waybill)
+        rows = [cells_in(LAYER_COLUMNS, row, zone) for row in parcels]
+        widths = content_widths(LAYER_COLUMNS, rows)
+        # Less the scrollbar where the rows will want one; 0: not laid out yet (every column, as wide as it is).
+        scrolls = len(rows) + table.header_height > table.size.height
+        room = table.size.width - (SCROLLBAR_WIDTH if scrolls else 0) if table.size.width else 0
+        shown, widths = columns_that_fit(
+            LAYER_COLUMNS, widths, room, LAYER_LEAST_USEFUL, narrowed=N_("Problem"), at_least=PROBLEM_AT_LEAST
+        )
+        fitted_parcel_table(table, shown, widths)
+        at = [LAYER_COLUMNS.index(name) for name in shown]
+        for row, cells in zip(parcels, rows, strict=True):
+            # A problem narrower than its label wraps: the row as tall as it needs.
+            table.add_row(*(cells[n] for n in at), key=row.waybill, height=None)
+        if kept is not None and kept in {row.waybill for row in parcels}:
+            table.move_cursor(row=table.get_row_index(kept), animate=False)
 
     @on(DataTable.CellSelected, "#sh-map")
     def _open_layer(self) -> None:
