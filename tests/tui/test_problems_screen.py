@@ -11,16 +11,18 @@ from sqlmodel import col, select
 from textual import events
 from textual.widgets import DataTable, Input, Select, Static
 from textual.widgets._select import SelectOverlay
+from textual.widgets.data_table import RowKey
 
 from db.models import EventKind, ParcelEvent
-from station_console.i18n import set_language
+from station_console.i18n import N_, _, set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.problems import ProblemsScreen
+from station_console.tui.screens.problems import COLUMNS, ProblemsScreen
 from tui import quiet
 from tui.shelf_data import place, wb
+from tui.terminal_fit import columns_in_view
 
 
 def resolved(station: Station) -> list[str]:
@@ -265,3 +267,33 @@ async def test_a_note_pasted_past_its_limit_is_refused_at_the_paste_not_at_f7(
         await quiet.settle(pilot)
         assert note.value == "B" * 500
     assert problems.list_problems(station) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("shelves")
+async def test_the_problem_list_shows_its_columns_whole_at_80_and_160_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 80 columns the columns after the note ran off the edge, the carrier cut: each column is now as
+    wide as what it holds, the least useful left out where they would not fit whole (the status first:
+    a parcel not on the shelf says so where its code would be), and a long note wraps."""
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    problems.mark(station, wb(1), "unreadable", "Label torn off on the left side, the code half gone")
+    problems.mark(station, wb(2), "damaged", "wet")
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f4", "f11")
+        table = app.screen.query_one("#pr-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 2, what="the problems listed")
+        for width, height in ((80, 24), (160, 45), (80, 24)):
+            await quiet.resize(pilot, width, height)
+            every = [column.label.plain for column in table.ordered_columns]
+            assert columns_in_view(table) == every, (width, every)  # none cut at the edge
+            wanted = [_(N_(name)) for name in ("Waybill", "Problem", "Code", "Location", "Note")]
+            assert every[:5] == wanted, width
+            note = table.get_row(wb(1))[4]
+            assert str(note).startswith("Label torn off")
+            lines = note.wrap(app.console, table.ordered_columns[4].width)
+            assert table.rows[RowKey(wb(1))].height == len(lines), width
+            assert width == 80 or len(every) == len(COLUMNS)  # at 160 every column

@@ -35,7 +35,13 @@ from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.shelf_common import cells_in, setup_parcel_table
+from station_console.tui.screens.shelf_common import (
+    cells_in,
+    columns_that_fit,
+    content_widths,
+    fitted_parcel_table,
+    setup_parcel_table,
+)
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
@@ -61,6 +67,12 @@ COLUMNS = (
     N_("Checked in"),
     N_("Status"),
 )
+# Where the list is narrower than its columns (80 columns), these go first, in this order: the status (a
+# parcel not on the shelf says so where its code would be), the size, the check-in time, the phone, the
+# carrier; and the note wraps at `NOTE_AT_LEAST` cells. Each column is as wide as what it holds.
+LEAST_USEFUL = (N_("Status"), N_("Size"), N_("Checked in"), N_("Phone"), N_("Carrier"))
+NOTE_AT_LEAST = 16
+SCROLLBAR_WIDTH = 2
 
 
 def code_cell(row: ParcelRow) -> str | Text:
@@ -76,9 +88,9 @@ class KindChoice(RoutedChoice):
 
 
 def note_cell(note: str | None) -> Text:
-    """A note on one line, cut to `NOTE_CELLS` terminal cells with an ellipsis (a Chinese character
-    takes two), shown as text."""
-    cell = Text(" ".join(visible(note or "").split()), no_wrap=True)
+    """A note cut to `NOTE_CELLS` terminal cells with an ellipsis (a Chinese character takes two), shown
+    as text; in a narrower column it wraps."""
+    cell = Text(" ".join(visible(note or "").split()))
     cell.truncate(NOTE_CELLS, overflow="ellipsis")
     return cell
 
@@ -127,6 +139,7 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         yield Static(id="pr-not-received")
 
     _done_text = ""
+    _listed: list[ParcelRow] | None = None  # the rows shown, laid out again at a new width
     _action = ""  # the write on its way: its acknowledgment is this key's
     # The status line acknowledges a write just done: the same key bounced, with nothing typed since,
     # must not hide the acknowledgment under a refusal. Another key is the clerk's next step, which
@@ -141,7 +154,7 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
             field.router = router
         self.query_one(KindChoice).router = router
         table = self.query_one("#pr-table", DataTable)
-        setup_parcel_table(table, columns=COLUMNS)
+        setup_parcel_table(table, columns=COLUMNS)  # its headings until the list comes
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
 
@@ -163,11 +176,8 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         table = self.query_one("#pr-table", Table)
         chosen = table.cursor_key()
         was = table.cursor_row
-        table.clear()
-        zone = self.station.zone()
-        for row in rows:
-            cells = cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
-            table.add_row(*cells, key=row.waybill)
+        self._listed = rows
+        self._fill(table, rows)
         self.query_one("#pr-not-received", Static).update(not_received)
         listed = [row.waybill for row in rows]
         if chosen in listed:
@@ -181,6 +191,41 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
                 _("{waybill} is no longer on the list: choose again.", waybill=chosen),
                 warn=True,
             )
+
+    def _fill(self, table: Table, rows: list[ParcelRow]) -> None:
+        """The rows under the columns that fit the list's width (`LEAST_USEFUL`), a long note wrapped."""
+        zone = self.station.zone()
+        cells = [
+            cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
+            for row in rows
+        ]
+        widths = content_widths(COLUMNS, cells)
+        # Less the scrollbar where the rows will want one; 0: not laid out yet (every column).
+        scrolls = len(rows) + table.header_height > table.size.height
+        room = table.size.width - (SCROLLBAR_WIDTH if scrolls else 0) if table.size.width else 0
+        shown, widths = columns_that_fit(
+            COLUMNS, widths, room, LEAST_USEFUL, narrowed=N_("Note"), at_least=NOTE_AT_LEAST
+        )
+        table.clear()
+        fitted_parcel_table(table, shown, widths)
+        at = [COLUMNS.index(name) for name in shown]
+        for row, line in zip(rows, cells, strict=True):
+            table.add_row(*(line[n] for n in at), key=row.waybill, height=None)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)  # once the list has its new width
+
+    def _refit(self) -> None:
+        if self._listed is None:
+            return
+        table = self.query_one("#pr-table", Table)
+        chosen, was = table.cursor_key(), table.cursor_row
+        self._fill(table, self._listed)
+        listed = [row.waybill for row in self._listed]
+        if chosen in listed:
+            table.move_cursor(row=listed.index(chosen), animate=False)
+        elif listed:
+            table.move_cursor(row=min(was, len(listed) - 1), animate=False)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:
