@@ -37,9 +37,10 @@ from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import (
     cells_in,
-    columns_that_fit,
     content_widths,
+    fit_columns,
     fitted_parcel_table,
+    room_for,
     setup_parcel_table,
 )
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -72,7 +73,6 @@ COLUMNS = (
 # carrier; and the note wraps at `NOTE_AT_LEAST` cells. Each column is as wide as what it holds.
 LEAST_USEFUL = (N_("Status"), N_("Size"), N_("Checked in"), N_("Phone"), N_("Carrier"))
 NOTE_AT_LEAST = 16
-SCROLLBAR_WIDTH = 2
 
 
 def code_cell(row: ParcelRow) -> str | Text:
@@ -175,15 +175,10 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         rows, not_received = answer
         table = self.query_one("#pr-table", Table)
         chosen = table.cursor_key()
-        was = table.cursor_row
         self._listed = rows
         self._fill(table, rows)
         self.query_one("#pr-not-received", Static).update(not_received)
         listed = [row.waybill for row in rows]
-        if chosen in listed:
-            table.move_cursor(row=listed.index(chosen), animate=False)
-        elif rows:
-            table.move_cursor(row=min(was, len(rows) - 1), animate=False)
         if chosen is not None and chosen not in listed and table.has_focus:
             self.query_one("#pr-parcel", Input).focus()
             self.query_one("#pr-status", StatusLine).say(
@@ -193,39 +188,40 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
             )
 
     def _fill(self, table: Table, rows: list[ParcelRow]) -> None:
-        """The rows under the columns that fit the list's width (`LEAST_USEFUL`), a long note wrapped."""
+        """The rows under the columns that fit the list's width (`LEAST_USEFUL`), a long note wrapped;
+        the cursor on the parcel it was on, else on the row it was on."""
+        chosen, was = table.cursor_key(), table.cursor_row
         zone = self.station.zone()
         cells = [
             cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
             for row in rows
         ]
         widths = content_widths(COLUMNS, cells)
-        # Less the scrollbar where the rows will want one; 0: not laid out yet (every column).
-        scrolls = len(rows) + table.header_height > table.size.height
-        room = table.size.width - (SCROLLBAR_WIDTH if scrolls else 0) if table.size.width else 0
-        shown, widths = columns_that_fit(
-            COLUMNS, widths, room, LEAST_USEFUL, narrowed=N_("Note"), at_least=NOTE_AT_LEAST
+        shown, widths = fit_columns(
+            COLUMNS,
+            widths,
+            room_for(table, len(rows)),
+            LEAST_USEFUL,
+            narrowed=N_("Note"),
+            at_least=NOTE_AT_LEAST,
         )
         table.clear()
         fitted_parcel_table(table, shown, widths)
         at = [COLUMNS.index(name) for name in shown]
         for row, line in zip(rows, cells, strict=True):
             table.add_row(*(line[n] for n in at), key=row.waybill, height=None)
+        listed = [row.waybill for row in rows]
+        if chosen in listed:
+            table.move_cursor(row=listed.index(chosen), animate=False)
+        elif rows:
+            table.move_cursor(row=min(was, len(rows) - 1), animate=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._refit)  # once the list has its new width
 
     def _refit(self) -> None:
-        if self._listed is None:
-            return
-        table = self.query_one("#pr-table", Table)
-        chosen, was = table.cursor_key(), table.cursor_row
-        self._fill(table, self._listed)
-        listed = [row.waybill for row in self._listed]
-        if chosen in listed:
-            table.move_cursor(row=listed.index(chosen), animate=False)
-        elif listed:
-            table.move_cursor(row=min(was, len(listed) - 1), animate=False)
+        if self._listed is not None:
+            self._fill(self.query_one("#pr-table", Table), self._listed)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:

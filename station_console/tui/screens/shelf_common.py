@@ -14,6 +14,7 @@ from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
 from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
+from station_console.tui.widgets.plain import cell_width
 
 PARCEL_COLUMNS = (
     N_("Waybill"),
@@ -79,29 +80,15 @@ def cells_in(columns: tuple[str, ...], row: ParcelRow, zone: tzinfo, **more: Any
     return tuple(cells[name] for name in columns)
 
 
-# Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
-# empties while the live view reloads keeps its columns where they are. The carrier's is its names'.
-FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 0, 9, 8, 4, 12, 11, 10, 12), strict=True))
-
-
 def setup_parcel_table(
-    table: DataTable[Any],
-    extra: tuple[str, ...] = (),
-    *,
-    fixed: bool = False,
-    carriers: Iterable[str] = (),
-    columns: tuple[str, ...] = PARCEL_COLUMNS,
+    table: DataTable[Any], extra: tuple[str, ...] = (), *, columns: tuple[str, ...] = PARCEL_COLUMNS
 ) -> None:
     """The parcel columns (after `extra`), in `columns`' order (a list's own, `cells_in` fills its
-    rows); `fixed`: each its own width, never sized by the rows shown; the Carrier column then holds
-    the widest of `carriers` (every short name the station has), as a table sized by its rows would,
-    and its heading."""
+    rows), each as wide as its rows; a list laid out to its width takes `fit_columns` instead."""
     table.clear(columns=True)
     table.cursor_type = "row"
-    widths = dict(FIXED_WIDTHS)
-    widths[N_("Carrier")] = max(cell_len(text) for text in (_(N_("Carrier")), *carriers))
     for name in (*extra, *columns):
-        table.add_column(_(name), key=name, width=widths.get(name) if fixed else None)
+        table.add_column(_(name), key=name)
 
 
 def content_widths(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, int]:
@@ -110,12 +97,21 @@ def content_widths(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> dic
     widths = {name: cell_len(_(name)) for name in columns}
     for cells in rows:
         for name, cell in zip(columns, cells, strict=True):
-            shown = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
-            widths[name] = max(widths[name], shown)
+            # As the table shows it: a hidden character written out (`\x1d`) takes its cells.
+            widths[name] = max(widths[name], cell_width(cell))
     return widths
 
 
-def columns_that_fit(
+def room_for(table: DataTable[Any], rows: int) -> int:
+    """The cells across `table` its columns may take for `rows` rows: less the vertical scrollbar where
+    they will want one; 0 where it is not laid out yet."""
+    if not table.size.width:
+        return 0
+    scrolls = rows + table.header_height > table.size.height
+    return table.size.width - (table.styles.scrollbar_size_vertical if scrolls else 0)
+
+
+def fit_columns(
     columns: Sequence[str],
     widths: Mapping[str, int],
     room: int,

@@ -26,10 +26,11 @@ from station_console.tui.screens.base import ModeScreen, open_over, translate_bi
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import (
     cells_in,
-    columns_that_fit,
     content_widths,
+    fit_columns,
     fitted_parcel_table,
     heat_style,
+    room_for,
     setup_parcel_table,
 )
 from station_console.tui.widgets.plain import Static, Table
@@ -304,11 +305,13 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         zone = self.station.zone()
         rows = [cells_in(LAYER_COLUMNS, row, zone) for row in parcels]
         widths = content_widths(LAYER_COLUMNS, rows)
-        # Less the scrollbar where the rows will want one; 0: not laid out yet (every column, as wide as it is).
-        scrolls = len(rows) + table.header_height > table.size.height
-        room = table.size.width - (SCROLLBAR_WIDTH if scrolls else 0) if table.size.width else 0
-        shown, widths = columns_that_fit(
-            LAYER_COLUMNS, widths, room, LAYER_LEAST_USEFUL, narrowed=N_("Problem"), at_least=PROBLEM_AT_LEAST
+        shown, widths = fit_columns(
+            LAYER_COLUMNS,
+            widths,
+            room_for(table, len(rows)),
+            LAYER_LEAST_USEFUL,
+            narrowed=N_("Problem"),
+            at_least=PROBLEM_AT_LEAST,
         )
         fitted_parcel_table(table, shown, widths)
         at = [LAYER_COLUMNS.index(name) for name in shown]
