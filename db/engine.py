@@ -29,7 +29,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from db.checkpoint import CAP_PAGES, Checkpointer
-from db.fast import Plain, run_on_driver
+from db.fast import IN_PLAIN, Plain, run_on_driver
 from db.models import enums
 
 T = TypeVar("T")
@@ -188,7 +188,10 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        options = conn.get_execution_options()
+        if options.get(IN_PLAIN):  # a plain transaction's, begun by `plain_transaction` already
+            return
+        mode = options.get("sqlite_begin", "DEFERRED")
         # On the driver's cursor (db/fast.py), as every check-in's hot statements run: BEGIN through
         # `exec_driver_sql` cost as much as two of them.
         run_on_driver(conn, _BEGIN[mode])

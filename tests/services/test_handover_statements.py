@@ -1,5 +1,6 @@
 """The handover's statements: how many, none reading a row only to write it back, and the code hold's
-one upsert (a new hold, a hold renewed after its cooldown ran out, a longer hold kept)."""
+one upsert (a new hold, a hold renewed after its cooldown ran out, a longer hold kept), and the usual
+handover's plain transaction."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 from conftest import FakeClock
-from pickup_helpers import configure, receive
+from pickup_helpers import configure, events, parcel, receive
 from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 
-from db.models import CodeHold
+from db.models import CodeHold, EventKind
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover as pickup
 from station_console.services.shelves import slots
@@ -82,3 +84,29 @@ def test_a_code_hold_keeps_a_longer_cooldown(station: Station, clock: FakeClock)
     station.run(lambda session: slots.hold_code(session, a.pickup_code, settings, clock.now))
     hold = _hold(station, a.pickup_code)
     assert hold.until == promised and hold.released_at == clock.now
+
+
+def test_the_usual_handover_commits_no_orm_session(station: Station) -> None:
+    """No proxy, no fee, no recall overridden: the handover is hot statements on a plain transaction
+    (db/fast.py), its parcels read as rows; one parcel or two in one go, each handed over once."""
+    a, b, c = (receive(station, n, phone=ANN) for n in (1, 2, 3))
+    committed: list[OrmSession] = []
+
+    def note(session: OrmSession) -> None:
+        committed.append(session)
+
+    event.listen(OrmSession, "after_commit", note)
+    try:
+        pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+        pickup.confirm_pickup(
+            station, [b.parcel_id, c.parcel_id], method="code", scanned=[b.waybill, c.waybill]
+        )
+    finally:
+        event.remove(OrmSession, "after_commit", note)
+    assert committed == []
+    for done in (a, b, c):
+        row = parcel(station, done.parcel_id)
+        assert (row.status, row.version, row.picked_up_counter) == ("picked_up", 2, station.counter)
+    assert sorted(e.parcel_id for e in events(station, EventKind.PICKED_UP)) == sorted(
+        p.parcel_id for p in (a, b, c)
+    )

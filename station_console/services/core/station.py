@@ -219,11 +219,14 @@ class Station:
 
     def run_plain(self, work: Callable[[Plain], T]) -> T:
         """`run` for work that is nothing but hot statements (db/fast.py), without an ORM Session:
-        the same transaction, retries and refusals, at a fraction of the Session's cost (the check-in)."""
+        the same transaction, retries and refusals, at a fraction of the Session's cost (the check-in,
+        the usual handover)."""
         try:
             return run_in_plain_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+        except StaleDataError as exc:
+            raise lost_race() from exc
 
 
 @dataclass

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
+from db import fast
+from db.fast import Hot, Plain, Tx
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -131,13 +134,32 @@ CHOSEN_PARCELS = select(Parcel).where(col(Parcel.id).in_(bindparam("ids", expand
 CHOSEN_PARCEL = select(Parcel).where(col(Parcel.id) == bindparam("id"))
 
 
-def chosen_parcels(session: Session, ids: Sequence[int]) -> dict[int | None, Parcel]:
-    """The parcels `ids` read in this transaction, by id (those that exist)."""
-    if len(ids) == 1:
-        found = session.exec(CHOSEN_PARCEL, params={"id": ids[0]}).all()
+@lru_cache(maxsize=16)
+def _chosen_rows(n: int) -> Hot:
+    """The whole rows of `n` parcels (`id0`...) on the driver's cursor: a plain handover's read."""
+    ids: list[Any] = [bindparam(f"id{i}") for i in range(n)]
+    which = col(Parcel.id) == ids[0] if n == 1 else col(Parcel.id).in_(ids)
+    return Hot(columns(*Parcel.__table__.columns).where(which), typed=True)  # type: ignore[attr-defined]
+
+
+def chosen_parcels(session: Tx, ids: Sequence[int]) -> dict[int | None, Parcel]:
+    """The parcels `ids` read in this transaction, by id (those that exist): in a Session, its own
+    objects; in a plain transaction, objects of no Session (its writes are hot statements)."""
+    if isinstance(session, Plain):
+        rows = _chosen_rows(len(ids))
+        found = fast.model_rows(session, Parcel, rows, **{f"id{i}": pid for i, pid in enumerate(ids)})
+    elif len(ids) == 1:
+        found = list(session.exec(CHOSEN_PARCEL, params={"id": ids[0]}).all())
     else:
-        found = session.exec(CHOSEN_PARCELS, params={"ids": ids}).all()
+        found = list(session.exec(CHOSEN_PARCELS, params={"ids": ids}).all())
     return {p.id: p for p in found}
+
+
+def _orm(session: Tx) -> Session:
+    """The handover's Session, for the steps that write through the ORM (a proxy's record, a fee, a
+    recall overridden): `confirm_pickup` runs a handover that has any of them in one."""
+    assert isinstance(session, Session), "a proxy, a fee or a recall override needs the Session"
+    return session
 
 
 def confirm_pickup(
@@ -181,8 +203,11 @@ def confirm_pickup(
     if proxy is not None:
         proxy = proxy_rules.checked(proxy, settings)
     presented = frozenset(codes)
+    # The usual handover (no proxy, no storage fee to settle, no recall overridden) is nothing but hot
+    # statements: a plain transaction, without the ORM Session's set-up, read and commit (db/fast.py).
+    plain = proxy is None and fee is None and not settings.storage_fee_rules and not recall_reason
 
-    def work(session: Session) -> list[int]:
+    def work(session: Tx) -> list[int]:
         now = station.now()
         methods: list[str] = []  # how each parcel was released, as its event records it, in `ids` order
         parcels = chosen_parcels(session, ids)
@@ -196,7 +221,8 @@ def confirm_pickup(
         if unscanned:
             require_manager(station, "override")
         if proxy is not None:
-            proxy_rules.check_allowed(session, [parcels[i] for i in ids if i in parcels], codes=presented)
+            chosen = [parcels[i] for i in ids if i in parcels]
+            proxy_rules.check_allowed(_orm(session), chosen, codes=presented)
         for pid in ids:
             parcel = parcels.get(pid)
             if parcel is None:
@@ -233,7 +259,7 @@ def confirm_pickup(
                 details["left_return_batch"] = parcel.return_batch_id
             if proxy is not None:
                 by_code = parcel.pickup_code in presented
-                details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
+                details["proxy"] = proxy_rules.record_in(_orm(session), station, pid, proxy, by_code=by_code)
                 details["proxy_by_code"] = by_code
                 if not by_code:  # released on the recipient's leave for proxies, not by how it was found
                     details["method"] = PickupMethod.PROXY
@@ -249,15 +275,16 @@ def confirm_pickup(
                 details=details,
                 pickup_method=details["method"] if was_scanned else PickupMethod.OVERRIDE,
             )
-            close_overridden(session, station, parcel, recall_reason, at=now)
+            if is_recalled(parcel.problem_kind):  # the check above let it go only with a reason
+                close_overridden(_orm(session), station, parcel, recall_reason, at=now)
         _after_handover(session, station, [parcels[i] for i in ids], fee, methods, now)
         return ids
 
-    return station.run(work)
+    return station.run_plain(work) if plain else station.run(work)
 
 
 def _after_handover(
-    session: Session,
+    session: Tx,
     station: Station,
     parcels: list[Parcel],
     fee: Settlement | None,
@@ -265,7 +292,8 @@ def _after_handover(
     now: datetime,
 ) -> None:
     """The storage fee settled, and each parcel's departure queued for its carrier (same transaction)."""
-    settle_in(session, station, parcels, fee, at=now)
+    if isinstance(session, Session):  # a plain handover has no fee rules and no settlement: none due
+        settle_in(session, station, parcels, fee, at=now)
     if not station.settings().carrier_event_targets:
         return
     codes = carrier_codes(session, {p.carrier_id for p in parcels})
@@ -280,9 +308,13 @@ def _after_handover(
         )
 
 
-def carrier_codes(session: Session, ids: set[int]) -> dict[int, str]:
-    rows = session.exec(select(Carrier.id, Carrier.code).where(col(Carrier.id).in_(ids))).all()
-    return {int(cid): code for cid, code in rows if cid is not None}
+_CARRIER_CODE = Hot(columns(col(Carrier.code)).where(col(Carrier.id) == bindparam("id")))
+
+
+def carrier_codes(session: Tx, ids: set[int]) -> dict[int, str]:
+    """The codes of the carriers `ids` (a handover's one or few), by id."""
+    found = {cid: _CARRIER_CODE.scalar(session, id=cid) for cid in ids}
+    return {cid: str(code) for cid, code in found.items() if code is not None}
 
 
 _RECENT_COLUMNS: list[Any] = [

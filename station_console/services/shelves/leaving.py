@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import EventKind, Parcel, ParcelStatus
 from station_console.services.core import audit
 from station_console.services.core.station import Station
@@ -50,7 +50,7 @@ def _leaving(columns: tuple[str, ...]) -> Hot:
 
 
 def leave_shelf(
-    session: Session,
+    session: Tx,
     station: Station,
     parcel: Parcel,
     status: ParcelStatus,
@@ -61,7 +61,8 @@ def leave_shelf(
     details: dict[str, Any],
     **changes: Any,
 ) -> None:
-    """`parcel` (read in this transaction) leaves the shelves as `status`; `changes` are further columns.
+    """`parcel` (read in this transaction, in its Session or, in a plain one, by `pickup.handover.chosen_parcels`)
+    leaves the shelves as `status`; `changes` are further columns.
 
     Its return batch and delivery run are cleared unless `changes` says otherwise.
     """
@@ -81,8 +82,10 @@ def leave_shelf(
     # The conditional write itself (version and status), so a row another counter took is seen here,
     # before anything else of this unit is written. A hot statement rather than a flush or an ORM
     # UPDATE: the object is brought up to date below, and the Session is flushed first so that its
-    # own pending changes still come before it, as an ORM statement's autoflush would have them.
-    session.flush()
+    # own pending changes still come before it, as an ORM statement's autoflush would have them (a
+    # plain transaction has none: it writes only hot statements).
+    if isinstance(session, Session):
+        session.flush()
     changed = _leaving(tuple(values)).count(
         session, **values, parcel_id=parcel.id, read_version=parcel.version
     )
