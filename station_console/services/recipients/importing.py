@@ -336,6 +336,7 @@ def _write(
     clerk: int | None,
 ) -> None:
     conn = session.connection()
+    replaced = list(new_phones)  # people already here whose phones change (the new have none to drop)
     if added:
         # executemany without RETURNING (SQLite's fast path), then the new ids by external id.
         insert_many(conn, Recipient.__table__, [row for row, _p, _c in added])  # type: ignore[attr-defined]
@@ -358,10 +359,11 @@ def _write(
             params,
         )
     if new_phones:
-        ids = list(new_phones)
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(replaced), 500):
             conn.execute(
-                delete(RecipientPhone).where(col(RecipientPhone.recipient_id).in_(ids[start : start + 500]))
+                delete(RecipientPhone).where(
+                    col(RecipientPhone.recipient_id).in_(replaced[start : start + 500])
+                )
             )
         rows = [
             {
