@@ -403,3 +403,20 @@ async def test_a_consent_note_pasted_too_long_is_refused_by_its_field(
         before = snapshot(station)
         await a_long_note_pasted(pilot, app)
     assert snapshot(station) == before
+
+
+@pytest.mark.first_mode("settings")
+async def test_an_input_methods_burst_typed_while_ok_has_the_focus_goes_whole_into_the_field(
+    app: StationApp, station: Station
+) -> None:
+    """An input method commits 客户取消 as four keys at once: all four were on their way to OK before
+    the first moved the focus to the field, and the three behind it went nowhere."""
+    people(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        field = form(app).query_one("#form-external_id", Input)
+        await quiet.press(pilot, "shift+tab")  # from the first field round to OK
+        assert app.focused is form(app).query_one("#form-ok")
+        await quiet.burst(pilot, "客", "户", "取", "消")
+        assert (app.focused, field.value) == (field, "客户取消")

@@ -188,10 +188,9 @@ async def test_a_paste_behind_an_enter_waits_for_it_on_a_console_slower_than_the
         if event.key == "enter" and not stalled:
             stalled.append(event.key)
             time.sleep(type_ahead.LONGEST_HOLD + 0.1)  # the whole console waits, as on a loaded machine
-        on_key(form, event)
 
-    on_key = FormDialog.on_key
-    monkeypatch.setattr(FormDialog, "on_key", stalls)
+    # The form has no key handler of its own (its OK has): this one sees the Enter as it passes the form.
+    monkeypatch.setattr(FormDialog, "on_key", stalls, raising=False)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_recipients(app, pilot)
         directory_screen = app.screen

@@ -91,6 +91,15 @@ def type_into(field: Input, character: str) -> None:
         field.replace(character, *field.selection)
 
 
+class OkButton(Button):
+    """The form's OK: the keys sent to it, whoever has the focus by the time each is handled, go to the
+    form's field (`FormDialog.typed_at_ok`)."""
+
+    def on_key(self, event: events.Key) -> None:
+        if isinstance(self.screen, FormDialog):
+            self.screen.typed_at_ok(event)
+
+
 class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[Checked]):
     """Fields in one column; Enter (or OK) returns {key: value}, or what `check` makes of them, or what
     `submit` answers for that (while a later typed field is empty, Enter goes on to it instead); Esc
@@ -231,7 +240,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
                         yield Label(Text(field.label), classes="form-label")
                         yield self._widget(field)
             with Vertical(classes="form-end"):  # after the fields: Tab reaches OK last
-                yield Button(_("OK"), id="form-ok", variant="primary")
+                yield OkButton(_("OK"), id="form-ok", variant="primary")
                 yield keys_line(NEXT_FIELD_KEYS)
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Tick:
@@ -267,13 +276,14 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             self._typing_in = event.widget
             self._been_in.add(event.widget)
 
-    def on_key(self, event: events.Key) -> None:
-        """Typing while OK has the focus (Shift+Tab from the first field wraps round to it) edits the
-        field the clerk was in, the one at fault after a refusal: it went nowhere, unsaid."""
+    def typed_at_ok(self, event: events.Key) -> None:
+        """A key typed while OK had the focus (Shift+Tab from the first field wraps round to it) edits the
+        field the clerk was in, the one at fault after a refusal: it went nowhere, unsaid. Every key sent
+        to OK: an input method's 客户取消 comes as four keys at once, all sent to OK before the first has
+        moved the focus, and the three behind it went nowhere either."""
         field = self._typing_in
-        ok = self.query_one("#form-ok", Button)
         typed = event.is_printable or event.key in EDIT_KEYS
-        if self.focused is not ok or field is None or not typed or field.disabled:
+        if field is None or not typed or field.disabled:
             return
         event.prevent_default()
         event.stop()
