@@ -198,3 +198,17 @@ def test_a_dhl_waybill_shaped_as_a_mobile_loads_where_the_file_says_dhl(
     path = write_csv(tmp_path / "dhl-only.csv", ["waybill"], [["15012345600"]])
     again = import_file(station, path, carrier="DHL")
     assert again.loaded == 1 and not again.issues
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("en", "Line 3: no waybill number."), ("zh", "第 3 行：没有运单号。")],
+)
+def test_a_row_with_an_empty_waybill_cell_says_so_not_that_nothing_was_scanned(
+    station: Station, tmp_path: Path, lang: str, says: str
+) -> None:
+    """A file's row is no scan: its empty waybill cell was refused as 'Nothing was scanned.'"""
+    rows = [["YT5550000000001", "YTO", "13811112222", ""], ["", "YTO", "13811113333", "王五"]]
+    report = import_file(station, write_csv(tmp_path / "e.csv", ZH_HEADINGS, rows))
+    assert [(i.line, i.kind, i.code) for i in report.issues] == [(3, "bad", "no_waybill")]
+    assert report_lines(report, lang)[1] == says

@@ -194,6 +194,8 @@ def _row(
         refuse_phone(norm.raw, norm.waybill, advice=None)
     if norm.waybill is None or detection is None:
         assert norm.error is not None
+        if norm.error.code == "empty":  # a file's cell, not a scan: "Nothing was scanned." said nothing
+            raise Refused(N_("no waybill number."), code="no_waybill")
         raise norm.error
     waybill = norm.waybill
     if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
