@@ -15,6 +15,8 @@ from station_console.services.exceptions import returns
 from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.problems import ProblemsScreen
 from station_console.tui.screens.returns import ReturnsScreen
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
 from tui.lock_driver import console, idle_lock, sign_in, wang_and_li
@@ -139,3 +141,33 @@ async def test_parcels_selected_on_overdue_are_kept_for_their_clerk_and_dropped_
         else:
             assert screen.chosen == set() and "Selected: 0" in summary
             assert "Closed the parcels selected on Overdue, left open by Wang." in said
+
+
+@pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_a_courier_name_and_scan_typed_on_the_send_out_handover_go_for_another_clerk(
+    station: Station, who: str, pin: str, kept: bool
+) -> None:
+    """The courier's name typed for the manifest, and a waybill half typed, stayed on the Handover
+    screen for the next clerk, whose batch the name would sign."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f3")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SendoutScreen))
+        await quiet.press(pilot, "f12")
+        await quiet.until(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        screen = app.screen
+        await quiet.settle(pilot)
+        screen.query_one("#ho-courier", Input).value = "张师傅"
+        screen.query_one("#ho-scan", Input).value = "YT12"
+        said = shown(app)  # kept: a loaded run may outlast a toast before the look
+        await idle_lock(pilot, app)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        typed = (screen.query_one("#ho-courier", Input).value, screen.query_one("#ho-scan", Input).value)
+        if kept:
+            assert typed == ("张师傅", "YT12")
+        else:
+            assert typed == ("", "")
+            assert "Closed what was typed on Handover, left open by Wang." in said

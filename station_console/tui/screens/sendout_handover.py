@@ -80,6 +80,8 @@ class HandoverScreen(CarriersOffered, TakesScans, SharedBatchScreen):
     MODE_TITLE = N_("Handover")
     WAIT_LINE = "#ho-message"
     CSS_PATH = "sendout.tcss"
+    # The courier's name would sign the next clerk's manifest; the batch chosen shows the station's.
+    CLERKS_ENTRY = "#ho-courier, #ho-scan"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
