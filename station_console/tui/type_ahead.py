@@ -116,6 +116,11 @@ class TypeAhead:
         self._opening: Select[Any] | None = None
         self._opening_late = False  # its queues followed, the hold waits for `list_focused` alone
         self._taken_back = 0  # events taken back by a scan field's router, ahead of those held
+        # The hold is behind a key bound elsewhere that the focused widget's scanner router takes first
+        # (a question's Y on its button): it ends once that router has given the key back and its
+        # action has run (`router_answered`), or at LONGEST_WAIT.
+        self._router: Any = None
+        self._router_late = False  # its queues followed, the hold waits for `router_answered` alone
         self._let_through: set[int] = set()  # ids of keys passed on while held ones wait (Ctrl+Q, F1)
 
     @property
@@ -182,6 +187,11 @@ class TypeAhead:
             self._opening = field
         elif bound is not None:
             self._start(bound, event, _ROUNDS if over_a_mode else 1, soft=not over_a_mode)
+            # A router holds a lone letter for a scanner's gap before giving it back, so its queues are
+            # followed before the key has acted: the Esc right behind a question's Y went on meanwhile,
+            # and, given back behind it or even ahead of it, left the screen the close's answer was
+            # written on, or answered No.
+            self._router = getattr(field, "router", None)
         elif event.key != "enter" and field is not None and self._field_binds(field, event):
             # Its action (Ctrl+U's clear, Backspace) runs once the key has bubbled up to the app, while
             # a paste or a key typed right behind it goes into the field on the way: Ctrl+U then a paste
@@ -282,9 +292,17 @@ class TypeAhead:
             if self._opening_late:  # else the queues' own release, still to come, lets them go
                 self.app.call_later(self._release, self._hold)
 
+    def router_answered(self, router: Any) -> None:
+        """`router` holds no key undecided and has none given back on its way to its action: keys held
+        behind a key it took go on now."""
+        if self._hold and self._router is router and self._router_late:
+            self._router_late = False
+            self.app.call_later(self._release, self._hold)
+
     def _start(self, field: Widget, enter: events.Key, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
         self._hold += 1
         self._opening, self._opening_late = None, False
+        self._router, self._router_late = None, False
         self._soft = soft
         self._enter = enter
         self._screens = list(self.app.screen_stack)
@@ -304,12 +322,14 @@ class TypeAhead:
         if hold == self._hold:
             pending = self._pending
             slow = pending is not None and not (pending._closing or pending._closed)
+            slow = slow or (self._router is not None and self._router.answering)
             if slow and monotonic() - self._began < LONGEST_WAIT:
                 # The answer is still on its way, only slow: the probe will come. A dialog the Enter
                 # closed took the probe with it, and the keys go on now.
                 self._arm(hold)
                 return
             self._opening = None  # a drop-down that never opened (its Enter ended a scan) holds no longer
+            self._router = None
         await self._release(hold)
 
     def _after_answers(self, hold: int) -> bool:
@@ -360,6 +380,10 @@ class TypeAhead:
             # Nothing opens: the router took the key as a scan's end. The keys behind it (the next scan,
             # the clerk's Tab) waited to the longest hold for a list that never came.
         self._opening, self._opening_late = None, False
+        if self._router is not None and self._router.answering:
+            self._router_late = True
+            return  # the key is still with its router, or on its way to its action: `router_answered`
+        self._router = None
         if self._after_answers(hold):
             return
         if getattr(self._top(), "holds_type_ahead", False):

@@ -134,6 +134,17 @@ class KeyRouter:
         not arrived there yet: what they do is still to come."""
         return self.decoder.pending or bool(self._replayed)
 
+    @property
+    def answering(self) -> bool:
+        """Keys held undecided, or given back (or a scan told) and not yet through the queues to what
+        they do: the type-ahead's hold behind a key this router took waits for that (`router_answered`)."""
+        return self.decoder.pending or self._answering > 0 or self._telling > 0
+
+    def _answered_all(self) -> None:
+        answered = getattr(getattr(self.owner.app, "type_ahead", None), "router_answered", None)
+        if answered is not None and not self.answering:
+            answered(self)
+
     def route(self, event: events.Key) -> bool:
         """Take `event` if the decoder must see it; False lets the widget handle it now."""
         if id(event) in self._replayed:
@@ -198,6 +209,7 @@ class KeyRouter:
         now = self.clock(None)
         self._handle(self.decoder.flush(now), now)
         self._arm_flush(now)
+        self._answered_all()  # decided into nothing given back (a refused scan's tail dropped)
 
     def _arm_flush(self, now: float) -> None:
         if self._timer is not None:
@@ -241,6 +253,7 @@ class KeyRouter:
         def told() -> None:
             self._telling -= 1
             self._told_at = time.monotonic()
+            self._answered_all()
 
         def tell() -> None:
             self.owner.post_message(message)
@@ -296,6 +309,7 @@ class KeyRouter:
 
     def _answered(self) -> None:
         self._answering -= 1
+        self._answered_all()
 
     def _take_back(self, count: int) -> str:
         """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
