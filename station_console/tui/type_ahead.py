@@ -96,7 +96,9 @@ class TypeAhead:
         self.pass_on = pass_on  # hands a key to Textual's own dispatch
         self.again = again  # the held keys as they go on now: those the bounce guard keeps
         self._held: list[Typed] = []
-        self._enter: events.Key | None = None  # the Enter (or bound key) the current hold waits behind
+        # The Enter (or bound key) the current hold waits behind; or a paste a scan field's router held
+        # for the keys before it (`paste_behind`).
+        self._enter: Typed | None = None
         self._screens: list[Screen[Any]] = []  # the screens on the stack as the current hold began
         # The hold is behind a mode's own screen's key: only typed keys wait for the focus its action
         # gives; a bound key right behind it (F2) goes on at once, queued behind it as before, so a
@@ -268,7 +270,21 @@ class TypeAhead:
             self._start(field, enter)
             self._taken_back = 0
 
-    def take_back(self, enter: events.Key, event: Typed) -> bool:
+    def paste_behind(self, field: Widget, paste: events.Paste) -> Typed:
+        """`paste` reached the scan field `field` while keys its router held (or gave back) were still
+        to be answered: it goes on once they are, to what has the focus then, and the keys typed after it
+        wait behind it. Re-sent by the field on its own, a Tab typed right behind the paste went on
+        first and took the focus on: the paste went into the next field. What the hold waits behind:
+        the router takes back, behind the paste, what reaches its field after it (`take_back`)."""
+        if not self._hold:
+            self._start(field, paste)
+            self._taken_back = 0
+        self._held.insert(min(self._taken_back, len(self._held)), paste)
+        self._taken_back += 1
+        assert self._enter is not None
+        return self._enter
+
+    def take_back(self, enter: Typed, event: Typed) -> bool:
         """`event` reached the scan field after the hold behind its router's `enter` began, given on
         before it (a key or paste that came while the router was deciding the Enter): it waits with the
         keys held, ahead of those that came after it. False when no hold waits behind `enter`, or the
@@ -299,7 +315,7 @@ class TypeAhead:
             self._router_late = False
             self.app.call_later(self._release, self._hold)
 
-    def _start(self, field: Widget, enter: events.Key, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
+    def _start(self, field: Widget, enter: Typed, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
         self._hold += 1
         self._opening, self._opening_late = None, False
         self._router, self._router_late = None, False
@@ -416,8 +432,9 @@ class TypeAhead:
             self._timer = None
         # Passed on after the answer: an Enter that closed a dialog and bounced is the same press, not
         # a key for the screen below.
-        if self._enter is not None:
-            self._held, self._enter = self.again(self._held, self._enter), None
+        if isinstance(self._enter, events.Key):
+            self._held = self.again(self._held, self._enter)
+        self._enter = None
         while self._held and not self._hold:
             # Another Enter among them starts a hold of its own: the rest wait for it.
             await self._give(self._held.pop(0))

@@ -185,3 +185,25 @@ async def test_a_waybill_pasted_right_behind_the_pins_enter_reaches_the_screen_s
         await quiet.settle(pilot)
         focused = app.focused
         assert isinstance(focused, Input) and focused.value == "SF1234567890123"
+
+
+async def test_a_paste_held_for_the_key_before_it_goes_in_ahead_of_the_tab_behind_it(
+    app: StationApp, station: Station
+) -> None:
+    """A key typed into the scan field (its router holds it a scanner's gap), a paste and Tab right
+    behind: the scan field re-sent the paste on its own once the key was given back, and the Tab,
+    given on meanwhile, took the focus on first: the paste went into Phone, the scan field left with
+    the key alone. The paste waits with the keys in their order: into the scan field, then Tab."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        clock.t += 0.6
+        clock.scanner()
+        quiet.send_key(app, "S")
+        send_paste(app, "F1234567890123", at=clock.t)
+        quiet.send_key(app, "tab")
+        await settle(app, pilot)
+        clock.idle = 1.0  # then silence: the router's timer decides on what it holds
+        await quiet.settle(pilot)
+        phone = screen.query_one("#phone", Input)
+        assert (screen.query_one("#scan", Input).value, phone.value) == ("SF1234567890123", "")
+        assert app.focused is phone

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,9 @@ from station_console.tui.queue_trail import follow_then, trail
 from station_console.tui.widgets.fixed_input import FixedInput, typed_space
 
 Clock = Callable[[events.Key | None], float]
+# Pastes re-sent behind the keys a scan field's router held (`WedgeInput._send_after_held`): those keys are
+# settled by the time one arrives, and it goes into the field it reaches as it is.
+_IN_TURN: weakref.WeakSet[events.Paste] = weakref.WeakSet()
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
 # Separators inside GS1 and ISO 15434 barcodes arrive as ctrl+ keys: they are part of the code.
 _CODE_CONTROLS = frozenset("\x04\x1c\x1d\x1e\x1f")
@@ -106,7 +110,7 @@ class KeyRouter:
         self._answering = 0  # keys given back and not yet through the app's queue (twice, as an Enter's)
         # The last Enter decided as a person's and replayed into a field: what follows it waits for its
         # answer with the console's type-ahead, as behind a form field's Enter (`behind_enter`).
-        self._enter: events.Key | None = None
+        self._enter: events.Key | events.Paste | None = None
         self._deciding: events.Key | None = None  # the key being routed that decides a lone Enter
 
     @classmethod
@@ -358,7 +362,6 @@ class WedgeInput(FixedInput):
     it without laying out the screen (`FixedInput`)."""
 
     router: KeyRouter | None = None
-    _pastes_in_turn: frozenset[int] = frozenset()  # ids of pastes re-sent behind the held keys
 
     async def _on_key(self, event: events.Key) -> None:
         if self.router is not None and self.router.route(event):
@@ -366,8 +369,8 @@ class WedgeInput(FixedInput):
             event.stop()
 
     def _on_paste(self, event: events.Paste) -> None:
-        if id(event) in self._pastes_in_turn:
-            self._pastes_in_turn -= {id(event)}
+        if event in _IN_TURN:
+            _IN_TURN.discard(event)
         elif self.router is not None:
             held = self.router.before_paste() or self.router.answered_after(event)
             if self.router.behind_enter(event):
@@ -377,20 +380,25 @@ class WedgeInput(FixedInput):
             elif held:
                 event.prevent_default()
                 event.stop()
-                self._send_after_held(self.router, events.Paste(event.text))
+                again = events.Paste(event.text)
+                again.time = event.time  # typed before a question that comes meanwhile: it answers nothing
+                self._send_after_held(self.router, again)
 
     def _send_after_held(self, router: KeyRouter, paste: events.Paste) -> None:
         """`paste` again once what the held keys came to is done: the keys replayed into this field, a
         scan told to the screen (which moves the focus on) and the focus moved. Re-sent to this field
         at once, a phone pasted right behind a scan went in ahead of that scan, which then cleared it
-        as a waybill typed and not sent; now it goes to the field the scan gave the focus to."""
+        as a waybill typed and not sent; now it goes to the field the scan gave the focus to. It waits
+        in the console's type-ahead, the keys typed after it behind it (`TypeAhead.paste_behind`)."""
         app = self.app
+        _IN_TURN.add(paste)  # its held keys are settled by the time it goes on: it goes in as it is
+        type_ahead = getattr(app, "type_ahead", None)
+        if type_ahead is not None:
+            router._enter = type_ahead.paste_behind(self, paste)
+            return
 
         def to_focus() -> None:
-            target = app.focused or self
-            if isinstance(target, WedgeInput):
-                target._pastes_in_turn |= {id(paste)}  # its held keys are settled: it goes in as it is
-            target.post_message(paste)
+            (app.focused or self).post_message(paste)
 
         # Behind the replayed keys all the way, as they go: through the field's queue, its containers',
         # the screen's and the app's (where a key's binding acts: Esc's focus back to the scan field),
