@@ -41,7 +41,12 @@ next field as a typed field's Enter does, keys wait as behind that one.
 
 A paste (one bracketed paste from the terminal) waits in line with the keys wherever they wait: the name
 pasted right behind the id's Enter in the directory's Add form went into the id field, and the save was
-refused for want of a name. It answers nothing itself, so nothing waits behind it.
+refused for want of a name. It answers nothing itself, so nothing waits behind it; but one a scan field
+holds for keys its router still holds (`paste_behind`) waits here, and the keys typed after it with it.
+
+Behind a key a dialog binds that its button's scanner router takes first (a question's Y), the keys wait
+too for the router to give it back and for its action (`router_answered`): its queues are followed
+while it is still held a scanner's gap.
 
 Keys and a paste right behind a key the focused text field binds itself (Ctrl+U, Backspace, Home) wait
 for that key's action too: it runs on the app's queue, and a paste right behind Ctrl+U went into the
