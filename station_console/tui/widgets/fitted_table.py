@@ -1,12 +1,14 @@
 """A table in the columns that fit its width whole, most wanted first: a column that does not fit is
 left out rather than cut at the screen's edge (at 80 columns in Chinese a carrier read "Z", a weight
-"1.2" for 1.25 kg, a waybill was scrolled off). Laid out again when its width changes.
+"1.2" for 1.25 kg, a waybill was scrolled off). Laid out again when its room changes (its width, or
+its rows coming to scroll where the scrollbar's room is kept only then).
 
-Returns, the stocktake, the send-out list and the audit trail each had a copy of these steps, and
-two measured a cell by its characters where the table shows hidden ones written out (`\\x1d`), so
-such a cell's column was cut. A screen's table states its columns, rows and wanted order here; what
-differs is a hook: a column that takes the room left (cut with an ellipsis), narrower rows for a
-table the whole row does not fit, rows measured but not shown, a cell's own form.
+Returns, the stocktake, the send-out list, the audit trail, the layer list and Problems each had a
+copy of these steps, and two measured a cell by its characters where the table shows hidden ones
+written out (`\\x1d`), so such a cell's column was cut. A screen's table states its columns, rows and
+wanted order here; what differs is a hook: a column that takes the room left (cut with an ellipsis,
+or wrapped there), room for the scrollbar only where the rows scroll, narrower rows for a table the
+whole row does not fit, rows measured but not shown, a cell's own form.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class FittedTable(Table):
     # cells cut to it: a column of long values (details, another counter's clerk) still says something.
     FILLS_ROOM_LEFT: ClassVar[int | None] = None
     FILL_MIN: ClassVar[int] = 0
+    # The column in the room left wraps its cells there instead, each row as tall as it needs, and is
+    # counted at its least (its heading and `FILL_MIN`) as the columns are chosen: the columns wanted
+    # after it are shown before it takes more (a layer's problem, a flag's note read whole).
+    FILL_WRAPS: ClassVar[bool] = False
+    # Room for the vertical scrollbar only where the rows will scroll; by default it is kept whether or
+    # not they do, so a list that grows keeps its columns (beside the 160-column map the layer list
+    # lost its check-in time to a scrollbar it did not show).
+    BAR_ONLY_WHEN_SCROLLING: ClassVar[bool] = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
@@ -75,8 +85,15 @@ class FittedTable(Table):
             for i, heading in enumerate(headings)
         ]
 
+    def room(self, rows: int) -> int:
+        """The cells across the table its columns may take for `rows` rows, less the scrollbar's."""
+        bar = self.styles.scrollbar_size_vertical
+        if self.BAR_ONLY_WHEN_SCROLLING and rows + self.header_height <= self.size.height:
+            bar = 0
+        return self.size.width - bar
+
     def on_resize(self, event: events.Resize) -> None:
-        if self.size.width != self._laid_out_for:
+        if self.room(self.row_count) != self._laid_out_for:
             self.lay_out()
 
     def on_mount(self) -> None:
@@ -85,12 +102,11 @@ class FittedTable(Table):
     def lay_out(self, row: int | None = None) -> None:
         """The rows in the columns that fit (again after a resize), the cursor on `row` (by default the
         row it was on)."""
-        self._laid_out_for = self.size.width
         headings = self.headings()
         keys = self.KEYS or self.COLUMNS
         gap = 2 * self.cell_padding
-        room = self.size.width - self.styles.scrollbar_size_vertical  # room for the bar, rows or not
         keyed = self.table_rows()
+        room = self._laid_out_for = self.room(len(keyed))
         rows = [cells for _key, cells in keyed]
         widths = self._widths(headings, rows)
         narrower = self.narrower_rows() if room > 0 and sum(widths) + gap * len(widths) > room else None
@@ -106,8 +122,9 @@ class FittedTable(Table):
         self.clear(columns=True)
         for i in shown:
             self.add_column(self.cell(headings[i], i, widths[i]), key=keys[i], width=widths[i])
+        height = None if self.FILL_WRAPS else 1  # None: as tall as its wrapped cell
         for (key, _cells), cells in zip(keyed, rows, strict=True):
-            self.add_row(*(self._cell(cells[i], i, widths[i]) for i in shown), key=key)
+            self.add_row(*(self._cell(cells[i], i, widths[i]) for i in shown), key=key, height=height)
         if rows:
             self.move_cursor(row=min(max(row, 0), len(rows) - 1))
 
@@ -119,6 +136,8 @@ class FittedTable(Table):
         room its heading needs (and `FILL_MIN`): a column wanted after it (the stocktake's empty
         Problem) is shown only in what that leaves, and the fill then takes all the room left."""
         fill = self.FILLS_ROOM_LEFT
+        if self.FILL_WRAPS and fill is not None:
+            return self._fitted_wrapping(fill, headings, widths, order, room, gap)
         turn = order.index(fill) + 1 if fill in order else len(order)
         shown = columns_that_fit(widths, room, wanted=order[:turn], gap=gap)
         used = sum(widths[i] + gap for i in shown)
@@ -137,7 +156,31 @@ class FittedTable(Table):
             shown.append(fill)
         return shown
 
+    def _fitted_wrapping(
+        self, fill: int, headings: list[str], widths: list[int], order: list[int], room: int, gap: int
+    ) -> list[int]:
+        """The columns shown (`FILL_WRAPS`): those wanted up to the fill (after every column when it is
+        not in it) as `columns_that_fit` takes them, the fill at its least; those wanted after it in
+        turn while they fit, the first that does not ending them (the room left widens the fill, wanted
+        before them, rather than a narrower column less wanted still); then the fill takes the room
+        left, up to its own width."""
+        order = order if fill in order else [*order, fill]
+        turn = order.index(fill) + 1
+        least = min(widths[fill], max(cell_width(headings[fill]), self.FILL_MIN))
+        counted = [least if i == fill else width for i, width in enumerate(widths)]
+        shown = columns_that_fit(counted, room, wanted=order[:turn], gap=gap)
+        used = sum(counted[i] + gap for i in shown)
+        for i in order[turn:]:
+            if used + widths[i] + gap > room:
+                break
+            shown.append(i)
+            used += widths[i] + gap
+        if fill in shown:
+            left = room - sum(widths[i] + gap for i in shown if i != fill) - gap
+            widths[fill] = max(least, min(widths[fill], left))
+        return shown
+
     def _cell(self, value: Any, index: int, width: int) -> Any:
-        if index == self.FILLS_ROOM_LEFT and cell_width(value) > width:
+        if index == self.FILLS_ROOM_LEFT and not self.FILL_WRAPS and cell_width(value) > width:
             value = self.cut(value, width)
         return self.cell(value, index, width)
