@@ -11,7 +11,8 @@ slid under the cursor in its place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
 from functools import partial
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
@@ -35,14 +36,8 @@ from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.shelf_common import (
-    cells_in,
-    content_widths,
-    fit_columns,
-    fitted_parcel_table,
-    room_for,
-    setup_parcel_table,
-)
+from station_console.tui.screens.shelf_common import cells_in
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
@@ -73,6 +68,10 @@ COLUMNS = (
 # carrier; and the note wraps at `NOTE_AT_LEAST` cells. Each column is as wide as what it holds.
 LEAST_USEFUL = (N_("Status"), N_("Size"), N_("Checked in"), N_("Phone"), N_("Carrier"))
 NOTE_AT_LEAST = 16
+WANTED = tuple(
+    COLUMNS.index(name)
+    for name in (*(name for name in COLUMNS if name not in LEAST_USEFUL), *reversed(LEAST_USEFUL))
+)
 
 
 def code_cell(row: ParcelRow) -> str | Text:
@@ -93,6 +92,37 @@ def note_cell(note: str | None) -> Text:
     cell = Text(" ".join(visible(note or "").split()))
     cell.truncate(NOTE_CELLS, overflow="ellipsis")
     return cell
+
+
+class ProblemsTable(FittedTable):
+    """The problem parcels in the columns that fit (`WANTED`), the note wrapped in the room the others
+    leave; laid out again at a new width."""
+
+    COLUMNS = COLUMNS
+    FILLS_ROOM_LEFT = COLUMNS.index(N_("Note"))
+    FILL_MIN = NOTE_AT_LEAST
+    FILL_WRAPS = True
+    BAR_ONLY_WHEN_SCROLLING = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.parcel_rows: list[tuple[str, Cells]] = []  # (waybill, cells in COLUMNS' order)
+
+    def show(self, rows: list[ParcelRow], zone: tzinfo) -> None:
+        """`rows` listed, the cursor on the parcel it was on, else on the row it was on."""
+        chosen = self.cursor_key()
+        self.parcel_rows = [
+            (row.waybill, cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note)))
+            for row in rows
+        ]
+        keys = [key for key, _cells in self.parcel_rows]
+        self.lay_out(row=keys.index(chosen) if chosen in keys else None)
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return list(self.parcel_rows)
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return WANTED
 
 
 class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
@@ -135,11 +165,10 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
             # At most a flag's note: a 5,000-character paste went in whole, refused only at F7.
             yield WedgeInput(id="pr-note", max_length=problems.PROBLEM_NOTE.limit, says_limit=False)
         yield StatusLine(id="pr-status")
-        yield Table(id="pr-table")
+        yield ProblemsTable(id="pr-table")
         yield Static(id="pr-not-received")
 
     _done_text = ""
-    _listed: list[ParcelRow] | None = None  # the rows shown, laid out again at a new width
     _action = ""  # the write on its way: its acknowledgment is this key's
     # The status line acknowledges a write just done: the same key bounced, with nothing typed since,
     # must not hide the acknowledgment under a refusal. Another key is the clerk's next step, which
@@ -153,8 +182,6 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
         for field in self.query(WedgeInput):
             field.router = router
         self.query_one(KindChoice).router = router
-        table = self.query_one("#pr-table", DataTable)
-        setup_parcel_table(table, columns=COLUMNS)  # its headings until the list comes
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
 
@@ -173,10 +200,9 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
 
     def done_list(self, answer: tuple[list[Any], Text]) -> None:
         rows, not_received = answer
-        table = self.query_one("#pr-table", Table)
+        table = self.query_one("#pr-table", ProblemsTable)
         chosen = table.cursor_key()
-        self._listed = rows
-        self._fill(table, rows)
+        table.show(rows, self.station.zone())
         self.query_one("#pr-not-received", Static).update(not_received)
         listed = [row.waybill for row in rows]
         if chosen is not None and chosen not in listed and table.has_focus:
@@ -186,42 +212,6 @@ class ProblemsScreen(LiveReread, TakesScans, ServiceCalls, ModeScreen):
                 _("{waybill} is no longer on the list: choose again.", waybill=chosen),
                 warn=True,
             )
-
-    def _fill(self, table: Table, rows: list[ParcelRow]) -> None:
-        """The rows under the columns that fit the list's width (`LEAST_USEFUL`), a long note wrapped;
-        the cursor on the parcel it was on, else on the row it was on."""
-        chosen, was = table.cursor_key(), table.cursor_row
-        zone = self.station.zone()
-        cells = [
-            cells_in(COLUMNS, row, zone, Code=code_cell(row), Note=note_cell(row.problem_note))
-            for row in rows
-        ]
-        widths = content_widths(COLUMNS, cells)
-        shown, widths = fit_columns(
-            COLUMNS,
-            widths,
-            room_for(table, len(rows)),
-            LEAST_USEFUL,
-            narrowed=N_("Note"),
-            at_least=NOTE_AT_LEAST,
-        )
-        table.clear()
-        fitted_parcel_table(table, shown, widths)
-        at = [COLUMNS.index(name) for name in shown]
-        for row, line in zip(rows, cells, strict=True):
-            table.add_row(*(line[n] for n in at), key=row.waybill, height=None)
-        listed = [row.waybill for row in rows]
-        if chosen in listed:
-            table.move_cursor(row=listed.index(chosen), animate=False)
-        elif rows:
-            table.move_cursor(row=min(was, len(rows) - 1), animate=False)
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._refit)  # once the list has its new width
-
-    def _refit(self) -> None:
-        if self._listed is not None:
-            self._fill(self.query_one("#pr-table", Table), self._listed)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:

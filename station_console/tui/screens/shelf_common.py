@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -14,7 +12,6 @@ from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
 from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
-from station_console.tui.widgets.plain import cell_width
 
 PARCEL_COLUMNS = (
     N_("Waybill"),
@@ -84,70 +81,8 @@ def setup_parcel_table(
     table: DataTable[Any], extra: tuple[str, ...] = (), *, columns: tuple[str, ...] = PARCEL_COLUMNS
 ) -> None:
     """The parcel columns (after `extra`), in `columns`' order (a list's own, `cells_in` fills its
-    rows), each as wide as its rows; a list laid out to its width takes `fit_columns` instead."""
+    rows), each as wide as its rows; a list laid out to its width is a `FittedTable` instead."""
     table.clear(columns=True)
     table.cursor_type = "row"
     for name in (*extra, *columns):
         table.add_column(_(name), key=name)
-
-
-def content_widths(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, int]:
-    """Each column's width by what it holds: its heading and its widest cell (a Chinese character takes
-    two cells)."""
-    widths = {name: cell_len(_(name)) for name in columns}
-    for cells in rows:
-        for name, cell in zip(columns, cells, strict=True):
-            # As the table shows it: a hidden character written out (`\x1d`) takes its cells.
-            widths[name] = max(widths[name], cell_width(cell))
-    return widths
-
-
-def room_for(table: DataTable[Any], rows: int) -> int:
-    """The cells across `table` its columns may take for `rows` rows: less the vertical scrollbar where
-    they will want one; 0 where it is not laid out yet."""
-    if not table.size.width:
-        return 0
-    scrolls = rows + table.header_height > table.size.height
-    return table.size.width - (table.styles.scrollbar_size_vertical if scrolls else 0)
-
-
-def fit_columns(
-    columns: Sequence[str],
-    widths: Mapping[str, int],
-    room: int,
-    least_useful: Sequence[str],
-    *,
-    narrowed: str | None = None,
-    at_least: int = 0,
-) -> tuple[list[str], dict[str, int]]:
-    """`columns` and their widths in `room` cells, each with its cell of padding either side: the least
-    useful left out first (`least_useful`, in the order they go) until the rest fit, `narrowed` (its
-    cells wrap) at `at_least`; then `narrowed` takes what room is left, up to its own width. `room` 0
-    (not laid out yet): all, at their widths."""
-    shown, fitted = list(columns), dict(widths)
-    if not room:
-        return shown, fitted
-
-    def needed() -> int:
-        return sum((min(fitted[c], at_least) if c == narrowed else fitted[c]) + 2 for c in shown)
-
-    for name in least_useful:
-        if needed() <= room:
-            break
-        shown.remove(name)
-    if narrowed in shown:
-        left = room - sum(fitted[c] + 2 for c in shown if c != narrowed) - 2
-        fitted[narrowed] = max(min(fitted[narrowed], at_least), min(fitted[narrowed], left))
-    return shown, fitted
-
-
-def fitted_parcel_table(table: DataTable[Any], columns: Sequence[str], widths: Mapping[str, int]) -> None:
-    """The parcel columns `columns` at `widths` (`content_widths`), built again only where they
-    changed: a list read again with the same columns keeps its place."""
-    wanted = [(name, widths[name]) for name in columns]
-    if [(str(key.value), col.width) for key, col in table.columns.items()] == wanted:
-        return
-    table.clear(columns=True)
-    table.cursor_type = "row"
-    for name, width in wanted:
-        table.add_column(_(name), key=name, width=width)

@@ -7,6 +7,7 @@ opened, back from another mode or from one of those screens) and when another co
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import partial
 from typing import Any, ClassVar
 
@@ -21,18 +22,12 @@ from textual.widgets import DataTable
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.shelves import layout
+from station_console.services.shelves.search import ParcelRow
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.shelf_common import (
-    cells_in,
-    content_widths,
-    fit_columns,
-    fitted_parcel_table,
-    heat_style,
-    room_for,
-    setup_parcel_table,
-)
+from station_console.tui.screens.shelf_common import cells_in, heat_style
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
@@ -46,7 +41,7 @@ LAYER_PANE_MIN = 60
 # names: a status and a location column would say the same on every row, and at 80 columns pushed the
 # check-in time off the edge. Each column is as wide as what the layer holds (at fixed widths, the waybill's
 # 20 pushed the problem off the list beside a 160-column map); those that do not fit whole are left out,
-# the least useful first (`LAYER_LEAST_USEFUL`).
+# the least useful first (the phone, then the size: the table's order is the order they are wanted in).
 LAYER_COLUMNS = (
     N_("Waybill"),
     N_("Carrier"),
@@ -56,7 +51,6 @@ LAYER_COLUMNS = (
     N_("Size"),
     N_("Phone"),
 )
-LAYER_LEAST_USEFUL = (N_("Phone"), N_("Size"))
 PROBLEM_AT_LEAST = 8  # cells of a problem beside the map (Chinese at 160 columns has 9); a longer one wraps
 
 
@@ -72,6 +66,35 @@ class ShelfMap(Table):
 
     def on_resize(self) -> None:
         self.move_cursor(row=self.cursor_row, column=self.cursor_column, animate=False)
+
+
+class LayerTable(FittedTable):
+    """A layer's parcels in the columns that fit (`LAYER_COLUMNS`), the problem wrapped in the room the
+    others leave; laid out again as the list is resized (beside the map or below it)."""
+
+    COLUMNS = LAYER_COLUMNS
+    FILLS_ROOM_LEFT = LAYER_COLUMNS.index(N_("Problem"))
+    FILL_MIN = PROBLEM_AT_LEAST
+    FILL_WRAPS = True
+    BAR_ONLY_WHEN_SCROLLING = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.parcel_rows: list[tuple[str, Cells]] = []  # (waybill, cells in LAYER_COLUMNS' order)
+
+    def show(self, parcels: list[ParcelRow], zone: tzinfo, *, keep: str | None) -> None:
+        """`parcels` listed, the cursor on `keep` if it is one of them, else on the first."""
+        self.parcel_rows = [(row.waybill, cells_in(LAYER_COLUMNS, row, zone)) for row in parcels]
+        keys = [key for key, _cells in self.parcel_rows]
+        self.lay_out(row=keys.index(keep) if keep in keys else 0)
+
+    def forget(self) -> None:
+        """No rows while another layer is read; the columns stay as they are until its parcels come."""
+        self.parcel_rows = []
+        self.clear()
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return list(self.parcel_rows)
 
 
 class ShelvesScreen(ServiceCalls, ModeScreen):
@@ -115,7 +138,6 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.cells: dict[tuple[int, int], layout.LayerCell] = {}  # (row, column) -> layer
         self.shelf_labels: dict[int, str] = {}
         self._layer_asked: tuple[str, int] | None = None  # (shelf, layer id) whose parcels were asked for
-        self._layer_shown: tuple[str, layout.LayerCell, list[Any]] | None = None  # the last answer shown
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="sh-main", classes="-stacked" if self.stacked(self.app.size.width) else ""):
@@ -126,7 +148,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 yield StatusLine(id="sh-status")
             with Vertical(id="sh-layer-pane"):
                 yield Static(id="sh-layer-title")
-                yield Table(id="sh-layer")
+                yield LayerTable(id="sh-layer")
 
     def layer_columns(self) -> int:
         """The map's layer columns: the most layers a shelf has (five, as most have, before it is read)."""
@@ -148,16 +170,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
     def on_resize(self) -> None:
         self.lay_out()
         self.query_one("#sh-legend", Static).update(self.legend())
-        self.call_after_refresh(self._fit_layer)  # once the list has its new width
-
-    def _fit_layer(self) -> None:
-        if self._layer_shown is not None:
-            self.done_layer(self._layer_shown)
 
     def on_mount(self) -> None:
         translate_bindings(self)
         self.query_one("#sh-map", DataTable).fixed_columns = 1  # the shelf stays in view as layers scroll
-        setup_parcel_table(self.query_one("#sh-layer", DataTable), columns=LAYER_COLUMNS)  # until a layer's
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
 
@@ -266,8 +282,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             self.show_layer()
 
     def show_layer(self) -> None:
-        table = self.query_one("#sh-layer", DataTable)
-        table.clear()
+        self.query_one("#sh-layer", LayerTable).forget()
         sel = self.selected()
         title = self.query_one("#sh-layer-title", Static)
         if sel is None:
@@ -287,10 +302,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         shelf, cell, parcels = answer
         if self.selected() != (shelf, cell):
             return  # the cursor moved on; its own read answers
-        self._layer_shown = answer
-        table = self.query_one("#sh-layer", DataTable)
+        table = self.query_one("#sh-layer", LayerTable)
         kept = self.selected_parcel() if table.has_focus else None  # the same layer again: its parcel
-        table.clear()  # an older read of the same layer may answer too (it ended as a newer one began)
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
@@ -302,24 +315,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 sizes=cell.accepts_sizes,
             )
         )
-        zone = self.station.zone()
-        rows = [cells_in(LAYER_COLUMNS, row, zone) for row in parcels]
-        widths = content_widths(LAYER_COLUMNS, rows)
-        shown, widths = fit_columns(
-            LAYER_COLUMNS,
-            widths,
-            room_for(table, len(rows)),
-            LAYER_LEAST_USEFUL,
-            narrowed=N_("Problem"),
-            at_least=PROBLEM_AT_LEAST,
-        )
-        fitted_parcel_table(table, shown, widths)
-        at = [LAYER_COLUMNS.index(name) for name in shown]
-        for row, cells in zip(parcels, rows, strict=True):
-            # A problem narrower than its label wraps: the row as tall as it needs.
-            table.add_row(*(cells[n] for n in at), key=row.waybill, height=None)
-        if kept is not None and kept in {row.waybill for row in parcels}:
-            table.move_cursor(row=table.get_row_index(kept), animate=False)
+        # An older read of the same layer may answer too (it ended as a newer one began): laid out anew.
+        table.show(parcels, self.station.zone(), keep=kept)
 
     @on(DataTable.CellSelected, "#sh-map")
     def _open_layer(self) -> None:
