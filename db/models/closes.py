@@ -63,6 +63,9 @@ class Stocktake(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: int | None = Field(default=None, foreign_key="clerk.id")
     result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # counts per class, fixes applied
+    # The newest parcel event id when it began: what moved after, in the database's order of writes,
+    # not by two counters' clocks (services/core/write_order.py). None on stocktakes from before.
+    seen_event_id: int | None = Field(default=None)
 
 
 class StocktakeScan(SQLModel, table=True):
@@ -85,6 +88,9 @@ class StocktakeScan(SQLModel, table=True):
     # stocktake is hundreds of scans, so no audit event each; the close's event records its fixes.
     scanned_by: int | None = Field(default=None, foreign_key="clerk.id")
     scanned_counter: str | None = Field(default=None, max_length=32)
+    # The newest parcel event id the scan could see: a move with a larger id came after it, whatever the
+    # counters' clocks say (services/core/write_order.py). None on scans from before it was kept.
+    seen_event_id: int | None = Field(default=None)
 
 
 _OPEN = text("status = 'open'")

@@ -20,6 +20,9 @@ class DeliveryRun(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="clerk.id")
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: int | None = Field(default=None, foreign_key="clerk.id")
+    # The newest parcel event id when it was planned: a sheet parcel moved after it (by the database's
+    # order of writes, not the counters' clocks: services/core/write_order.py). None on older runs.
+    seen_event_id: int | None = Field(default=None)
 
 
 class DeliveryItem(SQLModel, table=True):

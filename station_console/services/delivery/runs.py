@@ -46,6 +46,7 @@ from station_console.services.core.paper_numbers import run_number
 from station_console.services.core.recalls import is_recalled
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.core.write_order import newest_event_id
 from station_console.services.delivery import recalled
 from station_console.services.delivery.off_run import OffRun, off_run, off_run_said
 from station_console.services.delivery.requests import check_deliverable, waiting_held
@@ -205,6 +206,7 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
     runner_name = runner_of(runner)
 
     def work(session: Session) -> RunView:
+        seen = newest_event_id(session)  # before the parcels are read: a move in between counts as after
         waiting = waiting_held(session, building=building)
         # A recalled parcel goes back, not to a door: it keeps waiting, marked, until the recall is resolved.
         found = [(p, i) for p, i in waiting if not is_recalled(p.problem_kind)]
@@ -223,6 +225,7 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
             business_day=station.business_day(now),
             created_at=now,
             created_by=station.clerk_id,
+            seen_event_id=seen,
         )
         session.add(run)
         session.flush()
@@ -367,7 +370,7 @@ def close(station: Station, run_id: int) -> RunView:
         now = station.now()
         waiting = 0
         planned = [i.parcel_id for i in items if i.status == DeliveryStatus.PLANNED]
-        moved, gone = set(last_moves(session, planned, run.created_at)), []
+        moved, gone = set(last_moves(session, planned, run.created_at, after_event=run.seen_event_id)), []
         for item in items:
             if item.status == DeliveryStatus.PLANNED:
                 parcel = session.get(Parcel, item.parcel_id)

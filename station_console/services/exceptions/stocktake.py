@@ -25,6 +25,7 @@ from station_console.services.core import audit
 from station_console.services.core.local_times import short_when
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.core.write_order import newest_event_id
 from station_console.services.exceptions.stocktake_view import (
     Item,
     View,
@@ -161,6 +162,7 @@ def _new(session: Session, station: Station, shelf: Shelf, layer: Layer | None) 
         business_day=station.business_day(now, session=session),
         started_at=now,
         started_by=station.clerk_id,
+        seen_event_id=newest_event_id(session),
     )
     session.add(take)
     session.flush()
@@ -206,6 +208,8 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
     detector = get_detector(station)  # read before the write transaction, as check-in does
 
     def work(session: Session) -> Item:
+        # Read before the parcel: a move committed in between then counts as after this scan (left alone).
+        seen = newest_event_id(session)
         waybill, parcel = _scanned(session, detector, raw)
         take = _scanning(session, station, stocktake_id)
         if take.status == "paused":
@@ -255,6 +259,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
             found_layer_id=found_layer_id,
             scanned_by=station.clerk_id,
             scanned_counter=station.counter,
+            seen_event_id=seen,
         )
         session.add(record)
         session.flush()

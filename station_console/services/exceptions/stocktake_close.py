@@ -179,7 +179,7 @@ def _relocate(
             _failure(parcel.waybill, "relocate", N_("The layer it was found on was not given at the scan"))
         )
         return
-    if (since := _moved_since(session, station, parcel, record.scanned_at, now)) is not None:
+    if (since := _moved_since(session, station, parcel, record, now)) is not None:
         failed.append(_failure(parcel.waybill, "relocate", since))
         return
     slot = next((s for s in slots.slots(session) if s.layer_id == record.found_layer_id), None)
@@ -196,7 +196,7 @@ def _relocate(
 
 
 def _moved_since(
-    session: Session, station: Station, parcel: Parcel, scanned_at: datetime, now: datetime
+    session: Session, station: Station, parcel: Parcel, record: StocktakeScan, now: datetime
 ) -> Refused | None:
     """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
     that move is newer than the scan, so the close would undo it on the strength of an older look (its
@@ -205,7 +205,7 @@ def _moved_since(
         session,
         station,
         parcel,
-        scanned_at,
+        (record.scanned_at, record.seen_event_id),
         now,
         N_("Moved to {to} at {at}, after it was scanned here: not moved back."),
         "moved_since_scan",
@@ -217,9 +217,10 @@ def _moved_in(
 ) -> Refused | None:
     """Why a parcel moved onto its layer after this stocktake last looked there is not marked missing:
     nobody has counted that layer since it arrived, so not having scanned it says nothing. The last look
-    is the latest scan found on that layer (or on a layer not said), else the stocktake's start."""
+    is the latest scan found on that layer (or on a layer not said), else the stocktake's start: the
+    latest written, as the counters' clocks may disagree."""
     looked = session.exec(
-        select(StocktakeScan.scanned_at)
+        select(StocktakeScan.scanned_at, StocktakeScan.seen_event_id)
         .where(
             StocktakeScan.stocktake_id == take.id,
             or_(
@@ -227,13 +228,13 @@ def _moved_in(
                 col(StocktakeScan.found_layer_id).is_(None),
             ),
         )
-        .order_by(col(StocktakeScan.scanned_at).desc())
+        .order_by(col(StocktakeScan.id).desc())
     ).first()
     return _moved_after(
         session,
         station,
         parcel,
-        looked or take.started_at,
+        (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id),
         now,
         N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
         "moved_in_since_count",
@@ -241,10 +242,18 @@ def _moved_in(
 
 
 def _moved_after(
-    session: Session, station: Station, parcel: Parcel, since: datetime, now: datetime, why: str, code: str
+    session: Session,
+    station: Station,
+    parcel: Parcel,
+    look: tuple[datetime, int | None],
+    now: datetime,
+    why: str,
+    code: str,
 ) -> Refused | None:
-    """The refusal `why` naming the parcel's last move after `since`, if it moved since then."""
-    moved = moves.last_moves(session, [parcel.id or 0], since).get(parcel.id or 0)
+    """The refusal `why` naming the parcel's last move after the look (its time, and the newest event id
+    it saw: `moves.last_moves`), if it moved since then."""
+    since, seen = look
+    moved = moves.last_moves(session, [parcel.id or 0], since, after_event=seen).get(parcel.id or 0)
     if moved is None:
         return None
     return Refused(

@@ -60,19 +60,25 @@ def target_slot(session: Session, target: str) -> slots.Slot:
     return slot
 
 
-def last_moves(session: Session, parcel_ids: Iterable[int], since: datetime) -> dict[int, ParcelEvent]:
-    """Each of these parcels' latest move at or after `since`, by parcel id (absent: not moved since):
-    a look older than the move (a run's sheet, a stocktake's scan) no longer says where it lies."""
+def last_moves(
+    session: Session,
+    parcel_ids: Iterable[int],
+    since: datetime,
+    *,
+    after_event: int | None = None,
+    kinds: Iterable[str] = (EventKind.MOVED,),
+) -> dict[int, ParcelEvent]:
+    """Each of these parcels' latest event of `kinds` (moves) after a look, by parcel id (absent: none
+    since): a look older than the move (a run's sheet, a stocktake's scan) no longer says where it lies.
+    The look is `after_event`, the newest event id it saw (`write_order`): counters' clocks may differ.
+    A look from before that was kept (None) falls back to its time, `since`."""
     ids = list(parcel_ids)
     if not ids:
         return {}
+    after = col(ParcelEvent.id) > after_event if after_event is not None else col(ParcelEvent.at) >= since
     moves = session.exec(
         select(ParcelEvent)
-        .where(
-            col(ParcelEvent.parcel_id).in_(ids),
-            ParcelEvent.kind == EventKind.MOVED,
-            col(ParcelEvent.at) >= since,
-        )
+        .where(col(ParcelEvent.parcel_id).in_(ids), col(ParcelEvent.kind).in_(list(kinds)), after)
         .order_by(col(ParcelEvent.id))
     ).all()
     return {m.parcel_id: m for m in moves if m.parcel_id is not None}  # the latest last
