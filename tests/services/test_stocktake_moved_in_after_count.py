@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from shelf_helpers import parcel, place, wb
+from sqlmodel import col, select
 
-from db.models import ProblemKind
+from db.models import Layer, ProblemKind, Shelf
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.shelves.moves import move_parcel
@@ -48,3 +50,51 @@ def test_a_parcel_moved_in_before_the_layer_was_counted_and_not_found_is_marked_
     closed = stocktake_close.close(station, take.id, mark_missing=[wb(2)])
     assert parcel(station, pid).problem_kind == ProblemKind.MISSING
     assert closed.result["fixes"]["marked_missing"] == [wb(2)] and closed.result["fixes"]["failed"] == []
+
+
+def test_a_parcel_checked_in_onto_the_layer_after_it_was_counted_is_not_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    """It arrived after the count, at this counter or another: not having been scanned says nothing."""
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))  # the layer counted: one parcel, found
+    clock.advance(minutes=1)
+    arrived = check_in(station, "SF1234567890123", phone="13812345678", wanted_layer=layer_of(station, "6-5"))
+    assert arrived.location == "6-5"
+    view = stocktake.view(station, take.id)
+    assert [i.waybill for i in view.items["missing"]] == ["SF1234567890123"]  # offered, on the layer
+    closed = stocktake_close.close(station, take.id, mark_missing=["SF1234567890123"])
+    assert parcel(station, arrived.parcel_id).problem_kind is None
+    assert closed.result["fixes"]["marked_missing"] == []
+    (failed,) = closed.result["fixes"]["failed"]
+    assert failed["waybill"] == "SF1234567890123" and failed["fix"] == "mark_missing"
+    assert failed["reason"] == (
+        "Checked in onto 6-5 at 10:01, after that layer was last counted here: not marked missing."
+    )
+
+
+def test_a_parcel_checked_in_onto_the_layer_before_it_was_counted_and_not_found_is_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    arrived = check_in(station, "SF1234567890123", phone="13812345678", wanted_layer=layer_of(station, "6-5"))
+    clock.advance(minutes=1)
+    stocktake.scan(station, take.id, wb(1))
+    closed = stocktake_close.close(station, take.id, mark_missing=["SF1234567890123"])
+    assert parcel(station, arrived.parcel_id).problem_kind == ProblemKind.MISSING
+    assert closed.result["fixes"]["marked_missing"] == ["SF1234567890123"]
+
+
+def layer_of(station: Station, location: str) -> int:
+    shelf, layer = location.split("-")
+    with station.read() as session:
+        return (
+            session.exec(
+                select(Layer.id)
+                .join(Shelf, col(Shelf.id) == col(Layer.shelf_id))
+                .where(Shelf.label == shelf, Layer.label == layer)
+            ).one()
+            or 0
+        )

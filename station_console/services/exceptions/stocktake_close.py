@@ -1,7 +1,7 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
-`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved onto its layer since that
-layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
+`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved or checked in onto its
+layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
 Re-checking-in an extra unknown here is a full
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
@@ -28,6 +28,7 @@ from db.models import (
     Clerk,
     EventKind,
     Parcel,
+    ParcelEvent,
     ParcelStatus,
     ProblemKind,
     Stocktake,
@@ -215,10 +216,10 @@ def _moved_since(
 def _moved_in(
     session: Session, station: Station, take: Stocktake, parcel: Parcel, now: datetime
 ) -> Refused | None:
-    """Why a parcel moved onto its layer after this stocktake last looked there is not marked missing:
-    nobody has counted that layer since it arrived, so not having scanned it says nothing. The last look
-    is the latest scan found on that layer (or on a layer not said), else the stocktake's start: the
-    latest written, as the counters' clocks may disagree."""
+    """Why a parcel moved or checked in onto its layer after this stocktake last looked there is not
+    marked missing: nobody has counted that layer since it arrived, so not having scanned it says
+    nothing. The last look is the latest scan found on that layer (or on a layer not said), else the
+    stocktake's start: the latest written, as the counters' clocks may disagree."""
     looked = session.exec(
         select(StocktakeScan.scanned_at, StocktakeScan.seen_event_id)
         .where(
@@ -230,11 +231,28 @@ def _moved_in(
         )
         .order_by(col(StocktakeScan.id).desc())
     ).first()
-    return _moved_after(
+    look = (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id)
+    # Checked in there after the count (at any counter) is as new to the layer as moved there.
+    arrived = moves.last_moves(
         session,
+        [parcel.id or 0],
+        look[0],
+        after_event=look[1],
+        kinds=(EventKind.MOVED, EventKind.CHECKED_IN),
+    ).get(parcel.id or 0)
+    if arrived is None:
+        return None
+    if arrived.kind == EventKind.CHECKED_IN:
+        d = arrived.details
+        return Refused(
+            N_("Checked in onto {to} at {at}, after that layer was last counted here: not marked missing."),
+            code="moved_in_since_count",
+            to=f"{d.get('shelf', '?')}-{d.get('layer', '?')}",
+            at=short_when(arrived.at, station.zone(), now),
+        )
+    return _refusal(
+        arrived,
         station,
-        parcel,
-        (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id),
         now,
         N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
         "moved_in_since_count",
@@ -254,8 +272,11 @@ def _moved_after(
     it saw: `moves.last_moves`), if it moved since then."""
     since, seen = look
     moved = moves.last_moves(session, [parcel.id or 0], since, after_event=seen).get(parcel.id or 0)
-    if moved is None:
-        return None
+    return None if moved is None else _refusal(moved, station, now, why, code)
+
+
+def _refusal(moved: ParcelEvent, station: Station, now: datetime, why: str, code: str) -> Refused:
+    """`why`, naming where the move took the parcel and when."""
     return Refused(
         why, code=code, to=str(moved.details.get("to", "?")), at=short_when(moved.at, station.zone(), now)
     )
