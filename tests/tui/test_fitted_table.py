@@ -101,3 +101,18 @@ async def test_the_scrollbars_room_is_kept_only_where_the_rows_scroll() -> None:
         assert laid_out(table) == {"Name": 9, "Note": 16, "Code": 14}
         await pilot.resize_terminal(47, 10)
         await quiet.until(pilot, lambda: "Size" in laid_out(table), what="laid out again without it")
+
+
+async def test_rows_that_scroll_once_wrapped_keep_the_scrollbars_room() -> None:
+    """Three rows and the heading are four lines of a six-line table; but each note wraps in two, so the
+    rows take seven and scroll. Chosen as if they did not, the columns took the bar's room too: the bar
+    came, the size column was cut at the edge and a horizontal bar took a line. The bar's 2 cells are
+    kept: the note gives them up, the other columns whole."""
+    app = NoteApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        table = app.query_one(NoteTable)
+        table.count = 3
+        table.lay_out()
+        assert laid_out(table) == {"Name": 9, "Note": 23, "Code": 14, "Size": 4}
+        await quiet.until(pilot, lambda: table.show_vertical_scrollbar, what="the rows scroll")
+        assert not table.show_horizontal_scrollbar

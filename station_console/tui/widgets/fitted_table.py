@@ -93,7 +93,11 @@ class FittedTable(Table):
         return self.size.width - bar
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.room(self.row_count) != self._laid_out_for:
+        room = self.room(self.row_count)
+        if self.FILL_WRAPS and self.BAR_ONLY_WHEN_SCROLLING:
+            # Rows as tall as their wrapped cells: whether they scroll depends on the columns too.
+            room = self._fit(self.headings(), [cells for _key, cells in self.table_rows()])[0]
+        if room != self._laid_out_for:
             self.lay_out()
 
     def on_mount(self) -> None:
@@ -104,20 +108,8 @@ class FittedTable(Table):
         row it was on)."""
         headings = self.headings()
         keys = self.KEYS or self.COLUMNS
-        gap = 2 * self.cell_padding
         keyed = self.table_rows()
-        room = self._laid_out_for = self.room(len(keyed))
-        rows = [cells for _key, cells in keyed]
-        widths = self._widths(headings, rows)
-        narrower = self.narrower_rows() if room > 0 and sum(widths) + gap * len(widths) > room else None
-        if narrower is not None:
-            rows = narrower
-            widths = self._widths(headings, rows)
-        if room <= 0:  # not laid out yet: every column, chosen again once the table has its width
-            shown = list(range(len(self.COLUMNS)))
-        else:
-            shown = self._fitted(headings, widths, list(self.wanted(rows)), room, gap)
-        shown.sort()
+        self._laid_out_for, rows, widths, shown = self._fit(headings, [cells for _key, cells in keyed])
         row = self.cursor_row if row is None else row
         self.clear(columns=True)
         for i in shown:
@@ -127,6 +119,44 @@ class FittedTable(Table):
             self.add_row(*(self._cell(cells[i], i, widths[i]) for i in shown), key=key, height=height)
         if rows:
             self.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+    def _fit(self, headings: list[str], rows: list[Cells]) -> tuple[int, list[Cells], list[int], list[int]]:
+        """The room the columns are chosen for, the rows as shown, every column's width and those shown.
+        Rows of a wrapping column counted as one line each may scroll once wrapped (two or three lines a
+        note): the columns are then chosen again with the scrollbar's room, which it would otherwise
+        take from the last column, cut at the edge under a horizontal bar."""
+        room = self.room(len(rows))
+        shown_rows, widths, shown = self._choose(headings, rows, room)
+        if 0 < room == self.size.width and self._lines(shown_rows, widths, shown) > self.size.height:
+            room -= self.styles.scrollbar_size_vertical
+            shown_rows, widths, shown = self._choose(headings, rows, room)
+        return room, shown_rows, widths, shown
+
+    def _choose(
+        self, headings: list[str], rows: list[Cells], room: int
+    ) -> tuple[list[Cells], list[int], list[int]]:
+        """The rows as shown (narrower where the whole row does not fit), every column's width and the
+        columns shown in `room`, in the table's order."""
+        gap = 2 * self.cell_padding
+        widths = self._widths(headings, rows)
+        narrower = self.narrower_rows() if room > 0 and sum(widths) + gap * len(widths) > room else None
+        if narrower is not None:
+            rows = narrower
+            widths = self._widths(headings, rows)
+        if room <= 0:  # not laid out yet: every column, chosen again once the table has its width
+            shown = list(range(len(self.COLUMNS)))
+        else:
+            shown = self._fitted(headings, widths, list(self.wanted(rows)), room, gap)
+        return rows, widths, sorted(shown)
+
+    def _lines(self, rows: list[Cells], widths: list[int], shown: list[int]) -> int:
+        """The table's height in lines, its heading's with the rows', each as tall as its wrapped cell."""
+        fill = self.FILLS_ROOM_LEFT
+        if not self.FILL_WRAPS or fill is None or fill not in shown:
+            return self.header_height + len(rows)
+        console = self.app.console
+        texts = (cells[fill] if isinstance(cells[fill], Text) else plain(cells[fill]) for cells in rows)
+        return self.header_height + sum(max(1, len(text.wrap(console, widths[fill]))) for text in texts)
 
     def _fitted(
         self, headings: list[str], widths: list[int], order: list[int], room: int, gap: int
