@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from shelf_helpers import parcel, place, wb
+from shelf_helpers import as_manager, parcel, place, wb
 from sqlmodel import col, select
 
 from db.models import Layer, ProblemKind, Shelf
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.undo import undo_pickup
 from station_console.services.shelves.moves import move_parcel
 
 
@@ -98,3 +100,26 @@ def layer_of(station: Station, location: str) -> int:
             ).one()
             or 0
         )
+
+
+def test_a_parcel_put_back_by_a_pickup_undone_after_the_layer_was_counted_is_not_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    """Handed out before the count, its pickup undone after: back on the layer nobody has counted since."""
+    place(station, wb(1), "6-5")
+    pid = place(station, wb(2), "6-5")
+    confirm_pickup(station, [pid], method="code", scanned=[wb(2)])
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))  # the layer counted: wb(2) had left
+    clock.advance(minutes=1)
+    undo_pickup(as_manager(station), pid)
+    view = stocktake.view(station, take.id)
+    assert [i.waybill for i in view.items["missing"]] == [wb(2)]  # offered, on the layer again
+    closed = stocktake_close.close(station, take.id, mark_missing=[wb(2)])
+    assert parcel(station, pid).problem_kind is None
+    assert closed.result["fixes"]["marked_missing"] == []
+    (failed,) = closed.result["fixes"]["failed"]
+    assert failed["waybill"] == wb(2) and failed["fix"] == "mark_missing"
+    assert failed["reason"] == (
+        "Back on 6-5 at 10:01, its pickup undone after that layer was last counted here: not marked missing."
+    )

@@ -1,7 +1,7 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
-`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved or checked in onto its
-layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
+`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved, checked in or put back
+by a pickup undone onto its layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
 Re-checking-in an extra unknown here is a full
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
@@ -216,9 +216,9 @@ def _moved_since(
 def _moved_in(
     session: Session, station: Station, take: Stocktake, parcel: Parcel, now: datetime
 ) -> Refused | None:
-    """Why a parcel moved or checked in onto its layer after this stocktake last looked there is not
-    marked missing: nobody has counted that layer since it arrived, so not having scanned it says
-    nothing. The last look is the latest scan found on that layer (or on a layer not said), else the
+    """Why a parcel moved, checked in or put back (its pickup undone) onto its layer after this stocktake
+    last looked there is not marked missing: nobody has counted that layer since it arrived, so not
+    having scanned it says nothing. The last look is the latest scan found on that layer (or on a layer not said), else the
     stocktake's start: the latest written, as the counters' clocks may disagree."""
     looked = session.exec(
         select(StocktakeScan.scanned_at, StocktakeScan.seen_event_id)
@@ -232,16 +232,26 @@ def _moved_in(
         .order_by(col(StocktakeScan.id).desc())
     ).first()
     look = (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id)
-    # Checked in there after the count (at any counter) is as new to the layer as moved there.
+    # Checked in there after the count (at any counter), or put back by a pickup undone, is as new to
+    # the layer as moved there.
     arrived = moves.last_moves(
         session,
         [parcel.id or 0],
         look[0],
         after_event=look[1],
-        kinds=(EventKind.MOVED, EventKind.CHECKED_IN),
+        kinds=(EventKind.MOVED, EventKind.CHECKED_IN, EventKind.PICKUP_UNDONE),
     ).get(parcel.id or 0)
     if arrived is None:
         return None
+    if arrived.kind == EventKind.PICKUP_UNDONE:  # back on the layer it left, which its event does not name
+        return Refused(
+            N_(
+                "Back on {to} at {at}, its pickup undone after that layer was last counted here: not marked missing."
+            ),
+            code="moved_in_since_count",
+            to=moves.location_of(session, parcel),
+            at=short_when(arrived.at, station.zone(), now),
+        )
     if arrived.kind == EventKind.CHECKED_IN:
         d = arrived.details
         return Refused(
