@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from door_campus import campus_of, checked_in
 from shelf_helpers import as_manager, parcel, place, wb
 from sqlmodel import col, select
 
 from db.models import Layer, ProblemKind, Shelf
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.delivery import runs, scan_back
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.undo import undo_pickup
@@ -122,4 +124,27 @@ def test_a_parcel_put_back_by_a_pickup_undone_after_the_layer_was_counted_is_not
     assert failed["waybill"] == wb(2) and failed["fix"] == "mark_missing"
     assert failed["reason"] == (
         "Back on 6-5 at 10:01, its pickup undone after that layer was last counted here: not marked missing."
+    )
+
+
+def test_a_parcel_back_from_a_door_run_after_its_layer_was_counted_is_not_marked_missing(
+    station: Station, clock: Any
+) -> None:
+    """Out with the runner when the layer was counted (not looked for), back in its slot after."""
+    pid = checked_in(campus_of(station), 1, "王五")
+    run = runs.plan(station, "小刘")
+    (stop,) = run.stops
+    runs.scan_out(station, run.id, wb(1))
+    take = stocktake.start(station, stop.shelf_location)
+    assert stocktake.view(station, take.id).items["missing"] == []  # out: not offered
+    clock.advance(minutes=1)
+    scan_back.fail(station, run.id, wb(1), reason="not_home")
+    assert [i.waybill for i in stocktake.view(station, take.id).items["missing"]] == [wb(1)]
+    closed = stocktake_close.close(station, take.id, mark_missing=[wb(1)])
+    assert parcel(station, pid).problem_kind is None
+    (failed,) = closed.result["fixes"]["failed"]
+    assert failed["waybill"] == wb(1) and failed["fix"] == "mark_missing"
+    assert failed["reason"] == (
+        f"Back on {stop.shelf_location} at 10:01 from a door run, after that layer was last counted here: "
+        "not marked missing."
     )

@@ -1,7 +1,7 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
-`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved, checked in or put back
-by a pickup undone onto its layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
+`_moved_since`), mark missing (problem kind `missing`; not of a parcel moved, checked in or back (a
+pickup undone, a failed door delivery) onto its layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
 Re-checking-in an extra unknown here is a full
 check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
 close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
@@ -213,13 +213,25 @@ def _moved_since(
     )
 
 
+# A parcel back on the layer it left, whose event does not name it: why it is not marked missing.
+_BACK: dict[str, str] = {
+    EventKind.PICKUP_UNDONE: N_(
+        "Back on {to} at {at}, its pickup undone after that layer was last counted here: not marked missing."
+    ),
+    EventKind.DELIVERY_FAILED: N_(
+        "Back on {to} at {at} from a door run, after that layer was last counted here: not marked missing."
+    ),
+}
+
+
 def _moved_in(
     session: Session, station: Station, take: Stocktake, parcel: Parcel, now: datetime
 ) -> Refused | None:
-    """Why a parcel moved, checked in or put back (its pickup undone) onto its layer after this stocktake
-    last looked there is not marked missing: nobody has counted that layer since it arrived, so not
-    having scanned it says nothing. The last look is the latest scan found on that layer (or on a layer not said), else the
-    stocktake's start: the latest written, as the counters' clocks may disagree."""
+    """Why a parcel moved, checked in or back (its pickup undone, a door run's delivery failed) onto its
+    layer after this stocktake last looked there is not marked missing: nobody has counted that layer
+    since it arrived, so not having scanned it says nothing. The last look is the latest scan found on
+    that layer (or on a layer not said), else the stocktake's start: the latest written, as the
+    counters' clocks may disagree."""
     looked = session.exec(
         select(StocktakeScan.scanned_at, StocktakeScan.seen_event_id)
         .where(
@@ -232,22 +244,20 @@ def _moved_in(
         .order_by(col(StocktakeScan.id).desc())
     ).first()
     look = (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id)
-    # Checked in there after the count (at any counter), or put back by a pickup undone, is as new to
-    # the layer as moved there.
+    # Checked in there after the count (at any counter), or back from a pickup undone or a door run
+    # (gone when the layer was counted, so not looked for) is as new to the layer as moved there.
     arrived = moves.last_moves(
         session,
         [parcel.id or 0],
         look[0],
         after_event=look[1],
-        kinds=(EventKind.MOVED, EventKind.CHECKED_IN, EventKind.PICKUP_UNDONE),
+        kinds=(EventKind.MOVED, EventKind.CHECKED_IN, *_BACK),
     ).get(parcel.id or 0)
     if arrived is None:
         return None
-    if arrived.kind == EventKind.PICKUP_UNDONE:  # back on the layer it left, which its event does not name
+    if arrived.kind in _BACK:
         return Refused(
-            N_(
-                "Back on {to} at {at}, its pickup undone after that layer was last counted here: not marked missing."
-            ),
+            _BACK[arrived.kind],
             code="moved_in_since_count",
             to=moves.location_of(session, parcel),
             at=short_when(arrived.at, station.zone(), now),
