@@ -386,3 +386,16 @@ def test_the_receipt_names_a_sender_whose_name_was_purged_by_the_phone_alone(
     station.run(purge)
     assert "Sender: 138****5678" in drawing.receipt_document(station, send_id, "en").meta
     assert "寄件人：138****5678" in drawing.receipt_document(station, send_id, "zh").meta
+
+
+def test_the_receipt_label_and_manifest_say_the_same_chargeable_weight(accepted: tuple[Station, int]) -> None:
+    """1.2 kg priced as 2 kg: the receipt said "charged as 2 kg" while the label said no chargeable
+    weight and the handover manifest "chargeable 1.2 kg"; every paper names the weight priced."""
+    station, send_id = accepted
+    receipt = [row[0] for row in drawing.receipt_document(station, send_id, "en").rows]
+    assert "Weighed 1.2 kg, charged as 2 kg" in receipt, receipt
+    assert drawing.waybill_data(station, send_id, "en").weight == "1.2 kg (chargeable 2 kg)"
+    batch_id = handover.scan(station, handover.open_batch(station, "SF"), "SF1234567890123").batch_id
+    handover.close_batch(station, batch_id, courier_name="Chen")
+    footer = drawing.manifest_document(station, batch_id, "en").footer
+    assert "Total weight: 1.2 kg (chargeable 2 kg)" in footer, footer

@@ -34,7 +34,7 @@ from station_console.services.sendout.handover import OPEN, batch_as_printed, ba
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.services.sendout.printouts import FLOW
-from station_console.services.sendout.quote import QuoteLine, kg, money
+from station_console.services.sendout.quote import QuoteLine, billed_grams, kg, money
 
 
 @cache
@@ -67,12 +67,13 @@ def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | Non
     rules = privacy_rules().get(code) or privacy_rules()["default"]
     # Its unit in the document's language: "3.45 kg" beside "（计费 4 千克）" read as two languages.
     weight = t(N_("{weight} kg"), weight=kg(send.weight_g or 0))
-    if send.chargeable_g and send.chargeable_g != send.weight_g:
+    charged = billed_grams(send.quote, send.chargeable_g)
+    if charged and charged != send.weight_g:
         # One message: Chinese sets no space before its own bracket.
         weight = t(
             N_("{weight} kg (chargeable {chargeable} kg)"),
             weight=kg(send.weight_g or 0),
-            chargeable=kg(send.chargeable_g),
+            chargeable=kg(charged),
         )
     details = [t(N_("{n} pcs"), n=send.item_count), send.contents]
     if send.insured:

@@ -38,6 +38,7 @@ from station_console.services.scan.waybill import as_typed, normalise
 from station_console.services.sendout.handover_closed import closed_refusal
 from station_console.services.sendout.payments import STATUS_LABELS
 from station_console.services.sendout.printouts import queue_manifest
+from station_console.services.sendout.quote import billed_grams
 
 OPEN, CLOSED = "open", "closed"
 
@@ -158,7 +159,7 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
             waybill=s.waybill or "",
             carrier=code,
             weight_g=s.weight_g or 0,
-            chargeable_g=s.chargeable_g or 0,
+            chargeable_g=billed_grams(s.quote, s.chargeable_g),
             item_count=s.item_count,
             destination=s.destination,
             recipient=s.recipient_masked_phone,

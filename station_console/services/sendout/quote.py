@@ -147,6 +147,13 @@ class Quote:
         }
 
 
+def billed_grams(saved_quote: dict[str, Any], chargeable_g: int | None) -> int:
+    """The weight a send's price was computed on, from its saved quote: what every paper calls the
+    chargeable weight, so the receipt, the label and the manifest say one figure. A quote saved
+    before it kept `billed_g` falls back to the greater of actual and volumetric, as it printed."""
+    return int(saved_quote.get("billed_g") or chargeable_g or 0)
+
+
 def volumetric_grams(dims_mm: tuple[int, int, int], divisor: int) -> int:
     """L x W x H (cm³) / divisor kg, in grams rounded up: mm³ / divisor is exactly grams."""
     length, width, height = dims_mm
