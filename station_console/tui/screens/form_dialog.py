@@ -1,6 +1,6 @@
 """Small forms in a pop-up: a few typed fields, choices and tick boxes; Enter goes on to the next empty
-field, and with none left gives them back; Ctrl+S gives them back from any field; Esc cancels. A line
-under OK says so.
+field (in an empty one the check requires, it says so there), and with none left gives them back;
+Ctrl+S gives them back from any field; Esc cancels. A line under OK says so.
 
 A form given a `check` (the service's own pure check of the values, never a copy of its rule) runs it on
 Enter: a refusal is shown in the form, which stays open with everything as typed and the cursor in the
@@ -326,6 +326,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         was typed next for that field (a proxy's ID) went to the screen beneath.
         A tick box's Enter goes on to the next field, Space ticking it (`Tick`); a choice's Enter goes on
         too, its list opened by Space (`PagedSelect`)."""
+        if not event.input.value and self._required_here(event.input):
+            return
         typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
         later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
         if self._was_refused:
@@ -335,6 +337,17 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             empty.focus()
         else:
             self._ok()
+
+    def _required_here(self, field: Input) -> bool:
+        """Enter in an empty field the check requires: refused there, the cursor staying. Gone on to the
+        next empty field, the digits typed next for this one (a proxy's phone) landed in that one."""
+        try:
+            self.check(self.values())
+        except StationError as exc:
+            if f"form-{self._field_at_fault(exc)}" == field.id:
+                self._refused(exc)
+                return True
+        return False
 
     def action_send(self) -> None:
         self._ok()
