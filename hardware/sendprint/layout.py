@@ -228,13 +228,12 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
         y += small + d(1)
     bottom = height - margin
     sign_y = max(y + d(2), bottom - small)
-    items.append(Text(Box(margin, sign_y, inner * 3 // 5, small), data.caption("sign")))
+    # A gap between them: boxes side by side, each text filling its own, ran the signature's line
+    # into the station's name.
+    sign_w, gap = inner * 3 // 5, d(4)
+    items.append(Text(Box(margin, sign_y, sign_w, small), data.caption("sign")))
+    station_x = margin + sign_w + gap
     items.append(
-        Text(
-            Box(margin + inner * 3 // 5, sign_y, inner - inner * 3 // 5, small),
-            data.station,
-            "right",
-            min_h=readable,
-        )
+        Text(Box(station_x, sign_y, width - margin - station_x, small), data.station, "right", min_h=readable)
     )
     return WaybillLayout(size=size, dpi=dpi, width=width, height=height, items=tuple(items))

@@ -399,3 +399,35 @@ def test_the_receipt_label_and_manifest_say_the_same_chargeable_weight(accepted:
     handover.close_batch(station, batch_id, courier_name="Chen")
     footer = drawing.manifest_document(station, batch_id, "en").footer
     assert "Total weight: 1.2 kg (chargeable 2 kg)" in footer, footer
+
+
+def ink(layout: wl.WaybillLayout, item: wl.Text) -> tuple[int, int, int, int]:
+    """Where `item` puts black on the label: the PNG renderer drawing it alone."""
+    drawn = waybill.label_image(replace(layout, items=(item,))).convert("L")
+    box = Image.eval(drawn, lambda v: 255 - v).getbbox()
+    assert box is not None, item
+    return box
+
+
+@pytest.mark.parametrize("size", wl.SIZES)
+@pytest.mark.parametrize("dpi", [203, 300])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_texts_side_by_side_on_the_label_keep_a_gap(
+    accepted: tuple[Station, int], size: str, dpi: int, lang: str
+) -> None:
+    """At 100x150 and 300 dpi "Recipient's signature: ________" ran straight into the station's name:
+    their boxes touched and each text filled its own. Texts on one row stand at least 1 mm apart."""
+    station, send_id = accepted
+    data = replace(drawing.waybill_data(station, send_id, lang), station="Parcel Station")
+    layout = wl.layout_for(size, dpi, data)
+    drawn = [
+        (item.text, ink(layout, item)) for item in layout.items if isinstance(item, wl.Text) and item.text
+    ]
+    assert any(text == data.station for text, _ in drawn) and any(
+        text == data.caption("sign") for text, _ in drawn
+    )
+    for n, (a_text, a) in enumerate(drawn):
+        for b_text, b in drawn[n + 1 :]:
+            if a[1] < b[3] and b[1] < a[3]:  # on one row
+                gap = max(b[0] - a[2], a[0] - b[2])
+                assert gap >= mm_to_dots(1, dpi), f"{a_text!r} and {b_text!r} are {gap} dots apart"
