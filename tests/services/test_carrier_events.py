@@ -4,6 +4,7 @@ receiver; a dead-letter list with audited retry and drop; withdrawn or corrected
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,30 @@ def test_file_channel_for_manual_upload_and_its_crash_rule(
     lines = (folder / f"ZTO-{station.business_day().isoformat()}.jsonl").read_text().splitlines()
     assert [json.loads(line)["event_id"] for line in lines] == [c.key for c in claimed]
     assert all(e.status == "sent" for e in outbox(station))
+
+
+def test_an_event_folder_gone_after_events_went_there_waits_for_it_as_a_printer_does(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A share not mounted: its folder was created again in the empty mount point and the events marked
+    sent into it, never to reach the carrier. A folder not there at setup is still made (above)."""
+    folder = tmp_path / "share" / "events"
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
+    receive(station, 1)
+    assert len(sender.run_once(station).sent) == 1 and folder.is_dir()
+    shutil.rmtree(folder)  # the share unmounted
+    receive(station, 2)
+    result = sender.run_once(station)
+    said = f"Folder {folder} not found: check that its drive or network share is connected"
+    assert result.sent == [] and result.errors == {"ZTO": said} and result.unusable == ["ZTO"]
+    assert not folder.exists()
+    waiting = [e for e in outbox(station) if e.status != "sent"]
+    assert len(waiting) == 1 and waiting[0].status == "failed"
+    folder.mkdir()  # mounted again: the event goes out on its retry
+    clock.advance(hours=1)
+    assert sender.run_once(station).sent == [waiting[0].id]
+    lines = (folder / f"ZTO-{station.business_day().isoformat()}.jsonl").read_text().splitlines()
+    assert [json.loads(line)["event_id"] for line in lines] == [waiting[0].idempotency_key]
 
 
 def test_a_webhook_without_a_secret_keeps_its_events_and_says_why(station: Station) -> None:

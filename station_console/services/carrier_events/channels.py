@@ -9,7 +9,9 @@
   are retried; any other 4xx is permanent (the event goes to the dead-letter list).
 - `FileChannel`: appends the same JSON, one line per event, to `<folder>/<CARRIER>-<day>.jsonl` (folder:
   the target's, else `carrier-events/` in the user data folder), for stations that upload by hand. The
-  file is this user's only (0600), as are the folders it creates (0700).
+  file is this user's only (0600), as are the folders it creates (0700). A chosen folder missing once
+  an event has gone out by file is a drive or share not connected, never created: the event waits
+  (written into the empty mount point, it was marked sent and never reached the carrier).
 
 A channel raises `EventChannelError` when an event did not go out. Its `message` is our sentence (a
 `Message`, kept in `last_error` by id and read in the reader's language); what a receiver or the system
@@ -133,8 +135,9 @@ class FileChannel:
     idempotent = False
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, folder: Path, carrier: str, day_of: Any) -> None:
+    def __init__(self, folder: Path, carrier: str, day_of: Any, *, makes_folder: bool = True) -> None:
         self.folder, self.carrier, self.day_of = folder, carrier, day_of
+        self.makes_folder = makes_folder  # False: a missing folder is not connected, as a printer's
 
     def path_for(self, body: bytes) -> Path:
         at = datetime.fromisoformat(json.loads(body)["at"])
@@ -151,6 +154,12 @@ class FileChannel:
 
     def send(self, event_id: str, kind: str, body: bytes) -> None:
         path = self.path_for(body)
+        if not self.makes_folder and not self.folder.is_dir():
+            raise EventChannelError.failed(
+                N_("Folder {folder} not found: check that its drive or network share is connected"),
+                unusable=True,
+                folder=self.folder,
+            )
         try:
             # Pickup codes and masked phones: 0600, in folders made 0700 (a chosen one is left as it is).
             with self._lock, open_private_append_text(path) as out:
@@ -169,8 +178,11 @@ class FileChannel:
 UNUSABLE_FOLDER = frozenset({errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS})
 
 
-def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
-    """The channel `target` names for `carrier`; a webhook without a URL or a secret is refused."""
+def channel_for(
+    target: EventTarget, carrier: str, day_of: Any, *, sent_by_file: bool = False
+) -> EventChannel:
+    """The channel `target` names for `carrier`; a webhook without a URL or a secret is refused.
+    `sent_by_file`: an event has gone out by file, so a chosen folder was there: missing, it waits."""
     if target.channel == "webhook":
         secret = read_event_secret(carrier)
         if not target.url:
@@ -184,5 +196,6 @@ def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
                 carrier=carrier,
             )
         return WebhookChannel(target.url, secret, timeout=target.timeout_s)
-    folder = Path(target.folder).expanduser() if target.folder else data_dir() / FOLDER
-    return FileChannel(folder, carrier, day_of)
+    if not target.folder:
+        return FileChannel(data_dir() / FOLDER, carrier, day_of)
+    return FileChannel(Path(target.folder).expanduser(), carrier, day_of, makes_folder=not sent_by_file)

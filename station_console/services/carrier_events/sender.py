@@ -116,6 +116,13 @@ class Channels:
     def day_of(self, at: datetime) -> date:
         return self.station.business_day(at)
 
+    def _sent_by_file(self) -> bool:
+        """Whether any event has gone out by file: its chosen folder was there then."""
+        sent = select(CarrierEvent.id).where(
+            CarrierEvent.channel == "file", CarrierEvent.status == CarrierEventStatus.SENT
+        )
+        return self.station.finds(lambda s: s.exec(sent.limit(1)).first())
+
     def get(self, carrier: str) -> EventChannel:
         """The carrier's channel; raises `EventChannelError` when its target cannot be used."""
         if carrier not in self.built:
@@ -128,7 +135,8 @@ class Channels:
                         raise EventChannelError.failed(
                             N_("No event target for {carrier}"), permanent=True, carrier=carrier
                         )
-                    self.built[carrier] = channel_for(target, carrier, self.day_of)
+                    by_file = target.channel == "file" and bool(target.folder) and self._sent_by_file()
+                    self.built[carrier] = channel_for(target, carrier, self.day_of, sent_by_file=by_file)
                 except EventChannelError as exc:
                     self.built[carrier] = exc
         found = self.built[carrier]
