@@ -1,10 +1,11 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found; not of a parcel moved since its scan,
 `_moved_since`), mark missing (problem kind `missing`; not of a parcel moved, checked in or back (a
-pickup undone, a failed door delivery) onto its layer since that layer was last counted, `_moved_in`); a missing-flagged parcel that was found again is cleared.
-Re-checking-in an extra unknown here is a full
-check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
-close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
+pickup undone, a failed door delivery) onto its layer since that layer was last counted, `_moved_in`);
+a missing-flagged parcel that was found again is cleared. Checking in an extra the station has no
+record of is a full check-in (new code, label, message), in that same transaction, with the
+stocktake's row locked: a close at another counter meanwhile waits, and is refused, leaving none of its
+parcels checked in. An
 extra whose record says it left (picked up, returned, written off) is no new arrival: someone may have
 been handed the wrong parcel. It is only put back (`put_back`: the same customer's parcel, its phone and
 recipient kept (`put_back_row.py`); new code and label, no message to the customer or carrier), never
