@@ -203,19 +203,24 @@ def _moved_since(
     """Why a parcel moved (at another counter, by a clerk) since it was scanned here is not moved back:
     that move is newer than the scan, so the close would undo it on the strength of an older look (its
     new code and label lost again, the record naming a layer it may no longer stand on)."""
-    return _moved_after(
+    return _arrived_after(
         session,
         station,
         parcel,
         (record.scanned_at, record.seen_event_id),
         now,
-        N_("Moved to {to} at {at}, after it was scanned here: not moved back."),
+        {EventKind.MOVED: N_("Moved to {to} at {at}, after it was scanned here: not moved back.")},
         "moved_since_scan",
     )
 
 
-# A parcel back on the layer it left, whose event does not name it: why it is not marked missing.
-_BACK: dict[str, str] = {
+# How a parcel came onto its layer after that layer was last counted, by its event: why it is not
+# marked missing.
+_ARRIVED_SINCE_COUNT: dict[str, str] = {
+    EventKind.MOVED: N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
+    EventKind.CHECKED_IN: N_(
+        "Checked in onto {to} at {at}, after that layer was last counted here: not marked missing."
+    ),
     EventKind.PICKUP_UNDONE: N_(
         "Back on {to} at {at}, its pickup undone after that layer was last counted here: not marked missing."
     ),
@@ -245,62 +250,42 @@ def _moved_in(
         .order_by(col(StocktakeScan.id).desc())
     ).first()
     look = (looked[0], looked[1]) if looked else (take.started_at, take.seen_event_id)
-    # Checked in there after the count (at any counter), or back from a pickup undone or a door run
-    # (gone when the layer was counted, so not looked for) is as new to the layer as moved there.
-    arrived = moves.last_moves(
-        session,
-        [parcel.id or 0],
-        look[0],
-        after_event=look[1],
-        kinds=(EventKind.MOVED, EventKind.CHECKED_IN, *_BACK),
-    ).get(parcel.id or 0)
-    if arrived is None:
-        return None
-    if arrived.kind in _BACK:
-        return Refused(
-            _BACK[arrived.kind],
-            code="moved_in_since_count",
-            to=moves.location_of(session, parcel),
-            at=short_when(arrived.at, station.zone(), now),
-        )
-    if arrived.kind == EventKind.CHECKED_IN:
-        d = arrived.details
-        return Refused(
-            N_("Checked in onto {to} at {at}, after that layer was last counted here: not marked missing."),
-            code="moved_in_since_count",
-            to=f"{d.get('shelf', '?')}-{d.get('layer', '?')}",
-            at=short_when(arrived.at, station.zone(), now),
-        )
-    return _refusal(
-        arrived,
-        station,
-        now,
-        N_("Moved to {to} at {at}, after that layer was last counted here: not marked missing."),
-        "moved_in_since_count",
-    )
+    return _arrived_after(session, station, parcel, look, now, _ARRIVED_SINCE_COUNT, "moved_in_since_count")
 
 
-def _moved_after(
+def _arrived_after(
     session: Session,
     station: Station,
     parcel: Parcel,
     look: tuple[datetime, int | None],
     now: datetime,
-    why: str,
+    why: dict[str, str],
     code: str,
 ) -> Refused | None:
-    """The refusal `why` naming the parcel's last move after the look (its time, and the newest event id
-    it saw: `moves.last_moves`), if it moved since then."""
+    """The refusal `why[kind]` naming where and when the parcel's latest event of those kinds after the
+    look (its time, and the newest event id it saw: `moves.last_moves`) put it, if there was one."""
     since, seen = look
-    moved = moves.last_moves(session, [parcel.id or 0], since, after_event=seen).get(parcel.id or 0)
-    return None if moved is None else _refusal(moved, station, now, why, code)
-
-
-def _refusal(moved: ParcelEvent, station: Station, now: datetime, why: str, code: str) -> Refused:
-    """`why`, naming where the move took the parcel and when."""
-    return Refused(
-        why, code=code, to=str(moved.details.get("to", "?")), at=short_when(moved.at, station.zone(), now)
+    arrived = moves.last_moves(session, [parcel.id or 0], since, after_event=seen, kinds=tuple(why)).get(
+        parcel.id or 0
     )
+    if arrived is None:
+        return None
+    return Refused(
+        why[arrived.kind],
+        code=code,
+        to=_where_it_arrived(session, parcel, arrived),
+        at=short_when(arrived.at, station.zone(), now),
+    )
+
+
+def _where_it_arrived(session: Session, parcel: Parcel, event: ParcelEvent) -> str:
+    """The place `event` put the parcel: a move's and a check-in's say it; one back on the layer it left
+    (a pickup undone, a door delivery failed) does not, and it is where the parcel stands now."""
+    if event.kind == EventKind.MOVED:
+        return str(event.details.get("to", "?"))
+    if event.kind == EventKind.CHECKED_IN:
+        return f"{event.details.get('shelf', '?')}-{event.details.get('layer', '?')}"
+    return moves.location_of(session, parcel)
 
 
 def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
