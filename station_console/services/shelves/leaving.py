@@ -61,8 +61,8 @@ def leave_shelf(
     details: dict[str, Any],
     **changes: Any,
 ) -> None:
-    """`parcel` (read in this transaction, in its Session or, in a plain one, by `pickup.handover.chosen_parcels`)
-    leaves the shelves as `status`; `changes` are further columns.
+    """`parcel` (read in this transaction: its Session's object, or in a plain one an object of no Session,
+    `db.fast.model_rows`) leaves the shelves as `status`; `changes` are further columns.
 
     Its return batch and delivery run are cleared unless `changes` says otherwise.
     """
