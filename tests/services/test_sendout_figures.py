@@ -12,14 +12,15 @@ from conftest import FakeClock
 from pypdf import PdfReader
 from sendout_helpers import as_clerk, as_manager, parcel, party, recipient, send, sf, staff
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import Session, col, select
 
-from db.models import Send
+from db.models import DayClose, Send
 from station_console.errors import Refused
+from station_console.i18n import Translator
 from station_console.services.core.station import Station
 from station_console.services.day import close as dayclose
 from station_console.services.day import export as report_export
-from station_console.services.day.figures import day_figures
+from station_console.services.day.figures import Counting, day_figures
 from station_console.services.day.report import build_report
 from station_console.services.sendout import accept, handover, payments
 from station_console.services.sendout.payments import Payment
@@ -164,11 +165,44 @@ def test_every_export_carries_the_sends(station: Station, day_one: dict[str, int
 
 
 def test_the_day_report_weighs_the_sends_as_their_manifest_does(station: Station) -> None:
-    """2.35 kg and 1.2 kg: the report's table says 2.35, 1.2 and 3.55 kg, as the screen, the receipt and
-    the manifest write a weight (it said 2.4 and 3.5, rounded to 100 g)."""
+    """2.35 kg and 1.2 kg, priced as 3 kg and 2 kg (a first kilogram and whole steps): the report's
+    table says the weight charged, 3, 2 and 5 kg, to the gram as the screen, the receipt and the
+    manifest write a weight, under a heading that says so; it totalled the weight before the tariff's
+    steps (2.35, 1.2 and 3.55 kg) beside the manifest's 'chargeable 2 kg'."""
     staff(station)
     send(station, waybill=sf(1), weight=Weight.typed(2350))
     send(station, waybill=sf(2), weight=Weight.typed(1200), payment=Payment("qr", "WX1"))
-    rows = report_export.send_rows(build_report(station, station.business_day(), with_forecast=False))
-    column = [str(label) for label in rows[0]].index("kg")
-    assert [row[column] for row in rows[1:]] == ["2.35", "1.2", "3.55"]
+    report = build_report(station, station.business_day(), with_forecast=False)
+    rows = report_export.send_rows(report)
+    column = [str(label) for label in rows[0]].index("Charged kg")
+    assert [row[column] for row in rows[1:]] == ["3", "2", "5"]
+    totals = report["sends"]["totals"]
+    assert (totals["billed_g"], totals["weight_g"]) == (5000, 3550)  # the weighed weight kept, as such
+    csv_text = report_export.to_csv(report)
+    assert "billed_g" in csv_text and "chargeable_g" not in csv_text
+    zh = report_export.send_rows(report, Translator("zh"))
+    assert zh[0][column] == "计费千克" and zh[-1][column] == "5"
+
+
+def test_a_day_closed_when_the_sends_were_weighed_by_chargeable_g_still_matches(
+    station: Station, clock: FakeClock
+) -> None:
+    """A close made before the report totalled the billed weight froze the greater of actual and
+    volumetric under `chargeable_g`: its hash still matches, and a changed figure still does not."""
+    staff(station)
+    send(station, waybill=sf(1), weight=Weight.typed(1200))
+    as_manager(station)
+    info = dayclose.close_day(station, early=True)
+    with station.read() as session:
+        before = day_figures(session, station, info.day, counting=Counting(sends_by_chargeable=True))
+    assert before["sends"]["totals"]["chargeable_g"] == 1200 and "billed_g" not in before["sends"]["totals"]
+
+    def freeze(session: Session, figures: dict) -> None:
+        row = session.exec(select(DayClose)).one()
+        row.figures, row.sha256 = dayclose.canonical(figures), dayclose.digest(figures)
+        session.add(row)
+
+    station.run(lambda session: freeze(session, before))
+    assert build_report(station, info.day, with_forecast=False)["closed"]["matches"]
+    station.run(lambda session: freeze(session, {**before, "station": "elsewhere"}))
+    assert not build_report(station, info.day, with_forecast=False)["closed"]["matches"]

@@ -120,7 +120,7 @@ SEND_TOTALS = {
     "cancelled": 1,
     "closing": 0,
     "weight_g": 2000,
-    "chargeable_g": 2000,
+    "billed_g": 2000,
     "manual_weights": 2,
     "revenue_cents": 5600,
     "refunds_cents": 1200,

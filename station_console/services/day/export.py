@@ -114,7 +114,7 @@ SEND_COLUMNS = (
     ("handed_over", N_("Handed over")),
     ("cancelled", N_("Cancelled")),
     ("closing", N_("At counter")),
-    ("chargeable_g", N_("kg")),
+    ("billed_g", N_("Charged kg")),
     ("manual_weights", N_("Typed weights")),
     ("revenue_cents", N_("Revenue")),
     ("refunds_cents", N_("Refunds")),
@@ -157,7 +157,7 @@ def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str
         value = line.get(key, "")
         if key.endswith("_cents"):
             return money(int(value))
-        if key == "chargeable_g":
+        if key == "billed_g":
             return kg(int(value))  # to the gram, as the screen, the receipt and the manifest weigh a send
         if key == "payment":
             return tr(PAYMENT_METHOD_LABELS[value]) if value in PAYMENT_METHOD_LABELS else str(value)

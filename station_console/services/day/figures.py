@@ -37,15 +37,20 @@ class Counting:
     problems_by_row: bool = False  # each row counted: a parcel put back after it left counted twice
     # Storage fees' parcels: every one with an entry that day, an undone pickup's reversal too.
     fee_parcels_by_entry: bool = False
+    # The sends weighed by their stored chargeable_g (greater of actual and volumetric), not billed.
+    sends_by_chargeable: bool = False
 
 
 CURRENT = Counting()
 # The ways earlier versions counted, newest first: a close one of them made still matches its hash.
 EARLIER_COUNTINGS = (
-    Counting(fee_parcels_by_entry=True),
-    Counting(problems_by_row=True, fee_parcels_by_entry=True),
-    Counting(problems_by_marking=True, fee_parcels_by_entry=True),
-    Counting(bands_from_day_end=True, problems_by_marking=True, fee_parcels_by_entry=True),
+    Counting(sends_by_chargeable=True),
+    Counting(fee_parcels_by_entry=True, sends_by_chargeable=True),
+    Counting(problems_by_row=True, fee_parcels_by_entry=True, sends_by_chargeable=True),
+    Counting(problems_by_marking=True, fee_parcels_by_entry=True, sends_by_chargeable=True),
+    Counting(
+        bands_from_day_end=True, problems_by_marking=True, fee_parcels_by_entry=True, sends_by_chargeable=True
+    ),
 )
 
 
@@ -78,7 +83,7 @@ def day_figures(
     door = sql.door_deliveries(session, keys)
     if any(door.values()):  # only then: days closed before door delivery keep their hash
         figures["door"] = door
-    sends = day_sends(session, station, day)
+    sends = day_sends(session, station, day, by_chargeable=counting.sends_by_chargeable)
     if sends is not None:  # absent on a day without sends, so days closed before send-out keep their hash
         figures["sends"] = sends
         figures["balanced"] = figures["balanced"] and sends["balanced"]

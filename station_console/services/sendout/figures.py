@@ -19,9 +19,16 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, ParcelEvent, Send, SendEvent, SendStatus
 from station_console.services.core.station import Station, day_bounds
+from station_console.services.sendout.quote import billed_grams
 
 COUNTS = ("opening", "accepted", "handed_over", "cancelled", "closing")
-SUMS = ("weight_g", "chargeable_g", "manual_weights", "revenue_cents", "refunds_cents", "net_cents")
+# weight_g: as weighed; billed_g: the weight each price was computed on (its quote's), as every paper
+# names the chargeable weight. Not the stored chargeable_g (greater of actual and volumetric), which a
+# step of the tariff may round up from.
+SUMS = ("weight_g", "billed_g", "manual_weights", "revenue_cents", "refunds_cents", "net_cents")
+# How the console summed the weights before the billed weight: the greater of actual and volumetric,
+# under that column's name; kept so a day closed then still matches its hash.
+SUMS_BY_CHARGEABLE = tuple("chargeable_g" if key == "billed_g" else key for key in SUMS)
 _EVENT_PART = {
     SendEvent.SEND_ACCEPTED: "accepted",
     SendEvent.SEND_HANDED_OVER: "handed_over",
@@ -30,8 +37,8 @@ _EVENT_PART = {
 SEND_KINDS = frozenset(_EVENT_PART)  # the events the day's send figures count
 
 
-def _zero() -> dict[str, int]:
-    return dict.fromkeys(COUNTS + SUMS, 0)
+def _zero(sums: tuple[str, ...] = SUMS) -> dict[str, int]:
+    return dict.fromkeys(COUNTS + sums, 0)
 
 
 def _within(at: datetime | None, start: datetime, end: datetime) -> bool:
@@ -55,8 +62,11 @@ def _parts(send: Send, start: datetime, end: datetime) -> dict[str, bool]:
     }
 
 
-def day_sends(session: Session, station: Station, day: date) -> dict[str, Any] | None:
-    """The sends section of `day`'s figures; None when the day saw no sends at all."""
+def day_sends(
+    session: Session, station: Station, day: date, *, by_chargeable: bool = False
+) -> dict[str, Any] | None:
+    """The sends section of `day`'s figures; None when the day saw no sends at all. `by_chargeable`:
+    weighed as the console did before the billed weight (to check a hash a close froze then)."""
     start, end = day_bounds(station, day, session)
     sends = session.exec(
         select(Send).where(
@@ -71,7 +81,8 @@ def day_sends(session: Session, station: Station, day: date) -> dict[str, Any] |
     ).all()
     codes = {c.id: c.code for c in session.exec(select(Carrier)).all()}
     refused: dict[str, int] = defaultdict(int)
-    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(_zero)
+    sums = SUMS_BY_CHARGEABLE if by_chargeable else SUMS
+    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: _zero(sums))
     parts_of: dict[int, dict[str, bool]] = {}
     for send in sends:
         code = codes.get(send.carrier_id, "-") if send.carrier_id else "-"
@@ -89,7 +100,10 @@ def day_sends(session: Session, station: Station, day: date) -> dict[str, Any] |
             row[key] += int(parts[key])
         if parts["accepted"]:
             row["weight_g"] += send.weight_g or 0
-            row["chargeable_g"] += send.chargeable_g or 0
+            if by_chargeable:
+                row["chargeable_g"] += send.chargeable_g or 0
+            else:
+                row["billed_g"] += billed_grams(send.quote, send.chargeable_g)
             row["manual_weights"] += int(send.weight_manual)
             row["revenue_cents"] += send.price_cents
         if parts["cancelled"]:
@@ -107,28 +121,28 @@ def day_sends(session: Session, station: Station, day: date) -> dict[str, Any] |
     return {
         "currency": station.settings().currency,
         "rows": table,
-        "by_carrier": _totals(table, "carrier"),
-        "by_payment": _totals(table, "payment"),
-        "totals": _sum(table),
+        "by_carrier": _totals(table, "carrier", sums),
+        "by_payment": _totals(table, "payment", sums),
+        "totals": _sum(table, sums),
         "refused": {"count": sum(refused.values()), "carriers": dict(sorted(refused.items()))},
         "balanced": not differences,
         "differences": differences,
     }
 
 
-def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:
-    total = _zero()
+def _sum(rows: list[dict[str, Any]], sums: tuple[str, ...]) -> dict[str, int]:
+    total = _zero(sums)
     for row in rows:
         for key in total:
             total[key] += row[key]
     return total
 
 
-def _totals(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+def _totals(rows: list[dict[str, Any]], by: str, sums: tuple[str, ...]) -> list[dict[str, Any]]:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[row[by]].append(row)
-    return [{by: key, **_sum(group)} for key, group in sorted(groups.items())]
+    return [{by: key, **_sum(group, sums)} for key, group in sorted(groups.items())]
 
 
 def _differences(
