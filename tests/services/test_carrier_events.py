@@ -16,10 +16,10 @@ from held_sends import HeldSend, stopped_mid_send
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlalchemy import event
 
-from db.models import EventKind
+from db.models import EventKind, Setting
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
-from station_console.services.carrier_events import dead_letters, sender
+from station_console.services.carrier_events import dead_letters, folders, sender
 from station_console.services.carrier_events.channels import EventChannelError, FileChannel, body_of
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
@@ -184,6 +184,53 @@ def test_an_event_folder_gone_after_events_went_there_waits_for_it_as_a_printer_
     assert sender.run_once(station).sent == [waiting[0].id]
     lines = (folder / f"ZTO-{station.business_day().isoformat()}.jsonl").read_text().splitlines()
     assert [json.loads(line)["event_id"] for line in lines] == [waiting[0].idempotency_key]
+
+
+def test_a_target_moved_to_a_new_folder_makes_it_and_only_a_folder_once_used_waits(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Events went out into one folder; the target changed to a folder not made yet: it is made, as at
+    the first use (it waited for a manager, any event sent by file counting every folder as used).
+    Missing once used, the new folder waits and says so; so does the old one, set back."""
+    old, new = tmp_path / "share" / "old", tmp_path / "share" / "new"
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(old))})
+    receive(station, 1)
+    assert len(sender.run_once(station).sent) == 1 and old.is_dir()
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(new))})
+    receive(station, 2)
+    result = sender.run_once(station)
+    assert len(result.sent) == 1 and result.errors == {} and new.is_dir()
+    lines = (new / f"ZTO-{station.business_day().isoformat()}.jsonl").read_text().splitlines()
+    assert [json.loads(line)["waybill"] for line in lines] == [zto(2)]
+    shutil.rmtree(new)  # the share unmounted
+    receive(station, 3)
+    said = f"Folder {new} not found: check that its drive or network share is connected"
+    assert sender.run_once(station).errors == {"ZTO": said} and not new.exists()
+    shutil.rmtree(old)
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(old))})
+    clock.advance(hours=1)
+    said = f"Folder {old} not found: check that its drive or network share is connected"
+    assert sender.run_once(station).errors == {"ZTO": said} and not old.exists()
+
+
+def test_a_database_from_before_the_folders_were_recorded_waits_as_it_did(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
+    """No record of the folders used, but events sent by file: every chosen folder counts as used (that
+    version's judgement), until an event goes out and starts the record."""
+    folder = tmp_path / "share" / "events"
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
+    receive(station, 1)
+    assert len(sender.run_once(station).sent) == 1
+    station.run(lambda session: session.delete(session.get(Setting, folders.KEY)))
+    shutil.rmtree(folder)
+    receive(station, 2)
+    assert sender.run_once(station).unusable == ["ZTO"] and not folder.exists()
+    folder.mkdir()
+    clock.advance(hours=1)
+    assert len(sender.run_once(station).sent) == 1
+    with station.read() as session:
+        assert folders.once_used(session, folder) and not folders.once_used(session, tmp_path / "other")
 
 
 def test_a_webhook_without_a_secret_keeps_its_events_and_says_why(station: Station) -> None:

@@ -10,8 +10,9 @@
 - `FileChannel`: appends the same JSON, one line per event, to `<folder>/<CARRIER>-<day>.jsonl` (folder:
   the target's, else `carrier-events/` in the user data folder), for stations that upload by hand. The
   file is this user's only (0600), as are the folders it creates (0700). A chosen folder missing once
-  an event has gone out by file is a drive or share not connected, never created: the event waits
-  (written into the empty mount point, it was marked sent and never reached the carrier).
+  an event has gone out into it (`folders.py`) is a drive or share not connected, never created: the
+  event waits (written into the empty mount point, it was marked sent and never reached the carrier).
+  A chosen folder never used yet is made, as at the first use.
 
 A channel raises `EventChannelError` when an event did not go out. Its `message` is our sentence (a
 `Message`, kept in `last_error` by id and read in the reader's language); what a receiver or the system
@@ -178,11 +179,14 @@ class FileChannel:
 UNUSABLE_FOLDER = frozenset({errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS})
 
 
-def channel_for(
-    target: EventTarget, carrier: str, day_of: Any, *, sent_by_file: bool = False
-) -> EventChannel:
+def chosen_folder(target: EventTarget) -> Path | None:
+    """The folder a file target names (None: the default one in the data folder, or not by file)."""
+    return Path(target.folder).expanduser() if target.channel == "file" and target.folder else None
+
+
+def channel_for(target: EventTarget, carrier: str, day_of: Any, *, once_used: bool = False) -> EventChannel:
     """The channel `target` names for `carrier`; a webhook without a URL or a secret is refused.
-    `sent_by_file`: an event has gone out by file, so a chosen folder was there: missing, it waits."""
+    `once_used`: an event has gone out into the chosen folder, so it was there: missing, it waits."""
     if target.channel == "webhook":
         secret = read_event_secret(carrier)
         if not target.url:
@@ -196,6 +200,7 @@ def channel_for(
                 carrier=carrier,
             )
         return WebhookChannel(target.url, secret, timeout=target.timeout_s)
-    if not target.folder:
+    folder = chosen_folder(target)
+    if folder is None:
         return FileChannel(data_dir() / FOLDER, carrier, day_of)
-    return FileChannel(Path(target.folder).expanduser(), carrier, day_of, makes_folder=not sent_by_file)
+    return FileChannel(folder, carrier, day_of, makes_folder=not once_used)

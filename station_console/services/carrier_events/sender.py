@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -42,12 +43,14 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, CarrierEvent, CarrierEventStatus
 from station_console.i18n import N_, shown
+from station_console.services.carrier_events import folders
 from station_console.services.carrier_events.channels import (
     EventChannel,
     EventChannelError,
     FileChannel,
     body_of,
     channel_for,
+    chosen_folder,
 )
 from station_console.services.carrier_events.outbox import target_for, waiting_clause
 from station_console.services.core.station import Station
@@ -112,16 +115,20 @@ class Channels:
     def __init__(self, station: Station, overrides: dict[str, EventChannel] | None = None) -> None:
         self.station, self.overrides = station, overrides or {}
         self.built: dict[str, EventChannel | EventChannelError] = {}
+        self.remembered: set[Path] = set()  # folders recorded as used in this pass
 
     def day_of(self, at: datetime) -> date:
         return self.station.business_day(at)
 
-    def _sent_by_file(self) -> bool:
-        """Whether any event has gone out by file: its chosen folder was there then."""
-        sent = select(CarrierEvent.id).where(
-            CarrierEvent.channel == "file", CarrierEvent.status == CarrierEventStatus.SENT
-        )
-        return self.station.finds(lambda s: s.exec(sent.limit(1)).first())
+    def _once_used(self, folder: Path | None) -> bool:
+        """Whether an event has gone out into this chosen folder: it was there then."""
+        return folder is not None and self.station.finds(lambda s: folders.once_used(s, folder))
+
+    def sent_through(self, channel: EventChannel) -> None:
+        """An event went out through `channel`: a file's folder is remembered as used (once a pass)."""
+        if isinstance(channel, FileChannel) and channel.folder not in self.remembered:
+            folders.remember(self.station, channel.folder)
+            self.remembered.add(channel.folder)
 
     def get(self, carrier: str) -> EventChannel:
         """The carrier's channel; raises `EventChannelError` when its target cannot be used."""
@@ -135,8 +142,8 @@ class Channels:
                         raise EventChannelError.failed(
                             N_("No event target for {carrier}"), permanent=True, carrier=carrier
                         )
-                    by_file = target.channel == "file" and bool(target.folder) and self._sent_by_file()
-                    self.built[carrier] = channel_for(target, carrier, self.day_of, sent_by_file=by_file)
+                    once_used = self._once_used(chosen_folder(target))
+                    self.built[carrier] = channel_for(target, carrier, self.day_of, once_used=once_used)
                 except EventChannelError as exc:
                     self.built[carrier] = exc
         found = self.built[carrier]
@@ -350,7 +357,8 @@ def run_once(
                 unsent.append(item.id)
                 continue
             try:
-                pass_channels.get(item.carrier).send(item.key, item.kind, item.body)
+                channel = pass_channels.get(item.carrier)
+                channel.send(item.key, item.kind, item.body)
             except EventChannelError as exc:
                 log.warning("carrier event %s (%s) to %s failed: %s", item.key, item.kind, item.carrier, exc)
                 status = finish(station, item, exc)
@@ -361,6 +369,7 @@ def run_once(
                     result.unusable.append(item.carrier)
                 continue
             finish(station, item, None)
+            pass_channels.sent_through(channel)
             result.sent.append(item.id)
         release(station, unsent)
     return result
