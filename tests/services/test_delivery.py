@@ -29,7 +29,7 @@ from station_console.services.day.close import close_day
 from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
 from station_console.services.delivery import requests, runs, scan_back
-from station_console.services.exceptions import return_batch_parcels, returns, stocktake
+from station_console.services.exceptions import return_batch_parcels, returns, stocktake, stocktake_close
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
@@ -212,6 +212,43 @@ def test_out_for_delivery_is_not_missing_at_a_stocktake_and_cannot_be_moved_or_r
     with pytest.raises(Refused) as move:
         moves.move_parcel(st, wb(1), result.location)
     assert move.value.code == "out_for_delivery"
+
+
+def test_a_parcel_planned_on_a_run_is_on_its_shelf_for_a_stocktake_until_scanned_out(
+    campus: Campus,
+) -> None:
+    """On the run's sheet but not taken out, it stands in its slot: expected there (missing unscanned,
+    markable missing while the run is open), and a scan of it is a match."""
+    st = campus.station
+    first = check_in(st, wb(1), recipient_id=campus.people["王五"])
+    check_in(st, wb(2), recipient_id=campus.people["王五"])
+    run = runs.plan(st, "小刘")
+    assert [s.status for s in run.stops] == ["planned", "planned"]
+    take = stocktake.start(st, first.shelf)
+    assert [i.waybill for i in take.items["missing"]] == [wb(1), wb(2)]
+    assert stocktake.scan(st, take.id, wb(1)).classification == "match"
+    closed = stocktake_close.close(st, take.id, mark_missing=[wb(2)])
+    assert closed.result["fixes"]["marked_missing"] == [wb(2)] and closed.result["matched"] == [wb(1)]
+    assert runs.view(st, run.id).status == "open"
+
+
+def test_a_parcel_out_on_a_run_found_at_a_stocktake_is_an_extra_left_for_its_run(campus: Campus) -> None:
+    """Out with the runner by the records, found on the shelf: not a match (it is on no shelf by the
+    records) nor a parcel to check in again; the close leaves it out, for the run to scan it back."""
+    st = campus.station
+    first = check_in(st, wb(1), recipient_id=campus.people["王五"])
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(1))
+    take = stocktake.start(st, first.shelf)
+    found = stocktake.scan(st, take.id, wb(1))
+    assert (found.classification, found.out_on_run) == ("extra", run.id)
+    view = stocktake.view(st, take.id)
+    assert view.counts["match"] == 0 and stocktake_close.all_fixes(view)["recheck_in"] == []
+    stocktake_close.close(st, take.id, **stocktake_close.all_fixes(view))
+    assert [s.status for s in runs.view(st, run.id).stops] == ["out"]
+    with pytest.raises(Refused) as still_out:
+        runs.close(st, run.id)
+    assert still_out.value.code == "still_out"
 
 
 def test_door_delivery_needs_someone_signed_in(campus: Campus) -> None:

@@ -195,6 +195,8 @@ def unfinished(station: Station) -> list[View]:
 def classify(take: Stocktake, parcel: Parcel | None, found_layer_id: int | None) -> str:
     if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
         return "extra"
+    if parcel.delivery_run_id is not None:  # out with a runner by the records: on no shelf, found here
+        return "extra"
     if parcel.shelf_id != take.shelf_id:
         return "wrong_shelf"
     if found_layer_id is not None and parcel.layer_id != found_layer_id:

@@ -459,6 +459,10 @@ def all_fixes(current: View) -> dict[str, list[str]]:
             if i.found and is_layer(i.found)
         ],
         "mark_missing": [i.waybill for i in current.items["missing"]],
-        "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send and not i.left],
+        "recheck_in": [
+            i.waybill
+            for i in current.items["extra"]
+            if not i.outgoing_send and not i.left and not i.out_on_run
+        ],
         "put_back": [i.waybill for i in current.items["extra"] if i.left],
     }

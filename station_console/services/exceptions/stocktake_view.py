@@ -58,6 +58,9 @@ class Item:
     # An extra that is an outgoing send still waiting for its courier: it belongs with the outgoing
     # parcels, and check-in refuses it, so it is not offered for checking in again.
     outgoing_send: bool = False
+    # An extra recorded as out with a door runner (the run's id): still on the books, so not checked
+    # in again; scanning it back at the run is what puts its record right.
+    out_on_run: int | None = None
     # An extra whose record says it left (picked up, returned, written off): when, in station time
     # ("2026-05-01 14:06"), and the clerk who recorded it. It is not a new arrival.
     left_at: str | None = None
@@ -168,6 +171,7 @@ def item_of(
         duplicate=duplicate,
         left_at=left_at if record.classification == "extra" else None,
         left_by=left_by if record.classification == "extra" else None,
+        out_on_run=parcel.delivery_run_id if parcel and record.classification == "extra" else None,
         scanned_by=scanner.name if scanner else None,
         scanned_counter=record.scanned_counter,
     )

@@ -311,6 +311,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                 if item.outgoing_send:  # put it with the outgoing parcels; check-in refuses it
                     # Short, as "no record" is: the whole sentence crowded the Scanned by column out at 80.
                     status = _("for courier")
+                elif item.out_on_run:  # on record with a door runner: scanned back at its run, not here
+                    status = _("out for delivery")
                 cells = (
                     class_text(cls),
                     item.waybill,
