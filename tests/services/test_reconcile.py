@@ -17,7 +17,8 @@ from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
 from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
-from station_console.services.day.summary import ISSUE_LABELS, summary_lines
+from station_console.services.day.report_words import ISSUE_LABELS
+from station_console.services.day.summary import summary_lines
 
 D = date(2026, 11, 25)  # a Wednesday; the fixture's zone is Asia/Shanghai (UTC+8)
 

@@ -24,7 +24,9 @@ from hardware.printers.transports import is_folder
 from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
-from station_console.services.day.summary import carrier_shown, fee_rows, money, summary_lines
+from station_console.services.day.fee_lines import fee_rows
+from station_console.services.day.report_words import carrier_shown, money
+from station_console.services.day.summary import summary_lines
 from station_console.services.sendout.quote import kg
 from station_console.settings_in_house import shown_station_name
 from station_console.text_columns import display_width, pad
