@@ -255,3 +255,31 @@ async def test_the_pin_fields_placeholder_fits_at_80_columns_in_chinese(app: Sta
         field = app.screen.query_one("#c-pin", Input)
         assert str(pins.PIN_MAX) in field.placeholder
         assert display_width(field.placeholder) <= field.content_region.width
+
+
+async def test_the_list_is_read_again_when_another_clerk_signs_in_over_it(
+    new_station: Station, db_url: str
+) -> None:
+    """Counter-2's manager deactivates Zhao while this console is locked over Clerks: Li, signing in,
+    found Zhao listed active (✓) until some change here read the list again; a manager signing in
+    would have been shown a clerk who can no longer sign in as one who can."""
+    from textual.widgets import DataTable
+
+    from station_console.tui.screens.clerk_admin import ClerkAdminScreen
+    from tui.lock_driver import console, idle_lock, open_from_settings, sign_in, wang_and_li
+    from tui.other_counter import another_counter
+
+    station = wang_and_li(new_station)
+    clerks.add_clerk(station, "Zhao", "4826")
+    app = console(station)
+    async with app.run_test(size=(120, 40)) as pilot, another_counter(station, db_url) as other:
+        screen = await open_from_settings(pilot, app, "f10", ClerkAdminScreen)
+        table = screen.query_one("#clerk-list", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 3, what="the clerks listed")
+        assert str(table.get_row("Zhao")[2]) == "✓"
+        await idle_lock(pilot, app)
+        clerks.set_active(other, "Zhao", False)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen, what="Li on Clerks")
+        await quiet.settle(pilot)
+        assert str(table.get_row("Zhao")[2]) == "✗"

@@ -85,8 +85,14 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         table = self.query_one("#clerk-list", DataTable)
         table.add_columns(_("Name"), _("Role"), _("Active"), _("Last sign-in"))
         self.shown = {}
-        self.refresh_list()
         self.call_after_refresh(self.remember_saved)
+
+    def came_to_front(self) -> None:
+        """Shown, the first time or back from a dialog or another mode: the list read (a clerk may have
+        been deactivated, added or locked out at another counter meanwhile, say while this console was
+        locked: the next clerk signing in was shown them as they were)."""
+        super().came_to_front()
+        self.refresh_list()
 
     def refresh_list(self) -> None:
         self.call("list", partial(clerks.list_clerks, self.station), exclusive=True)
