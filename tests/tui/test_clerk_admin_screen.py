@@ -283,3 +283,28 @@ async def test_the_list_is_read_again_when_another_clerk_signs_in_over_it(
         await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen, what="Li on Clerks")
         await quiet.settle(pilot)
         assert str(table.get_row("Zhao")[2]) == "✗"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_long_name_leaves_the_last_sign_in_in_view_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A name of the 64 characters a clerk's name may take made its column as wide, and at 80 columns
+    the Last sign-in column went off the screen's edge; the name is cut instead, an ellipsis saying so."""
+    from textual.widgets import DataTable
+
+    from tui.terminal_fit import columns_in_view
+
+    set_language(lang)
+    long_name = "N" * 64
+    clerks.add_clerk(station, long_name, "4826")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        table = app.screen.query_one("#clerk-list", DataTable)
+        await quiet.until(pilot, lambda: long_name in table.rows, what="the clerks listed")
+        await quiet.settle(pilot)
+        headings = [str(c.label) for c in table.ordered_columns]
+        assert columns_in_view(table) == headings
+        assert len(headings) == 4, headings  # name, role, active, last sign-in
+        name_cell = table.get_row(long_name)[0]
+        assert name_cell.plain == long_name  # kept whole, cut as drawn (with the ellipsis)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets import Button, Input, Select
 
 from db.models import Role
 from station_console import name_limit
@@ -24,12 +24,36 @@ from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
+from station_console.tui.widgets.fitted_table import Cells, FittedTable
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
-from station_console.tui.widgets.plain import Table
 from station_console.tui.widgets.status_line import StatusLine
 
 T = TypeVar("T")
+
+
+class ClerkList(FittedTable):
+    """The clerks, the name in the room the other columns leave: a name of the 64 characters one may
+    take widened its column as much, and at 80 columns the last sign-in went off the screen's edge."""
+
+    COLUMNS = (N_("Name"), N_("Role"), N_("Active"), N_("Last sign-in"))
+    KEYS = ("name", "role", "active", "last")
+    FILLS_ROOM_LEFT = 0
+    FILL_MIN = 12  # a name cut shorter than this no longer tells two clerks apart
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clerks: list[tuple[str | None, Cells]] = []  # key (the name), cells in COLUMNS' order
+
+    def show(self, rows: list[tuple[str | None, Cells]]) -> None:
+        self.clerks = rows
+        self.lay_out()
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return list(self.clerks)
+
+    def wanted(self, rows: list[Cells]) -> Sequence[int]:
+        return (1, 2, 3, 0)  # the name last: it takes the room the others leave, cut if need be
 
 
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
@@ -77,13 +101,11 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 id="c-role",
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
-        yield Table(id="clerk-list", cursor_type="row")
+        yield ClerkList(id="clerk-list")
         yield StatusLine(id="clerk-status")
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#clerk-list", DataTable)
-        table.add_columns(_("Name"), _("Role"), _("Active"), _("Last sign-in"))
         self.shown = {}
         self.call_after_refresh(self.remember_saved)
 
@@ -98,8 +120,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.call("list", partial(clerks.list_clerks, self.station), exclusive=True)
 
     def done_list(self, found: list[clerks.ClerkInfo]) -> None:
-        table = self.query_one("#clerk-list", DataTable)
-        table.clear()
+        rows: list[tuple[str | None, Cells]] = []
         self.shown = {info.name: info for info in found}
         zone, now = self.station.zone(), self.station.now()
         for info in found:
@@ -110,7 +131,8 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             if info.locked_until is not None and info.locked_until > now:
                 # A lock may run past midnight (up to a day): its time alone would read as today's.
                 active = _("locked until {time}", time=short_when(info.locked_until, zone, now))
-            table.add_row(Text(info.name), _(info.role), active, last, key=info.name)
+            rows.append((info.name, (Text(info.name), _(info.role), active, last)))
+        self.query_one("#clerk-list", ClerkList).show(rows)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#clerk-status", StatusLine).say(text, error=error)
@@ -136,7 +158,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.edits_not_saved()
 
     def _selected(self) -> str | None:
-        return self.query_one("#clerk-list", Table).cursor_key()
+        return self.query_one("#clerk-list", ClerkList).cursor_key()
 
     @on(Input.Submitted, "#c-name")
     def _to_pin(self) -> None:
