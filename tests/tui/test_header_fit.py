@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from station_console.i18n import _, set_language
+from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.header import StationHeader, label
 from tui import quiet
+from tui.conftest import console_on, sign_in_manager
 from tui.drawn_text import drawn
 
 
@@ -39,3 +41,24 @@ async def test_at_80_columns_the_header_keeps_the_clerk_and_counter_whole(app: S
         line = header_line(app)
         assert f"{_('Parcel Station')}  ·  {_('Check-in')}" in line
         assert f"{label(_('DB'))}{app.database_label}" in line and "…" not in line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("clerk", ["demo-manager", "Ouyang " * 9], ids=["demo-manager", "long-name"])
+async def test_at_80_columns_a_long_clerks_name_leaves_the_counter_whole(
+    station: Station, request: pytest.FixtureRequest, lang: str, clerk: str
+) -> None:
+    """The demo's own manager, "demo-manager", at 80 columns: the line read '… Clerk: demo-manager
+    Counter: test-cou…', the counter cut at the edge. The parts now stand one space apart and, when
+    that is not enough, the clerk's name is cut (an ellipsis saying so); the counter is whole."""
+    set_language(lang)
+    clerk = clerk.strip()
+    sign_in_manager(station, clerk, "2468")
+    app = console_on(request, station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        line = header_line(app).rstrip()
+        assert line.endswith(f"{label(_('Counter'))}{app.station.counter}"), line
+        assert f"{label(_('Clerk'))}{clerk[:8]}" in line and _("Check-in") in line, line
+        if len(clerk) > 20:
+            assert "…" in line, line

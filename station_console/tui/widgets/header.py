@@ -2,7 +2,8 @@
 
 One line, fitted to its width: the mode, the devices, the clerk and the counter always; the database,
 then the station's name, give way first (cut short, then left out), as what a clerk least needs: both
-are the same at every counter of the station. Anything still too long is cut at the line's end.
+are the same at every counter of the station. What always stays, too long itself, stands one space
+apart, then cuts the clerk's name short; anything still too long is cut at the line's end.
 """
 
 from __future__ import annotations
@@ -97,22 +98,19 @@ class StationHeader(Horizontal):
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
         mode = Text(_(self.mode_title), style="bold")
-        # The devices first: on a terminal too narrow even for what stays, the line is cut at its end,
-        # and a printer gone offline matters to the clerk more than the counter's name.
-        status = Text()
-        for device, state in app.device_states.items():
-            status.append(label(_(device.capitalize())), style="")
-            status.append(
-                state if isinstance(state, Summary) else _(state),
-                style=self.get_component_rich_style(f"station-header--{state_kind(state)}"),
-            )
-            status.append("  ")
-        status.append(f"{label(_('Clerk'))}{visible(clerk)}  ")
-        status.append(f"{label(_('Counter'))}{visible(station.counter)}")
         # The room left for the station's name (with its gap) and the database: the line's width less
         # the two parts' padding (a cell each side), the mode and what always stays.
         width = self.size.width or self.app.size.width
+        status = self._always(clerk, "  ", None)
         room = width - 4 - mode.cell_len - status.cell_len
+        if room < 0:
+            # What always stays is too long (at 80 columns the demo's "demo-manager" left "Counter:
+            # counter…"): its parts one space apart, then the clerk's name cut, the counter kept whole.
+            status = self._always(clerk, " ", None)
+            room = width - 4 - mode.cell_len - status.cell_len
+            if room < 0:
+                status = self._always(clerk, " ", cell_len(visible(clerk)) + room)
+                room = width - 4 - mode.cell_len - status.cell_len
         # The settings the app holds (read in a worker), so a resize never reads the database here.
         settings = getattr(app, "station_settings", None) or station.settings()
         name = Text(visible(settings.name_shown()), "bold")
@@ -130,3 +128,24 @@ class StationHeader(Horizontal):
             status.append_text(database)
         self.query_one("#hdr-title", Static).update(title)
         self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed
+
+    def _always(self, clerk: str, gap: str, clerk_cells: int | None) -> Text:
+        """The devices, the clerk and the counter, `gap` apart; the clerk's name cut to `clerk_cells`
+        (not under `NAME_MIN_CELLS`) when given. The devices first: on a terminal too narrow even for
+        that, the line is cut at its end, and a printer gone offline matters more than the counter."""
+        app: Any = self.app
+        status = Text()
+        for device, state in app.device_states.items():
+            status.append(label(_(device.capitalize())), style="")
+            status.append(
+                state if isinstance(state, Summary) else _(state),
+                style=self.get_component_rich_style(f"station-header--{state_kind(state)}"),
+            )
+            status.append(gap)
+        name = Text(visible(clerk))
+        if clerk_cells is not None:
+            name.truncate(max(clerk_cells, NAME_MIN_CELLS), overflow="ellipsis")
+        status.append(label(_("Clerk")))
+        status.append_text(name)
+        status.append(f"{gap}{label(_('Counter'))}{visible(app.station.counter)}")
+        return status
