@@ -27,6 +27,8 @@ from station_console.private_files import private_dir
 from station_console.safe_text import clean
 from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
 
+COUNTER_MAX = 32  # characters of a counter's name: the counter columns' width
+
 
 class CounterSettings(BaseModel):
     """This console PC. Stored in `counter.toml` in the user config folder."""
@@ -42,7 +44,12 @@ class CounterSettings(BaseModel):
     _numbers = field_validator("*", mode="before")(settings_checks.number_typed)
 
     counter: str = Field(
-        "counter-1", title=N_("Counter name"), description=N_("This counter's name, recorded on every event.")
+        "counter-1",
+        title=N_("Counter name"),
+        description=N_("This counter's name, recorded on every event."),
+        # As long as the station opens under (`services/admin/setup.validate_counter`): a longer one
+        # saved in Settings left the console and every command on this PC refusing to start.
+        max_length=COUNTER_MAX,
     )
     language: Literal["en", "zh"] | None = Field(
         None,

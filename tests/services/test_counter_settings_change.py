@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from station_helpers import act_as_new_clerk, events
 
 from db.models import EventKind, Role
@@ -170,3 +171,32 @@ def test_replacing_an_unreadable_file_says_so(new_station: Station, counter_file
     change_counter_settings(new_station, CounterSettings(counter="front"))
     [event] = events(new_station, CHANGED)
     assert event.details == {"changed": {"counter": ["counter-1", "front"]}, "replaced_unreadable": True}
+
+
+LONG_COUNTER = "counter-one-at-the-north-gate-building-7"
+
+
+def test_a_counter_name_the_station_would_not_open_under_is_refused(
+    new_station: Station, counter_file: Path
+) -> None:
+    """Settings > This counter saved a 40-character counter name (the field took up to 500), and the
+    console and every `station` command on this PC then refused to start: "A counter name is 1 to 32
+    characters (got 40)". The form's value is refused as the field's (the model), and the service
+    refuses one that reaches it all the same, or one with nothing left once cleaned; the file stays."""
+    with pytest.raises(ValidationError) as invalid:
+        CounterSettings(counter=LONG_COUNTER)
+    assert invalid.value.errors()[0]["type"] == "string_too_long"
+    act_as_new_clerk(new_station, "Wang", Role.MANAGER)
+    for settings in (
+        CounterSettings.model_construct(counter=LONG_COUNTER),
+        CounterSettings(counter=" "),
+        CounterSettings(counter="\u200b"),
+    ):
+        with pytest.raises(Refused) as refused:
+            change_counter_settings(new_station, settings)
+        assert refused.value.code == "bad_counter"
+        assert refused.value.message().startswith("A counter name is 1 to 32 characters")
+    assert counter_file.read_text(encoding="utf-8") == BEFORE
+    assert events(new_station, EventKind.COUNTER_SETTINGS_CHANGED) == []
+    change_counter_settings(new_station, CounterSettings(counter="north-gate"))
+    assert load_counter_settings(counter_file).counter == "north-gate"

@@ -18,6 +18,7 @@ from station_console.counter_config import config_path
 from station_console.counter_settings import CounterSettings, load_counter_settings, save_counter_settings
 from station_console.errors import Refused
 from station_console.services.admin.counter_changes import counter_changes
+from station_console.services.admin.setup import validate_counter
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -26,6 +27,9 @@ from station_console.services.core.station import Station
 def change_counter_settings(station: Station, new: CounterSettings, path: Path | None = None) -> None:
     """Write `new` as this counter's settings (to `path`, default its counter.toml). Manager only."""
     require(station, "settings")
+    # The name every event of this counter records: one the station would not open under (past the
+    # counter columns' 32 characters) left the console and every command on this PC refusing to start.
+    validate_counter(new.counter)
     path = path or config_path()
     details = _details(path, new)
 

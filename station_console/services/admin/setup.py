@@ -40,6 +40,7 @@ from db.models import (
     Setting,
     Shelf,
 )
+from station_console.counter_settings import COUNTER_MAX
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean, cut
@@ -212,9 +213,6 @@ def _bring_up_to_date(engine: Engine, revision: str | None) -> None:
         upgrade_from(engine, revision)
     except Exception as exc:  # noqa: BLE001  a migration's own bug too: logged whole, never a traceback
         raise not_brought_up_to_date(exc, engine, revision) from exc
-
-
-COUNTER_MAX = 32  # the counter columns' width
 
 
 def validate_counter(name: str) -> str:
