@@ -267,7 +267,11 @@ class KeyRouter:
             if not self.owner.call_later(app.call_later, told):
                 told()
 
-        target.call_later(tell)
+        if not target.call_later(tell):
+            # The field closed since (its dialog dismissed): nothing typed before waits in its queue now.
+            # Told at once, the scan is not lost, nor the router left telling (the type-ahead's hold
+            # behind a key it took waited out its longest wait).
+            tell()
 
     def _replay(self, token: str) -> None:
         app = self.owner.app
