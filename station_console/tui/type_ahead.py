@@ -48,6 +48,12 @@ Behind a key a dialog binds that its button's scanner router takes first (a ques
 too for the router to give it back and for its action (`router_answered`): its queues are followed
 while it is still held a scanner's gap.
 
+A key Textual acts on as it reaches the app (a priority key: Ins, Ctrl+Q, Check-in's Ctrl+W) typed right
+behind a letter the focused field's scanner router holds for a scanner's gap, or has given back and is
+still on its way, waits for that letter to be typed, and the keys behind it with it: the letter typed
+right before Ctrl+W went into the Who-is-this dialog it opened. (Any other key reaches the field first
+and passes the router in turn.)
+
 Keys and a paste right behind a key the focused text field binds itself (Ctrl+U, Backspace, Home) wait
 for that key's action too: it runs on the app's queue, and a paste right behind Ctrl+U went into the
 field first and was cleared with the rest. A question whose Yes moves money or cannot be undone
@@ -129,6 +135,7 @@ class TypeAhead:
         self._router: Any = None
         self._router_late = False  # its queues followed, the hold waits for `router_answered` alone
         self._let_through: set[int] = set()  # ids of keys passed on while held ones wait (Ctrl+Q, F1)
+        self._waited_for_router: Typed | None = None  # the priority key last held for a router's keys
 
     @property
     def holding(self) -> bool:
@@ -176,6 +183,19 @@ class TypeAhead:
             await self.pass_on(event)  # text for the focused field: it answers nothing, holds nothing
             return
         field = self.app.focused
+        router = getattr(field, "router", None)
+        waited = event is self._waited_for_router  # it waited once: it goes on now, however things stand
+        if router is not None and router.answering and not waited and self._acts_on_arrival(event):
+            # Textual runs it as it reaches the app, ahead of the keys the field's router still holds
+            # for a scanner's gap or has given back: the letter typed right before Ctrl+W went into the
+            # Who-is-this dialog it opened. It waits for them, first among the keys held.
+            router.settle_held()
+            self._start(field, event, 1)
+            self._enter = None  # it waits itself: no answer of its to hold behind, no bounce of it to drop
+            self._router = router
+            self._held.append(event)
+            self._waited_for_router = event
+            return
         bound = self._bound_elsewhere(field, event)
         # A dialog's key may queue its close behind a question (a form's Esc): both rounds. A mode's own
         # screen's key is followed only as far as its action (Settings' F10 opening Clerks), softly.
@@ -224,6 +244,15 @@ class TypeAhead:
             return True
         # The app's priority keys (Ins, Ctrl+Q) act over a dialog too, as Textual checks them from the app
         # down, though a modal dialog's active bindings leave them out.
+        return any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ()))
+
+    def _acts_on_arrival(self, event: events.Key) -> bool:
+        """A priority key (Ins, Ctrl+Q, Check-in's Ctrl+W): Textual acts on it as it reaches the app,
+        before the focused field sees it."""
+        screen = self._top()
+        binding = screen.active_bindings.get(event.key) if screen is not None else None
+        if binding is not None and binding.binding.priority:
+            return True
         return any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ()))
 
     def _opens_list(self, field: Widget | None, event: events.Key) -> bool:

@@ -189,10 +189,17 @@ class KeyRouter:
         if not self.decoder.pending:
             self.decoder.interrupt()  # nothing held, but an Enter behind the paste is the clerk's own
             return self._telling > 0 or self._answering > 0
-        now = self.clock(None)
-        self._handle(self.decoder.interrupt(), now)
-        self._arm_flush(now)
+        self.settle_held()
         return True
+
+    def settle_held(self) -> None:
+        """A person acted past the field (a paste, a key the console acts on as it arrives): keys held
+        undecided are settled now, ahead of it (a person's few given back to the field, a scanner's
+        refused)."""
+        if self.decoder.pending:
+            now = self.clock(None)
+            self._handle(self.decoder.interrupt(), now)
+            self._arm_flush(now)
 
     def answered_after(self, pasted: events.Paste) -> bool:
         """The owner answered a scan (its focus on to the phone) after `pasted` arrived: the app gave
