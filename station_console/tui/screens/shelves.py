@@ -82,11 +82,19 @@ class LayerTable(FittedTable):
         super().__init__(**kwargs)
         self.parcel_rows: list[tuple[str, Cells]] = []  # (waybill, cells in LAYER_COLUMNS' order)
 
-    def show(self, parcels: list[ParcelRow], zone: tzinfo, *, keep: str | None) -> None:
-        """`parcels` listed, the cursor on `keep` if it is one of them, else on the first."""
+    def show(self, parcels: list[ParcelRow], zone: tzinfo, *, keep: tuple[str, int] | None) -> None:
+        """`parcels` listed, the cursor on `keep`'s waybill if it is one of them, else on the row nearest
+        where that one was (the row that took its place); with no `keep`, on the first."""
         self.parcel_rows = [(row.waybill, cells_in(LAYER_COLUMNS, row, zone)) for row in parcels]
         keys = [key for key, _cells in self.parcel_rows]
-        self.lay_out(row=keys.index(keep) if keep in keys else 0)
+        waybill, near = keep if keep is not None else (None, 0)
+        self.lay_out(row=keys.index(waybill) if waybill in keys else near)
+
+    def highlighted(self) -> tuple[str, int] | None:
+        """The waybill under the cursor and its row, while the clerk is in the list."""
+        if not self.row_count or not self.has_focus:
+            return None
+        return str(self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value), self.cursor_row
 
     def forget(self) -> None:
         """No rows while another layer is read; the columns stay as they are until its parcels come."""
@@ -138,6 +146,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.cells: dict[tuple[int, int], layout.LayerCell] = {}  # (row, column) -> layer
         self.shelf_labels: dict[int, str] = {}
         self._layer_asked: tuple[str, int] | None = None  # (shelf, layer id) whose parcels were asked for
+        # The clerk's parcel in the layer's list (waybill, row), by (shelf, layer id), as it was when the
+        # list was emptied for a read of the layer: put back once the layer's parcels come (a live re-read
+        # of the map reads the layer again, and the highlight jumped to the first row).
+        self._kept: tuple[tuple[str, int], tuple[str, int]] | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="sh-main", classes="-stacked" if self.stacked(self.app.size.width) else ""):
@@ -269,10 +281,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         return f"{sel[0]}-{sel[1].label}" if sel else ""
 
     def selected_parcel(self) -> str | None:
-        table = self.query_one("#sh-layer", DataTable)
-        if not table.row_count or not table.has_focus:
-            return None
-        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+        highlighted = self.query_one("#sh-layer", LayerTable).highlighted()
+        return highlighted[0] if highlighted is not None else None
 
     @on(DataTable.CellHighlighted, "#sh-map")
     def _cell_moved(self) -> None:
@@ -282,7 +292,11 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             self.show_layer()
 
     def show_layer(self) -> None:
-        self.query_one("#sh-layer", LayerTable).forget()
+        table = self.query_one("#sh-layer", LayerTable)
+        highlighted = table.highlighted()
+        if highlighted is not None and self._layer_asked is not None:
+            self._kept = (self._layer_asked, highlighted)
+        table.forget()
         sel = self.selected()
         title = self.query_one("#sh-layer-title", Static)
         if sel is None:
@@ -303,7 +317,16 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         if self.selected() != (shelf, cell):
             return  # the cursor moved on; its own read answers
         table = self.query_one("#sh-layer", LayerTable)
-        kept = self.selected_parcel() if table.has_focus else None  # the same layer again: its parcel
+        # The same layer read again: the clerk's parcel, from the list if it still shows it (an older read
+        # answering too), else as it was when the list was emptied for this read.
+        kept = table.highlighted()
+        if (
+            kept is None
+            and table.has_focus
+            and self._kept is not None
+            and self._kept[0] == (shelf, cell.layer_id)
+        ):
+            kept = self._kept[1]
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
