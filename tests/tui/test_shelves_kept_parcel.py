@@ -23,7 +23,9 @@ def highlighted(layer: DataTable[object]) -> str:
 
 async def read_again_live(pilot: object, app: StationApp) -> None:
     """What the live bridge says when another counter changed parcels: the map is read again."""
-    app.screen.post_message(LiveBridge.Changed(kinds=frozenset({"parcel"}), counters=frozenset({"counter-2"})))
+    app.screen.post_message(
+        LiveBridge.Changed(kinds=frozenset({"parcel"}), counters=frozenset({"counter-2"}))
+    )
     await settle(pilot)
 
 
