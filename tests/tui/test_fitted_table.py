@@ -1,7 +1,8 @@
 """A fitted table measures a cell as it shows it: a hidden character written out (`\\x1d`, the group
 separator a GS1 scan carries) widens its column, so the cell is shown whole, not cut at its edge. A
 column that wraps in the room left (the layer list's problem, Problems' note) gives way to the columns
-wanted after it, and a table keeps the scrollbar's room only where its rows scroll, if it says so."""
+wanted after it, and a table keeps the scrollbar's room only where its rows scroll, if it says so. A
+column that names the row (Parcels' waybill) keeps its least room ahead of the columns wanted before it."""
 
 from __future__ import annotations
 
@@ -116,3 +117,36 @@ async def test_rows_that_scroll_once_wrapped_keep_the_scrollbars_room() -> None:
         assert laid_out(table) == {"Name": 9, "Note": 23, "Code": 14, "Size": 4}
         await quiet.until(pilot, lambda: table.show_vertical_scrollbar, what="the rows scroll")
         assert not table.show_horizontal_scrollbar
+
+
+class NamedRowsTable(FittedTable):
+    """A status, a phone, a place, wanted before the waybill that names each row (cut by its end where
+    it must be, never left out: `FILL_ALWAYS`, as Parcels' waybill is)."""
+
+    COLUMNS = ("Waybill", "Status", "Phone", "Place")
+    FILLS_ROOM_LEFT = 0
+    FILL_MIN = 8
+    FILL_ALWAYS = True
+
+    def wanted(self, rows: list[Cells]) -> tuple[int, ...]:
+        return (1, 2, 3, 0)
+
+    def table_rows(self) -> list[tuple[str | None, Cells]]:
+        return [("1", ("9200190164917312345678", "written off", "139****0176", "Overflow 12"))]
+
+
+class NamedRowsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield NamedRowsTable()
+
+
+async def test_a_fill_always_shown_keeps_its_room_before_the_columns_wanted_ahead_of_it() -> None:
+    """In 40 cells (42, less the scrollbar's room) the status, the phone and the place (11 each, and 2
+    of padding) leave 1: the waybill would be left out. Its least (8 and 2) is kept first: the place no
+    longer fits beside the others, and the waybill takes the 12 cells left, cut by its end."""
+    app = NamedRowsApp()
+    async with app.run_test(size=(42, 8)) as pilot:
+        table = app.query_one(NamedRowsTable)
+        table.lay_out()
+        await pilot.pause()
+        assert laid_out(table) == {"Waybill": 12, "Status": 11, "Phone": 11}

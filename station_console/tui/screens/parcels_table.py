@@ -24,10 +24,9 @@ from rich.text import Text
 
 from station_console.i18n import N_, _
 from station_console.services.shelves.search import ParcelRow
-from station_console.text_columns import columns_that_fit
 from station_console.tui.screens.shelf_common import cells_in
 from station_console.tui.widgets.fitted_table import Cells, FittedTable
-from station_console.tui.widgets.plain import cell_width, plain
+from station_console.tui.widgets.plain import plain
 from station_console.tui.widgets.tail_table import Tail, TailTable
 
 COLUMNS = (
@@ -70,6 +69,7 @@ class ParcelsTable(FittedTable):
     COLUMNS = COLUMNS
     FILLS_ROOM_LEFT = WAYBILL
     FILL_MIN = TailTable.GIVES_WAY_MIN
+    FILL_ALWAYS = True  # the waybill names the row: it gives way, never goes
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -128,26 +128,6 @@ class ParcelsTable(FittedTable):
 
     def wanted(self, rows: list[Cells]) -> Sequence[int]:
         return _WANTED
-
-    def _fitted(
-        self, headings: list[str], widths: list[int], order: list[int], room: int, gap: int
-    ) -> list[int]:
-        """As `FittedTable`'s, but the waybill is always shown (it names the row): the room it needs at
-        the least is kept before the columns wanted ahead of it are taken, and it takes what the
-        columns that fit leave when it does not fit whole."""
-        least = max(cell_width(headings[WAYBILL]), self.FILL_MIN) + gap
-        turn = order.index(WAYBILL)
-        shown = columns_that_fit(widths, room - least, wanted=order[:turn], gap=gap)
-        used = sum(widths[i] + gap for i in shown)
-        whole = used + widths[WAYBILL] + gap <= room
-        used += widths[WAYBILL] + gap if whole else least
-        for i in order[turn + 1 :]:
-            if used + widths[i] + gap <= room:
-                shown.append(i)
-                used += widths[i] + gap
-        if not whole:
-            widths[WAYBILL] = room - sum(widths[i] + gap for i in shown) - gap
-        return [*shown, WAYBILL]
 
     def cut(self, cell: Any, width: int) -> Text:
         """The waybill by its end after an ellipsis, in its styles (a problem parcel's red)."""

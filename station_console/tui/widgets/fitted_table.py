@@ -3,12 +3,13 @@ left out rather than cut at the screen's edge (at 80 columns in Chinese a carrie
 "1.2" for 1.25 kg, a waybill was scrolled off). Laid out again when its room changes (its width, or
 its rows coming to scroll where the scrollbar's room is kept only then).
 
-Returns, the stocktake, the send-out list, the audit trail, the layer list and Problems each had a
-copy of these steps, and two measured a cell by its characters where the table shows hidden ones
+Returns, the stocktake, the send-out list, the audit trail, the layer list, Problems and Parcels each
+had a copy of these steps, and two measured a cell by its characters where the table shows hidden ones
 written out (`\\x1d`), so such a cell's column was cut. A screen's table states its columns, rows and
 wanted order here; what differs is a hook: a column that takes the room left (cut with an ellipsis,
-or wrapped there), room for the scrollbar only where the rows scroll, narrower rows for a table the
-whole row does not fit, rows measured but not shown, a cell's own form.
+or wrapped there; shown always, or only where it fits), room for the scrollbar only where the rows
+scroll, narrower rows for a table the whole row does not fit, rows measured but not shown, a cell's
+own form.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class FittedTable(Table):
     # counted at its least (its heading and `FILL_MIN`) as the columns are chosen: the columns wanted
     # after it are shown before it takes more (a layer's problem, a flag's note read whole).
     FILL_WRAPS: ClassVar[bool] = False
+    # The column in the room left is always shown (it names the row: Parcels' waybill): the room it needs
+    # at the least is kept for it before the columns wanted ahead of it are chosen.
+    FILL_ALWAYS: ClassVar[bool] = False
     # Room for the vertical scrollbar only where the rows will scroll; by default it is kept whether or
     # not they do, so a list that grows keeps its columns (beside the 160-column map the layer list
     # lost its check-in time to a scrollbar it did not show).
@@ -164,24 +168,28 @@ class FittedTable(Table):
         """The columns shown, `order` most wanted first. The column that fills the room left, if it does
         not fit whole, is kept at its turn in `order` (after every column when it is not in it) with the
         room its heading needs (and `FILL_MIN`): a column wanted after it (the stocktake's empty
-        Problem) is shown only in what that leaves, and the fill then takes all the room left."""
+        Problem) is shown only in what that leaves, and the fill then takes all the room left. With
+        `FILL_ALWAYS` that room is kept before the columns ahead of it are chosen."""
         fill = self.FILLS_ROOM_LEFT
-        if self.FILL_WRAPS and fill is not None:
+        if fill is None:
+            return columns_that_fit(widths, room, wanted=order, gap=gap)
+        if self.FILL_WRAPS:
             return self._fitted_wrapping(fill, headings, widths, order, room, gap)
-        turn = order.index(fill) + 1 if fill in order else len(order)
-        shown = columns_that_fit(widths, room, wanted=order[:turn], gap=gap)
+        turn = order.index(fill) if fill in order else len(order)
+        need = max(cell_width(headings[fill]), self.FILL_MIN) + gap
+        kept = need if self.FILL_ALWAYS else 0
+        shown = columns_that_fit(widths, room - kept, wanted=order[:turn], gap=gap)
         used = sum(widths[i] + gap for i in shown)
-        filling = False
-        if fill is not None and fill not in shown:
-            need = max(cell_width(headings[fill]), self.FILL_MIN)
-            if room - used - gap >= need:
-                filling = True
-                used += need + gap
-        for i in order[turn:]:
-            if i not in shown and used + widths[i] + gap <= room:
+        # One not in `order` (the audit trail's details) is shown only where the room left holds its least.
+        whole = (fill in order or self.FILL_ALWAYS) and used + widths[fill] + gap <= room
+        filling = whole or self.FILL_ALWAYS or room - used >= need
+        if filling:
+            used += widths[fill] + gap if whole else need
+        for i in order[turn + 1 :]:
+            if used + widths[i] + gap <= room:
                 shown.append(i)
                 used += widths[i] + gap
-        if filling and fill is not None:
+        if filling:
             widths[fill] = min(widths[fill], room - sum(widths[i] + gap for i in shown) - gap)
             shown.append(fill)
         return shown
