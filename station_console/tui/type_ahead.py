@@ -189,12 +189,13 @@ class TypeAhead:
             # Textual runs it as it reaches the app, ahead of the keys the field's router still holds
             # for a scanner's gap or has given back: the letter typed right before Ctrl+W went into the
             # Who-is-this dialog it opened. It waits for them, first among the keys held.
-            router.settle_held()
             self._start(field, event, 1)
             self._enter = None  # it waits itself: no answer of its to hold behind, no bounce of it to drop
             self._router = router
             self._held.append(event)
             self._waited_for_router = event
+            # Settled once the hold is on: a lone Enter decided the clerk's now holds nothing of its own.
+            router.settle_held()
             return
         bound = self._bound_elsewhere(field, event)
         # A dialog's key may queue its close behind a question (a form's Esc): both rounds. A mode's own
@@ -244,6 +245,9 @@ class TypeAhead:
             return True
         # The app's priority keys (Ins, Ctrl+Q) act over a dialog too, as Textual checks them from the app
         # down, though a modal dialog's active bindings leave them out.
+        return self._app_priority(event)
+
+    def _app_priority(self, event: events.Key) -> bool:
         return any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ()))
 
     def _acts_on_arrival(self, event: events.Key) -> bool:
@@ -251,9 +255,7 @@ class TypeAhead:
         before the focused field sees it."""
         screen = self._top()
         binding = screen.active_bindings.get(event.key) if screen is not None else None
-        if binding is not None and binding.binding.priority:
-            return True
-        return any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ()))
+        return (binding is not None and binding.binding.priority) or self._app_priority(event)
 
     def _opens_list(self, field: Widget | None, event: events.Key) -> bool:
         """`event` opens the closed drop-down `field` (Enter, Space, an arrow)."""
