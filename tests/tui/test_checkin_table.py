@@ -235,3 +235,30 @@ async def test_the_parcel_in_hand_moved_shows_its_new_code_big_and_beside_the_ph
         await type_slowly(pilot, clock, *"13812345678", "enter")
         await until(pilot, lambda: "saved for" in status(screen, "#ci-message"), what="the phone saved")
         assert f"saved for {code}." in status(screen, "#ci-message")
+
+
+async def test_quick_mode_switched_on_lets_the_label_held_for_a_phone_print_before_the_next_scan(
+    app: StationApp, station: Station
+) -> None:
+    """A parcel scanned, its label held for its phone, then F8: quick mode takes the Phone field away,
+    so no phone can come for it. The quick scan after it released no held label (only a scan that
+    holds its own does), and that label came out only when its wait ran out, after the next parcel's:
+    the clerk stuck each label on the wrong box."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        first = screen.results[0].parcel_id
+
+        def status_of(parcel_id: int) -> str:
+            return station.run(
+                lambda s: s.exec(select(PrintJob.status).where(col(PrintJob.parcel_id) == parcel_id)).one()
+            )
+
+        assert status_of(first) == "held"  # it waits for the phone the clerk may type now
+        await quiet.press(pilot, "f8")
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        second = screen.results[1].parcel_id
+        assert status_of(first) != "held" and status_of(second) != "held"
+        await until(pilot, lambda: screen.label_shown[first] == "queued", what="its row let go")

@@ -129,6 +129,9 @@ class CheckinPhones(CheckinQuestions):
             # Quick mode disables Phone and drops what is in it at the next scan: a phone typed for the
             # parcel shown goes to it now (a kept one as its check says), or is said cleared.
             self._settle_phone_field()
+            # Nor can a phone come now for the parcel whose label waits for one: it prints now, before
+            # the next parcel's (a quick scan lets no held label go), not when its wait runs out.
+            self.writer.submit(self.writer.let_label_go)
         self.quick = not self.quick
         self.query_one("#phone", Input).disabled = self.quick
         self.set_class(self.quick, "-quick")
