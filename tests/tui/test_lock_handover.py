@@ -471,3 +471,29 @@ async def test_the_terminal_closing_under_a_question_records_the_clerks_sign_out
     assert sign_outs(station) == [{"reason": "quit"}]
     with station.read() as session:
         assert "Zhou" not in session.exec(select(Clerk.name)).all()  # nobody answered for the edit
+
+
+async def test_f12_after_another_clerk_signs_in_flags_none_of_the_last_clerks_parcels(
+    station: Station,
+) -> None:
+    """F12 flags the last parcel checked in as damaged. After a lock it asked Li about Wang's last
+    parcel, one Li never scanned nor saw big (it stays on its row): a note typed in a hurry for the box in
+    Li's hands went on Wang's. Li's own scan is the one it asks about."""
+    app = console(station)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "SF1234567890123")
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == "Li"
+        await type_slowly(pilot, clock, "f12")
+        await quiet.settle(pilot)
+        assert app.screen is screen  # no question about Wang's parcel
+        assert "Nothing checked in yet to flag." in status(screen, "#ci-message")
+        await scan(pilot, clock, "SF1234567890124")
+        await quiet.settle(pilot)
+        await type_slowly(pilot, clock, "f12")
+        await quiet.until(pilot, lambda: app.screen is not screen, what="the damage question")
+        assert "SF1234567890124" in str(app.screen.query_one(".dialog-title").render())

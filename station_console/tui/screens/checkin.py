@@ -304,6 +304,7 @@ class CheckinScreen(CheckinTable):
     def _checked_in(self, message: CheckinWriter.CheckedIn) -> None:
         request, result = message.request, message.result
         self._list_checked_in(result)
+        self.checked_in_by[result.parcel_id] = request.by
         self._rescans.pop(request.seq, None)
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)

@@ -35,6 +35,7 @@ from station_console.tui.screens.base import ModeScreen, open_over, report_unexp
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.calls_refusals import refused_close_toasted
 from station_console.tui.screens.checkin_dialogs import carrier_choices
+from station_console.tui.screens.checkin_writer import signed_in
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
@@ -221,6 +222,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
     batch_courier: str = ""  # the courier's name as given at the open, offered again at the close
     results: list[Any]
     undone: set[int]  # parcel ids whose check-in was undone (Ctrl+Z)
+    checked_in_by: dict[int, tuple[int, str] | None]  # parcel id -> whose scan checked it in
 
     @dataclass
     class BatchesRead(Message):
@@ -405,7 +407,13 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
     def action_mark_damaged(self) -> None:
         # The last parcel still checked in: one whose check-in was undone is no longer here to flag.
-        results = [r for r in self.results if r.parcel_id not in self.undone]
+        # Nor is the last clerk's, to the clerk who signed in after a lock: they never scanned it.
+        me = signed_in(self.station, self.app)
+        results = [
+            r
+            for r in self.results
+            if r.parcel_id not in self.undone and self.checked_in_by.get(r.parcel_id) == me
+        ]
         if not results:
             self.say_batch(_("Nothing checked in yet to flag."), error=True)
             return

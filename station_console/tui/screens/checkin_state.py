@@ -74,6 +74,7 @@ class CheckinState(CourierBatchScreen):
         self.refused = 0  # scans of this session that did not check in (an answered question did)
         self.results: list[CheckinResult] = []
         self.undone: set[int] = set()
+        self.checked_in_by: dict[int, tuple[int, str] | None] = {}
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self.current: Current | None = None
         # No parcel shown because the last scan was refused (a phone typed now is told to rescan it).
