@@ -16,7 +16,8 @@ is drawn once, so the database tells where it went) is on no parcel, or on a par
 field named when its last digit landed there (what the clerk saw as they typed it: "Phone for 6-5-3002 ·
 SF…0123", or the scan's end before its answer). The fixed pastes (13812345678) are typed many times, for
 several parcels: each time's label counts. Only a parcel the run gave that phone is judged: the station's
-own parcels for the directory's people hold their phones from the start (`parcel_phones`). Tails and
+own parcels for the directory's people hold their phones from the start (`parcel_phones`), and a parcel
+the person picked for it gave their number (Ctrl+N, "who is this?": `directory_given`). Tails and
 masked forms are left out: a tail matches the directory and many parcels, and a masked form is saved
 without the whole number. And every parcel the run added to the database was shown checked in
 (`unshown_checkins`; a stocktake's close checks in what it found, unshown), as every one shown is in it
@@ -231,15 +232,38 @@ def misdirected_phones(path: Path, typed: dict[str, set[str]], before: dict[int,
             f"SELECT id, phone_full, waybill, pickup_code FROM parcel WHERE phone_full IN ({marks})",  # noqa: S608
             list(typed),
         ).fetchall()
+        given = directory_given(db, [row[0] for row in rows])
     wrong = []
     for pid, phone, waybill, code in rows:
         if pid in before and before[pid] == phone:
             continue  # the parcel held it before the run: a directory person's, typed for another parcel
+        if pid in given:
+            continue  # the person picked for it (Ctrl+N, "who is this?") gave it their number, nobody typed it
         labels = typed[phone]
         if not any(named(label, waybill, code) for label in labels):
             shown = " or ".join(repr(label) for label in sorted(labels))
             wrong.append(f"{phone[:3]}…{phone[-4:]} went to {code} {waybill}, typed under {shown}")
     return wrong
+
+
+def directory_given(db: sqlite3.Connection, parcels: list[int]) -> set[int]:
+    """The parcels whose phone last came from the directory: a link to a person that gave a parcel with
+    no whole number theirs (its event says the masked phone), no phone typed for it since."""
+    if not parcels:
+        return set()
+    marks = ",".join("?" * len(parcels))
+    rows = db.execute(
+        f"SELECT parcel_id, kind, details FROM parcel_event WHERE parcel_id IN ({marks})"  # noqa: S608
+        " AND kind IN ('phone_set', 'recipient_linked') ORDER BY id",
+        parcels,
+    ).fetchall()
+    last: dict[int, bool] = {}
+    for pid, kind, details in rows:
+        if kind == "phone_set":
+            last[pid] = False
+        elif "masked_phone" in json.loads(details or "{}"):
+            last[pid] = True
+    return {pid for pid, linked in last.items() if linked}
 
 
 def named(label: str, waybill: str, code: str | None) -> bool:
