@@ -12,7 +12,8 @@ with a wrong PIN.
 next clerk's name unless they ask. Each time another clerk than the one before is signed in, it
 marks their sign-in; a parcel event (the audit trail) written under their name after it and before
 they sent a single key is a write they did not ask for: the last clerk's work, finished in the next
-one's name.
+one's name. Keys typed right behind the sign-in's Enter, as it goes on its way, are their first keys:
+the console holds them for the screen signed in to (a scan there checks a parcel in as theirs).
 """
 
 from __future__ import annotations
@@ -81,11 +82,16 @@ class ClerkWatch:
         self.floor = 0  # the newest event at the last lock: the next sign-in's event comes after it
         self.taking_over = False  # another clerk signed in, their sign-in event not read yet
         self.mark: int | None = None  # the sign-in event of a clerk who took over, until their first key
+        # Keys sent while locked behind its last Enter (the sign-in's, on its way): the console holds them
+        # for the screen signed in to (`TypeAhead`), so they are the next clerk's first keys.
+        self.typed_behind = False
+        self.signing = False  # the sign-in's Enter sent while locked
         self.switches = 0
         self.wrong: list[str] = []
 
-    def look(self, app: Any, key: bool) -> None:
-        """Before each token sent (`key`: one the clerk presses, a paste or a scan) and once quiet."""
+    def look(self, app: Any, key: bool, token: str | None = None) -> None:
+        """Before each token sent (`key`: one the clerk presses, a paste or a scan; `token`: which, when
+        told) and once quiet."""
         if not app.is_running or not getattr(app, "station_open", False):
             return
         clerk = app.station.clerk_id
@@ -95,9 +101,20 @@ class ClerkWatch:
             else:
                 if self.last is not None and clerk != self.last:
                     self.switches += 1
-                    self.taking_over = True
+                    self.taking_over = not self.typed_behind
                 self.last = clerk
             self.clerk = clerk
+            self.signing = self.typed_behind = False
+        if key and clerk is None and token is not None:
+            from fuzz_keys import DEVICE  # (it imports this module)
+
+            top = app.screen_stack[-1] if app.screen_stack else None
+            on_its_way = bool(getattr(top, "calling", lambda tag: False)("sign_in"))
+            on_pin = getattr(getattr(app, "focused", None), "id", None) == "signin-pin"
+            if token == "enter" and on_pin and not on_its_way:
+                self.signing, self.typed_behind = True, False  # the sign-in's Enter (again after a refusal)
+            elif self.signing and not token.startswith(DEVICE):  # a device scan there is not held: it rings
+                self.typed_behind = True
         if self.taking_over and clerk is not None:
             # The service acts as the clerk before it writes their sign-in: it may not be there yet.
             self.mark = self._signed_in(clerk)

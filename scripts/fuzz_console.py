@@ -261,7 +261,7 @@ async def drive(
 
     async def send(token: str) -> Crash | None:
         at = bursts.joined(token)  # a key right behind a scan's keys goes at their time (`Bursts`)
-        clerk_watch.look(app, key=token != "|" and not token.startswith(("~", PRINTER)))
+        clerk_watch.look(app, key=token != "|" and not token.startswith(("~", PRINTER)), token=token)
         if token == "|":
             try:
                 await quiet.settle(pilot)

@@ -43,7 +43,14 @@ def event(database: Path, kind: str, clerk: int, parcel: int | None = None) -> N
 
 
 def console(clerk: int | None) -> SimpleNamespace:
-    return SimpleNamespace(is_running=True, station_open=True, station=SimpleNamespace(clerk_id=clerk))
+    station = SimpleNamespace(clerk_id=clerk)
+    return SimpleNamespace(is_running=True, station_open=True, station=station, screen_stack=[], focused=None)
+
+
+def sign_in_dialog(app: SimpleNamespace, *, on_its_way: bool) -> None:
+    """The lock's dialog on top, the focus in its PIN, its sign-in on its way or not."""
+    app.screen_stack = [SimpleNamespace(calling=lambda tag: on_its_way and tag == "sign_in")]
+    app.focused = SimpleNamespace(id="signin-pin")
 
 
 def test_the_stand_in_tables_are_the_real_ones_columns(tmp_path: Path) -> None:
@@ -174,3 +181,48 @@ def test_a_printers_warning_goes_to_the_runs_log_not_the_terminal(
     assert warnings.take() == f"1 (in {tmp_path / 'fuzz.log'})"
     assert warnings.take().startswith("0 ")
     assert "printer" not in capsys.readouterr().err
+
+
+def test_keys_typed_behind_the_sign_ins_enter_are_the_next_clerks_own(tmp_path: Path) -> None:
+    """A scan typed right behind the PIN's Enter, as the sign-in goes on its way, waits for the screen
+    signed in to and checks its parcel in as the next clerk's: asked for, not the last clerk's work."""
+    database = new_database(tmp_path)
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True, token="s")
+    app.station.clerk_id = None  # locked
+    for token in ("2", "4", "6", "8", "enter"):
+        sign_in_dialog(app, on_its_way=False)
+        watch.look(app, key=True, token=token)
+    for token in ("S", "F", "9", "enter"):  # the scan's Enter too, the PIN's on its way
+        sign_in_dialog(app, on_its_way=True)
+        watch.look(app, key=True, token=token)
+    event(database, "signed_in", 2)
+    app.station.clerk_id = 2
+    event(database, "checked_in", 2, parcel=9)
+    watch.look(app, key=False)  # quiet: signed in, the scan held behind it checked in
+    assert (watch.wrong, watch.switches) == ([], 1)
+
+
+@pytest.mark.parametrize("behind", [[], ["device:SF944434800001"]])
+def test_a_sign_in_with_nothing_typed_behind_its_enter_is_still_watched(
+    tmp_path: Path, behind: list[str]
+) -> None:
+    """Keys typed at the lock before the sign-in's Enter went into its fields, and a device scan over it
+    only rang: what is written before the next key is still not theirs."""
+    database = new_database(tmp_path)
+    watch = ClerkWatch(database)
+    app = console(1)
+    watch.look(app, key=True, token="s")
+    app.station.clerk_id = None
+    for token in ("x", "y", "enter", "2", "4", "6", "8", "enter"):
+        sign_in_dialog(app, on_its_way=False)  # a first Enter refused: x as the name
+        watch.look(app, key=True, token=token)
+    for token in behind:
+        sign_in_dialog(app, on_its_way=True)
+        watch.look(app, key=True, token=token)
+    event(database, "signed_in", 2)
+    app.station.clerk_id = 2
+    event(database, "picked_up", 2, parcel=8)
+    watch.look(app, key=False)
+    assert watch.wrong == ["event 3 (picked_up, parcel 8) written under clerk 2 before their first key"]
