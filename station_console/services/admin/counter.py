@@ -5,18 +5,23 @@ secrets by name only: `counter_changes.py`).
 The one writer of the file: the Settings, Printers and Scan test screens and `station scan-test --save`
 all come here, so a clerk, or nobody signed in, cannot change the counter's printers or scanner by any
 way round the screens. Nothing is written or recorded when the role is refused, and a save that
-changes nothing records nothing.
+changes nothing records nothing. Settings saves the station's settings `along` with it, in the
+transaction of its event, so a refusal of either part saves neither.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlmodel import Session
 
 from db.models import EventKind
 from station_console.counter_config import config_path
 from station_console.counter_settings import CounterSettings, load_counter_settings, save_counter_settings
 from station_console.errors import Refused
+from station_console.i18n import N_
 from station_console.services.admin.counter_changes import counter_changes
 from station_console.services.admin.setup import validate_counter
 from station_console.services.core import audit
@@ -24,8 +29,19 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 
-def change_counter_settings(station: Station, new: CounterSettings, path: Path | None = None) -> None:
-    """Write `new` as this counter's settings (to `path`, default its counter.toml). Manager only."""
+def change_counter_settings(
+    station: Station,
+    new: CounterSettings,
+    path: Path | None = None,
+    *,
+    along: Callable[[Session], None] | None = None,
+) -> None:
+    """Write `new` as this counter's settings (to `path`, default its counter.toml). Manager only.
+
+    `along`: more work (the station settings' save) in the transaction that records this change, so
+    it commits only once the new file is on disk and every check of both parts passed, and a refusal
+    of it leaves the file as it was. Only the rename after that commit can still fail (a disk gone
+    meanwhile): refused as `counter_not_saved`, which says the station's part was saved."""
     require(station, "settings")
     # The name every event of this counter records: one the station would not open under (past the
     # counter columns' 32 characters) left the console and every command on this PC refusing to start.
@@ -33,19 +49,37 @@ def change_counter_settings(station: Station, new: CounterSettings, path: Path |
     path = path or config_path()
     details = _details(path, new)
 
+    committed = False
+
+    def work(session: Session) -> None:
+        if along is not None:
+            along(session)
+        if details:
+            audit.record(session, station, EventKind.COUNTER_SETTINGS_CHANGED, details=details)
+
     def record() -> None:
-        station.run(
-            lambda session: audit.record(
-                session, station, EventKind.COUNTER_SETTINGS_CHANGED, details=details
-            )
-        )
+        nonlocal committed
+        station.run(work)
+        committed = True
 
     # The event commits after the new file is on disk and before it replaces the old one. A refused
     # or failed commit leaves the old file; a failed write records nothing. Between the commit and
     # the rename (a crash, a rename that fails) the trail may tell of a change the file never took,
     # never the other way round: no change goes unrecorded, and the next save's old values, read
     # from the file, show what it held.
-    save_counter_settings(new, path, before_rename=record if details else None)
+    try:
+        save_counter_settings(new, path, before_rename=record if details or along else None)
+    except OSError as exc:
+        if not (committed and along):
+            raise
+        raise Refused(
+            N_(
+                "The station settings were saved, this counter's own were not: {reason}. Save again "
+                "once the counter's settings file can be written."
+            ),
+            code="counter_not_saved",
+            reason=exc.strerror or str(exc),
+        ) from exc
 
 
 def _details(path: Path, new: CounterSettings) -> dict[str, Any]:

@@ -4,7 +4,7 @@ The sections come from `station_console.settings_sections` and the form from the
 field added to `StationSettings` or `CounterSettings` appears here with its title (its key beneath, as
 counter.toml and the CLI name it) and its description, and no screen change. A section's fields are
 built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
-shown, with what was typed in them; Ctrl+S saves every section at once, and of the station settings
+shown, with what was typed in them; Ctrl+S saves every section at once, all or nothing, and of the station settings
 only the fields edited here (another counter's save meanwhile stays in the rest). Leaving with edits not saved
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
 Settings changed elsewhere (another counter, the `station` command) while the form is open are shown
@@ -332,12 +332,15 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         read = self._tables_as_read(tables)
 
         def save() -> None:
-            station.run(
-                lambda session: save_station_settings(
+            # One save: the station's part commits with the counter's event, once the counter file is
+            # on disk and both parts' checks passed, so a refusal of either leaves both as they were.
+            change_counter_settings(
+                station,
+                new_counter,
+                along=lambda session: save_station_settings(
                     session, station, new_station, only=edited, based_on=read, checked=tables
-                )
+                ),
             )
-            change_counter_settings(station, new_counter)
 
         self._tables_sent = frozenset(f"{STATION}-{name}" for name in tables)
 
