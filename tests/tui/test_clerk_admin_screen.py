@@ -95,6 +95,7 @@ async def test_f7_on_a_clerk_deactivated_at_another_counter_meanwhile_leaves_the
     made Li active again, undoing both managers' deactivation)."""
     from textual.widgets import DataTable
 
+    from station_console.tui.screens.confirm_dialog import ConfirmDialog
     from tui.test_live_bridge import another_counter
 
     clerks.add_clerk(station, "Li", "4826")
@@ -106,7 +107,11 @@ async def test_f7_on_a_clerk_deactivated_at_another_counter_meanwhile_leaves_the
         assert str(table.get_row("Li")[2]) == "✓"
         clerks.set_active(other, "Li", False)
         await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
+        await quiet.press(pilot, "y")
+        await quiet.until(
+            pilot, lambda: "sign in" in str(app.screen.query_one("#clerk-status", Static).render())
+        )
         assert str(app.screen.query_one("#clerk-status", Static).render()) == "Li can no longer sign in."
         assert str(table.get_row("Li")[2]) == "✗"  # the list read again
     assert clerks.get_clerk(station, "Li").active is False
@@ -308,3 +313,47 @@ async def test_a_long_name_leaves_the_last_sign_in_in_view_at_80_columns(
         assert len(headings) == 4, headings  # name, role, active, last sign-in
         name_cell = table.get_row(long_name)[0]
         assert name_cell.plain == long_name  # kept whole, cut as drawn (with the ellipsis)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "not_done", "done"),
+    [
+        ("en", "Deactivate clerk Li?", "Not deactivated: nothing changed.", "Li can no longer sign in."),
+        ("zh", "停用店员 Li？", "未停用：没有任何更改。", "Li 已不能登录。"),
+    ],
+)
+async def test_f7_asks_before_deactivating_the_highlighted_clerk_and_activates_at_once(
+    app: StationApp, station: Station, lang: str, question: str, not_done: str, done: str
+) -> None:
+    """F7 is one key from Ctrl+S (add a clerk): it deactivated whoever was highlighted at once, signed
+    out at their counter. It asks first, naming them; No changes nothing, Y deactivates. F7 on a
+    deactivated clerk lets them sign in again without a question."""
+    from textual.widgets import DataTable
+
+    from station_console.tui.screens.confirm_dialog import ConfirmDialog
+
+    set_language(lang)
+    clerks.add_clerk(station, "Li", "4826")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        await quiet.settle(pilot)
+        admin = app.screen
+        table = admin.query_one("#clerk-list", DataTable)
+        await quiet.until(pilot, lambda: "Li" in admin.shown, what="Li listed")  # type: ignore[attr-defined]
+        table.move_cursor(row=table.get_row_index("Li"))
+        status = admin.query_one("#clerk-status", Static)
+        await quiet.press(pilot, "f7")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
+        assert app.screen.question == question  # type: ignore[attr-defined]
+        await quiet.press(pilot, "n")
+        await quiet.until(pilot, lambda: str(status.render()) == not_done, what="nothing changed, said")
+        assert app.screen is admin and clerks.get_clerk(station, "Li").active is True
+        await quiet.press(pilot, "f7")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="asked again")
+        await quiet.press(pilot, "y")
+        await quiet.until(pilot, lambda: str(status.render()) == done, what="Li deactivated")
+        assert clerks.get_clerk(station, "Li").active is False
+        await quiet.until(pilot, lambda: str(table.get_row("Li")[2]) == "✗", what="the list read again")
+        await quiet.press(pilot, "f7")  # back: no question
+        await quiet.until(pilot, lambda: clerks.get_clerk(station, "Li").active, what="Li active again")
+        assert app.screen is admin

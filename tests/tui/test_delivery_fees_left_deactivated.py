@@ -15,6 +15,7 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import FeeRule
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
@@ -76,6 +77,8 @@ async def test_deactivating_a_clerk_who_left_a_fee_unsettled_says_so_and_hands_i
         table = admin.query_one("#clerk-list", DataTable)
         table.move_cursor(row=table.get_row_index("Li"))
         await quiet.press(pilot, "f7")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="asked first")
+        await quiet.press(pilot, "y")
         await quiet.until(pilot, lambda: "can no longer sign in" in text_of(app, "#clerk-status"))
         assert text_of(app, "#clerk-status").startswith(f"Li can no longer sign in. {LEFT_BY_LI}")
         await quiet.press(pilot, "f4")  # back to Door delivery: said there too, once

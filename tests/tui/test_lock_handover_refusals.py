@@ -16,6 +16,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
+from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.delivery import DeliveryScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.printers import PrintersScreen
@@ -309,6 +310,8 @@ async def test_what_the_last_clerks_action_did_goes_with_them_too(station: Stati
         table = screen.query_one("#clerk-list", DataTable)
         table.move_cursor(row=table.get_row_index("Zhou"))
         await quiet.press(pilot, "f7")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="asked first")
+        await quiet.press(pilot, "y")
         await quiet.until(pilot, lambda: "Zhou" in line(screen, "#clerk-status")[0])
         said = line(screen, "#clerk-status")
         assert said == ("Zhou can no longer sign in.", False)

@@ -23,6 +23,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fitted_table import Cells, FittedTable
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -203,7 +204,29 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         name = self._selected()
         if name is None or name not in self.shown:
             return
-        self._act(partial(clerks.set_active, self.station, name, not self.shown[name].active), self._toggled)
+        active = not self.shown[name].active
+        toggle = partial(self._act, partial(clerks.set_active, self.station, name, active), self._toggled)
+        if active:  # letting them sign in again disturbs nobody: at once
+            toggle()
+            return
+        # Asked first: an F7 pressed by mistake (say around Ctrl+S, which adds a clerk) deactivated
+        # whoever was highlighted, signed out at their counter. An ordinary question, keys typed ahead
+        # (a Ctrl+L) taken as meant, not a weighty one: F7 undoes it.
+        ask(
+            self,
+            ConfirmDialog(
+                _("Deactivate clerk {name}?", name=name),
+                _(
+                    "{name} can no longer sign in, and is signed out at any counter where they are "
+                    "signed in now. F7 lets them sign in again.\n\nYes deactivates them; No changes nothing.",
+                    name=name,
+                ),
+                what=N_("deactivating a clerk"),
+            ),
+            toggle,
+            no=N_("Not deactivated: nothing changed."),
+            say=self._say,
+        )
 
     def _toggled(self, info: clerks.ClerkInfo) -> str:
         if info.active:
