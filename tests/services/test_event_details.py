@@ -169,6 +169,25 @@ def test_a_carrier_edit_names_the_fields_as_the_carrier_editor_does(station: Sta
     assert details_text(EventKind.CARRIER_CHANGED, changed).endswith("更改项：费用（分）、启用")
 
 
+def test_a_shelf_edit_reads_each_field_old_and_new(station: Station) -> None:
+    """A shelf's or a layer's edit recorded only the new value (a carrier's records old and new): a
+    capacity lowered left no trace of what it was. Each field now reads by its label, old → new."""
+    from station_console.services.shelves import edits
+
+    as_manager(station)
+    edits.edit(station, "3-2", capacity_units=50, accepts_sizes="SM", note="by the door")
+    layer, shelf = events(station, EventKind.SHELF_CHANGED)[-2:]
+    assert layer.details["changed"] == {"capacity_units": [40, 50], "accepts_sizes": ["SML", "SM"]}
+    assert shelf.details["changed"] == {"note": [None, "by the door"]}
+    assert details_text(EventKind.SHELF_CHANGED, layer.details).endswith(
+        "capacity: 40 → 50  sizes taken: SML → SM"
+    )
+    assert details_text(EventKind.SHELF_CHANGED, shelf.details).endswith("note: not set → by the door")
+    set_language("zh")
+    assert "40 → 50" in details_text(EventKind.SHELF_CHANGED, layer.details)
+    assert "未设置 → by the door" in details_text(EventKind.SHELF_CHANGED, shelf.details)
+
+
 def test_lists_read_as_lists_and_settings_by_their_titles() -> None:
     changed = {"changed": ["notify_channel", "reminder_policy", "wedge_prefix", "gone_setting"]}
     assert (

@@ -65,14 +65,21 @@ def test_a_stale_form_refuses_the_shelfs_walking_order_too(station: Station) -> 
 def test_an_edit_saves_the_layer_and_its_shelf_together_one_event_each(station: Station) -> None:
     as_manager(station)
     before = len(events(station, EventKind.SHELF_CHANGED))
+    was = next(r for r in layout.shelf_map(station) if r.label == "3")
+    assert (was.zone, was.walk_order) != ("floor", 7)
     assert edits.edit(station, "3-2", capacity_units=50, zone="floor", walk_order=7) is True
     shelf = next(r for r in layout.shelf_map(station) if r.label == "3")
     layer = next(c for c in shelf.layers if c.label == "2")
     assert (layer.capacity_units, shelf.zone, shelf.walk_order) == (50, "floor", 7)
     details = [e.details for e in events(station, EventKind.SHELF_CHANGED)[before:]]
     assert details == [
-        {"action": "edit_layer", "shelf": "3", "layer": "2", "capacity_units": 50},
-        {"action": "edit_shelf", "shelf": "3", "zone": "floor", "walk_order": 7},
+        # Old and new, as a carrier's edit records them: what the capacity was before stays in the trail.
+        {"action": "edit_layer", "shelf": "3", "layer": "2", "changed": {"capacity_units": [40, 50]}},
+        {
+            "action": "edit_shelf",
+            "shelf": "3",
+            "changed": {"zone": [was.zone, "floor"], "walk_order": [was.walk_order, 7]},
+        },
     ]
     # The layer as stored, the shelf changed: one event, the shelf's.
     assert edits.edit(station, "3-2", capacity_units=50, zone="overflow") is True

@@ -30,7 +30,7 @@ from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.services.notify.templates import KIND_LABELS as MESSAGE_LABELS
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.people.audit_trail import KIND_LABELS as EVENT_LABELS
-from station_console.services.people.counter_change_text import change_lines, setting_name
+from station_console.services.people.counter_change_text import change_lines, old_to_new, setting_name
 from station_console.services.people.event_detail_labels import (
     BATCH_NUMBERS,
     CHANGE_LABELS,
@@ -303,6 +303,13 @@ def event_details(
             # One line a setting, old and new: what a switched printer was switched from.
             shown.extend(
                 Detail(key, cut(name, limit), text) for name, text in change_lines(value, whole=whole)
+            )
+            continue
+        if kind == EventKind.SHELF_CHANGED and key == "changed" and isinstance(value, Mapping):
+            # One line a field, old and new, as a counter's settings read: what a capacity was lowered from.
+            shown.extend(
+                Detail(key, label(str(name)), cut(old_to_new(str(name), change, whole=whole), limit))
+                for name, change in value.items()
             )
             continue
         text = carrier_name if key == "carrier" and carrier_name else _value(kind, key, value, items, zone)

@@ -2,7 +2,7 @@
 shelf's and the layer's changes in one transaction, so a refusal leaves both as they were.
 
 Manager-only (`roles.require_manager(station, "shelves")`); each shelf or layer changed is one
-`shelf_changed` event. A layer's capacity never goes below what it holds.
+`shelf_changed` event, each field changed in it old and new. A layer's capacity never goes below what it holds.
 """
 
 from __future__ import annotations
@@ -64,18 +64,21 @@ def edit(
         if note is not None and cleaned_note != shelf.note:
             shelf_changes["note"] = cleaned_note
         if layer is not None and layer_changes:
-            for name, value in layer_changes.items():
-                setattr(layer, name, value)
+            changed = _old_and_new(layer, layer_changes)
             session.add(layer)
             audit.record(
                 session,
                 station,
                 EventKind.SHELF_CHANGED,
-                details={"action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **layer_changes},
+                details={
+                    "action": "edit_layer",
+                    "shelf": shelf.label,
+                    "layer": layer.label,
+                    "changed": changed,
+                },
             )
         if shelf_changes:
-            for name, value in shelf_changes.items():
-                setattr(shelf, name, value)
+            changed = _old_and_new(shelf, shelf_changes)
             session.add(shelf)
             if "zone" in shelf_changes or "walk_order" in shelf_changes:
                 copy_shelf_onto_layers(session, shelf)
@@ -83,11 +86,20 @@ def edit(
                 session,
                 station,
                 EventKind.SHELF_CHANGED,
-                details={"action": "edit_shelf", "shelf": shelf.label, **shelf_changes},
+                details={"action": "edit_shelf", "shelf": shelf.label, "changed": changed},
             )
         return bool(layer_changes or shelf_changes)
 
     return station.run(work)
+
+
+def _old_and_new(row: Shelf | Layer, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `changes` on `row`; each field's old and new value, as the event records them (a carrier's
+    edit records its fields so): what a capacity was before it was lowered stays in the trail."""
+    changed = {name: [getattr(row, name), value] for name, value in changes.items()}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return changed
 
 
 def _layer_changes(
