@@ -221,7 +221,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     "signed in now. F7 lets them sign in again.\n\nYes deactivates them; No changes nothing.",
                     name=name,
                 ),
-                what=N_("deactivating a clerk"),
+                what=N_("a clerk being deactivated"),
             ),
             toggle,
             no=N_("Not deactivated: nothing changed."),
