@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from conftest import FakeClock
 from event_webhook import outbox, zto_webhook
 from held_sends import HeldSend, stopped_mid_send
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlalchemy import event
 
+from db.migrate import alembic_config
 from db.models import EventKind, Setting
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
@@ -213,22 +215,47 @@ def test_a_target_moved_to_a_new_folder_makes_it_and_only_a_folder_once_used_wai
     assert sender.run_once(station).errors == {"ZTO": said} and not old.exists()
 
 
-def test_a_database_from_before_the_folders_were_recorded_waits_as_it_did(
+def test_the_upgrade_counts_every_folder_the_version_before_judged_used(
     station: Station, clock: FakeClock, tmp_path: Path
 ) -> None:
-    """No record of the folders used, but events sent by file: every chosen folder counts as used (that
-    version's judgement), until an event goes out and starts the record."""
+    """A database from before the record: events went out by file into ZTO's folder and JT's. The
+    upgrade starts the record from that version's judgement (every chosen folder used), so when ZTO's
+    event goes out first after it, JT's share unmounted is still a share: its event waits and says so,
+    never written into the empty mount point as into a new folder."""
+    zto_folder, jt_folder = tmp_path / "share" / "zto", tmp_path / "mnt" / "jt"
+    targets = {
+        "ZTO": EventTarget(channel="file", folder=str(zto_folder)),
+        "JT": EventTarget(channel="file", folder=str(jt_folder)),
+    }
+    configure(station, carrier_event_targets=targets)
+    receive(station, 1)
+    check_in(station, "JT0001234567890")
+    assert len(sender.run_once(station).sent) == 2 and jt_folder.is_dir()
+    config = alembic_config(station.engine)
+    command.downgrade(config, "0026")
+    with station.read() as session:
+        assert session.get(Setting, folders.KEY) is None  # as that version left it
+    command.upgrade(config, "head")
+    receive(station, 2)
+    assert len(sender.run_once(station).sent) == 1  # ZTO's goes out first, into its own folder
+    shutil.rmtree(jt_folder)  # JT's share not connected
+    check_in(station, "JT0001234567891")
+    said = f"Folder {jt_folder} not found: check that its drive or network share is connected"
+    assert sender.run_once(station).errors == {"JT": said} and not jt_folder.exists()
+
+
+def test_a_station_that_never_sent_by_file_makes_its_first_folder_after_the_upgrade(
+    station: Station, tmp_path: Path
+) -> None:
+    """No event ever went out by file before the upgrade: no folder counts as used, and the first
+    event makes its chosen folder, as at any first use."""
     folder = tmp_path / "share" / "events"
+    config = alembic_config(station.engine)
+    command.downgrade(config, "0026")
+    command.upgrade(config, "head")
     configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
     receive(station, 1)
-    assert len(sender.run_once(station).sent) == 1
-    station.run(lambda session: session.delete(session.get(Setting, folders.KEY)))
-    shutil.rmtree(folder)
-    receive(station, 2)
-    assert sender.run_once(station).unusable == ["ZTO"] and not folder.exists()
-    folder.mkdir()
-    clock.advance(hours=1)
-    assert len(sender.run_once(station).sent) == 1
+    assert len(sender.run_once(station).sent) == 1 and folder.is_dir()
     with station.read() as session:
         assert folders.once_used(session, folder) and not folders.once_used(session, tmp_path / "other")
 

@@ -5,9 +5,9 @@ and its events wait (`FileChannel(makes_folder=False)`). A folder never used yet
 first use: a target changed to a new folder does not wait for a manager to create it.
 
 Kept in the shared `setting` table under one key (as the directory's column mappings are), so every
-counter judges alike: the folder as this counter reaches it (`~` expanded). A database from before
-this record has none: there any event sent by file counts every folder as used (the judgement of that
-version), until an event goes out and starts the record.
+counter judges alike: the folder as this counter reaches it (`~` expanded). The upgrade that brought
+the record (migration 0027) started it from the judgement of the version before, where any event sent
+by file counted every chosen folder as used.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from db.models import CarrierEvent, CarrierEventStatus, Setting
+from db.models import Setting
 from station_console.services.core.station import Station
 
 KEY = "carrier_event_folders"
@@ -31,12 +31,7 @@ def _name(folder: Path) -> str:
 def once_used(session: Session, folder: Path) -> bool:
     """Whether an event has gone out by file into `folder` (see the module docstring)."""
     row = session.get(Setting, KEY)
-    if row is not None:
-        return _name(folder) in row.value.get("used", [])
-    sent = select(CarrierEvent.id).where(
-        CarrierEvent.channel == "file", CarrierEvent.status == CarrierEventStatus.SENT
-    )
-    return session.exec(sent.limit(1)).first() is not None
+    return row is not None and _name(folder) in row.value.get("used", [])
 
 
 def remember(station: Station, folder: Path) -> None:
