@@ -387,7 +387,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
             return
-        self.write("close", partial(stocktake_close.close, self.station, self.take.id, **fixes))
+        # Keys typed behind the close's Enter (or F8) wait for its answer, which leaves the screen: a scan
+        # pasted right behind it went into the closing stocktake's scan field and was lost with it.
+        close = partial(stocktake_close.close, self.station, self.take.id, **fixes)
+        self.write("close", close, leaves=True)
 
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
