@@ -21,6 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.shelves import moves
 from station_console.tui.app import StationApp
+from station_console.tui.screens import calls_held_keys
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.stocktake import StocktakeScreen
 from station_console.tui.screens.stocktake_close_dialog import CloseDialog
@@ -105,6 +106,7 @@ async def test_a_paste_right_behind_a_moves_enter_waits_for_it_and_goes_to_the_s
     """The Move dialog's Enter sends the move, whose answer closes the dialog: a paste right behind it
     went into the dialog's target field and was lost with the dialog."""
     place(station, wb(1), "1-1")
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)  # the paste waits for the answer
     released = threading.Event()
     monkeypatch.setattr(moves, "move_parcel", held_until(released, moves.move_parcel))
     async with app.run_test(size=(80, 24)) as pilot:

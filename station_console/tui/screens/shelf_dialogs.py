@@ -118,16 +118,17 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     def action_send(self) -> None:
         target = self.query_one("#move-target", Input).value.strip()
         if self.query_one("#move-layer", RoutedTick).value:
-            # Its answer closes the dialog: keys typed behind the Enter wait for it (`leaves`), as a
-            # paste right behind went into the dialog's field and was lost with it.
-            self.write("move", partial(moves.move_layer, self.station, self.source, target), leaves=True)
+            # Its answer closes the dialog: keys typed behind the Enter wait for it (`holds_keys`), as a
+            # paste right behind went into the dialog's field and was lost with it. Not `leaves`: a
+            # move slower than the hold lets them go here, an Esc then saying the move is on its way.
+            self.write("move", partial(moves.move_layer, self.station, self.source, target), holds_keys=True)
         else:
             parcel, station = self.query_one("#move-parcel", Input).value, self.station
             if self._refused_burst and not parcel.strip():
                 kept_none = N_("{refused} Nothing of it was kept: scan the parcel or type its pickup code.")
                 self.failed("scan", _(kept_none, refused=self._refused_burst))
                 return
-            self.write("move", lambda: [moves.move_parcel(station, parcel, target)], leaves=True)
+            self.write("move", lambda: [moves.move_parcel(station, parcel, target)], holds_keys=True)
 
     def done_move(self, results: list[moves.MoveResult]) -> None:
         last = results[-1]
