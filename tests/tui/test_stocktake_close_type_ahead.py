@@ -78,6 +78,7 @@ async def _closing(app: StationApp, pilot: Any, station: Station) -> StocktakeSc
 async def test_a_paste_right_behind_the_close_waits_for_it_and_goes_to_the_shelves(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, confirm: str
 ) -> None:
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)  # the paste waits for the answer
     released = threading.Event()
     monkeypatch.setattr(stocktake_close, "close", held_until(released, stocktake_close.close))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -41,7 +41,7 @@ A call whose answer may open a question (F12's close, checked by the service fir
 type_ahead.py) until its answer's handler has run, then go to what is on top, the question it opened,
 whose No has the focus; a refusal lets them go too, and so does a fail-safe after `HOLD_KEYS_AT_MOST`
 (calls_held_keys.py, with `hold_keys_for`: keys from now wait for a call already on its way), but for
-a call whose answer leaves the screen (`call(tag, fn, leaves=True)`, Stocktake's pause and close): the keys
+a call whose answer leaves the screen (`call(tag, fn, leaves=True)`, Stocktake's pause): the keys
 behind it are the next screen's, and wait for it however long it takes.
 Given at once, an Enter right behind F12 reached the screen below before the question was up. An
 exclusive read may hold keys too (the sender looked up by the phone's Enter, whose answer focuses the
@@ -245,21 +245,15 @@ class ServiceCalls(HeldKeysBehindCalls, StaysForAnswers, CallsOfClerks, SaysRefu
         return self.for_another_form((self._stamps or {}).get(tag))
 
     def write(
-        self,
-        tag: str,
-        fn: Callable[[], Any],
-        *,
-        stamped: bool = False,
-        holds_keys: bool = False,
-        leaves: bool = False,
+        self, tag: str, fn: Callable[[], Any], *, stamped: bool = False, holds_keys: bool = False
     ) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a
         hurried second press), which is said instead (`still_writing`) and sends nothing. Whether it
-        was sent. `stamped`, `holds_keys`, `leaves`: see `call`."""
+        was sent. `stamped`: see `call`."""
         if self.calling(tag):
             self.still_writing(tag)
             return False
-        self.call(tag, fn, stamped=stamped, holds_keys=holds_keys, leaves=leaves)
+        self.call(tag, fn, stamped=stamped, holds_keys=holds_keys)
         return True
 
     def still_writing(self, tag: str) -> None:

@@ -388,9 +388,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         if fixes is None or self.take is None:
             return
         # Keys typed behind the close's Enter (or F8) wait for its answer, which leaves the screen: a scan
-        # pasted right behind it went into the closing stocktake's scan field and was lost with it.
+        # pasted right behind it went into the closing stocktake's scan field and was lost with it. Not
+        # `leaves`: a close slower than the hold lets them go here, an Esc then saying it is on its way.
         close = partial(stocktake_close.close, self.station, self.take.id, **fixes)
-        self.write("close", close, leaves=True)
+        self.write("close", close, holds_keys=True)
 
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
