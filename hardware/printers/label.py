@@ -41,7 +41,9 @@ class Captions:
     """Fixed words on the label, already in the label's language (filled by the print service)."""
 
     code: str = "Pickup code"
-    tail: str = "Tail"
+    # The waybill's last four, `{tail}` where they go: captioned as the waybill's, as "Tail" (尾号) is
+    # what a clerk calls a phone's last four and would read as the customer's.
+    tail: str = "Waybill {tail}"
     phone: str = "Phone"
     code_short: str = "Code"  # on a sticker too small for `code` at a readable size
 
@@ -73,7 +75,7 @@ class LabelData:
 
     @property
     def tail_text(self) -> str:
-        return f"{self.captions.tail} {self.waybill_tail}"
+        return self.captions.tail.replace("{tail}", self.waybill_tail)
 
     @property
     def phone_text(self) -> str:
@@ -250,7 +252,7 @@ class LabelLayout:
     caption: Box  # "Pickup code", top left
     carrier: Box  # carrier short name, top right
     code: Box  # the pickup code, largest
-    tail: Box  # "Tail 1234"
+    tail: Box  # "Waybill 1234"
     phone: Box  # "Phone ****5678"
     date: Box  # check-in date
     hri: Box | None  # the full waybill as text, on larger stickers
@@ -425,11 +427,13 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
         # above and below them, not into a gap between them.
         top = bars_top + (bottom - bars_top - bar_h - hri_h) // 2
         bars = Box((width - modules * module) // 2, top, modules * module, bar_h)
-        # The tail takes 2/5 of the row and the date the right half: a clear gap between them.
+        # The captioned tail ("Waybill 0167") takes 3/5 of the row less a gap and the date the right
+        # 2/5, which holds it whole at the row's height.
+        date_w = inner * 2 // 5
         return finish(
-            Box(margin, y, inner if tall else inner * 2 // 5, row),
+            Box(margin, y, inner if tall else inner - date_w - gap, row),
             Box(margin, y + row + gap, inner, row),
-            beside if tall else Box(margin + inner - inner // 2, y, inner // 2, row),
+            beside if tall else Box(margin + inner - date_w, y, date_w, row),
             Symbol("code128", bars, module, modules, QUIET_1D),
             Box(margin, bars.bottom + gap, inner, d(p.hri)) if p.hri else None,
         )

@@ -22,7 +22,7 @@ from hardware.printers.label import LabelLayout
 CARRIER = "中国邮政速递物流国际快递有限公司"  # 16 characters, the short name's limit
 WAYBILL = "SF1234567890ABCDEFGHIJKLMN1234"  # 30 characters: Code 128 across most of the width
 CODE = "B12-12345-1234"
-CAPTIONS = {"en": Captions(), "zh": Captions("取件码", "尾号", "手机", "取件码")}
+CAPTIONS = {"en": Captions(), "zh": Captions("取件码", "运单尾号 {tail}", "手机", "取件码")}
 TALL = [("100x150", 203), ("100x150", 300), ("120x200", 203)]
 
 

@@ -37,7 +37,13 @@ PRINTERS = {
 
 def zh_label(waybill: str, carrier: str = LONG_NAME) -> LabelData:
     return LabelData(
-        "6-5-3002", carrier, waybill, "****5678", date(2026, 11, 25), "zh", Captions("取件码", "尾号", "手机")
+        "6-5-3002",
+        carrier,
+        waybill,
+        "****5678",
+        date(2026, 11, 25),
+        "zh",
+        Captions("取件码", "运单尾号 {tail}", "手机"),
     )
 
 
@@ -260,7 +266,7 @@ def test_a_chinese_carrier_name_on_a_large_sticker_keeps_its_strokes_apart(size:
 )
 def test_a_small_sticker_prints_the_short_caption_whole(size: str, lang: str, caption: str) -> None:
     captions = (
-        Captions(code="取件码", tail="尾号", phone="手机", code_short="取件码")
+        Captions(code="取件码", tail="运单尾号 {tail}", phone="手机", code_short="取件码")
         if lang == "zh"
         else Captions()
     )
@@ -331,7 +337,7 @@ def test_a_mobiles_last_four_digits_stay_on_a_tspl_sticker(lang: str, waybill: s
     """A mainland mobile masks as 138****5678, too long beside the QR code on a 40x30 sticker in the
     printer's font (which does not shrink): the label drops the first three digits, not the last four,
     which are what the clerk matches, and keeps its caption."""
-    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    caps = Captions("取件码", "运单尾号 {tail}", "手机") if lang == "zh" else Captions()
     data = LabelData("6-5-3002", "SF", waybill, "138****5678", date(2026, 11, 25), lang, caps)
     sent = make_printer({"language": "tspl", "transport": "dummy"}, name="t").render_label(data)
     phone = [line for line in sent.decode("gb18030").split("\r\n") if "****" in line]

@@ -34,7 +34,7 @@ ZH = LabelData(
     masked_phone="****5678",
     checked_in=date(2026, 11, 25),
     lang="zh",
-    captions=Captions("取件码", "尾号", "手机"),
+    captions=Captions("取件码", "运单尾号 {tail}", "手机"),
 )
 
 

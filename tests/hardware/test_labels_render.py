@@ -24,7 +24,7 @@ WAYBILLS = [
 
 
 def label(waybill: str, lang: str = "en") -> LabelData:
-    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    caps = Captions("取件码", "运单尾号 {tail}", "手机") if lang == "zh" else Captions()
     return LabelData(
         pickup_code="6-5-3002",
         carrier="SF",

@@ -64,7 +64,7 @@ FORMATS = ("tspl", "zpl", "png", "pdf")
 
 
 def label(waybill: str, lang: str = "en") -> LabelData:
-    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    caps = Captions("取件码", "运单尾号 {tail}", "手机") if lang == "zh" else Captions()
     return LabelData("6-5-3002", "J&T", waybill, "****5678", date(2026, 11, 25), lang, caps)
 
 

@@ -23,7 +23,7 @@ from hardware.printers.label import LabelSize, Media
 
 
 def label(waybill: str, lang: str) -> LabelData:
-    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    caps = Captions("取件码", "运单尾号 {tail}", "手机") if lang == "zh" else Captions()
     return LabelData(
         "6-5-3002", "顺丰" if lang == "zh" else "SF", waybill, "****5678", date(2026, 11, 25), lang, caps
     )

@@ -20,7 +20,7 @@ DPI = 203
 
 
 def label(lang: str) -> LabelData:
-    caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
+    caps = Captions("取件码", "运单尾号 {tail}", "手机") if lang == "zh" else Captions()
     return LabelData("6-5-3002", "J&T", "JT0012345678901", "****5678", date(2026, 11, 25), lang, caps)
 
 

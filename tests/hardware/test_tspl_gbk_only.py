@@ -29,7 +29,7 @@ def _label(carrier: str, phone_caption: str) -> LabelData:
         masked_phone="****5678",
         checked_in=date(2026, 11, 25),
         lang="zh",
-        captions=Captions("取件码", "尾号", phone_caption),
+        captions=Captions("取件码", "运单尾号 {tail}", phone_caption),
     )
 
 

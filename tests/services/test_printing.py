@@ -122,6 +122,17 @@ def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
     assert render.label_data_for(station, pid, "zh").captions.code == "取件码"
 
 
+def test_the_label_and_the_receipt_caption_the_waybill_tail_as_the_waybills(station: Station) -> None:
+    """尾号 alone is what a clerk calls a phone's last four: on a label with no phone, "尾号 0167" read as
+    the customer's. The waybill's last four say whose they are, on the label and on the pickup receipt."""
+    pid = add_parcel(station, "SF1234567890167", "1-1-1001", tail=None, queue=False)
+    assert render.label_data_for(station, pid, "zh").tail_text == "运单尾号 0167"
+    assert render.label_data_for(station, pid, "en").tail_text == "Waybill 0167"
+    job = station.run(lambda s: printing.queue_receipt(s, station, [pid]))
+    receipt = render.receipt_document(station, job.payload, "zh")
+    assert receipt.columns[-1] == "运单号" and receipt.rows == [["1-1-1001", "顺丰速运", "****0167"]]
+
+
 def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: Station, clock: Any) -> None:
     ids = [add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}") for n in range(3)]
     printer = dummy_printer()

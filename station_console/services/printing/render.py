@@ -51,7 +51,7 @@ def register_renderer(flow: str, renderer: Renderer) -> None:
 def captions(lang: str) -> Captions:
     return Captions(
         code=translate(N_("Pickup code"), lang),
-        tail=translate(N_("Tail"), lang),
+        tail=translate(N_("Waybill {tail}"), lang),
         phone=translate(N_("Phone"), lang),
         code_short=translate(N_("Code"), lang),
     )
@@ -112,8 +112,9 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
             t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
             t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
         ],
-        columns=[t(N_("Code")), t(N_("Carrier")), t(N_("Tail"))],
-        rows=[[p["code"] or "", _carrier(p, lang), p["waybill_tail"]] for p in parcels],
+        columns=[t(N_("Code")), t(N_("Carrier")), t(N_("Waybill"))],
+        # Masked as a fee receipt shows it: a bare "Tail 0167" reads as the customer's phone.
+        rows=[[p["code"] or "", _carrier(p, lang), f"****{p['waybill_tail']}"] for p in parcels],
         footer=[t(N_("Parcels: {count}"), count=len(parcels))],
     )
 
