@@ -158,8 +158,15 @@ def test_a_refused_record_leaves_the_old_file(
 def test_a_failed_write_records_nothing(new_station: Station, counter_file: Path, tmp_path: Path) -> None:
     act_as_new_clerk(new_station, "Wang", Role.MANAGER)
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    with pytest.raises(OSError):
-        change_counter_settings(new_station, HIJACKED, tmp_path / "not-a-folder" / "counter.toml")
+    target = tmp_path / "not-a-folder" / "counter.toml"
+    with pytest.raises(Refused) as refused:
+        change_counter_settings(new_station, HIJACKED, target)
+    # Told which file and why (a full disk, a read-only folder), not "an unexpected error".
+    assert refused.value.code == "counter_write_failed"
+    assert refused.value.message().startswith(f"This counter's settings could not be written to {target}: ")
+    assert refused.value.message().endswith(
+        ". Nothing was saved; free some disk space or make the folder writable, then save again."
+    )
     assert events(new_station, CHANGED) == []
     change_counter_settings(new_station, HIJACKED)  # where it can be written: recorded once
     assert len(events(new_station, CHANGED)) == 1

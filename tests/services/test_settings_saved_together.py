@@ -6,6 +6,7 @@ commit can still fail, and that refusal says the station's part was saved."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,15 +74,44 @@ def test_a_counter_file_not_written_saves_no_station_part(
     act_as_new_clerk(new_station, "Wang", Role.MANAGER)
     was = _name(new_station)
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(Refused) as refused:
         change_counter_settings(
             new_station,
             NEW_COUNTER,
             tmp_path / "not-a-folder" / "counter.toml",
             along=_renamed(new_station),
         )
+    assert refused.value.code == "counter_write_failed"
     assert _name(new_station) == was
     assert events(new_station, EventKind.SETTINGS_CHANGED) == []
+    assert events(new_station, EventKind.COUNTER_SETTINGS_CHANGED) == []
+
+
+def test_a_full_disk_says_which_file_and_why_and_that_nothing_was_saved(
+    new_station: Station, counter_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings' Ctrl+S on a full disk: the clerk reads the file, the reason and what to do (en, zh),
+    not "an unexpected error happened"; neither part is saved."""
+    act_as_new_clerk(new_station, "Wang", Role.MANAGER)
+    was = _name(new_station)
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(Refused) as refused:
+        change_counter_settings(new_station, NEW_COUNTER, along=_renamed(new_station))
+    assert refused.value.code == "counter_write_failed"
+    assert refused.value.message() == (
+        f"This counter's settings could not be written to {counter_file}: No space left on device. Nothing "
+        "was saved; free some disk space or make the folder writable, then save again."
+    )
+    assert refused.value.message("zh") == (
+        f"本柜台的设置无法写入 {counter_file}：No space left on device。未保存任何内容；"
+        "请清理磁盘空间或将该文件夹设为可写，然后再保存。"
+    )
+    assert _name(new_station) == was and counter_file.read_text(encoding="utf-8") == BEFORE
+    assert not counter_file.with_suffix(".tmp").exists()
     assert events(new_station, EventKind.COUNTER_SETTINGS_CHANGED) == []
 
 

@@ -4,6 +4,7 @@ test_settings_status_line.py; clerks: test_clerk_admin_screen.py)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,27 @@ async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station)
         await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
     assert "manager" in status
+    station.forget_settings()
+    assert station.settings().station_name == "Parcel Station"
+
+
+async def test_a_counter_file_not_written_is_said_with_its_reason(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk under counter.toml: Ctrl+S says what failed and why, not "an unexpected error
+    happened", and saves nothing."""
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        app.screen.query_one("#st-station_name", Input).value = "Campus North"
+        monkeypatch.setattr(os, "fsync", full)
+        await quiet.press(pilot, "ctrl+s")
+        status = " ".join(str(app.screen.query_one("#settings-status", Static).render()).split())
+    assert "counter's settings could not be written to" in status
+    assert "No space left on device. Nothing was saved" in status and "unexpected" not in status
     station.forget_settings()
     assert station.settings().station_name == "Parcel Station"
 

@@ -41,7 +41,8 @@ def change_counter_settings(
     `along`: more work (the station settings' save) in the transaction that records this change, so
     it commits only once the new file is on disk and every check of both parts passed, and a refusal
     of it leaves the file as it was. Only the rename after that commit can still fail (a disk gone
-    meanwhile): refused as `counter_not_saved`, which says the station's part was saved."""
+    meanwhile): refused as `counter_not_saved`, which says the station's part was saved. A file that
+    cannot be written before that is refused as `counter_write_failed`, naming it and why."""
     require(station, "settings")
     # The name every event of this counter records: one the station would not open under (past the
     # counter columns' 32 characters) left the console and every command on this PC refusing to start.
@@ -70,15 +71,25 @@ def change_counter_settings(
     try:
         save_counter_settings(new, path, before_rename=record if details or along else None)
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         if not (committed and along):
-            raise
+            # A full disk, a read-only folder: the clerk is told which file and why, not a crash report.
+            raise Refused(
+                N_(
+                    "This counter's settings could not be written to {path}: {reason}. Nothing was saved; "
+                    "free some disk space or make the folder writable, then save again."
+                ),
+                code="counter_write_failed",
+                path=str(path),
+                reason=reason,
+            ) from exc
         raise Refused(
             N_(
                 "The station settings were saved, this counter's own were not: {reason}. Save again "
                 "once the counter's settings file can be written."
             ),
             code="counter_not_saved",
-            reason=exc.strerror or str(exc),
+            reason=reason,
         ) from exc
 
 
