@@ -297,3 +297,25 @@ async def test_the_problem_list_shows_its_columns_whole_at_80_and_160_columns(
             lines = note.wrap(app.console, table.ordered_columns[4].width)
             assert table.rows[RowKey(wb(1))].height == len(lines), width
             assert width == 80 or len(every) == len(COLUMNS)  # at 160 every column
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("shelves")
+async def test_a_long_note_leaves_the_phone_whole_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Long notes wrapped at 80 columns in Chinese make the rows scroll: the scrollbar's room is kept,
+    so the phone, the last column shown, stays whole rather than cut at the right edge."""
+    waybills = [f"94378342954{n:02d}" for n in range(1, 6)]
+    for n, waybill in enumerate(waybills):
+        place(station, waybill, f"1-{1 + n % 4}")
+        problems.mark(station, waybill, "refused", "客户拒收：外包装破损严重，要求退回寄件人并联系客服处理")
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f4", "f11")
+        table = app.screen.query_one("#pr-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == len(waybills), what="the problems listed")
+        for width, height in ((80, 24), (160, 45), (80, 24)):
+            await quiet.resize(pilot, width, height)
+            every = [column.label.plain for column in table.ordered_columns]
+            assert columns_in_view(table) == every, (width, every)
