@@ -27,7 +27,7 @@ def _disk_full(*_args: Any, **_kwargs: Any) -> None:
     ("counter_name", "disk_full", "said"),
     [
         pytest.param("\u200b", False, "A counter name is 1 to 32 characters", id="counter-name-refused"),
-        pytest.param(None, True, "An unexpected error happened", id="file-not-written"),
+        pytest.param(None, True, "could not be written to", id="file-not-written"),
     ],
 )
 async def test_a_counter_part_refused_saves_no_station_part(
