@@ -92,9 +92,8 @@ class LayerTable(FittedTable):
 
     def highlighted(self) -> tuple[str, int] | None:
         """The waybill under the cursor and its row, while the clerk is in the list."""
-        if not self.row_count or not self.has_focus:
-            return None
-        return str(self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value), self.cursor_row
+        key = self.cursor_key() if self.has_focus else None
+        return None if key is None else (key, self.cursor_row)
 
     def forget(self) -> None:
         """No rows while another layer is read; the columns stay as they are until its parcels come."""
