@@ -116,6 +116,10 @@ class TypeAhead:
         # worker that action started answers to a screen left and opens nothing over the next mode.
         self._soft = False
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
+        # Holds begun so far: each takes a number never used before. Numbered from 1 again whenever none
+        # was on, a release still on its way from a hold the fallback had ended found the next hold under
+        # its own number, and let that one's keys go before their Enter was answered.
+        self._holds_begun = 0
         self._waiting = False  # the hold waits for its screen's `let_go`, not for its queues
         # The fallback's timer: asyncio's, as Textual's skips one that finds itself late (one_shot.py).
         self._timer: asyncio.TimerHandle | None = None
@@ -352,7 +356,8 @@ class TypeAhead:
             self.app.call_later(self._release, self._hold)
 
     def _start(self, field: Widget, enter: Typed, rounds: int = _ROUNDS, *, soft: bool = False) -> None:
-        self._hold += 1
+        self._holds_begun += 1
+        self._hold = self._holds_begun
         self._opening, self._opening_late = None, False
         self._router, self._router_late = None, False
         self._soft = soft
