@@ -130,6 +130,19 @@ def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
     click.echo(_("PIN changed for {name}", name=name))
 
 
+@clerk_group.command("role")
+@argument("name")
+@argument("role", type=click.Choice(["clerk", "manager"]))
+@pass_app
+def clerk_role(app: CliApp, name: str, role: str) -> None:
+    """Make NAME a clerk or a manager (manager). The last manager stays one until another is made."""
+    from station_console.services.people import clerks
+    from station_console.services.people.event_detail_labels import ROLE_LABELS
+
+    info = clerks.set_role(app.station, name, role)
+    click.echo(_("{name} is now a {role}.", name=info.name, role=label_of(ROLE_LABELS, info.role)))
+
+
 @clerk_group.command("deactivate")
 @argument("name")
 @pass_app

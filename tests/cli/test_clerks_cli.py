@@ -73,6 +73,30 @@ def test_pin_change_and_deactivation(db_url: str) -> None:
     assert isinstance(blocked.exception, Refused) and blocked.exception.code == "clerk_inactive"
 
 
+def test_a_manager_changes_a_role_and_the_services_refusals_change_nothing(db_url: str) -> None:
+    """`station clerk role NAME ROLE`, beside `clerk pin`: a clerk refused, the last manager kept, the
+    role a clerk has, an unknown clerk; each refusal is the service's, and nothing changes."""
+    setup_station(db_url)
+    made = run(db_url, *MANAGER, "clerk", "role", "li", "manager")
+    assert (made.exit_code, made.stdout) == (0, "Li is now a manager.\n")
+    back = run(db_url, *MANAGER, "clerk", "role", "Li", "clerk")
+    assert (back.exit_code, back.stdout) == (0, "Li is now a clerk.\n")
+    refusals = [
+        (["--clerk", "Li", "clerk", "role", "Li", "manager"], PermissionDenied, "manager_only"),
+        ([*MANAGER, "clerk", "role", "Wang", "clerk"], Refused, "last_manager"),
+        ([*MANAGER, "clerk", "role", "Li", "clerk"], Refused, "same_role"),
+        ([*MANAGER, "clerk", "role", "Ghost", "manager"], NotFound, "no_clerk"),
+    ]
+    for args, kind, code in refusals:
+        refused = run(db_url, *args, env=LI)
+        assert isinstance(refused.exception, kind) and refused.exception.code == code, args
+        assert refused.stdout == ""
+    unknown = run(db_url, *MANAGER, "clerk", "role", "Li", "owner")
+    assert unknown.exit_code == 2 and "'owner' is not one of 'clerk', 'manager'" in unknown.output
+    listed = json.loads(run(db_url, *MANAGER, "clerk", "list", "--json").stdout)
+    assert [(c["name"], c["role"]) for c in listed] == [("Li", "clerk"), ("Wang", "manager")]
+
+
 def test_audit_verify_passes_then_fails_after_a_hand_edit(db_url: str, tmp_path: object) -> None:
     setup_station(db_url)
     for waybill in ("SF1234567890123", "JT1234567890123"):

@@ -104,6 +104,7 @@ ARGS: dict[str, list[str]] = {
     "clerk deactivate": ["Li"],
     "clerk activate": ["Li"],
     "clerk unlock": ["Li"],
+    "clerk role": ["Li", "manager"],
     "carriers add": ["--code", "KDN", "--name-en", "Kdn", "--name-zh", "快递鸟"],
     "carriers edit": ["SF", "--fee", "1"],
     "backup": ["{tmp}/new-backup.sqlite3"],

@@ -25,8 +25,8 @@ from station_console.services.scan.carriers import reload_detector
 # A restore replaces everything; a resync means the feed may have missed any change.
 SETTINGS_STALE = frozenset({EventKind.SETTINGS_CHANGED, EventKind.DB_RESTORED, RESYNC})
 CARRIERS_STALE = frozenset({EventKind.CARRIER_CHANGED, EventKind.DB_RESTORED, RESYNC})
-# A clerk deactivated (at any counter, or with `station` here) or a restore may end the standing of
-# the clerk signed in here.
+# A clerk deactivated or made a clerk from a manager (at any counter, or with `station` here) or a
+# restore may end the standing of the clerk signed in here.
 STANDING_STALE = frozenset({EventKind.CLERK_CHANGED, EventKind.DB_RESTORED, RESYNC})
 
 
@@ -52,7 +52,7 @@ def standing_stale(kinds: Iterable[str]) -> bool:
 
 def standing_refusal(station: Station) -> PermissionDenied | None:
     """The signed-in clerk's row read again now: the refusal their next action would get (deactivated,
-    or gone), None while they stand or nobody is signed in."""
+    made a clerk from a manager, or gone), None while they stand or nobody is signed in."""
     try:
         check_still_active(station, read_again=True)
     except PermissionDenied as exc:

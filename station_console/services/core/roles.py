@@ -327,8 +327,8 @@ ACTIONS: dict[str, Action] = {
     "clerks": Action(
         Need.MANAGER,
         N_("manage clerks"),
-        commands=("clerk add", "clerk deactivate", "clerk activate", "clerk unlock"),
-        keys=("clerks.toggle", "clerks.unlock"),
+        commands=("clerk add", "clerk deactivate", "clerk activate", "clerk unlock", "clerk role"),
+        keys=("clerks.toggle", "clerks.unlock", "clerks.pin", "clerks.role"),
         first_run=True,
     ),
     "carriers": Action(

@@ -1,4 +1,5 @@
-"""Whether the clerk a station acts as still stands: their row still active.
+"""Whether the clerk a station acts as still stands: their row still active, and a manager still a
+manager.
 
 Roles come from the sign-in, so a clerk a manager deactivates at another counter (another process)
 would keep every power here until they signed out. `require` asks `check_still_active` before any
@@ -9,6 +10,11 @@ reads the row again at once (`read_again`: admin/catch_up.py) and locks.
 
 A PIN a manager resets does not end the clerk's sign-ins: a reset is for a forgotten PIN, and the
 clerk signed in is the one who knew the old one. Shutting someone out is deactivation's work.
+
+A manager a manager made a clerk since signing in is refused the same way (the console locks, and
+they sign in again as a clerk): the role is the sign-in's (`Station.signed_in_roles`), so without
+this they kept a manager's powers until they signed out. A clerk made a manager is not: they lose
+nothing by waiting for their next sign-in to act as one.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
-from db.models import Clerk
+from db.models import Clerk, Role
 from station_console.errors import DEACTIVATED, PermissionDenied
 from station_console.i18n import N_
 from station_console.services.core.station import Station
@@ -43,10 +49,17 @@ def check_still_active(station: Station, *, read_again: bool = False) -> None:
     if not read_again and seen is not None and seen <= now < seen + timedelta(seconds=RECHECK_S):
         return
     with station.connect() as conn:
-        active = conn.execute(select(col(Clerk.active)).where(col(Clerk.id) == clerk_id)).scalar_one_or_none()
-    if not active:
+        row = conn.execute(
+            select(col(Clerk.active), col(Clerk.role)).where(col(Clerk.id) == clerk_id)
+        ).first()
+    if row is None or not row.active:
         station.active_seen.pop(clerk_id, None)
         raise PermissionDenied(
             N_("Your account was deactivated by a manager: ask a manager."), code=DEACTIVATED
+        )
+    if station.signed_in_roles.get(clerk_id) == Role.MANAGER and row.role != Role.MANAGER:
+        station.active_seen.pop(clerk_id, None)
+        raise PermissionDenied(
+            N_("A manager made you a clerk: sign in again to go on as a clerk."), code=DEACTIVATED
         )
     station.active_seen[clerk_id] = now

@@ -101,6 +101,9 @@ class Station:
     # Clerk id -> when (`clock`) their row last said they are active (core/standing.py): read again
     # once it is a few seconds old, so a deactivation at another counter ends their work here too.
     active_seen: dict[int, datetime] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Clerk id -> the role their sign-in here gave them (`clerks.act_as`): a manager made a clerk since
+    # is refused as a deactivated clerk is (core/standing.py).
+    signed_in_roles: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     # What opening a new database seeded into it (`open_station`), for `station init` to report: its own
     # seeding runs after and finds everything there.
     seeded: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -1,4 +1,5 @@
-"""Clerks: sign-in and sign-out, the first manager, PIN changes, lock-outs, deactivation.
+"""Clerks: sign-in and sign-out, the first manager, PIN changes and resets, lock-outs, roles,
+deactivation.
 
 PINs are hashed, checked and judged weak in `pins.py`; an unknown name is checked against its dummy
 hash, so it costs the same scrypt run as a known one and timing does not tell which names exist.
@@ -265,9 +266,11 @@ def unlock(station: Station, name: str) -> Unlocked:
 
 
 def act_as(station: Station, clerk: ClerkInfo | None) -> None:
-    """Make `station` act as `clerk` (None: nobody)."""
+    """Make `station` act as `clerk` (None: nobody), in the role their row gives them now."""
     station.clerk_id = clerk.id if clerk else None
     station.clerk_role = clerk.role if clerk else None
+    if clerk is not None:
+        station.signed_in_roles[clerk.id] = clerk.role
 
 
 def sign_in(station: Station, name: str, pin: str) -> ClerkInfo:
@@ -322,25 +325,30 @@ def check_may_change_pin(station: Station, name: str, *, own_with_old_pin: bool)
 
 
 def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
-    """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
+    """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it.
+    A manager's reset also ends a lock-out and its count: the wrong PINs were tries at the forgotten
+    one, and the clerk given the new PIN should not wait out a lock or ask for an unlock besides. The
+    event names the change and whether it ended a lock-out, never the PIN."""
     own = check_may_change_pin(station, name, own_with_old_pin=old_pin is not None)
     new_pin = validate_pin(new_pin)
     if old_pin is not None and own:
         authenticate(station, name, old_pin)
     pin_hash = hash_pin(new_pin)
+    reset = old_pin is None or not own
 
     def work(session: Session) -> None:
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=name)
+            raise NotFound(
+                N_("No clerk named {name}."), code="no_clerk", name=clean(name, name_limit.NAME_MAX)
+            )
         row.pin_hash = pin_hash
+        details: dict[str, object] = {"clerk": row.name, "clerk_id": row.id, "change": "pin"}
+        if reset and (row.failed_sign_ins or row.lockouts or row.locked_until):
+            row.failed_sign_ins, row.lockouts, row.locked_until = 0, 0, None
+            details["unlocked"] = True
         session.add(row)
-        audit.record(
-            session,
-            station,
-            EventKind.CLERK_CHANGED,
-            details={"clerk": row.name, "clerk_id": row.id, "change": "pin"},
-        )
+        audit.record(session, station, EventKind.CLERK_CHANGED, details=details)
 
     station.run(work)
 
@@ -409,3 +417,63 @@ def _lock_active_managers(session: Session) -> list[int | None]:
 
 def deactivate(station: Station, name: str) -> ClerkInfo:
     return set_active(station, name, False)
+
+
+def set_role(station: Station, name: str, role: str) -> ClerkInfo:
+    """A manager makes a clerk a manager, or a manager a clerk. Refused, nothing changed: nobody signed
+    in or not a manager, an unknown role, an unknown or deactivated clerk, the role they have, and
+    the last active manager made a clerk (the station would have nobody to manage it). A manager may
+    make themself a clerk while another active manager remains (stepping down needs nobody else).
+
+    The managers' rows are locked before any is counted, as `set_active` does: two managers at two
+    counters (PostgreSQL) each making the other a clerk count one after the other, and the second is
+    refused. The event records the old role and the new.
+
+    Whoever is signed in as that clerk elsewhere keeps no power the row took away: a manager made a
+    clerk is refused and locked out at their next action or the live view's next poll
+    (`standing.check_still_active`), and signs in again as a clerk; the console of a manager who made
+    themself a clerk acts as a clerk from the answer on. A clerk made a manager gets the manager's keys
+    at their next sign-in."""
+    require_manager(station, "clerks")
+    if role not in ROLES:
+        raise Refused(N_("A role is clerk or manager."), code="bad_role")
+
+    def work(session: Session) -> ClerkInfo:
+        managers = _lock_active_managers(session)
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(
+                N_("No clerk named {name}."), code="no_clerk", name=clean(name, name_limit.NAME_MAX)
+            )
+        if not row.active:
+            raise Refused(
+                N_("{name} is deactivated: let them sign in again before changing their role."),
+                code="clerk_inactive",
+                name=row.name,
+            )
+        if row.role == role:
+            raise Refused(
+                N_("{name} is a manager already: nothing changed.")
+                if role == Role.MANAGER
+                else N_("{name} is a clerk already: nothing changed."),
+                code="same_role",
+                name=row.name,
+            )
+        if row.role == Role.MANAGER and len(managers) <= 1:
+            raise Refused(
+                N_("{name} is the last manager: make another clerk a manager first."),
+                code="last_manager",
+                name=row.name,
+            )
+        old = row.role
+        row.role = role
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_CHANGED,
+            details={"clerk": row.name, "clerk_id": row.id, "change": "role", "old_role": old, "role": role},
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)

@@ -81,6 +81,7 @@ CODES_BY_KEY: dict[str, Mapping[Any, str]] = {
     "change": CHANGE_LABELS,
     "action": CHANGE_LABELS,
     "role": ROLE_LABELS,
+    "old_role": ROLE_LABELS,
     "payment": PAYMENT_LABELS,
     "id_type": ID_TYPE_LABELS,
     "consent": CONSENT_LABELS,
