@@ -23,6 +23,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.clerk_forms import reset_pin_form, role_choice_form, role_question
 from station_console.tui.screens.confirm_dialog import ConfirmDialog, ask
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fitted_table import Cells, FittedTable
@@ -60,7 +61,7 @@ class ClerkList(FittedTable):
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
     EDITS = "#clerk-form"
-    SAVE_CALL = "act"  # a clerk added, (de)activated or unlocked
+    SAVE_CALL = "act"  # a clerk added, (de)activated, unlocked or given another role
     DEFAULT_CSS = """
     ClerkAdminScreen #clerk-form { height: auto; padding: 0 1; }
     ClerkAdminScreen #clerk-form Input { width: 1fr; }
@@ -76,6 +77,8 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         Binding(
             "f9", "unlock", N_("Unlock"), id="clerks.unlock", tooltip=N_("End a lock-out after wrong PINs")
         ),
+        Binding("f10", "reset_pin", N_("PIN"), id="clerks.pin", tooltip=N_("Reset a forgotten PIN")),
+        Binding("f11", "change_role", N_("Role"), id="clerks.role", tooltip=N_("Make a clerk or a manager")),
     ]
 
     # Each clerk as the list shows them: F7 asks for the other state than the one shown, so two managers
@@ -148,8 +151,9 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.call("act", fn)
 
     def done_act(self, answer: object) -> None:
+        said = self._said(answer)  # first: a manager who made themself a clerk reads the list as one
         self.refresh_list()
-        self._say(self._said(answer))
+        self._say(said)
 
     def say_saving(self, text: str = SAVING) -> None:
         self._say(_(text))
@@ -252,6 +256,60 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 else _("{name} was not locked: nothing to do.", name=done.clerk.name)
             ),
         )
+
+    @role_key("clerks.pin")
+    def action_reset_pin(self) -> None:
+        name = self._selected()
+        if name is None or name not in self.shown:
+            return
+        name = self.shown[name].name
+
+        def reset(done: bool | None) -> None:
+            if done:
+                self.refresh_list()  # a lock-out the reset ended
+                self._say(_("PIN of {name} reset: they sign in with the new one.", name=name))
+            else:
+                self._say(_("PIN not reset: nothing changed."))
+
+        open_over(self, reset_pin_form(self.station, name), self.askers_own(reset))
+
+    @role_key("clerks.role")
+    def action_change_role(self) -> None:
+        name = self._selected()
+        if name is None or name not in self.shown:
+            return
+        info = self.shown[name]
+
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values is None:
+                self._say(_("Role not changed: nothing changed."))
+                return
+            role = str(values["role"])
+            change = partial(self._act, partial(clerks.set_role, self.station, name, role), self._role_set)
+            if role == info.role:  # the service says they have it already
+                change()
+                return
+            own = info.id == self.station.clerk_id
+            ask(
+                self,
+                role_question(info, role, own=own),
+                change,
+                no=N_("Role not changed: nothing changed."),
+                say=self._say,
+            )
+
+        open_over(self, role_choice_form(info), self.askers_own(chosen))
+
+    def _role_set(self, info: clerks.ClerkInfo) -> str:
+        if info.id == self.station.clerk_id and not info.is_manager:
+            # Their own role, taken from them: this console acts as a clerk from now on, as their next
+            # sign-in would (elsewhere the standing check locks them out: core/standing.py).
+            clerks.act_as(self.station, info)
+            self.app.refresh_bindings()
+            return _("You are a clerk now: another manager manages the clerks.")
+        if info.is_manager:
+            return _("{name} is a manager now, from their next sign-in.", name=info.name)
+        return _("{name} is a clerk now.", name=info.name)
 
     def action_activity(self) -> None:
         open_over(self, ClerkActivityScreen(clerk=self._selected() or ""))

@@ -22,7 +22,7 @@ AT_FAULT = {
 }
 
 
-def _typed_twice(values: dict[str, Any]) -> dict[str, Any]:
+def typed_twice(values: dict[str, Any]) -> dict[str, Any]:
     if values["new"] != values["again"]:
         raise Refused(N_("The two PINs differ."), code="pins_differ")
     return values
@@ -48,7 +48,7 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
     return FormDialog(
         _("Change your PIN"),
         fields,
-        check=_typed_twice,
+        check=typed_twice,
         submit=change,
         at_fault=AT_FAULT,
         keeps_edits=False,  # PINs typed are not kept behind a question: Esc clears them at once
