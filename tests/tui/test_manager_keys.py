@@ -44,6 +44,8 @@ KEYS: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "scan_test.save": ("settings", ("f9",), "ctrl+s", None),
     "clerks.toggle": ("settings", ("f10",), "f7", None),
     "clerks.unlock": ("settings", ("f10",), "f9", None),
+    "clerks.pin": ("settings", ("f10",), "f10", "FormDialog"),
+    "clerks.role": ("settings", ("f10",), "f11", "FormDialog"),
     "recipients.edit": ("settings", ("f12",), "f8", None),
     "recipients.add": ("settings", ("f12",), "f9", "FormDialog"),
     "recipients.import": ("settings", ("f12",), "f10", None),

@@ -262,7 +262,6 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         name = self._selected()
         if name is None or name not in self.shown:
             return
-        name = self.shown[name].name
 
         def reset(done: bool | None) -> None:
             if done:
