@@ -68,3 +68,26 @@ async def test_a_highlighted_parcel_gone_leaves_the_highlight_on_the_row_nearest
         await read_again_live(pilot, app)
         await quiet.until(pilot, lambda: layer.row_count == 2, what="the layer read again")
         assert highlighted(layer) == wb(3)  # the row that took its place, not the first
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_layer_emptied_then_filled_again_does_not_jump_back_to_the_old_parcel(
+    app: StationApp, station: Station
+) -> None:
+    for n in (1, 2, 3):
+        place(station, wb(n), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        layer = app.screen.query_one("#sh-layer", DataTable)
+        await quiet.until(pilot, lambda: layer.row_count == 3, what="the layer's parcels")
+        await quiet.press(pilot, "enter", "down", "down")
+        assert layer.has_focus and highlighted(layer) == wb(3)
+        for n in (1, 2, 3):  # the whole layer moved away elsewhere: the list is empty
+            move_parcel(station, wb(n), "1-2")
+        await read_again_live(pilot, app)
+        await quiet.until(pilot, lambda: layer.row_count == 0, what="the layer read empty")
+        for n in (1, 2, 3):  # and back again: nothing was highlighted in the empty list
+            move_parcel(station, wb(n), "1-1")
+        await read_again_live(pilot, app)
+        await quiet.until(pilot, lambda: layer.row_count == 3, what="the layer filled again")
+        assert layer.cursor_row == 0 and highlighted(layer) == wb(1)

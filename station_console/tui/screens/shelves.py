@@ -326,6 +326,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             and self._kept[0] == (shelf, cell.layer_id)
         ):
             kept = self._kept[1]
+        # Its job done once the layer is shown again: kept on, a later read into an emptied list would jump
+        # back to a parcel the clerk left reads ago.
+        self._kept = None
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
