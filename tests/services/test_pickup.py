@@ -371,3 +371,24 @@ def test_a_query_too_long_to_show_whole_is_named_cut_with_a_sign(station: Statio
         pickup.lookup(station, "0 " * 16 + ANN)  # the phone across the 40th character
     text = phone.value.message("en")
     assert text.endswith("138****…") and ANN[3:7] not in text and ANN[-4:] not in text
+
+
+@pytest.mark.parametrize(
+    ("policy", "shape_query", "check"),
+    [
+        ("code", "waybill", "carrier"),
+        ("code_and_tail", "code", "carrier_and_tail"),
+        ("tail_and_name", "code", "carrier_and_tail"),
+        ("code_or_tail_checked", "waybill", "carrier"),
+        ("code_or_tail_checked", "code", None),
+    ],
+)
+def test_a_parcel_with_no_phone_and_no_name_is_checked_on_what_it_carries(
+    station: Station, policy: str, shape_query: str, check: str | None
+) -> None:
+    # A phone tail or a name the parcel does not have cannot be asked for: the clerk checked "-".
+    configure(station, verification_policy=policy)
+    a = receive(station, 1)
+    found = pickup.lookup(station, {"code": a.pickup_code, "waybill": a.waybill}[shape_query])
+    assert found.rows[0].masked_phone is None and not found.rows[0].recipient_name
+    assert found.second_check == check and found.needs_second_check == (check is not None)

@@ -61,6 +61,10 @@ CHECK_LABELS = {
     "name": N_("Ask for the recipient's name"),
     "name_or_phone": N_("Check the customer's name or phone against the list"),
     "masked_phone": N_("Check the customer's phone against the masked number"),
+    # No phone and no name on any parcel found: what is on the parcel instead (a waybill given whole
+    # leaves the carrier only).
+    "carrier_and_tail": N_("No phone or name on record: ask for the carrier and the waybill's last 4"),
+    "carrier": N_("No phone or name on record: ask which carrier it came with"),
 }
 
 
@@ -154,6 +158,14 @@ def second_check_for(policy: str, shape: str) -> str | None:
     if policy == "tail_and_name":
         return "name"
     return "name_or_phone" if phone_like or shape == "waybill" else None
+
+
+def check_on_record(check: str | None, shape: str, rows: Sequence[PickupRow]) -> str | None:
+    """`check` if the parcels found carry what it asks for (a phone or a name on one of them), else what
+    they do carry: asking for a phone or a name that is on none of them leaves the clerk checking "-"."""
+    if check is None or any(r.masked_phone or (r.recipient_name or "").strip() for r in rows):
+        return check
+    return "carrier" if shape == "waybill" else "carrier_and_tail"
 
 
 def _rows_select() -> Any:
@@ -396,6 +408,7 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
             raise guard.locked_refusal(station, lock, query=cut(mask_text(query.strip()), 40))
     if gone is not None:
         raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
+    check = check_on_record(check, parsed.shape, rows)
     if not rows:
         raise NotFound(
             N_("No parcel on the shelves for {query}."),

@@ -27,7 +27,15 @@ def customer_text(rows: Sequence[PickupRow]) -> str:
     """One customer as the clerk checks them: each masked phone their parcels came with (a directory
     person's may have come with different phones of theirs), then each name (`138****1111 / 139****2222 ·
     张三`). People sharing a phone are one customer here, each named: the clerk checks whoever is here
-    against their own name (`136****5678 · 李四、王五`). Never a whole number: rows carry only the masked one."""
+    against their own name (`136****5678 · 李四、王五`). Never a whole number: rows carry only the masked one.
+    With no phone and no name on their parcels, what is on the parcel: its carrier and its waybill's last
+    four (`SF, waybill 0017`), not a "-" to check."""
+    if not any(r.masked_phone or (r.recipient_name or "").strip() for r in rows):
+        return " / ".join(
+            dict.fromkeys(
+                _("{carrier}, waybill {tail}", carrier=r.carrier_name, tail=r.waybill[-4:]) for r in rows
+            )
+        )
     phones = " / ".join(dict.fromkeys(r.masked_phone or "-" for r in rows))
     names = tuple(dict.fromkeys(name for r in rows if (name := (r.recipient_name or "").strip())))
     return f"{phones} · {LaterList(names, at_most=NAMES_SHOWN).message()}" if names else phones
