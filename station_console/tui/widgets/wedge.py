@@ -163,6 +163,9 @@ class KeyRouter:
         token = _token(event)
         if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
             self._typed_into.clear()  # a person's own key (arrow, backspace...): nothing to take back
+            # ...and the keys typed before it are no head of a scan that follows (an Esc between
+            # `SF14` and a scan 30 ms later refused that scan as arrived in pieces, `SF14` unsaid).
+            self.decoder.interrupt()
             return False  # F-keys, arrows, ctrl+...: instant, unless a burst is being decided
         now = self.clock(event)
         if self.decoder.decides_lone_terminator(token):
