@@ -430,7 +430,27 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag == self.SAVE_CALL and exc.code == "settings_saved_meanwhile":
             self._tables_refused = self._tables_sent
+        if tag == self.SAVE_CALL and exc.code == "counter_not_saved":
+            self._station_part_saved()
         super().call_refused(tag, exc)
+
+    def _station_part_saved(self) -> None:
+        """The save's station part committed and only the counter's file failed: its station fields are
+        remembered as saved, so Ctrl+S again writes only the counter's file. Sent again, a table's rows
+        were refused as saved meanwhile by another counter: by this save. A field typed over while the
+        save was on its way stays an edit."""
+        self._show_as_stored()
+        self._tables_started = {}
+        new, typed = self._sent
+        values = new.model_dump(mode="json")
+        saved = self._saved_values if self._saved_values is not None else {}
+        for widget in self.query_one("#settings-form").query(".value"):
+            name = widget.id.removeprefix(f"{STATION}-") if widget.id else ""
+            if widget.id and name != widget.id and name in values and widget.id in typed:
+                saved[widget.id] = held_value(
+                    cast(FieldWidget, widget), form_value(StationSettings, name, values[name])
+                )
+        self._saved_values = saved
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "scanner_needs":  # said where its answer goes, not as a save refused
