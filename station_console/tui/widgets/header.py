@@ -3,7 +3,8 @@
 One line, fitted to its width: the mode, the devices, the clerk and the counter always; the database,
 then the station's name, give way first (cut short, then left out), as what a clerk least needs: both
 are the same at every counter of the station. What always stays, too long itself, stands one space
-apart, then cuts the clerk's name short; anything still too long is cut at the line's end.
+apart, then cuts the clerk's name short, then the devices' words, so the counter stays whole at 80
+columns in every mode; only a terminal narrower still cuts the line at its end.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ NAME_CELLS = 32
 # Less than this of the station's name or the database's label reads as nothing: the part goes instead.
 NAME_MIN_CELLS = 8
 DB_MIN_CELLS = 8
+# Where nothing else gives way (a long mode's name beside a printer's words at 80 columns): the clerk's
+# name down to its first letter and an ellipsis, and each device's words to no less than this.
+CLERK_LAST_CELLS = 2
+STATE_MIN_CELLS = 5
 TITLE_GAP = "  ·  "  # between the station's name and the mode
 
 
@@ -101,16 +106,8 @@ class StationHeader(Horizontal):
         # The room left for the station's name (with its gap) and the database: the line's width less
         # the two parts' padding (a cell each side), the mode and what always stays.
         width = self.size.width or self.app.size.width
-        status = self._always(clerk, "  ", None)
+        status = self._fitted(clerk, width - 4 - mode.cell_len)
         room = width - 4 - mode.cell_len - status.cell_len
-        if room < 0:
-            # What always stays is too long (at 80 columns the demo's "demo-manager" left "Counter:
-            # counter…"): its parts one space apart, then the clerk's name cut, the counter kept whole.
-            status = self._always(clerk, " ", None)
-            room = width - 4 - mode.cell_len - status.cell_len
-            if room < 0:
-                status = self._always(clerk, " ", cell_len(visible(clerk)) + room)
-                room = width - 4 - mode.cell_len - status.cell_len
         # The settings the app holds (read in a worker), so a resize never reads the database here.
         settings = getattr(app, "station_settings", None) or station.settings()
         name = Text(visible(settings.name_shown()), "bold")
@@ -129,22 +126,54 @@ class StationHeader(Horizontal):
         self.query_one("#hdr-title", Static).update(title)
         self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed
 
-    def _always(self, clerk: str, gap: str, clerk_cells: int | None) -> Text:
+    def _fitted(self, clerk: str, room: int) -> Text:
+        """What always stays in `room` cells, if it can: its parts two spaces apart, else one; then the
+        clerk's name cut, not under `NAME_MIN_CELLS`; then (a long mode's name beside a printer's words:
+        Print queue, not tried yet) the name to its first letter and the devices' words cut, longest
+        first. The counter stays whole: at 80 columns it lost a cell, cut at the line's end."""
+        status = self._always(clerk, "  ")
+        if status.cell_len <= room:
+            return status
+        status = self._always(clerk, " ")
+        over = status.cell_len - room
+        if over <= 0:
+            return status
+        needed = cell_len(visible(clerk)) - over
+        status = self._always(clerk, " ", clerk_cells=max(needed, NAME_MIN_CELLS))
+        if status.cell_len <= room:
+            return status
+        status = self._always(clerk, " ", clerk_cells=max(needed, CLERK_LAST_CELLS))
+        over = status.cell_len - room
+        if over <= 0:
+            return status
+        return self._always(clerk, " ", clerk_cells=CLERK_LAST_CELLS, states_over=over)
+
+    def _always(self, clerk: str, gap: str, clerk_cells: int | None = None, states_over: int = 0) -> Text:
         """The devices, the clerk and the counter, `gap` apart; the clerk's name cut to `clerk_cells`
-        (not under `NAME_MIN_CELLS`) when given. The devices first: on a terminal too narrow even for
-        that, the line is cut at its end, and a printer gone offline matters more than the counter."""
+        when given, the devices' words `states_over` cells shorter in all (none under
+        `STATE_MIN_CELLS`). The devices first: on a terminal too narrow even for that, the line is cut
+        at its end, and a printer gone offline matters more than the counter."""
         app: Any = self.app
         status = Text()
+        states = {
+            device: Text(state if isinstance(state, Summary) else _(state))
+            for device, state in app.device_states.items()
+        }
+        for said in sorted(states.values(), key=lambda text: -text.cell_len):
+            cut = min(states_over, said.cell_len - STATE_MIN_CELLS)
+            if cut > 0:
+                said.truncate(said.cell_len - cut, overflow="ellipsis")
+                states_over -= cut
         for device, state in app.device_states.items():
             status.append(label(_(device.capitalize())), style="")
             status.append(
-                state if isinstance(state, Summary) else _(state),
+                states[device].plain,
                 style=self.get_component_rich_style(f"station-header--{state_kind(state)}"),
             )
             status.append(gap)
         name = Text(visible(clerk))
         if clerk_cells is not None:
-            name.truncate(max(clerk_cells, NAME_MIN_CELLS), overflow="ellipsis")
+            name.truncate(clerk_cells, overflow="ellipsis")
         status.append(label(_("Clerk")))
         status.append_text(name)
         status.append(f"{gap}{label(_('Counter'))}{visible(app.station.counter)}")
