@@ -130,3 +130,45 @@ async def test_a_paste_right_behind_a_moves_enter_waits_for_it_and_goes_to_the_s
         # The target field's scanner router takes it back behind the Enter first; at last it is given on
         # once the dialog has closed, to the screen on top.
         assert pasted[-1] is ShelvesScreen
+
+
+@pytest.mark.first_mode("shelves")
+@pytest.mark.parametrize("confirm", ["enter", "f8"])
+async def test_a_paste_right_behind_a_close_with_nothing_to_tick_waits_for_it(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, confirm: str
+) -> None:
+    """Every parcel scanned where it is on record: the close's dialog offers no fix, no tick box has the
+    focus, and its Enter (or F8) is the dialog's own key. A paste right behind it waits for the close
+    as behind a close with fixes offered."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", quiet.TIMEOUT)  # the paste waits for the answer
+    released = threading.Event()
+    monkeypatch.setattr(stocktake_close, "close", held_until(released, stocktake_close.close))
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")  # a stocktake of layer 1-1
+        await settle(pilot)
+        take = app.screen
+        assert isinstance(take, StocktakeScreen)
+        take.query_one("#st-scan", Input).value = wb(1)
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f8")
+        await quiet.until(pilot, lambda: isinstance(app.screen, CloseDialog), what="the close's dialog")
+        await settle(pilot)
+        assert not app.screen.query("SpaceTick"), "the test wants a close with nothing to tick"
+        toasts = shown(app)
+        pasted = passed_on_pastes(app, monkeypatch)
+        quiet.send_key(app, confirm)
+        send_paste(app, "75448446353387", at=time.monotonic())
+        await quiet.until(pilot, lambda: not isinstance(app.screen, CloseDialog), what="the dialog closed")
+        await quiet.type_ahead_handed_over(pilot)
+        scan = take.query_one("#st-scan", Input)
+        assert scan.value == "", "the paste went into the closing stocktake"
+        assert app.type_ahead.keys_waiting, "the paste did not wait for the close"
+        released.set()
+        await quiet.until(pilot, lambda: app.screen is not take, what="the close left")
+        await quiet.hold_ran_out(pilot, leave_running=())
+        assert stocktake.view(station, 1).status == "closed"
+        assert toasts[0].startswith("Stocktake 1 closed")
+        assert pasted == [ShelvesScreen]  # given on once the close had left, to the screen on top
