@@ -22,7 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
-from station_console.tui.screens import carrier_editor, printers, settings
+from station_console.tui.screens import calls_held_keys, carrier_editor, printers, settings
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
@@ -56,7 +56,9 @@ async def test_quit_and_mode_keys_while_settings_save_wait_for_its_answer(
 ) -> None:
     """Ctrl+S, then at once F2 or Ctrl+Q: nothing is asked over the save (Discard there would put the
     old name back, or quit, as the new one is written) and Settings says it is saving; a second Ctrl+S
-    sends no second save. Its answer is shown, and then F2 leaves with nothing to ask about."""
+    sends no second save. Its answer is shown, and then F2 leaves with nothing to ask about. The keys
+    come once the hold on those typed right behind Ctrl+S has run out (`holds_keys`): a slow save."""
+    monkeypatch.setattr(calls_held_keys, "HOLD_KEYS_AT_MOST", 0.05)
     release, calls = held_back(monkeypatch, settings, "save_station_settings")
     bells: list[str] = []
     async with app.run_test(size=(160, 50)) as pilot:
@@ -66,6 +68,7 @@ async def test_quit_and_mode_keys_while_settings_save_wait_for_its_answer(
         screen.query_one("#st-station_name", Input).value = "Campus North"
         await pilot.press("ctrl+s")
         await quiet.until(pilot, lambda: len(calls) == 1, what="the save sent")
+        await quiet.until(pilot, lambda: not screen.holds_type_ahead, what="the keys' hold ran out")
         app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
         await pilot.press("f2")
         assert app.screen is screen and app.current_mode == "settings"

@@ -200,12 +200,14 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
             self.edits_saved()  # what the fields hold is what is saved (a way out waiting goes on)
             return
         values = self.values()
+        # Its answer closes the form: keys typed behind Ctrl+S wait for it (`holds_keys`), as a paste right
+        # behind went into the form's field and was lost with it.
         if self.carrier is None:
-            self.call("save", partial(add_carrier, self.station, values))
+            self.call("save", partial(add_carrier, self.station, values), holds_keys=True)
         else:
             # The row the form shows: refused if another counter changed it since (every field is sent).
             save = partial(update_carrier, self.station, self.carrier.code, values, based_on=self.carrier)
-            self.call("save", save)
+            self.call("save", save, holds_keys=True)
 
     def done_save(self, saved: Carrier) -> None:
         self.edits_saved()

@@ -346,7 +346,9 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
 
         self._saving = new_counter
         self._sent = (new_station, typed)
-        self.call("save", save)
+        # Its answer takes what the fields hold then as saved: keys typed behind Ctrl+S wait for it
+        # (`holds_keys`), else a letter typed right behind counted as saved and was lost unasked.
+        self.call("save", save, holds_keys=True)
         return None
 
     def _show_as_stored(self) -> None:
