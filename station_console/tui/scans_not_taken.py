@@ -1,6 +1,7 @@
 """Scans the screen on top did not take: a wedge scanner's partial burst no screen showed, a device scan
-over a screen that takes none. The scanner beeped as it read, so each is said, never dropped without a
-word; over the sign-in only the bell, as a toast would quote a customer's code to the next clerk.
+over a screen that takes none, a paste where no field has the focus (the shelf map). The scanner beeped
+as it read, and the clerk pasted it, so each is said, never dropped without a word; over the sign-in only
+the bell, as a toast would quote a customer's code to the next clerk.
 
 Mixed into `StationApp` so the app module stays small.
 """
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 
 from station_console.i18n import N_, _
-from station_console.safe_text import cut
+from station_console.safe_text import cut, pasted_line
 
 if TYPE_CHECKING:
     from station_console.tui.scanner_bridge import ScannerBridge
@@ -21,6 +23,11 @@ if TYPE_CHECKING:
 # The scan is the code as the scanner read it: `notify` shows it as text, never markup.
 DEVICE_SCAN_NOT_TAKEN = N_(
     "Nothing here takes a scan: {code} was not taken. Scan it again on the screen that needs it."
+)
+
+# The paste is the clerk's text (a waybill, a code): shown as text, never markup.
+PASTE_NOT_TAKEN = N_(
+    "Nothing here takes a paste: {text} was not taken. Paste it into a field on the screen that needs it."
 )
 
 
@@ -47,3 +54,13 @@ class ScansNotTakenApp(App[None]):
         self.bell()
         if not self.signing_in:
             self.notify(_(DEVICE_SCAN_NOT_TAKEN, code=cut(event.code, 40)), severity="error")
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste given to what has the focus that no field took: it bubbled up here (a map, a list, a
+        tick box focused; a waybill pasted on Shelves, or right behind a dialog's close, was lost unsaid)."""
+        text = pasted_line(event.text).strip()
+        if not event.is_forwarded or not text:
+            return
+        self.bell()
+        if not self.signing_in:
+            self.notify(_(PASTE_NOT_TAKEN, text=cut(text, 40)), severity="error")
