@@ -69,3 +69,32 @@ async def test_a_scan_decided_as_its_field_closes_is_told_and_not_left_telling()
         # Answered well before the type-ahead gives up on it (the old code never was).
         await quiet.until(pilot, lambda: not app.router.answering, what="still telling", timeout=LONGEST_WAIT)
         assert app.query_one(WedgeInput).value == ""  # a scan, not typing
+
+
+async def test_held_keys_whose_time_ran_out_as_their_field_closed_are_decided() -> None:
+    """The flush of keys held for a scanner's gap goes through the queue of the widget focused when its
+    timer fires: one closed meanwhile took no callback, and the burst stayed held, undecided (never
+    said, the router still answering, so keys the type-ahead held behind it waited its longest wait)."""
+    refused: list[str] = []
+
+    class RefusingApp(ScanApp):
+        def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
+            refused.append(event.text)
+
+    app = RefusingApp()
+    async with app.run_test() as pilot:
+        await quiet.settle(pilot)
+        with pytest.MonkeyPatch.context() as patch:
+            at = time.monotonic()
+            for key in CODE:  # a scanner's burst with no Enter behind it: held for the scanner's gap
+                quiet.send_key(app, key, at=at)
+            await quiet.until(pilot, lambda: app.router.decoder.pending)
+            await quiet.until(pilot, lambda: not app.query_one(WedgeInput)._message_queue.qsize())
+            # Its gap runs out while the widget focused then has just closed.
+            patch.setattr(RefusingApp, "focused", property(lambda _app: ClosedField()))
+            await quiet.until(pilot, lambda: not app.router.decoder.pending, what="still held")
+        assert app.router.refused == 1
+        # A burst with no Enter ending it is a partial scan, refused: said, not dropped.
+        await quiet.until(pilot, lambda: refused == [CODE], what="never said")
+        assert app.scans == []
+        await quiet.until(pilot, lambda: not app.router.answering, what="still telling", timeout=LONGEST_WAIT)

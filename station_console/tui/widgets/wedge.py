@@ -241,7 +241,14 @@ class KeyRouter:
         says the time is up. So the flush goes through the same two queues as the keys."""
         self._timer = None
         app = self.owner.app
-        app.call_later(lambda: (app.focused or self.owner).call_later(self.flush))
+
+        def through_focused() -> None:
+            # A field closed since (its dialog dismissed) has no queue to wait behind: decided now, else
+            # the keys stayed held unsaid and the router answering.
+            if not (app.focused or self.owner).call_later(self.flush):
+                self.flush()
+
+        app.call_later(through_focused)
 
     def _handle(self, outputs: list[WedgeOutput], now: float) -> None:
         for out in outputs:
