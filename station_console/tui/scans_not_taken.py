@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.widgets import TextArea
 
 from station_console.i18n import N_, _
 from station_console.safe_text import cut, pasted_line
@@ -59,8 +60,9 @@ class ScansNotTakenApp(App[None]):
         """A paste given to what has the focus that no field took: it bubbled up here (a map, a list, a
         tick box focused; a waybill pasted on Shelves, or right behind a dialog's close, was lost unsaid)."""
         text = pasted_line(event.text).strip()
-        if not event.is_forwarded or not text:
-            return
+        focused = self.focused
+        if not event.is_forwarded or not text or (isinstance(focused, TextArea) and not focused.read_only):
+            return  # a text area takes a paste and lets it bubble on (Carriers' patterns)
         self.bell()
         if not self.signing_in:
             self.notify(_(PASTE_NOT_TAKEN, text=cut(text, 40)), severity="error")

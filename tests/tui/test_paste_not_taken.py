@@ -7,16 +7,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
 from tui.lock_driver import open_move_dialog
 from tui.shelf_data import place, wb
 from tui.shelves_driver import open_shelves, settle
+from tui.test_carrier_editor import open_editor
 from tui.test_type_ahead import send_paste
 from tui.toasts_shown import shown
 
@@ -63,5 +65,22 @@ async def test_a_paste_into_a_field_is_not_said(app: StationApp, station: Statio
         toasts = shown(app)
         send_paste(app, "1-2", at=time.monotonic())
         await quiet.until(pilot, lambda: target.value == "1-2", what="the paste in the field")
+        await quiet.settle(pilot)
+        assert toasts == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_paste_into_a_text_area_is_not_said(app: StationApp) -> None:
+    """A text area takes the paste and lets it bubble on to the app (Carriers' patterns)."""
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        assert isinstance(app.screen, CarrierForm)
+        patterns = app.screen.query_one("#cf-patterns", TextArea)
+        patterns.focus()
+        await quiet.settle(pilot)
+        toasts = shown(app)
+        send_paste(app, "^WK[0-9]{12}$", at=time.monotonic())
+        await quiet.until(pilot, lambda: "^WK[0-9]{12}$" in patterns.text, what="the paste in the patterns")
         await quiet.settle(pilot)
         assert toasts == []
