@@ -46,8 +46,7 @@ holds for keys its router still holds (`paste_behind`) waits here, and the keys 
 
 Behind a key a dialog binds that its button's scanner router takes first (a question's Y), the keys wait
 too for the router to give it back and for its action (`router_answered`): its queues are followed
-while it is still held a scanner's gap. So behind one the dialog's own router takes with nothing focused
-(`unfocused_router`: Enter on a stocktake's close with nothing to tick).
+while it is still held a scanner's gap.
 
 A key Textual acts on as it reaches the app (a priority key: Ins, Ctrl+Q, Check-in's Ctrl+W) typed right
 behind a letter the focused field's scanner router holds for a scanner's gap, or has given back and is
