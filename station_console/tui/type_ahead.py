@@ -222,9 +222,8 @@ class TypeAhead:
             # A router holds a lone letter for a scanner's gap before giving it back, so its queues are
             # followed before the key has acted: the Esc right behind a question's Y went on meanwhile,
             # and, given back behind it or even ahead of it, left the screen the close's answer was
-            # written on, or answered No. With nothing focused, a dialog's own router takes its keys (a
-            # stocktake's close with nothing to tick): a paste right behind its Enter went first.
-            self._router = getattr(field, "router", None) or getattr(top, "unfocused_router", None)
+            # written on, or answered No.
+            self._router = getattr(field, "router", None)
         elif event.key != "enter" and field is not None and self._field_binds(field, event):
             # Its action (Ctrl+U's clear, Backspace) runs once the key has bubbled up to the app, while
             # a paste or a key typed right behind it goes into the field on the way: Ctrl+U then a paste

@@ -122,11 +122,6 @@ class SaysStrayInput(Dialog[Result]):
             line.update(self._kept)
         self._said = None
 
-    @property
-    def unfocused_router(self) -> KeyRouter | None:
-        """The router its keys pass with no widget focused (`on_key`), for the type-ahead to wait for."""
-        return self.router if self.focused is None else None
-
     def on_key(self, event: events.Key) -> None:
         """A key that reached the dialog and that it does not take: said, not dropped unseen. With no
         widget to focus (nothing to tick), its keys pass the wedge router here: a scan's Enter answers
