@@ -1,6 +1,8 @@
 """Settings > Printers > Print queue: this counter's jobs not printed yet, those needing the clerk first
 (set aside: the printer refused them and printed the ones after; interrupted: maybe printed), each with
-its last error; `r` retries the selected job, `c` cancels it."""
+its last error; `r` retries the selected job, `c` cancels it. The list follows the live view
+(`LiveReread`): a parcel that left the shelves at another counter (handed out, written off) takes its
+label off this counter's queue; the cursor stays on its job, so a key never acts on the one that slid into its place."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
@@ -19,7 +20,9 @@ from station_console.services.printing.printers import KIND_LABELS
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.stored_messages import stored_text
 from station_console.tui.print_worker import PrintWorker
+from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.queue_list import QueueListScreen
+from station_console.tui.widgets.plain import Table
 
 COLUMNS = (N_("Job"), N_("Status"), N_("Kind"), N_("Code"), N_("Printer"), N_("Tries"), N_("Error"))
 WAITING = ["held", "queued", "sending", "failed", "interrupted"]
@@ -62,7 +65,7 @@ def queue_counts(rows: list[Listed]) -> str:
     return _("; ").join(parts)
 
 
-class PrintQueueScreen(QueueListScreen):
+class PrintQueueScreen(LiveReread, QueueListScreen):
     MODE_TITLE = N_("Print queue")
     DEFAULT_CSS = """
     PrintQueueScreen #print-queue-table { height: 1fr; }
@@ -89,10 +92,15 @@ class PrintQueueScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "print-queue-table", "print-queue-status"
 
     def action_reload(self) -> None:
+        self.live_read_asked()
         self.call("list", partial(read_queue, self.station), exclusive=True)
 
+    def live_reread(self) -> None:
+        self.action_reload()
+
     def done_list(self, rows: list[Listed]) -> None:
-        table: DataTable[str | Text] = self.query_one(DataTable)
+        table: Table = self.query_one(Table)
+        kept, row_was = table.cursor_key(), table.cursor_row
         rows.sort(key=lambda r: (not r.needs_clerk, r.id))  # what needs the clerk first, then oldest
         self.rows = {str(r.id): r for r in rows}
         table.clear()
@@ -109,6 +117,9 @@ class PrintQueueScreen(QueueListScreen):
                 Text(r.error),  # a printer's or system's words, written out as stored_text reads them
                 key=str(r.id),
             )
+        if table.row_count:  # on the job it was on; that one gone, on the row where it was
+            at = table.get_row_index(kept) if kept in self.rows else min(row_was, table.row_count - 1)
+            table.move_cursor(row=max(at, 0), animate=False)
         aside = sum(1 for r in rows if r.set_aside)
         counts = queue_counts(rows)
         if aside:
