@@ -67,11 +67,12 @@ class CarrierEventsScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "ev-table", "ev-status"
 
     def action_reload(self) -> None:
-        self.call("list", partial(read_events, self.station, self.filter), exclusive=True)
+        self.read_list(partial(read_events, self.station, self.filter))
 
     def done_list(self, found: tuple[list[EventRow], dict[str, int]]) -> None:
         rows, counts = found
         table: DataTable[str | Text] = self.query_one(DataTable)
+        place = self.cursor_place()
         self.rows = {str(r.id): r for r in rows}
         table.clear()
         zone = self.station.zone()
@@ -87,6 +88,7 @@ class CarrierEventsScreen(QueueListScreen):
                 Text(r.last_error or ""),  # a receiver's answer is data, never markup
                 key=str(r.id),
             )
+        self.cursor_back(place)
         self.say_listed(
             _(
                 "{shown} ({which}); {dead}, {waiting} waiting",

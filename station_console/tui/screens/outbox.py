@@ -68,12 +68,13 @@ class OutboxScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "outbox-table", "outbox-status"
 
     def action_reload(self) -> None:
-        self.call("list", partial(read_outbox, self.station, self.filter), exclusive=True)
+        self.read_list(partial(read_outbox, self.station, self.filter))
 
     def done_list(self, found: tuple[list[OutboxRow], dict[str, int]]) -> None:
         rows, counts = found
         table: DataTable[str | Text] = self.query_one(DataTable)
         rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
+        place = self.cursor_place()
         self.rows = {str(r.id): r for r in rows}
         table.clear()
         zone, now = self.station.zone(), self.station.now()
@@ -91,6 +92,7 @@ class OutboxScreen(QueueListScreen):
                 Text(r.last_error or ""),  # a server's answer is data, never markup
                 key=str(r.id),
             )
+        self.cursor_back(place)
         self.say_listed(
             _(
                 "{shown} ({which}), {failed} failed",

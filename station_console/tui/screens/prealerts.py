@@ -114,10 +114,11 @@ class PrealertsScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "pa-table", "pa-status"
 
     def action_reload(self) -> None:
-        self.call("list", partial(list_imports, self.station), exclusive=True)
+        self.read_list(partial(list_imports, self.station))
 
     def done_list(self, rows: list[ImportRow]) -> None:
         table: DataTable[str] = self.query_one(DataTable)
+        place = self.cursor_place()
         self.rows = {str(r.id): r for r in rows}
         table.clear()
         zone = self.station.zone()
@@ -133,6 +134,7 @@ class PrealertsScreen(QueueListScreen):
                 str(r.matched),
                 key=str(r.id),
             )
+        self.cursor_back(place)
         self.say_listed(_n("{n} file imported", "{n} files imported", len(rows), n=len(rows)))
 
     def action_import(self) -> None:

@@ -1,8 +1,7 @@
 """Settings > Printers > Print queue: this counter's jobs not printed yet, those needing the clerk first
 (set aside: the printer refused them and printed the ones after; interrupted: maybe printed), each with
-its last error; `r` retries the selected job, `c` cancels it. The list follows the live view
-(`LiveReread`): a parcel that left the shelves at another counter (handed out, written off) takes its
-label off this counter's queue; the cursor stays on its job, so a key never acts on the one that slid into its place."""
+its last error; `r` retries the selected job, `c` cancels it. It follows the live view (queue_list.py):
+a parcel that left the shelves at another counter takes its label off this counter's queue."""
 
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from station_console.services.printing.printers import KIND_LABELS
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.stored_messages import stored_text
 from station_console.tui.print_worker import PrintWorker
-from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.screens.queue_list import QueueListScreen
 from station_console.tui.widgets.plain import Table
 
@@ -65,7 +63,7 @@ def queue_counts(rows: list[Listed]) -> str:
     return _("; ").join(parts)
 
 
-class PrintQueueScreen(LiveReread, QueueListScreen):
+class PrintQueueScreen(QueueListScreen):
     MODE_TITLE = N_("Print queue")
     DEFAULT_CSS = """
     PrintQueueScreen #print-queue-table { height: 1fr; }
@@ -92,15 +90,11 @@ class PrintQueueScreen(LiveReread, QueueListScreen):
     TABLE_ID, STATUS_ID = "print-queue-table", "print-queue-status"
 
     def action_reload(self) -> None:
-        self.live_read_asked()
-        self.call("list", partial(read_queue, self.station), exclusive=True)
-
-    def live_reread(self) -> None:
-        self.action_reload()
+        self.read_list(partial(read_queue, self.station))
 
     def done_list(self, rows: list[Listed]) -> None:
         table: Table = self.query_one(Table)
-        kept, row_was = table.cursor_key(), table.cursor_row
+        place = self.cursor_place()
         rows.sort(key=lambda r: (not r.needs_clerk, r.id))  # what needs the clerk first, then oldest
         self.rows = {str(r.id): r for r in rows}
         table.clear()
@@ -117,9 +111,7 @@ class PrintQueueScreen(LiveReread, QueueListScreen):
                 Text(r.error),  # a printer's or system's words, written out as stored_text reads them
                 key=str(r.id),
             )
-        if table.row_count:  # on the job it was on; that one gone, on the row where it was
-            at = table.get_row_index(kept) if kept in self.rows else min(row_was, table.row_count - 1)
-            table.move_cursor(row=max(at, 0), animate=False)
+        self.cursor_back(place)
         aside = sum(1 for r in rows if r.set_aside)
         counts = queue_counts(rows)
         if aside:

@@ -2,7 +2,10 @@
 filter cycled with one key, the selected row, under the list its error whole (the Error column cuts it,
 at 80 columns to a word or two), a status line, Esc back to Settings. Reads and actions
 run through `calls.py` workers; a refusal is said on the status line, where it stays over the list read
-again (the passes' rounds, another counter's work) until the clerk's next key."""
+again (the passes' rounds, another counter's work) until the clerk's next key. The lists follow the live
+view (`LiveReread`): another counter's check-in queues a message and an event, its pickup takes this
+counter's label off its queue, and the list said none of it until Ctrl+R. A read keeps the cursor on
+the item it was on, so a key never acts on the one that slid into its place."""
 
 from __future__ import annotations
 
@@ -17,11 +20,12 @@ from textual.widgets import DataTable
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.live_reread import LiveReread
 from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
 
-class QueueListScreen(ServiceCalls, ModeScreen):
+class QueueListScreen(LiveReread, ServiceCalls, ModeScreen):
     DEFAULT_CSS = """
     QueueListScreen .queue-why { height: auto; max-height: 50%; padding: 0 1; border-top: solid $primary; }
     QueueListScreen .queue-why.-none { display: none; }
@@ -60,7 +64,29 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # the list's own read, through `read_list`
+
+    def read_list(self, read: Callable[[], object]) -> None:
+        """Read the list (answered in `done_list`): the live view's changes heard so far are in it."""
+        self.live_read_asked()
+        self.call("list", read, exclusive=True)
+
+    def live_reread(self) -> None:
+        self.action_reload()
+
+    def cursor_place(self) -> tuple[str | None, int]:
+        """Where the cursor is, taken before the table is emptied for a read's rows (`cursor_back`)."""
+        table = self.query_one(Table)
+        return table.cursor_key(), table.cursor_row
+
+    def cursor_back(self, place: tuple[str | None, int]) -> None:
+        """The cursor on the item it was on; that one gone, on the row where it was."""
+        table = self.query_one(Table)
+        if not table.row_count:
+            return
+        kept, row_was = place
+        at = table.get_row_index(kept) if kept in self.rows else min(row_was, table.row_count - 1)
+        table.move_cursor(row=max(at, 0), animate=False)
 
     def action_read_again(self) -> None:
         """The clerk's own read (Ctrl+R): what the list holds, no longer what they did before."""

@@ -1,8 +1,8 @@
-"""Settings > Printers > Print queue follows other counters' work: a parcel checked in here and handed
-out at the next counter takes its label off this counter's queue, and the list said it still waited
-to print until the clerk pressed Ctrl+R (two consoles on one database, walked side by side). The
-clerk's cursor stays on the job it was on, so `c` or `r` never lands on the one that slid into its
-place."""
+"""The queue lists follow other counters' work (two consoles on one database, walked side by side): a
+parcel checked in here and handed out at the next counter takes its label off this counter's Print
+queue, and a check-in there queues a customer message in the Outbox; each list said none of it until
+the clerk pressed Ctrl+R. The clerk's cursor stays on the item it was on, so a key never lands on the
+one that slid into its place."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.tui.app import StationApp
+from station_console.tui.notify_worker import NotifyWorker
+from station_console.tui.screens.outbox import OutboxScreen
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.widgets.plain import Table
 from tui import quiet
@@ -49,3 +51,26 @@ async def test_a_label_whose_parcel_another_counter_handed_out_leaves_the_queue_
         await quiet.until(pilot, lambda: len(jobs_listed(table)) == 2, what="the handed-out label gone")
         await quiet.settle(pilot)
         assert table.cursor_key() == kept  # still on its job, one row higher now
+
+
+async def test_the_outbox_lists_a_message_another_counter_s_check_in_queued_keeping_the_cursor(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_language("en")
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # nothing sent meanwhile: only the live view reads
+    for n in (1, 2):
+        check_in(station, f"JT000000000000{n}", phone=f"1381234567{n}")
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        table = app.screen.query_one(Table)
+        assert len(jobs_listed(table)) == 2
+        table.focus()
+        await quiet.press(pilot, "down")
+        kept = table.cursor_key()
+        assert kept == jobs_listed(table)[1]
+        check_in(other, "JT0000000000003", phone="13812345673")
+        await quiet.until(pilot, lambda: len(jobs_listed(table)) == 3, what="counter-2's message listed")
+        await quiet.settle(pilot)
+        assert table.cursor_key() == kept  # still on its message, one row lower now
