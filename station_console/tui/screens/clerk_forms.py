@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from db.models import Role
 from station_console.i18n import N_, _
-from station_console.services.people import clerks, pins
+from station_console.services.people import clerks
 from station_console.tui.screens.confirm_dialog import ConfirmDialog
 from station_console.tui.screens.form_dialog import FormDialog, FormField
-from station_console.tui.screens.own_pin import AT_FAULT, typed_twice
+from station_console.tui.screens.own_pin import AT_FAULT, new_pin_fields, typed_twice
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -26,18 +26,9 @@ def reset_pin_form(station: Station, name: str) -> FormDialog[bool]:
         clerks.change_pin(station, name, values["new"])
         return True
 
-    fields = [
-        FormField(
-            "new",
-            _("New PIN"),
-            pin=True,
-            placeholder=_("{min} to {max} digits", min=pins.PIN_MIN, max=pins.PIN_MAX),
-        ),
-        FormField("again", _("New PIN again"), pin=True),
-    ]
     return FormDialog(
         _("Reset the PIN of {name}", name=name),
-        fields,
+        new_pin_fields(),
         _(
             "For a forgotten PIN: {name} can sign in with the new one only. A lock-out after wrong PINs ends too.",
             name=name,

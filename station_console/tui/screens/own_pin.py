@@ -35,16 +35,7 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
         clerks.change_own_pin(station, values["old"], values["new"])
         return True
 
-    fields = [
-        FormField("old", _("Current PIN"), pin=True),
-        FormField(
-            "new",
-            _("New PIN"),
-            pin=True,
-            placeholder=_("{min} to {max} digits", min=pins.PIN_MIN, max=pins.PIN_MAX),
-        ),
-        FormField("again", _("New PIN again"), pin=True),
-    ]
+    fields = [FormField("old", _("Current PIN"), pin=True), *new_pin_fields()]
     return FormDialog(
         _("Change your PIN"),
         fields,
@@ -54,3 +45,17 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
         keeps_edits=False,  # PINs typed are not kept behind a question: Esc clears them at once
         what=N_("a PIN change"),
     )
+
+
+def new_pin_fields() -> list[FormField]:
+    """The new PIN, typed twice unseen (`typed_twice` checks they match): a clerk's own change and a
+    manager's reset ask for it the same way."""
+    return [
+        FormField(
+            "new",
+            _("New PIN"),
+            pin=True,
+            placeholder=_("{min} to {max} digits", min=pins.PIN_MIN, max=pins.PIN_MAX),
+        ),
+        FormField("again", _("New PIN again"), pin=True),
+    ]
