@@ -135,6 +135,25 @@ def test_undo_last_reverses_everything_but_the_audit(station: Station, clock) ->
         undo_last(station)
 
 
+def test_undo_refuses_when_the_last_check_in_left_the_shelf_and_leaves_the_one_before_alone(
+    station: Station,
+) -> None:
+    """Picked up at another counter before the clerk pressed undo: the undo went on to the check-in
+    before it, a parcel on the shelf whose customer's code then no longer answered."""
+    before = check_in(station, wb(1))
+    last = check_in(station, wb(2))
+    pick_up(station, last.parcel_id)
+    with pytest.raises(Refused) as exc:
+        undo_last(station)
+    assert exc.value.code == "last_checkin_left"
+    text = exc.value.message("en")
+    assert last.waybill in text and "picked up" in text, text
+    with station.read() as s:
+        kept = s.get(Parcel, before.parcel_id)
+    assert kept is not None and kept.status == "on_shelf"
+    assert [e.kind for e in events(station, before.parcel_id)] == [EventKind.CHECKED_IN]
+
+
 def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
     mine = check_in(station, wb(1))
     other = replace(station, counter="counter-2", _cached=None)  # the same clerk at another counter

@@ -49,6 +49,7 @@ from station_console.services.printing import jobs
 from station_console.services.scan.carriers import active_detector, carrier_ref
 from station_console.services.shelves import placing
 from station_console.services.shelves.leaving import leave_shelf
+from station_console.services.shelves.search import require_on_shelf, status_text
 
 SIZES = tuple(s.value for s in Size)
 
@@ -324,7 +325,10 @@ _CARRIER = Hot(
 
 
 def undo_last(station: Station) -> CheckinResult:
-    """Reverse this clerk's (this counter's) newest check-in still on the shelf.
+    """Reverse this clerk's (this counter's) newest check-in not undone yet; pressed again, the one
+    before it. One that has left the shelf since (picked up at another counter, out with a runner) is
+    refused, naming it: the undo went on to the newest still on the shelf, an older parcel the clerk
+    never meant, whose customer's code then no longer answered.
 
     The code goes into cooldown, its label job and message are withdrawn, the audit event stays and a
     `checkin_undone` event joins it.
@@ -339,7 +343,7 @@ def undo_last(station: Station) -> CheckinResult:
             .where(
                 ParcelEvent.kind == EventKind.CHECKED_IN,
                 ParcelEvent.counter == station.counter,
-                Parcel.status == ParcelStatus.ON_SHELF,
+                Parcel.status != ParcelStatus.CANCELLED,
             )
             .order_by(col(ParcelEvent.id).desc())
             .limit(1)
@@ -352,6 +356,17 @@ def undo_last(station: Station) -> CheckinResult:
             raise NotFound(
                 N_("Nothing to undo: no check-in of yours is still on the shelf."), code="nothing_to_undo"
             )
+        if parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(
+                N_(
+                    "Nothing undone: your last check-in, {waybill}, is no longer on the shelf ({status}). "
+                    "Only a parcel still on the shelf can be undone."
+                ),
+                code="last_checkin_left",
+                waybill=parcel.waybill,
+                status=status_text(parcel.status),
+            )
+        require_on_shelf(parcel)  # nor one out with a runner: it says which run
         now = station.now()
         leave_shelf(
             session,
