@@ -6,6 +6,7 @@ one that slid into its place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.outbox import OutboxScreen
 from station_console.tui.screens.print_queue import PrintQueueScreen
+from station_console.tui.screens.queue_list import QueueListScreen
 from station_console.tui.widgets.plain import Table
 from tui import quiet
 from tui.other_counter import another_counter
@@ -74,3 +76,35 @@ async def test_the_outbox_lists_a_message_another_counter_s_check_in_queued_keep
         await quiet.until(pilot, lambda: len(jobs_listed(table)) == 3, what="counter-2's message listed")
         await quiet.settle(pilot)
         assert table.cursor_key() == kept  # still on its message, one row lower now
+
+
+async def test_a_list_opened_after_other_counters_work_is_read_once(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened with changes heard before it (counted as unread), the list's own read has them: the live
+    view's read due behind it asked for the whole list a second time."""
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # only the screen reads the outbox
+    asked: list[str] = []
+    read_list = QueueListScreen.read_list
+
+    def counted(screen: QueueListScreen, read: Callable[[], object]) -> None:
+        asked.append("read")
+        read_list(screen, read)
+
+    monkeypatch.setattr(QueueListScreen, "read_list", counted)
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view")
+        check_in(other, "JT0000000000003", phone="13812345673")
+        await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="counter-2's check-in heard")
+        await app.push_screen(OutboxScreen())
+        screen = app.screen
+        assert isinstance(screen, OutboxScreen)
+        await quiet.until(pilot, lambda: screen.query_one(Table).row_count == 1, what="the message listed")
+        # Every read asked for is asked by now: the live view's timer gone, no worker still on its way.
+        await quiet.until(
+            pilot,
+            lambda: screen._live_timer is None and all(w.is_finished for w in app.workers),
+            what="the reads done",
+        )
+        await quiet.settle(pilot)
+        assert asked == ["read"]
