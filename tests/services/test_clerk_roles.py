@@ -15,6 +15,7 @@ from sqlmodel import select
 from db.engine import create_station_engine
 from db.models import Clerk, EventKind, ParcelEvent, Role
 from station_console.errors import DEACTIVATED, NotFound, PermissionDenied, Refused
+from station_console.services.admin.catch_up import standing_refusal
 from station_console.services.core.standing import RECHECK_S
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
@@ -127,6 +128,37 @@ def test_a_manager_may_make_themself_a_clerk_while_another_manager_remains(stati
         clerks.set_role(station, "Wang", Role.MANAGER)
     assert exc.value.code == "manager_only"
     assert _roles(station)["Wang"] == (Role.CLERK, True)
+
+
+def test_a_manager_who_makes_themself_a_clerk_is_not_taken_for_one_made_a_clerk_elsewhere(
+    station: Station,
+) -> None:
+    """The live view reads the row again on hearing the change, maybe before the console has the
+    answer (`act_as`): it finds no manager made a clerk behind their back, so the console is not locked."""
+    clerks.set_role(station, "Wang", Role.CLERK)
+    assert standing_refusal(station) is None
+
+
+def test_a_failed_step_down_leaves_the_manager_refused_if_made_a_clerk_elsewhere_later(
+    station: Station, other: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wang's own change of role rolled back: Wang is still a manager's sign-in here, so Zhao making
+    Wang a clerk at counter-2 afterwards still ends Wang's manager's power here."""
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk gone")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(clerks.audit, "record", fails)
+        with pytest.raises(RuntimeError):
+            clerks.set_role(station, "Wang", Role.CLERK)
+    assert _roles(station)["Wang"] == (Role.MANAGER, True)
+    clerks.sign_in(other, "Zhao", "5813")
+    clerks.set_role(other, "Wang", Role.CLERK)
+    clock.advance(seconds=RECHECK_S)
+    with pytest.raises(PermissionDenied) as exc:
+        clerks.unlock(station, "Li")
+    assert exc.value.code == DEACTIVATED
 
 
 def test_a_manager_made_a_clerk_elsewhere_is_refused_and_locked_out_at_their_counter(

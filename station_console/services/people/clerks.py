@@ -437,6 +437,8 @@ def set_role(station: Station, name: str, role: str) -> ClerkInfo:
     require_manager(station, "clerks")
     if role not in ROLES:
         raise Refused(N_("A role is clerk or manager."), code="bad_role")
+    own = station.clerk_id
+    signed_in_as = station.signed_in_roles.get(own) if own is not None else None
 
     def work(session: Session) -> ClerkInfo:
         managers = _lock_active_managers(session)
@@ -468,6 +470,11 @@ def set_role(station: Station, name: str, role: str) -> ClerkInfo:
         old = row.role
         row.role = role
         session.add(row)
+        if own is not None and row.id == own:
+            # A manager stepping down is a clerk's sign-in here before the commit: the live view may
+            # read the row again before the console has the answer (`act_as`), and must not lock it
+            # as if another manager had made them a clerk.
+            station.signed_in_roles[own] = role
         audit.record(
             session,
             station,
@@ -476,4 +483,9 @@ def set_role(station: Station, name: str, role: str) -> ClerkInfo:
         )
         return ClerkInfo.of(row)
 
-    return station.run(work)
+    try:
+        return station.run(work)
+    except BaseException:
+        if own is not None and signed_in_as is not None:  # rolled back: still a manager's sign-in
+            station.signed_in_roles[own] = signed_in_as
+        raise
