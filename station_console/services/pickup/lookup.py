@@ -160,10 +160,16 @@ def second_check_for(policy: str, shape: str) -> str | None:
     return "name_or_phone" if phone_like or shape == "waybill" else None
 
 
+def contact_on_record(rows: Sequence[PickupRow]) -> bool:
+    """Whether a phone or a name is on any of `rows`: else the clerk checks the customer against what
+    is on the parcel (its carrier, its waybill's last four)."""
+    return any(r.masked_phone or (r.recipient_name or "").strip() for r in rows)
+
+
 def check_on_record(check: str | None, shape: str, rows: Sequence[PickupRow]) -> str | None:
     """`check` if the parcels found carry what it asks for (a phone or a name on one of them), else what
     they do carry: asking for a phone or a name that is on none of them leaves the clerk checking "-"."""
-    if check is None or any(r.masked_phone or (r.recipient_name or "").strip() for r in rows):
+    if check is None or contact_on_record(rows):
         return check
     return "carrier" if shape == "waybill" else "carrier_and_tail"
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from station_console.i18n import N_, LaterList, _, clauses, listed
 from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import refusal
-from station_console.services.pickup.lookup import CHECK_LABELS, PickupRow
+from station_console.services.pickup.lookup import CHECK_LABELS, PickupRow, contact_on_record
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -30,7 +30,7 @@ def customer_text(rows: Sequence[PickupRow]) -> str:
     against their own name (`136****5678 · 李四、王五`). Never a whole number: rows carry only the masked one.
     With no phone and no name on their parcels, what is on the parcel: its carrier and its waybill's last
     four (`SF, waybill 0017`), not a "-" to check."""
-    if not any(r.masked_phone or (r.recipient_name or "").strip() for r in rows):
+    if not contact_on_record(rows):
         return " / ".join(
             dict.fromkeys(
                 _("{carrier}, waybill {tail}", carrier=r.carrier_name, tail=r.waybill[-4:]) for r in rows
