@@ -79,7 +79,8 @@ class PermissionDenied(StationError):
 
 
 # The refusal of a signed-in clerk a manager deactivated since, or made a clerk from a manager
-# (services/core/standing.py); the console locks on it, as at a sign-out. Here, not there: the sign-in screen must not load the services.
+# (services/core/standing.py); the console locks on it, as at a sign-out. Here, not there: the sign-in
+# screen must not load the services.
 DEACTIVATED = "signed_in_deactivated"
 
 
