@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from conftest import FakeClock
 from saves_at_once import other_save_before
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.engine import create_station_engine
 from db.models import Clerk, EventKind, ParcelEvent, Role
@@ -179,6 +179,35 @@ def test_a_manager_made_a_clerk_elsewhere_is_refused_and_locked_out_at_their_cou
         clerks.list_clerks(other)  # a refusal is not cached
     assert clerks.sign_in(other, "Zhao", "5813").role == Role.CLERK
     assert [c.name for c in clerks.list_clerks(other)] == ["Li", "Wang", "Zhao"]
+
+
+def _sign_out_reasons(station: Station) -> list[object]:
+    with station.read() as session:
+        rows = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT)).all()
+    return [e.details.get("reason") for e in rows]
+
+
+def test_the_console_locked_on_a_manager_made_a_clerk_records_that_not_a_deactivation(
+    station: Station, other: Station, clock: FakeClock
+) -> None:
+    """The console signs out a clerk who no longer stands as `deactivated` whatever the cause: the trail
+    said Zhao was deactivated, when Zhao had been made a clerk and could sign in again."""
+    clerks.sign_in(other, "Zhao", "5813")
+    clerks.set_role(station, "Zhao", Role.CLERK)
+    clock.advance(seconds=RECHECK_S)
+    assert standing_refusal(other) is not None
+    clerks.sign_out(other, reason="deactivated")
+    clerks.sign_in(other, "Li", "1357")
+    clerks.deactivate(station, "Li")
+    clock.advance(seconds=RECHECK_S)
+    assert standing_refusal(other) is not None
+    clerks.sign_out(other, reason="deactivated")
+    assert _sign_out_reasons(station) == ["made_clerk", "deactivated"]
+    with station.read() as session:
+        made = session.exec(
+            select(ParcelEvent).where(ParcelEvent.kind == EventKind.SIGNED_OUT).order_by(col(ParcelEvent.id))
+        ).first()
+    assert made is not None and "made a clerk by a manager meanwhile" in details_text(made.kind, made.details)
 
 
 def test_a_clerk_made_a_manager_elsewhere_goes_on_as_a_clerk_till_the_next_sign_in(

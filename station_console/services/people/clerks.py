@@ -294,12 +294,21 @@ def sign_in(station: Station, name: str, pin: str) -> ClerkInfo:
 
 
 def sign_out(station: Station, *, reason: str = "sign_out") -> None:
-    """Stop acting as the signed-in clerk (`reason`: sign_out, lock, idle, switch, quit, or deactivated: by a manager meanwhile)."""
-    if station.clerk_id is None:
+    """Stop acting as the signed-in clerk (`reason`: sign_out, lock, idle, switch, quit, or deactivated:
+    no longer standing, `core/standing.py`; recorded as `made_clerk` when the row says that is why)."""
+    clerk_id = station.clerk_id
+    if clerk_id is None:
         return
-    station.run(
-        lambda session: audit.record(session, station, EventKind.SIGNED_OUT, details={"reason": reason})
-    )
+
+    def work(session: Session) -> None:
+        why = reason
+        if reason == "deactivated" and station.signed_in_roles.get(clerk_id) == Role.MANAGER:
+            row = session.get(Clerk, clerk_id)
+            if row is not None and row.active and row.role != Role.MANAGER:
+                why = "made_clerk"
+        audit.record(session, station, EventKind.SIGNED_OUT, details={"reason": why})
+
+    station.run(work)
     act_as(station, None)
 
 
@@ -431,9 +440,8 @@ def set_role(station: Station, name: str, role: str) -> ClerkInfo:
 
     Whoever is signed in as that clerk elsewhere keeps no power the row took away: a manager made a
     clerk is refused and locked out at their next action or the live view's next poll
-    (`standing.check_still_active`), and signs in again as a clerk; the console of a manager who made
-    themself a clerk acts as a clerk from the answer on. A clerk made a manager gets the manager's keys
-    at their next sign-in."""
+    (`standing.check_still_active`); one who made themself a clerk acts as a clerk from the answer on.
+    A clerk made a manager gets the manager's keys at their next sign-in."""
     require_manager(station, "clerks")
     if role not in ROLES:
         raise Refused(N_("A role is clerk or manager."), code="bad_role")

@@ -367,6 +367,7 @@ SIGN_OUT_LABELS = {
     "switch": N_("clerk switched"),
     "quit": N_("console quit"),
     "deactivated": N_("deactivated by a manager meanwhile"),
+    "made_clerk": N_("made a clerk by a manager meanwhile"),
 }
 # A failed sign-in's reason code, not the detail key of the same name that `event_detail_labels.LABELS`
 # and `event_detail_labels.CHANGE_LABELS` label (a clerk's "deactivated" field).
