@@ -73,8 +73,11 @@ class LiveReread(LivePace):
         raise NotImplementedError
 
     def live_read_asked(self) -> None:
-        """The screen asked for its list (a search, a reload): the changes heard so far are in it."""
+        """The screen asked for its list (a search, a reload): the changes heard so far are in it, and
+        none is left for the live view to read again (opened after other counters' work, a list was read
+        on coming to the front and once more by the live view's read due behind it)."""
         self._live_seen = self._delivered()
+        self._live_heard = False
 
     def on_live_bridge_changed(self, message: object) -> None:
         self._live_heard = True
@@ -89,7 +92,6 @@ class LiveReread(LivePace):
     def _live_read(self) -> None:
         if not self._live_heard or not self.is_active:  # type: ignore[attr-defined]
             return  # under a dialog or another mode: read once it is back (`came_to_front`)
-        self._live_heard = False
         self._live_last = time.monotonic()
         self.live_read_asked()
         self.live_reread()

@@ -69,9 +69,6 @@ class QueueListScreen(LiveReread, ServiceCalls, ModeScreen):
     def read_list(self, read: Callable[[], object]) -> None:
         """Read the list (answered in `done_list`): the live view's changes heard so far are in it."""
         self.live_read_asked()
-        # Nothing heard is left to read: the live view's read due behind a read on coming to the front
-        # read the list twice each time it opened.
-        self._live_heard = False
         self.call("list", read, exclusive=True)
 
     def live_reread(self) -> None:
